@@ -1,0 +1,181 @@
+//! `ErrorCode`: a 32-bit HRESULT-style value, and parsing of every notation admins paste.
+
+use std::fmt;
+
+/// A 32-bit error value. Displays as `0x` + 8 upper-case hex digits, the canonical form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ErrorCode(pub u32);
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0x{:08X}", self.0)
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Why a piece of text is not a code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodeParseError {
+    #[error("nothing to look up: the input is empty")]
+    Empty,
+    #[error("{0:?} does not fit in 32 bits: an error code is at most 8 hex digits or a 10-digit decimal")]
+    OutOfRange(String),
+    #[error("{0:?} is not an error code: use hex (0x8024401B or 8024401B), decimal (-2145107941 or 2149859355) or a symbolic name (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)")]
+    NotACode(String),
+    #[error("{0:?} looks like a symbolic name, but no code in the knowledge base has that name")]
+    UnknownSymbol(String),
+}
+
+/// How the code was written, so a UI can say "read as signed decimal".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notation {
+    Hex,
+    BareHex,
+    SignedDecimal,
+    UnsignedDecimal,
+    Symbol,
+}
+
+/// Strip what people paste around a code: whitespace, quotes, brackets, `hr=`, `error`, trailing punctuation.
+pub fn clean_input(input: &str) -> &str {
+    let mut s = input.trim();
+    loop {
+        let before = s;
+        s = s.trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | ',' | ';' | '.' | ':')
+        });
+        for prefix in ["hr", "hresult", "error code", "error", "code", "result", "status", "exit code"] {
+            // Only a whole word: `ERROR_ACCESS_DENIED` and `STATUS_...` are names, not prefixes.
+            if s.len() > prefix.len()
+                && s.is_char_boundary(prefix.len())
+                && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+                && matches!(s.as_bytes()[prefix.len()], b' ' | b'=' | b':' | b'\t' | b'#')
+            {
+                s = s[prefix.len()..].trim_start_matches([' ', '=', ':', '\t', '#']);
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// Parse a numeric notation. Symbolic names are resolved by [`crate::lookup`], which knows the table.
+pub fn parse_numeric(input: &str) -> Result<(ErrorCode, Notation), CodeParseError> {
+    let s = clean_input(input);
+    if s.is_empty() {
+        return Err(CodeParseError::Empty);
+    }
+    let not_a_code = || CodeParseError::NotACode(input.trim().to_string());
+    if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(not_a_code());
+        }
+        let digits = hex.trim_start_matches('0');
+        if digits.len() > 8 {
+            return Err(CodeParseError::OutOfRange(input.trim().to_string()));
+        }
+        return Ok((ErrorCode(u32::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16).unwrap()), Notation::Hex));
+    }
+    if let Some(dec) = s.strip_prefix('-') {
+        if dec.is_empty() || !dec.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(not_a_code());
+        }
+        let v: i64 = dec.parse().map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()))?;
+        if v == 0 || v > 1 << 31 {
+            return Err(CodeParseError::OutOfRange(input.trim().to_string()));
+        }
+        return Ok((ErrorCode((-v) as i32 as u32), Notation::SignedDecimal));
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        // Exactly eight digits is hex as logs write it (`80070005`): no 8-digit decimal is a
+        // failure code (all are below 2^31), while every 8-digit hex failure code starts with 8-F.
+        if s.len() == 8 && matches!(s.as_bytes()[0], b'8' | b'9') {
+            return Ok((ErrorCode(u32::from_str_radix(s, 16).unwrap()), Notation::BareHex));
+        }
+        let v: u64 = s.parse().map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()))?;
+        return u32::try_from(v)
+            .map(|v| (ErrorCode(v), Notation::UnsignedDecimal))
+            .map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()));
+    }
+    if s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if s.len() > 8 {
+            return Err(CodeParseError::OutOfRange(input.trim().to_string()));
+        }
+        return Ok((ErrorCode(u32::from_str_radix(s, 16).unwrap()), Notation::BareHex));
+    }
+    Err(not_a_code())
+}
+
+/// True when the text has the shape of a symbolic constant such as `WU_E_NO_SERVICE`.
+pub fn looks_symbolic(s: &str) -> bool {
+    let s = clean_input(s);
+    s.len() >= 3
+        && s.contains('_')
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && s.as_bytes()[0].is_ascii_alphabetic()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> u32 {
+        parse_numeric(s).unwrap().0 .0
+    }
+
+    #[test]
+    fn every_numeric_notation_agrees() {
+        for s in ["0x8024401B", "0x8024401b", "8024401b", "8024401B", "-2145107941", "2149859355", " \"0x8024401B\" ", "hr=8024401B", "[0x8024401B]", "error 0x8024401B."] {
+            assert_eq!(p(s), 0x8024401B, "{s}");
+        }
+    }
+
+    #[test]
+    fn eight_decimal_digits_read_as_hex() {
+        assert_eq!(parse_numeric("80070005").unwrap(), (ErrorCode(0x80070005), Notation::BareHex));
+    }
+
+    #[test]
+    fn small_values_and_limits() {
+        assert_eq!(p("0x0"), 0);
+        assert_eq!(p("5"), 5);
+        assert_eq!(p("4294967295"), u32::MAX);
+        assert_eq!(p("-2147483648"), 0x8000_0000);
+        assert_eq!(p("0x000000008024401B"), 0x8024401B);
+        assert!(matches!(parse_numeric("4294967296"), Err(CodeParseError::OutOfRange(_))));
+        assert!(matches!(parse_numeric("-2147483649"), Err(CodeParseError::OutOfRange(_))));
+        assert!(matches!(parse_numeric("0x123456789"), Err(CodeParseError::OutOfRange(_))));
+        assert!(matches!(parse_numeric("   "), Err(CodeParseError::Empty)));
+        assert!(matches!(parse_numeric("proxy"), Err(CodeParseError::NotACode(_))));
+        assert!(matches!(parse_numeric("0xZZ"), Err(CodeParseError::NotACode(_))));
+    }
+
+    #[test]
+    fn display_is_canonical() {
+        assert_eq!(ErrorCode(0x8024401b).to_string(), "0x8024401B");
+        assert_eq!(ErrorCode(5).to_string(), "0x00000005");
+    }
+
+    #[test]
+    fn names_are_not_prefixes() {
+        assert_eq!(clean_input("ERROR_ACCESS_DENIED"), "ERROR_ACCESS_DENIED");
+        assert_eq!(clean_input("STATUS_ACCESS_VIOLATION"), "STATUS_ACCESS_VIOLATION");
+        assert_eq!(clean_input("Error code: 0x80070005"), "0x80070005");
+        assert_eq!(clean_input("hr = 8007000E"), "8007000E");
+    }
+
+    #[test]
+    fn symbolic_shape() {
+        assert!(looks_symbolic("WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ"));
+        assert!(looks_symbolic(" 'E_ACCESSDENIED' "));
+        assert!(!looks_symbolic("proxy 407"));
+        assert!(!looks_symbolic("0x8024401B"));
+    }
+}

@@ -1,0 +1,179 @@
+//! wulens error knowledge base.
+//!
+//! Entries are data (`data/**/*.toml`), compiled into static tables by `build.rs`; see
+//! `data/README.md` for the format and how an organisation adds its own entries. This crate adds
+//! the structural [`decode`] of any 32-bit value, [`lookup`] in every notation admins paste, and a
+//! ranked [`search`]. It has no web or I/O dependencies so the CLI and the wasm build share it.
+
+pub mod category;
+pub mod code;
+pub mod decode;
+pub mod model;
+mod search;
+
+pub use category::Category;
+pub use code::{CodeParseError, ErrorCode, Notation};
+pub use decode::{decode, is_plausible_failure, Decoded, Win32};
+pub use model::{Entry, Facility, Origin, Source, Step};
+pub use search::{search, SearchHit};
+
+mod data {
+    use crate::model::*;
+    use crate::Category;
+    include!(concat!(env!("OUT_DIR"), "/kb_data.rs"));
+}
+
+/// Every entry, sorted by code.
+pub fn entries() -> &'static [Entry] {
+    data::ENTRIES
+}
+
+/// Known facilities, sorted by value.
+pub fn facilities() -> &'static [Facility] {
+    data::FACILITIES
+}
+
+/// The entry for an exact code.
+pub fn entry(code: u32) -> Option<&'static Entry> {
+    data::ENTRIES.binary_search_by_key(&code, |e| e.code).ok().map(|i| &data::ENTRIES[i])
+}
+
+/// The code whose symbol or alias is `symbol` (case-insensitive).
+pub fn code_for_symbol(symbol: &str) -> Option<u32> {
+    let upper = symbol.trim().to_ascii_uppercase();
+    data::SYMBOLS.binary_search_by(|(s, _)| (*s).cmp(upper.as_str())).ok().map(|i| data::SYMBOLS[i].1)
+}
+
+/// Symbols with a known code, for scanning log text for symbolic names.
+pub fn symbols() -> &'static [(&'static str, u32)] {
+    data::SYMBOLS
+}
+
+/// The answer to "what is this code?".
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    pub code: ErrorCode,
+    pub notation: Notation,
+    pub entry: Option<&'static Entry>,
+    pub decoded: Decoded,
+}
+
+impl Lookup {
+    pub fn known(&self) -> bool {
+        self.entry.is_some()
+    }
+
+    pub fn for_code(code: u32) -> Lookup {
+        Lookup { code: ErrorCode(code), notation: Notation::Hex, entry: entry(code), decoded: decode(code) }
+    }
+}
+
+/// Look a code up in any notation: `0x8024401B`, `8024401b`, `-2145107941`, `2149859355`,
+/// `WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ`, with surrounding whitespace or quotes. A valid code that
+/// is not in the knowledge base still gets a decode (`entry` is `None`).
+pub fn lookup(input: &str) -> Result<Lookup, CodeParseError> {
+    match code::parse_numeric(input) {
+        Ok((c, notation)) => Ok(Lookup { code: c, notation, entry: entry(c.0), decoded: decode(c.0) }),
+        Err(CodeParseError::NotACode(s)) if code::looks_symbolic(input) => {
+            let sym = code::clean_input(input);
+            match code_for_symbol(sym) {
+                Some(c) => Ok(Lookup { code: ErrorCode(c), notation: Notation::Symbol, entry: entry(c), decoded: decode(c) }),
+                None => Err(CodeParseError::UnknownSymbol(s)),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl serde::Serialize for Lookup {
+    /// The `wulens code --format json` contract (DESIGN.md): the entry's fields at the top level,
+    /// plus `decoded` and `known`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let e = self.entry;
+        let mut st = s.serialize_struct("Lookup", 16)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("notation", &self.notation)?;
+        st.serialize_field("known", &self.known())?;
+        st.serialize_field("symbol", e.map_or("", |e| e.symbol))?;
+        st.serialize_field("aliases", e.map_or(&[][..], |e| e.aliases))?;
+        st.serialize_field("message", e.map_or("", |e| e.message))?;
+        st.serialize_field("category", &e.map(|e| e.category))?;
+        st.serialize_field("category_label", &e.map(|e| e.category.label()))?;
+        st.serialize_field("description", e.map_or("", |e| e.description))?;
+        st.serialize_field("causes", e.map_or(&[][..], |e| e.causes))?;
+        st.serialize_field("mitigation", e.map_or(&[][..], |e| e.mitigation))?;
+        let related: Vec<ErrorCode> = e.map_or(Vec::new(), |e| e.related.iter().map(|c| ErrorCode(*c)).collect());
+        st.serialize_field("related", &related)?;
+        st.serialize_field("scan_step", &e.and_then(|e| e.scan_step))?;
+        st.serialize_field("sources", e.map_or(&[][..], |e| e.sources))?;
+        st.serialize_field("origin", &e.map(|e| e.origin))?;
+        st.serialize_field("decoded", &self.decoded)?;
+        st.end()
+    }
+}
+
+/// The whole knowledge base as one document, for wikis and tooling (`wulens kb export`).
+#[derive(serde::Serialize)]
+pub struct Export {
+    pub format: &'static str,
+    pub version: &'static str,
+    pub count: usize,
+    pub categories: Vec<CategoryInfo>,
+    pub entries: &'static [Entry],
+}
+
+#[derive(serde::Serialize)]
+pub struct CategoryInfo {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub count: usize,
+}
+
+pub fn export() -> Export {
+    Export {
+        format: "wulens-kb/1",
+        version: env!("CARGO_PKG_VERSION"),
+        count: entries().len(),
+        categories: category_counts(),
+        entries: entries(),
+    }
+}
+
+/// Each category with the number of entries in it, in display order.
+pub fn category_counts() -> Vec<CategoryInfo> {
+    Category::ALL
+        .iter()
+        .map(|c| CategoryInfo { id: c.id(), label: c.label(), count: entries().iter().filter(|e| e.category == *c).count() })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_sorted_and_unique() {
+        assert!(entries().windows(2).all(|w| w[0].code < w[1].code));
+    }
+
+    #[test]
+    fn symbol_and_numeric_lookups_agree() {
+        let by_hex = lookup("0x8024401B").unwrap();
+        for s in ["8024401b", "-2145107941", "2149859355", "WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ", " 'wu_e_pt_http_status_proxy_auth_req' "] {
+            let l = lookup(s).unwrap();
+            assert_eq!(l.code, by_hex.code, "{s}");
+            assert!(l.known(), "{s}");
+        }
+        assert_eq!(lookup("WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ").unwrap().notation, Notation::Symbol);
+    }
+
+    #[test]
+    fn unknown_but_valid_codes_decode() {
+        let l = lookup("0x8024FFFE").unwrap();
+        assert!(!l.known());
+        assert_eq!(l.decoded.facility_name, "FACILITY_WINDOWSUPDATE");
+        assert!(matches!(lookup("WU_E_NOT_A_REAL_NAME_AT_ALL"), Err(CodeParseError::UnknownSymbol(_))));
+        assert!(matches!(lookup("hello world"), Err(CodeParseError::NotACode(_))));
+    }
+}
