@@ -1,0 +1,246 @@
+//! An analysis: all files of one drop, their time-zone offsets, the codes found in them, and
+//! the merged timeline. The report (`report.rs`) and the viewer read from here.
+
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+
+use crate::codes;
+use crate::format::LogFormat;
+use crate::input::{self, Input, InputWarning, Limits};
+use crate::model::{LogFile, OffsetSource, Severity};
+
+/// Where a code was seen: a file, an entry of it, the physical line of the first mention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub file: u32,
+    pub entry: u32,
+    pub line: u32,
+}
+
+/// Everything known about one code across all files.
+#[derive(Clone, Debug)]
+pub struct CodeStats {
+    pub code: u32,
+    /// Records (entries or unparsed lines) that mention it, once per record.
+    pub count: u32,
+    pub occurrences: Vec<Occurrence>,
+    /// A symbolic name a log wrote next to it, for codes the knowledge base does not name.
+    pub stated_symbol: Option<String>,
+}
+
+/// A position in the merged timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimelineRef {
+    pub file: u32,
+    pub entry: u32,
+}
+
+#[derive(Default)]
+pub struct Analysis {
+    pub files: Vec<LogFile>,
+    pub warnings: Vec<InputWarning>,
+    /// Sorted by code.
+    pub codes: Vec<CodeStats>,
+    /// Per file: the code hits of each entry, as (entry, code) pairs in entry order.
+    pub entry_codes: Vec<Vec<(u32, u32)>>,
+    /// User overrides of a file's offset (ISO minutes), by file index.
+    pub offset_overrides: HashMap<usize, i32>,
+}
+
+impl Analysis {
+    /// Read, expand, decode, parse and analyse `inputs`.
+    pub fn from_inputs(inputs: Vec<Input>, limits: &Limits) -> Analysis {
+        let mut warnings = Vec::new();
+        let mut expanded = input::expand(inputs, limits, &mut warnings);
+        expanded.sort_by(|a, b| a.name.cmp(&b.name));
+        let files = expanded.into_iter().map(input::load).collect();
+        let mut a = Analysis { files, warnings, ..Analysis::default() };
+        a.finish();
+        a
+    }
+
+    /// Build from files already loaded (the web worker streams them in).
+    pub fn from_files(mut files: Vec<LogFile>, warnings: Vec<InputWarning>) -> Analysis {
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut a = Analysis { files, warnings, ..Analysis::default() };
+        a.finish();
+        a
+    }
+
+    fn finish(&mut self) {
+        self.find_codes();
+        self.resolve_offsets();
+    }
+
+    /// Scan every record for codes; raise the severity of level-less formats that show one.
+    fn find_codes(&mut self) {
+        let mut stats: BTreeMap<u32, CodeStats> = BTreeMap::new();
+        self.entry_codes = Vec::with_capacity(self.files.len());
+        for (fi, f) in self.files.iter_mut().enumerate() {
+            let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
+            let mut per_file = Vec::new();
+            let text = f.text.as_str();
+            for (ei, e) in f.entries.iter_mut().enumerate() {
+                let msg = &text[e.msg_start as usize..e.msg_end as usize];
+                let mut found: [u32; 8] = [0; 8];
+                let mut n = 0;
+                codes::scan(msg, |h| {
+                    if found[..n].contains(&h.code) || n == found.len() {
+                        return;
+                    }
+                    found[n] = h.code;
+                    n += 1;
+                    let pos = e.msg_start as usize + h.start;
+                    let line = if e.lines == 1 { e.line } else { e.line + crate::lines::count_breaks(&text.as_bytes()[e.start as usize..pos]) };
+                    let s = stats.entry(h.code).or_insert_with(|| CodeStats { code: h.code, count: 0, occurrences: Vec::new(), stated_symbol: None });
+                    s.count += 1;
+                    s.occurrences.push(Occurrence { file: fi as u32, entry: ei as u32, line });
+                    if s.stated_symbol.is_none() {
+                        if let Some((a, b)) = h.stated_symbol {
+                            s.stated_symbol = Some(msg[a..b].to_string());
+                        }
+                    }
+                    per_file.push((ei as u32, h.code));
+                });
+                if derive && n > 0 && e.severity < Severity::Error {
+                    e.severity = Severity::Error;
+                }
+            }
+            self.entry_codes.push(per_file);
+        }
+        self.codes = stats.into_values().collect();
+    }
+
+    /// Give every file an offset: its own, or one assumed from the other logs of the drop.
+    pub fn resolve_offsets(&mut self) {
+        // The most common offset stated by any record or header in the drop.
+        let mut votes: HashMap<i32, usize> = HashMap::new();
+        for f in &self.files {
+            for e in f.entries.iter().filter(|e| e.offset != crate::model::NO_OFFSET && e.has_time()) {
+                *votes.entry(e.offset as i32).or_default() += 1;
+            }
+        }
+        let drop_offset = votes.iter().max_by_key(|(o, n)| (**n, -(**o))).map(|(o, _)| *o);
+        for (i, f) in self.files.iter_mut().enumerate() {
+            let has_time = f.entries.iter().any(|e| e.has_time());
+            let own = mode(f.entries.iter().filter(|e| e.offset != crate::model::NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
+            f.offset = if let Some(&o) = self.offset_overrides.get(&i) {
+                crate::model::FileOffset { minutes: o, source: OffsetSource::Override }
+            } else if !has_time {
+                crate::model::FileOffset { minutes: 0, source: OffsetSource::NotApplicable }
+            } else if f.format == LogFormat::WsusSoftwareDistribution {
+                crate::model::FileOffset { minutes: 0, source: OffsetSource::Utc }
+            } else if let Some(o) = own {
+                let source = if f.offset.source == OffsetSource::Header { OffsetSource::Header } else { OffsetSource::Record };
+                crate::model::FileOffset { minutes: o, source }
+            } else if let Some(o) = drop_offset {
+                crate::model::FileOffset { minutes: o, source: OffsetSource::AssumedFromOtherLogs }
+            } else {
+                crate::model::FileOffset { minutes: 0, source: OffsetSource::AssumedUtc }
+            };
+        }
+    }
+
+    /// Set (or with `None`, clear) a user override of a file's offset.
+    pub fn set_offset_override(&mut self, file: usize, minutes: Option<i32>) {
+        match minutes {
+            Some(m) => self.offset_overrides.insert(file, m),
+            None => self.offset_overrides.remove(&file),
+        };
+        self.resolve_offsets();
+    }
+
+    /// All entries of all files, merged by UTC time. A file's own order is never changed: the
+    /// merge takes, at each step, the file whose next entry is earliest. Entries without a time
+    /// go with the entry before them; files without any time come last.
+    pub fn timeline(&self, include: impl Fn(usize) -> bool) -> Vec<TimelineRef> {
+        let total: usize = self.files.iter().enumerate().filter(|(i, _)| include(*i)).map(|(_, f)| f.entries.len()).sum();
+        let mut out = Vec::with_capacity(total);
+        // (Reverse key, Reverse file) so the heap pops the earliest, ties by file order.
+        let mut heap = BinaryHeap::new();
+        let mut cursors: Vec<(usize, i64)> = vec![(0, i64::MAX); self.files.len()];
+        for (fi, f) in self.files.iter().enumerate() {
+            if !include(fi) || f.entries.is_empty() {
+                continue;
+            }
+            let first = f.entries.iter().find_map(|e| f.utc_ms(e)).unwrap_or(i64::MAX);
+            cursors[fi].1 = first;
+            heap.push(std::cmp::Reverse((first, fi)));
+        }
+        while let Some(std::cmp::Reverse((_, fi))) = heap.pop() {
+            let f = &self.files[fi];
+            let (mut i, mut key) = cursors[fi];
+            // Emit this file's entries while they are not later than the next file's head.
+            let limit = heap.peek().map_or(i64::MAX, |std::cmp::Reverse((k, _))| *k);
+            while i < f.entries.len() {
+                let e = &f.entries[i];
+                if let Some(t) = f.utc_ms(e) {
+                    key = t;
+                }
+                if key > limit && i > cursors[fi].0 {
+                    break;
+                }
+                out.push(TimelineRef { file: fi as u32, entry: i as u32 });
+                i += 1;
+            }
+            cursors[fi] = (i, key);
+            if i < f.entries.len() {
+                heap.push(std::cmp::Reverse((key, fi)));
+            }
+        }
+        out
+    }
+
+    pub fn code_stats(&self, code: u32) -> Option<&CodeStats> {
+        self.codes.binary_search_by_key(&code, |c| c.code).ok().map(|i| &self.codes[i])
+    }
+}
+
+fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|(v, n)| (*n, -*v)).map(|(v, _)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analysis(files: &[(&str, &str)]) -> Analysis {
+        Analysis::from_inputs(files.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().to_vec() }).collect(), &Limits::default())
+    }
+
+    const CM: &str = "<![LOG[scan failed 0x8024401B]LOG]!><time=\"10:00:01.000+420\" date=\"05-31-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"1\" file=\"\">\r\n<![LOG[later]LOG]!><time=\"10:00:05.000+420\" date=\"05-31-2024\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";
+    const WU: &str = "2024/05/31 10:00:00.0000000 1 2 WebServices     first\r\n2024/05/31 10:00:03.0000000 1 2 WebServices     *FAILED* [8024401B] proxy\r\nno header line\r\n2024/05/31 10:00:09.0000000 1 2 Agent           last\r\n";
+
+    #[test]
+    fn merges_by_utc_and_assumes_offsets_from_cmtrace() {
+        let a = analysis(&[("WUAHandler.log", CM), ("WindowsUpdate.log", WU)]);
+        assert_eq!(a.files[1].offset.source, OffsetSource::AssumedFromOtherLogs);
+        assert_eq!(a.files[1].offset.minutes, -420);
+        assert_eq!(a.files[0].offset.source, OffsetSource::Record);
+        let order: Vec<(u32, u32)> = a.timeline(|_| true).iter().map(|r| (r.file, r.entry)).collect();
+        // files sorted by name: 0 = WUAHandler.log, 1 = WindowsUpdate.log
+        assert_eq!(order, [(1, 0), (0, 0), (1, 1), (1, 2), (0, 1), (1, 3)]);
+    }
+
+    #[test]
+    fn counts_codes_once_per_record_with_lines() {
+        let a = analysis(&[("WUAHandler.log", CM), ("WindowsUpdate.log", WU)]);
+        let s = a.code_stats(0x8024401B).unwrap();
+        assert_eq!(s.count, 2);
+        let lines: Vec<(u32, u32)> = s.occurrences.iter().map(|o| (o.file, o.line)).collect();
+        assert_eq!(lines, [(0, 1), (1, 2)]);
+        assert_eq!(a.files[1].entries[1].severity, Severity::Error, "derived from the code");
+    }
+
+    #[test]
+    fn override_reorders_the_timeline() {
+        let mut a = analysis(&[("WUAHandler.log", CM), ("WindowsUpdate.log", WU)]);
+        a.set_offset_override(1, Some(-480)); // WindowsUpdate.log an hour later in UTC
+        let order: Vec<u32> = a.timeline(|_| true).iter().map(|r| r.file).collect();
+        assert_eq!(order, [0, 0, 1, 1, 1, 1]);
+        assert_eq!(a.files[1].offset.source, OffsetSource::Override);
+    }
+}

@@ -1,0 +1,256 @@
+//! Finding error codes in log text, in every notation the logs use:
+//! `0x8024401B`, `8024401b`, `hr=8007000E`, `[80072EE7]`, `-2145107934`, `2149859355` (after an
+//! error word), and symbolic names such as `WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ`.
+//!
+//! Text is cut into word tokens (`[A-Za-z0-9_]+`) so that hex inside longer tokens (hashes,
+//! `0x00007FF8A1B2C3D4`, `ab80070005cd`) never matches. A candidate must be a failure value
+//! (severity bit set) from a known facility or the knowledge base, which rules out look-alike
+//! hex in paths. Bare 8-hex tokens that are GUID parts are skipped; bare all-digit and unsigned
+//! decimal forms need an error word (`hr`, `error`, `code`, ...) or brackets in front.
+
+use wulens_kb::Notation;
+
+/// One code found in a piece of text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeHit {
+    pub code: u32,
+    /// Byte range of the code as written.
+    pub start: usize,
+    pub end: usize,
+    pub notation: Notation,
+    /// A symbolic name the log wrote right after the code (`0x800f081f - CBS_E_SOURCE_MISSING`).
+    pub stated_symbol: Option<(usize, usize)>,
+}
+
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_';
+        i += 1;
+    }
+    t
+};
+
+const KEYWORDS: [&[u8]; 14] = [
+    b"hr", b"hresult", b"error", b"err", b"errorcode", b"code", b"result", b"status", b"failed", b"failure", b"returned", b"ret", b"exit", b"ec",
+];
+
+/// Call `f` for every code in `text`, in order. The same code may be reported more than once.
+pub fn scan(text: &str, mut f: impl FnMut(CodeHit)) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        // Skip to the next token.
+        while i < n && !WORD[b[i] as usize] {
+            i += 1;
+        }
+        let s = i;
+        while i < n && WORD[b[i] as usize] {
+            i += 1;
+        }
+        let e = i;
+        let len = e - s;
+        if len < 5 {
+            continue;
+        }
+        if let Some(hit) = classify(b, s, e) {
+            f(hit);
+        }
+    }
+}
+
+/// All distinct codes in `text`, each with its first hit, in order of first appearance.
+pub fn distinct(text: &str) -> Vec<CodeHit> {
+    let mut out: Vec<CodeHit> = Vec::new();
+    scan(text, |h| {
+        if !out.iter().any(|o| o.code == h.code) {
+            out.push(h);
+        }
+    });
+    out
+}
+
+#[inline]
+fn hex_value(t: &[u8]) -> Option<u32> {
+    let mut v: u32 = 0;
+    for &c in t {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | d as u32;
+    }
+    Some(v)
+}
+
+fn classify(b: &[u8], s: usize, e: usize) -> Option<CodeHit> {
+    let t = &b[s..e];
+    let len = t.len();
+    let hit = |code: u32, notation: Notation| {
+        wulens_kb::is_plausible_failure(code).then(|| CodeHit { code, start: s, end: e, notation, stated_symbol: stated_symbol(b, e) })
+    };
+    // 0x8024401B
+    if len == 10 && t[0] == b'0' && (t[1] | 0x20) == b'x' {
+        let v = hex_value(&t[2..])?;
+        return if v & 0x8000_0000 != 0 { hit(v, Notation::Hex) } else { None };
+    }
+    // 8024401b, 8007000E, [80072EE7]
+    if len == 8 && matches!(t[0], b'8' | b'9' | b'a'..=b'f' | b'A'..=b'F') {
+        let v = hex_value(t)?;
+        if in_guid(b, s, e) {
+            return None;
+        }
+        let letters = t.iter().filter(|c| c.is_ascii_alphabetic()).count();
+        if letters == len {
+            return None; // a word such as "deadbeef", not a code
+        }
+        if letters == 0 && !has_context(b, s, e) {
+            return None;
+        }
+        return hit(v, Notation::BareHex);
+    }
+    // -2145107934 and 2149859355
+    if len == 10 && t.iter().all(u8::is_ascii_digit) {
+        let v: u64 = std::str::from_utf8(t).ok()?.parse().ok()?;
+        let signed = s >= 1 && b[s - 1] == b'-' && (s < 2 || !(b[s - 2].is_ascii_alphanumeric() || b[s - 2] == b'-' || b[s - 2] == b'.'));
+        if signed {
+            if v > 1 << 31 {
+                return None;
+            }
+            let code = (-(v as i64)) as i32 as u32;
+            return hit(code, Notation::SignedDecimal).map(|mut h| {
+                h.start -= 1;
+                h
+            });
+        }
+        if (1u64 << 31..=u32::MAX as u64).contains(&v) && has_context(b, s, e) {
+            return hit(v as u32, Notation::UnsignedDecimal);
+        }
+        return None;
+    }
+    // WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ, CBS_E_SOURCE_MISSING, E_ACCESSDENIED
+    if t[0].is_ascii_uppercase() && t.contains(&b'_') && t.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_') {
+        let sym = std::str::from_utf8(t).ok()?;
+        let code = symbol_code(sym)?;
+        if code & 0x8000_0000 == 0 {
+            return None;
+        }
+        return Some(CodeHit { code, start: s, end: e, notation: Notation::Symbol, stated_symbol: None });
+    }
+    None
+}
+
+fn symbol_code(sym: &str) -> Option<u32> {
+    let table = wulens_kb::symbols();
+    table.binary_search_by(|(s, _)| (*s).cmp(sym)).ok().map(|i| table[i].1)
+}
+
+/// `{4AE85C00-0EAA-...}` or `505fda07-b4f3-...`: the 8-hex token is the first group of a GUID
+/// (followed by `-` and 4 hex digits) or the last part of a hyphenated hex run.
+fn in_guid(b: &[u8], s: usize, e: usize) -> bool {
+    let followed = b.get(e) == Some(&b'-') && b.get(e + 1..e + 5).is_some_and(|g| g.iter().all(u8::is_ascii_hexdigit));
+    let preceded = s >= 2 && b[s - 1] == b'-' && b[s - 2].is_ascii_hexdigit();
+    followed || preceded
+}
+
+/// An error word or an opening bracket right before the token (`hr=`, `error `, `[`).
+fn has_context(b: &[u8], s: usize, e: usize) -> bool {
+    if s >= 1 && b[s - 1] == b'[' && b.get(e) == Some(&b']') {
+        return true;
+    }
+    let mut i = s;
+    let mut skipped = 0;
+    while i > 0 && matches!(b[i - 1], b' ' | b'=' | b':' | b'(' | b'#' | b'\t' | b',' | b'-') && skipped < 4 {
+        i -= 1;
+        skipped += 1;
+    }
+    let word_end = i;
+    while i > 0 && b[i - 1].is_ascii_alphabetic() {
+        i -= 1;
+    }
+    let word = &b[i..word_end];
+    !word.is_empty() && KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+}
+
+/// `0x800f081f - CBS_E_SOURCE_MISSING`: the name a log writes after a code.
+fn stated_symbol(b: &[u8], e: usize) -> Option<(usize, usize)> {
+    let rest = b.get(e..e + 3)?;
+    if rest != b" - " {
+        return None;
+    }
+    let s = e + 3;
+    let mut i = s;
+    while i < b.len() && (b[i].is_ascii_uppercase() || b[i].is_ascii_digit() || b[i] == b'_') {
+        i += 1;
+    }
+    (i - s >= 5 && b[s..i].contains(&b'_') && b[s].is_ascii_uppercase()).then_some((s, i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(t: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        scan(t, |h| v.push(format!("0x{:08X}", h.code)));
+        v
+    }
+
+    #[test]
+    fn every_notation() {
+        assert_eq!(codes("Exit code = 0x8024401B"), ["0x8024401B"]);
+        assert_eq!(codes("PT WARNING: Sync of Updates: 0x8024000b"), ["0x8024000B"]);
+        assert_eq!(codes("WARNING: ISusInternal::GetUpdateMetadata2 failed, hr=8007000E"), ["0x8007000E"]);
+        assert_eq!(codes("*FAILED* [80072EE7] Send request"), ["0x80072EE7"]);
+        assert_eq!(codes("Scan failed with error 8024401b."), ["0x8024401B"]);
+        assert_eq!(codes("Update failed -2145107934 in console"), ["0x80244022"]);
+        assert_eq!(codes("error code 2149859355"), ["0x8024401B"]);
+        assert_eq!(codes("WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ"), ["0x8024401B"]);
+        assert_eq!(codes("error 0x80244022"), ["0x80244022"]);
+        assert_eq!(codes("0X8007000D"), ["0x8007000D"]);
+        assert_eq!(codes("Error = 0x87d00215."), ["0x87D00215"]);
+    }
+
+    #[test]
+    fn no_false_positives() {
+        for t in [
+            "Added update {4AE85C00-0EAA-4BE0-B81B-DBD7053D5FAE}.104 to search result",
+            "update (505fda07-b4f3-45fb-83d9-8642554e2773) with state (Missing)",
+            "Security Update for Windows 7 (KB2862152)",
+            "address 0x00007FF8A1B2C3D4 and ab80070005cd and sha1=8024401b9cd3e1",
+            "2024/05/31 16:45:56.1360371 and time=\"16:45:56.136+420\"",
+            "file d93451dbcd905d0aa9f1e0ee454fd1de\\e4b7f43a241ff2cefbd6a4",
+            "Flags 0x200, result = 0x0, success 0x00240010",
+            "P1=1714686783&P2=404 size 80070005 bytes",
+            "size 4294967295 bytes and 2149859355 items",
+            "Handle 0xFFFFFFFF and path C:\\Windows\\8e9f0a1b\\x",
+            "ERROR_SUCCESS and S_OK",
+            "deadbeef cafebabe",
+            "2019-2145107934",
+        ] {
+            assert_eq!(codes(t), Vec::<String>::new(), "{t}");
+        }
+    }
+
+    #[test]
+    fn symbol_stated_by_the_log() {
+        let t = "[HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]";
+        let hits = distinct(t);
+        assert_eq!(hits.len(), 1, "hex and symbol are the same code");
+        let (s, e) = hits[0].stated_symbol.unwrap();
+        assert_eq!(&t[s..e], "CBS_E_SOURCE_MISSING");
+        assert_eq!(&t[hits[0].start..hits[0].end], "0x800f081f");
+    }
+
+    #[test]
+    fn signed_decimal_span_includes_minus() {
+        let t = "code -2145107934";
+        let h = &distinct(t)[0];
+        assert_eq!(&t[h.start..h.end], "-2145107934");
+    }
+}

@@ -1,0 +1,159 @@
+//! Log formats, detected from content (the file name only breaks ties).
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// ConfigMgr client/server logs: `<![LOG[msg]LOG]!><time=".." date=".." component=".." ...>`.
+    Cmtrace,
+    /// Older ConfigMgr site logs: `msg $$<Component><MM-DD-YYYY HH:MM:SS.mmm+bias><thread=N (0xN)>`.
+    CmtraceSimple,
+    /// Windows 7 / 2008 R2 WindowsUpdate.log: tab-separated date, time, PID, TID, component, text.
+    WindowsUpdateLegacy,
+    /// Windows 10+ text written by `Get-WindowsUpdateLog` from the ETW traces.
+    WindowsUpdateEtw,
+    /// `%windir%\Logs\CBS\CBS.log`.
+    Cbs,
+    /// `%windir%\Logs\DISM\dism.log` (same line format as CBS.log).
+    Dism,
+    /// WSUS server `SoftwareDistribution.log` (times in UTC).
+    WsusSoftwareDistribution,
+    /// `reg query ...\WindowsUpdate /s` output.
+    RegQuery,
+    /// A `.reg` file from `reg export`.
+    RegExport,
+    /// `netsh winhttp show proxy` output.
+    NetshWinhttp,
+    /// Anything else that is text: every line kept, codes still found.
+    PlainText,
+    /// Not text (including `.etl` traces).
+    Binary,
+    /// Zero bytes.
+    Empty,
+}
+
+impl LogFormat {
+    pub fn id(self) -> &'static str {
+        match self {
+            LogFormat::Cmtrace => "cmtrace",
+            LogFormat::CmtraceSimple => "cmtrace_simple",
+            LogFormat::WindowsUpdateLegacy => "windowsupdate_legacy",
+            LogFormat::WindowsUpdateEtw => "windowsupdate_etw",
+            LogFormat::Cbs => "cbs",
+            LogFormat::Dism => "dism",
+            LogFormat::WsusSoftwareDistribution => "wsus_softwaredistribution",
+            LogFormat::RegQuery => "reg_query",
+            LogFormat::RegExport => "reg_export",
+            LogFormat::NetshWinhttp => "netsh_winhttp",
+            LogFormat::PlainText => "plain_text",
+            LogFormat::Binary => "binary",
+            LogFormat::Empty => "empty",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LogFormat::Cmtrace => "CMTrace (ConfigMgr)",
+            LogFormat::CmtraceSimple => "ConfigMgr simple ($$<)",
+            LogFormat::WindowsUpdateLegacy => "WindowsUpdate.log (Windows 7/8)",
+            LogFormat::WindowsUpdateEtw => "WindowsUpdate.log (Get-WindowsUpdateLog)",
+            LogFormat::Cbs => "CBS.log",
+            LogFormat::Dism => "DISM.log",
+            LogFormat::WsusSoftwareDistribution => "WSUS SoftwareDistribution.log",
+            LogFormat::RegQuery => "reg query output",
+            LogFormat::RegExport => "Registry export (.reg)",
+            LogFormat::NetshWinhttp => "netsh winhttp show proxy",
+            LogFormat::PlainText => "Plain text",
+            LogFormat::Binary => "Binary (not a text log)",
+            LogFormat::Empty => "Empty file",
+        }
+    }
+
+    /// True for inputs that describe client configuration rather than log events.
+    pub fn is_configuration(self) -> bool {
+        matches!(self, LogFormat::RegQuery | LogFormat::RegExport | LogFormat::NetshWinhttp)
+    }
+}
+
+/// How many leading lines detection looks at.
+const DETECT_LINES: usize = 200;
+
+/// Pick the format whose line shape matches most of the first non-blank lines.
+pub fn detect(text: &str, file_name: &str) -> LogFormat {
+    if text.is_empty() {
+        return LogFormat::Empty;
+    }
+    let head_end = text.char_indices().nth(256 * 1024).map_or(text.len(), |(i, _)| i);
+    let head = &text[..head_end];
+    if head.contains("<![LOG[") {
+        return LogFormat::Cmtrace;
+    }
+    if let Some(f) = crate::config::detect(head) {
+        return f;
+    }
+    let mut votes = [0usize; 6];
+    let mut seen = 0;
+    for line in head.lines().map(str::trim_end).filter(|l| !l.is_empty()).take(DETECT_LINES) {
+        seen += 1;
+        let b = line.as_bytes();
+        if crate::parse::simple::is_record_end(line) {
+            votes[0] += 1;
+        } else if crate::parse::wu_legacy::header(b).is_some() {
+            votes[1] += 1;
+        } else if crate::parse::wu_etw::header(b).is_some() {
+            votes[2] += 1;
+        } else if crate::parse::wsus::header(b).is_some() {
+            votes[3] += 1;
+        } else if let Some(h) = crate::parse::cbs::header(b) {
+            if &line[h.component.clone()] == "DISM" {
+                votes[5] += 1;
+            } else {
+                votes[4] += 1;
+            }
+        }
+    }
+    let (best, &n) = votes.iter().enumerate().max_by_key(|(i, v)| (**v, usize::MAX - i)).unwrap();
+    // Real logs carry noise (blank lines, continuation blocks): a fifth of lines is enough.
+    if n == 0 || n * 5 < seen.min(DETECT_LINES) {
+        return LogFormat::PlainText;
+    }
+    match best {
+        0 => LogFormat::CmtraceSimple,
+        1 => LogFormat::WindowsUpdateLegacy,
+        2 => LogFormat::WindowsUpdateEtw,
+        3 => LogFormat::WsusSoftwareDistribution,
+        _ => {
+            // CBS and DISM share the line format: the component column and the name decide.
+            let lower = file_name.to_ascii_lowercase();
+            if votes[5] > votes[4] || (votes[5] > 0 && lower.contains("dism")) {
+                LogFormat::Dism
+            } else {
+                LogFormat::Cbs
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_format_from_content() {
+        let cases = [
+            ("<![LOG[Hello]LOG]!><time=\"08:53:25.263+240\" date=\"07-14-2021\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">", LogFormat::Cmtrace),
+            ("Starting sync $$<SMS_WSUS_SYNC_MANAGER><05-31-2024 16:45:56.136+420><thread=4512 (0x11A0)>", LogFormat::CmtraceSimple),
+            ("2018-05-20\t19:21:13:219\t 908\t45c\tAgent\t* WU client version 7.5.7601.17514", LogFormat::WindowsUpdateLegacy),
+            ("2024/05/02 14:43:56.6390016 4932  6608  SLS             Get response for service", LogFormat::WindowsUpdateEtw),
+            ("2020-02-03 23:50:28, Info                  CBS    TI: --- Initializing Trusted Installer ---", LogFormat::Cbs),
+            ("2014-02-17 15:22:02, Info                  DISM   PID=10500 Scratch directory set", LogFormat::Dism),
+            ("2024-05-31 16:45:56.136 UTC\tInfo\tWsusService.27\tEventLogEventReporter.ReportEvent\tEventId=382,Type=Information", LogFormat::WsusSoftwareDistribution),
+            ("just some notes\nabout a machine", LogFormat::PlainText),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text, "whatever.log"), want, "{text}");
+        }
+        assert_eq!(detect("", "x"), LogFormat::Empty);
+    }
+}

@@ -1,0 +1,10 @@
+//! Plain text: no structure we know, so every line is kept as unparsed text. Error codes are
+//! still found in it and it still shows in the viewer.
+
+use super::Builder;
+
+pub fn parse(b: &mut Builder) {
+    for l in b.lines(0) {
+        b.unparsed(&l);
+    }
+}
