@@ -1,0 +1,239 @@
+//! `wulens`: the native command line over the same core as the web app.
+//!
+//! Exit codes: 0 success; 1 `code` was given something that is not a 32-bit code; 2 unusable
+//! input (a path that cannot be read, or nothing that could be analyzed), with a message on stderr.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use wulens_core::{Analysis, Input, Limits, Report};
+
+#[derive(Parser)]
+#[command(name = "wulens", version, about = "Analyze Windows Update and ConfigMgr software-update logs: every error code explained, where the client scan broke, what to do next.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyze log files, folders (read recursively) and zip bundles together.
+    Analyze {
+        /// Files, folders or .zip bundles (for example a client's CCM\Logs folder and WindowsUpdate.log).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Explain one error code, in any notation: 0x8024401B, 8024401b, -2145107941, 2149859355, WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ.
+    Code {
+        code: String,
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+    },
+    /// Search the knowledge base by code prefix, symbolic name or words ("proxy 407", "catroot2").
+    Search {
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[arg(long, value_enum, default_value_t = OutFormat::Text)]
+        format: OutFormat,
+        /// Maximum number of results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Knowledge-base tools.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+    /// Print the merged timeline of several logs, ordered by UTC time.
+    Timeline {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Only records of severity warning or error.
+        #[arg(long)]
+        problems: bool,
+    },
+    /// What to collect from a client (and how) so that wulens can answer.
+    CollectHelp,
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Write the whole knowledge base as JSON (for wikis and tooling).
+    Export,
+    /// Counts per category and origin.
+    Stats,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Analyze { paths, format } => analyze(&paths, format, &mut out),
+        Command::Code { code, format } => explain_code(&code, format, &mut out),
+        Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
+        Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
+        Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
+        Command::Timeline { paths, problems } => timeline(&paths, problems, &mut out),
+        Command::CollectHelp => out.write_all(wulens_core::render::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`wulens ... | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wulens: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn write_json(out: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    out.write_all(b"\n")
+}
+
+/// Read paths into inputs: folders recursively (without following links), files as they are.
+fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    let mut inputs = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        if meta.is_dir() {
+            let base = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
+            let mut stack = vec![(p.clone(), base)];
+            while let Some((dir, name)) = stack.pop() {
+                let mut children: Vec<_> = std::fs::read_dir(&dir).map_err(|e| format!("cannot read folder {}: {e}", dir.display()))?.flatten().collect();
+                children.sort_by_key(|c| c.file_name());
+                for c in children {
+                    let child_name = format!("{name}/{}", c.file_name().to_string_lossy());
+                    let ft = c.file_type().map_err(|e| format!("cannot read {}: {e}", c.path().display()))?;
+                    if ft.is_dir() {
+                        stack.push((c.path(), child_name));
+                    } else if ft.is_file() {
+                        inputs.push(read_file(&c.path(), child_name)?);
+                    }
+                }
+            }
+        } else {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
+            inputs.push(read_file(p, name)?);
+        }
+    }
+    Ok(inputs)
+}
+
+fn read_file(path: &Path, name: String) -> Result<Input, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(Input { name, bytes })
+}
+
+fn load(paths: &[PathBuf]) -> Result<Analysis, ExitCode> {
+    let inputs = read_inputs(paths).map_err(|e| {
+        eprintln!("wulens: {e}");
+        ExitCode::from(2)
+    })?;
+    let analysis = Analysis::from_inputs(inputs, &Limits::default());
+    for w in &analysis.warnings {
+        eprintln!("wulens: {}: {}", w.name, w.message);
+    }
+    for f in analysis.files.iter().filter(|f| !f.is_text()) {
+        eprintln!("wulens: {}", f.notes.first().map(String::as_str).unwrap_or("skipped"));
+    }
+    if !analysis.files.iter().any(|f| f.is_text()) {
+        eprintln!("wulens: nothing to analyze: none of the inputs is a text log");
+        return Err(ExitCode::from(2));
+    }
+    Ok(analysis)
+}
+
+fn analyze(paths: &[PathBuf], format: ReportFormat, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let analysis = match load(paths) {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    let report = Report::build(&analysis);
+    match format {
+        ReportFormat::Json => write_json(out, &report)?,
+        ReportFormat::Text => out.write_all(wulens_core::render::text(&report).as_bytes())?,
+        ReportFormat::Markdown => out.write_all(wulens_core::render::markdown(&report).as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain_code(input: &str, format: OutFormat, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    match wulens_kb::lookup(input) {
+        Ok(l) => {
+            match format {
+                OutFormat::Json => write_json(out, &l)?,
+                OutFormat::Text => out.write_all(wulens_core::render::code_text(&l).as_bytes())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("wulens: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+fn search(query: &str, format: OutFormat, limit: usize, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let hits = wulens_kb::search(query, limit);
+    match format {
+        OutFormat::Json => write_json(out, &hits)?,
+        OutFormat::Text => {
+            if hits.is_empty() {
+                writeln!(out, "No knowledge-base entry matches {query:?}.")?;
+            }
+            for h in &hits {
+                let guidance = if h.has_guidance { "  [guidance]" } else { "" };
+                writeln!(out, "{}  {:<44} {}{}", h.code, h.symbol, h.message, guidance)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn kb_stats(out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let entries = wulens_kb::entries();
+    writeln!(out, "{} entries, {} with guidance, {} symbols", entries.len(), entries.iter().filter(|e| e.has_guidance()).count(), wulens_kb::symbols().len())?;
+    for c in wulens_kb::category_counts() {
+        writeln!(out, "  {:<16} {:>6}  {}", c.id, c.count, c.label)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn timeline(paths: &[PathBuf], problems: bool, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let analysis = match load(paths) {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    let mut w = std::io::BufWriter::new(out);
+    for r in analysis.timeline(|_| true) {
+        let f = &analysis.files[r.file as usize];
+        let e = &f.entries[r.entry as usize];
+        if problems && e.severity < wulens_core::Severity::Warning {
+            continue;
+        }
+        let time = wulens_core::report::time_of(f, r.entry as usize).unwrap_or_default();
+        let msg = f.message(e).replace(['\r', '\n'], " ");
+        writeln!(w, "{time:<29} {:<7} {}:{}  {msg}", e.severity.label(), wulens_core::input::base_name(&f.name), e.line)?;
+    }
+    w.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
