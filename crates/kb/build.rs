@@ -101,8 +101,7 @@ fn main() {
         let mut seen_in_layer: BTreeMap<u32, PathBuf> = BTreeMap::new();
         for path in toml_files(&dir) {
             println!("cargo:rerun-if-changed={}", path.display());
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             let file: DataFile = match toml::from_str(&text) {
                 Ok(f) => f,
                 Err(e) => {
@@ -120,10 +119,7 @@ fn main() {
                     continue;
                 };
                 if let Some(first) = seen_in_layer.insert(code, path.clone()) {
-                    errors.push(format!(
-                        "{where_}: code 0x{code:08X} is already defined in this layer by {}",
-                        first.display()
-                    ));
+                    errors.push(format!("{where_}: code 0x{code:08X} is already defined in this layer by {}", first.display()));
                     continue;
                 }
                 let m = merged.entry(code).or_insert_with(|| Merged { code, ..Merged::default() });
@@ -219,11 +215,7 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         m.mitigation = raw.mitigation;
     }
     if !raw.related.is_empty() {
-        m.related = raw
-            .related
-            .iter()
-            .map(|r| parse_hex(r).ok_or_else(|| format!("related code {r:?} must be 0x + hex")))
-            .collect::<Result<_, _>>()?;
+        m.related = raw.related.iter().map(|r| parse_hex(r).ok_or_else(|| format!("related code {r:?} must be 0x + hex"))).collect::<Result<_, _>>()?;
     }
     if let Some(s) = raw.scan_step {
         if !(1..=7).contains(&s) {

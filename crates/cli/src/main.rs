@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use wulens_core::{Analysis, Input, Limits, Report};
 
 #[derive(Parser)]
-#[command(name = "wulens", version, about = "Analyze Windows Update and ConfigMgr software-update logs: every error code explained, where the client scan broke, what to do next.")]
+#[command(
+    name = "wulens",
+    version,
+    about = "Analyze Windows Update and ConfigMgr software-update logs: every error code explained, where the client scan broke, what to do next."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

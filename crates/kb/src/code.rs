@@ -47,9 +47,8 @@ pub fn clean_input(input: &str) -> &str {
     let mut s = input.trim();
     loop {
         let before = s;
-        s = s.trim_matches(|c: char| {
-            c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | ',' | ';' | '.' | ':')
-        });
+        s = s
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | ',' | ';' | '.' | ':'));
         for prefix in ["hr", "hresult", "error code", "error", "code", "result", "status", "exit code"] {
             // Only a whole word: `ERROR_ACCESS_DENIED` and `STATUS_...` are names, not prefixes.
             if s.len() > prefix.len()
@@ -100,9 +99,7 @@ pub fn parse_numeric(input: &str) -> Result<(ErrorCode, Notation), CodeParseErro
             return Ok((ErrorCode(u32::from_str_radix(s, 16).unwrap()), Notation::BareHex));
         }
         let v: u64 = s.parse().map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()))?;
-        return u32::try_from(v)
-            .map(|v| (ErrorCode(v), Notation::UnsignedDecimal))
-            .map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()));
+        return u32::try_from(v).map(|v| (ErrorCode(v), Notation::UnsignedDecimal)).map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()));
     }
     if s.bytes().all(|b| b.is_ascii_hexdigit()) {
         if s.len() > 8 {
@@ -116,10 +113,7 @@ pub fn parse_numeric(input: &str) -> Result<(ErrorCode, Notation), CodeParseErro
 /// True when the text has the shape of a symbolic constant such as `WU_E_NO_SERVICE`.
 pub fn looks_symbolic(s: &str) -> bool {
     let s = clean_input(s);
-    s.len() >= 3
-        && s.contains('_')
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && s.as_bytes()[0].is_ascii_alphabetic()
+    s.len() >= 3 && s.contains('_') && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && s.as_bytes()[0].is_ascii_alphabetic()
 }
 
 #[cfg(test)]
@@ -132,7 +126,18 @@ mod tests {
 
     #[test]
     fn every_numeric_notation_agrees() {
-        for s in ["0x8024401B", "0x8024401b", "8024401b", "8024401B", "-2145107941", "2149859355", " \"0x8024401B\" ", "hr=8024401B", "[0x8024401B]", "error 0x8024401B."] {
+        for s in [
+            "0x8024401B",
+            "0x8024401b",
+            "8024401b",
+            "8024401B",
+            "-2145107941",
+            "2149859355",
+            " \"0x8024401B\" ",
+            "hr=8024401B",
+            "[0x8024401B]",
+            "error 0x8024401B.",
+        ] {
             assert_eq!(p(s), 0x8024401B, "{s}");
         }
     }

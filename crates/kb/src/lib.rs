@@ -131,21 +131,12 @@ pub struct CategoryInfo {
 }
 
 pub fn export() -> Export {
-    Export {
-        format: "wulens-kb/1",
-        version: env!("CARGO_PKG_VERSION"),
-        count: entries().len(),
-        categories: category_counts(),
-        entries: entries(),
-    }
+    Export { format: "wulens-kb/1", version: env!("CARGO_PKG_VERSION"), count: entries().len(), categories: category_counts(), entries: entries() }
 }
 
 /// Each category with the number of entries in it, in display order.
 pub fn category_counts() -> Vec<CategoryInfo> {
-    Category::ALL
-        .iter()
-        .map(|c| CategoryInfo { id: c.id(), label: c.label(), count: entries().iter().filter(|e| e.category == *c).count() })
-        .collect()
+    Category::ALL.iter().map(|c| CategoryInfo { id: c.id(), label: c.label(), count: entries().iter().filter(|e| e.category == *c).count() }).collect()
 }
 
 #[cfg(test)]

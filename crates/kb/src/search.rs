@@ -79,11 +79,7 @@ pub fn search(query: &str, limit: usize) -> Vec<SearchHit> {
     let q_clean = code::clean_input(q);
     let hex_prefix = hex_prefix(q_clean);
     let q_lower = q_clean.to_ascii_lowercase();
-    let words: Vec<String> = q
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
+    let words: Vec<String> = q.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
 
     let mut hits: Vec<SearchHit> = Vec::new();
     for (e, h) in entries().iter().zip(HAYSTACKS.iter()) {
@@ -130,7 +126,7 @@ pub fn search(query: &str, limit: usize) -> Vec<SearchHit> {
 /// `0x8024`, `8024401` or `0x8024401b` → lower-case hex digits to match as a prefix.
 fn hex_prefix(q: &str) -> Option<String> {
     let digits = q.strip_prefix("0x").or_else(|| q.strip_prefix("0X")).unwrap_or(q);
-    let long_enough = digits.len() >= 3 || (digits.len() >= 1 && q.len() != digits.len());
+    let long_enough = digits.len() >= 3 || (!digits.is_empty() && q.len() != digits.len());
     (long_enough && digits.len() <= 8 && digits.bytes().all(|b| b.is_ascii_hexdigit())).then(|| digits.to_ascii_lowercase())
 }
 

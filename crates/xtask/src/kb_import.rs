@@ -103,8 +103,7 @@ pub enum Family {
 }
 
 impl Family {
-    const ALL: [Family; 7] =
-        [Family::Wu, Family::Win32, Family::Wininet, Family::Bits, Family::Com, Family::Wmi, Family::Hresult];
+    const ALL: [Family; 7] = [Family::Wu, Family::Win32, Family::Wininet, Family::Bits, Family::Com, Family::Wmi, Family::Hresult];
 
     fn file(self) -> &'static str {
         match self {
@@ -211,8 +210,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut o = Options::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let mut value =
-            |flag: &str| it.next().map(PathBuf::from).ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"));
+        let mut value = |flag: &str| it.next().map(PathBuf::from).ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"));
         match a.as_str() {
             "--windows-src" => o.windows_src = Some(value(a)?),
             "--reference" => o.reference = Some(value(a)?),
@@ -238,12 +236,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let located = sdk::locate(&root, opts.windows_src.as_deref())?;
     let consts = sdk::load(&located.win32_dir)?;
-    eprintln!(
-        "windows crate {}: {} integer constants in {}",
-        located.version,
-        consts.len(),
-        located.win32_dir.display()
-    );
+    eprintln!("windows crate {}: {} integer constants in {}", located.version, consts.len(), located.win32_dir.display());
     let pages = load_docs(&reference)?;
 
     let kb = assemble(&consts, &pages);
@@ -278,18 +271,8 @@ fn load_docs(dir: &Path) -> Result<Vec<Page>, String> {
         let rows = docs::rows(spec, &entries);
         let distinct: BTreeSet<u32> = rows.iter().map(|r| r.code).collect();
         let with_msg = entries.iter().filter(|e| e.message.is_some()).count();
-        let verdict = if entries.len() == spec.expected {
-            "= README".to_string()
-        } else {
-            format!("README counts {}", spec.expected)
-        };
-        eprintln!(
-            "  {:<40} {:>4} entries ({verdict}), {:>4} with message, {:>4} distinct codes",
-            spec.file,
-            entries.len(),
-            with_msg,
-            distinct.len()
-        );
+        let verdict = if entries.len() == spec.expected { "= README".to_string() } else { format!("README counts {}", spec.expected) };
+        eprintln!("  {:<40} {:>4} entries ({verdict}), {:>4} with message, {:>4} distinct codes", spec.file, entries.len(), with_msg, distinct.len());
         pages.push(Page { spec, rows });
     }
     // Pages in the folder that no parser knows are reported, not guessed at.
@@ -403,16 +386,13 @@ fn sdk_code(c: &SdkConst) -> Option<u32> {
         "WSA_ERROR" if c.name.starts_with("WSA") => win32(c.value),
         "u32" | "i32"
             if (c.module == "Win32::Networking::WinInet" || c.module == "Win32::Networking::WinHttp")
-                && ["ERROR_INTERNET_", "ERROR_HTTP_", "ERROR_FTP_", "ERROR_GOPHER_", "ERROR_WINHTTP_"]
-                    .iter()
-                    .any(|p| c.name.starts_with(p))
+                && ["ERROR_INTERNET_", "ERROR_HTTP_", "ERROR_FTP_", "ERROR_GOPHER_", "ERROR_WINHTTP_"].iter().any(|p| c.name.starts_with(p))
                 && (12000..=12999).contains(&c.value) =>
         {
             win32(c.value)
         }
         "u32" | "i32"
-            if c.module == "Win32::Networking::BackgroundIntelligentTransferService"
-                && (c.name.starts_with("BG_E_") || c.name.starts_with("BG_S_")) =>
+            if c.module == "Win32::Networking::BackgroundIntelligentTransferService" && (c.name.starts_with("BG_E_") || c.name.starts_with("BG_S_")) =>
         {
             Some(c.value)
         }
@@ -440,17 +420,11 @@ fn assemble(consts: &[SdkConst], pages: &[Page]) -> Vec<Entry> {
             // the SDK does not use is kept: it can be an older value of the constant (the WU
             // table's 0x80245FFF WU_E_REDIRECTOR_UNEXPECTED, 0x802450FF in today's wuerror.h).
             let mut code = row.code;
-            let taken_by_other = cands.get(&code).is_some_and(|c| {
-                c.names.iter().any(|n| n.sdk_ty.is_some() && Some(n.name.as_str()) != row.name.as_deref())
-            });
+            let taken_by_other = cands.get(&code).is_some_and(|c| c.names.iter().any(|n| n.sdk_ty.is_some() && Some(n.name.as_str()) != row.name.as_deref()));
             if let Some(values) = row.name.as_deref().and_then(|n| sdk_by_name.get(n)).filter(|_| taken_by_other) {
                 if values.len() == 1 && !values.contains(&code) {
                     let v = *values.first().unwrap();
-                    eprintln!(
-                        "  note: {} lists {} as 0x{code:08X}; the SDK value 0x{v:08X} is used",
-                        page.spec.file,
-                        row.name.as_deref().unwrap_or_default()
-                    );
+                    eprintln!("  note: {} lists {} as 0x{code:08X}; the SDK value 0x{v:08X} is used", page.spec.file, row.name.as_deref().unwrap_or_default());
                     code = v;
                 }
             }
@@ -461,12 +435,7 @@ fn assemble(consts: &[SdkConst], pages: &[Page]) -> Vec<Entry> {
             if let Some(n) = row.name.as_deref().filter(|n| valid_symbol(n)) {
                 cand.add_name(n, None, true);
             }
-            cand.hits.push(Hit {
-                page: i,
-                file: page.spec.file,
-                section: row.section.clone(),
-                message: row.message.clone(),
-            });
+            cand.hits.push(Hit { page: i, file: page.spec.file, section: row.section.clone(), message: row.message.clone() });
         }
     }
     // SetupAPI's own numbering (0xE0000xxx `WIN32_ERROR`) for codes that are HRESULTs 0x800Fxxxx.
@@ -522,8 +491,7 @@ fn name_rank(family: Family, n: &NameInfo) -> (u8, u8, String) {
                 0
             } else if s.starts_with("WININET_E_") {
                 1
-            } else if ["ERROR_INTERNET_", "ERROR_HTTP_", "ERROR_FTP_", "ERROR_GOPHER_"].iter().any(|p| s.starts_with(p))
-            {
+            } else if ["ERROR_INTERNET_", "ERROR_HTTP_", "ERROR_FTP_", "ERROR_GOPHER_"].iter().any(|p| s.starts_with(p)) {
                 2
             } else {
                 3
@@ -596,8 +564,7 @@ fn render_entries(family: Family, entries: &[&Entry], crate_doc: &str, version: 
     }
     let doc_list: Vec<&str> = used_docs.iter().map(|&i| docs::DOCS[i].file).collect();
     let mut o = String::new();
-    let _ =
-        write!(o, "# @generated by cargo xtask kb-import from windows crate {version} (src/Windows/Win32/**/mod.rs)");
+    let _ = write!(o, "# @generated by cargo xtask kb-import from windows crate {version} (src/Windows/Win32/**/mod.rs)");
     if !doc_list.is_empty() {
         let _ = write!(o, " and ../shared/reference/{{{}}}", doc_list.join(", "));
     }
@@ -654,10 +621,7 @@ fn write_or_check(dir: &Path, files: &BTreeMap<String, String>, check: bool) -> 
         for e in read.flatten() {
             let p = e.path();
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".toml")
-                && !files.contains_key(&name)
-                && std::fs::read_to_string(&p).is_ok_and(|t| t.starts_with(GENERATED_MARK))
-            {
+            if name.ends_with(".toml") && !files.contains_key(&name) && std::fs::read_to_string(&p).is_ok_and(|t| t.starts_with(GENERATED_MARK)) {
                 stale.push(p);
             }
         }
@@ -713,21 +677,13 @@ mod tests {
     use super::*;
 
     fn entry(numbers: &[u32], name: Option<&str>, message: Option<&str>, section: &str) -> RawEntry {
-        RawEntry {
-            numbers: numbers.to_vec(),
-            name: name.map(str::to_string),
-            message: message.map(str::to_string),
-            section: section.to_string(),
-        }
+        RawEntry { numbers: numbers.to_vec(), name: name.map(str::to_string), message: message.map(str::to_string), section: section.to_string() }
     }
 
     #[test]
     fn sdk_line_hresult_hex() {
         let l = "pub const WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ: windows_core::HRESULT = windows_core::HRESULT(0x8024401B_u32 as _);";
-        assert_eq!(
-            sdk::parse_line(l),
-            Some(("WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ".into(), "HRESULT".into(), 0x8024_401B))
-        );
+        assert_eq!(sdk::parse_line(l), Some(("WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ".into(), "HRESULT".into(), 0x8024_401B)));
     }
 
     #[test]
@@ -738,10 +694,7 @@ mod tests {
 
     #[test]
     fn sdk_line_u32_and_win32_error_and_facility() {
-        assert_eq!(
-            sdk::parse_line("pub const ERROR_INTERNET_TIMEOUT: u32 = 12002u32;"),
-            Some(("ERROR_INTERNET_TIMEOUT".into(), "u32".into(), 12002))
-        );
+        assert_eq!(sdk::parse_line("pub const ERROR_INTERNET_TIMEOUT: u32 = 12002u32;"), Some(("ERROR_INTERNET_TIMEOUT".into(), "u32".into(), 12002)));
         assert_eq!(
             sdk::parse_line("pub const ERROR_ACCESS_DENIED: WIN32_ERROR = WIN32_ERROR(5u32);"),
             Some(("ERROR_ACCESS_DENIED".into(), "WIN32_ERROR".into(), 5))
@@ -784,24 +737,14 @@ mod tests {
         assert_eq!(
             parse_pipe_tables(md),
             vec![
-                entry(
-                    &[0x8024_A000],
-                    Some("WU_E_AU_NOSERVICE"),
-                    Some("Automatic Updates was unable to service incoming requests."),
-                    "Automatic Update Errors"
-                ),
+                entry(&[0x8024_A000], Some("WU_E_AU_NOSERVICE"), Some("Automatic Updates was unable to service incoming requests."), "Automatic Update Errors"),
                 entry(
                     &[0x8024_3FFF],
                     Some("WU_E_AUCLIENT_UNEXPECTED"),
                     Some("There was a user interface error not covered by another WU_E_AUCLIENT_* error code."),
                     "Automatic Update Errors"
                 ),
-                entry(
-                    &[0x8024_0001],
-                    Some("WU_E_NO_SERVICE"),
-                    Some("Windows Update Agent was unable to provide the service."),
-                    "Windows Update error codes"
-                ),
+                entry(&[0x8024_0001], Some("WU_E_NO_SERVICE"), Some("Windows Update Agent was unable to provide the service."), "Windows Update error codes"),
             ]
         );
     }
@@ -825,18 +768,8 @@ mod tests {
             vec![
                 entry(&[0x8020_0053], Some("BG_E_VALIDATION_FAILED"), None, s),
                 entry(&[0x8007_2EFD, 0x8007_2EFE, 0x80D0_2002], None, Some("The operation timed out"), s),
-                entry(
-                    &[0x8007_000D],
-                    Some("ERROR_INVALID_DATA"),
-                    Some("Indicates invalid data downloaded or corruption occurred."),
-                    s
-                ),
-                entry(
-                    &[0x8007_0422],
-                    None,
-                    Some("This issue occurs when the Windows Update service stops working or is not running."),
-                    s
-                ),
+                entry(&[0x8007_000D], Some("ERROR_INVALID_DATA"), Some("Indicates invalid data downloaded or corruption occurred."), s),
+                entry(&[0x8007_0422], None, Some("This issue occurs when the Windows Update service stops working or is not running."), s),
             ]
         );
     }
@@ -1001,10 +934,7 @@ Call failed.
 
 </dt> </dl> </dd> <dt>
 "#;
-        assert_eq!(
-            parse_dl_list(md),
-            vec![entry(&[0x8004_1001], Some("WBEM_E_FAILED"), Some("Call failed."), "WMI Error Constants")]
-        );
+        assert_eq!(parse_dl_list(md), vec![entry(&[0x8004_1001], Some("WBEM_E_FAILED"), Some("Call failed."), "WMI Error Constants")]);
     }
 
     #[test]
@@ -1044,14 +974,8 @@ Proxy authentication is required.
 
     #[test]
     fn cleaning_and_shortening() {
-        assert_eq!(
-            text::clean("Same as `SOAP_E_VERSION_MISMATCH` - `SOAP` client"),
-            "Same as SOAP_E_VERSION_MISMATCH - SOAP client"
-        );
-        assert_eq!(
-            text::clean("a&amp;b &lt;x&gt; \\<y> WU\\_E\\_PT\\_\\* [link](http://x)<br/>end"),
-            "a&b <x> <y> WU_E_PT_* link end"
-        );
+        assert_eq!(text::clean("Same as `SOAP_E_VERSION_MISMATCH` - `SOAP` client"), "Same as SOAP_E_VERSION_MISMATCH - SOAP client");
+        assert_eq!(text::clean("a&amp;b &lt;x&gt; \\<y> WU\\_E\\_PT\\_\\* [link](http://x)<br/>end"), "a&b <x> <y> WU_E_PT_* link end");
         let long = format!("{}. Second sentence here. {}", "A".repeat(200), "B".repeat(150));
         let short = text::shorten(&long, text::MAX_MESSAGE);
         assert_eq!(short, format!("{}. Second sentence here.", "A".repeat(200)));
@@ -1096,10 +1020,7 @@ Proxy authentication is required.
         assert_eq!(timeout.symbol.as_deref(), Some("ERROR_WINHTTP_TIMEOUT"));
         assert_eq!(timeout.aliases, vec!["WININET_E_TIMEOUT".to_string(), "ERROR_INTERNET_TIMEOUT".to_string()]);
         let bits = get(0x8019_0197);
-        assert_eq!(
-            (bits.family, bits.symbol.as_deref(), bits.category),
-            (Family::Bits, Some("BG_E_HTTP_ERROR_407"), "proxy")
-        );
+        assert_eq!((bits.family, bits.symbol.as_deref(), bits.category), (Family::Bits, Some("BG_E_HTTP_ERROR_407"), "proxy"));
         assert_eq!(get(0x0024_0005).category, "reboot");
         assert!(kb.iter().all(|e| e.code != 1 && e.code != 0x800C_0002 && e.code != 0x8801_0006));
         assert_eq!(get(0x800F_0200).aliases, vec!["ERROR_NO_ASSOCIATED_CLASS".to_string()]);

@@ -22,41 +22,18 @@ pub fn category(family: Family, code: u32, names: &[&str]) -> &'static str {
     if contains_any(names, &["PROXY"]) {
         return "proxy";
     }
-    if starts_any(names, &["WU_E_PT_HTTP_STATUS_", "HTTP_E_STATUS_", "BG_E_HTTP_ERROR_"])
-        || (facility == 25 && code & 0x8000_0000 != 0 && code >> 30 != 0b11)
-    {
+    if starts_any(names, &["WU_E_PT_HTTP_STATUS_", "HTTP_E_STATUS_", "BG_E_HTTP_ERROR_"]) || (facility == 25 && code & 0x8000_0000 != 0 && code >> 30 != 0b11) {
         return "http";
     }
     if contains_any(names, &["CERT", "FILETRUST", "METADATATRUST", "SIGNATURE"])
         || any(names, |n| n.ends_with("_INVALID_CA"))
-        || starts_any(
-            names,
-            &[
-                "TRUST_E_",
-                "CRYPT_E_",
-                "CRYPT_XML_E_",
-                "NTE_",
-                "OSS_",
-                "CERTSRV_E_",
-                "WININET_E_SEC_",
-                "ERROR_WINHTTP_SECURE_",
-            ],
-        )
+        || starts_any(names, &["TRUST_E_", "CRYPT_E_", "CRYPT_XML_E_", "NTE_", "OSS_", "CERTSRV_E_", "WININET_E_SEC_", "ERROR_WINHTTP_SECURE_"])
     {
         return "certificate";
     }
     if contains_any(
         names,
-        &[
-            "ACCESS_DENIED",
-            "ACCESSDENIED",
-            "LOGON_FAILURE",
-            "PRIVILEGE_NOT_HELD",
-            "WRONG_PASSWORD",
-            "UNAUTHORIZED",
-            "AUTHENTICATION",
-            "NO_USERTOKEN",
-        ],
+        &["ACCESS_DENIED", "ACCESSDENIED", "LOGON_FAILURE", "PRIVILEGE_NOT_HELD", "WRONG_PASSWORD", "UNAUTHORIZED", "AUTHENTICATION", "NO_USERTOKEN"],
     ) || starts_any(names, &["SEC_E_"])
     {
         return "authentication";
@@ -93,16 +70,13 @@ pub fn category(family: Family, code: u32, names: &[&str]) -> &'static str {
             0x8024_7000 | 0x8024_E000 => "metadata",
             0x8024_A000 => "service",
             _ => {
-                if contains_any(names, &["NO_CONNECTION", "NETWORK", "WINHTTP", "UNREACHABLE"])
-                    || starts_any(names, &["WU_E_PT_"])
-                {
+                if contains_any(names, &["NO_CONNECTION", "NETWORK", "WINHTTP", "UNREACHABLE"]) || starts_any(names, &["WU_E_PT_"]) {
                     "network"
                 } else if contains_any(names, &["DOWNLOAD"]) {
                     "download"
                 } else if contains_any(names, &["SELFUPDATE", "SETUP_"]) {
                     "components"
-                } else if contains_any(names, &["SERVICE_STOP", "NO_SERVICE", "IDLESHUTDOWN", "SERVICE_SHUTTING_DOWN"])
-                {
+                } else if contains_any(names, &["SERVICE_STOP", "NO_SERVICE", "IDLESHUTDOWN", "SERVICE_SHUTTING_DOWN"]) {
                     "service"
                 } else {
                     "general"
@@ -119,18 +93,7 @@ pub fn category(family: Family, code: u32, names: &[&str]) -> &'static str {
                 "installation"
             } else if (1700..=1999).contains(&n)
                 || (9000..=11999).contains(&n)
-                || contains_any(
-                    names,
-                    &[
-                        "NETWORK",
-                        "CONNECTION",
-                        "NETNAME",
-                        "NETPATH",
-                        "HOST_UNREACHABLE",
-                        "PORT_UNREACHABLE",
-                        "PROTOCOL_UNREACHABLE",
-                    ],
-                )
+                || contains_any(names, &["NETWORK", "CONNECTION", "NETNAME", "NETPATH", "HOST_UNREACHABLE", "PORT_UNREACHABLE", "PROTOCOL_UNREACHABLE"])
             {
                 "network"
             } else {

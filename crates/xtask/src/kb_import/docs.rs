@@ -167,10 +167,7 @@ pub fn split_cells(line: &str) -> Vec<String> {
 
 fn hex_codes(cell: &str) -> Vec<u32> {
     static HEX: OnceLock<Regex> = OnceLock::new();
-    rx(&HEX, r"\b0[xX]([0-9A-Fa-f]{8})\b")
-        .captures_iter(cell)
-        .filter_map(|c| u32::from_str_radix(&c[1], 16).ok())
-        .collect()
+    rx(&HEX, r"\b0[xX]([0-9A-Fa-f]{8})\b").captures_iter(cell).filter_map(|c| u32::from_str_radix(&c[1], 16).ok()).collect()
 }
 
 /// `| Error code | Message | Description |` tables. A row that lists several codes shares one
@@ -203,8 +200,7 @@ pub fn parse_pipe_tables(text: &str) -> Vec<RawEntry> {
         if numbers.is_empty() {
             continue;
         }
-        let name =
-            if numbers.len() == 1 { msg_col.and_then(|i| cells.get(i)).and_then(|c| text::as_symbol(c)) } else { None };
+        let name = if numbers.len() == 1 { msg_col.and_then(|i| cells.get(i)).and_then(|c| text::as_symbol(c)) } else { None };
         let message = desc_col.and_then(|i| cells.get(i)).and_then(|c| text::message(c));
         out.push(RawEntry { numbers, name, message, section: section.clone() });
     }
@@ -229,8 +225,7 @@ pub fn parse_dt_tables(text: &str) -> Vec<RawEntry> {
         }
         let cells = split_cells(line);
         let Some(first) = cells.first() else { continue };
-        let numbers: Vec<u32> =
-            code_re.captures_iter(first).filter_map(|c| u32::from_str_radix(&c[1], 16).ok()).collect();
+        let numbers: Vec<u32> = code_re.captures_iter(first).filter_map(|c| u32::from_str_radix(&c[1], 16).ok()).collect();
         if numbers.is_empty() {
             continue;
         }
@@ -266,12 +261,7 @@ pub fn parse_dl_list(text: &str) -> Vec<RawEntry> {
     let flush = |cur: &mut Option<Cur>, out: &mut Vec<RawEntry>, section: &str| {
         if let Some(c) = cur.take() {
             if let Some(n) = c.number {
-                out.push(RawEntry {
-                    numbers: vec![n],
-                    name: Some(c.name),
-                    message: text::message(&c.lines.join(" ")),
-                    section: section.to_string(),
-                });
+                out.push(RawEntry { numbers: vec![n], name: Some(c.name), message: text::message(&c.lines.join(" ")), section: section.to_string() });
             }
         }
     };

@@ -16,15 +16,8 @@ pub struct Facility {
 pub const CCM: (u32, &str, &str) = (2000, "FACILITY_CCM", "Configuration Manager client (not in winerror.h)");
 
 /// When several names share a value, this one is the `name`; the label mentions both.
-const PRIMARY: &[&str] = &[
-    "FACILITY_SECURITY",
-    "FACILITY_CONFIGURATION",
-    "FACILITY_SHELL",
-    "FACILITY_WINDOWS_SETUP",
-    "FACILITY_WEBSERVICES",
-    "FACILITY_MBN",
-    "FACILITY_SPP",
-];
+const PRIMARY: &[&str] =
+    &["FACILITY_SECURITY", "FACILITY_CONFIGURATION", "FACILITY_SHELL", "FACILITY_WINDOWS_SETUP", "FACILITY_WEBSERVICES", "FACILITY_MBN", "FACILITY_SPP"];
 
 /// Hand-written labels (by primary name). Others are derived from the name.
 const LABELS: &[(&str, &str)] = &[

@@ -66,19 +66,12 @@ fn crate_root_from_metadata(repo_root: &Path) -> Result<PathBuf, String> {
         .output()
         .map_err(|e| format!("cannot run {cargo} metadata: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "cargo metadata --manifest-path {} failed:\n{}",
-            manifest.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("cargo metadata --manifest-path {} failed:\n{}", manifest.display(), String::from_utf8_lossy(&out.stderr)));
     }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output is not JSON: {e}"))?;
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output is not JSON: {e}"))?;
     let packages = meta["packages"].as_array().ok_or("cargo metadata: no packages")?;
-    let windows = packages
-        .iter()
-        .find(|p| p["name"] == "windows")
-        .ok_or("cargo metadata: package `windows` not found (check crates/xtask/kb-sources/Cargo.toml)")?;
+    let windows =
+        packages.iter().find(|p| p["name"] == "windows").ok_or("cargo metadata: package `windows` not found (check crates/xtask/kb-sources/Cargo.toml)")?;
     let manifest_path = windows["manifest_path"].as_str().ok_or("cargo metadata: windows has no manifest_path")?;
     Path::new(manifest_path).parent().map(Path::to_path_buf).ok_or_else(|| format!("bad manifest_path {manifest_path}"))
 }
@@ -140,9 +133,7 @@ fn collect_mod_rs(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 /// ```
 pub fn parse_line(line: &str) -> Option<(String, String, u32)> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^pub const ([A-Za-z_][A-Za-z0-9_]*): ([A-Za-z_][A-Za-z0-9_:]*) = (.+);\s*$").unwrap()
-    });
+    let re = RE.get_or_init(|| Regex::new(r"^pub const ([A-Za-z_][A-Za-z0-9_]*): ([A-Za-z_][A-Za-z0-9_:]*) = (.+);\s*$").unwrap());
     let c = re.captures(line.trim_start())?;
     let ty = c[2].rsplit("::").next().unwrap_or(&c[2]).to_string();
     let value = parse_value(&c[3])?;
@@ -154,10 +145,7 @@ fn parse_value(expr: &str) -> Option<u32> {
     // Unwrap a newtype constructor: `windows_core::HRESULT(...)`, `WIN32_ERROR(5u32)`.
     if let Some(open) = e.find('(') {
         let head = &e[..open];
-        if e.ends_with(')')
-            && !head.is_empty()
-            && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-        {
+        if e.ends_with(')') && !head.is_empty() && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
             e = e[open + 1..e.len() - 1].trim();
         }
     }
