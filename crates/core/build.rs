@@ -149,7 +149,12 @@ fn main() {
                     Some(s) => panic!("{where_}: min_severity {s} must be warning or error"),
                 };
                 let m = Matcher { all: sig.all.clone(), any: sig.any.clone(), none: sig.none.clone() };
-                let _ = write!(signals, "SignalDef{{kind:SignalKind::{kind},logs:{},m:{},scope:{scope},min_severity:{sev}}},", strs(&sig.log), matcher(&m, &where_));
+                let _ = write!(
+                    signals,
+                    "SignalDef{{kind:SignalKind::{kind},logs:{},m:{},scope:{scope},min_severity:{sev}}},",
+                    strs(&sig.log),
+                    matcher(&m, &where_)
+                );
             }
             signals.push(']');
             let mut guidance = String::from("&[");

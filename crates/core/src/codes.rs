@@ -33,9 +33,8 @@ static WORD: [bool; 256] = {
     t
 };
 
-const KEYWORDS: [&[u8]; 14] = [
-    b"hr", b"hresult", b"error", b"err", b"errorcode", b"code", b"result", b"status", b"failed", b"failure", b"returned", b"ret", b"exit", b"ec",
-];
+const KEYWORDS: [&[u8]; 14] =
+    [b"hr", b"hresult", b"error", b"err", b"errorcode", b"code", b"result", b"status", b"failed", b"failure", b"returned", b"ret", b"exit", b"ec"];
 
 /// Call `f` for every code in `text`, in order. The same code may be reported more than once.
 pub fn scan(text: &str, mut f: impl FnMut(CodeHit)) {

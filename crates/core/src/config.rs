@@ -28,14 +28,26 @@ pub const COLLECT_STEPS: &[CollectStep] = &[
         command: "Get-WindowsUpdateLog -LogPath C:\\Temp\\wulens\\WindowsUpdate.log",
         why: "step 3, the Windows Update Agent's own scan against WSUS",
     },
-    CollectStep { what: "CBS and DISM logs", command: "Copy-Item \"$env:windir\\Logs\\CBS\\CBS.log\",\"$env:windir\\Logs\\DISM\\dism.log\" C:\\Temp\\wulens\\", why: "component store corruption and servicing errors" },
+    CollectStep {
+        what: "CBS and DISM logs",
+        command: "Copy-Item \"$env:windir\\Logs\\CBS\\CBS.log\",\"$env:windir\\Logs\\DISM\\dism.log\" C:\\Temp\\wulens\\",
+        why: "component store corruption and servicing errors",
+    },
     CollectStep {
         what: "The Windows Update policy (which WSUS server the client is told to use)",
         command: "reg query HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate /s > C:\\Temp\\wulens\\wu-policy.txt",
         why: "Group Policy overrides, missing UseWUServer, wrong port",
     },
-    CollectStep { what: "The WinHTTP proxy (the proxy the Windows Update Agent uses)", command: "netsh winhttp show proxy > C:\\Temp\\wulens\\winhttp-proxy.txt", why: "proxy errors 0x80244021, 0x8024401B, 0x80240030, 0x8024402C" },
-    CollectStep { what: "Zip it into one bundle", command: "Compress-Archive C:\\Temp\\wulens\\* C:\\Temp\\wulens-collect.zip -Force", why: "drop the zip on wulens; nothing leaves your machine" },
+    CollectStep {
+        what: "The WinHTTP proxy (the proxy the Windows Update Agent uses)",
+        command: "netsh winhttp show proxy > C:\\Temp\\wulens\\winhttp-proxy.txt",
+        why: "proxy errors 0x80244021, 0x8024401B, 0x80240030, 0x8024402C",
+    },
+    CollectStep {
+        what: "Zip it into one bundle",
+        command: "Compress-Archive C:\\Temp\\wulens\\* C:\\Temp\\wulens-collect.zip -Force",
+        why: "drop the zip on wulens; nothing leaves your machine",
+    },
 ];
 
 #[derive(Serialize, Debug, Default)]

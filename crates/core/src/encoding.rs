@@ -92,10 +92,11 @@ pub fn sniff(head: &[u8]) -> Sniff {
             return Sniff::Text(TextEncoding::Utf16Be);
         }
     }
-    // Binary: NULs or many control characters. A few NULs in a long text log are tolerated.
+    // Binary: many NULs (over 5%) or many other control characters (over 10%). Text logs with
+    // a stray NUL (a crash mid-write, a copy tool) stay text: their NULs are shown, not hidden.
     let nul = memchr::memchr_iter(0, head).count();
     let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B | 0)).count();
-    if nul * 100 > head.len() || control * 10 > head.len() {
+    if nul * 20 > head.len() || control * 10 > head.len() {
         return Sniff::Binary;
     }
     match std::str::from_utf8(head) {
@@ -133,7 +134,8 @@ fn has_valid_multibyte(b: &[u8]) -> bool {
 
 /// Windows-1252 → Unicode for 0x80..=0x9F; the rest of the high half maps to U+00A0..U+00FF.
 const CP1252_HIGH: [char; 32] = [
-    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š',
+    '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
 ];
 
 pub fn cp1252_char(b: u8) -> char {
@@ -163,6 +165,7 @@ pub struct Decoder {
     carry: Vec<u8>,
     utf16: Option<encoding_rs::Decoder>,
     utf16_bytes: u64,
+    finished: bool,
     pub stats: DecodeStats,
 }
 
@@ -173,7 +176,7 @@ impl Decoder {
             TextEncoding::Utf16Be | TextEncoding::Utf16BeBom => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
             _ => None,
         };
-        Decoder { encoding, skip: encoding.bom_len(), carry: Vec::new(), utf16, utf16_bytes: 0, stats: DecodeStats::default() }
+        Decoder { encoding, skip: encoding.bom_len(), carry: Vec::new(), utf16, utf16_bytes: 0, finished: false, stats: DecodeStats::default() }
     }
 
     pub fn encoding(&self) -> TextEncoding {
@@ -182,6 +185,11 @@ impl Decoder {
 
     /// Decode one chunk. `last` must be true for the final chunk (it may be empty).
     pub fn push(&mut self, mut chunk: &[u8], last: bool, out: &mut String) {
+        if self.finished {
+            debug_assert!(chunk.is_empty(), "bytes after the last chunk");
+            return;
+        }
+        self.finished = last;
         if self.skip > 0 {
             let n = self.skip.min(chunk.len());
             chunk = &chunk[n..];
@@ -311,6 +319,11 @@ mod tests {
         let mut bin = vec![0u8; 64];
         bin.extend_from_slice(&[1, 2, 3, 0xFF, 0x10, 0x11]);
         assert_eq!(sniff(&bin), Sniff::Binary);
+    }
+
+    #[test]
+    fn a_short_line_with_a_nul_is_still_text() {
+        assert_eq!(sniff(b"before\0after 0x8024401B\r\nnext line\n"), Sniff::Text(TextEncoding::Utf8));
     }
 
     #[test]

@@ -390,7 +390,13 @@ pub fn evaluate(a: &Analysis, def: &'static FlowDef) -> FlowReport {
             number: ci + 1,
             start: c.events.first().and_then(ev_time),
             end: c.events.last().and_then(ev_time),
-            outcome: if failed.is_some() { "failed" } else if statuses.iter().all(|s| matches!(s, StepStatus::Ok | StepStatus::Unknown)) { "completed" } else { "incomplete" },
+            outcome: if failed.is_some() {
+                "failed"
+            } else if statuses.iter().all(|s| matches!(s, StepStatus::Ok | StepStatus::Unknown)) {
+                "completed"
+            } else {
+                "incomplete"
+            },
             failed_step: failed,
             last_step,
             codes,
@@ -586,7 +592,8 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
         let s = i as u8 + 1;
         let step_def = &def.steps[i];
         let last_outcome = c.events.iter().rev().find(|e| e.step == s && matches!(e.kind, Kind::Ok | Kind::Fail));
-        let blocked = (0..i).find(|&j| matches!(st[j], StepStatus::Failed | StepStatus::NotReached) && !(st[j] == StepStatus::NotReached && later_ran(j as u8 + 1)));
+        let blocked =
+            (0..i).find(|&j| matches!(st[j], StepStatus::Failed | StepStatus::NotReached) && !(st[j] == StepStatus::NotReached && later_ran(j as u8 + 1)));
         if let Some(e) = last_outcome {
             st[i] = if e.kind == Kind::Ok { StepStatus::Ok } else { StepStatus::Failed };
             if e.kind == Kind::Ok && c.events.iter().any(|x| x.step == s && x.kind == Kind::Fail) {
@@ -642,11 +649,7 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
             }
         }
         st[i] = StepStatus::NotReached;
-        reasons[i] = if c.events.is_empty() {
-            "no line of this flow in the logs".into()
-        } else {
-            "nothing logged for this step in the latest cycle".into()
-        };
+        reasons[i] = if c.events.is_empty() { "no line of this flow in the logs".into() } else { "nothing logged for this step in the latest cycle".into() };
     }
     (st, reasons)
 }

@@ -64,7 +64,10 @@ fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut Vec<Input>
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(&input.bytes)) {
         Ok(a) => a,
         Err(e) => {
-            warnings.push(InputWarning { name: input.name.clone(), message: format!("looks like a zip bundle but cannot be opened ({e}); it was read as a plain file instead") });
+            warnings.push(InputWarning {
+                name: input.name.clone(),
+                message: format!("looks like a zip bundle but cannot be opened ({e}); it was read as a plain file instead"),
+            });
             out.push(input);
             return;
         }
@@ -145,7 +148,10 @@ pub fn binary_note(name: &str) -> String {
             base_name(name)
         )
     } else if lower.ends_with(".evtx") {
-        format!("{} is a binary Windows event log (.evtx); export the events as text (Event Viewer > Save As > Text, or wevtutil qe) to include them.", base_name(name))
+        format!(
+            "{} is a binary Windows event log (.evtx); export the events as text (Event Viewer > Save As > Text, or wevtutil qe) to include them.",
+            base_name(name)
+        )
     } else {
         format!("{} is not a text log (binary content); skipped.", base_name(name))
     }
@@ -170,7 +176,12 @@ pub fn load(input: Input) -> LogFile {
         Sniff::Text(enc) => enc,
     };
     if size > u32::MAX as u64 {
-        return LogFile::skipped(name, LogFormat::PlainText, size, "is larger than 4 GB; split it (or keep only the time range you need) and drop the parts".into());
+        return LogFile::skipped(
+            name,
+            LogFormat::PlainText,
+            size,
+            "is larger than 4 GB; split it (or keep only the time range you need) and drop the parts".into(),
+        );
     }
     let (text, stats) = encoding::decode_owned(bytes, enc);
     from_text(name, enc, size, text, stats)
@@ -187,7 +198,7 @@ pub fn from_text(name: String, enc: encoding::TextEncoding, size: u64, text: Str
     if stats.truncated_utf16 {
         notes.push("The UTF-16 text ends in the middle of a character (odd number of bytes): the file was probably cut off while being copied.".into());
     }
-    if stats.replaced_utf16 > 0 {
+    if stats.replaced_utf16 > u64::from(stats.truncated_utf16) {
         notes.push("Some UTF-16 characters were malformed and are shown as \u{FFFD}.".into());
     }
     LogFile {

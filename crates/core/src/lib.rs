@@ -22,8 +22,10 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod signals;
+pub mod stream;
 pub mod time;
 pub mod updates;
+pub mod viewer;
 
 pub use analysis::Analysis;
 pub use format::LogFormat;

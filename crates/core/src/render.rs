@@ -9,7 +9,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -81,7 +81,14 @@ pub fn text(r: &Report) -> String {
     }
     for e in &r.errors {
         let first = e.first_seen.as_deref().map(|t| format!(", first {t}")).unwrap_or_default();
-        let _ = writeln!(o, "  {}  {}  {}x in {} file(s){first}", e.code, if e.symbol.is_empty() { "(no symbolic name)" } else { &e.symbol }, e.count, e.files.len());
+        let _ = writeln!(
+            o,
+            "  {}  {}  {}x in {} file(s){first}",
+            e.code,
+            if e.symbol.is_empty() { "(no symbolic name)" } else { &e.symbol },
+            e.count,
+            e.files.len()
+        );
         let msg = e.kb.map(|k| if k.description.is_empty() { k.message } else { k.description }).unwrap_or("");
         if !msg.is_empty() {
             let _ = writeln!(o, "       {}", first_sentence(msg));
@@ -149,10 +156,17 @@ pub fn markdown(r: &Report) -> String {
     let mut o = String::new();
     let s = &r.summary;
     let _ = writeln!(o, "# wulens report\n");
-    let _ = writeln!(o, "{} file(s), {} lines, {} entries{}.\n", s.files, thousands(s.lines), thousands(s.entries), match (&s.first_time, &s.last_time) {
-        (Some(a), Some(b)) => format!(", from {a} to {b}"),
-        _ => String::new(),
-    });
+    let _ = writeln!(
+        o,
+        "{} file(s), {} lines, {} entries{}.\n",
+        s.files,
+        thousands(s.lines),
+        thousands(s.entries),
+        match (&s.first_time, &s.last_time) {
+            (Some(a), Some(b)) => format!(", from {a} to {b}"),
+            _ => String::new(),
+        }
+    );
     if !s.verdict.is_empty() {
         let _ = writeln!(o, "**Verdict:** {}\n", md_escape(&s.verdict));
     }
@@ -162,7 +176,15 @@ pub fn markdown(r: &Report) -> String {
         }
         let _ = writeln!(o, "## {title}\n");
         for st in &flow.steps {
-            let _ = writeln!(o, "- {} **{}. {}** — {}{}", st.status.mark(), st.number, md_escape(&st.title), st.status.id(), if st.reason.is_empty() { String::new() } else { format!(": {}", md_escape(&st.reason)) });
+            let _ = writeln!(
+                o,
+                "- {} **{}. {}** — {}{}",
+                st.status.mark(),
+                st.number,
+                md_escape(st.title),
+                st.status.id(),
+                if st.reason.is_empty() { String::new() } else { format!(": {}", md_escape(&st.reason)) }
+            );
             for e in st.evidence.iter().take(3) {
                 let _ = writeln!(o, "  - `{}:{}` {}", md_escape(crate::input::base_name(&e.file)).replace('`', ""), e.line, md_escape(&e.text));
             }
@@ -172,7 +194,7 @@ pub fn markdown(r: &Report) -> String {
     if !r.findings.is_empty() {
         let _ = writeln!(o, "## Findings\n");
         for f in &r.findings {
-            let _ = writeln!(o, "- **{}** ({}): {}", md_escape(&f.title), f.severity, md_escape(&f.summary));
+            let _ = writeln!(o, "- **{}** ({}): {}", md_escape(f.title), f.severity, md_escape(&f.summary));
             for e in f.evidence.iter().take(3) {
                 let _ = writeln!(o, "  - `{}:{}` {}", crate::input::base_name(&e.file).replace('`', ""), e.line, md_escape(&e.text));
             }
@@ -233,7 +255,18 @@ pub fn markdown(r: &Report) -> String {
     }
     let _ = writeln!(o, "## Files\n\n| File | Format | Encoding | Lines | Entries | Unparsed | Time zone |\n|---|---|---|---:|---:|---:|---|");
     for f in &r.files {
-        let _ = writeln!(o, "| {} | {} | {} | {} | {} | {} | {} ({}) |", md_escape(&f.name), f.format_label, f.encoding, f.lines, f.entries, f.unparsed, f.time_zone.offset, md_escape(&f.time_zone.note));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} ({}) |",
+            md_escape(&f.name),
+            f.format_label,
+            f.encoding,
+            f.lines,
+            f.entries,
+            f.unparsed,
+            f.time_zone.offset,
+            md_escape(&f.time_zone.note)
+        );
     }
     for w in &r.warnings {
         let _ = writeln!(o, "\n> {}: {}", md_escape(&w.name), md_escape(&w.message));
@@ -286,7 +319,18 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
             let _ = writeln!(o, "{}  (not in the knowledge base)", l.code);
         }
     }
-    let _ = writeln!(o, "\nDecoded: severity {}, {} ({}), facility {} = {} ({}), code {} (0x{:04X})", d.severity, d.layout, if d.customer { "customer" } else { "Microsoft" }, d.facility, d.facility_name, d.facility_label, d.code, d.code);
+    let _ = writeln!(
+        o,
+        "\nDecoded: severity {}, {} ({}), facility {} = {} ({}), code {} (0x{:04X})",
+        d.severity,
+        d.layout,
+        if d.customer { "customer" } else { "Microsoft" },
+        d.facility,
+        d.facility_name,
+        d.facility_label,
+        d.code,
+        d.code
+    );
     if let Some(w) = &d.win32 {
         let _ = writeln!(o, "Win32 error {}: {} {}", w.code, w.name, w.message);
     }

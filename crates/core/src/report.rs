@@ -123,7 +123,9 @@ fn tz_report(f: &LogFile) -> TimeZoneReport {
         OffsetSource::Record => "stated on every record (CMTrace bias)".to_string(),
         OffsetSource::Header => "stated by the log's own header (tz:)".to_string(),
         OffsetSource::Utc => "the format is written in UTC".to_string(),
-        OffsetSource::AssumedFromOtherLogs => format!("assumed: this format has no time zone; {} taken from the other logs of this drop", format_offset(o.minutes)),
+        OffsetSource::AssumedFromOtherLogs => {
+            format!("assumed: this format has no time zone; {} taken from the other logs of this drop", format_offset(o.minutes))
+        }
         OffsetSource::AssumedUtc => "assumed UTC: this format has no time zone and no other log states one".to_string(),
         OffsetSource::Override => format!("set by you to {}", format_offset(o.minutes)),
         OffsetSource::NotApplicable => "no timestamps".to_string(),
@@ -203,7 +205,8 @@ impl Report {
         // Most significant first: the failed step's codes, then codes behind a finding, then
         // codes the knowledge base has guidance for, then by count. (A busy log's most frequent
         // code is often noise: E_FAIL in CBS.log, metadata signature checks in WindowsUpdate.log.)
-        let mut failed_codes: Vec<String> = scan_flow.failed_step_codes(a).iter().chain(&sync_flow.failed_step_codes(a)).map(|c| format!("0x{c:08X}")).collect();
+        let mut failed_codes: Vec<String> =
+            scan_flow.failed_step_codes(a).iter().chain(&sync_flow.failed_step_codes(a)).map(|c| format!("0x{c:08X}")).collect();
         failed_codes.dedup();
         let finding_codes: Vec<&String> = findings.iter().filter(|f| f.severity != "info").flat_map(|f| &f.codes).collect();
         let rank = |e: &ErrorReport| {

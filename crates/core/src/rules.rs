@@ -225,7 +225,8 @@ pub const RULE_LITERALS: &[&str] = &[
 const PROXY: &[u32] = &[0x80244021, 0x8024401B, 0x80240030, 0x8024402C];
 const HTTP: &[u32] = &[0x80072EE2, 0x8024401C, 0x80244023, 0x80244017, 0x80244018];
 const CERT: &[u32] = &[0x80072F0C];
-const COMPONENTS: &[u32] = &[0x80245003, 0x80070514, 0x8DDD0018, 0x80246008, 0x80200013, 0x80004015, 0x800A0046, 0x800A01AD, 0x80070424, 0x800B0100, 0x80248011];
+const COMPONENTS: &[u32] =
+    &[0x80245003, 0x80070514, 0x8DDD0018, 0x80246008, 0x80200013, 0x80004015, 0x800A0046, 0x800A01AD, 0x80070424, 0x800B0100, 0x80248011];
 const CBS_CORRUPTION: &[u32] = &[0x800F081F, 0x800F0831, 0x80073701, 0x8007371B, 0x80070570, 0x800F0825];
 const REBOOT: &[u32] = &[0x80070BC9, 0x80242014];
 
@@ -242,15 +243,39 @@ struct TextRule {
 
 static TEXT_RULES: LazyLock<Vec<TextRule>> = LazyLock::new(|| {
     vec![
-        TextRule { id: "gpo_override", files: |f| file_is(f, "wuahandler"), m: matcher(&["Group policy settings were overwritten by a higher authority"], &[], &[]) },
+        TextRule {
+            id: "gpo_override",
+            files: |f| file_is(f, "wuahandler"),
+            m: matcher(&["Group policy settings were overwritten by a higher authority"], &[], &[]),
+        },
         TextRule { id: "wua_memory_8007000e", files: |f| file_is(f, "windowsupdate"), m: matcher(&["GetUpdateMetadata2"], &[], &[]) },
         TextRule { id: "mux_connection", files: |_| true, m: matcher(&["Failed to connect to Mux"], &[], &[]) },
         TextRule { id: "sync_updates_with_recovery", files: |_| true, m: matcher(&["SyncUpdates_WithRecovery"], &[], &[]) },
-        TextRule { id: "cbs_store_corruption", files: |f| file_is(f, "cbs") || file_is(f, "dism"), m: matcher(&[], &["store corruption", "Missing replacement payload", "CSI Payload Corrupt"], &[]) },
-        TextRule { id: "pending_reboot", files: |_| true, m: matcher(&[], &["Reboot required=yes", "A reboot is required", "reboot is required", "pending a reboot"], &[]) },
-        TextRule { id: "wu_search_failed_other_caller", files: |f| file_is(f, "windowsupdate"), m: matcher(&["Finding updates", "Exit code = "], &[], &["CallerId = CcmExec"]) },
-        TextRule { id: "wu_search_failed_other_caller", files: |f| file_is(f, "windowsupdate"), m: matcher(&["failed Searching for update with error"], &[], &[]) },
-        TextRule { id: "wsus_location", files: |f| file_is(f, "locationservices") || file_is(f, "scanagent") || file_is(f, "wuahandler") || file_is(f, "windowsupdate"), m: matcher(&[], &["WSUS Path='", "Enabling WUA Managed server policy to use server", "Location=<", "WSUS server: "], &[]) },
+        TextRule {
+            id: "cbs_store_corruption",
+            files: |f| file_is(f, "cbs") || file_is(f, "dism"),
+            m: matcher(&[], &["store corruption", "Missing replacement payload", "CSI Payload Corrupt"], &[]),
+        },
+        TextRule {
+            id: "pending_reboot",
+            files: |_| true,
+            m: matcher(&[], &["Reboot required=yes", "A reboot is required", "reboot is required", "pending a reboot"], &[]),
+        },
+        TextRule {
+            id: "wu_search_failed_other_caller",
+            files: |f| file_is(f, "windowsupdate"),
+            m: matcher(&["Finding updates", "Exit code = "], &[], &["CallerId = CcmExec"]),
+        },
+        TextRule {
+            id: "wu_search_failed_other_caller",
+            files: |f| file_is(f, "windowsupdate"),
+            m: matcher(&["failed Searching for update with error"], &[], &[]),
+        },
+        TextRule {
+            id: "wsus_location",
+            files: |f| file_is(f, "locationservices") || file_is(f, "scanagent") || file_is(f, "wuahandler") || file_is(f, "windowsupdate"),
+            m: matcher(&[], &["WSUS Path='", "Enabling WUA Managed server policy to use server", "Location=<", "WSUS server: "], &[]),
+        },
     ]
 });
 
@@ -315,7 +340,12 @@ fn code_family(a: &Analysis, id: &'static str, family: &[u32], severity: &'stati
         id,
         title: r.title,
         severity,
-        summary: format!("{} seen {} time(s): {}.", if codes.len() == 1 { "This code was" } else { "These codes were" }, total, crate::flow::describe_codes(&codes)),
+        summary: format!(
+            "{} seen {} time(s): {}.",
+            if codes.len() == 1 { "This code was" } else { "These codes were" },
+            total,
+            crate::flow::describe_codes(&codes)
+        ),
         evidence: evidence_list.into_iter().take(6).collect(),
         codes,
         guidance: r.guidance,
@@ -334,7 +364,16 @@ fn text_finding(a: &Analysis, id: &'static str, hits: &[(usize, usize)], severit
             }
         }
     }
-    Finding { id, title: r.title, severity, summary, evidence: hits.iter().take(4).map(|&(f, e)| ev(a, f, e)).collect(), codes, guidance: r.guidance, sources: r.sources }
+    Finding {
+        id,
+        title: r.title,
+        severity,
+        summary,
+        evidence: hits.iter().take(4).map(|&(f, e)| ev(a, f, e)).collect(),
+        codes,
+        guidance: r.guidance,
+        sources: r.sources,
+    }
 }
 
 /// `http://SERVER:8530` inside `<...>`, `'...'` or after `Server `.
@@ -380,13 +419,34 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
             _ => "WUAHandler reports that Group Policy overwrote the WSUS settings ConfigMgr made.".to_string(),
         };
         let harmless = matches!((&gpo_url, &location), (Some(g), Some((l, _, _))) if same_server(g, l));
-        out.push(text_finding(a, "gpo_override", &hits_ev, if harmless { "info" } else if scan_failed { "error" } else { "warning" }, summary));
+        out.push(text_finding(
+            a,
+            "gpo_override",
+            &hits_ev,
+            if harmless {
+                "info"
+            } else if scan_failed {
+                "error"
+            } else {
+                "warning"
+            },
+            summary,
+        ));
     }
 
     if let Some(h) = hits.get("wua_memory_8007000e") {
         let with_code: Vec<_> = h.iter().copied().filter(|&(f, e)| a.entry_codes[f].iter().any(|(x, c)| *x as usize == e && *c == 0x8007000E)).collect();
         if !with_code.is_empty() {
-            out.push(text_finding(a, "wua_memory_8007000e", &with_code, "error", format!("WindowsUpdate.log shows 'GetUpdateMetadata2 failed, hr=8007000E' {} time(s): the agent ran out of memory while reading update metadata.", with_code.len())));
+            out.push(text_finding(
+                a,
+                "wua_memory_8007000e",
+                &with_code,
+                "error",
+                format!(
+                    "WindowsUpdate.log shows 'GetUpdateMetadata2 failed, hr=8007000E' {} time(s): the agent ran out of memory while reading update metadata.",
+                    with_code.len()
+                ),
+            ));
         }
     }
 
@@ -396,7 +456,13 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
     out.extend(code_family(a, "component_corruption", COMPONENTS, "error", None));
 
     if let Some(h) = hits.get("mux_connection") {
-        out.push(text_finding(a, "mux_connection", h, "error", format!("'Failed to connect to Mux' appears {} time(s): downloads from WSUS or ConfigMgr are blocked by a network or certificate error.", h.len())));
+        out.push(text_finding(
+            a,
+            "mux_connection",
+            h,
+            "error",
+            format!("'Failed to connect to Mux' appears {} time(s): downloads from WSUS or ConfigMgr are blocked by a network or certificate error.", h.len()),
+        ));
     }
 
     // SyncUpdates_WithRecovery failing with 0x80244007 (a SOAP fault from WSUS). The same call
@@ -430,7 +496,8 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
                 }
             }
         }
-        let repair_failed = cbs_text.is_some_and(|t| t.iter().any(|&(fi, ei)| a.files[fi].message(&a.files[fi].entries[ei]).contains("Missing replacement payload")));
+        let repair_failed =
+            cbs_text.is_some_and(|t| t.iter().any(|&(fi, ei)| a.files[fi].message(&a.files[fi].entries[ei]).contains("Missing replacement payload")));
         f.summary = format!(
             "The component store is damaged{}{}.",
             if f.codes.is_empty() { String::new() } else { format!(": {}", crate::flow::describe_codes(&f.codes)) },
@@ -446,14 +513,28 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
         }
     }
     if !reboot.is_empty() {
-        out.push(text_finding(a, "pending_reboot", &reboot, "warning", format!("{} line(s) say a restart is required or pending; until it happens, servicing and some scans do not complete.", reboot.len())));
+        out.push(text_finding(
+            a,
+            "pending_reboot",
+            &reboot,
+            "warning",
+            format!("{} line(s) say a restart is required or pending; until it happens, servicing and some scans do not complete.", reboot.len()),
+        ));
     }
 
     // No WUAHandler activity: the client logs are here but WUAHandler is absent, or it wrote
     // nothing for the latest scan (article 001, step 2: no new WUAHandler lines after a scan
     // means the management point returned no software update point).
     let has_wuahandler = a.files.iter().any(|f| file_is(f, "wuahandler") && f.is_text());
-    let client_logs = a.files.iter().filter(|f| ["scanagent", "locationservices", "updatesdeployment", "updateshandler", "updatesstore", "ccmmessaging", "policyagent"].iter().any(|id| file_is(f, id))).count();
+    let client_logs = a
+        .files
+        .iter()
+        .filter(|f| {
+            ["scanagent", "locationservices", "updatesdeployment", "updateshandler", "updatesstore", "ccmmessaging", "policyagent"]
+                .iter()
+                .any(|id| file_is(f, id))
+        })
+        .count();
     let early = |id: &str| scan.latest_cycle_logs.contains(&id);
     let scan_requested = early("scanagent") || early("locationservices");
     let r = rule("no_wuahandler_activity");
@@ -482,7 +563,16 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
             evidence_list.insert(0, ev(a, f as usize, e as usize));
         }
         summary.push_str(": the scan never reached the Windows Update Agent, which usually means the management point returned no software update point.");
-        out.push(Finding { id: r.id, title: r.title, severity: "error", summary, evidence: evidence_list, codes: Vec::new(), guidance: r.guidance, sources: r.sources });
+        out.push(Finding {
+            id: r.id,
+            title: r.title,
+            severity: "error",
+            summary,
+            evidence: evidence_list,
+            codes: Vec::new(),
+            guidance: r.guidance,
+            sources: r.sources,
+        });
     }
 
     // An empty WSUS location reply.
@@ -505,7 +595,13 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
     if let Some(h) = hits.get("wu_search_failed_other_caller") {
         let failed: Vec<(usize, usize)> = h.iter().copied().filter(|&(f, e)| has_failure_code(a, f, e)).collect();
         if !failed.is_empty() {
-            out.push(text_finding(a, "wu_search_failed_other_caller", &failed, "info", format!("{} Windows Update search(es) started by other callers ended with an error.", failed.len())));
+            out.push(text_finding(
+                a,
+                "wu_search_failed_other_caller",
+                &failed,
+                "info",
+                format!("{} Windows Update search(es) started by other callers ended with an error.", failed.len()),
+            ));
         }
     }
 
@@ -607,7 +703,7 @@ pub fn verdict(a: &Analysis, scan: &FlowReport, sync: &FlowReport, findings: &[F
         if let Some(n) = scan.failed_step {
             status = "failed";
             let st = scan.step(n).unwrap();
-            let mut p = format!("The scan failed at step {n} ({})", st.short.to_lowercase());
+            let mut p = format!("The scan failed at step {n} ({})", lower_first(st.short));
             if let Some(code) = st.codes.first() {
                 p.push_str(&format!(": {}", describe_error(code)));
             } else if !st.reason.is_empty() {
@@ -637,13 +733,31 @@ pub fn verdict(a: &Analysis, scan: &FlowReport, sync: &FlowReport, findings: &[F
         if cycles > 1 {
             let earlier = &scan.cycles[..cycles - 1];
             let failed = earlier.iter().filter(|c| c.outcome == "failed").count();
-            parts.push(format!("The logs hold {cycles} scan cycles; this is the latest ({} earlier one(s) failed).", failed));
+            let completed = earlier.iter().filter(|c| c.outcome == "completed").count();
+            let history = match (failed, completed, earlier.len()) {
+                (0, c, n) if c == n => {
+                    if n == 1 {
+                        "the earlier one completed".to_string()
+                    } else {
+                        format!("the {n} earlier ones completed")
+                    }
+                }
+                (f, _, n) if f == n => {
+                    if n == 1 {
+                        "the earlier one failed too".to_string()
+                    } else {
+                        format!("the {n} earlier ones failed too")
+                    }
+                }
+                (f, _, n) => format!("{f} of the {n} earlier ones failed"),
+            };
+            parts.push(format!("This is the latest of {cycles} scan cycles in the logs; {history}."));
         }
     } else if sync.witnessed() {
         if let Some(n) = sync.failed_step {
             status = "failed";
             let st = sync.step(n).unwrap();
-            let mut p = format!("The WSUS synchronization failed at step {n} ({})", st.short.to_lowercase());
+            let mut p = format!("The WSUS synchronization failed at step {n} ({})", lower_first(st.short));
             if let Some(code) = st.codes.first() {
                 p.push_str(&format!(": {}", describe_error(code)));
             }
@@ -651,12 +765,20 @@ pub fn verdict(a: &Analysis, scan: &FlowReport, sync: &FlowReport, findings: &[F
             parts.push(p);
         } else {
             status = if sync.steps.iter().all(|s| s.status == StepStatus::Ok) { "ok" } else { "incomplete" };
-            parts.push(if status == "ok" { "The latest WSUS synchronization completed.".into() } else { "The WSUS synchronization shows no failure, but did not finish in these logs.".to_string() });
+            parts.push(if status == "ok" {
+                "The latest WSUS synchronization completed.".into()
+            } else {
+                "The WSUS synchronization shows no failure, but did not finish in these logs.".to_string()
+            });
         }
     } else {
         status = "no_scan";
         let texts = a.files.iter().filter(|f| f.is_text()).count();
-        let mut p = if texts == 0 { "None of the inputs is a readable text log.".to_string() } else { "These logs show no ConfigMgr client scan and no WSUS synchronization.".to_string() };
+        let mut p = if texts == 0 {
+            "None of the inputs is a readable text log.".to_string()
+        } else {
+            "These logs show no ConfigMgr client scan and no WSUS synchronization.".to_string()
+        };
         // Errors are ranked: codes behind a finding first, then codes with guidance, then count.
         if let Some(e) = errors.first() {
             p.push_str(&format!(" The most significant error is {}.", describe_error(&e.code)));
@@ -667,7 +789,7 @@ pub fn verdict(a: &Analysis, scan: &FlowReport, sync: &FlowReport, findings: &[F
     }
     let main: Vec<&Finding> = findings.iter().filter(|f| f.severity == "error").take(2).collect();
     if !main.is_empty() {
-        let titles: Vec<String> = main.iter().map(|f| lower_first(f.title)).collect();
+        let titles: Vec<&str> = main.iter().map(|f| f.title).collect();
         parts.push(format!("Likely cause: {}.", titles.join("; ")));
     }
     (status, parts.join(" "))

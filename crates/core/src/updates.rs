@@ -109,7 +109,16 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
                         line: e.line,
                     })
                 } else {
-                    parse_store_state(msg).map(|(id, state)| UpdateRow { kb: String::new(), title: String::new(), state, update_id: id, revision: None, superseded_by: None, file: f.name.clone(), line: e.line })
+                    parse_store_state(msg).map(|(id, state)| UpdateRow {
+                        kb: String::new(),
+                        title: String::new(),
+                        state,
+                        update_id: id,
+                        revision: None,
+                        superseded_by: None,
+                        file: f.name.clone(),
+                        line: e.line,
+                    })
                 };
                 let Some(row) = row else { continue };
                 match by_id.get(&row.update_id) {
@@ -131,7 +140,9 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
         "installed" => 1,
         _ => 2,
     };
-    rows.sort_by(|x, y| rank(&x.state).cmp(&rank(&y.state)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.update_id.cmp(&y.update_id)));
+    rows.sort_by(|x, y| {
+        rank(&x.state).cmp(&rank(&y.state)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.update_id.cmp(&y.update_id))
+    });
     rows
 }
 
@@ -141,7 +152,10 @@ mod tests {
 
     #[test]
     fn parses_seed_lines() {
-        let (state, title, id, rev) = parse_wuahandler_update("Update (Missing): Security Update for Windows 7 for x64-based Systems (KB2862152) (505fda07-b4f3-45fb-83d9-8642554e2773, 200)").unwrap();
+        let (state, title, id, rev) = parse_wuahandler_update(
+            "Update (Missing): Security Update for Windows 7 for x64-based Systems (KB2862152) (505fda07-b4f3-45fb-83d9-8642554e2773, 200)",
+        )
+        .unwrap();
         assert_eq!((state.as_str(), id.as_str(), rev), ("missing", "505fda07-b4f3-45fb-83d9-8642554e2773", Some(200)));
         assert_eq!(kb_of(&title), "KB2862152");
         assert_eq!(

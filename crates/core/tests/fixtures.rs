@@ -180,3 +180,19 @@ fn partial_logs_never_give_a_false_ok() {
     assert_eq!(r.scan_flow.failed_step, None);
     assert_eq!(r.summary.status, "incomplete");
 }
+
+#[test]
+fn bundled_samples_are_the_fixture_logs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for (sample, fixture) in [("healthy-scan", "scan-success"), ("broken-scan", "fail-step3-gpo-override")] {
+        let s = root.join("public/samples").join(sample);
+        let f = root.join("tests/fixtures").join(fixture).join("logs");
+        let mut names: Vec<_> = std::fs::read_dir(&f).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        for n in &names {
+            assert_eq!(std::fs::read(s.join(n)).unwrap(), std::fs::read(f.join(n)).unwrap(), "{sample}/{n:?} differs from {fixture}");
+        }
+        let count = std::fs::read_dir(&s).unwrap().count();
+        assert_eq!(count, names.len(), "{sample} has extra files");
+    }
+}

@@ -239,7 +239,8 @@ mod tests {
 
     #[test]
     fn cut_off_record_keeps_its_line() {
-        let text = "<![LOG[first, never closed\r\n<![LOG[second]LOG]!><time=\"10:00:00.000+0\" date=\"01-02-2024\" component=\"X\" type=\"1\">\r\n<![LOG[third, cut";
+        let text =
+            "<![LOG[first, never closed\r\n<![LOG[second]LOG]!><time=\"10:00:00.000+0\" date=\"01-02-2024\" component=\"X\" type=\"1\">\r\n<![LOG[third, cut";
         let p = parse_checked(LogFormat::Cmtrace, text);
         assert_eq!(p.entries.iter().map(|e| e.parsed).collect::<Vec<_>>(), [false, true, false]);
         assert_eq!(p.notes.len(), 1);

@@ -28,7 +28,7 @@ fn trailer(line: &str) -> Option<Trailer<'_>> {
     let component = &rest[..c_end];
     let rest = rest[c_end + 1..].strip_prefix('<')?;
     let t_end = rest.find('>')?;
-    let stamp = rest[..t_end].as_bytes();
+    let stamp = &rest.as_bytes()[..t_end];
     let rest = rest[t_end + 1..].strip_prefix("<thread=")?;
     let thread = super::cmtrace::leading_number(rest);
     let time = (|| {

@@ -24,7 +24,15 @@ pub fn header(b: &[u8]) -> Option<Header> {
     let (h, mi, s, ms, n) = crate::time::parse_clock(&b[11..])?;
     let time = crate::time::local_ms(y, mo, d, h, mi, s, ms)?;
     let rest = &b[11 + n..];
-    let rest_at = 11 + n + if rest.starts_with(b" UTC\t") { 5 } else if rest.starts_with(b"\t") { 1 } else { return None };
+    let rest_at = 11
+        + n
+        + if rest.starts_with(b" UTC\t") {
+            5
+        } else if rest.starts_with(b"\t") {
+            1
+        } else {
+            return None;
+        };
     let mut fields: [std::ops::Range<usize>; 3] = [0..0, 0..0, 0..0];
     let mut i = rest_at;
     for f in &mut fields {
