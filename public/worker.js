@@ -1,0 +1,85 @@
+// The analysis worker. Started once when the page loads (so analysing makes no request later)
+// and reused for every analysis. It loads the same wasm module as the page, reads the dropped
+// files in chunks (Blob.slice + FileReaderSync: one chunk in memory at a time), hands them to
+// the Rust Session, and answers the page's requests. Between chunks it yields, so a cancel
+// message is seen at once; every message about an analysis carries its generation number.
+const CHUNK = 8 << 20;
+let wasm = null;
+let session = null;
+let chain = Promise.resolve();
+const cancelled = new Set();
+
+const post = (m) => self.postMessage(m);
+
+// Yield to the event loop without setTimeout's clamping.
+const tick = () => new Promise((resolve) => {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => resolve();
+  ch.port2.postMessage(0);
+});
+
+self.onmessage = (ev) => {
+  const m = ev.data;
+  if (m.type === 'cancel') {
+    cancelled.add(m.gen);
+    return;
+  }
+  chain = chain.then(() => handle(m)).catch((e) => post({ type: 'error', id: m.id, gen: m.gen, message: String((e && e.message) || e) }));
+};
+
+async function handle(m) {
+  if (m.type === 'init') {
+    wasm = await import(m.glue);
+    await wasm.default({ module_or_path: m.wasm });
+    post({ type: 'ready', version: wasm.version() });
+  } else if (m.type === 'analyze') {
+    await analyze(m.gen, m.files, m.errors || []);
+  } else if (m.type === 'request') {
+    const json = session ? session.request(m.kind, m.args || '{}') : JSON.stringify({ error: 'no analysis yet' });
+    post({ type: 'reply', id: m.id, json });
+  }
+}
+
+async function analyze(gen, files, errors) {
+  if (session) session.free();
+  session = new wasm.Session();
+  for (const e of errors) session.add_warning(e.path, e.message);
+  const total = files.reduce((n, f) => n + f.file.size, 0);
+  const reader = new FileReaderSync();
+  let done = 0;
+  let last = 0;
+  const progress = (phase, f, i) => post({ type: 'progress', gen, phase, file: f, index: i, files: files.length, done, total });
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const h = session.begin_file(f.path, f.file.size);
+    try {
+      for (let off = 0; off < f.file.size; off += CHUNK) {
+        const buf = reader.readAsArrayBuffer(f.file.slice(off, off + CHUNK));
+        session.push_chunk(h, new Uint8Array(buf));
+        done += buf.byteLength;
+        if (Date.now() - last > 50) {
+          last = Date.now();
+          progress('read', f.path, i);
+        }
+        await tick();
+        if (cancelled.has(gen)) return stop(gen);
+      }
+    } catch (e) {
+      session.add_warning(f.path, 'could not be read (' + ((e && e.name) || e) + '); it was skipped');
+    }
+    progress('parse', f.path, i);
+    await tick();
+    if (cancelled.has(gen)) return stop(gen);
+    session.end_file(h);
+  }
+  progress('analyze', '', files.length);
+  await tick();
+  if (cancelled.has(gen)) return stop(gen);
+  post({ type: 'report', gen, json: session.analyze() });
+}
+
+function stop(gen) {
+  if (session) session.free();
+  session = null;
+  post({ type: 'cancelled', gen });
+}

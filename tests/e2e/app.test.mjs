@@ -1,0 +1,170 @@
+// End-to-end: drop logs on the page and read what a person would read.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launch, startApp, openApp, drop, fixtureFiles, file, waitForReport, countRequests, ROOT } from './helpers.mjs';
+
+let browser;
+let app;
+
+before(async () => {
+  browser = await launch();
+  app = await startApp();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function ready(url = app.url) {
+  const s = await openApp(browser, url);
+  await s.page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
+  return s;
+}
+
+test('a dropped fixture shows its detected format, encoding and line counts', async () => {
+  const { page, context, problems } = await ready();
+  await drop(page, fixtureFiles('encodings', ['WUAHandler-utf16le-bom.log', 'notes-cp1252.txt', 'WindowsUpdate.etl']));
+  await waitForReport(page);
+  const row = (name) => page.locator(`tr[data-file="${name}"]`);
+  assert.equal(await row('WUAHandler-utf16le-bom.log').locator('td[data-format]').getAttribute('data-format'), 'cmtrace');
+  assert.match(await row('WUAHandler-utf16le-bom.log').innerText(), /utf-16le-bom/);
+  assert.match(await row('notes-cp1252.txt').innerText(), /windows-1252/);
+  // The .etl is explained, not silently dropped.
+  assert.match(await row('WindowsUpdate.etl').innerText(), /Get-WindowsUpdateLog/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the failed step, a code card with mitigation, evidence into the viewer, filters, Markdown export, no network', async () => {
+  const { page, context, problems } = await ready();
+  const requests = countRequests(page);
+  await drop(page, fixtureFiles('fail-step3-proxy-407'));
+  await waitForReport(page);
+
+  // The verdict names the failed step and the code.
+  const verdict = await page.getByTestId('verdict').innerText();
+  assert.match(verdict, /failed at step 3/);
+  assert.match(verdict, /0x8024401B/);
+  assert.equal(await page.locator('.stepper .step[data-step="3"]').getAttribute('data-status'), 'failed');
+  assert.equal(await page.locator('.stepper .step[data-step="2"]').getAttribute('data-status'), 'ok');
+  assert.equal(await page.locator('.stepper .step[data-step="4"]').getAttribute('data-status'), 'not_reached');
+  // The failed step's guidance is open.
+  assert.ok(await page.locator('.step[data-step="3"] .guidance').isVisible());
+
+  // The code card explains and says what to do, with the command as a command.
+  const card = page.locator('.error-card[data-code="0x8024401B"]');
+  assert.match(await card.innerText(), /WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ/);
+  assert.match(await card.locator('.mitigation').innerText(), /What to do/);
+  assert.ok(await card.locator('.command code', { hasText: 'netsh winhttp show proxy' }).count() > 0);
+
+  // Evidence line → the viewer, at that line of that file.
+  const link = page.locator('.step[data-step="3"] .evidence a.where').last();
+  const target = await link.innerText(); // e.g. "WUAHandler.log:9"
+  await link.click();
+  await page.waitForSelector('.row.selected');
+  const sel = page.locator('.row.selected').first();
+  const [name, line] = target.split(':');
+  assert.equal(await sel.getAttribute('data-line'), line);
+  assert.match(await sel.innerText(), new RegExp(name.replace('.', '\\.')));
+
+  // Filtering: errors only, then text.
+  await page.click('.sev-toggles button.error');
+  await page.waitForFunction(() => /^\d+ of \d+ lines/.test(document.querySelector('[data-testid=row-count]').textContent));
+  const errorsOnly = await page.getByTestId('row-count').innerText();
+  const [shown, total] = errorsOnly.match(/[\d,]+/g).map((n) => Number(n.replace(/,/g, '')));
+  assert.ok(shown > 0 && shown < total, errorsOnly);
+  assert.ok((await page.locator('.row[data-severity]').evaluateAll((rs) => rs.every((r) => r.dataset.severity === 'error'))));
+  await page.fill('.filter-text', 'Exit code = 0x8024401B');
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]').textContent.startsWith('1 of'));
+  assert.match(await page.locator('.row').first().innerText(), /Exit code = 0x8024401B/);
+  // The filter lives in the URL.
+  assert.match(page.url(), /sev=error/);
+  assert.match(page.url(), /q=Exit%20code/);
+
+  // Markdown export for a ticket.
+  await page.goto(app.url + '#/report');
+  await page.click('button:has-text("Copy as Markdown")');
+  await page.waitForTimeout(300);
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(md, /^# wulens report/);
+  assert.match(md, /failed at step 3/);
+  assert.match(md, /`0x8024401B`/);
+  assert.match(md, /netsh winhttp show proxy/);
+
+  // Nothing left the page after it loaded: not the logs, not anything else.
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('log text is shown as text, never as HTML', async () => {
+  const { page, context, problems } = await ready();
+  let dialogs = 0;
+  page.on('dialog', async (d) => { dialogs++; await d.dismiss(); });
+  const evil = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+  const cm = `<![LOG[Payload ${evil} with 0x8024401B]LOG]!><time="10:00:00.000+420" date="05-31-2024" component="WUAHandler" context="" type="3" thread="1" file="">\r\n`;
+  await drop(page, [file('WUAHandler.log', cm), file('notes.txt', `plain ${evil}\n`)]);
+  await waitForReport(page);
+  await page.goto(app.url + '#/log');
+  await page.waitForSelector('.row[data-line]');
+  const text = await page.locator('.list').innerText();
+  assert.ok(text.includes('<img src=x onerror=alert(1)>'), text);
+  assert.equal(await page.locator('.list img, .list script').count(), 0);
+  // The report's evidence and the Markdown are text too.
+  await page.goto(app.url + '#/report');
+  assert.equal(await page.locator('main img').count(), 0);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('hostile input: binary, empty, truncated UTF-16, NULs, an empty zip: clear messages, nothing lost', async () => {
+  const { page, context, problems } = await ready();
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('line one\r\nline two\r\n', 'utf16le'), Buffer.from([0x41])]);
+  const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+  await drop(page, [
+    file('WindowsUpdate.etl', Buffer.from([0, 1, 2, 3, 0, 0, 0, 9, 200, 0, 0, 7])),
+    file('empty.log', ''),
+    file('cut.log', utf16),
+    file('nuls.log', 'before\u0000after 0x8024401B\r\nnext line\n'),
+    file('bundle.zip', emptyZip),
+  ]);
+  await waitForReport(page);
+  const files = await page.locator('section.files').innerText();
+  assert.match(files, /Get-WindowsUpdateLog/);
+  assert.match(files, /empty\.log/);
+  assert.match(files, /cut off/);
+  assert.match(files, /bundle\.zip: is a zip bundle with no files in it/);
+  await page.goto(app.url + '#/log?file=nuls.log');
+  await page.waitForSelector('.row[data-line]');
+  assert.match(await page.locator('.list').innerText(), /before␀after/);
+  assert.equal(await page.locator('.row[data-line]').count(), 2);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the samples analyse without any request, and cancel returns to the start', async () => {
+  const { page, context, problems } = await ready();
+  const requests = countRequests(page);
+  await page.click('button:has-text("broken scan")');
+  await waitForReport(page);
+  assert.match(await page.getByTestId('verdict').innerText(), /failed at step 3/);
+  assert.ok(await page.locator('.finding[data-finding="gpo_override"]').count() === 1);
+  await page.goto(app.url + '#/');
+  await page.click('button:has-text("healthy scan")');
+  await waitForReport(page);
+  assert.equal(await page.locator('.summary .badge').innerText(), 'Scan completed');
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('README screenshots exist and are current enough to show the app', () => {
+  for (const f of ['landing.png', 'report.png', 'viewer.png']) {
+    const p = path.join(ROOT, 'docs/screenshots', f);
+    assert.ok(fs.existsSync(p) && fs.statSync(p).size > 10000, `${p} missing: run ./dev screenshots`);
+  }
+});

@@ -1,0 +1,88 @@
+// Shared helpers for the browser tests: Debian's Chromium through playwright-core, the built
+// app served from dist/, real drops of files, and a count of network requests.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = process.env.WULENS_DIST || path.join(ROOT, 'dist');
+export const FIXTURES = path.join(ROOT, 'tests/fixtures');
+export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-quic', '--disable-sync', '--disable-default-apps', '--disable-extensions',
+];
+
+export async function launch() {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: build the app first (./dev build)`);
+  }
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function startApp(opts = {}) {
+  return serve(DIST, opts);
+}
+
+/// Open the app and wait until the Yew app is mounted.
+export async function openApp(browser, url, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 30000 });
+  return { page, context, problems };
+}
+
+/// Count every request the page (and its workers) makes from now on.
+export function countRequests(page) {
+  const seen = [];
+  page.on('request', (r) => seen.push(r.url()));
+  page.context().on('request', (r) => { if (!seen.includes(r.url())) seen.push(r.url()); });
+  return seen;
+}
+
+/// Files of a fixture scenario as [{name, b64}].
+export function fixtureFiles(scenario, names) {
+  const dir = path.join(FIXTURES, scenario, 'logs');
+  const list = names || fs.readdirSync(dir).sort();
+  return list.map((name) => ({ name, b64: fs.readFileSync(path.join(dir, name)).toString('base64') }));
+}
+
+export function file(name, content) {
+  const buf = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+  return { name, b64: buf.toString('base64') };
+}
+
+/// Drop files on an element the way a person does: dragenter, dragover, drop with a DataTransfer.
+export async function drop(page, files, selector = '.dropzone') {
+  await page.waitForSelector(selector);
+  await page.evaluate(({ files, selector }) => {
+    const dt = new DataTransfer();
+    for (const f of files) {
+      const bin = atob(f.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], f.name, { type: 'text/plain' }));
+    }
+    const el = document.querySelector(selector);
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, { files, selector });
+}
+
+export async function waitForReport(page) {
+  await page.waitForSelector('[data-testid="verdict"]', { timeout: 60000 });
+}
+
+export function artifact(name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}

@@ -1,0 +1,64 @@
+// Turns a drop (files, folders, zips) or a file picker's list into [{path, file}] with paths
+// relative to what was dropped. Folder drops are walked here because only the page can read a
+// DataTransfer; the File objects then go to the worker, which reads them.
+export async function collectDropped(dataTransfer) {
+  // Entries must be taken synchronously, before the first await.
+  const entries = [...dataTransfer.items]
+    .filter((i) => i.kind === 'file')
+    .map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null));
+  const files = [];
+  const errors = [];
+  if (entries.length && entries.every((e) => e)) {
+    for (const e of entries) await walk(e, '', files, errors);
+  } else {
+    for (const f of dataTransfer.files) files.push({ path: f.name, file: f });
+  }
+  return { files, errors };
+}
+
+export function collectInput(fileList) {
+  return { files: [...fileList].map((f) => ({ path: f.webkitRelativePath || f.name, file: f })), errors: [] };
+}
+
+async function walk(entry, prefix, files, errors) {
+  const path = prefix + entry.name;
+  if (entry.isFile) {
+    try {
+      files.push({ path, file: await new Promise((res, rej) => entry.file(res, rej)) });
+    } catch (e) {
+      errors.push({ path, message: 'could not be read (' + (e && e.name || e) + '); it was skipped' });
+    }
+  } else if (entry.isDirectory) {
+    const reader = entry.createReader();
+    for (;;) {
+      let batch;
+      try {
+        batch = await new Promise((res, rej) => reader.readEntries(res, rej));
+      } catch (e) {
+        errors.push({ path, message: 'folder could not be read (' + (e && e.name || e) + ')' });
+        return;
+      }
+      if (!batch.length) break;
+      for (const c of batch) await walk(c, path + '/', files, errors);
+    }
+  }
+}
+
+// Reports the page height to a parent frame, so a wiki can size an embedded view to its content.
+export function reportHeight() {
+  if (window.parent === window) return;
+  const send = () => window.parent.postMessage({ wulensHeight: document.documentElement.scrollHeight }, '*');
+  new ResizeObserver(send).observe(document.body);
+  send();
+}
+
+export function download(name, mime, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

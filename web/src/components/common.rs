@@ -1,0 +1,181 @@
+//! Small pieces shared by pages: copy buttons, commands, code links, evidence lines.
+
+use yew::prelude::*;
+
+use crate::model::{Evidence, Source, Step};
+use crate::route::{LogQuery, Route};
+
+#[derive(Properties, PartialEq)]
+pub struct CopyProps {
+    pub text: AttrValue,
+    #[prop_or(AttrValue::Static("Copy"))]
+    pub label: AttrValue,
+    #[prop_or_default]
+    pub title: AttrValue,
+}
+
+/// A button that copies `text` and says so.
+#[function_component(CopyButton)]
+pub fn copy_button(p: &CopyProps) -> Html {
+    let state = use_state(|| 0u8); // 0 idle, 1 copied, 2 failed
+    let onclick = {
+        let text = p.text.to_string();
+        let state = state.clone();
+        Callback::from(move |_| {
+            let state = state.clone();
+            crate::js::copy_text(&text, move |ok| state.set(if ok { 1 } else { 2 }));
+        })
+    };
+    let label = match *state {
+        1 => "Copied".to_string(),
+        2 => "Copy failed".to_string(),
+        _ => p.label.to_string(),
+    };
+    let title = if p.title.is_empty() { format!("Copy: {}", p.text) } else { p.title.to_string() };
+    html! { <button type="button" class="copy" {onclick} {title} aria-live="polite">{label}</button> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CommandProps {
+    pub command: AttrValue,
+}
+
+/// A command as a command: monospace, selectable, with a copy button.
+#[function_component(Command)]
+pub fn command(p: &CommandProps) -> Html {
+    html! {
+        <div class="command">
+            <code>{p.command.clone()}</code>
+            <CopyButton text={p.command.clone()} title={AttrValue::from(format!("Copy the command {}", p.command))} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StepsProps {
+    pub steps: Vec<Step>,
+    #[prop_or(true)]
+    pub ordered: bool,
+}
+
+/// Ordered mitigation steps, commands shown as commands.
+#[function_component(Steps)]
+pub fn steps(p: &StepsProps) -> Html {
+    let items = p.steps.iter().map(|s| {
+        html! {
+            <li>
+                <span>{s.text.clone()}</span>
+                if let Some(c) = &s.command { <Command command={AttrValue::from(c.clone())} /> }
+            </li>
+        }
+    });
+    if p.ordered {
+        html! { <ol class="steps">{ for items }</ol> }
+    } else {
+        html! { <ul class="steps">{ for items }</ul> }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CodeLinkProps {
+    pub code: AttrValue,
+    #[prop_or_default]
+    pub symbol: AttrValue,
+}
+
+/// A code that opens its knowledge-base entry.
+#[function_component(CodeLink)]
+pub fn code_link(p: &CodeLinkProps) -> Html {
+    let href = crate::route::to_hash(&Route::KbEntry(p.code.to_string()));
+    let title = if p.symbol.is_empty() { format!("What {} means", p.code) } else { format!("{} {}", p.code, p.symbol) };
+    html! { <a class="code" {href} {title}>{p.code.clone()}</a> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EvidenceProps {
+    pub evidence: Vec<Evidence>,
+    #[prop_or(6)]
+    pub max: usize,
+}
+
+/// Log lines that prove something; each opens the log viewer at that line.
+#[function_component(EvidenceList)]
+pub fn evidence_list(p: &EvidenceProps) -> Html {
+    if p.evidence.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="evidence">
+            { for p.evidence.iter().take(p.max).map(|e| {
+                let at = format!("{}:{}", e.file, e.line);
+                let href = crate::route::to_hash(&Route::Log(LogQuery { at: at.clone(), ..LogQuery::default() }));
+                let short = crate::components::common::base_name(&e.file);
+                let time = e.time.as_deref().map(|t| crate::model::split_time(t).0).unwrap_or_default();
+                html! {
+                    <li>
+                        <a class="where" {href} title={format!("Show {} line {} in the log viewer", e.file, e.line)}>{format!("{short}:{}", e.line)}</a>
+                        if !time.is_empty() { <span class="time">{time}</span> }
+                        <span class="text">{e.text.clone()}</span>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SourcesProps {
+    pub sources: Vec<Source>,
+}
+
+/// Where the facts come from.
+#[function_component(Sources)]
+pub fn sources(p: &SourcesProps) -> Html {
+    if p.sources.is_empty() {
+        return html! {};
+    }
+    html! {
+        <p class="sources">
+            {"Source: "}
+            { for p.sources.iter().enumerate().map(|(i, s)| html! {
+                <>
+                    if i > 0 { {"; "} }
+                    <cite>{seed_title(&s.doc)}</cite>
+                    if !s.section.is_empty() { {format!(", “{}”", s.section)} }
+                </>
+            }) }
+        </p>
+    }
+}
+
+/// Human title for the seed article files and reference pages cited in sources.
+pub fn seed_title(doc: &str) -> String {
+    match doc {
+        "000_3983b336ceb8dfcf.txt" => "Troubleshoot software update scan failures (ConfigMgr)".into(),
+        "001_1f102207702da96d.txt" => "Troubleshoot software update management (ConfigMgr)".into(),
+        "002_a61634285f043b24.txt" => "Windows Server update troubleshooting guidance".into(),
+        "003_80077a2f577a378b.txt" => "Windows Update common errors and mitigation".into(),
+        other => other.to_string(),
+    }
+}
+
+pub fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatusProps {
+    pub status: AttrValue,
+}
+
+/// ✔ ✘ … ? with a text label for screen readers.
+#[function_component(StatusIcon)]
+pub fn status_icon(p: &StatusProps) -> Html {
+    let (mark, label) = match p.status.as_str() {
+        "ok" => ("✔", "ok"),
+        "failed" => ("✘", "failed"),
+        "not_reached" => ("…", "not reached"),
+        _ => ("?", "unknown"),
+    };
+    html! { <span class={classes!("status", p.status.to_string())} role="img" aria-label={label} title={label}>{mark}</span> }
+}

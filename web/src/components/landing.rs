@@ -1,0 +1,174 @@
+//! The start page: the drop zone, file and folder pickers, the samples, a code search box, and
+//! the progress of a running analysis.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::app::{navigate, Services};
+use crate::model::{human_bytes, Progress};
+use crate::route::Route;
+use crate::state::Phase;
+
+/// The samples are compiled in: trying one makes no network request.
+macro_rules! sample {
+    ($dir:literal, [$($f:literal),*]) => {
+        &[$(($f, include_bytes!(concat!("../../../public/samples/", $dir, "/", $f)) as &[u8])),*]
+    };
+}
+const HEALTHY: &[(&str, &[u8])] = sample!(
+    "healthy-scan",
+    [
+        "CcmMessaging.log",
+        "LocationServices.log",
+        "MP_Location.log",
+        "ScanAgent.log",
+        "StateMessage.log",
+        "UpdatesDeployment.log",
+        "UpdatesStore.log",
+        "WUAHandler.log",
+        "WindowsUpdate.log"
+    ]
+);
+const BROKEN: &[(&str, &[u8])] = sample!("broken-scan", ["ScanAgent.log", "WUAHandler.log", "WindowsUpdate.log"]);
+
+#[derive(Properties, PartialEq)]
+pub struct LandingProps {
+    pub phase: Phase,
+    pub has_report: bool,
+    /// The URL carries viewer filters but no logs are loaded (after a reload).
+    #[prop_or_default]
+    pub pending_filter: bool,
+}
+
+#[function_component(Landing)]
+pub fn landing(p: &LandingProps) -> Html {
+    let services = use_context::<Services>().expect("services");
+    let files_ref = use_node_ref();
+    let folder_ref = use_node_ref();
+    let search = use_state(String::new);
+
+    let on_pick = {
+        let services = services.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(list) = input.files() {
+                let v = crate::js::collect_input(&list);
+                let files = crate::bridge::js_get(&v, "files");
+                let n = js_sys::Array::from(&files).length();
+                services.analyze(files, crate::bridge::js_get(&v, "errors"), format!("{n} chosen file{}", if n == 1 { "" } else { "s" }));
+            }
+            input.set_value("");
+        })
+    };
+    let click = |r: NodeRef| {
+        Callback::from(move |_| {
+            if let Some(i) = r.cast::<HtmlInputElement>() {
+                i.click();
+            }
+        })
+    };
+    let sample = |files: &'static [(&'static str, &'static [u8])], name: &'static str| {
+        let services = services.clone();
+        Callback::from(move |_| services.analyze(crate::bridge::files_from_bytes(files), js_sys::Array::new().into(), format!("sample: {name}")))
+    };
+    let on_search_input = {
+        let search = search.clone();
+        Callback::from(move |e: InputEvent| search.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_search = {
+        let search = search.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let q = search.trim().to_string();
+            if q.is_empty() {
+                return;
+            }
+            match wulens_kb::lookup(&q) {
+                Ok(l) => navigate(&Route::KbEntry(l.code.to_string())),
+                Err(_) => navigate(&Route::Kb { query: q, category: String::new() }),
+            }
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+
+    let status = match &p.phase {
+        Phase::Loading(pr) => progress_panel(pr, services.clone()),
+        Phase::Failed(m) => html! {
+            <div class="alert error" role="alert">
+                <strong>{"The analysis did not finish. "}</strong>{m.clone()}
+                <p>{"Nothing was lost: drop the logs again, or drop fewer of them at once."}</p>
+            </div>
+        },
+        _ => html! {},
+    };
+    let busy = matches!(p.phase, Phase::Loading(_));
+
+    html! {
+        <main class="page landing">
+            <section class="hero">
+                <h1>{"See why a Windows Update scan failed"}</h1>
+                <p class="lead">{"Drop a client's ConfigMgr logs and WindowsUpdate.log. wulens explains every error code, shows which step of the software-update scan broke, and says what to check next."}</p>
+            </section>
+            if p.pending_filter {
+                <div class="alert info" role="status">{"This link carries log viewer filters. Drop the same logs again and the viewer opens with them applied."}</div>
+            }
+            { status }
+            <section class={classes!("dropzone", busy.then_some("busy"))} {ondragover} aria-label="Drop zone">
+                <div class="drop-icon" aria-hidden="true"></div>
+                <p class="drop-title">{"Drop log files, a folder or a zip bundle here"}</p>
+                <p class="drop-hint">{"CCM\\Logs, WindowsUpdate.log, CBS.log, DISM.log, WSUS SoftwareDistribution.log, reg query and netsh output. Any size."}</p>
+                <div class="actions">
+                    <button type="button" class="primary" onclick={click(files_ref.clone())} disabled={busy}>{"Choose files…"}</button>
+                    <button type="button" onclick={click(folder_ref.clone())} disabled={busy}>{"Choose a folder…"}</button>
+                    <input ref={files_ref} type="file" multiple=true hidden=true onchange={on_pick.clone()} aria-label="Choose log files" />
+                    <input ref={folder_ref} type="file" multiple=true hidden=true webkitdirectory=true onchange={on_pick} aria-label="Choose a log folder" />
+                </div>
+                <p class="samples">
+                    {"No logs at hand? Try a sample: "}
+                    <button type="button" class="link" onclick={sample(BROKEN, "broken scan")} disabled={busy}>{"broken scan"}</button>
+                    {" · "}
+                    <button type="button" class="link" onclick={sample(HEALTHY, "healthy scan")} disabled={busy}>{"healthy scan"}</button>
+                </p>
+            </section>
+            if p.has_report && !busy {
+                <p class="center"><a href="#/report">{"Back to the current report"}</a></p>
+            }
+            <section class="quick-search">
+                <form onsubmit={on_search} role="search">
+                    <label for="code-search">{"Only have an error code?"}</label>
+                    <div class="search-row">
+                        <input id="code-search" type="search" placeholder="0x8024401B, -2145107941, WU_E_PT_…, proxy 407" value={(*search).clone()} oninput={on_search_input} autocomplete="off" spellcheck="false" />
+                        <button type="submit">{"Look up"}</button>
+                    </div>
+                </form>
+            </section>
+            <section class="promises">
+                <div><h2>{"Private"}</h2><p>{"Everything runs in this browser tab. Logs are never uploaded, and the page makes no network request after it has loaded."}</p></div>
+                <div><h2>{"Step by step"}</h2><p>{"The seven steps of the ConfigMgr client scan and the WSUS sync, each marked ok, failed, not reached or unknown, with the log lines that prove it."}</p></div>
+                <div><h2>{"Every code explained"}</h2><p>{format!("{} error codes with names and messages; the ones from the troubleshooting guides with causes and ordered fixes.", crate::model::thousands(wulens_kb::entries().len() as u64))}</p></div>
+            </section>
+            <p class="center muted">{"Not sure what to collect? "}<a href="#/collect">{"The commands to gather everything in one zip"}</a></p>
+        </main>
+    }
+}
+
+fn progress_panel(p: &Progress, services: Services) -> Html {
+    let pct = (p.fraction() * 100.0).round();
+    let what = match p.phase.as_str() {
+        "read" => format!("Reading {} ({} of {})", crate::components::common::base_name(&p.file), p.index + 1, p.files.max(1)),
+        "parse" => format!("Parsing {}", crate::components::common::base_name(&p.file)),
+        "analyze" => "Finding the codes and the scan steps…".to_string(),
+        _ => "Starting…".to_string(),
+    };
+    let oncancel = Callback::from(move |_| services.cancel());
+    html! {
+        <section class="progress-panel" aria-live="polite">
+            <div class="progress-head">
+                <span>{what}</span>
+                <span class="muted">{format!("{} of {}", human_bytes(p.done), human_bytes(p.total))}</span>
+            </div>
+            <progress max="100" value={pct.to_string()} aria-label="Analysis progress">{format!("{pct}%")}</progress>
+            <button type="button" onclick={oncancel}>{"Cancel"}</button>
+        </section>
+    }
+}

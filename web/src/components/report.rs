@@ -1,0 +1,406 @@
+//! The report: verdict, scan-flow stepper, findings, next checks, error cards, updates, files.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::app::Services;
+use crate::components::common::{base_name, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
+use crate::model::{split_time, thousands, ErrorInfo, Finding, Flow, Report};
+use crate::route::{to_hash, LogQuery, Route};
+
+#[derive(Properties, PartialEq)]
+pub struct ReportProps {
+    pub report: Rc<Report>,
+    pub source: String,
+}
+
+#[function_component(ReportPage)]
+pub fn report_page(p: &ReportProps) -> Html {
+    let r = &p.report;
+    html! {
+        <main class="page report">
+            <Summary report={p.report.clone()} source={p.source.clone()} />
+            <div class="columns">
+                <div class="col-main">
+                    if r.scan_flow.witnessed() || r.summary.status != "no_scan" || !r.sync_flow.witnessed() {
+                        <FlowView flow={r.scan_flow.clone()} heading="Client scan flow" />
+                    }
+                    if r.sync_flow.witnessed() {
+                        <FlowView flow={r.sync_flow.clone()} heading="WSUS synchronization" />
+                    }
+                </div>
+                <div class="col-side">
+                    <Findings findings={r.findings.clone()} />
+                    <NextChecks report={p.report.clone()} />
+                </div>
+            </div>
+            <ErrorCards errors={r.errors.clone()} />
+            <Updates report={p.report.clone()} />
+            <Files report={p.report.clone()} />
+        </main>
+    }
+}
+
+fn status_label(s: &str) -> (&'static str, &'static str) {
+    match s {
+        "failed" => ("Scan failed", "failed"),
+        "ok" => ("Scan completed", "ok"),
+        "incomplete" => ("No failure found", "incomplete"),
+        _ => ("No scan in these logs", "none"),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SummaryProps {
+    report: Rc<Report>,
+    source: String,
+}
+
+#[function_component(Summary)]
+fn summary(p: &SummaryProps) -> Html {
+    let services = use_context::<Services>().expect("services");
+    let r = &p.report;
+    let s = &r.summary;
+    let (label, class) = status_label(&s.status);
+    let busy = use_state(|| false);
+    let export = |kind: &'static str| {
+        let services = services.clone();
+        let busy = busy.clone();
+        Callback::from(move |_| {
+            busy.set(true);
+            let busy = busy.clone();
+            let req = if kind == "json" { "report" } else { "markdown" };
+            services.request(req, "{}".into(), move |res| {
+                busy.set(false);
+                let Ok(text) = res else { return };
+                match kind {
+                    "json" => crate::js::download("wulens-report.json", "application/json", &text),
+                    _ => {
+                        let md = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| v["text"].as_str().map(str::to_string)).unwrap_or_default();
+                        if kind == "md-copy" {
+                            crate::js::copy_text(&md, |_| {});
+                        } else {
+                            crate::js::download("wulens-report.md", "text/markdown", &md);
+                        }
+                    }
+                }
+            });
+        })
+    };
+    let span = match (&s.first_time, &s.last_time) {
+        (Some(a), Some(b)) => format!("{} → {}", split_time(a).0, split_time(b).0),
+        _ => String::new(),
+    };
+    html! {
+        <section class={classes!("summary", class)} aria-labelledby="verdict-title">
+            <div class="summary-head">
+                <span class={classes!("badge", class)}>{label}</span>
+                <h1 id="verdict-title">{"Verdict"}</h1>
+                <span class="muted source">{p.source.clone()}</span>
+            </div>
+            <p class="verdict" data-testid="verdict">{s.verdict.clone()}</p>
+            if !r.errors.is_empty() {
+                <div class="top-codes">
+                    { for r.errors.iter().take(4).map(|e| html! {
+                        <a class="chip code-chip" href={format!("#error-{}", e.code)} title={e.message.clone()}>
+                            <span class="code">{e.code.clone()}</span>
+                            if !e.symbol.is_empty() { <span class="sym">{e.symbol.clone()}</span> }
+                            <span class="count">{format!("×{}", e.count)}</span>
+                        </a>
+                    }) }
+                </div>
+            }
+            <div class="facts">
+                <span>{format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" })}</span>
+                <span>{format!("{} lines", thousands(s.lines))}</span>
+                <span>{format!("{} entries", thousands(s.entries))}</span>
+                if !span.is_empty() { <span>{span}</span> }
+            </div>
+            <div class="actions">
+                <a class="button primary" href="#/log">{"Open the log viewer"}</a>
+                <button type="button" onclick={export("md-copy")} disabled={*busy} title="Copy the report as Markdown, for a ticket">{"Copy as Markdown"}</button>
+                <button type="button" onclick={export("md")} disabled={*busy}>{"Download Markdown"}</button>
+                <button type="button" onclick={export("json")} disabled={*busy}>{"Download JSON"}</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FlowProps {
+    flow: Flow,
+    heading: AttrValue,
+}
+
+#[function_component(FlowView)]
+fn flow_view(p: &FlowProps) -> Html {
+    let f = &p.flow;
+    if f.steps.is_empty() {
+        return html! {};
+    }
+    let cycles = if f.cycles.len() > 1 {
+        let earlier: Vec<String> = f.cycles[..f.cycles.len() - 1]
+            .iter()
+            .map(|c| {
+                let when = c.start.as_deref().map(|t| split_time(t).0).unwrap_or_default();
+                match c.failed_step {
+                    Some(n) => format!("{when}: failed at step {n}{}", if c.codes.is_empty() { String::new() } else { format!(" ({})", c.codes.join(", ")) }),
+                    None => format!("{when}: {}", c.outcome),
+                }
+            })
+            .collect();
+        html! {
+            <details class="cycles">
+                <summary>{format!("{} scan cycles in the logs; showing the latest", f.cycles.len())}</summary>
+                <ul>{ for earlier.into_iter().map(|c| html! { <li>{c}</li> }) }</ul>
+            </details>
+        }
+    } else {
+        html! {}
+    };
+    html! {
+        <section class="flow" aria-labelledby={format!("flow-{}", f.id)}>
+            <h2 id={format!("flow-{}", f.id)}>{p.heading.clone()}</h2>
+            if !f.witnessed() {
+                <p class="muted">{"None of the given logs shows this flow. The steps say which logs would."}</p>
+            }
+            { cycles }
+            <ol class="stepper">
+                { for f.steps.iter().map(|st| {
+                    let failed = f.failed_step == Some(st.number);
+                    let open = failed;
+                    html! {
+                        <li class={classes!("step", st.status.clone(), failed.then_some("failed-step"))} data-step={st.number.to_string()} data-status={st.status.clone()}>
+                            <details open={open}>
+                                <summary>
+                                    <StatusIcon status={AttrValue::from(st.status.clone())} />
+                                    <span class="num">{st.number}</span>
+                                    <span class="title">{st.title.clone()}</span>
+                                    <span class={classes!("status-word", st.status.clone())}>{st.status.replace('_', " ")}</span>
+                                </summary>
+                                <div class="step-body">
+                                    if !st.reason.is_empty() { <p class="reason">{st.reason.clone()}</p> }
+                                    if !st.codes.is_empty() {
+                                        <p class="codes">{"Codes: "}{ for st.codes.iter().map(|c| html! { <><CodeLink code={AttrValue::from(c.clone())} />{" "}</> }) }</p>
+                                    }
+                                    <EvidenceList evidence={st.evidence.clone()} />
+                                    if !st.missing_logs.is_empty() && st.status == "unknown" {
+                                        <p class="muted">{format!("Would be shown by: {}", st.missing_logs.join(", "))}</p>
+                                    }
+                                    if failed || st.status == "failed" {
+                                        <div class="guidance">
+                                            <h3>{"What to check"}</h3>
+                                            <Steps steps={st.guidance.clone()} />
+                                            <Sources sources={st.sources.clone()} />
+                                        </div>
+                                    } else if !st.guidance.is_empty() {
+                                        <details class="more"><summary>{"Troubleshooting for this step"}</summary><Steps steps={st.guidance.clone()} /><Sources sources={st.sources.clone()} /></details>
+                                    }
+                                </div>
+                            </details>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FindingsProps {
+    findings: Vec<Finding>,
+}
+
+#[function_component(Findings)]
+fn findings(p: &FindingsProps) -> Html {
+    html! {
+        <section class="findings" aria-labelledby="findings-title">
+            <h2 id="findings-title">{"Findings"}</h2>
+            if p.findings.is_empty() {
+                <p class="muted">{"No known issue matched these logs."}</p>
+            }
+            { for p.findings.iter().map(|f| html! {
+                <article class={classes!("finding", f.severity.clone())} data-finding={f.id.clone()}>
+                    <h3><span class={classes!("sev", f.severity.clone())}>{f.severity.clone()}</span>{f.title.clone()}</h3>
+                    <p>{f.summary.clone()}</p>
+                    <EvidenceList evidence={f.evidence.clone()} max={4} />
+                    if !f.guidance.is_empty() {
+                        <details><summary>{"What to do"}</summary><Steps steps={f.guidance.clone()} /><Sources sources={f.sources.clone()} /></details>
+                    }
+                </article>
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReportOnly {
+    report: Rc<Report>,
+}
+
+#[function_component(NextChecks)]
+fn next_checks(p: &ReportOnly) -> Html {
+    if p.report.next_checks.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="next" aria-labelledby="next-title">
+            <h2 id="next-title">{"What to check next"}</h2>
+            <ol class="steps">
+                { for p.report.next_checks.iter().map(|c| html! {
+                    <li>
+                        <span>{c.text.clone()}</span>
+                        if let Some(cmd) = &c.command { <Command command={AttrValue::from(cmd.clone())} /> }
+                    </li>
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ErrorsProps {
+    errors: Vec<ErrorInfo>,
+}
+
+#[function_component(ErrorCards)]
+fn error_cards(p: &ErrorsProps) -> Html {
+    html! {
+        <section class="errors" aria-labelledby="errors-title">
+            <h2 id="errors-title">{format!("Error codes ({})", p.errors.len())}</h2>
+            if p.errors.is_empty() {
+                <p class="muted">{"No error code was found in these logs."}</p>
+            }
+            <div class="cards">
+                { for p.errors.iter().map(error_card) }
+            </div>
+        </section>
+    }
+}
+
+fn error_card(e: &ErrorInfo) -> Html {
+    let kb = e.kb.as_ref();
+    let title = kb.map(|k| k.message.clone()).filter(|m| !m.is_empty()).unwrap_or_else(|| e.message.clone());
+    let first = e.first_seen.as_deref().map(|t| {
+        let (when, zone) = split_time(t);
+        if zone.is_empty() {
+            when
+        } else {
+            format!("{when} ({zone})")
+        }
+    });
+    let files: Vec<&str> = e.files.iter().map(|f| base_name(f)).collect();
+    let log_href = to_hash(&Route::Log(LogQuery { code: e.code.clone(), ..LogQuery::default() }));
+    html! {
+        <article class="error-card" id={format!("error-{}", e.code)} data-code={e.code.clone()}>
+            <header>
+                <CodeLink code={AttrValue::from(e.code.clone())} symbol={AttrValue::from(e.symbol.clone())} />
+                if !e.symbol.is_empty() { <span class="symbol">{e.symbol.clone()}</span> }
+                <span class="count" title="records that mention it">{format!("×{}", e.count)}</span>
+            </header>
+            if !title.is_empty() { <p class="message">{title}</p> }
+            <p class="where">
+                if let Some(f) = first { <span>{format!("First seen {f}")}</span> }
+                <span>{format!("in {}", files.join(", "))}</span>
+                <a href={log_href}>{format!("Show the {} line{}", e.occurrences_total, if e.occurrences_total == 1 { "" } else { "s" })}</a>
+            </p>
+            { match kb {
+                Some(k) if !k.description.is_empty() || !k.mitigation.is_empty() => html! {
+                    <>
+                        if !k.description.is_empty() { <p>{k.description.clone()}</p> }
+                        if !k.causes.is_empty() {
+                            <details><summary>{"Likely causes"}</summary><ul>{ for k.causes.iter().map(|c| html! { <li>{c.clone()}</li> }) }</ul></details>
+                        }
+                        if !k.mitigation.is_empty() {
+                            <div class="mitigation"><h3>{"What to do"}</h3><Steps steps={k.mitigation.clone()} /></div>
+                        }
+                        <Sources sources={k.sources.clone()} />
+                    </>
+                },
+                Some(_) => html! { <p class="muted">{format!("{} · {}", e.decoded.facility_label, e.decoded.facility_name)}</p> },
+                None => html! {
+                    <p class="muted">{format!("Not in the knowledge base. Decoded: {} facility ({}), code {}{}.", e.decoded.facility_label, e.decoded.facility, e.decoded.code,
+                        e.decoded.win32.as_ref().map(|w| format!(", Win32 {} {}", w.code, w.name)).unwrap_or_default())}</p>
+                },
+            } }
+            <p class="card-links">
+                <a href={to_hash(&Route::KbEntry(e.code.clone()))}>{"Full entry"}</a>
+                <CopyButton text={AttrValue::from(e.code.clone())} label={AttrValue::Static("Copy code")} />
+            </p>
+        </article>
+    }
+}
+
+#[function_component(Updates)]
+fn updates(p: &ReportOnly) -> Html {
+    let u = &p.report.updates;
+    if u.is_empty() {
+        return html! {};
+    }
+    let missing = u.iter().filter(|x| x.state == "missing").count();
+    let installed = u.iter().filter(|x| x.state == "installed").count();
+    html! {
+        <section class="updates" aria-labelledby="updates-title">
+            <h2 id="updates-title">{format!("Updates ({missing} missing, {installed} installed)")}</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th scope="col">{"State"}</th><th scope="col">{"KB"}</th><th scope="col">{"Title"}</th><th scope="col">{"Update ID"}</th><th scope="col">{"Where"}</th></tr></thead>
+                    <tbody>
+                        { for u.iter().map(|x| html! {
+                            <tr class={x.state.clone()}>
+                                <td><span class={classes!("state", x.state.clone())}>{x.state.clone()}</span>
+                                    if x.superseded_by.is_some() { <span class="muted" title={format!("superseded by {}", x.superseded_by.clone().unwrap_or_default())}>{" (superseded)"}</span> }
+                                </td>
+                                <td>{x.kb.clone()}</td>
+                                <td>{x.title.clone()}</td>
+                                <td class="mono small">{x.update_id.clone()}</td>
+                                <td><a href={to_hash(&Route::Log(LogQuery { at: format!("{}:{}", x.file, x.line), ..LogQuery::default() }))}>{format!("{}:{}", base_name(&x.file), x.line)}</a></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[function_component(Files)]
+fn files(p: &ReportOnly) -> Html {
+    let r = &p.report;
+    html! {
+        <section class="files" aria-labelledby="files-title">
+            <h2 id="files-title">{format!("Files ({})", r.files.len())}</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>
+                        <th scope="col">{"File"}</th><th scope="col">{"Format"}</th><th scope="col">{"Encoding"}</th>
+                        <th scope="col" class="num">{"Lines"}</th><th scope="col" class="num">{"Entries"}</th><th scope="col" class="num">{"Unparsed"}</th>
+                        <th scope="col" class="num">{"Errors"}</th><th scope="col">{"Time zone"}</th>
+                    </tr></thead>
+                    <tbody>
+                        { for r.files.iter().map(|f| html! {
+                            <tr data-file={f.name.clone()}>
+                                <td><span class="file-name" title={f.name.clone()}>{base_name(&f.name).to_string()}</span>
+                                    { for f.notes.iter().map(|n| html! { <div class="note">{n.clone()}</div> }) }
+                                </td>
+                                <td data-format={f.format.clone()}>{f.format_label.clone()}</td>
+                                <td>{f.encoding.clone()}</td>
+                                <td class="num">{thousands(f.lines as u64)}</td>
+                                <td class="num">{thousands(f.entries as u64)}</td>
+                                <td class="num">{thousands(f.unparsed as u64)}</td>
+                                <td class="num">{thousands(f.error_entries as u64)}</td>
+                                <td title={f.time_zone.note.clone()}>{f.time_zone.offset.clone()}
+                                    if f.time_zone.source.starts_with("assumed") { <span class="assumed">{" (assumed)"}</span> }
+                                </td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            if !r.warnings.is_empty() {
+                <ul class="warnings">{ for r.warnings.iter().map(|w| html! { <li><strong>{w.name.clone()}</strong>{": "}{w.message.clone()}</li> }) }</ul>
+            }
+        </section>
+    }
+}

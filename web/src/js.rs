@@ -1,0 +1,27 @@
+//! Bindings to the page's small JavaScript helpers (`web/js/drop.js`, bundled by wasm-bindgen).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/drop.js")]
+extern "C" {
+    /// Resolves to `{files: [{path, file}], errors: [{path, message}]}` for a drop.
+    #[wasm_bindgen(js_name = collectDropped)]
+    pub fn collect_dropped(dt: &web_sys::DataTransfer) -> js_sys::Promise;
+    /// Same shape for a file picker's list (folder pickers give relative paths).
+    #[wasm_bindgen(js_name = collectInput)]
+    pub fn collect_input(files: &web_sys::FileList) -> JsValue;
+    /// Keeps a parent frame informed of our height (embeds in wikis).
+    #[wasm_bindgen(js_name = reportHeight)]
+    pub fn report_height();
+    /// Save text as a file.
+    pub fn download(name: &str, mime: &str, text: &str);
+}
+
+/// Copy text to the clipboard; `done` learns whether it worked.
+pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
+    let Some(w) = web_sys::window() else { return done(false) };
+    let p = w.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done(wasm_bindgen_futures::JsFuture::from(p).await.is_ok());
+    });
+}

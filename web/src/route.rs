@@ -1,0 +1,264 @@
+//! Hash routes, so the app works from any static host and under any sub-path:
+//! `#/`, `#/report`, `#/log?sev=error&q=proxy`, `#/kb?q=407`, `#/kb/0x80244022`,
+//! `#/embed/kb/0x80244022`, `#/embed/search`, `#/collect`. Pure logic, tested natively.
+
+use std::fmt::Write as _;
+
+/// Log viewer state that lives in the URL, so a reload or a shared link restores it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogQuery {
+    /// File names (not indices: indices change with what is dropped).
+    pub files: Vec<String>,
+    pub severities: Vec<String>,
+    pub components: Vec<String>,
+    pub threads: Vec<u32>,
+    pub text: String,
+    pub regex: bool,
+    pub case_sensitive: bool,
+    pub code: String,
+    pub from: String,
+    pub to: String,
+    /// Show times in UTC instead of each log's local time.
+    pub utc: bool,
+    /// Jump target: `file:line`.
+    pub at: String,
+}
+
+impl LogQuery {
+    pub fn is_filtered(&self) -> bool {
+        !(self.files.is_empty()
+            && self.severities.is_empty()
+            && self.components.is_empty()
+            && self.threads.is_empty()
+            && self.text.is_empty()
+            && self.code.is_empty()
+            && self.from.is_empty()
+            && self.to.is_empty())
+    }
+
+    /// The same view without filters (keeps display options).
+    pub fn cleared(&self) -> LogQuery {
+        LogQuery { utc: self.utc, ..LogQuery::default() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    Home,
+    Report,
+    Log(LogQuery),
+    Kb { query: String, category: String },
+    KbEntry(String),
+    EmbedKb(String),
+    EmbedSearch { query: String },
+    Collect,
+    NotFound(String),
+}
+
+impl Route {
+    pub fn is_embed(&self) -> bool {
+        matches!(self, Route::EmbedKb(_) | Route::EmbedSearch { .. })
+    }
+}
+
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+pub fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                Ok(v) => {
+                    out.push(v);
+                    i += 3;
+                }
+                Err(_) => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Query pairs with the key decoded and the value still encoded (lists split on raw commas).
+fn params(q: &str) -> Vec<(String, &str)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), v),
+            None => (decode(p), ""),
+        })
+        .collect()
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',').filter(|s| !s.is_empty()).map(decode).collect()
+}
+
+pub fn parse(hash: &str) -> Route {
+    let h = hash.trim_start_matches('#');
+    let (path, query) = h.split_once('?').unwrap_or((h, ""));
+    let path = path.trim_matches('/');
+    let get = |key: &str| params(query).into_iter().find(|(k, _)| k == key).map(|(_, v)| decode(v)).unwrap_or_default();
+    let segs: Vec<&str> = if path.is_empty() { Vec::new() } else { path.split('/').collect() };
+    match segs.as_slice() {
+        [] => Route::Home,
+        ["report"] => Route::Report,
+        ["log"] => {
+            let mut q = LogQuery::default();
+            for (k, v) in params(query) {
+                match k.as_str() {
+                    "file" => q.files = list(v),
+                    "sev" => q.severities = list(v),
+                    "comp" => q.components = list(v),
+                    "thread" => q.threads = v.split(',').filter_map(|t| t.trim().parse().ok()).collect(),
+                    "q" => q.text = decode(v),
+                    "re" => q.regex = v == "1",
+                    "cs" => q.case_sensitive = v == "1",
+                    "code" => q.code = decode(v),
+                    "from" => q.from = decode(v),
+                    "to" => q.to = decode(v),
+                    "utc" => q.utc = v == "1",
+                    "at" => q.at = decode(v),
+                    _ => {}
+                }
+            }
+            Route::Log(q)
+        }
+        ["kb"] => Route::Kb { query: get("q"), category: get("cat") },
+        ["kb", code] => Route::KbEntry(decode(code)),
+        ["embed", "kb", code] => Route::EmbedKb(decode(code)),
+        ["embed", "search"] => Route::EmbedSearch { query: get("q") },
+        ["collect"] => Route::Collect,
+        _ => Route::NotFound(path.to_string()),
+    }
+}
+
+pub fn to_hash(r: &Route) -> String {
+    fn join(v: &[String]) -> String {
+        v.iter().map(|s| encode(s)).collect::<Vec<_>>().join(",")
+    }
+    match r {
+        Route::Home => "#/".into(),
+        Route::Report => "#/report".into(),
+        Route::Log(q) => {
+            let mut p: Vec<String> = Vec::new();
+            if !q.files.is_empty() {
+                p.push(format!("file={}", join(&q.files)));
+            }
+            if !q.severities.is_empty() {
+                p.push(format!("sev={}", join(&q.severities)));
+            }
+            if !q.components.is_empty() {
+                p.push(format!("comp={}", join(&q.components)));
+            }
+            if !q.threads.is_empty() {
+                p.push(format!("thread={}", q.threads.iter().map(u32::to_string).collect::<Vec<_>>().join(",")));
+            }
+            for (k, v) in [("q", &q.text), ("code", &q.code), ("from", &q.from), ("to", &q.to), ("at", &q.at)] {
+                if !v.is_empty() {
+                    p.push(format!("{k}={}", encode(v)));
+                }
+            }
+            for (k, v) in [("re", q.regex), ("cs", q.case_sensitive), ("utc", q.utc)] {
+                if v {
+                    p.push(format!("{k}=1"));
+                }
+            }
+            if p.is_empty() {
+                "#/log".into()
+            } else {
+                format!("#/log?{}", p.join("&"))
+            }
+        }
+        Route::Kb { query, category } => {
+            let mut p = Vec::new();
+            if !query.is_empty() {
+                p.push(format!("q={}", encode(query)));
+            }
+            if !category.is_empty() {
+                p.push(format!("cat={}", encode(category)));
+            }
+            if p.is_empty() {
+                "#/kb".into()
+            } else {
+                format!("#/kb?{}", p.join("&"))
+            }
+        }
+        Route::KbEntry(c) => format!("#/kb/{}", encode(c)),
+        Route::EmbedKb(c) => format!("#/embed/kb/{}", encode(c)),
+        Route::EmbedSearch { query } if query.is_empty() => "#/embed/search".into(),
+        Route::EmbedSearch { query } => format!("#/embed/search?q={}", encode(query)),
+        Route::Collect => "#/collect".into(),
+        Route::NotFound(p) => format!("#/{p}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_route() {
+        assert_eq!(parse(""), Route::Home);
+        assert_eq!(parse("#/"), Route::Home);
+        assert_eq!(parse("#/report"), Route::Report);
+        assert_eq!(parse("#/kb/0x80244022"), Route::KbEntry("0x80244022".into()));
+        assert_eq!(parse("#/kb/-2145107934"), Route::KbEntry("-2145107934".into()));
+        assert_eq!(parse("#/embed/kb/0x80244022"), Route::EmbedKb("0x80244022".into()));
+        assert_eq!(parse("#/embed/search?q=proxy%20407"), Route::EmbedSearch { query: "proxy 407".into() });
+        assert_eq!(parse("#/kb?q=catroot2&cat=proxy"), Route::Kb { query: "catroot2".into(), category: "proxy".into() });
+        assert_eq!(parse("#/collect"), Route::Collect);
+        assert!(matches!(parse("#/nope"), Route::NotFound(_)));
+    }
+
+    #[test]
+    fn log_query_round_trips() {
+        let q = LogQuery {
+            files: vec!["CCM/Logs/WUAHandler.log".into(), "a,b.log".into()],
+            severities: vec!["error".into(), "warning".into()],
+            components: vec!["WUAHandler".into()],
+            threads: vec![10444],
+            text: "proxy & 407 = fail?".into(),
+            regex: true,
+            case_sensitive: false,
+            code: "0x8024401B".into(),
+            from: "2024-05-31 16:45".into(),
+            to: String::new(),
+            utc: true,
+            at: "WUAHandler.log:9".into(),
+        };
+        let r = Route::Log(q);
+        assert_eq!(parse(&to_hash(&r)), r);
+        assert_eq!(to_hash(&Route::Log(LogQuery::default())), "#/log");
+    }
+
+    #[test]
+    fn percent_coding() {
+        assert_eq!(decode(&encode("a b/é%")), "a b/é%");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz"), "%zz");
+    }
+}

@@ -1,0 +1,96 @@
+//! Application state: what phase the analysis is in and the report it produced.
+//! A `use_reducer` store; pure logic, tested natively.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::model::{Progress, Report};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    Loading(Progress),
+    Ready,
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub phase: Phase,
+    pub report: Option<Rc<Report>>,
+    /// Bumped for every new analysis, so views drop what they cached from the previous one.
+    pub generation: u32,
+    /// What was analysed, in words ("3 files", "sample: broken scan").
+    pub source: String,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState { phase: Phase::Idle, report: None, generation: 0, source: String::new() }
+    }
+}
+
+pub enum Action {
+    Started { source: String, files: u32, bytes: f64 },
+    Progress(Progress),
+    Loaded(Rc<Report>),
+    Failed(String),
+    Cancelled,
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Started { source, files, bytes } => {
+                s.phase = Phase::Loading(Progress { phase: "read".into(), files, total: bytes, ..Progress::default() });
+                s.source = source;
+                s.generation += 1;
+            }
+            Action::Progress(p) => {
+                // Late progress from a cancelled run must not bring the bar back.
+                if matches!(s.phase, Phase::Loading(_)) {
+                    s.phase = Phase::Loading(p);
+                } else {
+                    return self;
+                }
+            }
+            Action::Loaded(r) => {
+                s.phase = Phase::Ready;
+                s.report = Some(r);
+            }
+            Action::Failed(m) => s.phase = Phase::Failed(m),
+            Action::Cancelled => {
+                s.phase = if s.report.is_some() { Phase::Ready } else { Phase::Idle };
+                s.generation += 1;
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle() {
+        let s = Rc::new(AppState::default());
+        let s = s.reduce(Action::Started { source: "2 files".into(), files: 2, bytes: 100.0 });
+        assert!(matches!(s.phase, Phase::Loading(_)));
+        assert_eq!(s.generation, 1);
+        let s = s.reduce(Action::Progress(Progress { done: 50.0, total: 100.0, ..Progress::default() }));
+        let Phase::Loading(p) = &s.phase else { panic!() };
+        assert_eq!(p.fraction(), 0.5);
+        let s = s.reduce(Action::Loaded(Rc::new(Report::default())));
+        assert_eq!(s.phase, Phase::Ready);
+        let s = s.reduce(Action::Progress(Progress::default()));
+        assert_eq!(s.phase, Phase::Ready, "stale progress ignored");
+        let s = s.reduce(Action::Started { source: "x".into(), files: 1, bytes: 1.0 }).reduce(Action::Cancelled);
+        assert_eq!(s.phase, Phase::Ready, "cancel keeps the previous report");
+        assert_eq!(s.generation, 3);
+    }
+}
