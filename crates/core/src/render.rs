@@ -75,6 +75,7 @@ pub fn text(r: &Report) -> String {
             }
         }
     }
+    config_text(r, &mut o);
     let _ = writeln!(o, "\nError codes ({})", r.errors.len());
     if r.errors.is_empty() {
         let _ = writeln!(o, "  none found");
@@ -132,6 +133,44 @@ fn first_sentence(s: &str) -> &str {
     match s.find(". ") {
         Some(i) if i < 400 => &s[..=i],
         _ => s,
+    }
+}
+
+fn config_text(r: &Report, o: &mut String) {
+    let c = &r.configuration;
+    let _ = writeln!(o, "\nClient configuration");
+    if !c.provided {
+        let _ = writeln!(o, "  not given");
+    }
+    let show = |o: &mut String, label: &str, s: &Option<crate::config::Setting>| {
+        if let Some(s) = s {
+            let _ = writeln!(o, "  {label:<26} {}  ({}:{})", s.value, crate::input::base_name(&s.file), s.line);
+        }
+    };
+    if let Some(p) = &c.policy {
+        show(o, "WUServer", &p.wu_server);
+        show(o, "WUStatusServer", &p.wu_status_server);
+        match &p.use_wu_server {
+            Some(_) => show(o, "UseWUServer", &p.use_wu_server),
+            None => {
+                let _ = writeln!(o, "  {:<26} not set", "UseWUServer");
+            }
+        }
+    }
+    show(o, "ConfigMgr's WSUS location", &c.wsus_location);
+    if let Some(px) = &c.proxy {
+        let v = match (&px.problem, px.direct) {
+            (Some(m), _) => m.clone(),
+            (None, true) => "direct access (no proxy)".into(),
+            (None, false) => format!("{} (bypass: {})", px.servers.join(" "), if px.bypass.is_empty() { "empty".into() } else { px.bypass.join(";") }),
+        };
+        let _ = writeln!(o, "  {:<26} {v}", "WinHTTP proxy");
+    }
+    for u in &c.unreadable {
+        let _ = writeln!(o, "  {}: {}", crate::input::base_name(&u.name), u.message);
+    }
+    for m in &c.missing {
+        let _ = writeln!(o, "  to add {}: {}", m.what, m.command);
     }
 }
 
@@ -210,6 +249,44 @@ pub fn markdown(r: &Report) -> String {
             }
         }
         let _ = writeln!(o);
+    }
+    let c = &r.configuration;
+    let _ = writeln!(o, "## Client configuration\n");
+    if !c.provided {
+        let _ = writeln!(o, "Not given.\n");
+    } else {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        if let Some(p) = &c.policy {
+            for (label, s) in [("WUServer", &p.wu_server), ("WUStatusServer", &p.wu_status_server), ("UseWUServer", &p.use_wu_server)] {
+                rows.push((
+                    label.into(),
+                    s.as_ref()
+                        .map_or("not set".into(), |s| format!("`{}` ({}:{})", s.value.replace('`', ""), md_escape(crate::input::base_name(&s.file)), s.line)),
+                ));
+            }
+        }
+        if let Some(l) = &c.wsus_location {
+            rows.push((
+                "ConfigMgr's WSUS location".into(),
+                format!("`{}` ({}:{})", l.value.replace('`', ""), md_escape(crate::input::base_name(&l.file)), l.line),
+            ));
+        }
+        if let Some(px) = &c.proxy {
+            let v = match (&px.problem, px.direct) {
+                (Some(m), _) => md_escape(m),
+                (None, true) => "direct access (no proxy)".into(),
+                (None, false) => format!("`{}`, bypass `{}`", px.servers.join(" "), px.bypass.join(";")),
+            };
+            rows.push(("WinHTTP proxy".into(), v));
+        }
+        let _ = writeln!(o, "| Setting | Value |\n|---|---|");
+        for (k, v) in rows {
+            let _ = writeln!(o, "| {k} | {v} |");
+        }
+        let _ = writeln!(o);
+    }
+    for m in &c.missing {
+        let _ = writeln!(o, "To add {}: `{}`\n", md_escape(m.what), m.command);
     }
     let _ = writeln!(o, "## Error codes\n");
     if r.errors.is_empty() {
