@@ -30,7 +30,8 @@ self.onmessage = (ev) => {
 async function handle(m) {
   if (m.type === 'init') {
     wasm = await import(m.glue);
-    await wasm.default({ module_or_path: m.wasm });
+    // The page hands over its compiled module; the URL is the fallback.
+    await wasm.default({ module_or_path: m.module || m.wasm });
     post({ type: 'ready', version: wasm.version() });
   } else if (m.type === 'analyze') {
     await analyze(m.gen, m.files, m.errors || []);

@@ -83,7 +83,10 @@ fn start_worker(bridge: &Rc<RefCell<Option<Rc<Bridge>>>>, dispatch: UseReducerDi
         WorkerEvent::Report(json) => match serde_json::from_str::<Report>(&json) {
             Ok(r) => {
                 dispatch.dispatch(Action::Loaded(Rc::new(r)));
-                navigate(&Route::Report);
+                // Logs dropped again on a viewer link (after a reload) open with its filters.
+                if !matches!(current_route(), Route::Log(_)) {
+                    navigate(&Route::Report);
+                }
             }
             Err(e) => dispatch.dispatch(Action::Failed(format!("the report could not be read: {e}"))),
         },
@@ -122,8 +125,13 @@ pub fn app() -> Html {
     let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher() };
     let dragging = use_state(|| false);
     {
+        // Embeds only show the knowledge base: no worker for them.
         let dispatch = state.dispatcher();
-        use_effect_with((), move |_| start_worker(&bridge, dispatch));
+        use_effect_with(route.is_embed(), move |embed| {
+            if !*embed && bridge.borrow().is_none() {
+                start_worker(&bridge, dispatch);
+            }
+        });
     }
 
     {

@@ -122,8 +122,10 @@ impl Bridge {
             ev2.emit(WorkerEvent::Failed(format!("the analysis worker stopped: {}", e.message())));
         });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        // boot.js compiled the module once; the worker instantiates the same one.
+        let module = web_sys::window().map(|w| get(&w, "wulensModule")).unwrap_or(JsValue::UNDEFINED);
         worker
-            .post_message(&obj(&[("type", "init".into()), ("glue", glue.into()), ("wasm", wasm.into())]))
+            .post_message(&obj(&[("type", "init".into()), ("glue", glue.into()), ("wasm", wasm.into()), ("module", module)]))
             .map_err(|e| format!("cannot talk to the analysis worker: {e:?}"))?;
         Ok(Rc::new(Bridge { worker, generation, next_id: Cell::new(1), pending, _onmessage: onmessage, _onerror: onerror }))
     }

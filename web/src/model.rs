@@ -16,7 +16,54 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub updates: Vec<Update>,
     pub next_checks: Vec<NextCheck>,
-    pub configuration: serde_json::Value,
+    pub configuration: Configuration,
+}
+
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Setting {
+    pub value: String,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Policy {
+    pub wu_server: Option<Setting>,
+    pub wu_status_server: Option<Setting>,
+    pub use_wu_server: Option<Setting>,
+    pub port: Option<u16>,
+    pub port_explicit: bool,
+    pub files: Vec<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Proxy {
+    pub direct: bool,
+    pub servers: Vec<String>,
+    pub bypass: Vec<String>,
+    pub file: String,
+    pub line: u32,
+    pub problem: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Missing {
+    pub what: String,
+    pub command: String,
+}
+
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Configuration {
+    pub provided: bool,
+    pub policy: Option<Policy>,
+    pub proxy: Option<Proxy>,
+    pub wsus_location: Option<Setting>,
+    pub missing: Vec<Missing>,
 }
 
 #[derive(Deserialize, Clone, Debug, Default, PartialEq)]

@@ -22,6 +22,8 @@ pub struct LogQuery {
     pub utc: bool,
     /// Jump target: `file:line`.
     pub at: String,
+    /// Files closed in the viewer: left out of the merged timeline.
+    pub hidden: Vec<String>,
 }
 
 impl LogQuery {
@@ -33,7 +35,8 @@ impl LogQuery {
             && self.text.is_empty()
             && self.code.is_empty()
             && self.from.is_empty()
-            && self.to.is_empty())
+            && self.to.is_empty()
+            && self.hidden.is_empty())
     }
 
     /// The same view without filters (keeps display options).
@@ -142,6 +145,7 @@ pub fn parse(hash: &str) -> Route {
                     "to" => q.to = decode(v),
                     "utc" => q.utc = v == "1",
                     "at" => q.at = decode(v),
+                    "hide" => q.hidden = list(v),
                     _ => {}
                 }
             }
@@ -173,6 +177,9 @@ pub fn to_hash(r: &Route) -> String {
             }
             if !q.components.is_empty() {
                 p.push(format!("comp={}", join(&q.components)));
+            }
+            if !q.hidden.is_empty() {
+                p.push(format!("hide={}", join(&q.hidden)));
             }
             if !q.threads.is_empty() {
                 p.push(format!("thread={}", q.threads.iter().map(u32::to_string).collect::<Vec<_>>().join(",")));
@@ -249,6 +256,7 @@ mod tests {
             to: String::new(),
             utc: true,
             at: "WUAHandler.log:9".into(),
+            hidden: vec!["CBS.log".into()],
         };
         let r = Route::Log(q);
         assert_eq!(parse(&to_hash(&r)), r);

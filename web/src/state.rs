@@ -32,9 +32,15 @@ impl Default for AppState {
 }
 
 pub enum Action {
-    Started { source: String, files: u32, bytes: f64 },
+    Started {
+        source: String,
+        files: u32,
+        bytes: f64,
+    },
     Progress(Progress),
     Loaded(Rc<Report>),
+    /// The same analysis with new time-zone offsets: the timeline was re-ordered.
+    Updated(Rc<Report>),
     Failed(String),
     Cancelled,
 }
@@ -61,6 +67,10 @@ impl Reducible for AppState {
             Action::Loaded(r) => {
                 s.phase = Phase::Ready;
                 s.report = Some(r);
+            }
+            Action::Updated(r) => {
+                s.report = Some(r);
+                s.generation += 1;
             }
             Action::Failed(m) => s.phase = Phase::Failed(m),
             Action::Cancelled => {

@@ -289,13 +289,14 @@ impl View {
         exact.or_else(|| self.filtered.iter().position(|&i| self.refs[i as usize].file == file && self.refs[i as usize].entry >= entry))
     }
 
-    /// Next (or previous) row from `from` whose severity is at least `min`, wrapping around.
-    pub fn next_with(&self, a: &Analysis, from: Option<usize>, min: Severity, forward: bool) -> Option<usize> {
+    /// Next (or previous) row from `from` of severity `sev` exactly (F3 errors, F4 warnings),
+    /// wrapping around.
+    pub fn next_with(&self, a: &Analysis, from: Option<usize>, sev: Severity, forward: bool) -> Option<usize> {
         let n = self.filtered.len();
         if n == 0 {
             return None;
         }
-        let sev = |i: usize| {
+        let severity = |i: usize| {
             let r = self.at(i);
             a.files[r.file as usize].entries[r.entry as usize].severity
         };
@@ -306,7 +307,7 @@ impl View {
                 (Some(f), true) => (f + k) % n,
                 (Some(f), false) => (f + n - (k % n)) % n,
             };
-            if sev(i) >= min && sev(i) != Severity::None {
+            if severity(i) == sev {
                 return Some(i);
             }
         }
@@ -503,6 +504,7 @@ mod tests {
         assert_eq!(v.next_with(&a, Some(2), Severity::Error, true), Some(3));
         assert_eq!(v.next_with(&a, Some(3), Severity::Error, true), Some(2));
         assert_eq!(v.next_with(&a, Some(2), Severity::Error, false), Some(3));
+        assert_eq!(v.next_with(&a, Some(0), Severity::Warning, true), None, "errors are not warnings");
         assert_eq!(v.locate(&a, 0, 2), Some(3));
         assert_eq!(v.find(&a, "fail", 0, true), (2, Some(2)));
         let codes = v.codes_in_view(&a);

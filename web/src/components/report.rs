@@ -31,6 +31,7 @@ pub fn report_page(p: &ReportProps) -> Html {
                     }
                 </div>
                 <div class="col-side">
+                    <ConfigCard report={p.report.clone()} />
                     <Findings findings={r.findings.clone()} />
                     <NextChecks report={p.report.clone()} />
                 </div>
@@ -400,6 +401,64 @@ fn files(p: &ReportOnly) -> Html {
             </div>
             if !r.warnings.is_empty() {
                 <ul class="warnings">{ for r.warnings.iter().map(|w| html! { <li><strong>{w.name.clone()}</strong>{": "}{w.message.clone()}</li> }) }</ul>
+            }
+        </section>
+    }
+}
+
+/// The client's configuration when it was given (Windows Update policy, WinHTTP proxy), and
+/// plainly what was not given, with the command that collects it.
+#[function_component(ConfigCard)]
+fn config_card(p: &ReportOnly) -> Html {
+    let c = &p.report.configuration;
+    let at = |s: &crate::model::Setting| -> Html {
+        let href = to_hash(&Route::Log(LogQuery { at: format!("{}:{}", s.file, s.line), ..LogQuery::default() }));
+        html! { <a class="where small" {href}>{format!("{}:{}", base_name(&s.file), s.line)}</a> }
+    };
+    let row = |label: &str, s: &Option<crate::model::Setting>, empty: &str| -> Html {
+        html! {
+            <tr><th scope="row">{label.to_string()}</th>
+                <td>{ match s { Some(s) => html! { <><span class="mono">{s.value.clone()}</span>{" "}{at(s)}</> }, None => html! { <span class="muted">{empty.to_string()}</span> } } }</td></tr>
+        }
+    };
+    html! {
+        <section class="config" aria-labelledby="config-title" data-provided={c.provided.to_string()}>
+            <h2 id="config-title">{"Client configuration"}</h2>
+            if !c.provided {
+                <p class="muted">{"No configuration was given, so wulens cannot check which WSUS server and proxy this client really uses."}</p>
+            }
+            <table class="kv">
+                <tbody>
+                    if let Some(pol) = &c.policy {
+                        { row("WSUS server (WUServer)", &pol.wu_server, "not set") }
+                        { row("Status server", &pol.wu_status_server, "not set") }
+                        { row("UseWUServer", &pol.use_wu_server, "not set (WSUS not used)") }
+                        if let Some(port) = pol.port {
+                            <tr><th scope="row">{"Port"}</th><td>{ if pol.port_explicit { port.to_string() } else { format!("{port} (none in the URL)") } }</td></tr>
+                        }
+                    }
+                    if let Some(loc) = &c.wsus_location {
+                        { row("ConfigMgr's WSUS location", &Some(loc.clone()), "") }
+                    }
+                    if let Some(px) = &c.proxy {
+                        <tr><th scope="row">{"WinHTTP proxy"}</th><td>{
+                            match (&px.problem, px.direct) {
+                                (Some(m), _) => html! { <span class="note">{m.clone()}</span> },
+                                (None, true) => html! { <>{"direct access (no proxy)"}</> },
+                                (None, false) => html! { <span class="mono">{px.servers.join(" ")}</span> },
+                            }
+                        }</td></tr>
+                        if !px.direct && px.problem.is_none() {
+                            <tr><th scope="row">{"Bypass list"}</th><td class="mono">{ if px.bypass.is_empty() { "(empty)".to_string() } else { px.bypass.join(";") } }</td></tr>
+                        }
+                    }
+                </tbody>
+            </table>
+            if !c.missing.is_empty() {
+                <div class="missing">
+                    <p>{"To add what is missing, run on the client and drop the output with the logs:"}</p>
+                    { for c.missing.iter().map(|m| html! { <><p class="small muted">{m.what.clone()}</p><Command command={AttrValue::from(m.command.clone())} /></> }) }
+                </div>
             }
         </section>
     }

@@ -25,6 +25,13 @@ pub fn file_color(i: u32) -> &'static str {
     PALETTE[i as usize % PALETTE.len()]
 }
 
+/// The selected rows: the cursor and, for a range, the anchor it was extended from.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Selection {
+    cursor: Option<usize>,
+    anchor: Option<usize>,
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ViewerProps {
     pub report: Rc<Report>,
@@ -34,7 +41,15 @@ pub struct ViewerProps {
 
 /// The worker's filter for a URL query (file names → indices of this report).
 fn filter_json(report: &Report, q: &LogQuery) -> String {
-    let files: Vec<u32> = q.files.iter().filter_map(|n| report.files.iter().position(|f| &f.name == n).map(|i| i as u32)).collect();
+    let index = |n: &String| report.files.iter().position(|f| &f.name == n).map(|i| i as u32);
+    let mut files: Vec<u32> = q.files.iter().filter_map(index).collect();
+    if files.is_empty() && !q.hidden.is_empty() {
+        // Closed tabs: every text file but those.
+        files = (0..report.files.len() as u32).filter(|i| report.files[*i as usize].lines > 0 && !q.hidden.contains(&report.files[*i as usize].name)).collect();
+        if files.is_empty() {
+            files.push(u32::MAX); // all closed: show nothing
+        }
+    }
     serde_json::json!({
         "files": files,
         "severities": q.severities,
@@ -72,8 +87,9 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     let error = use_state(|| None::<String>);
     let scroll_top = use_state(|| 0.0f64);
     let viewport_h = use_state(|| 600.0f64);
-    let selected = use_state(|| None::<usize>);
-    let anchor = use_state(|| None::<usize>);
+    // Cursor and anchor change together: one state, so no render ever sees half a selection.
+    let sel = use_state(Selection::default);
+    let selected = sel.cursor;
     let detail = use_state(|| None::<(usize, String, bool)>);
     let side_code = use_state(|| None::<String>);
     let codes = use_state(Vec::<CodeInView>::new);
@@ -148,7 +164,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
         let total = total.clone();
         let error = error.clone();
         let codes = codes.clone();
-        let selected = selected.clone();
+        let sel = sel.clone();
         let detail = detail.clone();
         let scroll_to = scroll_to.clone();
         let redraw = redraw.clone();
@@ -190,11 +206,11 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
                 if let Some((file, line)) = at.rsplit_once(':') {
                     let Some(fi) = report.files.iter().position(|f| f.name == file || base_name(&f.name) == file) else { return };
                     let line: u32 = line.parse().unwrap_or(1);
-                    let selected = selected.clone();
+                    let sel = sel.clone();
                     services2.request("locate", serde_json::json!({ "file": fi, "line": line }).to_string(), move |res| {
                         let idx = res.ok().and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()).and_then(|v| get_usize(&v, "index"));
                         if let Some(i) = idx {
-                            selected.set(Some(i));
+                            sel.set(Selection { cursor: Some(i), anchor: Some(i) });
                             scroll_to(i, n);
                         }
                     });
@@ -253,8 +269,8 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     {
         let services = services.clone();
         let detail = detail.clone();
-        use_effect_with(((*selected), p.generation, filter_json(&report, &q)), move |(sel, _, _)| {
-            if let Some(i) = *sel {
+        use_effect_with((selected, p.generation, filter_json(&report, &q)), move |(cursor, _, _)| {
+            if let Some(i) = *cursor {
                 services.request("detail", serde_json::json!({ "index": i }).to_string(), move |res| {
                     if let Some(v) = res.ok().and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()) {
                         if let Some(t) = v["text"].as_str() {
@@ -278,16 +294,11 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     };
 
     let select = {
-        let selected = selected.clone();
-        let anchor = anchor.clone();
+        let sel = sel.clone();
         let scroll_to = scroll_to.clone();
         move |i: usize, extend: bool| {
-            if !extend {
-                anchor.set(Some(i));
-            } else if anchor.is_none() {
-                anchor.set(*selected);
-            }
-            selected.set(Some(i));
+            let anchor = if extend { sel.anchor.or(sel.cursor).or(Some(i)) } else { Some(i) };
+            sel.set(Selection { cursor: Some(i), anchor });
             scroll_to(i, n);
         }
     };
@@ -296,12 +307,11 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     let nav = {
         let services = services.clone();
         let select = select.clone();
-        let selected = selected.clone();
         let notice = notice.clone();
         move |min: &'static str, forward: bool| {
             let select = select.clone();
             let notice = notice.clone();
-            services.request("next", serde_json::json!({ "index": *selected, "min": min, "forward": forward }).to_string(), move |res| {
+            services.request("next", serde_json::json!({ "index": selected, "min": min, "forward": forward }).to_string(), move |res| {
                 match res.ok().and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok()).and_then(|v| get_usize(&v, "index")) {
                     Some(i) => {
                         notice.set(None);
@@ -316,13 +326,12 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
         let services = services.clone();
         let select = select.clone();
         let find_info = find_info.clone();
-        let selected = selected.clone();
         move |text: String, forward: bool, step: bool| {
             if text.is_empty() {
                 find_info.set(None);
                 return;
             }
-            let from = match (*selected, step, forward) {
+            let from = match (selected, step, forward) {
                 (Some(s), true, true) => s + 1,
                 (Some(s), true, false) => s.saturating_sub(1),
                 (Some(s), false, _) => s,
@@ -344,12 +353,11 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     };
     let copy_selection = {
         let services = services.clone();
-        let selected = selected.clone();
-        let anchor = anchor.clone();
+        let sel = sel.clone();
         let notice = notice.clone();
         move |markdown: bool| {
-            let Some(s) = *selected else { return };
-            let a = anchor.unwrap_or(s);
+            let Some(s) = sel.cursor else { return };
+            let a = sel.anchor.unwrap_or(s);
             let (lo, hi) = (a.min(s), a.max(s));
             let indices: Vec<usize> = (lo..=hi.min(lo + 5000)).collect();
             let notice = notice.clone();
@@ -368,7 +376,6 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     };
 
     let onkeydown = {
-        let selected = selected.clone();
         let select = select.clone();
         let nav = nav.clone();
         let find_ref = find_ref.clone();
@@ -380,7 +387,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
         Callback::from(move |e: KeyboardEvent| {
             let key = e.key();
             let page = ((*viewport_h / ROW_H) as usize).max(1);
-            let cur = (*selected).unwrap_or(0);
+            let cur = selected.unwrap_or(0);
             let handled = match key.as_str() {
                 "F3" => {
                     nav("error", !e.shift_key());
@@ -526,6 +533,10 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
             let f2 = f.clone();
             push(format!("file: {}", base_name(f)), &move |x| x.files.retain(|y| *y != f2));
         }
+        for h in &q.hidden {
+            let h2 = h.clone();
+            push(format!("closed: {}", base_name(h)), &move |x| x.hidden.retain(|y| *y != h2));
+        }
         for s in &q.severities {
             let s2 = s.clone();
             push(format!("severity: {s}"), &move |x| x.severities.retain(|y| *y != s2));
@@ -572,7 +583,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
             .map(|i| {
                 let row = c.blocks.get(&(i / BLOCK)).and_then(|b| b.get(i % BLOCK));
                 let top = window_top + (i - first) as f64 * ROW_H;
-                let sel = match (*selected, *anchor) {
+                let row_selected = match (sel.cursor, sel.anchor) {
                     (Some(s), Some(a)) => (a.min(s)..=a.max(s)).contains(&i),
                     (Some(s), None) => s == i,
                     _ => false,
@@ -582,38 +593,55 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
                     Callback::from(move |e: MouseEvent| select(i, e.shift_key()))
                 };
                 match row {
-                    Some(r) => render_row(r, top, sel, q.utc, q.files.len() != 1, &report, onclick, side_code.clone()),
+                    Some(r) => render_row(r, top, row_selected, q.utc, q.files.len() != 1, &report, onclick, side_code.clone()),
                     None => html! { <div class="row placeholder" style={format!("top:{top}px")} role="row" aria-busy="true"></div> },
                 }
             })
             .collect::<Html>()
     };
 
-    let selected_rows = match (*selected, *anchor) {
+    let selected_rows = match (sel.cursor, sel.anchor) {
         (Some(s), Some(a)) => a.max(s) - a.min(s) + 1,
         (Some(_), None) => 1,
         _ => 0,
     };
     let file_tabs: Vec<(String, u32, u32)> =
         report.files.iter().enumerate().filter(|(_, f)| f.lines > 0).map(|(i, f)| (f.name.clone(), i as u32, f.lines)).collect();
-    let merged_active = q.files.is_empty();
+    let merged_active = q.files.len() != 1;
 
     html! {
         <main class="page viewer" aria-label="Log viewer">
-            <div class="tabs" role="tablist" aria-label="Files">
-                <button role="tab" aria-selected={merged_active.to_string()} class={classes!("tab", merged_active.then_some("active"))} onclick={tab(Vec::new())}>
+            <div class="tabs" role="toolbar" aria-label="Files: one tab per file, or all merged">
+                        <button type="button" aria-pressed={merged_active.to_string()} class={classes!("tab", "tab-all", merged_active.then_some("active"))} onclick={tab(Vec::new())}>
                     {format!("All files (merged, {})", thousands(report.summary.lines))}
                 </button>
-                { for file_tabs.iter().map(|(name, i, lines)| {
+                { for file_tabs.iter().filter(|(name, ..)| !q.hidden.contains(name)).map(|(name, i, lines)| {
                     let active = q.files.len() == 1 && &q.files[0] == name;
+                    let close = {
+                        let q = q.clone();
+                        let set_query = set_query.clone();
+                        let name = name.clone();
+                        Callback::from(move |e: MouseEvent| {
+                            e.stop_propagation();
+                            let mut nq = q.clone();
+                            nq.files.retain(|f| *f != name);
+                            nq.hidden.push(name.clone());
+                            nq.at.clear();
+                            set_query(nq);
+                        })
+                    };
                     html! {
-                        <button role="tab" aria-selected={active.to_string()} class={classes!("tab", active.then_some("active"))} onclick={tab(vec![name.clone()])} title={name.clone()}>
-                            <span class="stripe" style={format!("background:{}", file_color(*i))}></span>
-                            {base_name(name).to_string()}
-                            <span class="muted">{format!(" {}", thousands(*lines as u64))}</span>
-                        </button>
+                        <span class={classes!("tab", active.then_some("active"))}>
+                            <button type="button" aria-pressed={active.to_string()} class="tab-open" onclick={tab(vec![name.clone()])} title={name.clone()}>
+                                <span class="stripe" style={format!("background:{}", file_color(*i))}></span>
+                                {base_name(name).to_string()}
+                                <span class="muted">{format!(" {}", thousands(*lines as u64))}</span>
+                            </button>
+                            <button type="button" class="tab-close" onclick={close} aria-label={format!("Close {} (leave it out of the timeline)", base_name(name))} title="Close: leave this file out of the merged timeline">{"×"}</button>
+                        </span>
                     }
                 }) }
+
             </div>
             <div class="filterbar" role="search">
                 <div class="sev-toggles" role="group" aria-label="Severity">
@@ -645,6 +673,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
                     </div>
                 </details>
                 <div class="spacer"></div>
+                <TimeZones report={report.clone()} />
                 <button type="button" class={classes!("toggle", q.utc.then_some("on"))} aria-pressed={q.utc.to_string()} title="Show times in UTC instead of each log's local time" onclick={flag(|x| x.utc = !x.utc)}>{if q.utc { "UTC" } else { "Local time" }}</button>
             </div>
             if !chips.is_empty() {
@@ -726,7 +755,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
                 }
             </div>
             if let Some((i, text, truncated)) = &*detail {
-                if Some(*i) == *selected {
+                if Some(*i) == selected {
                     <section class="detail" aria-label="Selected line">
                         <pre>{text.clone()}</pre>
                         if *truncated { <p class="muted">{"(cut at 200,000 characters)"}</p> }
@@ -798,13 +827,13 @@ fn render_row(
     html! {
         <div class={classes!("row", r.severity.clone(), selected.then_some("selected"))} style={format!("top:{top}px")} role="row" aria-selected={selected.to_string()} {onclick}
              data-file={r.file.to_string()} data-line={r.line.to_string()} data-severity={r.severity.clone()}>
-            <span class="stripe" style={format!("background:{}", file_color(r.file))} title={file.clone()}></span>
-            if show_file { <span class="c-file" title={file.clone()}>{file.clone()}</span> }
-            <span class="c-line">{r.line}</span>
-            <span class="c-time" title={time.clone()}>{time_short}</span>
-            <span class="c-comp" title={r.component.clone()}>{r.component.clone()}</span>
-            <span class="c-thread">{r.thread.clone()}</span>
-            <span class="c-text">{ for parts }<span class="muted">{cut}</span></span>
+            <span class="stripe" style={format!("background:{}", file_color(r.file))} title={file.clone()} aria-hidden="true"></span>
+            if show_file { <span class="c-file" role="gridcell" title={file.clone()}>{file.clone()}</span> }
+            <span class="c-line" role="gridcell">{r.line}</span>
+            <span class="c-time" role="gridcell" title={time.clone()}>{time_short}</span>
+            <span class="c-comp" role="gridcell" title={r.component.clone()}>{r.component.clone()}</span>
+            <span class="c-thread" role="gridcell">{r.thread.clone()}</span>
+            <span class="c-text" role="gridcell">{ for parts }<span class="muted">{cut}</span></span>
         </div>
     }
 }
@@ -850,5 +879,65 @@ fn code_panel(p: &CodePanelProps) -> Html {
             <button type="button" class="close" onclick={p.onclose.clone()} aria-label="Close">{"×"}</button>
             { body }
         </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TzProps {
+    report: Rc<Report>,
+}
+
+/// Each file's time-zone offset, where it comes from, and an override (a WindowsUpdate.log
+/// collected from a machine in another zone, a bias a script wrote wrong).
+#[function_component(TimeZones)]
+fn time_zones(p: &TzProps) -> Html {
+    let services = use_context::<Services>().expect("services");
+    let open = use_state(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let offsets: Vec<i32> =
+        (-12 * 4..=14 * 4).map(|q| q * 15).filter(|m| m % 60 == 0 || [-570, -210, 210, 270, 330, 345, 390, 525, 570, 630, 765].contains(m)).collect();
+    let label = |m: i32| if m == 0 { "UTC".to_string() } else { format!("UTC{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60) };
+    html! {
+        <span class="tz">
+            <button type="button" class="tab tz-button" onclick={toggle} aria-expanded={open.to_string()}>{"Time zones…"}</button>
+            if *open {
+                <div class="tz-panel" role="dialog" aria-label="Time zones of the files">
+                    <p class="small muted">{"The merged timeline orders lines by UTC. Change a file's offset if it was collected in another zone; the timeline re-orders."}</p>
+                    <table>
+                        <tbody>
+                            { for p.report.files.iter().enumerate().filter(|(_, f)| f.first_time.is_some()).map(|(i, f)| {
+                                let services = services.clone();
+                                let onchange = Callback::from(move |e: Event| {
+                                    let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                                    let minutes: Option<i32> = v.parse().ok();
+                                    let dispatch = services.dispatch.clone();
+                                    services.request("set_offset", serde_json::json!({ "file": i, "minutes": minutes }).to_string(), move |res| {
+                                        if let Some(r) = res.ok().and_then(|s| serde_json::from_str::<Report>(&s).ok()) {
+                                            dispatch.dispatch(crate::state::Action::Updated(Rc::new(r)));
+                                        }
+                                    });
+                                });
+                                let overridden = f.time_zone.source == "override";
+                                html! {
+                                    <tr>
+                                        <th scope="row"><span class="stripe" style={format!("background:{}", file_color(i as u32))}></span>{base_name(&f.name).to_string()}</th>
+                                        <td class="small muted">{f.time_zone.note.clone()}</td>
+                                        <td>
+                                            <select aria-label={format!("Time zone of {}", base_name(&f.name))} {onchange} data-file={f.name.clone()}>
+                                                <option value="" selected={!overridden}>{format!("As read ({})", f.time_zone.offset)}</option>
+                                                { for offsets.iter().map(|m| html! { <option value={m.to_string()} selected={overridden && f.time_zone.offset_minutes == *m}>{label(*m)}</option> }) }
+                                            </select>
+                                        </td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+        </span>
     }
 }
