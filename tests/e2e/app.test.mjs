@@ -168,3 +168,31 @@ test('README screenshots exist and are current enough to show the app', () => {
     assert.ok(fs.existsSync(p) && fs.statSync(p).size > 10000, `${p} missing: run ./dev screenshots`);
   }
 });
+
+test('configuration given with the logs: the card, and a finding with evidence on both sides', async () => {
+  const { page, context, problems } = await ready();
+  await drop(page, fixtureFiles('config-gpo-mismatch'));
+  await waitForReport(page);
+  const card = page.locator('section.config');
+  assert.equal(await card.getAttribute('data-provided'), 'true');
+  const text = await card.innerText();
+  assert.match(text, /WSUS server \(WUServer\)\s+http:\/\/OLDWSUS\.CONTOSO\.COM:8530/);
+  assert.match(text, /ConfigMgr's WSUS location\s+http:\/\/PS1SITE\.CONTOSO\.COM:8530/);
+  const f = page.locator('.finding[data-finding="config_gpo_mismatch"]');
+  const where = await f.locator('.evidence a.where').allInnerTexts();
+  assert.ok(where.includes('wu-policy.txt:3'), where.join(' '));
+  assert.ok(where.includes('LocationServices.log:10'), where.join(' '));
+  // The registry side of the evidence opens in the viewer like any log line.
+  await f.locator('.evidence a.where', { hasText: 'wu-policy.txt:3' }).click();
+  await page.waitForSelector('.row.selected');
+  assert.match(await page.locator('.row.selected').innerText(), /WUServer\s+REG_SZ\s+http:\/\/OLDWSUS/);
+  // A drop without configuration says so, with the commands that would add it.
+  await page.goto(app.url + '#/');
+  await drop(page, fixtureFiles('config-none-given'));
+  await page.waitForSelector('section.config[data-provided="false"]');
+  const none = await page.locator('section.config').innerText();
+  assert.match(none, /No configuration was given/);
+  assert.match(none, /netsh winhttp show proxy/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -28,8 +28,8 @@ export async function startApp(opts = {}) {
 }
 
 /// Open the app and wait until the Yew app is mounted.
-export async function openApp(browser, url, { viewport = { width: 1280, height: 800 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   const problems = [];
@@ -37,6 +37,8 @@ export async function openApp(browser, url, { viewport = { width: 1280, height: 
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   await page.goto(url);
   await page.waitForSelector('#app[data-state="ready"]', { timeout: 30000 });
+  // Outside embeds the analysis worker starts at load: wait for it, so that "after load" means it.
+  if (!url.includes('#/embed/')) await page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
   return { page, context, problems };
 }
 

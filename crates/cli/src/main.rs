@@ -33,13 +33,15 @@ enum Command {
     },
     /// Explain one error code, in any notation: 0x8024401B, 8024401b, -2145107941, 2149859355, WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ.
     Code {
+        /// Signed decimals as the ConfigMgr console shows them (-2145107941) are values, not flags.
+        #[arg(allow_negative_numbers = true)]
         code: String,
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
     },
     /// Search the knowledge base by code prefix, symbolic name or words ("proxy 407", "catroot2").
     Search {
-        #[arg(required = true, num_args = 1..)]
+        #[arg(required = true, num_args = 1.., allow_negative_numbers = true)]
         query: Vec<String>,
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,

@@ -116,6 +116,49 @@ fn check(dir: &Path) -> Vec<String> {
         }
     }
 
+    // Client configuration (reg query / .reg / netsh), both sides of the evidence.
+    if let Some(ec) = expected.get("config") {
+        let c = &r.configuration;
+        if ec["provided"].as_bool() != Some(c.provided) {
+            fail(format!("config.provided expected {} got {}", ec["provided"], c.provided));
+        }
+        let policy = c.policy.as_ref();
+        for (key, got) in [
+            ("wu_server", policy.and_then(|p| p.wu_server.as_ref()).map(|s| s.value.clone())),
+            ("wu_status_server", policy.and_then(|p| p.wu_status_server.as_ref()).map(|s| s.value.clone())),
+            ("use_wu_server", policy.and_then(|p| p.use_wu_server.as_ref()).map(|s| s.value.clone())),
+            ("proxy", c.proxy.as_ref().filter(|p| p.problem.is_none()).map(|p| p.servers.join(" "))),
+        ] {
+            let want = ec.get(key).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()));
+            if want != got {
+                fail(format!("config.{key} expected {want:?} got {got:?}"));
+            }
+        }
+        if let Some(b) = ec.get("bypass") {
+            let want: Vec<&str> = b.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            let got: Vec<&str> = c.proxy.as_ref().map(|p| p.bypass.iter().map(String::as_str).collect()).unwrap_or_default();
+            if want != got {
+                fail(format!("config.bypass expected {want:?} got {got:?}"));
+            }
+        }
+        if let Some(u) = ec.get("unreadable") {
+            let want: Vec<&str> = u.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            let got: Vec<&str> = c.unreadable.iter().map(|w| w.name.as_str()).collect();
+            if want != got {
+                fail(format!("config.unreadable expected {want:?} got {got:?}"));
+            }
+        }
+        if let Some(ev) = ec.get("evidence") {
+            let cited: Vec<String> =
+                r.findings.iter().filter(|f| f.id.starts_with("config_")).flat_map(|f| f.evidence.iter().map(|e| format!("{}:{}", e.file, e.line))).collect();
+            for want in ev.as_array().unwrap().iter().map(|v| v.as_str().unwrap()) {
+                if !cited.iter().any(|c| c == want) {
+                    fail(format!("config evidence {want} not cited; cited {cited:?}"));
+                }
+            }
+        }
+    }
+
     // Updates.
     if let Some(ups) = expected.get("update").and_then(|u| u.as_array()) {
         for u in ups {

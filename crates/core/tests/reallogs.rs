@@ -1,0 +1,165 @@
+//! Eight logs that real machines wrote (../shared/reallogs; not copied into the project). The
+//! facts asserted come from that folder's README, checked by hand and with grep.
+//!
+//! The folder is found at $WULENS_REALLOGS, next to the repository (../shared/reallogs), or at
+//! /work/shared/reallogs. Where none exists the tests say so and check nothing.
+
+use std::path::PathBuf;
+
+use wulens_core::{Analysis, Input, Limits, Report};
+
+fn dir() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("WULENS_REALLOGS").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reallogs")),
+        Some(PathBuf::from("/work/shared/reallogs")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.join("README.md").exists())
+}
+
+fn report(name: &str) -> Option<(Analysis, Report)> {
+    let Some(d) = dir() else {
+        eprintln!("real logs not found (set WULENS_REALLOGS); skipping {name}");
+        return None;
+    };
+    let bytes = std::fs::read(d.join(name)).unwrap();
+    let a = Analysis::from_inputs(vec![Input { name: name.into(), bytes }], &Limits::default());
+    let r = Report::build(&a);
+    Some((a, r))
+}
+
+fn file_facts(r: &Report) -> (&str, &str, u32, u32, u32) {
+    let f = &r.files[0];
+    (f.format, f.encoding, f.lines, f.entries, f.unparsed)
+}
+
+fn codes(r: &Report) -> Vec<(&str, u32)> {
+    r.errors.iter().map(|e| (e.code.as_str(), e.count)).collect()
+}
+
+fn steps(r: &Report) -> Vec<&str> {
+    r.scan_flow.steps.iter().map(|s| s.status.id()).collect()
+}
+
+fn finding_ids(r: &Report) -> Vec<&str> {
+    r.findings.iter().map(|f| f.id).collect()
+}
+
+#[test]
+fn wuahandler_three_successful_scans() {
+    let Some((_, r)) = report("01_WUAHandler.log") else { return };
+    assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 26, 26, 0));
+    assert_eq!(r.scan_flow.cycles.len(), 3, "3 scan cycles");
+    assert!(r.scan_flow.cycles.iter().all(|c| c.outcome == "completed"));
+    // Only WUAHandler.log: what it cannot witness is unknown, never a false ok.
+    assert_eq!(steps(&r), ["ok", "ok", "unknown", "ok", "ok", "unknown", "unknown"]);
+    assert!(r.errors.is_empty());
+    assert_eq!(r.files[0].time_zone.offset, "UTC-04:00");
+}
+
+#[test]
+fn updateshandler_and_updatesstore() {
+    let Some((_, r)) = report("02_UpdatesHandler.log") else { return };
+    assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 10, 10, 0));
+    let Some((_, r)) = report("03_UpdatesStore.log") else { return };
+    assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 412, 412, 0));
+    assert_eq!(codes(&r), [("0x87D00310", 1)]);
+    // 83 update GUIDs get a state message: 59 Missing, 24 Installed.
+    assert_eq!(r.updates.len(), 83);
+    assert_eq!(r.updates.iter().filter(|u| u.state == "missing").count(), 59);
+    assert_eq!(r.updates.iter().filter(|u| u.state == "installed").count(), 24);
+    // The one type-3 line is followed by successes: step 6 still completed.
+    assert_eq!(r.scan_flow.step(6).unwrap().status.id(), "ok");
+}
+
+#[test]
+fn updatesdeployment_multi_line_record() {
+    let Some((a, r)) = report("04_UpdatesDeployment.log") else { return };
+    // 107 records in 110 physical lines: one record spans 4 lines.
+    assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 110, 107, 0));
+    assert!(a.files[0].entries.iter().any(|e| e.lines == 4));
+    assert_eq!(r.files[0].error_entries, 1);
+    assert_eq!(r.files[0].warning_entries, 1);
+    assert_eq!(codes(&r), [("0x87D00215", 1)]);
+}
+
+#[test]
+fn legacy_windowsupdate_failed_driver_search() {
+    let Some((a, r)) = report("08_WindowsUpdate.log") else { return };
+    let (format, encoding, lines, entries, unparsed) = file_facts(&r);
+    assert_eq!((format, encoding, lines), ("windowsupdate_legacy", "utf-8", 2651));
+    assert_eq!(entries + unparsed, lines);
+    // The ChkWuDrv search failed with 0x8024000B (WU_E_CALL_CANCELLED); it is not a ConfigMgr scan.
+    let e = r.errors.iter().find(|e| e.code == "0x8024000B").unwrap();
+    assert_eq!(e.symbol, "WU_E_CALL_CANCELLED");
+    assert!(e.count >= 5, "Sync of Updates, SyncServerUpdatesInternal, Failed to synchronize, Exit code, WU client failed");
+    assert!(codes(&r).iter().any(|(c, _)| *c == "0x800706BA"));
+    assert!(finding_ids(&r).contains(&"wu_search_failed_other_caller"));
+    assert!(!r.scan_flow.witnessed(), "no CcmExec search in this log");
+    // The banner's tz changes over the file (-0700, then +0530): each record keeps its own.
+    let first = a.files[0].entries.iter().find(|e| e.parsed).unwrap();
+    assert_eq!(first.offset, -420);
+    assert_eq!(r.files[0].time_zone.source, wulens_core::model::OffsetSource::Header);
+}
+
+#[test]
+fn windows10_windowsupdate_name_resolution() {
+    let Some((_, r)) = report("10_WindowsUpdate.log") else { return };
+    assert_eq!(file_facts(&r), ("windowsupdate_etw", "utf-8", 10725, 10725, 0));
+    let count = |c: &str| r.errors.iter().find(|e| e.code == c).map(|e| e.count);
+    assert_eq!(count("0x8024402C"), Some(38));
+    assert_eq!(count("0x80072EE7"), Some(22));
+    assert_eq!(count("0x80072EE2"), Some(1));
+    assert!(count("0x8024402F").is_some());
+    let ids = finding_ids(&r);
+    assert!(ids.contains(&"proxy_error") && ids.contains(&"http_timeout_auth") && ids.contains(&"wu_search_failed_other_caller"), "{ids:?}");
+    // SyncUpdates_WithRecovery failed here with 0x8024402C, not 80244007: not that finding.
+    assert!(!ids.contains(&"sync_updates_with_recovery"));
+    // The verdict leads with the network problem, not the noisiest code.
+    assert_eq!(r.errors[0].code, "0x8024402C");
+    assert_eq!(r.files[0].time_zone.source, wulens_core::model::OffsetSource::AssumedUtc);
+}
+
+#[test]
+fn cbs_failed_repair() {
+    let Some((_, r)) = report("15_CBS.log") else { return };
+    // 1419 lines have no timestamp (blank lines and the DISM summary blocks).
+    assert_eq!(file_facts(&r), ("cbs", "utf-8-bom", 4376, 4376 - 1419, 1419));
+    assert_eq!(r.files[0].error_entries, 6);
+    assert_eq!(r.files[0].warning_entries, 1);
+    assert_eq!(r.errors[0].code, "0x800F081F");
+    assert!(codes(&r).iter().any(|(c, _)| *c == "0x800F0820"));
+    assert!(!codes(&r).iter().any(|(c, _)| *c == "0x80000000"), "'prior state: 0x80000000' is a flag, not an error");
+    let f = r.findings.iter().find(|f| f.id == "cbs_store_corruption").unwrap();
+    assert!(f.summary.contains("missing replacement payload"), "{}", f.summary);
+}
+
+#[test]
+fn dism_reboot_required() {
+    let Some((_, r)) = report("19_dism.log") else { return };
+    assert_eq!(file_facts(&r), ("dism", "utf-8-bom", 2439, 2439, 0));
+    assert_eq!(r.files[0].error_entries, 4);
+    assert_eq!(r.files[0].warning_entries, 13);
+    assert!(finding_ids(&r).contains(&"pending_reboot"));
+}
+
+#[test]
+fn all_eight_together_merge_and_stay_accounted() {
+    let Some(d) = dir() else { return };
+    let mut inputs = Vec::new();
+    for e in std::fs::read_dir(&d).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "log") {
+            inputs.push(Input { name: p.file_name().unwrap().to_string_lossy().into(), bytes: std::fs::read(&p).unwrap() });
+        }
+    }
+    assert_eq!(inputs.len(), 8);
+    let a = Analysis::from_inputs(inputs, &Limits::default());
+    let total: usize = a.files.iter().map(|f| f.entries.len()).sum();
+    assert_eq!(a.timeline(|_| true).len(), total, "every entry once in the merged timeline");
+    let r = Report::build(&a);
+    assert_eq!(r.summary.lines, 26 + 10 + 412 + 110 + 2651 + 10725 + 4376 + 2439);
+    // CBS.log and 10_WindowsUpdate.log have no offset: the CMTrace logs' -04:00 is assumed.
+    let cbs = r.files.iter().find(|f| f.name == "15_CBS.log").unwrap();
+    assert_eq!(cbs.time_zone.source, wulens_core::model::OffsetSource::AssumedFromOtherLogs);
+}
