@@ -15,6 +15,7 @@ pub struct Report {
     pub sync_flow: Flow,
     pub findings: Vec<Finding>,
     pub updates: Vec<Update>,
+    pub updates_total: usize,
     pub next_checks: Vec<NextCheck>,
     pub configuration: Configuration,
 }
@@ -234,6 +235,7 @@ pub struct Flow {
     pub steps: Vec<FlowStep>,
     pub failed_step: Option<u8>,
     pub cycles: Vec<Cycle>,
+    pub cycles_total: usize,
 }
 
 impl Flow {

@@ -89,16 +89,9 @@ enum OutFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut out = std::io::stdout().lock();
-    let result = match cli.command {
-        Command::Analyze { paths, format } => analyze(&paths, format, &mut out),
-        Command::Code { code, format } => explain_code(&code, format, &mut out),
-        Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
-        Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
-        Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
-        Command::Timeline { paths, problems } => timeline(&paths, problems, &mut out),
-        Command::CollectHelp => out.write_all(wulens_core::render::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
-    };
+    // Buffered: stdout is line-buffered, which would cost a write per line of JSON.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let result = run(cli.command, &mut out).and_then(|code| out.flush().map(|_| code));
     match result {
         Ok(code) => code,
         // A closed pipe (`wulens ... | head`) is not an error worth a message.
@@ -110,14 +103,27 @@ fn main() -> ExitCode {
     }
 }
 
+fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> {
+    match command {
+        Command::Analyze { paths, format } => analyze(&paths, format, &mut out),
+        Command::Code { code, format } => explain_code(&code, format, &mut out),
+        Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
+        Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
+        Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
+        Command::Timeline { paths, problems } => timeline(&paths, problems, &mut out),
+        Command::CollectHelp => out.write_all(wulens_core::render::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
+    }
+}
+
 fn write_json(out: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, v)?;
     out.write_all(b"\n")
 }
 
-/// Read paths into inputs: folders recursively (without following links), files as they are.
+/// Read paths into inputs: folders recursively (without following links), files as they are;
+/// the files themselves are read in parallel.
 fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
-    let mut inputs = Vec::new();
+    let mut found: Vec<(PathBuf, String)> = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
         if meta.is_dir() {
@@ -132,16 +138,16 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
                     if ft.is_dir() {
                         stack.push((c.path(), child_name));
                     } else if ft.is_file() {
-                        inputs.push(read_file(&c.path(), child_name)?);
+                        found.push((c.path(), child_name));
                     }
                 }
             }
         } else {
             let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
-            inputs.push(read_file(p, name)?);
+            found.push((p.clone(), name));
         }
     }
-    Ok(inputs)
+    wulens_core::par::map(found, |(path, name)| read_file(&path, name)).into_iter().collect()
 }
 
 fn read_file(path: &Path, name: String) -> Result<Input, String> {

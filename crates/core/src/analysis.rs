@@ -44,6 +44,9 @@ pub struct Analysis {
     pub entry_codes: Vec<Vec<(u32, u32)>>,
     /// User overrides of a file's offset (ISO minutes), by file index.
     pub offset_overrides: HashMap<usize, i32>,
+    /// Per file, the signal literals found in each entry (see `signals::Literals::scan_file`),
+    /// computed once and shared by the flows and the rules.
+    signal_hits: std::sync::OnceLock<Vec<Vec<(u32, crate::signals::Bits)>>>,
 }
 
 impl Analysis {
@@ -52,7 +55,7 @@ impl Analysis {
         let mut warnings = Vec::new();
         let mut expanded = input::expand(inputs, limits, &mut warnings);
         expanded.sort_by(|a, b| a.name.cmp(&b.name));
-        let files = expanded.into_iter().map(input::load).collect();
+        let files = crate::par::map(expanded, input::load);
         let mut a = Analysis { files, warnings, ..Analysis::default() };
         a.finish();
         a
@@ -71,41 +74,30 @@ impl Analysis {
         self.resolve_offsets();
     }
 
-    /// Scan every record for codes; raise the severity of level-less formats that show one.
+    /// Scan every record for codes (files in parallel); raise the severity of level-less formats
+    /// that show one.
     fn find_codes(&mut self) {
+        let files = std::mem::take(&mut self.files);
+        let scanned = crate::par::map(files, |mut f| {
+            let codes = scan_file_codes(&mut f);
+            (f, codes)
+        });
         let mut stats: BTreeMap<u32, CodeStats> = BTreeMap::new();
-        self.entry_codes = Vec::with_capacity(self.files.len());
-        for (fi, f) in self.files.iter_mut().enumerate() {
-            let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
-            let mut per_file = Vec::new();
-            let text = f.text.as_str();
-            for (ei, e) in f.entries.iter_mut().enumerate() {
-                let msg = &text[e.msg_start as usize..e.msg_end as usize];
-                let mut found: [u32; 8] = [0; 8];
-                let mut n = 0;
-                codes::scan(msg, |h| {
-                    if found[..n].contains(&h.code) || n == found.len() {
-                        return;
-                    }
-                    found[n] = h.code;
-                    n += 1;
-                    let pos = e.msg_start as usize + h.start;
-                    let line = if e.lines == 1 { e.line } else { e.line + crate::lines::count_breaks(&text.as_bytes()[e.start as usize..pos]) };
-                    let s = stats.entry(h.code).or_insert_with(|| CodeStats { code: h.code, count: 0, occurrences: Vec::new(), stated_symbol: None });
-                    s.count += 1;
-                    s.occurrences.push(Occurrence { file: fi as u32, entry: ei as u32, line });
-                    if s.stated_symbol.is_none() {
-                        if let Some((a, b)) = h.stated_symbol {
-                            s.stated_symbol = Some(msg[a..b].to_string());
-                        }
-                    }
-                    per_file.push((ei as u32, h.code));
-                });
-                if derive && n > 0 && e.severity < Severity::Error {
-                    e.severity = Severity::Error;
+        self.entry_codes = Vec::with_capacity(scanned.len());
+        for (fi, (f, hits)) in scanned.into_iter().enumerate() {
+            let mut per_file = Vec::with_capacity(hits.len());
+            for h in hits {
+                let s = stats.entry(h.code).or_insert_with(|| CodeStats { code: h.code, count: 0, occurrences: Vec::new(), stated_symbol: None });
+                s.count += 1;
+                s.occurrences.push(Occurrence { file: fi as u32, entry: h.entry, line: h.line });
+                if s.stated_symbol.is_none() {
+                    s.stated_symbol = h.stated_symbol;
                 }
+                per_file.push((h.entry, h.code));
             }
+            debug_assert!(per_file.windows(2).all(|w| w[0].0 <= w[1].0), "code hits in entry order");
             self.entry_codes.push(per_file);
+            self.files.push(f);
         }
         self.codes = stats.into_values().collect();
     }
@@ -190,9 +182,65 @@ impl Analysis {
         out
     }
 
+    /// The signal literals of each file's entries (one Aho-Corasick pass per file, done once).
+    /// The failure codes found in one entry (entry_codes is in entry order: a binary search, so
+    /// callers that look up many entries stay linear in the log).
+    pub fn codes_at(&self, file: usize, entry: u32) -> impl Iterator<Item = u32> + '_ {
+        let v = &self.entry_codes[file];
+        let start = v.partition_point(|&(e, _)| e < entry);
+        v[start..].iter().take_while(move |&&(e, _)| e == entry).map(|&(_, c)| c)
+    }
+
+    pub fn signal_hits(&self) -> &[Vec<(u32, crate::signals::Bits)>] {
+        self.signal_hits.get_or_init(|| {
+            crate::par::map(self.files.iter().collect(), |f| {
+                if f.is_text() {
+                    let wanted = crate::signals::union(crate::flow::literals_for(f), crate::rules::literals_for(f));
+                    crate::signals::LITERALS.scan_file(f, wanted)
+                } else {
+                    Vec::new()
+                }
+            })
+        })
+    }
+
     pub fn code_stats(&self, code: u32) -> Option<&CodeStats> {
         self.codes.binary_search_by_key(&code, |c| c.code).ok().map(|i| &self.codes[i])
     }
+}
+
+/// A code in one entry of a file.
+struct FileCodeHit {
+    entry: u32,
+    code: u32,
+    line: u32,
+    stated_symbol: Option<String>,
+}
+
+/// The codes of one file, once per entry, in entry order.
+fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
+    let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
+    let mut out = Vec::new();
+    let text = f.text.as_str();
+    for (ei, e) in f.entries.iter_mut().enumerate() {
+        let msg = &text[e.msg_start as usize..e.msg_end as usize];
+        let mut found: [u32; 8] = [0; 8];
+        let mut n = 0;
+        codes::scan(msg, |h| {
+            if found[..n].contains(&h.code) || n == found.len() {
+                return;
+            }
+            found[n] = h.code;
+            n += 1;
+            let pos = e.msg_start as usize + h.start;
+            let line = if e.lines == 1 { e.line } else { e.line + crate::lines::count_breaks(&text.as_bytes()[e.start as usize..pos]) };
+            out.push(FileCodeHit { entry: ei as u32, code: h.code, line, stated_symbol: h.stated_symbol.map(|(a, b)| msg[a..b].to_string()) });
+        });
+        if derive && n > 0 && e.severity < Severity::Error {
+            e.severity = Severity::Error;
+        }
+    }
+    out
 }
 
 fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {

@@ -111,6 +111,9 @@ fn classify(b: &[u8], s: usize, e: usize) -> Option<CodeHit> {
         if letters == 0 && !has_context(b, s, e) {
             return None;
         }
+        if in_path(b, s, e) && !has_context(b, s, e) {
+            return None; // a hash in a path or file name: ...\Download\8e9f0a1b.cab
+        }
         return hit(v, Notation::BareHex);
     }
     // -2145107934 and 2149859355
@@ -155,6 +158,16 @@ fn in_guid(b: &[u8], s: usize, e: usize) -> bool {
     let followed = b.get(e) == Some(&b'-') && b.get(e + 1..e + 5).is_some_and(|g| g.iter().all(u8::is_ascii_hexdigit));
     let preceded = s >= 2 && b[s - 1] == b'-' && b[s - 2].is_ascii_hexdigit();
     followed || preceded
+}
+
+/// The token is part of a path or file name: after `\` or `/`, or before `\`, `/`, `@` or an
+/// extension.
+fn in_path(b: &[u8], s: usize, e: usize) -> bool {
+    let before = s.checked_sub(1).map(|i| b[i]);
+    let after = b.get(e).copied();
+    matches!(before, Some(b'\\' | b'/' | b'.'))
+        || matches!(after, Some(b'\\' | b'/' | b'@'))
+        || (after == Some(b'.') && b.get(e + 1).is_some_and(|c| c.is_ascii_alphanumeric()))
 }
 
 /// An error word or an opening bracket right before the token (`hr=`, `error `, `[`).
@@ -228,6 +241,8 @@ mod tests {
             "P1=1714686783&P2=404 size 80070005 bytes",
             "size 4294967295 bytes and 2149859355 items",
             "Handle 0xFFFFFFFF and path C:\\Windows\\8e9f0a1b\\x",
+            "Validating C:\\Windows\\SoftwareDistribution\\Download\\8007f0c1.cab and /tmp/80240e1a",
+            "CSI    8024a0f1@2025/1/3:10:00:00 Primitive installers committed",
             "ERROR_SUCCESS and S_OK",
             "deadbeef cafebabe",
             "2019-2145107934",

@@ -354,12 +354,41 @@ fn offered_line(a: &Analysis, url: &str) -> Option<(usize, usize)> {
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| file_is(f, "locationservices")) {
         for (ei, e) in f.entries.iter().enumerate() {
             let m = f.message(e);
-            if m.contains("WSUS Path='") && url_in(m).is_some_and(|u| same_endpoint(&u, url)) {
+            if has(&FINDERS.wsus_path, m) && url_in(m).is_some_and(|u| same_endpoint(&u, url)) {
                 found = Some((fi, ei));
             }
         }
     }
     found
+}
+
+/// Precompiled substring searches for the per-line scans below (a big WindowsUpdate.log has
+/// millions of lines; `str::contains` would rebuild its searcher for every one).
+struct Finders {
+    wsus_path: memchr::memmem::Finder<'static>,
+    service_id: memchr::memmem::Finder<'static>,
+    wsus_null: [memchr::memmem::Finder<'static>; 2],
+    public: [memchr::memmem::Finder<'static>; 2],
+    used: [memchr::memmem::Finder<'static>; 3],
+}
+
+static FINDERS: std::sync::LazyLock<Finders> = std::sync::LazyLock::new(|| {
+    use memchr::memmem::Finder;
+    Finders {
+        wsus_path: Finder::new("WSUS Path='"),
+        service_id: Finder::new("ServiceID = {"),
+        wsus_null: [Finder::new("WSUS server: (null)"), Finder::new("WSUS server: <NULL>")],
+        public: PUBLIC_SERVICES.map(Finder::new),
+        used: [
+            Finder::new("OnLocationUpdate- Received"),
+            Finder::new("Enabling WUA Managed server policy to use server"),
+            Finder::new("Existing WUA Managed server was already set"),
+        ],
+    }
+});
+
+fn has(f: &memchr::memmem::Finder, s: &str) -> bool {
+    f.find(s.as_bytes()).is_some()
 }
 
 /// Windows Update's and Microsoft Update's service ids: the agent is not talking to WSUS.
@@ -375,8 +404,8 @@ fn public_service_line(a: &Analysis) -> Option<(usize, usize)> {
             .filter(|(_, f)| file_is(f, "windowsupdate"))
             .find_map(|(fi, f)| f.entries.iter().position(|e| pred(f.message(e))).map(|ei| (fi, ei)))
     };
-    find(&|m| m.contains("ServiceID = {") && PUBLIC_SERVICES.iter().any(|s| m.contains(s)))
-        .or_else(|| find(&|m| m.contains("WSUS server: (null)") || m.contains("WSUS server: <NULL>")))
+    let fs = &*FINDERS;
+    find(&|m| has(&fs.service_id, m) && fs.public.iter().any(|p| has(p, m))).or_else(|| find(&|m| fs.wsus_null.iter().any(|n| has(n, m))))
 }
 
 /// The WSUS servers ConfigMgr gave the client, from the logs. The first is the one the client
@@ -385,15 +414,16 @@ fn public_service_line(a: &Analysis) -> Option<(usize, usize)> {
 fn wsus_locations(a: &Analysis) -> Vec<(Setting, usize, usize)> {
     let mut used: Vec<(u8, Setting, usize, usize)> = Vec::new();
     for (fi, f) in a.files.iter().enumerate() {
-        let (rank, keys): (u8, &[&str]) = match () {
-            _ if file_is(f, "scanagent") => (3, &["OnLocationUpdate- Received"]),
-            _ if file_is(f, "wuahandler") => (2, &["Enabling WUA Managed server policy to use server", "Existing WUA Managed server was already set"]),
-            _ if file_is(f, "locationservices") => (1, &["WSUS Path='"]),
+        let fs = &*FINDERS;
+        let (rank, keys): (u8, Vec<&memchr::memmem::Finder>) = match () {
+            _ if file_is(f, "scanagent") => (3, vec![&fs.used[0]]),
+            _ if file_is(f, "wuahandler") => (2, vec![&fs.used[1], &fs.used[2]]),
+            _ if file_is(f, "locationservices") => (1, vec![&fs.wsus_path]),
             _ => continue,
         };
         for (ei, e) in f.entries.iter().enumerate() {
             let m = f.message(e);
-            if !keys.iter().any(|k| m.contains(k)) {
+            if !keys.iter().any(|k| has(k, m)) {
                 continue;
             }
             if let Some(url) = url_in(m) {

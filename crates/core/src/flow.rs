@@ -159,6 +159,26 @@ fn compile(def: &'static FlowDef) -> CompiledFlow {
     }
 }
 
+/// The literals the flows' signals and scopes need for file `f`.
+pub fn literals_for(f: &LogFile) -> crate::signals::Bits {
+    let mut bits = [0u64; 4];
+    for (def, compiled) in [(&CLIENT_SCAN, &*COMPILED_CLIENT), (&WSUS_SYNC, &*COMPILED_SYNC)] {
+        for (sc, (start, end)) in def.scopes.iter().zip(&compiled.scopes) {
+            if sc.logs.iter().any(|id| file_is(f, id)) {
+                bits = crate::signals::union(bits, crate::signals::union(start.bits(), end.bits()));
+            }
+        }
+        for (st, sigs) in def.steps.iter().zip(&compiled.signals) {
+            for (sig, m) in st.signals.iter().zip(sigs) {
+                if sig.logs.iter().any(|id| file_is(f, id)) {
+                    bits = crate::signals::union(bits, m.bits());
+                }
+            }
+        }
+    }
+    bits
+}
+
 static COMPILED_CLIENT: LazyLock<CompiledFlow> = LazyLock::new(|| compile(&CLIENT_SCAN));
 static COMPILED_SYNC: LazyLock<CompiledFlow> = LazyLock::new(|| compile(&WSUS_SYNC));
 
@@ -229,8 +249,10 @@ pub struct FlowReport {
     pub title: &'static str,
     pub steps: Vec<StepReport>,
     pub failed_step: Option<u8>,
-    /// Every scan cycle found, oldest first; the steps above describe the last one.
+    /// The latest scan cycles (at most `MAX_CYCLES`), oldest first; the steps above describe
+    /// the last one. `cycles_total` counts them all.
     pub cycles: Vec<CycleReport>,
+    pub cycles_total: usize,
     #[serde(skip)]
     failed_events: Vec<(u32, u32)>,
     /// Log ids with at least one line in the latest cycle.
@@ -251,8 +273,8 @@ impl FlowReport {
     pub fn failed_step_codes(&self, a: &Analysis) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();
         for &(file, entry) in &self.failed_events {
-            for &(e, code) in &a.entry_codes[file as usize] {
-                if e == entry && !out.contains(&code) {
+            for code in a.codes_at(file as usize, entry) {
+                if !out.contains(&code) {
                     out.push(code);
                 }
             }
@@ -286,6 +308,9 @@ struct Event {
     /// Index of the log id in `log_ids`.
     log: u16,
 }
+
+/// How many scan cycles a report lists (the latest ones).
+pub const MAX_CYCLES: usize = 50;
 
 /// A scan runs for minutes; this much silence between two lines means a new scan.
 const QUIET_GAP_MS: i64 = 30 * 60 * 1000;
@@ -372,15 +397,17 @@ pub fn evaluate(a: &Analysis, def: &'static FlowDef) -> FlowReport {
     let mut report = FlowReport { id: def.id, title: def.title, ..FlowReport::default() };
     let n = def.steps.len();
     let mut summaries = Vec::new();
-    for (ci, c) in cycles.iter().enumerate() {
+    // Only the cycles the report lists are summarised (a long log can hold thousands).
+    let first_listed = cycles.len().saturating_sub(MAX_CYCLES);
+    for (ci, c) in cycles.iter().enumerate().skip(first_listed) {
         let (statuses, _) = step_statuses(c, n, None, def, &log_ids, &provided);
         let failed = statuses.iter().position(|s| *s == StepStatus::Failed).map(|i| i as u8 + 1);
         let last_step = c.events.iter().filter(|e| e.kind == Kind::Ok).map(|e| e.step).max().unwrap_or(0);
         let mut codes: Vec<String> = Vec::new();
         for e in c.events.iter().filter(|e| e.kind == Kind::Fail && Some(e.step) == failed) {
-            for &(en, code) in &a.entry_codes[e.file as usize] {
+            for code in a.codes_at(e.file as usize, e.entry) {
                 let s = format!("0x{code:08X}");
-                if en == e.entry && !codes.contains(&s) {
+                if !codes.contains(&s) {
                     codes.push(s);
                 }
             }
@@ -402,7 +429,8 @@ pub fn evaluate(a: &Analysis, def: &'static FlowDef) -> FlowReport {
             codes,
         });
     }
-    report.cycles = summaries;
+    report.cycles_total = summaries.len();
+    report.cycles = summaries.split_off(summaries.len().saturating_sub(MAX_CYCLES));
 
     let empty = Cycle::default();
     let last = cycles.last().unwrap_or(&empty);
@@ -460,9 +488,9 @@ pub fn evaluate(a: &Analysis, def: &'static FlowDef) -> FlowReport {
         if statuses[i] == StepStatus::Failed {
             for e in evs.iter().filter(|e| e.kind == Kind::Fail) {
                 report.failed_events.push((e.file, e.entry));
-                for &(en, code) in &a.entry_codes[e.file as usize] {
+                for code in a.codes_at(e.file as usize, e.entry) {
                     let s = format!("0x{code:08X}");
-                    if en == e.entry && !codes.contains(&s) {
+                    if !codes.contains(&s) {
                         codes.push(s);
                     }
                 }
@@ -526,15 +554,23 @@ fn collect_events(a: &Analysis, fi: usize, f: &LogFile, id: &str, log: u16, def:
     // Threads inside each scope.
     let mut in_scope: Vec<HashMap<u32, bool>> = vec![HashMap::new(); def.scopes.len()];
     let mut time = i64::MIN;
-    let l = &*LITERALS;
+    let hits = &a.signal_hits()[fi];
+    let mut cursor = 0usize;
     for (ei, e) in f.entries.iter().enumerate() {
         if let Some(t) = f.utc_ms(e) {
             time = t;
         }
+        while cursor < hits.len() && (hits[cursor].0 as usize) < ei {
+            cursor += 1;
+        }
+        let bits = match hits.get(cursor) {
+            Some((i, b)) if *i as usize == ei => *b,
+            _ if !error_step || e.severity != Severity::Error => continue,
+            _ => [0; 4],
+        };
         if !e.parsed {
             continue;
         }
-        let bits = l.present(f.message(e));
         for &sc in &scopes {
             let (start, _) = &compiled.scopes[sc];
             if start.matches(&bits) {

@@ -17,6 +17,7 @@ pub mod format;
 pub mod input;
 pub mod lines;
 pub mod model;
+pub mod par;
 pub mod parse;
 pub mod render;
 pub mod report;

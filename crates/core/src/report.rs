@@ -8,8 +8,21 @@ use crate::input::InputWarning;
 use crate::model::{LogFile, OffsetSource, Severity};
 use crate::time::{format_iso, format_offset};
 
-/// How many occurrences per code the report lists (the count is always complete).
-pub const MAX_OCCURRENCES: usize = 200;
+/// How much of the long lists a report carries (counts are always complete).
+#[derive(Clone, Copy, Debug)]
+pub struct ReportLimits {
+    /// Occurrences listed per code.
+    pub occurrences: usize,
+    /// Update rows (a real scan has hundreds; generated noise can have millions).
+    pub updates: usize,
+}
+
+impl ReportLimits {
+    /// The CLI's JSON and the exports.
+    pub const FULL: ReportLimits = ReportLimits { occurrences: 200, updates: 5000 };
+    /// What the web page renders: small enough to parse and draw without blocking it.
+    pub const PAGE: ReportLimits = ReportLimits { occurrences: 12, updates: 1000 };
+}
 
 #[derive(Serialize, Debug)]
 pub struct Report {
@@ -21,7 +34,9 @@ pub struct Report {
     pub scan_flow: crate::flow::FlowReport,
     pub sync_flow: crate::flow::FlowReport,
     pub findings: Vec<crate::rules::Finding>,
+    /// At most `ReportLimits::updates` rows (missing first); `updates_total` counts them all.
     pub updates: Vec<crate::updates::UpdateRow>,
+    pub updates_total: usize,
     pub configuration: crate::config::ConfigReport,
     pub next_checks: Vec<crate::rules::NextCheck>,
 }
@@ -154,7 +169,7 @@ fn file_report(f: &LogFile) -> FileReport {
     }
 }
 
-fn error_report(a: &Analysis, c: &CodeStats) -> ErrorReport {
+fn error_report(a: &Analysis, c: &CodeStats, limits: ReportLimits) -> ErrorReport {
     let kb = wulens_kb::entry(c.code);
     let mut files: Vec<String> = Vec::new();
     for o in &c.occurrences {
@@ -186,7 +201,7 @@ fn error_report(a: &Analysis, c: &CodeStats) -> ErrorReport {
         first_seen,
         last_seen,
         files,
-        occurrences: c.occurrences.iter().take(MAX_OCCURRENCES).map(|o| evidence(&a.files[o.file as usize], o.entry as usize, o.line, 300)).collect(),
+        occurrences: c.occurrences.iter().take(limits.occurrences).map(|o| evidence(&a.files[o.file as usize], o.entry as usize, o.line, 300)).collect(),
         occurrences_total: c.occurrences.len(),
         kb,
         decoded: wulens_kb::decode(c.code),
@@ -195,11 +210,17 @@ fn error_report(a: &Analysis, c: &CodeStats) -> ErrorReport {
 
 impl Report {
     pub fn build(a: &Analysis) -> Report {
+        Report::build_with(a, ReportLimits::FULL)
+    }
+
+    pub fn build_with(a: &Analysis, limits: ReportLimits) -> Report {
         let files: Vec<FileReport> = a.files.iter().map(file_report).collect();
-        let mut errors: Vec<ErrorReport> = a.codes.iter().map(|c| error_report(a, c)).collect();
+        let mut errors: Vec<ErrorReport> = a.codes.iter().map(|c| error_report(a, c, limits)).collect();
         let scan_flow = crate::flow::evaluate(a, crate::flow::client_scan());
         let sync_flow = crate::flow::evaluate(a, crate::flow::wsus_sync());
-        let updates = crate::updates::collect(a);
+        let mut updates = crate::updates::collect(a);
+        let updates_total = updates.len();
+        updates.truncate(limits.updates);
         let configuration = crate::config::ConfigReport::build(a);
         let findings = crate::rules::evaluate(a, &scan_flow, &sync_flow, &configuration);
         // Most significant first: the failed step's codes, then codes behind a finding, then
@@ -249,6 +270,7 @@ impl Report {
             sync_flow,
             findings,
             updates,
+            updates_total,
             configuration,
             next_checks,
         }

@@ -279,20 +279,21 @@ static TEXT_RULES: LazyLock<Vec<TextRule>> = LazyLock::new(|| {
     ]
 });
 
+/// The literals the text rules need for file `f`.
+pub fn literals_for(f: &LogFile) -> crate::signals::Bits {
+    TEXT_RULES.iter().filter(|r| (r.files)(f)).fold([0u64; 4], |acc, r| crate::signals::union(acc, r.m.bits()))
+}
+
 /// Hits of text rules: rule id → (file, entry), in file order, at most 50 each.
 fn text_hits(a: &Analysis) -> HashMap<&'static str, Vec<(usize, usize)>> {
     let mut hits: HashMap<&'static str, Vec<(usize, usize)>> = HashMap::new();
-    let l = &*LITERALS;
     for (fi, f) in a.files.iter().enumerate() {
         let rules: Vec<&TextRule> = TEXT_RULES.iter().filter(|r| (r.files)(f)).collect();
         if rules.is_empty() || !f.is_text() {
             continue;
         }
-        for (ei, e) in f.entries.iter().enumerate() {
-            let bits = l.present(f.message(e));
-            if bits == [0; 4] {
-                continue;
-            }
+        for &(ei, bits) in &a.signal_hits()[fi] {
+            let ei = ei as usize;
             for r in &rules {
                 if r.m.matches(&bits) {
                     let v = hits.entry(r.id).or_default();
@@ -307,7 +308,7 @@ fn text_hits(a: &Analysis) -> HashMap<&'static str, Vec<(usize, usize)>> {
 }
 
 fn has_failure_code(a: &Analysis, fi: usize, ei: usize) -> bool {
-    a.entry_codes[fi].iter().any(|(e, _)| *e as usize == ei)
+    a.codes_at(fi, ei as u32).next().is_some()
 }
 
 fn ev(a: &Analysis, fi: usize, ei: usize) -> Evidence {
@@ -357,9 +358,9 @@ fn text_finding(a: &Analysis, id: &'static str, hits: &[(usize, usize)], severit
     let r = rule(id);
     let mut codes: Vec<String> = Vec::new();
     for &(fi, ei) in hits {
-        for &(e, c) in &a.entry_codes[fi] {
+        for c in a.codes_at(fi, ei as u32) {
             let s = format!("0x{c:08X}");
-            if e as usize == ei && !codes.contains(&s) {
+            if !codes.contains(&s) {
                 codes.push(s);
             }
         }
@@ -435,7 +436,7 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
     }
 
     if let Some(h) = hits.get("wua_memory_8007000e") {
-        let with_code: Vec<_> = h.iter().copied().filter(|&(f, e)| a.entry_codes[f].iter().any(|(x, c)| *x as usize == e && *c == 0x8007000E)).collect();
+        let with_code: Vec<_> = h.iter().copied().filter(|&(f, e)| a.codes_at(f, e as u32).any(|c| c == 0x8007000E)).collect();
         if !with_code.is_empty() {
             out.push(text_finding(
                 a,
@@ -470,7 +471,7 @@ pub fn evaluate(a: &Analysis, scan: &FlowReport, _sync: &FlowReport, config: &Co
     if let Some(s) = a.code_stats(0x80244007) {
         let with_sync: Vec<(usize, usize)> = hits
             .get("sync_updates_with_recovery")
-            .map(|h| h.iter().copied().filter(|&(f, e)| a.entry_codes[f].iter().any(|(x, c)| *x as usize == e && *c == 0x80244007)).collect())
+            .map(|h| h.iter().copied().filter(|&(f, e)| a.codes_at(f, e as u32).any(|c| c == 0x80244007)).collect())
             .unwrap_or_default();
         let mut h = with_sync.clone();
         h.extend(s.occurrences.iter().take(4).map(|o| (o.file as usize, o.entry as usize)));
@@ -699,7 +700,7 @@ pub fn verdict(a: &Analysis, scan: &FlowReport, sync: &FlowReport, findings: &[F
         s
     };
     if scan.witnessed() {
-        let cycles = scan.cycles.len();
+        let cycles = scan.cycles_total;
         if let Some(n) = scan.failed_step {
             status = "failed";
             let st = scan.step(n).unwrap();
@@ -751,7 +752,8 @@ pub fn verdict(a: &Analysis, scan: &FlowReport, sync: &FlowReport, findings: &[F
                 }
                 (f, _, n) => format!("{f} of the {n} earlier ones failed"),
             };
-            parts.push(format!("This is the latest of {cycles} scan cycles in the logs; {history}."));
+            let listed = if cycles > scan.cycles.len() { format!(" (of the last {})", scan.cycles.len() - 1) } else { String::new() };
+            parts.push(format!("This is the latest of {cycles} scan cycles in the logs; {history}{listed}."));
         }
     } else if sync.witnessed() {
         if let Some(n) = sync.failed_step {

@@ -1,8 +1,12 @@
-//! Literal matching for flow signals and rules: one Aho-Corasick pass per message finds every
-//! literal any signal needs, then each signal is a cheap test over the bit set.
+//! Literal matching for flow signals and rules: one Aho-Corasick pass over each file finds every
+//! literal its signals and rules need, then each signal is a cheap test over a bit set.
+//!
+//! Each file is scanned with an automaton of only the literals that apply to it (a CBS.log needs
+//! a handful, WindowsUpdate.log a few dozen): small automata keep the SIMD prefilter on, which
+//! matters because most lines hold no literal at all.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use aho_corasick::AhoCorasick;
 
@@ -11,9 +15,19 @@ use crate::flow::{FlowDef, Matcher, CLIENT_SCAN, WSUS_SYNC};
 /// Which literals a message contains.
 pub type Bits = [u64; 4];
 
-pub struct Literals {
+/// An automaton over a subset of the literals; pattern i is literal `ids[i]`.
+struct Sub {
     ac: AhoCorasick,
+    ids: Vec<u16>,
+}
+
+pub struct Literals {
+    all: Vec<&'static str>,
+    full: Arc<Sub>,
+    subsets: Mutex<HashMap<Bits, Arc<Sub>>>,
     index: HashMap<&'static str, u16>,
+    /// For each literal, the other literals it contains: present whenever it is.
+    contained: Vec<Bits>,
     pub count: usize,
 }
 
@@ -46,20 +60,103 @@ pub static LITERALS: LazyLock<Literals> = LazyLock::new(|| {
     all.sort_unstable();
     all.dedup();
     assert!(all.len() <= 256, "more than 256 signal literals: widen Bits");
-    let ac = AhoCorasick::builder().match_kind(aho_corasick::MatchKind::Standard).build(&all).expect("literal automaton");
+    // Leftmost-longest, not overlapping, so the automaton can use its SIMD prefilter (most lines
+    // hold no literal). `matches` restarts one byte after each match's start, so literals that
+    // begin inside a match are still found; shorter literals at the same start are added from
+    // `contained`. Together that is every literal present.
+    let full = Arc::new(build(&all, (0..all.len() as u16).collect()));
     let index = all.iter().enumerate().map(|(i, s)| (*s, i as u16)).collect();
-    Literals { ac, index, count: all.len() }
+    let contained = all
+        .iter()
+        .map(|outer| {
+            let mut bits = [0u64; 4];
+            for (j, inner) in all.iter().enumerate() {
+                if inner != outer && outer.contains(inner) {
+                    bits[j / 64] |= 1 << (j % 64);
+                }
+            }
+            bits
+        })
+        .collect();
+    Literals { full, subsets: Mutex::new(HashMap::new()), index, contained, count: all.len(), all }
 });
+
+fn build(all: &[&'static str], ids: Vec<u16>) -> Sub {
+    let patterns: Vec<&str> = ids.iter().map(|&i| all[i as usize]).collect();
+    let ac = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&patterns)
+        .expect("literal automaton");
+    Sub { ac, ids }
+}
 
 impl Literals {
     /// Every literal present in `text`.
     pub fn present(&self, text: &str) -> Bits {
         let mut bits = [0u64; 4];
-        for m in self.ac.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
-            bits[i / 64] |= 1 << (i % 64);
+        let sub = &self.full;
+        for m in matches(&sub.ac, text) {
+            self.set(&mut bits, sub.ids[m.pattern().as_usize()] as usize);
         }
         bits
+    }
+
+    /// One pass over a whole file: for every entry whose message holds at least one literal,
+    /// (entry index, literals present). Sorted by entry; entries without literals are absent.
+    pub fn scan_file(&self, f: &crate::model::LogFile, wanted: Bits) -> Vec<(u32, Bits)> {
+        if wanted == [0; 4] {
+            return Vec::new();
+        }
+        let sub = self.subset(wanted);
+        let entries = &f.entries;
+        let mut hits: Vec<(u32, Bits)> = Vec::new();
+        let mut unsorted = false;
+        for m in matches(&sub.ac, f.text.as_str()) {
+            let (s, t) = (m.start(), m.end());
+            let i = entries.partition_point(|e| (e.end as usize) < s);
+            let Some(e) = entries.get(i) else { continue };
+            if (e.msg_start as usize) > s || t > e.msg_end as usize {
+                continue;
+            }
+            let id = sub.ids[m.pattern().as_usize()] as usize;
+            match hits.last_mut() {
+                Some((last, bits)) if *last == i as u32 => self.set(bits, id),
+                _ => {
+                    unsorted |= hits.last().is_some_and(|(last, _)| *last > i as u32);
+                    let mut bits = [0u64; 4];
+                    self.set(&mut bits, id);
+                    hits.push((i as u32, bits));
+                }
+            }
+        }
+        if unsorted {
+            hits.sort_by_key(|(e, _)| *e);
+            hits.dedup_by(|b, a| {
+                if a.0 == b.0 {
+                    for k in 0..4 {
+                        a.1[k] |= b.1[k];
+                    }
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        hits
+    }
+
+    /// The automaton for a set of literals, built once per distinct set.
+    fn subset(&self, wanted: Bits) -> Arc<Sub> {
+        let mut cache = self.subsets.lock().unwrap_or_else(|p| p.into_inner());
+        cache.entry(wanted).or_insert_with(|| Arc::new(build(&self.all, (0..self.count as u16).filter(|&i| has(&wanted, i)).collect()))).clone()
+    }
+
+    fn set(&self, bits: &mut Bits, id: usize) {
+        bits[id / 64] |= 1 << (id % 64);
+        for (b, c) in bits.iter_mut().zip(&self.contained[id]) {
+            *b |= c;
+        }
     }
 
     pub fn compile(&self, m: &Matcher) -> Compiled {
@@ -72,12 +169,39 @@ impl Literals {
     }
 }
 
+/// Every position where a literal starts (the longest one there): the search restarts one byte
+/// after each match's start.
+fn matches<'t>(ac: &'t AhoCorasick, text: &'t str) -> impl Iterator<Item = aho_corasick::Match> + 't {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos > text.len() {
+            return None;
+        }
+        let m = ac.find(aho_corasick::Input::new(text).span(pos..text.len()))?;
+        pos = m.start() + 1;
+        Some(m)
+    })
+}
+
+pub fn union(a: Bits, b: Bits) -> Bits {
+    [a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3]]
+}
+
 #[inline]
 pub fn has(bits: &Bits, id: u16) -> bool {
     bits[id as usize / 64] & (1 << (id % 64)) != 0
 }
 
 impl Compiled {
+    /// The literals this matcher looks at.
+    pub fn bits(&self) -> Bits {
+        let mut b = [0u64; 4];
+        for &i in self.all.iter().chain(&self.any).chain(&self.none) {
+            b[i as usize / 64] |= 1 << (i % 64);
+        }
+        b
+    }
+
     pub fn matches(&self, bits: &Bits) -> bool {
         self.all.iter().all(|&i| has(bits, i)) && (self.any.is_empty() || self.any.iter().any(|&i| has(bits, i))) && !self.none.iter().any(|&i| has(bits, i))
     }
@@ -95,5 +219,16 @@ mod tests {
             assert!(has(&bits, l.id(s)), "{s}");
         }
         assert!(!has(&bits, l.id("START")));
+        // A literal that starts inside another one's match, and one contained in it.
+        let bits = l.present("the Async searching completed successfully and A reboot is required");
+        for s in ["Async searching completed", "ynchronization completed", "A reboot is required", "reboot is required"] {
+            if l.index.contains_key(s) {
+                assert_eq!(has(&bits, l.id(s)), s != "ynchronization completed", "{s}");
+            }
+        }
+        let bits = l.present("Attempting to send WSUS Location=<x> Search Criteria is");
+        for s in ["Attempting to send WSUS Location Request", "Location=<", "Search Criteria is", "Search"] {
+            assert!(!l.index.contains_key(s) || has(&bits, l.id(s)) == (s != "Attempting to send WSUS Location Request"), "{s}");
+        }
     }
 }

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wulens_core::analysis::Analysis;
 use wulens_core::input::{InputWarning, Limits};
 use wulens_core::model::{LogFile, Severity};
+use wulens_core::report::ReportLimits;
 use wulens_core::stream::FileLoader;
 use wulens_core::viewer::{Filter, View};
 use wulens_core::Report;
@@ -93,7 +94,8 @@ impl Session {
         let files = std::mem::take(&mut self.files);
         let warnings = std::mem::take(&mut self.warnings);
         let a = Analysis::from_files(files, warnings);
-        let report = Report::build(&a);
+        // The page gets short lists; exports ask for the full report ("report", "markdown").
+        let report = Report::build_with(&a, ReportLimits::PAGE);
         let out = serde_json::to_string(&report).unwrap_or_else(err);
         self.view = Some(View::new(&a));
         self.analysis = Some(a);
@@ -141,7 +143,7 @@ impl Session {
             "set_offset" => {
                 a.set_offset_override(p.file as usize, p.minutes);
                 let _ = v.rebuild(a);
-                serde_json::to_string(&Report::build(a)).unwrap_or_else(err)
+                serde_json::to_string(&Report::build_with(a, ReportLimits::PAGE)).unwrap_or_else(err)
             }
             other => err(format!("unknown request {other}")),
         }

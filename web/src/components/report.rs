@@ -153,7 +153,7 @@ fn flow_view(p: &FlowProps) -> Html {
             .collect();
         html! {
             <details class="cycles">
-                <summary>{format!("{} scan cycles in the logs; showing the latest", f.cycles.len())}</summary>
+                <summary>{format!("{} scan cycles in the logs; showing the latest{}", f.cycles_total.max(f.cycles.len()), if f.cycles_total > f.cycles.len() { format!(" (the {} before it are listed)", f.cycles.len() - 1) } else { String::new() })}</summary>
                 <ul>{ for earlier.into_iter().map(|c| html! { <li>{c}</li> }) }</ul>
             </details>
         }
@@ -335,20 +335,33 @@ fn error_card(e: &ErrorInfo) -> Html {
 
 #[function_component(Updates)]
 fn updates(p: &ReportOnly) -> Html {
+    // Collapsed until opened, then 200 rows at a time: a big table would block the page.
+    let shown = use_state(|| 200usize);
+    let open = use_state(|| false);
     let u = &p.report.updates;
     if u.is_empty() {
         return html! {};
     }
     let missing = u.iter().filter(|x| x.state == "missing").count();
     let installed = u.iter().filter(|x| x.state == "installed").count();
+    let more = {
+        let shown = shown.clone();
+        Callback::from(move |_| shown.set(*shown + 1000))
+    };
+    let ontoggle = {
+        let open = open.clone();
+        Callback::from(move |e: Event| open.set(e.target_unchecked_into::<web_sys::HtmlDetailsElement>().open()))
+    };
     html! {
         <section class="updates" aria-labelledby="updates-title">
-            <h2 id="updates-title">{format!("Updates ({missing} missing, {installed} installed)")}</h2>
+            <details {ontoggle} open={*open}>
+            <summary><h2 id="updates-title" class="inline">{format!("Updates ({missing} missing, {installed} installed)")}</h2></summary>
+            if *open {
             <div class="table-wrap">
                 <table>
                     <thead><tr><th scope="col">{"State"}</th><th scope="col">{"KB"}</th><th scope="col">{"Title"}</th><th scope="col">{"Update ID"}</th><th scope="col">{"Where"}</th></tr></thead>
                     <tbody>
-                        { for u.iter().map(|x| html! {
+                        { for u.iter().take(*shown).map(|x| html! {
                             <tr class={x.state.clone()}>
                                 <td><span class={classes!("state", x.state.clone())}>{x.state.clone()}</span>
                                     if x.superseded_by.is_some() { <span class="muted" title={format!("superseded by {}", x.superseded_by.clone().unwrap_or_default())}>{" (superseded)"}</span> }
@@ -362,6 +375,14 @@ fn updates(p: &ReportOnly) -> Html {
                     </tbody>
                 </table>
             </div>
+            }
+            if *open && u.len() > *shown {
+                <p><button type="button" onclick={more}>{format!("Show more ({} of {} shown)", *shown, u.len())}</button></p>
+            }
+            if p.report.updates_total > u.len() {
+                <p class="muted">{format!("The report lists the first {} of {} updates; the full list is in the JSON export.", u.len(), p.report.updates_total)}</p>
+            }
+            </details>
         </section>
     }
 }

@@ -58,9 +58,18 @@ fn banner_offset(msg: &str) -> Option<i32> {
 
 /// Level words the Windows Update agent writes into its text.
 pub(crate) fn severity_from_text(msg: &str) -> Severity {
-    if msg.contains("FATAL") || msg.contains("*FAILED*") {
+    use std::sync::LazyLock;
+    static FINDERS: LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+        LazyLock::new(|| [memchr::memmem::Finder::new("FATAL"), memchr::memmem::Finder::new("*FAILED*"), memchr::memmem::Finder::new("WARNING")]);
+    let b = msg.as_bytes();
+    // Most lines have no upper-case F or W at all: skip the searches for them.
+    if memchr::memchr2(b'F', b'W', b).is_none() {
+        return Severity::Info;
+    }
+    let [fatal, failed, warning] = &*FINDERS;
+    if fatal.find(b).is_some() || failed.find(b).is_some() {
         Severity::Error
-    } else if msg.contains("WARNING") {
+    } else if warning.find(b).is_some() {
         Severity::Warning
     } else {
         Severity::Info

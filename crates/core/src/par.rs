@@ -1,0 +1,44 @@
+//! Work spread over the machine's cores, per file. Native builds use scoped threads (no
+//! dependency); the browser build runs sequentially (its worker is one thread).
+
+/// `f` applied to every item, results in order.
+pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+        if threads > 1 {
+            // Biggest-first would balance better, but items come sorted by name and results must
+            // keep that order: hand them out one by one from a shared queue instead.
+            let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+            let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let mut out = Vec::new();
+                            loop {
+                                let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
+                                let Some((i, item)) = next else { break };
+                                out.push((i, f(item)));
+                            }
+                            out
+                        })
+                    })
+                    .collect();
+                handles.into_iter().flat_map(|h| h.join().expect("worker thread")).collect()
+            });
+            results.sort_by_key(|(i, _)| *i);
+            return results.into_iter().map(|(_, r)| r).collect();
+        }
+    }
+    items.into_iter().map(f).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keeps_order() {
+        let v: Vec<u32> = (0..100).collect();
+        assert_eq!(super::map(v.clone(), |x| x * 2), v.iter().map(|x| x * 2).collect::<Vec<_>>());
+        assert_eq!(super::map(Vec::<u32>::new(), |x| x), Vec::<u32>::new());
+    }
+}
