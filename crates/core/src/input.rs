@@ -42,12 +42,19 @@ pub fn is_zip(bytes: &[u8]) -> bool {
 
 /// Expand zip bundles (recursively, within `limits`); other inputs pass through.
 pub fn expand(inputs: Vec<Input>, limits: &Limits, warnings: &mut Vec<InputWarning>) -> Vec<Input> {
-    let mut budget = Budget { bytes: limits.max_expanded_bytes, files: limits.max_files, stopped: false };
     let mut out = Vec::new();
-    for input in inputs {
-        expand_one(input, limits.max_zip_depth, &mut budget, &mut out, warnings);
-    }
+    expand_with(inputs, limits, warnings, &mut |input| out.push(input));
     out
+}
+
+/// Like [`expand`], but hands each file to `each` as soon as it is decompressed, so a caller
+/// that loads and drops the bytes holds one member at a time (the browser, where a bundle that
+/// expands to gigabytes would otherwise exhaust the tab's memory before the first is parsed).
+pub fn expand_with(inputs: Vec<Input>, limits: &Limits, warnings: &mut Vec<InputWarning>, each: &mut dyn FnMut(Input)) {
+    let mut budget = Budget { bytes: limits.max_expanded_bytes, files: limits.max_files, stopped: false };
+    for input in inputs {
+        expand_one(input, limits.max_zip_depth, &mut budget, each, warnings);
+    }
 }
 
 struct Budget {
@@ -56,9 +63,9 @@ struct Budget {
     stopped: bool,
 }
 
-fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut Vec<Input>, warnings: &mut Vec<InputWarning>) {
+fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(Input), warnings: &mut Vec<InputWarning>) {
     if !is_zip(&input.bytes) || depth == 0 {
-        out.push(input);
+        out(input);
         return;
     }
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(&input.bytes)) {
@@ -68,7 +75,7 @@ fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut Vec<Input>
                 name: input.name.clone(),
                 message: format!("looks like a zip bundle but cannot be opened ({e}); it was read as a plain file instead"),
             });
-            out.push(input);
+            out(input);
             return;
         }
     };

@@ -1,6 +1,7 @@
 //! Loading a file chunk by chunk (the web worker reads `Blob.slice`s), holding one copy of the
 //! text: the bytes are decoded as they arrive and dropped. Zip bundles are the exception: they
-//! need random access, so their bytes are kept until they are expanded.
+//! need random access, so their bytes are kept until they are expanded, and then each member is
+//! parsed as soon as it is decompressed.
 
 use crate::encoding::{self, Decoder, Sniff, TextEncoding};
 use crate::format::LogFormat;
@@ -134,9 +135,11 @@ impl FileLoader {
                 Loaded { files: vec![LogFile::skipped(name.clone(), LogFormat::Binary, self.bytes, input::binary_note(&name))], warnings: Vec::new() }
             }
             State::Zip(bytes) => {
+                // Each member is parsed as soon as it is decompressed and its bytes dropped.
                 let mut warnings = Vec::new();
-                let inputs = input::expand(vec![Input { name, bytes }], limits, &mut warnings);
-                Loaded { files: inputs.into_iter().map(input::load).collect(), warnings }
+                let mut files = Vec::new();
+                input::expand_with(vec![Input { name, bytes }], limits, &mut warnings, &mut |member| files.push(input::load(member)));
+                Loaded { files, warnings }
             }
             State::Sniffing(_) => unreachable!("decided above"),
         }
