@@ -69,9 +69,15 @@ static HAYSTACKS: LazyLock<Vec<Haystack>> = LazyLock::new(|| {
         .collect()
 });
 
+/// A query is a code, a name or a few words: longer text (a pasted log paragraph) is cut here,
+/// so that one keystroke never costs more than a few milliseconds.
+const MAX_QUERY_CHARS: usize = 200;
+const MAX_QUERY_WORDS: usize = 12;
+
 /// Search the knowledge base. Empty queries return nothing.
 pub fn search(query: &str, limit: usize) -> Vec<SearchHit> {
     let q = query.trim();
+    let q = q.char_indices().nth(MAX_QUERY_CHARS).map_or(q, |(i, _)| &q[..i]);
     if q.is_empty() || limit == 0 {
         return Vec::new();
     }
@@ -80,6 +86,12 @@ pub fn search(query: &str, limit: usize) -> Vec<SearchHit> {
     let hex_prefix = hex_prefix(q_clean);
     let q_lower = q_clean.to_ascii_lowercase();
     let words: Vec<String> = q.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
+    // Longest words first: they are the most selective, and a miss ends an entry's scoring.
+    let mut words = words;
+    words.sort();
+    words.dedup();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    words.truncate(MAX_QUERY_WORDS);
 
     let mut hits: Vec<SearchHit> = Vec::new();
     for (e, h) in entries().iter().zip(HAYSTACKS.iter()) {
@@ -187,6 +199,16 @@ mod tests {
             assert!(top.contains(&c), "0x{c:08X} not in the top {}: {top:08X?}", proxy_family.len());
         }
         assert!(hits.iter().take(4).all(|h| h.category == crate::Category::Proxy));
+    }
+
+    #[test]
+    fn long_pasted_text_is_cut_not_slow() {
+        let paragraph = "proxy ".repeat(5000);
+        let hits = search(&paragraph, 5);
+        assert!(!hits.is_empty() && hits[0].category == crate::Category::Proxy);
+        // A word past the cut does not count: it would exclude every entry otherwise.
+        let past_cut = format!("{}zzzz-no-such-thing", "proxy ".repeat(40));
+        assert!(!search(&past_cut, 5).is_empty());
     }
 
     #[test]
