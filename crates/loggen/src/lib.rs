@@ -1,0 +1,244 @@
+//! Realistic logs of a given total size, deterministic by seed, for benchmarks and scale tests
+//! (`cargo xtask gen-logs --out DIR --size 100M [--seed 42]`).
+//!
+//! Writes three files in their real formats: `WUAHandler.log` and `ScanAgent.log` (CMTrace, UTF-8
+//! with BOM, CRLF), `WindowsUpdate.log` (Get-WindowsUpdateLog text) and `CBS.log`, about
+//! 35 / 40 / 25 % of the size. About 1 % of the lines are errors carrying an error code; the
+//! rest is the usual chatter, with GUIDs, KB numbers and hex that are not codes.
+
+use std::io::Write;
+
+/// xorshift64*: small, fast, deterministic; statistical quality is irrelevant here.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[self.below(v.len() as u64) as usize]
+    }
+    fn guid(&mut self) -> String {
+        let a = self.next();
+        let b = self.next();
+        format!("{:08X}-{:04X}-{:04X}-{:04X}-{:012X}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFFF, b >> 48, b & 0xFFFF_FFFF_FFFF)
+    }
+}
+
+const CODES: [&str; 12] = [
+    "0x8024401B",
+    "0x80072EE2",
+    "0x8024402C",
+    "0x80244022",
+    "0x80072F0C",
+    "0x8007000E",
+    "0x80070005",
+    "0x800F081F",
+    "0x80240022",
+    "0x8024000B",
+    "0x80070002",
+    "0x87D00215",
+];
+
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last() {
+        Some('K' | 'k') => (&s[..s.len() - 1], 1u64 << 10),
+        Some('M' | 'm') => (&s[..s.len() - 1], 1 << 20),
+        Some('G' | 'g') => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<u64>().map(|n| n * mult).map_err(|_| format!("bad size {s:?}: use e.g. 100M or 1G"))
+}
+
+struct Clock {
+    ms: u64,
+}
+
+impl Clock {
+    fn tick(&mut self, rng: &mut Rng) {
+        self.ms += 1 + rng.below(40);
+    }
+    fn hms(&self) -> (u64, u64, u64, u64, u64) {
+        let day = self.ms / 86_400_000;
+        let t = self.ms % 86_400_000;
+        (day, t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000)
+    }
+}
+
+fn cmtrace_line(rng: &mut Rng, clock: &Clock, component: &str, out: &mut String) {
+    let (day, h, m, s, ms) = clock.hms();
+    let error = rng.below(100) == 0;
+    let msg = if error {
+        format!("Scan failed with error = {}.", rng.pick(&CODES).to_ascii_lowercase())
+    } else {
+        match rng.below(6) {
+            0 => format!("Its a WSUS Update Source type ({{{}}}), adding it.", rng.guid()),
+            1 => format!(
+                "Update (Missing): Security Update for Windows (KB{}) ({}, {})",
+                4_000_000 + rng.below(999_999),
+                rng.guid().to_lowercase(),
+                100 + rng.below(200)
+            ),
+            2 => "Async searching of updates using WUAgent started.".to_string(),
+            3 => format!("ScanJob({{{}}}): CScanJob::Execute - successfully requested Scan, ScanType=1", rng.guid()),
+            4 => format!("Successfully raised state message for update ({}) with state (Installed).", rng.guid().to_lowercase()),
+            _ => "Successfully completed scan.".to_string(),
+        }
+    };
+    let _ = std::fmt::Write::write_fmt(
+        out,
+        format_args!(
+            "<![LOG[{msg}]LOG]!><time=\"{h:02}:{m:02}:{s:02}.{ms:03}+480\" date=\"01-{:02}-2025\" component=\"{component}\" context=\"\" type=\"{}\" thread=\"{}\" file=\"wuahandler.cpp:{}\">\r\n",
+            1 + day % 28,
+            if error { 3 } else { 1 },
+            1000 + rng.below(9000),
+            100 + rng.below(3000)
+        ),
+    );
+}
+
+fn wu_line(rng: &mut Rng, clock: &Clock, out: &mut String) {
+    let (day, h, m, s, ms) = clock.hms();
+    let error = rng.below(100) == 0;
+    let (component, msg) = if error {
+        ("WebServices", format!("*FAILED* [{}] Send request", &rng.pick(&CODES)[2..]))
+    } else {
+        match rng.below(5) {
+            0 => ("SLS", format!("Get response for service {} - forceExpire[False] asyncRefreshOnExpiry[False]", rng.guid())),
+            1 => ("DownloadManager", format!("Downloading from http://dl.delivery.mp.microsoft.com/filestreamingservice/files/{}?P1={} to C:\\Windows\\SoftwareDistribution\\Download\\{:016x}{:016x}", rng.guid().to_lowercase(), 1_700_000_000 + rng.below(99_999_999), rng.next(), rng.next())),
+            2 => ("Agent", format!("Added update {{{}}}.200 to search result", rng.guid())),
+            3 => ("ComApi", "* START *   Search ClientId = CcmExec".to_string()),
+            _ => ("Misc", format!("Validating signature for C:\\Windows\\SoftwareDistribution\\Download\\{:08x}.cab with dwProvFlags 0x00000080:", rng.next() as u32)),
+        }
+    };
+    let _ = std::fmt::Write::write_fmt(
+        out,
+        format_args!(
+            "2025/01/{:02} {h:02}:{m:02}:{s:02}.{ms:03}{:04} {:<5} {:<5} {component:<15} {msg}\r\n",
+            1 + day % 28,
+            rng.below(10_000),
+            1000 + rng.below(9000),
+            1000 + rng.below(9000)
+        ),
+    );
+}
+
+fn cbs_line(rng: &mut Rng, clock: &Clock, out: &mut String) {
+    let (day, h, m, s, _) = clock.hms();
+    let error = rng.below(100) == 0;
+    let (level, comp, msg) = if error {
+        ("Error", "CBS", format!("Failed to resolve package [HRESULT = {} - CBS_E_SOURCE_MISSING]", rng.pick(&CODES).to_ascii_lowercase()))
+    } else {
+        match rng.below(4) {
+            0 => (
+                "Info",
+                "CSI",
+                format!(
+                    "{:08x}@2025/1/{}:{h:02}:{m:02}:{s:02}.{:03} Primitive installers committed for repair",
+                    rng.next() as u32,
+                    1 + day % 28,
+                    rng.below(1000)
+                ),
+            ),
+            1 => ("Info", "CBS", format!("Exec: Processing complete, session(Corruption Repairing): 30792633_{}", rng.below(1 << 31))),
+            2 => ("Info", "CBS", format!("Package: Package_for_KB{}~31bf3856ad364e35~amd64~~6.2.1.0, state: Installed", 2_000_000 + rng.below(999_999))),
+            _ => ("Info", "CBS", "Session: 30792633_2800134818 initialized by client WindowsUpdateAgent.".to_string()),
+        }
+    };
+    let _ = std::fmt::Write::write_fmt(out, format_args!("2025-01-{:02} {h:02}:{m:02}:{s:02}, {level:<21} {comp:<6} {msg}\r\n", 1 + day % 28));
+}
+
+/// The files `generate` writes and their share of the total size.
+pub const PLAN: [(&str, f64); 4] = [("WUAHandler.log", 0.2), ("ScanAgent.log", 0.15), ("WindowsUpdate.log", 0.4), ("CBS.log", 0.25)];
+
+/// Write `size` bytes of logs into `out` (see the module docs); returns (path, bytes) per file.
+pub fn generate(out: &std::path::Path, size: u64, seed: u64) -> std::io::Result<Vec<(std::path::PathBuf, u64)>> {
+    std::fs::create_dir_all(out)?;
+    let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut written_files = Vec::new();
+    for (name, share) in PLAN {
+        let target = (size as f64 * share) as u64;
+        let path = out.join(name);
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+        if !name.starts_with("WindowsUpdate") {
+            f.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let written = fill(&mut f, name, target, &mut rng)?;
+        f.flush()?;
+        written_files.push((path, written));
+    }
+    Ok(written_files)
+}
+
+/// One file's text in memory (for benchmarks that should not touch the disk).
+pub fn text(name: &str, size: u64, seed: u64) -> String {
+    let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut v = Vec::with_capacity(size as usize + 4096);
+    fill(&mut v, name, size, &mut rng).expect("in memory");
+    String::from_utf8(v).expect("generated text is UTF-8")
+}
+
+fn fill(f: &mut impl Write, name: &str, target: u64, rng: &mut Rng) -> std::io::Result<u64> {
+    let mut clock = Clock { ms: 8 * 3_600_000 };
+    let mut written = 0u64;
+    let mut buf = String::with_capacity(1 << 20);
+    while written < target {
+        buf.clear();
+        while buf.len() < (1 << 20) - 4096 {
+            clock.tick(rng);
+            match name {
+                "WindowsUpdate.log" => wu_line(rng, &clock, &mut buf),
+                "CBS.log" => cbs_line(rng, &clock, &mut buf),
+                _ => cmtrace_line(rng, &clock, name.trim_end_matches(".log"), &mut buf),
+            }
+        }
+        let take = buf.len().min((target - written) as usize);
+        // End on a whole line.
+        let cut = buf[..take].rfind('\n').map_or(take, |i| i + 1);
+        f.write_all(&buf.as_bytes()[..cut])?;
+        written += cut as u64;
+        if cut == 0 {
+            break;
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_determinism() {
+        assert_eq!(parse_size("100M"), Ok(100 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("512"), Ok(512));
+        assert!(parse_size("lots").is_err());
+        let mut a = Rng(7);
+        let mut b = Rng(7);
+        assert_eq!((0..100).map(|_| a.next()).collect::<Vec<_>>(), (0..100).map(|_| b.next()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn lines_have_the_real_shapes() {
+        let mut rng = Rng(3);
+        let clock = Clock { ms: 3_600_000 };
+        let mut s = String::new();
+        cmtrace_line(&mut rng, &clock, "WUAHandler", &mut s);
+        wu_line(&mut rng, &clock, &mut s);
+        cbs_line(&mut rng, &clock, &mut s);
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(lines[0].starts_with("<![LOG[") && lines[0].contains("]LOG]!><time=\"01:00:00.000+480\" date=\"01-01-2025\""));
+        assert!(lines[1].starts_with("2025/01/01 01:00:00.000"));
+        assert!(lines[2].starts_with("2025-01-01 01:00:00, "));
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Speed and memory of wulens on generated logs, against ripgrep and lnav on the same files.
+#
+#   ./dev bench            100 MB and 1 GB
+#   ./dev bench 100M       one size
+#
+# Prints, per size: wall time of `rg -c '0x8[0-9A-Fa-f]{7}'`, of `wulens analyze --format json`,
+# and of lnav loading the files headless (with format definitions for the generated formats, so
+# it parses them instead of falling back to generic lines); the ratios; wulens' peak memory; and
+# in headless Chromium, the time to analyse the files against the time File.arrayBuffer() takes
+# to read them. Generated files are cached in target/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(100M 1G)
+
+missing=()
+for t in rg:ripgrep lnav:lnav hyperfine:hyperfine /usr/bin/time:time; do
+  command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+cargo build --release --quiet -p wulens-cli -p xtask
+[ -f dist/index.html ] || ./dev build
+
+lnav_home=$(mktemp -d)
+trap 'rm -rf "$lnav_home"' EXIT
+HOME=$lnav_home lnav -i tests/bench/lnav/wulens_formats.json >/dev/null 2>&1
+
+results=()
+for size in "${sizes[@]}"; do
+  dir=target/bench/$size
+  [ -f "$dir/CBS.log" ] || target/release/xtask gen-logs --out "$dir" --size "$size" >/dev/null
+  bytes=$(cat "$dir"/*.log | wc -c)
+  runs=5; [ "$bytes" -gt $((500 << 20)) ] && runs=3
+  echo "== $size ($bytes bytes in $(ls "$dir" | wc -l) files)"
+  hyperfine --style basic --warmup 1 --runs "$runs" --export-json "target/bench/$size.json" \
+    -n ripgrep "rg -c '0x8[0-9A-Fa-f]{7}' $dir" \
+    -n wulens "target/release/wulens analyze $dir --format json > /dev/null" \
+    -n lnav "HOME=$lnav_home lnav -n -c ';SELECT count(*) FROM all_logs' $dir/*.log > /dev/null" >/dev/null
+  peak_kb=$(/usr/bin/time -f %M target/release/wulens analyze "$dir" --format json 2>&1 >/dev/null | tail -1)
+  browser=$(node tests/e2e/bench-browser.mjs "$dir")
+  results+=("$(python3 - "$size" "$bytes" "$peak_kb" "$browser" <<'PY'
+import json, sys
+size, nbytes, peak_kb, browser = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
+runs = {r["command"]: r["mean"] for r in json.load(open(f"target/bench/{size}.json"))["results"]}
+rg, wl, ln = runs["ripgrep"], runs["wulens"], runs["lnav"]
+mb = nbytes / 1e6
+print(f"| {size} | {wl:.2f} s ({mb / wl:.0f} MB/s) | {rg:.3f} s | {wl / rg:.1f}x | {ln:.2f} s | {ln / wl:.1f}x faster | "
+      f"{peak_kb / 1024:.0f} MB ({peak_kb * 1024 / nbytes:.2f}x) | {browser['analyze_s']:.2f} s ({mb / browser['analyze_s']:.0f} MB/s) | "
+      f"{browser['read_s']:.2f} s | {browser['analyze_s'] / browser['read_s']:.1f}x | {browser['longest_task_ms']:.0f} ms |")
+PY
+)")
+done
+
+echo
+echo "| Size | wulens CLI | ripgrep | CLI / rg | lnav | vs lnav | CLI peak memory | Browser analysis | File.arrayBuffer() | analysis / read | Longest main-thread task |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${results[@]}"
+echo
+echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); files in the page cache (second run)."
