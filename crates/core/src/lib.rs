@@ -14,6 +14,7 @@ pub mod config;
 pub mod encoding;
 pub mod flow;
 pub mod format;
+pub mod fuzzing;
 pub mod input;
 pub mod lines;
 pub mod model;
