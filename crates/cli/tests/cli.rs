@@ -173,3 +173,44 @@ fn configuration_joins_the_logs_on_both_sides() {
     let text = String::from_utf8(wulens(&["analyze", "tests/fixtures/config-none-given/logs"]).stdout).unwrap();
     assert!(text.contains("Client configuration\n  not given"), "{text}");
 }
+
+/// Hostile input: clear messages, nothing lost, bounded resources.
+#[test]
+fn hostile_inputs() {
+    let dir = std::env::temp_dir().join(format!("wulens-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // 10,000 tiny files, some with a code.
+    let many = dir.join("many");
+    std::fs::create_dir_all(&many).unwrap();
+    for i in 0..10_000 {
+        let line = if i % 1000 == 0 { format!("line {i} error 0x8024401B\n") } else { format!("line {i}\n") };
+        std::fs::write(many.join(format!("f{i:05}.log")), line).unwrap();
+    }
+    let v = json(&wulens(&["analyze", many.to_str().unwrap(), "--format", "json"]));
+    assert_eq!(v["files"].as_array().unwrap().len(), 10_000);
+    assert_eq!(v["summary"]["lines"], 10_000);
+    assert_eq!(v["errors"][0]["count"], 10);
+
+    // Folders nested 60 deep.
+    let mut deep = dir.join("deep");
+    for i in 0..60 {
+        deep = deep.join(format!("d{i}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("WindowsUpdate.log"), "2024/05/31 16:45:56.1360371 1 2 WebServices     *FAILED* [80072EE2] Send request\r\n").unwrap();
+    let v = json(&wulens(&["analyze", dir.join("deep").to_str().unwrap(), "--format", "json"]));
+    assert!(v["files"][0]["name"].as_str().unwrap().ends_with("/d59/WindowsUpdate.log"));
+    assert_eq!(v["errors"][0]["code"], "0x80072EE2");
+
+    // A single 50 MB line, then a line with NULs and mixed line endings.
+    let big = dir.join("huge.log");
+    let mut content = vec![b'x'; 50 << 20];
+    content.extend_from_slice(b" 0x8024401B\r\nnul\0inside\rcr only\nlf\r\n");
+    std::fs::write(&big, &content).unwrap();
+    let v = json(&wulens(&["analyze", big.to_str().unwrap(), "--format", "json"]));
+    assert_eq!(v["files"][0]["lines"], 4);
+    assert_eq!(v["files"][0]["format"], "plain_text");
+    assert_eq!(v["errors"][0]["code"], "0x8024401B");
+
+    std::fs::remove_dir_all(&dir).unwrap();
+}
