@@ -3,8 +3,8 @@
 //! Local time, no offset. Lines without a timestamp (blank lines, the DISM summary blocks) are
 //! kept as unparsed text: they are shown and searched, and their codes are counted.
 
-use super::{skip_ws, token_end, ymd, Builder};
-use crate::model::{Entry, Severity, NO_OFFSET};
+use super::{skip_ws, token_end, Builder};
+use crate::model::{Severity, NO_OFFSET};
 
 pub struct Header {
     pub time: i64,
@@ -14,13 +14,8 @@ pub struct Header {
 }
 
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (y, mo, d) = ymd(b, b'-')?;
-    if b.get(10) != Some(&b' ') {
-        return None;
-    }
-    let (h, mi, s, ms, n) = crate::time::parse_clock(&b[11..])?;
-    let time = crate::time::local_ms(y, mo, d, h, mi, s, ms)?;
-    let mut i = 11 + n;
+    let (time, clock_end) = super::date_time(b, b'-', b' ')?;
+    let mut i = clock_end;
     if b.get(i) != Some(&b',') {
         return None;
     }
@@ -46,21 +41,7 @@ pub fn parse(b: &mut Builder) {
             b.unparsed(&l);
             continue;
         };
-        let e = Entry {
-            start: l.start as u32,
-            end: l.end as u32,
-            msg_start: (l.start + h.msg_start) as u32,
-            msg_end: l.end as u32,
-            line: 0,
-            lines: 0,
-            time: h.time,
-            offset: NO_OFFSET,
-            component: b.component(&text[l.start + h.component.start..l.start + h.component.end]),
-            thread: 0,
-            severity: h.severity,
-            parsed: true,
-        };
-        b.record(e, 1);
+        b.line_record(&l, h.msg_start, h.time, NO_OFFSET, h.component, 0, h.severity);
     }
 }
 

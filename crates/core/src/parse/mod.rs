@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::format::LogFormat;
 use crate::lines::{Line, Lines};
-use crate::model::{Entry, NO_COMPONENT};
+use crate::model::{Entry, Severity, NO_COMPONENT};
 
 pub mod cbs;
 pub mod cmtrace;
@@ -77,6 +77,28 @@ impl<'t> Builder<'t> {
         self.line_no += lines;
     }
 
+    /// Add a record that is the whole line `l`, its message from `msg_start` and its component
+    /// at `component` (both relative to the line): the shape of every one-line-per-record format.
+    #[allow(clippy::too_many_arguments)]
+    pub fn line_record(&mut self, l: &Line, msg_start: usize, time: i64, offset: i16, component: std::ops::Range<usize>, thread: u32, severity: Severity) {
+        let component = self.component(&self.text[l.start + component.start..l.start + component.end]);
+        let e = Entry {
+            start: l.start as u32,
+            end: l.end as u32,
+            msg_start: (l.start + msg_start) as u32,
+            msg_end: l.end as u32,
+            line: 0,
+            lines: 0,
+            time,
+            offset,
+            component,
+            thread,
+            severity,
+            parsed: true,
+        };
+        self.record(e, 1);
+    }
+
     /// Index of a component name, interned per file.
     pub fn component(&mut self, name: &'t str) -> u16 {
         if name.is_empty() {
@@ -122,6 +144,17 @@ pub(crate) fn token_end(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// `YYYY<sep>MM<sep>DD<gap>hh:mm:ss[.fraction]` at the start of a line, the way the
+/// WindowsUpdate, CBS and WSUS logs begin: the local time in ms and the index past the clock.
+pub(crate) fn date_time(b: &[u8], date_sep: u8, gap: u8) -> Option<(i64, usize)> {
+    let (y, mo, d) = ymd(b, date_sep)?;
+    if b.get(10) != Some(&gap) {
+        return None;
+    }
+    let (h, mi, s, ms, n) = crate::time::parse_clock(&b[11..])?;
+    Some((crate::time::local_ms(y, mo, d, h, mi, s, ms)?, 11 + n))
 }
 
 /// `YYYY<sep>MM<sep>DD` at the start of `b` → (y, m, d).

@@ -6,7 +6,7 @@
 //! on lines of their own; they are kept as unparsed text.
 
 use super::Builder;
-use crate::model::{Entry, Severity};
+use crate::model::Severity;
 
 pub struct Header {
     pub time: i64,
@@ -17,15 +17,9 @@ pub struct Header {
 }
 
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (y, mo, d) = super::ymd(b, b'-')?;
-    if b.get(10) != Some(&b' ') {
-        return None;
-    }
-    let (h, mi, s, ms, n) = crate::time::parse_clock(&b[11..])?;
-    let time = crate::time::local_ms(y, mo, d, h, mi, s, ms)?;
-    let rest = &b[11 + n..];
-    let rest_at = 11
-        + n
+    let (time, clock_end) = super::date_time(b, b'-', b' ')?;
+    let rest = &b[clock_end..];
+    let rest_at = clock_end
         + if rest.starts_with(b" UTC\t") {
             5
         } else if rest.starts_with(b"\t") {
@@ -60,21 +54,7 @@ pub fn parse(b: &mut Builder) {
             b.unparsed(&l);
             continue;
         };
-        let e = Entry {
-            start: l.start as u32,
-            end: l.end as u32,
-            msg_start: (l.start + h.msg_start) as u32,
-            msg_end: l.end as u32,
-            line: 0,
-            lines: 0,
-            time: h.time,
-            offset: 0,
-            component: b.component(&text[l.start + h.component.start..l.start + h.component.end]),
-            thread: h.thread,
-            severity: h.severity,
-            parsed: true,
-        };
-        b.record(e, 1);
+        b.line_record(&l, h.msg_start, h.time, 0, h.component, h.thread, h.severity);
     }
 }
 

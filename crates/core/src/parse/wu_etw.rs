@@ -4,8 +4,8 @@
 //!
 //! Date, time (100 ns), PID, TID (decimal), component (padded), message. Local time, no offset.
 
-use super::{skip_ws, token_end, ymd, Builder};
-use crate::model::{Entry, NO_OFFSET};
+use super::{skip_ws, token_end, Builder};
+use crate::model::NO_OFFSET;
 
 pub struct Header {
     pub time: i64,
@@ -15,13 +15,8 @@ pub struct Header {
 }
 
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (y, mo, d) = ymd(b, b'/')?;
-    if b.get(10) != Some(&b' ') {
-        return None;
-    }
-    let (h, mi, s, ms, n) = crate::time::parse_clock(&b[11..])?;
-    let time = crate::time::local_ms(y, mo, d, h, mi, s, ms)?;
-    let mut i = 11 + n;
+    let (time, clock_end) = super::date_time(b, b'/', b' ')?;
+    let mut i = clock_end;
     let mut nums = [0u32; 2];
     for v in &mut nums {
         let start = skip_ws(b, i);
@@ -50,21 +45,7 @@ pub fn parse(b: &mut Builder) {
             continue;
         };
         let msg = &text[l.start + h.msg_start..l.end];
-        let e = Entry {
-            start: l.start as u32,
-            end: l.end as u32,
-            msg_start: (l.start + h.msg_start) as u32,
-            msg_end: l.end as u32,
-            line: 0,
-            lines: 0,
-            time: h.time,
-            offset: NO_OFFSET,
-            component: b.component(&text[l.start + h.component.start..l.start + h.component.end]),
-            thread: h.thread,
-            severity: super::wu_legacy::severity_from_text(msg),
-            parsed: true,
-        };
-        b.record(e, 1);
+        b.line_record(&l, h.msg_start, h.time, NO_OFFSET, h.component, h.thread, super::wu_legacy::severity_from_text(msg));
     }
 }
 

@@ -5,8 +5,8 @@
 //! Local time without an offset, but each session's banner states the zone:
 //! `Logging initialized (build: 7.5.7601.17514, tz: -0700)`. Thread ids are hex.
 
-use super::{ymd, Builder};
-use crate::model::{Entry, Severity, NO_OFFSET};
+use super::Builder;
+use crate::model::{Severity, NO_OFFSET};
 
 pub struct Header {
     pub time: i64,
@@ -16,13 +16,8 @@ pub struct Header {
 }
 
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (y, mo, d) = ymd(b, b'-')?;
-    if b.get(10) != Some(&b'\t') {
-        return None;
-    }
-    let (h, mi, s, ms, n) = crate::time::parse_clock(&b[11..])?;
-    let time = crate::time::local_ms(y, mo, d, h, mi, s, ms)?;
-    let mut i = 11 + n;
+    let (time, clock_end) = super::date_time(b, b'-', b'\t')?;
+    let mut i = clock_end;
     let mut fields = [0..0, 0..0, 0..0];
     for f in &mut fields {
         if b.get(i) != Some(&b'\t') {
@@ -93,21 +88,7 @@ pub fn parse(b: &mut Builder) {
                 b.out.header_offset.get_or_insert(o);
             }
         }
-        let e = Entry {
-            start: l.start as u32,
-            end: l.end as u32,
-            msg_start: (l.start + h.msg_start) as u32,
-            msg_end: l.end as u32,
-            line: 0,
-            lines: 0,
-            time: h.time,
-            offset,
-            component: b.component(&text[l.start + h.component.start..l.start + h.component.end]),
-            thread: h.thread,
-            severity: severity_from_text(msg),
-            parsed: true,
-        };
-        b.record(e, 1);
+        b.line_record(&l, h.msg_start, h.time, offset, h.component, h.thread, severity_from_text(msg));
     }
 }
 
