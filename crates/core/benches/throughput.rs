@@ -48,3 +48,10 @@ fn analyze(b: Bencher) {
         },
     );
 }
+
+/// One knowledge-base search per query, as the search box runs it on every keystroke: a single
+/// letter (every entry matches), a word, a code prefix, and a pasted log paragraph.
+#[divan::bench(args = ["a", "proxy", "0x8024", "2024-05-31 16:45:33.779 2464 *FAILED* [80072EE2] Library download error. Will retry. Retry Counter:0 WinHttp: SendRequestToServerForFileInformation"])]
+fn kb_search(query: &str) -> usize {
+    wulens_kb::search(divan::black_box(query), 20).len()
+}

@@ -7,6 +7,8 @@
 
 use std::sync::LazyLock;
 
+use memchr::memmem;
+
 use crate::model::Entry;
 use crate::{code, entries, lookup, ErrorCode};
 
@@ -92,6 +94,10 @@ pub fn search(query: &str, limit: usize) -> Vec<SearchHit> {
     words.dedup();
     words.sort_by_key(|w| std::cmp::Reverse(w.len()));
     words.truncate(MAX_QUERY_WORDS);
+    // One prebuilt searcher per word: every entry's fields are searched with it, and building a
+    // searcher per `contains` call was most of a search's time.
+    let words: Vec<memmem::Finder> = words.iter().map(|w| memmem::Finder::new(w.as_bytes()).into_owned()).collect();
+    let symbol_finder = memmem::Finder::new(q_lower.as_bytes());
 
     let mut hits: Vec<SearchHit> = Vec::new();
     for (e, h) in entries().iter().zip(HAYSTACKS.iter()) {
@@ -107,7 +113,7 @@ pub fn search(query: &str, limit: usize) -> Vec<SearchHit> {
         if q_lower.len() >= 3 && q_lower.contains('_') {
             if h.symbols.split(' ').any(|s| s == q_lower) {
                 score += 5_000;
-            } else if h.symbols.contains(&q_lower) {
+            } else if symbol_finder.find(h.symbols.as_bytes()).is_some() {
                 score += 1_000;
             }
         }
@@ -144,23 +150,24 @@ fn hex_prefix(q: &str) -> Option<String> {
 
 /// Sum of word weights; 0 unless every word hits somewhere. A category is a curated judgement
 /// for curated entries but a range heuristic for imported ones, so it weighs less there.
-fn word_score(words: &[String], h: &Haystack, curated: bool) -> u32 {
+fn word_score(words: &[memmem::Finder], h: &Haystack, curated: bool) -> u32 {
     if words.is_empty() {
         return 0;
     }
+    let hit = |w: &memmem::Finder, field: &str| w.find(field.as_bytes()).is_some();
     let mut total = 0;
     for w in words {
         let mut s = 0;
-        if h.category.contains(w.as_str()) {
+        if hit(w, &h.category) {
             s += if curated { 100 } else { 30 };
         }
-        if h.symbols.contains(w.as_str()) {
+        if hit(w, &h.symbols) {
             s += 40;
         }
-        if h.message.contains(w.as_str()) {
+        if hit(w, &h.message) {
             s += 25;
         }
-        if h.prose.contains(w.as_str()) {
+        if hit(w, &h.prose) {
             s += 10;
         }
         if s == 0 {
