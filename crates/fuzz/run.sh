@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 runs=${1:-10000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(parse_any decode_chunks zip code_lookup config analysis)
+[ ${#targets[@]} -eq 0 ] && targets=(parse_any decode_chunks zip code_lookup kb_search config analysis)
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 for t in "${targets[@]}"; do
   mkdir -p "crates/fuzz/corpus/$t"

@@ -95,6 +95,11 @@ fn code_lookup() {
 }
 
 #[test]
+fn kb_search() {
+    run(fuzzing::kb_search, 1000);
+}
+
+#[test]
 fn analysis() {
     run(fuzzing::analysis, 300);
 }
