@@ -103,8 +103,9 @@ pub fn analysis(data: &[u8]) {
 pub fn config(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
     let _ = crate::config::detect(&s);
+    let lines = count_lines(&s);
     for v in crate::config::parse_reg_query(&s).into_iter().chain(crate::config::parse_reg_export(&s)) {
-        assert!(v.line >= 1 && v.line <= count_lines(&s));
+        assert!(v.line >= 1 && v.line <= lines);
     }
     let _ = crate::config::parse_netsh(&s);
     let _ = crate::config::parse_url(&s);
