@@ -15,7 +15,11 @@ use std::path::{Path, PathBuf};
 #[path = "src/category.rs"]
 #[allow(dead_code)]
 mod category;
+#[path = "src/place.rs"]
+#[allow(dead_code)]
+mod place;
 use category::Category;
+use place::Place;
 
 #[derive(serde::Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -50,9 +54,21 @@ struct RawEntry {
     mitigation: Vec<RawStep>,
     #[serde(default)]
     related: Vec<String>,
-    scan_step: Option<u8>,
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    noise: Vec<RawNoise>,
     #[serde(default)]
     sources: Vec<RawSource>,
+}
+
+#[derive(serde::Deserialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct RawNoise {
+    logs: Vec<String>,
+    #[serde(default)]
+    contains: Vec<String>,
+    why: String,
 }
 
 #[derive(serde::Deserialize, Clone, PartialEq)]
@@ -81,7 +97,8 @@ struct Merged {
     causes: Vec<String>,
     mitigation: Vec<RawStep>,
     related: Vec<u32>,
-    scan_step: Option<u8>,
+    places: Vec<Place>,
+    noise: Vec<RawNoise>,
     sources: Vec<RawSource>,
     layer: u8,
 }
@@ -217,11 +234,28 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
     if !raw.related.is_empty() {
         m.related = raw.related.iter().map(|r| parse_hex(r).ok_or_else(|| format!("related code {r:?} must be 0x + hex"))).collect::<Result<_, _>>()?;
     }
-    if let Some(s) = raw.scan_step {
-        if !(1..=7).contains(&s) {
-            return Err(format!("scan_step {s} must be 1..=7"));
+    if !raw.places.is_empty() {
+        m.places = raw
+            .places
+            .iter()
+            .map(|p| {
+                Place::from_id(p).ok_or_else(|| {
+                    let ids: Vec<&str> = Place::ALL.iter().map(|p| p.id()).collect();
+                    format!("unknown place {p:?}; use one of {}", ids.join(", "))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    for n in raw.noise {
+        if n.logs.is_empty() || n.why.trim().is_empty() {
+            return Err("a noise context needs `logs` and `why`".into());
         }
-        m.scan_step = Some(s);
+        if n.logs.iter().any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')) {
+            return Err(format!("noise logs {:?} must be log kinds in lower case (windowsupdate, cbs, dism, ...)", n.logs));
+        }
+        if !m.noise.contains(&n) {
+            m.noise.push(n);
+        }
     }
     for s in raw.sources {
         if s.doc.trim().is_empty() {
@@ -258,10 +292,10 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
         for s in &m.mitigation {
             let _ = write!(
                 steps,
-                "Step{{text:{},command:{}}},",
+                "Step{{text:Cow::Borrowed({}),command:{}}},",
                 lit(s.text.trim()),
                 match &s.command {
-                    Some(c) => format!("Some({})", lit(c.trim())),
+                    Some(c) => format!("Some(Cow::Borrowed({}))", lit(c.trim())),
                     None => "None".into(),
                 }
             );
@@ -269,13 +303,19 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
         steps.push(']');
         let mut sources = String::from("&[");
         for s in &m.sources {
-            let _ = write!(sources, "Source{{doc:{},section:{}}},", lit(&s.doc), lit(&s.section));
+            let _ = write!(sources, "Source{{doc:Cow::Borrowed({}),section:Cow::Borrowed({})}},", lit(&s.doc), lit(&s.section));
         }
         sources.push(']');
         let related: Vec<String> = m.related.iter().map(|r| format!("0x{r:08X}")).collect();
+        let places: Vec<String> = m.places.iter().map(|p| format!("Place::{p:?}")).collect();
+        let mut noise = String::from("&[");
+        for n in &m.noise {
+            let _ = write!(noise, "Noise{{logs:{},contains:{},why:{}}},", str_slice(&n.logs), str_slice(&n.contains), lit(n.why.trim()));
+        }
+        noise.push(']');
         let _ = writeln!(
             o,
-            "Entry{{code:0x{:08X},symbol:{},aliases:{},message:{},category:Category::{:?},description:{},causes:{},mitigation:{},related:&[{}],scan_step:{},sources:{},origin:Origin::{}}},",
+            "Entry{{code:0x{:08X},symbol:{},aliases:{},message:{},category:Category::{:?},description:{},causes:{},mitigation:{},related:&[{}],places:&[{}],noise:{},sources:{},origin:Origin::{}}},",
             m.code,
             lit(&m.symbol),
             str_slice(&m.aliases),
@@ -285,10 +325,8 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
             str_slice(&m.causes),
             steps,
             related.join(","),
-            match m.scan_step {
-                Some(s) => format!("Some({s})"),
-                None => "None".into(),
-            },
+            places.join(","),
+            noise,
             sources,
             ["Imported", "Curated", "Local"][m.layer as usize],
         );

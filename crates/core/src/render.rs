@@ -315,8 +315,8 @@ pub fn markdown(r: &Report) -> String {
                 let _ = writeln!(o, "{}\n", md_escape(k.description));
             }
             for (i, st) in k.mitigation.iter().enumerate() {
-                let _ = writeln!(o, "{}. {}", i + 1, md_escape(st.text));
-                if let Some(c) = st.command {
+                let _ = writeln!(o, "{}. {}", i + 1, md_escape(&st.text));
+                if let Some(c) = &st.command {
                     let _ = writeln!(o, "   ```\n   {c}\n   ```");
                 }
             }
@@ -363,8 +363,8 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
                 let _ = writeln!(o, "{}", e.message);
             }
             let _ = writeln!(o, "category: {}", e.category.label());
-            if let Some(s) = e.scan_step {
-                let _ = writeln!(o, "usually breaks: client scan step {s}");
+            for p in e.places {
+                let _ = writeln!(o, "usually breaks: {}", p.label());
             }
             if !e.description.is_empty() {
                 let _ = writeln!(o, "\n{}", e.description);
@@ -379,7 +379,7 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
                 let _ = writeln!(o, "\nWhat to do:");
                 for (i, s) in e.mitigation.iter().enumerate() {
                     let _ = writeln!(o, "  {}. {}", i + 1, s.text);
-                    if let Some(c) = s.command {
+                    if let Some(c) = &s.command {
                         let _ = writeln!(o, "       > {c}");
                     }
                 }

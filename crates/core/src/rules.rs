@@ -638,7 +638,7 @@ pub fn next_checks(scan: &FlowReport, sync: &FlowReport, findings: &[Finding], e
             for code in st.codes.iter().take(2) {
                 if let Some(k) = errors.iter().find(|e| &e.code == code).and_then(|e| e.kb) {
                     for s in k.mitigation.iter().take(3) {
-                        push(s.text, s.command, code.clone());
+                        push(&s.text, s.command.as_deref(), code.clone());
                     }
                 }
             }
@@ -650,7 +650,7 @@ pub fn next_checks(scan: &FlowReport, sync: &FlowReport, findings: &[Finding], e
     if out.is_empty() {
         if let Some(e) = errors.iter().find(|e| e.kb.is_some_and(|k| !k.mitigation.is_empty())) {
             for s in e.kb.unwrap().mitigation.iter().take(3) {
-                add(&mut out, s.text, s.command, e.code.clone());
+                add(&mut out, &s.text, s.command.as_deref(), e.code.clone());
             }
         }
     }

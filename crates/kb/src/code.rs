@@ -18,6 +18,14 @@ impl serde::Serialize for ErrorCode {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    /// Any numeric notation `parse_numeric` reads; JSON writes the canonical `0x8024401B`.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_numeric(&s).map(|(c, _)| c).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Why a piece of text is not a code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodeParseError {

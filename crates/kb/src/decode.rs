@@ -4,7 +4,9 @@
 //! customer, NTSTATUS-mapped, reserved, 11-bit facility, 16-bit code. NTSTATUS values (top two
 //! bits `11`, e.g. `0xC0000005`) use a 2-bit severity and a 12-bit facility instead.
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::data::FACILITIES;
 use crate::model::Facility;
@@ -14,38 +16,38 @@ pub const FACILITY_HTTP: u16 = 25;
 pub const FACILITY_WINDOWSUPDATE: u16 = 36;
 
 /// The parts of a 32-bit code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decoded {
     /// `success`, `informational`, `warning` or `error`.
-    pub severity: &'static str,
+    pub severity: Cow<'static, str>,
     /// `hresult` or `ntstatus`.
-    pub layout: &'static str,
+    pub layout: Cow<'static, str>,
     /// The customer bit: set by vendors other than Microsoft.
     pub customer: bool,
     pub facility: u16,
     /// Symbolic facility name, e.g. `FACILITY_WINDOWSUPDATE`, or `unknown`.
-    pub facility_name: &'static str,
+    pub facility_name: Cow<'static, str>,
     /// What the facility is, in words.
-    pub facility_label: &'static str,
+    pub facility_label: Cow<'static, str>,
     pub code: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub win32: Option<Win32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
 }
 
 /// For `FACILITY_WIN32` codes (`0x8007xxxx`): the Win32 error inside.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Win32 {
     pub code: u16,
     /// e.g. `ERROR_ACCESS_DENIED`; empty when the number has no published name.
-    pub name: &'static str,
-    pub message: &'static str,
+    pub name: Cow<'static, str>,
+    pub message: Cow<'static, str>,
 }
 
 impl Decoded {
     pub fn is_failure(&self) -> bool {
-        matches!(self.severity, "error" | "warning")
+        matches!(&*self.severity, "error" | "warning")
     }
 }
 
@@ -64,12 +66,12 @@ pub fn decode(value: u32) -> Decoded {
     let failure = value & 0x8000_0000 != 0;
     let win32 = (failure && !ntstatus && facility == FACILITY_WIN32).then(|| win32_for(code));
     Decoded {
-        severity,
-        layout: if ntstatus { "ntstatus" } else { "hresult" },
+        severity: Cow::Borrowed(severity),
+        layout: Cow::Borrowed(if ntstatus { "ntstatus" } else { "hresult" }),
         customer: value & 0x2000_0000 != 0,
         facility,
-        facility_name: fac.map_or("unknown", |f| f.name),
-        facility_label: fac.map_or("Unknown facility", |f| f.label),
+        facility_name: Cow::Borrowed(fac.map_or("unknown", |f| f.name)),
+        facility_label: Cow::Borrowed(fac.map_or("Unknown facility", |f| f.label)),
         code,
         win32,
         http_status: http_status(value),
@@ -104,9 +106,9 @@ fn win32_for(code: u16) -> Win32 {
                 .chain(e.aliases.iter().copied())
                 .find(|s| s.starts_with("ERROR_") || s.starts_with("RPC_S_") || s.starts_with("WSA"))
                 .unwrap_or(e.symbol);
-            Win32 { code, name, message: e.message }
+            Win32 { code, name: Cow::Borrowed(name), message: Cow::Borrowed(e.message) }
         }
-        None => Win32 { code, name: "", message: "" },
+        None => Win32 { code, name: Cow::Borrowed(""), message: Cow::Borrowed("") },
     }
 }
 
@@ -154,7 +156,7 @@ mod tests {
         assert_eq!(d.facility_name, "FACILITY_WIN32");
         assert_eq!(d.code, 5);
         let w = d.win32.unwrap();
-        assert_eq!((w.code, w.name), (5, "ERROR_ACCESS_DENIED"));
+        assert_eq!((w.code, &*w.name), (5, "ERROR_ACCESS_DENIED"));
         assert_eq!(d.http_status, None);
     }
 
@@ -196,7 +198,7 @@ mod tests {
     #[test]
     fn ntstatus_and_success() {
         let d = decode(0xC000_0005);
-        assert_eq!((d.layout, d.severity), ("ntstatus", "error"));
+        assert_eq!((&*d.layout, &*d.severity), ("ntstatus", "error"));
         let s = decode(0x0024_0010);
         assert_eq!(s.severity, "success");
         assert_eq!(s.facility, FACILITY_WINDOWSUPDATE);

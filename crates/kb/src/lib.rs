@@ -9,17 +9,20 @@ pub mod category;
 pub mod code;
 pub mod decode;
 pub mod model;
+pub mod place;
 mod search;
 
 pub use category::Category;
 pub use code::{CodeParseError, ErrorCode, Notation};
 pub use decode::{decode, is_plausible_failure, Decoded, Win32};
-pub use model::{Entry, Facility, Origin, Source, Step};
+pub use model::{Entry, EntryDoc, Facility, Noise, NoiseDoc, Origin, PlaceDoc, Source, Step};
+pub use place::Place;
 pub use search::{search, SearchHit};
 
 mod data {
     use crate::model::*;
-    use crate::Category;
+    use crate::{Category, Place};
+    use std::borrow::Cow;
     include!(concat!(env!("OUT_DIR"), "/kb_data.rs"));
 }
 
@@ -91,7 +94,7 @@ impl serde::Serialize for Lookup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let e = self.entry;
-        let mut st = s.serialize_struct("Lookup", 16)?;
+        let mut st = s.serialize_struct("Lookup", 18)?;
         st.serialize_field("code", &self.code)?;
         st.serialize_field("notation", &self.notation)?;
         st.serialize_field("known", &self.known())?;
@@ -105,7 +108,10 @@ impl serde::Serialize for Lookup {
         st.serialize_field("mitigation", e.map_or(&[][..], |e| e.mitigation))?;
         let related: Vec<ErrorCode> = e.map_or(Vec::new(), |e| e.related.iter().map(|c| ErrorCode(*c)).collect());
         st.serialize_field("related", &related)?;
-        st.serialize_field("scan_step", &e.and_then(|e| e.scan_step))?;
+        st.serialize_field("scan_step", &e.and_then(|e| e.scan_step()))?;
+        let doc = e.map(|e| e.doc());
+        st.serialize_field("places", doc.as_ref().map_or(&[][..], |d| &d.places[..]))?;
+        st.serialize_field("noise", doc.as_ref().map_or(&[][..], |d| &d.noise[..]))?;
         st.serialize_field("sources", e.map_or(&[][..], |e| e.sources))?;
         st.serialize_field("origin", &e.map(|e| e.origin))?;
         st.serialize_field("decoded", &self.decoded)?;
@@ -157,6 +163,20 @@ mod tests {
             assert!(l.known(), "{s}");
         }
         assert_eq!(lookup("WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ").unwrap().notation, Notation::Symbol);
+    }
+
+    #[test]
+    fn entry_json_reads_back_as_the_same_document() {
+        for e in entries().iter().filter(|e| e.has_guidance()) {
+            let json = serde_json::to_string(e).unwrap();
+            let back: EntryDoc = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, e.doc(), "{json}");
+        }
+        let e = entry(0x8024401B).unwrap();
+        assert_eq!(e.scan_step(), Some(3));
+        assert_eq!(e.doc().places[0].id, "scan_3");
+        let d: Decoded = serde_json::from_str(&serde_json::to_string(&decode(0x80070005)).unwrap()).unwrap();
+        assert_eq!(d, decode(0x80070005));
     }
 
     #[test]

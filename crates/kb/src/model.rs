@@ -1,9 +1,16 @@
-//! The entry types the build script generates and the JSON they serialize to.
+//! The entry types the build script generates, and [`EntryDoc`], the JSON document of an entry
+//! (what `wulens kb export`, `wulens code --format json` and the report's `kb` field carry).
+//!
+//! [`Entry`] is the compiled, static form (no allocation to look one up); [`EntryDoc`] is the
+//! one definition of its JSON, owned so a reader (the web page) can deserialize it.
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::category::Category;
 use crate::code::ErrorCode;
+use crate::place::Place;
 
 /// One knowledge-base entry, compiled in from the data files.
 #[derive(Debug)]
@@ -22,28 +29,41 @@ pub struct Entry {
     /// Ordered steps; a step may carry a command to run.
     pub mitigation: &'static [Step],
     pub related: &'static [u32],
-    /// The client scan step (1-7 of the ConfigMgr scan flow) this code usually breaks.
-    pub scan_step: Option<u8>,
+    /// Where in the life of an update this code usually breaks, most typical first.
+    pub places: &'static [Place],
+    /// Contexts in which the code is routine, not a problem (the diagnosis ignores it there).
+    pub noise: &'static [Noise],
     pub sources: &'static [Source],
     pub origin: Origin,
 }
 
-#[derive(Debug, serde::Serialize)]
+/// One mitigation step (also a flow step's or a finding's guidance).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
-    pub text: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<&'static str>,
+    pub text: Cow<'static, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Cow<'static, str>>,
 }
 
-/// Where a fact comes from: a seed article (file name + section) or a public table.
-#[derive(Debug, serde::Serialize)]
+/// Where a fact comes from: a seed article (file name + section) or a public page or table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
-    pub doc: &'static str,
-    pub section: &'static str,
+    pub doc: Cow<'static, str>,
+    pub section: Cow<'static, str>,
+}
+
+/// A context in which a code is routine: a line of one of `logs` (log kinds such as
+/// `windowsupdate`, `cbs`, `dism`) that contains every string of `contains`.
+#[derive(Debug)]
+pub struct Noise {
+    pub logs: &'static [&'static str],
+    pub contains: &'static [&'static str],
+    /// Why it is routine there, in a sentence.
+    pub why: &'static str,
 }
 
 /// Which data layer the entry's final form comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Name and message imported from public tables only.
@@ -70,6 +90,92 @@ impl Entry {
     pub fn has_guidance(&self) -> bool {
         !self.description.is_empty() || !self.mitigation.is_empty()
     }
+
+    /// The ConfigMgr client scan step (1-7) this code usually breaks, if it is one.
+    pub fn scan_step(&self) -> Option<u8> {
+        self.places.iter().find_map(|p| p.scan_step())
+    }
+
+    /// Is this code routine in a line of log kind `log` whose text is `line`?
+    pub fn is_noise(&self, log: &str, line: &str) -> bool {
+        self.noise.iter().any(|n| n.logs.contains(&log) && n.contains.iter().all(|c| line.contains(c)))
+    }
+
+    /// The entry's JSON document.
+    pub fn doc(&self) -> EntryDoc {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        EntryDoc {
+            code: self.error_code(),
+            symbol: self.symbol.into(),
+            aliases: strings(self.aliases),
+            message: self.message.into(),
+            category: self.category.id().into(),
+            category_label: self.category.label().into(),
+            description: self.description.into(),
+            causes: strings(self.causes),
+            mitigation: self.mitigation.to_vec(),
+            related: self.related.iter().map(|c| ErrorCode(*c)).collect(),
+            scan_step: self.scan_step(),
+            places: self.places.iter().map(|p| PlaceDoc { id: p.id().into(), label: p.label().into() }).collect(),
+            noise: self.noise.iter().map(|n| NoiseDoc { logs: strings(n.logs), contains: strings(n.contains), why: n.why.into() }).collect(),
+            sources: self.sources.to_vec(),
+            origin: self.origin,
+        }
+    }
+}
+
+/// The JSON of an entry. Field names are a contract (DESIGN.md): add fields, never rename.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryDoc {
+    pub code: ErrorCode,
+    #[serde(default)]
+    pub symbol: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub message: String,
+    /// Category id (`proxy`, `network`, ...).
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub category_label: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub causes: Vec<String>,
+    #[serde(default)]
+    pub mitigation: Vec<Step>,
+    #[serde(default)]
+    pub related: Vec<ErrorCode>,
+    /// The first ConfigMgr scan step among `places` (kept for readers of the first contract).
+    #[serde(default)]
+    pub scan_step: Option<u8>,
+    #[serde(default)]
+    pub places: Vec<PlaceDoc>,
+    #[serde(default)]
+    pub noise: Vec<NoiseDoc>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    pub origin: Origin,
+}
+
+impl EntryDoc {
+    pub fn has_guidance(&self) -> bool {
+        !self.description.is_empty() || !self.mitigation.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceDoc {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoiseDoc {
+    pub logs: Vec<String>,
+    pub contains: Vec<String>,
+    pub why: String,
 }
 
 impl Serialize for Category {
@@ -78,29 +184,8 @@ impl Serialize for Category {
     }
 }
 
-struct Codes(&'static [u32]);
-impl Serialize for Codes {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|c| ErrorCode(*c).to_string()))
-    }
-}
-
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Entry", 13)?;
-        st.serialize_field("code", &self.error_code().to_string())?;
-        st.serialize_field("symbol", self.symbol)?;
-        st.serialize_field("aliases", self.aliases)?;
-        st.serialize_field("message", self.message)?;
-        st.serialize_field("category", &self.category)?;
-        st.serialize_field("category_label", self.category.label())?;
-        st.serialize_field("description", self.description)?;
-        st.serialize_field("causes", self.causes)?;
-        st.serialize_field("mitigation", self.mitigation)?;
-        st.serialize_field("related", &Codes(self.related))?;
-        st.serialize_field("scan_step", &self.scan_step)?;
-        st.serialize_field("sources", self.sources)?;
-        st.serialize_field("origin", &self.origin)?;
-        st.end()
+        self.doc().serialize(s)
     }
 }

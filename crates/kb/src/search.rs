@@ -44,9 +44,9 @@ static HAYSTACKS: LazyLock<Vec<Haystack>> = LazyLock::new(|| {
                 prose.push('\n');
             }
             for s in e.mitigation {
-                prose.push_str(s.text);
+                prose.push_str(&s.text);
                 prose.push('\n');
-                if let Some(c) = s.command {
+                if let Some(c) = &s.command {
                     prose.push_str(c);
                     prose.push('\n');
                 }

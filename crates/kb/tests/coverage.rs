@@ -29,7 +29,7 @@ fn every_seed_code_has_guidance_and_a_seed_source() {
                 if e.mitigation.is_empty() {
                     missing.push(format!("0x{code:08X}: no mitigation"));
                 }
-                if !e.sources.iter().any(|s| SEED_DOCS.contains(&s.doc) && !s.section.is_empty()) {
+                if !e.sources.iter().any(|s| SEED_DOCS.contains(&&*s.doc) && !s.section.is_empty()) {
                     missing.push(format!("0x{code:08X}: no seed article + section in sources"));
                 }
                 if e.origin == Origin::Imported {
@@ -51,8 +51,8 @@ fn seed_sections_exist_in_the_articles() {
     };
     let mut bad = Vec::new();
     for e in entries() {
-        for s in e.sources.iter().filter(|s| SEED_DOCS.contains(&s.doc)) {
-            let text = std::fs::read_to_string(dir.join(s.doc)).unwrap();
+        for s in e.sources.iter().filter(|s| SEED_DOCS.contains(&&*s.doc)) {
+            let text = std::fs::read_to_string(dir.join(&*s.doc)).unwrap();
             let heading = text.lines().any(|l| l.trim_start_matches('#').trim() == s.section);
             if !heading {
                 bad.push(format!("0x{:08X}: {} has no heading {:?}", e.code, s.doc, s.section));
@@ -103,7 +103,7 @@ fn every_http_status_code_maps_to_its_status() {
 #[test]
 fn decodes_the_four_reference_codes() {
     let d = decode(0x80070005);
-    assert_eq!((d.severity, d.facility, d.facility_name, d.code), ("error", 7, "FACILITY_WIN32", 5));
+    assert_eq!((&*d.severity, d.facility, &*d.facility_name, d.code), ("error", 7, "FACILITY_WIN32", 5));
     assert_eq!(d.win32.as_ref().unwrap().name, "ERROR_ACCESS_DENIED");
 
     let d = decode(0x80072EE2);
@@ -111,10 +111,10 @@ fn decodes_the_four_reference_codes() {
     assert!(d.win32.as_ref().unwrap().name.ends_with("_TIMEOUT"));
 
     let d = decode(0x8024401B);
-    assert_eq!((d.facility, d.facility_name, d.code, d.http_status), (36, "FACILITY_WINDOWSUPDATE", 0x401B, Some(407)));
+    assert_eq!((d.facility, &*d.facility_name, d.code, d.http_status), (36, "FACILITY_WINDOWSUPDATE", 0x401B, Some(407)));
 
     let d = decode(0x800F081F);
-    assert_eq!((d.facility, d.facility_name, d.code), (15, "FACILITY_SETUPAPI", 0x081F));
+    assert_eq!((d.facility, &*d.facility_name, d.code), (15, "FACILITY_SETUPAPI", 0x081F));
     assert_eq!(entry(0x800F081F).unwrap().symbol, "CBS_E_SOURCE_MISSING");
 }
 

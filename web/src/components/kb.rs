@@ -12,11 +12,11 @@ use crate::model::{Source, Step};
 use crate::route::{to_hash, Route};
 
 fn steps_of(e: &wulens_kb::Entry) -> Vec<Step> {
-    e.mitigation.iter().map(|s| Step { text: s.text.into(), command: s.command.map(str::to_string) }).collect()
+    e.mitigation.iter().map(|s| Step { text: s.text.to_string(), command: s.command.as_ref().map(|c| c.to_string()) }).collect()
 }
 
 fn sources_of(e: &wulens_kb::Entry) -> Vec<Source> {
-    e.sources.iter().map(|s| Source { doc: s.doc.into(), section: s.section.into() }).collect()
+    e.sources.iter().map(|s| Source { doc: s.doc.to_string(), section: s.section.to_string() }).collect()
 }
 
 /// Absolute link to the full app for a route (embeds open it in a new tab).
@@ -24,10 +24,6 @@ fn app_url(r: &Route) -> String {
     let loc = web_sys::window().map(|w| w.location());
     let base = loc.map(|l| format!("{}{}", l.origin().unwrap_or_default(), l.pathname().unwrap_or_default())).unwrap_or_default();
     format!("{base}{}", to_hash(r))
-}
-
-fn scan_step_title(n: u8) -> &'static str {
-    wulens_core::flow::client_scan().steps.get(n as usize - 1).map_or("", |s| s.title)
 }
 
 #[derive(Properties, PartialEq)]
@@ -250,7 +246,7 @@ fn entry_body(p: &BodyProps) -> Html {
                 if !e.message.is_empty() { <p class="lead">{e.message}</p> }
                 <p class="tags">
                     <a class="chip" href={if p.embed { app_url(&Route::Kb { query: String::new(), category: e.category.id().into() }) } else { to_hash(&Route::Kb { query: String::new(), category: e.category.id().into() }) }} target={p.embed.then_some("_blank")}>{e.category.label()}</a>
-                    if let Some(s) = e.scan_step { <span class="chip step">{format!("Usually breaks scan step {s}: {}", scan_step_title(s))}</span> }
+                    { for e.places.iter().map(|p| html! { <span class="chip step" title="Where in the life of an update this code usually breaks">{format!("Breaks at: {}", p.label())}</span> }) }
                     { for e.aliases.iter().map(|a| html! { <span class="chip alias mono">{*a}</span> }) }
                 </p>
             </header>

@@ -852,10 +852,13 @@ fn code_panel(p: &CodePanelProps) -> Html {
         Ok(l) => {
             let e = l.entry;
             let steps: Vec<crate::model::Step> = e
-                .map(|e| e.mitigation.iter().map(|s| crate::model::Step { text: s.text.into(), command: s.command.map(str::to_string) }).collect())
+                .map(|e| {
+                    e.mitigation.iter().map(|s| crate::model::Step { text: s.text.to_string(), command: s.command.as_ref().map(|c| c.to_string()) }).collect()
+                })
                 .unwrap_or_default();
-            let sources: Vec<crate::model::Source> =
-                e.map(|e| e.sources.iter().map(|s| crate::model::Source { doc: s.doc.into(), section: s.section.into() }).collect()).unwrap_or_default();
+            let sources: Vec<crate::model::Source> = e
+                .map(|e| e.sources.iter().map(|s| crate::model::Source { doc: s.doc.to_string(), section: s.section.to_string() }).collect())
+                .unwrap_or_default();
             html! {
                 <>
                     <h2><span class="code">{l.code.to_string()}</span></h2>
