@@ -111,7 +111,7 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
         Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
         Command::Timeline { paths, problems } => timeline(&paths, problems, &mut out),
-        Command::CollectHelp => out.write_all(wulens_core::render::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
+        Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
     }
 }
 
@@ -147,7 +147,7 @@ fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             found.push((p.clone(), name));
         }
     }
-    wulens_core::par::map(found, |(path, name)| read_file(&path, name)).into_iter().collect()
+    wulens_core::par_map(found, |(path, name)| read_file(&path, name)).into_iter().collect()
 }
 
 fn read_file(path: &Path, name: String) -> Result<Input, String> {
@@ -182,8 +182,8 @@ fn analyze(paths: &[PathBuf], format: ReportFormat, out: &mut impl Write) -> std
     let report = Report::build(&analysis);
     match format {
         ReportFormat::Json => write_json(out, &report)?,
-        ReportFormat::Text => out.write_all(wulens_core::render::text(&report).as_bytes())?,
-        ReportFormat::Markdown => out.write_all(wulens_core::render::markdown(&report).as_bytes())?,
+        ReportFormat::Text => out.write_all(wulens_core::text(&report).as_bytes())?,
+        ReportFormat::Markdown => out.write_all(wulens_core::markdown(&report).as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -193,7 +193,7 @@ fn explain_code(input: &str, format: OutFormat, out: &mut impl Write) -> std::io
         Ok(l) => {
             match format {
                 OutFormat::Json => write_json(out, &l)?,
-                OutFormat::Text => out.write_all(wulens_core::render::code_text(&l).as_bytes())?,
+                OutFormat::Text => out.write_all(wulens_core::code_text(&l).as_bytes())?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -242,9 +242,9 @@ fn timeline(paths: &[PathBuf], problems: bool, out: &mut impl Write) -> std::io:
         if problems && e.severity < wulens_core::Severity::Warning {
             continue;
         }
-        let time = wulens_core::report::time_of(f, r.entry as usize).unwrap_or_default();
+        let time = wulens_core::model::time_of(f, r.entry as usize).unwrap_or_default();
         let msg = f.message(e).replace(['\r', '\n'], " ");
-        writeln!(w, "{time:<29} {:<7} {}:{}  {msg}", e.severity.label(), wulens_core::input::base_name(&f.name), e.line)?;
+        writeln!(w, "{time:<29} {:<7} {}:{}  {msg}", e.severity.label(), wulens_core::model::base_name(&f.name), e.line)?;
     }
     w.flush()?;
     Ok(ExitCode::SUCCESS)

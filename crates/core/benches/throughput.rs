@@ -19,7 +19,7 @@ fn main() {
 fn parse(b: Bencher, name: &str) {
     let text = wulens_loggen::text(name, SIZE, 7);
     b.counter(BytesCount::new(text.len())).bench(|| {
-        let format = wulens_core::format::detect(&text, name);
+        let format = wulens_core::detect(&text, name);
         divan::black_box(wulens_core::parse::parse(format, &text).entries.len())
     });
 }

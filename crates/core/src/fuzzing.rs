@@ -4,9 +4,9 @@
 //! a panic is a finding.
 
 use crate::analysis::Analysis;
-use crate::encoding::{self, Decoder, Sniff};
-use crate::input::{self, Input, Limits};
-use crate::lines::count_lines;
+use crate::model::lines::count_lines;
+use crate::read::encoding::{self, Decoder, Sniff};
+use crate::read::input::{self, Input, Limits};
 
 /// Small limits so a fuzzed zip cannot use the machine's memory.
 const LIMITS: Limits = Limits { max_expanded_bytes: 4 << 20, max_files: 64, max_zip_depth: 2 };
@@ -65,7 +65,7 @@ pub fn code_lookup(data: &[u8]) {
         // Any valid code decodes; its canonical form parses back to itself.
         assert_eq!(wulens_kb::lookup(&l.code.to_string()).map(|x| x.code), Ok(l.code));
     }
-    crate::codes::scan(&s, |h| {
+    crate::analysis::codes::scan(&s, |h| {
         assert!(h.start < h.end && h.end <= s.len());
         assert!(wulens_kb::is_plausible_failure(h.code));
     });
@@ -87,12 +87,12 @@ pub fn analysis(data: &[u8]) {
     let inputs = parts.iter().zip(names).map(|(p, n)| Input { name: n.into(), bytes: p.to_vec() }).collect();
     let mut a = Analysis::from_inputs(inputs, &LIMITS);
     let r = crate::Report::build(&a);
-    let _ = crate::render::text(&r);
-    let _ = crate::render::markdown(&r);
-    let mut v = crate::viewer::View::new(&a);
+    let _ = crate::output::text(&r);
+    let _ = crate::output::markdown(&r);
+    let mut v = crate::output::View::new(&a);
     assert_eq!(v.len(), a.files.iter().map(|f| f.entries.len()).sum::<usize>());
     let _ = v.rows(&a, 0, 50);
-    let _ = v.apply(&a, crate::viewer::Filter { text: String::from_utf8_lossy(parts[0]).chars().take(8).collect(), regex: true, ..Default::default() });
+    let _ = v.apply(&a, crate::output::Filter { text: String::from_utf8_lossy(parts[0]).chars().take(8).collect(), regex: true, ..Default::default() });
     let _ = v.next_with(&a, None, crate::model::Severity::Error, true);
     let _ = v.codes_in_view(&a);
     a.set_offset_override(0, Some(-480));
@@ -102,11 +102,11 @@ pub fn analysis(data: &[u8]) {
 /// Configuration parsers on any text.
 pub fn config(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
-    let _ = crate::config::detect(&s);
+    let _ = crate::read::config::detect(&s);
     let lines = count_lines(&s);
-    for v in crate::config::parse_reg_query(&s).into_iter().chain(crate::config::parse_reg_export(&s)) {
+    for v in crate::read::config::parse_reg_query(&s).into_iter().chain(crate::read::config::parse_reg_export(&s)) {
         assert!(v.line >= 1 && v.line <= lines);
     }
-    let _ = crate::config::parse_netsh(&s);
-    let _ = crate::config::parse_url(&s);
+    let _ = crate::read::config::parse_netsh(&s);
+    let _ = crate::read::config::parse_url(&s);
 }

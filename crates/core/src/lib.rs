@@ -1,36 +1,27 @@
 //! wulens core: everything between the bytes of a dropped log and the report, in pure Rust.
 //!
-//! Pipeline: [`input`] (zips, binaries) → [`encoding`] (sniff + decode to UTF-8) →
-//! [`format`] (detect from content) → [`parse`] (entries that tile the lines) →
-//! [`analysis`] (codes, time zones, merged timeline) → [`flow`] + [`rules`] + [`updates`] →
-//! [`report`] (the JSON contract) and [`render`] (text and Markdown).
+//! Five stages, each importing only the ones before it (a test checks it):
+//! [`model`] (log files, entries, the values stages exchange) → `read` (bytes, encodings,
+//! formats, parsers, configuration inputs) → `analysis` (codes, time zones, the merged timeline)
+//! → `diagnose` (flows, rules, configuration, updates, the verdict; data in `flows/` and
+//! `rules/`) → `output` (the report's JSON contract, text and Markdown, the log viewer).
 //!
 //! No I/O and no web dependencies: the CLI reads files, the wasm crate reads `Blob`s, both hand
 //! bytes to this crate.
 
-pub mod analysis;
-pub mod codes;
-pub mod config;
-pub mod encoding;
-pub mod flow;
-pub mod format;
-pub mod fuzzing;
-pub mod input;
-pub mod lines;
 pub mod model;
-pub mod par;
-pub mod parse;
-pub mod render;
-pub mod report;
-pub mod rules;
-pub mod signals;
-pub mod stream;
-pub mod time;
-pub mod updates;
-pub mod viewer;
 
-pub use analysis::Analysis;
-pub use format::LogFormat;
-pub use input::{Input, Limits};
-pub use model::{Entry, LogFile, Severity};
-pub use report::Report;
+mod analysis;
+mod diagnose;
+mod output;
+mod par;
+mod read;
+
+pub mod fuzzing;
+
+pub use analysis::{codes, Analysis, CodeStats, Occurrence, TimelineRef};
+pub use diagnose::Diagnosis;
+pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
+pub use output::*;
+pub use par::map as par_map;
+pub use read::{config, detect, parse, FileLoader, Input, Limits, Loaded};

@@ -30,7 +30,7 @@ fn report(name: &str) -> Option<(Analysis, Report)> {
 
 fn file_facts(r: &Report) -> (&str, &str, u32, u32, u32) {
     let f = &r.files[0];
-    (f.format, f.encoding, f.lines, f.entries, f.unparsed)
+    (f.format.as_str(), f.encoding.as_str(), f.lines, f.entries, f.unparsed)
 }
 
 fn codes(r: &Report) -> Vec<(&str, u32)> {
@@ -42,7 +42,7 @@ fn steps(r: &Report) -> Vec<&str> {
 }
 
 fn finding_ids(r: &Report) -> Vec<&str> {
-    r.findings.iter().map(|f| f.id).collect()
+    r.findings.iter().map(|f| f.id.as_str()).collect()
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn wuahandler_three_successful_scans() {
     let Some((_, r)) = report("01_WUAHandler.log") else { return };
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 26, 26, 0));
     assert_eq!(r.scan_flow.cycles.len(), 3, "3 scan cycles");
-    assert!(r.scan_flow.cycles.iter().all(|c| c.outcome == "completed"));
+    assert!(r.scan_flow.cycles.iter().all(|c| c.outcome.id() == "completed"));
     // Only WUAHandler.log: what it cannot witness is unknown, never a false ok.
     assert_eq!(steps(&r), ["ok", "ok", "unknown", "ok", "ok", "unknown", "unknown"]);
     assert!(r.errors.is_empty());

@@ -11,13 +11,8 @@
 use serde::Deserialize;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
-use wulens_core::analysis::Analysis;
-use wulens_core::input::{InputWarning, Limits};
-use wulens_core::model::{LogFile, Severity};
-use wulens_core::report::ReportLimits;
-use wulens_core::stream::FileLoader;
-use wulens_core::viewer::{Filter, View};
-use wulens_core::Report;
+use wulens_core::model::{InputWarning, LogFile, Severity};
+use wulens_core::{Analysis, FileLoader, Filter, Limits, Report, ReportLimits, View};
 
 /// Limits in the browser: a tab has a few GB of memory at most.
 fn browser_limits() -> Limits {
@@ -138,7 +133,7 @@ impl Session {
             }
             "codes" => json!({ "codes": v.codes_in_view(a) }).to_string(),
             "copy" => json!({ "text": v.copy(a, &p.indices, p.markdown) }).to_string(),
-            "markdown" => json!({ "text": wulens_core::render::markdown(&Report::build(a)) }).to_string(),
+            "markdown" => json!({ "text": wulens_core::markdown(&Report::build(a)) }).to_string(),
             "report" => serde_json::to_string(&Report::build(a)).unwrap_or_else(err),
             "set_offset" => {
                 a.set_offset_override(p.file as usize, p.minutes);

@@ -6,13 +6,13 @@ use crate::components::common::Command;
 
 #[function_component(CollectPage)]
 pub fn collect_page() -> Html {
-    let all: String = wulens_core::config::COLLECT_STEPS.iter().map(|s| s.command).collect::<Vec<_>>().join("\n");
+    let all: String = wulens_core::COLLECT_STEPS.iter().map(|s| s.command).collect::<Vec<_>>().join("\n");
     html! {
         <main class="page narrow collect">
             <h1>{"What to collect from a client"}</h1>
             <p class="lead">{"Run these in an elevated PowerShell on the affected client, then drop the zip on the start page. Each item lets wulens check more steps of the scan; nothing leaves your machine."}</p>
             <ol class="collect-steps">
-                { for wulens_core::config::COLLECT_STEPS.iter().map(|s| html! {
+                { for wulens_core::COLLECT_STEPS.iter().map(|s| html! {
                     <li>
                         <p><strong>{s.what}</strong></p>
                         <Command command={AttrValue::Static(s.command)} />

@@ -39,19 +39,11 @@ pub struct ViewerProps {
     pub generation: u32,
 }
 
-/// The worker's filter for a URL query (file names → indices of this report).
-fn filter_json(report: &Report, q: &LogQuery) -> String {
-    let index = |n: &String| report.files.iter().position(|f| &f.name == n).map(|i| i as u32);
-    let mut files: Vec<u32> = q.files.iter().filter_map(index).collect();
-    if files.is_empty() && !q.hidden.is_empty() {
-        // Closed tabs: every text file but those.
-        files = (0..report.files.len() as u32).filter(|i| report.files[*i as usize].lines > 0 && !q.hidden.contains(&report.files[*i as usize].name)).collect();
-        if files.is_empty() {
-            files.push(u32::MAX); // all closed: show nothing
-        }
-    }
+/// The worker's filter for a URL query.
+fn filter_json(_report: &Report, q: &LogQuery) -> String {
     serde_json::json!({
-        "files": files,
+        "files": q.files,
+        "hidden": q.hidden,
         "severities": q.severities,
         "components": q.components,
         "threads": q.threads,
@@ -799,6 +791,8 @@ fn render_row(
     side_code: UseStateHandle<Option<String>>,
 ) -> Html {
     let time = if utc { &r.time_utc } else { &r.time };
+    // Unparsed lines have no severity: they show as plain text.
+    let severity = if r.severity == "none" { "text".to_string() } else { r.severity.clone() };
     let time_short = time.get(..23).unwrap_or(time).replace('T', " ");
     let file = report.files.get(r.file as usize).map(|f| base_name(&f.name).to_string()).unwrap_or_default();
     // Split the text around code chips (char offsets from the worker).
@@ -825,8 +819,8 @@ fn render_row(
     parts.push(html! { {chars[pos.min(chars.len())..].iter().collect::<String>()} });
     let cut = if r.truncated { format!(" … ({} characters; select the line to see more)", thousands(r.chars)) } else { String::new() };
     html! {
-        <div class={classes!("row", r.severity.clone(), selected.then_some("selected"))} style={format!("top:{top}px")} role="row" aria-selected={selected.to_string()} {onclick}
-             data-file={r.file.to_string()} data-line={r.line.to_string()} data-severity={r.severity.clone()}>
+        <div class={classes!("row", severity.clone(), selected.then_some("selected"))} style={format!("top:{top}px")} role="row" aria-selected={selected.to_string()} {onclick}
+             data-file={r.file.to_string()} data-line={r.line.to_string()} data-severity={severity.clone()}>
             <span class="stripe" style={format!("background:{}", file_color(r.file))} title={file.clone()} aria-hidden="true"></span>
             if show_file { <span class="c-file" role="gridcell" title={file.clone()}>{file.clone()}</span> }
             <span class="c-line" role="gridcell">{r.line}</span>

@@ -1,0 +1,188 @@
+//! Analysis: all files of one drop together. The codes found in every record (with their
+//! occurrences), each file's time-zone offset (its own, or assumed from the drop), and the merged
+//! timeline. The diagnosis and the viewer read from here; nothing here knows about flows or rules.
+
+use std::collections::{BTreeMap, HashMap};
+
+pub mod codes;
+mod offsets;
+mod timeline;
+
+pub use timeline::TimelineRef;
+
+use crate::model::{InputWarning, LogFile, LogFormat, Severity};
+use crate::read::{self, Input, Limits};
+
+/// Where a code was seen: a file, an entry of it, the physical line of the first mention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Occurrence {
+    pub file: u32,
+    pub entry: u32,
+    pub line: u32,
+}
+
+/// Everything known about one code across all files.
+#[derive(Clone, Debug)]
+pub struct CodeStats {
+    pub code: u32,
+    /// Records (entries or unparsed lines) that mention it, once per record.
+    pub count: u32,
+    pub occurrences: Vec<Occurrence>,
+    /// A symbolic name a log wrote next to it, for codes the knowledge base does not name.
+    pub stated_symbol: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Analysis {
+    pub files: Vec<LogFile>,
+    pub warnings: Vec<InputWarning>,
+    /// Sorted by code.
+    pub codes: Vec<CodeStats>,
+    /// Per file: the code hits of each entry, as (entry, code) pairs in entry order.
+    pub entry_codes: Vec<Vec<(u32, u32)>>,
+    /// User overrides of a file's offset (ISO minutes), by file index.
+    pub offset_overrides: HashMap<usize, i32>,
+}
+
+impl Analysis {
+    /// Read, expand, decode, parse and analyse `inputs`.
+    pub fn from_inputs(inputs: Vec<Input>, limits: &Limits) -> Analysis {
+        let mut warnings = Vec::new();
+        let mut expanded = read::expand(inputs, limits, &mut warnings);
+        expanded.sort_by(|a, b| a.name.cmp(&b.name));
+        let files = crate::par::map(expanded, read::load);
+        let mut a = Analysis { files, warnings, ..Analysis::default() };
+        a.finish();
+        a
+    }
+
+    /// Build from files already loaded (the web worker streams them in).
+    pub fn from_files(mut files: Vec<LogFile>, warnings: Vec<InputWarning>) -> Analysis {
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut a = Analysis { files, warnings, ..Analysis::default() };
+        a.finish();
+        a
+    }
+
+    fn finish(&mut self) {
+        self.find_codes();
+        self.resolve_offsets();
+    }
+
+    /// Scan every record for codes (files in parallel); raise the severity of level-less formats
+    /// that show one.
+    fn find_codes(&mut self) {
+        let files = std::mem::take(&mut self.files);
+        let scanned = crate::par::map(files, |mut f| {
+            let codes = scan_file_codes(&mut f);
+            (f, codes)
+        });
+        let mut stats: BTreeMap<u32, CodeStats> = BTreeMap::new();
+        self.entry_codes = Vec::with_capacity(scanned.len());
+        for (fi, (f, hits)) in scanned.into_iter().enumerate() {
+            let mut per_file = Vec::with_capacity(hits.len());
+            for h in hits {
+                let s = stats.entry(h.code).or_insert_with(|| CodeStats { code: h.code, count: 0, occurrences: Vec::new(), stated_symbol: None });
+                s.count += 1;
+                s.occurrences.push(Occurrence { file: fi as u32, entry: h.entry, line: h.line });
+                if s.stated_symbol.is_none() {
+                    s.stated_symbol = h.stated_symbol;
+                }
+                per_file.push((h.entry, h.code));
+            }
+            debug_assert!(per_file.windows(2).all(|w| w[0].0 <= w[1].0), "code hits in entry order");
+            self.entry_codes.push(per_file);
+            self.files.push(f);
+        }
+        self.codes = stats.into_values().collect();
+    }
+
+    /// The failure codes found in one entry (entry_codes is in entry order: a binary search, so
+    /// callers that look up many entries stay linear in the log).
+    pub fn codes_at(&self, file: usize, entry: u32) -> impl Iterator<Item = u32> + '_ {
+        let v = &self.entry_codes[file];
+        let start = v.partition_point(|&(e, _)| e < entry);
+        v[start..].iter().take_while(move |&&(e, _)| e == entry).map(|&(_, c)| c)
+    }
+
+    pub fn code_stats(&self, code: u32) -> Option<&CodeStats> {
+        self.codes.binary_search_by_key(&code, |c| c.code).ok().map(|i| &self.codes[i])
+    }
+}
+
+/// A code in one entry of a file.
+struct FileCodeHit {
+    entry: u32,
+    code: u32,
+    line: u32,
+    stated_symbol: Option<String>,
+}
+
+/// The codes of one file, once per entry, in entry order.
+fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
+    let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
+    let mut out = Vec::new();
+    let text = f.text.as_str();
+    for (ei, e) in f.entries.iter_mut().enumerate() {
+        let msg = &text[e.msg_start as usize..e.msg_end as usize];
+        let mut found: [u32; 8] = [0; 8];
+        let mut n = 0;
+        codes::scan(msg, |h| {
+            if found[..n].contains(&h.code) || n == found.len() {
+                return;
+            }
+            found[n] = h.code;
+            n += 1;
+            let pos = e.msg_start as usize + h.start;
+            let line = if e.lines == 1 { e.line } else { e.line + crate::model::lines::count_breaks(&text.as_bytes()[e.start as usize..pos]) };
+            out.push(FileCodeHit { entry: ei as u32, code: h.code, line, stated_symbol: h.stated_symbol.map(|(a, b)| msg[a..b].to_string()) });
+        });
+        if derive && n > 0 && e.severity < Severity::Error {
+            e.severity = Severity::Error;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::OffsetSource;
+
+    fn analysis(files: &[(&str, &str)]) -> Analysis {
+        Analysis::from_inputs(files.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().to_vec() }).collect(), &Limits::default())
+    }
+
+    const CM: &str = "<![LOG[scan failed 0x8024401B]LOG]!><time=\"10:00:01.000+420\" date=\"05-31-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"1\" file=\"\">\r\n<![LOG[later]LOG]!><time=\"10:00:05.000+420\" date=\"05-31-2024\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";
+    const WU: &str = "2024/05/31 10:00:00.0000000 1 2 WebServices     first\r\n2024/05/31 10:00:03.0000000 1 2 WebServices     *FAILED* [8024401B] proxy\r\nno header line\r\n2024/05/31 10:00:09.0000000 1 2 Agent           last\r\n";
+
+    #[test]
+    fn merges_by_utc_and_assumes_offsets_from_cmtrace() {
+        let a = analysis(&[("WUAHandler.log", CM), ("WindowsUpdate.log", WU)]);
+        assert_eq!(a.files[1].offset.source, OffsetSource::AssumedFromOtherLogs);
+        assert_eq!(a.files[1].offset.minutes, -420);
+        assert_eq!(a.files[0].offset.source, OffsetSource::Record);
+        let order: Vec<(u32, u32)> = a.timeline(|_| true).iter().map(|r| (r.file, r.entry)).collect();
+        // files sorted by name: 0 = WUAHandler.log, 1 = WindowsUpdate.log
+        assert_eq!(order, [(1, 0), (0, 0), (1, 1), (1, 2), (0, 1), (1, 3)]);
+    }
+
+    #[test]
+    fn counts_codes_once_per_record_with_lines() {
+        let a = analysis(&[("WUAHandler.log", CM), ("WindowsUpdate.log", WU)]);
+        let s = a.code_stats(0x8024401B).unwrap();
+        assert_eq!(s.count, 2);
+        let lines: Vec<(u32, u32)> = s.occurrences.iter().map(|o| (o.file, o.line)).collect();
+        assert_eq!(lines, [(0, 1), (1, 2)]);
+        assert_eq!(a.files[1].entries[1].severity, Severity::Error, "derived from the code");
+    }
+
+    #[test]
+    fn override_reorders_the_timeline() {
+        let mut a = analysis(&[("WUAHandler.log", CM), ("WindowsUpdate.log", WU)]);
+        a.set_offset_override(1, Some(-480)); // WindowsUpdate.log an hour later in UTC
+        let order: Vec<u32> = a.timeline(|_| true).iter().map(|r| r.file).collect();
+        assert_eq!(order, [0, 0, 1, 1, 1, 1]);
+        assert_eq!(a.files[1].offset.source, OffsetSource::Override);
+    }
+}

@@ -1,0 +1,56 @@
+//! Time-zone offsets: each file gets its own (stated by its records or header, UTC by format),
+//! one the user set, or one assumed from the other logs of the same drop.
+
+use std::collections::HashMap;
+
+use super::Analysis;
+use crate::model::{FileOffset, LogFormat, OffsetSource, NO_OFFSET};
+
+impl Analysis {
+    /// Give every file an offset: its own, or one assumed from the other logs of the drop.
+    pub fn resolve_offsets(&mut self) {
+        // The most common offset stated by any record or header in the drop.
+        let mut votes: HashMap<i32, usize> = HashMap::new();
+        for f in &self.files {
+            for e in f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()) {
+                *votes.entry(e.offset as i32).or_default() += 1;
+            }
+        }
+        let drop_offset = votes.iter().max_by_key(|(o, n)| (**n, -(**o))).map(|(o, _)| *o);
+        for (i, f) in self.files.iter_mut().enumerate() {
+            let has_time = f.entries.iter().any(|e| e.has_time());
+            let own = mode(f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
+            f.offset = if let Some(&o) = self.offset_overrides.get(&i) {
+                FileOffset { minutes: o, source: OffsetSource::Override }
+            } else if !has_time {
+                FileOffset { minutes: 0, source: OffsetSource::NotApplicable }
+            } else if f.format == LogFormat::WsusSoftwareDistribution {
+                FileOffset { minutes: 0, source: OffsetSource::Utc }
+            } else if let Some(o) = own {
+                let source = if f.offset.source == OffsetSource::Header { OffsetSource::Header } else { OffsetSource::Record };
+                FileOffset { minutes: o, source }
+            } else if let Some(o) = drop_offset {
+                FileOffset { minutes: o, source: OffsetSource::AssumedFromOtherLogs }
+            } else {
+                FileOffset { minutes: 0, source: OffsetSource::AssumedUtc }
+            };
+        }
+    }
+
+    /// Set (or with `None`, clear) a user override of a file's offset.
+    pub fn set_offset_override(&mut self, file: usize, minutes: Option<i32>) {
+        match minutes {
+            Some(m) => self.offset_overrides.insert(file, m),
+            None => self.offset_overrides.remove(&file),
+        };
+        self.resolve_offsets();
+    }
+}
+
+fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|(v, n)| (*n, -*v)).map(|(v, _)| v)
+}

@@ -1,0 +1,118 @@
+//! The catalog: every literal the diagnosis data names (flow scopes and signals, rule lines,
+//! line sets), one automaton over them, each matcher compiled once, and the literal hits of a
+//! drop's files found in one pass per file.
+
+use std::sync::LazyLock;
+
+use super::defs::{self, FlowDef, LineMatcher};
+use super::signals::{self, Bits, Compiled, Literals, EMPTY};
+use crate::analysis::Analysis;
+use crate::model::{LogFile, LogKind};
+
+/// A flow's matchers with literal ids resolved.
+pub struct CompiledFlow {
+    /// Per scope: (start, end).
+    pub scopes: Vec<(Compiled, Compiled)>,
+    /// Per step, per signal.
+    pub signals: Vec<Vec<Compiled>>,
+}
+
+pub struct Catalog {
+    pub literals: Literals,
+    pub client_scan: CompiledFlow,
+    pub wsus_sync: CompiledFlow,
+    /// Per rule, per `lines` matcher.
+    pub rules: Vec<Vec<Compiled>>,
+    /// Per line set, per matcher.
+    pub line_sets: Vec<Vec<Compiled>>,
+}
+
+pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    let flows = [defs::client_scan(), defs::wsus_sync()];
+    let mut all: Vec<&'static str> = Vec::new();
+    for f in flows {
+        for s in f.scopes {
+            all.extend(s.start.literals().chain(s.end.literals()));
+        }
+        for st in f.steps {
+            for sig in st.signals {
+                all.extend(sig.m.literals());
+            }
+        }
+    }
+    for r in defs::rules() {
+        all.extend(r.lines.iter().flat_map(|l| l.m.literals()));
+    }
+    for s in defs::line_sets() {
+        all.extend(s.lines.iter().flat_map(|l| l.m.literals()));
+    }
+    let literals = Literals::new(all);
+    let compile_flow = |def: &FlowDef| CompiledFlow {
+        scopes: def.scopes.iter().map(|s| (literals.compile(&s.start), literals.compile(&s.end))).collect(),
+        signals: def.steps.iter().map(|st| st.signals.iter().map(|s| literals.compile(&s.m)).collect()).collect(),
+    };
+    let compile_lines = |lines: &[LineMatcher]| lines.iter().map(|l| literals.compile(&l.m)).collect::<Vec<_>>();
+    Catalog {
+        client_scan: compile_flow(defs::client_scan()),
+        wsus_sync: compile_flow(defs::wsus_sync()),
+        rules: defs::rules().iter().map(|r| compile_lines(r.lines)).collect(),
+        line_sets: defs::line_sets().iter().map(|s| compile_lines(s.lines)).collect(),
+        literals,
+    }
+});
+
+impl Catalog {
+    pub fn flow(&self, def: &FlowDef) -> &CompiledFlow {
+        if std::ptr::eq(def, defs::client_scan()) {
+            &self.client_scan
+        } else {
+            &self.wsus_sync
+        }
+    }
+
+    /// The literals a log of `kind` can need: small automata keep the SIMD prefilter on.
+    pub fn wanted(&self, kind: LogKind) -> Bits {
+        let mut bits = EMPTY;
+        for def in [defs::client_scan(), defs::wsus_sync()] {
+            let compiled = self.flow(def);
+            for (sc, (start, end)) in def.scopes.iter().zip(&compiled.scopes) {
+                if sc.logs.contains(&kind) {
+                    bits = signals::union(bits, signals::union(start.bits(), end.bits()));
+                }
+            }
+            for (st, sigs) in def.steps.iter().zip(&compiled.signals) {
+                for (sig, m) in st.signals.iter().zip(sigs) {
+                    if sig.logs.contains(&kind) {
+                        bits = signals::union(bits, m.bits());
+                    }
+                }
+            }
+        }
+        let rule_lines = defs::rules().iter().zip(&self.rules).flat_map(|(r, c)| r.lines.iter().zip(c));
+        let set_lines = defs::line_sets().iter().zip(&self.line_sets).flat_map(|(s, c)| s.lines.iter().zip(c));
+        for (l, m) in rule_lines.chain(set_lines) {
+            if l.applies_to(kind) {
+                bits = signals::union(bits, m.bits());
+            }
+        }
+        bits
+    }
+}
+
+/// The literals found in each entry of each file: (entry, literals), sorted by entry; entries
+/// without a literal are absent. Computed once per drop, shared by flows and rules.
+pub struct Hits {
+    per_file: Vec<Vec<(u32, Bits)>>,
+}
+
+impl Hits {
+    pub fn scan(a: &Analysis) -> Hits {
+        let catalog = &*CATALOG;
+        let scan = |f: &LogFile| if f.is_text() { catalog.literals.scan_file(f, catalog.wanted(f.kind)) } else { Vec::new() };
+        Hits { per_file: crate::par::map(a.files.iter().collect(), scan) }
+    }
+
+    pub fn of(&self, file: usize) -> &[(u32, Bits)] {
+        &self.per_file[file]
+    }
+}

@@ -1,0 +1,522 @@
+//! The scan-flow engine: evaluates a flow definition (`flows/*.toml`) over all the logs of a
+//! drop and says, per step, `ok`, `failed`, `not_reached` or `unknown`, with evidence.
+//!
+//! 1. Each file has a kind (`WUAHandler.log`, `WindowsUpdate.log`, ...), resolved when it was read.
+//! 2. Every record of an identified file is matched against the signals of its log; records of
+//!    severity error in a step's `error_logs` become unattributed errors.
+//! 3. Events are ordered by UTC time and cut into scan cycles: a log that goes back to an
+//!    earlier step (or restarts a step it already finished) begins a new cycle.
+//! 4. In each cycle an unattributed error belongs to the step after the last one that
+//!    progressed; the last outcome of a step decides it.
+//! 5. The latest cycle is the verdict; earlier cycles are listed with their outcome.
+
+use std::collections::HashMap;
+
+use wulens_kb::Source;
+
+use super::catalog::{CompiledFlow, Hits, CATALOG};
+use super::defs::{FlowDef, Guidance, SignalKind, StepDef};
+use crate::analysis::Analysis;
+use crate::model::{evidence_of, time_of, CycleOutcome, Evidence, LogFile, LogKind, Severity, StepStatus};
+
+// ---- results ----
+
+pub struct StepResult {
+    pub number: u8,
+    pub title: &'static str,
+    pub short: &'static str,
+    pub status: StepStatus,
+    /// Why this status, in a sentence.
+    pub reason: String,
+    pub evidence: Vec<Evidence>,
+    /// Failure codes seen in this step's failure evidence (`0x...`).
+    pub codes: Vec<String>,
+    /// The logs that witness this step, and those of them that were not provided.
+    pub logs: Vec<String>,
+    pub missing_logs: Vec<String>,
+    pub guidance: &'static [Guidance],
+    pub sources: &'static [Source],
+}
+
+pub struct CycleResult {
+    pub number: usize,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub outcome: CycleOutcome,
+    pub failed_step: Option<u8>,
+    pub last_step: u8,
+    pub codes: Vec<String>,
+}
+
+pub struct FlowResult {
+    pub def: &'static FlowDef,
+    pub steps: Vec<StepResult>,
+    pub failed_step: Option<u8>,
+    /// The latest scan cycles (at most `MAX_CYCLES`), oldest first; the steps above describe
+    /// the last one. `cycles_total` counts them all.
+    pub cycles: Vec<CycleResult>,
+    pub cycles_total: usize,
+    /// (file, entry) of the failed step's failure events.
+    failed_events: Vec<(u32, u32)>,
+    /// Logs with at least one line in the latest cycle.
+    pub latest_cycle_logs: Vec<LogKind>,
+    /// Per log, the last line of that log seen by the flow (file, entry).
+    pub last_line_of_log: Vec<(LogKind, u32, u32)>,
+}
+
+impl FlowResult {
+    /// True when any log showed any step of this flow.
+    pub fn witnessed(&self) -> bool {
+        !self.cycles.is_empty()
+    }
+
+    /// Failure codes of the failed step's evidence, most relevant first.
+    pub fn failed_step_codes(&self, a: &Analysis) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for &(file, entry) in &self.failed_events {
+            for code in a.codes_at(file as usize, entry) {
+                if !out.contains(&code) {
+                    out.push(code);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn step(&self, n: u8) -> Option<&StepResult> {
+        self.steps.iter().find(|s| s.number == n)
+    }
+}
+
+// ---- evaluation ----
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Start,
+    Ok,
+    Fail,
+    /// A record of severity error in some step's `error_logs`; attributed during the walk.
+    Error,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Event {
+    step: u8,
+    kind: Kind,
+    time: i64,
+    file: u32,
+    entry: u32,
+    /// Index of the log id in `log_ids`.
+    log: u16,
+}
+
+/// How many scan cycles a report lists (the latest ones).
+pub const MAX_CYCLES: usize = 50;
+
+/// A scan runs for minutes; this much silence between two lines means a new scan.
+const QUIET_GAP_MS: i64 = 30 * 60 * 1000;
+
+#[derive(Default)]
+struct Cycle {
+    events: Vec<Event>,
+    /// Highest step each log reached in this cycle.
+    log_max: HashMap<u16, u8>,
+    /// (log, step) pairs that have an outcome in this cycle.
+    log_outcomes: Vec<(u16, u8)>,
+    progress: u8,
+}
+
+impl Cycle {
+    fn push(&mut self, e: Event) {
+        let m = self.log_max.entry(e.log).or_default();
+        *m = (*m).max(e.step);
+        if matches!(e.kind, Kind::Ok | Kind::Fail) && !self.log_outcomes.contains(&(e.log, e.step)) {
+            self.log_outcomes.push((e.log, e.step));
+        }
+        self.progress = self.progress.max(if e.kind == Kind::Ok { e.step } else { e.step - 1 });
+        self.events.push(e);
+    }
+
+    /// Does `e` begin a new scan rather than continue this one? Early-step activity (steps 1-3)
+    /// after the same log moved past that step, after the cycle already got its results
+    /// (step 4 or later), or after a long quiet gap, is a new scan.
+    fn restarts(&self, e: &Event) -> bool {
+        if !matches!(e.kind, Kind::Start | Kind::Ok) || e.step > 3 {
+            return false;
+        }
+        let went_back = self.log_max.get(&e.log).is_some_and(|&m| m > e.step);
+        let again = e.kind == Kind::Start && self.log_outcomes.contains(&(e.log, e.step));
+        let cycle_max = self.log_max.values().copied().max().unwrap_or(0);
+        let finished = cycle_max >= 4 && e.step <= 2;
+        let quiet = self.events.last().is_some_and(|l| l.time != i64::MIN && e.time != i64::MIN && e.time - l.time > QUIET_GAP_MS);
+        went_back || again || finished || quiet
+    }
+}
+
+/// The logs a flow talks about, and which of them the drop provides.
+struct Logs {
+    ids: Vec<LogKind>,
+    provided: Vec<bool>,
+}
+
+impl Logs {
+    fn of(a: &Analysis, def: &FlowDef) -> Logs {
+        let mut ids: Vec<LogKind> = Vec::new();
+        for st in def.steps {
+            for id in st.witnesses.iter().chain(st.error_logs).chain(st.signals.iter().flat_map(|s| s.logs)) {
+                if !ids.contains(id) {
+                    ids.push(*id);
+                }
+            }
+        }
+        let provided = ids.iter().map(|&id| a.files.iter().any(|f| f.is(id))).collect();
+        Logs { ids, provided }
+    }
+
+    fn provided(&self, kind: LogKind) -> bool {
+        self.ids.iter().position(|x| *x == kind).is_some_and(|p| self.provided[p])
+    }
+}
+
+pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult {
+    let compiled = CATALOG.flow(def);
+    let logs = Logs::of(a, def);
+    let mut events: Vec<Event> = Vec::new();
+    for (fi, f) in a.files.iter().enumerate() {
+        let Some(log) = logs.ids.iter().position(|&id| f.is(id)) else { continue };
+        collect_events(a, hits.of(fi), fi, f, logs.ids[log], log as u16, def, compiled, &mut events);
+    }
+    events.sort_by_key(|e| (e.time, e.file, e.entry));
+    let cycles = cut_cycles(def, &logs, events);
+
+    let mut report = FlowResult {
+        def,
+        steps: Vec::new(),
+        failed_step: None,
+        cycles: summarize(a, def, &logs, &cycles),
+        cycles_total: cycles.len(),
+        failed_events: Vec::new(),
+        latest_cycle_logs: Vec::new(),
+        last_line_of_log: Vec::new(),
+    };
+    let empty = Cycle::default();
+    let last = cycles.last().unwrap_or(&empty);
+    for e in &last.events {
+        let id = logs.ids[e.log as usize];
+        if !report.latest_cycle_logs.contains(&id) {
+            report.latest_cycle_logs.push(id);
+        }
+    }
+    for e in cycles.iter().flat_map(|c| &c.events) {
+        let id = logs.ids[e.log as usize];
+        match report.last_line_of_log.iter_mut().find(|(l, _, _)| *l == id) {
+            Some(x) => *x = (id, e.file, e.entry),
+            None => report.last_line_of_log.push((id, e.file, e.entry)),
+        }
+    }
+    let earlier = if cycles.len() > 1 { Some(&cycles[..cycles.len() - 1]) } else { None };
+    let (statuses, reasons) = step_statuses(last, def.steps.len(), earlier, def, &logs);
+    report.failed_step = statuses.iter().position(|s| *s == StepStatus::Failed).map(|i| i as u8 + 1);
+    for (i, st) in def.steps.iter().enumerate() {
+        let step = step_result(a, &logs, st, (statuses[i], reasons[i].clone()), last, earlier, &mut report.failed_events);
+        report.steps.push(step);
+    }
+    // Fill the failure reason with the codes now that they are known.
+    if let Some(fs) = report.failed_step {
+        let s = &mut report.steps[fs as usize - 1];
+        if !s.codes.is_empty() && s.reason.is_empty() {
+            s.reason = format!("failed with {}", super::describe_codes(&s.codes));
+        }
+    }
+    report
+}
+
+/// Events in time order cut into cycles, errors attributed to a step as they come.
+fn cut_cycles(def: &FlowDef, logs: &Logs, events: Vec<Event>) -> Vec<Cycle> {
+    let mut cycles: Vec<Cycle> = Vec::new();
+    for mut e in events {
+        let new_cycle = match cycles.last() {
+            None => true,
+            Some(c) => e.kind != Kind::Error && c.restarts(&e),
+        };
+        if new_cycle {
+            cycles.push(Cycle::default());
+        }
+        let c = cycles.last_mut().expect("a cycle exists");
+        if e.kind == Kind::Error {
+            let id = logs.ids[e.log as usize];
+            let next = c.progress + 1;
+            let Some(step) = (next..=(next + 1).min(def.steps.len() as u8)).find(|&s| def.steps[s as usize - 1].error_logs.contains(&id)) else { continue };
+            e.step = step;
+            e.kind = Kind::Fail;
+        }
+        c.push(e);
+    }
+    cycles
+}
+
+/// The codes on the lines of `events` (`0x...`, each once).
+fn codes_of<'e>(a: &Analysis, events: impl Iterator<Item = &'e Event>) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for e in events {
+        for code in a.codes_at(e.file as usize, e.entry) {
+            let s = format!("0x{code:08X}");
+            if !codes.contains(&s) {
+                codes.push(s);
+            }
+        }
+    }
+    codes
+}
+
+/// The outcome of each of the latest `MAX_CYCLES` cycles (a long log can hold thousands).
+fn summarize(a: &Analysis, def: &FlowDef, logs: &Logs, cycles: &[Cycle]) -> Vec<CycleResult> {
+    let first_listed = cycles.len().saturating_sub(MAX_CYCLES);
+    let mut out = Vec::new();
+    for (ci, c) in cycles.iter().enumerate().skip(first_listed) {
+        let (statuses, _) = step_statuses(c, def.steps.len(), None, def, logs);
+        let failed = statuses.iter().position(|s| *s == StepStatus::Failed).map(|i| i as u8 + 1);
+        let last_step = c.events.iter().filter(|e| e.kind == Kind::Ok).map(|e| e.step).max().unwrap_or(0);
+        let ev_time = |e: &Event| time_of(&a.files[e.file as usize], e.entry as usize);
+        out.push(CycleResult {
+            number: ci + 1,
+            start: c.events.first().and_then(ev_time),
+            end: c.events.last().and_then(ev_time),
+            outcome: if failed.is_some() {
+                CycleOutcome::Failed
+            } else if statuses.iter().all(|s| matches!(s, StepStatus::Ok | StepStatus::Unknown)) {
+                CycleOutcome::Completed
+            } else {
+                CycleOutcome::Incomplete
+            },
+            failed_step: failed,
+            last_step,
+            codes: codes_of(a, c.events.iter().filter(|e| e.kind == Kind::Fail && Some(e.step) == failed)),
+        });
+    }
+    out
+}
+
+/// One step of the latest cycle with its evidence: failures first, then outcomes, then starts,
+/// at most six; an ok step carried from an earlier cycle shows where it happened.
+fn step_result(
+    a: &Analysis,
+    logs: &Logs,
+    st: &'static StepDef,
+    (status, reason): (StepStatus, String),
+    last: &Cycle,
+    earlier: Option<&[Cycle]>,
+    failed_events: &mut Vec<(u32, u32)>,
+) -> StepResult {
+    let num = st.number;
+    let mut evs: Vec<&Event> = last.events.iter().filter(|e| e.step == num).collect();
+    if evs.is_empty() && status == StepStatus::Ok {
+        if let Some(c) = earlier.and_then(|prev| prev.iter().rev().find(|c| c.events.iter().any(|e| e.step == num && e.kind == Kind::Ok))) {
+            evs = c.events.iter().filter(|e| e.step == num && e.kind == Kind::Ok).collect();
+        }
+    }
+    let rank = |e: &&Event| match e.kind {
+        Kind::Fail => 0,
+        Kind::Ok => 1,
+        _ => 2,
+    };
+    let mut shown: Vec<&Event> = evs.clone();
+    shown.sort_by_key(|e| (rank(e), e.time, e.file, e.entry));
+    if status == StepStatus::Ok {
+        shown.retain(|e| e.kind != Kind::Fail || evs.len() < 3);
+    }
+    shown.truncate(6);
+    shown.sort_by_key(|e| (e.time, e.file, e.entry));
+    let mut codes = Vec::new();
+    if status == StepStatus::Failed {
+        let fails: Vec<&&Event> = evs.iter().filter(|e| e.kind == Kind::Fail).collect();
+        failed_events.extend(fails.iter().map(|e| (e.file, e.entry)));
+        codes = codes_of(a, fails.into_iter().copied());
+    }
+    StepResult {
+        number: num,
+        title: st.title,
+        short: st.short,
+        status,
+        reason,
+        evidence: shown.iter().map(|e| evidence_of(&a.files[e.file as usize], e.entry as usize)).collect(),
+        codes,
+        logs: st.witnesses.iter().map(|w| w.file_name().to_string()).collect(),
+        missing_logs: st.witnesses.iter().filter(|w| !logs.provided(**w)).map(|w| w.file_name().to_string()).collect(),
+        guidance: st.guidance,
+        sources: st.sources,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn collect_events(
+    a: &Analysis,
+    hits: &[(u32, super::signals::Bits)],
+    fi: usize,
+    f: &LogFile,
+    id: LogKind,
+    log: u16,
+    def: &'static FlowDef,
+    compiled: &CompiledFlow,
+    out: &mut Vec<Event>,
+) {
+    // Signals and scopes that apply to this file.
+    let mut sigs: Vec<(usize, usize)> = Vec::new();
+    for (si, st) in def.steps.iter().enumerate() {
+        for (gi, sig) in st.signals.iter().enumerate() {
+            if sig.logs.contains(&id) {
+                sigs.push((si, gi));
+            }
+        }
+    }
+    let scopes: Vec<usize> = def.scopes.iter().enumerate().filter(|(_, s)| s.logs.contains(&id)).map(|(i, _)| i).collect();
+    let error_step = def.steps.iter().any(|s| s.error_logs.contains(&id));
+    if sigs.is_empty() && !error_step {
+        return;
+    }
+    let failure_entries: std::collections::HashSet<u32> = a.entry_codes[fi].iter().map(|(e, _)| *e).collect();
+    // Threads inside each scope.
+    let mut in_scope: Vec<HashMap<u32, bool>> = vec![HashMap::new(); def.scopes.len()];
+    let mut time = i64::MIN;
+    let mut cursor = 0usize;
+    for (ei, e) in f.entries.iter().enumerate() {
+        if let Some(t) = f.utc_ms(e) {
+            time = t;
+        }
+        while cursor < hits.len() && (hits[cursor].0 as usize) < ei {
+            cursor += 1;
+        }
+        let bits = match hits.get(cursor) {
+            Some((i, b)) if *i as usize == ei => *b,
+            _ if !error_step || e.severity != Severity::Error => continue,
+            _ => super::signals::EMPTY,
+        };
+        if !e.parsed {
+            continue;
+        }
+        for &sc in &scopes {
+            let (start, _) = &compiled.scopes[sc];
+            if start.matches(&bits) {
+                in_scope[sc].insert(e.thread, true);
+            }
+        }
+        let mut matched = false;
+        for &(si, gi) in &sigs {
+            let sig = &def.steps[si].signals[gi];
+            if sig.min_severity.is_some_and(|m| e.severity < m) {
+                continue;
+            }
+            if let Some(sc) = sig.scope {
+                if !in_scope[sc].get(&e.thread).copied().unwrap_or(false) {
+                    continue;
+                }
+            }
+            if !compiled.signals[si][gi].matches(&bits) {
+                continue;
+            }
+            let kind = match sig.kind {
+                SignalKind::Start => Kind::Start,
+                SignalKind::Ok => Kind::Ok,
+                SignalKind::Fail => Kind::Fail,
+                SignalKind::Outcome => {
+                    if failure_entries.contains(&(ei as u32)) {
+                        Kind::Fail
+                    } else {
+                        Kind::Ok
+                    }
+                }
+            };
+            out.push(Event { step: def.steps[si].number, kind, time, file: fi as u32, entry: ei as u32, log });
+            matched = true;
+            break;
+        }
+        if !matched && error_step && e.severity == Severity::Error {
+            out.push(Event { step: 0, kind: Kind::Error, time, file: fi as u32, entry: ei as u32, log });
+        }
+        for &sc in &scopes {
+            let (_, end) = &compiled.scopes[sc];
+            if end.matches(&bits) {
+                in_scope[sc].insert(e.thread, false);
+            }
+        }
+    }
+}
+
+fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, logs: &Logs) -> (Vec<StepStatus>, Vec<String>) {
+    let mut st = vec![StepStatus::Unknown; n];
+    let mut reasons = vec![String::new(); n];
+    let has_events = |s: u8| c.events.iter().any(|e| e.step == s);
+    let later_ran = |s: u8| c.events.iter().any(|e| e.step > s && e.kind != Kind::Fail);
+    for i in 0..n {
+        let s = i as u8 + 1;
+        let step_def = &def.steps[i];
+        let last_outcome = c.events.iter().rev().find(|e| e.step == s && matches!(e.kind, Kind::Ok | Kind::Fail));
+        let blocked =
+            (0..i).find(|&j| matches!(st[j], StepStatus::Failed | StepStatus::NotReached) && !(st[j] == StepStatus::NotReached && later_ran(j as u8 + 1)));
+        if let Some(e) = last_outcome {
+            st[i] = if e.kind == Kind::Ok { StepStatus::Ok } else { StepStatus::Failed };
+            if e.kind == Kind::Ok && c.events.iter().any(|x| x.step == s && x.kind == Kind::Fail) {
+                reasons[i] = "errors were logged, but the step completed after them".into();
+            }
+            continue;
+        }
+        if has_events(s) {
+            // Started, no outcome.
+            if later_ran(s) {
+                st[i] = StepStatus::Ok;
+                reasons[i] = format!("implied: step {} ran after it", s + 1);
+            } else {
+                st[i] = StepStatus::Failed;
+                reasons[i] = "started, but no result was logged after it".into();
+            }
+            continue;
+        }
+        if let Some(j) = blocked {
+            st[i] = StepStatus::NotReached;
+            reasons[i] = format!("step {} did not complete", j + 1);
+            continue;
+        }
+        let witnessed = step_def.witnesses.iter().any(|w| logs.provided(*w));
+        if c.events.is_empty() {
+            // No scan at all in these logs: say which logs were looked at, or are missing.
+            let names: Vec<String> = step_def.witnesses.iter().map(|w| w.file_name().to_string()).collect();
+            if witnessed {
+                st[i] = StepStatus::NotReached;
+                reasons[i] = format!("no activity of this flow in {}", join_names(&names));
+            } else {
+                st[i] = StepStatus::Unknown;
+                reasons[i] = format!("not witnessed: {} {} not provided", join_names(&names), if names.len() == 1 { "was" } else { "were" });
+            }
+            continue;
+        }
+        if !witnessed {
+            st[i] = StepStatus::Unknown;
+            let names: Vec<String> = step_def.witnesses.iter().map(|w| w.file_name().to_string()).collect();
+            reasons[i] = format!("not witnessed: {} {} not provided", join_names(&names), if names.len() == 1 { "was" } else { "were" });
+            continue;
+        }
+        if later_ran(s) {
+            st[i] = StepStatus::Ok;
+            reasons[i] = format!("implied: not logged in this cycle, but step {} ran after it", s + 1);
+            continue;
+        }
+        if let Some(prev) = earlier {
+            if prev.iter().any(|pc| pc.events.iter().any(|e| e.step == s && e.kind == Kind::Ok)) && s == 1 {
+                st[i] = StepStatus::Ok;
+                reasons[i] = "done in an earlier cycle; not repeated".into();
+                continue;
+            }
+        }
+        st[i] = StepStatus::NotReached;
+        reasons[i] = if c.events.is_empty() { "no line of this flow in the logs".into() } else { "nothing logged for this step in the latest cycle".into() };
+    }
+    (st, reasons)
+}
+
+fn join_names(names: &[String]) -> String {
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        _ => format!("{} and {}", names[..names.len() - 1].join(", "), names[names.len() - 1]),
+    }
+}

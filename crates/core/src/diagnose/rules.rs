@@ -1,0 +1,363 @@
+//! Known-issue rules (`rules/*.toml`) on top of the scan flow: each fires at most one finding,
+//! with the lines that prove it.
+//!
+//! A rule without a `join` is evaluated here from its data alone: a code family (which codes
+//! occur, where, how often) or line signatures (literal matchers in some logs, optionally only
+//! lines holding given codes). A rule with a `join` names a function below (or in `config.rs`)
+//! that combines what the data matched with the flow, other lines or the configuration.
+
+use std::collections::HashMap;
+
+use super::catalog::{Hits, CATALOG};
+use super::config::{self, ConfigFacts};
+use super::defs::{self, LineMatcher, RuleDef};
+use super::flow::FlowResult;
+use super::signals::{Bits, Compiled};
+use crate::analysis::Analysis;
+use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, StepStatus};
+use crate::read::config::url_in;
+
+/// What a rule found.
+#[derive(Clone)]
+pub struct Finding {
+    pub rule: &'static RuleDef,
+    pub severity: FindingSeverity,
+    /// What was found, with the specifics (codes, servers, counts).
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    /// Codes on the evidence lines or of the family (`0x...`).
+    pub codes: Vec<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleDef, severity: FindingSeverity, summary: String, evidence: Vec<Evidence>, codes: Vec<String>) -> Finding {
+        Finding { rule, severity, summary, evidence, codes }
+    }
+
+    pub fn id(&self) -> &'static str {
+        self.rule.id
+    }
+}
+
+/// Everything a join may look at.
+pub struct Ctx<'a> {
+    pub a: &'a Analysis,
+    pub scan: &'a FlowResult,
+    pub config: &'a ConfigFacts,
+    /// Hits of each named line set.
+    sets: HashMap<&'static str, Vec<(usize, usize)>>,
+}
+
+impl Ctx<'_> {
+    pub fn set(&self, id: &str) -> &[(usize, usize)] {
+        self.sets.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn ev(&self, fi: usize, ei: usize) -> Evidence {
+        evidence_of(&self.a.files[fi], ei)
+    }
+
+    pub fn message(&self, fi: usize, ei: usize) -> &str {
+        let f = &self.a.files[fi];
+        f.message(&f.entries[ei])
+    }
+}
+
+type Join = fn(&Ctx, &'static RuleDef, &[(usize, usize)]) -> Option<Finding>;
+
+/// The joins rules may name. A test checks that every `join` in the data is here, and back.
+const JOINS: &[(&str, Join)] = &[
+    ("gpo_override", gpo_override),
+    ("sync_updates_with_recovery", sync_updates_with_recovery),
+    ("cbs_store_corruption", cbs_store_corruption),
+    ("pending_reboot", pending_reboot),
+    ("no_wuahandler_activity", no_wuahandler_activity),
+    ("wsus_location_empty", wsus_location_empty),
+    ("config_gpo_mismatch", config::gpo_mismatch),
+    ("config_usewuserver_off", config::usewuserver_off),
+    ("config_wsus_port", config::wsus_port),
+    ("config_proxy_blocks_wsus", config::proxy_blocks_wsus),
+    ("config_direct_network_errors", config::direct_network_errors),
+];
+
+/// How many lines a rule keeps (a busy log can repeat a signature thousands of times).
+const MAX_LINES: usize = 50;
+
+/// Every rule over the drop; findings most severe first, in data order otherwise.
+pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, config: &ConfigFacts) -> Vec<Finding> {
+    let rules = defs::rules();
+    let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
+    let sets = defs::line_sets();
+    let set_lines = line_hits(a, hits, sets.iter().map(|s| s.lines).collect(), &CATALOG.line_sets);
+    let ctx = Ctx { a, scan, config, sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let mut out: Vec<Finding> = Vec::new();
+    for (rule, lines) in rules.iter().zip(&rule_lines) {
+        let finding = match rule.join {
+            None => generic(&ctx, rule, lines),
+            Some(name) => {
+                let (_, join) = JOINS.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("rule {}: no join named {name}", rule.id));
+                join(&ctx, rule, lines)
+            }
+        };
+        out.extend(finding);
+    }
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+/// For each group of line matchers: the (file, entry) of matching lines in file order, at most
+/// `MAX_LINES`, then narrowed to the lines holding the codes a matcher asks for.
+fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<&'static [LineMatcher]>, compiled: &[Vec<Compiled>]) -> Vec<Vec<(usize, usize)>> {
+    let mut raw: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); groups.len()];
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is_text()) {
+        let applicable: Vec<(usize, usize, &Compiled)> = groups
+            .iter()
+            .zip(compiled)
+            .enumerate()
+            .flat_map(|(g, (lines, c))| lines.iter().zip(c).enumerate().filter(|(_, (l, _))| l.applies_to(f.kind)).map(move |(li, (_, m))| (g, li, m)))
+            .collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        for &(ei, bits) in hits.of(fi) {
+            push_matches(&mut raw, &applicable, fi, ei as usize, &bits);
+        }
+    }
+    raw.into_iter()
+        .zip(groups)
+        .map(|(v, lines)| {
+            v.into_iter()
+                .filter(|&(fi, ei, li)| {
+                    let l = &lines[li];
+                    let mut codes = a.codes_at(fi, ei as u32).peekable();
+                    (!l.with_failure_code || codes.peek().is_some()) && (l.line_codes.is_empty() || codes.any(|c| l.line_codes.contains(&c)))
+                })
+                .map(|(fi, ei, _)| (fi, ei))
+                .collect()
+        })
+        .collect()
+}
+
+fn push_matches(raw: &mut [Vec<(usize, usize, usize)>], applicable: &[(usize, usize, &Compiled)], fi: usize, ei: usize, bits: &Bits) {
+    for &(g, li, m) in applicable {
+        let v = &mut raw[g];
+        if v.len() < MAX_LINES && m.matches(bits) && v.last().is_none_or(|&(f, e, _)| (f, e) != (fi, ei)) {
+            v.push((fi, ei, li));
+        }
+    }
+}
+
+/// A rule from its data alone: a code family, else its lines.
+fn generic(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    if !rule.codes.is_empty() {
+        return code_family(ctx, rule, rule.severity);
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    Some(line_finding(ctx, rule, lines, rule.severity, rule.summary.replace("{n}", &lines.len().to_string())))
+}
+
+/// Which codes of the rule's family occur (in its `code_logs`), where and how often.
+pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity) -> Option<Finding> {
+    let a = ctx.a;
+    let mut codes = Vec::new();
+    let mut evidence = Vec::new();
+    let mut total = 0;
+    for c in rule.codes {
+        let Some(s) = a.code_stats(*c) else { continue };
+        let occ: Vec<_> = s.occurrences.iter().filter(|o| rule.code_logs.is_empty() || rule.code_logs.contains(&a.files[o.file as usize].kind)).collect();
+        if occ.is_empty() {
+            continue;
+        }
+        total += occ.len();
+        codes.push(format!("0x{c:08X}"));
+        evidence.extend(occ.iter().take(2).map(|o| ctx.ev(o.file as usize, o.entry as usize)));
+    }
+    if codes.is_empty() {
+        return None;
+    }
+    let summary = format!("{} seen {} time(s): {}.", if codes.len() == 1 { "This code was" } else { "These codes were" }, total, super::describe_codes(&codes));
+    evidence.truncate(6);
+    Some(Finding::new(rule, severity, summary, evidence, codes))
+}
+
+/// A finding quoting `lines` (the first four), with the codes they hold.
+pub fn line_finding(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)], severity: FindingSeverity, summary: String) -> Finding {
+    let mut codes: Vec<String> = Vec::new();
+    for &(fi, ei) in lines {
+        for c in ctx.a.codes_at(fi, ei as u32) {
+            let s = format!("0x{c:08X}");
+            if !codes.contains(&s) {
+                codes.push(s);
+            }
+        }
+    }
+    Finding::new(rule, severity, summary, lines.iter().take(4).map(|&(f, e)| ctx.ev(f, e)).collect(), codes)
+}
+
+fn same_server(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/').eq_ignore_ascii_case(b.trim_end_matches('/'))
+}
+
+// ---- joins ----
+
+/// WUAHandler says Group Policy overwrote ConfigMgr's settings: with the two servers side by
+/// side when the logs show ConfigMgr's. Harmless when both are the same server.
+fn gpo_override(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let &(fi, ei) = lines.last()?;
+    let gpo_url = url_in(ctx.message(fi, ei));
+    // The location ConfigMgr handed out, not what the agent ended up using.
+    let location = ctx.set("wsus_location").iter().rev().find_map(|&(f, e)| {
+        if ctx.a.files[f].kind == LogKind::WindowsUpdate {
+            return None;
+        }
+        url_in(ctx.message(f, e)).map(|u| (u, f, e))
+    });
+    let mut shown = lines.to_vec();
+    let summary = match (&gpo_url, &location) {
+        (Some(g), Some((l, f, e))) if !same_server(g, l) => {
+            shown.push((*f, *e));
+            format!("A domain policy sets the WSUS server to {g}, but ConfigMgr's software update point for this client is {l}. The agent scans against the policy's server.")
+        }
+        (Some(g), Some((l, _, _))) => {
+            format!("A domain policy sets the WSUS server to {g}; that is the same server ConfigMgr assigned ({l}), so the override is harmless as long as the two stay identical.")
+        }
+        (Some(g), None) => {
+            format!("A domain policy sets the WSUS server to {g}. Unless that is exactly the software update point (name format and port), the scan fails.")
+        }
+        _ => "WUAHandler reports that Group Policy overwrote the WSUS settings ConfigMgr made.".to_string(),
+    };
+    let harmless = matches!((&gpo_url, &location), (Some(g), Some((l, _, _))) if same_server(g, l));
+    let severity = if harmless {
+        FindingSeverity::Info
+    } else if ctx.scan.failed_step.is_some() {
+        FindingSeverity::Error
+    } else {
+        FindingSeverity::Warning
+    };
+    Some(line_finding(ctx, rule, &shown, severity, summary))
+}
+
+/// SyncUpdates_WithRecovery failing with 0x80244007 (a SOAP fault from WSUS). The same call
+/// failing with another code (a time-out, a name not resolved) is a network problem instead.
+fn sync_updates_with_recovery(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let s = ctx.a.code_stats(0x80244007)?;
+    let mut shown = lines.to_vec();
+    shown.extend(s.occurrences.iter().take(4).map(|o| (o.file as usize, o.entry as usize)));
+    shown.dedup();
+    let summary = if lines.is_empty() {
+        format!("0x80244007 (a SOAP fault returned by WSUS) appears {} time(s); when it comes from SyncUpdates_WithRecovery the known cause is a WSUS server limit (maxInstalledPrerequisites).", s.count)
+    } else {
+        format!("SyncUpdates_WithRecovery failed with 0x80244007 ({} time(s)): WSUS rejects the client's sync with a SOAP fault, the known WSUS server limit (maxInstalledPrerequisites).", lines.len())
+    };
+    Some(line_finding(ctx, rule, &shown, rule.severity, summary))
+}
+
+/// Component store corruption: the family's codes in CBS/DISM, or the corruption signatures.
+fn cbs_store_corruption(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let by_codes = code_family(ctx, rule, rule.severity);
+    if by_codes.is_none() && lines.is_empty() {
+        return None;
+    }
+    let mut f = by_codes.unwrap_or_else(|| line_finding(ctx, rule, lines, rule.severity, String::new()));
+    for &(fi, ei) in lines.iter().take(3) {
+        let e = ctx.ev(fi, ei);
+        if !f.evidence.iter().any(|x| x.file == e.file && x.line == e.line) {
+            f.evidence.push(e);
+        }
+    }
+    let repair_failed = lines.iter().any(|&(fi, ei)| ctx.message(fi, ei).contains("Missing replacement payload"));
+    f.summary = format!(
+        "The component store is damaged{}{}.",
+        if f.codes.is_empty() { String::new() } else { format!(": {}", super::describe_codes(&f.codes)) },
+        if repair_failed { "; a repair already failed for lack of a source (missing replacement payload)" } else { "" }
+    );
+    Some(f)
+}
+
+/// Lines that say a restart is pending, and the codes that mean it (first three of each).
+fn pending_reboot(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let mut shown = lines.to_vec();
+    for c in rule.codes {
+        if let Some(s) = ctx.a.code_stats(*c) {
+            shown.extend(s.occurrences.iter().take(3).map(|o| (o.file as usize, o.entry as usize)));
+        }
+    }
+    if shown.is_empty() {
+        return None;
+    }
+    let summary = format!("{} line(s) say a restart is required or pending; until it happens, servicing and some scans do not complete.", shown.len());
+    Some(line_finding(ctx, rule, &shown, rule.severity, summary))
+}
+
+/// No WUAHandler activity: the client logs are here but WUAHandler is absent, or it wrote
+/// nothing for the latest scan (article 001, step 2: no new WUAHandler lines after a scan
+/// means the management point returned no software update point).
+fn no_wuahandler_activity(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let (a, scan) = (ctx.a, ctx.scan);
+    let has_wuahandler = a.files.iter().any(|f| f.is(LogKind::WuaHandler));
+    const CLIENT: [LogKind; 7] = [
+        LogKind::ScanAgent,
+        LogKind::LocationServices,
+        LogKind::UpdatesDeployment,
+        LogKind::UpdatesHandler,
+        LogKind::UpdatesStore,
+        LogKind::CcmMessaging,
+        LogKind::PolicyAgent,
+    ];
+    let client_logs = a.files.iter().filter(|f| CLIENT.contains(&f.kind)).count();
+    let early = |k: LogKind| scan.latest_cycle_logs.contains(&k);
+    let scan_requested = early(LogKind::ScanAgent) || early(LogKind::LocationServices);
+    if !has_wuahandler && (client_logs >= 3 || (client_logs >= 1 && scan_requested)) {
+        let summary = format!("{client_logs} ConfigMgr client log(s) were given but no WUAHandler.log: the client has not run a software-update scan (or WUAHandler.log was left out of the bundle).");
+        return Some(Finding::new(rule, FindingSeverity::Warning, summary, Vec::new(), Vec::new()));
+    }
+    if !(has_wuahandler && scan_requested && !early(LogKind::WuaHandler)) {
+        return None;
+    }
+    let mut evidence = Vec::new();
+    let mut summary = "WUAHandler.log has no line for the latest scan request".to_string();
+    if let Some(&(_, f, e)) = scan.last_line_of_log.iter().find(|(l, _, _)| *l == LogKind::WuaHandler) {
+        let ev = ctx.ev(f as usize, e as usize);
+        if let Some(t) = &ev.time {
+            summary.push_str(&format!(" (its last scan line is from {t})"));
+        }
+        evidence.push(ev);
+    }
+    if let Some(&(_, f, e)) = scan.last_line_of_log.iter().find(|(l, _, _)| matches!(l, LogKind::ScanAgent | LogKind::LocationServices)) {
+        evidence.insert(0, ctx.ev(f as usize, e as usize));
+    }
+    summary.push_str(": the scan never reached the Windows Update Agent, which usually means the management point returned no software update point.");
+    Some(Finding::new(rule, FindingSeverity::Error, summary, evidence, Vec::new()))
+}
+
+/// Step 1 failed on a WSUS location reply without a location record.
+fn wsus_location_empty(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let step1 = ctx.scan.step(1)?;
+    let empty = |text: &str| text.contains("WSUSLocationReply") && !text.contains("LocationRecord ");
+    if step1.status != StepStatus::Failed || !step1.evidence.iter().any(|e| empty(&e.text)) {
+        return None;
+    }
+    let summary =
+        "The WSUS location reply has no location record: the management point knows no software update point for the content version the client asked for.";
+    let evidence = step1.evidence.iter().filter(|e| e.text.contains("WSUSLocationReply")).cloned().collect();
+    Some(Finding::new(rule, rule.severity, summary.into(), evidence, Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_join_in_the_data_exists_and_is_used() {
+        for r in defs::rules() {
+            if let Some(j) = r.join {
+                assert!(JOINS.iter().any(|(n, _)| *n == j), "rule {} names join {j}, which does not exist", r.id);
+            }
+        }
+        for (name, _) in JOINS {
+            assert!(defs::rules().iter().any(|r| r.join == Some(name)), "join {name} is not used by any rule");
+        }
+    }
+}

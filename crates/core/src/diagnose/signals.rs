@@ -1,0 +1,242 @@
+//! Literal matching for flow signals and rules: one Aho-Corasick pass over each file finds every
+//! literal its signals and rules need, then each signal is a cheap test over a bit set. The
+//! literal list is handed in (`catalog.rs` gathers it from the flow and rule data).
+//!
+//! Each file is scanned with an automaton of only the literals that apply to it (a CBS.log needs
+//! a handful, WindowsUpdate.log a few dozen): small automata keep the SIMD prefilter on, which
+//! matters because most lines hold no literal at all.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aho_corasick::AhoCorasick;
+
+use super::defs::Matcher;
+use crate::model::LogFile;
+
+/// Words in a literal bit set: at most `WORDS * 64` literals.
+pub const WORDS: usize = 8;
+
+/// Which literals a message contains.
+pub type Bits = [u64; WORDS];
+
+pub const EMPTY: Bits = [0; WORDS];
+
+/// An automaton over a subset of the literals; pattern i is literal `ids[i]`.
+struct Sub {
+    ac: AhoCorasick,
+    ids: Vec<u16>,
+}
+
+pub struct Literals {
+    all: Vec<&'static str>,
+    subsets: Mutex<HashMap<Bits, Arc<Sub>>>,
+    index: HashMap<&'static str, u16>,
+    /// For each literal, the other literals it contains: present whenever it is.
+    contained: Vec<Bits>,
+}
+
+/// A matcher with literal ids resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    all: Vec<u16>,
+    any: Vec<u16>,
+    none: Vec<u16>,
+}
+
+impl Literals {
+    /// An automaton over `literals` (duplicates are fine).
+    pub fn new(mut all: Vec<&'static str>) -> Literals {
+        all.sort_unstable();
+        all.dedup();
+        assert!(all.len() <= WORDS * 64, "more than {} signal literals: widen Bits", WORDS * 64);
+        // Leftmost-longest, not overlapping, so the automaton can use its SIMD prefilter (most lines
+        // hold no literal). `matches` restarts one byte after each match's start, so literals that
+        // begin inside a match are still found; shorter literals at the same start are added from
+        // `contained`. Together that is every literal present.
+        let index = all.iter().enumerate().map(|(i, s)| (*s, i as u16)).collect();
+        let contained = all
+            .iter()
+            .map(|outer| {
+                let mut bits = EMPTY;
+                for (j, inner) in all.iter().enumerate() {
+                    if inner != outer && outer.contains(inner) {
+                        bits[j / 64] |= 1 << (j % 64);
+                    }
+                }
+                bits
+            })
+            .collect();
+        Literals { subsets: Mutex::new(HashMap::new()), index, contained, all }
+    }
+}
+
+fn build(all: &[&'static str], ids: Vec<u16>) -> Sub {
+    let patterns: Vec<&str> = ids.iter().map(|&i| all[i as usize]).collect();
+    let ac = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&patterns)
+        .expect("literal automaton");
+    Sub { ac, ids }
+}
+
+impl Literals {
+    /// Every literal present in `text`.
+    #[cfg(test)]
+    pub fn present(&self, text: &str) -> Bits {
+        let mut bits = EMPTY;
+        let mut every = EMPTY;
+        for i in 0..self.all.len() {
+            every[i / 64] |= 1 << (i % 64);
+        }
+        let sub = self.subset(every);
+        for m in matches(&sub.ac, text) {
+            self.set(&mut bits, sub.ids[m.pattern().as_usize()] as usize);
+        }
+        bits
+    }
+
+    /// One pass over a whole file: for every entry whose message holds at least one literal,
+    /// (entry index, literals present). Sorted by entry; entries without literals are absent.
+    pub fn scan_file(&self, f: &LogFile, wanted: Bits) -> Vec<(u32, Bits)> {
+        if wanted == EMPTY {
+            return Vec::new();
+        }
+        let sub = self.subset(wanted);
+        let entries = &f.entries;
+        let mut hits: Vec<(u32, Bits)> = Vec::new();
+        let mut unsorted = false;
+        for m in matches(&sub.ac, f.text.as_str()) {
+            let (s, t) = (m.start(), m.end());
+            let i = entries.partition_point(|e| (e.end as usize) < s);
+            let Some(e) = entries.get(i) else { continue };
+            if (e.msg_start as usize) > s || t > e.msg_end as usize {
+                continue;
+            }
+            let id = sub.ids[m.pattern().as_usize()] as usize;
+            match hits.last_mut() {
+                Some((last, bits)) if *last == i as u32 => self.set(bits, id),
+                _ => {
+                    unsorted |= hits.last().is_some_and(|(last, _)| *last > i as u32);
+                    let mut bits = EMPTY;
+                    self.set(&mut bits, id);
+                    hits.push((i as u32, bits));
+                }
+            }
+        }
+        if unsorted {
+            hits.sort_by_key(|(e, _)| *e);
+            hits.dedup_by(|b, a| {
+                if a.0 == b.0 {
+                    for k in 0..WORDS {
+                        a.1[k] |= b.1[k];
+                    }
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        hits
+    }
+
+    /// The automaton for a set of literals, built once per distinct set.
+    fn subset(&self, wanted: Bits) -> Arc<Sub> {
+        let mut cache = self.subsets.lock().unwrap_or_else(|p| p.into_inner());
+        cache.entry(wanted).or_insert_with(|| Arc::new(build(&self.all, (0..self.all.len() as u16).filter(|&i| has(&wanted, i)).collect()))).clone()
+    }
+
+    fn set(&self, bits: &mut Bits, id: usize) {
+        bits[id / 64] |= 1 << (id % 64);
+        for (b, c) in bits.iter_mut().zip(&self.contained[id]) {
+            *b |= c;
+        }
+    }
+
+    /// The matcher with literal ids resolved. Every literal of `m` must be in the list.
+    pub fn compile(&self, m: &Matcher) -> Compiled {
+        let ids = |v: &[&'static str]| v.iter().map(|s| self.id(s).unwrap_or_else(|| panic!("literal {s:?} is not in the catalog"))).collect();
+        Compiled { all: ids(m.all), any: ids(m.any), none: ids(m.none) }
+    }
+
+    pub fn id(&self, s: &str) -> Option<u16> {
+        self.index.get(s).copied()
+    }
+}
+
+/// Every position where a literal starts (the longest one there): the search restarts one byte
+/// after each match's start.
+fn matches<'t>(ac: &'t AhoCorasick, text: &'t str) -> impl Iterator<Item = aho_corasick::Match> + 't {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos > text.len() {
+            return None;
+        }
+        let m = ac.find(aho_corasick::Input::new(text).span(pos..text.len()))?;
+        pos = m.start() + 1;
+        Some(m)
+    })
+}
+
+pub fn union(mut a: Bits, b: Bits) -> Bits {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x |= y;
+    }
+    a
+}
+
+#[inline]
+pub fn has(bits: &Bits, id: u16) -> bool {
+    bits[id as usize / 64] & (1 << (id % 64)) != 0
+}
+
+impl Compiled {
+    /// The literals this matcher looks at.
+    pub fn bits(&self) -> Bits {
+        let mut b = EMPTY;
+        for &i in self.all.iter().chain(&self.any).chain(&self.none) {
+            b[i as usize / 64] |= 1 << (i % 64);
+        }
+        b
+    }
+
+    pub fn matches(&self, bits: &Bits) -> bool {
+        self.all.iter().all(|&i| has(bits, i)) && (self.any.is_empty() || self.any.iter().any(|&i| has(bits, i))) && !self.none.iter().any(|&i| has(bits, i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_literals_all_found() {
+        let l = Literals::new(vec![
+            "Finding updates",
+            "CallerId = CcmExec",
+            "END",
+            "Exit code = ",
+            "START",
+            "Async searching completed",
+            "ynchronization completed",
+            "A reboot is required",
+            "reboot is required",
+        ]);
+        let id = |s: &str| l.id(s).unwrap();
+        let bits = l.present("* END * Finding updates CallerId = CcmExec, Id = 5, Exit code = 0x8024401B");
+        for s in ["Finding updates", "CallerId = CcmExec", "END", "Exit code = "] {
+            assert!(has(&bits, id(s)), "{s}");
+        }
+        assert!(!has(&bits, id("START")));
+        // A literal that starts inside another one's match, and one contained in it.
+        let bits = l.present("the Async searching completed successfully and A reboot is required");
+        for s in ["Async searching completed", "A reboot is required", "reboot is required"] {
+            assert!(has(&bits, id(s)), "{s}");
+        }
+        assert!(!has(&bits, id("ynchronization completed")));
+        let m = l.compile(&Matcher { all: &["Finding updates"], any: &["END"], none: &["START"] });
+        assert!(m.matches(&l.present("* END * Finding updates")));
+        assert!(!m.matches(&l.present("* START * Finding updates")));
+    }
+}

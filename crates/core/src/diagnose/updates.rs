@@ -1,0 +1,170 @@
+//! The updates table: what the last scan said about each update.
+//!
+//! WUAHandler.log (step 5 of the scan) writes `Update (Installed|Missing): <title> (KBnnnnnnn)
+//! (<update id>, <revision>)` and `Pruning: update id (<id>) is superseded by (<id>).`;
+//! UpdatesStore.log writes `... state message for update (<id>) with state (Missing).` The
+//! table keeps the latest word on each update id; superseded updates are flagged, not dropped.
+
+use std::collections::HashMap;
+
+use crate::analysis::Analysis;
+use crate::model::LogKind;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateRow {
+    /// `KB2862152`, or empty when only the update id is known.
+    pub kb: String,
+    pub title: String,
+    /// `installed`, `missing` or another state the log names (lower case).
+    pub state: String,
+    pub update_id: String,
+    pub revision: Option<u32>,
+    /// Update id that supersedes this one (WUAHandler prunes superseded updates).
+    pub superseded_by: Option<String>,
+    pub file: String,
+    pub line: u32,
+}
+
+/// `Update (Missing): Title (KB2862152) (505fda07-..., 200)` → (state, title, id, revision).
+pub fn parse_wuahandler_update(msg: &str) -> Option<(String, String, String, Option<u32>)> {
+    let rest = msg.trim().strip_prefix("Update (")?;
+    let (state, rest) = rest.split_once("):")?;
+    let rest = rest.trim();
+    let open = rest.rfind(" (")?;
+    let tail = rest[open + 2..].strip_suffix(')')?;
+    let (id, rev) = match tail.split_once(',') {
+        Some((id, rev)) => (id.trim(), rev.trim().parse().ok()),
+        None => (tail.trim(), None),
+    };
+    if !is_guid(id) {
+        return None;
+    }
+    Some((state.trim().to_ascii_lowercase(), rest[..open].trim().to_string(), id.to_ascii_lowercase(), rev))
+}
+
+/// `Pruning: update id (A) is superseded by (B).` → (A, B).
+pub fn parse_pruning(msg: &str) -> Option<(String, String)> {
+    let rest = msg.trim().strip_prefix("Pruning: update id (")?;
+    let (a, rest) = rest.split_once(") is superseded by (")?;
+    let b = rest.split(')').next()?;
+    (is_guid(a) && is_guid(b)).then(|| (a.to_ascii_lowercase(), b.to_ascii_lowercase()))
+}
+
+/// `Successfully raised state message for update (ID) with state (Missing).`
+pub fn parse_store_state(msg: &str) -> Option<(String, String)> {
+    let i = msg.find("for update (")?;
+    let rest = &msg[i + 12..];
+    let (id, rest) = rest.split_once(')')?;
+    let j = rest.find("with state (")?;
+    let state = rest[j + 12..].split(')').next()?;
+    is_guid(id).then(|| (id.to_ascii_lowercase(), state.to_ascii_lowercase()))
+}
+
+fn is_guid(s: &str) -> bool {
+    let s = s.trim_matches(['{', '}']);
+    s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
+}
+
+/// `... for x64-based Systems (KB2862152)` → `KB2862152`.
+pub fn kb_of(title: &str) -> String {
+    let mut best = String::new();
+    let b = title.as_bytes();
+    let mut i = 0;
+    while let Some(p) = title[i..].find("KB") {
+        let s = i + p;
+        let digits: String = title[s + 2..].chars().take_while(char::is_ascii_digit).collect();
+        let boundary = s == 0 || !b[s - 1].is_ascii_alphanumeric();
+        if boundary && digits.len() >= 6 {
+            best = format!("KB{digits}");
+        }
+        i = s + 2;
+    }
+    best
+}
+
+pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
+    let mut rows: Vec<UpdateRow> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut superseded: HashMap<String, String> = HashMap::new();
+    // Store states come first so that WUAHandler's titled rows, read second, take their place.
+    for pass in [LogKind::UpdatesStore, LogKind::WuaHandler] {
+        for f in a.files.iter().filter(|f| f.kind == pass) {
+            for e in f.entries.iter().filter(|e| e.parsed) {
+                let msg = f.message(e);
+                let row = if pass == LogKind::WuaHandler {
+                    if let Some((old, new)) = parse_pruning(msg) {
+                        superseded.insert(old, new);
+                        continue;
+                    }
+                    parse_wuahandler_update(msg).map(|(state, title, id, revision)| UpdateRow {
+                        kb: kb_of(&title),
+                        title,
+                        state,
+                        update_id: id,
+                        revision,
+                        superseded_by: None,
+                        file: f.name.clone(),
+                        line: e.line,
+                    })
+                } else {
+                    parse_store_state(msg).map(|(id, state)| UpdateRow {
+                        kb: String::new(),
+                        title: String::new(),
+                        state,
+                        update_id: id,
+                        revision: None,
+                        superseded_by: None,
+                        file: f.name.clone(),
+                        line: e.line,
+                    })
+                };
+                let Some(row) = row else { continue };
+                match by_id.get(&row.update_id) {
+                    Some(&i) => rows[i] = row,
+                    None => {
+                        by_id.insert(row.update_id.clone(), rows.len());
+                        rows.push(row);
+                    }
+                }
+            }
+        }
+    }
+    for r in &mut rows {
+        r.superseded_by = superseded.get(&r.update_id).cloned();
+    }
+    // Missing first (what needs doing), then installed, then the rest; by KB within.
+    let rank = |s: &str| match s {
+        "missing" => 0,
+        "installed" => 1,
+        _ => 2,
+    };
+    rows.sort_by(|x, y| {
+        rank(&x.state).cmp(&rank(&y.state)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.update_id.cmp(&y.update_id))
+    });
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_seed_lines() {
+        let (state, title, id, rev) = parse_wuahandler_update(
+            "Update (Missing): Security Update for Windows 7 for x64-based Systems (KB2862152) (505fda07-b4f3-45fb-83d9-8642554e2773, 200)",
+        )
+        .unwrap();
+        assert_eq!((state.as_str(), id.as_str(), rev), ("missing", "505fda07-b4f3-45fb-83d9-8642554e2773", Some(200)));
+        assert_eq!(kb_of(&title), "KB2862152");
+        assert_eq!(
+            parse_pruning("Pruning: update id (70f4f236-0248-4e84-b472-292913576fa1) is superseded by (726b7201-862a-4fde-9b12-f36b38323a6f)."),
+            Some(("70f4f236-0248-4e84-b472-292913576fa1".into(), "726b7201-862a-4fde-9b12-f36b38323a6f".into()))
+        );
+        assert_eq!(
+            parse_store_state("Successfully raised state message for update (505fda07-b4f3-45fb-83d9-8642554e2773) with state (Missing)."),
+            Some(("505fda07-b4f3-45fb-83d9-8642554e2773".into(), "missing".into()))
+        );
+        assert_eq!(kb_of("2024-05 Cumulative Update (KB5037768) and KB12"), "KB5037768");
+        assert!(parse_wuahandler_update("Update (Missing): no id here").is_none());
+    }
+}

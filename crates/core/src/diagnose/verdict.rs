@@ -1,0 +1,261 @@
+//! The conclusions: codes ranked by significance, the one-paragraph verdict, and the ranked next
+//! checks. Everything here reads what the flows and rules established; nothing matches lines.
+
+use std::collections::HashMap;
+
+use super::flow::FlowResult;
+use super::rules::Finding;
+use crate::analysis::Analysis;
+use crate::model::{base_name, time_of, CycleOutcome, FindingSeverity, StepStatus, VerdictStatus};
+
+/// A thing to check next, with the command that checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextCheck {
+    pub text: String,
+    pub command: Option<String>,
+    /// What this check comes from: a finding id, a code, or a step.
+    pub from: String,
+}
+
+/// Every code of the drop, most significant first: the failed step's codes, then codes behind a
+/// finding, then codes the knowledge base has guidance for, then by count. (A busy log's most
+/// frequent code is often noise: E_FAIL in CBS.log, metadata signature checks in WindowsUpdate.log.)
+pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, findings: &[Finding]) -> Vec<u32> {
+    let mut failed: Vec<u32> = scan.failed_step_codes(a);
+    failed.extend(sync.failed_step_codes(a));
+    failed.dedup();
+    let behind_findings: Vec<String> = findings.iter().filter(|f| f.severity != FindingSeverity::Info).flat_map(|f| f.codes.iter().cloned()).collect();
+    let rank = |code: u32| {
+        let hex = format!("0x{code:08X}");
+        let failed = failed.iter().position(|c| *c == code).unwrap_or(usize::MAX);
+        let finding = behind_findings.iter().position(|c| *c == hex).unwrap_or(usize::MAX);
+        let no_guidance = !wulens_kb::entry(code).is_some_and(|k| k.has_guidance());
+        (failed, finding, no_guidance)
+    };
+    let mut codes: Vec<(u32, u32)> = a.codes.iter().map(|c| (c.code, c.count)).collect();
+    codes.sort_by(|x, y| rank(x.0).cmp(&rank(y.0)).then(y.1.cmp(&x.1)).then(x.0.cmp(&y.0)));
+    codes.into_iter().map(|(c, _)| c).collect()
+}
+
+/// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
+pub fn next_checks(scan: &FlowResult, sync: &FlowResult, findings: &[Finding], ranked: &[u32]) -> Vec<NextCheck> {
+    let mut out: Vec<NextCheck> = Vec::new();
+    fn add(out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: String) {
+        if out.len() < 10 && !out.iter().any(|c| c.text == text) {
+            out.push(NextCheck { text: text.to_string(), command: command.map(str::to_string), from });
+        }
+    }
+    for f in findings.iter().filter(|f| f.severity != FindingSeverity::Info) {
+        for g in f.rule.guidance.iter().take(2) {
+            add(&mut out, &g.text, g.command.as_deref(), format!("finding {}", f.id()));
+        }
+    }
+    for flow in [scan, sync] {
+        let Some(n) = flow.failed_step else { continue };
+        let st = flow.step(n).expect("the failed step is a step");
+        for code in st.codes.iter().take(2) {
+            let entry = wulens_kb::lookup(code).ok().and_then(|l| l.entry);
+            for s in entry.map_or(&[][..], |k| k.mitigation).iter().take(3) {
+                add(&mut out, &s.text, s.command.as_deref(), code.clone());
+            }
+        }
+        for g in st.guidance.iter().take(3) {
+            add(&mut out, &g.text, g.command.as_deref(), format!("{} step {n}", flow.def.id));
+        }
+    }
+    if out.is_empty() {
+        if let Some((code, k)) = ranked.iter().find_map(|&c| wulens_kb::entry(c).filter(|k| !k.mitigation.is_empty()).map(|k| (c, k))) {
+            for s in k.mitigation.iter().take(3) {
+                add(&mut out, &s.text, s.command.as_deref(), format!("0x{code:08X}"));
+            }
+        }
+    }
+    // Logs that would let wulens say more.
+    let mut missing: Vec<&String> = Vec::new();
+    for m in scan.steps.iter().filter(|s| s.status == StepStatus::Unknown).flat_map(|s| &s.missing_logs) {
+        if !missing.contains(&m) {
+            missing.push(m);
+        }
+    }
+    if scan.witnessed() && !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        let text = format!("Add {} to the drop to check the steps marked unknown.", names.join(", "));
+        let cmd = names.iter().any(|n| n.starts_with("WindowsUpdate")).then_some("Get-WindowsUpdateLog -LogPath C:\\Temp\\WindowsUpdate.log");
+        add(&mut out, &text, cmd, "missing logs".into());
+    }
+    out
+}
+
+/// `0x8024401B, same as HTTP status 407: ..., 14 times in WindowsUpdate.log, first at ...`.
+fn describe_error(a: &Analysis, code: u32) -> String {
+    let mut s = format!("0x{code:08X}");
+    let Some(stats) = a.code_stats(code) else { return s };
+    let kb = wulens_kb::entry(code);
+    let meaning = kb.map(|k| k.message.trim_end_matches('.').to_string()).filter(|m| !m.is_empty());
+    let symbol = kb.map(|k| k.symbol.to_string()).filter(|s| !s.is_empty()).or_else(|| stats.stated_symbol.clone()).unwrap_or_default();
+    match (meaning, wulens_kb::decode(code).http_status) {
+        (Some(m), _) => s.push_str(&format!(", {}", lower_first(&m))),
+        (None, Some(h)) => s.push_str(&format!(", HTTP {h}")),
+        (None, None) if !symbol.is_empty() => s.push_str(&format!(" ({symbol})")),
+        _ => {}
+    }
+    // Where it is most frequent, and when it first appeared.
+    let mut per_file: HashMap<&str, usize> = HashMap::new();
+    for o in &stats.occurrences {
+        *per_file.entry(base_name(&a.files[o.file as usize].name)).or_default() += 1;
+    }
+    if let Some((file, n)) = per_file.iter().max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f))) {
+        s.push_str(&format!(", {} in {file}", times(*n)));
+    }
+    let first = stats
+        .occurrences
+        .iter()
+        .filter_map(|o| {
+            let f = &a.files[o.file as usize];
+            f.utc_ms(&f.entries[o.entry as usize]).map(|t| (t, o))
+        })
+        .min_by_key(|(t, _)| *t)
+        .and_then(|(_, o)| time_of(&a.files[o.file as usize], o.entry as usize));
+    if let Some(t) = first {
+        s.push_str(&format!(", first at {}", short_time(&t)));
+    }
+    s
+}
+
+/// The status word and the one-paragraph verdict.
+pub fn verdict(a: &Analysis, scan: &FlowResult, sync: &FlowResult, findings: &[Finding], ranked: &[u32]) -> (VerdictStatus, String) {
+    let mut parts: Vec<String> = Vec::new();
+    let status;
+    let code_of = |hex: &String| wulens_kb::lookup(hex).map(|l| l.code.0).ok();
+    let describe = |hex: &String| code_of(hex).map_or_else(|| hex.clone(), |c| describe_error(a, c));
+    if scan.witnessed() {
+        if let Some(n) = scan.failed_step {
+            status = VerdictStatus::Failed;
+            let st = scan.step(n).expect("the failed step is a step");
+            let mut p = format!("The scan failed at step {n} ({})", lower_first(st.short));
+            if let Some(code) = st.codes.first() {
+                p.push_str(&format!(": {}", describe(code)));
+            } else if !st.reason.is_empty() {
+                p.push_str(&format!(": {}", st.reason));
+            }
+            p.push('.');
+            parts.push(p);
+        } else {
+            let unknown: Vec<u8> = scan.steps.iter().filter(|s| s.status == StepStatus::Unknown).map(|s| s.number).collect();
+            let not_reached: Vec<u8> = scan.steps.iter().filter(|s| s.status == StepStatus::NotReached).map(|s| s.number).collect();
+            let last_ok = scan.steps.iter().filter(|s| s.status == StepStatus::Ok).map(|s| s.number).max().unwrap_or(0);
+            if unknown.is_empty() && not_reached.is_empty() {
+                status = VerdictStatus::Ok;
+                parts.push("The latest scan completed: every step of the client scan flow is confirmed by the logs.".into());
+            } else {
+                status = VerdictStatus::Incomplete;
+                let mut p = format!("No step of the latest scan failed; the logs confirm it up to step {last_ok}.");
+                if !unknown.is_empty() {
+                    p.push_str(&format!(" Step{} {} could not be checked without more logs.", if unknown.len() > 1 { "s" } else { "" }, list(&unknown)));
+                }
+                if !not_reached.is_empty() {
+                    p.push_str(&format!(" Step{} {} left no trace yet.", if not_reached.len() > 1 { "s" } else { "" }, list(&not_reached)));
+                }
+                parts.push(p);
+            }
+        }
+        if let Some(history) = history(scan) {
+            parts.push(history);
+        }
+    } else if sync.witnessed() {
+        if let Some(n) = sync.failed_step {
+            status = VerdictStatus::Failed;
+            let st = sync.step(n).expect("the failed step is a step");
+            let mut p = format!("The WSUS synchronization failed at step {n} ({})", lower_first(st.short));
+            if let Some(code) = st.codes.first() {
+                p.push_str(&format!(": {}", describe(code)));
+            }
+            p.push('.');
+            parts.push(p);
+        } else if sync.steps.iter().all(|s| s.status == StepStatus::Ok) {
+            status = VerdictStatus::Ok;
+            parts.push("The latest WSUS synchronization completed.".into());
+        } else {
+            status = VerdictStatus::Incomplete;
+            parts.push("The WSUS synchronization shows no failure, but did not finish in these logs.".into());
+        }
+    } else {
+        status = VerdictStatus::NoScan;
+        let texts = a.files.iter().filter(|f| f.is_text()).count();
+        let mut p = if texts == 0 {
+            "None of the inputs is a readable text log.".to_string()
+        } else {
+            "These logs show no ConfigMgr client scan and no WSUS synchronization.".to_string()
+        };
+        if let Some(&code) = ranked.first() {
+            p.push_str(&format!(" The most significant error is {}.", describe_error(a, code)));
+        } else if texts > 0 {
+            p.push_str(" No error codes were found.");
+        }
+        parts.push(p);
+    }
+    let main: Vec<&Finding> = findings.iter().filter(|f| f.severity == FindingSeverity::Error).take(2).collect();
+    if !main.is_empty() {
+        let titles: Vec<&str> = main.iter().map(|f| f.rule.title).collect();
+        parts.push(format!("Likely cause: {}.", titles.join("; ")));
+    }
+    (status, parts.join(" "))
+}
+
+/// "This is the latest of 5 scan cycles in the logs; the 4 earlier ones completed."
+fn history(scan: &FlowResult) -> Option<String> {
+    let total = scan.cycles_total;
+    if total < 2 {
+        return None;
+    }
+    let earlier = &scan.cycles[..scan.cycles.len() - 1];
+    let failed = earlier.iter().filter(|c| c.outcome == CycleOutcome::Failed).count();
+    let completed = earlier.iter().filter(|c| c.outcome == CycleOutcome::Completed).count();
+    let history = match (failed, completed, earlier.len()) {
+        (0, 1, 1) => "the earlier one completed".to_string(),
+        (0, c, n) if c == n => format!("the {n} earlier ones completed"),
+        (1, _, 1) => "the earlier one failed too".to_string(),
+        (f, _, n) if f == n => format!("the {n} earlier ones failed too"),
+        (f, _, n) => format!("{f} of the {n} earlier ones failed"),
+    };
+    let listed = if total > scan.cycles.len() { format!(" (of the last {})", earlier.len()) } else { String::new() };
+    Some(format!("This is the latest of {total} scan cycles in the logs; {history}{listed}."))
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        // Keep acronyms and codes (WSUS, HTTP, 0x...) as they are.
+        Some(f) if f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase()) => f.to_lowercase().chain(c).collect(),
+        _ => s.to_string(),
+    }
+}
+
+fn times(n: usize) -> String {
+    if n == 1 {
+        "once".into()
+    } else {
+        format!("{n} times")
+    }
+}
+
+fn list(v: &[u8]) -> String {
+    let s: Vec<String> = v.iter().map(u8::to_string).collect();
+    match s.len() {
+        0 => String::new(),
+        1 => s[0].clone(),
+        _ => format!("{} and {}", s[..s.len() - 1].join(", "), s[s.len() - 1]),
+    }
+}
+
+/// `2024-05-31T16:45:56.136-07:00` → `2024-05-31 16:45:56 (UTC-07:00)`.
+fn short_time(t: &str) -> String {
+    let (date, rest) = t.split_once('T').unwrap_or((t, ""));
+    let clock = rest.get(..8).unwrap_or(rest);
+    let zone = rest.get(12..).unwrap_or("");
+    match zone {
+        "" => format!("{date} {clock}"),
+        "Z" => format!("{date} {clock} UTC"),
+        z => format!("{date} {clock} (UTC{z})"),
+    }
+}

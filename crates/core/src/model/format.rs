@@ -1,0 +1,77 @@
+//! The log formats wulens reads (detected from content by `read::detect`).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// ConfigMgr client/server logs: `<![LOG[msg]LOG]!><time=".." date=".." component=".." ...>`.
+    Cmtrace,
+    /// Older ConfigMgr site logs: `msg $$<Component><MM-DD-YYYY HH:MM:SS.mmm+bias><thread=N (0xN)>`.
+    CmtraceSimple,
+    /// Windows 7 / 2008 R2 WindowsUpdate.log: tab-separated date, time, PID, TID, component, text.
+    WindowsUpdateLegacy,
+    /// Windows 10+ text written by `Get-WindowsUpdateLog` from the ETW traces.
+    WindowsUpdateEtw,
+    /// `%windir%\Logs\CBS\CBS.log`.
+    Cbs,
+    /// `%windir%\Logs\DISM\dism.log` (same line format as CBS.log).
+    Dism,
+    /// WSUS server `SoftwareDistribution.log` (times in UTC).
+    WsusSoftwareDistribution,
+    /// `reg query ...\WindowsUpdate /s` output.
+    RegQuery,
+    /// A `.reg` file from `reg export`.
+    RegExport,
+    /// `netsh winhttp show proxy` output.
+    NetshWinhttp,
+    /// Anything else that is text: every line kept, codes still found.
+    PlainText,
+    /// Not text (including `.etl` traces).
+    Binary,
+    /// Zero bytes.
+    Empty,
+}
+
+impl LogFormat {
+    pub fn id(self) -> &'static str {
+        match self {
+            LogFormat::Cmtrace => "cmtrace",
+            LogFormat::CmtraceSimple => "cmtrace_simple",
+            LogFormat::WindowsUpdateLegacy => "windowsupdate_legacy",
+            LogFormat::WindowsUpdateEtw => "windowsupdate_etw",
+            LogFormat::Cbs => "cbs",
+            LogFormat::Dism => "dism",
+            LogFormat::WsusSoftwareDistribution => "wsus_softwaredistribution",
+            LogFormat::RegQuery => "reg_query",
+            LogFormat::RegExport => "reg_export",
+            LogFormat::NetshWinhttp => "netsh_winhttp",
+            LogFormat::PlainText => "plain_text",
+            LogFormat::Binary => "binary",
+            LogFormat::Empty => "empty",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LogFormat::Cmtrace => "CMTrace (ConfigMgr)",
+            LogFormat::CmtraceSimple => "ConfigMgr simple ($$<)",
+            LogFormat::WindowsUpdateLegacy => "WindowsUpdate.log (Windows 7/8)",
+            LogFormat::WindowsUpdateEtw => "WindowsUpdate.log (Get-WindowsUpdateLog)",
+            LogFormat::Cbs => "CBS.log",
+            LogFormat::Dism => "DISM.log",
+            LogFormat::WsusSoftwareDistribution => "WSUS SoftwareDistribution.log",
+            LogFormat::RegQuery => "reg query output",
+            LogFormat::RegExport => "Registry export (.reg)",
+            LogFormat::NetshWinhttp => "netsh winhttp show proxy",
+            LogFormat::PlainText => "Plain text",
+            LogFormat::Binary => "Binary (not a text log)",
+            LogFormat::Empty => "Empty file",
+        }
+    }
+
+    /// True for inputs that describe client configuration rather than log events.
+    pub fn is_configuration(self) -> bool {
+        matches!(self, LogFormat::RegQuery | LogFormat::RegExport | LogFormat::NetshWinhttp)
+    }
+}

@@ -1,0 +1,250 @@
+//! The normalized log model, the bottom stage every other stage builds on: one `LogFile` per
+//! input (its decoded text, compact entries that point into it, its format and kind), and the
+//! plain values the later stages exchange (evidence lines, settings, statuses, times).
+//!
+//! Invariant (tested by property tests): the entries of a file tile its physical lines exactly.
+//! Every physical line belongs to one entry; an entry is either a parsed record (possibly
+//! spanning several lines) or one unparsed line. So `lines == parsed lines + unparsed`.
+
+use serde::{Deserialize, Serialize};
+
+mod encoding;
+mod evidence;
+mod format;
+mod kind;
+pub mod lines;
+mod status;
+pub mod time;
+
+pub use encoding::{DecodeStats, TextEncoding};
+pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
+pub use format::LogFormat;
+pub use kind::LogKind;
+pub use status::{CycleOutcome, FindingSeverity, StepStatus, VerdictStatus};
+use time::LocalMs;
+
+/// A problem with an input that is not a file of its own (a bad zip, a bomb, an unreadable file).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputWarning {
+    pub name: String,
+    pub message: String,
+}
+
+/// `CCM/Logs/WUAHandler.log` → `WUAHandler.log` (both separators: names come from zips and Windows).
+pub fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Severity as the log states it (CMTrace `type`, CBS level) or as derived from the text for
+/// formats that have no level (WindowsUpdate.log).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Unparsed text: no level known.
+    #[default]
+    None = 0,
+    Info = 1,
+    Warning = 2,
+    Error = 3,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::None => "",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Sentinel for "no time" in [`Entry::time`].
+pub const NO_TIME: LocalMs = i64::MIN;
+/// Sentinel for "no offset" in [`Entry::offset`].
+pub const NO_OFFSET: i16 = i16::MIN;
+/// Sentinel for "no component" in [`Entry::component`].
+pub const NO_COMPONENT: u16 = u16::MAX;
+
+/// One record (or one unparsed line). 40 bytes; offsets index the file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Byte range of the whole record in the text, without the final line terminator.
+    pub start: u32,
+    pub end: u32,
+    /// Byte range of the message within the record.
+    pub msg_start: u32,
+    pub msg_end: u32,
+    /// 1-based physical line of the record's first line.
+    pub line: u32,
+    /// Number of physical lines the record spans (1 for a single-line record).
+    pub lines: u32,
+    /// Local wall-clock time, or [`NO_TIME`].
+    pub time: LocalMs,
+    /// ISO offset in minutes stated by the record itself (CMTrace bias, inverted), or [`NO_OFFSET`].
+    pub offset: i16,
+    /// Index into [`LogFile::components`], or [`NO_COMPONENT`].
+    pub component: u16,
+    pub thread: u32,
+    pub severity: Severity,
+    /// False for an unparsed line.
+    pub parsed: bool,
+}
+
+impl Entry {
+    pub fn unparsed(start: usize, end: usize, line: u32) -> Entry {
+        Entry {
+            start: start as u32,
+            end: end as u32,
+            msg_start: start as u32,
+            msg_end: end as u32,
+            line,
+            lines: 1,
+            time: NO_TIME,
+            offset: NO_OFFSET,
+            component: NO_COMPONENT,
+            thread: 0,
+            severity: Severity::None,
+            parsed: false,
+        }
+    }
+
+    pub fn has_time(&self) -> bool {
+        self.time != NO_TIME
+    }
+
+    pub fn last_line(&self) -> u32 {
+        self.line + self.lines - 1
+    }
+}
+
+/// Where a file's time-zone offset comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetSource {
+    /// Every record states it (CMTrace `time="...+BIAS"`).
+    Record,
+    /// The log's own header says it (legacy WindowsUpdate.log `tz: -0700`).
+    Header,
+    /// The format is UTC by definition (WSUS SoftwareDistribution.log).
+    Utc,
+    /// Not in the log: taken from other logs of the same drop.
+    AssumedFromOtherLogs,
+    /// Not in the log and nothing to go by: UTC assumed.
+    AssumedUtc,
+    /// The user set it.
+    Override,
+    /// The file has no timestamps.
+    #[default]
+    NotApplicable,
+}
+
+/// A file's time-zone facts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileOffset {
+    /// ISO offset in minutes used for records that do not state their own.
+    pub minutes: i32,
+    pub source: OffsetSource,
+}
+
+/// One decoded, parsed input.
+#[derive(Debug)]
+pub struct LogFile {
+    /// Display name: the path inside the drop (`CCM/Logs/WUAHandler.log`, `bundle.zip/WindowsUpdate.log`).
+    pub name: String,
+    pub format: LogFormat,
+    /// Which log this is (resolved once, when it is read).
+    pub kind: LogKind,
+    pub encoding: Option<TextEncoding>,
+    pub bytes: u64,
+    pub text: String,
+    pub entries: Vec<Entry>,
+    pub components: Vec<String>,
+    /// Threads are shown in hex for formats that write them in hex.
+    pub thread_hex: bool,
+    pub offset: FileOffset,
+    pub decode: DecodeStats,
+    /// Things the user should know about this file (truncation, invalid bytes, why it was skipped).
+    pub notes: Vec<String>,
+    pub physical_lines: u32,
+}
+
+impl LogFile {
+    /// A file that could not be read as a log (binary, empty, unreadable).
+    pub fn skipped(name: String, format: LogFormat, bytes: u64, note: String) -> LogFile {
+        LogFile {
+            name,
+            format,
+            kind: LogKind::Other,
+            encoding: None,
+            bytes,
+            text: String::new(),
+            entries: Vec::new(),
+            components: Vec::new(),
+            thread_hex: false,
+            offset: FileOffset { minutes: 0, source: OffsetSource::NotApplicable },
+            decode: DecodeStats::default(),
+            notes: vec![note],
+            physical_lines: 0,
+        }
+    }
+
+    /// True for a file read as text (not binary, not empty).
+    pub fn is_text(&self) -> bool {
+        !matches!(self.format, LogFormat::Binary | LogFormat::Empty)
+    }
+
+    /// True for a text file of kind `kind` (the test flows and rules apply).
+    pub fn is(&self, kind: LogKind) -> bool {
+        self.kind == kind && self.is_text()
+    }
+
+    pub fn message(&self, e: &Entry) -> &str {
+        &self.text[e.msg_start as usize..e.msg_end as usize]
+    }
+
+    pub fn record(&self, e: &Entry) -> &str {
+        &self.text[e.start as usize..e.end as usize]
+    }
+
+    pub fn component(&self, e: &Entry) -> &str {
+        self.components.get(e.component as usize).map_or("", String::as_str)
+    }
+
+    pub fn parsed_entries(&self) -> usize {
+        self.entries.iter().filter(|e| e.parsed).count()
+    }
+
+    pub fn unparsed_lines(&self) -> u32 {
+        self.entries.iter().filter(|e| !e.parsed).map(|e| e.lines).sum()
+    }
+
+    /// ISO offset in minutes that applies to `e`.
+    pub fn offset_of(&self, e: &Entry) -> i32 {
+        if e.offset != NO_OFFSET && self.offset.source != OffsetSource::Override {
+            e.offset as i32
+        } else {
+            self.offset.minutes
+        }
+    }
+
+    /// UTC milliseconds of `e`, when it has a time.
+    pub fn utc_ms(&self, e: &Entry) -> Option<i64> {
+        e.has_time().then(|| e.time - self.offset_of(e) as i64 * 60_000)
+    }
+
+    /// Physical line of byte offset `pos` inside entry `e`.
+    pub fn line_at(&self, e: &Entry, pos: usize) -> u32 {
+        if e.lines == 1 {
+            return e.line;
+        }
+        let head = &self.text.as_bytes()[e.start as usize..pos.min(e.end as usize)];
+        e.line + lines::count_breaks(head)
+    }
+
+    /// Index of the entry holding physical line `line` (1-based).
+    pub fn entry_at_line(&self, line: u32) -> Option<usize> {
+        let i = self.entries.partition_point(|e| e.last_line() < line);
+        (i < self.entries.len() && self.entries[i].line <= line).then_some(i)
+    }
+}

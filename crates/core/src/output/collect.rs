@@ -1,0 +1,45 @@
+//! What to collect from a client: the commands that gather every log and configuration wulens
+//! reads into one zip (`wulens collect-help`, the web page's "What to collect").
+
+use crate::diagnose::{POLICY_COMMAND, PROXY_COMMAND};
+
+/// One thing to collect from a client, for `wulens collect-help` and the web page.
+pub struct CollectStep {
+    pub what: &'static str,
+    pub command: &'static str,
+    pub why: &'static str,
+}
+
+pub const COLLECT_STEPS: &[CollectStep] = &[
+    CollectStep { what: "Make a folder for everything", command: "New-Item -ItemType Directory -Force C:\\Temp\\wulens | Out-Null", why: "" },
+    CollectStep {
+        what: "The ConfigMgr client logs (ScanAgent, LocationServices, CcmMessaging, WUAHandler, UpdatesStore, StateMessage, ...)",
+        command: "Copy-Item \"$env:windir\\CCM\\Logs\" C:\\Temp\\wulens\\CCMLogs -Recurse",
+        why: "the client scan flow, steps 1, 2 and 4-7",
+    },
+    CollectStep {
+        what: "WindowsUpdate.log (Windows 10 and later: converted from the ETL traces)",
+        command: "Get-WindowsUpdateLog -LogPath C:\\Temp\\wulens\\WindowsUpdate.log",
+        why: "step 3, the Windows Update Agent's own scan against WSUS",
+    },
+    CollectStep {
+        what: "CBS and DISM logs",
+        command: "Copy-Item \"$env:windir\\Logs\\CBS\\CBS.log\",\"$env:windir\\Logs\\DISM\\dism.log\" C:\\Temp\\wulens\\",
+        why: "component store corruption and servicing errors",
+    },
+    CollectStep {
+        what: "The Windows Update policy (which WSUS server the client is told to use)",
+        command: POLICY_COMMAND,
+        why: "Group Policy overrides, missing UseWUServer, wrong port",
+    },
+    CollectStep {
+        what: "The WinHTTP proxy (the proxy the Windows Update Agent uses)",
+        command: PROXY_COMMAND,
+        why: "proxy errors 0x80244021, 0x8024401B, 0x80240030, 0x8024402C",
+    },
+    CollectStep {
+        what: "Zip it into one bundle",
+        command: "Compress-Archive C:\\Temp\\wulens\\* C:\\Temp\\wulens-collect.zip -Force",
+        why: "drop the zip on wulens; nothing leaves your machine",
+    },
+];

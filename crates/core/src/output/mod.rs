@@ -1,0 +1,13 @@
+//! Output: what people and programs read. The report (the JSON contract, defined once in
+//! `report.rs`), its text and Markdown renderings, the "what to collect" list, and the log
+//! viewer's model (filters, rows, navigation) that the web worker serves.
+
+mod collect;
+mod render;
+mod report;
+mod viewer;
+
+pub use collect::{CollectStep, COLLECT_STEPS};
+pub use render::{code_text, collect_help_text, markdown, md_escape, text, thousands};
+pub use report::*;
+pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View, MAX_DETAIL_CHARS, MAX_ROW_CHARS};

@@ -1,0 +1,457 @@
+//! Text and Markdown renderings of a report and of a code lookup. The CLI prints them; the web
+//! app exports the Markdown for tickets.
+
+use std::fmt::Write;
+
+use super::report::Report;
+use crate::model::{base_name, Evidence, Setting};
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn ev_line(e: &Evidence) -> String {
+    let time = e.time.as_deref().map(|t| format!("{t}  ")).unwrap_or_default();
+    format!("{}:{}  {}{}", base_name(&e.file), e.line, time, e.text)
+}
+
+/// Plain text for a terminal.
+pub fn text(r: &Report) -> String {
+    let mut o = String::new();
+    let s = &r.summary;
+    let _ = writeln!(o, "wulens {} | {} file(s), {} lines, {} entries", r.tool.version, s.files, thousands(s.lines), thousands(s.entries));
+    if let (Some(a), Some(b)) = (&s.first_time, &s.last_time) {
+        let _ = writeln!(o, "time span: {a} .. {b}");
+    }
+    if !s.verdict.is_empty() {
+        let _ = writeln!(o, "\n{}", s.verdict);
+    }
+    for (title, flow) in [("Client scan flow", &r.scan_flow), ("WSUS synchronization", &r.sync_flow)] {
+        if flow.steps.is_empty() || !flow.witnessed() {
+            continue;
+        }
+        let _ = writeln!(o, "\n{title}");
+        for st in &flow.steps {
+            let _ = writeln!(o, "  {} {}. {}  [{}]", st.status.mark(), st.number, st.title, st.status.id());
+            if !st.reason.is_empty() {
+                let _ = writeln!(o, "       {}", st.reason);
+            }
+            for e in st.evidence.iter().take(3) {
+                let _ = writeln!(o, "       {}", ev_line(e));
+            }
+            if flow.failed_step == Some(st.number) {
+                for (i, g) in st.guidance.iter().enumerate() {
+                    let _ = writeln!(o, "       check {}: {}", i + 1, g.text);
+                    if let Some(c) = &g.command {
+                        let _ = writeln!(o, "                 > {c}");
+                    }
+                }
+            }
+        }
+    }
+    if !r.findings.is_empty() {
+        let _ = writeln!(o, "\nFindings");
+        for f in &r.findings {
+            let _ = writeln!(o, "  [{}] {}", f.severity.id(), f.title);
+            let _ = writeln!(o, "       {}", f.summary);
+            for e in f.evidence.iter().take(3) {
+                let _ = writeln!(o, "       {}", ev_line(e));
+            }
+        }
+    }
+    if !r.next_checks.is_empty() {
+        let _ = writeln!(o, "\nWhat to check next");
+        for (i, c) in r.next_checks.iter().enumerate() {
+            let _ = writeln!(o, "  {}. {}", i + 1, c.text);
+            if let Some(cmd) = &c.command {
+                let _ = writeln!(o, "     > {cmd}");
+            }
+        }
+    }
+    config_text(r, &mut o);
+    let _ = writeln!(o, "\nError codes ({})", r.errors.len());
+    if r.errors.is_empty() {
+        let _ = writeln!(o, "  none found");
+    }
+    for e in &r.errors {
+        let first = e.first_seen.as_deref().map(|t| format!(", first {t}")).unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  {}  {}  {}x in {} file(s){first}",
+            e.code,
+            if e.symbol.is_empty() { "(no symbolic name)" } else { &e.symbol },
+            e.count,
+            e.files.len()
+        );
+        let msg = e.kb.as_ref().map_or("", |k| if k.description.is_empty() { &k.message } else { &k.description });
+        if !msg.is_empty() {
+            let _ = writeln!(o, "       {}", first_sentence(msg));
+        } else {
+            let _ = writeln!(o, "       not in the knowledge base: {} facility, code {}", e.decoded.facility_label, e.decoded.code);
+        }
+        let lines: Vec<String> = e.occurrences.iter().take(5).map(|x| format!("{}:{}", base_name(&x.file), x.line)).collect();
+        let more = if e.occurrences_total > 5 { format!(" (+{} more)", e.occurrences_total - 5) } else { String::new() };
+        let _ = writeln!(o, "       at {}{more}", lines.join(", "));
+    }
+    if !r.updates.is_empty() {
+        let _ = writeln!(o, "\nUpdates ({})", r.updates.len());
+        for u in &r.updates {
+            let _ = writeln!(o, "  {:<9} {:<11} {}", u.state, u.kb, u.title);
+        }
+    }
+    let _ = writeln!(o, "\nFiles");
+    for f in &r.files {
+        let _ = writeln!(
+            o,
+            "  {}  [{}, {}]  {} lines, {} entries, {} unparsed, {}",
+            f.name,
+            f.format,
+            f.encoding,
+            thousands(f.lines as u64),
+            thousands(f.entries as u64),
+            thousands(f.unparsed as u64),
+            f.time_zone.offset
+        );
+        for n in &f.notes {
+            let _ = writeln!(o, "       note: {n}");
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(o, "  warning: {}: {}", w.name, w.message);
+    }
+    o
+}
+
+fn first_sentence(s: &str) -> &str {
+    match s.find(". ") {
+        Some(i) if i < 400 => &s[..=i],
+        _ => s,
+    }
+}
+
+fn config_text(r: &Report, o: &mut String) {
+    let c = &r.configuration;
+    let _ = writeln!(o, "\nClient configuration");
+    if !c.provided {
+        let _ = writeln!(o, "  not given");
+    }
+    let show = |o: &mut String, label: &str, s: &Option<Setting>| {
+        if let Some(s) = s {
+            let _ = writeln!(o, "  {label:<26} {}  ({}:{})", s.value, base_name(&s.file), s.line);
+        }
+    };
+    if let Some(p) = &c.policy {
+        show(o, "WUServer", &p.wu_server);
+        show(o, "WUStatusServer", &p.wu_status_server);
+        match &p.use_wu_server {
+            Some(_) => show(o, "UseWUServer", &p.use_wu_server),
+            None => {
+                let _ = writeln!(o, "  {:<26} not set", "UseWUServer");
+            }
+        }
+    }
+    show(o, "ConfigMgr's WSUS location", &c.wsus_location);
+    if let Some(px) = &c.proxy {
+        let v = match (&px.problem, px.direct) {
+            (Some(m), _) => m.clone(),
+            (None, true) => "direct access (no proxy)".into(),
+            (None, false) => format!("{} (bypass: {})", px.servers.join(" "), if px.bypass.is_empty() { "empty".into() } else { px.bypass.join(";") }),
+        };
+        let _ = writeln!(o, "  {:<26} {v}", "WinHTTP proxy");
+    }
+    for u in &c.unreadable {
+        let _ = writeln!(o, "  {}: {}", base_name(&u.name), u.message);
+    }
+    for m in &c.missing {
+        let _ = writeln!(o, "  to add {}: {}", m.what, m.command);
+    }
+}
+
+/// Escape text for a Markdown table cell or paragraph: log text must not become markup.
+pub fn md_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\' => {
+                o.push('\\');
+                o.push(c);
+            }
+            '\r' | '\n' => o.push(' '),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// Markdown for a ticket.
+pub fn markdown(r: &Report) -> String {
+    let mut o = String::new();
+    let s = &r.summary;
+    let _ = writeln!(o, "# wulens report\n");
+    let _ = writeln!(
+        o,
+        "{} file(s), {} lines, {} entries{}.\n",
+        s.files,
+        thousands(s.lines),
+        thousands(s.entries),
+        match (&s.first_time, &s.last_time) {
+            (Some(a), Some(b)) => format!(", from {a} to {b}"),
+            _ => String::new(),
+        }
+    );
+    if !s.verdict.is_empty() {
+        let _ = writeln!(o, "**Verdict:** {}\n", md_escape(&s.verdict));
+    }
+    for (title, flow) in [("Client scan flow", &r.scan_flow), ("WSUS synchronization", &r.sync_flow)] {
+        if flow.steps.is_empty() || !flow.witnessed() {
+            continue;
+        }
+        let _ = writeln!(o, "## {title}\n");
+        for st in &flow.steps {
+            let _ = writeln!(
+                o,
+                "- {} **{}. {}** — {}{}",
+                st.status.mark(),
+                st.number,
+                md_escape(&st.title),
+                st.status.id(),
+                if st.reason.is_empty() { String::new() } else { format!(": {}", md_escape(&st.reason)) }
+            );
+            for e in st.evidence.iter().take(3) {
+                let _ = writeln!(o, "  - `{}:{}` {}", md_escape(base_name(&e.file)).replace('`', ""), e.line, md_escape(&e.text));
+            }
+        }
+        let _ = writeln!(o);
+    }
+    if !r.findings.is_empty() {
+        let _ = writeln!(o, "## Findings\n");
+        for f in &r.findings {
+            let _ = writeln!(o, "- **{}** ({}): {}", md_escape(&f.title), f.severity.id(), md_escape(&f.summary));
+            for e in f.evidence.iter().take(3) {
+                let _ = writeln!(o, "  - `{}:{}` {}", base_name(&e.file).replace('`', ""), e.line, md_escape(&e.text));
+            }
+        }
+        let _ = writeln!(o);
+    }
+    if !r.next_checks.is_empty() {
+        let _ = writeln!(o, "## What to check next\n");
+        for (i, c) in r.next_checks.iter().enumerate() {
+            let _ = writeln!(o, "{}. {}", i + 1, md_escape(&c.text));
+            if let Some(cmd) = &c.command {
+                let _ = writeln!(o, "   ```\n   {cmd}\n   ```");
+            }
+        }
+        let _ = writeln!(o);
+    }
+    md_configuration(&mut o, &r.configuration);
+    md_errors(&mut o, r);
+    if !r.updates.is_empty() {
+        let _ = writeln!(o, "## Updates\n\n| State | KB | Title |\n|---|---|---|");
+        for u in &r.updates {
+            let _ = writeln!(o, "| {} | {} | {} |", u.state, md_escape(&u.kb), md_escape(&u.title));
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "## Files\n\n| File | Format | Encoding | Lines | Entries | Unparsed | Time zone |\n|---|---|---|---:|---:|---:|---|");
+    for f in &r.files {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} ({}) |",
+            md_escape(&f.name),
+            f.format_label,
+            f.encoding,
+            f.lines,
+            f.entries,
+            f.unparsed,
+            f.time_zone.offset,
+            md_escape(&f.time_zone.note)
+        );
+    }
+    for w in &r.warnings {
+        let _ = writeln!(o, "\n> {}: {}", md_escape(&w.name), md_escape(&w.message));
+    }
+    let _ = writeln!(o, "\n_Generated by wulens {} — analysis ran locally; no log left the machine._", r.tool.version);
+    o
+}
+
+/// The configuration card in Markdown.
+fn md_configuration(o: &mut String, c: &super::report::ConfigReport) {
+    let _ = writeln!(o, "## Client configuration\n");
+    if !c.provided {
+        let _ = writeln!(o, "Not given.\n");
+    } else {
+        let mut rows: Vec<(String, String)> = Vec::new();
+        if let Some(p) = &c.policy {
+            for (label, s) in [("WUServer", &p.wu_server), ("WUStatusServer", &p.wu_status_server), ("UseWUServer", &p.use_wu_server)] {
+                rows.push((
+                    label.into(),
+                    s.as_ref().map_or("not set".into(), |s| format!("`{}` ({}:{})", s.value.replace('`', ""), md_escape(base_name(&s.file)), s.line)),
+                ));
+            }
+        }
+        if let Some(l) = &c.wsus_location {
+            rows.push(("ConfigMgr's WSUS location".into(), format!("`{}` ({}:{})", l.value.replace('`', ""), md_escape(base_name(&l.file)), l.line)));
+        }
+        if let Some(px) = &c.proxy {
+            let v = match (&px.problem, px.direct) {
+                (Some(m), _) => md_escape(m),
+                (None, true) => "direct access (no proxy)".into(),
+                (None, false) => format!("`{}`, bypass `{}`", px.servers.join(" "), px.bypass.join(";")),
+            };
+            rows.push(("WinHTTP proxy".into(), v));
+        }
+        let _ = writeln!(o, "| Setting | Value |\n|---|---|");
+        for (k, v) in rows {
+            let _ = writeln!(o, "| {k} | {v} |");
+        }
+        let _ = writeln!(o);
+    }
+    for m in &c.missing {
+        let _ = writeln!(o, "To add {}: `{}`\n", md_escape(&m.what), m.command);
+    }
+}
+
+/// The error codes table and each code's guidance in Markdown.
+fn md_errors(o: &mut String, r: &Report) {
+    let _ = writeln!(o, "## Error codes\n");
+    if r.errors.is_empty() {
+        let _ = writeln!(o, "No error codes found.\n");
+    } else {
+        let _ = writeln!(o, "| Code | Name | Count | First seen | Where | Meaning |\n|---|---|---:|---|---|---|");
+        for e in &r.errors {
+            let where_: Vec<String> = e.occurrences.iter().take(3).map(|x| format!("{}:{}", base_name(&x.file), x.line)).collect();
+            let meaning = e.kb.as_ref().map_or("not in the knowledge base", |k| if k.message.is_empty() { first_sentence(&k.description) } else { &k.message });
+            let _ = writeln!(
+                o,
+                "| `{}` | {} | {} | {} | {} | {} |",
+                e.code,
+                md_escape(&e.symbol),
+                e.count,
+                e.first_seen.as_deref().unwrap_or(""),
+                md_escape(&where_.join(", ")),
+                md_escape(meaning)
+            );
+        }
+        let _ = writeln!(o);
+        for (e, k) in r.errors.iter().filter_map(|e| e.kb.as_ref().filter(|k| !k.mitigation.is_empty()).map(|k| (e, k))) {
+            let _ = writeln!(o, "### {} {}\n", e.code, md_escape(&e.symbol));
+            if !k.description.is_empty() {
+                let _ = writeln!(o, "{}\n", md_escape(&k.description));
+            }
+            for (i, st) in k.mitigation.iter().enumerate() {
+                let _ = writeln!(o, "{}. {}", i + 1, md_escape(&st.text));
+                if let Some(c) = &st.command {
+                    let _ = writeln!(o, "   ```\n   {c}\n   ```");
+                }
+            }
+            let _ = writeln!(o);
+        }
+    }
+}
+
+/// `wulens code` in text.
+pub fn code_text(l: &wulens_kb::Lookup) -> String {
+    let mut o = String::new();
+    let d = &l.decoded;
+    match l.entry {
+        Some(e) => {
+            let _ = writeln!(o, "{}  {}", l.code, e.symbol);
+            if !e.message.is_empty() {
+                let _ = writeln!(o, "{}", e.message);
+            }
+            let _ = writeln!(o, "category: {}", e.category.label());
+            for p in e.places {
+                let _ = writeln!(o, "usually breaks: {}", p.label());
+            }
+            if !e.description.is_empty() {
+                let _ = writeln!(o, "\n{}", e.description);
+            }
+            if !e.causes.is_empty() {
+                let _ = writeln!(o, "\nLikely causes:");
+                for c in e.causes {
+                    let _ = writeln!(o, "  - {c}");
+                }
+            }
+            if !e.mitigation.is_empty() {
+                let _ = writeln!(o, "\nWhat to do:");
+                for (i, s) in e.mitigation.iter().enumerate() {
+                    let _ = writeln!(o, "  {}. {}", i + 1, s.text);
+                    if let Some(c) = &s.command {
+                        let _ = writeln!(o, "       > {c}");
+                    }
+                }
+            }
+            if !e.related.is_empty() {
+                let rel: Vec<String> = e.related.iter().map(|c| format!("0x{c:08X}")).collect();
+                let _ = writeln!(o, "\nRelated: {}", rel.join(", "));
+            }
+            for s in e.sources {
+                let _ = writeln!(o, "Source: {} — {}", s.doc, s.section);
+            }
+        }
+        None => {
+            let _ = writeln!(o, "{}  (not in the knowledge base)", l.code);
+        }
+    }
+    let _ = writeln!(
+        o,
+        "\nDecoded: severity {}, {} ({}), facility {} = {} ({}), code {} (0x{:04X})",
+        d.severity,
+        d.layout,
+        if d.customer { "customer" } else { "Microsoft" },
+        d.facility,
+        d.facility_name,
+        d.facility_label,
+        d.code,
+        d.code
+    );
+    if let Some(w) = &d.win32 {
+        let _ = writeln!(o, "Win32 error {}: {} {}", w.code, w.name, w.message);
+    }
+    if let Some(h) = d.http_status {
+        let _ = writeln!(o, "HTTP status {h}");
+    }
+    let signed = l.code.0 as i32;
+    let _ = writeln!(o, "Also written as: {} (signed), {} (unsigned), {:08x}", signed, l.code.0, l.code.0);
+    o
+}
+
+/// What to collect from a client, for `wulens collect-help` and the web page.
+pub fn collect_help_text() -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "What to collect for wulens (run on the affected client, in an elevated PowerShell):\n");
+    for (i, s) in super::collect::COLLECT_STEPS.iter().enumerate() {
+        let _ = writeln!(o, "{}. {}", i + 1, s.what);
+        let _ = writeln!(o, "     {}", s.command);
+        if !s.why.is_empty() {
+            let _ = writeln!(o, "     why: {}", s.why);
+        }
+    }
+    let _ = writeln!(o, "\nThen drop the zip (or the folder) on the wulens page, or run: wulens analyze wulens-collect.zip");
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_log_text() {
+        assert_eq!(md_escape("<img src=x onerror=alert(1)> | *x*"), "\\<img src=x onerror=alert(1)\\> \\| \\*x\\*");
+    }
+
+    #[test]
+    fn numbers_have_separators() {
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+    }
+}

@@ -1,0 +1,482 @@
+//! The report: what `wulens analyze --format json` prints, what the web app shows and exports.
+//! This file is the one definition of that JSON contract (DESIGN.md, "CLI contract"): the CLI
+//! serializes these types and the page deserializes the same types. Add fields, never rename.
+
+use serde::{Deserialize, Serialize};
+use wulens_kb::{Decoded, EntryDoc, Source, Step};
+
+use crate::analysis::{Analysis, CodeStats};
+use crate::diagnose::{self, Diagnosis};
+use crate::model::time::format_offset;
+use crate::model::{
+    evidence, time_of, CycleOutcome, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, Setting, Severity, StepStatus, VerdictStatus,
+};
+
+/// How much of the long lists a report carries (counts are always complete).
+#[derive(Clone, Copy, Debug)]
+pub struct ReportLimits {
+    /// Occurrences listed per code.
+    pub occurrences: usize,
+    /// Update rows (a real scan has hundreds; generated noise can have millions).
+    pub updates: usize,
+}
+
+impl ReportLimits {
+    /// The CLI's JSON and the exports.
+    pub const FULL: ReportLimits = ReportLimits { occurrences: 200, updates: 5000 };
+    /// What the web page renders: small enough to parse and draw without blocking it.
+    pub const PAGE: ReportLimits = ReportLimits { occurrences: 12, updates: 1000 };
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Report {
+    pub tool: Tool,
+    pub summary: Summary,
+    pub files: Vec<FileReport>,
+    pub warnings: Vec<InputWarning>,
+    /// Most significant first.
+    pub errors: Vec<ErrorReport>,
+    pub scan_flow: FlowReport,
+    pub sync_flow: FlowReport,
+    pub findings: Vec<FindingReport>,
+    /// At most `ReportLimits::updates` rows (missing first); `updates_total` counts them all.
+    pub updates: Vec<UpdateRow>,
+    pub updates_total: usize,
+    pub configuration: ConfigReport,
+    pub next_checks: Vec<NextCheck>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// `failed`, `ok`, `incomplete` (steps not witnessed) or `no_scan` (no client scan logs).
+    pub status: VerdictStatus,
+    /// One paragraph in plain language.
+    pub verdict: String,
+    pub files: usize,
+    pub lines: u64,
+    pub entries: u64,
+    pub distinct_errors: usize,
+    pub first_time: Option<String>,
+    pub last_time: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct FileReport {
+    pub name: String,
+    /// `cmtrace`, `windowsupdate_etw`, ... (`LogFormat::id`).
+    pub format: String,
+    pub format_label: String,
+    pub encoding: String,
+    pub bytes: u64,
+    pub lines: u32,
+    pub entries: u32,
+    pub unparsed: u32,
+    /// Records of severity error / warning.
+    pub error_entries: u32,
+    pub warning_entries: u32,
+    pub first_time: Option<String>,
+    pub last_time: Option<String>,
+    pub time_zone: TimeZoneReport,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct TimeZoneReport {
+    pub offset_minutes: i32,
+    /// `UTC-07:00`
+    pub offset: String,
+    pub source: OffsetSource,
+    /// Says how the offset was found or why it is assumed.
+    pub note: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ErrorReport {
+    pub code: String,
+    pub symbol: String,
+    pub message: String,
+    pub count: u32,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub files: Vec<String>,
+    pub occurrences: Vec<Evidence>,
+    pub occurrences_total: usize,
+    pub kb: Option<EntryDoc>,
+    pub decoded: Decoded,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct FlowReport {
+    pub id: String,
+    pub title: String,
+    pub steps: Vec<StepReport>,
+    pub failed_step: Option<u8>,
+    /// The latest scan cycles (at most `diagnose::MAX_CYCLES`), oldest first; the steps above
+    /// describe the last one. `cycles_total` counts them all.
+    pub cycles: Vec<CycleReport>,
+    pub cycles_total: usize,
+}
+
+impl FlowReport {
+    /// True when any log showed any step of this flow.
+    pub fn witnessed(&self) -> bool {
+        !self.cycles.is_empty()
+    }
+
+    pub fn step(&self, n: u8) -> Option<&StepReport> {
+        self.steps.iter().find(|s| s.number == n)
+    }
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct StepReport {
+    pub number: u8,
+    pub title: String,
+    pub short: String,
+    pub status: StepStatus,
+    /// Why this status, in a sentence.
+    pub reason: String,
+    pub evidence: Vec<Evidence>,
+    /// Failure codes seen in this step's failure evidence.
+    pub codes: Vec<String>,
+    /// The logs that witness this step, and those of them that were not provided.
+    pub logs: Vec<String>,
+    pub missing_logs: Vec<String>,
+    pub guidance: Vec<Step>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CycleReport {
+    pub number: usize,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub outcome: CycleOutcome,
+    pub failed_step: Option<u8>,
+    pub last_step: u8,
+    pub codes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct FindingReport {
+    pub id: String,
+    pub title: String,
+    pub severity: FindingSeverity,
+    /// What was found, with the specifics (codes, servers, counts).
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    pub codes: Vec<String>,
+    pub guidance: Vec<Step>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct UpdateRow {
+    /// `KB2862152`, or empty when only the update id is known.
+    pub kb: String,
+    pub title: String,
+    /// `installed`, `missing` or another state the log names (lower case).
+    pub state: String,
+    pub update_id: String,
+    pub revision: Option<u32>,
+    /// Update id that supersedes this one (WUAHandler prunes superseded updates).
+    pub superseded_by: Option<String>,
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ConfigReport {
+    /// False when no configuration input was given.
+    pub provided: bool,
+    pub policy: Option<PolicyCard>,
+    pub proxy: Option<ProxyCard>,
+    /// The WSUS server ConfigMgr handed out, as the logs show it.
+    pub wsus_location: Option<Setting>,
+    /// Configuration that was not given, and the command that collects it.
+    pub missing: Vec<MissingConfig>,
+    /// Configuration files that could not be read, and why.
+    pub unreadable: Vec<InputWarning>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct PolicyCard {
+    pub wu_server: Option<Setting>,
+    pub wu_status_server: Option<Setting>,
+    pub use_wu_server: Option<Setting>,
+    /// The WSUS port from WUServer (or the scheme's default, flagged by `port_explicit`).
+    pub port: Option<u16>,
+    pub port_explicit: bool,
+    pub files: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct ProxyCard {
+    pub direct: bool,
+    pub servers: Vec<String>,
+    pub bypass: Vec<String>,
+    pub file: String,
+    pub line: u32,
+    pub bypass_line: Option<u32>,
+    /// Set when the output could not be read.
+    pub problem: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct MissingConfig {
+    pub what: String,
+    pub command: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct NextCheck {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// What this check comes from: a finding id, a code, or a step.
+    pub from: String,
+}
+
+// ---- building it ----
+
+impl Report {
+    pub fn build(a: &Analysis) -> Report {
+        Report::build_with(a, ReportLimits::FULL)
+    }
+
+    pub fn build_with(a: &Analysis, limits: ReportLimits) -> Report {
+        Report::from_diagnosis(a, &Diagnosis::run(a), limits)
+    }
+
+    pub fn from_diagnosis(a: &Analysis, d: &Diagnosis, limits: ReportLimits) -> Report {
+        let errors: Vec<ErrorReport> = d.ranked_codes.iter().filter_map(|&c| a.code_stats(c)).map(|c| error_report(a, c, limits)).collect();
+        let (first_time, last_time) = time_span(a);
+        Report {
+            tool: Tool { name: "wulens".into(), version: env!("CARGO_PKG_VERSION").into() },
+            summary: Summary {
+                status: d.status,
+                verdict: d.verdict.clone(),
+                files: a.files.len(),
+                lines: a.files.iter().map(|f| f.physical_lines as u64).sum(),
+                entries: a.files.iter().map(|f| f.parsed_entries() as u64).sum(),
+                distinct_errors: errors.len(),
+                first_time,
+                last_time,
+            },
+            files: a.files.iter().map(file_report).collect(),
+            warnings: a.warnings.clone(),
+            errors,
+            scan_flow: flow_report(&d.scan),
+            sync_flow: flow_report(&d.sync),
+            findings: d.findings.iter().map(finding_report).collect(),
+            updates: d.updates.iter().take(limits.updates).map(update_row).collect(),
+            updates_total: d.updates.len(),
+            configuration: config_report(&d.config),
+            next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
+        }
+    }
+}
+
+/// The earliest and latest time of the drop (UTC order), as written.
+fn time_span(a: &Analysis) -> (Option<String>, Option<String>) {
+    let times: Vec<(i64, usize, usize)> = a
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, f)| {
+            let at = |i: usize| f.utc_ms(&f.entries[i]).map(|t| (t, fi, i));
+            let first = f.entries.iter().position(|e| e.has_time()).and_then(at);
+            let last = f.entries.iter().rposition(|e| e.has_time()).and_then(at);
+            first.into_iter().chain(last)
+        })
+        .collect();
+    let first = times.iter().min().and_then(|&(_, f, e)| time_of(&a.files[f], e));
+    let last = times.iter().max().and_then(|&(_, f, e)| time_of(&a.files[f], e));
+    (first, last)
+}
+
+fn tz_report(f: &LogFile) -> TimeZoneReport {
+    let o = f.offset;
+    let note = match o.source {
+        OffsetSource::Record => "stated on every record (CMTrace bias)".to_string(),
+        OffsetSource::Header => "stated by the log's own header (tz:)".to_string(),
+        OffsetSource::Utc => "the format is written in UTC".to_string(),
+        OffsetSource::AssumedFromOtherLogs => {
+            format!("assumed: this format has no time zone; {} taken from the other logs of this drop", format_offset(o.minutes))
+        }
+        OffsetSource::AssumedUtc => "assumed UTC: this format has no time zone and no other log states one".to_string(),
+        OffsetSource::Override => format!("set by you to {}", format_offset(o.minutes)),
+        OffsetSource::NotApplicable => "no timestamps".to_string(),
+    };
+    TimeZoneReport { offset_minutes: o.minutes, offset: format_offset(o.minutes), source: o.source, note }
+}
+
+fn file_report(f: &LogFile) -> FileReport {
+    let first = f.entries.iter().position(|e| e.has_time());
+    let last = f.entries.iter().rposition(|e| e.has_time());
+    FileReport {
+        name: f.name.clone(),
+        format: f.format.id().into(),
+        format_label: f.format.label().into(),
+        encoding: f.encoding.map_or("binary", |e| e.id()).into(),
+        bytes: f.bytes,
+        lines: f.physical_lines,
+        entries: f.parsed_entries() as u32,
+        unparsed: f.unparsed_lines(),
+        error_entries: f.entries.iter().filter(|e| e.severity == Severity::Error).count() as u32,
+        warning_entries: f.entries.iter().filter(|e| e.severity == Severity::Warning).count() as u32,
+        first_time: first.and_then(|i| time_of(f, i)),
+        last_time: last.and_then(|i| time_of(f, i)),
+        time_zone: tz_report(f),
+        notes: f.notes.clone(),
+    }
+}
+
+fn error_report(a: &Analysis, c: &CodeStats, limits: ReportLimits) -> ErrorReport {
+    let kb = wulens_kb::entry(c.code);
+    let mut files: Vec<String> = Vec::new();
+    for o in &c.occurrences {
+        let name = &a.files[o.file as usize].name;
+        if !files.contains(name) {
+            files.push(name.clone());
+        }
+    }
+    let timed: Vec<(i64, usize)> = c
+        .occurrences
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let f = &a.files[o.file as usize];
+            f.utc_ms(&f.entries[o.entry as usize]).map(|t| (t, i))
+        })
+        .collect();
+    let at = |i: usize| {
+        let o = c.occurrences[i];
+        time_of(&a.files[o.file as usize], o.entry as usize)
+    };
+    ErrorReport {
+        code: format!("0x{:08X}", c.code),
+        symbol: kb.map(|e| e.symbol.to_string()).filter(|s| !s.is_empty()).or_else(|| c.stated_symbol.clone()).unwrap_or_default(),
+        message: kb.map_or(String::new(), |e| e.message.to_string()),
+        count: c.count,
+        first_seen: timed.iter().min().and_then(|&(_, i)| at(i)),
+        last_seen: timed.iter().max().and_then(|&(_, i)| at(i)),
+        files,
+        occurrences: c.occurrences.iter().take(limits.occurrences).map(|o| evidence(&a.files[o.file as usize], o.entry as usize, o.line, 300)).collect(),
+        occurrences_total: c.occurrences.len(),
+        kb: kb.map(|e| e.doc()),
+        decoded: wulens_kb::decode(c.code),
+    }
+}
+
+fn flow_report(r: &diagnose::FlowResult) -> FlowReport {
+    FlowReport {
+        id: r.def.id.into(),
+        title: r.def.title.into(),
+        steps: r
+            .steps
+            .iter()
+            .map(|s| StepReport {
+                number: s.number,
+                title: s.title.into(),
+                short: s.short.into(),
+                status: s.status,
+                reason: s.reason.clone(),
+                evidence: s.evidence.clone(),
+                codes: s.codes.clone(),
+                logs: s.logs.clone(),
+                missing_logs: s.missing_logs.clone(),
+                guidance: s.guidance.to_vec(),
+                sources: s.sources.to_vec(),
+            })
+            .collect(),
+        failed_step: r.failed_step,
+        cycles: r
+            .cycles
+            .iter()
+            .map(|c| CycleReport {
+                number: c.number,
+                start: c.start.clone(),
+                end: c.end.clone(),
+                outcome: c.outcome,
+                failed_step: c.failed_step,
+                last_step: c.last_step,
+                codes: c.codes.clone(),
+            })
+            .collect(),
+        cycles_total: r.cycles_total,
+    }
+}
+
+fn finding_report(f: &diagnose::Finding) -> FindingReport {
+    FindingReport {
+        id: f.rule.id.into(),
+        title: f.rule.title.into(),
+        severity: f.severity,
+        summary: f.summary.clone(),
+        evidence: f.evidence.clone(),
+        codes: f.codes.clone(),
+        guidance: f.rule.guidance.to_vec(),
+        sources: f.rule.sources.to_vec(),
+    }
+}
+
+fn update_row(u: &diagnose::UpdateRow) -> UpdateRow {
+    UpdateRow {
+        kb: u.kb.clone(),
+        title: u.title.clone(),
+        state: u.state.clone(),
+        update_id: u.update_id.clone(),
+        revision: u.revision,
+        superseded_by: u.superseded_by.clone(),
+        file: u.file.clone(),
+        line: u.line,
+    }
+}
+
+fn config_report(c: &diagnose::ConfigFacts) -> ConfigReport {
+    ConfigReport {
+        provided: c.provided(),
+        policy: c.policy.as_ref().map(|p| PolicyCard {
+            wu_server: p.wu_server.clone(),
+            wu_status_server: p.wu_status_server.clone(),
+            use_wu_server: p.use_wu_server.clone(),
+            port: p.port,
+            port_explicit: p.port_explicit,
+            files: p.files.clone(),
+        }),
+        proxy: c.proxy.as_ref().map(|p| ProxyCard {
+            direct: p.direct,
+            servers: p.servers.clone(),
+            bypass: p.bypass.clone(),
+            file: p.file.clone(),
+            line: p.line,
+            bypass_line: p.bypass_line,
+            problem: p.problem.clone(),
+        }),
+        wsus_location: c.wsus_location().cloned(),
+        missing: c.missing.iter().map(|m| MissingConfig { what: m.what.into(), command: m.command.into() }).collect(),
+        unreadable: c.unreadable.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{Input, Limits};
+
+    #[test]
+    fn the_json_reads_back_as_the_same_report() {
+        let text = "<![LOG[Scan failed with error = 0x8024401b.]LOG]!><time=\"10:00:05.000+480\" date=\"01-15-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"7\" file=\"\">\r\n";
+        let a = Analysis::from_inputs(vec![Input { name: "WUAHandler.log".into(), bytes: text.into() }], &Limits::default());
+        let r = Report::build(&a);
+        let back: Report = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+    }
+}

@@ -1,0 +1,572 @@
+//! The log viewer's model: the merged timeline, filters over it, and rows as people read them.
+//!
+//! It lives here, not in the web crate, so that filtering, navigation and text handling are
+//! tested natively. The web worker keeps one `View` per analysis and answers the page's
+//! requests for windows of rows; the page never holds the log text.
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{Analysis, TimelineRef};
+use crate::model::time::format_iso;
+use crate::model::{LogFile, Severity};
+
+/// What the page asks for. Empty or absent fields do not filter.
+#[derive(Deserialize, Serialize, Debug, Clone, Default, PartialEq)]
+#[serde(default)]
+pub struct Filter {
+    /// Files to show, by name (the name in the drop or its base name); empty = all.
+    pub files: Vec<String>,
+    /// Files whose tab was closed: left out of the merged timeline (when `files` is empty).
+    pub hidden: Vec<String>,
+    /// Severities to show (`info`, `warning`, `error`, `text` for unparsed lines); empty = all.
+    pub severities: Vec<String>,
+    pub components: Vec<String>,
+    pub threads: Vec<u32>,
+    /// Text to find (case-insensitive unless `case_sensitive`), or a regex when `regex`.
+    pub text: String,
+    pub regex: bool,
+    pub case_sensitive: bool,
+    /// Only records mentioning this code (`0x8024401B`).
+    pub code: Option<String>,
+    /// UTC time range, ISO-like `2024-05-31T16:45` (inclusive), as typed by people.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// One row of the viewer.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Position in the filtered view.
+    pub index: u32,
+    pub file: u32,
+    pub entry: u32,
+    pub line: u32,
+    pub lines: u32,
+    /// Local time as written, with the file's offset when known.
+    pub time: String,
+    pub time_utc: String,
+    pub severity: Severity,
+    pub component: String,
+    pub thread: String,
+    /// The message on one line, control characters shown as symbols, at most `MAX_ROW_CHARS`.
+    pub text: String,
+    /// Characters in the full message (so the page can say what was cut).
+    pub chars: u64,
+    pub truncated: bool,
+    /// Codes in `text`: char start, char end, canonical code.
+    pub codes: Vec<(u32, u32, String)>,
+}
+
+pub const MAX_ROW_CHARS: usize = 1000;
+pub const MAX_DETAIL_CHARS: usize = 200_000;
+
+/// Show control characters (NUL, BEL, ESC, ...) as their Unicode pictures so they are visible and
+/// never swallow text; line breaks inside a record become `⏎` in a one-line row.
+pub fn visible(s: &str, max: usize, one_line: bool) -> (String, bool) {
+    let mut out = String::with_capacity(s.len().min(max.saturating_mul(4)));
+    let mut n = 0;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if n >= max {
+            return (out, true);
+        }
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\r' | '\n' if one_line => out.push_str(" ⏎ "),
+            '\r' | '\n' | '\t' => out.push(c),
+            '\u{0}'..='\u{1F}' => out.push(char::from_u32(0x2400 + c as u32).unwrap()),
+            '\u{7F}' => out.push('\u{2421}'),
+            _ => out.push(c),
+        }
+        n += 1;
+    }
+    (out, false)
+}
+
+/// The index of the file called `name` (its name in the drop, or its base name).
+pub fn file_index(a: &Analysis, name: &str) -> Option<u32> {
+    let i = a.files.iter().position(|f| f.name == name).or_else(|| a.files.iter().position(|f| crate::model::base_name(&f.name) == name))?;
+    Some(i as u32)
+}
+
+/// Which files a filter shows: those it names, else every file with lines but the closed ones.
+/// Names that match no file are ignored (a link from another drop still opens).
+fn files_shown(a: &Analysis, filter: &Filter) -> Vec<bool> {
+    let named: Vec<u32> = filter.files.iter().filter_map(|n| file_index(a, n)).collect();
+    if !named.is_empty() {
+        return (0..a.files.len() as u32).map(|i| named.contains(&i)).collect();
+    }
+    let hidden: Vec<u32> = filter.hidden.iter().filter_map(|n| file_index(a, n)).collect();
+    a.files.iter().enumerate().map(|(i, f)| hidden.is_empty() || (f.physical_lines > 0 && !hidden.contains(&(i as u32)))).collect()
+}
+
+/// Parse a filter time: `2024-05-31`, `2024-05-31 16:45`, `2024-05-31T16:45:56`. UTC.
+pub fn parse_filter_time(s: &str, end: bool) -> Option<i64> {
+    let b = s.trim().as_bytes();
+    let (y, mo, d) = crate::read::parse::ymd(b, b'-')?;
+    let rest = b.get(11..).unwrap_or(&[]);
+    let mut hms = [0u32; 3];
+    let mut given = 0;
+    for (i, part) in rest.split(|c| *c == b':').take(3).enumerate() {
+        let (v, _) = crate::model::time::digits(part, 2, false)?;
+        hms[i] = v;
+        given = i + 1;
+    }
+    let t = crate::model::time::local_ms(y, mo, d, hms[0], hms[1], hms[2], 0)?;
+    // An end bound covers the whole unit given ("16:45" → up to 16:45:59.999).
+    let span = match (end, given) {
+        (false, _) => 0,
+        (true, 0) => 86_400_000 - 1,
+        (true, 1) => 3_600_000 - 1,
+        (true, 2) => 60_000 - 1,
+        (true, _) => 999,
+    };
+    Some(t + span)
+}
+
+enum TextMatch {
+    None,
+    Plain { needle: String, case_sensitive: bool },
+    Regex(regex_lite::Regex),
+}
+
+impl TextMatch {
+    fn matches(&self, hay: &str) -> bool {
+        match self {
+            TextMatch::None => true,
+            TextMatch::Plain { needle, case_sensitive: true } => hay.contains(needle.as_str()),
+            TextMatch::Plain { needle, case_sensitive: false } => contains_ci(hay, needle),
+            TextMatch::Regex(r) => r.is_match(hay),
+        }
+    }
+}
+
+/// ASCII-case-insensitive substring test without allocating (needle already lower-case).
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    if n.is_empty() {
+        return true;
+    }
+    let h = hay.as_bytes();
+    if h.len() < n.len() {
+        return false;
+    }
+    let first = n[0];
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut i = 0;
+    while i + n.len() <= h.len() {
+        match memchr::memchr2(lo, up, &h[i..=h.len() - n.len()]) {
+            None => return false,
+            Some(p) => {
+                let s = i + p;
+                if h[s..s + n.len()].eq_ignore_ascii_case(n) {
+                    return true;
+                }
+                i = s + 1;
+            }
+        }
+    }
+    false
+}
+
+/// The merged timeline and the current filter over it.
+pub struct View {
+    refs: Vec<TimelineRef>,
+    filtered: Vec<u32>,
+    pub filter: Filter,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CodeInView {
+    pub code: String,
+    pub symbol: String,
+    pub message: String,
+    pub count: u32,
+    pub has_guidance: bool,
+}
+
+impl View {
+    pub fn new(a: &Analysis) -> View {
+        let refs = a.timeline(|_| true);
+        let filtered = (0..refs.len() as u32).collect();
+        View { refs, filtered, filter: Filter::default() }
+    }
+
+    /// Rebuild after the timeline changed (offsets), keeping the filter.
+    pub fn rebuild(&mut self, a: &Analysis) -> Result<usize, String> {
+        self.refs = a.timeline(|_| true);
+        let f = self.filter.clone();
+        self.apply(a, f)
+    }
+
+    pub fn len(&self) -> usize {
+        self.filtered.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.filtered.is_empty()
+    }
+
+    pub fn total(&self) -> usize {
+        self.refs.len()
+    }
+
+    /// Apply a filter; returns the number of rows, or a message when the regex is invalid.
+    pub fn apply(&mut self, a: &Analysis, filter: Filter) -> Result<usize, String> {
+        let text = if filter.text.is_empty() {
+            TextMatch::None
+        } else if filter.regex {
+            let pattern = if filter.case_sensitive { filter.text.clone() } else { format!("(?i){}", filter.text) };
+            TextMatch::Regex(regex_lite::Regex::new(&pattern).map_err(|e| format!("The regular expression is not valid: {e}"))?)
+        } else {
+            TextMatch::Plain {
+                needle: if filter.case_sensitive { filter.text.clone() } else { filter.text.to_ascii_lowercase() },
+                case_sensitive: filter.case_sensitive,
+            }
+        };
+        let from = match &filter.from {
+            Some(s) if !s.trim().is_empty() => Some(parse_filter_time(s, false).ok_or_else(|| format!("'{s}' is not a time: write 2024-05-31 16:45"))?),
+            _ => None,
+        };
+        let to = match &filter.to {
+            Some(s) if !s.trim().is_empty() => Some(parse_filter_time(s, true).ok_or_else(|| format!("'{s}' is not a time: write 2024-05-31 16:45"))?),
+            _ => None,
+        };
+        let code = match &filter.code {
+            Some(c) if !c.is_empty() => Some(wulens_kb::lookup(c).map_err(|e| e.to_string())?.code.0),
+            _ => None,
+        };
+        let sev_ok = |s: Severity| {
+            filter.severities.is_empty()
+                || filter.severities.iter().any(|x| match x.as_str() {
+                    "text" => s == Severity::None,
+                    other => s.label() == other,
+                })
+        };
+        // Per file: which components pass (by index), which entries mention the code.
+        let comp_ok: Vec<Vec<bool>> =
+            a.files.iter().map(|f| f.components.iter().map(|c| filter.components.is_empty() || filter.components.iter().any(|x| x == c)).collect()).collect();
+        let files = files_shown(a, &filter);
+        let code_entries: Vec<std::collections::HashSet<u32>> = match code {
+            Some(c) => a.entry_codes.iter().map(|v| v.iter().filter(|(_, x)| *x == c).map(|(e, _)| *e).collect()).collect(),
+            None => Vec::new(),
+        };
+        self.filtered.clear();
+        for (i, r) in self.refs.iter().enumerate() {
+            if !files[r.file as usize] {
+                continue;
+            }
+            let f = &a.files[r.file as usize];
+            let e = &f.entries[r.entry as usize];
+            if !sev_ok(e.severity) {
+                continue;
+            }
+            if !filter.components.is_empty() && !comp_ok[r.file as usize].get(e.component as usize).copied().unwrap_or(false) {
+                continue;
+            }
+            if !filter.threads.is_empty() && !filter.threads.contains(&e.thread) {
+                continue;
+            }
+            if code.is_some() && !code_entries[r.file as usize].contains(&r.entry) {
+                continue;
+            }
+            if from.is_some() || to.is_some() {
+                let Some(t) = f.utc_ms(e) else { continue };
+                if from.is_some_and(|x| t < x) || to.is_some_and(|x| t > x) {
+                    continue;
+                }
+            }
+            if !text.matches(f.record(e)) {
+                continue;
+            }
+            self.filtered.push(i as u32);
+        }
+        self.filter = filter;
+        Ok(self.filtered.len())
+    }
+
+    /// The components of the files in view (for the component drop-down), sorted.
+    pub fn components(&self, a: &Analysis) -> Vec<String> {
+        let files = files_shown(a, &self.filter);
+        let mut out: Vec<String> = a.files.iter().zip(files).filter(|(_, shown)| *shown).flat_map(|(f, _)| f.components.iter().cloned()).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn at(&self, i: usize) -> TimelineRef {
+        self.refs[self.filtered[i] as usize]
+    }
+
+    pub fn rows(&self, a: &Analysis, start: usize, count: usize) -> Vec<Row> {
+        (start..(start + count).min(self.filtered.len())).map(|i| row(a, self.at(i), i as u32)).collect()
+    }
+
+    /// Full text of one row's record (for the detail pane), control characters visible.
+    pub fn detail(&self, a: &Analysis, index: usize) -> Option<(String, bool)> {
+        let r = *self.filtered.get(index).map(|&i| &self.refs[i as usize])?;
+        let f = &a.files[r.file as usize];
+        Some(visible(f.record(&f.entries[r.entry as usize]), MAX_DETAIL_CHARS, false))
+    }
+
+    /// Position in the view of the record holding `line` of file `file`, or the nearest
+    /// record of that file when the filter hides it.
+    pub fn locate(&self, a: &Analysis, file: u32, line: u32) -> Option<usize> {
+        let f = a.files.get(file as usize)?;
+        let entry = f.entry_at_line(line)? as u32;
+        let exact = self.filtered.iter().position(|&i| self.refs[i as usize] == TimelineRef { file, entry });
+        exact.or_else(|| self.filtered.iter().position(|&i| self.refs[i as usize].file == file && self.refs[i as usize].entry >= entry))
+    }
+
+    /// Next (or previous) row from `from` of severity `sev` exactly (F3 errors, F4 warnings),
+    /// wrapping around.
+    pub fn next_with(&self, a: &Analysis, from: Option<usize>, sev: Severity, forward: bool) -> Option<usize> {
+        let n = self.filtered.len();
+        if n == 0 {
+            return None;
+        }
+        let severity = |i: usize| {
+            let r = self.at(i);
+            a.files[r.file as usize].entries[r.entry as usize].severity
+        };
+        for k in 1..=n {
+            let i = match (from, forward) {
+                (None, true) => (k - 1) % n,
+                (None, false) => (n - k) % n,
+                (Some(f), true) => (f + k) % n,
+                (Some(f), false) => (f + n - (k % n)) % n,
+            };
+            if severity(i) == sev {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// Rows of the view whose text contains `needle` (find-as-you-type): count and the first
+    /// match at or after `from`.
+    pub fn find(&self, a: &Analysis, needle: &str, from: usize, forward: bool) -> (usize, Option<usize>) {
+        if needle.is_empty() {
+            return (0, None);
+        }
+        let lower = needle.to_ascii_lowercase();
+        let hits: Vec<usize> = (0..self.filtered.len())
+            .filter(|&i| {
+                let r = self.at(i);
+                let f = &a.files[r.file as usize];
+                contains_ci(f.record(&f.entries[r.entry as usize]), &lower)
+            })
+            .collect();
+        let next = if forward {
+            hits.iter().copied().find(|&i| i >= from).or(hits.first().copied())
+        } else {
+            hits.iter().rev().copied().find(|&i| i <= from).or(hits.last().copied())
+        };
+        (hits.len(), next)
+    }
+
+    /// Codes mentioned by the rows of the view, most frequent first.
+    pub fn codes_in_view(&self, a: &Analysis) -> Vec<CodeInView> {
+        let mut counts: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+        // entry_codes is sorted by entry per file: index it once.
+        let index: Vec<std::collections::HashMap<u32, Vec<u32>>> = a
+            .entry_codes
+            .iter()
+            .map(|v| {
+                let mut m: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+                for (e, c) in v {
+                    m.entry(*e).or_default().push(*c);
+                }
+                m
+            })
+            .collect();
+        for &i in &self.filtered {
+            let r = self.refs[i as usize];
+            if let Some(cs) = index[r.file as usize].get(&r.entry) {
+                for c in cs {
+                    *counts.entry(*c).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<CodeInView> = counts
+            .into_iter()
+            .map(|(c, n)| {
+                let e = wulens_kb::entry(c);
+                CodeInView {
+                    code: format!("0x{c:08X}"),
+                    symbol: e.map_or(String::new(), |e| e.symbol.to_string()),
+                    message: e.map_or(String::new(), |e| e.message.to_string()),
+                    count: n,
+                    has_guidance: e.is_some_and(|e| e.has_guidance()),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+        out
+    }
+
+    /// Selected rows as plain text, or as a Markdown code block with file names and lines.
+    pub fn copy(&self, a: &Analysis, indices: &[usize], markdown: bool) -> String {
+        let mut out = String::new();
+        let mut files: Vec<&str> = Vec::new();
+        for &i in indices.iter().filter(|&&i| i < self.filtered.len()) {
+            let r = self.at(i);
+            let f = &a.files[r.file as usize];
+            let e = &f.entries[r.entry as usize];
+            let name = crate::model::base_name(&f.name);
+            if !files.contains(&name) {
+                files.push(name);
+            }
+            let time = crate::model::time_of(f, r.entry as usize).unwrap_or_default();
+            let (text, _) = visible(f.message(e), MAX_DETAIL_CHARS, true);
+            if markdown {
+                out.push_str(&format!("{name}:{} {time} {} {}\n", e.line, e.severity.label(), text));
+            } else {
+                out.push_str(&format!("{time}\t{}\t{name}:{}\t{text}\n", e.severity.label(), e.line));
+            }
+        }
+        if markdown {
+            format!("Lines from {}:\n\n```text\n{}```\n", files.join(", "), out.replace("```", "`\u{200B}``"))
+        } else {
+            out
+        }
+    }
+
+    pub fn file_index_of(&self, i: usize) -> Option<TimelineRef> {
+        self.filtered.get(i).map(|&k| self.refs[k as usize])
+    }
+}
+
+fn thread_label(f: &LogFile, t: u32) -> String {
+    match (t, f.thread_hex) {
+        (0, _) => String::new(),
+        (t, true) => format!("{t:x}"),
+        (t, false) => t.to_string(),
+    }
+}
+
+pub fn row(a: &Analysis, r: TimelineRef, index: u32) -> Row {
+    let f = &a.files[r.file as usize];
+    let e = &f.entries[r.entry as usize];
+    let msg = f.message(e);
+    let (text, truncated) = visible(msg, MAX_ROW_CHARS, true);
+    let utc = f.utc_ms(e).map(|t| format_iso(t, Some(0))).unwrap_or_default();
+    // Code chips: byte offsets of the hits, mapped to char offsets in the visible text.
+    let mut codes = Vec::new();
+    crate::analysis::codes::scan(msg, |h| {
+        let (start, _) = visible(&msg[..h.start], usize::MAX, true);
+        let (span, _) = visible(&msg[h.start..h.end], usize::MAX, true);
+        let s = start.chars().count() as u32;
+        let end = s + span.chars().count() as u32;
+        if (end as usize) <= MAX_ROW_CHARS {
+            codes.push((s, end, format!("0x{:08X}", h.code)));
+        }
+    });
+    Row {
+        index,
+        file: r.file,
+        entry: r.entry,
+        line: e.line,
+        lines: e.lines,
+        time: crate::model::time_of(f, r.entry as usize).unwrap_or_default(),
+        time_utc: utc,
+        severity: if e.parsed { e.severity } else { Severity::None },
+        component: f.component(e).to_string(),
+        thread: thread_label(f, e.thread),
+        text,
+        chars: msg.chars().count() as u64,
+        truncated,
+        codes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{Input, Limits};
+
+    fn analysis() -> Analysis {
+        let cm = "<![LOG[first <b>bold</b>]LOG]!><time=\"10:00:01.000+480\" date=\"01-15-2024\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"7\" file=\"\">\r\n<![LOG[Scan failed with error = 0x8024401b.]LOG]!><time=\"10:00:05.000+480\" date=\"01-15-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"7\" file=\"\">\r\n";
+        let wu = "2024/01/15 10:00:00.0000000 1 2 Agent           start\r\n2024/01/15 10:00:03.0000000 1 2 WebServices     *FAILED* [8024401B] nul\0here\r\n";
+        Analysis::from_inputs(
+            vec![
+                Input { name: "WUAHandler.log".into(), bytes: cm.as_bytes().to_vec() },
+                Input { name: "WindowsUpdate.log".into(), bytes: wu.as_bytes().to_vec() },
+            ],
+            &Limits::default(),
+        )
+    }
+
+    #[test]
+    fn rows_in_merged_order_with_codes_and_visible_controls() {
+        let a = analysis();
+        let v = View::new(&a);
+        let rows = v.rows(&a, 0, 10);
+        let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["start", "first <b>bold</b>", "*FAILED* [8024401B] nul␀here", "Scan failed with error = 0x8024401b."]);
+        let r = &rows[2];
+        assert_eq!(r.codes, [(10, 18, "0x8024401B".to_string())]);
+        assert_eq!(r.severity, Severity::Error);
+        assert_eq!(rows[1].time, "2024-01-15T10:00:01.000-08:00");
+        assert_eq!(rows[1].time_utc, "2024-01-15T18:00:01.000Z");
+    }
+
+    #[test]
+    fn filters_combine_and_bad_regex_says_why() {
+        let a = analysis();
+        let mut v = View::new(&a);
+        assert_eq!(v.apply(&a, Filter { severities: vec!["error".into()], ..Filter::default() }), Ok(2));
+        assert_eq!(v.apply(&a, Filter { text: "BOLD".into(), ..Filter::default() }), Ok(1));
+        assert_eq!(v.apply(&a, Filter { text: "fail.*8024".into(), regex: true, ..Filter::default() }), Ok(2));
+        assert_eq!(v.apply(&a, Filter { files: vec![a.files[1].name.clone()], ..Filter::default() }), Ok(2));
+        assert_eq!(v.apply(&a, Filter { code: Some("-2145107941".into()), ..Filter::default() }), Ok(2));
+        assert_eq!(v.apply(&a, Filter { from: Some("2024-01-15 18:00:02".into()), to: Some("2024-01-15 18:00:04".into()), ..Filter::default() }), Ok(1));
+        assert!(v.apply(&a, Filter { text: "(".into(), regex: true, ..Filter::default() }).unwrap_err().contains("not valid"));
+        assert_eq!(v.len(), 1, "a bad filter keeps the previous view");
+    }
+
+    #[test]
+    fn files_by_name_closed_tabs_and_their_components() {
+        let a = analysis();
+        let mut v = View::new(&a);
+        assert_eq!(v.apply(&a, Filter { files: vec!["WindowsUpdate.log".into()], ..Filter::default() }), Ok(2), "a base name works");
+        assert_eq!(v.components(&a), ["Agent", "WebServices"]);
+        assert_eq!(v.apply(&a, Filter { hidden: vec!["WindowsUpdate.log".into()], ..Filter::default() }), Ok(2), "a closed tab leaves the timeline");
+        assert_eq!(v.components(&a), ["WUAHandler"]);
+        assert_eq!(v.apply(&a, Filter { files: vec!["nope.log".into()], ..Filter::default() }), Ok(4), "an unknown name shows everything");
+        assert_eq!(v.components(&a), ["Agent", "WUAHandler", "WebServices"], "every file's components, not only fetched rows'");
+        assert_eq!(file_index(&a, "WUAHandler.log"), Some(0));
+    }
+
+    #[test]
+    fn navigation_wraps_and_locates() {
+        let a = analysis();
+        let v = View::new(&a);
+        assert_eq!(v.next_with(&a, None, Severity::Error, true), Some(2));
+        assert_eq!(v.next_with(&a, Some(2), Severity::Error, true), Some(3));
+        assert_eq!(v.next_with(&a, Some(3), Severity::Error, true), Some(2));
+        assert_eq!(v.next_with(&a, Some(2), Severity::Error, false), Some(3));
+        assert_eq!(v.next_with(&a, Some(0), Severity::Warning, true), None, "errors are not warnings");
+        assert_eq!(v.locate(&a, 0, 2), Some(3));
+        assert_eq!(v.find(&a, "fail", 0, true), (2, Some(2)));
+        let codes = v.codes_in_view(&a);
+        assert_eq!((codes[0].code.as_str(), codes[0].count), ("0x8024401B", 2));
+    }
+
+    #[test]
+    fn copy_as_markdown_names_files_and_lines() {
+        let a = analysis();
+        let v = View::new(&a);
+        let md = v.copy(&a, &[1, 2], true);
+        assert!(md.starts_with("Lines from WUAHandler.log, WindowsUpdate.log:"));
+        assert!(md.contains("WindowsUpdate.log:2 "));
+        assert!(md.contains("```text\n"));
+    }
+
+    #[test]
+    fn visible_text() {
+        assert_eq!(visible("a\r\nb\0\x1b", 100, true), ("a ⏎ b␀␛".to_string(), false));
+        assert_eq!(visible("abcdef", 3, true), ("abc".to_string(), true));
+        assert_eq!(visible("a\r\nb", 100, false).0, "a\nb");
+    }
+}

@@ -1,0 +1,86 @@
+//! Format detection from content (the file name only breaks ties).
+
+use crate::model::LogFormat;
+use crate::read::{config, parse};
+
+/// How many leading lines detection looks at.
+const DETECT_LINES: usize = 200;
+
+/// Pick the format whose line shape matches most of the first non-blank lines.
+pub fn detect(text: &str, file_name: &str) -> LogFormat {
+    if text.is_empty() {
+        return LogFormat::Empty;
+    }
+    let head_end = text.char_indices().nth(256 * 1024).map_or(text.len(), |(i, _)| i);
+    let head = &text[..head_end];
+    if head.contains("<![LOG[") {
+        return LogFormat::Cmtrace;
+    }
+    if let Some(f) = config::detect(head) {
+        return f;
+    }
+    let mut votes = [0usize; 6];
+    let mut seen = 0;
+    for line in head.lines().map(str::trim_end).filter(|l| !l.is_empty()).take(DETECT_LINES) {
+        seen += 1;
+        let b = line.as_bytes();
+        if parse::simple::is_record_end(line) {
+            votes[0] += 1;
+        } else if parse::wu_legacy::header(b).is_some() {
+            votes[1] += 1;
+        } else if parse::wu_etw::header(b).is_some() {
+            votes[2] += 1;
+        } else if parse::wsus::header(b).is_some() {
+            votes[3] += 1;
+        } else if let Some(h) = parse::cbs::header(b) {
+            if &line[h.component.clone()] == "DISM" {
+                votes[5] += 1;
+            } else {
+                votes[4] += 1;
+            }
+        }
+    }
+    let (best, &n) = votes.iter().enumerate().max_by_key(|(i, v)| (**v, usize::MAX - i)).unwrap();
+    // Real logs carry noise (blank lines, continuation blocks): a fifth of lines is enough.
+    if n == 0 || n * 5 < seen.min(DETECT_LINES) {
+        return LogFormat::PlainText;
+    }
+    match best {
+        0 => LogFormat::CmtraceSimple,
+        1 => LogFormat::WindowsUpdateLegacy,
+        2 => LogFormat::WindowsUpdateEtw,
+        3 => LogFormat::WsusSoftwareDistribution,
+        _ => {
+            // CBS and DISM share the line format: the component column and the name decide.
+            let lower = file_name.to_ascii_lowercase();
+            if votes[5] > votes[4] || (votes[5] > 0 && lower.contains("dism")) {
+                LogFormat::Dism
+            } else {
+                LogFormat::Cbs
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_format_from_content() {
+        let cases = [
+            ("<![LOG[Hello]LOG]!><time=\"08:53:25.263+240\" date=\"07-14-2021\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">", LogFormat::Cmtrace),
+            ("Starting sync $$<SMS_WSUS_SYNC_MANAGER><05-31-2024 16:45:56.136+420><thread=4512 (0x11A0)>", LogFormat::CmtraceSimple),
+            ("2018-05-20\t19:21:13:219\t 908\t45c\tAgent\t* WU client version 7.5.7601.17514", LogFormat::WindowsUpdateLegacy),
+            ("2024/05/02 14:43:56.6390016 4932  6608  SLS             Get response for service", LogFormat::WindowsUpdateEtw),
+            ("2020-02-03 23:50:28, Info                  CBS    TI: --- Initializing Trusted Installer ---", LogFormat::Cbs),
+            ("2014-02-17 15:22:02, Info                  DISM   PID=10500 Scratch directory set", LogFormat::Dism),
+            ("2024-05-31 16:45:56.136 UTC\tInfo\tWsusService.27\tEventLogEventReporter.ReportEvent\tEventId=382,Type=Information", LogFormat::WsusSoftwareDistribution),
+            ("just some notes\nabout a machine", LogFormat::PlainText),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text, "whatever.log"), want, "{text}");
+        }
+        assert_eq!(detect("", "x"), LogFormat::Empty);
+    }
+}

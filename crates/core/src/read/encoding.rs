@@ -1,0 +1,333 @@
+//! Text encodings of Windows logs, detected from the bytes, and a streaming decoder to UTF-8.
+//!
+//! Windows writes logs as UTF-8 (ConfigMgr, with a BOM), UTF-16 LE (`reg export`, some tools),
+//! or the ANSI code page (Windows-1252 on Western systems). We decode UTF-8 and, byte by byte,
+//! fall back to Windows-1252 for anything that is not valid UTF-8, so a stray byte never hides a
+//! line or fails a file.
+
+use crate::model::{DecodeStats, TextEncoding};
+
+/// What the first bytes of a file say it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sniff {
+    Text(TextEncoding),
+    Binary,
+    Empty,
+}
+
+/// How many leading bytes [`sniff`] looks at.
+pub const SNIFF_LEN: usize = 8192;
+
+/// Decide the encoding (or that it is binary) from the start of a file.
+pub fn sniff(head: &[u8]) -> Sniff {
+    if head.is_empty() {
+        return Sniff::Empty;
+    }
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Sniff::Text(TextEncoding::Utf8Bom);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return Sniff::Text(TextEncoding::Utf16LeBom);
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return Sniff::Text(TextEncoding::Utf16BeBom);
+    }
+    let head = &head[..head.len().min(SNIFF_LEN)];
+    // UTF-16 without a BOM: ASCII text leaves a zero in every other byte.
+    if head.len() >= 4 {
+        let pairs = head.len() / 2;
+        let (mut zero_even, mut zero_odd) = (0usize, 0usize);
+        for p in head.chunks_exact(2) {
+            zero_even += (p[0] == 0) as usize;
+            zero_odd += (p[1] == 0) as usize;
+        }
+        if zero_odd * 10 >= pairs * 4 && zero_even * 20 <= pairs {
+            return Sniff::Text(TextEncoding::Utf16Le);
+        }
+        if zero_even * 10 >= pairs * 4 && zero_odd * 20 <= pairs {
+            return Sniff::Text(TextEncoding::Utf16Be);
+        }
+    }
+    // Binary: many NULs (over 5%) or many other control characters (over 10%). Text logs with
+    // a stray NUL (a crash mid-write, a copy tool) stay text: their NULs are shown, not hidden.
+    let nul = memchr::memchr_iter(0, head).count();
+    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B | 0)).count();
+    if nul * 20 > head.len() || control * 10 > head.len() {
+        return Sniff::Binary;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => Sniff::Text(TextEncoding::Utf8),
+        // A multi-byte character cut by the end of the sniff window is still UTF-8.
+        Err(e) if e.error_len().is_none() => Sniff::Text(TextEncoding::Utf8),
+        Err(_) => {
+            if has_valid_multibyte(head) {
+                Sniff::Text(TextEncoding::Utf8)
+            } else {
+                Sniff::Text(TextEncoding::Windows1252)
+            }
+        }
+    }
+}
+
+fn has_valid_multibyte(b: &[u8]) -> bool {
+    let mut rest = b;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => return s.bytes().any(|c| c >= 0x80),
+            Err(e) => {
+                let (ok, _) = rest.split_at(e.valid_up_to());
+                if ok.iter().any(|&c| c >= 0x80) {
+                    return true;
+                }
+                match e.error_len() {
+                    Some(n) => rest = &rest[e.valid_up_to() + n..],
+                    None => return false,
+                }
+            }
+        }
+    }
+}
+
+/// Windows-1252 → Unicode for 0x80..=0x9F; the rest of the high half maps to U+00A0..U+00FF.
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š',
+    '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+pub fn cp1252_char(b: u8) -> char {
+    match b {
+        0x80..=0x9F => CP1252_HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
+}
+
+/// Streaming decoder: feed chunks in order, get UTF-8 appended to one `String`.
+pub struct Decoder {
+    encoding: TextEncoding,
+    /// Leading bytes still to skip (the BOM), possibly across chunks.
+    skip: usize,
+    /// Incomplete UTF-8 sequence carried to the next chunk.
+    carry: Vec<u8>,
+    utf16: Option<encoding_rs::Decoder>,
+    utf16_bytes: u64,
+    finished: bool,
+    pub stats: DecodeStats,
+}
+
+impl Decoder {
+    pub fn new(encoding: TextEncoding) -> Decoder {
+        let utf16 = match encoding {
+            TextEncoding::Utf16Le | TextEncoding::Utf16LeBom => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
+            TextEncoding::Utf16Be | TextEncoding::Utf16BeBom => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
+            _ => None,
+        };
+        Decoder { encoding, skip: encoding.bom_len(), carry: Vec::new(), utf16, utf16_bytes: 0, finished: false, stats: DecodeStats::default() }
+    }
+
+    pub fn encoding(&self) -> TextEncoding {
+        self.encoding
+    }
+
+    /// Decode one chunk. `last` must be true for the final chunk (it may be empty).
+    pub fn push(&mut self, mut chunk: &[u8], last: bool, out: &mut String) {
+        if self.finished {
+            debug_assert!(chunk.is_empty(), "bytes after the last chunk");
+            return;
+        }
+        self.finished = last;
+        if self.skip > 0 {
+            let n = self.skip.min(chunk.len());
+            chunk = &chunk[n..];
+            self.skip -= n;
+        }
+        if self.encoding.is_utf16() {
+            self.push_utf16(chunk, last, out);
+        } else if self.encoding == TextEncoding::Windows1252 {
+            out.reserve(chunk.len());
+            for &b in chunk {
+                out.push(cp1252_char(b));
+            }
+        } else {
+            self.push_utf8(chunk, last, out);
+        }
+    }
+
+    fn push_utf16(&mut self, chunk: &[u8], last: bool, out: &mut String) {
+        let dec = self.utf16.as_mut().expect("utf16 decoder");
+        // encoding_rs carries half code units across chunks; we only count bytes for the report.
+        self.utf16_bytes += chunk.len() as u64;
+        if last && self.utf16_bytes % 2 == 1 {
+            self.stats.truncated_utf16 = true;
+        }
+        let needed = dec.max_utf8_buffer_length(chunk.len()).unwrap_or(chunk.len() * 3 + 16);
+        out.reserve(needed);
+        let mut input = chunk;
+        loop {
+            let (result, read, had_errors) = dec.decode_to_string(input, out, last);
+            if had_errors {
+                self.stats.replaced_utf16 += 1;
+            }
+            input = &input[read..];
+            match result {
+                encoding_rs::CoderResult::InputEmpty => break,
+                encoding_rs::CoderResult::OutputFull => out.reserve(input.len() * 3 + 16),
+            }
+        }
+    }
+
+    fn push_utf8(&mut self, chunk: &[u8], last: bool, out: &mut String) {
+        let joined;
+        let mut bytes = chunk;
+        if !self.carry.is_empty() {
+            let mut v = std::mem::take(&mut self.carry);
+            v.extend_from_slice(chunk);
+            joined = v;
+            bytes = &joined;
+        }
+        out.reserve(bytes.len());
+        loop {
+            match std::str::from_utf8(bytes) {
+                Ok(s) => {
+                    out.push_str(s);
+                    return;
+                }
+                Err(e) => {
+                    let good = e.valid_up_to();
+                    // SAFETY-free: from_utf8 on the valid prefix cannot fail.
+                    out.push_str(std::str::from_utf8(&bytes[..good]).unwrap());
+                    match e.error_len() {
+                        Some(n) => {
+                            for &b in &bytes[good..good + n] {
+                                out.push(cp1252_char(b));
+                            }
+                            self.stats.invalid_utf8_bytes += n as u64;
+                            bytes = &bytes[good + n..];
+                        }
+                        None if !last => {
+                            self.carry = bytes[good..].to_vec();
+                            return;
+                        }
+                        None => {
+                            for &b in &bytes[good..] {
+                                out.push(cp1252_char(b));
+                            }
+                            self.stats.invalid_utf8_bytes += (bytes.len() - good) as u64;
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Decode a whole buffer, reusing its allocation when it is already valid UTF-8 without a BOM.
+pub fn decode_owned(bytes: Vec<u8>, encoding: TextEncoding) -> (String, DecodeStats) {
+    if encoding == TextEncoding::Utf8 {
+        match String::from_utf8(bytes) {
+            Ok(s) => return (s, DecodeStats::default()),
+            Err(e) => return decode_slice(e.as_bytes(), encoding),
+        }
+    }
+    decode_slice(&bytes, encoding)
+}
+
+pub fn decode_slice(bytes: &[u8], encoding: TextEncoding) -> (String, DecodeStats) {
+    let mut d = Decoder::new(encoding);
+    let mut out = String::new();
+    d.push(bytes, true, &mut out);
+    (out, d.stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut v = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&u.to_le_bytes());
+        }
+        v
+    }
+
+    #[test]
+    fn sniffs_every_encoding() {
+        assert_eq!(sniff(b""), Sniff::Empty);
+        assert_eq!(sniff(b"\xEF\xBB\xBFhello"), Sniff::Text(TextEncoding::Utf8Bom));
+        assert_eq!(sniff(&utf16le("hello world", true)), Sniff::Text(TextEncoding::Utf16LeBom));
+        assert_eq!(sniff(&utf16le("hello world, a log line", false)), Sniff::Text(TextEncoding::Utf16Le));
+        let be: Vec<u8> = "hello world, a log line".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(sniff(&be), Sniff::Text(TextEncoding::Utf16Be));
+        assert_eq!(sniff("caf\u{e9} ok".as_bytes()), Sniff::Text(TextEncoding::Utf8));
+        assert_eq!(sniff(b"caf\xE9 \xFCber 10\x80"), Sniff::Text(TextEncoding::Windows1252));
+        let mut bin = vec![0u8; 64];
+        bin.extend_from_slice(&[1, 2, 3, 0xFF, 0x10, 0x11]);
+        assert_eq!(sniff(&bin), Sniff::Binary);
+    }
+
+    #[test]
+    fn a_short_line_with_a_nul_is_still_text() {
+        assert_eq!(sniff(b"before\0after 0x8024401B\r\nnext line\n"), Sniff::Text(TextEncoding::Utf8));
+    }
+
+    #[test]
+    fn few_nuls_are_still_text() {
+        let mut t = b"2024-05-31 16:45:56, Info CBS line\r\n".repeat(40);
+        t[100] = 0;
+        assert_eq!(sniff(&t), Sniff::Text(TextEncoding::Utf8));
+    }
+
+    #[test]
+    fn cp1252_fallback_per_byte() {
+        let (s, st) = decode_slice(b"caf\xE9 \x80 ok \xE2\x82\xAC", TextEncoding::Utf8);
+        assert_eq!(s, "café € ok €");
+        assert_eq!(st.invalid_utf8_bytes, 2);
+        let (s, _) = decode_slice(b"\xE9\xFC\x80", TextEncoding::Windows1252);
+        assert_eq!(s, "éü€");
+    }
+
+    #[test]
+    fn streaming_utf8_split_inside_a_character() {
+        let text = "ab€cd".as_bytes();
+        for split in 0..=text.len() {
+            let mut d = Decoder::new(TextEncoding::Utf8);
+            let mut out = String::new();
+            d.push(&text[..split], false, &mut out);
+            d.push(&text[split..], true, &mut out);
+            assert_eq!(out, "ab€cd", "split at {split}");
+            assert_eq!(d.stats.invalid_utf8_bytes, 0);
+        }
+    }
+
+    #[test]
+    fn streaming_utf16_with_bom_split_anywhere() {
+        let bytes = utf16le("line one\r\nline \u{20AC}", true);
+        for split in 0..=bytes.len() {
+            let mut d = Decoder::new(TextEncoding::Utf16LeBom);
+            let mut out = String::new();
+            d.push(&bytes[..split], false, &mut out);
+            d.push(&bytes[split..], true, &mut out);
+            assert_eq!(out, "line one\r\nline €", "split at {split}");
+            assert!(!d.stats.truncated_utf16);
+        }
+    }
+
+    #[test]
+    fn truncated_utf16_is_reported() {
+        let mut bytes = utf16le("abc", true);
+        bytes.push(b'd');
+        let (s, st) = decode_slice(&bytes, TextEncoding::Utf16LeBom);
+        assert!(s.starts_with("abc"));
+        assert!(st.truncated_utf16);
+    }
+
+    #[test]
+    fn owned_fast_path() {
+        let (s, st) = decode_owned(b"plain".to_vec(), TextEncoding::Utf8);
+        assert_eq!(s, "plain");
+        assert_eq!(st, DecodeStats::default());
+        let (s, _) = decode_owned(b"\xEF\xBB\xBFbom".to_vec(), TextEncoding::Utf8Bom);
+        assert_eq!(s, "bom");
+    }
+}

@@ -1,0 +1,274 @@
+//! Inputs as dropped: files, zip bundles (expanded in memory, bounded), binary files.
+
+use std::io::Read;
+
+use crate::model::{base_name, InputWarning, LogFile, LogFormat, LogKind, TextEncoding};
+use crate::read::encoding::{self, Sniff};
+
+/// One input file: its display name and bytes.
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Bounds that keep a hostile bundle from exhausting memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Total bytes all zip bundles may expand to.
+    pub max_expanded_bytes: u64,
+    /// Number of files all bundles may expand to.
+    pub max_files: usize,
+    /// Zips inside zips are expanded this many levels deep.
+    pub max_zip_depth: u8,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_expanded_bytes: 4 << 30, max_files: 100_000, max_zip_depth: 3 }
+    }
+}
+
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+/// Expand zip bundles (recursively, within `limits`); other inputs pass through.
+pub fn expand(inputs: Vec<Input>, limits: &Limits, warnings: &mut Vec<InputWarning>) -> Vec<Input> {
+    let mut out = Vec::new();
+    expand_with(inputs, limits, warnings, &mut |input| out.push(input));
+    out
+}
+
+/// Like [`expand`], but hands each file to `each` as soon as it is decompressed, so a caller
+/// that loads and drops the bytes holds one member at a time (the browser, where a bundle that
+/// expands to gigabytes would otherwise exhaust the tab's memory before the first is parsed).
+pub fn expand_with(inputs: Vec<Input>, limits: &Limits, warnings: &mut Vec<InputWarning>, each: &mut dyn FnMut(Input)) {
+    let mut budget = Budget { bytes: limits.max_expanded_bytes, files: limits.max_files, stopped: false };
+    for input in inputs {
+        expand_one(input, limits.max_zip_depth, &mut budget, each, warnings);
+    }
+}
+
+struct Budget {
+    bytes: u64,
+    files: usize,
+    stopped: bool,
+}
+
+fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(Input), warnings: &mut Vec<InputWarning>) {
+    if !is_zip(&input.bytes) || depth == 0 {
+        out(input);
+        return;
+    }
+    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(&input.bytes)) {
+        Ok(a) => a,
+        Err(e) => {
+            warnings.push(InputWarning {
+                name: input.name.clone(),
+                message: format!("looks like a zip bundle but cannot be opened ({e}); it was read as a plain file instead"),
+            });
+            out(input);
+            return;
+        }
+    };
+    let mut files = 0usize;
+    for i in 0..archive.len() {
+        if budget.stopped {
+            break;
+        }
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                warnings.push(InputWarning { name: format!("{}#{}", input.name, i), message: format!("a member of the zip cannot be read ({e}); skipped") });
+                continue;
+            }
+        };
+        if entry.is_dir() {
+            continue;
+        }
+        let name = format!("{}/{}", input.name, entry.name().trim_start_matches(['/', '\\']));
+        if entry.encrypted() {
+            warnings.push(InputWarning { name, message: "is encrypted in the zip; skipped (wulens does not ask for zip passwords)".into() });
+            continue;
+        }
+        if budget.files == 0 {
+            warnings.push(InputWarning { name: input.name.clone(), message: "holds more files than wulens reads at once; the rest were skipped".into() });
+            budget.stopped = true;
+            break;
+        }
+        let mut bytes = Vec::with_capacity(entry.size().min(budget.bytes).min(64 << 20) as usize);
+        match (&mut entry).take(budget.bytes + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > budget.bytes => {
+                warnings.push(InputWarning {
+                    name,
+                    message: format!(
+                        "expands beyond the {} limit for all bundles together (a zip bomb, or simply too big); this file and the rest of the bundle were skipped",
+                        human_bytes(Limits::default().max_expanded_bytes.min(budget.bytes + bytes.len() as u64))
+                    ),
+                });
+                budget.stopped = true;
+                break;
+            }
+            Ok(_) => {
+                budget.bytes -= bytes.len() as u64;
+                budget.files -= 1;
+                files += 1;
+                expand_one(Input { name, bytes }, depth - 1, budget, out, warnings);
+            }
+            Err(e) => warnings.push(InputWarning { name, message: format!("cannot be decompressed ({e}); skipped") }),
+        }
+    }
+    if files == 0 && !budget.stopped {
+        warnings.push(InputWarning { name: input.name, message: "is a zip bundle with no files in it".into() });
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// Why a binary file was skipped, in words that say what to do.
+pub fn binary_note(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".etl") {
+        format!(
+            "{} is a binary Event Trace Log (.etl). Windows 10 and later write Windows Update logs as ETL traces: run Get-WindowsUpdateLog in PowerShell on that machine to turn them into a readable WindowsUpdate.log, then add that file.",
+            base_name(name)
+        )
+    } else if lower.ends_with(".evtx") {
+        format!(
+            "{} is a binary Windows event log (.evtx); export the events as text (Event Viewer > Save As > Text, or wevtutil qe) to include them.",
+            base_name(name)
+        )
+    } else {
+        format!("{} is not a text log (binary content); skipped.", base_name(name))
+    }
+}
+
+/// Decode and parse one input into a `LogFile`.
+pub fn load(input: Input) -> LogFile {
+    let Input { name, bytes } = input;
+    let size = bytes.len() as u64;
+    let sniffed = encoding::sniff(&bytes[..bytes.len().min(encoding::SNIFF_LEN)]);
+    let enc = match sniffed {
+        Sniff::Empty => {
+            let mut f = LogFile::skipped(name.clone(), LogFormat::Empty, 0, format!("{} is empty.", base_name(&name)));
+            f.encoding = Some(TextEncoding::Utf8);
+            return f;
+        }
+        Sniff::Binary => return LogFile::skipped(name.clone(), LogFormat::Binary, size, binary_note(&name)),
+        Sniff::Text(enc) => enc,
+    };
+    if size > u32::MAX as u64 {
+        return LogFile::skipped(
+            name,
+            LogFormat::PlainText,
+            size,
+            "is larger than 4 GB; split it (or keep only the time range you need) and drop the parts".into(),
+        );
+    }
+    let (text, stats) = encoding::decode_owned(bytes, enc);
+    from_text(name, enc, size, text, stats)
+}
+
+/// Parse already-decoded text (the streaming loader in the web worker ends here too).
+pub fn from_text(name: String, enc: TextEncoding, size: u64, text: String, stats: crate::model::DecodeStats) -> LogFile {
+    let format = crate::read::detect(&text, &name);
+    let parsed = crate::read::parse::parse(format, &text);
+    let mut notes = parsed.notes;
+    if stats.invalid_utf8_bytes > 0 && enc != TextEncoding::Windows1252 {
+        notes.push(format!("{} byte(s) were not valid UTF-8 and were read as Windows-1252.", stats.invalid_utf8_bytes));
+    }
+    if stats.truncated_utf16 {
+        notes.push("The UTF-16 text ends in the middle of a character (odd number of bytes): the file was probably cut off while being copied.".into());
+    }
+    if stats.replaced_utf16 > u64::from(stats.truncated_utf16) {
+        notes.push("Some UTF-16 characters were malformed and are shown as \u{FFFD}.".into());
+    }
+    let kind = LogKind::resolve(&name, format, &parsed.components, &parsed.entries);
+    LogFile {
+        name,
+        format,
+        kind,
+        encoding: Some(enc),
+        bytes: size,
+        text,
+        entries: parsed.entries,
+        components: parsed.components,
+        thread_hex: parsed.thread_hex,
+        offset: crate::model::FileOffset {
+            minutes: parsed.header_offset.unwrap_or(0),
+            source: if parsed.header_offset.is_some() { crate::model::OffsetSource::Header } else { crate::model::OffsetSource::AssumedUtc },
+        },
+        decode: stats,
+        notes,
+        physical_lines: parsed.physical_lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, data) in files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn expands_nested_bundles() {
+        let inner = zip_of(&[("WindowsUpdate.log", b"hello")]);
+        let outer = zip_of(&[("CCM/Logs/WUAHandler.log", b"a"), ("inner.zip", &inner)]);
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "bundle.zip".into(), bytes: outer }], &Limits::default(), &mut w);
+        let names: Vec<_> = out.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["bundle.zip/CCM/Logs/WUAHandler.log", "bundle.zip/inner.zip/WindowsUpdate.log"]);
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn empty_zip_says_so() {
+        let empty = zip_of(&[]);
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "empty.zip".into(), bytes: empty }], &Limits::default(), &mut w);
+        assert!(out.is_empty());
+        assert_eq!(w[0].message, "is a zip bundle with no files in it");
+    }
+
+    #[test]
+    fn bomb_is_bounded() {
+        let big = vec![b'A'; 2 << 20];
+        let bomb = zip_of(&[("a.log", &big), ("b.log", &big)]);
+        assert!(bomb.len() < 64 << 10, "highly compressible");
+        let limits = Limits { max_expanded_bytes: 3 << 20, ..Limits::default() };
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "bomb.zip".into(), bytes: bomb }], &limits, &mut w);
+        assert_eq!(out.len(), 1);
+        assert!(w[0].message.contains("zip bomb"), "{:?}", w);
+    }
+
+    #[test]
+    fn binary_and_etl_are_explained() {
+        let f = load(Input { name: "C/Windows/Logs/WindowsUpdate/WindowsUpdate.20240531.etl".into(), bytes: vec![0, 1, 2, 3, 0, 0, 0, 9, 200, 0] });
+        assert_eq!(f.format, LogFormat::Binary);
+        assert!(f.notes[0].contains("Get-WindowsUpdateLog"));
+        let e = load(Input { name: "x.log".into(), bytes: vec![] });
+        assert_eq!(e.format, LogFormat::Empty);
+    }
+}

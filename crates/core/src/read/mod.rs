@@ -1,0 +1,15 @@
+//! Reading: bytes as dropped (files, zip bundles, chunks from the browser) become `LogFile`s.
+//! Encodings are sniffed and decoded, the format is detected from content, one parser per format
+//! turns lines into entries, and configuration outputs (`reg query`, `.reg`, `netsh`) are parsed
+//! into values.
+
+pub mod config;
+mod detect;
+pub mod encoding;
+pub mod input;
+pub mod parse;
+pub mod stream;
+
+pub use detect::detect;
+pub use input::{expand, load, Input, Limits};
+pub use stream::{FileLoader, Loaded};

@@ -1,0 +1,70 @@
+//! WindowsUpdate.log as `Get-WindowsUpdateLog` writes it on Windows 10 and later:
+//!
+//! `2024/05/02 14:43:56.6390016 4932  6608  SLS             Get response for service ...`
+//!
+//! Date, time (100 ns), PID, TID (decimal), component (padded), message. Local time, no offset.
+
+use super::{skip_ws, token_end, Builder};
+use crate::model::NO_OFFSET;
+
+pub struct Header {
+    pub time: i64,
+    pub thread: u32,
+    pub component: std::ops::Range<usize>,
+    pub msg_start: usize,
+}
+
+pub fn header(b: &[u8]) -> Option<Header> {
+    let (time, clock_end) = super::date_time(b, b'/', b' ')?;
+    let mut i = clock_end;
+    let mut nums = [0u32; 2];
+    for v in &mut nums {
+        let start = skip_ws(b, i);
+        if start == i {
+            return None;
+        }
+        let end = token_end(b, start);
+        *v = std::str::from_utf8(&b[start..end]).ok()?.parse().ok()?;
+        i = end;
+    }
+    let c_start = skip_ws(b, i);
+    if c_start == i {
+        return None;
+    }
+    let c_end = token_end(b, c_start);
+    let msg_start = skip_ws(b, c_end);
+    Some(Header { time, thread: nums[1], component: c_start..c_end, msg_start })
+}
+
+pub fn parse(b: &mut Builder) {
+    let text = b.text;
+    for l in b.lines(0) {
+        let line = &text.as_bytes()[l.start..l.end];
+        let Some(h) = header(line) else {
+            b.unparsed(&l);
+            continue;
+        };
+        let msg = &text[l.start + h.msg_start..l.end];
+        b.line_record(&l, h.msg_start, h.time, NO_OFFSET, h.component, h.thread, super::wu_legacy::severity_from_text(msg));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::LogFormat;
+    use crate::model::Severity;
+    use crate::read::parse::test_support::parse_checked;
+
+    #[test]
+    fn parses_columns() {
+        let text = "2024/05/31 16:45:56.1360371 1234  5678  WebServices     *FAILED* [80072EE7] Send request\r\n2024/05/31 16:45:56.2000000 1234  5678  ComApi          * START *   Search ClientId = CcmExec\r\n\r\n";
+        let p = parse_checked(LogFormat::WindowsUpdateEtw, text);
+        assert_eq!(p.entries.len(), 3);
+        let e = p.entries[0];
+        assert_eq!(&text[e.msg_start as usize..e.msg_end as usize], "*FAILED* [80072EE7] Send request");
+        assert_eq!(e.thread, 5678);
+        assert_eq!(e.severity, Severity::Error);
+        assert_eq!(p.components, ["WebServices", "ComApi"]);
+        assert_eq!(crate::model::time::format_iso(e.time, None), "2024-05-31T16:45:56.136");
+    }
+}

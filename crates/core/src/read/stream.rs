@@ -1,0 +1,185 @@
+//! Loading a file chunk by chunk (the web worker reads `Blob.slice`s), holding one copy of the
+//! text: the bytes are decoded as they arrive and dropped. Zip bundles are the exception: they
+//! need random access, so their bytes are kept until they are expanded, and then each member is
+//! parsed as soon as it is decompressed.
+
+use crate::model::{InputWarning, LogFile, LogFormat, TextEncoding};
+use crate::read::encoding::{self, Decoder, Sniff};
+use crate::read::input::{self, Input, Limits};
+
+enum State {
+    /// Collecting the first bytes to decide what the file is.
+    Sniffing(Vec<u8>),
+    Text {
+        decoder: Decoder,
+        text: String,
+    },
+    /// A zip bundle, kept whole until `finish`.
+    Zip(Vec<u8>),
+    Binary,
+    /// Text that outgrew what one file can hold (4 GB): the rest is counted, not kept.
+    TooLarge {
+        decoder: Decoder,
+        text: String,
+    },
+}
+
+pub struct FileLoader {
+    name: String,
+    size_hint: u64,
+    bytes: u64,
+    state: State,
+}
+
+/// What a finished loader yields: files (a zip yields several) and warnings.
+pub struct Loaded {
+    pub files: Vec<LogFile>,
+    pub warnings: Vec<InputWarning>,
+}
+
+const MAX_TEXT: u64 = u32::MAX as u64;
+
+impl FileLoader {
+    /// `size_hint` is the file's size when known (lets the text buffer be allocated once).
+    pub fn new(name: impl Into<String>, size_hint: u64) -> FileLoader {
+        FileLoader { name: name.into(), size_hint, bytes: 0, state: State::Sniffing(Vec::new()) }
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.bytes += chunk.len() as u64;
+        if let State::Sniffing(head) = &mut self.state {
+            head.extend_from_slice(chunk);
+            if head.len() < encoding::SNIFF_LEN {
+                return;
+            }
+            let head = std::mem::take(head);
+            self.decide(head, false);
+            return;
+        }
+        self.feed(chunk, false);
+    }
+
+    fn decide(&mut self, head: Vec<u8>, last: bool) {
+        if input::is_zip(&head) {
+            let mut v = Vec::with_capacity(self.size_hint.max(head.len() as u64).min(1 << 31) as usize);
+            v.extend_from_slice(&head);
+            self.state = State::Zip(v);
+            return;
+        }
+        match encoding::sniff(&head) {
+            Sniff::Binary => self.state = State::Binary,
+            Sniff::Empty => self.state = State::Sniffing(Vec::new()),
+            Sniff::Text(enc) => {
+                // UTF-8 text is at most as long as its bytes; UTF-16 ASCII text is half.
+                let cap = match enc {
+                    TextEncoding::Utf16Le | TextEncoding::Utf16Be | TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom => self.size_hint / 2 + 16,
+                    _ => self.size_hint + 16,
+                };
+                let text = String::with_capacity(cap.min(MAX_TEXT) as usize);
+                self.state = State::Text { decoder: Decoder::new(enc), text };
+                self.feed(&head, last);
+            }
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8], last: bool) {
+        match &mut self.state {
+            State::Text { decoder, text } => {
+                decoder.push(chunk, last, text);
+                if text.len() as u64 > MAX_TEXT - (1 << 20) {
+                    let State::Text { decoder, text } = std::mem::replace(&mut self.state, State::Binary) else { unreachable!() };
+                    self.state = State::TooLarge { decoder, text };
+                }
+            }
+            State::Zip(v) => v.extend_from_slice(chunk),
+            State::TooLarge { .. } | State::Binary | State::Sniffing(_) => {}
+        }
+    }
+
+    /// The file is complete: parse it (or expand the bundle).
+    pub fn finish(mut self, limits: &Limits) -> Loaded {
+        if let State::Sniffing(head) = &mut self.state {
+            let head = std::mem::take(head);
+            if head.is_empty() {
+                let mut f = LogFile::skipped(self.name.clone(), LogFormat::Empty, 0, format!("{} is empty.", crate::model::base_name(&self.name)));
+                f.encoding = Some(TextEncoding::Utf8);
+                return Loaded { files: vec![f], warnings: Vec::new() };
+            }
+            self.decide(head, true);
+        } else {
+            self.feed(&[], true);
+        }
+        let name = self.name;
+        match self.state {
+            State::Text { decoder, mut text } => {
+                text.shrink_to_fit();
+                let f = input::from_text(name, decoder.encoding(), self.bytes, text, decoder.stats.clone());
+                Loaded { files: vec![f], warnings: Vec::new() }
+            }
+            State::TooLarge { decoder, text } => {
+                let kept = text.len() as u64;
+                let mut f = input::from_text(name, decoder.encoding(), self.bytes, text, decoder.stats.clone());
+                f.notes.push(format!(
+                    "The file is {}; only its first {} could be read (one file is limited to 4 GB of text). Split it, or keep only the time range you need.",
+                    input::human_bytes(self.bytes),
+                    input::human_bytes(kept)
+                ));
+                Loaded { files: vec![f], warnings: Vec::new() }
+            }
+            State::Binary => {
+                Loaded { files: vec![LogFile::skipped(name.clone(), LogFormat::Binary, self.bytes, input::binary_note(&name))], warnings: Vec::new() }
+            }
+            State::Zip(bytes) => {
+                // Each member is parsed as soon as it is decompressed and its bytes dropped.
+                let mut warnings = Vec::new();
+                let mut files = Vec::new();
+                input::expand_with(vec![Input { name, bytes }], limits, &mut warnings, &mut |member| files.push(input::load(member)));
+                Loaded { files, warnings }
+            }
+            State::Sniffing(_) => unreachable!("decided above"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_in_chunks(name: &str, bytes: &[u8], chunk: usize) -> Loaded {
+        let mut l = FileLoader::new(name, bytes.len() as u64);
+        for c in bytes.chunks(chunk.max(1)) {
+            l.push(c);
+        }
+        l.finish(&Limits::default())
+    }
+
+    #[test]
+    fn same_result_as_loading_at_once() {
+        let text = "<![LOG[caf\u{e9} 0x8024401B]LOG]!><time=\"10:00:00.000+420\" date=\"05-31-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"1\" file=\"\">\r\n".repeat(400);
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        for bytes in [text.as_bytes().to_vec(), utf16] {
+            let whole = input::load(Input { name: "WUAHandler.log".into(), bytes: bytes.clone() });
+            for chunk in [1, 7, 4096, 65536] {
+                let got = load_in_chunks("WUAHandler.log", &bytes, chunk);
+                let f = &got.files[0];
+                assert_eq!(f.text, whole.text, "chunk {chunk}");
+                assert_eq!(f.entries, whole.entries);
+                assert_eq!(f.encoding, whole.encoding);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_binary_and_small_files() {
+        assert_eq!(load_in_chunks("e.log", b"", 10).files[0].format, LogFormat::Empty);
+        assert_eq!(load_in_chunks("x.etl", &[0, 0, 0, 1, 2, 0, 0, 3], 3).files[0].format, LogFormat::Binary);
+        assert_eq!(load_in_chunks("t.txt", b"hello\n", 2).files[0].format, LogFormat::PlainText);
+    }
+}
