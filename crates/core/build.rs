@@ -22,6 +22,11 @@ const LOG_KINDS: &[(&str, &str)] = &[
     ("softwaredistribution", "SoftwareDistribution"),
     ("cbs", "Cbs"),
     ("dism", "Dism"),
+    ("reportingevents", "ReportingEvents"),
+    ("setup", "Setup"),
+    ("smsts", "TaskSequence"),
+    ("ccmsetup", "Ccmsetup"),
+    ("clientmsi", "ClientMsi"),
 ];
 
 // ---- the data files' shapes ----
@@ -122,6 +127,7 @@ struct Rule {
     title: String,
     severity: String,
     join: Option<String>,
+    when: Option<String>,
     #[serde(default)]
     codes: Vec<String>,
     #[serde(default)]
@@ -158,6 +164,123 @@ struct Lines {
 struct LineSet {
     id: String,
     lines: Vec<Lines>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OperationFile {
+    #[serde(default)]
+    operation: Vec<Operation>,
+    #[serde(default)]
+    counter: Vec<Counter>,
+    #[serde(default)]
+    interrupt: Vec<Lines>,
+    #[serde(default)]
+    service: Vec<Service>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Operation {
+    id: String,
+    title: String,
+    kind: String,
+    logs: Vec<String>,
+    pair: String,
+    start: Option<Matcher>,
+    end: Option<Matcher>,
+    resume: Option<Matcher>,
+    key: Option<Extract>,
+    caller: Option<Extract>,
+    label: Option<Extract>,
+    #[serde(default)]
+    unfinished: Option<String>,
+    #[serde(default)]
+    no_result: Option<String>,
+    #[serde(default)]
+    result: Vec<ResultRule>,
+    #[serde(default)]
+    fact: Vec<Fact>,
+    #[serde(default)]
+    cause: Vec<Cause>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResultRule {
+    line: Matcher,
+    outcome: String,
+    code: Option<Extract>,
+    root: Option<Extract>,
+    cause: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fact {
+    name: String,
+    line: Matcher,
+    value: Extract,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cause {
+    line: Matcher,
+    #[serde(default)]
+    any_thread: bool,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Counter {
+    id: String,
+    logs: Vec<String>,
+    line: Matcher,
+    item: Option<Extract>,
+    group: Option<Extract>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Service {
+    id: String,
+    name: String,
+    public: bool,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn list(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// How a value is read from a line: the text after a marker up to a delimiter, a tab-separated
+/// column, the line's first code, or a fixed text.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Extract {
+    after: Option<OneOrMany>,
+    #[serde(default)]
+    until: Vec<String>,
+    column: Option<u8>,
+    #[serde(default)]
+    first_code: bool,
+    #[serde(default)]
+    decimal: bool,
+    #[serde(default)]
+    win32: bool,
+    text: Option<String>,
 }
 
 // ---- generating Rust ----
@@ -321,6 +444,165 @@ fn lines(v: &[Lines], what: &str) -> String {
     out
 }
 
+fn extract(e: &Option<Extract>, what: &str) -> String {
+    e.as_ref().map_or("None".into(), |e| format!("Some({})", extract_expr(e, what)))
+}
+
+fn extract_expr(e: &Extract, what: &str) -> String {
+    let after = e.after.as_ref().map(OneOrMany::list).unwrap_or_default();
+    let ways = usize::from(!after.is_empty()) + usize::from(e.column.is_some()) + usize::from(e.first_code) + usize::from(e.text.is_some());
+    assert_eq!(ways, 1, "{what}: an extract needs exactly one of `after`, `column`, `first_code`, `text`");
+    format!(
+        "Extract{{after:{},until:{},column:{},first_code:{},decimal:{},win32:{},text:{}}}",
+        strs(&after),
+        strs(&e.until),
+        e.column.map_or("None".into(), |c| format!("Some({c})")),
+        e.first_code,
+        e.decimal,
+        e.win32,
+        e.text.as_ref().map_or("None".into(), |t| format!("Some({})", lit(t)))
+    )
+}
+
+fn opt_matcher(m: &Option<Matcher>, what: &str) -> String {
+    m.as_ref().map_or("None".into(), |m| format!("Some({})", matcher(&m.all, &m.any, &m.none, what)))
+}
+
+fn operations(root: &Path, out: &mut String) {
+    let mut ops = String::from("pub(crate) static OPERATIONS: &[OperationDef] = &[");
+    let mut counters = String::from("pub(crate) static COUNTERS: &[CounterDef] = &[");
+    let mut interrupts = String::from("pub(crate) static INTERRUPTS: &[LineMatcher] = &[");
+    let mut services = String::from("pub(crate) static SERVICES: &[ServiceDef] = &[");
+    let mut ids: Vec<String> = Vec::new();
+    for path in toml_files(&root.join("operations")) {
+        let file: OperationFile = read(&path);
+        for o in &file.operation {
+            let what = format!("{} operation {}", path.display(), o.id);
+            assert!(!ids.contains(&o.id), "{what}: the id is used twice");
+            ids.push(o.id.clone());
+            let kind = match o.kind.as_str() {
+                "search" => "Search",
+                "download" => "Download",
+                "install" => "Install",
+                "servicing" => "Servicing",
+                "store_check" => "StoreCheck",
+                "setup" => "Setup",
+                "task_sequence" => "TaskSequence",
+                "client_install" => "ClientInstall",
+                "deployment" => "Deployment",
+                k => panic!("{what}: unknown kind {k:?}"),
+            };
+            let pair = match o.pair.as_str() {
+                "thread" => "Thread",
+                "key" => "Key",
+                "sequence" => "Sequence",
+                "single" => "Single",
+                "file" => "File",
+                p => panic!("{what}: pair {p:?} must be thread, key, sequence, single or file"),
+            };
+            match pair {
+                "Key" => assert!(o.key.is_some(), "{what}: pair = \"key\" needs a `key`"),
+                "File" => assert!(o.start.is_none() && o.end.is_none(), "{what}: pair = \"file\" takes no start or end"),
+                "Single" => assert!(o.start.is_some() && o.end.is_none(), "{what}: pair = \"single\" needs a start and no end"),
+                _ => assert!(o.start.is_some() && o.end.is_some(), "{what}: needs a start and an end"),
+            }
+            assert!(!o.result.is_empty(), "{what}: an operation needs result lines");
+            assert!(o.resume.is_none() || (pair == "Thread" && o.key.is_some()), "{what}: `resume` is for pair = \"thread\" with a `key`");
+            let outcome = |o: &str, what: &str| match o {
+                "succeeded" => "Succeeded",
+                "failed" => "Failed",
+                "cancelled" => "Cancelled",
+                "by_code" => "ByCode",
+                "code" => "Code",
+                "unknown" => "Unknown",
+                x => panic!("{what}: outcome {x:?} must be succeeded, failed, cancelled, by_code, code or unknown"),
+            };
+            let mut results = String::from("&[");
+            for r in &o.result {
+                let oc = outcome(&r.outcome, &what);
+                assert!(!matches!(oc, "ByCode" | "Code") || r.code.is_some(), "{what}: outcome {} needs a `code`", r.outcome);
+                let _ = write!(
+                    results,
+                    "ResultDef{{m:{},outcome:ResultKind::{oc},code:{},root:{},cause:{}}},",
+                    matcher(&r.line.all, &r.line.any, &r.line.none, &what),
+                    extract(&r.code, &what),
+                    extract(&r.root, &what),
+                    r.cause.as_ref().map_or("None".into(), |c| format!("Some({})", lit(c)))
+                );
+            }
+            results.push(']');
+            let mut facts = String::from("&[");
+            for f in &o.fact {
+                let _ = write!(
+                    facts,
+                    "FactDef{{name:{},m:{},value:{}}},",
+                    lit(&f.name),
+                    matcher(&f.line.all, &f.line.any, &f.line.none, &what),
+                    extract_expr(&f.value, &what)
+                );
+            }
+            facts.push(']');
+            let mut causes = String::from("&[");
+            for c in &o.cause {
+                let _ = write!(causes, "CauseDef{{m:{},any_thread:{}}},", matcher(&c.line.all, &c.line.any, &c.line.none, &what), c.any_thread);
+            }
+            causes.push(']');
+            let no_result = outcome(o.no_result.as_deref().unwrap_or("unknown"), &what);
+            assert!(matches!(no_result, "Succeeded" | "Unknown"), "{what}: no_result is succeeded or unknown");
+            let ignore = match o.unfinished.as_deref() {
+                None | Some("running") => false,
+                Some("ignore") => true,
+                Some(x) => panic!("{what}: unfinished {x:?} must be running or ignore"),
+            };
+            let _ = write!(
+                ops,
+                "OperationDef{{id:{},title:{},kind:OperationKind::{kind},logs:{},pair:Pair::{pair},start:{},end:{},resume:{},key:{},caller:{},label:{},ignore_unfinished:{ignore},no_result:ResultKind::{no_result},results:{results},facts:{facts},causes:{causes}}},",
+                lit(&o.id),
+                lit(&o.title),
+                kinds(&o.logs, &what),
+                opt_matcher(&o.start, &what),
+                opt_matcher(&o.end, &what),
+                opt_matcher(&o.resume, &what),
+                extract(&o.key, &what),
+                extract(&o.caller, &what),
+                extract(&o.label, &what),
+            );
+        }
+        for c in &file.counter {
+            let what = format!("{} counter {}", path.display(), c.id);
+            let _ = write!(
+                counters,
+                "CounterDef{{id:{},logs:{},m:{},item:{},group:{}}},",
+                lit(&c.id),
+                kinds(&c.logs, &what),
+                matcher(&c.line.all, &c.line.any, &c.line.none, &what),
+                extract(&c.item, &what),
+                extract(&c.group, &what)
+            );
+        }
+        for i in &file.interrupt {
+            let what = format!("{} interrupt", path.display());
+            let _ = write!(interrupts, "{}", lines(std::slice::from_ref(i), &what).trim_start_matches("&[").trim_end_matches(']'));
+        }
+        for sv in &file.service {
+            assert!(
+                sv.id.len() == 36 && sv.id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'),
+                "{}: service id {} is a GUID without braces",
+                path.display(),
+                sv.id
+            );
+            let _ = write!(services, "ServiceDef{{id:{},name:{},public:{}}},", lit(&sv.id.to_ascii_uppercase()), lit(&sv.name), sv.public);
+        }
+    }
+    for (s, end) in [(&mut ops, "];\n"), (&mut counters, "];\n"), (&mut interrupts, "];\n"), (&mut services, "];\n")] {
+        s.push_str(end);
+    }
+    out.push_str(&ops);
+    out.push_str(&counters);
+    out.push_str(&interrupts);
+    out.push_str(&services);
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut out = String::from("// @generated by crates/core/build.rs from flows/*.toml and rules/*.toml. Do not edit.\n");
@@ -350,9 +632,15 @@ fn main() {
             assert!(!r.guidance.is_empty(), "{what}: a finding needs guidance");
             let _ = write!(
                 rules,
-                "RuleDef{{id:{},title:{},severity:FindingSeverity::{severity},join:{},codes:{},code_logs:{},summary:{},lines:{},guidance:{},sources:{}}},",
+                "RuleDef{{id:{},title:{},severity:FindingSeverity::{severity},when:UpdateSource::{},join:{},codes:{},code_logs:{},summary:{},lines:{},guidance:{},sources:{}}},",
                 lit(&r.id),
                 lit(&r.title),
+                match r.when.as_deref() {
+                    None => "Unknown",
+                    Some("wsus") => "Wsus",
+                    Some("public") => "Public",
+                    Some(w) => panic!("{what}: when {w:?} must be wsus or public"),
+                },
                 r.join.as_ref().map_or("None".into(), |j| format!("Some({})", lit(j))),
                 codes(&r.codes, &what),
                 kinds(&r.code_logs, &what),
@@ -371,6 +659,7 @@ fn main() {
     sets.push_str("];\n");
     out.push_str(&rules);
     out.push_str(&sets);
+    operations(&root, &mut out);
     let _ = writeln!(
         out,
         "#[cfg(test)] pub(crate) static LOG_KIND_IDS: &[(&str, LogKind)] = &[{}];",

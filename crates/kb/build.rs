@@ -103,7 +103,10 @@ struct Merged {
     layer: u8,
 }
 
-const LAYERS: [&str; 3] = ["imported", "curated", "local"];
+/// Data layers, lowest priority first. `noise` only adds the contexts in which codes are routine
+/// (it does not change an entry's origin); the diagnosis reads them.
+const LAYERS: [&str; 4] = ["imported", "curated", "noise", "local"];
+const NOISE_LAYER: u8 = 2;
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("data");
@@ -193,7 +196,22 @@ fn valid_symbol(s: &str) -> bool {
 }
 
 fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
-    m.layer = layer;
+    if layer == NOISE_LAYER {
+        let only_noise = raw.symbol.is_none()
+            && raw.aliases.is_empty()
+            && raw.message.is_none()
+            && raw.category.is_none()
+            && raw.description.is_none()
+            && raw.causes.is_empty()
+            && raw.mitigation.is_empty()
+            && raw.related.is_empty()
+            && raw.places.is_empty();
+        if !only_noise {
+            return Err("an entry in data/noise may only set `noise` (and `sources`)".into());
+        }
+    } else {
+        m.layer = layer;
+    }
     if let Some(s) = raw.symbol {
         if !valid_symbol(&s) {
             return Err(format!("symbol {s:?} may only hold letters, digits and _"));
@@ -328,7 +346,7 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
             places.join(","),
             noise,
             sources,
-            ["Imported", "Curated", "Local"][m.layer as usize],
+            ["Imported", "Curated", "Curated", "Local"][m.layer as usize],
         );
     }
     o.push_str("];\n");

@@ -96,12 +96,24 @@ fn classify(b: &[u8], s: usize, e: usize) -> Option<CodeHit> {
     // 0x8024401B
     if len == 10 && t[0] == b'0' && (t[1] | 0x20) == b'x' {
         let v = hex_value(&t[2..])?;
-        return if v & 0x8000_0000 != 0 { hit(v, Notation::Hex) } else { None };
+        if v & 0x8000_0000 == 0 {
+            return None;
+        }
+        // DISM's own field: `[1234] [0xc142011c] Function:(641)`: a code even from an unknown
+        // facility (the bracketed hex after the bracketed process id).
+        if v & 0xFFFF != 0 && dism_code_field(b, s, e) {
+            return Some(CodeHit { code: v, start: s, end: e, notation: Notation::Hex, stated_symbol: stated_symbol(b, e) });
+        }
+        return hit(v, Notation::Hex);
     }
     // 8024401b, 8007000E, [80072EE7]
     if len == 8 && matches!(t[0], b'8' | b'9' | b'a'..=b'f' | b'A'..=b'F') {
         let v = hex_value(t)?;
         if in_guid(b, s, e) {
+            return None;
+        }
+        // `[d:F1005F2F]`, `{l:16 b:...}`: a one-letter tag and a colon mark an id, not a code.
+        if s >= 2 && b[s - 1] == b':' && b[s - 2].is_ascii_alphabetic() && (s < 3 || !b[s - 3].is_ascii_alphanumeric()) {
             return None;
         }
         let letters = t.iter().filter(|c| c.is_ascii_alphabetic()).count();
@@ -145,6 +157,19 @@ fn classify(b: &[u8], s: usize, e: usize) -> Option<CodeHit> {
         return Some(CodeHit { code, start: s, end: e, notation: Notation::Symbol, stated_symbol: None });
     }
     None
+}
+
+/// `[0x........]` right after `[digits] ` at the start of the text.
+fn dism_code_field(b: &[u8], s: usize, e: usize) -> bool {
+    if s < 2 || b[s - 1] != b'[' || b.get(e) != Some(&b']') {
+        return false;
+    }
+    let head = &b[..s - 1];
+    let head = head.strip_suffix(b" ").unwrap_or(head);
+    match head.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")) {
+        Some(pid) => !pid.is_empty() && pid.iter().all(u8::is_ascii_digit),
+        None => false,
+    }
 }
 
 fn symbol_code(sym: &str) -> Option<u32> {
@@ -246,9 +271,20 @@ mod tests {
             "ERROR_SUCCESS and S_OK",
             "deadbeef cafebabe",
             "2019-2145107934",
+            "Exec: Processing complete, session(Corruption Repairing): [d:F1005F2F]",
         ] {
             assert_eq!(codes(t), Vec::<String>::new(), "{t}");
         }
+    }
+
+    #[test]
+    fn ids_and_dism_code_fields() {
+        assert_eq!(codes("Processing complete, [d:F1005F2F] {l:16 b:8024401b}"), Vec::<String>::new());
+        assert_eq!(codes("[1234] [0xc142011c] Function:(641)"), ["0xC142011C"]);
+        assert_eq!(codes("[1234][0x8007007b] FIOReadFileIntoBuffer:(1381)"), ["0x8007007B"]);
+        assert_eq!(codes("see 0xc1429999 here"), Vec::<String>::new(), "an unknown facility outside DISM's field stays out");
+        assert_eq!(codes("[1] [0xc1429999] x"), ["0xC1429999"]);
+        assert_eq!(codes("hr:0x8024401b"), ["0x8024401B"]);
     }
 
     #[test]

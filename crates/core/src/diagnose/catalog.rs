@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use super::defs::{self, FlowDef, LineMatcher};
+use super::defs::{self, FlowDef, LineMatcher, Matcher, OperationDef};
 use super::signals::{self, Bits, Compiled, Literals, EMPTY};
 use crate::analysis::Analysis;
 use crate::model::{LogFile, LogKind};
@@ -17,6 +17,30 @@ pub struct CompiledFlow {
     pub signals: Vec<Vec<Compiled>>,
 }
 
+/// An operation's matchers with literal ids resolved.
+pub struct CompiledOperation {
+    pub start: Option<Compiled>,
+    pub end: Option<Compiled>,
+    pub resume: Option<Compiled>,
+    pub results: Vec<Compiled>,
+    pub facts: Vec<Compiled>,
+    pub causes: Vec<Compiled>,
+}
+
+impl CompiledOperation {
+    /// Every literal this operation looks at.
+    fn bits(&self) -> Bits {
+        self.start
+            .iter()
+            .chain(&self.end)
+            .chain(&self.resume)
+            .chain(&self.results)
+            .chain(&self.facts)
+            .chain(&self.causes)
+            .fold(EMPTY, |b, m| signals::union(b, m.bits()))
+    }
+}
+
 pub struct Catalog {
     pub literals: Literals,
     pub client_scan: CompiledFlow,
@@ -25,6 +49,22 @@ pub struct Catalog {
     pub rules: Vec<Vec<Compiled>>,
     /// Per line set, per matcher.
     pub line_sets: Vec<Vec<Compiled>>,
+    /// Per operation form.
+    pub operations: Vec<CompiledOperation>,
+    pub counters: Vec<Compiled>,
+    pub interrupts: Vec<Compiled>,
+}
+
+fn operation_literals(o: &'static OperationDef) -> impl Iterator<Item = &'static str> {
+    let matchers = o
+        .start
+        .iter()
+        .chain(&o.end)
+        .chain(&o.resume)
+        .chain(o.results.iter().map(|r| &r.m))
+        .chain(o.facts.iter().map(|f| &f.m))
+        .chain(o.causes.iter().map(|c| &c.m));
+    matchers.flat_map(Matcher::literals)
 }
 
 pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
@@ -46,6 +86,11 @@ pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
     for s in defs::line_sets() {
         all.extend(s.lines.iter().flat_map(|l| l.m.literals()));
     }
+    for o in defs::operations() {
+        all.extend(operation_literals(o));
+    }
+    all.extend(defs::counters().iter().flat_map(|c| c.m.literals()));
+    all.extend(defs::interrupts().iter().flat_map(|i| i.m.literals()));
     let literals = Literals::new(all);
     let compile_flow = |def: &FlowDef| CompiledFlow {
         scopes: def.scopes.iter().map(|s| (literals.compile(&s.start), literals.compile(&s.end))).collect(),
@@ -57,6 +102,19 @@ pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
         wsus_sync: compile_flow(defs::wsus_sync()),
         rules: defs::rules().iter().map(|r| compile_lines(r.lines)).collect(),
         line_sets: defs::line_sets().iter().map(|s| compile_lines(s.lines)).collect(),
+        operations: defs::operations()
+            .iter()
+            .map(|o| CompiledOperation {
+                start: o.start.as_ref().map(|m| literals.compile(m)),
+                end: o.end.as_ref().map(|m| literals.compile(m)),
+                resume: o.resume.as_ref().map(|m| literals.compile(m)),
+                results: o.results.iter().map(|r| literals.compile(&r.m)).collect(),
+                facts: o.facts.iter().map(|f| literals.compile(&f.m)).collect(),
+                causes: o.causes.iter().map(|c| literals.compile(&c.m)).collect(),
+            })
+            .collect(),
+        counters: defs::counters().iter().map(|c| literals.compile(&c.m)).collect(),
+        interrupts: compile_lines(defs::interrupts()),
         literals,
     }
 });
@@ -90,8 +148,18 @@ impl Catalog {
         }
         let rule_lines = defs::rules().iter().zip(&self.rules).flat_map(|(r, c)| r.lines.iter().zip(c));
         let set_lines = defs::line_sets().iter().zip(&self.line_sets).flat_map(|(s, c)| s.lines.iter().zip(c));
-        for (l, m) in rule_lines.chain(set_lines) {
+        for (l, m) in rule_lines.chain(set_lines).chain(defs::interrupts().iter().zip(&self.interrupts)) {
             if l.applies_to(kind) {
+                bits = signals::union(bits, m.bits());
+            }
+        }
+        for (o, c) in defs::operations().iter().zip(&self.operations) {
+            if o.logs.contains(&kind) {
+                bits = signals::union(bits, c.bits());
+            }
+        }
+        for (c, m) in defs::counters().iter().zip(&self.counters) {
+            if c.logs.contains(&kind) {
                 bits = signals::union(bits, m.bits());
             }
         }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use wulens_kb::Source;
 
-use crate::model::{FindingSeverity, LogKind, Severity};
+use crate::model::{FindingSeverity, LogKind, OperationKind, Severity};
 
 /// Guidance is a knowledge-base step: text and an optional command.
 pub type Guidance = wulens_kb::Step;
@@ -80,6 +80,8 @@ pub struct RuleDef {
     pub id: &'static str,
     pub title: &'static str,
     pub severity: FindingSeverity,
+    /// Where the client gets its updates for the rule to apply (`Unknown`: anywhere).
+    pub when: UpdateSource,
     pub join: Option<&'static str>,
     /// A code family: the rule matches occurrences of any of these codes.
     pub codes: &'static [u32],
@@ -90,6 +92,17 @@ pub struct RuleDef {
     pub lines: &'static [LineMatcher],
     pub guidance: &'static [Guidance],
     pub sources: &'static [Source],
+}
+
+/// Where the client gets its updates, as the logs and the configuration show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateSource {
+    /// A WSUS server (ConfigMgr's software update point, or a policy's WUServer).
+    Wsus,
+    /// Microsoft's services over the internet (Windows Update, Microsoft Update, the Store).
+    Public,
+    /// Not shown.
+    Unknown,
 }
 
 /// Lines of some logs that match a literal matcher.
@@ -115,7 +128,137 @@ pub struct LineSetDef {
     pub lines: &'static [LineMatcher],
 }
 
+/// An operation a log shows from start to end (a search, a DISM session, a setup run).
+pub struct OperationDef {
+    pub id: &'static str,
+    /// What it is called when the log names nothing more precise ("DISM session", "search").
+    pub title: &'static str,
+    pub kind: OperationKind,
+    pub logs: &'static [LogKind],
+    pub pair: Pair,
+    pub start: Option<Matcher>,
+    pub end: Option<Matcher>,
+    /// For `Pair::Thread`: a line that says the operation continues on this line's thread.
+    pub resume: Option<Matcher>,
+    /// For `Pair::Key`: the value that ties a start to its end. For `Pair::Thread`: the value that
+    /// finds it again on another thread (`resume`, or an end on another thread).
+    pub key: Option<Extract>,
+    /// Who asked for it (the agent's caller id, the CBS client).
+    pub caller: Option<Extract>,
+    /// What it was (a DISM command line, setup's command line).
+    pub label: Option<Extract>,
+    /// Operations without an end are not reported (CBS's read-only sessions never finalize).
+    pub ignore_unfinished: bool,
+    /// The outcome of an operation that ended without a result line.
+    pub no_result: ResultKind,
+    pub results: &'static [ResultDef],
+    pub facts: &'static [FactDef],
+    /// Lines that explain a failure (quoted as evidence and as its cause).
+    pub causes: &'static [CauseDef],
+}
+
+/// A line that explains a failure. `any_thread`: it may come from another thread or process
+/// (the agent's download manager failing a download that the COM API reports).
+pub struct CauseDef {
+    pub m: Matcher,
+    pub any_thread: bool,
+}
+
+/// How the lines of one operation are told from another's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pair {
+    /// Start, end and the lines between are on one thread (or, with a `resume` line, move on).
+    Thread,
+    /// Start and end carry the same key (`Session: <id>`); so do its result lines.
+    Key,
+    /// Operations follow one another: a start ends the previous one.
+    Sequence,
+    /// One line is the whole operation (ReportingEvents.log).
+    Single,
+    /// The whole file is one operation (a setup run, a task sequence).
+    File,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultKind {
+    Succeeded,
+    Failed,
+    Cancelled,
+    /// Failed when the code read has the failure bit, else succeeded.
+    ByCode,
+    /// Only the code (`Call error code = ...`).
+    Code,
+    Unknown,
+}
+
+pub struct ResultDef {
+    pub m: Matcher,
+    pub outcome: ResultKind,
+    pub code: Option<Extract>,
+    /// The error a remapped code stands for (`Remapping install error [root] -> [code]`).
+    pub root: Option<Extract>,
+    /// Why, in words, when the line says it.
+    pub cause: Option<&'static str>,
+}
+
+pub struct FactDef {
+    pub name: &'static str,
+    pub m: Matcher,
+    pub value: Extract,
+}
+
+/// Lines counted across a log, by item and group (SFC's files it could not repair).
+pub struct CounterDef {
+    pub id: &'static str,
+    pub logs: &'static [LogKind],
+    pub m: Matcher,
+    pub item: Option<Extract>,
+    pub group: Option<Extract>,
+}
+
+/// A Windows Update service by id.
+pub struct ServiceDef {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Microsoft's own services (Windows Update, Microsoft Update, the Store), not WSUS.
+    pub public: bool,
+}
+
+/// How a value is read from a line.
+pub struct Extract {
+    /// The text after the first of these markers found ...
+    pub after: &'static [&'static str],
+    /// ... up to the first of these (or the end of the line).
+    pub until: &'static [&'static str],
+    /// Or the n-th tab-separated column of the record.
+    pub column: Option<u8>,
+    /// Or the first error code on the line.
+    pub first_code: bool,
+    /// A code read as decimal (ccmsetup's return codes) ...
+    pub decimal: bool,
+    /// ... that is a Win32 error (shown as 0x8007xxxx).
+    pub win32: bool,
+    /// Or a fixed text (a fact that is true when its line is there).
+    pub text: Option<&'static str>,
+}
+
 include!(concat!(env!("OUT_DIR"), "/diagnosis_data.rs"));
+
+pub fn operations() -> &'static [OperationDef] {
+    OPERATIONS
+}
+
+pub fn counters() -> &'static [CounterDef] {
+    COUNTERS
+}
+
+pub fn interrupts() -> &'static [LineMatcher] {
+    INTERRUPTS
+}
+
+pub fn services() -> &'static [ServiceDef] {
+    SERVICES
+}
 
 pub fn client_scan() -> &'static FlowDef {
     &CLIENT_SCAN

@@ -83,6 +83,11 @@ impl FlowResult {
         out
     }
 
+    /// (file, entry) of the failed step's failure lines.
+    pub fn failed_lines(&self) -> Vec<(u32, u32)> {
+        self.failed_events.clone()
+    }
+
     pub fn step(&self, n: u8) -> Option<&StepResult> {
         self.steps.iter().find(|s| s.number == n)
     }
@@ -188,12 +193,13 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
     }
     events.sort_by_key(|e| (e.time, e.file, e.entry));
     let cycles = cut_cycles(def, &logs, events);
+    let file_ends: Vec<i64> = a.files.iter().map(|f| f.entries.iter().rev().find_map(|e| f.utc_ms(e)).unwrap_or(i64::MIN)).collect();
 
     let mut report = FlowResult {
         def,
         steps: Vec::new(),
         failed_step: None,
-        cycles: summarize(a, def, &logs, &cycles),
+        cycles: summarize(a, def, &logs, &cycles, &file_ends),
         cycles_total: cycles.len(),
         failed_events: Vec::new(),
         latest_cycle_logs: Vec::new(),
@@ -215,7 +221,7 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
         }
     }
     let earlier = if cycles.len() > 1 { Some(&cycles[..cycles.len() - 1]) } else { None };
-    let (statuses, reasons) = step_statuses(last, def.steps.len(), earlier, def, &logs);
+    let (statuses, reasons) = step_statuses(last, def.steps.len(), earlier, def, &logs, Some(&file_ends));
     report.failed_step = statuses.iter().position(|s| *s == StepStatus::Failed).map(|i| i as u8 + 1);
     for (i, st) in def.steps.iter().enumerate() {
         let step = step_result(a, &logs, st, (statuses[i], reasons[i].clone()), last, earlier, &mut report.failed_events);
@@ -270,11 +276,12 @@ fn codes_of<'e>(a: &Analysis, events: impl Iterator<Item = &'e Event>) -> Vec<St
 }
 
 /// The outcome of each of the latest `MAX_CYCLES` cycles (a long log can hold thousands).
-fn summarize(a: &Analysis, def: &FlowDef, logs: &Logs, cycles: &[Cycle]) -> Vec<CycleResult> {
+fn summarize(a: &Analysis, def: &FlowDef, logs: &Logs, cycles: &[Cycle], file_ends: &[i64]) -> Vec<CycleResult> {
     let first_listed = cycles.len().saturating_sub(MAX_CYCLES);
     let mut out = Vec::new();
     for (ci, c) in cycles.iter().enumerate().skip(first_listed) {
-        let (statuses, _) = step_statuses(c, def.steps.len(), None, def, logs);
+        let latest = ci + 1 == cycles.len();
+        let (statuses, _) = step_statuses(c, def.steps.len(), None, def, logs, if latest { Some(file_ends) } else { None });
         let failed = statuses.iter().position(|s| *s == StepStatus::Failed).map(|i| i as u8 + 1);
         let last_step = c.events.iter().filter(|e| e.kind == Kind::Ok).map(|e| e.step).max().unwrap_or(0);
         let ev_time = |e: &Event| time_of(&a.files[e.file as usize], e.entry as usize);
@@ -442,7 +449,11 @@ fn collect_events(
     }
 }
 
-fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, logs: &Logs) -> (Vec<StepStatus>, Vec<String>) {
+/// Where each file's timed lines end (UTC ms), to tell a step still running when its log ends
+/// from one that hung while the log went on. `None` for cycles a later one followed.
+type FileEnds<'a> = Option<&'a [i64]>;
+
+fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, logs: &Logs, ends: FileEnds) -> (Vec<StepStatus>, Vec<String>) {
     let mut st = vec![StepStatus::Unknown; n];
     let mut reasons = vec![String::new(); n];
     let has_events = |s: u8| c.events.iter().any(|e| e.step == s);
@@ -466,14 +477,18 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
                 st[i] = StepStatus::Ok;
                 reasons[i] = format!("implied: step {} ran after it", s + 1);
             } else {
-                st[i] = StepStatus::Failed;
-                reasons[i] = "started, but no result was logged after it".into();
+                (st[i], reasons[i]) = started_without_result(c, s, ends);
             }
             continue;
         }
         if let Some(j) = blocked {
             st[i] = StepStatus::NotReached;
             reasons[i] = format!("step {} did not complete", j + 1);
+            continue;
+        }
+        if let Some(j) = (0..i).find(|&j| st[j] == StepStatus::Running) {
+            st[i] = StepStatus::NotReached;
+            reasons[i] = format!("waits for step {}, which is still running", j + 1);
             continue;
         }
         let witnessed = step_def.witnesses.iter().any(|w| logs.provided(*w));
@@ -511,6 +526,33 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
         reasons[i] = if c.events.is_empty() { "no line of this flow in the logs".into() } else { "nothing logged for this step in the latest cycle".into() };
     }
     (st, reasons)
+}
+
+/// A step that started and logged no result: still running when its log ends (the log stops
+/// within `QUIET_GAP_MS` of its last line), or hung while the log went on. A cycle that a later
+/// one followed simply has no end in these logs.
+fn started_without_result(c: &Cycle, s: u8, ends: FileEnds) -> (StepStatus, String) {
+    let Some(ends) = ends else {
+        return (StepStatus::Running, "no result in these logs before the next scan began".into());
+    };
+    let Some(last) = c.events.iter().rev().find(|e| e.step == s) else {
+        return (StepStatus::Running, "still running when the log ends".into());
+    };
+    let end = ends.get(last.file as usize).copied().unwrap_or(i64::MIN);
+    if last.time == i64::MIN || end == i64::MIN || end - last.time <= QUIET_GAP_MS {
+        (StepStatus::Running, "still running when the log ends".into())
+    } else {
+        let minutes = (end - last.time) / 60_000;
+        (StepStatus::Failed, format!("started, but no result was logged in the {} that the log goes on after it", duration(minutes)))
+    }
+}
+
+fn duration(minutes: i64) -> String {
+    match minutes {
+        m if m < 120 => format!("{m} minutes"),
+        m if m < 48 * 60 => format!("{} hours", m / 60),
+        m => format!("{} days", m / (24 * 60)),
+    }
 }
 
 fn join_names(names: &[String]) -> String {

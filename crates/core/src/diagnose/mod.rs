@@ -8,34 +8,47 @@ mod catalog;
 mod config;
 mod defs;
 mod flow;
+mod operations;
+mod outcomes;
 mod rules;
 mod signals;
 mod updates;
 mod verdict;
 
 pub use config::{ConfigFacts, POLICY_COMMAND, PROXY_COMMAND};
+pub use defs::UpdateSource;
 pub use flow::FlowResult;
+pub use operations::{Counted, Operation};
+pub use outcomes::Statement;
 pub use rules::Finding;
 pub use updates::UpdateRow;
 pub use verdict::NextCheck;
 
 use crate::analysis::Analysis;
-use crate::model::VerdictStatus;
+use crate::model::{LogFile, VerdictStatus};
 
 /// Everything the diagnosis concluded about one drop, built once.
 pub struct Diagnosis {
     pub scan: FlowResult,
     pub sync: FlowResult,
     pub config: ConfigFacts,
+    /// Every operation the logs show (searches, downloads, installs, servicing, setup, ...).
+    pub operations: Vec<Operation>,
+    /// Lines counted by the counters (SFC's files it could not repair).
+    pub counted: Vec<Counted>,
     /// Most severe first.
     pub findings: Vec<Finding>,
     /// Every update the logs name, missing first.
     pub updates: Vec<UpdateRow>,
+    /// What each kind of work in the logs came to (agent, servicing, setup, ...).
+    pub statements: Vec<Statement>,
     /// Every code of the drop, most significant first.
     pub ranked_codes: Vec<u32>,
     pub status: VerdictStatus,
     pub verdict: String,
     pub next_checks: Vec<NextCheck>,
+    /// Where the client gets its updates, as far as the drop shows.
+    pub source: defs::UpdateSource,
 }
 
 impl Diagnosis {
@@ -44,11 +57,31 @@ impl Diagnosis {
         let scan = flow::evaluate(a, &hits, defs::client_scan());
         let sync = flow::evaluate(a, &hits, defs::wsus_sync());
         let config = ConfigFacts::build(a);
-        let findings = rules::evaluate(a, &hits, &scan, &config);
-        let ranked_codes = verdict::rank_codes(a, &scan, &sync, &findings);
-        let next_checks = verdict::next_checks(&scan, &sync, &findings, &ranked_codes);
-        let (status, verdict) = verdict::verdict(a, &scan, &sync, &findings, &ranked_codes);
-        Diagnosis { updates: updates::collect(a), scan, sync, config, findings, ranked_codes, status, verdict, next_checks }
+        let operations = operations::find(a, &hits);
+        let counted = operations::count(a, &hits);
+        let (findings, source) = rules::evaluate(a, &hits, &scan, &operations, &config);
+        let mut statements = verdict::flow_statements(a, &scan, &sync);
+        statements.extend(outcomes::statements(a, &operations, &counted, scan.witnessed()));
+        // Failures first, then by domain (the client's installation before its scans, ...).
+        statements.sort_by_key(|s| (s.standing, s.domain));
+        let ranked_codes = verdict::rank_codes(a, &scan, &sync, &operations, &findings);
+        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public);
+        let (status, verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
+        Diagnosis {
+            updates: updates::collect(a),
+            scan,
+            sync,
+            config,
+            operations,
+            counted,
+            findings,
+            statements,
+            ranked_codes,
+            status,
+            verdict,
+            next_checks,
+            source,
+        }
     }
 }
 
@@ -63,4 +96,10 @@ pub fn describe_codes(codes: &[String]) -> String {
         });
     }
     parts.join(", ")
+}
+
+/// Is `code` routine on line `entry` of `f` (a noise context of its knowledge-base entry)? The
+/// whole record is matched: some logs write part of the text where others write a component.
+pub fn is_routine(f: &LogFile, entry: u32, code: u32) -> bool {
+    wulens_kb::entry(code).is_some_and(|k| !k.noise.is_empty() && k.is_noise(f.kind.id(), f.record(&f.entries[entry as usize])))
 }

@@ -10,11 +10,12 @@ use std::collections::HashMap;
 
 use super::catalog::{Hits, CATALOG};
 use super::config::{self, ConfigFacts};
-use super::defs::{self, LineMatcher, RuleDef};
+use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
 use super::flow::FlowResult;
+use super::operations::Operation;
 use super::signals::{Bits, Compiled};
 use crate::analysis::Analysis;
-use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, StepStatus};
+use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, StepStatus};
 use crate::read::config::url_in;
 
 /// What a rule found.
@@ -43,6 +44,8 @@ impl Finding {
 pub struct Ctx<'a> {
     pub a: &'a Analysis,
     pub scan: &'a FlowResult,
+    /// The operations the logs show (servicing sessions, store checks, ...).
+    pub ops: &'a [Operation],
     pub config: &'a ConfigFacts,
     /// Hits of each named line set.
     sets: HashMap<&'static str, Vec<(usize, usize)>>,
@@ -84,14 +87,24 @@ const JOINS: &[(&str, Join)] = &[
 const MAX_LINES: usize = 50;
 
 /// Every rule over the drop; findings most severe first, in data order otherwise.
-pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, config: &ConfigFacts) -> Vec<Finding> {
+pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation], config: &ConfigFacts) -> (Vec<Finding>, UpdateSource) {
     let rules = defs::rules();
     let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
     let set_lines = line_hits(a, hits, sets.iter().map(|s| s.lines).collect(), &CATALOG.line_sets);
-    let ctx = Ctx { a, scan, config, sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let ctx = Ctx { a, scan, ops, config, sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let source = update_source(&ctx);
     let mut out: Vec<Finding> = Vec::new();
     for (rule, lines) in rules.iter().zip(&rule_lines) {
+        // WSUS rules also apply when the source is not shown; public ones only when it is.
+        let applies = match rule.when {
+            UpdateSource::Unknown => true,
+            UpdateSource::Wsus => source != UpdateSource::Public,
+            UpdateSource::Public => source == UpdateSource::Public,
+        };
+        if !applies {
+            continue;
+        }
         let finding = match rule.join {
             None => generic(&ctx, rule, lines),
             Some(name) => {
@@ -102,7 +115,32 @@ pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, config: &ConfigFac
         out.extend(finding);
     }
     out.sort_by_key(|f| f.severity);
-    out
+    (out, source)
+}
+
+/// Where the client gets its updates: WSUS when ConfigMgr handed out a location, the policy sets
+/// WUServer, or the agent names a WSUS server; Microsoft's services when the agent says it has no
+/// WSUS server (`WSUS server: (null)`) or every search it logs went to a public service.
+pub fn update_source(ctx: &Ctx) -> UpdateSource {
+    let c = ctx.config;
+    let policy_wsus = c.policy.as_ref().is_some_and(|p| p.wu_server.is_some() && p.use_wu_server.as_ref().is_some_and(|u| u.value == "1"));
+    if policy_wsus || !c.locations.is_empty() || ctx.scan.witnessed() {
+        return UpdateSource::Wsus;
+    }
+    let said: Vec<&str> = ctx.set("wsus_location").iter().map(|&(f, e)| ctx.message(f, e)).filter(|m| m.contains("WSUS server: ")).collect();
+    if said.iter().any(|m| m.contains("WSUS server: http")) {
+        return UpdateSource::Wsus;
+    }
+    let services: Vec<bool> = ctx.ops.iter().filter(|o| o.kind() == OperationKind::Search).filter_map(|o| o.public_service()).collect();
+    if services.iter().any(|p| !p) {
+        return UpdateSource::Wsus;
+    }
+    let null = said.iter().any(|m| m.contains("WSUS server: (null)") || m.contains("WSUS server: <NULL>"));
+    if null || !services.is_empty() {
+        UpdateSource::Public
+    } else {
+        UpdateSource::Unknown
+    }
 }
 
 /// For each group of line matchers: the (file, entry) of matching lines in file order, at most
@@ -254,26 +292,63 @@ fn sync_updates_with_recovery(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize
     Some(line_finding(ctx, rule, &shown, rule.severity, summary))
 }
 
-/// Component store corruption: the family's codes in CBS/DISM, or the corruption signatures.
+/// Component store corruption, as servicing itself concluded it: the last component-store check
+/// found corruptions it did not repair, or a servicing session failed with a corruption code
+/// (the rule's `codes`), or a repair found no source for the damaged files. Routine lines that
+/// merely mention corruption ("no store corruption found", a status report) never fire it.
 fn cbs_store_corruption(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
-    let by_codes = code_family(ctx, rule, rule.severity);
-    if by_codes.is_none() && lines.is_empty() {
+    let count = |o: &Operation, name: &str| o.fact(name).and_then(|v| v.trim().parse::<u32>().ok());
+    let damaged = ctx
+        .ops
+        .iter()
+        .rev()
+        .find(|o| o.kind() == OperationKind::StoreCheck)
+        .filter(|o| matches!((count(o, "detected"), count(o, "repaired")), (Some(f), Some(r)) if f > r));
+    // A repair or a store check that failed on a corruption code; installing a feature without
+    // its source (0x800F081F on /Enable-Feature) is not a damaged store.
+    let repair = |o: &Operation| {
+        let l = o.label.to_ascii_lowercase();
+        ["restorehealth", "scanhealth", "checkhealth", "/cleanup-image"].iter().any(|w| l.contains(w))
+            || o.fact("operation").is_some_and(|v| v.contains("corruption"))
+    };
+    let failed: Vec<&Operation> = ctx
+        .ops
+        .iter()
+        .filter(|o| o.kind() == OperationKind::Servicing && o.outcome == Outcome::Failed && repair(o))
+        .filter(|o| o.code.into_iter().chain(o.root).any(|c| rule.codes.contains(&c)))
+        .collect();
+    let payload: Vec<(usize, usize)> = lines.iter().copied().filter(|&(fi, ei)| ctx.message(fi, ei).contains("Missing replacement payload")).collect();
+    if damaged.is_none() && failed.is_empty() && payload.is_empty() {
         return None;
     }
-    let mut f = by_codes.unwrap_or_else(|| line_finding(ctx, rule, lines, rule.severity, String::new()));
-    for &(fi, ei) in lines.iter().take(3) {
-        let e = ctx.ev(fi, ei);
-        if !f.evidence.iter().any(|x| x.file == e.file && x.line == e.line) {
-            f.evidence.push(e);
+    let mut evidence: Vec<Evidence> = Vec::new();
+    let mut codes: Vec<String> = Vec::new();
+    let mut said: Vec<String> = Vec::new();
+    if let Some(c) = damaged {
+        let (f, r) = (count(c, "detected").unwrap_or(0), count(c, "repaired").unwrap_or(0));
+        said.push(format!("the last component-store check found {f} corruption(s) and repaired {r}"));
+        let shown: Vec<u32> = c.lines.iter().rev().take(2).rev().copied().collect();
+        evidence.extend(shown.iter().map(|&e| ctx.ev(c.file, e as usize)));
+    }
+    if let Some(last) = failed.last() {
+        let code = last.code.or(last.root).expect("a corruption code");
+        said.push(format!("{} servicing session(s) failed with {}", failed.len(), super::describe_codes(&[format!("0x{code:08X}")])));
+        for o in failed.iter().rev().take(2) {
+            evidence.extend(o.lines.iter().take(2).map(|&e| ctx.ev(o.file, e as usize)));
+        }
+        for c in failed.iter().flat_map(|o| o.code.into_iter().chain(o.root)).filter(|c| rule.codes.contains(c)) {
+            let s = format!("0x{c:08X}");
+            if !codes.contains(&s) {
+                codes.push(s);
+            }
         }
     }
-    let repair_failed = lines.iter().any(|&(fi, ei)| ctx.message(fi, ei).contains("Missing replacement payload"));
-    f.summary = format!(
-        "The component store is damaged{}{}.",
-        if f.codes.is_empty() { String::new() } else { format!(": {}", super::describe_codes(&f.codes)) },
-        if repair_failed { "; a repair already failed for lack of a source (missing replacement payload)" } else { "" }
-    );
-    Some(f)
+    if !payload.is_empty() {
+        said.push("a repair found no source for the damaged files (missing replacement payload)".into());
+        evidence.extend(payload.iter().take(2).map(|&(f, e)| ctx.ev(f, e)));
+    }
+    evidence.truncate(6);
+    Some(Finding::new(rule, rule.severity, format!("The component store is damaged: {}.", said.join("; ")), evidence, codes))
 }
 
 /// Lines that say a restart is pending, and the codes that mean it (first three of each).

@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 
 use super::flow::FlowResult;
+use super::operations::Operation;
+use super::outcomes::Statement;
 use super::rules::Finding;
 use crate::analysis::Analysis;
-use crate::model::{base_name, time_of, CycleOutcome, FindingSeverity, StepStatus, VerdictStatus};
+use crate::model::{base_name, time_of, CycleOutcome, Domain, FindingSeverity, Outcome, Standing, StepStatus, VerdictStatus};
 
 /// A thing to check next, with the command that checks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +22,17 @@ pub struct NextCheck {
 /// Every code of the drop, most significant first: the failed step's codes, then codes behind a
 /// finding, then codes the knowledge base has guidance for, then by count. (A busy log's most
 /// frequent code is often noise: E_FAIL in CBS.log, metadata signature checks in WindowsUpdate.log.)
-pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, findings: &[Finding]) -> Vec<u32> {
+pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Operation], findings: &[Finding]) -> Vec<u32> {
     let mut failed: Vec<u32> = scan.failed_step_codes(a);
     failed.extend(sync.failed_step_codes(a));
+    // Then the codes of failed operations, latest first: their result and its root.
+    for o in ops.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
+        for c in o.code.into_iter().chain(o.root).filter(|c| c & 0x8000_0000 != 0) {
+            if !failed.contains(&c) {
+                failed.push(c);
+            }
+        }
+    }
     failed.dedup();
     let behind_findings: Vec<String> = findings.iter().filter(|f| f.severity != FindingSeverity::Info).flat_map(|f| f.codes.iter().cloned()).collect();
     let rank = |code: u32| {
@@ -30,7 +40,7 @@ pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, findings: 
         let failed = failed.iter().position(|c| *c == code).unwrap_or(usize::MAX);
         let finding = behind_findings.iter().position(|c| *c == hex).unwrap_or(usize::MAX);
         let no_guidance = !wulens_kb::entry(code).is_some_and(|k| k.has_guidance());
-        (failed, finding, no_guidance)
+        (failed, finding, all_routine(a, code), no_guidance)
     };
     let mut codes: Vec<(u32, u32)> = a.codes.iter().map(|c| (c.code, c.count)).collect();
     codes.sort_by(|x, y| rank(x.0).cmp(&rank(y.0)).then(y.1.cmp(&x.1)).then(x.0.cmp(&y.0)));
@@ -38,7 +48,7 @@ pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, findings: 
 }
 
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
-pub fn next_checks(scan: &FlowResult, sync: &FlowResult, findings: &[Finding], ranked: &[u32]) -> Vec<NextCheck> {
+pub fn next_checks(scan: &FlowResult, sync: &FlowResult, ops: &[Operation], findings: &[Finding], ranked: &[u32], public: bool) -> Vec<NextCheck> {
     let mut out: Vec<NextCheck> = Vec::new();
     fn add(out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: String) {
         if out.len() < 10 && !out.iter().any(|c| c.text == text) {
@@ -61,6 +71,22 @@ pub fn next_checks(scan: &FlowResult, sync: &FlowResult, findings: &[Finding], r
         }
         for g in st.guidance.iter().take(3) {
             add(&mut out, &g.text, g.command.as_deref(), format!("{} step {n}", flow.def.id));
+        }
+    }
+    // The knowledge base on the codes of the latest failed operations (root first). On a client
+    // that gets its updates from Microsoft, steps about a WSUS server do not apply.
+    let wsus_only = |t: &str| public && ["WSUS", "SUPSERVER", ":8530", "software update point"].iter().any(|w| t.contains(w));
+    let mut seen_codes: Vec<u32> = Vec::new();
+    for o in ops.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
+        for c in o.root.into_iter().chain(o.code).filter(|c| c & 0x8000_0000 != 0) {
+            if seen_codes.contains(&c) || seen_codes.len() >= 3 {
+                continue;
+            }
+            seen_codes.push(c);
+            let Some(k) = wulens_kb::entry(c) else { continue };
+            for st in k.mitigation.iter().filter(|st| !wsus_only(&st.text) && !st.command.as_deref().is_some_and(wsus_only)).take(2) {
+                add(&mut out, &st.text, st.command.as_deref(), format!("0x{c:08X}"));
+            }
         }
     }
     if out.is_empty() {
@@ -122,84 +148,126 @@ fn describe_error(a: &Analysis, code: u32) -> String {
     s
 }
 
-/// The status word and the one-paragraph verdict.
-pub fn verdict(a: &Analysis, scan: &FlowResult, sync: &FlowResult, findings: &[Finding], ranked: &[u32]) -> (VerdictStatus, String) {
-    let mut parts: Vec<String> = Vec::new();
-    let status;
+/// The scan flows as verdict sentences (with the failed step's lines as evidence).
+pub fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Vec<Statement> {
     let code_of = |hex: &String| wulens_kb::lookup(hex).map(|l| l.code.0).ok();
     let describe = |hex: &String| code_of(hex).map_or_else(|| hex.clone(), |c| describe_error(a, c));
+    let evidence = |flow: &FlowResult| -> (Vec<(usize, u32)>, Vec<u32>) {
+        let codes = flow.failed_step_codes(a);
+        let lines = flow.failed_lines().into_iter().take(6).map(|(f, e)| (f as usize, e)).collect();
+        (lines, codes)
+    };
+    let mut out = Vec::new();
     if scan.witnessed() {
-        if let Some(n) = scan.failed_step {
-            status = VerdictStatus::Failed;
-            let st = scan.step(n).expect("the failed step is a step");
-            let mut p = format!("The scan failed at step {n} ({})", lower_first(st.short));
-            if let Some(code) = st.codes.first() {
-                p.push_str(&format!(": {}", describe(code)));
-            } else if !st.reason.is_empty() {
-                p.push_str(&format!(": {}", st.reason));
-            }
-            p.push('.');
-            parts.push(p);
-        } else {
-            let unknown: Vec<u8> = scan.steps.iter().filter(|s| s.status == StepStatus::Unknown).map(|s| s.number).collect();
-            let not_reached: Vec<u8> = scan.steps.iter().filter(|s| s.status == StepStatus::NotReached).map(|s| s.number).collect();
-            let last_ok = scan.steps.iter().filter(|s| s.status == StepStatus::Ok).map(|s| s.number).max().unwrap_or(0);
-            if unknown.is_empty() && not_reached.is_empty() {
-                status = VerdictStatus::Ok;
-                parts.push("The latest scan completed: every step of the client scan flow is confirmed by the logs.".into());
-            } else {
-                status = VerdictStatus::Incomplete;
-                let mut p = format!("No step of the latest scan failed; the logs confirm it up to step {last_ok}.");
-                if !unknown.is_empty() {
-                    p.push_str(&format!(" Step{} {} could not be checked without more logs.", if unknown.len() > 1 { "s" } else { "" }, list(&unknown)));
-                }
-                if !not_reached.is_empty() {
-                    p.push_str(&format!(" Step{} {} left no trace yet.", if not_reached.len() > 1 { "s" } else { "" }, list(&not_reached)));
-                }
-                parts.push(p);
-            }
-        }
+        let (standing, mut text) = scan_sentence(scan, &describe);
         if let Some(history) = history(scan) {
-            parts.push(history);
+            text.push(' ');
+            text.push_str(&history);
         }
-    } else if sync.witnessed() {
-        if let Some(n) = sync.failed_step {
-            status = VerdictStatus::Failed;
-            let st = sync.step(n).expect("the failed step is a step");
-            let mut p = format!("The WSUS synchronization failed at step {n} ({})", lower_first(st.short));
-            if let Some(code) = st.codes.first() {
-                p.push_str(&format!(": {}", describe(code)));
-            }
-            p.push('.');
-            parts.push(p);
-        } else if sync.steps.iter().all(|s| s.status == StepStatus::Ok) {
-            status = VerdictStatus::Ok;
-            parts.push("The latest WSUS synchronization completed.".into());
-        } else {
-            status = VerdictStatus::Incomplete;
-            parts.push("The WSUS synchronization shows no failure, but did not finish in these logs.".into());
-        }
-    } else {
-        status = VerdictStatus::NoScan;
+        let (lines, codes) = evidence(scan);
+        out.push(Statement { domain: Domain::ConfigmgrScan, standing, text, lines, codes });
+    }
+    if sync.witnessed() {
+        let (standing, text) = sync_sentence(sync, &describe);
+        let (lines, codes) = evidence(sync);
+        out.push(Statement { domain: Domain::WsusSync, standing, text, lines, codes });
+    }
+    out
+}
+
+/// The status word and the one-paragraph verdict: what failed and where first, then plainly
+/// what ran and how it went. "Likely cause" only follows a failure. `statements` are in order.
+pub fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked: &[u32]) -> (VerdictStatus, String) {
+    let status = match statements.iter().map(|s| s.standing).min() {
+        None => VerdictStatus::NoScan,
+        Some(Standing::Failed) => VerdictStatus::Failed,
+        Some(Standing::Ok) if statements.iter().all(|s| s.standing == Standing::Ok) => VerdictStatus::Ok,
+        Some(_) => VerdictStatus::Incomplete,
+    };
+    let mut parts: Vec<String> = statements.iter().map(|s| s.text.clone()).collect();
+    if status == VerdictStatus::NoScan {
         let texts = a.files.iter().filter(|f| f.is_text()).count();
         let mut p = if texts == 0 {
             "None of the inputs is a readable text log.".to_string()
         } else {
-            "These logs show no ConfigMgr client scan and no WSUS synchronization.".to_string()
+            "These logs show no ConfigMgr client scan, no WSUS synchronization and no update, servicing or setup operation wulens recognizes.".to_string()
         };
-        if let Some(&code) = ranked.first() {
+        if let Some(&code) = ranked.iter().find(|&&c| !all_routine(a, c)) {
             p.push_str(&format!(" The most significant error is {}.", describe_error(a, code)));
         } else if texts > 0 {
-            p.push_str(" No error codes were found.");
+            p.push_str(" No error codes were found, other than routine ones.");
         }
         parts.push(p);
     }
-    let main: Vec<&Finding> = findings.iter().filter(|f| f.severity == FindingSeverity::Error).take(2).collect();
-    if !main.is_empty() {
-        let titles: Vec<&str> = main.iter().map(|f| f.rule.title).collect();
-        parts.push(format!("Likely cause: {}.", titles.join("; ")));
+    if status == VerdictStatus::Failed {
+        let main: Vec<&Finding> = findings.iter().filter(|f| f.severity == FindingSeverity::Error).take(2).collect();
+        if !main.is_empty() {
+            let titles: Vec<&str> = main.iter().map(|f| f.rule.title).collect();
+            parts.push(format!("Likely cause: {}.", titles.join("; ")));
+        }
     }
     (status, parts.join(" "))
+}
+
+/// True when every occurrence of `code` is routine where it appears.
+pub fn all_routine(a: &Analysis, code: u32) -> bool {
+    a.code_stats(code).is_some_and(|s| s.occurrences.iter().all(|o| super::is_routine(&a.files[o.file as usize], o.entry, code)))
+}
+
+fn scan_sentence(scan: &FlowResult, describe: &dyn Fn(&String) -> String) -> (Standing, String) {
+    if let Some(n) = scan.failed_step {
+        let st = scan.step(n).expect("the failed step is a step");
+        let mut p = format!("The scan failed at step {n} ({})", lower_first(st.short));
+        if let Some(code) = st.codes.first() {
+            p.push_str(&format!(": {}", describe(code)));
+        } else if !st.reason.is_empty() {
+            p.push_str(&format!(": {}", st.reason));
+        }
+        p.push('.');
+        return (Standing::Failed, p);
+    }
+    let of = |status: StepStatus| scan.steps.iter().filter(|s| s.status == status).map(|s| s.number).collect::<Vec<u8>>();
+    let (unknown, not_reached, running) = (of(StepStatus::Unknown), of(StepStatus::NotReached), of(StepStatus::Running));
+    let last_ok = scan.steps.iter().filter(|s| s.status == StepStatus::Ok).map(|s| s.number).max().unwrap_or(0);
+    if let Some(&r) = running.first() {
+        let st = scan.step(r).expect("a running step is a step");
+        let mut p = format!(
+            "The latest scan is still running when the logs end: step {r} ({}) started and has no result yet; nothing failed before it.",
+            lower_first(st.short)
+        );
+        if !unknown.is_empty() {
+            p.push_str(&format!(" Step{} {} could not be checked without more logs.", if unknown.len() > 1 { "s" } else { "" }, list(&unknown)));
+        }
+        return (Standing::Attention, p);
+    }
+    if unknown.is_empty() && not_reached.is_empty() {
+        return (Standing::Ok, "The latest scan completed: every step of the client scan flow is confirmed by the logs.".into());
+    }
+    let mut p = format!("No step of the latest scan failed; the logs confirm it up to step {last_ok}.");
+    if !unknown.is_empty() {
+        p.push_str(&format!(" Step{} {} could not be checked without more logs.", if unknown.len() > 1 { "s" } else { "" }, list(&unknown)));
+    }
+    if !not_reached.is_empty() {
+        p.push_str(&format!(" Step{} {} left no trace yet.", if not_reached.len() > 1 { "s" } else { "" }, list(&not_reached)));
+    }
+    // Not a failure, but not a confirmed success either: some steps are not in these logs.
+    (Standing::Attention, p)
+}
+
+fn sync_sentence(sync: &FlowResult, describe: &dyn Fn(&String) -> String) -> (Standing, String) {
+    if let Some(n) = sync.failed_step {
+        let st = sync.step(n).expect("the failed step is a step");
+        let mut p = format!("The WSUS synchronization failed at step {n} ({})", lower_first(st.short));
+        if let Some(code) = st.codes.first() {
+            p.push_str(&format!(": {}", describe(code)));
+        }
+        p.push('.');
+        (Standing::Failed, p)
+    } else if sync.steps.iter().all(|s| s.status == StepStatus::Ok) {
+        (Standing::Ok, "The latest WSUS synchronization completed.".into())
+    } else {
+        (Standing::Attention, "The WSUS synchronization shows no failure, but did not finish in these logs.".into())
+    }
 }
 
 /// "This is the latest of 5 scan cycles in the logs; the 4 earlier ones completed."
@@ -211,11 +279,13 @@ fn history(scan: &FlowResult) -> Option<String> {
     let earlier = &scan.cycles[..scan.cycles.len() - 1];
     let failed = earlier.iter().filter(|c| c.outcome == CycleOutcome::Failed).count();
     let completed = earlier.iter().filter(|c| c.outcome == CycleOutcome::Completed).count();
+    let open = earlier.len() - failed - completed;
     let history = match (failed, completed, earlier.len()) {
         (0, 1, 1) => "the earlier one completed".to_string(),
         (0, c, n) if c == n => format!("the {n} earlier ones completed"),
         (1, _, 1) => "the earlier one failed too".to_string(),
         (f, _, n) if f == n => format!("the {n} earlier ones failed too"),
+        (0, c, n) => format!("{c} of the {n} earlier ones completed and {open} {} no end in these logs", if open == 1 { "has" } else { "have" }),
         (f, _, n) => format!("{f} of the {n} earlier ones failed"),
     };
     let listed = if total > scan.cycles.len() { format!(" (of the last {})", earlier.len()) } else { String::new() };

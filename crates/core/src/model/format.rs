@@ -19,6 +19,8 @@ pub enum LogFormat {
     Dism,
     /// WSUS server `SoftwareDistribution.log` (times in UTC).
     WsusSoftwareDistribution,
+    /// The agent's `ReportingEvents.log`: one tab-separated line per finished operation.
+    WindowsUpdateReportingEvents,
     /// `reg query ...\WindowsUpdate /s` output.
     RegQuery,
     /// A `.reg` file from `reg export`.
@@ -43,6 +45,7 @@ impl LogFormat {
             LogFormat::Cbs => "cbs",
             LogFormat::Dism => "dism",
             LogFormat::WsusSoftwareDistribution => "wsus_softwaredistribution",
+            LogFormat::WindowsUpdateReportingEvents => "windowsupdate_reportingevents",
             LogFormat::RegQuery => "reg_query",
             LogFormat::RegExport => "reg_export",
             LogFormat::NetshWinhttp => "netsh_winhttp",
@@ -61,6 +64,7 @@ impl LogFormat {
             LogFormat::Cbs => "CBS.log",
             LogFormat::Dism => "DISM.log",
             LogFormat::WsusSoftwareDistribution => "WSUS SoftwareDistribution.log",
+            LogFormat::WindowsUpdateReportingEvents => "ReportingEvents.log (Windows Update)",
             LogFormat::RegQuery => "reg query output",
             LogFormat::RegExport => "Registry export (.reg)",
             LogFormat::NetshWinhttp => "netsh winhttp show proxy",

@@ -21,12 +21,22 @@ pub enum LogKind {
     SoftwareDistribution,
     Cbs,
     Dism,
+    /// The agent's ReportingEvents.log.
+    ReportingEvents,
+    /// Windows setup (Panther) `setupact.log` / `setuperr.log`.
+    Setup,
+    /// A ConfigMgr or MDT task sequence (`smsts.log`).
+    TaskSequence,
+    /// The ConfigMgr client's installation (`ccmsetup.log`).
+    Ccmsetup,
+    /// The ConfigMgr client MSI's verbose log (`client.msi.log`).
+    ClientMsi,
     Other,
 }
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 14] = [
+    pub const NAMED: [LogKind; 19] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -41,6 +51,11 @@ impl LogKind {
         LogKind::SoftwareDistribution,
         LogKind::Cbs,
         LogKind::Dism,
+        LogKind::ReportingEvents,
+        LogKind::Setup,
+        LogKind::TaskSequence,
+        LogKind::Ccmsetup,
+        LogKind::ClientMsi,
     ];
 
     /// The id flows, rules and knowledge-base noise contexts use: the file-name stem in lower case.
@@ -60,6 +75,11 @@ impl LogKind {
             LogKind::SoftwareDistribution => "softwaredistribution",
             LogKind::Cbs => "cbs",
             LogKind::Dism => "dism",
+            LogKind::ReportingEvents => "reportingevents",
+            LogKind::Setup => "setup",
+            LogKind::TaskSequence => "smsts",
+            LogKind::Ccmsetup => "ccmsetup",
+            LogKind::ClientMsi => "clientmsi",
             LogKind::Other => "other",
         }
     }
@@ -85,7 +105,38 @@ impl LogKind {
             LogKind::SoftwareDistribution => "SoftwareDistribution.log (WSUS server)",
             LogKind::Cbs => "CBS.log",
             LogKind::Dism => "DISM.log",
+            LogKind::ReportingEvents => "ReportingEvents.log",
+            LogKind::Setup => "setupact.log (Windows setup)",
+            LogKind::TaskSequence => "smsts.log (task sequence)",
+            LogKind::Ccmsetup => "ccmsetup.log",
+            LogKind::ClientMsi => "client.msi.log",
             LogKind::Other => "another log",
+        }
+    }
+
+    /// The file-name stems that name this log (lower case).
+    const fn stems(self) -> &'static [&'static str] {
+        match self {
+            LogKind::Setup => &["setupact", "setuperr"],
+            LogKind::ClientMsi => &["client.msi"],
+            LogKind::ScanAgent => &["scanagent"],
+            LogKind::LocationServices => &["locationservices"],
+            LogKind::CcmMessaging => &["ccmmessaging"],
+            LogKind::MpLocation => &["mp_location"],
+            LogKind::WuaHandler => &["wuahandler"],
+            LogKind::WindowsUpdate => &["windowsupdate"],
+            LogKind::UpdatesStore => &["updatesstore"],
+            LogKind::StateMessage => &["statemessage"],
+            LogKind::UpdatesDeployment => &["updatesdeployment"],
+            LogKind::UpdatesHandler => &["updateshandler"],
+            LogKind::PolicyAgent => &["policyagent"],
+            LogKind::SoftwareDistribution => &["softwaredistribution"],
+            LogKind::Cbs => &["cbs"],
+            LogKind::Dism => &["dism"],
+            LogKind::ReportingEvents => &["reportingevents"],
+            LogKind::TaskSequence => &["smsts"],
+            LogKind::Ccmsetup => &["ccmsetup"],
+            LogKind::Other => &[],
         }
     }
 
@@ -109,29 +160,64 @@ impl LogKind {
     /// (`WUAHandler.log`, `WUAHandler-20240531-101112.log`, `wuahandler.lo_`), else, for a
     /// CMTrace log, by its most common component.
     pub fn resolve(name: &str, format: LogFormat, components: &[String], entries: &[Entry]) -> LogKind {
+        let base = super::base_name(name).to_ascii_lowercase();
+        let by_name = LogKind::NAMED
+            .into_iter()
+            .find(|k| k.stems().iter().any(|stem| base.strip_prefix(stem).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_', ' ', '(']))));
         match format {
             LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw => return LogKind::WindowsUpdate,
             LogFormat::WsusSoftwareDistribution => return LogKind::SoftwareDistribution,
+            LogFormat::WindowsUpdateReportingEvents => return LogKind::ReportingEvents,
+            // Windows setup writes the same line format with its own components.
+            LogFormat::Cbs | LogFormat::Dism if by_name == Some(LogKind::Setup) || is_setup(components, entries) => return LogKind::Setup,
             LogFormat::Cbs => return LogKind::Cbs,
             LogFormat::Dism => return LogKind::Dism,
             _ => {}
         }
-        let base = super::base_name(name).to_ascii_lowercase();
-        let by_name =
-            LogKind::NAMED.into_iter().find(|k| base.strip_prefix(k.id()).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_', ' ', '('])));
         if let Some(k) = by_name {
             return k;
         }
         if format == LogFormat::Cmtrace {
+            if is_task_sequence(components, entries) {
+                return LogKind::TaskSequence;
+            }
             if let Some(c) = main_component(components, entries) {
                 let c = c.to_ascii_lowercase();
-                if let Some(k) = LogKind::NAMED.into_iter().find(|k| c.starts_with(k.id())) {
+                if let Some(k) = LogKind::NAMED.into_iter().find(|k| k.stems().iter().any(|stem| c.starts_with(stem))) {
                     return k;
                 }
             }
         }
         LogKind::Other
     }
+}
+
+/// Components only Windows setup writes (Panther logs share CBS.log's line format).
+const SETUP_COMPONENTS: [&str; 9] = ["MOUPG", "SP", "CONX", "PANTHR", "IBS", "MIG", "SYSPRP", "SETUPUGC", "SETUPPLAT"];
+
+/// Components of the task-sequence engine (`smsts.log`).
+const TASK_SEQUENCE_COMPONENTS: [&str; 4] = ["tsmanager", "tsmbootstrap", "tspxe", "tsprogressui"];
+
+/// A CBS-format log whose records come from Windows setup: a tenth of them or more.
+fn is_setup(components: &[String], entries: &[Entry]) -> bool {
+    share(components, entries, |c| SETUP_COMPONENTS.contains(&c)) >= 10
+}
+
+/// A CMTrace log of the task-sequence engine: a twentieth of its records or more (the steps it
+/// runs log under their own components).
+fn is_task_sequence(components: &[String], entries: &[Entry]) -> bool {
+    share(components, entries, |c| TASK_SEQUENCE_COMPONENTS.contains(&c.to_ascii_lowercase().as_str())) >= 5
+}
+
+/// The share of parsed records whose component passes `pick`, in percent (rounded down).
+fn share(components: &[String], entries: &[Entry], pick: impl Fn(&str) -> bool) -> usize {
+    let picked: Vec<bool> = components.iter().map(|c| pick(c)).collect();
+    let (mut n, mut hits) = (0usize, 0usize);
+    for e in entries.iter().filter(|e| e.parsed) {
+        n += 1;
+        hits += usize::from(picked.get(e.component as usize).copied().unwrap_or(false));
+    }
+    (hits * 100).checked_div(n).unwrap_or(0)
 }
 
 /// The component of most of a file's first 2,000 records.
@@ -157,6 +243,11 @@ mod tests {
         assert_eq!(LogKind::resolve("wuahandler.lo_", LogFormat::PlainText, &[], &[]), LogKind::WuaHandler);
         assert_eq!(LogKind::resolve("WUAHandlerX.log", LogFormat::PlainText, &[], &[]), LogKind::Other);
         assert_eq!(LogKind::resolve("a/cbs.log", LogFormat::Dism, &[], &[]), LogKind::Dism, "content decides: a DISM log named cbs.log");
+        assert_eq!(LogKind::resolve("Panther/setupact.log", LogFormat::Cbs, &[], &[]), LogKind::Setup);
+        let p = Entry { component: 0, parsed: true, ..Entry::unparsed(0, 0, 1) };
+        assert_eq!(LogKind::resolve("55.log", LogFormat::Cbs, &["MOUPG".into()], &[p]), LogKind::Setup, "setup by its components");
+        assert_eq!(LogKind::resolve("x.log", LogFormat::Cmtrace, &["TSManager".into()], &[p]), LogKind::TaskSequence);
+        assert_eq!(LogKind::resolve("client.msi.log", LogFormat::PlainText, &[], &[]), LogKind::ClientMsi);
         assert_eq!(LogKind::resolve("trace.txt", LogFormat::WindowsUpdateEtw, &[], &[]), LogKind::WindowsUpdate);
         assert_eq!(LogKind::resolve("WindowsUpdate.log", LogFormat::PlainText, &[], &[]), LogKind::WindowsUpdate);
         let e = Entry { component: 0, ..Entry::unparsed(0, 0, 1) };

@@ -20,7 +20,7 @@ pub use encoding::{DecodeStats, TextEncoding};
 pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;
 pub use kind::LogKind;
-pub use status::{CycleOutcome, FindingSeverity, StepStatus, VerdictStatus};
+pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
 use time::LocalMs;
 
 /// A problem with an input that is not a file of its own (a bad zip, a bomb, an unreadable file).

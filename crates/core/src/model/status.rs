@@ -10,6 +10,8 @@ pub enum StepStatus {
     Ok,
     Failed,
     NotReached,
+    /// Started, and the log ends before its result (the logs were collected mid-scan).
+    Running,
     #[default]
     Unknown,
 }
@@ -20,6 +22,7 @@ impl StepStatus {
             StepStatus::Ok => "ok",
             StepStatus::Failed => "failed",
             StepStatus::NotReached => "not_reached",
+            StepStatus::Running => "running",
             StepStatus::Unknown => "unknown",
         }
     }
@@ -29,6 +32,7 @@ impl StepStatus {
             StepStatus::Ok => "✔",
             StepStatus::Failed => "✘",
             StepStatus::NotReached => "…",
+            StepStatus::Running => "⟳",
             StepStatus::Unknown => "?",
         }
     }
@@ -100,4 +104,192 @@ impl VerdictStatus {
             VerdictStatus::NoScan => "no_scan",
         }
     }
+}
+
+/// What kind of operation a log shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    /// The Windows Update agent searching for updates.
+    Search,
+    /// The agent downloading updates.
+    Download,
+    /// The agent installing updates.
+    Install,
+    /// A servicing session (DISM, CBS).
+    Servicing,
+    /// A component-store check (ScanHealth, RestoreHealth, CheckSUR).
+    StoreCheck,
+    /// A Windows setup run (feature update, upgrade, clean install).
+    Setup,
+    /// A task sequence.
+    TaskSequence,
+    /// The ConfigMgr client's installation.
+    ClientInstall,
+    /// The ConfigMgr client evaluating its deployments (assignment evaluations, applicability scans).
+    Deployment,
+}
+
+impl OperationKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            OperationKind::Search => "search",
+            OperationKind::Download => "download",
+            OperationKind::Install => "install",
+            OperationKind::Servicing => "servicing",
+            OperationKind::StoreCheck => "store_check",
+            OperationKind::Setup => "setup",
+            OperationKind::TaskSequence => "task_sequence",
+            OperationKind::ClientInstall => "client_install",
+            OperationKind::Deployment => "deployment",
+        }
+    }
+
+    /// `search`, `searches`: how the verdict counts them.
+    pub fn noun(self, n: usize) -> &'static str {
+        let one = n == 1;
+        match self {
+            OperationKind::Search => {
+                if one {
+                    "search"
+                } else {
+                    "searches"
+                }
+            }
+            OperationKind::Download => {
+                if one {
+                    "download"
+                } else {
+                    "downloads"
+                }
+            }
+            OperationKind::Install => {
+                if one {
+                    "install"
+                } else {
+                    "installs"
+                }
+            }
+            OperationKind::Servicing => {
+                if one {
+                    "servicing session"
+                } else {
+                    "servicing sessions"
+                }
+            }
+            OperationKind::StoreCheck => {
+                if one {
+                    "component-store check"
+                } else {
+                    "component-store checks"
+                }
+            }
+            OperationKind::Setup => {
+                if one {
+                    "Windows setup run"
+                } else {
+                    "Windows setup runs"
+                }
+            }
+            OperationKind::TaskSequence => {
+                if one {
+                    "task sequence"
+                } else {
+                    "task sequences"
+                }
+            }
+            OperationKind::ClientInstall => {
+                if one {
+                    "client installation"
+                } else {
+                    "client installations"
+                }
+            }
+            OperationKind::Deployment => {
+                if one {
+                    "deployment evaluation"
+                } else {
+                    "deployment evaluations"
+                }
+            }
+        }
+    }
+
+    /// The Windows Update agent's own operations.
+    pub fn is_agent(self) -> bool {
+        matches!(self, OperationKind::Search | OperationKind::Download | OperationKind::Install)
+    }
+}
+
+/// How an operation ended, or that it had not when the log ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Failed,
+    Cancelled,
+    /// Started, and the log ends before it does.
+    Running,
+    /// Started, and the service restarted (or another began) before it ended.
+    Interrupted,
+    #[default]
+    Unknown,
+    Succeeded,
+}
+
+impl Outcome {
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Running => "running",
+            Outcome::Interrupted => "interrupted",
+            Outcome::Unknown => "unknown",
+            Outcome::Succeeded => "succeeded",
+        }
+    }
+
+    /// How the report says it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::Failed => "failed",
+            Outcome::Cancelled => "was cancelled",
+            Outcome::Running => "still running when the log ends",
+            Outcome::Interrupted => "no end logged (the service restarted or another run began)",
+            Outcome::Unknown => "result not in this log",
+            Outcome::Succeeded => "succeeded",
+        }
+    }
+}
+
+/// The area of work a verdict sentence is about, in the order the verdict names failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Domain {
+    /// The ConfigMgr client's installation (ccmsetup, client.msi).
+    ClientInstall,
+    /// The ConfigMgr client's software-update scan flow.
+    ConfigmgrScan,
+    /// A WSUS server's synchronization.
+    WsusSync,
+    /// The ConfigMgr client evaluating its deployments.
+    ConfigmgrDeployment,
+    /// The Windows Update agent's own searches, downloads and installs.
+    WindowsUpdate,
+    /// DISM, CBS, the component store, SFC.
+    Servicing,
+    /// Windows setup.
+    Setup,
+    TaskSequence,
+}
+
+/// How a domain fared. Ordered: failures first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Failed,
+    /// Not a failure, but not finished or not healthy (cancelled, still running, steps not in the logs, unrepaired files).
+    Attention,
+    Ok,
+    /// Ran, and the log does not say how it ended.
+    Unknown,
 }

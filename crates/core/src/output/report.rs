@@ -9,7 +9,8 @@ use crate::analysis::{Analysis, CodeStats};
 use crate::diagnose::{self, Diagnosis};
 use crate::model::time::format_offset;
 use crate::model::{
-    evidence, time_of, CycleOutcome, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, Setting, Severity, StepStatus, VerdictStatus,
+    evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, OperationKind, Outcome, Setting,
+    Severity, Standing, StepStatus, VerdictStatus,
 };
 
 /// How much of the long lists a report carries (counts are always complete).
@@ -19,13 +20,15 @@ pub struct ReportLimits {
     pub occurrences: usize,
     /// Update rows (a real scan has hundreds; generated noise can have millions).
     pub updates: usize,
+    /// Operations listed (failures first, then the latest); groups always count them all.
+    pub operations: usize,
 }
 
 impl ReportLimits {
     /// The CLI's JSON and the exports.
-    pub const FULL: ReportLimits = ReportLimits { occurrences: 200, updates: 5000 };
+    pub const FULL: ReportLimits = ReportLimits { occurrences: 200, updates: 5000, operations: 1000 };
     /// What the web page renders: small enough to parse and draw without blocking it.
-    pub const PAGE: ReportLimits = ReportLimits { occurrences: 12, updates: 1000 };
+    pub const PAGE: ReportLimits = ReportLimits { occurrences: 12, updates: 1000, operations: 300 };
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -44,6 +47,86 @@ pub struct Report {
     pub updates_total: usize,
     pub configuration: ConfigReport,
     pub next_checks: Vec<NextCheck>,
+    /// What each kind of work in the logs came to, one sentence each, failures first: the
+    /// verdict is these sentences joined. Each names its lines.
+    pub statements: Vec<StatementReport>,
+    /// The operations the logs show, from start to end: the Windows Update agent's searches,
+    /// downloads and installs (whoever asked), DISM and CBS sessions, component-store checks,
+    /// setup runs, task sequences, the ConfigMgr client's installation and evaluations.
+    pub operations: OperationsReport,
+    /// Where the client gets its updates, as the drop shows it: `wsus`, `public` (Windows
+    /// Update, Microsoft Update, the Store) or `unknown`.
+    pub update_source: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct StatementReport {
+    pub domain: Domain,
+    pub standing: Standing,
+    pub text: String,
+    pub evidence: Vec<Evidence>,
+    pub codes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct OperationsReport {
+    /// Every operation found.
+    pub total: usize,
+    /// Counts by kind and caller, every operation counted.
+    pub groups: Vec<OperationGroup>,
+    /// At most `ReportLimits::operations`: failed, cancelled and still running ones first, then
+    /// the latest; in time order within each.
+    pub items: Vec<OperationReport>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct OperationGroup {
+    pub kind: OperationKind,
+    /// Who asked (`CcmExec`, `MoUpdateOrchestrator`, `Device Driver Retrieval Client`, a CBS client); may be empty.
+    pub caller: String,
+    pub total: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub running: usize,
+    pub interrupted: usize,
+    pub unknown: usize,
+    /// Failure codes of the failed ones, most frequent first.
+    pub codes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct OperationReport {
+    pub kind: OperationKind,
+    /// `search`, `DISM session`, ...
+    pub title: String,
+    /// What it was: a DISM command line, setup's command line; may be empty.
+    pub label: String,
+    pub caller: String,
+    /// The service searched (`Windows Update`, `Microsoft Update`, `WSUS (managed server)`), when the log names it.
+    pub service: Option<String>,
+    /// `Yes` / `No` for the agent's searches, when the log says.
+    pub online: Option<String>,
+    pub file: String,
+    pub start: Option<Evidence>,
+    pub end: Option<Evidence>,
+    pub outcome: Outcome,
+    /// Its result code (`Exit code = ...`), success codes included.
+    pub code: Option<String>,
+    /// The error before it that explains it.
+    pub root: Option<String>,
+    /// Failure codes on its way, with how often, most frequent first.
+    pub codes_seen: Vec<CodeCount>,
+    /// Why, in words, when a line says it.
+    pub cause: Option<String>,
+    /// Its lines: start, results, causes, end.
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CodeCount {
+    pub code: String,
+    pub count: u32,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -279,6 +362,14 @@ impl Report {
             updates_total: d.updates.len(),
             configuration: config_report(&d.config),
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
+            statements: d.statements.iter().map(|st| statement_report(a, st)).collect(),
+            operations: operations_report(a, &d.operations, limits),
+            update_source: match d.source {
+                diagnose::UpdateSource::Wsus => "wsus",
+                diagnose::UpdateSource::Public => "public",
+                diagnose::UpdateSource::Unknown => "unknown",
+            }
+            .into(),
         }
     }
 }
@@ -424,6 +515,105 @@ fn finding_report(f: &diagnose::Finding) -> FindingReport {
         codes: f.codes.clone(),
         guidance: f.rule.guidance.to_vec(),
         sources: f.rule.sources.to_vec(),
+    }
+}
+
+fn hex(c: u32) -> String {
+    format!("0x{c:08X}")
+}
+
+fn statement_report(a: &Analysis, st: &diagnose::Statement) -> StatementReport {
+    StatementReport {
+        domain: st.domain,
+        standing: st.standing,
+        text: st.text.clone(),
+        evidence: st.lines.iter().map(|&(f, e)| evidence_of(&a.files[f], e as usize)).collect(),
+        codes: st.codes.iter().map(|c| hex(*c)).collect(),
+    }
+}
+
+fn operations_report(a: &Analysis, ops: &[diagnose::Operation], limits: ReportLimits) -> OperationsReport {
+    let mut groups: Vec<OperationGroup> = Vec::new();
+    let mut group_codes: Vec<Vec<(u32, usize)>> = Vec::new();
+    for o in ops {
+        let i = match groups.iter().position(|g| g.kind == o.kind() && g.caller == o.caller) {
+            Some(i) => i,
+            None => {
+                groups.push(OperationGroup {
+                    kind: o.kind(),
+                    caller: o.caller.clone(),
+                    total: 0,
+                    succeeded: 0,
+                    failed: 0,
+                    cancelled: 0,
+                    running: 0,
+                    interrupted: 0,
+                    unknown: 0,
+                    codes: Vec::new(),
+                });
+                group_codes.push(Vec::new());
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[i];
+        g.total += 1;
+        *match o.outcome {
+            Outcome::Succeeded => &mut g.succeeded,
+            Outcome::Failed => &mut g.failed,
+            Outcome::Cancelled => &mut g.cancelled,
+            Outcome::Running => &mut g.running,
+            Outcome::Interrupted => &mut g.interrupted,
+            Outcome::Unknown => &mut g.unknown,
+        } += 1;
+        if o.outcome == Outcome::Failed {
+            if let Some(c) = o.code.or(o.root) {
+                match group_codes[i].iter_mut().find(|(x, _)| *x == c) {
+                    Some(x) => x.1 += 1,
+                    None => group_codes[i].push((c, 1)),
+                }
+            }
+        }
+    }
+    for (g, mut codes) in groups.iter_mut().zip(group_codes) {
+        codes.sort_by_key(|&(c, n)| (std::cmp::Reverse(n), c));
+        g.codes = codes.into_iter().map(|(c, _)| hex(c)).collect();
+    }
+    groups.sort_by_key(|g| (g.kind, std::cmp::Reverse(g.failed), std::cmp::Reverse(g.total), g.caller.clone()));
+    // Failures and cancellations first (they are what people look for), then the latest.
+    let notable = |o: &diagnose::Operation| matches!(o.outcome, Outcome::Failed | Outcome::Cancelled | Outcome::Running);
+    let mut chosen: Vec<usize> = (0..ops.len()).filter(|&i| notable(&ops[i])).collect();
+    chosen.truncate(limits.operations);
+    for i in (0..ops.len()).rev() {
+        if chosen.len() >= limits.operations {
+            break;
+        }
+        if !notable(&ops[i]) {
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    OperationsReport { total: ops.len(), groups, items: chosen.into_iter().map(|i| operation_report(a, &ops[i])).collect() }
+}
+
+fn operation_report(a: &Analysis, o: &diagnose::Operation) -> OperationReport {
+    let f = &a.files[o.file];
+    let ev = |e: u32| evidence_of(f, e as usize);
+    OperationReport {
+        kind: o.kind(),
+        title: o.def.title.into(),
+        label: o.label.clone(),
+        caller: o.caller.clone(),
+        service: o.service(),
+        online: o.fact("online").map(str::to_string),
+        file: f.name.clone(),
+        start: o.start.map(ev),
+        end: o.end.filter(|e| Some(*e) != o.start).map(ev),
+        outcome: o.outcome,
+        code: o.code.map(hex),
+        root: o.root.map(hex),
+        codes_seen: o.codes_seen.iter().map(|&(c, n)| CodeCount { code: hex(c), count: n }).collect(),
+        cause: o.cause.map(str::to_string),
+        evidence: o.lines.iter().take(8).map(|&e| ev(e)).collect(),
     }
 }
 

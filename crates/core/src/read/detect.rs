@@ -19,7 +19,7 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
     if let Some(f) = config::detect(head) {
         return f;
     }
-    let mut votes = [0usize; 6];
+    let mut votes = [0usize; 7];
     let mut seen = 0;
     for line in head.lines().map(str::trim_end).filter(|l| !l.is_empty()).take(DETECT_LINES) {
         seen += 1;
@@ -32,6 +32,8 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
             votes[2] += 1;
         } else if parse::wsus::header(b).is_some() {
             votes[3] += 1;
+        } else if parse::reporting::header(b).is_some() {
+            votes[6] += 1;
         } else if let Some(h) = parse::cbs::header(b) {
             if &line[h.component.clone()] == "DISM" {
                 votes[5] += 1;
@@ -50,6 +52,7 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
         1 => LogFormat::WindowsUpdateLegacy,
         2 => LogFormat::WindowsUpdateEtw,
         3 => LogFormat::WsusSoftwareDistribution,
+        6 => LogFormat::WindowsUpdateReportingEvents,
         _ => {
             // CBS and DISM share the line format: the component column and the name decide.
             let lower = file_name.to_ascii_lowercase();

@@ -10,6 +10,7 @@ use crate::model::{Entry, Severity, NO_COMPONENT};
 pub mod cbs;
 pub mod cmtrace;
 pub mod plain;
+pub mod reporting;
 pub mod simple;
 pub mod wsus;
 pub mod wu_etw;
@@ -37,6 +38,7 @@ pub fn parse(format: LogFormat, text: &str) -> Parsed {
         LogFormat::WindowsUpdateEtw => wu_etw::parse(&mut b),
         LogFormat::Cbs | LogFormat::Dism => cbs::parse(&mut b),
         LogFormat::WsusSoftwareDistribution => wsus::parse(&mut b),
+        LogFormat::WindowsUpdateReportingEvents => reporting::parse(&mut b),
         _ => plain::parse(&mut b),
     }
     b.finish()

@@ -3,6 +3,7 @@
 //! `2024/05/02 14:43:56.6390016 4932  6608  SLS             Get response for service ...`
 //!
 //! Date, time (100 ns), PID, TID (decimal), component (padded), message. Local time, no offset.
+//! Some locales write the date with dashes (`2020-09-20 13:05:38.9395222 ...`): same layout.
 
 use super::{skip_ws, token_end, Builder};
 use crate::model::NO_OFFSET;
@@ -15,7 +16,7 @@ pub struct Header {
 }
 
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (time, clock_end) = super::date_time(b, b'/', b' ')?;
+    let (time, clock_end) = super::date_time(b, b'/', b' ').or_else(|| super::date_time(b, b'-', b' '))?;
     let mut i = clock_end;
     let mut nums = [0u32; 2];
     for v in &mut nums {
@@ -66,5 +67,14 @@ mod tests {
         assert_eq!(e.severity, Severity::Error);
         assert_eq!(p.components, ["WebServices", "ComApi"]);
         assert_eq!(crate::model::time::format_iso(e.time, None), "2024-05-31T16:45:56.136");
+    }
+
+    #[test]
+    fn dash_dates_are_the_same_layout() {
+        let text = "2020-09-20 13:05:38.9395222 1124  5384  Agent           * END * Finding updates CallerId = Update;, Id = 3, Exit code = 0x00000000\r\n";
+        let p = parse_checked(LogFormat::WindowsUpdateEtw, text);
+        assert!(p.entries[0].parsed);
+        assert_eq!(crate::model::time::format_iso(p.entries[0].time, None), "2020-09-20T13:05:38.939");
+        assert_eq!(crate::read::detect(text, "WindowsUpdate.log"), LogFormat::WindowsUpdateEtw);
     }
 }

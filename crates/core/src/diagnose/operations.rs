@@ -1,0 +1,521 @@
+//! Operations: what a log shows being done from start to end, with who asked, what it was, how
+//! it ended and the codes on its way (the Windows Update agent's searches, downloads and
+//! installs; DISM and CBS sessions; component-store checks; a setup run, a task sequence, a
+//! client installation). The forms are data (`operations/*.toml`); this module pairs their
+//! starts and ends and reads their results.
+//!
+//! An operation that started and has no end because the log ends is `Running` ("still running
+//! when the log ends"), never failed; one whose service restarted, or whose successor began,
+//! before it ended is `Interrupted`.
+
+use std::collections::HashMap;
+
+use super::catalog::{CompiledOperation, Hits, CATALOG};
+use super::defs::{self, Extract, OperationDef, Pair, ResultKind};
+use super::signals::Bits;
+use crate::analysis::Analysis;
+use crate::model::{LogFile, OperationKind, Outcome};
+
+/// One operation found in a log.
+#[derive(Clone)]
+pub struct Operation {
+    pub def: &'static OperationDef,
+    pub file: usize,
+    /// Entry of the start line (`None`: it began before the log does).
+    pub start: Option<u32>,
+    /// Entry of the end line (`None`: no end in the log).
+    pub end: Option<u32>,
+    pub caller: String,
+    pub label: String,
+    pub facts: Vec<(&'static str, String)>,
+    pub outcome: Outcome,
+    /// The result code (`Exit code = ...`, `HRESULT = ...`), success codes included.
+    pub code: Option<u32>,
+    /// The error a remapped code stands for, or the most frequent other failure on its way.
+    pub root: Option<u32>,
+    /// Failure codes on its lines between start and end that are not routine there, with how
+    /// often, most frequent first.
+    pub codes_seen: Vec<(u32, u32)>,
+    /// Why, in words, when a result line says it.
+    pub cause: Option<&'static str>,
+    /// Lines that prove it: start, result, causes, end (entries of `file`).
+    pub lines: Vec<u32>,
+}
+
+impl Operation {
+    pub fn kind(&self) -> OperationKind {
+        self.def.kind
+    }
+
+    pub fn fact(&self, name: &str) -> Option<&str> {
+        self.facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The service's name (`Windows Update`), from the service id the log names.
+    pub fn service(&self) -> Option<String> {
+        let id = self.fact("service")?.trim_matches(['{', '}']).to_ascii_uppercase();
+        Some(defs::services().iter().find(|s| s.id == id).map_or(id, |s| s.name.to_string()))
+    }
+
+    /// True when it searched one of Microsoft's public services rather than WSUS.
+    pub fn public_service(&self) -> Option<bool> {
+        let id = self.fact("service")?.trim_matches(['{', '}']).to_ascii_uppercase();
+        defs::services().iter().find(|s| s.id == id).map(|s| s.public)
+    }
+
+    /// The entry whose time says when it happened (its end, else its start).
+    pub fn anchor(&self) -> Option<u32> {
+        self.end.or(self.start).or(self.lines.first().copied())
+    }
+}
+
+/// Codes that say the operation was cancelled, not that it failed: ERROR_CANCELLED,
+/// ERROR_REQUEST_ABORTED, WU_E_CALL_CANCELLED, CBS_E_CANCEL.
+const CANCELLED: [u32; 4] = [0x8007_04C7, 0x8007_04D3, 0x8024_000B, 0x800F_0820];
+
+/// A result line's verdict on its operation.
+#[derive(Clone, Copy)]
+struct LineResult {
+    /// Index of the result rule: rules are listed most decisive first.
+    rule: usize,
+    outcome: Outcome,
+    code: Option<u32>,
+    root: Option<u32>,
+    cause: Option<&'static str>,
+    entry: u32,
+}
+
+/// An operation being read.
+struct Open {
+    op: Operation,
+    key: String,
+    thread: u32,
+    results: Vec<LineResult>,
+}
+
+/// Every operation of every file, in file order then start order.
+pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
+    let mut out = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is_text()) {
+        let forms: Vec<(&'static OperationDef, &CompiledOperation)> =
+            defs::operations().iter().zip(&CATALOG.operations).filter(|(d, _)| d.logs.contains(&f.kind)).collect();
+        if forms.is_empty() {
+            continue;
+        }
+        let interrupts: Vec<_> = defs::interrupts().iter().zip(&CATALOG.interrupts).filter(|(l, _)| l.applies_to(f.kind)).map(|(_, c)| c).collect();
+        let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: HashMap::new(), loose_causes: HashMap::new() };
+        for (form, c) in &forms {
+            if form.pair == Pair::File {
+                reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
+                let _ = c;
+            }
+        }
+        for &(ei, bits) in hits.of(fi) {
+            if interrupts.iter().any(|m| m.matches(&bits)) {
+                reader.interrupt(ei);
+            }
+            for (form, c) in &forms {
+                reader.loose_cause(form, c, ei, &bits);
+                reader.line(form, c, ei, &bits);
+            }
+        }
+        reader.finish();
+        let mut ops = reader.done;
+        ops.sort_by_key(|o| (o.start.or(o.anchor()).unwrap_or(0), o.def.id));
+        for op in &mut ops {
+            add_codes_seen(a, op);
+        }
+        out.extend(ops);
+    }
+    out
+}
+
+fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operation {
+    Operation {
+        def,
+        file,
+        start,
+        end: None,
+        caller: String::new(),
+        label: String::new(),
+        facts: Vec::new(),
+        outcome: Outcome::Unknown,
+        code: None,
+        root: None,
+        codes_seen: Vec::new(),
+        cause: None,
+        lines: start.into_iter().collect(),
+    }
+}
+
+struct Reader<'a> {
+    a: &'a Analysis,
+    fi: usize,
+    f: &'a LogFile,
+    open: Vec<Open>,
+    done: Vec<Operation>,
+    /// Result lines on threads with no open operation of their form, kept for an end that comes
+    /// on the same thread for an operation that started on another (by form id and thread).
+    orphans: HashMap<(&'static str, u32), Vec<(u32, Bits)>>,
+    /// Recent lines that explain failures on any thread, by form id (the last few).
+    loose_causes: HashMap<&'static str, Vec<u32>>,
+}
+
+impl Reader<'_> {
+    fn message(&self, ei: u32) -> &str {
+        self.f.message(&self.f.entries[ei as usize])
+    }
+
+    fn record(&self, ei: u32) -> &str {
+        self.f.record(&self.f.entries[ei as usize])
+    }
+
+    /// Keep a line that explains failures from any thread, for the operation that fails next.
+    fn loose_cause(&mut self, form: &'static OperationDef, c: &CompiledOperation, ei: u32, bits: &Bits) {
+        if form.causes.iter().zip(&c.causes).any(|(d, m)| d.any_thread && m.matches(bits)) {
+            let v = self.loose_causes.entry(form.id).or_default();
+            if v.len() >= 8 {
+                v.remove(0);
+            }
+            v.push(ei);
+        }
+    }
+
+    /// The service restarted: nothing it was doing can still be running.
+    fn interrupt(&mut self, ei: u32) {
+        let (keep, stop): (Vec<Open>, Vec<Open>) = std::mem::take(&mut self.open).into_iter().partition(|o| o.op.def.pair == Pair::File);
+        self.open = keep;
+        for o in stop {
+            let _ = ei;
+            self.close(o, None, Outcome::Interrupted);
+        }
+    }
+
+    fn line(&mut self, form: &'static OperationDef, c: &CompiledOperation, ei: u32, bits: &Bits) {
+        let e = &self.f.entries[ei as usize];
+        let thread = e.thread;
+        match form.pair {
+            Pair::Single => {
+                if c.start.as_ref().is_some_and(|m| m.matches(bits)) {
+                    let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: String::new(), thread, results: Vec::new() };
+                    self.read_start(&mut o, ei);
+                    self.apply(&mut o, c, ei, bits);
+                    o.op.end = Some(ei);
+                    self.close(o, Some(ei), Outcome::Unknown);
+                }
+            }
+            Pair::File => {
+                if let Some(i) = self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
+                    let mut o = self.open.swap_remove(i);
+                    if o.op.label.is_empty() {
+                        if let Some(l) = form.label.as_ref().and_then(|x| self.extract(x, ei)) {
+                            o.op.label = l;
+                        }
+                    }
+                    self.apply(&mut o, c, ei, bits);
+                    self.open.push(o);
+                }
+            }
+            Pair::Thread | Pair::Key | Pair::Sequence => self.paired(form, c, ei, bits, thread),
+        }
+    }
+
+    fn paired(&mut self, form: &'static OperationDef, c: &CompiledOperation, ei: u32, bits: &Bits, thread: u32) {
+        let is_start = c.start.as_ref().is_some_and(|m| m.matches(bits));
+        let is_end = c.end.as_ref().is_some_and(|m| m.matches(bits));
+        let is_resume = c.resume.as_ref().is_some_and(|m| m.matches(bits));
+        let key = match form.pair {
+            Pair::Key => form.key.as_ref().and_then(|k| self.extract(k, ei)).unwrap_or_default(),
+            Pair::Thread if is_start || is_end || is_resume => form.key.as_ref().and_then(|k| self.extract(k, ei)).unwrap_or_default(),
+            _ => String::new(),
+        };
+        // The operation moves to this line's thread (an asynchronous call completing elsewhere).
+        if is_resume {
+            if let Some(o) = self.open.iter_mut().find(|o| std::ptr::eq(o.op.def, form) && !key.is_empty() && o.key == key) {
+                o.thread = thread;
+            }
+            return;
+        }
+        let mine = |o: &Open| {
+            std::ptr::eq(o.op.def, form)
+                && match form.pair {
+                    Pair::Thread => o.thread == thread,
+                    Pair::Key => !key.is_empty() && o.key == key,
+                    _ => true,
+                }
+        };
+        if is_start {
+            // A new start where one is open: the earlier one has no end.
+            if let Some(i) = self.open.iter().position(mine) {
+                let o = self.open.swap_remove(i);
+                self.close(o, None, Outcome::Interrupted);
+            }
+            let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: key.clone(), thread, results: Vec::new() };
+            self.read_start(&mut o, ei);
+            self.apply(&mut o, c, ei, bits);
+            self.open.push(o);
+            return;
+        }
+        // An end on another thread is found by its key.
+        let by_key = |o: &Open| is_end && form.pair == Pair::Thread && std::ptr::eq(o.op.def, form) && !key.is_empty() && o.key == key;
+        let found = self.open.iter().position(mine);
+        match found.or_else(|| self.open.iter().position(by_key)) {
+            Some(i) => {
+                let mut o = self.open.swap_remove(i);
+                if found.is_none() {
+                    // Ended on another thread: the results written there just before count.
+                    let since = o.op.start.unwrap_or(0);
+                    for (oe, obits) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
+                        if oe > since {
+                            self.apply(&mut o, c, oe, &obits);
+                        }
+                    }
+                }
+                self.apply(&mut o, c, ei, bits);
+                if is_end {
+                    o.op.end = Some(ei);
+                    push_line(&mut o.op, ei);
+                    self.close(o, Some(ei), Outcome::Unknown);
+                } else {
+                    self.open.push(o);
+                }
+            }
+            None if is_end => {
+                // It began before the log does: its end still says how it went.
+                let mut o = Open { op: new_op(form, self.fi, None), key, thread, results: Vec::new() };
+                self.read_start(&mut o, ei);
+                for (oe, obits) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
+                    self.apply(&mut o, c, oe, &obits);
+                }
+                self.apply(&mut o, c, ei, bits);
+                o.op.end = Some(ei);
+                push_line(&mut o.op, ei);
+                self.close(o, Some(ei), Outcome::Unknown);
+            }
+            None if form.pair == Pair::Thread && form.key.is_some() && c.results.iter().any(|m| m.matches(bits)) => {
+                let v = self.orphans.entry((form.id, thread)).or_default();
+                if v.len() >= 4 {
+                    v.remove(0);
+                }
+                v.push((ei, *bits));
+            }
+            None => {}
+        }
+    }
+
+    fn read_start(&self, o: &mut Open, ei: u32) {
+        let def = o.op.def;
+        if let Some(c) = def.caller.as_ref().and_then(|x| self.extract(x, ei)) {
+            o.op.caller = c;
+        }
+        if let Some(l) = def.label.as_ref().and_then(|x| self.extract(x, ei)) {
+            o.op.label = l;
+        }
+    }
+
+    /// Results, facts and causes of line `ei` for open operation `o`.
+    fn apply(&self, o: &mut Open, c: &CompiledOperation, ei: u32, bits: &Bits) {
+        let def = o.op.def;
+        if let Some((rule, (r, _))) = def.results.iter().zip(&c.results).enumerate().find(|(_, (_, m))| m.matches(bits)) {
+            let code = r.code.as_ref().and_then(|x| self.code(x, ei));
+            let outcome = match r.outcome {
+                ResultKind::Succeeded => Some(Outcome::Succeeded),
+                ResultKind::Failed => Some(Outcome::Failed),
+                ResultKind::Cancelled => Some(Outcome::Cancelled),
+                ResultKind::ByCode => code.map(|c| match c {
+                    _ if CANCELLED.contains(&c) => Outcome::Cancelled,
+                    _ if c & 0x8000_0000 != 0 => Outcome::Failed,
+                    _ => Outcome::Succeeded,
+                }),
+                ResultKind::Code | ResultKind::Unknown => None,
+            };
+            let root = r.root.as_ref().and_then(|x| self.code(x, ei));
+            o.results.push(LineResult { rule, outcome: outcome.unwrap_or(Outcome::Unknown), code, root, cause: r.cause, entry: ei });
+            push_line(&mut o.op, ei);
+        }
+        for (fdef, _) in def.facts.iter().zip(&c.facts).filter(|(_, m)| m.matches(bits)) {
+            if o.op.fact(fdef.name).is_none() {
+                if let Some(v) = self.extract(&fdef.value, ei) {
+                    o.op.facts.push((fdef.name, v));
+                }
+            }
+        }
+        if def.causes.iter().zip(&c.causes).any(|(d, m)| !d.any_thread && m.matches(bits)) && o.op.lines.len() < 8 {
+            push_line(&mut o.op, ei);
+        }
+        if def.label.is_some() && o.op.label.is_empty() {
+            if let Some(l) = def.label.as_ref().and_then(|x| self.extract(x, ei)) {
+                o.op.label = l;
+            }
+        }
+    }
+
+    /// Decide the outcome and keep it. `ended`: it has an end line; else `otherwise` says why not.
+    fn close(&mut self, o: Open, ended: Option<u32>, otherwise: Outcome) {
+        let Open { mut op, results, .. } = o;
+        // The most decisive rule's line: the first one, or for a whole file the latest (a log that
+        // holds several runs ends with the one that counts).
+        let latest = op.def.pair == Pair::File;
+        let decisive =
+            results.iter().filter(|r| r.outcome != Outcome::Unknown).min_by_key(|r| (r.rule, if latest { u32::MAX - r.entry } else { r.entry })).copied();
+        op.outcome = match (decisive, ended) {
+            (Some(r), _) => r.outcome,
+            (None, Some(_)) => match op.def.no_result {
+                ResultKind::Succeeded => Outcome::Succeeded,
+                _ => Outcome::Unknown,
+            },
+            (None, None) => otherwise,
+        };
+        op.code = decisive.and_then(|r| r.code).or_else(|| results.iter().find_map(|r| r.code));
+        op.root = results.iter().find_map(|r| r.root);
+        if op.outcome == Outcome::Failed {
+            // Lines from other threads that explain it, written while it ran: the earliest names the root.
+            let from = op.start.unwrap_or(0);
+            let to = op.end.unwrap_or(u32::MAX);
+            let loose: Vec<u32> = self.loose_causes.get(op.def.id).map_or(Vec::new(), |v| v.iter().copied().filter(|&e| e >= from && e <= to).collect());
+            for &e in &loose {
+                push_line(&mut op, e);
+            }
+            if op.root.is_none() {
+                op.root = loose.iter().find_map(|&e| self.a.codes_at(self.fi, e).find(|&c| Some(c) != op.code));
+            }
+        }
+        op.cause = decisive.and_then(|r| r.cause).or_else(|| results.iter().find_map(|r| r.cause));
+        if op.label.is_empty() {
+            op.label = op.fact("label").unwrap_or_default().to_string();
+        }
+        if op.def.ignore_unfinished && ended.is_none() && decisive.is_none() {
+            return;
+        }
+        self.done.push(op);
+    }
+
+    fn finish(&mut self) {
+        for o in std::mem::take(&mut self.open) {
+            if o.op.def.pair == Pair::File {
+                let any = !o.results.is_empty() || !o.op.lines.is_empty();
+                let last = self.f.entries.len().checked_sub(1).map(|e| e as u32);
+                let mut o = o;
+                if any {
+                    o.op.end = last;
+                }
+                self.close(o, if any { last } else { None }, Outcome::Unknown);
+            } else {
+                self.close(o, None, Outcome::Running);
+            }
+        }
+    }
+
+    fn extract(&self, x: &Extract, ei: u32) -> Option<String> {
+        if let Some(t) = x.text {
+            return Some(t.to_string());
+        }
+        if let Some(col) = x.column {
+            return self.record(ei).split('\t').nth(col as usize).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        }
+        if x.first_code {
+            return self.a.codes_at(self.fi, ei).next().map(|c| format!("0x{c:08X}"));
+        }
+        let msg = self.message(ei);
+        let (at, marker) = x.after.iter().filter_map(|m| msg.find(m).map(|i| (i, m))).min_by_key(|(i, _)| *i)?;
+        let rest = &msg[at + marker.len()..];
+        let end = x.until.iter().filter_map(|u| rest.find(u)).min().unwrap_or(rest.len());
+        let v = rest[..end].trim();
+        (!v.is_empty()).then(|| v.to_string())
+    }
+
+    /// A code read from a line: `0x80240022`, `80072ee2`, a decimal return code, a Win32 number.
+    fn code(&self, x: &Extract, ei: u32) -> Option<u32> {
+        if x.first_code {
+            return self.a.codes_at(self.fi, ei).next();
+        }
+        let v = self.extract(x, ei)?;
+        let t = v.trim_end_matches(['.', ',', ')', ']']).split_whitespace().next()?;
+        let n = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+            u32::from_str_radix(h, 16).ok()?
+        } else if x.decimal || x.win32 {
+            t.parse::<i64>().ok().map(|n| n as u32)?
+        } else {
+            u32::from_str_radix(t, 16).ok()?
+        };
+        Some(if x.win32 && n != 0 && n < 0x10000 { 0x8007_0000 | n } else { n })
+    }
+}
+
+fn push_line(op: &mut Operation, ei: u32) {
+    if !op.lines.contains(&ei) {
+        op.lines.push(ei);
+    }
+}
+
+/// The failure codes on the operation's way (its thread's lines between start and end, or every
+/// line between them), routine ones left out, most frequent first; and its root code when no
+/// result line named one: the most frequent of them other than its own code.
+fn add_codes_seen(a: &Analysis, op: &mut Operation) {
+    if op.def.pair == Pair::Single {
+        return;
+    }
+    let f = &a.files[op.file];
+    let from = op.start.unwrap_or(0);
+    let to = op.end.unwrap_or(f.entries.len().saturating_sub(1) as u32);
+    let thread = op.start.or(op.end).map(|e| f.entries[e as usize].thread);
+    let v = &a.entry_codes[op.file];
+    let first = v.partition_point(|&(e, _)| e < from);
+    let mut counts: HashMap<u32, (u32, u32)> = HashMap::new();
+    for &(e, code) in v[first..].iter().take_while(|(e, _)| *e <= to) {
+        let entry = &f.entries[e as usize];
+        if op.def.pair == Pair::Thread && Some(entry.thread) != thread {
+            continue;
+        }
+        if super::is_routine(f, e, code) {
+            continue;
+        }
+        let c = counts.entry(code).or_insert((0, e));
+        c.0 += 1;
+    }
+    let mut seen: Vec<(u32, u32, u32)> = counts.into_iter().map(|(code, (n, first))| (code, n, first)).collect();
+    seen.sort_by_key(|&(code, n, first)| (std::cmp::Reverse(n), first, code));
+    if op.root.is_none() && op.outcome == Outcome::Failed {
+        // Failures cascade, and a cause outside the agent (the network, a proxy, a server's
+        // answer, a certificate) comes first: the earliest such code; else the earliest of the
+        // most frequent.
+        let outside = |c: u32| {
+            use wulens_kb::Category::*;
+            wulens_kb::entry(c).is_some_and(|e| matches!(e.category, Network | Proxy | Http | Certificate))
+        };
+        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code).collect();
+        op.root = others.iter().filter(|s| outside(s.0)).min_by_key(|s| s.2).or_else(|| others.iter().take(4).min_by_key(|s| s.2)).map(|s| s.0);
+    }
+    op.codes_seen = seen.into_iter().take(6).map(|(c, n, _)| (c, n)).collect();
+}
+
+/// Lines a counter matched: (file, entry, item, group).
+pub struct Counted {
+    pub id: &'static str,
+    pub file: usize,
+    pub entry: u32,
+    pub item: String,
+    pub group: String,
+}
+
+/// Every line the counters match.
+pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
+    let mut out = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is_text()) {
+        let counters: Vec<_> = defs::counters().iter().zip(&CATALOG.counters).filter(|(c, _)| c.logs.contains(&f.kind)).collect();
+        if counters.is_empty() {
+            continue;
+        }
+        let reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: HashMap::new(), loose_causes: HashMap::new() };
+        for &(ei, bits) in hits.of(fi) {
+            for (c, m) in &counters {
+                if m.matches(&bits) {
+                    let item = c.item.as_ref().and_then(|x| reader.extract(x, ei)).unwrap_or_default();
+                    let group = c.group.as_ref().and_then(|x| reader.extract(x, ei)).unwrap_or_default();
+                    out.push(Counted { id: c.id, file: fi, entry: ei, item, group });
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,427 @@
+//! What each kind of work in the logs came to, in one sentence each, with the lines that prove
+//! it: the Windows Update agent's operations, servicing (DISM, CBS, the component store, SFC),
+//! Windows setup, task sequences and the ConfigMgr client's installation. The verdict leads with
+//! the failed ones and then says plainly what ran and succeeded.
+
+use std::collections::BTreeMap;
+
+use super::operations::{Counted, Operation};
+use crate::analysis::Analysis;
+use crate::model::{base_name, time_of, Domain, OperationKind, Outcome, Standing};
+
+/// One sentence of the verdict, with its evidence (file, entry) and codes.
+pub struct Statement {
+    pub domain: Domain,
+    pub standing: Standing,
+    pub text: String,
+    pub lines: Vec<(usize, u32)>,
+    pub codes: Vec<u32>,
+}
+
+/// Every domain the operations show, most important first.
+/// `scan_told`: the ConfigMgr scan flow is in the logs and already tells its own searches
+/// (CallerId CcmExec), so the agent's sentence leaves them out.
+pub fn statements(a: &Analysis, ops: &[Operation], counted: &[Counted], scan_told: bool) -> Vec<Statement> {
+    let mut out = Vec::new();
+    out.extend(per_run(a, ops, OperationKind::ClientInstall, Domain::ClientInstall, "The ConfigMgr client installation"));
+    out.extend(deployment(a, ops));
+    let agent_ops: Vec<Operation> = ops.iter().filter(|o| !(scan_told && o.kind().is_agent() && o.caller.eq_ignore_ascii_case("CcmExec"))).cloned().collect();
+    out.extend(agent(a, &agent_ops));
+    out.extend(servicing(a, ops, counted));
+    out.extend(per_run(a, ops, OperationKind::Setup, Domain::Setup, "Windows setup"));
+    out.extend(per_run(a, ops, OperationKind::TaskSequence, Domain::TaskSequence, "The task sequence"));
+    out
+}
+
+/// `0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)`.
+pub fn code_name(code: u32) -> String {
+    match wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()) {
+        Some(s) => format!("0x{code:08X} ({s})"),
+        None => format!("0x{code:08X}"),
+    }
+}
+
+/// ` at 2024-05-31 16:45:56`, when an operation ended (or started); empty when the log has no time.
+fn when(a: &Analysis, op: &Operation) -> String {
+    op.anchor().and_then(|e| time_of(&a.files[op.file], e as usize)).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default()
+}
+
+fn short_time(t: &str) -> String {
+    let (date, rest) = t.split_once('T').unwrap_or((t, ""));
+    format!("{date} {}", rest.get(..8).unwrap_or(rest))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The codes a failure names: its own, then the root that came before it on its way. A
+/// cancellation names only its own code.
+fn failure_words(op: &Operation) -> String {
+    let own = op.code.map(code_name);
+    let root = op.root.filter(|r| Some(*r) != op.code && op.outcome == Outcome::Failed).map(code_name);
+    let mut s = match (own, root) {
+        (Some(c), Some(r)) => format!("{c}, after {r}"),
+        (Some(c), None) => c,
+        (None, Some(r)) => format!("after {r}"),
+        (None, None) => String::new(),
+    };
+    if let Some(c) = op.cause {
+        s = if s.is_empty() { c.to_string() } else { format!("{s}: {c}") };
+    }
+    if s.is_empty() {
+        "no code in the log".to_string()
+    } else {
+        s
+    }
+}
+
+fn lines_of(ops: &[&Operation], max: usize) -> Vec<(usize, u32)> {
+    let mut v = Vec::new();
+    for op in ops {
+        for &e in op.lines.iter().take(3) {
+            if v.len() < max && !v.contains(&(op.file, e)) {
+                v.push((op.file, e));
+            }
+        }
+    }
+    v
+}
+
+fn codes_of(ops: &[&Operation]) -> Vec<u32> {
+    let mut v = Vec::new();
+    for c in ops.iter().flat_map(|o| o.code.into_iter().chain(o.root)) {
+        if c & 0x8000_0000 != 0 && !v.contains(&c) {
+            v.push(c);
+        }
+    }
+    v
+}
+
+// ---- the Windows Update agent ----
+
+/// "53 searches: 1 failed (0x8024402F by Device Driver Retrieval Client at ...), 52 succeeded."
+fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
+    let agent: Vec<&Operation> = ops.iter().filter(|o| o.kind().is_agent()).collect();
+    if agent.is_empty() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut standing = Standing::Ok;
+    let mut shown: Vec<&Operation> = Vec::new();
+    for kind in [OperationKind::Search, OperationKind::Download, OperationKind::Install] {
+        let of: Vec<&Operation> = agent.iter().copied().filter(|o| o.kind() == kind).collect();
+        if of.is_empty() {
+            continue;
+        }
+        let with = |o: Outcome| of.iter().copied().filter(|x| x.outcome == o).collect::<Vec<&Operation>>();
+        let (failed, cancelled, ok) = (with(Outcome::Failed), with(Outcome::Cancelled), with(Outcome::Succeeded).len());
+        let mut counts: Vec<String> = Vec::new();
+        if !failed.is_empty() {
+            standing = Standing::Failed;
+            counts.push(format!("{} failed ({})", failed.len(), describe_failures(a, &failed)));
+            shown.extend(failed.iter().rev().take(2));
+        }
+        if !cancelled.is_empty() {
+            counts.push(format!("{} cancelled ({})", cancelled.len(), describe_failures(a, &cancelled)));
+            shown.extend(cancelled.iter().rev().take(1));
+            // Cancelled and nothing of the kind succeeded: worth a look, not a failure.
+            if ok == 0 && standing == Standing::Ok {
+                standing = Standing::Attention;
+            }
+        }
+        for (o, what) in [
+            (Outcome::Running, "still running when the log ends"),
+            (Outcome::Interrupted, "with no end logged (the service restarted)"),
+            (Outcome::Unknown, "with no result in the log"),
+        ] {
+            let n = with(o).len();
+            if n > 0 {
+                counts.push(format!("{n} {what}"));
+            }
+        }
+        let all = of.len();
+        let p = if ok == all {
+            format!("{}, {}", plural(all, kind.noun(1), kind.noun(2)), if all == 1 { "succeeded" } else { "all succeeded" })
+        } else {
+            if ok > 0 {
+                counts.push(format!("{ok} succeeded"));
+            }
+            format!("{}: {}", plural(all, kind.noun(1), kind.noun(2)), counts.join(", "))
+        };
+        parts.push(p);
+    }
+    let lead = if standing == Standing::Failed { "Windows Update" } else { "Windows Update ran" };
+    let text = format!("{lead}: {}.", parts.join("; "));
+    Some(Statement { domain: Domain::WindowsUpdate, standing, text, lines: lines_of(&shown, 6), codes: codes_of(&shown) })
+}
+
+/// Failures grouped by code: "0x8024402F by Device Driver Retrieval Client at 2024-05-31 16:45:56".
+fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
+    let mut by_code: BTreeMap<Option<u32>, Vec<&Operation>> = BTreeMap::new();
+    for o in failed {
+        by_code.entry(o.code).or_default().push(o);
+    }
+    let mut groups: Vec<(Option<u32>, Vec<&Operation>)> = by_code.into_iter().collect();
+    groups.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
+    let mut out = Vec::new();
+    for (_, ops) in groups.iter().take(3) {
+        let last = ops.last().expect("a group has an operation");
+        let mut callers: Vec<&str> = ops.iter().map(|o| o.caller.as_str()).filter(|c| !c.is_empty()).collect();
+        callers.sort_unstable();
+        callers.dedup();
+        let mut s = failure_words(last);
+        if ops.len() > 1 {
+            s = format!("{} ×{}", s, ops.len());
+        }
+        if !callers.is_empty() {
+            s.push_str(&format!(" by {}", callers.iter().take(2).copied().collect::<Vec<_>>().join(" and ")));
+        }
+        let at = when(a, last);
+        if !at.is_empty() {
+            s.push_str(&if ops.len() > 1 { format!(",{}", at.replacen(" at ", " last at ", 1)) } else { format!(",{at}") });
+        }
+        out.push(s);
+    }
+    if groups.len() > 3 {
+        out.push(format!("and {} other code(s)", groups.len() - 3));
+    }
+    out.join("; ")
+}
+
+// ---- the ConfigMgr client evaluating deployments ----
+
+/// "ConfigMgr: 3 applicability scans, all succeeded; an earlier error (0x87D00215, line 22) was
+/// followed by success."
+fn deployment(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
+    let runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::Deployment).collect();
+    if runs.is_empty() {
+        return None;
+    }
+    let mut by_label: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for o in &runs {
+        by_label.entry(if o.label.is_empty() { o.def.title } else { o.label.as_str() }).or_default().push(o);
+    }
+    let mut parts = Vec::new();
+    let mut standing = Standing::Ok;
+    let mut shown: Vec<&Operation> = Vec::new();
+    for (label, of) in &by_label {
+        let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
+        let ok = of.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
+        let mut p = plural(of.len(), label, &format!("{label}s"));
+        if failed.is_empty() {
+            p.push_str(if ok == of.len() { ", all succeeded" } else { "" });
+            if ok < of.len() {
+                p.push_str(&format!(", {ok} succeeded, the others have no result in these logs"));
+                standing = standing.min(Standing::Attention);
+            }
+        } else {
+            standing = Standing::Failed;
+            p.push_str(&format!(", {} failed: {}", failed.len(), describe_failures(a, &failed)));
+            shown.extend(failed.iter().rev().take(2));
+        }
+        parts.push(p);
+    }
+    let mut lines = lines_of(&shown, 6);
+    if standing != Standing::Failed {
+        // Errors before a later success: recovered, not the problem.
+        let recovered = recovered_errors(a, &runs);
+        if let Some(&(fi, ei, code)) = recovered.first() {
+            let line = a.files[fi].entries[ei as usize].line;
+            parts.push(format!(
+                "{} before them ({} at {}:{line}) {} followed by success, so {} recovered",
+                plural(recovered.len(), "error", "errors"),
+                code_name(code),
+                base_name(&a.files[fi].name),
+                if recovered.len() == 1 { "was" } else { "were" },
+                if recovered.len() == 1 { "it" } else { "they" }
+            ));
+            lines.push((fi, ei));
+        }
+    }
+    Some(Statement { domain: Domain::ConfigmgrDeployment, standing, text: format!("ConfigMgr: {}.", parts.join("; ")), lines, codes: codes_of(&shown) })
+}
+
+/// Error records with a code, in the files of `runs`, that a succeeded run of the same file ends
+/// after: (file, entry, code).
+fn recovered_errors(a: &Analysis, runs: &[&Operation]) -> Vec<(usize, u32, u32)> {
+    let mut out = Vec::new();
+    let mut files: Vec<usize> = runs.iter().map(|o| o.file).collect();
+    files.dedup();
+    for fi in files {
+        let last_ok = runs.iter().filter(|o| o.file == fi && o.outcome == Outcome::Succeeded).filter_map(|o| o.end).max();
+        let Some(last_ok) = last_ok else { continue };
+        let f = &a.files[fi];
+        for &(e, code) in &a.entry_codes[fi] {
+            if e < last_ok && f.entries[e as usize].severity == crate::model::Severity::Error && !out.iter().any(|(_, x, _)| *x == e) {
+                out.push((fi, e, code));
+            }
+        }
+    }
+    out
+}
+
+// ---- servicing ----
+
+fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Statement> {
+    let sessions: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::Servicing).collect();
+    let checks: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::StoreCheck).collect();
+    let sfc: Vec<&Counted> = counted.iter().filter(|c| c.id == "sfc_cannot_repair").collect();
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut standing = Standing::Ok;
+    let mut shown: Vec<&Operation> = Vec::new();
+    let mut lines: Vec<(usize, u32)> = Vec::new();
+    let failed: Vec<&Operation> = sessions.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
+    let sessions_word = |n: usize| plural(n, "servicing session", "servicing sessions");
+    if !failed.is_empty() {
+        standing = Standing::Failed;
+        parts.push(format!("{} of {} failed: {}", failed.len(), sessions_word(sessions.len()), describe_servicing_failures(a, &failed)));
+        shown.extend(failed.iter().rev().take(2));
+    } else if !sessions.is_empty() {
+        let done = sessions.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
+        parts.push(format!("{} of {} completed", done, sessions_word(sessions.len())));
+        let open = sessions.len() - done;
+        if open > 0 {
+            parts.push(format!("{open} logged no end (their result is not in this log)"));
+        }
+    }
+    if let Some(check) = checks.last() {
+        let n = |name: &str| check.fact(name).and_then(|v| v.trim().parse::<u32>().ok());
+        let (found, repaired) = (n("detected"), n("repaired"));
+        let kind = check.fact("operation").unwrap_or("check").trim().to_string();
+        match (found, repaired) {
+            (Some(f), Some(r)) if f > r => {
+                standing = standing.min(Standing::Failed);
+                parts.push(format!(
+                    "the last component-store check ({kind}{}) found {} and repaired {r}: the store is damaged",
+                    when(a, check),
+                    plural(f as usize, "corruption", "corruptions")
+                ));
+                shown.push(check);
+            }
+            (Some(f), Some(r)) if f > 0 => parts.push(format!(
+                "the last component-store check ({kind}{}) found {} and repaired all {r}",
+                when(a, check),
+                plural(f as usize, "corruption", "corruptions")
+            )),
+            (Some(0), _) if check.outcome == Outcome::Succeeded => {
+                parts.push(format!("the last component-store check ({kind}{}) found no corruption", when(a, check)))
+            }
+            _ => {}
+        }
+        if check.outcome == Outcome::Failed && failed.is_empty() {
+            standing = Standing::Failed;
+            parts.push(format!("the component-store check itself failed with {}", failure_words(check)));
+            shown.push(check);
+        }
+    }
+    if !sfc.is_empty() {
+        let mut files: Vec<&str> = sfc.iter().map(|c| c.item.as_str()).collect();
+        files.sort_unstable();
+        files.dedup();
+        let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
+        for c in &sfc {
+            *groups.entry(c.group.as_str()).or_default() += 1;
+        }
+        let within = if groups.len() == 1 { format!("all in {}", groups.keys().next().expect("one group")) } else { format!("in {} components", groups.len()) };
+        parts.push(format!("SFC could not repair {} ({within})", plural(files.len(), "file", "files")));
+        if checks.is_empty() {
+            parts.push("no component-store check in this log tells whether the store itself is damaged".into());
+        }
+        if standing == Standing::Ok {
+            standing = Standing::Attention;
+        }
+        lines.extend(sfc.iter().take(2).map(|c| (c.file, c.entry)));
+    }
+    if sessions.iter().chain(&checks).any(|o| o.fact("reboot") == Some("yes") || o.code == Some(0x8007_0BC9)) {
+        parts.push("a restart is required to finish servicing".into());
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    lines.splice(0..0, lines_of(&shown, 6));
+    let lead = if standing == Standing::Ok { "Servicing, no failure" } else { "Servicing" };
+    let text = format!("{lead}: {}.", parts.join("; "));
+    Some(Statement { domain: Domain::Servicing, standing, text, lines, codes: codes_of(&shown) })
+}
+
+/// Failed servicing sessions grouped by code and cause: "`dism /online /cleanup-image
+/// /restorehealth ...` with 0x800F081F (CBS_E_SOURCE_MISSING) ×2, last at ...".
+fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
+    let mut groups: Vec<(Option<u32>, Option<&str>, Vec<&Operation>)> = Vec::new();
+    for o in failed {
+        match groups.iter_mut().find(|(c, cause, _)| *c == o.code && *cause == o.cause) {
+            Some(g) => g.2.push(o),
+            None => groups.push((o.code, o.cause, vec![o])),
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.2.len()));
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, ops) in groups.iter().take(3) {
+        let last = ops.last().expect("a group has an operation");
+        let what = if !last.label.is_empty() { format!("`{}`", command(&last.label)) } else { last.fact("operation").unwrap_or(last.def.title).to_string() };
+        let times = if ops.len() > 1 { format!(" ({} times)", ops.len()) } else { String::new() };
+        let at = when(a, last);
+        let at = if at.is_empty() {
+            at
+        } else if ops.len() > 1 {
+            format!(",{}", at.replacen(" at ", " last at ", 1))
+        } else {
+            format!(",{at}")
+        };
+        out.push(format!("{what}{times}: {}{at}", failure_words(last)));
+    }
+    if groups.len() > 3 {
+        out.push(format!("and {} other kind(s) of failure", groups.len() - 3));
+    }
+    out.join("; ")
+}
+
+/// `dism /online /cleanup-image /restorehealth /source:...` without the program path, short.
+fn command(label: &str) -> String {
+    let t = label.trim();
+    let t = t.rsplit_once(['\\', '/']).filter(|(_, rest)| rest.to_ascii_lowercase().starts_with("dism")).map_or(t, |(_, rest)| rest);
+    let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > 120 {
+        t.chars().take(117).collect::<String>() + "…"
+    } else {
+        t
+    }
+}
+
+// ---- one run per log: client installation, setup, task sequence ----
+
+fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain, name: &str) -> Option<Statement> {
+    let runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind).collect();
+    let last = *runs.last()?;
+    let file = base_name(&a.files[last.file].name);
+    let (standing, text) = match last.outcome {
+        Outcome::Failed => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(last), when(a, last))),
+        Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(last), when(a, last))),
+        Outcome::Succeeded => {
+            let noted = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
+            let tail = if noted > 0 { format!("; the {} it logged did not stop it", plural(noted, "error line", "error lines")) } else { String::new() };
+            let code = last.code.map(|c| format!(" ({})", code_name(c))).unwrap_or_default();
+            (Standing::Ok, format!("{name} completed{code}{}{tail} ({file}).", when(a, last)))
+        }
+        Outcome::Running => (Standing::Attention, format!("{name} is still running when {file} ends.")),
+        Outcome::Interrupted | Outcome::Unknown => {
+            let errors = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
+            let note = if errors > 0 {
+                format!("it logged {} but no fatal error", plural(errors, "error line", "error lines"))
+            } else {
+                "it logged no error".to_string()
+            };
+            (Standing::Unknown, format!("{name}: {note}; its final result is not in {file}."))
+        }
+    };
+    let mut text = text;
+    if runs.len() > 1 {
+        let failed = runs.iter().filter(|o| o.outcome == Outcome::Failed).count();
+        text.push_str(&format!(" It is the last of {} runs in the logs; {} failed.", runs.len(), failed));
+    }
+    Some(Statement { domain, standing, text, lines: lines_of(&[last], 6), codes: codes_of(&[last]) })
+}
