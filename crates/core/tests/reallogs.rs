@@ -68,6 +68,10 @@ fn updateshandler_and_updatesstore() {
     assert_eq!(r.updates.len(), 83);
     assert_eq!(r.updates.iter().filter(|u| u.state == "missing").count(), 59);
     assert_eq!(r.updates.iter().filter(|u| u.state == "installed").count(), 24);
+    // The three updates UpdatesStore queried by title have their title and KB joined to their rows.
+    let mut kbs: Vec<&str> = r.updates.iter().map(|u| u.kb.as_str()).filter(|k| !k.is_empty()).collect();
+    kbs.sort_unstable();
+    assert_eq!(kbs, ["KB4535680", "KB4577586", "KB4589208"]);
     // The one type-3 line is followed by successes: step 6 still completed.
     assert_eq!(r.scan_flow.step(6).unwrap().status.id(), "ok");
 }

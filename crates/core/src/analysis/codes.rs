@@ -159,8 +159,12 @@ fn classify(b: &[u8], s: usize, e: usize) -> Option<CodeHit> {
     None
 }
 
-/// `[0x........]` right after `[digits] ` at the start of the text.
+/// DISM's code fields: `[0x........]` right after `[digits] ` at the start of the text, and
+/// `(hr:0x........)` at the end of a message.
 fn dism_code_field(b: &[u8], s: usize, e: usize) -> bool {
+    if s >= 4 && &b[s - 4..s] == b"(hr:" && b.get(e) == Some(&b')') {
+        return true;
+    }
     if s < 2 || b[s - 1] != b'[' || b.get(e) != Some(&b']') {
         return false;
     }
@@ -285,6 +289,7 @@ mod tests {
         assert_eq!(codes("see 0xc1429999 here"), Vec::<String>::new(), "an unknown facility outside DISM's field stays out");
         assert_eq!(codes("[1] [0xc1429999] x"), ["0xC1429999"]);
         assert_eq!(codes("hr:0x8024401b"), ["0x8024401B"]);
+        assert_eq!(codes("Failed to add Appx package - CAppxManager::ProcessCommandAddAllUserAppxPackage(hr:0xc1570118)"), ["0xC1570118"]);
     }
 
     #[test]

@@ -82,6 +82,47 @@ pub fn kb_of(title: &str) -> String {
     best
 }
 
+/// `Queried Update (ID): Status=Installed, Title=... (KB4577586), BulletinID=...` → (id, title).
+pub fn parse_store_title(msg: &str) -> Option<(String, String)> {
+    let rest = msg.trim().strip_prefix("Queried Update (")?;
+    let (id, rest) = rest.split_once(')')?;
+    let t = rest.find("Title=")?;
+    let title = &rest[t + 6..];
+    let end = title.find(", BulletinID=").or_else(|| title.find(", QNumbers=")).unwrap_or(title.len());
+    is_guid(id).then(|| (id.to_ascii_lowercase(), title[..end].trim().to_string()))
+}
+
+/// Titles the logs give for update ids: UpdatesStore.log's queries, and WindowsUpdate.log's
+/// `Title = ...` followed on the same thread by `UpdateId = <id>.<revision>`.
+fn titles(a: &Analysis) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
+        for e in f.entries.iter().filter(|e| e.parsed) {
+            if let Some((id, title)) = parse_store_title(f.message(e)) {
+                out.insert(id, title);
+            }
+        }
+    }
+    for f in a.files.iter().filter(|f| f.kind == LogKind::WindowsUpdate) {
+        let mut pending: Option<(u32, &str)> = None;
+        for e in f.entries.iter().filter(|e| e.parsed) {
+            let m = f.message(e).trim();
+            if let Some(t) = m.strip_prefix("Title = ") {
+                pending = Some((e.thread, t));
+            } else if let (Some((thread, title)), Some(id)) = (pending, m.strip_prefix("UpdateId = ")) {
+                if thread == e.thread {
+                    let id = id.split('.').next().unwrap_or(id);
+                    if is_guid(id) {
+                        out.insert(id.to_ascii_lowercase(), title.to_string());
+                    }
+                }
+                pending = None;
+            }
+        }
+    }
+    out
+}
+
 pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
     let mut rows: Vec<UpdateRow> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::new();
@@ -129,8 +170,15 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
             }
         }
     }
+    let titles = titles(a);
     for r in &mut rows {
         r.superseded_by = superseded.get(&r.update_id).cloned();
+        if r.title.is_empty() {
+            if let Some(t) = titles.get(&r.update_id) {
+                r.title = t.clone();
+                r.kb = kb_of(t);
+            }
+        }
     }
     // Missing first (what needs doing), then installed, then the rest; by KB within.
     let rank = |s: &str| match s {
@@ -166,5 +214,9 @@ mod tests {
         );
         assert_eq!(kb_of("2024-05 Cumulative Update (KB5037768) and KB12"), "KB5037768");
         assert!(parse_wuahandler_update("Update (Missing): no id here").is_none());
+        assert_eq!(
+            parse_store_title("Queried Update (04d7ef23-4f5f-48fb-bace-84b116741f7e): Status=Installed, Title=Update for Removal of Adobe Flash Player (KB4577586), BulletinID=, QNumbers=4577586"),
+            Some(("04d7ef23-4f5f-48fb-bace-84b116741f7e".into(), "Update for Removal of Adobe Flash Player (KB4577586)".into()))
+        );
     }
 }

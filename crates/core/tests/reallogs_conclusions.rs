@@ -1,0 +1,483 @@
+//! The conclusion a careful reader draws from each real log in ../shared/reallogs (and its
+//! `more/` folder), checked against what wulens concludes: the verdict's status, the operations
+//! and their outcomes and codes, and no alarm on a log where nothing failed. Every fact was read
+//! by hand (the folders' READMEs, then grep); none of it is matched by file name in the engine.
+//!
+//! Where the logs are not here the test says so and checks nothing.
+
+use std::path::PathBuf;
+
+use wulens_core::model::{Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
+use wulens_core::{Analysis, Input, Limits, Report};
+
+fn dir() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("WULENS_REALLOGS").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reallogs")),
+        Some(PathBuf::from("/work/shared/reallogs")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.join("README.md").exists())
+}
+
+/// One log's expected conclusion.
+struct Expect {
+    file: &'static str,
+    status: VerdictStatus,
+    /// (kind, outcome, how many): operations of that kind with that outcome.
+    ops: &'static [(OperationKind, Outcome, usize)],
+    /// Codes the failed (or cancelled) operations end with or start from, each present.
+    codes: &'static [&'static str],
+    /// Words the verdict must say.
+    says: &'static [&'static str],
+    /// Words it must not say (false alarms).
+    never: &'static [&'static str],
+    /// No finding of severity error: nothing on this log is a problem to fix.
+    no_error_finding: bool,
+}
+
+const NONE: &[(OperationKind, Outcome, usize)] = &[];
+
+use OperationKind::*;
+use Outcome::*;
+
+const EXPECT: &[Expect] = &[
+    Expect {
+        file: "01_WUAHandler.log",
+        status: VerdictStatus::Incomplete,
+        ops: NONE,
+        codes: &[],
+        says: &["3 scan cycles", "could not be checked"],
+        never: &["failed at", "Likely cause"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "02_UpdatesHandler.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Deployment, Succeeded, 3)],
+        codes: &[],
+        says: &["3 applicability scans, all succeeded"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "03_UpdatesStore.log",
+        status: VerdictStatus::Incomplete,
+        ops: NONE,
+        codes: &[],
+        says: &["No step of the latest scan failed"],
+        never: &["failed at"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "04_UpdatesDeployment.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Deployment, Succeeded, 3)],
+        codes: &[],
+        says: &["0x87D00215", "recovered"],
+        never: &["most significant"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "08_WindowsUpdate.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Search, Cancelled, 1)],
+        codes: &["0x8024000B"],
+        says: &["ChkWuDrv"],
+        never: &["Likely cause"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "10_WindowsUpdate.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Search, Failed, 2), (Search, Succeeded, 11), (Install, Failed, 2)],
+        codes: &["0x8024402F", "0x8024402C", "0x800F0828"],
+        says: &["13 searches", "Device Driver Retrieval Client"],
+        never: &["WSUS"],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "15_CBS.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 2), (Servicing, Cancelled, 1)],
+        codes: &["0x800F081F", "0x800F0820"],
+        says: &["the store is damaged"],
+        never: &[],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "19_dism.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 4), (Servicing, Succeeded, 12)],
+        codes: &[],
+        says: &["the command line is not valid", "restart"],
+        never: &["store is damaged", "corruption"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/30_WindowsUpdate.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Search, Failed, 229), (Search, Succeeded, 8), (Install, Succeeded, 1)],
+        codes: &["0x80072EFD", "0xC8000710"],
+        says: &["237 searches", "AutomaticUpdates", "CompatTelRunner"],
+        never: &["WSUS"],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "more/31_WindowsUpdate.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Search, Failed, 1), (Search, Succeeded, 40)],
+        codes: &["0x8024402C"],
+        says: &["41 searches", "PAD.Console.Host"],
+        never: &["WSUS"],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "more/32_WindowsUpdate.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Search, Succeeded, 163), (Search, Cancelled, 1), (Install, Failed, 2)],
+        codes: &["0x8024000B", "0x80240009"],
+        says: &["164 searches", "Device Driver Retrieval Client"],
+        never: &["searches: 1 failed", "name resolution"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/33_WindowsUpdate.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Search, Succeeded, 106)],
+        codes: &[],
+        says: &["106 searches, all succeeded"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/34_WindowsUpdate.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Search, Succeeded, 160)],
+        codes: &[],
+        says: &["160 searches, all succeeded"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/35_WindowsUpdate_new.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Search, Succeeded, 154)],
+        codes: &[],
+        says: &["154 searches, all succeeded"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/36_WindowsUpdate.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Search, Succeeded, 8)],
+        codes: &[],
+        says: &["8 searches, all succeeded"],
+        never: &["failed", "most significant"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/37_ReportingEvents.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Search, Failed, 22), (Search, Succeeded, 1656)],
+        codes: &["0x80072EE2", "0x8024402C", "0x80240438"],
+        says: &["×19"],
+        never: &["WSUS"],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "more/38_smsts.log",
+        status: VerdictStatus::Ok,
+        ops: &[(TaskSequence, Succeeded, 1)],
+        codes: &[],
+        says: &["task sequence completed", "did not stop it"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/39_smsts.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(TaskSequence, Unknown, 1)],
+        codes: &[],
+        says: &["not in"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/40_smsts.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(TaskSequence, Unknown, 1)],
+        codes: &[],
+        says: &["not in"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/41_dism.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 5)],
+        codes: &["0x800F081F", "0x80070003"],
+        says: &["restorehealth", "CBS_E_SOURCE_MISSING"],
+        never: &[],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "more/42_dism_5_23.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 21)],
+        codes: &["0x800F081F", "0x80070BC9"],
+        says: &["restorehealth", "restart"],
+        never: &[],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "more/43_CBS.log",
+        status: VerdictStatus::Failed,
+        ops: &[(StoreCheck, Succeeded, 2)],
+        codes: &[],
+        says: &["found 9 corruptions and repaired 0", "SFC could not repair 21 files"],
+        never: &[],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "more/44_CBS_5_23.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 2)],
+        codes: &["0x80070BC9"],
+        says: &["found 10 corruptions", "restart"],
+        never: &[],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "more/45_dism.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 5)],
+        codes: &["0x800F081F"],
+        says: &["NetFx3"],
+        never: &["store is damaged"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/46_dism.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Servicing, Succeeded, 1)],
+        codes: &[],
+        says: &["no failure"],
+        never: &["failed", "0x800F080C"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/47_CBS.log",
+        status: VerdictStatus::Incomplete,
+        ops: NONE,
+        codes: &[],
+        says: &["SFC could not repair 2 files"],
+        never: &["store is damaged", "CBS_E_INVALID_PACKAGE"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/48_CBS.log",
+        status: VerdictStatus::Incomplete,
+        ops: NONE,
+        codes: &[],
+        says: &["SFC could not repair 174 files (all in UserExperience-FileExp)"],
+        never: &["store is damaged"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/49_CBS.log",
+        status: VerdictStatus::Ok,
+        ops: &[(StoreCheck, Succeeded, 1)],
+        codes: &[],
+        says: &["found 9 corruptions and repaired all 9"],
+        never: &["damaged", "failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/50_CBS.log",
+        status: VerdictStatus::Ok,
+        ops: &[(StoreCheck, Succeeded, 1)],
+        codes: &[],
+        says: &["found no corruption"],
+        never: &["damaged", "failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/51_dism.log",
+        status: VerdictStatus::NoScan,
+        ops: NONE,
+        codes: &[],
+        says: &[],
+        never: &["failed", "0xC142011C"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/52_dism.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 7)],
+        codes: &["0x80070032"],
+        says: &["Get-Drivers"],
+        never: &["store is damaged"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/53_dism.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Servicing, Failed, 4)],
+        codes: &["0xC1570118", "0x800700B7"],
+        says: &["Add-ProvisionedAppxPackage"],
+        never: &["store is damaged"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/54_cbs.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Servicing, Succeeded, 1)],
+        codes: &[],
+        says: &["no failure"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/55_setupact.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Setup, Failed, 1)],
+        codes: &["0xC1900108", "0x80070032"],
+        says: &["Windows setup failed"],
+        never: &[],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/56_setupact.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Setup, Cancelled, 1)],
+        codes: &[],
+        says: &["cancelled"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/57_setuperr.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Setup, Cancelled, 1)],
+        codes: &[],
+        says: &["cancelled"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/58_SetupAct.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Setup, Unknown, 1)],
+        codes: &[],
+        says: &["no fatal error", "not in"],
+        never: &["failed", "0x80070005"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "more/59_setupact.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Setup, Unknown, 1)],
+        codes: &[],
+        says: &["not in"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+];
+
+fn report(d: &std::path::Path, name: &str) -> Report {
+    let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let base = name.rsplit('/').next().unwrap().to_string();
+    let a = Analysis::from_inputs(vec![Input { name: base, bytes }], &Limits::default());
+    Report::build(&a)
+}
+
+fn check(r: &Report, x: &Expect) -> Vec<String> {
+    let mut bad = Vec::new();
+    let v = &r.summary.verdict;
+    if r.summary.status != x.status {
+        bad.push(format!("status {:?}, expected {:?}", r.summary.status, x.status));
+    }
+    for &(kind, outcome, n) in x.ops {
+        let got = r.operations.groups.iter().filter(|g| g.kind == kind).map(|g| count(g, outcome)).sum::<usize>();
+        if got != n {
+            bad.push(format!("{kind:?} {outcome:?}: {got}, expected {n}"));
+        }
+    }
+    let op_codes: Vec<&str> =
+        r.operations.items.iter().filter(|o| matches!(o.outcome, Failed | Cancelled)).flat_map(|o| o.code.iter().chain(&o.root)).map(String::as_str).collect();
+    for c in x.codes {
+        if !op_codes.contains(c) {
+            bad.push(format!("no failed operation with {c} (have {op_codes:?})"));
+        }
+    }
+    for s in x.says {
+        if !v.to_lowercase().contains(&s.to_lowercase()) {
+            bad.push(format!("the verdict does not say {s:?}"));
+        }
+    }
+    for s in x.never {
+        if v.to_lowercase().contains(&s.to_lowercase()) {
+            bad.push(format!("the verdict says {s:?}"));
+        }
+    }
+    if x.no_error_finding {
+        for f in r.findings.iter().filter(|f| f.severity == FindingSeverity::Error) {
+            bad.push(format!("error finding {} on a log with nothing to fix: {}", f.id, f.summary));
+        }
+    }
+    if v.contains("Likely cause") && r.summary.status != VerdictStatus::Failed {
+        bad.push("a likely cause without a failure".into());
+    }
+    bad
+}
+
+fn count(g: &wulens_core::OperationGroup, o: Outcome) -> usize {
+    match o {
+        Succeeded => g.succeeded,
+        Failed => g.failed,
+        Cancelled => g.cancelled,
+        Running => g.running,
+        Interrupted => g.interrupted,
+        Unknown => g.unknown,
+    }
+}
+
+#[test]
+fn every_real_log_gets_the_conclusion_a_careful_reader_draws() {
+    let Some(d) = dir() else {
+        eprintln!("real logs not found (set WULENS_REALLOGS); skipping");
+        return;
+    };
+    let mut all = Vec::new();
+    for x in EXPECT {
+        let r = report(&d, x.file);
+        for b in check(&r, x) {
+            all.push(format!("{}: {b}\n    verdict: {}", x.file, r.summary.verdict));
+        }
+        // Every statement names its lines, and a failed one names some.
+        for s in &r.statements {
+            if s.standing == Standing::Failed && s.evidence.is_empty() && s.domain != Domain::ConfigmgrScan {
+                all.push(format!("{}: failed statement without evidence: {}", x.file, s.text));
+            }
+        }
+    }
+    assert!(all.is_empty(), "{} problem(s):\n{}", all.len(), all.join("\n"));
+}
+
+#[test]
+fn every_real_log_is_in_the_table() {
+    let Some(d) = dir() else { return };
+    let mut files: Vec<String> = Vec::new();
+    for sub in ["", "more/"] {
+        for e in std::fs::read_dir(d.join(sub)).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.ends_with(".log") {
+                files.push(format!("{sub}{name}"));
+            }
+        }
+    }
+    for f in &files {
+        assert!(EXPECT.iter().any(|x| x.file == f), "{f} has no expected conclusion");
+    }
+}
