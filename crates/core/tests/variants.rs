@@ -149,9 +149,8 @@ fn a_group_policy_override_that_stops_the_update_source_is_step_1_with_its_guida
 
 #[test]
 fn a_failed_client_installation_leads_the_verdict_with_its_cause() {
-    let t = |s: &str| format!("{s}");
     let mut log = cm("==========[ ccmsetup started in process 4232 ]==========", "11:00:00", "ccmsetup", 1, 9);
-    log += &cm("Ccmsetup command line: \"C:\\WINDOWS\\ccmsetup\\ccmsetup.exe\" /mp:https://MP.CONTOSO.COM", &t("11:00:01"), "ccmsetup", 1, 9);
+    log += &cm("Ccmsetup command line: \"C:\\WINDOWS\\ccmsetup\\ccmsetup.exe\" /mp:https://MP.CONTOSO.COM", "11:00:01", "ccmsetup", 1, 9);
     log += &cm("Failed to successfully complete HTTP request. (StatusCode at WinHttpQueryHeaders: 404)", "11:00:05", "ccmsetup", 3, 9);
     log += &cm("Failed to download 'https://MP.CONTOSO.COM/CCM_Client/ccmsetup.cab' (0x80190194)", "11:00:05", "ccmsetup", 3, 9);
     log += &cm("CcmSetup failed with error code 0x80190194", "11:00:06", "ccmsetup", 3, 9);
