@@ -203,16 +203,37 @@ mod tests {
 
     #[test]
     fn entry_json_reads_back_as_the_same_document() {
-        for e in entries().iter().filter(|e| e.has_guidance()) {
+        let samples = [0x0000_0000, 0x0024_0001, 0xC000_0005, 0x0000_0103, 0xC190_0101, 0x87D0_027E, 0xE000_0219];
+        for e in entries().iter().filter(|e| e.has_guidance() || samples.contains(&e.code)) {
             let json = serde_json::to_string(e).unwrap();
             let back: EntryDoc = serde_json::from_str(&json).unwrap();
             assert_eq!(back, e.doc(), "{json}");
         }
+        // Failure HRESULTs keep their JSON: `layout` and `success` are written only when they say
+        // something (an NTSTATUS, a success code).
+        let json = serde_json::to_value(entry(0x80070005).unwrap()).unwrap();
+        assert!(json.get("layout").is_none() && json.get("success").is_none(), "{json}");
+        let json = serde_json::to_value(entry(0x0000_0103).unwrap()).unwrap();
+        assert_eq!((json["layout"].as_str(), json["success"].as_bool()), (Some("ntstatus"), Some(true)));
         let e = entry(0x8024401B).unwrap();
         assert_eq!(e.scan_step(), Some(3));
         assert_eq!(e.doc().places[0].id, "scan_3");
         let d: Decoded = serde_json::from_str(&serde_json::to_string(&decode(0x80070005)).unwrap()).unwrap();
         assert_eq!(d, decode(0x80070005));
+    }
+
+    #[test]
+    fn lookup_json_adds_fields_only_when_they_apply() {
+        let hex = serde_json::to_value(lookup("0x80070643").unwrap()).unwrap();
+        assert!(hex.get("win32_error").is_none() && hex.get("success").is_none(), "{hex}");
+        assert!(hex["decoded"].get("win32_hresult").is_none() && hex["decoded"].get("ntstatus").is_none());
+        let dec = serde_json::to_value(lookup("1603").unwrap()).unwrap();
+        assert_eq!((dec["code"].as_str(), dec["win32_error"].as_u64()), (Some("0x80070643"), Some(1603)));
+        let nt = serde_json::to_value(lookup("0xC0000005").unwrap()).unwrap();
+        assert_eq!(nt["decoded"]["win32_hresult"].as_str(), Some("0x800703E6"));
+        assert_eq!(nt["decoded"]["win32"]["name"].as_str(), Some("ERROR_NOACCESS"));
+        let ok = serde_json::to_value(lookup("S_OK").unwrap()).unwrap();
+        assert_eq!((ok["code"].as_str(), ok["success"].as_bool()), (Some("0x00000000"), Some(true)));
     }
 
     #[test]
