@@ -2,16 +2,49 @@
 //!
 //! Inputs:
 //! * the Windows SDK metadata that the `windows` crate (0.62.2) carries as constants in
-//!   `src/Windows/Win32/**/mod.rs` (symbolic names at scale: HRESULTs, `WIN32_ERROR`, WinINet and
-//!   WinHTTP numbers, BITS, WMI, `FACILITY_CODE`). Located with `cargo metadata` on
+//!   `src/Windows/Win32/**/mod.rs` (symbolic names at scale: 8,941 `HRESULT`, 3,051 `NTSTATUS`,
+//!   3,334 `WIN32_ERROR` names, WinINet and WinHTTP numbers, BITS, WMI, `FACILITY_CODE`,
+//!   `NTSTATUS_FACILITY_CODE`). Located with `cargo metadata` on
 //!   `crates/xtask/kb-sources/Cargo.toml` (outside the workspace), or `--windows-src DIR`;
 //! * the Microsoft documentation tables in `../shared/reference/*.md` (the short published
-//!   messages), or `--reference DIR`.
+//!   messages), or `--reference DIR`;
+//! * the committed tables in `crates/xtask/kb-sources/tables/` (`--tables DIR`; see the README
+//!   there and `cargo xtask kb-sources`): the messages of the SDK error headers
+//!   (`sdk-messages.tsv`), the NTSTATUS -> Win32 mapping (`ntstatus-win32.tsv`), Windows setup's
+//!   MOSETUP_E_* (`setup-mosetup.tsv`) and the ConfigMgr codes (`configmgr-memdocs.tsv`, then the
+//!   community `configmgr-community.tsv`).
 //!
 //! Output: one TOML file per family in `crates/kb/data/imported/` (or `--out DIR`), sorted by
 //! code, byte-identical from run to run. `--check` compares instead of writing.
 //!
-//! # Which codes, and where each one lives
+//! # Which codes
+//!
+//! Every `HRESULT` and `NTSTATUS` constant of the SDK metadata, as its value, and every
+//! `WIN32_ERROR` constant `n` as `HRESULT_FROM_WIN32(n)` (`0x8007xxxx`; 0 stays 0; values above
+//! 0xFFFF such as SetupAPI's `0xE000xxxx` as they are). Success codes are taken too (`S_OK`,
+//! `WU_S_*`, `STATUS_PENDING`): the knowledge base marks them (`Entry::is_success`). Range
+//! markers (`*_BASE`, `*_FIRST`, `*_LAST`, `*_MASK`, `*_RESERVED_n`; not `ERROR_*` names) are
+//! taken as names but never lead. From the other types: `RPC_STATUS` (`RPC_S_*`, `EPT_S_*`) and
+//! `WSA_ERROR` as Win32 errors, WinINet / WinHTTP 12000-12999, BITS `BG_*`, WMI `WBEMSTATUS`.
+//! Then every documentation row, every code the core SDK error headers define that the crate
+//! lacks (`kb_sources::CORE_HEADERS`: newer wuerror.h codes, Delivery Optimization's `DO_E_*`),
+//! the ConfigMgr codes of the two lists (facilities 0x7D0-0x7D2 only: the community list also
+//! holds Windows Update codes, whose source is wuerror.h) and the setup list.
+//!
+//! A header row whose name the crate defines with another value is dropped (winerror.h keeps the
+//! 16-bit era `E_ACCESSDENIED` 0x80000009 under `#ifndef _WIN32`).
+//!
+//! # Layout
+//!
+//! `layout = "ntstatus"` when the value has an `NTSTATUS` name and no `HRESULT` name (an HRESULT
+//! constant of the same value decides: `E_BOUNDS` 0x8000000B is also `STATUS_NO_INHERITANCE`),
+//! or is a Win32 value above 0xFFFF with the NTSTATUS error bits (SetupAPI's `0xE000xxxx`). An
+//! NTSTATUS entry carries `win32 = n` when the Windows Driver Frameworks table (Win32 error ->
+//! NTSTATUS, which UMDF uses) lists it, read backwards; that table gives one NTSTATUS per Win32
+//! error, so statuses that RtlNtStatusToDosError folds into an error already taken by another
+//! status (`STATUS_OBJECT_NAME_NOT_FOUND` -> `ERROR_FILE_NOT_FOUND`) have no mapping here.
+//!
+//! # Where each code lives
 //!
 //! A code may appear once per layer, so every code gets exactly one home, the first rule that
 //! matches:
@@ -19,24 +52,17 @@
 //! | file | codes |
 //! |---|---|
 //! | `wu.toml` | facility 36 (`0x8024xxxx`, `0x0024xxxx`): `WU_E_*`, `WU_S_*`, `USO_E_*` |
+//! | `ntstatus.toml` | NTSTATUS layout with an `NTSTATUS` name (`STATUS_*`, `DBG_*`, `RPC_NT_*`, ...) |
 //! | `wininet.toml` | `0x80072EE0`-`0x80072FFF` and the rest of Win32 12000-12999 (WinINet / WinHTTP) |
 //! | `win32.toml` | every other `0x8007xxxx` (Win32 error `n` as `HRESULT_FROM_WIN32`, n = 1..=0xFFFF) |
+//! | `win32-values.toml` | `WIN32_ERROR` values above 0xFFFF without an HRESULT name |
+//! | `configmgr.toml` | facilities 0x7D0-0x7D2 (`0x87D0xxxx`-`0x87D2xxxx`, `0x07D0xxxx`) |
+//! | `setup.toml` | facility 0x190 with a `MOSETUP_*` name (`0xC19xxxxx`) |
+//! | `delivery-optimization.toml` | facility 208 (`0x80D0xxxx`) |
 //! | `bits.toml` | a `BG_E_*`/`BG_S_*` name or listed by the BITS page (this includes BITS's HTTP codes `0x8019xxxx`) |
 //! | `wmi.toml` | a `WBEM*_E_*` name or listed by the WMI page |
 //! | `com.toml` | listed by a COM error page, or a generic COM / security / setup prefix (`E_`, `CO_E_`, `RPC_E_`, `CERT_E_`, `TRUST_E_`, `CRYPT_E_`, `SPAPI_E_`, `SEC_E_`, `NTE_`, `STG_E_`, `DISP_E_`, ...) |
-//! | `hresult.toml` | any other HRESULT constant taken from the SDK metadata |
-//!
-//! SDK constants taken: HRESULTs with the failure bit set (plus `WU_S_*`) in facilities NULL,
-//! RPC, DISPATCH, STORAGE, WIN32, WINDOWS, SECURITY/SSPI, CERT, INTERNET, SETUPAPI, SXS, HTTP,
-//! BACKGROUNDCOPY, WINDOWSUPDATE and DELIVERY_OPTIMIZATION, from winerror.h and the update /
-//! networking / crypto modules only (see [`HRESULT_MODULES`]; the same values reused by DirectInput,
-//! fax, peer-to-peer and similar headers are left out); ITF (facility 4) constants only as WMI's
-//! `WBEMSTATUS`, because ITF values mean different things per interface. Win32 names come from
-//! `WIN32_ERROR`, `RPC_STATUS` (`RPC_S_*`, `EPT_S_*`) and `WSA_ERROR`; SetupAPI's
-//! `0xE000xxxx` `WIN32_ERROR` names become aliases of the matching `0x800Fxxxx` code. Range
-//! markers (`*_BASE`, `*_FIRST`, `*_LAST`, `*_MASK`, `WSABASEERR`, `*_RESERVED_n`; not `ERROR_*`
-//! names) are skipped outside the Windows Update family (whose table lists them as codes). Documentation rows are all taken,
-//! except success codes other than Windows Update and BITS ones.
+//! | `hresult.toml` | any other code |
 //!
 //! # Symbol, aliases, message
 //!
@@ -46,10 +72,14 @@
 //! `wininet.toml` prefers `ERROR_WINHTTP_*` (Windows Update and the ConfigMgr client talk
 //! through WinHTTP, and the two APIs disagree on a few numbers: 12175 is WinHTTP's
 //! `ERROR_WINHTTP_SECURE_FAILURE` but WinINet's `ERROR_INTERNET_DECODING_FAILED`), then
-//! `WININET_E_*`, then the WinINet name, and takes the WinHTTP page's message first; the other
-//! families prefer their own prefix. Ties go to names both in the SDK and a page, then
-//! alphabetical order. The message is the first one found in the page order of
-//! [`docs::DOCS`] (family tables before the generic COM pages; the "common errors" page last).
+//! `WININET_E_*`, then the WinINet name, and takes the WinHTTP page's message first;
+//! `ntstatus.toml` prefers `STATUS_*`; the other families prefer their own prefix. A name only
+//! modules outside [`HRESULT_MODULES`] define (DirectInput's `DIERR_NOTFOUND` for 0x80070002)
+//! never leads, nor does a range marker. Ties go to names both in the SDK and a page, then
+//! alphabetical order. The message is the first one found in the page order of [`docs::DOCS`]
+//! (family tables before the generic COM pages; the "common errors" page last), then the setup
+//! and ConfigMgr lists (Microsoft's page before the community list), then the SDK header message
+//! of the best-ranked name that has one.
 //!
 //! # Default categories (first rule that matches; curated entries override)
 //!
@@ -76,7 +106,13 @@
 //! | WinINet / WinHTTP | `network` |
 //! | BITS | `download` |
 //! | COM / other HRESULTs by facility: SECURITY, CERT → `certificate`; INTERNET → `network`; SETUPAPI → `installation`; SXS → `servicing_store`; BACKGROUNDCOPY, DELIVERY_OPTIMIZATION → `download` | as stated |
-//! | anything else (WMI, RPC, STORAGE, ...) | `general` |
+//! | ConfigMgr | `configmgr` |
+//! | setup (MOSETUP_E_*) | `installation` |
+//! | Delivery Optimization | `download` |
+//! | anything else (WMI, RPC, STORAGE, NTSTATUS, ...) | `general` |
+//!
+//! Success codes (top bit clear) outside Windows Update and BITS skip the name rules (`SEC_E_OK`
+//! is no authentication problem): `reboot` for a REBOOT / RESTART name, else `general`.
 
 mod categories;
 mod docs;
