@@ -48,6 +48,18 @@ pub enum Notation {
     SignedDecimal,
     UnsignedDecimal,
     Symbol,
+    /// A Win32 error number in decimal, below 0x10000: `1603` (msiexec and ccmsetup exit codes).
+    Win32Decimal,
+    /// A Win32 error number in hex, below 0x10000 and shorter than eight digits (`0x3`,
+    /// `GLE = 0x3`), or of any length after a Win32 word (`gle=0x00000002`).
+    Win32Hex,
+}
+
+impl Notation {
+    /// The number is a Win32 error, looked up as its HRESULT form (`1603` -> `0x80070643`).
+    pub const fn is_win32(self) -> bool {
+        matches!(self, Notation::Win32Decimal | Notation::Win32Hex)
+    }
 }
 
 /// Strip what people paste around a code: whitespace, quotes, brackets, `hr=`, `error`, trailing punctuation.
@@ -57,7 +69,7 @@ pub fn clean_input(input: &str) -> &str {
         let before = s;
         s = s
             .trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | ',' | ';' | '.' | ':'));
-        for prefix in ["hr", "hresult", "error code", "error", "code", "result", "status", "exit code"] {
+        for prefix in WIN32_WORDS.iter().chain(["hr", "hresult", "error code", "error", "code", "result", "status"].iter()) {
             // Only a whole word: `ERROR_ACCESS_DENIED` and `STATUS_...` are names, not prefixes.
             if s.len() > prefix.len()
                 && s.is_char_boundary(prefix.len())
@@ -73,13 +85,29 @@ pub fn clean_input(input: &str) -> &str {
     }
 }
 
-/// Parse a numeric notation. Symbolic names are resolved by [`crate::lookup`], which knows the table.
+/// Words before a number that say it is a Win32 error (`GetLastError`, process exit codes).
+const WIN32_WORDS: [&str; 7] = ["gle", "getlasterror", "lasterror", "last error", "win32", "exit code", "exitcode"];
+
+/// True when the input starts with one of [`WIN32_WORDS`] as a whole word.
+fn has_win32_word(input: &str) -> bool {
+    let t = input.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | '[' | '{' | '<'));
+    WIN32_WORDS.iter().any(|w| {
+        t.len() > w.len()
+            && t.is_char_boundary(w.len())
+            && t[..w.len()].eq_ignore_ascii_case(w)
+            && matches!(t.as_bytes()[w.len()], b' ' | b'=' | b':' | b'\t' | b'#')
+    })
+}
+
+/// Parse a numeric notation into the 32-bit value as written. Symbolic names are resolved by
+/// [`crate::lookup`], which knows the table; it also turns a Win32 notation into the HRESULT form.
 pub fn parse_numeric(input: &str) -> Result<(ErrorCode, Notation), CodeParseError> {
     let s = clean_input(input);
     if s.is_empty() {
         return Err(CodeParseError::Empty);
     }
     let not_a_code = || CodeParseError::NotACode(input.trim().to_string());
+    let win32_word = has_win32_word(input);
     if let Some(hex) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(not_a_code());
@@ -88,7 +116,9 @@ pub fn parse_numeric(input: &str) -> Result<(ErrorCode, Notation), CodeParseErro
         if digits.len() > 8 {
             return Err(CodeParseError::OutOfRange(input.trim().to_string()));
         }
-        return Ok((ErrorCode(u32::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16).unwrap()), Notation::Hex));
+        let v = u32::from_str_radix(if digits.is_empty() { "0" } else { digits }, 16).unwrap();
+        let win32 = v <= 0xFFFF && (hex.len() < 8 || win32_word);
+        return Ok((ErrorCode(v), if win32 { Notation::Win32Hex } else { Notation::Hex }));
     }
     if let Some(dec) = s.strip_prefix('-') {
         if dec.is_empty() || !dec.bytes().all(|b| b.is_ascii_digit()) {
@@ -107,13 +137,16 @@ pub fn parse_numeric(input: &str) -> Result<(ErrorCode, Notation), CodeParseErro
             return Ok((ErrorCode(u32::from_str_radix(s, 16).unwrap()), Notation::BareHex));
         }
         let v: u64 = s.parse().map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()))?;
-        return u32::try_from(v).map(|v| (ErrorCode(v), Notation::UnsignedDecimal)).map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()));
+        let notation = if v <= 0xFFFF { Notation::Win32Decimal } else { Notation::UnsignedDecimal };
+        return u32::try_from(v).map(|v| (ErrorCode(v), notation)).map_err(|_| CodeParseError::OutOfRange(input.trim().to_string()));
     }
     if s.bytes().all(|b| b.is_ascii_hexdigit()) {
         if s.len() > 8 {
             return Err(CodeParseError::OutOfRange(input.trim().to_string()));
         }
-        return Ok((ErrorCode(u32::from_str_radix(s, 16).unwrap()), Notation::BareHex));
+        let v = u32::from_str_radix(s, 16).unwrap();
+        let win32 = v <= 0xFFFF && (s.len() < 8 || win32_word);
+        return Ok((ErrorCode(v), if win32 { Notation::Win32Hex } else { Notation::BareHex }));
     }
     Err(not_a_code())
 }
@@ -168,6 +201,22 @@ mod tests {
         assert!(matches!(parse_numeric("   "), Err(CodeParseError::Empty)));
         assert!(matches!(parse_numeric("proxy"), Err(CodeParseError::NotACode(_))));
         assert!(matches!(parse_numeric("0xZZ"), Err(CodeParseError::NotACode(_))));
+    }
+
+    #[test]
+    fn small_numbers_are_win32() {
+        assert_eq!(parse_numeric("1603").unwrap(), (ErrorCode(1603), Notation::Win32Decimal));
+        assert_eq!(parse_numeric("0x3").unwrap(), (ErrorCode(3), Notation::Win32Hex));
+        assert_eq!(parse_numeric("GLE = 0x3").unwrap(), (ErrorCode(3), Notation::Win32Hex));
+        assert_eq!(parse_numeric("[gle=0x00000002]").unwrap(), (ErrorCode(2), Notation::Win32Hex));
+        assert_eq!(parse_numeric("exit code 1603").unwrap(), (ErrorCode(1603), Notation::Win32Decimal));
+        assert_eq!(parse_numeric("0xFFFF").unwrap().1, Notation::Win32Hex);
+        // Eight digits are the 32-bit value as written; so are values above 0xFFFF.
+        assert_eq!(parse_numeric("0x00000103").unwrap(), (ErrorCode(0x103), Notation::Hex));
+        assert_eq!(parse_numeric("0x10000").unwrap(), (ErrorCode(0x10000), Notation::Hex));
+        assert_eq!(parse_numeric("65536").unwrap(), (ErrorCode(65536), Notation::UnsignedDecimal));
+        assert_eq!(parse_numeric("80070643").unwrap(), (ErrorCode(0x80070643), Notation::BareHex));
+        assert!(!has_win32_word("glee 5") && has_win32_word("GLE=5") && has_win32_word("Exit code: 3010"));
     }
 
     #[test]

@@ -1,19 +1,41 @@
 //! Structural decoding of any 32-bit value, whether or not the knowledge base has an entry.
 //!
 //! HRESULT layout (winerror.h): `S R C N X FFFFFFFFFFF CCCCCCCCCCCCCCCC` — severity, reserved,
-//! customer, NTSTATUS-mapped, reserved, 11-bit facility, 16-bit code. NTSTATUS values (top two
-//! bits `11`, e.g. `0xC0000005`) use a 2-bit severity and a 12-bit facility instead.
+//! customer, NTSTATUS-mapped, reserved, 11-bit facility, 16-bit code (a few facilities above
+//! 0x7FF, such as `FACILITY_WEP` 0x801 or the Direct3D ones, spill into the X bit). NTSTATUS
+//! layout (ntstatus.h): `Sev Sev C N FFFFFFFFFFFF CCCCCCCCCCCCCCCC` — a 2-bit severity (00
+//! success, 01 informational, 10 warning, 11 error), customer, a reserved bit that is 0, a 12-bit
+//! facility in its own numbering (FACILITY_NTWIN32 = 7, ...) and the code.
+//!
+//! # Which layout a value has
+//!
+//! The top two bits `11` do not make a value an NTSTATUS: Windows setup's `0xC1900101` is an
+//! HRESULT-style code of facility 0x190, licensing's `0xC004F012` an HRESULT of FACILITY_SPP
+//! (0x4F). The rule, first match wins:
+//!
+//! 1. the knowledge base has the value: the entry's layout (NTSTATUS for the `STATUS_*`
+//!    constants of ntstatus.h and SetupAPI-style `0xE000xxxx` Win32 values, HRESULT otherwise);
+//! 2. bit 30 clear (`0x0...`-`0x3...`, `0x8...`-`0xB...`): HRESULT;
+//! 3. bit 28 set (`0xD...`, `0x5...`): HRESULT, an `HRESULT_FROM_NT` of the NTSTATUS without it
+//!    (a real NTSTATUS keeps that bit 0);
+//! 4. the 12-bit NTSTATUS facility is 0 or a known NTSTATUS facility (and the customer bit is
+//!    clear): NTSTATUS;
+//! 5. the HRESULT facility is a known HRESULT facility: HRESULT (`0xC19xxxxx` setup);
+//! 6. otherwise NTSTATUS.
 
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::FACILITIES;
-use crate::model::Facility;
+use crate::code::ErrorCode;
+use crate::data::{FACILITIES, NT_FACILITIES, NT_WIN32};
+use crate::model::{Facility, Layout};
 
 pub const FACILITY_WIN32: u16 = 7;
 pub const FACILITY_HTTP: u16 = 25;
 pub const FACILITY_WINDOWSUPDATE: u16 = 36;
+/// `FACILITY_NT_BIT` (winerror.h): set by `HRESULT_FROM_NT`.
+pub const NT_BIT: u32 = 0x1000_0000;
 
 /// The parts of a 32-bit code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,10 +52,19 @@ pub struct Decoded {
     /// What the facility is, in words.
     pub facility_label: Cow<'static, str>,
     pub code: u16,
+    /// The Win32 error inside a `FACILITY_WIN32` code (`0x8007xxxx`), or the one an NTSTATUS
+    /// maps to (`RtlNtStatusToDosError`; then `win32_hresult` is its HRESULT form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub win32: Option<Win32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
+    /// For an NTSTATUS that maps to a Win32 error: `HRESULT_FROM_WIN32` of it (`0xC0000005` ->
+    /// `ERROR_NOACCESS` -> `0x800703E6`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub win32_hresult: Option<ErrorCode>,
+    /// For an `HRESULT_FROM_NT` value (`0xD0000034`): the NTSTATUS inside (`0xC0000034`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ntstatus: Option<ErrorCode>,
 }
 
 /// For `FACILITY_WIN32` codes (`0x8007xxxx`): the Win32 error inside.
@@ -51,23 +82,72 @@ impl Decoded {
     }
 }
 
+/// `HRESULT_FROM_WIN32`: Win32 error `n` as the HRESULT logs write (`1603` -> `0x80070643`);
+/// 0 stays 0 (`ERROR_SUCCESS` = `S_OK`), and a value above 0xFFFF is already a full code.
+pub const fn hresult_from_win32(n: u32) -> u32 {
+    if n == 0 || n > 0xFFFF {
+        n
+    } else {
+        0x8007_0000 | n
+    }
+}
+
+/// The layout of a value (see the module documentation for the rule).
+pub fn layout_of(value: u32) -> Layout {
+    if let Some(e) = crate::entry(value) {
+        return e.layout;
+    }
+    if value & 0x4000_0000 == 0 || value & NT_BIT != 0 {
+        return Layout::Hresult;
+    }
+    let nt_facility = (value >> 16) & 0x0FFF;
+    if value & 0x2000_0000 == 0 && (nt_facility == 0 || nt_facility_by_value(nt_facility as u16).is_some()) {
+        return Layout::Ntstatus;
+    }
+    if facility_by_value(hresult_facility(value)).is_some() {
+        return Layout::Hresult;
+    }
+    Layout::Ntstatus
+}
+
+/// The HRESULT facility: 12 bits when that is a known facility (`FACILITY_WEP` 0x801), else 11.
+fn hresult_facility(value: u32) -> u16 {
+    let f12 = ((value >> 16) & 0x0FFF) as u16;
+    if f12 > 0x7FF && facility_by_value(f12).is_some() {
+        f12
+    } else {
+        f12 & 0x07FF
+    }
+}
+
 /// Decode any value; never fails.
 pub fn decode(value: u32) -> Decoded {
-    let ntstatus = value >> 30 == 0b11;
-    let (severity, facility) = if ntstatus {
-        ("error", ((value >> 16) & 0x0FFF) as u16)
-    } else if value & 0x8000_0000 != 0 {
-        ("error", ((value >> 16) & 0x07FF) as u16)
-    } else {
-        ("success", ((value >> 16) & 0x07FF) as u16)
-    };
+    let layout = layout_of(value);
     let code = (value & 0xFFFF) as u16;
-    let fac = facility_by_value(facility);
+    let (severity, facility, fac) = match layout {
+        Layout::Ntstatus => {
+            let severity = ["success", "informational", "warning", "error"][(value >> 30) as usize];
+            let facility = ((value >> 16) & 0x0FFF) as u16;
+            (severity, facility, nt_facility_by_value(facility))
+        }
+        Layout::Hresult => {
+            let facility = hresult_facility(value);
+            (if value & 0x8000_0000 != 0 { "error" } else { "success" }, facility, facility_by_value(facility))
+        }
+    };
     let failure = value & 0x8000_0000 != 0;
-    let win32 = (failure && !ntstatus && facility == FACILITY_WIN32).then(|| win32_for(code));
+    let (win32, win32_hresult) = match layout {
+        Layout::Hresult if failure && facility == FACILITY_WIN32 && value & NT_BIT == 0 => (Some(win32_for(code)), None),
+        Layout::Ntstatus => match nt_to_win32(value) {
+            Some(w) => (Some(win32_for(w)), Some(ErrorCode(hresult_from_win32(w as u32)))),
+            None => (None, None),
+        },
+        _ => (None, None),
+    };
+    let ntstatus = (layout == Layout::Hresult && value & NT_BIT != 0 && value & 0x8000_0000 != 0).then_some(ErrorCode(value & !NT_BIT));
     Decoded {
         severity: Cow::Borrowed(severity),
-        layout: Cow::Borrowed(if ntstatus { "ntstatus" } else { "hresult" }),
+        layout: Cow::Borrowed(layout.id()),
         customer: value & 0x2000_0000 != 0,
         facility,
         facility_name: Cow::Borrowed(fac.map_or("unknown", |f| f.name)),
@@ -75,7 +155,15 @@ pub fn decode(value: u32) -> Decoded {
         code,
         win32,
         http_status: http_status(value),
+        win32_hresult,
+        ntstatus,
     }
+}
+
+/// The Win32 error an NTSTATUS maps to (the public table in the knowledge base; see
+/// `data/README.md`), if it has one.
+pub fn nt_to_win32(status: u32) -> Option<u16> {
+    NT_WIN32.binary_search_by_key(&status, |(s, _)| *s).ok().map(|i| NT_WIN32[i].1)
 }
 
 /// True when the value could be a failure code that a log meant: failure bit set and a
@@ -97,6 +185,11 @@ pub fn is_plausible_failure(value: u32) -> bool {
 
 pub fn facility_by_value(value: u16) -> Option<&'static Facility> {
     FACILITIES.binary_search_by_key(&(value as u32), |f| f.value).ok().map(|i| &FACILITIES[i])
+}
+
+/// An NTSTATUS facility (their own numbering; 0 is the classic `0xC000xxxx` range).
+pub fn nt_facility_by_value(value: u16) -> Option<&'static Facility> {
+    NT_FACILITIES.binary_search_by_key(&(value as u32), |f| f.value).ok().map(|i| &NT_FACILITIES[i])
 }
 
 fn win32_for(code: u16) -> Win32 {

@@ -14,8 +14,8 @@ mod search;
 
 pub use category::Category;
 pub use code::{CodeParseError, ErrorCode, Notation};
-pub use decode::{decode, is_plausible_failure, Decoded, Win32};
-pub use model::{Entry, EntryDoc, Facility, Noise, NoiseDoc, Origin, PlaceDoc, Source, Step};
+pub use decode::{decode, hresult_from_win32, is_plausible_failure, layout_of, nt_to_win32, Decoded, Win32};
+pub use model::{Entry, EntryDoc, Facility, Layout, Noise, NoiseDoc, Origin, PlaceDoc, Source, Step};
 pub use place::Place;
 pub use search::{search, SearchHit};
 
@@ -31,9 +31,14 @@ pub fn entries() -> &'static [Entry] {
     data::ENTRIES
 }
 
-/// Known facilities, sorted by value.
+/// Known HRESULT facilities, sorted by value.
 pub fn facilities() -> &'static [Facility] {
     data::FACILITIES
+}
+
+/// Known NTSTATUS facilities (their own numbering), sorted by value.
+pub fn nt_facilities() -> &'static [Facility] {
+    data::NT_FACILITIES
 }
 
 /// The entry for an exact code.
@@ -47,18 +52,31 @@ pub fn code_for_symbol(symbol: &str) -> Option<u32> {
     data::SYMBOLS.binary_search_by(|(s, _)| (*s).cmp(upper.as_str())).ok().map(|i| data::SYMBOLS[i].1)
 }
 
-/// Symbols with a known code, for scanning log text for symbolic names.
+/// Symbols with a known code, for scanning log text for symbolic names, upper-cased and sorted.
+/// NTSTATUS names (`STATUS_*`) are left out: CBS and DISM logs are full of routine statuses
+/// such as `STATUS_OBJECT_NAME_NOT_FOUND`. [`all_symbols`] has every name.
 pub fn symbols() -> &'static [(&'static str, u32)] {
+    data::LOG_SYMBOLS
+}
+
+/// Every symbol and alias of the knowledge base (NTSTATUS names too), upper-cased and sorted;
+/// what [`code_for_symbol`] searches.
+pub fn all_symbols() -> &'static [(&'static str, u32)] {
     data::SYMBOLS
 }
 
 /// The answer to "what is this code?".
 #[derive(Debug, Clone)]
 pub struct Lookup {
+    /// The code looked up. For a bare Win32 error number (`1603`, `0x3`) its HRESULT form
+    /// (`0x80070643`), where the knowledge base keeps Win32 errors.
     pub code: ErrorCode,
     pub notation: Notation,
     pub entry: Option<&'static Entry>,
     pub decoded: Decoded,
+    /// The Win32 error number as written when the input was one ([`Notation::Win32Decimal`],
+    /// [`Notation::Win32Hex`]).
+    pub win32_error: Option<u32>,
 }
 
 impl Lookup {
@@ -67,20 +85,30 @@ impl Lookup {
     }
 
     pub fn for_code(code: u32) -> Lookup {
-        Lookup { code: ErrorCode(code), notation: Notation::Hex, entry: entry(code), decoded: decode(code) }
+        Lookup { code: ErrorCode(code), notation: Notation::Hex, entry: entry(code), decoded: decode(code), win32_error: None }
     }
 }
 
 /// Look a code up in any notation: `0x8024401B`, `8024401b`, `-2145107941`, `2149859355`,
 /// `WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ`, with surrounding whitespace or quotes. A valid code that
 /// is not in the knowledge base still gets a decode (`entry` is `None`).
+///
+/// A number below 0x10000 written in decimal (`1603`, `exit code 1603`) or as short hex (`0x3`,
+/// `GLE = 0x3`, or `gle=0x00000003` after a Win32 word) is a Win32 error: the lookup is of its
+/// HRESULT form (`0x80070643`), with `notation` [`Notation::Win32Decimal`] or
+/// [`Notation::Win32Hex`] and the number in `win32_error`. Eight hex digits stay the 32-bit value
+/// as written (`0x00000103` is `STATUS_PENDING`, not Win32 error 259).
 pub fn lookup(input: &str) -> Result<Lookup, CodeParseError> {
     match code::parse_numeric(input) {
-        Ok((c, notation)) => Ok(Lookup { code: c, notation, entry: entry(c.0), decoded: decode(c.0) }),
+        Ok((c, notation)) => {
+            let win32_error = notation.is_win32().then_some(c.0);
+            let code = if notation.is_win32() { hresult_from_win32(c.0) } else { c.0 };
+            Ok(Lookup { code: ErrorCode(code), notation, entry: entry(code), decoded: decode(code), win32_error })
+        }
         Err(CodeParseError::NotACode(s)) if code::looks_symbolic(input) => {
             let sym = code::clean_input(input);
             match code_for_symbol(sym) {
-                Some(c) => Ok(Lookup { code: ErrorCode(c), notation: Notation::Symbol, entry: entry(c), decoded: decode(c) }),
+                Some(c) => Ok(Lookup { code: ErrorCode(c), notation: Notation::Symbol, entry: entry(c), decoded: decode(c), win32_error: None }),
                 None => Err(CodeParseError::UnknownSymbol(s)),
             }
         }
@@ -94,9 +122,13 @@ impl serde::Serialize for Lookup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let e = self.entry;
-        let mut st = s.serialize_struct("Lookup", 18)?;
+        let mut st = s.serialize_struct("Lookup", 20)?;
         st.serialize_field("code", &self.code)?;
         st.serialize_field("notation", &self.notation)?;
+        // Written only when the input was a bare Win32 error number (`1603`).
+        if let Some(n) = self.win32_error {
+            st.serialize_field("win32_error", &n)?;
+        }
         st.serialize_field("known", &self.known())?;
         st.serialize_field("symbol", e.map_or("", |e| e.symbol))?;
         st.serialize_field("aliases", e.map_or(&[][..], |e| e.aliases))?;
@@ -114,6 +146,10 @@ impl serde::Serialize for Lookup {
         st.serialize_field("noise", doc.as_ref().map_or(&[][..], |d| &d.noise[..]))?;
         st.serialize_field("sources", e.map_or(&[][..], |e| e.sources))?;
         st.serialize_field("origin", &e.map(|e| e.origin))?;
+        // Written only for success (and NTSTATUS informational) codes.
+        if e.is_some_and(|e| e.is_success()) {
+            st.serialize_field("success", &true)?;
+        }
         st.serialize_field("decoded", &self.decoded)?;
         st.end()
     }
@@ -167,16 +203,37 @@ mod tests {
 
     #[test]
     fn entry_json_reads_back_as_the_same_document() {
-        for e in entries().iter().filter(|e| e.has_guidance()) {
+        let samples = [0x0000_0000, 0x0024_0001, 0xC000_0005, 0x0000_0103, 0xC190_0101, 0x87D0_027E, 0xE000_0219];
+        for e in entries().iter().filter(|e| e.has_guidance() || samples.contains(&e.code)) {
             let json = serde_json::to_string(e).unwrap();
             let back: EntryDoc = serde_json::from_str(&json).unwrap();
             assert_eq!(back, e.doc(), "{json}");
         }
+        // Failure HRESULTs keep their JSON: `layout` and `success` are written only when they say
+        // something (an NTSTATUS, a success code).
+        let json = serde_json::to_value(entry(0x80070005).unwrap()).unwrap();
+        assert!(json.get("layout").is_none() && json.get("success").is_none(), "{json}");
+        let json = serde_json::to_value(entry(0x0000_0103).unwrap()).unwrap();
+        assert_eq!((json["layout"].as_str(), json["success"].as_bool()), (Some("ntstatus"), Some(true)));
         let e = entry(0x8024401B).unwrap();
         assert_eq!(e.scan_step(), Some(3));
         assert_eq!(e.doc().places[0].id, "scan_3");
         let d: Decoded = serde_json::from_str(&serde_json::to_string(&decode(0x80070005)).unwrap()).unwrap();
         assert_eq!(d, decode(0x80070005));
+    }
+
+    #[test]
+    fn lookup_json_adds_fields_only_when_they_apply() {
+        let hex = serde_json::to_value(lookup("0x80070643").unwrap()).unwrap();
+        assert!(hex.get("win32_error").is_none() && hex.get("success").is_none(), "{hex}");
+        assert!(hex["decoded"].get("win32_hresult").is_none() && hex["decoded"].get("ntstatus").is_none());
+        let dec = serde_json::to_value(lookup("1603").unwrap()).unwrap();
+        assert_eq!((dec["code"].as_str(), dec["win32_error"].as_u64()), (Some("0x80070643"), Some(1603)));
+        let nt = serde_json::to_value(lookup("0xC0000005").unwrap()).unwrap();
+        assert_eq!(nt["decoded"]["win32_hresult"].as_str(), Some("0x800703E6"));
+        assert_eq!(nt["decoded"]["win32"]["name"].as_str(), Some("ERROR_NOACCESS"));
+        let ok = serde_json::to_value(lookup("S_OK").unwrap()).unwrap();
+        assert_eq!((ok["code"].as_str(), ok["success"].as_bool()), (Some("0x00000000"), Some(true)));
     }
 
     #[test]

@@ -35,6 +35,37 @@ pub struct Entry {
     pub noise: &'static [Noise],
     pub sources: &'static [Source],
     pub origin: Origin,
+    /// How the value is laid out: an HRESULT (Win32 errors are stored as `0x8007xxxx`) or an
+    /// NTSTATUS. Decides severity and facility in [`crate::decode`].
+    pub layout: Layout,
+}
+
+/// The two layouts of a 32-bit code (winerror.h, ntstatus.h).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// `S R C N X facility(11) code(16)`: failure when the top bit is set.
+    Hresult,
+    /// `Sev(2) C facility(12) code(16)`: 00 success, 01 informational, 10 warning, 11 error.
+    Ntstatus,
+}
+
+impl Layout {
+    pub const fn id(self) -> &'static str {
+        match self {
+            Layout::Hresult => "hresult",
+            Layout::Ntstatus => "ntstatus",
+        }
+    }
+
+    /// True when a value of this layout reports success (or, for an NTSTATUS, information):
+    /// not a failure.
+    pub const fn is_success(self, value: u32) -> bool {
+        match self {
+            Layout::Hresult => value & 0x8000_0000 == 0,
+            Layout::Ntstatus => value >> 31 == 0,
+        }
+    }
 }
 
 /// One mitigation step (also a flow step's or a finding's guidance).
@@ -86,6 +117,13 @@ impl Entry {
         ErrorCode(self.code)
     }
 
+    /// True for success (and NTSTATUS informational) codes such as `S_FALSE`, `WU_S_*`,
+    /// `STATUS_PENDING` or `ERROR_SUCCESS`: the knowledge base holds them so that every SDK name
+    /// resolves, and marks them so that a reader does not take them for failures.
+    pub fn is_success(&self) -> bool {
+        self.layout.is_success(self.code)
+    }
+
     /// True when the entry has guidance beyond a name and message.
     pub fn has_guidance(&self) -> bool {
         !self.description.is_empty() || !self.mitigation.is_empty()
@@ -120,6 +158,8 @@ impl Entry {
             noise: self.noise.iter().map(|n| NoiseDoc { logs: strings(n.logs), contains: strings(n.contains), why: n.why.into() }).collect(),
             sources: self.sources.to_vec(),
             origin: self.origin,
+            layout: self.layout.id().into(),
+            success: self.is_success(),
         }
     }
 }
@@ -157,6 +197,21 @@ pub struct EntryDoc {
     #[serde(default)]
     pub sources: Vec<Source>,
     pub origin: Origin,
+    /// `hresult` or `ntstatus` (see [`Layout`]); written only for NTSTATUS entries.
+    #[serde(default = "hresult_id", skip_serializing_if = "is_hresult_id")]
+    pub layout: String,
+    /// A success or informational code, not a failure; written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub success: bool,
+}
+
+fn hresult_id() -> String {
+    Layout::Hresult.id().into()
+}
+
+#[allow(clippy::ptr_arg)] // serde's skip_serializing_if hands over a &String
+fn is_hresult_id(s: &String) -> bool {
+    s == Layout::Hresult.id()
 }
 
 impl EntryDoc {

@@ -1,7 +1,8 @@
-//! What the knowledge base must cover (issue: "every seed code with mitigation, the full WU_E
-//! list, a decoder for any code").
+//! What the knowledge base must cover (issues: "every seed code with mitigation, the full WU_E
+//! list, a decoder for any code"; "every HRESULT, NTSTATUS and WIN32_ERROR of the SDK, bare Win32
+//! numbers, ConfigMgr and setup codes").
 
-use wulens_kb::{decode, entries, entry, lookup, search, Category, Origin};
+use wulens_kb::{decode, entries, entry, lookup, search, Category, Layout, Notation, Origin};
 
 /// Every distinct failure code named in the four seed articles (../shared/seeds), found with
 /// `grep -ohiE '0x[0-9a-f]{8}|hr=[0-9a-f]{8}|\b80244007\b'`: 51 written `0x...`, plus
@@ -155,4 +156,153 @@ fn related_codes_resolve_and_categories_are_used() {
     for c in Category::ALL {
         assert!(entries().iter().any(|e| e.category == c), "category {} is empty", c.id());
     }
+}
+
+/// Every HRESULT, NTSTATUS and WIN32_ERROR constant of the Windows SDK metadata (windows crate
+/// 0.62.2: 8,941 + 3,051 + 3,334 names, about 14,600 distinct values), the public tables, the
+/// ConfigMgr and setup lists.
+#[test]
+fn at_least_15000_distinct_values() {
+    let n = entries().len();
+    assert!(n >= 15_000, "distinct values: {n}");
+    let count = |pred: &dyn Fn(&wulens_kb::Entry) -> bool| entries().iter().filter(|e| pred(e)).count();
+    let nt = count(&|e| e.layout == Layout::Ntstatus);
+    assert!(nt >= 3_000, "NTSTATUS values: {nt}");
+    let win32 = count(&|e| e.code >> 16 == 0x8007);
+    assert!(win32 >= 3_000, "Win32 as 0x8007xxxx: {win32}");
+    let success = count(&|e| e.is_success());
+    assert!(success >= 500, "success codes: {success}");
+    let setup = count(&|e| e.symbol.starts_with("MOSETUP_E_"));
+    assert!(setup >= 70, "MOSETUP_E_*: {setup}");
+    let dos = count(&|e| e.symbol.starts_with("DO_E_"));
+    assert!(dos >= 80, "DO_E_*: {dos}");
+}
+
+#[test]
+fn the_lookups_of_the_issue_resolve() {
+    for (input, code) in [
+        ("0xC0000005", 0xC0000005u32),
+        ("1603", 0x80070643),
+        ("0xC1900101", 0xC1900101),
+        ("0x87D0027E", 0x87D0027E),
+        ("0x8024A105", 0x8024A105),
+        ("WU_E_PT_HTTP_STATUS_SERVICE_UNAVAILABLE", 0x80244022),
+        ("STATUS_ACCESS_VIOLATION", 0xC0000005),
+        ("GLE = 0x3", 0x80070003),
+        ("0xC190020E", 0xC190020E),
+    ] {
+        let l = lookup(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+        assert_eq!(l.code.0, code, "{input}");
+        assert!(l.known(), "{input} is not in the knowledge base");
+        assert!(!l.entry.unwrap().message.is_empty(), "{input} has no message");
+    }
+}
+
+#[test]
+fn bare_win32_numbers_are_win32_errors() {
+    let l = lookup("1603").unwrap();
+    assert_eq!((l.code.0, l.notation, l.win32_error), (0x80070643, Notation::Win32Decimal, Some(1603)));
+    assert_eq!(l.entry.unwrap().symbol, "ERROR_INSTALL_FAILURE");
+    assert_eq!(l.decoded.win32.as_ref().unwrap().code, 1603);
+    let json = serde_json::to_value(&l).unwrap();
+    assert_eq!((json["code"].as_str(), json["notation"].as_str(), json["win32_error"].as_u64()), (Some("0x80070643"), Some("win32_decimal"), Some(1603)));
+    for (input, number) in [("0x3", 3u32), ("GLE = 0x3", 3), ("gle=0x00000002", 2), ("exit code 3010", 3010), ("5", 5)] {
+        let l = lookup(input).unwrap();
+        assert!(l.notation.is_win32(), "{input}");
+        assert_eq!((l.win32_error, l.code.0), (Some(number), 0x8007_0000 | number), "{input}");
+    }
+    // Eight hex digits are the value as written; so is anything from 0x10000 up.
+    assert_eq!(lookup("80070643").unwrap().notation, Notation::BareHex);
+    assert_eq!(lookup("0x00000103").unwrap().entry.unwrap().symbol, "STATUS_PENDING");
+    assert_eq!(lookup("0x00000103").unwrap().win32_error, None);
+}
+
+#[test]
+fn ntstatus_values_show_their_win32_and_hresult_form() {
+    let d = decode(0xC0000005);
+    assert_eq!((&*d.layout, &*d.severity, d.facility, &*d.facility_name), ("ntstatus", "error", 0, "FACILITY_NONE"));
+    let w = d.win32.unwrap();
+    assert_eq!((w.code, &*w.name), (998, "ERROR_NOACCESS"));
+    assert_eq!(d.win32_hresult.unwrap().0, 0x800703E6);
+    assert_eq!(decode(0xC0000022).win32.unwrap().name, "ERROR_ACCESS_DENIED");
+    // Severity comes from the two top bits; informational and warning statuses are not errors.
+    assert_eq!(decode(0x80000005).severity, "warning");
+    assert_eq!(decode(0x40000000).severity, "informational");
+    assert!(entry(0x00000103).unwrap().is_success());
+    // HRESULT_FROM_NT: the NTSTATUS inside.
+    assert_eq!(decode(0xD0000034).ntstatus.unwrap().0, 0xC0000034);
+    let mapped = entries().iter().filter(|e| e.layout == Layout::Ntstatus && wulens_kb::nt_to_win32(e.code).is_some()).count();
+    assert!(mapped >= 1_000, "NTSTATUS with a Win32 mapping: {mapped}");
+}
+
+#[test]
+fn setup_codes_are_hresults_of_facility_0x190() {
+    for code in [0xC1900101u32, 0xC190020E, 0xC190040F, 0xC1900208] {
+        let d = decode(code);
+        assert_eq!((&*d.layout, d.facility, &*d.facility_name), ("hresult", 0x190, "FACILITY_MOSETUP"), "0x{code:08X}");
+    }
+    assert_eq!(entry(0xC1900101).unwrap().symbol, "MOSETUP_E_SETUP_PLATFORM");
+    // Licensing's SL_E_* are HRESULTs too (FACILITY_ITF with the reserved bit), by their entry.
+    assert_eq!(decode(0xC004F012).layout, "hresult");
+    // Unknown values with the top two bits set stay NTSTATUS when the facility is an NTSTATUS one.
+    assert_eq!(decode(0xC0000FFF).layout, "ntstatus");
+    assert_eq!(decode(0xC0070FFF).facility_name, "FACILITY_NTWIN32");
+}
+
+#[test]
+fn configmgr_codes_from_public_lists() {
+    let ccm: Vec<&wulens_kb::Entry> = entries().iter().filter(|e| e.code >> 20 == 0x87D).collect();
+    assert!(ccm.len() >= 300, "0x87Dxxxxx entries: {}", ccm.len());
+    assert!(ccm.iter().all(|e| !e.message.is_empty() && !e.sources.is_empty()), "every ConfigMgr code has a message and a source");
+    assert!(ccm.iter().filter(|e| e.origin == Origin::Imported).all(|e| e.category == Category::ConfigMgr));
+    assert_eq!(entry(0x87D0027E).unwrap().message, "Bad HTTP status code");
+    assert_eq!(decode(0x87D0027E).facility_name, "FACILITY_CCM");
+}
+
+#[test]
+fn every_wu_code_has_a_message() {
+    let wu: Vec<&wulens_kb::Entry> = entries().iter().filter(|e| e.symbol.starts_with("WU_E_") || e.aliases.iter().any(|a| a.starts_with("WU_E_"))).collect();
+    // wuerror.h (microsoft/win32metadata d0f36303) defines 458 distinct WU_E_* values.
+    assert!(wu.len() >= 458, "WU_E_*: {}", wu.len());
+    let missing: Vec<String> = wu.iter().filter(|e| e.message.is_empty()).map(|e| format!("0x{:08X} {}", e.code, e.symbol)).collect();
+    assert!(missing.is_empty(), "WU_E_* without a message: {missing:?}");
+    // The codes newer than the windows crate's metadata (wuerror.h in microsoft/win32metadata).
+    for code in [0x80240067u32, 0x80240068, 0x8024402E, 0x80242025, 0x80242026, 0x8024601F] {
+        let e = entry(code).unwrap_or_else(|| panic!("0x{code:08X} missing"));
+        assert!(e.symbol.starts_with("WU_E_") && !e.message.is_empty(), "0x{code:08X}");
+    }
+}
+
+/// Windows Update and the ConfigMgr client talk WinHTTP: where WinINet and WinHTTP share a
+/// number, the WinHTTP name and message lead, the WinINet names stay aliases.
+#[test]
+fn winhttp_leads_for_shared_numbers() {
+    for (code, name) in [
+        (0x80072F8Fu32, "ERROR_WINHTTP_SECURE_FAILURE"),
+        (0x80072EE2, "ERROR_WINHTTP_TIMEOUT"),
+        (0x80072EE7, "ERROR_WINHTTP_NAME_NOT_RESOLVED"),
+        (0x80072EFD, "ERROR_WINHTTP_CANNOT_CONNECT"),
+        (0x80072EFE, "ERROR_WINHTTP_CONNECTION_ERROR"),
+        (0x80072F0C, "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED"),
+    ] {
+        let e = entry(code).unwrap();
+        assert_eq!(e.symbol, name, "0x{code:08X}");
+        assert!(e.aliases.iter().any(|a| a.starts_with("WININET_E_")), "0x{code:08X}: {:?}", e.aliases);
+        assert_eq!(lookup(e.aliases.iter().find(|a| a.starts_with("WININET_E_")).unwrap()).unwrap().code.0, code);
+    }
+    assert!(entry(0x80072F8F).unwrap().message.contains("certificate"), "{}", entry(0x80072F8F).unwrap().message);
+}
+
+#[test]
+fn success_codes_are_marked() {
+    for code in [0x00000000u32, 0x00000001, 0x00240001, 0x00000103] {
+        let e = entry(code).unwrap_or_else(|| panic!("0x{code:08X} missing"));
+        assert!(e.is_success(), "0x{code:08X}");
+        assert!(e.doc().success);
+    }
+    assert!(!entry(0x80070005).unwrap().is_success());
+    assert!(!entry(0xC0000005).unwrap().is_success());
+    // Log scanning never sees success codes as failures, nor NTSTATUS names.
+    assert!(wulens_kb::symbols().iter().all(|(s, _)| !s.starts_with("STATUS_")));
+    assert_eq!(wulens_kb::code_for_symbol("STATUS_ACCESS_VIOLATION"), Some(0xC0000005));
 }

@@ -2,16 +2,49 @@
 //!
 //! Inputs:
 //! * the Windows SDK metadata that the `windows` crate (0.62.2) carries as constants in
-//!   `src/Windows/Win32/**/mod.rs` (symbolic names at scale: HRESULTs, `WIN32_ERROR`, WinINet and
-//!   WinHTTP numbers, BITS, WMI, `FACILITY_CODE`). Located with `cargo metadata` on
+//!   `src/Windows/Win32/**/mod.rs` (symbolic names at scale: 8,941 `HRESULT`, 3,051 `NTSTATUS`,
+//!   3,334 `WIN32_ERROR` names, WinINet and WinHTTP numbers, BITS, WMI, `FACILITY_CODE`,
+//!   `NTSTATUS_FACILITY_CODE`). Located with `cargo metadata` on
 //!   `crates/xtask/kb-sources/Cargo.toml` (outside the workspace), or `--windows-src DIR`;
 //! * the Microsoft documentation tables in `../shared/reference/*.md` (the short published
-//!   messages), or `--reference DIR`.
+//!   messages), or `--reference DIR`;
+//! * the committed tables in `crates/xtask/kb-sources/tables/` (`--tables DIR`; see the README
+//!   there and `cargo xtask kb-sources`): the messages of the SDK error headers
+//!   (`sdk-messages.tsv`), the NTSTATUS -> Win32 mapping (`ntstatus-win32.tsv`), Windows setup's
+//!   MOSETUP_E_* (`setup-mosetup.tsv`) and the ConfigMgr codes (`configmgr-memdocs.tsv`, then the
+//!   community `configmgr-community.tsv`).
 //!
 //! Output: one TOML file per family in `crates/kb/data/imported/` (or `--out DIR`), sorted by
 //! code, byte-identical from run to run. `--check` compares instead of writing.
 //!
-//! # Which codes, and where each one lives
+//! # Which codes
+//!
+//! Every `HRESULT` and `NTSTATUS` constant of the SDK metadata, as its value, and every
+//! `WIN32_ERROR` constant `n` as `HRESULT_FROM_WIN32(n)` (`0x8007xxxx`; 0 stays 0; values above
+//! 0xFFFF such as SetupAPI's `0xE000xxxx` as they are). Success codes are taken too (`S_OK`,
+//! `WU_S_*`, `STATUS_PENDING`): the knowledge base marks them (`Entry::is_success`). Range
+//! markers (`*_BASE`, `*_FIRST`, `*_LAST`, `*_MASK`, `*_RESERVED_n`; not `ERROR_*` names) are
+//! taken as names but never lead. From the other types: `RPC_STATUS` (`RPC_S_*`, `EPT_S_*`) and
+//! `WSA_ERROR` as Win32 errors, WinINet / WinHTTP 12000-12999, BITS `BG_*`, WMI `WBEMSTATUS`.
+//! Then every documentation row, every code the core SDK error headers define that the crate
+//! lacks (`kb_sources::CORE_HEADERS`: newer wuerror.h codes, Delivery Optimization's `DO_E_*`),
+//! the ConfigMgr codes of the two lists (facilities 0x7D0-0x7D2 only: the community list also
+//! holds Windows Update codes, whose source is wuerror.h) and the setup list.
+//!
+//! A header row whose name the crate defines with another value is dropped (winerror.h keeps the
+//! 16-bit era `E_ACCESSDENIED` 0x80000009 under `#ifndef _WIN32`).
+//!
+//! # Layout
+//!
+//! `layout = "ntstatus"` when the value has an `NTSTATUS` name and no `HRESULT` name (an HRESULT
+//! constant of the same value decides: `E_BOUNDS` 0x8000000B is also `STATUS_NO_INHERITANCE`),
+//! or is a Win32 value above 0xFFFF with the NTSTATUS error bits (SetupAPI's `0xE000xxxx`). An
+//! NTSTATUS entry carries `win32 = n` when the Windows Driver Frameworks table (Win32 error ->
+//! NTSTATUS, which UMDF uses) lists it, read backwards; that table gives one NTSTATUS per Win32
+//! error, so statuses that RtlNtStatusToDosError folds into an error already taken by another
+//! status (`STATUS_OBJECT_NAME_NOT_FOUND` -> `ERROR_FILE_NOT_FOUND`) have no mapping here.
+//!
+//! # Where each code lives
 //!
 //! A code may appear once per layer, so every code gets exactly one home, the first rule that
 //! matches:
@@ -19,24 +52,17 @@
 //! | file | codes |
 //! |---|---|
 //! | `wu.toml` | facility 36 (`0x8024xxxx`, `0x0024xxxx`): `WU_E_*`, `WU_S_*`, `USO_E_*` |
+//! | `ntstatus.toml` | NTSTATUS layout with an `NTSTATUS` name (`STATUS_*`, `DBG_*`, `RPC_NT_*`, ...) |
 //! | `wininet.toml` | `0x80072EE0`-`0x80072FFF` and the rest of Win32 12000-12999 (WinINet / WinHTTP) |
 //! | `win32.toml` | every other `0x8007xxxx` (Win32 error `n` as `HRESULT_FROM_WIN32`, n = 1..=0xFFFF) |
+//! | `win32-values.toml` | `WIN32_ERROR` values above 0xFFFF without an HRESULT name |
+//! | `configmgr.toml` | facilities 0x7D0-0x7D2 (`0x87D0xxxx`-`0x87D2xxxx`, `0x07D0xxxx`) |
+//! | `setup.toml` | facility 0x190 with a `MOSETUP_*` name (`0xC19xxxxx`) |
+//! | `delivery-optimization.toml` | facility 208 (`0x80D0xxxx`) |
 //! | `bits.toml` | a `BG_E_*`/`BG_S_*` name or listed by the BITS page (this includes BITS's HTTP codes `0x8019xxxx`) |
 //! | `wmi.toml` | a `WBEM*_E_*` name or listed by the WMI page |
 //! | `com.toml` | listed by a COM error page, or a generic COM / security / setup prefix (`E_`, `CO_E_`, `RPC_E_`, `CERT_E_`, `TRUST_E_`, `CRYPT_E_`, `SPAPI_E_`, `SEC_E_`, `NTE_`, `STG_E_`, `DISP_E_`, ...) |
-//! | `hresult.toml` | any other HRESULT constant taken from the SDK metadata |
-//!
-//! SDK constants taken: HRESULTs with the failure bit set (plus `WU_S_*`) in facilities NULL,
-//! RPC, DISPATCH, STORAGE, WIN32, WINDOWS, SECURITY/SSPI, CERT, INTERNET, SETUPAPI, SXS, HTTP,
-//! BACKGROUNDCOPY, WINDOWSUPDATE and DELIVERY_OPTIMIZATION, from winerror.h and the update /
-//! networking / crypto modules only (see [`HRESULT_MODULES`]; the same values reused by DirectInput,
-//! fax, peer-to-peer and similar headers are left out); ITF (facility 4) constants only as WMI's
-//! `WBEMSTATUS`, because ITF values mean different things per interface. Win32 names come from
-//! `WIN32_ERROR`, `RPC_STATUS` (`RPC_S_*`, `EPT_S_*`) and `WSA_ERROR`; SetupAPI's
-//! `0xE000xxxx` `WIN32_ERROR` names become aliases of the matching `0x800Fxxxx` code. Range
-//! markers (`*_BASE`, `*_FIRST`, `*_LAST`, `*_MASK`, `WSABASEERR`, `*_RESERVED_n`; not `ERROR_*`
-//! names) are skipped outside the Windows Update family (whose table lists them as codes). Documentation rows are all taken,
-//! except success codes other than Windows Update and BITS ones.
+//! | `hresult.toml` | any other code |
 //!
 //! # Symbol, aliases, message
 //!
@@ -46,10 +72,14 @@
 //! `wininet.toml` prefers `ERROR_WINHTTP_*` (Windows Update and the ConfigMgr client talk
 //! through WinHTTP, and the two APIs disagree on a few numbers: 12175 is WinHTTP's
 //! `ERROR_WINHTTP_SECURE_FAILURE` but WinINet's `ERROR_INTERNET_DECODING_FAILED`), then
-//! `WININET_E_*`, then the WinINet name, and takes the WinHTTP page's message first; the other
-//! families prefer their own prefix. Ties go to names both in the SDK and a page, then
-//! alphabetical order. The message is the first one found in the page order of
-//! [`docs::DOCS`] (family tables before the generic COM pages; the "common errors" page last).
+//! `WININET_E_*`, then the WinINet name, and takes the WinHTTP page's message first;
+//! `ntstatus.toml` prefers `STATUS_*`; the other families prefer their own prefix. A name only
+//! modules outside [`HRESULT_MODULES`] define (DirectInput's `DIERR_NOTFOUND` for 0x80070002)
+//! never leads, nor does a range marker. Ties go to names both in the SDK and a page, then
+//! alphabetical order. The message is the first one found in the page order of [`docs::DOCS`]
+//! (family tables before the generic COM pages; the "common errors" page last), then the setup
+//! and ConfigMgr lists (Microsoft's page before the community list), then the SDK header message
+//! of the best-ranked name that has one.
 //!
 //! # Default categories (first rule that matches; curated entries override)
 //!
@@ -76,13 +106,20 @@
 //! | WinINet / WinHTTP | `network` |
 //! | BITS | `download` |
 //! | COM / other HRESULTs by facility: SECURITY, CERT → `certificate`; INTERNET → `network`; SETUPAPI → `installation`; SXS → `servicing_store`; BACKGROUNDCOPY, DELIVERY_OPTIMIZATION → `download` | as stated |
-//! | anything else (WMI, RPC, STORAGE, ...) | `general` |
+//! | ConfigMgr | `configmgr` |
+//! | setup (MOSETUP_E_*) | `installation` |
+//! | Delivery Optimization | `download` |
+//! | anything else (WMI, RPC, STORAGE, NTSTATUS, ...) | `general` |
+//!
+//! Success codes (top bit clear) outside Windows Update and BITS skip the name rules (`SEC_E_OK`
+//! is no authentication problem): `reboot` for a REBOOT / RESTART name, else `general`.
 
 mod categories;
 mod docs;
 mod facilities;
-mod sdk;
-mod text;
+pub(crate) mod sdk;
+mod tables;
+pub(crate) mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -100,10 +137,28 @@ pub enum Family {
     Com,
     Wmi,
     Hresult,
+    Ntstatus,
+    Win32Values,
+    ConfigMgr,
+    Setup,
+    DeliveryOptimization,
 }
 
 impl Family {
-    const ALL: [Family; 7] = [Family::Wu, Family::Win32, Family::Wininet, Family::Bits, Family::Com, Family::Wmi, Family::Hresult];
+    const ALL: [Family; 12] = [
+        Family::Wu,
+        Family::Win32,
+        Family::Wininet,
+        Family::Bits,
+        Family::Com,
+        Family::Wmi,
+        Family::Hresult,
+        Family::Ntstatus,
+        Family::Win32Values,
+        Family::ConfigMgr,
+        Family::Setup,
+        Family::DeliveryOptimization,
+    ];
 
     fn file(self) -> &'static str {
         match self {
@@ -114,6 +169,11 @@ impl Family {
             Family::Com => "com.toml",
             Family::Wmi => "wmi.toml",
             Family::Hresult => "hresult.toml",
+            Family::Ntstatus => "ntstatus.toml",
+            Family::Win32Values => "win32-values.toml",
+            Family::ConfigMgr => "configmgr.toml",
+            Family::Setup => "setup.toml",
+            Family::DeliveryOptimization => "delivery-optimization.toml",
         }
     }
 
@@ -125,16 +185,25 @@ impl Family {
             Family::Bits => "Background Intelligent Transfer Service codes (BG_E_*, BG_S_*; BITS's HTTP codes 0x8019xxxx).",
             Family::Com => "Generic COM, security and setup codes (E_*, CO_E_*, RPC_E_*, CERT_E_*, TRUST_E_*, CRYPT_E_*, SPAPI_E_*, SEC_E_*, ...).",
             Family::Wmi => "WMI codes (WBEM_E_*, WBEMMOF_E_*, WBEMESS_E_*).",
-            Family::Hresult => "Other HRESULT constants of the SDK metadata in facilities that matter for update troubleshooting.",
+            Family::Hresult => "Every other HRESULT constant of the SDK metadata and the SDK error headers, success codes included.",
+            Family::Ntstatus => "NTSTATUS values (ntstatus.h STATUS_*, and the Win32 names Windows gives some of them); layout = \"ntstatus\".",
+            Family::Win32Values => "WIN32_ERROR values above 0xFFFF as GetLastError returns them (SetupAPI 0xE000xxxx, NDIS 0x8034xxxx, ...); those with the NTSTATUS error bits have layout = \"ntstatus\".",
+            Family::ConfigMgr => "Configuration Manager codes (0x87D0xxxx client, 0x87D1xxxx applications, 0x87D2xxxx site server; 0x07D0xxxx success). No public header names them: messages only.",
+            Family::Setup => "Windows setup and feature-update result codes (0xC19xxxxx, MOSETUP_E_*; facility 0x190, HRESULT layout).",
+            Family::DeliveryOptimization => "Delivery Optimization codes (facility 208, 0x80D0xxxx: DO_E_*).",
         }
     }
 }
 
-/// Facilities whose SDK HRESULT constants are taken (see the module documentation).
-const HRESULT_FACILITIES: &[u32] = &[0, 1, 2, 3, 7, 8, 9, 11, 12, 15, 23, 25, 32, 36, 208];
+/// Facilities of the ConfigMgr codes (0x7D0 client, 0x7D1 applications, 0x7D2 site server).
+const CCM_FACILITIES: [u32; 3] = [0x7D0, 0x7D1, 0x7D2];
+/// Facility of Windows setup's MOSETUP_E_* codes.
+const SETUP_FACILITY: u32 = 0x190;
+const DO_FACILITY: u32 = 208;
 
-/// Modules whose HRESULT constants are taken: winerror.h (`Foundation`) and the update,
-/// networking and crypto headers. Other modules reuse the same values for unrelated APIs.
+/// Modules whose names lead: winerror.h (`Foundation`) and the update, networking and crypto
+/// headers. Other modules reuse the same values under their own names (DirectInput's
+/// `DIERR_NOTFOUND` is 0x80070002): those names become aliases and never lead.
 pub const HRESULT_MODULES: &[&str] = &[
     "Win32::Foundation",
     "Win32::System::UpdateAgent",
@@ -194,15 +263,17 @@ const COM_PREFIXES: &[&str] = &[
 struct Options {
     windows_src: Option<PathBuf>,
     reference: Option<PathBuf>,
+    tables: Option<PathBuf>,
     out: Option<PathBuf>,
     check: bool,
 }
 
-const USAGE: &str = "usage: cargo xtask kb-import [--windows-src DIR] [--reference DIR] [--out DIR] [--check]
+const USAGE: &str = "usage: cargo xtask kb-import [--windows-src DIR] [--reference DIR] [--tables DIR] [--out DIR] [--check]
 
   --windows-src DIR  the `windows` crate source (default: found with cargo metadata on
                      crates/xtask/kb-sources/Cargo.toml)
   --reference DIR    the documentation tables (default: <repo>/../shared/reference)
+  --tables DIR       the extracted tables (default: <repo>/crates/xtask/kb-sources/tables)
   --out DIR          where to write (default: <repo>/crates/kb/data/imported)
   --check            do not write; fail when a file would change";
 
@@ -214,6 +285,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         match a.as_str() {
             "--windows-src" => o.windows_src = Some(value(a)?),
             "--reference" => o.reference = Some(value(a)?),
+            "--tables" => o.tables = Some(value(a)?),
             "--out" => o.out = Some(value(a)?),
             "--check" => o.check = true,
             "-h" | "--help" => return Err(USAGE.into()),
@@ -223,7 +295,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     dir.canonicalize().unwrap_or(dir)
 }
@@ -233,13 +305,22 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = repo_root();
     let reference = opts.reference.clone().unwrap_or_else(|| root.join("../shared/reference"));
     let out_dir = opts.out.clone().unwrap_or_else(|| root.join("crates/kb/data/imported"));
+    let tables_dir = opts.tables.clone().unwrap_or_else(|| super::kb_sources::tables_dir(&root));
 
     let located = sdk::locate(&root, opts.windows_src.as_deref())?;
     let consts = sdk::load(&located.win32_dir)?;
     eprintln!("windows crate {}: {} integer constants in {}", located.version, consts.len(), located.win32_dir.display());
     let pages = load_docs(&reference)?;
+    let tables = tables::load(&tables_dir)?;
+    eprintln!(
+        "tables in {}: {} header messages, {} NTSTATUS mappings, {}",
+        tables_dir.display(),
+        tables.messages.len(),
+        tables.nt_win32.len(),
+        tables.lists.iter().map(|(s, r)| format!("{} {} rows", s.file, r.len())).collect::<Vec<_>>().join(", ")
+    );
 
-    let kb = assemble(&consts, &pages);
+    let kb = assemble(&consts, &pages, &tables);
     let crate_doc = format!("windows crate {} (Windows SDK metadata)", located.version);
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     for family in Family::ALL {
@@ -247,7 +328,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         files.insert(family.file().to_string(), render_entries(family, &entries, &crate_doc, &located.version));
     }
     let facs = facilities::build(&consts);
-    files.insert("facilities.toml".into(), render_facilities(&facs, &located.version));
+    let nt_facs = facilities::build_nt(&consts);
+    files.insert("facilities.toml".into(), render_facilities(&facs, &nt_facs, &located.version));
 
     write_or_check(&out_dir, &files, opts.check)?;
     print_summary(&kb, &facs);
@@ -296,12 +378,18 @@ fn load_docs(dir: &Path) -> Result<Vec<Page>, String> {
 #[derive(Debug, Clone)]
 struct NameInfo {
     name: String,
-    /// The SDK type when the name is an SDK constant (`HRESULT`, `WIN32_ERROR`, ...).
+    /// The SDK type when the name is an SDK constant (`HRESULT`, `WIN32_ERROR`, ...), or the kind
+    /// a header defines it as (`HRESULT`, `NTSTATUS`, `WIN32_ERROR`, `CODE`).
     sdk_ty: Option<String>,
     in_doc: bool,
+    /// Defined by winerror.h and the core modules ([`HRESULT_MODULES`]), a core header or a page:
+    /// a name that may lead. Names only other API headers use stay aliases.
+    core: bool,
 }
 
 struct Hit {
+    /// Lower wins for the message: the documentation pages in [`docs::DOCS`] order, then the
+    /// lists of the tables folder.
     page: usize,
     file: &'static str,
     section: String,
@@ -313,18 +401,28 @@ struct Cand {
     names: Vec<NameInfo>,
     hits: Vec<Hit>,
     modules: BTreeSet<String>,
+    /// (header, name, message) from sdk-messages.tsv.
+    header_messages: Vec<(String, String, String)>,
+    /// The code is known only from a header (not the crate): cite the header.
+    header_only: bool,
+    win32: Option<u32>,
 }
 
 impl Cand {
-    fn add_name(&mut self, name: &str, sdk_ty: Option<&str>, in_doc: bool) {
+    fn add_name(&mut self, name: &str, sdk_ty: Option<&str>, in_doc: bool, core: bool) {
         if let Some(n) = self.names.iter_mut().find(|n| n.name == name) {
             if n.sdk_ty.is_none() {
                 n.sdk_ty = sdk_ty.map(str::to_string);
             }
             n.in_doc |= in_doc;
+            n.core |= core;
         } else {
-            self.names.push(NameInfo { name: name.to_string(), sdk_ty: sdk_ty.map(str::to_string), in_doc });
+            self.names.push(NameInfo { name: name.to_string(), sdk_ty: sdk_ty.map(str::to_string), in_doc, core });
         }
+    }
+
+    fn has_ty(&self, ty: &str) -> bool {
+        self.names.iter().any(|n| n.sdk_ty.as_deref() == Some(ty))
     }
 }
 
@@ -337,13 +435,12 @@ struct Entry {
     aliases: Vec<String>,
     message: Option<String>,
     category: &'static str,
+    ntstatus: bool,
+    /// For an NTSTATUS: the Win32 error it maps to.
+    win32: Option<u32>,
     /// (doc, section); the SDK metadata is given by module path and rendered with the crate doc.
     doc_sources: Vec<(String, String)>,
     modules: Vec<String>,
-}
-
-fn is_failure(code: u32) -> bool {
-    code & 0x8000_0000 != 0
 }
 
 /// The facility, read as 12 bits (16-27): winerror.h's field is 11 bits, but facilities above
@@ -367,21 +464,29 @@ fn valid_symbol(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Where an SDK constant goes: `Some(code)` when it is taken.
-fn sdk_code(c: &SdkConst) -> Option<u32> {
-    let is_wu = c.name.starts_with("WU_") || c.name.starts_with("USO_");
-    if !is_wu && is_marker(&c.name) {
-        return None;
+/// `HRESULT_FROM_WIN32`: 0 stays 0, 1..=0xFFFF become 0x8007xxxx, larger values are already codes.
+fn hresult_from_win32(n: u32) -> u32 {
+    if n == 0 || n > 0xFFFF {
+        n
+    } else {
+        0x8007_0000 | n
     }
+}
+
+/// True when `kb-import` takes the constant (see [`sdk_code`]).
+pub(crate) fn takes(c: &SdkConst) -> bool {
+    sdk_code(c).is_some()
+}
+
+/// Where an SDK constant goes: `Some(code)` when it is taken. Every `HRESULT`, `NTSTATUS` and
+/// `WIN32_ERROR` constant (success codes and range markers included; markers never lead), and
+/// the Win32-style numbers of RPC, Winsock, WinINet / WinHTTP, BITS and WMI.
+fn sdk_code(c: &SdkConst) -> Option<u32> {
     let win32 = |n: u32| ((1..=0xFFFF).contains(&n)).then_some(0x8007_0000 | n);
     match c.ty.as_str() {
-        "HRESULT" => {
-            let ok_module = HRESULT_MODULES.contains(&c.module.as_str());
-            let ok_facility = HRESULT_FACILITIES.contains(&facility(c.value));
-            let ok_severity = is_failure(c.value) || c.name.starts_with("WU_S_");
-            (ok_module && ok_facility && ok_severity).then_some(c.value)
-        }
-        "WIN32_ERROR" => win32(c.value),
+        "HRESULT" | "NTSTATUS" => Some(c.value),
+        "WIN32_ERROR" => Some(hresult_from_win32(c.value)),
+        _ if is_marker(&c.name) => None,
         "RPC_STATUS" if ["RPC_S_", "RPC_X_", "EPT_S_"].iter().any(|p| c.name.starts_with(p)) => win32(c.value),
         "WSA_ERROR" if c.name.starts_with("WSA") => win32(c.value),
         "u32" | "i32"
@@ -396,18 +501,35 @@ fn sdk_code(c: &SdkConst) -> Option<u32> {
         {
             Some(c.value)
         }
-        "WBEMSTATUS" if c.name.contains("_E_") && is_failure(c.value) => Some(c.value),
+        "WBEMSTATUS" if c.name.starts_with("WBEM") => Some(c.value),
         _ => None,
     }
 }
 
-fn assemble(consts: &[SdkConst], pages: &[Page]) -> Vec<Entry> {
+/// A header row's code and the type its name gets (as [`NameInfo::sdk_ty`]).
+fn header_code(m: &tables::HeaderMessage) -> Option<(u32, &'static str)> {
+    match m.kind.as_str() {
+        "HRESULT" => Some((m.value, "HRESULT")),
+        "NTSTATUS" => Some((m.value, "NTSTATUS")),
+        "WIN32" => Some((hresult_from_win32(m.value), "WIN32_ERROR")),
+        "CODE" => Some((m.value, "CODE")),
+        _ => None,
+    }
+}
+
+/// Is the code one of the ConfigMgr facilities?
+fn is_configmgr(code: u32) -> bool {
+    CCM_FACILITIES.contains(&facility(code)) && (code >> 28) & 0x7 == 0
+}
+
+fn assemble(consts: &[SdkConst], pages: &[Page], tables: &tables::Tables) -> Vec<Entry> {
     let mut cands: BTreeMap<u32, Cand> = BTreeMap::new();
     let mut sdk_by_name: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
     for c in consts {
         if let Some(code) = sdk_code(c) {
             let cand = cands.entry(code).or_default();
-            cand.add_name(&c.name, Some(&c.ty), false);
+            let core = HRESULT_MODULES.contains(&c.module.as_str());
+            cand.add_name(&c.name, Some(&c.ty), false, core);
             cand.modules.insert(c.module.clone());
             sdk_by_name.entry(&c.name).or_default().insert(code);
         }
@@ -428,12 +550,9 @@ fn assemble(consts: &[SdkConst], pages: &[Page]) -> Vec<Entry> {
                     code = v;
                 }
             }
-            if !is_failure(code) && !matches!(facility(code), 32 | 36) {
-                continue;
-            }
             let cand = cands.entry(code).or_default();
             if let Some(n) = row.name.as_deref().filter(|n| valid_symbol(n)) {
-                cand.add_name(n, None, true);
+                cand.add_name(n, None, true, true);
             }
             cand.hits.push(Hit { page: i, file: page.spec.file, section: row.section.clone(), message: row.message.clone() });
         }
@@ -441,24 +560,118 @@ fn assemble(consts: &[SdkConst], pages: &[Page]) -> Vec<Entry> {
     // SetupAPI's own numbering (0xE0000xxx `WIN32_ERROR`) for codes that are HRESULTs 0x800Fxxxx.
     for c in consts.iter().filter(|c| c.ty == "WIN32_ERROR" && c.value & 0xFFFF_0000 == 0xE000_0000) {
         if let Some(cand) = cands.get_mut(&(0x800F_0000 | (c.value & 0xFFFF))) {
-            cand.add_name(&c.name, Some(&c.ty), false);
+            cand.add_name(&c.name, Some(&c.ty), false, true);
             cand.modules.insert(c.module.clone());
         }
     }
-    cands.into_iter().map(|(code, cand)| make_entry(code, cand, pages)).collect()
+    // The SDK error headers: messages for the names above, and the codes of the core headers that
+    // the crate's metadata does not have (newer wuerror.h codes, Delivery Optimization).
+    let mut header_only = 0;
+    for m in &tables.messages {
+        let Some((code, ty)) = header_code(m) else { continue };
+        // A name the crate defines with another value is that value's: winerror.h keeps the
+        // 16-bit era values of E_ACCESSDENIED & co. (0x80000009) under `#ifndef _WIN32`.
+        if sdk_by_name.get(m.name.as_str()).is_some_and(|v| !v.contains(&code)) {
+            continue;
+        }
+        let core_header = super::kb_sources::CORE_HEADERS.contains(&m.header.as_str());
+        if !cands.contains_key(&code) {
+            if !core_header {
+                continue;
+            }
+            header_only += 1;
+            cands.entry(code).or_default().header_only = true;
+        }
+        let cand = cands.get_mut(&code).unwrap();
+        if core_header || cand.names.iter().any(|n| n.name == m.name) {
+            cand.add_name(&m.name, Some(ty), false, core_header);
+        }
+        cand.header_messages.push((m.header.clone(), m.name.clone(), m.message.clone()));
+    }
+    eprintln!("  {header_only} codes only in the SDK error headers");
+    // ConfigMgr and setup lists: Microsoft's pages first, the community list for the rest. The
+    // community list also holds Windows Update codes and a few placeholders (0, -1, 10): only its
+    // ConfigMgr codes are taken; wuerror.h is the source for the others.
+    let first_list_page = pages.len();
+    for (k, (src, rows)) in tables.lists.iter().enumerate() {
+        for r in rows {
+            let wanted = if src.file == tables::SETUP.file { facility(r.code) == SETUP_FACILITY } else { is_configmgr(r.code) };
+            if !wanted {
+                continue;
+            }
+            let cand = cands.entry(r.code).or_default();
+            if let Some(n) = r.name.as_deref().filter(|n| valid_symbol(n)) {
+                cand.add_name(n, None, true, true);
+            }
+            let section = format!("0x{:08X}", r.code);
+            cand.hits.push(Hit { page: first_list_page + k, file: src.doc, section, message: Some(r.message.clone()) });
+        }
+    }
+    // NTSTATUS -> Win32 (used for NTSTATUS entries only). Win32 0 is no mapping, and the table's
+    // "Win32 errors" above 0xFFFF (the graphics and NDIS values that are NTSTATUS-shaped) are not
+    // error numbers.
+    for (status, win32) in &tables.nt_win32 {
+        if let Some(cand) = cands.get_mut(status) {
+            if (1..=0xFFFF).contains(win32) {
+                cand.win32 = Some(*win32);
+            }
+        }
+    }
+    let mut kb: Vec<Entry> = cands.into_iter().map(|(code, cand)| make_entry(code, cand, pages)).collect();
+    // SetupAPI's own numbering 0xE000xxxx has no message of its own: the HRESULT form's.
+    let twins: BTreeMap<u32, usize> = kb.iter().enumerate().filter(|(_, e)| e.code & 0xFFFF_0000 == 0x800F_0000).map(|(i, e)| (e.code, i)).collect();
+    for i in 0..kb.len() {
+        if kb[i].code & 0xFFFF_0000 != 0xE000_0000 || kb[i].message.is_some() {
+            continue;
+        }
+        let Some(&j) = twins.get(&(0x800F_0000 | (kb[i].code & 0xFFFF))) else { continue };
+        let (message, docs) = (kb[j].message.clone(), kb[j].doc_sources.clone());
+        if message.is_some() {
+            kb[i].message = message;
+            for d in docs {
+                if !kb[i].doc_sources.contains(&d) {
+                    kb[i].doc_sources.push(d);
+                }
+            }
+        }
+    }
+    kb
+}
+
+/// NTSTATUS layout: the value has an NTSTATUS name and no HRESULT name (an HRESULT constant of
+/// the same value decides: `E_BOUNDS` 0x8000000B is also `STATUS_NO_INHERITANCE`), or it is a
+/// Win32 value above 0xFFFF with the NTSTATUS error bits (SetupAPI's 0xE000xxxx).
+fn is_ntstatus(code: u32, cand: &Cand) -> bool {
+    if cand.has_ty("HRESULT") {
+        return false;
+    }
+    if cand.has_ty("NTSTATUS") {
+        return true;
+    }
+    (cand.has_ty("WIN32_ERROR") || cand.has_ty("CODE")) && code > 0xFFFF && code & 0x4000_0000 != 0 && code & 0xFFFF_0000 != 0x8007_0000
 }
 
 fn family_of(code: u32, cand: &Cand, pages: &[Page]) -> Family {
-    let on_page = |file: &str| cand.hits.iter().any(|h| pages[h.page].spec.file == file);
+    let on_page = |file: &str| cand.hits.iter().any(|h| h.page < pages.len() && pages[h.page].spec.file == file);
     let named = |prefixes: &[&str]| cand.names.iter().any(|n| prefixes.iter().any(|p| n.name.starts_with(p)));
     if facility(code) == 36 {
         Family::Wu
+    } else if is_ntstatus(code, cand) && cand.has_ty("NTSTATUS") {
+        Family::Ntstatus
     } else if code & 0xFFFF_0000 == 0x8007_0000 {
         if (12000..=12999).contains(&(code & 0xFFFF)) {
             Family::Wininet
         } else {
             Family::Win32
         }
+    } else if code > 0xFFFF && cand.has_ty("WIN32_ERROR") && !cand.has_ty("HRESULT") {
+        Family::Win32Values
+    } else if is_configmgr(code) {
+        Family::ConfigMgr
+    } else if facility(code) == SETUP_FACILITY && named(&["MOSETUP_"]) {
+        Family::Setup
+    } else if facility(code) == DO_FACILITY {
+        Family::DeliveryOptimization
     } else if named(&["BG_E_", "BG_S_"]) || on_page("bits-return-values.md") {
         Family::Bits
     } else if named(&["WBEM_E_", "WBEMESS_E_", "WBEMMOF_E_"]) || on_page("wmi-error-constants.md") {
@@ -473,7 +686,7 @@ fn family_of(code: u32, cand: &Cand, pages: &[Page]) -> Family {
 /// Sort key for names: lower is better (see the module documentation).
 fn name_rank(family: Family, n: &NameInfo) -> (u8, u8, String) {
     let s = n.name.as_str();
-    let first = match family {
+    let mut first = match family {
         Family::Wu => u8::from(!(s.starts_with("WU_") || s.starts_with("USO_"))),
         Family::Win32 => {
             if n.sdk_ty.as_deref() == Some("HRESULT") {
@@ -499,8 +712,26 @@ fn name_rank(family: Family, n: &NameInfo) -> (u8, u8, String) {
         }
         Family::Bits => u8::from(!s.starts_with("BG_")),
         Family::Wmi => u8::from(!s.starts_with("WBEM")),
-        Family::Com | Family::Hresult => u8::from(n.sdk_ty.as_deref() != Some("HRESULT") && !n.in_doc),
+        Family::Ntstatus => {
+            if s.starts_with("STATUS_") {
+                0
+            } else if n.sdk_ty.as_deref() == Some("NTSTATUS") {
+                1
+            } else {
+                2
+            }
+        }
+        Family::Win32Values => u8::from(!s.starts_with("ERROR_")),
+        Family::Setup => u8::from(!s.starts_with("MOSETUP_")),
+        Family::DeliveryOptimization => u8::from(!s.starts_with("DO_")),
+        Family::ConfigMgr | Family::Com | Family::Hresult => u8::from(n.sdk_ty.as_deref() != Some("HRESULT") && !n.in_doc),
     };
+    if !n.core {
+        first += 5;
+    }
+    if is_marker(s) {
+        first += 10;
+    }
     let second = match (n.sdk_ty.is_some(), n.in_doc) {
         (true, true) => 0,
         (true, false) => 1,
@@ -511,12 +742,25 @@ fn name_rank(family: Family, n: &NameInfo) -> (u8, u8, String) {
 
 fn make_entry(code: u32, mut cand: Cand, pages: &[Page]) -> Entry {
     let family = family_of(code, &cand, pages);
+    let ntstatus = is_ntstatus(code, &cand);
     cand.names.sort_by_key(|n| name_rank(family, n));
-    let mut names = cand.names.iter().map(|n| n.name.clone());
-    let symbol = names.next();
-    let aliases: Vec<String> = names.collect();
+    let names: Vec<String> = cand.names.iter().map(|n| n.name.clone()).collect();
+    let symbol = names.first().cloned();
+    let aliases: Vec<String> = names.iter().skip(1).cloned().collect();
     cand.hits.sort_by_key(|h| h.page);
-    let message = cand.hits.iter().find_map(|h| h.message.clone());
+    // The message: the first page or list that gives one; else the header message of the
+    // best-ranked name that has one (the message belongs to the name that leads).
+    let mut message = cand.hits.iter().find_map(|h| h.message.clone());
+    let mut header_used: Option<String> = None;
+    if message.is_none() {
+        for n in &names {
+            if let Some((h, _, m)) = cand.header_messages.iter().find(|(_, hn, _)| hn == n) {
+                message = Some(m.clone());
+                header_used = Some(h.clone());
+                break;
+            }
+        }
+    }
     let mut doc_sources: Vec<(String, String)> = Vec::new();
     for h in &cand.hits {
         let s = (h.file.to_string(), h.section.clone());
@@ -524,9 +768,19 @@ fn make_entry(code: u32, mut cand: Cand, pages: &[Page]) -> Entry {
             doc_sources.push(s);
         }
     }
+    if cand.header_only && header_used.is_none() {
+        header_used = cand.header_messages.first().map(|(h, _, _)| h.clone());
+    }
+    if let Some(h) = header_used {
+        doc_sources.push((tables::HEADERS_DOC.to_string(), h));
+    }
+    let win32 = if ntstatus { cand.win32 } else { None };
+    if win32.is_some() {
+        doc_sources.push((tables::NT_WIN32_DOC.to_string(), "ErrorTable".to_string()));
+    }
     let all: Vec<&str> = cand.names.iter().map(|n| n.name.as_str()).collect();
     let category = categories::category(family, code, &all);
-    Entry { family, code, symbol, aliases, message, category, doc_sources, modules: cand.modules.into_iter().collect() }
+    Entry { family, code, symbol, aliases, message, category, ntstatus, win32, doc_sources, modules: cand.modules.into_iter().collect() }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -568,6 +822,21 @@ fn render_entries(family: Family, entries: &[&Entry], crate_doc: &str, version: 
     if !doc_list.is_empty() {
         let _ = write!(o, " and ../shared/reference/{{{}}}", doc_list.join(", "));
     }
+    let mut tables_used: BTreeSet<&str> = BTreeSet::new();
+    for e in entries {
+        for (d, _) in &e.doc_sources {
+            if d == tables::HEADERS_DOC {
+                tables_used.insert("sdk-messages.tsv");
+            } else if d == tables::NT_WIN32_DOC {
+                tables_used.insert("ntstatus-win32.tsv");
+            } else if let Some(l) = [&tables::SETUP, &tables::CONFIGMGR_DOCS, &tables::CONFIGMGR_COMMUNITY].iter().find(|l| l.doc == d) {
+                tables_used.insert(l.file);
+            }
+        }
+    }
+    if !tables_used.is_empty() {
+        let _ = write!(o, " and crates/xtask/kb-sources/tables/{{{}}}", tables_used.into_iter().collect::<Vec<_>>().join(", "));
+    }
     o.push_str(". Do not edit by hand.\n");
     let _ = writeln!(o, "# {}", family.about());
     for e in entries {
@@ -584,6 +853,12 @@ fn render_entries(family: Family, entries: &[&Entry], crate_doc: &str, version: 
             let _ = writeln!(o, "message = {}", toml_str(m));
         }
         let _ = writeln!(o, "category = \"{}\"", e.category);
+        if e.ntstatus {
+            o.push_str("layout = \"ntstatus\"\n");
+        }
+        if let Some(w) = e.win32 {
+            let _ = writeln!(o, "win32 = {w}");
+        }
         o.push_str("sources = [\n");
         for (d, s) in &e.doc_sources {
             let _ = writeln!(o, "  {{ doc = {}, section = {} }},", toml_str(d), toml_str(s));
@@ -596,19 +871,22 @@ fn render_entries(family: Family, entries: &[&Entry], crate_doc: &str, version: 
     o
 }
 
-fn render_facilities(facs: &[facilities::Facility], version: &str) -> String {
+fn render_facilities(facs: &[facilities::Facility], nt: &[facilities::Facility], version: &str) -> String {
     let mut o = String::new();
+    let extra: Vec<String> = facilities::EXTRA.iter().map(|(v, n, _)| format!("{n} 0x{v:X}")).collect();
     let _ = writeln!(
         o,
-        "# @generated by cargo xtask kb-import from windows crate {version} (FACILITY_CODE constants in src/Windows/Win32/**/mod.rs) plus {} (ConfigMgr client, 0x87D0xxxx). Do not edit by hand.",
-        facilities::CCM.1
+        "# @generated by cargo xtask kb-import from windows crate {version} (FACILITY_CODE and NTSTATUS_FACILITY_CODE constants in src/Windows/Win32/**/mod.rs) plus facilities winerror.h does not define ({}). Do not edit by hand.",
+        extra.join(", ")
     );
-    o.push_str("# HRESULT facilities. Where the SDK gives one value two or more names, the label names the others.\n");
-    for f in facs {
-        o.push_str("\n[[facility]]\n");
-        let _ = writeln!(o, "value = {}", f.value);
-        let _ = writeln!(o, "name = {}", toml_str(&f.name));
-        let _ = writeln!(o, "label = {}", toml_str(&f.label));
+    o.push_str("# HRESULT facilities ([[facility]]) and NTSTATUS facilities ([[nt_facility]], their own numbering). Where the SDK gives one value two or more names, the label names the others.\n");
+    for (table, list) in [("facility", facs), ("nt_facility", nt)] {
+        for f in list {
+            let _ = writeln!(o, "\n[[{table}]]");
+            let _ = writeln!(o, "value = {}", f.value);
+            let _ = writeln!(o, "name = {}", toml_str(&f.name));
+            let _ = writeln!(o, "label = {}", toml_str(&f.label));
+        }
     }
     o
 }
@@ -843,8 +1121,7 @@ Access is denied.
         );
         let spec = docs::DOCS.iter().find(|d| d.file == "system-error-codes--0-499-.md").unwrap();
         let rows = docs::rows(spec, &got);
-        assert_eq!(rows.len(), 1, "ERROR_SUCCESS has no HRESULT form");
-        assert_eq!(rows[0].code, 0x8007_0005);
+        assert_eq!(rows.iter().map(|r| r.code).collect::<Vec<_>>(), vec![0, 0x8007_0005], "ERROR_SUCCESS is 0 (S_OK), 5 is 0x80070005");
     }
 
     #[test]
@@ -995,6 +1272,7 @@ Proxy authentication is required.
         let consts = vec![
             c("E_ACCESSDENIED", "HRESULT", 0x8007_0005, "Win32::Foundation"),
             c("ERROR_ACCESS_DENIED", "WIN32_ERROR", 5, "Win32::Foundation"),
+            c("ERROR_FILE_NOT_FOUND", "WIN32_ERROR", 2, "Win32::Foundation"),
             c("DIERR_NOTFOUND", "HRESULT", 0x8007_0002, "Win32::Devices::HumanInterfaceDevice"),
             c("WININET_E_TIMEOUT", "HRESULT", 0x8007_2EE2, "Win32::Foundation"),
             c("ERROR_INTERNET_TIMEOUT", "u32", 12002, "Win32::Networking::WinInet"),
@@ -1003,18 +1281,56 @@ Proxy authentication is required.
             c("HTTP_E_STATUS_PROXY_AUTH_REQ", "HRESULT", 0x8019_0197, "Win32::Foundation"),
             c("WU_S_REBOOT_REQUIRED", "HRESULT", 0x0024_0005, "Win32::System::UpdateAgent"),
             c("S_FALSE", "HRESULT", 1, "Win32::Foundation"),
+            c("STATUS_WAIT_1", "NTSTATUS", 1, "Win32::Foundation"),
+            c("SEC_E_OK", "HRESULT", 0, "Win32::Foundation"),
+            c("ERROR_SUCCESS", "WIN32_ERROR", 0, "Win32::Foundation"),
             c("WEP_E_NO_LICENSE", "HRESULT", 0x8801_0006, "Win32::Foundation"),
             c("INET_E_ERROR_FIRST", "HRESULT", 0x800C_0002, "Win32::System::Com::Urlmon"),
+            c("INET_E_INVALID_URL", "HRESULT", 0x800C_0002, "Win32::System::Com::Urlmon"),
             c("SPAPI_E_NO_ASSOCIATED_CLASS", "HRESULT", 0x800F_0200, "Win32::Foundation"),
             c("ERROR_NO_ASSOCIATED_CLASS", "WIN32_ERROR", 0xE000_0200, "Win32::Foundation"),
+            c("STATUS_ACCESS_VIOLATION", "NTSTATUS", 0xC000_0005, "Win32::Foundation"),
+            c("E_BOUNDS", "HRESULT", 0x8000_000B, "Win32::Foundation"),
+            c("STATUS_NO_INHERITANCE", "NTSTATUS", 0x8000_000B, "Win32::Foundation"),
         ];
-        let kb = assemble(&consts, &[]);
-        let get = |code: u32| kb.iter().find(|e| e.code == code).unwrap();
+        let msg = |header: &str, name: &str, value: u32, kind: &str, message: &str| tables::HeaderMessage {
+            header: header.into(),
+            name: name.into(),
+            value,
+            kind: kind.into(),
+            message: message.into(),
+        };
+        let tables = tables::Tables {
+            messages: vec![
+                msg("ntstatus.h", "STATUS_ACCESS_VIOLATION", 0xC000_0005, "NTSTATUS", "The instruction referenced memory."),
+                msg("wuerror.h", "WU_E_STANDBY_ACTIVITY_NOT_ALLOWED", 0x8024_0067, "HRESULT", "Not allowed in standby."),
+                // winerror.h's 16-bit era value of E_ACCESSDENIED: the crate's value wins.
+                msg("winerror.h", "E_ACCESSDENIED", 0x8000_0009, "HRESULT", "General access denied error"),
+                msg("other.h", "NOT_IN_THE_CRATE", 0x8123_0001, "HRESULT", "Not taken."),
+            ],
+            nt_win32: [(0xC000_0005, 998), (0x0000_0000, 0)].into_iter().collect(),
+            lists: vec![
+                (&tables::SETUP, vec![tables::ListRow { code: 0xC190_0101, name: Some("MOSETUP_E_SETUP_PLATFORM".into()), message: "Setup failed.".into() }]),
+                (&tables::CONFIGMGR_DOCS, vec![tables::ListRow { code: 0x87D0_0215, name: None, message: "Item not found".into() }]),
+                (
+                    &tables::CONFIGMGR_COMMUNITY,
+                    vec![
+                        tables::ListRow { code: 0x87D0_0215, name: None, message: "Item not found (community)".into() },
+                        tables::ListRow { code: 0x87D0_027E, name: None, message: "Bad HTTP status code".into() },
+                        tables::ListRow { code: 0x8024_A000, name: None, message: "Not taken: wuerror.h is the source".into() },
+                    ],
+                ),
+            ],
+        };
+        let kb = assemble(&consts, &[], &tables);
+        let get = |code: u32| kb.iter().find(|e| e.code == code).unwrap_or_else(|| panic!("0x{code:08X} missing"));
         let denied = get(0x8007_0005);
         assert_eq!((denied.family, denied.symbol.as_deref()), (Family::Win32, Some("E_ACCESSDENIED")));
         assert_eq!(denied.aliases, vec!["ERROR_ACCESS_DENIED".to_string()]);
         assert_eq!(denied.category, "authentication");
-        assert!(kb.iter().all(|e| e.code != 0x8007_0002), "DirectInput's reuse of the value is not taken");
+        let not_found = get(0x8007_0002);
+        assert_eq!(not_found.symbol.as_deref(), Some("ERROR_FILE_NOT_FOUND"), "DirectInput's name for the value never leads");
+        assert_eq!(not_found.aliases, vec!["DIERR_NOTFOUND".to_string()]);
         let timeout = get(0x8007_2EE2);
         assert_eq!(timeout.family, Family::Wininet);
         assert_eq!(timeout.symbol.as_deref(), Some("ERROR_WINHTTP_TIMEOUT"));
@@ -1022,8 +1338,34 @@ Proxy authentication is required.
         let bits = get(0x8019_0197);
         assert_eq!((bits.family, bits.symbol.as_deref(), bits.category), (Family::Bits, Some("BG_E_HTTP_ERROR_407"), "proxy"));
         assert_eq!(get(0x0024_0005).category, "reboot");
-        assert!(kb.iter().all(|e| e.code != 1 && e.code != 0x800C_0002 && e.code != 0x8801_0006));
+        // Success codes and every facility are taken; a range marker never leads.
+        assert_eq!((get(1).symbol.as_deref(), get(1).ntstatus), (Some("S_FALSE"), false));
+        let success = get(0);
+        assert_eq!(success.category, "general", "SEC_E_OK is not an authentication problem");
+        assert!(success.aliases.contains(&"ERROR_SUCCESS".to_string()) || success.symbol.as_deref() == Some("ERROR_SUCCESS"));
+        assert_eq!(get(0x8801_0006).symbol.as_deref(), Some("WEP_E_NO_LICENSE"));
+        assert_eq!(get(0x800C_0002).symbol.as_deref(), Some("INET_E_INVALID_URL"));
         assert_eq!(get(0x800F_0200).aliases, vec!["ERROR_NO_ASSOCIATED_CLASS".to_string()]);
+        let setupapi = get(0xE000_0200);
+        assert_eq!((setupapi.family, setupapi.ntstatus), (Family::Win32Values, true));
+        // NTSTATUS: layout, header message and Win32 mapping.
+        let av = get(0xC000_0005);
+        assert_eq!((av.family, av.ntstatus, av.win32), (Family::Ntstatus, true, Some(998)));
+        assert_eq!(av.message.as_deref(), Some("The instruction referenced memory."));
+        // A value with an HRESULT and an NTSTATUS name is an HRESULT.
+        let bounds = get(0x8000_000B);
+        assert_eq!((bounds.symbol.as_deref(), bounds.ntstatus, bounds.aliases.clone()), (Some("E_BOUNDS"), false, vec!["STATUS_NO_INHERITANCE".to_string()]));
+        // Header-only codes of the core headers; the 16-bit era duplicate and other headers not.
+        assert_eq!(get(0x8024_0067).symbol.as_deref(), Some("WU_E_STANDBY_ACTIVITY_NOT_ALLOWED"));
+        assert!(kb.iter().all(|e| e.code != 0x8000_0009 && e.code != 0x8123_0001));
+        // Lists: Microsoft's page before the community list; only ConfigMgr codes of the latter.
+        let item = get(0x87D0_0215);
+        assert_eq!((item.family, item.message.as_deref(), item.category), (Family::ConfigMgr, Some("Item not found"), "configmgr"));
+        assert_eq!(item.doc_sources.len(), 2);
+        assert_eq!(get(0x87D0_027E).message.as_deref(), Some("Bad HTTP status code"));
+        assert!(kb.iter().all(|e| e.code != 0x8024_A000));
+        let setup = get(0xC190_0101);
+        assert_eq!((setup.family, setup.symbol.as_deref(), setup.ntstatus), (Family::Setup, Some("MOSETUP_E_SETUP_PLATFORM"), false));
     }
 
     #[test]
@@ -1035,6 +1377,8 @@ Proxy authentication is required.
             aliases: vec!["A_B".into()],
             message: Some("Say \"hi\" \\ there".into()),
             category: "proxy",
+            ntstatus: true,
+            win32: Some(998),
             doc_sources: vec![("x.md".into(), "Sec".into())],
             modules: vec!["Win32::System::UpdateAgent".into()],
         };
@@ -1044,6 +1388,7 @@ Proxy authentication is required.
         let entry = &v["entry"][0];
         assert_eq!(entry["message"].as_str(), Some("Say \"hi\" \\ there"));
         assert_eq!(entry["sources"].as_array().unwrap().len(), 2);
+        assert_eq!((entry["layout"].as_str(), entry["win32"].as_integer()), (Some("ntstatus"), Some(998)));
     }
 
     #[test]
@@ -1062,9 +1407,14 @@ Proxy authentication is required.
             vec![
                 (9, "FACILITY_SECURITY", "Security / SSPI"),
                 (56, "FACILITY_USERMODE_VOLMGR", "Volume manager"),
-                (2000, "FACILITY_CCM", "Configuration Manager client (not in winerror.h)"),
+                (0x190, "FACILITY_MOSETUP", "Windows setup and feature updates, MOSETUP_E_* (not in winerror.h)"),
+                (0x7D0, "FACILITY_CCM", "Configuration Manager client (not in winerror.h)"),
+                (0x7D1, "FACILITY_CCM_APPS", "Configuration Manager application deployment (not in winerror.h)"),
+                (0x7D2, "FACILITY_CCM_SITE", "Configuration Manager site server (not in winerror.h)"),
             ]
         );
+        let nt: Vec<(u32, String)> = facilities::build_nt(&consts).into_iter().map(|f| (f.value, f.name)).collect();
+        assert_eq!(nt, vec![(0, "FACILITY_NONE".to_string()), (20, "FACILITY_ACPI_ERROR_CODE".to_string())]);
         assert_eq!(facilities::derive_label("FACILITY_EXAMPLE_THING_DNS"), "Example thing DNS");
     }
 }

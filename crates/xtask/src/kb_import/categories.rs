@@ -18,6 +18,12 @@ fn starts_any(names: &[&str], prefixes: &[&str]) -> bool {
 /// The category id for a code, from its family, its value and all its names.
 pub fn category(family: Family, code: u32, names: &[&str]) -> &'static str {
     let facility = (code >> 16) & 0xFFF;
+    // 0. Success codes (top bit clear: S_OK, WU_S_*, STATUS_PENDING, ...): the name rules below
+    // describe failures (`SEC_E_OK` is not an authentication problem), so only a restart keeps
+    // its category.
+    if code & 0x8000_0000 == 0 && family != Family::Wu && family != Family::Bits {
+        return if contains_any(names, &["REBOOT", "RESTART"]) { "reboot" } else { "general" };
+    }
     // 1. Name rules that hold in every family.
     if contains_any(names, &["PROXY"]) {
         return "proxy";
@@ -101,7 +107,10 @@ pub fn category(family: Family, code: u32, names: &[&str]) -> &'static str {
             }
         }
         Family::Wininet => "network",
-        Family::Bits => "download",
+        Family::Bits | Family::DeliveryOptimization => "download",
+        Family::ConfigMgr => "configmgr",
+        Family::Setup => "installation",
+        Family::Ntstatus | Family::Win32Values => "general",
         Family::Wmi => "general",
         Family::Com | Family::Hresult => match facility {
             9 | 11 => "certificate",

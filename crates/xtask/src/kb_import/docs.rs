@@ -112,14 +112,16 @@ pub fn parse(spec: &DocSpec, text: &str) -> Vec<RawEntry> {
     }
 }
 
-/// Numbers -> codes. Win32 numbers outside 1..=0xFFFF (ERROR_SUCCESS = 0) are dropped.
+/// Numbers -> codes. Win32 number n becomes `HRESULT_FROM_WIN32(n)`: 0 (ERROR_SUCCESS) stays 0,
+/// and numbers above 0xFFFF are dropped.
 pub fn rows(spec: &DocSpec, entries: &[RawEntry]) -> Vec<Row> {
     let mut out = Vec::new();
     for e in entries {
         for &n in &e.numbers {
             let code = match spec.number {
                 Number::Hresult => n,
-                Number::Win32 if (1..=0xFFFF).contains(&n) => 0x8007_0000 | n,
+                Number::Win32 if n == 0 => 0,
+                Number::Win32 if n <= 0xFFFF => 0x8007_0000 | n,
                 Number::Win32 => continue,
             };
             out.push(Row { code, name: e.name.clone(), message: e.message.clone(), section: e.section.clone() });

@@ -1,6 +1,7 @@
-//! The HRESULT facility table: every `FACILITY_CODE` constant of the SDK metadata (the
-//! NTSTATUS facilities have their own type and are not taken), one row per value, plus the
-//! ConfigMgr client facility that winerror.h does not define.
+//! The facility tables: every `FACILITY_CODE` constant of the SDK metadata (HRESULT facilities),
+//! one row per value, plus the ConfigMgr and Windows setup facilities that winerror.h does not
+//! define ([`EXTRA`]); and every `NTSTATUS_FACILITY_CODE` constant (NTSTATUS facilities, their own
+//! numbering), plus facility 0 of the classic `0xC000xxxx` statuses.
 
 use std::collections::BTreeMap;
 
@@ -12,8 +13,19 @@ pub struct Facility {
     pub label: String,
 }
 
-/// Facility 0x7D0: the ConfigMgr client writes its own codes as `0x87D0xxxx`.
-pub const CCM: (u32, &str, &str) = (2000, "FACILITY_CCM", "Configuration Manager client (not in winerror.h)");
+/// Facilities winerror.h does not define, with names of our own (each label says so): the
+/// ConfigMgr client writes its codes as `0x87D0xxxx`, application deployment and the Intune
+/// management extension as `0x87D1xxxx`, the site server as `0x87D2xxxx`; Windows setup writes
+/// `0xC19xxxxx` (MOSETUP_E_*, facility 0x190 with the top two bits set).
+pub const EXTRA: [(u32, &str, &str); 4] = [
+    (0x190, "FACILITY_MOSETUP", "Windows setup and feature updates, MOSETUP_E_* (not in winerror.h)"),
+    (0x7D0, "FACILITY_CCM", "Configuration Manager client (not in winerror.h)"),
+    (0x7D1, "FACILITY_CCM_APPS", "Configuration Manager application deployment (not in winerror.h)"),
+    (0x7D2, "FACILITY_CCM_SITE", "Configuration Manager site server (not in winerror.h)"),
+];
+
+/// NTSTATUS facility 0 has no constant: the classic statuses (`0xC0000005`) live there.
+pub const NT_NONE: (u32, &str, &str) = (0, "FACILITY_NONE", "No facility (the classic NTSTATUS values; not in ntstatus.h)");
 
 /// When several names share a value, this one is the `name`; the label mentions both.
 const PRIMARY: &[&str] =
@@ -197,9 +209,31 @@ pub fn build(consts: &[SdkConst]) -> Vec<Facility> {
             Facility { value, name, label }
         })
         .collect();
-    if !out.iter().any(|f| f.value == CCM.0) {
-        out.push(Facility { value: CCM.0, name: CCM.1.into(), label: CCM.2.into() });
-        out.sort_by_key(|f| f.value);
+    for (value, name, label) in EXTRA {
+        if !out.iter().any(|f| f.value == value) {
+            out.push(Facility { value, name: name.into(), label: label.into() });
+        }
+    }
+    out.sort_by_key(|f| f.value);
+    out
+}
+
+/// The NTSTATUS facilities (`NTSTATUS_FACILITY_CODE`), labelled like the HRESULT ones.
+pub fn build_nt(consts: &[SdkConst]) -> Vec<Facility> {
+    let mut by_value: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
+    for c in consts.iter().filter(|c| c.ty == "NTSTATUS_FACILITY_CODE" && c.value <= 0xFFF && c.name != "FACILITY_MAXIMUM_VALUE") {
+        let names = by_value.entry(c.value).or_default();
+        if !names.contains(&c.name.as_str()) {
+            names.push(&c.name);
+        }
+    }
+    let mut out = vec![Facility { value: NT_NONE.0, name: NT_NONE.1.into(), label: NT_NONE.2.into() }];
+    for (value, mut names) in by_value {
+        names.sort();
+        let name = names[0].to_string();
+        let base = derive_label(name.trim_end_matches("_ERROR_CODE"));
+        let label = if names.len() > 1 { format!("{base} (also {})", names[1..].join(", ")) } else { base };
+        out.push(Facility { value, name, label });
     }
     out
 }
