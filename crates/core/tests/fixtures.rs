@@ -36,6 +36,10 @@ fn check(dir: &Path) -> Vec<String> {
     for section in [check_files, check_errors, check_flows, check_findings, check_config, check_updates] {
         section(&expected, &r, &mut fail);
     }
+    // Every sentence of the verdict names the lines that prove it.
+    for st in r.statements.iter().filter(|st| st.evidence.is_empty()) {
+        fail(format!("statement with no evidence: {}", st.text));
+    }
     problems
 }
 

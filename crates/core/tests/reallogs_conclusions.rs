@@ -426,6 +426,10 @@ fn check(r: &Report, x: &Expect) -> Vec<String> {
             bad.push(format!("error finding {} on a log with nothing to fix: {}", f.id, f.summary));
         }
     }
+    // Conclusions are evidence: every sentence of the verdict names the lines that prove it.
+    for st in r.statements.iter().filter(|st| st.evidence.is_empty()) {
+        bad.push(format!("a statement with no evidence: {}", st.text));
+    }
     if v.contains("Likely cause") && r.summary.status != VerdictStatus::Failed {
         bad.push("a likely cause without a failure".into());
     }

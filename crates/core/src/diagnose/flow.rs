@@ -58,6 +58,9 @@ pub struct FlowResult {
     pub cycles_total: usize,
     /// (file, entry) of the failed step's failure events.
     failed_events: Vec<(u32, u32)>,
+    /// (file, entry) of where the latest cycle began and of the last step it confirmed: the
+    /// evidence of a scan that did not fail.
+    progress_events: Vec<(u32, u32)>,
     /// Logs with at least one line in the latest cycle.
     pub latest_cycle_logs: Vec<LogKind>,
     /// Per log, the last line of that log seen by the flow (file, entry).
@@ -86,6 +89,11 @@ impl FlowResult {
     /// (file, entry) of the failed step's failure lines.
     pub fn failed_lines(&self) -> Vec<(u32, u32)> {
         self.failed_events.clone()
+    }
+
+    /// (file, entry) of where the latest cycle began and how far it got, in log order.
+    pub fn progress_lines(&self) -> Vec<(u32, u32)> {
+        self.progress_events.clone()
     }
 
     pub fn step(&self, n: u8) -> Option<&StepResult> {
@@ -202,6 +210,7 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
         cycles: summarize(a, def, &logs, &cycles, &file_ends),
         cycles_total: cycles.len(),
         failed_events: Vec::new(),
+        progress_events: Vec::new(),
         latest_cycle_logs: Vec::new(),
         last_line_of_log: Vec::new(),
     };
@@ -218,6 +227,13 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
         match report.last_line_of_log.iter_mut().find(|(l, _, _)| *l == id) {
             Some(x) => *x = (id, e.file, e.entry),
             None => report.last_line_of_log.push((id, e.file, e.entry)),
+        }
+    }
+    let first = last.events.iter().find(|e| e.kind != Kind::Error);
+    let furthest = last.events.iter().filter(|e| e.kind == Kind::Ok).max_by_key(|e| (e.step, e.time, e.file, e.entry));
+    for e in first.into_iter().chain(furthest).chain(last.events.last().filter(|e| e.kind != Kind::Error)) {
+        if !report.progress_events.contains(&(e.file, e.entry)) {
+            report.progress_events.push((e.file, e.entry));
         }
     }
     let earlier = if cycles.len() > 1 { Some(&cycles[..cycles.len() - 1]) } else { None };

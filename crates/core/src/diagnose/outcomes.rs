@@ -151,6 +151,12 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
         };
         parts.push(p);
     }
+    if shown.is_empty() {
+        // Nothing failed: the latest operation of each kind shows it.
+        for kind in [OperationKind::Search, OperationKind::Download, OperationKind::Install] {
+            shown.extend(agent.iter().copied().filter(|o| o.kind() == kind).last());
+        }
+    }
     let lead = if standing == Standing::Failed { "Windows Update" } else { "Windows Update ran" };
     let text = format!("{lead}: {}.", parts.join("; "));
     Some(Statement { domain: Domain::WindowsUpdate, standing, text, lines: lines_of(&shown, 6), codes: codes_of(&shown) })
@@ -221,6 +227,9 @@ fn deployment(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
             shown.extend(failed.iter().rev().take(2));
         }
         parts.push(p);
+    }
+    if shown.is_empty() {
+        shown.extend(runs.last());
     }
     let mut lines = lines_of(&shown, 6);
     if standing != Standing::Failed {
@@ -342,6 +351,9 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     if parts.is_empty() {
         return None;
     }
+    if shown.is_empty() && lines.is_empty() {
+        shown.extend(checks.last().or(sessions.last()));
+    }
     lines.splice(0..0, lines_of(&shown, 6));
     let lead = if standing == Standing::Ok { "Servicing, no failure" } else { "Servicing" };
     let text = format!("{lead}: {}.", parts.join("; "));
@@ -423,5 +435,18 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
         let failed = runs.iter().filter(|o| o.outcome == Outcome::Failed).count();
         text.push_str(&format!(" It is the last of {} runs in the logs; {} failed.", runs.len(), failed));
     }
-    Some(Statement { domain, standing, text, lines: lines_of(&[last], 6), codes: codes_of(&[last]) })
+    let mut lines = lines_of(&[last], 6);
+    if lines.is_empty() {
+        // No line of its own (the run's result is not in the log): its last error line, and
+        // where the log ends.
+        let f = &a.files[last.file];
+        let last_error = f.entries.iter().rposition(|e| e.severity == crate::model::Severity::Error);
+        let end = f.entries.len().checked_sub(1);
+        for e in last_error.into_iter().chain(end) {
+            if !lines.contains(&(last.file, e as u32)) {
+                lines.push((last.file, e as u32));
+            }
+        }
+    }
+    Some(Statement { domain, standing, text, lines, codes: codes_of(&[last]) })
 }

@@ -154,7 +154,9 @@ pub fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Ve
     let describe = |hex: &String| code_of(hex).map_or_else(|| hex.clone(), |c| describe_error(a, c));
     let evidence = |flow: &FlowResult| -> (Vec<(usize, u32)>, Vec<u32>) {
         let codes = flow.failed_step_codes(a);
-        let lines = flow.failed_lines().into_iter().take(6).map(|(f, e)| (f as usize, e)).collect();
+        let failed = flow.failed_lines();
+        let lines = if failed.is_empty() { flow.progress_lines() } else { failed };
+        let lines = lines.into_iter().take(6).map(|(f, e)| (f as usize, e)).collect();
         (lines, codes)
     };
     let mut out = Vec::new();
