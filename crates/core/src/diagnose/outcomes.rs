@@ -154,7 +154,7 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
     if shown.is_empty() {
         // Nothing failed: the latest operation of each kind shows it.
         for kind in [OperationKind::Search, OperationKind::Download, OperationKind::Install] {
-            shown.extend(agent.iter().copied().filter(|o| o.kind() == kind).last());
+            shown.extend(agent.iter().copied().rfind(|o| o.kind() == kind));
         }
     }
     let lead = if standing == Standing::Failed { "Windows Update" } else { "Windows Update ran" };
