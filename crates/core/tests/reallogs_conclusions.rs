@@ -430,6 +430,13 @@ fn check(r: &Report, x: &Expect) -> Vec<String> {
     for st in r.statements.iter().filter(|st| st.evidence.is_empty()) {
         bad.push(format!("a statement with no evidence: {}", st.text));
     }
+    // Advice is said once: no command twice on the list.
+    let commands: Vec<String> = r.next_checks.iter().filter_map(|c| c.command.as_deref()).map(|c| c.trim().to_lowercase()).collect();
+    for (i, c) in commands.iter().enumerate() {
+        if commands[..i].contains(c) {
+            bad.push(format!("the next checks say {c:?} twice"));
+        }
+    }
     if v.contains("Likely cause") && r.summary.status != VerdictStatus::Failed {
         bad.push("a likely cause without a failure".into());
     }

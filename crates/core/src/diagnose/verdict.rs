@@ -51,7 +51,9 @@ pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Ope
 pub fn next_checks(scan: &FlowResult, sync: &FlowResult, ops: &[Operation], findings: &[Finding], ranked: &[u32], public: bool) -> Vec<NextCheck> {
     let mut out: Vec<NextCheck> = Vec::new();
     fn add(out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: String) {
-        if out.len() < 10 && !out.iter().any(|c| c.text == text) {
+        // The same command said twice in other words is one check.
+        let same_command = |c: &NextCheck| command.is_some_and(|x| c.command.as_deref().is_some_and(|y| y.trim().eq_ignore_ascii_case(x.trim())));
+        if out.len() < 10 && !out.iter().any(|c| c.text == text || same_command(c)) {
             out.push(NextCheck { text: text.to_string(), command: command.map(str::to_string), from });
         }
     }
@@ -84,7 +86,12 @@ pub fn next_checks(scan: &FlowResult, sync: &FlowResult, ops: &[Operation], find
             }
             seen_codes.push(c);
             let Some(k) = wulens_kb::entry(c) else { continue };
-            for st in k.mitigation.iter().filter(|st| !wsus_only(&st.text) && !st.command.as_deref().is_some_and(wsus_only)).take(2) {
+            // Two steps not already on the list.
+            let before = out.len();
+            for st in k.mitigation.iter().filter(|st| !wsus_only(&st.text) && !st.command.as_deref().is_some_and(wsus_only)) {
+                if out.len() >= before + 2 {
+                    break;
+                }
                 add(&mut out, &st.text, st.command.as_deref(), format!("0x{c:08X}"));
             }
         }
