@@ -10,6 +10,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use wulens_core::{Analysis, Input, Limits, Report};
 
+mod fleet;
+
 #[derive(Parser)]
 #[command(
     name = "wulens",
@@ -62,6 +64,14 @@ enum Command {
         #[arg(long)]
         problems: bool,
     },
+    /// Many machines at once: every zip or folder under PATH is one machine's logs; the machines
+    /// are grouped by root cause (where it broke, root code, leading finding), largest group first.
+    Fleet {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = fleet::FleetFormat::Text)]
+        format: fleet::FleetFormat,
+    },
     /// What to collect from a client (and how) so that wulens can answer.
     CollectHelp,
 }
@@ -111,6 +121,7 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
         Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
         Command::Timeline { paths, problems } => timeline(&paths, problems, &mut out),
+        Command::Fleet { paths, format } => fleet::run(&paths, format, &mut out),
         Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
     }
 }

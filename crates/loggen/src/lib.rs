@@ -213,6 +213,67 @@ fn fill(f: &mut impl Write, name: &str, target: u64, rng: &mut Rng) -> std::io::
     Ok(written)
 }
 
+/// A file inside a bundle: its path in the zip and its bytes.
+type ZipFile = (String, Vec<u8>);
+
+/// A generated fleet: `count` machines' bundles (`PC-0001.zip`, ...), each holding the logs of
+/// one scenario folder of `scenarios` (its `logs/` tree, e.g. `tests/fixtures/<scenario>/logs`),
+/// chosen by seed; every 50th bundle is a damaged zip, as real collections have. Writes
+/// `fleet.csv` (machine, scenario) beside them and returns the same pairs; the scenario of a
+/// damaged bundle is `unreadable`.
+pub fn fleet(out: &std::path::Path, scenarios: &[std::path::PathBuf], count: usize, seed: u64) -> std::io::Result<Vec<(String, String)>> {
+    std::fs::create_dir_all(out)?;
+    let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    // Each scenario's files once, as (path inside the zip, bytes).
+    let mut loaded: Vec<(String, Vec<ZipFile>)> = Vec::new();
+    for dir in scenarios {
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let logs = dir.join("logs");
+        let mut files = Vec::new();
+        let mut stack = vec![logs.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d)? {
+                let p = e?.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(&logs).map_err(std::io::Error::other)?.to_string_lossy().replace('\\', "/");
+                    files.push((rel, std::fs::read(&p)?));
+                }
+            }
+        }
+        files.sort();
+        loaded.push((name, files));
+    }
+    if loaded.is_empty() {
+        return Err(std::io::Error::other("no scenario to generate a fleet from"));
+    }
+    let mut manifest = String::from("machine,scenario\n");
+    let mut out_pairs = Vec::with_capacity(count);
+    for i in 1..=count {
+        let machine = format!("PC-{i:04}");
+        let path = out.join(format!("{machine}.zip"));
+        let scenario = if i % 50 == 0 {
+            std::fs::write(&path, b"PK\x03\x04 this bundle was cut off during the copy")?;
+            "unreadable".to_string()
+        } else {
+            let (name, files) = &loaded[rng.below(loaded.len() as u64) as usize];
+            let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(std::fs::File::create(&path)?));
+            let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            for (rel, bytes) in files {
+                zip.start_file(format!("{machine}/{rel}"), options).map_err(std::io::Error::other)?;
+                zip.write_all(bytes)?;
+            }
+            zip.finish().map_err(std::io::Error::other)?.flush()?;
+            name.clone()
+        };
+        manifest.push_str(&format!("{machine},{scenario}\n"));
+        out_pairs.push((machine, scenario));
+    }
+    std::fs::write(out.join("fleet.csv"), manifest)?;
+    Ok(out_pairs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -282,6 +282,22 @@ pub enum Domain {
     TaskSequence,
 }
 
+impl Domain {
+    /// In a sentence: `client installation`, `servicing`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Domain::ClientInstall => "ConfigMgr client installation",
+            Domain::ConfigmgrScan => "ConfigMgr scan",
+            Domain::WsusSync => "WSUS synchronization",
+            Domain::ConfigmgrDeployment => "ConfigMgr deployment evaluation",
+            Domain::WindowsUpdate => "Windows Update",
+            Domain::Servicing => "servicing",
+            Domain::Setup => "Windows setup",
+            Domain::TaskSequence => "task sequence",
+        }
+    }
+}
+
 /// How a domain fared. Ordered: failures first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

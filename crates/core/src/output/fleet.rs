@@ -1,0 +1,346 @@
+//! Many machines at once: one row per machine from its report, and the machines grouped by root
+//! cause (where it broke, the root code, the leading finding). The CLI's `fleet` command, the
+//! Python package and the Spark example all use these, so a group means the same everywhere.
+//!
+//! The row is a stable schema (`--format ndjson` / `csv`): add columns, never rename them.
+
+use serde::{Deserialize, Serialize};
+
+use super::report::{OperationReport, Report};
+use crate::model::{FindingSeverity, Outcome, Standing, VerdictStatus};
+
+/// One machine's conclusion, flat enough for a table.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct MachineRow {
+    /// The machine's name: the bundle's (zip or folder) name.
+    pub machine: String,
+    /// The bundle it was read from, as given.
+    pub bundle: String,
+    /// `failed`, `ok`, `incomplete`, `no_scan`, or `unreadable` (see `problem`).
+    pub status: String,
+    pub verdict: String,
+    /// Where it broke: `ConfigMgr scan step 3 (WUA scan)`, `Windows Update search`,
+    /// `servicing session`, ...; empty when nothing failed.
+    pub failed_at: String,
+    /// The code at the root of the failure (`0x8024401B`), and its name.
+    pub root_code: String,
+    pub root_symbol: String,
+    /// The leading finding's id (`proxy_error`), error findings before warnings.
+    pub finding: String,
+    /// Every finding id, most severe first.
+    pub findings: Vec<String>,
+    /// Distinct failure codes with how often each occurs, most significant first (at most 20).
+    pub codes: Vec<CodeTally>,
+    /// `wsus`, `public` or `unknown`.
+    pub update_source: String,
+    /// The WSUS server the client uses (policy, else ConfigMgr's location), when known.
+    pub wsus_server: String,
+    /// The WinHTTP proxy (`direct` or the servers), when given.
+    pub proxy: String,
+    pub first_time: String,
+    pub last_time: String,
+    pub files: usize,
+    pub lines: u64,
+    pub wulens_version: String,
+    /// Why the bundle could not be read (status `unreadable`).
+    pub problem: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct CodeTally {
+    pub code: String,
+    pub count: u32,
+}
+
+/// The columns of `--format csv`, in order (the list columns joined with `;`).
+pub const CSV_COLUMNS: &[&str] = &[
+    "machine",
+    "bundle",
+    "status",
+    "failed_at",
+    "root_code",
+    "root_symbol",
+    "finding",
+    "findings",
+    "codes",
+    "update_source",
+    "wsus_server",
+    "proxy",
+    "first_time",
+    "last_time",
+    "files",
+    "lines",
+    "wulens_version",
+    "problem",
+    "verdict",
+];
+
+impl MachineRow {
+    pub fn from_report(machine: &str, bundle: &str, r: &Report) -> MachineRow {
+        let failed = r.summary.status == VerdictStatus::Failed;
+        let (failed_at, root) = if failed { where_it_broke(r) } else { (String::new(), None) };
+        let root_symbol = root.as_deref().and_then(|c| wulens_kb::lookup(c).ok()).and_then(|l| l.entry).map(|e| e.symbol.to_string()).unwrap_or_default();
+        let mut findings: Vec<(FindingSeverity, &str)> = r.findings.iter().map(|f| (f.severity, f.id.as_str())).collect();
+        findings.sort_by_key(|(s, _)| severity_rank(*s));
+        let finding = findings.iter().find(|(s, _)| *s != FindingSeverity::Info).map(|(_, id)| id.to_string()).unwrap_or_default();
+        let policy = r.configuration.policy.as_ref();
+        let wsus_server = policy.and_then(|p| p.wu_server.as_ref()).or(r.configuration.wsus_location.as_ref()).map(|s| s.value.clone()).unwrap_or_default();
+        let proxy = r.configuration.proxy.as_ref().map(|p| if p.direct { "direct".to_string() } else { p.servers.join(" ") }).unwrap_or_default();
+        MachineRow {
+            machine: machine.to_string(),
+            bundle: bundle.to_string(),
+            status: r.summary.status.id().to_string(),
+            verdict: r.summary.verdict.clone(),
+            failed_at,
+            root_code: root.unwrap_or_default(),
+            root_symbol,
+            finding,
+            findings: findings.iter().map(|(_, id)| id.to_string()).collect(),
+            codes: r.errors.iter().take(20).map(|e| CodeTally { code: e.code.clone(), count: e.count }).collect(),
+            update_source: r.update_source.clone(),
+            wsus_server,
+            proxy,
+            first_time: r.summary.first_time.clone().unwrap_or_default(),
+            last_time: r.summary.last_time.clone().unwrap_or_default(),
+            files: r.summary.files,
+            lines: r.summary.lines,
+            wulens_version: r.tool.version.clone(),
+            problem: String::new(),
+        }
+    }
+
+    /// A bundle that gave no report: it is listed with why, never dropped.
+    pub fn unreadable(machine: &str, bundle: &str, problem: &str) -> MachineRow {
+        MachineRow {
+            machine: machine.to_string(),
+            bundle: bundle.to_string(),
+            status: "unreadable".into(),
+            problem: problem.to_string(),
+            wulens_version: env!("CARGO_PKG_VERSION").to_string(),
+            ..MachineRow::default()
+        }
+    }
+
+    /// The root cause this machine is grouped by; empty when nothing failed.
+    pub fn cause(&self) -> Cause {
+        Cause { failed_at: self.failed_at.clone(), root_code: self.root_code.clone(), finding: self.finding.clone() }
+    }
+
+    /// The row's values in `CSV_COLUMNS` order.
+    pub fn csv_values(&self) -> Vec<String> {
+        let codes: Vec<String> = self.codes.iter().map(|c| format!("{}x{}", c.code, c.count)).collect();
+        vec![
+            self.machine.clone(),
+            self.bundle.clone(),
+            self.status.clone(),
+            self.failed_at.clone(),
+            self.root_code.clone(),
+            self.root_symbol.clone(),
+            self.finding.clone(),
+            self.findings.join(";"),
+            codes.join(";"),
+            self.update_source.clone(),
+            self.wsus_server.clone(),
+            self.proxy.clone(),
+            self.first_time.clone(),
+            self.last_time.clone(),
+            self.files.to_string(),
+            self.lines.to_string(),
+            self.wulens_version.clone(),
+            self.problem.clone(),
+            self.verdict.clone(),
+        ]
+    }
+}
+
+fn severity_rank(s: FindingSeverity) -> u8 {
+    match s {
+        FindingSeverity::Error => 0,
+        FindingSeverity::Warning => 1,
+        FindingSeverity::Info => 2,
+    }
+}
+
+/// Where a failed machine broke and the code at its root: the failed scan step first (what
+/// ConfigMgr admins act on), then the WSUS synchronization, then the latest failed operation,
+/// then the first failed statement.
+fn where_it_broke(r: &Report) -> (String, Option<String>) {
+    for (name, flow) in [("ConfigMgr scan", &r.scan_flow), ("WSUS synchronization", &r.sync_flow)] {
+        if let Some(n) = flow.failed_step {
+            let step = flow.steps.iter().find(|s| s.number == n);
+            let short = step.map(|s| s.short.as_str()).unwrap_or_default();
+            let code = step.and_then(|s| s.codes.first().cloned());
+            return (format!("{name} step {n} ({short})"), code);
+        }
+    }
+    let failed: Vec<&OperationReport> = r.operations.items.iter().filter(|o| o.outcome == Outcome::Failed).collect();
+    if let Some(o) = failed.iter().max_by_key(|o| o.end.as_ref().or(o.start.as_ref()).and_then(|e| e.time.clone())) {
+        return (o.kind.noun(1).to_string(), o.root.clone().or_else(|| o.code.clone()));
+    }
+    if let Some(st) = r.statements.iter().find(|s| s.standing == Standing::Failed) {
+        return (st.domain.name().to_string(), st.codes.first().cloned());
+    }
+    ("failed".into(), r.errors.first().map(|e| e.code.clone()))
+}
+
+/// What machines that failed the same way share.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Cause {
+    pub failed_at: String,
+    pub root_code: String,
+    pub finding: String,
+}
+
+impl Cause {
+    /// `ConfigMgr scan step 3 (WUA scan) · 0x8024401B (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ) · proxy_error`.
+    pub fn describe(&self, symbol: &str) -> String {
+        let mut parts = vec![self.failed_at.clone()];
+        if !self.root_code.is_empty() {
+            parts.push(if symbol.is_empty() { self.root_code.clone() } else { format!("{} ({symbol})", self.root_code) });
+        }
+        if !self.finding.is_empty() {
+            parts.push(format!("finding {}", self.finding));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Machines that failed the same way.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CauseGroup {
+    pub cause: Cause,
+    pub root_symbol: String,
+    pub machines: Vec<String>,
+}
+
+/// A fleet's machines: failed ones grouped by cause (largest group first), the others by status.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct FleetSummary {
+    pub machines: usize,
+    pub groups: Vec<CauseGroup>,
+    /// Machines with no failure, by status (`ok`, `incomplete`, `no_scan`), names sorted.
+    pub no_failure: Vec<(String, Vec<String>)>,
+    /// (machine, why) for bundles that could not be read.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl FleetSummary {
+    pub fn of(rows: &[MachineRow]) -> FleetSummary {
+        let mut groups: Vec<CauseGroup> = Vec::new();
+        let mut no_failure: Vec<(String, Vec<String>)> = Vec::new();
+        let mut unreadable = Vec::new();
+        for row in rows {
+            match row.status.as_str() {
+                "failed" => {
+                    let cause = row.cause();
+                    match groups.iter_mut().find(|g| g.cause == cause) {
+                        Some(g) => g.machines.push(row.machine.clone()),
+                        None => groups.push(CauseGroup { cause, root_symbol: row.root_symbol.clone(), machines: vec![row.machine.clone()] }),
+                    }
+                }
+                "unreadable" => unreadable.push((row.machine.clone(), row.problem.clone())),
+                status => match no_failure.iter_mut().find(|(s, _)| s == status) {
+                    Some((_, v)) => v.push(row.machine.clone()),
+                    None => no_failure.push((status.to_string(), vec![row.machine.clone()])),
+                },
+            }
+        }
+        for g in &mut groups {
+            g.machines.sort();
+        }
+        groups.sort_by(|a, b| b.machines.len().cmp(&a.machines.len()).then_with(|| a.cause.cmp(&b.cause)));
+        for (_, v) in &mut no_failure {
+            v.sort();
+        }
+        no_failure.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+        unreadable.sort();
+        FleetSummary { machines: rows.len(), groups, no_failure, unreadable }
+    }
+
+    /// The grouping as text: largest group first, a few machine names each.
+    pub fn text(&self) -> String {
+        use std::fmt::Write as _;
+        let names = |v: &[String]| {
+            let shown: Vec<&str> = v.iter().take(5).map(String::as_str).collect();
+            if v.len() > shown.len() {
+                format!("{} (+{} more)", shown.join(", "), v.len() - shown.len())
+            } else {
+                shown.join(", ")
+            }
+        };
+        let failed: usize = self.groups.iter().map(|g| g.machines.len()).sum();
+        let mut s = String::new();
+        let _ = writeln!(s, "wulens fleet | {} machine(s): {failed} failed, {} unreadable", self.machines, self.unreadable.len());
+        let _ = writeln!(s, "\nRoot causes ({} group(s), largest first)", self.groups.len());
+        if self.groups.is_empty() {
+            let _ = writeln!(s, "  no machine failed");
+        }
+        for g in &self.groups {
+            let _ = writeln!(s, "  {:>5}  {}", g.machines.len(), g.cause.describe(&g.root_symbol));
+            let _ = writeln!(s, "         {}", names(&g.machines));
+        }
+        let _ = writeln!(s, "\nNo failure");
+        if self.no_failure.is_empty() {
+            let _ = writeln!(s, "  none");
+        }
+        for (status, v) in &self.no_failure {
+            let label = match status.as_str() {
+                "ok" => "scan completed",
+                "incomplete" => "no failure found, some steps not in the logs",
+                "no_scan" => "no scan in the logs",
+                other => other,
+            };
+            let _ = writeln!(s, "  {:>5}  {label}: {}", v.len(), names(v));
+        }
+        if !self.unreadable.is_empty() {
+            let _ = writeln!(s, "\nCould not be read");
+            for (m, why) in &self.unreadable {
+                let _ = writeln!(s, "  {m}: {why}");
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(machine: &str, status: &str, failed_at: &str, code: &str, finding: &str) -> MachineRow {
+        MachineRow {
+            machine: machine.into(),
+            status: status.into(),
+            failed_at: failed_at.into(),
+            root_code: code.into(),
+            finding: finding.into(),
+            ..MachineRow::default()
+        }
+    }
+
+    #[test]
+    fn machines_group_by_cause_largest_first() {
+        let rows = vec![
+            row("b", "failed", "ConfigMgr scan step 3 (WUA scan)", "0x8024401B", "proxy_error"),
+            row("a", "failed", "ConfigMgr scan step 3 (WUA scan)", "0x8024401B", "proxy_error"),
+            row("c", "failed", "servicing session", "0x800F081F", "cbs_store_corruption"),
+            row("d", "ok", "", "", ""),
+            MachineRow::unreadable("e", "e.zip", "not a zip"),
+        ];
+        let f = FleetSummary::of(&rows);
+        assert_eq!(f.machines, 5);
+        assert_eq!(f.groups.len(), 2);
+        assert_eq!(f.groups[0].machines, vec!["a", "b"]);
+        assert_eq!(f.groups[1].cause.root_code, "0x800F081F");
+        assert_eq!(f.no_failure, vec![("ok".to_string(), vec!["d".to_string()])]);
+        assert_eq!(f.unreadable, vec![("e".to_string(), "not a zip".to_string())]);
+        let t = f.text();
+        assert!(t.contains("5 machine(s): 3 failed, 1 unreadable"), "{t}");
+        assert!(t.find("0x8024401B").unwrap() < t.find("0x800F081F").unwrap(), "{t}");
+    }
+
+    #[test]
+    fn csv_values_follow_the_columns() {
+        let r = row("a", "failed", "x", "0x1", "f");
+        assert_eq!(r.csv_values().len(), CSV_COLUMNS.len());
+    }
+}
