@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use wulens_core::{Analysis, Input, Limits, Report};
 
 mod fleet;
+mod follow;
 
 #[derive(Parser)]
 #[command(
@@ -63,6 +64,9 @@ enum Command {
         /// Only records of severity warning or error.
         #[arg(long)]
         problems: bool,
+        /// Keep following the files as they grow (Ctrl+C to stop), as CMTrace does.
+        #[arg(long)]
+        follow: bool,
     },
     /// Many machines at once: every zip or folder under PATH is one machine's logs; the machines
     /// are grouped by root cause (where it broke, root code, leading finding), largest group first.
@@ -120,7 +124,8 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
         Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
         Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
-        Command::Timeline { paths, problems } => timeline(&paths, problems, &mut out),
+        Command::Timeline { paths, problems, follow: true } => follow::run(&paths, problems, &mut out),
+        Command::Timeline { paths, problems, follow: false } => timeline(&paths, problems, &mut out),
         Command::Fleet { paths, format } => fleet::run(&paths, format, &mut out),
         Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
     }
@@ -253,10 +258,16 @@ fn timeline(paths: &[PathBuf], problems: bool, out: &mut impl Write) -> std::io:
         if problems && e.severity < wulens_core::Severity::Warning {
             continue;
         }
-        let time = wulens_core::model::time_of(f, r.entry as usize).unwrap_or_default();
-        let msg = f.message(e).replace(['\r', '\n'], " ");
-        writeln!(w, "{time:<29} {:<7} {}:{}  {msg}", e.severity.label(), wulens_core::model::base_name(&f.name), e.line)?;
+        timeline_line(f, r.entry as usize, &mut w)?;
     }
     w.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One record of the merged timeline: time, severity, file:line, the message on one line.
+fn timeline_line(f: &wulens_core::LogFile, entry: usize, w: &mut impl Write) -> std::io::Result<()> {
+    let e = &f.entries[entry];
+    let time = wulens_core::model::time_of(f, entry).unwrap_or_default();
+    let msg = f.message(e).replace(['\r', '\n'], " ");
+    writeln!(w, "{time:<29} {:<7} {}:{}  {msg}", e.severity.label(), wulens_core::model::base_name(&f.name), e.line)
 }
