@@ -306,3 +306,13 @@ fn success_codes_are_marked() {
     assert!(wulens_kb::symbols().iter().all(|(s, _)| !s.starts_with("STATUS_")));
     assert_eq!(wulens_kb::code_for_symbol("STATUS_ACCESS_VIOLATION"), Some(0xC0000005));
 }
+
+/// At least 150 entries with steps and a source; every curated entry says where it breaks.
+#[test]
+fn curated_guidance_and_places() {
+    let guided: Vec<&wulens_kb::Entry> = entries().iter().filter(|e| !e.mitigation.is_empty() && !e.sources.is_empty()).collect();
+    assert!(guided.len() >= 150, "entries with mitigation and a source: {}", guided.len());
+    let curated: Vec<&wulens_kb::Entry> = entries().iter().filter(|e| e.origin == Origin::Curated && !e.mitigation.is_empty()).collect();
+    let placeless: Vec<String> = curated.iter().filter(|e| e.places.is_empty()).map(|e| format!("0x{:08X}", e.code)).collect();
+    assert!(placeless.is_empty(), "curated entries with no place where they break: {placeless:?}");
+}
