@@ -8,6 +8,7 @@ mod catalog;
 mod config;
 mod defs;
 mod flow;
+mod machines;
 mod operations;
 mod outcomes;
 mod rules;
@@ -49,6 +50,9 @@ pub struct Diagnosis {
     pub next_checks: Vec<NextCheck>,
     /// Where the client gets its updates, as far as the drop shows.
     pub source: defs::UpdateSource,
+    /// Folders of the drop that look like separate machines (the same log in each); empty for
+    /// one machine.
+    pub machines: Vec<String>,
 }
 
 impl Diagnosis {
@@ -66,7 +70,16 @@ impl Diagnosis {
         statements.sort_by_key(|s| (s.standing, s.domain));
         let ranked_codes = verdict::rank_codes(a, &scan, &sync, &operations, &findings);
         let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public);
-        let (status, verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
+        let (status, mut verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
+        let machines = machines::folders(a);
+        if machines.len() > 1 {
+            // Said first: every conclusion after it mixes machines.
+            verdict = format!(
+                "These logs seem to come from {} machines (the same logs in {}): the conclusions below mix them; analyse each folder alone, or use `wulens fleet`. {verdict}",
+                machines.len(),
+                machines.iter().take(4).map(|m| format!("{m}/")).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
+            );
+        }
         Diagnosis {
             updates: updates::collect(a),
             scan,
@@ -81,6 +94,7 @@ impl Diagnosis {
             verdict,
             next_checks,
             source,
+            machines,
         }
     }
 }

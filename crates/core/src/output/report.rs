@@ -57,6 +57,10 @@ pub struct Report {
     /// Where the client gets its updates, as the drop shows it: `wsus`, `public` (Windows
     /// Update, Microsoft Update, the Store) or `unknown`.
     pub update_source: String,
+    /// Folders of the drop that look like separate machines (the same log in each); empty when
+    /// the drop looks like one machine. The verdict says so first.
+    #[serde(default)]
+    pub machines: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -370,6 +374,7 @@ impl Report {
                 diagnose::UpdateSource::Unknown => "unknown",
             }
             .into(),
+            machines: if d.machines.len() > 1 { d.machines.clone() } else { Vec::new() },
         }
     }
 }
