@@ -10,11 +10,14 @@ cd "$(dirname "$0")/../.."
 runs=${1:-10000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(parse_any decode_chunks zip code_lookup kb_search config analysis)
+[ ${#targets[@]} -eq 0 ] && targets=(parse_any decode_chunks zip code_lookup kb_search config analysis etl)
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 for t in "${targets[@]}"; do
   mkdir -p "crates/fuzz/corpus/$t"
   echo "== $t: $runs runs"
-  RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir crates/fuzz -s none "$t" "crates/fuzz/corpus/$t" crates/fuzz/corpus-seed -- \
+  seeds=(crates/fuzz/corpus-seed)
+  # The etl target starts from the real traces beside the repository, when they are there.
+  [ "$t" = etl ] && [ -d ../shared/reallogs/etl ] && seeds+=(../shared/reallogs/etl)
+  RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir crates/fuzz -s none "$t" "crates/fuzz/corpus/$t" "${seeds[@]}" -- \
     -runs="$runs" -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 2>&1 | grep -E '^(Done|stat::number_of_executed_units|==|.*(panicked|ERROR|crash))' || true
 done

@@ -27,6 +27,15 @@ pub fn parse_any(data: &[u8]) {
     }
 }
 
+/// Bytes as an Event Trace Log: the decoder never panics, and a trace that decodes reads as a
+/// log whose entries tile its lines (one per event).
+pub fn etl(data: &[u8]) {
+    if let Ok(t) = wulens_etl::decode(data) {
+        assert!(t.records.windows(2).all(|w| w[0].time <= w[1].time), "records ordered by time");
+    }
+    parse_any(data);
+}
+
 /// The encoding sniffer and the streaming decoder: chunked decoding equals whole decoding.
 pub fn decode_chunks(data: &[u8]) {
     let Some((&split, rest)) = data.split_first() else { return };

@@ -63,7 +63,10 @@ fn mutate(rng: &mut Rng, base: &[u8]) -> Vec<u8> {
 }
 
 fn run(target: fn(&[u8]), rounds: usize) {
-    let seeds = seeds();
+    run_on(target, rounds, seeds());
+}
+
+fn run_on(target: fn(&[u8]), rounds: usize, seeds: Vec<Vec<u8>>) {
     let mut rng = Rng(0x5EED_F00D);
     for s in &seeds {
         target(s);
@@ -107,4 +110,17 @@ fn analysis() {
 #[test]
 fn config() {
     run(fuzzing::config, 3000);
+}
+
+#[test]
+fn etl() {
+    // The real traces beside the repository (../shared/reallogs/etl), when they are there.
+    let mut seeds = seeds();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reallogs/etl");
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "etl")) {
+            seeds.push(std::fs::read(e.path()).unwrap());
+        }
+    }
+    run_on(fuzzing::etl, 1000, seeds);
 }

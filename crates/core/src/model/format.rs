@@ -29,7 +29,7 @@ pub enum LogFormat {
     NetshWinhttp,
     /// Anything else that is text: every line kept, codes still found.
     PlainText,
-    /// Not text (including `.etl` traces).
+    /// Not text (and `.etl` traces that cannot be decoded: WPP, damaged, empty).
     Binary,
     /// Zero bytes.
     Empty,

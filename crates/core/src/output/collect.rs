@@ -18,8 +18,8 @@ pub const COLLECT_STEPS: &[CollectStep] = &[
         why: "the client scan flow, steps 1, 2 and 4-7",
     },
     CollectStep {
-        what: "WindowsUpdate.log (Windows 10 and later: converted from the ETL traces)",
-        command: "Get-WindowsUpdateLog -LogPath C:\\Temp\\wulens\\WindowsUpdate.log",
+        what: "The Windows Update traces (.etl files) as they are: wulens decodes them (Windows 10 1709 and later). On Windows 10 1507-1703 and Server 2016 they are WPP traces that need Microsoft's symbol files: run Get-WindowsUpdateLog -LogPath C:\\Temp\\wulens\\WindowsUpdate.log there instead",
+        command: "Copy-Item \"$env:windir\\Logs\\WindowsUpdate\" C:\\Temp\\wulens\\WindowsUpdate -Recurse",
         why: "step 3, the Windows Update Agent's own scan against WSUS",
     },
     CollectStep {

@@ -160,6 +160,9 @@ pub fn binary_note(name: &str) -> String {
 pub fn load(input: Input) -> LogFile {
     let Input { name, bytes } = input;
     let size = bytes.len() as u64;
+    if wulens_etl::looks_like_etl(&bytes) {
+        return crate::read::etl::load(name, &bytes);
+    }
     let sniffed = encoding::sniff(&bytes[..bytes.len().min(encoding::SNIFF_LEN)]);
     let enc = match sniffed {
         Sniff::Empty => {
@@ -185,6 +188,11 @@ pub fn load(input: Input) -> LogFile {
 /// Parse already-decoded text (the streaming loader in the web worker ends here too).
 pub fn from_text(name: String, enc: TextEncoding, size: u64, text: String, stats: crate::model::DecodeStats) -> LogFile {
     let format = crate::read::detect(&text, &name);
+    from_text_as(name, enc, size, text, stats, format)
+}
+
+/// Parse already-decoded text as `format` (text wulens wrote itself, e.g. from an .etl trace).
+pub fn from_text_as(name: String, enc: TextEncoding, size: u64, text: String, stats: crate::model::DecodeStats, format: LogFormat) -> LogFile {
     let parsed = crate::read::parse::parse(format, &text);
     let mut notes = parsed.notes;
     if stats.invalid_utf8_bytes > 0 && enc != TextEncoding::Windows1252 {
@@ -218,7 +226,7 @@ pub fn from_text(name: String, enc: TextEncoding, size: u64, text: String, stats
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 
@@ -263,11 +271,57 @@ mod tests {
         assert!(w[0].message.contains("zip bomb"), "{:?}", w);
     }
 
+    /// A minimal trace: one buffer with the logfile header and `records` after it.
+    pub(crate) fn etl_with(records: &[Vec<u8>]) -> Vec<u8> {
+        let mut b = vec![0u8; 0x48];
+        b[0..4].copy_from_slice(&0x1000u32.to_le_bytes());
+        b[0x36] = 4;
+        // System header (SYSTEM64, hook 0) and a zeroed TRACE_LOGFILE_HEADER with names.
+        let payload = 0x118 + 4;
+        b.extend_from_slice(&[2, 0, 2, 0xC0]);
+        b.extend_from_slice(&((0x20 + payload) as u16).to_le_bytes());
+        b.extend_from_slice(&[0, 0]);
+        b.extend_from_slice(&[0u8; 0x18]);
+        let mut h = vec![0u8; payload];
+        h[0xF8 + 8..0xF8 + 16].copy_from_slice(&10_000_000u64.to_le_bytes());
+        b.extend_from_slice(&h);
+        for r in records {
+            while !b.len().is_multiple_of(8) {
+                b.push(0);
+            }
+            b.extend_from_slice(r);
+        }
+        let saved = b.len() as u32;
+        b[4..8].copy_from_slice(&saved.to_le_bytes());
+        b.resize(0x1000, 0xFF);
+        b
+    }
+
+    /// A WPP message (TraceMessage) with a GUID, a timestamp and thread/process ids.
+    pub(crate) fn wpp_record() -> Vec<u8> {
+        let mut r = vec![0x28, 0, 15, 0xC0, 1, 0, 0x2A, 0];
+        r.extend_from_slice(&[0x11; 16]);
+        r.extend_from_slice(&[0; 16]);
+        r
+    }
+
     #[test]
     fn binary_and_etl_are_explained() {
         let f = load(Input { name: "C/Windows/Logs/WindowsUpdate/WindowsUpdate.20240531.etl".into(), bytes: vec![0, 1, 2, 3, 0, 0, 0, 9, 200, 0] });
         assert_eq!(f.format, LogFormat::Binary);
         assert!(f.notes[0].contains("Get-WindowsUpdateLog"));
+        // A WPP trace (Windows 10 1507-1703) is recognised by content and explained.
+        let wpp = load(Input { name: "WindowsUpdate.20170101.etl.bin".into(), bytes: etl_with(&[wpp_record(), wpp_record()]) });
+        assert_eq!(wpp.format, LogFormat::Binary);
+        assert!(wpp.notes[0].contains("is a WPP trace") && wpp.notes[0].contains("2 events"), "{:?}", wpp.notes);
+        assert!(wpp.notes[0].contains("symbol files") && wpp.notes[0].contains("Get-WindowsUpdateLog"));
+        // A trace with no events says so.
+        let empty = load(Input { name: "x.etl".into(), bytes: etl_with(&[]) });
+        assert!(empty.notes[0].contains("no events"), "{:?}", empty.notes);
+        // A trace cut inside its header is explained, not decoded.
+        let cut = load(Input { name: "y.etl".into(), bytes: etl_with(&[])[..0x100].to_vec() });
+        assert_eq!(cut.format, LogFormat::Binary);
+        assert!(cut.notes[0].contains("logfile header cannot be read"), "{:?}", cut.notes);
         let e = load(Input { name: "x.log".into(), bytes: vec![] });
         assert_eq!(e.format, LogFormat::Empty);
     }

@@ -6,6 +6,7 @@
 pub mod config;
 mod detect;
 pub mod encoding;
+pub mod etl;
 pub mod input;
 pub mod parse;
 pub mod stream;

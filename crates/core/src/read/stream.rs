@@ -16,6 +16,8 @@ enum State {
     },
     /// A zip bundle, kept whole until `finish`.
     Zip(Vec<u8>),
+    /// A binary Event Trace Log (.etl), kept whole until `finish` and then decoded.
+    Etl(Vec<u8>),
     Binary,
     /// Text that outgrew what one file can hold (4 GB): the rest is counted, not kept.
     TooLarge {
@@ -70,6 +72,12 @@ impl FileLoader {
             self.state = State::Zip(v);
             return;
         }
+        if wulens_etl::looks_like_etl(&head) {
+            let mut v = Vec::with_capacity(self.size_hint.max(head.len() as u64).min(1 << 31) as usize);
+            v.extend_from_slice(&head);
+            self.state = State::Etl(v);
+            return;
+        }
         match encoding::sniff(&head) {
             Sniff::Binary => self.state = State::Binary,
             Sniff::Empty => self.state = State::Sniffing(Vec::new()),
@@ -95,7 +103,7 @@ impl FileLoader {
                     self.state = State::TooLarge { decoder, text };
                 }
             }
-            State::Zip(v) => v.extend_from_slice(chunk),
+            State::Zip(v) | State::Etl(v) => v.extend_from_slice(chunk),
             State::TooLarge { .. } | State::Binary | State::Sniffing(_) => {}
         }
     }
@@ -133,6 +141,7 @@ impl FileLoader {
             State::Binary => {
                 Loaded { files: vec![LogFile::skipped(name.clone(), LogFormat::Binary, self.bytes, input::binary_note(&name))], warnings: Vec::new() }
             }
+            State::Etl(bytes) => Loaded { files: vec![input::load(Input { name, bytes })], warnings: Vec::new() },
             State::Zip(bytes) => {
                 // Each member is parsed as soon as it is decompressed and its bytes dropped.
                 let mut warnings = Vec::new();
@@ -180,6 +189,13 @@ mod tests {
     fn empty_binary_and_small_files() {
         assert_eq!(load_in_chunks("e.log", b"", 10).files[0].format, LogFormat::Empty);
         assert_eq!(load_in_chunks("x.etl", &[0, 0, 0, 1, 2, 0, 0, 3], 3).files[0].format, LogFormat::Binary);
+        // A trace is recognised by its first buffer and decoded whole, whatever the chunks.
+        let wpp = crate::read::input::tests::etl_with(&[crate::read::input::tests::wpp_record()]);
+        for chunk in [1, 100, 5000] {
+            let f = &load_in_chunks("trace.etl", &wpp, chunk).files[0];
+            assert_eq!(f.format, LogFormat::Binary);
+            assert!(f.notes[0].contains("WPP trace"), "{:?}", f.notes);
+        }
         assert_eq!(load_in_chunks("t.txt", b"hello\n", 2).files[0].format, LogFormat::PlainText);
     }
 }
