@@ -91,3 +91,22 @@ fn detected_by_content_and_loaded_in_chunks_alike() {
         assert_eq!(f.entries, whole.entries);
     }
 }
+
+/// A trace's events are UTC by format: they do not outvote the local clock the other logs of
+/// the drop state, so a CBS.log (no offset of its own) takes the ConfigMgr logs' offset.
+#[test]
+fn trace_times_do_not_decide_the_other_logs_offset() {
+    let Some(d) = dir() else { return };
+    let cmtrace = "<![LOG[Async searching completed.]LOG]!><time=\"10:00:00.000+420\" date=\"10-08-2025\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n";
+    let cbs = "2025-10-08 03:00:00, Info                  CBS    Starting TrustedInstaller initialization.\r\n";
+    let inputs = vec![
+        Input { name: WU.into(), bytes: std::fs::read(d.join(WU)).unwrap() },
+        Input { name: "WUAHandler.log".into(), bytes: cmtrace.as_bytes().to_vec() },
+        Input { name: "CBS.log".into(), bytes: cbs.as_bytes().to_vec() },
+    ];
+    let a = Analysis::from_inputs(inputs, &Limits::default());
+    let cbs = a.files.iter().find(|f| f.name == "CBS.log").unwrap();
+    let cm = a.files.iter().find(|f| f.name == "WUAHandler.log").unwrap();
+    assert_eq!(cbs.offset.minutes, cm.offset.minutes, "CBS.log took the trace's UTC instead of the ConfigMgr logs' offset");
+    assert_ne!(cm.offset.minutes, 0);
+}

@@ -10,8 +10,10 @@ impl Analysis {
     /// Give every file an offset: its own, or one assumed from the other logs of the drop.
     pub fn resolve_offsets(&mut self) {
         // The most common offset stated by any record or header in the drop.
+        // Logs written in UTC by format (decoded ETW traces, SoftwareDistribution.log) say nothing
+        // about the machine's clock, so they do not vote.
         let mut votes: HashMap<i32, usize> = HashMap::new();
-        for f in &self.files {
+        for f in self.files.iter().filter(|f| !utc_by_format(f)) {
             for e in f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()) {
                 *votes.entry(e.offset as i32).or_default() += 1;
             }
@@ -24,7 +26,7 @@ impl Analysis {
                 FileOffset { minutes: o, source: OffsetSource::Override }
             } else if !has_time {
                 FileOffset { minutes: 0, source: OffsetSource::NotApplicable }
-            } else if f.format == LogFormat::WsusSoftwareDistribution {
+            } else if utc_by_format(f) {
                 FileOffset { minutes: 0, source: OffsetSource::Utc }
             } else if let Some(o) = own {
                 let source = if f.offset.source == OffsetSource::Header { OffsetSource::Header } else { OffsetSource::Record };
@@ -45,6 +47,11 @@ impl Analysis {
         };
         self.resolve_offsets();
     }
+}
+
+/// SoftwareDistribution.log, and files their reader marked UTC (decoded ETW traces).
+fn utc_by_format(f: &crate::model::LogFile) -> bool {
+    f.format == LogFormat::WsusSoftwareDistribution || f.offset.source == OffsetSource::Utc
 }
 
 fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {

@@ -39,8 +39,10 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
         text.push('\n');
     }
     let mut f = input::from_text_as(name, TextEncoding::Utf8, size, text, DecodeStats::default(), LogFormat::WindowsUpdateEtw);
-    // The file was binary: no text encoding applies.
+    // The file was binary: no text encoding applies. Its times are UTC by format, whatever
+    // the machine's zone (the other logs of the drop do not take their offset from it).
     f.encoding = None;
+    f.offset.source = crate::model::OffsetSource::Utc;
     for e in f.entries.iter_mut().filter(|e| e.parsed) {
         // One line per event, in order: line n is record n-1.
         if let Some(r) = trace.records.get(e.line as usize - 1) {
@@ -90,11 +92,11 @@ fn summary(trace: &wulens_etl::Trace) -> String {
     let h = &trace.header;
     let offset = -h.tz_bias_minutes;
     format!(
-        "Decoded from a binary ETW trace ({}{}, Windows build {}): {} events, shown in Get-WindowsUpdateLog's layout with times in UTC. The machine's time zone was UTC{}{:02}:{:02} when it was recorded.",
+        "Decoded from a binary ETW trace ({}{}, Windows build {}): {}, shown in Get-WindowsUpdateLog's layout with times in UTC. The machine's time zone was UTC{}{:02}:{:02} when it was recorded.",
         providers.iter().take(LISTED).copied().collect::<Vec<_>>().join(", "),
         if providers.len() > LISTED { ", ..." } else { "" },
         h.build,
-        trace.records.len(),
+        if trace.records.len() == 1 { "1 event".to_string() } else { format!("{} events", trace.records.len()) },
         if offset < 0 { '-' } else { '+' },
         offset.unsigned_abs() / 60,
         offset.unsigned_abs() % 60,
