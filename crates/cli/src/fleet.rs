@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::ValueEnum;
-use wulens_core::{Analysis, FleetSummary, Limits, MachineRow, Report, CSV_COLUMNS};
+use wulens_core::{FleetSummary, MachineRow, CSV_COLUMNS};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FleetFormat {
@@ -76,25 +76,10 @@ fn is_readme(p: &Path) -> bool {
 /// One bundle's row: its report reduced to the fleet columns, or why it could not be read.
 pub fn analyse(bundle: &Bundle) -> MachineRow {
     let name = bundle.path.display().to_string();
-    let inputs = match crate::read_inputs(std::slice::from_ref(&bundle.path)) {
-        Ok(i) => i,
-        Err(e) => return MachineRow::unreadable(&bundle.machine, &name, &e),
-    };
-    let analysis = Analysis::from_inputs(inputs, &Limits::default());
-    let report = (analysis.files.iter().any(|f| f.is_text())).then(|| Report::build(&analysis));
-    // Nothing read (a damaged zip read as one line of bytes, a folder of binaries): the bundle
-    // is listed as unreadable with why, not as a machine with no scan.
-    let nothing_read = report.as_ref().is_none_or(|r| r.summary.entries == 0 && !analysis.warnings.is_empty());
-    if nothing_read {
-        let why = analysis
-            .warnings
-            .first()
-            .map(|w| format!("{}: {}", w.name, w.message))
-            .or_else(|| analysis.files.first().and_then(|f| f.notes.first().cloned()))
-            .unwrap_or_else(|| "no text log in it".into());
-        return MachineRow::unreadable(&bundle.machine, &name, &why);
+    match crate::read_inputs(std::slice::from_ref(&bundle.path)) {
+        Ok(inputs) => MachineRow::from_inputs(&bundle.machine, &name, inputs),
+        Err(e) => MachineRow::unreadable(&bundle.machine, &name, &e),
     }
-    MachineRow::from_report(&bundle.machine, &name, &report.expect("a report when something was read"))
 }
 
 pub fn run(paths: &[PathBuf], format: FleetFormat, out: &mut impl Write) -> std::io::Result<ExitCode> {

@@ -109,6 +109,27 @@ impl MachineRow {
         }
     }
 
+    /// One machine's bundle (its files, or one zip as a single input) read, analysed and reduced
+    /// to its row; a bundle with nothing readable in it gets an `unreadable` row with why.
+    pub fn from_inputs(machine: &str, bundle: &str, inputs: Vec<crate::read::Input>) -> MachineRow {
+        let analysis = crate::analysis::Analysis::from_inputs(inputs, &crate::read::Limits::default());
+        let report = analysis.files.iter().any(|f| f.is_text()).then(|| Report::build(&analysis));
+        match report {
+            // Nothing read (a damaged zip read as one line of bytes, a folder of binaries): listed
+            // as unreadable with why, not as a machine with no scan.
+            Some(r) if !(r.summary.entries == 0 && !analysis.warnings.is_empty()) => MachineRow::from_report(machine, bundle, &r),
+            _ => {
+                let why = analysis
+                    .warnings
+                    .first()
+                    .map(|w| format!("{}: {}", w.name, w.message))
+                    .or_else(|| analysis.files.first().and_then(|f| f.notes.first().cloned()))
+                    .unwrap_or_else(|| "no text log in it".into());
+                MachineRow::unreadable(machine, bundle, &why)
+            }
+        }
+    }
+
     /// A bundle that gave no report: it is listed with why, never dropped.
     pub fn unreadable(machine: &str, bundle: &str, problem: &str) -> MachineRow {
         MachineRow {

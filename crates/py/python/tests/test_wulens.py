@@ -1,0 +1,93 @@
+"""The Python package and the Spark example on a generated fleet (`cargo xtask gen-fleet`).
+
+Run by `./dev test` after `maturin develop`: python -m unittest discover crates/py/python/tests
+Needs WULENS_FLEET (a generated fleet folder with its fleet.csv) for the Spark test.
+"""
+
+import csv
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import wulens
+
+ROOT = pathlib.Path(__file__).resolve().parents[4]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def fixture(scenario):
+    logs = FIXTURES / scenario / "logs"
+    return [(str(p.relative_to(logs)), p.read_bytes()) for p in sorted(logs.rglob("*")) if p.is_file()]
+
+
+class Package(unittest.TestCase):
+    def test_analyze_gives_the_cli_report(self):
+        r = wulens.analyze(fixture("fail-step3-proxy-407"))
+        self.assertEqual(r["summary"]["status"], "failed")
+        self.assertEqual(r["scan_flow"]["failed_step"], 3)
+        self.assertIn("0x8024401B", [e["code"] for e in r["errors"]])
+
+    def test_machine_row_and_unreadable_bundle(self):
+        row = wulens.machine_row("PC-1", "", fixture("cbs-corruption"))
+        self.assertEqual((row["status"], row["root_code"]), ("failed", "0x800F081F"))
+        bad = wulens.machine_row("PC-2", "PC-2.zip", b"PK\x03\x04 cut off")
+        self.assertEqual(bad["status"], "unreadable")
+        self.assertTrue(bad["problem"])
+
+    def test_lookup_any_notation(self):
+        self.assertEqual(wulens.lookup("-2145107941")["code"], "0x8024401B")
+        self.assertEqual(wulens.lookup("1603")["code"], "0x80070643")
+        self.assertIsNone(wulens.lookup("not a code"))
+
+    def test_bad_input_is_a_clear_error(self):
+        with self.assertRaises(ValueError):
+            wulens.analyze(42)
+        with self.assertRaises(ValueError):
+            wulens.analyze([("a.log", "text, not bytes", 3)])
+
+
+@unittest.skipUnless(os.environ.get("WULENS_FLEET"), "WULENS_FLEET (a generated fleet) is not set")
+class Spark(unittest.TestCase):
+    def test_spark_groups_match_the_generated_scenarios(self):
+        from pyspark.sql import SparkSession
+
+        fleet = pathlib.Path(os.environ["WULENS_FLEET"])
+        scenario_of = {r["machine"]: r["scenario"] for r in csv.DictReader(open(fleet / "fleet.csv"))}
+        with tempfile.TemporaryDirectory() as out:
+            run = subprocess.run(
+                [sys.executable, str(ROOT / "examples" / "spark_fleet.py"), str(fleet), out, "--master", "local[2]", "--partitions", "4"],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                # Local mode: the workers run this interpreter, which has the package.
+                env={**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable},
+            )
+            self.assertEqual(run.returncode, 0, run.stderr[-3000:])
+            spark = SparkSession.builder.master("local[1]").appName("check").getOrCreate()
+            rows = spark.read.parquet(out).collect()
+            spark.stop()
+        self.assertEqual(len(rows), len(scenario_of))
+        causes = {}
+        for r in rows:
+            causes.setdefault(scenario_of[r.machine], set()).add((r.status, r.failed_at, r.root_code, r.finding))
+        for scenario, c in causes.items():
+            self.assertEqual(len(c), 1, f"{scenario}: {c}")
+        self.assertEqual(next(iter(causes["unreadable"]))[0], "unreadable")
+        self.assertEqual(next(iter(causes["fail-step3-proxy-407"]))[2], "0x8024401B")
+        # The printed groups are the scenarios' failures, largest first, with their sizes.
+        failed = {}
+        for scenario, c in causes.items():
+            st, at, code, finding = next(iter(c))
+            if st == "failed":
+                key = (at, code, finding)
+                failed[key] = failed.get(key, 0) + sum(1 for s in scenario_of.values() if s == scenario)
+        lines = [l for l in run.stdout.splitlines() if l[:7].strip().isdigit()]
+        sizes = [int(l[:7]) for l in lines][: len(failed)]
+        self.assertEqual(sizes, sorted(failed.values(), reverse=True), run.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
