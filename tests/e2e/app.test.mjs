@@ -196,3 +196,30 @@ test('configuration given with the logs: the card, and a finding with evidence o
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('Windows Update .etl traces dropped as they are become a log with a verdict, and the viewer shows their events', async (t) => {
+  const dir = path.resolve(ROOT, '../shared/reallogs/etl');
+  const names = ['WindowsUpdate.20251008.140245.443.8.etl', 'SIH.20230422.034724.362.1.etl'];
+  if (!names.every((n) => fs.existsSync(path.join(dir, n)))) {
+    t.skip('../shared/reallogs/etl is not here');
+    return;
+  }
+  const { page, context, problems } = await ready();
+  const requests = countRequests(page);
+  await drop(page, names.map((n) => file(n, fs.readFileSync(path.join(dir, n)))));
+  await waitForReport(page);
+  // The trace's install call is the story: an install that succeeded.
+  assert.match(await page.getByTestId('verdict').innerText(), /1 install/);
+  const row = page.locator(`tr[data-file="${names[0]}"]`);
+  assert.doesNotMatch(await row.innerText(), /run Get-WindowsUpdateLog/i);
+  // Both traces are in the merged timeline, as text.
+  await page.goto(app.url + '#/log');
+  await page.waitForSelector('.row[data-line]');
+  const find = page.locator('#find, input[type="search"]').first();
+  await find.fill('80245108');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.body.innerText.includes('80245108'));
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -117,7 +117,7 @@ impl MachineRow {
         match report {
             // Nothing read (a damaged zip read as one line of bytes, a folder of binaries): listed
             // as unreadable with why, not as a machine with no scan.
-            Some(r) if !(r.summary.entries == 0 && !analysis.warnings.is_empty()) => MachineRow::from_report(machine, bundle, &r),
+            Some(r) if r.summary.entries != 0 || analysis.warnings.is_empty() => MachineRow::from_report(machine, bundle, &r),
             _ => {
                 let why = analysis
                     .warnings
