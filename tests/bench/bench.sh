@@ -3,6 +3,7 @@
 #
 #   ./dev bench            100 MB and 1 GB
 #   ./dev bench 100M       one size
+#   ./dev bench fleet      only the fleet figures (wulens fleet and the Spark example)
 #
 # Prints, per size: wall time of `rg -c '0x8[0-9A-Fa-f]{7}'`, of `wulens analyze --format json`,
 # and of lnav loading the files headless (with format definitions for the generated formats, so
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(100M 1G)
+[ ${#sizes[@]} -eq 0 ] && sizes=(100M 1G fleet)
 
 missing=()
 for t in rg:ripgrep lnav:lnav hyperfine:hyperfine /usr/bin/time:time; do
@@ -23,6 +24,41 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 cargo build --release --quiet -p wulens-cli -p xtask
+
+# Many machines: bundles per second and peak memory of `wulens fleet` on generated fleets of
+# 250 and 1,000 bundles (memory must not grow with the fleet), and the Spark example in local
+# mode on the 1,000 (needs .tools/py from `./dev test`).
+fleet_figures() {
+  echo
+  echo "| Bundles | wulens fleet | bundles/s | peak memory |"
+  echo "|---|---|---|---|"
+  for n in 250 1000; do
+    dir=target/bench/fleet-$n
+    [ -f "$dir/fleet.csv" ] || target/release/xtask gen-fleet --out "$dir" --count "$n" >/dev/null
+    hyperfine --style basic --warmup 1 --runs 3 --export-json "target/bench/fleet-$n.json" -n fleet "target/release/wulens fleet $dir > /dev/null" >/dev/null
+    peak_kb=$(/usr/bin/time -f %M target/release/wulens fleet "$dir" 2>&1 >/dev/null | tail -1)
+    python3 - "$n" "$peak_kb" <<'PY'
+import json, sys
+n, peak_kb = int(sys.argv[1]), int(sys.argv[2])
+t = json.load(open(f"target/bench/fleet-{n}.json"))["results"][0]["mean"]
+print(f"| {n:,} | {t:.2f} s | {n / t:.0f} | {peak_kb / 1024:.0f} MB |")
+PY
+  done
+  if [ -x .tools/py/bin/python ] && .tools/py/bin/python -c "import wulens, pyspark" 2>/dev/null; then
+    out=$(mktemp -d)
+    start=$(date +%s.%N)
+    PYSPARK_PYTHON=$PWD/.tools/py/bin/python .tools/py/bin/python examples/spark_fleet.py target/bench/fleet-1000 "$out/rows" --master "local[$(nproc)]" >/dev/null 2>&1
+    end=$(date +%s.%N)
+    python3 -c "import sys; t=float(sys.argv[2])-float(sys.argv[1]); print(f'\nSpark local[{sys.argv[3]}], 1,000 bundles, JVM start included: {t:.1f} s ({1000/t:.0f} bundles/s)')" "$start" "$end" "$(nproc)"
+    rm -rf "$out"
+  else
+    echo "(Spark figure skipped: run ./dev test first to build .tools/py)"
+  fi
+}
+if [ "${sizes[*]}" = fleet ]; then
+  fleet_figures
+  exit 0
+fi
 [ -f dist/index.html ] || ./dev build
 
 lnav_home=$(mktemp -d)
@@ -30,7 +66,9 @@ trap 'rm -rf "$lnav_home"' EXIT
 HOME=$lnav_home lnav -i tests/bench/lnav/wulens_formats.json >/dev/null 2>&1
 
 results=()
+run_fleet=no
 for size in "${sizes[@]}"; do
+  if [ "$size" = fleet ]; then run_fleet=yes; continue; fi
   dir=target/bench/$size
   [ -f "$dir/CBS.log" ] || target/release/xtask gen-logs --out "$dir" --size "$size" >/dev/null
   bytes=$(cat "$dir"/*.log | wc -c)
@@ -61,3 +99,5 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); files in the page cache (second run)."
+[ "$run_fleet" = yes ] && fleet_figures
+exit 0
