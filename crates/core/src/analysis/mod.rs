@@ -137,7 +137,9 @@ fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
             let line = if e.lines == 1 { e.line } else { e.line + crate::model::lines::count_breaks(&text.as_bytes()[e.start as usize..pos]) };
             out.push(FileCodeHit { entry: ei as u32, code: h.code, line, stated_symbol: h.stated_symbol.map(|(a, b)| msg[a..b].to_string()) });
         });
-        if derive && n > 0 && e.severity < Severity::Error {
+        // WindowsUpdate.log writes no severity column: a line with a failure code is an error,
+        // unless the line itself says it is a warning (`WARNING: ... 0x8024000b`).
+        if derive && n > 0 && e.severity < Severity::Warning {
             e.severity = Severity::Error;
         }
     }
@@ -175,6 +177,14 @@ mod tests {
         let lines: Vec<(u32, u32)> = s.occurrences.iter().map(|o| (o.file, o.line)).collect();
         assert_eq!(lines, [(0, 1), (1, 2)]);
         assert_eq!(a.files[1].entries[1].severity, Severity::Error, "derived from the code");
+    }
+
+    #[test]
+    fn a_warning_with_a_code_stays_a_warning() {
+        let wu = "2024/06/18 10:11:04.1234567 1234  5678  ComApi          WARNING: Sync of Updates: 0x8024000b\n2024/06/18 10:11:05.1234567 1234  5678  ComApi          Exit code = 0x8024401B\n";
+        let a = analysis(&[("WindowsUpdate.log", wu)]);
+        let sev: Vec<Severity> = a.files[0].entries.iter().map(|e| e.severity).collect();
+        assert_eq!(sev, [Severity::Warning, Severity::Error]);
     }
 
     #[test]
