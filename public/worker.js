@@ -3,6 +3,11 @@
 // files in chunks (Blob.slice + FileReaderSync: one chunk in memory at a time), hands them to
 // the Rust Session, and answers the page's requests. Between chunks it yields, so a cancel
 // message is seen at once; every message about an analysis carries its generation number.
+//
+// Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
+// `FromWorker`): {ready: {version}}, {progress: {gen, progress}}, {report: {gen, report}},
+// {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}. Requests and
+// responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
 const CHUNK = 8 << 20;
 let wasm = null;
 let session = null;
@@ -24,7 +29,7 @@ self.onmessage = (ev) => {
     cancelled.add(m.gen);
     return;
   }
-  chain = chain.then(() => handle(m)).catch((e) => post({ type: 'error', id: m.id, gen: m.gen, message: String((e && e.message) || e) }));
+  chain = chain.then(() => handle(m)).catch((e) => post({ failed: { id: m.id ?? null, gen: m.gen ?? null, message: String((e && e.message) || e) } }));
 };
 
 async function handle(m) {
@@ -32,12 +37,12 @@ async function handle(m) {
     wasm = await import(m.glue);
     // The page hands over its compiled module; the URL is the fallback.
     await wasm.default({ module_or_path: m.module || m.wasm });
-    post({ type: 'ready', version: wasm.version() });
+    post({ ready: { version: wasm.version() } });
   } else if (m.type === 'analyze') {
     await analyze(m.gen, m.files, m.errors || []);
   } else if (m.type === 'request') {
-    const json = session ? session.request(m.kind, m.args || '{}') : JSON.stringify({ error: 'no analysis yet' });
-    post({ type: 'reply', id: m.id, json });
+    if (!session) throw new Error('no analysis yet');
+    post({ reply: { id: m.id, response: session.request(m.request) } });
   }
 }
 
@@ -49,7 +54,7 @@ async function analyze(gen, files, errors) {
   const reader = new FileReaderSync();
   let done = 0;
   let last = 0;
-  const progress = (phase, f, i) => post({ type: 'progress', gen, phase, file: f, index: i, files: files.length, done, total });
+  const progress = (phase, f, i) => post({ progress: { gen, progress: { phase, file: f, index: i, files: files.length, done, total } } });
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const h = session.begin_file(f.path, f.file.size);
@@ -76,11 +81,11 @@ async function analyze(gen, files, errors) {
   progress('analyze', '', files.length);
   await tick();
   if (cancelled.has(gen)) return stop(gen);
-  post({ type: 'report', gen, json: session.analyze() });
+  post({ report: { gen, report: session.analyze() } });
 }
 
 function stop(gen) {
   if (session) session.free();
   session = null;
-  post({ type: 'cancelled', gen });
+  post({ cancelled: { gen } });
 }

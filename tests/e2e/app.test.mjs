@@ -223,3 +223,33 @@ test('Windows Update .etl traces dropped as they are become a log with a verdict
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the report states each kind of work with its lines, and lists the Windows Update activity', async () => {
+  const { page, context, problems } = await ready();
+  await page.click('button:has-text("broken scan")');
+  await waitForReport(page);
+  const failed = page.locator('.statements .statement[data-standing="failed"]');
+  assert.equal(await failed.count(), 1);
+  assert.match(await failed.innerText(), /failed at step 3/);
+  const links = failed.locator('.evidence a.where');
+  assert.ok(await links.count() > 0);
+  const activity = page.locator('section.operations');
+  assert.match(await activity.locator('h2').innerText(), /Windows Update activity/);
+  assert.match(await activity.locator('.op-groups').innerText(), /Search\s+CcmExec/);
+  const search = activity.locator('.operation[data-kind="search"][data-outcome="failed"]');
+  assert.equal(await search.count(), 1);
+  assert.match(await search.innerText(), /0x80072EE2/);
+  // A statement's line opens in the viewer.
+  const target = await links.first().innerText();
+  await links.first().click();
+  await page.waitForSelector('.row.selected');
+  assert.equal(await page.locator('.row.selected').first().getAttribute('data-line'), target.split(':')[1]);
+
+  await page.goto(app.url + '#/');
+  await page.click('button:has-text("healthy scan")');
+  await waitForReport(page);
+  assert.ok(await page.locator('.statements .statement[data-standing="ok"]').count() >= 1);
+  assert.ok(await page.locator('section.operations .operation[data-kind="search"][data-outcome="succeeded"]').count() === 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -62,3 +62,8 @@ export function download(name, mime, text) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+// The wasm module boot.js compiled once; the worker instantiates the same one (undefined if none).
+export function compiledModule() {
+  return globalThis.wulensModule;
+}

@@ -1,29 +1,99 @@
 //! The page's side of the analysis worker: start it, hand it files, correlate its answers.
 //!
-//! The worker loads the same wasm module as the page (`public/worker.js`). Cancelling an
-//! analysis terminates the worker; the next analysis starts a fresh one.
+//! The worker loads the same wasm module as the page (`public/worker.js`). Its messages are
+//! [`FromWorker`], requests and answers are `wulens_wasm::protocol`'s types: all of it crosses as
+//! plain JS objects read with serde-wasm-bindgen, never parsed by hand.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+use wulens_core::Report;
+use wulens_wasm::protocol::{Answer, Request, Response};
 use yew::Callback;
 
-use crate::model::Progress;
+use crate::page::Progress;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
     Ready,
     Progress(Progress),
-    Report(Rc<String>),
+    Report(Rc<Report>),
     Failed(String),
 }
 
-type Pending = Rc<RefCell<HashMap<u32, Box<dyn FnOnce(Result<String, String>)>>>>;
+/// What the worker posts (externally tagged: `{progress: {...}}`).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FromWorker {
+    Ready {
+        #[allow(dead_code)]
+        version: String,
+    },
+    Progress {
+        gen: u32,
+        progress: Progress,
+    },
+    Report {
+        gen: u32,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        report: JsValue,
+    },
+    Reply {
+        id: u32,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        response: JsValue,
+    },
+    Failed {
+        id: Option<u32>,
+        gen: Option<u32>,
+        message: String,
+    },
+    Cancelled {
+        #[allow(dead_code)]
+        gen: u32,
+    },
+}
+
+/// A file as the drop helpers (`web/js/drop.js`) and the samples give it.
+#[derive(Deserialize, Clone)]
+pub struct DroppedFile {
+    pub path: String,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub file: web_sys::File,
+}
+
+/// A problem found while collecting a drop (an unreadable file, a folder error).
+#[derive(Deserialize, Clone)]
+pub struct DropError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What a drop or a file picker gave: `{files: [{path, file}], errors: [{path, message}]}`.
+#[derive(Deserialize, Clone, Default)]
+#[serde(default)]
+pub struct Dropped {
+    pub files: Vec<DroppedFile>,
+    pub errors: Vec<DropError>,
+}
+
+impl Dropped {
+    pub fn read(v: JsValue) -> Result<Dropped, String> {
+        serde_wasm_bindgen::from_value(v).map_err(|e| format!("the dropped files could not be read: {e}"))
+    }
+
+    pub fn bytes(&self) -> f64 {
+        self.files.iter().map(|f| f.file.size()).sum()
+    }
+}
+
+type Pending = Rc<RefCell<HashMap<u32, Box<dyn FnOnce(Result<JsValue, String>)>>>>;
 
 pub struct Bridge {
     worker: Worker,
@@ -33,18 +103,6 @@ pub struct Bridge {
     pending: Pending,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::ErrorEvent)>,
-}
-
-fn get(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn get_str(v: &JsValue, key: &str) -> String {
-    get(v, key).as_string().unwrap_or_default()
-}
-
-fn get_f64(v: &JsValue, key: &str) -> f64 {
-    get(v, key).as_f64().unwrap_or(0.0)
 }
 
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -67,6 +125,41 @@ fn asset_urls() -> Result<(String, String), String> {
     Ok((href("wulens-glue")?, href("wulens-wasm")?))
 }
 
+/// Handle one message of the worker.
+fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Callback<WorkerEvent>) {
+    let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
+        Ok(m) => m,
+        Err(e) => return ev.emit(WorkerEvent::Failed(format!("the analysis worker sent a message the page cannot read: {e}"))),
+    };
+    let current = |g: u32| g == generation.get();
+    match msg {
+        FromWorker::Ready { .. } => ev.emit(WorkerEvent::Ready),
+        FromWorker::Progress { gen, progress } if current(gen) => ev.emit(WorkerEvent::Progress(progress)),
+        FromWorker::Report { gen, report } if current(gen) => match serde_wasm_bindgen::from_value::<Report>(report) {
+            Ok(r) => ev.emit(WorkerEvent::Report(Rc::new(r))),
+            Err(e) => ev.emit(WorkerEvent::Failed(format!("the report could not be read: {e}"))),
+        },
+        FromWorker::Reply { id, response } => {
+            // Take the callback out before calling it: it may send the next request.
+            let cb = pending.borrow_mut().remove(&id);
+            if let Some(cb) = cb {
+                cb(Ok(response));
+            }
+        }
+        FromWorker::Failed { id, gen, message } => {
+            if gen.is_some_and(|g| !current(g)) {
+                return; // an event of a cancelled analysis
+            }
+            let cb = id.and_then(|id| pending.borrow_mut().remove(&id));
+            match cb {
+                Some(cb) => cb(Err(message)),
+                None => ev.emit(WorkerEvent::Failed(message)),
+            }
+        }
+        _ => {} // progress or a report of a cancelled analysis, a cancellation
+    }
+}
+
 impl Bridge {
     pub fn start(on_event: Callback<WorkerEvent>) -> Result<Rc<Bridge>, String> {
         let (glue, wasm) = asset_urls()?;
@@ -76,66 +169,27 @@ impl Bridge {
         let worker = Worker::new_with_options("worker.js", &opts).map_err(|e| format!("cannot start the analysis worker: {e:?}"))?;
         let pending: Pending = Rc::new(RefCell::new(HashMap::new()));
         let generation = Rc::new(Cell::new(0u32));
-        let p2 = pending.clone();
-        let g2 = generation.clone();
-        let ev = on_event.clone();
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
-            let data = m.data();
-            let gen = get(&data, "gen").as_f64().map(|g| g as u32);
-            if gen.is_some_and(|g| g != g2.get()) {
-                return; // an event of a cancelled analysis
-            }
-            match get_str(&data, "type").as_str() {
-                "ready" => ev.emit(WorkerEvent::Ready),
-                "progress" => ev.emit(WorkerEvent::Progress(Progress {
-                    phase: get_str(&data, "phase"),
-                    file: get_str(&data, "file"),
-                    index: get_f64(&data, "index") as u32,
-                    files: get_f64(&data, "files") as u32,
-                    done: get_f64(&data, "done"),
-                    total: get_f64(&data, "total"),
-                })),
-                "report" => ev.emit(WorkerEvent::Report(Rc::new(get_str(&data, "json")))),
-                "reply" => {
-                    let id = get_f64(&data, "id") as u32;
-                    // Take the callback out before calling it: it may send the next request.
-                    let cb = p2.borrow_mut().remove(&id);
-                    if let Some(cb) = cb {
-                        cb(Ok(get_str(&data, "json")));
-                    }
-                }
-                "error" => {
-                    let msg = get_str(&data, "message");
-                    let id = get(&data, "id").as_f64();
-                    let cb = id.and_then(|id| p2.borrow_mut().remove(&(id as u32)));
-                    match cb {
-                        Some(cb) => cb(Err(msg)),
-                        None => ev.emit(WorkerEvent::Failed(msg)),
-                    }
-                }
-                _ => {}
-            }
-        });
+        let (p2, g2, ev) = (pending.clone(), generation.clone(), on_event.clone());
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| on_message(m.data(), &g2, &p2, &ev));
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let ev2 = on_event;
         let onerror = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-            ev2.emit(WorkerEvent::Failed(format!("the analysis worker stopped: {}", e.message())));
+            on_event.emit(WorkerEvent::Failed(format!("the analysis worker stopped: {}", e.message())));
         });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        // boot.js compiled the module once; the worker instantiates the same one.
-        let module = web_sys::window().map(|w| get(&w, "wulensModule")).unwrap_or(JsValue::UNDEFINED);
         worker
-            .post_message(&obj(&[("type", "init".into()), ("glue", glue.into()), ("wasm", wasm.into()), ("module", module)]))
+            .post_message(&obj(&[("type", "init".into()), ("glue", glue.into()), ("wasm", wasm.into()), ("module", crate::js::compiled_module())]))
             .map_err(|e| format!("cannot talk to the analysis worker: {e:?}"))?;
         Ok(Rc::new(Bridge { worker, generation, next_id: Cell::new(1), pending, _onmessage: onmessage, _onerror: onerror }))
     }
 
-    /// `files`: a JS array of `{path, file}`; `errors`: a JS array of `{path, message}`.
-    pub fn analyze(&self, files: &JsValue, errors: &JsValue) {
+    /// Analyse a drop in the worker.
+    pub fn analyze(&self, dropped: &Dropped) {
         let gen = self.generation.get() + 1;
         self.generation.set(gen);
         self.pending.borrow_mut().clear();
-        let _ = self.worker.post_message(&obj(&[("type", "analyze".into()), ("gen", gen.into()), ("files", files.clone()), ("errors", errors.clone())]));
+        let files: Array = dropped.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
+        let errors: Array = dropped.errors.iter().map(|e| obj(&[("path", e.path.clone().into()), ("message", e.message.clone().into())])).collect();
+        let _ = self.worker.post_message(&obj(&[("type", "analyze".into()), ("gen", gen.into()), ("files", files.into()), ("errors", errors.into())]));
     }
 
     /// Stop the running analysis: its remaining events are ignored from now on.
@@ -145,12 +199,22 @@ impl Bridge {
         let _ = self.worker.post_message(&obj(&[("type", "cancel".into()), ("gen", gen.into())]));
     }
 
-    /// Ask the worker's session something (`rows`, `filter`, ...); `done` gets the JSON answer.
-    pub fn request(&self, kind: &str, args: String, done: impl FnOnce(Result<String, String>) + 'static) {
+    /// Ask the worker's session something; `done` gets the answer as the type `T` expected.
+    pub fn request<T: Answer + 'static>(&self, request: &Request, done: impl FnOnce(Result<T, String>) + 'static) {
+        let value = match serde_wasm_bindgen::to_value(request) {
+            Ok(v) => v,
+            Err(e) => return done(Err(format!("the request could not be sent: {e}"))),
+        };
         let id = self.next_id.get();
         self.next_id.set(id + 1);
-        self.pending.borrow_mut().insert(id, Box::new(done));
-        let _ = self.worker.post_message(&obj(&[("type", "request".into()), ("id", id.into()), ("kind", kind.into()), ("args", args.into())]));
+        let typed = move |res: Result<JsValue, String>| {
+            done(res.and_then(|v| {
+                let r: Response = serde_wasm_bindgen::from_value(v).map_err(|e| format!("the answer could not be read: {e}"))?;
+                T::from_response(r).ok_or_else(|| "the worker answered another question".to_string())
+            }))
+        };
+        self.pending.borrow_mut().insert(id, Box::new(typed));
+        let _ = self.worker.post_message(&obj(&[("type", "request".into()), ("id", id.into()), ("request", value)]));
     }
 }
 
@@ -161,21 +225,17 @@ impl Drop for Bridge {
     }
 }
 
-/// Build the `{path, file}` array for bytes compiled into the app (the samples).
-pub fn files_from_bytes(files: &[(&str, &[u8])]) -> JsValue {
-    let arr = Array::new();
+/// The files of a drop for bytes compiled into the app (the samples).
+pub fn files_from_bytes(files: &[(&str, &[u8])]) -> Dropped {
+    let mut out = Dropped::default();
     for (name, bytes) in files {
         let parts = Array::new();
         parts.push(&js_sys::Uint8Array::from(*bytes));
         let opts = web_sys::FilePropertyBag::new();
         opts.set_type("text/plain");
-        if let Ok(f) = web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &opts) {
-            arr.push(&obj(&[("path", (*name).into()), ("file", f.into())]));
+        if let Ok(file) = web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &opts) {
+            out.files.push(DroppedFile { path: (*name).to_string(), file });
         }
     }
-    arr.into()
-}
-
-pub fn js_get(v: &JsValue, key: &str) -> JsValue {
-    get(v, key)
+    out
 }

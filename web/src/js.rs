@@ -13,6 +13,9 @@ extern "C" {
     /// Keeps a parent frame informed of our height (embeds in wikis).
     #[wasm_bindgen(js_name = reportHeight)]
     pub fn report_height();
+    /// The wasm module boot.js compiled (`globalThis.wulensModule`), for the worker.
+    #[wasm_bindgen(js_name = compiledModule)]
+    pub fn compiled_module() -> JsValue;
     /// Save text as a file.
     pub fn download(name: &str, mime: &str, text: &str);
 }

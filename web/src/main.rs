@@ -5,8 +5,10 @@ mod app;
 mod bridge;
 mod components;
 mod js;
-mod model;
+mod nav;
+mod page;
 mod route;
+mod services;
 mod state;
 
 // The worker calls the Session and kb_* exports of wulens-wasm from this same module.

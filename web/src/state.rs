@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::model::{Progress, Report};
+use wulens_core::Report;
+
+use crate::page::Progress;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
@@ -95,7 +97,8 @@ mod tests {
         let s = s.reduce(Action::Progress(Progress { done: 50.0, total: 100.0, ..Progress::default() }));
         let Phase::Loading(p) = &s.phase else { panic!() };
         assert_eq!(p.fraction(), 0.5);
-        let s = s.reduce(Action::Loaded(Rc::new(Report::default())));
+        let empty = Report::build(&wulens_core::Analysis::from_inputs(Vec::new(), &wulens_core::Limits::default()));
+        let s = s.reduce(Action::Loaded(Rc::new(empty)));
         assert_eq!(s.phase, Phase::Ready);
         let s = s.reduce(Action::Progress(Progress::default()));
         assert_eq!(s.phase, Phase::Ready, "stale progress ignored");

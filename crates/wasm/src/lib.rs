@@ -2,17 +2,21 @@
 //!
 //! - [`Session`]: one analysis inside the web worker. The worker script feeds file chunks
 //!   (`Blob.slice` + `FileReaderSync`), then asks for the report and for windows of viewer rows.
-//!   Requests and answers are JSON strings: the contract is the same JSON the CLI prints.
+//!   Requests and answers are typed ([`protocol`]) and cross the boundary as plain JS objects
+//!   (serde-wasm-bindgen); the report is the same `wulens_core::Report` the CLI prints.
 //! - `kb_*` functions: the knowledge base for the page and for embedders.
 //!
 //! Everything here is a thin wrapper: logic lives in `wulens-core` and `wulens-kb`, where it is
-//! tested natively.
+//! tested natively; [`Session::answer`] is the whole protocol in plain Rust, tested natively too.
 
-use serde::Deserialize;
-use serde_json::json;
+pub mod protocol;
+
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wulens_core::model::{InputWarning, LogFile, Severity};
-use wulens_core::{Analysis, FileLoader, Filter, Limits, Report, ReportLimits, View};
+use wulens_core::{Analysis, FileLoader, Limits, Report, ReportLimits, View};
+
+pub use protocol::{Answer, Detail, Filtered, Found, Located, NextKind, Request, Response, Rows};
 
 /// Limits in the browser: a tab has a few GB of memory at most.
 fn browser_limits() -> Limits {
@@ -29,24 +33,13 @@ pub struct Session {
     view: Option<View>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Args {
-    start: usize,
-    count: usize,
-    index: Option<usize>,
-    file: u32,
-    line: u32,
-    forward: Option<bool>,
-    min: Option<String>,
-    text: String,
-    indices: Vec<usize>,
-    markdown: bool,
-    minutes: Option<i32>,
+fn err(msg: impl std::fmt::Display) -> String {
+    serde_json::json!({ "error": msg.to_string() }).to_string()
 }
 
-fn err(msg: impl std::fmt::Display) -> String {
-    json!({ "error": msg.to_string() }).to_string()
+/// A plain JS object for `value` (maps as objects, `None` as `null`).
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 #[wasm_bindgen]
@@ -84,64 +77,69 @@ impl Session {
         self.warnings.push(InputWarning { name, message });
     }
 
-    /// Analyse everything added so far and return the report (the CLI's JSON).
-    pub fn analyze(&mut self) -> String {
+    /// Analyse everything added so far and return the page's report (a `Report` object).
+    pub fn analyze(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.analyze_report())
+    }
+
+    /// Answer a [`Request`] (a plain object) with a [`Response`] (a plain object).
+    pub fn request(&mut self, request: JsValue) -> Result<JsValue, JsError> {
+        let req: Request = serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("bad request: {e}")))?;
+        let res = self.answer(req).map_err(|e| JsError::new(&e))?;
+        to_js(&res)
+    }
+}
+
+impl Session {
+    /// Analyse everything added so far; the page gets short lists, exports ask for the full report.
+    pub fn analyze_report(&mut self) -> Report {
         let files = std::mem::take(&mut self.files);
         let warnings = std::mem::take(&mut self.warnings);
         let a = Analysis::from_files(files, warnings);
-        // The page gets short lists; exports ask for the full report ("report", "markdown").
         let report = Report::build_with(&a, ReportLimits::PAGE);
-        let out = serde_json::to_string(&report).unwrap_or_else(err);
         self.view = Some(View::new(&a));
         self.analysis = Some(a);
-        out
+        report
     }
 
-    /// Answer a viewer or report request. `kind` names it; `args` is JSON.
-    pub fn request(&mut self, kind: &str, args: &str) -> String {
+    /// The protocol in plain Rust: the answer to `req`, or a message for people.
+    pub fn answer(&mut self, req: Request) -> Result<Response, String> {
         let (Some(a), Some(v)) = (self.analysis.as_mut(), self.view.as_mut()) else {
-            return err("no analysis yet");
+            return Err("no analysis yet".into());
         };
-        let p: Args = match kind {
-            "filter" => Args::default(),
-            _ => serde_json::from_str(args).unwrap_or_default(),
-        };
-        match kind {
-            "filter" => match serde_json::from_str::<Filter>(args) {
-                Ok(f) => match v.apply(a, f) {
-                    Ok(n) => json!({ "count": n, "total": v.total() }).to_string(),
-                    Err(e) => err(e),
-                },
-                Err(e) => err(format!("bad filter: {e}")),
-            },
-            "rows" => json!({ "rows": v.rows(a, p.start, p.count.min(2000)), "count": v.len() }).to_string(),
-            "detail" => match v.detail(a, p.index.unwrap_or(0)) {
-                Some((text, truncated)) => json!({ "text": text, "truncated": truncated }).to_string(),
-                None => err("no such row"),
-            },
-            "locate" => json!({ "index": v.locate(a, p.file, p.line) }).to_string(),
-            "next" => {
-                let min = match p.min.as_deref() {
-                    Some("warning") => Severity::Warning,
-                    _ => Severity::Error,
+        Ok(match req {
+            Request::Filter(f) => {
+                let count = v.apply(a, f)?;
+                Response::Filtered(Filtered { count, total: v.total() })
+            }
+            Request::Rows { start, count } => Response::Rows(Rows { rows: v.rows(a, start, count.min(2000)), count: v.len() }),
+            Request::Detail { index } => {
+                let (text, truncated) = v.detail(a, index).ok_or("no such row")?;
+                Response::Detail(Detail { text, truncated })
+            }
+            Request::Locate { file, line } => Response::Located(Located { index: v.locate(a, file, line) }),
+            Request::Next { from, min, forward } => {
+                let min = match min {
+                    NextKind::Error => Severity::Error,
+                    NextKind::Warning => Severity::Warning,
                 };
-                json!({ "index": v.next_with(a, p.index, min, p.forward.unwrap_or(true)) }).to_string()
+                Response::Located(Located { index: v.next_with(a, from, min, forward) })
             }
-            "find" => {
-                let (count, index) = v.find(a, &p.text, p.start, p.forward.unwrap_or(true));
-                json!({ "count": count, "index": index }).to_string()
+            Request::Find { text, start, forward } => {
+                let (count, index) = v.find(a, &text, start, forward);
+                Response::Found(Found { count, index })
             }
-            "codes" => json!({ "codes": v.codes_in_view(a) }).to_string(),
-            "copy" => json!({ "text": v.copy(a, &p.indices, p.markdown) }).to_string(),
-            "markdown" => json!({ "text": wulens_core::markdown(&Report::build(a)) }).to_string(),
-            "report" => serde_json::to_string(&Report::build(a)).unwrap_or_else(err),
-            "set_offset" => {
-                a.set_offset_override(p.file as usize, p.minutes);
-                let _ = v.rebuild(a);
-                serde_json::to_string(&Report::build_with(a, ReportLimits::PAGE)).unwrap_or_else(err)
+            Request::Codes => Response::Codes(v.codes_in_view(a)),
+            Request::Components => Response::Components(v.components(a)),
+            Request::Copy { indices, markdown } => Response::Text(v.copy(a, &indices, markdown)),
+            Request::Markdown => Response::Text(wulens_core::markdown(&Report::build(a))),
+            Request::Report => Response::Report(Box::new(Report::build(a))),
+            Request::SetOffset { file, minutes } => {
+                a.set_offset_override(file as usize, minutes);
+                v.rebuild(a)?;
+                Response::Report(Box::new(Report::build_with(a, ReportLimits::PAGE)))
             }
-            other => err(format!("unknown request {other}")),
-        }
+        })
     }
 }
 
@@ -184,15 +182,38 @@ mod tests {
             s.push_chunk(h, c);
         }
         s.end_file(h);
-        let report: serde_json::Value = serde_json::from_str(&s.analyze()).unwrap();
-        assert_eq!(report["files"][0]["format"], "cmtrace");
-        assert_eq!(report["errors"][0]["code"], "0x8024401B");
-        let rows: serde_json::Value = serde_json::from_str(&s.request("rows", r#"{"start":0,"count":10}"#)).unwrap();
-        assert_eq!(rows["rows"][0]["severity"], "error");
-        let f: serde_json::Value = serde_json::from_str(&s.request("filter", r#"{"text":"(","regex":true}"#)).unwrap();
-        assert!(f["error"].as_str().unwrap().contains("not valid"));
+        let report = s.analyze_report();
+        assert_eq!(report.files[0].format, "cmtrace");
+        assert_eq!(report.errors[0].code, "0x8024401B");
+        let rows = Rows::from_response(s.answer(Request::Rows { start: 0, count: 10 }).unwrap()).unwrap();
+        assert_eq!(rows.rows[0].severity, Severity::Error);
+        let filter = wulens_core::Filter { text: "(".into(), regex: true, ..Default::default() };
+        assert!(s.answer(Request::Filter(filter)).unwrap_err().contains("not valid"));
+        let comps = Vec::<String>::from_response(s.answer(Request::Components).unwrap()).unwrap();
+        assert_eq!(comps, ["WUAHandler"]);
+        let next = Located::from_response(s.answer(Request::Next { from: None, min: NextKind::Error, forward: true }).unwrap()).unwrap();
+        assert_eq!(next.index, Some(0));
+        assert!(Rows::from_response(s.answer(Request::Codes).unwrap()).is_none(), "the wrong answer type is refused");
         let l: serde_json::Value = serde_json::from_str(&kb_lookup("-2145107941")).unwrap();
         assert_eq!(l["code"], "0x8024401B");
         assert_eq!(l["decoded"]["http_status"], 407);
+    }
+
+    #[test]
+    fn requests_and_responses_read_back() {
+        let reqs = [
+            Request::Filter(wulens_core::Filter { severities: vec!["error".into()], ..Default::default() }),
+            Request::Rows { start: 200, count: 200 },
+            Request::Next { from: Some(3), min: NextKind::Warning, forward: false },
+            Request::SetOffset { file: 1, minutes: None },
+            Request::Codes,
+        ];
+        for r in reqs {
+            let back: Request = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+            assert_eq!(back, r);
+        }
+        assert_eq!(serde_json::to_string(&Request::Codes).unwrap(), "\"codes\"");
+        let res = Response::Found(Found { count: 2, index: None });
+        assert_eq!(serde_json::from_str::<Response>(&serde_json::to_string(&res).unwrap()).unwrap(), res);
     }
 }

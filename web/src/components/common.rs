@@ -2,7 +2,10 @@
 
 use yew::prelude::*;
 
-use crate::model::{Evidence, Source, Step};
+use wulens_core::model::{base_name, Evidence, StepStatus};
+use wulens_kb::{Source, Step};
+
+use crate::page::split_time;
 use crate::route::{LogQuery, Route};
 
 #[derive(Properties, PartialEq)]
@@ -109,8 +112,8 @@ pub fn evidence_list(p: &EvidenceProps) -> Html {
             { for p.evidence.iter().take(p.max).map(|e| {
                 let at = format!("{}:{}", e.file, e.line);
                 let href = crate::route::to_hash(&Route::Log(LogQuery { at: at.clone(), ..LogQuery::default() }));
-                let short = crate::components::common::base_name(&e.file);
-                let time = e.time.as_deref().map(|t| crate::model::split_time(t).0).unwrap_or_default();
+                let short = base_name(&e.file);
+                let time = e.time.as_deref().map(|t| split_time(t).0).unwrap_or_default();
                 html! {
                     <li>
                         <a class="where" {href} title={format!("Show {} line {} in the log viewer", e.file, e.line)}>{format!("{short}:{}", e.line)}</a>
@@ -159,23 +162,25 @@ pub fn seed_title(doc: &str) -> String {
     }
 }
 
-pub fn base_name(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
-}
-
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {
-    pub status: AttrValue,
+    pub status: StepStatus,
 }
 
-/// ✔ ✘ … ? with a text label for screen readers.
+/// ✔ ✘ … ? ⟳ with a text label for screen readers.
 #[function_component(StatusIcon)]
 pub fn status_icon(p: &StatusProps) -> Html {
-    let (mark, label) = match p.status.as_str() {
-        "ok" => ("✔", "ok"),
-        "failed" => ("✘", "failed"),
-        "not_reached" => ("…", "not reached"),
-        _ => ("?", "unknown"),
-    };
-    html! { <span class={classes!("status", p.status.to_string())} role="img" aria-label={label} title={label}>{mark}</span> }
+    let label = step_status_label(p.status);
+    html! { <span class={classes!("status", p.status.id())} role="img" aria-label={label} title={label}>{p.status.mark()}</span> }
+}
+
+/// A step status in words.
+pub fn step_status_label(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Ok => "ok",
+        StepStatus::Failed => "failed",
+        StepStatus::NotReached => "not reached",
+        StepStatus::Running => "still running when the log ends",
+        StepStatus::Unknown => "unknown",
+    }
 }

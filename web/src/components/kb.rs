@@ -6,18 +6,9 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::replace_route;
 use crate::components::common::{CopyButton, Sources, Steps};
-use crate::model::{Source, Step};
+use crate::nav::replace_route;
 use crate::route::{to_hash, Route};
-
-fn steps_of(e: &wulens_kb::Entry) -> Vec<Step> {
-    e.mitigation.iter().map(|s| Step { text: s.text.to_string(), command: s.command.as_ref().map(|c| c.to_string()) }).collect()
-}
-
-fn sources_of(e: &wulens_kb::Entry) -> Vec<Source> {
-    e.sources.iter().map(|s| Source { doc: s.doc.to_string(), section: s.section.to_string() }).collect()
-}
 
 /// Absolute link to the full app for a route (embeds open it in a new tab).
 fn app_url(r: &Route) -> String {
@@ -82,7 +73,7 @@ pub fn kb_search_page(p: &SearchProps) -> Html {
                     <ul class="categories">
                         { for counts.iter().filter(|c| c.count > 0).map(|c| html! {
                             <li><a href={to_hash(&Route::Kb { query: String::new(), category: c.id.into() })}>
-                                <span class="label">{c.label}</span><span class="count">{crate::model::thousands(c.count as u64)}</span>
+                                <span class="label">{c.label}</span><span class="count">{wulens_core::thousands(c.count as u64)}</span>
                             </a></li>
                         }) }
                     </ul>
@@ -108,7 +99,7 @@ pub fn kb_search_page(p: &SearchProps) -> Html {
     html! {
         <main class="page kb">
             <h1>{"Error code knowledge base"}</h1>
-            <p class="lead">{format!("{} codes. Type a code in any notation (0x8024401B, 8024401b, -2145107941, 2149859355), a symbolic name (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ) or words (proxy 407, catroot2).", crate::model::thousands(wulens_kb::entries().len() as u64))}</p>
+            <p class="lead">{format!("{} codes. Type a code in any notation (0x8024401B, 8024401b, -2145107941, 2149859355), a symbolic name (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ) or words (proxy 407, catroot2).", wulens_core::thousands(wulens_kb::entries().len() as u64))}</p>
             <div class="search-row big">
                 <label for="kb-search" class="sr-only">{"Search error codes"}</label>
                 <input id="kb-search" ref={input_ref} type="search" placeholder="Code, name or words" value={(*query).clone()} {oninput} autocomplete="off" spellcheck="false" />
@@ -255,7 +246,7 @@ fn entry_body(p: &BodyProps) -> Html {
                 <section><h2>{"Likely causes"}</h2><ul>{ for e.causes.iter().map(|c| html! { <li>{*c}</li> }) }</ul></section>
             }
             if !e.mitigation.is_empty() {
-                <section><h2>{"What to do"}</h2><Steps steps={steps_of(e)} /></section>
+                <section><h2>{"What to do"}</h2><Steps steps={e.mitigation.to_vec()} /></section>
             }
             if e.description.is_empty() && e.mitigation.is_empty() {
                 <p class="muted">{"Name and message only: no troubleshooting guidance is written for this code yet."}</p>
@@ -274,7 +265,7 @@ fn entry_body(p: &BodyProps) -> Html {
                     </ul>
                 </section>
             }
-            <Sources sources={sources_of(e)} />
+            <Sources sources={e.sources.to_vec()} />
             if p.embed {
                 <p class="embed-foot">{ full_link("Open in wulens") }{" · all analysis runs locally"}</p>
             } else {

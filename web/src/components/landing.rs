@@ -4,9 +4,11 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::{navigate, Services};
-use crate::model::{human_bytes, Progress};
+use crate::bridge::{files_from_bytes, Dropped};
+use crate::nav::navigate;
+use crate::page::{human_bytes, Progress};
 use crate::route::Route;
+use crate::services::Services;
 use crate::state::Phase;
 
 /// The samples are compiled in: trying one makes no network request.
@@ -52,10 +54,13 @@ pub fn landing(p: &LandingProps) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(list) = input.files() {
-                let v = crate::js::collect_input(&list);
-                let files = crate::bridge::js_get(&v, "files");
-                let n = js_sys::Array::from(&files).length();
-                services.analyze(files, crate::bridge::js_get(&v, "errors"), format!("{n} chosen file{}", if n == 1 { "" } else { "s" }));
+                match Dropped::read(crate::js::collect_input(&list)) {
+                    Ok(d) => {
+                        let n = d.files.len();
+                        services.analyze(d, format!("{n} chosen file{}", if n == 1 { "" } else { "s" }));
+                    }
+                    Err(e) => services.dispatch.dispatch(crate::state::Action::Failed(e)),
+                }
             }
             input.set_value("");
         })
@@ -69,7 +74,7 @@ pub fn landing(p: &LandingProps) -> Html {
     };
     let sample = |files: &'static [(&'static str, &'static [u8])], name: &'static str| {
         let services = services.clone();
-        Callback::from(move |_| services.analyze(crate::bridge::files_from_bytes(files), js_sys::Array::new().into(), format!("sample: {name}")))
+        Callback::from(move |_| services.analyze(files_from_bytes(files), format!("sample: {name}")))
     };
     let on_search_input = {
         let search = search.clone();
@@ -145,7 +150,7 @@ pub fn landing(p: &LandingProps) -> Html {
             <section class="promises">
                 <div><h2>{"Private"}</h2><p>{"Everything runs in this browser tab. Logs are never uploaded, and the page makes no network request after it has loaded."}</p></div>
                 <div><h2>{"Step by step"}</h2><p>{"The seven steps of the ConfigMgr client scan and the WSUS sync, each marked ok, failed, not reached or unknown, with the log lines that prove it."}</p></div>
-                <div><h2>{"Every code explained"}</h2><p>{format!("{} error codes with names and messages; the ones from the troubleshooting guides with causes and ordered fixes.", crate::model::thousands(wulens_kb::entries().len() as u64))}</p></div>
+                <div><h2>{"Every code explained"}</h2><p>{format!("{} error codes with names and messages; the ones from the troubleshooting guides with causes and ordered fixes.", wulens_core::thousands(wulens_kb::entries().len() as u64))}</p></div>
             </section>
             <p class="center muted">{"Not sure what to collect? "}<a href="#/collect">{"The commands to gather everything in one zip"}</a></p>
         </main>
@@ -155,8 +160,8 @@ pub fn landing(p: &LandingProps) -> Html {
 fn progress_panel(p: &Progress, services: Services) -> Html {
     let pct = (p.fraction() * 100.0).round();
     let what = match p.phase.as_str() {
-        "read" => format!("Reading {} ({} of {})", crate::components::common::base_name(&p.file), p.index + 1, p.files.max(1)),
-        "parse" => format!("Parsing {}", crate::components::common::base_name(&p.file)),
+        "read" => format!("Reading {} ({} of {})", wulens_core::model::base_name(&p.file), p.index + 1, p.files.max(1)),
+        "parse" => format!("Parsing {}", wulens_core::model::base_name(&p.file)),
         "analyze" => "Finding the codes and the scan steps…".to_string(),
         _ => "Starting…".to_string(),
     };

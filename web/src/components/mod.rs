@@ -1,9 +1,11 @@
-//! Views. Each file is one page or a group of small shared pieces; they read the report JSON
-//! (`model.rs`) and talk to the worker through `Services`.
+//! Views. Each file is one page or a group of small shared pieces; they read `wulens_core`'s
+//! report and viewer types and talk to the worker through `Services` (`services.rs`), never
+//! through `app.rs`.
 
 pub mod collect;
 pub mod common;
 pub mod kb;
 pub mod landing;
+pub mod operations;
 pub mod report;
 pub mod viewer;

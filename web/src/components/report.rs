@@ -4,10 +4,15 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::Services;
-use crate::components::common::{base_name, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
-use crate::model::{split_time, thousands, ErrorInfo, Finding, Flow, Report};
+use wulens_core::model::{base_name, OffsetSource, Setting, StepStatus, VerdictStatus};
+use wulens_core::{thousands, ErrorReport, FindingReport, FlowReport, Report};
+use wulens_wasm::protocol::Request;
+
+use crate::components::common::{step_status_label, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
+use crate::components::operations::{Operations, Statements};
+use crate::page::split_time;
 use crate::route::{to_hash, LogQuery, Route};
+use crate::services::Services;
 
 #[derive(Properties, PartialEq)]
 pub struct ReportProps {
@@ -23,7 +28,7 @@ pub fn report_page(p: &ReportProps) -> Html {
             <Summary report={p.report.clone()} source={p.source.clone()} />
             <div class="columns">
                 <div class="col-main">
-                    if r.scan_flow.witnessed() || r.summary.status != "no_scan" || !r.sync_flow.witnessed() {
+                    if r.scan_flow.witnessed() || r.summary.status != VerdictStatus::NoScan || !r.sync_flow.witnessed() {
                         <FlowView flow={r.scan_flow.clone()} heading="Client scan flow" />
                     }
                     if r.sync_flow.witnessed() {
@@ -36,6 +41,7 @@ pub fn report_page(p: &ReportProps) -> Html {
                     <NextChecks report={p.report.clone()} />
                 </div>
             </div>
+            <Operations report={p.report.clone()} />
             <ErrorCards errors={r.errors.clone()} />
             <Updates report={p.report.clone()} />
             <Files report={p.report.clone()} />
@@ -43,12 +49,12 @@ pub fn report_page(p: &ReportProps) -> Html {
     }
 }
 
-fn status_label(s: &str) -> (&'static str, &'static str) {
+fn status_label(s: VerdictStatus) -> (&'static str, &'static str) {
     match s {
-        "failed" => ("Scan failed", "failed"),
-        "ok" => ("Scan completed", "ok"),
-        "incomplete" => ("No failure found", "incomplete"),
-        _ => ("No scan in these logs", "none"),
+        VerdictStatus::Failed => ("Scan failed", "failed"),
+        VerdictStatus::Ok => ("Scan completed", "ok"),
+        VerdictStatus::Incomplete => ("No failure found", "incomplete"),
+        VerdictStatus::NoScan => ("No scan in these logs", "none"),
     }
 }
 
@@ -63,7 +69,7 @@ fn summary(p: &SummaryProps) -> Html {
     let services = use_context::<Services>().expect("services");
     let r = &p.report;
     let s = &r.summary;
-    let (label, class) = status_label(&s.status);
+    let (label, class) = status_label(s.status);
     let busy = use_state(|| false);
     let export = |kind: &'static str| {
         let services = services.clone();
@@ -71,20 +77,22 @@ fn summary(p: &SummaryProps) -> Html {
         Callback::from(move |_| {
             busy.set(true);
             let busy = busy.clone();
-            let req = if kind == "json" { "report" } else { "markdown" };
-            services.request(req, "{}".into(), move |res| {
-                busy.set(false);
-                let Ok(text) = res else { return };
-                match kind {
-                    "json" => crate::js::download("wulens-report.json", "application/json", &text),
-                    _ => {
-                        let md = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| v["text"].as_str().map(str::to_string)).unwrap_or_default();
-                        if kind == "md-copy" {
-                            crate::js::copy_text(&md, |_| {});
-                        } else {
-                            crate::js::download("wulens-report.md", "text/markdown", &md);
-                        }
+            if kind == "json" {
+                services.request(Request::Report, move |res: Result<Box<Report>, String>| {
+                    busy.set(false);
+                    if let Ok(json) = res.and_then(|r| serde_json::to_string_pretty(&r).map_err(|e| e.to_string())) {
+                        crate::js::download("wulens-report.json", "application/json", &json);
                     }
+                });
+                return;
+            }
+            services.request(Request::Markdown, move |res: Result<String, String>| {
+                busy.set(false);
+                let Ok(md) = res else { return };
+                if kind == "md-copy" {
+                    crate::js::copy_text(&md, |_| {});
+                } else {
+                    crate::js::download("wulens-report.md", "text/markdown", &md);
                 }
             });
         })
@@ -101,6 +109,7 @@ fn summary(p: &SummaryProps) -> Html {
                 <span class="muted source">{p.source.clone()}</span>
             </div>
             <p class="verdict" data-testid="verdict">{s.verdict.clone()}</p>
+            <Statements statements={r.statements.clone()} />
             if !r.errors.is_empty() {
                 <div class="top-codes">
                     { for r.errors.iter().take(4).map(|e| html! {
@@ -130,7 +139,7 @@ fn summary(p: &SummaryProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct FlowProps {
-    flow: Flow,
+    flow: FlowReport,
     heading: AttrValue,
 }
 
@@ -147,7 +156,7 @@ fn flow_view(p: &FlowProps) -> Html {
                 let when = c.start.as_deref().map(|t| split_time(t).0).unwrap_or_default();
                 match c.failed_step {
                     Some(n) => format!("{when}: failed at step {n}{}", if c.codes.is_empty() { String::new() } else { format!(" ({})", c.codes.join(", ")) }),
-                    None => format!("{when}: {}", c.outcome),
+                    None => format!("{when}: {}", c.outcome.id()),
                 }
             })
             .collect();
@@ -172,13 +181,13 @@ fn flow_view(p: &FlowProps) -> Html {
                     let failed = f.failed_step == Some(st.number);
                     let open = failed;
                     html! {
-                        <li class={classes!("step", st.status.clone(), failed.then_some("failed-step"))} data-step={st.number.to_string()} data-status={st.status.clone()}>
+                        <li class={classes!("step", st.status.id(), failed.then_some("failed-step"))} data-step={st.number.to_string()} data-status={st.status.id()}>
                             <details open={open}>
                                 <summary>
-                                    <StatusIcon status={AttrValue::from(st.status.clone())} />
+                                    <StatusIcon status={st.status} />
                                     <span class="num">{st.number}</span>
                                     <span class="title">{st.title.clone()}</span>
-                                    <span class={classes!("status-word", st.status.clone())}>{st.status.replace('_', " ")}</span>
+                                    <span class={classes!("status-word", st.status.id())}>{step_status_label(st.status)}</span>
                                 </summary>
                                 <div class="step-body">
                                     if !st.reason.is_empty() { <p class="reason">{st.reason.clone()}</p> }
@@ -186,10 +195,10 @@ fn flow_view(p: &FlowProps) -> Html {
                                         <p class="codes">{"Codes: "}{ for st.codes.iter().map(|c| html! { <><CodeLink code={AttrValue::from(c.clone())} />{" "}</> }) }</p>
                                     }
                                     <EvidenceList evidence={st.evidence.clone()} />
-                                    if !st.missing_logs.is_empty() && st.status == "unknown" {
+                                    if !st.missing_logs.is_empty() && st.status == StepStatus::Unknown {
                                         <p class="muted">{format!("Would be shown by: {}", st.missing_logs.join(", "))}</p>
                                     }
-                                    if failed || st.status == "failed" {
+                                    if failed || st.status == StepStatus::Failed {
                                         <div class="guidance">
                                             <h3>{"What to check"}</h3>
                                             <Steps steps={st.guidance.clone()} />
@@ -210,7 +219,7 @@ fn flow_view(p: &FlowProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct FindingsProps {
-    findings: Vec<Finding>,
+    findings: Vec<FindingReport>,
 }
 
 #[function_component(Findings)]
@@ -222,8 +231,8 @@ fn findings(p: &FindingsProps) -> Html {
                 <p class="muted">{"No known issue matched these logs."}</p>
             }
             { for p.findings.iter().map(|f| html! {
-                <article class={classes!("finding", f.severity.clone())} data-finding={f.id.clone()}>
-                    <h3><span class={classes!("sev", f.severity.clone())}>{f.severity.clone()}</span>{f.title.clone()}</h3>
+                <article class={classes!("finding", f.severity.id())} data-finding={f.id.clone()}>
+                    <h3><span class={classes!("sev", f.severity.id())}>{f.severity.id()}</span>{f.title.clone()}</h3>
                     <p>{f.summary.clone()}</p>
                     <EvidenceList evidence={f.evidence.clone()} max={4} />
                     if !f.guidance.is_empty() {
@@ -262,7 +271,7 @@ fn next_checks(p: &ReportOnly) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ErrorsProps {
-    errors: Vec<ErrorInfo>,
+    errors: Vec<ErrorReport>,
 }
 
 #[function_component(ErrorCards)]
@@ -280,7 +289,7 @@ fn error_cards(p: &ErrorsProps) -> Html {
     }
 }
 
-fn error_card(e: &ErrorInfo) -> Html {
+fn error_card(e: &ErrorReport) -> Html {
     let kb = e.kb.as_ref();
     let title = kb.map(|k| k.message.clone()).filter(|m| !m.is_empty()).unwrap_or_else(|| e.message.clone());
     let first = e.first_seen.as_deref().map(|t| {
@@ -413,7 +422,7 @@ fn files(p: &ReportOnly) -> Html {
                                 <td class="num">{thousands(f.unparsed as u64)}</td>
                                 <td class="num">{thousands(f.error_entries as u64)}</td>
                                 <td title={f.time_zone.note.clone()}>{f.time_zone.offset.clone()}
-                                    if f.time_zone.source.starts_with("assumed") { <span class="assumed">{" (assumed)"}</span> }
+                                    if matches!(f.time_zone.source, OffsetSource::AssumedFromOtherLogs | OffsetSource::AssumedUtc) { <span class="assumed">{" (assumed)"}</span> }
                                 </td>
                             </tr>
                         }) }
@@ -432,11 +441,11 @@ fn files(p: &ReportOnly) -> Html {
 #[function_component(ConfigCard)]
 fn config_card(p: &ReportOnly) -> Html {
     let c = &p.report.configuration;
-    let at = |s: &crate::model::Setting| -> Html {
+    let at = |s: &Setting| -> Html {
         let href = to_hash(&Route::Log(LogQuery { at: format!("{}:{}", s.file, s.line), ..LogQuery::default() }));
         html! { <a class="where small" {href}>{format!("{}:{}", base_name(&s.file), s.line)}</a> }
     };
-    let row = |label: &str, s: &Option<crate::model::Setting>, empty: &str| -> Html {
+    let row = |label: &str, s: &Option<Setting>, empty: &str| -> Html {
         html! {
             <tr><th scope="row">{label.to_string()}</th>
                 <td>{ match s { Some(s) => html! { <><span class="mono">{s.value.clone()}</span>{" "}{at(s)}</> }, None => html! { <span class="muted">{empty.to_string()}</span> } } }</td></tr>

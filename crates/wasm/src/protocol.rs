@@ -1,0 +1,130 @@
+//! The worker protocol: what the page asks the analysis session and what it answers.
+//!
+//! Defined once, here; both sides use these types. The worker hands a [`Request`] (a plain JS
+//! object) to `Session::request`, which answers a [`Response`] as a plain JS object
+//! (serde-wasm-bindgen, no JSON strings); the page deserializes it with the same types and takes
+//! the variant it expects through [`Answer`].
+
+use serde::{Deserialize, Serialize};
+use wulens_core::{CodeInView, Filter, Report, Row};
+
+/// A viewer or report request. Externally tagged: `{rows: {start, count}}`, `"codes"`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Request {
+    /// Apply a filter to the merged timeline.
+    Filter(Filter),
+    /// A window of rows of the filtered view.
+    Rows { start: usize, count: usize },
+    /// The full text of one row.
+    Detail { index: usize },
+    /// The row of `file` (index in the report's files) at `line`.
+    Locate { file: u32, line: u32 },
+    /// The next (or previous) row at least as severe as `min` after `from`.
+    Next { from: Option<usize>, min: NextKind, forward: bool },
+    /// Find text in the view from `start`.
+    Find { text: String, start: usize, forward: bool },
+    /// The codes in the filtered view, most frequent first.
+    Codes,
+    /// The components of the files in view (for the component drop-down).
+    Components,
+    /// The given rows as text, or as Markdown with file names and line numbers.
+    Copy { indices: Vec<usize>, markdown: bool },
+    /// The whole report as Markdown.
+    Markdown,
+    /// The whole report (the CLI's limits), for the JSON export.
+    Report,
+    /// Override a file's time-zone offset (`None`: as read); answers the page's report again.
+    SetOffset { file: u32, minutes: Option<i32> },
+}
+
+/// What `Next` looks for.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum NextKind {
+    Error,
+    Warning,
+}
+
+impl NextKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            NextKind::Error => "error",
+            NextKind::Warning => "warning",
+        }
+    }
+}
+
+/// The answer to a [`Request`]; one variant per kind of answer.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    Filtered(Filtered),
+    Rows(Rows),
+    Detail(Detail),
+    Located(Located),
+    Found(Found),
+    Codes(Vec<CodeInView>),
+    Components(Vec<String>),
+    Text(String),
+    Report(Box<Report>),
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Filtered {
+    /// Rows that pass the filter.
+    pub count: usize,
+    /// Rows of the merged timeline.
+    pub total: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Rows {
+    pub rows: Vec<Row>,
+    /// Rows in the view.
+    pub count: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub text: String,
+    pub truncated: bool,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Located {
+    pub index: Option<usize>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Found {
+    /// Matches in the view.
+    pub count: usize,
+    pub index: Option<usize>,
+}
+
+/// A type the page expects as the answer to a request: `bridge.request::<Rows>(...)`.
+pub trait Answer: Sized {
+    fn from_response(r: Response) -> Option<Self>;
+}
+
+macro_rules! answer {
+    ($($t:ty => $v:ident),* $(,)?) => {
+        $(impl Answer for $t {
+            fn from_response(r: Response) -> Option<Self> {
+                match r {
+                    Response::$v(x) => Some(x),
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<String> => Components, String => Text, Box<Report> => Report);
+
+impl Answer for Response {
+    fn from_response(r: Response) -> Option<Self> {
+        Some(r)
+    }
+}

@@ -1,0 +1,137 @@
+//! Architecture invariants of the whole repository (ARCHITECTURE.md), checked on the source text:
+//!
+//! - No Rust function in `crates/*/src`, `crates/*/build.rs`, `web/src` or `web/build.rs` is
+//!   longer than 150 lines (from its `fn` line to its closing brace at the same indent).
+//! - No web component imports the application shell (`crate::app`): components get what they
+//!   need from `services.rs` and `nav.rs`.
+
+use std::path::{Path, PathBuf};
+
+const MAX_FN_LINES: usize = 150;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every Rust source the length rule covers.
+fn sources() -> Vec<PathBuf> {
+    let root = root();
+    let mut out = Vec::new();
+    let mut crates: Vec<PathBuf> = std::fs::read_dir(root.join("crates")).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    crates.push(root.join("web"));
+    for c in crates {
+        rust_files(&c.join("src"), &mut out);
+        if c.join("build.rs").is_file() {
+            out.push(c.join("build.rs"));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Is this (trimmed) line the start of a function: `[pub[(..)]] [const] [async] [unsafe] [extern "C"] fn name`?
+fn is_fn_line(trimmed: &str) -> bool {
+    let mut rest = trimmed;
+    loop {
+        let before = rest;
+        for prefix in ["pub(crate) ", "pub(super) ", "pub ", "const ", "async ", "unsafe ", "extern \"C\" ", "default "] {
+            if let Some(r) = rest.strip_prefix(prefix) {
+                rest = r;
+            }
+        }
+        if rest == before {
+            break;
+        }
+    }
+    rest.strip_prefix("fn ").is_some_and(|r| r.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+}
+
+/// Functions longer than `max` lines in `text`: (name line, length). A declaration without a
+/// body (`;`) and a one-line function are skipped.
+fn long_functions(text: &str, max: usize) -> Vec<(usize, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        if !is_fn_line(trimmed) {
+            continue;
+        }
+        let indent = &line[..line.len() - trimmed.len()];
+        // The signature ends at the first line ending in `{` (a body) or `;` (no body).
+        let Some(open) = (i..lines.len()).find(|&j| {
+            let t = lines[j].trim_end();
+            t.ends_with('{') || t.ends_with(';') || t.ends_with('}')
+        }) else {
+            continue;
+        };
+        if !lines[open].trim_end().ends_with('{') {
+            continue;
+        }
+        let close = (open + 1..lines.len()).find(|&j| lines[j].strip_prefix(indent).is_some_and(|r| r.trim_end() == "}"));
+        let len = match close {
+            Some(c) => c - i + 1,
+            None => lines.len() - i, // no closing brace at its indent: counted to the end
+        };
+        if len > max {
+            out.push((i + 1, len, trimmed.chars().take(60).collect()));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_function_is_longer_than_150_lines() {
+    let root = root();
+    let files = sources();
+    assert!(files.len() > 50, "the sources were not found under {}", root.display());
+    let mut long = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (line, len, sig) in long_functions(&text, MAX_FN_LINES) {
+            long.push(format!("{}:{line}: {len} lines: {sig}", f.strip_prefix(&root).unwrap().display()));
+        }
+    }
+    assert!(long.is_empty(), "functions longer than {MAX_FN_LINES} lines (split them):\n{}", long.join("\n"));
+}
+
+#[test]
+fn the_length_rule_counts_as_documented() {
+    let body = |n: usize| (0..n).map(|_| "    x();\n").collect::<String>();
+    let long = format!("pub fn a() {{\n{}}}\n\n    fn short() {{ }}\nfn decl();\n", body(150));
+    assert_eq!(long_functions(&long, 150), [(1, 152, "pub fn a() {".to_string())]);
+    let nested = format!("impl X {{\n    pub(crate) async fn b(\n        x: u32,\n    ) -> u32 {{\n{}    }}\n}}\n", body(10));
+    assert_eq!(long_functions(&nested, 12), [(2, 14, "pub(crate) async fn b(".to_string())]);
+    assert!(long_functions(&nested, 14).is_empty());
+}
+
+#[test]
+fn web_components_never_import_the_app_shell() {
+    let mut files = Vec::new();
+    rust_files(&root().join("web/src/components"), &mut files);
+    assert!(!files.is_empty());
+    let mut bad = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let grouped = code.contains("crate::{")
+                && code.split("crate::{").nth(1).is_some_and(|g| g.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "app"));
+            if code.contains("crate::app") || grouped {
+                bad.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "components import app.rs (use crate::services / crate::nav):\n{}", bad.join("\n"));
+}

@@ -1,0 +1,121 @@
+//! The log viewer: the merged timeline of all files (or one file per tab), virtualised.
+//!
+//! In parts, like Yew's examples: `use_log_view` (hook.rs) holds the state and talks to the
+//! worker; the parts (parts.rs, list.rs, aside.rs, timezones.rs) draw it; logic.rs is the pure
+//! logic (geometry, selection, chips, keys), tested natively. The filter state is the route
+//! (`#/log?sev=error&q=...`): a reload or a shared link restores it.
+
+mod aside;
+mod hook;
+mod list;
+pub mod logic;
+mod parts;
+mod timezones;
+
+use std::rc::Rc;
+
+use web_sys::HtmlElement;
+use wulens_core::Report;
+use yew::prelude::*;
+
+use crate::nav::replace_route_and_notify;
+use crate::route::{LogQuery, Route};
+use aside::{CodePanel, CodesAside};
+use hook::{page_rows, use_log_view, LogView};
+use list::VirtualList;
+use logic::{key_action, KeyAction};
+use parts::{Chips, DetailPane, FilterBar, FindBar, Help, Tabs};
+
+#[derive(Properties, PartialEq)]
+pub struct ViewerProps {
+    pub report: Rc<Report>,
+    pub query: LogQuery,
+    pub generation: u32,
+}
+
+/// Put a new query in the URL (replacing the entry: filters should not flood Back).
+pub fn set_query(q: LogQuery) {
+    replace_route_and_notify(&Route::Log(q));
+}
+
+fn focus(r: &NodeRef) {
+    if let Some(el) = r.cast::<HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// The list's keys (logic.rs decides, this does).
+fn onkeydown(
+    v: &LogView,
+    find_ref: &NodeRef,
+    goto_ref: &NodeRef,
+    help: &UseStateHandle<bool>,
+    side_code: &UseStateHandle<Option<String>>,
+) -> Callback<KeyboardEvent> {
+    let (v, find_ref, goto_ref, help, side_code) = (v.clone(), find_ref.clone(), goto_ref.clone(), help.clone(), side_code.clone());
+    Callback::from(move |e: KeyboardEvent| {
+        let Some(action) = key_action(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key(), v.sel.cursor, v.len(), page_rows(&v)) else { return };
+        e.prevent_default();
+        match action {
+            KeyAction::Select(i, extend) => v.select.emit((i, extend)),
+            KeyAction::Next(kind, forward) => v.next.emit((kind, forward)),
+            KeyAction::FocusFind => focus(&find_ref),
+            KeyAction::FocusGoto => focus(&goto_ref),
+            KeyAction::Copy(markdown) => v.copy.emit(markdown),
+            KeyAction::ToggleHelp => help.set(!*help),
+            KeyAction::Escape => {
+                help.set(false);
+                side_code.set(None);
+            }
+        }
+    })
+}
+
+#[function_component(LogViewer)]
+pub fn log_viewer(p: &ViewerProps) -> Html {
+    let v = use_log_view(p.report.clone(), p.query.clone(), p.generation);
+    let help = use_state(|| false);
+    let side_code = use_state(|| None::<String>);
+    let find_ref = use_node_ref();
+    let goto_ref = use_node_ref();
+    let open_code = {
+        let side_code = side_code.clone();
+        Callback::from(move |c: String| side_code.set(Some(c)))
+    };
+    let toggle_help = {
+        let help = help.clone();
+        Callback::from(move |_| help.set(!*help))
+    };
+    let q = &p.query;
+    html! {
+        <main class="page viewer" aria-label="Log viewer">
+            <Tabs report={p.report.clone()} query={q.clone()} />
+            <FilterBar report={p.report.clone()} query={q.clone()} components={v.components.clone()} />
+            <Chips query={q.clone()} />
+            <FindBar view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} find_ref={find_ref.clone()} goto_ref={goto_ref.clone()} on_help={toggle_help.clone()} />
+            if let Some(e) = &v.error { <div class="alert error" role="alert">{e.clone()}</div> }
+            if let Some(m) = &v.notice { <div class="alert info" role="status">{m.clone()}</div> }
+            <div class="viewer-body">
+                <VirtualList view={ViewHandle(v.clone())} report={p.report.clone()} utc={q.utc} show_file={q.files.len() != 1}
+                    onkeydown={onkeydown(&v, &find_ref, &goto_ref, &help, &side_code)} open_code={open_code.clone()} />
+                if let Some(code) = &*side_code {
+                    <CodePanel code={code.clone()} onclose={{ let side_code = side_code.clone(); Callback::from(move |_| side_code.set(None)) }} />
+                } else {
+                    <CodesAside codes={v.codes.clone()} {open_code} />
+                }
+            </div>
+            <DetailPane detail={v.detail.clone()} selected={v.sel.cursor} />
+            if *help { <Help onclose={toggle_help} /> }
+        </main>
+    }
+}
+
+/// The hook's state as a prop: parts re-render with the viewer (it changes on every answer).
+#[derive(Clone)]
+pub struct ViewHandle(pub LogView);
+
+impl PartialEq for ViewHandle {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}

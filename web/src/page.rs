@@ -1,0 +1,77 @@
+//! Page-only helpers: what the page shows that the report does not define (analysis progress,
+//! byte sizes, times split for display). The report and viewer types are `wulens_core`'s.
+
+use serde::Deserialize;
+
+/// Progress of an analysis, from the worker (`{progress: {gen, progress}}` in `public/worker.js`).
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Progress {
+    pub phase: String,
+    pub file: String,
+    pub index: u32,
+    pub files: u32,
+    pub done: f64,
+    pub total: f64,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> f64 {
+        if self.total <= 0.0 {
+            0.0
+        } else {
+            (self.done / self.total).clamp(0.0, 1.0)
+        }
+    }
+}
+
+pub fn human_bytes(n: f64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    let mut v = n;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{} bytes", n as u64)
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// `2024-05-31T16:45:56.136-07:00` → (`2024-05-31 16:45:56`, `UTC-07:00`).
+pub fn split_time(t: &str) -> (String, String) {
+    let (date, rest) = t.split_once('T').unwrap_or((t, ""));
+    let clock = rest.get(..8).unwrap_or(rest);
+    let zone = match rest.get(12..).unwrap_or("") {
+        "" => String::new(),
+        "Z" => "UTC".into(),
+        z => format!("UTC{z}"),
+    };
+    (format!("{date} {clock}"), zone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(split_time("2024-05-31T16:45:56.136-07:00"), ("2024-05-31 16:45:56".into(), "UTC-07:00".into()));
+        assert_eq!(split_time("2024-05-31T16:45:56.136"), ("2024-05-31 16:45:56".into(), String::new()));
+        assert_eq!(human_bytes(1536.0), "1.5 KB");
+        assert_eq!(Progress { done: 5.0, total: 10.0, ..Progress::default() }.fraction(), 0.5);
+    }
+
+    #[test]
+    fn the_page_reads_the_cli_contract_with_cores_types() {
+        // The page deserializes the report with the same type the CLI serializes.
+        let text = "<![LOG[Scan failed with error = 0x8024401b.]LOG]!><time=\"10:00:05.000+480\" date=\"01-15-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"7\" file=\"\">\r\n";
+        let a =
+            wulens_core::Analysis::from_inputs(vec![wulens_core::Input { name: "WUAHandler.log".into(), bytes: text.into() }], &wulens_core::Limits::default());
+        let r = wulens_core::Report::build(&a);
+        let back: wulens_core::Report = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back.errors[0].code, "0x8024401B");
+    }
+}
