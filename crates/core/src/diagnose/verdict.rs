@@ -299,6 +299,8 @@ fn history(scan: &FlowResult) -> Option<String> {
         (0, c, n) if c == n => format!("the {n} earlier ones completed"),
         (1, _, 1) => "the earlier one failed too".to_string(),
         (f, _, n) if f == n => format!("the {n} earlier ones failed too"),
+        (0, 0, 1) => "the earlier one has no end in these logs".to_string(),
+        (0, 0, n) => format!("the {n} earlier ones have no end in these logs"),
         (0, c, n) => format!("{c} of the {n} earlier ones completed and {open} {} no end in these logs", if open == 1 { "has" } else { "have" }),
         (f, _, n) => format!("{f} of the {n} earlier ones failed"),
     };
