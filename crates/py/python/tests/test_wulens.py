@@ -89,5 +89,35 @@ class Spark(unittest.TestCase):
         self.assertEqual(sizes, sorted(failed.values(), reverse=True), run.stdout)
 
 
+@unittest.skipUnless(os.environ.get("WULENS_FLEET") and os.environ.get("WULENS_BIN"), "WULENS_FLEET and WULENS_BIN (the CLI) are not set")
+class DuckDb(unittest.TestCase):
+    def test_the_cli_ndjson_loads_and_groups_in_duckdb(self):
+        import duckdb
+
+        fleet = pathlib.Path(os.environ["WULENS_FLEET"])
+        scenario_of = {r["machine"]: r["scenario"] for r in csv.DictReader(open(fleet / "fleet.csv"))}
+        with tempfile.TemporaryDirectory() as tmp:
+            out = pathlib.Path(tmp) / "fleet.ndjson"
+            with open(out, "w") as f:
+                subprocess.run([os.environ["WULENS_BIN"], "fleet", "--format", "ndjson", str(fleet)], stdout=f, check=True, timeout=600)
+            con = duckdb.connect()
+            # The README's one-liner, as an admin would run it.
+            groups = con.execute(
+                f"SELECT failed_at, root_code, finding, count(*) n FROM read_json_auto('{out}') WHERE status = 'failed' GROUP BY ALL ORDER BY n DESC"
+            ).fetchall()
+            by_machine = dict(con.execute(f"SELECT machine, status || '|' || failed_at || '|' || root_code || '|' || finding FROM read_json_auto('{out}')").fetchall())
+        self.assertEqual(len(by_machine), len(scenario_of))
+        expected = {}
+        for machine, cause in by_machine.items():
+            expected.setdefault(scenario_of[machine], set()).add(cause)
+        self.assertTrue(all(len(c) == 1 for c in expected.values()), expected)
+        sizes = {}
+        for scenario, causes in expected.items():
+            status, at, code, finding = next(iter(causes)).split("|")
+            if status == "failed":
+                sizes[(at, code, finding)] = sizes.get((at, code, finding), 0) + sum(1 for s in scenario_of.values() if s == scenario)
+        self.assertEqual({(a, c, f): n for a, c, f, n in groups}, sizes)
+
+
 if __name__ == "__main__":
     unittest.main()
