@@ -253,3 +253,18 @@ test('the report states each kind of work with its lines, and lists the Windows 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the codes in view fit their panel: code and count visible, a long name shortened', async () => {
+  const { page, context, problems } = await ready();
+  await page.click('button:has-text("broken scan")');
+  await waitForReport(page);
+  await page.goto(app.url + '#/log');
+  await page.waitForSelector('.codes-in-view .chip');
+  const fits = await page.evaluate(() => {
+    const aside = document.querySelector('.codes-in-view').getBoundingClientRect();
+    return [...document.querySelectorAll('.codes-in-view .chip .count')].every((c) => c.getBoundingClientRect().right <= aside.right);
+  });
+  assert.ok(fits, 'a count runs past the codes panel');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
