@@ -268,3 +268,18 @@ test('the codes in view fit their panel: code and count visible, a long name sho
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the report prints without navigation or buttons, verdict and evidence kept', async () => {
+  const { page, context, problems } = await ready();
+  await page.click('button:has-text("broken scan")');
+  await waitForReport(page);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.topbar').isVisible(), false);
+  assert.equal(await page.locator('main button:visible').count(), 0);
+  assert.ok(await page.getByTestId('verdict').isVisible());
+  assert.ok(await page.locator('.statements .statement a').first().isVisible());
+  await page.emulateMedia({ media: 'screen' });
+  assert.ok(await page.locator('.topbar').isVisible());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
