@@ -7,13 +7,10 @@ use std::path::PathBuf;
 use wulens_core::model::{LogFormat, OperationKind, Outcome, Severity};
 use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
 
+mod common;
+
 fn dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("WULENS_REALLOGS").map(|p| PathBuf::from(p).join("etl")),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reallogs/etl")),
-        Some(PathBuf::from("/work/shared/reallogs/etl")),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.join("README.md").exists());
+    let found = common::reallogs().map(|d| d.join("etl")).filter(|p| p.join("README.md").exists());
     if found.is_none() {
         println!("note: ../shared/reallogs/etl is missing; the .etl tests check nothing");
     }

@@ -10,13 +10,10 @@ use std::path::PathBuf;
 use wulens_core::model::{Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
 use wulens_core::{Analysis, Input, Limits, Report};
 
+mod common;
+
 fn dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("WULENS_REALLOGS").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reallogs")),
-        Some(PathBuf::from("/work/shared/reallogs")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.join("README.md").exists())
+    common::reallogs()
 }
 
 /// One log's expected conclusion.

@@ -1,0 +1,14 @@
+//! What the tests that read real logs share.
+
+use std::path::PathBuf;
+
+/// The real logs (never copied into the project): `$WULENS_REALLOGS`, `../shared/reallogs`
+/// beside the repository, or `/work/shared/reallogs`; `None` where none of them is here.
+pub fn reallogs() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("WULENS_REALLOGS").map(PathBuf::from),
+        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reallogs")),
+        Some(PathBuf::from("/work/shared/reallogs")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.join("README.md").exists())
+}
