@@ -12,10 +12,7 @@ fn repo() -> PathBuf {
 }
 
 fn scenarios() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> =
-        std::fs::read_dir(repo().join("tests/fixtures")).unwrap().flatten().map(|e| e.path()).filter(|p| p.join("logs").is_dir()).collect();
-    v.sort();
-    v
+    wulens_loggen::fixture_scenarios(&repo().join("tests/fixtures")).unwrap()
 }
 
 fn wulens(args: &[&str]) -> String {

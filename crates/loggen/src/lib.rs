@@ -213,6 +213,14 @@ fn fill(f: &mut impl Write, name: &str, target: u64, rng: &mut Rng) -> std::io::
     Ok(written)
 }
 
+/// The scenarios a generated fleet mixes: every folder of `fixtures` (tests/fixtures) that has
+/// a `logs/` folder, sorted.
+pub fn fixture_scenarios(fixtures: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures)?.flatten().map(|e| e.path()).filter(|p| p.join("logs").is_dir()).collect();
+    v.sort();
+    Ok(v)
+}
+
 /// A file inside a bundle: its path in the zip and its bytes.
 type ZipFile = (String, Vec<u8>);
 

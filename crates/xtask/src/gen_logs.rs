@@ -34,16 +34,8 @@ pub fn fleet(args: &[String], root: &std::path::Path) -> Result<(), String> {
             other => return Err(format!("unknown argument {other}; usage: cargo xtask gen-fleet --out DIR --count 300 [--seed 42]")),
         }
     }
-    let scenarios = fleet_scenarios(root).map_err(|e| format!("tests/fixtures: {e}"))?;
+    let scenarios = wulens_loggen::fixture_scenarios(&root.join("tests/fixtures")).map_err(|e| format!("tests/fixtures: {e}"))?;
     let pairs = wulens_loggen::fleet(&out, &scenarios, count, seed).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{} bundles from {} scenarios in {} (fleet.csv names each machine's scenario)", pairs.len(), scenarios.len(), out.display());
     Ok(())
-}
-
-/// The fixture scenarios a generated fleet mixes: every tests/fixtures folder with logs.
-pub fn fleet_scenarios(root: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut v: Vec<std::path::PathBuf> =
-        std::fs::read_dir(root.join("tests/fixtures"))?.flatten().map(|e| e.path()).filter(|p| p.join("logs").is_dir()).collect();
-    v.sort();
-    Ok(v)
 }
