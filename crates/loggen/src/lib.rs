@@ -5,6 +5,11 @@
 //! with BOM, CRLF), `WindowsUpdate.log` (Get-WindowsUpdateLog text) and `CBS.log`, about
 //! 35 / 40 / 25 % of the size. About 1 % of the lines are errors carrying an error code; the
 //! rest is the usual chatter, with GUIDs, KB numbers and hex that are not codes.
+//!
+//! [`generate_single`] writes one big file of one shape instead (`--shape updatesstore` or
+//! `--shape windowsupdate`): a client's update-status traffic as UpdatesStore.log writes it
+//! (CMTrace, a state message per update per scan, GUIDs on every line), or a Get-WindowsUpdateLog
+//! WindowsUpdate.log of CcmExec searches; both scan cycle after scan cycle, about 1 % errors.
 
 use std::io::Write;
 
@@ -155,6 +160,281 @@ fn cbs_line(rng: &mut Rng, clock: &Clock, out: &mut String) {
         }
     };
     let _ = std::fmt::Write::write_fmt(out, format_args!("2025-01-{:02} {h:02}:{m:02}:{s:02}, {level:<21} {comp:<6} {msg}\r\n", 1 + day % 28));
+}
+
+/// Update ids a machine knows, with their KB number, title and state: a scan reports on the same
+/// few hundred updates every time.
+struct Pool {
+    updates: Vec<(String, u64, &'static str, &'static str)>,
+    cycle: u64,
+}
+
+const TITLES: [&str; 4] = [
+    "Security Update for Windows 10 Version 1809 for x64-based Systems",
+    "2021-01 Cumulative Update for Windows 10 Version 1809 for x64-based Systems",
+    "Update for Removal of Adobe Flash Player for Windows 10 Version 1809 for x64-based systems",
+    "Security Intelligence Update for Microsoft Defender Antivirus",
+];
+
+impl Pool {
+    fn new(rng: &mut Rng) -> Pool {
+        let updates = (0..600)
+            .map(|_| {
+                let state = if rng.below(3) == 0 { "Installed" } else { "Missing" };
+                (rng.guid().to_lowercase(), 4_000_000 + rng.below(999_999), rng.pick(&TITLES), state)
+            })
+            .collect();
+        Pool { updates, cycle: 0 }
+    }
+}
+
+/// One CMTrace record of UpdatesStore.log.
+fn store_record(rng: &mut Rng, clock: &mut Clock, thread: u64, error: bool, line: u32, msg: std::fmt::Arguments, out: &mut String) {
+    clock.ms += rng.below(12);
+    let (day, h, m, s, ms) = clock.hms();
+    let _ = std::fmt::Write::write_fmt(
+        out,
+        format_args!(
+            "<![LOG[{msg}]LOG]!><time=\"{h:02}:{m:02}:{s:02}.{ms:03}+240\" date=\"{:02}-{:02}-2025\" component=\"UpdatesStore\" context=\"\" type=\"{}\" thread=\"{thread}\" file=\"cupdatesstore.cpp:{line}\">\r\n",
+            1 + day / 28 % 12,
+            1 + day % 28,
+            if error { 3 } else { 1 },
+        ),
+    );
+}
+
+/// One scan's worth of UpdatesStore.log: the store refreshes the status of every update the scan
+/// reported, raising a state message for each; about 1 % of the records are errors with a code.
+fn store_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut String) {
+    clock.ms += 600_000 + rng.below(3_600_000);
+    pool.cycle += 1;
+    let thread = 1000 + rng.below(9000);
+    let n = 60 + rng.below(140) as usize;
+    let first = rng.below(pool.updates.len() as u64) as usize;
+    store_record(rng, clock, thread, false, 1380, format_args!("Message received to refresh all update status, processing..."), out);
+    store_record(rng, clock, thread, false, 720, format_args!("Querying update status of {n} updates."), out);
+    for k in 0..n {
+        let (id, kb, title, state) = pool.updates[(first + k) % pool.updates.len()].clone();
+        if rng.below(30) == 0 {
+            let code = if rng.below(2) == 0 { "0x87d00310" } else { rng.pick(&CODES) };
+            store_record(
+                rng,
+                clock,
+                thread,
+                true,
+                1475,
+                format_args!("Failed to raise state message for update ({id}). Error = {}.", code.to_ascii_lowercase()),
+                out,
+            );
+            continue;
+        }
+        if pool.cycle == 1 || rng.below(8) == 0 {
+            store_record(
+                rng,
+                clock,
+                thread,
+                false,
+                368,
+                format_args!("Update status from update ({id}) hasn't been reported before, creating new instance."),
+                out,
+            );
+        } else {
+            store_record(rng, clock, thread, false, 397, format_args!("Update status from update ({id}) already exists, will modify existing instance."), out);
+        }
+        store_record(rng, clock, thread, false, 1253, format_args!("Successfully raised state message for update ({id}) with state ({state})."), out);
+        if rng.below(4) == 0 {
+            let (product, class) = (rng.guid().to_lowercase(), rng.guid().to_lowercase());
+            store_record(
+                rng,
+                clock,
+                thread,
+                false,
+                802,
+                format_args!(
+                    "Queried Update ({id}): Status={state}, Title={title} (KB{kb}), BulletinID=, QNumbers={kb}, LocaleID=, ProductID={product}, UpdateClassification = {class}, ExcludeForStateReporting=FALSE."
+                ),
+                out,
+            );
+        }
+        store_record(rng, clock, thread, false, 1299, format_args!("Successfully refreshed state message for update ({id}) with state ({state})."), out);
+    }
+    store_record(rng, clock, thread, false, 760, format_args!("Querying update status completed successfully."), out);
+    store_record(rng, clock, thread, false, 1412, format_args!("Successfully done with SetStatus() operation."), out);
+}
+
+/// One line of Get-WindowsUpdateLog output.
+fn wu_record(rng: &mut Rng, clock: &mut Clock, pid: u64, tid: u64, component: &str, msg: std::fmt::Arguments, out: &mut String) {
+    clock.ms += 1 + rng.below(30);
+    let (day, h, m, s, ms) = clock.hms();
+    let _ = std::fmt::Write::write_fmt(
+        out,
+        format_args!(
+            "2025/{:02}/{:02} {h:02}:{m:02}:{s:02}.{ms:03}{:04} {pid:<5} {tid:<5} {component:<15} {msg}\r\n",
+            1 + day / 28 % 12,
+            1 + day % 28,
+            rng.below(10_000)
+        ),
+    );
+}
+
+/// One CcmExec search in WindowsUpdate.log, with the chatter around it; about one line in a
+/// hundred carries an error code, and a search now and then fails with one.
+fn wu_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut String) {
+    clock.ms += 300_000 + rng.below(3_600_000);
+    pool.cycle += 1;
+    let id = pool.cycle;
+    let (pid, api, tid) = (6000 + rng.below(900), 7000 + rng.below(900), 1000 + rng.below(9000));
+    let cv = format!("{:016X}.1.0.0", rng.next());
+    let service = "3DA21691-E39D-4DA6-8A4B-B43877BCB1B7";
+    let wsus = "https://wsus01.contoso.com:8531/ClientWebService/client.asmx";
+    let failure = (rng.below(20) == 0).then(|| &rng.pick(&CODES)[2..]);
+    wu_record(
+        rng,
+        clock,
+        api,
+        tid + 1,
+        "ComApi",
+        format_args!("* START *   Search ClientId = CcmExec, ServiceId = {service}, Flags: 0X10000 (cV = {cv})"),
+        out,
+    );
+    wu_record(rng, clock, pid, tid, "Agent", format_args!("* START * Queueing Finding updates work item [CallerId = CcmExec, Id = {id}, cV = {cv}.0]"), out);
+    wu_record(rng, clock, pid, tid, "Agent", format_args!("* END * Queueing Finding updates work item [CallerId = CcmExec, Id = {id}, cV = {cv}.0]"), out);
+    wu_record(rng, clock, pid, tid, "Agent", format_args!("* START * Finding updates CallerId = CcmExec  Id = {id} (cV = {cv}.1)"), out);
+    wu_record(rng, clock, pid, tid, "Agent", format_args!("Online = Yes; Interactive = No; AllowCachedResults = No; Ignore download priority = No"), out);
+    wu_record(
+        rng,
+        clock,
+        pid,
+        tid,
+        "Agent",
+        format_args!("Criteria = (DeploymentAction=* AND Type='Software') OR (DeploymentAction=* AND Type='Driver')\"\""),
+        out,
+    );
+    wu_record(rng, clock, pid, tid, "Agent", format_args!("ServiceID = {{{service}}} Managed"), out);
+    wu_record(rng, clock, pid, tid, "Agent", format_args!("Search Scope = {{Machine}}"), out);
+    wu_record(rng, clock, pid, tid, "Agent", format_args!("Caller SID for Applicability: S-1-5-18"), out);
+    wu_record(rng, clock, pid, tid, "ProtocolTalker", format_args!("ServiceId = {{{service}}}, Server URL = {wsus}"), out);
+    let n = 40 + rng.below(120) as usize;
+    let first = rng.below(pool.updates.len() as u64) as usize;
+    let mut found = 0;
+    for k in 0..n {
+        let g = pool.updates[(first + k) % pool.updates.len()].0.to_uppercase();
+        let (a, b, c, code) = (rng.below(256), rng.next(), rng.next(), &rng.pick(&CODES)[2..]);
+        match rng.below(100) {
+            0 => wu_record(rng, clock, pid, tid, "WebServices", format_args!("*FAILED* [{code}] Send request"), out),
+            1..=5 => wu_record(
+                rng,
+                clock,
+                pid,
+                tid + 2,
+                "DownloadManager",
+                format_args!("Downloading from http://wsus01.contoso.com:8530/Content/{a:02X}/{b:016X}{c:016X}.cab to C:\\Windows\\SoftwareDistribution\\Download\\{c:016x}{b:016x}"),
+                out,
+            ),
+            6..=15 => wu_record(rng, clock, pid, tid + 3, "IdleTimer", format_args!("WU operation (CAgentProtocolTalker::SyncUpdates_WithRecovery, operation # {}) stopped; does use network; is not at background priority", 20 + k), out),
+            16..=25 => wu_record(rng, clock, pid, tid, "Misc", format_args!("Validating signature for C:\\Windows\\SoftwareDistribution\\Download\\{:08x}.cab with dwProvFlags 0x00000080:", b as u32), out),
+            _ => {
+                found += 1;
+                wu_record(rng, clock, pid, tid, "Agent", format_args!("Added update {g}.{} to search result", 200 + a % 10), out)
+            }
+        }
+    }
+    if let Some(code) = failure {
+        wu_record(rng, clock, pid, tid, "ProtocolTalker", format_args!("*FAILED* [{code}] Sync of Updates"), out);
+        wu_record(rng, clock, pid, tid, "Agent", format_args!("*FAILED* [{code}] Finding updates"), out);
+        wu_record(
+            rng,
+            clock,
+            pid,
+            tid,
+            "Agent",
+            format_args!("* END * Finding updates CallerId = CcmExec, Id = {id}, Exit code = 0x{code} (cV = {cv}.1)"),
+            out,
+        );
+    } else {
+        wu_record(
+            rng,
+            clock,
+            pid,
+            tid,
+            "Agent",
+            format_args!("Found {found} updates and 92 categories in search; evaluated appl. rules of 2104 out of 4213 deployed entities"),
+            out,
+        );
+        wu_record(
+            rng,
+            clock,
+            pid,
+            tid,
+            "Agent",
+            format_args!("* END * Finding updates CallerId = CcmExec, Id = {id}, Exit code = 0x00000000 (cV = {cv}.1)"),
+            out,
+        );
+    }
+    wu_record(rng, clock, api, tid + 4, "ComApi", format_args!("*RESUMED*   Search ClientId = CcmExec, ServiceId = {service} (cV = {cv})"), out);
+    wu_record(
+        rng,
+        clock,
+        api,
+        tid + 4,
+        "ComApi",
+        format_args!("* END *   Search ClientId = CcmExec, Updates found = {found}, ServiceId = {service} (cV = {cv})"),
+        out,
+    );
+}
+
+/// The shapes of [`generate_single`]: the file's name and the cycle that fills it.
+pub const SHAPES: [(&str, &str); 2] = [("updatesstore", "UpdatesStore.log"), ("windowsupdate", "WindowsUpdate.log")];
+
+/// Write one file of `size` bytes of one shape (see the module docs) into `out`; returns its path
+/// and size.
+pub fn generate_single(out: &std::path::Path, shape: &str, size: u64, seed: u64) -> std::io::Result<(std::path::PathBuf, u64)> {
+    let name = SHAPES
+        .iter()
+        .find(|(s, _)| *s == shape)
+        .map(|(_, n)| *n)
+        .ok_or_else(|| std::io::Error::other(format!("unknown shape {shape}; one of updatesstore, windowsupdate")))?;
+    std::fs::create_dir_all(out)?;
+    let path = out.join(name);
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+    if name == "UpdatesStore.log" {
+        f.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let written = fill_single(&mut f, shape, size, seed)?;
+    f.flush()?;
+    Ok((path, written))
+}
+
+/// One [`generate_single`] file's text in memory (benchmarks).
+pub fn single_text(shape: &str, size: u64, seed: u64) -> String {
+    let mut v = Vec::with_capacity(size as usize + 4096);
+    fill_single(&mut v, shape, size, seed).expect("in memory");
+    String::from_utf8(v).expect("generated text is UTF-8")
+}
+
+fn fill_single(f: &mut impl Write, shape: &str, target: u64, seed: u64) -> std::io::Result<u64> {
+    let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut pool = Pool::new(&mut rng);
+    let mut clock = Clock { ms: 8 * 3_600_000 };
+    let mut written = 0u64;
+    let mut buf = String::with_capacity(1 << 20);
+    while written < target {
+        buf.clear();
+        while buf.len() < (1 << 20) - (64 << 10) {
+            match shape {
+                "updatesstore" => store_cycle(&mut rng, &mut clock, &mut pool, &mut buf),
+                _ => wu_cycle(&mut rng, &mut clock, &mut pool, &mut buf),
+            }
+        }
+        let take = buf.len().min((target - written) as usize);
+        let cut = buf[..take].rfind('\n').map_or(take, |i| i + 1);
+        f.write_all(&buf.as_bytes()[..cut])?;
+        written += cut as u64;
+        if cut == 0 {
+            break;
+        }
+    }
+    Ok(written)
 }
 
 /// The files `generate` writes and their share of the total size.

@@ -1,17 +1,29 @@
-//! `cargo xtask gen-logs --out DIR --size 100M [--seed 42]` (see crates/loggen).
+//! `cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|windowsupdate]`
+//! (see crates/loggen): the set of four files, or with `--shape` one file of that shape.
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut out = std::path::PathBuf::from("target/gen-logs");
     let mut size = 100u64 << 20;
     let mut seed = 42u64;
+    let mut shape = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" => out = it.next().ok_or("--out needs a folder")?.into(),
             "--size" => size = wulens_loggen::parse_size(it.next().ok_or("--size needs a value")?)?,
             "--seed" => seed = it.next().ok_or("--seed needs a value")?.parse().map_err(|_| "bad seed")?,
-            other => return Err(format!("unknown argument {other}; usage: cargo xtask gen-logs --out DIR --size 100M [--seed 42]")),
+            "--shape" => shape = Some(it.next().ok_or("--shape needs updatesstore or windowsupdate")?.clone()),
+            other => {
+                return Err(format!(
+                    "unknown argument {other}; usage: cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|windowsupdate]"
+                ))
+            }
         }
+    }
+    if let Some(shape) = shape {
+        let (path, bytes) = wulens_loggen::generate_single(&out, &shape, size, seed).map_err(|e| format!("{}: {e}", out.display()))?;
+        println!("{}  {bytes} bytes", path.display());
+        return Ok(());
     }
     for (path, bytes) in wulens_loggen::generate(&out, size, seed).map_err(|e| format!("{}: {e}", out.display()))? {
         println!("{}  {bytes} bytes", path.display());
