@@ -1,7 +1,7 @@
 //! Time-zone offsets: each file gets its own (stated by its records or header, UTC by format),
 //! one the user set, or one assumed from the other logs of the same drop.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::Analysis;
 use crate::model::{FileOffset, LogFormat, OffsetSource, NO_OFFSET};
@@ -12,7 +12,7 @@ impl Analysis {
         // The most common offset stated by any record or header in the drop.
         // Logs written in UTC by format (decoded ETW traces, SoftwareDistribution.log) say nothing
         // about the machine's clock, so they do not vote.
-        let mut votes: HashMap<i32, usize> = HashMap::new();
+        let mut votes: FxHashMap<i32, usize> = FxHashMap::default();
         for f in self.files.iter().filter(|f| !utc_by_format(f)) {
             for e in f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()) {
                 *votes.entry(e.offset as i32).or_default() += 1;
@@ -55,7 +55,7 @@ fn utc_by_format(f: &crate::model::LogFile) -> bool {
 }
 
 fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {
-    let mut counts: HashMap<i32, usize> = HashMap::new();
+    let mut counts: FxHashMap<i32, usize> = FxHashMap::default();
     for v in values {
         *counts.entry(v).or_default() += 1;
     }

@@ -10,7 +10,7 @@
 //!    progressed; the last outcome of a step decides it.
 //! 5. The latest cycle is the verdict; earlier cycles are listed with their outcome.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use wulens_kb::Source;
 
@@ -133,7 +133,7 @@ const QUIET_GAP_MS: i64 = 30 * 60 * 1000;
 struct Cycle {
     events: Vec<Event>,
     /// Highest step each log reached in this cycle.
-    log_max: HashMap<u16, u8>,
+    log_max: FxHashMap<u16, u8>,
     /// (log, step) pairs that have an outcome in this cycle.
     log_outcomes: Vec<(u16, u8)>,
     progress: u8,
@@ -397,9 +397,9 @@ fn collect_events(
     if sigs.is_empty() && !error_step {
         return;
     }
-    let failure_entries: std::collections::HashSet<u32> = a.entry_codes[fi].iter().map(|(e, _)| *e).collect();
+    let failure_entries: rustc_hash::FxHashSet<u32> = a.entry_codes[fi].iter().map(|(e, _)| *e).collect();
     // Threads inside each scope.
-    let mut in_scope: Vec<HashMap<u32, bool>> = vec![HashMap::new(); def.scopes.len()];
+    let mut in_scope: Vec<FxHashMap<u32, bool>> = vec![FxHashMap::default(); def.scopes.len()];
     let mut time = i64::MIN;
     let mut cursor = 0usize;
     for (ei, e) in f.entries.iter().enumerate() {

@@ -8,7 +8,7 @@
 //! when the log ends"), never failed; one whose service restarted, or whose successor began,
 //! before it ended is `Interrupted`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::catalog::{CompiledOperation, Hits, CATALOG};
 use super::defs::{self, Extract, OperationDef, Pair, ResultKind};
@@ -103,7 +103,7 @@ pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
             continue;
         }
         let interrupts: Vec<_> = defs::interrupts().iter().zip(&CATALOG.interrupts).filter(|(l, _)| l.applies_to(f.kind)).map(|(_, c)| c).collect();
-        let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: HashMap::new(), loose_causes: HashMap::new() };
+        let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
         for (form, c) in &forms {
             if form.pair == Pair::File {
                 reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
@@ -156,9 +156,9 @@ struct Reader<'a> {
     done: Vec<Operation>,
     /// Result lines on threads with no open operation of their form, kept for an end that comes
     /// on the same thread for an operation that started on another (by form id and thread).
-    orphans: HashMap<(&'static str, u32), Vec<(u32, Bits)>>,
+    orphans: FxHashMap<(&'static str, u32), Vec<(u32, Bits)>>,
     /// Recent lines that explain failures on any thread, by form id (the last few).
-    loose_causes: HashMap<&'static str, Vec<u32>>,
+    loose_causes: FxHashMap<&'static str, Vec<u32>>,
 }
 
 impl Reader<'_> {
@@ -461,7 +461,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
     let thread = op.start.or(op.end).map(|e| f.entries[e as usize].thread);
     let v = &a.entry_codes[op.file];
     let first = v.partition_point(|&(e, _)| e < from);
-    let mut counts: HashMap<u32, (u32, u32)> = HashMap::new();
+    let mut counts: FxHashMap<u32, (u32, u32)> = FxHashMap::default();
     for &(e, code) in v[first..].iter().take_while(|(e, _)| *e <= to) {
         let entry = &f.entries[e as usize];
         if op.def.pair == Pair::Thread && Some(entry.thread) != thread {
@@ -506,7 +506,7 @@ pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
         if counters.is_empty() {
             continue;
         }
-        let reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: HashMap::new(), loose_causes: HashMap::new() };
+        let reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
         for &(ei, bits) in hits.of(fi) {
             for (c, m) in &counters {
                 if m.matches(&bits) {

@@ -6,7 +6,7 @@
 //! lines holding given codes). A rule with a `join` names a function below (or in `config.rs`)
 //! that combines what the data matched with the flow, other lines or the configuration.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::catalog::{Hits, CATALOG};
 use super::config::{self, ConfigFacts};
@@ -48,7 +48,7 @@ pub struct Ctx<'a> {
     pub ops: &'a [Operation],
     pub config: &'a ConfigFacts,
     /// Hits of each named line set.
-    sets: HashMap<&'static str, Vec<(usize, usize)>>,
+    sets: FxHashMap<&'static str, Vec<(usize, usize)>>,
 }
 
 impl Ctx<'_> {

@@ -5,7 +5,10 @@
 //! UpdatesStore.log writes `... state message for update (<id>) with state (Missing).` The
 //! table keeps the latest word on each update id; superseded updates are flagged, not dropped.
 
-use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use memchr::memmem;
+use rustc_hash::FxHashMap;
 
 use crate::analysis::Analysis;
 use crate::model::LogKind;
@@ -51,13 +54,20 @@ pub fn parse_pruning(msg: &str) -> Option<(String, String)> {
 }
 
 /// `Successfully raised state message for update (ID) with state (Missing).`
+#[cfg(test)]
 pub fn parse_store_state(msg: &str) -> Option<(String, String)> {
-    let i = msg.find("for update (")?;
+    store_state(msg).map(|(id, state)| (id.to_ascii_lowercase(), state.to_ascii_lowercase()))
+}
+
+/// [`parse_store_state`] without allocating: (id, state) as written.
+fn store_state(msg: &str) -> Option<(&str, &str)> {
+    static FOR_UPDATE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("for update ("));
+    let i = FOR_UPDATE.find(msg.as_bytes())?;
     let rest = &msg[i + 12..];
     let (id, rest) = rest.split_once(')')?;
     let j = rest.find("with state (")?;
     let state = rest[j + 12..].split(')').next()?;
-    is_guid(id).then(|| (id.to_ascii_lowercase(), state.to_ascii_lowercase()))
+    is_guid(id).then_some((id, state))
 }
 
 fn is_guid(s: &str) -> bool {
@@ -83,23 +93,52 @@ pub fn kb_of(title: &str) -> String {
 }
 
 /// `Queried Update (ID): Status=Installed, Title=... (KB4577586), BulletinID=...` → (id, title).
+#[cfg(test)]
 pub fn parse_store_title(msg: &str) -> Option<(String, String)> {
+    store_title(msg).map(|(id, title)| (id.to_ascii_lowercase(), title.to_string()))
+}
+
+/// [`parse_store_title`] without allocating: the id as written, the title trimmed.
+fn store_title(msg: &str) -> Option<(&str, &str)> {
     let rest = msg.trim().strip_prefix("Queried Update (")?;
     let (id, rest) = rest.split_once(')')?;
     let t = rest.find("Title=")?;
     let title = &rest[t + 6..];
     let end = title.find(", BulletinID=").or_else(|| title.find(", QNumbers=")).unwrap_or(title.len());
-    is_guid(id).then(|| (id.to_ascii_lowercase(), title[..end].trim().to_string()))
+    is_guid(id).then(|| (id, title[..end].trim()))
+}
+
+/// `id` in lower case, in `buf` when it fits (update ids do), so that looking it up allocates
+/// nothing.
+fn lower<'b>(id: &str, buf: &'b mut [u8; 64]) -> std::borrow::Cow<'b, str> {
+    match buf.get_mut(..id.len()) {
+        Some(b) => {
+            b.copy_from_slice(id.as_bytes());
+            b.make_ascii_lowercase();
+            std::borrow::Cow::Borrowed(std::str::from_utf8(b).expect("ASCII case change keeps UTF-8"))
+        }
+        None => std::borrow::Cow::Owned(id.to_ascii_lowercase()),
+    }
 }
 
 /// Titles the logs give for update ids: UpdatesStore.log's queries, and WindowsUpdate.log's
 /// `Title = ...` followed on the same thread by `UpdateId = <id>.<revision>`.
-fn titles(a: &Analysis) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+fn titles(a: &Analysis) -> FxHashMap<String, &str> {
+    let mut out: FxHashMap<String, &str> = FxHashMap::default();
+    let mut buf = [0u8; 64];
+    let mut put = |id: &str, title| {
+        let key = lower(id, &mut buf);
+        match out.get_mut(key.as_ref()) {
+            Some(t) => *t = title,
+            None => {
+                out.insert(key.into_owned(), title);
+            }
+        }
+    };
     for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
         for e in f.entries.iter().filter(|e| e.parsed) {
-            if let Some((id, title)) = parse_store_title(f.message(e)) {
-                out.insert(id, title);
+            if let Some((id, title)) = store_title(f.message(e)) {
+                put(id, title);
             }
         }
     }
@@ -113,7 +152,7 @@ fn titles(a: &Analysis) -> HashMap<String, String> {
                 if thread == e.thread {
                     let id = id.split('.').next().unwrap_or(id);
                     if is_guid(id) {
-                        out.insert(id.to_ascii_lowercase(), title.to_string());
+                        put(id, title);
                     }
                 }
                 pending = None;
@@ -123,49 +162,62 @@ fn titles(a: &Analysis) -> HashMap<String, String> {
     out
 }
 
+/// The latest state UpdatesStore.log states for each update id, as rows (in `rows`, indexed by
+/// `by_id`). Every record of a big store log is one, so this allocates only for a new id or a
+/// changed state.
+fn store_states(a: &Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHashMap<String, usize>) {
+    let mut buf = [0u8; 64];
+    for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
+        for e in f.entries.iter().filter(|e| e.parsed) {
+            let Some((id, state)) = store_state(f.message(e)) else { continue };
+            let key = lower(id, &mut buf);
+            let Some(&i) = by_id.get(key.as_ref()) else {
+                by_id.insert(key.to_string(), rows.len());
+                rows.push(UpdateRow {
+                    kb: String::new(),
+                    title: String::new(),
+                    state: state.to_ascii_lowercase(),
+                    update_id: key.into_owned(),
+                    revision: None,
+                    superseded_by: None,
+                    file: f.name.clone(),
+                    line: e.line,
+                });
+                continue;
+            };
+            // Only store rows exist yet: kb, title, revision and superseded_by are empty.
+            let row = &mut rows[i];
+            if !(row.state.len() == state.len() && row.state.bytes().zip(state.bytes()).all(|(r, s)| r == s.to_ascii_lowercase())) {
+                row.state = state.to_ascii_lowercase();
+            }
+            if row.file != f.name {
+                row.file = f.name.clone();
+            }
+            row.line = e.line;
+        }
+    }
+}
+
 pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
     let mut rows: Vec<UpdateRow> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut superseded: HashMap<String, String> = HashMap::new();
+    let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
+    let mut superseded: FxHashMap<String, String> = FxHashMap::default();
     // Store states come first so that WUAHandler's titled rows, read second, take their place.
-    for pass in [LogKind::UpdatesStore, LogKind::WuaHandler] {
-        for f in a.files.iter().filter(|f| f.kind == pass) {
-            for e in f.entries.iter().filter(|e| e.parsed) {
-                let msg = f.message(e);
-                let row = if pass == LogKind::WuaHandler {
-                    if let Some((old, new)) = parse_pruning(msg) {
-                        superseded.insert(old, new);
-                        continue;
-                    }
-                    parse_wuahandler_update(msg).map(|(state, title, id, revision)| UpdateRow {
-                        kb: kb_of(&title),
-                        title,
-                        state,
-                        update_id: id,
-                        revision,
-                        superseded_by: None,
-                        file: f.name.clone(),
-                        line: e.line,
-                    })
-                } else {
-                    parse_store_state(msg).map(|(id, state)| UpdateRow {
-                        kb: String::new(),
-                        title: String::new(),
-                        state,
-                        update_id: id,
-                        revision: None,
-                        superseded_by: None,
-                        file: f.name.clone(),
-                        line: e.line,
-                    })
-                };
-                let Some(row) = row else { continue };
-                match by_id.get(&row.update_id) {
-                    Some(&i) => rows[i] = row,
-                    None => {
-                        by_id.insert(row.update_id.clone(), rows.len());
-                        rows.push(row);
-                    }
+    store_states(a, &mut rows, &mut by_id);
+    for f in a.files.iter().filter(|f| f.kind == LogKind::WuaHandler) {
+        for e in f.entries.iter().filter(|e| e.parsed) {
+            let msg = f.message(e);
+            if let Some((old, new)) = parse_pruning(msg) {
+                superseded.insert(old, new);
+                continue;
+            }
+            let Some((state, title, id, revision)) = parse_wuahandler_update(msg) else { continue };
+            let row = UpdateRow { kb: kb_of(&title), title, state, update_id: id, revision, superseded_by: None, file: f.name.clone(), line: e.line };
+            match by_id.get(&row.update_id) {
+                Some(&i) => rows[i] = row,
+                None => {
+                    by_id.insert(row.update_id.clone(), rows.len());
+                    rows.push(row);
                 }
             }
         }
@@ -175,7 +227,7 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
         r.superseded_by = superseded.get(&r.update_id).cloned();
         if r.title.is_empty() {
             if let Some(t) = titles.get(&r.update_id) {
-                r.title = t.clone();
+                r.title = t.to_string();
                 r.kb = kb_of(t);
             }
         }

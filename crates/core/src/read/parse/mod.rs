@@ -1,7 +1,7 @@
 //! One parser per format. Each walks the physical lines once and emits entries that tile them
 //! (see the invariant in `model.rs`); none allocates per line.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::model::lines::{Line, Lines};
 use crate::model::LogFormat;
@@ -48,7 +48,9 @@ pub fn parse(format: LogFormat, text: &str) -> Parsed {
 pub struct Builder<'t> {
     pub text: &'t str,
     pub out: Parsed,
-    components: HashMap<&'t str, u16>,
+    components: FxHashMap<&'t str, u16>,
+    /// The last component interned: most records repeat the one before.
+    last_component: (&'t str, u16),
     /// 1-based number of the next physical line.
     pub line_no: u32,
 }
@@ -57,7 +59,7 @@ impl<'t> Builder<'t> {
     pub fn new(text: &'t str) -> Builder<'t> {
         let mut out = Parsed::default();
         out.entries.reserve(text.len() / 120);
-        Builder { text, out, components: HashMap::new(), line_no: 1 }
+        Builder { text, out, components: FxHashMap::default(), last_component: ("", NO_COMPONENT), line_no: 1 }
     }
 
     pub fn lines(&self, from: usize) -> Lines<'t> {
@@ -106,7 +108,11 @@ impl<'t> Builder<'t> {
         if name.is_empty() {
             return NO_COMPONENT;
         }
+        if self.last_component.0 == name {
+            return self.last_component.1;
+        }
         if let Some(&i) = self.components.get(name) {
+            self.last_component = (name, i);
             return i;
         }
         let i = self.out.components.len();
