@@ -1,11 +1,24 @@
-//! Work spread over the machine's cores, per file. Native builds use scoped threads (no
-//! dependency); the browser build runs sequentially (its worker is one thread).
+//! Work spread over the machine's cores: per file, and per piece of one big file (its parse,
+//! its codes and its literals). Native builds use scoped threads (no dependency); the browser
+//! build runs sequentially (its worker is one thread).
+
+/// How many threads [`map`] may use: the cores, or 1 in the browser.
+pub fn threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
 
 /// `f` applied to every item, results in order.
 pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+        let threads = threads().min(items.len());
         if threads > 1 {
             // Biggest-first would balance better, but items come sorted by name and results must
             // keep that order: hand them out one by one from a shared queue instead.

@@ -10,7 +10,7 @@ mod timeline;
 
 pub use timeline::TimelineRef;
 
-use crate::model::{InputWarning, LogFile, LogFormat, Severity};
+use crate::model::{Entry, InputWarning, LogFile, LogFormat, Severity};
 use crate::read::{self, Input, Limits};
 
 /// Where a code was seen: a file, an entry of it, the physical line of the first mention.
@@ -118,12 +118,28 @@ struct FileCodeHit {
     stated_symbol: Option<String>,
 }
 
-/// The codes of one file, once per entry, in entry order.
+/// Entries per piece when one file's codes are found on several cores.
+const ENTRIES_PER_PIECE: usize = 32 << 10;
+
+/// The codes of one file, once per entry, in entry order; a big file's entries in pieces on all
+/// cores.
 fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
     let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
-    let mut out = Vec::new();
     let text = f.text.as_str();
-    for (ei, e) in f.entries.iter_mut().enumerate() {
+    let threads = crate::par::threads();
+    if threads <= 1 || f.entries.len() < 2 * ENTRIES_PER_PIECE {
+        return scan_entries(text, &mut f.entries, 0, derive);
+    }
+    let per_piece = f.entries.len().div_ceil(threads * 4).max(ENTRIES_PER_PIECE);
+    let pieces: Vec<(usize, &mut [Entry])> = f.entries.chunks_mut(per_piece).enumerate().map(|(k, c)| (k * per_piece, c)).collect();
+    crate::par::map(pieces, |(first, entries)| scan_entries(text, entries, first, derive)).into_iter().flatten().collect()
+}
+
+/// The codes of `entries` (the file's entries from index `first` on).
+fn scan_entries(text: &str, entries: &mut [Entry], first: usize, derive: bool) -> Vec<FileCodeHit> {
+    let mut out = Vec::new();
+    for (k, e) in entries.iter_mut().enumerate() {
+        let ei = first + k;
         let msg = &text[e.msg_start as usize..e.msg_end as usize];
         let mut found: [u32; 8] = [0; 8];
         let mut n = 0;

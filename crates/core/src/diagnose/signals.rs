@@ -14,6 +14,9 @@ use aho_corasick::AhoCorasick;
 use super::defs::Matcher;
 use crate::model::LogFile;
 
+/// Files smaller than twice this are scanned in one piece.
+const SCAN_PIECE_MIN: usize = 4 << 20;
+
 /// Words in a literal bit set: at most `WORDS * 64` literals.
 pub const WORDS: usize = 8;
 
@@ -50,6 +53,8 @@ impl Literals {
         all.sort_unstable();
         all.dedup();
         assert!(all.len() <= WORDS * 64, "more than {} signal literals: widen Bits", WORDS * 64);
+        // A file is scanned in pieces cut between lines (`scan_file`).
+        assert!(all.iter().all(|l| !l.contains(['\n', '\r'])), "a signal literal holds a line break");
         // Leftmost-longest, not overlapping, so the automaton can use its SIMD prefilter (most lines
         // hold no literal). `matches` restarts one byte after each match's start, so literals that
         // begin inside a match are still found; shorter literals at the same start are added from
@@ -91,7 +96,7 @@ impl Literals {
             every[i / 64] |= 1 << (i % 64);
         }
         let sub = self.subset(every);
-        for m in matches(&sub.ac, text) {
+        for m in matches(&sub.ac, text, 0..text.len()) {
             self.set(&mut bits, sub.ids[m.pattern().as_usize()] as usize);
         }
         bits
@@ -99,17 +104,42 @@ impl Literals {
 
     /// One pass over a whole file: for every entry whose message holds at least one literal,
     /// (entry index, literals present). Sorted by entry; entries without literals are absent.
+    /// A big file is scanned in pieces on all cores: each piece is a run of whole entries, and
+    /// since no literal holds a line break (checked in `new`), no match can cross into the
+    /// next piece, so the pieces find exactly what one pass finds.
     pub fn scan_file(&self, f: &LogFile, wanted: Bits) -> Vec<(u32, Bits)> {
         if wanted == EMPTY {
             return Vec::new();
         }
         let sub = self.subset(wanted);
         let entries = &f.entries;
+        let threads = crate::par::threads();
+        if threads <= 1 || f.text.len() < 2 * SCAN_PIECE_MIN {
+            return self.scan_span(&sub, f, 0..entries.len(), 0..f.text.len());
+        }
+        let pieces = (f.text.len() / SCAN_PIECE_MIN).min(threads * 4);
+        let per_piece = entries.len().div_ceil(pieces).max(1);
+        let ranges: Vec<std::ops::Range<usize>> = (0..entries.len()).step_by(per_piece).map(|a| a..(a + per_piece).min(entries.len())).collect();
+        let spans = ranges.into_iter().map(|r| {
+            let from = if r.start == 0 { 0 } else { entries[r.start].start as usize };
+            let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);
+            (r, from..to)
+        });
+        crate::par::map(spans.collect(), |(r, span)| self.scan_span(&sub, f, r, span)).concat()
+    }
+
+    /// [`Literals::scan_file`] over the entries `range`, whose text is `span`.
+    fn scan_span(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>, span: std::ops::Range<usize>) -> Vec<(u32, Bits)> {
+        let entries = &f.entries[..range.end];
         let mut hits: Vec<(u32, Bits)> = Vec::new();
         let mut unsorted = false;
-        for m in matches(&sub.ac, f.text.as_str()) {
+        // Matches come in order of their start: the entry holding one is found by moving on.
+        let mut i = range.start;
+        for m in matches(&sub.ac, f.text.as_str(), span) {
             let (s, t) = (m.start(), m.end());
-            let i = entries.partition_point(|e| (e.end as usize) < s);
+            while i < entries.len() && (entries[i].end as usize) < s {
+                i += 1;
+            }
             let Some(e) = entries.get(i) else { continue };
             if (e.msg_start as usize) > s || t > e.msg_end as usize {
                 continue;
@@ -167,13 +197,13 @@ impl Literals {
 
 /// Every position where a literal starts (the longest one there): the search restarts one byte
 /// after each match's start.
-fn matches<'t>(ac: &'t AhoCorasick, text: &'t str) -> impl Iterator<Item = aho_corasick::Match> + 't {
-    let mut pos = 0;
+fn matches<'t>(ac: &'t AhoCorasick, text: &'t str, span: std::ops::Range<usize>) -> impl Iterator<Item = aho_corasick::Match> + 't {
+    let mut pos = span.start;
     std::iter::from_fn(move || {
-        if pos > text.len() {
+        if pos > span.end {
             return None;
         }
-        let m = ac.find(aho_corasick::Input::new(text).span(pos..text.len()))?;
+        let m = ac.find(aho_corasick::Input::new(text).span(pos..span.end))?;
         pos = m.start() + 1;
         Some(m)
     })

@@ -35,7 +35,7 @@ pub fn header(b: &[u8]) -> Option<Header> {
 
 pub fn parse(b: &mut Builder) {
     let text = b.text;
-    for l in b.lines(0) {
+    for l in b.lines(b.start) {
         let line = &text.as_bytes()[l.start..l.end];
         let Some(h) = header(line) else {
             b.unparsed(&l);

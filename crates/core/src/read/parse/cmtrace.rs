@@ -24,7 +24,7 @@ pub fn parse(b: &mut Builder) {
     // of record starts without an end marker) stays linear.
     let mut close_cache = None;
     let mut open_cache = None;
-    let mut pos = 0usize;
+    let mut pos = b.start;
     let mut truncated = 0u32;
     while pos < bytes.len() {
         let l = b.lines(pos).next().expect("pos < len");
@@ -66,9 +66,12 @@ pub fn parse(b: &mut Builder) {
         b.record(e, breaks + 1);
         pos = end_line.next;
     }
-    if truncated > 0 {
-        b.note(format!("{truncated} CMTrace record(s) have no ]LOG]!> end marker (the file may be cut off); their first lines are kept as text"));
-    }
+    b.truncated_records += truncated;
+}
+
+/// The note on records without an end marker (one per file, however many pieces it was read in).
+pub(crate) fn truncated_note(truncated: u32) -> String {
+    format!("{truncated} CMTrace record(s) have no ]LOG]!> end marker (the file may be cut off); their first lines are kept as text")
 }
 
 /// First match at or after `from`, remembering the last answer: if the first match after `f`

@@ -29,8 +29,32 @@ pub struct Parsed {
 }
 
 /// Parse `text` as `format`. Formats without a parser keep every line as unparsed text.
+///
+/// A big file of a format whose records can be told apart without context is cut at record
+/// boundaries into pieces parsed on all cores and merged in order: the same entries, lines,
+/// components and notes as one pass (see [`cuts`]).
 pub fn parse(format: LogFormat, text: &str) -> Parsed {
-    let mut b = Builder::new(text);
+    parse_cut(format, text, &cuts(format, text, crate::par::threads(), PIECE_MIN))
+}
+
+/// Parse `text` in the pieces `cuts` delimits (see [`cuts`]).
+fn parse_cut(format: LogFormat, text: &str, cuts: &[usize]) -> Parsed {
+    if cuts.len() <= 2 {
+        return parse_from(format, text, 0).finish();
+    }
+    let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let parts = crate::par::map(pieces, |(from, to)| parse_from(format, &text[..to], from));
+    // A piece whose component table filled up might have numbered differently than one pass
+    // (absurd input): parse it whole instead.
+    if parts.iter().any(|b| b.out.components.len() >= NO_COMPONENT as usize) {
+        return parse_from(format, text, 0).finish();
+    }
+    merge(parts)
+}
+
+/// One parser over `text[from..]` (`from` is a record boundary; offsets stay those of `text`).
+fn parse_from(format: LogFormat, text: &str, from: usize) -> Builder<'_> {
+    let mut b = Builder::new(text, from);
     match format {
         LogFormat::Cmtrace => cmtrace::parse(&mut b),
         LogFormat::CmtraceSimple => simple::parse(&mut b),
@@ -41,12 +65,104 @@ pub fn parse(format: LogFormat, text: &str) -> Parsed {
         LogFormat::WindowsUpdateReportingEvents => reporting::parse(&mut b),
         _ => plain::parse(&mut b),
     }
-    b.finish()
+    b
 }
+
+/// Pieces of a file smaller than this are not worth a thread.
+const PIECE_MIN: usize = 4 << 20;
+
+/// Where to cut `text` for `threads` cores: 0, the cuts, `text.len()` (just `[0, len]` when it
+/// is not cut). Only formats whose parsers keep no state from one record to the next are cut,
+/// each only where a record must begin: after a line break for the one-line formats; for
+/// CMTrace, before a line that opens a record (`\n<![LOG[`): the parser ends a record at its
+/// `]LOG]!>` marker only when no record opens before it, so none spans such a line.
+/// WindowsUpdate.log of Windows 7 (its `tz:` banner), the older site logs and the others stay in
+/// one piece.
+fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usize) -> Vec<usize> {
+    let len = text.len();
+    let boundary: &[u8] = match format {
+        LogFormat::Cmtrace => b"\n<![LOG[",
+        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::PlainText => b"\n",
+        _ => return vec![0, len],
+    };
+    if threads <= 1 || len < 2 * piece_min {
+        return vec![0, len];
+    }
+    // A few pieces per core, so that a core that finishes early takes another.
+    let pieces = (len / piece_min).min(threads * 4);
+    let finder = memchr::memmem::Finder::new(boundary);
+    let mut out = vec![0];
+    for k in 1..pieces {
+        let target = (len / pieces * k).max(*out.last().expect("starts with 0"));
+        let Some(i) = finder.find(&text.as_bytes()[target..]) else { break };
+        // The cut is just after the line break.
+        let cut = target + i + 1;
+        if cut < len && cut > *out.last().expect("starts with 0") {
+            out.push(cut);
+        }
+    }
+    out.push(len);
+    out
+}
+
+/// The pieces' results as one: lines renumbered, components renumbered into one table (in order
+/// of first appearance, as one pass numbers them).
+fn merge(parts: Vec<Builder>) -> Parsed {
+    let mut out = Parsed::default();
+    out.entries.reserve_exact(parts.iter().map(|b| b.out.entries.len()).sum());
+    let mut index: FxHashMap<String, u16> = FxHashMap::default();
+    let mut lines = 0u32;
+    let mut truncated = 0u32;
+    for b in parts {
+        truncated += b.truncated_records;
+        let p = b.out;
+        let map: Vec<u16> = p
+            .components
+            .into_iter()
+            .map(|c| {
+                if let Some(&i) = index.get(&c) {
+                    return i;
+                }
+                if out.components.len() >= NO_COMPONENT as usize {
+                    return NO_COMPONENT;
+                }
+                let i = out.components.len() as u16;
+                index.insert(c.clone(), i);
+                out.components.push(c);
+                i
+            })
+            .collect();
+        let base = lines;
+        out.entries.extend(p.entries.into_iter().map(|mut e| {
+            e.line += base;
+            if e.component != NO_COMPONENT {
+                e.component = map[e.component as usize];
+            }
+            e
+        }));
+        lines += b.line_no - 1;
+        out.thread_hex |= p.thread_hex;
+        out.header_offset = out.header_offset.or(p.header_offset);
+        out.notes.extend(p.notes);
+    }
+    out.physical_lines = lines;
+    if truncated > 0 {
+        out.notes.push(cmtrace::truncated_note(truncated));
+    }
+    out.notes.truncate(MAX_NOTES);
+    out
+}
+
+/// A file's parser notes stop here.
+const MAX_NOTES: usize = 20;
 
 /// Shared state of a parse: the entries so far, the component table, the line counter.
 pub struct Builder<'t> {
     pub text: &'t str,
+    /// Where this parse starts in `text` (a record boundary; 0 unless the file is in pieces).
+    pub start: usize,
+    /// CMTrace records without an end marker (one note says how many).
+    pub truncated_records: u32,
     pub out: Parsed,
     components: FxHashMap<&'t str, u16>,
     /// The last component interned: most records repeat the one before.
@@ -56,10 +172,10 @@ pub struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    pub fn new(text: &'t str) -> Builder<'t> {
+    pub fn new(text: &'t str, start: usize) -> Builder<'t> {
         let mut out = Parsed::default();
-        out.entries.reserve(text.len() / 120);
-        Builder { text, out, components: FxHashMap::default(), last_component: ("", NO_COMPONENT), line_no: 1 }
+        out.entries.reserve((text.len() - start) / 120);
+        Builder { text, start, truncated_records: 0, out, components: FxHashMap::default(), last_component: ("", NO_COMPONENT), line_no: 1 }
     }
 
     pub fn lines(&self, from: usize) -> Lines<'t> {
@@ -125,13 +241,17 @@ impl<'t> Builder<'t> {
     }
 
     pub fn note(&mut self, note: String) {
-        if self.out.notes.len() < 20 {
+        if self.out.notes.len() < MAX_NOTES {
             self.out.notes.push(note);
         }
     }
 
     fn finish(mut self) -> Parsed {
         self.out.physical_lines = self.line_no - 1;
+        if self.truncated_records > 0 {
+            let note = cmtrace::truncated_note(self.truncated_records);
+            self.note(note);
+        }
         self.out
     }
 }
@@ -174,6 +294,64 @@ pub(crate) fn ymd(b: &[u8], sep: u8) -> Option<(i32, u32, u32)> {
     let (m, _) = crate::model::time::digits(&b[5..], 2, true)?;
     let (d, _) = crate::model::time::digits(&b[8..], 2, true)?;
     Some((y as i32, m, d))
+}
+
+#[cfg(test)]
+mod piece_tests {
+    use super::*;
+
+    /// Every chunked format, in pieces of every size, parses as in one pass.
+    #[test]
+    fn pieces_parse_as_one_pass() {
+        let cm = |msg: &str, comp: &str| {
+            format!(
+                "<![LOG[{msg}]LOG]!><time=\"10:00:00.000+420\" date=\"05-31-2024\" component=\"{comp}\" context=\"\" type=\"3\" thread=\"1\" file=\"\">\r\n"
+            )
+        };
+        let mut cmtrace = String::from("\u{FEFF}");
+        for i in 0..300 {
+            match i % 7 {
+                0 => cmtrace += &cm("multi\r\nline\nrecord 0x8024401B", "A"),
+                1 => cmtrace += "<![LOG[cut off, no end marker\r\n",
+                2 => cmtrace += "stray text\r\n\r\n",
+                3 => cmtrace += &cm(&format!("component {}", i % 11), &format!("C{}", i % 13)),
+                4 => cmtrace += "<![LOG[a record that opens inside a line <![LOG[x]LOG]!><time=\"1\">\n",
+                _ => cmtrace += &cm("one line", "B"),
+            }
+        }
+        cmtrace += "<![LOG[last, cut";
+        let mut etw = String::new();
+        let mut cbs = String::new();
+        for i in 0..400 {
+            etw += &format!("2024/05/31 16:45:{:02}.1360371 1234  5678  Comp{}     *FAILED* [80072EE7] Send request\r\n", i % 60, i % 17);
+            cbs += &format!("2024-05-31 16:45:{:02}, Info                  CBS{}    message {i}\r\n", i % 60, i % 5);
+            if i % 9 == 0 {
+                etw += "not a header\n\r";
+                cbs += "\r\n";
+            }
+        }
+        for (format, text) in [
+            (LogFormat::Cmtrace, cmtrace),
+            (LogFormat::WindowsUpdateEtw, etw.clone()),
+            (LogFormat::Cbs, cbs.clone()),
+            (LogFormat::Dism, cbs),
+            (LogFormat::PlainText, etw),
+        ] {
+            let whole = test_support::parse_checked(format, &text);
+            for (threads, piece) in [(2, 64), (3, 500), (8, 97), (16, 1), (2, 5000)] {
+                let cuts = cuts(format, &text, threads, piece);
+                assert!(cuts.len() > 2 || piece >= 5000, "{format:?} cut in pieces");
+                let p = parse_cut(format, &text, &cuts);
+                assert_eq!(p.entries, whole.entries, "{format:?} {cuts:?}");
+                assert_eq!(p.components, whole.components);
+                assert_eq!(p.notes, whole.notes);
+                assert_eq!(p.physical_lines, whole.physical_lines);
+                assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
+            }
+        }
+        // Formats that keep state from line to line are never cut.
+        assert_eq!(cuts(LogFormat::WindowsUpdateLegacy, &"x\n".repeat(100), 8, 1), [0, 200]);
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::Builder;
 
 pub fn parse(b: &mut Builder) {
-    for l in b.lines(0) {
+    for l in b.lines(b.start) {
         b.unparsed(&l);
     }
 }
