@@ -14,6 +14,19 @@ pub fn threads() -> usize {
     }
 }
 
+/// `0..len` cut into ranges for [`map`]: a few per core, none shorter than `min` (one range when
+/// there is one core or too little work).
+pub fn ranges(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {
+    let threads = threads();
+    if threads <= 1 || len < 2 * min.max(1) {
+        return vec![0..len];
+    }
+    // A few pieces per core, so that a core that finishes early takes another.
+    let pieces = (len / min.max(1)).min(threads * 4);
+    let per = len.div_ceil(pieces);
+    (0..len).step_by(per).map(|a| a..(a + per).min(len)).collect()
+}
+
 /// `f` applied to every item, results in order.
 pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     #[cfg(not(target_arch = "wasm32"))]
@@ -48,6 +61,16 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ranges_cover_once() {
+        for (len, min) in [(0, 10), (5, 10), (1000, 10), (1001, 7), (10, 0)] {
+            let r = super::ranges(len, min);
+            assert_eq!(r.first().map(|r| r.start), Some(0));
+            assert_eq!(r.last().map(|r| r.end), Some(len));
+            assert!(r.windows(2).all(|w| w[0].end == w[1].start && w[0].start < w[0].end));
+        }
+    }
+
     #[test]
     fn keeps_order() {
         let v: Vec<u32> = (0..100).collect();

@@ -126,11 +126,11 @@ const ENTRIES_PER_PIECE: usize = 32 << 10;
 fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
     let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
     let text = f.text.as_str();
-    let threads = crate::par::threads();
-    if threads <= 1 || f.entries.len() < 2 * ENTRIES_PER_PIECE {
+    let ranges = crate::par::ranges(f.entries.len(), ENTRIES_PER_PIECE);
+    if ranges.len() == 1 {
         return scan_entries(text, &mut f.entries, 0, derive);
     }
-    let per_piece = f.entries.len().div_ceil(threads * 4).max(ENTRIES_PER_PIECE);
+    let per_piece = ranges[0].len();
     let pieces: Vec<(usize, &mut [Entry])> = f.entries.chunks_mut(per_piece).enumerate().map(|(k, c)| (k * per_piece, c)).collect();
     crate::par::map(pieces, |(first, entries)| scan_entries(text, entries, first, derive)).into_iter().flatten().collect()
 }

@@ -113,13 +113,12 @@ impl Literals {
         }
         let sub = self.subset(wanted);
         let entries = &f.entries;
-        let threads = crate::par::threads();
-        if threads <= 1 || f.text.len() < 2 * SCAN_PIECE_MIN {
+        // Pieces of about SCAN_PIECE_MIN bytes, in entries.
+        let per_entry = (f.text.len() / entries.len().max(1)).max(1);
+        let ranges = crate::par::ranges(entries.len(), SCAN_PIECE_MIN / per_entry);
+        if ranges.len() == 1 {
             return self.scan_span(&sub, f, 0..entries.len(), 0..f.text.len());
         }
-        let pieces = (f.text.len() / SCAN_PIECE_MIN).min(threads * 4);
-        let per_piece = entries.len().div_ceil(pieces).max(1);
-        let ranges: Vec<std::ops::Range<usize>> = (0..entries.len()).step_by(per_piece).map(|a| a..(a + per_piece).min(entries.len())).collect();
         let spans = ranges.into_iter().map(|r| {
             let from = if r.start == 0 { 0 } else { entries[r.start].start as usize };
             let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);

@@ -62,17 +62,21 @@ pub fn parse_store_state(msg: &str) -> Option<(String, String)> {
 /// [`parse_store_state`] without allocating: (id, state) as written.
 fn store_state(msg: &str) -> Option<(&str, &str)> {
     static FOR_UPDATE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("for update ("));
-    let i = FOR_UPDATE.find(msg.as_bytes())?;
-    let rest = &msg[i + 12..];
-    let (id, rest) = rest.split_once(')')?;
-    let j = rest.find("with state (")?;
-    let state = rest[j + 12..].split(')').next()?;
+    static WITH_STATE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("with state ("));
+    let i = FOR_UPDATE.find(msg.as_bytes())? + 12;
+    let close = i + memchr::memchr(b')', &msg.as_bytes()[i..])?;
+    let (id, rest) = (&msg[i..close], &msg[close + 1..]);
+    let j = WITH_STATE.find(rest.as_bytes())? + 12;
+    let state = &rest[j..];
+    let state = &state[..memchr::memchr(b')', state.as_bytes()).unwrap_or(state.len())];
     is_guid(id).then_some((id, state))
 }
 
 fn is_guid(s: &str) -> bool {
-    let s = s.trim_matches(['{', '}']);
-    s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
+    let b = s.trim_matches(['{', '}']).as_bytes();
+    b.len() == 36
+        && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
+        && [0..8, 9..13, 14..18, 19..23, 24..36].into_iter().all(|r| b[r].iter().all(u8::is_ascii_hexdigit))
 }
 
 /// `... for x64-based Systems (KB2862152)` → `KB2862152`.
@@ -163,25 +167,23 @@ fn titles(a: &Analysis) -> FxHashMap<String, &str> {
 }
 
 /// The latest state UpdatesStore.log states for each update id, as rows (in `rows`, indexed by
-/// `by_id`). Every record of a big store log is one, so this allocates only for a new id or a
-/// changed state.
+/// `by_id`). Every record of a big store log is one: its entries are read in pieces on all cores,
+/// each piece keeping the last word on each id, and the pieces applied in order.
 fn store_states(a: &Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHashMap<String, usize>) {
-    let mut buf = [0u8; 64];
     for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
-        for e in f.entries.iter().filter(|e| e.parsed) {
-            let Some((id, state)) = store_state(f.message(e)) else { continue };
-            let key = lower(id, &mut buf);
-            let Some(&i) = by_id.get(key.as_ref()) else {
-                by_id.insert(key.to_string(), rows.len());
+        let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| latest_states(f, &f.entries[r]));
+        for (id, state, line) in pieces.into_iter().flatten() {
+            let Some(&i) = by_id.get(&id) else {
+                by_id.insert(id.clone(), rows.len());
                 rows.push(UpdateRow {
                     kb: String::new(),
                     title: String::new(),
                     state: state.to_ascii_lowercase(),
-                    update_id: key.into_owned(),
+                    update_id: id,
                     revision: None,
                     superseded_by: None,
                     file: f.name.clone(),
-                    line: e.line,
+                    line,
                 });
                 continue;
             };
@@ -193,9 +195,29 @@ fn store_states(a: &Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHashMap<S
             if row.file != f.name {
                 row.file = f.name.clone();
             }
-            row.line = e.line;
+            row.line = line;
         }
     }
+}
+
+/// The last (id in lower case, state as written, line) each update id has in `entries`, in order
+/// of the ids' first appearance. Allocates only for a new id.
+fn latest_states<'t>(f: &'t crate::model::LogFile, entries: &[crate::model::Entry]) -> Vec<(String, &'t str, u32)> {
+    let mut out: Vec<(String, &str, u32)> = Vec::new();
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    let mut buf = [0u8; 64];
+    for e in entries.iter().filter(|e| e.parsed) {
+        let Some((id, state)) = store_state(f.message(e)) else { continue };
+        let key = lower(id, &mut buf);
+        match index.get(key.as_ref()) {
+            Some(&i) => (out[i].1, out[i].2) = (state, e.line),
+            None => {
+                index.insert(key.to_string(), out.len());
+                out.push((key.into_owned(), state, e.line));
+            }
+        }
+    }
+    out
 }
 
 pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
