@@ -14,6 +14,20 @@ pub fn threads() -> usize {
     }
 }
 
+/// `a` and `b` at the same time (one on a new thread), natively; one after the other in the
+/// browser.
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads() > 1 {
+        return std::thread::scope(|s| {
+            let hb = s.spawn(b);
+            let ra = a();
+            (ra, hb.join().expect("worker thread"))
+        });
+    }
+    (a(), b())
+}
+
 /// `0..len` cut into ranges for [`map`]: a few per core, none shorter than `min` (one range when
 /// there is one core or too little work).
 pub fn ranges(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {

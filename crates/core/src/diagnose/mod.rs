@@ -57,12 +57,14 @@ pub struct Diagnosis {
 
 impl Diagnosis {
     pub fn run(a: &Analysis) -> Diagnosis {
-        let hits = catalog::Hits::scan(a);
-        let scan = flow::evaluate(a, &hits, defs::client_scan());
-        let sync = flow::evaluate(a, &hits, defs::wsus_sync());
+        // The updates table needs no literal: it is read while the literals are found. The flows
+        // and the operations do not depend on each other either.
+        let (hits, updates) = crate::par::join(|| catalog::Hits::scan(a), || updates::collect(a));
+        let ((scan, sync), (operations, counted)) = crate::par::join(
+            || (flow::evaluate(a, &hits, defs::client_scan()), flow::evaluate(a, &hits, defs::wsus_sync())),
+            || (operations::find(a, &hits), operations::count(a, &hits)),
+        );
         let config = ConfigFacts::build(a);
-        let operations = operations::find(a, &hits);
-        let counted = operations::count(a, &hits);
         let (findings, source) = rules::evaluate(a, &hits, &scan, &operations, &config);
         let mut statements = verdict::flow_statements(a, &scan, &sync);
         statements.extend(outcomes::statements(a, &operations, &counted, scan.witnessed()));
@@ -81,7 +83,7 @@ impl Diagnosis {
             );
         }
         Diagnosis {
-            updates: updates::collect(a),
+            updates,
             scan,
             sync,
             config,
