@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use super::defs::{self, FlowDef, LineMatcher, Matcher, OperationDef};
-use super::signals::{self, Bits, Compiled, Literals, EMPTY};
+use super::signals::{self, Bits, Compiled, FileHits, Literals, EMPTY};
 use crate::analysis::Analysis;
 use crate::model::{LogFile, LogKind};
 
@@ -170,17 +170,17 @@ impl Catalog {
 /// The literals found in each entry of each file: (entry, literals), sorted by entry; entries
 /// without a literal are absent. Computed once per drop, shared by flows and rules.
 pub struct Hits {
-    per_file: Vec<Vec<(u32, Bits)>>,
+    per_file: Vec<FileHits>,
 }
 
 impl Hits {
     pub fn scan(a: &Analysis) -> Hits {
         let catalog = &*CATALOG;
-        let scan = |f: &LogFile| if f.is_text() { catalog.literals.scan_file(f, catalog.wanted(f.kind)) } else { Vec::new() };
+        let scan = |f: &LogFile| if f.is_text() { catalog.literals.scan_file(f, catalog.wanted(f.kind)) } else { FileHits::default() };
         Hits { per_file: crate::par::map(a.files.iter().collect(), scan) }
     }
 
-    pub fn of(&self, file: usize) -> &[(u32, Bits)] {
+    pub fn of(&self, file: usize) -> &FileHits {
         &self.per_file[file]
     }
 }

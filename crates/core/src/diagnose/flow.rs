@@ -374,7 +374,7 @@ fn step_result(
 #[allow(clippy::too_many_arguments)]
 fn collect_events(
     a: &Analysis,
-    hits: &[(u32, super::signals::Bits)],
+    hits: &super::signals::FileHits,
     fi: usize,
     f: &LogFile,
     id: LogKind,
@@ -406,11 +406,11 @@ fn collect_events(
         if let Some(t) = f.utc_ms(e) {
             time = t;
         }
-        while cursor < hits.len() && (hits[cursor].0 as usize) < ei {
+        while hits.get(cursor).is_some_and(|(i, _)| (i as usize) < ei) {
             cursor += 1;
         }
         let bits = match hits.get(cursor) {
-            Some((i, b)) if *i as usize == ei => *b,
+            Some((i, b)) if i as usize == ei => *b,
             _ if !error_step || e.severity != Severity::Error => continue,
             _ => super::signals::EMPTY,
         };

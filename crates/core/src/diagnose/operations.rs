@@ -110,7 +110,7 @@ pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
                 let _ = c;
             }
         }
-        for &(ei, bits) in hits.of(fi) {
+        for (ei, &bits) in hits.of(fi).iter() {
             if interrupts.iter().any(|m| m.matches(&bits)) {
                 reader.interrupt(ei);
             }
@@ -507,7 +507,7 @@ pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
             continue;
         }
         let reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
-        for &(ei, bits) in hits.of(fi) {
+        for (ei, &bits) in hits.of(fi).iter() {
             for (c, m) in &counters {
                 if m.matches(&bits) {
                     let item = c.item.as_ref().and_then(|x| reader.extract(x, ei)).unwrap_or_default();

@@ -157,7 +157,7 @@ fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<&'static [LineMatcher]>, com
         if applicable.is_empty() {
             continue;
         }
-        for &(ei, bits) in hits.of(fi) {
+        for (ei, &bits) in hits.of(fi).iter() {
             push_matches(&mut raw, &applicable, fi, ei as usize, &bits);
         }
     }

@@ -39,6 +39,44 @@ pub struct Literals {
     contained: Vec<Bits>,
 }
 
+/// The literals found in a file's entries, compactly: (entry, index of its literal set), in
+/// entry order, and the distinct sets (a big log repeats a few dozen combinations of literals
+/// over millions of lines).
+#[derive(Debug, Default)]
+pub struct FileHits {
+    entries: Vec<(u32, u32)>,
+    sets: Vec<Bits>,
+    index: rustc_hash::FxHashMap<Bits, u32>,
+}
+
+impl FileHits {
+    /// Add entry `e` (after every entry added so far) with the literals `bits`.
+    fn push(&mut self, e: u32, bits: Bits) {
+        debug_assert!(self.entries.last().is_none_or(|&(last, _)| last < e), "entries in order");
+        // Neighbours often hold the same literals.
+        if let Some(&(_, k)) = self.entries.last().filter(|&&(_, k)| self.sets[k as usize] == bits) {
+            self.entries.push((e, k));
+            return;
+        }
+        let next = self.sets.len() as u32;
+        let k = *self.index.entry(bits).or_insert(next);
+        if k == next {
+            self.sets.push(bits);
+        }
+        self.entries.push((e, k));
+    }
+
+    /// The `k`-th entry with literals: (entry index, its literals).
+    pub fn get(&self, k: usize) -> Option<(u32, &Bits)> {
+        self.entries.get(k).map(|&(e, s)| (e, &self.sets[s as usize]))
+    }
+
+    /// Every entry with literals, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Bits)> + '_ {
+        self.entries.iter().map(|&(e, s)| (e, &self.sets[s as usize]))
+    }
+}
+
 /// A matcher with literal ids resolved.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
@@ -103,13 +141,13 @@ impl Literals {
     }
 
     /// One pass over a whole file: for every entry whose message holds at least one literal,
-    /// (entry index, literals present). Sorted by entry; entries without literals are absent.
+    /// (entry index, literals present), sorted by entry; entries without literals are absent.
     /// A big file is scanned in pieces on all cores: each piece is a run of whole entries, and
     /// since no literal holds a line break (checked in `new`), no match can cross into the
     /// next piece, so the pieces find exactly what one pass finds.
-    pub fn scan_file(&self, f: &LogFile, wanted: Bits) -> Vec<(u32, Bits)> {
+    pub fn scan_file(&self, f: &LogFile, wanted: Bits) -> FileHits {
         if wanted == EMPTY {
-            return Vec::new();
+            return FileHits::default();
         }
         let sub = self.subset(wanted);
         let entries = &f.entries;
@@ -124,15 +162,22 @@ impl Literals {
             let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);
             (r, from..to)
         });
-        crate::par::map(spans.collect(), |(r, span)| self.scan_span(&sub, f, r, span)).concat()
+        let mut out = FileHits::default();
+        for piece in crate::par::map(spans.collect(), |(r, span)| self.scan_span(&sub, f, r, span)) {
+            for (e, k) in piece.entries {
+                out.push(e, piece.sets[k as usize]);
+            }
+        }
+        out
     }
 
     /// [`Literals::scan_file`] over the entries `range`, whose text is `span`.
-    fn scan_span(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>, span: std::ops::Range<usize>) -> Vec<(u32, Bits)> {
+    fn scan_span(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>, span: std::ops::Range<usize>) -> FileHits {
         let entries = &f.entries[..range.end];
-        let mut hits: Vec<(u32, Bits)> = Vec::new();
-        let mut unsorted = false;
-        // Matches come in order of their start: the entry holding one is found by moving on.
+        let mut out = FileHits::default();
+        // The entry being filled: matches come in order of their start, so the entry holding
+        // one is found by moving on, and an entry is complete once a match lies past it.
+        let mut current: Option<(usize, Bits)> = None;
         let mut i = range.start;
         for m in matches(&sub.ac, f.text.as_str(), span) {
             let (s, t) = (m.start(), m.end());
@@ -144,30 +189,22 @@ impl Literals {
                 continue;
             }
             let id = sub.ids[m.pattern().as_usize()] as usize;
-            match hits.last_mut() {
-                Some((last, bits)) if *last == i as u32 => self.set(bits, id),
+            match &mut current {
+                Some((last, bits)) if *last == i => self.set(bits, id),
                 _ => {
-                    unsorted |= hits.last().is_some_and(|(last, _)| *last > i as u32);
+                    if let Some((last, bits)) = current.take() {
+                        out.push(last as u32, bits);
+                    }
                     let mut bits = EMPTY;
                     self.set(&mut bits, id);
-                    hits.push((i as u32, bits));
+                    current = Some((i, bits));
                 }
             }
         }
-        if unsorted {
-            hits.sort_by_key(|(e, _)| *e);
-            hits.dedup_by(|b, a| {
-                if a.0 == b.0 {
-                    for k in 0..WORDS {
-                        a.1[k] |= b.1[k];
-                    }
-                    true
-                } else {
-                    false
-                }
-            });
+        if let Some((last, bits)) = current {
+            out.push(last as u32, bits);
         }
-        hits
+        out
     }
 
     /// The automaton for a set of literals, built once per distinct set.
