@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Speed and memory of wulens on generated logs, against ripgrep and lnav on the same files.
 #
-#   ./dev bench            100 MB and 1 GB
-#   ./dev bench 100M       one size
-#   ./dev bench fleet      only the fleet figures (wulens fleet and the Spark example)
+#   ./dev bench                every input below, then the fleet figures
+#   ./dev bench 100M           one input: 100M or 1G (the set of four logs of that size),
+#                              store-100M (one UpdatesStore.log of update-status traffic, CMTrace,
+#                              GUIDs on every line, scan after scan), wu-100M (one Get-WindowsUpdateLog
+#                              WindowsUpdate.log of CcmExec searches); any size works: store-1G, ...
+#   ./dev bench fleet          only the fleet figures (wulens fleet and the Spark example)
 #
 # Prints, per size: wall time of `rg -c '0x8[0-9A-Fa-f]{7}'`, of `wulens analyze --format json`,
 # and of lnav loading the files headless (with format definitions for the generated formats, so
@@ -13,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(100M 1G fleet)
+[ ${#sizes[@]} -eq 0 ] && sizes=(store-100M wu-100M 100M 1G fleet)
 
 missing=()
 for t in rg:ripgrep lnav:lnav hyperfine:hyperfine /usr/bin/time:time; do
@@ -70,7 +73,12 @@ run_fleet=no
 for size in "${sizes[@]}"; do
   if [ "$size" = fleet ]; then run_fleet=yes; continue; fi
   dir=target/bench/$size
-  [ -f "$dir/CBS.log" ] || target/release/xtask gen-logs --out "$dir" --size "$size" >/dev/null
+  case $size in
+    store-*) shape=(--shape updatesstore); want=UpdatesStore.log ;;
+    wu-*) shape=(--shape windowsupdate); want=WindowsUpdate.log ;;
+    *) shape=(); want=CBS.log ;;
+  esac
+  [ -f "$dir/$want" ] || target/release/xtask gen-logs --out "$dir" --size "${size#*-}" "${shape[@]}" >/dev/null
   bytes=$(cat "$dir"/*.log | wc -c)
   runs=5; [ "$bytes" -gt $((500 << 20)) ] && runs=3
   echo "== $size ($bytes bytes in $(ls "$dir" | wc -l) files)"
@@ -86,7 +94,10 @@ size, nbytes, peak_kb, browser = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 runs = {r["command"]: r["mean"] for r in json.load(open(f"target/bench/{size}.json"))["results"]}
 rg, wl, ln = runs["ripgrep"], runs["wulens"], runs["lnav"]
 mb = nbytes / 1e6
-print(f"| {size} | {wl:.2f} s ({mb / wl:.0f} MB/s) | {rg:.3f} s | {wl / rg:.1f}x | {ln:.2f} s | {ln / wl:.1f}x faster | "
+names = {"store": "UpdatesStore.log (1 file)", "wu": "WindowsUpdate.log (1 file)"}
+kind, _, amount = size.rpartition("-")
+label = f"{amount.replace('M', ' MB').replace('G', ' GB')} {names.get(kind, '4 files')}"
+print(f"| {label} | {wl:.2f} s ({mb / wl:.0f} MB/s) | {rg:.3f} s | {wl / rg:.1f}x | {ln:.2f} s | {ln / wl:.1f}x faster | "
       f"{peak_kb / 1024:.0f} MB ({peak_kb * 1024 / nbytes:.2f}x) | {browser['analyze_s']:.2f} s ({mb / browser['analyze_s']:.0f} MB/s) | "
       f"{browser['read_s']:.2f} s | {browser['analyze_s'] / browser['read_s']:.1f}x | {browser['longest_task_ms']:.0f} ms |")
 PY
@@ -94,7 +105,7 @@ PY
 done
 
 echo
-echo "| Size | wulens CLI | ripgrep | CLI / rg | lnav | vs lnav | CLI peak memory | Browser analysis | File.arrayBuffer() | analysis / read | Longest main-thread task |"
+echo "| Input | wulens CLI | ripgrep | CLI / rg | lnav | vs lnav | CLI peak memory | Browser analysis | File.arrayBuffer() | analysis / read | Longest main-thread task |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
 echo

@@ -4,6 +4,9 @@
 //! - `codes`: find error codes in every record of a parsed file.
 //! - `analyze`: everything the CLI does after reading the files: decode, detect, parse, codes,
 //!   time zones, scan flows, rules, the report (all four generated files, 8 MB in all).
+//! - `analyze_one`: the same for one big file of one shape (`updatesstore`: UpdatesStore.log's
+//!   update-status traffic; `windowsupdate`: a Get-WindowsUpdateLog WindowsUpdate.log), 32 MB:
+//!   big enough to be cut in pieces parsed and scanned on all cores.
 
 use divan::counter::BytesCount;
 use divan::Bencher;
@@ -15,9 +18,9 @@ fn main() {
     divan::main();
 }
 
-#[divan::bench(args = ["WUAHandler.log", "WindowsUpdate.log", "CBS.log"])]
+#[divan::bench(args = ["WUAHandler.log", "WindowsUpdate.log", "CBS.log", "UpdatesStore.log"])]
 fn parse(b: Bencher, name: &str) {
-    let text = wulens_loggen::text(name, SIZE, 7);
+    let text = if name == "UpdatesStore.log" { wulens_loggen::single_text("updatesstore", SIZE, 7) } else { wulens_loggen::text(name, SIZE, 7) };
     b.counter(BytesCount::new(text.len())).bench(|| {
         let format = wulens_core::detect(&text, name);
         divan::black_box(wulens_core::parse::parse(format, &text).entries.len())
@@ -47,6 +50,16 @@ fn analyze(b: Bencher) {
             divan::black_box(Report::build(&a).errors.len())
         },
     );
+}
+
+#[divan::bench(args = ["updatesstore", "windowsupdate"], sample_count = 20)]
+fn analyze_one(b: Bencher, shape: &str) {
+    let name = wulens_loggen::SHAPES.iter().find(|(s, _)| *s == shape).map(|(_, n)| *n).expect("a shape");
+    let bytes = wulens_loggen::single_text(shape, 32 << 20, 7).into_bytes();
+    b.counter(BytesCount::new(bytes.len())).with_inputs(|| vec![Input { name: name.to_string(), bytes: bytes.clone() }]).bench_values(|inputs| {
+        let a = Analysis::from_inputs(inputs, &Limits::default());
+        divan::black_box(Report::build(&a).errors.len())
+    });
 }
 
 /// One knowledge-base search per query, as the search box runs it on every keystroke: a single

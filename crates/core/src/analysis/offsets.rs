@@ -14,9 +14,7 @@ impl Analysis {
         // about the machine's clock, so they do not vote.
         let mut votes: FxHashMap<i32, usize> = FxHashMap::default();
         for f in self.files.iter().filter(|f| !utc_by_format(f)) {
-            for e in f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()) {
-                *votes.entry(e.offset as i32).or_default() += 1;
-            }
+            tally(&mut votes, f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
         }
         let drop_offset = votes.iter().max_by_key(|(o, n)| (**n, -(**o))).map(|(o, _)| *o);
         for (i, f) in self.files.iter_mut().enumerate() {
@@ -56,8 +54,24 @@ fn utc_by_format(f: &crate::model::LogFile) -> bool {
 
 fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {
     let mut counts: FxHashMap<i32, usize> = FxHashMap::default();
-    for v in values {
-        *counts.entry(v).or_default() += 1;
-    }
+    tally(&mut counts, values);
     counts.into_iter().max_by_key(|(v, n)| (*n, -*v)).map(|(v, _)| v)
+}
+
+/// Count `values` into `counts` a run at a time (a log states the same offset line after line).
+fn tally(counts: &mut FxHashMap<i32, usize>, values: impl Iterator<Item = i32>) {
+    let mut run: Option<(i32, usize)> = None;
+    for v in values {
+        match &mut run {
+            Some((r, n)) if *r == v => *n += 1,
+            _ => {
+                if let Some((r, n)) = run.replace((v, 1)) {
+                    *counts.entry(r).or_default() += n;
+                }
+            }
+        }
+    }
+    if let Some((r, n)) = run {
+        *counts.entry(r).or_default() += n;
+    }
 }

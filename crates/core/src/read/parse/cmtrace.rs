@@ -36,18 +36,23 @@ pub fn parse(b: &mut Builder) {
             continue;
         };
         let msg_start = l.start + (line.len() - body.len()) + OPEN.len();
-        let close_at = cached_find(&close, bytes, msg_start, &mut close_cache);
-        let next_record = cached_find(&next_open, bytes, l.start, &mut open_cache);
-        let Some(marker) = close_at.filter(|&m| next_record.is_none_or(|n| m < n)) else {
-            // No end marker before the next record: a cut-off record. Keep its first line as text.
-            truncated += 1;
-            b.unparsed(&l);
-            pos = l.next;
-            continue;
+        // Most records are one line: their marker is on it, and no record can open before it.
+        let (marker, end_line, breaks) = match close.find(&bytes[msg_start..l.end]) {
+            Some(i) => (msg_start + i, l, 0),
+            None => {
+                let close_at = cached_find(&close, bytes, msg_start, &mut close_cache);
+                let next_record = cached_find(&next_open, bytes, l.start, &mut open_cache);
+                let Some(marker) = close_at.filter(|&m| next_record.is_none_or(|n| m < n)) else {
+                    // No end marker before the next record: a cut-off record. Keep its first line as text.
+                    truncated += 1;
+                    b.unparsed(&l);
+                    pos = l.next;
+                    continue;
+                };
+                // The record ends at the end of the physical line holding the marker.
+                (marker, b.lines(marker).next().expect("marker inside text"), crate::model::lines::count_breaks(&bytes[l.start..marker]))
+            }
         };
-        // The record ends at the end of the physical line holding the marker.
-        let end_line = b.lines(marker).next().expect("marker inside text");
-        let breaks = crate::model::lines::count_breaks(&bytes[l.start..marker]);
         let mut e = Entry {
             start: l.start as u32,
             end: end_line.end as u32,
