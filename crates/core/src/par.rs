@@ -33,7 +33,7 @@ pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> 
 pub fn ranges(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {
     let threads = threads();
     if threads <= 1 || len < 2 * min.max(1) {
-        return vec![0..len];
+        return std::iter::once(0..len).collect();
     }
     // A few pieces per core, so that a core that finishes early takes another.
     let pieces = (len / min.max(1)).min(threads * 4);

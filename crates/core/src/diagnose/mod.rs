@@ -82,22 +82,7 @@ impl Diagnosis {
                 machines.iter().take(4).map(|m| format!("{m}/")).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
             );
         }
-        Diagnosis {
-            updates,
-            scan,
-            sync,
-            config,
-            operations,
-            counted,
-            findings,
-            statements,
-            ranked_codes,
-            status,
-            verdict,
-            next_checks,
-            source,
-            machines,
-        }
+        Diagnosis { updates, scan, sync, config, operations, counted, findings, statements, ranked_codes, status, verdict, next_checks, source, machines }
     }
 }
 
