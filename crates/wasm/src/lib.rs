@@ -9,6 +9,7 @@
 //! Everything here is a thin wrapper: logic lives in `wulens-core` and `wulens-kb`, where it is
 //! tested natively; [`Session::answer`] is the whole protocol in plain Rust, tested natively too.
 
+mod follow;
 pub mod protocol;
 
 use serde::Serialize;
@@ -31,6 +32,8 @@ pub struct Session {
     warnings: Vec<InputWarning>,
     analysis: Option<Analysis>,
     view: Option<View>,
+    /// Followed files' decoders, by file index (a character may be cut between two reads).
+    decoders: std::collections::HashMap<usize, wulens_core::Decoder>,
 }
 
 fn err(msg: impl std::fmt::Display) -> String {

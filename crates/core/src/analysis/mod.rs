@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 pub mod codes;
+mod grow;
 mod offsets;
 mod timeline;
 
+pub use grow::Appended;
 pub use timeline::TimelineRef;
 
 use crate::model::{InputWarning, LogFile, LogFormat, Severity};
@@ -120,10 +122,15 @@ struct FileCodeHit {
 
 /// The codes of one file, once per entry, in entry order.
 fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
+    scan_file_codes_from(f, 0)
+}
+
+/// [`scan_file_codes`] from entry `from` on (a followed log's new records).
+fn scan_file_codes_from(f: &mut LogFile, from: usize) -> Vec<FileCodeHit> {
     let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
     let mut out = Vec::new();
     let text = f.text.as_str();
-    for (ei, e) in f.entries.iter_mut().enumerate() {
+    for (ei, e) in f.entries.iter_mut().enumerate().skip(from) {
         let msg = &text[e.msg_start as usize..e.msg_end as usize];
         let mut found: [u32; 8] = [0; 8];
         let mut n = 0;

@@ -7,6 +7,7 @@ pub mod config;
 mod detect;
 pub mod encoding;
 pub mod etl;
+mod grow;
 pub mod input;
 pub mod parse;
 pub mod stream;
