@@ -13,6 +13,7 @@ let wasm = null;
 let session = null;
 let chain = Promise.resolve();
 const cancelled = new Set();
+let following = null; // the files being followed (see startFollowing)
 
 const post = (m) => self.postMessage(m);
 
@@ -40,6 +41,10 @@ async function handle(m) {
     post({ ready: { version: wasm.version() } });
   } else if (m.type === 'analyze') {
     await analyze(m.gen, m.files, m.errors || []);
+  } else if (m.type === 'follow') {
+    startFollowing(m.gen, m.targets || []);
+  } else if (m.type === 'unfollow') {
+    following = null;
   } else if (m.type === 'request') {
     if (!session) throw new Error('no analysis yet');
     post({ reply: { id: m.id, response: session.request(m.request) } });
@@ -47,6 +52,7 @@ async function handle(m) {
 }
 
 async function analyze(gen, files, errors) {
+  following = null;
   if (session) session.free();
   session = new wasm.Session();
   for (const e of errors) session.add_warning(e.path, e.message);
@@ -82,6 +88,83 @@ async function analyze(gen, files, errors) {
   await tick();
   if (cancelled.has(gen)) return stop(gen);
   post({ report: { gen, report: session.analyze() } });
+}
+
+// Following growing logs (Chromium: File System Access handles). Once a second each followed
+// file's size is checked; only the bytes it gained are read and handed to the session, which
+// parses them onto the end of the file. A file that became shorter (rotated, truncated) is read
+// again from its start. The report is rebuilt at most every 2 s, or less often when building it
+// takes long (never more than a tenth of the time), so following never keeps the worker busy.
+const FOLLOW_MS = 1000;
+
+function startFollowing(gen, targets) {
+  if (!session) throw new Error('no analysis to follow');
+  const files = [];
+  for (const t of targets) {
+    const file = session.file_index(t.path);
+    if (file !== undefined && t.handle) files.push({ path: t.path, handle: t.handle, file, size: t.size });
+  }
+  following = { gen, files, lastReport: Date.now(), reportCost: 0 };
+  post({ following: { gen, paths: files.map((f) => f.path), total: session.settle().total } });
+  schedule(following);
+}
+
+function schedule(f) {
+  setTimeout(() => {
+    chain = chain.then(() => poll(f)).catch((e) => post({ failed: { id: null, gen: f.gen, message: 'following stopped: ' + String((e && e.message) || e) } }));
+  }, FOLLOW_MS);
+}
+
+async function poll(f) {
+  if (following !== f || !session) return;
+  let grew = false;
+  const problems = [];
+  for (const t of f.files) {
+    let file;
+    try {
+      file = await t.handle.getFile();
+    } catch (e) {
+      problems.push(t.path + ': ' + ((e && e.name) || e));
+      continue;
+    }
+    if (file.size < t.size) {
+      session.restart(t.file, new Uint8Array(await file.arrayBuffer()));
+      grew = true;
+    } else if (file.size > t.size) {
+      for (let off = t.size; off < file.size; off += CHUNK) {
+        const end = Math.min(file.size, off + CHUNK);
+        session.grow(t.file, new Uint8Array(await file.slice(off, end).arrayBuffer()));
+      }
+      grew = true;
+    }
+    t.size = file.size;
+  }
+  if (following !== f) return;
+  if (grew) {
+    const filtered = session.settle();
+    let report = null;
+    const now = Date.now();
+    if (now - f.lastReport >= Math.max(2000, 10 * f.reportCost)) {
+      const t0 = performance.now();
+      report = session.page_report();
+      f.reportCost = performance.now() - t0;
+      f.lastReport = now;
+      f.stale = false;
+    } else {
+      f.stale = true;
+    }
+    post({ grew: { gen: f.gen, count: filtered.count, total: filtered.total, report, problems } });
+  } else if (f.stale && Date.now() - f.lastReport >= Math.max(2000, 10 * f.reportCost)) {
+    // The last growth came too soon after a report: the report catches up now.
+    f.stale = false;
+    f.lastReport = Date.now();
+    const filtered = session.settle();
+    post({ grew: { gen: f.gen, count: filtered.count, total: filtered.total, report: session.page_report(), problems } });
+  } else if (problems.join('\n') !== (f.problems || '')) {
+    post({ grew: { gen: f.gen, count: null, total: null, report: null, problems } });
+  }
+  f.problems = problems.join('\n');
+  schedule(f);
 }
 
 function stop(gen) {

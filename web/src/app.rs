@@ -24,7 +24,9 @@ pub fn app() -> Html {
     let state = use_reducer(AppState::default);
     let route = use_state(current_route);
     let bridge = use_mut_ref(|| None::<Rc<Bridge>>);
-    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher() };
+    let last_drop = use_mut_ref(|| None);
+    let follow_when_loaded = use_memo((), |_| std::cell::Cell::new(false));
+    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher(), last_drop, follow_when_loaded };
     let dragging = use_state(|| false);
     {
         // Embeds only show the knowledge base: no worker for them.
@@ -136,10 +138,12 @@ fn page_for(route: &Route, state: &AppState) -> Html {
         Route::Home => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
         Route::Report => match (&state.report, &state.phase) {
             (_, Phase::Loading(_)) | (_, Phase::Failed(_)) | (None, _) => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
-            (Some(r), _) => html! { <ReportPage report={r.clone()} source={state.source.clone()} /> },
+            // Drawn anew for each report a followed log brings: a diff of two reports' pages can
+            // trip Yew's node positions where sections appear.
+            (Some(r), _) => html! { <ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} /> },
         },
         Route::Log(q) => match (&state.report, &state.phase) {
-            (Some(r), Phase::Ready) => html! { <LogViewer report={r.clone()} query={q.clone()} generation={state.generation} /> },
+            (Some(r), Phase::Ready) => html! { <LogViewer report={r.clone()} query={q.clone()} generation={state.generation} follow={state.follow.clone()} /> },
             _ => html! { <Landing phase={state.phase.clone()} has_report={false} pending_filter={q.is_filtered()} /> },
         },
         Route::Kb { query, category } => html! { <KbSearchPage query={query.clone()} category={category.clone()} /> },

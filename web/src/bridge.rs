@@ -25,6 +25,20 @@ pub enum WorkerEvent {
     Progress(Progress),
     Report(Rc<Report>),
     Failed(String),
+    /// The files now followed (paths as dropped) and the rows in all at that moment.
+    Following(Vec<String>, usize),
+    /// Followed files grew: the rows of the view and in all, a new report when one was built,
+    /// and files that could not be read again.
+    Grew(Growth),
+}
+
+/// What a round of following changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Growth {
+    pub count: Option<usize>,
+    pub total: Option<usize>,
+    pub report: Option<Rc<Report>>,
+    pub problems: Vec<String>,
 }
 
 /// What the worker posts (externally tagged: `{progress: {...}}`).
@@ -58,6 +72,19 @@ enum FromWorker {
         #[allow(dead_code)]
         gen: u32,
     },
+    Following {
+        gen: u32,
+        paths: Vec<String>,
+        total: usize,
+    },
+    Grew {
+        gen: u32,
+        count: Option<usize>,
+        total: Option<usize>,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        report: JsValue,
+        problems: Vec<String>,
+    },
 }
 
 /// A file as the drop helpers (`web/js/drop.js`) and the samples give it.
@@ -66,6 +93,10 @@ pub struct DroppedFile {
     pub path: String,
     #[serde(with = "serde_wasm_bindgen::preserve")]
     pub file: web_sys::File,
+    /// The file's File System Access handle (Chromium), to read it again as it grows;
+    /// `undefined` elsewhere.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    pub handle: JsValue,
 }
 
 /// A problem found while collecting a drop (an unreadable file, a folder error).
@@ -90,6 +121,20 @@ impl Dropped {
 
     pub fn bytes(&self) -> f64 {
         self.files.iter().map(|f| f.file.size()).sum()
+    }
+
+    /// Whether the files can be read again as they grow (some came with a handle).
+    pub fn followable(&self) -> bool {
+        self.files.iter().any(|f| !f.handle.is_undefined() && !f.handle.is_null())
+    }
+
+    /// `[{path, handle}]` of the files that have a handle (to read them again).
+    pub fn handles(&self) -> Array {
+        self.files
+            .iter()
+            .filter(|f| !f.handle.is_undefined() && !f.handle.is_null())
+            .map(|f| obj(&[("path", f.path.clone().into()), ("handle", f.handle.clone())]))
+            .collect()
     }
 }
 
@@ -156,6 +201,18 @@ fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Cal
                 None => ev.emit(WorkerEvent::Failed(message)),
             }
         }
+        FromWorker::Following { gen, paths, total } if current(gen) => ev.emit(WorkerEvent::Following(paths, total)),
+        FromWorker::Grew { gen, count, total, report, problems } if current(gen) => {
+            let report = if report.is_null() || report.is_undefined() {
+                None
+            } else {
+                match serde_wasm_bindgen::from_value::<Report>(report) {
+                    Ok(r) => Some(Rc::new(r)),
+                    Err(e) => return ev.emit(WorkerEvent::Failed(format!("the report could not be read: {e}"))),
+                }
+            };
+            ev.emit(WorkerEvent::Grew(Growth { count, total, report, problems }))
+        }
         _ => {} // progress or a report of a cancelled analysis, a cancellation
     }
 }
@@ -190,6 +247,23 @@ impl Bridge {
         let files: Array = dropped.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
         let errors: Array = dropped.errors.iter().map(|e| obj(&[("path", e.path.clone().into()), ("message", e.message.clone().into())])).collect();
         let _ = self.worker.post_message(&obj(&[("type", "analyze".into()), ("gen", gen.into()), ("files", files.into()), ("errors", errors.into())]));
+    }
+
+    /// Follow the files of `dropped` that have a handle, as analysed by the last analysis; each
+    /// is read on from the size it had then.
+    pub fn follow(&self, dropped: &Dropped) {
+        let targets: Array = dropped
+            .files
+            .iter()
+            .filter(|f| !f.handle.is_undefined() && !f.handle.is_null())
+            .map(|f| obj(&[("path", f.path.clone().into()), ("handle", f.handle.clone()), ("size", f.file.size().into())]))
+            .collect();
+        let _ = self.worker.post_message(&obj(&[("type", "follow".into()), ("gen", self.generation.get().into()), ("targets", targets.into())]));
+    }
+
+    /// Stop following.
+    pub fn unfollow(&self) {
+        let _ = self.worker.post_message(&obj(&[("type", "unfollow".into())]));
     }
 
     /// Stop the running analysis: its remaining events are ignored from now on.
@@ -234,7 +308,7 @@ pub fn files_from_bytes(files: &[(&str, &[u8])]) -> Dropped {
         let opts = web_sys::FilePropertyBag::new();
         opts.set_type("text/plain");
         if let Ok(file) = web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &opts) {
-            out.files.push(DroppedFile { path: (*name).to_string(), file });
+            out.files.push(DroppedFile { path: (*name).to_string(), file, handle: JsValue::UNDEFINED });
         }
     }
     out

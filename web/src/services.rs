@@ -1,7 +1,7 @@
 //! What components need from the app: the analysis worker and the store. Components take a
 //! `Services` from the context; they never import `app.rs` (a test checks it).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wulens_wasm::protocol::{Answer, Request};
@@ -16,6 +16,11 @@ use crate::state::{Action, AppState};
 pub struct Services {
     pub bridge: Rc<RefCell<Option<Rc<Bridge>>>>,
     pub dispatch: UseReducerDispatcher<AppState>,
+    /// The last drop analysed (its File objects and handles, not their text): to follow it or
+    /// read it again.
+    pub last_drop: Rc<RefCell<Option<Dropped>>>,
+    /// Start following as soon as the analysis in progress ends (files picked to follow).
+    pub follow_when_loaded: Rc<Cell<bool>>,
 }
 
 impl PartialEq for Services {
@@ -42,7 +47,55 @@ impl Services {
             return;
         };
         self.dispatch.dispatch(Action::Started { source, files: count, bytes: dropped.bytes() });
+        self.dispatch.dispatch(Action::Followable(dropped.followable()));
         b.analyze(&dropped);
+        *self.last_drop.borrow_mut() = Some(dropped);
+    }
+
+    /// Analyse files picked to follow, and follow them once analysed.
+    pub fn analyze_and_follow(&self, dropped: Dropped, source: String) {
+        self.follow_when_loaded.set(dropped.followable());
+        self.analyze(dropped, source);
+    }
+
+    /// Follow the analysed files as they grow (`false`: stop).
+    pub fn follow(&self, on: bool) {
+        let Some(b) = self.bridge.borrow().clone() else { return };
+        let drop = self.last_drop.borrow();
+        match (on, drop.as_ref()) {
+            (true, Some(d)) if d.followable() => {
+                self.dispatch.dispatch(Action::Follow(true));
+                b.follow(d);
+            }
+            _ => {
+                self.dispatch.dispatch(Action::Follow(false));
+                b.unfollow();
+            }
+        }
+    }
+
+    /// Read the analysed files again from their start: through their handles where the browser
+    /// gave them; `false` when it did not (then the files must be chosen again).
+    pub fn reload(&self) -> bool {
+        let Some(d) = self.last_drop.borrow().clone() else { return false };
+        if !d.followable() {
+            return false;
+        }
+        let services = self.clone();
+        let was_following = self.follow_when_loaded.get();
+        wasm_bindgen_futures::spawn_local(async move {
+            let read = wasm_bindgen_futures::JsFuture::from(crate::js::read_handles(&d.handles().into())).await;
+            match read.map_err(|e| format!("{e:?}")).and_then(Dropped::read) {
+                Ok(mut again) => {
+                    again.errors.extend(d.errors.iter().cloned());
+                    let n = again.files.len();
+                    services.follow_when_loaded.set(was_following);
+                    services.analyze(again, format!("{n} file{} read again", if n == 1 { "" } else { "s" }));
+                }
+                Err(e) => services.dispatch.dispatch(Action::Failed(format!("the files could not be read again: {e}"))),
+            }
+        });
+        true
     }
 
     pub fn cancel(&self) {
@@ -64,6 +117,7 @@ impl Services {
     /// Start the worker once, at load: analysing later makes no network request.
     pub fn start_worker(&self) {
         let dispatch = self.dispatch.clone();
+        let services = self.clone();
         let on_event = Callback::from(move |e: WorkerEvent| match e {
             WorkerEvent::Ready => {
                 if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
@@ -73,12 +127,17 @@ impl Services {
             WorkerEvent::Progress(p) => dispatch.dispatch(Action::Progress(p)),
             WorkerEvent::Report(r) => {
                 dispatch.dispatch(Action::Loaded(r));
+                if services.follow_when_loaded.replace(false) {
+                    services.follow(true);
+                }
                 // Logs dropped again on a viewer link (after a reload) open with its filters.
                 if !matches!(current_route(), Route::Log(_)) {
                     navigate(&Route::Report);
                 }
             }
             WorkerEvent::Failed(m) => dispatch.dispatch(Action::Failed(m)),
+            WorkerEvent::Following(paths, total) => dispatch.dispatch(Action::Following(paths, total)),
+            WorkerEvent::Grew(g) => dispatch.dispatch(Action::Grew(g, js_sys::Date::now())),
         });
         match Bridge::start(on_event) {
             Ok(b) => *self.bridge.borrow_mut() = Some(b),

@@ -7,6 +7,7 @@ use yew::Reducible;
 
 use wulens_core::Report;
 
+use crate::bridge::Growth;
 use crate::page::Progress;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -25,11 +26,36 @@ pub struct AppState {
     pub generation: u32,
     /// What was analysed, in words ("3 files", "sample: broken scan").
     pub source: String,
+    /// Following the analysed files as they grow.
+    pub follow: Follow,
+}
+
+/// Following growing logs (browsers with the File System Access API).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Follow {
+    /// The analysed files can be read again as they grow (they came with handles).
+    pub available: bool,
+    /// Following was asked for (the worker confirms with `paths`).
+    pub on: bool,
+    /// The files followed, as dropped.
+    pub paths: Vec<String>,
+    /// Files that could not be read again, with why.
+    pub problems: Vec<String>,
+    /// Bumped on every growth: views refresh what they show.
+    pub revision: u32,
+    /// Rows in the viewer's view and in all, after the last growth.
+    pub rows: Option<(usize, usize)>,
+    /// Rows in all when following began (to say how many were added since).
+    pub base: usize,
+    /// When the files last grew (`Date.now()`).
+    pub last_change: Option<f64>,
+    /// Reports built while following: the report page is drawn anew for each.
+    pub reports: u32,
 }
 
 impl Default for AppState {
     fn default() -> Self {
-        AppState { phase: Phase::Idle, report: None, generation: 0, source: String::new() }
+        AppState { phase: Phase::Idle, report: None, generation: 0, source: String::new(), follow: Follow::default() }
     }
 }
 
@@ -45,6 +71,14 @@ pub enum Action {
     Updated(Rc<Report>),
     Failed(String),
     Cancelled,
+    /// Whether the analysis being started can be followed.
+    Followable(bool),
+    /// Following asked for (`true`) or stopped.
+    Follow(bool),
+    /// The worker follows these files; the rows in all at that moment.
+    Following(Vec<String>, usize),
+    /// Followed files grew.
+    Grew(Growth, f64),
 }
 
 impl Reducible for AppState {
@@ -53,6 +87,36 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            Action::Followable(available) => s.follow = Follow { available, ..Follow::default() },
+            Action::Follow(on) => {
+                s.follow.on = on && s.follow.available;
+                if !on {
+                    s.follow.paths.clear();
+                    s.follow.problems.clear();
+                }
+            }
+            Action::Following(paths, base) => {
+                if !s.follow.on {
+                    return self;
+                }
+                s.follow.paths = paths;
+                s.follow.base = base;
+            }
+            Action::Grew(g, now) => {
+                if !s.follow.on {
+                    return self;
+                }
+                s.follow.problems = g.problems;
+                if let (Some(count), Some(total)) = (g.count, g.total) {
+                    s.follow.rows = Some((count, total));
+                    s.follow.revision += 1;
+                    s.follow.last_change = Some(now);
+                }
+                if let Some(r) = g.report {
+                    s.report = Some(r);
+                    s.follow.reports += 1;
+                }
+            }
             Action::Started { source, files, bytes } => {
                 s.phase = Phase::Loading(Progress { phase: "read".into(), files, total: bytes, ..Progress::default() });
                 s.source = source;

@@ -95,6 +95,23 @@ pub fn landing(p: &LandingProps) -> Html {
         })
     };
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let follow = {
+        let services = services.clone();
+        Callback::from(move |_| {
+            let services = services.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(crate::js::pick_to_follow()).await.map_err(|e| format!("{e:?}")).and_then(Dropped::read) {
+                    Ok(d) if d.files.is_empty() && d.errors.is_empty() => {} // the picker was closed
+                    Ok(d) => {
+                        let n = d.files.len();
+                        services.analyze_and_follow(d, format!("{n} followed file{}", if n == 1 { "" } else { "s" }));
+                    }
+                    Err(e) => services.dispatch.dispatch(crate::state::Action::Failed(format!("the files could not be opened: {e}"))),
+                }
+            });
+        })
+    };
+    let can_follow = crate::js::can_pick_to_follow();
 
     let status = match &p.phase {
         Phase::Loading(pr) => progress_panel(pr, services.clone()),
@@ -125,6 +142,9 @@ pub fn landing(p: &LandingProps) -> Html {
                 <div class="actions">
                     <button type="button" class="primary" onclick={click(files_ref.clone())} disabled={busy}>{"Choose files…"}</button>
                     <button type="button" onclick={click(folder_ref.clone())} disabled={busy}>{"Choose a folder…"}</button>
+                    if can_follow {
+                        <button type="button" onclick={follow} disabled={busy} title="Open logs that are still being written (WUAHandler.log during a scan) and watch them grow, as CMTrace does">{"Follow logs as they are written…"}</button>
+                    }
                     <input ref={files_ref} type="file" multiple=true hidden=true onchange={on_pick.clone()} aria-label="Choose log files" />
                     <input ref={folder_ref} type="file" multiple=true hidden=true webkitdirectory=true onchange={on_pick} aria-label="Choose a log folder" />
                 </div>
