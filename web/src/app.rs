@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::bridge::{Bridge, Dropped};
 use crate::components::{
     collect::CollectPage,
+    fleet::FleetPage,
     kb::{EmbedKb, EmbedSearch, KbEntryPage, KbSearchPage},
     landing::Landing,
     report::ReportPage,
@@ -24,7 +25,8 @@ pub fn app() -> Html {
     let state = use_reducer(AppState::default);
     let route = use_state(current_route);
     let bridge = use_mut_ref(|| None::<Rc<Bridge>>);
-    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher() };
+    let pending_fleet = use_mut_ref(|| None);
+    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher(), pending_fleet };
     let dragging = use_state(|| false);
     {
         // Embeds only show the knowledge base: no worker for them.
@@ -63,6 +65,7 @@ pub fn app() -> Html {
                     Route::Log(_) => "wulens: log viewer",
                     Route::Report => "wulens: report",
                     Route::Collect => "wulens: what to collect",
+                    Route::Fleet(_) => "wulens: fleet",
                     _ => "wulens: Windows Update log analyzer",
                 });
             }
@@ -120,7 +123,7 @@ pub fn app() -> Html {
         <ContextProvider<Services> context={services}>
             <div class={classes!("shell", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
                 <a class="skip" href="#main">{"Skip to content"}</a>
-                { top_bar(&route, state.report.is_some()) }
+                { top_bar(&route, state.report.is_some(), state.fleet.is_some()) }
                 <div id="main">{ body }</div>
                 if *dragging {
                     <div class="drop-overlay" aria-hidden="true"><div>{"Drop logs, folders or zip bundles to analyze them"}</div></div>
@@ -136,7 +139,11 @@ fn page_for(route: &Route, state: &AppState) -> Html {
         Route::Home => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
         Route::Report => match (&state.report, &state.phase) {
             (_, Phase::Loading(_)) | (_, Phase::Failed(_)) | (None, _) => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
-            (Some(r), _) => html! { <ReportPage report={r.clone()} source={state.source.clone()} /> },
+            (Some(r), _) => html! { <>{ back_to_fleet(state) }<ReportPage report={r.clone()} source={state.source.clone()} /></> },
+        },
+        Route::Fleet(q) => match (&state.fleet, &state.phase) {
+            (Some(f), Phase::Ready | Phase::Idle) => html! { <FleetPage fleet={f.clone()} query={q.clone()} /> },
+            _ => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
         },
         Route::Log(q) => match (&state.report, &state.phase) {
             (Some(r), Phase::Ready) => html! { <LogViewer report={r.clone()} query={q.clone()} generation={state.generation} /> },
@@ -153,8 +160,21 @@ fn page_for(route: &Route, state: &AppState) -> Html {
     }
 }
 
+/// Above a fleet machine's report: the way back to the fleet, whose results stayed.
+fn back_to_fleet(state: &AppState) -> Html {
+    match (&state.machine, &state.fleet) {
+        (Some(m), Some(_)) => html! {
+            <nav class="fleet-back" aria-label="Fleet">
+                <a href="#/fleet">{"← Back to the fleet"}</a>
+                <span class="muted">{format!(" · machine {m}")}</span>
+            </nav>
+        },
+        _ => html! {},
+    }
+}
+
 /// The top bar: the brand, the main navigation (the current page marked), the privacy note.
-fn top_bar(route: &Route, has_report: bool) -> Html {
+fn top_bar(route: &Route, has_report: bool, has_fleet: bool) -> Html {
     let active = |r: &str| {
         let cur = match route {
             Route::Home => "home",
@@ -162,6 +182,7 @@ fn top_bar(route: &Route, has_report: bool) -> Html {
             Route::Log(_) => "log",
             Route::Kb { .. } | Route::KbEntry(_) => "kb",
             Route::Collect => "collect",
+            Route::Fleet(_) => "fleet",
             _ => "",
         };
         if cur == r {
@@ -178,6 +199,9 @@ fn top_bar(route: &Route, has_report: bool) -> Html {
             </a>
             <nav aria-label="Main">
                 <a href="#/" class={active("home")}>{"Analyze"}</a>
+                if has_fleet {
+                    <a href="#/fleet" class={active("fleet")}>{"Fleet"}</a>
+                }
                 if has_report {
                     <a href="#/report" class={active("report")}>{"Report"}</a>
                     <a href="#/log" class={active("log")}>{"Log viewer"}</a>
