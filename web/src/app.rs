@@ -16,7 +16,7 @@ use crate::components::{
     viewer::LogViewer,
 };
 use crate::nav::current_route;
-use crate::route::Route;
+use crate::route::{to_hash, FleetQuery, Route};
 use crate::services::Services;
 use crate::state::{Action, AppState, Phase};
 
@@ -28,6 +28,12 @@ pub fn app() -> Html {
     let pending_fleet = use_mut_ref(|| None);
     let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher(), pending_fleet };
     let dragging = use_state(|| false);
+    // The fleet table's last sort and filters: the way back to the fleet restores them.
+    let fleet_query = use_mut_ref(FleetQuery::default);
+    if let Route::Fleet(q) = &*route {
+        *fleet_query.borrow_mut() = q.clone();
+    }
+    let fleet_href = to_hash(&Route::Fleet(fleet_query.borrow().clone()));
     {
         // Embeds only show the knowledge base: no worker for them.
         let services = services.clone();
@@ -114,7 +120,7 @@ pub fn app() -> Html {
         })
     };
 
-    let body = page_for(&route, &state);
+    let body = page_for(&route, &state, &fleet_href);
 
     if route.is_embed() {
         return html! { <ContextProvider<Services> context={services}><div class="embed">{ body }</div></ContextProvider<Services>> };
@@ -123,7 +129,7 @@ pub fn app() -> Html {
         <ContextProvider<Services> context={services}>
             <div class={classes!("shell", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
                 <a class="skip" href="#main">{"Skip to content"}</a>
-                { top_bar(&route, state.report.is_some(), state.fleet.is_some()) }
+                { top_bar(&route, state.report.is_some(), state.fleet.is_some().then_some(fleet_href.as_str())) }
                 <div id="main">{ body }</div>
                 if *dragging {
                     <div class="drop-overlay" aria-hidden="true"><div>{"Drop logs, folders or zip bundles to analyze them"}</div></div>
@@ -134,12 +140,12 @@ pub fn app() -> Html {
 }
 
 /// The page of a route, given the analysis state.
-fn page_for(route: &Route, state: &AppState) -> Html {
+fn page_for(route: &Route, state: &AppState, fleet_href: &str) -> Html {
     match route {
         Route::Home => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
         Route::Report => match (&state.report, &state.phase) {
             (_, Phase::Loading(_)) | (_, Phase::Failed(_)) | (None, _) => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
-            (Some(r), _) => html! { <>{ back_to_fleet(state) }<ReportPage report={r.clone()} source={state.source.clone()} /></> },
+            (Some(r), _) => html! { <>{ back_to_fleet(state, fleet_href) }<ReportPage report={r.clone()} source={state.source.clone()} /></> },
         },
         Route::Fleet(q) => match (&state.fleet, &state.phase) {
             (Some(f), Phase::Ready | Phase::Idle) => html! { <FleetPage fleet={f.clone()} query={q.clone()} /> },
@@ -161,11 +167,11 @@ fn page_for(route: &Route, state: &AppState) -> Html {
 }
 
 /// Above a fleet machine's report: the way back to the fleet, whose results stayed.
-fn back_to_fleet(state: &AppState) -> Html {
+fn back_to_fleet(state: &AppState, href: &str) -> Html {
     match (&state.machine, &state.fleet) {
         (Some(m), Some(_)) => html! {
             <nav class="fleet-back" aria-label="Fleet">
-                <a href="#/fleet">{"← Back to the fleet"}</a>
+                <a href={href.to_string()}>{"← Back to the fleet"}</a>
                 <span class="muted">{format!(" · machine {m}")}</span>
             </nav>
         },
@@ -174,7 +180,7 @@ fn back_to_fleet(state: &AppState) -> Html {
 }
 
 /// The top bar: the brand, the main navigation (the current page marked), the privacy note.
-fn top_bar(route: &Route, has_report: bool, has_fleet: bool) -> Html {
+fn top_bar(route: &Route, has_report: bool, fleet: Option<&str>) -> Html {
     let active = |r: &str| {
         let cur = match route {
             Route::Home => "home",
@@ -199,8 +205,8 @@ fn top_bar(route: &Route, has_report: bool, has_fleet: bool) -> Html {
             </a>
             <nav aria-label="Main">
                 <a href="#/" class={active("home")}>{"Analyze"}</a>
-                if has_fleet {
-                    <a href="#/fleet" class={active("fleet")}>{"Fleet"}</a>
+                if let Some(href) = fleet {
+                    <a href={href.to_string()} class={active("fleet")}>{"Fleet"}</a>
                 }
                 if has_report {
                     <a href="#/report" class={active("report")}>{"Report"}</a>

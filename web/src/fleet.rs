@@ -103,7 +103,7 @@ pub fn natural(a: &str, b: &str) -> Ordering {
             (None, _) => return Ordering::Less,
             (_, None) => return Ordering::Greater,
             (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let mut take = |it: &mut std::iter::Peekable<std::str::Chars>| {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars>| {
                     let mut n = String::new();
                     while let Some(c) = it.next_if(char::is_ascii_digit) {
                         n.push(c);
@@ -156,7 +156,8 @@ pub fn in_group(row: &MachineRow, summary: &FleetSummary, group: usize) -> bool 
 }
 
 fn matches_text(row: &MachineRow, needle: &str) -> bool {
-    let hay = [&row.machine, &row.bundle, &row.failed_at, &row.root_code, &row.root_symbol, &row.finding, &row.verdict, &row.problem, &row.wsus_server, &row.proxy];
+    let hay =
+        [&row.machine, &row.bundle, &row.failed_at, &row.root_code, &row.root_symbol, &row.finding, &row.verdict, &row.problem, &row.wsus_server, &row.proxy];
     hay.iter().any(|h| h.to_lowercase().contains(needle)) || row.codes.iter().any(|c| c.code.to_lowercase().contains(needle))
 }
 

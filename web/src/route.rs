@@ -171,13 +171,9 @@ pub fn parse(hash: &str) -> Route {
         ["embed", "kb", code] => Route::EmbedKb(decode(code)),
         ["embed", "search"] => Route::EmbedSearch { query: get("q") },
         ["collect"] => Route::Collect,
-        ["fleet"] => Route::Fleet(FleetQuery {
-            sort: get("sort"),
-            desc: get("desc") == "1",
-            text: get("q"),
-            status: get("status"),
-            group: get("group").parse().ok(),
-        }),
+        ["fleet"] => {
+            Route::Fleet(FleetQuery { sort: get("sort"), desc: get("desc") == "1", text: get("q"), status: get("status"), group: get("group").parse().ok() })
+        }
         _ => Route::NotFound(path.to_string()),
     }
 }

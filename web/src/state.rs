@@ -135,7 +135,10 @@ mod tests {
         let s = s.reduce(Action::Cancelled);
         assert_eq!(s.phase, Phase::Ready, "cancelling a machine returns to the fleet");
         let empty = Report::build(&wulens_core::Analysis::from_inputs(Vec::new(), &wulens_core::Limits::default()));
-        let s = s.reduce(Action::Started { source: "PC-2".into(), files: 1, bytes: 1.0 }).reduce(Action::Machine("PC-2".into())).reduce(Action::Loaded(Rc::new(empty)));
+        let s = s
+            .reduce(Action::Started { source: "PC-2".into(), files: 1, bytes: 1.0 })
+            .reduce(Action::Machine("PC-2".into()))
+            .reduce(Action::Loaded(Rc::new(empty)));
         assert_eq!((s.machine.as_deref(), s.fleet.as_ref().map(|f| f.rows.len())), (Some("PC-2"), Some(2)));
         assert_eq!(s.reduce(Action::Started { source: "drop".into(), files: 1, bytes: 1.0 }).machine, None, "a new drop is no fleet machine");
     }
