@@ -14,13 +14,16 @@ use crate::page::Progress;
 use crate::route::{FleetQuery, Route};
 use crate::state::{Action, AppState};
 
+/// The machines of a fleet being analysed, and what was dropped, in words.
+pub type PendingFleet = Rc<RefCell<Option<(Vec<Machine>, String)>>>;
+
 #[derive(Clone)]
 pub struct Services {
     pub bridge: Rc<RefCell<Option<Rc<Bridge>>>>,
     pub dispatch: UseReducerDispatcher<AppState>,
     /// The machines of the fleet being analysed, with what was dropped: their rows arrive
     /// together, in the same order.
-    pub pending_fleet: Rc<RefCell<Option<(Vec<Machine>, String)>>>,
+    pub pending_fleet: PendingFleet,
 }
 
 impl PartialEq for Services {
@@ -118,6 +121,10 @@ impl Services {
             None => b.analyze(&Dropped { files: m.files.clone(), errors: Vec::new() }),
         }
         navigate(&Route::Report);
+        // The report opens at its top, not where the table was scrolled to.
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
     }
 
     pub fn cancel(&self) {

@@ -12,7 +12,7 @@ use wulens_core::{fleet_csv, fleet_ndjson, thousands, MachineRow};
 
 use crate::bridge::Dropped;
 use crate::components::common::CodeLink;
-use crate::fleet::{in_group, some_names, status_counts, status_label, visible, Fleet, COLUMNS};
+use crate::fleet::{some_names, status_counts, status_label, visible, Fleet, COLUMNS};
 use crate::nav::replace_route_and_notify;
 use crate::page::split_time;
 use crate::route::{FleetQuery, Route};
@@ -138,11 +138,11 @@ fn groups(p: &GroupsProps) -> Html {
                                 <p>
                                     if !g.cause.root_code.is_empty() {
                                         <CodeLink code={AttrValue::from(g.cause.root_code.clone())} symbol={AttrValue::from(g.root_symbol.clone())} />
-                                        if !g.root_symbol.is_empty() { <span class="symbol">{format!(" {}", g.root_symbol)}</span> }
+                                        if !g.root_symbol.is_empty() { <span class="group-symbol">{format!(" {}", g.root_symbol)}</span> }
                                     } else {
                                         <span class="muted">{"no code"}</span>
                                     }
-                                    if !g.cause.finding.is_empty() { <span class="finding">{format!(" · finding {}", g.cause.finding)}</span> }
+                                    if !g.cause.finding.is_empty() { <span class="group-finding">{format!(" · finding {}", g.cause.finding)}</span> }
                                 </p>
                                 <p class="names muted">{some_names(&g.machines, 5)}</p>
                             </div>
@@ -212,7 +212,7 @@ fn machines(p: &MachinesProps) -> Html {
                             let m = p.fleet.machines.get(i).cloned();
                             let services = services.clone();
                             let open = Callback::from(move |_| if let Some(m) = &m { services.open_machine(m) });
-                            machine_row(&p.fleet.rows[i], open, q.group.is_some_and(|g| in_group(&p.fleet.rows[i], &p.fleet.summary, g)))
+                            machine_row(&p.fleet.rows[i], open)
                         }) }
                     </tbody>
                 </table>
@@ -228,7 +228,7 @@ fn machines(p: &MachinesProps) -> Html {
 fn header(q: &FleetQuery, key: &'static str, label: &'static str) -> Html {
     let sorted = q.sort == key || (q.sort.is_empty() && key == "machine");
     let next = FleetQuery { sort: key.to_string(), desc: sorted && !q.desc, ..q.clone() };
-    let aria = sorted.then(|| if q.desc { "descending" } else { "ascending" });
+    let aria = sorted.then_some(if q.desc { "descending" } else { "ascending" });
     let arrow = match (sorted, q.desc) {
         (false, _) => "",
         (true, false) => " ▲",
@@ -242,11 +242,11 @@ fn header(q: &FleetQuery, key: &'static str, label: &'static str) -> Html {
     }
 }
 
-fn machine_row(r: &MachineRow, open: Callback<MouseEvent>, grouped: bool) -> Html {
+fn machine_row(r: &MachineRow, open: Callback<MouseEvent>) -> Html {
     let last = if r.last_time.is_empty() { String::new() } else { split_time(&r.last_time).0 };
     let at = if r.status == "unreadable" { r.problem.clone() } else { r.failed_at.clone() };
     html! {
-        <tr data-machine={r.machine.clone()} data-status={r.status.clone()} class={classes!(grouped.then_some("in-group"))}>
+        <tr data-machine={r.machine.clone()} data-status={r.status.clone()}>
             <td><button type="button" class="link machine-open" onclick={open} title={format!("Open the report of {} ({})", r.machine, r.bundle)}>{r.machine.clone()}</button></td>
             <td><span class={classes!("badge", r.status.clone())}>{status_label(&r.status).to_string()}</span></td>
             <td class="at" title={r.verdict.clone()}>{at}</td>
