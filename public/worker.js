@@ -6,8 +6,12 @@
 //
 // Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
 // `FromWorker`): {ready: {version}}, {progress: {gen, progress}}, {report: {gen, report}},
-// {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}. Requests and
-// responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
+// {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows}}.
+// Requests and responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
+//
+// A fleet ({type: 'fleet', machines}) is read machine by machine, each into its own Session that
+// is freed once its row (a wulens_core::MachineRow) is taken: only one machine's text is in
+// memory at a time, and the page keeps the rows and the File objects, never the text.
 const CHUNK = 8 << 20;
 let wasm = null;
 let session = null;
@@ -45,6 +49,12 @@ async function handle(m) {
     startFollowing(m.gen, m.targets || []);
   } else if (m.type === 'unfollow') {
     following = null;
+  } else if (m.type === 'fleet') {
+    await fleet(m.gen, m.machines);
+  } else if (m.type === 'analyze_member') {
+    await analyzeMember(m.gen, m.file, m.inner);
+  } else if (m.type === 'list_zip') {
+    post({ reply: { id: m.id, response: wasm.zip_entries(m.file.size, readerOf(m.file)) } });
   } else if (m.type === 'request') {
     if (!session) throw new Error('no analysis yet');
     post({ reply: { id: m.id, response: session.request(m.request) } });
@@ -171,4 +181,85 @@ function stop(gen) {
   if (session) session.free();
   session = null;
   post({ cancelled: { gen } });
+}
+
+// A File read in place: (offset, length) -> Uint8Array (zips of bundles are never read whole).
+const readerOf = (file) => {
+  const reader = new FileReaderSync();
+  return (off, len) => new Uint8Array(reader.readAsArrayBuffer(file.slice(off, off + len)));
+};
+
+// One machine's files into `s`: its own files, or its members inside a zip of bundles (`inner`).
+// False when the run was cancelled meanwhile.
+async function readMachine(s, gen, files, inner) {
+  if (inner != null) {
+    s.add_zip_members(files[0].path, files[0].file.size, readerOf(files[0].file), inner);
+    return !cancelled.has(gen);
+  }
+  const reader = new FileReaderSync();
+  for (const f of files) {
+    const h = s.begin_file(f.path, f.file.size);
+    try {
+      for (let off = 0; off < f.file.size; off += CHUNK) {
+        s.push_chunk(h, new Uint8Array(reader.readAsArrayBuffer(f.file.slice(off, off + CHUNK))));
+        await tick();
+        if (cancelled.has(gen)) return false;
+      }
+    } catch (e) {
+      s.add_warning(f.path, 'could not be read (' + ((e && e.name) || e) + '); it was skipped');
+    }
+    s.end_file(h);
+  }
+  return true;
+}
+
+async function fleet(gen, machines) {
+  following = null;
+  const total = machines.length;
+  const rows = [];
+  let last = 0;
+  for (let i = 0; i < total; i++) {
+    const m = machines[i];
+    if (i === 0 || Date.now() - last > 50) {
+      last = Date.now();
+      post({ progress: { gen, progress: { phase: 'machine', file: m.machine, index: i, files: total, done: i, total } } });
+    }
+    const s = new wasm.Session();
+    let done = true;
+    try {
+      done = await readMachine(s, gen, m.files, m.inner);
+      if (done) rows.push(s.machine_row(m.machine, m.bundle));
+    } catch (e) {
+      // A bundle that cannot be read is a row that says why, never the end of the run.
+      rows.push(wasm.unreadable_row(m.machine, m.bundle, String((e && e.message) || e)));
+    } finally {
+      s.free();
+    }
+    if (!done || cancelled.has(gen)) {
+      // The current report (if any) stays usable: its session is kept.
+      post({ cancelled: { gen } });
+      return;
+    }
+    await tick();
+  }
+  // The fleet replaces the previous analysis on the page.
+  if (session) session.free();
+  session = null;
+  post({ fleet: { gen, rows } });
+}
+
+// One machine of a zip of bundles, opened from the fleet page: a normal analysis of its members.
+async function analyzeMember(gen, f, inner) {
+  following = null;
+  if (session) session.free();
+  session = new wasm.Session();
+  post({ progress: { gen, progress: { phase: 'read', file: f.path + '/' + inner, index: 0, files: 1, done: 0, total: f.file.size } } });
+  await tick();
+  try {
+    await readMachine(session, gen, [f], inner);
+  } catch (e) {
+    session.add_warning(f.path + '/' + inner, String((e && e.message) || e));
+  }
+  if (cancelled.has(gen)) return stop(gen);
+  post({ report: { gen, report: session.analyze() } });
 }

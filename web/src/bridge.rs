@@ -13,8 +13,8 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
-use wulens_core::Report;
-use wulens_wasm::protocol::{Answer, Request, Response};
+use wulens_core::{MachineRow, Report};
+use wulens_wasm::protocol::{Answer, Request, Response, ZipEntries};
 use yew::Callback;
 
 use crate::page::Progress;
@@ -24,6 +24,8 @@ pub enum WorkerEvent {
     Ready,
     Progress(Progress),
     Report(Rc<Report>),
+    /// A fleet's rows, one per machine in the order they were sent.
+    Fleet(Vec<MachineRow>),
     Failed(String),
     /// The files now followed (paths as dropped) and the rows in all at that moment.
     Following(Vec<String>, usize),
@@ -85,6 +87,11 @@ enum FromWorker {
         report: JsValue,
         problems: Vec<String>,
     },
+    Fleet {
+        gen: u32,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        rows: JsValue,
+    },
 }
 
 /// A file as the drop helpers (`web/js/drop.js`) and the samples give it.
@@ -97,6 +104,17 @@ pub struct DroppedFile {
     /// `undefined` elsewhere.
     #[serde(default, with = "serde_wasm_bindgen::preserve")]
     pub handle: JsValue,
+}
+
+/// One machine of a fleet: its files as dropped (the `File`s, not their text), and for a machine
+/// inside a zip of bundles, its path inside that zip (`files` is then the one zip).
+#[derive(Clone)]
+pub struct Machine {
+    pub name: String,
+    /// The bundle's path in the drop (`fleet/PC-001.zip`), the row's `bundle`.
+    pub bundle: String,
+    pub files: Vec<DroppedFile>,
+    pub inner: Option<String>,
 }
 
 /// A problem found while collecting a drop (an unreadable file, a folder error).
@@ -184,6 +202,10 @@ fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Cal
             Ok(r) => ev.emit(WorkerEvent::Report(Rc::new(r))),
             Err(e) => ev.emit(WorkerEvent::Failed(format!("the report could not be read: {e}"))),
         },
+        FromWorker::Fleet { gen, rows } if current(gen) => match serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows) {
+            Ok(r) => ev.emit(WorkerEvent::Fleet(r)),
+            Err(e) => ev.emit(WorkerEvent::Failed(format!("the fleet's rows could not be read: {e}"))),
+        },
         FromWorker::Reply { id, response } => {
             // Take the callback out before calling it: it may send the next request.
             let cb = pending.borrow_mut().remove(&id);
@@ -241,9 +263,7 @@ impl Bridge {
 
     /// Analyse a drop in the worker.
     pub fn analyze(&self, dropped: &Dropped) {
-        let gen = self.generation.get() + 1;
-        self.generation.set(gen);
-        self.pending.borrow_mut().clear();
+        let gen = self.next_generation();
         let files: Array = dropped.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
         let errors: Array = dropped.errors.iter().map(|e| obj(&[("path", e.path.clone().into()), ("message", e.message.clone().into())])).collect();
         let _ = self.worker.post_message(&obj(&[("type", "analyze".into()), ("gen", gen.into()), ("files", files.into()), ("errors", errors.into())]));
@@ -266,6 +286,47 @@ impl Bridge {
         let _ = self.worker.post_message(&obj(&[("type", "unfollow".into())]));
     }
 
+    /// The analysis whose events count now (a cancel or a new analysis changes it).
+    pub fn generation(&self) -> u32 {
+        self.generation.get()
+    }
+
+    fn next_generation(&self) -> u32 {
+        let gen = self.generation.get() + 1;
+        self.generation.set(gen);
+        self.pending.borrow_mut().clear();
+        gen
+    }
+
+    /// Analyse a fleet in the worker, machine by machine; the rows come back as one event.
+    pub fn fleet(&self, machines: &[Machine]) {
+        let gen = self.next_generation();
+        let list: Array = machines
+            .iter()
+            .map(|m| {
+                let files: Array = m.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
+                let inner = m.inner.clone().map(JsValue::from).unwrap_or(JsValue::NULL);
+                obj(&[("machine", m.name.clone().into()), ("bundle", m.bundle.clone().into()), ("files", files.into()), ("inner", inner)])
+            })
+            .collect();
+        let _ = self.worker.post_message(&obj(&[("type", "fleet".into()), ("gen", gen.into()), ("machines", list.into())]));
+    }
+
+    /// Analyse one machine inside a zip of bundles (its members under `inner`).
+    pub fn analyze_member(&self, zip: &DroppedFile, inner: &str) {
+        let gen = self.next_generation();
+        let file = obj(&[("path", zip.path.clone().into()), ("file", zip.file.clone().into())]);
+        let _ = self.worker.post_message(&obj(&[("type", "analyze_member".into()), ("gen", gen.into()), ("file", file), ("inner", inner.into())]));
+    }
+
+    /// The members of a zip, reading only its directory.
+    pub fn list_zip(&self, zip: &web_sys::File, done: impl FnOnce(Result<ZipEntries, String>) + 'static) {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
+        let _ = self.worker.post_message(&obj(&[("type", "list_zip".into()), ("id", id.into()), ("file", zip.clone().into())]));
+    }
+
     /// Stop the running analysis: its remaining events are ignored from now on.
     pub fn cancel(&self) {
         let gen = self.generation.get();
@@ -281,15 +342,17 @@ impl Bridge {
         };
         let id = self.next_id.get();
         self.next_id.set(id + 1);
-        let typed = move |res: Result<JsValue, String>| {
-            done(res.and_then(|v| {
-                let r: Response = serde_wasm_bindgen::from_value(v).map_err(|e| format!("the answer could not be read: {e}"))?;
-                T::from_response(r).ok_or_else(|| "the worker answered another question".to_string())
-            }))
-        };
-        self.pending.borrow_mut().insert(id, Box::new(typed));
+        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
         let _ = self.worker.post_message(&obj(&[("type", "request".into()), ("id", id.into()), ("request", value)]));
     }
+}
+
+/// A worker's answer read as the type `T` expected.
+fn typed<T: Answer>(res: Result<JsValue, String>) -> Result<T, String> {
+    res.and_then(|v| {
+        let r: Response = serde_wasm_bindgen::from_value(v).map_err(|e| format!("the answer could not be read: {e}"))?;
+        T::from_response(r).ok_or_else(|| "the worker answered another question".to_string())
+    })
 }
 
 impl Drop for Bridge {

@@ -24,4 +24,5 @@ pub use diagnose::Diagnosis;
 pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
 pub use output::*;
 pub use par::map as par_map;
+pub use read::bundles::{self, is_fleet, Bundle};
 pub use read::{config, detect, encoding::Decoder, load, parse, FileLoader, Input, Limits, Loaded};

@@ -4,6 +4,7 @@
 
 pub mod collect;
 pub mod common;
+pub mod fleet;
 pub mod follow;
 pub mod kb;
 pub mod landing;

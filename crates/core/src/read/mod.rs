@@ -3,6 +3,7 @@
 //! turns lines into entries, and configuration outputs (`reg query`, `.reg`, `netsh`) are parsed
 //! into values.
 
+pub mod bundles;
 pub mod config;
 mod detect;
 pub mod encoding;
