@@ -6,13 +6,18 @@
 //
 // Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
 // `FromWorker`): {ready: {version}}, {progress: {gen, progress}}, {report: {gen, report}},
-// {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}. Requests and
-// responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
+// {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows}}.
+// Requests and responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
+//
+// A fleet ({type: 'fleet', machines}) is read machine by machine, each into its own Session that
+// is freed once its row (a wulens_core::MachineRow) is taken: only one machine's text is in
+// memory at a time, and the page keeps the rows and the File objects, never the text.
 const CHUNK = 8 << 20;
 let wasm = null;
 let session = null;
 let chain = Promise.resolve();
 const cancelled = new Set();
+let following = null; // the files being followed (see startFollowing)
 
 const post = (m) => self.postMessage(m);
 
@@ -40,6 +45,16 @@ async function handle(m) {
     post({ ready: { version: wasm.version() } });
   } else if (m.type === 'analyze') {
     await analyze(m.gen, m.files, m.errors || []);
+  } else if (m.type === 'follow') {
+    startFollowing(m.gen, m.targets || []);
+  } else if (m.type === 'unfollow') {
+    following = null;
+  } else if (m.type === 'fleet') {
+    await fleet(m.gen, m.machines);
+  } else if (m.type === 'analyze_member') {
+    await analyzeMember(m.gen, m.file, m.inner);
+  } else if (m.type === 'list_zip') {
+    post({ reply: { id: m.id, response: wasm.zip_entries(m.file.size, readerOf(m.file)) } });
   } else if (m.type === 'request') {
     if (!session) throw new Error('no analysis yet');
     post({ reply: { id: m.id, response: session.request(m.request) } });
@@ -47,6 +62,7 @@ async function handle(m) {
 }
 
 async function analyze(gen, files, errors) {
+  following = null;
   if (session) session.free();
   session = new wasm.Session();
   for (const e of errors) session.add_warning(e.path, e.message);
@@ -84,8 +100,166 @@ async function analyze(gen, files, errors) {
   post({ report: { gen, report: session.analyze() } });
 }
 
+// Following growing logs (Chromium: File System Access handles). Once a second each followed
+// file's size is checked; only the bytes it gained are read and handed to the session, which
+// parses them onto the end of the file. A file that became shorter (rotated, truncated) is read
+// again from its start. The report is rebuilt at most every 2 s, or less often when building it
+// takes long (never more than a tenth of the time), so following never keeps the worker busy.
+const FOLLOW_MS = 1000;
+
+function startFollowing(gen, targets) {
+  if (!session) throw new Error('no analysis to follow');
+  const files = [];
+  for (const t of targets) {
+    const file = session.file_index(t.path);
+    if (file !== undefined && t.handle) files.push({ path: t.path, handle: t.handle, file, size: t.size });
+  }
+  following = { gen, files, lastReport: Date.now(), reportCost: 0 };
+  post({ following: { gen, paths: files.map((f) => f.path), total: session.settle().total } });
+  schedule(following);
+}
+
+function schedule(f) {
+  setTimeout(() => {
+    chain = chain.then(() => poll(f)).catch((e) => post({ failed: { id: null, gen: f.gen, message: 'following stopped: ' + String((e && e.message) || e) } }));
+  }, FOLLOW_MS);
+}
+
+async function poll(f) {
+  if (following !== f || !session) return;
+  let grew = false;
+  const problems = [];
+  for (const t of f.files) {
+    let file;
+    try {
+      file = await t.handle.getFile();
+    } catch (e) {
+      problems.push(t.path + ': ' + ((e && e.name) || e));
+      continue;
+    }
+    if (file.size < t.size) {
+      session.restart(t.file, new Uint8Array(await file.arrayBuffer()));
+      grew = true;
+    } else if (file.size > t.size) {
+      for (let off = t.size; off < file.size; off += CHUNK) {
+        const end = Math.min(file.size, off + CHUNK);
+        session.grow(t.file, new Uint8Array(await file.slice(off, end).arrayBuffer()));
+      }
+      grew = true;
+    }
+    t.size = file.size;
+  }
+  if (following !== f) return;
+  if (grew) {
+    const filtered = session.settle();
+    let report = null;
+    const now = Date.now();
+    if (now - f.lastReport >= Math.max(2000, 10 * f.reportCost)) {
+      const t0 = performance.now();
+      report = session.page_report();
+      f.reportCost = performance.now() - t0;
+      f.lastReport = now;
+      f.stale = false;
+    } else {
+      f.stale = true;
+    }
+    post({ grew: { gen: f.gen, count: filtered.count, total: filtered.total, report, problems } });
+  } else if (f.stale && Date.now() - f.lastReport >= Math.max(2000, 10 * f.reportCost)) {
+    // The last growth came too soon after a report: the report catches up now.
+    f.stale = false;
+    f.lastReport = Date.now();
+    const filtered = session.settle();
+    post({ grew: { gen: f.gen, count: filtered.count, total: filtered.total, report: session.page_report(), problems } });
+  } else if (problems.join('\n') !== (f.problems || '')) {
+    post({ grew: { gen: f.gen, count: null, total: null, report: null, problems } });
+  }
+  f.problems = problems.join('\n');
+  schedule(f);
+}
+
 function stop(gen) {
   if (session) session.free();
   session = null;
   post({ cancelled: { gen } });
+}
+
+// A File read in place: (offset, length) -> Uint8Array (zips of bundles are never read whole).
+const readerOf = (file) => {
+  const reader = new FileReaderSync();
+  return (off, len) => new Uint8Array(reader.readAsArrayBuffer(file.slice(off, off + len)));
+};
+
+// One machine's files into `s`: its own files, or its members inside a zip of bundles (`inner`).
+// False when the run was cancelled meanwhile.
+async function readMachine(s, gen, files, inner) {
+  if (inner != null) {
+    s.add_zip_members(files[0].path, files[0].file.size, readerOf(files[0].file), inner);
+    return !cancelled.has(gen);
+  }
+  const reader = new FileReaderSync();
+  for (const f of files) {
+    const h = s.begin_file(f.path, f.file.size);
+    try {
+      for (let off = 0; off < f.file.size; off += CHUNK) {
+        s.push_chunk(h, new Uint8Array(reader.readAsArrayBuffer(f.file.slice(off, off + CHUNK))));
+        await tick();
+        if (cancelled.has(gen)) return false;
+      }
+    } catch (e) {
+      s.add_warning(f.path, 'could not be read (' + ((e && e.name) || e) + '); it was skipped');
+    }
+    s.end_file(h);
+  }
+  return true;
+}
+
+async function fleet(gen, machines) {
+  following = null;
+  const total = machines.length;
+  const rows = [];
+  let last = 0;
+  for (let i = 0; i < total; i++) {
+    const m = machines[i];
+    if (i === 0 || Date.now() - last > 50) {
+      last = Date.now();
+      post({ progress: { gen, progress: { phase: 'machine', file: m.machine, index: i, files: total, done: i, total } } });
+    }
+    const s = new wasm.Session();
+    let done = true;
+    try {
+      done = await readMachine(s, gen, m.files, m.inner);
+      if (done) rows.push(s.machine_row(m.machine, m.bundle));
+    } catch (e) {
+      // A bundle that cannot be read is a row that says why, never the end of the run.
+      rows.push(wasm.unreadable_row(m.machine, m.bundle, String((e && e.message) || e)));
+    } finally {
+      s.free();
+    }
+    if (!done || cancelled.has(gen)) {
+      // The current report (if any) stays usable: its session is kept.
+      post({ cancelled: { gen } });
+      return;
+    }
+    await tick();
+  }
+  // The fleet replaces the previous analysis on the page.
+  if (session) session.free();
+  session = null;
+  post({ fleet: { gen, rows } });
+}
+
+// One machine of a zip of bundles, opened from the fleet page: a normal analysis of its members.
+async function analyzeMember(gen, f, inner) {
+  following = null;
+  if (session) session.free();
+  session = new wasm.Session();
+  post({ progress: { gen, progress: { phase: 'read', file: f.path + '/' + inner, index: 0, files: 1, done: 0, total: f.file.size } } });
+  await tick();
+  try {
+    await readMachine(session, gen, [f], inner);
+  } catch (e) {
+    session.add_warning(f.path + '/' + inner, String((e && e.message) || e));
+  }
+  if (cancelled.has(gen)) return stop(gen);
+  post({ report: { gen, report: session.analyze() } });
 }

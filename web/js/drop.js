@@ -3,15 +3,75 @@
 // DataTransfer; the File objects then go to the worker, which reads them.
 export async function collectDropped(dataTransfer) {
   // Entries must be taken synchronously, before the first await.
-  const entries = [...dataTransfer.items]
-    .filter((i) => i.kind === 'file')
-    .map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null));
+  const items = [...dataTransfer.items].filter((i) => i.kind === 'file');
+  const entries = items.map((i) => (i.webkitGetAsEntry ? i.webkitGetAsEntry() : null));
+  // Chromium also gives File System Access handles, which can read a file again as it grows
+  // (following a log). They too must be asked for before the first await.
+  const handles = items.map((i) => (i.getAsFileSystemHandle ? i.getAsFileSystemHandle().catch(() => null) : null));
   const files = [];
   const errors = [];
   if (entries.length && entries.every((e) => e)) {
     for (const e of entries) await walk(e, '', files, errors);
   } else {
     for (const f of dataTransfer.files) files.push({ path: f.name, file: f });
+  }
+  await attachHandles(files, handles);
+  return { files, errors };
+}
+
+// Give each collected file the handle of the same path, where the browser has handles.
+async function attachHandles(files, handlePromises) {
+  const byPath = new Map();
+  for (const p of handlePromises) {
+    const h = p && (await p);
+    if (h) await walkHandle(h, '', byPath);
+  }
+  for (const f of files) {
+    const h = byPath.get(f.path);
+    if (h) f.handle = h;
+  }
+}
+
+async function walkHandle(handle, prefix, byPath) {
+  const path = prefix + handle.name;
+  try {
+    if (handle.kind === 'file') {
+      byPath.set(path, handle);
+    } else if (handle.kind === 'directory') {
+      for await (const child of handle.values()) await walkHandle(child, path + '/', byPath);
+    }
+  } catch {
+    // A folder that cannot be listed again: its files are still analysed, only not followed.
+  }
+}
+
+// Whether this browser can open files to follow them (File System Access API).
+export function canPickToFollow() {
+  return typeof window.showOpenFilePicker === 'function';
+}
+
+// Let the user pick log files to follow; resolves like collectDropped, with handles.
+export async function pickToFollow() {
+  let handles;
+  try {
+    handles = await window.showOpenFilePicker({ multiple: true, id: 'wulens-follow' });
+  } catch (e) {
+    if (e && e.name === 'AbortError') return { files: [], errors: [], cancelled: true };
+    throw e;
+  }
+  return readHandles(handles.map((h) => ({ path: h.name, handle: h })));
+}
+
+// The current content of files known by handle: [{path, handle}] → {files, errors}.
+export async function readHandles(list) {
+  const files = [];
+  const errors = [];
+  for (const { path, handle } of list) {
+    try {
+      files.push({ path, file: await handle.getFile(), handle });
+    } catch (e) {
+      errors.push({ path, message: 'could not be read again (' + ((e && e.name) || e) + ')' });
+    }
   }
   return { files, errors };
 }

@@ -9,13 +9,14 @@ use yew::prelude::*;
 use crate::bridge::{Bridge, Dropped};
 use crate::components::{
     collect::CollectPage,
+    fleet::FleetPage,
     kb::{EmbedKb, EmbedSearch, KbEntryPage, KbSearchPage},
     landing::Landing,
     report::ReportPage,
     viewer::LogViewer,
 };
 use crate::nav::current_route;
-use crate::route::Route;
+use crate::route::{to_hash, FleetQuery, Route};
 use crate::services::Services;
 use crate::state::{Action, AppState, Phase};
 
@@ -24,8 +25,17 @@ pub fn app() -> Html {
     let state = use_reducer(AppState::default);
     let route = use_state(current_route);
     let bridge = use_mut_ref(|| None::<Rc<Bridge>>);
-    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher() };
+    let last_drop = use_mut_ref(|| None);
+    let follow_when_loaded = use_memo((), |_| std::cell::Cell::new(false));
+    let pending_fleet = use_mut_ref(|| None);
+    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher(), last_drop, follow_when_loaded, pending_fleet };
     let dragging = use_state(|| false);
+    // The fleet table's last sort and filters: the way back to the fleet restores them.
+    let fleet_query = use_mut_ref(FleetQuery::default);
+    if let Route::Fleet(q) = &*route {
+        *fleet_query.borrow_mut() = q.clone();
+    }
+    let fleet_href = to_hash(&Route::Fleet(fleet_query.borrow().clone()));
     {
         // Embeds only show the knowledge base: no worker for them.
         let services = services.clone();
@@ -63,6 +73,7 @@ pub fn app() -> Html {
                     Route::Log(_) => "wulens: log viewer",
                     Route::Report => "wulens: report",
                     Route::Collect => "wulens: what to collect",
+                    Route::Fleet(_) => "wulens: fleet",
                     _ => "wulens: Windows Update log analyzer",
                 });
             }
@@ -111,7 +122,7 @@ pub fn app() -> Html {
         })
     };
 
-    let body = page_for(&route, &state);
+    let body = page_for(&route, &state, &fleet_href);
 
     if route.is_embed() {
         return html! { <ContextProvider<Services> context={services}><div class="embed">{ body }</div></ContextProvider<Services>> };
@@ -120,7 +131,7 @@ pub fn app() -> Html {
         <ContextProvider<Services> context={services}>
             <div class={classes!("shell", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
                 <a class="skip" href="#main">{"Skip to content"}</a>
-                { top_bar(&route, state.report.is_some()) }
+                { top_bar(&route, state.report.is_some(), state.fleet.is_some().then_some(fleet_href.as_str())) }
                 <div id="main">{ body }</div>
                 if *dragging {
                     <div class="drop-overlay" aria-hidden="true"><div>{"Drop logs, folders or zip bundles to analyze them"}</div></div>
@@ -131,15 +142,23 @@ pub fn app() -> Html {
 }
 
 /// The page of a route, given the analysis state.
-fn page_for(route: &Route, state: &AppState) -> Html {
+fn page_for(route: &Route, state: &AppState, fleet_href: &str) -> Html {
     match route {
         Route::Home => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
         Route::Report => match (&state.report, &state.phase) {
             (_, Phase::Loading(_)) | (_, Phase::Failed(_)) | (None, _) => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
-            (Some(r), _) => html! { <ReportPage report={r.clone()} source={state.source.clone()} /> },
+            // Drawn anew for each report a followed log brings: a diff of two reports' pages can
+            // trip Yew's node positions where sections appear.
+            (Some(r), _) => {
+                html! { <>{ back_to_fleet(state, fleet_href) }<ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} /></> }
+            }
+        },
+        Route::Fleet(q) => match (&state.fleet, &state.phase) {
+            (Some(f), Phase::Ready | Phase::Idle) => html! { <FleetPage fleet={f.clone()} query={q.clone()} /> },
+            _ => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
         },
         Route::Log(q) => match (&state.report, &state.phase) {
-            (Some(r), Phase::Ready) => html! { <LogViewer report={r.clone()} query={q.clone()} generation={state.generation} /> },
+            (Some(r), Phase::Ready) => html! { <LogViewer report={r.clone()} query={q.clone()} generation={state.generation} follow={state.follow.clone()} /> },
             _ => html! { <Landing phase={state.phase.clone()} has_report={false} pending_filter={q.is_filtered()} /> },
         },
         Route::Kb { query, category } => html! { <KbSearchPage query={query.clone()} category={category.clone()} /> },
@@ -153,8 +172,21 @@ fn page_for(route: &Route, state: &AppState) -> Html {
     }
 }
 
+/// Above a fleet machine's report: the way back to the fleet, whose results stayed.
+fn back_to_fleet(state: &AppState, href: &str) -> Html {
+    match (&state.machine, &state.fleet) {
+        (Some(m), Some(_)) => html! {
+            <nav class="fleet-back" aria-label="Fleet">
+                <a href={href.to_string()}>{"← Back to the fleet"}</a>
+                <span class="muted">{format!(" · machine {m}")}</span>
+            </nav>
+        },
+        _ => html! {},
+    }
+}
+
 /// The top bar: the brand, the main navigation (the current page marked), the privacy note.
-fn top_bar(route: &Route, has_report: bool) -> Html {
+fn top_bar(route: &Route, has_report: bool, fleet: Option<&str>) -> Html {
     let active = |r: &str| {
         let cur = match route {
             Route::Home => "home",
@@ -162,6 +194,7 @@ fn top_bar(route: &Route, has_report: bool) -> Html {
             Route::Log(_) => "log",
             Route::Kb { .. } | Route::KbEntry(_) => "kb",
             Route::Collect => "collect",
+            Route::Fleet(_) => "fleet",
             _ => "",
         };
         if cur == r {
@@ -178,6 +211,9 @@ fn top_bar(route: &Route, has_report: bool) -> Html {
             </a>
             <nav aria-label="Main">
                 <a href="#/" class={active("home")}>{"Analyze"}</a>
+                if let Some(href) = fleet {
+                    <a href={href.to_string()} class={active("fleet")}>{"Fleet"}</a>
+                }
                 if has_report {
                     <a href="#/report" class={active("report")}>{"Report"}</a>
                     <a href="#/log" class={active("log")}>{"Log viewer"}</a>

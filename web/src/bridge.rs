@@ -13,8 +13,8 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
-use wulens_core::Report;
-use wulens_wasm::protocol::{Answer, Request, Response};
+use wulens_core::{MachineRow, Report};
+use wulens_wasm::protocol::{Answer, Request, Response, ZipEntries};
 use yew::Callback;
 
 use crate::page::Progress;
@@ -24,7 +24,23 @@ pub enum WorkerEvent {
     Ready,
     Progress(Progress),
     Report(Rc<Report>),
+    /// A fleet's rows, one per machine in the order they were sent.
+    Fleet(Vec<MachineRow>),
     Failed(String),
+    /// The files now followed (paths as dropped) and the rows in all at that moment.
+    Following(Vec<String>, usize),
+    /// Followed files grew: the rows of the view and in all, a new report when one was built,
+    /// and files that could not be read again.
+    Grew(Growth),
+}
+
+/// What a round of following changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Growth {
+    pub count: Option<usize>,
+    pub total: Option<usize>,
+    pub report: Option<Rc<Report>>,
+    pub problems: Vec<String>,
 }
 
 /// What the worker posts (externally tagged: `{progress: {...}}`).
@@ -58,6 +74,24 @@ enum FromWorker {
         #[allow(dead_code)]
         gen: u32,
     },
+    Following {
+        gen: u32,
+        paths: Vec<String>,
+        total: usize,
+    },
+    Grew {
+        gen: u32,
+        count: Option<usize>,
+        total: Option<usize>,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        report: JsValue,
+        problems: Vec<String>,
+    },
+    Fleet {
+        gen: u32,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        rows: JsValue,
+    },
 }
 
 /// A file as the drop helpers (`web/js/drop.js`) and the samples give it.
@@ -66,6 +100,21 @@ pub struct DroppedFile {
     pub path: String,
     #[serde(with = "serde_wasm_bindgen::preserve")]
     pub file: web_sys::File,
+    /// The file's File System Access handle (Chromium), to read it again as it grows;
+    /// `undefined` elsewhere.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    pub handle: JsValue,
+}
+
+/// One machine of a fleet: its files as dropped (the `File`s, not their text), and for a machine
+/// inside a zip of bundles, its path inside that zip (`files` is then the one zip).
+#[derive(Clone)]
+pub struct Machine {
+    pub name: String,
+    /// The bundle's path in the drop (`fleet/PC-001.zip`), the row's `bundle`.
+    pub bundle: String,
+    pub files: Vec<DroppedFile>,
+    pub inner: Option<String>,
 }
 
 /// A problem found while collecting a drop (an unreadable file, a folder error).
@@ -90,6 +139,20 @@ impl Dropped {
 
     pub fn bytes(&self) -> f64 {
         self.files.iter().map(|f| f.file.size()).sum()
+    }
+
+    /// Whether the files can be read again as they grow (some came with a handle).
+    pub fn followable(&self) -> bool {
+        self.files.iter().any(|f| !f.handle.is_undefined() && !f.handle.is_null())
+    }
+
+    /// `[{path, handle}]` of the files that have a handle (to read them again).
+    pub fn handles(&self) -> Array {
+        self.files
+            .iter()
+            .filter(|f| !f.handle.is_undefined() && !f.handle.is_null())
+            .map(|f| obj(&[("path", f.path.clone().into()), ("handle", f.handle.clone())]))
+            .collect()
     }
 }
 
@@ -139,6 +202,10 @@ fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Cal
             Ok(r) => ev.emit(WorkerEvent::Report(Rc::new(r))),
             Err(e) => ev.emit(WorkerEvent::Failed(format!("the report could not be read: {e}"))),
         },
+        FromWorker::Fleet { gen, rows } if current(gen) => match serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows) {
+            Ok(r) => ev.emit(WorkerEvent::Fleet(r)),
+            Err(e) => ev.emit(WorkerEvent::Failed(format!("the fleet's rows could not be read: {e}"))),
+        },
         FromWorker::Reply { id, response } => {
             // Take the callback out before calling it: it may send the next request.
             let cb = pending.borrow_mut().remove(&id);
@@ -155,6 +222,18 @@ fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Cal
                 Some(cb) => cb(Err(message)),
                 None => ev.emit(WorkerEvent::Failed(message)),
             }
+        }
+        FromWorker::Following { gen, paths, total } if current(gen) => ev.emit(WorkerEvent::Following(paths, total)),
+        FromWorker::Grew { gen, count, total, report, problems } if current(gen) => {
+            let report = if report.is_null() || report.is_undefined() {
+                None
+            } else {
+                match serde_wasm_bindgen::from_value::<Report>(report) {
+                    Ok(r) => Some(Rc::new(r)),
+                    Err(e) => return ev.emit(WorkerEvent::Failed(format!("the report could not be read: {e}"))),
+                }
+            };
+            ev.emit(WorkerEvent::Grew(Growth { count, total, report, problems }))
         }
         _ => {} // progress or a report of a cancelled analysis, a cancellation
     }
@@ -184,12 +263,68 @@ impl Bridge {
 
     /// Analyse a drop in the worker.
     pub fn analyze(&self, dropped: &Dropped) {
-        let gen = self.generation.get() + 1;
-        self.generation.set(gen);
-        self.pending.borrow_mut().clear();
+        let gen = self.next_generation();
         let files: Array = dropped.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
         let errors: Array = dropped.errors.iter().map(|e| obj(&[("path", e.path.clone().into()), ("message", e.message.clone().into())])).collect();
         let _ = self.worker.post_message(&obj(&[("type", "analyze".into()), ("gen", gen.into()), ("files", files.into()), ("errors", errors.into())]));
+    }
+
+    /// Follow the files of `dropped` that have a handle, as analysed by the last analysis; each
+    /// is read on from the size it had then.
+    pub fn follow(&self, dropped: &Dropped) {
+        let targets: Array = dropped
+            .files
+            .iter()
+            .filter(|f| !f.handle.is_undefined() && !f.handle.is_null())
+            .map(|f| obj(&[("path", f.path.clone().into()), ("handle", f.handle.clone()), ("size", f.file.size().into())]))
+            .collect();
+        let _ = self.worker.post_message(&obj(&[("type", "follow".into()), ("gen", self.generation.get().into()), ("targets", targets.into())]));
+    }
+
+    /// Stop following.
+    pub fn unfollow(&self) {
+        let _ = self.worker.post_message(&obj(&[("type", "unfollow".into())]));
+    }
+
+    /// The analysis whose events count now (a cancel or a new analysis changes it).
+    pub fn generation(&self) -> u32 {
+        self.generation.get()
+    }
+
+    fn next_generation(&self) -> u32 {
+        let gen = self.generation.get() + 1;
+        self.generation.set(gen);
+        self.pending.borrow_mut().clear();
+        gen
+    }
+
+    /// Analyse a fleet in the worker, machine by machine; the rows come back as one event.
+    pub fn fleet(&self, machines: &[Machine]) {
+        let gen = self.next_generation();
+        let list: Array = machines
+            .iter()
+            .map(|m| {
+                let files: Array = m.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
+                let inner = m.inner.clone().map(JsValue::from).unwrap_or(JsValue::NULL);
+                obj(&[("machine", m.name.clone().into()), ("bundle", m.bundle.clone().into()), ("files", files.into()), ("inner", inner)])
+            })
+            .collect();
+        let _ = self.worker.post_message(&obj(&[("type", "fleet".into()), ("gen", gen.into()), ("machines", list.into())]));
+    }
+
+    /// Analyse one machine inside a zip of bundles (its members under `inner`).
+    pub fn analyze_member(&self, zip: &DroppedFile, inner: &str) {
+        let gen = self.next_generation();
+        let file = obj(&[("path", zip.path.clone().into()), ("file", zip.file.clone().into())]);
+        let _ = self.worker.post_message(&obj(&[("type", "analyze_member".into()), ("gen", gen.into()), ("file", file), ("inner", inner.into())]));
+    }
+
+    /// The members of a zip, reading only its directory.
+    pub fn list_zip(&self, zip: &web_sys::File, done: impl FnOnce(Result<ZipEntries, String>) + 'static) {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
+        let _ = self.worker.post_message(&obj(&[("type", "list_zip".into()), ("id", id.into()), ("file", zip.clone().into())]));
     }
 
     /// Stop the running analysis: its remaining events are ignored from now on.
@@ -207,15 +342,17 @@ impl Bridge {
         };
         let id = self.next_id.get();
         self.next_id.set(id + 1);
-        let typed = move |res: Result<JsValue, String>| {
-            done(res.and_then(|v| {
-                let r: Response = serde_wasm_bindgen::from_value(v).map_err(|e| format!("the answer could not be read: {e}"))?;
-                T::from_response(r).ok_or_else(|| "the worker answered another question".to_string())
-            }))
-        };
-        self.pending.borrow_mut().insert(id, Box::new(typed));
+        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
         let _ = self.worker.post_message(&obj(&[("type", "request".into()), ("id", id.into()), ("request", value)]));
     }
+}
+
+/// A worker's answer read as the type `T` expected.
+fn typed<T: Answer>(res: Result<JsValue, String>) -> Result<T, String> {
+    res.and_then(|v| {
+        let r: Response = serde_wasm_bindgen::from_value(v).map_err(|e| format!("the answer could not be read: {e}"))?;
+        T::from_response(r).ok_or_else(|| "the worker answered another question".to_string())
+    })
 }
 
 impl Drop for Bridge {
@@ -234,7 +371,7 @@ pub fn files_from_bytes(files: &[(&str, &[u8])]) -> Dropped {
         let opts = web_sys::FilePropertyBag::new();
         opts.set_type("text/plain");
         if let Ok(file) = web_sys::File::new_with_u8_array_sequence_and_options(&parts, name, &opts) {
-            out.files.push(DroppedFile { path: (*name).to_string(), file });
+            out.files.push(DroppedFile { path: (*name).to_string(), file, handle: JsValue::UNDEFINED });
         }
     }
     out

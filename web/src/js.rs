@@ -10,6 +10,15 @@ extern "C" {
     /// Same shape for a file picker's list (folder pickers give relative paths).
     #[wasm_bindgen(js_name = collectInput)]
     pub fn collect_input(files: &web_sys::FileList) -> JsValue;
+    /// Whether the browser can pick files to follow (File System Access API: Chromium, Edge).
+    #[wasm_bindgen(js_name = canPickToFollow)]
+    pub fn can_pick_to_follow() -> bool;
+    /// Asks for log files to follow; resolves like `collectDropped`, each file with its handle.
+    #[wasm_bindgen(js_name = pickToFollow)]
+    pub fn pick_to_follow() -> js_sys::Promise;
+    /// Reads `[{path, handle}]` again: resolves like `collectDropped`.
+    #[wasm_bindgen(js_name = readHandles)]
+    pub fn read_handles(list: &JsValue) -> js_sys::Promise;
     /// Keeps a parent frame informed of our height (embeds in wikis).
     #[wasm_bindgen(js_name = reportHeight)]
     pub fn report_height();

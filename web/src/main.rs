@@ -4,6 +4,7 @@
 mod app;
 mod bridge;
 mod components;
+mod fleet;
 mod js;
 mod nav;
 mod page;

@@ -52,9 +52,50 @@ pub fn split_time(t: &str) -> (String, String) {
     (format!("{date} {clock}"), zone)
 }
 
+/// What the follow bar says: what is followed, how much it gained, when it last changed.
+pub fn follow_status(f: &crate::state::Follow, now_ms: f64) -> String {
+    if !f.on {
+        return String::new();
+    }
+    if f.paths.is_empty() {
+        return "Starting to follow…".into();
+    }
+    let files = match f.paths.as_slice() {
+        [one] => wulens_core::model::base_name(one).to_string(),
+        many => format!("{} files", many.len()),
+    };
+    let added = f.rows.map_or(0, |(_, total)| total.saturating_sub(f.base));
+    let change = match f.last_change {
+        None => "no change yet".to_string(),
+        Some(t) => match ((now_ms - t) / 1000.0).max(0.0) as u64 {
+            s if s < 5 => "changed just now".into(),
+            s if s < 120 => format!("last change {s} s ago"),
+            s => format!("last change {} min ago", s / 60),
+        },
+    };
+    format!("Following {files}: {} new line{} · {change}", wulens_core::thousands(added as u64), if added == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn follow_status_says_what_grew_and_when() {
+        use crate::state::Follow;
+        assert_eq!(follow_status(&Follow::default(), 0.0), "");
+        let mut f = Follow { available: true, on: true, ..Follow::default() };
+        assert_eq!(follow_status(&f, 0.0), "Starting to follow…");
+        f.paths = vec!["CCM/Logs/WUAHandler.log".into()];
+        f.base = 100;
+        assert_eq!(follow_status(&f, 0.0), "Following WUAHandler.log: 0 new lines · no change yet");
+        f.rows = Some((50, 1_334));
+        f.last_change = Some(10_000.0);
+        assert_eq!(follow_status(&f, 12_000.0), "Following WUAHandler.log: 1,234 new lines · changed just now");
+        f.paths.push("CCM/Logs/ScanAgent.log".into());
+        assert_eq!(follow_status(&f, 40_000.0), "Following 2 files: 1,234 new lines · last change 30 s ago");
+        assert_eq!(follow_status(&f, 250_000.0), "Following 2 files: 1,234 new lines · last change 4 min ago");
+    }
 
     #[test]
     fn formats() {

@@ -1,6 +1,7 @@
 //! Hash routes, so the app works from any static host and under any sub-path:
 //! `#/`, `#/report`, `#/log?sev=error&q=proxy`, `#/kb?q=407`, `#/kb/0x80244022`,
-//! `#/embed/kb/0x80244022`, `#/embed/search`, `#/collect`. Pure logic, tested natively.
+//! `#/embed/kb/0x80244022`, `#/embed/search`, `#/collect`,
+//! `#/fleet?sort=lines&desc=1&status=failed&group=0&q=proxy`. Pure logic, tested natively.
 
 use std::fmt::Write as _;
 
@@ -45,6 +46,19 @@ impl LogQuery {
     }
 }
 
+/// The fleet page's table state in the URL, so coming back from a machine's report restores it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FleetQuery {
+    /// The column sorted by (`machine` when empty).
+    pub sort: String,
+    pub desc: bool,
+    pub text: String,
+    /// Only machines of this status.
+    pub status: String,
+    /// Only the machines of this root-cause group (its index, largest group first).
+    pub group: Option<usize>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
     Home,
@@ -55,6 +69,7 @@ pub enum Route {
     EmbedKb(String),
     EmbedSearch { query: String },
     Collect,
+    Fleet(FleetQuery),
     NotFound(String),
 }
 
@@ -156,6 +171,9 @@ pub fn parse(hash: &str) -> Route {
         ["embed", "kb", code] => Route::EmbedKb(decode(code)),
         ["embed", "search"] => Route::EmbedSearch { query: get("q") },
         ["collect"] => Route::Collect,
+        ["fleet"] => {
+            Route::Fleet(FleetQuery { sort: get("sort"), desc: get("desc") == "1", text: get("q"), status: get("status"), group: get("group").parse().ok() })
+        }
         _ => Route::NotFound(path.to_string()),
     }
 }
@@ -219,6 +237,25 @@ pub fn to_hash(r: &Route) -> String {
         Route::EmbedSearch { query } if query.is_empty() => "#/embed/search".into(),
         Route::EmbedSearch { query } => format!("#/embed/search?q={}", encode(query)),
         Route::Collect => "#/collect".into(),
+        Route::Fleet(q) => {
+            let mut p = Vec::new();
+            for (k, v) in [("sort", &q.sort), ("status", &q.status), ("q", &q.text)] {
+                if !v.is_empty() {
+                    p.push(format!("{k}={}", encode(v)));
+                }
+            }
+            if q.desc {
+                p.push("desc=1".into());
+            }
+            if let Some(g) = q.group {
+                p.push(format!("group={g}"));
+            }
+            if p.is_empty() {
+                "#/fleet".into()
+            } else {
+                format!("#/fleet?{}", p.join("&"))
+            }
+        }
         Route::NotFound(p) => format!("#/{p}"),
     }
 }
@@ -261,6 +298,14 @@ mod tests {
         let r = Route::Log(q);
         assert_eq!(parse(&to_hash(&r)), r);
         assert_eq!(to_hash(&Route::Log(LogQuery::default())), "#/log");
+    }
+
+    #[test]
+    fn fleet_query_round_trips() {
+        let r = Route::Fleet(FleetQuery { sort: "lines".into(), desc: true, text: "proxy & 407".into(), status: "failed".into(), group: Some(2) });
+        assert_eq!(parse(&to_hash(&r)), r);
+        assert_eq!(to_hash(&Route::Fleet(FleetQuery::default())), "#/fleet");
+        assert_eq!(parse("#/fleet?group=x"), Route::Fleet(FleetQuery::default()));
     }
 
     #[test]

@@ -1,21 +1,34 @@
 //! What components need from the app: the analysis worker and the store. Components take a
 //! `Services` from the context; they never import `app.rs` (a test checks it).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 
-use crate::bridge::{Bridge, Dropped, WorkerEvent};
+use crate::bridge::{Bridge, Dropped, Machine, WorkerEvent};
+use crate::fleet::{fleet_in_zip, fleet_of, Fleet};
 use crate::nav::{current_route, navigate};
-use crate::route::Route;
+use crate::page::Progress;
+use crate::route::{FleetQuery, Route};
 use crate::state::{Action, AppState};
+
+/// The machines of a fleet being analysed, and what was dropped, in words.
+pub type PendingFleet = Rc<RefCell<Option<(Vec<Machine>, String)>>>;
 
 #[derive(Clone)]
 pub struct Services {
     pub bridge: Rc<RefCell<Option<Rc<Bridge>>>>,
     pub dispatch: UseReducerDispatcher<AppState>,
+    /// The last drop analysed (its File objects and handles, not their text): to follow it or
+    /// read it again.
+    pub last_drop: Rc<RefCell<Option<Dropped>>>,
+    /// Start following as soon as the analysis in progress ends (files picked to follow).
+    pub follow_when_loaded: Rc<Cell<bool>>,
+    /// The machines of the fleet being analysed, with what was dropped: their rows arrive
+    /// together, in the same order.
+    pub pending_fleet: PendingFleet,
 }
 
 impl PartialEq for Services {
@@ -25,8 +38,48 @@ impl PartialEq for Services {
 }
 
 impl Services {
-    /// Analyse a drop in the worker started at load.
+    /// Analyse a drop in the worker started at load: one machine's logs give its report; a drop
+    /// the bundle rule splits into several machines (a folder of bundles, several zips, a zip of
+    /// bundles) gives the fleet page.
     pub fn analyze(&self, dropped: Dropped, source: String) {
+        let paths: Vec<String> = dropped.files.iter().map(|f| f.path.clone()).collect();
+        if let Some(found) = fleet_of(&paths) {
+            let machines: Vec<Machine> = found
+                .into_iter()
+                .map(|b| Machine { name: b.machine, bundle: b.path, files: b.files.iter().map(|&i| dropped.files[i].clone()).collect(), inner: None })
+                .collect();
+            return self.fleet(machines, &dropped, source);
+        }
+        let zip = match dropped.files.as_slice() {
+            [one] if wulens_core::bundles::is_zip_name(&one.path) => one.clone(),
+            _ => return self.analyze_one(dropped, source),
+        };
+        let Some(b) = self.bridge.borrow().clone() else {
+            return self.analyze_one(dropped, source);
+        };
+        // One zip: a zip of bundles is a fleet too. Its directory says so (the zip is not read).
+        self.dispatch.dispatch(Action::Started { source: source.clone(), files: 1, bytes: dropped.bytes() });
+        let gen = b.generation();
+        let this = self.clone();
+        let bridge = b.clone();
+        let file = zip.file.clone();
+        b.list_zip(&file, move |res| {
+            if bridge.generation() != gen {
+                return; // cancelled, or another drop meanwhile
+            }
+            match res.ok().and_then(|z| fleet_in_zip(&zip.path, &z.entries)) {
+                Some(inner) => {
+                    let machines =
+                        inner.into_iter().map(|m| Machine { name: m.machine, bundle: m.bundle, files: vec![zip.clone()], inner: Some(m.inner) }).collect();
+                    this.fleet(machines, &dropped, source);
+                }
+                None => this.analyze_one(dropped, source),
+            }
+        });
+    }
+
+    /// Analyse a drop as one machine's logs, whatever it holds.
+    pub fn analyze_one(&self, dropped: Dropped, source: String) {
         let count = dropped.files.len() as u32;
         if count == 0 {
             let msg = if !dropped.errors.is_empty() {
@@ -42,7 +95,99 @@ impl Services {
             return;
         };
         self.dispatch.dispatch(Action::Started { source, files: count, bytes: dropped.bytes() });
+        self.dispatch.dispatch(Action::Followable(dropped.followable()));
         b.analyze(&dropped);
+        *self.last_drop.borrow_mut() = Some(dropped);
+    }
+
+    /// Analyse files picked to follow, and follow them once analysed.
+    pub fn analyze_and_follow(&self, dropped: Dropped, source: String) {
+        self.follow_when_loaded.set(dropped.followable());
+        self.analyze(dropped, source);
+    }
+
+    /// Follow the analysed files as they grow (`false`: stop).
+    pub fn follow(&self, on: bool) {
+        let Some(b) = self.bridge.borrow().clone() else { return };
+        let drop = self.last_drop.borrow();
+        match (on, drop.as_ref()) {
+            (true, Some(d)) if d.followable() => {
+                self.dispatch.dispatch(Action::Follow(true));
+                b.follow(d);
+            }
+            _ => {
+                self.dispatch.dispatch(Action::Follow(false));
+                b.unfollow();
+            }
+        }
+    }
+
+    /// Read the analysed files again from their start: through their handles where the browser
+    /// gave them; `false` when it did not (then the files must be chosen again).
+    pub fn reload(&self) -> bool {
+        let Some(d) = self.last_drop.borrow().clone() else { return false };
+        if !d.followable() {
+            return false;
+        }
+        let services = self.clone();
+        let was_following = self.follow_when_loaded.get();
+        wasm_bindgen_futures::spawn_local(async move {
+            let read = wasm_bindgen_futures::JsFuture::from(crate::js::read_handles(&d.handles().into())).await;
+            match read.map_err(|e| format!("{e:?}")).and_then(Dropped::read) {
+                Ok(mut again) => {
+                    again.errors.extend(d.errors.iter().cloned());
+                    let n = again.files.len();
+                    services.follow_when_loaded.set(was_following);
+                    services.analyze(again, format!("{n} file{} read again", if n == 1 { "" } else { "s" }));
+                }
+                Err(e) => services.dispatch.dispatch(Action::Failed(format!("the files could not be read again: {e}"))),
+            }
+        });
+        true
+    }
+
+    /// Analyse each machine of a fleet in the worker; the fleet page opens when all are done.
+    fn fleet(&self, machines: Vec<Machine>, dropped: &Dropped, source: String) {
+        let Some(b) = self.bridge.borrow().clone() else {
+            self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
+            return;
+        };
+        let n = machines.len() as u32;
+        self.dispatch.dispatch(Action::Started { source: source.clone(), files: n, bytes: dropped.bytes() });
+        self.dispatch.dispatch(Action::Followable(false));
+        self.dispatch.dispatch(Action::Progress(Progress { phase: "machine".into(), files: n, total: n as f64, ..Progress::default() }));
+        b.fleet(&machines);
+        *self.pending_fleet.borrow_mut() = Some((machines, source));
+    }
+
+    /// Open one machine of the fleet: its files are read again into a normal analysis (its
+    /// report and log viewer); the fleet's rows stay.
+    pub fn open_machine(&self, m: &Machine) {
+        let Some(b) = self.bridge.borrow().clone() else {
+            self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
+            return;
+        };
+        let bytes = m.files.iter().map(|f| f.file.size()).sum();
+        self.dispatch.dispatch(Action::Started { source: format!("{} (from the fleet)", m.name), files: m.files.len() as u32, bytes });
+        self.dispatch.dispatch(Action::Machine(m.name.clone()));
+        match &m.inner {
+            Some(inner) => {
+                self.dispatch.dispatch(Action::Followable(false));
+                *self.last_drop.borrow_mut() = None;
+                b.analyze_member(&m.files[0], inner)
+            }
+            None => {
+                let d = Dropped { files: m.files.clone(), errors: Vec::new() };
+                self.dispatch.dispatch(Action::Followable(d.followable()));
+                b.analyze(&d);
+                *self.last_drop.borrow_mut() = Some(d);
+            }
+        }
+        navigate(&Route::Report);
+        // The report opens at its top, not where the table was scrolled to.
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
     }
 
     pub fn cancel(&self) {
@@ -64,7 +209,16 @@ impl Services {
     /// Start the worker once, at load: analysing later makes no network request.
     pub fn start_worker(&self) {
         let dispatch = self.dispatch.clone();
+        let services = self.clone();
+        let pending = self.pending_fleet.clone();
         let on_event = Callback::from(move |e: WorkerEvent| match e {
+            WorkerEvent::Fleet(rows) => match pending.borrow_mut().take() {
+                Some((machines, source)) if machines.len() == rows.len() => {
+                    dispatch.dispatch(Action::FleetLoaded(Rc::new(Fleet::new(rows, machines, source))));
+                    navigate(&Route::Fleet(FleetQuery::default()));
+                }
+                _ => dispatch.dispatch(Action::Failed("the fleet's rows do not match its machines; drop the bundles again".into())),
+            },
             WorkerEvent::Ready => {
                 if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
                     let _ = el.set_attribute("data-worker", "ready");
@@ -73,12 +227,17 @@ impl Services {
             WorkerEvent::Progress(p) => dispatch.dispatch(Action::Progress(p)),
             WorkerEvent::Report(r) => {
                 dispatch.dispatch(Action::Loaded(r));
+                if services.follow_when_loaded.replace(false) {
+                    services.follow(true);
+                }
                 // Logs dropped again on a viewer link (after a reload) open with its filters.
                 if !matches!(current_route(), Route::Log(_)) {
                     navigate(&Route::Report);
                 }
             }
             WorkerEvent::Failed(m) => dispatch.dispatch(Action::Failed(m)),
+            WorkerEvent::Following(paths, total) => dispatch.dispatch(Action::Following(paths, total)),
+            WorkerEvent::Grew(g) => dispatch.dispatch(Action::Grew(g, js_sys::Date::now())),
         });
         match Bridge::start(on_event) {
             Ok(b) => *self.bridge.borrow_mut() = Some(b),

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::ValueEnum;
-use wulens_core::{FleetSummary, MachineRow, CSV_COLUMNS};
+use wulens_core::{FleetSummary, MachineRow};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FleetFormat {
@@ -31,46 +31,51 @@ pub struct Bundle {
     pub path: PathBuf,
 }
 
-fn is_zip(p: &Path) -> bool {
-    p.extension().is_some_and(|x| x.eq_ignore_ascii_case("zip"))
+/// A path's name as given.
+fn name_of(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
 }
 
-fn stem(p: &Path) -> String {
-    let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
-    match name.rsplit_once('.') {
-        Some((s, x)) if x.eq_ignore_ascii_case("zip") && !s.is_empty() => s.to_string(),
-        _ => name,
+/// `name/...` for every file and folder under `dir` (folders end with `/`), for the bundle rule.
+fn walk(dir: &Path, name: &str, out: &mut Vec<String>) -> Result<(), String> {
+    out.push(format!("{name}/"));
+    let mut children: Vec<PathBuf> =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read folder {}: {e}", dir.display()))?.flatten().map(|c| c.path()).collect();
+    children.sort();
+    for c in children {
+        let child = format!("{name}/{}", name_of(&c));
+        if c.is_dir() {
+            walk(&c, &child, out)?;
+        } else {
+            out.push(child);
+        }
     }
+    Ok(())
 }
 
-/// The bundles under `paths`: a zip is one machine; a folder holding zips or folders and no log
-/// files of its own is a folder of machines; any other folder (or a single file) is one machine.
+/// The bundles under `paths`, by the rule in `wulens_core::bundles` (the web page's too): a zip
+/// is one machine; a folder holding zips or folders and no log files of its own is a folder of
+/// machines; any other folder (or a single file) is one machine.
 pub fn bundles(paths: &[PathBuf]) -> Result<Vec<Bundle>, String> {
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        if !meta.is_dir() {
-            out.push(Bundle { machine: stem(p), path: p.clone() });
-            continue;
-        }
-        let mut children: Vec<PathBuf> =
-            std::fs::read_dir(p).map_err(|e| format!("cannot read folder {}: {e}", p.display()))?.flatten().map(|c| c.path()).collect();
-        children.sort();
-        let is_bundle = |c: &PathBuf| c.is_dir() || is_zip(c);
-        let loose_logs = children.iter().any(|c| c.is_file() && !is_zip(c) && !is_readme(c));
-        if !loose_logs && children.iter().any(is_bundle) {
-            out.extend(children.iter().filter(|c| is_bundle(c)).map(|c| Bundle { machine: stem(c), path: c.clone() }));
+        let name = name_of(p);
+        let mut listed = Vec::new();
+        if meta.is_dir() {
+            walk(p, &name, &mut listed)?;
         } else {
-            out.push(Bundle { machine: stem(p), path: p.clone() });
+            listed.push(name.clone());
+        }
+        for b in wulens_core::bundles::bundles(&listed) {
+            let path = match b.path.split_once('/') {
+                Some((_, rest)) => p.join(rest),
+                None => p.clone(),
+            };
+            out.push(Bundle { machine: b.machine, path });
         }
     }
     Ok(out)
-}
-
-/// Notes a fleet folder may hold beside its bundles.
-fn is_readme(p: &Path) -> bool {
-    let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    name.starts_with("readme") || name.starts_with('.') || name.ends_with(".csv") || name.ends_with(".md")
 }
 
 /// One bundle's row: its report reduced to the fleet columns, or why it could not be read.
@@ -126,20 +131,8 @@ pub fn run(paths: &[PathBuf], format: FleetFormat, out: &mut impl Write) -> std:
     }
     match format {
         FleetFormat::Text => out.write_all(FleetSummary::of(&rows).text().as_bytes())?,
-        FleetFormat::Ndjson => {
-            for r in &rows {
-                serde_json::to_writer(&mut *out, r)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        FleetFormat::Csv => {
-            let mut w = csv::Writer::from_writer(&mut *out);
-            w.write_record(CSV_COLUMNS).map_err(std::io::Error::other)?;
-            for r in &rows {
-                w.write_record(r.csv_values()).map_err(std::io::Error::other)?;
-            }
-            w.flush()?;
-        }
+        FleetFormat::Ndjson => out.write_all(wulens_core::fleet_ndjson(&rows).as_bytes())?,
+        FleetFormat::Csv => out.write_all(wulens_core::fleet_csv(&rows).as_bytes())?,
     }
     Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
 }

@@ -19,9 +19,10 @@ mod read;
 
 pub mod fuzzing;
 
-pub use analysis::{codes, Analysis, CodeStats, Occurrence, TimelineRef};
+pub use analysis::{codes, Analysis, Appended, CodeStats, Occurrence, TimelineRef};
 pub use diagnose::Diagnosis;
 pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
 pub use output::*;
 pub use par::map as par_map;
-pub use read::{config, detect, parse, FileLoader, Input, Limits, Loaded};
+pub use read::bundles::{self, is_fleet, Bundle};
+pub use read::{config, detect, encoding::Decoder, load, parse, FileLoader, Input, Limits, Loaded};

@@ -9,14 +9,16 @@
 //! Everything here is a thin wrapper: logic lives in `wulens-core` and `wulens-kb`, where it is
 //! tested natively; [`Session::answer`] is the whole protocol in plain Rust, tested natively too.
 
+mod follow;
 pub mod protocol;
+mod zipblob;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wulens_core::model::{InputWarning, LogFile, Severity};
-use wulens_core::{Analysis, FileLoader, Limits, Report, ReportLimits, View};
+use wulens_core::{Analysis, FileLoader, Limits, MachineRow, Report, ReportLimits, View};
 
-pub use protocol::{Answer, Detail, Filtered, Found, Located, NextKind, Request, Response, Rows};
+pub use protocol::{Answer, Detail, Filtered, Found, Located, NextKind, Request, Response, Rows, ZipEntries};
 
 /// Limits in the browser: a tab has a few GB of memory at most.
 fn browser_limits() -> Limits {
@@ -31,6 +33,8 @@ pub struct Session {
     warnings: Vec<InputWarning>,
     analysis: Option<Analysis>,
     view: Option<View>,
+    /// Followed files' decoders, by file index (a character may be cut between two reads).
+    decoders: std::collections::HashMap<usize, wulens_core::Decoder>,
 }
 
 fn err(msg: impl std::fmt::Display) -> String {
@@ -82,6 +86,20 @@ impl Session {
         to_js(&self.analyze_report())
     }
 
+    /// Add the members of the zip `name` (read through `read(offset, length)`, a `Uint8Array`)
+    /// at or under `inner` (a member's path inside it; empty: all), one member in memory at a
+    /// time: one machine of a zip of bundles. Returns how many members were added.
+    pub fn add_zip_members(&mut self, name: String, size: f64, read: &js_sys::Function, inner: String) -> Result<u32, JsError> {
+        let blob = zipblob::BlobReader::new(read, size);
+        self.add_members(&name, std::io::BufReader::with_capacity(1 << 20, blob), &inner).map_err(|e| JsError::new(&e))
+    }
+
+    /// The row of the machine whose files were added (a `MachineRow` object); the files and their
+    /// text are dropped: a fleet keeps rows, not logs.
+    pub fn machine_row(&mut self, machine: String, bundle: String) -> Result<JsValue, JsError> {
+        to_js(&self.take_row(&machine, &bundle))
+    }
+
     /// Answer a [`Request`] (a plain object) with a [`Response`] (a plain object).
     pub fn request(&mut self, request: JsValue) -> Result<JsValue, JsError> {
         let req: Request = serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("bad request: {e}")))?;
@@ -100,6 +118,41 @@ impl Session {
         self.view = Some(View::new(&a));
         self.analysis = Some(a);
         report
+    }
+
+    /// [`Session::add_zip_members`] over any reader.
+    pub fn add_members<R: std::io::Read + std::io::Seek>(&mut self, name: &str, reader: R, inner: &str) -> Result<u32, String> {
+        let limits = browser_limits();
+        let mut added = 0;
+        let mut warnings = Vec::new();
+        let opened = zipblob::members(
+            reader,
+            inner,
+            limits.max_expanded_bytes,
+            &mut |member, bytes| {
+                let mut l = FileLoader::new(format!("{name}/{member}"), bytes.len() as u64);
+                l.push(&bytes);
+                let loaded = l.finish(&limits);
+                self.files.extend(loaded.files);
+                self.warnings.extend(loaded.warnings);
+                added += 1;
+            },
+            &mut |member, message| warnings.push(InputWarning { name: format!("{name}/{member}"), message }),
+        );
+        self.warnings.extend(warnings);
+        opened.map_err(|e| format!("{name} cannot be opened as a zip ({e})"))?;
+        if added == 0 {
+            self.warnings.push(InputWarning { name: format!("{name}/{inner}"), message: "has no file in the zip".into() });
+        }
+        Ok(added)
+    }
+
+    /// The row of the files added so far, then a clean session for the next machine.
+    pub fn take_row(&mut self, machine: &str, bundle: &str) -> MachineRow {
+        let files = std::mem::take(&mut self.files);
+        let warnings = std::mem::take(&mut self.warnings);
+        *self = Session::default();
+        MachineRow::from_analysis(machine, bundle, &Analysis::from_files(files, warnings))
     }
 
     /// The protocol in plain Rust: the answer to `req`, or a message for people.
@@ -141,6 +194,21 @@ impl Session {
             }
         })
     }
+}
+
+/// The file members of a zip read through `read(offset, length)` (only its directory is read),
+/// as a `Response::ZipEntries`; a zip that cannot be opened is an error with why.
+#[wasm_bindgen]
+pub fn zip_entries(size: f64, read: &js_sys::Function) -> Result<JsValue, JsError> {
+    let blob = zipblob::BlobReader::new(read, size);
+    let entries = zipblob::entries(std::io::BufReader::with_capacity(1 << 20, blob)).map_err(|e| JsError::new(&format!("cannot be opened as a zip ({e})")))?;
+    to_js(&Response::ZipEntries(ZipEntries { entries }))
+}
+
+/// The row of a bundle that could not be read at all (a `MachineRow` object).
+#[wasm_bindgen]
+pub fn unreadable_row(machine: &str, bundle: &str, problem: &str) -> Result<JsValue, JsError> {
+    to_js(&MachineRow::unreadable(machine, bundle, problem))
 }
 
 /// `{ code, known, symbol, ..., decoded }` for any notation, or `{ error }`.
@@ -197,6 +265,86 @@ mod tests {
         let l: serde_json::Value = serde_json::from_str(&kb_lookup("-2145107941")).unwrap();
         assert_eq!(l["code"], "0x8024401B");
         assert_eq!(l["decoded"]["http_status"], 407);
+    }
+
+    fn fixture(scenario: &str) -> Vec<(String, Vec<u8>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(scenario).join("logs");
+        let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_file())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in files {
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_machine_of_a_zip_of_bundles_gives_its_row_and_the_session_is_emptied() {
+        let proxy: Vec<(String, Vec<u8>)> = fixture("fail-step3-proxy-407").into_iter().map(|(n, b)| (format!("PC-1/{n}"), b)).collect();
+        let inner = zip_of(&proxy);
+        let outer = zip_of(&[("fleet/PC-1.zip".into(), inner), ("fleet/PC-2.zip".into(), b"PK\x03\x04 cut off".to_vec())]);
+        let listed = protocol::ZipEntries { entries: zipblob::entries(std::io::Cursor::new(&outer)).unwrap() };
+        assert_eq!(listed.entries, ["fleet/PC-1.zip", "fleet/PC-2.zip"]);
+        let paths: Vec<String> = listed.entries.iter().map(|e| format!("fleet.zip/{e}")).collect();
+        let machines = wulens_core::bundles::bundles(&paths);
+        assert!(wulens_core::is_fleet(&machines, &paths));
+        assert_eq!(machines[0].machine, "PC-1");
+
+        let mut s = Session::new();
+        assert_eq!(s.add_members("fleet.zip", std::io::Cursor::new(&outer), "fleet/PC-1.zip").unwrap(), 1);
+        let row = s.take_row("PC-1", "fleet.zip/fleet/PC-1.zip");
+        assert_eq!((row.status.as_str(), row.root_code.as_str()), ("failed", "0x8024401B"), "{row:?}");
+        assert!(row.failed_at.starts_with("ConfigMgr scan step 3"), "{}", row.failed_at);
+        assert!(s.files.is_empty() && s.analysis.is_none(), "the machine's text is dropped");
+
+        s.add_members("fleet.zip", std::io::Cursor::new(&outer), "fleet/PC-2.zip").unwrap();
+        let bad = s.take_row("PC-2", "fleet.zip/fleet/PC-2.zip");
+        assert_eq!(bad.status, "unreadable");
+        assert!(bad.problem.contains("cannot be opened"), "{}", bad.problem);
+        assert!(s.add_members("x.zip", std::io::Cursor::new(b"not a zip".to_vec()), "").unwrap_err().contains("x.zip cannot be opened as a zip"));
+        let res = Response::ZipEntries(listed.clone());
+        assert_eq!(ZipEntries::from_response(serde_json::from_str(&serde_json::to_string(&res).unwrap()).unwrap()), Some(listed));
+    }
+
+    /// What a fleet keeps per machine: its row, not its page report. Measured on every fixture
+    /// scenario (run with `--nocapture` to see the sizes): a row is about a kilobyte, the page's
+    /// report tens of kilobytes, so a fleet of 10,000 machines keeps ~10 MB of rows.
+    #[test]
+    fn a_row_is_a_small_fraction_of_the_report() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut scenarios: Vec<String> = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().join("logs").is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        scenarios.sort();
+        assert!(scenarios.len() > 10);
+        let (mut rows, mut reports) = (0usize, 0usize);
+        for sc in &scenarios {
+            let files = fixture(sc);
+            let inputs = files.iter().map(|(n, b)| wulens_core::Input { name: n.clone(), bytes: b.clone() }).collect();
+            let a = Analysis::from_inputs(inputs, &Limits::default());
+            let report = serde_json::to_string(&Report::build_with(&a, ReportLimits::PAGE)).unwrap().len();
+            let row = serde_json::to_string(&MachineRow::from_analysis(sc, sc, &a)).unwrap().len();
+            println!("{sc:32} row {row:6} B   page report {report:8} B");
+            assert!(row < 4096, "{sc}: a row of {row} bytes");
+            rows += row;
+            reports += report;
+        }
+        println!("total: rows {rows} B, page reports {reports} B");
+        assert!(rows * 10 < reports, "rows {rows} B against reports {reports} B");
     }
 
     #[test]

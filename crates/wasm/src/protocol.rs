@@ -4,6 +4,11 @@
 //! object) to `Session::request`, which answers a [`Response`] as a plain JS object
 //! (serde-wasm-bindgen, no JSON strings); the page deserializes it with the same types and takes
 //! the variant it expects through [`Answer`].
+//!
+//! A fleet (several machines' bundles) is analysed machine by machine: the worker reads one
+//! machine's files into a fresh `Session`, takes its row (`Session::machine_row`, a
+//! `wulens_core::MachineRow` as a plain object) and frees it; the page reads the rows with the
+//! same type. A zip's members are listed without reading the zip whole (`zip_entries`).
 
 use serde::{Deserialize, Serialize};
 use wulens_core::{CodeInView, Filter, Report, Row};
@@ -68,6 +73,14 @@ pub enum Response {
     Components(Vec<String>),
     Text(String),
     Report(Box<Report>),
+    /// The members of a zip (`zip_entries`), to tell a zip of bundles from one machine's zip.
+    ZipEntries(ZipEntries),
+}
+
+/// The file members of a zip, as paths inside it, in the zip's order.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ZipEntries {
+    pub entries: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -121,7 +134,7 @@ macro_rules! answer {
     };
 }
 
-answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<String> => Components, String => Text, Box<Report> => Report);
+answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<String> => Components, String => Text, Box<Report> => Report, ZipEntries => ZipEntries);
 
 impl Answer for Response {
     fn from_response(r: Response) -> Option<Self> {

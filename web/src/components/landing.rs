@@ -95,6 +95,23 @@ pub fn landing(p: &LandingProps) -> Html {
         })
     };
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let follow = {
+        let services = services.clone();
+        Callback::from(move |_| {
+            let services = services.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(crate::js::pick_to_follow()).await.map_err(|e| format!("{e:?}")).and_then(Dropped::read) {
+                    Ok(d) if d.files.is_empty() && d.errors.is_empty() => {} // the picker was closed
+                    Ok(d) => {
+                        let n = d.files.len();
+                        services.analyze_and_follow(d, format!("{n} followed file{}", if n == 1 { "" } else { "s" }));
+                    }
+                    Err(e) => services.dispatch.dispatch(crate::state::Action::Failed(format!("the files could not be opened: {e}"))),
+                }
+            });
+        })
+    };
+    let can_follow = crate::js::can_pick_to_follow();
 
     let status = match &p.phase {
         Phase::Loading(pr) => progress_panel(pr, services.clone()),
@@ -125,6 +142,9 @@ pub fn landing(p: &LandingProps) -> Html {
                 <div class="actions">
                     <button type="button" class="primary" onclick={click(files_ref.clone())} disabled={busy}>{"Choose files…"}</button>
                     <button type="button" onclick={click(folder_ref.clone())} disabled={busy}>{"Choose a folder…"}</button>
+                    if can_follow {
+                        <button type="button" onclick={follow} disabled={busy} title="Open logs that are still being written (WUAHandler.log during a scan) and watch them grow, as CMTrace does">{"Follow logs as they are written…"}</button>
+                    }
                     <input ref={files_ref} type="file" multiple=true hidden=true onchange={on_pick.clone()} aria-label="Choose log files" />
                     <input ref={folder_ref} type="file" multiple=true hidden=true webkitdirectory=true onchange={on_pick} aria-label="Choose a log folder" />
                 </div>
@@ -152,6 +172,10 @@ pub fn landing(p: &LandingProps) -> Html {
                 <div><h2>{"Step by step"}</h2><p>{"The seven steps of the ConfigMgr client scan and the WSUS sync, each marked ok, failed, not reached or unknown, with the log lines that prove it."}</p></div>
                 <div><h2>{"Every code explained"}</h2><p>{format!("{} error codes with names and messages; the ones from the troubleshooting guides with causes and ordered fixes.", wulens_core::thousands(wulens_kb::entries().len() as u64))}</p></div>
             </section>
+            <section class="many" aria-labelledby="many-title">
+                <h2 id="many-title">{"Many machines?"}</h2>
+                <p>{"Drop a folder with one zip or folder per machine, several zips at once, or a zip of those zips. wulens analyses each machine in turn, keeps one row per machine (not its logs), and groups the failed ones by root cause: where the scan broke, the root code and the finding. Sort and filter the machines, open any one's full report, export the rows as CSV or NDJSON. Nothing is uploaded."}</p>
+            </section>
             <p class="center muted">{"Not sure what to collect? "}<a href="#/collect">{"The commands to gather everything in one zip"}</a></p>
         </main>
     }
@@ -163,6 +187,7 @@ fn progress_panel(p: &Progress, services: Services) -> Html {
         "read" => format!("Reading {} ({} of {})", wulens_core::model::base_name(&p.file), p.index + 1, p.files.max(1)),
         "parse" => format!("Parsing {}", wulens_core::model::base_name(&p.file)),
         "analyze" => "Finding the codes and the scan steps…".to_string(),
+        "machine" => format!("Analysing {} (machine {} of {})", p.file, (p.index + 1).min(p.files.max(1)), p.files.max(1)),
         _ => "Starting…".to_string(),
     };
     let oncancel = Callback::from(move |_| services.cancel());
@@ -170,7 +195,7 @@ fn progress_panel(p: &Progress, services: Services) -> Html {
         <section class="progress-panel" aria-live="polite">
             <div class="progress-head">
                 <span>{what}</span>
-                <span class="muted">{format!("{} of {}", human_bytes(p.done), human_bytes(p.total))}</span>
+                <span class="muted">{ if p.phase == "machine" { format!("{} of {} machines done", p.done, p.total) } else { format!("{} of {}", human_bytes(p.done), human_bytes(p.total)) } }</span>
             </div>
             <progress max="100" value={pct.to_string()} aria-label="Analysis progress">{format!("{pct}%")}</progress>
             <button type="button" onclick={oncancel}>{"Cancel"}</button>

@@ -4,6 +4,8 @@
 
 pub mod collect;
 pub mod common;
+pub mod fleet;
+pub mod follow;
 pub mod kb;
 pub mod landing;
 pub mod operations;

@@ -9,15 +9,19 @@ use wulens_core::{thousands, ErrorReport, FindingReport, FlowReport, Report};
 use wulens_wasm::protocol::Request;
 
 use crate::components::common::{step_status_label, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
+use crate::components::follow::FollowBar;
 use crate::components::operations::{Operations, Statements};
 use crate::page::split_time;
 use crate::route::{to_hash, LogQuery, Route};
 use crate::services::Services;
+use crate::state::Follow;
 
 #[derive(Properties, PartialEq)]
 pub struct ReportProps {
     pub report: Rc<Report>,
     pub source: String,
+    #[prop_or_default]
+    pub follow: Follow,
 }
 
 #[function_component(ReportPage)]
@@ -25,6 +29,7 @@ pub fn report_page(p: &ReportProps) -> Html {
     let r = &p.report;
     html! {
         <main class="page report">
+            <FollowBar follow={p.follow.clone()} />
             <Summary report={p.report.clone()} source={p.source.clone()} />
             <div class="columns">
                 <div class="col-main">

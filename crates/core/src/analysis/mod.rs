@@ -5,9 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 pub mod codes;
+mod grow;
 mod offsets;
 mod timeline;
 
+pub use grow::Appended;
 pub use timeline::TimelineRef;
 
 use crate::model::{Entry, InputWarning, LogFile, LogFormat, Severity};
@@ -133,6 +135,13 @@ fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
     let per_piece = ranges[0].len();
     let pieces: Vec<(usize, &mut [Entry])> = f.entries.chunks_mut(per_piece).enumerate().map(|(k, c)| (k * per_piece, c)).collect();
     crate::par::map(pieces, |(first, entries)| scan_entries(text, entries, first, derive)).into_iter().flatten().collect()
+}
+
+/// [`scan_file_codes`] from entry `from` on (a followed log's new records).
+fn scan_file_codes_from(f: &mut LogFile, from: usize) -> Vec<FileCodeHit> {
+    let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
+    let from = from.min(f.entries.len());
+    scan_entries(f.text.as_str(), &mut f.entries[from..], from, derive)
 }
 
 /// The codes of `entries` (the file's entries from index `first` on).

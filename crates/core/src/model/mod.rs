@@ -30,6 +30,26 @@ pub struct InputWarning {
     pub message: String,
 }
 
+/// The log an older generation of a log continues, when `name` is one: ConfigMgr renames a
+/// full `X.log` to `X.lo_` (one generation kept) or to `X-YYYYMMDD-HHMMSS.log` (several kept).
+/// `CCM/Logs/WUAHandler.lo_` → `CCM/Logs/WUAHandler.log`; `None` for a current log.
+pub fn rotated_from(name: &str) -> Option<String> {
+    let base = base_name(name);
+    let dir = &name[..name.len() - base.len()];
+    if let Some(stem) = base.strip_suffix(".lo_").or_else(|| base.strip_suffix(".LO_")) {
+        return (!stem.is_empty()).then(|| format!("{dir}{stem}.log"));
+    }
+    let (stem, ext) = base.rsplit_once('.')?;
+    if !ext.eq_ignore_ascii_case("log") {
+        return None;
+    }
+    // `-YYYYMMDD-HHMMSS` at the end of the stem.
+    let b = stem.as_bytes();
+    let n = b.len();
+    let stamp = n > 16 && b[n - 16] == b'-' && b[n - 7] == b'-' && b[n - 15..n - 7].iter().chain(&b[n - 6..]).all(u8::is_ascii_digit);
+    stamp.then(|| format!("{dir}{}.{ext}", &stem[..n - 16]))
+}
+
 /// `CCM/Logs/WUAHandler.log` → `WUAHandler.log` (both separators: names come from zips and Windows).
 pub fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
@@ -246,5 +266,23 @@ impl LogFile {
     pub fn entry_at_line(&self, line: u32) -> Option<usize> {
         let i = self.entries.partition_point(|e| e.last_line() < line);
         (i < self.entries.len() && self.entries[i].line <= line).then_some(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rotated_from;
+
+    #[test]
+    fn older_generations_name_the_log_they_continue() {
+        assert_eq!(rotated_from("CCM/Logs/WUAHandler.lo_").as_deref(), Some("CCM/Logs/WUAHandler.log"));
+        assert_eq!(rotated_from("logs.zip\\Logs\\ScanAgent.LO_").as_deref(), Some("logs.zip\\Logs\\ScanAgent.log"));
+        assert_eq!(rotated_from("CCM/Logs/WUAHandler-20240601-120000.log").as_deref(), Some("CCM/Logs/WUAHandler.log"));
+        assert_eq!(rotated_from("UpdatesDeployment-20231130-235959.LOG").as_deref(), Some("UpdatesDeployment.LOG"));
+        for current in
+            ["WUAHandler.log", "CBS.log", "dism_5_23.log", "WUAHandler-2024.log", "x-20240601-12000a.log", "-20240601-120000.log", ".lo_", "notes.txt"]
+        {
+            assert_eq!(rotated_from(current), None, "{current}");
+        }
     }
 }

@@ -113,7 +113,13 @@ impl MachineRow {
     /// to its row; a bundle with nothing readable in it gets an `unreadable` row with why.
     pub fn from_inputs(machine: &str, bundle: &str, inputs: Vec<crate::read::Input>) -> MachineRow {
         let analysis = crate::analysis::Analysis::from_inputs(inputs, &crate::read::Limits::default());
-        let report = analysis.files.iter().any(|f| f.is_text()).then(|| Report::build(&analysis));
+        MachineRow::from_analysis(machine, bundle, &analysis)
+    }
+
+    /// One machine's files, already read (the web worker streams them in), reduced to its row;
+    /// nothing readable in them gives an `unreadable` row with why.
+    pub fn from_analysis(machine: &str, bundle: &str, analysis: &crate::analysis::Analysis) -> MachineRow {
+        let report = analysis.files.iter().any(|f| f.is_text()).then(|| Report::build(analysis));
         match report {
             // Nothing read (a damaged zip read as one line of bytes, a folder of binaries): listed
             // as unreadable with why, not as a machine with no scan.
@@ -172,6 +178,47 @@ impl MachineRow {
             self.verdict.clone(),
         ]
     }
+}
+
+/// Rows as CSV: the `CSV_COLUMNS` header, then a line per row (fields quoted when they hold a
+/// comma, a quote or a line break). `wulens fleet --format csv` and the web page's export.
+pub fn fleet_csv(rows: &[MachineRow]) -> String {
+    fn field(out: &mut String, v: &str) {
+        if v.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&v.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(v);
+        }
+    }
+    let mut out = String::new();
+    let mut line = |values: &mut dyn Iterator<Item = &str>| {
+        for (i, v) in values.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, v);
+        }
+        out.push('\n');
+    };
+    line(&mut CSV_COLUMNS.iter().copied());
+    for r in rows {
+        let values = r.csv_values();
+        line(&mut values.iter().map(String::as_str));
+    }
+    out
+}
+
+/// Rows as NDJSON: one `MachineRow` object per line (`wulens fleet --format ndjson`).
+pub fn fleet_ndjson(rows: &[MachineRow]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        // A row is strings and numbers: serializing it cannot fail.
+        out.push_str(&serde_json::to_string(r).unwrap_or_default());
+        out.push('\n');
+    }
+    out
 }
 
 fn severity_rank(s: FindingSeverity) -> u8 {
@@ -363,5 +410,21 @@ mod tests {
     fn csv_values_follow_the_columns() {
         let r = row("a", "failed", "x", "0x1", "f");
         assert_eq!(r.csv_values().len(), CSV_COLUMNS.len());
+    }
+
+    #[test]
+    fn csv_and_ndjson_exports() {
+        let mut r = row("PC \"1\"", "failed", "step 3, WUA scan", "0x1", "f");
+        r.verdict = "line one\nline two".into();
+        r.codes = vec![CodeTally { code: "0x1".into(), count: 2 }];
+        let csv = fleet_csv(&[r.clone(), row("b", "ok", "", "", "")]);
+        let lines: Vec<&str> = csv.split('\n').collect();
+        assert_eq!(lines[0], CSV_COLUMNS.join(","));
+        assert!(lines[1].starts_with("\"PC \"\"1\"\"\",,failed,\"step 3, WUA scan\",0x1,,f,,0x1x2,"), "{}", lines[1]);
+        assert!(csv.contains("\"line one\nline two\"\n"), "{csv}");
+        assert!(csv.ends_with("\nb,,ok,,,,,,,,,,,,0,0,,,\n"), "{csv}");
+        let nd = fleet_ndjson(&[r.clone()]);
+        assert_eq!(nd.lines().count(), 1);
+        assert_eq!(serde_json::from_str::<MachineRow>(nd.trim_end()).unwrap(), r);
     }
 }

@@ -171,6 +171,10 @@ pub struct FileReport {
     pub last_time: Option<String>,
     pub time_zone: TimeZoneReport,
     pub notes: Vec<String>,
+    /// For an older generation of a log (`X.lo_`, `X-20240601-120000.log`): the log it
+    /// continues (`X.log`), which the viewer shows with it as one tab. Absent otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rotated_from: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -431,6 +435,7 @@ fn file_report(f: &LogFile) -> FileReport {
         last_time: last.and_then(|i| time_of(f, i)),
         time_zone: tz_report(f),
         notes: f.notes.clone(),
+        rotated_from: crate::model::rotated_from(&f.name).unwrap_or_default(),
     }
 }
 

@@ -124,6 +124,12 @@ impl Decoder {
         Decoder { encoding, skip: encoding.bom_len(), carry: Vec::new(), utf16, utf16_bytes: 0, finished: false, stats: DecodeStats::default() }
     }
 
+    /// A decoder for bytes further into a file already being read (a followed log's new
+    /// bytes): there is no byte-order mark to skip.
+    pub fn continuing(encoding: TextEncoding) -> Decoder {
+        Decoder { skip: 0, ..Decoder::new(encoding) }
+    }
+
     pub fn encoding(&self) -> TextEncoding {
         self.encoding
     }

@@ -3,10 +3,12 @@
 //! turns lines into entries, and configuration outputs (`reg query`, `.reg`, `netsh`) are parsed
 //! into values.
 
+pub mod bundles;
 pub mod config;
 mod detect;
 pub mod encoding;
 pub mod etl;
+mod grow;
 pub mod input;
 pub mod parse;
 pub mod stream;

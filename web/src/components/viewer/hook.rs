@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use wulens_core::model::base_name;
 use wulens_core::{CodeInView, Report, Row};
@@ -20,6 +21,8 @@ use crate::services::Services;
 pub struct Cache {
     pub blocks: HashMap<usize, Vec<Row>>,
     pending: HashSet<usize>,
+    /// Blocks held from before the rows changed: drawn until fetched again.
+    stale: HashSet<usize>,
     /// Bumped when the filter changes, so answers to older requests are dropped.
     version: u32,
 }
@@ -32,8 +35,17 @@ impl Cache {
     fn reset(&mut self) -> u32 {
         self.version += 1;
         self.blocks.clear();
+        self.stale.clear();
         self.pending.clear();
         self.version
+    }
+
+    /// The rows changed but mostly not (a followed log grew): keep drawing the rows held until
+    /// their blocks are fetched again, so the list does not flash empty.
+    fn refresh(&mut self) {
+        self.version += 1;
+        self.stale.extend(self.blocks.keys().copied());
+        self.pending.clear();
     }
 }
 
@@ -135,7 +147,7 @@ fn fetch_blocks(services: &Services, cache: &Rc<RefCell<Cache>>, g: &Geometry, r
     let mut c = cache.borrow_mut();
     let version = c.version;
     for b in g.blocks() {
-        if c.blocks.contains_key(&b) || !c.pending.insert(b) {
+        if (c.blocks.contains_key(&b) && !c.stale.contains(&b)) || !c.pending.insert(b) {
             continue;
         }
         let (cache2, redraw) = (cache.clone(), redraw.clone());
@@ -143,6 +155,7 @@ fn fetch_blocks(services: &Services, cache: &Rc<RefCell<Cache>>, g: &Geometry, r
             let mut c = cache2.borrow_mut();
             if c.version == version {
                 c.pending.remove(&b);
+                c.stale.remove(&b);
                 c.blocks.insert(b, res.map(|r| r.rows).unwrap_or_default());
                 drop(c);
                 redraw.force_update();
@@ -152,7 +165,7 @@ fn fetch_blocks(services: &Services, cache: &Rc<RefCell<Cache>>, g: &Geometry, r
 }
 
 #[hook]
-pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView {
+pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u32, Option<(usize, usize)>)) -> LogView {
     let services = use_context::<Services>().expect("services");
     let cache = use_mut_ref(Cache::default);
     let redraw = use_force_update();
@@ -204,17 +217,63 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView
     }
     fetch_blocks(&services, &cache, &geometry, &redraw);
 
-    // Keep the viewport height in sync with the element.
+    // Followed logs grew: fetch the rows again, keep the selection; a view scrolled to its end
+    // stays at its end, as CMTrace's does.
+    let stick_to_end = use_mut_ref(|| false);
     {
-        let (list_ref, viewport_h) = (list_ref.clone(), viewport_h.clone());
-        use_effect(move || {
-            if let Some(el) = list_ref.cast::<HtmlElement>() {
-                let h = el.client_height() as f64;
-                if h > 0.0 && (h - *viewport_h).abs() > 1.0 {
-                    viewport_h.set(h);
+        // Whether the view is at its end, from what the hook knows (reading the element's
+        // metrics here would force a layout on every growth).
+        let at_end = geometry.at_end(*scroll_top, *viewport_h);
+        let (cache, count, total, redraw, stick, services, codes) =
+            (cache.clone(), count.clone(), total.clone(), redraw.clone(), stick_to_end.clone(), services.clone(), codes.clone());
+        use_effect_with(growth, move |(_, rows)| {
+            if let Some((rows, all)) = *rows {
+                *stick.borrow_mut() = at_end;
+                cache.borrow_mut().refresh();
+                count.set(Some(rows));
+                total.set(all);
+                redraw.force_update();
+                services.request(Request::Codes, move |r: Result<Vec<CodeInView>, String>| codes.set(Rc::new(r.unwrap_or_default())));
+            }
+            || ()
+        });
+    }
+    {
+        // After the render that shows the new rows (the list is taller now).
+        let (list_ref, stick) = (list_ref.clone(), stick_to_end.clone());
+        use_effect_with(n, move |_| {
+            if std::mem::take(&mut *stick.borrow_mut()) {
+                if let Some(el) = list_ref.cast::<HtmlElement>() {
+                    el.set_scroll_top(i32::MAX); // the browser stops it at the end
                 }
             }
             || ()
+        });
+    }
+
+    // Keep the viewport height in sync with the element: a ResizeObserver tells when it
+    // changes (reading it on every render would force a layout each time).
+    {
+        let (list_ref, viewport_h) = (list_ref.clone(), viewport_h.clone());
+        use_effect_with(list_ref.clone(), move |_| {
+            let observer = list_ref.cast::<HtmlElement>().and_then(|el| {
+                let vh = viewport_h.clone();
+                let cb = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let Ok(entry) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() else { return };
+                    let h = entry.content_rect().height();
+                    if h > 0.0 {
+                        vh.set(h);
+                    }
+                });
+                let o = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()).ok()?;
+                o.observe(&el);
+                Some((o, cb))
+            });
+            move || {
+                if let Some((o, _cb)) = observer {
+                    o.disconnect();
+                }
+            }
         });
     }
 

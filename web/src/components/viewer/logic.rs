@@ -66,6 +66,12 @@ impl Geometry {
         Geometry { spacer, first, last, top }
     }
 
+    /// Whether a view scrolled to `scroll_top` shows its last rows (a followed log then keeps
+    /// its newest lines in view, as CMTrace does).
+    pub fn at_end(&self, scroll_top: f64, viewport_h: f64) -> bool {
+        scroll_top + viewport_h >= self.spacer - 2.0 * ROW_H
+    }
+
     /// The blocks of rows the drawn rows need.
     pub fn blocks(&self) -> std::ops::RangeInclusive<usize> {
         if self.last == 0 || self.first >= self.last {
@@ -267,6 +273,16 @@ pub fn offset_label(m: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_the_end_of_the_view() {
+        // 100 rows of 24 px in a 480 px viewport: the end is at 1920 px of scroll.
+        let g = Geometry::new(100, 0.0, 480.0);
+        assert!(!g.at_end(0.0, 480.0));
+        assert!(g.at_end(1920.0, 480.0));
+        assert!(g.at_end(1890.0, 480.0), "within two rows of the end counts");
+        assert!(Geometry::new(5, 0.0, 480.0).at_end(0.0, 480.0), "a view shorter than the window is at its end");
+    }
 
     #[test]
     fn geometry_small_and_huge() {

@@ -18,8 +18,10 @@ use web_sys::HtmlElement;
 use wulens_core::Report;
 use yew::prelude::*;
 
+use crate::components::follow::FollowBar;
 use crate::nav::replace_route_and_notify;
 use crate::route::{LogQuery, Route};
+use crate::state::Follow;
 use aside::{CodePanel, CodesAside};
 use hook::{page_rows, use_log_view, LogView};
 use list::VirtualList;
@@ -31,6 +33,8 @@ pub struct ViewerProps {
     pub report: Rc<Report>,
     pub query: LogQuery,
     pub generation: u32,
+    #[prop_or_default]
+    pub follow: Follow,
 }
 
 /// Put a new query in the URL (replacing the entry: filters should not flood Back).
@@ -73,7 +77,7 @@ fn onkeydown(
 
 #[function_component(LogViewer)]
 pub fn log_viewer(p: &ViewerProps) -> Html {
-    let v = use_log_view(p.report.clone(), p.query.clone(), p.generation);
+    let v = use_log_view(p.report.clone(), p.query.clone(), p.generation, (p.follow.revision, p.follow.rows));
     let help = use_state(|| false);
     let side_code = use_state(|| None::<String>);
     let find_ref = use_node_ref();
@@ -89,6 +93,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     let q = &p.query;
     html! {
         <main class="page viewer" aria-label="Log viewer">
+            <FollowBar follow={p.follow.clone()} />
             <Tabs report={p.report.clone()} query={q.clone()} />
             <FilterBar report={p.report.clone()} query={q.clone()} components={v.components.clone()} />
             <Chips query={q.clone()} />

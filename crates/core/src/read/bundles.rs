@@ -1,0 +1,271 @@
+//! What a bundle is: which files of a drop belong to which machine. One rule for `wulens fleet`
+//! and the web page, over paths only (no I/O), so both split a drop the same way.
+//!
+//! The paths are relative and `/`-separated, as a drop or a folder walk gives them
+//! (`fleet/PC-001.zip`, `fleet/PC-002/CCM/Logs/WUAHandler.log`); a path ending in `/` names a
+//! folder (the CLI lists folders that way, empty ones included). A zip whose members are listed
+//! as paths under it (`fleet.zip/fleet/PC-001.zip`) is read like a folder: a zip of bundles.
+//!
+//! The rule, for each item given (each path's first segment):
+//! - a zip is one machine; a folder holding log files of its own is one machine;
+//! - a folder holding zips or folders and no log files of its own (notes such as `README`,
+//!   `*.csv`, `*.md` and dot files aside) is a folder of machines, one per zip or folder; a
+//!   folder that only wraps one such folder of machines is read through;
+//! - log files given loose, beside anything else, make the whole drop one machine.
+
+use std::collections::BTreeMap;
+
+/// One machine's bundle in a drop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    /// The machine's name: the bundle's file or folder name, without `.zip`.
+    pub machine: String,
+    /// The bundle's path in the drop: a zip (`fleet/PC-001.zip`), a folder (`fleet/PC-002`),
+    /// or, for a drop of loose files, its one item (or empty when there are several).
+    pub path: String,
+    /// Indices of the given paths (files, not folder markers) that belong to this machine.
+    pub files: Vec<usize>,
+}
+
+#[derive(Default)]
+struct Node {
+    /// The path of this node in the drop (no trailing `/`).
+    path: String,
+    /// The index of the given path when this node is a file.
+    file: Option<usize>,
+    /// Named as a folder (a path went through it, or ended at it with `/`).
+    folder: bool,
+    children: BTreeMap<String, Node>,
+}
+
+impl Node {
+    fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    fn is_zip(&self) -> bool {
+        is_zip_name(self.name())
+    }
+
+    /// A zip or a folder: something that can be one machine's bundle.
+    fn is_bundle(&self) -> bool {
+        self.folder || self.is_zip()
+    }
+
+    /// A file that is neither a bundle nor a note: a log of the folder itself.
+    fn is_loose_log(&self) -> bool {
+        !self.is_bundle() && !is_note(self.name())
+    }
+
+    fn files(&self, out: &mut Vec<usize>) {
+        out.extend(self.file);
+        for c in self.children.values() {
+            c.files(out);
+        }
+    }
+
+    fn bundle(&self) -> Bundle {
+        let mut files = Vec::new();
+        self.files(&mut files);
+        files.sort_unstable();
+        Bundle { machine: stem(self.name()), path: self.path.clone(), files }
+    }
+
+    /// The machines of a folder (or of a listed zip).
+    fn machines<'a>(&'a self, out: &mut Vec<&'a Node>) {
+        let kids: Vec<&Node> = self.children.values().filter(|c| c.is_bundle()).collect();
+        if kids.is_empty() || self.children.values().any(Node::is_loose_log) {
+            out.push(self);
+            return;
+        }
+        if let [only] = kids.as_slice() {
+            if only.folder {
+                let mut inner = Vec::new();
+                only.machines(&mut inner);
+                if inner.len() >= 2 {
+                    out.extend(inner);
+                    return;
+                }
+            }
+        }
+        out.extend(kids);
+    }
+}
+
+/// `name.zip` (any case).
+pub fn is_zip_name(name: &str) -> bool {
+    name.len() > 4 && name.get(name.len() - 4..).is_some_and(|x| x.eq_ignore_ascii_case(".zip"))
+}
+
+/// Notes a fleet folder may hold beside its bundles: not a machine, not a log of the folder.
+pub fn is_note(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("readme") || name.starts_with('.') || name.ends_with(".csv") || name.ends_with(".md")
+}
+
+/// A bundle's machine name: its name without `.zip`.
+pub fn stem(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((s, x)) if x.eq_ignore_ascii_case("zip") && !s.is_empty() => s.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+fn tree(paths: &[impl AsRef<str>]) -> Node {
+    let mut root = Node { folder: true, ..Node::default() };
+    for (i, p) in paths.iter().enumerate() {
+        let p = p.as_ref().replace('\\', "/");
+        let marker = p.ends_with('/');
+        let segs: Vec<&str> = p.split('/').filter(|s| !s.is_empty() && *s != ".").collect();
+        let mut node = &mut root;
+        for (n, seg) in segs.iter().enumerate() {
+            let path = if node.path.is_empty() { seg.to_string() } else { format!("{}/{seg}", node.path) };
+            node = node.children.entry(seg.to_string()).or_insert_with(|| Node { path, ..Node::default() });
+            if n + 1 < segs.len() || marker {
+                node.folder = true;
+            } else {
+                node.file = Some(i);
+            }
+        }
+    }
+    root
+}
+
+/// The machines of a drop, in path order (see the module's rule). Never empty when `paths` is
+/// not: a drop that is no fleet is one machine holding every file.
+pub fn bundles(paths: &[impl AsRef<str>]) -> Vec<Bundle> {
+    let root = tree(paths);
+    if root.children.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<&Node> = Vec::new();
+    if !root.children.values().any(Node::is_loose_log) {
+        for item in root.children.values() {
+            if item.folder {
+                item.machines(&mut found);
+            } else if item.is_zip() {
+                found.push(item);
+            }
+        }
+    }
+    if found.is_empty() {
+        let mut whole = root.bundle();
+        let only = (root.children.len() == 1).then(|| root.children.values().next()).flatten();
+        whole.path = only.map(|n| n.path.clone()).unwrap_or_default();
+        whole.machine = only.map(|n| stem(n.name())).unwrap_or_else(|| "dropped files".into());
+        return vec![whole];
+    }
+    found.iter().map(|n| n.bundle()).collect()
+}
+
+/// Whether `bundles` (of `paths`) are several machines, not one machine's logs in several
+/// folders: two or more bundles, and a zip among them or a log name that two of them share
+/// (`CCMLogs/` and `WindowsUpdate/` dropped together are one machine; `PC-1/` and `PC-2/` both
+/// holding `WUAHandler.log` are two).
+pub fn is_fleet(bundles: &[Bundle], paths: &[impl AsRef<str>]) -> bool {
+    if bundles.len() < 2 {
+        return false;
+    }
+    if bundles.iter().any(|b| is_zip_name(&b.path)) {
+        return true;
+    }
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, b) in bundles.iter().enumerate() {
+        for &i in &b.files {
+            let name = paths[i].as_ref().rsplit(['/', '\\']).next().unwrap_or_default().to_ascii_lowercase();
+            if is_note(&name) {
+                continue;
+            }
+            match owner.insert(name, n) {
+                Some(other) if other != n => return true,
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(paths: &[&str]) -> Vec<String> {
+        bundles(paths).into_iter().map(|b| b.machine).collect()
+    }
+
+    #[test]
+    fn a_folder_of_zips_and_folders_is_a_machine_each_and_notes_belong_to_none() {
+        let paths = ["fleet/PC-001.zip", "fleet/PC-002/CCM/Logs/WUAHandler.log", "fleet/PC-002/WindowsUpdate.log", "fleet/README.txt", "fleet/fleet.csv"];
+        let b = bundles(&paths);
+        assert_eq!(b.len(), 2);
+        assert_eq!((b[0].machine.as_str(), b[0].path.as_str(), b[0].files.as_slice()), ("PC-001", "fleet/PC-001.zip", &[0][..]));
+        assert_eq!((b[1].machine.as_str(), b[1].path.as_str(), b[1].files.as_slice()), ("PC-002", "fleet/PC-002", &[1, 2][..]));
+        assert!(is_fleet(&b, &paths));
+    }
+
+    #[test]
+    fn a_folder_with_logs_of_its_own_is_one_machine() {
+        let paths = ["CCMLogs/WUAHandler.log", "CCMLogs/ScanAgent.log", "CCMLogs/old/ScanAgent-20240101.log"];
+        let b = bundles(&paths);
+        assert_eq!(b, vec![Bundle { machine: "CCMLogs".into(), path: "CCMLogs".into(), files: vec![0, 1, 2] }]);
+        assert!(!is_fleet(&b, &paths));
+    }
+
+    #[test]
+    fn loose_logs_make_the_drop_one_machine_even_beside_zips() {
+        let paths = ["WUAHandler.log", "bundle.zip", "ScanAgent.log"];
+        let b = bundles(&paths);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].files, vec![0, 1, 2]);
+        assert_eq!(b[0].machine, "dropped files");
+        assert_eq!(names(&["WindowsUpdate.log"]), ["WindowsUpdate.log"]);
+    }
+
+    #[test]
+    fn several_zips_are_several_machines() {
+        let paths = ["PC-1.zip", "PC-2.ZIP", "notes.md"];
+        assert_eq!(names(&paths), ["PC-1", "PC-2"]);
+        assert!(is_fleet(&bundles(&paths), &paths));
+        // One zip alone is one machine, as is a lone note.
+        assert_eq!(names(&["PC-1.zip"]), ["PC-1"]);
+        assert_eq!(names(&["README.md"]), ["README.md"]);
+        assert!(bundles(&[] as &[&str]).is_empty());
+    }
+
+    #[test]
+    fn a_zip_of_zips_listed_is_a_fleet_through_its_wrapping_folder() {
+        let paths = ["fleet.zip/fleet/PC-0001.zip", "fleet.zip/fleet/PC-0002.zip", "fleet.zip/fleet/fleet.csv"];
+        let b = bundles(&paths);
+        assert_eq!(b.iter().map(|b| b.path.as_str()).collect::<Vec<_>>(), ["fleet.zip/fleet/PC-0001.zip", "fleet.zip/fleet/PC-0002.zip"]);
+        assert!(is_fleet(&b, &paths));
+        // Top folders inside a zip are machines too.
+        let paths = ["all.zip/PC-A/WUAHandler.log", "all.zip/PC-B/WUAHandler.log"];
+        let b = bundles(&paths);
+        assert_eq!(names(&paths), ["PC-A", "PC-B"]);
+        assert!(is_fleet(&b, &paths));
+        // One machine's collected zip: its folders share no log, logs of its own.
+        let paths = ["collect.zip/CCMLogs/WUAHandler.log", "collect.zip/WindowsUpdate/WindowsUpdate.20240101.etl", "collect.zip/CBS.log"];
+        assert_eq!(names(&paths), ["collect"]);
+    }
+
+    #[test]
+    fn one_machines_folders_dropped_together_are_not_a_fleet() {
+        let paths = ["CCMLogs/WUAHandler.log", "CCMLogs/ScanAgent.log", "WindowsUpdate/WindowsUpdate.20240101.etl"];
+        let b = bundles(&paths);
+        assert_eq!(b.len(), 2, "the rule sees two folders");
+        assert!(!is_fleet(&b, &paths), "no log repeats: one machine's parts");
+        let paths = ["PC-1/WUAHandler.log", "PC-2/WUAHandler.log"];
+        assert!(is_fleet(&bundles(&paths), &paths));
+    }
+
+    #[test]
+    fn a_wrapper_folder_is_read_through_only_when_it_holds_a_fleet() {
+        // `collected/fleet/{zips}`: the wrapped fleet.
+        assert_eq!(names(&["collected/fleet/a.zip", "collected/fleet/b.zip"]), ["a", "b"]);
+        // `CCM/Logs/*.log`: one machine, the folder that holds the logs (as before).
+        assert_eq!(names(&["CCM/Logs/WUAHandler.log", "CCM/Logs/ScanAgent.log"]), ["Logs"]);
+        assert_eq!(names(&["parent/PC-01.zip", "parent/notes.md"]), ["PC-01"]);
+        // Folder markers: an empty folder is a bundle too.
+        assert_eq!(names(&["fleet/", "fleet/PC-1/", "fleet/PC-2.zip"]), ["PC-1", "PC-2"]);
+    }
+}

@@ -1,0 +1,257 @@
+// The fleet page: a generated fleet (cargo xtask gen-fleet: zips made of the fixture scenarios,
+// with a manifest of what each machine is) dropped as a folder, as a zip of zips and as several
+// zips. The page's root-cause groups must match the manifest exactly (every scenario whole in one
+// group, each group exactly its scenarios' machines) and the CLI's `wulens fleet` on the same
+// folder; the table sorts and filters; a machine opens its own report and comes back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { launch, startApp, openApp, drop, file, waitForReport, countRequests, ROOT } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// 50 machines: PC-0050 is the generator's damaged bundle (every 50th).
+const COUNT = 50;
+
+let browser;
+let app;
+let tmp;
+let fleetDir;
+let scenarioOf; // machine -> scenario, from the generator's manifest
+let cliRows; // `wulens fleet --format ndjson` on the same folder
+
+const cargo = (args) => execFileSync('cargo', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+
+before(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wulens-fleet-e2e-'));
+  fleetDir = path.join(tmp, 'fleet');
+  cargo(['run', '-q', '-p', 'xtask', '--', 'gen-fleet', '--out', fleetDir, '--count', String(COUNT), '--seed', '19']);
+  scenarioOf = Object.fromEntries(fs.readFileSync(path.join(fleetDir, 'fleet.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')));
+  assert.equal(Object.keys(scenarioOf).length, COUNT);
+  cliRows = cargo(['run', '-q', '-p', 'wulens-cli', '--', 'fleet', '--format', 'ndjson', fleetDir]).trim().split('\n').map((l) => JSON.parse(l));
+  browser = await launch();
+  app = await startApp();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/// A zip with stored (uncompressed) members: enough to wrap the bundles into one zip of zips.
+function storedZip(entries) {
+  const table = new Int32Array(256).map((_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c; });
+  const crc32 = (buf) => { let c = -1; for (const b of buf) c = table[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ -1) >>> 0; };
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const { name, data } of entries) {
+    const n = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(data.length, 22); local.writeUInt16LE(n.length, 26);
+    parts.push(local, n, data);
+    const cen = Buffer.alloc(46);
+    cen.writeUInt32LE(0x02014b50, 0); cen.writeUInt16LE(20, 4); cen.writeUInt16LE(20, 6);
+    cen.writeUInt32LE(crc, 16); cen.writeUInt32LE(data.length, 20); cen.writeUInt32LE(data.length, 24); cen.writeUInt16LE(n.length, 28); cen.writeUInt32LE(offset, 42);
+    central.push(cen, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+
+const bundleNames = () => fs.readdirSync(fleetDir).filter((n) => n.endsWith('.zip')).sort();
+
+/// The groups as `wulens fleet` makes them: failed machines by (where, code, finding), largest first.
+function expectedGroups(rows) {
+  const groups = new Map();
+  for (const r of rows.filter((r) => r.status === 'failed')) {
+    const key = JSON.stringify([r.failed_at, r.root_code, r.finding]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(r.machine);
+  }
+  return [...groups.entries()]
+    .map(([k, m]) => ({ cause: JSON.parse(k), machines: m.sort() }))
+    .sort((a, b) => b.machines.length - a.machines.length || (a.cause.join('\u0000') < b.cause.join('\u0000') ? -1 : 1));
+}
+
+/// Every group on the page with all its machines (read by clicking the group: the table shows them).
+async function pageGroups(page) {
+  const out = [];
+  const n = await page.locator('.group').count();
+  for (let i = 0; i < n; i++) {
+    const g = page.locator(`.group[data-group="${i}"]`);
+    const cause = [await g.getAttribute('data-failed-at'), await g.getAttribute('data-root-code'), await g.getAttribute('data-finding')];
+    const count = Number(await g.getAttribute('data-count'));
+    await g.locator('button').click();
+    await page.waitForFunction((c) => document.querySelector('[data-testid=fleet-count]').textContent.startsWith(`${c} of`), count);
+    const machines = (await page.locator('table.machines tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.machine))).sort();
+    assert.equal(machines.length, count, `group ${i}: ${cause}`);
+    out.push({ cause, machines });
+    await g.locator('button').click(); // off again
+  }
+  return out;
+}
+
+async function waitForFleet(page, machines) {
+  await page.waitForSelector('.fleet-groups', { timeout: 60000 });
+  assert.equal(await page.locator('#fleet-title').innerText(), `Fleet: ${machines} machines`);
+}
+
+test('a dropped folder of bundles: groups match the manifest, sort, filter, a machine opens and comes back', async () => {
+  const { page, context, problems } = await openApp(browser, app.url);
+  const requests = countRequests(page);
+  await page.setInputFiles('input[aria-label="Choose a log folder"]', fleetDir);
+  await waitForFleet(page, COUNT);
+  assert.match(page.url(), /#\/fleet$/);
+
+  // Status counts: the manifest's unreadable bundle, its healthy scans, and the CLI's counts.
+  const counts = Object.fromEntries(await page.locator('.status-count').evaluateAll((bs) => bs.map((b) => [b.dataset.status, Number(b.querySelector('.n').textContent)])));
+  const machinesOf = (s) => Object.keys(scenarioOf).filter((m) => scenarioOf[m] === s);
+  assert.equal(counts.unreadable, machinesOf('unreadable').length);
+  assert.ok(counts.unreadable >= 1);
+  assert.ok(counts.ok >= machinesOf('scan-success').length);
+  for (const s of ['failed', 'ok', 'incomplete', 'no_scan', 'unreadable']) {
+    assert.equal(counts[s], cliRows.filter((r) => r.status === s).length, `status ${s}`);
+  }
+
+  // The groups: each scenario whole in one group, each group exactly its scenarios' machines,
+  // and the same groups, in the same order, as `wulens fleet`.
+  const groups = await pageGroups(page);
+  assert.deepEqual(groups, expectedGroups(cliRows));
+  for (const g of groups) {
+    const scenarios = new Set(g.machines.map((m) => scenarioOf[m]));
+    const fromManifest = Object.keys(scenarioOf).filter((m) => scenarios.has(scenarioOf[m])).sort();
+    assert.deepEqual(g.machines, fromManifest, `group ${g.cause} holds exactly the machines of ${[...scenarios]}`);
+  }
+  for (let i = 1; i < groups.length; i++) assert.ok(groups[i - 1].machines.length >= groups[i].machines.length, 'largest group first');
+  const proxy = groups.find((g) => g.machines.some((m) => scenarioOf[m] === 'fail-step3-proxy-407'));
+  assert.ok(proxy, 'the proxy scenario is in the fleet');
+  assert.match(proxy.cause[0], /^ConfigMgr scan step 3/);
+  assert.equal(proxy.cause[1], '0x8024401B');
+  const proxyGroup = page.locator('.group', { has: page.locator('a.code', { hasText: '0x8024401B' }) }).first();
+  assert.match(await proxyGroup.innerText(), /WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ/);
+
+  // Sorting: by lines, ascending then descending, from the keyboard; aria-sort follows.
+  const lines = () => page.locator('table.machines tbody tr td:nth-child(8)').evaluateAll((cs) => cs.map((c) => Number(c.textContent.replace(/,/g, ''))));
+  await page.locator('th[data-column="lines"] button').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('th[data-column="lines"][aria-sort="ascending"]');
+  let l = await lines();
+  assert.equal(l.length, COUNT);
+  assert.deepEqual(l, [...l].sort((a, b) => a - b));
+  assert.ok(l[0] < l[l.length - 1]);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('th[data-column="lines"][aria-sort="descending"]');
+  l = await lines();
+  assert.deepEqual(l, [...l].sort((a, b) => b - a));
+  assert.equal(await page.locator('th[aria-sort]').count(), 1);
+  assert.match(page.url(), /sort=lines/);
+
+  // Filtering: by text, by status.
+  await page.fill('.fleet-filter', 'PC-0007');
+  await page.waitForFunction(() => document.querySelector('[data-testid=fleet-count]').textContent.startsWith('1 of'));
+  assert.deepEqual(await page.locator('table.machines tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.machine)), ['PC-0007']);
+  await page.fill('.fleet-filter', '');
+  await page.selectOption('.fleet-status-filter', 'unreadable');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=fleet-count]').textContent.startsWith(`${n} of`), counts.unreadable);
+  const bad = page.locator('table.machines tbody tr[data-machine="PC-0050"]');
+  assert.match(await bad.innerText(), /zip/i, 'the unreadable bundle says why');
+  await page.selectOption('.fleet-status-filter', '');
+
+  // A machine of the proxy group opens its own report; back returns to the fleet as it was.
+  const machine = proxy.machines[0];
+  await page.fill('.fleet-filter', machine);
+  await page.locator(`tr[data-machine="${machine}"] .machine-open`).click();
+  await waitForReport(page);
+  assert.match(await page.getByTestId('verdict').innerText(), /0x8024401B/);
+  assert.match(await page.locator('.summary .source').innerText(), new RegExp(machine));
+  await page.goto(app.url + '#/log');
+  await page.waitForSelector('.row[data-line]');
+  await page.goto(app.url + '#/report');
+  await page.click('.fleet-back a');
+  await waitForFleet(page, COUNT);
+  await page.waitForSelector('th[data-column="lines"][aria-sort="descending"]');
+  assert.equal(await page.inputValue('.fleet-filter'), machine, 'the filter came back with the fleet');
+  assert.equal(await page.locator('.group').count(), groups.length);
+
+  assert.deepEqual(requests, [], 'no request after load');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a zip of zips is a fleet, its machines open from inside it; several zips are a fleet; one zip is a report', async () => {
+  const { page, context, problems } = await openApp(browser, app.url);
+  const requests = countRequests(page);
+  const names = bundleNames();
+  const outer = storedZip([...names.map((n) => ({ name: `fleet/${n}`, data: fs.readFileSync(path.join(fleetDir, n)) })), { name: 'fleet/fleet.csv', data: fs.readFileSync(path.join(fleetDir, 'fleet.csv')) }]);
+  await drop(page, [file('fleet.zip', outer)]);
+  await waitForFleet(page, COUNT);
+  const sizes = await page.locator('.group').evaluateAll((gs) => gs.map((g) => Number(g.dataset.count)));
+  assert.deepEqual(sizes, expectedGroups(cliRows).map((g) => g.machines.length));
+  const ok = cliRows.find((r) => r.status === 'ok').machine;
+  await page.fill('.fleet-filter', ok);
+  await page.locator(`tr[data-machine="${ok}"] .machine-open`).click();
+  await waitForReport(page);
+  assert.equal(await page.locator('.summary .badge').innerText(), 'Scan completed');
+  assert.ok(await page.locator('section.files tbody tr').count() >= 1);
+
+  // Three zips dropped together: three machines.
+  await page.goto(app.url + '#/');
+  await drop(page, names.slice(0, 3).map((n) => file(n, fs.readFileSync(path.join(fleetDir, n)))));
+  await waitForFleet(page, 3);
+  // One zip alone: that machine's report, as before.
+  await page.goto(app.url + '#/');
+  await drop(page, [file(names[0], fs.readFileSync(path.join(fleetDir, names[0])))]);
+  await waitForReport(page);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a long fleet shows machines done of the total, and cancel stops it', async () => {
+  const big = path.join(tmp, 'big');
+  cargo(['run', '-q', '-p', 'xtask', '--', 'gen-fleet', '--out', big, '--count', '600', '--seed', '3']);
+  const { page, context, problems } = await openApp(browser, app.url);
+  await page.setInputFiles('input[aria-label="Choose a log folder"]', big);
+  await page.waitForFunction(() => /\d+ of 600 machines done/.test(document.querySelector('.progress-panel')?.textContent || ''));
+  assert.match(await page.locator('.progress-panel').innerText(), /Analysing PC-\d+ \(machine \d+ of 600\)/);
+  await page.click('.progress-panel button:has-text("Cancel")');
+  await page.waitForSelector('.progress-panel', { state: 'detached' });
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('.fleet-groups').count(), 0, 'the cancelled fleet does not open');
+  // The worker is free again: a sample analyses at once.
+  await page.click('button:has-text("broken scan")');
+  await waitForReport(page);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the fleet page has no serious or critical accessibility violations', async () => {
+  for (const scheme of ['light', 'dark']) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
+    await page.setInputFiles('input[aria-label="Choose a log folder"]', fleetDir);
+    await waitForFleet(page, COUNT);
+    await page.locator('.group[data-group="0"] button').click();
+    await page.addScriptTag({ content: AXE });
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(found, [], scheme);
+    await context.close();
+  }
+});

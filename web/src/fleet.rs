@@ -1,0 +1,267 @@
+//! The fleet page's logic: whether a drop is a fleet (core's bundle rule), the machines inside a
+//! zip of bundles, the status counts, and the machines table's filter and sort. Pure functions,
+//! tested natively; the rows, the grouping and the exports are `wulens_core`'s.
+
+use std::cmp::Ordering;
+
+use wulens_core::bundles::{self, Bundle};
+use wulens_core::{FleetSummary, MachineRow};
+
+use crate::bridge::Machine;
+use crate::route::FleetQuery;
+
+/// A fleet's results: one row per machine, the same order as `machines` (whose `File`s are kept
+/// to open a machine's report later; their text is not).
+#[derive(Clone)]
+pub struct Fleet {
+    pub rows: Vec<MachineRow>,
+    pub machines: Vec<Machine>,
+    pub summary: FleetSummary,
+    /// What was dropped, in words.
+    pub source: String,
+}
+
+impl PartialEq for Fleet {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows && self.source == other.source
+    }
+}
+
+impl std::fmt::Debug for Fleet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fleet({} machines, {})", self.rows.len(), self.source)
+    }
+}
+
+impl Fleet {
+    pub fn new(rows: Vec<MachineRow>, machines: Vec<Machine>, source: String) -> Fleet {
+        let summary = FleetSummary::of(&rows);
+        Fleet { rows, machines, summary, source }
+    }
+}
+
+/// The machines of a drop, when the bundle rule finds several (else it is one machine's logs).
+pub fn fleet_of(paths: &[String]) -> Option<Vec<Bundle>> {
+    let b = bundles::bundles(paths);
+    bundles::is_fleet(&b, paths).then_some(b)
+}
+
+/// A machine inside a zip of bundles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inner {
+    pub machine: String,
+    /// `fleet.zip/fleet/PC-001.zip`: the row's bundle.
+    pub bundle: String,
+    /// `fleet/PC-001.zip`: its path inside the zip.
+    pub inner: String,
+}
+
+/// The machines inside the zip `zip` (its path in the drop) given its members, when it is a zip
+/// of bundles (zips inside, or one folder per machine).
+pub fn fleet_in_zip(zip: &str, entries: &[String]) -> Option<Vec<Inner>> {
+    let prefix = format!("{}/", zip.trim_end_matches('/'));
+    let paths: Vec<String> = entries.iter().map(|e| format!("{prefix}{e}")).collect();
+    let found = fleet_of(&paths)?;
+    Some(found.into_iter().map(|b| Inner { machine: b.machine, inner: b.path.strip_prefix(&prefix).unwrap_or_default().to_string(), bundle: b.path }).collect())
+}
+
+/// The statuses of a row, in the order the page lists them, with their label.
+pub const STATUSES: &[(&str, &str)] =
+    &[("failed", "Failed"), ("unreadable", "Unreadable"), ("incomplete", "No failure found"), ("no_scan", "No scan"), ("ok", "Scan completed")];
+
+pub fn status_label(status: &str) -> &str {
+    STATUSES.iter().find(|(s, _)| *s == status).map(|(_, l)| *l).unwrap_or(status)
+}
+
+fn status_rank(status: &str) -> usize {
+    STATUSES.iter().position(|(s, _)| *s == status).unwrap_or(STATUSES.len())
+}
+
+/// How many machines have each status (every status listed, zeros included).
+pub fn status_counts(rows: &[MachineRow]) -> Vec<(&'static str, &'static str, usize)> {
+    STATUSES.iter().map(|(s, l)| (*s, *l, rows.iter().filter(|r| r.status == *s).count())).collect()
+}
+
+/// The machines table's columns: (sort key, heading).
+pub const COLUMNS: &[(&str, &str)] = &[
+    ("machine", "Machine"),
+    ("status", "Status"),
+    ("failed_at", "Where it broke"),
+    ("root_code", "Root code"),
+    ("finding", "Finding"),
+    ("last_time", "Last log time"),
+    ("files", "Files"),
+    ("lines", "Lines"),
+];
+
+/// Names as people sort them: case-insensitive, runs of digits by value (`PC-2` before `PC-10`).
+pub fn natural(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return a.cmp(b),
+            (None, _) => return Ordering::Less,
+            (_, None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars>| {
+                    let mut n = String::new();
+                    while let Some(c) = it.next_if(char::is_ascii_digit) {
+                        n.push(c);
+                    }
+                    n
+                };
+                let (m, n) = (take(&mut x), take(&mut y));
+                let (mt, nt) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                let o = mt.len().cmp(&nt.len()).then_with(|| mt.cmp(nt));
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(c), Some(d)) => {
+                let o = c.to_lowercase().cmp(d.to_lowercase());
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+fn compare(a: &MachineRow, b: &MachineRow, column: &str) -> Ordering {
+    let text = |f: fn(&MachineRow) -> &str| {
+        // Empty values last, whichever way the column is sorted first.
+        match (f(a).is_empty(), f(b).is_empty()) {
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            _ => natural(f(a), f(b)),
+        }
+    };
+    match column {
+        "status" => status_rank(&a.status).cmp(&status_rank(&b.status)),
+        "failed_at" => text(|r| &r.failed_at),
+        "root_code" => text(|r| &r.root_code),
+        "finding" => text(|r| &r.finding),
+        "last_time" => text(|r| &r.last_time),
+        "files" => a.files.cmp(&b.files),
+        "lines" => a.lines.cmp(&b.lines),
+        _ => Ordering::Equal,
+    }
+}
+
+/// Whether a row is one of a root-cause group's machines.
+pub fn in_group(row: &MachineRow, summary: &FleetSummary, group: usize) -> bool {
+    summary.groups.get(group).is_some_and(|g| row.status == "failed" && row.cause() == g.cause)
+}
+
+fn matches_text(row: &MachineRow, needle: &str) -> bool {
+    let hay =
+        [&row.machine, &row.bundle, &row.failed_at, &row.root_code, &row.root_symbol, &row.finding, &row.verdict, &row.problem, &row.wsus_server, &row.proxy];
+    hay.iter().any(|h| h.to_lowercase().contains(needle)) || row.codes.iter().any(|c| c.code.to_lowercase().contains(needle))
+}
+
+/// The indices of the rows the table shows for `q`: filtered by status, group and text
+/// (case-insensitive, in the machine name, bundle, cause, codes, verdict and problem), sorted by
+/// the chosen column (then by machine name).
+pub fn visible(rows: &[MachineRow], summary: &FleetSummary, q: &FleetQuery) -> Vec<usize> {
+    let needle = q.text.trim().to_lowercase();
+    let mut out: Vec<usize> = (0..rows.len())
+        .filter(|&i| {
+            let r = &rows[i];
+            (q.status.is_empty() || r.status == q.status) && q.group.is_none_or(|g| in_group(r, summary, g)) && (needle.is_empty() || matches_text(r, &needle))
+        })
+        .collect();
+    let column = if COLUMNS.iter().any(|(c, _)| *c == q.sort) { q.sort.as_str() } else { "machine" };
+    let by_name = |a: &MachineRow, b: &MachineRow| natural(&a.machine, &b.machine).then_with(|| a.bundle.cmp(&b.bundle));
+    out.sort_by(|&a, &b| {
+        let (ra, rb) = (&rows[a], &rows[b]);
+        let o = compare(ra, rb, column).then_with(|| by_name(ra, rb));
+        if q.desc {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+    out
+}
+
+/// `PC-1, PC-2, PC-3 (+4 more)`.
+pub fn some_names(names: &[String], shown: usize) -> String {
+    let head: Vec<&str> = names.iter().take(shown).map(String::as_str).collect();
+    if names.len() > head.len() {
+        format!("{} (+{} more)", head.join(", "), names.len() - head.len())
+    } else {
+        head.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(machine: &str, status: &str, at: &str, code: &str, lines: u64) -> MachineRow {
+        MachineRow { machine: machine.into(), status: status.into(), failed_at: at.into(), root_code: code.into(), lines, ..MachineRow::default() }
+    }
+
+    fn rows() -> Vec<MachineRow> {
+        vec![
+            row("PC-3", "failed", "ConfigMgr scan step 3 (WUA scan)", "0x8024401B", 30),
+            row("pc-10", "ok", "", "", 100),
+            row("PC-2", "failed", "servicing session", "0x800F081F", 20),
+            row("PC-1", "failed", "ConfigMgr scan step 3 (WUA scan)", "0x8024401B", 10),
+            MachineRow::unreadable("PC-4", "fleet/PC-4.zip", "cannot be opened as a zip"),
+        ]
+    }
+
+    fn names(rows: &[MachineRow], idx: &[usize]) -> Vec<String> {
+        idx.iter().map(|&i| rows[i].machine.clone()).collect()
+    }
+
+    #[test]
+    fn sorts_by_any_column_and_filters_by_status_group_and_text() {
+        let r = rows();
+        let s = FleetSummary::of(&r);
+        let q = FleetQuery::default();
+        assert_eq!(names(&r, &visible(&r, &s, &q)), ["PC-1", "PC-2", "PC-3", "PC-4", "pc-10"]);
+        let by_lines = FleetQuery { sort: "lines".into(), desc: true, ..q.clone() };
+        assert_eq!(names(&r, &visible(&r, &s, &by_lines)), ["pc-10", "PC-3", "PC-2", "PC-1", "PC-4"]);
+        let by_code = FleetQuery { sort: "root_code".into(), ..q.clone() };
+        assert_eq!(names(&r, &visible(&r, &s, &by_code))[..3], ["PC-2", "PC-1", "PC-3"], "0x800F… before 0x8024…, empty last");
+        let by_status = FleetQuery { sort: "status".into(), ..q.clone() };
+        assert_eq!(names(&r, &visible(&r, &s, &by_status)), ["PC-1", "PC-2", "PC-3", "PC-4", "pc-10"]);
+        let failed = FleetQuery { status: "failed".into(), ..q.clone() };
+        assert_eq!(visible(&r, &s, &failed).len(), 3);
+        // The largest group is the proxy one; clicking it shows exactly its machines.
+        assert_eq!(s.groups[0].machines, ["PC-1", "PC-3"]);
+        let group = FleetQuery { group: Some(0), ..q.clone() };
+        assert_eq!(names(&r, &visible(&r, &s, &group)), ["PC-1", "PC-3"]);
+        assert!(visible(&r, &s, &FleetQuery { group: Some(9), ..q.clone() }).is_empty());
+        let text = FleetQuery { text: " SERVICING ".into(), ..q.clone() };
+        assert_eq!(names(&r, &visible(&r, &s, &text)), ["PC-2"]);
+        let problem = FleetQuery { text: "opened as a zip".into(), ..q };
+        assert_eq!(names(&r, &visible(&r, &s, &problem)), ["PC-4"]);
+    }
+
+    #[test]
+    fn counts_every_status() {
+        let c = status_counts(&rows());
+        assert_eq!(c.iter().map(|(s, _, n)| (*s, *n)).collect::<Vec<_>>(), [("failed", 3), ("unreadable", 1), ("incomplete", 0), ("no_scan", 0), ("ok", 1)]);
+        assert_eq!(status_label("no_scan"), "No scan");
+        assert_eq!(natural("PC-2", "pc-10"), Ordering::Less);
+        assert_eq!(natural("PC-010", "PC-9"), Ordering::Greater);
+        assert_eq!(natural("a", "ab"), Ordering::Less);
+        assert_eq!(some_names(&["a".into(), "b".into(), "c".into()], 2), "a, b (+1 more)");
+    }
+
+    #[test]
+    fn a_drop_is_a_fleet_or_one_machine() {
+        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(fleet_of(&p(&["fleet/PC-1.zip", "fleet/PC-2.zip", "fleet/fleet.csv"])).unwrap().len(), 2);
+        assert!(fleet_of(&p(&["WUAHandler.log", "ScanAgent.log"])).is_none());
+        assert!(fleet_of(&p(&["one.zip"])).is_none());
+        let inner = fleet_in_zip("drop/fleet.zip", &p(&["fleet/PC-1.zip", "fleet/PC-2.zip", "fleet/fleet.csv"])).unwrap();
+        assert_eq!(inner[1], Inner { machine: "PC-2".into(), bundle: "drop/fleet.zip/fleet/PC-2.zip".into(), inner: "fleet/PC-2.zip".into() });
+        assert!(fleet_in_zip("collect.zip", &p(&["CCMLogs/WUAHandler.log", "CBS.log"])).is_none());
+    }
+}
