@@ -193,7 +193,7 @@ mod fixtures {
                 while !text.is_char_boundary(cut) {
                     cut += 1;
                 }
-                let mut f = load(Input { name: path.display().to_string(), bytes: text[..cut].as_bytes().to_vec() });
+                let mut f = load(Input { name: path.display().to_string(), bytes: text.as_bytes()[..cut].to_vec() });
                 f.format = once.format;
                 while cut < text.len() {
                     let mut next = (cut + step).min(text.len());
