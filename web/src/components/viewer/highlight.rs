@@ -19,7 +19,11 @@ pub fn highlights(p: &HighlightsProps) -> Html {
     let open = use_state(|| false);
     let toggle = {
         let open = open.clone();
-        Callback::from(move |_| open.set(!*open))
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let close = {
+        let open = open.clone();
+        Callback::from(move |()| open.set(false))
     };
     let chips = q.highlights.iter().enumerate().map(|(i, h)| {
         let remove = {
@@ -40,9 +44,9 @@ pub fn highlights(p: &HighlightsProps) -> Html {
     });
     html! {
         <span class="highlights">
-            <button type="button" class="toggle" onclick={toggle.clone()} aria-expanded={open.to_string()} title="Colour the lines that contain a text, as CMTrace does">{"Highlight…"}</button>
+            <button type="button" class="toggle" onclick={toggle} aria-expanded={open.to_string()} title="Colour the lines that contain a text, as CMTrace does">{"Highlight…"}</button>
             { for chips }
-            if *open { <RuleDialog query={q.clone()} onclose={toggle} /> }
+            if *open { <RuleDialog query={q.clone()} onclose={close} /> }
         </span>
     }
 }
@@ -50,7 +54,7 @@ pub fn highlights(p: &HighlightsProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct DialogProps {
     query: LogQuery,
-    onclose: Callback<MouseEvent>,
+    onclose: Callback<()>,
 }
 
 #[function_component(RuleDialog)]
@@ -70,7 +74,7 @@ fn rule_dialog(p: &DialogProps) -> Html {
         });
     }
     let add = {
-        let (q, text, regex, color, problem) = (p.query.clone(), text.clone(), regex.clone(), color.clone(), problem.clone());
+        let (q, text, regex, color, problem, close) = (p.query.clone(), text.clone(), regex.clone(), color.clone(), problem.clone(), p.onclose.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(m) = rule_problem(&text, *regex) {
@@ -79,6 +83,7 @@ fn rule_dialog(p: &DialogProps) -> Html {
             let mut nq = q.clone();
             nq.highlights.push(Highlight { text: text.trim().to_string(), regex: *regex, color: (*color).clone() });
             set_query(nq);
+            close.emit(());
         })
     };
     let swatches = HIGHLIGHT_COLORS.iter().map(|(id, label)| {
@@ -100,7 +105,7 @@ fn rule_dialog(p: &DialogProps) -> Html {
                 if let Some(m) = &*problem { <p class="alert error" role="alert">{m.clone()}</p> }
                 <div class="buttons">
                     <button type="submit" class="primary">{"Add"}</button>
-                    <button type="button" onclick={p.onclose.clone()}>{"Close"}</button>
+                    <button type="button" onclick={{ let close = p.onclose.clone(); Callback::from(move |_| close.emit(())) }}>{"Close"}</button>
                 </div>
             </form>
         </div>

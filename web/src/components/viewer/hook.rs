@@ -203,6 +203,9 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView
     let delta_from = use_state(|| None::<(i64, u32, u32)>);
     let print_rows = use_state(|| None::<Rc<(Vec<Row>, String)>>);
     let print_pending = use_mut_ref(|| false);
+    // A row to bring fully into view once the page is laid out again (a selection can change
+    // the bars around the list, and with them its height).
+    let reveal = use_mut_ref(|| None::<usize>);
     let list_ref = use_node_ref();
 
     let n = (*count).unwrap_or(0);
@@ -243,35 +246,7 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView
     }
     fetch_blocks(&services, &cache, &geometry, &redraw);
 
-    // The keys work as soon as the viewer opens: the list has the focus.
-    {
-        let list_ref = list_ref.clone();
-        use_effect_with(generation, move |_| {
-            if let Some(el) = list_ref.cast::<HtmlElement>() {
-                let _ = el.focus();
-            }
-            || ()
-        });
-    }
-
-    // Keep the viewport height in sync with the element; print when the rows to print are drawn.
-    {
-        let (list_ref, viewport_h, print_pending) = (list_ref.clone(), viewport_h.clone(), print_pending.clone());
-        use_effect(move || {
-            if let Some(el) = list_ref.cast::<HtmlElement>() {
-                let h = el.client_height() as f64;
-                if h > 0.0 && (h - *viewport_h).abs() > 1.0 {
-                    viewport_h.set(h);
-                }
-            }
-            if std::mem::take(&mut *print_pending.borrow_mut()) {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.print();
-                }
-            }
-            || ()
-        });
-    }
+    use_layout(&list_ref, &viewport_h, &print_pending, &reveal, &scroll_to, n, generation);
 
     // Detail of the selected row.
     {
@@ -297,10 +272,11 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView
         })
     };
     let select = {
-        let (sel, scroll_to) = (sel.clone(), scroll_to.clone());
+        let (sel, scroll_to, reveal) = (sel.clone(), scroll_to.clone(), reveal.clone());
         Callback::from(move |(i, extend): (usize, bool)| {
             sel.set(sel.moved(i, extend));
             scroll_to(i, n);
+            *reveal.borrow_mut() = Some(i);
         })
     };
     let set_notice = {
@@ -311,19 +287,7 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView
     let (next, find, copy, goto) = intents(&ctx, &find_info, &find_text);
     let (toggle_mark, jump_mark, set_delta_from) = marking(&ctx, &cache, &marks, &delta_from);
     let go_time = go_time(&ctx, view_zone(&report, &q).unwrap_or(0));
-    let print = {
-        let (services, s, print_rows, print_pending, redraw) = (services.clone(), *sel, print_rows.clone(), print_pending.clone(), redraw.clone());
-        Callback::from(move |()| {
-            let (start, count, note) = print_plan(s, n);
-            let (print_rows, print_pending, redraw) = (print_rows.clone(), print_pending.clone(), redraw.clone());
-            services.request(Request::Rows { start, count }, move |r: Result<Rows, String>| {
-                let Ok(r) = r else { return };
-                *print_pending.borrow_mut() = true;
-                print_rows.set(Some(Rc::new((r.rows, note))));
-                redraw.force_update();
-            });
-        })
-    };
+    let print = print_intent(&services, *sel, n, &print_rows, &print_pending, &redraw);
 
     LogView {
         count: *count,
@@ -357,6 +321,75 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView
         print_rows: (*print_rows).clone(),
         print,
     }
+}
+
+/// Focus the list when the viewer opens (its keys work at once); after each render, keep the
+/// viewport height, bring a just-selected row fully into view, and print when asked.
+#[hook]
+fn use_layout(
+    list_ref: &NodeRef,
+    viewport_h: &UseStateHandle<f64>,
+    print_pending: &Rc<RefCell<bool>>,
+    reveal: &Rc<RefCell<Option<usize>>>,
+    scroll_to: &Rc<dyn Fn(usize, usize)>,
+    n: usize,
+    generation: u32,
+) {
+    // The keys work as soon as the viewer opens: the list has the focus.
+    {
+        let list_ref = list_ref.clone();
+        use_effect_with(generation, move |_| {
+            if let Some(el) = list_ref.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+            || ()
+        });
+    }
+
+    // Keep the viewport height in sync with the element; print when the rows to print are drawn.
+    {
+        let (list_ref, viewport_h, print_pending, reveal, scroll_to) =
+            (list_ref.clone(), viewport_h.clone(), print_pending.clone(), reveal.clone(), scroll_to.clone());
+        use_effect(move || {
+            if let Some(i) = reveal.borrow_mut().take() {
+                scroll_to(i, n);
+            }
+            if let Some(el) = list_ref.cast::<HtmlElement>() {
+                let h = el.client_height() as f64;
+                if h > 0.0 && (h - *viewport_h).abs() > 1.0 {
+                    viewport_h.set(h);
+                }
+            }
+            if std::mem::take(&mut *print_pending.borrow_mut()) {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.print();
+                }
+            }
+            || ()
+        });
+    }
+}
+
+/// Print: fetch the rows `print_plan` picks, draw them (print.rs), then print.
+fn print_intent(
+    services: &Services,
+    s: Selection,
+    n: usize,
+    print_rows: &UseStateHandle<Option<Rc<(Vec<Row>, String)>>>,
+    print_pending: &Rc<RefCell<bool>>,
+    redraw: &UseForceUpdateHandle,
+) -> Callback<()> {
+    let (services, print_rows, print_pending, redraw) = (services.clone(), print_rows.clone(), print_pending.clone(), redraw.clone());
+    Callback::from(move |()| {
+        let (start, count, note) = print_plan(s, n);
+        let (print_rows, print_pending, redraw) = (print_rows.clone(), print_pending.clone(), redraw.clone());
+        services.request(Request::Rows { start, count }, move |r: Result<Rows, String>| {
+            let Ok(r) = r else { return };
+            *print_pending.borrow_mut() = true;
+            print_rows.set(Some(Rc::new((r.rows, note))));
+            redraw.force_update();
+        });
+    })
 }
 
 /// What the intents share.

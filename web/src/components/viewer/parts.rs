@@ -278,10 +278,9 @@ pub fn find_bar(p: &FindBarProps) -> Html {
                 title="Δ column: count from the selected line instead of the previous line">{"Δ from here"}</button>
             <button type="button" onclick={print} title="Print the selected lines, or the lines in view (Ctrl+P)">{"Print"}</button>
             <button type="button" class="icon" onclick={p.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
-            if selected_rows > 0 {
-                <button type="button" onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{format!("Copy {selected_rows} line{}", if selected_rows == 1 { "" } else { "s" })}</button>
-                <button type="button" onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
-            }
+            // Always there (disabled without a selection): selecting never reflows the bars.
+            <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{format!("Copy {selected_rows} line{}", if selected_rows == 1 { "" } else { "s" })}</button>
+            <button type="button" disabled={selected_rows == 0} onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
             if !v.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {} bookmark{}", v.marks.len(), if v.marks.len() == 1 { "" } else { "s" })}</span> }
             <span class="count" aria-live="polite" data-testid="row-count">
                 { match v.count { Some(c) => format!("{} of {} lines", thousands(c as u64), thousands(v.total as u64)), None => "Filtering…".into() } }
