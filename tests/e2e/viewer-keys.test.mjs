@@ -153,7 +153,7 @@ test('columns: a header, resized by drag and by keyboard (kept in the URL across
   // The keyboard: focus the edge, → widens.
   await page.locator('.grid-head .c-comp .resize').focus();
   await page.keyboard.press('Shift+ArrowRight');
-  await page.waitForFunction(() => /cw=[^&]*comp\.160/.test(location.hash));
+  await page.waitForFunction(() => /cw=[^&]*comp\.150/.test(location.hash));
   // Hide the thread column from the Columns menu.
   await page.click('.columns-menu summary');
   await page.click('.columns-menu input[data-col="thread"]');

@@ -55,7 +55,7 @@ pub fn column_header(p: &HeaderProps) -> Html {
     });
     html! {
         <div class="grid-head" role="rowgroup">
-            <div class="row head" role="row">
+            <div class="head-row" role="row">
                 <span class="stripe" aria-hidden="true"></span>
                 <span class="c-mark" aria-hidden="true"></span>
                 { for cells }

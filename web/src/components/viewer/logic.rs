@@ -280,12 +280,12 @@ impl Column {
     /// Default width in px; the message takes the rest.
     pub fn default_width(self) -> u32 {
         match self {
-            Column::Line => 56,
-            Column::Time => 184,
-            Column::Delta => 80,
-            Column::File => 150,
-            Column::Component => 120,
-            Column::Thread => 56,
+            Column::Line => 52,
+            Column::Time => 176,
+            Column::Delta => 64,
+            Column::File => 120,
+            Column::Component => 110,
+            Column::Thread => 48,
             Column::Message => 0,
         }
     }
@@ -694,11 +694,11 @@ mod tests {
     #[test]
     fn columns_resize_hide_and_style() {
         let q = LogQuery::default();
-        assert_eq!(column_width(&q, Column::Time), 184);
+        assert_eq!(column_width(&q, Column::Time), 176);
         let q2 = with_width(&q, Column::Time, 240);
         assert_eq!(column_width(&q2, Column::Time), 240);
         assert_eq!(q2.widths, [("time".to_string(), 240)]);
-        assert!(with_width(&q2, Column::Time, 184).widths.is_empty(), "the default is not written");
+        assert!(with_width(&q2, Column::Time, 176).widths.is_empty(), "the default is not written");
         assert_eq!(column_width(&with_width(&q, Column::File, 3), Column::File), MIN_COL);
         assert_eq!(resize_key(100, "ArrowRight", false), Some(108));
         assert_eq!(resize_key(100, "ArrowLeft", true), Some(60));
