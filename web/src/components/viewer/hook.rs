@@ -246,7 +246,7 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32) -> LogView
     }
     fetch_blocks(&services, &cache, &geometry, &redraw);
 
-    use_layout(&list_ref, &viewport_h, &print_pending, &reveal, &scroll_to, n, generation);
+    use_layout(&list_ref, &viewport_h, &print_pending, &reveal, &scroll_to, (n, generation));
 
     // Detail of the selected row.
     {
@@ -332,9 +332,9 @@ fn use_layout(
     print_pending: &Rc<RefCell<bool>>,
     reveal: &Rc<RefCell<Option<usize>>>,
     scroll_to: &Rc<dyn Fn(usize, usize)>,
-    n: usize,
-    generation: u32,
+    rows_and_generation: (usize, u32),
 ) {
+    let (n, generation) = rows_and_generation;
     // The keys work as soon as the viewer opens: the list has the focus.
     {
         let list_ref = list_ref.clone();
@@ -375,7 +375,7 @@ fn print_intent(
     services: &Services,
     s: Selection,
     n: usize,
-    print_rows: &UseStateHandle<Option<Rc<(Vec<Row>, String)>>>,
+    print_rows: &UseStateHandle<Printed>,
     print_pending: &Rc<RefCell<bool>>,
     redraw: &UseForceUpdateHandle,
 ) -> Callback<()> {
@@ -391,6 +391,9 @@ fn print_intent(
         });
     })
 }
+
+/// The rows to print and the note above them.
+type Printed = Option<Rc<(Vec<Row>, String)>>;
 
 /// What the intents share.
 struct Ctx {
