@@ -279,7 +279,7 @@ pub fn find_bar(p: &FindBarProps) -> Html {
             <button type="button" onclick={print} title="Print the selected lines, or the lines in view (Ctrl+P)">{"Print"}</button>
             <button type="button" class="icon" onclick={p.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
             // Always there (disabled without a selection): selecting never reflows the bars.
-            <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{format!("Copy {selected_rows} line{}", if selected_rows == 1 { "" } else { "s" })}</button>
+            <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{match selected_rows { 0 => "Copy lines".to_string(), 1 => "Copy 1 line".to_string(), n => format!("Copy {n} lines") }}</button>
             <button type="button" disabled={selected_rows == 0} onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
             if !v.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {} bookmark{}", v.marks.len(), if v.marks.len() == 1 { "" } else { "s" })}</span> }
             <span class="count" aria-live="polite" data-testid="row-count">
