@@ -170,7 +170,7 @@ test('closing a tab removes the file from the merged timeline; keyboard find, go
   await page.locator('.list').focus();
   await page.keyboard.press('Control+f');
   await page.keyboard.type('fail');
-  await page.waitForFunction(() => /3 matches/.test(document.querySelector('.findbar').textContent));
+  await page.waitForFunction(() => /3 lines match/.test(document.querySelector(".findbar").textContent));
   await page.keyboard.press('Enter');
   // Go to a line of one file.
   await page.click('button.tab-open:has-text("WUAHandler.log")');

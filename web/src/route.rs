@@ -25,6 +25,38 @@ pub struct LogQuery {
     pub at: String,
     /// Files closed in the viewer: left out of the merged timeline.
     pub hidden: Vec<String>,
+    /// Column widths in pixels that differ from the defaults, by column id (`time`, `file`...).
+    pub widths: Vec<(String, u32)>,
+    /// Columns the user hid, by id.
+    pub hidden_cols: Vec<String>,
+    /// Wrap long messages (taller rows).
+    pub wrap: bool,
+    /// F3 / F4 also stop on lines whose codes are routine noise in their log.
+    pub routine: bool,
+    /// Highlight rules, first match wins (CMTrace's highlight).
+    pub highlights: Vec<Highlight>,
+}
+
+/// A highlight rule: rows whose message contains `text` (or matches it as a regex) get `color`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Highlight {
+    pub text: String,
+    pub regex: bool,
+    pub color: String,
+}
+
+impl Highlight {
+    /// `color~r~text` (or `~t~` for plain text): one element of the `hl` list.
+    fn to_param(&self) -> String {
+        format!("{}~{}~{}", self.color, if self.regex { 'r' } else { 't' }, self.text)
+    }
+
+    fn from_param(s: &str) -> Option<Highlight> {
+        let mut it = s.splitn(3, '~');
+        let (color, kind, text) = (it.next()?, it.next()?, it.next()?);
+        let color = color.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>();
+        (!text.is_empty() && !color.is_empty()).then(|| Highlight { text: text.to_string(), regex: kind == "r", color })
+    }
 }
 
 impl LogQuery {
@@ -40,9 +72,17 @@ impl LogQuery {
             && self.hidden.is_empty())
     }
 
-    /// The same view without filters (keeps display options).
+    /// The same view without filters (keeps display options: columns, wrap, highlights).
     pub fn cleared(&self) -> LogQuery {
-        LogQuery { utc: self.utc, ..LogQuery::default() }
+        LogQuery {
+            utc: self.utc,
+            widths: self.widths.clone(),
+            hidden_cols: self.hidden_cols.clone(),
+            wrap: self.wrap,
+            routine: self.routine,
+            highlights: self.highlights.clone(),
+            ..LogQuery::default()
+        }
     }
 }
 
@@ -161,6 +201,11 @@ pub fn parse(hash: &str) -> Route {
                     "utc" => q.utc = v == "1",
                     "at" => q.at = decode(v),
                     "hide" => q.hidden = list(v),
+                    "cw" => q.widths = list(v).iter().filter_map(|p| p.split_once('.').and_then(|(c, w)| Some((c.to_string(), w.parse().ok()?)))).collect(),
+                    "nocol" => q.hidden_cols = list(v),
+                    "wrap" => q.wrap = v == "1",
+                    "noise" => q.routine = v == "1",
+                    "hl" => q.highlights = list(v).iter().filter_map(|h| Highlight::from_param(h)).collect(),
                     _ => {}
                 }
             }
@@ -207,7 +252,16 @@ pub fn to_hash(r: &Route) -> String {
                     p.push(format!("{k}={}", encode(v)));
                 }
             }
-            for (k, v) in [("re", q.regex), ("cs", q.case_sensitive), ("utc", q.utc)] {
+            if !q.widths.is_empty() {
+                p.push(format!("cw={}", join(&q.widths.iter().map(|(c, w)| format!("{c}.{w}")).collect::<Vec<_>>())));
+            }
+            if !q.hidden_cols.is_empty() {
+                p.push(format!("nocol={}", join(&q.hidden_cols)));
+            }
+            if !q.highlights.is_empty() {
+                p.push(format!("hl={}", join(&q.highlights.iter().map(Highlight::to_param).collect::<Vec<_>>())));
+            }
+            for (k, v) in [("re", q.regex), ("cs", q.case_sensitive), ("utc", q.utc), ("wrap", q.wrap), ("noise", q.routine)] {
                 if v {
                     p.push(format!("{k}=1"));
                 }
@@ -294,10 +348,28 @@ mod tests {
             utc: true,
             at: "WUAHandler.log:9".into(),
             hidden: vec!["CBS.log".into()],
+            widths: vec![("time".into(), 190), ("file".into(), 260)],
+            hidden_cols: vec!["thread".into()],
+            wrap: true,
+            routine: true,
+            highlights: vec![
+                Highlight { text: "proxy, 407 ~ fail".into(), regex: false, color: "yellow".into() },
+                Highlight { text: r"0x8024[0-9a-f]{4}|a\.b".into(), regex: true, color: "blue".into() },
+            ],
         };
         let r = Route::Log(q);
         assert_eq!(parse(&to_hash(&r)), r);
         assert_eq!(to_hash(&Route::Log(LogQuery::default())), "#/log");
+        // Display options survive "Clear all"; filters do not.
+        if let Route::Log(q) = r {
+            let c = q.cleared();
+            assert!(!c.is_filtered());
+            assert_eq!((c.widths, c.hidden_cols, c.wrap, c.highlights.len()), (q.widths, q.hidden_cols, true, 2));
+        }
+        // Hand-edited links: a rule without text or with a bad colour name is dropped or cleaned.
+        let Route::Log(q) = parse("#/log?hl=yellow~t~,red%3Cb%3E~t~x,blue~r&cw=time.abc,file.90") else { panic!() };
+        assert_eq!(q.highlights, [Highlight { text: "x".into(), regex: false, color: "redb".into() }]);
+        assert_eq!(q.widths, [("file".to_string(), 90)]);
     }
 
     #[test]

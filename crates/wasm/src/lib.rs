@@ -171,17 +171,19 @@ impl Session {
                 Response::Detail(Detail { text, truncated })
             }
             Request::Locate { file, line } => Response::Located(Located { index: v.locate(a, file, line) }),
-            Request::Next { from, min, forward } => {
+            Request::Next { from, min, forward, routine } => {
                 let min = match min {
                     NextKind::Error => Severity::Error,
                     NextKind::Warning => Severity::Warning,
                 };
-                Response::Located(Located { index: v.next_with(a, from, min, forward) })
+                Response::Located(Located { index: v.next_with(a, from, min, forward, !routine) })
             }
             Request::Find { text, start, forward } => {
                 let (count, index) = v.find(a, &text, start, forward);
                 Response::Found(Found { count, index })
             }
+            Request::AtTime { time, zone } => Response::Located(Located { index: v.at_time(a, &time, zone)? }),
+            Request::Positions { lines } => Response::Positions(v.positions(a, &lines)),
             Request::Codes => Response::Codes(v.codes_in_view(a)),
             Request::Components => Response::Components(v.components(a)),
             Request::Copy { indices, markdown } => Response::Text(v.copy(a, &indices, markdown)),
@@ -259,9 +261,12 @@ mod tests {
         assert!(s.answer(Request::Filter(filter)).unwrap_err().contains("not valid"));
         let comps = Vec::<String>::from_response(s.answer(Request::Components).unwrap()).unwrap();
         assert_eq!(comps, ["WUAHandler"]);
-        let next = Located::from_response(s.answer(Request::Next { from: None, min: NextKind::Error, forward: true }).unwrap()).unwrap();
+        let next = Located::from_response(s.answer(Request::Next { from: None, min: NextKind::Error, forward: true, routine: false }).unwrap()).unwrap();
         assert_eq!(next.index, Some(0));
         assert!(Rows::from_response(s.answer(Request::Codes).unwrap()).is_none(), "the wrong answer type is refused");
+        let at = Located::from_response(s.answer(Request::AtTime { time: "2024-01-15 10:00".into(), zone: -480 }).unwrap()).unwrap();
+        assert_eq!(at.index, Some(0));
+        assert_eq!(Vec::<usize>::from_response(s.answer(Request::Positions { lines: vec![(0, 1)] }).unwrap()).unwrap(), [0]);
         let l: serde_json::Value = serde_json::from_str(&kb_lookup("-2145107941")).unwrap();
         assert_eq!(l["code"], "0x8024401B");
         assert_eq!(l["decoded"]["http_status"], 407);
@@ -352,7 +357,9 @@ mod tests {
         let reqs = [
             Request::Filter(wulens_core::Filter { severities: vec!["error".into()], ..Default::default() }),
             Request::Rows { start: 200, count: 200 },
-            Request::Next { from: Some(3), min: NextKind::Warning, forward: false },
+            Request::Next { from: Some(3), min: NextKind::Warning, forward: false, routine: true },
+            Request::AtTime { time: "2024-01-15 10:00".into(), zone: -480 },
+            Request::Positions { lines: vec![(0, 3), (1, 9)] },
             Request::SetOffset { file: 1, minutes: None },
             Request::Codes,
         ];

@@ -25,10 +25,21 @@ pub enum Request {
     Detail { index: usize },
     /// The row of `file` (index in the report's files) at `line`.
     Locate { file: u32, line: u32 },
-    /// The next (or previous) row at least as severe as `min` after `from`.
-    Next { from: Option<usize>, min: NextKind, forward: bool },
+    /// The next (or previous) row of severity `min` after `from`; lines whose every code is
+    /// routine noise in their log are skipped unless `routine`.
+    Next {
+        from: Option<usize>,
+        min: NextKind,
+        forward: bool,
+        #[serde(default)]
+        routine: bool,
+    },
     /// Find text in the view from `start`.
     Find { text: String, start: usize, forward: bool },
+    /// The first row at or after a time as typed, in the zone `zone` minutes east of UTC.
+    AtTime { time: String, zone: i32 },
+    /// The positions in the view of (file, line) pairs (bookmarks), sorted; hidden ones left out.
+    Positions { lines: Vec<(u32, u32)> },
     /// The codes in the filtered view, most frequent first.
     Codes,
     /// The components of the files in view (for the component drop-down).
@@ -70,6 +81,7 @@ pub enum Response {
     Located(Located),
     Found(Found),
     Codes(Vec<CodeInView>),
+    Positions(Vec<usize>),
     Components(Vec<String>),
     Text(String),
     Report(Box<Report>),
@@ -134,7 +146,7 @@ macro_rules! answer {
     };
 }
 
-answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<String> => Components, String => Text, Box<Report> => Report, ZipEntries => ZipEntries);
+answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<usize> => Positions, Vec<String> => Components, String => Text, Box<Report> => Report, ZipEntries => ZipEntries);
 
 impl Answer for Response {
     fn from_response(r: Response) -> Option<Self> {

@@ -28,9 +28,13 @@ pub struct Filter {
     pub case_sensitive: bool,
     /// Only records mentioning this code (`0x8024401B`).
     pub code: Option<String>,
-    /// UTC time range, ISO-like `2024-05-31T16:45` (inclusive), as typed by people.
+    /// Time range, ISO-like `2024-05-31T16:45` (inclusive), as typed by people, in the zone of
+    /// `zone`.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// Minutes east of UTC of the zone `from` and `to` are written in (the zone the page shows
+    /// times in); 0: UTC.
+    pub zone: i32,
 }
 
 /// One row of the viewer.
@@ -55,6 +59,16 @@ pub struct Row {
     pub truncated: bool,
     /// Codes in `text`: char start, char end, canonical code.
     pub codes: Vec<(u32, u32, String)>,
+    /// UTC time in milliseconds since 1970, when the line has a time.
+    #[serde(default)]
+    pub ms: Option<i64>,
+    /// Milliseconds since the previous row of the view that has a time.
+    #[serde(default)]
+    pub delta_ms: Option<i64>,
+    /// Every code of the line is routine where it appears (a knowledge-base `noise` context):
+    /// F3 / F4 skip such lines unless asked not to.
+    #[serde(default)]
+    pub routine: bool,
 }
 
 pub const MAX_ROW_CHARS: usize = 1000;
@@ -105,9 +119,11 @@ pub fn parse_filter_time(s: &str, end: bool) -> Option<i64> {
     let b = s.trim().as_bytes();
     let (y, mo, d) = crate::read::parse::ymd(b, b'-')?;
     let rest = b.get(11..).unwrap_or(&[]);
+    // Fractions of a second are ignored (`16:45:56.123`).
+    let rest = rest.split(|c| *c == b'.').next().unwrap_or(&[]);
     let mut hms = [0u32; 3];
     let mut given = 0;
-    for (i, part) in rest.split(|c| *c == b':').take(3).enumerate() {
+    for (i, part) in rest.split(|c| *c == b':').take(3).enumerate().filter(|_| !rest.is_empty()) {
         let (v, _) = crate::model::time::digits(part, 2, false)?;
         hms[i] = v;
         given = i + 1;
@@ -224,14 +240,16 @@ impl View {
                 case_sensitive: filter.case_sensitive,
             }
         };
-        let from = match &filter.from {
-            Some(s) if !s.trim().is_empty() => Some(parse_filter_time(s, false).ok_or_else(|| format!("'{s}' is not a time: write 2024-05-31 16:45"))?),
-            _ => None,
+        let zone_ms = filter.zone as i64 * 60_000;
+        let bound = |t: &Option<String>, end: bool| -> Result<Option<i64>, String> {
+            match t {
+                Some(s) if !s.trim().is_empty() => {
+                    Ok(Some(parse_filter_time(s, end).ok_or_else(|| format!("'{s}' is not a time: write 2024-05-31 16:45"))? - zone_ms))
+                }
+                _ => Ok(None),
+            }
         };
-        let to = match &filter.to {
-            Some(s) if !s.trim().is_empty() => Some(parse_filter_time(s, true).ok_or_else(|| format!("'{s}' is not a time: write 2024-05-31 16:45"))?),
-            _ => None,
-        };
+        let (from, to) = (bound(&filter.from, false)?, bound(&filter.to, true)?);
         let code = match &filter.code {
             Some(c) if !c.is_empty() => Some(wulens_kb::lookup(c).map_err(|e| e.to_string())?.code.0),
             _ => None,
@@ -299,7 +317,22 @@ impl View {
     }
 
     pub fn rows(&self, a: &Analysis, start: usize, count: usize) -> Vec<Row> {
-        (start..(start + count).min(self.filtered.len())).map(|i| row(a, self.at(i), i as u32)).collect()
+        (start..(start + count).min(self.filtered.len()))
+            .map(|i| {
+                let mut r = row(a, self.at(i), i as u32);
+                r.delta_ms = r.ms.zip(self.time_before(a, i)).map(|(t, p)| t - p);
+                r
+            })
+            .collect()
+    }
+
+    /// The UTC time of the nearest row before `i` that has one (looking back at most 1,000 rows).
+    fn time_before(&self, a: &Analysis, i: usize) -> Option<i64> {
+        (i.saturating_sub(1000)..i).rev().find_map(|k| {
+            let r = self.at(k);
+            let f = &a.files[r.file as usize];
+            f.utc_ms(&f.entries[r.entry as usize])
+        })
     }
 
     /// Full text of one row's record (for the detail pane), control characters visible.
@@ -319,15 +352,21 @@ impl View {
     }
 
     /// Next (or previous) row from `from` of severity `sev` exactly (F3 errors, F4 warnings),
-    /// wrapping around.
-    pub fn next_with(&self, a: &Analysis, from: Option<usize>, sev: Severity, forward: bool) -> Option<usize> {
+    /// wrapping around; with `skip_routine`, lines whose every code is routine noise there are
+    /// passed over.
+    pub fn next_with(&self, a: &Analysis, from: Option<usize>, sev: Severity, forward: bool, skip_routine: bool) -> Option<usize> {
         let n = self.filtered.len();
         if n == 0 {
             return None;
         }
         let severity = |i: usize| {
             let r = self.at(i);
-            a.files[r.file as usize].entries[r.entry as usize].severity
+            let s = a.files[r.file as usize].entries[r.entry as usize].severity;
+            if skip_routine && s == sev && routine(a, r) {
+                Severity::None
+            } else {
+                s
+            }
         };
         for k in 1..=n {
             let i = match (from, forward) {
@@ -343,8 +382,8 @@ impl View {
         None
     }
 
-    /// Rows of the view whose text contains `needle` (find-as-you-type): count and the first
-    /// match at or after `from`.
+    /// Rows of the view whose message (what the row shows) contains `needle`, ignoring ASCII
+    /// case (find-as-you-type): count and the first match at or after `from`.
     pub fn find(&self, a: &Analysis, needle: &str, from: usize, forward: bool) -> (usize, Option<usize>) {
         if needle.is_empty() {
             return (0, None);
@@ -354,7 +393,7 @@ impl View {
             .filter(|&i| {
                 let r = self.at(i);
                 let f = &a.files[r.file as usize];
-                contains_ci(f.record(&f.entries[r.entry as usize]), &lower)
+                contains_ci(f.message(&f.entries[r.entry as usize]), &lower)
             })
             .collect();
         let next = if forward {
@@ -363,6 +402,34 @@ impl View {
             hits.iter().rev().copied().find(|&i| i <= from).or(hits.last().copied())
         };
         (hits.len(), next)
+    }
+
+    /// The first row of the view at or after `time` (as typed, in the zone `zone` minutes east
+    /// of UTC); the last timed row when every line is earlier.
+    pub fn at_time(&self, a: &Analysis, time: &str, zone: i32) -> Result<Option<usize>, String> {
+        let t = parse_filter_time(time, false).ok_or_else(|| format!("'{time}' is not a time: write 2024-05-31 16:45"))? - zone as i64 * 60_000;
+        let mut last = None;
+        for i in 0..self.filtered.len() {
+            let r = self.at(i);
+            let f = &a.files[r.file as usize];
+            match f.utc_ms(&f.entries[r.entry as usize]) {
+                Some(u) if u >= t => return Ok(Some(i)),
+                Some(_) => last = Some(i),
+                None => {}
+            }
+        }
+        Ok(last)
+    }
+
+    /// Positions in the view of the records at (file, line), sorted; lines the view hides are left out.
+    pub fn positions(&self, a: &Analysis, lines: &[(u32, u32)]) -> Vec<usize> {
+        let mut wanted: Vec<TimelineRef> =
+            lines.iter().filter_map(|&(file, line)| Some(TimelineRef { file, entry: a.files.get(file as usize)?.entry_at_line(line)? as u32 })).collect();
+        wanted.sort_unstable_by_key(|r| (r.file, r.entry));
+        let mut out: Vec<usize> =
+            (0..self.filtered.len()).filter(|&i| wanted.binary_search_by_key(&(self.at(i).file, self.at(i).entry), |r| (r.file, r.entry)).is_ok()).collect();
+        out.dedup();
+        out
     }
 
     /// Codes mentioned by the rows of the view, most frequent first.
@@ -445,6 +512,13 @@ fn thread_label(f: &LogFile, t: u32) -> String {
     }
 }
 
+/// Does the entry carry codes, all of them routine noise where they appear?
+fn routine(a: &Analysis, r: TimelineRef) -> bool {
+    let f = &a.files[r.file as usize];
+    let mut codes = a.codes_at(r.file as usize, r.entry).peekable();
+    codes.peek().is_some() && codes.all(|c| crate::diagnose::is_routine(f, r.entry, c))
+}
+
 pub fn row(a: &Analysis, r: TimelineRef, index: u32) -> Row {
     let f = &a.files[r.file as usize];
     let e = &f.entries[r.entry as usize];
@@ -477,6 +551,9 @@ pub fn row(a: &Analysis, r: TimelineRef, index: u32) -> Row {
         chars: msg.chars().count() as u64,
         truncated,
         codes,
+        ms: f.utc_ms(e),
+        delta_ms: None,
+        routine: routine(a, r),
     }
 }
 
@@ -542,15 +619,41 @@ mod tests {
     fn navigation_wraps_and_locates() {
         let a = analysis();
         let v = View::new(&a);
-        assert_eq!(v.next_with(&a, None, Severity::Error, true), Some(2));
-        assert_eq!(v.next_with(&a, Some(2), Severity::Error, true), Some(3));
-        assert_eq!(v.next_with(&a, Some(3), Severity::Error, true), Some(2));
-        assert_eq!(v.next_with(&a, Some(2), Severity::Error, false), Some(3));
-        assert_eq!(v.next_with(&a, Some(0), Severity::Warning, true), None, "errors are not warnings");
+        assert_eq!(v.next_with(&a, None, Severity::Error, true, false), Some(2));
+        assert_eq!(v.next_with(&a, Some(2), Severity::Error, true, false), Some(3));
+        assert_eq!(v.next_with(&a, Some(3), Severity::Error, true, false), Some(2));
+        assert_eq!(v.next_with(&a, Some(2), Severity::Error, false, false), Some(3));
+        assert_eq!(v.next_with(&a, Some(0), Severity::Warning, true, false), None, "errors are not warnings");
         assert_eq!(v.locate(&a, 0, 2), Some(3));
         assert_eq!(v.find(&a, "fail", 0, true), (2, Some(2)));
+        assert_eq!(v.find(&a, "wuahandler", 0, true), (0, None), "find looks at what the rows show, not the record's markup");
         let codes = v.codes_in_view(&a);
         assert_eq!((codes[0].code.as_str(), codes[0].count), ("0x8024401B", 2));
+    }
+
+    #[test]
+    fn routine_lines_deltas_times_and_positions() {
+        let wu = "2024/01/15 10:00:00.0000000 1 2 Agent           start\r\n2024/01/15 10:00:01.5000000 1 2 Agent           * FAILED * x\r\n2024/01/15 10:00:02.0000000 1 2 DataStore       *FAILED* [80248007] GetData\r\n2024/01/15 10:00:03.2500000 1 2 WebServices     *FAILED* [8024401B] proxy\r\n";
+        let a = Analysis::from_inputs(vec![Input { name: "WindowsUpdate.log".into(), bytes: wu.as_bytes().to_vec() }], &Limits::default());
+        let v = View::new(&a);
+        let rows = v.rows(&a, 0, 10);
+        assert_eq!(rows.iter().map(|r| r.routine).collect::<Vec<_>>(), [false, false, true, false], "80248007 is routine in WindowsUpdate.log");
+        assert_eq!(rows.iter().map(|r| r.severity).filter(|s| *s == Severity::Error).count(), 2);
+        assert_eq!(rows[0].delta_ms, None);
+        assert_eq!(rows.iter().skip(1).map(|r| r.delta_ms).collect::<Vec<_>>(), [Some(1500), Some(500), Some(1250)]);
+        assert_eq!(v.rows(&a, 3, 1)[0].delta_ms, Some(1250), "the previous row counts even when it was not asked for");
+        assert_eq!(v.next_with(&a, None, Severity::Error, true, false), Some(2));
+        assert_eq!(v.next_with(&a, None, Severity::Error, true, true), Some(3), "routine noise is skipped");
+        assert_eq!(v.next_with(&a, Some(3), Severity::Error, true, true), Some(3), "wraps onto itself");
+        // Go to time, in UTC and at UTC-08:00 (the log's offset is assumed UTC here).
+        assert_eq!(v.at_time(&a, "2024-01-15 10:00:02", 0), Ok(Some(2)));
+        assert_eq!(v.at_time(&a, "2024-01-15 02:00:02", -480), Ok(Some(2)));
+        assert_eq!(v.at_time(&a, "2024-01-16", 0), Ok(Some(3)), "after the end: the last line");
+        assert!(v.at_time(&a, "noon", 0).unwrap_err().contains("not a time"));
+        assert_eq!(v.positions(&a, &[(0, 4), (0, 1), (0, 99), (7, 1)]), [0, 3]);
+        // A time filter in the zone the page shows.
+        let mut v = v;
+        assert_eq!(v.apply(&a, Filter { from: Some("2024-01-15 02:00:02".into()), zone: -480, ..Filter::default() }), Ok(2));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The virtual list: only the rows in the viewport are in the DOM, positioned in a tall spacer.
+//! The grid: a header row (columns.rs) over the virtual list, where only the rows in the
+//! viewport are in the DOM, positioned in a tall spacer.
 
 use std::rc::Rc;
 
@@ -6,18 +7,29 @@ use wulens_core::model::{base_name, Severity};
 use wulens_core::{thousands, Report, Row};
 use yew::prelude::*;
 
-use super::logic::{file_color, ROW_H};
+use super::columns::ColumnHeader;
+use super::logic::{column_style, file_color, find_ranges, format_delta, split_marks, visible_columns, Column, Rules};
 use super::ViewHandle;
+use crate::route::LogQuery;
 
 #[derive(Properties, PartialEq)]
 pub struct ListProps {
     pub view: ViewHandle,
     pub report: Rc<Report>,
-    pub utc: bool,
-    pub show_file: bool,
-    pub onkeydown: Callback<KeyboardEvent>,
+    pub query: LogQuery,
     /// Open a code's entry beside the list.
     pub open_code: Callback<String>,
+}
+
+/// What every row of one render shares.
+struct RowCtx<'a> {
+    report: &'a Report,
+    utc: bool,
+    columns: &'a [Column],
+    rules: Rules,
+    find: &'a str,
+    delta_from: Option<i64>,
+    open_code: &'a Callback<String>,
 }
 
 #[function_component(VirtualList)]
@@ -25,33 +37,63 @@ pub fn virtual_list(p: &ListProps) -> Html {
     let v = &p.view.0;
     let g = v.geometry;
     let n = v.len();
+    let q = &p.query;
+    let columns = visible_columns(q, q.files.len() != 1);
+    let ctx = RowCtx {
+        report: &p.report,
+        utc: q.utc,
+        columns: &columns,
+        rules: Rules::new(&q.highlights),
+        find: v.find_text.as_str(),
+        delta_from: v.delta_from.map(|(ms, _, _)| ms),
+        open_code: &p.open_code,
+    };
     let rows: Html = {
         let c = v.cache.borrow();
         (g.first..g.last)
             .map(|i| {
-                let top = g.top + (i - g.first) as f64 * ROW_H;
+                let top = g.top + (i - g.first) as f64 * v.row_h;
                 let onclick = {
                     let select = v.select.clone();
                     Callback::from(move |e: MouseEvent| select.emit((i, e.shift_key())))
                 };
                 match c.row(i) {
-                    Some(r) => render_row(r, top, v.sel.contains(i), p, onclick),
+                    Some(r) => render_row(r, top, v.sel.contains(i), v.marks.contains(&(r.file, r.line)), &ctx, onclick),
                     None => html! { <div class="row placeholder" style={format!("top:{top}px")} role="row" aria-busy="true"></div> },
                 }
             })
             .collect()
     };
+    let delta_label = v.delta_from.map(|(_, file, line)| format!("Δ since {}:{line}", p.report.files.get(file as usize).map_or("", |f| base_name(&f.name))));
     html! {
-        <div class="list" ref={v.list_ref.clone()} tabindex="0" role="grid" aria-rowcount={n.to_string()} aria-label="Log lines" onscroll={v.onscroll.clone()} onkeydown={p.onkeydown.clone()}>
-            <div class="spacer-v" style={format!("height:{}px", g.spacer)}>{ rows }</div>
-            if n == 0 && v.count.is_some() { <p class="empty">{"No line matches the filters."}</p> }
+        <div class={classes!("grid", q.wrap.then_some("wrap"))} role="grid" aria-label="Log lines" aria-rowcount={(n + 1).to_string()} style={column_style(q)}>
+            <ColumnHeader query={q.clone()} columns={columns.clone()} {delta_label} />
+            <div class="list" ref={v.list_ref.clone()} tabindex="0" role="rowgroup" aria-label="Lines" onscroll={v.onscroll.clone()}>
+                <div class="spacer-v" style={format!("height:{}px", g.spacer)}>{ rows }</div>
+                if n == 0 && v.count.is_some() { <p class="empty">{"No line matches the filters."}</p> }
+            </div>
         </div>
     }
 }
 
-/// The text of a row with its codes as buttons (char offsets from the worker).
-fn text_parts(r: &Row, open_code: &Callback<String>) -> Vec<Html> {
+/// The text of a row: its codes as buttons, find matches as marks (char offsets throughout;
+/// every piece is text, never HTML).
+fn text_parts(r: &Row, find: &str, open_code: &Callback<String>) -> Vec<Html> {
     let chars: Vec<char> = r.text.chars().collect();
+    let marks = find_ranges(&r.text, find);
+    let piece = |s: usize, e: usize| -> Html {
+        split_marks(s, e, &marks)
+            .into_iter()
+            .map(|(a, b, marked)| {
+                let t: String = chars[a..b].iter().collect();
+                if marked {
+                    html! { <mark>{t}</mark> }
+                } else {
+                    html! { {t} }
+                }
+            })
+            .collect()
+    };
     let mut parts: Vec<Html> = Vec::new();
     let mut pos = 0usize;
     for (s, e, code) in &r.codes {
@@ -59,7 +101,7 @@ fn text_parts(r: &Row, open_code: &Callback<String>) -> Vec<Html> {
         if s < pos || s > e {
             continue;
         }
-        parts.push(html! { {chars[pos..s].iter().collect::<String>()} });
+        parts.push(piece(pos, s));
         let open = {
             let (open_code, code) = (open_code.clone(), code.clone());
             Callback::from(move |ev: MouseEvent| {
@@ -67,30 +109,61 @@ fn text_parts(r: &Row, open_code: &Callback<String>) -> Vec<Html> {
                 open_code.emit(code.clone());
             })
         };
-        parts.push(html! { <button type="button" class="code-inline" onclick={open} title={format!("{code}: open the knowledge-base entry")}>{chars[s..e].iter().collect::<String>()}</button> });
+        parts.push(
+            html! { <button type="button" class="code-inline" onclick={open} title={format!("{code}: open the knowledge-base entry")}>{piece(s, e)}</button> },
+        );
         pos = e;
     }
-    parts.push(html! { {chars[pos.min(chars.len())..].iter().collect::<String>()} });
+    parts.push(piece(pos.min(chars.len()), chars.len()));
     parts
 }
 
-fn render_row(r: &Row, top: f64, selected: bool, p: &ListProps, onclick: Callback<MouseEvent>) -> Html {
-    let time = if p.utc { &r.time_utc } else { &r.time };
+fn cell(r: &Row, c: Column, marked: bool, x: &RowCtx) -> Html {
+    let class = format!("c-{}", c.id());
+    match c {
+        Column::File => {
+            let name = x.report.files.get(r.file as usize).map(|f| f.name.clone()).unwrap_or_default();
+            html! { <span {class} role="gridcell" title={name.clone()}>{base_name(&name).to_string()}</span> }
+        }
+        Column::Line => html! { <span {class} role="gridcell">{r.line}</span> },
+        Column::Time => {
+            let time = if x.utc { &r.time_utc } else { &r.time };
+            // The date apart, so a narrow screen can show the time of day alone.
+            let (date, clock) = time.get(..23).unwrap_or(time).split_once('T').unwrap_or(("", time));
+            html! { <span {class} role="gridcell" title={time.clone()}><span class="date">{format!("{date} ")}</span>{clock.to_string()}</span> }
+        }
+        Column::Delta => {
+            let d = match x.delta_from {
+                Some(from) => r.ms.map(|t| t - from),
+                None => r.delta_ms,
+            };
+            html! { <span {class} role="gridcell">{d.map(format_delta).unwrap_or_default()}</span> }
+        }
+        Column::Component => html! { <span {class} role="gridcell" title={r.component.clone()}>{r.component.clone()}</span> },
+        Column::Thread => html! { <span {class} role="gridcell">{r.thread.clone()}</span> },
+        Column::Message => {
+            let cut = if r.truncated { format!(" … ({} characters; select the line to see more)", thousands(r.chars)) } else { String::new() };
+            html! {
+                <span {class} role="gridcell">
+                    if marked { <span class="sr-only">{"Bookmarked: "}</span> }
+                    { for text_parts(r, x.find, x.open_code) }<span class="muted">{cut}</span>
+                </span>
+            }
+        }
+    }
+}
+
+fn render_row(r: &Row, top: f64, selected: bool, marked: bool, x: &RowCtx, onclick: Callback<MouseEvent>) -> Html {
     // Unparsed lines have no severity: they show as plain text.
     let severity = if r.severity == Severity::None { "text" } else { r.severity.label() };
-    let time_short = time.get(..23).unwrap_or(time).replace('T', " ");
-    let file = p.report.files.get(r.file as usize).map(|f| base_name(&f.name).to_string()).unwrap_or_default();
-    let cut = if r.truncated { format!(" … ({} characters; select the line to see more)", thousands(r.chars)) } else { String::new() };
+    let hl = x.rules.color(&r.text).map(|c| format!("hl hl-{c}"));
+    let file = x.report.files.get(r.file as usize).map(|f| base_name(&f.name).to_string()).unwrap_or_default();
     html! {
-        <div class={classes!("row", severity, selected.then_some("selected"))} style={format!("top:{top}px")} role="row" aria-selected={selected.to_string()} {onclick}
+        <div class={classes!("row", severity, selected.then_some("selected"), marked.then_some("marked"), r.routine.then_some("routine"), hl)} style={format!("top:{top}px")} role="row" aria-selected={selected.to_string()} {onclick}
              data-file={r.file.to_string()} data-line={r.line.to_string()} data-severity={severity}>
-            <span class="stripe" style={format!("background:{}", file_color(r.file))} title={file.clone()} aria-hidden="true"></span>
-            if p.show_file { <span class="c-file" role="gridcell" title={file.clone()}>{file.clone()}</span> }
-            <span class="c-line" role="gridcell">{r.line}</span>
-            <span class="c-time" role="gridcell" title={time.clone()}>{time_short}</span>
-            <span class="c-comp" role="gridcell" title={r.component.clone()}>{r.component.clone()}</span>
-            <span class="c-thread" role="gridcell">{r.thread.clone()}</span>
-            <span class="c-text" role="gridcell">{ for text_parts(r, &p.open_code) }<span class="muted">{cut}</span></span>
+            <span class="stripe" style={format!("background:{}", file_color(r.file))} title={file} aria-hidden="true"></span>
+            <span class="c-mark" title={if marked { "Bookmarked (F2 / Shift+F2 to jump, Ctrl+F2 to remove)" } else { "" }} aria-hidden="true">{if marked { "◆" } else { "" }}</span>
+            { for x.columns.iter().map(|c| cell(r, *c, marked, x)) }
         </div>
     }
 }

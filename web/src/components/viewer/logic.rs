@@ -1,14 +1,26 @@
 //! The viewer's pure logic: the virtual list's geometry, scrolling a row into view, selections,
-//! the filter chips, keys, and the worker's filter for a URL query. No DOM, no Yew: tested
-//! natively (`cargo test -p wulens-web`).
+//! the filter chips, keys, columns, highlight rules, find marks, time zones, deltas, bookmarks,
+//! and the worker's filter for a URL query. No DOM, no Yew: tested natively
+//! (`cargo test -p wulens-web`).
 
 use wulens_core::model::base_name;
-use wulens_core::Filter;
+use wulens_core::{Filter, Report};
 use wulens_wasm::protocol::NextKind;
 
-use crate::route::LogQuery;
+use crate::route::{Highlight, LogQuery};
 
 pub const ROW_H: f64 = 24.0;
+/// A row when long messages wrap: three lines of text.
+pub const ROW_H_WRAP: f64 = 62.0;
+
+/// The height of a row in this query's layout.
+pub fn row_height(q: &LogQuery) -> f64 {
+    if q.wrap {
+        ROW_H_WRAP
+    } else {
+        ROW_H
+    }
+}
 /// Rows fetched per request.
 pub const BLOCK: usize = 200;
 /// Browsers cap element heights; beyond this the scrollbar maps proportionally to rows.
@@ -34,7 +46,13 @@ pub fn filter_of(q: &LogQuery) -> Filter {
         code: opt(&q.code),
         from: opt(&q.from),
         to: opt(&q.to),
+        zone: 0,
     }
+}
+
+/// The worker's filter, with time bounds read in the zone the grid shows.
+pub fn filter_in_zone(q: &LogQuery, report: &Report) -> Filter {
+    Filter { zone: view_zone(report, q).unwrap_or(0), ..filter_of(q) }
 }
 
 /// Which rows the viewport shows, and where.
@@ -50,19 +68,19 @@ pub struct Geometry {
 }
 
 impl Geometry {
-    pub fn new(n: usize, scroll_top: f64, viewport_h: f64) -> Geometry {
-        let full_px = n as f64 * ROW_H;
+    pub fn new(n: usize, scroll_top: f64, viewport_h: f64, row_h: f64) -> Geometry {
+        let full_px = n as f64 * row_h;
         let scaled = full_px > MAX_PX;
         let spacer = if scaled { MAX_PX } else { full_px };
-        let visible = ((viewport_h / ROW_H).ceil() as usize + 1).max(1);
+        let visible = ((viewport_h / row_h).ceil() as usize + 1).max(1);
         let first = if scaled {
             let frac = (scroll_top / (spacer - viewport_h).max(1.0)).clamp(0.0, 1.0);
             (frac * n.saturating_sub(visible) as f64) as usize
         } else {
-            ((scroll_top / ROW_H) as usize).min(n)
+            ((scroll_top / row_h) as usize).min(n)
         };
         let last = (first + visible + 10).min(n);
-        let top = if scaled { scroll_top } else { first as f64 * ROW_H };
+        let top = if scaled { scroll_top } else { first as f64 * row_h };
         Geometry { spacer, first, last, top }
     }
 
@@ -82,18 +100,20 @@ impl Geometry {
     }
 }
 
-/// The scroll position that brings row `i` of `n` into a viewport of height `vh` now at `cur`.
-pub fn scroll_target(i: usize, n: usize, cur: f64, vh: f64) -> f64 {
-    let full = n as f64 * ROW_H;
+/// The scroll position that brings row `i` of `n` (rows of `row_h` px) fully into a viewport of
+/// height `vh` now scrolled to `cur`. In a list too tall for the browser (scaled), the row is
+/// drawn at the top of the viewport.
+pub fn scroll_target(i: usize, n: usize, cur: f64, vh: f64, row_h: f64) -> f64 {
+    let full = n as f64 * row_h;
     if full > MAX_PX {
-        let vis = (vh / ROW_H).ceil() + 1.0;
+        let vis = (vh / row_h).ceil() + 1.0;
         return (i as f64 / (n as f64 - vis).max(1.0)).clamp(0.0, 1.0) * (MAX_PX - vh);
     }
-    let row_top = i as f64 * ROW_H;
+    let row_top = i as f64 * row_h;
     if row_top < cur {
         row_top
-    } else if row_top + ROW_H > cur + vh {
-        row_top + ROW_H - vh
+    } else if row_top + row_h > cur + vh {
+        (row_top + row_h - vh).min(row_top)
     } else {
         cur
     }
@@ -160,14 +180,27 @@ pub enum KeyAction {
     Copy(bool),
     ToggleHelp,
     Escape,
+    /// Bookmark the selected row, or remove its bookmark (Ctrl+F2).
+    ToggleMark,
+    /// Next / previous bookmark (F2 / Shift+F2); `bool`: forward.
+    Mark(bool),
+    Print,
 }
 
-/// The keys of the list (README "The log viewer"); `None`: not ours, let the browser have it.
-pub fn key_action(key: &str, shift: bool, ctrl: bool, selected: Option<usize>, n: usize, page: usize) -> Option<KeyAction> {
+/// Keys of the viewer (README "The log viewer"); `None`: not ours, let the browser have it.
+/// In a text field (`typing`) only the function keys, Escape and print are the viewer's.
+pub fn key_action(key: &str, shift: bool, ctrl: bool, selected: Option<usize>, n: usize, page: usize, typing: bool) -> Option<KeyAction> {
     let cur = selected.unwrap_or(0);
     let last = n.saturating_sub(1);
     let select = |i: usize| (n > 0).then_some(KeyAction::Select(i, shift));
+    let global = matches!(key, "F2" | "F3" | "F4" | "Escape") || (ctrl && matches!(key, "p" | "P"));
+    if typing && !global {
+        return None;
+    }
     match key {
+        "F2" if ctrl => Some(KeyAction::ToggleMark),
+        "F2" => Some(KeyAction::Mark(!shift)),
+        "p" | "P" if ctrl => Some(KeyAction::Print),
         "F3" => Some(KeyAction::Next(NextKind::Error, !shift)),
         "F4" => Some(KeyAction::Next(NextKind::Warning, !shift)),
         "ArrowDown" => select((cur + usize::from(selected.is_some())).min(last)),
@@ -183,6 +216,301 @@ pub fn key_action(key: &str, shift: bool, ctrl: bool, selected: Option<usize>, n
         "?" => Some(KeyAction::ToggleHelp),
         "Escape" => Some(KeyAction::Escape),
         _ => None,
+    }
+}
+
+/// The next (or previous) bookmark from the cursor, wrapping; `marks` are sorted view positions.
+pub fn next_mark(marks: &[usize], cursor: Option<usize>, forward: bool) -> Option<usize> {
+    let (first, last) = (*marks.first()?, *marks.last()?);
+    Some(match (cursor, forward) {
+        (None, true) => first,
+        (None, false) => last,
+        (Some(c), true) => marks.iter().copied().find(|&m| m > c).unwrap_or(first),
+        (Some(c), false) => marks.iter().rev().copied().find(|&m| m < c).unwrap_or(last),
+    })
+}
+
+/// A time difference for the Δ column: `+0.250s`, `+12.5s`, `+3m 04s`, `+2h 05m`, `+3d 4h`.
+pub fn format_delta(ms: i64) -> String {
+    let sign = if ms < 0 { '-' } else { '+' };
+    let a = ms.unsigned_abs();
+    let (s, m, h, d) = (a / 1000, a / 60_000, a / 3_600_000, a / 86_400_000);
+    match a {
+        0..=9_999 => format!("{sign}{}.{:03}s", s, a % 1000),
+        10_000..=59_999 => format!("{sign}{}.{}s", s, a % 1000 / 100),
+        60_000..=3_599_999 => format!("{sign}{m}m {:02}s", s % 60),
+        3_600_000..=86_399_999 => format!("{sign}{h}h {:02}m", m % 60),
+        _ => format!("{sign}{d}d {}h", h % 24),
+    }
+}
+
+/// A column of the grid. The stripe (file colour) and the bookmark gutter are not columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Line,
+    Time,
+    Delta,
+    File,
+    Component,
+    Thread,
+    Message,
+}
+
+impl Column {
+    pub const ALL: [Column; 7] = [Column::File, Column::Line, Column::Time, Column::Delta, Column::Component, Column::Thread, Column::Message];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Column::Line => "line",
+            Column::Time => "time",
+            Column::Delta => "delta",
+            Column::File => "file",
+            Column::Component => "comp",
+            Column::Thread => "thread",
+            Column::Message => "text",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Line => "Line",
+            Column::Time => "Time",
+            Column::Delta => "Δ",
+            Column::File => "File",
+            Column::Component => "Component",
+            Column::Thread => "Thread",
+            Column::Message => "Message",
+        }
+    }
+
+    /// Default width in px; the message takes the rest.
+    pub fn default_width(self) -> u32 {
+        match self {
+            Column::Line => 52,
+            Column::Time => 176,
+            Column::Delta => 64,
+            Column::File => 120,
+            Column::Component => 110,
+            Column::Thread => 48,
+            Column::Message => 0,
+        }
+    }
+
+    /// The message is always shown and takes the remaining width.
+    pub fn resizable(self) -> bool {
+        self != Column::Message
+    }
+}
+
+pub const MIN_COL: u32 = 28;
+pub const MAX_COL: u32 = 900;
+
+/// A column's width in this query.
+pub fn column_width(q: &LogQuery, c: Column) -> u32 {
+    q.widths.iter().find(|(id, _)| id == c.id()).map_or(c.default_width(), |(_, w)| (*w).clamp(MIN_COL, MAX_COL))
+}
+
+/// The query with column `c` at `w` px (clamped; the default width is not written to the URL).
+pub fn with_width(q: &LogQuery, c: Column, w: i64) -> LogQuery {
+    let w = w.clamp(MIN_COL as i64, MAX_COL as i64) as u32;
+    let mut nq = q.clone();
+    nq.widths.retain(|(id, _)| id != c.id());
+    if w != c.default_width() {
+        nq.widths.push((c.id().to_string(), w));
+    }
+    nq
+}
+
+/// A resize by keyboard on a column's edge: the new width, or `None` for other keys.
+pub fn resize_key(width: u32, key: &str, shift: bool) -> Option<i64> {
+    let step = if shift { 40 } else { 8 };
+    match key {
+        "ArrowLeft" => Some(width as i64 - step),
+        "ArrowRight" => Some(width as i64 + step),
+        _ => None,
+    }
+}
+
+/// The query with column `c` hidden or shown again.
+pub fn toggle_column(q: &LogQuery, c: Column) -> LogQuery {
+    let mut nq = q.clone();
+    match nq.hidden_cols.iter().position(|x| x == c.id()) {
+        Some(i) => {
+            nq.hidden_cols.remove(i);
+        }
+        None => nq.hidden_cols.push(c.id().to_string()),
+    }
+    nq
+}
+
+/// The columns the grid shows, in order. The file column only when several files are merged.
+pub fn visible_columns(q: &LogQuery, merged: bool) -> Vec<Column> {
+    Column::ALL.into_iter().filter(|c| *c == Column::Message || (!q.hidden_cols.iter().any(|h| h == c.id()) && (merged || *c != Column::File))).collect()
+}
+
+/// The CSS custom properties that size the columns (`--w-time:184px;...`).
+pub fn column_style(q: &LogQuery) -> String {
+    Column::ALL.iter().filter(|c| c.resizable()).map(|c| format!("--w-{}:{}px;", c.id(), column_width(q, *c))).collect()
+}
+
+/// Where `needle` occurs in `text`, ignoring ASCII case as the worker's find does: char ranges.
+pub fn find_ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
+    let n: Vec<char> = needle.chars().map(|c| c.to_ascii_lowercase()).collect();
+    if n.is_empty() {
+        return Vec::new();
+    }
+    let t: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + n.len() <= t.len() {
+        if t[i..i + n.len()] == n[..] {
+            out.push((i, i + n.len()));
+            i += n.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The pieces of chars `start..end` cut at the marks: (start, end, marked).
+pub fn split_marks(start: usize, end: usize, marks: &[(usize, usize)]) -> Vec<(usize, usize, bool)> {
+    let mut out = Vec::new();
+    let mut pos = start;
+    for &(s, e) in marks.iter().filter(|(s, e)| *e > start && *s < end) {
+        let (s, e) = (s.max(start), e.min(end));
+        if s > pos {
+            out.push((pos, s, false));
+        }
+        out.push((s, e, true));
+        pos = e;
+    }
+    if pos < end || out.is_empty() {
+        out.push((pos, end, false));
+    }
+    out
+}
+
+/// Highlight colours: (id, label). Their styles are in styles.css (`.row.hl-<id>`).
+pub const HIGHLIGHT_COLORS: [(&str, &str); 5] = [("yellow", "Yellow"), ("green", "Green"), ("blue", "Blue"), ("purple", "Purple"), ("orange", "Orange")];
+
+/// Highlight rules ready to match; a rule whose regex does not compile matches nothing.
+pub struct Rules(Vec<(Option<Matcher>, String)>);
+
+enum Matcher {
+    Text(String),
+    Regex(regex_lite::Regex),
+}
+
+impl Rules {
+    pub fn new(rules: &[Highlight]) -> Rules {
+        Rules(
+            rules
+                .iter()
+                .map(|h| {
+                    let m = if h.regex {
+                        regex_lite::Regex::new(&format!("(?i){}", h.text)).ok().map(Matcher::Regex)
+                    } else {
+                        Some(Matcher::Text(h.text.to_ascii_lowercase()))
+                    };
+                    let color = if HIGHLIGHT_COLORS.iter().any(|(id, _)| *id == h.color) { h.color.clone() } else { "yellow".to_string() };
+                    (m, color)
+                })
+                .collect(),
+        )
+    }
+
+    /// The colour of the first rule `text` matches (ASCII case ignored).
+    pub fn color(&self, text: &str) -> Option<&str> {
+        self.0.iter().find_map(|(m, color)| {
+            let hit = match m.as_ref()? {
+                Matcher::Text(t) => !find_ranges(text, t).is_empty(),
+                Matcher::Regex(r) => r.is_match(text),
+            };
+            hit.then_some(color.as_str())
+        })
+    }
+}
+
+/// Whether a rule's pattern is usable: a message for people when it is not.
+pub fn rule_problem(text: &str, regex: bool) -> Option<String> {
+    if text.trim().is_empty() {
+        return Some("Type the text to highlight.".into());
+    }
+    regex.then(|| regex_lite::Regex::new(text).err().map(|e| format!("Not a valid regular expression: {e}"))).flatten()
+}
+
+/// The files the view shows: those named, else every file with lines but the closed ones.
+fn shown_files<'a>(report: &'a Report, q: &'a LogQuery) -> impl Iterator<Item = &'a wulens_core::FileReport> + 'a {
+    report.files.iter().filter(move |f| f.lines > 0 && if q.files.is_empty() { !q.hidden.contains(&f.name) } else { q.files.contains(&f.name) })
+}
+
+/// The zone (minutes east of UTC) the grid shows times in: UTC, or the local offset all the
+/// files in view share. `None` when their offsets differ (each row shows its own).
+pub fn view_zone(report: &Report, q: &LogQuery) -> Option<i32> {
+    if q.utc {
+        return Some(0);
+    }
+    let mut offsets = shown_files(report, q).filter(|f| f.first_time.is_some()).map(|f| f.time_zone.offset_minutes);
+    let first = offsets.next().unwrap_or(0);
+    offsets.all(|o| o == first).then_some(first)
+}
+
+/// UTC ms of an ISO time with an offset as the report writes it (`2024-01-15T10:00:01.000-08:00`,
+/// `...Z`, or no offset: taken as UTC).
+pub fn iso_utc_ms(s: &str) -> Option<i64> {
+    let local = wulens_core::parse_filter_time(s.get(..19)?, false)? + s.get(20..23).and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
+    let tail = s.get(23..).unwrap_or("");
+    let off = match tail.as_bytes() {
+        [sign @ (b'+' | b'-'), ..] if tail.len() >= 6 => {
+            let m = tail[1..3].parse::<i64>().ok()? * 60 + tail[4..6].parse::<i64>().ok()?;
+            if *sign == b'-' {
+                -m
+            } else {
+                m
+            }
+        }
+        _ => 0,
+    };
+    Some(local - off * 60_000)
+}
+
+/// `2024-01-15 10:00` for UTC ms `t` in the zone `zone` (minutes east of UTC); with `seconds`, `:05`.
+pub fn format_in_zone(t: i64, zone: i32, seconds: bool) -> String {
+    let iso = wulens_core::model::time::format_iso(t + zone as i64 * 60_000, None);
+    iso.get(..if seconds { 19 } else { 16 }).unwrap_or(&iso).replace('T', " ")
+}
+
+/// The first and last time of the files in view, in the grid's zone (placeholders for the time
+/// inputs), and the zone's label.
+pub fn time_hints(report: &Report, q: &LogQuery) -> (Option<String>, Option<String>, String) {
+    let zone = view_zone(report, q);
+    let first = shown_files(report, q).filter_map(|f| f.first_time.as_deref().and_then(iso_utc_ms)).min();
+    let last = shown_files(report, q).filter_map(|f| f.last_time.as_deref().and_then(iso_utc_ms)).max();
+    let z = zone.unwrap_or(0);
+    let label = match zone {
+        Some(0) => "UTC".to_string(),
+        Some(m) => offset_label(m),
+        None => "UTC: the files are in different zones".to_string(),
+    };
+    (first.map(|t| format_in_zone(t, z, false)), last.map(|t| format_in_zone(t + 59_999, z, false)), label)
+}
+
+/// What the viewer prints: the selection when it has several lines, else the rows of the view,
+/// at most `PRINT_MAX`; (start, count, note for the reader).
+pub const PRINT_MAX: usize = 2000;
+
+pub fn print_plan(sel: Selection, n: usize) -> (usize, usize, String) {
+    match sel.range() {
+        Some((lo, hi)) if hi > lo => {
+            let count = (hi - lo + 1).min(PRINT_MAX);
+            let cut = if hi - lo + 1 > PRINT_MAX { format!(" (the first {PRINT_MAX})") } else { String::new() };
+            (lo, count, format!("The {} selected lines{cut}.", hi - lo + 1))
+        }
+        _ if n > PRINT_MAX => {
+            (0, PRINT_MAX, format!("The first {PRINT_MAX} of the {n} lines in the view. Select lines (Shift+click, Shift+arrows) to print others."))
+        }
+        _ => (0, n, format!("All {n} lines in the view.")),
     }
 }
 
@@ -286,13 +614,16 @@ mod tests {
 
     #[test]
     fn geometry_small_and_huge() {
-        let g = Geometry::new(1000, 240.0, 600.0);
+        let g = Geometry::new(1000, 240.0, 600.0, ROW_H);
         assert_eq!((g.first, g.top, g.spacer), (10, 240.0, 24_000.0));
         assert_eq!(g.last, 10 + 26 + 10);
         assert_eq!(g.blocks(), 0..=0);
-        assert!(Geometry::new(0, 0.0, 600.0).blocks().is_empty());
+        assert!(Geometry::new(0, 0.0, 600.0, ROW_H).blocks().is_empty());
+        // Wrapped rows are taller: fewer of them in the same viewport.
+        let g = Geometry::new(1000, 620.0, 600.0, ROW_H_WRAP);
+        assert_eq!((g.first, g.top, g.spacer), (10, 620.0, 62_000.0));
         // A million rows: the spacer is capped and the scrollbar maps proportionally.
-        let g = Geometry::new(1_000_000, MAX_PX - 600.0, 600.0);
+        let g = Geometry::new(1_000_000, MAX_PX - 600.0, 600.0, ROW_H);
         assert_eq!(g.spacer, MAX_PX);
         assert_eq!(g.last, 1_000_000);
         assert_eq!(*g.blocks().end(), 999_999 / BLOCK);
@@ -300,10 +631,20 @@ mod tests {
 
     #[test]
     fn scrolling_brings_a_row_into_view() {
-        assert_eq!(scroll_target(5, 100, 0.0, 240.0), 0.0, "already visible");
-        assert_eq!(scroll_target(50, 100, 0.0, 240.0), 51.0 * ROW_H - 240.0, "below: bottom-aligned");
-        assert_eq!(scroll_target(2, 100, 480.0, 240.0), 48.0, "above: top-aligned");
-        assert_eq!(scroll_target(1_000_000, 1_000_000, 0.0, 600.0), MAX_PX - 600.0);
+        assert_eq!(scroll_target(5, 100, 0.0, 240.0, ROW_H), 0.0, "already visible");
+        assert_eq!(scroll_target(50, 100, 0.0, 240.0, ROW_H), 51.0 * ROW_H - 240.0, "below: bottom-aligned");
+        assert_eq!(scroll_target(2, 100, 480.0, 240.0, ROW_H), 48.0, "above: top-aligned");
+        assert_eq!(scroll_target(1_000_000, 1_000_000, 0.0, 600.0, ROW_H), MAX_PX - 600.0);
+        // A row partly below the bottom edge is brought fully in; one partly above too.
+        assert_eq!(scroll_target(10, 100, 0.0, 250.0, ROW_H), 11.0 * ROW_H - 250.0);
+        assert_eq!(scroll_target(10, 100, 245.0, 250.0, ROW_H), 240.0);
+        // A viewport lower than a row: the row's top wins.
+        assert_eq!(scroll_target(10, 100, 0.0, 40.0, ROW_H_WRAP), 620.0);
+        // Every target leaves the row fully inside the viewport.
+        for (i, cur, vh) in [(0, 500.0, 300.0), (99, 0.0, 300.0), (40, 950.0, 123.0), (41, 0.0, 100.0)] {
+            let t = scroll_target(i, 100, cur, vh, ROW_H);
+            assert!(i as f64 * ROW_H >= t && (i + 1) as f64 * ROW_H <= t + vh, "row {i} from {cur} in {vh}: {t}");
+        }
     }
 
     #[test]
@@ -323,14 +664,110 @@ mod tests {
 
     #[test]
     fn keys() {
-        assert_eq!(key_action("ArrowDown", false, false, None, 10, 5), Some(KeyAction::Select(0, false)));
-        assert_eq!(key_action("ArrowDown", true, false, Some(9), 10, 5), Some(KeyAction::Select(9, true)));
-        assert_eq!(key_action("PageUp", false, false, Some(3), 10, 5), Some(KeyAction::Select(0, false)));
-        assert_eq!(key_action("End", false, false, None, 0, 5), None, "nothing to select");
-        assert_eq!(key_action("F3", true, false, None, 10, 5), Some(KeyAction::Next(NextKind::Error, false)));
-        assert_eq!(key_action("c", true, true, Some(1), 10, 5), Some(KeyAction::Copy(true)));
-        assert_eq!(key_action("c", false, false, Some(1), 10, 5), None, "plain c is typing");
-        assert_eq!(key_action("/", false, false, None, 10, 5), Some(KeyAction::FocusFind));
+        let k = |key, shift, ctrl, sel| key_action(key, shift, ctrl, sel, 10, 5, false);
+        assert_eq!(k("ArrowDown", false, false, None), Some(KeyAction::Select(0, false)));
+        assert_eq!(k("ArrowDown", true, false, Some(9)), Some(KeyAction::Select(9, true)));
+        assert_eq!(k("PageUp", false, false, Some(3)), Some(KeyAction::Select(0, false)));
+        assert_eq!(key_action("End", false, false, None, 0, 5, false), None, "nothing to select");
+        assert_eq!(k("F3", true, false, None), Some(KeyAction::Next(NextKind::Error, false)));
+        assert_eq!(k("c", true, true, Some(1)), Some(KeyAction::Copy(true)));
+        assert_eq!(k("c", false, false, Some(1)), None, "plain c is typing");
+        assert_eq!(k("/", false, false, None), Some(KeyAction::FocusFind));
+        assert_eq!(k("F2", false, true, Some(1)), Some(KeyAction::ToggleMark));
+        assert_eq!(k("F2", true, false, Some(1)), Some(KeyAction::Mark(false)));
+        assert_eq!(k("p", false, true, None), Some(KeyAction::Print));
+        // In a text field only the function keys, Escape and print are the viewer's.
+        let typing = |key, ctrl| key_action(key, false, ctrl, Some(1), 10, 5, true);
+        assert_eq!(typing("F3", false), Some(KeyAction::Next(NextKind::Error, true)));
+        assert_eq!(typing("/", false), None);
+        assert_eq!(typing("ArrowDown", false), None);
+        assert_eq!(typing("c", true), None, "Ctrl+C copies the field's text");
+        assert_eq!(typing("Escape", false), Some(KeyAction::Escape));
+    }
+
+    #[test]
+    fn bookmarks_wrap_both_ways() {
+        let m = [3, 8, 20];
+        assert_eq!(next_mark(&m, Some(8), true), Some(20));
+        assert_eq!(next_mark(&m, Some(20), true), Some(3), "wraps to the first");
+        assert_eq!(next_mark(&m, Some(3), false), Some(20), "wraps to the last");
+        assert_eq!(next_mark(&m, Some(10), false), Some(8));
+        assert_eq!(next_mark(&m, None, true), Some(3));
+        assert_eq!(next_mark(&[], Some(1), true), None);
+        assert_eq!(next_mark(&[5], Some(5), true), Some(5));
+    }
+
+    #[test]
+    fn deltas_read_at_a_glance() {
+        assert_eq!(format_delta(0), "+0.000s");
+        assert_eq!(format_delta(250), "+0.250s");
+        assert_eq!(format_delta(12_540), "+12.5s");
+        assert_eq!(format_delta(184_000), "+3m 04s");
+        assert_eq!(format_delta(7_500_000), "+2h 05m");
+        assert_eq!(format_delta(-90_061_000), "-1d 1h");
+    }
+
+    #[test]
+    fn columns_resize_hide_and_style() {
+        let q = LogQuery::default();
+        assert_eq!(column_width(&q, Column::Time), 176);
+        let q2 = with_width(&q, Column::Time, 240);
+        assert_eq!(column_width(&q2, Column::Time), 240);
+        assert_eq!(q2.widths, [("time".to_string(), 240)]);
+        assert!(with_width(&q2, Column::Time, 176).widths.is_empty(), "the default is not written");
+        assert_eq!(column_width(&with_width(&q, Column::File, 3), Column::File), MIN_COL);
+        assert_eq!(resize_key(100, "ArrowRight", false), Some(108));
+        assert_eq!(resize_key(100, "ArrowLeft", true), Some(60));
+        assert_eq!(resize_key(100, "Enter", false), None);
+        let hidden = toggle_column(&q, Column::Thread);
+        assert_eq!(visible_columns(&hidden, true), [Column::File, Column::Line, Column::Time, Column::Delta, Column::Component, Column::Message]);
+        assert_eq!(visible_columns(&hidden, false)[0], Column::Line, "one file: no file column");
+        assert!(toggle_column(&hidden, Column::Thread).hidden_cols.is_empty());
+        assert!(visible_columns(&LogQuery { hidden_cols: vec!["text".into()], ..q.clone() }, true).contains(&Column::Message), "the message stays");
+        assert!(column_style(&q2).contains("--w-time:240px;"));
+        assert_eq!(row_height(&LogQuery { wrap: true, ..q }), ROW_H_WRAP);
+    }
+
+    #[test]
+    fn find_marks_and_highlight_rules() {
+        assert_eq!(find_ranges("Scan FAILED, failed again", "failed"), [(5, 11), (13, 19)]);
+        assert_eq!(find_ranges("ééx", "X"), [(2, 3)], "char offsets, not bytes");
+        assert!(find_ranges("abc", "").is_empty());
+        assert_eq!(find_ranges("aaaa", "aa"), [(0, 2), (2, 4)], "no overlaps");
+        assert_eq!(split_marks(0, 10, &[(2, 4), (8, 12)]), [(0, 2, false), (2, 4, true), (4, 8, false), (8, 10, true)]);
+        assert_eq!(split_marks(3, 6, &[]), [(3, 6, false)]);
+        assert_eq!(split_marks(5, 5, &[]), [(5, 5, false)]);
+        let rules = Rules::new(&[
+            Highlight { text: "proxy".into(), regex: false, color: "orange".into() },
+            Highlight { text: r"0x8024\w{4}".into(), regex: true, color: "blue".into() },
+            Highlight { text: "(".into(), regex: true, color: "green".into() },
+            Highlight { text: "scan".into(), regex: false, color: "nonsense".into() },
+        ]);
+        assert_eq!(rules.color("PROXY said 0x8024401B"), Some("orange"), "first rule wins, case ignored");
+        assert_eq!(rules.color("error 0x8024401b"), Some("blue"));
+        assert_eq!(rules.color("Scan done"), Some("yellow"), "an unknown colour falls back");
+        assert_eq!(rules.color("nothing"), None);
+        assert!(rule_problem("(", true).unwrap().contains("Not a valid"));
+        assert!(rule_problem(" ", false).is_some());
+        assert_eq!(rule_problem("(", false), None);
+    }
+
+    #[test]
+    fn times_in_the_zone_the_grid_shows() {
+        assert_eq!(iso_utc_ms("2024-01-15T10:00:01.250-08:00"), iso_utc_ms("2024-01-15T18:00:01.250Z"));
+        assert_eq!(iso_utc_ms("2024-01-15T18:00:01.250Z").map(|t| t % 86_400_000), Some(18 * 3_600_000 + 1250));
+        assert_eq!(iso_utc_ms("2024-01-15T05:30:00.000+05:30").map(|t| t % 86_400_000), Some(0));
+        assert_eq!(iso_utc_ms("garbage"), None);
+        let t = iso_utc_ms("2024-01-15T18:00:01.000Z").unwrap();
+        assert_eq!(format_in_zone(t, -480, false), "2024-01-15 10:00");
+        assert_eq!(format_in_zone(t, 0, true), "2024-01-15 18:00:01");
+        let (start, count, note) = print_plan(Selection::at(4).moved(9, true), 100);
+        assert_eq!((start, count), (4, 6));
+        assert!(note.contains("6 selected"));
+        let (start, count, note) = print_plan(Selection::at(4), 5000);
+        assert_eq!((start, count), (0, PRINT_MAX));
+        assert!(note.contains("first 2000 of the 5000"));
+        assert_eq!(print_plan(Selection::default(), 7).1, 7);
     }
 
     #[test]

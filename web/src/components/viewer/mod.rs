@@ -6,15 +6,18 @@
 //! (`#/log?sev=error&q=...`): a reload or a shared link restores it.
 
 mod aside;
+mod columns;
+mod highlight;
 mod hook;
 mod list;
 pub mod logic;
 mod parts;
+mod print;
 mod timezones;
 
 use std::rc::Rc;
 
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 use wulens_core::Report;
 use yew::prelude::*;
 
@@ -23,10 +26,13 @@ use crate::nav::replace_route_and_notify;
 use crate::route::{LogQuery, Route};
 use crate::state::Follow;
 use aside::{CodePanel, CodesAside};
+use columns::GridOptions;
+use highlight::Highlights;
 use hook::{page_rows, use_log_view, LogView};
 use list::VirtualList;
 use logic::{key_action, KeyAction};
 use parts::{Chips, DetailPane, FilterBar, FindBar, Help, Tabs};
+use print::PrintRows;
 
 #[derive(Properties, PartialEq)]
 pub struct ViewerProps {
@@ -48,7 +54,14 @@ fn focus(r: &NodeRef) {
     }
 }
 
-/// The list's keys (logic.rs decides, this does).
+/// Is the key event's target a place to type (then most keys are the field's)?
+fn typing(e: &KeyboardEvent) -> bool {
+    e.target_dyn_into::<Element>().is_some_and(|el| {
+        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") || el.closest("[role=dialog], [role=separator]").ok().flatten().is_some()
+    })
+}
+
+/// The viewer's keys, wherever the focus is in it (logic.rs decides, this does).
 fn onkeydown(
     v: &LogView,
     find_ref: &NodeRef,
@@ -58,9 +71,13 @@ fn onkeydown(
 ) -> Callback<KeyboardEvent> {
     let (v, find_ref, goto_ref, help, side_code) = (v.clone(), find_ref.clone(), goto_ref.clone(), help.clone(), side_code.clone());
     Callback::from(move |e: KeyboardEvent| {
-        let Some(action) = key_action(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key(), v.sel.cursor, v.len(), page_rows(&v)) else { return };
+        let in_field = typing(&e);
+        let Some(action) = key_action(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key(), v.sel.cursor, v.len(), page_rows(&v), in_field) else { return };
         e.prevent_default();
         match action {
+            KeyAction::ToggleMark => v.toggle_mark.emit(()),
+            KeyAction::Mark(forward) => v.jump_mark.emit(forward),
+            KeyAction::Print => v.print.emit(()),
             KeyAction::Select(i, extend) => v.select.emit((i, extend)),
             KeyAction::Next(kind, forward) => v.next.emit((kind, forward)),
             KeyAction::FocusFind => focus(&find_ref),
@@ -70,6 +87,7 @@ fn onkeydown(
             KeyAction::Escape => {
                 help.set(false);
                 side_code.set(None);
+                focus(&v.list_ref);
             }
         }
     })
@@ -92,17 +110,20 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     };
     let q = &p.query;
     html! {
-        <main class="page viewer" aria-label="Log viewer">
+        <main class="page viewer" aria-label="Log viewer" onkeydown={onkeydown(&v, &find_ref, &goto_ref, &help, &side_code)}>
             <FollowBar follow={p.follow.clone()} />
             <Tabs report={p.report.clone()} query={q.clone()} />
             <FilterBar report={p.report.clone()} query={q.clone()} components={v.components.clone()} />
             <Chips query={q.clone()} />
+            <div class="gridbar">
+                <GridOptions query={q.clone()} />
+                <Highlights query={q.clone()} />
+            </div>
             <FindBar view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} find_ref={find_ref.clone()} goto_ref={goto_ref.clone()} on_help={toggle_help.clone()} />
             if let Some(e) = &v.error { <div class="alert error" role="alert">{e.clone()}</div> }
             if let Some(m) = &v.notice { <div class="alert info" role="status">{m.clone()}</div> }
             <div class="viewer-body">
-                <VirtualList view={ViewHandle(v.clone())} report={p.report.clone()} utc={q.utc} show_file={q.files.len() != 1}
-                    onkeydown={onkeydown(&v, &find_ref, &goto_ref, &help, &side_code)} open_code={open_code.clone()} />
+                <VirtualList view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} open_code={open_code.clone()} />
                 if let Some(code) = &*side_code {
                     <CodePanel code={code.clone()} onclose={{ let side_code = side_code.clone(); Callback::from(move |_| side_code.set(None)) }} />
                 } else {
@@ -111,6 +132,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
             </div>
             <DetailPane detail={v.detail.clone()} selected={v.sel.cursor} />
             if *help { <Help onclose={toggle_help} /> }
+            <PrintRows view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} />
         </main>
     }
 }

@@ -9,7 +9,7 @@ use wulens_core::{thousands, Report};
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 
-use super::logic::{chips, close_file, component_options, file_color, toggle_severity};
+use super::logic::{chips, close_file, component_options, file_color, time_hints, toggle_severity};
 use super::timezones::TimeZones;
 use super::{set_query, ViewHandle};
 use crate::route::LogQuery;
@@ -112,6 +112,7 @@ pub fn filter_bar(p: &FilterBarProps) -> Html {
         })
     };
     let components = component_options(&p.components, q);
+    let (first, last, zone) = time_hints(&p.report, q);
     html! {
         <div class="filterbar" role="search">
             <div class="sev-toggles" role="group" aria-label="Severity">
@@ -138,8 +139,9 @@ pub fn filter_bar(p: &FilterBarProps) -> Html {
                 <summary>{"More"}</summary>
                 <div class="more-grid">
                     <label>{"Thread "}<input type="text" inputmode="numeric" value={q.threads.iter().map(u32::to_string).collect::<Vec<_>>().join(",")} onchange={on_field(q, |x, v| x.threads = v.split(',').filter_map(|t| t.trim().parse().ok()).collect())} placeholder="10444" /></label>
-                    <label>{"From (UTC) "}<input type="text" value={q.from.clone()} onchange={on_field(q, |x, v| x.from = v.trim().to_string())} placeholder="2024-05-31 16:45" /></label>
-                    <label>{"To (UTC) "}<input type="text" value={q.to.clone()} onchange={on_field(q, |x, v| x.to = v.trim().to_string())} placeholder="2024-05-31 17:00" /></label>
+                    <p class="small muted zone-note">{format!("Times in {zone}, as the grid shows them.")}</p>
+                    <label>{"From "}<input type="text" class="time-from" value={q.from.clone()} onchange={on_field(q, |x, v| x.from = v.trim().to_string())} placeholder={first.unwrap_or_else(|| "2024-05-31 16:45".into())} /></label>
+                    <label>{"To "}<input type="text" class="time-to" value={q.to.clone()} onchange={on_field(q, |x, v| x.to = v.trim().to_string())} placeholder={last.unwrap_or_else(|| "2024-05-31 17:00".into())} /></label>
                     <label>{"Code "}<input type="text" value={q.code.clone()} onchange={on_field(q, |x, v| x.code = v.trim().to_string())} placeholder="0x8024401B" /></label>
                 </div>
             </details>
@@ -187,22 +189,19 @@ pub struct FindBarProps {
     pub on_help: Callback<MouseEvent>,
 }
 
-/// Find in the view, go to a line, next error or warning, copy the selection, the row count.
+/// Find in the view, go to a line or a time, next error or warning, Δ origin, print, copy the
+/// selection, the row count.
 #[function_component(FindBar)]
 pub fn find_bar(p: &FindBarProps) -> Html {
     let v = &p.view.0;
-    let find_text = use_state(String::new);
     let goto = use_state(String::new);
+    let time = use_state(String::new);
     let on_find_input = {
-        let (find_text, find) = (find_text.clone(), v.find.clone());
-        Callback::from(move |e: InputEvent| {
-            let t = e.target_unchecked_into::<HtmlInputElement>().value();
-            find_text.set(t.clone());
-            find.emit((t, true, false));
-        })
+        let find = v.find.clone();
+        Callback::from(move |e: InputEvent| find.emit((e.target_unchecked_into::<HtmlInputElement>().value(), true, false)))
     };
     let on_find_key = {
-        let (find_text, find) = (find_text.clone(), v.find.clone());
+        let (find_text, find) = (v.find_text.clone(), v.find.clone());
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" {
                 e.prevent_default();
@@ -225,6 +224,16 @@ pub fn find_bar(p: &FindBarProps) -> Html {
             }
         })
     };
+    let on_time_key = {
+        let (time, go) = (time.clone(), v.go_time.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                go.emit((*time).clone());
+            }
+        })
+    };
+    let (first, _, zone) = time_hints(&p.report, &p.query);
     let nav = |kind: NextKind, forward: bool| {
         let next = v.next.clone();
         Callback::from(move |_| next.emit((kind, forward)))
@@ -234,27 +243,45 @@ pub fn find_bar(p: &FindBarProps) -> Html {
         Callback::from(move |_| copy.emit(markdown))
     };
     let selected_rows = v.sel.len();
+    let delta_on = v.delta_from.is_some();
+    let delta = {
+        let set = v.set_delta_from.clone();
+        Callback::from(move |_| set.emit(!delta_on))
+    };
+    let print = {
+        let print = v.print.clone();
+        Callback::from(move |_| print.emit(()))
+    };
     html! {
         <div class="findbar">
             <label class="field">
                 <span class="sr-only">{"Find in view"}</span>
-                <input ref={p.find_ref.clone()} type="search" placeholder="Find (highlight, Enter for next)" value={(*find_text).clone()} oninput={on_find_input} onkeydown={on_find_key} />
+                <input ref={p.find_ref.clone()} type="search" class="find" placeholder="Find (marks matches, Enter: next)" value={(*v.find_text).clone()} oninput={on_find_input} onkeydown={on_find_key} />
             </label>
-            if let Some((c, _)) = v.find_info { <span class="muted" aria-live="polite">{format!("{} match{}", thousands(c as u64), if c == 1 { "" } else { "es" })}</span> }
+            if let Some((c, _)) = v.find_info { <span class="muted find-count" aria-live="polite">{format!("{} line{} match", thousands(c as u64), if c == 1 { "" } else { "s" })}</span> }
             <label class="field">
                 <span class="sr-only">{"Go to line"}</span>
                 <input ref={p.goto_ref.clone()} type="text" inputmode="numeric" class="goto" placeholder="Go to line" value={(*goto).clone()}
                     oninput={{ let goto = goto.clone(); Callback::from(move |e: InputEvent| goto.set(e.target_unchecked_into::<HtmlInputElement>().value())) }}
                     onkeydown={on_goto_key} />
             </label>
+            <label class="field">
+                <span class="sr-only">{format!("Go to time ({zone})")}</span>
+                <input type="text" class="goto-time" placeholder={first.map_or("Go to time".to_string(), |f| format!("Go to time: {f}"))} title={format!("Go to the first line at or after this time, in {zone}")} value={(*time).clone()}
+                    oninput={{ let time = time.clone(); Callback::from(move |e: InputEvent| time.set(e.target_unchecked_into::<HtmlInputElement>().value())) }}
+                    onkeydown={on_time_key} />
+            </label>
             <button type="button" onclick={nav(NextKind::Error, false)} title="Previous error (Shift+F3)">{"◀ Error"}</button>
             <button type="button" onclick={nav(NextKind::Error, true)} title="Next error (F3)">{"Error ▶"}</button>
             <button type="button" onclick={nav(NextKind::Warning, true)} title="Next warning (F4)">{"Warning ▶"}</button>
+            <button type="button" class={classes!("toggle", delta_on.then_some("on"))} aria-pressed={delta_on.to_string()} onclick={delta}
+                title="Δ column: count from the selected line instead of the previous line">{"Δ from here"}</button>
+            <button type="button" onclick={print} title="Print the selected lines, or the lines in view (Ctrl+P)">{"Print"}</button>
             <button type="button" class="icon" onclick={p.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
-            if selected_rows > 0 {
-                <button type="button" onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{format!("Copy {selected_rows} line{}", if selected_rows == 1 { "" } else { "s" })}</button>
-                <button type="button" onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
-            }
+            // Always there (disabled without a selection): selecting never reflows the bars.
+            <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{match selected_rows { 0 => "Copy lines".to_string(), 1 => "Copy 1 line".to_string(), n => format!("Copy {n} lines") }}</button>
+            <button type="button" disabled={selected_rows == 0} onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
+            if !v.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {} bookmark{}", v.marks.len(), if v.marks.len() == 1 { "" } else { "s" })}</span> }
             <span class="count" aria-live="polite" data-testid="row-count">
                 { match v.count { Some(c) => format!("{} of {} lines", thousands(c as u64), thousands(v.total as u64)), None => "Filtering…".into() } }
             </span>
@@ -278,7 +305,8 @@ pub fn detail_pane(p: &DetailProps) -> Html {
                 if *truncated { <p class="muted">{"(cut at 200,000 characters)"}</p> }
             </section>
         },
-        _ => html! {},
+        // Always there, the same height: the list never shrinks under a row just selected.
+        _ => html! { <section class="detail" aria-label="Selected line"><p class="muted">{"Select a line to read it in full here."}</p></section> },
     }
 }
 
@@ -295,11 +323,15 @@ pub fn help(p: &HelpProps) -> Html {
             <h2>{"Keyboard"}</h2>
             <dl>
                 <dt>{"F3 / Shift+F3"}</dt><dd>{"next / previous error (type 3) in the view, across files"}</dd>
-                <dt>{"F4 / Shift+F4"}</dt><dd>{"next / previous warning"}</dd>
+                <dt>{"F4 / Shift+F4"}</dt><dd>{"next / previous warning (both skip routine noise unless “Stop on noise” is on)"}</dd>
+                <dt>{"Ctrl+F2"}</dt><dd>{"bookmark the selected line, or remove its bookmark"}</dd>
+                <dt>{"F2 / Shift+F2"}</dt><dd>{"next / previous bookmark (wraps around)"}</dd>
                 <dt>{"↑ ↓ PgUp PgDn Home End"}</dt><dd>{"move the selection (Shift extends it)"}</dd>
                 <dt>{"Ctrl+F or /"}</dt><dd>{"find in the view; Enter / Shift+Enter for next / previous"}</dd>
                 <dt>{"Ctrl+G"}</dt><dd>{"go to a line of the file in the current tab"}</dd>
                 <dt>{"Ctrl+C / Ctrl+Shift+C"}</dt><dd>{"copy the selected lines as text / as Markdown"}</dd>
+                <dt>{"Ctrl+P"}</dt><dd>{"print the selected lines, or the lines in view"}</dd>
+                <dt>{"← → on a column edge"}</dt><dd>{"resize the column (Shift: larger steps)"}</dd>
                 <dt>{"Esc"}</dt><dd>{"close this help or the code panel"}</dd>
             </dl>
             <button type="button" onclick={p.onclose.clone()}>{"Close"}</button>
