@@ -99,6 +99,9 @@ pub struct FleetQuery {
     pub group: Option<usize>,
 }
 
+// A route is built once per navigation: the viewer's query being the largest variant costs
+// nothing worth a Box at every use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
     Home,

@@ -9,7 +9,7 @@ use wulens_core::{thousands, Report};
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 
-use super::logic::{chips, close_file, component_options, file_color, time_hints, toggle_severity};
+use super::logic::{chips, close_file, component_options, file_color, file_tabs, time_hints, toggle_severity};
 use super::timezones::TimeZones;
 use super::{set_query, ViewHandle};
 use crate::route::LogQuery;
@@ -34,37 +34,41 @@ fn change(q: &LogQuery, f: impl Fn(&mut LogQuery) + 'static) -> Callback<MouseEv
 #[function_component(Tabs)]
 pub fn tabs(p: &QueryProps) -> Html {
     let q = &p.query;
-    let merged_active = q.files.len() != 1;
+    let tabs = file_tabs(&p.report, &q.hidden);
+    let merged_active = !tabs.iter().any(|t| t.is_active(q));
     let tab = |files: Vec<String>| {
         change(q, move |nq| {
             nq.files = files.clone();
             nq.at.clear();
         })
     };
-    let files = p.report.files.iter().enumerate().filter(|(_, f)| f.lines > 0 && !q.hidden.contains(&f.name));
     html! {
-        <div class="tabs" role="toolbar" aria-label="Files: one tab per file, or all merged">
+        <div class="tabs" role="toolbar" aria-label="Files: one tab per log (with its rotated generations), or all merged">
             <button type="button" aria-pressed={merged_active.to_string()} class={classes!("tab", "tab-all", merged_active.then_some("active"))} onclick={tab(Vec::new())}>
                 {format!("All files (merged, {})", thousands(p.report.summary.lines))}
             </button>
-            { for files.map(|(i, f)| {
-                let name = f.name.clone();
-                let active = q.files.len() == 1 && q.files[0] == name;
+            { for tabs.iter().map(|t| {
+                let names = t.names();
+                let active = t.is_active(q);
                 let close = {
-                    let (q, name) = (q.clone(), name.clone());
+                    let (q, names) = (q.clone(), names.clone());
                     Callback::from(move |e: MouseEvent| {
                         e.stop_propagation();
-                        set_query(close_file(&q, &name));
+                        set_query(names.iter().fold(q.clone(), |nq, n| close_file(&nq, n)));
                     })
                 };
+                let label = base_name(&t.name).to_string();
+                let title = if t.members.len() == 1 { names[0].clone() } else { format!("{}: {} with its older generations {}", t.name, label, names[..names.len() - 1].iter().map(|n| base_name(n)).collect::<Vec<_>>().join(", ")) };
+                let stripe = t.members.last().map_or(0, |(i, _)| *i as u32);
                 html! {
                     <span class={classes!("tab", active.then_some("active"))}>
-                        <button type="button" aria-pressed={active.to_string()} class="tab-open" onclick={tab(vec![name.clone()])} title={name.clone()}>
-                            <span class="stripe" style={format!("background:{}", file_color(i as u32))}></span>
-                            {base_name(&name).to_string()}
-                            <span class="muted">{format!(" {}", thousands(f.lines as u64))}</span>
+                        <button type="button" aria-pressed={active.to_string()} class="tab-open" onclick={tab(names.clone())} {title}>
+                            <span class="stripe" style={format!("background:{}", file_color(stripe))}></span>
+                            {label.clone()}
+                            if t.members.len() > 1 { <span class="muted">{format!(" + {} older", t.members.len() - 1)}</span> }
+                            <span class="muted">{format!(" {}", thousands(t.lines))}</span>
                         </button>
-                        <button type="button" class="tab-close" onclick={close} aria-label={format!("Close {} (leave it out of the timeline)", base_name(&name))} title="Close: leave this file out of the merged timeline">{"×"}</button>
+                        <button type="button" class="tab-close" onclick={close} aria-label={format!("Close {label} (leave it out of the timeline)")} title="Close: leave this log out of the merged timeline">{"×"}</button>
                     </span>
                 }
             }) }
@@ -217,7 +221,7 @@ pub fn find_bar(p: &FindBarProps) -> Html {
             }
             e.prevent_default();
             let Ok(line) = goto.trim().parse::<u32>() else { return notice.emit(Some("Type a line number.".into())) };
-            let file = q.files.first().and_then(|n| report.files.iter().position(|f| &f.name == n)).or_else(|| (report.files.len() == 1).then_some(0));
+            let file = q.files.last().and_then(|n| report.files.iter().position(|f| &f.name == n)).or_else(|| (report.files.len() == 1).then_some(0));
             match file {
                 Some(file) => go.emit((file, line)),
                 None => notice.emit(Some("Pick a file tab first: line numbers belong to one file.".into())),
