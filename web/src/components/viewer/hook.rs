@@ -258,39 +258,8 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u
     }
     fetch_blocks(&services, &cache, &geometry, &redraw);
 
-    // Followed logs grew: fetch the rows again, keep the selection; a view scrolled to its end
-    // stays at its end, as CMTrace's does.
-    let stick_to_end = use_mut_ref(|| false);
-    {
-        // Whether the view is at its end, from what the hook knows (reading the element's
-        // metrics here would force a layout on every growth).
-        let at_end = geometry.at_end(*scroll_top, *viewport_h);
-        let (cache, count, total, redraw, stick, services, codes) =
-            (cache.clone(), count.clone(), total.clone(), redraw.clone(), stick_to_end.clone(), services.clone(), codes.clone());
-        use_effect_with(growth, move |(_, rows)| {
-            if let Some((rows, all)) = *rows {
-                *stick.borrow_mut() = at_end;
-                cache.borrow_mut().refresh();
-                count.set(Some(rows));
-                total.set(all);
-                redraw.force_update();
-                services.request(Request::Codes, move |r: Result<Vec<CodeInView>, String>| codes.set(Rc::new(r.unwrap_or_default())));
-            }
-            || ()
-        });
-    }
-    {
-        // After the render that shows the new rows (the list is taller now).
-        let (list_ref, stick) = (list_ref.clone(), stick_to_end.clone());
-        use_effect_with(n, move |_| {
-            if std::mem::take(&mut *stick.borrow_mut()) {
-                if let Some(el) = list_ref.cast::<HtmlElement>() {
-                    el.set_scroll_top(i32::MAX); // the browser stops it at the end
-                }
-            }
-            || ()
-        });
-    }
+    let at_end = geometry.at_end(*scroll_top, *viewport_h);
+    use_growth(growth, at_end, n, &cache, &count, &total, &codes, &redraw, &services, &list_ref);
     use_layout(&list_ref, &viewport_h, &print_pending, &reveal, &scroll_to, (n, generation));
 
     // Detail of the selected row.
@@ -366,6 +335,51 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u
         print_rows: (*print_rows).clone(),
         print,
     }
+}
+
+/// Followed logs grew: fetch the rows again, keep the selection; a view scrolled to its end
+/// stays at its end, as CMTrace's does. `at_end` comes from what the hook knows (reading the
+/// element's metrics here would force a layout on every growth).
+#[hook]
+#[allow(clippy::too_many_arguments)]
+fn use_growth(
+    growth: (u32, Option<(usize, usize)>),
+    at_end: bool,
+    n: usize,
+    cache: &Rc<RefCell<Cache>>,
+    count: &UseStateHandle<Option<usize>>,
+    total: &UseStateHandle<usize>,
+    codes: &UseStateHandle<Rc<Vec<CodeInView>>>,
+    redraw: &UseForceUpdateHandle,
+    services: &Services,
+    list_ref: &NodeRef,
+) {
+    let stick_to_end = use_mut_ref(|| false);
+    {
+        let (cache, count, total, redraw, stick, services, codes) =
+            (cache.clone(), count.clone(), total.clone(), redraw.clone(), stick_to_end.clone(), services.clone(), codes.clone());
+        use_effect_with(growth, move |(_, rows)| {
+            if let Some((rows, all)) = *rows {
+                *stick.borrow_mut() = at_end;
+                cache.borrow_mut().refresh();
+                count.set(Some(rows));
+                total.set(all);
+                redraw.force_update();
+                services.request(Request::Codes, move |r: Result<Vec<CodeInView>, String>| codes.set(Rc::new(r.unwrap_or_default())));
+            }
+            || ()
+        });
+    }
+    // After the render that shows the new rows (the list is taller now).
+    let (list_ref, stick) = (list_ref.clone(), stick_to_end);
+    use_effect_with(n, move |_| {
+        if std::mem::take(&mut *stick.borrow_mut()) {
+            if let Some(el) = list_ref.cast::<HtmlElement>() {
+                el.set_scroll_top(i32::MAX); // the browser stops it at the end
+            }
+        }
+        || ()
+    });
 }
 
 /// Focus the list when the viewer opens (its keys work at once); after each render, keep the
