@@ -42,9 +42,11 @@ async function opfsWrite(page, name, text, append) {
 
 test('a log that grows is followed live: new rows, the verdict follows, the main thread stays free', async () => {
   const { page, context, problems } = await openApp(browser, app.url);
-  const requests = countRequests(page);
   const writer = await context.newPage();
   await writer.goto(app.url);
+  await writer.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
+  // From here on neither tab may make a request (the writer tab only writes to its files).
+  const requests = countRequests(page);
   await opfsWrite(writer, 'WUAHandler.log', START, false);
   // The picker hands over the handles of the files chosen; here, the test's file.
   await page.evaluate(() => {
