@@ -130,6 +130,8 @@ pub struct DropError {
 pub struct Dropped {
     pub files: Vec<DroppedFile>,
     pub errors: Vec<DropError>,
+    /// Compiled into the app (the samples): nothing to read again.
+    pub built_in: bool,
 }
 
 impl Dropped {
@@ -374,5 +376,6 @@ pub fn files_from_bytes(files: &[(&str, &[u8])]) -> Dropped {
             out.files.push(DroppedFile { path: (*name).to_string(), file, handle: JsValue::UNDEFINED });
         }
     }
+    out.built_in = true;
     out
 }

@@ -95,7 +95,7 @@ impl Services {
             return;
         };
         self.dispatch.dispatch(Action::Started { source, files: count, bytes: dropped.bytes() });
-        self.dispatch.dispatch(Action::Followable(dropped.followable()));
+        self.dispatch.dispatch(Action::Followable(dropped.followable(), !dropped.built_in));
         b.analyze(&dropped);
         *self.last_drop.borrow_mut() = Some(dropped);
     }
@@ -154,7 +154,7 @@ impl Services {
         };
         let n = machines.len() as u32;
         self.dispatch.dispatch(Action::Started { source: source.clone(), files: n, bytes: dropped.bytes() });
-        self.dispatch.dispatch(Action::Followable(false));
+        self.dispatch.dispatch(Action::Followable(false, false));
         self.dispatch.dispatch(Action::Progress(Progress { phase: "machine".into(), files: n, total: n as f64, ..Progress::default() }));
         b.fleet(&machines);
         *self.pending_fleet.borrow_mut() = Some((machines, source));
@@ -172,13 +172,13 @@ impl Services {
         self.dispatch.dispatch(Action::Machine(m.name.clone()));
         match &m.inner {
             Some(inner) => {
-                self.dispatch.dispatch(Action::Followable(false));
+                self.dispatch.dispatch(Action::Followable(false, false));
                 *self.last_drop.borrow_mut() = None;
                 b.analyze_member(&m.files[0], inner)
             }
             None => {
-                let d = Dropped { files: m.files.clone(), errors: Vec::new() };
-                self.dispatch.dispatch(Action::Followable(d.followable()));
+                let d = Dropped { files: m.files.clone(), ..Dropped::default() };
+                self.dispatch.dispatch(Action::Followable(d.followable(), true));
                 b.analyze(&d);
                 *self.last_drop.borrow_mut() = Some(d);
             }

@@ -40,6 +40,8 @@ pub struct AppState {
 pub struct Follow {
     /// The analysed files can be read again as they grow (they came with handles).
     pub available: bool,
+    /// The analysed files came from the user (not a sample): Reload can ask for them again.
+    pub reloadable: bool,
     /// Following was asked for (the worker confirms with `paths`).
     pub on: bool,
     /// The files followed, as dropped.
@@ -76,8 +78,9 @@ pub enum Action {
     Updated(Rc<Report>),
     Failed(String),
     Cancelled,
-    /// Whether the analysis being started can be followed.
-    Followable(bool),
+    /// Whether the analysis being started can be followed, and read again at all (dropped or
+    /// chosen files, not a sample).
+    Followable(bool, bool),
     /// Following asked for (`true`) or stopped.
     Follow(bool),
     /// The worker follows these files; the rows in all at that moment.
@@ -96,7 +99,7 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Followable(available) => s.follow = Follow { available, ..Follow::default() },
+            Action::Followable(available, reloadable) => s.follow = Follow { available, reloadable, ..Follow::default() },
             Action::Follow(on) => {
                 s.follow.on = on && s.follow.available;
                 if !on {

@@ -69,6 +69,9 @@ pub fn follow_bar(p: &FollowBarProps) -> Html {
     } else {
         "This browser cannot read a file again once it changed: choose the files again"
     };
+    if !f.available && !f.reloadable {
+        return html! {}; // a sample: nothing to follow or read again
+    }
     html! {
         <div class="follow-bar" role="group" aria-label="Logs that are still being written">
             if f.available {
