@@ -77,9 +77,9 @@ test('a log that grows is followed live: new rows, the verdict follows, the main
   // From here on the file grows by 1 MB a second: the main thread must stay responsive.
   await page.evaluate(() => { window.__longTasks = []; });
   // The budget is 50 ms; on a machine already busy with other work (a build before the tests,
-  // 2 cores) the browser's threads are preempted, so there the test allows 250 ms and says so.
+  // 2 cores) the browser's threads are preempted, so there the test allows 500 ms and says so.
   const busy = os.loadavg()[0] / os.cpus().length;
-  const budget = busy < 1 ? 50 : 250;
+  const budget = busy < 1 ? 50 : 500;
   // 1 MB a second for 6 seconds of routine lines, written from the other tab.
   const line = cm('Update (Missing): Security Update (ID: 1f6f7ad6-9b5e-4c4b-93a2-0a3c1a0e4b5d, Revision: 200) ' + 'x'.repeat(40), 50);
   const second = line.repeat(Math.ceil((1 << 20) / line.length));
