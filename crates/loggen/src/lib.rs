@@ -416,15 +416,22 @@ fn fill_single(f: &mut impl Write, shape: &str, target: u64, seed: u64) -> std::
     let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut pool = Pool::new(&mut rng);
     let mut clock = Clock { ms: 8 * 3_600_000 };
+    // A cycle writes many lines: stop a megabyte's batch well before it is full.
+    write_batches(f, target, 64 << 10, |buf| match shape {
+        "updatesstore" => store_cycle(&mut rng, &mut clock, &mut pool, buf),
+        _ => wu_cycle(&mut rng, &mut clock, &mut pool, buf),
+    })
+}
+
+/// Write about `target` bytes, ending on a whole line: `next` appends text to a batch of about a
+/// megabyte (less `margin`), which is written up to its last line break that fits.
+fn write_batches(f: &mut impl Write, target: u64, margin: usize, mut next: impl FnMut(&mut String)) -> std::io::Result<u64> {
     let mut written = 0u64;
     let mut buf = String::with_capacity(1 << 20);
     while written < target {
         buf.clear();
-        while buf.len() < (1 << 20) - (64 << 10) {
-            match shape {
-                "updatesstore" => store_cycle(&mut rng, &mut clock, &mut pool, &mut buf),
-                _ => wu_cycle(&mut rng, &mut clock, &mut pool, &mut buf),
-            }
+        while buf.len() < (1 << 20) - margin {
+            next(&mut buf);
         }
         let take = buf.len().min((target - written) as usize);
         let cut = buf[..take].rfind('\n').map_or(take, |i| i + 1);
@@ -469,28 +476,14 @@ pub fn text(name: &str, size: u64, seed: u64) -> String {
 
 fn fill(f: &mut impl Write, name: &str, target: u64, rng: &mut Rng) -> std::io::Result<u64> {
     let mut clock = Clock { ms: 8 * 3_600_000 };
-    let mut written = 0u64;
-    let mut buf = String::with_capacity(1 << 20);
-    while written < target {
-        buf.clear();
-        while buf.len() < (1 << 20) - 4096 {
-            clock.tick(rng);
-            match name {
-                "WindowsUpdate.log" => wu_line(rng, &clock, &mut buf),
-                "CBS.log" => cbs_line(rng, &clock, &mut buf),
-                _ => cmtrace_line(rng, &clock, name.trim_end_matches(".log"), &mut buf),
-            }
+    write_batches(f, target, 4096, |buf| {
+        clock.tick(rng);
+        match name {
+            "WindowsUpdate.log" => wu_line(rng, &clock, buf),
+            "CBS.log" => cbs_line(rng, &clock, buf),
+            _ => cmtrace_line(rng, &clock, name.trim_end_matches(".log"), buf),
         }
-        let take = buf.len().min((target - written) as usize);
-        // End on a whole line.
-        let cut = buf[..take].rfind('\n').map_or(take, |i| i + 1);
-        f.write_all(&buf.as_bytes()[..cut])?;
-        written += cut as u64;
-        if cut == 0 {
-            break;
-        }
-    }
-    Ok(written)
+    })
 }
 
 /// The scenarios a generated fleet mixes: every folder of `fixtures` (tests/fixtures) that has
