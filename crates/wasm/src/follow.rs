@@ -55,7 +55,7 @@ impl Session {
         let Some(f) = a.files.get(file) else { return };
         if !f.is_text() {
             // Empty when first read: read it whole now that it has bytes.
-            return self.restart_quiet(file, chunk.to_vec());
+            return self.read_again(file, chunk.to_vec(), false);
         }
         let encoding = f.encoding.unwrap_or(wulens_core::model::TextEncoding::Utf8);
         let decoder = self.decoders.entry(file).or_insert_with(|| Decoder::continuing(encoding));
@@ -65,28 +65,23 @@ impl Session {
     }
 
     pub fn restart_bytes(&mut self, file: usize, bytes: Vec<u8>) {
+        self.read_again(file, bytes, true);
+    }
+
+    /// Read file `file` again from its start: it became shorter (`shrank`, noted), or was empty
+    /// when first read and now has bytes (kept empty while they are still not text).
+    fn read_again(&mut self, file: usize, bytes: Vec<u8>, shrank: bool) {
         let Some(a) = self.analysis.as_mut() else { return };
         let Some(f) = a.files.get(file) else { return };
         let fresh = wulens_core::load(wulens_core::Input { name: f.name.clone(), bytes });
-        self.decoders.remove(&file);
-        a.restart_file(file, fresh);
-    }
-
-    /// A file that was empty at first is read from its start once it has bytes (no note: it
-    /// did not shrink).
-    fn restart_quiet(&mut self, file: usize, bytes: Vec<u8>) {
-        let Some(a) = self.analysis.as_mut() else { return };
-        let name = a.files[file].name.clone();
-        let fresh = wulens_core::load(wulens_core::Input { name, bytes });
-        if !fresh.is_text() {
+        if !shrank && !fresh.is_text() {
             return;
         }
         self.decoders.remove(&file);
-        a.restart_file(file, fresh);
-        if let Some(n) = a.files[file].notes.last() {
-            if n.starts_with("The file became shorter") {
-                a.files[file].notes.pop();
-            }
+        if shrank {
+            a.restart_file(file, fresh);
+        } else {
+            a.replace_file(file, fresh);
         }
     }
 

@@ -28,11 +28,17 @@ impl Analysis {
     }
 
     /// Put `fresh` (the file read again from its start: it was rotated or truncated) in place of
-    /// file `file`, keeping its name and place.
+    /// file `file`, keeping its name and place, with a note saying so.
     pub fn restart_file(&mut self, file: usize, mut fresh: LogFile) {
+        fresh.notes.push("The file became shorter while it was followed (rotated or truncated): it was read again from its start.".into());
+        self.replace_file(file, fresh);
+    }
+
+    /// Put `fresh` in place of file `file`, keeping its name and place (a file that was empty
+    /// when first read, read now that it has bytes).
+    pub fn replace_file(&mut self, file: usize, mut fresh: LogFile) {
         self.forget_codes_from(file, 0);
         fresh.name = self.files[file].name.clone();
-        fresh.notes.push("The file became shorter while it was followed (rotated or truncated): it was read again from its start.".into());
         self.files[file] = fresh;
         self.learn_codes_from(file, 0);
         self.resolve_offsets();
