@@ -81,7 +81,7 @@ pub fn bundles(paths: &[PathBuf]) -> Result<Vec<Bundle>, String> {
 /// One bundle's row: its report reduced to the fleet columns, or why it could not be read.
 pub fn analyse(bundle: &Bundle) -> MachineRow {
     let name = bundle.path.display().to_string();
-    match crate::read_inputs(std::slice::from_ref(&bundle.path)) {
+    match crate::files::read_inputs(std::slice::from_ref(&bundle.path), crate::files::Reading::Copy) {
         Ok(inputs) => MachineRow::from_inputs(&bundle.machine, &name, inputs),
         Err(e) => MachineRow::unreadable(&bundle.machine, &name, &e),
     }

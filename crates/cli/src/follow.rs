@@ -27,7 +27,7 @@ pub fn run(paths: &[PathBuf], problems: bool, out: &mut impl Write) -> std::io::
     let mut printed: HashMap<String, usize> = HashMap::new();
     let mut last_sizes: Vec<(String, usize)> = Vec::new();
     loop {
-        let inputs = match crate::read_inputs(paths) {
+        let inputs = match crate::files::read_inputs(paths, crate::files::Reading::Copy) {
             Ok(i) => i,
             Err(e) => {
                 eprintln!("wulens: {e}");

@@ -4,12 +4,14 @@
 //! input (a path that cannot be read, or nothing that could be analyzed), with a message on stderr.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use wulens_core::{Analysis, Input, Limits, Report};
+use files::Reading;
+use wulens_core::{Analysis, Limits, Report};
 
+mod files;
 mod fleet;
 mod follow;
 
@@ -33,6 +35,10 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+        /// Read every file into memory instead of mapping big ones (for logs another program
+        /// may rewrite or truncate while wulens reads them).
+        #[arg(long)]
+        no_mmap: bool,
     },
     /// Explain one error code, in any notation: 0x8024401B, 8024401b, -2145107941, 2149859355, WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ.
     Code {
@@ -67,6 +73,9 @@ enum Command {
         /// Keep following the files as they grow (Ctrl+C to stop), as CMTrace does.
         #[arg(long)]
         follow: bool,
+        /// Read every file into memory instead of mapping big ones.
+        #[arg(long)]
+        no_mmap: bool,
     },
     /// Many machines at once: every zip or folder under PATH is one machine's logs; the machines
     /// are grouped by root cause (where it broke, root code, leading finding), largest group first.
@@ -119,15 +128,23 @@ fn main() -> ExitCode {
 
 fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> {
     match command {
-        Command::Analyze { paths, format } => analyze(&paths, format, &mut out),
+        Command::Analyze { paths, format, no_mmap } => analyze(&paths, format, reading(no_mmap), &mut out),
         Command::Code { code, format } => explain_code(&code, format, &mut out),
         Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
         Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
         Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
-        Command::Timeline { paths, problems, follow: true } => follow::run(&paths, problems, &mut out),
-        Command::Timeline { paths, problems, follow: false } => timeline(&paths, problems, &mut out),
+        Command::Timeline { paths, problems, follow: true, .. } => follow::run(&paths, problems, &mut out),
+        Command::Timeline { paths, problems, follow: false, no_mmap } => timeline(&paths, problems, reading(no_mmap), &mut out),
         Command::Fleet { paths, format } => fleet::run(&paths, format, &mut out),
         Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
+    }
+}
+
+fn reading(no_mmap: bool) -> Reading {
+    if no_mmap {
+        Reading::Copy
+    } else {
+        Reading::MapBig
     }
 }
 
@@ -136,43 +153,8 @@ fn write_json(out: &mut impl Write, v: &impl serde::Serialize) -> std::io::Resul
     out.write_all(b"\n")
 }
 
-/// Read paths into inputs: folders recursively (without following links), files as they are;
-/// the files themselves are read in parallel.
-fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
-    let mut found: Vec<(PathBuf, String)> = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        if meta.is_dir() {
-            let base = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
-            let mut stack = vec![(p.clone(), base)];
-            while let Some((dir, name)) = stack.pop() {
-                let mut children: Vec<_> = std::fs::read_dir(&dir).map_err(|e| format!("cannot read folder {}: {e}", dir.display()))?.flatten().collect();
-                children.sort_by_key(|c| c.file_name());
-                for c in children {
-                    let child_name = format!("{name}/{}", c.file_name().to_string_lossy());
-                    let ft = c.file_type().map_err(|e| format!("cannot read {}: {e}", c.path().display()))?;
-                    if ft.is_dir() {
-                        stack.push((c.path(), child_name));
-                    } else if ft.is_file() {
-                        found.push((c.path(), child_name));
-                    }
-                }
-            }
-        } else {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string());
-            found.push((p.clone(), name));
-        }
-    }
-    wulens_core::par_map(found, |(path, name)| read_file(&path, name)).into_iter().collect()
-}
-
-fn read_file(path: &Path, name: String) -> Result<Input, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(Input { name, bytes })
-}
-
-fn load(paths: &[PathBuf]) -> Result<Analysis, ExitCode> {
-    let inputs = read_inputs(paths).map_err(|e| {
+fn load(paths: &[PathBuf], reading: Reading) -> Result<Analysis, ExitCode> {
+    let inputs = files::read_inputs(paths, reading).map_err(|e| {
         eprintln!("wulens: {e}");
         ExitCode::from(2)
     })?;
@@ -190,8 +172,8 @@ fn load(paths: &[PathBuf]) -> Result<Analysis, ExitCode> {
     Ok(analysis)
 }
 
-fn analyze(paths: &[PathBuf], format: ReportFormat, out: &mut impl Write) -> std::io::Result<ExitCode> {
-    let analysis = match load(paths) {
+fn analyze(paths: &[PathBuf], format: ReportFormat, reading: Reading, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let analysis = match load(paths, reading) {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
@@ -246,8 +228,8 @@ fn kb_stats(out: &mut impl Write) -> std::io::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn timeline(paths: &[PathBuf], problems: bool, out: &mut impl Write) -> std::io::Result<ExitCode> {
-    let analysis = match load(paths) {
+fn timeline(paths: &[PathBuf], problems: bool, reading: Reading, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let analysis = match load(paths, reading) {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };

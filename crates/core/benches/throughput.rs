@@ -41,8 +41,8 @@ fn codes(b: Bencher) {
 
 #[divan::bench]
 fn analyze(b: Bencher) {
-    let files: Vec<(String, Vec<u8>)> =
-        wulens_loggen::PLAN.iter().map(|(name, share)| (name.to_string(), wulens_loggen::text(name, (SIZE as f64 * share) as u64, 7).into_bytes())).collect();
+    let files: Vec<(String, wulens_core::Bytes)> =
+        wulens_loggen::PLAN.iter().map(|(name, share)| (name.to_string(), wulens_loggen::text(name, (SIZE as f64 * share) as u64, 7).into())).collect();
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
     b.counter(BytesCount::new(total)).with_inputs(|| files.iter().map(|(n, b)| Input { name: n.clone(), bytes: b.clone() }).collect::<Vec<_>>()).bench_values(
         |inputs| {
@@ -55,7 +55,7 @@ fn analyze(b: Bencher) {
 #[divan::bench(args = ["updatesstore", "windowsupdate"], sample_count = 20)]
 fn analyze_one(b: Bencher, shape: &str) {
     let name = wulens_loggen::SHAPES.iter().find(|(s, _)| *s == shape).map(|(_, n)| *n).expect("a shape");
-    let bytes = wulens_loggen::single_text(shape, 32 << 20, 7).into_bytes();
+    let bytes: wulens_core::Bytes = wulens_loggen::single_text(shape, 32 << 20, 7).into();
     b.counter(BytesCount::new(bytes.len())).with_inputs(|| vec![Input { name: name.to_string(), bytes: bytes.clone() }]).bench_values(|inputs| {
         let a = Analysis::from_inputs(inputs, &Limits::default());
         divan::black_box(Report::build(&a).errors.len())

@@ -13,7 +13,7 @@ const LIMITS: Limits = Limits { max_expanded_bytes: 4 << 20, max_files: 64, max_
 
 /// Any bytes as a log file: sniff, decode, detect, parse. Every line must be accounted for.
 pub fn parse_any(data: &[u8]) {
-    let f = input::load(Input { name: "fuzz.log".into(), bytes: data.to_vec() });
+    let f = input::load(Input { name: "fuzz.log".into(), bytes: data.into() });
     if f.is_text() {
         let mut line = 1u32;
         for e in &f.entries {
@@ -61,7 +61,7 @@ pub fn decode_chunks(data: &[u8]) {
 /// Bytes as a zip bundle: expansion must stay within the limits and never panic.
 pub fn zip(data: &[u8]) {
     let mut warnings = Vec::new();
-    let out = input::expand(vec![Input { name: "fuzz.zip".into(), bytes: data.to_vec() }], &LIMITS, &mut warnings);
+    let out = input::expand(vec![Input { name: "fuzz.zip".into(), bytes: data.into() }], &LIMITS, &mut warnings);
     let total: usize = out.iter().filter(|i| i.name != "fuzz.zip").map(|i| i.bytes.len()).sum();
     assert!(total as u64 <= LIMITS.max_expanded_bytes, "expansion beyond the limit");
     assert!(out.len() <= LIMITS.max_files + 1);
@@ -93,7 +93,7 @@ pub fn kb_search(data: &[u8]) {
 pub fn analysis(data: &[u8]) {
     let parts: Vec<&[u8]> = data.splitn(3, |&b| b == 0xFF).collect();
     let names = ["WUAHandler.log", "WindowsUpdate.log", "wu-policy.txt"];
-    let inputs = parts.iter().zip(names).map(|(p, n)| Input { name: n.into(), bytes: p.to_vec() }).collect();
+    let inputs = parts.iter().zip(names).map(|(p, n)| Input { name: n.into(), bytes: (*p).into() }).collect();
     let mut a = Analysis::from_inputs(inputs, &LIMITS);
     let r = crate::Report::build(&a);
     let _ = crate::output::text(&r);

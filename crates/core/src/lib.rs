@@ -25,4 +25,4 @@ pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
 pub use output::*;
 pub use par::map as par_map;
 pub use read::bundles::{self, is_fleet, Bundle};
-pub use read::{config, detect, encoding::Decoder, load, parse, FileLoader, Input, Limits, Loaded};
+pub use read::{config, detect, encoding::Decoder, load, parse, Bytes, FileLoader, Input, Limits, Loaded};

@@ -22,7 +22,7 @@ const SIH: &str = "SIH.20230422.034724.362.1.etl";
 
 fn analyse(names: &[&str]) -> Option<Analysis> {
     let d = dir()?;
-    let inputs = names.iter().map(|n| Input { name: n.to_string(), bytes: std::fs::read(d.join(n)).unwrap() }).collect();
+    let inputs = names.iter().map(|n| Input { name: n.to_string(), bytes: std::fs::read(d.join(n)).unwrap().into() }).collect();
     Some(Analysis::from_inputs(inputs, &Limits::default()))
 }
 
@@ -76,7 +76,7 @@ fn several_traces_merge_on_one_timeline() {
 fn detected_by_content_and_loaded_in_chunks_alike() {
     let Some(d) = dir() else { return };
     let bytes = std::fs::read(d.join(WU)).unwrap();
-    let whole = Analysis::from_inputs(vec![Input { name: "renamed.bin".into(), bytes: bytes.clone() }], &Limits::default()).files.remove(0);
+    let whole = Analysis::from_inputs(vec![Input { name: "renamed.bin".into(), bytes: bytes.clone().into() }], &Limits::default()).files.remove(0);
     assert_eq!(whole.format, LogFormat::WindowsUpdateEtw);
     for chunk in [1000, 4096, 65536] {
         let mut l = FileLoader::new("renamed.bin", bytes.len() as u64);
@@ -97,9 +97,9 @@ fn trace_times_do_not_decide_the_other_logs_offset() {
     let cmtrace = "<![LOG[Async searching completed.]LOG]!><time=\"10:00:00.000+420\" date=\"10-08-2025\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n";
     let cbs = "2025-10-08 03:00:00, Info                  CBS    Starting TrustedInstaller initialization.\r\n";
     let inputs = vec![
-        Input { name: WU.into(), bytes: std::fs::read(d.join(WU)).unwrap() },
-        Input { name: "WUAHandler.log".into(), bytes: cmtrace.as_bytes().to_vec() },
-        Input { name: "CBS.log".into(), bytes: cbs.as_bytes().to_vec() },
+        Input { name: WU.into(), bytes: std::fs::read(d.join(WU)).unwrap().into() },
+        Input { name: "WUAHandler.log".into(), bytes: cmtrace.as_bytes().into() },
+        Input { name: "CBS.log".into(), bytes: cbs.as_bytes().into() },
     ];
     let a = Analysis::from_inputs(inputs, &Limits::default());
     let cbs = a.files.iter().find(|f| f.name == "CBS.log").unwrap();

@@ -15,7 +15,7 @@ fn load_scenario(dir: &Path) -> Analysis {
     let mut inputs = Vec::new();
     for e in std::fs::read_dir(dir.join("logs")).unwrap() {
         let p = e.unwrap().path();
-        inputs.push(Input { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(&p).unwrap() });
+        inputs.push(Input { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(&p).unwrap().into() });
     }
     Analysis::from_inputs(inputs, &Limits::default())
 }
@@ -227,7 +227,7 @@ fn partial_logs_never_give_a_false_ok() {
     // the report names the logs that would witness them.
     let dir = fixtures_dir().join("scan-success/logs");
     let bytes = std::fs::read(dir.join("WUAHandler.log")).unwrap();
-    let a = Analysis::from_inputs(vec![Input { name: "WUAHandler.log".into(), bytes }], &Limits::default());
+    let a = Analysis::from_inputs(vec![Input { name: "WUAHandler.log".into(), bytes: bytes.into() }], &Limits::default());
     let r = Report::build(&a);
     let s = |n: u8| r.scan_flow.step(n).unwrap();
     assert_eq!(s(3).status.id(), "unknown");

@@ -8,7 +8,7 @@ fn cm(msg: &str, sec: u32, sev: u8) -> String {
 }
 
 fn whole(lines: &[String]) -> Analysis {
-    Analysis::from_inputs(vec![Input { name: "CCM/Logs/WUAHandler.log".into(), bytes: lines.concat().into_bytes() }], &Limits::default())
+    Analysis::from_inputs(vec![Input { name: "CCM/Logs/WUAHandler.log".into(), bytes: lines.concat().into_bytes().into() }], &Limits::default())
 }
 
 /// A log read in pieces as it grows ends with the same codes, entries and report as the

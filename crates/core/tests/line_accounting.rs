@@ -85,7 +85,7 @@ proptest! {
             t.into_bytes()
         };
         bytes.extend(junk);
-        let a = Analysis::from_inputs(vec![Input { name: "x.log".into(), bytes }], &Limits::default());
+        let a = Analysis::from_inputs(vec![Input { name: "x.log".into(), bytes: bytes.into() }], &Limits::default());
         let r = wulens_core::Report::build(&a);
         for f in &r.files {
             if f.format != "binary" && f.format != "empty" {

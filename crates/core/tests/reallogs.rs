@@ -20,7 +20,7 @@ fn report(name: &str) -> Option<(Analysis, Report)> {
         return None;
     };
     let bytes = std::fs::read(d.join(name)).unwrap();
-    let a = Analysis::from_inputs(vec![Input { name: name.into(), bytes }], &Limits::default());
+    let a = Analysis::from_inputs(vec![Input { name: name.into(), bytes: bytes.into() }], &Limits::default());
     let r = Report::build(&a);
     Some((a, r))
 }
@@ -153,7 +153,7 @@ fn all_eight_together_merge_and_stay_accounted() {
     for e in std::fs::read_dir(&d).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "log") {
-            inputs.push(Input { name: p.file_name().unwrap().to_string_lossy().into(), bytes: std::fs::read(&p).unwrap() });
+            inputs.push(Input { name: p.file_name().unwrap().to_string_lossy().into(), bytes: std::fs::read(&p).unwrap().into() });
         }
     }
     assert_eq!(inputs.len(), 8);

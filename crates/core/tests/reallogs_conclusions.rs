@@ -385,7 +385,7 @@ const EXPECT: &[Expect] = &[
 fn report(d: &std::path::Path, name: &str) -> Report {
     let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let base = name.rsplit('/').next().unwrap().to_string();
-    let a = Analysis::from_inputs(vec![Input { name: base, bytes }], &Limits::default());
+    let a = Analysis::from_inputs(vec![Input { name: base, bytes: bytes.into() }], &Limits::default());
     Report::build(&a)
 }
 

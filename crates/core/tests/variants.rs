@@ -7,7 +7,7 @@ use wulens_core::model::{Domain, FindingSeverity, OperationKind, Outcome, Standi
 use wulens_core::{Analysis, Input, Limits, Report};
 
 fn report(files: &[(&str, String)]) -> Report {
-    let inputs = files.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().to_vec() }).collect();
+    let inputs = files.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().into() }).collect();
     Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
 }
 
@@ -204,7 +204,7 @@ fn reportingevents_in_utf16_gives_the_agents_operations() {
         + &row("22:20:23", "147 [AGENT_DETECTION_FINISHED]", "0", "MoUpdateOrchestrator", "Success");
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-    let a = Analysis::from_inputs(vec![Input { name: "ReportingEvents.log".into(), bytes }], &Limits::default());
+    let a = Analysis::from_inputs(vec![Input { name: "ReportingEvents.log".into(), bytes: bytes.into() }], &Limits::default());
     let r = Report::build(&a);
     assert_eq!(r.files[0].format, "windowsupdate_reportingevents");
     assert_eq!(r.files[0].time_zone.offset, "UTC+03:00");

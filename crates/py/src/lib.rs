@@ -22,13 +22,13 @@ fn to_python(py: Python<'_>, value: &impl serde::Serialize) -> PyResult<PyObject
 /// `bytes` (named `name`), or a list of `(name, bytes)` pairs.
 fn inputs(data: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<Input>> {
     if let Ok(b) = data.downcast::<PyBytes>() {
-        return Ok(vec![Input { name: name.to_string(), bytes: b.as_bytes().to_vec() }]);
+        return Ok(vec![Input { name: name.to_string(), bytes: b.as_bytes().into() }]);
     }
     if let Ok(list) = data.downcast::<PyList>() {
         let mut out = Vec::with_capacity(list.len());
         for item in list.iter() {
             let (n, b): (String, Vec<u8>) = item.extract().map_err(|_| PyValueError::new_err("each item must be a (name, bytes) pair"))?;
-            out.push(Input { name: n, bytes: b });
+            out.push(Input { name: n, bytes: b.into() });
         }
         return Ok(out);
     }

@@ -73,7 +73,7 @@ impl Session {
     fn read_again(&mut self, file: usize, bytes: Vec<u8>, shrank: bool) {
         let Some(a) = self.analysis.as_mut() else { return };
         let Some(f) = a.files.get(file) else { return };
-        let fresh = wulens_core::load(wulens_core::Input { name: f.name.clone(), bytes });
+        let fresh = wulens_core::load(wulens_core::Input { name: f.name.clone(), bytes: bytes.into() });
         if !shrank && !fresh.is_text() {
             return;
         }

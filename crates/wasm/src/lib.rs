@@ -339,7 +339,7 @@ mod tests {
         let (mut rows, mut reports) = (0usize, 0usize);
         for sc in &scenarios {
             let files = fixture(sc);
-            let inputs = files.iter().map(|(n, b)| wulens_core::Input { name: n.clone(), bytes: b.clone() }).collect();
+            let inputs = files.iter().map(|(n, b)| wulens_core::Input { name: n.clone(), bytes: b.clone().into() }).collect();
             let a = Analysis::from_inputs(inputs, &Limits::default());
             let report = serde_json::to_string(&Report::build_with(&a, ReportLimits::PAGE)).unwrap().len();
             let row = serde_json::to_string(&MachineRow::from_analysis(sc, sc, &a)).unwrap().len();

@@ -120,7 +120,7 @@ mod tests {
     }
 
     fn whole(lines: &[String]) -> Analysis {
-        Analysis::from_inputs(vec![Input { name: "CCM/Logs/WUAHandler.log".into(), bytes: lines.concat().into_bytes() }], &Limits::default())
+        Analysis::from_inputs(vec![Input { name: "CCM/Logs/WUAHandler.log".into(), bytes: lines.concat().into_bytes().into() }], &Limits::default())
     }
 
     #[test]

@@ -177,7 +177,7 @@ mod tests {
     use crate::model::OffsetSource;
 
     fn analysis(files: &[(&str, &str)]) -> Analysis {
-        Analysis::from_inputs(files.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().to_vec() }).collect(), &Limits::default())
+        Analysis::from_inputs(files.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().into() }).collect(), &Limits::default())
     }
 
     const CM: &str = "<![LOG[scan failed 0x8024401B]LOG]!><time=\"10:00:01.000+420\" date=\"05-31-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"1\" file=\"\">\r\n<![LOG[later]LOG]!><time=\"10:00:05.000+420\" date=\"05-31-2024\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";

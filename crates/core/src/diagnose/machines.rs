@@ -43,7 +43,7 @@ mod tests {
     const RECORD: &str = "<![LOG[Async searching completed.]LOG]!><time=\"10:00:00.000+000\" date=\"06-12-2024\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n";
 
     fn drop(names: &[&str]) -> Vec<String> {
-        let inputs = names.iter().map(|n| Input { name: n.to_string(), bytes: RECORD.as_bytes().to_vec() }).collect();
+        let inputs = names.iter().map(|n| Input { name: n.to_string(), bytes: RECORD.as_bytes().into() }).collect();
         super::folders(&Analysis::from_inputs(inputs, &Limits::default()))
     }
 

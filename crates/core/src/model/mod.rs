@@ -14,6 +14,7 @@ mod format;
 mod kind;
 pub mod lines;
 mod status;
+mod text;
 pub mod time;
 
 pub use encoding::{DecodeStats, TextEncoding};
@@ -21,6 +22,7 @@ pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;
 pub use kind::LogKind;
 pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
+pub use text::{StableBytes, Text};
 use time::LocalMs;
 
 /// A problem with an input that is not a file of its own (a bad zip, a bomb, an unreadable file).
@@ -177,7 +179,7 @@ pub struct LogFile {
     pub kind: LogKind,
     pub encoding: Option<TextEncoding>,
     pub bytes: u64,
-    pub text: String,
+    pub text: Text,
     pub entries: Vec<Entry>,
     pub components: Vec<String>,
     /// Threads are shown in hex for formats that write them in hex.
@@ -198,7 +200,7 @@ impl LogFile {
             kind: LogKind::Other,
             encoding: None,
             bytes,
-            text: String::new(),
+            text: Text::default(),
             entries: Vec::new(),
             components: Vec::new(),
             thread_hex: false,

@@ -566,10 +566,7 @@ mod tests {
         let cm = "<![LOG[first <b>bold</b>]LOG]!><time=\"10:00:01.000+480\" date=\"01-15-2024\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"7\" file=\"\">\r\n<![LOG[Scan failed with error = 0x8024401b.]LOG]!><time=\"10:00:05.000+480\" date=\"01-15-2024\" component=\"WUAHandler\" context=\"\" type=\"3\" thread=\"7\" file=\"\">\r\n";
         let wu = "2024/01/15 10:00:00.0000000 1 2 Agent           start\r\n2024/01/15 10:00:03.0000000 1 2 WebServices     *FAILED* [8024401B] nul\0here\r\n";
         Analysis::from_inputs(
-            vec![
-                Input { name: "WUAHandler.log".into(), bytes: cm.as_bytes().to_vec() },
-                Input { name: "WindowsUpdate.log".into(), bytes: wu.as_bytes().to_vec() },
-            ],
+            vec![Input { name: "WUAHandler.log".into(), bytes: cm.as_bytes().into() }, Input { name: "WindowsUpdate.log".into(), bytes: wu.as_bytes().into() }],
             &Limits::default(),
         )
     }
@@ -634,7 +631,7 @@ mod tests {
     #[test]
     fn routine_lines_deltas_times_and_positions() {
         let wu = "2024/01/15 10:00:00.0000000 1 2 Agent           start\r\n2024/01/15 10:00:01.5000000 1 2 Agent           * FAILED * x\r\n2024/01/15 10:00:02.0000000 1 2 DataStore       *FAILED* [80248007] GetData\r\n2024/01/15 10:00:03.2500000 1 2 WebServices     *FAILED* [8024401B] proxy\r\n";
-        let a = Analysis::from_inputs(vec![Input { name: "WindowsUpdate.log".into(), bytes: wu.as_bytes().to_vec() }], &Limits::default());
+        let a = Analysis::from_inputs(vec![Input { name: "WindowsUpdate.log".into(), bytes: wu.as_bytes().into() }], &Limits::default());
         let v = View::new(&a);
         let rows = v.rows(&a, 0, 10);
         assert_eq!(rows.iter().map(|r| r.routine).collect::<Vec<_>>(), [false, false, true, false], "80248007 is routine in WindowsUpdate.log");

@@ -227,25 +227,6 @@ impl Decoder {
     }
 }
 
-/// Decode a whole buffer, reusing its allocation when it is already valid UTF-8.
-/// UTF-8 after a BOM (every ConfigMgr log) reuses it too: the BOM is moved out in place, so a big
-/// file is never held twice.
-pub fn decode_owned(bytes: Vec<u8>, encoding: TextEncoding) -> (String, DecodeStats) {
-    let bom = match encoding {
-        TextEncoding::Utf8 => 0,
-        TextEncoding::Utf8Bom if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) => 3,
-        _ => return decode_slice(&bytes, encoding),
-    };
-    match String::from_utf8(bytes) {
-        Ok(mut s) => {
-            // U+FEFF is one character of three bytes.
-            s.drain(..bom);
-            (s, DecodeStats::default())
-        }
-        Err(e) => decode_slice(e.as_bytes(), encoding),
-    }
-}
-
 pub fn decode_slice(bytes: &[u8], encoding: TextEncoding) -> (String, DecodeStats) {
     let mut d = Decoder::new(encoding);
     let mut out = String::new();
@@ -334,18 +315,5 @@ mod tests {
         let (s, st) = decode_slice(&bytes, TextEncoding::Utf16LeBom);
         assert!(s.starts_with("abc"));
         assert!(st.truncated_utf16);
-    }
-
-    #[test]
-    fn owned_fast_path() {
-        let (s, st) = decode_owned(b"plain".to_vec(), TextEncoding::Utf8);
-        assert_eq!(s, "plain");
-        assert_eq!(st, DecodeStats::default());
-        let (s, _) = decode_owned(b"\xEF\xBB\xBFbom".to_vec(), TextEncoding::Utf8Bom);
-        assert_eq!(s, "bom");
-        // In place or not, the same text and statistics as the streaming decoder.
-        for bytes in [&b"\xEF\xBB\xBFcaf\xC3\xA9 ok"[..], b"\xEF\xBB\xBFcaf\xE9 \x80", b"\xEF\xBB\xBF", b"\xEF\xBB\xBF\xEF\xBB\xBFtwo"] {
-            assert_eq!(decode_owned(bytes.to_vec(), TextEncoding::Utf8Bom), decode_slice(bytes, TextEncoding::Utf8Bom), "{bytes:?}");
-        }
     }
 }

@@ -38,7 +38,7 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
         text.extend(r.message.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }));
         text.push('\n');
     }
-    let mut f = input::from_text_as(name, TextEncoding::Utf8, size, text, DecodeStats::default(), LogFormat::WindowsUpdateEtw);
+    let mut f = input::from_text_as(name, TextEncoding::Utf8, size, text.into(), DecodeStats::default(), LogFormat::WindowsUpdateEtw);
     // The file was binary: no text encoding applies. Its times are UTC by format, whatever
     // the machine's zone (the other logs of the drop do not take their offset from it).
     f.encoding = None;

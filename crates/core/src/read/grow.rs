@@ -81,7 +81,7 @@ impl LogFile {
         }
         let cut = self.entries.get(first).map_or(self.text.len(), |e| e.start as usize);
         let last_line = self.entries[first - 1].last_line();
-        self.text.drain(..cut);
+        self.text.drop_front(cut);
         self.entries.drain(..first);
         let cut = cut as u32;
         for e in &mut self.entries {
@@ -182,7 +182,7 @@ mod fixtures {
         let mut checked = 0;
         for path in files {
             let bytes = std::fs::read(&path).unwrap();
-            let once = load(Input { name: path.display().to_string(), bytes: bytes.clone() });
+            let once = load(Input { name: path.display().to_string(), bytes: bytes.clone().into() });
             // Only UTF-8 text can be cut at any char boundary without a decoder.
             if !once.is_text() || once.text.len() != bytes.len() || std::str::from_utf8(&bytes).is_err() {
                 continue;
@@ -193,7 +193,7 @@ mod fixtures {
                 while !text.is_char_boundary(cut) {
                     cut += 1;
                 }
-                let mut f = load(Input { name: path.display().to_string(), bytes: text.as_bytes()[..cut].to_vec() });
+                let mut f = load(Input { name: path.display().to_string(), bytes: text.as_bytes()[..cut].into() });
                 f.format = once.format;
                 while cut < text.len() {
                     let mut next = (cut + step).min(text.len());

@@ -1,14 +1,64 @@
 //! Inputs as dropped: files, zip bundles (expanded in memory, bounded), binary files.
 
 use std::io::Read;
+use std::ops::Deref;
+use std::sync::Arc;
 
-use crate::model::{base_name, InputWarning, LogFile, LogFormat, LogKind, TextEncoding};
+use crate::model::{base_name, InputWarning, LogFile, LogFormat, LogKind, StableBytes, Text, TextEncoding};
 use crate::read::encoding::{self, Sniff};
 
 /// One input file: its display name and bytes.
 pub struct Input {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
+}
+
+/// An input's bytes, shared and never changed: read into memory, or a memory-mapped file. A
+/// UTF-8 log becomes its own text without a copy.
+#[derive(Clone)]
+pub struct Bytes(Arc<dyn StableBytes>);
+
+impl Bytes {
+    pub fn shared(bytes: Arc<dyn StableBytes>) -> Bytes {
+        Bytes(bytes)
+    }
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.0.bytes()
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.bytes()
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Bytes {
+        Bytes(Arc::new(v))
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(v: &[u8]) -> Bytes {
+        v.to_vec().into()
+    }
+}
+
+impl From<&str> for Bytes {
+    fn from(v: &str) -> Bytes {
+        v.as_bytes().into()
+    }
+}
+
+impl From<String> for Bytes {
+    fn from(v: String) -> Bytes {
+        v.into_bytes().into()
+    }
 }
 
 /// Bounds that keep a hostile bundle from exhausting memory.
@@ -113,7 +163,7 @@ fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
                 budget.bytes -= bytes.len() as u64;
                 budget.files -= 1;
                 files += 1;
-                expand_one(Input { name, bytes }, depth - 1, budget, out, warnings);
+                expand_one(Input { name, bytes: bytes.into() }, depth - 1, budget, out, warnings);
             }
             Err(e) => warnings.push(InputWarning { name, message: format!("cannot be decompressed ({e}); skipped") }),
         }
@@ -181,18 +231,28 @@ pub fn load(input: Input) -> LogFile {
             "is larger than 4 GB; split it (or keep only the time range you need) and drop the parts".into(),
         );
     }
-    let (text, stats) = encoding::decode_owned(bytes, enc);
+    let bom = match enc {
+        TextEncoding::Utf8 => Some(0),
+        TextEncoding::Utf8Bom if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) => Some(3),
+        _ => None,
+    };
+    // UTF-8 text is the bytes themselves (U+FEFF, three bytes, left out); anything else decoded.
+    if let Some(text) = bom.and_then(|bom| Text::shared(bytes.0.clone(), bom..bytes.len())) {
+        return from_text_as(name.clone(), enc, size, text.clone(), Default::default(), crate::read::detect(&text, &name));
+    }
+    let (text, stats) = encoding::decode_slice(&bytes, enc);
     from_text(name, enc, size, text, stats)
 }
 
 /// Parse already-decoded text (the streaming loader in the web worker ends here too).
-pub fn from_text(name: String, enc: TextEncoding, size: u64, text: String, stats: crate::model::DecodeStats) -> LogFile {
+pub fn from_text(name: String, enc: TextEncoding, size: u64, text: impl Into<Text>, stats: crate::model::DecodeStats) -> LogFile {
+    let text = text.into();
     let format = crate::read::detect(&text, &name);
     from_text_as(name, enc, size, text, stats, format)
 }
 
 /// Parse already-decoded text as `format` (text wulens wrote itself, e.g. from an .etl trace).
-pub fn from_text_as(name: String, enc: TextEncoding, size: u64, text: String, stats: crate::model::DecodeStats, format: LogFormat) -> LogFile {
+pub fn from_text_as(name: String, enc: TextEncoding, size: u64, text: Text, stats: crate::model::DecodeStats, format: LogFormat) -> LogFile {
     let parsed = crate::read::parse::parse(format, &text);
     let mut notes = parsed.notes;
     if stats.invalid_utf8_bytes > 0 && enc != TextEncoding::Windows1252 {
@@ -240,11 +300,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn utf8_text_is_the_bytes_themselves() {
+        for bytes in [&b"plain line\r\n"[..], b"\xEF\xBB\xBFcaf\xC3\xA9 ok\r\n", b"\xEF\xBB\xBFcaf\xE9 \x80 not UTF-8", b"\xEF\xBB\xBF\xEF\xBB\xBFtwo BOMs"] {
+            let f = load(Input { name: "x.log".into(), bytes: bytes.into() });
+            let enc = f.encoding.unwrap();
+            let (text, stats) = encoding::decode_slice(bytes, enc);
+            assert_eq!((f.text.as_str(), f.decode), (text.as_str(), stats), "{bytes:?}");
+            // Valid UTF-8 is not copied; the rest is decoded into text of its own.
+            assert_eq!(f.text.is_shared(), std::str::from_utf8(bytes).is_ok(), "{bytes:?}");
+        }
+    }
+
+    #[test]
     fn expands_nested_bundles() {
         let inner = zip_of(&[("WindowsUpdate.log", b"hello")]);
         let outer = zip_of(&[("CCM/Logs/WUAHandler.log", b"a"), ("inner.zip", &inner)]);
         let mut w = Vec::new();
-        let out = expand(vec![Input { name: "bundle.zip".into(), bytes: outer }], &Limits::default(), &mut w);
+        let out = expand(vec![Input { name: "bundle.zip".into(), bytes: outer.into() }], &Limits::default(), &mut w);
         let names: Vec<_> = out.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["bundle.zip/CCM/Logs/WUAHandler.log", "bundle.zip/inner.zip/WindowsUpdate.log"]);
         assert!(w.is_empty());
@@ -254,7 +326,7 @@ pub(crate) mod tests {
     fn empty_zip_says_so() {
         let empty = zip_of(&[]);
         let mut w = Vec::new();
-        let out = expand(vec![Input { name: "empty.zip".into(), bytes: empty }], &Limits::default(), &mut w);
+        let out = expand(vec![Input { name: "empty.zip".into(), bytes: empty.into() }], &Limits::default(), &mut w);
         assert!(out.is_empty());
         assert_eq!(w[0].message, "is a zip bundle with no files in it");
     }
@@ -266,7 +338,7 @@ pub(crate) mod tests {
         assert!(bomb.len() < 64 << 10, "highly compressible");
         let limits = Limits { max_expanded_bytes: 3 << 20, ..Limits::default() };
         let mut w = Vec::new();
-        let out = expand(vec![Input { name: "bomb.zip".into(), bytes: bomb }], &limits, &mut w);
+        let out = expand(vec![Input { name: "bomb.zip".into(), bytes: bomb.into() }], &limits, &mut w);
         assert_eq!(out.len(), 1);
         assert!(w[0].message.contains("zip bomb"), "{:?}", w);
     }
@@ -307,22 +379,22 @@ pub(crate) mod tests {
 
     #[test]
     fn binary_and_etl_are_explained() {
-        let f = load(Input { name: "C/Windows/Logs/WindowsUpdate/WindowsUpdate.20240531.etl".into(), bytes: vec![0, 1, 2, 3, 0, 0, 0, 9, 200, 0] });
+        let f = load(Input { name: "C/Windows/Logs/WindowsUpdate/WindowsUpdate.20240531.etl".into(), bytes: vec![0, 1, 2, 3, 0, 0, 0, 9, 200, 0].into() });
         assert_eq!(f.format, LogFormat::Binary);
         assert!(f.notes[0].contains("Get-WindowsUpdateLog"));
         // A WPP trace (Windows 10 1507-1703) is recognised by content and explained.
-        let wpp = load(Input { name: "WindowsUpdate.20170101.etl.bin".into(), bytes: etl_with(&[wpp_record(), wpp_record()]) });
+        let wpp = load(Input { name: "WindowsUpdate.20170101.etl.bin".into(), bytes: etl_with(&[wpp_record(), wpp_record()]).into() });
         assert_eq!(wpp.format, LogFormat::Binary);
         assert!(wpp.notes[0].contains("is a WPP trace") && wpp.notes[0].contains("2 events"), "{:?}", wpp.notes);
         assert!(wpp.notes[0].contains("symbol files") && wpp.notes[0].contains("Get-WindowsUpdateLog"));
         // A trace with no events says so.
-        let empty = load(Input { name: "x.etl".into(), bytes: etl_with(&[]) });
+        let empty = load(Input { name: "x.etl".into(), bytes: etl_with(&[]).into() });
         assert!(empty.notes[0].contains("no events"), "{:?}", empty.notes);
         // A trace cut inside its header is explained, not decoded.
-        let cut = load(Input { name: "y.etl".into(), bytes: etl_with(&[])[..0x100].to_vec() });
+        let cut = load(Input { name: "y.etl".into(), bytes: etl_with(&[])[..0x100].into() });
         assert_eq!(cut.format, LogFormat::Binary);
         assert!(cut.notes[0].contains("logfile header cannot be read"), "{:?}", cut.notes);
-        let e = load(Input { name: "x.log".into(), bytes: vec![] });
+        let e = load(Input { name: "x.log".into(), bytes: vec![].into() });
         assert_eq!(e.format, LogFormat::Empty);
     }
 }

@@ -14,5 +14,5 @@ pub mod parse;
 pub mod stream;
 
 pub use detect::detect;
-pub use input::{expand, load, Input, Limits};
+pub use input::{expand, load, Bytes, Input, Limits};
 pub use stream::{FileLoader, Loaded};

@@ -141,12 +141,12 @@ impl FileLoader {
             State::Binary => {
                 Loaded { files: vec![LogFile::skipped(name.clone(), LogFormat::Binary, self.bytes, input::binary_note(&name))], warnings: Vec::new() }
             }
-            State::Etl(bytes) => Loaded { files: vec![input::load(Input { name, bytes })], warnings: Vec::new() },
+            State::Etl(bytes) => Loaded { files: vec![input::load(Input { name, bytes: bytes.into() })], warnings: Vec::new() },
             State::Zip(bytes) => {
                 // Each member is parsed as soon as it is decompressed and its bytes dropped.
                 let mut warnings = Vec::new();
                 let mut files = Vec::new();
-                input::expand_with(vec![Input { name, bytes }], limits, &mut warnings, &mut |member| files.push(input::load(member)));
+                input::expand_with(vec![Input { name, bytes: bytes.into() }], limits, &mut warnings, &mut |member| files.push(input::load(member)));
                 Loaded { files, warnings }
             }
             State::Sniffing(_) => unreachable!("decided above"),
@@ -174,7 +174,7 @@ mod tests {
             utf16.extend_from_slice(&u.to_le_bytes());
         }
         for bytes in [text.as_bytes().to_vec(), utf16] {
-            let whole = input::load(Input { name: "WUAHandler.log".into(), bytes: bytes.clone() });
+            let whole = input::load(Input { name: "WUAHandler.log".into(), bytes: bytes.clone().into() });
             for chunk in [1, 7, 4096, 65536] {
                 let got = load_in_chunks("WUAHandler.log", &bytes, chunk);
                 let f = &got.files[0];

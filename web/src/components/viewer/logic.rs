@@ -661,7 +661,7 @@ mod tests {
             ("CCM/Logs/UpdatesStore.lo_", text("09:00:00")),
         ];
         let a = wulens_core::Analysis::from_inputs(
-            inputs.iter().map(|(n, t)| wulens_core::Input { name: n.to_string(), bytes: t.clone().into_bytes() }).collect(),
+            inputs.iter().map(|(n, t)| wulens_core::Input { name: n.to_string(), bytes: t.clone().into() }).collect(),
             &wulens_core::Limits::default(),
         );
         let r = Report::build(&a);
