@@ -46,8 +46,7 @@ impl Default for Repr {
 impl Text {
     /// `range` of `bytes` as text, or `None` when it is not UTF-8 (or out of bounds).
     pub fn shared(bytes: Arc<dyn StableBytes>, range: Range<usize>) -> Option<Text> {
-        std::str::from_utf8(bytes.bytes().get(range.clone())?).ok()?;
-        Some(Text(Repr::Shared { bytes, range }))
+        is_utf8(bytes.bytes().get(range.clone())?, UTF8_PIECE).then_some(Text(Repr::Shared { bytes, range }))
     }
 
     pub fn as_str(&self) -> &str {
@@ -93,6 +92,36 @@ impl Text {
             }
         }
     }
+}
+
+/// Bytes per piece when a big text is checked on several cores.
+const UTF8_PIECE: usize = 8 << 20;
+
+/// Is `b` UTF-8? A big text is checked in pieces on all cores: this check is the one pass over a
+/// mapped log that nothing else shares, so done on one core it holds up all the others. Each
+/// piece begins at a byte that starts a character; since UTF-8 resynchronises there, the pieces
+/// are each valid exactly when the whole is.
+fn is_utf8(b: &[u8], piece: usize) -> bool {
+    let ranges = crate::par::ranges(b.len(), piece);
+    if ranges.len() == 1 {
+        return std::str::from_utf8(b).is_ok();
+    }
+    let mut cuts = vec![0];
+    for r in &ranges[1..] {
+        // Past at most three continuation bytes (10xxxxxx); more cannot be UTF-8.
+        let mut c = r.start.max(*cuts.last().expect("starts with 0"));
+        let start = c;
+        while c < b.len() && (b[c] as i8) < -0x40 {
+            if c - start == 3 {
+                return false;
+            }
+            c += 1;
+        }
+        cuts.push(c);
+    }
+    cuts.push(b.len());
+    let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    crate::par::map(pieces, |(from, to)| std::str::from_utf8(&b[from..to]).is_ok()).into_iter().all(|ok| ok)
 }
 
 fn is_boundary(bytes: &[u8], range: &Range<usize>, n: usize) -> bool {
@@ -176,6 +205,28 @@ mod tests {
         assert_eq!(t, "bécd");
         let not_utf8: Arc<dyn StableBytes> = Arc::new(b"a\xFFb".to_vec());
         assert!(Text::shared(not_utf8, 0..3).is_none());
+    }
+
+    #[test]
+    fn checked_in_pieces_as_in_one() {
+        let text = "ab€c\u{10348}d é".repeat(40).into_bytes();
+        // Shifted so that the cuts fall inside characters too.
+        let mut cases: Vec<Vec<u8>> = (0..14).map(|k| [&text[k..], &text[..k]].concat()).collect();
+        cases.extend((0..7).map(|k| [&b"x".repeat(k)[..], &text].concat()));
+        for at in [0, 1, 2, 3, 7, 8, 9, 63, 64, 65, 100, text.len() - 1] {
+            for bad in [0xFF, 0x80, 0xC3, 0xF0] {
+                let mut t = text.clone();
+                t[at] = bad;
+                cases.push(t);
+            }
+        }
+        cases.push(vec![0x80; 40]);
+        cases.push([&b"a"[..], &[0xE2, 0x82]].concat());
+        for case in &cases {
+            for piece in [1, 2, 3, 5, 16, 1 << 20] {
+                assert_eq!(is_utf8(case, piece), std::str::from_utf8(case).is_ok(), "{case:?} in pieces of {piece}");
+            }
+        }
     }
 
     #[test]
