@@ -238,7 +238,7 @@ pub fn load(input: Input) -> LogFile {
     };
     // UTF-8 text is the bytes themselves (U+FEFF, three bytes, left out); anything else decoded.
     if let Some(text) = bom.and_then(|bom| Text::shared(bytes.0.clone(), bom..bytes.len())) {
-        return from_text_as(name.clone(), enc, size, text.clone(), Default::default(), crate::read::detect(&text, &name));
+        return from_text(name, enc, size, text, Default::default());
     }
     let (text, stats) = encoding::decode_slice(&bytes, enc);
     from_text(name, enc, size, text, stats)
