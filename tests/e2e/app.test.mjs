@@ -1,25 +1,14 @@
 // End-to-end: drop logs on the page and read what a person would read.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, startApp, openApp, drop, fixtureFiles, file, waitForReport, countRequests, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, drop, fixtureFiles, file, waitForReport, countRequests, ROOT } from './helpers.mjs';
 
-let browser;
-let app;
+const shared = sharedApp();
 
-before(async () => {
-  browser = await launch();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function ready(url = app.url) {
-  const s = await openApp(browser, url);
+async function ready(url = shared.app.url) {
+  const s = await openApp(shared.browser, url);
   await s.page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
   return s;
 }
@@ -85,7 +74,7 @@ test('the failed step, a code card with mitigation, evidence into the viewer, fi
   assert.match(page.url(), /q=Exit%20code/);
 
   // Markdown export for a ticket.
-  await page.goto(app.url + '#/report');
+  await page.goto(shared.app.url + '#/report');
   await page.click('button:has-text("Copy as Markdown")');
   await page.waitForTimeout(300);
   const md = await page.evaluate(() => navigator.clipboard.readText());
@@ -108,13 +97,13 @@ test('log text is shown as text, never as HTML', async () => {
   const cm = `<![LOG[Payload ${evil} with 0x8024401B]LOG]!><time="10:00:00.000+420" date="05-31-2024" component="WUAHandler" context="" type="3" thread="1" file="">\r\n`;
   await drop(page, [file('WUAHandler.log', cm), file('notes.txt', `plain ${evil}\n`)]);
   await waitForReport(page);
-  await page.goto(app.url + '#/log');
+  await page.goto(shared.app.url + '#/log');
   await page.waitForSelector('.row[data-line]');
   const text = await page.locator('.list').innerText();
   assert.ok(text.includes('<img src=x onerror=alert(1)>'), text);
   assert.equal(await page.locator('.list img, .list script').count(), 0);
   // The report's evidence and the Markdown are text too.
-  await page.goto(app.url + '#/report');
+  await page.goto(shared.app.url + '#/report');
   assert.equal(await page.locator('main img').count(), 0);
   assert.equal(dialogs, 0);
   assert.deepEqual(problems, []);
@@ -138,7 +127,7 @@ test('hostile input: binary, empty, truncated UTF-16, NULs, an empty zip: clear 
   assert.match(files, /empty\.log/);
   assert.match(files, /cut off/);
   assert.match(files, /bundle\.zip: is a zip bundle with no files in it/);
-  await page.goto(app.url + '#/log?file=nuls.log');
+  await page.goto(shared.app.url + '#/log?file=nuls.log');
   await page.waitForSelector('.row[data-line]');
   assert.match(await page.locator('.list').innerText(), /before␀after/);
   assert.equal(await page.locator('.row[data-line]').count(), 2);
@@ -153,7 +142,7 @@ test('the samples analyse without any request, and cancel returns to the start',
   await waitForReport(page);
   assert.match(await page.getByTestId('verdict').innerText(), /failed at step 3/);
   assert.ok(await page.locator('.finding[data-finding="gpo_override"]').count() === 1);
-  await page.goto(app.url + '#/');
+  await page.goto(shared.app.url + '#/');
   await page.click('button:has-text("healthy scan")');
   await waitForReport(page);
   assert.equal(await page.locator('.summary .badge').innerText(), 'Scan completed');
@@ -187,7 +176,7 @@ test('configuration given with the logs: the card, and a finding with evidence o
   await page.waitForSelector('.row.selected');
   assert.match(await page.locator('.row.selected').innerText(), /WUServer\s+REG_SZ\s+http:\/\/OLDWSUS/);
   // A drop without configuration says so, with the commands that would add it.
-  await page.goto(app.url + '#/');
+  await page.goto(shared.app.url + '#/');
   await drop(page, fixtureFiles('config-none-given'));
   await page.waitForSelector('section.config[data-provided="false"]');
   const none = await page.locator('section.config').innerText();
@@ -213,7 +202,7 @@ test('Windows Update .etl traces dropped as they are become a log with a verdict
   const row = page.locator(`tr[data-file="${names[0]}"]`);
   assert.doesNotMatch(await row.innerText(), /run Get-WindowsUpdateLog/i);
   // Both traces are in the merged timeline, as text.
-  await page.goto(app.url + '#/log');
+  await page.goto(shared.app.url + '#/log');
   await page.waitForSelector('.row[data-line]');
   const find = page.locator('#find, input[type="search"]').first();
   await find.fill('80245108');
@@ -245,7 +234,7 @@ test('the report states each kind of work with its lines, and lists the Windows 
   await page.waitForSelector('.row.selected');
   assert.equal(await page.locator('.row.selected').first().getAttribute('data-line'), target.split(':')[1]);
 
-  await page.goto(app.url + '#/');
+  await page.goto(shared.app.url + '#/');
   await page.click('button:has-text("healthy scan")');
   await waitForReport(page);
   assert.ok(await page.locator('.statements .statement[data-standing="ok"]').count() >= 1);
@@ -258,7 +247,7 @@ test('the codes in view fit their panel: code and count visible, a long name sho
   const { page, context, problems } = await ready();
   await page.click('button:has-text("broken scan")');
   await waitForReport(page);
-  await page.goto(app.url + '#/log');
+  await page.goto(shared.app.url + '#/log');
   await page.waitForSelector('.codes-in-view .chip');
   const fits = await page.evaluate(() => {
     const aside = document.querySelector('.codes-in-view').getBoundingClientRect();

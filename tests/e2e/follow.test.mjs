@@ -2,23 +2,12 @@
 // Reload where the browser gives no handles. The "picked" files live in the origin-private file
 // system: the browser's own picker cannot be driven headless, so the test hands its handles to
 // the page as the picker would, and appends to them from another tab of the same origin.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { launch, startApp, openApp, drop, file, waitForReport, countRequests } from './helpers.mjs';
+import { sharedApp, openApp, drop, file, waitForReport, countRequests } from './helpers.mjs';
 
-let browser;
-let app;
-
-before(async () => {
-  browser = await launch();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const shared = sharedApp();
 
 const cm = (msg, sec, type = 1) =>
   `<![LOG[${msg}]LOG]!><time="10:${String(Math.floor(sec / 60) % 60).padStart(2, '0')}:${String(sec % 60).padStart(2, '0')}.000+000" date="06-12-2024" component="WUAHandler" context="" type="${type}" thread="7340" file="cwuahandler.cpp:1">\r\n`;
@@ -42,9 +31,9 @@ async function opfsWrite(page, name, text, append) {
 }
 
 test('a log that grows is followed live: new rows, the verdict follows, the main thread stays free', async () => {
-  const { page, context, problems } = await openApp(browser, app.url);
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url);
   const writer = await context.newPage();
-  await writer.goto(app.url);
+  await writer.goto(shared.app.url);
   await writer.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
   // From here on neither tab may make a request (the writer tab only writes to its files).
   const requests = countRequests(page);
@@ -110,7 +99,7 @@ test('a log that grows is followed live: new rows, the verdict follows, the main
 });
 
 test('without file handles, Reload asks for the files again and analyses what they hold now', async () => {
-  const { page, context, problems } = await openApp(browser, app.url);
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url);
   await drop(page, [file('WUAHandler.log', START)]);
   await waitForReport(page);
   // A drop without handles (other browsers) can be reloaded, not followed.

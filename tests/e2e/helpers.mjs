@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
 
@@ -28,6 +29,20 @@ export async function startApp(opts = {}) {
 }
 
 /// Open the app and wait until the Yew app is mounted.
+/** One browser and one app server for a test file: started before its tests, closed after them. */
+export function sharedApp() {
+  const shared = { browser: null, app: null };
+  before(async () => {
+    shared.browser = await launch();
+    shared.app = await startApp();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.app?.close();
+  });
+  return shared;
+}
+
 export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, bypassCSP = false } = {}) {
   const context = await browser.newContext({ viewport, bypassCSP });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);

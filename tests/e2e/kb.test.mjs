@@ -1,31 +1,20 @@
 // The knowledge base on the web: search in every notation, permalinks from a cold load,
 // embeds in an iframe on another origin, dist/ under a sub-path, and accessibility.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { launch, startApp, openApp, DIST, drop, fixtureFiles, waitForReport, countRequests } from './helpers.mjs';
+import { sharedApp, openApp, DIST, drop, fixtureFiles, waitForReport, countRequests } from './helpers.mjs';
 import { serve } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser;
-let app;
-
-before(async () => {
-  browser = await launch();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const shared = sharedApp();
 
 test('typing the signed decimal the console shows finds 0x8024401B', async () => {
-  const { page, context, problems } = await openApp(browser, app.url + '#/kb');
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url + '#/kb');
   const requests = countRequests(page);
   await page.fill('#kb-search', '-2145107941');
   await page.waitForSelector('.results .result');
@@ -45,7 +34,7 @@ test('typing the signed decimal the console shows finds 0x8024401B', async () =>
 });
 
 test('#/kb/0x80244022 renders the entry directly from a cold load, with decode and copyable commands', async () => {
-  const { page, context, problems } = await openApp(browser, app.url + '#/kb/0x80244022');
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url + '#/kb/0x80244022');
   await page.waitForSelector('.entry[data-code="0x80244022"]');
   const text = await page.locator('.entry').innerText();
   assert.match(text, /WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL/);
@@ -53,11 +42,11 @@ test('#/kb/0x80244022 renders the entry directly from a cold load, with decode a
   assert.match(text, /HTTP status\s+503/);
   assert.match(text, /-2145107934/); // the console's notation, in the decode table
   // Unknown codes still decode; names lead to their entry.
-  await page.goto(app.url + '#/kb/0x8024FFFE');
+  await page.goto(shared.app.url + '#/kb/0x8024FFFE');
   await page.waitForSelector('table.decode');
   assert.match(await page.locator('main').innerText(), /not in the knowledge base/);
   assert.match(await page.locator('main').innerText(), /FACILITY_WINDOWSUPDATE/);
-  await page.goto(app.url + '#/kb/WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ');
+  await page.goto(shared.app.url + '#/kb/WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ');
   await page.waitForSelector('.entry[data-code="0x8024401B"]');
   // The Embed button copies an iframe snippet pointing at the embed view.
   await page.click('button:has-text("Embed")');
@@ -72,14 +61,14 @@ test('the embed view works inside an iframe of a page on another origin', async 
   const wiki = await serve(DIST, {
     extra: {
       '/wiki.html': `<!doctype html><html><head><title>Wiki</title></head><body><h1>Runbook</h1>
-        <iframe id="kb" src="${app.url}#/embed/kb/0x8024401B" style="width:100%" height="300"></iframe>
-        <iframe id="search" src="${app.url}#/embed/search?q=catroot2" style="width:100%" height="300"></iframe>
+        <iframe id="kb" src="${shared.app.url}#/embed/kb/0x8024401B" style="width:100%" height="300"></iframe>
+        <iframe id="search" src="${shared.app.url}#/embed/search?q=catroot2" style="width:100%" height="300"></iframe>
         <script>window.heights = []; addEventListener('message', (e) => { if (e.data && e.data.wulensHeight) window.heights.push(e.data.wulensHeight); });</script>
         </body></html>`,
     },
   });
-  assert.notEqual(wiki.port, app.port, 'a different origin');
-  const context = await browser.newContext();
+  assert.notEqual(wiki.port, shared.app.port, 'a different origin');
+  const context = await shared.browser.newContext();
   const page = await context.newPage();
   await page.goto(`${wiki.origin}/wiki.html`);
   const kb = page.frameLocator('#kb');
@@ -101,7 +90,7 @@ test('the embed view works inside an iframe of a page on another origin', async 
 
 test('dist/ served under a sub-path works, analysis included', async () => {
   const sub = await serve(DIST, { prefix: '/tools/wulens/' });
-  const { page, context, problems } = await openApp(browser, sub.url);
+  const { page, context, problems } = await openApp(shared.browser, sub.url);
   await page.waitForSelector('#app[data-worker="ready"]');
   await drop(page, fixtureFiles('fail-step5-parse'));
   await waitForReport(page);
@@ -128,24 +117,24 @@ async function axe(page) {
 test('axe-core finds no serious or critical accessibility violations', async () => {
   for (const scheme of ['light', 'dark']) {
     // bypassCSP only lets the test inject axe-core; the app's own policy is checked elsewhere.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, bypassCSP: true });
+    const context = await shared.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(shared.app.url);
     await page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
     const found = {};
     found.landing = await axe(page);
     await page.click('button:has-text("broken scan")');
     await waitForReport(page);
     found.report = await axe(page);
-    await page.goto(app.url + '#/log');
+    await page.goto(shared.app.url + '#/log');
     await page.waitForSelector('.row[data-line]');
     found.viewer = await axe(page);
-    await page.goto(app.url + '#/kb/0x8024401B');
+    await page.goto(shared.app.url + '#/kb/0x8024401B');
     await page.waitForSelector('.entry');
     found.kb = await axe(page);
-    await page.goto(app.url + '#/kb');
+    await page.goto(shared.app.url + '#/kb');
     found.kbSearch = await axe(page);
-    await page.goto(app.url + '#/collect');
+    await page.goto(shared.app.url + '#/collect');
     found.collect = await axe(page);
     for (const [where, v] of Object.entries(found)) assert.deepEqual(v, [], `${scheme} ${where}`);
     await context.close();
@@ -153,7 +142,7 @@ test('axe-core finds no serious or critical accessibility violations', async () 
 });
 
 test('narrow wiki column: the embed and the report stay readable at 420px', async () => {
-  const { page, context } = await openApp(browser, app.url + '#/embed/kb/0x80072F0C', { viewport: { width: 420, height: 800 } });
+  const { page, context } = await openApp(shared.browser, shared.app.url + '#/embed/kb/0x80072F0C', { viewport: { width: 420, height: 800 } });
   await page.waitForSelector('.entry');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);

@@ -1,27 +1,16 @@
 // The log viewer for daily use, driven with the keyboard and the mouse: keys from the moment it
 // opens, rows always fully in view, find marks, columns, wrap, highlight rules, bookmarks, go to
 // time, Δ, print, and narrow screens.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { launch, startApp, openApp, drop, file, waitForReport, artifact } from './helpers.mjs';
+import { sharedApp, openApp, drop, file, waitForReport, artifact } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser;
-let app;
-
-before(async () => {
-  browser = await launch();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const shared = sharedApp();
 
 const cm = (msg, time, type, comp = 'WUAHandler', bias = '+480') =>
   `<![LOG[${msg}]LOG]!><time="${time}.000${bias}" date="01-15-2024" component="${comp}" context="" type="${type}" thread="7" file="x.cpp:1">\r\n`;
@@ -46,10 +35,10 @@ function cbsLog() {
 }
 
 async function loaded(files, hash = '#/log', viewport) {
-  const s = await openApp(browser, app.url, viewport ? { viewport } : {});
+  const s = await openApp(shared.browser, shared.app.url, viewport ? { viewport } : {});
   await drop(s.page, files);
   await waitForReport(s.page);
-  await s.page.goto(app.url + hash);
+  await s.page.goto(shared.app.url + hash);
   await s.page.waitForSelector('.row[data-line]');
   return s;
 }
@@ -288,7 +277,7 @@ test('phones and narrow windows: no page wider than the screen, the message firs
     const { page, context } = await loaded([file('WUAHandler.log', WUA), file('ScanAgent.log', SCAN)], '#/log', { width, height: 780 });
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     for (const hash of ['#/log', '#/report', '#/kb/0x8024401B', '#/kb', '#/collect', '#/']) {
-      await page.goto(app.url + hash);
+      await page.goto(shared.app.url + hash);
       await page.waitForTimeout(300);
       assert.ok((await overflow()) <= 0, `${hash} at ${width}px overflows by ${await overflow()}px`);
       if (hash === '#/log') {
@@ -308,13 +297,13 @@ test('phones and narrow windows: no page wider than the screen, the message firs
 
 test('axe-core: the viewer with its header, marks, highlights, bookmarks and dialogs has no serious or critical violation', async () => {
   for (const scheme of ['light', 'dark']) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, bypassCSP: true });
+    const context = await shared.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(shared.app.url);
     await page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
     await drop(page, [file('WUAHandler.log', WUA), file('ScanAgent.log', SCAN)]);
     await waitForReport(page);
-    await page.goto(app.url + '#/log?hl=green~t~proxy,yellow~t~later');
+    await page.goto(shared.app.url + '#/log?hl=green~t~proxy,yellow~t~later');
     await page.waitForSelector('.row[data-line]');
     await page.locator('.row[data-line]').nth(1).click();
     await page.keyboard.press('Control+F2');

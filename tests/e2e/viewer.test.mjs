@@ -1,23 +1,12 @@
 // The log viewer, driven with the keyboard and the mouse as a CMTrace user would.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, startApp, openApp, drop, file, waitForReport } from './helpers.mjs';
+import { sharedApp, openApp, drop, file, waitForReport } from './helpers.mjs';
 
-let browser;
-let app;
-
-before(async () => {
-  browser = await launch();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const shared = sharedApp();
 
 const cm = (msg, time, type, comp = 'WUAHandler', bias = '+480') =>
   `<![LOG[${msg}]LOG]!><time="${time}.000${bias}" date="01-15-2024" component="${comp}" context="" type="${type}" thread="7" file="x.cpp:1">\r\n`;
@@ -29,10 +18,10 @@ const SCAN = cm('request', '10:00:02', 1, 'ScanAgent') + cm('CScanJob::OnScanCom
 const WU = '2024/01/15 10:00:03.0000000 1 2 Agent           start\r\n2024/01/15 10:00:05.0000000 1 2 WebServices     *FAILED* [8024401B] proxy\r\n';
 
 async function loaded(files, hash = '#/log') {
-  const s = await openApp(browser, app.url);
+  const s = await openApp(shared.browser, shared.app.url);
   await drop(s.page, files);
   await waitForReport(s.page);
-  await s.page.goto(app.url + hash);
+  await s.page.goto(shared.app.url + hash);
   await s.page.waitForSelector('.row[data-line]');
   return s;
 }
@@ -86,7 +75,7 @@ test("overriding a file's offset re-orders the merged timeline", async () => {
   await page.selectOption('select[data-file="WindowsUpdate.log"]', '-540');
   await page.waitForFunction(() => [...document.querySelectorAll('.row[data-line] .c-file')].map((e) => e.textContent).join(',') === 'WUAHandler.log,WUAHandler.log,WUAHandler.log,WUAHandler.log,WindowsUpdate.log,WindowsUpdate.log');
   // The report's files table says so.
-  await page.goto(app.url + '#/report');
+  await page.goto(shared.app.url + '#/report');
   assert.match(await page.locator('tr[data-file="WindowsUpdate.log"]').innerText(), /UTC-09:00/);
   await context.close();
 });
@@ -125,12 +114,12 @@ test('a line with NULs and a 50 MB line are present and counted', async () => {
   for (let i = 0; i < 50; i++) fs.writeSync(fd, chunk);
   fs.writeSync(fd, ' 0x8024401B\r\nnul\u0000inside\u0000line\r\nlast line\n');
   fs.closeSync(fd);
-  const { page, context, problems } = await openApp(browser, app.url);
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url);
   await page.setInputFiles('input[aria-label="Choose log files"]', big);
   await waitForReport(page);
   const row = await page.locator('tr[data-file="huge.log"]').innerText();
   assert.match(row, /\t4\t/, row); // 4 lines, all kept (plain text: 0 entries, 4 unparsed)
-  await page.goto(app.url + '#/log');
+  await page.goto(shared.app.url + '#/log');
   await page.waitForSelector('.row[data-line]');
   const texts = await rowTexts(page);
   assert.equal(texts.length, 4);
