@@ -6,12 +6,15 @@ use crate::read::{config, parse};
 /// How many leading lines detection looks at.
 const DETECT_LINES: usize = 200;
 
+/// How many leading characters detection reads.
+const HEAD_CHARS: usize = 256 * 1024;
+
 /// Pick the format whose line shape matches most of the first non-blank lines.
 pub fn detect(text: &str, file_name: &str) -> LogFormat {
     if text.is_empty() {
         return LogFormat::Empty;
     }
-    let head_end = text.char_indices().nth(256 * 1024).map_or(text.len(), |(i, _)| i);
+    let head_end = text.char_indices().nth(HEAD_CHARS).map_or(text.len(), |(i, _)| i);
     let head = &text[..head_end];
     if head.contains("<![LOG[") {
         return LogFormat::Cmtrace;
@@ -65,6 +68,13 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
     }
 }
 
+/// Whether [`detect`]'s answer for `text` holds for every longer text that begins with it (a file
+/// still arriving): detection reads only the first `HEAD_CHARS` characters, and a text of more
+/// than four bytes for each of them holds them all.
+pub fn settled(text: &str) -> bool {
+    text.len() > 4 * HEAD_CHARS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +95,23 @@ mod tests {
             assert_eq!(detect(text, "whatever.log"), want, "{text}");
         }
         assert_eq!(detect("", "x"), LogFormat::Empty);
+    }
+
+    #[test]
+    fn a_settled_text_keeps_its_format_whatever_follows() {
+        // Lines of a CBS log, then (past the head) lines of another format entirely.
+        let cbs = "2020-02-03 23:50:28, Info                  CBS    TI: --- Initializing Trusted Installer ---\r\n";
+        let mut text = String::new();
+        while !settled(&text) {
+            text += cbs;
+        }
+        let format = detect(&text, "CBS.log");
+        assert_eq!(format, LogFormat::Cbs);
+        text += &"<![LOG[x]LOG]!><time=\"1\">\r\n".repeat(100_000);
+        assert_eq!(detect(&text, "CBS.log"), format);
+        // Four-byte characters: the head is all of them, however long in bytes.
+        let wide = "\u{1F600}".repeat(HEAD_CHARS + 1);
+        assert!(settled(&wide));
+        assert_eq!(detect(&wide, "x.log"), detect(&(wide.clone() + &"<![LOG[".repeat(10)), "x.log"));
     }
 }

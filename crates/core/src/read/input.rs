@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::model::{base_name, InputWarning, LogFile, LogFormat, LogKind, StableBytes, Text, TextEncoding};
 use crate::read::encoding::{self, Sniff};
+use crate::read::parse::Parsed;
 
 /// One input file: its display name and bytes.
 pub struct Input {
@@ -254,6 +255,20 @@ pub fn from_text(name: String, enc: TextEncoding, size: u64, text: impl Into<Tex
 /// Parse already-decoded text as `format` (text wulens wrote itself, e.g. from an .etl trace).
 pub fn from_text_as(name: String, enc: TextEncoding, size: u64, text: Text, stats: crate::model::DecodeStats, format: LogFormat) -> LogFile {
     let parsed = crate::read::parse::parse(format, &text);
+    from_parsed(name, enc, size, text, stats, format, parsed)
+}
+
+/// The file of `text`, already parsed as `format` (`parsed`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn from_parsed(
+    name: String,
+    enc: TextEncoding,
+    size: u64,
+    text: Text,
+    stats: crate::model::DecodeStats,
+    format: LogFormat,
+    parsed: Parsed,
+) -> LogFile {
     let mut notes = parsed.notes;
     if stats.invalid_utf8_bytes > 0 && enc != TextEncoding::Windows1252 {
         notes.push(format!("{} byte(s) were not valid UTF-8 and were read as Windows-1252.", stats.invalid_utf8_bytes));

@@ -1,11 +1,36 @@
 //! Loading a file chunk by chunk (the web worker reads `Blob.slice`s), holding one copy of the
-//! text: the bytes are decoded as they arrive and dropped. Zip bundles are the exception: they
-//! need random access, so their bytes are kept until they are expanded, and then each member is
-//! parsed as soon as it is decompressed.
+//! text: the bytes are decoded as they arrive and dropped, and once the format is sure, whole
+//! records are parsed as they arrive (the worker reads the next chunk meanwhile). Zip bundles are
+//! the exception: they need random access, so their bytes are kept until they are expanded, and
+//! then each member is parsed as soon as it is decompressed.
 
 use crate::model::{InputWarning, LogFile, LogFormat, TextEncoding};
 use crate::read::encoding::{self, Decoder, Sniff};
 use crate::read::input::{self, Input, Limits};
+use crate::read::parse::Incremental;
+
+/// How a text is parsed while it arrives.
+enum Parsing {
+    /// Too little text yet to be sure of its format.
+    Undecided,
+    /// The format is sure and its records can be cut: parsed in pieces as they arrive.
+    Pieces(LogFormat, Incremental),
+    /// The format is sure but its records are parsed in one pass, at the end.
+    Whole(LogFormat),
+}
+
+impl Parsing {
+    /// `text` grew: decide the format once it is sure, and parse what whole records came in.
+    fn advance(&mut self, text: &str, name: &str) {
+        if matches!(self, Parsing::Undecided) && crate::read::detect::settled(text) {
+            let format = crate::read::detect(text, name);
+            *self = Incremental::new(format).map_or(Parsing::Whole(format), |inc| Parsing::Pieces(format, inc));
+        }
+        if let Parsing::Pieces(_, inc) = self {
+            inc.advance(text);
+        }
+    }
+}
 
 enum State {
     /// Collecting the first bytes to decide what the file is.
@@ -13,6 +38,7 @@ enum State {
     Text {
         decoder: Decoder,
         text: String,
+        parsing: Parsing,
     },
     /// A zip bundle, kept whole until `finish`.
     Zip(Vec<u8>),
@@ -88,7 +114,7 @@ impl FileLoader {
                     _ => self.size_hint + 16,
                 };
                 let text = String::with_capacity(cap.min(MAX_TEXT) as usize);
-                self.state = State::Text { decoder: Decoder::new(enc), text };
+                self.state = State::Text { decoder: Decoder::new(enc), text, parsing: Parsing::Undecided };
                 self.feed(&head, last);
             }
         }
@@ -96,11 +122,14 @@ impl FileLoader {
 
     fn feed(&mut self, chunk: &[u8], last: bool) {
         match &mut self.state {
-            State::Text { decoder, text } => {
+            State::Text { decoder, text, parsing } => {
                 decoder.push(chunk, last, text);
                 if text.len() as u64 > MAX_TEXT - (1 << 20) {
-                    let State::Text { decoder, text } = std::mem::replace(&mut self.state, State::Binary) else { unreachable!() };
+                    // What was parsed so far is dropped: the kept text is parsed at the end.
+                    let State::Text { decoder, text, .. } = std::mem::replace(&mut self.state, State::Binary) else { unreachable!() };
                     self.state = State::TooLarge { decoder, text };
+                } else if !last {
+                    parsing.advance(text, &self.name);
                 }
             }
             State::Zip(v) | State::Etl(v) => v.extend_from_slice(chunk),
@@ -123,9 +152,17 @@ impl FileLoader {
         }
         let name = self.name;
         match self.state {
-            State::Text { decoder, mut text } => {
+            State::Text { decoder, mut text, parsing } => {
                 text.shrink_to_fit();
-                let f = input::from_text(name, decoder.encoding(), self.bytes, text, decoder.stats.clone());
+                let (enc, stats) = (decoder.encoding(), decoder.stats.clone());
+                let f = match parsing {
+                    Parsing::Undecided => input::from_text(name, enc, self.bytes, text, stats),
+                    Parsing::Whole(format) => input::from_text_as(name, enc, self.bytes, text.into(), stats, format),
+                    Parsing::Pieces(format, inc) => {
+                        let parsed = inc.finish(&text);
+                        input::from_parsed(name, enc, self.bytes, text.into(), stats, format, parsed)
+                    }
+                };
                 Loaded { files: vec![f], warnings: Vec::new() }
             }
             State::TooLarge { decoder, text } => {
@@ -183,6 +220,35 @@ mod tests {
                 assert_eq!(f.encoding, whole.encoding);
             }
         }
+    }
+
+    /// A big file is parsed in pieces while it arrives, and ends up exactly as if loaded at once.
+    #[test]
+    fn a_big_text_parsed_as_it_arrives_is_parsed_as_at_once() {
+        let record = |i: usize| {
+            format!(
+                "<![LOG[record {i} 0x8024401B\r\nsecond line]LOG]!><time=\"10:00:{:02}.000+420\" date=\"05-31-2024\" component=\"C{}\" context=\"\" type=\"{}\" thread=\"{}\" file=\"\">\r\n",
+                i % 60,
+                i % 7,
+                1 + i % 3,
+                i % 5
+            )
+        };
+        let text: String = (0..70_000).map(record).collect();
+        assert!(text.len() > 9 << 20);
+        let bytes = text.as_bytes();
+        let whole = input::load(Input { name: "UpdatesStore.log".into(), bytes: bytes.to_vec().into() });
+        let mut l = FileLoader::new("UpdatesStore.log", bytes.len() as u64);
+        for c in bytes.chunks(1 << 20) {
+            l.push(c);
+        }
+        let State::Text { parsing: Parsing::Pieces(LogFormat::Cmtrace, inc), .. } = &l.state else { panic!("parsed as it arrives") };
+        assert!(inc.pieces() >= 2, "{} pieces", inc.pieces());
+        let f = &l.finish(&Limits::default()).files[0];
+        assert_eq!(f.entries, whole.entries);
+        assert_eq!(f.components, whole.components);
+        assert_eq!((f.kind, f.physical_lines, &f.notes), (whole.kind, whole.physical_lines, &whole.notes));
+        assert_eq!(f.text, whole.text);
     }
 
     #[test]

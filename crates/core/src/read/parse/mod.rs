@@ -43,13 +43,85 @@ fn parse_cut(format: LogFormat, text: &str, cuts: &[usize]) -> Parsed {
         return parse_from(format, text, 0).finish();
     }
     let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-    let parts = crate::par::map(pieces, |(from, to)| parse_from(format, &text[..to], from));
-    // A piece whose component table filled up might have numbered differently than one pass
-    // (absurd input): parse it whole instead.
-    if parts.iter().any(|b| b.out.components.len() >= NO_COMPONENT as usize) {
+    let parts = crate::par::map(pieces, |(from, to)| Part::from(parse_from(format, &text[..to], from)));
+    merge_or_whole(format, text, parts)
+}
+
+/// The pieces merged; or, when a piece's component table filled up and might have numbered
+/// differently than one pass (absurd input), `text` parsed whole.
+fn merge_or_whole(format: LogFormat, text: &str, parts: Vec<Part>) -> Parsed {
+    if parts.iter().any(|p| p.out.components.len() >= NO_COMPONENT as usize) {
         return parse_from(format, text, 0).finish();
     }
     merge(parts)
+}
+
+/// A text parsed while it arrives (the web worker reads a file chunk by chunk): each time enough
+/// whole records have come in, they are parsed as one more piece, cut where [`cuts`] may cut,
+/// so that parsing overlaps the reading of the next chunk. The result is exactly [`parse`]'s.
+pub struct Incremental {
+    format: LogFormat,
+    boundary: &'static [u8],
+    piece_min: usize,
+    /// The text before this is parsed, into `parts`; it is a record boundary.
+    done: usize,
+    parts: Vec<Part>,
+}
+
+impl Incremental {
+    /// `None` when records of `format` cannot be cut: such a file is parsed whole at the end.
+    pub fn new(format: LogFormat) -> Option<Incremental> {
+        Self::with_piece(format, PIECE_MIN)
+    }
+
+    fn with_piece(format: LogFormat, piece_min: usize) -> Option<Incremental> {
+        Some(Incremental { format, boundary: boundary(format)?, piece_min, done: 0, parts: Vec::new() })
+    }
+
+    /// Parse the whole records that arrived since the last piece, once there are at least a
+    /// piece's worth. `text` only ever grows: what was parsed before is unchanged.
+    pub fn advance(&mut self, text: &str) {
+        if text.len() - self.done < self.piece_min {
+            return;
+        }
+        // The last place a record must begin; the cut is just after its line break.
+        let Some(i) = memchr::memmem::rfind(&text.as_bytes()[self.done..], self.boundary) else { return };
+        let cut = self.done + i + 1;
+        if cut > self.done {
+            self.parts.push(Part::from(parse_from(self.format, &text[..cut], self.done)));
+            self.done = cut;
+        }
+    }
+
+    /// How many pieces were parsed so far.
+    pub fn pieces(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// The whole `text` parsed: the pieces so far and the rest.
+    pub fn finish(mut self, text: &str) -> Parsed {
+        if self.parts.is_empty() {
+            return parse(self.format, text);
+        }
+        if self.done < text.len() {
+            self.parts.push(Part::from(parse_from(self.format, text, self.done)));
+        }
+        merge_or_whole(self.format, text, self.parts)
+    }
+}
+
+/// What one piece's parse leaves: owned, so the text may grow (and move) after it.
+struct Part {
+    out: Parsed,
+    /// Physical lines in the piece.
+    lines: u32,
+    truncated_records: u32,
+}
+
+impl From<Builder<'_>> for Part {
+    fn from(b: Builder<'_>) -> Part {
+        Part { lines: b.line_no - 1, truncated_records: b.truncated_records, out: b.out }
+    }
 }
 
 /// One parser over `text[from..]` (`from` is a record boundary; offsets stay those of `text`).
@@ -80,11 +152,7 @@ const PIECE_MIN: usize = 4 << 20;
 /// one piece.
 fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usize) -> Vec<usize> {
     let len = text.len();
-    let boundary: &[u8] = match format {
-        LogFormat::Cmtrace => b"\n<![LOG[",
-        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::PlainText => b"\n",
-        _ => return vec![0, len],
-    };
+    let Some(boundary) = boundary(format) else { return vec![0, len] };
     if threads <= 1 || len < 2 * piece_min {
         return vec![0, len];
     }
@@ -105,9 +173,19 @@ fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usize) -> Vec<
     out
 }
 
+/// What precedes every place a record of `format` must begin (a cut goes just after its line
+/// break); `None` for formats that are never cut (see [`cuts`]).
+fn boundary(format: LogFormat) -> Option<&'static [u8]> {
+    match format {
+        LogFormat::Cmtrace => Some(b"\n<![LOG["),
+        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::PlainText => Some(b"\n"),
+        _ => None,
+    }
+}
+
 /// The pieces' results as one: lines renumbered, components renumbered into one table (in order
 /// of first appearance, as one pass numbers them).
-fn merge(parts: Vec<Builder>) -> Parsed {
+fn merge(parts: Vec<Part>) -> Parsed {
     let mut out = Parsed::default();
     out.entries.reserve_exact(parts.iter().map(|b| b.out.entries.len()).sum());
     let mut index: FxHashMap<String, u16> = FxHashMap::default();
@@ -115,6 +193,7 @@ fn merge(parts: Vec<Builder>) -> Parsed {
     let mut truncated = 0u32;
     for b in parts {
         truncated += b.truncated_records;
+        let piece_lines = b.lines;
         let p = b.out;
         let map: Vec<u16> = p
             .components
@@ -140,7 +219,7 @@ fn merge(parts: Vec<Builder>) -> Parsed {
             }
             e
         }));
-        lines += b.line_no - 1;
+        lines += piece_lines;
         out.thread_hex |= p.thread_hex;
         out.header_offset = out.header_offset.or(p.header_offset);
         out.notes.extend(p.notes);
@@ -348,7 +427,22 @@ mod piece_tests {
                 assert_eq!(p.physical_lines, whole.physical_lines);
                 assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
             }
+            // The text arriving in chunks, parsed as it comes.
+            for (piece, chunk) in [(1, 1), (64, 7), (500, 300), (97, 4096), (1, 100_000)] {
+                let mut inc = Incremental::with_piece(format, piece).expect("a format that is cut");
+                for end in (chunk..text.len()).step_by(chunk).filter(|&e| text.is_char_boundary(e)) {
+                    inc.advance(&text[..end]);
+                }
+                assert!(inc.parts.len() > 1 || chunk >= text.len(), "{format:?} parsed in pieces as it came");
+                let p = inc.finish(&text);
+                assert_eq!(p.entries, whole.entries, "{format:?} piece {piece} chunk {chunk}");
+                assert_eq!(p.components, whole.components);
+                assert_eq!(p.notes, whole.notes);
+                assert_eq!(p.physical_lines, whole.physical_lines);
+                assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
+            }
         }
+        assert!(Incremental::new(LogFormat::WindowsUpdateLegacy).is_none(), "parsed whole at the end");
         // Formats that keep state from line to line are never cut.
         assert_eq!(cuts(LogFormat::WindowsUpdateLegacy, &"x\n".repeat(100), 8, 1), [0, 200]);
     }
