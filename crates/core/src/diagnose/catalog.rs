@@ -184,3 +184,56 @@ impl Hits {
         &self.per_file[file]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::signals::Search;
+
+    /// Both ways of scanning a file find, for every entry, exactly the wanted literals its
+    /// message holds (checked against a search of each message alone), on every fixture log and
+    /// on a generated file big enough to be scanned in pieces.
+    #[test]
+    fn scanning_a_file_finds_every_literal_of_every_message() {
+        let catalog = &*CATALOG;
+        let mut files: Vec<LogFile> = Vec::new();
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let mut paths = vec![fixtures.clone()];
+        while let Some(p) = paths.pop() {
+            for e in std::fs::read_dir(&p).expect("fixtures").flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    paths.push(path);
+                } else if !path.ends_with("README.md") && !path.ends_with("expected.json") {
+                    let bytes = std::fs::read(&path).expect("fixture");
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    files.push(crate::read::load(crate::read::Input { name, bytes: bytes.into() }));
+                }
+            }
+        }
+        let line = "<![LOG[Processing update status from update (ABC) reboot is required]LOG]!><time=\"10:00:00.000+420\" date=\"05-31-2024\" component=\"UpdatesStore\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n<![LOG[nothing here]LOG]!><time=\"10:00:00.000+420\" date=\"05-31-2024\" component=\"UpdatesStore\" context=\"\" type=\"1\" thread=\"1\" file=\"\">\r\n";
+        files.push(crate::read::load(crate::read::Input { name: "UpdatesStore.log".into(), bytes: line.repeat(40_000).into() }));
+        // Literals contained in a found one come along even when not wanted: compare the wanted.
+        let only = |mut bits: Bits, wanted: Bits| {
+            for (b, m) in bits.iter_mut().zip(wanted) {
+                *b &= m;
+            }
+            bits
+        };
+        let mut checked = 0;
+        for (f, search) in files.iter().filter(|f| f.is_text()).flat_map(|f| [(f, Search::Text), (f, Search::Messages)]) {
+            let wanted = catalog.wanted(f.kind);
+            let hits = catalog.literals.scan_file_by(f, wanted, search);
+            let mut got = hits.iter().map(|(e, bits)| (e, only(*bits, wanted)));
+            for (i, e) in f.entries.iter().enumerate() {
+                let want = only(catalog.literals.present(&f.text[e.msg_start as usize..e.msg_end as usize]), wanted);
+                if want != EMPTY {
+                    assert_eq!(got.next(), Some((i as u32, want)), "{} entry {i} ({search:?})", f.name);
+                    checked += 1;
+                }
+            }
+            assert_eq!(got.next(), None, "{}: nothing past the last message with a literal", f.name);
+        }
+        assert!(checked > 81_000, "{checked} messages with literals");
+    }
+}

@@ -14,6 +14,22 @@ use aho_corasick::AhoCorasick;
 use super::defs::Matcher;
 use crate::model::LogFile;
 
+/// How a file's text is searched for literals. Where aho-corasick has its SIMD prefilter (Teddy,
+/// on x86_64 and aarch64), one pass over the whole text skips the many lines without a literal
+/// faster than a search per message can start (measured: a search per message is 10 % slower
+/// natively on a WindowsUpdate.log). Elsewhere (WebAssembly) the automaton reads every byte, and
+/// searching only the messages skips each line's framing: about 15 % less analysis time in the
+/// browser. Both find the same literals (tested).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Search {
+    /// One pass over the text of the entries, matches outside messages dropped.
+    Text,
+    /// Each message on its own.
+    Messages,
+}
+
+const SEARCH: Search = if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) { Search::Text } else { Search::Messages };
+
 /// Files smaller than twice this are scanned in one piece.
 const SCAN_PIECE_MIN: usize = 4 << 20;
 
@@ -91,8 +107,8 @@ impl Literals {
         all.sort_unstable();
         all.dedup();
         assert!(all.len() <= WORDS * 64, "more than {} signal literals: widen Bits", WORDS * 64);
-        // A file is scanned in pieces cut between lines (`scan_file`).
-        assert!(all.iter().all(|l| !l.contains(['\n', '\r'])), "a signal literal holds a line break");
+        // Messages may be searched each on its own (`scan_messages`): no literal may reach past one.
+        assert!(all.iter().all(|l| !l.contains(['\n', '\r']) && !l.contains("]LOG]!>")), "a signal literal holds a line break or a record's end");
         // Leftmost-longest, not overlapping, so the automaton can use its SIMD prefilter (most lines
         // hold no literal). `matches` restarts one byte after each match's start, so literals that
         // begin inside a match are still found; shorter literals at the same start are added from
@@ -142,10 +158,12 @@ impl Literals {
 
     /// One pass over a whole file: for every entry whose message holds at least one literal,
     /// (entry index, literals present), sorted by entry; entries without literals are absent.
-    /// A big file is scanned in pieces on all cores: each piece is a run of whole entries, and
-    /// since no literal holds a line break (checked in `new`), no match can cross into the
-    /// next piece, so the pieces find exactly what one pass finds.
+    /// A big file is scanned in pieces on all cores, each a run of whole entries.
     pub fn scan_file(&self, f: &LogFile, wanted: Bits) -> FileHits {
+        self.scan_file_by(f, wanted, SEARCH)
+    }
+
+    pub(crate) fn scan_file_by(&self, f: &LogFile, wanted: Bits, search: Search) -> FileHits {
         if wanted == EMPTY {
             return FileHits::default();
         }
@@ -154,16 +172,19 @@ impl Literals {
         // Pieces of about SCAN_PIECE_MIN bytes, in entries.
         let per_entry = (f.text.len() / entries.len().max(1)).max(1);
         let ranges = crate::par::ranges(entries.len(), SCAN_PIECE_MIN / per_entry);
+        let scan = |r: std::ops::Range<usize>| match search {
+            Search::Messages => self.scan_messages(&sub, f, r),
+            Search::Text => {
+                let from = if r.start == 0 { 0 } else { entries[r.start].start as usize };
+                let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);
+                self.scan_text(&sub, f, r, from..to)
+            }
+        };
         if ranges.len() == 1 {
-            return self.scan_span(&sub, f, 0..entries.len(), 0..f.text.len());
+            return scan(0..entries.len());
         }
-        let spans = ranges.into_iter().map(|r| {
-            let from = if r.start == 0 { 0 } else { entries[r.start].start as usize };
-            let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);
-            (r, from..to)
-        });
         let mut out = FileHits::default();
-        for piece in crate::par::map(spans.collect(), |(r, span)| self.scan_span(&sub, f, r, span)) {
+        for piece in crate::par::map(ranges, scan) {
             for (e, k) in piece.entries {
                 out.push(e, piece.sets[k as usize]);
             }
@@ -171,8 +192,30 @@ impl Literals {
         out
     }
 
-    /// [`Literals::scan_file`] over the entries `range`, whose text is `span`.
-    fn scan_span(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>, span: std::ops::Range<usize>) -> FileHits {
+    /// [`Literals::scan_file`] over the entries `range`, message by message: a line's framing
+    /// (time, component, thread: a third or more of a CMTrace line) is never read. No literal
+    /// can reach past a message's end (none holds a line break or a CMTrace end marker, checked
+    /// in `new`), so this finds what one pass over the text finds.
+    fn scan_messages(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>) -> FileHits {
+        let text = f.text.as_str();
+        let mut out = FileHits::default();
+        for i in range {
+            let e = &f.entries[i];
+            let mut bits = EMPTY;
+            let mut found = false;
+            for m in matches(&sub.ac, text, e.msg_start as usize..e.msg_end as usize) {
+                self.set(&mut bits, sub.ids[m.pattern().as_usize()] as usize);
+                found = true;
+            }
+            if found {
+                out.push(i as u32, bits);
+            }
+        }
+        out
+    }
+
+    /// [`Literals::scan_file`] over the entries `range`, whose text is `span`, in one pass.
+    fn scan_text(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>, span: std::ops::Range<usize>) -> FileHits {
         let entries = &f.entries[..range.end];
         let mut out = FileHits::default();
         // The entry being filled: matches come in order of their start, so the entry holding
