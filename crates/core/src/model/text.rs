@@ -97,14 +97,14 @@ impl Text {
 /// Bytes per piece when a big text is checked on several cores.
 const UTF8_PIECE: usize = 8 << 20;
 
-/// Is `b` UTF-8? A big text is checked in pieces on all cores: this check is the one pass over a
+/// Is `b` UTF-8 (checked with SIMD)? A big text is checked in pieces on all cores: this check is the one pass over a
 /// mapped log that nothing else shares, so done on one core it holds up all the others. Each
 /// piece begins at a byte that starts a character; since UTF-8 resynchronises there, the pieces
 /// are each valid exactly when the whole is.
 fn is_utf8(b: &[u8], piece: usize) -> bool {
     let ranges = crate::par::ranges(b.len(), piece);
     if ranges.len() == 1 {
-        return std::str::from_utf8(b).is_ok();
+        return simdutf8::basic::from_utf8(b).is_ok();
     }
     let mut cuts = vec![0];
     for r in &ranges[1..] {
@@ -121,7 +121,7 @@ fn is_utf8(b: &[u8], piece: usize) -> bool {
     }
     cuts.push(b.len());
     let pieces: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-    crate::par::map(pieces, |(from, to)| std::str::from_utf8(&b[from..to]).is_ok()).into_iter().all(|ok| ok)
+    crate::par::map(pieces, |(from, to)| simdutf8::basic::from_utf8(&b[from..to]).is_ok()).into_iter().all(|ok| ok)
 }
 
 fn is_boundary(bytes: &[u8], range: &Range<usize>, n: usize) -> bool {

@@ -191,6 +191,11 @@ impl Decoder {
             bytes = &joined;
         }
         out.reserve(bytes.len());
+        // Almost every chunk is valid: checked with SIMD, then read again only when it is not.
+        if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
+            out.push_str(s);
+            return;
+        }
         loop {
             match std::str::from_utf8(bytes) {
                 Ok(s) => {
