@@ -1,7 +1,7 @@
 // The analysis worker. Started once when the page loads (so analysing makes no request later)
 // and reused for every analysis. It loads the same wasm module as the page, reads the dropped
-// files in chunks (Blob.slice + FileReaderSync: one chunk in memory at a time), hands them to
-// the Rust Session, and answers the page's requests. Between chunks it yields, so a cancel
+// files in chunks (through a reading worker, one chunk ahead: see chunksOf), hands them to the
+// Rust Session, and answers the page's requests. Between chunks it yields, so a cancel
 // message is seen at once; every message about an analysis carries its generation number.
 //
 // Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
@@ -21,6 +21,66 @@ let following = null; // the files being followed (see startFollowing)
 
 const post = (m) => self.postMessage(m);
 
+// Slices of files read by the reading worker (reader.js): read(file, start, end) resolves to an
+// ArrayBuffer. Where that worker cannot be started, or fails, this thread reads instead.
+let reader = null;
+function startReader() {
+  const here = (file, start, end) => file.slice(start, end).arrayBuffer();
+  let w;
+  try {
+    w = new Worker('reader.js');
+  } catch {
+    return here;
+  }
+  const pending = new Map();
+  let next = 0;
+  let failed = false;
+  w.onmessage = (ev) => {
+    const { id, buffer, error } = ev.data;
+    const p = pending.get(id);
+    pending.delete(id);
+    if (!p) return;
+    if (error) {
+      const e = new Error(error.message);
+      e.name = error.name;
+      p.reject(e);
+    } else {
+      p.resolve(buffer);
+    }
+  };
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    failed = true;
+    for (const p of pending.values()) here(p.file, p.start, p.end).then(p.resolve, p.reject);
+    pending.clear();
+  };
+  return (file, start, end) => {
+    if (failed) return here(file, start, end);
+    return new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { file, start, end, resolve, reject });
+      w.postMessage({ id, file, start, end });
+    });
+  };
+}
+
+// The chunks of `file`, each an ArrayBuffer. The next chunk is read (by the reading worker) while
+// the session decodes and parses this one, which it does as the records arrive: reading and
+// parsing overlap, and at most two chunks are in memory besides the text.
+async function* chunksOf(file) {
+  const read = (off) => {
+    const p = reader(file, off, off + CHUNK);
+    p.catch(() => {}); // a read ahead that is never awaited (cancelled) must not be reported
+    return p;
+  };
+  let next = file.size > 0 ? read(0) : null;
+  for (let off = 0; off < file.size; off += CHUNK) {
+    const buf = await next;
+    next = off + CHUNK < file.size ? read(off + CHUNK) : null;
+    yield buf;
+  }
+}
+
 // Yield to the event loop without setTimeout's clamping.
 const tick = () => new Promise((resolve) => {
   const ch = new MessageChannel();
@@ -39,6 +99,7 @@ self.onmessage = (ev) => {
 
 async function handle(m) {
   if (m.type === 'init') {
+    reader = startReader(); // now, at load: analysing makes no request later
     wasm = await import(m.glue);
     // The page hands over its compiled module; the URL is the fallback.
     await wasm.default({ module_or_path: m.module || m.wasm });
@@ -67,7 +128,6 @@ async function analyze(gen, files, errors) {
   session = new wasm.Session();
   for (const e of errors) session.add_warning(e.path, e.message);
   const total = files.reduce((n, f) => n + f.file.size, 0);
-  const reader = new FileReaderSync();
   let done = 0;
   let last = 0;
   const progress = (phase, f, i) => post({ progress: { gen, progress: { phase, file: f, index: i, files: files.length, done, total } } });
@@ -75,8 +135,7 @@ async function analyze(gen, files, errors) {
     const f = files[i];
     const h = session.begin_file(f.path, f.file.size);
     try {
-      for (let off = 0; off < f.file.size; off += CHUNK) {
-        const buf = reader.readAsArrayBuffer(f.file.slice(off, off + CHUNK));
+      for await (const buf of chunksOf(f.file)) {
         session.push_chunk(h, new Uint8Array(buf));
         done += buf.byteLength;
         if (Date.now() - last > 50) {
@@ -196,12 +255,11 @@ async function readMachine(s, gen, files, inner) {
     s.add_zip_members(files[0].path, files[0].file.size, readerOf(files[0].file), inner);
     return !cancelled.has(gen);
   }
-  const reader = new FileReaderSync();
   for (const f of files) {
     const h = s.begin_file(f.path, f.file.size);
     try {
-      for (let off = 0; off < f.file.size; off += CHUNK) {
-        s.push_chunk(h, new Uint8Array(reader.readAsArrayBuffer(f.file.slice(off, off + CHUNK))));
+      for await (const buf of chunksOf(f.file)) {
+        s.push_chunk(h, new Uint8Array(buf));
         await tick();
         if (cancelled.has(gen)) return false;
       }
