@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launch, startApp, openApp, drop, file, waitForReport } from './helpers.mjs';
+import { ROOT, launch, startApp, openApp, drop, file, waitForReport } from './helpers.mjs';
 
 let browser;
 let app;
@@ -138,6 +138,41 @@ test('a 200 MB log is analysed without freezing the page', async () => {
   await page.locator('.error-card[data-code="0x8024401B"]').first().waitFor();
   const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
   assert.ok(longest < 100, `longest main-thread task ${longest} ms`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a file that changed after it was chosen is skipped with a message; the others are analysed', async () => {
+  const { page, context, problems } = await openApp(browser, app.url);
+  const dir = path.join(tmp, 'changed');
+  fs.mkdirSync(dir);
+  const src = path.join(ROOT, 'tests/fixtures/fail-step3-proxy-407/logs');
+  const kept = path.join(dir, 'WUAHandler.log');
+  const changed = path.join(dir, 'WindowsUpdate.log');
+  fs.copyFileSync(path.join(src, 'WUAHandler.log'), kept);
+  fs.copyFileSync(path.join(src, 'WindowsUpdate.log'), changed);
+  await page.evaluate(() => {
+    const i = document.createElement('input');
+    i.type = 'file';
+    i.multiple = true;
+    i.id = 'pick';
+    i.hidden = true;
+    document.body.appendChild(i);
+  });
+  await page.setInputFiles('#pick', [kept, changed]);
+  // The browser keeps a snapshot of each chosen file: once changed on disk it cannot be read.
+  fs.appendFileSync(changed, 'one more line\r\n');
+  fs.utimesSync(changed, new Date(), new Date(Date.now() + 60000));
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    for (const f of document.getElementById('pick').files) dt.items.add(f);
+    const el = document.querySelector('.dropzone');
+    for (const type of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+  });
+  await waitForReport(page);
+  const text = await page.locator('main').innerText();
+  assert.match(text, /WindowsUpdate\.log[^\n]*could not be read \(\w+\); it was skipped/);
+  assert.match(text, /0x80244022|407/, 'the file that could be read is analysed');
   assert.deepEqual(problems, []);
   await context.close();
 });
