@@ -64,21 +64,38 @@ function startReader() {
   };
 }
 
-// The chunks of `file`, each an ArrayBuffer. The next chunk is read (by the reading worker) while
-// the session decodes and parses this one, which it does as the records arrive: reading and
-// parsing overlap, and at most two chunks are in memory besides the text.
-async function* chunksOf(file) {
-  const read = (off) => {
-    const p = reader(file, off, off + CHUNK);
-    p.catch(() => {}); // a read ahead that is never awaited (cancelled) must not be reported
-    return p;
+// The chunks of all `files`, in order, each an ArrayBuffer, with one chunk always being read
+// ahead, across files too: the next chunk (or the next file's first) is read by the reading
+// worker while the session decodes and parses this one, which it does as the records arrive.
+// So reading and parsing overlap for one big file and for many small ones alike, and at most two
+// chunks are in memory besides the text. take(i) resolves to the next chunk of file i, or null
+// when it has no more; after a failed read, taking from the next file skips the rest of i.
+function chunksOf(files) {
+  const plan = [];
+  files.forEach((f, i) => {
+    for (let off = 0; off < f.file.size; off += CHUNK) plan.push({ i, file: f.file, off });
+  });
+  let k = 0;
+  const readNext = () => {
+    if (k >= plan.length) return null;
+    const { i, file, off } = plan[k++];
+    const buffer = reader(file, off, off + CHUNK);
+    buffer.catch(() => {}); // a read ahead that is never taken (cancelled) must not be reported
+    return { i, buffer };
   };
-  let next = file.size > 0 ? read(0) : null;
-  for (let off = 0; off < file.size; off += CHUNK) {
-    const buf = await next;
-    next = off + CHUNK < file.size ? read(off + CHUNK) : null;
-    yield buf;
-  }
+  let ahead = readNext();
+  return {
+    async take(i) {
+      if (ahead && ahead.i < i) {
+        while (k < plan.length && plan[k].i < i) k++;
+        ahead = readNext();
+      }
+      if (!ahead || ahead.i !== i) return null;
+      const current = ahead;
+      ahead = readNext();
+      return current.buffer;
+    },
+  };
 }
 
 // Yield to the event loop without setTimeout's clamping.
@@ -131,11 +148,12 @@ async function analyze(gen, files, errors) {
   let done = 0;
   let last = 0;
   const progress = (phase, f, i) => post({ progress: { gen, progress: { phase, file: f, index: i, files: files.length, done, total } } });
+  const chunks = chunksOf(files);
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const h = session.begin_file(f.path, f.file.size);
     try {
-      for await (const buf of chunksOf(f.file)) {
+      for (let buf; (buf = await chunks.take(i)) !== null;) {
         session.push_chunk(h, new Uint8Array(buf));
         done += buf.byteLength;
         if (Date.now() - last > 50) {
@@ -255,10 +273,12 @@ async function readMachine(s, gen, files, inner) {
     s.add_zip_members(files[0].path, files[0].file.size, readerOf(files[0].file), inner);
     return !cancelled.has(gen);
   }
-  for (const f of files) {
+  const chunks = chunksOf(files);
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
     const h = s.begin_file(f.path, f.file.size);
     try {
-      for await (const buf of chunksOf(f.file)) {
+      for (let buf; (buf = await chunks.take(i)) !== null;) {
         s.push_chunk(h, new Uint8Array(buf));
         await tick();
         if (cancelled.has(gen)) return false;
