@@ -95,6 +95,20 @@ export async function drop(page, files, selector = '.dropzone') {
   }, { files, selector });
 }
 
+/// Choose files from disk without handing them to the app: a hidden input `#id` holds them (its
+/// `files`), for a test or a benchmark to read or drop them itself.
+export async function pickFiles(page, paths, id = 'picked') {
+  await page.evaluate((id) => {
+    const i = document.createElement('input');
+    i.type = 'file';
+    i.multiple = true;
+    i.id = id;
+    i.hidden = true;
+    document.body.appendChild(i);
+  }, id);
+  await page.setInputFiles(`#${id}`, paths);
+}
+
 export async function waitForReport(page) {
   await page.waitForSelector('[data-testid="verdict"]', { timeout: 60000 });
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, launch, startApp, openApp, drop, file, waitForReport } from './helpers.mjs';
+import { ROOT, launch, startApp, openApp, drop, file, pickFiles, waitForReport } from './helpers.mjs';
 
 let browser;
 let app;
@@ -151,21 +151,13 @@ test('a file that changed after it was chosen is skipped with a message; the oth
   const changed = path.join(dir, 'WindowsUpdate.log');
   fs.copyFileSync(path.join(src, 'WUAHandler.log'), kept);
   fs.copyFileSync(path.join(src, 'WindowsUpdate.log'), changed);
-  await page.evaluate(() => {
-    const i = document.createElement('input');
-    i.type = 'file';
-    i.multiple = true;
-    i.id = 'pick';
-    i.hidden = true;
-    document.body.appendChild(i);
-  });
-  await page.setInputFiles('#pick', [kept, changed]);
+  await pickFiles(page, [kept, changed]);
   // The browser keeps a snapshot of each chosen file: once changed on disk it cannot be read.
   fs.appendFileSync(changed, 'one more line\r\n');
   fs.utimesSync(changed, new Date(), new Date(Date.now() + 60000));
   await page.evaluate(() => {
     const dt = new DataTransfer();
-    for (const f of document.getElementById('pick').files) dt.items.add(f);
+    for (const f of document.getElementById('picked').files) dt.items.add(f);
     const el = document.querySelector('.dropzone');
     for (const type of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
   });
