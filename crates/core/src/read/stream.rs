@@ -14,7 +14,7 @@ enum Parsing {
     /// Too little text yet to be sure of its format.
     Undecided,
     /// The format is sure and its records can be cut: parsed in pieces as they arrive.
-    Pieces(LogFormat, Incremental),
+    Pieces(Incremental),
     /// The format is sure but its records are parsed in one pass, at the end.
     Whole(LogFormat),
 }
@@ -24,9 +24,9 @@ impl Parsing {
     fn advance(&mut self, text: &str, name: &str) {
         if matches!(self, Parsing::Undecided) && crate::read::detect::settled(text) {
             let format = crate::read::detect(text, name);
-            *self = Incremental::new(format).map_or(Parsing::Whole(format), |inc| Parsing::Pieces(format, inc));
+            *self = Incremental::new(format).map_or(Parsing::Whole(format), Parsing::Pieces);
         }
-        if let Parsing::Pieces(_, inc) = self {
+        if let Parsing::Pieces(inc) = self {
             inc.advance(text);
         }
     }
@@ -158,7 +158,8 @@ impl FileLoader {
                 let f = match parsing {
                     Parsing::Undecided => input::from_text(name, enc, self.bytes, text, stats),
                     Parsing::Whole(format) => input::from_text_as(name, enc, self.bytes, text.into(), stats, format),
-                    Parsing::Pieces(format, inc) => {
+                    Parsing::Pieces(inc) => {
+                        let format = inc.format();
                         let parsed = inc.finish(&text);
                         input::from_parsed(name, enc, self.bytes, text.into(), stats, format, parsed)
                     }
@@ -242,7 +243,8 @@ mod tests {
         for c in bytes.chunks(1 << 20) {
             l.push(c);
         }
-        let State::Text { parsing: Parsing::Pieces(LogFormat::Cmtrace, inc), .. } = &l.state else { panic!("parsed as it arrives") };
+        let State::Text { parsing: Parsing::Pieces(inc), .. } = &l.state else { panic!("parsed as it arrives") };
+        assert_eq!(inc.format(), LogFormat::Cmtrace);
         assert!(inc.pieces() >= 2, "{} pieces", inc.pieces());
         let f = &l.finish(&Limits::default()).files[0];
         assert_eq!(f.entries, whole.entries);

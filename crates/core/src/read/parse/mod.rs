@@ -87,10 +87,12 @@ impl Incremental {
         // The last place a record must begin; the cut is just after its line break.
         let Some(i) = memchr::memmem::rfind(&text.as_bytes()[self.done..], self.boundary) else { return };
         let cut = self.done + i + 1;
-        if cut > self.done {
-            self.parts.push(Part::from(parse_from(self.format, &text[..cut], self.done)));
-            self.done = cut;
-        }
+        self.parts.push(Part::from(parse_from(self.format, &text[..cut], self.done)));
+        self.done = cut;
+    }
+
+    pub fn format(&self) -> LogFormat {
+        self.format
     }
 
     /// How many pieces were parsed so far.
