@@ -5,7 +5,8 @@
 // message is seen at once; every message about an analysis carries its generation number.
 //
 // Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
-// `FromWorker`): {ready: {version}}, {progress: {gen, progress}}, {report: {gen, report}},
+// `FromWorker`): {ready: {version}}, {progress: {gen, progress}}, {report: {gen, report}} (the
+// report as JSON text, and so in `grew`),
 // {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows}}.
 // Requests and responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
 //

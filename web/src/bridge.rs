@@ -2,7 +2,8 @@
 //!
 //! The worker loads the same wasm module as the page (`public/worker.js`). Its messages are
 //! [`FromWorker`], requests and answers are `wulens_wasm::protocol`'s types: all of it crosses as
-//! plain JS objects read with serde-wasm-bindgen, never parsed by hand.
+//! plain JS objects read with serde-wasm-bindgen, never parsed by hand; the report, the one big
+//! message, crosses as JSON text read with serde_json (quicker than as JS objects).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -57,8 +58,7 @@ enum FromWorker {
     },
     Report {
         gen: u32,
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        report: JsValue,
+        report: String,
     },
     Reply {
         id: u32,
@@ -83,8 +83,7 @@ enum FromWorker {
         gen: u32,
         count: Option<usize>,
         total: Option<usize>,
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        report: JsValue,
+        report: Option<String>,
         problems: Vec<String>,
     },
     Fleet {
@@ -190,6 +189,11 @@ fn asset_urls() -> Result<(String, String), String> {
     Ok((href("wulens-glue")?, href("wulens-wasm")?))
 }
 
+/// The worker's report (JSON text, see `FromWorker::Report`).
+fn read_report(json: &str) -> Result<Rc<Report>, String> {
+    serde_json::from_str(json).map(Rc::new).map_err(|e| format!("the report could not be read: {e}"))
+}
+
 /// Handle one message of the worker.
 fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Callback<WorkerEvent>) {
     let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
@@ -200,9 +204,9 @@ fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Cal
     match msg {
         FromWorker::Ready { .. } => ev.emit(WorkerEvent::Ready),
         FromWorker::Progress { gen, progress } if current(gen) => ev.emit(WorkerEvent::Progress(progress)),
-        FromWorker::Report { gen, report } if current(gen) => match serde_wasm_bindgen::from_value::<Report>(report) {
-            Ok(r) => ev.emit(WorkerEvent::Report(Rc::new(r))),
-            Err(e) => ev.emit(WorkerEvent::Failed(format!("the report could not be read: {e}"))),
+        FromWorker::Report { gen, report } if current(gen) => match read_report(&report) {
+            Ok(r) => ev.emit(WorkerEvent::Report(r)),
+            Err(e) => ev.emit(WorkerEvent::Failed(e)),
         },
         FromWorker::Fleet { gen, rows } if current(gen) => match serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows) {
             Ok(r) => ev.emit(WorkerEvent::Fleet(r)),
@@ -227,13 +231,9 @@ fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Cal
         }
         FromWorker::Following { gen, paths, total } if current(gen) => ev.emit(WorkerEvent::Following(paths, total)),
         FromWorker::Grew { gen, count, total, report, problems } if current(gen) => {
-            let report = if report.is_null() || report.is_undefined() {
-                None
-            } else {
-                match serde_wasm_bindgen::from_value::<Report>(report) {
-                    Ok(r) => Some(Rc::new(r)),
-                    Err(e) => return ev.emit(WorkerEvent::Failed(format!("the report could not be read: {e}"))),
-                }
+            let report = match report.as_deref().map(read_report).transpose() {
+                Ok(r) => r,
+                Err(e) => return ev.emit(WorkerEvent::Failed(e)),
             };
             ev.emit(WorkerEvent::Grew(Growth { count, total, report, problems }))
         }

@@ -12,7 +12,7 @@ use wulens_core::Decoder;
 use wulens_core::{Report, ReportLimits};
 
 use crate::protocol::Filtered;
-use crate::{to_js, Session};
+use crate::{report_json, to_js, Session};
 
 /// A followed file's text is kept under this size: past it, the oldest half is let go.
 pub const KEEP_BYTES: usize = 64 << 20;
@@ -42,10 +42,10 @@ impl Session {
         to_js(&self.settle_view().map_err(|e| JsError::new(&e))?)
     }
 
-    /// The page's report of everything read so far.
-    pub fn page_report(&self) -> Result<JsValue, JsError> {
+    /// The page's report of everything read so far (a `Report`, as JSON text).
+    pub fn page_report(&self) -> Result<String, JsError> {
         let a = self.analysis.as_ref().ok_or_else(|| JsError::new("no analysis yet"))?;
-        to_js(&Report::build_with(a, ReportLimits::PAGE))
+        report_json(&Report::build_with(a, ReportLimits::PAGE))
     }
 }
 
