@@ -187,18 +187,14 @@ fn boundary(format: LogFormat) -> Option<&'static [u8]> {
 
 /// The pieces' results as one: lines renumbered, components renumbered into one table (in order
 /// of first appearance, as one pass numbers them).
-fn merge(parts: Vec<Part>) -> Parsed {
+fn merge(mut parts: Vec<Part>) -> Parsed {
     let mut out = Parsed::default();
-    out.entries.reserve_exact(parts.iter().map(|b| b.out.entries.len()).sum());
+    // The table and each piece's renumbering, in order (a few dozen names).
     let mut index: FxHashMap<String, u16> = FxHashMap::default();
+    let mut renumbered = Vec::with_capacity(parts.len());
     let mut lines = 0u32;
-    let mut truncated = 0u32;
-    for b in parts {
-        truncated += b.truncated_records;
-        let piece_lines = b.lines;
-        let p = b.out;
-        let map: Vec<u16> = p
-            .components
+    for p in &mut parts {
+        let map: Vec<u16> = std::mem::take(&mut p.out.components)
             .into_iter()
             .map(|c| {
                 if let Some(&i) = index.get(&c) {
@@ -213,15 +209,31 @@ fn merge(parts: Vec<Part>) -> Parsed {
                 i
             })
             .collect();
-        let base = lines;
-        out.entries.extend(p.entries.into_iter().map(|mut e| {
+        renumbered.push((lines, map));
+        lines += p.lines;
+    }
+    // Each piece's entries renumbered where they are (all cores), then copied one after another:
+    // plain copies, the first piece's entries not even that.
+    let parts = crate::par::map(parts.into_iter().zip(renumbered).collect(), |(mut p, (base, map)): (Part, (u32, Vec<u16>))| {
+        for e in &mut p.out.entries {
             e.line += base;
             if e.component != NO_COMPONENT {
                 e.component = map[e.component as usize];
             }
-            e
-        }));
-        lines += piece_lines;
+        }
+        p
+    });
+    let total: usize = parts.iter().map(|p| p.out.entries.len()).sum();
+    let mut truncated = 0u32;
+    for (k, p) in parts.into_iter().enumerate() {
+        truncated += p.truncated_records;
+        let p = p.out;
+        if k == 0 {
+            out.entries = p.entries;
+            out.entries.reserve_exact(total - out.entries.len());
+        } else {
+            out.entries.extend_from_slice(&p.entries);
+        }
         out.thread_hex |= p.thread_hex;
         out.header_offset = out.header_offset.or(p.header_offset);
         out.notes.extend(p.notes);
