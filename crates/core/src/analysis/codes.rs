@@ -28,7 +28,7 @@ const KEYWORDS: [&[u8]; 14] =
 /// Call `f` for every code in `text`, in order. The same code may be reported more than once.
 pub fn scan(text: &str, mut f: impl FnMut(CodeHit)) {
     let b = text.as_bytes();
-    tokens(b, |s, e| {
+    candidates(b, |s, e| {
         if e - s >= 5 {
             if let Some(hit) = classify(b, s, e) {
                 f(hit);
@@ -37,10 +37,11 @@ pub fn scan(text: &str, mut f: impl FnMut(CodeHit)) {
     });
 }
 
-/// Bit i set when `block[i]` is a word byte (`[A-Za-z0-9_]`), eight bytes at a time in a u64
-/// (SWAR: no branch, no table, the same code natively and in WebAssembly).
+/// Per 64 bytes, bit i set when byte i is a word byte (`[A-Za-z0-9_]`) and when it is a digit or
+/// `_`, eight bytes at a time in a u64 (SWAR: no branch, no table, the same code natively and in
+/// WebAssembly).
 #[inline]
-fn word_mask(block: &[u8; 64]) -> u64 {
+fn masks(block: &[u8; 64]) -> Masks {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const fn splat(b: u8) -> u64 {
@@ -52,7 +53,12 @@ fn word_mask(block: &[u8; 64]) -> u64 {
     fn in_range(y: u64, lo: u8, hi: u8) -> u64 {
         (y + splat(0x80 - lo)) & !(y + splat(0x7F - hi)) & HIGH
     }
-    let mut m = 0u64;
+    // The eight high bits gathered into one byte, byte 0 lowest.
+    #[inline]
+    fn gather(high: u64) -> u64 {
+        ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+    }
+    let mut m = Masks { word: 0, marked: 0 };
     for (k, c) in block.chunks_exact(8).enumerate() {
         let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
         let y = x & LOW7;
@@ -60,56 +66,82 @@ fn word_mask(block: &[u8; 64]) -> u64 {
         let letter = in_range(y | splat(0x20), b'a', b'z');
         let underscore = !((y ^ splat(b'_')) + LOW7) & HIGH;
         // Bytes of 0x80 and above are never word bytes.
-        let word = (digit | letter | underscore) & !x & HIGH;
-        // Gather the eight high bits into one byte, byte 0 lowest.
-        let bits = ((word >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56;
-        m |= bits << (k * 8);
+        let ascii = !x & HIGH;
+        m.word |= gather((digit | letter | underscore) & ascii) << (k * 8);
+        m.marked |= gather((digit | underscore) & ascii) << (k * 8);
     }
     m
 }
 
-/// Call `f(start, end)` for every maximal run of word bytes, in order: 64 bytes at a time, so
-/// the cost goes with the number of tokens rather than the number of bytes.
+/// See [`masks`].
+struct Masks {
+    word: u64,
+    /// Digits and underscores.
+    marked: u64,
+}
+
+/// Call `f(start, end)` for every maximal run of word bytes that holds a digit or an underscore,
+/// in order: every code is such a run (hex and decimal forms have digits, an all-letter hex
+/// word is never taken as a code, symbolic names have underscores), and in prose most words are
+/// neither. 64 bytes at a time: the cost goes with the number of such runs.
 #[inline]
-fn tokens(b: &[u8], mut f: impl FnMut(usize, usize)) {
-    // Start of a token that runs past the end of the previous block.
-    let mut open: Option<usize> = None;
+fn candidates(b: &[u8], mut f: impl FnMut(usize, usize)) {
+    // The run that reaches the end of the block before: its start, and whether it is marked.
+    let mut open: Option<(usize, bool)> = None;
     for (k, block) in b.chunks(64).enumerate() {
         let base = k * 64;
         let width = block.len() as u32;
-        let mut m = match block.try_into() {
-            Ok(full) => word_mask(full),
+        let Masks { word, marked } = match block.try_into() {
+            Ok(full) => masks(full),
             Err(_) => {
                 // The last, short block: padded with bytes that are not word bytes.
                 let mut padded = [0u8; 64];
                 padded[..block.len()].copy_from_slice(block);
-                word_mask(&padded)
+                masks(&padded)
             }
         };
+        let below = |i: u32| if i >= 64 { u64::MAX } else { (1u64 << i) - 1 };
+        // Bit i set where byte i is not a word byte; past the end of a short block, all set.
+        let gaps = !word;
         let mut from = 0u32;
-        if let Some(s) = open {
-            let run = (!m).trailing_zeros().min(width);
+        if let Some((s, was_marked)) = open {
+            let run = gaps.trailing_zeros().min(width);
+            let is_marked = was_marked || marked & below(run) != 0;
             if run == width {
+                open = Some((s, is_marked));
                 continue;
             }
-            f(s, base + run as usize);
+            if is_marked {
+                f(s, base + run as usize);
+            }
             open = None;
             from = run;
         }
-        m &= u64::MAX.checked_shl(from).unwrap_or(0);
-        while m != 0 {
-            let s = m.trailing_zeros();
-            let len = (!(m >> s)).trailing_zeros();
-            let e = s + len;
+        // Runs that start in this block, from one marked byte to the next run holding one.
+        let mut todo = marked & !below(from);
+        while todo != 0 {
+            let p = todo.trailing_zeros();
+            // The run starts after the last gap before p (or at `from`: a gap, or the block's
+            // start when no run came from the block before).
+            let before = gaps & below(p) & !below(from);
+            let s = if before == 0 { from } else { 64 - before.leading_zeros() };
+            let after = gaps & !below(p);
+            let e = after.trailing_zeros();
             if e >= width {
-                open = Some(base + s as usize);
+                open = Some((base + s as usize, true));
                 break;
             }
             f(base + s as usize, base + e as usize);
-            m &= u64::MAX.checked_shl(e).unwrap_or(0);
+            todo &= !below(e);
+        }
+        // An unmarked run reaching the block's end may still get a digit in the next block.
+        if open.is_none() && width == 64 && word >> 63 == 1 {
+            let before = gaps & !below(from);
+            let s = if before == 0 { from } else { 64 - before.leading_zeros() };
+            open = Some((base + s as usize, false));
         }
     }
-    if let Some(s) = open {
+    if let Some((s, true)) = open {
         f(s, b.len());
     }
 }
@@ -289,8 +321,8 @@ fn stated_symbol(b: &[u8], e: usize) -> Option<(usize, usize)> {
 mod tests {
     use super::*;
 
-    /// Word runs the slow way, byte by byte.
-    fn naive_tokens(b: &[u8]) -> Vec<(usize, usize)> {
+    /// Word runs holding a digit or an underscore, the slow way, byte by byte.
+    fn naive_candidates(b: &[u8]) -> Vec<(usize, usize)> {
         let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
         let mut out = Vec::new();
         let mut i = 0;
@@ -302,7 +334,7 @@ mod tests {
             while i < b.len() && word(b[i]) {
                 i += 1;
             }
-            if i > s {
+            if b[s..i].iter().any(|c| c.is_ascii_digit() || *c == b'_') {
                 out.push((s, i));
             }
         }
@@ -310,29 +342,41 @@ mod tests {
     }
 
     #[test]
-    fn tokens_match_the_byte_by_byte_split() {
+    fn candidates_match_the_byte_by_byte_split() {
         let mut cases: Vec<Vec<u8>> =
-            vec![vec![], b"a".to_vec(), b" ".to_vec(), vec![b'x'; 64], vec![b'x'; 65], vec![b'x'; 128], [vec![b'x'; 63], vec![b' ']].concat()];
-        // Runs that end or start on block boundaries, UTF-8 and high bytes, every word class.
-        let alphabet = b"aZ09_ -\\.:[]\xc3\xa9\x80";
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        for len in [1usize, 7, 63, 64, 65, 127, 128, 129, 200, 1000] {
-            for _ in 0..50 {
-                let v: Vec<u8> = (0..len)
-                    .map(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 7;
-                        x ^= x << 17;
-                        alphabet[(x % alphabet.len() as u64) as usize]
-                    })
-                    .collect();
+            vec![vec![], b"a".to_vec(), b"1".to_vec(), b" ".to_vec(), vec![b'x'; 64], vec![b'x'; 65], vec![b'x'; 128], [vec![b'x'; 63], vec![b' ']].concat()];
+        // A digit in every place of runs that cross one or two block boundaries.
+        for len in [63usize, 64, 65, 127, 128, 129, 130] {
+            for at in 0..len {
+                let mut v = vec![b'x'; len];
+                v[at] = b'7';
+                cases.push(v.clone());
+                v.splice(0..0, *b"ab ");
                 cases.push(v);
+            }
+        }
+        // Runs that end or start on block boundaries, UTF-8 and high bytes, every word class;
+        // and long words with a rare digit or underscore.
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for alphabet in [&b"aZ09_ -\\.:[]\xc3\xa9\x80"[..], &b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ  9_"[..]] {
+            for len in [1usize, 7, 63, 64, 65, 127, 128, 129, 200, 1000] {
+                for _ in 0..50 {
+                    let v: Vec<u8> = (0..len)
+                        .map(|_| {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            alphabet[(x % alphabet.len() as u64) as usize]
+                        })
+                        .collect();
+                    cases.push(v);
+                }
             }
         }
         for c in cases {
             let mut got = Vec::new();
-            tokens(&c, |s, e| got.push((s, e)));
-            assert_eq!(got, naive_tokens(&c), "{c:?}");
+            candidates(&c, |s, e| got.push((s, e)));
+            assert_eq!(got, naive_candidates(&c), "{c:?}");
         }
     }
 
