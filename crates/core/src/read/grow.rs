@@ -161,10 +161,10 @@ mod tests {
 /// formats' multi-line records, headers and unparsed lines resume correctly wherever a read
 /// cuts them.
 #[cfg(test)]
-mod fixtures {
+pub(crate) mod fixtures {
     use crate::read::{load, Input};
 
-    fn logs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    pub(crate) fn logs(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for e in std::fs::read_dir(dir).unwrap().flatten() {
             let p = e.path();
             if p.is_dir() {

@@ -97,27 +97,39 @@ fn attributes<'t>(b: &mut Builder<'t>, attrs: &'t str, e: &mut Entry) {
     let mut clock = None;
     let mut bias = None;
     let mut date = None;
-    for (name, value) in Attrs(attrs.as_bytes(), 0) {
-        let value_str = &attrs[value.clone()];
-        match name {
-            b"time" => {
-                let v = value_str.as_bytes();
-                if let Some((h, m, s, ms, n)) = crate::model::time::parse_clock(v) {
-                    clock = Some((h, m, s, ms));
-                    bias = parse_bias(&v[n..]);
-                }
+    let mut read = |name: &[u8], value_str: &'t str| match name {
+        b"time" => {
+            let v = value_str.as_bytes();
+            if let Some((h, m, s, ms, n)) = crate::model::time::parse_clock(v) {
+                clock = Some((h, m, s, ms));
+                bias = parse_bias(&v[n..]);
             }
-            b"date" => date = parse_mdy(value_str.as_bytes()),
-            b"component" => e.component = b.component(value_str),
-            b"type" => {
-                e.severity = match value_str.trim() {
-                    "3" => Severity::Error,
-                    "2" => Severity::Warning,
-                    _ => Severity::Info,
-                }
+        }
+        b"date" => date = parse_mdy(value_str.as_bytes()),
+        b"component" => e.component = b.component(value_str),
+        b"type" => {
+            e.severity = match value_str.trim() {
+                "3" => Severity::Error,
+                "2" => Severity::Warning,
+                _ => Severity::Info,
             }
-            b"thread" => e.thread = leading_number(value_str),
-            _ => {}
+        }
+        b"thread" => e.thread = leading_number(value_str),
+        _ => {}
+    };
+    let values = in_written_order(attrs);
+    #[cfg(test)]
+    let values = values.filter(|_| !tests::BY_NAME_ONLY.with(|c| c.get()));
+    match values {
+        Some(values) => {
+            for (name, value) in IN_ORDER.iter().zip(values) {
+                read(name.1, value);
+            }
+        }
+        None => {
+            for (name, value) in Attrs(attrs.as_bytes(), 0) {
+                read(name, &attrs[value]);
+            }
         }
     }
     if let (Some((y, mo, d)), Some((h, mi, s, ms))) = (date, clock) {
@@ -128,6 +140,32 @@ fn attributes<'t>(b: &mut Builder<'t>, attrs: &'t str, e: &mut Entry) {
             }
         }
     }
+}
+
+/// The attributes as the ConfigMgr client writes them, up to `thread`: (what precedes the
+/// value, the attribute's name).
+const IN_ORDER: [(&str, &[u8]); 6] = [
+    ("<time=\"", b"time"),
+    (" date=\"", b"date"),
+    (" component=\"", b"component"),
+    (" context=\"", b"context"),
+    (" type=\"", b"type"),
+    (" thread=\"", b"thread"),
+];
+
+/// The values of [`IN_ORDER`] when `attrs` begins exactly so (nearly every record): read without
+/// looking for names. Anything else (other spacing, order, a missing quote) is `None`, and
+/// [`Attrs`] reads it.
+fn in_written_order(attrs: &str) -> Option<[&str; 6]> {
+    let mut rest = attrs;
+    let mut values = [""; 6];
+    for (value, (before, _)) in values.iter_mut().zip(IN_ORDER) {
+        rest = rest.strip_prefix(before)?;
+        let end = memchr::memchr(b'"', rest.as_bytes())?;
+        *value = &rest[..end];
+        rest = &rest[end + 1..];
+    }
+    Some(values)
 }
 
 /// `+420` → 420; `-60` → -60; `+-480` → 480 (see module docs); `+000` → 0; nothing → None.
@@ -252,6 +290,48 @@ mod tests {
         let p = parse_checked(LogFormat::Cmtrace, text);
         assert_eq!(p.entries.iter().map(|e| e.parsed).collect::<Vec<_>>(), [false, true, false]);
         assert_eq!(p.notes.len(), 1);
+    }
+
+    thread_local! {
+        /// Read every record's attributes by name ([`Attrs`]), never in the written order.
+        pub(super) static BY_NAME_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Reading the attributes in the order they are written finds what reading them by name
+    /// finds, on every CMTrace log of the fixtures and of the real logs beside the repository
+    /// (when present), and on generated logs; nearly all their records take it.
+    #[test]
+    fn attributes_in_written_order_read_as_by_name() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        crate::read::grow::fixtures::logs(&root.join("tests/fixtures"), &mut files);
+        let mut texts: Vec<(String, String)> = files.iter().filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(p).ok()?))).collect();
+        for dir in [root.join("../shared/reallogs"), root.join("../shared/reallogs/more")] {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let bytes = std::fs::read(e.path()).unwrap_or_default();
+                texts.push((e.path().display().to_string(), String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+        texts.push(("UpdatesStore.log".into(), wulens_loggen::single_text("updatesstore", 2 << 20, 7)));
+        texts.push(("WUAHandler.log".into(), wulens_loggen::text("WUAHandler.log", 2 << 20, 7)));
+        let (mut records, mut in_order) = (0, 0);
+        for (path, text) in texts {
+            if crate::read::detect(&text, &path) != LogFormat::Cmtrace {
+                continue;
+            }
+            let fast = parse_checked(LogFormat::Cmtrace, &text);
+            BY_NAME_ONLY.with(|c| c.set(true));
+            let by_name = parse_checked(LogFormat::Cmtrace, &text);
+            BY_NAME_ONLY.with(|c| c.set(false));
+            assert_eq!(fast.entries, by_name.entries, "{path}");
+            assert_eq!(fast.components, by_name.components, "{path}");
+            for e in fast.entries.iter().filter(|e| e.parsed) {
+                records += 1;
+                let attrs = &text[e.msg_end as usize + CLOSE.len()..e.end as usize];
+                in_order += usize::from(in_written_order(attrs).is_some());
+            }
+        }
+        assert!(records > 1000 && in_order * 10 > records * 9, "{in_order} of {records} records in the written order");
     }
 
     #[test]
