@@ -104,19 +104,26 @@ pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
         }
         let interrupts: Vec<_> = defs::interrupts().iter().zip(&CATALOG.interrupts).filter(|(l, _)| l.applies_to(f.kind)).map(|(_, c)| c).collect();
         let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
-        for (form, c) in &forms {
+        for (form, _) in &forms {
             if form.pair == Pair::File {
                 reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
-                let _ = c;
             }
         }
-        for (ei, &bits) in hits.of(fi).iter() {
-            if interrupts.iter().any(|m| m.matches(&bits)) {
+        // What each distinct set of literals means, worked out once: a big log repeats a few
+        // dozen sets over millions of lines.
+        let hits = hits.of(fi);
+        let interrupted: Vec<bool> = hits.sets().iter().map(|bits| interrupts.iter().any(|m| m.matches(bits))).collect();
+        let said: Vec<Vec<Said>> = forms.iter().map(|(form, c)| hits.sets().iter().map(|bits| Said::of(form, c, bits)).collect()).collect();
+        for (ei, k) in hits.iter_sets() {
+            if interrupted[k] {
                 reader.interrupt(ei);
             }
-            for (form, c) in &forms {
-                reader.loose_cause(form, c, ei, &bits);
-                reader.line(form, c, ei, &bits);
+            for ((form, _), said) in forms.iter().zip(&said) {
+                let said = said[k];
+                if said.loose_cause {
+                    reader.loose_cause(form, ei);
+                }
+                reader.line(form, said, ei);
             }
         }
         reader.finish();
@@ -148,6 +155,39 @@ fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operat
     }
 }
 
+/// What one set of literals says to one form of operation: each of its matchers, evaluated.
+#[derive(Clone, Copy, Default)]
+struct Said {
+    start: bool,
+    end: bool,
+    resume: bool,
+    /// The first result rule that matches.
+    result: Option<usize>,
+    /// Bit i: fact i matches.
+    facts: u64,
+    /// A cause line on the operation's own thread.
+    cause: bool,
+    /// A cause line from any thread (`any_thread`).
+    loose_cause: bool,
+}
+
+impl Said {
+    fn of(form: &OperationDef, c: &CompiledOperation, bits: &Bits) -> Said {
+        let matches = |m: &Option<super::signals::Compiled>| m.as_ref().is_some_and(|m| m.matches(bits));
+        assert!(c.facts.len() <= 64, "operation {} has more than 64 facts", form.id);
+        let causes = || form.causes.iter().zip(&c.causes).filter(|(_, m)| m.matches(bits));
+        Said {
+            start: matches(&c.start),
+            end: matches(&c.end),
+            resume: matches(&c.resume),
+            result: c.results.iter().position(|m| m.matches(bits)),
+            facts: c.facts.iter().enumerate().filter(|(_, m)| m.matches(bits)).fold(0, |acc, (i, _)| acc | 1 << i),
+            cause: causes().any(|(d, _)| !d.any_thread),
+            loose_cause: causes().any(|(d, _)| d.any_thread),
+        }
+    }
+}
+
 struct Reader<'a> {
     a: &'a Analysis,
     fi: usize,
@@ -156,7 +196,7 @@ struct Reader<'a> {
     done: Vec<Operation>,
     /// Result lines on threads with no open operation of their form, kept for an end that comes
     /// on the same thread for an operation that started on another (by form id and thread).
-    orphans: FxHashMap<(&'static str, u32), Vec<(u32, Bits)>>,
+    orphans: FxHashMap<(&'static str, u32), Vec<(u32, Said)>>,
     /// Recent lines that explain failures on any thread, by form id (the last few).
     loose_causes: FxHashMap<&'static str, Vec<u32>>,
 }
@@ -171,14 +211,12 @@ impl Reader<'_> {
     }
 
     /// Keep a line that explains failures from any thread, for the operation that fails next.
-    fn loose_cause(&mut self, form: &'static OperationDef, c: &CompiledOperation, ei: u32, bits: &Bits) {
-        if form.causes.iter().zip(&c.causes).any(|(d, m)| d.any_thread && m.matches(bits)) {
-            let v = self.loose_causes.entry(form.id).or_default();
-            if v.len() >= 8 {
-                v.remove(0);
-            }
-            v.push(ei);
+    fn loose_cause(&mut self, form: &'static OperationDef, ei: u32) {
+        let v = self.loose_causes.entry(form.id).or_default();
+        if v.len() >= 8 {
+            v.remove(0);
         }
+        v.push(ei);
     }
 
     /// The service restarted: nothing it was doing can still be running.
@@ -191,15 +229,15 @@ impl Reader<'_> {
         }
     }
 
-    fn line(&mut self, form: &'static OperationDef, c: &CompiledOperation, ei: u32, bits: &Bits) {
+    fn line(&mut self, form: &'static OperationDef, said: Said, ei: u32) {
         let e = &self.f.entries[ei as usize];
         let thread = e.thread;
         match form.pair {
             Pair::Single => {
-                if c.start.as_ref().is_some_and(|m| m.matches(bits)) {
+                if said.start {
                     let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: String::new(), thread, results: Vec::new() };
                     self.read_start(&mut o, ei);
-                    self.apply(&mut o, c, ei, bits);
+                    self.apply(&mut o, said, ei);
                     o.op.end = Some(ei);
                     self.close(o, Some(ei), Outcome::Unknown);
                 }
@@ -212,18 +250,16 @@ impl Reader<'_> {
                             o.op.label = l;
                         }
                     }
-                    self.apply(&mut o, c, ei, bits);
+                    self.apply(&mut o, said, ei);
                     self.open.push(o);
                 }
             }
-            Pair::Thread | Pair::Key | Pair::Sequence => self.paired(form, c, ei, bits, thread),
+            Pair::Thread | Pair::Key | Pair::Sequence => self.paired(form, said, ei, thread),
         }
     }
 
-    fn paired(&mut self, form: &'static OperationDef, c: &CompiledOperation, ei: u32, bits: &Bits, thread: u32) {
-        let is_start = c.start.as_ref().is_some_and(|m| m.matches(bits));
-        let is_end = c.end.as_ref().is_some_and(|m| m.matches(bits));
-        let is_resume = c.resume.as_ref().is_some_and(|m| m.matches(bits));
+    fn paired(&mut self, form: &'static OperationDef, said: Said, ei: u32, thread: u32) {
+        let (is_start, is_end, is_resume) = (said.start, said.end, said.resume);
         let key = match form.pair {
             Pair::Key => form.key.as_ref().and_then(|k| self.extract(k, ei)).unwrap_or_default(),
             Pair::Thread if is_start || is_end || is_resume => form.key.as_ref().and_then(|k| self.extract(k, ei)).unwrap_or_default(),
@@ -252,7 +288,7 @@ impl Reader<'_> {
             }
             let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: key.clone(), thread, results: Vec::new() };
             self.read_start(&mut o, ei);
-            self.apply(&mut o, c, ei, bits);
+            self.apply(&mut o, said, ei);
             self.open.push(o);
             return;
         }
@@ -265,13 +301,13 @@ impl Reader<'_> {
                 if found.is_none() {
                     // Ended on another thread: the results written there just before count.
                     let since = o.op.start.unwrap_or(0);
-                    for (oe, obits) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
+                    for (oe, osaid) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
                         if oe > since {
-                            self.apply(&mut o, c, oe, &obits);
+                            self.apply(&mut o, osaid, oe);
                         }
                     }
                 }
-                self.apply(&mut o, c, ei, bits);
+                self.apply(&mut o, said, ei);
                 if is_end {
                     o.op.end = Some(ei);
                     push_line(&mut o.op, ei);
@@ -284,20 +320,20 @@ impl Reader<'_> {
                 // It began before the log does: its end still says how it went.
                 let mut o = Open { op: new_op(form, self.fi, None), key, thread, results: Vec::new() };
                 self.read_start(&mut o, ei);
-                for (oe, obits) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
-                    self.apply(&mut o, c, oe, &obits);
+                for (oe, osaid) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
+                    self.apply(&mut o, osaid, oe);
                 }
-                self.apply(&mut o, c, ei, bits);
+                self.apply(&mut o, said, ei);
                 o.op.end = Some(ei);
                 push_line(&mut o.op, ei);
                 self.close(o, Some(ei), Outcome::Unknown);
             }
-            None if form.pair == Pair::Thread && form.key.is_some() && c.results.iter().any(|m| m.matches(bits)) => {
+            None if form.pair == Pair::Thread && form.key.is_some() && said.result.is_some() => {
                 let v = self.orphans.entry((form.id, thread)).or_default();
                 if v.len() >= 4 {
                     v.remove(0);
                 }
-                v.push((ei, *bits));
+                v.push((ei, said));
             }
             None => {}
         }
@@ -314,9 +350,9 @@ impl Reader<'_> {
     }
 
     /// Results, facts and causes of line `ei` for open operation `o`.
-    fn apply(&self, o: &mut Open, c: &CompiledOperation, ei: u32, bits: &Bits) {
+    fn apply(&self, o: &mut Open, said: Said, ei: u32) {
         let def = o.op.def;
-        if let Some((rule, (r, _))) = def.results.iter().zip(&c.results).enumerate().find(|(_, (_, m))| m.matches(bits)) {
+        if let Some((rule, r)) = said.result.map(|rule| (rule, &def.results[rule])) {
             let code = r.code.as_ref().and_then(|x| self.code(x, ei));
             let outcome = match r.outcome {
                 ResultKind::Succeeded => Some(Outcome::Succeeded),
@@ -333,14 +369,14 @@ impl Reader<'_> {
             o.results.push(LineResult { rule, outcome: outcome.unwrap_or(Outcome::Unknown), code, root, cause: r.cause, entry: ei });
             push_line(&mut o.op, ei);
         }
-        for (fdef, _) in def.facts.iter().zip(&c.facts).filter(|(_, m)| m.matches(bits)) {
+        for (_, fdef) in def.facts.iter().enumerate().filter(|(i, _)| said.facts >> i & 1 == 1) {
             if o.op.fact(fdef.name).is_none() {
                 if let Some(v) = self.extract(&fdef.value, ei) {
                     o.op.facts.push((fdef.name, v));
                 }
             }
         }
-        if def.causes.iter().zip(&c.causes).any(|(d, m)| !d.any_thread && m.matches(bits)) && o.op.lines.len() < 8 {
+        if said.cause && o.op.lines.len() < 8 {
             push_line(&mut o.op, ei);
         }
         if def.label.is_some() && o.op.label.is_empty() {

@@ -93,6 +93,17 @@ impl FileHits {
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Bits)> + '_ {
         self.entries.iter().map(|&(e, s)| (e, &self.sets[s as usize]))
     }
+
+    /// Every entry with literals, in order, with the index of its literals in [`FileHits::sets`]:
+    /// what depends only on the literals is worked out once per set.
+    pub fn iter_sets(&self) -> impl Iterator<Item = (u32, usize)> + '_ {
+        self.entries.iter().map(|&(e, s)| (e, s as usize))
+    }
+
+    /// The distinct sets of literals of the file's entries.
+    pub fn sets(&self) -> &[Bits] {
+        &self.sets
+    }
 }
 
 /// A matcher with literal ids resolved.
