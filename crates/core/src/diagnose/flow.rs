@@ -400,6 +400,15 @@ fn collect_events(
         return;
     }
     let failure_entries: rustc_hash::FxHashSet<u32> = a.entry_codes[fi].iter().map(|(e, _)| *e).collect();
+    // What each distinct set of literals (and none: an error line without one) says to the
+    // scopes and signals, worked out once per set.
+    let said = |bits: &super::signals::Bits| Said {
+        scope_starts: scopes.iter().map(|&sc| compiled.scopes[sc].0.matches(bits)).collect(),
+        scope_ends: scopes.iter().map(|&sc| compiled.scopes[sc].1.matches(bits)).collect(),
+        signals: sigs.iter().map(|&(si, gi)| compiled.signals[si][gi].matches(bits)).collect(),
+    };
+    let per_set: Vec<Said> = hits.sets().iter().map(said).collect();
+    let no_literal = said(&super::signals::EMPTY);
     // Threads inside each scope.
     let mut in_scope: Vec<FxHashMap<u32, bool>> = vec![FxHashMap::default(); def.scopes.len()];
     let mut time = i64::MIN;
@@ -411,22 +420,19 @@ fn collect_events(
         while hits.get(cursor).is_some_and(|(i, _)| (i as usize) < ei) {
             cursor += 1;
         }
-        let bits = match hits.get(cursor) {
-            Some((i, b)) if i as usize == ei => *b,
+        let said = match hits.get(cursor) {
+            Some((i, k)) if i as usize == ei => &per_set[k],
             _ if !error_step || e.severity != Severity::Error => continue,
-            _ => super::signals::EMPTY,
+            _ => &no_literal,
         };
         if !e.parsed {
             continue;
         }
-        for &sc in &scopes {
-            let (start, _) = &compiled.scopes[sc];
-            if start.matches(&bits) {
-                in_scope[sc].insert(e.thread, true);
-            }
+        for (&sc, _) in scopes.iter().zip(&said.scope_starts).filter(|(_, starts)| **starts) {
+            in_scope[sc].insert(e.thread, true);
         }
         let mut matched = false;
-        for &(si, gi) in &sigs {
+        for (&(si, gi), _) in sigs.iter().zip(&said.signals).filter(|(_, m)| **m) {
             let sig = &def.steps[si].signals[gi];
             if sig.min_severity.is_some_and(|m| e.severity < m) {
                 continue;
@@ -435,9 +441,6 @@ fn collect_events(
                 if !in_scope[sc].get(&e.thread).copied().unwrap_or(false) {
                     continue;
                 }
-            }
-            if !compiled.signals[si][gi].matches(&bits) {
-                continue;
             }
             let kind = match sig.kind {
                 SignalKind::Start => Kind::Start,
@@ -458,13 +461,18 @@ fn collect_events(
         if !matched && error_step && e.severity == Severity::Error {
             out.push(Event { step: 0, kind: Kind::Error, time, file: fi as u32, entry: ei as u32, log });
         }
-        for &sc in &scopes {
-            let (_, end) = &compiled.scopes[sc];
-            if end.matches(&bits) {
-                in_scope[sc].insert(e.thread, false);
-            }
+        for (&sc, _) in scopes.iter().zip(&said.scope_ends).filter(|(_, ends)| **ends) {
+            in_scope[sc].insert(e.thread, false);
         }
     }
+}
+
+/// What one set of literals says to a flow's scopes and signals in one file (see
+/// `collect_events`): each matcher, evaluated.
+struct Said {
+    scope_starts: Vec<bool>,
+    scope_ends: Vec<bool>,
+    signals: Vec<bool>,
 }
 
 /// Where each file's timed lines end (UTC ms), to tell a step still running when its log ends

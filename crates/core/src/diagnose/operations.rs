@@ -543,13 +543,16 @@ pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
             continue;
         }
         let reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
-        for (ei, &bits) in hits.of(fi).iter() {
-            for (c, m) in &counters {
-                if m.matches(&bits) {
-                    let item = c.item.as_ref().and_then(|x| reader.extract(x, ei)).unwrap_or_default();
-                    let group = c.group.as_ref().and_then(|x| reader.extract(x, ei)).unwrap_or_default();
-                    out.push(Counted { id: c.id, file: fi, entry: ei, item, group });
-                }
+        // The counters each distinct set of literals satisfies, worked out once per set.
+        let hits = hits.of(fi);
+        let matching: Vec<Vec<usize>> =
+            hits.sets().iter().map(|bits| counters.iter().enumerate().filter(|(_, (_, m))| m.matches(bits)).map(|(i, _)| i).collect()).collect();
+        for (ei, k) in hits.iter_sets() {
+            for &i in &matching[k] {
+                let c = counters[i].0;
+                let item = c.item.as_ref().and_then(|x| reader.extract(x, ei)).unwrap_or_default();
+                let group = c.group.as_ref().and_then(|x| reader.extract(x, ei)).unwrap_or_default();
+                out.push(Counted { id: c.id, file: fi, entry: ei, item, group });
             }
         }
     }

@@ -13,7 +13,7 @@ use super::config::{self, ConfigFacts};
 use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
 use super::flow::FlowResult;
 use super::operations::Operation;
-use super::signals::{Bits, Compiled};
+use super::signals::Compiled;
 use crate::analysis::Analysis;
 use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, StepStatus};
 use crate::read::config::url_in;
@@ -157,8 +157,18 @@ fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<&'static [LineMatcher]>, com
         if applicable.is_empty() {
             continue;
         }
-        for (ei, &bits) in hits.of(fi).iter() {
-            push_matches(&mut raw, &applicable, fi, ei as usize, &bits);
+        // The matchers each distinct set of literals satisfies, in order, worked out once per set.
+        let hits = hits.of(fi);
+        let matching: Vec<Vec<(usize, usize)>> =
+            hits.sets().iter().map(|bits| applicable.iter().filter(|(_, _, m)| m.matches(bits)).map(|&(g, li, _)| (g, li)).collect()).collect();
+        for (ei, k) in hits.iter_sets() {
+            let ei = ei as usize;
+            for &(g, li) in &matching[k] {
+                let v = &mut raw[g];
+                if v.len() < MAX_LINES && v.last().is_none_or(|&(f, e, _)| (f, e) != (fi, ei)) {
+                    v.push((fi, ei, li));
+                }
+            }
         }
     }
     raw.into_iter()
@@ -174,15 +184,6 @@ fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<&'static [LineMatcher]>, com
                 .collect()
         })
         .collect()
-}
-
-fn push_matches(raw: &mut [Vec<(usize, usize, usize)>], applicable: &[(usize, usize, &Compiled)], fi: usize, ei: usize, bits: &Bits) {
-    for &(g, li, m) in applicable {
-        let v = &mut raw[g];
-        if v.len() < MAX_LINES && m.matches(bits) && v.last().is_none_or(|&(f, e, _)| (f, e) != (fi, ei)) {
-            v.push((fi, ei, li));
-        }
-    }
 }
 
 /// A rule from its data alone: a code family, else its lines.
