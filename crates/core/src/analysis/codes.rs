@@ -40,7 +40,7 @@ pub fn scan(text: &str, mut f: impl FnMut(CodeHit)) {
 /// Per 64 bytes, bit i set when byte i is a word byte (`[A-Za-z0-9_]`) and when it is a digit or
 /// `_`, eight bytes at a time in a u64 (SWAR: no branch, no table, the same code natively and in
 /// WebAssembly).
-#[inline]
+#[inline(always)]
 fn masks(block: &[u8; 64]) -> Masks {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -49,12 +49,12 @@ fn masks(block: &[u8; 64]) -> Masks {
     }
     // Per byte of 7 bits, high bit of the result set when `lo <= y <= hi` (no carries cross
     // bytes: every sum stays below 0x100).
-    #[inline]
+    #[inline(always)]
     fn in_range(y: u64, lo: u8, hi: u8) -> u64 {
         (y + splat(0x80 - lo)) & !(y + splat(0x7F - hi)) & HIGH
     }
     // The eight high bits gathered into one byte, byte 0 lowest.
-    #[inline]
+    #[inline(always)]
     fn gather(high: u64) -> u64 {
         ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
     }
@@ -80,6 +80,18 @@ struct Masks {
     marked: u64,
 }
 
+/// Bits `0..i` set (every bit from 64 on).
+// Always inlined, like the other helpers of this loop: the browser's build is optimised for
+// size, and a call per run cost more than the scan itself there (profiled).
+#[inline(always)]
+fn below(i: u32) -> u64 {
+    if i >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << i) - 1
+    }
+}
+
 /// Call `f(start, end)` for every maximal run of word bytes that holds a digit or an underscore,
 /// in order: every code is such a run (hex and decimal forms have digits, an all-letter hex
 /// word is never taken as a code, symbolic names have underscores), and in prose most words are
@@ -100,7 +112,6 @@ fn candidates(b: &[u8], mut f: impl FnMut(usize, usize)) {
                 masks(&padded)
             }
         };
-        let below = |i: u32| if i >= 64 { u64::MAX } else { (1u64 << i) - 1 };
         // Bit i set where byte i is not a word byte; past the end of a short block, all set.
         let gaps = !word;
         let mut from = 0u32;
