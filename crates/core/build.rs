@@ -531,6 +531,8 @@ fn operations(root: &Path, out: &mut String) {
                 );
             }
             results.push(']');
+            // The analysis keeps which facts a line states in 64 bits (`operations::Said`).
+            assert!(o.fact.len() <= 64, "{what}: at most 64 facts");
             let mut facts = String::from("&[");
             for f in &o.fact {
                 let _ = write!(

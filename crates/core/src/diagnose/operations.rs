@@ -156,14 +156,14 @@ fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operat
 }
 
 /// What one set of literals says to one form of operation: each of its matchers, evaluated.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Said {
     start: bool,
     end: bool,
     resume: bool,
     /// The first result rule that matches.
     result: Option<usize>,
-    /// Bit i: fact i matches.
+    /// Bit i: fact i matches (the data has at most 64 facts per form, checked in build.rs).
     facts: u64,
     /// A cause line on the operation's own thread.
     cause: bool,
@@ -174,7 +174,6 @@ struct Said {
 impl Said {
     fn of(form: &OperationDef, c: &CompiledOperation, bits: &Bits) -> Said {
         let matches = |m: &Option<super::signals::Compiled>| m.as_ref().is_some_and(|m| m.matches(bits));
-        assert!(c.facts.len() <= 64, "operation {} has more than 64 facts", form.id);
         let causes = || form.causes.iter().zip(&c.causes).filter(|(_, m)| m.matches(bits));
         Said {
             start: matches(&c.start),

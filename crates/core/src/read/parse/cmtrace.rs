@@ -155,7 +155,9 @@ const IN_ORDER: [(&str, &[u8]); 6] = [
 
 /// The values of [`IN_ORDER`] when `attrs` begins exactly so (nearly every record): read without
 /// looking for names. Anything else (other spacing, order, a missing quote) is `None`, and
-/// [`Attrs`] reads it.
+/// [`Attrs`] reads it. What follows `thread` (`file`) is not read: a record that repeated one of
+/// these attributes after it would keep the first value here and the last when read by name; no
+/// writer we know of does.
 fn in_written_order(attrs: &str) -> Option<[&str; 6]> {
     let mut rest = attrs;
     let mut values = [""; 6];

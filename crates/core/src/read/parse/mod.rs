@@ -212,8 +212,8 @@ fn merge(mut parts: Vec<Part>) -> Parsed {
         renumbered.push((lines, map));
         lines += p.lines;
     }
-    // Each piece's entries renumbered where they are (all cores), then copied one after another:
-    // plain copies, the first piece's entries not even that.
+    // Each piece's entries renumbered where they are (all cores), then copied one after another
+    // (plain copies; the first piece's vector is grown, not copied, where the allocator can).
     let parts = crate::par::map(parts.into_iter().zip(renumbered).collect(), |(mut p, (base, map)): (Part, (u32, Vec<u16>))| {
         for e in &mut p.out.entries {
             e.line += base;
