@@ -412,16 +412,13 @@ fn collect_events(
     // Threads inside each scope.
     let mut in_scope: Vec<FxHashMap<u32, bool>> = vec![FxHashMap::default(); def.scopes.len()];
     let mut time = i64::MIN;
-    let mut cursor = 0usize;
+    let mut with_literals = hits.iter_sets().peekable();
     for (ei, e) in f.entries.iter().enumerate() {
         if let Some(t) = f.utc_ms(e) {
             time = t;
         }
-        while hits.get(cursor).is_some_and(|(i, _)| (i as usize) < ei) {
-            cursor += 1;
-        }
-        let said = match hits.get(cursor) {
-            Some((i, k)) if i as usize == ei => &per_set[k],
+        let said = match with_literals.next_if(|&(i, _)| i as usize == ei) {
+            Some((_, k)) => &per_set[k],
             _ if !error_step || e.severity != Severity::Error => continue,
             _ => &no_literal,
         };

@@ -84,12 +84,6 @@ impl FileHits {
         self.entries.push((e, k));
     }
 
-    /// The `k`-th entry with literals: (entry index, the index of its literals in
-    /// [`FileHits::sets`]).
-    pub fn get(&self, k: usize) -> Option<(u32, usize)> {
-        self.entries.get(k).map(|&(e, s)| (e, s as usize))
-    }
-
     /// Every entry with literals, in order.
     #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Bits)> + '_ {
