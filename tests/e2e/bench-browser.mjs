@@ -5,6 +5,8 @@
 // Both times are taken in the page (performance.now()), so neither includes the test harness:
 // the analysis runs from the file input's `change` event (the files are chosen) to the moment
 // the verdict is in the document (a MutationObserver sees it), which is what a user waits for.
+// The report is drawn in parts a frame apart: the time to the whole report is printed too, and
+// long tasks are counted until a moment after it (its last layout included).
 import fs from 'node:fs';
 import path from 'node:path';
 import { launch, startApp, openApp, pickFiles } from './helpers.mjs';
@@ -29,18 +31,26 @@ async function once(browser, url) {
       const input = document.querySelector('input[aria-label="Choose log files"]');
       input.addEventListener('change', () => { window.bench.chosen = performance.now(); }, { capture: true });
       const seen = new MutationObserver(() => {
-        if (document.querySelector('[data-testid="verdict"]')) {
+        if (!window.bench.verdict && document.querySelector('[data-testid="verdict"]')) {
           window.bench.verdict = performance.now();
+        }
+        if (document.querySelector('main.report[data-complete]')) {
+          window.bench.whole = performance.now();
           seen.disconnect();
         }
       });
       seen.observe(document.body, { childList: true, subtree: true });
     });
     await page.setInputFiles('input[aria-label="Choose log files"]', files);
-    await page.waitForSelector('[data-testid="verdict"]', { timeout: 600000 });
-    const b = await page.evaluate(() => ({ ms: window.bench.verdict - window.bench.chosen, longest: Math.max(0, ...window.bench.longTasks) }));
-    if (!(b.ms > 0)) throw new Error('the change event or the verdict was not seen');
-    return { readMs, analyzeMs: b.ms, longest: b.longest };
+    await page.waitForSelector('main.report[data-complete]', { timeout: 600000 });
+    await page.waitForTimeout(300);
+    const b = await page.evaluate(() => ({
+      ms: window.bench.verdict - window.bench.chosen,
+      wholeMs: window.bench.whole - window.bench.chosen,
+      longest: Math.max(0, ...window.bench.longTasks),
+    }));
+    if (!(b.ms > 0 && b.wholeMs >= b.ms)) throw new Error('the change event, the verdict or the whole report was not seen');
+    return { readMs, analyzeMs: b.ms, wholeMs: b.wholeMs, longest: b.longest };
   } finally {
     await context.close();
   }
@@ -54,6 +64,7 @@ try {
   console.log(JSON.stringify({
     read_s: median(runs.map((r) => r.readMs)) / 1000,
     analyze_s: median(runs.map((r) => r.analyzeMs)) / 1000,
+    whole_s: median(runs.map((r) => r.wholeMs)) / 1000,
     longest_task_ms: median(runs.map((r) => r.longest)),
   }));
 } finally {

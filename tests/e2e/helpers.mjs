@@ -110,7 +110,7 @@ export async function pickFiles(page, paths, id = 'picked') {
 }
 
 export async function waitForReport(page) {
-  await page.waitForSelector('[data-testid="verdict"]', { timeout: 60000 });
+  await page.waitForSelector('main.report[data-complete]', { timeout: 60000 });
 }
 
 export function artifact(name) {

@@ -91,7 +91,7 @@ test('a zip bomb is stopped with a message, and the rest is still analysed', asy
   fs.writeFileSync(good, '<![LOG[Scan failed with error = 0x8024401b.]LOG]!><time="10:00:05.000+480" date="01-15-2024" component="WUAHandler" context="" type="3" thread="7" file="">\r\n');
   const { page, context, problems } = await openApp(browser, app.url);
   await page.setInputFiles('input[aria-label="Choose log files"]', [bomb, good]);
-  await page.waitForSelector('[data-testid="verdict"]', { timeout: 240000 });
+  await page.waitForSelector('main.report[data-complete]', { timeout: 240000 });
   const files = await page.locator('section.files').innerText();
   assert.match(files, /zip bomb/);
   assert.ok(await page.locator('.error-card[data-code="0x8024401B"]').count() === 1, 'the good file is analysed');
@@ -132,7 +132,7 @@ test('a 200 MB log is analysed without freezing the page', async () => {
     const el = document.querySelector('.dropzone');
     for (const type of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
   });
-  await page.waitForSelector('[data-testid="verdict"]', { timeout: 240000 });
+  await page.waitForSelector('main.report[data-complete]', { timeout: 240000 });
   // Scroll the whole report, then open the file in the viewer and scroll it too.
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await page.locator('.error-card[data-code="0x8024401B"]').first().waitFor();

@@ -16,7 +16,7 @@ try {
   await page.screenshot({ path: path.join(out, 'landing.png') });
 
   await page.click('button:has-text("broken scan")');
-  await page.waitForSelector('[data-testid="verdict"]');
+  await page.waitForSelector('main.report[data-complete]');
   await page.screenshot({ path: path.join(out, 'report.png'), fullPage: false });
   await page.screenshot({ path: path.join(out, 'report-full.png'), fullPage: true });
 

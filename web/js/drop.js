@@ -127,3 +127,14 @@ export function download(name, mime, text) {
 export function compiledModule() {
   return globalThis.wulensModule;
 }
+
+// Resolves once the browser has drawn a frame: after the next animation frame, in a new task.
+// A big page drawn in parts this way never blocks input for long.
+export function afterPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
+// Resolves in a new task: work after it runs once the page has handled what is waiting.
+export function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

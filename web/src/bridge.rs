@@ -195,7 +195,7 @@ fn read_report(json: &str) -> Result<Rc<Report>, String> {
 }
 
 /// Handle one message of the worker.
-fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Callback<WorkerEvent>) {
+fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: &Callback<WorkerEvent>) {
     let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
         Ok(m) => m,
         Err(e) => return ev.emit(WorkerEvent::Failed(format!("the analysis worker sent a message the page cannot read: {e}"))),
@@ -204,10 +204,21 @@ fn on_message(data: JsValue, generation: &Cell<u32>, pending: &Pending, ev: &Cal
     match msg {
         FromWorker::Ready { .. } => ev.emit(WorkerEvent::Ready),
         FromWorker::Progress { gen, progress } if current(gen) => ev.emit(WorkerEvent::Progress(progress)),
-        FromWorker::Report { gen, report } if current(gen) => match read_report(&report) {
-            Ok(r) => ev.emit(WorkerEvent::Report(r)),
-            Err(e) => ev.emit(WorkerEvent::Failed(e)),
-        },
+        FromWorker::Report { gen, report } if current(gen) => {
+            // Read in a task of its own: receiving a big drop's report and reading it (tens of
+            // ms each) in one task would block the page for longer than a few frames.
+            let (generation, ev) = (generation.clone(), ev.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(crate::js::next_task()).await;
+                if generation.get() != gen {
+                    return; // cancelled meanwhile
+                }
+                match read_report(&report) {
+                    Ok(r) => ev.emit(WorkerEvent::Report(r)),
+                    Err(e) => ev.emit(WorkerEvent::Failed(e)),
+                }
+            });
+        }
         FromWorker::Fleet { gen, rows } if current(gen) => match serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows) {
             Ok(r) => ev.emit(WorkerEvent::Fleet(r)),
             Err(e) => ev.emit(WorkerEvent::Failed(format!("the fleet's rows could not be read: {e}"))),

@@ -27,6 +27,12 @@ extern "C" {
     pub fn compiled_module() -> JsValue;
     /// Save text as a file.
     pub fn download(name: &str, mime: &str, text: &str);
+    /// Resolves once the browser has drawn a frame (`requestAnimationFrame`, then a new task).
+    #[wasm_bindgen(js_name = afterPaint)]
+    pub fn after_paint() -> js_sys::Promise;
+    /// Resolves in a new task (`setTimeout(0)`): what follows runs after the page had its turn.
+    #[wasm_bindgen(js_name = nextTask)]
+    pub fn next_task() -> js_sys::Promise;
 }
 
 /// Copy text to the clipboard; `done` learns whether it worked.

@@ -8,6 +8,33 @@ use wulens_kb::{Source, Step};
 use crate::page::split_time;
 use crate::route::{LogQuery, Route};
 
+/// Counts from 0 up to `last`, one step after each frame the browser draws. A long page drawn in
+/// parts (its first part at 0) keeps every task of the main thread short: drawn in one go, a big
+/// report's DOM work and first layout block the page for about 100 ms. `key` names what is drawn:
+/// drawn whole once, it is drawn whole at once when the page comes back to it, so that the
+/// browser can restore where it was scrolled to.
+#[hook]
+pub fn use_reveal(last: u8, key: usize) -> u8 {
+    thread_local! {
+        static DRAWN_WHOLE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    let stage = use_state_eq(|| if DRAWN_WHOLE.get() == key { last } else { 0 });
+    {
+        let stage = stage.clone();
+        use_effect_with((*stage, key), move |&(now, key)| {
+            if now < last {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(crate::js::after_paint()).await;
+                    stage.set(now + 1);
+                });
+            } else {
+                DRAWN_WHOLE.set(key);
+            }
+        });
+    }
+    *stage
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CopyProps {
     pub text: AttrValue,

@@ -8,7 +8,7 @@ use wulens_core::model::{base_name, OffsetSource, Setting, StepStatus, VerdictSt
 use wulens_core::{thousands, ErrorReport, FindingReport, FlowReport, Report};
 use wulens_wasm::protocol::Request;
 
-use crate::components::common::{step_status_label, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
+use crate::components::common::{step_status_label, use_reveal, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
 use crate::components::follow::FollowBar;
 use crate::components::operations::{Operations, Statements};
 use crate::page::split_time;
@@ -24,19 +24,30 @@ pub struct ReportProps {
     pub follow: Follow,
 }
 
+/// The report is drawn in parts, a frame apart: the verdict with the findings and next checks,
+/// then the flows, the operations, the first error cards, the others, and last the updates and
+/// the files (a report already drawn whole is drawn whole at once). `data-complete` marks the last
+/// part drawn.
+const LAST_PART: u8 = 5;
+
+/// Error cards drawn in the first of their two parts (a card is up to a hundred elements).
+const FIRST_CARDS: usize = 6;
+
 #[function_component(ReportPage)]
 pub fn report_page(p: &ReportProps) -> Html {
     let r = &p.report;
+    let part = use_reveal(LAST_PART, Rc::as_ptr(&p.report) as usize);
+    let complete = (part == LAST_PART).then_some("");
     html! {
-        <main class="page report">
+        <main class="page report" data-complete={complete}>
             <FollowBar follow={p.follow.clone()} />
             <Summary report={p.report.clone()} source={p.source.clone()} />
             <div class="columns">
                 <div class="col-main">
-                    if r.scan_flow.witnessed() || r.summary.status != VerdictStatus::NoScan || !r.sync_flow.witnessed() {
+                    if part >= 1 && (r.scan_flow.witnessed() || r.summary.status != VerdictStatus::NoScan || !r.sync_flow.witnessed()) {
                         <FlowView flow={r.scan_flow.clone()} heading="Client scan flow" />
                     }
-                    if r.sync_flow.witnessed() {
+                    if part >= 1 && r.sync_flow.witnessed() {
                         <FlowView flow={r.sync_flow.clone()} heading="WSUS synchronization" />
                     }
                 </div>
@@ -46,10 +57,16 @@ pub fn report_page(p: &ReportProps) -> Html {
                     <NextChecks report={p.report.clone()} />
                 </div>
             </div>
-            <Operations report={p.report.clone()} />
-            <ErrorCards errors={r.errors.clone()} />
-            <Updates report={p.report.clone()} />
-            <Files report={p.report.clone()} />
+            if part >= 2 {
+                <Operations report={p.report.clone()} />
+            }
+            if part >= 3 {
+                <ErrorCards report={p.report.clone()} shown={if part == 3 { FIRST_CARDS } else { usize::MAX }} />
+            }
+            if part >= 5 {
+                <Updates report={p.report.clone()} />
+                <Files report={p.report.clone()} />
+            }
         </main>
     }
 }
@@ -276,19 +293,22 @@ fn next_checks(p: &ReportOnly) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ErrorsProps {
-    errors: Vec<ErrorReport>,
+    report: Rc<Report>,
+    /// How many cards to draw (the report is drawn in parts).
+    shown: usize,
 }
 
 #[function_component(ErrorCards)]
 fn error_cards(p: &ErrorsProps) -> Html {
+    let errors = &p.report.errors;
     html! {
         <section class="errors" aria-labelledby="errors-title">
-            <h2 id="errors-title">{format!("Error codes ({})", p.errors.len())}</h2>
-            if p.errors.is_empty() {
+            <h2 id="errors-title">{format!("Error codes ({})", errors.len())}</h2>
+            if errors.is_empty() {
                 <p class="muted">{"No error code was found in these logs."}</p>
             }
             <div class="cards">
-                { for p.errors.iter().map(error_card) }
+                { for errors.iter().take(p.shown).map(error_card) }
             </div>
         </section>
     }
