@@ -348,6 +348,7 @@ impl Report {
     pub fn from_diagnosis(a: &Analysis, d: &Diagnosis, limits: ReportLimits) -> Report {
         let errors: Vec<ErrorReport> = d.ranked_codes.iter().filter_map(|&c| a.code_stats(c)).map(|c| error_report(a, c, limits)).collect();
         let (first_time, last_time) = time_span(a);
+        let files: Vec<FileReport> = a.files.iter().map(file_report).collect();
         Report {
             tool: Tool { name: "wulens".into(), version: env!("CARGO_PKG_VERSION").into() },
             summary: Summary {
@@ -355,12 +356,12 @@ impl Report {
                 verdict: d.verdict.clone(),
                 files: a.files.len(),
                 lines: a.files.iter().map(|f| f.physical_lines as u64).sum(),
-                entries: a.files.iter().map(|f| f.parsed_entries() as u64).sum(),
+                entries: files.iter().map(|f| f.entries as u64).sum(),
                 distinct_errors: errors.len(),
                 first_time,
                 last_time,
             },
-            files: a.files.iter().map(file_report).collect(),
+            files,
             warnings: a.warnings.clone(),
             errors,
             scan_flow: flow_report(&d.scan),
@@ -420,6 +421,17 @@ fn tz_report(f: &LogFile) -> TimeZoneReport {
 fn file_report(f: &LogFile) -> FileReport {
     let first = f.entries.iter().position(|e| e.has_time());
     let last = f.entries.iter().rposition(|e| e.has_time());
+    // One pass: a big log's entries are tens of MB, read once rather than once per count.
+    let (mut entries, mut unparsed, mut error_entries, mut warning_entries) = (0u32, 0u32, 0u32, 0u32);
+    for e in &f.entries {
+        if e.parsed {
+            entries += 1;
+        } else {
+            unparsed += e.lines;
+        }
+        error_entries += u32::from(e.severity == Severity::Error);
+        warning_entries += u32::from(e.severity == Severity::Warning);
+    }
     FileReport {
         name: f.name.clone(),
         format: f.format.id().into(),
@@ -427,10 +439,10 @@ fn file_report(f: &LogFile) -> FileReport {
         encoding: f.encoding.map_or("binary", |e| e.id()).into(),
         bytes: f.bytes,
         lines: f.physical_lines,
-        entries: f.parsed_entries() as u32,
-        unparsed: f.unparsed_lines(),
-        error_entries: f.entries.iter().filter(|e| e.severity == Severity::Error).count() as u32,
-        warning_entries: f.entries.iter().filter(|e| e.severity == Severity::Warning).count() as u32,
+        entries,
+        unparsed,
+        error_entries,
+        warning_entries,
         first_time: first.and_then(|i| time_of(f, i)),
         last_time: last.and_then(|i| time_of(f, i)),
         time_zone: tz_report(f),
