@@ -57,11 +57,12 @@ pub struct Diagnosis {
 
 impl Diagnosis {
     pub fn run(a: &Analysis) -> Diagnosis {
-        // The updates table needs no literal: it is read while the literals are found. The flows
-        // and the operations do not depend on each other either.
-        let (hits, updates) = crate::par::join(|| catalog::Hits::scan(a), || updates::collect(a));
-        let ((scan, sync), (operations, counted)) = crate::par::join(
-            || (flow::evaluate(a, &hits, defs::client_scan()), flow::evaluate(a, &hits, defs::wsus_sync())),
+        // The literals are found on all cores. Then the flows, the operations and the updates
+        // table (which needs no literal) do not depend on each other: the operations, which
+        // follow each file's lines in order, on one core; the rest on the other.
+        let hits = catalog::Hits::scan(a);
+        let ((scan, sync, updates), (operations, counted)) = crate::par::join(
+            || (flow::evaluate(a, &hits, defs::client_scan()), flow::evaluate(a, &hits, defs::wsus_sync()), updates::collect(a)),
             || (operations::find(a, &hits), operations::count(a, &hits)),
         );
         let config = ConfigFacts::build(a);
