@@ -76,12 +76,31 @@ impl FileHits {
             self.entries.push((e, k));
             return;
         }
+        let k = self.intern(bits);
+        self.entries.push((e, k));
+    }
+
+    /// The index of `bits` in `sets`, added if new.
+    fn intern(&mut self, bits: Bits) -> u32 {
         let next = self.sets.len() as u32;
         let k = *self.index.entry(bits).or_insert(next);
         if k == next {
             self.sets.push(bits);
         }
-        self.entries.push((e, k));
+        k
+    }
+
+    /// Add the entries of `piece`, which all come after every entry added so far. Its few
+    /// dozen sets are looked up once each, not once per entry; the sets keep the numbering
+    /// entry-by-entry pushes would give (order of first appearance).
+    fn append(&mut self, piece: FileHits) {
+        if self.entries.is_empty() && self.sets.is_empty() {
+            *self = piece;
+            return;
+        }
+        debug_assert!(piece.entries.first().is_none_or(|&(first, _)| self.entries.last().is_none_or(|&(last, _)| last < first)), "entries in order");
+        let renumbered: Vec<u32> = piece.sets.iter().map(|&bits| self.intern(bits)).collect();
+        self.entries.extend(piece.entries.iter().map(|&(e, k)| (e, renumbered[k as usize])));
     }
 
     /// Every entry with literals, in order.
@@ -197,9 +216,7 @@ impl Literals {
         }
         let mut out = FileHits::default();
         for piece in crate::par::map(ranges, scan) {
-            for (e, k) in piece.entries {
-                out.push(e, piece.sets[k as usize]);
-            }
+            out.append(piece);
         }
         out
     }
@@ -363,5 +380,32 @@ mod tests {
         let m = l.compile(&Matcher { all: &["Finding updates"], any: &["END"], none: &["START"] });
         assert!(m.matches(&l.present("* END * Finding updates")));
         assert!(!m.matches(&l.present("* START * Finding updates")));
+    }
+
+    #[test]
+    fn pieces_appended_equal_entries_pushed_one_by_one() {
+        // Sets shared between pieces, sets new in a later piece, runs of one set, empty pieces.
+        let set = |i: u64| {
+            let mut b = EMPTY;
+            b[(i % WORDS as u64) as usize] = 1 << (i * 7 % 64);
+            b
+        };
+        let entries: Vec<(u32, Bits)> = (0..400u32).filter(|e| e % 3 != 1).map(|e| (e, set(u64::from(e / 5 % 9) + u64::from(e / 200) * 4))).collect();
+        let mut one_by_one = FileHits::default();
+        for &(e, bits) in &entries {
+            one_by_one.push(e, bits);
+        }
+        for cuts in [vec![0, 400], vec![0, 0, 133, 400], vec![0, 7, 8, 200, 301, 400, 400]] {
+            let mut appended = FileHits::default();
+            for w in cuts.windows(2) {
+                let mut piece = FileHits::default();
+                for &(e, bits) in entries.iter().filter(|(e, _)| (w[0]..w[1]).contains(e)) {
+                    piece.push(e, bits);
+                }
+                appended.append(piece);
+            }
+            assert_eq!((&appended.entries, &appended.sets), (&one_by_one.entries, &one_by_one.sets), "{cuts:?}");
+            assert!(one_by_one.sets.len() > 9, "sets new in later pieces");
+        }
     }
 }
