@@ -114,6 +114,14 @@ pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
         let hits = hits.of(fi);
         let interrupted: Vec<bool> = hits.sets().iter().map(|bits| interrupts.iter().any(|m| m.matches(bits))).collect();
         let said: Vec<Vec<Said>> = forms.iter().map(|(form, c)| hits.sets().iter().map(|bits| Said::of(form, c, bits)).collect()).collect();
+        // A form none of whose lines starts or ends an operation in this file can make none (a
+        // result or a cause waits for an operation to join): its lines are not followed at all.
+        // On a Windows 10 log that is every Windows 7 form, and the other way round.
+        let (forms, said): (Vec<_>, Vec<_>) = forms
+            .into_iter()
+            .zip(said)
+            .filter(|((form, _), said)| form.pair == Pair::File || said.iter().any(|s| s.start || (s.end && form.pair != Pair::Single)))
+            .unzip();
         for (ei, k) in hits.iter_sets() {
             if interrupted[k] {
                 reader.interrupt(ei);
