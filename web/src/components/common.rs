@@ -12,13 +12,14 @@ use crate::route::{LogQuery, Route};
 /// parts (its first part at 0) keeps every task of the main thread short: drawn in one go, a big
 /// report's DOM work and first layout block the page for about 100 ms. `key` names what is drawn:
 /// drawn whole once, it is drawn whole at once when the page comes back to it, so that the
-/// browser can restore where it was scrolled to.
+/// browser can restore where it was scrolled to. `at_once` draws it whole at once anyway (a page
+/// that replaces one already drawn: drawn in parts, its sections would flicker).
 #[hook]
-pub fn use_reveal(last: u8, key: usize) -> u8 {
+pub fn use_reveal(last: u8, key: usize, at_once: bool) -> u8 {
     thread_local! {
         static DRAWN_WHOLE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     }
-    let stage = use_state_eq(|| if DRAWN_WHOLE.get() == key { last } else { 0 });
+    let stage = use_state_eq(|| if at_once || DRAWN_WHOLE.get() == key { last } else { 0 });
     {
         let stage = stage.clone();
         use_effect_with((*stage, key), move |&(now, key)| {

@@ -26,8 +26,8 @@ pub struct ReportProps {
 
 /// The report is drawn in parts, a frame apart: the verdict with the findings and next checks,
 /// then the flows, the operations, the first error cards, the others, and last the updates and
-/// the files (a report already drawn whole is drawn whole at once). `data-complete` marks the last
-/// part drawn.
+/// the files (a report already drawn whole, or one a followed log brings, is drawn whole at once).
+/// `data-complete` marks the last part drawn.
 const LAST_PART: u8 = 5;
 
 /// Error cards drawn in the first of their two parts (a card is up to a hundred elements).
@@ -36,7 +36,8 @@ const FIRST_CARDS: usize = 6;
 #[function_component(ReportPage)]
 pub fn report_page(p: &ReportProps) -> Html {
     let r = &p.report;
-    let part = use_reveal(LAST_PART, Rc::as_ptr(&p.report) as usize);
+    // A report a followed log brings replaces the page drawn for the one before: drawn at once.
+    let part = use_reveal(LAST_PART, Rc::as_ptr(&p.report) as usize, p.follow.reports > 0);
     let complete = (part == LAST_PART).then_some("");
     html! {
         <main class="page report" data-complete={complete}>
