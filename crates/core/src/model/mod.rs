@@ -85,6 +85,17 @@ impl Severity {
 pub const NO_TIME: LocalMs = i64::MIN;
 /// Sentinel for "no offset" in [`Entry::offset`].
 pub const NO_OFFSET: i16 = i16::MIN;
+/// A file's entries counted (see [`LogFile::counts`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntryCounts {
+    pub parsed: u32,
+    /// Physical lines of the entries that could not be parsed.
+    pub unparsed_lines: u32,
+    /// Records of severity error / warning.
+    pub errors: u32,
+    pub warnings: u32,
+}
+
 /// Sentinel for "no component" in [`Entry::component`].
 pub const NO_COMPONENT: u16 = u16::MAX;
 
@@ -237,8 +248,20 @@ impl LogFile {
         self.entries.iter().filter(|e| e.parsed).count()
     }
 
-    pub fn unparsed_lines(&self) -> u32 {
-        self.entries.iter().filter(|e| !e.parsed).map(|e| e.lines).sum()
+    /// Its entries counted in one pass (a big log's entries are tens of MB: read once, not once
+    /// per count).
+    pub fn counts(&self) -> EntryCounts {
+        let mut c = EntryCounts::default();
+        for e in &self.entries {
+            if e.parsed {
+                c.parsed += 1;
+            } else {
+                c.unparsed_lines += e.lines;
+            }
+            c.errors += u32::from(e.severity == Severity::Error);
+            c.warnings += u32::from(e.severity == Severity::Warning);
+        }
+        c
     }
 
     /// ISO offset in minutes that applies to `e`.

@@ -10,7 +10,7 @@ use crate::diagnose::{self, Diagnosis};
 use crate::model::time::format_offset;
 use crate::model::{
     evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, OperationKind, Outcome, Setting,
-    Severity, Standing, StepStatus, VerdictStatus,
+    Standing, StepStatus, VerdictStatus,
 };
 
 /// How much of the long lists a report carries (counts are always complete).
@@ -421,17 +421,7 @@ fn tz_report(f: &LogFile) -> TimeZoneReport {
 fn file_report(f: &LogFile) -> FileReport {
     let first = f.entries.iter().position(|e| e.has_time());
     let last = f.entries.iter().rposition(|e| e.has_time());
-    // One pass: a big log's entries are tens of MB, read once rather than once per count.
-    let (mut entries, mut unparsed, mut error_entries, mut warning_entries) = (0u32, 0u32, 0u32, 0u32);
-    for e in &f.entries {
-        if e.parsed {
-            entries += 1;
-        } else {
-            unparsed += e.lines;
-        }
-        error_entries += u32::from(e.severity == Severity::Error);
-        warning_entries += u32::from(e.severity == Severity::Warning);
-    }
+    let counts = f.counts();
     FileReport {
         name: f.name.clone(),
         format: f.format.id().into(),
@@ -439,10 +429,10 @@ fn file_report(f: &LogFile) -> FileReport {
         encoding: f.encoding.map_or("binary", |e| e.id()).into(),
         bytes: f.bytes,
         lines: f.physical_lines,
-        entries,
-        unparsed,
-        error_entries,
-        warning_entries,
+        entries: counts.parsed,
+        unparsed: counts.unparsed_lines,
+        error_entries: counts.errors,
+        warning_entries: counts.warnings,
         first_time: first.and_then(|i| time_of(f, i)),
         last_time: last.and_then(|i| time_of(f, i)),
         time_zone: tz_report(f),
