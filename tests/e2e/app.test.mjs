@@ -13,6 +13,18 @@ async function ready(url = shared.app.url) {
   return s;
 }
 
+test('the worker warms its compiled code on the samples before it says it is ready', async () => {
+  const { page, context, problems } = await ready();
+  // A number of ms: the warm-up ran through every sample and did not fail.
+  assert.match(String(await page.locator('#app').getAttribute('data-warm-ms')), /^\d+$/);
+  // And the session it used is gone: the first analysis is of the dropped logs only.
+  await drop(page, fixtureFiles('scan-success'));
+  await waitForReport(page);
+  assert.deepEqual(await page.locator('tr[data-file]').evaluateAll((rows) => rows.map((r) => r.dataset.file).sort()), fs.readdirSync(path.join(ROOT, 'tests/fixtures/scan-success/logs')).sort());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a dropped fixture shows its detected format, encoding and line counts', async () => {
   const { page, context, problems } = await ready();
   await drop(page, fixtureFiles('encodings', ['WUAHandler-utf16le-bom.log', 'notes-cp1252.txt', 'WindowsUpdate.etl']));

@@ -22,7 +22,8 @@ use crate::page::Progress;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
-    Ready,
+    /// The worker is ready; the ms its warm-up took (None: it failed).
+    Ready(Option<f64>),
     Progress(Progress),
     Report(Rc<Report>),
     /// A fleet's rows, one per machine in the order they were sent.
@@ -51,6 +52,9 @@ enum FromWorker {
     Ready {
         #[allow(dead_code)]
         version: String,
+        /// How long warming the worker's code on the samples took (null: it failed).
+        #[serde(default)]
+        warm_ms: Option<f64>,
     },
     Progress {
         gen: u32,
@@ -177,6 +181,19 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
+/// The sample logs, for the worker to warm its compiled code on at load (see `public/worker.js`,
+/// `warmUp`): `[{path, bytes}]`.
+fn warm_up_files() -> JsValue {
+    let samples = [("broken-scan", crate::samples::BROKEN), ("healthy-scan", crate::samples::HEALTHY)];
+    samples
+        .iter()
+        .flat_map(|(dir, files)| {
+            files.iter().map(move |(name, bytes)| obj(&[("path", format!("{dir}/{name}").into()), ("bytes", js_sys::Uint8Array::from(*bytes).into())]))
+        })
+        .collect::<Array>()
+        .into()
+}
+
 /// URLs of the wasm-bindgen glue and the wasm file, from the links boot.js used.
 fn asset_urls() -> Result<(String, String), String> {
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
@@ -202,7 +219,7 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
     };
     let current = |g: u32| g == generation.get();
     match msg {
-        FromWorker::Ready { .. } => ev.emit(WorkerEvent::Ready),
+        FromWorker::Ready { warm_ms, .. } => ev.emit(WorkerEvent::Ready(warm_ms)),
         FromWorker::Progress { gen, progress } if current(gen) => ev.emit(WorkerEvent::Progress(progress)),
         FromWorker::Report { gen, report } if current(gen) => {
             // Read in a task of its own: receiving a big drop's report and reading it (tens of
@@ -269,7 +286,13 @@ impl Bridge {
         });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         worker
-            .post_message(&obj(&[("type", "init".into()), ("glue", glue.into()), ("wasm", wasm.into()), ("module", crate::js::compiled_module())]))
+            .post_message(&obj(&[
+                ("type", "init".into()),
+                ("glue", glue.into()),
+                ("wasm", wasm.into()),
+                ("module", crate::js::compiled_module()),
+                ("samples", warm_up_files()),
+            ]))
             .map_err(|e| format!("cannot talk to the analysis worker: {e:?}"))?;
         Ok(Rc::new(Bridge { worker, generation, next_id: Cell::new(1), pending, _onmessage: onmessage, _onerror: onerror }))
     }

@@ -9,6 +9,7 @@ mod js;
 mod nav;
 mod page;
 mod route;
+mod samples;
 mod services;
 mod state;
 

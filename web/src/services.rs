@@ -219,9 +219,11 @@ impl Services {
                 }
                 _ => dispatch.dispatch(Action::Failed("the fleet's rows do not match its machines; drop the bundles again".into())),
             },
-            WorkerEvent::Ready => {
+            WorkerEvent::Ready(warm_ms) => {
                 if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
                     let _ = el.set_attribute("data-worker", "ready");
+                    // For the tests and the bench: whether (and how long) the worker warmed up.
+                    let _ = el.set_attribute("data-warm-ms", &warm_ms.map_or("failed".to_string(), |ms| format!("{ms:.0}")));
                 }
             }
             WorkerEvent::Progress(p) => dispatch.dispatch(Action::Progress(p)),

@@ -8,30 +8,9 @@ use crate::bridge::{files_from_bytes, Dropped};
 use crate::nav::navigate;
 use crate::page::{human_bytes, Progress};
 use crate::route::Route;
+use crate::samples::{Sample, BROKEN, HEALTHY};
 use crate::services::Services;
 use crate::state::Phase;
-
-/// The samples are compiled in: trying one makes no network request.
-macro_rules! sample {
-    ($dir:literal, [$($f:literal),*]) => {
-        &[$(($f, include_bytes!(concat!("../../../public/samples/", $dir, "/", $f)) as &[u8])),*]
-    };
-}
-const HEALTHY: &[(&str, &[u8])] = sample!(
-    "healthy-scan",
-    [
-        "CcmMessaging.log",
-        "LocationServices.log",
-        "MP_Location.log",
-        "ScanAgent.log",
-        "StateMessage.log",
-        "UpdatesDeployment.log",
-        "UpdatesStore.log",
-        "WUAHandler.log",
-        "WindowsUpdate.log"
-    ]
-);
-const BROKEN: &[(&str, &[u8])] = sample!("broken-scan", ["ScanAgent.log", "WUAHandler.log", "WindowsUpdate.log"]);
 
 #[derive(Properties, PartialEq)]
 pub struct LandingProps {
@@ -72,7 +51,7 @@ pub fn landing(p: &LandingProps) -> Html {
             }
         })
     };
-    let sample = |files: &'static [(&'static str, &'static [u8])], name: &'static str| {
+    let sample = |files: Sample, name: &'static str| {
         let services = services.clone();
         Callback::from(move |_| services.analyze(files_from_bytes(files), format!("sample: {name}")))
     };
