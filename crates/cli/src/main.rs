@@ -183,6 +183,9 @@ fn analyze(paths: &[PathBuf], format: ReportFormat, reading: Reading, out: &mut 
         ReportFormat::Text => out.write_all(wulens_core::text(&report).as_bytes())?,
         ReportFormat::Markdown => out.write_all(wulens_core::markdown(&report).as_bytes())?,
     }
+    // The process ends next: its memory goes back to the system at once, so the analysis (a
+    // big log's text, entries and hits) is not freed piece by piece first (7-10 ms at 100 MB).
+    std::mem::forget(analysis);
     Ok(ExitCode::SUCCESS)
 }
 
