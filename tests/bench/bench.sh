@@ -88,6 +88,7 @@ for size in "${sizes[@]}"; do
     -n lnav "HOME=$lnav_home lnav -n -c ';SELECT count(*) FROM all_logs' $dir/*.log > /dev/null" >/dev/null
   peak_kb=$(/usr/bin/time -f %M target/release/wulens analyze "$dir" --format json 2>&1 >/dev/null | tail -1)
   browser=$(node tests/e2e/bench-browser.mjs "$dir")
+  echo "   browser: $browser"
   results+=("$(python3 - "$size" "$bytes" "$peak_kb" "$browser" <<'PY'
 import json, sys
 size, nbytes, peak_kb, browser = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
