@@ -221,7 +221,7 @@ mod tests {
             bits
         };
         let mut checked = 0;
-        for (f, search) in files.iter().filter(|f| f.is_text()).flat_map(|f| [(f, Search::Text), (f, Search::Messages)]) {
+        for (f, search) in files.iter().filter(|f| f.is_text()).flat_map(|f| [(f, Search::Text), (f, Search::Messages), (f, Search::Packed)]) {
             let wanted = catalog.wanted(f.kind);
             let hits = catalog.literals.scan_file_by(f, wanted, search);
             let mut got = hits.iter().map(|(e, bits)| (e, only(*bits, wanted)));

@@ -11,6 +11,7 @@ mod flow;
 mod machines;
 mod operations;
 mod outcomes;
+mod packed;
 mod rules;
 mod signals;
 mod updates;

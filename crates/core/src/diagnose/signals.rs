@@ -12,25 +12,30 @@ use std::sync::{Arc, Mutex};
 use aho_corasick::AhoCorasick;
 
 use super::defs::Matcher;
+use super::packed::Prefilter;
 use crate::model::LogFile;
 
 /// How a file's text is searched for literals. Where aho-corasick has its SIMD prefilter (Teddy,
 /// on x86_64 and aarch64), one pass over the whole text skips the many lines without a literal
 /// faster than a search per message can start (measured: a search per message is 10 % slower
-/// natively on a WindowsUpdate.log). Elsewhere (WebAssembly) the automaton reads every byte, and
-/// searching only the messages skips each line's framing (the scan takes about a third less
-/// time in the browser on an UpdatesStore.log), each in one overlapping pass that never reads a
-/// byte twice (another tenth less on a WindowsUpdate.log, whose messages hold several literals).
-/// Both find the same literals (tested).
+/// natively on a WindowsUpdate.log). In WebAssembly the automaton reads every byte; there our own
+/// prefilter (`packed.rs`, SIMD too) finds the places a literal may start in one pass over the
+/// text. Searching only the messages, each in one overlapping pass, is what the browser did
+/// before, and what it falls back to when a literal is too short for the prefilter. All three
+/// find the same literals (tested).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Search {
     /// One pass over the text of the entries, matches outside messages dropped.
     Text,
-    /// Each message on its own, every occurrence in one pass (overlapping matches).
+    /// Each message on its own, every occurrence in one pass (overlapping matches). What
+    /// `Packed` falls back to; chosen outright only by the tests, which compare the three.
+    #[cfg_attr(not(test), allow(dead_code))]
     Messages,
+    /// One pass over the text of the entries with [`Prefilter`], matches outside messages dropped.
+    Packed,
 }
 
-const SEARCH: Search = if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) { Search::Text } else { Search::Messages };
+const SEARCH: Search = if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) { Search::Text } else { Search::Packed };
 
 /// Files smaller than twice this are scanned in one piece.
 const SCAN_PIECE_MIN: usize = 4 << 20;
@@ -43,10 +48,12 @@ pub type Bits = [u64; WORDS];
 
 pub const EMPTY: Bits = [0; WORDS];
 
-/// An automaton over a subset of the literals; pattern i is literal `ids[i]`.
+/// An automaton over a subset of the literals; pattern i is literal `ids[i]`. For
+/// [`Search::Packed`], the prefilter over them (None: a literal is too short for it).
 struct Sub {
     ac: AhoCorasick,
     ids: Vec<u16>,
+    packed: Option<Prefilter>,
 }
 
 pub struct Literals {
@@ -163,12 +170,17 @@ impl Literals {
 /// after each match: a WindowsUpdate.log message often holds several literals, one inside another).
 fn build(all: &[&'static str], ids: Vec<u16>, search: Search) -> Sub {
     let patterns: Vec<&str> = ids.iter().map(|&i| all[i as usize]).collect();
+    let packed = match search {
+        Search::Packed => Prefilter::new(&patterns.iter().copied().zip(ids.iter().copied()).collect::<Vec<_>>()),
+        _ => None,
+    };
+    // The automaton searches each message when there is no prefilter for `Packed`.
     let kind = match search {
         Search::Text => aho_corasick::MatchKind::LeftmostLongest,
-        Search::Messages => aho_corasick::MatchKind::Standard,
+        Search::Messages | Search::Packed => aho_corasick::MatchKind::Standard,
     };
     let ac = AhoCorasick::builder().match_kind(kind).kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&patterns).expect("literal automaton");
-    Sub { ac, ids }
+    Sub { ac, ids, packed }
 }
 
 impl Literals {
@@ -203,12 +215,14 @@ impl Literals {
         // Pieces of about SCAN_PIECE_MIN bytes, in entries.
         let per_entry = (f.text.len() / entries.len().max(1)).max(1);
         let ranges = crate::par::ranges(entries.len(), SCAN_PIECE_MIN / per_entry);
-        let scan = |r: std::ops::Range<usize>| match search {
-            Search::Messages => self.scan_messages(&sub, f, r),
-            Search::Text => {
-                let from = if r.start == 0 { 0 } else { entries[r.start].start as usize };
-                let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);
-                self.scan_text(&sub, f, r, from..to)
+        let scan = |r: std::ops::Range<usize>| {
+            let from = if r.start == 0 { 0 } else { entries[r.start].start as usize };
+            let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);
+            let text = f.text.as_str();
+            match (search, &sub.packed) {
+                (Search::Text, _) => self.scan_text(f, r, matches(&sub.ac, text, from..to).map(|m| (m.start(), m.end(), sub.ids[m.pattern().as_usize()]))),
+                (Search::Packed, Some(packed)) => self.scan_text(f, r, packed.matches(text.as_bytes(), from..to)),
+                (Search::Messages | Search::Packed, _) => self.scan_messages(&sub, f, r),
             }
         };
         if ranges.len() == 1 {
@@ -244,16 +258,19 @@ impl Literals {
         out
     }
 
-    /// [`Literals::scan_file`] over the entries `range`, whose text is `span`, in one pass.
-    fn scan_text(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>, span: std::ops::Range<usize>) -> FileHits {
+    /// [`Literals::scan_file`] over the entries `range`, given every place in their text where a
+    /// literal starts (the longest there), in order: (start, end, literal id). Never inlined: in
+    /// the browser a function runs unoptimised until V8 has compiled it again, on the side, and a
+    /// small hot function is ready long before the big one that calls it.
+    #[inline(never)]
+    fn scan_text(&self, f: &LogFile, range: std::ops::Range<usize>, found: impl Iterator<Item = (usize, usize, u16)>) -> FileHits {
         let entries = &f.entries[..range.end];
         let mut out = FileHits::default();
         // The entry being filled: matches come in order of their start, so the entry holding
         // one is found by moving on, and an entry is complete once a match lies past it.
         let mut current: Option<(usize, Bits)> = None;
         let mut i = range.start;
-        for m in matches(&sub.ac, f.text.as_str(), span) {
-            let (s, t) = (m.start(), m.end());
+        for (s, t, id) in found {
             while i < entries.len() && (entries[i].end as usize) < s {
                 i += 1;
             }
@@ -261,7 +278,7 @@ impl Literals {
             if (e.msg_start as usize) > s || t > e.msg_end as usize {
                 continue;
             }
-            let id = sub.ids[m.pattern().as_usize()] as usize;
+            let id = id as usize;
             match &mut current {
                 Some((last, bits)) if *last == i => self.set(bits, id),
                 _ => {
@@ -351,6 +368,22 @@ impl Compiled {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The browser's literal scan takes the prefilter only if every literal is long enough for
+    /// it; a shorter one would silently send it back to the slower search per message.
+    #[test]
+    fn every_literal_of_the_data_is_long_enough_for_the_prefilter() {
+        let literals = &super::super::catalog::CATALOG.literals;
+        let every = literals.all.iter().enumerate().fold(EMPTY, |mut b, (i, _)| {
+            b[i / 64] |= 1 << (i % 64);
+            b
+        });
+        assert!(
+            literals.subset(every, Search::Packed).packed.is_some(),
+            "a literal shorter than the prefilter's fingerprint: {:?}",
+            literals.all.iter().filter(|l| l.len() < 3).collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn overlapping_literals_all_found() {
