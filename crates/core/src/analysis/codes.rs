@@ -38,10 +38,37 @@ pub fn scan(text: &str, mut f: impl FnMut(CodeHit)) {
 }
 
 /// Per 64 bytes, bit i set when byte i is a word byte (`[A-Za-z0-9_]`) and when it is a digit or
-/// `_`, eight bytes at a time in a u64 (SWAR: no branch, no table, the same code natively and in
-/// WebAssembly).
+/// `_`: 16 bytes at a time with SIMD (SSE2, part of every x86_64; simd128 in the browser), where
+/// the byte classes are two unsigned range tests and one comparison, and each class's bits come
+/// out of one move-mask. Faster than [`masks_swar`], which other targets use.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
 #[inline(always)]
 fn masks(block: &[u8; 64]) -> Masks {
+    let mut m = Masks { word: 0, marked: 0 };
+    for (k, c) in block.chunks_exact(16).enumerate() {
+        let (word, marked) = classes16(c.try_into().expect("16 bytes"));
+        m.word |= u64::from(word) << (k * 16);
+        m.marked |= u64::from(marked) << (k * 16);
+    }
+    m
+}
+
+/// Word bytes and digits-or-underscores of 16 bytes, one bit each, byte 0 lowest. Bytes of 0x80
+/// and above fail both range tests.
+#[cfg(any(target_arch = "x86_64", target_arch = "wasm32"))]
+#[inline(always)]
+fn classes16(c: &[u8; 16]) -> (u16, u16) {
+    let v = crate::model::Bytes16::load(c);
+    let marked = v.in_range(b'0', 9) | v.eq(b'_');
+    let word = marked | v.or(0x20).in_range(b'a', 25);
+    (word.bits(), marked.bits())
+}
+
+/// [`masks`] eight bytes at a time in a u64 (SWAR: no branch, no table), for targets without
+/// the SIMD version; the tests check the two agree on every byte.
+#[cfg_attr(any(target_arch = "x86_64", target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(any(target_arch = "x86_64", target_arch = "wasm32")), inline(always))]
+fn masks_swar(block: &[u8; 64]) -> Masks {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const fn splat(b: u8) -> u64 {
@@ -73,7 +100,11 @@ fn masks(block: &[u8; 64]) -> Masks {
     m
 }
 
+#[cfg(not(any(target_arch = "x86_64", target_arch = "wasm32")))]
+use masks_swar as masks;
+
 /// See [`masks`].
+#[derive(Debug, PartialEq, Eq)]
 struct Masks {
     word: u64,
     /// Digits and underscores.
@@ -205,10 +236,11 @@ fn classify(b: &[u8], s: usize, e: usize) -> Option<CodeHit> {
     }
     // 8024401b, 8007000E, [80072EE7]
     if len == 8 && matches!(t[0], b'8' | b'9' | b'a'..=b'f' | b'A'..=b'F') {
-        let v = hex_value(t)?;
+        // GUID parts first: a WindowsUpdate.log is full of them, and the test is cheaper.
         if in_guid(b, s, e) {
             return None;
         }
+        let v = hex_value(t)?;
         // `[d:F1005F2F]`, `{l:16 b:...}`: a one-letter tag and a colon mark an id, not a code.
         if s >= 2 && b[s - 1] == b':' && b[s - 2].is_ascii_alphabetic() && (s < 3 || !b[s - 3].is_ascii_alphanumeric()) {
             return None;
@@ -351,6 +383,16 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_simd_masks_agree_with_the_swar_ones_on_every_byte_in_every_place() {
+        for shift in 0..64 {
+            for from in (0..=255u8).step_by(64) {
+                let block: [u8; 64] = std::array::from_fn(|i| from.wrapping_add(((i + shift) % 64) as u8));
+                assert_eq!(masks(&block), masks_swar(&block), "{block:?}");
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod bytes16;
 mod encoding;
 mod evidence;
 mod format;
@@ -17,6 +18,7 @@ mod status;
 mod text;
 pub mod time;
 
+pub(crate) use bytes16::Bytes16;
 pub use encoding::{DecodeStats, TextEncoding};
 pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;

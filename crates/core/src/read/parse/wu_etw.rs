@@ -25,7 +25,7 @@ pub fn header(b: &[u8]) -> Option<Header> {
             return None;
         }
         let end = token_end(b, start);
-        *v = std::str::from_utf8(&b[start..end]).ok()?.parse().ok()?;
+        *v = decimal_u32(&b[start..end])?;
         i = end;
     }
     let c_start = skip_ws(b, i);
@@ -35,6 +35,17 @@ pub fn header(b: &[u8]) -> Option<Header> {
     let c_end = token_end(b, c_start);
     let msg_start = skip_ws(b, c_end);
     Some(Header { time, thread: nums[1], component: c_start..c_end, msg_start })
+}
+
+/// A decimal `u32` as `str::parse` reads one (an optional `+`, then digits), without checking
+/// UTF-8 first: the PID and TID of every line.
+#[inline]
+fn decimal_u32(t: &[u8]) -> Option<u32> {
+    let digits = t.strip_prefix(b"+").unwrap_or(t);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |v, &c| if c.is_ascii_digit() { v.checked_mul(10)?.checked_add(u32::from(c - b'0')) } else { None })
 }
 
 pub fn parse(b: &mut Builder) {
@@ -55,6 +66,13 @@ mod tests {
     use crate::model::LogFormat;
     use crate::model::Severity;
     use crate::read::parse::test_support::parse_checked;
+
+    #[test]
+    fn pid_and_tid_are_read_as_str_parse_reads_them() {
+        for t in ["0", "4932", "+7", "+", "", "-1", "4294967295", "4294967296", "99999999999", "12a", "١٢", "00012", "++1"] {
+            assert_eq!(super::decimal_u32(t.as_bytes()), t.parse::<u32>().ok(), "{t:?}");
+        }
+    }
 
     #[test]
     fn parses_columns() {
