@@ -99,6 +99,129 @@ function chunksOf(files) {
   };
 }
 
+// The scanning workers (scanner.js): up to one per core beside this one, each with its own
+// instance of the wasm module, warmed at load like this worker. A big file's pieces, parsed here
+// as they arrive, are handed to them to be scanned for codes and literals (see scanPieces); where
+// none can be started, or none is ready yet, this worker scans everything itself, as before.
+const MAX_SCANNERS = 3;
+let scanners = null;
+function startScanners(init) {
+  const want = Math.max(1, Math.min(MAX_SCANNERS, (self.navigator.hardwareConcurrency || 2) - 1));
+  const all = [];
+  let next = 0;
+  const kill = (s) => {
+    s.dead = true;
+    for (const p of s.pending.values()) p.reject(new Error('scanning worker failed'));
+    s.pending.clear();
+    s.w.terminate();
+  };
+  const ready = [];
+  for (let k = 0; k < want; k++) {
+    let w;
+    try {
+      w = new Worker('scanner.js', { type: 'module' });
+    } catch {
+      break;
+    }
+    const s = { w, ready: false, dead: false, pending: new Map() };
+    ready.push(new Promise((resolve) => {
+      w.onmessage = (ev) => {
+        const d = ev.data;
+        if (d.ready || d.failed) {
+          s.ready = !!d.ready;
+          if (d.failed) kill(s);
+          resolve();
+          return;
+        }
+        const p = s.pending.get(d.id);
+        s.pending.delete(d.id);
+        if (!p) return;
+        if (d.error) p.reject(new Error(d.error));
+        else p.resolve(d.scan);
+      };
+      w.onerror = (ev) => {
+        ev.preventDefault();
+        kill(s);
+        resolve();
+      };
+    }));
+    w.postMessage({ type: 'init', glue: init.glue, module: init.module, wasm: init.wasm, samples: init.samples || [] });
+    all.push(s);
+  }
+  return {
+    // Resolves once every scanner is ready or has failed.
+    ready: Promise.all(ready),
+    live: () => all.filter((s) => s.ready && !s.dead),
+    // Scan `text` (an ArrayBuffer, transferred) on scanner `s`: resolves to the findings.
+    scan(s, job, text) {
+      return new Promise((resolve, reject) => {
+        const id = next++;
+        s.pending.set(id, { resolve, reject });
+        s.w.postMessage({ type: 'scan', id, job, text }, [text]);
+      });
+    },
+  };
+}
+
+// The pieces of the files of session `s`, scanned by the scanning workers while the files are
+// read. Each scanner has at most two pieces at a time (one to work on, one waiting); the others
+// wait here, so that once the files are read this worker takes its share of what is left
+// instead of waiting for the scanners. A piece whose scanner fails is scanned here.
+function scanPieces(s) {
+  const waiting = [];
+  const inFlight = new Map(); // scanner -> pieces it has
+  const running = new Set();
+  const put = (job, found) => {
+    if (session !== s) return; // cancelled or replaced meanwhile
+    try {
+      s.put_scan(job.file, job.part, new Uint8Array(found));
+    } catch {
+      s.scan_here(job.file, job.part);
+    }
+  };
+  const pump = () => {
+    if (session !== s) return;
+    for (const sc of scanners.live()) {
+      while (waiting.length > 0 && (inFlight.get(sc) || 0) < 2) {
+        const job = waiting.shift();
+        const text = s.piece_text(job.file, job.part);
+        if (!text) continue;
+        inFlight.set(sc, (inFlight.get(sc) || 0) + 1);
+        const p = scanners.scan(sc, job, text.buffer).then(
+          (found) => put(job, found),
+          () => {
+            if (session === s) s.scan_here(job.file, job.part);
+          },
+        ).finally(() => {
+          inFlight.set(sc, inFlight.get(sc) - 1);
+          running.delete(p);
+          pump();
+        });
+        running.add(p);
+      }
+    }
+  };
+  return {
+    // Hand out the pieces parsed since the last call.
+    take() {
+      waiting.push(...s.take_jobs());
+      pump();
+    },
+    // Every piece scanned: this worker scans what no scanner has taken yet, then waits for the
+    // scanners' last pieces.
+    async finish(gen) {
+      this.take();
+      while (waiting.length > 0) {
+        const job = waiting.pop();
+        s.scan_here(job.file, job.part);
+        await tick();
+        if (cancelled.has(gen)) return;
+      }
+      while (running.size > 0) await Promise.race(running);
+    },
+  };
+}
+
 // Yield to the event loop without setTimeout's clamping.
 const tick = () => new Promise((resolve) => {
   const ch = new MessageChannel();
@@ -121,7 +244,10 @@ async function handle(m) {
     wasm = await import(m.glue);
     // The page hands over its compiled module; the URL is the fallback.
     await wasm.default({ module_or_path: m.module || m.wasm });
+    scanners = startScanners(m);
     const warm = warmUp(m.samples || []);
+    // The scanners warm up on the other cores meanwhile; an analysis uses those that are ready.
+    await Promise.race([scanners.ready, new Promise((resolve) => setTimeout(resolve, 3000))]);
     post({ ready: { version: wasm.version(), warm_ms: warm } });
   } else if (m.type === 'analyze') {
     await analyze(m.gen, m.files, m.errors || []);
@@ -180,12 +306,18 @@ async function analyze(gen, files, errors) {
   let last = 0;
   const progress = (phase, f, i) => post({ progress: { gen, progress: { phase, file: f, index: i, files: files.length, done, total } } });
   const chunks = chunksOf(files);
+  // Big files' pieces are scanned by the scanning workers while the files are read; each file
+  // is ended once all its pieces are scanned, after the last is read.
+  const pieces = scanners && scanners.live().length > 0 ? scanPieces(session) : null;
+  session.set_delegate(pieces !== null);
+  const unended = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const h = session.begin_file(f.path, f.file.size);
     try {
       for (let buf; (buf = await chunks.take(i)) !== null;) {
         session.push_chunk(h, new Uint8Array(buf));
+        if (pieces) pieces.take();
         done += buf.byteLength;
         if (Date.now() - last > 50) {
           last = Date.now();
@@ -200,7 +332,18 @@ async function analyze(gen, files, errors) {
     progress('parse', f.path, i);
     await tick();
     if (cancelled.has(gen)) return stop(gen);
-    session.end_file(h);
+    if (pieces) {
+      session.close_file(h);
+      pieces.take();
+      unended.push(h);
+    } else {
+      session.end_file(h);
+    }
+  }
+  if (pieces) {
+    await pieces.finish(gen);
+    if (cancelled.has(gen)) return stop(gen);
+    for (const h of unended) session.end_file(h);
   }
   progress('analyze', '', files.length);
   await tick();

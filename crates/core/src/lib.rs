@@ -20,7 +20,7 @@ mod read;
 pub mod fuzzing;
 
 pub use analysis::{codes, Analysis, Appended, CodeStats, Occurrence, TimelineRef};
-pub use diagnose::Diagnosis;
+pub use diagnose::{scan_piece, Diagnosis};
 pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
 pub use output::*;
 pub use par::map as par_map;

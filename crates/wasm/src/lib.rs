@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wulens_core::model::{InputWarning, LogFile, Severity};
 use wulens_core::{Analysis, FileLoader, Limits, MachineRow, Report, ReportLimits, View};
 
-pub use protocol::{Answer, Detail, Filtered, Found, Located, NextKind, Request, Response, Rows, ZipEntries};
+pub use protocol::{Answer, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, ZipEntries};
 
 /// Limits in the browser: a tab has a few GB of memory at most.
 fn browser_limits() -> Limits {
@@ -36,6 +36,8 @@ pub struct Session {
     view: Option<View>,
     /// Followed files' decoders, by file index (a character may be cut between two reads).
     decoders: std::collections::HashMap<usize, wulens_core::Decoder>,
+    /// Big files' pieces are handed out to scanning workers (`set_delegate`).
+    delegate: bool,
 }
 
 fn err(msg: impl std::fmt::Display) -> String {
@@ -64,8 +66,53 @@ impl Session {
 
     /// Start a file; returns its handle for `push_chunk` / `end_file`.
     pub fn begin_file(&mut self, name: String, size: f64) -> u32 {
-        self.loaders.push(Some(FileLoader::new(name, size.max(0.0) as u64)));
+        let size = size.max(0.0) as u64;
+        self.loaders.push(Some(if self.delegate { FileLoader::delegating(name, size) } else { FileLoader::new(name, size) }));
         (self.loaders.len() - 1) as u32
+    }
+
+    /// Files begun from now on hand their pieces out to scanning workers: after each
+    /// `push_chunk` (and `close_file`), `take_jobs` lists them; each one's findings come back
+    /// through `put_scan` (or `scan_here`) before `end_file`.
+    pub fn set_delegate(&mut self, on: bool) {
+        self.delegate = on;
+    }
+
+    /// The pieces parsed since the last call, of every open file (`PieceJob`s).
+    pub fn take_jobs(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.jobs())
+    }
+
+    /// The text of a piece as UTF-8 bytes (undefined for no such piece).
+    pub fn piece_text(&self, file: u32, part: u32) -> Option<Vec<u8>> {
+        self.loader(file)?.piece_text(part).map(|t| t.as_bytes().to_vec())
+    }
+
+    /// What `scan_piece` found in a piece, in its binary form. An error (bytes that are not a
+    /// piece's findings) leaves the piece to `scan_here`.
+    pub fn put_scan(&mut self, file: u32, part: u32, scan: &[u8]) -> Result<(), JsError> {
+        let scan = wulens_core::model::PieceScan::from_bytes(scan).map_err(|e| JsError::new(&e.to_string()))?;
+        if let Some(Some(l)) = self.loaders.get_mut(file as usize) {
+            l.put_scan(part, scan);
+        }
+        Ok(())
+    }
+
+    /// Scan a piece here, in this worker (its scanning worker failed).
+    pub fn scan_here(&mut self, file: u32, part: u32) {
+        if let Some(Some(l)) = self.loaders.get_mut(file as usize) {
+            let scan = l.piece_job(part).zip(l.piece_text(part)).map(|(job, text)| wulens_core::scan_piece(job.format, job.kind, text));
+            if let Some(scan) = scan {
+                l.put_scan(part, scan);
+            }
+        }
+    }
+
+    /// The file has no more bytes: its last piece is parsed (one more job to take).
+    pub fn close_file(&mut self, handle: u32) {
+        if let Some(Some(l)) = self.loaders.get_mut(handle as usize) {
+            l.close();
+        }
     }
 
     pub fn push_chunk(&mut self, handle: u32, chunk: &[u8]) {
@@ -118,6 +165,25 @@ impl Session {
 }
 
 impl Session {
+    fn loader(&self, file: u32) -> Option<&FileLoader> {
+        self.loaders.get(file as usize)?.as_ref()
+    }
+
+    /// [`Session::take_jobs`] in plain Rust.
+    pub fn jobs(&mut self) -> Vec<PieceJob> {
+        let mut out = Vec::new();
+        for (file, l) in self.loaders.iter_mut().enumerate() {
+            let Some(l) = l else { continue };
+            out.extend(l.take_jobs().into_iter().map(|j| PieceJob {
+                file: file as u32,
+                part: j.part,
+                format: j.format,
+                kind: j.kind.map(|k| k.id().to_string()),
+            }));
+        }
+        out
+    }
+
     /// Analyse everything added so far; the page gets short lists, exports ask for the full report.
     pub fn analyze_report(&mut self) -> Report {
         let files = std::mem::take(&mut self.files);
@@ -205,6 +271,32 @@ impl Session {
             }
         })
     }
+}
+
+/// A scanning worker's work: the findings of a piece (`text`, UTF-8, as `Session::piece_text`
+/// gave it) in their binary form, for `Session::put_scan`.
+#[wasm_bindgen]
+pub fn scan_piece(job: JsValue, text: &[u8]) -> Result<Vec<u8>, JsError> {
+    let job: PieceJob = serde_wasm_bindgen::from_value(job).map_err(|e| JsError::new(&format!("bad piece: {e}")))?;
+    scan_piece_bytes(&job, text).map_err(|e| JsError::new(&e))
+}
+
+/// [`scan_piece`] in plain Rust.
+pub fn scan_piece_bytes(job: &PieceJob, text: &[u8]) -> Result<Vec<u8>, String> {
+    let text = simdutf8::basic::from_utf8(text).map_err(|_| "a piece's text is not UTF-8".to_string())?;
+    let kind = job.kind.as_deref().and_then(wulens_core::LogKind::from_id);
+    Ok(wulens_core::scan_piece(job.format, kind, text).to_bytes())
+}
+
+/// Warm a scanning worker's compiled code (see `public/worker.js`, warmUp): `bytes` (a sample
+/// log, UTF-8) repeated `rounds` times, scanned as one piece of a file called `name`.
+#[wasm_bindgen]
+pub fn warm_scanner(name: &str, bytes: &[u8], rounds: u32) {
+    let sample = String::from_utf8_lossy(bytes);
+    let text = sample.repeat(rounds as usize);
+    let format = wulens_core::detect(&text, name);
+    let kind = wulens_core::LogKind::before_reading(name, format);
+    std::hint::black_box(wulens_core::scan_piece(format, kind, &text));
 }
 
 /// The file members of a zip read through `read(offset, length)` (only its directory is read),
@@ -359,6 +451,53 @@ mod tests {
         }
         println!("total: rows {rows} B, page reports {reports} B");
         assert!(rows * 10 < reports, "rows {rows} B against reports {reports} B");
+    }
+
+    /// A big WindowsUpdate.log read as the worker reads it, its pieces scanned by "workers"
+    /// (`scan_piece_bytes`; one piece, as if its worker failed, by `scan_here`): the report of a
+    /// session that scans everything itself.
+    #[test]
+    fn pieces_handed_out_give_the_report_of_a_session_that_scans_itself() {
+        let line = |i: usize| {
+            let msg = match i % 5 {
+                0 => "* START * Search ClientId = CcmExec".to_string(),
+                1 => format!("*FAILED* [8024401B] Web service call {i}"),
+                2 => "Exit code = 0x80072EE2".to_string(),
+                _ => format!("Update {{{:08X}-1111-2222-3333-444455556666}} found", i),
+            };
+            format!("2024/05/31 10:{:02}:{:02}.0000000 1234 5678 Agent           {msg}\r\n", (i / 60) % 60, i % 60)
+        };
+        let text: String = (0..150_000).map(line).collect();
+        assert!(text.len() > 10 << 20);
+        let run = |delegate: bool| {
+            let mut s = Session::new();
+            s.set_delegate(delegate);
+            let h = s.begin_file("WindowsUpdate.log".into(), text.len() as f64);
+            let mut jobs = Vec::new();
+            for c in text.as_bytes().chunks(3 << 20) {
+                s.push_chunk(h, c);
+                jobs.extend(s.jobs());
+            }
+            s.close_file(h);
+            jobs.extend(s.jobs());
+            assert_eq!(jobs.is_empty(), !delegate);
+            for job in &jobs {
+                assert_eq!((job.file, job.kind.as_deref()), (h, Some("windowsupdate")));
+                if job.part == 1 {
+                    s.scan_here(job.file, job.part);
+                    continue;
+                }
+                let bytes = s.piece_text(job.file, job.part).expect("piece");
+                let found = scan_piece_bytes(job, &bytes).expect("scanned");
+                s.put_scan(job.file, job.part, &found).map_err(|_| "put").unwrap();
+            }
+            s.end_file(h);
+            assert_eq!(s.files[0].prescan.is_some(), delegate);
+            serde_json::to_string(&s.analyze_report()).unwrap()
+        };
+        assert_eq!(run(true), run(false));
+        let job = PieceJob { file: 0, part: 0, format: wulens_core::LogFormat::WindowsUpdateEtw, kind: None };
+        assert!(scan_piece_bytes(&job, b"\xFF\xFE").unwrap_err().contains("not UTF-8"));
     }
 
     #[test]

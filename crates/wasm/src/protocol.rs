@@ -153,3 +153,18 @@ impl Answer for Response {
         Some(r)
     }
 }
+
+/// A piece of a big file for a scanning worker (`public/scanner.js`): the session parsed it as
+/// it arrived and hands it out so that its codes and literals are found on another core. The
+/// worker gets this with the piece's text (`Session::piece_text`), runs `scan_piece`, and the
+/// session takes the findings back with `Session::put_scan(file, part, bytes)`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct PieceJob {
+    /// The file's handle in its session (`Session::begin_file`).
+    pub file: u32,
+    /// The piece's number in its file.
+    pub part: u32,
+    pub format: wulens_core::LogFormat,
+    /// The id of the kind whose literals to find (`LogKind::id`); `None`: codes only.
+    pub kind: Option<String>,
+}

@@ -12,7 +12,7 @@ mod timeline;
 pub use grow::Appended;
 pub use timeline::TimelineRef;
 
-use crate::model::{Entry, InputWarning, LogFile, LogFormat, Severity};
+use crate::model::{Entry, EntryCode, InputWarning, LogFile, LogFormat, Severity};
 use crate::read::{self, Input, Limits};
 
 /// Where a code was seen: a file, an entry of it, the physical line of the first mention.
@@ -76,7 +76,10 @@ impl Analysis {
     fn find_codes(&mut self) {
         let files = std::mem::take(&mut self.files);
         let scanned = crate::par::map(files, |mut f| {
-            let codes = scan_file_codes(&mut f);
+            let codes = match f.prescan.as_mut().and_then(|p| p.codes.take()) {
+                Some(codes) => prescanned_codes(&mut f, codes),
+                None => scan_file_codes(&mut f),
+            };
             (f, codes)
         });
         let mut stats: BTreeMap<u32, CodeStats> = BTreeMap::new();
@@ -113,12 +116,7 @@ impl Analysis {
 }
 
 /// A code in one entry of a file.
-struct FileCodeHit {
-    entry: u32,
-    code: u32,
-    line: u32,
-    stated_symbol: Option<String>,
-}
+type FileCodeHit = EntryCode;
 
 /// Entries per piece when one file's codes are found on several cores.
 const ENTRIES_PER_PIECE: usize = 32 << 10;
@@ -126,7 +124,7 @@ const ENTRIES_PER_PIECE: usize = 32 << 10;
 /// The codes of one file, once per entry, in entry order; a big file's entries in pieces on all
 /// cores.
 fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
-    let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
+    let derive = derives_severity(f.format);
     let text = f.text.as_str();
     let ranges = crate::par::ranges(f.entries.len(), ENTRIES_PER_PIECE);
     if ranges.len() == 1 {
@@ -137,9 +135,34 @@ fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
     crate::par::map(pieces, |(first, entries)| scan_entries(text, entries, first, derive)).into_iter().flatten().collect()
 }
 
+/// The codes another worker found in `f`'s records while it was read, with the severity they
+/// give a WindowsUpdate.log line applied (as [`scan_entries`] does).
+fn prescanned_codes(f: &mut LogFile, codes: Vec<FileCodeHit>) -> Vec<FileCodeHit> {
+    if derives_severity(f.format) {
+        for h in &codes {
+            let e = &mut f.entries[h.entry as usize];
+            if e.severity < Severity::Warning {
+                e.severity = Severity::Error;
+            }
+        }
+    }
+    codes
+}
+
+/// Does a failure code make a line of `format` an error (it writes no severity of its own)?
+fn derives_severity(format: LogFormat) -> bool {
+    matches!(format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw)
+}
+
+/// The codes of a piece of a file parsed alone, `entries` of `text` (a scanning worker's
+/// share of a big file: see `model::Prescan`), with the severity they give applied.
+pub fn piece_codes(format: LogFormat, text: &str, entries: &mut [Entry]) -> Vec<EntryCode> {
+    scan_entries(text, entries, 0, derives_severity(format))
+}
+
 /// [`scan_file_codes`] from entry `from` on (a followed log's new records).
 fn scan_file_codes_from(f: &mut LogFile, from: usize) -> Vec<FileCodeHit> {
-    let derive = matches!(f.format, LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw);
+    let derive = derives_severity(f.format);
     let from = from.min(f.entries.len());
     scan_entries(f.text.as_str(), &mut f.entries[from..], from, derive)
 }

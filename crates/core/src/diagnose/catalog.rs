@@ -176,7 +176,17 @@ pub struct Hits {
 impl Hits {
     pub fn scan(a: &Analysis) -> Hits {
         let catalog = &*CATALOG;
-        let scan = |f: &LogFile| if f.is_text() { catalog.literals.scan_file(f, catalog.wanted(f.kind)) } else { FileHits::default() };
+        let scan = |f: &LogFile| {
+            // Found while the file was read, for a log of its kind: the same hits (tested).
+            if let Some((_, hits)) = f.prescan.as_ref().and_then(|p| p.literals.as_ref()).filter(|(kind, _)| *kind == f.kind) {
+                return FileHits::from_hits(hits.clone());
+            }
+            if f.is_text() {
+                catalog.literals.scan_file(f, catalog.wanted(f.kind))
+            } else {
+                FileHits::default()
+            }
+        };
         Hits { per_file: crate::par::map(a.files.iter().collect(), scan) }
     }
 

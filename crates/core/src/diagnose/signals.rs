@@ -13,7 +13,7 @@ use aho_corasick::AhoCorasick;
 
 use super::defs::Matcher;
 use super::packed::Prefilter;
-use crate::model::LogFile;
+use crate::model::{Entry, LiteralHits, LogFile};
 
 /// How a file's text is searched for literals. Where aho-corasick has its SIMD prefilter (Teddy,
 /// on x86_64 and aarch64), one pass over the whole text skips the many lines without a literal
@@ -41,10 +41,10 @@ const SEARCH: Search = if cfg!(any(target_arch = "x86_64", target_arch = "aarch6
 const SCAN_PIECE_MIN: usize = 4 << 20;
 
 /// Words in a literal bit set: at most `WORDS * 64` literals.
-pub const WORDS: usize = 8;
+pub const WORDS: usize = crate::model::LITERAL_WORDS;
 
 /// Which literals a message contains.
-pub type Bits = [u64; WORDS];
+pub type Bits = crate::model::LiteralBits;
 
 pub const EMPTY: Bits = [0; WORDS];
 
@@ -108,6 +108,18 @@ impl FileHits {
         debug_assert!(piece.entries.first().is_none_or(|&(first, _)| self.entries.last().is_none_or(|&(last, _)| last < first)), "entries in order");
         let renumbered: Vec<u32> = piece.sets.iter().map(|&bits| self.intern(bits)).collect();
         self.entries.extend(piece.entries.iter().map(|&(e, k)| (e, renumbered[k as usize])));
+    }
+
+    /// The hits as plain values (a scanning worker hands them over: `model::Prescan`).
+    pub fn into_hits(self) -> LiteralHits {
+        LiteralHits { entries: self.entries, sets: self.sets }
+    }
+
+    /// Hits found elsewhere, as [`FileHits`]. The sets must be distinct (as `into_hits` and
+    /// `Prescan::join` leave them): the diagnosis works out what depends on them once per set.
+    pub fn from_hits(hits: LiteralHits) -> FileHits {
+        let index = hits.sets.iter().enumerate().map(|(k, &bits)| (bits, k as u32)).collect();
+        FileHits { entries: hits.entries, sets: hits.sets, index }
     }
 
     /// Every entry with literals, in order.
@@ -207,22 +219,31 @@ impl Literals {
     }
 
     pub(crate) fn scan_file_by(&self, f: &LogFile, wanted: Bits, search: Search) -> FileHits {
+        self.scan_entries_by(f.text.as_str(), &f.entries, wanted, search)
+    }
+
+    /// [`Literals::scan_file`] over `entries` of `text` (a piece of a file parsed alone).
+    pub fn scan_entries(&self, text: &str, entries: &[Entry], wanted: Bits) -> FileHits {
+        self.scan_entries_by(text, entries, wanted, SEARCH)
+    }
+
+    fn scan_entries_by(&self, text: &str, entries: &[Entry], wanted: Bits, search: Search) -> FileHits {
         if wanted == EMPTY {
             return FileHits::default();
         }
         let sub = self.subset(wanted, search);
-        let entries = &f.entries;
         // Pieces of about SCAN_PIECE_MIN bytes, in entries.
-        let per_entry = (f.text.len() / entries.len().max(1)).max(1);
+        let per_entry = (text.len() / entries.len().max(1)).max(1);
         let ranges = crate::par::ranges(entries.len(), SCAN_PIECE_MIN / per_entry);
         let scan = |r: std::ops::Range<usize>| {
             let from = if r.start == 0 { 0 } else { entries[r.start].start as usize };
-            let to = entries.get(r.end).map_or(f.text.len(), |e| e.start as usize);
-            let text = f.text.as_str();
+            let to = entries.get(r.end).map_or(text.len(), |e| e.start as usize);
             match (search, &sub.packed) {
-                (Search::Text, _) => self.scan_text(f, r, matches(&sub.ac, text, from..to).map(|m| (m.start(), m.end(), sub.ids[m.pattern().as_usize()]))),
-                (Search::Packed, Some(packed)) => self.scan_text(f, r, packed.matches(text.as_bytes(), from..to)),
-                (Search::Messages | Search::Packed, _) => self.scan_messages(&sub, f, r),
+                (Search::Text, _) => {
+                    self.scan_text(entries, r, matches(&sub.ac, text, from..to).map(|m| (m.start(), m.end(), sub.ids[m.pattern().as_usize()])))
+                }
+                (Search::Packed, Some(packed)) => self.scan_text(entries, r, packed.matches(text.as_bytes(), from..to)),
+                (Search::Messages | Search::Packed, _) => self.scan_messages(&sub, text, entries, r),
             }
         };
         if ranges.len() == 1 {
@@ -239,11 +260,10 @@ impl Literals {
     /// (time, component, thread: a third or more of a CMTrace line) is never read. No literal
     /// can reach past a message's end (none holds a line break or a CMTrace end marker, checked
     /// in `new`), so this finds what one pass over the text finds.
-    fn scan_messages(&self, sub: &Sub, f: &LogFile, range: std::ops::Range<usize>) -> FileHits {
-        let text = f.text.as_str();
+    fn scan_messages(&self, sub: &Sub, text: &str, entries: &[Entry], range: std::ops::Range<usize>) -> FileHits {
         let mut out = FileHits::default();
         for i in range {
-            let e = &f.entries[i];
+            let e = &entries[i];
             let mut bits = EMPTY;
             let mut found = false;
             let message = aho_corasick::Input::new(text).span(e.msg_start as usize..e.msg_end as usize);
@@ -263,8 +283,8 @@ impl Literals {
     /// the browser a function runs unoptimised until V8 has compiled it again, on the side, and a
     /// small hot function is ready long before the big one that calls it.
     #[inline(never)]
-    fn scan_text(&self, f: &LogFile, range: std::ops::Range<usize>, found: impl Iterator<Item = (usize, usize, u16)>) -> FileHits {
-        let entries = &f.entries[..range.end];
+    fn scan_text(&self, entries: &[Entry], range: std::ops::Range<usize>, found: impl Iterator<Item = (usize, usize, u16)>) -> FileHits {
+        let entries = &entries[..range.end];
         let mut out = FileHits::default();
         // The entry being filled: matches come in order of their start, so the entry holding
         // one is found by moving on, and an entry is complete once a match lies past it.

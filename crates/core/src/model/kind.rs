@@ -160,22 +160,15 @@ impl LogKind {
     /// (`WUAHandler.log`, `WUAHandler-20240531-101112.log`, `wuahandler.lo_`), else, for a
     /// CMTrace log, by its most common component.
     pub fn resolve(name: &str, format: LogFormat, components: &[String], entries: &[Entry]) -> LogKind {
-        let base = super::base_name(name).to_ascii_lowercase();
-        let by_name = LogKind::NAMED
-            .into_iter()
-            .find(|k| k.stems().iter().any(|stem| base.strip_prefix(stem).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_', ' ', '(']))));
+        if let Some(k) = LogKind::before_reading(name, format) {
+            return k;
+        }
         match format {
-            LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw => return LogKind::WindowsUpdate,
-            LogFormat::WsusSoftwareDistribution => return LogKind::SoftwareDistribution,
-            LogFormat::WindowsUpdateReportingEvents => return LogKind::ReportingEvents,
             // Windows setup writes the same line format with its own components.
-            LogFormat::Cbs | LogFormat::Dism if by_name == Some(LogKind::Setup) || is_setup(components, entries) => return LogKind::Setup,
+            LogFormat::Cbs | LogFormat::Dism if is_setup(components, entries) => return LogKind::Setup,
             LogFormat::Cbs => return LogKind::Cbs,
             LogFormat::Dism => return LogKind::Dism,
             _ => {}
-        }
-        if let Some(k) = by_name {
-            return k;
         }
         if format == LogFormat::Cmtrace {
             if is_task_sequence(components, entries) {
@@ -189,6 +182,26 @@ impl LogKind {
             }
         }
         LogKind::Other
+    }
+}
+
+impl LogKind {
+    /// The kind of a file of this name and format when its records cannot change it (what
+    /// [`LogKind::resolve`] returns whatever they hold), or `None` when they decide: a CBS-format
+    /// log may be Windows setup's, an unnamed CMTrace log is known by its components. A big
+    /// file's pieces can be scanned for its kind's literals before it is read to the end.
+    pub fn before_reading(name: &str, format: LogFormat) -> Option<LogKind> {
+        let base = super::base_name(name).to_ascii_lowercase();
+        let by_name = LogKind::NAMED
+            .into_iter()
+            .find(|k| k.stems().iter().any(|stem| base.strip_prefix(stem).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '-', '_', ' ', '(']))));
+        match format {
+            LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw => Some(LogKind::WindowsUpdate),
+            LogFormat::WsusSoftwareDistribution => Some(LogKind::SoftwareDistribution),
+            LogFormat::WindowsUpdateReportingEvents => Some(LogKind::ReportingEvents),
+            LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| k == LogKind::Setup),
+            _ => by_name,
+        }
     }
 }
 

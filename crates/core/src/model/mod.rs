@@ -14,6 +14,7 @@ mod evidence;
 mod format;
 mod kind;
 pub mod lines;
+mod prescan;
 mod status;
 mod text;
 pub mod time;
@@ -23,6 +24,7 @@ pub use encoding::{DecodeStats, TextEncoding};
 pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;
 pub use kind::LogKind;
+pub use prescan::{BadPieceScan, EntryCode, LiteralBits, LiteralHits, PieceScan, Prescan, LITERAL_WORDS};
 pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
 pub use text::{StableBytes, Text};
 use time::LocalMs;
@@ -202,6 +204,9 @@ pub struct LogFile {
     /// Things the user should know about this file (truncation, invalid bytes, why it was skipped).
     pub notes: Vec<String>,
     pub physical_lines: u32,
+    /// What another worker found in its records while it was read (the browser's scanning
+    /// workers); `None` when nothing was, or the records changed since (a followed log grew).
+    pub prescan: Option<Box<Prescan>>,
 }
 
 impl LogFile {
@@ -221,6 +226,7 @@ impl LogFile {
             decode: DecodeStats::default(),
             notes: vec![note],
             physical_lines: 0,
+            prescan: None,
         }
     }
 

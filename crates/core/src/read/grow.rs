@@ -20,6 +20,8 @@ impl LogFile {
         if text.is_empty() {
             return self.entries.len();
         }
+        // What was found while it was read no longer covers its records.
+        self.prescan = None;
         let restart = self.restart_entry();
         let (from_byte, from_line) = match self.entries.get(restart) {
             Some(e) => (e.start as usize, e.line),
@@ -79,6 +81,7 @@ impl LogFile {
         if first == 0 {
             return 0;
         }
+        self.prescan = None;
         let cut = self.entries.get(first).map_or(self.text.len(), |e| e.start as usize);
         let last_line = self.entries[first - 1].last_line();
         self.text.drop_front(cut);

@@ -297,6 +297,7 @@ pub(crate) fn from_parsed(
         decode: stats,
         notes,
         physical_lines: parsed.physical_lines,
+        prescan: None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! the exception: they need random access, so their bytes are kept until they are expanded, and
 //! then each member is parsed as soon as it is decompressed.
 
-use crate::model::{InputWarning, LogFile, LogFormat, TextEncoding};
+use crate::model::{InputWarning, LogFile, LogFormat, LogKind, PieceScan, Prescan, TextEncoding};
 use crate::read::encoding::{self, Decoder, Sniff};
 use crate::read::input::{self, Input, Limits};
 use crate::read::parse::Incremental;
@@ -57,6 +57,24 @@ pub struct FileLoader {
     size_hint: u64,
     bytes: u64,
     state: State,
+    /// Pieces are handed out to be scanned elsewhere (see [`FileLoader::delegating`]).
+    delegate: bool,
+    /// Pieces handed out so far by [`FileLoader::take_jobs`].
+    handed_out: usize,
+    /// What came back for each piece, by piece.
+    scans: Vec<Option<PieceScan>>,
+    /// The last bytes were decoded ([`FileLoader::close`]).
+    closed: bool,
+}
+
+/// A piece of a file to scan in another worker: the piece's number in its file, the format to
+/// parse it as, the kind whose literals to find (`None`: codes only). Its text is
+/// [`FileLoader::piece_text`]; what the scan finds comes back through [`FileLoader::put_scan`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PieceJob {
+    pub part: u32,
+    pub format: LogFormat,
+    pub kind: Option<LogKind>,
 }
 
 /// What a finished loader yields: files (a zip yields several) and warnings.
@@ -70,7 +88,79 @@ const MAX_TEXT: u64 = u32::MAX as u64;
 impl FileLoader {
     /// `size_hint` is the file's size when known (lets the text buffer be allocated once).
     pub fn new(name: impl Into<String>, size_hint: u64) -> FileLoader {
-        FileLoader { name: name.into(), size_hint, bytes: 0, state: State::Sniffing(Vec::new()) }
+        FileLoader {
+            name: name.into(),
+            size_hint,
+            bytes: 0,
+            state: State::Sniffing(Vec::new()),
+            delegate: false,
+            handed_out: 0,
+            scans: Vec::new(),
+            closed: false,
+        }
+    }
+
+    /// A loader whose pieces (a big file's runs of whole records, as they arrive) are scanned
+    /// for codes and literals elsewhere: the caller takes them with [`FileLoader::take_jobs`],
+    /// has [`crate::scan_piece`] run on each (another worker, or here), and hands back what it
+    /// found with [`FileLoader::put_scan`], all before [`FileLoader::finish`]. A piece whose
+    /// findings do not come back costs nothing but time: the analysis scans the file itself.
+    pub fn delegating(name: impl Into<String>, size_hint: u64) -> FileLoader {
+        FileLoader { delegate: true, ..FileLoader::new(name, size_hint) }
+    }
+
+    /// The pieces parsed since the last call, to be scanned elsewhere (none unless delegating).
+    pub fn take_jobs(&mut self) -> Vec<PieceJob> {
+        let State::Text { parsing: Parsing::Pieces(inc), .. } = &self.state else { return Vec::new() };
+        if !self.delegate {
+            return Vec::new();
+        }
+        let parts = inc.ranges().len();
+        let jobs = (self.handed_out..parts).filter_map(|part| self.piece_job(part as u32)).collect();
+        self.handed_out = parts;
+        jobs
+    }
+
+    /// The job of piece `part`, handed out or not.
+    pub fn piece_job(&self, part: u32) -> Option<PieceJob> {
+        let State::Text { parsing: Parsing::Pieces(inc), .. } = &self.state else { return None };
+        let _ = inc.ranges().get(part as usize)?;
+        Some(PieceJob { part, format: inc.format(), kind: LogKind::before_reading(&self.name, inc.format()) })
+    }
+
+    /// The text of piece `part` (see [`FileLoader::take_jobs`]).
+    pub fn piece_text(&self, part: u32) -> Option<&str> {
+        let State::Text { text, parsing: Parsing::Pieces(inc), .. } = &self.state else { return None };
+        inc.ranges().get(part as usize).map(|r| &text[r.clone()])
+    }
+
+    /// What the scan of piece `part` found.
+    pub fn put_scan(&mut self, part: u32, scan: PieceScan) {
+        let part = part as usize;
+        if self.scans.len() <= part {
+            self.scans.resize(part + 1, None);
+        }
+        self.scans[part] = Some(scan);
+    }
+
+    /// The file has no more bytes: the last are decoded and, for a file in pieces, what follows
+    /// the last piece becomes one (a last job to take). [`FileLoader::finish`] does this too.
+    pub fn close(&mut self) {
+        if self.closed {
+            return;
+        }
+        self.closed = true;
+        if let State::Sniffing(head) = &mut self.state {
+            let head = std::mem::take(head);
+            if !head.is_empty() {
+                self.decide(head, true);
+            }
+        } else {
+            self.feed(&[], true);
+        }
+        if let State::Text { text, parsing: Parsing::Pieces(inc), .. } = &mut self.state {
+            inc.close(text);
+        }
     }
 
     pub fn bytes_read(&self) -> u64 {
@@ -139,16 +229,11 @@ impl FileLoader {
 
     /// The file is complete: parse it (or expand the bundle).
     pub fn finish(mut self, limits: &Limits) -> Loaded {
-        if let State::Sniffing(head) = &mut self.state {
-            let head = std::mem::take(head);
-            if head.is_empty() {
-                let mut f = LogFile::skipped(self.name.clone(), LogFormat::Empty, 0, format!("{} is empty.", crate::model::base_name(&self.name)));
-                f.encoding = Some(TextEncoding::Utf8);
-                return Loaded { files: vec![f], warnings: Vec::new() };
-            }
-            self.decide(head, true);
-        } else {
-            self.feed(&[], true);
+        self.close();
+        if matches!(&self.state, State::Sniffing(head) if head.is_empty()) {
+            let mut f = LogFile::skipped(self.name.clone(), LogFormat::Empty, 0, format!("{} is empty.", crate::model::base_name(&self.name)));
+            f.encoding = Some(TextEncoding::Utf8);
+            return Loaded { files: vec![f], warnings: Vec::new() };
         }
         let name = self.name;
         match self.state {
@@ -160,8 +245,14 @@ impl FileLoader {
                     Parsing::Whole(format) => input::from_text_as(name, enc, self.bytes, text.into(), stats, format),
                     Parsing::Pieces(inc) => {
                         let format = inc.format();
+                        // Every piece's findings, if all came back and agree with this parse.
+                        let prescan = (self.delegate && !self.scans.is_empty())
+                            .then(|| Prescan::join(self.scans.into_iter().collect::<Option<Vec<_>>>()?, &inc.sizes(), LogKind::before_reading(&name, format)))
+                            .flatten();
                         let parsed = inc.finish(&text);
-                        input::from_parsed(name, enc, self.bytes, text.into(), stats, format, parsed)
+                        let mut f = input::from_parsed(name, enc, self.bytes, text.into(), stats, format, parsed);
+                        f.prescan = prescan.map(Box::new);
+                        f
                     }
                 };
                 Loaded { files: vec![f], warnings: Vec::new() }

@@ -66,6 +66,8 @@ pub struct Incremental {
     /// The text before this is parsed, into `parts`; it is a record boundary.
     done: usize,
     parts: Vec<Part>,
+    /// Where each of `parts` lies in the text.
+    ranges: Vec<std::ops::Range<usize>>,
 }
 
 impl Incremental {
@@ -75,7 +77,7 @@ impl Incremental {
     }
 
     fn with_piece(format: LogFormat, piece_min: usize) -> Option<Incremental> {
-        Some(Incremental { format, boundary: boundary(format)?, piece_min, done: 0, parts: Vec::new() })
+        Some(Incremental { format, boundary: boundary(format)?, piece_min, done: 0, parts: Vec::new(), ranges: Vec::new() })
     }
 
     /// Parse the whole records that arrived since the last piece, once there are at least a
@@ -88,6 +90,7 @@ impl Incremental {
         let Some(i) = memchr::memmem::rfind(&text.as_bytes()[self.done..], self.boundary) else { return };
         let cut = self.done + i + 1;
         self.parts.push(Part::from(parse_from(self.format, &text[..cut], self.done)));
+        self.ranges.push(self.done..cut);
         self.done = cut;
     }
 
@@ -100,16 +103,43 @@ impl Incremental {
         self.parts.len()
     }
 
+    /// The text is complete: what is left after the last piece becomes a piece of its own, when
+    /// there are pieces (a text too small for one is parsed whole by [`Incremental::finish`]).
+    pub fn close(&mut self, text: &str) {
+        if !self.parts.is_empty() && self.done < text.len() {
+            self.parts.push(Part::from(parse_from(self.format, text, self.done)));
+            self.ranges.push(self.done..text.len());
+            self.done = text.len();
+        }
+    }
+
+    /// Where each piece parsed so far lies in the text, in order: a scanning worker parses the
+    /// same bytes alone ([`parse_piece`]) and finds the same entries.
+    pub fn ranges(&self) -> &[std::ops::Range<usize>] {
+        &self.ranges
+    }
+
+    /// Each piece's size: (entries, physical lines).
+    pub fn sizes(&self) -> Vec<(u32, u32)> {
+        self.parts.iter().map(|p| (p.out.entries.len() as u32, p.lines)).collect()
+    }
+
     /// The whole `text` parsed: the pieces so far and the rest.
     pub fn finish(mut self, text: &str) -> Parsed {
         if self.parts.is_empty() {
             return parse(self.format, text);
         }
-        if self.done < text.len() {
-            self.parts.push(Part::from(parse_from(self.format, text, self.done)));
-        }
+        self.close(text);
         merge_or_whole(self.format, text, self.parts)
     }
+}
+
+/// A piece of a file parsed alone (from its first byte, a record boundary): its entries, with
+/// offsets into `text`, and its physical lines. What [`Incremental`] parses as that piece of the
+/// whole text, but for the offsets (tested).
+pub fn parse_piece(format: LogFormat, text: &str) -> (Vec<Entry>, u32) {
+    let part = Part::from(parse_from(format, text, 0));
+    (part.out.entries, part.lines)
 }
 
 /// What one piece's parse leaves: owned, so the text may grow (and move) after it.

@@ -1,0 +1,16 @@
+//! A scanning worker's share of a big file: one piece of whole records, parsed alone, scanned
+//! for codes and for the literals of its file's kind. What the analysis and the diagnosis would
+//! find in those records, so that they need not scan the file again (`model::Prescan`).
+
+use super::catalog::CATALOG;
+use crate::model::{LogFormat, LogKind, PieceScan};
+
+/// The findings of `text`, a piece of a file of `format` that starts at a record boundary;
+/// its literals only when the file's `kind` is known before it is read to the end
+/// ([`LogKind::before_reading`]).
+pub fn scan_piece(format: LogFormat, kind: Option<LogKind>, text: &str) -> PieceScan {
+    let (mut entries, lines) = crate::read::parse::parse_piece(format, text);
+    let codes = crate::analysis::piece_codes(format, text, &mut entries);
+    let literals = kind.map(|k| CATALOG.literals.scan_entries(text, &entries, CATALOG.wanted(k)).into_hits());
+    PieceScan { entries: entries.len() as u32, lines, codes, literals }
+}
