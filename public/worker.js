@@ -5,7 +5,7 @@
 // message is seen at once; every message about an analysis carries its generation number.
 //
 // Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
-// `FromWorker`): {ready: {version, warm_ms}}, {progress: {gen, progress}}, {report: {gen, report}} (the
+// `FromWorker`): {ready: {version, warm_ms, scanners}}, {progress: {gen, progress}}, {report: {gen, report}} (the
 // report as JSON text, and so in `grew`),
 // {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows}}.
 // Requests and responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
@@ -202,10 +202,18 @@ function scanPieces(s) {
     }
   };
   return {
-    // Hand out the pieces parsed since the last call.
+    // Hand out the pieces cut since the last call.
     take() {
       waiting.push(...s.take_jobs());
       pump();
+    },
+    // While the files are read: when the scanners have more than they can keep up with, this
+    // worker scans one piece itself (the reading worker reads the next slice meanwhile).
+    help() {
+      if (waiting.length > 0) {
+        const job = waiting.pop();
+        s.scan_here(job.file, job.part);
+      }
     },
     // Every piece scanned: this worker scans what no scanner has taken yet, then waits for the
     // scanners' last pieces.
@@ -248,7 +256,7 @@ async function handle(m) {
     const warm = warmUp(m.samples || []);
     // The scanners warm up on the other cores meanwhile; an analysis uses those that are ready.
     await Promise.race([scanners.ready, new Promise((resolve) => setTimeout(resolve, 3000))]);
-    post({ ready: { version: wasm.version(), warm_ms: warm } });
+    post({ ready: { version: wasm.version(), warm_ms: warm, scanners: scanners.live().length } });
   } else if (m.type === 'analyze') {
     await analyze(m.gen, m.files, m.errors || []);
   } else if (m.type === 'follow') {
@@ -317,7 +325,10 @@ async function analyze(gen, files, errors) {
     try {
       for (let buf; (buf = await chunks.take(i)) !== null;) {
         session.push_chunk(h, new Uint8Array(buf));
-        if (pieces) pieces.take();
+        if (pieces) {
+          pieces.take();
+          pieces.help();
+        }
         done += buf.byteLength;
         if (Date.now() - last > 50) {
           last = Date.now();

@@ -119,9 +119,12 @@ test('a 200 MB log is analysed without freezing the page', async () => {
     const block = new TextEncoder().encode(lines.join(''));
     const parts = Array.from({ length: Math.ceil((200 << 20) / block.length) }, () => block);
     window.bigFile = new File(parts, 'WUAHandler.log', { type: 'text/plain' });
-    return window.bigFile.size;
+    return { bytes: window.bigFile.size, blocks: parts.length };
   });
-  assert.ok(size >= 200 << 20);
+  assert.ok(size.bytes >= 200 << 20);
+  // Its pieces are parsed and scanned by the scanning workers (one per core beside the
+  // analysis worker's): every piece's codes must come back and count.
+  assert.ok(Number(await page.locator('#app').getAttribute('data-scanners')) >= 1, 'a scanning worker is ready');
   // Long tasks are counted from the drop on (building the file above is the test's own work).
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
   await page.evaluate(() => {
@@ -136,6 +139,11 @@ test('a 200 MB log is analysed without freezing the page', async () => {
   // Scroll the whole report, then open the file in the viewer and scroll it too.
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await page.locator('.error-card[data-code="0x8024401B"]').first().waitFor();
+  // 120 records of each block mention each code (once per record).
+  for (const code of ['0x8024401B', '0x80244022']) {
+    const count = await page.locator(`.error-card[data-code="${code}"] .count`).first().innerText();
+    assert.equal(count, `×${120 * size.blocks}`, code);
+  }
   const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
   assert.ok(longest < 100, `longest main-thread task ${longest} ms`);
   assert.deepEqual(problems, []);

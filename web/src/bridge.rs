@@ -23,7 +23,8 @@ use crate::page::Progress;
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
     /// The worker is ready; the ms its warm-up took (None: it failed).
-    Ready(Option<f64>),
+    /// The worker is ready: how long its warm-up took, how many scanning workers it has.
+    Ready(Option<f64>, u32),
     Progress(Progress),
     Report(Rc<Report>),
     /// A fleet's rows, one per machine in the order they were sent.
@@ -55,6 +56,9 @@ enum FromWorker {
         /// How long warming the worker's code on the samples took (null: it failed).
         #[serde(default)]
         warm_ms: Option<f64>,
+        /// Scanning workers ready to take pieces of big files (see public/scanner.js).
+        #[serde(default)]
+        scanners: u32,
     },
     Progress {
         gen: u32,
@@ -219,7 +223,7 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
     };
     let current = |g: u32| g == generation.get();
     match msg {
-        FromWorker::Ready { warm_ms, .. } => ev.emit(WorkerEvent::Ready(warm_ms)),
+        FromWorker::Ready { warm_ms, scanners, .. } => ev.emit(WorkerEvent::Ready(warm_ms, scanners)),
         FromWorker::Progress { gen, progress } if current(gen) => ev.emit(WorkerEvent::Progress(progress)),
         FromWorker::Report { gen, report } if current(gen) => {
             // Read in a task of its own: receiving a big drop's report and reading it (tens of

@@ -219,11 +219,13 @@ impl Services {
                 }
                 _ => dispatch.dispatch(Action::Failed("the fleet's rows do not match its machines; drop the bundles again".into())),
             },
-            WorkerEvent::Ready(warm_ms) => {
+            WorkerEvent::Ready(warm_ms, scanners) => {
                 if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
                     let _ = el.set_attribute("data-worker", "ready");
-                    // For the tests and the bench: whether (and how long) the worker warmed up.
+                    // For the tests and the bench: whether (and how long) the worker warmed up,
+                    // and how many scanning workers share big files' pieces.
                     let _ = el.set_attribute("data-warm-ms", &warm_ms.map_or("failed".to_string(), |ms| format!("{ms:.0}")));
+                    let _ = el.set_attribute("data-scanners", &scanners.to_string());
                 }
             }
             WorkerEvent::Progress(p) => dispatch.dispatch(Action::Progress(p)),

@@ -1,4 +1,4 @@
-//! A big file whose pieces are scanned elsewhere while it is read (the browser's scanning
+//! A big file whose pieces are parsed and scanned elsewhere while it is read (the browser's scanning
 //! workers: `FileLoader::delegating`, `scan_piece`) ends with exactly the analysis and the report
 //! of the same file read and scanned here: entries, severities, codes, literals, conclusions.
 
@@ -67,16 +67,19 @@ fn pieces_scanned_elsewhere_give_the_analysis_and_report_of_scanning_here() {
         // The literals are found elsewhere when the name and format tell the kind.
         let kind_known = !name.ends_with("unnamed.log") && !name.ends_with("CBS.log");
         assert_eq!(prescan.literals.is_some(), kind_known, "{name}");
-        assert_eq!(delegated.entries, plain.entries, "{name}");
+        // The entries parsed elsewhere (a WindowsUpdate.log's already marked by their codes:
+        // compared after the analysis below).
+        assert_eq!(delegated.entries.len(), plain.entries.len(), "{name}");
+        assert!(delegated.components == plain.components && delegated.physical_lines == plain.physical_lines && delegated.notes == plain.notes, "{name}");
         assert_eq!(delegated.kind, plain.kind, "{name}");
 
         // The analysis of one file: the same codes, the same severities derived from them.
         let a = Analysis::from_files(vec![load(name, bytes, 3 << 20, true, &[])], Vec::new());
         let b = Analysis::from_files(vec![load(name, bytes, 3 << 20, false, &[])], Vec::new());
-        assert_eq!(a.entry_codes, b.entry_codes, "{name}");
-        assert_eq!(a.files[0].entries, b.files[0].entries, "{name}: severities");
+        assert!(a.entry_codes == b.entry_codes, "{name}: codes");
+        assert!(a.files[0].entries == b.files[0].entries, "{name}: entries and their severities");
         let stats = |a: &Analysis| a.codes.iter().map(|c| (c.code, c.count, c.occurrences.clone(), c.stated_symbol.clone())).collect::<Vec<_>>();
-        assert_eq!(stats(&a), stats(&b), "{name}");
+        assert!(stats(&a) == stats(&b), "{name}: code statistics");
         here.push(plain);
         elsewhere.push(delegated);
     }
@@ -85,8 +88,8 @@ fn pieces_scanned_elsewhere_give_the_analysis_and_report_of_scanning_here() {
         serde_json::to_string(&Report::build(&Analysis::from_inputs(inputs, &Limits::default()))).expect("report")
     };
     let here = report(here);
-    assert_eq!(here, at_once, "loaded in slices, as the CLI reads it");
-    assert_eq!(report(elsewhere), here, "scanned elsewhere, as scanned here");
+    assert!(here == at_once, "loaded in slices, as the CLI reads it");
+    assert!(report(elsewhere) == here, "scanned elsewhere, as scanned here");
 }
 
 /// A piece whose findings never came back (a worker failed) leaves the file to be scanned here:
@@ -97,7 +100,7 @@ fn a_piece_that_does_not_come_back_leaves_the_file_to_be_scanned_here() {
     let lost = load(name, &bytes, 3 << 20, true, &[1]);
     assert!(lost.prescan.is_none());
     let plain = load(name, &bytes, 3 << 20, false, &[]);
-    assert_eq!(report(vec![lost]), report(vec![plain]));
+    assert!(report(vec![lost]) == report(vec![plain]));
 }
 
 /// A file that grows after it was read (followed) no longer uses what was found before.

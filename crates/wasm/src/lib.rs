@@ -83,9 +83,10 @@ impl Session {
         to_js(&self.jobs())
     }
 
-    /// The text of a piece as UTF-8 bytes (undefined for no such piece).
-    pub fn piece_text(&self, file: u32, part: u32) -> Option<Vec<u8>> {
-        self.loader(file)?.piece_text(part).map(|t| t.as_bytes().to_vec())
+    /// The text of a piece as UTF-8 bytes, copied once into a new `Uint8Array` of its own (to be
+    /// transferred to a scanning worker); undefined for no such piece.
+    pub fn piece_text(&self, file: u32, part: u32) -> Option<js_sys::Uint8Array> {
+        self.piece_bytes(file, part).map(js_sys::Uint8Array::from)
     }
 
     /// What `scan_piece` found in a piece, in its binary form. An error (bytes that are not a
@@ -167,6 +168,11 @@ impl Session {
 impl Session {
     fn loader(&self, file: u32) -> Option<&FileLoader> {
         self.loaders.get(file as usize)?.as_ref()
+    }
+
+    /// [`Session::piece_text`] in plain Rust.
+    pub fn piece_bytes(&self, file: u32, part: u32) -> Option<&[u8]> {
+        self.loader(file)?.piece_text(part).map(str::as_bytes)
     }
 
     /// [`Session::take_jobs`] in plain Rust.
@@ -487,7 +493,7 @@ mod tests {
                     s.scan_here(job.file, job.part);
                     continue;
                 }
-                let bytes = s.piece_text(job.file, job.part).expect("piece");
+                let bytes = s.piece_bytes(job.file, job.part).expect("piece").to_vec();
                 let found = scan_piece_bytes(job, &bytes).expect("scanned");
                 s.put_scan(job.file, job.part, &found).map_err(|_| "put").unwrap();
             }

@@ -4,7 +4,7 @@
 //! the exception: they need random access, so their bytes are kept until they are expanded, and
 //! then each member is parsed as soon as it is decompressed.
 
-use crate::model::{InputWarning, LogFile, LogFormat, LogKind, PieceScan, Prescan, TextEncoding};
+use crate::model::{InputWarning, LogFile, LogFormat, LogKind, PieceFindings, PieceScan, Prescan, TextEncoding};
 use crate::read::encoding::{self, Decoder, Sniff};
 use crate::read::input::{self, Input, Limits};
 use crate::read::parse::Incremental;
@@ -20,11 +20,13 @@ enum Parsing {
 }
 
 impl Parsing {
-    /// `text` grew: decide the format once it is sure, and parse what whole records came in.
-    fn advance(&mut self, text: &str, name: &str) {
+    /// `text` grew: decide the format once it is sure, and parse what whole records came in
+    /// (or, when `delegate`, cut them into pieces for another worker to parse).
+    fn advance(&mut self, text: &str, name: &str, delegate: bool) {
         if matches!(self, Parsing::Undecided) && crate::read::detect::settled(text) {
             let format = crate::read::detect(text, name);
-            *self = Incremental::new(format).map_or(Parsing::Whole(format), Parsing::Pieces);
+            let inc = if delegate { Incremental::delegating(format) } else { Incremental::new(format) };
+            *self = inc.map_or(Parsing::Whole(format), Parsing::Pieces);
         }
         if let Parsing::Pieces(inc) = self {
             inc.advance(text);
@@ -61,8 +63,8 @@ pub struct FileLoader {
     delegate: bool,
     /// Pieces handed out so far by [`FileLoader::take_jobs`].
     handed_out: usize,
-    /// What came back for each piece, by piece.
-    scans: Vec<Option<PieceScan>>,
+    /// What was found in each piece, by piece, as it came back.
+    scans: Vec<Option<PieceFindings>>,
     /// The last bytes were decoded ([`FileLoader::close`]).
     closed: bool,
 }
@@ -100,11 +102,12 @@ impl FileLoader {
         }
     }
 
-    /// A loader whose pieces (a big file's runs of whole records, as they arrive) are scanned
-    /// for codes and literals elsewhere: the caller takes them with [`FileLoader::take_jobs`],
-    /// has [`crate::scan_piece`] run on each (another worker, or here), and hands back what it
-    /// found with [`FileLoader::put_scan`], all before [`FileLoader::finish`]. A piece whose
-    /// findings do not come back costs nothing but time: the analysis scans the file itself.
+    /// A loader whose pieces (a big file's runs of whole records, as they arrive) are parsed and
+    /// scanned for codes and literals elsewhere: the caller takes them with
+    /// [`FileLoader::take_jobs`], has [`crate::scan_piece`] run on each (another worker, or
+    /// here), and hands back what it made of them with [`FileLoader::put_scan`], all before
+    /// [`FileLoader::finish`]. A piece that does not come back costs nothing but time: it is
+    /// parsed here, and the analysis scans the file itself.
     pub fn delegating(name: impl Into<String>, size_hint: u64) -> FileLoader {
         FileLoader { delegate: true, ..FileLoader::new(name, size_hint) }
     }
@@ -134,13 +137,19 @@ impl FileLoader {
         inc.ranges().get(part as usize).map(|r| &text[r.clone()])
     }
 
-    /// What the scan of piece `part` found.
-    pub fn put_scan(&mut self, part: u32, scan: PieceScan) {
+    /// Piece `part` parsed and scanned elsewhere. False when refused (its entries do not fit
+    /// its text, or it is not a piece handed out): the piece is then parsed here.
+    pub fn put_scan(&mut self, part: u32, scan: PieceScan) -> bool {
+        let State::Text { text, parsing: Parsing::Pieces(inc), .. } = &mut self.state else { return false };
+        if !inc.put_part(part as usize, text, scan.parsed) {
+            return false;
+        }
         let part = part as usize;
         if self.scans.len() <= part {
             self.scans.resize(part + 1, None);
         }
-        self.scans[part] = Some(scan);
+        self.scans[part] = Some(scan.findings);
+        true
     }
 
     /// The file has no more bytes: the last are decoded and, for a file in pieces, what follows
@@ -219,7 +228,7 @@ impl FileLoader {
                     let State::Text { decoder, text, .. } = std::mem::replace(&mut self.state, State::Binary) else { unreachable!() };
                     self.state = State::TooLarge { decoder, text };
                 } else if !last {
-                    parsing.advance(text, &self.name);
+                    parsing.advance(text, &self.name, self.delegate);
                 }
             }
             State::Zip(v) | State::Etl(v) => v.extend_from_slice(chunk),
@@ -246,8 +255,9 @@ impl FileLoader {
                     Parsing::Pieces(inc) => {
                         let format = inc.format();
                         // Every piece's findings, if all came back and agree with this parse.
+                        let sizes: Option<Vec<(u32, u32)>> = inc.sizes().into_iter().collect();
                         let prescan = (self.delegate && !self.scans.is_empty())
-                            .then(|| Prescan::join(self.scans.into_iter().collect::<Option<Vec<_>>>()?, &inc.sizes(), LogKind::before_reading(&name, format)))
+                            .then(|| Prescan::join(self.scans.into_iter().collect::<Option<Vec<_>>>()?, &sizes?, LogKind::before_reading(&name, format)))
                             .flatten();
                         let parsed = inc.finish(&text);
                         let mut f = input::from_parsed(name, enc, self.bytes, text.into(), stats, format, parsed);

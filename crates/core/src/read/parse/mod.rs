@@ -59,13 +59,19 @@ fn merge_or_whole(format: LogFormat, text: &str, parts: Vec<Part>) -> Parsed {
 /// A text parsed while it arrives (the web worker reads a file chunk by chunk): each time enough
 /// whole records have come in, they are parsed as one more piece, cut where [`cuts`] may cut,
 /// so that parsing overlaps the reading of the next chunk. The result is exactly [`parse`]'s.
+///
+/// Delegating, a piece is only cut here: another worker parses it ([`parse_piece`]) and its
+/// entries are handed back ([`Incremental::put_part`]); a piece that never comes back is parsed
+/// here by [`Incremental::finish`].
 pub struct Incremental {
     format: LogFormat,
     boundary: &'static [u8],
     piece_min: usize,
-    /// The text before this is parsed, into `parts`; it is a record boundary.
+    delegate: bool,
+    /// The text before this is cut into `parts`; it is a record boundary.
     done: usize,
-    parts: Vec<Part>,
+    /// Each piece parsed, or `None` while another worker parses it.
+    parts: Vec<Option<Part>>,
     /// Where each of `parts` lies in the text.
     ranges: Vec<std::ops::Range<usize>>,
 }
@@ -76,8 +82,13 @@ impl Incremental {
         Self::with_piece(format, PIECE_MIN)
     }
 
+    /// [`Incremental::new`], its pieces parsed elsewhere (see above).
+    pub fn delegating(format: LogFormat) -> Option<Incremental> {
+        Self::new(format).map(|inc| Incremental { delegate: true, ..inc })
+    }
+
     fn with_piece(format: LogFormat, piece_min: usize) -> Option<Incremental> {
-        Some(Incremental { format, boundary: boundary(format)?, piece_min, done: 0, parts: Vec::new(), ranges: Vec::new() })
+        Some(Incremental { format, boundary: boundary(format)?, piece_min, delegate: false, done: 0, parts: Vec::new(), ranges: Vec::new() })
     }
 
     /// Parse the whole records that arrived since the last piece, once there are at least a
@@ -88,17 +99,22 @@ impl Incremental {
         }
         // The last place a record must begin; the cut is just after its line break.
         let Some(i) = memchr::memmem::rfind(&text.as_bytes()[self.done..], self.boundary) else { return };
-        let cut = self.done + i + 1;
-        self.parts.push(Part::from(parse_from(self.format, &text[..cut], self.done)));
-        self.ranges.push(self.done..cut);
-        self.done = cut;
+        self.cut(text, self.done + i + 1);
+    }
+
+    /// `text[done..to]` becomes the next piece.
+    fn cut(&mut self, text: &str, to: usize) {
+        let part = (!self.delegate).then(|| Part::from(parse_from(self.format, &text[..to], self.done)));
+        self.parts.push(part);
+        self.ranges.push(self.done..to);
+        self.done = to;
     }
 
     pub fn format(&self) -> LogFormat {
         self.format
     }
 
-    /// How many pieces were parsed so far.
+    /// How many pieces were cut so far.
     pub fn pieces(&self) -> usize {
         self.parts.len()
     }
@@ -107,39 +123,79 @@ impl Incremental {
     /// there are pieces (a text too small for one is parsed whole by [`Incremental::finish`]).
     pub fn close(&mut self, text: &str) {
         if !self.parts.is_empty() && self.done < text.len() {
-            self.parts.push(Part::from(parse_from(self.format, text, self.done)));
-            self.ranges.push(self.done..text.len());
-            self.done = text.len();
+            self.cut(text, text.len());
         }
     }
 
-    /// Where each piece parsed so far lies in the text, in order: a scanning worker parses the
-    /// same bytes alone ([`parse_piece`]) and finds the same entries.
+    /// Where each piece cut so far lies in the text, in order.
     pub fn ranges(&self) -> &[std::ops::Range<usize>] {
         &self.ranges
     }
 
-    /// Each piece's size: (entries, physical lines).
-    pub fn sizes(&self) -> Vec<(u32, u32)> {
-        self.parts.iter().map(|p| (p.out.entries.len() as u32, p.lines)).collect()
+    /// Piece `k` as another worker parsed it alone ([`parse_piece`] of its range of `text`).
+    /// Refused (false; the piece is then parsed here) unless its entries fit that range.
+    pub fn put_part(&mut self, k: usize, text: &str, piece: crate::model::PieceParse) -> bool {
+        let Some(range) = self.ranges.get(k) else { return false };
+        if self.parts[k].is_some() || !piece.fits(&text[range.clone()]) {
+            return false;
+        }
+        let shift = range.start as u32;
+        let mut entries = piece.entries;
+        for e in &mut entries {
+            e.start += shift;
+            e.end += shift;
+            e.msg_start += shift;
+            e.msg_end += shift;
+        }
+        let out = Parsed {
+            entries,
+            components: piece.components,
+            thread_hex: piece.thread_hex,
+            header_offset: piece.header_offset,
+            notes: piece.notes,
+            physical_lines: piece.lines,
+        };
+        self.parts[k] = Some(Part { out, lines: piece.lines, truncated_records: piece.truncated_records });
+        true
     }
 
-    /// The whole `text` parsed: the pieces so far and the rest.
+    /// Each piece's size, (entries, physical lines); `None` for a piece not parsed yet.
+    pub fn sizes(&self) -> Vec<Option<(u32, u32)>> {
+        self.parts.iter().map(|p| p.as_ref().map(|p| (p.out.entries.len() as u32, p.lines))).collect()
+    }
+
+    /// The whole `text` parsed: the pieces so far (those not handed back parsed here) and the
+    /// rest.
     pub fn finish(mut self, text: &str) -> Parsed {
         if self.parts.is_empty() {
             return parse(self.format, text);
         }
         self.close(text);
-        merge_or_whole(self.format, text, self.parts)
+        let parts = self
+            .parts
+            .into_iter()
+            .zip(self.ranges)
+            .map(|(part, range)| part.unwrap_or_else(|| Part::from(parse_from(self.format, &text[..range.end], range.start))))
+            .collect();
+        merge_or_whole(self.format, text, parts)
     }
 }
 
-/// A piece of a file parsed alone (from its first byte, a record boundary): its entries, with
-/// offsets into `text`, and its physical lines. What [`Incremental`] parses as that piece of the
-/// whole text, but for the offsets (tested).
-pub fn parse_piece(format: LogFormat, text: &str) -> (Vec<Entry>, u32) {
+/// A piece of a file parsed alone (`text` starts at a record boundary): what [`Incremental`]
+/// parses as that piece of the whole text, but for the offsets, which count from the piece's
+/// first byte (tested).
+pub fn parse_piece(format: LogFormat, text: &str) -> crate::model::PieceParse {
     let part = Part::from(parse_from(format, text, 0));
-    (part.out.entries, part.lines)
+    let out = part.out;
+    crate::model::PieceParse {
+        entries: out.entries,
+        components: out.components,
+        lines: part.lines,
+        thread_hex: out.thread_hex,
+        header_offset: out.header_offset,
+        notes: out.notes,
+        truncated_records: part.truncated_records,
+    }
 }
 
 /// What one piece's parse leaves: owned, so the text may grow (and move) after it.
