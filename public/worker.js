@@ -99,14 +99,15 @@ function chunksOf(files) {
   };
 }
 
-// The scanning workers (scanner.js): up to one per core beside this one, each with its own
-// instance of the wasm module, warmed at load like this worker. A big file's pieces, parsed here
-// as they arrive, are handed to them to be scanned for codes and literals (see scanPieces); where
-// none can be started, or none is ready yet, this worker scans everything itself, as before.
+// The scanning workers (scanner.js): as many as the page asks for (web/src/page.rs,
+// scanners_for: the cores beyond two), each with its own instance of the wasm module, warmed at
+// load like this worker. A big file's pieces, cut here as they arrive, are handed to them to be
+// parsed and scanned for codes and literals (see scanPieces); where none is asked for, none can
+// be started, or none is ready, this worker does everything itself, as before.
 const MAX_SCANNERS = 3;
 let scanners = null;
 function startScanners(init) {
-  const want = Math.max(1, Math.min(MAX_SCANNERS, (self.navigator.hardwareConcurrency || 2) - 1));
+  const want = Math.max(0, Math.min(MAX_SCANNERS, Number(init.scanners) || 0));
   const all = [];
   let next = 0;
   const kill = (s) => {

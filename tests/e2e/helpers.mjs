@@ -43,8 +43,11 @@ export function sharedApp() {
   return shared;
 }
 
-export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, bypassCSP = false } = {}) {
+export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, bypassCSP = false, cores = null } = {}) {
   const context = await browser.newContext({ viewport, bypassCSP });
+  // A machine of `cores` logical cores, as the page sees it (the page decides how many scanning
+  // workers to start from navigator.hardwareConcurrency: web/src/page.rs, scanners_for).
+  if (cores) await context.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   const problems = [];

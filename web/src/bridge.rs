@@ -296,6 +296,7 @@ impl Bridge {
                 ("wasm", wasm.into()),
                 ("module", crate::js::compiled_module()),
                 ("samples", warm_up_files()),
+                ("scanners", crate::page::scanners_for(web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())).into()),
             ]))
             .map_err(|e| format!("cannot talk to the analysis worker: {e:?}"))?;
         Ok(Rc::new(Bridge { worker, generation, next_id: Cell::new(1), pending, _onmessage: onmessage, _onerror: onerror }))
