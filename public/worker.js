@@ -146,7 +146,13 @@ function startScanners(init) {
         resolve();
       };
     }));
-    w.postMessage({ type: 'init', glue: init.glue, module: init.module, wasm: init.wasm, samples: init.samples || [] });
+    const setUp = { type: 'init', glue: init.glue, module: init.module, wasm: init.wasm, samples: init.samples || [] };
+    try {
+      w.postMessage(setUp);
+    } catch {
+      // A browser that cannot pass a compiled module on: the scanner compiles it from its URL.
+      w.postMessage({ ...setUp, module: null });
+    }
     all.push(s);
   }
   return {
