@@ -5,6 +5,9 @@
 //!   Requests and answers are typed ([`protocol`]) and cross the boundary as plain JS objects
 //!   (serde-wasm-bindgen); the report is the same `wulens_core::Report` the CLI prints, as JSON
 //!   text (see `report_json`).
+//! - [`scan_piece`] and [`warm_scanner`]: a scanning worker's work (`public/scanner.js`): a piece
+//!   of a big file that a session cut (`Session::set_delegate`, `take_jobs`, `piece_text`),
+//!   parsed and scanned, handed back to the session in binary form (`Session::put_scan`).
 //! - `kb_*` functions: the knowledge base for the page and for embedders.
 //!
 //! Everything here is a thin wrapper: logic lives in `wulens-core` and `wulens-kb`, where it is
