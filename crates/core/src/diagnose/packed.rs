@@ -82,6 +82,9 @@ impl Prefilter {
     /// Every position of `span` in `text` where a literal starts and ends within the span, with
     /// the longest literal there: (start, end, literal id), in order of start. The same as
     /// searching leftmost-longest and going on one byte after each match's start.
+    ///
+    /// A block may read past the span's end into the rest of `text` (its positions there are
+    /// dropped): a short span, a message, costs a block or two rather than a byte at a time.
     pub fn matches<'t>(&'t self, text: &'t [u8], span: Range<usize>) -> impl Iterator<Item = (usize, usize, u16)> + 't {
         let end = span.end.min(text.len());
         let mut at = span.start;
@@ -100,8 +103,13 @@ impl Prefilter {
                 return None;
             }
             block_at = at;
-            if at + 15 + FINGERPRINT <= end {
+            if at + 15 + FINGERPRINT <= text.len() {
                 passed = self.block(&text[at..at + 15 + FINGERPRINT]);
+                // Positions whose fingerprint would reach past the span are not in it.
+                let inside = end + 1 - FINGERPRINT - at;
+                if inside < 16 {
+                    passed &= (1u16 << inside) - 1;
+                }
                 at += 16;
             } else {
                 passed = self.passes(&text[at..at + FINGERPRINT]) as u16;

@@ -242,7 +242,7 @@ impl Literals {
                 (Search::Text, _) => {
                     self.scan_text(entries, r, matches(&sub.ac, text, from..to).map(|m| (m.start(), m.end(), sub.ids[m.pattern().as_usize()])))
                 }
-                (Search::Packed, Some(packed)) => self.scan_text(entries, r, packed.matches(text.as_bytes(), from..to)),
+                (Search::Packed, Some(packed)) => self.scan_packed(packed, text, entries, r),
                 (Search::Messages | Search::Packed, _) => self.scan_messages(&sub, text, entries, r),
             }
         };
@@ -269,6 +269,27 @@ impl Literals {
             let message = aho_corasick::Input::new(text).span(e.msg_start as usize..e.msg_end as usize);
             for m in sub.ac.find_overlapping_iter(message) {
                 self.set(&mut bits, sub.ids[m.pattern().as_usize()] as usize);
+                found = true;
+            }
+            if found {
+                out.push(i as u32, bits);
+            }
+        }
+        out
+    }
+
+    /// [`Literals::scan_file`] over the entries `range` with the prefilter, message by message: a
+    /// line's framing (time, component, thread: a third or more of a line) is never read, and a
+    /// message's last block reads on into the next line rather than a byte at a time. Never
+    /// inlined (see [`Literals::scan_text`]).
+    #[inline(never)]
+    fn scan_packed(&self, packed: &Prefilter, text: &str, entries: &[Entry], range: std::ops::Range<usize>) -> FileHits {
+        let mut out = FileHits::default();
+        for (i, e) in entries.iter().enumerate().take(range.end).skip(range.start) {
+            let mut bits = EMPTY;
+            let mut found = false;
+            for (_, _, id) in packed.matches(text.as_bytes(), e.msg_start as usize..e.msg_end as usize) {
+                self.set(&mut bits, id as usize);
                 found = true;
             }
             if found {
