@@ -160,7 +160,7 @@ test('a dropped folder of bundles: groups match the manifest, sort, filter, a ma
 
   // Filtering: by text, by status.
   await page.fill('.fleet-filter', 'PC-0007');
-  await page.waitForFunction(() => document.querySelector('[data-testid=fleet-count]').textContent.startsWith('1 of'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=fleet-count]')?.textContent.startsWith('1 of'));
   assert.deepEqual(await page.locator('table.machines tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.machine)), ['PC-0007']);
   await page.fill('.fleet-filter', '');
   await page.selectOption('.fleet-status-filter', 'unreadable');

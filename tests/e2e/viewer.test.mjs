@@ -60,7 +60,7 @@ test('switching to UTC moves a +480 CMTrace entry by 8 hours', async () => {
   const first = page.locator('.row[data-line="1"] .c-time');
   assert.match(await first.innerText(), /^2024-01-15 10:00:01/);
   await page.click('button:has-text("Local time")');
-  await page.waitForFunction(() => document.querySelector('.row[data-line="1"] .c-time').textContent.startsWith('2024-01-15 18:00:01'));
+  await page.waitForFunction(() => document.querySelector('.row[data-line="1"] .c-time')?.textContent.startsWith('2024-01-15 18:00:01'));
   assert.match(page.url(), /utc=1/);
   await context.close();
 });
@@ -85,7 +85,7 @@ test('a filter survives a reload via the URL', async () => {
   const { page, context } = await loaded(files);
   await page.click('.sev-toggles button.error');
   await page.fill('.filter-text', 'scan');
-  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]').textContent.startsWith('2 of 7'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')?.textContent.startsWith('2 of 7'));
   const url = page.url();
   assert.match(url, /sev=error/);
   await page.reload();
@@ -94,14 +94,14 @@ test('a filter survives a reload via the URL', async () => {
   assert.match(await page.locator('main').innerText(), /carries log viewer filters/);
   await drop(page, files);
   await page.waitForSelector('.row[data-line]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]').textContent.startsWith('2 of 7'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')?.textContent.startsWith('2 of 7'));
   assert.equal(page.url(), url);
   assert.deepEqual(await page.locator('.chips .chip').allInnerTexts().then((t) => t.map((x) => x.replace('×', '').trim())), ['severity: error', 'text: scan']);
   // Chips are removable one by one, and "Clear all" works.
   await page.click('.chips .chip:has-text("text: scan") button');
-  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]').textContent.startsWith('3 of 7'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')?.textContent.startsWith('3 of 7'));
   await page.click('.chips button:has-text("Clear all")');
-  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]').textContent.startsWith('7 of 7'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')?.textContent.startsWith('7 of 7'));
   await context.close();
 });
 
@@ -152,7 +152,7 @@ test('clicking a code chip shows its mitigation without losing the position', as
 test('closing a tab removes the file from the merged timeline; keyboard find, go to line, copy', async () => {
   const { page, context } = await loaded([file('WUAHandler.log', WUA), file('ScanAgent.log', SCAN), file('WindowsUpdate.log', WU)]);
   await page.click('button[aria-label^="Close ScanAgent.log"]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]').textContent.startsWith('6 of 9'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')?.textContent.startsWith('6 of 9'));
   assert.ok(!(await page.locator('.row .c-file').allInnerTexts()).includes('ScanAgent.log'));
   assert.match(page.url(), /hide=ScanAgent\.log/);
   // Find as you type, Enter for the next match.
@@ -163,7 +163,7 @@ test('closing a tab removes the file from the merged timeline; keyboard find, go
   await page.keyboard.press('Enter');
   // Go to a line of one file.
   await page.click('button.tab-open:has-text("WUAHandler.log")');
-  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]').textContent.startsWith('4 of'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')?.textContent.startsWith('4 of'));
   await page.locator('.list').focus();
   await page.keyboard.press('Control+g');
   await page.keyboard.type('3');

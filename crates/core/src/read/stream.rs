@@ -112,7 +112,8 @@ impl FileLoader {
         FileLoader { delegate: true, ..FileLoader::new(name, size_hint) }
     }
 
-    /// The pieces parsed since the last call, to be scanned elsewhere (none unless delegating).
+    /// The pieces cut since the last call, to be parsed and scanned elsewhere (none unless
+    /// delegating).
     pub fn take_jobs(&mut self) -> Vec<PieceJob> {
         let State::Text { parsing: Parsing::Pieces(inc), .. } = &self.state else { return Vec::new() };
         if !self.delegate {
@@ -127,7 +128,7 @@ impl FileLoader {
     /// The job of piece `part`, handed out or not.
     pub fn piece_job(&self, part: u32) -> Option<PieceJob> {
         let State::Text { parsing: Parsing::Pieces(inc), .. } = &self.state else { return None };
-        let _ = inc.ranges().get(part as usize)?;
+        inc.ranges().get(part as usize)?;
         Some(PieceJob { part, format: inc.format(), kind: LogKind::before_reading(&self.name, inc.format()) })
     }
 
