@@ -172,7 +172,10 @@ test('a file that changed after it was chosen is skipped with a message; the oth
   fs.copyFileSync(path.join(src, 'WUAHandler.log'), kept);
   fs.copyFileSync(path.join(src, 'WindowsUpdate.log'), changed);
   await pickFiles(page, [kept, changed]);
-  // The browser keeps a snapshot of each chosen file: once changed on disk it cannot be read.
+  // The browser keeps a snapshot of each chosen file (its size and time, taken when the page
+  // first asks for them: asked here, so that the change below comes after it): once changed on
+  // disk, the file cannot be read.
+  await page.evaluate(() => [...document.getElementById('picked').files].map((f) => [f.size, f.lastModified]));
   fs.appendFileSync(changed, 'one more line\r\n');
   fs.utimesSync(changed, new Date(), new Date(Date.now() + 60000));
   await page.evaluate(() => {
