@@ -115,15 +115,12 @@ impl Analysis {
     }
 }
 
-/// A code in one entry of a file.
-type FileCodeHit = EntryCode;
-
 /// Entries per piece when one file's codes are found on several cores.
 const ENTRIES_PER_PIECE: usize = 32 << 10;
 
 /// The codes of one file, once per entry, in entry order; a big file's entries in pieces on all
 /// cores.
-fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
+fn scan_file_codes(f: &mut LogFile) -> Vec<EntryCode> {
     let derive = derives_severity(f.format);
     let text = f.text.as_str();
     let ranges = crate::par::ranges(f.entries.len(), ENTRIES_PER_PIECE);
@@ -137,7 +134,7 @@ fn scan_file_codes(f: &mut LogFile) -> Vec<FileCodeHit> {
 
 /// The codes another worker found in `f`'s records while it was read, with the severity they
 /// give a WindowsUpdate.log line applied (as [`scan_entries`] does).
-fn prescanned_codes(f: &mut LogFile, codes: Vec<FileCodeHit>) -> Vec<FileCodeHit> {
+fn prescanned_codes(f: &mut LogFile, codes: Vec<EntryCode>) -> Vec<EntryCode> {
     if derives_severity(f.format) {
         for h in &codes {
             let e = &mut f.entries[h.entry as usize];
@@ -161,14 +158,14 @@ pub fn piece_codes(format: LogFormat, text: &str, entries: &mut [Entry]) -> Vec<
 }
 
 /// [`scan_file_codes`] from entry `from` on (a followed log's new records).
-fn scan_file_codes_from(f: &mut LogFile, from: usize) -> Vec<FileCodeHit> {
+fn scan_file_codes_from(f: &mut LogFile, from: usize) -> Vec<EntryCode> {
     let derive = derives_severity(f.format);
     let from = from.min(f.entries.len());
     scan_entries(f.text.as_str(), &mut f.entries[from..], from, derive)
 }
 
 /// The codes of `entries` (the file's entries from index `first` on).
-fn scan_entries(text: &str, entries: &mut [Entry], first: usize, derive: bool) -> Vec<FileCodeHit> {
+fn scan_entries(text: &str, entries: &mut [Entry], first: usize, derive: bool) -> Vec<EntryCode> {
     let mut out = Vec::new();
     for (k, e) in entries.iter_mut().enumerate() {
         let ei = first + k;
@@ -183,7 +180,7 @@ fn scan_entries(text: &str, entries: &mut [Entry], first: usize, derive: bool) -
             n += 1;
             let pos = e.msg_start as usize + h.start;
             let line = if e.lines == 1 { e.line } else { e.line + crate::model::lines::count_breaks(&text.as_bytes()[e.start as usize..pos]) };
-            out.push(FileCodeHit { entry: ei as u32, code: h.code, line, stated_symbol: h.stated_symbol.map(|(a, b)| msg[a..b].to_string()) });
+            out.push(EntryCode { entry: ei as u32, code: h.code, line, stated_symbol: h.stated_symbol.map(|(a, b)| msg[a..b].to_string()) });
         });
         // WindowsUpdate.log writes no severity column: a line with a failure code is an error,
         // unless the line itself says it is a warning (`WARNING: ... 0x8024000b`).

@@ -261,38 +261,32 @@ impl Literals {
     /// can reach past a message's end (none holds a line break or a CMTrace end marker, checked
     /// in `new`), so this finds what one pass over the text finds.
     fn scan_messages(&self, sub: &Sub, text: &str, entries: &[Entry], range: std::ops::Range<usize>) -> FileHits {
-        let mut out = FileHits::default();
-        for i in range {
-            let e = &entries[i];
-            let mut bits = EMPTY;
-            let mut found = false;
+        self.by_message(entries, range, |e| {
             let message = aho_corasick::Input::new(text).span(e.msg_start as usize..e.msg_end as usize);
-            for m in sub.ac.find_overlapping_iter(message) {
-                self.set(&mut bits, sub.ids[m.pattern().as_usize()] as usize);
-                found = true;
-            }
-            if found {
-                out.push(i as u32, bits);
-            }
-        }
-        out
+            sub.ac.find_overlapping_iter(message).map(|m| sub.ids[m.pattern().as_usize()])
+        })
     }
 
     /// [`Literals::scan_file`] over the entries `range` with the prefilter, message by message: a
     /// line's framing (time, component, thread: a third or more of a line) is never read, and a
-    /// message's last block reads on into the next line rather than a byte at a time. Never
-    /// inlined (see [`Literals::scan_text`]).
-    #[inline(never)]
+    /// message's last block reads on into the next line rather than a byte at a time.
     fn scan_packed(&self, packed: &Prefilter, text: &str, entries: &[Entry], range: std::ops::Range<usize>) -> FileHits {
+        self.by_message(entries, range, |e| packed.matches(text.as_bytes(), e.msg_start as usize..e.msg_end as usize).map(|(_, _, id)| id))
+    }
+
+    /// The entries `range` whose message holds a literal, with its literals: `found` gives the
+    /// ids of the literals in an entry's message. Never inlined (see [`Literals::scan_text`]).
+    #[inline(never)]
+    fn by_message<I: Iterator<Item = u16>>(&self, entries: &[Entry], range: std::ops::Range<usize>, found: impl Fn(&Entry) -> I) -> FileHits {
         let mut out = FileHits::default();
         for (i, e) in entries.iter().enumerate().take(range.end).skip(range.start) {
             let mut bits = EMPTY;
-            let mut found = false;
-            for (_, _, id) in packed.matches(text.as_bytes(), e.msg_start as usize..e.msg_end as usize) {
+            let mut any = false;
+            for id in found(e) {
                 self.set(&mut bits, id as usize);
-                found = true;
+                any = true;
             }
-            if found {
+            if any {
                 out.push(i as u32, bits);
             }
         }

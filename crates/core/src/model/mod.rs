@@ -146,6 +146,15 @@ impl Entry {
         }
     }
 
+    /// The same record `by` bytes further on in its text (a piece's entries joined to the
+    /// file's, text appended after a followed file's last record).
+    pub fn move_by(&mut self, by: u32) {
+        self.start += by;
+        self.end += by;
+        self.msg_start += by;
+        self.msg_end += by;
+    }
+
     pub fn has_time(&self) -> bool {
         self.time != NO_TIME
     }

@@ -36,8 +36,9 @@ pub struct LiteralHits {
     pub sets: Vec<LiteralBits>,
 }
 
-/// A piece of a file parsed alone: offsets count from the piece's first byte, lines from its
-/// first line, components index the piece's own table (the file's parse joins the pieces).
+/// A piece of a file parsed: its entries (offsets into the text it was parsed in: from the
+/// piece's first byte when parsed alone, as a scanning worker does), lines counted from its first
+/// line, components indexing the piece's own table (the file's parse joins the pieces).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PieceParse {
     pub entries: Vec<Entry>,

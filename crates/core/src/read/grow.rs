@@ -35,10 +35,7 @@ impl LogFile {
         let line_shift = from_line - 1;
         self.entries.truncate(restart);
         self.entries.extend(parsed.entries.into_iter().map(|mut e| {
-            e.start += shift;
-            e.end += shift;
-            e.msg_start += shift;
-            e.msg_end += shift;
+            e.move_by(shift);
             e.line += line_shift;
             if e.component != NO_COMPONENT {
                 e.component = map.get(e.component as usize).copied().unwrap_or(NO_COMPONENT);

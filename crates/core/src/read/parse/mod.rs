@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 use crate::model::lines::{Line, Lines};
 use crate::model::LogFormat;
-use crate::model::{Entry, Severity, NO_COMPONENT};
+use crate::model::{Entry, PieceParse, Severity, NO_COMPONENT};
 
 pub mod cbs;
 pub mod cmtrace;
@@ -50,7 +50,7 @@ fn parse_cut(format: LogFormat, text: &str, cuts: &[usize]) -> Parsed {
 /// The pieces merged; or, when a piece's component table filled up and might have numbered
 /// differently than one pass (absurd input), `text` parsed whole.
 fn merge_or_whole(format: LogFormat, text: &str, parts: Vec<Part>) -> Parsed {
-    if parts.iter().any(|p| p.out.components.len() >= NO_COMPONENT as usize) {
+    if parts.iter().any(|p| p.components.len() >= NO_COMPONENT as usize) {
         return parse_from(format, text, 0).finish();
     }
     merge(parts)
@@ -134,34 +134,21 @@ impl Incremental {
 
     /// Piece `k` as another worker parsed it alone ([`parse_piece`] of its range of `text`).
     /// Refused (false; the piece is then parsed here) unless its entries fit that range.
-    pub fn put_part(&mut self, k: usize, text: &str, piece: crate::model::PieceParse) -> bool {
+    pub fn put_part(&mut self, k: usize, text: &str, mut piece: PieceParse) -> bool {
         let Some(range) = self.ranges.get(k) else { return false };
         if self.parts[k].is_some() || !piece.fits(&text[range.clone()]) {
             return false;
         }
-        let shift = range.start as u32;
-        let mut entries = piece.entries;
-        for e in &mut entries {
-            e.start += shift;
-            e.end += shift;
-            e.msg_start += shift;
-            e.msg_end += shift;
+        for e in &mut piece.entries {
+            e.move_by(range.start as u32);
         }
-        let out = Parsed {
-            entries,
-            components: piece.components,
-            thread_hex: piece.thread_hex,
-            header_offset: piece.header_offset,
-            notes: piece.notes,
-            physical_lines: piece.lines,
-        };
-        self.parts[k] = Some(Part { out, lines: piece.lines, truncated_records: piece.truncated_records });
+        self.parts[k] = Some(piece);
         true
     }
 
     /// Each piece's size, (entries, physical lines); `None` for a piece not parsed yet.
     pub fn sizes(&self) -> Vec<Option<(u32, u32)>> {
-        self.parts.iter().map(|p| p.as_ref().map(|p| (p.out.entries.len() as u32, p.lines))).collect()
+        self.parts.iter().map(|p| p.as_ref().map(|p| (p.entries.len() as u32, p.lines))).collect()
     }
 
     /// The whole `text` parsed: the pieces so far (those not handed back parsed here) and the
@@ -184,31 +171,26 @@ impl Incremental {
 /// A piece of a file parsed alone (`text` starts at a record boundary): what [`Incremental`]
 /// parses as that piece of the whole text, but for the offsets, which count from the piece's
 /// first byte (tested).
-pub fn parse_piece(format: LogFormat, text: &str) -> crate::model::PieceParse {
-    let part = Part::from(parse_from(format, text, 0));
-    let out = part.out;
-    crate::model::PieceParse {
-        entries: out.entries,
-        components: out.components,
-        lines: part.lines,
-        thread_hex: out.thread_hex,
-        header_offset: out.header_offset,
-        notes: out.notes,
-        truncated_records: part.truncated_records,
-    }
+pub fn parse_piece(format: LogFormat, text: &str) -> PieceParse {
+    Part::from(parse_from(format, text, 0))
 }
 
-/// What one piece's parse leaves: owned, so the text may grow (and move) after it.
-struct Part {
-    out: Parsed,
-    /// Physical lines in the piece.
-    lines: u32,
-    truncated_records: u32,
-}
+/// What one piece's parse leaves: owned, so the text may grow (and move) after it. The same
+/// value a scanning worker hands back for a piece it parsed (offsets from the piece's start).
+type Part = PieceParse;
 
 impl From<Builder<'_>> for Part {
     fn from(b: Builder<'_>) -> Part {
-        Part { lines: b.line_no - 1, truncated_records: b.truncated_records, out: b.out }
+        let out = b.out;
+        PieceParse {
+            entries: out.entries,
+            components: out.components,
+            lines: b.line_no - 1,
+            thread_hex: out.thread_hex,
+            header_offset: out.header_offset,
+            notes: out.notes,
+            truncated_records: b.truncated_records,
+        }
     }
 }
 
@@ -280,7 +262,7 @@ fn merge(mut parts: Vec<Part>) -> Parsed {
     let mut renumbered = Vec::with_capacity(parts.len());
     let mut lines = 0u32;
     for p in &mut parts {
-        let map: Vec<u16> = std::mem::take(&mut p.out.components)
+        let map: Vec<u16> = std::mem::take(&mut p.components)
             .into_iter()
             .map(|c| {
                 if let Some(&i) = index.get(&c) {
@@ -301,7 +283,7 @@ fn merge(mut parts: Vec<Part>) -> Parsed {
     // Each piece's entries renumbered where they are (all cores), then copied one after another
     // (plain copies; the first piece's vector is grown, not copied, where the allocator can).
     let parts = crate::par::map(parts.into_iter().zip(renumbered).collect(), |(mut p, (base, map)): (Part, (u32, Vec<u16>))| {
-        for e in &mut p.out.entries {
+        for e in &mut p.entries {
             e.line += base;
             if e.component != NO_COMPONENT {
                 e.component = map[e.component as usize];
@@ -309,11 +291,10 @@ fn merge(mut parts: Vec<Part>) -> Parsed {
         }
         p
     });
-    let total: usize = parts.iter().map(|p| p.out.entries.len()).sum();
+    let total: usize = parts.iter().map(|p| p.entries.len()).sum();
     let mut truncated = 0u32;
     for (k, p) in parts.into_iter().enumerate() {
         truncated += p.truncated_records;
-        let p = p.out;
         if k == 0 {
             out.entries = p.entries;
             out.entries.reserve_exact(total - out.entries.len());
