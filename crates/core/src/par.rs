@@ -1,12 +1,18 @@
 //! Work spread over the machine's cores: per file, and per piece of one big file (its parse,
-//! its codes and its literals). Native builds use scoped threads (no dependency); the browser
-//! build runs sequentially (its worker is one thread).
+//! its codes and its literals). Native builds use rayon's work-stealing pool, so parallel work
+//! nested in parallel work (a big file's pieces inside the map over files, the updates table's
+//! pieces beside the flows) shares the cores instead of one core idling while the other finishes
+//! its side. The browser build runs sequentially (its worker is one thread; scanning workers
+//! are the page's business).
+
+#[cfg(not(target_arch = "wasm32"))]
+use rayon::prelude::*;
 
 /// How many threads [`map`] may use: the cores, or 1 in the browser.
 pub fn threads() -> usize {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        rayon::current_num_threads()
     }
     #[cfg(target_arch = "wasm32")]
     {
@@ -14,18 +20,16 @@ pub fn threads() -> usize {
     }
 }
 
-/// `a` and `b` at the same time (one on a new thread), natively; one after the other in the
-/// browser.
+/// `a` and `b`, possibly at the same time, natively; one after the other in the browser.
 pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
     #[cfg(not(target_arch = "wasm32"))]
-    if threads() > 1 {
-        return std::thread::scope(|s| {
-            let hb = s.spawn(b);
-            let ra = a();
-            (ra, hb.join().expect("worker thread"))
-        });
+    {
+        rayon::join(a, b)
     }
-    (a(), b())
+    #[cfg(target_arch = "wasm32")]
+    {
+        (a(), b())
+    }
 }
 
 /// `0..len` cut into ranges for [`map`]: a few per core, none shorter than `min` (one range when
@@ -42,33 +46,11 @@ pub fn ranges(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// `f` applied to every item, results in order.
-pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R> {
+pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = threads().min(items.len());
-        if threads > 1 {
-            // Biggest-first would balance better, but items come sorted by name and results must
-            // keep that order: hand them out one by one from a shared queue instead.
-            let queue = std::sync::Mutex::new(items.into_iter().enumerate());
-            let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|_| {
-                        s.spawn(|| {
-                            let mut out = Vec::new();
-                            loop {
-                                let next = queue.lock().unwrap_or_else(|p| p.into_inner()).next();
-                                let Some((i, item)) = next else { break };
-                                out.push((i, f(item)));
-                            }
-                            out
-                        })
-                    })
-                    .collect();
-                handles.into_iter().flat_map(|h| h.join().expect("worker thread")).collect()
-            });
-            results.sort_by_key(|(i, _)| *i);
-            return results.into_iter().map(|(_, r)| r).collect();
-        }
+    if items.len() > 1 && threads() > 1 {
+        // One item per task: items are few and big (files, pieces of megabytes).
+        return items.into_par_iter().with_max_len(1).map(f).collect();
     }
     items.into_iter().map(f).collect()
 }

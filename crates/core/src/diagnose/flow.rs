@@ -411,12 +411,12 @@ fn collect_events(
     let no_literal = said(&super::signals::EMPTY);
     // Threads inside each scope.
     let mut in_scope: Vec<FxHashMap<u32, bool>> = vec![FxHashMap::default(); def.scopes.len()];
+    // An event's time is that of the last timed line up to it: worked out only for the lines
+    // that make events (most lines make none), from the lines after the previous one.
     let mut time = i64::MIN;
+    let mut timed_to = 0;
     let mut with_literals = hits.iter_sets().peekable();
     for (ei, e) in f.entries.iter().enumerate() {
-        if let Some(t) = f.utc_ms(e) {
-            time = t;
-        }
         let said = match with_literals.next_if(|&(i, _)| i as usize == ei) {
             Some((_, k)) => &per_set[k],
             _ if !error_step || e.severity != Severity::Error => continue,
@@ -425,6 +425,10 @@ fn collect_events(
         if !e.parsed {
             continue;
         }
+        if let Some(t) = f.entries[timed_to..=ei].iter().rev().find_map(|e| f.utc_ms(e)) {
+            time = t;
+        }
+        timed_to = ei + 1;
         for (&sc, _) in scopes.iter().zip(&said.scope_starts).filter(|(_, starts)| **starts) {
             in_scope[sc].insert(e.thread, true);
         }

@@ -60,12 +60,18 @@ pub struct Diagnosis {
 
 impl Diagnosis {
     pub fn run(a: &Analysis) -> Diagnosis {
-        // The literals are found on all cores. Then the flows, the operations and the updates
-        // table (which needs no literal) do not depend on each other: the operations, which
-        // follow each file's lines in order, on one core; the rest on the other.
+        // The literals are found on all cores. Then the two flows, the updates table (which
+        // needs no literal, and is itself worked out in pieces) and the operations (which follow
+        // each file's lines in order) do not depend on each other: each is a task of its own,
+        // and a core that finishes one takes the next.
         let hits = catalog::Hits::scan(a);
-        let ((scan, sync, updates), (operations, counted)) = crate::par::join(
-            || (flow::evaluate(a, &hits, defs::client_scan()), flow::evaluate(a, &hits, defs::wsus_sync()), updates::collect(a)),
+        let (((scan, sync), updates), (operations, counted)) = crate::par::join(
+            || {
+                crate::par::join(
+                    || crate::par::join(|| flow::evaluate(a, &hits, defs::client_scan()), || flow::evaluate(a, &hits, defs::wsus_sync())),
+                    || updates::collect(a),
+                )
+            },
             || (operations::find(a, &hits), operations::count(a, &hits)),
         );
         let config = ConfigFacts::build(a);

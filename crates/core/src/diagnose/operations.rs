@@ -95,54 +95,58 @@ struct Open {
 
 /// Every operation of every file, in file order then start order.
 pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
-    let mut out = Vec::new();
-    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is_text()) {
-        let forms: Vec<(&'static OperationDef, &CompiledOperation)> =
-            defs::operations().iter().zip(&CATALOG.operations).filter(|(d, _)| d.logs.contains(&f.kind)).collect();
-        if forms.is_empty() {
-            continue;
-        }
-        let interrupts: Vec<_> = defs::interrupts().iter().zip(&CATALOG.interrupts).filter(|(l, _)| l.applies_to(f.kind)).map(|(_, c)| c).collect();
-        let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
-        for (form, _) in &forms {
-            if form.pair == Pair::File {
-                reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
-            }
-        }
-        // What each distinct set of literals means, worked out once: a big log repeats a few
-        // dozen sets over millions of lines.
-        let hits = hits.of(fi);
-        let interrupted: Vec<bool> = hits.sets().iter().map(|bits| interrupts.iter().any(|m| m.matches(bits))).collect();
-        let said: Vec<Vec<Said>> = forms.iter().map(|(form, c)| hits.sets().iter().map(|bits| Said::of(form, c, bits)).collect()).collect();
-        // A form none of whose lines starts or ends an operation in this file can make none (a
-        // result or a cause waits for an operation to join): its lines are not followed at all.
-        // On a Windows 10 log that is every Windows 7 form, and the other way round.
-        let (forms, said): (Vec<_>, Vec<_>) = forms
-            .into_iter()
-            .zip(said)
-            .filter(|((form, _), said)| form.pair == Pair::File || said.iter().any(|s| s.start || (s.end && form.pair != Pair::Single)))
-            .unzip();
-        for (ei, k) in hits.iter_sets() {
-            if interrupted[k] {
-                reader.interrupt(ei);
-            }
-            for ((form, _), said) in forms.iter().zip(&said) {
-                let said = said[k];
-                if said.loose_cause {
-                    reader.loose_cause(form, ei);
-                }
-                reader.line(form, said, ei);
-            }
-        }
-        reader.finish();
-        let mut ops = reader.done;
-        ops.sort_by_key(|o| (o.start.or(o.anchor()).unwrap_or(0), o.def.id));
-        for op in &mut ops {
-            add_codes_seen(a, op);
-        }
-        out.extend(ops);
+    // Each file's lines are followed on their own: the files on all cores, in order.
+    let files: Vec<usize> = (0..a.files.len()).filter(|&fi| a.files[fi].is_text()).collect();
+    crate::par::map(files, |fi| find_in(a, hits, fi)).into_iter().flatten().collect()
+}
+
+/// The operations of file `fi`, in order of their start.
+fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
+    let f = &a.files[fi];
+    let forms: Vec<(&'static OperationDef, &CompiledOperation)> =
+        defs::operations().iter().zip(&CATALOG.operations).filter(|(d, _)| d.logs.contains(&f.kind)).collect();
+    if forms.is_empty() {
+        return Vec::new();
     }
-    out
+    let interrupts: Vec<_> = defs::interrupts().iter().zip(&CATALOG.interrupts).filter(|(l, _)| l.applies_to(f.kind)).map(|(_, c)| c).collect();
+    let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
+    for (form, _) in &forms {
+        if form.pair == Pair::File {
+            reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
+        }
+    }
+    // What each distinct set of literals means, worked out once: a big log repeats a few
+    // dozen sets over millions of lines.
+    let hits = hits.of(fi);
+    let interrupted: Vec<bool> = hits.sets().iter().map(|bits| interrupts.iter().any(|m| m.matches(bits))).collect();
+    let said: Vec<Vec<Said>> = forms.iter().map(|(form, c)| hits.sets().iter().map(|bits| Said::of(form, c, bits)).collect()).collect();
+    // A form none of whose lines starts or ends an operation in this file can make none (a
+    // result or a cause waits for an operation to join): its lines are not followed at all.
+    // On a Windows 10 log that is every Windows 7 form, and the other way round.
+    let (forms, said): (Vec<_>, Vec<_>) = forms
+        .into_iter()
+        .zip(said)
+        .filter(|((form, _), said)| form.pair == Pair::File || said.iter().any(|s| s.start || (s.end && form.pair != Pair::Single)))
+        .unzip();
+    for (ei, k) in hits.iter_sets() {
+        if interrupted[k] {
+            reader.interrupt(ei);
+        }
+        for ((form, _), said) in forms.iter().zip(&said) {
+            let said = said[k];
+            if said.loose_cause {
+                reader.loose_cause(form, ei);
+            }
+            reader.line(form, said, ei);
+        }
+    }
+    reader.finish();
+    let mut ops = reader.done;
+    ops.sort_by_key(|o| (o.start.or(o.anchor()).unwrap_or(0), o.def.id));
+    for op in &mut ops {
+        add_codes_seen(a, op);
+    }
+    ops
 }
 
 fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operation {

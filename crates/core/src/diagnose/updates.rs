@@ -125,10 +125,11 @@ fn lower<'b>(id: &str, buf: &'b mut [u8; 64]) -> std::borrow::Cow<'b, str> {
     }
 }
 
-/// Titles the logs give for update ids: UpdatesStore.log's queries, and WindowsUpdate.log's
-/// `Title = ...` followed on the same thread by `UpdateId = <id>.<revision>`.
-fn titles(a: &Analysis) -> FxHashMap<String, &str> {
-    let mut out: FxHashMap<String, &str> = FxHashMap::default();
+/// Titles the logs give for update ids: UpdatesStore.log's queries (`store`, read with its
+/// states), then WindowsUpdate.log's `Title = ...` followed on the same thread by
+/// `UpdateId = <id>.<revision>`.
+fn titles<'a>(a: &'a Analysis, store: FxHashMap<String, &'a str>) -> FxHashMap<String, &'a str> {
+    let mut out = store;
     let mut buf = [0u8; 64];
     let mut put = |id: &str, title| {
         let key = lower(id, &mut buf);
@@ -139,13 +140,6 @@ fn titles(a: &Analysis) -> FxHashMap<String, &str> {
             }
         }
     };
-    for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
-        for e in f.entries.iter().filter(|e| e.parsed) {
-            if let Some((id, title)) = store_title(f.message(e)) {
-                put(id, title);
-            }
-        }
-    }
     for f in a.files.iter().filter(|f| f.kind == LogKind::WindowsUpdate) {
         let mut pending: Option<(u32, &str)> = None;
         for e in f.entries.iter().filter(|e| e.parsed) {
@@ -167,57 +161,86 @@ fn titles(a: &Analysis) -> FxHashMap<String, &str> {
 }
 
 /// The latest state UpdatesStore.log states for each update id, as rows (in `rows`, indexed by
-/// `by_id`). Every record of a big store log is one: its entries are read in pieces on all cores,
-/// each piece keeping the last word on each id, and the pieces applied in order.
-fn store_states(a: &Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHashMap<String, usize>) {
+/// `by_id`), and the latest title it gives each id. Every record of a big store log is one of
+/// them: its entries are read in pieces on all cores, each piece keeping the last word on each
+/// id, and the pieces applied in order.
+fn store_states<'a>(a: &'a Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHashMap<String, usize>) -> FxHashMap<String, &'a str> {
+    let mut titles: FxHashMap<String, &str> = FxHashMap::default();
     for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
-        let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| latest_states(f, &f.entries[r]));
-        for (id, state, line) in pieces.into_iter().flatten() {
-            let Some(&i) = by_id.get(&id) else {
-                by_id.insert(id.clone(), rows.len());
-                rows.push(UpdateRow {
-                    kb: String::new(),
-                    title: String::new(),
-                    state: state.to_ascii_lowercase(),
-                    update_id: id,
-                    revision: None,
-                    superseded_by: None,
-                    file: f.name.clone(),
-                    line,
-                });
-                continue;
-            };
-            // Only store rows exist yet: kb, title, revision and superseded_by are empty.
-            let row = &mut rows[i];
-            if !(row.state.len() == state.len() && row.state.bytes().zip(state.bytes()).all(|(r, s)| r == s.to_ascii_lowercase())) {
-                row.state = state.to_ascii_lowercase();
+        let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| StorePiece::read(f, &f.entries[r]));
+        for piece in pieces {
+            for (id, title) in piece.titles {
+                titles.insert(id, title);
             }
-            if row.file != f.name {
-                row.file = f.name.clone();
+            for (id, state, line) in piece.states {
+                let Some(&i) = by_id.get(&id) else {
+                    by_id.insert(id.clone(), rows.len());
+                    rows.push(UpdateRow {
+                        kb: String::new(),
+                        title: String::new(),
+                        state: state.to_ascii_lowercase(),
+                        update_id: id,
+                        revision: None,
+                        superseded_by: None,
+                        file: f.name.clone(),
+                        line,
+                    });
+                    continue;
+                };
+                // Only store rows exist yet: kb, title, revision and superseded_by are empty.
+                let row = &mut rows[i];
+                if !(row.state.len() == state.len() && row.state.bytes().zip(state.bytes()).all(|(r, s)| r == s.to_ascii_lowercase())) {
+                    row.state = state.to_ascii_lowercase();
+                }
+                if row.file != f.name {
+                    row.file = f.name.clone();
+                }
+                row.line = line;
             }
-            row.line = line;
         }
     }
+    titles
 }
 
-/// The last (id in lower case, state as written, line) each update id has in `entries`, in order
-/// of the ids' first appearance. Allocates only for a new id.
-fn latest_states<'t>(f: &'t crate::model::LogFile, entries: &[crate::model::Entry]) -> Vec<(String, &'t str, u32)> {
-    let mut out: Vec<(String, &str, u32)> = Vec::new();
-    let mut index: FxHashMap<String, usize> = FxHashMap::default();
-    let mut buf = [0u8; 64];
-    for e in entries.iter().filter(|e| e.parsed) {
-        let Some((id, state)) = store_state(f.message(e)) else { continue };
-        let key = lower(id, &mut buf);
-        match index.get(key.as_ref()) {
-            Some(&i) => (out[i].1, out[i].2) = (state, e.line),
-            None => {
-                index.insert(key.to_string(), out.len());
-                out.push((key.into_owned(), state, e.line));
+/// What a run of UpdatesStore.log entries says of update ids, each id's last word: ids in lower
+/// case, in order of first appearance; states and titles as written. Allocates only for a new id.
+struct StorePiece<'t> {
+    /// (id, state, line).
+    states: Vec<(String, &'t str, u32)>,
+    /// (id, title).
+    titles: Vec<(String, &'t str)>,
+}
+
+impl<'t> StorePiece<'t> {
+    fn read(f: &'t crate::model::LogFile, entries: &[crate::model::Entry]) -> StorePiece<'t> {
+        let mut piece = StorePiece { states: Vec::new(), titles: Vec::new() };
+        let (mut states, mut titles): (FxHashMap<String, usize>, FxHashMap<String, usize>) = Default::default();
+        let mut buf = [0u8; 64];
+        for e in entries.iter().filter(|e| e.parsed) {
+            let msg = f.message(e);
+            if let Some((id, state)) = store_state(msg) {
+                let key = lower(id, &mut buf);
+                match states.get(key.as_ref()) {
+                    Some(&i) => (piece.states[i].1, piece.states[i].2) = (state, e.line),
+                    None => {
+                        states.insert(key.to_string(), piece.states.len());
+                        piece.states.push((key.into_owned(), state, e.line));
+                    }
+                }
+            }
+            if let Some((id, title)) = store_title(msg) {
+                let key = lower(id, &mut buf);
+                match titles.get(key.as_ref()) {
+                    Some(&i) => piece.titles[i].1 = title,
+                    None => {
+                        titles.insert(key.to_string(), piece.titles.len());
+                        piece.titles.push((key.into_owned(), title));
+                    }
+                }
             }
         }
+        piece
     }
-    out
 }
 
 pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
@@ -225,7 +248,7 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
     let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
     let mut superseded: FxHashMap<String, String> = FxHashMap::default();
     // Store states come first so that WUAHandler's titled rows, read second, take their place.
-    store_states(a, &mut rows, &mut by_id);
+    let store_titles = store_states(a, &mut rows, &mut by_id);
     for f in a.files.iter().filter(|f| f.kind == LogKind::WuaHandler) {
         for e in f.entries.iter().filter(|e| e.parsed) {
             let msg = f.message(e);
@@ -244,7 +267,7 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
             }
         }
     }
-    let titles = titles(a);
+    let titles = titles(a, store_titles);
     for r in &mut rows {
         r.superseded_by = superseded.get(&r.update_id).cloned();
         if r.title.is_empty() {
