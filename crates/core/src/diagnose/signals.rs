@@ -69,74 +69,63 @@ pub struct Literals {
 /// over millions of lines).
 #[derive(Debug, Default)]
 pub struct FileHits {
-    entries: Vec<(u32, u32)>,
-    sets: Vec<Bits>,
+    hits: LiteralHits,
+    /// The number of each of `hits.sets`.
     index: rustc_hash::FxHashMap<Bits, u32>,
 }
 
 impl FileHits {
     /// Add entry `e` (after every entry added so far) with the literals `bits`.
     fn push(&mut self, e: u32, bits: Bits) {
-        debug_assert!(self.entries.last().is_none_or(|&(last, _)| last < e), "entries in order");
+        let hits = &mut self.hits;
+        debug_assert!(hits.entries.last().is_none_or(|&(last, _)| last < e), "entries in order");
         // Neighbours often hold the same literals.
-        if let Some(&(_, k)) = self.entries.last().filter(|&&(_, k)| self.sets[k as usize] == bits) {
-            self.entries.push((e, k));
+        if let Some(&(_, k)) = hits.entries.last().filter(|&&(_, k)| hits.sets[k as usize] == bits) {
+            hits.entries.push((e, k));
             return;
         }
-        let k = self.intern(bits);
-        self.entries.push((e, k));
+        let k = hits.intern(bits, &mut self.index);
+        hits.entries.push((e, k));
     }
 
-    /// The index of `bits` in `sets`, added if new.
-    fn intern(&mut self, bits: Bits) -> u32 {
-        let next = self.sets.len() as u32;
-        let k = *self.index.entry(bits).or_insert(next);
-        if k == next {
-            self.sets.push(bits);
-        }
-        k
-    }
-
-    /// Add the entries of `piece`, which all come after every entry added so far. Its few
-    /// dozen sets are looked up once each, not once per entry; the sets keep the numbering
-    /// entry-by-entry pushes would give (order of first appearance).
+    /// Add the entries of `piece`, which all come after every entry added so far
+    /// ([`LiteralHits::append`]).
     fn append(&mut self, piece: FileHits) {
-        if self.entries.is_empty() && self.sets.is_empty() {
+        if self.hits.entries.is_empty() && self.hits.sets.is_empty() {
             *self = piece;
             return;
         }
-        debug_assert!(piece.entries.first().is_none_or(|&(first, _)| self.entries.last().is_none_or(|&(last, _)| last < first)), "entries in order");
-        let renumbered: Vec<u32> = piece.sets.iter().map(|&bits| self.intern(bits)).collect();
-        self.entries.extend(piece.entries.iter().map(|&(e, k)| (e, renumbered[k as usize])));
+        debug_assert!(piece.hits.entries.first().is_none_or(|&(first, _)| self.hits.entries.last().is_none_or(|&(last, _)| last < first)), "entries in order");
+        self.hits.append(&piece.hits, 0, &mut self.index);
     }
 
     /// The hits as plain values (a scanning worker hands them over: `model::Prescan`).
     pub fn into_hits(self) -> LiteralHits {
-        LiteralHits { entries: self.entries, sets: self.sets }
+        self.hits
     }
 
     /// Hits found elsewhere, as [`FileHits`]. The sets must be distinct (as `into_hits` and
     /// `Prescan::join` leave them): the diagnosis works out what depends on them once per set.
     pub fn from_hits(hits: LiteralHits) -> FileHits {
         let index = hits.sets.iter().enumerate().map(|(k, &bits)| (bits, k as u32)).collect();
-        FileHits { entries: hits.entries, sets: hits.sets, index }
+        FileHits { hits, index }
     }
 
     /// Every entry with literals, in order.
     #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (u32, &Bits)> + '_ {
-        self.entries.iter().map(|&(e, s)| (e, &self.sets[s as usize]))
+        self.hits.entries.iter().map(|&(e, s)| (e, &self.hits.sets[s as usize]))
     }
 
     /// Every entry with literals, in order, with the index of its literals in [`FileHits::sets`]:
     /// what depends only on the literals is worked out once per set.
     pub fn iter_sets(&self) -> impl Iterator<Item = (u32, usize)> + '_ {
-        self.entries.iter().map(|&(e, s)| (e, s as usize))
+        self.hits.entries.iter().map(|&(e, s)| (e, s as usize))
     }
 
     /// The distinct sets of literals of the file's entries.
     pub fn sets(&self) -> &[Bits] {
-        &self.sets
+        &self.hits.sets
     }
 }
 
@@ -472,8 +461,8 @@ mod tests {
                 }
                 appended.append(piece);
             }
-            assert_eq!((&appended.entries, &appended.sets), (&one_by_one.entries, &one_by_one.sets), "{cuts:?}");
-            assert!(one_by_one.sets.len() > 9, "sets new in later pieces");
+            assert_eq!((&appended.hits.entries, &appended.hits.sets), (&one_by_one.hits.entries, &one_by_one.hits.sets), "{cuts:?}");
+            assert!(one_by_one.hits.sets.len() > 9, "sets new in later pieces");
         }
     }
 }

@@ -169,10 +169,10 @@ fn store_states<'a>(a: &'a Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHa
     for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
         let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| StorePiece::read(f, &f.entries[r]));
         for piece in pieces {
-            for (id, title) in piece.titles {
+            for (id, title) in piece.titles.said {
                 titles.insert(id, title);
             }
-            for (id, state, line) in piece.states {
+            for (id, (state, line)) in piece.states.said {
                 let Some(&i) = by_id.get(&id) else {
                     by_id.insert(id.clone(), rows.len());
                     rows.push(UpdateRow {
@@ -202,44 +202,53 @@ fn store_states<'a>(a: &'a Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHa
     titles
 }
 
-/// What a run of UpdatesStore.log entries says of update ids, each id's last word: ids in lower
-/// case, in order of first appearance; states and titles as written. Allocates only for a new id.
+/// What a run of UpdatesStore.log entries says of update ids, each id's last word: states
+/// (with their line) and titles, as written.
 struct StorePiece<'t> {
-    /// (id, state, line).
-    states: Vec<(String, &'t str, u32)>,
-    /// (id, title).
-    titles: Vec<(String, &'t str)>,
+    states: LastWords<(&'t str, u32)>,
+    titles: LastWords<&'t str>,
 }
 
 impl<'t> StorePiece<'t> {
     fn read(f: &'t crate::model::LogFile, entries: &[crate::model::Entry]) -> StorePiece<'t> {
-        let mut piece = StorePiece { states: Vec::new(), titles: Vec::new() };
-        let (mut states, mut titles): (FxHashMap<String, usize>, FxHashMap<String, usize>) = Default::default();
-        let mut buf = [0u8; 64];
+        let mut piece = StorePiece { states: LastWords::default(), titles: LastWords::default() };
         for e in entries.iter().filter(|e| e.parsed) {
             let msg = f.message(e);
             if let Some((id, state)) = store_state(msg) {
-                let key = lower(id, &mut buf);
-                match states.get(key.as_ref()) {
-                    Some(&i) => (piece.states[i].1, piece.states[i].2) = (state, e.line),
-                    None => {
-                        states.insert(key.to_string(), piece.states.len());
-                        piece.states.push((key.into_owned(), state, e.line));
-                    }
-                }
+                piece.states.say(id, (state, e.line));
             }
             if let Some((id, title)) = store_title(msg) {
-                let key = lower(id, &mut buf);
-                match titles.get(key.as_ref()) {
-                    Some(&i) => piece.titles[i].1 = title,
-                    None => {
-                        titles.insert(key.to_string(), piece.titles.len());
-                        piece.titles.push((key.into_owned(), title));
-                    }
-                }
+                piece.titles.say(id, title);
             }
         }
         piece
+    }
+}
+
+/// The last value said of each id: ids in lower case, in order of first appearance. Allocates
+/// only for a new id.
+struct LastWords<V> {
+    said: Vec<(String, V)>,
+    index: FxHashMap<String, usize>,
+}
+
+impl<V> Default for LastWords<V> {
+    fn default() -> Self {
+        LastWords { said: Vec::new(), index: FxHashMap::default() }
+    }
+}
+
+impl<V> LastWords<V> {
+    fn say(&mut self, id: &str, value: V) {
+        let mut buf = [0u8; 64];
+        let key = lower(id, &mut buf);
+        match self.index.get(key.as_ref()) {
+            Some(&i) => self.said[i].1 = value,
+            None => {
+                self.index.insert(key.to_string(), self.said.len());
+                self.said.push((key.into_owned(), value));
+            }
+        }
     }
 }
 

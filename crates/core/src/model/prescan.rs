@@ -36,6 +36,26 @@ pub struct LiteralHits {
     pub sets: Vec<LiteralBits>,
 }
 
+impl LiteralHits {
+    /// The number of `bits` among the sets (`index` maps each set to its number), added if new.
+    pub fn intern(&mut self, bits: LiteralBits, index: &mut FxHashMap<LiteralBits, u32>) -> u32 {
+        let next = self.sets.len() as u32;
+        let k = *index.entry(bits).or_insert(next);
+        if k == next {
+            self.sets.push(bits);
+        }
+        k
+    }
+
+    /// Add the hits of `piece`, whose entries, moved on by `entry_base`, all come after these.
+    /// Its few dozen sets are looked up once each, not once per entry, and numbered as pushing
+    /// its entries one by one would number them (order of first appearance).
+    pub fn append(&mut self, piece: &LiteralHits, entry_base: u32, index: &mut FxHashMap<LiteralBits, u32>) {
+        let renumbered: Vec<u32> = piece.sets.iter().map(|&bits| self.intern(bits, index)).collect();
+        self.entries.extend(piece.entries.iter().map(|&(e, k)| (e + entry_base, renumbered[k as usize])));
+    }
+}
+
 /// A piece of a file parsed: its entries (offsets into the text it was parsed in: from the
 /// piece's first byte when parsed alone, as a scanning worker does), lines counted from its first
 /// line, components indexing the piece's own table (the file's parse joins the pieces).
@@ -114,20 +134,7 @@ impl Prescan {
         for p in pieces {
             codes.extend(p.codes.into_iter().map(|c| EntryCode { entry: c.entry + entry_base, line: c.line + line_base, ..c }));
             if let (Some(_), Some(hits)) = (with_literals, p.literals) {
-                // The piece's sets numbered into the file's, in order of first appearance.
-                let renumbered: Vec<u32> = hits
-                    .sets
-                    .iter()
-                    .map(|&bits| {
-                        let next = literals.sets.len() as u32;
-                        let k = *index.entry(bits).or_insert(next);
-                        if k == next {
-                            literals.sets.push(bits);
-                        }
-                        k
-                    })
-                    .collect();
-                literals.entries.extend(hits.entries.iter().map(|&(e, k)| (e + entry_base, renumbered[k as usize])));
+                literals.append(&hits, entry_base, &mut index);
             }
             entry_base += p.entries;
             line_base += p.lines;
