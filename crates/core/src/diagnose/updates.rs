@@ -276,7 +276,9 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
             }
         }
     }
-    let titles = titles(a, store_titles);
+    // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
+    // lacks a title (a WindowsUpdate.log alone has no rows at all).
+    let titles = if rows.iter().any(|r| r.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
     for r in &mut rows {
         r.superseded_by = superseded.get(&r.update_id).cloned();
         if r.title.is_empty() {
