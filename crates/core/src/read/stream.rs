@@ -14,19 +14,23 @@ enum Parsing {
     /// Too little text yet to be sure of its format.
     Undecided,
     /// The format is sure and its records can be cut: parsed in pieces as they arrive.
-    Pieces(Incremental),
+    Pieces(Box<Incremental>),
     /// The format is sure but its records are parsed in one pass, at the end.
     Whole(LogFormat),
 }
 
 impl Parsing {
     /// `text` grew: decide the format once it is sure, and parse what whole records came in
-    /// (or, when `delegate`, cut them into pieces for another worker to parse).
-    fn advance(&mut self, text: &str, name: &str, delegate: bool) {
+    /// (or, when `delegate`, cut them into pieces for another worker to parse). `expected` is
+    /// how long the text should grow (0: not known).
+    fn advance(&mut self, text: &str, name: &str, delegate: bool, expected: usize) {
         if matches!(self, Parsing::Undecided) && crate::read::detect::settled(text) {
             let format = crate::read::detect(text, name);
             let inc = if delegate { Incremental::delegating(format) } else { Incremental::new(format) };
-            *self = inc.map_or(Parsing::Whole(format), Parsing::Pieces);
+            *self = inc.map_or(Parsing::Whole(format), |mut inc| {
+                inc.expect(expected);
+                Parsing::Pieces(Box::new(inc))
+            });
         }
         if let Parsing::Pieces(inc) = self {
             inc.advance(text);
@@ -229,7 +233,9 @@ impl FileLoader {
                     let State::Text { decoder, text, .. } = std::mem::replace(&mut self.state, State::Binary) else { unreachable!() };
                     self.state = State::TooLarge { decoder, text };
                 } else if !last {
-                    parsing.advance(text, &self.name, self.delegate);
+                    // The text so far is to the bytes so far as the whole text to the file's size.
+                    let expected = (u128::from(self.size_hint) * text.len() as u128 / u128::from(self.bytes.max(1))).min(MAX_TEXT as u128) as usize;
+                    parsing.advance(text, &self.name, self.delegate, expected);
                 }
             }
             State::Zip(v) | State::Etl(v) => v.extend_from_slice(chunk),

@@ -59,20 +59,26 @@ fn merge_or_whole(format: LogFormat, text: &str, parts: Vec<Part>) -> Parsed {
 /// A text parsed while it arrives (the web worker reads a file chunk by chunk): each time enough
 /// whole records have come in, they are parsed as one more piece, cut where [`cuts`] may cut,
 /// so that parsing overlaps the reading of the next chunk. The result is exactly [`parse`]'s.
+/// The pieces are parsed here one after another, so one parse goes on from each piece to the
+/// next ([`Suspended`]): its entries grow in one vector, and nothing is merged at the end.
 ///
 /// Delegating, a piece is only cut here: another worker parses it ([`parse_piece`]) and its
 /// entries are handed back ([`Incremental::put_part`]); a piece that never comes back is parsed
-/// here by [`Incremental::finish`].
+/// here by [`Incremental::finish`], and the pieces are merged.
 pub struct Incremental {
     format: LogFormat,
     boundary: &'static [u8],
     piece_min: usize,
     delegate: bool,
-    /// The text before this is cut into `parts`; it is a record boundary.
+    /// The text before this is cut into pieces; it is a record boundary.
     done: usize,
-    /// Each piece parsed, or `None` while another worker parses it.
+    /// Not delegating: the parse of every piece so far.
+    here: Option<Suspended>,
+    /// How long the text is expected to grow (0: not known; see [`Incremental::expect`]).
+    expected: usize,
+    /// Delegating: each piece parsed, or `None` while another worker parses it.
     parts: Vec<Option<Part>>,
-    /// Where each of `parts` lies in the text.
+    /// Where each piece lies in the text.
     ranges: Vec<std::ops::Range<usize>>,
 }
 
@@ -88,7 +94,24 @@ impl Incremental {
     }
 
     fn with_piece(format: LogFormat, piece_min: usize) -> Option<Incremental> {
-        Some(Incremental { format, boundary: boundary(format)?, piece_min, delegate: false, done: 0, parts: Vec::new(), ranges: Vec::new() })
+        Some(Incremental {
+            format,
+            boundary: boundary(format)?,
+            piece_min,
+            delegate: false,
+            done: 0,
+            here: None,
+            expected: 0,
+            parts: Vec::new(),
+            ranges: Vec::new(),
+        })
+    }
+
+    /// The text is expected to grow to about `len` bytes (the file's size): the first piece's
+    /// entries say how many the whole will have, and their vector is sized for them once,
+    /// instead of doubling as it fills (each time a copy, and new memory to touch).
+    pub fn expect(&mut self, len: usize) {
+        self.expected = len;
     }
 
     /// Parse the whole records that arrived since the last piece, once there are at least a
@@ -102,10 +125,22 @@ impl Incremental {
         self.cut(text, self.done + i + 1);
     }
 
-    /// `text[done..to]` becomes the next piece.
+    /// `text[done..to]` becomes the next piece: parsed on from the pieces before it, or (when
+    /// delegating) left for another worker.
     fn cut(&mut self, text: &str, to: usize) {
-        let part = (!self.delegate).then(|| Part::from(parse_from(self.format, &text[..to], self.done)));
-        self.parts.push(part);
+        if self.delegate {
+            self.parts.push(None);
+        } else {
+            let first = self.here.is_none();
+            let mut b = Builder::resume(&text[..to], self.done, self.here.take().unwrap_or_default());
+            run(self.format, &mut b);
+            if first && self.expected > to {
+                // As many entries per byte in the rest as in this piece, and an eighth more.
+                let rest = (b.out.entries.len() as u64 * (self.expected - to) as u64 / (to - self.done).max(1) as u64) as usize;
+                b.out.entries.reserve(rest + rest / 8);
+            }
+            self.here = Some(b.suspend());
+        }
         self.ranges.push(self.done..to);
         self.done = to;
     }
@@ -116,13 +151,13 @@ impl Incremental {
 
     /// How many pieces were cut so far.
     pub fn pieces(&self) -> usize {
-        self.parts.len()
+        self.ranges.len()
     }
 
     /// The text is complete: what is left after the last piece becomes a piece of its own, when
     /// there are pieces (a text too small for one is parsed whole by [`Incremental::finish`]).
     pub fn close(&mut self, text: &str) {
-        if !self.parts.is_empty() && self.done < text.len() {
+        if !self.ranges.is_empty() && self.done < text.len() {
             self.cut(text, text.len());
         }
     }
@@ -135,18 +170,19 @@ impl Incremental {
     /// Piece `k` as another worker parsed it alone ([`parse_piece`] of its range of `text`).
     /// Refused (false; the piece is then parsed here) unless its entries fit that range.
     pub fn put_part(&mut self, k: usize, text: &str, mut piece: PieceParse) -> bool {
-        let Some(range) = self.ranges.get(k) else { return false };
-        if self.parts[k].is_some() || !piece.fits(&text[range.clone()]) {
+        let (Some(range), Some(slot)) = (self.ranges.get(k), self.parts.get_mut(k)) else { return false };
+        if slot.is_some() || !piece.fits(&text[range.clone()]) {
             return false;
         }
         for e in &mut piece.entries {
             e.move_by(range.start as u32);
         }
-        self.parts[k] = Some(piece);
+        *slot = Some(piece);
         true
     }
 
-    /// Each piece's size, (entries, physical lines); `None` for a piece not parsed yet.
+    /// Each piece's size, (entries, physical lines), when delegating; `None` for a piece not
+    /// parsed yet.
     pub fn sizes(&self) -> Vec<Option<(u32, u32)>> {
         self.parts.iter().map(|p| p.as_ref().map(|p| (p.entries.len() as u32, p.lines))).collect()
     }
@@ -154,10 +190,13 @@ impl Incremental {
     /// The whole `text` parsed: the pieces so far (those not handed back parsed here) and the
     /// rest.
     pub fn finish(mut self, text: &str) -> Parsed {
-        if self.parts.is_empty() {
+        if self.ranges.is_empty() {
             return parse(self.format, text);
         }
         self.close(text);
+        if let Some(here) = self.here {
+            return here.finish();
+        }
         let parts = self
             .parts
             .into_iter()
@@ -197,17 +236,22 @@ impl From<Builder<'_>> for Part {
 /// One parser over `text[from..]` (`from` is a record boundary; offsets stay those of `text`).
 fn parse_from(format: LogFormat, text: &str, from: usize) -> Builder<'_> {
     let mut b = Builder::new(text, from);
-    match format {
-        LogFormat::Cmtrace => cmtrace::parse(&mut b),
-        LogFormat::CmtraceSimple => simple::parse(&mut b),
-        LogFormat::WindowsUpdateLegacy => wu_legacy::parse(&mut b),
-        LogFormat::WindowsUpdateEtw => wu_etw::parse(&mut b),
-        LogFormat::Cbs | LogFormat::Dism => cbs::parse(&mut b),
-        LogFormat::WsusSoftwareDistribution => wsus::parse(&mut b),
-        LogFormat::WindowsUpdateReportingEvents => reporting::parse(&mut b),
-        _ => plain::parse(&mut b),
-    }
+    run(format, &mut b);
     b
+}
+
+/// The parser of `format` over `b.text[b.start..]`.
+fn run(format: LogFormat, b: &mut Builder) {
+    match format {
+        LogFormat::Cmtrace => cmtrace::parse(b),
+        LogFormat::CmtraceSimple => simple::parse(b),
+        LogFormat::WindowsUpdateLegacy => wu_legacy::parse(b),
+        LogFormat::WindowsUpdateEtw => wu_etw::parse(b),
+        LogFormat::Cbs | LogFormat::Dism => cbs::parse(b),
+        LogFormat::WsusSoftwareDistribution => wsus::parse(b),
+        LogFormat::WindowsUpdateReportingEvents => reporting::parse(b),
+        _ => plain::parse(b),
+    }
 }
 
 /// Pieces of a file smaller than this are not worth a thread.
@@ -316,7 +360,9 @@ fn merge(mut parts: Vec<Part>) -> Parsed {
 /// A file's parser notes stop here.
 const MAX_NOTES: usize = 20;
 
-/// Shared state of a parse: the entries so far, the component table, the line counter.
+/// Shared state of a parse: the entries so far, the component table, the line counter. All of
+/// it but the text is owned, so a parse can stop at a piece's end and go on with the next piece
+/// of a text that grew meanwhile ([`Builder::suspend`], [`Builder::resume`]).
 pub struct Builder<'t> {
     pub text: &'t str,
     /// Where this parse starts in `text` (a record boundary; 0 unless the file is in pieces).
@@ -324,18 +370,53 @@ pub struct Builder<'t> {
     /// CMTrace records without an end marker (one note says how many).
     pub truncated_records: u32,
     pub out: Parsed,
-    components: FxHashMap<&'t str, u16>,
-    /// The last component interned: most records repeat the one before.
-    last_component: (&'t str, u16),
+    components: FxHashMap<String, u16>,
+    /// The last component interned (an index into `out.components`): most records repeat the
+    /// one before.
+    last_component: u16,
     /// 1-based number of the next physical line.
     pub line_no: u32,
 }
 
+/// A [`Builder`] between two pieces of a text: everything it built, without the text.
+struct Suspended {
+    out: Parsed,
+    components: FxHashMap<String, u16>,
+    last_component: u16,
+    line_no: u32,
+    truncated_records: u32,
+}
+
+impl Default for Suspended {
+    /// A parse that has seen nothing yet.
+    fn default() -> Suspended {
+        Suspended { out: Parsed::default(), components: FxHashMap::default(), last_component: NO_COMPONENT, line_no: 1, truncated_records: 0 }
+    }
+}
+
+impl Suspended {
+    /// What the parse built, as [`parse`] gives it.
+    fn finish(self) -> Parsed {
+        Builder::resume("", 0, self).finish()
+    }
+}
+
 impl<'t> Builder<'t> {
     pub fn new(text: &'t str, start: usize) -> Builder<'t> {
-        let mut out = Parsed::default();
-        out.entries.reserve((text.len() - start) / 120);
-        Builder { text, start, truncated_records: 0, out, components: FxHashMap::default(), last_component: ("", NO_COMPONENT), line_no: 1 }
+        Builder::resume(text, start, Suspended::default())
+    }
+
+    /// Go on with `text[start..]` (`start` is a record boundary) from where `s` stopped.
+    fn resume(text: &'t str, start: usize, s: Suspended) -> Builder<'t> {
+        let Suspended { mut out, components, last_component, line_no, truncated_records } = s;
+        out.entries.reserve(text.len().saturating_sub(start) / 120);
+        Builder { text, start, truncated_records, out, components, last_component, line_no }
+    }
+
+    /// Stop here, keeping what was built (see [`Builder::resume`]).
+    fn suspend(self) -> Suspended {
+        let Builder { out, components, last_component, line_no, truncated_records, .. } = self;
+        Suspended { out, components, last_component, line_no, truncated_records }
     }
 
     pub fn lines(&self, from: usize) -> Lines<'t> {
@@ -380,15 +461,15 @@ impl<'t> Builder<'t> {
     }
 
     /// Index of a component name, interned per file.
-    pub fn component(&mut self, name: &'t str) -> u16 {
+    pub fn component(&mut self, name: &str) -> u16 {
         if name.is_empty() {
             return NO_COMPONENT;
         }
-        if self.last_component.0 == name {
-            return self.last_component.1;
+        if self.out.components.get(self.last_component as usize).is_some_and(|last| last == name) {
+            return self.last_component;
         }
         if let Some(&i) = self.components.get(name) {
-            self.last_component = (name, i);
+            self.last_component = i;
             return i;
         }
         let i = self.out.components.len();
@@ -396,7 +477,7 @@ impl<'t> Builder<'t> {
             return NO_COMPONENT;
         }
         self.out.components.push(name.to_string());
-        self.components.insert(name, i as u16);
+        self.components.insert(name.to_string(), i as u16);
         i as u16
     }
 
@@ -514,7 +595,7 @@ mod piece_tests {
                 for end in (chunk..text.len()).step_by(chunk).filter(|&e| text.is_char_boundary(e)) {
                     inc.advance(&text[..end]);
                 }
-                assert!(inc.parts.len() > 1 || chunk >= text.len(), "{format:?} parsed in pieces as it came");
+                assert!(inc.pieces() > 1 || chunk >= text.len(), "{format:?} parsed in pieces as it came");
                 let p = inc.finish(&text);
                 assert_eq!(p.entries, whole.entries, "{format:?} piece {piece} chunk {chunk}");
                 assert_eq!(p.components, whole.components);
@@ -526,6 +607,30 @@ mod piece_tests {
         assert!(Incremental::new(LogFormat::WindowsUpdateLegacy).is_none(), "parsed whole at the end");
         // Formats that keep state from line to line are never cut.
         assert_eq!(cuts(LogFormat::WindowsUpdateLegacy, &"x\n".repeat(100), 8, 1), [0, 200]);
+    }
+
+    /// A text parsed as it arrives, its length known: the first piece sizes the entries' vector
+    /// for the whole text, which is then filled in place (no copy as it grows), and the parse
+    /// is one pass's.
+    #[test]
+    fn the_first_piece_sizes_the_entries_for_the_whole_text() {
+        let text: String = (0..5000).map(|i| format!("2024/05/31 16:45:{:02}.1360371 1234  5678  Agent{}     message {i}\r\n", i % 60, i % 3)).collect();
+        let mut inc = Incremental::with_piece(LogFormat::WindowsUpdateEtw, 4096).expect("cut");
+        inc.expect(text.len());
+        let mut first: Option<(*const Entry, usize)> = None;
+        for end in (1000..text.len()).step_by(1000) {
+            inc.advance(&text[..end]);
+            if let (None, Some(here)) = (first, &inc.here) {
+                first = Some((here.out.entries.as_ptr(), here.out.entries.capacity()));
+            }
+        }
+        let (ptr, capacity) = first.expect("a piece was parsed");
+        assert!(capacity >= 5000, "sized for the whole text: {capacity}");
+        inc.close(&text);
+        assert!(inc.pieces() > 10);
+        assert_eq!(inc.here.as_ref().map(|h| h.out.entries.as_ptr()), Some(ptr), "filled in place");
+        let p = inc.finish(&text);
+        assert_eq!(p.entries, test_support::parse_checked(LogFormat::WindowsUpdateEtw, &text).entries);
     }
 }
 
