@@ -135,9 +135,11 @@ impl Incremental {
             let mut b = Builder::resume(&text[..to], self.done, self.here.take().unwrap_or_default());
             run(self.format, &mut b);
             if first && self.expected > to {
-                // As many entries per byte in the rest as in this piece, and an eighth more.
+                // As many entries per byte in the rest as in this piece, and an eighth more; never
+                // more than the rest of the text itself takes (a piece of blank lines before long
+                // ones must not ask for gigabytes): past that, the vector doubles as it fills.
                 let rest = (b.out.entries.len() as u64 * (self.expected - to) as u64 / (to - self.done).max(1) as u64) as usize;
-                b.out.entries.reserve(rest + rest / 8);
+                b.out.entries.reserve((rest + rest / 8).min((self.expected - to) / std::mem::size_of::<Entry>()));
             }
             self.here = Some(b.suspend());
         }
@@ -631,6 +633,16 @@ mod piece_tests {
         assert_eq!(inc.here.as_ref().map(|h| h.out.entries.as_ptr()), Some(ptr), "filled in place");
         let p = inc.finish(&text);
         assert_eq!(p.entries, test_support::parse_checked(LogFormat::WindowsUpdateEtw, &text).entries);
+        // Blank lines first, long lines after: the first piece's guess is bounded by the text.
+        let text = "\r\n".repeat(3000) + &format!("{}\r\n", "x".repeat(400)).repeat(5000);
+        let mut inc = Incremental::with_piece(LogFormat::PlainText, 4096).expect("cut");
+        inc.expect(text.len());
+        inc.advance(&text[..8000]);
+        let here = &inc.here.as_ref().expect("a piece was parsed").out.entries;
+        let (reserved, rest) = (here.capacity() - here.len(), text.len() - inc.ranges()[0].end);
+        assert!(reserved > 0 && reserved * std::mem::size_of::<Entry>() <= rest, "{reserved} entries reserved for the last {rest} bytes");
+        inc.advance(&text);
+        assert_eq!(inc.finish(&text).entries, test_support::parse_checked(LogFormat::PlainText, &text).entries);
     }
 }
 
