@@ -397,9 +397,12 @@ impl Default for Suspended {
 }
 
 impl Suspended {
-    /// What the parse built, as [`parse`] gives it.
+    /// What the parse built, as [`parse`] gives it. The entries' vector gives back what its
+    /// guess reserved beyond them, for the files read after this one.
     fn finish(self) -> Parsed {
-        Builder::resume("", 0, self).finish()
+        let mut parsed = Builder::resume("", 0, self).finish();
+        parsed.entries.shrink_to_fit();
+        parsed
     }
 }
 
