@@ -262,7 +262,7 @@ impl FileLoader {
                     Parsing::Pieces(inc) => {
                         let format = inc.format();
                         // Every piece's findings, if all came back and agree with this parse.
-                        let sizes: Option<Vec<(u32, u32)>> = inc.sizes().into_iter().collect();
+                        let sizes: Option<Vec<(u32, u32)>> = inc.sizes().iter().copied().collect();
                         let prescan = (self.delegate && !self.scans.is_empty())
                             .then(|| Prescan::join(self.scans.into_iter().collect::<Option<Vec<_>>>()?, &sizes?, LogKind::before_reading(&name, format)))
                             .flatten();

@@ -59,12 +59,13 @@ fn merge_or_whole(format: LogFormat, text: &str, parts: Vec<Part>) -> Parsed {
 /// A text parsed while it arrives (the web worker reads a file chunk by chunk): each time enough
 /// whole records have come in, they are parsed as one more piece, cut where [`cuts`] may cut,
 /// so that parsing overlaps the reading of the next chunk. The result is exactly [`parse`]'s.
-/// The pieces are parsed here one after another, so one parse goes on from each piece to the
-/// next ([`Suspended`]): its entries grow in one vector, and nothing is merged at the end.
+/// The pieces are joined in order into one parse carried from piece to piece ([`Suspended`]):
+/// its entries grow in one vector, sized once from the first piece, and nothing is left to
+/// merge at the end.
 ///
 /// Delegating, a piece is only cut here: another worker parses it ([`parse_piece`]) and its
-/// entries are handed back ([`Incremental::put_part`]); a piece that never comes back is parsed
-/// here by [`Incremental::finish`], and the pieces are merged.
+/// entries are handed back ([`Incremental::put_part`]), joined as soon as every piece before it
+/// is; a piece that never comes back is parsed here by [`Incremental::finish`].
 pub struct Incremental {
     format: LogFormat,
     boundary: &'static [u8],
@@ -72,12 +73,18 @@ pub struct Incremental {
     delegate: bool,
     /// The text before this is cut into pieces; it is a record boundary.
     done: usize,
-    /// Not delegating: the parse of every piece so far.
-    here: Option<Suspended>,
+    /// The parse of the first `joined` pieces.
+    here: Suspended,
+    joined: usize,
     /// How long the text is expected to grow (0: not known; see [`Incremental::expect`]).
     expected: usize,
-    /// Delegating: each piece parsed, or `None` while another worker parses it.
-    parts: Vec<Option<Part>>,
+    /// Delegating: pieces handed back but not joined yet (one before them is still out), by piece.
+    back: Vec<Option<Part>>,
+    /// Each piece's size, (entries, physical lines), once parsed.
+    sizes: Vec<Option<(u32, u32)>>,
+    /// A piece handed back filled its component table: the text is parsed whole at the end
+    /// (its numbering might differ from one pass; absurd input).
+    overflow: bool,
     /// Where each piece lies in the text.
     ranges: Vec<std::ops::Range<usize>>,
 }
@@ -100,9 +107,12 @@ impl Incremental {
             piece_min,
             delegate: false,
             done: 0,
-            here: None,
+            here: Suspended::default(),
+            joined: 0,
             expected: 0,
-            parts: Vec::new(),
+            back: Vec::new(),
+            sizes: Vec::new(),
+            overflow: false,
             ranges: Vec::new(),
         })
     }
@@ -128,23 +138,49 @@ impl Incremental {
     /// `text[done..to]` becomes the next piece: parsed on from the pieces before it, or (when
     /// delegating) left for another worker.
     fn cut(&mut self, text: &str, to: usize) {
-        if self.delegate {
-            self.parts.push(None);
-        } else {
-            let first = self.here.is_none();
-            let mut b = Builder::resume(&text[..to], self.done, self.here.take().unwrap_or_default());
-            run(self.format, &mut b);
-            if first && self.expected > to {
-                // As many entries per byte in the rest as in this piece, and an eighth more; never
-                // more than the rest of the text itself takes (a piece of blank lines before long
-                // ones must not ask for gigabytes): past that, the vector doubles as it fills.
-                let rest = (b.out.entries.len() as u64 * (self.expected - to) as u64 / (to - self.done).max(1) as u64) as usize;
-                b.out.entries.reserve((rest + rest / 8).min((self.expected - to) / std::mem::size_of::<Entry>()));
-            }
-            self.here = Some(b.suspend());
-        }
         self.ranges.push(self.done..to);
         self.done = to;
+        if self.delegate {
+            self.back.push(None);
+            self.sizes.push(None);
+        } else {
+            let size = self.parse_here(text);
+            self.sizes.push(Some(size));
+        }
+    }
+
+    /// Piece `joined` parsed here, on from the pieces before it: its size.
+    fn parse_here(&mut self, text: &str) -> (u32, u32) {
+        let range = self.ranges[self.joined].clone();
+        let (entries, lines) = (self.here.out.entries.len(), self.here.line_no);
+        let mut b = Builder::resume(&text[..range.end], range.start, std::mem::take(&mut self.here));
+        run(self.format, &mut b);
+        self.here = b.suspend();
+        self.joined += 1;
+        self.size_once();
+        ((self.here.out.entries.len() - entries) as u32, self.here.line_no - lines)
+    }
+
+    /// After the first piece: its entries per byte say how many the rest will have (and an
+    /// eighth more); never more than the rest of the text itself takes (a piece of blank lines
+    /// before long ones must not ask for gigabytes): past that, the vector doubles as it fills.
+    fn size_once(&mut self) {
+        let to = self.ranges[0].end;
+        if self.joined != 1 || self.expected <= to {
+            return;
+        }
+        let rest = (self.here.out.entries.len() as u64 * (self.expected - to) as u64 / to.max(1) as u64) as usize;
+        self.here.out.entries.reserve((rest + rest / 8).min((self.expected - to) / std::mem::size_of::<Entry>()));
+    }
+
+    /// Join the pieces handed back whose predecessors are all joined.
+    fn join_back(&mut self) {
+        while let Some(part) = self.back.get_mut(self.joined).and_then(Option::take) {
+            self.overflow |= part.components.len() >= NO_COMPONENT as usize;
+            self.here.append(part);
+            self.joined += 1;
+            self.size_once();
+        }
     }
 
     pub fn format(&self) -> LogFormat {
@@ -172,40 +208,42 @@ impl Incremental {
     /// Piece `k` as another worker parsed it alone ([`parse_piece`] of its range of `text`).
     /// Refused (false; the piece is then parsed here) unless its entries fit that range.
     pub fn put_part(&mut self, k: usize, text: &str, mut piece: PieceParse) -> bool {
-        let (Some(range), Some(slot)) = (self.ranges.get(k), self.parts.get_mut(k)) else { return false };
-        if slot.is_some() || !piece.fits(&text[range.clone()]) {
+        let (Some(range), Some(None)) = (self.ranges.get(k), self.sizes.get(k)) else { return false };
+        if !self.delegate || !piece.fits(&text[range.clone()]) {
             return false;
         }
         for e in &mut piece.entries {
             e.move_by(range.start as u32);
         }
-        *slot = Some(piece);
+        self.sizes[k] = Some((piece.entries.len() as u32, piece.lines));
+        self.back[k] = Some(piece);
+        self.join_back();
         true
     }
 
-    /// Each piece's size, (entries, physical lines), when delegating; `None` for a piece not
-    /// parsed yet.
-    pub fn sizes(&self) -> Vec<Option<(u32, u32)>> {
-        self.parts.iter().map(|p| p.as_ref().map(|p| (p.entries.len() as u32, p.lines))).collect()
+    /// Each piece's size, (entries, physical lines); `None` for a piece not parsed yet.
+    pub fn sizes(&self) -> &[Option<(u32, u32)>] {
+        &self.sizes
     }
 
     /// The whole `text` parsed: the pieces so far (those not handed back parsed here) and the
     /// rest.
     pub fn finish(mut self, text: &str) -> Parsed {
-        if self.ranges.is_empty() {
+        if self.ranges.is_empty() || self.overflow {
             return parse(self.format, text);
         }
         self.close(text);
-        if let Some(here) = self.here {
-            return here.finish();
+        while self.joined < self.ranges.len() {
+            if self.back[self.joined].is_some() {
+                self.join_back();
+            } else {
+                self.parse_here(text);
+            }
         }
-        let parts = self
-            .parts
-            .into_iter()
-            .zip(self.ranges)
-            .map(|(part, range)| part.unwrap_or_else(|| Part::from(parse_from(self.format, &text[..range.end], range.start))))
-            .collect();
-        merge_or_whole(self.format, text, parts)
+        if self.overflow {
+            return parse(self.format, text);
+        }
+        self.here.finish()
     }
 }
 
@@ -403,6 +441,41 @@ impl Suspended {
         let mut parsed = Builder::resume("", 0, self).finish();
         parsed.entries.shrink_to_fit();
         parsed
+    }
+
+    /// Go on with a piece parsed alone, whose entries' offsets are already the text's: its
+    /// lines and components renumbered as one pass numbers them (as [`merge`] does).
+    fn append(&mut self, part: Part) {
+        let map: Vec<u16> = part.components.into_iter().map(|c| self.intern(c)).collect();
+        let base = self.line_no - 1;
+        let mut entries = part.entries;
+        for e in &mut entries {
+            e.line += base;
+            if e.component != NO_COMPONENT {
+                e.component = map[e.component as usize];
+            }
+        }
+        self.out.entries.extend_from_slice(&entries);
+        self.line_no += part.lines;
+        self.truncated_records += part.truncated_records;
+        self.out.thread_hex |= part.thread_hex;
+        self.out.header_offset = self.out.header_offset.or(part.header_offset);
+        let room = MAX_NOTES.saturating_sub(self.out.notes.len());
+        self.out.notes.extend(part.notes.into_iter().take(room));
+    }
+
+    /// The number of component `name`, added if new.
+    fn intern(&mut self, name: String) -> u16 {
+        if let Some(&i) = self.components.get(&name) {
+            return i;
+        }
+        let i = self.out.components.len();
+        if i >= NO_COMPONENT as usize {
+            return NO_COMPONENT;
+        }
+        self.components.insert(name.clone(), i as u16);
+        self.out.components.push(name);
+        i as u16
     }
 }
 
@@ -608,6 +681,34 @@ mod piece_tests {
                 assert_eq!(p.physical_lines, whole.physical_lines);
                 assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
             }
+            // Delegated: the pieces parsed alone and handed back in any order (the browser's
+            // analysis worker scans the newest waiting piece itself), some never, joined as
+            // soon as every piece before them is in.
+            for (piece, chunk) in [(64, 7), (500, 300), (1, 4096)] {
+                let mut inc = Incremental { delegate: true, ..Incremental::with_piece(format, piece).expect("a format that is cut") };
+                for end in (chunk..text.len()).step_by(chunk).filter(|&e| text.is_char_boundary(e)) {
+                    inc.advance(&text[..end]);
+                }
+                inc.close(&text);
+                let n = inc.pieces();
+                assert!(n > 3, "{format:?} in pieces");
+                // Odd pieces last to first, then the even ones; every fifth never comes back.
+                let order = (0..n).filter(|k| k % 2 == 1).rev().chain((0..n).filter(|k| k % 2 == 0)).filter(|k| k % 5 != 3);
+                for k in order {
+                    let range = inc.ranges()[k].clone();
+                    let parsed = parse_piece(format, &text[range.clone()]);
+                    assert!(inc.put_part(k, &text, parsed.clone()), "piece {k} taken");
+                    assert!(!inc.put_part(k, &text, parsed), "piece {k} taken once");
+                    assert!(inc.joined <= n && inc.back[..inc.joined].iter().all(Option::is_none));
+                }
+                assert_eq!(inc.sizes().iter().filter(|s| s.is_none()).count(), (0..n).filter(|k| k % 5 == 3).count());
+                let p = inc.finish(&text);
+                assert_eq!(p.entries, whole.entries, "{format:?} delegated, piece {piece} chunk {chunk}");
+                assert_eq!(p.components, whole.components);
+                assert_eq!(p.notes, whole.notes);
+                assert_eq!(p.physical_lines, whole.physical_lines);
+                assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
+            }
         }
         assert!(Incremental::new(LogFormat::WindowsUpdateLegacy).is_none(), "parsed whole at the end");
         // Formats that keep state from line to line are never cut.
@@ -625,15 +726,15 @@ mod piece_tests {
         let mut first: Option<(*const Entry, usize)> = None;
         for end in (1000..text.len()).step_by(1000) {
             inc.advance(&text[..end]);
-            if let (None, Some(here)) = (first, &inc.here) {
-                first = Some((here.out.entries.as_ptr(), here.out.entries.capacity()));
+            if first.is_none() && inc.joined > 0 {
+                first = Some((inc.here.out.entries.as_ptr(), inc.here.out.entries.capacity()));
             }
         }
         let (ptr, capacity) = first.expect("a piece was parsed");
         assert!(capacity >= 5000, "sized for the whole text: {capacity}");
         inc.close(&text);
         assert!(inc.pieces() > 10);
-        assert_eq!(inc.here.as_ref().map(|h| h.out.entries.as_ptr()), Some(ptr), "filled in place");
+        assert_eq!(inc.here.out.entries.as_ptr(), ptr, "filled in place");
         let p = inc.finish(&text);
         assert_eq!(p.entries, test_support::parse_checked(LogFormat::WindowsUpdateEtw, &text).entries);
         // Blank lines first, long lines after: the first piece's guess is bounded by the text.
@@ -641,7 +742,7 @@ mod piece_tests {
         let mut inc = Incremental::with_piece(LogFormat::PlainText, 4096).expect("cut");
         inc.expect(text.len());
         inc.advance(&text[..8000]);
-        let here = &inc.here.as_ref().expect("a piece was parsed").out.entries;
+        let here = &inc.here.out.entries;
         let (reserved, rest) = (here.capacity() - here.len(), text.len() - inc.ranges()[0].end);
         assert!(reserved > 0 && reserved * std::mem::size_of::<Entry>() <= rest, "{reserved} entries reserved for the last {rest} bytes");
         inc.advance(&text);
