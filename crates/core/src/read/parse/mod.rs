@@ -619,6 +619,15 @@ pub(crate) fn ymd(b: &[u8], sep: u8) -> Option<(i32, u32, u32)> {
 mod piece_tests {
     use super::*;
 
+    /// `p` is what one pass gives (`whole`), in every field.
+    fn same(p: &Parsed, whole: &Parsed, what: &str) {
+        assert_eq!(p.entries, whole.entries, "{what}");
+        assert_eq!(p.components, whole.components, "{what}");
+        assert_eq!(p.notes, whole.notes, "{what}");
+        assert_eq!(p.physical_lines, whole.physical_lines, "{what}");
+        assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset), "{what}");
+    }
+
     /// Every chunked format, in pieces of every size, parses as in one pass.
     #[test]
     fn pieces_parse_as_one_pass() {
@@ -660,12 +669,7 @@ mod piece_tests {
             for (threads, piece) in [(2, 64), (3, 500), (8, 97), (16, 1), (2, 5000)] {
                 let cuts = cuts(format, &text, threads, piece);
                 assert!(cuts.len() > 2 || piece >= 5000, "{format:?} cut in pieces");
-                let p = parse_cut(format, &text, &cuts);
-                assert_eq!(p.entries, whole.entries, "{format:?} {cuts:?}");
-                assert_eq!(p.components, whole.components);
-                assert_eq!(p.notes, whole.notes);
-                assert_eq!(p.physical_lines, whole.physical_lines);
-                assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
+                same(&parse_cut(format, &text, &cuts), &whole, &format!("{format:?} {cuts:?}"));
             }
             // The text arriving in chunks, parsed as it comes.
             for (piece, chunk) in [(1, 1), (64, 7), (500, 300), (97, 4096), (1, 100_000)] {
@@ -674,12 +678,7 @@ mod piece_tests {
                     inc.advance(&text[..end]);
                 }
                 assert!(inc.pieces() > 1 || chunk >= text.len(), "{format:?} parsed in pieces as it came");
-                let p = inc.finish(&text);
-                assert_eq!(p.entries, whole.entries, "{format:?} piece {piece} chunk {chunk}");
-                assert_eq!(p.components, whole.components);
-                assert_eq!(p.notes, whole.notes);
-                assert_eq!(p.physical_lines, whole.physical_lines);
-                assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
+                same(&inc.finish(&text), &whole, &format!("{format:?} piece {piece} chunk {chunk}"));
             }
             // Delegated: the pieces parsed alone and handed back in any order (the browser's
             // analysis worker scans the newest waiting piece itself), some never, joined as
@@ -702,12 +701,7 @@ mod piece_tests {
                     assert!(inc.joined <= n && inc.back[..inc.joined].iter().all(Option::is_none));
                 }
                 assert_eq!(inc.sizes().iter().filter(|s| s.is_none()).count(), (0..n).filter(|k| k % 5 == 3).count());
-                let p = inc.finish(&text);
-                assert_eq!(p.entries, whole.entries, "{format:?} delegated, piece {piece} chunk {chunk}");
-                assert_eq!(p.components, whole.components);
-                assert_eq!(p.notes, whole.notes);
-                assert_eq!(p.physical_lines, whole.physical_lines);
-                assert_eq!((p.thread_hex, p.header_offset), (whole.thread_hex, whole.header_offset));
+                same(&inc.finish(&text), &whole, &format!("{format:?} delegated, piece {piece} chunk {chunk}"));
             }
         }
         assert!(Incremental::new(LogFormat::WindowsUpdateLegacy).is_none(), "parsed whole at the end");
