@@ -340,30 +340,16 @@ fn boundary(format: LogFormat) -> Option<&'static [u8]> {
 /// The pieces' results as one: lines renumbered, components renumbered into one table (in order
 /// of first appearance, as one pass numbers them).
 fn merge(mut parts: Vec<Part>) -> Parsed {
-    let mut out = Parsed::default();
     // The table and each piece's renumbering, in order (a few dozen names).
-    let mut index: FxHashMap<String, u16> = FxHashMap::default();
+    let mut table = Suspended::default();
     let mut renumbered = Vec::with_capacity(parts.len());
     let mut lines = 0u32;
     for p in &mut parts {
-        let map: Vec<u16> = std::mem::take(&mut p.components)
-            .into_iter()
-            .map(|c| {
-                if let Some(&i) = index.get(&c) {
-                    return i;
-                }
-                if out.components.len() >= NO_COMPONENT as usize {
-                    return NO_COMPONENT;
-                }
-                let i = out.components.len() as u16;
-                index.insert(c.clone(), i);
-                out.components.push(c);
-                i
-            })
-            .collect();
+        let map: Vec<u16> = std::mem::take(&mut p.components).into_iter().map(|c| table.intern(c)).collect();
         renumbered.push((lines, map));
         lines += p.lines;
     }
+    let mut out = Parsed { components: table.out.components, ..Parsed::default() };
     // Each piece's entries renumbered where they are (all cores), then copied one after another
     // (plain copies; the first piece's vector is grown, not copied, where the allocator can).
     let parts = crate::par::map(parts.into_iter().zip(renumbered).collect(), |(mut p, (base, map)): (Part, (u32, Vec<u16>))| {
