@@ -80,7 +80,9 @@ test('the failed step, a code card with mitigation, evidence into the viewer, fi
   assert.ok((await page.locator('.row[data-severity]').evaluateAll((rs) => rs.every((r) => r.dataset.severity === 'error'))));
   await page.fill('.filter-text', 'Exit code = 0x8024401B');
   await page.waitForFunction(() => document.querySelector('[data-testid=row-count]')?.textContent.startsWith('1 of'));
-  assert.match(await page.locator('.row').first().innerText(), /Exit code = 0x8024401B/);
+  // The count comes first; the row itself is a placeholder until its text arrives from the worker.
+  await page.waitForSelector('.viewer .list .row:not(.placeholder)');
+  assert.match(await page.locator('.viewer .list .row:not(.placeholder)').first().innerText(), /Exit code = 0x8024401B/);
   // The filter lives in the URL.
   assert.match(page.url(), /sev=error/);
   assert.match(page.url(), /q=Exit%20code/);
