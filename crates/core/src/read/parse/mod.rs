@@ -353,12 +353,7 @@ fn merge(mut parts: Vec<Part>) -> Parsed {
     // Each piece's entries renumbered where they are (all cores), then copied one after another
     // (plain copies; the first piece's vector is grown, not copied, where the allocator can).
     let parts = crate::par::map(parts.into_iter().zip(renumbered).collect(), |(mut p, (base, map)): (Part, (u32, Vec<u16>))| {
-        for e in &mut p.entries {
-            e.line += base;
-            if e.component != NO_COMPONENT {
-                e.component = map[e.component as usize];
-            }
-        }
+        renumber(&mut p.entries, base, &map);
         p
     });
     let total: usize = parts.iter().map(|p| p.entries.len()).sum();
@@ -381,6 +376,17 @@ fn merge(mut parts: Vec<Part>) -> Parsed {
     }
     out.notes.truncate(MAX_NOTES);
     out
+}
+
+/// A piece's entries as the whole file numbers them: lines after the `base` lines before the
+/// piece, components through `map` (the piece's table into the file's).
+fn renumber(entries: &mut [Entry], base: u32, map: &[u16]) {
+    for e in entries {
+        e.line += base;
+        if e.component != NO_COMPONENT {
+            e.component = map[e.component as usize];
+        }
+    }
 }
 
 /// A file's parser notes stop here.
@@ -433,14 +439,8 @@ impl Suspended {
     /// lines and components renumbered as one pass numbers them (as [`merge`] does).
     fn append(&mut self, part: Part) {
         let map: Vec<u16> = part.components.into_iter().map(|c| self.intern(c)).collect();
-        let base = self.line_no - 1;
         let mut entries = part.entries;
-        for e in &mut entries {
-            e.line += base;
-            if e.component != NO_COMPONENT {
-                e.component = map[e.component as usize];
-            }
-        }
+        renumber(&mut entries, self.line_no - 1, &map);
         self.out.entries.extend_from_slice(&entries);
         self.line_no += part.lines;
         self.truncated_records += part.truncated_records;
