@@ -54,7 +54,7 @@ fn windows_update_trace_shows_the_install_that_succeeded() {
     assert_eq!(installs.len(), 1, "{:?}", r.operations);
     assert_eq!(installs[0].outcome, Outcome::Succeeded);
     assert_eq!(installs[0].caller, "Update;ScanForUpdates");
-    assert!(r.summary.verdict.contains("1 install, succeeded"), "{}", r.summary.verdict);
+    assert!(r.summary.detail.contains("1 install, succeeded"), "{}", r.summary.detail);
 }
 
 #[test]

@@ -391,7 +391,7 @@ fn report(d: &std::path::Path, name: &str) -> Report {
 
 fn check(r: &Report, x: &Expect) -> Vec<String> {
     let mut bad = Vec::new();
-    let v = &r.summary.verdict;
+    let v = &format!("{}\n{}", r.summary.verdict, r.summary.detail);
     if r.summary.status != x.status {
         bad.push(format!("status {:?}, expected {:?}", r.summary.status, x.status));
     }

@@ -41,7 +41,7 @@ fn dash_dated_get_windowsupdatelog_text_is_read_and_its_failed_search_told() {
     assert_eq!(r.files[0].format, "windowsupdate_etw");
     assert_eq!(r.files[0].unparsed, 0);
     assert_eq!(r.summary.status, VerdictStatus::Failed);
-    let v = &r.summary.verdict;
+    let v = &r.summary.detail;
     assert!(v.contains("3 searches") && v.contains("0x8024402C") && v.contains("Device Driver Retrieval Client"), "{v}");
     assert!(v.contains("0x80072EE7"), "the root before it: {v}");
     let defender = r.operations.items.iter().find(|o| o.caller == "Windows Defender").unwrap();
@@ -102,7 +102,7 @@ fn a_scan_cut_off_by_the_end_of_the_log_is_still_running_not_failed() {
     assert_eq!(s3.status, StepStatus::Running, "{}", s3.reason);
     assert_eq!(r.scan_flow.failed_step, None);
     assert_eq!(r.summary.status, VerdictStatus::Incomplete);
-    let v = &r.summary.verdict;
+    let v = &r.summary.detail;
     assert!(v.contains("still running when the logs end"), "{v}");
     assert!(!v.contains("failed at") && !v.contains("Likely cause") && !v.contains("0x80246008"), "{v}");
     assert!(v.contains("the 2 earlier ones completed"), "{v}");
@@ -142,7 +142,7 @@ fn a_group_policy_override_that_stops_the_update_source_is_step_1_with_its_guida
     let step1 = r.scan_flow.step(1).unwrap();
     assert!(step1.guidance.iter().any(|g| g.text.contains("Group Policy")), "step 1's guidance names the override");
     assert!(step1.sources.iter().any(|s| s.section == "Troubleshoot issues in step 1"));
-    assert!(r.summary.verdict.contains("step 1"), "{}", r.summary.verdict);
+    assert!(r.summary.detail.contains("step 1"), "{}", r.summary.detail);
     assert!(!r.next_checks.iter().any(|c| c.text.contains("SoftwareDistribution")), "not step 2's reset of the data store");
     assert!(r.findings.iter().any(|f| f.id == "gpo_override" && f.severity == FindingSeverity::Error));
 }
@@ -162,7 +162,7 @@ fn a_failed_client_installation_leads_the_verdict_with_its_cause() {
     assert!(st.text.contains("0x80190194"), "{}", st.text);
     assert!(st.evidence.iter().any(|e| e.text.contains("404")), "the failing download is quoted");
     // The verdict says the installation failed, not a generic most-frequent code.
-    assert!(r.summary.verdict.starts_with("The ConfigMgr client installation failed"), "{}", r.summary.verdict);
+    assert!(r.summary.detail.starts_with("The ConfigMgr client installation failed"), "{}", r.summary.detail);
 }
 
 #[test]
@@ -188,10 +188,10 @@ fn routine_servicing_lines_raise_no_alarm() {
     log += &line("00:04", "Info", "CBS", "Total Repaired Corruption:\t0");
     log += &line("00:05", "Info", "CBS", "Session: 31174583_1 finalized. Reboot required: no [HRESULT = 0x00000000 - S_OK]");
     let r = report(&[("CBS.log", log)]);
-    assert_eq!(r.summary.status, VerdictStatus::Ok, "{}", r.summary.verdict);
+    assert_eq!(r.summary.status, VerdictStatus::Ok, "{}", r.summary.detail);
     assert!(r.findings.is_empty(), "{:?}", r.findings.iter().map(|f| &f.summary).collect::<Vec<_>>());
-    assert!(r.summary.verdict.contains("found no corruption"), "{}", r.summary.verdict);
-    assert!(!r.summary.verdict.contains("most significant"), "{}", r.summary.verdict);
+    assert!(r.summary.detail.contains("found no corruption"), "{}", r.summary.detail);
+    assert!(!r.summary.detail.contains("most significant"), "{}", r.summary.detail);
 }
 
 #[test]
@@ -210,5 +210,5 @@ fn reportingevents_in_utf16_gives_the_agents_operations() {
     assert_eq!(r.files[0].time_zone.offset, "UTC+03:00");
     let g = r.operations.groups.iter().find(|g| g.kind == OperationKind::Search).unwrap();
     assert_eq!((g.total, g.failed, g.succeeded), (3, 1, 2));
-    assert!(r.summary.verdict.contains("0x80072EE2"), "{}", r.summary.verdict);
+    assert!(r.summary.detail.contains("0x80072EE2"), "{}", r.summary.detail);
 }

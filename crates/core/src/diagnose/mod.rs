@@ -8,6 +8,7 @@ mod catalog;
 mod config;
 mod defs;
 mod flow;
+mod headline;
 mod machines;
 mod operations;
 mod outcomes;
@@ -21,6 +22,7 @@ mod verdict;
 pub use config::{ConfigFacts, POLICY_COMMAND, PROXY_COMMAND};
 pub use defs::UpdateSource;
 pub use flow::FlowResult;
+pub use headline::Headline;
 pub use operations::{Counted, Operation};
 pub use outcomes::Statement;
 pub use piece::scan_piece;
@@ -49,7 +51,10 @@ pub struct Diagnosis {
     /// Every code of the drop, most significant first.
     pub ranked_codes: Vec<u32>,
     pub status: VerdictStatus,
+    /// The statements joined, failed ones first: the detail below the first screen.
     pub verdict: String,
+    /// The first screen: failing now or not, why, what first, and the badge.
+    pub headline: Headline,
     pub next_checks: Vec<NextCheck>,
     /// Where the client gets its updates, as far as the drop shows.
     pub source: defs::UpdateSource,
@@ -92,7 +97,37 @@ impl Diagnosis {
                 machines.iter().take(4).map(|m| format!("{m}/")).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
             );
         }
-        Diagnosis { updates, scan, sync, config, operations, counted, findings, statements, ranked_codes, status, verdict, next_checks, source, machines }
+        let facts = headline::Facts {
+            a,
+            status,
+            statements: &statements,
+            operations: &operations,
+            findings: &findings,
+            next_checks: &next_checks,
+            scan: &scan,
+            ranked: &ranked_codes,
+        };
+        let mut headline = headline::headline(&facts);
+        if machines.len() > 1 {
+            headline.text = format!("These logs seem to come from {} machines: analyse each alone. {}", machines.len(), headline.text);
+        }
+        Diagnosis {
+            updates,
+            scan,
+            sync,
+            config,
+            operations,
+            counted,
+            findings,
+            statements,
+            ranked_codes,
+            status,
+            verdict,
+            headline,
+            next_checks,
+            source,
+            machines,
+        }
     }
 }
 

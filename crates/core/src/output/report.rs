@@ -143,8 +143,16 @@ pub struct Tool {
 pub struct Summary {
     /// `failed`, `ok`, `incomplete` (steps not witnessed) or `no_scan` (no client scan logs).
     pub status: VerdictStatus,
-    /// One paragraph in plain language.
+    /// The first screen, at most three sentences: is the machine failing now (and since when),
+    /// why, and what to do first.
     pub verdict: String,
+    /// The verdict's standing in words for what was dropped: `Updates failing`, `Servicing
+    /// failed`, `Scan failed` (a ConfigMgr client scan), `Recovered`, `No failure found`, ...
+    #[serde(default)]
+    pub badge: String,
+    /// The detail below it: one sentence per kind of work the logs show, failed ones first.
+    #[serde(default)]
+    pub detail: String,
     pub files: usize,
     pub lines: u64,
     pub entries: u64,
@@ -353,7 +361,9 @@ impl Report {
             tool: Tool { name: "wulens".into(), version: env!("CARGO_PKG_VERSION").into() },
             summary: Summary {
                 status: d.status,
-                verdict: d.verdict.clone(),
+                verdict: d.headline.text.clone(),
+                badge: d.headline.badge.to_string(),
+                detail: d.verdict.clone(),
                 files: a.files.len(),
                 lines: a.files.iter().map(|f| f.physical_lines as u64).sum(),
                 entries: files.iter().map(|f| f.entries as u64).sum(),

@@ -1,0 +1,405 @@
+//! The first screen: at most three sentences a helpdesk reads in ten seconds (is the machine
+//! failing now, and since when; why; what to do first) and a badge worded for what was dropped.
+//! It reads what the statements, operations, findings and next checks concluded; the full
+//! paragraph (the statements joined) is kept as the detail below it.
+
+use super::flow::FlowResult;
+use super::operations::Operation;
+use super::outcomes::{code_name, Statement};
+use super::rules::Finding;
+use super::verdict::NextCheck;
+use crate::analysis::Analysis;
+use crate::model::{time_of, Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
+
+/// The first screen's text is kept to about this many characters.
+pub const HEADLINE_CHARS: usize = 300;
+
+/// What the first screen says.
+pub struct Headline {
+    /// `Updates failing`, `Servicing failed`, `No failure found`, ...
+    pub badge: &'static str,
+    /// At most three sentences.
+    pub text: String,
+}
+
+/// Everything the headline reads.
+pub struct Facts<'a> {
+    pub a: &'a Analysis,
+    pub status: VerdictStatus,
+    pub statements: &'a [Statement],
+    pub operations: &'a [Operation],
+    pub findings: &'a [Finding],
+    pub next_checks: &'a [NextCheck],
+    pub scan: &'a FlowResult,
+    /// Every code of the drop, most significant first.
+    pub ranked: &'a [u32],
+}
+
+pub fn headline(x: &Facts) -> Headline {
+    let lead = x.statements.iter().find(|s| s.standing == Standing::Failed);
+    let (badge, now) = match lead {
+        Some(st) => {
+            let (now, failing) = failing_now(x, st);
+            (if failing { failed_badge(x, st.domain) } else { "Failed earlier" }, now)
+        }
+        None => (calm_badge(x), calm_now(x)),
+    };
+    let mut sentences = vec![now];
+    if let Some(st) = lead {
+        sentences.extend(cause(x, st));
+        sentences.extend(first_step(x));
+    }
+    Headline { badge, text: fit(sentences) }
+}
+
+// ---- the badge ----
+
+fn failed_badge(x: &Facts, domain: Domain) -> &'static str {
+    match domain {
+        Domain::ConfigmgrScan => "Scan failed",
+        Domain::WsusSync => "WSUS sync failed",
+        Domain::ConfigmgrDeployment => "Deployment failed",
+        Domain::WindowsUpdate => "Updates failing",
+        Domain::Servicing => "Servicing failed",
+        Domain::Setup if rolled_back(x) => "Upgrade rolled back",
+        Domain::Setup => "Setup failed",
+        Domain::TaskSequence => "Task sequence failed",
+        Domain::ClientInstall => "Client install failed",
+    }
+}
+
+fn rolled_back(x: &Facts) -> bool {
+    x.operations.iter().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed).any(|o| {
+        let f = &x.a.files[o.file];
+        o.lines.iter().any(|&e| f.message(&f.entries[e as usize]).to_ascii_lowercase().contains("rollback"))
+    })
+}
+
+fn calm_badge(x: &Facts) -> &'static str {
+    match x.status {
+        VerdictStatus::NoScan => "Nothing to conclude",
+        _ if running(x).is_some() => "Still running",
+        _ if recovered(x).is_some() => "Recovered",
+        VerdictStatus::Ok => "No failure found",
+        _ => "No failure found",
+    }
+}
+
+// ---- sentence one: failing now? ----
+
+fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
+    if st.domain == Domain::ConfigmgrScan {
+        if let Some(n) = x.scan.failed_step {
+            let short = x.scan.step(n).map_or("", |s| s.short);
+            return (
+                format!("The ConfigMgr update scan is failing: the latest scan stopped at step {n} ({}){}.", lower_first(short), at(x, first_line(st))),
+                true,
+            );
+        }
+    }
+    let Some(kind) = lead_kind(x, st.domain) else {
+        return (format!("{} failed{}.", upper_first(st.domain.name()), at(x, first_line(st))), true);
+    };
+    let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
+    let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
+    let latest = latest(x, &of).expect("a kind with a failure has an operation");
+    let last_failed = latest_of(x, &failed).expect("a failure");
+    if of.len() == 1 {
+        return (format!("{} failed{}.", upper_first(kind.noun(1)), at_op(x, latest)), true);
+    }
+    if latest.outcome == Outcome::Failed {
+        let since = earliest(x, &failed).filter(|_| failed.len() > 1).and_then(|o| stamp(x, o)).map(|t| format!(" since {t}")).unwrap_or_default();
+        let latest_at = match at_op(x, latest) {
+            t if t.is_empty() => ", including the latest".to_string(),
+            t => format!(", the latest{t}"),
+        };
+        (format!("{} failing now{since}: {} of {} failed{latest_at}.", what_of(kind), failed.len(), plural(of.len(), kind)), true)
+    } else {
+        let then = match latest.outcome {
+            Outcome::Running => "is still running when the log ends".to_string(),
+            Outcome::Succeeded => format!("succeeded{}", at_op(x, latest)),
+            o => format!("ended {}{}", o.id(), at_op(x, latest)),
+        };
+        (format!("{} of {} failed (the last{}); the latest {} {then}.", failed.len(), plural(of.len(), kind), at_op(x, last_failed), kind.noun(1)), false)
+    }
+}
+
+/// The kind of work of `domain` that leads: the one whose latest operation failed, else the one
+/// with the most failures.
+fn lead_kind(x: &Facts, domain: Domain) -> Option<OperationKind> {
+    let kinds = kinds_of(domain);
+    let failed: Vec<&Operation> = x.operations.iter().filter(|o| kinds.contains(&o.kind()) && o.outcome == Outcome::Failed).collect();
+    let latest_failed = |k: OperationKind| {
+        let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == k).collect();
+        latest(x, &of).is_some_and(|o| o.outcome == Outcome::Failed)
+    };
+    let count = |k: OperationKind| failed.iter().filter(|o| o.kind() == k).count();
+    kinds.iter().copied().filter(|&k| count(k) > 0).max_by_key(|&k| (latest_failed(k), count(k)))
+}
+
+/// The failed operations of the lead kind, latest first.
+fn lead_failures<'o>(x: &Facts<'o>, domain: Domain) -> Vec<&'o Operation> {
+    let Some(kind) = lead_kind(x, domain) else { return Vec::new() };
+    let mut v: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind && o.outcome == Outcome::Failed).collect();
+    v.sort_by_key(|o| std::cmp::Reverse(utc(x, o)));
+    v
+}
+
+fn calm_now(x: &Facts) -> String {
+    if x.status == VerdictStatus::NoScan {
+        let mut s =
+            "These logs show no update, servicing or setup work that wulens recognizes, so they cannot say whether this machine is failing.".to_string();
+        match x.ranked.iter().find(|&&c| !super::verdict::all_routine(x.a, c)) {
+            Some(&c) => s.push_str(&format!(" The most significant error is {}.", code_name(c))),
+            None => s.push_str(" No error in them other than routine ones."),
+        }
+        return s;
+    }
+    let mut s = match latest_ok(x) {
+        Some(t) => format!("Not failing now: {t}."),
+        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).map(|s| first_sentence(&s.text)) {
+            Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
+            _ => "No failure in these logs.".to_string(),
+        },
+    };
+    if let Some(r) = recovered(x) {
+        s.push(' ');
+        s.push_str(&r);
+    }
+    if let Some(r) = running(x) {
+        s.push(' ');
+        s.push_str(&r);
+    }
+    s
+}
+
+/// "the latest search succeeded at 2024-05-31 16:45", for the first kind of work that has one
+/// (the ConfigMgr scan first, where its logs were given).
+fn latest_ok(x: &Facts) -> Option<String> {
+    if let Some(st) = x.statements.iter().find(|s| s.domain == Domain::ConfigmgrScan && s.standing == Standing::Ok) {
+        return Some(format!("the latest ConfigMgr update scan completed{}", at(x, st.lines.last().copied())));
+    }
+    let order = [
+        OperationKind::Search,
+        OperationKind::Install,
+        OperationKind::Download,
+        OperationKind::Servicing,
+        OperationKind::Setup,
+        OperationKind::ClientInstall,
+        OperationKind::Deployment,
+        OperationKind::TaskSequence,
+        OperationKind::StoreCheck,
+    ];
+    order.iter().find_map(|&k| {
+        let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == k && o.outcome == Outcome::Succeeded).collect();
+        let o = latest(x, &of)?;
+        Some(format!("the latest {} succeeded{}", o.def.kind.noun(1), at_op(x, o)))
+    })
+}
+
+/// Earlier failures that a later success of the same kind and caller followed.
+fn recovered(x: &Facts) -> Option<String> {
+    let rec: Vec<&Operation> = x.operations.iter().filter(|o| o.outcome.id() == "recovered").collect();
+    let kind = rec.first()?.kind();
+    let rec: Vec<&Operation> = rec.into_iter().filter(|o| o.kind() == kind).collect();
+    let (first, last) = (earliest(x, &rec)?, latest(x, &rec)?);
+    let span = match (stamp(x, first), stamp(x, last)) {
+        (Some(f), Some(l)) if rec.len() > 1 && f != l => format!(" from {} to {}", &f[..10.min(f.len())], &l[..10.min(l.len())]),
+        (Some(f), _) => format!(" at {f}"),
+        _ => String::new(),
+    };
+    let code = first.root.or(first.code).map(|c| format!(" ({})", code_name(c))).unwrap_or_default();
+    Some(format!("{} failed {}{span}{code}, then recovered.", upper_first(kind.noun(2)), times(rec.len())))
+}
+
+fn running(x: &Facts) -> Option<String> {
+    let st = x.statements.iter().find(|s| s.standing == Standing::Attention)?;
+    let open = x.operations.iter().filter(|o| o.outcome == Outcome::Running).collect::<Vec<_>>();
+    if let Some(o) = latest(x, &open) {
+        return Some(format!("A {} is still running when the log ends.", o.def.kind.noun(1)));
+    }
+    (st.domain == Domain::ConfigmgrScan && x.scan.steps.iter().any(|s| s.status == crate::model::StepStatus::Running))
+        .then(|| "The latest ConfigMgr scan is still running when the logs end.".to_string())
+}
+
+// ---- sentences two and three: why, and what first ----
+
+fn cause(x: &Facts, st: &Statement) -> Option<String> {
+    let routine = |c: &u32| super::verdict::all_routine(x.a, *c);
+    // The root of the latest failures of the lead kind, then the statement's codes.
+    let ops = lead_failures(x, st.domain);
+    let from_ops = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|c| c & 0x8000_0000 != 0);
+    let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
+    let finding = x.findings.iter().find(|f| f.severity == FindingSeverity::Error);
+    if let Some(f) = finding {
+        let own = f.codes.iter().find_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0)).or(code);
+        let title = lower_first(f.rule.title.trim_end_matches('.'));
+        return Some(match own {
+            Some(c) => format!("Likely cause: {title}, {}.", code_name(c)),
+            None => format!("Likely cause: {title}."),
+        });
+    }
+    let c = code?;
+    let meaning = wulens_kb::entry(c).map(|k| k.message.trim().trim_end_matches('.').to_string()).filter(|m| !m.is_empty());
+    Some(match meaning {
+        Some(m) => format!("Cause: {}, {}.", code_name(c), lower_first(&m)),
+        None => format!("Cause: {}.", code_name(c)),
+    })
+}
+
+/// Up to its first full stop followed by a space (or the whole text).
+fn first_sentence(t: &str) -> String {
+    t.trim().split_inclusive(". ").next().unwrap_or(t).trim_end().to_string()
+}
+
+fn first_step(x: &Facts) -> Option<String> {
+    let c = x.next_checks.first()?;
+    let text = c.text.trim();
+    // Its first sentence: the rest is on the list below.
+    let first = text.split_inclusive(". ").next().unwrap_or(text).trim_end();
+    let first = first.trim_end_matches('.');
+    Some(format!("First: {}.", lower_first(first)))
+}
+
+/// Sentences joined, the later ones dropped or cut so that the whole stays near
+/// `HEADLINE_CHARS`; the first is always kept whole.
+fn fit(sentences: Vec<String>) -> String {
+    let mut out = String::new();
+    for (i, s) in sentences.into_iter().enumerate() {
+        let room = HEADLINE_CHARS.saturating_sub(out.chars().count() + 1);
+        if i == 0 {
+            out = s;
+        } else if s.chars().count() <= room {
+            out.push(' ');
+            out.push_str(&s);
+        } else if room > 40 {
+            let cut: String = s.chars().take(room - 1).collect();
+            let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(h, _)| h).trim_end_matches([',', ';', ':']).to_string();
+            out.push(' ');
+            out.push_str(&cut);
+            out.push('…');
+        }
+    }
+    out
+}
+
+// ---- words and times ----
+
+fn kinds_of(d: Domain) -> &'static [OperationKind] {
+    match d {
+        Domain::WindowsUpdate => &[OperationKind::Search, OperationKind::Download, OperationKind::Install],
+        Domain::Servicing => &[OperationKind::Servicing, OperationKind::StoreCheck],
+        Domain::Setup => &[OperationKind::Setup],
+        Domain::TaskSequence => &[OperationKind::TaskSequence],
+        Domain::ClientInstall => &[OperationKind::ClientInstall],
+        Domain::ConfigmgrDeployment => &[OperationKind::Deployment],
+        Domain::ConfigmgrScan | Domain::WsusSync => &[],
+    }
+}
+
+fn what_of(k: OperationKind) -> &'static str {
+    match k {
+        OperationKind::Search => "Update searches are",
+        OperationKind::Download => "Update downloads are",
+        OperationKind::Install => "Update installs are",
+        OperationKind::Servicing => "Servicing is",
+        OperationKind::StoreCheck => "Component-store checks are",
+        OperationKind::Setup => "Windows setup is",
+        OperationKind::TaskSequence => "The task sequence is",
+        OperationKind::ClientInstall => "The ConfigMgr client installation is",
+        OperationKind::Deployment => "Deployment evaluations are",
+    }
+}
+
+fn utc(x: &Facts, o: &Operation) -> Option<i64> {
+    let f = &x.a.files[o.file];
+    o.anchor().and_then(|e| f.utc_ms(&f.entries[e as usize]))
+}
+
+/// The operation that happened last (by time; file order where a log has no time).
+fn latest<'o>(x: &Facts, ops: &[&'o Operation]) -> Option<&'o Operation> {
+    ops.iter().enumerate().max_by_key(|(i, o)| (utc(x, o), *i)).map(|(_, o)| *o)
+}
+
+fn latest_of<'o>(x: &Facts, ops: &[&'o Operation]) -> Option<&'o Operation> {
+    latest(x, ops)
+}
+
+fn earliest<'o>(x: &Facts, ops: &[&'o Operation]) -> Option<&'o Operation> {
+    ops.iter().enumerate().min_by_key(|(i, o)| (utc(x, o).unwrap_or(i64::MAX), *i)).map(|(_, o)| *o)
+}
+
+/// `2024-05-31 16:45` (the log's own clock).
+fn stamp(x: &Facts, o: &Operation) -> Option<String> {
+    let t = time_of(&x.a.files[o.file], o.anchor()? as usize)?;
+    let (date, rest) = t.split_once('T').unwrap_or((&t, ""));
+    Some(format!("{date} {}", rest.get(..5).unwrap_or(rest)))
+}
+
+fn at_op(x: &Facts, o: &Operation) -> String {
+    stamp(x, o).map(|t| format!(" at {t}")).unwrap_or_default()
+}
+
+fn first_line(st: &Statement) -> Option<(usize, u32)> {
+    st.lines.first().copied()
+}
+
+fn at(x: &Facts, line: Option<(usize, u32)>) -> String {
+    let Some((f, e)) = line else { return String::new() };
+    time_of(&x.a.files[f], e as usize)
+        .map(|t| {
+            let (date, rest) = t.split_once('T').unwrap_or((&t, ""));
+            format!(" at {date} {}", rest.get(..5).unwrap_or(rest))
+        })
+        .unwrap_or_default()
+}
+
+fn plural(n: usize, k: OperationKind) -> String {
+    format!("{n} {}", k.noun(n))
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase()) => f.to_lowercase().chain(c).collect(),
+        _ => s.to_string(),
+    }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_the_first_sentence_and_cuts_the_rest_near_the_limit() {
+        let long = "x ".repeat(200);
+        let s = fit(vec!["Updates are failing now.".into(), "Cause: 0x80070005.".into(), format!("First: {long}")]);
+        assert!(s.starts_with("Updates are failing now. Cause: 0x80070005. First:"));
+        assert!(s.chars().count() <= HEADLINE_CHARS + 1, "{}", s.chars().count());
+        assert!(s.ends_with('…'));
+        let first = "y".repeat(400);
+        assert_eq!(fit(vec![first.clone(), "More.".into()]), first, "the first sentence is never cut");
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(times(1), "once");
+        assert_eq!(times(81), "81 times");
+        assert_eq!(plural(3, OperationKind::Download), "3 downloads");
+        assert_eq!(lower_first("Proxy errors"), "proxy errors");
+        assert_eq!(lower_first("WSUS server"), "WSUS server");
+    }
+}

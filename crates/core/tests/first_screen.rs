@@ -1,0 +1,133 @@
+//! The first screen on every real log (../shared/reallogs, its `more/` and `hold1/` folders) and
+//! every fixture: at most three sentences in about 300 characters that open with whether the
+//! machine is failing now, a badge that agrees with the status and is worded for what was
+//! dropped, and the full paragraph kept as the detail.
+
+use std::path::{Path, PathBuf};
+
+use wulens_core::model::{Domain, Standing, VerdictStatus};
+use wulens_core::{Analysis, Input, Limits, Report};
+
+mod common;
+
+/// The headline's budget (`diagnose::headline::HEADLINE_CHARS`), and the ellipsis a cut adds.
+const MAX_CHARS: usize = 301;
+
+const FAILED_BADGES: &[&str] = &[
+    "Scan failed",
+    "WSUS sync failed",
+    "Deployment failed",
+    "Updates failing",
+    "Servicing failed",
+    "Upgrade rolled back",
+    "Setup failed",
+    "Task sequence failed",
+    "Client install failed",
+    "Failed earlier",
+];
+
+fn report_of(paths: &[PathBuf]) -> Report {
+    let inputs = paths
+        .iter()
+        .map(|p| Input {
+            name: p.file_name().unwrap().to_string_lossy().into_owned(),
+            bytes: std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).into(),
+        })
+        .collect();
+    Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
+}
+
+/// Sentences: a full stop, question or exclamation mark followed by a space and a capital, or
+/// the end. (Times such as `16:45.` end a sentence too; `0x80070002.` does.)
+fn sentences(t: &str) -> usize {
+    let c: Vec<char> = t.chars().collect();
+    let ends = (0..c.len())
+        .filter(|&i| matches!(c[i], '.' | '?' | '!' | '…') && (i + 1 == c.len() || (c[i + 1] == ' ' && c.get(i + 2).is_some_and(|n| n.is_uppercase()))));
+    ends.count().max(1)
+}
+
+fn check(name: &str, r: &Report, bad: &mut Vec<String>) {
+    let s = &r.summary;
+    let v = &s.verdict;
+    let say = |what: String| format!("{name}: {what}\n    verdict: {v}\n    badge: {}", s.badge);
+    if v.chars().count() > MAX_CHARS {
+        bad.push(say(format!("{} characters", v.chars().count())));
+    }
+    if sentences(v) > 3 {
+        bad.push(say(format!("{} sentences", sentences(v))));
+    }
+    let opens = ["failing now", "Not failing now", "No failure in these logs", " failed", "These logs show no", "is failing"];
+    let first = v.split(". ").next().unwrap_or(v);
+    if !opens.iter().any(|o| first.contains(o)) {
+        bad.push(say("the first sentence does not say whether the machine is failing".into()));
+    }
+    let failed = s.status == VerdictStatus::Failed;
+    if failed != FAILED_BADGES.contains(&s.badge.as_str()) {
+        bad.push(say(format!("badge disagrees with status {:?}", s.status)));
+    }
+    if !failed && ["failed", "failing"].iter().any(|w| s.badge.to_lowercase().contains(w)) {
+        bad.push(say("a failure badge without a failure".into()));
+    }
+    let configmgr_scan = r.statements.iter().any(|st| st.domain == Domain::ConfigmgrScan);
+    if s.badge.contains("Scan") && !configmgr_scan {
+        bad.push(say("a scan badge without a ConfigMgr scan".into()));
+    }
+    if failed != r.statements.iter().any(|st| st.standing == Standing::Failed) {
+        bad.push(say("status failed is not exactly a failed statement".into()));
+    }
+    if s.detail.is_empty() {
+        bad.push(say("no detail".into()));
+    }
+}
+
+fn logs_in(d: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(d).map(|r| r.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_real_log_opens_with_whether_the_machine_is_failing_now() {
+    let Some(d) = common::reallogs() else {
+        eprintln!("real logs not found (set WULENS_REALLOGS); skipping");
+        return;
+    };
+    let mut bad = Vec::new();
+    let mut n = 0;
+    for sub in ["", "more", "hold1"] {
+        for p in logs_in(&d.join(sub)) {
+            let r = report_of(std::slice::from_ref(&p));
+            check(&format!("{sub}/{}", p.file_name().unwrap().to_string_lossy()), &r, &mut bad);
+            n += 1;
+        }
+    }
+    assert!(n >= 40, "only {n} real logs");
+    assert!(bad.is_empty(), "{} problem(s):\n{}", bad.len(), bad.join("\n"));
+}
+
+#[test]
+fn every_fixture_opens_with_whether_the_machine_is_failing_now() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let mut bad = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).filter(|p| p.join("expected.toml").exists()).collect();
+    dirs.sort();
+    for dir in &dirs {
+        let files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "expected.toml"))
+            .collect();
+        check(&dir.file_name().unwrap().to_string_lossy(), &report_of(&files), &mut bad);
+    }
+    assert!(dirs.len() >= 10, "only {} fixtures", dirs.len());
+    assert!(bad.is_empty(), "{} problem(s):\n{}", bad.len(), bad.join("\n"));
+}
+
+#[test]
+fn sentences_are_counted_as_a_reader_counts_them() {
+    assert_eq!(sentences("Not failing now: the latest search succeeded at 2024-05-31 16:45."), 1);
+    assert_eq!(sentences("A failed at 0x80070002. Cause: E_FAIL. First: restart."), 3);
+    assert_eq!(sentences("Version 10.0.1 ran. Then more."), 2);
+}
