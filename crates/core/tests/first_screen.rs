@@ -131,3 +131,31 @@ fn sentences_are_counted_as_a_reader_counts_them() {
     assert_eq!(sentences("A failed at 0x80070002. Cause: E_FAIL. First: restart."), 3);
     assert_eq!(sentences("Version 10.0.1 ran. Then more."), 2);
 }
+
+/// Logs of two machines dropped side by side are told apart by what they say (another Windows;
+/// the same log a year apart), and the first screen says so first; one machine's logs of one
+/// day (a DISM log and its CBS.log; the ConfigMgr logs with the WindowsUpdate.log of the same
+/// client) are one machine.
+#[test]
+fn a_drop_of_two_machines_says_so_first() {
+    let Some(d) = common::reallogs() else { return };
+    let report = |names: &[&str]| report_of(&names.iter().map(|n| d.join(n)).collect::<Vec<_>>());
+    for (two, why) in
+        [(["08_WindowsUpdate.log", "10_WindowsUpdate.log"], "Windows 6.1 and 10.0"), (["hold1/17_CBS.log", "hold1/18_CBS.log"], "one log seven years apart")]
+    {
+        let r = report(&two);
+        assert_eq!(r.machines.len(), 2, "{why}: {:?}", r.machines);
+        assert!(r.summary.verdict.starts_with("These logs seem to come from 2 machines"), "{why}: {}", r.summary.verdict);
+        assert!(r.summary.detail.starts_with("These logs seem to come from 2 machines"), "{why}: {}", r.summary.detail);
+    }
+    let one: [&[&str]; 3] = [
+        &["more/42_dism_5_23.log", "more/44_CBS_5_23.log"],
+        &["01_WUAHandler.log", "02_UpdatesHandler.log", "03_UpdatesStore.log", "04_UpdatesDeployment.log", "hold1/05_WindowsUpdate.log"],
+        &["more/34_WindowsUpdate.log", "more/35_WindowsUpdate_new.log"],
+    ];
+    for names in one {
+        let r = report(names);
+        assert!(r.machines.is_empty(), "{names:?}: {:?}", r.machines);
+        assert!(!r.summary.verdict.contains("machines"), "{names:?}: {}", r.summary.verdict);
+    }
+}

@@ -1,9 +1,26 @@
 //! Several machines in one drop: the same log (by kind) under two or more folders of the drop
 //! means two or more machines' logs, and one verdict would mix them. Rotated copies of a log
 //! (`X.lo_`, `X-20240601-120000.log`) sit in the same folder, so they never count.
+//!
+//! Logs dropped side by side can still be two machines'; their content tells (`by_content`):
+//! the Windows version the logs name for the machine itself, and when they were written.
 
 use crate::analysis::Analysis;
-use crate::model::LogKind;
+use crate::model::{base_name, LogFile, LogKind};
+
+/// Where a log names the Windows version of the machine it runs on (never an offline image's:
+/// DISM's "Image information" is not read). The first one within `OS_WINDOW` bytes counts.
+const OS_MARKERS: [&str; 3] = ["Host machine information: OS Version=", "OS Version = ", "OSVersion="];
+/// Service starts repeat the version every few hours: the start of a file is enough, and the
+/// search stays bounded on a file of gigabytes.
+const OS_WINDOW: usize = 8 << 20;
+/// Builds this close are one release line (enablement packages: 19041-19045, 22621/22631,
+/// 26100/26200), which one machine moves along without a reinstall.
+const SAME_LINE: u32 = 200;
+/// Content-told machines listed at most (each file is compared with every machine's files).
+const MAX_MACHINES: usize = 32;
+/// The same log with this long a gap between two copies' spans is two machines' logs.
+const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
 /// The folders of the drop that each hold their own copy of a log another folder also holds,
 /// sorted; empty when the drop looks like one machine.
@@ -35,6 +52,98 @@ pub fn folders(a: &Analysis) -> Vec<String> {
     out
 }
 
+/// What a file says about its machine.
+struct Identity<'a> {
+    name: &'a str,
+    kind: LogKind,
+    /// Major, minor, build.
+    os: Option<(u32, u32, u32)>,
+    /// First and last time, UTC milliseconds.
+    span: Option<(i64, i64)>,
+}
+
+/// `6.1.7601.1.0.65792` → (6, 1, 7601).
+fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = s.split('.').map(|p| p.chars().take_while(char::is_ascii_digit).collect::<String>().parse::<u32>());
+    let (major, minor, build) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
+    (major >= 5 && build >= 1000).then_some((major, minor, build))
+}
+
+fn os_version(f: &LogFile) -> Option<(u32, u32, u32)> {
+    let text = f.text.as_str();
+    let window = &text.as_bytes()[..text.len().min(OS_WINDOW)];
+    OS_MARKERS.iter().filter_map(|m| memchr::memmem::find(window, m.as_bytes()).map(|at| at + m.len())).min().and_then(|at| {
+        let rest = &window[at..window.len().min(at + 40)];
+        let end = rest.iter().position(|b| !(b.is_ascii_digit() || *b == b'.')).unwrap_or(rest.len());
+        parse_version(std::str::from_utf8(&rest[..end]).ok()?)
+    })
+}
+
+fn identity(f: &LogFile) -> Identity<'_> {
+    let times = || f.entries.iter().filter_map(|e| f.utc_ms(e));
+    let span = times().min().zip(times().max());
+    Identity { name: base_name(&f.name), kind: f.kind, os: os_version(f), span }
+}
+
+fn overlap(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a.0 <= b.1 && b.0 <= a.1)
+}
+
+/// Two files that cannot be one machine's: another Windows (6.1 and 10.0), another release line
+/// written at the same time, or copies of the same log written years apart.
+fn apart(x: &Identity, y: &Identity) -> bool {
+    if let (Some(a), Some(b)) = (x.os, y.os) {
+        if (a.0, a.1) != (b.0, b.1) || (a.2.abs_diff(b.2) > SAME_LINE && overlap(x.span, y.span)) {
+            return true;
+        }
+    }
+    let gap = |a: (i64, i64), b: (i64, i64)| (b.0 - a.1).max(a.0 - b.1);
+    x.kind == y.kind && x.kind != LogKind::Other && matches!((x.span, y.span), (Some(a), Some(b)) if gap(a, b) > YEAR_MS)
+}
+
+/// Files side by side that the logs themselves say are two or more machines': one line each
+/// (`08_WindowsUpdate.log: Windows 6.1.7601, 2018-05-20 to 2018-05-21`), or empty when nothing
+/// tells them apart.
+pub fn by_content(a: &Analysis) -> Vec<String> {
+    let ids: Vec<Identity> = a.files.iter().filter(|f| f.is_text() && !f.entries.is_empty()).map(identity).collect();
+    // Machines, each a list of files; a file joins the first machine none of whose files it is
+    // apart from.
+    let mut machines: Vec<Vec<&Identity>> = Vec::new();
+    for id in &ids {
+        if machines.len() > MAX_MACHINES {
+            // A drop of this many machines is a fleet: `wulens fleet` and the fleet page read it.
+            break;
+        }
+        match machines.iter_mut().find(|m| m.iter().all(|o| !apart(id, o))) {
+            Some(m) => m.push(id),
+            None => machines.push(vec![id]),
+        }
+    }
+    if machines.len() < 2 {
+        return Vec::new();
+    }
+    machines.iter().map(|m| describe(m)).collect()
+}
+
+fn describe(files: &[&Identity]) -> String {
+    let names: Vec<&str> = files.iter().map(|f| f.name).collect();
+    let mut s = if names.len() > 2 { format!("{}, {} and {} more", names[0], names[1], names.len() - 2) } else { names.join(" and ") };
+    let mut about = Vec::new();
+    if let Some((ma, mi, b)) = files.iter().find_map(|f| f.os) {
+        about.push(format!("Windows {ma}.{mi}.{b}"));
+    }
+    let first = files.iter().filter_map(|f| f.span.map(|s| s.0)).min();
+    let last = files.iter().filter_map(|f| f.span.map(|s| s.1)).max();
+    if let (Some(f), Some(l)) = (first, last) {
+        let day = |ms: i64| crate::model::time::format_iso(ms, Some(0)).get(..10).unwrap_or_default().to_string();
+        about.push(if day(f) == day(l) { day(f) } else { format!("{} to {}", day(f), day(l)) });
+    }
+    if !about.is_empty() {
+        s.push_str(&format!(" ({})", about.join(", ")));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::Analysis;
@@ -58,5 +167,28 @@ mod tests {
         assert!(drop(&["CCM/Logs/WUAHandler.log", "CCM/Logs/WUAHandler-20240601-120000.log", "Windows/WindowsUpdate.log"]).is_empty());
         assert!(drop(&["WUAHandler.log", "ScanAgent.log"]).is_empty());
         assert!(drop(&["PC1/WUAHandler.log", "PC2/ScanAgent.log"]).is_empty());
+    }
+
+    #[test]
+    fn versions_are_read_as_windows_writes_them() {
+        assert_eq!(super::parse_version("6.1.7601.1.0.65792"), Some((6, 1, 7601)));
+        assert_eq!(super::parse_version("10.0.19045"), Some((10, 0, 19045)));
+        assert_eq!(super::parse_version("10.0"), None);
+        assert_eq!(super::parse_version("1.2.3"), None, "not a Windows version");
+    }
+
+    #[test]
+    fn another_windows_or_a_year_apart_is_another_machine() {
+        use super::{apart, Identity};
+        use crate::model::LogKind;
+        let day = 24 * 3600 * 1000;
+        let id = |os, span: (i64, i64)| Identity { name: "x", kind: LogKind::WindowsUpdate, os, span: Some(span) };
+        let win7 = id(Some((6, 1, 7601)), (0, day));
+        assert!(apart(&win7, &id(Some((10, 0, 19045)), (0, day))), "another Windows");
+        assert!(apart(&id(Some((10, 0, 17763)), (0, 9 * day)), &id(Some((10, 0, 22631)), (day, 2 * day))), "two release lines at once");
+        assert!(!apart(&id(Some((10, 0, 17134)), (0, day)), &id(Some((10, 0, 17763)), (30 * day, 31 * day))), "a feature update later");
+        assert!(!apart(&id(Some((10, 0, 26100)), (0, day)), &id(Some((10, 0, 26200)), (0, day))), "an enablement package");
+        assert!(apart(&id(None, (0, day)), &id(None, (400 * day, 401 * day))), "the same log a year apart");
+        assert!(!apart(&id(None, (0, day)), &id(None, (300 * day, 301 * day))));
     }
 }

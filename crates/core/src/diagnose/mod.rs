@@ -58,8 +58,9 @@ pub struct Diagnosis {
     pub next_checks: Vec<NextCheck>,
     /// Where the client gets its updates, as far as the drop shows.
     pub source: defs::UpdateSource,
-    /// Folders of the drop that look like separate machines (the same log in each); empty for
-    /// one machine.
+    /// Folders of the drop that look like separate machines (the same log in each), or else the
+    /// files that the logs' own content tells apart (another Windows, another release line at
+    /// the same time, a year between copies of one log), one line a machine; empty for one.
     pub machines: Vec<String>,
 }
 
@@ -89,6 +90,7 @@ impl Diagnosis {
         let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public);
         let (status, mut verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
         let machines = machines::folders(a);
+        let apart = if machines.is_empty() { machines::by_content(a) } else { Vec::new() };
         if machines.len() > 1 {
             // Said first: every conclusion after it mixes machines.
             verdict = format!(
@@ -96,7 +98,14 @@ impl Diagnosis {
                 machines.len(),
                 machines.iter().take(4).map(|m| format!("{m}/")).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
             );
+        } else if apart.len() > 1 {
+            verdict = format!(
+                "These logs seem to come from {} machines ({}): the conclusions below mix them; analyse each machine's logs alone. {verdict}",
+                apart.len(),
+                apart.join("; ")
+            );
         }
+        let machines = if machines.is_empty() { apart } else { machines };
         let facts = headline::Facts {
             a,
             status,

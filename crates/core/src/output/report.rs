@@ -57,8 +57,10 @@ pub struct Report {
     /// Where the client gets its updates, as the drop shows it: `wsus`, `public` (Windows
     /// Update, Microsoft Update, the Store) or `unknown`.
     pub update_source: String,
-    /// Folders of the drop that look like separate machines (the same log in each); empty when
-    /// the drop looks like one machine. The verdict says so first.
+    /// Folders of the drop that look like separate machines (the same log in each), or else one
+    /// line per machine that the logs' content tells apart (another Windows, another release
+    /// line at the same time, a year between copies of one log); empty when the drop looks like
+    /// one machine. The verdict and the first screen say so first.
     #[serde(default)]
     pub machines: Vec<String>,
 }
