@@ -106,7 +106,10 @@ fn misses(r: &Report, expect: &toml::value::Table) -> Vec<String> {
             out.push(format!("sync: failed step {:?}, not {n}", r.sync_flow.failed_step));
         }
     }
-    let failure = int("failed_step").is_some() || int("sync_failed_step").is_some() || expect.contains_key("operation");
+    let failure = int("failed_step").is_some()
+        || int("sync_failed_step").is_some()
+        || expect.contains_key("operation")
+        || expect.get("status").and_then(|v| v.as_str()) == Some("failed");
     if failure {
         // A known failure is never summed up as "nothing failed" or "still running".
         for words in ["nothing failed", "still running", "No failure"] {
