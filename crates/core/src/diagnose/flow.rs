@@ -351,7 +351,8 @@ fn step_result(
         shown.select_nth_unstable_by_key(5, key);
         shown.truncate(6);
     }
-    shown.sort_by_key(|e| (e.time, e.file, e.entry));
+    // A failed step shows the lines that failed it first (a reader shows the first few).
+    shown.sort_by_key(|e| (status == StepStatus::Failed && e.kind != Kind::Fail, e.time, e.file, e.entry));
     let mut codes = Vec::new();
     if status == StepStatus::Failed {
         let fails: Vec<&&Event> = evs.iter().filter(|e| e.kind == Kind::Fail).collect();
@@ -492,8 +493,12 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
         let blocked =
             (0..i).find(|&j| matches!(st[j], StepStatus::Failed | StepStatus::NotReached) && !(st[j] == StepStatus::NotReached && later_ran(j as u8 + 1)));
         if let Some(e) = last_outcome {
-            st[i] = if e.kind == Kind::Ok { StepStatus::Ok } else { StepStatus::Failed };
-            if e.kind == Kind::Ok && c.events.iter().any(|x| x.step == s && x.kind == Kind::Fail) {
+            let unrecovered = c.events.iter().filter(|x| x.step == s && x.kind == Kind::Fail).find(|f| !recovered(c, f));
+            st[i] = match (e.kind, unrecovered) {
+                (Kind::Ok, None) => StepStatus::Ok,
+                _ => StepStatus::Failed,
+            };
+            if st[i] == StepStatus::Ok && c.events.iter().any(|x| x.step == s && x.kind == Kind::Fail) {
                 reasons[i] = "errors were logged, but the step completed after them".into();
             }
             continue;
@@ -503,6 +508,10 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
             if later_ran(s) {
                 st[i] = StepStatus::Ok;
                 reasons[i] = format!("implied: step {} ran after it", s + 1);
+            } else if let Some(j) = (0..i).find(|&j| st[j] == StepStatus::Failed) {
+                // Failed outranks still running: the scan stopped at the failure.
+                st[i] = StepStatus::NotReached;
+                reasons[i] = format!("started, but step {} failed and this step logged no result", j + 1);
             } else {
                 (st[i], reasons[i]) = started_without_result(c, s, ends);
             }
@@ -553,6 +562,18 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
         reasons[i] = if c.events.is_empty() { "no line of this flow in the logs".into() } else { "nothing logged for this step in the latest cycle".into() };
     }
     (st, reasons)
+}
+
+/// Did the scan get past the failure `f`? Only if, after it, the log that failed went on to a
+/// success of the same step or to any later step, or a later step succeeded in any log. A
+/// success of the same step in another log (ScanAgent raising its update-source state message
+/// after WUAHandler failed to add the source) or a later step that only started is no
+/// recovery: outcome precedence is failed > still running > ok.
+fn recovered(c: &Cycle, f: &Event) -> bool {
+    let after = |x: &&Event| (x.time, x.file, x.entry) > (f.time, f.file, f.entry);
+    c.events.iter().filter(after).any(|x| {
+        (x.log == f.log && ((x.step == f.step && x.kind == Kind::Ok) || (x.step > f.step && x.kind != Kind::Fail))) || (x.step > f.step && x.kind == Kind::Ok)
+    })
 }
 
 /// A step that started and logged no result: still running when its log ends (the log stops
