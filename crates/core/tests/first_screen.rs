@@ -26,6 +26,10 @@ const FAILED_BADGES: &[&str] = &[
     "Failed earlier",
 ];
 
+/// The ConfigMgr client's logs of its update scan, as their files are named.
+const CONFIGMGR_LOGS: &[&str] =
+    &["scanagent", "locationservices", "ccmmessaging", "wuahandler", "updatesstore", "statemessage", "updatesdeployment", "updateshandler", "policyagent"];
+
 fn report_of(paths: &[PathBuf]) -> Report {
     let inputs = paths
         .iter()
@@ -74,6 +78,16 @@ fn check(name: &str, r: &Report, bad: &mut Vec<String>) {
     }
     if failed != r.statements.iter().any(|st| st.standing == Standing::Failed) {
         bad.push(say("status failed is not exactly a failed statement".into()));
+    }
+    // The ConfigMgr client's scan, and its commands, only where one of its logs was dropped.
+    let configmgr_logs = r.files.iter().any(|f| CONFIGMGR_LOGS.iter().any(|l| f.name.to_lowercase().contains(l)));
+    if !configmgr_logs {
+        if r.scan_flow.witnessed() || configmgr_scan {
+            bad.push(say("a ConfigMgr scan without a ConfigMgr client log".into()));
+        }
+        for c in r.next_checks.iter().filter(|c| c.command.as_deref().is_some_and(|c| c.contains("root\\ccm")) || c.text.contains("software update point")) {
+            bad.push(say(format!("a ConfigMgr check without a ConfigMgr client log: {}", c.text)));
+        }
     }
     if s.detail.is_empty() {
         bad.push(say("no detail".into()));

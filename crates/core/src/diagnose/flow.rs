@@ -73,6 +73,25 @@ impl FlowResult {
         !self.cycles.is_empty()
     }
 
+    /// The flow as if no log showed it: every step `unknown`, no cycle. The ConfigMgr client's
+    /// scan is told only where one of its own logs was dropped: a WindowsUpdate.log alone shows
+    /// the agent's searches (told as operations), not a ConfigMgr scan.
+    pub fn unwitnessed(mut self) -> FlowResult {
+        self.cycles.clear();
+        self.cycles_total = 0;
+        self.failed_step = None;
+        self.failed_events.clear();
+        self.progress_events.clear();
+        self.latest_cycle_logs.clear();
+        for st in &mut self.steps {
+            st.status = StepStatus::Unknown;
+            st.reason = "No ConfigMgr client log was given.".into();
+            st.evidence.clear();
+            st.codes.clear();
+        }
+        self
+    }
+
     /// Failure codes of the failed step's evidence, most relevant first.
     pub fn failed_step_codes(&self, a: &Analysis) -> Vec<u32> {
         let mut out: Vec<u32> = Vec::new();

@@ -80,6 +80,9 @@ impl Diagnosis {
             },
             || (operations::find(a, &hits), operations::count(a, &hits)),
         );
+        // No ConfigMgr client log, no ConfigMgr scan to tell (its step 3 would be read from a
+        // WindowsUpdate.log alone).
+        let scan = if a.files.iter().any(|f| f.kind.is_configmgr_client()) { scan } else { scan.unwitnessed() };
         let config = ConfigFacts::build(a);
         let (findings, source) = rules::evaluate(a, &hits, &scan, &operations, &config);
         let mut statements = verdict::flow_statements(a, &scan, &sync);
