@@ -60,4 +60,15 @@ mod tests {
         assert_eq!(p.entries.len(), 5);
         assert_eq!(p.components, ["CBS"]);
     }
+
+    /// A second byte-order mark where a later session was appended (Panther's setuperr.log,
+    /// DISM logs of a task sequence) starts a line like any other.
+    #[test]
+    fn a_bom_inside_the_file_keeps_the_line() {
+        let text = "2021-05-18 04:20:14, Error                 CSI    first\r\n\u{feff}2021-05-18 04:20:20, Error                 MOUPG  second\r\n";
+        let p = parse_checked(LogFormat::Cbs, text);
+        assert!(p.entries.iter().all(|e| e.parsed), "{:?}", p.entries);
+        assert_eq!(p.components, ["CSI", "MOUPG"]);
+        assert_eq!(&text[p.entries[1].msg_start as usize..p.entries[1].msg_end as usize], "second");
+    }
 }

@@ -581,14 +581,21 @@ pub(crate) fn token_end(b: &[u8], mut i: usize) -> usize {
 
 /// `YYYY<sep>MM<sep>DD<gap>hh:mm:ss[.fraction]` at the start of a line, the way the
 /// WindowsUpdate, CBS and WSUS logs begin: the local time in ms and the index past the clock.
+/// A byte-order mark before the date (where a writer appended a second session, or two logs
+/// were joined) is read past: the index counts it.
 pub(crate) fn date_time(b: &[u8], date_sep: u8, gap: u8) -> Option<(i64, usize)> {
+    let bom = if b.starts_with(BOM) { BOM.len() } else { 0 };
+    let b = &b[bom..];
     let (y, mo, d) = ymd(b, date_sep)?;
     if b.get(10) != Some(&gap) {
         return None;
     }
     let (h, mi, s, ms, n) = crate::model::time::parse_clock(&b[11..])?;
-    Some((crate::model::time::local_ms(y, mo, d, h, mi, s, ms)?, 11 + n))
+    Some((crate::model::time::local_ms(y, mo, d, h, mi, s, ms)?, bom + 11 + n))
 }
+
+/// U+FEFF in UTF-8.
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// `YYYY<sep>MM<sep>DD` at the start of `b` → (y, m, d).
 pub(crate) fn ymd(b: &[u8], sep: u8) -> Option<(i32, u32, u32)> {
