@@ -287,7 +287,7 @@ fn run(format: LogFormat, b: &mut Builder) {
         LogFormat::CmtraceSimple => simple::parse(b),
         LogFormat::WindowsUpdateLegacy => wu_legacy::parse(b),
         LogFormat::WindowsUpdateEtw => wu_etw::parse(b),
-        LogFormat::Cbs | LogFormat::Dism => cbs::parse(b),
+        LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup => cbs::parse(b),
         LogFormat::WsusSoftwareDistribution => wsus::parse(b),
         LogFormat::WindowsUpdateReportingEvents => reporting::parse(b),
         _ => plain::parse(b),
@@ -332,7 +332,7 @@ fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usize) -> Vec<
 fn boundary(format: LogFormat) -> Option<&'static [u8]> {
     match format {
         LogFormat::Cmtrace => Some(b"\n<![LOG["),
-        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::PlainText => Some(b"\n"),
+        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup | LogFormat::PlainText => Some(b"\n"),
         _ => None,
     }
 }
@@ -655,7 +655,8 @@ mod piece_tests {
             (LogFormat::Cmtrace, cmtrace),
             (LogFormat::WindowsUpdateEtw, etw.clone()),
             (LogFormat::Cbs, cbs.clone()),
-            (LogFormat::Dism, cbs),
+            (LogFormat::Dism, cbs.clone()),
+            (LogFormat::Setup, cbs),
             (LogFormat::PlainText, etw),
         ] {
             let whole = test_support::parse_checked(format, &text);
