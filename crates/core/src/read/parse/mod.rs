@@ -595,7 +595,7 @@ pub(crate) fn date_time(b: &[u8], date_sep: u8, gap: u8) -> Option<(i64, usize)>
 }
 
 /// U+FEFF in UTF-8.
-const BOM: &[u8] = "\u{feff}".as_bytes();
+pub(crate) const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// `YYYY<sep>MM<sep>DD` at the start of `b` → (y, m, d).
 pub(crate) fn ymd(b: &[u8], sep: u8) -> Option<(i32, u32, u32)> {
