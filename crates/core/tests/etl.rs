@@ -107,3 +107,23 @@ fn trace_times_do_not_decide_the_other_logs_offset() {
     assert_eq!(cbs.offset.minutes, cm.offset.minutes, "CBS.log took the trace's UTC instead of the ConfigMgr logs' offset");
     assert_ne!(cm.offset.minutes, 0);
 }
+
+/// A trace whose buffer headers are inconsistent after the first buffer (as `wusa.exe /log`
+/// writes one, often named .txt; or a damaged copy) still gives a report: the events are read
+/// by their record markers and the file's notes say how much of it was damaged.
+#[test]
+fn a_trace_with_damaged_buffer_headers_still_gives_a_report() {
+    let Some(d) = dir() else { return };
+    let mut bytes = std::fs::read(d.join(WU)).unwrap();
+    let buffer = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+    for at in (buffer..bytes.len()).step_by(buffer) {
+        bytes[at..at + 0x48].fill(0);
+    }
+    let a = Analysis::from_inputs(vec![Input { name: "wusa-install.txt".into(), bytes: bytes.into() }], &Limits::default());
+    let f = &a.files[0];
+    assert_eq!(f.format, LogFormat::WindowsUpdateEtw, "{:?}", f.notes);
+    assert_eq!(f.parsed_entries(), 80);
+    assert!(f.notes.iter().any(|n| n.contains("24576 of the trace's 28672 bytes") && n.contains("80 records were recovered")), "{:?}", f.notes);
+    let r = Report::build(&a);
+    assert!(r.summary.verdict.contains("1 install, succeeded"), "{}", r.summary.verdict);
+}

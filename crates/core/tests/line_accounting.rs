@@ -8,13 +8,14 @@ use wulens_core::parse::parse;
 use wulens_core::LogFormat;
 use wulens_core::{Analysis, Input, Limits};
 
-const FORMATS: [LogFormat; 8] = [
+const FORMATS: [LogFormat; 9] = [
     LogFormat::Cmtrace,
     LogFormat::CmtraceSimple,
     LogFormat::WindowsUpdateLegacy,
     LogFormat::WindowsUpdateEtw,
     LogFormat::Cbs,
     LogFormat::Dism,
+    LogFormat::Setup,
     LogFormat::WsusSoftwareDistribution,
     LogFormat::PlainText,
 ];

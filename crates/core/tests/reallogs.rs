@@ -103,6 +103,26 @@ fn legacy_windowsupdate_failed_driver_search() {
     assert_eq!(r.files[0].time_zone.source, wulens_core::model::OffsetSource::Header);
 }
 
+/// Windows 7 writes a short thread id padded inside its tab column (`\t dc\t`): such lines
+/// (a whole service start, its `WSUS server:` line among them) keep their time, thread and
+/// component. Every line of these three logs is dated.
+#[test]
+fn legacy_windowsupdate_padded_thread_ids_are_parsed() {
+    for name in ["08_WindowsUpdate.log", "more/30_WindowsUpdate.log", "hold1/09_WindowsUpdate.log"] {
+        let Some((a, r)) = report(name) else { return };
+        let (format, _, lines, entries, unparsed) = file_facts(&r);
+        assert_eq!((format, entries, unparsed), ("windowsupdate_legacy", lines, 0), "{name}");
+        let f = &a.files[0];
+        let padded = f.entries.iter().filter(|e| f.record(e).split('\t').nth(3).is_some_and(|t| t.starts_with(' ')));
+        let mut n = 0;
+        for e in padded {
+            n += 1;
+            assert!(e.parsed && e.time != 0 && e.thread != 0, "{name}: line {}", e.line);
+        }
+        assert!(n >= 50, "{name}: {n} lines with a padded thread id");
+    }
+}
+
 #[test]
 fn windows10_windowsupdate_name_resolution() {
     let Some((_, r)) = report("10_WindowsUpdate.log") else { return };

@@ -371,6 +371,48 @@ const EXPECT: &[Expect] = &[
         never: &["failed", "0x80070005"],
         no_error_finding: true,
     },
+    // evidence/69-75: one feature update's rollback and Panther logs, and a reset's setuperr.log
+    // (evidence/README.md). Setup's result is only in 69's Info lines: the post-reboot event
+    // 0xC1900101 (remapped to 0xC1900108 for telemetry). 70's and 71's Error lines are not the
+    // cause: a diagnostic step after the run (`ExecuteDiagnosticAnalysis ... 0x80131502`) and a
+    // downlevel hand-off to a restart (`CSetupHost::Execute(433): Result = 0x800705BB`).
+    Expect {
+        file: "evidence/69_setupact.log",
+        status: VerdictStatus::Failed,
+        ops: &[(Setup, Failed, 1)],
+        codes: &["0xC1900101"],
+        says: &["Windows setup failed", "0xC1900101"],
+        never: &[],
+        no_error_finding: false,
+    },
+    Expect {
+        file: "evidence/70_setuperr.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Setup, Failed, 0)],
+        codes: &[],
+        says: &["not in"],
+        never: &["failed", "0x80131502"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "evidence/71_setuperr.log",
+        status: VerdictStatus::Incomplete,
+        ops: &[(Setup, Failed, 0)],
+        codes: &[],
+        says: &["not in"],
+        never: &["failed", "0x800705BB"],
+        no_error_finding: true,
+    },
+    // A push-button reset's setuperr.log (WinRE), not an upgrade: no setup failure.
+    Expect {
+        file: "evidence/75_setuperr.log",
+        status: VerdictStatus::NoScan,
+        ops: &[(Setup, Failed, 0)],
+        codes: &[],
+        says: &[],
+        never: &["failed"],
+        no_error_finding: true,
+    },
     Expect {
         file: "more/59_setupact.log",
         status: VerdictStatus::Incomplete,

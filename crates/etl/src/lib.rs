@@ -11,7 +11,11 @@
 //! XPRESS ("plain LZ77"), decompressed by [`xpress`].
 //!
 //! Hostile input never panics: anything inconsistent ends the buffer it is in with a message
-//! in [`Trace::problems`], and everything decoded before it is kept.
+//! in [`Trace::problems`], and everything decoded before it is kept. Where buffer headers lie
+//! (a size that does not fit, a buffer that starts inside the one before it: damaged copies, and
+//! traces such as `wusa.exe /log` writes), the reader looks for the next header that makes sense
+//! and reads the records between by their markers ([`Trace::damaged_bytes`],
+//! [`Trace::recovered_records`] say how much that concerned).
 
 mod read;
 pub mod time;
@@ -130,6 +134,11 @@ pub struct Trace {
     pub compressed_buffers: u32,
     /// What was wrong with the file, in words; decoding stopped in the buffer concerned.
     pub problems: Vec<String>,
+    /// Bytes that lay outside any buffer whose header makes sense (damaged headers): searched
+    /// for records by their markers.
+    pub damaged_bytes: u64,
+    /// Records (decoded or counted) found there.
+    pub recovered_records: u64,
 }
 
 impl Trace {
@@ -192,6 +201,10 @@ pub fn decode(bytes: &[u8]) -> Result<Trace, EtlError> {
         }
         let index = d.trace.buffers;
         let size = u32_at(bytes, pos).unwrap_or(0) as usize;
+        if index > 0 && !plausible_buffer(bytes, pos) {
+            pos = d.salvage(bytes, pos, index);
+            continue;
+        }
         if size < BUFFER_HEADER {
             d.problem(format!(
                 "buffer {index} at offset {pos:#x} states a size of {size} bytes, smaller than its own header; the rest of the file was not read"
@@ -204,8 +217,15 @@ pub fn decode(bytes: &[u8]) -> Result<Trace, EtlError> {
                 "buffer {index} at offset {pos:#x} states {size} bytes but the file has only {left} left (truncated copy?); read as far as it goes"
             ));
         }
-        d.buffer(&bytes[pos..pos + avail], index, pos);
+        let events_end = d.buffer(&bytes[pos..pos + avail], index, pos);
         d.trace.buffers += 1;
+        // A buffer that starts where this one's events end, inside the size it states: the
+        // size lied (the events between are read from there on).
+        if let Some(next) = events_end.and_then(|e| next_buffer(bytes, pos + e, pos + avail)) {
+            d.problem(format!("buffer {index} at offset {pos:#x} states {size} bytes, but another buffer starts at {next:#x}; read on from there"));
+            pos = next;
+            continue;
+        }
         pos += avail;
     }
     Ok(d.finish())
@@ -252,14 +272,15 @@ impl Decoder {
         *self.undecoded.entry((kind, provider)).or_default() += 1;
     }
 
-    fn buffer(&mut self, buf: &[u8], index: u32, at: usize) {
+    /// Read the buffer; for one that is not compressed, where its events end (8-byte aligned).
+    fn buffer(&mut self, buf: &[u8], index: u32, at: usize) -> Option<usize> {
         let saved = u32_at(buf, 4).unwrap_or(0) as usize;
         let flag = u16_at(buf, 0x34).unwrap_or(0);
         if flag & FLAG_COMPRESSED != 0 {
             self.trace.compressed_buffers += 1;
             if !(BUFFER_HEADER..=MAX_BUFFER).contains(&saved) {
                 self.problem(format!("compressed buffer {index} at offset {at:#x} states an uncompressed size of {saved} bytes; skipped"));
-                return;
+                return None;
             }
             let (data, ok) = xpress::decompress(&buf[BUFFER_HEADER..], saved - BUFFER_HEADER);
             if !ok || data.len() != saved - BUFFER_HEADER {
@@ -272,7 +293,8 @@ impl Decoder {
             let mut whole = Vec::with_capacity(BUFFER_HEADER + data.len());
             whole.extend_from_slice(&buf[..BUFFER_HEADER]);
             whole.extend_from_slice(&data);
-            self.records(&whole, whole.len(), index, at);
+            self.records(&whole, BUFFER_HEADER, whole.len(), index, at);
+            None
         } else {
             let end = if saved > buf.len() {
                 if saved > u32_at(buf, 0).unwrap_or(0) as usize {
@@ -282,18 +304,57 @@ impl Decoder {
             } else {
                 saved
             };
-            self.records(buf, end, index, at);
+            let reached = self.records(buf, BUFFER_HEADER, end, index, at);
+            Some((reached.max(end) + 7) & !7)
         }
     }
 
-    fn records(&mut self, buf: &[u8], end: usize, index: u32, at: usize) {
-        let mut pos = BUFFER_HEADER;
+    /// The bytes from `pos` do not start a buffer that makes sense: find the next one that
+    /// does, and read the records in between by their markers. Returns where reading goes on.
+    fn salvage(&mut self, bytes: &[u8], pos: usize, index: u32) -> usize {
+        let next = next_buffer(bytes, pos + 8, bytes.len()).unwrap_or(bytes.len());
+        let (before, events) = (self.recovered(), self.raw.len());
+        let (problems, dropped) = (self.trace.problems.len(), self.dropped_problems);
+        let mut p = pos;
+        while p + 8 <= next {
+            if !plausible_event(bytes, p, next) {
+                p += 8;
+                continue;
+            }
+            // A run of records from `p`, read as the events of a buffer.
+            let reached = self.records(&bytes[..next], p, next, u32::MAX, pos);
+            p += ((reached - p).max(8) + 7) & !7;
+        }
+        // What the records' own checks said about the bytes in between is noise here.
+        self.trace.problems.truncate(problems);
+        self.dropped_problems = dropped;
+        let found = self.recovered() - before;
+        self.trace.damaged_bytes += (next - pos) as u64;
+        self.trace.recovered_records += found;
+        let decoded = self.raw.len() - events;
+        let size = u32_at(bytes, pos).unwrap_or(0);
+        let until = if next < bytes.len() { format!("the next buffer, at {next:#x}") } else { "the end of the file".to_string() };
+        self.problem(format!(
+            "buffer {index} at offset {pos:#x} has a damaged header (it states {size} bytes); the {} bytes up to {until} were searched for records: {found} found, {decoded} of them decoded",
+            next - pos
+        ));
+        next
+    }
+
+    /// Records decoded, counted or skipped so far.
+    fn recovered(&self) -> u64 {
+        self.raw.len() as u64 + self.undecoded.values().sum::<u64>() + self.trace.system_records
+    }
+
+    /// Read the records of `buf[start..end]`; returns where reading stopped.
+    fn records(&mut self, buf: &[u8], start: usize, end: usize, index: u32, at: usize) -> usize {
+        let mut pos = start;
         let mut n = 0usize;
         while pos + 8 <= end {
             let marker = u32_at(buf, pos).unwrap_or(0);
             if marker == 0xFFFF_FFFF || marker == 0 {
                 // Fill after the last record.
-                break;
+                return pos;
             }
             let kind = (marker >> 16) as u8;
             let flags = (marker >> 24) as u8;
@@ -305,7 +366,7 @@ impl Decoder {
                 self.problem(format!(
                     "buffer {index} at offset {at:#x}: record {n} at {pos:#x} has no record marker ({marker:#010x}); the rest of the buffer was skipped"
                 ));
-                return;
+                return pos;
             } else {
                 match kind {
                     ht::SYSTEM32 | ht::SYSTEM64 => (u16_at(buf, pos + 4).unwrap_or(0) as usize, 0x20),
@@ -318,7 +379,7 @@ impl Decoder {
                         self.problem(format!(
                             "buffer {index} at offset {at:#x}: record {n} at {pos:#x} has the unknown header type {kind}; the rest of the buffer was skipped"
                         ));
-                        return;
+                        return pos;
                     }
                 }
             };
@@ -326,13 +387,13 @@ impl Decoder {
                 self.problem(format!(
                     "buffer {index} at offset {at:#x}: record {n} at {pos:#x} states {size} bytes, less than its header; the rest of the buffer was skipped"
                 ));
-                return;
+                return pos;
             }
             if pos + size > end {
                 self.problem(format!(
                     "buffer {index} at offset {at:#x}: record {n} at {pos:#x} states {size} bytes, past the end of the buffer's events ({end:#x}); the rest of the buffer was skipped"
                 ));
-                return;
+                return pos;
             }
             let rec = &buf[pos..pos + size];
             if wpp_marker || (kind == ht::MESSAGE) {
@@ -350,6 +411,7 @@ impl Decoder {
             n += 1;
             pos += (size + 7) & !7;
         }
+        pos
     }
 
     fn wpp(&mut self, rec: &[u8]) {
@@ -474,6 +536,71 @@ impl Decoder {
         }
         self.trace
     }
+}
+
+/// Whether a buffer header that makes sense starts at `p`: the first buffer's logger id (one
+/// session writes a file), a state, flags and type of the values ETW writes, a size an ETW buffer
+/// can have, events that fit in it (or, compressed, a plausible uncompressed size), and a record
+/// marker where its events begin.
+fn plausible_buffer(bytes: &[u8], p: usize) -> bool {
+    let (Some(size), Some(saved), Some(flag)) = (u32_at(bytes, p), u32_at(bytes, p + 4), u16_at(bytes, p + 0x34)) else {
+        return false;
+    };
+    let (Some(logger), Some(state), Some(kind)) = (u16_at(bytes, p + 0x2A), u32_at(bytes, p + 0x2C), u16_at(bytes, p + 0x36)) else {
+        return false;
+    };
+    if Some(logger) != u16_at(bytes, 0x2A) || state > 8 || flag > 0xFF || kind > 16 {
+        return false;
+    }
+    let (size, saved) = (size as usize, saved as usize);
+    // A buffer flushed before any event may state no events at all (0).
+    if !(BUFFER_HEADER + 8..=MAX_BUFFER).contains(&size) || !(saved == 0 || (BUFFER_HEADER..=MAX_BUFFER).contains(&saved)) {
+        return false;
+    }
+    if flag & FLAG_COMPRESSED != 0 {
+        return true;
+    }
+    saved <= size && (saved <= BUFFER_HEADER || plausible_record(bytes, p + BUFFER_HEADER, p + saved))
+}
+
+/// Whether a record marker that makes sense starts at `p` and its record ends by `end`.
+fn plausible_record(bytes: &[u8], p: usize, end: usize) -> bool {
+    let Some(marker) = u32_at(bytes, p) else { return false };
+    let (kind, flags, low) = ((marker >> 16) as u8, (marker >> 24) as u8, (marker & 0xFFFF) as usize);
+    if flags & 0xC0 == 0x80 && flags & 0x10 != 0 {
+        return low >= 8 && p + low <= end; // WPP
+    }
+    if flags & 0xC0 != 0xC0 {
+        return false;
+    }
+    let (size, min) = match kind {
+        ht::SYSTEM32 | ht::SYSTEM64 => (u16_at(bytes, p + 4).unwrap_or(0) as usize, 0x20),
+        ht::EVENT_HEADER32 | ht::EVENT_HEADER64 => (low, 0x50),
+        ht::FULL_HEADER32 | ht::FULL_HEADER64 | ht::INSTANCE32 | ht::INSTANCE64 => (low, 0x30),
+        ht::PERFINFO32 | ht::PERFINFO64 => (u16_at(bytes, p + 4).unwrap_or(0) as usize, 0x10),
+        _ => return false,
+    };
+    size >= min && p + size <= end
+}
+
+/// Whether an `EVENT_HEADER` record that makes sense starts at `p` (where a run of records is
+/// looked for in damaged bytes: stricter than [`plausible_record`], since a false start could
+/// swallow the real records after it): its marker, flags and property fields of the values
+/// ETW writes, and a provider.
+fn plausible_event(bytes: &[u8], p: usize, end: usize) -> bool {
+    let Some(marker) = u32_at(bytes, p) else { return false };
+    let kind = (marker >> 16) as u8;
+    if !matches!(kind, ht::EVENT_HEADER32 | ht::EVENT_HEADER64) || !plausible_record(bytes, p, end) {
+        return false;
+    }
+    let (Some(flags), Some(property)) = (u16_at(bytes, p + 4), u16_at(bytes, p + 6)) else { return false };
+    flags < 0x400 && property < 8 && bytes.get(p + 0x18..p + 0x28).is_some_and(|g| g.iter().any(|&b| b != 0))
+}
+
+/// The first offset in `from..to`, 8-byte aligned from `from`, where a buffer that makes sense
+/// starts.
+fn next_buffer(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
+    (from..to.min(bytes.len())).step_by(8).find(|&p| plausible_buffer(bytes, p))
 }
 
 /// `TRACE_LOGFILE_HEADER`, the payload of the first record of the first buffer.

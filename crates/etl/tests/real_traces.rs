@@ -4,14 +4,19 @@
 
 use std::path::PathBuf;
 
+/// `$WULENS_REALLOGS/etl`, `../shared/reallogs/etl` beside the repository, or
+/// `/work/shared/reallogs/etl` (as crates/core's tests look for them).
 fn dir() -> Option<PathBuf> {
-    let d = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reallogs/etl"));
-    if d.is_dir() {
-        Some(d)
-    } else {
-        println!("note: {} is missing; the real-trace tests are skipped", d.display());
-        None
+    let candidates = [
+        std::env::var_os("WULENS_REALLOGS").map(|d| PathBuf::from(d).join("etl")),
+        Some(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reallogs/etl"))),
+        Some(PathBuf::from("/work/shared/reallogs/etl")),
+    ];
+    let found = candidates.into_iter().flatten().find(|d| d.is_dir());
+    if found.is_none() {
+        println!("note: ../shared/reallogs/etl is missing; the real-trace tests are skipped");
     }
+    found
 }
 
 fn read(name: &str) -> Option<Vec<u8>> {
@@ -159,4 +164,60 @@ fn truncations_and_flipped_bytes_never_panic() {
 fn not_a_trace_is_an_error() {
     assert_eq!(wulens_etl::decode(b"hello"), Err(wulens_etl::EtlError::NotEtl));
     assert_eq!(wulens_etl::decode(&[0u8; 4096]), Err(wulens_etl::EtlError::NotEtl));
+}
+
+/// The same events, in the same order.
+fn same_events(a: &wulens_etl::Trace, b: &wulens_etl::Trace, what: &str) {
+    let key = |t: &wulens_etl::Trace| t.records.iter().map(|r| (r.time, r.tid, r.event.clone(), r.message.clone())).collect::<Vec<_>>();
+    assert_eq!(key(a), key(b), "{what}");
+}
+
+/// Buffer headers that lie after the first buffer (a damaged copy; a trace as `wusa.exe /log`
+/// writes it): the records are found by their markers, and the trace says how much was damaged.
+#[test]
+fn damaged_buffer_headers_give_back_their_records() {
+    for name in ["WindowsUpdate.20251008.140245.443.8.etl", "SIH.20230422.034724.362.1.etl"] {
+        let Some(bytes) = read(name) else { return };
+        let clean = wulens_etl::decode(&bytes).unwrap();
+        let buffer = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+        assert!(!clean.records.is_empty() && bytes.len() > buffer);
+
+        // Every header after the first wiped out.
+        let mut wiped = bytes.clone();
+        for at in (buffer..wiped.len()).step_by(buffer) {
+            wiped[at..at + wulens_etl::BUFFER_HEADER].fill(0);
+        }
+        let t = wulens_etl::decode(&wiped).unwrap();
+        same_events(&t, &clean, &format!("{name}: wiped headers"));
+        assert!(t.damaged_bytes >= (bytes.len() - buffer) as u64 / 2, "{name}: {} damaged bytes", t.damaged_bytes);
+        assert!(t.recovered_records > 0 && t.problems.iter().any(|p| p.contains("damaged header")), "{name}: {:?}", t.problems);
+
+        // Headers after the first turned to noise.
+        let mut noisy = bytes.clone();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for at in (buffer..noisy.len()).step_by(buffer) {
+            for b in &mut noisy[at..at + wulens_etl::BUFFER_HEADER] {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *b = seed as u8;
+            }
+        }
+        let t = wulens_etl::decode(&noisy).unwrap();
+        same_events(&t, &clean, &format!("{name}: noisy headers"));
+
+        // The first buffer states a size far past its own end, and past the file's.
+        let mut lying = bytes.clone();
+        lying[0..4].copy_from_slice(&0x0010_0000u32.to_le_bytes());
+        let t = wulens_etl::decode(&lying).unwrap();
+        same_events(&t, &clean, &format!("{name}: lying first size"));
+        assert!(!t.problems.is_empty());
+    }
+    // A compressed buffer whose header is damaged cannot be read: it is said, nothing panics.
+    if let Some(bytes) = read("SelfDescribingSingleEvent.etl") {
+        let mut v = bytes.clone();
+        v[0x400..0x400 + wulens_etl::BUFFER_HEADER].fill(0);
+        let t = wulens_etl::decode(&v).unwrap();
+        assert!(t.damaged_bytes > 0 && !t.problems.is_empty(), "{:?}", t.problems);
+    }
 }

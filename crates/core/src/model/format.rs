@@ -17,6 +17,10 @@ pub enum LogFormat {
     Cbs,
     /// `%windir%\Logs\DISM\dism.log` (same line format as CBS.log).
     Dism,
+    /// Windows setup and sysprep: `setupact.log` / `setuperr.log` (Panther, Rollback,
+    /// `System32\Sysprep\Panther`). CBS.log's line format, with setup's own components and,
+    /// on some lines, a message id after the level (`Error      [0x0f0070] SYSPRP ...`).
+    Setup,
     /// WSUS server `SoftwareDistribution.log` (times in UTC).
     WsusSoftwareDistribution,
     /// The agent's `ReportingEvents.log`: one tab-separated line per finished operation.
@@ -44,6 +48,7 @@ impl LogFormat {
             LogFormat::WindowsUpdateEtw => "windowsupdate_etw",
             LogFormat::Cbs => "cbs",
             LogFormat::Dism => "dism",
+            LogFormat::Setup => "setup",
             LogFormat::WsusSoftwareDistribution => "wsus_softwaredistribution",
             LogFormat::WindowsUpdateReportingEvents => "windowsupdate_reportingevents",
             LogFormat::RegQuery => "reg_query",
@@ -63,6 +68,7 @@ impl LogFormat {
             LogFormat::WindowsUpdateEtw => "WindowsUpdate.log (Get-WindowsUpdateLog)",
             LogFormat::Cbs => "CBS.log",
             LogFormat::Dism => "DISM.log",
+            LogFormat::Setup => "Windows setup log (setupact/setuperr)",
             LogFormat::WsusSoftwareDistribution => "WSUS SoftwareDistribution.log",
             LogFormat::WindowsUpdateReportingEvents => "ReportingEvents.log (Windows Update)",
             LogFormat::RegQuery => "reg query output",

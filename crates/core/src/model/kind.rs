@@ -199,6 +199,7 @@ impl LogKind {
             LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw => Some(LogKind::WindowsUpdate),
             LogFormat::WsusSoftwareDistribution => Some(LogKind::SoftwareDistribution),
             LogFormat::WindowsUpdateReportingEvents => Some(LogKind::ReportingEvents),
+            LogFormat::Setup => Some(LogKind::Setup),
             LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| k == LogKind::Setup),
             _ => by_name,
         }
@@ -206,7 +207,12 @@ impl LogKind {
 }
 
 /// Components only Windows setup writes (Panther logs share CBS.log's line format).
-const SETUP_COMPONENTS: [&str; 9] = ["MOUPG", "SP", "CONX", "PANTHR", "IBS", "MIG", "SYSPRP", "SETUPUGC", "SETUPPLAT"];
+const SETUP_COMPONENTS: [&str; 11] = ["MOUPG", "SP", "CONX", "PANTHR", "IBS", "IBSLIB", "MIG", "DU", "SYSPRP", "SETUPUGC", "SETUPPLAT"];
+
+/// Whether only Windows setup (or sysprep) writes under this component.
+pub fn is_setup_component(c: &str) -> bool {
+    SETUP_COMPONENTS.contains(&c)
+}
 
 /// Components of the task-sequence engine (`smsts.log`).
 const TASK_SEQUENCE_COMPONENTS: [&str; 4] = ["tsmanager", "tsmbootstrap", "tspxe", "tsprogressui"];
@@ -257,6 +263,7 @@ mod tests {
         assert_eq!(LogKind::resolve("WUAHandlerX.log", LogFormat::PlainText, &[], &[]), LogKind::Other);
         assert_eq!(LogKind::resolve("a/cbs.log", LogFormat::Dism, &[], &[]), LogKind::Dism, "content decides: a DISM log named cbs.log");
         assert_eq!(LogKind::resolve("Panther/setupact.log", LogFormat::Cbs, &[], &[]), LogKind::Setup);
+        assert_eq!(LogKind::resolve("renamed.txt", LogFormat::Setup, &[], &[]), LogKind::Setup);
         let p = Entry { component: 0, parsed: true, ..Entry::unparsed(0, 0, 1) };
         assert_eq!(LogKind::resolve("55.log", LogFormat::Cbs, &["MOUPG".into()], &[p]), LogKind::Setup, "setup by its components");
         assert_eq!(LogKind::resolve("x.log", LogFormat::Cmtrace, &["TSManager".into()], &[p]), LogKind::TaskSequence);

@@ -23,7 +23,7 @@ pub(crate) use bytes16::Bytes16;
 pub use encoding::{DecodeStats, TextEncoding};
 pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;
-pub use kind::LogKind;
+pub use kind::{is_setup_component, LogKind};
 pub use prescan::{BadPieceScan, EntryCode, LiteralBits, LiteralHits, PieceFindings, PieceParse, PieceScan, Prescan, LITERAL_WORDS};
 pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
 pub use text::{StableBytes, Text};

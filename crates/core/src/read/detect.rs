@@ -1,6 +1,6 @@
 //! Format detection from content (the file name only breaks ties).
 
-use crate::model::LogFormat;
+use crate::model::{is_setup_component, LogFormat, LogKind};
 use crate::read::{config, parse};
 
 /// How many leading lines detection looks at.
@@ -23,6 +23,8 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
         return f;
     }
     let mut votes = [0usize; 7];
+    // CBS-shaped lines written by Windows setup (its components, or a message id column).
+    let mut setup = 0;
     let mut seen = 0;
     for line in head.lines().map(str::trim_end).filter(|l| !l.is_empty()).take(DETECT_LINES) {
         seen += 1;
@@ -38,6 +40,7 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
         } else if parse::reporting::header(b).is_some() {
             votes[6] += 1;
         } else if let Some(h) = parse::cbs::header(b) {
+            setup += usize::from(h.message_id || is_setup_component(&line[h.component.clone()]));
             if &line[h.component.clone()] == "DISM" {
                 votes[5] += 1;
             } else {
@@ -57,7 +60,12 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
         3 => LogFormat::WsusSoftwareDistribution,
         6 => LogFormat::WindowsUpdateReportingEvents,
         _ => {
-            // CBS and DISM share the line format: the component column and the name decide.
+            // CBS, DISM and Windows setup share the line format: the component column and the
+            // name decide. Setup's logs hold DISM's and CBS's lines too (a tenth of its own is
+            // enough), and a log named setupact or setuperr is setup's whatever it holds.
+            if setup * 10 >= votes[4] + votes[5] || LogKind::before_reading(file_name, LogFormat::Cbs) == Some(LogKind::Setup) {
+                return LogFormat::Setup;
+            }
             let lower = file_name.to_ascii_lowercase();
             if votes[5] > votes[4] || (votes[5] > 0 && lower.contains("dism")) {
                 LogFormat::Dism
@@ -88,6 +96,8 @@ mod tests {
             ("2024/05/02 14:43:56.6390016 4932  6608  SLS             Get response for service", LogFormat::WindowsUpdateEtw),
             ("2020-02-03 23:50:28, Info                  CBS    TI: --- Initializing Trusted Installer ---", LogFormat::Cbs),
             ("2014-02-17 15:22:02, Info                  DISM   PID=10500 Scratch directory set", LogFormat::Dism),
+            ("2022-07-06 10:01:02, Info                  MOUPG  SetupHost: Current SetupHost Version: [10.0.19041.1]", LogFormat::Setup),
+            ("2023-01-10 10:15:32, Error      [0x0f0070] SYSPRP RunExternalDlls:An error occurred while running registry sysprep DLLs, halting sysprep execution. dwRet = 0x3cf2", LogFormat::Setup),
             ("2024-05-31 16:45:56.136 UTC\tInfo\tWsusService.27\tEventLogEventReporter.ReportEvent\tEventId=382,Type=Information", LogFormat::WsusSoftwareDistribution),
             ("just some notes\nabout a machine", LogFormat::PlainText),
         ];
@@ -95,6 +105,10 @@ mod tests {
             assert_eq!(detect(text, "whatever.log"), want, "{text}");
         }
         assert_eq!(detect("", "x"), LogFormat::Empty);
+        // Setup's logs hold DISM's lines too: the name breaks the tie, as it does for DISM.
+        let dism = "2025-05-02 15:17:01, Info                  DISM   PID=1712 TID=2044 Scratch directory set";
+        assert_eq!(detect(dism, "Panther/SetupAct.log"), LogFormat::Setup);
+        assert_eq!(detect(dism, "cbs.log"), LogFormat::Dism);
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
     };
     if trace.records.is_empty() {
         let mut f = LogFile::skipped(name, LogFormat::Binary, size, empty_note(&base, &trace));
+        f.notes.extend(damage_note(&trace, size));
         f.notes.extend(problem_notes(&trace));
         return f;
     }
@@ -56,6 +57,9 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
     }
     if !trace.undecoded.is_empty() {
         notes.push(undecoded_note(&trace));
+    }
+    if let Some(note) = damage_note(&trace, size) {
+        notes.push(note);
     }
     notes.extend(problem_notes(&trace));
     notes.append(&mut f.notes);
@@ -124,6 +128,16 @@ fn empty_note(base: &str, trace: &wulens_etl::Trace) -> String {
     } else {
         format!("{base} is an Event Trace Log (.etl) with no events in it.")
     }
+}
+
+/// How much of the trace lay outside buffers whose headers make sense, and what was found there.
+fn damage_note(trace: &wulens_etl::Trace, size: u64) -> Option<String> {
+    (trace.damaged_bytes > 0).then(|| {
+        format!(
+            "{} of the trace's {} bytes are not in a buffer whose header makes sense (damaged headers, or a writer such as wusa.exe /log that leaves them inconsistent): {} records were recovered from them by their markers; anything else they held is lost.",
+            trace.damaged_bytes, size, trace.recovered_records
+        )
+    })
 }
 
 fn problem_notes(trace: &wulens_etl::Trace) -> Vec<String> {

@@ -280,6 +280,9 @@ pub(crate) fn from_parsed(
         notes.push("Some UTF-16 characters were malformed and are shown as \u{FFFD}.".into());
     }
     let kind = LogKind::resolve(&name, format, &parsed.components, &parsed.entries);
+    // A log in CBS.log's line format whose records turn out to be Windows setup's (its first
+    // lines were DISM's, which setup runs) is setup's log; the same parser read it.
+    let format = if kind == LogKind::Setup && matches!(format, LogFormat::Cbs | LogFormat::Dism) { LogFormat::Setup } else { format };
     LogFile {
         name,
         format,

@@ -1,5 +1,8 @@
 //! CBS.log and DISM.log: `2020-02-03 23:50:28, Info                  CBS    message`.
 //!
+//! Windows setup writes the same lines (`setupact.log`), some with a message id between the
+//! level and the component: `2019-03-29 00:25:41, Info       [0x0601c1] IBS    InstallWindows:...`.
+//!
 //! Local time, no offset. Lines without a timestamp (blank lines, the DISM summary blocks) are
 //! kept as unparsed text: they are shown and searched, and their codes are counted.
 
@@ -11,6 +14,8 @@ pub struct Header {
     pub severity: Severity,
     pub component: std::ops::Range<usize>,
     pub msg_start: usize,
+    /// A setup message id stood before the component (only Windows setup writes one).
+    pub message_id: bool,
 }
 
 pub fn header(b: &[u8]) -> Option<Header> {
@@ -27,10 +32,21 @@ pub fn header(b: &[u8]) -> Option<Header> {
         b"Error" => Severity::Error,
         _ => return None,
     };
-    let c_start = skip_ws(b, level_end);
+    let mut c_start = skip_ws(b, level_end);
+    let id_end = message_id_end(b, c_start);
+    if let Some(id_end) = id_end {
+        c_start = skip_ws(b, id_end);
+    }
     let c_end = token_end(b, c_start);
     let msg_start = skip_ws(b, c_end);
-    Some(Header { time, severity, component: c_start..c_end, msg_start })
+    Some(Header { time, severity, component: c_start..c_end, msg_start, message_id: id_end.is_some() })
+}
+
+/// The end of a setup message id (`[0x0601c1]`) at `i`, if one is there.
+fn message_id_end(b: &[u8], i: usize) -> Option<usize> {
+    let rest = b.get(i..)?.strip_prefix(b"[0x")?;
+    let n = rest.iter().take_while(|c| c.is_ascii_hexdigit()).count();
+    (n > 0 && rest.get(n) == Some(&b']')).then_some(i + 3 + n + 1)
 }
 
 pub fn parse(b: &mut Builder) {
@@ -59,5 +75,26 @@ mod tests {
         assert_eq!(p.entries[1].severity, Severity::Error);
         assert_eq!(p.entries.len(), 5);
         assert_eq!(p.components, ["CBS"]);
+    }
+
+    /// Windows setup's message id column (`[0x0601c1]`) is not the component.
+    #[test]
+    fn a_setup_message_id_is_read_past() {
+        let text = "2019-03-29 00:25:41, Info       [0x0601c1] IBS    InstallWindows:Setup Phase 2\n2023-01-10 10:15:32, Error      [0x0f0070] SYSPRP RunExternalDlls: halting sysprep execution. dwRet = 0x3cf2\n";
+        let p = parse_checked(LogFormat::Setup, text);
+        assert_eq!(p.components, ["IBS", "SYSPRP"]);
+        assert_eq!(&text[p.entries[0].msg_start as usize..p.entries[0].msg_end as usize], "InstallWindows:Setup Phase 2");
+        assert_eq!(p.entries[1].severity, Severity::Error);
+    }
+
+    /// A second byte-order mark where a later session was appended (Panther's setuperr.log,
+    /// DISM logs of a task sequence) starts a line like any other.
+    #[test]
+    fn a_bom_inside_the_file_keeps_the_line() {
+        let text = "2021-05-18 04:20:14, Error                 CSI    first\r\n\u{feff}2021-05-18 04:20:20, Error                 MOUPG  second\r\n";
+        let p = parse_checked(LogFormat::Cbs, text);
+        assert!(p.entries.iter().all(|e| e.parsed), "{:?}", p.entries);
+        assert_eq!(p.components, ["CSI", "MOUPG"]);
+        assert_eq!(&text[p.entries[1].msg_start as usize..p.entries[1].msg_end as usize], "second");
     }
 }

@@ -287,7 +287,7 @@ fn run(format: LogFormat, b: &mut Builder) {
         LogFormat::CmtraceSimple => simple::parse(b),
         LogFormat::WindowsUpdateLegacy => wu_legacy::parse(b),
         LogFormat::WindowsUpdateEtw => wu_etw::parse(b),
-        LogFormat::Cbs | LogFormat::Dism => cbs::parse(b),
+        LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup => cbs::parse(b),
         LogFormat::WsusSoftwareDistribution => wsus::parse(b),
         LogFormat::WindowsUpdateReportingEvents => reporting::parse(b),
         _ => plain::parse(b),
@@ -332,7 +332,7 @@ fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usize) -> Vec<
 fn boundary(format: LogFormat) -> Option<&'static [u8]> {
     match format {
         LogFormat::Cmtrace => Some(b"\n<![LOG["),
-        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::PlainText => Some(b"\n"),
+        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup | LogFormat::PlainText => Some(b"\n"),
         _ => None,
     }
 }
@@ -581,14 +581,21 @@ pub(crate) fn token_end(b: &[u8], mut i: usize) -> usize {
 
 /// `YYYY<sep>MM<sep>DD<gap>hh:mm:ss[.fraction]` at the start of a line, the way the
 /// WindowsUpdate, CBS and WSUS logs begin: the local time in ms and the index past the clock.
+/// A byte-order mark before the date (where a writer appended a second session, or two logs
+/// were joined) is read past: the index counts it.
 pub(crate) fn date_time(b: &[u8], date_sep: u8, gap: u8) -> Option<(i64, usize)> {
+    let bom = if b.starts_with(BOM) { BOM.len() } else { 0 };
+    let b = &b[bom..];
     let (y, mo, d) = ymd(b, date_sep)?;
     if b.get(10) != Some(&gap) {
         return None;
     }
     let (h, mi, s, ms, n) = crate::model::time::parse_clock(&b[11..])?;
-    Some((crate::model::time::local_ms(y, mo, d, h, mi, s, ms)?, 11 + n))
+    Some((crate::model::time::local_ms(y, mo, d, h, mi, s, ms)?, bom + 11 + n))
 }
+
+/// U+FEFF in UTF-8.
+pub(crate) const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// `YYYY<sep>MM<sep>DD` at the start of `b` → (y, m, d).
 pub(crate) fn ymd(b: &[u8], sep: u8) -> Option<(i32, u32, u32)> {
@@ -648,7 +655,8 @@ mod piece_tests {
             (LogFormat::Cmtrace, cmtrace),
             (LogFormat::WindowsUpdateEtw, etw.clone()),
             (LogFormat::Cbs, cbs.clone()),
-            (LogFormat::Dism, cbs),
+            (LogFormat::Dism, cbs.clone()),
+            (LogFormat::Setup, cbs),
             (LogFormat::PlainText, etw),
         ] {
             let whole = test_support::parse_checked(format, &text);

@@ -33,7 +33,14 @@ fn columns(b: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     })
 }
 
-pub fn header(b: &[u8]) -> Option<Header> {
+/// A byte-order mark before the record (a second session appended) is read past.
+pub fn header(line: &[u8]) -> Option<Header> {
+    let bom = if line.starts_with(super::BOM) { super::BOM.len() } else { 0 };
+    let h = record_header(&line[bom..])?;
+    Some(Header { component: h.component.start + bom..h.component.end + bom, msg_start: h.msg_start + bom, ..h })
+}
+
+fn record_header(b: &[u8]) -> Option<Header> {
     if b.first() != Some(&b'{') {
         return None;
     }
@@ -101,5 +108,16 @@ mod tests {
         assert!(LINE[e.msg_start as usize..e.msg_end as usize].starts_with("148 [AGENT_DETECTION_FAILED]\t101"));
         assert_eq!(crate::model::time::format_iso(e.time, Some(180)), "2023-06-17T20:20:23.087+03:00");
         assert_eq!(crate::read::detect(LINE, "x.log"), LogFormat::WindowsUpdateReportingEvents);
+    }
+
+    /// A second byte-order mark where a later session was appended keeps its record.
+    #[test]
+    fn a_bom_inside_the_file_keeps_the_record() {
+        let text = format!("{LINE}\u{feff}{LINE}");
+        let p = parse_checked(LogFormat::WindowsUpdateReportingEvents, &text);
+        assert!(p.entries.iter().all(|e| e.parsed), "{:?}", p.entries);
+        let e = p.entries[1];
+        assert!(text[e.msg_start as usize..e.msg_end as usize].starts_with("148 [AGENT_DETECTION_FAILED]\t101"));
+        assert_eq!(p.components, ["AGENT_DETECTION_FAILED"]);
     }
 }

@@ -29,7 +29,8 @@ pub fn header(b: &[u8]) -> Option<Header> {
         i = end;
     }
     let [pid, tid, component] = fields;
-    if !b[pid].iter().all(|c| c.is_ascii_digit() || *c == b' ') || !b[tid.clone()].iter().all(u8::is_ascii_hexdigit) {
+    // Short ids are padded with spaces inside their column (`\t 716\t a0\t`).
+    if !b[pid].iter().all(|c| c.is_ascii_digit() || *c == b' ') || !b[tid.clone()].iter().all(|c| c.is_ascii_hexdigit() || *c == b' ') {
         return None;
     }
     let thread = std::str::from_utf8(&b[tid]).ok().and_then(|t| u32::from_str_radix(t.trim(), 16).ok()).unwrap_or(0);
@@ -174,5 +175,25 @@ mod tests {
         assert_eq!(p.entries[1].severity, Severity::Warning);
         assert_eq!(p.components, ["Misc", "PT"]);
         assert!(!p.entries[2].parsed);
+    }
+
+    /// Windows 7 pads a short thread id (and PID) with a space inside its tab column
+    /// (`\t dc\t`); mixed line ends and a byte-order mark where two logs were joined must not
+    /// cost a line its time, thread and component either.
+    #[test]
+    fn padded_columns_mixed_line_ends_and_a_bom_inside() {
+        let text = "2018-06-15\t20:58:42:511\t1020\t dc\tMisc\t===========  Logging initialized (build: 7.5.7601.17514, tz: +0200)  ===========\r\n\
+                    2018-06-15\t20:58:42:667\t 716\t a0\tService\t** START **  Service: Service startup\n\
+                    \u{feff}2018-06-15\t20:58:43:041\t1020\t dc\tAgent\t  * WSUS server: <NULL>\r\
+                    2018-06-15\t20:58:44:000\t1020\t5a4\tAgent\tWARNING: Exit code = 0x80242016\r\n";
+        let p = parse_checked(LogFormat::WindowsUpdateLegacy, text);
+        assert_eq!(p.entries.len(), 4);
+        assert!(p.entries.iter().all(|e| e.parsed && e.time > 0), "{:?}", p.entries);
+        let threads: Vec<u32> = p.entries.iter().map(|e| e.thread).collect();
+        assert_eq!(threads, [0xdc, 0xa0, 0xdc, 0x5a4]);
+        assert_eq!(p.components, ["Misc", "Service", "Agent"]);
+        assert_eq!(p.entries[2].offset, 120);
+        assert_eq!(&text[p.entries[2].msg_start as usize..p.entries[2].msg_end as usize], "  * WSUS server: <NULL>");
+        assert_eq!(p.entries[3].severity, Severity::Warning);
     }
 }
