@@ -18,7 +18,7 @@ mod signals;
 mod updates;
 mod verdict;
 
-pub use config::{ConfigFacts, POLICY_COMMAND, PROXY_COMMAND};
+pub use config::{ConfigFacts, Machine, POLICY_COMMAND, PROXY_COMMAND};
 pub use defs::UpdateSource;
 pub use flow::FlowResult;
 pub use operations::{Counted, Operation};
@@ -56,6 +56,8 @@ pub struct Diagnosis {
     /// Folders of the drop that look like separate machines (the same log in each); empty for
     /// one machine.
     pub machines: Vec<String>,
+    /// The servers the logs name, which fill the placeholders of the advice.
+    pub machine: config::Machine,
 }
 
 impl Diagnosis {
@@ -75,13 +77,13 @@ impl Diagnosis {
             || (operations::find(a, &hits), operations::count(a, &hits)),
         );
         let config = ConfigFacts::build(a);
-        let (findings, source) = rules::evaluate(a, &hits, &scan, &operations, &config);
+        let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &config);
         let mut statements = verdict::flow_statements(a, &scan, &sync);
         statements.extend(outcomes::statements(a, &operations, &counted, scan.witnessed()));
         // Failures first, then by domain (the client's installation before its scans, ...).
         statements.sort_by_key(|s| (s.standing, s.domain));
         let ranked_codes = verdict::rank_codes(a, &scan, &sync, &operations, &findings);
-        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public);
+        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public, &machine);
         let (status, mut verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
         let machines = machines::folders(a);
         if machines.len() > 1 {
@@ -92,7 +94,23 @@ impl Diagnosis {
                 machines.iter().take(4).map(|m| format!("{m}/")).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
             );
         }
-        Diagnosis { updates, scan, sync, config, operations, counted, findings, statements, ranked_codes, status, verdict, next_checks, source, machines }
+        Diagnosis {
+            updates,
+            scan,
+            sync,
+            config,
+            operations,
+            counted,
+            findings,
+            statements,
+            ranked_codes,
+            status,
+            verdict,
+            next_checks,
+            source,
+            machines,
+            machine,
+        }
     }
 }
 
