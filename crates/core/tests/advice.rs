@@ -286,3 +286,36 @@ fn a_caller_the_agent_names_by_its_process_is_that_program() {
     assert_eq!(callers, ["powershell.exe"], "{}", r.summary.verdict);
     assert!(r.summary.verdict.contains("by powershell.exe"), "{}", r.summary.verdict);
 }
+
+/// A service's own trace, as Get-WindowsUpdateLog lays it out: a repair that failed again and
+/// again, and no search, download or install in it.
+const REPAIR_TRACE: &str = "\
+2024/07/01 10:00:00.1000000 4120  4200  MedicPluginStart  Plugin WaaSMedic.TaskHeal started
+2024/07/01 10:00:00.2000000 4120  4200  TaskCreateFailed  *FAILED* [80070534] Could not create task \\Microsoft\\Windows\\WindowsUpdate\\Scheduled Start
+2024/07/01 10:00:00.3000000 4120  4200  TaskCreateFailed  *FAILED* [80070534] Could not create task \\Microsoft\\Windows\\UpdateOrchestrator\\Schedule Scan
+2024/07/01 10:00:00.4000000 4120  4200  MedicPluginResult Plugin WaaSMedic.TaskHeal result 0x80070534
+";
+
+#[test]
+fn failed_repairs_in_a_trace_with_no_operation_are_a_finding() {
+    let (_, _, r) = analyse(vec![text("WaaSMedic.20240701.log", REPAIR_TRACE)]);
+    let f = r.findings.iter().find(|f| f.id == "errors_without_operation").unwrap_or_else(|| panic!("no finding: {}", r.summary.verdict));
+    assert_eq!(f.severity, FindingSeverity::Error);
+    assert!(f.codes.iter().any(|c| c == "0x80070534"), "{:?}", f.codes);
+    assert!(f.summary.contains("TaskCreateFailed ×2"), "{}", f.summary);
+    assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 4, 3], "one line of each event first: {:#?}", f.evidence);
+    // A log with operations sums its errors up there instead.
+    let (_, _, r) = analyse(vec![text("WindowsUpdate.log", WSUS_TIMEOUTS)]);
+    assert!(r.findings.iter().all(|f| f.id != "errors_without_operation"), "{:#?}", r.findings.iter().map(|f| &f.id).collect::<Vec<_>>());
+}
+
+/// The SIH client's trace: one warning-level `*FAILED* [80245108]` (no healing engine offered),
+/// nothing to fix.
+#[test]
+fn a_routine_warning_in_a_service_trace_is_no_error() {
+    let Some(real) = common::reallogs() else { return };
+    let Ok(bytes) = std::fs::read(real.join("etl/SIH.20230422.034724.362.1.etl")) else { return };
+    let (_, _, r) = analyse(vec![("SIH.20230422.034724.362.1.etl".into(), bytes)]);
+    let errors: Vec<&str> = r.findings.iter().filter(|f| f.severity == FindingSeverity::Error).map(|f| f.summary.as_str()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

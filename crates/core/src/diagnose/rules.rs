@@ -83,6 +83,7 @@ const JOINS: &[(&str, Join)] = &[
     ("delivery_optimization", delivery_optimization),
     ("cdn_answered_by_proxy", cdn_answered_by_proxy),
     ("servicing_error_lines", servicing_error_lines),
+    ("errors_without_operation", errors_without_operation),
     ("config_gpo_mismatch", config::gpo_mismatch),
     ("config_usewuserver_off", config::usewuserver_off),
     ("config_wsus_port", config::wsus_port),
@@ -556,6 +557,70 @@ fn servicing_error_lines(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
     );
     let lines: Vec<(usize, usize)> = errors.iter().map(|&(f, e, _)| (f, e as usize)).collect();
     Some(Finding::new(rule, rule.severity, summary, lines.iter().take(6).map(|&(f, e)| ctx.ev(f, e)).collect(), codes))
+}
+
+/// Error events of a Windows Update log or trace that holds no search, download, install or
+/// other operation: a service's own trace (the Windows Update Medic Service repairing the agent,
+/// the orchestrator) whose failures no operation sums up. Grouped by event (the component
+/// column), with their codes; routine codes do not count.
+fn errors_without_operation(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let a = ctx.a;
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut groups: Vec<(String, usize, Vec<u32>)> = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is(LogKind::WindowsUpdate)) {
+        if ctx.ops.iter().any(|o| o.file == fi) {
+            continue;
+        }
+        for (ei, e) in f.entries.iter().enumerate().filter(|(_, e)| e.severity == Severity::Error) {
+            let codes: Vec<u32> = a.codes_at(fi, ei as u32).filter(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei as u32, c)).collect();
+            if codes.is_empty() {
+                continue;
+            }
+            if lines.len() < MAX_LINES {
+                lines.push((fi, ei));
+            }
+            let name = f.component(e).to_string();
+            let i = groups.iter().position(|g| g.0 == name).unwrap_or_else(|| {
+                groups.push((name, 0, Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1 += 1;
+            for c in codes {
+                if !groups[i].2.contains(&c) {
+                    groups[i].2.push(c);
+                }
+            }
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let total: usize = groups.iter().map(|g| g.1).sum();
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
+    let said: Vec<String> = groups
+        .iter()
+        .take(4)
+        .map(|(name, n, codes)| {
+            let hex: Vec<String> = codes.iter().take(3).map(|c| format!("0x{c:08X}")).collect();
+            format!("{} ×{n} ({})", if name.is_empty() { "-" } else { name }, super::describe_codes(&hex))
+        })
+        .collect();
+    let summary = format!(
+        "{total} error event(s) with a failure code in a Windows Update log that holds no search, download or install, so no operation sums them up: {}{}.",
+        said.join("; "),
+        if groups.len() > 4 { "; ..." } else { "" }
+    );
+    let mut f = line_finding(ctx, rule, &lines, rule.severity, summary);
+    // One line of each event first: the evidence shows every kind of failure.
+    let mut shown: Vec<(usize, usize)> = Vec::new();
+    for g in &groups {
+        if let Some(&l) = lines.iter().find(|&&(fi, ei)| a.files[fi].component(&a.files[fi].entries[ei]) == g.0) {
+            shown.push(l);
+        }
+    }
+    shown.extend(lines.iter().filter(|l| !shown.contains(l)).copied().collect::<Vec<_>>());
+    f.evidence = shown.iter().take(6).map(|&(fi, ei)| ctx.ev(fi, ei)).collect();
+    Some(f)
 }
 
 #[cfg(test)]
