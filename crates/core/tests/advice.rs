@@ -19,7 +19,10 @@ const PLAUSIBLE: [&str; 5] = ["contoso", "supserver", "fabrikam", "example.com",
 /// The placeholders of a WSUS server, which the logs fill when they name it.
 const WSUS_PLACEHOLDERS: [&str; 3] = ["<your WSUS server URL>", "<your WSUS server>", "<WSUS port>"];
 
-fn analyse(files: Vec<(String, Vec<u8>)>) -> (Analysis, Diagnosis, Report) {
+/// Named files of one drop.
+type Files = Vec<(String, Vec<u8>)>;
+
+fn analyse(files: Files) -> (Analysis, Diagnosis, Report) {
     let inputs = files.into_iter().map(|(name, bytes)| Input { name, bytes: bytes.into() }).collect();
     let a = Analysis::from_inputs(inputs, &Limits::default());
     let d = Diagnosis::run(&a);
@@ -103,7 +106,7 @@ fn without_a_server_in_the_logs_the_checks_keep_a_placeholder_nobody_can_run() {
 #[test]
 fn no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
-    let mut sets: Vec<(String, Vec<(String, Vec<u8>)>)> = Vec::new();
+    let mut sets: Vec<(String, Files)> = Vec::new();
     for e in std::fs::read_dir(&root).unwrap().flatten().filter(|e| e.path().join("logs").is_dir()) {
         let files = read_dir_files(&e.path().join("logs"));
         sets.push((e.file_name().to_string_lossy().into_owned(), files));
@@ -268,7 +271,7 @@ fn hold1_logs_with_nothing_to_fix_get_no_error_finding() {
     let Ok(v) = std::fs::read_to_string(real.join("hold1/verdicts.json")) else { return };
     let v: serde_json::Value = serde_json::from_str(&v).unwrap();
     let mut bad = Vec::new();
-    for (name, x) in v.as_object().unwrap().iter().filter(|(_, x)| x.get("no_error_findings").and_then(|b| b.as_bool()) == Some(true)) {
+    for (name, _) in v.as_object().unwrap().iter().filter(|(_, x)| x.get("no_error_findings").and_then(|b| b.as_bool()) == Some(true)) {
         let bytes = std::fs::read(real.join("hold1").join(name)).unwrap();
         let (_, _, r) = analyse(vec![(name.clone(), bytes)]);
         for f in r.findings.iter().filter(|f| f.severity == FindingSeverity::Error) {

@@ -463,7 +463,7 @@ impl Machine {
     }
 
     /// Is entry `e` of file `f` part of a download from Microsoft's content network?
-    pub fn from_cdn(&self, ops: &[Operation], f: usize, e: usize) -> bool {
+    pub fn met_on_cdn(&self, ops: &[Operation], f: usize, e: usize) -> bool {
         self.cdn_files.contains(&f)
             && ops
                 .iter()

@@ -224,7 +224,7 @@ pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity)
             .occurrences
             .iter()
             .filter(|o| rule.code_logs.is_empty() || rule.code_logs.contains(&a.files[o.file as usize].kind))
-            .filter(|o| rule.when != UpdateSource::Wsus || !ctx.machine.from_cdn(ctx.ops, o.file as usize, o.entry as usize))
+            .filter(|o| rule.when != UpdateSource::Wsus || !ctx.machine.met_on_cdn(ctx.ops, o.file as usize, o.entry as usize))
             .collect();
         if occ.is_empty() {
             continue;
