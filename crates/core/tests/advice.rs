@@ -322,3 +322,25 @@ fn a_routine_warning_in_a_service_trace_is_no_error() {
     let errors: Vec<&str> = r.findings.iter().filter(|f| f.severity == FindingSeverity::Error).map(|f| f.summary.as_str()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// A WSUS client whose Store downloads fail with HTTP 403: the Store's service is Microsoft's,
+/// so no WSUS time-out finding and no WSUS check for it.
+#[test]
+fn a_store_download_on_a_wsus_client_gets_no_wsus_checks() {
+    let store = "\
+2024/03/04 10:00:00.1000000 1200  1400  ComApi          * START *   Search ClientId = Update;ScanForUpdates, ServiceId = 855E8A7C-ECB4-4CA3-B045-1DFA50104289, Flags: 0X10
+2024/03/04 10:00:00.2000000 1200  1400  Agent           * START * Finding updates CallerId = Update;ScanForUpdates  Id = 9
+2024/03/04 10:00:00.2100000 1200  1400  Agent           ServiceID = {855E8A7C-ECB4-4CA3-B045-1DFA50104289} Third party service
+2024/03/04 10:00:05.3000000 1200  1400  Agent           * END * Finding updates CallerId = Update;ScanForUpdates, Id = 9, Exit code = 0x00000000
+2024/03/04 10:00:06.1000000 1200  1500  ComApi          * START *   Download ClientId = Update;ScanForUpdates (cV = Qr+s.1.0.0)
+2024/03/04 10:00:09.2000000 1200  1600  Agent           WU client calls back to download call {E0000000-0000-4000-8000-0000000000EE} with code Call progress and error 0x80244018
+2024/03/04 10:00:09.3000000 1200  1500  ComApi          Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)
+2024/03/04 10:00:09.4000000 1200  1500  ComApi          * END *   Download ClientId = Update;ScanForUpdates, Exit code = 0x00000000; Call error code = 0x80244018
+";
+    let log = WSUS_TIMEOUTS.replace("Exit code = 0x80072EE2", "Exit code = 0x00000000").replace("*FAILED* [80072EE2]", "Done") + store;
+    let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &log)]);
+    let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(!ids.contains(&"http_timeout_auth"), "{ids:?}");
+    let wsus: Vec<&wulens_core::NextCheck> = r.next_checks.iter().filter(|c| c.command.as_deref().is_some_and(|c| c.contains("wsus7.corp.test"))).collect();
+    assert!(wsus.is_empty(), "{wsus:#?}");
+}

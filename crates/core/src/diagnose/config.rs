@@ -408,6 +408,9 @@ pub struct Machine {
     /// Files whose downloads come from Microsoft's content network, not from WSUS: every
     /// `File URL = ` the agent names there is on a Microsoft host.
     pub cdn_files: Vec<usize>,
+    /// Callers (per file) whose every search in that file went to a Microsoft service (the
+    /// Store's `Update;ScanForUpdates`, a Windows Update client): their downloads do too.
+    pub public_callers: Vec<(usize, String)>,
 }
 
 /// Hosts of Microsoft's update content (Windows Update's CDN, Delivery Optimization's).
@@ -459,21 +462,42 @@ impl Machine {
             }
         }
         cdn_files.retain(|f| !wsus_files.contains(f));
-        Machine { wsus, proxy, cdn_files }
+        let mut public_callers: Vec<(usize, String)> = Vec::new();
+        let mut wsus_callers: Vec<(usize, String)> = Vec::new();
+        for o in ctx.ops.iter().filter(|o| o.kind() == OperationKind::Search && !o.caller.is_empty()) {
+            let list = match o.public_service() {
+                Some(true) => &mut public_callers,
+                Some(false) => &mut wsus_callers,
+                None => continue,
+            };
+            let key = (o.file, o.caller.clone());
+            if !list.contains(&key) {
+                list.push(key);
+            }
+        }
+        public_callers.retain(|k| !wsus_callers.contains(k));
+        Machine { wsus, proxy, cdn_files, public_callers }
     }
 
-    /// Is entry `e` of file `f` part of a download from Microsoft's content network?
+    /// Is entry `e` of file `f` part of a download from Microsoft's services (see
+    /// `public_operation`)?
     pub fn met_on_cdn(&self, ops: &[Operation], f: usize, e: usize) -> bool {
-        self.cdn_files.contains(&f)
-            && ops
-                .iter()
-                .any(|o| o.kind() == OperationKind::Download && o.file == f && o.start.map_or(0, |s| s as usize) <= e && o.end.is_none_or(|x| e <= x as usize))
+        ops.iter().any(|o| {
+            o.kind() == OperationKind::Download
+                && o.file == f
+                && o.start.map_or(0, |s| s as usize) <= e
+                && o.end.is_none_or(|x| e <= x as usize)
+                && self.public_operation(o)
+        })
     }
 
     /// Does `o` work against Microsoft's services (Windows Update, Microsoft Update, the Store,
-    /// their content network) rather than WSUS?
+    /// their content network) rather than WSUS: a search of a public service, a download where
+    /// every file comes from Microsoft's hosts or for a caller that searches only them.
     pub fn public_operation(&self, o: &Operation) -> bool {
-        o.public_service() == Some(true) || (o.kind() == OperationKind::Download && self.cdn_files.contains(&o.file))
+        o.public_service() == Some(true)
+            || (o.kind() == OperationKind::Download
+                && (self.cdn_files.contains(&o.file) || self.public_callers.iter().any(|(f, c)| *f == o.file && *c == o.caller)))
     }
 
     /// `text` with the placeholders this machine's logs fill.
