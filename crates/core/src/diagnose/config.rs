@@ -8,10 +8,11 @@
 //! and joins them with the logs (the joins the `config_*` rules name).
 
 use super::defs::RuleDef;
+use super::operations::Operation;
 use super::rules::{Ctx, Finding};
 use crate::analysis::Analysis;
 use crate::model::lines::Lines;
-use crate::model::{base_name, Evidence, FindingSeverity, InputWarning, LogFormat, LogKind, Setting};
+use crate::model::{base_name, Evidence, FindingSeverity, InputWarning, LogFormat, LogKind, OperationKind, Setting};
 use crate::read::config::{bypassed, is_wu_policy_key, parse_netsh, parse_reg_export, parse_reg_query, parse_url, same_endpoint, url_in, ProxySetting};
 
 /// The command that collects the Windows Update policy (shown when it was not given).
@@ -384,4 +385,136 @@ pub fn direct_network_errors(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usi
     let (code, fi, ei) = first_code_occurrence(ctx.a, &[0x80072EE7, 0x8024402C, 0x80072EE2, 0x8024401C, 0x80244023, 0x80072EFD])?;
     let summary = format!("WinHTTP goes direct (no proxy) and the scan fails with 0x{code:08X}: the client cannot resolve or reach the update server on its own; a DNS or firewall problem, or a network that needs a proxy.");
     Some(Finding::new(rule, rule.severity, summary, vec![proxy_evidence(px), ctx.ev(fi, ei)], vec![format!("0x{code:08X}")]))
+}
+
+// ---- advice for this machine ----
+
+/// Placeholders the advice in the data is written with (guidance, mitigations, step checks):
+/// filled from the logs and the configuration where they name the value, else left as they are,
+/// written so that nobody runs them by mistake.
+pub const WSUS_URL: &str = "<your WSUS server URL>";
+pub const WSUS_HOST: &str = "<your WSUS server>";
+pub const WSUS_PORT: &str = "<WSUS port>";
+pub const PROXY: &str = "<your proxy>";
+pub const PROXY_HOST: &str = "<your proxy host>";
+
+/// What the logs and the configuration say about this machine's servers, for the advice.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Machine {
+    /// The WSUS server the agent uses: scheme, host, port (the scheme's default when not given).
+    pub wsus: Option<(String, String, u16)>,
+    /// The WinHTTP proxy (`host:port`, as netsh shows it).
+    pub proxy: Option<String>,
+    /// Files whose downloads come from Microsoft's content network, not from WSUS: every
+    /// `File URL = ` the agent names there is on a Microsoft host.
+    pub cdn_files: Vec<usize>,
+    /// Callers (per file) whose every search in that file went to a Microsoft service (the
+    /// Store's `Update;ScanForUpdates`, a Windows Update client): their downloads do too.
+    pub public_callers: Vec<(usize, String)>,
+}
+
+/// Hosts of Microsoft's update content (Windows Update's CDN, Delivery Optimization's).
+const MICROSOFT_HOSTS: [&str; 2] = ["microsoft.com", "windowsupdate.com"];
+
+/// Is `url` on one of Microsoft's hosts?
+pub fn microsoft_url(url: &str) -> bool {
+    parse_url(url).is_some_and(|(_, host, _)| MICROSOFT_HOSTS.iter().any(|m| host == *m || host.ends_with(&format!(".{m}"))))
+}
+
+impl Machine {
+    /// The WSUS server from, in order: the policy given (WUServer), the agent's latest
+    /// `WSUS server: http...`, a Group Policy override WUAHandler reports, the location
+    /// ConfigMgr handed out. The proxy from `netsh winhttp show proxy`.
+    pub fn build(ctx: &Ctx) -> Machine {
+        let c = ctx.config;
+        let agent = || {
+            ctx.set("wsus_location")
+                .iter()
+                .rev()
+                .filter(|&&(f, _)| ctx.a.files[f].is(LogKind::WindowsUpdate))
+                .find_map(|&(f, e)| ctx.message(f, e).split_once("WSUS server: ").and_then(|(_, rest)| url_in(rest)))
+        };
+        let gpo = || ctx.set("gpo_server").iter().rev().find_map(|&(f, e)| url_in(ctx.message(f, e)));
+        let url = c
+            .policy
+            .as_ref()
+            .and_then(|p| p.wu_server.as_ref())
+            .map(|s| s.value.clone())
+            .or_else(agent)
+            .or_else(gpo)
+            .or_else(|| c.wsus_location().map(|s| s.value.clone()));
+        let wsus = url.as_deref().and_then(parse_url).map(|(scheme, host, port)| {
+            let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
+            (scheme, host, port)
+        });
+        let proxy = c.proxy.as_ref().filter(|p| !p.direct && p.problem.is_none()).and_then(|p| p.servers.first()).map(|s| {
+            // `http=proxy:8080;https=proxy:8080` names a proxy per scheme: the first one.
+            let first = s.split(';').next().unwrap_or(s);
+            first.rsplit_once('=').map_or(first, |(_, v)| v).trim().to_string()
+        });
+        let mut cdn_files: Vec<usize> = Vec::new();
+        let mut wsus_files: Vec<usize> = Vec::new();
+        for &(f, e) in ctx.set("download_url") {
+            let Some(url) = ctx.message(f, e).split_once("File URL = ").and_then(|(_, rest)| url_in(rest)) else { continue };
+            let list = if microsoft_url(&url) { &mut cdn_files } else { &mut wsus_files };
+            if !list.contains(&f) {
+                list.push(f);
+            }
+        }
+        cdn_files.retain(|f| !wsus_files.contains(f));
+        let mut public_callers: Vec<(usize, String)> = Vec::new();
+        let mut wsus_callers: Vec<(usize, String)> = Vec::new();
+        for o in ctx.ops.iter().filter(|o| o.kind() == OperationKind::Search && !o.caller.is_empty()) {
+            let list = match o.public_service() {
+                Some(true) => &mut public_callers,
+                Some(false) => &mut wsus_callers,
+                None => continue,
+            };
+            let key = (o.file, o.caller.clone());
+            if !list.contains(&key) {
+                list.push(key);
+            }
+        }
+        public_callers.retain(|k| !wsus_callers.contains(k));
+        Machine { wsus, proxy, cdn_files, public_callers }
+    }
+
+    /// Is entry `e` of file `f` part of a download from Microsoft's services (see
+    /// `public_operation`)?
+    pub fn met_on_cdn(&self, ops: &[Operation], f: usize, e: usize) -> bool {
+        ops.iter().any(|o| {
+            o.kind() == OperationKind::Download
+                && o.file == f
+                && o.start.map_or(0, |s| s as usize) <= e
+                && o.end.is_none_or(|x| e <= x as usize)
+                && self.public_operation(o)
+        })
+    }
+
+    /// Does `o` work against Microsoft's services (Windows Update, Microsoft Update, the Store,
+    /// their content network) rather than WSUS: a search of a public service, a download where
+    /// every file comes from Microsoft's hosts or for a caller that searches only them.
+    pub fn public_operation(&self, o: &Operation) -> bool {
+        o.public_service() == Some(true)
+            || (o.kind() == OperationKind::Download
+                && (self.cdn_files.contains(&o.file) || self.public_callers.iter().any(|(f, c)| *f == o.file && *c == o.caller)))
+    }
+
+    /// `text` with the placeholders this machine's logs fill.
+    pub fn fill(&self, text: &str) -> String {
+        let mut s = text.to_string();
+        if let Some((scheme, host, port)) = &self.wsus {
+            s = s.replace(WSUS_URL, &format!("{scheme}://{host}:{port}")).replace(WSUS_HOST, host).replace(WSUS_PORT, &port.to_string());
+        }
+        if let Some(p) = &self.proxy {
+            let host = p.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(p.as_str(), |(h, _)| h);
+            s = s.replace(PROXY_HOST, host).replace(PROXY, p);
+        }
+        s
+    }
+
+    /// A step with its placeholders filled.
+    pub fn fill_step(&self, st: &wulens_kb::Step) -> wulens_kb::Step {
+        wulens_kb::Step { text: self.fill(&st.text).into(), command: st.command.as_deref().map(|c| self.fill(c).into()) }
+    }
 }

@@ -256,6 +256,13 @@ pub fn interrupts() -> &'static [LineMatcher] {
     INTERRUPTS
 }
 
+/// A caller as an admin names it: the agent writes a caller without an id of its own as
+/// `<<PROCESS>>: powershell.exe`, which is the program `powershell.exe`.
+pub fn plain_caller(raw: &str) -> String {
+    let c = raw.trim();
+    c.strip_prefix("<<PROCESS>>:").map_or(c, str::trim).to_string()
+}
+
 pub fn services() -> &'static [ServiceDef] {
     SERVICES
 }
@@ -281,6 +288,11 @@ const _: Option<Cow<'static, str>> = None;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_process_caller_is_the_program() {
+        assert_eq!(super::plain_caller("<<PROCESS>>: powershell.exe"), "powershell.exe");
+        assert_eq!(super::plain_caller("CcmExec"), "CcmExec");
+    }
     use super::*;
 
     #[test]

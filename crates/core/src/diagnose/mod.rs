@@ -19,7 +19,7 @@ mod signals;
 mod updates;
 mod verdict;
 
-pub use config::{ConfigFacts, POLICY_COMMAND, PROXY_COMMAND};
+pub use config::{ConfigFacts, Machine, POLICY_COMMAND, PROXY_COMMAND};
 pub use defs::UpdateSource;
 pub use flow::FlowResult;
 pub use headline::Headline;
@@ -62,6 +62,8 @@ pub struct Diagnosis {
     /// files that the logs' own content tells apart (another Windows, another release line at
     /// the same time, a year between copies of one log), one line a machine; empty for one.
     pub machines: Vec<String>,
+    /// The servers the logs name, which fill the placeholders of the advice.
+    pub machine: config::Machine,
 }
 
 impl Diagnosis {
@@ -84,13 +86,13 @@ impl Diagnosis {
         // WindowsUpdate.log alone).
         let scan = if a.files.iter().any(|f| f.kind.is_configmgr_client()) { scan } else { scan.unwitnessed() };
         let config = ConfigFacts::build(a);
-        let (findings, source) = rules::evaluate(a, &hits, &scan, &operations, &config);
+        let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &config);
         let mut statements = verdict::flow_statements(a, &scan, &sync);
         statements.extend(outcomes::statements(a, &operations, &counted, scan.witnessed()));
         // Failures first, then by domain (the client's installation before its scans, ...).
         statements.sort_by_key(|s| (s.standing, s.domain));
         let ranked_codes = verdict::rank_codes(a, &scan, &sync, &operations, &findings);
-        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public);
+        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public, &machine);
         let (status, mut verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
         let machines = machines::folders(a);
         let apart = if machines.is_empty() { machines::by_content(a) } else { Vec::new() };
@@ -139,6 +141,7 @@ impl Diagnosis {
             next_checks,
             source,
             machines,
+            machine,
         }
     }
 }

@@ -353,7 +353,7 @@ impl Reader<'_> {
     fn read_start(&self, o: &mut Open, ei: u32) {
         let def = o.op.def;
         if let Some(c) = def.caller.as_ref().and_then(|x| self.extract(x, ei)) {
-            o.op.caller = c;
+            o.op.caller = defs::plain_caller(&c);
         }
         if let Some(l) = def.label.as_ref().and_then(|x| self.extract(x, ei)) {
             o.op.label = l;

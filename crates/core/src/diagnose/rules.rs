@@ -9,13 +9,13 @@
 use rustc_hash::FxHashMap;
 
 use super::catalog::{Hits, CATALOG};
-use super::config::{self, ConfigFacts};
-use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
+use super::config::{self, ConfigFacts, Machine};
+use super::defs::{self, Guidance, LineMatcher, RuleDef, UpdateSource};
 use super::flow::FlowResult;
 use super::operations::Operation;
 use super::signals::Compiled;
 use crate::analysis::Analysis;
-use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, StepStatus};
+use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
 use crate::read::config::url_in;
 
 /// What a rule found.
@@ -28,11 +28,13 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// Codes on the evidence lines or of the family (`0x...`).
     pub codes: Vec<String>,
+    /// The rule's guidance, with the placeholders this machine's logs fill.
+    pub guidance: Vec<Guidance>,
 }
 
 impl Finding {
     pub fn new(rule: &'static RuleDef, severity: FindingSeverity, summary: String, evidence: Vec<Evidence>, codes: Vec<String>) -> Finding {
-        Finding { rule, severity, summary, evidence, codes }
+        Finding { rule, severity, summary, evidence, codes, guidance: rule.guidance.to_vec() }
     }
 
     pub fn id(&self) -> &'static str {
@@ -47,6 +49,8 @@ pub struct Ctx<'a> {
     /// The operations the logs show (servicing sessions, store checks, ...).
     pub ops: &'a [Operation],
     pub config: &'a ConfigFacts,
+    /// The servers the logs name (filled once the line sets are found).
+    pub machine: Machine,
     /// Hits of each named line set.
     sets: FxHashMap<&'static str, Vec<(usize, usize)>>,
 }
@@ -76,6 +80,10 @@ const JOINS: &[(&str, Join)] = &[
     ("pending_reboot", pending_reboot),
     ("no_wuahandler_activity", no_wuahandler_activity),
     ("wsus_location_empty", wsus_location_empty),
+    ("delivery_optimization", delivery_optimization),
+    ("cdn_answered_by_proxy", cdn_answered_by_proxy),
+    ("servicing_error_lines", servicing_error_lines),
+    ("errors_without_operation", errors_without_operation),
     ("config_gpo_mismatch", config::gpo_mismatch),
     ("config_usewuserver_off", config::usewuserver_off),
     ("config_wsus_port", config::wsus_port),
@@ -86,14 +94,17 @@ const JOINS: &[(&str, Join)] = &[
 /// How many lines a rule keeps (a busy log can repeat a signature thousands of times).
 const MAX_LINES: usize = 50;
 
-/// Every rule over the drop; findings most severe first, in data order otherwise.
-pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation], config: &ConfigFacts) -> (Vec<Finding>, UpdateSource) {
+/// Every rule over the drop; findings most severe first, in data order otherwise. Also where
+/// the client gets its updates, and the servers its advice can name.
+pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation], config: &ConfigFacts) -> (Vec<Finding>, UpdateSource, Machine) {
     let rules = defs::rules();
     let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
     let set_lines = line_hits(a, hits, sets.iter().map(|s| s.lines).collect(), &CATALOG.line_sets);
-    let ctx = Ctx { a, scan, ops, config, sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let ctx = Ctx { a, scan, ops, config, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
     let source = update_source(&ctx);
+    let machine = Machine::build(&ctx);
+    let ctx = Ctx { machine: machine.clone(), ..ctx };
     let mut out: Vec<Finding> = Vec::new();
     for (rule, lines) in rules.iter().zip(&rule_lines) {
         // WSUS rules also apply when the source is not shown; public ones only when it is.
@@ -112,10 +123,13 @@ pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation],
                 join(&ctx, rule, lines)
             }
         };
-        out.extend(finding);
+        out.extend(finding.map(|mut f| {
+            f.guidance = rule.guidance.iter().map(|g| machine.fill_step(g)).collect();
+            f
+        }));
     }
     out.sort_by_key(|f| f.severity);
-    (out, source)
+    (out, source, machine)
 }
 
 /// Where the client gets its updates: WSUS when ConfigMgr handed out a location, the policy sets
@@ -205,7 +219,13 @@ pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity)
     let mut total = 0;
     for c in rule.codes {
         let Some(s) = a.code_stats(*c) else { continue };
-        let occ: Vec<_> = s.occurrences.iter().filter(|o| rule.code_logs.is_empty() || rule.code_logs.contains(&a.files[o.file as usize].kind)).collect();
+        // A WSUS rule does not count what a download from Microsoft's content network met.
+        let occ: Vec<_> = s
+            .occurrences
+            .iter()
+            .filter(|o| rule.code_logs.is_empty() || rule.code_logs.contains(&a.files[o.file as usize].kind))
+            .filter(|o| rule.when != UpdateSource::Wsus || !ctx.machine.met_on_cdn(ctx.ops, o.file as usize, o.entry as usize))
+            .collect();
         if occ.is_empty() {
             continue;
         }
@@ -419,6 +439,188 @@ fn wsus_location_empty(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) 
         "The WSUS location reply has no location record: the management point knows no software update point for the content version the client asked for.";
     let evidence = step1.evidence.iter().filter(|e| e.text.contains("WSUSLocationReply")).cloned().collect();
     Some(Finding::new(rule, rule.severity, summary.into(), evidence, Vec::new()))
+}
+
+/// Download jobs that got a web page where the update file was expected: the answer's status,
+/// type and length are on the job's line (`The response headers = HTTP/1.0 200 OK
+/// Content-Length: 1975  Content-Type: text/html`).
+fn cdn_answered_by_proxy(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    if lines.is_empty() {
+        return None;
+    }
+    // A header's value runs to the double space that separates the headers.
+    let header = |m: &str, name: &str| m.split_once(name).map(|(_, r)| r.trim_start().split("  ").next().unwrap_or("").trim().to_string());
+    let mut status: Vec<String> = Vec::new();
+    let mut lengths: Vec<String> = Vec::new();
+    let mut hosts: Vec<String> = Vec::new();
+    for &(f, e) in lines {
+        let m = ctx.message(f, e);
+        for (v, x) in [(&mut status, header(m, "The response headers =")), (&mut lengths, header(m, "Content-Length:"))] {
+            if let Some(x) = x.filter(|x| !x.is_empty() && !v.contains(x)) {
+                v.push(x);
+            }
+        }
+        let host = m.split_once("File URL = ").and_then(|(_, r)| url_in(r)).and_then(|u| crate::read::config::parse_url(&u)).map(|(_, h, _)| h);
+        if let Some(h) = host.filter(|h| !hosts.contains(h)) {
+            hosts.push(h);
+        }
+    }
+    let mut f = line_finding(ctx, rule, lines, rule.severity, String::new());
+    let answer = [
+        status.first().map(|s| format!("`{s}`")),
+        Some("`Content-Type: text/html`".to_string()),
+        (!lengths.is_empty()).then(|| format!("{} bytes", lengths.join(", "))),
+    ];
+    f.summary = format!(
+        "{} download job line(s) show the answer {} got instead of the update file: {}. A proxy, firewall or captive portal answered in place of Microsoft's content servers, and the download failed on that page ({}).",
+        lines.len(),
+        if hosts.is_empty() { "the server".to_string() } else { hosts.join(", ") },
+        answer.into_iter().flatten().collect::<Vec<_>>().join(", "),
+        super::describe_codes(&f.codes)
+    );
+    Some(f)
+}
+
+/// Delivery Optimization's own codes (the rule's family). An error when a download ended with
+/// one (its result code, as the completion says it); a warning when it ended otherwise (the agent
+/// retried, fell back to BITS, or another error decided it), or no download is in the logs:
+/// then it is information.
+fn delivery_optimization(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let mut f = code_family(ctx, rule, rule.severity)?;
+    let ours = |c: &u32| rule.codes.contains(c);
+    let failed: Vec<&Operation> =
+        ctx.ops.iter().filter(|o| o.kind() == OperationKind::Download && o.outcome == Outcome::Failed).filter(|o| o.code.is_some_and(|c| ours(&c))).collect();
+    if !failed.is_empty() {
+        f.severity = FindingSeverity::Error;
+        f.summary.push_str(&format!(" {} download(s) failed with one of them.", failed.len()));
+    } else {
+        // Recovered is not failed: shown, but not a problem to fix.
+        f.severity = FindingSeverity::Info;
+        f.summary.push_str(" No download ended with them: the agent retried or fell back to another way.");
+    }
+    Some(f)
+}
+
+/// Lines that open or close a servicing session (CBS's client sessions and TrustedInstaller,
+/// DISM's sessions): a log that has one frames its errors in sessions, which the operations read.
+const SESSION_FRAMES: [&str; 6] = [
+    "initialized by client",
+    "Starting TrustedInstaller",
+    "Starting DismApi.dll session",
+    "Ending DismApi.dll session",
+    "Starting Dism.exe session",
+    "Ending Dism.exe session",
+];
+
+/// Error-level lines of CBS.log or DISM.log with a failure code that is not routine there, in a
+/// log where no servicing session frames them (an excerpt cut out of its session): servicing said
+/// it failed on its own lines. (file, entry, code) in file order, at most `MAX_LINES`.
+pub fn sessionless_servicing_errors(a: &Analysis, ops: &[Operation]) -> Vec<(usize, u32, u32)> {
+    let mut out = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| matches!(f.kind, LogKind::Cbs | LogKind::Dism)) {
+        let framed = ops.iter().any(|o| o.file == fi && matches!(o.kind(), OperationKind::Servicing | OperationKind::StoreCheck))
+            || SESSION_FRAMES.iter().any(|m| memchr::memmem::find(f.text.as_bytes(), m.as_bytes()).is_some());
+        if framed {
+            continue;
+        }
+        for (ei, _) in f.entries.iter().enumerate().filter(|(_, e)| e.severity == Severity::Error) {
+            let ei = ei as u32;
+            let code = a.codes_at(fi, ei).find(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei, c));
+            if let Some(c) = code {
+                out.push((fi, ei, c));
+                if out.len() >= MAX_LINES {
+                    return out;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Servicing errors without a session around them (see `sessionless_servicing_errors`).
+fn servicing_error_lines(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let errors = sessionless_servicing_errors(ctx.a, ctx.ops);
+    if errors.is_empty() {
+        return None;
+    }
+    let mut codes: Vec<String> = Vec::new();
+    for &(_, _, c) in &errors {
+        let hex = format!("0x{c:08X}");
+        if !codes.contains(&hex) {
+            codes.push(hex);
+        }
+    }
+    let summary = format!(
+        "{} error line(s) of servicing with no session around them in these lines: {}. Servicing logged the failure itself; the session's start and end are not in the excerpt.",
+        errors.len(),
+        super::describe_codes(&codes)
+    );
+    let lines: Vec<(usize, usize)> = errors.iter().map(|&(f, e, _)| (f, e as usize)).collect();
+    Some(Finding::new(rule, rule.severity, summary, lines.iter().take(6).map(|&(f, e)| ctx.ev(f, e)).collect(), codes))
+}
+
+/// Error events of a Windows Update log or trace that holds no search, download, install or
+/// other operation: a service's own trace (the Windows Update Medic Service repairing the agent,
+/// the orchestrator) whose failures no operation sums up. Grouped by event (the component
+/// column), with their codes; routine codes do not count.
+fn errors_without_operation(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let a = ctx.a;
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut groups: Vec<(String, usize, Vec<u32>)> = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is(LogKind::WindowsUpdate)) {
+        if ctx.ops.iter().any(|o| o.file == fi) {
+            continue;
+        }
+        for (ei, e) in f.entries.iter().enumerate().filter(|(_, e)| e.severity == Severity::Error) {
+            let codes: Vec<u32> = a.codes_at(fi, ei as u32).filter(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei as u32, c)).collect();
+            if codes.is_empty() {
+                continue;
+            }
+            if lines.len() < MAX_LINES {
+                lines.push((fi, ei));
+            }
+            let name = f.component(e).to_string();
+            let i = groups.iter().position(|g| g.0 == name).unwrap_or_else(|| {
+                groups.push((name, 0, Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1 += 1;
+            for c in codes {
+                if !groups[i].2.contains(&c) {
+                    groups[i].2.push(c);
+                }
+            }
+        }
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    let total: usize = groups.iter().map(|g| g.1).sum();
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
+    let said: Vec<String> = groups
+        .iter()
+        .take(4)
+        .map(|(name, n, codes)| {
+            let hex: Vec<String> = codes.iter().take(3).map(|c| format!("0x{c:08X}")).collect();
+            format!("{} ×{n} ({})", if name.is_empty() { "-" } else { name }, super::describe_codes(&hex))
+        })
+        .collect();
+    let summary = format!(
+        "{total} error event(s) with a failure code in a Windows Update log that holds no search, download or install, so no operation sums them up: {}{}.",
+        said.join("; "),
+        if groups.len() > 4 { "; ..." } else { "" }
+    );
+    let mut f = line_finding(ctx, rule, &lines, rule.severity, summary);
+    // One line of each event first: the evidence shows every kind of failure.
+    let mut shown: Vec<(usize, usize)> = Vec::new();
+    for g in &groups {
+        if let Some(&l) = lines.iter().find(|&&(fi, ei)| a.files[fi].component(&a.files[fi].entries[ei]) == g.0) {
+            shown.push(l);
+        }
+    }
+    shown.extend(lines.iter().filter(|l| !shown.contains(l)).copied().collect::<Vec<_>>());
+    f.evidence = shown.iter().take(6).map(|&(fi, ei)| ctx.ev(fi, ei)).collect();
+    Some(f)
 }
 
 #[cfg(test)]

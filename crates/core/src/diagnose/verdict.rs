@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::config::Machine;
 use super::flow::FlowResult;
 use super::operations::Operation;
 use super::outcomes::Statement;
@@ -48,17 +49,29 @@ pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Ope
 }
 
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
-pub fn next_checks(scan: &FlowResult, sync: &FlowResult, ops: &[Operation], findings: &[Finding], ranked: &[u32], public: bool) -> Vec<NextCheck> {
+/// Placeholders are filled from what the logs say of `machine`; a step about a WSUS server is left
+/// out for an operation against Microsoft's services, and on a client that uses them (`public`).
+pub fn next_checks(
+    scan: &FlowResult,
+    sync: &FlowResult,
+    ops: &[Operation],
+    findings: &[Finding],
+    ranked: &[u32],
+    public: bool,
+    machine: &Machine,
+) -> Vec<NextCheck> {
     let mut out: Vec<NextCheck> = Vec::new();
-    fn add(out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: String) {
+    let add = |out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: String| {
+        let (text, command) = (machine.fill(text), command.map(|c| machine.fill(c)));
+        let (text, command) = (text.as_str(), command.as_deref());
         // The same command said twice in other words is one check.
         let same_command = |c: &NextCheck| command.is_some_and(|x| c.command.as_deref().is_some_and(|y| y.trim().eq_ignore_ascii_case(x.trim())));
         if out.len() < 10 && !out.iter().any(|c| c.text == text || same_command(c)) {
             out.push(NextCheck { text: text.to_string(), command: command.map(str::to_string), from });
         }
-    }
+    };
     for f in findings.iter().filter(|f| f.severity != FindingSeverity::Info) {
-        for g in f.rule.guidance.iter().take(2) {
+        for g in f.guidance.iter().take(2) {
             add(&mut out, &g.text, g.command.as_deref(), format!("finding {}", f.id()));
         }
     }
@@ -77,9 +90,11 @@ pub fn next_checks(scan: &FlowResult, sync: &FlowResult, ops: &[Operation], find
     }
     // The knowledge base on the codes of the latest failed operations (root first). On a client
     // that gets its updates from Microsoft, steps about a WSUS server do not apply.
-    let wsus_only = |t: &str| public && ["WSUS", "SUPSERVER", ":8530", "software update point"].iter().any(|w| t.contains(w));
+    let about_wsus = |t: &str| ["WSUS", ":8530", ":8531", "software update point"].iter().any(|w| t.contains(w));
     let mut seen_codes: Vec<u32> = Vec::new();
     for o in ops.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
+        let not_wsus = public || machine.public_operation(o);
+        let wsus_only = |t: &str| not_wsus && about_wsus(t);
         for c in o.root.into_iter().chain(o.code).filter(|c| c & 0x8000_0000 != 0) {
             if seen_codes.contains(&c) || seen_codes.len() >= 3 {
                 continue;

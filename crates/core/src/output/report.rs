@@ -376,8 +376,8 @@ impl Report {
             files,
             warnings: a.warnings.clone(),
             errors,
-            scan_flow: flow_report(&d.scan),
-            sync_flow: flow_report(&d.sync),
+            scan_flow: flow_report(&d.scan, &d.machine),
+            sync_flow: flow_report(&d.sync, &d.machine),
             findings: d.findings.iter().map(finding_report).collect(),
             updates: d.updates.iter().take(limits.updates).map(update_row).collect(),
             updates_total: d.updates.len(),
@@ -490,7 +490,7 @@ fn error_report(a: &Analysis, c: &CodeStats, limits: ReportLimits) -> ErrorRepor
     }
 }
 
-fn flow_report(r: &diagnose::FlowResult) -> FlowReport {
+fn flow_report(r: &diagnose::FlowResult, machine: &diagnose::Machine) -> FlowReport {
     FlowReport {
         id: r.def.id.into(),
         title: r.def.title.into(),
@@ -507,7 +507,7 @@ fn flow_report(r: &diagnose::FlowResult) -> FlowReport {
                 codes: s.codes.clone(),
                 logs: s.logs.clone(),
                 missing_logs: s.missing_logs.clone(),
-                guidance: s.guidance.to_vec(),
+                guidance: s.guidance.iter().map(|g| machine.fill_step(g)).collect(),
                 sources: s.sources.to_vec(),
             })
             .collect(),
@@ -537,7 +537,7 @@ fn finding_report(f: &diagnose::Finding) -> FindingReport {
         summary: f.summary.clone(),
         evidence: f.evidence.clone(),
         codes: f.codes.clone(),
-        guidance: f.rule.guidance.to_vec(),
+        guidance: f.guidance.clone(),
         sources: f.rule.sources.to_vec(),
     }
 }
