@@ -232,7 +232,11 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
     let finding = x.findings.iter().find(|f| f.severity == FindingSeverity::Error);
     if let Some(f) = finding {
-        let own = f.codes.iter().find_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0)).or(code);
+        // The lead failures' own code where the finding names it too, else theirs, else the
+        // finding's.
+        let theirs: Vec<u32> = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0)).collect();
+        let lead: Vec<u32> = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).collect();
+        let own = lead.iter().copied().find(|c| theirs.contains(c)).or(code).or(theirs.first().copied());
         let title = lower_first(f.rule.title.trim_end_matches('.'));
         return Some(match own {
             Some(c) => format!("Likely cause: {title}, {}.", code_name(c)),
@@ -369,7 +373,8 @@ fn times(n: usize) -> String {
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) if f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase()) => f.to_lowercase().chain(c).collect(),
+        // Keep acronyms and codes (WSUS, HTTP, 0x...) as they are.
+        Some(f) if f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase() || n == ' ') => f.to_lowercase().chain(c).collect(),
         _ => s.to_string(),
     }
 }
@@ -401,5 +406,6 @@ mod tests {
         assert_eq!(plural(3, OperationKind::Download), "3 downloads");
         assert_eq!(lower_first("Proxy errors"), "proxy errors");
         assert_eq!(lower_first("WSUS server"), "WSUS server");
+        assert_eq!(lower_first("A proxy answers"), "a proxy answers");
     }
 }
