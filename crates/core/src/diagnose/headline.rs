@@ -92,7 +92,7 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
         if let Some(n) = x.scan.failed_step {
             let short = x.scan.step(n).map_or("", |s| s.short);
             return (
-                format!("The ConfigMgr update scan is failing: the latest scan stopped at step {n} ({}){}.", lower_first(short), at(x, first_line(st))),
+                format!("The ConfigMgr update scan is failing: the latest scan failed at step {n} ({}){}.", lower_first(short), at(x, first_line(st))),
                 true,
             );
         }
