@@ -163,6 +163,8 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
 }
 
 /// Failures grouped by code: "0x8024402F by Device Driver Retrieval Client at 2024-05-31 16:45:56".
+/// A group names each distinct root with how many it explains, every caller that failed (with
+/// its count when there are several), and when the latest of them ended, by time.
 fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
     let mut by_code: BTreeMap<Option<u32>, Vec<&Operation>> = BTreeMap::new();
     for o in failed {
@@ -172,16 +174,50 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
     groups.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
     let mut out = Vec::new();
     for (_, ops) in groups.iter().take(3) {
-        let last = ops.last().expect("a group has an operation");
-        let mut callers: Vec<&str> = ops.iter().map(|o| o.caller.as_str()).filter(|c| !c.is_empty()).collect();
-        callers.sort_unstable();
-        callers.dedup();
-        let mut s = failure_words(last);
-        if ops.len() > 1 {
-            s = format!("{} ×{}", s, ops.len());
+        let last = latest(a, ops);
+        let mut roots: Vec<(u32, usize)> = Vec::new();
+        for r in ops.iter().filter(|o| o.outcome == Outcome::Failed).filter_map(|o| o.root.filter(|r| Some(*r) != o.code)) {
+            match roots.iter_mut().find(|(c, _)| *c == r) {
+                Some(x) => x.1 += 1,
+                None => roots.push((r, 1)),
+            }
         }
+        roots.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let mut s = if roots.len() > 1 {
+            let own = last.code.map(code_name).unwrap_or_else(|| "no code in the log".into());
+            let after: Vec<String> = roots.iter().map(|&(r, n)| format!("{} in {n}", code_name(r))).collect();
+            let mut s = format!("{own} ×{}, after {}", ops.len(), after.join(" and "));
+            if let Some(c) = last.cause {
+                s = format!("{s}: {c}");
+            }
+            s
+        } else {
+            let s = failure_words(last);
+            if ops.len() > 1 {
+                format!("{s} ×{}", ops.len())
+            } else {
+                s
+            }
+        };
+        let mut callers: Vec<(&str, usize)> = Vec::new();
+        for c in ops.iter().map(|o| o.caller.as_str()).filter(|c| !c.is_empty()) {
+            match callers.iter_mut().find(|(x, _)| *x == c) {
+                Some(x) => x.1 += 1,
+                None => callers.push((c, 1)),
+            }
+        }
+        callers.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
         if !callers.is_empty() {
-            s.push_str(&format!(" by {}", callers.iter().take(2).copied().collect::<Vec<_>>().join(" and ")));
+            let counted = callers.len() > 1 && callers.iter().any(|c| c.1 > 1);
+            let mut names: Vec<String> = callers.iter().take(5).map(|&(c, n)| if counted { format!("{c} ({n})") } else { c.to_string() }).collect();
+            if callers.len() > 5 {
+                names.push(format!("{} other callers", callers.len() - 5));
+            }
+            let names = match names.split_last() {
+                Some((tail, head)) if !head.is_empty() => format!("{} and {tail}", head.join(", ")),
+                _ => names.join(""),
+            };
+            s.push_str(&format!(" by {names}"));
         }
         let at = when(a, last);
         if !at.is_empty() {
@@ -193,6 +229,13 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
         out.push(format!("and {} other code(s)", groups.len() - 3));
     }
     out.join("; ")
+}
+
+/// The operation of `ops` that ended last in time (logs from several sources are not in time
+/// order one after the other); the last in order where there is no time.
+fn latest<'a>(a: &Analysis, ops: &[&'a Operation]) -> &'a Operation {
+    let at = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
+    ops.iter().enumerate().max_by_key(|(i, o)| (at(o), *i)).map(|(_, o)| *o).expect("a group has an operation")
 }
 
 // ---- the ConfigMgr client evaluating deployments ----

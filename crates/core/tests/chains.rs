@@ -1,0 +1,80 @@
+//! Causal chains and recovered failures, on real logs (../shared/reallogs/hold1, read by hand):
+//! an operation's root cause is the first link of the chain of errors that led to it on its own
+//! way, never an older routine code; each failed download gets the root of its own call; a
+//! failure the same caller's next try of the same kind made good is `recovered`, not `failed`.
+//!
+//! Where the logs are not here the tests say so and check nothing.
+
+use wulens_core::model::{Domain, OperationKind, Outcome};
+use wulens_core::{Analysis, Input, Limits, OperationReport, Report};
+
+mod common;
+
+fn report(name: &str) -> Option<Report> {
+    let Some(d) = common::reallogs() else {
+        eprintln!("real logs not found (set WULENS_REALLOGS); skipping");
+        return None;
+    };
+    let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let base = name.rsplit('/').next().unwrap().to_string();
+    let a = Analysis::from_inputs(vec![Input { name: base, bytes: bytes.into() }], &Limits::default());
+    Some(Report::build(&a))
+}
+
+fn failed(r: &Report, kind: OperationKind) -> Vec<&OperationReport> {
+    r.operations.items.iter().filter(|o| o.kind == kind && o.outcome == Outcome::Failed).collect()
+}
+
+/// 06_dism.log: CBS could not load the offline store (line 1223, ERROR_SHARING_VIOLATION); the
+/// package manager's initialisation fails with hr:0x80070020, then the unattend command ends
+/// 0x80004005. The 0x80070002 lines before it are DISM probing for files that need not exist.
+#[test]
+fn the_root_of_a_failed_dism_session_is_the_first_link_of_its_chain() {
+    let Some(r) = report("hold1/06_dism.log") else { return };
+    let f = failed(&r, OperationKind::Servicing);
+    assert_eq!(f.len(), 1, "one failed session: {:?}", f.iter().map(|o| (&o.code, &o.root)).collect::<Vec<_>>());
+    assert_eq!(f[0].code.as_deref(), Some("0x80004005"));
+    assert_eq!(f[0].root.as_deref(), Some("0x80070020"), "root");
+    assert!(f[0].evidence.iter().any(|e| e.text.contains("Failed to load offline store")), "the chain's first line is evidence");
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(st.text.contains("0x80070020") && !st.text.contains("0x80070002"), "{}", st.text);
+}
+
+/// 05_WindowsUpdate.log: three UpdateOrchestrator downloads fail. The first one's update got an
+/// HTML page from BITS (`*FAILED* [8020002B]` at 14:04:29, its call ends 14:04:32); the other two
+/// end an hour later each with Delivery Optimization's "All available CDNs ... still failed"
+/// (`[80D05001]`, then the callback "Call complete and error 0x80d05001"). Each has its own root.
+#[test]
+fn each_failed_download_has_the_root_of_its_own_call() {
+    let Some(r) = report("hold1/05_WindowsUpdate.log") else { return };
+    let mut roots: Vec<(String, Option<String>)> =
+        failed(&r, OperationKind::Download).iter().map(|o| (o.end.as_ref().and_then(|e| e.time.clone()).unwrap_or_default(), o.root.clone())).collect();
+    roots.sort();
+    let roots: Vec<Option<&str>> = roots.iter().map(|(_, r)| r.as_deref()).collect();
+    assert_eq!(roots, [Some("0x8020002B"), Some("0x80D05001"), Some("0x80D05001")]);
+    let v = &r.summary.verdict;
+    assert!(v.contains("0x80D05001") && v.contains("0x8020002B"), "the verdict names both roots: {v}");
+}
+
+fn report_of(name: &str, text: &str) -> Report {
+    let a = Analysis::from_inputs(vec![Input { name: name.into(), bytes: text.as_bytes().to_vec().into() }], &Limits::default());
+    Report::build(&a)
+}
+
+/// The agent writes `* END * Download` lines with no START when its service starts: they are no
+/// downloads "with no result in the log". An end that says how it went still is one.
+#[test]
+fn an_end_with_no_start_and_no_result_is_no_operation() {
+    let log = "\
+2024/04/11 12:48:04.6260000 1980  8444  Agent           WU client version 10.0.19041.3996
+2024/04/11 12:48:04.7000000 9624  5932  ComApi          * END *   Download ClientId = UpdateOrchestrator
+2024/04/11 18:48:04.7000000 9624  5932  ComApi          * END *   Download ClientId = UpdateOrchestrator
+2024/04/12 00:48:04.7000000 9624  5100  ComApi          Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)
+2024/04/12 00:48:04.7000010 9624  5100  ComApi          ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = 0x80240022
+2024/04/12 00:48:04.7000020 9624  5100  ComApi          * END *   Download ClientId = UpdateOrchestrator
+";
+    let r = report_of("WindowsUpdate.log", log);
+    let downloads: Vec<Outcome> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Download).map(|o| o.outcome).collect();
+    assert_eq!(downloads, [Outcome::Failed], "{}", r.summary.verdict);
+    assert!(!r.summary.verdict.contains("no result"), "{}", r.summary.verdict);
+}
