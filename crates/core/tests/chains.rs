@@ -78,3 +78,21 @@ fn an_end_with_no_start_and_no_result_is_no_operation() {
     assert_eq!(downloads, [Outcome::Failed], "{}", r.summary.verdict);
     assert!(!r.summary.verdict.contains("no result"), "{}", r.summary.verdict);
 }
+
+/// 11_WindowsUpdate.log: MoUpdateOrchestrator's search at 01:39:39 ends 0x8024402F (the ECP
+/// download was cut off, 0x80072EFE); its next search, at 10:58, succeeds. The failure is shown
+/// as recovered and does not make the agent's statement a failure.
+#[test]
+fn a_failure_the_same_callers_next_try_made_good_is_recovered() {
+    let Some(r) = report("hold1/11_WindowsUpdate.log") else { return };
+    let searches: Vec<&OperationReport> =
+        r.operations.items.iter().filter(|o| o.kind == OperationKind::Search && o.code.as_deref() == Some("0x8024402F")).collect();
+    assert_eq!(searches.len(), 1);
+    assert_eq!(searches[0].outcome, Outcome::Recovered);
+    let g: usize = r.operations.groups.iter().filter(|g| g.kind == OperationKind::Search).map(|g| g.failed).sum();
+    assert_eq!(g, 0, "no search failed for good");
+    let st = r.statements.iter().find(|s| s.domain == Domain::WindowsUpdate).expect("the agent's statement");
+    assert!(st.text.contains("1 recovered") && st.text.contains("0x8024402F"), "{}", st.text);
+    // The verdict leads with what did not recover (the downloads that never succeeded).
+    assert!(!r.summary.verdict.starts_with("Windows Update: 53 searches: 1 failed"), "{}", r.summary.verdict);
+}

@@ -74,6 +74,8 @@ impl Diagnosis {
             },
             || (operations::find(a, &hits), operations::count(a, &hits)),
         );
+        let mut operations = operations;
+        operations::mark_recovered(a, &mut operations);
         let config = ConfigFacts::build(a);
         let (findings, source) = rules::evaluate(a, &hits, &scan, &operations, &config);
         let mut statements = verdict::flow_statements(a, &scan, &sync);

@@ -614,6 +614,37 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
     links.into_iter().filter(|l| l.0 >= start).collect()
 }
 
+/// How long after a failure the agent's next try of the same work comes: Windows 7's Automatic
+/// Updates retries a failed search 5 hours later ("AU setting next detection timeout",
+/// reallogs/more/30) and otherwise searches every 22 hours (its default detection frequency);
+/// the Update Orchestrator scans at least daily. A success within a day made the failure good.
+const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
+
+/// Failed searches that a later search of the same caller, begun within the retry window after
+/// the failure ended, brought to success: `Recovered`. (Downloads and installs are of given
+/// updates: another call's success does not say the failed one's update got through.)
+pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
+    let at = |o: &Operation, e: Option<u32>| e.and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
+    let successes: Vec<(OperationKind, &str, i64)> = ops
+        .iter()
+        .filter(|o| o.kind() == OperationKind::Search && o.outcome == Outcome::Succeeded)
+        .filter_map(|o| at(o, o.start.or(o.anchor())).map(|t| (o.kind(), o.caller.as_str(), t)))
+        .collect();
+    let recovered: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.kind() == OperationKind::Search && o.outcome == Outcome::Failed)
+        .filter(|(_, o)| {
+            at(o, o.anchor())
+                .is_some_and(|failed| successes.iter().any(|&(k, c, t)| k == o.kind() && c == o.caller && t >= failed && t - failed <= RETRY_WINDOW_MS))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for i in recovered {
+        ops[i].outcome = Outcome::Recovered;
+    }
+}
+
 /// Lines a counter matched: (file, entry, item, group).
 pub struct Counted {
     pub id: &'static str,

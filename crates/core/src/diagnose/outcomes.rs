@@ -59,7 +59,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// cancellation names only its own code.
 fn failure_words(op: &Operation) -> String {
     let own = op.code.map(code_name);
-    let root = op.root.filter(|r| Some(*r) != op.code && op.outcome == Outcome::Failed).map(code_name);
+    let root = op.root.filter(|r| Some(*r) != op.code && matches!(op.outcome, Outcome::Failed | Outcome::Recovered)).map(code_name);
     let mut s = match (own, root) {
         (Some(c), Some(r)) => format!("{c}, after {r}"),
         (Some(c), None) => c,
@@ -116,11 +116,17 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
         }
         let with = |o: Outcome| of.iter().copied().filter(|x| x.outcome == o).collect::<Vec<&Operation>>();
         let (failed, cancelled, ok) = (with(Outcome::Failed), with(Outcome::Cancelled), with(Outcome::Succeeded).len());
+        let recovered = with(Outcome::Recovered);
         let mut counts: Vec<String> = Vec::new();
         if !failed.is_empty() {
             standing = Standing::Failed;
             counts.push(format!("{} failed ({})", failed.len(), describe_failures(a, &failed)));
             shown.extend(failed.iter().rev().take(2));
+        }
+        if !recovered.is_empty() {
+            // Failed, then the same caller's next try succeeded: shown, never a failure.
+            counts.push(format!("{} recovered ({}; a later try by the same caller succeeded)", recovered.len(), describe_failures(a, &recovered)));
+            shown.extend(recovered.iter().rev().take(1));
         }
         if !cancelled.is_empty() {
             counts.push(format!("{} cancelled ({})", cancelled.len(), describe_failures(a, &cancelled)));
@@ -176,7 +182,7 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
     for (_, ops) in groups.iter().take(3) {
         let last = latest(a, ops);
         let mut roots: Vec<(u32, usize)> = Vec::new();
-        for r in ops.iter().filter(|o| o.outcome == Outcome::Failed).filter_map(|o| o.root.filter(|r| Some(*r) != o.code)) {
+        for r in ops.iter().filter(|o| matches!(o.outcome, Outcome::Failed | Outcome::Recovered)).filter_map(|o| o.root.filter(|r| Some(*r) != o.code)) {
             match roots.iter_mut().find(|(c, _)| *c == r) {
                 Some(x) => x.1 += 1,
                 None => roots.push((r, 1)),
@@ -454,7 +460,8 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     let last = *runs.last()?;
     let file = base_name(&a.files[last.file].name);
     let (standing, text) = match last.outcome {
-        Outcome::Failed => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(last), when(a, last))),
+        // A run of a whole log is never marked recovered; it is here for the match to be whole.
+        Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(last), when(a, last))),
         Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(last), when(a, last))),
         Outcome::Succeeded => {
             let noted = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
