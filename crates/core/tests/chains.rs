@@ -96,3 +96,18 @@ fn a_failure_the_same_callers_next_try_made_good_is_recovered() {
     // The verdict leads with what did not recover (the downloads that never succeeded).
     assert!(!r.summary.verdict.starts_with("Windows Update: 53 searches: 1 failed"), "{}", r.summary.verdict);
 }
+
+/// One event, one count: a trace and the text Get-WindowsUpdateLog decoded from it (etl/*.etl
+/// and its .expected-utc.log) dropped together hold the same install once.
+#[test]
+fn an_operation_in_a_trace_and_its_decoded_text_counts_once() {
+    let Some(d) = common::reallogs() else { return };
+    let etl = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl");
+    let text = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl.expected-utc.log");
+    let inputs = [&etl, &text].map(|p| Input { name: p.file_name().unwrap().to_string_lossy().into(), bytes: std::fs::read(p).unwrap().into() });
+    let r = Report::build(&Analysis::from_inputs(inputs.into(), &Limits::default()));
+    let installs: Vec<&OperationReport> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Install).collect();
+    assert_eq!(installs.len(), 1, "{}", r.summary.verdict);
+    assert_eq!(installs[0].caller, "Update;ScanForUpdates");
+    assert!(r.summary.verdict.contains("1 install,"), "{}", r.summary.verdict);
+}

@@ -97,7 +97,35 @@ struct Open {
 pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
     // Each file's lines are followed on their own: the files on all cores, in order.
     let files: Vec<usize> = (0..a.files.len()).filter(|&fi| a.files[fi].is_text()).collect();
-    crate::par::map(files, |fi| find_in(a, hits, fi)).into_iter().flatten().collect()
+    let ops: Vec<Operation> = crate::par::map(files, |fi| find_in(a, hits, fi)).into_iter().flatten().collect();
+    drop_copies(a, ops)
+}
+
+/// One event, one count: the same operation written in two files of the drop (a trace and the
+/// text Get-WindowsUpdateLog decoded from it, a rotated log and its copy) is kept once, from
+/// the first file. The same means the same form, caller, outcome and code, and the same start
+/// and end times to the millisecond (at least one of them logged).
+fn drop_copies(a: &Analysis, ops: Vec<Operation>) -> Vec<Operation> {
+    let time = |o: &Operation, e: Option<u32>| e.map(|e| a.files[o.file].entries[e as usize]).filter(|e| e.has_time()).map(|e| e.time);
+    type Key = (&'static str, String, Outcome, Option<u32>, Option<i64>, Option<i64>);
+    let mut first_file: FxHashMap<Key, usize> = FxHashMap::default();
+    let mut out = Vec::with_capacity(ops.len());
+    for o in ops {
+        let (start, end) = (time(&o, o.start), time(&o, o.end));
+        if start.is_none() && end.is_none() {
+            out.push(o);
+            continue;
+        }
+        let key: Key = (o.def.id, o.caller.clone(), o.outcome, o.code, start, end);
+        match first_file.get(&key) {
+            Some(&fi) if fi != o.file => {}
+            _ => {
+                first_file.entry(key).or_insert(o.file);
+                out.push(o);
+            }
+        }
+    }
+    out
 }
 
 /// The operations of file `fi`, in order of their start.
