@@ -111,3 +111,26 @@ fn an_operation_in_a_trace_and_its_decoded_text_counts_once() {
     assert_eq!(installs[0].caller, "Update;ScanForUpdates");
     assert!(r.summary.verdict.contains("1 install,"), "{}", r.summary.verdict);
 }
+
+/// "last at" is the latest in time, not the last in the order the files were given: a rotated
+/// dism.log given after the current one holds the older failure.
+#[test]
+fn last_at_is_the_latest_in_time_across_files() {
+    let session = |day: &str| {
+        let l = |msg: &str, level: &str| format!("{day} 10:07:47, {level:<22}DISM   {msg}\r\n");
+        l("DISM.EXE: <----- Starting Dism.exe session ----->", "Info")
+            + &l("DISM.EXE: Executing command line: dism /online /cleanup-image /restorehealth", "Info")
+            + &l(
+                "DISM Package Manager: PID=1 TID=2 Failed while processing command cleanup-image. - CPackageManagerCLIHandler::ExecuteCmdLine(hr:0x800f081f)",
+                "Error",
+            )
+            + &l("DISM.EXE: <----- Ending Dism.exe session ----->", "Info")
+    };
+    let inputs = vec![
+        Input { name: "dism.log".into(), bytes: session("2023-05-23").into_bytes().into() },
+        Input { name: "dism.log.bak".into(), bytes: session("2023-05-20").into_bytes().into() },
+    ];
+    let r = Report::build(&Analysis::from_inputs(inputs, &Limits::default()));
+    let v = &r.summary.verdict;
+    assert!(v.contains("(2 times)") && v.contains("last at 2023-05-23"), "{v}");
+}

@@ -422,7 +422,7 @@ fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
     groups.sort_by_key(|g| std::cmp::Reverse(g.2.len()));
     let mut out: Vec<String> = Vec::new();
     for (_, _, ops) in groups.iter().take(3) {
-        let last = ops.last().expect("a group has an operation");
+        let last = latest(a, ops);
         let what = if !last.label.is_empty() { format!("`{}`", command(&last.label)) } else { last.fact("operation").unwrap_or(last.def.title).to_string() };
         let times = if ops.len() > 1 { format!(" ({} times)", ops.len()) } else { String::new() };
         let at = when(a, last);
