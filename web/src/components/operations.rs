@@ -43,9 +43,10 @@ pub fn outcome_rank(o: Outcome) -> u8 {
         Outcome::Failed => 0,
         Outcome::Cancelled => 1,
         Outcome::Running => 2,
-        Outcome::Interrupted => 3,
-        Outcome::Unknown => 4,
-        Outcome::Succeeded => 5,
+        Outcome::Recovered => 3,
+        Outcome::Interrupted => 4,
+        Outcome::Unknown => 5,
+        Outcome::Succeeded => 6,
     }
 }
 
@@ -114,6 +115,7 @@ fn group_row(g: &OperationGroup) -> Html {
             <td class="num">{g.total}</td>
             { n(g.succeeded, "ok") }
             { n(g.failed, "failed") }
+            { n(g.recovered, "attention") }
             { n(g.cancelled, "attention") }
             { n(g.running, "running") }
             { n(g.interrupted + g.unknown, "unknown") }
@@ -176,7 +178,7 @@ pub fn operations(p: &OperationsProps) -> Html {
                 <table class="op-groups">
                     <thead><tr>
                         <th scope="col">{"Kind"}</th><th scope="col">{"Caller"}</th><th scope="col" class="num">{"Total"}</th>
-                        <th scope="col" class="num">{"Succeeded"}</th><th scope="col" class="num">{"Failed"}</th><th scope="col" class="num">{"Cancelled"}</th>
+                        <th scope="col" class="num">{"Succeeded"}</th><th scope="col" class="num">{"Failed"}</th><th scope="col" class="num">{"Recovered"}</th><th scope="col" class="num">{"Cancelled"}</th>
                         <th scope="col" class="num">{"Running"}</th><th scope="col" class="num">{"No end"}</th><th scope="col">{"Codes"}</th>
                     </tr></thead>
                     <tbody>{ for ops.groups.iter().map(group_row) }</tbody>

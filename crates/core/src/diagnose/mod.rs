@@ -85,6 +85,8 @@ impl Diagnosis {
         // No ConfigMgr client log, no ConfigMgr scan to tell (its step 3 would be read from a
         // WindowsUpdate.log alone).
         let scan = if a.files.iter().any(|f| f.kind.is_configmgr_client()) { scan } else { scan.unwitnessed() };
+        let mut operations = operations;
+        operations::mark_recovered(a, &mut operations);
         let config = ConfigFacts::build(a);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &config);
         let mut statements = verdict::flow_statements(a, &scan, &sync);

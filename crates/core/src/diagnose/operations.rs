@@ -97,7 +97,35 @@ struct Open {
 pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
     // Each file's lines are followed on their own: the files on all cores, in order.
     let files: Vec<usize> = (0..a.files.len()).filter(|&fi| a.files[fi].is_text()).collect();
-    crate::par::map(files, |fi| find_in(a, hits, fi)).into_iter().flatten().collect()
+    let ops: Vec<Operation> = crate::par::map(files, |fi| find_in(a, hits, fi)).into_iter().flatten().collect();
+    drop_copies(a, ops)
+}
+
+/// One event, one count: the same operation written in two files of the drop (a trace and the
+/// text Get-WindowsUpdateLog decoded from it, a rotated log and its copy) is kept once, from
+/// the first file. The same means the same form, caller, outcome and code, and the same start
+/// and end times to the millisecond (at least one of them logged).
+fn drop_copies(a: &Analysis, ops: Vec<Operation>) -> Vec<Operation> {
+    let time = |o: &Operation, e: Option<u32>| e.map(|e| a.files[o.file].entries[e as usize]).filter(|e| e.has_time()).map(|e| e.time);
+    type Key = (&'static str, String, Outcome, Option<u32>, Option<i64>, Option<i64>);
+    let mut first_file: FxHashMap<Key, usize> = FxHashMap::default();
+    let mut out = Vec::with_capacity(ops.len());
+    for o in ops {
+        let (start, end) = (time(&o, o.start), time(&o, o.end));
+        if start.is_none() && end.is_none() {
+            out.push(o);
+            continue;
+        }
+        let key: Key = (o.def.id, o.caller.clone(), o.outcome, o.code, start, end);
+        match first_file.get(&key) {
+            Some(&fi) if fi != o.file => {}
+            _ => {
+                first_file.entry(key).or_insert(o.file);
+                out.push(o);
+            }
+        }
+    }
+    out
 }
 
 /// The operations of file `fi`, in order of their start.
@@ -416,10 +444,14 @@ impl Reader<'_> {
         op.code = decisive.and_then(|r| r.code).or_else(|| results.iter().find_map(|r| r.code));
         op.root = results.iter().find_map(|r| r.root);
         if op.outcome == Outcome::Failed {
-            // Lines from other threads that explain it, written while it ran: the earliest names the root.
+            // Lines from other threads that explain it, written while it ran. Several calls run
+            // at once and each failure is told just before its call ends: only the last run of
+            // such lines is its own (the ones before belong to calls that ended earlier), and
+            // the earliest of that run names the root.
             let from = op.start.unwrap_or(0);
             let to = op.end.unwrap_or(u32::MAX);
-            let loose: Vec<u32> = self.loose_causes.get(op.def.id).map_or(Vec::new(), |v| v.iter().copied().filter(|&e| e >= from && e <= to).collect());
+            let within: Vec<u32> = self.loose_causes.get(op.def.id).map_or(Vec::new(), |v| v.iter().copied().filter(|&e| e >= from && e <= to).collect());
+            let loose = last_run(self.f, &within);
             for &e in &loose {
                 push_line(&mut op, e);
             }
@@ -432,6 +464,11 @@ impl Reader<'_> {
             op.label = op.fact("label").unwrap_or_default().to_string();
         }
         if op.def.ignore_unfinished && ended.is_none() && decisive.is_none() {
+            return;
+        }
+        // An end with no start and nothing said about how it went (the agent writes such ends
+        // when its service starts) tells of no operation.
+        if op.start.is_none() && op.outcome == Outcome::Unknown && op.def.pair == Pair::Thread && op.root.is_none() {
             return;
         }
         self.done.push(op);
@@ -489,6 +526,32 @@ impl Reader<'_> {
     }
 }
 
+/// Links of one chain of errors follow each other within this time (or, in a log with no
+/// time, within this many records): a DISM command's failure cascades through its providers in
+/// the same second; Delivery Optimization gives up on a job a second or two before the call ends.
+const CHAIN_GAP_MS: i64 = 60_000;
+const CHAIN_GAP_ENTRIES: u32 = 400;
+
+/// The last run of `entries` (ascending) whose neighbours are within the chain gap of each other.
+fn last_run(f: &LogFile, entries: &[u32]) -> Vec<u32> {
+    let Some(&last) = entries.last() else { return Vec::new() };
+    let mut run = vec![last];
+    for &e in entries.iter().rev().skip(1) {
+        let next = *run.last().expect("a run has a line");
+        let (te, tn) = (f.utc_ms(&f.entries[e as usize]), f.utc_ms(&f.entries[next as usize]));
+        let close = match (te, tn) {
+            (Some(a), Some(b)) => b - a <= CHAIN_GAP_MS,
+            _ => next - e <= CHAIN_GAP_ENTRIES,
+        };
+        if !close {
+            break;
+        }
+        run.push(e);
+    }
+    run.reverse();
+    run
+}
+
 fn push_line(op: &mut Operation, ei: u32) {
     if !op.lines.contains(&ei) {
         op.lines.push(ei);
@@ -522,7 +585,13 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
     }
     let mut seen: Vec<(u32, u32, u32)> = counts.into_iter().map(|(code, (n, first))| (code, n, first)).collect();
     seen.sort_by_key(|&(code, n, first)| (std::cmp::Reverse(n), first, code));
-    if op.root.is_none() && op.outcome == Outcome::Failed {
+    let chain = if op.root.is_none() && op.outcome == Outcome::Failed { error_chain(a, op, from, to, thread) } else { Vec::new() };
+    if let Some(&(e, first)) = chain.first() {
+        // The log says which lines are errors: the chain they make up to the failure names
+        // its root, its first link (none when that is the failure's own code).
+        op.root = (Some(first) != op.code).then_some(first);
+        push_line(op, e);
+    } else if op.root.is_none() && op.outcome == Outcome::Failed {
         // Failures cascade, and a cause outside the agent (the network, a proxy, a server's
         // answer, a certificate) comes first: the earliest such code; else the earliest of the
         // most frequent.
@@ -534,6 +603,74 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         op.root = others.iter().filter(|s| outside(s.0)).min_by_key(|s| s.2).or_else(|| others.iter().take(4).min_by_key(|s| s.2)).map(|s| s.0);
     }
     op.codes_seen = seen.into_iter().take(6).map(|(c, n, _)| (c, n)).collect();
+}
+
+/// The chain of errors that ends the operation: its error- and warning-level lines with a
+/// failure code that is not routine there (on its own thread when it has one), the last run of
+/// them that follow each other closely, if it holds an error; (entry, code) of each link, first
+/// link first. (A warning can be a link: DISM warns "CBS AddSource failed with
+/// HRESULT=0x80070003" before the missing source fails the command.)
+fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<u32>) -> Vec<(u32, u32)> {
+    let f = &a.files[op.file];
+    // Only where each line states its level (CBS, DISM, CMTrace): WindowsUpdate.log's levels are
+    // guessed from words, and its routine lookups would read as errors.
+    if !matches!(f.format, crate::model::LogFormat::Cbs | crate::model::LogFormat::Dism | crate::model::LogFormat::Cmtrace) {
+        return Vec::new();
+    }
+    let v = &a.entry_codes[op.file];
+    let first = v.partition_point(|&(e, _)| e < from);
+    let links: Vec<(u32, u32)> = v[first..]
+        .iter()
+        .take_while(|(e, _)| *e <= to)
+        .filter(|&&(e, code)| {
+            let entry = &f.entries[e as usize];
+            code & 0x8000_0000 != 0
+                && matches!(entry.severity, crate::model::Severity::Error | crate::model::Severity::Warning)
+                && !(op.def.pair == Pair::Thread && Some(entry.thread) != thread)
+                && !super::is_routine(f, e, code)
+        })
+        .copied()
+        .collect();
+    let mut entries: Vec<u32> = links.iter().map(|l| l.0).collect();
+    entries.dedup();
+    let run = last_run(f, &entries);
+    // A chain of warnings alone is no chain of errors.
+    if !run.iter().any(|&e| f.entries[e as usize].severity == crate::model::Severity::Error) {
+        return Vec::new();
+    }
+    let Some(&start) = run.first() else { return Vec::new() };
+    links.into_iter().filter(|l| l.0 >= start).collect()
+}
+
+/// How long after a failure the agent's next try of the same work comes: Windows 7's Automatic
+/// Updates retries a failed search 5 hours later ("AU setting next detection timeout",
+/// reallogs/more/30) and otherwise searches every 22 hours (its default detection frequency);
+/// the Update Orchestrator scans at least daily. A success within a day made the failure good.
+const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
+
+/// Failed searches that a later search of the same caller, begun within the retry window after
+/// the failure ended, brought to success: `Recovered`. (Downloads and installs are of given
+/// updates: another call's success does not say the failed one's update got through.)
+pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
+    let at = |o: &Operation, e: Option<u32>| e.and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
+    let successes: Vec<(OperationKind, &str, i64)> = ops
+        .iter()
+        .filter(|o| o.kind() == OperationKind::Search && o.outcome == Outcome::Succeeded)
+        .filter_map(|o| at(o, o.start.or(o.anchor())).map(|t| (o.kind(), o.caller.as_str(), t)))
+        .collect();
+    let recovered: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.kind() == OperationKind::Search && o.outcome == Outcome::Failed)
+        .filter(|(_, o)| {
+            at(o, o.anchor())
+                .is_some_and(|failed| successes.iter().any(|&(k, c, t)| k == o.kind() && c == o.caller && t >= failed && t - failed <= RETRY_WINDOW_MS))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    for i in recovered {
+        ops[i].outcome = Outcome::Recovered;
+    }
 }
 
 /// Lines a counter matched: (file, entry, item, group).

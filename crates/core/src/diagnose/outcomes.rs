@@ -59,7 +59,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// cancellation names only its own code.
 fn failure_words(op: &Operation) -> String {
     let own = op.code.map(code_name);
-    let root = op.root.filter(|r| Some(*r) != op.code && op.outcome == Outcome::Failed).map(code_name);
+    let root = op.root.filter(|r| Some(*r) != op.code && matches!(op.outcome, Outcome::Failed | Outcome::Recovered)).map(code_name);
     let mut s = match (own, root) {
         (Some(c), Some(r)) => format!("{c}, after {r}"),
         (Some(c), None) => c,
@@ -116,11 +116,17 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
         }
         let with = |o: Outcome| of.iter().copied().filter(|x| x.outcome == o).collect::<Vec<&Operation>>();
         let (failed, cancelled, ok) = (with(Outcome::Failed), with(Outcome::Cancelled), with(Outcome::Succeeded).len());
+        let recovered = with(Outcome::Recovered);
         let mut counts: Vec<String> = Vec::new();
         if !failed.is_empty() {
             standing = Standing::Failed;
             counts.push(format!("{} failed ({})", failed.len(), describe_failures(a, &failed)));
             shown.extend(failed.iter().rev().take(2));
+        }
+        if !recovered.is_empty() {
+            // Failed, then the same caller's next try succeeded: shown, never a failure.
+            counts.push(format!("{} recovered ({}; a later try by the same caller succeeded)", recovered.len(), describe_failures(a, &recovered)));
+            shown.extend(recovered.iter().rev().take(1));
         }
         if !cancelled.is_empty() {
             counts.push(format!("{} cancelled ({})", cancelled.len(), describe_failures(a, &cancelled)));
@@ -163,6 +169,8 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
 }
 
 /// Failures grouped by code: "0x8024402F by Device Driver Retrieval Client at 2024-05-31 16:45:56".
+/// A group names each distinct root with how many it explains, every caller that failed (with
+/// its count when there are several), and when the latest of them ended, by time.
 fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
     let mut by_code: BTreeMap<Option<u32>, Vec<&Operation>> = BTreeMap::new();
     for o in failed {
@@ -172,16 +180,50 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
     groups.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
     let mut out = Vec::new();
     for (_, ops) in groups.iter().take(3) {
-        let last = ops.last().expect("a group has an operation");
-        let mut callers: Vec<&str> = ops.iter().map(|o| o.caller.as_str()).filter(|c| !c.is_empty()).collect();
-        callers.sort_unstable();
-        callers.dedup();
-        let mut s = failure_words(last);
-        if ops.len() > 1 {
-            s = format!("{} ×{}", s, ops.len());
+        let last = latest(a, ops);
+        let mut roots: Vec<(u32, usize)> = Vec::new();
+        for r in ops.iter().filter(|o| matches!(o.outcome, Outcome::Failed | Outcome::Recovered)).filter_map(|o| o.root.filter(|r| Some(*r) != o.code)) {
+            match roots.iter_mut().find(|(c, _)| *c == r) {
+                Some(x) => x.1 += 1,
+                None => roots.push((r, 1)),
+            }
         }
+        roots.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let mut s = if roots.len() > 1 {
+            let own = last.code.map(code_name).unwrap_or_else(|| "no code in the log".into());
+            let after: Vec<String> = roots.iter().map(|&(r, n)| format!("{} in {n}", code_name(r))).collect();
+            let mut s = format!("{own} ×{}, after {}", ops.len(), after.join(" and "));
+            if let Some(c) = last.cause {
+                s = format!("{s}: {c}");
+            }
+            s
+        } else {
+            let s = failure_words(last);
+            if ops.len() > 1 {
+                format!("{s} ×{}", ops.len())
+            } else {
+                s
+            }
+        };
+        let mut callers: Vec<(&str, usize)> = Vec::new();
+        for c in ops.iter().map(|o| o.caller.as_str()).filter(|c| !c.is_empty()) {
+            match callers.iter_mut().find(|(x, _)| *x == c) {
+                Some(x) => x.1 += 1,
+                None => callers.push((c, 1)),
+            }
+        }
+        callers.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
         if !callers.is_empty() {
-            s.push_str(&format!(" by {}", callers.iter().take(2).copied().collect::<Vec<_>>().join(" and ")));
+            let counted = callers.len() > 1 && callers.iter().any(|c| c.1 > 1);
+            let mut names: Vec<String> = callers.iter().take(5).map(|&(c, n)| if counted { format!("{c} ({n})") } else { c.to_string() }).collect();
+            if callers.len() > 5 {
+                names.push(format!("{} other callers", callers.len() - 5));
+            }
+            let names = match names.split_last() {
+                Some((tail, head)) if !head.is_empty() => format!("{} and {tail}", head.join(", ")),
+                _ => names.join(""),
+            };
+            s.push_str(&format!(" by {names}"));
         }
         let at = when(a, last);
         if !at.is_empty() {
@@ -193,6 +235,13 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
         out.push(format!("and {} other code(s)", groups.len() - 3));
     }
     out.join("; ")
+}
+
+/// The operation of `ops` that ended last in time (logs from several sources are not in time
+/// order one after the other); the last in order where there is no time.
+fn latest<'a>(a: &Analysis, ops: &[&'a Operation]) -> &'a Operation {
+    let at = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
+    ops.iter().enumerate().max_by_key(|(i, o)| (at(o), *i)).map(|(_, o)| *o).expect("a group has an operation")
 }
 
 // ---- the ConfigMgr client evaluating deployments ----
@@ -276,9 +325,7 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let sessions: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::Servicing).collect();
     let checks: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::StoreCheck).collect();
     let sfc: Vec<&Counted> = counted.iter().filter(|c| c.id == "sfc_cannot_repair").collect();
-    // Error lines of an excerpt cut out of its session (no session to conclude in that log).
-    let loose = super::rules::sessionless_servicing_errors(a, ops);
-    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() {
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() {
         return None;
     }
     let mut parts: Vec<String> = Vec::new();
@@ -347,23 +394,6 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
         }
         lines.extend(sfc.iter().take(2).map(|c| (c.file, c.entry)));
     }
-    let mut loose_codes: Vec<u32> = Vec::new();
-    for &(_, _, c) in &loose {
-        if !loose_codes.contains(&c) {
-            loose_codes.push(c);
-        }
-    }
-    if !loose.is_empty() {
-        standing = Standing::Failed;
-        let named: Vec<String> = loose_codes.iter().take(3).map(|&c| code_name(c)).collect();
-        parts.push(format!(
-            "{} with no session around {} in these lines failed with {}",
-            plural(loose.len(), "error line", "error lines"),
-            if loose.len() == 1 { "it" } else { "them" },
-            named.join(", ")
-        ));
-        lines.extend(loose.iter().take(4).map(|&(f, e, _)| (f, e)));
-    }
     if sessions.iter().chain(&checks).any(|o| o.fact("reboot") == Some("yes") || o.code == Some(0x8007_0BC9)) {
         parts.push("a restart is required to finish servicing".into());
     }
@@ -376,9 +406,7 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     lines.splice(0..0, lines_of(&shown, 6));
     let lead = if standing == Standing::Ok { "Servicing, no failure" } else { "Servicing" };
     let text = format!("{lead}: {}.", parts.join("; "));
-    let mut codes = codes_of(&shown);
-    codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
-    Some(Statement { domain: Domain::Servicing, standing, text, lines, codes })
+    Some(Statement { domain: Domain::Servicing, standing, text, lines, codes: codes_of(&shown) })
 }
 
 /// Failed servicing sessions grouped by code and cause: "`dism /online /cleanup-image
@@ -394,7 +422,7 @@ fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
     groups.sort_by_key(|g| std::cmp::Reverse(g.2.len()));
     let mut out: Vec<String> = Vec::new();
     for (_, _, ops) in groups.iter().take(3) {
-        let last = ops.last().expect("a group has an operation");
+        let last = latest(a, ops);
         let what = if !last.label.is_empty() { format!("`{}`", command(&last.label)) } else { last.fact("operation").unwrap_or(last.def.title).to_string() };
         let times = if ops.len() > 1 { format!(" ({} times)", ops.len()) } else { String::new() };
         let at = when(a, last);
@@ -432,7 +460,8 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     let last = *runs.last()?;
     let file = base_name(&a.files[last.file].name);
     let (standing, text) = match last.outcome {
-        Outcome::Failed => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(last), when(a, last))),
+        // A run of a whole log is never marked recovered; it is here for the match to be whole.
+        Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(last), when(a, last))),
         Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(last), when(a, last))),
         Outcome::Succeeded => {
             let noted = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();

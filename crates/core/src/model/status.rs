@@ -226,6 +226,9 @@ impl OperationKind {
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Failed,
+    /// Failed, and the same caller's next tries of the same kind succeeded within the agent's
+    /// retry window: shown, never the verdict's lead.
+    Recovered,
     Cancelled,
     /// Started, and the log ends before it does.
     Running,
@@ -240,6 +243,7 @@ impl Outcome {
     pub fn id(self) -> &'static str {
         match self {
             Outcome::Failed => "failed",
+            Outcome::Recovered => "recovered",
             Outcome::Cancelled => "cancelled",
             Outcome::Running => "running",
             Outcome::Interrupted => "interrupted",
@@ -252,6 +256,7 @@ impl Outcome {
     pub fn words(self) -> &'static str {
         match self {
             Outcome::Failed => "failed",
+            Outcome::Recovered => "failed, then succeeded on a later try",
             Outcome::Cancelled => "was cancelled",
             Outcome::Running => "still running when the log ends",
             Outcome::Interrupted => "no end logged (the service restarted or another run began)",

@@ -38,7 +38,14 @@ fn text_operations(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\nOperations ({} in the logs)", thousands(ops.total as u64));
     for g in &ops.groups {
         let mut counts = vec![format!("{} ok", g.succeeded)];
-        for (n, w) in [(g.failed, "failed"), (g.cancelled, "cancelled"), (g.running, "running"), (g.interrupted, "no end"), (g.unknown, "no result")] {
+        for (n, w) in [
+            (g.failed, "failed"),
+            (g.recovered, "recovered"),
+            (g.cancelled, "cancelled"),
+            (g.running, "running"),
+            (g.interrupted, "no end"),
+            (g.unknown, "no result"),
+        ] {
             if n > 0 {
                 counts.push(format!("{n} {w}"));
             }
@@ -328,7 +335,7 @@ fn md_operations(o: &mut String, r: &Report) {
     }
     let _ = writeln!(o, "## Operations\n\n| What | Caller | Total | Succeeded | Failed | Other | Failure codes |\n|---|---|---:|---:|---:|---:|---|");
     for g in &ops.groups {
-        let other = g.cancelled + g.running + g.interrupted + g.unknown;
+        let other = g.recovered + g.cancelled + g.running + g.interrupted + g.unknown;
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {} | {} |",

@@ -93,6 +93,9 @@ pub struct OperationGroup {
     pub total: usize,
     pub succeeded: usize,
     pub failed: usize,
+    /// Failed, then succeeded on a later try of the same caller (not counted in `failed`).
+    #[serde(default)]
+    pub recovered: usize,
     pub cancelled: usize,
     pub running: usize,
     pub interrupted: usize,
@@ -569,6 +572,7 @@ fn operations_report(a: &Analysis, ops: &[diagnose::Operation], limits: ReportLi
                     total: 0,
                     succeeded: 0,
                     failed: 0,
+                    recovered: 0,
                     cancelled: 0,
                     running: 0,
                     interrupted: 0,
@@ -584,6 +588,7 @@ fn operations_report(a: &Analysis, ops: &[diagnose::Operation], limits: ReportLi
         *match o.outcome {
             Outcome::Succeeded => &mut g.succeeded,
             Outcome::Failed => &mut g.failed,
+            Outcome::Recovered => &mut g.recovered,
             Outcome::Cancelled => &mut g.cancelled,
             Outcome::Running => &mut g.running,
             Outcome::Interrupted => &mut g.interrupted,
@@ -604,7 +609,7 @@ fn operations_report(a: &Analysis, ops: &[diagnose::Operation], limits: ReportLi
     }
     groups.sort_by_key(|g| (g.kind, std::cmp::Reverse(g.failed), std::cmp::Reverse(g.total), g.caller.clone()));
     // Failures and cancellations first (they are what people look for), then the latest.
-    let notable = |o: &diagnose::Operation| matches!(o.outcome, Outcome::Failed | Outcome::Cancelled | Outcome::Running);
+    let notable = |o: &diagnose::Operation| matches!(o.outcome, Outcome::Failed | Outcome::Recovered | Outcome::Cancelled | Outcome::Running);
     let mut chosen: Vec<usize> = (0..ops.len()).filter(|&i| notable(&ops[i])).collect();
     chosen.truncate(limits.operations);
     for i in (0..ops.len()).rev() {

@@ -1,0 +1,136 @@
+//! Causal chains and recovered failures, on real logs (../shared/reallogs/hold1, read by hand):
+//! an operation's root cause is the first link of the chain of errors that led to it on its own
+//! way, never an older routine code; each failed download gets the root of its own call; a
+//! failure the same caller's next try of the same kind made good is `recovered`, not `failed`.
+//!
+//! Where the logs are not here the tests say so and check nothing.
+
+use wulens_core::model::{Domain, OperationKind, Outcome};
+use wulens_core::{Analysis, Input, Limits, OperationReport, Report};
+
+mod common;
+
+fn report(name: &str) -> Option<Report> {
+    let Some(d) = common::reallogs() else {
+        eprintln!("real logs not found (set WULENS_REALLOGS); skipping");
+        return None;
+    };
+    let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let base = name.rsplit('/').next().unwrap().to_string();
+    let a = Analysis::from_inputs(vec![Input { name: base, bytes: bytes.into() }], &Limits::default());
+    Some(Report::build(&a))
+}
+
+fn failed(r: &Report, kind: OperationKind) -> Vec<&OperationReport> {
+    r.operations.items.iter().filter(|o| o.kind == kind && o.outcome == Outcome::Failed).collect()
+}
+
+/// 06_dism.log: CBS could not load the offline store (line 1223, ERROR_SHARING_VIOLATION); the
+/// package manager's initialisation fails with hr:0x80070020, then the unattend command ends
+/// 0x80004005. The 0x80070002 lines before it are DISM probing for files that need not exist.
+#[test]
+fn the_root_of_a_failed_dism_session_is_the_first_link_of_its_chain() {
+    let Some(r) = report("hold1/06_dism.log") else { return };
+    let f = failed(&r, OperationKind::Servicing);
+    assert_eq!(f.len(), 1, "one failed session: {:?}", f.iter().map(|o| (&o.code, &o.root)).collect::<Vec<_>>());
+    assert_eq!(f[0].code.as_deref(), Some("0x80004005"));
+    assert_eq!(f[0].root.as_deref(), Some("0x80070020"), "root");
+    assert!(f[0].evidence.iter().any(|e| e.text.contains("Failed to load offline store")), "the chain's first line is evidence");
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(st.text.contains("0x80070020") && !st.text.contains("0x80070002"), "{}", st.text);
+}
+
+/// 05_WindowsUpdate.log: three UpdateOrchestrator downloads fail. The first one's update got an
+/// HTML page from BITS (`*FAILED* [8020002B]` at 14:04:29, its call ends 14:04:32); the other two
+/// end an hour later each with Delivery Optimization's "All available CDNs ... still failed"
+/// (`[80D05001]`, then the callback "Call complete and error 0x80d05001"). Each has its own root.
+#[test]
+fn each_failed_download_has_the_root_of_its_own_call() {
+    let Some(r) = report("hold1/05_WindowsUpdate.log") else { return };
+    let mut roots: Vec<(String, Option<String>)> =
+        failed(&r, OperationKind::Download).iter().map(|o| (o.end.as_ref().and_then(|e| e.time.clone()).unwrap_or_default(), o.root.clone())).collect();
+    roots.sort();
+    let roots: Vec<Option<&str>> = roots.iter().map(|(_, r)| r.as_deref()).collect();
+    assert_eq!(roots, [Some("0x8020002B"), Some("0x80D05001"), Some("0x80D05001")]);
+    let v = &r.summary.detail;
+    assert!(v.contains("0x80D05001") && v.contains("0x8020002B"), "the verdict names both roots: {v}");
+}
+
+fn report_of(name: &str, text: &str) -> Report {
+    let a = Analysis::from_inputs(vec![Input { name: name.into(), bytes: text.as_bytes().to_vec().into() }], &Limits::default());
+    Report::build(&a)
+}
+
+/// The agent writes `* END * Download` lines with no START when its service starts: they are no
+/// downloads "with no result in the log". An end that says how it went still is one.
+#[test]
+fn an_end_with_no_start_and_no_result_is_no_operation() {
+    let log = "\
+2024/04/11 12:48:04.6260000 1980  8444  Agent           WU client version 10.0.19041.3996
+2024/04/11 12:48:04.7000000 9624  5932  ComApi          * END *   Download ClientId = UpdateOrchestrator
+2024/04/11 18:48:04.7000000 9624  5932  ComApi          * END *   Download ClientId = UpdateOrchestrator
+2024/04/12 00:48:04.7000000 9624  5100  ComApi          Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)
+2024/04/12 00:48:04.7000010 9624  5100  ComApi          ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = 0x80240022
+2024/04/12 00:48:04.7000020 9624  5100  ComApi          * END *   Download ClientId = UpdateOrchestrator
+";
+    let r = report_of("WindowsUpdate.log", log);
+    let downloads: Vec<Outcome> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Download).map(|o| o.outcome).collect();
+    assert_eq!(downloads, [Outcome::Failed], "{}", r.summary.detail);
+    assert!(!r.summary.detail.contains("no result"), "{}", r.summary.detail);
+}
+
+/// 11_WindowsUpdate.log: MoUpdateOrchestrator's search at 01:39:39 ends 0x8024402F (the ECP
+/// download was cut off, 0x80072EFE); its next search, at 10:58, succeeds. The failure is shown
+/// as recovered and does not make the agent's statement a failure.
+#[test]
+fn a_failure_the_same_callers_next_try_made_good_is_recovered() {
+    let Some(r) = report("hold1/11_WindowsUpdate.log") else { return };
+    let searches: Vec<&OperationReport> =
+        r.operations.items.iter().filter(|o| o.kind == OperationKind::Search && o.code.as_deref() == Some("0x8024402F")).collect();
+    assert_eq!(searches.len(), 1);
+    assert_eq!(searches[0].outcome, Outcome::Recovered);
+    let g: usize = r.operations.groups.iter().filter(|g| g.kind == OperationKind::Search).map(|g| g.failed).sum();
+    assert_eq!(g, 0, "no search failed for good");
+    let st = r.statements.iter().find(|s| s.domain == Domain::WindowsUpdate).expect("the agent's statement");
+    assert!(st.text.contains("1 recovered") && st.text.contains("0x8024402F"), "{}", st.text);
+    // The verdict leads with what did not recover (the downloads that never succeeded).
+    assert!(!r.summary.detail.starts_with("Windows Update: 53 searches: 1 failed"), "{}", r.summary.detail);
+}
+
+/// One event, one count: a trace and the text Get-WindowsUpdateLog decoded from it (etl/*.etl
+/// and its .expected-utc.log) dropped together hold the same install once.
+#[test]
+fn an_operation_in_a_trace_and_its_decoded_text_counts_once() {
+    let Some(d) = common::reallogs() else { return };
+    let etl = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl");
+    let text = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl.expected-utc.log");
+    let inputs = [&etl, &text].map(|p| Input { name: p.file_name().unwrap().to_string_lossy().into(), bytes: std::fs::read(p).unwrap().into() });
+    let r = Report::build(&Analysis::from_inputs(inputs.into(), &Limits::default()));
+    let installs: Vec<&OperationReport> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Install).collect();
+    assert_eq!(installs.len(), 1, "{}", r.summary.detail);
+    assert_eq!(installs[0].caller, "Update;ScanForUpdates");
+    assert!(r.summary.detail.contains("1 install,"), "{}", r.summary.detail);
+}
+
+/// "last at" is the latest in time, not the last in the order the files were given: a rotated
+/// dism.log given after the current one holds the older failure.
+#[test]
+fn last_at_is_the_latest_in_time_across_files() {
+    let session = |day: &str| {
+        let l = |msg: &str, level: &str| format!("{day} 10:07:47, {level:<22}DISM   {msg}\r\n");
+        l("DISM.EXE: <----- Starting Dism.exe session ----->", "Info")
+            + &l("DISM.EXE: Executing command line: dism /online /cleanup-image /restorehealth", "Info")
+            + &l(
+                "DISM Package Manager: PID=1 TID=2 Failed while processing command cleanup-image. - CPackageManagerCLIHandler::ExecuteCmdLine(hr:0x800f081f)",
+                "Error",
+            )
+            + &l("DISM.EXE: <----- Ending Dism.exe session ----->", "Info")
+    };
+    let inputs = vec![
+        Input { name: "dism.log".into(), bytes: session("2023-05-23").into_bytes().into() },
+        Input { name: "dism.log.bak".into(), bytes: session("2023-05-20").into_bytes().into() },
+    ];
+    let r = Report::build(&Analysis::from_inputs(inputs, &Limits::default()));
+    let v = &r.summary.detail;
+    assert!(v.contains("(2 times)") && v.contains("last at 2023-05-23"), "{v}");
+}
