@@ -325,7 +325,9 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let sessions: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::Servicing).collect();
     let checks: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::StoreCheck).collect();
     let sfc: Vec<&Counted> = counted.iter().filter(|c| c.id == "sfc_cannot_repair").collect();
-    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() {
+    // Error lines of an excerpt cut out of its session (no session to conclude in that log).
+    let loose = super::rules::sessionless_servicing_errors(a, ops);
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() {
         return None;
     }
     let mut parts: Vec<String> = Vec::new();
@@ -394,6 +396,23 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
         }
         lines.extend(sfc.iter().take(2).map(|c| (c.file, c.entry)));
     }
+    let mut loose_codes: Vec<u32> = Vec::new();
+    for &(_, _, c) in &loose {
+        if !loose_codes.contains(&c) {
+            loose_codes.push(c);
+        }
+    }
+    if !loose.is_empty() {
+        standing = Standing::Failed;
+        let named: Vec<String> = loose_codes.iter().take(3).map(|&c| code_name(c)).collect();
+        parts.push(format!(
+            "{} with no session around {} in these lines failed with {}",
+            plural(loose.len(), "error line", "error lines"),
+            if loose.len() == 1 { "it" } else { "them" },
+            named.join(", ")
+        ));
+        lines.extend(loose.iter().take(4).map(|&(f, e, _)| (f, e)));
+    }
     if sessions.iter().chain(&checks).any(|o| o.fact("reboot") == Some("yes") || o.code == Some(0x8007_0BC9)) {
         parts.push("a restart is required to finish servicing".into());
     }
@@ -406,7 +425,9 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     lines.splice(0..0, lines_of(&shown, 6));
     let lead = if standing == Standing::Ok { "Servicing, no failure" } else { "Servicing" };
     let text = format!("{lead}: {}.", parts.join("; "));
-    Some(Statement { domain: Domain::Servicing, standing, text, lines, codes: codes_of(&shown) })
+    let mut codes = codes_of(&shown);
+    codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
+    Some(Statement { domain: Domain::Servicing, standing, text, lines, codes })
 }
 
 /// Failed servicing sessions grouped by code and cause: "`dism /online /cleanup-image
