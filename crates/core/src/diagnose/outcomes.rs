@@ -57,7 +57,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The codes a failure names: its own, then the root that came before it on its way. A
 /// cancellation names only its own code.
-fn failure_words(op: &Operation) -> String {
+fn failure_words(a: &Analysis, op: &Operation) -> String {
     let own = op.code.map(code_name);
     let root = op.root.filter(|r| Some(*r) != op.code && matches!(op.outcome, Outcome::Failed | Outcome::Recovered)).map(code_name);
     let mut s = match (own, root) {
@@ -68,12 +68,49 @@ fn failure_words(op: &Operation) -> String {
     };
     if let Some(c) = op.cause {
         s = if s.is_empty() { c.to_string() } else { format!("{s}: {c}") };
+    } else if let Some(w) = root_words(a, op) {
+        s = if s.is_empty() { format!("“{w}”") } else { format!("{s}: “{w}”") };
     }
     if s.is_empty() {
         "no code in the log".to_string()
     } else {
         s
     }
+}
+
+/// What the root's own line says, in its words up to its details (`Failed to load offline store
+/// from boot directory`): the first of the operation's lines that holds the root code, when the
+/// root differs from the result.
+pub fn root_words(a: &Analysis, op: &Operation) -> Option<String> {
+    let root = op.root.filter(|r| Some(*r) != op.code)?;
+    let f = &a.files[op.file];
+    let e = op.lines.iter().copied().find(|&e| a.codes_at(op.file, e).any(|c| c == root))?;
+    let msg = f.message(&f.entries[e as usize]).trim();
+    // Past a DISM provider's `PID=.. TID=..` and the agent's `*FAILED* [80070002]`.
+    let msg = msg.split_once(" TID=").map_or(msg, |(_, rest)| rest.split_once(' ').map_or("", |(_, m)| m)).trim();
+    let msg = msg.strip_prefix("*FAILED*").map_or(msg, |m| m.trim_start().split_once(']').filter(|(c, _)| c.starts_with('[')).map_or(m, |(_, m)| m)).trim();
+    // Up to the first detail: a colon, a bracket, an `hr`, or an id (a GUID, a number).
+    let mut end = msg.len();
+    let mut at = 0;
+    for word in msg.split(' ') {
+        let detail = word.contains([':', '[', '(', ',', '='])
+            || word.chars().filter(char::is_ascii_digit).count() >= 2
+            || word.eq_ignore_ascii_case("hr")
+            || word == "HRESULT";
+        if detail && at > 0 {
+            end = at + word.find([':', '[', '(', ',']).filter(|&i| i > 0 && !word.contains('=')).unwrap_or(0);
+            break;
+        }
+        at += word.len() + 1;
+    }
+    let mut words: Vec<&str> = msg[..end.min(msg.len())].split_whitespace().collect();
+    // A phrase cut before its detail ends on the word that led to it: `failed with`.
+    while words.last().is_some_and(|w| ["with", "for", "of", "to", "in", "at", "from", "by", "-", "=", "is", "was"].contains(&w.to_ascii_lowercase().as_str()))
+    {
+        words.pop();
+    }
+    let words: String = words.join(" ").trim_end_matches(['.', ';', ' ', '-']).chars().take(90).collect();
+    (words.split_whitespace().count() >= 3).then_some(words)
 }
 
 fn lines_of(ops: &[&Operation], max: usize) -> Vec<(usize, u32)> {
@@ -198,7 +235,7 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
             }
             s
         } else {
-            let s = failure_words(last);
+            let s = failure_words(a, last);
             if ops.len() > 1 {
                 format!("{s} ×{}", ops.len())
             } else {
@@ -374,7 +411,7 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
         }
         if check.outcome == Outcome::Failed && failed.is_empty() {
             standing = Standing::Failed;
-            parts.push(format!("the component-store check itself failed with {}", failure_words(check)));
+            parts.push(format!("the component-store check itself failed with {}", failure_words(a, check)));
             shown.push(check);
         }
     }
@@ -454,7 +491,7 @@ fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
         } else {
             format!(",{at}")
         };
-        out.push(format!("{what}{times}: {}{at}", failure_words(last)));
+        out.push(format!("{what}{times}: {}{at}", failure_words(a, last)));
     }
     if groups.len() > 3 {
         out.push(format!("and {} other kind(s) of failure", groups.len() - 3));
@@ -482,8 +519,8 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     let file = base_name(&a.files[last.file].name);
     let (standing, text) = match last.outcome {
         // A run of a whole log is never marked recovered; it is here for the match to be whole.
-        Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(last), when(a, last))),
-        Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(last), when(a, last))),
+        Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(a, last), when(a, last))),
+        Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(a, last), when(a, last))),
         Outcome::Succeeded => {
             let noted = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
             let tail = if noted > 0 { format!("; the {} it logged did not stop it", plural(noted, "error line", "error lines")) } else { String::new() };

@@ -1,0 +1,161 @@
+//! The hold1 set of real logs (../shared/reallogs/hold1, never copied into the project): a
+//! careful reader's conclusions in its `verdicts.json` and the failure codes counted in its
+//! `expect.json`, both read as they are and checked against the report. Nothing in the engine
+//! knows these files: every conclusion comes from the general rules.
+//!
+//! `verdicts.json` checks (see that folder's README):
+//! - `not_failed`: no failed scan step and no failed search;
+//! - `no_error_findings`: no finding of severity error;
+//! - `parsed`: the format is recognised (not plain text), and every line parsed;
+//! - `mentions`: codes that the verdict, a statement or an error or warning finding names;
+//! - `mentions_words`: words (any case) that the verdict, a statement or a finding says.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use wulens_core::model::{FindingSeverity, OperationKind, Outcome, StepStatus};
+use wulens_core::{Analysis, Input, Limits, Report};
+
+mod common;
+
+fn hold1() -> Option<PathBuf> {
+    let d = common::reallogs()?.join("hold1");
+    d.join("verdicts.json").exists().then_some(d)
+}
+
+fn json(d: &Path, name: &str) -> BTreeMap<String, Value> {
+    let text = std::fs::read_to_string(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn report(d: &Path, name: &str) -> Report {
+    let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let a = Analysis::from_inputs(vec![Input { name: name.to_string(), bytes: bytes.into() }], &Limits::default());
+    Report::build(&a)
+}
+
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+}
+
+fn flag(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// Everything the first screen says in words: the verdict, the statements, the findings' titles
+/// and summaries (of the error and warning ones when `serious`).
+fn said(r: &Report, serious: bool) -> String {
+    let mut s = format!("{}\n{}", r.summary.verdict, r.summary.detail);
+    for st in &r.statements {
+        s.push('\n');
+        s.push_str(&st.text);
+    }
+    for f in r.findings.iter().filter(|f| !serious || f.severity != FindingSeverity::Info) {
+        s.push('\n');
+        s.push_str(&f.title);
+        s.push('\n');
+        s.push_str(&f.summary);
+    }
+    s
+}
+
+/// The codes the conclusions name: in the words, in the statements' codes, in the error and
+/// warning findings' codes.
+fn named_codes(r: &Report) -> String {
+    let mut s = said(r, true).to_uppercase().replace("0X", "0x");
+    for c in r.statements.iter().flat_map(|st| &st.codes).chain(r.findings.iter().filter(|f| f.severity != FindingSeverity::Info).flat_map(|f| &f.codes)) {
+        s.push(' ');
+        s.push_str(c);
+    }
+    s
+}
+
+fn check(r: &Report, v: &Value) -> Vec<String> {
+    let mut bad = Vec::new();
+    if flag(v, "not_failed") {
+        for st in r.scan_flow.steps.iter().filter(|s| s.status == StepStatus::Failed) {
+            bad.push(format!("scan step {} failed", st.number));
+        }
+        let searches = r.operations.groups.iter().filter(|g| g.kind == OperationKind::Search).map(|g| g.failed).sum::<usize>();
+        if searches > 0 {
+            bad.push(format!("{searches} failed search(es)"));
+        }
+        let listed = r.operations.items.iter().filter(|o| o.kind == OperationKind::Search && o.outcome == Outcome::Failed).count();
+        if listed > 0 && searches == 0 {
+            bad.push("a failed search is listed but not counted".into());
+        }
+    }
+    if flag(v, "no_error_findings") {
+        for f in r.findings.iter().filter(|f| f.severity == FindingSeverity::Error) {
+            bad.push(format!("error finding {}: {}", f.id, f.summary));
+        }
+    }
+    if flag(v, "parsed") {
+        for f in &r.files {
+            if f.format == "plain_text" || f.unparsed > 0 {
+                bad.push(format!("{} read as {} with {} unparsed lines", f.name, f.format, f.unparsed));
+            }
+        }
+    }
+    let codes = named_codes(r);
+    for c in strings(v, "mentions") {
+        if !codes.contains(&c.to_uppercase().replace("0X", "0x")) {
+            bad.push(format!("{c} is not named by the verdict, a statement or a finding"));
+        }
+    }
+    let words = said(r, false).to_lowercase();
+    for w in strings(v, "mentions_words") {
+        if !words.contains(&w.to_lowercase()) {
+            bad.push(format!("{w:?} is not said"));
+        }
+    }
+    bad
+}
+
+#[test]
+fn every_hold1_log_gets_the_careful_readers_conclusion() {
+    let Some(d) = hold1() else {
+        eprintln!("hold1 real logs not found (set WULENS_REALLOGS); skipping");
+        return;
+    };
+    let verdicts = json(&d, "verdicts.json");
+    let mut checked = 0;
+    let mut all = Vec::new();
+    for (name, v) in verdicts.iter().filter(|(k, _)| !k.starts_with('_')) {
+        let r = report(&d, name);
+        checked += 1;
+        for b in check(&r, v) {
+            all.push(format!("{name}: {b}\n    verdict: {}\n    reader: {}", r.summary.verdict, v.get("why").and_then(Value::as_str).unwrap_or("")));
+        }
+        // Conclusions are evidence.
+        for st in r.statements.iter().filter(|st| st.evidence.is_empty()) {
+            all.push(format!("{name}: a statement with no evidence: {}", st.text));
+        }
+    }
+    assert!(checked >= 13, "verdicts.json lists {checked} logs");
+    assert!(all.is_empty(), "{} problem(s):\n{}", all.len(), all.join("\n"));
+}
+
+/// Every failure code the mechanical count finds is found at least as often (wulens also reads
+/// symbolic names, decimal values and HRESULTs in words, which that count does not), and a code
+/// it lists as optional is never required.
+#[test]
+fn every_hold1_failure_code_is_found() {
+    let Some(d) = hold1() else { return };
+    let expect = json(&d, "expect.json");
+    let mut all = Vec::new();
+    for (name, v) in expect.iter().filter(|(_, v)| v.get("codes").is_some()) {
+        let r = report(&d, name);
+        let got: BTreeMap<&str, u32> = r.errors.iter().map(|e| (e.code.as_str(), e.count)).collect();
+        let optional = strings(v, "optional");
+        for (code, n) in v["codes"].as_object().expect("codes is an object") {
+            let n = n.as_u64().expect("a count") as u32;
+            let have = got.get(code.as_str()).copied().unwrap_or(0);
+            if have < n && !optional.contains(code) {
+                all.push(format!("{name}: {code} found {have} time(s), the count says {n}"));
+            }
+        }
+    }
+    assert!(all.is_empty(), "{} problem(s):\n{}", all.len(), all.join("\n"));
+}
