@@ -96,6 +96,14 @@ test('the failed step, a code card with mitigation, evidence into the viewer, fi
   assert.match(md, /failed at step 3/);
   assert.match(md, /`0x8024401B`/);
   assert.match(md, /netsh winhttp show proxy/);
+  // Nothing backslash-escaped; the summary opens the document and is what "Copy summary" copies.
+  assert.doesNotMatch(md, /\\[_*<>|`\[\]]/);
+  await page.click('button:has-text("Copy summary")');
+  await page.waitForTimeout(300);
+  const summary = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(summary.length > 100 && Buffer.byteLength(summary) <= 2048, summary);
+  assert.ok(md.startsWith(summary), summary);
+  assert.match(summary, /Leading failures:/);
 
   // Nothing left the page after it loaded: not the logs, not anything else.
   assert.deepEqual(requests, []);

@@ -72,13 +72,15 @@ pub fn report_page(p: &ReportProps) -> Html {
     }
 }
 
+/// The badge: its words are the Markdown summary's title too (`wulens_core::status_words`).
 fn status_label(s: VerdictStatus) -> (&'static str, &'static str) {
-    match s {
-        VerdictStatus::Failed => ("Scan failed", "failed"),
-        VerdictStatus::Ok => ("Scan completed", "ok"),
-        VerdictStatus::Incomplete => ("No failure found", "incomplete"),
-        VerdictStatus::NoScan => ("No scan in these logs", "none"),
-    }
+    let class = match s {
+        VerdictStatus::Failed => "failed",
+        VerdictStatus::Ok => "ok",
+        VerdictStatus::Incomplete => "incomplete",
+        VerdictStatus::NoScan => "none",
+    };
+    (wulens_core::status_words(s), class)
 }
 
 #[derive(Properties, PartialEq)]
@@ -109,10 +111,11 @@ fn summary(p: &SummaryProps) -> Html {
                 });
                 return;
             }
-            services.request(Request::Markdown, move |res: Result<String, String>| {
+            let request = if kind == "summary" { Request::MarkdownSummary } else { Request::Markdown };
+            services.request(request, move |res: Result<String, String>| {
                 busy.set(false);
                 let Ok(md) = res else { return };
-                if kind == "md-copy" {
+                if kind == "md-copy" || kind == "summary" {
                     crate::js::copy_text(&md, |_| {});
                 } else {
                     crate::js::download("wulens-report.md", "text/markdown", &md);
@@ -152,7 +155,8 @@ fn summary(p: &SummaryProps) -> Html {
             </div>
             <div class="actions">
                 <a class="button primary" href="#/log">{"Open the log viewer"}</a>
-                <button type="button" onclick={export("md-copy")} disabled={*busy} title="Copy the report as Markdown, for a ticket">{"Copy as Markdown"}</button>
+                <button type="button" onclick={export("summary")} disabled={*busy} title="Copy the verdict, the leading failures and the first checks (at most 2 KB), for a ticket">{"Copy summary"}</button>
+                <button type="button" onclick={export("md-copy")} disabled={*busy} title="Copy the whole report as Markdown: the summary, then every detail">{"Copy as Markdown"}</button>
                 <button type="button" onclick={export("md")} disabled={*busy}>{"Download Markdown"}</button>
                 <button type="button" onclick={export("json")} disabled={*busy}>{"Download JSON"}</button>
             </div>
