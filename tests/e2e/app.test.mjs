@@ -96,6 +96,14 @@ test('the failed step, a code card with mitigation, evidence into the viewer, fi
   assert.match(md, /failed at step 3/);
   assert.match(md, /`0x8024401B`/);
   assert.match(md, /netsh winhttp show proxy/);
+  // Nothing backslash-escaped; the summary opens the document and is what "Copy summary" copies.
+  assert.doesNotMatch(md, /\\[_*<>|`\[\]]/);
+  await page.click('button:has-text("Copy summary")');
+  await page.waitForTimeout(300);
+  const summary = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(summary.length > 100 && Buffer.byteLength(summary) <= 2048, summary);
+  assert.ok(md.startsWith(summary), summary);
+  assert.match(summary, /Leading failures:/);
 
   // Nothing left the page after it loaded: not the logs, not anything else.
   assert.deepEqual(requests, []);
@@ -211,8 +219,12 @@ test('Windows Update .etl traces dropped as they are become a log with a verdict
   const requests = countRequests(page);
   await drop(page, names.map((n) => file(n, fs.readFileSync(path.join(dir, n)))));
   await waitForReport(page);
-  // The trace's install call is the story: an install that succeeded.
-  assert.match(await page.getByTestId('verdict').innerText(), /1 install/);
+  // The trace's install call is the story: an install that succeeded, so not failing now.
+  assert.match(await page.getByTestId('verdict').innerText(), /Not failing now: the latest install succeeded/);
+  assert.match(await page.locator('ul.statements').innerText(), /1 install/);
+  assert.equal(await page.getByTestId('badge').innerText(), 'No failure found');
+  // No ConfigMgr client log: no ConfigMgr scan flow, one line saying so.
+  assert.ok(await page.getByTestId('no-configmgr-flow').isVisible());
   const row = page.locator(`tr[data-file="${names[0]}"]`);
   assert.doesNotMatch(await row.innerText(), /run Get-WindowsUpdateLog/i);
   // Both traces are in the merged timeline, as text.

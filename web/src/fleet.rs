@@ -187,6 +187,36 @@ pub fn visible(rows: &[MachineRow], summary: &FleetSummary, q: &FleetQuery) -> V
 }
 
 /// `PC-1, PC-2, PC-3 (+4 more)`.
+/// A finding in words: the title a machine's report gives the id, else the id made readable
+/// (`proxy_error` → `proxy error`).
+pub fn finding_words(rows: &[MachineRow], id: &str) -> String {
+    match rows.iter().find(|r| r.finding == id && !r.finding_title.is_empty()) {
+        Some(r) => r.finding_title.clone(),
+        None => id.replace('_', " "),
+    }
+}
+
+/// A root-cause group in words: where it broke, the code with its name, the finding's title.
+pub fn group_words(rows: &[MachineRow], g: &wulens_core::CauseGroup) -> String {
+    let mut parts = vec![g.cause.failed_at.clone()];
+    if !g.cause.root_code.is_empty() {
+        parts.push(if g.root_symbol.is_empty() { g.cause.root_code.clone() } else { format!("{} ({})", g.cause.root_code, g.root_symbol) });
+    }
+    if !g.cause.finding.is_empty() {
+        parts.push(finding_words(rows, &g.cause.finding));
+    }
+    parts.join(" · ")
+}
+
+/// The group's button: `Show this machine`, `Show these 3 machines`.
+pub fn show_machines(n: usize) -> String {
+    if n == 1 {
+        "Show this machine".into()
+    } else {
+        format!("Show these {n} machines")
+    }
+}
+
 pub fn some_names(names: &[String], shown: usize) -> String {
     let head: Vec<&str> = names.iter().take(shown).map(String::as_str).collect();
     if names.len() > head.len() {
@@ -199,6 +229,18 @@ pub fn some_names(names: &[String], shown: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_and_groups_in_words() {
+        let mut a = row("a", "failed", "search", "0x8024401B", 1);
+        a.finding = "proxy_error".into();
+        let mut b = a.clone();
+        b.finding_title = "Proxy or name-resolution errors".into();
+        assert_eq!(finding_words(&[a.clone(), b], "proxy_error"), "Proxy or name-resolution errors");
+        assert_eq!(finding_words(&[a], "proxy_error"), "proxy error");
+        assert_eq!(show_machines(1), "Show this machine");
+        assert_eq!(show_machines(3), "Show these 3 machines");
+    }
 
     fn row(machine: &str, status: &str, at: &str, code: &str, lines: u64) -> MachineRow {
         MachineRow { machine: machine.into(), status: status.into(), failed_at: at.into(), root_code: code.into(), lines, ..MachineRow::default() }

@@ -88,6 +88,43 @@ pub fn follow_status(f: &crate::state::Follow, now_ms: f64) -> String {
     format!("Following {files}: {} new line{} · {change}", wulens_core::thousands(added as u64), if added == 1 { "" } else { "s" })
 }
 
+/// The Windows SDK's metadata (imported names and messages): its section names a header or a
+/// metadata namespace, which `source_label` turns into the header an admin knows.
+pub fn sdk_doc(doc: &str) -> bool {
+    doc.starts_with("windows crate ") || doc.starts_with("Windows SDK headers")
+}
+
+/// A source as an admin knows it: `Windows SDK (winerror.h)`, not the crate or namespace it was
+/// imported from; a Microsoft Learn page by its title, not its file name or address.
+pub fn source_label(doc: &str, section: &str) -> String {
+    if sdk_doc(doc) {
+        let header = match section.rsplit("::").next().unwrap_or("") {
+            "" => "headers".to_string(),
+            "Foundation" => "winerror.h".to_string(),
+            h if h.contains('.') => h.to_string(),
+            area => format!("{area} headers"),
+        };
+        return format!("Windows SDK ({header})");
+    }
+    let title = crate::components::common::seed_title(doc);
+    if title != doc {
+        return title;
+    }
+    // `https://learn.microsoft.com/windows/.../windows-update-error-reference`, `MicrosoftDocs/win32
+    // desktop-src/.../do-return-values.md`, `system-error-codes--500-999-.md`: the page's name.
+    let page = doc.rsplit(['/', ' ']).next().unwrap_or(doc).trim_end_matches(".md");
+    let learn = doc.starts_with("https://learn.microsoft.com") || doc.starts_with("MicrosoftDocs/") || doc.ends_with(".md");
+    if !learn || page.is_empty() {
+        return doc.to_string();
+    }
+    let words: Vec<&str> = page.split(['-', '_']).filter(|w| !w.is_empty()).collect();
+    let mut name = words.join(" ");
+    if let Some(c) = name.get(..1) {
+        name = c.to_uppercase() + &name[1..];
+    }
+    format!("{name} (Microsoft Learn)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +169,19 @@ mod tests {
         let r = wulens_core::Report::build(&a);
         let back: wulens_core::Report = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
         assert_eq!(back.errors[0].code, "0x8024401B");
+    }
+
+    #[test]
+    fn sources_are_named_as_an_admin_knows_them() {
+        assert_eq!(source_label("windows crate 0.62.2 (Windows SDK metadata)", "Win32::Foundation"), "Windows SDK (winerror.h)");
+        assert_eq!(source_label("windows crate 0.62.2 (Windows SDK metadata)", "Win32::Devices::Fax"), "Windows SDK (Fax headers)");
+        assert_eq!(source_label("Windows SDK headers (microsoft/win32metadata d0f36303)", "wuerror.h"), "Windows SDK (wuerror.h)");
+        assert_eq!(source_label("system-error-codes--500-999-.md", ""), "System error codes 500 999 (Microsoft Learn)");
+        assert_eq!(
+            source_label("https://learn.microsoft.com/windows/deployment/update/windows-update-error-reference", ""),
+            "Windows update error reference (Microsoft Learn)"
+        );
+        assert_eq!(source_label("003_80077a2f577a378b.txt", "x"), "Windows Update common errors and mitigation");
+        assert_eq!(source_label("community list: a/b c.json", ""), "community list: a/b c.json");
     }
 }

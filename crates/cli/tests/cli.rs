@@ -62,8 +62,12 @@ fn analyze_text_and_markdown() {
     assert!(text.contains("Group Policy overrides the WSUS server"));
     assert!(text.contains("http://OLDWSUS.CONTOSO.COM:8530"));
     let md = String::from_utf8(wulens(&["analyze", "tests/fixtures/fail-step3-gpo-override/logs", "--format", "markdown"]).stdout).unwrap();
-    assert!(md.starts_with("# wulens report"));
-    assert!(md.contains("| `0x80072EE2` |"));
+    // The ticket's Markdown: the summary first (the page's "Copy summary"), the detail after it.
+    assert!(md.starts_with("# wulens report: Scan failed\n"), "{md}");
+    let summary = &md[..md.find("\n---\n").expect("the summary ends with a rule")];
+    assert!(summary.len() <= wulens_core::SUMMARY_BYTES && summary.contains("Leading failures:"), "{summary}");
+    assert!(md.contains("- `0x80072EE2` `ERROR_WINHTTP_TIMEOUT`"), "{md}");
+    assert!(!md.contains("\\_"), "no backslash escapes: {md}");
 }
 
 #[test]
@@ -142,6 +146,9 @@ fn timeline_and_collect_help() {
     assert!(lines.windows(2).all(|w| w[0][..23] <= w[1][..23]), "merged in time order:\n{text}");
     let help = String::from_utf8(wulens(&["collect-help"]).stdout).unwrap();
     assert!(help.contains("Get-WindowsUpdateLog") && help.contains("netsh winhttp show proxy"));
+    // The bundle is named after the computer, and the fleet names the machine after the bundle.
+    assert!(help.contains("wulens-$env:COMPUTERNAME-$(Get-Date -Format yyyy-MM-dd).zip"), "{help}");
+    assert_eq!(wulens_core::bundles::stem("wulens-PC-042-2026-11-25.zip"), "PC-042");
 }
 
 #[test]

@@ -272,6 +272,7 @@ impl Session {
             Request::Components => Response::Components(v.components(a)),
             Request::Copy { indices, markdown } => Response::Text(v.copy(a, &indices, markdown)),
             Request::Markdown => Response::Text(wulens_core::markdown(&Report::build(a))),
+            Request::MarkdownSummary => Response::Text(wulens_core::markdown_summary(&Report::build(a))),
             Request::Report => Response::Report(Box::new(Report::build(a))),
             Request::SetOffset { file, minutes } => {
                 a.set_offset_override(file as usize, minutes);

@@ -46,8 +46,10 @@ pub enum Request {
     Components,
     /// The given rows as text, or as Markdown with file names and line numbers.
     Copy { indices: Vec<usize>, markdown: bool },
-    /// The whole report as Markdown.
+    /// The whole report as Markdown (what `wulens analyze --format markdown` prints).
     Markdown,
+    /// The summary that opens that Markdown (at most `wulens_core::SUMMARY_BYTES`), for a ticket.
+    MarkdownSummary,
     /// The whole report (the CLI's limits), for the JSON export.
     Report,
     /// Override a file's time-zone offset (`None`: as read); answers the page's report again.

@@ -171,8 +171,8 @@ pub fn sources(p: &SourcesProps) -> Html {
             { for p.sources.iter().enumerate().map(|(i, s)| html! {
                 <>
                     if i > 0 { {"; "} }
-                    <cite>{seed_title(&s.doc)}</cite>
-                    if !s.section.is_empty() { {format!(", “{}”", s.section)} }
+                    <cite title={s.doc.clone()}>{crate::page::source_label(&s.doc, &s.section)}</cite>
+                    if !s.section.is_empty() && !crate::page::sdk_doc(&s.doc) { {format!(", “{}”", s.section)} }
                 </>
             }) }
         </p>

@@ -12,7 +12,7 @@ use wulens_core::{fleet_csv, fleet_ndjson, thousands, MachineRow};
 
 use crate::bridge::Dropped;
 use crate::components::common::CodeLink;
-use crate::fleet::{some_names, status_counts, status_label, visible, Fleet, COLUMNS};
+use crate::fleet::{finding_words, group_words, show_machines, some_names, status_counts, status_label, visible, Fleet, COLUMNS};
 use crate::nav::replace_route_and_notify;
 use crate::page::split_time;
 use crate::route::{FleetQuery, Route};
@@ -142,12 +142,12 @@ fn groups(p: &GroupsProps) -> Html {
                                     } else {
                                         <span class="muted">{"no code"}</span>
                                     }
-                                    if !g.cause.finding.is_empty() { <span class="group-finding">{format!(" · finding {}", g.cause.finding)}</span> }
+                                    if !g.cause.finding.is_empty() { <span class="group-finding">{format!(" · {}", finding_words(&p.fleet.rows, &g.cause.finding))}</span> }
                                 </p>
                                 <p class="names muted">{some_names(&g.machines, 5)}</p>
                             </div>
                             <button type="button" aria-pressed={on.to_string()} onclick={Callback::from(move |_| set_query(q.clone()))}>
-                                { if on { "Show all machines".to_string() } else { format!("Show these {}", g.machines.len()) } }
+                                { if on { "Show all machines".to_string() } else { show_machines(g.machines.len()) } }
                             </button>
                         </li>
                     }
@@ -199,7 +199,7 @@ fn machines(p: &MachinesProps) -> Html {
                     </select>
                 </label>
                 if let Some(g) = group {
-                    <span class="chip group-chip">{format!("Group: {}", g.cause.describe(&g.root_symbol))}
+                    <span class="chip group-chip">{format!("Group: {}", group_words(&p.fleet.rows, g))}
                         <button type="button" class="link" onclick={clear_group} aria-label="Show every group">{"×"}</button></span>
                 }
                 <span class="muted" data-testid="fleet-count" aria-live="polite">{format!("{} of {} machines", p.shown.len(), p.fleet.rows.len())}</span>
@@ -253,7 +253,7 @@ fn machine_row(r: &MachineRow, open: Callback<MouseEvent>) -> Html {
             <td>
                 if !r.root_code.is_empty() { <CodeLink code={AttrValue::from(r.root_code.clone())} symbol={AttrValue::from(r.root_symbol.clone())} /> }
             </td>
-            <td class="mono small">{r.finding.clone()}</td>
+            <td class="small" data-finding={r.finding.clone()}>{if r.finding_title.is_empty() { r.finding.replace('_', " ") } else { r.finding_title.clone() }}</td>
             <td class="small">{last}</td>
             <td class="num">{r.files}</td>
             <td class="num">{thousands(r.lines)}</td>

@@ -45,8 +45,10 @@ pub fn report_page(p: &ReportProps) -> Html {
             <Summary report={p.report.clone()} source={p.source.clone()} />
             <div class="columns">
                 <div class="col-main">
-                    if part >= 1 && (r.scan_flow.witnessed() || r.summary.status != VerdictStatus::NoScan || !r.sync_flow.witnessed()) {
+                    if part >= 1 && r.scan_flow.witnessed() {
                         <FlowView flow={r.scan_flow.clone()} heading="Client scan flow" />
+                    } else if part >= 1 {
+                        <p class="muted no-flow" data-testid="no-configmgr-flow">{"ConfigMgr client logs (WUAHandler.log, ScanAgent.log, …) were not in this drop, so the ConfigMgr client scan flow is not shown."}</p>
                     }
                     if part >= 1 && r.sync_flow.witnessed() {
                         <FlowView flow={r.sync_flow.clone()} heading="WSUS synchronization" />
@@ -72,13 +74,17 @@ pub fn report_page(p: &ReportProps) -> Html {
     }
 }
 
-fn status_label(s: VerdictStatus) -> (&'static str, &'static str) {
-    match s {
-        VerdictStatus::Failed => ("Scan failed", "failed"),
-        VerdictStatus::Ok => ("Scan completed", "ok"),
-        VerdictStatus::Incomplete => ("No failure found", "incomplete"),
-        VerdictStatus::NoScan => ("No scan in these logs", "none"),
-    }
+/// The badge: the report's own words for what was dropped (`summary.badge`, the Markdown
+/// summary's title too), coloured by the status.
+fn status_label(s: &wulens_core::Summary) -> (String, &'static str) {
+    let class = match s.status {
+        VerdictStatus::Failed => "failed",
+        VerdictStatus::Ok => "ok",
+        VerdictStatus::Incomplete => "incomplete",
+        VerdictStatus::NoScan => "none",
+    };
+    let words = if s.badge.is_empty() { wulens_core::status_words(s.status).to_string() } else { s.badge.clone() };
+    (words, class)
 }
 
 #[derive(Properties, PartialEq)]
@@ -92,7 +98,7 @@ fn summary(p: &SummaryProps) -> Html {
     let services = use_context::<Services>().expect("services");
     let r = &p.report;
     let s = &r.summary;
-    let (label, class) = status_label(s.status);
+    let (label, class) = status_label(s);
     let busy = use_state(|| false);
     let export = |kind: &'static str| {
         let services = services.clone();
@@ -109,10 +115,11 @@ fn summary(p: &SummaryProps) -> Html {
                 });
                 return;
             }
-            services.request(Request::Markdown, move |res: Result<String, String>| {
+            let request = if kind == "summary" { Request::MarkdownSummary } else { Request::Markdown };
+            services.request(request, move |res: Result<String, String>| {
                 busy.set(false);
                 let Ok(md) = res else { return };
-                if kind == "md-copy" {
+                if kind == "md-copy" || kind == "summary" {
                     crate::js::copy_text(&md, |_| {});
                 } else {
                     crate::js::download("wulens-report.md", "text/markdown", &md);
@@ -127,7 +134,7 @@ fn summary(p: &SummaryProps) -> Html {
     html! {
         <section class={classes!("summary", class)} aria-labelledby="verdict-title">
             <div class="summary-head">
-                <span class={classes!("badge", class)}>{label}</span>
+                <span class={classes!("badge", class)} data-testid="badge">{label}</span>
                 <h1 id="verdict-title">{"Verdict"}</h1>
                 <span class="muted source">{p.source.clone()}</span>
             </div>
@@ -152,7 +159,8 @@ fn summary(p: &SummaryProps) -> Html {
             </div>
             <div class="actions">
                 <a class="button primary" href="#/log">{"Open the log viewer"}</a>
-                <button type="button" onclick={export("md-copy")} disabled={*busy} title="Copy the report as Markdown, for a ticket">{"Copy as Markdown"}</button>
+                <button type="button" onclick={export("summary")} disabled={*busy} title="Copy the verdict, the leading failures and the first checks (at most 2 KB), for a ticket">{"Copy summary"}</button>
+                <button type="button" onclick={export("md-copy")} disabled={*busy} title="Copy the whole report as Markdown: the summary, then every detail">{"Copy as Markdown"}</button>
                 <button type="button" onclick={export("md")} disabled={*busy}>{"Download Markdown"}</button>
                 <button type="button" onclick={export("json")} disabled={*busy}>{"Download JSON"}</button>
             </div>

@@ -39,7 +39,7 @@ pub const COLLECT_STEPS: &[CollectStep] = &[
     },
     CollectStep {
         what: "Zip it into one bundle",
-        command: "Compress-Archive C:\\Temp\\wulens\\* C:\\Temp\\wulens-collect.zip -Force",
-        why: "drop the zip on wulens; nothing leaves your machine",
+        command: "Compress-Archive C:\\Temp\\wulens\\* \"C:\\Temp\\wulens-$env:COMPUTERNAME-$(Get-Date -Format yyyy-MM-dd).zip\" -Force",
+        why: "named after the computer, so a folder of them is a fleet with each machine named; drop the zip on wulens, nothing leaves your machine",
     },
 ];

@@ -29,6 +29,9 @@ pub struct MachineRow {
     pub finding: String,
     /// Every finding id, most severe first.
     pub findings: Vec<String>,
+    /// The leading finding's title, as the report words it (the page shows it, not the id).
+    #[serde(default)]
+    pub finding_title: String,
     /// Distinct failure codes with how often each occurs, most significant first (at most 20).
     pub codes: Vec<CodeTally>,
     /// `wsus`, `public` or `unknown`.
@@ -83,6 +86,7 @@ impl MachineRow {
         let mut findings: Vec<(FindingSeverity, &str)> = r.findings.iter().map(|f| (f.severity, f.id.as_str())).collect();
         findings.sort_by_key(|(s, _)| severity_rank(*s));
         let finding = findings.iter().find(|(s, _)| *s != FindingSeverity::Info).map(|(_, id)| id.to_string()).unwrap_or_default();
+        let finding_title = r.findings.iter().find(|f| f.id == finding).map(|f| f.title.clone()).unwrap_or_default();
         let policy = r.configuration.policy.as_ref();
         let wsus_server = policy.and_then(|p| p.wu_server.as_ref()).or(r.configuration.wsus_location.as_ref()).map(|s| s.value.clone()).unwrap_or_default();
         let proxy = r.configuration.proxy.as_ref().map(|p| if p.direct { "direct".to_string() } else { p.servers.join(" ") }).unwrap_or_default();
@@ -96,6 +100,7 @@ impl MachineRow {
             root_symbol,
             finding,
             findings: findings.iter().map(|(_, id)| id.to_string()).collect(),
+            finding_title,
             codes: r.errors.iter().take(20).map(|e| CodeTally { code: e.code.clone(), count: e.count }).collect(),
             update_source: r.update_source.clone(),
             wsus_server,

@@ -4,12 +4,14 @@
 
 mod collect;
 mod fleet;
+mod markdown;
 mod render;
 mod report;
 mod viewer;
 
 pub use collect::{CollectStep, COLLECT_STEPS};
 pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
-pub use render::{code_text, collect_help_text, markdown, md_escape, text, thousands};
+pub use markdown::{markdown, markdown_summary, md_code, md_prose, status_words, SUMMARY_BYTES};
+pub use render::{code_text, collect_help_text, text, thousands};
 pub use report::*;
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View, MAX_DETAIL_CHARS, MAX_ROW_CHARS};

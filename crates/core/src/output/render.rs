@@ -1,5 +1,4 @@
-//! Text and Markdown renderings of a report and of a code lookup. The CLI prints them; the web
-//! app exports the Markdown for tickets.
+//! Text renderings of a report and of a code lookup, for the CLI (the Markdown is `markdown.rs`).
 
 use std::fmt::Write;
 
@@ -75,7 +74,11 @@ pub fn text(r: &Report) -> String {
         let _ = writeln!(o, "time span: {a} .. {b}");
     }
     if !s.verdict.is_empty() {
-        let _ = writeln!(o, "\n{}", s.verdict);
+        let badge = if s.badge.is_empty() { "" } else { s.badge.as_str() };
+        let _ = writeln!(o, "\n{}{}{}", badge, if badge.is_empty() { "" } else { ": " }, s.verdict);
+    }
+    if !s.detail.is_empty() && s.detail != s.verdict {
+        let _ = writeln!(o, "\n{}", s.detail);
     }
     text_operations(&mut o, r);
     for (title, flow) in [("Client scan flow", &r.scan_flow), ("WSUS synchronization", &r.sync_flow)] {
@@ -174,7 +177,7 @@ pub fn text(r: &Report) -> String {
     o
 }
 
-fn first_sentence(s: &str) -> &str {
+pub(super) fn first_sentence(s: &str) -> &str {
     match s.find(". ") {
         Some(i) if i < 400 => &s[..=i],
         _ => s,
@@ -216,228 +219,6 @@ fn config_text(r: &Report, o: &mut String) {
     }
     for m in &c.missing {
         let _ = writeln!(o, "  to add {}: {}", m.what, m.command);
-    }
-}
-
-/// Escape text for a Markdown table cell or paragraph: log text must not become markup.
-pub fn md_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\' => {
-                o.push('\\');
-                o.push(c);
-            }
-            '\r' | '\n' => o.push(' '),
-            _ => o.push(c),
-        }
-    }
-    o
-}
-
-/// Markdown for a ticket.
-pub fn markdown(r: &Report) -> String {
-    let mut o = String::new();
-    let s = &r.summary;
-    let _ = writeln!(o, "# wulens report\n");
-    let _ = writeln!(
-        o,
-        "{} file(s), {} lines, {} entries{}.\n",
-        s.files,
-        thousands(s.lines),
-        thousands(s.entries),
-        match (&s.first_time, &s.last_time) {
-            (Some(a), Some(b)) => format!(", from {a} to {b}"),
-            _ => String::new(),
-        }
-    );
-    if !s.verdict.is_empty() {
-        let _ = writeln!(o, "**Verdict:** {}\n", md_escape(&s.verdict));
-    }
-    md_operations(&mut o, r);
-    for (title, flow) in [("Client scan flow", &r.scan_flow), ("WSUS synchronization", &r.sync_flow)] {
-        if flow.steps.is_empty() || !flow.witnessed() {
-            continue;
-        }
-        let _ = writeln!(o, "## {title}\n");
-        for st in &flow.steps {
-            let _ = writeln!(
-                o,
-                "- {} **{}. {}** — {}{}",
-                st.status.mark(),
-                st.number,
-                md_escape(&st.title),
-                st.status.id(),
-                if st.reason.is_empty() { String::new() } else { format!(": {}", md_escape(&st.reason)) }
-            );
-            for e in st.evidence.iter().take(3) {
-                let _ = writeln!(o, "  - `{}:{}` {}", md_escape(base_name(&e.file)).replace('`', ""), e.line, md_escape(&e.text));
-            }
-        }
-        let _ = writeln!(o);
-    }
-    if !r.findings.is_empty() {
-        let _ = writeln!(o, "## Findings\n");
-        for f in &r.findings {
-            let _ = writeln!(o, "- **{}** ({}): {}", md_escape(&f.title), f.severity.id(), md_escape(&f.summary));
-            for e in f.evidence.iter().take(3) {
-                let _ = writeln!(o, "  - `{}:{}` {}", base_name(&e.file).replace('`', ""), e.line, md_escape(&e.text));
-            }
-        }
-        let _ = writeln!(o);
-    }
-    if !r.next_checks.is_empty() {
-        let _ = writeln!(o, "## What to check next\n");
-        for (i, c) in r.next_checks.iter().enumerate() {
-            let _ = writeln!(o, "{}. {}", i + 1, md_escape(&c.text));
-            if let Some(cmd) = &c.command {
-                let _ = writeln!(o, "   ```\n   {cmd}\n   ```");
-            }
-        }
-        let _ = writeln!(o);
-    }
-    md_configuration(&mut o, &r.configuration);
-    md_errors(&mut o, r);
-    if !r.updates.is_empty() {
-        let _ = writeln!(o, "## Updates\n\n| State | KB | Title |\n|---|---|---|");
-        for u in &r.updates {
-            let _ = writeln!(o, "| {} | {} | {} |", u.state, md_escape(&u.kb), md_escape(&u.title));
-        }
-        let _ = writeln!(o);
-    }
-    let _ = writeln!(o, "## Files\n\n| File | Format | Encoding | Lines | Entries | Unparsed | Time zone |\n|---|---|---|---:|---:|---:|---|");
-    for f in &r.files {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} | {} | {} | {} ({}) |",
-            md_escape(&f.name),
-            f.format_label,
-            f.encoding,
-            f.lines,
-            f.entries,
-            f.unparsed,
-            f.time_zone.offset,
-            md_escape(&f.time_zone.note)
-        );
-    }
-    for w in &r.warnings {
-        let _ = writeln!(o, "\n> {}: {}", md_escape(&w.name), md_escape(&w.message));
-    }
-    let _ = writeln!(o, "\n_Generated by wulens {} — analysis ran locally; no log left the machine._", r.tool.version);
-    o
-}
-
-/// The operations in Markdown: counts by kind and caller, then the failed ones with their lines.
-fn md_operations(o: &mut String, r: &Report) {
-    let ops = &r.operations;
-    if ops.total == 0 {
-        return;
-    }
-    let _ = writeln!(o, "## Operations\n\n| What | Caller | Total | Succeeded | Failed | Other | Failure codes |\n|---|---|---:|---:|---:|---:|---|");
-    for g in &ops.groups {
-        let other = g.recovered + g.cancelled + g.running + g.interrupted + g.unknown;
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            g.kind.noun(2),
-            md_escape(&g.caller),
-            g.total,
-            g.succeeded,
-            g.failed,
-            other,
-            g.codes.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-        );
-    }
-    let _ = writeln!(o);
-    for op in ops.items.iter().filter(|x| x.outcome == crate::model::Outcome::Failed).rev().take(5) {
-        let what = if op.label.is_empty() { op.title.clone() } else { op.label.chars().take(100).collect() };
-        let _ = writeln!(
-            o,
-            "- **{}**{}: failed with `{}`{}",
-            md_escape(&what),
-            if op.caller.is_empty() { String::new() } else { format!(" by {}", md_escape(&op.caller)) },
-            op.code.as_deref().unwrap_or("no code"),
-            op.root.as_ref().map(|r| format!(" after `{r}`")).unwrap_or_default()
-        );
-        for e in op.evidence.iter().take(3) {
-            let _ = writeln!(o, "  - `{}:{}` {}", base_name(&e.file).replace('`', ""), e.line, md_escape(&e.text));
-        }
-    }
-    let _ = writeln!(o);
-}
-
-/// The configuration card in Markdown.
-fn md_configuration(o: &mut String, c: &super::report::ConfigReport) {
-    let _ = writeln!(o, "## Client configuration\n");
-    if !c.provided {
-        let _ = writeln!(o, "Not given.\n");
-    } else {
-        let mut rows: Vec<(String, String)> = Vec::new();
-        if let Some(p) = &c.policy {
-            for (label, s) in [("WUServer", &p.wu_server), ("WUStatusServer", &p.wu_status_server), ("UseWUServer", &p.use_wu_server)] {
-                rows.push((
-                    label.into(),
-                    s.as_ref().map_or("not set".into(), |s| format!("`{}` ({}:{})", s.value.replace('`', ""), md_escape(base_name(&s.file)), s.line)),
-                ));
-            }
-        }
-        if let Some(l) = &c.wsus_location {
-            rows.push(("ConfigMgr's WSUS location".into(), format!("`{}` ({}:{})", l.value.replace('`', ""), md_escape(base_name(&l.file)), l.line)));
-        }
-        if let Some(px) = &c.proxy {
-            let v = match (&px.problem, px.direct) {
-                (Some(m), _) => md_escape(m),
-                (None, true) => "direct access (no proxy)".into(),
-                (None, false) => format!("`{}`, bypass `{}`", px.servers.join(" "), px.bypass.join(";")),
-            };
-            rows.push(("WinHTTP proxy".into(), v));
-        }
-        let _ = writeln!(o, "| Setting | Value |\n|---|---|");
-        for (k, v) in rows {
-            let _ = writeln!(o, "| {k} | {v} |");
-        }
-        let _ = writeln!(o);
-    }
-    for m in &c.missing {
-        let _ = writeln!(o, "To add {}: `{}`\n", md_escape(&m.what), m.command);
-    }
-}
-
-/// The error codes table and each code's guidance in Markdown.
-fn md_errors(o: &mut String, r: &Report) {
-    let _ = writeln!(o, "## Error codes\n");
-    if r.errors.is_empty() {
-        let _ = writeln!(o, "No error codes found.\n");
-    } else {
-        let _ = writeln!(o, "| Code | Name | Count | First seen | Where | Meaning |\n|---|---|---:|---|---|---|");
-        for e in &r.errors {
-            let where_: Vec<String> = e.occurrences.iter().take(3).map(|x| format!("{}:{}", base_name(&x.file), x.line)).collect();
-            let meaning = e.kb.as_ref().map_or("not in the knowledge base", |k| if k.message.is_empty() { first_sentence(&k.description) } else { &k.message });
-            let _ = writeln!(
-                o,
-                "| `{}` | {} | {} | {} | {} | {} |",
-                e.code,
-                md_escape(&e.symbol),
-                e.count,
-                e.first_seen.as_deref().unwrap_or(""),
-                md_escape(&where_.join(", ")),
-                md_escape(meaning)
-            );
-        }
-        let _ = writeln!(o);
-        for (e, k) in r.errors.iter().filter_map(|e| e.kb.as_ref().filter(|k| !k.mitigation.is_empty()).map(|k| (e, k))) {
-            let _ = writeln!(o, "### {} {}\n", e.code, md_escape(&e.symbol));
-            if !k.description.is_empty() {
-                let _ = writeln!(o, "{}\n", md_escape(&k.description));
-            }
-            for (i, st) in k.mitigation.iter().enumerate() {
-                let _ = writeln!(o, "{}. {}", i + 1, md_escape(&st.text));
-                if let Some(c) = &st.command {
-                    let _ = writeln!(o, "   ```\n   {c}\n   ```");
-                }
-            }
-            let _ = writeln!(o);
-        }
     }
 }
 
@@ -519,18 +300,13 @@ pub fn collect_help_text() -> String {
             let _ = writeln!(o, "     why: {}", s.why);
         }
     }
-    let _ = writeln!(o, "\nThen drop the zip (or the folder) on the wulens page, or run: wulens analyze wulens-collect.zip");
+    let _ = writeln!(o, "\nThen drop the zip (or the folder) on the wulens page, or run: wulens analyze C:\\Temp\\wulens-<COMPUTERNAME>-<date>.zip");
     o
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markdown_escapes_log_text() {
-        assert_eq!(md_escape("<img src=x onerror=alert(1)> | *x*"), "\\<img src=x onerror=alert(1)\\> \\| \\*x\\*");
-    }
 
     #[test]
     fn numbers_have_separators() {

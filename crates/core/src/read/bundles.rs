@@ -103,12 +103,23 @@ pub fn is_note(name: &str) -> bool {
     name.starts_with("readme") || name.starts_with('.') || name.ends_with(".csv") || name.ends_with(".md")
 }
 
-/// A bundle's machine name: its name without `.zip`.
+/// A bundle's machine name: its name without `.zip`; for the zip the collect commands write
+/// (`wulens-<COMPUTERNAME>-<yyyy-MM-dd>.zip`), the computer's name.
 pub fn stem(name: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((s, x)) if x.eq_ignore_ascii_case("zip") && !s.is_empty() => s.to_string(),
-        _ => name.to_string(),
-    }
+    let s = match name.rsplit_once('.') {
+        Some((s, x)) if x.eq_ignore_ascii_case("zip") && !s.is_empty() => s,
+        _ => return name.to_string(),
+    };
+    collected_computer(s).unwrap_or(s).to_string()
+}
+
+/// `wulens-PC-001-2026-11-25` → `PC-001`: the name the collect commands give a bundle.
+fn collected_computer(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("wulens-")?;
+    let (computer, date) = rest.split_at_checked(rest.len().checked_sub(11)?)?;
+    let date = date.strip_prefix('-')?.as_bytes();
+    let shape = date.len() == 10 && date.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    (shape && !computer.is_empty()).then_some(computer)
 }
 
 fn tree(paths: &[impl AsRef<str>]) -> Node {
@@ -267,5 +278,14 @@ mod tests {
         assert_eq!(names(&["parent/PC-01.zip", "parent/notes.md"]), ["PC-01"]);
         // Folder markers: an empty folder is a bundle too.
         assert_eq!(names(&["fleet/", "fleet/PC-1/", "fleet/PC-2.zip"]), ["PC-1", "PC-2"]);
+    }
+
+    #[test]
+    fn a_collected_zip_names_its_computer() {
+        assert_eq!(names(&["wulens-PC-001-2026-11-25.zip", "wulens-SRV2-2026-11-24.zip"]), ["PC-001", "SRV2"]);
+        // Anything else keeps its name.
+        assert_eq!(stem("wulens-collect.zip"), "wulens-collect");
+        assert_eq!(stem("wulens-2026-11-25.zip"), "wulens-2026-11-25");
+        assert_eq!(stem("PC-9-2026-11-25.zip"), "PC-9-2026-11-25");
     }
 }

@@ -12,14 +12,29 @@ use crate::route::Route;
 pub struct CodesProps {
     pub codes: Rc<Vec<CodeInView>>,
     pub open_code: Callback<String>,
+    /// Folded to a narrow strip, so the messages get the width.
+    pub collapsed: bool,
+    pub ontoggle: Callback<MouseEvent>,
 }
 
-/// The codes of the view, most frequent first; each opens its entry.
+/// The codes of the view, most frequent first; each opens its entry. It folds to a strip.
 #[function_component(CodesAside)]
 pub fn codes_aside(p: &CodesProps) -> Html {
+    if p.collapsed {
+        return html! {
+            <aside class="codes-in-view collapsed" aria-label="Codes in view">
+                <button type="button" class="fold" onclick={p.ontoggle.clone()} aria-expanded="false" title="Show the codes in view">
+                    {format!("Codes ({})", p.codes.len())}
+                </button>
+            </aside>
+        };
+    }
     html! {
         <aside class="codes-in-view" aria-label="Codes in view">
-            <h2>{"Codes in view"}</h2>
+            <div class="aside-head">
+                <h2>{"Codes in view"}</h2>
+                <button type="button" class="fold link" onclick={p.ontoggle.clone()} aria-expanded="true" title="Fold the codes panel: more room for the messages">{"Hide"}</button>
+            </div>
             if p.codes.is_empty() { <p class="muted">{"No error code in these lines."}</p> }
             <ul>
                 { for p.codes.iter().take(40).map(|c| {

@@ -98,6 +98,11 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
     let v = use_log_view(p.report.clone(), p.query.clone(), p.generation, (p.follow.revision, p.follow.rows));
     let help = use_state(|| false);
     let side_code = use_state(|| None::<String>);
+    let codes_folded = use_state(|| false);
+    let fold_codes = {
+        let codes_folded = codes_folded.clone();
+        Callback::from(move |_| codes_folded.set(!*codes_folded))
+    };
     let find_ref = use_node_ref();
     let goto_ref = use_node_ref();
     let open_code = {
@@ -113,21 +118,25 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
         <main class="page viewer" aria-label="Log viewer" onkeydown={onkeydown(&v, &find_ref, &goto_ref, &help, &side_code)}>
             <FollowBar follow={p.follow.clone()} />
             <Tabs report={p.report.clone()} query={q.clone()} />
-            <FilterBar report={p.report.clone()} query={q.clone()} components={v.components.clone()} />
-            <Chips query={q.clone()} />
-            <div class="gridbar">
-                <GridOptions query={q.clone()} />
-                <Highlights query={q.clone()} />
+            // The filter bar, the grid options and the find bar flow as one run of tools: two rows
+            // at 1280 px, more only on a narrower window.
+            <div class="tools">
+                <FilterBar report={p.report.clone()} query={q.clone()} components={v.components.clone()} />
+                <div class="gridbar">
+                    <GridOptions query={q.clone()} />
+                    <Highlights query={q.clone()} />
+                </div>
+                <FindBar view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} find_ref={find_ref.clone()} goto_ref={goto_ref.clone()} on_help={toggle_help.clone()} />
             </div>
-            <FindBar view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} find_ref={find_ref.clone()} goto_ref={goto_ref.clone()} on_help={toggle_help.clone()} />
+            <Chips query={q.clone()} />
             if let Some(e) = &v.error { <div class="alert error" role="alert">{e.clone()}</div> }
             if let Some(m) = &v.notice { <div class="alert info" role="status">{m.clone()}</div> }
-            <div class="viewer-body">
+            <div class={classes!("viewer-body", (*codes_folded && side_code.is_none()).then_some("codes-folded"))}>
                 <VirtualList view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} open_code={open_code.clone()} />
                 if let Some(code) = &*side_code {
                     <CodePanel code={code.clone()} onclose={{ let side_code = side_code.clone(); Callback::from(move |_| side_code.set(None)) }} />
                 } else {
-                    <CodesAside codes={v.codes.clone()} {open_code} />
+                    <CodesAside codes={v.codes.clone()} {open_code} collapsed={*codes_folded} ontoggle={fold_codes} />
                 }
             </div>
             <DetailPane detail={v.detail.clone()} selected={v.sel.cursor} />

@@ -260,18 +260,18 @@ pub fn find_bar(p: &FindBarProps) -> Html {
         <div class="findbar">
             <label class="field">
                 <span class="sr-only">{"Find in view"}</span>
-                <input ref={p.find_ref.clone()} type="search" class="find" placeholder="Find (marks matches, Enter: next)" value={(*v.find_text).clone()} oninput={on_find_input} onkeydown={on_find_key} />
+                <input ref={p.find_ref.clone()} type="search" class="find" placeholder="Find" title="Find in view: marks the matching lines; Enter goes to the next (Ctrl+F)" value={(*v.find_text).clone()} oninput={on_find_input} onkeydown={on_find_key} />
             </label>
             if let Some((c, _)) = v.find_info { <span class="muted find-count" aria-live="polite">{format!("{} line{} match", thousands(c as u64), if c == 1 { "" } else { "s" })}</span> }
             <label class="field">
                 <span class="sr-only">{"Go to line"}</span>
-                <input ref={p.goto_ref.clone()} type="text" inputmode="numeric" class="goto" placeholder="Go to line" value={(*goto).clone()}
+                <input ref={p.goto_ref.clone()} type="text" inputmode="numeric" class="goto" placeholder="Go to line" title="Go to a line of the file (Ctrl+G)" value={(*goto).clone()}
                     oninput={{ let goto = goto.clone(); Callback::from(move |e: InputEvent| goto.set(e.target_unchecked_into::<HtmlInputElement>().value())) }}
                     onkeydown={on_goto_key} />
             </label>
             <label class="field">
                 <span class="sr-only">{format!("Go to time ({zone})")}</span>
-                <input type="text" class="goto-time" placeholder={first.map_or("Go to time".to_string(), |f| format!("Go to time: {f}"))} title={format!("Go to the first line at or after this time, in {zone}")} value={(*time).clone()}
+                <input type="text" class="goto-time" placeholder="Go to time" title={first.map_or(format!("Go to the first line at or after this time, in {zone}"), |f| format!("Go to the first line at or after this time ({f}, say), in {zone}"))} value={(*time).clone()}
                     oninput={{ let time = time.clone(); Callback::from(move |e: InputEvent| time.set(e.target_unchecked_into::<HtmlInputElement>().value())) }}
                     onkeydown={on_time_key} />
             </label>
