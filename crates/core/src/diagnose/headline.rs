@@ -80,6 +80,7 @@ fn calm_badge(x: &Facts) -> &'static str {
         VerdictStatus::NoScan => "Nothing to conclude",
         _ if running(x).is_some() => "Still running",
         _ if recovered(x).is_some() => "Recovered",
+        VerdictStatus::Ok if x.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan) => "Scan completed",
         VerdictStatus::Ok => "No failure found",
         _ => "No failure found",
     }
@@ -216,7 +217,9 @@ fn running(x: &Facts) -> Option<String> {
     let st = x.statements.iter().find(|s| s.standing == Standing::Attention)?;
     let open = x.operations.iter().filter(|o| o.outcome == Outcome::Running).collect::<Vec<_>>();
     if let Some(o) = latest(x, &open) {
-        return Some(format!("A {} is still running when the log ends.", o.def.kind.noun(1)));
+        // An error it logged on the way is said, never hidden behind "running".
+        let after = o.codes_seen.first().map(|&(c, _)| format!(", after {}", code_name(c))).unwrap_or_default();
+        return Some(format!("A {} is still running when the log ends{after}.", o.def.kind.noun(1)));
     }
     (st.domain == Domain::ConfigmgrScan && x.scan.steps.iter().any(|s| s.status == crate::model::StepStatus::Running))
         .then(|| "The latest ConfigMgr scan is still running when the logs end.".to_string())

@@ -183,6 +183,16 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
                 counts.push(format!("{n} {what}"));
             }
         }
+        // Still running, but an error of its own was logged on the way: said, never hidden.
+        let erred: Vec<&Operation> = with(Outcome::Running).into_iter().filter(|o| !o.codes_seen.is_empty()).collect();
+        if let Some(last) = erred.last() {
+            let code = code_name(last.codes_seen[0].0);
+            counts.push(format!("{} of them after an error ({code}{})", erred.len(), when(a, last).replacen(" at ", ", the last at ", 1)));
+            shown.push(last);
+            if standing == Standing::Ok {
+                standing = Standing::Attention;
+            }
+        }
         let all = of.len();
         let p = if ok == all {
             format!("{}, {}", plural(all, kind.noun(1), kind.noun(2)), if all == 1 { "succeeded" } else { "all succeeded" })
