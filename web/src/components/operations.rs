@@ -37,6 +37,13 @@ pub fn domain_label(d: Domain) -> &'static str {
     }
 }
 
+/// A statement that opens with its own kind of work ("Windows Update: ...", "Servicing: ...")
+/// is not labelled again.
+pub fn needs_label(d: Domain, text: &str) -> bool {
+    let first = domain_label(d).split_whitespace().next().unwrap_or_default();
+    !text.starts_with(first)
+}
+
 /// Failed, cancelled and still running first (what people look for), then in report order.
 pub fn outcome_rank(o: Outcome) -> u8 {
     match o {
@@ -82,7 +89,10 @@ pub fn statements(p: &StatementsProps) -> Html {
                     <li class={classes!("statement", class)} data-standing={class}>
                         <span class={classes!("standing", class)} role="img" aria-label={label} title={label}>{mark}</span>
                         <div class="statement-body">
-                            <p><span class="domain">{domain_label(s.domain)}</span>{": "}{s.text.clone()}</p>
+                            <p>
+                                if needs_label(s.domain, &s.text) { <span class="domain">{domain_label(s.domain)}</span>{": "} }
+                                {s.text.clone()}
+                            </p>
                             if !s.codes.is_empty() {
                                 <p class="codes">{ for s.codes.iter().map(|c| html! { <><CodeLink code={AttrValue::from(c.clone())} />{" "}</> }) }</p>
                             }
@@ -202,6 +212,9 @@ mod tests {
     #[test]
     fn failures_first_and_labels() {
         assert!(outcome_rank(Outcome::Failed) < outcome_rank(Outcome::Running));
+        assert!(!needs_label(Domain::WindowsUpdate, "Windows Update: 13 searches"));
+        assert!(!needs_label(Domain::Servicing, "Servicing: 1 of 5 servicing sessions failed"));
+        assert!(needs_label(Domain::ConfigmgrScan, "The scan failed at step 3 (WUA scan)."));
         assert!(outcome_rank(Outcome::Running) < outcome_rank(Outcome::Succeeded));
         assert_eq!(kind_label(OperationKind::Search), "Search");
         assert_eq!(standing_mark(Standing::Attention).1, "attention");

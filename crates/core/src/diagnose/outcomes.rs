@@ -512,7 +512,16 @@ fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
 /// `dism /online /cleanup-image /restorehealth /source:...` without the program path, short.
 fn command(label: &str) -> String {
     let t = label.trim();
-    let t = t.rsplit_once(['\\', '/']).filter(|(_, rest)| rest.to_ascii_lowercase().starts_with("dism")).map_or(t, |(_, rest)| rest);
+    // From the program's name on: `"X:\windows\system32\dism.exe" /image:...` → `dism /image:...`.
+    let lower = t.to_ascii_lowercase();
+    let program = lower.find("dism.exe").map(|at| at + "dism.exe".len()).or_else(|| lower.find("dism ").map(|at| at + "dism".len()));
+    match program {
+        Some(after) => command_words(&format!("dism{}", t[after..].trim_start_matches('"'))),
+        None => command_words(t),
+    }
+}
+
+fn command_words(t: &str) -> String {
     let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
     if t.chars().count() > 120 {
         t.chars().take(117).collect::<String>() + "…"
