@@ -57,11 +57,18 @@ pub fn outcome_rank(o: Outcome) -> u8 {
     }
 }
 
-/// The items in display order: notable ones first, stable within a rank.
+/// The items in display order: notable ones first, the latest first within a rank (the
+/// report lists each rank in time order).
 pub fn ordered_items(items: &[OperationReport]) -> Vec<&OperationReport> {
-    let mut out: Vec<&OperationReport> = items.iter().collect();
-    out.sort_by_key(|o| outcome_rank(o.outcome));
-    out
+    let outcomes: Vec<Outcome> = items.iter().map(|o| o.outcome).collect();
+    display_order(&outcomes).into_iter().map(|i| &items[i]).collect()
+}
+
+/// Indexes of `outcomes` (in time order) by rank, the latest first within a rank.
+pub fn display_order(outcomes: &[Outcome]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..outcomes.len()).collect();
+    order.sort_by_key(|&i| (outcome_rank(outcomes[i]), std::cmp::Reverse(i)));
+    order
 }
 
 pub fn kind_label(k: OperationKind) -> String {
@@ -217,6 +224,8 @@ mod tests {
         assert!(needs_label(Domain::ConfigmgrScan, "The scan failed at step 3 (WUA scan)."));
         assert!(outcome_rank(Outcome::Running) < outcome_rank(Outcome::Succeeded));
         assert_eq!(kind_label(OperationKind::Search), "Search");
+        // Unrecovered failures first, the latest first within each rank.
+        assert_eq!(display_order(&[Outcome::Succeeded, Outcome::Failed, Outcome::Failed, Outcome::Succeeded, Outcome::Recovered]), [2, 1, 4, 3, 0]);
         assert_eq!(standing_mark(Standing::Attention).1, "attention");
     }
 }

@@ -485,6 +485,26 @@ fn config_card(p: &ReportOnly) -> Html {
                 <td>{ match s { Some(s) => html! { <><span class="mono">{s.value.clone()}</span>{" "}{at(s)}</> }, None => html! { <span class="muted">{empty.to_string()}</span> } } }</td></tr>
         }
     };
+    let missing = html! {
+        { for c.missing.iter().map(|m| html! { <><p class="small muted">{m.what.clone()}</p><Command command={AttrValue::from(m.command.clone())} /></> }) }
+    };
+    if !c.provided {
+        // No configuration given: one line (what the logs say of the WSUS location, if
+        // anything), the commands that would add it folded under it.
+        return html! {
+            <section class="config compact" aria-labelledby="config-title" data-provided="false">
+                <h2 id="config-title">{"Client configuration"}</h2>
+                if let Some(loc) = &c.wsus_location {
+                    <p class="small">{"ConfigMgr's WSUS location: "}<span class="mono">{loc.value.clone()}</span>{" "}{at(loc)}</p>
+                }
+                <details class="missing">
+                    <summary>{"Not given: which WSUS server and proxy this client really uses cannot be checked. How to add it"}</summary>
+                    <p>{"Run on the client and drop the output with the logs:"}</p>
+                    { missing }
+                </details>
+            </section>
+        };
+    }
     html! {
         <section class="config" aria-labelledby="config-title" data-provided={c.provided.to_string()}>
             <h2 id="config-title">{"Client configuration"}</h2>
@@ -521,7 +541,7 @@ fn config_card(p: &ReportOnly) -> Html {
             if !c.missing.is_empty() {
                 <div class="missing">
                     <p>{"To add what is missing, run on the client and drop the output with the logs:"}</p>
-                    { for c.missing.iter().map(|m| html! { <><p class="small muted">{m.what.clone()}</p><Command command={AttrValue::from(m.command.clone())} /></> }) }
+                    { missing }
                 </div>
             }
         </section>
