@@ -290,19 +290,7 @@ fn md_operations(o: &mut String, r: &Report) {
     }
     let _ = writeln!(o, "## Operations\n");
     for g in &ops.groups {
-        let mut counts = vec![format!("{} succeeded", g.succeeded)];
-        for (n, w) in [
-            (g.failed, "failed"),
-            (g.recovered, "recovered"),
-            (g.cancelled, "cancelled"),
-            (g.running, "running"),
-            (g.interrupted, "no end"),
-            (g.unknown, "no result"),
-        ] {
-            if n > 0 {
-                counts.push(format!("{n} {w}"));
-            }
-        }
+        let counts = g.count_words("succeeded");
         let caller = if g.caller.is_empty() { String::new() } else { format!(" by {}", md_prose(&g.caller)) };
         let codes = if g.codes.is_empty() { String::new() } else { format!(" ({})", g.codes.iter().map(|c| md_code(c)).collect::<Vec<_>>().join(", ")) };
         let _ = writeln!(o, "- {} {}{caller}: {}{codes}", g.total, g.kind.noun(g.total), counts.join(", "));

@@ -36,19 +36,7 @@ fn text_operations(o: &mut String, r: &Report) {
     }
     let _ = writeln!(o, "\nOperations ({} in the logs)", thousands(ops.total as u64));
     for g in &ops.groups {
-        let mut counts = vec![format!("{} ok", g.succeeded)];
-        for (n, w) in [
-            (g.failed, "failed"),
-            (g.recovered, "recovered"),
-            (g.cancelled, "cancelled"),
-            (g.running, "running"),
-            (g.interrupted, "no end"),
-            (g.unknown, "no result"),
-        ] {
-            if n > 0 {
-                counts.push(format!("{n} {w}"));
-            }
-        }
+        let counts = g.count_words("ok");
         let caller = if g.caller.is_empty() { String::new() } else { format!(" by {}", g.caller) };
         let codes = if g.codes.is_empty() { String::new() } else { format!("  [{}]", g.codes.join(", ")) };
         let _ = writeln!(o, "  {} {}{caller}: {}{codes}", g.total, kind_noun(g.kind, g.total), counts.join(", "));

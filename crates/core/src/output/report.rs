@@ -1,5 +1,5 @@
 //! The report: what `wulens analyze --format json` prints, what the web app shows and exports.
-//! This file is the one definition of that JSON contract (DESIGN.md, "CLI contract"): the CLI
+//! This file is the one definition of that JSON contract (ARCHITECTURE.md, "Contracts"): the CLI
 //! serializes these types and the page deserializes the same types. Add fields, never rename.
 
 use serde::{Deserialize, Serialize};
@@ -225,6 +225,24 @@ pub struct FlowReport {
     /// describe the last one. `cycles_total` counts them all.
     pub cycles: Vec<CycleReport>,
     pub cycles_total: usize,
+}
+
+impl OperationGroup {
+    /// `["12 ok", "2 failed", "1 running"]`: the succeeded count (in `ok` words), then each
+    /// other outcome that happened. The text and the Markdown say a group this way.
+    pub fn count_words(&self, ok: &str) -> Vec<String> {
+        let mut counts = vec![format!("{} {ok}", self.succeeded)];
+        let others = [
+            (self.failed, "failed"),
+            (self.recovered, "recovered"),
+            (self.cancelled, "cancelled"),
+            (self.running, "running"),
+            (self.interrupted, "no end"),
+            (self.unknown, "no result"),
+        ];
+        counts.extend(others.iter().filter(|(n, _)| *n > 0).map(|(n, w)| format!("{n} {w}")));
+        counts
+    }
 }
 
 impl FlowReport {
