@@ -1,4 +1,4 @@
-//! The CLI contract (DESIGN.md): commands, JSON fields, exit codes. JSON is pinned with insta.
+//! The CLI contract (ARCHITECTURE.md, "Contracts"): commands, JSON fields, exit codes. JSON is pinned with insta.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -117,7 +117,7 @@ pub fn lookup(input: &str) -> Result<Lookup, CodeParseError> {
 }
 
 impl serde::Serialize for Lookup {
-    /// The `wulens code --format json` contract (DESIGN.md): the entry's fields at the top level,
+    /// The `wulens code --format json` contract (ARCHITECTURE.md, "Contracts"): the entry's fields at the top level,
     /// plus `decoded` and `known`.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;

@@ -164,7 +164,7 @@ impl Entry {
     }
 }
 
-/// The JSON of an entry. Field names are a contract (DESIGN.md): add fields, never rename.
+/// The JSON of an entry. Field names are a contract (ARCHITECTURE.md, "Contracts"): add fields, never rename.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntryDoc {
     pub code: ErrorCode,

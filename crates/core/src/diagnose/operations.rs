@@ -643,8 +643,8 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
 }
 
 /// How long after a failure the agent's next try of the same work comes: Windows 7's Automatic
-/// Updates retries a failed search 5 hours later ("AU setting next detection timeout",
-/// reallogs/more/30) and otherwise searches every 22 hours (its default detection frequency);
+/// Updates retries a failed search 5 hours later (it logs "AU setting next detection timeout")
+/// and otherwise searches every 22 hours (its default detection frequency);
 /// the Update Orchestrator scans at least daily. A success within a day made the failure good.
 const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
 
