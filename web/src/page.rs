@@ -29,7 +29,7 @@ impl Progress {
 /// `cores` logical cores: the cores beyond two, the analysis worker's and the one that reading
 /// the files and the page itself keep busy, at most three. On two cores a scanner competes with
 /// those two and only adds the pieces' copies: measured 2-5 % slower to the verdict at 100 MB
-/// (README, "Speed and scale"), so there the analysis worker does all the work, as it always did.
+/// (docs/speed.md), so there the analysis worker does all the work, as it always did.
 pub fn scanners_for(cores: f64) -> u32 {
     if !cores.is_finite() {
         return 0;
