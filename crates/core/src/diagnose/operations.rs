@@ -653,19 +653,25 @@ const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
 /// updates: another call's success does not say the failed one's update got through.)
 pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
     let at = |o: &Operation, e: Option<u32>| e.and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
-    let successes: Vec<(OperationKind, &str, i64)> = ops
-        .iter()
-        .filter(|o| o.kind() == OperationKind::Search && o.outcome == Outcome::Succeeded)
-        .filter_map(|o| at(o, o.start.or(o.anchor())).map(|t| (o.kind(), o.caller.as_str(), t)))
-        .collect();
+    // Each caller's successful searches, in time order: a failure asks for the first one at or
+    // after it (a binary search, not a walk over all of them: a big log holds tens of thousands).
+    let mut successes: FxHashMap<&str, Vec<i64>> = FxHashMap::default();
+    for o in ops.iter().filter(|o| o.kind() == OperationKind::Search && o.outcome == Outcome::Succeeded) {
+        if let Some(t) = at(o, o.start.or(o.anchor())) {
+            successes.entry(o.caller.as_str()).or_default().push(t);
+        }
+    }
+    for times in successes.values_mut() {
+        times.sort_unstable();
+    }
+    let made_good = |caller: &str, failed: i64| {
+        successes.get(caller).is_some_and(|times| times.get(times.partition_point(|&t| t < failed)).is_some_and(|&t| t - failed <= RETRY_WINDOW_MS))
+    };
     let recovered: Vec<usize> = ops
         .iter()
         .enumerate()
         .filter(|(_, o)| o.kind() == OperationKind::Search && o.outcome == Outcome::Failed)
-        .filter(|(_, o)| {
-            at(o, o.anchor())
-                .is_some_and(|failed| successes.iter().any(|&(k, c, t)| k == o.kind() && c == o.caller && t >= failed && t - failed <= RETRY_WINDOW_MS))
-        })
+        .filter(|(_, o)| at(o, o.anchor()).is_some_and(|failed| made_good(&o.caller, failed)))
         .map(|(i, _)| i)
         .collect();
     for i in recovered {
