@@ -20,7 +20,7 @@ mod zipblob;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wulens_core::model::{InputWarning, LogFile, Severity};
-use wulens_core::{Analysis, FileLoader, Limits, MachineRow, Report, ReportLimits, View};
+use wulens_core::{Analysis, Diagnosis, FileLoader, Limits, MachineRow, Report, ReportLimits, View};
 
 pub use protocol::{Answer, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, ZipEntries};
 
@@ -36,6 +36,9 @@ pub struct Session {
     files: Vec<LogFile>,
     warnings: Vec<InputWarning>,
     analysis: Option<Analysis>,
+    /// The drop's one diagnosis: the page's report and every export are built from it, never
+    /// diagnosed again (a new time zone for a file runs it anew).
+    diagnosis: Option<Diagnosis>,
     view: Option<View>,
     /// Followed files' decoders, by file index (a character may be cut between two reads).
     decoders: std::collections::HashMap<usize, wulens_core::Decoder>,
@@ -198,10 +201,27 @@ impl Session {
         let files = std::mem::take(&mut self.files);
         let warnings = std::mem::take(&mut self.warnings);
         let a = Analysis::from_files(files, warnings);
-        let report = Report::build_with(&a, ReportLimits::PAGE);
+        let d = Diagnosis::run(&a);
+        let report = Report::from_diagnosis(&a, &d, ReportLimits::PAGE);
         self.view = Some(View::new(&a));
         self.analysis = Some(a);
+        self.diagnosis = Some(d);
         report
+    }
+
+    /// A file's times read in another zone: the view and the diagnosis are made anew.
+    fn set_offset(&mut self, file: u32, minutes: Option<i32>) -> Result<Response, String> {
+        let (Some(mut a), Some(v)) = (self.analysis.take(), self.view.as_mut()) else {
+            return Err("no analysis yet".into());
+        };
+        a.set_offset_override(file as usize, minutes);
+        let rebuilt = v.rebuild(&a);
+        let d = Diagnosis::run(&a);
+        let report = Report::from_diagnosis(&a, &d, ReportLimits::PAGE);
+        self.analysis = Some(a);
+        self.diagnosis = Some(d);
+        rebuilt?;
+        Ok(Response::Report(Box::new(report)))
     }
 
     /// [`Session::add_zip_members`] over any reader.
@@ -241,7 +261,10 @@ impl Session {
 
     /// The protocol in plain Rust: the answer to `req`, or a message for people.
     pub fn answer(&mut self, req: Request) -> Result<Response, String> {
-        let (Some(a), Some(v)) = (self.analysis.as_mut(), self.view.as_mut()) else {
+        if let Request::SetOffset { file, minutes } = req {
+            return self.set_offset(file, minutes);
+        }
+        let (Some(a), Some(d), Some(v)) = (self.analysis.as_mut(), self.diagnosis.as_ref(), self.view.as_mut()) else {
             return Err("no analysis yet".into());
         };
         Ok(match req {
@@ -271,14 +294,11 @@ impl Session {
             Request::Codes => Response::Codes(v.codes_in_view(a)),
             Request::Components => Response::Components(v.components(a)),
             Request::Copy { indices, markdown } => Response::Text(v.copy(a, &indices, markdown)),
-            Request::Markdown => Response::Text(wulens_core::markdown(&Report::build(a))),
-            Request::MarkdownSummary => Response::Text(wulens_core::markdown_summary(&Report::build(a))),
-            Request::Report => Response::Report(Box::new(Report::build(a))),
-            Request::SetOffset { file, minutes } => {
-                a.set_offset_override(file as usize, minutes);
-                v.rebuild(a)?;
-                Response::Report(Box::new(Report::build_with(a, ReportLimits::PAGE)))
-            }
+            Request::Markdown => Response::Text(wulens_core::markdown(&Report::from_diagnosis(a, d, ReportLimits::FULL))),
+            Request::MarkdownSummary => Response::Text(wulens_core::markdown_summary(&Report::from_diagnosis(a, d, ReportLimits::FULL))),
+            Request::Report => Response::Report(Box::new(Report::from_diagnosis(a, d, ReportLimits::FULL))),
+            // Answered before the match (it diagnoses anew, which needs the session).
+            Request::SetOffset { .. } => return Err("internal: a time zone change reached the view".into()),
         })
     }
 }
@@ -508,6 +528,35 @@ mod tests {
         assert_eq!(run(true), run(false));
         let job = PieceJob { file: 0, part: 0, format: wulens_core::LogFormat::WindowsUpdateEtw, kind: None };
         assert!(scan_piece_bytes(&job, b"\xFF\xFE").unwrap_err().contains("not UTF-8"));
+    }
+
+    /// The page's exports reuse the drop's diagnosis: one run for the drop, one more for a new
+    /// time zone, and every export equal to a report built from scratch.
+    #[test]
+    fn a_drop_is_diagnosed_once_and_its_exports_reuse_it() {
+        let text = "2024/05/31 10:00:00.0000000 1234 5678 Agent           * START * Search ClientId = CcmExec\r\n\
+                    2024/05/31 10:00:09.0000000 1234 5678 Agent           *FAILED* [8024401B] Web service call\r\n";
+        let mut s = Session::new();
+        let h = s.begin_file("WindowsUpdate.log".into(), text.len() as f64);
+        s.push_chunk(h, text.as_bytes());
+        s.end_file(h);
+        let runs = Diagnosis::runs_on_this_thread;
+        let before = runs();
+        let page = s.analyze_report();
+        assert_eq!(runs() - before, 1);
+        let fresh = Report::build(s.analysis.as_ref().unwrap());
+        let before = runs();
+        for req in [Request::Markdown, Request::MarkdownSummary, Request::Report] {
+            match s.answer(req).unwrap() {
+                Response::Text(t) => assert!(t == wulens_core::markdown(&fresh) || t == wulens_core::markdown_summary(&fresh)),
+                Response::Report(r) => assert_eq!(serde_json::to_string(&r).unwrap(), serde_json::to_string(&fresh).unwrap()),
+                other => panic!("unexpected answer {other:?}"),
+            }
+        }
+        assert_eq!(runs() - before, 0, "exports do not diagnose again");
+        assert_eq!(page.summary.verdict, fresh.summary.verdict);
+        s.answer(Request::SetOffset { file: 0, minutes: Some(60) }).unwrap();
+        assert_eq!(runs() - before, 1, "a new time zone diagnoses anew");
     }
 
     #[test]

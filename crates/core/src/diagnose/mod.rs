@@ -33,6 +33,11 @@ pub use verdict::NextCheck;
 use crate::analysis::Analysis;
 use crate::model::{LogFile, VerdictStatus};
 
+thread_local! {
+    /// Diagnoses run on this thread (`Diagnosis::runs_on_this_thread`).
+    static RUNS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// Everything the diagnosis concluded about one drop, built once.
 pub struct Diagnosis {
     pub scan: FlowResult,
@@ -67,7 +72,14 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
+    /// How many diagnoses this thread has run: a drop is diagnosed once, and its page, exports
+    /// and CLI formats are built from that one (tests count it).
+    pub fn runs_on_this_thread() -> u64 {
+        RUNS.with(|n| n.get())
+    }
+
     pub fn run(a: &Analysis) -> Diagnosis {
+        RUNS.with(|n| n.set(n.get() + 1));
         // The literals are found on all cores. Then the two flows, the updates table (which
         // needs no literal, and is itself worked out in pieces) and the operations (which follow
         // each file's lines in order) do not depend on each other: each is a task of its own,
