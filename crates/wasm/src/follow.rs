@@ -39,12 +39,12 @@ impl Session {
     /// After a round of growth: bound memory and bring the view up to date. Answers `Filtered`
     /// (rows in the view, rows in all).
     pub fn settle(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.settle_view().map_err(|e| JsError::new(&e))?)
+        to_js(&self.settle_view().map_err(crate::into_error)?)
     }
 
     /// The page's report of everything read so far (a `Report`, as JSON text).
     pub fn page_report(&self) -> Result<String, JsError> {
-        let a = self.analysis.as_ref().ok_or_else(|| JsError::new("no analysis yet"))?;
+        let a = self.analysis.as_ref().ok_or_else(|| crate::into_error("no analysis yet"))?;
         report_json(&Report::build_with(a, ReportLimits::PAGE))
     }
 }

@@ -46,13 +46,15 @@ pub struct Session {
     delegate: bool,
 }
 
-fn err(msg: impl std::fmt::Display) -> String {
-    serde_json::json!({ "error": msg.to_string() }).to_string()
+/// The one conversion at the edge: every failure reaches JavaScript as an `Error` whose message
+/// a user can act on.
+fn into_error(message: impl std::fmt::Display) -> JsError {
+    JsError::new(&message.to_string())
 }
 
 /// A plain JS object for `value` (maps as objects, `None` as `null`).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(into_error)
 }
 
 /// A report as JSON text. A big drop's report is tens of thousands of values: as one string it
@@ -60,7 +62,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 /// reading as many JS objects (measured on 100 MB drops: the worker's last step 30-50 ms
 /// shorter).
 fn report_json(report: &Report) -> Result<String, JsError> {
-    serde_json::to_string(report).map_err(|e| JsError::new(&e.to_string()))
+    serde_json::to_string(report).map_err(into_error)
 }
 
 #[wasm_bindgen]
@@ -98,7 +100,7 @@ impl Session {
     /// What `scan_piece` found in a piece, in its binary form. An error (bytes that are not a
     /// piece's findings) leaves the piece to `scan_here`.
     pub fn put_scan(&mut self, file: u32, part: u32, scan: &[u8]) -> Result<(), JsError> {
-        let scan = wulens_core::model::PieceScan::from_bytes(scan).map_err(|e| JsError::new(&e.to_string()))?;
+        let scan = wulens_core::model::PieceScan::from_bytes(scan).map_err(into_error)?;
         if let Some(Some(l)) = self.loaders.get_mut(file as usize) {
             l.put_scan(part, scan);
         }
@@ -154,7 +156,7 @@ impl Session {
     /// time: one machine of a zip of bundles. Returns how many members were added.
     pub fn add_zip_members(&mut self, name: String, size: f64, read: &js_sys::Function, inner: String) -> Result<u32, JsError> {
         let blob = zipblob::BlobReader::new(read, size);
-        self.add_members(&name, std::io::BufReader::with_capacity(1 << 20, blob), &inner).map_err(|e| JsError::new(&e))
+        self.add_members(&name, std::io::BufReader::with_capacity(1 << 20, blob), &inner).map_err(into_error)
     }
 
     /// The row of the machine whose files were added (a `MachineRow` object); the files and their
@@ -165,8 +167,8 @@ impl Session {
 
     /// Answer a [`Request`] (a plain object) with a [`Response`] (a plain object).
     pub fn request(&mut self, request: JsValue) -> Result<JsValue, JsError> {
-        let req: Request = serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("bad request: {e}")))?;
-        let res = self.answer(req).map_err(|e| JsError::new(&e))?;
+        let req: Request = serde_wasm_bindgen::from_value(request).map_err(|e| into_error(format!("bad request: {e}")))?;
+        let res = self.answer(req).map_err(into_error)?;
         to_js(&res)
     }
 }
@@ -307,8 +309,8 @@ impl Session {
 /// gave it) in their binary form, for `Session::put_scan`.
 #[wasm_bindgen]
 pub fn scan_piece(job: JsValue, text: &[u8]) -> Result<Vec<u8>, JsError> {
-    let job: PieceJob = serde_wasm_bindgen::from_value(job).map_err(|e| JsError::new(&format!("bad piece: {e}")))?;
-    scan_piece_bytes(&job, text).map_err(|e| JsError::new(&e))
+    let job: PieceJob = serde_wasm_bindgen::from_value(job).map_err(|e| into_error(format!("bad piece: {e}")))?;
+    scan_piece_bytes(&job, text).map_err(into_error)
 }
 
 /// [`scan_piece`] in plain Rust.
@@ -334,7 +336,7 @@ pub fn warm_scanner(name: &str, bytes: &[u8], rounds: u32) {
 #[wasm_bindgen]
 pub fn zip_entries(size: f64, read: &js_sys::Function) -> Result<JsValue, JsError> {
     let blob = zipblob::BlobReader::new(read, size);
-    let entries = zipblob::entries(std::io::BufReader::with_capacity(1 << 20, blob)).map_err(|e| JsError::new(&format!("cannot be opened as a zip ({e})")))?;
+    let entries = zipblob::entries(std::io::BufReader::with_capacity(1 << 20, blob)).map_err(|e| into_error(format!("cannot be opened as a zip ({e})")))?;
     to_js(&Response::ZipEntries(ZipEntries { entries }))
 }
 
@@ -344,25 +346,23 @@ pub fn unreadable_row(machine: &str, bundle: &str, problem: &str) -> Result<JsVa
     to_js(&MachineRow::unreadable(machine, bundle, problem))
 }
 
-/// `{ code, known, symbol, ..., decoded }` for any notation, or `{ error }`.
+/// `{ code, known, symbol, ..., decoded }` for any notation; a notation that is no code is an
+/// error saying why.
 #[wasm_bindgen]
-pub fn kb_lookup(input: &str) -> String {
-    match wulens_kb::lookup(input) {
-        Ok(l) => serde_json::to_string(&l).unwrap_or_else(err),
-        Err(e) => err(e),
-    }
+pub fn kb_lookup(input: &str) -> Result<JsValue, JsError> {
+    to_js(&wulens_kb::lookup(input).map_err(into_error)?)
 }
 
-/// Ranked search results as JSON.
+/// Ranked search results.
 #[wasm_bindgen]
-pub fn kb_search(query: &str, limit: u32) -> String {
-    serde_json::to_string(&wulens_kb::search(query, limit as usize)).unwrap_or_else(err)
+pub fn kb_search(query: &str, limit: u32) -> Result<JsValue, JsError> {
+    to_js(&wulens_kb::search(query, limit as usize))
 }
 
 /// The whole knowledge base (same document as `wulens kb export`).
 #[wasm_bindgen]
-pub fn kb_export() -> String {
-    serde_json::to_string(&wulens_kb::export()).unwrap_or_else(err)
+pub fn kb_export() -> Result<JsValue, JsError> {
+    to_js(&wulens_kb::export())
 }
 
 #[wasm_bindgen]
@@ -398,7 +398,7 @@ mod tests {
         let at = Located::from_response(s.answer(Request::AtTime { time: "2024-01-15 10:00".into(), zone: -480 }).unwrap()).unwrap();
         assert_eq!(at.index, Some(0));
         assert_eq!(Vec::<usize>::from_response(s.answer(Request::Positions { lines: vec![(0, 1)] }).unwrap()).unwrap(), [0]);
-        let l: serde_json::Value = serde_json::from_str(&kb_lookup("-2145107941")).unwrap();
+        let l = serde_json::to_value(wulens_kb::lookup("-2145107941").unwrap()).unwrap();
         assert_eq!(l["code"], "0x8024401B");
         assert_eq!(l["decoded"]["http_status"], 407);
     }
