@@ -12,21 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::Analysis;
 use crate::model::LogKind;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdateRow {
-    /// `KB2862152`, or empty when only the update id is known.
-    pub kb: String,
-    pub title: String,
-    /// `installed`, `missing` or another state the log names (lower case).
-    pub state: String,
-    pub update_id: String,
-    pub revision: Option<u32>,
-    /// Update id that supersedes this one (WUAHandler prunes superseded updates).
-    pub superseded_by: Option<String>,
-    pub file: String,
-    pub line: u32,
-}
+pub use crate::model::UpdateRow;
 
 /// `Update (Missing): Title (KB2862152) (505fda07-..., 200)` → (state, title, id, revision).
 pub fn parse_wuahandler_update(msg: &str) -> Option<(String, String, String, Option<u32>)> {

@@ -18,6 +18,7 @@ mod prescan;
 mod status;
 mod text;
 pub mod time;
+mod update;
 
 pub(crate) use bytes16::Bytes16;
 pub use encoding::{DecodeStats, TextEncoding};
@@ -28,6 +29,7 @@ pub use prescan::{BadPieceScan, EntryCode, LiteralBits, LiteralHits, PieceFindin
 pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
 pub use text::{StableBytes, Text};
 use time::LocalMs;
+pub use update::UpdateRow;
 
 /// A problem with an input that is not a file of its own (a bad zip, a bomb, an unreadable file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

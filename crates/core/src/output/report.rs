@@ -2,6 +2,7 @@
 //! This file is the one definition of that JSON contract (ARCHITECTURE.md, "Contracts"): the CLI
 //! serializes these types and the page deserializes the same types. Add fields, never rename.
 
+pub use crate::model::UpdateRow;
 use serde::{Deserialize, Serialize};
 use wulens_kb::{Decoded, EntryDoc, Source, Step};
 
@@ -298,21 +299,6 @@ pub struct FindingReport {
     pub sources: Vec<Source>,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct UpdateRow {
-    /// `KB2862152`, or empty when only the update id is known.
-    pub kb: String,
-    pub title: String,
-    /// `installed`, `missing` or another state the log names (lower case).
-    pub state: String,
-    pub update_id: String,
-    pub revision: Option<u32>,
-    /// Update id that supersedes this one (WUAHandler prunes superseded updates).
-    pub superseded_by: Option<String>,
-    pub file: String,
-    pub line: u32,
-}
-
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct ConfigReport {
     /// False when no configuration input was given.
@@ -400,7 +386,7 @@ impl Report {
             scan_flow: flow_report(&d.scan, &d.machine),
             sync_flow: flow_report(&d.sync, &d.machine),
             findings: d.findings.iter().map(finding_report).collect(),
-            updates: d.updates.iter().take(limits.updates).map(update_row).collect(),
+            updates: d.updates.iter().take(limits.updates).cloned().collect(),
             updates_total: d.updates.len(),
             configuration: config_report(&d.config),
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
@@ -661,19 +647,6 @@ fn operation_report(a: &Analysis, o: &diagnose::Operation) -> OperationReport {
         codes_seen: o.codes_seen.iter().map(|&(c, n)| CodeCount { code: hex(c), count: n }).collect(),
         cause: o.cause.map(str::to_string),
         evidence: o.lines.iter().take(8).map(|&e| ev(e)).collect(),
-    }
-}
-
-fn update_row(u: &diagnose::UpdateRow) -> UpdateRow {
-    UpdateRow {
-        kb: u.kb.clone(),
-        title: u.title.clone(),
-        state: u.state.clone(),
-        update_id: u.update_id.clone(),
-        revision: u.revision,
-        superseded_by: u.superseded_by.clone(),
-        file: u.file.clone(),
-        line: u.line,
     }
 }
 
