@@ -124,7 +124,7 @@ function startScanners(init) {
     } catch {
       break;
     }
-    const s = { w, ready: false, dead: false, pending: new Map() };
+    const s = { w, index: k, ready: false, dead: false, pending: new Map() };
     ready.push(new Promise((resolve) => {
       w.onmessage = (ev) => {
         const d = ev.data;
@@ -171,37 +171,36 @@ function startScanners(init) {
 }
 
 // The pieces of the files of session `s`, scanned by the scanning workers while the files are
-// read. Each scanner has at most two pieces at a time (one to work on, one waiting); the others
-// wait here, so that once the files are read this worker takes its share of what is left
-// instead of waiting for the scanners. A piece whose scanner fails is scanned here.
+// read. Who scans which piece is the session's (crates/wasm/src/schedule.rs, tested natively):
+// this only pumps it. A piece whose scanner fails is scanned here.
 function scanPieces(s) {
-  const waiting = [];
-  const inFlight = new Map(); // scanner -> pieces it has
   const running = new Set();
-  const put = (job, found) => {
-    if (session !== s) return; // cancelled or replaced meanwhile
-    try {
-      s.put_scan(job.file, job.part, new Uint8Array(found));
-    } catch {
-      s.scan_here(job.file, job.part);
-    }
-  };
+  const live = () => session === s;
   const pump = () => {
-    if (session !== s) return;
+    if (!live()) return;
     for (const sc of scanners.live()) {
-      while (waiting.length > 0 && (inFlight.get(sc) || 0) < 2) {
-        const job = waiting.shift();
+      for (let job; (job = s.piece_for(sc.index)) !== null;) {
         const text = s.piece_text(job.file, job.part);
-        if (!text) continue;
-        inFlight.set(sc, (inFlight.get(sc) || 0) + 1);
+        if (!text) {
+          s.piece_returned(sc.index);
+          continue;
+        }
         const p = scanners.scan(sc, job, text.buffer).then(
-          (found) => put(job, found),
+          (found) => {
+            if (!live()) return;
+            try {
+              s.put_scan(job.file, job.part, new Uint8Array(found));
+            } catch {
+              s.scan_here(job.file, job.part);
+            }
+          },
           () => {
-            if (session === s) s.scan_here(job.file, job.part);
+            if (live()) s.scan_here(job.file, job.part);
           },
         ).finally(() => {
-          inFlight.set(sc, inFlight.get(sc) - 1);
           running.delete(p);
+          if (!live()) return;
+          s.piece_returned(sc.index);
           pump();
         });
         running.add(p);
@@ -209,26 +208,21 @@ function scanPieces(s) {
     }
   };
   return {
-    // Hand out the pieces cut since the last call.
+    // Queue the pieces cut since the last call and hand them out.
     take() {
-      waiting.push(...s.take_jobs());
+      s.queue_pieces();
       pump();
     },
-    // While the files are read: when the scanners have more than they can keep up with, this
-    // worker scans one piece itself (the reading worker reads the next slice meanwhile).
+    // While the files are read: what the scanners cannot keep up with, this worker scans one
+    // piece of at a time (the reading worker reads the next slice meanwhile).
     help() {
-      if (waiting.length > 0) {
-        const job = waiting.pop();
-        s.scan_here(job.file, job.part);
-      }
+      s.scan_waiting_here();
     },
-    // Every piece scanned: this worker scans what no scanner has taken yet, then waits for the
+    // Every piece cut: this worker scans what no scanner has taken yet, then waits for the
     // scanners' last pieces.
     async finish(gen) {
       this.take();
-      while (waiting.length > 0) {
-        const job = waiting.pop();
-        s.scan_here(job.file, job.part);
+      while (s.scan_waiting_here()) {
         await tick();
         if (cancelled.has(gen)) return;
       }

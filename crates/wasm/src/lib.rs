@@ -6,7 +6,8 @@
 //!   (serde-wasm-bindgen); the report is the same `wulens_core::Report` the CLI prints, as JSON
 //!   text (see `report_json`).
 //! - [`scan_piece`] and [`warm_scanner`]: a scanning worker's work (`public/scanner.js`): a piece
-//!   of a big file that a session cut (`Session::set_delegate`, `take_jobs`, `piece_text`),
+//!   of a big file that a session cut (`Session::set_delegate`, `queue_pieces`, `piece_for`,
+//!   `piece_text`; who scans what is `schedule.rs`),
 //!   parsed and scanned, handed back to the session in binary form (`Session::put_scan`).
 //! - `kb_*` functions: the knowledge base for the page and for embedders.
 //!
@@ -15,6 +16,7 @@
 
 mod follow;
 pub mod protocol;
+mod schedule;
 mod zipblob;
 
 use serde::Serialize;
@@ -44,6 +46,8 @@ pub struct Session {
     decoders: std::collections::HashMap<usize, wulens_core::Decoder>,
     /// Big files' pieces are handed out to scanning workers (`set_delegate`).
     delegate: bool,
+    /// The pieces cut and not yet scanned, and which scanner holds how many.
+    pieces: schedule::Pieces,
 }
 
 /// The one conversion at the edge: every failure reaches JavaScript as an `Error` whose message
@@ -80,15 +84,35 @@ impl Session {
     }
 
     /// Files begun from now on hand their pieces out to scanning workers: after each
-    /// `push_chunk` (and `close_file`), `take_jobs` lists them; each one's findings come back
+    /// `push_chunk` (and `close_file`), `queue_pieces` queues them; each one's findings come back
     /// through `put_scan` (or `scan_here`) before `end_file`.
     pub fn set_delegate(&mut self, on: bool) {
         self.delegate = on;
     }
 
-    /// The pieces parsed since the last call, of every open file (`PieceJob`s).
-    pub fn take_jobs(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.jobs())
+    /// Queue the pieces parsed since the last call, of every open file, for the scanners.
+    pub fn queue_pieces(&mut self) {
+        let jobs = self.jobs();
+        self.pieces.add(jobs);
+    }
+
+    /// The next piece for scanning worker number `scanner` (a `PieceJob`), or null when it
+    /// holds enough already or nothing waits (`schedule.rs`). Say when it comes back with
+    /// `piece_returned`.
+    pub fn piece_for(&mut self, scanner: u32) -> Result<JsValue, JsError> {
+        to_js(&self.pieces.for_scanner(scanner as usize))
+    }
+
+    /// Scanning worker `scanner` gave a piece back (its findings put, or it failed).
+    pub fn piece_returned(&mut self, scanner: u32) {
+        self.pieces.returned(scanner as usize);
+    }
+
+    /// Scan one waiting piece here, in this worker; false when none waits.
+    pub fn scan_waiting_here(&mut self) -> bool {
+        let Some(job) = self.pieces.for_here() else { return false };
+        self.scan_here(job.file, job.part);
+        true
     }
 
     /// The text of a piece as UTF-8 bytes, copied once into a new `Uint8Array` of its own (to be
@@ -183,7 +207,7 @@ impl Session {
         self.loader(file)?.piece_text(part).map(str::as_bytes)
     }
 
-    /// [`Session::take_jobs`] in plain Rust.
+    /// The pieces parsed since the last call, of every open file.
     pub fn jobs(&mut self) -> Vec<PieceJob> {
         let mut out = Vec::new();
         for (file, l) in self.loaders.iter_mut().enumerate() {
@@ -525,7 +549,35 @@ mod tests {
             assert_eq!(s.files[0].prescan.is_some(), delegate);
             serde_json::to_string(&s.analyze_report()).unwrap()
         };
-        assert_eq!(run(true), run(false));
+        let whole = run(false);
+        assert_eq!(run(true), whole);
+        // The worker's pump: two scanners take what the queue gives them, the session scans
+        // one waiting piece after each slice and all that is left once the file is read.
+        let mut s = Session::new();
+        s.set_delegate(true);
+        let h = s.begin_file("WindowsUpdate.log".into(), text.len() as f64);
+        let mut by_scanners = 0;
+        for c in text.as_bytes().chunks(3 << 20) {
+            s.push_chunk(h, c);
+            s.queue_pieces();
+            let mut held = Vec::new();
+            for scanner in 0..2 {
+                held.extend(std::iter::from_fn(|| s.pieces.for_scanner(scanner)).map(|j| (scanner, j)));
+            }
+            s.scan_waiting_here();
+            for (scanner, job) in held {
+                let found = scan_piece_bytes(&job, s.piece_bytes(job.file, job.part).expect("piece")).expect("scanned");
+                s.put_scan(job.file, job.part, &found).map_err(|_| "put").unwrap();
+                s.piece_returned(scanner as u32);
+                by_scanners += 1;
+            }
+        }
+        s.close_file(h);
+        s.queue_pieces();
+        while s.scan_waiting_here() {}
+        s.end_file(h);
+        assert!(by_scanners > 0 && s.files[0].prescan.is_some());
+        assert_eq!(serde_json::to_string(&s.analyze_report()).unwrap(), whole);
         let job = PieceJob { file: 0, part: 0, format: wulens_core::LogFormat::WindowsUpdateEtw, kind: None };
         assert!(scan_piece_bytes(&job, b"\xFF\xFE").unwrap_err().contains("not UTF-8"));
     }
