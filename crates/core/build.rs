@@ -177,6 +177,24 @@ struct OperationFile {
     interrupt: Vec<Lines>,
     #[serde(default)]
     service: Vec<Service>,
+    #[serde(default)]
+    summary_code: Vec<SummaryCode>,
+    #[serde(default)]
+    caller: Vec<CallerName>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SummaryCode {
+    code: String,
+    name: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallerName {
+    id: String,
+    words: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -473,6 +491,8 @@ fn operations(root: &Path, out: &mut String) {
     let mut counters = String::from("pub(crate) static COUNTERS: &[CounterDef] = &[");
     let mut interrupts = String::from("pub(crate) static INTERRUPTS: &[LineMatcher] = &[");
     let mut services = String::from("pub(crate) static SERVICES: &[ServiceDef] = &[");
+    let mut summaries = String::from("pub(crate) static SUMMARY_CODES: &[u32] = &[");
+    let mut callers = String::from("pub(crate) static CALLERS: &[(&str, &str)] = &[");
     let mut ids: Vec<String> = Vec::new();
     for path in toml_files(&root.join("operations")) {
         let file: OperationFile = read(&path);
@@ -595,10 +615,23 @@ fn operations(root: &Path, out: &mut String) {
             );
             let _ = write!(services, "ServiceDef{{id:{},name:{},public:{}}},", lit(&sv.id.to_ascii_uppercase()), lit(&sv.name), sv.public);
         }
+        for sc in &file.summary_code {
+            let what = format!("{} summary code {}", path.display(), sc.name);
+            assert!(!sc.name.trim().is_empty(), "{what}: no name");
+            let _ = write!(summaries, "{},", code(&sc.code, &what));
+        }
+        for c in &file.caller {
+            assert!(!c.id.trim().is_empty() && !c.words.trim().is_empty(), "{}: a caller needs an id and words", path.display());
+            let _ = write!(callers, "({},{}),", lit(c.id.trim()), lit(c.words.trim()));
+        }
     }
-    for (s, end) in [(&mut ops, "];\n"), (&mut counters, "];\n"), (&mut interrupts, "];\n"), (&mut services, "];\n")] {
+    for (s, end) in
+        [(&mut ops, "];\n"), (&mut counters, "];\n"), (&mut interrupts, "];\n"), (&mut services, "];\n"), (&mut summaries, "];\n"), (&mut callers, "];\n")]
+    {
         s.push_str(end);
     }
+    out.push_str(&summaries);
+    out.push_str(&callers);
     out.push_str(&ops);
     out.push_str(&counters);
     out.push_str(&interrupts);

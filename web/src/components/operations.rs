@@ -128,7 +128,7 @@ fn group_row(g: &OperationGroup) -> Html {
     html! {
         <tr data-kind={g.kind.id()}>
             <td>{kind_label(g.kind)}</td>
-            <td>{ if g.caller.is_empty() { html! { <span class="muted">{"—"}</span> } } else { html! { {g.caller.clone()} } } }</td>
+            <td>{ if g.caller.is_empty() { html! { <span class="muted">{"—"}</span> } } else { html! { {if g.caller_words.is_empty() { g.caller.clone() } else { g.caller_words.clone() }} } } }</td>
             <td class="num">{g.total}</td>
             { n(g.succeeded, "ok") }
             { n(g.failed, "failed") }
@@ -154,7 +154,7 @@ fn item(o: &OperationReport) -> Html {
             <div class="op-head">
                 <span class={classes!("outcome", o.outcome.id())} title={o.outcome.words()}>{o.outcome.id()}</span>
                 <span class="op-title">{o.title.clone()}</span>
-                if !o.caller.is_empty() { <span class="op-caller">{format!("by {}", o.caller)}</span> }
+                if !o.caller.is_empty() { <span class="op-caller">{format!("by {}", if o.caller_words.is_empty() { &o.caller } else { &o.caller_words })}</span> }
                 if let Some(s) = &o.service { <span class="muted small">{format!("· {s}")}</span> }
                 if !start.is_empty() { <span class="time">{ if end.is_empty() || end == start { start.clone() } else { format!("{start} → {end}") } }</span> }
                 if let Some(c) = o.code.as_ref().filter(|c| o.outcome != Outcome::Succeeded || c.as_str() != "0x00000000") { <CodeLink code={AttrValue::from(c.clone())} /> }

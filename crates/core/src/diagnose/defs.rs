@@ -267,6 +267,22 @@ pub fn services() -> &'static [ServiceDef] {
     SERVICES
 }
 
+/// Codes an agent call ends with that only sum up its updates' results (`operations/*.toml`,
+/// `[[summary_code]]`): never the root where an update's own code is known.
+pub fn is_summary_code(code: u32) -> bool {
+    SUMMARY_CODES.contains(&code)
+}
+
+/// A caller in plain words, with the id the log gives (`the ConfigMgr client (CcmExec)`), from
+/// `operations/callers.toml`; an id it does not know stays as given (`powershell.exe`).
+pub fn caller_words(caller: &str) -> String {
+    let c = plain_caller(caller);
+    match CALLERS.iter().find(|(id, _)| id.eq_ignore_ascii_case(&c)) {
+        Some((_, words)) => format!("{words} ({c})"),
+        None => c,
+    }
+}
+
 pub fn client_scan() -> &'static FlowDef {
     &CLIENT_SCAN
 }
@@ -292,6 +308,15 @@ mod tests {
     fn a_process_caller_is_the_program() {
         assert_eq!(super::plain_caller("<<PROCESS>>: powershell.exe"), "powershell.exe");
         assert_eq!(super::plain_caller("CcmExec"), "CcmExec");
+    }
+
+    #[test]
+    fn a_caller_is_said_in_words_with_its_id() {
+        assert_eq!(super::caller_words("CcmExec"), "the ConfigMgr client (CcmExec)");
+        assert_eq!(super::caller_words("<<PROCESS>>: powershell.exe"), "powershell.exe");
+        assert_eq!(super::caller_words("Panda Systems Management"), "Panda Systems Management");
+        assert_eq!(super::caller_words(""), "");
+        assert!(super::is_summary_code(0x8024_0022) && !super::is_summary_code(0x8007_3701));
     }
     use super::*;
 

@@ -219,7 +219,9 @@ fn running(x: &Facts) -> Option<String> {
     if let Some(o) = latest(x, &open) {
         // An error it logged on the way is said, never hidden behind "running".
         let after = o.codes_seen.first().map(|&(c, _)| format!(", after {}", code_name(c))).unwrap_or_default();
-        return Some(format!("A {} is still running when the log ends{after}.", o.def.kind.noun(1)));
+        let noun = o.def.kind.noun(1);
+        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
+        return Some(format!("{article} {noun} is still running when the log ends{after}."));
     }
     (st.domain == Domain::ConfigmgrScan && x.scan.steps.iter().any(|s| s.status == crate::model::StepStatus::Running))
         .then(|| "The latest ConfigMgr scan is still running when the logs end.".to_string())

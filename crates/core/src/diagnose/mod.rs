@@ -20,7 +20,7 @@ mod updates;
 mod verdict;
 
 pub use config::{ConfigFacts, Machine, POLICY_COMMAND, PROXY_COMMAND};
-pub use defs::UpdateSource;
+pub use defs::{caller_words, UpdateSource};
 pub use flow::FlowResult;
 pub use headline::Headline;
 pub use operations::{Counted, Operation};

@@ -63,6 +63,16 @@ impl Operation {
         defs::services().iter().find(|s| s.id == id).map(|s| s.public)
     }
 
+    /// The code that leads when the operation is named: its root where its own code only sums
+    /// up its updates' results (`[[summary_code]]`: 0x80240022, all updates failed) and the
+    /// log gives an update's own code; else its own code.
+    pub fn lead_code(&self) -> Option<u32> {
+        match (self.code, self.root) {
+            (Some(c), Some(r)) if defs::is_summary_code(c) => Some(r),
+            (c, _) => c,
+        }
+    }
+
     /// The entry whose time says when it happened (its end, else its start).
     pub fn anchor(&self) -> Option<u32> {
         self.end.or(self.start).or(self.lines.first().copied())
@@ -443,20 +453,25 @@ impl Reader<'_> {
         };
         op.code = decisive.and_then(|r| r.code).or_else(|| results.iter().find_map(|r| r.code));
         op.root = results.iter().find_map(|r| r.root);
-        if op.outcome == Outcome::Failed {
+        if matches!(op.outcome, Outcome::Failed | Outcome::Running) {
             // Lines from other threads that explain it, written while it ran. Several calls run
             // at once and each failure is told just before its call ends: only the last run of
             // such lines is its own (the ones before belong to calls that ended earlier), and
-            // the earliest of that run names the root.
+            // the earliest of that run names the root (never a code that only sums up others).
+            // A call still running when the log ends keeps the root an update's failure gave it:
+            // "still running" never hides that line.
             let from = op.start.unwrap_or(0);
             let to = op.end.unwrap_or(u32::MAX);
             let within: Vec<u32> = self.loose_causes.get(op.def.id).map_or(Vec::new(), |v| v.iter().copied().filter(|&e| e >= from && e <= to).collect());
             let loose = last_run(self.f, &within);
-            for &e in &loose {
-                push_line(&mut op, e);
-            }
+            let code = op.code;
+            let own = |e: u32| self.a.codes_at(self.fi, e).find(|&c| Some(c) != code && c & 0x8000_0000 != 0 && !defs::is_summary_code(c));
             if op.root.is_none() {
-                op.root = loose.iter().find_map(|&e| self.a.codes_at(self.fi, e).find(|&c| Some(c) != op.code));
+                op.root = loose.iter().find_map(|&e| own(e));
+            }
+            let failed = op.outcome == Outcome::Failed;
+            for &e in loose.iter().filter(|&&e| failed || own(e).is_some()) {
+                push_line(&mut op, e);
             }
         }
         op.cause = decisive.and_then(|r| r.cause).or_else(|| results.iter().find_map(|r| r.cause));
@@ -603,6 +618,12 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         op.root = others.iter().filter(|s| outside(s.0)).min_by_key(|s| s.2).or_else(|| others.iter().take(4).min_by_key(|s| s.2)).map(|s| s.0);
     }
     op.codes_seen = seen.into_iter().take(6).map(|(c, n, _)| (c, n)).collect();
+    // Still running after an update of its own failed (a line from another thread said so):
+    // that code is the first one seen.
+    if let (Outcome::Running, Some(r)) = (op.outcome, op.root) {
+        op.codes_seen.retain(|&(c, _)| c != r);
+        op.codes_seen.insert(0, (r, 1));
+    }
 }
 
 /// The chain of errors that ends the operation: its error- and warning-level lines with a
@@ -648,30 +669,43 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
 /// the Update Orchestrator scans at least daily. A success within a day made the failure good.
 const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
 
-/// Failed searches that a later search of the same caller, begun within the retry window after
-/// the failure ended, brought to success: `Recovered`. (Downloads and installs are of given
-/// updates: another call's success does not say the failed one's update got through.)
+/// What a later try must share with a failure to make it good: a search, the caller (a search
+/// of one caller is the same work as the next); a download or an install, the update (its
+/// `update` fact: any caller's success with that update made it good; none without one, and an
+/// update another one superseded is never the same update).
+fn retry_key(o: &Operation) -> Option<(OperationKind, String)> {
+    match o.kind() {
+        OperationKind::Search => Some((OperationKind::Search, o.caller.clone())),
+        k @ (OperationKind::Download | OperationKind::Install) => {
+            o.fact("update").map(|u| (k, u.trim().trim_matches(['{', '}']).to_ascii_uppercase())).filter(|(_, u)| !u.is_empty())
+        }
+        _ => None,
+    }
+}
+
+/// Failed searches, downloads and installs that a later one of the same work (`retry_key`),
+/// begun within the retry window after the failure ended, brought to success: `Recovered`.
 pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
     let at = |o: &Operation, e: Option<u32>| e.and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
-    // Each caller's successful searches, in time order: a failure asks for the first one at or
-    // after it (a binary search, not a walk over all of them: a big log holds tens of thousands).
-    let mut successes: FxHashMap<&str, Vec<i64>> = FxHashMap::default();
-    for o in ops.iter().filter(|o| o.kind() == OperationKind::Search && o.outcome == Outcome::Succeeded) {
-        if let Some(t) = at(o, o.start.or(o.anchor())) {
-            successes.entry(o.caller.as_str()).or_default().push(t);
+    // The successes of each piece of work, in time order: a failure asks for the first one at
+    // or after it (a binary search, not a walk over all of them: a big log holds tens of thousands).
+    let mut successes: FxHashMap<(OperationKind, String), Vec<i64>> = FxHashMap::default();
+    for o in ops.iter().filter(|o| o.outcome == Outcome::Succeeded) {
+        if let (Some(key), Some(t)) = (retry_key(o), at(o, o.start.or(o.anchor()))) {
+            successes.entry(key).or_default().push(t);
         }
     }
     for times in successes.values_mut() {
         times.sort_unstable();
     }
-    let made_good = |caller: &str, failed: i64| {
-        successes.get(caller).is_some_and(|times| times.get(times.partition_point(|&t| t < failed)).is_some_and(|&t| t - failed <= RETRY_WINDOW_MS))
+    let made_good = |key: &(OperationKind, String), failed: i64| {
+        successes.get(key).is_some_and(|times| times.get(times.partition_point(|&t| t < failed)).is_some_and(|&t| t - failed <= RETRY_WINDOW_MS))
     };
     let recovered: Vec<usize> = ops
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.kind() == OperationKind::Search && o.outcome == Outcome::Failed)
-        .filter(|(_, o)| at(o, o.anchor()).is_some_and(|failed| made_good(&o.caller, failed)))
+        .filter(|(_, o)| o.outcome == Outcome::Failed)
+        .filter(|(_, o)| retry_key(o).zip(at(o, o.anchor())).is_some_and(|(key, failed)| made_good(&key, failed)))
         .map(|(i, _)| i)
         .collect();
     for i in recovered {

@@ -58,6 +58,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The codes a failure names: its own, then the root that came before it on its way. A
 /// cancellation names only its own code.
 fn failure_words(a: &Analysis, op: &Operation) -> String {
+    if let (Some(lead), Some(call)) = (op.lead_code(), op.code.filter(|&c| Some(c) != op.lead_code())) {
+        // The call's code only sums up its updates: the update's own code leads.
+        return format!("{}, so the call ended with {}", code_name(lead), code_name(call));
+    }
     let own = op.code.map(code_name);
     let root = op.root.filter(|r| Some(*r) != op.code && matches!(op.outcome, Outcome::Failed | Outcome::Recovered)).map(code_name);
     let mut s = match (own, root) {
@@ -127,7 +131,7 @@ fn lines_of(ops: &[&Operation], max: usize) -> Vec<(usize, u32)> {
 
 fn codes_of(ops: &[&Operation]) -> Vec<u32> {
     let mut v = Vec::new();
-    for c in ops.iter().flat_map(|o| o.code.into_iter().chain(o.root)) {
+    for c in ops.iter().flat_map(|o| o.lead_code().into_iter().chain(o.code).chain(o.root)) {
         if c & 0x8000_0000 != 0 && !v.contains(&c) {
             v.push(c);
         }
@@ -146,6 +150,7 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
     let mut parts = Vec::new();
     let mut standing = Standing::Ok;
     let mut shown: Vec<&Operation> = Vec::new();
+    let mut failing_line: Option<(usize, u32)> = None;
     for kind in [OperationKind::Search, OperationKind::Download, OperationKind::Install] {
         let of: Vec<&Operation> = agent.iter().copied().filter(|o| o.kind() == kind).collect();
         if of.is_empty() {
@@ -161,8 +166,9 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
             shown.extend(failed.iter().rev().take(2));
         }
         if !recovered.is_empty() {
-            // Failed, then the same caller's next try succeeded: shown, never a failure.
-            counts.push(format!("{} recovered ({}; a later try by the same caller succeeded)", recovered.len(), describe_failures(a, &recovered)));
+            // Failed, then a later try of the same work succeeded: shown, never a failure.
+            let by = if kind == OperationKind::Search { "a later try by the same caller" } else { "a later try of the same update" };
+            counts.push(format!("{} recovered ({}; {by} succeeded)", recovered.len(), describe_failures(a, &recovered)));
             shown.extend(recovered.iter().rev().take(1));
         }
         if !cancelled.is_empty() {
@@ -187,11 +193,25 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
         let erred: Vec<&Operation> = with(Outcome::Running).into_iter().filter(|o| !o.codes_seen.is_empty()).collect();
         if let Some(last) = erred.last() {
             let code = code_name(last.codes_seen[0].0);
-            counts.push(format!("{} of them after an error ({code}{})", erred.len(), when(a, last).replacen(" at ", ", the last at ", 1)));
-            shown.push(last);
-            if standing == Standing::Ok {
-                standing = Standing::Attention;
+            // An update of the call failed (the handler's or the download manager's line says
+            // so): that update's work failed though the call has no end. Said as a failure, at
+            // the time of that line, which leads the evidence.
+            match root_line(a, last) {
+                Some(e) => {
+                    let at = time_of(&a.files[last.file], e as usize).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default();
+                    counts.push(format!("{} of them after an update's {} failed with {code}{at}", erred.len(), kind.noun(1)));
+                    failing_line.get_or_insert((last.file, e));
+                    standing = Standing::Failed;
+                }
+                None => {
+                    let at = when(a, last).replacen(" at ", ", the last at ", 1);
+                    counts.push(format!("{} of them after an error ({code}{at})", erred.len()));
+                    if standing == Standing::Ok {
+                        standing = Standing::Attention;
+                    }
+                }
             }
+            shown.push(last);
         }
         let all = of.len();
         let p = if ok == all {
@@ -212,7 +232,18 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
     }
     let lead = if standing == Standing::Failed { "Windows Update" } else { "Windows Update ran" };
     let text = format!("{lead}: {}.", parts.join("; "));
-    Some(Statement { domain: Domain::WindowsUpdate, standing, text, lines: lines_of(&shown, 6), codes: codes_of(&shown) })
+    let mut lines = lines_of(&shown, 6);
+    if let Some(l) = failing_line {
+        lines.retain(|&x| x != l);
+        lines.insert(0, l);
+    }
+    Some(Statement { domain: Domain::WindowsUpdate, standing, text, lines, codes: codes_of(&shown) })
+}
+
+/// The line of a call still running that gave it an update's failure (`root`), if any.
+fn root_line(a: &Analysis, op: &Operation) -> Option<u32> {
+    let root = op.root?;
+    op.lines.iter().copied().find(|&e| a.codes_at(op.file, e).any(|c| c == root))
 }
 
 /// Failures grouped by code: "0x8024402F by Device Driver Retrieval Client at 2024-05-31 16:45:56".
@@ -221,7 +252,7 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
 fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
     let mut by_code: BTreeMap<Option<u32>, Vec<&Operation>> = BTreeMap::new();
     for o in failed {
-        by_code.entry(o.code).or_default().push(o);
+        by_code.entry(o.lead_code()).or_default().push(o);
     }
     let mut groups: Vec<(Option<u32>, Vec<&Operation>)> = by_code.into_iter().collect();
     groups.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
@@ -229,7 +260,7 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
     for (_, ops) in groups.iter().take(3) {
         let last = latest(a, ops);
         let mut roots: Vec<(u32, usize)> = Vec::new();
-        for r in ops.iter().filter(|o| matches!(o.outcome, Outcome::Failed | Outcome::Recovered)).filter_map(|o| o.root.filter(|r| Some(*r) != o.code)) {
+        for r in ops.iter().filter(|o| matches!(o.outcome, Outcome::Failed | Outcome::Recovered)).filter_map(|o| o.root.filter(|r| Some(*r) != o.lead_code())) {
             match roots.iter_mut().find(|(c, _)| *c == r) {
                 Some(x) => x.1 += 1,
                 None => roots.push((r, 1)),
@@ -237,7 +268,7 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
         }
         roots.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
         let mut s = if roots.len() > 1 {
-            let own = last.code.map(code_name).unwrap_or_else(|| "no code in the log".into());
+            let own = last.lead_code().map(code_name).unwrap_or_else(|| "no code in the log".into());
             let after: Vec<String> = roots.iter().map(|&(r, n)| format!("{} in {n}", code_name(r))).collect();
             let mut s = format!("{own} ×{}, after {}", ops.len(), after.join(" and "));
             if let Some(c) = last.cause {
@@ -262,7 +293,8 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
         callers.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
         if !callers.is_empty() {
             let counted = callers.len() > 1 && callers.iter().any(|c| c.1 > 1);
-            let mut names: Vec<String> = callers.iter().take(5).map(|&(c, n)| if counted { format!("{c} ({n})") } else { c.to_string() }).collect();
+            let mut names: Vec<String> =
+                callers.iter().take(5).map(|&(c, n)| if counted { counted_caller(c, n) } else { super::defs::caller_words(c) }).collect();
             if callers.len() > 5 {
                 names.push(format!("{} other callers", callers.len() - 5));
             }
@@ -282,6 +314,15 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
         out.push(format!("and {} other code(s)", groups.len() - 3));
     }
     out.join("; ")
+}
+
+/// A caller in words with how many it had: `the ConfigMgr client (CcmExec, 3)`, `powershell.exe (2)`.
+fn counted_caller(caller: &str, n: usize) -> String {
+    let words = super::defs::caller_words(caller);
+    match words.strip_suffix(')') {
+        Some(head) if words != caller => format!("{head}, {n})"),
+        _ => format!("{words} ({n})"),
+    }
 }
 
 /// The operation of `ops` that ended last in time (logs from several sources are not in time

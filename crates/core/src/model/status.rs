@@ -226,8 +226,9 @@ impl OperationKind {
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Failed,
-    /// Failed, and the same caller's next tries of the same kind succeeded within the agent's
-    /// retry window: shown, never the verdict's lead.
+    /// Failed, and a later try of the same work succeeded within the agent's retry window (a
+    /// search of the same caller; a download or install of the same update, by any caller):
+    /// shown, never the verdict's lead.
     Recovered,
     Cancelled,
     /// Started, and the log ends before it does.

@@ -172,7 +172,7 @@ fn leading_failures(r: &Report) -> Vec<String> {
             continue;
         }
         seen.push(key);
-        let by = if op.caller.is_empty() { String::new() } else { format!(" by {}", md_prose(&op.caller)) };
+        let by = if op.caller.is_empty() { String::new() } else { format!(" by {}", md_prose(super::render::words(&op.caller_words, &op.caller))) };
         let code = match (&op.code, &op.cause) {
             (Some(c), _) => format!(" with {}", code_and_symbol(r, c)),
             (None, Some(c)) => format!(": {}", md_prose(&cut(c, 160))),
@@ -291,14 +291,14 @@ fn md_operations(o: &mut String, r: &Report) {
     let _ = writeln!(o, "## Operations\n");
     for g in &ops.groups {
         let counts = g.count_words("succeeded");
-        let caller = if g.caller.is_empty() { String::new() } else { format!(" by {}", md_prose(&g.caller)) };
+        let caller = if g.caller.is_empty() { String::new() } else { format!(" by {}", md_prose(super::render::words(&g.caller_words, &g.caller))) };
         let codes = if g.codes.is_empty() { String::new() } else { format!(" ({})", g.codes.iter().map(|c| md_code(c)).collect::<Vec<_>>().join(", ")) };
         let _ = writeln!(o, "- {} {}{caller}: {}{codes}", g.total, g.kind.noun(g.total), counts.join(", "));
     }
     let _ = writeln!(o);
     for op in ops.items.iter().filter(|x| x.outcome == Outcome::Failed).rev().take(5) {
         let what = if op.label.is_empty() { op.title.clone() } else { op.label.chars().take(100).collect() };
-        let by = if op.caller.is_empty() { String::new() } else { format!(" by {}", md_prose(&op.caller)) };
+        let by = if op.caller.is_empty() { String::new() } else { format!(" by {}", md_prose(super::render::words(&op.caller_words, &op.caller))) };
         let root = op.root.as_ref().map(|r| format!(" after {}", md_code(r))).unwrap_or_default();
         let code = op.code.as_deref().map_or("no code".to_string(), md_code);
         let _ = writeln!(o, "- {}{by}: failed with {code}{root}", md_code(what.trim()));

@@ -28,6 +28,15 @@ fn kind_noun(k: crate::model::OperationKind, n: usize) -> &'static str {
     k.noun(n)
 }
 
+/// A caller in words, or its id where the report has no words (an older report).
+pub(crate) fn words<'a>(words: &'a str, id: &'a str) -> &'a str {
+    if words.is_empty() {
+        id
+    } else {
+        words
+    }
+}
+
 /// The operations section in text: counts by kind and caller, then the failed ones with lines.
 fn text_operations(o: &mut String, r: &Report) {
     let ops = &r.operations;
@@ -37,7 +46,7 @@ fn text_operations(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\nOperations ({} in the logs)", thousands(ops.total as u64));
     for g in &ops.groups {
         let counts = g.count_words("ok");
-        let caller = if g.caller.is_empty() { String::new() } else { format!(" by {}", g.caller) };
+        let caller = if g.caller.is_empty() { String::new() } else { format!(" by {}", words(&g.caller_words, &g.caller)) };
         let codes = if g.codes.is_empty() { String::new() } else { format!("  [{}]", g.codes.join(", ")) };
         let _ = writeln!(o, "  {} {}{caller}: {}{codes}", g.total, kind_noun(g.kind, g.total), counts.join(", "));
     }
@@ -45,7 +54,7 @@ fn text_operations(o: &mut String, r: &Report) {
         let what = if op.label.is_empty() { op.title.clone() } else { op.label.chars().take(100).collect() };
         let code = op.code.clone().or_else(|| op.cause.clone()).unwrap_or_else(|| "no code in the log".into());
         let root = op.root.as_ref().map(|r| format!(" after {r}")).unwrap_or_default();
-        let by = if op.caller.is_empty() { String::new() } else { format!(" by {}", op.caller) };
+        let by = if op.caller.is_empty() { String::new() } else { format!(" by {}", words(&op.caller_words, &op.caller)) };
         let _ = writeln!(o, "  ✘ {}{by}: {code}{root}", what.trim());
         for e in op.evidence.iter().take(3) {
             let _ = writeln!(o, "       {}", ev_line(e));

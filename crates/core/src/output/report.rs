@@ -91,6 +91,10 @@ pub struct OperationGroup {
     pub kind: OperationKind,
     /// Who asked (`CcmExec`, `MoUpdateOrchestrator`, `Device Driver Retrieval Client`, a CBS client); may be empty.
     pub caller: String,
+    /// The caller in plain words, with its id (`the ConfigMgr client (CcmExec)`); an id wulens
+    /// does not know as given.
+    #[serde(default)]
+    pub caller_words: String,
     pub total: usize,
     pub succeeded: usize,
     pub failed: usize,
@@ -113,6 +117,9 @@ pub struct OperationReport {
     /// What it was: a DISM command line, setup's command line; may be empty.
     pub label: String,
     pub caller: String,
+    /// The caller in plain words, with its id (see `OperationGroup::caller_words`).
+    #[serde(default)]
+    pub caller_words: String,
     /// The service searched (`Windows Update`, `Microsoft Update`, `WSUS (managed server)`), when the log names it.
     pub service: Option<String>,
     /// `Yes` / `No` for the agent's searches, when the log says.
@@ -573,6 +580,7 @@ fn operations_report(a: &Analysis, ops: &[diagnose::Operation], limits: ReportLi
                 groups.push(OperationGroup {
                     kind: o.kind(),
                     caller: o.caller.clone(),
+                    caller_words: diagnose::caller_words(&o.caller),
                     total: 0,
                     succeeded: 0,
                     failed: 0,
@@ -636,6 +644,7 @@ fn operation_report(a: &Analysis, o: &diagnose::Operation) -> OperationReport {
         title: o.def.title.into(),
         label: o.label.clone(),
         caller: o.caller.clone(),
+        caller_words: diagnose::caller_words(&o.caller),
         service: o.service(),
         online: o.fact("online").map(str::to_string),
         file: f.name.clone(),

@@ -1,0 +1,94 @@
+//! Downloads and installs made good by a later try of the same update (recovered), and not by
+//! another update's success; callers said in plain words. Small inline logs in the shapes the
+//! agent writes them (ReportingEvents.log's tab-separated events, Get-WindowsUpdateLog text).
+
+use wulens_core::model::{OperationKind, Outcome, VerdictStatus};
+use wulens_core::{Analysis, Input, Limits, Report};
+
+fn analyze(name: &str, text: &str) -> Report {
+    let a = Analysis::from_inputs(vec![Input { name: name.into(), bytes: text.as_bytes().to_vec().into() }], &Limits::default());
+    Report::build(&a)
+}
+
+/// One ReportingEvents.log event: `ev` is `162 [AGENT_DOWNLOAD_SUCCEEDED]`, `update` the
+/// update's id (column 5).
+fn event(time: &str, ev: &str, update: &str, code: &str, caller: &str) -> String {
+    let ok = if code == "0" { "Success" } else { "Failure" };
+    format!("{{A583FB9E-9C9C-4282-B2AC-021ABB6BCB34}}\t2023-06-17 {time}:087+0300\t1\t{ev}\t101\t{{{update}}}\t1\t{code}\t{caller}\t{ok}\tContent Download\tDownload.\tw3Fd8MIdE0yBSbdX.0\r\n")
+}
+
+const U1: &str = "83CB05B1-36CD-4EF9-A9C6-136D4B522E64";
+const U2: &str = "C432F685-4AE8-4DF6-BDEB-97DB1EA94716";
+
+fn outcomes(r: &Report, kind: OperationKind) -> Vec<Outcome> {
+    r.operations.items.iter().filter(|o| o.kind == kind).map(|o| o.outcome).collect()
+}
+
+#[test]
+fn a_failed_download_that_the_same_update_later_got_is_recovered() {
+    let text = event("08:00:00", "161 [AGENT_DOWNLOAD_FAILED]", U1, "80d02002", "MoUpdateOrchestrator")
+        + &event("14:00:00", "162 [AGENT_DOWNLOAD_SUCCEEDED]", U1, "0", "MoUpdateOrchestrator")
+        + &event("14:30:00", "182 [AGENT_INSTALLING_SUCCEEDED]", U1, "0", "MoUpdateOrchestrator");
+    let r = analyze("ReportingEvents.log", &text);
+    assert_eq!(outcomes(&r, OperationKind::Download), vec![Outcome::Recovered, Outcome::Succeeded]);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    let st = &r.statements.first().expect("a statement").text;
+    assert!(st.contains("1 recovered") && st.contains("a later try of the same update succeeded"), "{st}");
+}
+
+#[test]
+fn another_updates_success_does_not_make_a_failed_install_good() {
+    let text = event("08:00:00", "183 [AGENT_INSTALLING_FAILED]", U1, "800f0831", "UpdateOrchestrator")
+        + &event("09:00:00", "182 [AGENT_INSTALLING_SUCCEEDED]", U2, "0", "UpdateOrchestrator");
+    let r = analyze("ReportingEvents.log", &text);
+    assert_eq!(outcomes(&r, OperationKind::Install), vec![Outcome::Failed, Outcome::Succeeded]);
+    assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("0x800F0831"), "{}", r.summary.verdict);
+}
+
+#[test]
+fn a_success_of_the_same_update_after_the_retry_window_does_not_recover_it() {
+    let text = event("08:00:00", "161 [AGENT_DOWNLOAD_FAILED]", U1, "80d02002", "UpdateOrchestrator").replace("2023-06-17", "2023-06-15")
+        + &event("09:00:00", "162 [AGENT_DOWNLOAD_SUCCEEDED]", U1, "0", "UpdateOrchestrator");
+    let r = analyze("ReportingEvents.log", &text);
+    assert_eq!(outcomes(&r, OperationKind::Download), vec![Outcome::Failed, Outcome::Succeeded]);
+}
+
+const DOWNLOAD: &str = "\
+2025/02/12 02:41:10.3604316 6012  10040 ComApi          * START *   Download ClientId = CcmExec
+2025/02/12 02:41:10.6580494 1404  3832  DownloadManager * START * Begin Downloading Updates [CallerId = CcmExec] [Call ID = {BAA0DA32-3373-4447-8C47-9D355697D7A6}]
+2025/02/12 02:49:42.6189641 1404  10880 DownloadManager *FAILED* [80200053] Error occurred while downloading update 2B9F4C1E-7A3D-4E8B-9C60-1D5E3F7A8B21.1; notifying dependent calls.
+2025/02/12 02:49:42.6661836 6012  10280 ComApi          *RESUMED* Download ClientId = CcmExec
+2025/02/12 02:49:42.6661855 6012  10280 ComApi          Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)
+2025/02/12 02:49:42.6661893 6012  10280 ComApi          ClientId = CcmExec: Exit code = 0x00000000; Call error code = 0x80240022
+2025/02/12 02:49:42.6661899 6012  10280 ComApi          * END *   Download ClientId = CcmExec
+";
+
+#[test]
+fn a_caller_is_said_in_plain_words_and_the_updates_code_leads() {
+    let r = analyze("WindowsUpdate.log", DOWNLOAD);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Download).expect("the download");
+    assert_eq!((op.caller.as_str(), op.caller_words.as_str()), ("CcmExec", "the ConfigMgr client (CcmExec)"));
+    assert_eq!((op.code.as_deref(), op.root.as_deref()), (Some("0x80240022"), Some("0x80200053")));
+    let st = &r.statements.first().expect("a statement");
+    assert!(st.text.contains("by the ConfigMgr client (CcmExec)"), "{}", st.text);
+    // The update's own code leads; the call's summary (all updates failed) follows it.
+    assert_eq!(st.codes.first().map(String::as_str), Some("0x80200053"), "{}", st.text);
+    assert!(st.text.contains("0x80200053 (BG_E_VALIDATION_FAILED), so the call ended with 0x80240022"), "{}", st.text);
+}
+
+#[test]
+fn a_call_cut_after_its_updates_failure_is_still_running_and_names_the_code() {
+    let cut: String = DOWNLOAD.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let r = analyze("WindowsUpdate.log", &cut);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Download).expect("the download");
+    assert_eq!((op.outcome, op.root.as_deref()), (Outcome::Running, Some("0x80200053")));
+    assert!(op.evidence.iter().any(|e| e.line == 3), "the download manager's line is evidence");
+    assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("0x80200053"), "{}", r.summary.verdict);
+    assert!(
+        r.statements[0].text.contains("still running when the log ends, 1 of them after an update's download failed with 0x80200053"),
+        "{}",
+        r.statements[0].text
+    );
+}
