@@ -231,6 +231,10 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     let routine = |c: &u32| super::verdict::all_routine(x.a, *c);
     // The root of the latest failures of the lead kind, then the statement's codes.
     let ops = lead_failures(x, st.domain);
+    // A feature update's result with its extend code says the phase it failed in.
+    if let Some(w) = ops.first().filter(|_| st.domain == Domain::Setup).and_then(|o| super::setup::result_words(o)) {
+        return Some(format!("Cause: {w}."));
+    }
     let from_ops = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|c| c & 0x8000_0000 != 0);
     let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
     let finding = x.findings.iter().find(|f| f.severity == FindingSeverity::Error);
