@@ -64,6 +64,7 @@ fn a_rollback_reports_its_result_extend_code_and_phase() {
     let r = analyze(&[("setupact.log", act.as_bytes())]);
     assert_eq!(r.files[0].format, "setup");
     assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    assert_eq!(r.summary.badge, "Upgrade rolled back", "a failure in the first boot rolls back");
     let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Setup).expect("a setup run");
     assert_eq!(op.outcome, Outcome::Failed);
     // The result, not the code it is remapped to for telemetry, nor the diagnostic step after it.
@@ -157,6 +158,7 @@ fn the_real_rollback_set_gives_the_result_phase_and_device() {
         return;
     };
     assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    assert_eq!(r.summary.badge, "Upgrade rolled back");
     assert!(r.summary.verdict.contains("0xC1900101-0x30018") && r.summary.verdict.contains("first boot"), "{}", r.summary.verdict);
     let st = r.statements.iter().find(|s| s.text.contains("0x30018")).expect("the setup statement");
     assert!(st.text.contains("PCI\\VEN_8086&DEV_8C10"), "the device where 72 stops: {}", st.text);

@@ -70,6 +70,9 @@ fn failed_badge(x: &Facts, domain: Domain) -> &'static str {
 
 fn rolled_back(x: &Facts) -> bool {
     x.operations.iter().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed).any(|o| {
+        if super::setup::rolled_back(o) {
+            return true;
+        }
         let f = &x.a.files[o.file];
         o.lines.iter().any(|&e| f.message(&f.entries[e as usize]).to_ascii_lowercase().contains("rollback"))
     })

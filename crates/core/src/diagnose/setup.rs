@@ -52,6 +52,13 @@ pub fn result_words(op: &Operation) -> Option<String> {
     Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}"))
 }
 
+/// A failed run whose extend code puts it past the downlevel phase (SafeOS, first boot, OOBE):
+/// the new Windows had taken over, so setup rolled the machine back to the old one (Microsoft
+/// Learn, "Resolve Windows upgrade errors": a failure after the downlevel phase rolls back).
+pub fn rolled_back(op: &Operation) -> bool {
+    op.outcome == Outcome::Failed && extend_code(op).is_some_and(|e| matches!(e >> 16, 2..=4))
+}
+
 /// A device installation that a setupapi.dev.log opens and never closes: the log stops in it
 /// (the machine hung, crashed or was reset while installing that device).
 pub struct DeviceStop {
