@@ -104,7 +104,13 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     let Some(kind) = lead_kind(x, st.domain) else {
         return (format!("{} failed{}.", upper_first(st.domain.name()), at(x, first_line(st))), true);
     };
-    let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
+    let mut of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
+    // A setup log with no result of its own (setuperr.log beside its setupact.log) is the same
+    // run, not another one.
+    let stated = |o: &&Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
+    if kind == OperationKind::Setup && of.iter().any(stated) {
+        of.retain(stated);
+    }
     let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
     let latest = latest(x, &of).expect("a kind with a failure has an operation");
     let last_failed = latest_of(x, &failed).expect("a failure");
