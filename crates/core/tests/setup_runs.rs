@@ -98,3 +98,22 @@ fn only_setups_result_lines_decide() {
     let r = analyze(&[("setuperr.log", failed)]);
     assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
 }
+
+/// A root never comes from lines after the failure: a later run's own errors (a firmware export
+/// that fails with STATUS_INVALID_PARAMETER, with no sysprep halt) are not the cause of the
+/// attempts before it.
+#[test]
+fn a_later_runs_errors_are_not_the_root_of_an_earlier_sysprep_failure() {
+    let mut err: String = (10..13).map(attempt).collect();
+    for msg in
+        ["BCD: BiUpdateEfiEntry failed c000000d", "BCD: BiExportBcdObjects failed c000000d", "BCD: Failed to export alterations to firmware. Status: c000000d"]
+    {
+        err += &format!("2024-02-12 10:30:17, Error                 TOOL   {msg}\r\n");
+    }
+    let r = analyze(&[("setuperr.log", &err)]);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Setup).expect("a setup run");
+    assert_eq!(op.code.as_deref(), Some("0x80073CF2"));
+    assert_ne!(op.root.as_deref(), Some("0xC000000D"), "{op:?}");
+    assert!(!r.summary.verdict.contains("0xC000000D"), "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("0x80073CF2"), "{}", r.summary.verdict);
+}

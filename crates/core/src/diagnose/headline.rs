@@ -70,6 +70,9 @@ fn failed_badge(x: &Facts, domain: Domain) -> &'static str {
 
 fn rolled_back(x: &Facts) -> bool {
     x.operations.iter().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed).any(|o| {
+        if super::setup::rolled_back(o) {
+            return true;
+        }
         let f = &x.a.files[o.file];
         o.lines.iter().any(|&e| f.message(&f.entries[e as usize]).to_ascii_lowercase().contains("rollback"))
     })
@@ -101,7 +104,13 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     let Some(kind) = lead_kind(x, st.domain) else {
         return (format!("{} failed{}.", upper_first(st.domain.name()), at(x, first_line(st))), true);
     };
-    let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
+    let mut of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
+    // A setup log with no result of its own (setuperr.log beside its setupact.log) is the same
+    // run, not another one.
+    let stated = |o: &&Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
+    if kind == OperationKind::Setup && of.iter().any(stated) {
+        of.retain(stated);
+    }
     let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
     let latest = latest(x, &of).expect("a kind with a failure has an operation");
     let last_failed = latest_of(x, &failed).expect("a failure");
@@ -233,6 +242,10 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     let routine = |c: &u32| super::verdict::all_routine(x.a, *c);
     // The root of the latest failures of the lead kind, then the statement's codes.
     let ops = lead_failures(x, st.domain);
+    // A feature update's result with its extend code says the phase it failed in.
+    if let Some(w) = ops.first().filter(|_| st.domain == Domain::Setup).and_then(|o| super::setup::result_words(o)) {
+        return Some(format!("Cause: {w}."));
+    }
     let from_ops = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|c| c & 0x8000_0000 != 0);
     let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
     let finding = x.findings.iter().find(|f| f.severity == FindingSeverity::Error);

@@ -15,6 +15,7 @@ mod outcomes;
 mod packed;
 mod piece;
 mod rules;
+mod setup;
 mod signals;
 mod updates;
 mod verdict;

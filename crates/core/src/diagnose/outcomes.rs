@@ -575,7 +575,9 @@ fn command_words(t: &str) -> String {
 
 fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain, name: &str) -> Option<Statement> {
     let runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind).collect();
-    let last = *runs.last()?;
+    // The last run whose result the logs state (a setuperr.log beside its setupact.log holds the
+    // same run without it), else the last.
+    let last = *runs.iter().rev().find(|o| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)).or(runs.last())?;
     let file = base_name(&a.files[last.file].name);
     let (standing, text) = match last.outcome {
         // A run of a whole log is never marked recovered; it is here for the match to be whole.
@@ -599,11 +601,17 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
         }
     };
     let mut text = text;
-    if runs.len() > 1 {
+    let stated: Vec<&&Operation> = runs.iter().filter(|o| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)).collect();
+    if runs.len() > 1 && (stated.len() > 1 || stated.is_empty()) {
         let failed = runs.iter().filter(|o| o.outcome == Outcome::Failed).count();
         text.push_str(&format!(" It is the last of {} runs in the logs; {} failed.", runs.len(), failed));
     }
     let mut lines = lines_of(&[last], 6);
+    let note = if kind == OperationKind::Setup { super::setup::failure_note(a, last) } else { None };
+    if let Some((words, shown)) = note {
+        text.push_str(&words);
+        lines.extend(shown);
+    }
     if lines.is_empty() {
         // No line of its own (the run's result is not in the log): its last error line, and
         // where the log ends.

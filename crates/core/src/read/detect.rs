@@ -25,6 +25,8 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
     let mut votes = [0usize; 7];
     // CBS-shaped lines written by Windows setup (its components, or a message id column).
     let mut setup = 0;
+    // Lines of the delta-extraction engine (DPX): a few in CBS.log, most of a DPX setupact.log.
+    let mut dpx = 0;
     let mut seen = 0;
     for line in head.lines().map(str::trim_end).filter(|l| !l.is_empty()).take(DETECT_LINES) {
         seen += 1;
@@ -40,8 +42,10 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
         } else if parse::reporting::header(b).is_some() {
             votes[6] += 1;
         } else if let Some(h) = parse::cbs::header(b) {
-            setup += usize::from(h.message_id || is_setup_component(&line[h.component.clone()]));
-            if &line[h.component.clone()] == "DISM" {
+            let component = &line[h.component.clone()];
+            setup += usize::from(h.message_id || is_setup_component(component) || setup_family(component, line));
+            dpx += usize::from(component == "DPX");
+            if component == "DISM" {
                 votes[5] += 1;
             } else {
                 votes[4] += 1;
@@ -63,7 +67,8 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
             // CBS, DISM and Windows setup share the line format: the component column and the
             // name decide. Setup's logs hold DISM's and CBS's lines too (a tenth of its own is
             // enough), and a log named setupact or setuperr is setup's whatever it holds.
-            if setup * 10 >= votes[4] + votes[5] || LogKind::before_reading(file_name, LogFormat::Cbs) == Some(LogKind::Setup) {
+            if setup * 10 >= votes[4] + votes[5] || dpx * 2 > votes[4] + votes[5] || LogKind::before_reading(file_name, LogFormat::Cbs) == Some(LogKind::Setup)
+            {
                 return LogFormat::Setup;
             }
             let lower = file_name.to_ascii_lowercase();
@@ -74,6 +79,19 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
             }
         }
     }
+}
+
+/// A line only the Windows setup family writes, read from its shape: the Panther programs of a
+/// first boot, OOBE and unattend pass log under their process name in brackets
+/// (`[windeploy.exe] WinDeploy.exe exiting with code [0x0]`, `[msoobe.exe]`, `[SETUPUGC.EXE]`),
+/// and WinRE's push-button reset (Reset this PC) logs through `PushButtonReset::` and the WinRE
+/// configuration calls (`WinReGetConfigEx failed`), with no component column at all.
+fn setup_family(component: &str, line: &str) -> bool {
+    let process = component.len() > 6
+        && component.starts_with('[')
+        && component.ends_with(']')
+        && component[..component.len() - 1].to_ascii_lowercase().ends_with(".exe");
+    process || line.contains("PushButtonReset::") || line.contains("WinReGetConfig")
 }
 
 /// Whether [`detect`]'s answer for `text` holds for every longer text that begins with it (a file
@@ -109,6 +127,28 @@ mod tests {
         let dism = "2025-05-02 15:17:01, Info                  DISM   PID=1712 TID=2044 Scratch directory set";
         assert_eq!(detect(dism, "Panther/SetupAct.log"), LogFormat::Setup);
         assert_eq!(detect(dism, "cbs.log"), LogFormat::Dism);
+    }
+
+    #[test]
+    fn detects_the_setup_family_from_its_line_shape() {
+        // windeploy / OOBE (Panther\UnattendGC\setupact.log): a process name in brackets.
+        let oobe = "2021-09-27 04:03:44, Info                         [windeploy.exe] WinDeploy.exe launched with command-line []...\r\n\
+                    2021-09-27 04:03:44, Error                        [windeploy.exe] CFirstUXWnd::OpenExisting failed with error 80070490\r\n\
+                    2021-09-27 11:04:06, Info                         [oobeldr.exe] OOBELdr.exe exiting with code [0x0]...\r\n";
+        assert_eq!(detect(oobe, "x.log"), LogFormat::Setup);
+        // WinRE's push-button reset: no component column.
+        let reset = "2021-06-09 12:08:20, Error                        WinReGetConfigEx failed. Error: 0x00000003[gle=0x00000003]\n\
+                     2021-06-09 12:22:37, Error                        0x80070490 in PushButtonReset::OEMConnection::Create (x.cpp:57): Did not find OEM plugin\n";
+        assert_eq!(detect(reset, "x.log"), LogFormat::Setup);
+        // A DPX setupact.log is DPX's lines; CBS.log holds a few of them among its own.
+        let dpx = "2013-12-10 11:16:37, Info                  DPX    Started DPX phase: Inventory\r\n\
+                   2013-12-10 11:16:56, Info                  DPX    Ended DPX phase: Inventory\r\n";
+        assert_eq!(detect(dpx, "x.log"), LogFormat::Setup);
+        let cbs = "2020-02-03 23:50:28, Info                  CBS    TI: --- Initializing Trusted Installer ---\r\n";
+        assert_eq!(detect(&(cbs.repeat(3) + dpx), "x.log"), LogFormat::Cbs);
+        // A bracketed word that is not a program, as CBS writes them, decides nothing.
+        let csi = "2020-02-03 23:50:28, Info                  CSI    [SR] Verifying 100 components\r\n";
+        assert_eq!(detect(&csi.repeat(3), "x.log"), LogFormat::Cbs);
     }
 
     #[test]

@@ -1,0 +1,145 @@
+//! What Windows setup's own lines say about a run beyond its result code: the extend code that
+//! comes with a feature update's result (the phase setup was in, and its operation), and the
+//! device installation a setupapi.dev.log stops in. The result lines themselves are data
+//! (`operations/setup-and-clients.toml`).
+
+use super::operations::Operation;
+use crate::analysis::Analysis;
+use crate::model::{Outcome, Severity};
+
+/// The phase an extend code's first hex digit names (Microsoft Learn, "Windows upgrade error
+/// codes", section "Extend codes": 0 unknown, 1 downlevel, 2 SafeOS, 3 first boot, 4 OOBE
+/// (second) boot, 5 uninstall; "Resolve Windows upgrade errors" describes each phase).
+const PHASES: [&str; 6] = [
+    "an unknown phase",
+    "the downlevel phase (still in the old Windows)",
+    "the SafeOS phase (WinPE, applying the new image)",
+    "the first boot phase (the new Windows starting, drivers installing)",
+    "the second boot (OOBE) phase (settings and user data applied)",
+    "the uninstall phase (setup undoing a failed upgrade)",
+];
+
+/// Operations an extend code's last four hex digits name, where Microsoft documents them: data
+/// migration (the example 0x4000D in "Windows upgrade error codes") and sysprep ("Resolution
+/// procedures": 0x30018, a rollback during the sysprep operation, where the device install
+/// log is the one to read).
+const OPERATIONS: [(u32, &str); 2] = [(0x000D, "data migration"), (0x0018, "the sysprep operation")];
+
+/// The extend code a run reported with its result (`Reporting post reboot event -> [0xC1900101,
+/// 0x30018]`, `ImageExit: Initializing Extended: [0x30018]`), if not zero.
+pub fn extend_code(op: &Operation) -> Option<u32> {
+    let v = op.fact("extended")?;
+    let v = v.trim().trim_start_matches("0x").trim_start_matches("0X");
+    u32::from_str_radix(v, 16).ok().filter(|&n| n != 0)
+}
+
+/// The failure code setup reported beside the extend code (`-> [0xC1900101, ...]`,
+/// `SetupResult: [0xc1900101]`), else the run's own.
+fn result_code(op: &Operation) -> Option<u32> {
+    let stated = op.fact("result").and_then(|v| u32::from_str_radix(v.trim().trim_start_matches("0x").trim_start_matches("0X"), 16).ok());
+    stated.or(op.code).filter(|c| c & 0x8000_0000 != 0)
+}
+
+/// `0xC1900101-0x30018 (MOSETUP_E_SETUP_PLATFORM), in the first boot phase (...), during the
+/// sysprep operation`: a failed run's result and extend code in words, or `None` when the run
+/// reported no extend code.
+pub fn result_words(op: &Operation) -> Option<String> {
+    let ext = extend_code(op)?;
+    let code = result_code(op)?;
+    let symbol = wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default();
+    let phase = PHASES.get((ext >> 16) as usize).copied().unwrap_or(PHASES[0]);
+    let operation = OPERATIONS.iter().find(|(n, _)| *n == ext & 0xFFFF).map(|(_, w)| format!(", during {w}")).unwrap_or_default();
+    Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}"))
+}
+
+/// A failed run whose extend code puts it past the downlevel phase (SafeOS, first boot, OOBE):
+/// the new Windows had taken over, so setup rolled the machine back to the old one (Microsoft
+/// Learn, "Resolve Windows upgrade errors": a failure after the downlevel phase rolls back).
+pub fn rolled_back(op: &Operation) -> bool {
+    op.outcome == Outcome::Failed && extend_code(op).is_some_and(|e| matches!(e >> 16, 2..=4))
+}
+
+/// A device installation that a setupapi.dev.log opens and never closes: the log stops in it
+/// (the machine hung, crashed or was reset while installing that device).
+pub struct DeviceStop {
+    pub file: usize,
+    pub entry: u32,
+    pub device: String,
+}
+
+/// The device installation the last section of a setupapi.dev.log in the drop leaves open.
+/// The log's sections open with `>>>  [Device Install (Hardware initiated) - <device id>]` and
+/// close with `<<<  Section end` / `<<<  [Exit status: SUCCESS]` (Microsoft Learn, "SetupAPI
+/// text logs": "Format of a text log section"); a tail of bytes that are not text after the last
+/// line (a file cut off by the crash) is no section.
+pub fn device_stop(a: &Analysis) -> Option<DeviceStop> {
+    let mut found = None;
+    for (fi, f) in a.files.iter().enumerate() {
+        let mut open: Option<(u32, &str)> = None;
+        for (ei, e) in f.entries.iter().enumerate() {
+            let line = f.record(e).trim_start();
+            if let Some(title) = line.strip_prefix(">>>  [") {
+                open = Some((ei as u32, title));
+            } else if line.starts_with("<<<  ") {
+                open = None;
+            }
+        }
+        let Some((entry, title)) = open else { continue };
+        if !title.contains("Device Install") {
+            continue;
+        }
+        let device = title.split_once(" - ").map_or(title, |(_, d)| d).trim_end_matches(']').trim();
+        found = Some(DeviceStop { file: fi, entry, device: device.to_string() });
+    }
+    found
+}
+
+/// What a failed setup run adds to its sentence: the extend code's phase, and where a
+/// setupapi.dev.log in the drop stops (or, for a rollback in the first boot, which log to read),
+/// with the lines that show it.
+pub fn failure_note(a: &Analysis, op: &Operation) -> Option<(String, Vec<(usize, u32)>)> {
+    if !matches!(op.outcome, Outcome::Failed | Outcome::Recovered) {
+        return None;
+    }
+    let words = result_words(op)?;
+    let mut text = format!(" Setup reported {words}.");
+    let mut lines = Vec::new();
+    match device_stop(a) {
+        Some(d) => {
+            text.push_str(&format!(
+                " The device install log ({}) stops during the installation of {}: that device's driver is the first suspect.",
+                crate::model::base_name(&a.files[d.file].name),
+                d.device
+            ));
+            lines.push((d.file, d.entry));
+            let f = &a.files[d.file];
+            // Its last line of text (not the bytes a crash left after it).
+            let text_line = |e: &crate::model::Entry| {
+                let r = f.record(e).trim();
+                !r.is_empty() && !r.contains(['\0', '\u{FFFD}']) && e.severity != Severity::Error
+            };
+            if let Some(last) = f.entries.iter().rposition(text_line).filter(|&l| l as u32 != d.entry) {
+                lines.push((d.file, last as u32));
+            }
+        }
+        // 0xC1900101 is setup's generic rollback, mostly a driver; in SafeOS and the first boot
+        // the device install log shows which (Microsoft Learn, "Resolution procedures").
+        None if result_code(op) == Some(0xC190_0101) && extend_code(op).is_some_and(|e| matches!(e >> 16, 2 | 3)) => text.push_str(
+            " Read the rollback's device install log ($Windows.~BT\\Sources\\Rollback\\setupapi\\setupapi.dev.log): its last device install is the driver to suspect.",
+        ),
+        None => {}
+    }
+    Some((text, lines))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_extend_code_names_its_phase_and_operation() {
+        assert!(PHASES[3].starts_with("the first boot phase"));
+        assert_eq!(OPERATIONS.iter().find(|(n, _)| *n == 0x30018 & 0xFFFF).map(|(_, w)| *w), Some("the sysprep operation"));
+        assert!(PHASES.get(0x4000D >> 16).unwrap().contains("OOBE"));
+    }
+}
