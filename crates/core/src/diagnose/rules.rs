@@ -15,7 +15,7 @@ use super::flow::FlowResult;
 use super::operations::Operation;
 use super::signals::Compiled;
 use crate::analysis::Analysis;
-use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
+use crate::model::{evidence_of, CycleOutcome, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
 use crate::read::config::url_in;
 
 /// What a rule found.
@@ -128,8 +128,47 @@ pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation],
             f
         }));
     }
-    out.sort_by_key(|f| f.severity);
+    // Most severe first; among equals, the findings about the failed scan before those that
+    // lean on lines of an earlier scan (a log silent since then), then data order.
+    let before = ctx.scan.failed_step.and_then(|_| earlier_scan_end(ctx.scan));
+    out.sort_by_key(|f| (f.severity, distance(f, before)));
     (out, source, machine)
+}
+
+/// When the last scan before the failed one that came to an end (completed or failed) ended
+/// (UTC ms, or local where the log gives no offset). An incomplete cycle just before can be the
+/// failed scan's own beginning (its location request), so it does not count.
+fn earlier_scan_end(scan: &FlowResult) -> Option<i64> {
+    let (_, earlier) = scan.cycles.split_last()?;
+    earlier.iter().rev().find(|c| c.outcome != CycleOutcome::Incomplete)?.end.as_deref().and_then(iso_ms)
+}
+
+/// `2024-06-14T09:40:02.469-07:00` (offset optional; `Z` is UTC) as ms.
+fn iso_ms(s: &str) -> Option<i64> {
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    let (y, mo, d, h, mi, sec) = (num(0..4)? as i32, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let ms = if s.as_bytes().get(19) == Some(&b'.') { num(20..23).unwrap_or(0) } else { 0 };
+    let local = crate::model::time::local_ms(y, mo, d, h, mi, sec, ms)?;
+    let tail = s.get(19..).unwrap_or("");
+    let offset = tail.find(['+', '-']).and_then(|i| {
+        let sign = if tail.as_bytes()[i] == b'-' { -1 } else { 1 };
+        let (oh, om) = (tail.get(i + 1..i + 3)?.parse::<i64>().ok()?, tail.get(i + 4..i + 6)?.parse::<i64>().ok()?);
+        Some(sign * (oh * 60 + om))
+    });
+    Some(local - offset.unwrap_or(0) * 60_000)
+}
+
+/// 0: no line of the finding is older than the failed scan (or no earlier scan is known); 1:
+/// some are; 2: all its dated lines are.
+fn distance(f: &Finding, before: Option<i64>) -> u8 {
+    let Some(end) = before else { return 0 };
+    let times: Vec<i64> = f.evidence.iter().filter_map(|e| e.time.as_deref().and_then(iso_ms)).collect();
+    let old = times.iter().filter(|&&t| t <= end).count();
+    match old {
+        0 => 0,
+        n if n == times.len() => 2,
+        _ => 1,
+    }
 }
 
 /// Where the client gets its updates: WSUS when ConfigMgr handed out a location, the policy sets
@@ -266,13 +305,15 @@ fn same_server(a: &str, b: &str) -> bool {
 fn gpo_override(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
     let &(fi, ei) = lines.last()?;
     let gpo_url = url_in(ctx.message(fi, ei));
-    // The location ConfigMgr handed out, not what the agent ended up using.
-    let location = ctx.set("wsus_location").iter().rev().find_map(|&(f, e)| {
-        if ctx.a.files[f].kind == LogKind::WindowsUpdate {
-            return None;
-        }
-        url_in(ctx.message(f, e)).map(|u| (u, f, e))
-    });
+    // The location ConfigMgr handed out (ScanAgent's location update, WUAHandler enabling the
+    // managed server, LocationServices' offer: `ConfigFacts::locations`, the one the client used
+    // first), not what the agent ended up using nor the server the policy already held.
+    let location = ctx
+        .config
+        .locations
+        .iter()
+        .find(|(_, f, e)| !ctx.message(*f, *e).contains("Existing WUA Managed server was already set"))
+        .map(|(s, f, e)| (s.value.clone(), *f, *e));
     let mut shown = lines.to_vec();
     let summary = match (&gpo_url, &location) {
         (Some(g), Some((l, f, e))) if !same_server(g, l) => {
