@@ -16,6 +16,20 @@ mod common;
 
 /// Host names the data once used as examples: runnable by mistake against someone's network.
 const PLAUSIBLE: [&str; 5] = ["contoso", "supserver", "fabrikam", "example.com", "wsus01."];
+
+/// A plausible host: one of `PLAUSIBLE`, or a name starting `wsus.` (`wsus.corp.local`), in
+/// lower-case text.
+fn plausible_host(lower: &str) -> Option<&str> {
+    if let Some(h) = PLAUSIBLE.iter().find(|h| lower.contains(*h)) {
+        return Some(h);
+    }
+    let named = lower.match_indices("wsus.").any(|(i, _)| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + 5..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric()) && after.is_some_and(|c| c.is_ascii_alphanumeric())
+    });
+    named.then_some("wsus.")
+}
 /// The placeholders of a WSUS server, which the logs fill when they name it.
 const WSUS_PLACEHOLDERS: [&str; 3] = ["<your WSUS server URL>", "<your WSUS server>", "<WSUS port>"];
 
@@ -57,7 +71,7 @@ fn advice_problems(name: &str, d: &Diagnosis, r: &Report) -> Vec<String> {
         for n in &named {
             lower = lower.replace(n.as_str(), "");
         }
-        if let Some(h) = PLAUSIBLE.iter().find(|h| lower.contains(*h)) {
+        if let Some(h) = plausible_host(&lower) {
             bad.push(format!("{name}: {from} names the example host {h:?}: {s}"));
         }
         if d.machine.wsus.is_some() && WSUS_PLACEHOLDERS.iter().any(|p| s.contains(p)) {
@@ -111,24 +125,57 @@ fn no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
         let files = read_dir_files(&e.path().join("logs"));
         sets.push((e.file_name().to_string_lossy().into_owned(), files));
     }
-    if let Some(real) = common::reallogs() {
-        for sub in ["", "more", "hold1"] {
-            for (name, bytes) in read_dir_files(&real.join(sub)) {
-                if name.ends_with(".log") {
-                    sets.push((format!("{sub}/{name}"), vec![(name, bytes)]));
-                }
-            }
-        }
-    }
+    sets.extend(real_logs());
     let mut bad = Vec::new();
     for (name, files) in sets {
+        let text = files_text(&files);
         let (_, d, r) = analyse(files);
         bad.extend(advice_problems(&name, &d, &r));
+        bad.extend(wsus_checks_name_the_named_server(&name, &text, &d, &r));
         // Callers in plain words.
         let said = [&r.summary.verdict, &r.summary.detail].into_iter().chain(r.operations.items.iter().map(|o| &o.caller));
         bad.extend(said.filter(|s| s.contains("<<PROCESS>>")).map(|s| format!("{name}: the agent's placeholder for a caller: {s}")));
     }
     assert!(bad.is_empty(), "{} problem(s):\n{}", bad.len(), bad.join("\n"));
+}
+
+/// Every real text log and decoded trace, each alone: the top folder, `more/`, `hold1/` and the
+/// traces' decoded text (`etl/*.expected-utc.log`).
+fn real_logs() -> Vec<(String, Files)> {
+    let mut sets = Vec::new();
+    let Some(real) = common::reallogs() else { return sets };
+    for sub in ["", "more", "hold1", "etl"] {
+        for (name, bytes) in read_dir_files(&real.join(sub)) {
+            if name.ends_with(".log") {
+                sets.push((format!("{sub}/{name}"), vec![(name, bytes)]));
+            }
+        }
+    }
+    sets
+}
+
+fn files_text(files: &Files) -> String {
+    files.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
+/// Where a log names the WSUS server (`WSUS server: https://host:port`, the agent's own line),
+/// the diagnosis knows it, and every check that reaches a WSUS port or names the WSUS server
+/// names that host.
+fn wsus_checks_name_the_named_server(name: &str, text: &str, d: &Diagnosis, r: &Report) -> Vec<String> {
+    let Some(url) = text.rsplit("WSUS server: http").next().filter(|_| text.contains("WSUS server: http")) else { return Vec::new() };
+    let host = url.trim_start_matches('s').trim_start_matches("://").split([':', '/', ' ', '\r', '\n', '\t']).next().unwrap_or("").to_lowercase();
+    let mut bad = Vec::new();
+    if d.machine.wsus.as_ref().is_none_or(|(_, h, _)| h.to_lowercase() != host) {
+        bad.push(format!("{name}: the log names the WSUS server {host}, the diagnosis has {:?}", d.machine.wsus));
+    }
+    for (from, s) in advice(r) {
+        let lower = s.to_lowercase();
+        let about_wsus = ["-port 853", ":8530", ":8531", "wsus server"].iter().any(|w| lower.contains(w));
+        if about_wsus && !lower.contains(&host) {
+            bad.push(format!("{name}: {from} is about the WSUS server but does not name {host}: {s}"));
+        }
+    }
+    bad
 }
 
 fn read_dir_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
