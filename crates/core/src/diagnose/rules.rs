@@ -3,72 +3,20 @@
 //!
 //! A rule without a `join` is evaluated here from its data alone: a code family (which codes
 //! occur, where, how often) or line signatures (literal matchers in some logs, optionally only
-//! lines holding given codes). A rule with a `join` names a function below (or in `config.rs`)
+//! lines holding given codes). A rule with a `join` names a function below (or in `config_rules.rs`)
 //! that combines what the data matched with the flow, other lines or the configuration.
 
-use rustc_hash::FxHashMap;
-
 use super::catalog::{Hits, CATALOG};
-use super::config::{self, ConfigFacts, Machine};
-use super::defs::{self, Guidance, LineMatcher, RuleDef, UpdateSource};
+use super::config::{ConfigFacts, Machine};
+use super::config_rules;
+use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
+use super::finding::{Ctx, Finding};
 use super::flow::FlowResult;
 use super::operations::Operation;
 use super::signals::Compiled;
 use crate::analysis::Analysis;
-use crate::model::{evidence_of, CycleOutcome, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
+use crate::model::{CycleOutcome, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
 use crate::read::config::url_in;
-
-/// What a rule found.
-#[derive(Clone)]
-pub struct Finding {
-    pub rule: &'static RuleDef,
-    pub severity: FindingSeverity,
-    /// What was found, with the specifics (codes, servers, counts).
-    pub summary: String,
-    pub evidence: Vec<Evidence>,
-    /// Codes on the evidence lines or of the family (`0x...`).
-    pub codes: Vec<String>,
-    /// The rule's guidance, with the placeholders this machine's logs fill.
-    pub guidance: Vec<Guidance>,
-}
-
-impl Finding {
-    pub fn new(rule: &'static RuleDef, severity: FindingSeverity, summary: String, evidence: Vec<Evidence>, codes: Vec<String>) -> Finding {
-        Finding { rule, severity, summary, evidence, codes, guidance: rule.guidance.to_vec() }
-    }
-
-    pub fn id(&self) -> &'static str {
-        self.rule.id
-    }
-}
-
-/// Everything a join may look at.
-pub struct Ctx<'a> {
-    pub a: &'a Analysis,
-    pub scan: &'a FlowResult,
-    /// The operations the logs show (servicing sessions, store checks, ...).
-    pub ops: &'a [Operation],
-    pub config: &'a ConfigFacts,
-    /// The servers the logs name (filled once the line sets are found).
-    pub machine: Machine,
-    /// Hits of each named line set.
-    sets: FxHashMap<&'static str, Vec<(usize, usize)>>,
-}
-
-impl Ctx<'_> {
-    pub fn set(&self, id: &str) -> &[(usize, usize)] {
-        self.sets.get(id).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn ev(&self, fi: usize, ei: usize) -> Evidence {
-        evidence_of(&self.a.files[fi], ei)
-    }
-
-    pub fn message(&self, fi: usize, ei: usize) -> &str {
-        let f = &self.a.files[fi];
-        f.message(&f.entries[ei])
-    }
-}
 
 type Join = fn(&Ctx, &'static RuleDef, &[(usize, usize)]) -> Option<Finding>;
 
@@ -84,11 +32,11 @@ const JOINS: &[(&str, Join)] = &[
     ("cdn_answered_by_proxy", cdn_answered_by_proxy),
     ("servicing_error_lines", servicing_error_lines),
     ("errors_without_operation", errors_without_operation),
-    ("config_gpo_mismatch", config::gpo_mismatch),
-    ("config_usewuserver_off", config::usewuserver_off),
-    ("config_wsus_port", config::wsus_port),
-    ("config_proxy_blocks_wsus", config::proxy_blocks_wsus),
-    ("config_direct_network_errors", config::direct_network_errors),
+    ("config_gpo_mismatch", config_rules::gpo_mismatch),
+    ("config_usewuserver_off", config_rules::usewuserver_off),
+    ("config_wsus_port", config_rules::wsus_port),
+    ("config_proxy_blocks_wsus", config_rules::proxy_blocks_wsus),
+    ("config_direct_network_errors", config_rules::direct_network_errors),
 ];
 
 /// How many lines a rule keeps (a busy log can repeat a signature thousands of times).

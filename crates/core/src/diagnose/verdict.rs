@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use super::config::Machine;
+use super::finding::Finding;
 use super::flow::FlowResult;
 use super::operations::Operation;
 use super::outcomes::Statement;
-use super::rules::Finding;
 use crate::analysis::Analysis;
 use crate::model::{base_name, time_of, CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
 use wulens_kb::Place;
