@@ -226,6 +226,47 @@ fn no_wsus_checks_for_a_client_of_windows_update() {
     assert!(wsus.is_empty(), "{wsus:#?}");
 }
 
+/// A cumulative update that the servicing stack fails (0x800F081F under the call's 0x80240022):
+/// our own lines, after the agent's.
+const INSTALL_FAILED: &str = "\
+2025/02/12 03:10:04.2010417 6012  8120  ComApi          * START *   Install ClientId = UpdateOrchestrator, Flags: 0X10050 (cV: Pq7Lm2Xv9Tn4Rb8Y.3.0.0)
+2025/02/12 03:10:04.2010468 6012  8120  ComApi          Updates in request: 1
+2025/02/12 03:10:04.2010521 6012  8120  ComApi          ServiceID = {7971F918-A847-4430-9279-4A52D1EFE18D} Third party service
+2025/02/12 03:10:04.2102238 1404  5512  Agent           * START *  Installing updates CallerId = UpdateOrchestrator
+2025/02/12 03:10:04.2102291 1404  5512  Agent           Updates to install = 1
+2025/02/12 03:10:04.2105501 1404  5512  Agent             Title = 2025-02 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5051974)
+2025/02/12 03:10:04.2105544 1404  5512  Agent             UpdateId = 5C1E0F3A-27B4-4C8D-9E61-3F7A2B9D4E10.1
+2025/02/12 03:10:04.4402570 1404  5512  Handler         * START *   CBS  Install
+2025/02/12 03:10:04.4431071 1404  5512  Handler         Starting install of CBS update 5C1E0F3A-27B4-4C8D-9E61-3F7A2B9D4E10
+2025/02/12 03:10:04.9712917 1404  5512  Handler         CBS package identity: Package_for_RollupFix~31bf3856ad364e35~amd64~~19041.5487.1.10
+2025/02/12 03:17:41.8618014 1404  3068  Handler         CBS called Error with 0x800F081F, 
+2025/02/12 03:17:41.8686315 1404  5512  Handler         Completed install of CBS update with type=0, requiresReboot=0, installerError=1, hr=0x800F081F
+2025/02/12 03:17:41.8705974 1404  5512  Handler         * END *   CBS Install
+2025/02/12 03:17:41.8802765 1404  5512  Agent           LogHistory called. idUpdate={5C1E0F3A-27B4-4C8D-9E61-3F7A2B9D4E10}.1, resultMapped=800F081F, resultUnMapped=0
+2025/02/12 03:17:41.8873270 1404  5512  Agent           Install updates CallerId = UpdateOrchestrator
+2025/02/12 03:17:41.8997679 6012  9076  ComApi           Install ClientId = UpdateOrchestrator
+2025/02/12 03:17:41.8997727 6012  9076  ComApi          Install call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0
+2025/02/12 03:17:41.8999963 6012  9076  ComApi          Reboot required = False
+2025/02/12 03:17:41.8999981 6012  9076  ComApi          ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = 0x80240022
+2025/02/12 03:17:41.9000025 6012  9076  ComApi          * END *   Install ClientId = UpdateOrchestrator
+2025/02/12 03:17:41.9008152 1404  1148  Agent           WU client calls back to install call {64556D43-1A1C-4A8C-91C1-31C779A9633C} with code Call complete and error 0x800F081F 
+";
+
+/// The next checks name the update a failed install worked on (its KB number, from its own
+/// lines); without it in the log, the placeholder stays and names no real update.
+#[test]
+fn the_checks_name_the_update_the_failed_install_names() {
+    let (_, _, r) = analyse(vec![text("WindowsUpdate.log", INSTALL_FAILED)]);
+    let all: Vec<String> = advice(&r).into_iter().map(|(_, s)| s).collect();
+    assert!(all.iter().any(|s| s.contains("KB5051974")), "{all:#?}");
+    assert!(!all.iter().any(|s| s.contains("<KB number>")), "{all:#?}");
+    let without: String = INSTALL_FAILED.lines().filter(|l| !l.contains("Title = ")).collect::<Vec<_>>().join("\n");
+    let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &without)]);
+    let all: Vec<String> = advice(&r).into_iter().map(|(_, s)| s).collect();
+    assert!(all.iter().any(|s| s.contains("<KB number>")), "{all:#?}");
+    assert!(!all.iter().any(|s| s.contains("KB5051974")), "{all:#?}");
+}
+
 // ---- findings ----
 
 const PORTAL: &str = "\

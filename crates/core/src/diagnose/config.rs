@@ -250,6 +250,9 @@ pub const WSUS_HOST: &str = "<your WSUS server>";
 pub const WSUS_PORT: &str = "<WSUS port>";
 pub const PROXY: &str = "<your proxy>";
 pub const PROXY_HOST: &str = "<your proxy host>";
+/// The update a failed operation worked on, where its lines name exactly one.
+pub const KB_NUMBER: &str = "<KB number>";
+pub const UPDATE_ID: &str = "<update id>";
 
 /// What the logs and the configuration say about this machine's servers, for the advice.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -264,6 +267,18 @@ pub struct Machine {
     /// Callers (per file) whose every search in that file went to a Microsoft service (the
     /// Store's `Update;ScanForUpdates`, a Windows Update client): their downloads do too.
     pub public_callers: Vec<(usize, String)>,
+    /// Failed operations (file, first entry) and the one KB number and update id their lines
+    /// name, if they name one.
+    pub updates: Vec<OperationUpdate>,
+}
+
+/// The update one failed operation worked on, as its lines name it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct OperationUpdate {
+    pub file: usize,
+    pub start: Option<u32>,
+    pub kb: Option<String>,
+    pub id: Option<String>,
 }
 
 /// Hosts of Microsoft's update content (Windows Update's CDN, Delivery Optimization's).
@@ -305,6 +320,21 @@ impl Machine {
         if let Some(p) = &self.proxy {
             let host = p.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(p.as_str(), |(h, _)| h);
             s = s.replace(PROXY_HOST, host).replace(PROXY, p);
+        }
+        s
+    }
+
+    /// `text` with the placeholders this machine's logs fill, and those of the update that the
+    /// failed operation `o` worked on.
+    pub fn fill_for(&self, o: &Operation, text: &str) -> String {
+        let mut s = self.fill(text);
+        if let Some(u) = self.updates.iter().find(|u| u.file == o.file && u.start == o.start) {
+            if let Some(kb) = &u.kb {
+                s = s.replace(KB_NUMBER, kb);
+            }
+            if let Some(id) = &u.id {
+                s = s.replace(UPDATE_ID, id);
+            }
         }
         s
     }

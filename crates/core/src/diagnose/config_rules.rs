@@ -5,12 +5,13 @@
 //! Floors: `config` (what the configuration and logs say) → `finding` (`Finding`, `Ctx`) →
 //! this file → `rules` (every rule, and the order of the findings).
 
-use super::config::{microsoft_url, offered_line, public_service_line, Machine, Proxy};
+use super::config::{microsoft_url, offered_line, public_service_line, Machine, OperationUpdate, Proxy};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
+use super::operations::Operation;
 use crate::analysis::Analysis;
 use crate::model::lines::Lines;
-use crate::model::{base_name, Evidence, FindingSeverity, LogKind, OperationKind, Setting};
+use crate::model::{base_name, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Setting};
 use crate::read::config::{bypassed, parse_url, same_endpoint, url_in};
 
 fn ev_setting(s: &Setting, a: &Analysis) -> Evidence {
@@ -212,6 +213,43 @@ impl Machine {
             }
         }
         public_callers.retain(|k| !wsus_callers.contains(k));
-        Machine { wsus, proxy, cdn_files, public_callers }
+        let updates = ctx.ops.iter().filter(|o| o.outcome == Outcome::Failed).filter_map(|o| operation_update(ctx.a, o)).collect();
+        Machine { wsus, proxy, cdn_files, public_callers, updates }
     }
+}
+
+/// How many lines of a failed operation are read for its update (a long install runs for
+/// thousands of lines of other threads).
+const UPDATE_LINES: usize = 400;
+
+/// The one KB number (`KB5051974`) and the one update id (`UpdateId = <guid>`, `idUpdate={guid}`,
+/// `updateId = guid`) a failed operation's lines name: from its first line to its last, at most
+/// `UPDATE_LINES`. Two different ones (another update's lines in between) name none.
+fn operation_update(a: &Analysis, o: &Operation) -> Option<OperationUpdate> {
+    let f = &a.files[o.file];
+    let (start, end) = (o.start? as usize, o.end.map_or(f.entries.len(), |e| e as usize + 1));
+    let mut kbs: Vec<String> = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    for e in f.entries.get(start..end.min(start + UPDATE_LINES))? {
+        let m = f.message(e);
+        for (i, _) in m.match_indices("KB") {
+            let digits: String = m[i + 2..].chars().take_while(char::is_ascii_digit).collect();
+            let word_start = !m[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric());
+            if word_start && (6..=8).contains(&digits.len()) && !kbs.iter().any(|k| k[2..] == digits) {
+                kbs.push(format!("KB{digits}"));
+            }
+        }
+        for key in ["UpdateId = ", "updateId = ", "idUpdate={", "update "] {
+            for (i, _) in m.match_indices(key) {
+                let id: String = m[i + key.len()..].chars().take(36).collect();
+                let guid = id.len() == 36 && id.chars().enumerate().all(|(n, c)| if [8, 13, 18, 23].contains(&n) { c == '-' } else { c.is_ascii_hexdigit() });
+                if guid && !ids.iter().any(|x| x.eq_ignore_ascii_case(&id)) {
+                    ids.push(id.to_ascii_uppercase());
+                }
+            }
+        }
+    }
+    let one = |v: Vec<String>| if v.len() == 1 { v.into_iter().next() } else { None };
+    let (kb, id) = (one(kbs), one(ids));
+    (kb.is_some() || id.is_some()).then(|| OperationUpdate { file: o.file, start: o.start, kb, id })
 }

@@ -112,7 +112,9 @@ pub fn next_checks(
                 if out.len() >= before + 2 {
                     break;
                 }
-                add(&mut out, &st.text, st.command.as_deref(), format!("0x{c:08X}"));
+                // The update this operation worked on, where its lines name it.
+                let (text, command) = (machine.fill_for(o, &st.text), st.command.as_deref().map(|x| machine.fill_for(o, x)));
+                add(&mut out, &text, command.as_deref(), format!("0x{c:08X}"));
             }
         }
     }
