@@ -251,5 +251,5 @@ fn operation_update(a: &Analysis, o: &Operation) -> Option<OperationUpdate> {
     }
     let one = |v: Vec<String>| if v.len() == 1 { v.into_iter().next() } else { None };
     let (kb, id) = (one(kbs), one(ids));
-    (kb.is_some() || id.is_some()).then(|| OperationUpdate { file: o.file, start: o.start, kb, id })
+    (kb.is_some() || id.is_some()).then_some(OperationUpdate { file: o.file, start: o.start, kb, id })
 }
