@@ -345,7 +345,7 @@ fn guidance(v: &[Guidance]) -> String {
     let mut out = String::from("&[");
     for g in v {
         let cmd = g.command.as_ref().map_or("None".to_string(), |c| format!("Some(Cow::Borrowed({}))", lit(c)));
-        let _ = write!(out, "Guidance{{text:Cow::Borrowed({}),command:{cmd}}},", lit(&g.text));
+        let _ = write!(out, "Guidance{{text:Cow::Borrowed({}),command:{cmd},fits:&[]}},", lit(&g.text));
     }
     out.push(']');
     out

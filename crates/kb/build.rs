@@ -98,6 +98,9 @@ struct RawNoise {
 struct RawStep {
     text: String,
     command: Option<String>,
+    /// Places (`wu_search`, `wu_download`, `scan_3`, ...) the step fits; empty: any.
+    #[serde(default)]
+    fits: Vec<String>,
 }
 
 #[derive(serde::Deserialize, Clone, PartialEq)]
@@ -323,6 +326,11 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         m.causes = raw.causes;
     }
     if !raw.mitigation.is_empty() {
+        for st in &raw.mitigation {
+            if let Some(p) = st.fits.iter().find(|p| Place::from_id(p).is_none()) {
+                return Err(format!("mitigation step fits unknown place {p:?}"));
+            }
+        }
         m.mitigation = raw.mitigation;
     }
     if !raw.related.is_empty() {
@@ -390,12 +398,13 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
         for s in &m.mitigation {
             let _ = write!(
                 steps,
-                "Step{{text:Cow::Borrowed({}),command:{}}},",
+                "Step{{text:Cow::Borrowed({}),command:{},fits:&[{}]}},",
                 lit(s.text.trim()),
                 match &s.command {
                     Some(c) => format!("Some(Cow::Borrowed({}))", lit(c.trim())),
                     None => "None".into(),
-                }
+                },
+                s.fits.iter().filter_map(|p| Place::from_id(p)).map(|p| format!("Place::{p:?}")).collect::<Vec<_>>().join(",")
             );
         }
         steps.push(']');

@@ -16,6 +16,20 @@ mod common;
 
 /// Host names the data once used as examples: runnable by mistake against someone's network.
 const PLAUSIBLE: [&str; 5] = ["contoso", "supserver", "fabrikam", "example.com", "wsus01."];
+
+/// A plausible host: one of `PLAUSIBLE`, or a name starting `wsus.` (`wsus.corp.local`), in
+/// lower-case text.
+fn plausible_host(lower: &str) -> Option<&str> {
+    if let Some(h) = PLAUSIBLE.iter().find(|h| lower.contains(*h)) {
+        return Some(h);
+    }
+    let named = lower.match_indices("wsus.").any(|(i, _)| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + 5..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric()) && after.is_some_and(|c| c.is_ascii_alphanumeric())
+    });
+    named.then_some("wsus.")
+}
 /// The placeholders of a WSUS server, which the logs fill when they name it.
 const WSUS_PLACEHOLDERS: [&str; 3] = ["<your WSUS server URL>", "<your WSUS server>", "<WSUS port>"];
 
@@ -57,7 +71,7 @@ fn advice_problems(name: &str, d: &Diagnosis, r: &Report) -> Vec<String> {
         for n in &named {
             lower = lower.replace(n.as_str(), "");
         }
-        if let Some(h) = PLAUSIBLE.iter().find(|h| lower.contains(*h)) {
+        if let Some(h) = plausible_host(&lower) {
             bad.push(format!("{name}: {from} names the example host {h:?}: {s}"));
         }
         if d.machine.wsus.is_some() && WSUS_PLACEHOLDERS.iter().any(|p| s.contains(p)) {
@@ -111,24 +125,57 @@ fn no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
         let files = read_dir_files(&e.path().join("logs"));
         sets.push((e.file_name().to_string_lossy().into_owned(), files));
     }
-    if let Some(real) = common::reallogs() {
-        for sub in ["", "more", "hold1"] {
-            for (name, bytes) in read_dir_files(&real.join(sub)) {
-                if name.ends_with(".log") {
-                    sets.push((format!("{sub}/{name}"), vec![(name, bytes)]));
-                }
-            }
-        }
-    }
+    sets.extend(real_logs());
     let mut bad = Vec::new();
     for (name, files) in sets {
+        let text = files_text(&files);
         let (_, d, r) = analyse(files);
         bad.extend(advice_problems(&name, &d, &r));
+        bad.extend(wsus_checks_name_the_named_server(&name, &text, &d, &r));
         // Callers in plain words.
         let said = [&r.summary.verdict, &r.summary.detail].into_iter().chain(r.operations.items.iter().map(|o| &o.caller));
         bad.extend(said.filter(|s| s.contains("<<PROCESS>>")).map(|s| format!("{name}: the agent's placeholder for a caller: {s}")));
     }
     assert!(bad.is_empty(), "{} problem(s):\n{}", bad.len(), bad.join("\n"));
+}
+
+/// Every real text log and decoded trace, each alone: the top folder, `more/`, `hold1/` and the
+/// traces' decoded text (`etl/*.expected-utc.log`).
+fn real_logs() -> Vec<(String, Files)> {
+    let mut sets = Vec::new();
+    let Some(real) = common::reallogs() else { return sets };
+    for sub in ["", "more", "hold1", "etl"] {
+        for (name, bytes) in read_dir_files(&real.join(sub)) {
+            if name.ends_with(".log") {
+                sets.push((format!("{sub}/{name}"), vec![(name, bytes)]));
+            }
+        }
+    }
+    sets
+}
+
+fn files_text(files: &Files) -> String {
+    files.iter().map(|(_, b)| String::from_utf8_lossy(b).into_owned()).collect::<Vec<_>>().join("\n")
+}
+
+/// Where a log names the WSUS server (`WSUS server: https://host:port`, the agent's own line),
+/// the diagnosis knows it, and every check that reaches a WSUS port or names the WSUS server
+/// names that host.
+fn wsus_checks_name_the_named_server(name: &str, text: &str, d: &Diagnosis, r: &Report) -> Vec<String> {
+    let Some(url) = text.rsplit("WSUS server: http").next().filter(|_| text.contains("WSUS server: http")) else { return Vec::new() };
+    let host = url.trim_start_matches('s').trim_start_matches("://").split([':', '/', ' ', '\r', '\n', '\t']).next().unwrap_or("").to_lowercase();
+    let mut bad = Vec::new();
+    if d.machine.wsus.as_ref().is_none_or(|(_, h, _)| h.to_lowercase() != host) {
+        bad.push(format!("{name}: the log names the WSUS server {host}, the diagnosis has {:?}", d.machine.wsus));
+    }
+    for (from, s) in advice(r) {
+        let lower = s.to_lowercase();
+        let about_wsus = ["-port 853", ":8530", ":8531", "wsus server"].iter().any(|w| lower.contains(w));
+        if about_wsus && !lower.contains(&host) {
+            bad.push(format!("{name}: {from} is about the WSUS server but does not name {host}: {s}"));
+        }
+    }
+    bad
 }
 
 fn read_dir_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -177,6 +224,47 @@ fn no_wsus_checks_for_a_client_of_windows_update() {
         .filter(|c| c.text.contains("WSUS server") || c.command.as_deref().is_some_and(|c| c.contains("WSUS") || c.contains(":8530")))
         .collect();
     assert!(wsus.is_empty(), "{wsus:#?}");
+}
+
+/// A cumulative update that the servicing stack fails (0x800F081F under the call's 0x80240022):
+/// our own lines, after the agent's.
+const INSTALL_FAILED: &str = "\
+2025/02/12 03:10:04.2010417 6012  8120  ComApi          * START *   Install ClientId = UpdateOrchestrator, Flags: 0X10050 (cV: Pq7Lm2Xv9Tn4Rb8Y.3.0.0)
+2025/02/12 03:10:04.2010468 6012  8120  ComApi          Updates in request: 1
+2025/02/12 03:10:04.2010521 6012  8120  ComApi          ServiceID = {7971F918-A847-4430-9279-4A52D1EFE18D} Third party service
+2025/02/12 03:10:04.2102238 1404  5512  Agent           * START *  Installing updates CallerId = UpdateOrchestrator
+2025/02/12 03:10:04.2102291 1404  5512  Agent           Updates to install = 1
+2025/02/12 03:10:04.2105501 1404  5512  Agent             Title = 2025-02 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5051974)
+2025/02/12 03:10:04.2105544 1404  5512  Agent             UpdateId = 5C1E0F3A-27B4-4C8D-9E61-3F7A2B9D4E10.1
+2025/02/12 03:10:04.4402570 1404  5512  Handler         * START *   CBS  Install
+2025/02/12 03:10:04.4431071 1404  5512  Handler         Starting install of CBS update 5C1E0F3A-27B4-4C8D-9E61-3F7A2B9D4E10
+2025/02/12 03:10:04.9712917 1404  5512  Handler         CBS package identity: Package_for_RollupFix~31bf3856ad364e35~amd64~~19041.5487.1.10
+2025/02/12 03:17:41.8618014 1404  3068  Handler         CBS called Error with 0x800F081F, 
+2025/02/12 03:17:41.8686315 1404  5512  Handler         Completed install of CBS update with type=0, requiresReboot=0, installerError=1, hr=0x800F081F
+2025/02/12 03:17:41.8705974 1404  5512  Handler         * END *   CBS Install
+2025/02/12 03:17:41.8802765 1404  5512  Agent           LogHistory called. idUpdate={5C1E0F3A-27B4-4C8D-9E61-3F7A2B9D4E10}.1, resultMapped=800F081F, resultUnMapped=0
+2025/02/12 03:17:41.8873270 1404  5512  Agent           Install updates CallerId = UpdateOrchestrator
+2025/02/12 03:17:41.8997679 6012  9076  ComApi           Install ClientId = UpdateOrchestrator
+2025/02/12 03:17:41.8997727 6012  9076  ComApi          Install call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0
+2025/02/12 03:17:41.8999963 6012  9076  ComApi          Reboot required = False
+2025/02/12 03:17:41.8999981 6012  9076  ComApi          ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = 0x80240022
+2025/02/12 03:17:41.9000025 6012  9076  ComApi          * END *   Install ClientId = UpdateOrchestrator
+2025/02/12 03:17:41.9008152 1404  1148  Agent           WU client calls back to install call {64556D43-1A1C-4A8C-91C1-31C779A9633C} with code Call complete and error 0x800F081F 
+";
+
+/// The next checks name the update a failed install worked on (its KB number, from its own
+/// lines); without it in the log, the placeholder stays and names no real update.
+#[test]
+fn the_checks_name_the_update_the_failed_install_names() {
+    let (_, _, r) = analyse(vec![text("WindowsUpdate.log", INSTALL_FAILED)]);
+    let all: Vec<String> = advice(&r).into_iter().map(|(_, s)| s).collect();
+    assert!(all.iter().any(|s| s.contains("KB5051974")), "{all:#?}");
+    assert!(!all.iter().any(|s| s.contains("<KB number>")), "{all:#?}");
+    let without: String = INSTALL_FAILED.lines().filter(|l| !l.contains("Title = ")).collect::<Vec<_>>().join("\n");
+    let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &without)]);
+    let all: Vec<String> = advice(&r).into_iter().map(|(_, s)| s).collect();
+    assert!(all.iter().any(|s| s.contains("<KB number>")), "{all:#?}");
+    assert!(!all.iter().any(|s| s.contains("KB5051974")), "{all:#?}");
 }
 
 // ---- findings ----

@@ -74,6 +74,17 @@ pub struct Step {
     pub text: Cow<'static, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Cow<'static, str>>,
+    /// The places (operations, scan steps) this step fits; empty: every place of its entry. A
+    /// step that lists a BITS job fits a download, not a search that failed on the same code.
+    #[serde(skip)]
+    pub fits: &'static [Place],
+}
+
+impl Step {
+    /// Does this step fit an operation or step at `place` (`None`: any)?
+    pub fn fits(&self, place: Option<Place>) -> bool {
+        self.fits.is_empty() || place.is_none_or(|p| self.fits.contains(&p))
+    }
 }
 
 /// Where a fact comes from: a seed article (file name + section) or a public page or table.

@@ -75,7 +75,7 @@ pub struct SignalDef {
 }
 
 /// A known-issue rule. Without a `join` the rule engine builds the finding from the lines and
-/// codes it matches; with one, a named function in `rules.rs` or `config.rs` does.
+/// codes it matches; with one, a named function in `rules.rs` or `config_rules.rs` does.
 pub struct RuleDef {
     pub id: &'static str,
     pub title: &'static str,

@@ -3,10 +3,10 @@
 //! It reads what the statements, operations, findings and next checks concluded; the full
 //! paragraph (the statements joined) is kept as the detail below it.
 
+use super::finding::Finding;
 use super::flow::FlowResult;
 use super::operations::Operation;
 use super::outcomes::{code_name, Statement};
-use super::rules::Finding;
 use super::verdict::NextCheck;
 use crate::analysis::Analysis;
 use crate::model::{time_of, Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};

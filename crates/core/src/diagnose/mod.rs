@@ -6,7 +6,9 @@
 
 mod catalog;
 mod config;
+mod config_rules;
 mod defs;
+mod finding;
 mod flow;
 mod headline;
 mod machines;
@@ -22,12 +24,12 @@ mod verdict;
 
 pub use config::{ConfigFacts, Machine, POLICY_COMMAND, PROXY_COMMAND};
 pub use defs::{caller_words, UpdateSource};
+pub use finding::Finding;
 pub use flow::FlowResult;
 pub use headline::Headline;
 pub use operations::{Counted, Operation};
 pub use outcomes::Statement;
 pub use piece::scan_piece;
-pub use rules::Finding;
 pub use updates::UpdateRow;
 pub use verdict::NextCheck;
 

@@ -3,72 +3,20 @@
 //!
 //! A rule without a `join` is evaluated here from its data alone: a code family (which codes
 //! occur, where, how often) or line signatures (literal matchers in some logs, optionally only
-//! lines holding given codes). A rule with a `join` names a function below (or in `config.rs`)
+//! lines holding given codes). A rule with a `join` names a function below (or in `config_rules.rs`)
 //! that combines what the data matched with the flow, other lines or the configuration.
 
-use rustc_hash::FxHashMap;
-
 use super::catalog::{Hits, CATALOG};
-use super::config::{self, ConfigFacts, Machine};
-use super::defs::{self, Guidance, LineMatcher, RuleDef, UpdateSource};
+use super::config::{ConfigFacts, Machine};
+use super::config_rules;
+use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
+use super::finding::{Ctx, Finding};
 use super::flow::FlowResult;
 use super::operations::Operation;
 use super::signals::Compiled;
 use crate::analysis::Analysis;
-use crate::model::{evidence_of, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
+use crate::model::{CycleOutcome, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
 use crate::read::config::url_in;
-
-/// What a rule found.
-#[derive(Clone)]
-pub struct Finding {
-    pub rule: &'static RuleDef,
-    pub severity: FindingSeverity,
-    /// What was found, with the specifics (codes, servers, counts).
-    pub summary: String,
-    pub evidence: Vec<Evidence>,
-    /// Codes on the evidence lines or of the family (`0x...`).
-    pub codes: Vec<String>,
-    /// The rule's guidance, with the placeholders this machine's logs fill.
-    pub guidance: Vec<Guidance>,
-}
-
-impl Finding {
-    pub fn new(rule: &'static RuleDef, severity: FindingSeverity, summary: String, evidence: Vec<Evidence>, codes: Vec<String>) -> Finding {
-        Finding { rule, severity, summary, evidence, codes, guidance: rule.guidance.to_vec() }
-    }
-
-    pub fn id(&self) -> &'static str {
-        self.rule.id
-    }
-}
-
-/// Everything a join may look at.
-pub struct Ctx<'a> {
-    pub a: &'a Analysis,
-    pub scan: &'a FlowResult,
-    /// The operations the logs show (servicing sessions, store checks, ...).
-    pub ops: &'a [Operation],
-    pub config: &'a ConfigFacts,
-    /// The servers the logs name (filled once the line sets are found).
-    pub machine: Machine,
-    /// Hits of each named line set.
-    sets: FxHashMap<&'static str, Vec<(usize, usize)>>,
-}
-
-impl Ctx<'_> {
-    pub fn set(&self, id: &str) -> &[(usize, usize)] {
-        self.sets.get(id).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn ev(&self, fi: usize, ei: usize) -> Evidence {
-        evidence_of(&self.a.files[fi], ei)
-    }
-
-    pub fn message(&self, fi: usize, ei: usize) -> &str {
-        let f = &self.a.files[fi];
-        f.message(&f.entries[ei])
-    }
-}
 
 type Join = fn(&Ctx, &'static RuleDef, &[(usize, usize)]) -> Option<Finding>;
 
@@ -84,11 +32,11 @@ const JOINS: &[(&str, Join)] = &[
     ("cdn_answered_by_proxy", cdn_answered_by_proxy),
     ("servicing_error_lines", servicing_error_lines),
     ("errors_without_operation", errors_without_operation),
-    ("config_gpo_mismatch", config::gpo_mismatch),
-    ("config_usewuserver_off", config::usewuserver_off),
-    ("config_wsus_port", config::wsus_port),
-    ("config_proxy_blocks_wsus", config::proxy_blocks_wsus),
-    ("config_direct_network_errors", config::direct_network_errors),
+    ("config_gpo_mismatch", config_rules::gpo_mismatch),
+    ("config_usewuserver_off", config_rules::usewuserver_off),
+    ("config_wsus_port", config_rules::wsus_port),
+    ("config_proxy_blocks_wsus", config_rules::proxy_blocks_wsus),
+    ("config_direct_network_errors", config_rules::direct_network_errors),
 ];
 
 /// How many lines a rule keeps (a busy log can repeat a signature thousands of times).
@@ -128,8 +76,47 @@ pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation],
             f
         }));
     }
-    out.sort_by_key(|f| f.severity);
+    // Most severe first; among equals, the findings about the failed scan before those that
+    // lean on lines of an earlier scan (a log silent since then), then data order.
+    let before = ctx.scan.failed_step.and_then(|_| earlier_scan_end(ctx.scan));
+    out.sort_by_key(|f| (f.severity, distance(f, before)));
     (out, source, machine)
+}
+
+/// When the last scan before the failed one that came to an end (completed or failed) ended
+/// (UTC ms, or local where the log gives no offset). An incomplete cycle just before can be the
+/// failed scan's own beginning (its location request), so it does not count.
+fn earlier_scan_end(scan: &FlowResult) -> Option<i64> {
+    let (_, earlier) = scan.cycles.split_last()?;
+    earlier.iter().rev().find(|c| c.outcome != CycleOutcome::Incomplete)?.end.as_deref().and_then(iso_ms)
+}
+
+/// `2024-06-14T09:40:02.469-07:00` (offset optional; `Z` is UTC) as ms.
+fn iso_ms(s: &str) -> Option<i64> {
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    let (y, mo, d, h, mi, sec) = (num(0..4)? as i32, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let ms = if s.as_bytes().get(19) == Some(&b'.') { num(20..23).unwrap_or(0) } else { 0 };
+    let local = crate::model::time::local_ms(y, mo, d, h, mi, sec, ms)?;
+    let tail = s.get(19..).unwrap_or("");
+    let offset = tail.find(['+', '-']).and_then(|i| {
+        let sign = if tail.as_bytes()[i] == b'-' { -1 } else { 1 };
+        let (oh, om) = (tail.get(i + 1..i + 3)?.parse::<i64>().ok()?, tail.get(i + 4..i + 6)?.parse::<i64>().ok()?);
+        Some(sign * (oh * 60 + om))
+    });
+    Some(local - offset.unwrap_or(0) * 60_000)
+}
+
+/// 0: no line of the finding is older than the failed scan (or no earlier scan is known); 1:
+/// some are; 2: all its dated lines are.
+fn distance(f: &Finding, before: Option<i64>) -> u8 {
+    let Some(end) = before else { return 0 };
+    let times: Vec<i64> = f.evidence.iter().filter_map(|e| e.time.as_deref().and_then(iso_ms)).collect();
+    let old = times.iter().filter(|&&t| t <= end).count();
+    match old {
+        0 => 0,
+        n if n == times.len() => 2,
+        _ => 1,
+    }
 }
 
 /// Where the client gets its updates: WSUS when ConfigMgr handed out a location, the policy sets
@@ -266,13 +253,15 @@ fn same_server(a: &str, b: &str) -> bool {
 fn gpo_override(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
     let &(fi, ei) = lines.last()?;
     let gpo_url = url_in(ctx.message(fi, ei));
-    // The location ConfigMgr handed out, not what the agent ended up using.
-    let location = ctx.set("wsus_location").iter().rev().find_map(|&(f, e)| {
-        if ctx.a.files[f].kind == LogKind::WindowsUpdate {
-            return None;
-        }
-        url_in(ctx.message(f, e)).map(|u| (u, f, e))
-    });
+    // The location ConfigMgr handed out (ScanAgent's location update, WUAHandler enabling the
+    // managed server, LocationServices' offer: `ConfigFacts::locations`, the one the client used
+    // first), not what the agent ended up using nor the server the policy already held.
+    let location = ctx
+        .config
+        .locations
+        .iter()
+        .find(|(_, f, e)| !ctx.message(*f, *e).contains("Existing WUA Managed server was already set"))
+        .map(|(s, f, e)| (s.value.clone(), *f, *e));
     let mut shown = lines.to_vec();
     let summary = match (&gpo_url, &location) {
         (Some(g), Some((l, f, e))) if !same_server(g, l) => {

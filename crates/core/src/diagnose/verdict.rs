@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use super::config::Machine;
+use super::finding::Finding;
 use super::flow::FlowResult;
 use super::operations::Operation;
 use super::outcomes::Statement;
-use super::rules::Finding;
 use crate::analysis::Analysis;
-use crate::model::{base_name, time_of, CycleOutcome, Domain, FindingSeverity, Outcome, Standing, StepStatus, VerdictStatus};
+use crate::model::{base_name, time_of, CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
+use wulens_kb::Place;
 
 /// A thing to check next, with the command that checks it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +76,14 @@ pub fn next_checks(
             add(&mut out, &g.text, g.command.as_deref(), format!("finding {}", f.id()));
         }
     }
-    for flow in [scan, sync] {
+    for (flow, place) in [(scan, None), (sync, Some(Place::WsusSync))] {
         let Some(n) = flow.failed_step else { continue };
         let st = flow.step(n).expect("the failed step is a step");
+        // The client scan's steps are places of their own (`scan_3`); a sync is one place.
+        let place = place.or(Some(Place::ScanStep(n)));
         for code in st.codes.iter().take(2) {
             let entry = wulens_kb::lookup(code).ok().and_then(|l| l.entry);
-            for s in entry.map_or(&[][..], |k| k.mitigation).iter().take(3) {
+            for s in entry.map_or(&[][..], |k| k.mitigation).iter().filter(|s| s.fits(place)).take(3) {
                 add(&mut out, &s.text, s.command.as_deref(), code.clone());
             }
         }
@@ -103,11 +106,15 @@ pub fn next_checks(
             let Some(k) = wulens_kb::entry(c) else { continue };
             // Two steps not already on the list.
             let before = out.len();
-            for st in k.mitigation.iter().filter(|st| !wsus_only(&st.text) && !st.command.as_deref().is_some_and(wsus_only)) {
+            // Steps that fit this kind of operation (a search gets no BITS job listing).
+            let place = place_of(o.kind());
+            for st in k.mitigation.iter().filter(|st| st.fits(place) && !wsus_only(&st.text) && !st.command.as_deref().is_some_and(wsus_only)) {
                 if out.len() >= before + 2 {
                     break;
                 }
-                add(&mut out, &st.text, st.command.as_deref(), format!("0x{c:08X}"));
+                // The update this operation worked on, where its lines name it.
+                let (text, command) = (machine.fill_for(o, &st.text), st.command.as_deref().map(|x| machine.fill_for(o, x)));
+                add(&mut out, &text, command.as_deref(), format!("0x{c:08X}"));
             }
         }
     }
@@ -137,6 +144,20 @@ pub fn next_checks(
         add(&mut out, &text, cmd, "missing logs".into());
     }
     out
+}
+
+/// Where in an update's life an operation of `kind` is, for the knowledge base's steps.
+fn place_of(kind: OperationKind) -> Option<Place> {
+    match kind {
+        OperationKind::Search => Some(Place::WuSearch),
+        OperationKind::Download => Some(Place::WuDownload),
+        OperationKind::Install => Some(Place::WuInstall),
+        OperationKind::Servicing | OperationKind::StoreCheck => Some(Place::Servicing),
+        OperationKind::Setup => Some(Place::FeatureUpdate),
+        OperationKind::ClientInstall => Some(Place::ClientInstall),
+        OperationKind::Deployment => Some(Place::Deployment),
+        OperationKind::TaskSequence => None,
+    }
 }
 
 /// `0x8024401B, same as HTTP status 407: ..., 14 times in WindowsUpdate.log, first at ...`.

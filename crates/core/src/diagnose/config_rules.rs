@@ -1,0 +1,255 @@
+//! The joins of the `config_*` rules (`rules/with-configuration.toml`): the configuration given
+//! next to the logs (`config::ConfigFacts`) against what the logs show; and where the advice's
+//! servers come from (`Machine::build`), which reads the rules' line sets.
+//!
+//! Floors: `config` (what the configuration and logs say) → `finding` (`Finding`, `Ctx`) →
+//! this file → `rules` (every rule, and the order of the findings).
+
+use super::config::{microsoft_url, offered_line, public_service_line, Machine, OperationUpdate, Proxy};
+use super::defs::RuleDef;
+use super::finding::{Ctx, Finding};
+use super::operations::Operation;
+use crate::analysis::Analysis;
+use crate::model::lines::Lines;
+use crate::model::{base_name, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Setting};
+use crate::read::config::{bypassed, parse_url, same_endpoint, url_in};
+
+fn ev_setting(s: &Setting, a: &Analysis) -> Evidence {
+    let text = a
+        .files
+        .iter()
+        .find(|f| f.name == s.file)
+        .and_then(|f| Lines::new(&f.text, 0).nth(s.line as usize - 1).map(|l| f.text[l.start..l.end].trim().to_string()))
+        .unwrap_or_else(|| s.value.clone());
+    Evidence { file: s.file.clone(), line: s.line, time: None, text }
+}
+
+/// The first line with one of `codes`: WindowsUpdate.log first (the agent's own account, where
+/// article 000 says the detail is), else WUAHandler.log (which repeats what the agent reported).
+fn first_code_occurrence(a: &Analysis, codes: &[u32]) -> Option<(u32, usize, usize)> {
+    [LogKind::WindowsUpdate, LogKind::WuaHandler].iter().find_map(|&log| {
+        codes.iter().find_map(|c| {
+            a.code_stats(*c).and_then(|s| s.occurrences.iter().find(|o| a.files[o.file as usize].kind == log).map(|o| (*c, o.file as usize, o.entry as usize)))
+        })
+    })
+}
+
+/// The policy's WUServer / WUStatusServer against the servers ConfigMgr handed out.
+pub fn gpo_mismatch(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let (a, c) = (ctx.a, ctx.config);
+    let p = c.policy.as_ref()?;
+    let (loc, fi, ei) = c.locations.first()?;
+    let mismatched: Vec<&Setting> =
+        [&p.wu_server, &p.wu_status_server].into_iter().flatten().filter(|s| !c.locations.iter().any(|(l, ..)| same_endpoint(&s.value, &l.value))).collect();
+    let first = mismatched.first()?;
+    let mut evidence: Vec<Evidence> = mismatched.iter().map(|s| ev_setting(s, a)).collect();
+    evidence.push(ctx.ev(*fi, *ei));
+    // And where the management point offered it, when another log shows the use.
+    if let Some((fo, eo)) = offered_line(a, &loc.value) {
+        if (fo, eo) != (*fi, *ei) {
+            evidence.push(ctx.ev(fo, eo));
+        }
+    }
+    let summary = format!(
+        "The policy on this client says WUServer = {} ({} line {}), but ConfigMgr's software update point is {} ({} line {}). A Group Policy overrides the local policy ConfigMgr writes, and the agent scans against the policy's server.",
+        first.value,
+        base_name(&first.file),
+        first.line,
+        loc.value,
+        base_name(&loc.file),
+        loc.line
+    );
+    Some(Finding::new(rule, rule.severity, summary, evidence, Vec::new()))
+}
+
+/// UseWUServer missing or not 1: the agent does not use WSUS.
+pub fn usewuserver_off(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let a = ctx.a;
+    let p = ctx.config.policy.as_ref()?;
+    if p.use_wu_server.as_ref().map(|s| s.value.as_str()) == Some("1") {
+        return None;
+    }
+    let (mut summary, mut evidence) = match &p.use_wu_server {
+        Some(s) => (
+            format!("UseWUServer is {} ({} line {}): the agent ignores WUServer and does not scan against WSUS.", s.value, base_name(&s.file), s.line),
+            vec![ev_setting(s, a)],
+        ),
+        None => (
+            format!(
+                "The policy{} has no UseWUServer value under ...\\WindowsUpdate\\AU: without UseWUServer = 1 the agent does not use WSUS.",
+                p.files.first().map(|f| format!(" ({})", base_name(f))).unwrap_or_default()
+            ),
+            p.wu_server.iter().map(|s| ev_setting(s, a)).collect(),
+        ),
+    };
+    if let Some((fi, ei)) = public_service_line(a) {
+        summary.push_str(" WindowsUpdate.log confirms it: the agent talks to Windows Update.");
+        evidence.push(ctx.ev(fi, ei));
+    }
+    Some(Finding::new(rule, rule.severity, summary, evidence, Vec::new()))
+}
+
+/// A WSUS URL without a port, or on one WSUS does not use.
+pub fn wsus_port(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let p = ctx.config.policy.as_ref()?;
+    let bad: Vec<&Setting> = [&p.wu_server, &p.wu_status_server]
+        .into_iter()
+        .flatten()
+        .filter(|s| match parse_url(&s.value) {
+            Some((_, _, None)) | None => true,
+            Some((_, _, Some(port))) => ![80, 443, 8530, 8531].contains(&port),
+        })
+        .collect();
+    if bad.is_empty() {
+        return None;
+    }
+    let what: Vec<String> = bad
+        .iter()
+        .map(|s| match parse_url(&s.value) {
+            Some((_, _, None)) => format!("{} has no port", s.value),
+            Some((_, _, Some(port))) => format!("{} uses port {port}", s.value),
+            None => format!("{} is not a URL", s.value),
+        })
+        .collect();
+    let summary = format!("{}. WSUS uses 80/443 or 8530/8531, and the URL must carry the software update point's port.", what.join("; "));
+    Some(Finding::new(rule, rule.severity, summary, bad.iter().map(|s| ev_setting(s, ctx.a)).collect(), Vec::new()))
+}
+
+fn proxy_evidence(px: &Proxy) -> Evidence {
+    let text = if px.direct { "Direct access (no proxy server).".into() } else { format!("Proxy: {}; bypass: {}", px.servers.join(" "), px.bypass.join(";")) };
+    Evidence { file: px.file.clone(), line: px.line, time: None, text }
+}
+
+/// A WinHTTP proxy that does not bypass the WSUS server, or with proxy errors in the logs.
+pub fn proxy_blocks_wsus(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let (a, c) = (ctx.a, ctx.config);
+    let px = c.proxy.as_ref().filter(|px| !px.direct && px.problem.is_none() && !px.servers.is_empty())?;
+    let wsus_host = c.policy.as_ref().and_then(|p| p.wu_server.as_ref()).or_else(|| c.wsus_location()).and_then(|s| parse_url(&s.value)).map(|(_, h, _)| h);
+    let proxy_code = first_code_occurrence(a, &[0x80244021, 0x8024401B, 0x80240030, 0x8024402C]);
+    let not_bypassed = wsus_host.as_ref().filter(|h| !bypassed(h, &px.bypass));
+    if proxy_code.is_none() && not_bypassed.is_none() {
+        return None;
+    }
+    let mut parts = vec![format!("WinHTTP sends traffic through {}", px.servers.join(", "))];
+    if let Some(h) = not_bypassed {
+        parts.push(format!("the WSUS server {h} is not in the bypass list ({})", if px.bypass.is_empty() { "empty".to_string() } else { px.bypass.join(";") }));
+    }
+    let mut evidence = vec![proxy_evidence(px)];
+    if let Some(line) = px.bypass_line {
+        evidence.push(Evidence { file: px.file.clone(), line, time: None, text: format!("Bypass list: {}", px.bypass.join(";")) });
+    }
+    let mut codes = Vec::new();
+    if let Some((code, fi, ei)) = proxy_code {
+        parts.push(format!("and the scan fails with 0x{code:08X}"));
+        evidence.push(ctx.ev(fi, ei));
+        codes.push(format!("0x{code:08X}"));
+    }
+    let severity = if codes.is_empty() { FindingSeverity::Warning } else { FindingSeverity::Error };
+    Some(Finding::new(rule, severity, format!("{}.", parts.join(", ")), evidence, codes))
+}
+
+/// Direct access (no proxy), yet name-resolution or time-out errors.
+pub fn direct_network_errors(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let px = ctx.config.proxy.as_ref().filter(|px| px.direct)?;
+    let (code, fi, ei) = first_code_occurrence(ctx.a, &[0x80072EE7, 0x8024402C, 0x80072EE2, 0x8024401C, 0x80244023, 0x80072EFD])?;
+    let summary = format!("WinHTTP goes direct (no proxy) and the scan fails with 0x{code:08X}: the client cannot resolve or reach the update server on its own; a DNS or firewall problem, or a network that needs a proxy.");
+    Some(Finding::new(rule, rule.severity, summary, vec![proxy_evidence(px), ctx.ev(fi, ei)], vec![format!("0x{code:08X}")]))
+}
+
+// ---- where the advice's servers come from ----
+
+impl Machine {
+    /// The WSUS server from, in order: the policy given (WUServer), the agent's latest
+    /// `WSUS server: http...`, a Group Policy override WUAHandler reports, the location
+    /// ConfigMgr handed out. The proxy from `netsh winhttp show proxy`.
+    pub fn build(ctx: &Ctx) -> Machine {
+        let c = ctx.config;
+        let agent = || {
+            ctx.set("wsus_location")
+                .iter()
+                .rev()
+                .filter(|&&(f, _)| ctx.a.files[f].is(LogKind::WindowsUpdate))
+                .find_map(|&(f, e)| ctx.message(f, e).split_once("WSUS server: ").and_then(|(_, rest)| url_in(rest)))
+        };
+        let gpo = || ctx.set("gpo_server").iter().rev().find_map(|&(f, e)| url_in(ctx.message(f, e)));
+        let url = c
+            .policy
+            .as_ref()
+            .and_then(|p| p.wu_server.as_ref())
+            .map(|s| s.value.clone())
+            .or_else(agent)
+            .or_else(gpo)
+            .or_else(|| c.wsus_location().map(|s| s.value.clone()));
+        let wsus = url.as_deref().and_then(parse_url).map(|(scheme, host, port)| {
+            let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
+            (scheme, host, port)
+        });
+        let proxy = c.proxy.as_ref().filter(|p| !p.direct && p.problem.is_none()).and_then(|p| p.servers.first()).map(|s| {
+            // `http=proxy:8080;https=proxy:8080` names a proxy per scheme: the first one.
+            let first = s.split(';').next().unwrap_or(s);
+            first.rsplit_once('=').map_or(first, |(_, v)| v).trim().to_string()
+        });
+        let mut cdn_files: Vec<usize> = Vec::new();
+        let mut wsus_files: Vec<usize> = Vec::new();
+        for &(f, e) in ctx.set("download_url") {
+            let Some(url) = ctx.message(f, e).split_once("File URL = ").and_then(|(_, rest)| url_in(rest)) else { continue };
+            let list = if microsoft_url(&url) { &mut cdn_files } else { &mut wsus_files };
+            if !list.contains(&f) {
+                list.push(f);
+            }
+        }
+        cdn_files.retain(|f| !wsus_files.contains(f));
+        let mut public_callers: Vec<(usize, String)> = Vec::new();
+        let mut wsus_callers: Vec<(usize, String)> = Vec::new();
+        for o in ctx.ops.iter().filter(|o| o.kind() == OperationKind::Search && !o.caller.is_empty()) {
+            let list = match o.public_service() {
+                Some(true) => &mut public_callers,
+                Some(false) => &mut wsus_callers,
+                None => continue,
+            };
+            let key = (o.file, o.caller.clone());
+            if !list.contains(&key) {
+                list.push(key);
+            }
+        }
+        public_callers.retain(|k| !wsus_callers.contains(k));
+        let updates = ctx.ops.iter().filter(|o| o.outcome == Outcome::Failed).filter_map(|o| operation_update(ctx.a, o)).collect();
+        Machine { wsus, proxy, cdn_files, public_callers, updates }
+    }
+}
+
+/// How many lines of a failed operation are read for its update (a long install runs for
+/// thousands of lines of other threads).
+const UPDATE_LINES: usize = 400;
+
+/// The one KB number (`KB5051974`) and the one update id (`UpdateId = <guid>`, `idUpdate={guid}`,
+/// `updateId = guid`) a failed operation's lines name: from its first line to its last, at most
+/// `UPDATE_LINES`. Two different ones (another update's lines in between) name none.
+fn operation_update(a: &Analysis, o: &Operation) -> Option<OperationUpdate> {
+    let f = &a.files[o.file];
+    let (start, end) = (o.start? as usize, o.end.map_or(f.entries.len(), |e| e as usize + 1));
+    let mut kbs: Vec<String> = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    for e in f.entries.get(start..end.min(start + UPDATE_LINES))? {
+        let m = f.message(e);
+        for (i, _) in m.match_indices("KB") {
+            let digits: String = m[i + 2..].chars().take_while(char::is_ascii_digit).collect();
+            let word_start = !m[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric());
+            if word_start && (6..=8).contains(&digits.len()) && !kbs.iter().any(|k| k[2..] == digits) {
+                kbs.push(format!("KB{digits}"));
+            }
+        }
+        for key in ["UpdateId = ", "updateId = ", "idUpdate={", "update "] {
+            for (i, _) in m.match_indices(key) {
+                let id: String = m[i + key.len()..].chars().take(36).collect();
+                let guid = id.len() == 36 && id.chars().enumerate().all(|(n, c)| if [8, 13, 18, 23].contains(&n) { c == '-' } else { c.is_ascii_hexdigit() });
+                if guid && !ids.iter().any(|x| x.eq_ignore_ascii_case(&id)) {
+                    ids.push(id.to_ascii_uppercase());
+                }
+            }
+        }
+    }
+    let one = |v: Vec<String>| if v.len() == 1 { v.into_iter().next() } else { None };
+    let (kb, id) = (one(kbs), one(ids));
+    (kb.is_some() || id.is_some()).then_some(OperationUpdate { file: o.file, start: o.start, kb, id })
+}

@@ -1,0 +1,65 @@
+//! What a rule found (`Finding`), and everything a rule's join may look at (`Ctx`).
+//!
+//! One floor below the rules: `config_rules` (the `config_*` joins) and `rules` (every other
+//! join, and the evaluation) both build on it.
+
+use rustc_hash::FxHashMap;
+
+use super::config::{ConfigFacts, Machine};
+use super::defs::{Guidance, RuleDef};
+use super::flow::FlowResult;
+use super::operations::Operation;
+use crate::analysis::Analysis;
+use crate::model::{evidence_of, Evidence, FindingSeverity};
+
+/// What a rule found.
+#[derive(Clone)]
+pub struct Finding {
+    pub rule: &'static RuleDef,
+    pub severity: FindingSeverity,
+    /// What was found, with the specifics (codes, servers, counts).
+    pub summary: String,
+    pub evidence: Vec<Evidence>,
+    /// Codes on the evidence lines or of the family (`0x...`).
+    pub codes: Vec<String>,
+    /// The rule's guidance, with the placeholders this machine's logs fill.
+    pub guidance: Vec<Guidance>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleDef, severity: FindingSeverity, summary: String, evidence: Vec<Evidence>, codes: Vec<String>) -> Finding {
+        Finding { rule, severity, summary, evidence, codes, guidance: rule.guidance.to_vec() }
+    }
+
+    pub fn id(&self) -> &'static str {
+        self.rule.id
+    }
+}
+
+/// Everything a join may look at.
+pub struct Ctx<'a> {
+    pub a: &'a Analysis,
+    pub scan: &'a FlowResult,
+    /// The operations the logs show (servicing sessions, store checks, ...).
+    pub ops: &'a [Operation],
+    pub config: &'a ConfigFacts,
+    /// The servers the logs name (filled once the line sets are found).
+    pub machine: Machine,
+    /// Hits of each named line set.
+    pub(super) sets: FxHashMap<&'static str, Vec<(usize, usize)>>,
+}
+
+impl Ctx<'_> {
+    pub fn set(&self, id: &str) -> &[(usize, usize)] {
+        self.sets.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn ev(&self, fi: usize, ei: usize) -> Evidence {
+        evidence_of(&self.a.files[fi], ei)
+    }
+
+    pub fn message(&self, fi: usize, ei: usize) -> &str {
+        let f = &self.a.files[fi];
+        f.message(&f.entries[ei])
+    }
+}
