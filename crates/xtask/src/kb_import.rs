@@ -27,7 +27,7 @@
 //! taken as names but never lead. From the other types: `RPC_STATUS` (`RPC_S_*`, `EPT_S_*`) and
 //! `WSA_ERROR` as Win32 errors, WinINet / WinHTTP 12000-12999, BITS `BG_*`, WMI `WBEMSTATUS`.
 //! Then every documentation row, every code the core SDK error headers define that the crate
-//! lacks (`kb_sources::CORE_HEADERS`: newer wuerror.h codes, Delivery Optimization's `DO_E_*`),
+//! lacks (`kb_common::CORE_HEADERS`: newer wuerror.h codes, Delivery Optimization's `DO_E_*`),
 //! the ConfigMgr codes of the two lists (facilities 0x7D0-0x7D2 only: the community list also
 //! holds Windows Update codes, whose source is wuerror.h) and the setup list.
 //!
@@ -117,15 +117,14 @@
 mod categories;
 mod docs;
 mod facilities;
-pub(crate) mod sdk;
 mod tables;
-pub(crate) mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use sdk::SdkConst;
+use crate::kb_common::sdk::{self, SdkConst};
+use crate::kb_common::{hresult_from_win32, is_marker, repo_root, sdk_code, tables_dir, CORE_HEADERS};
 
 /// The families, one output file each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -295,17 +294,12 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-pub(crate) fn repo_root() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    dir.canonicalize().unwrap_or(dir)
-}
-
 pub fn run(args: &[String]) -> Result<(), String> {
     let opts = parse_args(args)?;
     let root = repo_root();
     let reference = opts.reference.clone().unwrap_or_else(|| root.join("../shared/reference"));
     let out_dir = opts.out.clone().unwrap_or_else(|| root.join("crates/kb/data/imported"));
-    let tables_dir = opts.tables.clone().unwrap_or_else(|| super::kb_sources::tables_dir(&root));
+    let tables_dir = opts.tables.clone().unwrap_or_else(|| tables_dir(&root));
 
     let located = sdk::locate(&root, opts.windows_src.as_deref())?;
     let consts = sdk::load(&located.win32_dir)?;
@@ -450,60 +444,8 @@ fn facility(code: u32) -> u32 {
     (code >> 16) & 0xFFF
 }
 
-/// Range markers such as `DNS_ERROR_RESPONSE_CODES_BASE`, `OLE_E_FIRST`, `WSABASEERR`.
-/// `ERROR_*` names are real errors even when they end like one (`ERROR_IMAGE_NOT_AT_BASE`).
-fn is_marker(name: &str) -> bool {
-    const ENDS: [&str; 5] = ["_BASE", "_FIRST", "_LAST", "_MASK", "BASEERR"];
-    if name.rsplit_once("_RESERVED_").is_some_and(|(_, n)| n.chars().all(|c| c.is_ascii_digit())) {
-        return true;
-    }
-    !name.starts_with("ERROR_") && ENDS.iter().any(|e| name.ends_with(e))
-}
-
 fn valid_symbol(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// `HRESULT_FROM_WIN32`: 0 stays 0, 1..=0xFFFF become 0x8007xxxx, larger values are already codes.
-fn hresult_from_win32(n: u32) -> u32 {
-    if n == 0 || n > 0xFFFF {
-        n
-    } else {
-        0x8007_0000 | n
-    }
-}
-
-/// True when `kb-import` takes the constant (see [`sdk_code`]).
-pub(crate) fn takes(c: &SdkConst) -> bool {
-    sdk_code(c).is_some()
-}
-
-/// Where an SDK constant goes: `Some(code)` when it is taken. Every `HRESULT`, `NTSTATUS` and
-/// `WIN32_ERROR` constant (success codes and range markers included; markers never lead), and
-/// the Win32-style numbers of RPC, Winsock, WinINet / WinHTTP, BITS and WMI.
-fn sdk_code(c: &SdkConst) -> Option<u32> {
-    let win32 = |n: u32| ((1..=0xFFFF).contains(&n)).then_some(0x8007_0000 | n);
-    match c.ty.as_str() {
-        "HRESULT" | "NTSTATUS" => Some(c.value),
-        "WIN32_ERROR" => Some(hresult_from_win32(c.value)),
-        _ if is_marker(&c.name) => None,
-        "RPC_STATUS" if ["RPC_S_", "RPC_X_", "EPT_S_"].iter().any(|p| c.name.starts_with(p)) => win32(c.value),
-        "WSA_ERROR" if c.name.starts_with("WSA") => win32(c.value),
-        "u32" | "i32"
-            if (c.module == "Win32::Networking::WinInet" || c.module == "Win32::Networking::WinHttp")
-                && ["ERROR_INTERNET_", "ERROR_HTTP_", "ERROR_FTP_", "ERROR_GOPHER_", "ERROR_WINHTTP_"].iter().any(|p| c.name.starts_with(p))
-                && (12000..=12999).contains(&c.value) =>
-        {
-            win32(c.value)
-        }
-        "u32" | "i32"
-            if c.module == "Win32::Networking::BackgroundIntelligentTransferService" && (c.name.starts_with("BG_E_") || c.name.starts_with("BG_S_")) =>
-        {
-            Some(c.value)
-        }
-        "WBEMSTATUS" if c.name.starts_with("WBEM") => Some(c.value),
-        _ => None,
-    }
 }
 
 /// A header row's code and the type its name gets (as [`NameInfo::sdk_ty`]).
@@ -574,7 +516,7 @@ fn assemble(consts: &[SdkConst], pages: &[Page], tables: &tables::Tables) -> Vec
         if sdk_by_name.get(m.name.as_str()).is_some_and(|v| !v.contains(&code)) {
             continue;
         }
-        let core_header = super::kb_sources::CORE_HEADERS.contains(&m.header.as_str());
+        let core_header = CORE_HEADERS.contains(&m.header.as_str());
         if !cands.contains_key(&code) {
             if !core_header {
                 continue;
@@ -953,6 +895,7 @@ fn print_summary(kb: &[Entry], facs: &[facilities::Facility]) {
 mod tests {
     use super::docs::{parse_dl_list, parse_dt_tables, parse_pipe_tables, RawEntry};
     use super::*;
+    use crate::kb_common::text;
 
     fn entry(numbers: &[u32], name: Option<&str>, message: Option<&str>, section: &str) -> RawEntry {
         RawEntry { numbers: numbers.to_vec(), name: name.map(str::to_string), message: message.map(str::to_string), section: section.to_string() }
