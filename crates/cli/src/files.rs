@@ -61,7 +61,14 @@ pub fn read_inputs(paths: &[PathBuf], reading: Reading) -> Result<Vec<Input>, St
             found.push((p.clone(), name));
         }
     }
-    wulens_core::par_map(found, |(path, name)| read_file(&path, name, reading)).into_iter().collect()
+    par_map(found, |(path, name)| read_file(&path, name, reading)).into_iter().collect()
+}
+
+/// `f` applied to every item on all cores, one item per task (files and bundles are few and
+/// big), results in order.
+pub fn par_map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    items.into_par_iter().with_max_len(1).map(f).collect()
 }
 
 fn read_file(path: &Path, name: String, reading: Reading) -> Result<Input, String> {

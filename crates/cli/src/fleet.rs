@@ -115,7 +115,7 @@ pub fn run(paths: &[PathBuf], format: FleetFormat, out: &mut impl Write) -> std:
         indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} bundles {wide_bar} {per_sec} eta {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let rows: Vec<Option<MachineRow>> = wulens_core::par_map(bundles, |b| {
+    let rows: Vec<Option<MachineRow>> = crate::files::par_map(bundles, |b| {
         if stop.load(Ordering::SeqCst) {
             return None;
         }

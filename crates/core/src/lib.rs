@@ -1,5 +1,27 @@
 //! wulens core: everything between the bytes of a dropped log and the report, in pure Rust.
 //!
+//! Hand it the files of a drop as [`Input`]s; [`Analysis::from_inputs`] reads them (encodings,
+//! zip bundles, .etl traces, format detection, one parser per format) and merges their
+//! timelines; [`Report::build`] runs the diagnosis ([`Diagnosis::run`]) and gives the report:
+//! the verdict, the statements with the lines that prove them, the flows, the codes, the
+//! operations. [`text`] and [`markdown`] render it; it serializes to the JSON contract.
+//!
+//! ```
+//! use wulens_core::model::VerdictStatus;
+//! use wulens_core::{Analysis, Input, Limits, Report};
+//!
+//! let log = "\
+//! 2024/06/25 15:31:14.1180000 1380  9044  Agent           * START * Finding updates CallerId = CcmExec  Id = 57
+//! 2024/06/25 15:31:15.4180000 1380  9044  Agent           * END * Finding updates CallerId = CcmExec, Id = 57, Exit code = 0x80244007
+//! ";
+//! let input = Input { name: "WindowsUpdate.log".into(), bytes: log.as_bytes().to_vec().into() };
+//! let analysis = Analysis::from_inputs(vec![input], &Limits::default());
+//! let report = Report::build(&analysis);
+//! assert_eq!(report.summary.status, VerdictStatus::Failed);
+//! assert!(report.errors.iter().any(|e| e.code == "0x80244007"));
+//! println!("{}", report.summary.verdict);
+//! ```
+//!
 //! Five stages, each importing only the ones before it (a test checks it):
 //! [`model`] (log files, entries, the values stages exchange) → `read` (bytes, encodings,
 //! formats, parsers, configuration inputs) → `analysis` (codes, time zones, the merged timeline)
@@ -7,22 +29,52 @@
 //! `rules/`) → `output` (the report's JSON contract, text and Markdown, the log viewer).
 //!
 //! No I/O and no web dependencies: the CLI reads files, the wasm crate reads `Blob`s, both hand
-//! bytes to this crate.
+//! bytes to this crate. The public surface below is a hand-picked list: the stages themselves
+//! are private.
 
+#![warn(missing_docs)]
+
+// The stages' items the surface below names are documented as they are exported; the fields
+// and variants of most are not yet. Each stage's owner removes its `allow` once its public items
+// are documented (the lint then keeps them so).
+#[allow(missing_docs)]
 pub mod model;
 
+#[allow(missing_docs)]
 mod analysis;
+#[allow(missing_docs)]
 mod diagnose;
+#[allow(missing_docs)]
 mod output;
 mod par;
+#[allow(missing_docs)]
 mod read;
 
+/// The fuzz targets' bodies (crates/fuzz; `tests/fuzz_smoke.rs`), behind the `fuzzing` feature.
+#[cfg(feature = "fuzzing")]
+#[allow(missing_docs)]
 pub mod fuzzing;
 
+// Reading a drop.
+pub use read::bundles::{self, is_fleet, Bundle};
+pub use read::{config, detect, encoding::Decoder, load, parse, Bytes, FileLoader, Input, Limits, Loaded};
+
+// The analysis of a drop, and its diagnosis.
 pub use analysis::{codes, Analysis, Appended, CodeStats, Occurrence, TimelineRef};
 pub use diagnose::{scan_piece, Diagnosis};
 pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
-pub use output::*;
-pub use par::map as par_map;
-pub use read::bundles::{self, is_fleet, Bundle};
-pub use read::{config, detect, encoding::Decoder, load, parse, Bytes, FileLoader, Input, Limits, Loaded};
+
+// The report (the JSON contract) and its renderings.
+pub use output::{
+    code_text, collect_help_text, markdown, markdown_summary, md_code, md_prose, status_words, text, thousands, CollectStep, COLLECT_STEPS, SUMMARY_BYTES,
+};
+pub use output::{
+    CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MissingConfig, NextCheck, OperationGroup, OperationReport,
+    OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRow,
+};
+
+// Fleets: one row per machine, grouped by root cause.
+pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
+
+// The log viewer.
+pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View, MAX_DETAIL_CHARS, MAX_ROW_CHARS};

@@ -471,7 +471,7 @@ impl Decoder {
         let payload = &rec[payload_at..];
         let (event, message) = if flags & 0x0004 != 0 {
             // EVENT_HEADER_FLAG_STRING_ONLY: the payload is one UTF-16 string.
-            let mut s = tlg::utf16(payload);
+            let mut s = read::utf16(payload);
             while s.ends_with('\0') {
                 s.pop();
             }

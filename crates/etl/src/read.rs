@@ -67,7 +67,7 @@ impl<'a> Reader<'a> {
         let rest = self.rest();
         let n = rest.chunks_exact(2).position(|c| c == [0, 0])?;
         self.pos += 2 * n + 2;
-        Some(crate::tlg::utf16(&rest[..2 * n]))
+        Some(utf16(&rest[..2 * n]))
     }
 }
 
@@ -81,4 +81,10 @@ pub fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 
 pub fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     Reader::new(b.get(at..)?).u64()
+}
+
+/// UTF-16LE bytes as text (lossy; an odd last byte is dropped).
+pub fn utf16(b: &[u8]) -> String {
+    let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    String::from_utf16_lossy(&units)
 }

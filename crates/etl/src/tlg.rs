@@ -2,7 +2,7 @@
 //! event's name and its fields' names and types) and the payload those types describe.
 //! Types follow TraceLoggingProvider.h's `TlgIn*` / `TlgOut*` numbering (public SDK header).
 
-use crate::read::Reader;
+use crate::read::{utf16, Reader};
 
 /// One field of an event's schema.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,11 +261,6 @@ fn ansi(b: &[u8]) -> String {
         // Not UTF-8: read as Latin-1 rather than lose bytes.
         Err(_) => b.iter().map(|&c| char::from(c)).collect(),
     }
-}
-
-pub fn utf16(b: &[u8]) -> String {
-    let units: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-    String::from_utf16_lossy(&units)
 }
 
 fn hex_bytes(b: &[u8]) -> String {

@@ -4,17 +4,37 @@
 //! `data/README.md` for the format and how an organisation adds its own entries. This crate adds
 //! the structural [`decode`] of any 32-bit value, [`lookup`] in every notation admins paste, and a
 //! ranked [`search`]. It has no web or I/O dependencies so the CLI and the wasm build share it.
+//!
+//! ```
+//! let l = wulens_kb::lookup("0x8024401B").unwrap();
+//! assert_eq!(l.entry.map(|e| e.symbol), Some("WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ"));
+//! assert_eq!(wulens_kb::lookup("1603").unwrap().code.0, 0x80070643);
+//! ```
+//!
+//! The public surface is the list re-exported below; the modules themselves are private.
 
-pub mod category;
-pub mod code;
-pub mod decode;
-pub mod model;
-pub mod place;
+#![warn(missing_docs)]
+
+// The items re-exported below are documented; the fields and variants of some are not yet.
+// Each module's `allow` goes once its public items are documented.
+#[allow(missing_docs)]
+mod category;
+#[allow(missing_docs)]
+mod code;
+#[allow(missing_docs)]
+mod decode;
+#[allow(missing_docs)]
+mod model;
+#[allow(missing_docs)]
+mod place;
+#[allow(missing_docs)]
 mod search;
 
 pub use category::Category;
 pub use code::{CodeParseError, ErrorCode, Notation};
-pub use decode::{decode, hresult_from_win32, is_plausible_failure, layout_of, nt_to_win32, Decoded, Win32};
+pub use decode::{
+    decode, hresult_from_win32, is_plausible_failure, layout_of, nt_to_win32, Decoded, Win32, FACILITY_HTTP, FACILITY_WIN32, FACILITY_WINDOWSUPDATE, NT_BIT,
+};
 pub use model::{Entry, EntryDoc, Facility, Layout, Noise, NoiseDoc, Origin, PlaceDoc, Source, Step};
 pub use place::Place;
 pub use search::{search, SearchHit};
@@ -71,8 +91,11 @@ pub struct Lookup {
     /// The code looked up. For a bare Win32 error number (`1603`, `0x3`) its HRESULT form
     /// (`0x80070643`), where the knowledge base keeps Win32 errors.
     pub code: ErrorCode,
+    /// How the input was written.
     pub notation: Notation,
+    /// The knowledge base's entry for the code, if it has one.
     pub entry: Option<&'static Entry>,
+    /// The structural decode of the 32-bit value (severity, facility, layout).
     pub decoded: Decoded,
     /// The Win32 error number as written when the input was one ([`Notation::Win32Decimal`],
     /// [`Notation::Win32Hex`]).
@@ -80,10 +103,12 @@ pub struct Lookup {
 }
 
 impl Lookup {
+    /// Whether the knowledge base has an entry for the code.
     pub fn known(&self) -> bool {
         self.entry.is_some()
     }
 
+    /// The lookup of an exact code, as if written in hex.
     pub fn for_code(code: u32) -> Lookup {
         Lookup { code: ErrorCode(code), notation: Notation::Hex, entry: entry(code), decoded: decode(code), win32_error: None }
     }
@@ -158,20 +183,30 @@ impl serde::Serialize for Lookup {
 /// The whole knowledge base as one document, for wikis and tooling (`wulens kb export`).
 #[derive(serde::Serialize)]
 pub struct Export {
+    /// The document's format id (`wulens-kb/1`).
     pub format: &'static str,
+    /// The version of wulens that wrote it.
     pub version: &'static str,
+    /// How many entries follow.
     pub count: usize,
+    /// Each category, with how many entries it holds.
     pub categories: Vec<CategoryInfo>,
+    /// Every entry, sorted by code.
     pub entries: &'static [Entry],
 }
 
+/// A category of the knowledge base and how many entries it holds.
 #[derive(serde::Serialize)]
 pub struct CategoryInfo {
+    /// The category's id (`network`, `download`, ...).
     pub id: &'static str,
+    /// Its label in words.
     pub label: &'static str,
+    /// How many entries have this category.
     pub count: usize,
 }
 
+/// The whole knowledge base as one [`Export`] document.
 pub fn export() -> Export {
     Export { format: "wulens-kb/1", version: env!("CARGO_PKG_VERSION"), count: entries().len(), categories: category_counts(), entries: entries() }
 }

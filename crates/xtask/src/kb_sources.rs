@@ -22,14 +22,14 @@
 //! the `windows` crate also defines with the same value, as one of the types `kb-import` takes, and
 //! every code of the core tables ([`CORE_HEADERS`]) whether or not the crate has it (newer
 //! wuerror.h codes, Delivery Optimization). Messages are cut to their first sentences
-//! ([`super::kb_import::text::MAX_MESSAGE`] characters), as `kb-import` does with page text.
+//! ([`text::MAX_MESSAGE`] characters), as `kb-import` does with page text.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::kb_import::sdk::{self, SdkConst};
-use super::kb_import::text;
+use crate::kb_common::sdk::{self, SdkConst};
+use crate::kb_common::{tables_dir, takes, text, CORE_HEADERS};
 
 /// The win32metadata snapshot the headers were read from.
 pub const WIN32METADATA: Upstream = Upstream {
@@ -53,9 +53,6 @@ pub const CONFIGMGR_COMMUNITY: Upstream = Upstream {
     license: "community list (a blog's JSON, no license stated; the codes and short messages are the ones the ConfigMgr console shows); only code and message are taken",
 };
 
-/// Headers whose every error code is taken, not only those the `windows` crate also has.
-pub const CORE_HEADERS: &[&str] = &["winerror.h", "ntstatus.h", "wuerror.h", "deliveryoptimizationerrors.h", "BitsMsg.h"];
-
 pub struct Upstream {
     pub repo: &'static str,
     pub path: &'static str,
@@ -67,11 +64,6 @@ impl Upstream {
     fn header(&self, what: &str) -> String {
         format!("# {what}\n# Extracted by `cargo xtask kb-sources` from {} {} at commit {}.\n# License: {}.\n", self.repo, self.path, self.commit, self.license)
     }
-}
-
-/// The folder the tables live in.
-pub fn tables_dir(repo_root: &Path) -> PathBuf {
-    repo_root.join("crates/xtask/kb-sources/tables")
 }
 
 const USAGE: &str = "usage: cargo xtask kb-sources [--sdk-headers DIR] [--wdf-errtostatus FILE] [--configmgr-json FILE] [--windows-src DIR] [--out DIR]
@@ -175,7 +167,7 @@ fn sdk_messages(dir: &Path, consts: &[SdkConst]) -> Result<Vec<MessageRow>, Stri
     }
     // Names the crate defines as a type kb-import takes, with their values.
     let mut known: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
-    for c in consts.iter().filter(|c| super::kb_import::takes(c)) {
+    for c in consts.iter().filter(|c| takes(c)) {
         known.entry(c.name.as_str()).or_default().insert(c.value);
     }
     let mut rows = BTreeSet::new();

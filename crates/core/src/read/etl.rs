@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use crate::model::{base_name, DecodeStats, LogFile, LogFormat, Severity, TextEncoding};
-use crate::read::input;
+use crate::read::file;
 
 /// How many of a trace's problems and undecoded providers the file's notes list.
 const LISTED: usize = 5;
@@ -39,7 +39,7 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
         text.extend(r.message.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }));
         text.push('\n');
     }
-    let mut f = input::from_text_as(name, TextEncoding::Utf8, size, text.into(), DecodeStats::default(), LogFormat::WindowsUpdateEtw);
+    let mut f = file::from_text_as(name, TextEncoding::Utf8, size, text.into(), DecodeStats::default(), LogFormat::WindowsUpdateEtw);
     // The file was binary: no text encoding applies. Its times are UTC by format, whatever
     // the machine's zone (the other logs of the drop do not take their offset from it).
     f.encoding = None;

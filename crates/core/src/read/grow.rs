@@ -102,7 +102,7 @@ impl LogFile {
 #[cfg(test)]
 mod tests {
     use crate::model::TextEncoding;
-    use crate::read::input::from_text;
+    use crate::read::file::from_text;
 
     fn cm(msg: &str, sec: u32, comp: &str) -> String {
         format!("<![LOG[{msg}]LOG]!><time=\"10:00:{sec:02}.000+000\" date=\"06-12-2024\" component=\"{comp}\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n")

@@ -4,9 +4,9 @@ use std::io::Read;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::model::{base_name, InputWarning, LogFile, LogFormat, LogKind, StableBytes, Text, TextEncoding};
+use crate::model::{base_name, InputWarning, LogFile, LogFormat, StableBytes, Text, TextEncoding};
 use crate::read::encoding::{self, Sniff};
-use crate::read::parse::Parsed;
+use crate::read::file;
 
 /// One input file: its display name and bytes.
 pub struct Input {
@@ -239,69 +239,10 @@ pub fn load(input: Input) -> LogFile {
     };
     // UTF-8 text is the bytes themselves (U+FEFF, three bytes, left out); anything else decoded.
     if let Some(text) = bom.and_then(|bom| Text::shared(bytes.0.clone(), bom..bytes.len())) {
-        return from_text(name, enc, size, text, Default::default());
+        return file::from_text(name, enc, size, text, Default::default());
     }
     let (text, stats) = encoding::decode_slice(&bytes, enc);
-    from_text(name, enc, size, text, stats)
-}
-
-/// Parse already-decoded text (the streaming loader in the web worker ends here too).
-pub fn from_text(name: String, enc: TextEncoding, size: u64, text: impl Into<Text>, stats: crate::model::DecodeStats) -> LogFile {
-    let text = text.into();
-    let format = crate::read::detect(&text, &name);
-    from_text_as(name, enc, size, text, stats, format)
-}
-
-/// Parse already-decoded text as `format` (text wulens wrote itself, e.g. from an .etl trace).
-pub fn from_text_as(name: String, enc: TextEncoding, size: u64, text: Text, stats: crate::model::DecodeStats, format: LogFormat) -> LogFile {
-    let parsed = crate::read::parse::parse(format, &text);
-    from_parsed(name, enc, size, text, stats, format, parsed)
-}
-
-/// The file of `text`, already parsed as `format` (`parsed`).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn from_parsed(
-    name: String,
-    enc: TextEncoding,
-    size: u64,
-    text: Text,
-    stats: crate::model::DecodeStats,
-    format: LogFormat,
-    parsed: Parsed,
-) -> LogFile {
-    let mut notes = parsed.notes;
-    if stats.invalid_utf8_bytes > 0 && enc != TextEncoding::Windows1252 {
-        notes.push(format!("{} byte(s) were not valid UTF-8 and were read as Windows-1252.", stats.invalid_utf8_bytes));
-    }
-    if stats.truncated_utf16 {
-        notes.push("The UTF-16 text ends in the middle of a character (odd number of bytes): the file was probably cut off while being copied.".into());
-    }
-    if stats.replaced_utf16 > u64::from(stats.truncated_utf16) {
-        notes.push("Some UTF-16 characters were malformed and are shown as \u{FFFD}.".into());
-    }
-    let kind = LogKind::resolve(&name, format, &parsed.components, &parsed.entries);
-    // A log in CBS.log's line format whose records turn out to be Windows setup's (its first
-    // lines were DISM's, which setup runs) is setup's log; the same parser read it.
-    let format = if kind == LogKind::Setup && matches!(format, LogFormat::Cbs | LogFormat::Dism) { LogFormat::Setup } else { format };
-    LogFile {
-        name,
-        format,
-        kind,
-        encoding: Some(enc),
-        bytes: size,
-        text,
-        entries: parsed.entries,
-        components: parsed.components,
-        thread_hex: parsed.thread_hex,
-        offset: crate::model::FileOffset {
-            minutes: parsed.header_offset.unwrap_or(0),
-            source: if parsed.header_offset.is_some() { crate::model::OffsetSource::Header } else { crate::model::OffsetSource::AssumedUtc },
-        },
-        decode: stats,
-        notes,
-        physical_lines: parsed.physical_lines,
-        prescan: None,
-    }
+    file::from_text(name, enc, size, text, stats)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use crate::model::{InputWarning, LogFile, LogFormat, LogKind, PieceFindings, PieceScan, Prescan, TextEncoding};
 use crate::read::encoding::{self, Decoder, Sniff};
+use crate::read::file;
 use crate::read::input::{self, Input, Limits};
 use crate::read::parse::Incremental;
 
@@ -257,8 +258,8 @@ impl FileLoader {
                 text.shrink_to_fit();
                 let (enc, stats) = (decoder.encoding(), decoder.stats.clone());
                 let f = match parsing {
-                    Parsing::Undecided => input::from_text(name, enc, self.bytes, text, stats),
-                    Parsing::Whole(format) => input::from_text_as(name, enc, self.bytes, text.into(), stats, format),
+                    Parsing::Undecided => file::from_text(name, enc, self.bytes, text, stats),
+                    Parsing::Whole(format) => file::from_text_as(name, enc, self.bytes, text.into(), stats, format),
                     Parsing::Pieces(inc) => {
                         let format = inc.format();
                         // Every piece's findings, if all came back and agree with this parse.
@@ -267,7 +268,7 @@ impl FileLoader {
                             .then(|| Prescan::join(self.scans.into_iter().collect::<Option<Vec<_>>>()?, &sizes?, LogKind::before_reading(&name, format)))
                             .flatten();
                         let parsed = inc.finish(&text);
-                        let mut f = input::from_parsed(name, enc, self.bytes, text.into(), stats, format, parsed);
+                        let mut f = file::from_parsed(name, enc, self.bytes, text.into(), stats, format, parsed);
                         f.prescan = prescan.map(Box::new);
                         f
                     }
@@ -276,7 +277,7 @@ impl FileLoader {
             }
             State::TooLarge { decoder, text } => {
                 let kept = text.len() as u64;
-                let mut f = input::from_text(name, decoder.encoding(), self.bytes, text, decoder.stats.clone());
+                let mut f = file::from_text(name, decoder.encoding(), self.bytes, text, decoder.stats.clone());
                 f.notes.push(format!(
                     "The file is {}; only its first {} could be read (one file is limited to 4 GB of text). Split it, or keep only the time range you need.",
                     input::human_bytes(self.bytes),

@@ -1,7 +1,7 @@
 //! Default categories for imported entries. The rule table is documented at the top of
 //! `kb_import.rs`; curated entries override the category of the codes that matter most.
 
-use super::Family;
+use super::family::Family;
 
 fn any(names: &[&str], pred: impl Fn(&str) -> bool) -> bool {
     names.iter().any(|n| pred(n))

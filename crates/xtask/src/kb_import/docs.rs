@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text;
+use crate::kb_common::text;
 use Layout::{DlList, DtTable, PipeTable};
 use Number::{Hresult, Win32};
 

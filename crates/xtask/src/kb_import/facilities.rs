@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::sdk::SdkConst;
+use crate::kb_common::sdk::SdkConst;
 
 pub struct Facility {
     pub value: u32,

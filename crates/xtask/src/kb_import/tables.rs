@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::sdk::parse_int_literal;
+use crate::kb_common::sdk::parse_int_literal;
 
 /// One row of `sdk-messages.tsv`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,11 +74,6 @@ pub fn parse(b: &mut Builder) {
     b.truncated_records += truncated;
 }
 
-/// The note on records without an end marker (one per file, however many pieces it was read in).
-pub(crate) fn truncated_note(truncated: u32) -> String {
-    format!("{truncated} CMTrace record(s) have no ]LOG]!> end marker (the file may be cut off); their first lines are kept as text")
-}
-
 /// First match at or after `from`, remembering the last answer: if the first match after `f`
 /// is at `r`, it is also the first match after any `q` in `f..=r`.
 fn cached_find(f: &memmem::Finder, bytes: &[u8], from: usize, cache: &mut Option<(usize, Option<usize>)>) -> Option<usize> {

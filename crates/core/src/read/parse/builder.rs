@@ -1,0 +1,215 @@
+//! The state every parser fills: entries, the component table, the line counter; and the same
+//! state between two pieces of a text ([`Suspended`]).
+
+use rustc_hash::FxHashMap;
+
+use super::Parsed;
+use crate::model::lines::{Line, Lines};
+use crate::model::{Entry, PieceParse, Severity, NO_COMPONENT};
+
+/// A file's parser notes stop here.
+pub(super) const MAX_NOTES: usize = 20;
+
+/// Shared state of a parse: the entries so far, the component table, the line counter. All of
+/// it but the text is owned, so a parse can stop at a piece's end and go on with the next piece
+/// of a text that grew meanwhile ([`Builder::suspend`], [`Builder::resume`]).
+pub struct Builder<'t> {
+    pub text: &'t str,
+    /// Where this parse starts in `text` (a record boundary; 0 unless the file is in pieces).
+    pub start: usize,
+    /// CMTrace records without an end marker (one note says how many).
+    pub truncated_records: u32,
+    pub out: Parsed,
+    components: FxHashMap<String, u16>,
+    /// The last component interned (an index into `out.components`): most records repeat the
+    /// one before.
+    last_component: u16,
+    /// 1-based number of the next physical line.
+    pub line_no: u32,
+}
+
+/// A [`Builder`] between two pieces of a text: everything it built, without the text.
+pub(super) struct Suspended {
+    pub(super) out: Parsed,
+    components: FxHashMap<String, u16>,
+    last_component: u16,
+    pub(super) line_no: u32,
+    truncated_records: u32,
+}
+
+impl Default for Suspended {
+    /// A parse that has seen nothing yet.
+    fn default() -> Suspended {
+        Suspended { out: Parsed::default(), components: FxHashMap::default(), last_component: NO_COMPONENT, line_no: 1, truncated_records: 0 }
+    }
+}
+
+impl Suspended {
+    /// What the parse built, as [`parse`] gives it. The entries' vector gives back what its
+    /// guess reserved beyond them, for the files read after this one.
+    pub(super) fn finish(self) -> Parsed {
+        let mut parsed = Builder::resume("", 0, self).finish();
+        parsed.entries.shrink_to_fit();
+        parsed
+    }
+
+    /// Go on with a piece parsed alone, whose entries' offsets are already the text's: its
+    /// lines and components renumbered as one pass numbers them (as [`merge`] does).
+    pub(super) fn append(&mut self, part: Part) {
+        let map: Vec<u16> = part.components.into_iter().map(|c| self.intern(c)).collect();
+        let mut entries = part.entries;
+        renumber(&mut entries, self.line_no - 1, &map);
+        self.out.entries.extend_from_slice(&entries);
+        self.line_no += part.lines;
+        self.truncated_records += part.truncated_records;
+        self.out.thread_hex |= part.thread_hex;
+        self.out.header_offset = self.out.header_offset.or(part.header_offset);
+        let room = MAX_NOTES.saturating_sub(self.out.notes.len());
+        self.out.notes.extend(part.notes.into_iter().take(room));
+    }
+
+    /// The number of component `name`, added if new.
+    pub(super) fn intern(&mut self, name: String) -> u16 {
+        if let Some(&i) = self.components.get(&name) {
+            return i;
+        }
+        let i = self.out.components.len();
+        if i >= NO_COMPONENT as usize {
+            return NO_COMPONENT;
+        }
+        self.components.insert(name.clone(), i as u16);
+        self.out.components.push(name);
+        i as u16
+    }
+}
+
+impl<'t> Builder<'t> {
+    pub fn new(text: &'t str, start: usize) -> Builder<'t> {
+        Builder::resume(text, start, Suspended::default())
+    }
+
+    /// Go on with `text[start..]` (`start` is a record boundary) from where `s` stopped.
+    pub(super) fn resume(text: &'t str, start: usize, s: Suspended) -> Builder<'t> {
+        let Suspended { mut out, components, last_component, line_no, truncated_records } = s;
+        out.entries.reserve(text.len().saturating_sub(start) / 120);
+        Builder { text, start, truncated_records, out, components, last_component, line_no }
+    }
+
+    /// Stop here, keeping what was built (see [`Builder::resume`]).
+    pub(super) fn suspend(self) -> Suspended {
+        let Builder { out, components, last_component, line_no, truncated_records, .. } = self;
+        Suspended { out, components, last_component, line_no, truncated_records }
+    }
+
+    pub fn lines(&self, from: usize) -> Lines<'t> {
+        Lines::new(self.text, from)
+    }
+
+    /// Keep `l` as one unparsed line.
+    pub fn unparsed(&mut self, l: &Line) {
+        self.out.entries.push(Entry::unparsed(l.start, l.end, self.line_no));
+        self.line_no += 1;
+    }
+
+    /// Add a parsed record spanning `lines` physical lines.
+    pub fn record(&mut self, mut e: Entry, lines: u32) {
+        e.line = self.line_no;
+        e.lines = lines;
+        e.parsed = true;
+        self.out.entries.push(e);
+        self.line_no += lines;
+    }
+
+    /// Add a record that is the whole line `l`, its message from `msg_start` and its component
+    /// at `component` (both relative to the line): the shape of every one-line-per-record format.
+    #[allow(clippy::too_many_arguments)]
+    pub fn line_record(&mut self, l: &Line, msg_start: usize, time: i64, offset: i16, component: std::ops::Range<usize>, thread: u32, severity: Severity) {
+        let component = self.component(&self.text[l.start + component.start..l.start + component.end]);
+        let e = Entry {
+            start: l.start as u32,
+            end: l.end as u32,
+            msg_start: (l.start + msg_start) as u32,
+            msg_end: l.end as u32,
+            line: 0,
+            lines: 0,
+            time,
+            offset,
+            component,
+            thread,
+            severity,
+            parsed: true,
+        };
+        self.record(e, 1);
+    }
+
+    /// Index of a component name, interned per file.
+    pub fn component(&mut self, name: &str) -> u16 {
+        if name.is_empty() {
+            return NO_COMPONENT;
+        }
+        if self.out.components.get(self.last_component as usize).is_some_and(|last| last == name) {
+            return self.last_component;
+        }
+        if let Some(&i) = self.components.get(name) {
+            self.last_component = i;
+            return i;
+        }
+        let i = self.out.components.len();
+        if i >= NO_COMPONENT as usize {
+            return NO_COMPONENT;
+        }
+        self.out.components.push(name.to_string());
+        self.components.insert(name.to_string(), i as u16);
+        i as u16
+    }
+
+    pub fn note(&mut self, note: String) {
+        if self.out.notes.len() < MAX_NOTES {
+            self.out.notes.push(note);
+        }
+    }
+
+    pub(super) fn finish(mut self) -> Parsed {
+        self.out.physical_lines = self.line_no - 1;
+        if self.truncated_records > 0 {
+            let note = truncated_note(self.truncated_records);
+            self.note(note);
+        }
+        self.out
+    }
+}
+
+/// What one piece's parse leaves: owned, so the text may grow (and move) after it. The same
+/// value a scanning worker hands back for a piece it parsed (offsets from the piece's start).
+pub(super) type Part = PieceParse;
+
+impl From<Builder<'_>> for Part {
+    fn from(b: Builder<'_>) -> Part {
+        let out = b.out;
+        PieceParse {
+            entries: out.entries,
+            components: out.components,
+            lines: b.line_no - 1,
+            thread_hex: out.thread_hex,
+            header_offset: out.header_offset,
+            notes: out.notes,
+            truncated_records: b.truncated_records,
+        }
+    }
+}
+
+/// A piece's entries as the whole file numbers them: lines after the `base` lines before the
+/// piece, components through `map` (the piece's table into the file's).
+pub(super) fn renumber(entries: &mut [Entry], base: u32, map: &[u16]) {
+    for e in entries {
+        e.line += base;
+        if e.component != NO_COMPONENT {
+            e.component = map[e.component as usize];
+        }
+    }
+}
+
+/// The note on records without an end marker (one per file, however many pieces it was read in).
+pub(crate) fn truncated_note(truncated: u32) -> String {
+    format!("{truncated} CMTrace record(s) have no ]LOG]!> end marker (the file may be cut off); their first lines are kept as text")
+}
