@@ -6,6 +6,7 @@ mod bridge;
 mod components;
 mod fleet;
 mod js;
+mod machines;
 mod nav;
 mod page;
 mod route;
