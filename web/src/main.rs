@@ -7,6 +7,7 @@ mod components;
 mod fleet;
 mod js;
 mod machines;
+mod messages;
 mod nav;
 mod page;
 mod route;

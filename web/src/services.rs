@@ -8,11 +8,11 @@ use wulens_core::MachineReport;
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 
-use crate::bridge::{Bridge, Dropped, Machine, WorkerEvent};
+use crate::bridge::{Bridge, Dropped, WorkerEvent};
 use crate::fleet::{fleet_in_zip, fleet_of, Fleet};
 use crate::machines::{files_words, pick};
+use crate::messages::{Machine, Progress};
 use crate::nav::{current_route, navigate};
-use crate::page::Progress;
 use crate::route::{FleetQuery, Route};
 use crate::state::{Action, AppState};
 
