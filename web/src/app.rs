@@ -12,6 +12,7 @@ use crate::components::{
     fleet::FleetPage,
     kb::{EmbedKb, EmbedSearch, KbEntryPage, KbSearchPage},
     landing::Landing,
+    machines::MachineSwitch,
     report::ReportPage,
     viewer::LogViewer,
 };
@@ -28,7 +29,9 @@ pub fn app() -> Html {
     let last_drop = use_mut_ref(|| None);
     let follow_when_loaded = use_memo((), |_| std::cell::Cell::new(false));
     let pending_fleet = use_mut_ref(|| None);
-    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher(), last_drop, follow_when_loaded, pending_fleet };
+    let whole_drop = use_mut_ref(|| None);
+    let split_machines = use_mut_ref(Vec::new);
+    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher(), last_drop, follow_when_loaded, pending_fleet, whole_drop, split_machines };
     let dragging = use_state(|| false);
     // The fleet table's last sort and filters: the way back to the fleet restores them.
     let fleet_query = use_mut_ref(FleetQuery::default);
@@ -150,7 +153,8 @@ fn page_for(route: &Route, state: &AppState, fleet_href: &str) -> Html {
             // Drawn anew for each report a followed log brings: a diff of two reports' pages can
             // trip Yew's node positions where sections appear.
             (Some(r), _) => {
-                html! { <>{ back_to_fleet(state, fleet_href) }<ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} /></> }
+                let switch = state.machine.clone().map(|m| html! { <MachineSwitch current={m} /> });
+                html! { <>{ back_to_fleet(state, fleet_href) }{ switch }<ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} /></> }
             }
         },
         Route::Fleet(q) => match (&state.fleet, &state.phase) {

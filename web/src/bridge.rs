@@ -18,7 +18,7 @@ use wulens_core::{MachineRow, Report};
 use wulens_wasm::protocol::{Answer, Request, Response, ZipEntries};
 use yew::Callback;
 
-use crate::page::Progress;
+use crate::messages::{scanners_for, DroppedFile, Growth, Machine, Progress};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
@@ -35,15 +35,6 @@ pub enum WorkerEvent {
     /// Followed files grew: the rows of the view and in all, a new report when one was built,
     /// and files that could not be read again.
     Grew(Growth),
-}
-
-/// What a round of following changed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Growth {
-    pub count: Option<usize>,
-    pub total: Option<usize>,
-    pub report: Option<Rc<Report>>,
-    pub problems: Vec<String>,
 }
 
 /// What the worker posts (externally tagged: `{progress: {...}}`).
@@ -99,29 +90,6 @@ enum FromWorker {
         #[serde(with = "serde_wasm_bindgen::preserve")]
         rows: JsValue,
     },
-}
-
-/// A file as the drop helpers (`web/js/drop.js`) and the samples give it.
-#[derive(Deserialize, Clone)]
-pub struct DroppedFile {
-    pub path: String,
-    #[serde(with = "serde_wasm_bindgen::preserve")]
-    pub file: web_sys::File,
-    /// The file's File System Access handle (Chromium), to read it again as it grows;
-    /// `undefined` elsewhere.
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    pub handle: JsValue,
-}
-
-/// One machine of a fleet: its files as dropped (the `File`s, not their text), and for a machine
-/// inside a zip of bundles, its path inside that zip (`files` is then the one zip).
-#[derive(Clone)]
-pub struct Machine {
-    pub name: String,
-    /// The bundle's path in the drop (`fleet/PC-001.zip`), the row's `bundle`.
-    pub bundle: String,
-    pub files: Vec<DroppedFile>,
-    pub inner: Option<String>,
 }
 
 /// A problem found while collecting a drop (an unreadable file, a folder error).
@@ -296,7 +264,7 @@ impl Bridge {
                 ("wasm", wasm.into()),
                 ("module", crate::js::compiled_module()),
                 ("samples", warm_up_files()),
-                ("scanners", crate::page::scanners_for(web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())).into()),
+                ("scanners", scanners_for(web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())).into()),
             ]))
             .map_err(|e| format!("cannot talk to the analysis worker: {e:?}"))?;
         Ok(Rc::new(Bridge { worker, generation, next_id: Cell::new(1), pending, _onmessage: onmessage, _onerror: onerror }))

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use wulens_core::bundles::{self, Bundle};
 use wulens_core::{FleetSummary, MachineRow};
 
-use crate::bridge::Machine;
+use crate::messages::Machine;
 use crate::route::FleetQuery;
 
 /// A fleet's results: one row per machine, the same order as `machines` (whose `File`s are kept

@@ -6,6 +6,8 @@ mod bridge;
 mod components;
 mod fleet;
 mod js;
+mod machines;
+mod messages;
 mod nav;
 mod page;
 mod route;

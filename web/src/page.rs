@@ -1,41 +1,5 @@
-//! Page-only helpers: what the page shows that the report does not define (analysis progress,
-//! byte sizes, times split for display). The report and viewer types are `wulens_core`'s.
-
-use serde::Deserialize;
-
-/// Progress of an analysis, from the worker (`{progress: {gen, progress}}` in `public/worker.js`).
-#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
-#[serde(default)]
-pub struct Progress {
-    pub phase: String,
-    pub file: String,
-    pub index: u32,
-    pub files: u32,
-    pub done: f64,
-    pub total: f64,
-}
-
-impl Progress {
-    pub fn fraction(&self) -> f64 {
-        if self.total <= 0.0 {
-            0.0
-        } else {
-            (self.done / self.total).clamp(0.0, 1.0)
-        }
-    }
-}
-
-/// How many scanning workers (public/scanner.js) share big files' pieces on a machine of
-/// `cores` logical cores: the cores beyond two, the analysis worker's and the one that reading
-/// the files and the page itself keep busy, at most three. On two cores a scanner competes with
-/// those two and only adds the pieces' copies: measured 2-5 % slower to the verdict at 100 MB
-/// (docs/speed.md), so there the analysis worker does all the work, as it always did.
-pub fn scanners_for(cores: f64) -> u32 {
-    if !cores.is_finite() {
-        return 0;
-    }
-    (cores as i64 - 2).clamp(0, 3) as u32
-}
+//! Page-only helpers: what the page shows that the report does not define (byte sizes, times
+//! split for display, sources by name). The report and viewer types are `wulens_core`'s.
 
 pub fn human_bytes(n: f64) -> String {
     const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
@@ -88,6 +52,17 @@ pub fn follow_status(f: &crate::state::Follow, now_ms: f64) -> String {
     format!("Following {files}: {} new line{} · {change}", wulens_core::thousands(added as u64), if added == 1 { "" } else { "s" })
 }
 
+/// Human title for the seed article files and reference pages cited in sources.
+pub fn seed_title(doc: &str) -> String {
+    match doc {
+        "000_3983b336ceb8dfcf.txt" => "Troubleshoot software update scan failures (ConfigMgr)".into(),
+        "001_1f102207702da96d.txt" => "Troubleshoot software update management (ConfigMgr)".into(),
+        "002_a61634285f043b24.txt" => "Windows Server update troubleshooting guidance".into(),
+        "003_80077a2f577a378b.txt" => "Windows Update common errors and mitigation".into(),
+        other => other.to_string(),
+    }
+}
+
 /// The Windows SDK's metadata (imported names and messages): its section names a header or a
 /// metadata namespace, which `source_label` turns into the header an admin knows.
 pub fn sdk_doc(doc: &str) -> bool {
@@ -106,7 +81,7 @@ pub fn source_label(doc: &str, section: &str) -> String {
         };
         return format!("Windows SDK ({header})");
     }
-    let title = crate::components::common::seed_title(doc);
+    let title = seed_title(doc);
     if title != doc {
         return title;
     }
@@ -130,12 +105,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scanners_take_the_cores_beyond_two() {
-        let got: Vec<u32> = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 16.0, f64::NAN].iter().map(|&c| scanners_for(c)).collect();
-        assert_eq!(got, [0, 0, 0, 1, 2, 3, 3, 0]);
-    }
-
-    #[test]
     fn follow_status_says_what_grew_and_when() {
         use crate::state::Follow;
         assert_eq!(follow_status(&Follow::default(), 0.0), "");
@@ -157,7 +126,6 @@ mod tests {
         assert_eq!(split_time("2024-05-31T16:45:56.136-07:00"), ("2024-05-31 16:45:56".into(), "UTC-07:00".into()));
         assert_eq!(split_time("2024-05-31T16:45:56.136"), ("2024-05-31 16:45:56".into(), String::new()));
         assert_eq!(human_bytes(1536.0), "1.5 KB");
-        assert_eq!(Progress { done: 5.0, total: 10.0, ..Progress::default() }.fraction(), 0.5);
     }
 
     #[test]

@@ -4,13 +4,15 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use wulens_core::MachineReport;
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 
-use crate::bridge::{Bridge, Dropped, Machine, WorkerEvent};
+use crate::bridge::{Bridge, Dropped, WorkerEvent};
 use crate::fleet::{fleet_in_zip, fleet_of, Fleet};
+use crate::machines::{files_words, pick};
+use crate::messages::{Machine, Progress};
 use crate::nav::{current_route, navigate};
-use crate::page::Progress;
 use crate::route::{FleetQuery, Route};
 use crate::state::{Action, AppState};
 
@@ -29,6 +31,11 @@ pub struct Services {
     /// The machines of the fleet being analysed, with what was dropped: their rows arrive
     /// together, in the same order.
     pub pending_fleet: PendingFleet,
+    /// The last drop analysed as one machine's logs, kept whole while one of the machines it
+    /// holds is opened alone: the others can be opened from it without dropping it again.
+    pub whole_drop: Rc<RefCell<Option<Dropped>>>,
+    /// The machines of `whole_drop` while one of them is open alone (to open another).
+    pub split_machines: Rc<RefCell<Vec<MachineReport>>>,
 }
 
 impl PartialEq for Services {
@@ -97,7 +104,49 @@ impl Services {
         self.dispatch.dispatch(Action::Started { source, files: count, bytes: dropped.bytes() });
         self.dispatch.dispatch(Action::Followable(dropped.followable(), !dropped.built_in));
         b.analyze(&dropped);
+        *self.whole_drop.borrow_mut() = Some(dropped.clone());
+        self.split_machines.borrow_mut().clear();
         *self.last_drop.borrow_mut() = Some(dropped);
+    }
+
+    /// The machines a report names, as the fleet's machines: each with its files of the drop
+    /// kept whole (`None`: the drop is gone, or a machine's files cannot be read apart).
+    pub fn split(&self, machines: &[MachineReport]) -> Option<Vec<Machine>> {
+        let drop = self.whole_drop.borrow();
+        let d = drop.as_ref()?;
+        let paths: Vec<String> = d.files.iter().map(|f| f.path.clone()).collect();
+        machines
+            .iter()
+            .map(|m| {
+                let p = pick(&paths, m)?;
+                let bundle = match &p.inner {
+                    Some(inner) => format!("{}/{inner}", paths[p.files[0]]),
+                    None => m.files.first().cloned().unwrap_or_default(),
+                };
+                Some(Machine { name: m.label.clone(), bundle, files: p.files.iter().map(|&i| d.files[i].clone()).collect(), inner: p.inner })
+            })
+            .collect()
+    }
+
+    /// Open machine `m` of `machines` (the drop's, split by `split`) alone; the others stay a
+    /// click away (`components::machines::MachineSwitch`).
+    pub fn open_one_of(&self, machines: &[MachineReport], m: &Machine) {
+        *self.split_machines.borrow_mut() = machines.to_vec();
+        self.open_machine_of(m, "one machine of the drop");
+    }
+
+    /// The drop kept whole, analysed again as it was dropped (all its machines together).
+    pub fn reopen_whole(&self) {
+        let Some(d) = self.whole_drop.borrow().clone() else { return };
+        let source = files_words(d.files.len());
+        self.analyze_one(d, source);
+    }
+
+    /// Open the machines of a drop of several as a fleet: one row each, as for bundles.
+    pub fn open_split_as_fleet(&self, machines: Vec<Machine>) {
+        let Some(d) = self.whole_drop.borrow().clone() else { return };
+        let source = format!("{} machines in {}", machines.len(), files_words(d.files.len()));
+        self.fleet(machines, &d, source);
     }
 
     /// Analyse files picked to follow, and follow them once analysed.
@@ -163,12 +212,18 @@ impl Services {
     /// Open one machine of the fleet: its files are read again into a normal analysis (its
     /// report and log viewer); the fleet's rows stay.
     pub fn open_machine(&self, m: &Machine) {
+        self.open_machine_of(m, "from the fleet");
+    }
+
+    /// Open one machine's files alone (`origin`: where it came from, in words, for the source
+    /// line); the drop they came from stays kept.
+    pub fn open_machine_of(&self, m: &Machine, origin: &str) {
         let Some(b) = self.bridge.borrow().clone() else {
             self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
             return;
         };
         let bytes = m.files.iter().map(|f| f.file.size()).sum();
-        self.dispatch.dispatch(Action::Started { source: format!("{} (from the fleet)", m.name), files: m.files.len() as u32, bytes });
+        self.dispatch.dispatch(Action::Started { source: format!("{} ({origin})", m.name), files: m.files.len() as u32, bytes });
         self.dispatch.dispatch(Action::Machine(m.name.clone()));
         match &m.inner {
             Some(inner) => {

@@ -7,9 +7,8 @@ use yew::Reducible;
 
 use wulens_core::Report;
 
-use crate::bridge::Growth;
 use crate::fleet::Fleet;
-use crate::page::Progress;
+use crate::messages::{Growth, Progress};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {

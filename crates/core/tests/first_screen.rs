@@ -159,6 +159,12 @@ fn a_drop_of_two_machines_says_so_first() {
     {
         let r = report(&two);
         assert_eq!(r.machines.len(), 2, "{why}: {:?}", r.machines);
+        // Each machine names its own file, so the page can open one machine at a time.
+        let files: Vec<&str> = r.machines.iter().flat_map(|m| m.files.iter().map(|f| f.as_str())).collect();
+        let names: Vec<&str> = r.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(files.len(), 2, "{why}: {:?}", r.machines);
+        assert!(files.iter().all(|f| names.contains(f)) && files[0] != files[1], "{why}: {files:?} of {names:?}");
+        assert!(r.machines.iter().all(|m| !m.label.is_empty() && !m.label.contains(".log")), "{why}: {:?}", r.machines);
         assert!(r.summary.verdict.starts_with("These logs seem to come from 2 machines"), "{why}: {}", r.summary.verdict);
         assert!(r.summary.detail.starts_with("These logs seem to come from 2 machines"), "{why}: {}", r.summary.detail);
     }

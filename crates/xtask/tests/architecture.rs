@@ -137,6 +137,31 @@ fn web_components_never_import_the_app_shell() {
     assert!(bad.is_empty(), "components import app.rs (use crate::services / crate::nav):\n{}", bad.join("\n"));
 }
 
+/// The page's lower floors import one way: `messages.rs` (plain messages) nothing of the page;
+/// `page.rs` (helpers) no component; `bridge.rs`, `fleet.rs` and `state.rs` not one another's
+/// messages in a circle (bridge → page → state → bridge was one).
+#[test]
+fn web_imports_run_one_way() {
+    let banned: [(&str, &[&str]); 5] = [
+        ("messages.rs", &["crate::"]),
+        ("page.rs", &["crate::components", "crate::bridge", "crate::services"]),
+        ("bridge.rs", &["crate::page", "crate::state", "crate::fleet", "crate::services", "crate::components"]),
+        ("fleet.rs", &["crate::bridge", "crate::state", "crate::services", "crate::components"]),
+        ("state.rs", &["crate::bridge", "crate::page", "crate::services", "crate::components"]),
+    ];
+    let mut bad = Vec::new();
+    for (file, words) in banned {
+        let text = std::fs::read_to_string(root().join("web/src").join(file)).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if let Some(w) = words.iter().find(|w| code.contains(**w)) {
+                bad.push(format!("web/src/{file}:{}: {w}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "an import against the floors (see web/src/messages.rs):\n{}", bad.join("\n"));
+}
+
 /// Files allowed to hold `unsafe` code, and why: a mapped file is the CLI's fastest way to read a
 /// big log, and its text is checked to be UTF-8 once instead of on every access.
 const UNSAFE_ALLOWED: [&str; 2] = ["crates/cli/src/files.rs", "crates/core/src/model/text.rs"];

@@ -179,17 +179,6 @@ pub fn sources(p: &SourcesProps) -> Html {
     }
 }
 
-/// Human title for the seed article files and reference pages cited in sources.
-pub fn seed_title(doc: &str) -> String {
-    match doc {
-        "000_3983b336ceb8dfcf.txt" => "Troubleshoot software update scan failures (ConfigMgr)".into(),
-        "001_1f102207702da96d.txt" => "Troubleshoot software update management (ConfigMgr)".into(),
-        "002_a61634285f043b24.txt" => "Windows Server update troubleshooting guidance".into(),
-        "003_80077a2f577a378b.txt" => "Windows Update common errors and mitigation".into(),
-        other => other.to_string(),
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {
     pub status: StepStatus,

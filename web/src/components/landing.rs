@@ -5,8 +5,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::bridge::{files_from_bytes, Dropped};
+use crate::messages::Progress;
 use crate::nav::navigate;
-use crate::page::{human_bytes, Progress};
+use crate::page::human_bytes;
 use crate::route::Route;
 use crate::samples::{Sample, BROKEN, HEALTHY};
 use crate::services::Services;

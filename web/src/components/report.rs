@@ -10,6 +10,7 @@ use wulens_wasm::protocol::Request;
 
 use crate::components::common::{step_status_label, use_reveal, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
 use crate::components::follow::FollowBar;
+use crate::components::machines::MachinesNotice;
 use crate::components::operations::{Operations, Statements};
 use crate::page::split_time;
 use crate::route::{to_hash, LogQuery, Route};
@@ -42,6 +43,9 @@ pub fn report_page(p: &ReportProps) -> Html {
     html! {
         <main class="page report" data-complete={complete}>
             <FollowBar follow={p.follow.clone()} />
+            if r.machines.len() > 1 {
+                <MachinesNotice machines={r.machines.clone()} />
+            }
             <Summary report={p.report.clone()} source={p.source.clone()} />
             <div class="columns">
                 <div class="col-main">

@@ -3,7 +3,12 @@
 //! (`X.lo_`, `X-20240601-120000.log`) sit in the same folder, so they never count.
 //!
 //! Logs dropped side by side can still be two machines'; their content tells (`by_content`):
-//! the Windows version the logs name for the machine itself, and when they were written.
+//! the computer name a log gives, the Windows version the logs name for the machine itself, and
+//! when they were written.
+//!
+//! Each machine is data ([`Machine`]): what to call it (the computer name where a log states it,
+//! else its folder, else its Windows build and dates) and the files that are its, so that the
+//! page can open them as a fleet or one machine at a time.
 
 use crate::analysis::Analysis;
 use crate::model::{base_name, LogFile, LogKind};
@@ -11,6 +16,12 @@ use crate::model::{base_name, LogFile, LogKind};
 /// Where a log names the Windows version of the machine it runs on (never an offline image's:
 /// DISM's "Image information" is not read). The first one within `OS_WINDOW` bytes counts.
 const OS_MARKERS: [&str; 3] = ["Host machine information: OS Version=", "OS Version = ", "OSVersion="];
+/// Where a log states the computer's own name, read in the same window. Windows setup writes it
+/// in setupact.log: the migration engine's `COnlineWinNTPlatform: ComputerName=PDQ-1` (the
+/// running system) and the installer's `Callback_ComputerName_Validate:Computer name is
+/// WIN-1JOFITDQ334` (seen in ../shared/reallogs/more/55 and 59). WindowsUpdate.log, CBS.log and
+/// DISM's host information never name the machine.
+const NAME_MARKERS: [&str; 2] = ["COnlineWinNTPlatform: ComputerName=", "Callback_ComputerName_Validate:Computer name is "];
 /// Service starts repeat the version every few hours: the start of a file is enough, and the
 /// search stays bounded on a file of gigabytes (8 MB cost a big drop 20 % of its time).
 const OS_WINDOW: usize = 1 << 20;
@@ -25,9 +36,53 @@ const MAX_MACHINES: usize = 32;
 /// The same log with this long a gap between two copies' spans is two machines' logs.
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
+/// One machine of a drop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    /// The computer name a log states, else the folder, else the Windows build and dates.
+    pub label: String,
+    /// Its files, indices into `Analysis::files`, in drop order.
+    pub files: Vec<usize>,
+    /// What tells it apart, for the verdict: `08_WindowsUpdate.log (Windows 6.1.7601, 2018-05-20
+    /// to 2018-05-21)`, or the folder.
+    pub about: String,
+}
+
 /// The folders of the drop that each hold their own copy of a log another folder also holds,
-/// sorted; empty when the drop looks like one machine.
-pub fn folders(a: &Analysis) -> Vec<String> {
+/// sorted, each with every file under it; empty when the drop looks like one machine.
+pub fn folders(a: &Analysis) -> Vec<Machine> {
+    let roots = folder_roots(a);
+    roots
+        .into_iter()
+        .map(|(root, prefix)| {
+            let files: Vec<usize> = (0..a.files.len()).filter(|&i| under(&a.files[i].name, &prefix)).collect();
+            let label = common_name(files.iter().map(|&i| &a.files[i])).unwrap_or_else(|| root.clone());
+            Machine { label, files, about: format!("{root}/") }
+        })
+        .collect()
+}
+
+/// Whether `name` lies under the folder path `prefix` (its parts, as split).
+fn under(name: &str, prefix: &[String]) -> bool {
+    let parts: Vec<&str> = name.split(['/', '\\']).collect();
+    parts.len() > prefix.len() && parts.iter().zip(prefix).all(|(p, q)| p == q)
+}
+
+/// The one computer name the files state, if they state one and no other.
+fn common_name<'a>(files: impl Iterator<Item = &'a LogFile>) -> Option<String> {
+    let mut found: Option<String> = None;
+    for n in files.filter_map(computer_name) {
+        match &found {
+            Some(f) if !f.eq_ignore_ascii_case(&n) => return None,
+            Some(_) => {}
+            None => found = Some(n),
+        }
+    }
+    found
+}
+
+/// The machine folders (see `folders`), each with the full path of parts down to it.
+fn folder_roots(a: &Analysis) -> Vec<(String, Vec<String>)> {
     let named: Vec<(&str, LogKind)> = a.files.iter().filter(|f| f.is_text() && f.kind != LogKind::Other).map(|f| (f.name.as_str(), f.kind)).collect();
     if named.len() < 2 {
         return Vec::new();
@@ -43,12 +98,12 @@ pub fn folders(a: &Analysis) -> Vec<String> {
         .collect();
     let shared = (0..).take_while(|&i| dirs.iter().all(|d| d.len() > i && d[i] == dirs[0][i])).count();
     let root = |d: &Vec<&str>| d.get(shared).map(|s| s.to_string());
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for (i, (_, kind)) in named.iter().enumerate() {
         let Some(r) = root(&dirs[i]) else { continue };
         let elsewhere = named.iter().enumerate().any(|(j, (_, k))| k == kind && root(&dirs[j]).is_some_and(|o| o != r));
-        if elsewhere && !out.contains(&r) {
-            out.push(r);
+        if elsewhere && !out.iter().any(|(o, _)| *o == r) {
+            out.push((r, dirs[i][..=shared].iter().map(|s| s.to_string()).collect()));
         }
     }
     out.sort();
@@ -57,8 +112,12 @@ pub fn folders(a: &Analysis) -> Vec<String> {
 
 /// What a file says about its machine.
 struct Identity<'a> {
+    /// Its index in `Analysis::files`.
+    index: usize,
     name: &'a str,
     kind: LogKind,
+    /// The computer name the log states.
+    computer: Option<String>,
     /// Major, minor, build.
     os: Option<(u32, u32, u32)>,
     /// First and last time, UTC milliseconds.
@@ -82,21 +141,38 @@ fn os_version(f: &LogFile) -> Option<(u32, u32, u32)> {
     })
 }
 
-fn identity(f: &LogFile) -> Identity<'_> {
+/// The computer name a log states near its start (`NAME_MARKERS`): a NetBIOS-like name, 1 to 63
+/// letters, digits, `-` or `_`, upper-cased as Windows shows it.
+fn computer_name(f: &LogFile) -> Option<String> {
+    let text = f.text.as_str();
+    let window = &text.as_bytes()[..text.len().min(OS_WINDOW)];
+    let at = NAME_MARKERS.iter().filter_map(|m| memchr::memmem::find(window, m.as_bytes()).map(|at| at + m.len())).min()?;
+    let rest = &window[at..window.len().min(at + 64)];
+    let end = rest.iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')).unwrap_or(rest.len());
+    let name = std::str::from_utf8(&rest[..end]).ok()?;
+    (!name.is_empty() && end < 64 && !name.starts_with('%')).then(|| name.to_ascii_uppercase())
+}
+
+fn identity(index: usize, f: &LogFile) -> Identity<'_> {
     let n = f.entries.len();
     let ends = f.entries[..n.min(SPAN_ENTRIES)].iter().chain(&f.entries[n.saturating_sub(SPAN_ENTRIES).max(n.min(SPAN_ENTRIES))..]);
     let times = || ends.clone().filter_map(|e| f.utc_ms(e));
     let span = times().min().zip(times().max());
-    Identity { name: base_name(&f.name), kind: f.kind, os: os_version(f), span }
+    Identity { index, name: base_name(&f.name), kind: f.kind, computer: computer_name(f), os: os_version(f), span }
 }
 
 fn overlap(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> bool {
     matches!((a, b), (Some(a), Some(b)) if a.0 <= b.1 && b.0 <= a.1)
 }
 
-/// Two files that cannot be one machine's: another Windows (6.1 and 10.0), another release line
-/// written at the same time, or copies of the same log written years apart.
+/// Two files that cannot be one machine's: two computer names, another Windows (6.1 and 10.0),
+/// another release line written at the same time, or copies of the same log written years apart.
 fn apart(x: &Identity, y: &Identity) -> bool {
+    if let (Some(a), Some(b)) = (&x.computer, &y.computer) {
+        if !a.eq_ignore_ascii_case(b) {
+            return true;
+        }
+    }
     if let (Some(a), Some(b)) = (x.os, y.os) {
         if (a.0, a.1) != (b.0, b.1) || (a.2.abs_diff(b.2) > SAME_LINE && overlap(x.span, y.span)) {
             return true;
@@ -106,11 +182,10 @@ fn apart(x: &Identity, y: &Identity) -> bool {
     x.kind == y.kind && x.kind != LogKind::Other && matches!((x.span, y.span), (Some(a), Some(b)) if gap(a, b) > YEAR_MS)
 }
 
-/// Files side by side that the logs themselves say are two or more machines': one line each
-/// (`08_WindowsUpdate.log: Windows 6.1.7601, 2018-05-20 to 2018-05-21`), or empty when nothing
-/// tells them apart.
-pub fn by_content(a: &Analysis) -> Vec<String> {
-    let ids: Vec<Identity> = a.files.iter().filter(|f| f.is_text() && !f.entries.is_empty()).map(identity).collect();
+/// Files side by side that the logs themselves say are two or more machines', or empty when
+/// nothing tells them apart. Files that tell nothing (no entries) stay out of every machine.
+pub fn by_content(a: &Analysis) -> Vec<Machine> {
+    let ids: Vec<Identity> = a.files.iter().enumerate().filter(|(_, f)| f.is_text() && !f.entries.is_empty()).map(|(i, f)| identity(i, f)).collect();
     // Machines, each a list of files; a file joins the first machine none of whose files it is
     // apart from.
     let mut machines: Vec<Vec<&Identity>> = Vec::new();
@@ -130,9 +205,24 @@ pub fn by_content(a: &Analysis) -> Vec<String> {
     machines.iter().map(|m| describe(m)).collect()
 }
 
-fn describe(files: &[&Identity]) -> String {
+fn describe(files: &[&Identity]) -> Machine {
     let names: Vec<&str> = files.iter().map(|f| f.name).collect();
     let mut s = if names.len() > 2 { format!("{}, {} and {} more", names[0], names[1], names.len() - 2) } else { names.join(" and ") };
+    let about = traits(files);
+    if !about.is_empty() {
+        s.push_str(&format!(" ({about})"));
+    }
+    let computer = files.iter().find_map(|f| f.computer.clone());
+    let label = match computer {
+        Some(c) => c,
+        None if !about.is_empty() => about,
+        None => names.join(", "),
+    };
+    Machine { label, files: files.iter().map(|f| f.index).collect(), about: s }
+}
+
+/// `Windows 6.1.7601, 2018-05-20 to 2018-05-21`: the build and the days the files span.
+fn traits(files: &[&Identity]) -> String {
     let mut about = Vec::new();
     if let Some((ma, mi, b)) = files.iter().find_map(|f| f.os) {
         about.push(format!("Windows {ma}.{mi}.{b}"));
@@ -143,10 +233,7 @@ fn describe(files: &[&Identity]) -> String {
         let day = |ms: i64| crate::model::time::format_iso(ms, Some(0)).get(..10).unwrap_or_default().to_string();
         about.push(if day(f) == day(l) { day(f) } else { format!("{} to {}", day(f), day(l)) });
     }
-    if !about.is_empty() {
-        s.push_str(&format!(" ({})", about.join(", ")));
-    }
-    s
+    about.join(", ")
 }
 
 #[cfg(test)]
@@ -158,7 +245,7 @@ mod tests {
 
     fn drop(names: &[&str]) -> Vec<String> {
         let inputs = names.iter().map(|n| Input { name: n.to_string(), bytes: RECORD.as_bytes().into() }).collect();
-        super::folders(&Analysis::from_inputs(inputs, &Limits::default()))
+        super::folders(&Analysis::from_inputs(inputs, &Limits::default())).into_iter().map(|m| m.label).collect()
     }
 
     #[test]
@@ -174,6 +261,37 @@ mod tests {
         assert!(drop(&["PC1/WUAHandler.log", "PC2/ScanAgent.log"]).is_empty());
     }
 
+    fn analysis(files: &[(&str, &str)]) -> Analysis {
+        let inputs = files.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().into() }).collect();
+        Analysis::from_inputs(inputs, &Limits::default())
+    }
+
+    #[test]
+    fn a_folder_machine_holds_every_file_under_its_folder() {
+        let a = analysis(&[("PC1/Logs/WUAHandler.log", RECORD), ("PC1/notes.txt", "x"), ("PC2/WUAHandler.log", RECORD), ("readme.txt", "x")]);
+        let m = super::folders(&a);
+        let files: Vec<Vec<&str>> = m.iter().map(|m| m.files.iter().map(|&i| a.files[i].name.as_str()).collect()).collect();
+        assert_eq!(files, [vec!["PC1/Logs/WUAHandler.log", "PC1/notes.txt"], vec!["PC2/WUAHandler.log"]]);
+    }
+
+    /// Two setup logs of one day and one Windows build are still two machines when they state two
+    /// computer names (as setupact.log writes them); each machine is called by its name.
+    #[test]
+    fn two_computer_names_are_two_machines_called_by_name() {
+        let setup = |line: &str| {
+            format!("2022-07-06 08:13:40, Info                  SP     Setup started\r\n2022-07-06 08:13:43, Info       [0x0803b4] MIG    {line}\r\n")
+        };
+        let (a, b) = (setup("COnlineWinNTPlatform: ComputerName=PDQ-1"), setup("Callback_ComputerName_Validate:Computer name is win-1jofitdq334"));
+        let two = analysis(&[("setupact.log", &a), ("copy/setupact.log", &b)]);
+        let m = super::by_content(&two);
+        let mut got: Vec<(&str, Vec<&str>)> = m.iter().map(|m| (m.label.as_str(), m.files.iter().map(|&i| two.files[i].name.as_str()).collect())).collect();
+        got.sort();
+        assert_eq!(got, [("PDQ-1", vec!["setupact.log"]), ("WIN-1JOFITDQ334", vec!["copy/setupact.log"])]);
+        assert!(super::by_content(&analysis(&[("setupact.log", &a), ("copy/setupact.log", &a)])).is_empty(), "one name, one machine");
+        let unnamed = setup("COnlineWinNTPlatform: ComputerName=%COMPUTERNAME%");
+        assert!(super::by_content(&analysis(&[("setupact.log", &a), ("copy/setupact.log", &unnamed)])).is_empty(), "a variable is no name");
+    }
+
     #[test]
     fn versions_are_read_as_windows_writes_them() {
         assert_eq!(super::parse_version("6.1.7601.1.0.65792"), Some((6, 1, 7601)));
@@ -187,7 +305,7 @@ mod tests {
         use super::{apart, Identity};
         use crate::model::LogKind;
         let day = 24 * 3600 * 1000;
-        let id = |os, span: (i64, i64)| Identity { name: "x", kind: LogKind::WindowsUpdate, os, span: Some(span) };
+        let id = |os, span: (i64, i64)| Identity { index: 0, name: "x", kind: LogKind::WindowsUpdate, computer: None, os, span: Some(span) };
         let win7 = id(Some((6, 1, 7601)), (0, day));
         assert!(apart(&win7, &id(Some((10, 0, 19045)), (0, day))), "another Windows");
         assert!(apart(&id(Some((10, 0, 17763)), (0, 9 * day)), &id(Some((10, 0, 22631)), (day, 2 * day))), "two release lines at once");

@@ -27,6 +27,7 @@ pub use defs::{caller_words, UpdateSource};
 pub use finding::Finding;
 pub use flow::FlowResult;
 pub use headline::Headline;
+pub use machines::Machine as DropMachine;
 pub use operations::{Counted, Operation};
 pub use outcomes::Statement;
 pub use piece::scan_piece;
@@ -67,9 +68,10 @@ pub struct Diagnosis {
     /// Where the client gets its updates, as far as the drop shows.
     pub source: defs::UpdateSource,
     /// Folders of the drop that look like separate machines (the same log in each), or else the
-    /// files that the logs' own content tells apart (another Windows, another release line at
-    /// the same time, a year between copies of one log), one line a machine; empty for one.
-    pub machines: Vec<String>,
+    /// files that the logs' own content tells apart (two computer names, another Windows,
+    /// another release line at the same time, a year between copies of one log), each with its
+    /// label and files; empty for one.
+    pub machines: Vec<DropMachine>,
     /// The servers the logs name, which fill the placeholders of the advice.
     pub machine: config::Machine,
 }
@@ -118,13 +120,13 @@ impl Diagnosis {
             verdict = format!(
                 "These logs seem to come from {} machines (the same logs in {}): the conclusions below mix them; analyse each folder alone, or use `wulens fleet`. {verdict}",
                 machines.len(),
-                machines.iter().take(4).map(|m| format!("{m}/")).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
+                machines.iter().take(4).map(|m| m.about.clone()).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
             );
         } else if apart.len() > 1 {
             verdict = format!(
                 "These logs seem to come from {} machines ({}): the conclusions below mix them; analyse each machine's logs alone. {verdict}",
                 apart.len(),
-                apart.join("; ")
+                apart.iter().map(|m| m.about.as_str()).collect::<Vec<_>>().join("; ")
             );
         }
         let machines = if machines.is_empty() { apart } else { machines };

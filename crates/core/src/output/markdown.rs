@@ -127,7 +127,7 @@ pub fn markdown_summary(r: &Report) -> String {
     };
     let _ = writeln!(o, "{} file{}, {} lines{span}.\n", s.files, if s.files == 1 { "" } else { "s" }, thousands(s.lines));
     if r.machines.len() > 1 {
-        let names: Vec<String> = r.machines.iter().map(|m| md_code(m)).collect();
+        let names: Vec<String> = r.machines.iter().map(|m| md_code(&m.label)).collect();
         let _ = writeln!(o, "{}\n", cut(&format!("These logs look like {} machines: {}.", r.machines.len(), names.join(", ")), 300));
     }
     if !s.verdict.is_empty() {

@@ -58,12 +58,45 @@ pub struct Report {
     /// Where the client gets its updates, as the drop shows it: `wsus`, `public` (Windows
     /// Update, Microsoft Update, the Store) or `unknown`.
     pub update_source: String,
-    /// Folders of the drop that look like separate machines (the same log in each), or else one
-    /// line per machine that the logs' content tells apart (another Windows, another release
-    /// line at the same time, a year between copies of one log); empty when the drop looks like
-    /// one machine. The verdict and the first screen say so first.
+    /// The machines of the drop when it looks like several: folders that each hold the same log,
+    /// or else files the logs' content tells apart (two computer names, another Windows, another
+    /// release line at the same time, a year between copies of one log); each with its label and
+    /// its files. Empty when the drop looks like one machine. The verdict and the first screen
+    /// say so first.
     #[serde(default)]
-    pub machines: Vec<String>,
+    pub machines: Vec<MachineReport>,
+}
+
+/// One machine of a drop of several (`Report::machines`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(from = "MachineWire")]
+pub struct MachineReport {
+    /// The computer name a log states, else its folder, else its Windows build and dates.
+    pub label: String,
+    /// Its files, as the report names them (`files[].name`).
+    pub files: Vec<String>,
+}
+
+/// A machine as read: an object, or (reports written before machines carried their files) its
+/// label alone.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum MachineWire {
+    Full {
+        label: String,
+        #[serde(default)]
+        files: Vec<String>,
+    },
+    Label(String),
+}
+
+impl From<MachineWire> for MachineReport {
+    fn from(w: MachineWire) -> Self {
+        match w {
+            MachineWire::Full { label, files } => MachineReport { label, files },
+            MachineWire::Label(label) => MachineReport { label, files: Vec::new() },
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -405,9 +438,13 @@ impl Report {
                 diagnose::UpdateSource::Unknown => "unknown",
             }
             .into(),
-            machines: if d.machines.len() > 1 { d.machines.clone() } else { Vec::new() },
+            machines: if d.machines.len() > 1 { d.machines.iter().map(|m| machine_report(a, m)).collect() } else { Vec::new() },
         }
     }
+}
+
+fn machine_report(a: &Analysis, m: &diagnose::DropMachine) -> MachineReport {
+    MachineReport { label: m.label.clone(), files: m.files.iter().filter_map(|&i| a.files.get(i)).map(|f| f.name.clone()).collect() }
 }
 
 /// The earliest and latest time of the drop (UTC order), as written.

@@ -1,0 +1,93 @@
+//! The plain messages the page's parts pass each other (the worker's progress, a followed log's
+//! growth, dropped files, a fleet's machines) and the helpers they need: the lowest floor of the
+//! page, importing nothing of it, so that imports run one way (components, services and state
+//! above; bridge, fleet and page beside one another, each only over this).
+
+use std::rc::Rc;
+
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+use wulens_core::Report;
+
+/// Progress of an analysis, from the worker (`{progress: {gen, progress}}` in `public/worker.js`).
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(default)]
+pub struct Progress {
+    pub phase: String,
+    pub file: String,
+    pub index: u32,
+    pub files: u32,
+    pub done: f64,
+    pub total: f64,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> f64 {
+        if self.total <= 0.0 {
+            0.0
+        } else {
+            (self.done / self.total).clamp(0.0, 1.0)
+        }
+    }
+}
+
+/// How many scanning workers (public/scanner.js) share big files' pieces on a machine of
+/// `cores` logical cores: the cores beyond two, the analysis worker's and the one that reading
+/// the files and the page itself keep busy, at most three. On two cores a scanner competes with
+/// those two and only adds the pieces' copies: measured 2-5 % slower to the verdict at 100 MB
+/// (docs/speed.md), so there the analysis worker does all the work, as it always did.
+pub fn scanners_for(cores: f64) -> u32 {
+    if !cores.is_finite() {
+        return 0;
+    }
+    (cores as i64 - 2).clamp(0, 3) as u32
+}
+
+/// What a round of following changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Growth {
+    pub count: Option<usize>,
+    pub total: Option<usize>,
+    pub report: Option<Rc<Report>>,
+    pub problems: Vec<String>,
+}
+
+/// A file as the drop helpers (`web/js/drop.js`) and the samples give it.
+#[derive(Deserialize, Clone)]
+pub struct DroppedFile {
+    pub path: String,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    pub file: web_sys::File,
+    /// The file's File System Access handle (Chromium), to read it again as it grows;
+    /// `undefined` elsewhere.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    pub handle: JsValue,
+}
+
+/// One machine of a fleet: its files as dropped (the `File`s, not their text), and for a machine
+/// inside a zip of bundles, its path inside that zip (`files` is then the one zip).
+#[derive(Clone)]
+pub struct Machine {
+    pub name: String,
+    /// The bundle's path in the drop (`fleet/PC-001.zip`), the row's `bundle`.
+    pub bundle: String,
+    pub files: Vec<DroppedFile>,
+    pub inner: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scanners_take_the_cores_beyond_two() {
+        let got: Vec<u32> = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 16.0, f64::NAN].iter().map(|&c| scanners_for(c)).collect();
+        assert_eq!(got, [0, 0, 0, 1, 2, 3, 3, 0]);
+    }
+
+    #[test]
+    fn progress_is_a_fraction() {
+        assert_eq!(Progress { done: 5.0, total: 10.0, ..Progress::default() }.fraction(), 0.5);
+        assert_eq!(Progress::default().fraction(), 0.0);
+    }
+}
