@@ -486,6 +486,102 @@ fn opt_matcher(m: &Option<Matcher>, what: &str) -> String {
     m.as_ref().map_or("None".into(), |m| format!("Some({})", matcher(&m.all, &m.any, &m.none, what)))
 }
 
+/// One operation of operations/*.toml, checked, as the Rust of its `OperationDef`.
+fn operation_def(o: &Operation, what: &str) -> String {
+    let what = what.to_string();
+    let kind = match o.kind.as_str() {
+        "search" => "Search",
+        "download" => "Download",
+        "install" => "Install",
+        "servicing" => "Servicing",
+        "store_check" => "StoreCheck",
+        "setup" => "Setup",
+        "task_sequence" => "TaskSequence",
+        "client_install" => "ClientInstall",
+        "deployment" => "Deployment",
+        k => panic!("{what}: unknown kind {k:?}"),
+    };
+    let pair = match o.pair.as_str() {
+        "thread" => "Thread",
+        "key" => "Key",
+        "sequence" => "Sequence",
+        "single" => "Single",
+        "file" => "File",
+        p => panic!("{what}: pair {p:?} must be thread, key, sequence, single or file"),
+    };
+    match pair {
+        "Key" => assert!(o.key.is_some(), "{what}: pair = \"key\" needs a `key`"),
+        "File" => assert!(o.start.is_none() && o.end.is_none(), "{what}: pair = \"file\" takes no start or end"),
+        "Single" => assert!(o.start.is_some() && o.end.is_none(), "{what}: pair = \"single\" needs a start and no end"),
+        _ => assert!(o.start.is_some() && o.end.is_some(), "{what}: needs a start and an end"),
+    }
+    assert!(!o.result.is_empty(), "{what}: an operation needs result lines");
+    assert!(o.resume.is_none() || (pair == "Thread" && o.key.is_some()), "{what}: `resume` is for pair = \"thread\" with a `key`");
+    let outcome = |o: &str, what: &str| match o {
+        "succeeded" => "Succeeded",
+        "failed" => "Failed",
+        "cancelled" => "Cancelled",
+        "by_code" => "ByCode",
+        "code" => "Code",
+        "unknown" => "Unknown",
+        x => panic!("{what}: outcome {x:?} must be succeeded, failed, cancelled, by_code, code or unknown"),
+    };
+    let mut results = String::from("&[");
+    for r in &o.result {
+        let oc = outcome(&r.outcome, &what);
+        assert!(!matches!(oc, "ByCode" | "Code") || r.code.is_some(), "{what}: outcome {} needs a `code`", r.outcome);
+        let _ = write!(
+            results,
+            "ResultDef{{m:{},outcome:ResultKind::{oc},code:{},root:{},cause:{}}},",
+            matcher(&r.line.all, &r.line.any, &r.line.none, &what),
+            extract(&r.code, &what),
+            extract(&r.root, &what),
+            r.cause.as_ref().map_or("None".into(), |c| format!("Some({})", lit(c)))
+        );
+    }
+    results.push(']');
+    // The analysis keeps which facts a line states in 64 bits (`operations::Said`).
+    assert!(o.fact.len() <= 64, "{what}: at most 64 facts");
+    let mut facts = String::from("&[");
+    for f in &o.fact {
+        let _ = write!(
+            facts,
+            "FactDef{{name:{},m:{},value:{}}},",
+            lit(&f.name),
+            matcher(&f.line.all, &f.line.any, &f.line.none, &what),
+            extract_expr(&f.value, &what)
+        );
+    }
+    facts.push(']');
+    let mut causes = String::from("&[");
+    for c in &o.cause {
+        let _ = write!(causes, "CauseDef{{m:{},any_thread:{}}},", matcher(&c.line.all, &c.line.any, &c.line.none, &what), c.any_thread);
+    }
+    causes.push(']');
+    let no_result = outcome(o.no_result.as_deref().unwrap_or("unknown"), &what);
+    assert!(matches!(no_result, "Succeeded" | "Unknown"), "{what}: no_result is succeeded or unknown");
+    let ignore = match o.unfinished.as_deref() {
+        None | Some("running") => false,
+        Some("ignore") => true,
+        Some(x) => panic!("{what}: unfinished {x:?} must be running or ignore"),
+    };
+    let mut def = String::new();
+    let _ = write!(
+        def,
+        "OperationDef{{id:{},title:{},kind:OperationKind::{kind},logs:{},pair:Pair::{pair},start:{},end:{},resume:{},key:{},caller:{},label:{},ignore_unfinished:{ignore},no_result:ResultKind::{no_result},results:{results},facts:{facts},causes:{causes}}},",
+        lit(&o.id),
+        lit(&o.title),
+        kinds(&o.logs, &what),
+        opt_matcher(&o.start, &what),
+        opt_matcher(&o.end, &what),
+        opt_matcher(&o.resume, &what),
+        extract(&o.key, &what),
+        extract(&o.caller, &what),
+        extract(&o.label, &what),
+    );
+    def
+}
+
 fn operations(root: &Path, out: &mut String) {
     let mut ops = String::from("pub(crate) static OPERATIONS: &[OperationDef] = &[");
     let mut counters = String::from("pub(crate) static COUNTERS: &[CounterDef] = &[");
@@ -500,95 +596,7 @@ fn operations(root: &Path, out: &mut String) {
             let what = format!("{} operation {}", path.display(), o.id);
             assert!(!ids.contains(&o.id), "{what}: the id is used twice");
             ids.push(o.id.clone());
-            let kind = match o.kind.as_str() {
-                "search" => "Search",
-                "download" => "Download",
-                "install" => "Install",
-                "servicing" => "Servicing",
-                "store_check" => "StoreCheck",
-                "setup" => "Setup",
-                "task_sequence" => "TaskSequence",
-                "client_install" => "ClientInstall",
-                "deployment" => "Deployment",
-                k => panic!("{what}: unknown kind {k:?}"),
-            };
-            let pair = match o.pair.as_str() {
-                "thread" => "Thread",
-                "key" => "Key",
-                "sequence" => "Sequence",
-                "single" => "Single",
-                "file" => "File",
-                p => panic!("{what}: pair {p:?} must be thread, key, sequence, single or file"),
-            };
-            match pair {
-                "Key" => assert!(o.key.is_some(), "{what}: pair = \"key\" needs a `key`"),
-                "File" => assert!(o.start.is_none() && o.end.is_none(), "{what}: pair = \"file\" takes no start or end"),
-                "Single" => assert!(o.start.is_some() && o.end.is_none(), "{what}: pair = \"single\" needs a start and no end"),
-                _ => assert!(o.start.is_some() && o.end.is_some(), "{what}: needs a start and an end"),
-            }
-            assert!(!o.result.is_empty(), "{what}: an operation needs result lines");
-            assert!(o.resume.is_none() || (pair == "Thread" && o.key.is_some()), "{what}: `resume` is for pair = \"thread\" with a `key`");
-            let outcome = |o: &str, what: &str| match o {
-                "succeeded" => "Succeeded",
-                "failed" => "Failed",
-                "cancelled" => "Cancelled",
-                "by_code" => "ByCode",
-                "code" => "Code",
-                "unknown" => "Unknown",
-                x => panic!("{what}: outcome {x:?} must be succeeded, failed, cancelled, by_code, code or unknown"),
-            };
-            let mut results = String::from("&[");
-            for r in &o.result {
-                let oc = outcome(&r.outcome, &what);
-                assert!(!matches!(oc, "ByCode" | "Code") || r.code.is_some(), "{what}: outcome {} needs a `code`", r.outcome);
-                let _ = write!(
-                    results,
-                    "ResultDef{{m:{},outcome:ResultKind::{oc},code:{},root:{},cause:{}}},",
-                    matcher(&r.line.all, &r.line.any, &r.line.none, &what),
-                    extract(&r.code, &what),
-                    extract(&r.root, &what),
-                    r.cause.as_ref().map_or("None".into(), |c| format!("Some({})", lit(c)))
-                );
-            }
-            results.push(']');
-            // The analysis keeps which facts a line states in 64 bits (`operations::Said`).
-            assert!(o.fact.len() <= 64, "{what}: at most 64 facts");
-            let mut facts = String::from("&[");
-            for f in &o.fact {
-                let _ = write!(
-                    facts,
-                    "FactDef{{name:{},m:{},value:{}}},",
-                    lit(&f.name),
-                    matcher(&f.line.all, &f.line.any, &f.line.none, &what),
-                    extract_expr(&f.value, &what)
-                );
-            }
-            facts.push(']');
-            let mut causes = String::from("&[");
-            for c in &o.cause {
-                let _ = write!(causes, "CauseDef{{m:{},any_thread:{}}},", matcher(&c.line.all, &c.line.any, &c.line.none, &what), c.any_thread);
-            }
-            causes.push(']');
-            let no_result = outcome(o.no_result.as_deref().unwrap_or("unknown"), &what);
-            assert!(matches!(no_result, "Succeeded" | "Unknown"), "{what}: no_result is succeeded or unknown");
-            let ignore = match o.unfinished.as_deref() {
-                None | Some("running") => false,
-                Some("ignore") => true,
-                Some(x) => panic!("{what}: unfinished {x:?} must be running or ignore"),
-            };
-            let _ = write!(
-                ops,
-                "OperationDef{{id:{},title:{},kind:OperationKind::{kind},logs:{},pair:Pair::{pair},start:{},end:{},resume:{},key:{},caller:{},label:{},ignore_unfinished:{ignore},no_result:ResultKind::{no_result},results:{results},facts:{facts},causes:{causes}}},",
-                lit(&o.id),
-                lit(&o.title),
-                kinds(&o.logs, &what),
-                opt_matcher(&o.start, &what),
-                opt_matcher(&o.end, &what),
-                opt_matcher(&o.resume, &what),
-                extract(&o.key, &what),
-                extract(&o.caller, &what),
-                extract(&o.label, &what),
-            );
+            ops.push_str(&operation_def(o, &what));
         }
         for c in &file.counter {
             let what = format!("{} counter {}", path.display(), c.id);

@@ -69,8 +69,8 @@ pub use output::{
     code_text, collect_help_text, markdown, markdown_summary, md_code, md_prose, status_words, text, thousands, CollectStep, COLLECT_STEPS, SUMMARY_BYTES,
 };
 pub use output::{
-    CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MissingConfig, NextCheck, OperationGroup, OperationReport,
-    OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRow,
+    CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup,
+    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRow,
 };
 
 // Fleets: one row per machine, grouped by root cause.

@@ -242,7 +242,11 @@ mod tests {
         for e in entries().iter().filter(|e| e.has_guidance() || samples.contains(&e.code)) {
             let json = serde_json::to_string(e).unwrap();
             let back: EntryDoc = serde_json::from_str(&json).unwrap();
-            assert_eq!(back, e.doc(), "{json}");
+            // Where a step fits is the diagnosis' (which next check suits which operation), not
+            // part of the exported document.
+            let mut doc = e.doc();
+            doc.mitigation.iter_mut().for_each(|s| s.fits = &[]);
+            assert_eq!(back, doc, "{json}");
         }
         // Failure HRESULTs keep their JSON: `layout` and `success` are written only when they say
         // something (an NTSTATUS, a success code).
