@@ -7,6 +7,7 @@
 mod catalog;
 mod config;
 mod defs;
+mod eventlog;
 mod flow;
 mod headline;
 mod machines;

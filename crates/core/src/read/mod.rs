@@ -8,6 +8,7 @@ pub mod config;
 mod detect;
 pub mod encoding;
 pub mod etl;
+pub mod evtx;
 mod grow;
 pub mod input;
 pub mod parse;
