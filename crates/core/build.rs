@@ -27,6 +27,7 @@ const LOG_KINDS: &[(&str, &str)] = &[
     ("smsts", "TaskSequence"),
     ("ccmsetup", "Ccmsetup"),
     ("clientmsi", "ClientMsi"),
+    ("eventlog", "EventLog"),
 ];
 
 // ---- the data files' shapes ----

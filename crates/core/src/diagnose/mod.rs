@@ -8,6 +8,7 @@ mod catalog;
 mod config;
 mod config_rules;
 mod defs;
+mod eventlog;
 mod finding;
 mod flow;
 mod headline;

@@ -32,6 +32,7 @@ const JOINS: &[(&str, Join)] = &[
     ("cdn_answered_by_proxy", cdn_answered_by_proxy),
     ("servicing_error_lines", servicing_error_lines),
     ("errors_without_operation", errors_without_operation),
+    ("eventlog_service_crash_during_install", super::eventlog::service_crash_during_install),
     ("config_gpo_mismatch", config_rules::gpo_mismatch),
     ("config_usewuserver_off", config_rules::usewuserver_off),
     ("config_wsus_port", config_rules::wsus_port),
@@ -211,6 +212,8 @@ pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity)
             .occurrences
             .iter()
             .filter(|o| rule.code_logs.is_empty() || rule.code_logs.contains(&a.files[o.file as usize].kind))
+            // Another program's BITS job (an event log's): its errors are not the update agent's.
+            .filter(|o| !super::eventlog::other_programs_job(a, o.file as usize, o.entry as usize))
             .filter(|o| rule.when != UpdateSource::Wsus || !ctx.machine.met_on_cdn(ctx.ops, o.file as usize, o.entry as usize))
             .collect();
         if occ.is_empty() {

@@ -33,6 +33,9 @@ pub enum LogFormat {
     NetshWinhttp,
     /// Anything else that is text: every line kept, codes still found.
     PlainText,
+    /// A binary Windows event log (`.evtx`), its events rendered one per line (times in UTC) in
+    /// Get-WindowsUpdateLog's layout: `time PID TID Provider Event <id>, record <n>, ...`.
+    EventLog,
     /// Not text (and `.etl` traces that cannot be decoded: WPP, damaged, empty).
     Binary,
     /// Zero bytes.
@@ -54,6 +57,7 @@ impl LogFormat {
             LogFormat::RegQuery => "reg_query",
             LogFormat::RegExport => "reg_export",
             LogFormat::NetshWinhttp => "netsh_winhttp",
+            LogFormat::EventLog => "evtx",
             LogFormat::PlainText => "plain_text",
             LogFormat::Binary => "binary",
             LogFormat::Empty => "empty",
@@ -74,6 +78,7 @@ impl LogFormat {
             LogFormat::RegQuery => "reg query output",
             LogFormat::RegExport => "Registry export (.reg)",
             LogFormat::NetshWinhttp => "netsh winhttp show proxy",
+            LogFormat::EventLog => "Windows event log (.evtx)",
             LogFormat::PlainText => "Plain text",
             LogFormat::Binary => "Binary (not a text log)",
             LogFormat::Empty => "Empty file",

@@ -31,12 +31,14 @@ pub enum LogKind {
     Ccmsetup,
     /// The ConfigMgr client MSI's verbose log (`client.msi.log`).
     ClientMsi,
+    /// A Windows event log (.evtx): System, Setup, WindowsUpdateClient, BITS, ... channels.
+    EventLog,
     Other,
 }
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 19] = [
+    pub const NAMED: [LogKind; 20] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -56,6 +58,7 @@ impl LogKind {
         LogKind::TaskSequence,
         LogKind::Ccmsetup,
         LogKind::ClientMsi,
+        LogKind::EventLog,
     ];
 
     /// The id flows, rules and knowledge-base noise contexts use: the file-name stem in lower case.
@@ -80,6 +83,7 @@ impl LogKind {
             LogKind::TaskSequence => "smsts",
             LogKind::Ccmsetup => "ccmsetup",
             LogKind::ClientMsi => "clientmsi",
+            LogKind::EventLog => "eventlog",
             LogKind::Other => "other",
         }
     }
@@ -110,6 +114,7 @@ impl LogKind {
             LogKind::TaskSequence => "smsts.log (task sequence)",
             LogKind::Ccmsetup => "ccmsetup.log",
             LogKind::ClientMsi => "client.msi.log",
+            LogKind::EventLog => "an event log (.evtx)",
             LogKind::Other => "another log",
         }
     }
@@ -136,7 +141,8 @@ impl LogKind {
             LogKind::ReportingEvents => &["reportingevents"],
             LogKind::TaskSequence => &["smsts"],
             LogKind::Ccmsetup => &["ccmsetup"],
-            LogKind::Other => &[],
+            // Known by content only: System.evtx is not named after its kind.
+            LogKind::EventLog | LogKind::Other => &[],
         }
     }
 
@@ -200,6 +206,7 @@ impl LogKind {
             LogFormat::WsusSoftwareDistribution => Some(LogKind::SoftwareDistribution),
             LogFormat::WindowsUpdateReportingEvents => Some(LogKind::ReportingEvents),
             LogFormat::Setup => Some(LogKind::Setup),
+            LogFormat::EventLog => Some(LogKind::EventLog),
             LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| k == LogKind::Setup),
             _ => by_name,
         }

@@ -199,7 +199,7 @@ pub fn binary_note(name: &str) -> String {
         )
     } else if lower.ends_with(".evtx") {
         format!(
-            "{} is a binary Windows event log (.evtx); export the events as text (Event Viewer > Save As > Text, or wevtutil qe) to include them.",
+            "{} is named like a Windows event log (.evtx) but does not start with one's file header (ElfFile): it is damaged or not an event log. Export the log again (wevtutil epl <channel> <file>.evtx) and add it.",
             base_name(name)
         )
     } else {
@@ -213,6 +213,9 @@ pub fn load(input: Input) -> LogFile {
     let size = bytes.len() as u64;
     if wulens_etl::looks_like_etl(&bytes) {
         return crate::read::etl::load(name, &bytes);
+    }
+    if crate::read::evtx::looks_like_evtx(&bytes) {
+        return crate::read::evtx::load(name, &bytes);
     }
     let sniffed = encoding::sniff(&bytes[..bytes.len().min(encoding::SNIFF_LEN)]);
     let enc = match sniffed {

@@ -8,6 +8,7 @@ pub mod config;
 mod detect;
 pub mod encoding;
 pub mod etl;
+pub mod evtx;
 pub mod file;
 mod grow;
 pub mod input;

@@ -49,7 +49,8 @@ enum State {
     },
     /// A zip bundle, kept whole until `finish`.
     Zip(Vec<u8>),
-    /// A binary Event Trace Log (.etl), kept whole until `finish` and then decoded.
+    /// A binary Event Trace Log (.etl) or Windows event log (.evtx), kept whole until `finish`
+    /// and then decoded.
     Etl(Vec<u8>),
     Binary,
     /// Text that outgrew what one file can hold (4 GB): the rest is counted, not kept.
@@ -203,7 +204,7 @@ impl FileLoader {
             self.state = State::Zip(v);
             return;
         }
-        if wulens_etl::looks_like_etl(&head) {
+        if wulens_etl::looks_like_etl(&head) || crate::read::evtx::looks_like_evtx(&head) {
             let mut v = Vec::with_capacity(self.size_hint.max(head.len() as u64).min(1 << 31) as usize);
             v.extend_from_slice(&head);
             self.state = State::Etl(v);

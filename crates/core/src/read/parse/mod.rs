@@ -72,6 +72,8 @@ pub(super) fn run(format: LogFormat, b: &mut Builder) {
         LogFormat::CmtraceSimple => simple::parse(b),
         LogFormat::WindowsUpdateLegacy => wu_legacy::parse(b),
         LogFormat::WindowsUpdateEtw => wu_etw::parse(b),
+        // Event logs are rendered in that layout (read/evtx.rs).
+        LogFormat::EventLog => wu_etw::parse(b),
         LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup => cbs::parse(b),
         LogFormat::WsusSoftwareDistribution => wsus::parse(b),
         LogFormat::WindowsUpdateReportingEvents => reporting::parse(b),

@@ -1,0 +1,175 @@
+//! Windows event logs (.evtx): the real ones in ../shared/reallogs/evidence (read in place,
+//! never copied; the test says so and checks nothing where they are absent), each dropped alone,
+//! against the reading in that folder's README: every record read whatever a stale header says,
+//! and the verdict a careful reader gives. Also damaged files, and an .evtx beside a text log.
+
+use wulens_core::model::{LogFormat, OperationKind, Outcome, VerdictStatus};
+use wulens_core::{Analysis, Input, Limits, Report};
+
+mod common;
+
+fn evidence(name: &str) -> Option<Vec<u8>> {
+    let d = common::reallogs()?.join("evidence");
+    let Ok(bytes) = std::fs::read(d.join(name)) else {
+        eprintln!("{name} is not in {}: nothing checked", d.display());
+        return None;
+    };
+    Some(bytes)
+}
+
+fn analyze(files: Vec<(&str, Vec<u8>)>) -> (Analysis, Report) {
+    let inputs = files.into_iter().map(|(n, b)| Input { name: n.to_string(), bytes: b.into() }).collect();
+    let a = Analysis::from_inputs(inputs, &Limits::default());
+    let r = Report::build(&a);
+    (a, r)
+}
+
+fn text(r: &Report) -> String {
+    format!("{}\n{}", r.summary.verdict, r.summary.detail)
+}
+
+fn ops(r: &Report, kind: OperationKind, outcome: Outcome) -> Vec<&wulens_core::OperationReport> {
+    r.operations.items.iter().filter(|o| o.kind == kind && o.outcome == outcome).collect()
+}
+
+#[test]
+fn every_record_is_read_whatever_the_header_says() {
+    // (file, records): 60, 65 and 68 were copied dirty, their headers count fewer.
+    for (name, n) in [
+        ("60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx", 91),
+        ("61_Setup.evtx", 8),
+        ("62_Setup.evtx", 15),
+        ("65_System.evtx", 299),
+        ("68_Microsoft-Windows-Bits-Client%4Operational.evtx", 502),
+    ] {
+        let Some(bytes) = evidence(name) else { return };
+        let (a, _) = analyze(vec![(name, bytes)]);
+        let f = &a.files[0];
+        assert_eq!(f.format, LogFormat::EventLog, "{name}: {:?}", f.notes);
+        assert_eq!(f.entries.iter().filter(|e| e.parsed).count(), n, "{name}");
+        // Record order, not time order: line n is record n (these logs have no gaps).
+        assert!(f.message(&f.entries[n - 1]).contains(&format!("record {n},")), "{name}");
+    }
+}
+
+#[test]
+fn an_empty_log_says_no_windows_update_activity() {
+    let name = "67_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let (a, r) = analyze(vec![(name, bytes)]);
+    assert_eq!(a.files[0].entries.len(), 0);
+    let notes = a.files[0].notes.join(" ");
+    assert!(notes.contains("no events") && notes.contains("no Windows Update activity"), "{notes}");
+    assert!(!notes.contains("cannot be read"), "{notes}");
+    assert!(text(&r).contains("show no update"), "{}", text(&r));
+    assert_ne!(r.summary.status, VerdictStatus::Failed);
+}
+
+#[test]
+fn the_operational_channel_is_healthy() {
+    let name = "60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let (_, r) = analyze(vec![(name, bytes)]);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", text(&r));
+    assert_eq!(ops(&r, OperationKind::Download, Outcome::Succeeded).len(), 43);
+    assert_eq!(ops(&r, OperationKind::Search, Outcome::Succeeded).len(), 48);
+    assert!(ops(&r, OperationKind::Download, Outcome::Failed).is_empty());
+    // The cumulative update's title, with its KB, is on the timeline and in the updates' words.
+    assert!(r.operations.items.iter().any(|o| o.caller.contains("KB5046613")));
+}
+
+#[test]
+fn setup_log_names_the_failed_package_and_the_installed_one() {
+    let name = "61_Setup.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let (_, r) = analyze(vec![(name, bytes)]);
+    let t = text(&r);
+    assert_eq!(r.summary.status, VerdictStatus::Failed, "{t}");
+    let failed = ops(&r, OperationKind::Servicing, Outcome::Failed);
+    assert_eq!(failed.len(), 1, "{t}");
+    assert_eq!(failed[0].code.as_deref(), Some("0x800F0984"));
+    assert!(failed[0].label.contains("KB5020683"), "{:?}", failed[0].label);
+    assert!(failed[0].end.is_some(), "the failure's line");
+    let ok = ops(&r, OperationKind::Servicing, Outcome::Succeeded);
+    assert!(ok.iter().any(|o| o.label.contains("KB5046613")), "{t}");
+    assert!(t.contains("KB5020683") && t.contains("0x800F0984"), "{t}");
+}
+
+#[test]
+fn staging_paused_for_more_ranges_is_not_a_failure() {
+    let name = "62_Setup.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let (_, r) = analyze(vec![(name, bytes)]);
+    let t = text(&r);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{t}");
+    assert!(ops(&r, OperationKind::Servicing, Outcome::Failed).is_empty(), "{t}");
+    // KB4049411 and KB4033631 installed, and KB777778 removed.
+    assert!(ops(&r, OperationKind::Servicing, Outcome::Succeeded).len() >= 3, "{t}");
+}
+
+#[test]
+fn store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
+    let name = "65_System.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let (_, r) = analyze(vec![(name, bytes)]);
+    let t = text(&r);
+    let failed = ops(&r, OperationKind::Install, Outcome::Failed);
+    assert_eq!(failed.len(), 1, "{t}");
+    assert_eq!(failed[0].code.as_deref(), Some("0x80073CF9"));
+    assert!(failed[0].caller.contains("XboxGamingOverlay"));
+    let ok = ops(&r, OperationKind::Install, Outcome::Succeeded);
+    assert!(ok.iter().any(|o| o.caller.contains("KB5020683")), "{t}");
+    let f = r.findings.iter().find(|f| f.id == "eventlog_service_crash_during_install").unwrap_or_else(|| panic!("no crash finding: {t}"));
+    assert!(f.summary.contains("AppXSVC") && f.summary.contains("0x80073CF9"), "{}", f.summary);
+    assert!(f.evidence.len() >= 2, "the crash and the failure");
+    assert!(r.errors.iter().any(|e| e.code == "0x80073CF9"), "the code scanner sees the rendered code");
+}
+
+#[test]
+fn bits_failures_of_other_updaters_say_nothing_about_windows_update() {
+    let name = "68_Microsoft-Windows-Bits-Client%4Operational.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let (a, r) = analyze(vec![(name, bytes)]);
+    let t = text(&r);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{t}");
+    assert!(!t.contains("Windows Update failed"), "{t}");
+    // `hr` is a signed decimal in the XML: rendered as the code.
+    let f = &a.files[0];
+    assert!(f.entries.iter().any(|e| f.message(e).contains("0x80072EFE")));
+    assert!(r.errors.iter().any(|e| e.code == "0x80072EFE"));
+}
+
+#[test]
+fn a_damaged_evtx_is_explained_and_the_rest_of_the_drop_is_read() {
+    let name = "65_System.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let log = "2024/05/02 14:43:56.6390016 4932  6608  Agent           * START *   Finding updates CallerId = UpdateOrchestrator  Id = 1\n";
+    // Cut inside the third chunk: the records copied whole are kept, the cut is said.
+    let cut = bytes[..4096 + 2 * 65536 + 30_000].to_vec();
+    // A header and then garbage; and a file too short to hold its header.
+    let mut garbage = bytes[..4096].to_vec();
+    garbage.extend((0..70_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    let short = bytes[..100].to_vec();
+    let (a, _) = analyze(vec![("cut.evtx", cut), ("garbage.evtx", garbage), ("short.evtx", short), ("WindowsUpdate.log", log.as_bytes().to_vec())]);
+    let by = |n: &str| a.files.iter().find(|f| f.name == n).unwrap();
+    let cut = by("cut.evtx");
+    let n = cut.entries.iter().filter(|e| e.parsed).count();
+    assert!(n > 155 && n < 299, "{n}");
+    assert!(cut.notes.iter().any(|x| x.contains("cut short")), "{:?}", cut.notes);
+    let g = by("garbage.evtx");
+    assert!(g.notes.iter().any(|x| x.contains("could not be read") || x.contains("no events")), "{:?}", g.notes);
+    let s = by("short.evtx");
+    assert!(s.notes[0].contains("cannot be read"), "{:?}", s.notes);
+    assert_eq!(by("WindowsUpdate.log").entries.len(), 1);
+}
+
+#[test]
+fn events_join_the_timeline_of_the_same_machines_text_logs() {
+    let name = "61_Setup.evtx";
+    let Some(bytes) = evidence(name) else { return };
+    let log = "2024/11/14 16:17:40.0000000 4932  6608  Agent           * START *   Installing updates CallerId = UpdateOrchestrator\n";
+    let (a, _) = analyze(vec![(name, bytes), ("WindowsUpdate.log", log.as_bytes().to_vec())]);
+    let f = a.files.iter().find(|f| f.name == name).unwrap();
+    // Times are UTC: the first event (2024-11-14 16:17:33 UTC) keeps its clock.
+    assert_eq!(f.utc_ms(&f.entries[0]).map(|t| t / 1000 % 86_400), Some(16 * 3600 + 17 * 60 + 33));
+}
