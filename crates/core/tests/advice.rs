@@ -437,3 +437,17 @@ fn a_store_download_on_a_wsus_client_gets_no_wsus_checks() {
 fn first_and_detail(r: &wulens_core::Report) -> String {
     format!("{}\n{}", r.summary.verdict, r.summary.detail)
 }
+
+/// Nothing failed: the drop's most significant code is a routine probe (servicing asks for a
+/// country code that is not set), and no next check sends the admin to repair the component
+/// store for it.
+#[test]
+fn nothing_failed_means_no_repair_step_for_a_routine_code() {
+    let cbs = "2024-05-01 10:00:00, Info                  CBS    Starting TrustedInstaller initialization.\n\
+               2024-05-01 10:00:01, Info                  CBS    Failed to get WU country code [HRESULT = 0x80070002 - ERROR_FILE_NOT_FOUND]\n\
+               2024-05-01 10:00:02, Info                  CBS    Ending TrustedInstaller initialization.\n";
+    let (_, d, r) = analyse(vec![text("CBS.log", cbs)]);
+    assert_ne!(d.status, VerdictStatus::Failed);
+    assert!(r.errors.iter().any(|e| e.code == "0x80070002"), "the code is still listed with its card");
+    assert!(r.next_checks.is_empty(), "no repair step for a routine code: {:?}", r.next_checks);
+}

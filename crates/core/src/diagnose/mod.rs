@@ -112,7 +112,12 @@ impl Diagnosis {
         // Failures first, then by domain (the client's installation before its scans, ...).
         statements.sort_by_key(|s| (s.standing, s.domain));
         let ranked_codes = verdict::rank_codes(a, &scan, &sync, &operations, &findings);
-        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, &ranked_codes, source == defs::UpdateSource::Public, &machine);
+        // The ranked codes' own guidance is the last resort, and only where something failed:
+        // with nothing failed, the drop's most significant code is routine or history, and a
+        // repair step for it would send an admin after a machine that is fine.
+        let failing = statements.iter().any(|s| s.standing == crate::model::Standing::Failed);
+        let fallback: &[u32] = if failing { &ranked_codes } else { &[] };
+        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, fallback, source == defs::UpdateSource::Public, &machine);
         let (status, mut verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
         let machines = machines::folders(a);
         let apart = if machines.is_empty() { machines::by_content(a) } else { Vec::new() };

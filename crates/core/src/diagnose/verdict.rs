@@ -57,6 +57,7 @@ pub fn next_checks(
     sync: &FlowResult,
     ops: &[Operation],
     findings: &[Finding],
+    // Codes whose guidance comes last, when nothing else gave a check (most significant first).
     ranked: &[u32],
     public: bool,
     machine: &Machine,
