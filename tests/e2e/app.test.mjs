@@ -252,7 +252,8 @@ test('the report states each kind of work with its lines, and lists the Windows 
   assert.ok(await links.count() > 0);
   const activity = page.locator('section.operations');
   assert.match(await activity.locator('h2').innerText(), /Windows Update activity/);
-  assert.match(await activity.locator('.op-groups').innerText(), /Search\s+CcmExec/);
+  // The caller in words, its id kept beside them.
+  assert.match(await activity.locator('.op-groups').innerText(), /Search\s+the ConfigMgr client \(CcmExec\)/);
   const search = activity.locator('.operation[data-kind="search"][data-outcome="failed"]');
   assert.equal(await search.count(), 1);
   assert.match(await search.innerText(), /0x80072EE2/);
