@@ -47,7 +47,7 @@ pub fn pick(dropped: &[String], m: &MachineReport) -> Option<Pick> {
     (shared > 0).then(|| Pick { files: vec![zip], inner: Some(first[..shared].join("/")) })
 }
 
-/// The notice above the verdict: `These logs seem to come from 2 machines: PDQ-1 (1 file) and
+/// The notice above the verdict: `These logs seem to come from 2 machines: BRANCH-07 (1 file) and
 /// WIN-7 (2 files). Their conclusions would be mixed.`
 pub fn notice(machines: &[MachineReport]) -> String {
     let each: Vec<String> = machines.iter().map(|m| format!("{} ({})", m.label, files_words(m.files.len()))).collect();
@@ -77,8 +77,8 @@ mod tests {
 
     #[test]
     fn loose_files_are_picked_by_their_path() {
-        let dropped = paths(&["logs/08_WindowsUpdate.log", "logs/10_WindowsUpdate.log", "logs/CBS.log"]);
-        let m = machine("Windows 10.0.19041", &["logs/10_WindowsUpdate.log", "logs/CBS.log"]);
+        let dropped = paths(&["logs/old/WindowsUpdate.log", "logs/WindowsUpdate.log", "logs/CBS.log"]);
+        let m = machine("Windows 10.0.19041", &["logs/WindowsUpdate.log", "logs/CBS.log"]);
         assert_eq!(pick(&dropped, &m), Some(Pick { files: vec![1, 2], inner: None }));
         assert_eq!(pick(&dropped, &machine("x", &["elsewhere.log"])), None, "a file the drop does not hold");
         assert_eq!(pick(&dropped, &machine("x", &[])), None);
@@ -97,10 +97,10 @@ mod tests {
 
     #[test]
     fn the_notice_names_each_machine_and_its_files() {
-        let ms = [machine("PDQ-1", &["a.log"]), machine("Windows 6.1.7601, 2018-05-20", &["b.log", "c.log"])];
+        let ms = [machine("BRANCH-07", &["a.log"]), machine("Windows 6.1.7601, 2018-05-20", &["b.log", "c.log"])];
         assert_eq!(
             notice(&ms),
-            "These logs seem to come from 2 machines: PDQ-1 (1 file) and Windows 6.1.7601, 2018-05-20 (2 files). One report would mix their conclusions."
+            "These logs seem to come from 2 machines: BRANCH-07 (1 file) and Windows 6.1.7601, 2018-05-20 (2 files). One report would mix their conclusions."
         );
         let three = [machine("A", &["a"]), machine("B", &["b"]), machine("C", &["c"])];
         assert!(notice(&three).contains(": A (1 file), B (1 file) and C (1 file)."));

@@ -17,10 +17,9 @@ use crate::model::{base_name, LogFile, LogKind};
 /// DISM's "Image information" is not read). The first one within `OS_WINDOW` bytes counts.
 const OS_MARKERS: [&str; 3] = ["Host machine information: OS Version=", "OS Version = ", "OSVersion="];
 /// Where a log states the computer's own name, read in the same window. Windows setup writes it
-/// in setupact.log: the migration engine's `COnlineWinNTPlatform: ComputerName=PDQ-1` (the
-/// running system) and the installer's `Callback_ComputerName_Validate:Computer name is
-/// WIN-1JOFITDQ334` (seen in ../shared/reallogs/more/55 and 59). WindowsUpdate.log, CBS.log and
-/// DISM's host information never name the machine.
+/// in setupact.log: the migration engine's `COnlineWinNTPlatform: ComputerName=<name>` (the
+/// running system) and the installer's `Callback_ComputerName_Validate:Computer name is <name>`.
+/// WindowsUpdate.log, CBS.log and DISM's host information never name the machine.
 const NAME_MARKERS: [&str; 2] = ["COnlineWinNTPlatform: ComputerName=", "Callback_ComputerName_Validate:Computer name is "];
 /// Service starts repeat the version every few hours: the start of a file is enough, and the
 /// search stays bounded on a file of gigabytes (8 MB cost a big drop 20 % of its time).
@@ -43,8 +42,8 @@ pub struct Machine {
     pub label: String,
     /// Its files, indices into `Analysis::files`, in drop order.
     pub files: Vec<usize>,
-    /// What tells it apart, for the verdict: `08_WindowsUpdate.log (Windows 6.1.7601, 2018-05-20
-    /// to 2018-05-21)`, or the folder.
+    /// What tells it apart, for the verdict: `WindowsUpdate.log (Windows 6.1.7601, 2018-05-20 to
+    /// 2018-05-21)`, or the folder.
     pub about: String,
 }
 
@@ -281,12 +280,12 @@ mod tests {
         let setup = |line: &str| {
             format!("2022-07-06 08:13:40, Info                  SP     Setup started\r\n2022-07-06 08:13:43, Info       [0x0803b4] MIG    {line}\r\n")
         };
-        let (a, b) = (setup("COnlineWinNTPlatform: ComputerName=PDQ-1"), setup("Callback_ComputerName_Validate:Computer name is win-1jofitdq334"));
+        let (a, b) = (setup("COnlineWinNTPlatform: ComputerName=BRANCH-07"), setup("Callback_ComputerName_Validate:Computer name is lab-pc-12"));
         let two = analysis(&[("setupact.log", &a), ("copy/setupact.log", &b)]);
         let m = super::by_content(&two);
         let mut got: Vec<(&str, Vec<&str>)> = m.iter().map(|m| (m.label.as_str(), m.files.iter().map(|&i| two.files[i].name.as_str()).collect())).collect();
         got.sort();
-        assert_eq!(got, [("PDQ-1", vec!["setupact.log"]), ("WIN-1JOFITDQ334", vec!["copy/setupact.log"])]);
+        assert_eq!(got, [("BRANCH-07", vec!["setupact.log"]), ("LAB-PC-12", vec!["copy/setupact.log"])]);
         assert!(super::by_content(&analysis(&[("setupact.log", &a), ("copy/setupact.log", &a)])).is_empty(), "one name, one machine");
         let unnamed = setup("COnlineWinNTPlatform: ComputerName=%COMPUTERNAME%");
         assert!(super::by_content(&analysis(&[("setupact.log", &a), ("copy/setupact.log", &unnamed)])).is_empty(), "a variable is no name");
