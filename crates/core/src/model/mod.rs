@@ -77,6 +77,16 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// A Windows event's level, as ETW traces and event logs both write it: 1 critical, 2 error,
+    /// 3 warning, 4 information, 5 verbose (0: always logged).
+    pub fn of_event_level(level: u8) -> Severity {
+        match level {
+            1 | 2 => Severity::Error,
+            3 => Severity::Warning,
+            _ => Severity::Info,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Severity::None => "",

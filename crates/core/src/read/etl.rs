@@ -48,7 +48,7 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
         // One line per event, in order: line n is record n-1.
         if let Some(r) = trace.records.get(e.line as usize - 1) {
             e.offset = 0;
-            e.severity = e.severity.max(level_severity(r.level));
+            e.severity = e.severity.max(Severity::of_event_level(r.level));
         }
     }
     let mut notes = vec![summary(&trace)];
@@ -65,15 +65,6 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
     notes.append(&mut f.notes);
     f.notes = notes;
     f
-}
-
-/// ETW levels: 1 critical, 2 error, 3 warning, 4 information, 5 verbose.
-fn level_severity(level: u8) -> Severity {
-    match level {
-        1 | 2 => Severity::Error,
-        3 => Severity::Warning,
-        _ => Severity::Info,
-    }
 }
 
 /// The component column is one token: blanks inside an event name become `_`.

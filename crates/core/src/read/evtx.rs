@@ -97,7 +97,7 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
         // One line per event, in order: line n is event n-1.
         if let Some(ev) = events.get(e.line as usize - 1) {
             e.offset = 0;
-            e.severity = level_severity(ev.level);
+            e.severity = Severity::of_event_level(ev.level);
         }
     }
     let mut notes = vec![summary(&events, dirty)];
@@ -105,15 +105,6 @@ pub fn load(name: String, bytes: &[u8]) -> LogFile {
     notes.append(&mut f.notes);
     f.notes = notes;
     f
-}
-
-/// Event levels: 1 critical, 2 error, 3 warning, 4 information, 5 verbose (0: always logged).
-fn level_severity(level: u8) -> Severity {
-    match level {
-        1 | 2 => Severity::Error,
-        3 => Severity::Warning,
-        _ => Severity::Info,
-    }
 }
 
 fn level_word(level: u8) -> &'static str {
