@@ -27,7 +27,10 @@ pub fn service_crash_during_install(ctx: &Ctx, rule: &'static RuleDef, lines: &[
             lines.iter().copied().filter(|&(f, e)| f == op.file && at(f, e).is_some_and(|t| (t - failed_at).abs() <= CRASH_GAP_MS)).collect();
         let Some(&(cf, ce)) = crashes.last() else { continue };
         let service = service_name(ctx.message(cf, ce)).unwrap_or("A service");
-        let earlier = lines.iter().filter(|&&(f, e)| f == op.file && e < ce && ctx.message(f, e).contains(service)).count();
+        // The same service's earlier crashes in this log: counted, and evidence before the last.
+        let mut evidence: Vec<_> =
+            lines.iter().filter(|&&(f, e)| f == op.file && e < ce && ctx.message(f, e).contains(service)).map(|&(f, e)| ctx.ev(f, e)).collect();
+        let earlier = evidence.len();
         let code = op.code.map(|c| format!("0x{c:08X}"));
         let time = crate::model::time::format_iso(failed_at, Some(0));
         let summary = format!(
@@ -37,8 +40,6 @@ pub fn service_crash_during_install(ctx: &Ctx, rule: &'static RuleDef, lines: &[
             code.as_ref().map(|c| format!(" with {c}")).unwrap_or_default(),
             if earlier > 0 { format!(" It had crashed {earlier} time(s) before in this log.") } else { String::new() }
         );
-        let mut evidence: Vec<_> =
-            lines.iter().filter(|&&(f, e)| f == op.file && e < ce && ctx.message(f, e).contains(service)).map(|&(f, e)| ctx.ev(f, e)).collect();
         evidence.push(ctx.ev(cf, ce));
         evidence.push(ctx.ev(op.file, end as usize));
         return Some(Finding::new(rule, rule.severity, summary, evidence, code.into_iter().collect()));
