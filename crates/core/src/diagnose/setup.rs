@@ -28,15 +28,19 @@ const OPERATIONS: [(u32, &str); 2] = [(0x000D, "data migration"), (0x0018, "the 
 /// The extend code a run reported with its result (`Reporting post reboot event -> [0xC1900101,
 /// 0x30018]`, `ImageExit: Initializing Extended: [0x30018]`), if not zero.
 pub fn extend_code(op: &Operation) -> Option<u32> {
-    let v = op.fact("extended")?;
-    let v = v.trim().trim_start_matches("0x").trim_start_matches("0X");
-    u32::from_str_radix(v, 16).ok().filter(|&n| n != 0)
+    op.fact("extended").and_then(hex).filter(|&n| n != 0)
+}
+
+/// `0x30018`, `0XC1900101` or bare hex digits, as setup writes its codes.
+fn hex(v: &str) -> Option<u32> {
+    let v = v.trim();
+    u32::from_str_radix(v.strip_prefix("0x").or_else(|| v.strip_prefix("0X")).unwrap_or(v), 16).ok()
 }
 
 /// The failure code setup reported beside the extend code (`-> [0xC1900101, ...]`,
 /// `SetupResult: [0xc1900101]`), else the run's own.
 fn result_code(op: &Operation) -> Option<u32> {
-    let stated = op.fact("result").and_then(|v| u32::from_str_radix(v.trim().trim_start_matches("0x").trim_start_matches("0X"), 16).ok());
+    let stated = op.fact("result").and_then(hex);
     stated.or(op.code).filter(|c| c & 0x8000_0000 != 0)
 }
 
