@@ -107,18 +107,16 @@ impl Diagnosis {
         operations::mark_recovered(a, &mut operations);
         let config = ConfigFacts::build(a);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &config);
-        let mut statements = verdict::flow_statements(a, &scan, &sync);
-        statements.extend(outcomes::statements(a, &operations, &counted, scan.witnessed()));
-        // Failures first, then by domain (the client's installation before its scans, ...).
-        statements.sort_by_key(|s| (s.standing, s.domain));
-        let ranked_codes = verdict::rank_codes(a, &scan, &sync, &operations, &findings);
-        // The ranked codes' own guidance is the last resort, and only where something failed:
-        // with nothing failed, the drop's most significant code is routine or history, and a
-        // repair step for it would send an admin after a machine that is fine.
-        let failing = statements.iter().any(|s| s.standing == crate::model::Standing::Failed);
-        let fallback: &[u32] = if failing { &ranked_codes } else { &[] };
-        let next_checks = verdict::next_checks(&scan, &sync, &operations, &findings, fallback, source == defs::UpdateSource::Public, &machine);
-        let (status, mut verdict) = verdict::verdict(a, &statements, &findings, &ranked_codes);
+        let established = verdict::Established {
+            scan: &scan,
+            sync: &sync,
+            operations: &operations,
+            counted: &counted,
+            findings: &findings,
+            public: source == defs::UpdateSource::Public,
+            machine: &machine,
+        };
+        let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = verdict::conclude(a, &established);
         let machines = machines::folders(a);
         let apart = if machines.is_empty() { machines::by_content(a) } else { Vec::new() };
         if machines.len() > 1 {

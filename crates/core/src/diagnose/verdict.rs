@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::config::Machine;
 use super::finding::Finding;
 use super::flow::FlowResult;
+use super::operations::Counted;
 use super::operations::Operation;
 use super::outcomes::Statement;
 use crate::analysis::Analysis;
@@ -21,10 +22,49 @@ pub struct NextCheck {
     pub from: String,
 }
 
+/// What the diagnosis concludes from the flows, the operations and the findings: the
+/// statements in order, the ranked codes, the next checks, the status and the verdict.
+pub struct Conclusion {
+    pub statements: Vec<Statement>,
+    pub ranked_codes: Vec<u32>,
+    pub next_checks: Vec<NextCheck>,
+    pub status: VerdictStatus,
+    pub verdict: String,
+}
+
+/// What the diagnosis stage hands to the conclusions, once established.
+pub struct Established<'a> {
+    pub scan: &'a FlowResult,
+    pub sync: &'a FlowResult,
+    pub operations: &'a [Operation],
+    pub counted: &'a [Counted],
+    pub findings: &'a [Finding],
+    /// The client updates from Microsoft's services, not a WSUS server.
+    pub public: bool,
+    pub machine: &'a Machine,
+}
+
+/// The one step from what was established to what is concluded.
+pub fn conclude(a: &Analysis, e: &Established) -> Conclusion {
+    let mut statements = flow_statements(a, e.scan, e.sync);
+    statements.extend(super::outcomes::statements(a, e.operations, e.counted, e.scan.witnessed()));
+    // Failures first, then by domain (the client's installation before its scans, ...).
+    statements.sort_by_key(|s| (s.standing, s.domain));
+    let ranked_codes = rank_codes(a, e.scan, e.sync, e.operations, e.findings);
+    // The ranked codes' own guidance is the last resort, and only where something failed:
+    // with nothing failed, the drop's most significant code is routine or history, and a
+    // repair step for it would send an admin after a machine that is fine.
+    let failing = statements.iter().any(|s| s.standing == Standing::Failed);
+    let fallback: &[u32] = if failing { &ranked_codes } else { &[] };
+    let next_checks = next_checks(e.scan, e.sync, e.operations, e.findings, fallback, e.public, e.machine);
+    let (status, verdict) = verdict(a, &statements, e.findings, &ranked_codes);
+    Conclusion { statements, ranked_codes, next_checks, status, verdict }
+}
+
 /// Every code of the drop, most significant first: the failed step's codes, then codes behind a
 /// finding, then codes the knowledge base has guidance for, then by count. (A busy log's most
 /// frequent code is often noise: E_FAIL in CBS.log, metadata signature checks in WindowsUpdate.log.)
-pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Operation], findings: &[Finding]) -> Vec<u32> {
+fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Operation], findings: &[Finding]) -> Vec<u32> {
     let mut failed: Vec<u32> = scan.failed_step_codes(a);
     failed.extend(sync.failed_step_codes(a));
     // Then the codes of failed operations, latest first: their result and its root.
@@ -52,7 +92,7 @@ pub fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Ope
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
 /// Placeholders are filled from what the logs say of `machine`; a step about a WSUS server is left
 /// out for an operation against Microsoft's services, and on a client that uses them (`public`).
-pub fn next_checks(
+fn next_checks(
     scan: &FlowResult,
     sync: &FlowResult,
     ops: &[Operation],
@@ -198,7 +238,7 @@ fn describe_error(a: &Analysis, code: u32) -> String {
 }
 
 /// The scan flows as verdict sentences (with the failed step's lines as evidence).
-pub fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Vec<Statement> {
+fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Vec<Statement> {
     let code_of = |hex: &String| wulens_kb::lookup(hex).map(|l| l.code.0).ok();
     let describe = |hex: &String| code_of(hex).map_or_else(|| hex.clone(), |c| describe_error(a, c));
     let evidence = |flow: &FlowResult| -> (Vec<(usize, u32)>, Vec<u32>) {
@@ -228,7 +268,7 @@ pub fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Ve
 
 /// The status word and the one-paragraph verdict: what failed and where first, then plainly
 /// what ran and how it went. "Likely cause" only follows a failure. `statements` are in order.
-pub fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked: &[u32]) -> (VerdictStatus, String) {
+fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked: &[u32]) -> (VerdictStatus, String) {
     let status = match statements.iter().map(|s| s.standing).min() {
         None => VerdictStatus::NoScan,
         Some(Standing::Failed) => VerdictStatus::Failed,
