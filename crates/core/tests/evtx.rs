@@ -75,7 +75,7 @@ fn the_operational_channel_is_healthy() {
     assert_eq!(ops(&r, OperationKind::Search, Outcome::Succeeded).len(), 48);
     assert!(ops(&r, OperationKind::Download, Outcome::Failed).is_empty());
     // The cumulative update's title, with its KB, is on the timeline and in the updates' words.
-    assert!(r.operations.items.iter().any(|o| o.caller.contains("KB5046613")));
+    assert!(r.operations.items.iter().any(|o| o.update.as_deref().is_some_and(|u| u.contains("KB5046613"))));
 }
 
 #[test]
@@ -116,9 +116,14 @@ fn store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
     let failed = ops(&r, OperationKind::Install, Outcome::Failed);
     assert_eq!(failed.len(), 1, "{t}");
     assert_eq!(failed[0].code.as_deref(), Some("0x80073CF9"));
-    assert!(failed[0].caller.contains("XboxGamingOverlay"));
+    // The events name the update, not who asked for it.
+    assert!(failed[0].update.as_deref().is_some_and(|u| u.contains("XboxGamingOverlay")), "{t}");
+    assert_eq!(failed[0].caller, "");
     let ok = ops(&r, OperationKind::Install, Outcome::Succeeded);
-    assert!(ok.iter().any(|o| o.caller.contains("KB5020683")), "{t}");
+    assert!(ok.iter().any(|o| o.update.as_deref().is_some_and(|u| u.contains("KB5020683"))), "{t}");
+    // A Store app in words, on the first screen and in the statement.
+    assert!(r.summary.verdict.contains("the Store app Microsoft.XboxGamingOverlay"), "{}", r.summary.verdict);
+    assert!(r.summary.detail.contains("of the Store app Microsoft.XboxGamingOverlay"), "{}", r.summary.detail);
     let f = r.findings.iter().find(|f| f.id == "eventlog_service_crash_during_install").unwrap_or_else(|| panic!("no crash finding: {t}"));
     assert!(f.summary.contains("AppXSVC") && f.summary.contains("0x80073CF9"), "{}", f.summary);
     assert!(f.evidence.len() >= 2, "the crash and the failure");

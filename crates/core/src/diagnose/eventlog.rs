@@ -36,9 +36,13 @@ pub fn service_crash_during_install(ctx: &Ctx, rule: &'static RuleDef, lines: &[
         let summary = format!(
             "{service} stopped unexpectedly at {} UTC, in the same second as the install of {} failed{}: the install failed because the service it runs on crashed, not because of the update itself.{}",
             time.get(..19).unwrap_or(&time).replace('T', " "),
-            if op.caller.is_empty() { "an update" } else { &op.caller },
+            op.update_name().unwrap_or_else(|| if op.caller.is_empty() { "an update".to_string() } else { op.caller.clone() }),
             code.as_ref().map(|c| format!(" with {c}")).unwrap_or_default(),
-            if earlier > 0 { format!(" It had crashed {earlier} time(s) before in this log.") } else { String::new() }
+            match earlier {
+                0 => String::new(),
+                1 => " It had crashed once before in this log.".to_string(),
+                n => format!(" It had crashed {n} times before in this log."),
+            }
         );
         evidence.push(ctx.ev(cf, ce));
         evidence.push(ctx.ev(op.file, end as usize));

@@ -123,7 +123,14 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
             t if t.is_empty() => ", including the latest".to_string(),
             t => format!(", the latest{t}"),
         };
-        (format!("{} failing now{since}: {} of {} failed{latest_at}.", what_of(kind), failed.len(), plural(of.len(), kind)), true)
+        // The one update the failures name, when they name one (an event log's title, a Store app).
+        let mut names: Vec<String> = failed.iter().filter_map(|o| o.update_name()).collect();
+        names.dedup();
+        let name = match names.as_slice() {
+            [n] => format!(" ({n})"),
+            _ => String::new(),
+        };
+        (format!("{} failing now{since}: {} of {} failed{name}{latest_at}.", what_of(kind), failed.len(), plural(of.len(), kind)), true)
     } else {
         let then = match latest.outcome {
             Outcome::Running => "is still running when the log ends".to_string(),

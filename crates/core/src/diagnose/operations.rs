@@ -51,6 +51,13 @@ impl Operation {
         self.facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 
+    /// The update an operation worked on, in words, where its lines name it (an event log's title
+    /// or Store app), not a bare update id. A Store app's product id leads its package name
+    /// (`9NZKPSTSNW4P-Microsoft.XboxGamingOverlay`): the Store app Microsoft.XboxGamingOverlay.
+    pub fn update_name(&self) -> Option<String> {
+        update_words(self.fact("update")?)
+    }
+
     /// The service's name (`Windows Update`), from the service id the log names.
     pub fn service(&self) -> Option<String> {
         let id = self.fact("service")?.trim_matches(['{', '}']).to_ascii_uppercase();
@@ -745,4 +752,37 @@ pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
         }
     }
     out
+}
+
+/// An update as a log names it, in words: none for a bare update id.
+fn update_words(u: &str) -> Option<String> {
+    let u = u.trim();
+    let id_like = u.trim_matches(['{', '}']).chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if u.is_empty() || id_like {
+        return None;
+    }
+    match u.split_once('-') {
+        Some((product, package)) if is_store_product_id(product) && package.contains('.') => Some(format!("the Store app {package}")),
+        _ => Some(u.to_string()),
+    }
+}
+
+/// A Microsoft Store product id: twelve upper-case letters and digits (`9NZKPSTSNW4P`).
+fn is_store_product_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) && s.bytes().any(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::update_words;
+
+    #[test]
+    fn an_update_in_words() {
+        assert_eq!(update_words("{0f7629df-f552-4f8c-8f3a-e200a316779d}"), None, "an id is no name");
+        assert_eq!(update_words("0f7629df-f552-4f8c-8f3a-e200a316779d"), None);
+        assert_eq!(update_words("9NZKPSTSNW4P-Microsoft.XboxGamingOverlay").as_deref(), Some("the Store app Microsoft.XboxGamingOverlay"));
+        let title = "2024-11 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5046613)";
+        assert_eq!(update_words(title).as_deref(), Some(title), "a title stays as written");
+        assert_eq!(update_words("Security Intelligence Update - KB2267602").as_deref(), Some("Security Intelligence Update - KB2267602"));
+    }
 }

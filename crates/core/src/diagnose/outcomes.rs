@@ -304,6 +304,17 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
             };
             s.push_str(&format!(" by {names}"));
         }
+        let mut names: Vec<String> = Vec::new();
+        for n in ops.iter().filter_map(|o| o.update_name()) {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        match names.len() {
+            0 => {}
+            1 | 2 => s.push_str(&format!(" of {}", names.join(" and "))),
+            n => s.push_str(&format!(" of {n} updates")),
+        }
         let at = when(a, last);
         if !at.is_empty() {
             s.push_str(&if ops.len() > 1 { format!(",{}", at.replacen(" at ", " last at ", 1)) } else { format!(",{at}") });

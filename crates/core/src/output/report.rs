@@ -153,6 +153,10 @@ pub struct OperationReport {
     /// The caller in plain words, with its id (see `OperationGroup::caller_words`).
     #[serde(default)]
     pub caller_words: String,
+    /// The update it worked on, as its lines name it (an update id, an event's title with its
+    /// KB, a Store app's product id and package); absent when they do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<String>,
     /// The service searched (`Windows Update`, `Microsoft Update`, `WSUS (managed server)`), when the log names it.
     pub service: Option<String>,
     /// `Yes` / `No` for the agent's searches, when the log says.
@@ -682,6 +686,7 @@ fn operation_report(a: &Analysis, o: &diagnose::Operation) -> OperationReport {
         label: o.label.clone(),
         caller: o.caller.clone(),
         caller_words: diagnose::caller_words(&o.caller),
+        update: o.fact("update").map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
         service: o.service(),
         online: o.fact("online").map(str::to_string),
         file: f.name.clone(),
