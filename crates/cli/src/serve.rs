@@ -59,7 +59,7 @@ pub fn csp_of(index_html: &str) -> Option<String> {
 pub struct Server {
     pub addr: SocketAddr,
     server: std::sync::Arc<tiny_http::Server>,
-    workers: Vec<std::thread::JoinHandle<()>>,
+    accept: std::thread::JoinHandle<()>,
 }
 
 impl Server {
@@ -67,21 +67,15 @@ impl Server {
         format!("http://{}/", self.addr)
     }
 
-    /// Stop accepting and wait for the workers.
+    /// Stop accepting requests.
     #[cfg_attr(not(test), allow(dead_code))]
     pub fn stop(self) {
-        for _ in &self.workers {
-            self.server.unblock();
-        }
-        for w in self.workers {
-            let _ = w.join();
-        }
+        self.server.unblock();
+        let _ = self.accept.join();
     }
 
     fn wait(self) {
-        for w in self.workers {
-            let _ = w.join();
-        }
+        let _ = self.accept.join();
     }
 }
 
@@ -96,19 +90,17 @@ pub fn start(site: &'static Site, port: Option<u16>) -> Result<Server, String> {
     })?;
     let addr = server.server_addr().to_ip().ok_or("the server has no IP address")?;
     let server = std::sync::Arc::new(server);
-    // A few workers: the page asks for its files at once (the app, the wasm, the workers).
-    let workers = (0..4)
-        .map(|_| {
-            let server = server.clone();
-            let csp = csp.clone();
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    let _ = respond(site, &csp, addr, request);
-                }
-            })
+    // A thread per request: a client that stops reading a big file (the wasm) holds only its own.
+    let accept = {
+        let server = server.clone();
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                let csp = csp.clone();
+                std::thread::spawn(move || respond(site, &csp, addr, request));
+            }
         })
-        .collect();
-    Ok(Server { addr, server, workers })
+    };
+    Ok(Server { addr, server, accept })
 }
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
