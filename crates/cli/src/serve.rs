@@ -166,7 +166,7 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
 
-    const INDEX: &str = "<!doctype html><head><meta charset=\"utf-8\">\n  <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'\">\n</head>";
+    const INDEX: &str = "<!doctype html><head><meta charset=\"utf-8\">\n  <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'self'; worker-src 'self'\">\n</head>";
 
     fn test_site(path: &str) -> Option<Asset> {
         let (data, mime): (&'static [u8], &str) = match path {
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn the_policy_is_read_from_the_meta_tag() {
-        assert_eq!(csp_of(INDEX).as_deref(), Some("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'"));
+        assert_eq!(csp_of(INDEX).as_deref(), Some("default-src 'none'; script-src 'self'; worker-src 'self'"));
         assert_eq!(csp_of("<html></html>"), None);
     }
 
@@ -198,7 +198,7 @@ mod tests {
         let host = format!("Host: {}\r\nConnection: close\r\n\r\n", server.addr);
         let index = get(server.addr, &format!("GET /?x=1 HTTP/1.1\r\n{host}"));
         assert!(index.starts_with("HTTP/1.1 200"), "{index}");
-        assert!(index.contains("Content-Security-Policy: default-src 'none'; script-src 'self' 'wasm-unsafe-eval'\r\n"), "{index}");
+        assert!(index.contains("Content-Security-Policy: default-src 'none'; script-src 'self'; worker-src 'self'\r\n"), "{index}");
         assert!(index.contains("Content-Type: text/html; charset=utf-8\r\n") && index.ends_with("</head>"), "{index}");
         let wasm = get(server.addr, &format!("GET /app_bg.wasm HTTP/1.1\r\n{host}"));
         assert!(wasm.contains("Content-Type: application/wasm\r\n"), "{wasm}");
