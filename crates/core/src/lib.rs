@@ -70,7 +70,8 @@ pub use output::{
 };
 pub use output::{
     CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup,
-    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRow,
+    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary, TimeZoneReport, Tool,
+    UpdateRingCard, UpdateRow,
 };
 
 // Fleets: one row per machine, grouped by root cause.

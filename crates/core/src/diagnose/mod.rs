@@ -23,7 +23,7 @@ mod signals;
 mod updates;
 mod verdict;
 
-pub use config::{ConfigFacts, Machine, POLICY_COMMAND, PROXY_COMMAND};
+pub use config::{ConfigFacts, Machine, Ring, UpdateClass, POLICY_COMMAND, PROXY_COMMAND};
 pub use defs::{caller_words, UpdateSource};
 pub use finding::Finding;
 pub use flow::FlowResult;

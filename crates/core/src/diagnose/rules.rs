@@ -38,6 +38,9 @@ const JOINS: &[(&str, Join)] = &[
     ("config_wsus_port", config_rules::wsus_port),
     ("config_proxy_blocks_wsus", config_rules::proxy_blocks_wsus),
     ("config_direct_network_errors", config_rules::direct_network_errors),
+    ("config_ring_paused", config_rules::ring_paused),
+    ("config_ring_deferred", config_rules::ring_deferred),
+    ("config_ring_wsus_conflict", config_rules::ring_wsus_conflict),
 ];
 
 /// How many lines a rule keeps (a busy log can repeat a signature thousands of times).
