@@ -275,8 +275,15 @@ fn this_machine_reads_the_windows_folders_and_the_registry_and_collect_reads_bac
         ("wulens.exe", exe(&["analyze", &z(&zip), "--format", "json"])),
         ("the Linux build", linux(&["analyze", &zip.display().to_string(), "--format", "json"])),
     ] {
-        let back = ok(&back, what).replace(&format!("\"{zip_name}/"), "\"");
-        assert!(back == here, "{what}: the collected zip does not read back to the --this-machine report");
+        // A file read from a bundle says which bundle and where in it: the zip and the path
+        // `collect` gave it, which is the name --this-machine reported.
+        let mut back = json(&ok(&back, what).replace(&format!("\"{zip_name}/"), "\""));
+        for f in back["files"].as_array_mut().unwrap() {
+            let f = f.as_object_mut().unwrap();
+            assert_eq!(f.remove("bundle"), Some(serde_json::json!(zip_name)), "{what}: {f:?}");
+            assert_eq!(f.remove("member").as_ref(), f.get("name"), "{what}: {f:?}");
+        }
+        assert!(back == json(&here), "{what}: the collected zip does not read back to the --this-machine report");
     }
 
     // `fleet-row --this-machine`: one line, the row `wulens fleet` gives the collected zip.
