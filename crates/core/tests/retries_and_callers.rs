@@ -92,3 +92,18 @@ fn a_call_cut_after_its_updates_failure_is_still_running_and_names_the_code() {
         r.statements[0].text
     );
 }
+
+/// Callers the agent names by their process or leaves unnamed are said in words too, with the id
+/// the log gives: `<<PROCESS>>: taskhostw.exe` (a scheduled task), `ClientId = (null)`.
+#[test]
+fn a_caller_named_by_its_process_or_unnamed_is_said_in_words() {
+    let log = DOWNLOAD.replace("CcmExec", "(null)");
+    let r = analyze("WindowsUpdate.log", &log);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Download).expect("the download");
+    assert_eq!(op.caller_words, "a caller that gave no name (null)");
+    assert!(r.statements[0].text.contains("by a caller that gave no name"), "{}", r.statements[0].text);
+    let log = DOWNLOAD.replace("CcmExec", "<<PROCESS>>: taskhostw.exe");
+    let r = analyze("WindowsUpdate.log", &log);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Download).expect("the download");
+    assert_eq!((op.caller.as_str(), op.caller_words.as_str()), ("taskhostw.exe", "a scheduled task (taskhostw.exe)"));
+}

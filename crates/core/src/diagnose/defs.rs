@@ -278,6 +278,8 @@ pub fn is_summary_code(code: u32) -> bool {
 pub fn caller_words(caller: &str) -> String {
     let c = plain_caller(caller);
     match CALLERS.iter().find(|(id, _)| id.eq_ignore_ascii_case(&c)) {
+        // An id in parentheses already (`(null)`) is not wrapped twice.
+        Some((_, words)) if c.starts_with('(') && c.ends_with(')') => format!("{words} {c}"),
         Some((_, words)) => format!("{words} ({c})"),
         None => c,
     }
@@ -313,7 +315,8 @@ mod tests {
     #[test]
     fn a_caller_is_said_in_words_with_its_id() {
         assert_eq!(super::caller_words("CcmExec"), "the ConfigMgr client (CcmExec)");
-        assert_eq!(super::caller_words("<<PROCESS>>: powershell.exe"), "powershell.exe");
+        assert_eq!(super::caller_words("<<PROCESS>>: powershell.exe"), "a PowerShell script (powershell.exe)");
+        assert_eq!(super::caller_words("(null)"), "a caller that gave no name (null)");
         assert_eq!(super::caller_words("Panda Systems Management"), "Panda Systems Management");
         assert_eq!(super::caller_words(""), "");
         assert!(super::is_summary_code(0x8024_0022) && !super::is_summary_code(0x8007_3701));
