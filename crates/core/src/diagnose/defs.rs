@@ -155,6 +155,18 @@ pub struct OperationDef {
     pub facts: &'static [FactDef],
     /// Lines that explain a failure (quoted as evidence and as its cause).
     pub causes: &'static [CauseDef],
+    /// The agent's word on a call, written by another process right after the call's end.
+    pub callback: Option<CallbackDef>,
+}
+
+/// A completion callback: the service tells the caller how its call ended, on another thread
+/// and process, right after the caller's end line (`WU client calls back to download call {...}
+/// with code Call complete and error 0x80d02002`). `call` must read something from the line (the
+/// call it names is of this form); `code` is the call's code as the agent saw it.
+pub struct CallbackDef {
+    pub m: Matcher,
+    pub call: Extract,
+    pub code: Extract,
 }
 
 /// A line that explains a failure. `any_thread`: it may come from another thread or process

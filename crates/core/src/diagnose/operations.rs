@@ -108,7 +108,33 @@ struct Open {
     key: String,
     thread: u32,
     results: Vec<LineResult>,
+    /// It moved to another thread (`resume`): its own thread no longer speaks for it.
+    resumed: bool,
 }
+
+impl Open {
+    fn new(op: Operation, key: String, thread: u32) -> Open {
+        Open { op, key, thread, results: Vec::new(), resumed: false }
+    }
+}
+
+/// The call of a form with a `callback` that ended last: where it is in `done`, its end line,
+/// its key and the thread its end was written on.
+#[derive(Clone)]
+struct Ended {
+    done: usize,
+    end: u32,
+    key: String,
+    thread: u32,
+    /// Its callback and its caller's echo were read (each comes once).
+    called_back: bool,
+    echoed: bool,
+}
+
+/// A completion callback, or a caller's own thread repeating a call's result, comes right after
+/// the call's end: within this time (or, in a log with no time, this many records).
+const CALLBACK_MS: i64 = 1_000;
+const CALLBACK_ENTRIES: u32 = 8;
 
 /// Every operation of every file, in file order then start order.
 pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
@@ -154,10 +180,10 @@ fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
         return Vec::new();
     }
     let interrupts: Vec<_> = defs::interrupts().iter().zip(&CATALOG.interrupts).filter(|(l, _)| l.applies_to(f.kind)).map(|(_, c)| c).collect();
-    let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
+    let mut reader = Reader::new(a, fi);
     for (form, _) in &forms {
         if form.pair == Pair::File {
-            reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
+            reader.open.push(Open::new(new_op(form, fi, None), String::new(), 0));
         }
     }
     // What each distinct set of literals means, worked out once: a big log repeats a few
@@ -181,6 +207,9 @@ fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
             let said = said[k];
             if said.loose_cause {
                 reader.loose_cause(form, ei);
+            }
+            if said.callback {
+                reader.callback(form, ei);
             }
             reader.line(form, said, ei);
         }
@@ -226,6 +255,8 @@ struct Said {
     cause: bool,
     /// A cause line from any thread (`any_thread`).
     loose_cause: bool,
+    /// The agent's completion callback for a call of this form (`callback`).
+    callback: bool,
 }
 
 impl Said {
@@ -240,6 +271,7 @@ impl Said {
             facts: c.facts.iter().enumerate().filter(|(_, m)| m.matches(bits)).fold(0, |acc, (i, _)| acc | 1 << i),
             cause: causes().any(|(d, _)| !d.any_thread),
             loose_cause: causes().any(|(d, _)| d.any_thread),
+            callback: matches(&c.callback),
         }
     }
 }
@@ -255,9 +287,97 @@ struct Reader<'a> {
     orphans: FxHashMap<(&'static str, u32), Vec<(u32, Said)>>,
     /// Recent lines that explain failures on any thread, by form id (the last few).
     loose_causes: FxHashMap<&'static str, Vec<u32>>,
+    /// Per form with a `callback`, the call that ended last.
+    last_ended: FxHashMap<&'static str, Ended>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(a: &'a Analysis, fi: usize) -> Reader<'a> {
+        let f = &a.files[fi];
+        Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default(), last_ended: FxHashMap::default() }
+    }
+
+    /// Entry `later` comes right after entry `earlier` (a callback after its call's end).
+    fn right_after(&self, earlier: u32, later: u32) -> bool {
+        let at = |e: u32| self.f.utc_ms(&self.f.entries[e as usize]);
+        match (at(earlier), at(later)) {
+            (Some(a), Some(b)) => (0..=CALLBACK_MS).contains(&(b - a)),
+            _ => later >= earlier && later - earlier <= CALLBACK_ENTRIES,
+        }
+    }
+
+    /// The agent's word on a call of `form` (its `callback` line, from another process): it
+    /// belongs to the call of this form that ended last, right before it (the service writes it
+    /// just after the caller's end line), else to the only call of this form still open, which
+    /// it ends. Its code says how the call went: where the call's own code only sums up its
+    /// updates (0x80240022) or is missing, the callback's error is the update's own code.
+    fn callback(&mut self, form: &'static OperationDef, ei: u32) {
+        let Some(cb) = &form.callback else { return };
+        // A line about another kind of call (`deploy call`) is not this form's.
+        if self.extract(&cb.call, ei).is_none() {
+            return;
+        }
+        let Some(code) = self.code(&cb.code, ei) else { return };
+        if let Some(last) = self.last_ended.get(form.id).filter(|l| !l.called_back && self.right_after(l.end, ei)).map(|l| l.done) {
+            self.last_ended.get_mut(form.id).expect("it was just read").called_back = true;
+            called_back(&mut self.done[last], code, ei);
+            return;
+        }
+        // No call of this form ended right before: the only one completing (resumed on another
+        // thread) and still open.
+        let open: Vec<usize> = self.open.iter().enumerate().filter(|(_, o)| std::ptr::eq(o.op.def, form) && o.resumed).map(|(i, _)| i).collect();
+        if let [i] = open[..] {
+            let mut o = self.open.swap_remove(i);
+            o.op.end = Some(ei);
+            push_line(&mut o.op, ei);
+            let before = self.done.len();
+            self.close(o, Some(ei), Outcome::Unknown);
+            if let Some(last) = self.last_ended.get_mut(form.id) {
+                last.called_back = true;
+            }
+            if let Some(op) = self.done.get_mut(before) {
+                called_back(op, code, ei);
+            }
+        }
+    }
+
+    /// A result line on the thread a call started on, right after a call of the same form and
+    /// key ended on the thread it resumed on: the caller's thread repeating the result of its own
+    /// call (the COM API writes "Download call complete" on both). Several calls of one caller
+    /// wait at once and the resume line does not say which of them it continues, so this line
+    /// says it: the call that ended is the one that started here. True when it was that echo.
+    fn echo(&mut self, form: &'static OperationDef, ei: u32, thread: u32) -> bool {
+        let Some(last) = self.last_ended.get(form.id).filter(|l| !l.echoed).cloned() else { return false };
+        let Some(i) = self.open.iter().position(|o| std::ptr::eq(o.op.def, form) && o.thread == thread && !o.resumed && o.key == last.key) else {
+            return false;
+        };
+        if last.thread == thread || !self.right_after(last.end, ei) {
+            return false;
+        }
+        if let Some(l) = self.last_ended.get_mut(form.id) {
+            l.echoed = true;
+        }
+        let here = self.open[i].op.start;
+        let done = &mut self.done[last.done];
+        let there = done.start;
+        if there.is_some_and(|s| self.f.entries[s as usize].thread == thread) {
+            return true;
+        }
+        restart(done, here);
+        match there {
+            // The open call is the one that started where the ended one was said to.
+            Some(s) => {
+                let o = &mut self.open[i];
+                restart(&mut o.op, Some(s));
+                o.thread = self.f.entries[s as usize].thread;
+            }
+            // The ended call had no start in the log: this thread's call was it.
+            None => {
+                self.open.swap_remove(i);
+            }
+        }
+        true
+    }
     fn message(&self, ei: u32) -> &str {
         self.f.message(&self.f.entries[ei as usize])
     }
@@ -291,7 +411,7 @@ impl Reader<'_> {
         match form.pair {
             Pair::Single => {
                 if said.start {
-                    let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: String::new(), thread, results: Vec::new() };
+                    let mut o = Open::new(new_op(form, self.fi, Some(ei)), String::new(), thread);
                     self.read_start(&mut o, ei);
                     self.apply(&mut o, said, ei);
                     o.op.end = Some(ei);
@@ -323,8 +443,9 @@ impl Reader<'_> {
         };
         // The operation moves to this line's thread (an asynchronous call completing elsewhere).
         if is_resume {
-            if let Some(o) = self.open.iter_mut().find(|o| std::ptr::eq(o.op.def, form) && !key.is_empty() && o.key == key) {
+            if let Some(o) = self.open.iter_mut().find(|o| std::ptr::eq(o.op.def, form) && !key.is_empty() && o.key == key && !o.resumed) {
                 o.thread = thread;
+                o.resumed = true;
             }
             return;
         }
@@ -342,10 +463,13 @@ impl Reader<'_> {
                 let o = self.open.swap_remove(i);
                 self.close(o, None, Outcome::Interrupted);
             }
-            let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: key.clone(), thread, results: Vec::new() };
+            let mut o = Open::new(new_op(form, self.fi, Some(ei)), key.clone(), thread);
             self.read_start(&mut o, ei);
             self.apply(&mut o, said, ei);
             self.open.push(o);
+            return;
+        }
+        if said.result.is_some() && !is_end && form.callback.is_some() && self.echo(form, ei, thread) {
             return;
         }
         // An end on another thread is found by its key.
@@ -374,7 +498,7 @@ impl Reader<'_> {
             }
             None if is_end => {
                 // It began before the log does: its end still says how it went.
-                let mut o = Open { op: new_op(form, self.fi, None), key, thread, results: Vec::new() };
+                let mut o = Open::new(new_op(form, self.fi, None), key, thread);
                 self.read_start(&mut o, ei);
                 for (oe, osaid) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
                     self.apply(&mut o, osaid, oe);
@@ -444,7 +568,7 @@ impl Reader<'_> {
 
     /// Decide the outcome and keep it. `ended`: it has an end line; else `otherwise` says why not.
     fn close(&mut self, o: Open, ended: Option<u32>, otherwise: Outcome) {
-        let Open { mut op, results, .. } = o;
+        let Open { mut op, results, key, thread, .. } = o;
         // The most decisive rule's line: the first one, or for a whole file the latest (a log that
         // holds several runs ends with the one that counts).
         let latest = op.def.pair == Pair::File;
@@ -492,6 +616,9 @@ impl Reader<'_> {
         // when its service starts) tells of no operation.
         if op.start.is_none() && op.outcome == Outcome::Unknown && op.def.pair == Pair::Thread && op.root.is_none() {
             return;
+        }
+        if let (Some(end), Some(_)) = (ended, op.def.callback.as_ref()) {
+            self.last_ended.insert(op.def.id, Ended { done: self.done.len(), end, key, thread, called_back: false, echoed: false });
         }
         self.done.push(op);
     }
@@ -577,6 +704,36 @@ fn last_run(f: &LogFile, entries: &[u32]) -> Vec<u32> {
 fn push_line(op: &mut Operation, ei: u32) {
     if !op.lines.contains(&ei) {
         op.lines.push(ei);
+    }
+}
+
+/// The operation began at `start` (its start line replaced in its lines).
+fn restart(op: &mut Operation, start: Option<u32>) {
+    if let Some(old) = op.start {
+        op.lines.retain(|&e| e != old);
+    }
+    op.start = start;
+    if let Some(s) = start {
+        op.lines.insert(0, s);
+    }
+}
+
+/// The agent called back with `code` (see `Reader::callback`): a call no result line decided is
+/// decided by it, and its error is the root where the call's own code only sums up.
+fn called_back(op: &mut Operation, code: u32, ei: u32) {
+    push_line(op, ei);
+    let failure = code & 0x8000_0000 != 0;
+    if matches!(op.outcome, Outcome::Unknown | Outcome::Running | Outcome::Interrupted) {
+        op.outcome = match code {
+            _ if CANCELLED.contains(&code) => Outcome::Cancelled,
+            _ if failure => Outcome::Failed,
+            _ => Outcome::Succeeded,
+        };
+    }
+    match op.code {
+        None if failure => op.code = Some(code),
+        Some(c) if failure && c != code && defs::is_summary_code(c) => op.root = Some(code),
+        _ => {}
     }
 }
 
@@ -737,7 +894,7 @@ pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
         if counters.is_empty() {
             continue;
         }
-        let reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
+        let reader = Reader::new(a, fi);
         // The counters each distinct set of literals satisfies, worked out once per set.
         let hits = hits.of(fi);
         let matching: Vec<Vec<usize>> =
