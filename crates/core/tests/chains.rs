@@ -195,3 +195,21 @@ fn each_download_has_the_outcome_its_callback_gives() {
     assert_eq!(at_0817.and_then(|o| o.start.as_ref()).and_then(|s| s.time.as_deref()), Some("2023-05-22T08:16:55.804"));
 }
 
+/// A download whose start is not in the log (it began before the log does) ends with only the
+/// call's summary code and no callback: its own lines are those just before its end, so an error
+/// written days earlier on a thread whose id it reuses is not its root.
+#[test]
+fn an_end_without_a_start_takes_no_root_from_days_before() {
+    let log = "\
+2024/04/08 06:00:00.1000000 1980  5100  DownloadManager *FAILED* [80D02003] Failed to restore the download job {B925DB3E-3616-41B0-9893-324AA1872F3E}
+2024/04/11 12:08:02.1000000 9624  5100  ComApi          *RESUMED* Download ClientId = UpdateOrchestrator
+2024/04/11 12:08:02.1000010 9624  5100  ComApi          Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)
+2024/04/11 12:08:02.1000020 9624  5100  ComApi          ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = 0x80240022
+2024/04/11 12:08:02.1000030 9624  5100  ComApi          * END *   Download ClientId = UpdateOrchestrator
+";
+    let r = report_of("WindowsUpdate.log", log);
+    let f = failed(&r, OperationKind::Download);
+    assert_eq!(f.len(), 1, "{}", r.summary.detail);
+    assert_eq!((f[0].code.as_deref(), f[0].root.as_deref()), (Some("0x80240022"), None), "{}", r.summary.detail);
+    assert!(!r.summary.detail.contains("0x80D02003"), "{}", r.summary.detail);
+}

@@ -591,7 +591,7 @@ impl<'a> Reader<'a> {
             // the earliest of that run names the root (never a code that only sums up others).
             // A call still running when the log ends keeps the root an update's failure gave it:
             // "still running" never hides that line.
-            let from = op.start.unwrap_or(0);
+            let from = window_from(self.f, &op);
             let to = op.end.unwrap_or(u32::MAX);
             let within: Vec<u32> = self.loose_causes.get(op.def.id).map_or(Vec::new(), |v| v.iter().copied().filter(|&e| e >= from && e <= to).collect());
             let loose = last_run(self.f, &within);
@@ -681,6 +681,21 @@ impl<'a> Reader<'a> {
 const CHAIN_GAP_MS: i64 = 60_000;
 const CHAIN_GAP_ENTRIES: u32 = 400;
 
+/// Where an operation's own lines begin: at its start; for a call of a thread (the agent's)
+/// whose start is not in the log, with the lines just before its end (within the chain gap),
+/// never the whole log before it (an error days earlier, on a thread whose id its end reuses, is
+/// no link of its chain).
+fn window_from(f: &LogFile, op: &Operation) -> u32 {
+    let (Some(e), None, Pair::Thread) = (op.end, op.start, op.def.pair) else { return op.start.unwrap_or(0) };
+    let at = |i: u32| f.utc_ms(&f.entries[i as usize]);
+    let Some(t_end) = at(e) else { return e.saturating_sub(CHAIN_GAP_ENTRIES) };
+    let mut i = e;
+    while i > 0 && e - i < 100_000 && at(i - 1).is_none_or(|t| t_end - t <= CHAIN_GAP_MS) {
+        i -= 1;
+    }
+    i
+}
+
 /// The last run of `entries` (ascending) whose neighbours are within the chain gap of each other.
 fn last_run(f: &LogFile, entries: &[u32]) -> Vec<u32> {
     let Some(&last) = entries.last() else { return Vec::new() };
@@ -745,7 +760,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         return;
     }
     let f = &a.files[op.file];
-    let from = op.start.unwrap_or(0);
+    let from = window_from(f, op);
     let to = op.end.unwrap_or(f.entries.len().saturating_sub(1) as u32);
     let thread = op.start.or(op.end).map(|e| f.entries[e as usize].thread);
     let v = &a.entry_codes[op.file];
