@@ -107,3 +107,35 @@ fn a_caller_named_by_its_process_or_unnamed_is_said_in_words() {
     let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Download).expect("the download");
     assert_eq!((op.caller.as_str(), op.caller_words.as_str()), ("taskhostw.exe", "a scheduled task (taskhostw.exe)"));
 }
+
+/// A search cut off mid-call (0x80072EFE) on its own thread, against the service and server the
+/// log names (Get-WindowsUpdateLog text).
+fn cut_off_search(service: &str, server_url: &str) -> String {
+    format!(
+        "\
+2025/02/11 09:14:02.1203377 1404  3308  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 12 (cV = Rk3cT8vL0m2Qx1Zp.1.0.0.1)
+2025/02/11 09:14:02.1203491 1404  3308  Agent           Online = Yes; Interactive = No; AllowCachedResults = No; Ignore download priority = No
+2025/02/11 09:14:02.1203712 1404  3308  Agent           ServiceID = {{{service}}} Third party service
+2025/02/11 09:14:02.2100529 1404  3308  ProtocolTalker  ServiceId = {{{service}}}, Server URL = {server_url}
+2025/02/11 09:14:23.3101205 1404  3308  WebServices     *FAILED* [80072EFE] Web service call
+2025/02/11 09:14:23.3110342 1404  3308  ProtocolTalker  *FAILED* [80072EFE] Sync of Updates
+2025/02/11 09:14:23.6181474 1404  3308  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 12, Exit code = 0x80072EFE (cV = Rk3cT8vL0m2Qx1Zp.1.0.0.1)
+"
+    )
+}
+
+/// A failed search's next check names the server the search talked to (its `Server URL`), not
+/// "the Server URL of the failed call": Microsoft's front end for a search of Windows Update, the
+/// WSUS server for a managed one.
+#[test]
+fn a_failed_searchs_check_names_the_server_it_searched() {
+    for (service, url, named) in [
+        ("9482F4B4-E343-43B6-B170-9A65BC822C77", "https://fe2cr.update.microsoft.com/v6/ClientWebService/client.asmx", "https://fe2cr.update.microsoft.com"),
+        ("3DA21691-E39D-4DA6-8A4B-B43877BCB1B7", "https://sup01.firm.internal:8531/ClientWebService/client.asmx", "https://sup01.firm.internal:8531"),
+    ] {
+        let r = analyze("WindowsUpdate.log", &cut_off_search(service, url));
+        assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed], "{}", r.summary.detail);
+        let check = r.next_checks.iter().find(|c| c.text.contains("cut off mid-call")).unwrap_or_else(|| panic!("the cut-off search's check: {:?}", r.next_checks));
+        assert!(check.text.contains(named) && !check.text.contains('<') && !check.text.contains("Server URL"), "{}", check.text);
+    }
+}
