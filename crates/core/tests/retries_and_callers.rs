@@ -139,3 +139,38 @@ fn a_failed_searchs_check_names_the_server_it_searched() {
         assert!(check.text.contains(named) && !check.text.contains('<') && !check.text.contains("Server URL"), "{}", check.text);
     }
 }
+
+/// One search in Get-WindowsUpdateLog text: `caller` against `service`, ending `exit` after the
+/// failure lines `fails` (written on its thread), at `time` on 2024/05/31.
+fn search(time: &str, tid: &str, caller: &str, service: &str, fails: &[&str], exit: &str) -> String {
+    let l = |msg: &str| format!("2024/05/31 {time}.1000000 6720  {tid:<5} Agent           {msg}\n");
+    let mut s = l(&format!("* START * Finding updates CallerId = {caller}  Id = 15 (cV = euIlM35NZEaP8rau.1.0.0.2)"));
+    s += &l(&format!("ServiceID = {{{service}}} Windows Update"));
+    for f in fails {
+        s += &l(f);
+    }
+    s + &l(&format!("* END * Finding updates CallerId = {caller}, Id = 15, Exit code = {exit} (cV = euIlM35NZEaP8rau.1.0.0.2)"))
+}
+
+const WINDOWS_UPDATE: &str = "9482F4B4-E343-43B6-B170-9A65BC822C77";
+
+/// The driver client's search fails on the network path (name not resolved, 0x8024402C); two
+/// hours later the scheduler's search of the same service succeeds: the path works again, so the
+/// failure is recovered and the machine is not failing now. A failure of the caller's own request
+/// (0x80240032, invalid criteria) is not made good by another caller's success.
+#[test]
+fn another_callers_success_against_the_same_service_recovers_a_path_failure() {
+    let failed = |code: &str| search("16:45:56", "10908", "Device Driver Retrieval Client", WINDOWS_UPDATE, &[&format!("*FAILED* [{code}] Send request")], &format!("0x{code}"));
+    let ok = search("18:46:09", "9540", "MoUpdateOrchestrator", WINDOWS_UPDATE, &[], "0x00000000");
+    let r = analyze("WindowsUpdate.log", &(failed("8024402C") + &ok));
+    assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Recovered, Outcome::Succeeded], "{}", r.summary.detail);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    let st = &r.statements[0].text;
+    assert!(st.contains("1 recovered") && st.contains("of the same service"), "{st}");
+    let r = analyze("WindowsUpdate.log", &(failed("80240032") + &ok));
+    assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed, Outcome::Succeeded], "{}", r.summary.detail);
+    // Another service's success says nothing of this one's path.
+    let other = ok.replace(WINDOWS_UPDATE, "855E8A7C-ECB4-4CA3-B045-1DFA50104289");
+    let r = analyze("WindowsUpdate.log", &(failed("8024402C") + &other));
+    assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed, Outcome::Succeeded], "{}", r.summary.detail);
+}

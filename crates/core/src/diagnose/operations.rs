@@ -848,21 +848,37 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
 /// the Update Orchestrator scans at least daily. A success within a day made the failure good.
 const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
 
-/// What a later try must share with a failure to make it good: a search, the caller (a search
-/// of one caller is the same work as the next); a download or an install, the update (its
-/// `update` fact: any caller's success with that update made it good; none without one, and an
-/// update another one superseded is never the same update).
-fn retry_key(o: &Operation) -> Option<(OperationKind, String)> {
+/// What a later try must share with a failure to make it good, as keys (a try shares one): a
+/// search, the caller (a search of one caller is the same work as the next), and, for a failure
+/// on the path to the update service (`path_failure`), the service: any caller's later search of
+/// the same service that succeeded shows the path works again; a download or an install, the
+/// update (its `update` fact: any caller's success with that update made it good; none without
+/// one, and an update another one superseded is never the same update). `tried`: the keys a
+/// success offers rather than those a failure needs.
+fn retry_keys(o: &Operation, tried: bool) -> Vec<(OperationKind, String)> {
     match o.kind() {
-        OperationKind::Search => Some((OperationKind::Search, o.caller.clone())),
-        k @ (OperationKind::Download | OperationKind::Install) => {
-            o.fact("update").map(|u| (k, u.trim().trim_matches(['{', '}']).to_ascii_uppercase())).filter(|(_, u)| !u.is_empty())
+        OperationKind::Search => {
+            let service = o.fact("service").map(|s| format!("service {}", s.trim().trim_matches(['{', '}']).to_ascii_uppercase()));
+            let service = service.filter(|_| tried || path_failure(o));
+            std::iter::once((OperationKind::Search, o.caller.clone())).chain(service.map(|s| (OperationKind::Search, s))).collect()
         }
-        _ => None,
+        k @ (OperationKind::Download | OperationKind::Install) => {
+            o.fact("update").map(|u| (k, u.trim().trim_matches(['{', '}']).to_ascii_uppercase())).filter(|(_, u)| !u.is_empty()).into_iter().collect()
+        }
+        _ => Vec::new(),
     }
 }
 
-/// Failed searches, downloads and installs that a later one of the same work (`retry_key`),
+/// A failure on the way to the update service rather than of the caller's own request: its code
+/// or root is, by the knowledge base's category, about the network, a proxy, an HTTP answer, a
+/// certificate or the server (0x80072EFD, 0x8024402C, 0x80244022, ...; 0x8024402F after
+/// 0x80072EFE). The same path serves every caller of that service.
+fn path_failure(o: &Operation) -> bool {
+    use wulens_kb::Category::*;
+    o.code.into_iter().chain(o.root).any(|c| wulens_kb::entry(c).is_some_and(|e| matches!(e.category, Network | Proxy | Http | Certificate | WsusServer)))
+}
+
+/// Failed searches, downloads and installs that a later one of the same work (`retry_keys`),
 /// begun within the retry window after the failure ended, brought to success: `Recovered`.
 pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
     let at = |o: &Operation, e: Option<u32>| e.and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
@@ -870,7 +886,8 @@ pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
     // or after it (a binary search, not a walk over all of them: a big log holds tens of thousands).
     let mut successes: FxHashMap<(OperationKind, String), Vec<i64>> = FxHashMap::default();
     for o in ops.iter().filter(|o| o.outcome == Outcome::Succeeded) {
-        if let (Some(key), Some(t)) = (retry_key(o), at(o, o.start.or(o.anchor()))) {
+        let Some(t) = at(o, o.start.or(o.anchor())) else { continue };
+        for key in retry_keys(o, true) {
             successes.entry(key).or_default().push(t);
         }
     }
@@ -884,7 +901,7 @@ pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
         .iter()
         .enumerate()
         .filter(|(_, o)| o.outcome == Outcome::Failed)
-        .filter(|(_, o)| retry_key(o).zip(at(o, o.anchor())).is_some_and(|(key, failed)| made_good(&key, failed)))
+        .filter(|(_, o)| at(o, o.anchor()).is_some_and(|failed| retry_keys(o, false).iter().any(|key| made_good(key, failed))))
         .map(|(i, _)| i)
         .collect();
     for i in recovered {
