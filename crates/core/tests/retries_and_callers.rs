@@ -174,3 +174,22 @@ fn another_callers_success_against_the_same_service_recovers_a_path_failure() {
     let r = analyze("WindowsUpdate.log", &(failed("8024402C") + &other));
     assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed, Outcome::Succeeded], "{}", r.summary.detail);
 }
+
+/// A download that failed with the update's own code after searches that failed on the network
+/// and recovered: the network errors' finding is not the download's cause. The verdict names the
+/// download's code, and a name of two capitalised words stays written as a name.
+#[test]
+fn a_finding_about_other_codes_is_not_the_failed_downloads_cause() {
+    for (code, words) in [("0x80096004", "the signature of the certificate cannot be verified"), ("0x80d03805", "Delivery Optimization paused the job")] {
+        let searches = search("10:00:00", "10908", "MoUpdateOrchestrator", WINDOWS_UPDATE, &["*FAILED* [8024402C] Send request"], "0x8024402C")
+            + &search("10:30:00", "10908", "MoUpdateOrchestrator", WINDOWS_UPDATE, &[], "0x00000000");
+        let download = DOWNLOAD.replace("2025/02/12", "2024/05/31").replace("*FAILED* [80200053] ", "").replace("CcmExec", "MoUpdateOrchestrator")
+            + &format!("2024/05/31 02:49:42.6662221 1404  5508  Agent           WU client calls back to download call {{BAA0DA32-3373-4447-8C47-9D355697D7A6}} with code Call complete and error {code}\n");
+        let download = download.replace("2024/05/31 02:", "2024/05/31 12:");
+        let r = analyze("WindowsUpdate.log", &(searches + &download));
+        assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Recovered, Outcome::Succeeded], "{}", r.summary.detail);
+        let v = &r.summary.verdict;
+        assert!(v.contains(&code.to_ascii_uppercase().replace("0X", "0x")) && v.contains(words), "{v}");
+        assert!(!v.contains("Likely cause: proxy"), "{v}");
+    }
+}
