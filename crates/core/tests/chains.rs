@@ -213,3 +213,26 @@ fn an_end_without_a_start_takes_no_root_from_days_before() {
     assert_eq!((f[0].code.as_deref(), f[0].root.as_deref()), (Some("0x80240022"), None), "{}", r.summary.detail);
     assert!(!r.summary.detail.contains("0x80D02003"), "{}", r.summary.detail);
 }
+
+/// Two installs of one caller wait at once (hold1/12, 2025-01-05 16:36:41); each ends on another
+/// thread and the thread it started on repeats "Install call complete" right after: that echo
+/// says which call ended, so each install keeps its own start.
+#[test]
+fn each_install_ends_the_call_its_own_thread_repeats() {
+    let log = "\
+2025/01/05 16:36:41.1179330 10460 2340  ComApi          * START *   Install ClientId = Update;ScanForUpdatesForUser, Flags: 0X40 (cV: 96DfS8r8zkCg3CZJ.4.11.1.0.0)
+2025/01/05 16:36:41.1507619 10460 11996 ComApi          * START *   Install ClientId = Update;ScanForUpdatesForUser, Flags: 0X40 (cV: 96DfS8r8zkCg3CZJ.3.11.1.0.0)
+2025/01/05 16:36:42.0061291 10460 8704  ComApi          Install call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0
+2025/01/05 16:36:42.0061300 10460 8704  ComApi          Call error code = 0x80240022
+2025/01/05 16:36:42.0061781 10460 8704  ComApi          * END *   Install ClientId = Update;ScanForUpdatesForUser
+2025/01/05 16:36:42.0063024 10460 11996 ComApi          Install call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0
+2025/01/05 16:36:43.0158794 10460 2888  ComApi          Install call complete (succeeded = 1, succeeded with errors = 0, failed = 0, cancelled = 0, unaccounted = 0
+2025/01/05 16:36:43.0159443 10460 2888  ComApi          * END *   Install ClientId = Update;ScanForUpdatesForUser
+2025/01/05 16:36:43.0160206 10460 2340  ComApi          Install call complete (succeeded = 1, succeeded with errors = 0, failed = 0, cancelled = 0, unaccounted = 0
+";
+    let r = report_of("WindowsUpdate.log", log);
+    let mut installs: Vec<(u32, Outcome)> =
+        r.operations.items.iter().filter(|o| o.kind == OperationKind::Install).map(|o| (o.start.as_ref().map_or(0, |s| s.line), o.outcome)).collect();
+    installs.sort_unstable_by_key(|i| i.0);
+    assert_eq!(installs, [(1, Outcome::Succeeded), (2, Outcome::Failed)], "{}", r.summary.detail);
+}

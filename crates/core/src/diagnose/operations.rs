@@ -118,7 +118,7 @@ impl Open {
     }
 }
 
-/// The call of a form with a `callback` that ended last: where it is in `done`, its end line,
+/// The call of a form with a `resume` or a `callback` that ended last: where it is in `done`, its end line,
 /// its key and the thread its end was written on.
 #[derive(Clone)]
 struct Ended {
@@ -287,7 +287,7 @@ struct Reader<'a> {
     orphans: FxHashMap<(&'static str, u32), Vec<(u32, Said)>>,
     /// Recent lines that explain failures on any thread, by form id (the last few).
     loose_causes: FxHashMap<&'static str, Vec<u32>>,
-    /// Per form with a `callback`, the call that ended last.
+    /// Per form with a `resume` or a `callback`, the call that ended last.
     last_ended: FxHashMap<&'static str, Ended>,
 }
 
@@ -469,7 +469,7 @@ impl<'a> Reader<'a> {
             self.open.push(o);
             return;
         }
-        if said.result.is_some() && !is_end && form.callback.is_some() && self.echo(form, ei, thread) {
+        if said.result.is_some() && !is_end && form.resume.is_some() && self.echo(form, ei, thread) {
             return;
         }
         // An end on another thread is found by its key.
@@ -617,7 +617,7 @@ impl<'a> Reader<'a> {
         if op.start.is_none() && op.outcome == Outcome::Unknown && op.def.pair == Pair::Thread && op.root.is_none() {
             return;
         }
-        if let (Some(end), Some(_)) = (ended, op.def.callback.as_ref()) {
+        if let (Some(end), true) = (ended, op.def.resume.is_some() || op.def.callback.is_some()) {
             self.last_ended.insert(op.def.id, Ended { done: self.done.len(), end, key, thread, called_back: false, echoed: false });
         }
         self.done.push(op);
