@@ -155,10 +155,22 @@ fn each_download_takes_the_root_its_callback_gives() {
         s += &l(&format!("{t}:08:00"), "1980", "7124", "DownloadManager", "DO job {3D1A1DC4-DC68-4657-B071-BF8D06AB8DB4} failed, updateId = E3766677-6547-4EC8-9097-4C7E37190DDA.1, hr = 0x80D02002. File URL = http://2.tlu.dl.delivery.mp.microsoft.com/filestreamingservice/files/d96b0a7d, local path = C:\\WINDOWS\\SoftwareDistribution\\Download\\befb31a5\\windows10.0-kb5036892-x64.cab, The response headers = ");
         s += &l(&format!("{t}:08:01"), "1980", "7124", "DownloadManager", "*FAILED* [80D02002] All available CDNs for the update E3766677-6547-4EC8-9097-4C7E37190DDA.1 are tried but the download job 3D1A1DC4-DC68-4657-B071-BF8D06AB8DB4 still failed.");
         s += &l(&format!("{t}:08:02"), "9624", "5100", "ComApi", "*RESUMED* Download ClientId = UpdateOrchestrator");
-        s += &l(&format!("{t}:08:02"), "9624", "5100", "ComApi", "Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)");
+        s += &l(
+            &format!("{t}:08:02"),
+            "9624",
+            "5100",
+            "ComApi",
+            "Download call complete (succeeded = 0, succeeded with errors = 0, failed = 1, cancelled = 0, unaccounted = 0)",
+        );
         s += &l(&format!("{t}:08:02"), "9624", "5100", "ComApi", "ClientId = UpdateOrchestrator: Exit code = 0x00000000; Call error code = 0x80240022");
         s += &l(&format!("{t}:08:02"), "9624", "5100", "ComApi", "* END *   Download ClientId = UpdateOrchestrator");
-        s += &l(&format!("{t}:08:02"), "1980", "4176", "Agent", "WU client calls back to download call {6F3BA7D2-B729-423F-827A-5B6BDBC7643A} with code Call complete and error 0x80d02002");
+        s += &l(
+            &format!("{t}:08:02"),
+            "1980",
+            "4176",
+            "Agent",
+            "WU client calls back to download call {6F3BA7D2-B729-423F-827A-5B6BDBC7643A} with code Call complete and error 0x80d02002",
+        );
         s
     };
     let log = "2024/04/08 06:00:00.1000000 1980  5100  DownloadManager *FAILED* [80D02003] Failed to restore the download job {B925DB3E-3616-41B0-9893-324AA1872F3E}\r\n".to_string()
@@ -190,8 +202,13 @@ fn each_download_has_the_outcome_its_callback_gives() {
     assert!(downloads.iter().filter(|d| d.outcome == Outcome::Succeeded).all(|d| d.end.is_some()), "a download succeeded only where it ended");
     let mut roots: Vec<&str> = failed(&r, OperationKind::Download).iter().filter_map(|o| o.root.as_deref()).collect();
     roots.sort_unstable();
-    assert_eq!(roots, ["0x8007000D", "0x80096010", "0x80096010", "0x80096010", "0x80096010", "0x80240061", "0x80240061", "0x80240061", "0x80240061", "0x80D03805"]);
-    let at_0817 = failed(&r, OperationKind::Download).into_iter().find(|o| o.end.as_ref().and_then(|e| e.time.as_deref()).is_some_and(|t| t.starts_with("2023-05-22T08:17:06.152")));
+    assert_eq!(
+        roots,
+        ["0x8007000D", "0x80096010", "0x80096010", "0x80096010", "0x80096010", "0x80240061", "0x80240061", "0x80240061", "0x80240061", "0x80D03805"]
+    );
+    let at_0817 = failed(&r, OperationKind::Download)
+        .into_iter()
+        .find(|o| o.end.as_ref().and_then(|e| e.time.as_deref()).is_some_and(|t| t.starts_with("2023-05-22T08:17:06.152")));
     assert_eq!(at_0817.and_then(|o| o.start.as_ref()).and_then(|s| s.time.as_deref()), Some("2023-05-22T08:16:55.804"));
 }
 

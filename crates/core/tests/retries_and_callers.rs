@@ -135,7 +135,8 @@ fn a_failed_searchs_check_names_the_server_it_searched() {
     ] {
         let r = analyze("WindowsUpdate.log", &cut_off_search(service, url));
         assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed], "{}", r.summary.detail);
-        let check = r.next_checks.iter().find(|c| c.text.contains("cut off mid-call")).unwrap_or_else(|| panic!("the cut-off search's check: {:?}", r.next_checks));
+        let check =
+            r.next_checks.iter().find(|c| c.text.contains("cut off mid-call")).unwrap_or_else(|| panic!("the cut-off search's check: {:?}", r.next_checks));
         assert!(check.text.contains(named) && !check.text.contains('<') && !check.text.contains("Server URL"), "{}", check.text);
     }
 }
@@ -160,7 +161,9 @@ const WINDOWS_UPDATE: &str = "9482F4B4-E343-43B6-B170-9A65BC822C77";
 /// (0x80240032, invalid criteria) is not made good by another caller's success.
 #[test]
 fn another_callers_success_against_the_same_service_recovers_a_path_failure() {
-    let failed = |code: &str| search("16:45:56", "10908", "Device Driver Retrieval Client", WINDOWS_UPDATE, &[&format!("*FAILED* [{code}] Send request")], &format!("0x{code}"));
+    let failed = |code: &str| {
+        search("16:45:56", "10908", "Device Driver Retrieval Client", WINDOWS_UPDATE, &[&format!("*FAILED* [{code}] Send request")], &format!("0x{code}"))
+    };
     let ok = search("18:46:09", "9540", "MoUpdateOrchestrator", WINDOWS_UPDATE, &[], "0x00000000");
     let r = analyze("WindowsUpdate.log", &(failed("8024402C") + &ok));
     assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Recovered, Outcome::Succeeded], "{}", r.summary.detail);

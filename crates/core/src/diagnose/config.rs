@@ -334,9 +334,9 @@ impl Machine {
         let mut s = text.to_string();
         if s.contains(SEARCHED_SERVER) {
             // `https://fe2cr.update.microsoft.com` (with its port where the URL gives one).
-            let server = o.fact("server").and_then(|u| {
-                parse_url(u).map(|(scheme, host, port)| port.map_or(format!("{scheme}://{host}"), |p| format!("{scheme}://{host}:{p}")))
-            });
+            let server = o
+                .fact("server")
+                .and_then(|u| parse_url(u).map(|(scheme, host, port)| port.map_or(format!("{scheme}://{host}"), |p| format!("{scheme}://{host}:{p}"))));
             let public = o.public_service().unwrap_or(false).then(|| o.service()).flatten();
             if let Some(x) = server.or(public) {
                 s = s.replace(SEARCHED_SERVER, &x);

@@ -294,7 +294,16 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn new(a: &'a Analysis, fi: usize) -> Reader<'a> {
         let f = &a.files[fi];
-        Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default(), last_ended: FxHashMap::default() }
+        Reader {
+            a,
+            fi,
+            f,
+            open: Vec::new(),
+            done: Vec::new(),
+            orphans: FxHashMap::default(),
+            loose_causes: FxHashMap::default(),
+            last_ended: FxHashMap::default(),
+        }
     }
 
     /// Entry `later` comes right after entry `earlier` (a callback after its call's end).
