@@ -222,6 +222,15 @@ struct Operation {
     fact: Vec<Fact>,
     #[serde(default)]
     cause: Vec<Cause>,
+    callback: Option<Callback>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Callback {
+    line: Matcher,
+    call: Extract,
+    code: Extract,
 }
 
 #[derive(serde::Deserialize)]
@@ -566,10 +575,19 @@ fn operation_def(o: &Operation, what: &str) -> String {
         Some("ignore") => true,
         Some(x) => panic!("{what}: unfinished {x:?} must be running or ignore"),
     };
+    assert!(o.callback.is_none() || pair == "Thread", "{what}: a `callback` is for pair = \"thread\"");
+    let callback = o.callback.as_ref().map_or("None".into(), |c| {
+        format!(
+            "Some(CallbackDef{{m:{},call:{},code:{}}})",
+            matcher(&c.line.all, &c.line.any, &c.line.none, &what),
+            extract_expr(&c.call, &what),
+            extract_expr(&c.code, &what)
+        )
+    });
     let mut def = String::new();
     let _ = write!(
         def,
-        "OperationDef{{id:{},title:{},kind:OperationKind::{kind},logs:{},pair:Pair::{pair},start:{},end:{},resume:{},key:{},caller:{},label:{},ignore_unfinished:{ignore},no_result:ResultKind::{no_result},results:{results},facts:{facts},causes:{causes}}},",
+        "OperationDef{{id:{},title:{},kind:OperationKind::{kind},logs:{},pair:Pair::{pair},start:{},end:{},resume:{},key:{},caller:{},label:{},ignore_unfinished:{ignore},no_result:ResultKind::{no_result},results:{results},facts:{facts},causes:{causes},callback:{callback}}},",
         lit(&o.id),
         lit(&o.title),
         kinds(&o.logs, &what),

@@ -435,6 +435,8 @@ pub const PROXY_HOST: &str = "<your proxy host>";
 /// The update a failed operation worked on, where its lines name exactly one.
 pub const KB_NUMBER: &str = "<KB number>";
 pub const UPDATE_ID: &str = "<update id>";
+/// The update server a failed search talked to (its `Server URL = ...`), else its service's name.
+pub const SEARCHED_SERVER: &str = "<the update server it searched>";
 
 /// What the logs and the configuration say about this machine's servers, for the advice.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -497,6 +499,8 @@ impl Machine {
     pub fn fill(&self, text: &str) -> String {
         let mut s = text.to_string();
         if let Some((scheme, host, port)) = &self.wsus {
+            // A search with no server of its own in the log (the ConfigMgr scan's) used WSUS.
+            s = s.replace(SEARCHED_SERVER, WSUS_URL);
             s = s.replace(WSUS_URL, &format!("{scheme}://{host}:{port}")).replace(WSUS_HOST, host).replace(WSUS_PORT, &port.to_string());
         }
         if let Some(p) = &self.proxy {
@@ -509,7 +513,18 @@ impl Machine {
     /// `text` with the placeholders this machine's logs fill, and those of the update that the
     /// failed operation `o` worked on.
     pub fn fill_for(&self, o: &Operation, text: &str) -> String {
-        let mut s = self.fill(text);
+        let mut s = text.to_string();
+        if s.contains(SEARCHED_SERVER) {
+            // `https://fe2cr.update.microsoft.com` (with its port where the URL gives one).
+            let server = o
+                .fact("server")
+                .and_then(|u| parse_url(u).map(|(scheme, host, port)| port.map_or(format!("{scheme}://{host}"), |p| format!("{scheme}://{host}:{p}"))));
+            let public = o.public_service().unwrap_or(false).then(|| o.service()).flatten();
+            if let Some(x) = server.or(public) {
+                s = s.replace(SEARCHED_SERVER, &x);
+            }
+        }
+        let mut s = self.fill(&s);
         if let Some(u) = self.updates.iter().find(|u| u.file == o.file && u.start == o.start) {
             if let Some(kb) = &u.kb {
                 s = s.replace(KB_NUMBER, kb);

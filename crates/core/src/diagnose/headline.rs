@@ -255,7 +255,15 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     }
     let from_ops = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|c| c & 0x8000_0000 != 0);
     let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
-    let finding = x.findings.iter().find(|f| f.severity == FindingSeverity::Error);
+    // For the agent's failures, a finding about other codes is not their cause (the network
+    // errors of searches that recovered do not say why a download's signature check failed).
+    let lead_codes: Vec<u32> =
+        ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|&c| c & 0x8000_0000 != 0 && !super::defs::is_summary_code(c)).collect();
+    let related = |f: &&Finding| {
+        let theirs = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0));
+        st.domain != Domain::WindowsUpdate || f.codes.is_empty() || lead_codes.is_empty() || theirs.into_iter().any(|c| lead_codes.contains(&c))
+    };
+    let finding = x.findings.iter().filter(|f| f.severity == FindingSeverity::Error).find(related);
     if let Some(f) = finding {
         // The lead failures' own code where the finding names it too, else theirs, else the
         // finding's.
@@ -390,9 +398,11 @@ fn times(n: usize) -> String {
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
+    // A name of two capitalised words (Delivery Optimization, Windows Update) stays as it is.
+    let name = s.split_whitespace().nth(1).is_some_and(|w| w.starts_with(char::is_uppercase));
     match c.next() {
         // Keep acronyms and codes (WSUS, HTTP, 0x...) as they are.
-        Some(f) if f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase() || n == ' ') => f.to_lowercase().chain(c).collect(),
+        Some(f) if !name && f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase() || n == ' ') => f.to_lowercase().chain(c).collect(),
         _ => s.to_string(),
     }
 }

@@ -167,7 +167,7 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
         }
         if !recovered.is_empty() {
             // Failed, then a later try of the same work succeeded: shown, never a failure.
-            let by = if kind == OperationKind::Search { "a later try by the same caller" } else { "a later try of the same update" };
+            let by = if kind == OperationKind::Search { "a later search by the same caller or of the same service" } else { "a later try of the same update" };
             counts.push(format!("{} recovered ({}; {by} succeeded)", recovered.len(), describe_failures(a, &recovered)));
             shown.extend(recovered.iter().rev().take(1));
         }
