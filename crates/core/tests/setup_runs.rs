@@ -117,3 +117,18 @@ fn a_later_runs_errors_are_not_the_root_of_an_earlier_sysprep_failure() {
     assert!(!r.summary.verdict.contains("0xC000000D"), "{}", r.summary.verdict);
     assert!(r.summary.verdict.contains("0x80073CF2"), "{}", r.summary.verdict);
 }
+
+/// A whole log's run failed when its decisive line says so, not when the file ends: what setup
+/// writes after it (its cleanup, a later tool's lines) is no part of when it failed.
+#[test]
+fn a_failed_run_failed_at_its_decisive_line_not_at_the_end_of_the_file() {
+    let mut act = String::new();
+    act += "2022-07-06 08:18:24, Info                  MOUPG  Setup phase change: [SetupPhaseInstall] -> [SetupPhaseError]\r\n";
+    act += "2022-07-06 08:19:31, Info                  MOUPG  Finalize: Remapping install error [0x80070032] -> [0xC1900108] for telemetry.\r\n";
+    act += "2022-07-06 08:23:12, Info                  MOUPG  SetupHost: Cleanup finished\r\n";
+    let r = analyze(&[("setupact.log", &act)]);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Setup).expect("a setup run");
+    assert_eq!(op.outcome, Outcome::Failed);
+    assert!(r.summary.verdict.contains("08:19"), "{}", r.summary.verdict);
+    assert!(!r.summary.verdict.contains("08:23"), "{}", r.summary.verdict);
+}

@@ -460,6 +460,11 @@ impl Reader<'_> {
         };
         op.code = decisive.and_then(|r| r.code).or_else(|| results.iter().find_map(|r| r.code));
         op.root = results.iter().find_map(|r| r.root);
+        // A whole file's run failed where its decisive line says so, not where the file ends:
+        // what a log writes after that (a rollback, a later tool's errors) is no part of when.
+        if let Some(r) = decisive.filter(|r| latest && matches!(r.outcome, Outcome::Failed | Outcome::Cancelled)) {
+            op.end = Some(r.entry);
+        }
         if matches!(op.outcome, Outcome::Failed | Outcome::Running) {
             // Lines from other threads that explain it, written while it ran. Several calls run
             // at once and each failure is told just before its call ends: only the last run of
