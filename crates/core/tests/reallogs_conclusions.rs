@@ -327,7 +327,10 @@ const EXPECT: &[Expect] = &[
         file: "more/53_dism.log",
         status: VerdictStatus::Failed,
         ops: &[(Servicing, Failed, 4)],
-        codes: &["0xC1570118", "0x800700B7"],
+        // The first failure returned is 0xC1570118 (`ReturnHr(1) ... C1570118 Msg:[... an equal
+        // or higher version of the package ... already exists]`); the 0x800700B7 after it
+        // ("Failed to initialize package set") is DISM passing the same failure up.
+        codes: &["0xC1570118"],
         says: &["Add-ProvisionedAppxPackage"],
         never: &["store is damaged"],
         no_error_finding: true,
