@@ -134,3 +134,63 @@ fn last_at_is_the_latest_in_time_across_files() {
     let v = &r.summary.detail;
     assert!(v.contains("(2 times)") && v.contains("last at 2023-05-23"), "{v}");
 }
+
+/// A dism.log line: `2024-03-05 10:00:01, Error                 DISM   <msg>` with CRLF.
+fn dism(time: &str, level: &str, msg: &str) -> String {
+    format!("2024-03-05 {time}, {level:<22}DISM   {msg}\r\n")
+}
+
+/// DISM's Appx provider writes each failure it returns as a Windows Implementation Library line
+/// (`ReturnHr(n) tid(x) <code>` then `Msg:[...]` and, on the next line, its callback), the
+/// shape of ../shared/reallogs/more/53 and 41; a `LogHr` line is a failure a function logged
+/// and went on from (here a debug assertion, 0x8007029C). The root is the first failure that was
+/// returned: 0xC1570118, an equal or higher version of the package is already there; the
+/// 0x800700B7 after it is DISM's translation of it, and the assertion is no link.
+#[test]
+fn a_logged_assertion_is_no_root_and_a_returned_failure_is() {
+    let wil = |n: u32, kind: &str, code: &str, rest: &str| {
+        format!(
+            "DISM Appx Provider: PID=5120 TID=6044 onecore\\admin\\appmodel\\utilities\\provisionhelper\\msixprovisioningrequest.cpp(87{n})\\AppxProvider.dll!00007FF8EA26760C: (caller: 00007FF8EA2660BE) {kind}({n}) tid(179c) {code}{rest}"
+        )
+    };
+    let mut log = dism("10:00:00", "Info", "DISM.EXE: <----- Starting Dism.exe session ----->");
+    log += &dism("10:00:00", "Info", "DISM.EXE: Executing command line: DISM.exe /Online /Add-ProvisionedAppxPackage /PackagePath:C:\\Apps\\Contoso.Notes.appxbundle /SkipLicense");
+    log += &dism("10:00:01", "Error", &wil(1, "LogHr", "8007029C", " An assertion failure has occurred."));
+    log += &dism("10:00:01", "Error", &wil(1, "ReturnHr", "C1570118", "     Msg:[Failed while adding package Contoso.Notes_2.1.0.0_neutral_~_8wekyb3d8bbwe since an equal or higher version of the package, Contoso.Notes_2.4.0.0_neutral_~_8wekyb3d8bbwe, already exists] "));
+    log += " - CAppxManager::ResultLoggingCallback\r\n";
+    log += &dism("10:00:01", "Error", &wil(2, "ReturnHr", "C1570118", "     Msg:[Failed to add main bundle package for provisioning.] "));
+    log += " - CAppxManager::ResultLoggingCallback\r\n";
+    log += &dism("10:00:01", "Error", "DISM Appx Provider: PID=5120 TID=6044 Failed to initialize package set - CAppxManager::AddAllUserAppxPackageWithOptionalPackagesAndRegionAndStubPackageOption(hr:0x800700b7)");
+    log += &dism("10:00:01", "Error", "DISM Appx Provider: PID=5120 TID=6044 Failed to add Appx package - CAppxManager::ProcessCommandAddAllUserAppxPackage(hr:0xc1570118)");
+    log += &dism("10:00:01", "Error", "DISM Appx Provider: PID=5120 TID=6044 Failed processing command to add Appx package - CAppxManager::ExecuteCmdLine(hr:0xc1570118)");
+    log += &dism("10:00:02", "Info", "DISM.EXE: Image session has been closed. Reboot required=no.");
+    log += &dism("10:00:02", "Info", "DISM.EXE: <----- Ending Dism.exe session ----->");
+    let r = report_of("dism.log", &log);
+    let f = failed(&r, OperationKind::Servicing);
+    assert_eq!(f.len(), 1, "{}", r.summary.detail);
+    assert_eq!(f[0].code.as_deref(), Some("0xC1570118"));
+    assert!(!matches!(f[0].root.as_deref(), Some("0x8007029C" | "0x800700B7")), "root {:?}", f[0].root);
+    assert!(f[0].evidence.iter().any(|e| e.text.contains("ReturnHr(1)")), "the first returned failure is evidence: {:?}", f[0].evidence);
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(st.text.contains("equal or higher version"), "the first link's own words: {}", st.text);
+    assert!(!st.text.contains("0x8007029C") && !r.summary.verdict.contains("0x8007029C"), "{} / {}", st.text, r.summary.verdict);
+    let card = r.errors.iter().find(|e| e.code == "0xC1570118").expect("an error card");
+    assert!(card.kb.as_ref().is_some_and(|k| !k.description.is_empty() && !k.mitigation.is_empty()), "guidance for 0xC1570118");
+}
+
+/// The root comes from the lines up to the one that says the command failed, never from what the
+/// session writes after it: DISM's cleanup of its temporary folder is no cause.
+#[test]
+fn a_root_never_comes_from_lines_after_the_failure() {
+    let mut log = dism("10:00:00", "Info", "DISM.EXE: <----- Starting Dism.exe session ----->");
+    log += &dism("10:00:00", "Info", "DISM.EXE: Executing command line: dism.exe /online /enable-feature /featurename:NetFx3");
+    log += &dism("10:00:00", "Error", "DISM.EXE: Failed validating command line: dism.exe /online /enable-feature /featurename:NetFx3");
+    log += &dism("10:00:01", "Warning", "DISM Manager: PID=1940 TID=2008 Failed to remove the temporary folder C:\\Users\\admin\\AppData\\Local\\Temp\\3381B666-2DD2-48BB-84AA-41F3E163FF42 - CDISMManager::CleanupImageSessionEntry(hr:0x80070091)");
+    log += &dism("10:00:01", "Info", "DISM.EXE: <----- Ending Dism.exe session ----->");
+    let r = report_of("dism.log", &log);
+    let f = failed(&r, OperationKind::Servicing);
+    assert_eq!(f.len(), 1, "{}", r.summary.detail);
+    assert_eq!(f[0].root, None, "{:?}", f[0]);
+    assert!(!r.summary.detail.contains("0x80070091"), "{}", r.summary.detail);
+    assert!(!r.summary.verdict.contains("0x80070091"), "{}", r.summary.verdict);
+}

@@ -331,7 +331,7 @@ const EXPECT: &[Expect] = &[
         // or higher version of the package ... already exists]`); the 0x800700B7 after it
         // ("Failed to initialize package set") is DISM passing the same failure up.
         codes: &["0xC1570118"],
-        says: &["Add-ProvisionedAppxPackage"],
+        says: &["Add-ProvisionedAppxPackage", "equal or higher version"],
         never: &["store is damaged"],
         no_error_finding: true,
     },

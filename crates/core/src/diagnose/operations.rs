@@ -38,6 +38,12 @@ pub struct Operation {
     pub codes_seen: Vec<(u32, u32)>,
     /// Why, in words, when a result line says it.
     pub cause: Option<&'static str>,
+    /// Entry of the line that says it failed (its decisive result line): its root is looked for
+    /// up to that line, never after it.
+    pub failed_at: Option<u32>,
+    /// Entry of the first link of the chain of errors that ended it, also where that link holds
+    /// its own code (and no other root is named): the line that says first what went wrong.
+    pub first_link: Option<u32>,
     /// Lines that prove it: start, result, causes, end (entries of `file`).
     pub lines: Vec<u32>,
 }
@@ -208,6 +214,8 @@ fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operat
         root: None,
         codes_seen: Vec::new(),
         cause: None,
+        failed_at: None,
+        first_link: None,
         lines: start.into_iter().collect(),
     }
 }
@@ -460,6 +468,7 @@ impl Reader<'_> {
         };
         op.code = decisive.and_then(|r| r.code).or_else(|| results.iter().find_map(|r| r.code));
         op.root = results.iter().find_map(|r| r.root);
+        op.failed_at = decisive.filter(|r| r.outcome == Outcome::Failed).map(|r| r.entry);
         // A whole file's run failed where its decisive line says so, not where the file ends:
         // what a log writes after that (a rollback, a later tool's errors) is no part of when.
         if let Some(r) = decisive.filter(|r| latest && matches!(r.outcome, Outcome::Failed | Outcome::Cancelled)) {
@@ -595,6 +604,8 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
     let f = &a.files[op.file];
     let from = op.start.unwrap_or(0);
     let to = op.end.unwrap_or(f.entries.len().saturating_sub(1) as u32);
+    // Its root comes from the lines up to the one that says it failed, never after it.
+    let upto = op.failed_at.map_or(to, |e| e.min(to));
     let thread = op.start.or(op.end).map(|e| f.entries[e as usize].thread);
     let v = &a.entry_codes[op.file];
     let first = v.partition_point(|&(e, _)| e < from);
@@ -604,7 +615,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         if op.def.pair == Pair::Thread && Some(entry.thread) != thread {
             continue;
         }
-        if super::is_routine(f, e, code) {
+        if super::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) {
             continue;
         }
         let c = counts.entry(code).or_insert((0, e));
@@ -612,11 +623,12 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
     }
     let mut seen: Vec<(u32, u32, u32)> = counts.into_iter().map(|(code, (n, first))| (code, n, first)).collect();
     seen.sort_by_key(|&(code, n, first)| (std::cmp::Reverse(n), first, code));
-    let chain = if op.root.is_none() && op.outcome == Outcome::Failed { error_chain(a, op, from, to, thread) } else { Vec::new() };
+    let chain = if op.root.is_none() && op.outcome == Outcome::Failed { error_chain(a, op, from, upto, thread) } else { Vec::new() };
     if let Some(&(e, first)) = chain.first() {
         // The log says which lines are errors: the chain they make up to the failure names
         // its root, its first link (none when that is the failure's own code).
         op.root = (Some(first) != op.code).then_some(first);
+        op.first_link = Some(e);
         push_line(op, e);
     } else if op.root.is_none() && op.outcome == Outcome::Failed {
         // Failures cascade, and a cause outside the agent (the network, a proxy, a server's
@@ -626,7 +638,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
             use wulens_kb::Category::*;
             wulens_kb::entry(c).is_some_and(|e| matches!(e.category, Network | Proxy | Http | Certificate))
         };
-        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code).collect();
+        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code && s.2 <= upto).collect();
         op.root = others.iter().filter(|s| outside(s.0)).min_by_key(|s| s.2).or_else(|| others.iter().take(4).min_by_key(|s| s.2)).map(|s| s.0);
     }
     op.codes_seen = seen.into_iter().take(6).map(|(c, n, _)| (c, n)).collect();
@@ -639,7 +651,9 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
 }
 
 /// The chain of errors that ends the operation: its error- and warning-level lines with a
-/// failure code that is not routine there (on its own thread when it has one), the last run of
+/// failure code that is not routine there and that do more than trace (`[[trace]]`: a failure a
+/// function logged and went on from), up to the line that says it failed (`to`), on its own
+/// thread when it has one; the last run of
 /// them that follow each other closely, if it holds an error; (entry, code) of each link, first
 /// link first. (A warning can be a link: DISM warns "CBS AddSource failed with
 /// HRESULT=0x80070003" before the missing source fails the command.)
@@ -661,6 +675,7 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
                 && matches!(entry.severity, crate::model::Severity::Error | crate::model::Severity::Warning)
                 && !(op.def.pair == Pair::Thread && Some(entry.thread) != thread)
                 && !super::is_routine(f, e, code)
+                && !defs::is_trace(f.kind, f.record(entry))
         })
         .copied()
         .collect();

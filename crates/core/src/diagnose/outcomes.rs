@@ -72,7 +72,7 @@ fn failure_words(a: &Analysis, op: &Operation) -> String {
     };
     if let Some(c) = op.cause {
         s = if s.is_empty() { c.to_string() } else { format!("{s}: {c}") };
-    } else if let Some(w) = root_words(a, op) {
+    } else if let Some(w) = root_words(a, op).or_else(|| op.first_link.and_then(|e| wil_message(a, op.file, e))) {
         s = if s.is_empty() { format!("“{w}”") } else { format!("{s}: “{w}”") };
     }
     if s.is_empty() {
@@ -89,6 +89,9 @@ pub fn root_words(a: &Analysis, op: &Operation) -> Option<String> {
     let root = op.root.filter(|r| Some(*r) != op.code)?;
     let f = &a.files[op.file];
     let e = op.lines.iter().copied().find(|&e| a.codes_at(op.file, e).any(|c| c == root))?;
+    if let Some(m) = wil_message(a, op.file, e) {
+        return Some(m);
+    }
     let msg = f.message(&f.entries[e as usize]).trim();
     // Past a DISM provider's `PID=.. TID=..` and the agent's `*FAILED* [80070002]`.
     let msg = msg.split_once(" TID=").map_or(msg, |(_, rest)| rest.split_once(' ').map_or("", |(_, m)| m)).trim();
@@ -114,6 +117,30 @@ pub fn root_words(a: &Analysis, op: &Operation) -> Option<String> {
         words.pop();
     }
     let words: String = words.join(" ").trim_end_matches(['.', ';', ' ', '-']).chars().take(90).collect();
+    (words.split_whitespace().count() >= 3).then_some(words)
+}
+
+/// The message of a Windows Implementation Library failure line (`... ReturnHr(1) tid(20cc)
+/// C1570118     Msg:[Failed while adding package ...]`), written on the line itself or on the
+/// record that follows it when the line holds the system's text for the code
+/// (../shared/reallogs/more/41 and 53): about 280 characters at most, or none.
+fn wil_message(a: &Analysis, file: usize, e: u32) -> Option<String> {
+    let f = &a.files[file];
+    let at = |i: u32| f.entries.get(i as usize).map(|x| f.record(x));
+    let own = at(e)?;
+    if !own.contains(" tid(") {
+        return None;
+    }
+    // The next record holds the message only when it is its continuation (no time of its own).
+    let next = f.entries.get(e as usize + 1).filter(|x| !x.has_time()).and_then(|_| at(e + 1));
+    let text = [Some(own), next].into_iter().flatten().find_map(|r| r.split_once("Msg:[").map(|(_, m)| m))?;
+    let text = text.rsplit_once(']').map_or(text, |(m, _)| m).trim();
+    let words = if text.chars().count() > 280 {
+        let cut: String = text.chars().take(280).collect();
+        format!("{}…", cut.rsplit_once(' ').map_or(cut.as_str(), |(w, _)| w))
+    } else {
+        text.to_string()
+    };
     (words.split_whitespace().count() >= 3).then_some(words)
 }
 
