@@ -194,3 +194,54 @@ fn a_root_never_comes_from_lines_after_the_failure() {
     assert!(!r.summary.detail.contains("0x80070091"), "{}", r.summary.detail);
     assert!(!r.summary.verdict.contains("0x80070091"), "{}", r.summary.verdict);
 }
+
+/// One DISM session on `day` at `time` that ends with `reboot` ("yes" or "no").
+fn dism_session(day: &str, time: &str, command: &str, reboot: &str) -> String {
+    let l = |msg: &str| format!("{day} {time}, Info                  DISM   {msg}\r\n");
+    l("DISM.EXE: <----- Starting Dism.exe session ----->")
+        + &l(&format!("DISM.EXE: Executing command line: {command}"))
+        + &l(&format!("DISM.EXE: Image session has been closed. Reboot required={reboot}."))
+        + &l("DISM.EXE: <----- Ending Dism.exe session ----->")
+}
+
+/// A restart asked for years ago is no restart pending now: later sessions that ended needing
+/// none supersede it, and "restart" is not the first thing to do.
+#[test]
+fn a_pending_restart_is_superseded_by_later_sessions() {
+    let mut log = dism_session("2014-02-18", "10:32:01", "dism.exe /Online /Disable-Feature:Printing-Foundation-LPRPortMonitor", "yes");
+    log += &dism_session("2019-06-05", "13:04:18", "dism.exe /Online /Get-Features", "no");
+    log += &dism_session("2019-06-05", "13:10:00", "dism.exe /Online /Get-Packages", "no");
+    let r = report_of("dism.log", &log);
+    assert!(!r.findings.iter().any(|f| f.id == "pending_reboot"), "{:?}", r.findings.iter().map(|f| &f.summary).collect::<Vec<_>>());
+    let first = r.next_checks.first().map(|c| c.text.to_lowercase()).unwrap_or_default();
+    assert!(!first.contains("restart"), "first check: {first}");
+    assert!(!r.summary.detail.contains("a restart is required"), "{}", r.summary.detail);
+
+    // The same restart asked for by the latest session is still pending.
+    let mut log = dism_session("2019-06-05", "13:04:18", "dism.exe /Online /Get-Features", "no");
+    log += &dism_session("2019-06-05", "13:10:00", "dism.exe /Online /Disable-Feature:Printing-Foundation-LPRPortMonitor", "yes");
+    let r = report_of("dism.log", &log);
+    assert!(r.findings.iter().any(|f| f.id == "pending_reboot"));
+    assert!(r.summary.detail.contains("a restart is required"), "{}", r.summary.detail);
+}
+
+/// CBS.log says when the machine last started (`TI: Last boot time:`): a start after the
+/// sessions that failed for a pending restart (0x80070BC9) means that restart happened.
+#[test]
+fn a_later_boot_supersedes_a_pending_restart() {
+    let l = |t: &str, level: &str, msg: &str| format!("2023-05-23 {t}, {level:<22}CBS    {msg}\r\n");
+    let mut log = l("10:15:25", "Info", "TI: Last boot time: 2023-05-23 10:05:31.500");
+    log += &l("10:17:30", "Info", "Session: 31034769_4265380821 initialized by client DISM Package Manager Provider, external staging directory: (null), external registry directory: (null)");
+    log += &l("10:17:36", "Info", "TI: CBS has signaled that a reboot is required.");
+    log += &l("10:17:36", "Error", "Failed to create CSI transaction with id: TI5.31034769_4265380821:1/. A pending repair transaction already exists, reboot is required [HRESULT = 0x80070bc9 - ERROR_FAIL_REBOOT_REQUIRED]");
+    log += &l("10:17:36", "Info", "Session: 31034769_4265380821 finalized. Reboot required: no [HRESULT = 0x80070bc9 - ERROR_FAIL_REBOOT_REQUIRED]");
+    let pending = report_of("CBS.log", &log);
+    assert!(pending.findings.iter().any(|f| f.id == "pending_reboot"), "the restart is pending before the boot");
+    log += &l("10:24:05", "Info", "TI: Last boot time: 2023-05-23 10:23:56.500");
+    log += &l("10:24:07", "Info", "Startup processing completed. [HRESULT = 0x00000000]");
+    let r = report_of("CBS.log", &log);
+    assert!(!r.findings.iter().any(|f| f.id == "pending_reboot"), "{:?}", r.findings.iter().map(|f| &f.summary).collect::<Vec<_>>());
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(!st.text.contains("a restart is required"), "{}", st.text);
+    assert!(st.text.contains("2023-05-23 10:23"), "says when the machine started again: {}", st.text);
+}

@@ -539,8 +539,9 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
         ));
         lines.extend(loose.iter().take(4).map(|&(f, e, _)| (f, e)));
     }
-    if sessions.iter().chain(&checks).any(|o| o.fact("reboot") == Some("yes") || o.code == Some(0x8007_0BC9)) {
-        parts.push("a restart is required to finish servicing".into());
+    let restart = super::restart::servicing_words(a, ops, counted);
+    if let Some((words, _)) = &restart {
+        parts.push(words.clone());
     }
     if parts.is_empty() {
         return None;
@@ -549,6 +550,11 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
         shown.extend(checks.last().or(sessions.last()));
     }
     lines.splice(0..0, lines_of(&shown, 6));
+    for l in restart.map(|(_, l)| l).unwrap_or_default() {
+        if !lines.contains(&l) {
+            lines.push(l);
+        }
+    }
     let lead = if standing == Standing::Ok { "Servicing, no failure" } else { "Servicing" };
     let text = format!("{lead}: {}.", parts.join("; "));
     let mut codes = codes_of(&shown);

@@ -12,7 +12,7 @@ use super::config_rules;
 use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
 use super::finding::{Ctx, Finding};
 use super::flow::FlowResult;
-use super::operations::Operation;
+use super::operations::{Counted, Operation};
 use super::signals::Compiled;
 use crate::analysis::Analysis;
 use crate::model::{CycleOutcome, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
@@ -45,12 +45,12 @@ const MAX_LINES: usize = 50;
 
 /// Every rule over the drop; findings most severe first, in data order otherwise. Also where
 /// the client gets its updates, and the servers its advice can name.
-pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation], config: &ConfigFacts) -> (Vec<Finding>, UpdateSource, Machine) {
+pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation], counted: &[Counted], config: &ConfigFacts) -> (Vec<Finding>, UpdateSource, Machine) {
     let rules = defs::rules();
     let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
     let set_lines = line_hits(a, hits, sets.iter().map(|s| s.lines).collect(), &CATALOG.line_sets);
-    let ctx = Ctx { a, scan, ops, config, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let ctx = Ctx { a, scan, ops, counted, config, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
     let source = update_source(&ctx);
     let machine = Machine::build(&ctx);
     let ctx = Ctx { machine: machine.clone(), ..ctx };
@@ -364,12 +364,16 @@ fn cbs_store_corruption(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usiz
     Some(Finding::new(rule, rule.severity, format!("The component store is damaged: {}.", said.join("; ")), evidence, codes))
 }
 
-/// Lines that say a restart is pending, and the codes that mean it (first three of each).
+/// Lines that say a restart is pending, and the codes that mean it (first three of each), that
+/// nothing later superseded (`restart.rs`: the machine started again, a session ended needing
+/// no restart, an install succeeded).
 fn pending_reboot(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
-    let mut shown = lines.to_vec();
+    let later = super::restart::superseders(ctx.a, ctx.ops, ctx.counted);
+    let pending = |&(f, e): &(usize, usize)| super::restart::superseded_after(ctx.a, &later, f, e as u32).is_none();
+    let mut shown: Vec<(usize, usize)> = lines.iter().copied().filter(pending).collect();
     for c in rule.codes {
         if let Some(s) = ctx.a.code_stats(*c) {
-            shown.extend(s.occurrences.iter().take(3).map(|o| (o.file as usize, o.entry as usize)));
+            shown.extend(s.occurrences.iter().map(|o| (o.file as usize, o.entry as usize)).filter(pending).take(3));
         }
     }
     if shown.is_empty() {
