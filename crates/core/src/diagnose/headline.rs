@@ -106,10 +106,9 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     };
     let mut of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
     // A setup log with no result of its own (setuperr.log beside its setupact.log) is the same
-    // run, not another one.
-    let stated = |o: &&Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
-    if kind == OperationKind::Setup && of.iter().any(stated) {
-        of.retain(stated);
+    // run, not another one; a later run its log shows begin is one.
+    if kind == OperationKind::Setup {
+        of = super::outcomes::runs_that_count(x.a, x.operations, kind);
     }
     let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
     let latest = latest(x, &of).expect("a kind with a failure has an operation");
@@ -135,6 +134,7 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
         let then = match latest.outcome {
             Outcome::Running => "is still running when the log ends".to_string(),
             Outcome::Succeeded => format!("succeeded{}", at_op(x, latest)),
+            Outcome::Unknown => format!("logged no result{}", at_op(x, latest)),
             o => format!("ended {}{}", o.id(), at_op(x, latest)),
         };
         (format!("{} of {} failed (the last{}); the latest {} {then}.", failed.len(), plural(of.len(), kind), at_op(x, last_failed), kind.noun(1)), false)

@@ -114,6 +114,10 @@ struct Open {
     key: String,
     thread: u32,
     results: Vec<LineResult>,
+    /// A whole log's run (`pair = "file"`): the last of its end lines seen (the run is over at
+    /// the next line that is not one), and the last line that said something to it.
+    run_end: Option<u32>,
+    last_said: Option<u32>,
 }
 
 /// Every operation of every file, in file order then start order.
@@ -163,7 +167,7 @@ fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
     let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
     for (form, _) in &forms {
         if form.pair == Pair::File {
-            reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
+            reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new(), run_end: None, last_said: None });
         }
     }
     // What each distinct set of literals means, worked out once: a big log repeats a few
@@ -299,27 +303,68 @@ impl Reader<'_> {
         match form.pair {
             Pair::Single => {
                 if said.start {
-                    let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: String::new(), thread, results: Vec::new() };
+                    let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: String::new(), thread, results: Vec::new(), run_end: None, last_said: None };
                     self.read_start(&mut o, ei);
                     self.apply(&mut o, said, ei);
                     o.op.end = Some(ei);
                     self.close(o, Some(ei), Outcome::Unknown);
                 }
             }
-            Pair::File => {
-                if let Some(i) = self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
-                    let mut o = self.open.swap_remove(i);
-                    if o.op.label.is_empty() {
-                        if let Some(l) = form.label.as_ref().and_then(|x| self.extract(x, ei)) {
-                            o.op.label = l;
-                        }
-                    }
-                    self.apply(&mut o, said, ei);
-                    self.open.push(o);
-                }
-            }
+            Pair::File => self.file_line(form, said, ei),
             Pair::Thread | Pair::Key | Pair::Sequence => self.paired(form, said, ei, thread),
         }
+    }
+
+    /// A line of a whole log's runs (`pair = "file"`). A log can hold several runs, one after
+    /// another: a `start` line begins a new one (the run before it is over), and a run is over at
+    /// the first line after its `end` lines; a run after an end begins only at a line that says
+    /// something of it (a setuperr.log holds the errors of each sysprep attempt, nothing between).
+    fn file_line(&mut self, form: &'static OperationDef, said: Said, ei: u32) {
+        let says = said.start || said.end || said.result.is_some() || said.facts != 0 || said.cause;
+        let fresh = |fi: usize| Open { op: new_op(form, fi, said.start.then_some(ei)), key: String::new(), thread: 0, results: Vec::new(), run_end: None, last_said: None };
+        let mut o = match self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
+            Some(i) => {
+                let o = self.open.swap_remove(i);
+                let has_run = o.last_said.is_some() || !o.results.is_empty();
+                let over = o.run_end.is_some() && !said.end;
+                if over || (said.start && has_run) {
+                    let end = o.run_end.or(o.last_said);
+                    self.close_run(o, end);
+                    if !says {
+                        return;
+                    }
+                    fresh(self.fi)
+                } else {
+                    let mut o = o;
+                    if said.start && o.op.start.is_none() {
+                        o.op.start = Some(ei);
+                        push_line(&mut o.op, ei);
+                    }
+                    o
+                }
+            }
+            None if says => fresh(self.fi),
+            None => return,
+        };
+        if o.op.label.is_empty() {
+            if let Some(l) = form.label.as_ref().and_then(|x| self.extract(x, ei)) {
+                o.op.label = l;
+            }
+        }
+        self.apply(&mut o, said, ei);
+        if says {
+            o.last_said = Some(ei);
+        }
+        if said.end {
+            o.run_end = Some(ei);
+        }
+        self.open.push(o);
+    }
+
+    /// Close a whole log's run that a later run follows, at its last line.
+    fn close_run(&mut self, mut o: Open, end: Option<u32>) {
+        o.op.end = end;
+        self.close(o, end, Outcome::Unknown);
     }
 
     fn paired(&mut self, form: &'static OperationDef, said: Said, ei: u32, thread: u32) {
@@ -350,7 +395,7 @@ impl Reader<'_> {
                 let o = self.open.swap_remove(i);
                 self.close(o, None, Outcome::Interrupted);
             }
-            let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: key.clone(), thread, results: Vec::new() };
+            let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: key.clone(), thread, results: Vec::new(), run_end: None, last_said: None };
             self.read_start(&mut o, ei);
             self.apply(&mut o, said, ei);
             self.open.push(o);
@@ -382,7 +427,7 @@ impl Reader<'_> {
             }
             None if is_end => {
                 // It began before the log does: its end still says how it went.
-                let mut o = Open { op: new_op(form, self.fi, None), key, thread, results: Vec::new() };
+                let mut o = Open { op: new_op(form, self.fi, None), key, thread, results: Vec::new(), run_end: None, last_said: None };
                 self.read_start(&mut o, ei);
                 for (oe, osaid) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
                     self.apply(&mut o, osaid, oe);

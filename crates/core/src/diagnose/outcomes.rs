@@ -617,40 +617,74 @@ fn command_words(t: &str) -> String {
 
 // ---- one run per log: client installation, setup, task sequence ----
 
+/// The runs of one kind that count, in time order: a run with no result of its own and no line
+/// that began it (a setuperr.log beside its setupact.log holds the same run without its result)
+/// does not, where another run states one.
+pub fn runs_that_count<'o>(a: &Analysis, ops: &'o [Operation], kind: OperationKind) -> Vec<&'o Operation> {
+    let mut runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind).collect();
+    let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
+    runs.sort_by_key(|o| time(o));
+    let stated = |o: &Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
+    if runs.iter().any(|o| stated(o)) {
+        runs.retain(|o| stated(o) || o.start.is_some());
+    }
+    runs
+}
+
+/// Error lines of a run: those of its log between its start and its end (the whole log for a
+/// log that holds one run).
+fn run_errors(a: &Analysis, op: &Operation) -> usize {
+    let f = &a.files[op.file];
+    let (from, to) = (op.start.unwrap_or(0) as usize, op.end.map_or(f.entries.len(), |e| e as usize + 1));
+    f.entries.get(from..to.min(f.entries.len())).map_or(0, |v| v.iter().filter(|e| e.severity == crate::model::Severity::Error).count())
+}
+
 fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain, name: &str) -> Option<Statement> {
-    let runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind).collect();
-    // The last run whose result the logs state (a setuperr.log beside its setupact.log holds the
-    // same run without it), else the last.
-    let last = *runs.iter().rev().find(|o| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)).or(runs.last())?;
+    let runs = runs_that_count(a, ops, kind);
+    // The latest run decides.
+    let last = *runs.last()?;
     let file = base_name(&a.files[last.file].name);
     let (standing, text) = match last.outcome {
         // A run of a whole log is never marked recovered; it is here for the match to be whole.
         Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(a, last), when(a, last))),
         Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(a, last), when(a, last))),
         Outcome::Succeeded => {
-            let noted = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
+            let noted = run_errors(a, last);
             let tail = if noted > 0 { format!("; the {} it logged did not stop it", plural(noted, "error line", "error lines")) } else { String::new() };
             let code = last.code.map(|c| format!(" ({})", code_name(c))).unwrap_or_default();
             (Standing::Ok, format!("{name} completed{code}{}{tail} ({file}).", when(a, last)))
         }
         Outcome::Running => (Standing::Attention, format!("{name} is still running when {file} ends.")),
         Outcome::Interrupted | Outcome::Unknown => {
-            let errors = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
+            let errors = run_errors(a, last);
             let note = if errors > 0 {
                 format!("it logged {} but no fatal error", plural(errors, "error line", "error lines"))
             } else {
                 "it logged no error".to_string()
             };
-            (Standing::Unknown, format!("{name}: {note}; its final result is not in {file}."))
+            let latest = if runs.len() > 1 { format!("its latest run{}", when(a, last)) } else { "it".to_string() };
+            (Standing::Unknown, format!("{name}: {}; its final result is not in {file}.", note.replacen("it", &latest, 1)))
         }
     };
-    let mut text = text;
-    let stated: Vec<&&Operation> = runs.iter().filter(|o| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)).collect();
-    if runs.len() > 1 && (stated.len() > 1 || stated.is_empty()) {
-        let failed = runs.iter().filter(|o| o.outcome == Outcome::Failed).count();
-        text.push_str(&format!(" It is the last of {} runs in the logs; {} failed.", runs.len(), failed));
-    }
+    let (mut standing, mut text) = (standing, text);
     let mut lines = lines_of(&[last], 6);
+    let mut codes = codes_of(&[last]);
+    // The runs of its log: a log that holds several says how many, and how many failed; a
+    // failure before a latest run that did not fail is an earlier one, still a failure.
+    let own: Vec<&Operation> = runs.iter().copied().filter(|o| o.file == last.file).collect();
+    if own.len() > 1 {
+        let failed: Vec<&Operation> = own.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
+        text.push_str(&format!(" It is the last of {} runs in {file}; {} failed", own.len(), failed.len()));
+        match failed.last() {
+            Some(f) if last.outcome != Outcome::Failed => {
+                text.push_str(&format!(", the last of them{}: {}.", when(a, f), failure_words(a, f)));
+                standing = Standing::Failed;
+                lines.extend(lines_of(&[f], 4).into_iter().filter(|l| !lines.contains(l)).collect::<Vec<_>>());
+                codes.extend(codes_of(&[f]).into_iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
+            }
+            _ => text.push('.'),
+        }
+    }
     let note = if kind == OperationKind::Setup { super::setup::failure_note(a, last) } else { None };
     if let Some((words, shown)) = note {
         text.push_str(&words);
@@ -668,5 +702,5 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
             }
         }
     }
-    Some(Statement { domain, standing, text, lines, codes: codes_of(&[last]) })
+    Some(Statement { domain, standing, text, lines, codes })
 }
