@@ -110,6 +110,19 @@ const EXPECT: &[Expect] = &[
         never: &["store is damaged", "corruption"],
         no_error_finding: true,
     },
+    // Two ccmsetup processes at once: process 476 exits 0 on its thread while process 3324
+    // fails on its own: "Failed to download files through BITS. Error: 0x80190194 ... HTTP status
+    // 404" (a worker thread), then "CcmSetup failed with error code 0x80190194" (hold1/README.md).
+    // The WMI namespace errors (0x8004100E) are routine before the client is installed.
+    Expect {
+        file: "hold1/07_ccmsetup.log",
+        status: VerdictStatus::Failed,
+        ops: &[(ClientInstall, Failed, 1), (ClientInstall, Succeeded, 1)],
+        codes: &["0x80190194"],
+        says: &["client installation is failing now", "0x80190194"],
+        never: &["0x8004100E"],
+        no_error_finding: true,
+    },
     Expect {
         file: "more/30_WindowsUpdate.log",
         status: VerdictStatus::Failed,

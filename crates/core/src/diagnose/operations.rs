@@ -86,9 +86,10 @@ impl Operation {
         }
     }
 
-    /// The entry whose time says when it happened (its end, else its start).
+    /// The entry whose time says when it happened (its end, else the line that says it failed,
+    /// else its start).
     pub fn anchor(&self) -> Option<u32> {
-        self.end.or(self.start).or(self.lines.first().copied())
+        self.end.or(self.failed_at).or(self.start).or(self.lines.first().copied())
     }
 }
 
@@ -485,7 +486,7 @@ impl Reader<'_> {
                 }
             }
         }
-        if said.cause && o.op.lines.len() < 8 {
+        if (said.cause || (said.loose_cause && def.pair == Pair::Thread)) && o.op.lines.len() < 8 {
             push_line(&mut o.op, ei);
         }
         if def.label.is_some() && o.op.label.is_empty() {
