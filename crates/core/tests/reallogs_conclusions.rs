@@ -123,6 +123,45 @@ const EXPECT: &[Expect] = &[
         never: &["0x8004100E"],
         no_error_finding: true,
     },
+    // hold1/14, 17, 18: CBS.logs of TrustedInstaller runs with Windows Update's read-only
+    // sessions and routine codes, no Error line; 20: Disk Cleanup's DISM API sessions
+    // (hold1/README.md): what ran, and that nothing failed.
+    Expect {
+        file: "hold1/17_CBS.log",
+        status: VerdictStatus::Ok,
+        ops: NONE,
+        codes: &[],
+        says: &["servicing stack ran once and stopped normally"],
+        never: &["failed", "0x800F0805"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "hold1/18_CBS.log",
+        status: VerdictStatus::Ok,
+        ops: NONE,
+        codes: &[],
+        says: &["servicing stack ran 3 times"],
+        never: &["failed", "0x80070002"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "hold1/14_Windows_2k.log",
+        status: VerdictStatus::Ok,
+        ops: NONE,
+        codes: &[],
+        says: &["servicing stack ran once"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "hold1/20_dism.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Servicing, Succeeded, 21), (Servicing, Failed, 0)],
+        codes: &[],
+        says: &["DISM API sessions", "cleanmgr.exe"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
     Expect {
         file: "more/30_WindowsUpdate.log",
         status: VerdictStatus::Failed,
@@ -276,9 +315,11 @@ const EXPECT: &[Expect] = &[
     Expect {
         file: "more/46_dism.log",
         status: VerdictStatus::Ok,
-        ops: &[(Servicing, Succeeded, 1)],
+        // One dism.exe command and 127 DISM API sessions of scripts and programs, each ended; the
+        // scripts' feature queries that fail (0x800F080C) are no failure of their sessions.
+        ops: &[(Servicing, Succeeded, 128), (Servicing, Failed, 0)],
         codes: &[],
-        says: &["no failure"],
+        says: &["no failure", "DISM API sessions", "powershell.exe"],
         never: &["failed", "0x800F080C"],
         no_error_finding: true,
     },
@@ -318,12 +359,14 @@ const EXPECT: &[Expect] = &[
         never: &["damaged", "failed"],
         no_error_finding: true,
     },
+    // Disk Cleanup's and the appraiser's DISM API sessions, each ended: what ran, and that it
+    // did not fail (its 1,058 EnumeratePathEx errors are Disk Cleanup's probes).
     Expect {
         file: "more/51_dism.log",
-        status: VerdictStatus::NoScan,
-        ops: NONE,
+        status: VerdictStatus::Ok,
+        ops: &[(Servicing, Succeeded, 52), (Servicing, Failed, 0)],
         codes: &[],
-        says: &[],
+        says: &["DISM API sessions", "cleanmgr.exe"],
         never: &["failed", "0xC142011C"],
         no_error_finding: true,
     },

@@ -110,6 +110,12 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     if kind == OperationKind::Setup {
         of = super::outcomes::runs_that_count(x.a, x.operations, kind);
     }
+    // Servicing is counted among the sessions of the sort that failed (DISM commands, CBS
+    // sessions), not with the DISM API sessions other programs ran beside them.
+    if kind == OperationKind::Servicing {
+        let titles: Vec<&str> = of.iter().filter(|o| o.outcome == Outcome::Failed).map(|o| o.def.title).collect();
+        of.retain(|o| titles.contains(&o.def.title));
+    }
     let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
     let latest = latest(x, &of).expect("a kind with a failure has an operation");
     let last_failed = latest_of(x, &failed).expect("a failure");
@@ -174,7 +180,7 @@ fn calm_now(x: &Facts) -> String {
     }
     let mut s = match latest_ok(x) {
         Some(t) => format!("Not failing now: {t}."),
-        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).map(|s| first_sentence(&s.text)) {
+        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).or(x.statements.first()).map(|s| first_sentence(&s.text)) {
             Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
             _ => "No failure in these logs.".to_string(),
         },

@@ -453,7 +453,9 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let sfc: Vec<&Counted> = counted.iter().filter(|c| c.id == "sfc_cannot_repair").collect();
     // Error lines of an excerpt cut out of its session (no session to conclude in that log).
     let loose = super::rules::sessionless_servicing_errors(a, ops);
-    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() {
+    // The servicing stack's runs that stopped normally: what ran, where nothing else speaks.
+    let stack_runs: Vec<&Counted> = counted.iter().filter(|c| c.id == "trusted_installer_run").collect();
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() && stack_runs.is_empty() {
         return None;
     }
     let mut parts: Vec<String> = Vec::new();
@@ -464,14 +466,34 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let sessions_word = |n: usize| plural(n, "servicing session", "servicing sessions");
     if !failed.is_empty() {
         standing = Standing::Failed;
-        parts.push(format!("{} of {} failed: {}", failed.len(), sessions_word(sessions.len()), describe_servicing_failures(a, &failed)));
+        // Counted among the sessions of their own sort (DISM commands, CBS sessions): the DISM
+        // API sessions of Disk Cleanup beside them are other work, said apart.
+        let (same, other): (Vec<&Operation>, Vec<&Operation>) = sessions.iter().partition(|o| failed.iter().any(|f| f.def.title == o.def.title));
+        parts.push(format!("{} of {} failed: {}", failed.len(), sessions_word(same.len()), describe_servicing_failures(a, &failed)));
+        let done = other.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
+        if done > 0 {
+            parts.push(format!("{done} other {} completed{}", if done == 1 { "session" } else { "sessions" }, what_ran(&other)));
+        }
         shown.extend(failed.iter().rev().take(2));
     } else if !sessions.is_empty() {
         let done = sessions.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
-        parts.push(format!("{} of {} completed", done, sessions_word(sessions.len())));
+        parts.push(format!("{} of {} completed{}", done, sessions_word(sessions.len()), what_ran(&sessions)));
         let open = sessions.len() - done;
         if open > 0 {
             parts.push(format!("{open} logged no end (their result is not in this log)"));
+        }
+    }
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() {
+        if let Some(last) = stack_runs.last() {
+            let at = time_of(&a.files[last.file], last.entry as usize).map(|t| short_time(&t));
+            let when = match (stack_runs.len(), at) {
+                (1, Some(t)) => format!("once and stopped normally (at {t})"),
+                (1, None) => "once and stopped normally".to_string(),
+                (n, Some(t)) => format!("{n} times and stopped normally (the last at {t})"),
+                (n, None) => format!("{n} times and stopped normally"),
+            };
+            parts.push(format!("the servicing stack ran {when}; no session to conclude"));
+            lines.extend(stack_runs.iter().rev().take(2).rev().map(|c| (c.file, c.entry)));
         }
     }
     if let Some(check) = checks.last() {
@@ -560,6 +582,52 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let mut codes = codes_of(&shown);
     codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
     Some(Statement { domain: Domain::Servicing, standing, text, lines, codes })
+}
+
+/// What the completed sessions were, where they are of more than one sort or were run by
+/// programs (DISM API sessions): ` (3 DISM sessions; 49 DISM API sessions, by cleanmgr.exe ×40,
+/// powershell.exe ×9)`; empty for sessions of one sort with no program named.
+fn what_ran(sessions: &[&Operation]) -> String {
+    let done: Vec<&&Operation> = sessions.iter().filter(|o| o.outcome == Outcome::Succeeded).collect();
+    let mut sorts: Vec<(&str, Vec<&&Operation>)> = Vec::new();
+    for o in &done {
+        match sorts.iter_mut().find(|(t, _)| *t == o.def.title) {
+            Some((_, v)) => v.push(o),
+            None => sorts.push((o.def.title, vec![o])),
+        }
+    }
+    let programs = |ops: &[&&Operation]| {
+        let mut by: Vec<(String, usize)> = Vec::new();
+        for p in ops.iter().filter_map(|o| o.fact("program")).map(program) {
+            match by.iter_mut().find(|(n, _)| *n == p) {
+                Some((_, c)) => *c += 1,
+                None => by.push((p, 1)),
+            }
+        }
+        by.sort_by_key(|(n, c)| (std::cmp::Reverse(*c), n.clone()));
+        let named: Vec<String> = by.iter().take(3).map(|(n, c)| if *c > 1 { format!("{n} ×{c}") } else { n.clone() }).collect();
+        if named.is_empty() {
+            String::new()
+        } else {
+            format!(", by {}{}", named.join(", "), if by.len() > 3 { ", ..." } else { "" })
+        }
+    };
+    let words: Vec<String> = sorts.iter().map(|(t, v)| format!("{}{}", plural(v.len(), t, &format!("{t}s")), programs(v))).collect();
+    if words.is_empty() || (sorts.len() == 1 && !words[0].contains(", by ")) {
+        return String::new();
+    }
+    format!(" ({})", words.join("; "))
+}
+
+/// The program a command line starts, by its file name: `C:\WINDOWS\system32\cleanmgr.exe
+/// /autoclean` → `cleanmgr.exe`.
+fn program(command: &str) -> String {
+    let t = command.trim();
+    let first = match t.strip_prefix('"') {
+        Some(rest) => rest.split('"').next().unwrap_or(rest),
+        None => t.split_whitespace().next().unwrap_or(t),
+    };
+    first.rsplit(['\\', '/']).next().unwrap_or(first).to_ascii_lowercase()
 }
 
 /// Failed servicing sessions grouped by code and cause: "`dism /online /cleanup-image
