@@ -245,3 +245,21 @@ fn a_later_boot_supersedes_a_pending_restart() {
     assert!(!st.text.contains("a restart is required"), "{}", st.text);
     assert!(st.text.contains("2023-05-23 10:23"), "says when the machine started again: {}", st.text);
 }
+
+/// A CBS.log of one healthy SFC scan says what ran and that it found nothing to repair, not
+/// "nothing to conclude" (the shape of ../shared/reallogs/more/50's scan).
+#[test]
+fn a_healthy_sfc_scan_is_said() {
+    let l = |t: &str, c: &str, msg: &str| format!("2025-03-14 {t}, Info                  {c:<7}{msg}\r\n");
+    let mut log = l("01:03:10", "CSI", "00000201 [SR] Verifying 100 components");
+    log += &l("01:03:10", "CSI", "00000202 [SR] Beginning Verify and Repair transaction");
+    log += &l("01:04:50", "CSI", "00000203 [SR] Verify complete");
+    log += &l("01:04:55", "CSI", "0000022d [SR] Repairing 0 components");
+    log += &l("01:04:55", "CSI", "0000022e [SR] Beginning Verify and Repair transaction");
+    log += &l("01:04:55", "CSI", "0000022f [SR] Repair complete");
+    let r = report_of("CBS.log", &log);
+    assert_eq!(r.summary.badge, "No failure found", "{}", r.summary.verdict);
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(st.text.contains("SFC") && st.text.contains("nothing to repair"), "{}", st.text);
+    assert!(st.evidence.iter().any(|e| e.text.contains("Repairing 0 components")), "{:?}", st.evidence);
+}

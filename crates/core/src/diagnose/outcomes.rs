@@ -455,7 +455,8 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let loose = super::rules::sessionless_servicing_errors(a, ops);
     // The servicing stack's runs that stopped normally: what ran, where nothing else speaks.
     let stack_runs: Vec<&Counted> = counted.iter().filter(|c| c.id == "trusted_installer_run").collect();
-    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() && stack_runs.is_empty() {
+    let sfc_scan = counted.iter().rfind(|c| c.id == "sfc_repairing");
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() && stack_runs.is_empty() && sfc_scan.is_none() {
         return None;
     }
     let mut parts: Vec<String> = Vec::new();
@@ -483,7 +484,17 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
             parts.push(format!("{open} logged no end (their result is not in this log)"));
         }
     }
-    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() {
+    // SFC's last scan, where no file it could not repair speaks for it.
+    if let (Some(scan), true) = (sfc_scan, sfc.is_empty()) {
+        let at = time_of(&a.files[scan.file], scan.entry as usize).map(|t| format!(" (at {})", short_time(&t))).unwrap_or_default();
+        match scan.item.trim().parse::<u32>() {
+            Ok(0) => parts.push(format!("SFC's last scan{at} found nothing to repair")),
+            Ok(n) => parts.push(format!("SFC's last scan{at} repaired the {} it found damaged", plural(n as usize, "component", "components"))),
+            Err(_) => {}
+        }
+        lines.push((scan.file, scan.entry));
+    }
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() && sfc_scan.is_none() {
         if let Some(last) = stack_runs.last() {
             let at = time_of(&a.files[last.file], last.entry as usize).map(|t| short_time(&t));
             let when = match (stack_runs.len(), at) {
