@@ -513,15 +513,17 @@ const SESSION_FRAMES: [&str; 6] = [
 /// it failed on its own lines. (file, entry, code) in file order, at most `MAX_LINES`.
 pub fn sessionless_servicing_errors(a: &Analysis, ops: &[Operation]) -> Vec<(usize, u32, u32)> {
     let mut out = Vec::new();
+    // The component store's failures, which stand even where session lines that concluded
+    // nothing are around them (the rule's `codes`).
+    let standing: &[u32] = defs::rules().iter().find(|r| r.id == "servicing_error_lines").map_or(&[], |r| r.codes);
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| matches!(f.kind, LogKind::Cbs | LogKind::Dism)) {
-        let framed = ops.iter().any(|o| o.file == fi && matches!(o.kind(), OperationKind::Servicing | OperationKind::StoreCheck))
-            || SESSION_FRAMES.iter().any(|m| memchr::memmem::find(f.text.as_bytes(), m.as_bytes()).is_some());
-        if framed {
+        if ops.iter().any(|o| o.file == fi && matches!(o.kind(), OperationKind::Servicing | OperationKind::StoreCheck)) {
             continue;
         }
+        let framed = SESSION_FRAMES.iter().any(|m| memchr::memmem::find(f.text.as_bytes(), m.as_bytes()).is_some());
         for (ei, _) in f.entries.iter().enumerate().filter(|(_, e)| e.severity == Severity::Error) {
             let ei = ei as u32;
-            let code = a.codes_at(fi, ei).find(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei, c));
+            let code = a.codes_at(fi, ei).find(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei, c) && (!framed || standing.contains(&c)));
             if let Some(c) = code {
                 out.push((fi, ei, c));
                 if out.len() >= MAX_LINES {
