@@ -653,9 +653,15 @@ fn operations(root: &Path, out: &mut String) {
             let _ = write!(callers, "({},{}),", lit(c.id.trim()), lit(c.words.trim()));
         }
     }
-    for (s, end) in
-        [(&mut ops, "];\n"), (&mut counters, "];\n"), (&mut interrupts, "];\n"), (&mut services, "];\n"), (&mut summaries, "];\n"), (&mut callers, "];\n"), (&mut traces, "];\n")]
-    {
+    for (s, end) in [
+        (&mut ops, "];\n"),
+        (&mut counters, "];\n"),
+        (&mut interrupts, "];\n"),
+        (&mut services, "];\n"),
+        (&mut summaries, "];\n"),
+        (&mut callers, "];\n"),
+        (&mut traces, "];\n"),
+    ] {
         s.push_str(end);
     }
     out.push_str(&summaries);

@@ -154,15 +154,27 @@ fn a_logged_assertion_is_no_root_and_a_returned_failure_is() {
         )
     };
     let mut log = dism("10:00:00", "Info", "DISM.EXE: <----- Starting Dism.exe session ----->");
-    log += &dism("10:00:00", "Info", "DISM.EXE: Executing command line: DISM.exe /Online /Add-ProvisionedAppxPackage /PackagePath:C:\\Apps\\Contoso.Notes.appxbundle /SkipLicense");
+    log += &dism(
+        "10:00:00",
+        "Info",
+        "DISM.EXE: Executing command line: DISM.exe /Online /Add-ProvisionedAppxPackage /PackagePath:C:\\Apps\\Contoso.Notes.appxbundle /SkipLicense",
+    );
     log += &dism("10:00:01", "Error", &wil(1, "LogHr", "8007029C", " An assertion failure has occurred."));
     log += &dism("10:00:01", "Error", &wil(1, "ReturnHr", "C1570118", "     Msg:[Failed while adding package Contoso.Notes_2.1.0.0_neutral_~_8wekyb3d8bbwe since an equal or higher version of the package, Contoso.Notes_2.4.0.0_neutral_~_8wekyb3d8bbwe, already exists] "));
     log += " - CAppxManager::ResultLoggingCallback\r\n";
     log += &dism("10:00:01", "Error", &wil(2, "ReturnHr", "C1570118", "     Msg:[Failed to add main bundle package for provisioning.] "));
     log += " - CAppxManager::ResultLoggingCallback\r\n";
     log += &dism("10:00:01", "Error", "DISM Appx Provider: PID=5120 TID=6044 Failed to initialize package set - CAppxManager::AddAllUserAppxPackageWithOptionalPackagesAndRegionAndStubPackageOption(hr:0x800700b7)");
-    log += &dism("10:00:01", "Error", "DISM Appx Provider: PID=5120 TID=6044 Failed to add Appx package - CAppxManager::ProcessCommandAddAllUserAppxPackage(hr:0xc1570118)");
-    log += &dism("10:00:01", "Error", "DISM Appx Provider: PID=5120 TID=6044 Failed processing command to add Appx package - CAppxManager::ExecuteCmdLine(hr:0xc1570118)");
+    log += &dism(
+        "10:00:01",
+        "Error",
+        "DISM Appx Provider: PID=5120 TID=6044 Failed to add Appx package - CAppxManager::ProcessCommandAddAllUserAppxPackage(hr:0xc1570118)",
+    );
+    log += &dism(
+        "10:00:01",
+        "Error",
+        "DISM Appx Provider: PID=5120 TID=6044 Failed processing command to add Appx package - CAppxManager::ExecuteCmdLine(hr:0xc1570118)",
+    );
     log += &dism("10:00:02", "Info", "DISM.EXE: Image session has been closed. Reboot required=no.");
     log += &dism("10:00:02", "Info", "DISM.EXE: <----- Ending Dism.exe session ----->");
     let r = report_of("dism.log", &log);

@@ -498,7 +498,10 @@ mod tests {
         assert_eq!(codes("hr:0x8024401b"), ["0x8024401B"]);
         assert_eq!(codes("Failed to add Appx package - CAppxManager::ProcessCommandAddAllUserAppxPackage(hr:0xc1570118)"), ["0xC1570118"]);
         // The Windows Implementation Library's field after the thread id, digits only too.
-        assert_eq!(codes("AppxProvider.dll!00007FF8C05B156F: (caller: 00007FF8C05A759F) ReturnHr(1) tid(2efc) 80070003 The system cannot find the path specified."), ["0x80070003"]);
+        assert_eq!(
+            codes("AppxProvider.dll!00007FF8C05B156F: (caller: 00007FF8C05A759F) ReturnHr(1) tid(2efc) 80070003 The system cannot find the path specified."),
+            ["0x80070003"]
+        );
         assert_eq!(codes("(caller: 00007FF8EA2660BE) ReturnHr(1) tid(20cc) C1570118     Msg:[Failed while adding package]"), ["0xC1570118"]);
         assert!(codes("the thread (2efc) 80070003 left").is_empty(), "digits alone need their field");
     }

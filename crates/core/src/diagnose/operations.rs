@@ -322,7 +322,14 @@ impl Reader<'_> {
     /// something of it (a setuperr.log holds the errors of each sysprep attempt, nothing between).
     fn file_line(&mut self, form: &'static OperationDef, said: Said, ei: u32) {
         let says = said.start || said.end || said.result.is_some() || said.facts != 0 || said.cause;
-        let fresh = |fi: usize| Open { op: new_op(form, fi, said.start.then_some(ei)), key: String::new(), thread: 0, results: Vec::new(), run_end: None, last_said: None };
+        let fresh = |fi: usize| Open {
+            op: new_op(form, fi, said.start.then_some(ei)),
+            key: String::new(),
+            thread: 0,
+            results: Vec::new(),
+            run_end: None,
+            last_said: None,
+        };
         let mut o = match self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
             Some(i) => {
                 let o = self.open.swap_remove(i);

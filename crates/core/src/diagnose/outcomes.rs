@@ -484,29 +484,10 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
             parts.push(format!("{open} logged no end (their result is not in this log)"));
         }
     }
-    // SFC's last scan, where no file it could not repair speaks for it.
-    if let (Some(scan), true) = (sfc_scan, sfc.is_empty()) {
-        let at = time_of(&a.files[scan.file], scan.entry as usize).map(|t| format!(" (at {})", short_time(&t))).unwrap_or_default();
-        match scan.item.trim().parse::<u32>() {
-            Ok(0) => parts.push(format!("SFC's last scan{at} found nothing to repair")),
-            Ok(n) => parts.push(format!("SFC's last scan{at} repaired the {} it found damaged", plural(n as usize, "component", "components"))),
-            Err(_) => {}
-        }
-        lines.push((scan.file, scan.entry));
-    }
-    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() && sfc_scan.is_none() {
-        if let Some(last) = stack_runs.last() {
-            let at = time_of(&a.files[last.file], last.entry as usize).map(|t| short_time(&t));
-            let when = match (stack_runs.len(), at) {
-                (1, Some(t)) => format!("once and stopped normally (at {t})"),
-                (1, None) => "once and stopped normally".to_string(),
-                (n, Some(t)) => format!("{n} times and stopped normally (the last at {t})"),
-                (n, None) => format!("{n} times and stopped normally"),
-            };
-            parts.push(format!("the servicing stack ran {when}; no session to conclude"));
-            lines.extend(stack_runs.iter().rev().take(2).rev().map(|c| (c.file, c.entry)));
-        }
-    }
+    let quiet = sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty();
+    let (said, shown_lines) = healthy_runs(a, sfc_scan.filter(|_| sfc.is_empty()), if quiet { &stack_runs } else { &[] });
+    parts.extend(said);
+    lines.extend(shown_lines);
     if let Some(check) = checks.last() {
         let n = |name: &str| check.fact(name).and_then(|v| v.trim().parse::<u32>().ok());
         let (found, repaired) = (n("detected"), n("repaired"));
@@ -593,6 +574,33 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let mut codes = codes_of(&shown);
     codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
     Some(Statement { domain: Domain::Servicing, standing, text, lines, codes })
+}
+
+/// What healthy runs say where nothing else does: SFC's last scan (where no file it could not
+/// repair speaks for it), and the servicing stack's runs (where no session, check or error
+/// speaks at all).
+fn healthy_runs(a: &Analysis, sfc_scan: Option<&Counted>, stack_runs: &[&Counted]) -> (Vec<String>, Vec<(usize, u32)>) {
+    let (mut parts, mut lines) = (Vec::new(), Vec::new());
+    if let Some(scan) = sfc_scan {
+        let at = time_of(&a.files[scan.file], scan.entry as usize).map(|t| format!(" (at {})", short_time(&t))).unwrap_or_default();
+        match scan.item.trim().parse::<u32>() {
+            Ok(0) => parts.push(format!("SFC's last scan{at} found nothing to repair")),
+            Ok(n) => parts.push(format!("SFC's last scan{at} repaired the {} it found damaged", plural(n as usize, "component", "components"))),
+            Err(_) => {}
+        }
+        lines.push((scan.file, scan.entry));
+    } else if let Some(last) = stack_runs.last() {
+        let at = time_of(&a.files[last.file], last.entry as usize).map(|t| short_time(&t));
+        let when = match (stack_runs.len(), at) {
+            (1, Some(t)) => format!("once and stopped normally (at {t})"),
+            (1, None) => "once and stopped normally".to_string(),
+            (n, Some(t)) => format!("{n} times and stopped normally (the last at {t})"),
+            (n, None) => format!("{n} times and stopped normally"),
+        };
+        parts.push(format!("the servicing stack ran {when}; no session to conclude"));
+        lines.extend(stack_runs.iter().rev().take(2).rev().map(|c| (c.file, c.entry)));
+    }
+    (parts, lines)
 }
 
 /// What the completed sessions were, where they are of more than one sort or were run by

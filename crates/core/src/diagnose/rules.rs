@@ -45,7 +45,14 @@ const MAX_LINES: usize = 50;
 
 /// Every rule over the drop; findings most severe first, in data order otherwise. Also where
 /// the client gets its updates, and the servers its advice can name.
-pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation], counted: &[Counted], config: &ConfigFacts) -> (Vec<Finding>, UpdateSource, Machine) {
+pub fn evaluate(
+    a: &Analysis,
+    hits: &Hits,
+    scan: &FlowResult,
+    ops: &[Operation],
+    counted: &[Counted],
+    config: &ConfigFacts,
+) -> (Vec<Finding>, UpdateSource, Machine) {
     let rules = defs::rules();
     let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
