@@ -253,3 +253,144 @@ fn each_install_ends_the_call_its_own_thread_repeats() {
     installs.sort_unstable_by_key(|i| i.0);
     assert_eq!(installs, [(1, Outcome::Succeeded), (2, Outcome::Failed)], "{}", r.summary.detail);
 }
+
+/// A dism.log line: `2024-03-05 10:00:01, Error                 DISM   <msg>` with CRLF.
+fn dism(time: &str, level: &str, msg: &str) -> String {
+    format!("2024-03-05 {time}, {level:<22}DISM   {msg}\r\n")
+}
+
+/// DISM's Appx provider writes each failure it returns as a Windows Implementation Library line
+/// (`ReturnHr(n) tid(x) <code>` then `Msg:[...]` and, on the next line, its callback), the
+/// shape of ../shared/reallogs/more/53 and 41; a `LogHr` line is a failure a function logged
+/// and went on from (here a debug assertion, 0x8007029C). The root is the first failure that was
+/// returned: 0xC1570118, an equal or higher version of the package is already there; the
+/// 0x800700B7 after it is DISM's translation of it, and the assertion is no link.
+#[test]
+fn a_logged_assertion_is_no_root_and_a_returned_failure_is() {
+    let wil = |n: u32, kind: &str, code: &str, rest: &str| {
+        format!(
+            "DISM Appx Provider: PID=5120 TID=6044 onecore\\admin\\appmodel\\utilities\\provisionhelper\\msixprovisioningrequest.cpp(87{n})\\AppxProvider.dll!00007FF8EA26760C: (caller: 00007FF8EA2660BE) {kind}({n}) tid(179c) {code}{rest}"
+        )
+    };
+    let mut log = dism("10:00:00", "Info", "DISM.EXE: <----- Starting Dism.exe session ----->");
+    log += &dism(
+        "10:00:00",
+        "Info",
+        "DISM.EXE: Executing command line: DISM.exe /Online /Add-ProvisionedAppxPackage /PackagePath:C:\\Apps\\Contoso.Notes.appxbundle /SkipLicense",
+    );
+    log += &dism("10:00:01", "Error", &wil(1, "LogHr", "8007029C", " An assertion failure has occurred."));
+    log += &dism("10:00:01", "Error", &wil(1, "ReturnHr", "C1570118", "     Msg:[Failed while adding package Contoso.Notes_2.1.0.0_neutral_~_8wekyb3d8bbwe since an equal or higher version of the package, Contoso.Notes_2.4.0.0_neutral_~_8wekyb3d8bbwe, already exists] "));
+    log += " - CAppxManager::ResultLoggingCallback\r\n";
+    log += &dism("10:00:01", "Error", &wil(2, "ReturnHr", "C1570118", "     Msg:[Failed to add main bundle package for provisioning.] "));
+    log += " - CAppxManager::ResultLoggingCallback\r\n";
+    log += &dism("10:00:01", "Error", "DISM Appx Provider: PID=5120 TID=6044 Failed to initialize package set - CAppxManager::AddAllUserAppxPackageWithOptionalPackagesAndRegionAndStubPackageOption(hr:0x800700b7)");
+    log += &dism(
+        "10:00:01",
+        "Error",
+        "DISM Appx Provider: PID=5120 TID=6044 Failed to add Appx package - CAppxManager::ProcessCommandAddAllUserAppxPackage(hr:0xc1570118)",
+    );
+    log += &dism(
+        "10:00:01",
+        "Error",
+        "DISM Appx Provider: PID=5120 TID=6044 Failed processing command to add Appx package - CAppxManager::ExecuteCmdLine(hr:0xc1570118)",
+    );
+    log += &dism("10:00:02", "Info", "DISM.EXE: Image session has been closed. Reboot required=no.");
+    log += &dism("10:00:02", "Info", "DISM.EXE: <----- Ending Dism.exe session ----->");
+    let r = report_of("dism.log", &log);
+    let f = failed(&r, OperationKind::Servicing);
+    assert_eq!(f.len(), 1, "{}", r.summary.detail);
+    assert_eq!(f[0].code.as_deref(), Some("0xC1570118"));
+    assert!(!matches!(f[0].root.as_deref(), Some("0x8007029C" | "0x800700B7")), "root {:?}", f[0].root);
+    assert!(f[0].evidence.iter().any(|e| e.text.contains("ReturnHr(1)")), "the first returned failure is evidence: {:?}", f[0].evidence);
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(st.text.contains("equal or higher version"), "the first link's own words: {}", st.text);
+    assert!(!st.text.contains("0x8007029C") && !r.summary.verdict.contains("0x8007029C"), "{} / {}", st.text, r.summary.verdict);
+    let card = r.errors.iter().find(|e| e.code == "0xC1570118").expect("an error card");
+    assert!(card.kb.as_ref().is_some_and(|k| !k.description.is_empty() && !k.mitigation.is_empty()), "guidance for 0xC1570118");
+}
+
+/// The root comes from the lines up to the one that says the command failed, never from what the
+/// session writes after it: DISM's cleanup of its temporary folder is no cause.
+#[test]
+fn a_root_never_comes_from_lines_after_the_failure() {
+    let mut log = dism("10:00:00", "Info", "DISM.EXE: <----- Starting Dism.exe session ----->");
+    log += &dism("10:00:00", "Info", "DISM.EXE: Executing command line: dism.exe /online /enable-feature /featurename:NetFx3");
+    log += &dism("10:00:00", "Error", "DISM.EXE: Failed validating command line: dism.exe /online /enable-feature /featurename:NetFx3");
+    log += &dism("10:00:01", "Warning", "DISM Manager: PID=1940 TID=2008 Failed to remove the temporary folder C:\\Users\\admin\\AppData\\Local\\Temp\\3381B666-2DD2-48BB-84AA-41F3E163FF42 - CDISMManager::CleanupImageSessionEntry(hr:0x80070091)");
+    log += &dism("10:00:01", "Info", "DISM.EXE: <----- Ending Dism.exe session ----->");
+    let r = report_of("dism.log", &log);
+    let f = failed(&r, OperationKind::Servicing);
+    assert_eq!(f.len(), 1, "{}", r.summary.detail);
+    assert_eq!(f[0].root, None, "{:?}", f[0]);
+    assert!(!r.summary.detail.contains("0x80070091"), "{}", r.summary.detail);
+    assert!(!r.summary.verdict.contains("0x80070091"), "{}", r.summary.verdict);
+}
+
+/// One DISM session on `day` at `time` that ends with `reboot` ("yes" or "no").
+fn dism_session(day: &str, time: &str, command: &str, reboot: &str) -> String {
+    let l = |msg: &str| format!("{day} {time}, Info                  DISM   {msg}\r\n");
+    l("DISM.EXE: <----- Starting Dism.exe session ----->")
+        + &l(&format!("DISM.EXE: Executing command line: {command}"))
+        + &l(&format!("DISM.EXE: Image session has been closed. Reboot required={reboot}."))
+        + &l("DISM.EXE: <----- Ending Dism.exe session ----->")
+}
+
+/// A restart asked for years ago is no restart pending now: later sessions that ended needing
+/// none supersede it, and "restart" is not the first thing to do.
+#[test]
+fn a_pending_restart_is_superseded_by_later_sessions() {
+    let mut log = dism_session("2014-02-18", "10:32:01", "dism.exe /Online /Disable-Feature:Printing-Foundation-LPRPortMonitor", "yes");
+    log += &dism_session("2019-06-05", "13:04:18", "dism.exe /Online /Get-Features", "no");
+    log += &dism_session("2019-06-05", "13:10:00", "dism.exe /Online /Get-Packages", "no");
+    let r = report_of("dism.log", &log);
+    assert!(!r.findings.iter().any(|f| f.id == "pending_reboot"), "{:?}", r.findings.iter().map(|f| &f.summary).collect::<Vec<_>>());
+    let first = r.next_checks.first().map(|c| c.text.to_lowercase()).unwrap_or_default();
+    assert!(!first.contains("restart"), "first check: {first}");
+    assert!(!r.summary.detail.contains("a restart is required"), "{}", r.summary.detail);
+
+    // The same restart asked for by the latest session is still pending.
+    let mut log = dism_session("2019-06-05", "13:04:18", "dism.exe /Online /Get-Features", "no");
+    log += &dism_session("2019-06-05", "13:10:00", "dism.exe /Online /Disable-Feature:Printing-Foundation-LPRPortMonitor", "yes");
+    let r = report_of("dism.log", &log);
+    assert!(r.findings.iter().any(|f| f.id == "pending_reboot"));
+    assert!(r.summary.detail.contains("a restart is required"), "{}", r.summary.detail);
+}
+
+/// CBS.log says when the machine last started (`TI: Last boot time:`): a start after the
+/// sessions that failed for a pending restart (0x80070BC9) means that restart happened.
+#[test]
+fn a_later_boot_supersedes_a_pending_restart() {
+    let l = |t: &str, level: &str, msg: &str| format!("2023-05-23 {t}, {level:<22}CBS    {msg}\r\n");
+    let mut log = l("10:15:25", "Info", "TI: Last boot time: 2023-05-23 10:05:31.500");
+    log += &l("10:17:30", "Info", "Session: 31034769_4265380821 initialized by client DISM Package Manager Provider, external staging directory: (null), external registry directory: (null)");
+    log += &l("10:17:36", "Info", "TI: CBS has signaled that a reboot is required.");
+    log += &l("10:17:36", "Error", "Failed to create CSI transaction with id: TI5.31034769_4265380821:1/. A pending repair transaction already exists, reboot is required [HRESULT = 0x80070bc9 - ERROR_FAIL_REBOOT_REQUIRED]");
+    log += &l("10:17:36", "Info", "Session: 31034769_4265380821 finalized. Reboot required: no [HRESULT = 0x80070bc9 - ERROR_FAIL_REBOOT_REQUIRED]");
+    let pending = report_of("CBS.log", &log);
+    assert!(pending.findings.iter().any(|f| f.id == "pending_reboot"), "the restart is pending before the boot");
+    log += &l("10:24:05", "Info", "TI: Last boot time: 2023-05-23 10:23:56.500");
+    log += &l("10:24:07", "Info", "Startup processing completed. [HRESULT = 0x00000000]");
+    let r = report_of("CBS.log", &log);
+    assert!(!r.findings.iter().any(|f| f.id == "pending_reboot"), "{:?}", r.findings.iter().map(|f| &f.summary).collect::<Vec<_>>());
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(!st.text.contains("a restart is required"), "{}", st.text);
+    assert!(st.text.contains("2023-05-23 10:23"), "says when the machine started again: {}", st.text);
+}
+
+/// A CBS.log of one healthy SFC scan says what ran and that it found nothing to repair, not
+/// "nothing to conclude" (the shape of ../shared/reallogs/more/50's scan).
+#[test]
+fn a_healthy_sfc_scan_is_said() {
+    let l = |t: &str, c: &str, msg: &str| format!("2025-03-14 {t}, Info                  {c:<7}{msg}\r\n");
+    let mut log = l("01:03:10", "CSI", "00000201 [SR] Verifying 100 components");
+    log += &l("01:03:10", "CSI", "00000202 [SR] Beginning Verify and Repair transaction");
+    log += &l("01:04:50", "CSI", "00000203 [SR] Verify complete");
+    log += &l("01:04:55", "CSI", "0000022d [SR] Repairing 0 components");
+    log += &l("01:04:55", "CSI", "0000022e [SR] Beginning Verify and Repair transaction");
+    log += &l("01:04:55", "CSI", "0000022f [SR] Repair complete");
+    let r = report_of("CBS.log", &log);
+    assert_eq!(r.summary.badge, "No failure found", "{}", r.summary.verdict);
+    let st = r.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+    assert!(st.text.contains("SFC") && st.text.contains("nothing to repair"), "{}", st.text);
+    assert!(st.evidence.iter().any(|e| e.text.contains("Repairing 0 components")), "{:?}", st.evidence);
+}

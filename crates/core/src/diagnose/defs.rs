@@ -228,6 +228,14 @@ pub struct CounterDef {
     pub group: Option<Extract>,
 }
 
+/// Lines that only trace a failure a function logged and went on from (`operations/*.toml`,
+/// `[[trace]]`): never a link of a chain of errors, never a root.
+pub struct TraceDef {
+    pub logs: &'static [LogKind],
+    /// Every one of these is in the record (case-sensitive).
+    pub contains: &'static [&'static str],
+}
+
 /// A Windows Update service by id.
 pub struct ServiceDef {
     pub id: &'static str,
@@ -266,6 +274,11 @@ pub fn counters() -> &'static [CounterDef] {
 
 pub fn interrupts() -> &'static [LineMatcher] {
     INTERRUPTS
+}
+
+/// Does this record of a log of `kind` only trace a failure its function went on from?
+pub fn is_trace(kind: LogKind, record: &str) -> bool {
+    TRACES.iter().any(|t| t.logs.contains(&kind) && t.contains.iter().all(|c| record.contains(c)))
 }
 
 /// A caller as an admin names it: the agent writes a caller without an id of its own as

@@ -106,10 +106,15 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     };
     let mut of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
     // A setup log with no result of its own (setuperr.log beside its setupact.log) is the same
-    // run, not another one.
-    let stated = |o: &&Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
-    if kind == OperationKind::Setup && of.iter().any(stated) {
-        of.retain(stated);
+    // run, not another one; a later run its log shows begin is one.
+    if kind == OperationKind::Setup {
+        of = super::outcomes::runs_that_count(x.a, x.operations, kind);
+    }
+    // Servicing is counted among the sessions of the sort that failed (DISM commands, CBS
+    // sessions), not with the DISM API sessions other programs ran beside them.
+    if kind == OperationKind::Servicing {
+        let titles: Vec<&str> = of.iter().filter(|o| o.outcome == Outcome::Failed).map(|o| o.def.title).collect();
+        of.retain(|o| titles.contains(&o.def.title));
     }
     let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
     let latest = latest(x, &of).expect("a kind with a failure has an operation");
@@ -135,6 +140,7 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
         let then = match latest.outcome {
             Outcome::Running => "is still running when the log ends".to_string(),
             Outcome::Succeeded => format!("succeeded{}", at_op(x, latest)),
+            Outcome::Unknown => format!("logged no result{}", at_op(x, latest)),
             o => format!("ended {}{}", o.id(), at_op(x, latest)),
         };
         (format!("{} of {} failed (the last{}); the latest {} {then}.", failed.len(), plural(of.len(), kind), at_op(x, last_failed), kind.noun(1)), false)
@@ -174,7 +180,7 @@ fn calm_now(x: &Facts) -> String {
     }
     let mut s = match latest_ok(x) {
         Some(t) => format!("Not failing now: {t}."),
-        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).map(|s| first_sentence(&s.text)) {
+        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).or(x.statements.first()).map(|s| first_sentence(&s.text)) {
             Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
             _ => "No failure in these logs.".to_string(),
         },

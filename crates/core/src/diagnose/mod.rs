@@ -17,6 +17,7 @@ mod operations;
 mod outcomes;
 mod packed;
 mod piece;
+mod restart;
 mod rules;
 mod setup;
 mod signals;
@@ -106,7 +107,7 @@ impl Diagnosis {
         let mut operations = operations;
         operations::mark_recovered(a, &mut operations);
         let config = ConfigFacts::build(a);
-        let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &config);
+        let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         let established = verdict::Established {
             scan: &scan,
             sync: &sync,

@@ -38,6 +38,12 @@ pub struct Operation {
     pub codes_seen: Vec<(u32, u32)>,
     /// Why, in words, when a result line says it.
     pub cause: Option<&'static str>,
+    /// Entry of the line that says it failed (its decisive result line): its root is looked for
+    /// up to that line, never after it.
+    pub failed_at: Option<u32>,
+    /// Entry of the first link of the chain of errors that ended it, also where that link holds
+    /// its own code (and no other root is named): the line that says first what went wrong.
+    pub first_link: Option<u32>,
     /// Lines that prove it: start, result, causes, end (entries of `file`).
     pub lines: Vec<u32>,
 }
@@ -80,9 +86,10 @@ impl Operation {
         }
     }
 
-    /// The entry whose time says when it happened (its end, else its start).
+    /// The entry whose time says when it happened (its end, else the line that says it failed,
+    /// else its start).
     pub fn anchor(&self) -> Option<u32> {
-        self.end.or(self.start).or(self.lines.first().copied())
+        self.end.or(self.failed_at).or(self.start).or(self.lines.first().copied())
     }
 }
 
@@ -110,11 +117,15 @@ struct Open {
     results: Vec<LineResult>,
     /// It moved to another thread (`resume`): its own thread no longer speaks for it.
     resumed: bool,
+    /// A whole log's run (`pair = "file"`): the last of its end lines seen (the run is over at
+    /// the next line that is not one), and the last line that said something to it.
+    run_end: Option<u32>,
+    last_said: Option<u32>,
 }
 
 impl Open {
     fn new(op: Operation, key: String, thread: u32) -> Open {
-        Open { op, key, thread, results: Vec::new(), resumed: false }
+        Open { op, key, thread, results: Vec::new(), resumed: false, run_end: None, last_said: None }
     }
 }
 
@@ -237,6 +248,8 @@ fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operat
         root: None,
         codes_seen: Vec::new(),
         cause: None,
+        failed_at: None,
+        first_link: None,
         lines: start.into_iter().collect(),
     }
 }
@@ -427,20 +440,61 @@ impl<'a> Reader<'a> {
                     self.close(o, Some(ei), Outcome::Unknown);
                 }
             }
-            Pair::File => {
-                if let Some(i) = self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
-                    let mut o = self.open.swap_remove(i);
-                    if o.op.label.is_empty() {
-                        if let Some(l) = form.label.as_ref().and_then(|x| self.extract(x, ei)) {
-                            o.op.label = l;
-                        }
-                    }
-                    self.apply(&mut o, said, ei);
-                    self.open.push(o);
-                }
-            }
+            Pair::File => self.file_line(form, said, ei),
             Pair::Thread | Pair::Key | Pair::Sequence => self.paired(form, said, ei, thread),
         }
+    }
+
+    /// A line of a whole log's runs (`pair = "file"`). A log can hold several runs, one after
+    /// another: a `start` line begins a new one (the run before it is over), and a run is over at
+    /// the first line after its `end` lines; a run after an end begins only at a line that says
+    /// something of it (a setuperr.log holds the errors of each sysprep attempt, nothing between).
+    fn file_line(&mut self, form: &'static OperationDef, said: Said, ei: u32) {
+        let says = said.start || said.end || said.result.is_some() || said.facts != 0 || said.cause;
+        let fresh = |fi: usize| Open::new(new_op(form, fi, said.start.then_some(ei)), String::new(), 0);
+        let mut o = match self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
+            Some(i) => {
+                let o = self.open.swap_remove(i);
+                let has_run = o.last_said.is_some() || !o.results.is_empty();
+                let over = o.run_end.is_some() && !said.end;
+                if over || (said.start && has_run) {
+                    let end = o.run_end.or(o.last_said);
+                    self.close_run(o, end);
+                    if !says {
+                        return;
+                    }
+                    fresh(self.fi)
+                } else {
+                    let mut o = o;
+                    if said.start && o.op.start.is_none() {
+                        o.op.start = Some(ei);
+                        push_line(&mut o.op, ei);
+                    }
+                    o
+                }
+            }
+            None if says => fresh(self.fi),
+            None => return,
+        };
+        if o.op.label.is_empty() {
+            if let Some(l) = form.label.as_ref().and_then(|x| self.extract(x, ei)) {
+                o.op.label = l;
+            }
+        }
+        self.apply(&mut o, said, ei);
+        if says {
+            o.last_said = Some(ei);
+        }
+        if said.end {
+            o.run_end = Some(ei);
+        }
+        self.open.push(o);
+    }
+
+    /// Close a whole log's run that a later run follows, at its last line.
+    fn close_run(&mut self, mut o: Open, end: Option<u32>) {
+        o.op.end = end;
+        self.close(o, end, Outcome::Unknown);
     }
 
     fn paired(&mut self, form: &'static OperationDef, said: Said, ei: u32, thread: u32) {
@@ -565,7 +619,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        if said.cause && o.op.lines.len() < 8 {
+        if (said.cause || (said.loose_cause && def.pair == Pair::Thread)) && o.op.lines.len() < 8 {
             push_line(&mut o.op, ei);
         }
         if def.label.is_some() && o.op.label.is_empty() {
@@ -593,6 +647,12 @@ impl<'a> Reader<'a> {
         };
         op.code = decisive.and_then(|r| r.code).or_else(|| results.iter().find_map(|r| r.code));
         op.root = results.iter().find_map(|r| r.root);
+        op.failed_at = decisive.filter(|r| r.outcome == Outcome::Failed).map(|r| r.entry);
+        // A whole file's run failed where its decisive line says so, not where the file ends:
+        // what a log writes after that (a rollback, a later tool's errors) is no part of when.
+        if let Some(r) = decisive.filter(|r| latest && matches!(r.outcome, Outcome::Failed | Outcome::Cancelled)) {
+            op.end = Some(r.entry);
+        }
         if matches!(op.outcome, Outcome::Failed | Outcome::Running) {
             // Lines from other threads that explain it, written while it ran. Several calls run
             // at once and each failure is told just before its call ends: only the last run of
@@ -771,6 +831,8 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
     let f = &a.files[op.file];
     let from = window_from(f, op);
     let to = op.end.unwrap_or(f.entries.len().saturating_sub(1) as u32);
+    // Its root comes from the lines up to the one that says it failed, never after it.
+    let upto = op.failed_at.map_or(to, |e| e.min(to));
     let thread = op.start.or(op.end).map(|e| f.entries[e as usize].thread);
     let v = &a.entry_codes[op.file];
     let first = v.partition_point(|&(e, _)| e < from);
@@ -780,7 +842,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         if op.def.pair == Pair::Thread && Some(entry.thread) != thread {
             continue;
         }
-        if super::is_routine(f, e, code) {
+        if super::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) {
             continue;
         }
         let c = counts.entry(code).or_insert((0, e));
@@ -788,11 +850,12 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
     }
     let mut seen: Vec<(u32, u32, u32)> = counts.into_iter().map(|(code, (n, first))| (code, n, first)).collect();
     seen.sort_by_key(|&(code, n, first)| (std::cmp::Reverse(n), first, code));
-    let chain = if op.root.is_none() && op.outcome == Outcome::Failed { error_chain(a, op, from, to, thread) } else { Vec::new() };
+    let chain = if op.root.is_none() && op.outcome == Outcome::Failed { error_chain(a, op, from, upto, thread) } else { Vec::new() };
     if let Some(&(e, first)) = chain.first() {
         // The log says which lines are errors: the chain they make up to the failure names
         // its root, its first link (none when that is the failure's own code).
         op.root = (Some(first) != op.code).then_some(first);
+        op.first_link = Some(e);
         push_line(op, e);
     } else if op.root.is_none() && op.outcome == Outcome::Failed {
         // Failures cascade, and a cause outside the agent (the network, a proxy, a server's
@@ -802,7 +865,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
             use wulens_kb::Category::*;
             wulens_kb::entry(c).is_some_and(|e| matches!(e.category, Network | Proxy | Http | Certificate))
         };
-        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code).collect();
+        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code && s.2 <= upto).collect();
         op.root = others.iter().filter(|s| outside(s.0)).min_by_key(|s| s.2).or_else(|| others.iter().take(4).min_by_key(|s| s.2)).map(|s| s.0);
     }
     op.codes_seen = seen.into_iter().take(6).map(|(c, n, _)| (c, n)).collect();
@@ -815,7 +878,9 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
 }
 
 /// The chain of errors that ends the operation: its error- and warning-level lines with a
-/// failure code that is not routine there (on its own thread when it has one), the last run of
+/// failure code that is not routine there and that do more than trace (`[[trace]]`: a failure a
+/// function logged and went on from), up to the line that says it failed (`to`), on its own
+/// thread when it has one; the last run of
 /// them that follow each other closely, if it holds an error; (entry, code) of each link, first
 /// link first. (A warning can be a link: DISM warns "CBS AddSource failed with
 /// HRESULT=0x80070003" before the missing source fails the command.)
@@ -837,6 +902,7 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
                 && matches!(entry.severity, crate::model::Severity::Error | crate::model::Severity::Warning)
                 && !(op.def.pair == Pair::Thread && Some(entry.thread) != thread)
                 && !super::is_routine(f, e, code)
+                && !defs::is_trace(f.kind, f.record(entry))
         })
         .copied()
         .collect();
