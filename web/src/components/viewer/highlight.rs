@@ -4,7 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::logic::{rule_problem, HIGHLIGHT_COLORS};
+use super::logic::find::{rule_problem, HIGHLIGHT_COLORS};
 use super::set_query;
 use crate::route::{Highlight, LogQuery};
 

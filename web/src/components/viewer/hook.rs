@@ -12,7 +12,10 @@ use wulens_core::{CodeInView, Report, Row};
 use wulens_wasm::protocol::{Detail, Filtered, Found, Located, NextKind, Request, Rows};
 use yew::prelude::*;
 
-use super::logic::{filter_in_zone, find_start, next_mark, print_plan, row_height, scroll_target, view_zone, Geometry, Selection, BLOCK};
+use super::logic::geometry::{row_height, scroll_target, Geometry, BLOCK};
+use super::logic::query::filter_in_zone;
+use super::logic::selection::{find_start, next_mark, print_plan, Selection};
+use super::logic::zones::view_zone;
 use crate::route::LogQuery;
 use crate::services::Services;
 

@@ -1,8 +1,9 @@
 //! The log viewer: the merged timeline of all files (or one file per tab), virtualised.
 //!
 //! In parts, like Yew's examples: `use_log_view` (hook.rs) holds the state and talks to the
-//! worker; the parts (parts.rs, list.rs, aside.rs, timezones.rs) draw it; logic.rs is the pure
-//! logic (geometry, selection, chips, keys), tested natively. The filter state is the route
+//! worker; the parts (parts.rs, list.rs, aside.rs, timezones.rs) draw it; logic/ is the pure
+//! logic, one job per file (geometry, selection, keys, columns, find marks, time zones, files,
+//! the query), tested natively. The filter state is the route
 //! (`#/log?sev=error&q=...`): a reload or a shared link restores it.
 
 mod aside;
@@ -30,7 +31,7 @@ use columns::GridOptions;
 use highlight::Highlights;
 use hook::{page_rows, use_log_view, LogView};
 use list::VirtualList;
-use logic::{key_action, KeyAction};
+use logic::keys::{key_action, KeyAction};
 use parts::{Chips, DetailPane, FilterBar, FindBar, Help, Tabs};
 use print::PrintRows;
 
@@ -61,7 +62,7 @@ fn typing(e: &KeyboardEvent) -> bool {
     })
 }
 
-/// The viewer's keys, wherever the focus is in it (logic.rs decides, this does).
+/// The viewer's keys, wherever the focus is in it (logic/keys.rs decides, this does).
 fn onkeydown(
     v: &LogView,
     find_ref: &NodeRef,

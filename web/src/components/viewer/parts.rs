@@ -9,7 +9,9 @@ use wulens_core::{thousands, Report};
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 
-use super::logic::{chips, close_file, component_options, file_color, file_tabs, time_hints, toggle_severity};
+use super::logic::files::{file_color, file_tabs};
+use super::logic::query::{chips, close_file, component_options, toggle_severity};
+use super::logic::zones::time_hints;
 use super::timezones::TimeZones;
 use super::{set_query, ViewHandle};
 use crate::route::LogQuery;
