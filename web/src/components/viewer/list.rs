@@ -47,8 +47,8 @@ pub fn virtual_list(p: &ListProps) -> Html {
         utc: q.utc,
         columns: &columns,
         rules: Rules::new(&q.highlights),
-        find: v.find_text.as_str(),
-        delta_from: v.delta_from.map(|(ms, _, _)| ms),
+        find: v.state.find_text.as_str(),
+        delta_from: v.state.delta_from.map(|(ms, _, _)| ms),
         open_code: &p.open_code,
     };
     let rows: Html = {
@@ -61,19 +61,20 @@ pub fn virtual_list(p: &ListProps) -> Html {
                     Callback::from(move |e: MouseEvent| select.emit((i, e.shift_key())))
                 };
                 match c.row(i) {
-                    Some(r) => render_row(r, top, v.sel.contains(i), v.marks.contains(&(r.file, r.line)), &ctx, onclick),
+                    Some(r) => render_row(r, top, v.state.sel.contains(i), v.state.marks.contains(&(r.file, r.line)), &ctx, onclick),
                     None => html! { <div class="row placeholder" style={format!("top:{top}px")} role="row" aria-busy="true"></div> },
                 }
             })
             .collect()
     };
-    let delta_label = v.delta_from.map(|(_, file, line)| format!("Δ since {}:{line}", p.report.files.get(file as usize).map_or("", |f| base_name(&f.name))));
+    let delta_label =
+        v.state.delta_from.map(|(_, file, line)| format!("Δ since {}:{line}", p.report.files.get(file as usize).map_or("", |f| base_name(&f.name))));
     html! {
         <div class={classes!("grid", q.wrap.then_some("wrap"))} role="grid" aria-label="Log lines" aria-rowcount={(n + 1).to_string()} style={column_style(q)}>
             <ColumnHeader query={q.clone()} columns={columns.clone()} {delta_label} />
             <div class="list" ref={v.list_ref.clone()} tabindex="0" role="rowgroup" aria-label="Lines" onscroll={v.onscroll.clone()}>
                 <div class="spacer-v" style={format!("height:{}px", g.spacer)}>{ rows }</div>
-                if n == 0 && v.count.is_some() { <p class="empty">{"No line matches the filters."}</p> }
+                if n == 0 && v.state.count.is_some() { <p class="empty">{"No line matches the filters."}</p> }
             </div>
         </div>
     }

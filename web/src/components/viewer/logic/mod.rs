@@ -2,6 +2,7 @@
 //! (`cargo test -p wulens-web`).
 //!
 //! - `geometry`: row heights, which rows the viewport draws, scrolling a row into view;
+//! - `cache`: the blocks of rows around the viewport, which to ask for, which answers to keep;
 //! - `selection`: the selected rows, where a find starts, the next bookmark, what to print;
 //! - `keys`: what a key does;
 //! - `columns`: widths, hidden columns, their CSS;
@@ -10,6 +11,7 @@
 //! - `files`: file tabs and colours;
 //! - `query`: the worker's filter for a URL query, the chips, the filter bar's changes.
 
+pub mod cache;
 pub mod columns;
 pub mod files;
 pub mod find;

@@ -9,14 +9,18 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Row `i` alone.
     pub fn at(i: usize) -> Selection {
         Selection { cursor: Some(i), anchor: Some(i) }
     }
 
-    /// Move the cursor to `i`; with `extend`, keep the anchor (a Shift+click or Shift+arrow).
+    /// Move the cursor to `i`; with `extend`, keep the anchor (a Shift+click or Shift+arrow),
+    /// else select row `i` alone.
     pub fn moved(self, i: usize, extend: bool) -> Selection {
-        let anchor = if extend { self.anchor.or(self.cursor).or(Some(i)) } else { Some(i) };
-        Selection { cursor: Some(i), anchor }
+        if !extend {
+            return Selection::at(i);
+        }
+        Selection { cursor: Some(i), anchor: self.anchor.or(self.cursor).or(Some(i)) }
     }
 
     /// The selected range, lowest first.
