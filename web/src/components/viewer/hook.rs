@@ -18,7 +18,8 @@ use super::logic::query::filter_in_zone;
 use super::logic::selection::{find_start, next_mark, print_plan, Selection};
 use super::logic::zones::view_zone;
 use super::state::{Action, ViewState};
-use crate::route::LogQuery;
+use crate::nav::replace_route_and_notify;
+use crate::route::{LogQuery, Route};
 use crate::services::Services;
 
 /// What the viewer's parts read, and the intents they can send.
@@ -58,6 +59,21 @@ impl LogView {
     pub fn len(&self) -> usize {
         self.state.count.unwrap_or(0)
     }
+}
+
+/// The hook's state as a prop: parts re-render with the viewer (it changes on every answer).
+#[derive(Clone)]
+pub struct ViewHandle(pub LogView);
+
+impl PartialEq for ViewHandle {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}
+
+/// Put a new query in the URL (replacing the entry: filters should not flood Back).
+pub fn set_query(q: LogQuery) {
+    replace_route_and_notify(&Route::Log(q));
 }
 
 type Dispatch = UseReducerDispatcher<ViewState>;

@@ -8,11 +8,11 @@ use wulens_core::{thousands, Report, Row};
 use yew::prelude::*;
 
 use super::columns::ColumnHeader;
+use super::hook::ViewHandle;
 use super::logic::columns::{column_style, visible_columns, Column};
 use super::logic::files::file_color;
 use super::logic::find::{find_ranges, split_marks, Rules};
 use super::logic::zones::format_delta;
-use super::ViewHandle;
 use crate::route::LogQuery;
 
 #[derive(Properties, PartialEq)]

@@ -25,13 +25,12 @@ use wulens_core::Report;
 use yew::prelude::*;
 
 use crate::components::follow::FollowBar;
-use crate::nav::replace_route_and_notify;
-use crate::route::{LogQuery, Route};
+use crate::route::LogQuery;
 use crate::state::Follow;
 use aside::{CodePanel, CodesAside};
 use columns::GridOptions;
 use highlight::Highlights;
-use hook::{page_rows, use_log_view, LogView};
+use hook::{page_rows, use_log_view, LogView, ViewHandle};
 use list::VirtualList;
 use logic::keys::{key_action, KeyAction};
 use parts::{Chips, DetailPane, FilterBar, FindBar, Help, Tabs};
@@ -44,11 +43,6 @@ pub struct ViewerProps {
     pub generation: u32,
     #[prop_or_default]
     pub follow: Follow,
-}
-
-/// Put a new query in the URL (replacing the entry: filters should not flood Back).
-pub fn set_query(q: LogQuery) {
-    replace_route_and_notify(&Route::Log(q));
 }
 
 fn focus(r: &NodeRef) {
@@ -148,15 +142,5 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
             if *help { <Help onclose={toggle_help} /> }
             <PrintRows view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} />
         </main>
-    }
-}
-
-/// The hook's state as a prop: parts re-render with the viewer (it changes on every answer).
-#[derive(Clone)]
-pub struct ViewHandle(pub LogView);
-
-impl PartialEq for ViewHandle {
-    fn eq(&self, _: &Self) -> bool {
-        false
     }
 }

@@ -9,11 +9,11 @@ use wulens_core::{thousands, Report};
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 
+use super::hook::{set_query, ViewHandle};
 use super::logic::files::{file_color, file_tabs};
 use super::logic::query::{chips, close_file, component_options, toggle_severity};
 use super::logic::zones::time_hints;
 use super::timezones::TimeZones;
-use super::{set_query, ViewHandle};
 use crate::route::LogQuery;
 
 #[derive(Properties, PartialEq)]

@@ -7,7 +7,7 @@ use wulens_core::model::base_name;
 use wulens_core::Report;
 use yew::prelude::*;
 
-use super::ViewHandle;
+use super::hook::ViewHandle;
 use crate::route::LogQuery;
 
 #[derive(Properties, PartialEq)]
