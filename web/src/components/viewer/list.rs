@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use wulens_core::model::{base_name, Severity};
+use wulens_core::model::base_name;
 use wulens_core::{thousands, Report, Row};
 use yew::prelude::*;
 
@@ -13,7 +13,7 @@ use super::logic::columns::{column_style, visible_columns, Column};
 use super::logic::files::file_color;
 use super::logic::find::{find_ranges, split_marks, Rules};
 use super::logic::zones::format_delta;
-use crate::route::LogQuery;
+use crate::route::{severity_name, LogQuery};
 
 #[derive(Properties, PartialEq)]
 pub struct ListProps {
@@ -159,7 +159,7 @@ fn cell(r: &Row, c: Column, marked: bool, x: &RowCtx) -> Html {
 
 fn render_row(r: &Row, top: f64, selected: bool, marked: bool, x: &RowCtx, onclick: Callback<MouseEvent>) -> Html {
     // Unparsed lines have no severity: they show as plain text.
-    let severity = if r.severity == Severity::None { "text" } else { r.severity.label() };
+    let severity = severity_name(r.severity);
     let hl = x.rules.color(&r.text).map(|c| format!("hl hl-{c}"));
     let file = x.report.files.get(r.file as usize).map(|f| base_name(&f.name).to_string()).unwrap_or_default();
     html! {

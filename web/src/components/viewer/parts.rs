@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use wulens_core::model::base_name;
-use wulens_core::{thousands, Report};
+use wulens_core::{thousands, Report, Severity};
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 
@@ -14,7 +14,7 @@ use super::logic::files::{file_color, file_tabs};
 use super::logic::query::{chips, close_file, component_options, toggle_severity};
 use super::logic::zones::time_hints;
 use super::timezones::TimeZones;
-use crate::route::LogQuery;
+use crate::route::{severity_name, LogQuery};
 
 #[derive(Properties, PartialEq)]
 pub struct QueryProps {
@@ -122,10 +122,10 @@ pub fn filter_bar(p: &FilterBarProps) -> Html {
     html! {
         <div class="filterbar" role="search">
             <div class="sev-toggles" role="group" aria-label="Severity">
-                { for [("error", "Errors"), ("warning", "Warnings"), ("info", "Info"), ("text", "Unparsed")].iter().map(|(s, label)| {
-                    let on = q.severities.iter().any(|x| x == s);
+                { for [(Severity::Error, "Errors"), (Severity::Warning, "Warnings"), (Severity::Info, "Info"), (Severity::None, "Unparsed")].into_iter().map(|(s, label)| {
+                    let on = q.severities.contains(&s);
                     let onclick = { let q = q.clone(); Callback::from(move |_| set_query(toggle_severity(&q, s))) };
-                    html! { <button type="button" class={classes!("toggle", *s, on.then_some("on"))} aria-pressed={on.to_string()} {onclick}>{*label}</button> }
+                    html! { <button type="button" class={classes!("toggle", severity_name(s), on.then_some("on"))} aria-pressed={on.to_string()} {onclick}>{label}</button> }
                 }) }
             </div>
             <label class="field">

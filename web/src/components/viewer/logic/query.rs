@@ -2,10 +2,10 @@
 //! the filter bar and the tabs make.
 
 use wulens_core::model::base_name;
-use wulens_core::{Filter, Report};
+use wulens_core::{Filter, Report, Severity};
 
 use super::zones::view_zone;
-use crate::route::LogQuery;
+use crate::route::{severity_name, LogQuery};
 
 /// The worker's filter for a URL query.
 pub fn filter_of(q: &LogQuery) -> Filter {
@@ -47,7 +47,7 @@ pub fn chips(q: &LogQuery) -> Vec<(String, LogQuery)> {
         push(format!("closed: {}", base_name(h)), &|x| x.hidden.retain(|y| y != h));
     }
     for s in &q.severities {
-        push(format!("severity: {s}"), &|x| x.severities.retain(|y| y != s));
+        push(format!("severity: {}", severity_name(*s)), &|x| x.severities.retain(|y| y != s));
     }
     for c in &q.components {
         push(format!("component: {c}"), &|x| x.components.retain(|y| y != c));
@@ -82,13 +82,13 @@ pub fn component_options(in_view: &[String], q: &LogQuery) -> Vec<String> {
 }
 
 /// The query after toggling a severity.
-pub fn toggle_severity(q: &LogQuery, s: &str) -> LogQuery {
+pub fn toggle_severity(q: &LogQuery, s: Severity) -> LogQuery {
     let mut nq = q.clone();
-    match nq.severities.iter().position(|x| x == s) {
+    match nq.severities.iter().position(|x| *x == s) {
         Some(i) => {
             nq.severities.remove(i);
         }
-        None => nq.severities.push(s.to_string()),
+        None => nq.severities.push(s),
     }
     nq
 }
@@ -110,7 +110,7 @@ mod tests {
     fn chips_remove_their_own_filter() {
         let q = LogQuery {
             files: vec!["CCM/WUAHandler.log".into()],
-            severities: vec!["error".into(), "warning".into()],
+            severities: vec![Severity::Error, Severity::Warning],
             text: "proxy".into(),
             regex: true,
             at: "WUAHandler.log:3".into(),
@@ -119,9 +119,10 @@ mod tests {
         let c = chips(&q);
         let labels: Vec<&str> = c.iter().map(|(l, _)| l.as_str()).collect();
         assert_eq!(labels, ["file: WUAHandler.log", "severity: error", "severity: warning", "regex: proxy"]);
-        assert_eq!(c[1].1.severities, ["warning"]);
+        assert_eq!(c[1].1.severities, [Severity::Warning]);
         assert!(c[3].1.text.is_empty() && c[3].1.at.is_empty());
-        assert_eq!(toggle_severity(&q, "error").severities, ["warning"]);
+        assert_eq!(toggle_severity(&q, Severity::Error).severities, [Severity::Warning]);
+        assert!(chips(&toggle_severity(&q, Severity::None)).iter().any(|(l, _)| l == "severity: text"), "unparsed lines are `text`");
         let closed = close_file(&q, "CCM/WUAHandler.log");
         assert!(closed.files.is_empty() && closed.hidden == ["CCM/WUAHandler.log"]);
     }
