@@ -94,16 +94,7 @@ pub struct RuleDef {
     pub sources: &'static [Source],
 }
 
-/// Where the client gets its updates, as the logs and the configuration show it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UpdateSource {
-    /// A WSUS server (ConfigMgr's software update point, or a policy's WUServer).
-    Wsus,
-    /// Microsoft's services over the internet (Windows Update, Microsoft Update, the Store).
-    Public,
-    /// Not shown.
-    Unknown,
-}
+pub use crate::model::UpdateSource;
 
 /// Lines of some logs that match a literal matcher.
 pub struct LineMatcher {

@@ -25,7 +25,7 @@ mod updates;
 mod verdict;
 
 pub use config::{ConfigFacts, Machine, Ring, UpdateClass, POLICY_COMMAND, PROXY_COMMAND};
-pub use defs::{caller_words, UpdateSource};
+pub use defs::caller_words;
 pub use finding::Finding;
 pub use flow::FlowResult;
 pub use headline::Headline;

@@ -11,7 +11,7 @@ use crate::diagnose::{self, Diagnosis};
 use crate::model::time::format_offset;
 use crate::model::{
     evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, OperationKind, Outcome, Setting,
-    Standing, StepStatus, VerdictStatus,
+    Standing, StepStatus, UpdateSource, VerdictStatus,
 };
 
 /// How much of the long lists a report carries (counts are always complete).
@@ -57,7 +57,7 @@ pub struct Report {
     pub operations: OperationsReport,
     /// Where the client gets its updates, as the drop shows it: `wsus`, `public` (Windows
     /// Update, Microsoft Update, the Store) or `unknown`.
-    pub update_source: String,
+    pub update_source: UpdateSource,
     /// The machines of the drop when it looks like several: folders that each hold the same log,
     /// or else files the logs' content tells apart (two computer names, another Windows, another
     /// release line at the same time, a year between copies of one log); each with its label and
@@ -527,12 +527,7 @@ impl Report {
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
             statements: d.statements.iter().map(|st| statement_report(a, st)).collect(),
             operations: operations_report(a, &d.operations, limits),
-            update_source: match d.source {
-                diagnose::UpdateSource::Wsus => "wsus",
-                diagnose::UpdateSource::Public => "public",
-                diagnose::UpdateSource::Unknown => "unknown",
-            }
-            .into(),
+            update_source: d.source,
             machines: if d.machines.len() > 1 { d.machines.iter().map(|m| machine_report(a, m)).collect() } else { Vec::new() },
         }
     }
