@@ -1,34 +1,23 @@
 //! Whether a restart that servicing asked for is still pending when the logs end. A line that
 //! asks for one ("Reboot required=yes", a session that failed 0x80070BC9 for a restart already
 //! pending) is superseded by what the logs show after it: the machine started again (CBS's
-//! `TI: Last boot time:`, the `boot` counter of `operations/servicing.toml`), a servicing session
-//! that ended stating it needs no restart, or an install that succeeded. A restart asked for
-//! years before the last session is no restart to do now.
+//! `TI: Last boot time:`, the `boot` counter of `operations/servicing.toml`). Nothing else proves
+//! it: a later session that needed no restart of its own (a `/Get-Features` query) or an install
+//! that succeeded says nothing of the restart an earlier one asked for, so the restart stays
+//! required, with the time it was asked for, until a start of the machine is in the logs.
 
 use super::defs;
 use super::operations::{Counted, Operation};
 use crate::analysis::Analysis;
 use crate::model::time::days_from_civil;
-use crate::model::{OperationKind, Outcome};
+use crate::model::OperationKind;
 
-/// What shows that a restart asked for before it has happened or is no longer needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Done {
-    /// The machine started again (at `at`).
-    Boot,
-    /// A servicing session ended stating it needs no restart.
-    Session,
-    /// An install succeeded.
-    Install,
-}
-
-/// One such line: when (UTC ms, and as the log's clock reads), which kind, and the line (file,
-/// entry).
+/// A start of the machine: when (UTC ms, and as the log's clock reads), and the line (file,
+/// entry) that says it.
 #[derive(Clone, Copy, Debug)]
 pub struct Superseder {
     pub at: i64,
     pub local: i64,
-    pub done: Done,
     pub file: usize,
     pub entry: u32,
 }
@@ -45,22 +34,24 @@ pub fn servicing_words(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> 
         .filter(|o| o.fact("reboot") == Some("yes") || o.code.is_some_and(|c| codes.contains(&c)))
         .max_by_key(|o| time(o))?;
     let at = ask.anchor()?;
-    let later = superseders(a, ops, counted);
-    let Some(s) = superseded_after(a, &later, ask.file, at) else {
-        return Some(("a restart is required to finish servicing".into(), vec![(ask.file, at)]));
-    };
     let when = |local: i64| {
         let t = crate::model::time::format_iso(local, None);
         let (date, rest) = t.split_once('T').unwrap_or((&t, ""));
         format!("{date} {}", rest.get(..5).unwrap_or(rest))
     };
-    let asked = when(a.files[ask.file].entries[at as usize].time);
-    let why = match s.done {
-        Done::Boot => format!("the machine started again at {}", when(s.local)),
-        Done::Session => format!("a later servicing session, at {}, ended needing none", when(s.local)),
-        Done::Install => format!("an install succeeded after it, at {}", when(s.local)),
+    let later = superseders(a, counted);
+    let Some(s) = superseded_after(a, &later, ask.file, at) else {
+        let (f, e) = (&a.files[ask.file], &a.files[ask.file].entries[at as usize]);
+        let since =
+            if f.utc_ms(e).is_some() { format!(" (asked for at {}; no start of the machine after it is in these logs)", when(e.time)) } else { String::new() };
+        return Some((format!("a restart is required to finish servicing{since}"), vec![(ask.file, at)]));
     };
-    Some((format!("the restart servicing asked for at {asked} is no longer pending: {why}"), vec![(ask.file, at), (s.file, s.entry)]))
+    let asked = when(a.files[ask.file].entries[at as usize].time);
+    let started = when(s.local);
+    Some((
+        format!("the restart servicing asked for at {asked} is no longer pending: the machine started again at {started}"),
+        vec![(ask.file, at), (s.file, s.entry)],
+    ))
 }
 
 /// Codes that say a restart is pending (the `pending_reboot` rule's: 0x80070BC9, 0x80242014).
@@ -69,32 +60,14 @@ pub fn restart_codes() -> &'static [u32] {
 }
 
 /// Everything in the drop that supersedes a restart asked for before it, in time order.
-pub fn superseders(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Vec<Superseder> {
+pub fn superseders(a: &Analysis, counted: &[Counted]) -> Vec<Superseder> {
     let mut out = Vec::new();
     for c in counted.iter().filter(|c| c.id == "boot") {
         let f = &a.files[c.file];
         let e = &f.entries[c.entry as usize];
         // The boot time is written in the log's own clock: the line's offset turns it to UTC.
         if let Some(local) = wall_clock_ms(&c.item) {
-            out.push(Superseder { at: local - f.offset_of(e) as i64 * 60_000, local, done: Done::Boot, file: c.file, entry: c.entry });
-        }
-    }
-    let codes = restart_codes();
-    for o in ops {
-        let done = match o.kind() {
-            OperationKind::Servicing | OperationKind::StoreCheck
-                if o.end.is_some() && o.fact("reboot") == Some("no") && !o.code.is_some_and(|c| codes.contains(&c)) =>
-            {
-                Done::Session
-            }
-            OperationKind::Install if o.outcome == Outcome::Succeeded => Done::Install,
-            _ => continue,
-        };
-        let Some(entry) = o.anchor() else { continue };
-        let f = &a.files[o.file];
-        let e = &f.entries[entry as usize];
-        if let Some(at) = f.utc_ms(e) {
-            out.push(Superseder { at, local: e.time, done, file: o.file, entry });
+            out.push(Superseder { at: local - f.offset_of(e) as i64 * 60_000, local, file: c.file, entry: c.entry });
         }
     }
     out.sort_by_key(|s| s.at);

@@ -378,7 +378,7 @@ fn cbs_store_corruption(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usiz
 /// nothing later superseded (`restart.rs`: the machine started again, a session ended needing
 /// no restart, an install succeeded).
 fn pending_reboot(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
-    let later = super::restart::superseders(ctx.a, ctx.ops, ctx.counted);
+    let later = super::restart::superseders(ctx.a, ctx.counted);
     let pending = |&(f, e): &(usize, usize)| super::restart::superseded_after(ctx.a, &later, f, e as u32).is_none();
     let mut shown: Vec<(usize, usize)> = lines.iter().copied().filter(pending).collect();
     for c in rule.codes {
