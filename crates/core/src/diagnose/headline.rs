@@ -122,7 +122,12 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     if of.len() == 1 {
         return (format!("{} failed{}.", upper_first(kind.noun(1)), at_op(x, latest)), true);
     }
-    if latest.outcome == Outcome::Failed {
+    // Runs that have not ended (still running when the log ends, or no result logged) say
+    // nothing of whether the work succeeds: the latest that ended does. A command retried after
+    // failing, its last try cut off by the end of the log, is still failing.
+    let concluded: Vec<&Operation> = of.iter().copied().filter(|o| !matches!(o.outcome, Outcome::Running | Outcome::Unknown)).collect();
+    let unfinished_after = latest.outcome != Outcome::Failed && latest_of(x, &concluded).is_some_and(|o| std::ptr::eq(o, last_failed));
+    if latest.outcome == Outcome::Failed || unfinished_after {
         let since = earliest(x, &failed).filter(|_| failed.len() > 1).and_then(|o| stamp(x, o)).map(|t| format!(" since {t}")).unwrap_or_default();
         let latest_at = match at_op(x, latest) {
             t if t.is_empty() => ", including the latest".to_string(),
@@ -135,7 +140,13 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
             [n] => format!(" ({n})"),
             _ => String::new(),
         };
-        (format!("{} failing now{since}: {} of {} failed{name}{latest_at}.", what_of(kind), failed.len(), plural(of.len(), kind)), true)
+        let latest_at = if unfinished_after { format!(", the latest{}", at_op(x, last_failed)) } else { latest_at };
+        let after = match latest.outcome {
+            _ if !unfinished_after => "",
+            Outcome::Running => " (a later one is still running when the log ends)",
+            _ => " (a later one logged no result)",
+        };
+        (format!("{} failing now{since}: {} of {} failed{name}{latest_at}{after}.", what_of(kind), failed.len(), plural(of.len(), kind)), true)
     } else {
         let then = match latest.outcome {
             Outcome::Running => "is still running when the log ends".to_string(),
