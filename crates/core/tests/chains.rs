@@ -397,3 +397,58 @@ fn a_healthy_sfc_scan_is_said() {
     assert!(st.text.contains("SFC") && st.text.contains("nothing to repair"), "{}", st.text);
     assert!(st.evidence.iter().any(|e| e.text.contains("Repairing 0 components")), "{:?}", st.evidence);
 }
+
+/// One `/RestoreHealth` from an install.esd given as a path, as DISM.log writes it: the servicing
+/// stack refuses the source, then finds none (0x800F081F).
+fn repair_from_esd(time: &str, source: &str) -> String {
+    let mut s = dism(time, "Info", "DISM.EXE: <----- Starting Dism.exe session ----->");
+    s += &dism(time, "Info", &format!("DISM.EXE: Executing command line: dism  /online /cleanup-image /restorehealth /Source:{source} /LimitAccess"));
+    s += &dism(
+        time,
+        "Warning",
+        "DISM Package Manager: PID=5516 TID=12648 CBS AddSource failed with HRESULT=0x8007007b! - CDISMPackageManager::Internal_Finalize",
+    );
+    s += &dism(
+        time,
+        "Error",
+        "DISM Package Manager: PID=5516 TID=12648 Failed to restore the image health. - CPackageManagerCLIHandler::ProcessCmdLine_CleanupImage(hr:0x800f081f)",
+    );
+    s += &dism(
+        time,
+        "Error",
+        "DISM Package Manager: PID=5516 TID=12648 Failed while processing command cleanup-image. - CPackageManagerCLIHandler::ExecuteCmdLine(hr:0x800f081f)",
+    );
+    s += &dism(time, "Info", "DISM.EXE: Image session has been closed. Reboot required=no.");
+    s += &dism(time, "Info", "DISM.EXE: <----- Ending Dism.exe session ----->");
+    s
+}
+
+/// A repair that keeps failing because its source is refused: the source is the cause (its
+/// steps name the file and the form DISM wants), and a last try cut off by the end of the log
+/// leaves the machine failing now, not "failed earlier".
+#[test]
+fn a_refused_repair_source_is_the_cause_and_a_cut_off_retry_keeps_it_failing() {
+    let mut log = repair_from_esd("10:00:00", r"F:\sources\install.esd");
+    log += &repair_from_esd("10:05:00", r"F:\sources\install.esd");
+    log += &dism("10:09:00", "Info", "DISM.EXE: <----- Starting Dism.exe session ----->");
+    log +=
+        &dism("10:09:00", "Info", r"DISM.EXE: Executing command line: dism  /online /cleanup-image /restorehealth /Source:F:\sources\install.esd /LimitAccess");
+    let r = report_of("dism.log", &log);
+    assert_eq!(r.summary.badge, "Servicing failed", "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("failing now") && r.summary.verdict.contains("still running when the log ends"), "{}", r.summary.verdict);
+    let f = &r.findings[0];
+    assert_eq!(f.id, "repair_source_unusable", "{:?}", r.findings.iter().map(|f| &f.id).collect::<Vec<_>>());
+    assert!(f.summary.contains(r"/Source:F:\sources\install.esd") && f.summary.contains("0x8007007B"), "{}", f.summary);
+    assert!(f.evidence.iter().any(|e| e.text.contains("AddSource failed")), "{:?}", f.evidence);
+    let commands: Vec<&str> = r.next_checks.iter().filter_map(|c| c.command.as_deref()).collect();
+    assert!(commands.contains(&r"DISM /Get-WimInfo /WimFile:F:\sources\install.esd"), "{commands:?}");
+    assert!(commands.iter().any(|c| c.contains(r"/Source:esd:F:\sources\install.esd:<index>")), "{commands:?}");
+    assert!(r.summary.verdict.contains("Likely cause: the repair source was refused"), "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("First: list the images in the repair's install file."), "{}", r.summary.verdict);
+
+    // A folder given as the source: no step names an image file.
+    let r = report_of("dism.log", &repair_from_esd("10:00:00", r"F:\sources\sxs"));
+    let f = r.findings.iter().find(|f| f.id == "repair_source_unusable").expect("the finding");
+    assert!(!f.summary.contains("esd:<file>"), "{}", f.summary);
+    assert!(r.next_checks.iter().all(|c| !c.command.as_deref().unwrap_or("").contains("WimInfo")), "{:?}", r.next_checks);
+}

@@ -24,6 +24,7 @@ type Join = fn(&Ctx, &'static RuleDef, &[(usize, usize)]) -> Option<Finding>;
 const JOINS: &[(&str, Join)] = &[
     ("gpo_override", gpo_override),
     ("sync_updates_with_recovery", sync_updates_with_recovery),
+    ("repair_source_unusable", repair_source_unusable),
     ("cbs_store_corruption", cbs_store_corruption),
     ("pending_reboot", pending_reboot),
     ("no_wuahandler_activity", no_wuahandler_activity),
@@ -83,7 +84,7 @@ pub fn evaluate(
             }
         };
         out.extend(finding.map(|mut f| {
-            f.guidance = rule.guidance.iter().map(|g| machine.fill_step(g)).collect();
+            f.guidance = f.guidance.iter().map(|g| machine.fill_step(g)).collect();
             f
         }));
     }
@@ -372,6 +373,62 @@ fn cbs_store_corruption(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usiz
     }
     evidence.truncate(6);
     Some(Finding::new(rule, rule.severity, format!("The component store is damaged: {}.", said.join("; ")), evidence, codes))
+}
+
+/// A repair (`/RestoreHealth`) that failed finding no source (0x800F081F) after the servicing
+/// stack refused the source it was given (`CBS AddSource failed with HRESULT=...`, a line of the
+/// session). Where that source is an image file named as a path (`F:\sources\install.esd`,
+/// without `esd:` before it and an index after it), the steps name that file.
+fn repair_source_unusable(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let within =
+        |o: &Operation, &(fi, ei): &(usize, usize)| fi == o.file && o.start.is_some_and(|s| s as usize <= ei) && o.end.is_some_and(|e| ei <= e as usize);
+    let failed: Vec<(&Operation, (usize, usize))> = ctx
+        .ops
+        .iter()
+        .filter(|o| o.kind() == OperationKind::Servicing && o.outcome == Outcome::Failed && o.label.to_ascii_lowercase().contains("/restorehealth"))
+        .filter(|o| o.code.into_iter().chain(o.root).any(|c| rule.codes.contains(&c)))
+        .filter_map(|o| lines.iter().find(|l| within(o, l)).map(|&l| (o, l)))
+        .collect();
+    let &(last, refused) = failed.last()?;
+    let source = source_option(&last.label);
+    let image = source.filter(|s| {
+        let l = s.to_ascii_lowercase();
+        (l.ends_with(".esd") || l.ends_with(".wim")) && !l.starts_with("esd:") && !l.starts_with("wim:")
+    });
+    let code = crate::analysis::codes::distinct(ctx.message(refused.0, refused.1)).first().map(|h| h.code);
+    let why = code.map(|c| format!(" with {}", super::describe_codes(&[format!("0x{c:08X}")]))).unwrap_or_default();
+    let given = source.map(|s| format!(" `/Source:{s}`")).unwrap_or_default();
+    let sessions = if failed.len() == 1 { "a repair".to_string() } else { format!("{} repairs", failed.len()) };
+    let mut summary =
+        format!("The servicing stack refused the source{given}{why} in {sessions}, which then found no source for the damaged files (0x800F081F).");
+    if image.is_some() {
+        summary.push_str(" An image file is named by its type and index (`esd:<file>:<index>`, `wim:<file>:<index>`), not as a folder.");
+    }
+    let mut evidence = vec![ctx.ev(last.file, last.start.unwrap_or(refused.1 as u32) as usize), ctx.ev(refused.0, refused.1)];
+    evidence.extend(last.end.map(|e| ctx.ev(last.file, e as usize)));
+    let mut f = Finding::new(rule, rule.severity, summary, evidence, vec!["0x800F081F".into()]);
+    match image {
+        Some(file) => {
+            let kind = if file.to_ascii_lowercase().ends_with(".esd") { "esd" } else { "wim" };
+            let fill = |t: &str| t.replace("<the image given with /Source>", file).replace("<wim or esd>", kind);
+            f.guidance = f
+                .guidance
+                .iter()
+                .map(|g| wulens_kb::Step { text: fill(&g.text).into(), command: g.command.as_deref().map(|c| fill(c).into()), fits: g.fits })
+                .collect();
+        }
+        // A folder that was not there or not usable: only the steps that do not name an image.
+        None => f.guidance.retain(|g| !g.command.as_deref().is_some_and(|c| c.contains("<the image given with /Source>"))),
+    }
+    Some(f)
+}
+
+/// The value of a command line's `/Source:` option (up to the next option).
+fn source_option(command: &str) -> Option<&str> {
+    let at = command.to_ascii_lowercase().find("/source:")? + "/source:".len();
+    let rest = &command[at..];
+    let end = rest.find(" /").unwrap_or(rest.len());
+    Some(rest[..end].trim().trim_matches('"')).filter(|s| !s.is_empty())
 }
 
 /// Lines that say a restart is pending, and the codes that mean it (first three of each), that
