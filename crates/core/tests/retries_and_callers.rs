@@ -46,6 +46,31 @@ fn another_updates_success_does_not_make_a_failed_install_good() {
     assert!(r.summary.verdict.contains("0x800F0831"), "{}", r.summary.verdict);
 }
 
+/// Defender's security intelligence gets a new update id for each version under one KB: a
+/// version that fails "not applicable" (0x80240017) once a newer one is in, or that a newer
+/// one replaces within the day, is recovered; another KB's failure stands.
+#[test]
+fn an_install_the_same_kb_made_good_around_it_is_recovered() {
+    let titled = |time: &str, ev: &str, update: &str, code: &str, title: &str| {
+        event(time, ev, update, code, "MoUpdateOrchestrator").replace("Download.", &format!("Installation: the following update: {title}"))
+    };
+    const DEFENDER: &str = "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602";
+    const U3: &str = "0B71DC05-AA75-4408-BE30-47358191B516";
+    let text = titled("08:00:00", "183 [AGENT_INSTALLING_SUCCEEDED]", U1, "0", &format!("{DEFENDER} (Version 1.375.440.0)"))
+        + &titled("09:00:00", "182 [AGENT_INSTALLING_FAILED]", U2, "80240017", &format!("{DEFENDER} (Version 1.375.414.0)."))
+        + &titled("10:00:00", "182 [AGENT_INSTALLING_FAILED]", U3, "80073d02", "2022-10 Cumulative Update for Windows 10 (KB5018410).")
+        + &titled("11:00:00", "183 [AGENT_INSTALLING_SUCCEEDED]", U1, "0", "2022-10 Cumulative Update for Windows 10 (KB5018411)");
+    let r = analyze("ReportingEvents.log", &text);
+    assert_eq!(outcomes(&r, OperationKind::Install), vec![Outcome::Succeeded, Outcome::Recovered, Outcome::Failed, Outcome::Succeeded]);
+    assert!(r.summary.verdict.contains("0x80073D02") && !r.summary.verdict.contains("0x80240017"), "{}", r.summary.verdict);
+
+    // Another code than "not applicable" is made good only by a success after it.
+    let text = titled("08:00:00", "183 [AGENT_INSTALLING_SUCCEEDED]", U1, "0", &format!("{DEFENDER} (Version 1.375.440.0)"))
+        + &titled("09:00:00", "182 [AGENT_INSTALLING_FAILED]", U2, "80070005", &format!("{DEFENDER} (Version 1.375.414.0)."));
+    let r = analyze("ReportingEvents.log", &text);
+    assert_eq!(outcomes(&r, OperationKind::Install), vec![Outcome::Succeeded, Outcome::Failed]);
+}
+
 #[test]
 fn a_success_of_the_same_update_after_the_retry_window_does_not_recover_it() {
     let text = event("08:00:00", "161 [AGENT_DOWNLOAD_FAILED]", U1, "80d02002", "UpdateOrchestrator").replace("2023-06-17", "2023-06-15")

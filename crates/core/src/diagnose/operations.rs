@@ -923,13 +923,17 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
 /// the Update Orchestrator scans at least daily. A success within a day made the failure good.
 const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
 
+/// WU_E_NOT_APPLICABLE: the update no longer applies to the machine (a newer one is in).
+const NOT_APPLICABLE: u32 = 0x8024_0017;
+
 /// What a later try must share with a failure to make it good, as keys (a try shares one): a
 /// search, the caller (a search of one caller is the same work as the next), and, for a failure
 /// on the path to the update service (`path_failure`), the service: any caller's later search of
 /// the same service that succeeded shows the path works again; a download or an install, the
 /// update (its `update` fact: any caller's success with that update made it good; none without
-/// one, and an update another one superseded is never the same update). `tried`: the keys a
-/// success offers rather than those a failure needs.
+/// one, and an update another one superseded is never the same update), and the KB its title
+/// names (`kb`: a KB such as Defender's security intelligence gets a new update id for each
+/// version). `tried`: the keys a success offers rather than those a failure needs.
 fn retry_keys(o: &Operation, tried: bool) -> Vec<(OperationKind, String)> {
     match o.kind() {
         OperationKind::Search => {
@@ -938,7 +942,9 @@ fn retry_keys(o: &Operation, tried: bool) -> Vec<(OperationKind, String)> {
             std::iter::once((OperationKind::Search, o.caller.clone())).chain(service.map(|s| (OperationKind::Search, s))).collect()
         }
         k @ (OperationKind::Download | OperationKind::Install) => {
-            o.fact("update").map(|u| (k, u.trim().trim_matches(['{', '}']).to_ascii_uppercase())).filter(|(_, u)| !u.is_empty()).into_iter().collect()
+            let update = o.fact("update").map(|u| (k, u.trim().trim_matches(['{', '}']).to_ascii_uppercase()));
+            let kb = o.fact("kb").filter(|v| v.bytes().all(|b| b.is_ascii_digit())).map(|v| (k, format!("KB{v}")));
+            update.into_iter().chain(kb).filter(|(_, u)| !u.is_empty()).collect()
         }
         _ => Vec::new(),
     }
@@ -969,14 +975,22 @@ pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
     for times in successes.values_mut() {
         times.sort_unstable();
     }
-    let made_good = |key: &(OperationKind, String), failed: i64| {
-        successes.get(key).is_some_and(|times| times.get(times.partition_point(|&t| t < failed)).is_some_and(|&t| t - failed <= RETRY_WINDOW_MS))
+    // An update that no longer applies (0x80240017) failed because the same work was done
+    // already: a success shortly before it made it good as well as one after.
+    let made_good = |key: &(OperationKind, String), failed: i64, before_too: bool| {
+        successes.get(key).is_some_and(|times| {
+            let next = times.partition_point(|&t| t < failed);
+            times.get(next).is_some_and(|&t| t - failed <= RETRY_WINDOW_MS) || (before_too && next > 0 && failed - times[next - 1] <= RETRY_WINDOW_MS)
+        })
     };
     let recovered: Vec<usize> = ops
         .iter()
         .enumerate()
         .filter(|(_, o)| o.outcome == Outcome::Failed)
-        .filter(|(_, o)| at(o, o.anchor()).is_some_and(|failed| retry_keys(o, false).iter().any(|key| made_good(key, failed))))
+        .filter(|(_, o)| {
+            let no_longer_applies = o.code == Some(NOT_APPLICABLE);
+            at(o, o.anchor()).is_some_and(|failed| retry_keys(o, false).iter().any(|key| made_good(key, failed, no_longer_applies)))
+        })
         .map(|(i, _)| i)
         .collect();
     for i in recovered {
