@@ -63,6 +63,15 @@ fn sysprep_failed(r: &Report, what: &str) {
     let kb = card.kb.as_ref().expect("a knowledge-base entry");
     assert!(!kb.description.is_empty() && !kb.mitigation.is_empty(), "{what}: guidance for 0x80073CF2");
     assert!(kb.description.to_lowercase().contains("provision") || kb.causes.iter().any(|c| c.to_lowercase().contains("provision")));
+    // The first screen names the app, and the steps carry its name instead of a placeholder.
+    assert!(
+        r.summary.verdict.contains("the app Microsoft.BingWeather was installed for a user but not provisioned for all users"),
+        "{what}: {}",
+        r.summary.verdict
+    );
+    let commands: Vec<&str> = r.next_checks.iter().filter_map(|c| c.command.as_deref()).collect();
+    assert!(commands.iter().any(|c| c.contains("Get-AppxPackage -AllUsers -Name 'Microsoft.BingWeather'")), "{what}: {commands:?}");
+    assert!(commands.iter().all(|c| !c.contains("<package")), "{what}: {commands:?}");
 }
 
 #[test]

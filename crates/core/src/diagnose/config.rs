@@ -437,6 +437,9 @@ pub const KB_NUMBER: &str = "<KB number>";
 pub const UPDATE_ID: &str = "<update id>";
 /// The update server a failed search talked to (its `Server URL = ...`), else its service's name.
 pub const SEARCHED_SERVER: &str = "<the update server it searched>";
+/// The Store app sysprep refused (`unprovisioned_app`): its name and its full name.
+pub const APP_NAME: &str = "<package name from setupact.log>";
+pub const APP_FULL_NAME: &str = "<package full name from setupact.log>";
 
 /// What the logs and the configuration say about this machine's servers, for the advice.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -463,6 +466,11 @@ pub struct OperationUpdate {
     pub start: Option<u32>,
     pub kb: Option<String>,
     pub id: Option<String>,
+}
+
+/// A package's name from its full name (`Name_Version_Architecture_ResourceId_PublisherId`).
+pub fn app_name(full: &str) -> &str {
+    full.split('_').next().unwrap_or(full)
 }
 
 /// Hosts of Microsoft's update content (Windows Update's CDN, Delivery Optimization's).
@@ -525,6 +533,9 @@ impl Machine {
             }
         }
         let mut s = self.fill(&s);
+        if let Some(full) = o.fact("unprovisioned_app") {
+            s = s.replace(APP_FULL_NAME, full).replace(APP_NAME, app_name(full));
+        }
         if let Some(u) = self.updates.iter().find(|u| u.file == o.file && u.start == o.start) {
             if let Some(kb) = &u.kb {
                 s = s.replace(KB_NUMBER, kb);

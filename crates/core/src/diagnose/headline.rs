@@ -122,11 +122,12 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     if of.len() == 1 {
         return (format!("{} failed{}.", upper_first(kind.noun(1)), at_op(x, latest)), true);
     }
-    // Runs that have not ended (still running when the log ends, or no result logged) say
-    // nothing of whether the work succeeds: the latest that ended does. A command retried after
-    // failing, its last try cut off by the end of the log, is still failing.
-    let concluded: Vec<&Operation> = of.iter().copied().filter(|o| !matches!(o.outcome, Outcome::Running | Outcome::Unknown)).collect();
-    let unfinished_after = latest.outcome != Outcome::Failed && latest_of(x, &concluded).is_some_and(|o| std::ptr::eq(o, last_failed));
+    // A run still running when the log ends says nothing of whether the work succeeds: the
+    // latest that ended does. A command retried after failing, its last try cut off by the end
+    // of the log, is still failing. (A run that ended logging no error, though no result, got
+    // further than the failures before it: that one is not "failing now".)
+    let concluded: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome != Outcome::Running).collect();
+    let unfinished_after = latest.outcome == Outcome::Running && latest_of(x, &concluded).is_some_and(|o| std::ptr::eq(o, last_failed));
     if latest.outcome == Outcome::Failed || unfinished_after {
         let since = earliest(x, &failed).filter(|_| failed.len() > 1).and_then(|o| stamp(x, o)).map(|t| format!(" since {t}")).unwrap_or_default();
         let latest_at = match at_op(x, latest) {
@@ -141,11 +142,7 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
             _ => String::new(),
         };
         let latest_at = if unfinished_after { format!(", the latest{}", at_op(x, last_failed)) } else { latest_at };
-        let after = match latest.outcome {
-            _ if !unfinished_after => "",
-            Outcome::Running => " (a later one is still running when the log ends)",
-            _ => " (a later one logged no result)",
-        };
+        let after = if unfinished_after { " (a later one is still running when the log ends)" } else { "" };
         (format!("{} failing now{since}: {} of {} failed{name}{latest_at}{after}.", what_of(kind), failed.len(), plural(of.len(), kind)), true)
     } else {
         let then = match latest.outcome {
@@ -269,6 +266,20 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     // A feature update's result with its extend code says the phase it failed in.
     if let Some(w) = ops.first().filter(|_| st.domain == Domain::Setup).and_then(|o| super::setup::result_words(o)) {
         return Some(format!("Cause: {w}."));
+    }
+    // Sysprep refused a Store app installed for one user only: the latest run's app stands (each
+    // run stops at the first it meets; the ones before it were dealt with or are met again).
+    if let Some((o, app)) = ops.iter().find_map(|o| o.fact("unprovisioned_app").map(|a| (o, super::config::app_name(a)))) {
+        let mut others: Vec<&str> = ops.iter().filter_map(|o| o.fact("unprovisioned_app")).map(super::config::app_name).filter(|a| *a != app).collect();
+        others.sort_unstable();
+        others.dedup();
+        let code = o.lead_code().map(|c| format!(" (0x{c:08X})")).unwrap_or_default();
+        let before = match others.len() {
+            0 => String::new(),
+            1 => format!("; an earlier run refused {}", others[0]),
+            n => format!("; earlier runs refused {n} others"),
+        };
+        return Some(format!("Cause: the app {app} was installed for a user but not provisioned for all users{code}{before}."));
     }
     let from_ops = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|c| c & 0x8000_0000 != 0);
     let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
