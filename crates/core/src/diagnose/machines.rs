@@ -82,7 +82,10 @@ fn common_name<'a>(files: impl Iterator<Item = &'a LogFile>) -> Option<String> {
 
 /// The machine folders (see `folders`), each with the full path of parts down to it.
 fn folder_roots(a: &Analysis) -> Vec<(String, Vec<String>)> {
-    let named: Vec<(&str, LogKind)> = a.files.iter().filter(|f| f.is_text() && f.kind != LogKind::Other).map(|f| (f.name.as_str(), f.kind)).collect();
+    // Windows setup keeps its logs in several folders of one machine (Panther, Rollback,
+    // UnattendGC, Sysprep\Panther, $WINDOWS.~BT's and %windir%'s): two of them tell nothing.
+    let named: Vec<(&str, LogKind)> =
+        a.files.iter().filter(|f| f.is_text() && !matches!(f.kind, LogKind::Other | LogKind::Setup)).map(|f| (f.name.as_str(), f.kind)).collect();
     if named.len() < 2 {
         return Vec::new();
     }
@@ -258,6 +261,8 @@ mod tests {
         assert!(drop(&["CCM/Logs/WUAHandler.log", "CCM/Logs/WUAHandler-20240601-120000.log", "Windows/WindowsUpdate.log"]).is_empty());
         assert!(drop(&["WUAHandler.log", "ScanAgent.log"]).is_empty());
         assert!(drop(&["PC1/WUAHandler.log", "PC2/ScanAgent.log"]).is_empty());
+        // Setup's own folders of one machine, each with its setupact.log.
+        assert!(drop(&["Sources/Panther/setupact.log", "Sources/Rollback/setupact.log", "Panther/UnattendGC/setupact.log"]).is_empty());
     }
 
     fn analysis(files: &[(&str, &str)]) -> Analysis {
