@@ -201,3 +201,60 @@ fn a_result_reported_before_any_restart_is_a_downlevel_failure() {
     let r = analyze(&[("setupact.log", post.as_bytes())]);
     assert!(r.summary.verdict.contains("first boot phase"), "{}", r.summary.verdict);
 }
+
+/// The Safe OS phase's setupact.log (`$WINDOWS.~BT\Sources\Panther`): applying the image fails on
+/// a file it cannot read, and the phase exits with a code of its own.
+fn safe_os_setupact() -> String {
+    let mut s = String::from("\u{feff}");
+    s += &line("00:21:31", "Info", "MOUPG", "Overall progress: [0%]");
+    s += &line("00:27:53", "Error", "", "ITaskFolder::DeleteTask failed. hr = 0x80070002");
+    s += &line("00:32:45", "Error", "SP", "SPWIMCallback: Error in apply of C:\\$WINDOWS.~BT\\NewOS\\Windows\\WinSxS\\amd64_x\\mscordbi.dll");
+    s += &line(
+        "00:32:46",
+        "Error",
+        "SP",
+        "    CApplyWIM: Failure while applying image 6 for D:\\$WINDOWS.~BT\\Payload\\OSImage\\Install.wim. Error 0x80070570[gle=0x00000570]",
+    );
+    s += &line(
+        "00:32:46",
+        "Error",
+        "SP",
+        "Operation failed: Apply WIM file PathForNewOSFile, index 6 to D:\\$WINDOWS.~BT\\NewOS. Error: 0x80070570[gle=0x000000b7]",
+    );
+    s += &line("00:32:46", "Error", "SP", "ExecuteOperations: Main operation execution failed. Error: 0x8007000D");
+    s += &line("00:32:46", "Info", "SP", "Execution phase [Safe OS] exiting with HRESULT [0x8007000D]");
+    s
+}
+
+/// Its rollback, which reports that phase's failure after the restart into the old Windows.
+fn safe_os_rollback() -> String {
+    let mut s = String::from("\u{feff}");
+    s += &line("00:33:40", "Info", "SP", "Initiating rollback");
+    s += &line("00:34:30", "Info", "SP", "Rollback completed successfully.");
+    s += &line("00:34:39", "Info", "MOUPG", "SetupHost: Reporting post reboot event -> [0x8007000D, 0x2000C]");
+    s += &line("00:34:39", "Info", "MOUPG", "ImageExit: Initializing SetupResult: [0x8007000d]");
+    s += &line("00:34:39", "Info", "MOUPG", "ImageExit: Initializing Extended:    [0x2000c]");
+    s += &line("00:34:40", "Info", "MOUPG", "Finalize: Remapping install error [0x8007000D] -> [0xC1900108] for telemetry.");
+    s
+}
+
+/// A phase that failed (its root the setup operation that failed in it, not an older routine
+/// error) and the rollback's report of that phase are one run: the report's cause names the
+/// phase's root, and the first step is about the media, not the update service.
+#[test]
+fn a_failed_phase_and_its_rollback_report_are_one_run_with_the_phases_root() {
+    let phase = safe_os_setupact();
+    let alone = analyze(&[("setupact.log", phase.as_bytes())]);
+    assert_eq!(alone.summary.status, VerdictStatus::Failed, "{}", alone.summary.verdict);
+    assert!(alone.summary.verdict.contains("Cause: 0x80070570"), "{}", alone.summary.verdict);
+    assert!(alone.summary.verdict.contains("First: get the installation media again"), "{}", alone.summary.verdict);
+
+    let rollback = safe_os_rollback();
+    let r = analyze(&[("Sources/Panther/setupact.log", phase.as_bytes()), ("Sources/Rollback/setupact.log", rollback.as_bytes())]);
+    assert_eq!(r.summary.badge, "Upgrade rolled back", "{}", r.summary.verdict);
+    assert!(r.summary.verdict.starts_with("Windows setup run failed at"), "one run, not two: {}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("0x8007000D-0x2000C") && r.summary.verdict.contains("after 0x80070570 (ERROR_FILE_CORRUPT)"), "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("First: get the installation media again"), "{}", r.summary.verdict);
+    let runs: Vec<_> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Setup).collect();
+    assert!(runs.iter().all(|o| o.outcome == Outcome::Failed), "{runs:?}");
+}

@@ -106,6 +106,7 @@ impl Diagnosis {
         let scan = if a.files.iter().any(|f| f.kind.is_configmgr_client()) { scan } else { scan.unwitnessed() };
         let mut operations = operations;
         operations::mark_recovered(a, &mut operations);
+        setup::join_phase_failures(a, &mut operations);
         let config = ConfigFacts::build(a);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         let established = verdict::Established {

@@ -708,7 +708,8 @@ fn command_words(t: &str) -> String {
 /// that began it (a setuperr.log beside its setupact.log holds the same run without its result)
 /// does not, where another run states one.
 pub fn runs_that_count<'o>(a: &Analysis, ops: &'o [Operation], kind: OperationKind) -> Vec<&'o Operation> {
-    let mut runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind).collect();
+    // A phase whose failure a later log reports (the rollback's) is that run, not another one.
+    let mut runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind && o.fact("reported_later").is_none()).collect();
     let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
     runs.sort_by_key(|o| time(o));
     let stated = |o: &Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);

@@ -5,7 +5,7 @@
 
 use super::operations::Operation;
 use crate::analysis::Analysis;
-use crate::model::{Outcome, Severity};
+use crate::model::{OperationKind, Outcome, Severity};
 
 /// The phase an extend code's first hex digit names (Microsoft Learn, "Windows upgrade error
 /// codes", section "Extend codes": 0 unknown, 1 downlevel, 2 SafeOS, 3 first boot, 4 OOBE
@@ -101,7 +101,83 @@ pub fn result_words(op: &Operation) -> Option<String> {
         let state = PHASES.get(digit).map_or("an unknown phase", |p| p.split(" (").next().unwrap_or(p));
         return Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in the downlevel phase (in the old Windows, before any restart; reported from {state})"));
     }
-    Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}"))
+    // The failure the phase's own log names (joined by `join_phase_failures`).
+    let after = op.root.filter(|&r| r != code && r & 0x8000_0000 != 0).map(|r| format!(", after {}", super::outcomes::code_name(r))).unwrap_or_default();
+    Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}{after}"))
+}
+
+/// The extend code's phase digit a phase name of setup's platform stands for (`Execution phase
+/// [Safe OS] exiting with HRESULT [...]`), where it is one of those.
+fn phase_digit(name: &str) -> Option<u32> {
+    let n: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+    match n.as_str() {
+        "downlevel" => Some(1),
+        "safeos" => Some(2),
+        "firstboot" => Some(3),
+        "oobeboot" | "secondboot" => Some(4),
+        _ => None,
+    }
+}
+
+/// What a failed phase failed on: the last error line before its exit that names another code
+/// than the exit's (`Operation execution failed: 12. hr = 0x80070570` before `Execution phase
+/// [Safe OS] exiting with HRESULT [0x8007000D]`), within the run; its entry and code.
+fn phase_root(a: &Analysis, op: &Operation) -> Option<(u32, u32)> {
+    let f = &a.files[op.file];
+    let exit = op.failed_at?;
+    let from = op.start.unwrap_or(0);
+    let v = &a.entry_codes[op.file];
+    let upto = v.partition_point(|&(e, _)| e < exit);
+    v[..upto].iter().rev().take_while(|&&(e, _)| e >= from).take(MAX_LOOK_BACK).copied().find(|&(e, code)| {
+        Some(code) != op.code && code & 0x8000_0000 != 0 && f.entries[e as usize].severity == Severity::Error && !super::is_routine(f, e, code)
+    })
+}
+
+/// Codes looked at before a phase's exit for what it failed on.
+const MAX_LOOK_BACK: usize = 64;
+
+/// How long after a phase fails setup reports it (after restarting into the old Windows).
+const REPORT_WINDOW_MS: i64 = 12 * 3_600_000;
+
+/// A phase that failed in one log (`Execution phase [Safe OS] exiting with HRESULT
+/// [0x8007000D]`, its root the operation that failed) and the result the rollback's log reports
+/// for that phase with the same code (`Reporting post reboot event -> [0x8007000D, 0x2000C]`)
+/// are one run: the report takes the phase's root, and the phase's log is marked
+/// `reported_later` (it is no run of its own to count).
+pub fn join_phase_failures(a: &Analysis, ops: &mut [Operation]) {
+    for o in ops.iter_mut().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed && o.fact("phase").is_some()) {
+        if let Some((e, root)) = phase_root(a, o) {
+            o.root = Some(root);
+            if !o.lines.contains(&e) {
+                o.lines.push(e);
+            }
+        }
+    }
+    let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
+    let phases: Vec<usize> = (0..ops.len())
+        .filter(|&i| {
+            ops[i].kind() == OperationKind::Setup && ops[i].outcome == Outcome::Failed && ops[i].fact("phase").is_some_and(|p| phase_digit(p).is_some())
+        })
+        .collect();
+    for r in 0..ops.len() {
+        let report = &ops[r];
+        let (Some(ext), Some(code), Some(at)) = (extend_code(report), result_code(report), time(report)) else { continue };
+        if report.kind() != OperationKind::Setup || report.outcome != Outcome::Failed || report.root.is_some_and(|x| x != code) {
+            continue;
+        }
+        let same = phases.iter().copied().filter(|&p| {
+            let o = &ops[p];
+            o.file != report.file
+                && o.code == Some(code)
+                && o.fact("phase").and_then(phase_digit) == Some(ext >> 16)
+                && time(o).is_some_and(|t| t <= at && at - t <= REPORT_WINDOW_MS)
+        });
+        let Some(p) = same.max_by_key(|&p| time(&ops[p])) else { continue };
+        let root = ops[p].root;
+        let name = a.files[ops[r].file].name.clone();
+        ops[r].root = root.or(ops[r].root);
+        ops[p].facts.push(("reported_later", name));
+    }
 }
 
 /// A failed run whose extend code puts it past the downlevel phase (SafeOS, first boot, OOBE):
