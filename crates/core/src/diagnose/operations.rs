@@ -842,6 +842,10 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         if op.def.pair == Pair::Thread && Some(entry.thread) != thread {
             continue;
         }
+        // An event log interleaves every provider's events: only the operation's own speak for it.
+        if f.format == crate::model::LogFormat::EventLog && !op.lines.contains(&e) {
+            continue;
+        }
         if super::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) {
             continue;
         }
@@ -1053,6 +1057,51 @@ fn is_store_product_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::update_words;
+
+    /// Events as the .evtx reader renders them (`<time> <pid> <tid> <provider> Event <id>, record
+    /// <n>, <computer>, <level>: <words>`), read as an event log.
+    fn event_log(events: &[(&str, &str, u32, &str)]) -> crate::Report {
+        let text: String = events
+            .iter()
+            .enumerate()
+            .map(|(i, (time, provider, id, words))| {
+                format!("2023/05/29 {time}.0000000 4     8     {provider:<15} Event {id}, record {}, PC1, Information: {words}\n", i + 1)
+            })
+            .collect();
+        let f = crate::read::file::from_text_as(
+            "System.evtx".into(),
+            crate::model::TextEncoding::Utf8,
+            text.len() as u64,
+            text.into(),
+            Default::default(),
+            crate::model::LogFormat::EventLog,
+        );
+        crate::Report::build(&crate::Analysis::from_files(vec![f], Vec::new()))
+    }
+
+    /// An install that began before the machine shut down (the Event Log service's 6006) and never
+    /// ended was interrupted, not still running a week later; other providers' codes are not its.
+    #[test]
+    fn a_shutdown_interrupts_an_open_install_in_an_event_log() {
+        const KB: &str =
+            "Windows Update began installing the update: 2023-05 Cumulative Update (KB5026370) | updateGuid={b70530a8-4243-4e5d-98c2-dc72034d57c5}";
+        let open = [
+            ("00:54:16", "WindowsUpdateCl", 43, format!("Installation Started: {KB}")),
+            ("00:54:20", "Time-Service", 129, "The entry is not found (0x800706E1); RetryMinutes=15".to_string()),
+        ];
+        let mut events: Vec<(&str, &str, u32, &str)> = open.iter().map(|(t, p, i, w)| (*t, *p, *i, w.as_str())).collect();
+        let r = event_log(&events);
+        let install = r.operations.items.iter().find(|o| o.kind == crate::model::OperationKind::Install).expect("the install");
+        assert_eq!(install.outcome, crate::model::Outcome::Running);
+        assert!(install.root.is_none() && install.codes_seen.is_empty(), "{:?} {:?}", install.root, install.codes_seen);
+
+        events.push(("00:54:58", "EventLog", 6006, "Binary=8 bytes"));
+        events.push(("00:56:10", "EventLog", 6005, "Binary=8 bytes"));
+        let r = event_log(&events);
+        let install = r.operations.items.iter().find(|o| o.kind == crate::model::OperationKind::Install).expect("the install");
+        assert_eq!(install.outcome, crate::model::Outcome::Interrupted, "{}", r.summary.verdict);
+        assert!(!r.summary.verdict.contains("still running"), "{}", r.summary.verdict);
+    }
 
     #[test]
     fn an_update_in_words() {
