@@ -1059,8 +1059,8 @@ mod tests {
     use super::update_words;
 
     /// Events as the .evtx reader renders them (`<time> <pid> <tid> <provider> Event <id>, record
-    /// <n>, <computer>, <level>: <words>`), read as an event log.
-    fn event_log(events: &[(&str, &str, u32, &str)]) -> crate::Report {
+    /// <n>, <computer>, <level>: <words>`), read as an event log and diagnosed.
+    fn event_log(events: &[(&str, &str, u32, &str)]) -> super::super::Diagnosis {
         let text: String = events
             .iter()
             .enumerate()
@@ -1076,7 +1076,7 @@ mod tests {
             Default::default(),
             crate::model::LogFormat::EventLog,
         );
-        crate::Report::build(&crate::Analysis::from_files(vec![f], Vec::new()))
+        super::super::Diagnosis::run(&crate::analysis::Analysis::from_files(vec![f], Vec::new()))
     }
 
     /// An install that began before the machine shut down (the Event Log service's 6006) and never
@@ -1085,22 +1085,22 @@ mod tests {
     fn a_shutdown_interrupts_an_open_install_in_an_event_log() {
         const KB: &str =
             "Windows Update began installing the update: 2023-05 Cumulative Update (KB5026370) | updateGuid={b70530a8-4243-4e5d-98c2-dc72034d57c5}";
-        let open = [
-            ("00:54:16", "WindowsUpdateCl", 43, format!("Installation Started: {KB}")),
-            ("00:54:20", "Time-Service", 129, "The entry is not found (0x800706E1); RetryMinutes=15".to_string()),
+        let started = format!("Installation Started: {KB}");
+        let mut events = vec![
+            ("00:54:16", "WindowsUpdateCl", 43, started.as_str()),
+            ("00:54:20", "Time-Service", 129, "The entry is not found (0x800706E1); RetryMinutes=15"),
         ];
-        let mut events: Vec<(&str, &str, u32, &str)> = open.iter().map(|(t, p, i, w)| (*t, *p, *i, w.as_str())).collect();
-        let r = event_log(&events);
-        let install = r.operations.items.iter().find(|o| o.kind == crate::model::OperationKind::Install).expect("the install");
-        assert_eq!(install.outcome, crate::model::Outcome::Running);
-        assert!(install.root.is_none() && install.codes_seen.is_empty(), "{:?} {:?}", install.root, install.codes_seen);
+        let install = |d: &super::super::Diagnosis| {
+            d.operations.iter().find(|o| o.kind() == crate::model::OperationKind::Install).map(|o| (o.outcome, o.root, o.codes_seen.clone()))
+        };
+        let d = event_log(&events);
+        assert_eq!(install(&d), Some((crate::model::Outcome::Running, None, Vec::new())));
 
         events.push(("00:54:58", "EventLog", 6006, "Binary=8 bytes"));
         events.push(("00:56:10", "EventLog", 6005, "Binary=8 bytes"));
-        let r = event_log(&events);
-        let install = r.operations.items.iter().find(|o| o.kind == crate::model::OperationKind::Install).expect("the install");
-        assert_eq!(install.outcome, crate::model::Outcome::Interrupted, "{}", r.summary.verdict);
-        assert!(!r.summary.verdict.contains("still running"), "{}", r.summary.verdict);
+        let d = event_log(&events);
+        assert_eq!(install(&d).map(|i| i.0), Some(crate::model::Outcome::Interrupted), "{}", d.headline.text);
+        assert!(!d.headline.text.contains("still running"), "{}", d.headline.text);
     }
 
     #[test]

@@ -102,7 +102,8 @@ pub fn result_words(op: &Operation) -> Option<String> {
         return Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in the downlevel phase (in the old Windows, before any restart; reported from {state})"));
     }
     // The failure the phase's own log names (joined by `join_phase_failures`).
-    let after = op.root.filter(|&r| r != code && r & 0x8000_0000 != 0).map(|r| format!(", after {}", super::outcomes::code_name(r))).unwrap_or_default();
+    let named = |c: u32| wulens_kb::entry(c).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default();
+    let after = op.root.filter(|&r| r != code && r & 0x8000_0000 != 0).map(|r| format!(", after 0x{r:08X}{}", named(r))).unwrap_or_default();
     Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}{after}"))
 }
 
