@@ -452,3 +452,24 @@ fn a_refused_repair_source_is_the_cause_and_a_cut_off_retry_keeps_it_failing() {
     assert!(!f.summary.contains("esd:<file>"), "{}", f.summary);
     assert!(r.next_checks.iter().all(|c| !c.command.as_deref().unwrap_or("").contains("WimInfo")), "{:?}", r.next_checks);
 }
+
+/// Files SFC could not repair are no outright failure (a known update side effect can leave
+/// such lines), but the first screen must not call them "no failure": it says they need
+/// attention, with what SFC could not do.
+#[test]
+fn files_sfc_could_not_repair_need_attention_on_the_first_screen() {
+    let l = |t: &str, msg: &str| format!("2025-03-14 {t}, Info                  CSI    {msg}\r\n");
+    let cannot = |t: &str, file: &str| {
+        l(t, &format!("00000210 [SR] Cannot repair member file [l:9]'{file}' of Microsoft-Windows-Appx-Module, version 10.0.19041.1, arch amd64"))
+    };
+    // A scan verifies (and meets the files it cannot repair), then repairs what it can.
+    let log = l("01:00:00", "00000201 [SR] Beginning Verify and Repair transaction")
+        + &cannot("01:00:01", "Appx.psd1")
+        + &cannot("01:00:01", "Appx.psm1")
+        + &l("01:00:02", "0000022d [SR] Repairing 1 components");
+    let r = report_of("CBS.log", &log);
+    assert_eq!(r.summary.badge, "Needs attention", "{}", r.summary.verdict);
+    assert!(r.summary.verdict.starts_with("Not failing now, but this needs attention."), "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("SFC could not repair 2 files"), "{}", r.summary.verdict);
+    assert!(!r.summary.verdict.contains("No failure"), "{}", r.summary.verdict);
+}

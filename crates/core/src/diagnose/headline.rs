@@ -85,8 +85,17 @@ fn calm_badge(x: &Facts) -> &'static str {
         _ if recovered(x).is_some() => "Recovered",
         VerdictStatus::Ok if x.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan) => "Scan completed",
         VerdictStatus::Ok => "No failure found",
+        _ if attention(x).is_some() => "Needs attention",
         _ => "No failure found",
     }
+}
+
+/// The first statement of servicing or setup that needs attention without anything having
+/// failed (files SFC could not repair, an upgrade cancelled): the badge must not say "no failure"
+/// over it. (A scan step the logs do not show, or a search another caller cancelled, is no such
+/// thing.)
+fn attention<'s>(x: &Facts<'s>) -> Option<&'s super::outcomes::Statement> {
+    x.statements.iter().find(|s| s.standing == Standing::Attention && matches!(s.domain, Domain::Servicing | Domain::Setup))
 }
 
 // ---- sentence one: failing now? ----
@@ -189,6 +198,9 @@ fn calm_now(x: &Facts) -> String {
     let mut s = match latest_ok(x) {
         Some(t) => format!("Not failing now: {t}."),
         None => match x.statements.iter().find(|s| s.standing != Standing::Ok).or(x.statements.first()).map(|s| first_sentence(&s.text)) {
+            Some(_) if x.status != VerdictStatus::Ok && running(x).is_none() && attention(x).is_some() => {
+                format!("Not failing now, but this needs attention. {}", first_sentence(&attention(x).expect("checked").text))
+            }
             Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
             _ => "No failure in these logs.".to_string(),
         },
@@ -304,7 +316,12 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
             None => format!("Likely cause: {title}."),
         });
     }
-    let c = code?;
+    // No code and no finding: the statement's own first clause says what failed.
+    let Some(c) = code else {
+        let what = st.text.split_once(": ").map_or(st.text.as_str(), |(_, w)| w);
+        let what = what.split(';').next().unwrap_or(what).trim().trim_end_matches('.');
+        return (!what.is_empty() && what.chars().count() < 120).then(|| format!("Cause: {what}."));
+    };
     let meaning = wulens_kb::entry(c).map(|k| k.message.trim().trim_end_matches('.').to_string()).filter(|m| !m.is_empty());
     Some(match meaning {
         Some(m) => format!("Cause: {}, {}.", code_name(c), lower_first(&m)),
