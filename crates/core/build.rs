@@ -182,6 +182,17 @@ struct OperationFile {
     summary_code: Vec<SummaryCode>,
     #[serde(default)]
     caller: Vec<CallerName>,
+    #[serde(default)]
+    trace: Vec<Trace>,
+}
+
+/// Lines that only trace a failure a function logged and went on from: never a link of a chain.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Trace {
+    logs: Vec<String>,
+    contains: Vec<String>,
+    why: String,
 }
 
 #[derive(serde::Deserialize)]
@@ -222,6 +233,15 @@ struct Operation {
     fact: Vec<Fact>,
     #[serde(default)]
     cause: Vec<Cause>,
+    callback: Option<Callback>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Callback {
+    line: Matcher,
+    call: Extract,
+    code: Extract,
 }
 
 #[derive(serde::Deserialize)]
@@ -512,7 +532,8 @@ fn operation_def(o: &Operation, what: &str) -> String {
     };
     match pair {
         "Key" => assert!(o.key.is_some(), "{what}: pair = \"key\" needs a `key`"),
-        "File" => assert!(o.start.is_none() && o.end.is_none(), "{what}: pair = \"file\" takes no start or end"),
+        // A whole log's runs: `start` begins a new run, `end` lines close one (both optional).
+        "File" => {}
         "Single" => assert!(o.start.is_some() && o.end.is_none(), "{what}: pair = \"single\" needs a start and no end"),
         _ => assert!(o.start.is_some() && o.end.is_some(), "{what}: needs a start and an end"),
     }
@@ -566,10 +587,19 @@ fn operation_def(o: &Operation, what: &str) -> String {
         Some("ignore") => true,
         Some(x) => panic!("{what}: unfinished {x:?} must be running or ignore"),
     };
+    assert!(o.callback.is_none() || pair == "Thread", "{what}: a `callback` is for pair = \"thread\"");
+    let callback = o.callback.as_ref().map_or("None".into(), |c| {
+        format!(
+            "Some(CallbackDef{{m:{},call:{},code:{}}})",
+            matcher(&c.line.all, &c.line.any, &c.line.none, &what),
+            extract_expr(&c.call, &what),
+            extract_expr(&c.code, &what)
+        )
+    });
     let mut def = String::new();
     let _ = write!(
         def,
-        "OperationDef{{id:{},title:{},kind:OperationKind::{kind},logs:{},pair:Pair::{pair},start:{},end:{},resume:{},key:{},caller:{},label:{},ignore_unfinished:{ignore},no_result:ResultKind::{no_result},results:{results},facts:{facts},causes:{causes}}},",
+        "OperationDef{{id:{},title:{},kind:OperationKind::{kind},logs:{},pair:Pair::{pair},start:{},end:{},resume:{},key:{},caller:{},label:{},ignore_unfinished:{ignore},no_result:ResultKind::{no_result},results:{results},facts:{facts},causes:{causes},callback:{callback}}},",
         lit(&o.id),
         lit(&o.title),
         kinds(&o.logs, &what),
@@ -590,6 +620,7 @@ fn operations(root: &Path, out: &mut String) {
     let mut services = String::from("pub(crate) static SERVICES: &[ServiceDef] = &[");
     let mut summaries = String::from("pub(crate) static SUMMARY_CODES: &[u32] = &[");
     let mut callers = String::from("pub(crate) static CALLERS: &[(&str, &str)] = &[");
+    let mut traces = String::from("pub(crate) static TRACES: &[TraceDef] = &[");
     let mut ids: Vec<String> = Vec::new();
     for path in toml_files(&root.join("operations")) {
         let file: OperationFile = read(&path);
@@ -629,18 +660,31 @@ fn operations(root: &Path, out: &mut String) {
             assert!(!sc.name.trim().is_empty(), "{what}: no name");
             let _ = write!(summaries, "{},", code(&sc.code, &what));
         }
+        for t in &file.trace {
+            let what = format!("{} trace", path.display());
+            assert!(!t.contains.is_empty() && t.contains.iter().all(|c| !c.is_empty()), "{what}: `contains` needs literals");
+            assert!(!t.why.trim().is_empty(), "{what}: say why such a line only traces");
+            let _ = write!(traces, "TraceDef{{logs:{},contains:{}}},", kinds(&t.logs, &what), strs(&t.contains));
+        }
         for c in &file.caller {
             assert!(!c.id.trim().is_empty() && !c.words.trim().is_empty(), "{}: a caller needs an id and words", path.display());
             let _ = write!(callers, "({},{}),", lit(c.id.trim()), lit(c.words.trim()));
         }
     }
-    for (s, end) in
-        [(&mut ops, "];\n"), (&mut counters, "];\n"), (&mut interrupts, "];\n"), (&mut services, "];\n"), (&mut summaries, "];\n"), (&mut callers, "];\n")]
-    {
+    for (s, end) in [
+        (&mut ops, "];\n"),
+        (&mut counters, "];\n"),
+        (&mut interrupts, "];\n"),
+        (&mut services, "];\n"),
+        (&mut summaries, "];\n"),
+        (&mut callers, "];\n"),
+        (&mut traces, "];\n"),
+    ] {
         s.push_str(end);
     }
     out.push_str(&summaries);
     out.push_str(&callers);
+    out.push_str(&traces);
     out.push_str(&ops);
     out.push_str(&counters);
     out.push_str(&interrupts);

@@ -5,12 +5,15 @@
 
 use std::fmt::Write as _;
 
+use wulens_core::Severity;
+
 /// Log viewer state that lives in the URL, so a reload or a shared link restores it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogQuery {
     /// File names (not indices: indices change with what is dropped).
     pub files: Vec<String>,
-    pub severities: Vec<String>,
+    /// Severities shown (`sev=error,text`); empty: all.
+    pub severities: Vec<Severity>,
     pub components: Vec<String>,
     pub threads: Vec<u32>,
     pub text: String,
@@ -174,6 +177,20 @@ fn params(q: &str) -> Vec<(String, &str)> {
         .collect()
 }
 
+/// A severity as the URL, the severity toggles and the rows name it: `error`, `warning`,
+/// `info`, and `text` for unparsed lines (`Severity::None`).
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::None => "text",
+        s => s.label(),
+    }
+}
+
+/// The severity a URL names (`None`: not one).
+fn severity_named(name: &str) -> Option<Severity> {
+    [Severity::Error, Severity::Warning, Severity::Info, Severity::None].into_iter().find(|s| severity_name(*s) == name)
+}
+
 fn list(v: &str) -> Vec<String> {
     v.split(',').filter(|s| !s.is_empty()).map(decode).collect()
 }
@@ -192,7 +209,7 @@ pub fn parse(hash: &str) -> Route {
             for (k, v) in params(query) {
                 match k.as_str() {
                     "file" => q.files = list(v),
-                    "sev" => q.severities = list(v),
+                    "sev" => q.severities = list(v).iter().filter_map(|s| severity_named(s)).collect(),
                     "comp" => q.components = list(v),
                     "thread" => q.threads = v.split(',').filter_map(|t| t.trim().parse().ok()).collect(),
                     "q" => q.text = decode(v),
@@ -239,7 +256,7 @@ pub fn to_hash(r: &Route) -> String {
                 p.push(format!("file={}", join(&q.files)));
             }
             if !q.severities.is_empty() {
-                p.push(format!("sev={}", join(&q.severities)));
+                p.push(format!("sev={}", q.severities.iter().map(|s| severity_name(*s)).collect::<Vec<_>>().join(",")));
             }
             if !q.components.is_empty() {
                 p.push(format!("comp={}", join(&q.components)));
@@ -339,7 +356,7 @@ mod tests {
     fn log_query_round_trips() {
         let q = LogQuery {
             files: vec!["CCM/Logs/WUAHandler.log".into(), "a,b.log".into()],
-            severities: vec!["error".into(), "warning".into()],
+            severities: vec![Severity::Error, Severity::None],
             components: vec!["WUAHandler".into()],
             threads: vec![10444],
             text: "proxy & 407 = fail?".into(),
@@ -362,7 +379,12 @@ mod tests {
         };
         let r = Route::Log(q);
         assert_eq!(parse(&to_hash(&r)), r);
+        assert!(to_hash(&r).contains("sev=error,text&"), "{}", to_hash(&r));
         assert_eq!(to_hash(&Route::Log(LogQuery::default())), "#/log");
+        // Links written before severities were typed open the same view; a word that names no
+        // severity is left out.
+        let Route::Log(q) = parse("#/log?sev=warning,info,text,bogus") else { panic!() };
+        assert_eq!(q.severities, [Severity::Warning, Severity::Info, Severity::None]);
         // Display options survive "Clear all"; filters do not.
         if let Route::Log(q) = r {
             let c = q.cleared();

@@ -11,9 +11,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use files::Reading;
 use wulens_core::{Analysis, Limits, Report};
 
+mod collect;
 mod files;
 mod fleet;
 mod follow;
+mod machine;
+mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -31,8 +34,13 @@ enum Command {
     /// Analyze log files, folders (read recursively) and zip bundles together.
     Analyze {
         /// Files, folders or .zip bundles (for example a client's CCM\Logs folder and WindowsUpdate.log).
-        #[arg(required = true)]
+        #[arg(required_unless_present = "this_machine")]
         paths: Vec<PathBuf>,
+        /// On Windows: read this machine's logs where Windows keeps them (CCM\Logs, the Windows
+        /// Update traces, CBS, DISM, setup, the event logs) and its Windows Update policy and
+        /// WinHTTP proxy from the registry; with PATHS, those too.
+        #[arg(long)]
+        this_machine: bool,
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
         /// Read every file into memory instead of mapping big ones (for logs another program
@@ -87,6 +95,28 @@ enum Command {
     },
     /// What to collect from a client (and how) so that wulens can answer.
     CollectHelp,
+    /// On Windows: write this machine's logs and configuration (what `analyze --this-machine`
+    /// reads) into one zip for a ticket.
+    Collect {
+        /// The zip to write (default: wulens-COMPUTERNAME-DATE.zip in the current folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// On Windows: this machine's row of `wulens fleet --format ndjson` (one line of JSON), for
+    /// a scheduled task or a ConfigMgr script that drops rows on a share.
+    FleetRow {
+        #[arg(long, required = true)]
+        this_machine: bool,
+    },
+    /// Serve the web app from inside wulens on 127.0.0.1 and open it in the browser.
+    Serve {
+        /// The port (default: a free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Do not open a browser; only print the address.
+        #[arg(long)]
+        no_open: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -128,7 +158,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> {
     match command {
-        Command::Analyze { paths, format, no_mmap } => analyze(&paths, format, reading(no_mmap), &mut out),
+        Command::Analyze { paths, this_machine, format, no_mmap } => analyze(&paths, this_machine, format, reading(no_mmap), &mut out),
         Command::Code { code, format } => explain_code(&code, format, &mut out),
         Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
         Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
@@ -137,6 +167,9 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         Command::Timeline { paths, problems, follow: false, no_mmap } => timeline(&paths, problems, reading(no_mmap), &mut out),
         Command::Fleet { paths, format } => fleet::run(&paths, format, &mut out),
         Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
+        Command::Collect { out: path } => collect::run(path, &mut out),
+        Command::FleetRow { .. } => fleet_row(&mut out),
+        Command::Serve { port, no_open } => serve::run(port, !no_open, &mut out),
     }
 }
 
@@ -158,6 +191,32 @@ fn load(paths: &[PathBuf], reading: Reading) -> Result<Analysis, ExitCode> {
         eprintln!("wulens: {e}");
         ExitCode::from(2)
     })?;
+    load_inputs(inputs)
+}
+
+/// This machine's logs and configuration (notes on what could not be read on stderr), then the
+/// inputs of `paths`.
+fn this_machine(paths: &[PathBuf], reading: Reading) -> Result<(machine::Snapshot, Vec<wulens_core::Input>), ExitCode> {
+    let fail = |e: String| {
+        eprintln!("wulens: {e}");
+        ExitCode::from(2)
+    };
+    let mut snapshot = machine::this_machine().map_err(fail)?;
+    for note in &snapshot.notes {
+        eprintln!("wulens: {note}");
+    }
+    if snapshot.items.iter().all(|i| i.input.name.starts_with(machine::REGISTRY)) {
+        eprintln!(
+            "wulens: found no log in the folders where Windows and the ConfigMgr client keep them under {}: only the configuration is read",
+            snapshot.source
+        );
+    }
+    let mut inputs: Vec<wulens_core::Input> = std::mem::take(&mut snapshot.items).into_iter().map(|i| i.input).collect();
+    inputs.extend(files::read_inputs(paths, reading).map_err(fail)?);
+    Ok((snapshot, inputs))
+}
+
+fn load_inputs(inputs: Vec<wulens_core::Input>) -> Result<Analysis, ExitCode> {
     let analysis = Analysis::from_inputs(inputs, &Limits::default());
     for w in &analysis.warnings {
         eprintln!("wulens: {}: {}", w.name, w.message);
@@ -172,8 +231,9 @@ fn load(paths: &[PathBuf], reading: Reading) -> Result<Analysis, ExitCode> {
     Ok(analysis)
 }
 
-fn analyze(paths: &[PathBuf], format: ReportFormat, reading: Reading, out: &mut impl Write) -> std::io::Result<ExitCode> {
-    let analysis = match load(paths, reading) {
+fn analyze(paths: &[PathBuf], this: bool, format: ReportFormat, reading: Reading, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let loaded = if this { this_machine(paths, reading).and_then(|(_, inputs)| load_inputs(inputs)) } else { load(paths, reading) };
+    let analysis = match loaded {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
@@ -186,6 +246,17 @@ fn analyze(paths: &[PathBuf], format: ReportFormat, reading: Reading, out: &mut 
     // The process ends next: its memory goes back to the system at once, so the analysis (a
     // big log's text, entries and hits) is not freed piece by piece first (7-10 ms at 100 MB).
     std::mem::forget(analysis);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `fleet-row --this-machine`: the machine's row, named by its computer name.
+fn fleet_row(out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let (snapshot, inputs) = match this_machine(&[], Reading::Copy) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let row = wulens_core::MachineRow::from_inputs(&snapshot.computer, &snapshot.source, inputs);
+    out.write_all(wulens_core::fleet_ndjson(&[row]).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -245,3 +245,25 @@ fn analyze_an_event_log() {
     assert!(text.status.success());
     assert!(String::from_utf8_lossy(&text.stdout).contains("0x80073CF9"));
 }
+
+#[test]
+fn the_windows_commands_say_where_they_work_elsewhere() {
+    // --this-machine reads a Windows machine: on Linux it says so, exit 2, nothing on stdout.
+    for args in [&["analyze", "--this-machine"][..], &["collect"], &["fleet-row", "--this-machine"]] {
+        let out = wulens(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("run wulens.exe there"), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // fleet-row has no other source than this machine; analyze needs paths without it.
+    assert_eq!(wulens(&["fleet-row"]).status.code(), Some(2));
+    assert_eq!(wulens(&["analyze"]).status.code(), Some(2));
+}
+
+#[cfg(not(feature = "site"))]
+#[test]
+fn serve_without_the_page_built_in_says_how_to_get_it() {
+    let out = wulens(&["serve", "--no-open"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("./dev dist"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -58,13 +58,17 @@ pub fn decode_chunks(data: &[u8]) {
     assert_eq!(d.stats.truncated_utf16, stats.truncated_utf16);
 }
 
-/// Bytes as a zip bundle: expansion must stay within the limits and never panic.
+/// Bytes as a zip bundle, and as a cab bundle: expansion must stay within the limits and never
+/// panic.
 pub fn zip(data: &[u8]) {
-    let mut warnings = Vec::new();
-    let out = input::expand(vec![Input { name: "fuzz.zip".into(), bytes: data.into() }], &LIMITS, &mut warnings);
-    let total: usize = out.iter().filter(|i| i.name != "fuzz.zip").map(|i| i.bytes.len()).sum();
-    assert!(total as u64 <= LIMITS.max_expanded_bytes, "expansion beyond the limit");
-    assert!(out.len() <= LIMITS.max_files + 1);
+    let cab: Vec<u8> = if input::is_cab(data) { data.to_vec() } else { [&b"MSCF\0\0\0\0"[..], data].concat() };
+    for (name, bytes) in [("fuzz.zip", data.to_vec()), ("fuzz.cab", cab)] {
+        let mut warnings = Vec::new();
+        let out = input::expand(vec![Input { name: name.into(), bytes: bytes.into() }], &LIMITS, &mut warnings);
+        let total: usize = out.iter().filter(|i| i.name != name).map(|i| i.bytes.len()).sum();
+        assert!(total as u64 <= LIMITS.max_expanded_bytes, "expansion beyond the limit");
+        assert!(out.len() <= LIMITS.max_files + 1);
+    }
 }
 
 /// Text as a code to look up or to find in a log line.
@@ -118,4 +122,7 @@ pub fn config(data: &[u8]) {
     }
     let _ = crate::read::config::parse_netsh(&s);
     let _ = crate::read::config::parse_url(&s);
+    if let Ok(r) = crate::read::mdm::parse(&s) {
+        assert!(r.update.iter().all(|p| p.line >= 1 && p.line <= lines.max(1)));
+    }
 }

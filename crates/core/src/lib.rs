@@ -65,16 +65,15 @@ pub use diagnose::{scan_piece, Diagnosis};
 pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
 
 // The report (the JSON contract) and its renderings.
-pub use output::{
-    code_text, collect_help_text, markdown, markdown_summary, md_code, md_prose, status_words, text, thousands, CollectStep, COLLECT_STEPS, SUMMARY_BYTES,
-};
+pub use output::{code_text, collect_help_text, markdown, markdown_summary, status_words, text, thousands, CollectStep, COLLECT_STEPS, SUMMARY_BYTES};
 pub use output::{
     CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup,
-    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRow,
+    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary, TimeZoneReport, Tool,
+    UpdateRingCard, UpdateRow,
 };
 
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
 
 // The log viewer.
-pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View, MAX_DETAIL_CHARS, MAX_ROW_CHARS};
+pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

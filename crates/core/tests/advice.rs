@@ -375,7 +375,7 @@ fn a_caller_the_agent_names_by_its_process_is_that_program() {
     let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &log)]);
     let callers: Vec<&str> = r.operations.items.iter().map(|o| o.caller.as_str()).collect();
     assert_eq!(callers, ["powershell.exe"], "{}", r.summary.verdict);
-    assert!(first_and_detail(&r).contains("by powershell.exe"), "{}", r.summary.verdict);
+    assert!(first_and_detail(&r).contains("by a PowerShell script (powershell.exe)"), "{}", r.summary.verdict);
 }
 
 /// A service's own trace, as Get-WindowsUpdateLog lays it out: a repair that failed again and

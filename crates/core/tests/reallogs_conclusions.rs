@@ -110,6 +110,58 @@ const EXPECT: &[Expect] = &[
         never: &["store is damaged", "corruption"],
         no_error_finding: true,
     },
+    // Two ccmsetup processes at once: process 476 exits 0 on its thread while process 3324
+    // fails on its own: "Failed to download files through BITS. Error: 0x80190194 ... HTTP status
+    // 404" (a worker thread), then "CcmSetup failed with error code 0x80190194" (hold1/README.md).
+    // The WMI namespace errors (0x8004100E) are routine before the client is installed.
+    Expect {
+        file: "hold1/07_ccmsetup.log",
+        status: VerdictStatus::Failed,
+        ops: &[(ClientInstall, Failed, 1), (ClientInstall, Succeeded, 1)],
+        codes: &["0x80190194"],
+        says: &["client installation is failing now", "0x80190194"],
+        never: &["0x8004100E"],
+        no_error_finding: true,
+    },
+    // hold1/14, 17, 18: CBS.logs of TrustedInstaller runs with Windows Update's read-only
+    // sessions and routine codes, no Error line; 20: Disk Cleanup's DISM API sessions
+    // (hold1/README.md): what ran, and that nothing failed.
+    Expect {
+        file: "hold1/17_CBS.log",
+        status: VerdictStatus::Ok,
+        ops: NONE,
+        codes: &[],
+        says: &["servicing stack ran once and stopped normally"],
+        never: &["failed", "0x800F0805"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "hold1/18_CBS.log",
+        status: VerdictStatus::Ok,
+        ops: NONE,
+        codes: &[],
+        says: &["servicing stack ran 3 times"],
+        never: &["failed", "0x80070002"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "hold1/14_Windows_2k.log",
+        status: VerdictStatus::Ok,
+        ops: NONE,
+        codes: &[],
+        says: &["servicing stack ran once"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
+    Expect {
+        file: "hold1/20_dism.log",
+        status: VerdictStatus::Ok,
+        ops: &[(Servicing, Succeeded, 21), (Servicing, Failed, 0)],
+        codes: &[],
+        says: &["DISM API sessions", "cleanmgr.exe"],
+        never: &["failed"],
+        no_error_finding: true,
+    },
     Expect {
         file: "more/30_WindowsUpdate.log",
         status: VerdictStatus::Failed,
@@ -263,9 +315,11 @@ const EXPECT: &[Expect] = &[
     Expect {
         file: "more/46_dism.log",
         status: VerdictStatus::Ok,
-        ops: &[(Servicing, Succeeded, 1)],
+        // One dism.exe command and 127 DISM API sessions of scripts and programs, each ended; the
+        // scripts' feature queries that fail (0x800F080C) are no failure of their sessions.
+        ops: &[(Servicing, Succeeded, 128), (Servicing, Failed, 0)],
         codes: &[],
-        says: &["no failure"],
+        says: &["no failure", "DISM API sessions", "powershell.exe"],
         never: &["failed", "0x800F080C"],
         no_error_finding: true,
     },
@@ -305,12 +359,14 @@ const EXPECT: &[Expect] = &[
         never: &["damaged", "failed"],
         no_error_finding: true,
     },
+    // Disk Cleanup's and the appraiser's DISM API sessions, each ended: what ran, and that it
+    // did not fail (its 1,058 EnumeratePathEx errors are Disk Cleanup's probes).
     Expect {
         file: "more/51_dism.log",
-        status: VerdictStatus::NoScan,
-        ops: NONE,
+        status: VerdictStatus::Ok,
+        ops: &[(Servicing, Succeeded, 52), (Servicing, Failed, 0)],
         codes: &[],
-        says: &[],
+        says: &["DISM API sessions", "cleanmgr.exe"],
         never: &["failed", "0xC142011C"],
         no_error_finding: true,
     },
@@ -327,8 +383,11 @@ const EXPECT: &[Expect] = &[
         file: "more/53_dism.log",
         status: VerdictStatus::Failed,
         ops: &[(Servicing, Failed, 4)],
-        codes: &["0xC1570118", "0x800700B7"],
-        says: &["Add-ProvisionedAppxPackage"],
+        // The first failure returned is 0xC1570118 (`ReturnHr(1) ... C1570118 Msg:[... an equal
+        // or higher version of the package ... already exists]`); the 0x800700B7 after it
+        // ("Failed to initialize package set") is DISM passing the same failure up.
+        codes: &["0xC1570118"],
+        says: &["Add-ProvisionedAppxPackage", "equal or higher version"],
         never: &["store is damaged"],
         no_error_finding: true,
     },
@@ -346,8 +405,10 @@ const EXPECT: &[Expect] = &[
         status: VerdictStatus::Failed,
         ops: &[(Setup, Failed, 1)],
         codes: &["0xC1900108", "0x80070032"],
-        says: &["Windows setup failed"],
-        never: &[],
+        // Downlevel, before any restart ("PostReboot: [FALSE]", "Reporting error event", not a
+        // post reboot one): the extend code 0x50013's phase 5 is setup undoing its work.
+        says: &["Windows setup failed", "downlevel phase"],
+        never: &["in the uninstall phase"],
         no_error_finding: true,
     },
     Expect {

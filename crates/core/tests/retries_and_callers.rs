@@ -92,3 +92,107 @@ fn a_call_cut_after_its_updates_failure_is_still_running_and_names_the_code() {
         r.statements[0].text
     );
 }
+
+/// Callers the agent names by their process or leaves unnamed are said in words too, with the id
+/// the log gives: `<<PROCESS>>: taskhostw.exe` (a scheduled task), `ClientId = (null)`.
+#[test]
+fn a_caller_named_by_its_process_or_unnamed_is_said_in_words() {
+    let log = DOWNLOAD.replace("CcmExec", "(null)");
+    let r = analyze("WindowsUpdate.log", &log);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Download).expect("the download");
+    assert_eq!(op.caller_words, "a caller that gave no name (null)");
+    assert!(r.statements[0].text.contains("by a caller that gave no name"), "{}", r.statements[0].text);
+    let log = DOWNLOAD.replace("CcmExec", "<<PROCESS>>: taskhostw.exe");
+    let r = analyze("WindowsUpdate.log", &log);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Download).expect("the download");
+    assert_eq!((op.caller.as_str(), op.caller_words.as_str()), ("taskhostw.exe", "a scheduled task (taskhostw.exe)"));
+}
+
+/// A search cut off mid-call (0x80072EFE) on its own thread, against the service and server the
+/// log names (Get-WindowsUpdateLog text).
+fn cut_off_search(service: &str, server_url: &str) -> String {
+    format!(
+        "\
+2025/02/11 09:14:02.1203377 1404  3308  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 12 (cV = Rk3cT8vL0m2Qx1Zp.1.0.0.1)
+2025/02/11 09:14:02.1203491 1404  3308  Agent           Online = Yes; Interactive = No; AllowCachedResults = No; Ignore download priority = No
+2025/02/11 09:14:02.1203712 1404  3308  Agent           ServiceID = {{{service}}} Third party service
+2025/02/11 09:14:02.2100529 1404  3308  ProtocolTalker  ServiceId = {{{service}}}, Server URL = {server_url}
+2025/02/11 09:14:23.3101205 1404  3308  WebServices     *FAILED* [80072EFE] Web service call
+2025/02/11 09:14:23.3110342 1404  3308  ProtocolTalker  *FAILED* [80072EFE] Sync of Updates
+2025/02/11 09:14:23.6181474 1404  3308  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 12, Exit code = 0x80072EFE (cV = Rk3cT8vL0m2Qx1Zp.1.0.0.1)
+"
+    )
+}
+
+/// A failed search's next check names the server the search talked to (its `Server URL`), not
+/// "the Server URL of the failed call": Microsoft's front end for a search of Windows Update, the
+/// WSUS server for a managed one.
+#[test]
+fn a_failed_searchs_check_names_the_server_it_searched() {
+    for (service, url, named) in [
+        ("9482F4B4-E343-43B6-B170-9A65BC822C77", "https://fe2cr.update.microsoft.com/v6/ClientWebService/client.asmx", "https://fe2cr.update.microsoft.com"),
+        ("3DA21691-E39D-4DA6-8A4B-B43877BCB1B7", "https://sup01.firm.internal:8531/ClientWebService/client.asmx", "https://sup01.firm.internal:8531"),
+    ] {
+        let r = analyze("WindowsUpdate.log", &cut_off_search(service, url));
+        assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed], "{}", r.summary.detail);
+        let check =
+            r.next_checks.iter().find(|c| c.text.contains("cut off mid-call")).unwrap_or_else(|| panic!("the cut-off search's check: {:?}", r.next_checks));
+        assert!(check.text.contains(named) && !check.text.contains('<') && !check.text.contains("Server URL"), "{}", check.text);
+    }
+}
+
+/// One search in Get-WindowsUpdateLog text: `caller` against `service`, ending `exit` after the
+/// failure lines `fails` (written on its thread), at `time` on 2024/05/31.
+fn search(time: &str, tid: &str, caller: &str, service: &str, fails: &[&str], exit: &str) -> String {
+    let l = |msg: &str| format!("2024/05/31 {time}.1000000 6720  {tid:<5} Agent           {msg}\n");
+    let mut s = l(&format!("* START * Finding updates CallerId = {caller}  Id = 15 (cV = euIlM35NZEaP8rau.1.0.0.2)"));
+    s += &l(&format!("ServiceID = {{{service}}} Windows Update"));
+    for f in fails {
+        s += &l(f);
+    }
+    s + &l(&format!("* END * Finding updates CallerId = {caller}, Id = 15, Exit code = {exit} (cV = euIlM35NZEaP8rau.1.0.0.2)"))
+}
+
+const WINDOWS_UPDATE: &str = "9482F4B4-E343-43B6-B170-9A65BC822C77";
+
+/// The driver client's search fails on the network path (name not resolved, 0x8024402C); two
+/// hours later the scheduler's search of the same service succeeds: the path works again, so the
+/// failure is recovered and the machine is not failing now. A failure of the caller's own request
+/// (0x80240032, invalid criteria) is not made good by another caller's success.
+#[test]
+fn another_callers_success_against_the_same_service_recovers_a_path_failure() {
+    let failed = |code: &str| {
+        search("16:45:56", "10908", "Device Driver Retrieval Client", WINDOWS_UPDATE, &[&format!("*FAILED* [{code}] Send request")], &format!("0x{code}"))
+    };
+    let ok = search("18:46:09", "9540", "MoUpdateOrchestrator", WINDOWS_UPDATE, &[], "0x00000000");
+    let r = analyze("WindowsUpdate.log", &(failed("8024402C") + &ok));
+    assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Recovered, Outcome::Succeeded], "{}", r.summary.detail);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    let st = &r.statements[0].text;
+    assert!(st.contains("1 recovered") && st.contains("of the same service"), "{st}");
+    let r = analyze("WindowsUpdate.log", &(failed("80240032") + &ok));
+    assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed, Outcome::Succeeded], "{}", r.summary.detail);
+    // Another service's success says nothing of this one's path.
+    let other = ok.replace(WINDOWS_UPDATE, "855E8A7C-ECB4-4CA3-B045-1DFA50104289");
+    let r = analyze("WindowsUpdate.log", &(failed("8024402C") + &other));
+    assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Failed, Outcome::Succeeded], "{}", r.summary.detail);
+}
+
+/// A download that failed with the update's own code after searches that failed on the network
+/// and recovered: the network errors' finding is not the download's cause. The verdict names the
+/// download's code, and a name of two capitalised words stays written as a name.
+#[test]
+fn a_finding_about_other_codes_is_not_the_failed_downloads_cause() {
+    for (code, words) in [("0x80096004", "the signature of the certificate cannot be verified"), ("0x80d03805", "Delivery Optimization paused the job")] {
+        let searches = search("10:00:00", "10908", "MoUpdateOrchestrator", WINDOWS_UPDATE, &["*FAILED* [8024402C] Send request"], "0x8024402C")
+            + &search("10:30:00", "10908", "MoUpdateOrchestrator", WINDOWS_UPDATE, &[], "0x00000000");
+        let download = DOWNLOAD.replace("2025/02/12", "2024/05/31").replace("*FAILED* [80200053] ", "").replace("CcmExec", "MoUpdateOrchestrator")
+            + &format!("2024/05/31 02:49:42.6662221 1404  5508  Agent           WU client calls back to download call {{BAA0DA32-3373-4447-8C47-9D355697D7A6}} with code Call complete and error {code}\n");
+        let download = download.replace("2024/05/31 02:", "2024/05/31 12:");
+        let r = analyze("WindowsUpdate.log", &(searches + &download));
+        assert_eq!(outcomes(&r, OperationKind::Search), vec![Outcome::Recovered, Outcome::Succeeded], "{}", r.summary.detail);
+        let v = &r.summary.verdict;
+        assert!(v.contains(&code.to_ascii_uppercase().replace("0X", "0x")) && v.contains(words), "{v}");
+        assert!(!v.contains("Likely cause: proxy"), "{v}");
+    }
+}

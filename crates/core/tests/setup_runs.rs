@@ -117,3 +117,65 @@ fn a_later_runs_errors_are_not_the_root_of_an_earlier_sysprep_failure() {
     assert!(!r.summary.verdict.contains("0xC000000D"), "{}", r.summary.verdict);
     assert!(r.summary.verdict.contains("0x80073CF2"), "{}", r.summary.verdict);
 }
+
+/// A whole log's run failed when its decisive line says so, not when the file ends: what setup
+/// writes after it (its cleanup, a later tool's lines) is no part of when it failed.
+#[test]
+fn a_failed_run_failed_at_its_decisive_line_not_at_the_end_of_the_file() {
+    let mut act = String::new();
+    act += "2022-07-06 08:18:24, Info                  MOUPG  Setup phase change: [SetupPhaseInstall] -> [SetupPhaseError]\r\n";
+    act += "2022-07-06 08:19:31, Info                  MOUPG  Finalize: Remapping install error [0x80070032] -> [0xC1900108] for telemetry.\r\n";
+    act += "2022-07-06 08:23:12, Info                  MOUPG  SetupHost: Cleanup finished\r\n";
+    let r = analyze(&[("setupact.log", &act)]);
+    let op = r.operations.items.iter().find(|o| o.kind == OperationKind::Setup).expect("a setup run");
+    assert_eq!(op.outcome, Outcome::Failed);
+    assert!(r.summary.verdict.contains("08:19"), "{}", r.summary.verdict);
+    assert!(!r.summary.verdict.contains("08:23"), "{}", r.summary.verdict);
+}
+
+fn setup_runs(r: &Report) -> Vec<&wulens_core::OperationReport> {
+    r.operations.items.iter().filter(|o| o.kind == OperationKind::Setup).collect()
+}
+
+/// A setuperr.log of five generalize attempts is five sysprep runs, each failed with its own
+/// lines; the latest says the machine is failing now, since the first.
+#[test]
+fn each_sysprep_attempt_in_one_log_is_a_run_of_its_own() {
+    let err: String = (10..15).map(attempt).collect();
+    let r = analyze(&[("setuperr.log", &err)]);
+    let runs = setup_runs(&r);
+    assert_eq!(runs.len(), 5, "{:?}", runs.iter().map(|o| (&o.outcome, &o.code)).collect::<Vec<_>>());
+    assert!(runs.iter().all(|o| o.outcome == Outcome::Failed && o.code.as_deref() == Some("0x80073CF2")));
+    // Each run's evidence is its own attempt's lines.
+    for (o, minute) in runs.iter().zip(10..) {
+        let t = format!("09:{minute:02}:31");
+        assert!(o.evidence.iter().all(|e| e.time.as_deref().is_some_and(|x| x.contains(&t))), "{t}: {:?}", o.evidence);
+    }
+    assert_eq!(r.summary.status, VerdictStatus::Failed);
+    let st = r.statements.iter().find(|s| s.text.contains("0x80073CF2")).expect("the setup statement");
+    assert!(st.text.contains("last of 5 runs") && st.text.contains("5 failed"), "{}", st.text);
+}
+
+/// The latest run decides: sysprep failed twice, then ran again and logged no error; the log
+/// does not say the machine is failing now: the two failures are earlier ones (a failure all
+/// the same, as servicing's earlier failures are).
+#[test]
+fn the_latest_sysprep_run_decides_whether_it_is_failing_now() {
+    let begin = |t: &str| {
+        format!("2024-02-12 {t}, Info                  SYSPRP ========================================================\r\n2024-02-12 {t}, Info                  SYSPRP ===          Beginning of a new sysprep run              ===\r\n")
+    };
+    let mut act = begin("09:14:02") + &attempt(14);
+    act += &(begin("09:20:02") + &attempt(20));
+    act += &begin("09:40:02");
+    act += "2024-02-12 09:40:03, Info       [0x0f004d] SYSPRP WinMain:Processing 'cleanup' internal provider\r\n";
+    act += "2024-02-12 09:40:04, Info                  SYSPRP Sysprep_Clean_Validate_Opk: There are no OPK updates to validate\r\n";
+    let r = analyze(&[("setupact.log", &act)]);
+    let runs = setup_runs(&r);
+    assert_eq!(runs.len(), 3, "{:?}", runs.iter().map(|o| (&o.outcome, &o.code)).collect::<Vec<_>>());
+    assert_eq!(runs.iter().filter(|o| o.outcome == Outcome::Failed).count(), 2);
+    assert_eq!(r.summary.badge, "Failed earlier", "{}", r.summary.verdict);
+    assert!(!r.summary.verdict.contains("failing now"), "{}", r.summary.verdict);
+    let st = r.statements.iter().find(|s| s.domain == wulens_core::model::Domain::Setup).expect("the setup statement");
+    assert!(st.text.contains("last of 3 runs") && st.text.contains("2 failed"), "{}", st.text);
+    assert!(st.text.contains("logged no error"), "the latest run's own errors, not the log's: {}", st.text);
+}

@@ -181,3 +181,26 @@ fn the_real_reset_log_is_setup_and_nothing_failed() {
     assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
     assert!(!r.summary.verdict.contains("Servicing"), "{}", r.summary.verdict);
 }
+
+/// A result setup reports before any restart (`PostReboot: [FALSE]`) failed in the old Windows,
+/// the downlevel phase, whatever phase digit its extend code carries: 0x50013's 5 is setup
+/// undoing its work when it reported (the shape of ../shared/reallogs/more/55).
+#[test]
+fn a_result_reported_before_any_restart_is_a_downlevel_failure() {
+    let mut s = String::from("\u{feff}");
+    s += &line("08:18:24", "Error", "MOUPG", "CSetupPlatform::Initialize: Disk provisioning is not available; hr = 0x80070032");
+    s += &line("08:18:24", "Info", "MOUPG", "Setup phase change: [SetupPhaseInstall] -> [SetupPhaseError]");
+    s += &line("08:18:24", "Info", "MOUPG", "ImageExit: Initializing SetupResult: [0x80070032]");
+    s += &line("08:18:24", "Info", "MOUPG", "ImageExit: Initializing Extended:    [0x50013]");
+    s += &line("08:18:24", "Info", "MOUPG", "ImageExit: Initializing PostReboot:  [FALSE]");
+    s += &line("08:19:31", "Info", "MOUPG", "Finalize: Remapping install error [0x80070032] -> [0xC1900108] for telemetry.");
+    let r = analyze(&[("setupact.log", s.as_bytes())]);
+    assert_eq!(r.summary.status, VerdictStatus::Failed);
+    assert!(r.summary.verdict.contains("downlevel phase"), "{}", r.summary.verdict);
+    assert!(!r.summary.verdict.contains("in the uninstall phase"), "{}", r.summary.verdict);
+    assert_ne!(r.summary.badge, "Upgrade rolled back");
+    // After the restart into the new Windows, the phase digit is the phase it failed in.
+    let post = s.replace("PostReboot:  [FALSE]", "PostReboot:  [TRUE]").replace("[0x50013]", "[0x30018]");
+    let r = analyze(&[("setupact.log", post.as_bytes())]);
+    assert!(r.summary.verdict.contains("first boot phase"), "{}", r.summary.verdict);
+}

@@ -47,7 +47,7 @@ fn dash_dated_get_windowsupdatelog_text_is_read_and_its_failed_search_told() {
     let defender = r.operations.items.iter().find(|o| o.caller == "Windows Defender").unwrap();
     assert_eq!(defender.outcome, Outcome::Succeeded, "0x00240010 is a success code (WU_S_SEARCH_CRITERIA_NOT_SUPPORTED)");
     // Windows Update, not WSUS: no WSUS checks.
-    assert_eq!(r.update_source, "public");
+    assert_eq!(r.update_source, wulens_core::model::UpdateSource::Public);
     assert!(r.findings.iter().any(|f| f.id == "internet_path_error"), "{:?}", r.findings.iter().map(|f| &f.id).collect::<Vec<_>>());
     let checks: String = r.next_checks.iter().map(|c| format!("{} {}", c.text, c.command.as_deref().unwrap_or(""))).collect();
     assert!(!checks.contains("SUPSERVER") && !checks.contains("8530") && !checks.contains("WSUS server"), "{checks}");

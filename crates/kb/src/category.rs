@@ -6,26 +6,44 @@
 /// What part of the system an error points at. The id is what data files and JSON use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
+    /// A proxy between the client and its server: authentication, bypass lists, WinHTTP settings.
     Proxy,
+    /// Connections and name resolution: DNS, timeouts, refused or reset connections.
     Network,
+    /// An HTTP status the server answered with (`WU_E_PT_HTTP_STATUS_*`, `FACILITY_HTTP`).
     Http,
+    /// Certificates and TLS: untrusted roots, revocation, expired or mismatched certificates.
     Certificate,
+    /// Authentication and permissions: access denied, logon failures.
     Authentication,
+    /// Missing or corrupt update components (the Windows Update agent's files and registry).
     Components,
+    /// The component store (CBS, SxS): corruption, pending operations, servicing stack.
     ServicingStore,
+    /// The WSUS server: its database, web service, synchronization, content.
     WsusServer,
+    /// Group policy and configuration that points the client somewhere or stops it.
     Policy,
+    /// The Configuration Manager client: scan, location, deployment, state messages.
     ConfigMgr,
+    /// Windows services the update path needs (wuauserv, BITS, cryptsvc, ...).
     Service,
+    /// Downloads: BITS, Delivery Optimization, content hashes.
     Download,
+    /// Installing updates: handlers, installers, rollbacks.
     Installation,
+    /// A restart required or pending.
     Reboot,
+    /// Memory and disk space.
     Resources,
+    /// Update metadata and search: bad or missing metadata, search failures.
     Metadata,
+    /// Everything else (generic Win32 and COM errors).
     General,
 }
 
 impl Category {
+    /// Every category, in the order lists show them.
     pub const ALL: [Category; 17] = [
         Category::Proxy,
         Category::Network,
@@ -92,6 +110,7 @@ impl Category {
         }
     }
 
+    /// The category of a data file's or URL's id (`proxy`, `servicing_store`, ...).
     pub fn from_id(id: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.id() == id)
     }

@@ -29,12 +29,16 @@ impl<'de> serde::Deserialize<'de> for ErrorCode {
 /// Why a piece of text is not a code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodeParseError {
+    /// Nothing but whitespace and punctuation.
     #[error("nothing to look up: the input is empty")]
     Empty,
+    /// A number wider than 32 bits.
     #[error("{0:?} does not fit in 32 bits: an error code is at most 8 hex digits or a 10-digit decimal")]
     OutOfRange(String),
+    /// Neither a number nor a symbolic name.
     #[error("{0:?} is not an error code: use hex (0x8024401B or 8024401B), decimal (-2145107941 or 2149859355) or a symbolic name (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)")]
     NotACode(String),
+    /// Shaped like a symbolic name the knowledge base does not have.
     #[error("{0:?} looks like a symbolic name, but no code in the knowledge base has that name")]
     UnknownSymbol(String),
 }
@@ -43,10 +47,15 @@ pub enum CodeParseError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Notation {
+    /// Hex with `0x`: `0x8024401B`.
     Hex,
+    /// Eight hex digits without `0x`: `8024401B`.
     BareHex,
+    /// A negative decimal, as .NET and PowerShell print an HRESULT: `-2145107941`.
     SignedDecimal,
+    /// A decimal above 0xFFFF: `2149859355`.
     UnsignedDecimal,
+    /// A symbolic name: `WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ`.
     Symbol,
     /// A Win32 error number in decimal, below 0x10000: `1603` (msiexec and ccmsetup exit codes).
     Win32Decimal,

@@ -31,8 +31,11 @@ use crate::code::ErrorCode;
 use crate::data::{FACILITIES, NT_FACILITIES, NT_WIN32};
 use crate::model::{Facility, Layout};
 
+/// `FACILITY_WIN32`: a Win32 error as an HRESULT (`0x8007xxxx`).
 pub const FACILITY_WIN32: u16 = 7;
+/// `FACILITY_HTTP`: an HTTP status in the low word (`0x8019xxxx`).
 pub const FACILITY_HTTP: u16 = 25;
+/// `FACILITY_WINDOWSUPDATE`: the Windows Update agent's own codes (`0x8024xxxx`).
 pub const FACILITY_WINDOWSUPDATE: u16 = 36;
 /// `FACILITY_NT_BIT` (winerror.h): set by `HRESULT_FROM_NT`.
 pub const NT_BIT: u32 = 0x1000_0000;
@@ -46,16 +49,19 @@ pub struct Decoded {
     pub layout: Cow<'static, str>,
     /// The customer bit: set by vendors other than Microsoft.
     pub customer: bool,
+    /// The facility number, in the layout's own numbering.
     pub facility: u16,
     /// Symbolic facility name, e.g. `FACILITY_WINDOWSUPDATE`, or `unknown`.
     pub facility_name: Cow<'static, str>,
     /// What the facility is, in words.
     pub facility_label: Cow<'static, str>,
+    /// The low 16 bits: the code within its facility.
     pub code: u16,
     /// The Win32 error inside a `FACILITY_WIN32` code (`0x8007xxxx`), or the one an NTSTATUS
     /// maps to (`RtlNtStatusToDosError`; then `win32_hresult` is its HRESULT form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub win32: Option<Win32>,
+    /// The HTTP status the code carries (see [`http_status`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     /// For an NTSTATUS that maps to a Win32 error: `HRESULT_FROM_WIN32` of it (`0xC0000005` ->
@@ -70,13 +76,16 @@ pub struct Decoded {
 /// For `FACILITY_WIN32` codes (`0x8007xxxx`): the Win32 error inside.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Win32 {
+    /// The Win32 error number (`5` for `ERROR_ACCESS_DENIED`).
     pub code: u16,
     /// e.g. `ERROR_ACCESS_DENIED`; empty when the number has no published name.
     pub name: Cow<'static, str>,
+    /// Its published message; empty when the knowledge base has none.
     pub message: Cow<'static, str>,
 }
 
 impl Decoded {
+    /// True for warning and error severities (not success, not informational).
     pub fn is_failure(&self) -> bool {
         matches!(&*self.severity, "error" | "warning")
     }
@@ -183,6 +192,7 @@ pub fn is_plausible_failure(value: u32) -> bool {
     d.facility_name != "unknown"
 }
 
+/// An HRESULT facility by its number.
 pub fn facility_by_value(value: u16) -> Option<&'static Facility> {
     FACILITIES.binary_search_by_key(&(value as u32), |f| f.value).ok().map(|i| &FACILITIES[i])
 }

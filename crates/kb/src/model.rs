@@ -15,6 +15,7 @@ use crate::place::Place;
 /// One knowledge-base entry, compiled in from the data files.
 #[derive(Debug)]
 pub struct Entry {
+    /// The 32-bit value (a Win32 error as its HRESULT, `0x8007xxxx`).
     pub code: u32,
     /// Symbolic name, e.g. `WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ`. May be empty.
     pub symbol: &'static str,
@@ -22,18 +23,23 @@ pub struct Entry {
     pub aliases: &'static [&'static str],
     /// Short message, as published in the public error tables.
     pub message: &'static str,
+    /// What part of the system it points at.
     pub category: Category,
     /// What it means, in the project's own words (curated entries only).
     pub description: &'static str,
+    /// Typical causes, one sentence each (curated entries only).
     pub causes: &'static [&'static str],
     /// Ordered steps; a step may carry a command to run.
     pub mitigation: &'static [Step],
+    /// Codes that go with it (the same failure seen elsewhere, the next code to expect).
     pub related: &'static [u32],
     /// Where in the life of an update this code usually breaks, most typical first.
     pub places: &'static [Place],
     /// Contexts in which the code is routine, not a problem (the diagnosis ignores it there).
     pub noise: &'static [Noise],
+    /// Where its facts come from.
     pub sources: &'static [Source],
+    /// Which data layer it comes from.
     pub origin: Origin,
     /// How the value is laid out: an HRESULT (Win32 errors are stored as `0x8007xxxx`) or an
     /// NTSTATUS. Decides severity and facility in [`crate::decode`].
@@ -51,6 +57,7 @@ pub enum Layout {
 }
 
 impl Layout {
+    /// `hresult` or `ntstatus`.
     pub const fn id(self) -> &'static str {
         match self {
             Layout::Hresult => "hresult",
@@ -71,7 +78,9 @@ impl Layout {
 /// One mitigation step (also a flow step's or a finding's guidance).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
+    /// What to do, in a sentence or two.
     pub text: Cow<'static, str>,
+    /// A command that does it or checks it, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Cow<'static, str>>,
     /// The places (operations, scan steps) this step fits; empty: every place of its entry. A
@@ -90,7 +99,9 @@ impl Step {
 /// Where a fact comes from: a seed article (file name + section) or a public page or table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
+    /// The seed article's file name, or the page or table.
     pub doc: Cow<'static, str>,
+    /// The section it is in (may be empty).
     pub section: Cow<'static, str>,
 }
 
@@ -98,7 +109,9 @@ pub struct Source {
 /// `windowsupdate`, `cbs`, `dism`) that contains every string of `contains`.
 #[derive(Debug)]
 pub struct Noise {
+    /// The log kinds (`windowsupdate`, `cbs`, ...).
     pub logs: &'static [&'static str],
+    /// Strings the line contains, every one.
     pub contains: &'static [&'static str],
     /// Why it is routine there, in a sentence.
     pub why: &'static str,
@@ -116,14 +129,19 @@ pub enum Origin {
     Local,
 }
 
+/// A facility of an HRESULT or NTSTATUS (winerror.h, ntstatus.h).
 #[derive(Debug)]
 pub struct Facility {
+    /// Its number, in its layout's numbering.
     pub value: u32,
+    /// Its symbolic name (`FACILITY_WINDOWSUPDATE`).
     pub name: &'static str,
+    /// What it is, in words.
     pub label: &'static str,
 }
 
 impl Entry {
+    /// The code as an [`ErrorCode`] (displays as `0x8024401B`).
     pub fn error_code(&self) -> ErrorCode {
         ErrorCode(self.code)
     }
@@ -178,35 +196,48 @@ impl Entry {
 /// The JSON of an entry. Field names are a contract (ARCHITECTURE.md, "Contracts"): add fields, never rename.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntryDoc {
+    /// [`Entry::code`], written `0x8024401B`.
     pub code: ErrorCode,
+    /// [`Entry::symbol`].
     #[serde(default)]
     pub symbol: String,
+    /// [`Entry::aliases`].
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// [`Entry::message`].
     #[serde(default)]
     pub message: String,
     /// Category id (`proxy`, `network`, ...).
     #[serde(default)]
     pub category: String,
+    /// The category in words.
     #[serde(default)]
     pub category_label: String,
+    /// [`Entry::description`].
     #[serde(default)]
     pub description: String,
+    /// [`Entry::causes`].
     #[serde(default)]
     pub causes: Vec<String>,
+    /// [`Entry::mitigation`].
     #[serde(default)]
     pub mitigation: Vec<Step>,
+    /// [`Entry::related`].
     #[serde(default)]
     pub related: Vec<ErrorCode>,
     /// The first ConfigMgr scan step among `places` (kept for readers of the first contract).
     #[serde(default)]
     pub scan_step: Option<u8>,
+    /// [`Entry::places`], each with its label.
     #[serde(default)]
     pub places: Vec<PlaceDoc>,
+    /// [`Entry::noise`].
     #[serde(default)]
     pub noise: Vec<NoiseDoc>,
+    /// [`Entry::sources`].
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// [`Entry::origin`].
     pub origin: Origin,
     /// `hresult` or `ntstatus` (see [`Layout`]); written only for NTSTATUS entries.
     #[serde(default = "hresult_id", skip_serializing_if = "is_hresult_id")]
@@ -226,21 +257,29 @@ fn is_hresult_id(s: &String) -> bool {
 }
 
 impl EntryDoc {
+    /// True when the entry has guidance beyond a name and message.
     pub fn has_guidance(&self) -> bool {
         !self.description.is_empty() || !self.mitigation.is_empty()
     }
 }
 
+/// A [`Place`] in an entry's JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaceDoc {
+    /// [`Place::id`].
     pub id: String,
+    /// [`Place::label`].
     pub label: String,
 }
 
+/// A [`Noise`] context in an entry's JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoiseDoc {
+    /// [`Noise::logs`].
     pub logs: Vec<String>,
+    /// [`Noise::contains`].
     pub contains: Vec<String>,
+    /// [`Noise::why`].
     pub why: String,
 }
 

@@ -5,6 +5,7 @@
 //! This file has no dependencies on purpose: `build.rs` includes it with `#[path]` to validate
 //! the data files, and the library uses it at run time.
 
+/// Where in the life of an update a code usually breaks (an entry's `places`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Place {
     /// Step 1-7 of the ConfigMgr client's software-update scan (seed article 001).
@@ -28,6 +29,7 @@ pub enum Place {
 }
 
 impl Place {
+    /// Every place, in the order an update meets them.
     pub const ALL: [Place; 15] = [
         Place::ScanStep(1),
         Place::ScanStep(2),
@@ -96,6 +98,7 @@ impl Place {
         }
     }
 
+    /// The place of a data file's or URL's id (`scan_3`, `wu_download`, ...).
     pub fn from_id(id: &str) -> Option<Place> {
         Place::ALL.into_iter().find(|p| p.id() == id)
     }

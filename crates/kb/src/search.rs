@@ -15,12 +15,19 @@ use crate::{code, entries, lookup, Category, ErrorCode};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchHit {
+    /// The entry's code.
     pub code: ErrorCode,
+    /// Its symbolic name (may be empty).
     pub symbol: &'static str,
+    /// Its short message.
     pub message: &'static str,
+    /// Its category.
     pub category: crate::Category,
+    /// The category in words.
     pub category_label: &'static str,
+    /// It has guidance beyond a name and message ([`Entry::has_guidance`]).
     pub has_guidance: bool,
+    /// How well it matches: higher first.
     pub score: u32,
     #[serde(skip)]
     pub entry: &'static Entry,

@@ -212,12 +212,7 @@ impl Session {
         let mut out = Vec::new();
         for (file, l) in self.loaders.iter_mut().enumerate() {
             let Some(l) = l else { continue };
-            out.extend(l.take_jobs().into_iter().map(|j| PieceJob {
-                file: file as u32,
-                part: j.part,
-                format: j.format,
-                kind: j.kind.map(|k| k.id().to_string()),
-            }));
+            out.extend(l.take_jobs().into_iter().map(|j| PieceJob { file: file as u32, part: j.part, format: j.format, kind: j.kind }));
         }
         out
     }
@@ -340,8 +335,7 @@ pub fn scan_piece(job: JsValue, text: &[u8]) -> Result<Vec<u8>, JsError> {
 /// [`scan_piece`] in plain Rust.
 pub fn scan_piece_bytes(job: &PieceJob, text: &[u8]) -> Result<Vec<u8>, String> {
     let text = simdutf8::basic::from_utf8(text).map_err(|_| "a piece's text is not UTF-8".to_string())?;
-    let kind = job.kind.as_deref().and_then(wulens_core::LogKind::from_id);
-    Ok(wulens_core::scan_piece(job.format, kind, text).to_bytes())
+    Ok(wulens_core::scan_piece(job.format, job.kind, text).to_bytes())
 }
 
 /// Warm a scanning worker's compiled code (see `public/worker.js`, warmUp): `bytes` (a sample
@@ -536,7 +530,7 @@ mod tests {
             jobs.extend(s.jobs());
             assert_eq!(jobs.is_empty(), !delegate);
             for job in &jobs {
-                assert_eq!((job.file, job.kind.as_deref()), (h, Some("windowsupdate")));
+                assert_eq!((job.file, job.kind), (h, Some(wulens_core::LogKind::WindowsUpdate)));
                 if job.part == 1 {
                     s.scan_here(job.file, job.part);
                     continue;
@@ -614,7 +608,7 @@ mod tests {
     #[test]
     fn requests_and_responses_read_back() {
         let reqs = [
-            Request::Filter(wulens_core::Filter { severities: vec!["error".into()], ..Default::default() }),
+            Request::Filter(wulens_core::Filter { severities: vec![wulens_core::Severity::Error], ..Default::default() }),
             Request::Rows { start: 200, count: 200 },
             Request::Next { from: Some(3), min: NextKind::Warning, forward: false, routine: true },
             Request::AtTime { time: "2024-01-15 10:00".into(), zone: -480 },

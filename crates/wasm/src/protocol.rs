@@ -167,6 +167,6 @@ pub struct PieceJob {
     /// The piece's number in its file.
     pub part: u32,
     pub format: wulens_core::LogFormat,
-    /// The id of the kind whose literals to find (`LogKind::id`); `None`: codes only.
-    pub kind: Option<String>,
+    /// The kind whose literals to find (as its id, `windowsupdate`); `None`: codes only.
+    pub kind: Option<wulens_core::LogKind>,
 }

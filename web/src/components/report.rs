@@ -451,6 +451,9 @@ fn files(p: &ReportOnly) -> Html {
                         { for r.files.iter().map(|f| html! {
                             <tr data-file={f.name.clone()}>
                                 <td><span class="file-name" title={f.name.clone()}>{base_name(&f.name).to_string()}</span>
+                                    if !f.bundle.is_empty() {
+                                        <div class="from small muted" data-bundle={f.bundle.clone()} data-member={f.member.clone()}>{from_bundle(&f.bundle, &f.member)}</div>
+                                    }
                                     { for f.notes.iter().map(|n| html! { <div class="note">{n.clone()}</div> }) }
                                 </td>
                                 <td data-format={f.format.clone()}>{f.format_label.clone()}</td>
@@ -474,8 +477,54 @@ fn files(p: &ReportOnly) -> Html {
     }
 }
 
-/// The client's configuration when it was given (Windows Update policy, WinHTTP proxy), and
-/// plainly what was not given, with the command that collects it.
+/// Where a file of a bundle came from: `in DiagLogs-PC-1-….zip › (63) FoldersFiles windows_logs_WindowsUpdate`
+/// (the bundle's name, then the folders the collector put it in).
+fn from_bundle(bundle: &str, member: &str) -> String {
+    match member.rsplit_once('/') {
+        Some((dir, _)) => format!("in {} › {}", base_name(bundle), dir.replace('/', " › ")),
+        None => format!("in {}", base_name(bundle)),
+    }
+}
+
+/// The MDM update ring's rows in the configuration card (Intune's update ring).
+fn ring_rows(r: &wulens_core::UpdateRingCard, at: &dyn Fn(&Setting) -> Html) -> Html {
+    let row = |label: &str, s: &Option<Setting>, words: Option<String>, empty: &str| -> Html {
+        html! {
+            <tr><th scope="row">{label.to_string()}</th>
+                <td>{ match s {
+                    Some(s) => html! { <><span class="mono">{s.value.clone()}</span>{ words.map(|w| format!(" ({w})")).unwrap_or_default() }{" "}{at(s)}</> },
+                    None => html! { <span class="muted">{empty.to_string()}</span> },
+                } }</td></tr>
+        }
+    };
+    let pause_words = |w: &Option<String>| w.clone();
+    let users_pause =
+        r.pause_ux_disabled.as_ref().map(|s| if s.value.trim() == "1" { "users may not pause".to_string() } else { "users may pause".to_string() });
+    let hours = match (&r.active_hours_start, &r.active_hours_end) {
+        (Some(a), Some(b)) => Some(format!("{}:00 to {}:00", a.value.trim(), b.value.trim())),
+        _ => None,
+    };
+    html! {
+        <>
+            <tr class="ring-head"><th scope="row">{"Intune update ring"}</th>
+                <td>{ if r.server.is_empty() { "from the MDM report".to_string() } else { format!("set by {}", r.server) } }{" "}<span class="muted small">{base_name(&r.file).to_string()}</span></td></tr>
+            { row("Quality updates deferred (days)", &r.defer_quality_days, None, "not set (no deferral)") }
+            { row("Feature updates deferred (days)", &r.defer_feature_days, None, "not set (no deferral)") }
+            { row("Quality updates paused", &r.pause_quality, pause_words(&r.pause_quality_window), "no") }
+            { row("Feature updates paused", &r.pause_feature, pause_words(&r.pause_feature_window), "no") }
+            { row("Automatic updates (AllowAutoUpdate)", &r.allow_auto_update, r.auto_update.clone(), "not set (install and restart automatically)") }
+            { row("Pause access (SetDisablePauseUXAccess)", &r.pause_ux_disabled, users_pause, "not set (users may pause)") }
+            { row("Active hours start", &r.active_hours_start, hours, "not set") }
+            { row("Update service (UpdateServiceUrl)", &r.update_service_url, None, "not set (Microsoft Update)") }
+            if r.update_service_url_alternate.is_some() {
+                { row("Alternate update service", &r.update_service_url_alternate, None, "") }
+            }
+        </>
+    }
+}
+
+/// The client's configuration when it was given (Windows Update policy, WinHTTP proxy, the
+/// Intune update ring), and plainly what was not given, with the command that collects it.
 #[function_component(ConfigCard)]
 fn config_card(p: &ReportOnly) -> Html {
     let c = &p.report.configuration;
@@ -539,6 +588,9 @@ fn config_card(p: &ReportOnly) -> Html {
                         if !px.direct && px.problem.is_none() {
                             <tr><th scope="row">{"Bypass list"}</th><td class="mono">{ if px.bypass.is_empty() { "(empty)".to_string() } else { px.bypass.join(";") } }</td></tr>
                         }
+                    }
+                    if let Some(ring) = &c.update_ring {
+                        { ring_rows(ring, &at) }
                     }
                 </tbody>
             </table>

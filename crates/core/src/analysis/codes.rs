@@ -249,7 +249,7 @@ fn classify(b: &[u8], s: usize, e: usize) -> Option<CodeHit> {
         if letters == len {
             return None; // a word such as "deadbeef", not a code
         }
-        if letters == 0 && !has_context(b, s, e) {
+        if letters == 0 && !has_context(b, s, e) && !wil_code_field(b, s) {
             return None;
         }
         if in_path(b, s, e) && !has_context(b, s, e) {
@@ -303,6 +303,15 @@ fn dism_code_field(b: &[u8], s: usize, e: usize) -> bool {
         Some(pid) => !pid.is_empty() && pid.iter().all(u8::is_ascii_digit),
         None => false,
     }
+}
+
+/// The Windows Implementation Library's failure field: `ReturnHr(1) tid(2efc) 80070003 The
+/// system cannot find the path specified.` (DISM's Appx provider, setup's migration plug-ins):
+/// the bare code right after the thread id.
+fn wil_code_field(b: &[u8], s: usize) -> bool {
+    let Some(head) = b[..s].strip_suffix(b") ") else { return false };
+    let digits = head.iter().rev().take_while(|c| c.is_ascii_hexdigit()).count();
+    digits > 0 && head[..head.len() - digits].ends_with(b" tid(")
 }
 
 fn symbol_code(sym: &str) -> Option<u32> {
@@ -488,6 +497,13 @@ mod tests {
         assert_eq!(codes("[1] [0xc1429999] x"), ["0xC1429999"]);
         assert_eq!(codes("hr:0x8024401b"), ["0x8024401B"]);
         assert_eq!(codes("Failed to add Appx package - CAppxManager::ProcessCommandAddAllUserAppxPackage(hr:0xc1570118)"), ["0xC1570118"]);
+        // The Windows Implementation Library's field after the thread id, digits only too.
+        assert_eq!(
+            codes("AppxProvider.dll!00007FF8C05B156F: (caller: 00007FF8C05A759F) ReturnHr(1) tid(2efc) 80070003 The system cannot find the path specified."),
+            ["0x80070003"]
+        );
+        assert_eq!(codes("(caller: 00007FF8EA2660BE) ReturnHr(1) tid(20cc) C1570118     Msg:[Failed while adding package]"), ["0xC1570118"]);
+        assert!(codes("the thread (2efc) 80070003 left").is_empty(), "digits alone need their field");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct CompiledOperation {
     pub results: Vec<Compiled>,
     pub facts: Vec<Compiled>,
     pub causes: Vec<Compiled>,
+    pub callback: Option<Compiled>,
 }
 
 impl CompiledOperation {
@@ -37,6 +38,7 @@ impl CompiledOperation {
             .chain(&self.results)
             .chain(&self.facts)
             .chain(&self.causes)
+            .chain(&self.callback)
             .fold(EMPTY, |b, m| signals::union(b, m.bits()))
     }
 }
@@ -63,7 +65,8 @@ fn operation_literals(o: &'static OperationDef) -> impl Iterator<Item = &'static
         .chain(&o.resume)
         .chain(o.results.iter().map(|r| &r.m))
         .chain(o.facts.iter().map(|f| &f.m))
-        .chain(o.causes.iter().map(|c| &c.m));
+        .chain(o.causes.iter().map(|c| &c.m))
+        .chain(o.callback.iter().map(|c| &c.m));
     matchers.flat_map(Matcher::literals)
 }
 
@@ -111,6 +114,7 @@ pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
                 results: o.results.iter().map(|r| literals.compile(&r.m)).collect(),
                 facts: o.facts.iter().map(|f| literals.compile(&f.m)).collect(),
                 causes: o.causes.iter().map(|c| literals.compile(&c.m)).collect(),
+                callback: o.callback.as_ref().map(|c| literals.compile(&c.m)),
             })
             .collect(),
         counters: defs::counters().iter().map(|c| literals.compile(&c.m)).collect(),

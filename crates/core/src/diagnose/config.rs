@@ -5,10 +5,14 @@
 //! the Windows Update policy points to, and which WinHTTP proxy the agent uses. Admins get them
 //! with `reg query HKLM\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate /s` (or `reg export`)
 //! and `netsh winhttp show proxy`; `read::config` parses them, this module reads them as a card
-//! and joins them with the logs (the joins the `config_*` rules name).
+//! and joins them with the logs (the joins the `config_*` rules name). On a device managed by
+//! Intune, the Windows Update policies come from the MDM update ring instead: an
+//! `MDMDiagReport.xml` (MdmDiagnosticsTool, Intune's Collect diagnostics) shows them
+//! (`read::mdm`), read here as the ring.
 
 use super::operations::Operation;
 use crate::analysis::Analysis;
+use crate::model::time::{civil_from_days, days_from_civil};
 use crate::model::{InputWarning, LogFormat, LogKind, OperationKind, Setting};
 use crate::read::config::{is_wu_policy_key, parse_netsh, parse_reg_export, parse_reg_query, parse_url, same_endpoint, url_in, ProxySetting};
 
@@ -49,11 +53,151 @@ pub struct MissingConfig {
     pub command: &'static str,
 }
 
+/// The MDM update ring (Intune's "Update rings for Windows 10 and later"): the `Update`
+/// policies of the Policy CSP an MDM report shows in force.
+#[derive(Debug, Default, Clone)]
+pub struct Ring {
+    /// The report they were read from.
+    pub file: String,
+    /// The management server that set them, where the report names it (`Microsoft Intune`).
+    pub server: String,
+    /// Every `Update` policy, by its Policy CSP name, in the report's order.
+    pub settings: Vec<(String, Setting)>,
+}
+
+/// How long a pause lasts from its start date (Policy CSP, `PauseQualityUpdatesStartTime`:
+/// "paused for 35 days from the specified start date"; the same for feature updates).
+pub const PAUSE_DAYS: i64 = 35;
+
+/// A pause of quality or feature updates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pause {
+    /// The policy that sets it: the start date, else the `Pause...Updates` flag.
+    pub setting: Setting,
+    /// The first and the last day paused (days since 1970-01-01), where a start date is given.
+    pub days: Option<(i64, i64)>,
+}
+
+impl Pause {
+    /// `2026-11-02 to 2026-12-06`, or `since an unknown date`.
+    pub fn window(&self) -> String {
+        match self.days {
+            Some((a, b)) => format!("from {} to {}", ymd(a), ymd(b)),
+            None => "(no start date given)".into(),
+        }
+    }
+
+    /// Is the pause in effect at `ms` (UTC)? None where its start is not known.
+    pub fn in_effect_at(&self, ms: i64) -> Option<bool> {
+        let day = ms.div_euclid(86_400_000);
+        self.days.map(|(a, b)| (a..=b).contains(&day))
+    }
+}
+
+/// A day as `yyyy-mm-dd`.
+pub fn ymd(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `2026-11-02` (a time may follow) as days since 1970-01-01.
+fn day_of(s: &str) -> Option<i64> {
+    let b = s.trim().as_bytes();
+    let num = |r: std::ops::Range<usize>| std::str::from_utf8(b.get(r)?).ok()?.parse::<u32>().ok();
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y as i32, m, d))
+}
+
+/// The kind of update a pause or deferral is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateClass {
+    /// Monthly cumulative and security updates.
+    Quality,
+    /// A new Windows version.
+    Feature,
+}
+
+impl UpdateClass {
+    pub fn word(self) -> &'static str {
+        match self {
+            UpdateClass::Quality => "quality",
+            UpdateClass::Feature => "feature",
+        }
+    }
+
+    fn policy(self) -> &'static str {
+        match self {
+            UpdateClass::Quality => "Quality",
+            UpdateClass::Feature => "Feature",
+        }
+    }
+}
+
+impl Ring {
+    pub fn get(&self, name: &str) -> Option<&Setting> {
+        self.settings.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, s)| s)
+    }
+
+    /// A whole number of days (a deferral), where set.
+    pub fn days(&self, name: &str) -> Option<(u32, &Setting)> {
+        self.get(name).and_then(|s| s.value.trim().parse().ok().map(|d| (d, s)))
+    }
+
+    /// `DeferQualityUpdatesPeriodInDays` / `DeferFeatureUpdatesPeriodInDays`, where above 0.
+    pub fn deferral(&self, class: UpdateClass) -> Option<(u32, &Setting)> {
+        self.days(&format!("Defer{}UpdatesPeriodInDays", class.policy())).filter(|(d, _)| *d > 0)
+    }
+
+    /// The pause of `class`: its start date (`Pause...UpdatesStartTime`), or the flag
+    /// (`Pause...Updates` = 1) alone; none when the flag says 0 or neither is set.
+    pub fn pause(&self, class: UpdateClass) -> Option<Pause> {
+        let flag = self.get(&format!("Pause{}Updates", class.policy()));
+        if flag.is_some_and(|f| f.value.trim() == "0") {
+            return None;
+        }
+        let start = self.get(&format!("Pause{}UpdatesStartTime", class.policy())).filter(|s| !s.value.trim().is_empty());
+        match (start.and_then(|s| day_of(&s.value).map(|d| (s, d))), flag) {
+            (Some((s, d)), _) => Some(Pause { setting: s.clone(), days: Some((d, d + PAUSE_DAYS - 1)) }),
+            (None, Some(f)) if f.value.trim() == "1" => Some(Pause { setting: f.clone(), days: None }),
+            _ => None,
+        }
+    }
+
+    /// The update service the ring points the agent at (`UpdateServiceUrl`), where it is a URL.
+    pub fn service_url(&self) -> Option<&Setting> {
+        self.get("UpdateServiceUrl").filter(|s| parse_url(&s.value).is_some())
+    }
+
+    /// `AllowAutoUpdate` in words (Policy CSP, Update/AllowAutoUpdate).
+    pub fn auto_update_words(&self) -> Option<&'static str> {
+        Some(match self.get("AllowAutoUpdate")?.value.trim() {
+            "0" => "notify before downloading",
+            "1" => "install automatically, the user schedules the restart",
+            "2" => "install and restart automatically (the default)",
+            "3" => "install and restart at a scheduled time",
+            "4" => "install and restart automatically, without user control",
+            "5" => "automatic updates turned off",
+            _ => return None,
+        })
+    }
+
+    /// Does the ring manage updates from Windows Update (deferrals, pauses), as opposed to only
+    /// pointing the agent somewhere?
+    pub fn manages_windows_update(&self) -> bool {
+        [UpdateClass::Quality, UpdateClass::Feature].iter().any(|&c| self.deferral(c).is_some() || self.pause(c).is_some())
+    }
+}
+
 /// What the configuration inputs and the logs say about the client's update source.
 #[derive(Debug, Default)]
 pub struct ConfigFacts {
     pub policy: Option<Policy>,
     pub proxy: Option<Proxy>,
+    /// The MDM update ring, where an MDM report was given.
+    pub ring: Option<Ring>,
     /// The WSUS servers ConfigMgr gave the client (see `wsus_locations`), with their lines.
     pub locations: Vec<(Setting, usize, usize)>,
     pub missing: Vec<MissingConfig>,
@@ -64,7 +208,7 @@ pub struct ConfigFacts {
 impl ConfigFacts {
     /// False when no configuration input was given.
     pub fn provided(&self) -> bool {
-        self.policy.is_some() || self.proxy.is_some()
+        self.policy.is_some() || self.proxy.is_some() || self.ring.is_some()
     }
 
     /// The WSUS server ConfigMgr handed out, as the logs show it.
@@ -197,8 +341,10 @@ impl ConfigFacts {
                     _ => {}
                 }
             }
-            // A policy export that names the key but no values still counts: it says "nothing set".
-            if used || f.text.to_ascii_lowercase().contains("\\windowsupdate") {
+            // A policy export that names the key but no values still counts: it says "nothing set";
+            // so does an export of a key above it (Intune's collection exports all of
+            // `HKLM\SOFTWARE\Policies`), but not one of another `WindowsUpdate` key.
+            if used || names_policy_key(&f.text) {
                 have_policy = true;
                 policy.files.push(f.name.clone());
             }
@@ -229,6 +375,7 @@ impl ConfigFacts {
             };
             r.proxy = Some(card);
         }
+        r.ring = ring(a, &mut r.unreadable);
         r.locations = wsus_locations(a);
         if r.policy.is_none() {
             r.missing.push(MissingConfig { what: "the Windows Update policy (WSUS server, UseWUServer)", command: POLICY_COMMAND });
@@ -238,6 +385,41 @@ impl ConfigFacts {
         }
         r
     }
+}
+
+/// Does a registry export or query name the Windows Update policy key, or export a key above
+/// it?
+fn names_policy_key(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("\\policies\\microsoft\\windows\\windowsupdate") {
+        return true;
+    }
+    let first_key = lower.lines().map(str::trim).find(|l| l.starts_with("[hkey_") || l.starts_with("hkey_") || l.starts_with("hklm\\"));
+    first_key.is_some_and(|k| {
+        let k = k.trim_matches(['[', ']']).replace("hkey_local_machine\\", "hklm\\").replace("\\wow6432node", "");
+        ["hklm\\software\\policies", "hklm\\software\\policies\\microsoft", "hklm\\software\\policies\\microsoft\\windows"].contains(&k.trim_end_matches('\\'))
+    })
+}
+
+/// The MDM update ring from the first MDM report that can be read; the others that cannot are
+/// said so.
+fn ring(a: &Analysis, unreadable: &mut Vec<InputWarning>) -> Option<Ring> {
+    let mut found = None;
+    for f in a.files.iter().filter(|f| f.format == LogFormat::MdmReport) {
+        match crate::read::mdm::parse(&f.text) {
+            Ok(r) if found.is_none() => {
+                let server = r.update.first().and_then(|p| r.servers.iter().find(|(id, _)| id.eq_ignore_ascii_case(&p.enrollment))).map(|(_, s)| s.clone());
+                let settings = r.update.into_iter().map(|p| (p.name, Setting { value: p.value, file: f.name.clone(), line: p.line })).collect();
+                found = Some(Ring { file: f.name.clone(), server: server.unwrap_or_default(), settings });
+            }
+            Ok(_) => {}
+            Err(e) => unreadable.push(InputWarning {
+                name: f.name.clone(),
+                message: format!("is an MDM diagnostics report that cannot be read as XML ({e}); its update ring is not shown"),
+            }),
+        }
+    }
+    found
 }
 
 // ---- advice for this machine ----
@@ -253,6 +435,8 @@ pub const PROXY_HOST: &str = "<your proxy host>";
 /// The update a failed operation worked on, where its lines name exactly one.
 pub const KB_NUMBER: &str = "<KB number>";
 pub const UPDATE_ID: &str = "<update id>";
+/// The update server a failed search talked to (its `Server URL = ...`), else its service's name.
+pub const SEARCHED_SERVER: &str = "<the update server it searched>";
 
 /// What the logs and the configuration say about this machine's servers, for the advice.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -315,6 +499,8 @@ impl Machine {
     pub fn fill(&self, text: &str) -> String {
         let mut s = text.to_string();
         if let Some((scheme, host, port)) = &self.wsus {
+            // A search with no server of its own in the log (the ConfigMgr scan's) used WSUS.
+            s = s.replace(SEARCHED_SERVER, WSUS_URL);
             s = s.replace(WSUS_URL, &format!("{scheme}://{host}:{port}")).replace(WSUS_HOST, host).replace(WSUS_PORT, &port.to_string());
         }
         if let Some(p) = &self.proxy {
@@ -327,7 +513,18 @@ impl Machine {
     /// `text` with the placeholders this machine's logs fill, and those of the update that the
     /// failed operation `o` worked on.
     pub fn fill_for(&self, o: &Operation, text: &str) -> String {
-        let mut s = self.fill(text);
+        let mut s = text.to_string();
+        if s.contains(SEARCHED_SERVER) {
+            // `https://fe2cr.update.microsoft.com` (with its port where the URL gives one).
+            let server = o
+                .fact("server")
+                .and_then(|u| parse_url(u).map(|(scheme, host, port)| port.map_or(format!("{scheme}://{host}"), |p| format!("{scheme}://{host}:{p}"))));
+            let public = o.public_service().unwrap_or(false).then(|| o.service()).flatten();
+            if let Some(x) = server.or(public) {
+                s = s.replace(SEARCHED_SERVER, &x);
+            }
+        }
+        let mut s = self.fill(&s);
         if let Some(u) = self.updates.iter().find(|u| u.file == o.file && u.start == o.start) {
             if let Some(kb) = &u.kb {
                 s = s.replace(KB_NUMBER, kb);

@@ -5,7 +5,7 @@
 //! Floors: `config` (what the configuration and logs say) → `finding` (`Finding`, `Ctx`) →
 //! this file → `rules` (every rule, and the order of the findings).
 
-use super::config::{microsoft_url, offered_line, public_service_line, Machine, OperationUpdate, Proxy};
+use super::config::{microsoft_url, offered_line, public_service_line, ymd, Machine, OperationUpdate, Proxy, Ring, UpdateClass};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
 use super::operations::Operation;
@@ -62,11 +62,17 @@ pub fn gpo_mismatch(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> 
     Some(Finding::new(rule, rule.severity, summary, evidence, Vec::new()))
 }
 
-/// UseWUServer missing or not 1: the agent does not use WSUS.
+/// UseWUServer missing or not 1: the agent does not use WSUS. Said only where WSUS is meant:
+/// the policy names a server, ConfigMgr hands one out, or the MDM ring points at one; a device
+/// that gets its updates from Windows Update (an Intune update ring) has no UseWUServer.
 pub fn usewuserver_off(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
     let a = ctx.a;
-    let p = ctx.config.policy.as_ref()?;
+    let c = ctx.config;
+    let p = c.policy.as_ref()?;
     if p.use_wu_server.as_ref().map(|s| s.value.as_str()) == Some("1") {
+        return None;
+    }
+    if p.wu_server.is_none() && c.locations.is_empty() && c.ring.as_ref().and_then(Ring::service_url).is_none() {
         return None;
     }
     let (mut summary, mut evidence) = match &p.use_wu_server {
@@ -154,6 +160,171 @@ pub fn direct_network_errors(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usi
     let (code, fi, ei) = first_code_occurrence(ctx.a, &[0x80072EE7, 0x8024402C, 0x80072EE2, 0x8024401C, 0x80244023, 0x80072EFD])?;
     let summary = format!("WinHTTP goes direct (no proxy) and the scan fails with 0x{code:08X}: the client cannot resolve or reach the update server on its own; a DNS or firewall problem, or a network that needs a proxy.");
     Some(Finding::new(rule, rule.severity, summary, vec![proxy_evidence(px), ctx.ev(fi, ei)], vec![format!("0x{code:08X}")]))
+}
+
+// ---- the MDM update ring ----
+
+/// A ring policy as evidence: its line, or where the report is one long line (the tool writes
+/// it unindented), the element alone.
+fn ev_ring(name: &str, s: &Setting, a: &Analysis) -> Evidence {
+    let mut e = ev_setting(s, a);
+    if e.text.len() > 240 {
+        e.text = format!("<{name}>{}</{name}>", s.value);
+    }
+    e
+}
+
+/// The latest time of the logs (UTC ms), configuration files aside.
+fn logs_end(a: &Analysis) -> Option<i64> {
+    a.files.iter().filter(|f| !f.format.is_configuration()).filter_map(|f| f.entries.iter().rev().find_map(|e| f.utc_ms(e))).max()
+}
+
+/// ` (set by Microsoft Intune)`, where the report names the server.
+fn by(ring: &Ring) -> String {
+    if ring.server.is_empty() {
+        String::new()
+    } else {
+        format!(" (set by {})", ring.server)
+    }
+}
+
+/// What the agent writes when a search found nothing to install: COMAPI's end of a search
+/// (`* END *   Search ClientId = ..., Updates found = 0, ServiceId = ...`) and the Windows 7
+/// agent's `Found 0 updates and 0 categories in search`, as real WindowsUpdate.logs write them.
+/// Read by the ring's joins alone, and only when an update ring is given: the catalog's scan
+/// of every WindowsUpdate.log stays within its 64 literals.
+const FOUND_NONE: [&str; 2] = ["Updates found = 0", "Found 0 updates"];
+
+/// Lines of a search that found nothing at or after `from_day`, the latest last; at most `n`.
+fn found_none_since(ctx: &Ctx, from_day: Option<i64>, n: usize) -> Vec<(usize, usize)> {
+    let a = ctx.a;
+    let finders = FOUND_NONE.map(memchr::memmem::Finder::new);
+    let mut hits: Vec<(Option<i64>, usize, usize)> = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is(LogKind::WindowsUpdate)) {
+        for (ei, e) in f.entries.iter().enumerate() {
+            let m = f.message(e);
+            let none = finders.iter().any(|fd| fd.find_iter(m.as_bytes()).any(|at| !m.as_bytes().get(at + fd.needle().len()).is_some_and(u8::is_ascii_digit)));
+            let t = f.utc_ms(e);
+            if none && from_day.is_none_or(|d| t.is_none_or(|t| t.div_euclid(86_400_000) >= d)) {
+                hits.push((t, fi, ei));
+            }
+        }
+    }
+    hits.sort();
+    hits.into_iter().rev().take(n).rev().map(|(_, f, e)| (f, e)).collect()
+}
+
+/// The ring pauses quality or feature updates, and the pause is in effect when the logs end (or
+/// the logs carry no time): Windows Update offers nothing of that kind until it lapses.
+pub fn ring_paused(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let a = ctx.a;
+    let ring = ctx.config.ring.as_ref()?;
+    let end = logs_end(a);
+    let paused: Vec<(UpdateClass, super::config::Pause)> = [UpdateClass::Quality, UpdateClass::Feature]
+        .into_iter()
+        .filter_map(|c| ring.pause(c).map(|p| (c, p)))
+        .filter(|(_, p)| end.is_none_or(|t| p.in_effect_at(t) != Some(false)))
+        .collect();
+    if paused.is_empty() {
+        return None;
+    }
+    let what: Vec<String> = paused.iter().map(|(c, p)| format!("{} updates {}", c.word(), p.window())).collect();
+    let mut summary = format!(
+        "The MDM update ring{} pauses {} ({} line {}): while a pause lasts (35 days from its start), Windows Update offers this device no {} update.",
+        by(ring),
+        what.join(", and "),
+        base_name(&ring.file),
+        paused[0].1.setting.line,
+        paused.iter().map(|(c, _)| c.word()).collect::<Vec<_>>().join(" or ")
+    );
+    if let Some(t) = end {
+        summary.push_str(&format!(" The logs end on {}, inside the pause.", ymd(t.div_euclid(86_400_000))));
+    }
+    let mut evidence: Vec<Evidence> = paused.iter().map(|(c, p)| ev_ring(&pause_name(*c, p), &p.setting, a)).collect();
+    let none = found_none_since(ctx, paused.iter().filter_map(|(_, p)| p.days.map(|d| d.0)).min(), 2);
+    if let Some(&(f, e)) = none.last() {
+        summary.push_str(&format!(" The agent's searches found nothing to install ({} line {}).", base_name(&a.files[f].name), a.files[f].entries[e].line));
+    }
+    evidence.extend(none.iter().map(|&(f, e)| ctx.ev(f, e)));
+    Some(Finding::new(rule, rule.severity, summary, evidence, Vec::new()))
+}
+
+/// The policy a pause was read from.
+fn pause_name(c: UpdateClass, p: &super::config::Pause) -> String {
+    let class = if c == UpdateClass::Quality { "Quality" } else { "Feature" };
+    if p.days.is_some() {
+        format!("Pause{class}UpdatesStartTime")
+    } else {
+        format!("Pause{class}Updates")
+    }
+}
+
+/// The ring defers quality updates and the agent's searches found nothing: the deferral is why
+/// the latest cumulative update is not offered yet (no pause of quality updates in effect; that
+/// one says more).
+pub fn ring_deferred(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let a = ctx.a;
+    let ring = ctx.config.ring.as_ref()?;
+    let (days, s) = ring.deferral(UpdateClass::Quality)?;
+    let end = logs_end(a);
+    if ring.pause(UpdateClass::Quality).is_some_and(|p| end.is_none_or(|t| p.in_effect_at(t) != Some(false))) {
+        return None;
+    }
+    let &(f, e) = found_none_since(ctx, None, 1).last()?;
+    let feature = ring.deferral(UpdateClass::Feature).map(|(d, _)| format!("; feature updates are deferred {d} days")).unwrap_or_default();
+    let summary = format!(
+        "The MDM update ring{} defers quality updates {days} days ({} line {}){feature}: Windows Update offers a cumulative or security update to this device {days} days after its release, so a search before then finds none, as the agent's latest search did ({} line {}).",
+        by(ring),
+        base_name(&s.file),
+        s.line,
+        base_name(&a.files[f].name),
+        a.files[f].entries[e].line
+    );
+    Some(Finding::new(rule, rule.severity, summary, vec![ev_ring("DeferQualityUpdatesPeriodInDays", s, a), ctx.ev(f, e)], Vec::new()))
+}
+
+/// The ring and a Group Policy (or ConfigMgr) send the agent to different update services: the
+/// ring's WSUS against another one, or the ring's Windows Update deferrals and pauses against a
+/// Group Policy that points the agent at WSUS.
+pub fn ring_wsus_conflict(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let (a, c) = (ctx.a, ctx.config);
+    let ring = c.ring.as_ref()?;
+    let gpo = c.policy.as_ref().and_then(|p| p.wu_server.as_ref());
+    let gpo_on = c.policy.as_ref().and_then(|p| p.use_wu_server.as_ref()).filter(|s| s.value.trim() == "1");
+    let at = |s: &Setting| format!("{} line {}", base_name(&s.file), s.line);
+    if let Some(url) = ring.service_url() {
+        let other = gpo
+            .filter(|g| !same_endpoint(&g.value, &url.value))
+            .map(|g| (g, "a Group Policy (WUServer)"))
+            .or_else(|| c.wsus_location().filter(|l| !same_endpoint(&l.value, &url.value)).map(|l| (l, "ConfigMgr's software update point")))?;
+        let summary = format!(
+            "The MDM update ring{} points the agent at {} (UpdateServiceUrl, {}), but {} is {} ({}): the device is given two update services, and it scans the one whose policy wins.",
+            by(ring),
+            url.value,
+            at(url),
+            other.1,
+            other.0.value,
+            at(other.0)
+        );
+        return Some(Finding::new(rule, rule.severity, summary, vec![ev_ring("UpdateServiceUrl", url, a), ev_setting(other.0, a)], Vec::new()));
+    }
+    let (g, on) = (gpo?, gpo_on?);
+    if !ring.manages_windows_update() {
+        return None;
+    }
+    let (name, s) = [UpdateClass::Quality, UpdateClass::Feature].iter().find_map(|&cl| {
+        ring.pause(cl).map(|p| (pause_name(cl, &p), p.setting)).or_else(|| {
+            ring.deferral(cl).map(|(_, s)| (format!("Defer{}UpdatesPeriodInDays", if cl == UpdateClass::Quality { "Quality" } else { "Feature" }), s.clone()))
+        })
+    })?;
+    let summary = format!(
+        "The MDM update ring{} manages updates from Windows Update ({name}, {}), but a Group Policy points the agent at WSUS {} with UseWUServer = 1 ({}): the agent scans WSUS, and the ring's deferrals and pauses only govern what it gets from Windows Update.",
+        by(ring),
+        at(&s),
+        g.value,
+        at(g)
+    );
+    Some(Finding::new(rule, rule.severity, summary, vec![ev_ring(&name, &s, a), ev_setting(g, a), ev_setting(on, a)], Vec::new()))
 }
 
 // ---- where the advice's servers come from ----

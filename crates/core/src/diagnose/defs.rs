@@ -94,16 +94,7 @@ pub struct RuleDef {
     pub sources: &'static [Source],
 }
 
-/// Where the client gets its updates, as the logs and the configuration show it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UpdateSource {
-    /// A WSUS server (ConfigMgr's software update point, or a policy's WUServer).
-    Wsus,
-    /// Microsoft's services over the internet (Windows Update, Microsoft Update, the Store).
-    Public,
-    /// Not shown.
-    Unknown,
-}
+pub use crate::model::UpdateSource;
 
 /// Lines of some logs that match a literal matcher.
 pub struct LineMatcher {
@@ -155,6 +146,18 @@ pub struct OperationDef {
     pub facts: &'static [FactDef],
     /// Lines that explain a failure (quoted as evidence and as its cause).
     pub causes: &'static [CauseDef],
+    /// The agent's word on a call, written by another process right after the call's end.
+    pub callback: Option<CallbackDef>,
+}
+
+/// A completion callback: the service tells the caller how its call ended, on another thread
+/// and process, right after the caller's end line (`WU client calls back to download call {...}
+/// with code Call complete and error 0x80d02002`). `call` must read something from the line (the
+/// call it names is of this form); `code` is the call's code as the agent saw it.
+pub struct CallbackDef {
+    pub m: Matcher,
+    pub call: Extract,
+    pub code: Extract,
 }
 
 /// A line that explains a failure. `any_thread`: it may come from another thread or process
@@ -216,6 +219,14 @@ pub struct CounterDef {
     pub group: Option<Extract>,
 }
 
+/// Lines that only trace a failure a function logged and went on from (`operations/*.toml`,
+/// `[[trace]]`): never a link of a chain of errors, never a root.
+pub struct TraceDef {
+    pub logs: &'static [LogKind],
+    /// Every one of these is in the record (case-sensitive).
+    pub contains: &'static [&'static str],
+}
+
 /// A Windows Update service by id.
 pub struct ServiceDef {
     pub id: &'static str,
@@ -256,6 +267,11 @@ pub fn interrupts() -> &'static [LineMatcher] {
     INTERRUPTS
 }
 
+/// Does this record of a log of `kind` only trace a failure its function went on from?
+pub fn is_trace(kind: LogKind, record: &str) -> bool {
+    TRACES.iter().any(|t| t.logs.contains(&kind) && t.contains.iter().all(|c| record.contains(c)))
+}
+
 /// A caller as an admin names it: the agent writes a caller without an id of its own as
 /// `<<PROCESS>>: powershell.exe`, which is the program `powershell.exe`.
 pub fn plain_caller(raw: &str) -> String {
@@ -278,6 +294,8 @@ pub fn is_summary_code(code: u32) -> bool {
 pub fn caller_words(caller: &str) -> String {
     let c = plain_caller(caller);
     match CALLERS.iter().find(|(id, _)| id.eq_ignore_ascii_case(&c)) {
+        // An id in parentheses already (`(null)`) is not wrapped twice.
+        Some((_, words)) if c.starts_with('(') && c.ends_with(')') => format!("{words} {c}"),
         Some((_, words)) => format!("{words} ({c})"),
         None => c,
     }
@@ -313,7 +331,8 @@ mod tests {
     #[test]
     fn a_caller_is_said_in_words_with_its_id() {
         assert_eq!(super::caller_words("CcmExec"), "the ConfigMgr client (CcmExec)");
-        assert_eq!(super::caller_words("<<PROCESS>>: powershell.exe"), "powershell.exe");
+        assert_eq!(super::caller_words("<<PROCESS>>: powershell.exe"), "a PowerShell script (powershell.exe)");
+        assert_eq!(super::caller_words("(null)"), "a caller that gave no name (null)");
         assert_eq!(super::caller_words("Panda Systems Management"), "Panda Systems Management");
         assert_eq!(super::caller_words(""), "");
         assert!(super::is_summary_code(0x8024_0022) && !super::is_summary_code(0x8007_3701));

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use super::config::{ConfigFacts, Machine};
 use super::defs::{Guidance, RuleDef};
 use super::flow::FlowResult;
-use super::operations::Operation;
+use super::operations::{Counted, Operation};
 use crate::analysis::Analysis;
 use crate::model::{evidence_of, Evidence, FindingSeverity};
 
@@ -42,6 +42,8 @@ pub struct Ctx<'a> {
     pub scan: &'a FlowResult,
     /// The operations the logs show (servicing sessions, store checks, ...).
     pub ops: &'a [Operation],
+    /// The lines the counters counted (SFC's files, the machine's boots).
+    pub counted: &'a [Counted],
     pub config: &'a ConfigFacts,
     /// The servers the logs name (filled once the line sets are found).
     pub machine: Machine,

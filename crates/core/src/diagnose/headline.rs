@@ -106,10 +106,15 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
     };
     let mut of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
     // A setup log with no result of its own (setuperr.log beside its setupact.log) is the same
-    // run, not another one.
-    let stated = |o: &&Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
-    if kind == OperationKind::Setup && of.iter().any(stated) {
-        of.retain(stated);
+    // run, not another one; a later run its log shows begin is one.
+    if kind == OperationKind::Setup {
+        of = super::outcomes::runs_that_count(x.a, x.operations, kind);
+    }
+    // Servicing is counted among the sessions of the sort that failed (DISM commands, CBS
+    // sessions), not with the DISM API sessions other programs ran beside them.
+    if kind == OperationKind::Servicing {
+        let titles: Vec<&str> = of.iter().filter(|o| o.outcome == Outcome::Failed).map(|o| o.def.title).collect();
+        of.retain(|o| titles.contains(&o.def.title));
     }
     let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
     let latest = latest(x, &of).expect("a kind with a failure has an operation");
@@ -135,6 +140,7 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
         let then = match latest.outcome {
             Outcome::Running => "is still running when the log ends".to_string(),
             Outcome::Succeeded => format!("succeeded{}", at_op(x, latest)),
+            Outcome::Unknown => format!("logged no result{}", at_op(x, latest)),
             o => format!("ended {}{}", o.id(), at_op(x, latest)),
         };
         (format!("{} of {} failed (the last{}); the latest {} {then}.", failed.len(), plural(of.len(), kind), at_op(x, last_failed), kind.noun(1)), false)
@@ -174,7 +180,7 @@ fn calm_now(x: &Facts) -> String {
     }
     let mut s = match latest_ok(x) {
         Some(t) => format!("Not failing now: {t}."),
-        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).map(|s| first_sentence(&s.text)) {
+        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).or(x.statements.first()).map(|s| first_sentence(&s.text)) {
             Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
             _ => "No failure in these logs.".to_string(),
         },
@@ -255,7 +261,15 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     }
     let from_ops = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|c| c & 0x8000_0000 != 0);
     let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
-    let finding = x.findings.iter().find(|f| f.severity == FindingSeverity::Error);
+    // For the agent's failures, a finding about other codes is not their cause (the network
+    // errors of searches that recovered do not say why a download's signature check failed).
+    let lead_codes: Vec<u32> =
+        ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|&c| c & 0x8000_0000 != 0 && !super::defs::is_summary_code(c)).collect();
+    let related = |f: &&Finding| {
+        let theirs = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0));
+        st.domain != Domain::WindowsUpdate || f.codes.is_empty() || lead_codes.is_empty() || theirs.into_iter().any(|c| lead_codes.contains(&c))
+    };
+    let finding = x.findings.iter().filter(|f| f.severity == FindingSeverity::Error).find(related);
     if let Some(f) = finding {
         // The lead failures' own code where the finding names it too, else theirs, else the
         // finding's.
@@ -390,9 +404,11 @@ fn times(n: usize) -> String {
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
+    // A name of two capitalised words (Delivery Optimization, Windows Update) stays as it is.
+    let name = s.split_whitespace().nth(1).is_some_and(|w| w.starts_with(char::is_uppercase));
     match c.next() {
         // Keep acronyms and codes (WSUS, HTTP, 0x...) as they are.
-        Some(f) if f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase() || n == ' ') => f.to_lowercase().chain(c).collect(),
+        Some(f) if !name && f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase() || n == ' ') => f.to_lowercase().chain(c).collect(),
         _ => s.to_string(),
     }
 }

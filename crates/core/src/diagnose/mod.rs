@@ -17,14 +17,15 @@ mod operations;
 mod outcomes;
 mod packed;
 mod piece;
+mod restart;
 mod rules;
 mod setup;
 mod signals;
 mod updates;
 mod verdict;
 
-pub use config::{ConfigFacts, Machine, POLICY_COMMAND, PROXY_COMMAND};
-pub use defs::{caller_words, UpdateSource};
+pub use config::{ConfigFacts, Machine, Ring, UpdateClass, POLICY_COMMAND, PROXY_COMMAND};
+pub use defs::caller_words;
 pub use finding::Finding;
 pub use flow::FlowResult;
 pub use headline::Headline;
@@ -106,7 +107,7 @@ impl Diagnosis {
         let mut operations = operations;
         operations::mark_recovered(a, &mut operations);
         let config = ConfigFacts::build(a);
-        let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &config);
+        let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         let established = verdict::Established {
             scan: &scan,
             sync: &sync,

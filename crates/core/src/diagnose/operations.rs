@@ -38,6 +38,12 @@ pub struct Operation {
     pub codes_seen: Vec<(u32, u32)>,
     /// Why, in words, when a result line says it.
     pub cause: Option<&'static str>,
+    /// Entry of the line that says it failed (its decisive result line): its root is looked for
+    /// up to that line, never after it.
+    pub failed_at: Option<u32>,
+    /// Entry of the first link of the chain of errors that ended it, also where that link holds
+    /// its own code (and no other root is named): the line that says first what went wrong.
+    pub first_link: Option<u32>,
     /// Lines that prove it: start, result, causes, end (entries of `file`).
     pub lines: Vec<u32>,
 }
@@ -80,9 +86,10 @@ impl Operation {
         }
     }
 
-    /// The entry whose time says when it happened (its end, else its start).
+    /// The entry whose time says when it happened (its end, else the line that says it failed,
+    /// else its start).
     pub fn anchor(&self) -> Option<u32> {
-        self.end.or(self.start).or(self.lines.first().copied())
+        self.end.or(self.failed_at).or(self.start).or(self.lines.first().copied())
     }
 }
 
@@ -108,7 +115,37 @@ struct Open {
     key: String,
     thread: u32,
     results: Vec<LineResult>,
+    /// It moved to another thread (`resume`): its own thread no longer speaks for it.
+    resumed: bool,
+    /// A whole log's run (`pair = "file"`): the last of its end lines seen (the run is over at
+    /// the next line that is not one), and the last line that said something to it.
+    run_end: Option<u32>,
+    last_said: Option<u32>,
 }
+
+impl Open {
+    fn new(op: Operation, key: String, thread: u32) -> Open {
+        Open { op, key, thread, results: Vec::new(), resumed: false, run_end: None, last_said: None }
+    }
+}
+
+/// The call of a form with a `resume` or a `callback` that ended last: where it is in `done`, its end line,
+/// its key and the thread its end was written on.
+#[derive(Clone)]
+struct Ended {
+    done: usize,
+    end: u32,
+    key: String,
+    thread: u32,
+    /// Its callback and its caller's echo were read (each comes once).
+    called_back: bool,
+    echoed: bool,
+}
+
+/// A completion callback, or a caller's own thread repeating a call's result, comes right after
+/// the call's end: within this time (or, in a log with no time, this many records).
+const CALLBACK_MS: i64 = 1_000;
+const CALLBACK_ENTRIES: u32 = 8;
 
 /// Every operation of every file, in file order then start order.
 pub fn find(a: &Analysis, hits: &Hits) -> Vec<Operation> {
@@ -154,10 +191,10 @@ fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
         return Vec::new();
     }
     let interrupts: Vec<_> = defs::interrupts().iter().zip(&CATALOG.interrupts).filter(|(l, _)| l.applies_to(f.kind)).map(|(_, c)| c).collect();
-    let mut reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
+    let mut reader = Reader::new(a, fi);
     for (form, _) in &forms {
         if form.pair == Pair::File {
-            reader.open.push(Open { op: new_op(form, fi, None), key: String::new(), thread: 0, results: Vec::new() });
+            reader.open.push(Open::new(new_op(form, fi, None), String::new(), 0));
         }
     }
     // What each distinct set of literals means, worked out once: a big log repeats a few
@@ -181,6 +218,9 @@ fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
             let said = said[k];
             if said.loose_cause {
                 reader.loose_cause(form, ei);
+            }
+            if said.callback {
+                reader.callback(form, ei);
             }
             reader.line(form, said, ei);
         }
@@ -208,6 +248,8 @@ fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operat
         root: None,
         codes_seen: Vec::new(),
         cause: None,
+        failed_at: None,
+        first_link: None,
         lines: start.into_iter().collect(),
     }
 }
@@ -226,6 +268,8 @@ struct Said {
     cause: bool,
     /// A cause line from any thread (`any_thread`).
     loose_cause: bool,
+    /// The agent's completion callback for a call of this form (`callback`).
+    callback: bool,
 }
 
 impl Said {
@@ -240,6 +284,7 @@ impl Said {
             facts: c.facts.iter().enumerate().filter(|(_, m)| m.matches(bits)).fold(0, |acc, (i, _)| acc | 1 << i),
             cause: causes().any(|(d, _)| !d.any_thread),
             loose_cause: causes().any(|(d, _)| d.any_thread),
+            callback: matches(&c.callback),
         }
     }
 }
@@ -255,9 +300,106 @@ struct Reader<'a> {
     orphans: FxHashMap<(&'static str, u32), Vec<(u32, Said)>>,
     /// Recent lines that explain failures on any thread, by form id (the last few).
     loose_causes: FxHashMap<&'static str, Vec<u32>>,
+    /// Per form with a `resume` or a `callback`, the call that ended last.
+    last_ended: FxHashMap<&'static str, Ended>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(a: &'a Analysis, fi: usize) -> Reader<'a> {
+        let f = &a.files[fi];
+        Reader {
+            a,
+            fi,
+            f,
+            open: Vec::new(),
+            done: Vec::new(),
+            orphans: FxHashMap::default(),
+            loose_causes: FxHashMap::default(),
+            last_ended: FxHashMap::default(),
+        }
+    }
+
+    /// Entry `later` comes right after entry `earlier` (a callback after its call's end).
+    fn right_after(&self, earlier: u32, later: u32) -> bool {
+        let at = |e: u32| self.f.utc_ms(&self.f.entries[e as usize]);
+        match (at(earlier), at(later)) {
+            (Some(a), Some(b)) => (0..=CALLBACK_MS).contains(&(b - a)),
+            _ => later >= earlier && later - earlier <= CALLBACK_ENTRIES,
+        }
+    }
+
+    /// The agent's word on a call of `form` (its `callback` line, from another process): it
+    /// belongs to the call of this form that ended last, right before it (the service writes it
+    /// just after the caller's end line), else to the only call of this form still open, which
+    /// it ends. Its code says how the call went: where the call's own code only sums up its
+    /// updates (0x80240022) or is missing, the callback's error is the update's own code.
+    fn callback(&mut self, form: &'static OperationDef, ei: u32) {
+        let Some(cb) = &form.callback else { return };
+        // A line about another kind of call (`deploy call`) is not this form's.
+        if self.extract(&cb.call, ei).is_none() {
+            return;
+        }
+        let Some(code) = self.code(&cb.code, ei) else { return };
+        if let Some(last) = self.last_ended.get(form.id).filter(|l| !l.called_back && self.right_after(l.end, ei)).map(|l| l.done) {
+            self.last_ended.get_mut(form.id).expect("it was just read").called_back = true;
+            called_back(&mut self.done[last], code, ei);
+            return;
+        }
+        // No call of this form ended right before: the only one completing (resumed on another
+        // thread) and still open.
+        let open: Vec<usize> = self.open.iter().enumerate().filter(|(_, o)| std::ptr::eq(o.op.def, form) && o.resumed).map(|(i, _)| i).collect();
+        if let [i] = open[..] {
+            let mut o = self.open.swap_remove(i);
+            o.op.end = Some(ei);
+            push_line(&mut o.op, ei);
+            let before = self.done.len();
+            self.close(o, Some(ei), Outcome::Unknown);
+            if let Some(last) = self.last_ended.get_mut(form.id) {
+                last.called_back = true;
+            }
+            if let Some(op) = self.done.get_mut(before) {
+                called_back(op, code, ei);
+            }
+        }
+    }
+
+    /// A result line on the thread a call started on, right after a call of the same form and
+    /// key ended on the thread it resumed on: the caller's thread repeating the result of its own
+    /// call (the COM API writes "Download call complete" on both). Several calls of one caller
+    /// wait at once and the resume line does not say which of them it continues, so this line
+    /// says it: the call that ended is the one that started here. True when it was that echo.
+    fn echo(&mut self, form: &'static OperationDef, ei: u32, thread: u32) -> bool {
+        let Some(last) = self.last_ended.get(form.id).filter(|l| !l.echoed).cloned() else { return false };
+        let Some(i) = self.open.iter().position(|o| std::ptr::eq(o.op.def, form) && o.thread == thread && !o.resumed && o.key == last.key) else {
+            return false;
+        };
+        if last.thread == thread || !self.right_after(last.end, ei) {
+            return false;
+        }
+        if let Some(l) = self.last_ended.get_mut(form.id) {
+            l.echoed = true;
+        }
+        let here = self.open[i].op.start;
+        let done = &mut self.done[last.done];
+        let there = done.start;
+        if there.is_some_and(|s| self.f.entries[s as usize].thread == thread) {
+            return true;
+        }
+        restart(done, here);
+        match there {
+            // The open call is the one that started where the ended one was said to.
+            Some(s) => {
+                let o = &mut self.open[i];
+                restart(&mut o.op, Some(s));
+                o.thread = self.f.entries[s as usize].thread;
+            }
+            // The ended call had no start in the log: this thread's call was it.
+            None => {
+                self.open.swap_remove(i);
+            }
+        }
+        true
+    }
     fn message(&self, ei: u32) -> &str {
         self.f.message(&self.f.entries[ei as usize])
     }
@@ -291,27 +433,68 @@ impl Reader<'_> {
         match form.pair {
             Pair::Single => {
                 if said.start {
-                    let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: String::new(), thread, results: Vec::new() };
+                    let mut o = Open::new(new_op(form, self.fi, Some(ei)), String::new(), thread);
                     self.read_start(&mut o, ei);
                     self.apply(&mut o, said, ei);
                     o.op.end = Some(ei);
                     self.close(o, Some(ei), Outcome::Unknown);
                 }
             }
-            Pair::File => {
-                if let Some(i) = self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
-                    let mut o = self.open.swap_remove(i);
-                    if o.op.label.is_empty() {
-                        if let Some(l) = form.label.as_ref().and_then(|x| self.extract(x, ei)) {
-                            o.op.label = l;
-                        }
-                    }
-                    self.apply(&mut o, said, ei);
-                    self.open.push(o);
-                }
-            }
+            Pair::File => self.file_line(form, said, ei),
             Pair::Thread | Pair::Key | Pair::Sequence => self.paired(form, said, ei, thread),
         }
+    }
+
+    /// A line of a whole log's runs (`pair = "file"`). A log can hold several runs, one after
+    /// another: a `start` line begins a new one (the run before it is over), and a run is over at
+    /// the first line after its `end` lines; a run after an end begins only at a line that says
+    /// something of it (a setuperr.log holds the errors of each sysprep attempt, nothing between).
+    fn file_line(&mut self, form: &'static OperationDef, said: Said, ei: u32) {
+        let says = said.start || said.end || said.result.is_some() || said.facts != 0 || said.cause;
+        let fresh = |fi: usize| Open::new(new_op(form, fi, said.start.then_some(ei)), String::new(), 0);
+        let mut o = match self.open.iter().position(|o| std::ptr::eq(o.op.def, form)) {
+            Some(i) => {
+                let o = self.open.swap_remove(i);
+                let has_run = o.last_said.is_some() || !o.results.is_empty();
+                let over = o.run_end.is_some() && !said.end;
+                if over || (said.start && has_run) {
+                    let end = o.run_end.or(o.last_said);
+                    self.close_run(o, end);
+                    if !says {
+                        return;
+                    }
+                    fresh(self.fi)
+                } else {
+                    let mut o = o;
+                    if said.start && o.op.start.is_none() {
+                        o.op.start = Some(ei);
+                        push_line(&mut o.op, ei);
+                    }
+                    o
+                }
+            }
+            None if says => fresh(self.fi),
+            None => return,
+        };
+        if o.op.label.is_empty() {
+            if let Some(l) = form.label.as_ref().and_then(|x| self.extract(x, ei)) {
+                o.op.label = l;
+            }
+        }
+        self.apply(&mut o, said, ei);
+        if says {
+            o.last_said = Some(ei);
+        }
+        if said.end {
+            o.run_end = Some(ei);
+        }
+        self.open.push(o);
+    }
+
+    /// Close a whole log's run that a later run follows, at its last line.
+    fn close_run(&mut self, mut o: Open, end: Option<u32>) {
+        o.op.end = end;
+        self.close(o, end, Outcome::Unknown);
     }
 
     fn paired(&mut self, form: &'static OperationDef, said: Said, ei: u32, thread: u32) {
@@ -323,8 +506,9 @@ impl Reader<'_> {
         };
         // The operation moves to this line's thread (an asynchronous call completing elsewhere).
         if is_resume {
-            if let Some(o) = self.open.iter_mut().find(|o| std::ptr::eq(o.op.def, form) && !key.is_empty() && o.key == key) {
+            if let Some(o) = self.open.iter_mut().find(|o| std::ptr::eq(o.op.def, form) && !key.is_empty() && o.key == key && !o.resumed) {
                 o.thread = thread;
+                o.resumed = true;
             }
             return;
         }
@@ -342,10 +526,13 @@ impl Reader<'_> {
                 let o = self.open.swap_remove(i);
                 self.close(o, None, Outcome::Interrupted);
             }
-            let mut o = Open { op: new_op(form, self.fi, Some(ei)), key: key.clone(), thread, results: Vec::new() };
+            let mut o = Open::new(new_op(form, self.fi, Some(ei)), key.clone(), thread);
             self.read_start(&mut o, ei);
             self.apply(&mut o, said, ei);
             self.open.push(o);
+            return;
+        }
+        if said.result.is_some() && !is_end && form.resume.is_some() && self.echo(form, ei, thread) {
             return;
         }
         // An end on another thread is found by its key.
@@ -374,7 +561,7 @@ impl Reader<'_> {
             }
             None if is_end => {
                 // It began before the log does: its end still says how it went.
-                let mut o = Open { op: new_op(form, self.fi, None), key, thread, results: Vec::new() };
+                let mut o = Open::new(new_op(form, self.fi, None), key, thread);
                 self.read_start(&mut o, ei);
                 for (oe, osaid) in self.orphans.remove(&(form.id, thread)).unwrap_or_default() {
                     self.apply(&mut o, osaid, oe);
@@ -432,7 +619,7 @@ impl Reader<'_> {
                 }
             }
         }
-        if said.cause && o.op.lines.len() < 8 {
+        if (said.cause || (said.loose_cause && def.pair == Pair::Thread)) && o.op.lines.len() < 8 {
             push_line(&mut o.op, ei);
         }
         if def.label.is_some() && o.op.label.is_empty() {
@@ -444,7 +631,7 @@ impl Reader<'_> {
 
     /// Decide the outcome and keep it. `ended`: it has an end line; else `otherwise` says why not.
     fn close(&mut self, o: Open, ended: Option<u32>, otherwise: Outcome) {
-        let Open { mut op, results, .. } = o;
+        let Open { mut op, results, key, thread, .. } = o;
         // The most decisive rule's line: the first one, or for a whole file the latest (a log that
         // holds several runs ends with the one that counts).
         let latest = op.def.pair == Pair::File;
@@ -460,6 +647,12 @@ impl Reader<'_> {
         };
         op.code = decisive.and_then(|r| r.code).or_else(|| results.iter().find_map(|r| r.code));
         op.root = results.iter().find_map(|r| r.root);
+        op.failed_at = decisive.filter(|r| r.outcome == Outcome::Failed).map(|r| r.entry);
+        // A whole file's run failed where its decisive line says so, not where the file ends:
+        // what a log writes after that (a rollback, a later tool's errors) is no part of when.
+        if let Some(r) = decisive.filter(|r| latest && matches!(r.outcome, Outcome::Failed | Outcome::Cancelled)) {
+            op.end = Some(r.entry);
+        }
         if matches!(op.outcome, Outcome::Failed | Outcome::Running) {
             // Lines from other threads that explain it, written while it ran. Several calls run
             // at once and each failure is told just before its call ends: only the last run of
@@ -467,7 +660,7 @@ impl Reader<'_> {
             // the earliest of that run names the root (never a code that only sums up others).
             // A call still running when the log ends keeps the root an update's failure gave it:
             // "still running" never hides that line.
-            let from = op.start.unwrap_or(0);
+            let from = window_from(self.f, &op);
             let to = op.end.unwrap_or(u32::MAX);
             let within: Vec<u32> = self.loose_causes.get(op.def.id).map_or(Vec::new(), |v| v.iter().copied().filter(|&e| e >= from && e <= to).collect());
             let loose = last_run(self.f, &within);
@@ -492,6 +685,9 @@ impl Reader<'_> {
         // when its service starts) tells of no operation.
         if op.start.is_none() && op.outcome == Outcome::Unknown && op.def.pair == Pair::Thread && op.root.is_none() {
             return;
+        }
+        if let (Some(end), true) = (ended, op.def.resume.is_some() || op.def.callback.is_some()) {
+            self.last_ended.insert(op.def.id, Ended { done: self.done.len(), end, key, thread, called_back: false, echoed: false });
         }
         self.done.push(op);
     }
@@ -556,6 +752,21 @@ impl Reader<'_> {
 const CHAIN_GAP_MS: i64 = 60_000;
 const CHAIN_GAP_ENTRIES: u32 = 400;
 
+/// Where an operation's own lines begin: at its start; for a call of a thread (the agent's)
+/// whose start is not in the log, with the lines just before its end (within the chain gap),
+/// never the whole log before it (an error days earlier, on a thread whose id its end reuses, is
+/// no link of its chain).
+fn window_from(f: &LogFile, op: &Operation) -> u32 {
+    let (Some(e), None, Pair::Thread) = (op.end, op.start, op.def.pair) else { return op.start.unwrap_or(0) };
+    let at = |i: u32| f.utc_ms(&f.entries[i as usize]);
+    let Some(t_end) = at(e) else { return e.saturating_sub(CHAIN_GAP_ENTRIES) };
+    let mut i = e;
+    while i > 0 && e - i < 100_000 && at(i - 1).is_none_or(|t| t_end - t <= CHAIN_GAP_MS) {
+        i -= 1;
+    }
+    i
+}
+
 /// The last run of `entries` (ascending) whose neighbours are within the chain gap of each other.
 fn last_run(f: &LogFile, entries: &[u32]) -> Vec<u32> {
     let Some(&last) = entries.last() else { return Vec::new() };
@@ -582,6 +793,36 @@ fn push_line(op: &mut Operation, ei: u32) {
     }
 }
 
+/// The operation began at `start` (its start line replaced in its lines).
+fn restart(op: &mut Operation, start: Option<u32>) {
+    if let Some(old) = op.start {
+        op.lines.retain(|&e| e != old);
+    }
+    op.start = start;
+    if let Some(s) = start {
+        op.lines.insert(0, s);
+    }
+}
+
+/// The agent called back with `code` (see `Reader::callback`): a call no result line decided is
+/// decided by it, and its error is the root where the call's own code only sums up.
+fn called_back(op: &mut Operation, code: u32, ei: u32) {
+    push_line(op, ei);
+    let failure = code & 0x8000_0000 != 0;
+    if matches!(op.outcome, Outcome::Unknown | Outcome::Running | Outcome::Interrupted) {
+        op.outcome = match code {
+            _ if CANCELLED.contains(&code) => Outcome::Cancelled,
+            _ if failure => Outcome::Failed,
+            _ => Outcome::Succeeded,
+        };
+    }
+    match op.code {
+        None if failure => op.code = Some(code),
+        Some(c) if failure && c != code && defs::is_summary_code(c) => op.root = Some(code),
+        _ => {}
+    }
+}
+
 /// The failure codes on the operation's way (its thread's lines between start and end, or every
 /// line between them), routine ones left out, most frequent first; and its root code when no
 /// result line named one: the most frequent of them other than its own code.
@@ -590,8 +831,10 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         return;
     }
     let f = &a.files[op.file];
-    let from = op.start.unwrap_or(0);
+    let from = window_from(f, op);
     let to = op.end.unwrap_or(f.entries.len().saturating_sub(1) as u32);
+    // Its root comes from the lines up to the one that says it failed, never after it.
+    let upto = op.failed_at.map_or(to, |e| e.min(to));
     let thread = op.start.or(op.end).map(|e| f.entries[e as usize].thread);
     let v = &a.entry_codes[op.file];
     let first = v.partition_point(|&(e, _)| e < from);
@@ -601,7 +844,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         if op.def.pair == Pair::Thread && Some(entry.thread) != thread {
             continue;
         }
-        if super::is_routine(f, e, code) {
+        if super::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) {
             continue;
         }
         let c = counts.entry(code).or_insert((0, e));
@@ -609,11 +852,12 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
     }
     let mut seen: Vec<(u32, u32, u32)> = counts.into_iter().map(|(code, (n, first))| (code, n, first)).collect();
     seen.sort_by_key(|&(code, n, first)| (std::cmp::Reverse(n), first, code));
-    let chain = if op.root.is_none() && op.outcome == Outcome::Failed { error_chain(a, op, from, to, thread) } else { Vec::new() };
+    let chain = if op.root.is_none() && op.outcome == Outcome::Failed { error_chain(a, op, from, upto, thread) } else { Vec::new() };
     if let Some(&(e, first)) = chain.first() {
         // The log says which lines are errors: the chain they make up to the failure names
         // its root, its first link (none when that is the failure's own code).
         op.root = (Some(first) != op.code).then_some(first);
+        op.first_link = Some(e);
         push_line(op, e);
     } else if op.root.is_none() && op.outcome == Outcome::Failed {
         // Failures cascade, and a cause outside the agent (the network, a proxy, a server's
@@ -623,7 +867,7 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
             use wulens_kb::Category::*;
             wulens_kb::entry(c).is_some_and(|e| matches!(e.category, Network | Proxy | Http | Certificate))
         };
-        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code).collect();
+        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code && s.2 <= upto).collect();
         op.root = others.iter().filter(|s| outside(s.0)).min_by_key(|s| s.2).or_else(|| others.iter().take(4).min_by_key(|s| s.2)).map(|s| s.0);
     }
     op.codes_seen = seen.into_iter().take(6).map(|(c, n, _)| (c, n)).collect();
@@ -636,7 +880,9 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
 }
 
 /// The chain of errors that ends the operation: its error- and warning-level lines with a
-/// failure code that is not routine there (on its own thread when it has one), the last run of
+/// failure code that is not routine there and that do more than trace (`[[trace]]`: a failure a
+/// function logged and went on from), up to the line that says it failed (`to`), on its own
+/// thread when it has one; the last run of
 /// them that follow each other closely, if it holds an error; (entry, code) of each link, first
 /// link first. (A warning can be a link: DISM warns "CBS AddSource failed with
 /// HRESULT=0x80070003" before the missing source fails the command.)
@@ -658,6 +904,7 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
                 && matches!(entry.severity, crate::model::Severity::Error | crate::model::Severity::Warning)
                 && !(op.def.pair == Pair::Thread && Some(entry.thread) != thread)
                 && !super::is_routine(f, e, code)
+                && !defs::is_trace(f.kind, f.record(entry))
         })
         .copied()
         .collect();
@@ -678,21 +925,37 @@ fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thread: Option<
 /// the Update Orchestrator scans at least daily. A success within a day made the failure good.
 const RETRY_WINDOW_MS: i64 = 24 * 3_600_000;
 
-/// What a later try must share with a failure to make it good: a search, the caller (a search
-/// of one caller is the same work as the next); a download or an install, the update (its
-/// `update` fact: any caller's success with that update made it good; none without one, and an
-/// update another one superseded is never the same update).
-fn retry_key(o: &Operation) -> Option<(OperationKind, String)> {
+/// What a later try must share with a failure to make it good, as keys (a try shares one): a
+/// search, the caller (a search of one caller is the same work as the next), and, for a failure
+/// on the path to the update service (`path_failure`), the service: any caller's later search of
+/// the same service that succeeded shows the path works again; a download or an install, the
+/// update (its `update` fact: any caller's success with that update made it good; none without
+/// one, and an update another one superseded is never the same update). `tried`: the keys a
+/// success offers rather than those a failure needs.
+fn retry_keys(o: &Operation, tried: bool) -> Vec<(OperationKind, String)> {
     match o.kind() {
-        OperationKind::Search => Some((OperationKind::Search, o.caller.clone())),
-        k @ (OperationKind::Download | OperationKind::Install) => {
-            o.fact("update").map(|u| (k, u.trim().trim_matches(['{', '}']).to_ascii_uppercase())).filter(|(_, u)| !u.is_empty())
+        OperationKind::Search => {
+            let service = o.fact("service").map(|s| format!("service {}", s.trim().trim_matches(['{', '}']).to_ascii_uppercase()));
+            let service = service.filter(|_| tried || path_failure(o));
+            std::iter::once((OperationKind::Search, o.caller.clone())).chain(service.map(|s| (OperationKind::Search, s))).collect()
         }
-        _ => None,
+        k @ (OperationKind::Download | OperationKind::Install) => {
+            o.fact("update").map(|u| (k, u.trim().trim_matches(['{', '}']).to_ascii_uppercase())).filter(|(_, u)| !u.is_empty()).into_iter().collect()
+        }
+        _ => Vec::new(),
     }
 }
 
-/// Failed searches, downloads and installs that a later one of the same work (`retry_key`),
+/// A failure on the way to the update service rather than of the caller's own request: its code
+/// or root is, by the knowledge base's category, about the network, a proxy, an HTTP answer, a
+/// certificate or the server (0x80072EFD, 0x8024402C, 0x80244022, ...; 0x8024402F after
+/// 0x80072EFE). The same path serves every caller of that service.
+fn path_failure(o: &Operation) -> bool {
+    use wulens_kb::Category::*;
+    o.code.into_iter().chain(o.root).any(|c| wulens_kb::entry(c).is_some_and(|e| matches!(e.category, Network | Proxy | Http | Certificate | WsusServer)))
+}
+
+/// Failed searches, downloads and installs that a later one of the same work (`retry_keys`),
 /// begun within the retry window after the failure ended, brought to success: `Recovered`.
 pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
     let at = |o: &Operation, e: Option<u32>| e.and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
@@ -700,7 +963,8 @@ pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
     // or after it (a binary search, not a walk over all of them: a big log holds tens of thousands).
     let mut successes: FxHashMap<(OperationKind, String), Vec<i64>> = FxHashMap::default();
     for o in ops.iter().filter(|o| o.outcome == Outcome::Succeeded) {
-        if let (Some(key), Some(t)) = (retry_key(o), at(o, o.start.or(o.anchor()))) {
+        let Some(t) = at(o, o.start.or(o.anchor())) else { continue };
+        for key in retry_keys(o, true) {
             successes.entry(key).or_default().push(t);
         }
     }
@@ -714,7 +978,7 @@ pub fn mark_recovered(a: &Analysis, ops: &mut [Operation]) {
         .iter()
         .enumerate()
         .filter(|(_, o)| o.outcome == Outcome::Failed)
-        .filter(|(_, o)| retry_key(o).zip(at(o, o.anchor())).is_some_and(|(key, failed)| made_good(&key, failed)))
+        .filter(|(_, o)| at(o, o.anchor()).is_some_and(|failed| retry_keys(o, false).iter().any(|key| made_good(key, failed))))
         .map(|(i, _)| i)
         .collect();
     for i in recovered {
@@ -739,7 +1003,7 @@ pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
         if counters.is_empty() {
             continue;
         }
-        let reader = Reader { a, fi, f, open: Vec::new(), done: Vec::new(), orphans: FxHashMap::default(), loose_causes: FxHashMap::default() };
+        let reader = Reader::new(a, fi);
         // The counters each distinct set of literals satisfies, worked out once per set.
         let hits = hits.of(fi);
         let matching: Vec<Vec<usize>> =

@@ -72,7 +72,7 @@ fn failure_words(a: &Analysis, op: &Operation) -> String {
     };
     if let Some(c) = op.cause {
         s = if s.is_empty() { c.to_string() } else { format!("{s}: {c}") };
-    } else if let Some(w) = root_words(a, op) {
+    } else if let Some(w) = root_words(a, op).or_else(|| op.first_link.and_then(|e| wil_message(a, op.file, e))) {
         s = if s.is_empty() { format!("“{w}”") } else { format!("{s}: “{w}”") };
     }
     if s.is_empty() {
@@ -89,6 +89,9 @@ pub fn root_words(a: &Analysis, op: &Operation) -> Option<String> {
     let root = op.root.filter(|r| Some(*r) != op.code)?;
     let f = &a.files[op.file];
     let e = op.lines.iter().copied().find(|&e| a.codes_at(op.file, e).any(|c| c == root))?;
+    if let Some(m) = wil_message(a, op.file, e) {
+        return Some(m);
+    }
     let msg = f.message(&f.entries[e as usize]).trim();
     // Past a DISM provider's `PID=.. TID=..` and the agent's `*FAILED* [80070002]`.
     let msg = msg.split_once(" TID=").map_or(msg, |(_, rest)| rest.split_once(' ').map_or("", |(_, m)| m)).trim();
@@ -114,6 +117,30 @@ pub fn root_words(a: &Analysis, op: &Operation) -> Option<String> {
         words.pop();
     }
     let words: String = words.join(" ").trim_end_matches(['.', ';', ' ', '-']).chars().take(90).collect();
+    (words.split_whitespace().count() >= 3).then_some(words)
+}
+
+/// The message of a Windows Implementation Library failure line (`... ReturnHr(1) tid(20cc)
+/// C1570118     Msg:[Failed while adding package ...]`), written on the line itself or on the
+/// record that follows it when the line holds the system's text for the code
+/// (../shared/reallogs/more/41 and 53): about 280 characters at most, or none.
+fn wil_message(a: &Analysis, file: usize, e: u32) -> Option<String> {
+    let f = &a.files[file];
+    let at = |i: u32| f.entries.get(i as usize).map(|x| f.record(x));
+    let own = at(e)?;
+    if !own.contains(" tid(") {
+        return None;
+    }
+    // The next record holds the message only when it is its continuation (no time of its own).
+    let next = f.entries.get(e as usize + 1).filter(|x| !x.has_time()).and_then(|_| at(e + 1));
+    let text = [Some(own), next].into_iter().flatten().find_map(|r| r.split_once("Msg:[").map(|(_, m)| m))?;
+    let text = text.rsplit_once(']').map_or(text, |(m, _)| m).trim();
+    let words = if text.chars().count() > 280 {
+        let cut: String = text.chars().take(280).collect();
+        format!("{}…", cut.rsplit_once(' ').map_or(cut.as_str(), |(w, _)| w))
+    } else {
+        text.to_string()
+    };
     (words.split_whitespace().count() >= 3).then_some(words)
 }
 
@@ -167,7 +194,7 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
         }
         if !recovered.is_empty() {
             // Failed, then a later try of the same work succeeded: shown, never a failure.
-            let by = if kind == OperationKind::Search { "a later try by the same caller" } else { "a later try of the same update" };
+            let by = if kind == OperationKind::Search { "a later search by the same caller or of the same service" } else { "a later try of the same update" };
             counts.push(format!("{} recovered ({}; {by} succeeded)", recovered.len(), describe_failures(a, &recovered)));
             shown.extend(recovered.iter().rev().take(1));
         }
@@ -426,7 +453,10 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let sfc: Vec<&Counted> = counted.iter().filter(|c| c.id == "sfc_cannot_repair").collect();
     // Error lines of an excerpt cut out of its session (no session to conclude in that log).
     let loose = super::rules::sessionless_servicing_errors(a, ops);
-    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() {
+    // The servicing stack's runs that stopped normally: what ran, where nothing else speaks.
+    let stack_runs: Vec<&Counted> = counted.iter().filter(|c| c.id == "trusted_installer_run").collect();
+    let sfc_scan = counted.iter().rfind(|c| c.id == "sfc_repairing");
+    if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() && stack_runs.is_empty() && sfc_scan.is_none() {
         return None;
     }
     let mut parts: Vec<String> = Vec::new();
@@ -437,16 +467,27 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let sessions_word = |n: usize| plural(n, "servicing session", "servicing sessions");
     if !failed.is_empty() {
         standing = Standing::Failed;
-        parts.push(format!("{} of {} failed: {}", failed.len(), sessions_word(sessions.len()), describe_servicing_failures(a, &failed)));
+        // Counted among the sessions of their own sort (DISM commands, CBS sessions): the DISM
+        // API sessions of Disk Cleanup beside them are other work, said apart.
+        let (same, other): (Vec<&Operation>, Vec<&Operation>) = sessions.iter().partition(|o| failed.iter().any(|f| f.def.title == o.def.title));
+        parts.push(format!("{} of {} failed: {}", failed.len(), sessions_word(same.len()), describe_servicing_failures(a, &failed)));
+        let done = other.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
+        if done > 0 {
+            parts.push(format!("{done} other {} completed{}", if done == 1 { "session" } else { "sessions" }, what_ran(&other)));
+        }
         shown.extend(failed.iter().rev().take(2));
     } else if !sessions.is_empty() {
         let done = sessions.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
-        parts.push(format!("{} of {} completed", done, sessions_word(sessions.len())));
+        parts.push(format!("{} of {} completed{}", done, sessions_word(sessions.len()), what_ran(&sessions)));
         let open = sessions.len() - done;
         if open > 0 {
             parts.push(format!("{open} logged no end (their result is not in this log)"));
         }
     }
+    let quiet = sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty();
+    let (said, shown_lines) = healthy_runs(a, sfc_scan.filter(|_| sfc.is_empty()), if quiet { &stack_runs } else { &[] });
+    parts.extend(said);
+    lines.extend(shown_lines);
     if let Some(check) = checks.last() {
         let n = |name: &str| check.fact(name).and_then(|v| v.trim().parse::<u32>().ok());
         let (found, repaired) = (n("detected"), n("repaired"));
@@ -512,8 +553,9 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
         ));
         lines.extend(loose.iter().take(4).map(|&(f, e, _)| (f, e)));
     }
-    if sessions.iter().chain(&checks).any(|o| o.fact("reboot") == Some("yes") || o.code == Some(0x8007_0BC9)) {
-        parts.push("a restart is required to finish servicing".into());
+    let restart = super::restart::servicing_words(a, ops, counted);
+    if let Some((words, _)) = &restart {
+        parts.push(words.clone());
     }
     if parts.is_empty() {
         return None;
@@ -522,11 +564,89 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
         shown.extend(checks.last().or(sessions.last()));
     }
     lines.splice(0..0, lines_of(&shown, 6));
+    for l in restart.map(|(_, l)| l).unwrap_or_default() {
+        if !lines.contains(&l) {
+            lines.push(l);
+        }
+    }
     let lead = if standing == Standing::Ok { "Servicing, no failure" } else { "Servicing" };
     let text = format!("{lead}: {}.", parts.join("; "));
     let mut codes = codes_of(&shown);
     codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
     Some(Statement { domain: Domain::Servicing, standing, text, lines, codes })
+}
+
+/// What healthy runs say where nothing else does: SFC's last scan (where no file it could not
+/// repair speaks for it), and the servicing stack's runs (where no session, check or error
+/// speaks at all).
+fn healthy_runs(a: &Analysis, sfc_scan: Option<&Counted>, stack_runs: &[&Counted]) -> (Vec<String>, Vec<(usize, u32)>) {
+    let (mut parts, mut lines) = (Vec::new(), Vec::new());
+    if let Some(scan) = sfc_scan {
+        let at = time_of(&a.files[scan.file], scan.entry as usize).map(|t| format!(" (at {})", short_time(&t))).unwrap_or_default();
+        match scan.item.trim().parse::<u32>() {
+            Ok(0) => parts.push(format!("SFC's last scan{at} found nothing to repair")),
+            Ok(n) => parts.push(format!("SFC's last scan{at} repaired the {} it found damaged", plural(n as usize, "component", "components"))),
+            Err(_) => {}
+        }
+        lines.push((scan.file, scan.entry));
+    } else if let Some(last) = stack_runs.last() {
+        let at = time_of(&a.files[last.file], last.entry as usize).map(|t| short_time(&t));
+        let when = match (stack_runs.len(), at) {
+            (1, Some(t)) => format!("once and stopped normally (at {t})"),
+            (1, None) => "once and stopped normally".to_string(),
+            (n, Some(t)) => format!("{n} times and stopped normally (the last at {t})"),
+            (n, None) => format!("{n} times and stopped normally"),
+        };
+        parts.push(format!("the servicing stack ran {when}; no session to conclude"));
+        lines.extend(stack_runs.iter().rev().take(2).rev().map(|c| (c.file, c.entry)));
+    }
+    (parts, lines)
+}
+
+/// What the completed sessions were, where they are of more than one sort or were run by
+/// programs (DISM API sessions): ` (3 DISM sessions; 49 DISM API sessions, by cleanmgr.exe ×40,
+/// powershell.exe ×9)`; empty for sessions of one sort with no program named.
+fn what_ran(sessions: &[&Operation]) -> String {
+    let done: Vec<&&Operation> = sessions.iter().filter(|o| o.outcome == Outcome::Succeeded).collect();
+    let mut sorts: Vec<(&str, Vec<&&Operation>)> = Vec::new();
+    for o in &done {
+        match sorts.iter_mut().find(|(t, _)| *t == o.def.title) {
+            Some((_, v)) => v.push(o),
+            None => sorts.push((o.def.title, vec![o])),
+        }
+    }
+    let programs = |ops: &[&&Operation]| {
+        let mut by: Vec<(String, usize)> = Vec::new();
+        for p in ops.iter().filter_map(|o| o.fact("program")).map(program) {
+            match by.iter_mut().find(|(n, _)| *n == p) {
+                Some((_, c)) => *c += 1,
+                None => by.push((p, 1)),
+            }
+        }
+        by.sort_by_key(|(n, c)| (std::cmp::Reverse(*c), n.clone()));
+        let named: Vec<String> = by.iter().take(3).map(|(n, c)| if *c > 1 { format!("{n} ×{c}") } else { n.clone() }).collect();
+        if named.is_empty() {
+            String::new()
+        } else {
+            format!(", by {}{}", named.join(", "), if by.len() > 3 { ", ..." } else { "" })
+        }
+    };
+    let words: Vec<String> = sorts.iter().map(|(t, v)| format!("{}{}", plural(v.len(), t, &format!("{t}s")), programs(v))).collect();
+    if words.is_empty() || (sorts.len() == 1 && !words[0].contains(", by ")) {
+        return String::new();
+    }
+    format!(" ({})", words.join("; "))
+}
+
+/// The program a command line starts, by its file name: `C:\WINDOWS\system32\cleanmgr.exe
+/// /autoclean` → `cleanmgr.exe`.
+fn program(command: &str) -> String {
+    let t = command.trim();
+    let first = match t.strip_prefix('"') {
+        Some(rest) => rest.split('"').next().unwrap_or(rest),
+        None => t.split_whitespace().next().unwrap_or(t),
+    };
+    first.rsplit(['\\', '/']).next().unwrap_or(first).to_ascii_lowercase()
 }
 
 /// Failed servicing sessions grouped by code and cause: "`dism /online /cleanup-image
@@ -584,40 +704,74 @@ fn command_words(t: &str) -> String {
 
 // ---- one run per log: client installation, setup, task sequence ----
 
+/// The runs of one kind that count, in time order: a run with no result of its own and no line
+/// that began it (a setuperr.log beside its setupact.log holds the same run without its result)
+/// does not, where another run states one.
+pub fn runs_that_count<'o>(a: &Analysis, ops: &'o [Operation], kind: OperationKind) -> Vec<&'o Operation> {
+    let mut runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind).collect();
+    let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
+    runs.sort_by_key(|o| time(o));
+    let stated = |o: &Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
+    if runs.iter().any(|o| stated(o)) {
+        runs.retain(|o| stated(o) || o.start.is_some());
+    }
+    runs
+}
+
+/// Error lines of a run: those of its log between its start and its end (the whole log for a
+/// log that holds one run).
+fn run_errors(a: &Analysis, op: &Operation) -> usize {
+    let f = &a.files[op.file];
+    let (from, to) = (op.start.unwrap_or(0) as usize, op.end.map_or(f.entries.len(), |e| e as usize + 1));
+    f.entries.get(from..to.min(f.entries.len())).map_or(0, |v| v.iter().filter(|e| e.severity == crate::model::Severity::Error).count())
+}
+
 fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain, name: &str) -> Option<Statement> {
-    let runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind).collect();
-    // The last run whose result the logs state (a setuperr.log beside its setupact.log holds the
-    // same run without it), else the last.
-    let last = *runs.iter().rev().find(|o| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)).or(runs.last())?;
+    let runs = runs_that_count(a, ops, kind);
+    // The latest run decides.
+    let last = *runs.last()?;
     let file = base_name(&a.files[last.file].name);
     let (standing, text) = match last.outcome {
         // A run of a whole log is never marked recovered; it is here for the match to be whole.
         Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(a, last), when(a, last))),
         Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(a, last), when(a, last))),
         Outcome::Succeeded => {
-            let noted = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
+            let noted = run_errors(a, last);
             let tail = if noted > 0 { format!("; the {} it logged did not stop it", plural(noted, "error line", "error lines")) } else { String::new() };
             let code = last.code.map(|c| format!(" ({})", code_name(c))).unwrap_or_default();
             (Standing::Ok, format!("{name} completed{code}{}{tail} ({file}).", when(a, last)))
         }
         Outcome::Running => (Standing::Attention, format!("{name} is still running when {file} ends.")),
         Outcome::Interrupted | Outcome::Unknown => {
-            let errors = a.files[last.file].entries.iter().filter(|e| e.severity == crate::model::Severity::Error).count();
+            let errors = run_errors(a, last);
             let note = if errors > 0 {
                 format!("it logged {} but no fatal error", plural(errors, "error line", "error lines"))
             } else {
                 "it logged no error".to_string()
             };
-            (Standing::Unknown, format!("{name}: {note}; its final result is not in {file}."))
+            let latest = if runs.len() > 1 { format!("its latest run{}", when(a, last)) } else { "it".to_string() };
+            (Standing::Unknown, format!("{name}: {}; its final result is not in {file}.", note.replacen("it", &latest, 1)))
         }
     };
-    let mut text = text;
-    let stated: Vec<&&Operation> = runs.iter().filter(|o| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)).collect();
-    if runs.len() > 1 && (stated.len() > 1 || stated.is_empty()) {
-        let failed = runs.iter().filter(|o| o.outcome == Outcome::Failed).count();
-        text.push_str(&format!(" It is the last of {} runs in the logs; {} failed.", runs.len(), failed));
-    }
+    let (mut standing, mut text) = (standing, text);
     let mut lines = lines_of(&[last], 6);
+    let mut codes = codes_of(&[last]);
+    // The runs of its log: a log that holds several says how many, and how many failed; a
+    // failure before a latest run that did not fail is an earlier one, still a failure.
+    let own: Vec<&Operation> = runs.iter().copied().filter(|o| o.file == last.file).collect();
+    if own.len() > 1 {
+        let failed: Vec<&Operation> = own.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
+        text.push_str(&format!(" It is the last of {} runs in {file}; {} failed", own.len(), failed.len()));
+        match failed.last() {
+            Some(f) if last.outcome != Outcome::Failed => {
+                text.push_str(&format!(", the last of them{}: {}.", when(a, f), failure_words(a, f)));
+                standing = Standing::Failed;
+                lines.extend(lines_of(&[f], 4).into_iter().filter(|l| !lines.contains(l)).collect::<Vec<_>>());
+                codes.extend(codes_of(&[f]).into_iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
+            }
+            _ => text.push('.'),
+        }
+    }
     let note = if kind == OperationKind::Setup { super::setup::failure_note(a, last) } else { None };
     if let Some((words, shown)) = note {
         text.push_str(&words);
@@ -635,5 +789,5 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
             }
         }
     }
-    Some(Statement { domain, standing, text, lines, codes: codes_of(&[last]) })
+    Some(Statement { domain, standing, text, lines, codes })
 }

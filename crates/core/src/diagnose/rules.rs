@@ -12,7 +12,7 @@ use super::config_rules;
 use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
 use super::finding::{Ctx, Finding};
 use super::flow::FlowResult;
-use super::operations::Operation;
+use super::operations::{Counted, Operation};
 use super::signals::Compiled;
 use crate::analysis::Analysis;
 use crate::model::{CycleOutcome, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
@@ -38,6 +38,9 @@ const JOINS: &[(&str, Join)] = &[
     ("config_wsus_port", config_rules::wsus_port),
     ("config_proxy_blocks_wsus", config_rules::proxy_blocks_wsus),
     ("config_direct_network_errors", config_rules::direct_network_errors),
+    ("config_ring_paused", config_rules::ring_paused),
+    ("config_ring_deferred", config_rules::ring_deferred),
+    ("config_ring_wsus_conflict", config_rules::ring_wsus_conflict),
 ];
 
 /// How many lines a rule keeps (a busy log can repeat a signature thousands of times).
@@ -45,12 +48,19 @@ const MAX_LINES: usize = 50;
 
 /// Every rule over the drop; findings most severe first, in data order otherwise. Also where
 /// the client gets its updates, and the servers its advice can name.
-pub fn evaluate(a: &Analysis, hits: &Hits, scan: &FlowResult, ops: &[Operation], config: &ConfigFacts) -> (Vec<Finding>, UpdateSource, Machine) {
+pub fn evaluate(
+    a: &Analysis,
+    hits: &Hits,
+    scan: &FlowResult,
+    ops: &[Operation],
+    counted: &[Counted],
+    config: &ConfigFacts,
+) -> (Vec<Finding>, UpdateSource, Machine) {
     let rules = defs::rules();
     let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
     let set_lines = line_hits(a, hits, sets.iter().map(|s| s.lines).collect(), &CATALOG.line_sets);
-    let ctx = Ctx { a, scan, ops, config, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let ctx = Ctx { a, scan, ops, counted, config, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
     let source = update_source(&ctx);
     let machine = Machine::build(&ctx);
     let ctx = Ctx { machine: machine.clone(), ..ctx };
@@ -364,12 +374,16 @@ fn cbs_store_corruption(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usiz
     Some(Finding::new(rule, rule.severity, format!("The component store is damaged: {}.", said.join("; ")), evidence, codes))
 }
 
-/// Lines that say a restart is pending, and the codes that mean it (first three of each).
+/// Lines that say a restart is pending, and the codes that mean it (first three of each), that
+/// nothing later superseded (`restart.rs`: the machine started again, a session ended needing
+/// no restart, an install succeeded).
 fn pending_reboot(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
-    let mut shown = lines.to_vec();
+    let later = super::restart::superseders(ctx.a, ctx.counted);
+    let pending = |&(f, e): &(usize, usize)| super::restart::superseded_after(ctx.a, &later, f, e as u32).is_none();
+    let mut shown: Vec<(usize, usize)> = lines.iter().copied().filter(pending).collect();
     for c in rule.codes {
         if let Some(s) = ctx.a.code_stats(*c) {
-            shown.extend(s.occurrences.iter().take(3).map(|o| (o.file as usize, o.entry as usize)));
+            shown.extend(s.occurrences.iter().map(|o| (o.file as usize, o.entry as usize)).filter(pending).take(3));
         }
     }
     if shown.is_empty() {
@@ -509,15 +523,17 @@ const SESSION_FRAMES: [&str; 6] = [
 /// it failed on its own lines. (file, entry, code) in file order, at most `MAX_LINES`.
 pub fn sessionless_servicing_errors(a: &Analysis, ops: &[Operation]) -> Vec<(usize, u32, u32)> {
     let mut out = Vec::new();
+    // The component store's failures, which stand even where session lines that concluded
+    // nothing are around them (the rule's `codes`).
+    let standing: &[u32] = defs::rules().iter().find(|r| r.id == "servicing_error_lines").map_or(&[], |r| r.codes);
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| matches!(f.kind, LogKind::Cbs | LogKind::Dism)) {
-        let framed = ops.iter().any(|o| o.file == fi && matches!(o.kind(), OperationKind::Servicing | OperationKind::StoreCheck))
-            || SESSION_FRAMES.iter().any(|m| memchr::memmem::find(f.text.as_bytes(), m.as_bytes()).is_some());
-        if framed {
+        if ops.iter().any(|o| o.file == fi && matches!(o.kind(), OperationKind::Servicing | OperationKind::StoreCheck)) {
             continue;
         }
+        let framed = SESSION_FRAMES.iter().any(|m| memchr::memmem::find(f.text.as_bytes(), m.as_bytes()).is_some());
         for (ei, _) in f.entries.iter().enumerate().filter(|(_, e)| e.severity == Severity::Error) {
             let ei = ei as u32;
-            let code = a.codes_at(fi, ei).find(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei, c));
+            let code = a.codes_at(fi, ei).find(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei, c) && (!framed || standing.contains(&c)));
             if let Some(c) = code {
                 out.push((fi, ei, c));
                 if out.len() >= MAX_LINES {

@@ -19,11 +19,52 @@ const PHASES: [&str; 6] = [
     "the uninstall phase (setup undoing a failed upgrade)",
 ];
 
-/// Operations an extend code's last four hex digits name, where Microsoft documents them: data
-/// migration (the example 0x4000D in "Windows upgrade error codes") and sysprep ("Resolution
-/// procedures": 0x30018, a rollback during the sysprep operation, where the device install
-/// log is the one to read).
-const OPERATIONS: [(u32, &str); 2] = [(0x000D, "data migration"), (0x0018, "the sysprep operation")];
+/// The operation an extend code's last two hex digits name (Microsoft Learn, "Windows upgrade
+/// error codes", section "Extend codes", the SP_EXECUTION_OP_* table: the example 0x4000D is
+/// phase 4, data migration; "Resolution procedures": 0x30018, a rollback during sysprep, where
+/// the device install log is the one to read).
+const OPERATIONS: [(u32, &str); 32] = [
+    (0x01, "the copy of the payload"),
+    (0x02, "the download of updates"),
+    (0x03, "the install of updates"),
+    (0x04, "the install of the recovery environment"),
+    (0x05, "the install of the recovery image"),
+    (0x06, "the replication of optional components"),
+    (0x07, "the install of drivers"),
+    (0x08, "the preparation of the SafeOS"),
+    (0x09, "the preparation of the rollback"),
+    (0x0A, "the preparation of the first boot"),
+    (0x0B, "the preparation of the OOBE boot"),
+    (0x0C, "the application of the image"),
+    (0x0D, "data migration"),
+    (0x0E, "the setting of the product key"),
+    (0x0F, "the addition of the unattend file"),
+    (0x10, "the addition of a driver"),
+    (0x11, "the enabling of a feature"),
+    (0x12, "the disabling of a feature"),
+    (0x13, "the registration of an asynchronous process"),
+    (0x14, "the registration of a synchronous process"),
+    (0x15, "the creation of a file"),
+    (0x16, "the creation of a registry entry"),
+    (0x17, "the boot"),
+    (0x18, "the sysprep operation"),
+    (0x19, "OOBE"),
+    (0x1A, "the beginning of the first boot"),
+    (0x1B, "the end of the first boot"),
+    (0x1C, "the beginning of the OOBE boot"),
+    (0x1D, "the end of the OOBE boot"),
+    (0x1E, "the steps before OOBE"),
+    (0x1F, "the steps after OOBE"),
+    (0x20, "the addition of a provisioning package"),
+];
+
+/// The run reported its result before any restart (`ImageExit: Initializing PostReboot:
+/// [FALSE]`): it failed in the old Windows, in the downlevel phase, whatever state setup was in
+/// when it reported (../shared/reallogs/more/55: "Disk provisioning is not available" in
+/// `SetupPhaseInstall`, reported with extend code 0x50013 while setup undid its work).
+fn before_restart(op: &Operation) -> bool {
+    op.fact("post_reboot").is_some_and(|v| v.trim().trim_matches(['[', ']', ' ']).eq_ignore_ascii_case("false"))
+}
 
 /// The extend code a run reported with its result (`Reporting post reboot event -> [0xC1900101,
 /// 0x30018]`, `ImageExit: Initializing Extended: [0x30018]`), if not zero.
@@ -51,8 +92,15 @@ pub fn result_words(op: &Operation) -> Option<String> {
     let ext = extend_code(op)?;
     let code = result_code(op)?;
     let symbol = wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default();
-    let phase = PHASES.get((ext >> 16) as usize).copied().unwrap_or(PHASES[0]);
-    let operation = OPERATIONS.iter().find(|(n, _)| *n == ext & 0xFFFF).map(|(_, w)| format!(", during {w}")).unwrap_or_default();
+    let digit = (ext >> 16) as usize;
+    let phase = PHASES.get(digit).copied().unwrap_or(PHASES[0]);
+    let operation = OPERATIONS.iter().find(|(n, _)| *n == ext & 0xFF).map(|(_, w)| format!(", during {w}")).unwrap_or_default();
+    if before_restart(op) && digit != 1 {
+        // Reported before any restart: the failure is the downlevel phase's; the extend code's
+        // phase and operation are where setup stood when it reported (undoing its work).
+        let state = PHASES.get(digit).map_or("an unknown phase", |p| p.split(" (").next().unwrap_or(p));
+        return Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in the downlevel phase (in the old Windows, before any restart; reported from {state})"));
+    }
     Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}"))
 }
 
@@ -60,7 +108,7 @@ pub fn result_words(op: &Operation) -> Option<String> {
 /// the new Windows had taken over, so setup rolled the machine back to the old one (Microsoft
 /// Learn, "Resolve Windows upgrade errors": a failure after the downlevel phase rolls back).
 pub fn rolled_back(op: &Operation) -> bool {
-    op.outcome == Outcome::Failed && extend_code(op).is_some_and(|e| matches!(e >> 16, 2..=4))
+    op.outcome == Outcome::Failed && !before_restart(op) && extend_code(op).is_some_and(|e| matches!(e >> 16, 2..=4))
 }
 
 /// A device installation that a setupapi.dev.log opens and never closes: the log stops in it
@@ -143,7 +191,9 @@ mod tests {
     #[test]
     fn the_extend_code_names_its_phase_and_operation() {
         assert!(PHASES[3].starts_with("the first boot phase"));
-        assert_eq!(OPERATIONS.iter().find(|(n, _)| *n == 0x30018 & 0xFFFF).map(|(_, w)| *w), Some("the sysprep operation"));
+        assert_eq!(OPERATIONS.iter().find(|(n, _)| *n == 0x30018 & 0xFF).map(|(_, w)| *w), Some("the sysprep operation"));
+        assert_eq!(OPERATIONS.iter().find(|(n, _)| *n == 0x4000D & 0xFF).map(|(_, w)| *w), Some("data migration"));
+        assert!(OPERATIONS.windows(2).all(|w| w[0].0 + 1 == w[1].0), "one row per operation, in order");
         assert!(PHASES.get(0x4000D >> 16).unwrap().contains("OOBE"));
     }
 }

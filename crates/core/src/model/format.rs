@@ -35,6 +35,8 @@ pub enum LogFormat {
     RegExport,
     /// `netsh winhttp show proxy` output.
     NetshWinhttp,
+    /// `MDMDiagReport.xml`, MdmDiagnosticsTool's report of the MDM state (the update ring).
+    MdmReport,
     /// Anything else that is text: every line kept, codes still found.
     PlainText,
     /// A binary Windows event log (`.evtx`), its events rendered one per line (times in UTC) in
@@ -62,6 +64,7 @@ impl LogFormat {
             LogFormat::RegQuery => "reg_query",
             LogFormat::RegExport => "reg_export",
             LogFormat::NetshWinhttp => "netsh_winhttp",
+            LogFormat::MdmReport => "mdm_report",
             LogFormat::EventLog => "evtx",
             LogFormat::PlainText => "plain_text",
             LogFormat::Binary => "binary",
@@ -84,6 +87,7 @@ impl LogFormat {
             LogFormat::RegQuery => "reg query output",
             LogFormat::RegExport => "Registry export (.reg)",
             LogFormat::NetshWinhttp => "netsh winhttp show proxy",
+            LogFormat::MdmReport => "MDM diagnostics report (MDMDiagReport.xml)",
             LogFormat::EventLog => "Windows event log (.evtx)",
             LogFormat::PlainText => "Plain text",
             LogFormat::Binary => "Binary (not a text log)",
@@ -93,6 +97,6 @@ impl LogFormat {
 
     /// True for inputs that describe client configuration rather than log events.
     pub fn is_configuration(self) -> bool {
-        matches!(self, LogFormat::RegQuery | LogFormat::RegExport | LogFormat::NetshWinhttp)
+        matches!(self, LogFormat::RegQuery | LogFormat::RegExport | LogFormat::NetshWinhttp | LogFormat::MdmReport)
     }
 }

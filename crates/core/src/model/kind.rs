@@ -2,6 +2,8 @@
 //! file when it is read. Flows and rules name logs by these kinds; a file's kind comes from its
 //! content where the content is decisive, else from its name, else from its main component.
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
 use crate::model::{Entry, LogFormat};
 
 /// The logs wulens knows by name. `Other` is every other file (still parsed, viewed and searched).
@@ -213,6 +215,20 @@ impl LogKind {
     }
 }
 
+/// A kind crosses the worker protocol as its id (`windowsupdate`, `other`).
+impl Serialize for LogKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for LogKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LogKind, D::Error> {
+        let id = String::deserialize(d)?;
+        LogKind::NAMED.into_iter().chain([LogKind::Other]).find(|k| k.id() == id).ok_or_else(|| serde::de::Error::custom(format!("unknown log kind `{id}`")))
+    }
+}
+
 /// Components only Windows setup writes (Panther logs share CBS.log's line format).
 const SETUP_COMPONENTS: [&str; 11] = ["MOUPG", "SP", "CONX", "PANTHR", "IBS", "IBSLIB", "MIG", "DU", "SYSPRP", "SETUPUGC", "SETUPPLAT"];
 
@@ -282,5 +298,16 @@ mod tests {
         for k in LogKind::NAMED {
             assert_eq!(LogKind::from_id(k.id()), Some(k));
         }
+    }
+
+    #[test]
+    fn a_kind_crosses_as_its_id() {
+        assert_eq!(serde_json::to_string(&Some(LogKind::TaskSequence)).unwrap(), "\"smsts\"");
+        for k in LogKind::NAMED.into_iter().chain([LogKind::Other]) {
+            let wire = serde_json::to_string(&k).unwrap();
+            assert_eq!(wire, format!("\"{}\"", k.id()));
+            assert_eq!(serde_json::from_str::<LogKind>(&wire).unwrap(), k);
+        }
+        assert!(serde_json::from_str::<LogKind>("\"wuahandler.log\"").is_err());
     }
 }

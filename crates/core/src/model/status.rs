@@ -315,3 +315,27 @@ pub enum Standing {
     /// Ran, and the log does not say how it ended.
     Unknown,
 }
+
+/// Where the client gets its updates, as the logs and the configuration show it (the report's
+/// `update_source`: `wsus`, `public`, `unknown`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateSource {
+    /// A WSUS server (ConfigMgr's software update point, or a policy's WUServer).
+    Wsus,
+    /// Microsoft's services over the internet (Windows Update, Microsoft Update, the Store).
+    Public,
+    /// Not shown.
+    #[default]
+    Unknown,
+}
+
+impl UpdateSource {
+    pub fn id(self) -> &'static str {
+        match self {
+            UpdateSource::Wsus => "wsus",
+            UpdateSource::Public => "public",
+            UpdateSource::Unknown => "unknown",
+        }
+    }
+}

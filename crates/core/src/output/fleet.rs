@@ -34,7 +34,7 @@ pub struct MachineRow {
     pub finding_title: String,
     /// Distinct failure codes with how often each occurs, most significant first (at most 20).
     pub codes: Vec<CodeTally>,
-    /// `wsus`, `public` or `unknown`.
+    /// `wsus`, `public` or `unknown` (`UpdateSource::id`); empty when the bundle is unreadable.
     pub update_source: String,
     /// The WSUS server the client uses (policy, else ConfigMgr's location), when known.
     pub wsus_server: String,
@@ -102,7 +102,7 @@ impl MachineRow {
             findings: findings.iter().map(|(_, id)| id.to_string()).collect(),
             finding_title,
             codes: r.errors.iter().take(20).map(|e| CodeTally { code: e.code.clone(), count: e.count }).collect(),
-            update_source: r.update_source.clone(),
+            update_source: r.update_source.id().to_string(),
             wsus_server,
             proxy,
             first_time: r.summary.first_time.clone().unwrap_or_default(),

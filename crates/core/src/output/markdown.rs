@@ -334,6 +334,12 @@ fn md_configuration(o: &mut String, c: &ConfigReport) {
             };
             let _ = writeln!(o, "- WinHTTP proxy: {v}");
         }
+        if let Some(r) = &c.update_ring {
+            let _ = writeln!(o, "- Intune update ring, {}:", md_prose(&r.origin()));
+            for (label, v, s) in r.rows() {
+                let _ = writeln!(o, "  - {label}: {} ({})", md_code(&v), md_code(&format!("{}:{}", base_name(&s.file), s.line)));
+            }
+        }
         let _ = writeln!(o);
     }
     for m in &c.missing {

@@ -11,7 +11,11 @@ mod viewer;
 
 pub use collect::{CollectStep, COLLECT_STEPS};
 pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
-pub use markdown::{markdown, markdown_summary, md_code, md_prose, status_words, SUMMARY_BYTES};
+pub use markdown::{markdown, markdown_summary, status_words, SUMMARY_BYTES};
 pub use render::{code_text, collect_help_text, text, thousands};
-pub use report::*;
-pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View, MAX_DETAIL_CHARS, MAX_ROW_CHARS};
+pub use report::{
+    CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup,
+    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary, TimeZoneReport, Tool,
+    UpdateRingCard, UpdateRow,
+};
+pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

@@ -211,6 +211,12 @@ fn config_text(r: &Report, o: &mut String) {
         };
         let _ = writeln!(o, "  {:<26} {v}", "WinHTTP proxy");
     }
+    if let Some(r) = &c.update_ring {
+        let _ = writeln!(o, "  {:<26} {}", "Intune update ring", r.origin());
+        for (label, v, s) in r.rows() {
+            let _ = writeln!(o, "    {label:<24} {v}  ({}:{})", base_name(&s.file), s.line);
+        }
+    }
     for u in &c.unreadable {
         let _ = writeln!(o, "  {}: {}", base_name(&u.name), u.message);
     }

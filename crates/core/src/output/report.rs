@@ -11,7 +11,7 @@ use crate::diagnose::{self, Diagnosis};
 use crate::model::time::format_offset;
 use crate::model::{
     evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, OperationKind, Outcome, Setting,
-    Standing, StepStatus, VerdictStatus,
+    Standing, StepStatus, UpdateSource, VerdictStatus,
 };
 
 /// How much of the long lists a report carries (counts are always complete).
@@ -57,7 +57,7 @@ pub struct Report {
     pub operations: OperationsReport,
     /// Where the client gets its updates, as the drop shows it: `wsus`, `public` (Windows
     /// Update, Microsoft Update, the Store) or `unknown`.
-    pub update_source: String,
+    pub update_source: UpdateSource,
     /// The machines of the drop when it looks like several: folders that each hold the same log,
     /// or else files the logs' content tells apart (two computer names, another Windows, another
     /// release line at the same time, a year between copies of one log); each with its label and
@@ -233,6 +233,16 @@ pub struct FileReport {
     /// continues (`X.log`), which the viewer shows with it as one tab. Absent otherwise.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rotated_from: String,
+    /// For a file read from inside a bundle (a zip, a cab, one inside another): that bundle's
+    /// path in the drop (`DiagLogs-PC-1-20261120T101500Z.zip`, or for the cab an Intune
+    /// diagnostics zip holds, `DiagLogs-...zip/(77) FoldersFiles temp_MDMDiagnostics_..._cab/mdmlogs-....cab`).
+    /// Absent for a file dropped as it is.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub bundle: String,
+    /// Its path inside that bundle (`(63) FoldersFiles windows_logs_WindowsUpdate/WindowsUpdate.20261120.101500.001.etl`):
+    /// where the collector put it. Absent for a file dropped as it is.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub member: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -355,6 +365,87 @@ pub struct ConfigReport {
     pub missing: Vec<MissingConfig>,
     /// Configuration files that could not be read, and why.
     pub unreadable: Vec<InputWarning>,
+    /// The MDM update ring (Intune's update ring), from an `MDMDiagReport.xml`: the managed
+    /// counterpart of the Windows Update policy. Absent when no MDM report was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_ring: Option<UpdateRingCard>,
+}
+
+/// The MDM update ring: the Policy CSP's `Update` policies an MDM report shows in force.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct UpdateRingCard {
+    /// The report they were read from.
+    pub file: String,
+    /// The management server that set them, where the report names it (`Microsoft Intune`).
+    pub server: String,
+    /// `DeferQualityUpdatesPeriodInDays` and `DeferFeatureUpdatesPeriodInDays`.
+    pub defer_quality_days: Option<Setting>,
+    pub defer_feature_days: Option<Setting>,
+    /// A pause of quality / feature updates: its start date (`Pause...UpdatesStartTime`), or
+    /// the `Pause...Updates` flag alone.
+    pub pause_quality: Option<Setting>,
+    pub pause_feature: Option<Setting>,
+    /// The pause's days in words (`from 2026-11-02 to 2026-12-06`: a pause lasts 35 days).
+    pub pause_quality_window: Option<String>,
+    pub pause_feature_window: Option<String>,
+    /// `AllowAutoUpdate`, and what it means.
+    pub allow_auto_update: Option<Setting>,
+    pub auto_update: Option<String>,
+    /// `SetDisablePauseUXAccess`: 1 means the user cannot pause updates.
+    pub pause_ux_disabled: Option<Setting>,
+    /// `ActiveHoursStart` / `ActiveHoursEnd` (hours, 0-23).
+    pub active_hours_start: Option<Setting>,
+    pub active_hours_end: Option<Setting>,
+    /// `UpdateServiceUrl` (a WSUS server instead of Microsoft Update) and its alternate.
+    pub update_service_url: Option<Setting>,
+    pub update_service_url_alternate: Option<Setting>,
+    /// Every `Update` policy of the report, by its Policy CSP name.
+    pub settings: Vec<RingSetting>,
+}
+
+impl UpdateRingCard {
+    /// The ring's set values in words, for the text and Markdown renderings: (label, value with
+    /// what it means, where).
+    pub fn rows(&self) -> Vec<(&'static str, String, &Setting)> {
+        let with = |s: &Setting, words: Option<&str>| match words {
+            Some(w) => format!("{} ({w})", s.value),
+            None => s.value.clone(),
+        };
+        let hours = match (&self.active_hours_start, &self.active_hours_end) {
+            (Some(a), Some(b)) => Some(format!("{}:00 to {}:00", a.value.trim(), b.value.trim())),
+            _ => None,
+        };
+        let pause_ux = self.pause_ux_disabled.as_ref().map(|s| if s.value.trim() == "1" { "users may not pause" } else { "users may pause" });
+        let rows: [(&'static str, &Option<Setting>, Option<&str>); 9] = [
+            ("quality updates deferred (days)", &self.defer_quality_days, None),
+            ("feature updates deferred (days)", &self.defer_feature_days, None),
+            ("quality updates paused", &self.pause_quality, self.pause_quality_window.as_deref()),
+            ("feature updates paused", &self.pause_feature, self.pause_feature_window.as_deref()),
+            ("AllowAutoUpdate", &self.allow_auto_update, self.auto_update.as_deref()),
+            ("SetDisablePauseUXAccess", &self.pause_ux_disabled, pause_ux),
+            ("active hours start", &self.active_hours_start, hours.as_deref()),
+            ("UpdateServiceUrl", &self.update_service_url, None),
+            ("UpdateServiceUrlAlternate", &self.update_service_url_alternate, None),
+        ];
+        rows.into_iter().filter_map(|(label, s, words)| s.as_ref().map(|s| (label, with(s, words), s))).collect()
+    }
+
+    /// `set by Microsoft Intune`, or where the ring was read.
+    pub fn origin(&self) -> String {
+        if self.server.is_empty() {
+            "from the MDM report".into()
+        } else {
+            format!("set by {}", self.server)
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+pub struct RingSetting {
+    pub name: String,
+    pub value: String,
+    pub file: String,
+    pub line: u32,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
@@ -436,12 +527,7 @@ impl Report {
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
             statements: d.statements.iter().map(|st| statement_report(a, st)).collect(),
             operations: operations_report(a, &d.operations, limits),
-            update_source: match d.source {
-                diagnose::UpdateSource::Wsus => "wsus",
-                diagnose::UpdateSource::Public => "public",
-                diagnose::UpdateSource::Unknown => "unknown",
-            }
-            .into(),
+            update_source: d.source,
             machines: if d.machines.len() > 1 { d.machines.iter().map(|m| machine_report(a, m)).collect() } else { Vec::new() },
         }
     }
@@ -505,6 +591,18 @@ fn file_report(f: &LogFile) -> FileReport {
         time_zone: tz_report(f),
         notes: f.notes.clone(),
         rotated_from: crate::model::rotated_from(&f.name).unwrap_or_default(),
+        bundle: in_bundle(&f.name).0,
+        member: in_bundle(&f.name).1,
+    }
+}
+
+/// A file's name as (the innermost bundle holding it, its path inside), or empty strings for a
+/// file dropped as it is: the name is the bundle's path, then the member's (`a.zip/x/y.log`).
+fn in_bundle(name: &str) -> (String, String) {
+    let segs: Vec<&str> = name.split('/').collect();
+    match segs[..segs.len().saturating_sub(1)].iter().rposition(|s| crate::read::bundles::is_archive_name(s)) {
+        Some(i) => (segs[..=i].join("/"), segs[i + 1..].join("/")),
+        None => (String::new(), String::new()),
     }
 }
 
@@ -724,6 +822,31 @@ fn config_report(c: &diagnose::ConfigFacts) -> ConfigReport {
         wsus_location: c.wsus_location().cloned(),
         missing: c.missing.iter().map(|m| MissingConfig { what: m.what.into(), command: m.command.into() }).collect(),
         unreadable: c.unreadable.clone(),
+        update_ring: c.ring.as_ref().map(ring_card),
+    }
+}
+
+fn ring_card(r: &diagnose::Ring) -> UpdateRingCard {
+    use diagnose::UpdateClass::{Feature, Quality};
+    let get = |n: &str| r.get(n).cloned();
+    let (pq, pf) = (r.pause(Quality), r.pause(Feature));
+    UpdateRingCard {
+        file: r.file.clone(),
+        server: r.server.clone(),
+        defer_quality_days: get("DeferQualityUpdatesPeriodInDays"),
+        defer_feature_days: get("DeferFeatureUpdatesPeriodInDays"),
+        pause_quality_window: pq.as_ref().map(|p| p.window()),
+        pause_feature_window: pf.as_ref().map(|p| p.window()),
+        pause_quality: pq.map(|p| p.setting),
+        pause_feature: pf.map(|p| p.setting),
+        allow_auto_update: get("AllowAutoUpdate"),
+        auto_update: r.auto_update_words().map(str::to_string),
+        pause_ux_disabled: get("SetDisablePauseUXAccess"),
+        active_hours_start: get("ActiveHoursStart"),
+        active_hours_end: get("ActiveHoursEnd"),
+        update_service_url: get("UpdateServiceUrl"),
+        update_service_url_alternate: get("UpdateServiceUrlAlternate"),
+        settings: r.settings.iter().map(|(n, s)| RingSetting { name: n.clone(), value: s.value.clone(), file: s.file.clone(), line: s.line }).collect(),
     }
 }
 

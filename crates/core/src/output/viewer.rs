@@ -18,8 +18,8 @@ pub struct Filter {
     pub files: Vec<String>,
     /// Files whose tab was closed: left out of the merged timeline (when `files` is empty).
     pub hidden: Vec<String>,
-    /// Severities to show (`info`, `warning`, `error`, `text` for unparsed lines); empty = all.
-    pub severities: Vec<String>,
+    /// Severities to show (`Severity::None`: unparsed lines); empty = all.
+    pub severities: Vec<Severity>,
     pub components: Vec<String>,
     pub threads: Vec<u32>,
     /// Text to find (case-insensitive unless `case_sensitive`), or a regex when `regex`.
@@ -254,13 +254,7 @@ impl View {
             Some(c) if !c.is_empty() => Some(wulens_kb::lookup(c).map_err(|e| e.to_string())?.code.0),
             _ => None,
         };
-        let sev_ok = |s: Severity| {
-            filter.severities.is_empty()
-                || filter.severities.iter().any(|x| match x.as_str() {
-                    "text" => s == Severity::None,
-                    other => s.label() == other,
-                })
-        };
+        let sev_ok = |s: Severity| filter.severities.is_empty() || filter.severities.contains(&s);
         // Per file: which components pass (by index), which entries mention the code.
         let comp_ok: Vec<Vec<bool>> =
             a.files.iter().map(|f| f.components.iter().map(|c| filter.components.is_empty() || filter.components.iter().any(|x| x == c)).collect()).collect();
@@ -589,7 +583,7 @@ mod tests {
     fn filters_combine_and_bad_regex_says_why() {
         let a = analysis();
         let mut v = View::new(&a);
-        assert_eq!(v.apply(&a, Filter { severities: vec!["error".into()], ..Filter::default() }), Ok(2));
+        assert_eq!(v.apply(&a, Filter { severities: vec![Severity::Error], ..Filter::default() }), Ok(2));
         assert_eq!(v.apply(&a, Filter { text: "BOLD".into(), ..Filter::default() }), Ok(1));
         assert_eq!(v.apply(&a, Filter { text: "fail.*8024".into(), regex: true, ..Filter::default() }), Ok(2));
         assert_eq!(v.apply(&a, Filter { files: vec![a.files[1].name.clone()], ..Filter::default() }), Ok(2));

@@ -7,7 +7,10 @@
 //! as paths under it (`fleet.zip/fleet/PC-001.zip`) is read like a folder: a zip of bundles.
 //!
 //! The rule, for each item given (each path's first segment):
-//! - a zip is one machine; a folder holding log files of its own is one machine;
+//! - a zip or a cab is one machine; a folder holding log files of its own is one machine;
+//! - a folder laid out as a diagnostics collection is one machine, whatever it holds: Intune's
+//!   Collect diagnostics (the DiagnosticLog CSP's archive: `results.xml` beside one folder per
+//!   directive, `1`, `2`, ..., or, flattened, `(1) RegistryKey ...`, `(63) FoldersFiles ...`);
 //! - a folder holding zips or folders and no log files of its own (notes such as `README`,
 //!   `*.csv`, `*.md` and dot files aside) is a folder of machines, one per zip or folder; a
 //!   folder that only wraps one such folder of machines is read through;
@@ -18,7 +21,8 @@ use std::collections::BTreeMap;
 /// One machine's bundle in a drop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bundle {
-    /// The machine's name: the bundle's file or folder name, without `.zip`.
+    /// The machine's name: the bundle's file or folder name, without `.zip` (for the names
+    /// collectors give their bundles, the computer's name: see [`stem`]).
     pub machine: String,
     /// The bundle's path in the drop: a zip (`fleet/PC-001.zip`), a folder (`fleet/PC-002`),
     /// or, for a drop of loose files, its one item (or empty when there are several).
@@ -43,13 +47,28 @@ impl Node {
         self.path.rsplit('/').next().unwrap_or(&self.path)
     }
 
-    fn is_zip(&self) -> bool {
-        is_zip_name(self.name())
+    fn is_archive(&self) -> bool {
+        is_archive_name(self.name())
     }
 
-    /// A zip or a folder: something that can be one machine's bundle.
+    /// A zip, a cab or a folder: something that can be one machine's bundle.
     fn is_bundle(&self) -> bool {
-        self.folder || self.is_zip()
+        self.folder || self.is_archive()
+    }
+
+    /// Laid out as the DiagnosticLog CSP's archive (Intune's Collect diagnostics): its
+    /// `results.xml` maps each directive to a folder numbered in order (`1`, `2`, ...), or, in
+    /// the flattened layout, to entries named `(N) <directive> <what>` (files, or folders where
+    /// a directive collected several files). One machine's collection, never a fleet: its
+    /// folders each hold an `export.reg` or an `output.log`.
+    fn is_collection(&self) -> bool {
+        let numbered = |c: &Node| {
+            let n = c.name();
+            (c.folder && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) || directive_index(n).is_some()
+        };
+        let results = self.children.values().any(|c| !c.folder && c.name().eq_ignore_ascii_case("results.xml"));
+        let count = self.children.values().filter(|c| numbered(c)).count();
+        count >= 2 && (results || self.children.values().filter(|c| directive_index(c.name()).is_some()).count() >= 2)
     }
 
     /// A file that is neither a bundle nor a note: a log of the folder itself.
@@ -74,7 +93,7 @@ impl Node {
     /// The machines of a folder (or of a listed zip).
     fn machines<'a>(&'a self, out: &mut Vec<&'a Node>) {
         let kids: Vec<&Node> = self.children.values().filter(|c| c.is_bundle()).collect();
-        if kids.is_empty() || self.children.values().any(Node::is_loose_log) {
+        if kids.is_empty() || self.children.values().any(Node::is_loose_log) || self.is_collection() {
             out.push(self);
             return;
         }
@@ -94,7 +113,26 @@ impl Node {
 
 /// `name.zip` (any case).
 pub fn is_zip_name(name: &str) -> bool {
-    name.len() > 4 && name.get(name.len() - 4..).is_some_and(|x| x.eq_ignore_ascii_case(".zip"))
+    has_extension(name, ".zip")
+}
+
+/// `name.zip` or `name.cab` (any case): an archive wulens expands, one machine's bundle.
+pub fn is_archive_name(name: &str) -> bool {
+    has_extension(name, ".zip") || has_extension(name, ".cab")
+}
+
+fn has_extension(name: &str, ext: &str) -> bool {
+    name.len() > ext.len() && name.get(name.len() - ext.len()..).is_some_and(|x| x.eq_ignore_ascii_case(ext))
+}
+
+/// `(63) FoldersFiles windows_logs_WindowsUpdate` → 63: the number the flattened DiagnosticLog
+/// CSP archive puts before each directive's output (`RegistryKey`, `Command`, `Events`,
+/// `FoldersFiles`, or `No Results - Error [0x...]` where one failed).
+pub fn directive_index(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('(')?;
+    let (n, rest) = rest.split_once(") ")?;
+    let kinds = ["RegistryKey", "Command", "Events", "FoldersFiles", "No Results"];
+    (!n.is_empty() && n.len() <= 4 && kinds.iter().any(|k| rest.starts_with(k))).then(|| n.parse().ok()).flatten()
 }
 
 /// Notes a fleet folder may hold beside its bundles: not a machine, not a log of the folder.
@@ -103,14 +141,30 @@ pub fn is_note(name: &str) -> bool {
     name.starts_with("readme") || name.starts_with('.') || name.ends_with(".csv") || name.ends_with(".md")
 }
 
-/// A bundle's machine name: its name without `.zip`; for the zip the collect commands write
-/// (`wulens-<COMPUTERNAME>-<yyyy-MM-dd>.zip`), the computer's name.
+/// A bundle's machine name: its name without `.zip` (or `.cab`); for the names collectors give
+/// their bundles, the computer's name: `wulens-<COMPUTERNAME>-<yyyy-MM-dd>.zip` (the collect
+/// commands) and `DiagLogs-<COMPUTERNAME>-<yyyyMMddTHHmmssZ>.zip` (Intune's Collect
+/// diagnostics, as the DiagnosticLog CSP names its archive), also once unzipped to a folder.
 pub fn stem(name: &str) -> String {
     let s = match name.rsplit_once('.') {
-        Some((s, x)) if x.eq_ignore_ascii_case("zip") && !s.is_empty() => s,
-        _ => return name.to_string(),
+        Some((s, x)) if (x.eq_ignore_ascii_case("zip") || x.eq_ignore_ascii_case("cab")) && !s.is_empty() => s,
+        _ => name,
     };
-    collected_computer(s).unwrap_or(s).to_string()
+    collected_computer(s).or_else(|| diaglogs_computer(s)).unwrap_or(s).to_string()
+}
+
+/// `DiagLogs-PC-001-20261125T101500Z` → `PC-001`.
+fn diaglogs_computer(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("DiagLogs-")?;
+    let (computer, stamp) = rest.split_at_checked(rest.len().checked_sub(17)?)?;
+    let stamp = stamp.strip_prefix('-')?.as_bytes();
+    let shape = stamp.len() == 16
+        && stamp.iter().enumerate().all(|(i, c)| match i {
+            8 => *c == b'T',
+            15 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        });
+    (shape && !computer.is_empty()).then_some(computer)
 }
 
 /// `wulens-PC-001-2026-11-25` → `PC-001`: the name the collect commands give a bundle.
@@ -154,7 +208,7 @@ pub fn bundles(paths: &[impl AsRef<str>]) -> Vec<Bundle> {
         for item in root.children.values() {
             if item.folder {
                 item.machines(&mut found);
-            } else if item.is_zip() {
+            } else if item.is_archive() {
                 found.push(item);
             }
         }
@@ -170,14 +224,14 @@ pub fn bundles(paths: &[impl AsRef<str>]) -> Vec<Bundle> {
 }
 
 /// Whether `bundles` (of `paths`) are several machines, not one machine's logs in several
-/// folders: two or more bundles, and a zip among them or a log name that two of them share
+/// folders: two or more bundles, and an archive among them or a log name that two of them share
 /// (`CCMLogs/` and `WindowsUpdate/` dropped together are one machine; `PC-1/` and `PC-2/` both
 /// holding `WUAHandler.log` are two).
 pub fn is_fleet(bundles: &[Bundle], paths: &[impl AsRef<str>]) -> bool {
     if bundles.len() < 2 {
         return false;
     }
-    if bundles.iter().any(|b| is_zip_name(&b.path)) {
+    if bundles.iter().any(|b| is_archive_name(&b.path)) {
         return true;
     }
     let mut owner: BTreeMap<String, usize> = BTreeMap::new();
@@ -287,5 +341,36 @@ mod tests {
         assert_eq!(stem("wulens-collect.zip"), "wulens-collect");
         assert_eq!(stem("wulens-2026-11-25.zip"), "wulens-2026-11-25");
         assert_eq!(stem("PC-9-2026-11-25.zip"), "PC-9-2026-11-25");
+    }
+
+    #[test]
+    fn a_diagnostics_collection_is_one_machine_named_for_its_computer() {
+        // Intune's Collect diagnostics, unzipped: the legacy layout (results.xml, a folder per
+        // directive) and the flattened one, here with only folders (each directive collected
+        // several files), where no log of its own marks the folder as one machine.
+        let legacy =
+            ["DiagLogs-PC-1-20261120T101500Z/1/export.reg", "DiagLogs-PC-1-20261120T101500Z/2/export.reg", "DiagLogs-PC-1-20261120T101500Z/results.xml"];
+        assert_eq!(names(&legacy), ["PC-1"]);
+        let flat = |pc: &str| {
+            [
+                "(63) FoldersFiles windows_logs_WindowsUpdate/WindowsUpdate.20261120.101500.001.etl",
+                "(64) FoldersFiles ProgramData_Microsoft_IntuneManagementExtension_Logs/IntuneManagementExtension.log",
+                "(65) FoldersFiles windir_ccm_logs/WUAHandler.log",
+            ]
+            .map(|m| format!("collected/DiagLogs-{pc}-20261120T101500Z/{m}"))
+        };
+        let one = flat("PC-2");
+        assert_eq!(bundles(&one).into_iter().map(|b| b.machine).collect::<Vec<_>>(), ["PC-2"]);
+        let two: Vec<String> = flat("PC-2").into_iter().chain(flat("PC-3")).collect();
+        let b = bundles(&two);
+        assert_eq!(b.iter().map(|b| b.machine.as_str()).collect::<Vec<_>>(), ["PC-2", "PC-3"]);
+        assert!(is_fleet(&b, &two));
+        // Their zips, and cabs (MDMDiagnosticsTool's), are machines too.
+        let archives = ["DiagLogs-PC-4-20261120T101500Z.zip", "MDMDiag-PC-5.cab"];
+        assert_eq!(names(&archives), ["PC-4", "MDMDiag-PC-5"]);
+        assert!(is_fleet(&bundles(&archives), &archives));
+        assert_eq!(directive_index("(1) No Results - Error [0x80070002] RegistryKey HKLM_SOFTWARE_Microsoft_CloudManagedUpdate"), Some(1));
+        assert_eq!(directive_index("(1) notes.txt"), None);
+        assert_eq!(stem("DiagLogs-PC-1-20261120T1015Z.zip"), "DiagLogs-PC-1-20261120T1015Z");
     }
 }

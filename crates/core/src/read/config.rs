@@ -1,6 +1,7 @@
 //! Client configuration given next to the logs: `reg query ...\WindowsUpdate /s` output, `.reg`
-//! exports and `netsh winhttp show proxy`, detected from content and parsed into values with the
-//! line each comes from. What they mean for the scan is `diagnose::config`'s job.
+//! exports, `netsh winhttp show proxy` and MDM reports (`MDMDiagReport.xml`, read by
+//! `read::mdm`), detected from content and parsed into values with the line each comes from.
+//! What they mean for the scan is `diagnose::config`'s job.
 
 use crate::model::lines::Lines;
 use crate::model::LogFormat;
@@ -12,6 +13,9 @@ pub fn detect(head: &str) -> Option<LogFormat> {
     let h = head.trim_start_matches('\u{FEFF}').trim_start();
     if h.starts_with("Windows Registry Editor Version") || h.starts_with("REGEDIT4") {
         return Some(LogFormat::RegExport);
+    }
+    if crate::read::mdm::detect(h) {
+        return Some(LogFormat::MdmReport);
     }
     let mut lines = h.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or("");

@@ -65,11 +65,12 @@ impl From<String> for Bytes {
 /// Bounds that keep a hostile bundle from exhausting memory.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// Total bytes all zip bundles may expand to.
+    /// Total bytes all bundles (zips, cabs) may expand to.
     pub max_expanded_bytes: u64,
     /// Number of files all bundles may expand to.
     pub max_files: usize,
-    /// Zips inside zips are expanded this many levels deep.
+    /// Bundles inside bundles (a zip in a zip, the cab an Intune diagnostics zip holds) are
+    /// expanded this many levels deep.
     pub max_zip_depth: u8,
 }
 
@@ -83,7 +84,14 @@ pub fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// Expand zip bundles (recursively, within `limits`); other inputs pass through.
+pub use crate::read::cab::is_cab;
+
+/// A bundle wulens expands: a zip or a Windows cabinet.
+pub fn is_bundle(bytes: &[u8]) -> bool {
+    is_zip(bytes) || is_cab(bytes)
+}
+
+/// Expand zip and cab bundles (recursively, within `limits`); other inputs pass through.
 pub fn expand(inputs: Vec<Input>, limits: &Limits, warnings: &mut Vec<InputWarning>) -> Vec<Input> {
     let mut out = Vec::new();
     expand_with(inputs, limits, warnings, &mut |input| out.push(input));
@@ -106,11 +114,105 @@ struct Budget {
     stopped: bool,
 }
 
-fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(Input), warnings: &mut Vec<InputWarning>) {
-    if !is_zip(&input.bytes) || depth == 0 {
-        out(input);
-        return;
+/// One member of a bundle, read within the budget and expanded in turn: false when the budget
+/// is spent (the rest of every bundle is skipped).
+struct Take<'a> {
+    bundle: &'a str,
+    depth: u8,
+    budget: &'a mut Budget,
+    out: &'a mut dyn FnMut(Input),
+    warnings: &'a mut Vec<InputWarning>,
+    files: usize,
+}
+
+impl Take<'_> {
+    fn member(&mut self, name: String, reader: &mut dyn Read, size: u64) -> bool {
+        if self.budget.files == 0 {
+            self.warnings
+                .push(InputWarning { name: self.bundle.to_string(), message: "holds more files than wulens reads at once; the rest were skipped".into() });
+            self.budget.stopped = true;
+            return false;
+        }
+        let mut bytes = Vec::with_capacity(size.min(self.budget.bytes).min(64 << 20) as usize);
+        match reader.take(self.budget.bytes + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > self.budget.bytes => {
+                self.over_budget(name, bytes.len() as u64);
+                false
+            }
+            Ok(_) => {
+                self.budget.bytes -= bytes.len() as u64;
+                self.budget.files -= 1;
+                self.files += 1;
+                expand_one(Input { name, bytes: bytes.into() }, self.depth - 1, self.budget, self.out, self.warnings);
+                !self.budget.stopped
+            }
+            Err(e) => {
+                self.warnings.push(InputWarning { name, message: format!("cannot be decompressed ({e}); skipped") });
+                true
+            }
+        }
     }
+
+    fn over_budget(&mut self, name: String, read: u64) {
+        self.warnings.push(InputWarning {
+            name,
+            message: format!(
+                "expands beyond the {} limit for all bundles together (a zip bomb, or simply too big); this file and the rest of the bundle were skipped",
+                human_bytes(Limits::default().max_expanded_bytes.min(self.budget.bytes + read))
+            ),
+        });
+        self.budget.stopped = true;
+    }
+}
+
+impl crate::read::cab::Members for Take<'_> {
+    fn member(&mut self, name: String, bytes: &mut dyn Read, size: u64) -> bool {
+        Take::member(self, format!("{}/{}", self.bundle, name.trim_start_matches('/')), bytes, size)
+    }
+
+    /// Bytes decompressed to reach the next member count against the budget like a member's.
+    fn skipped(&mut self, bytes: u64) -> bool {
+        if bytes > self.budget.bytes {
+            self.over_budget(self.bundle.to_string(), bytes);
+            return false;
+        }
+        self.budget.bytes -= bytes;
+        true
+    }
+
+    fn warn(&mut self, name: String, message: String) {
+        self.warnings.push(InputWarning { name: format!("{}/{}", self.bundle, name), message });
+    }
+}
+
+fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(Input), warnings: &mut Vec<InputWarning>) {
+    if depth == 0 || budget.stopped || !is_bundle(&input.bytes) {
+        out(input);
+    } else if is_cab(&input.bytes) {
+        expand_cab(input, depth, budget, out, warnings);
+    } else {
+        expand_zip(input, depth, budget, out, warnings);
+    }
+}
+
+fn expand_cab(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(Input), warnings: &mut Vec<InputWarning>) {
+    let mut take = Take { bundle: &input.name, depth, budget: &mut *budget, out: &mut *out, warnings: &mut *warnings, files: 0 };
+    let opened = crate::read::cab::members(&input.bytes, &mut take);
+    let files = take.files;
+    match opened {
+        Ok(_) if files == 0 && !budget.stopped => warnings.push(InputWarning { name: input.name, message: "is a cab bundle with no files in it".into() }),
+        Ok(_) => {}
+        Err(e) => {
+            warnings.push(InputWarning {
+                name: input.name.clone(),
+                message: format!("looks like a cab bundle but cannot be opened ({e}); it was read as a plain file instead"),
+            });
+            out(input);
+        }
+    }
+}
+
+fn expand_zip(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(Input), warnings: &mut Vec<InputWarning>) {
     let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(&input.bytes)) {
         Ok(a) => a,
         Err(e) => {
@@ -122,15 +224,13 @@ fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
             return;
         }
     };
-    let mut files = 0usize;
+    let mut take = Take { bundle: &input.name, depth, budget: &mut *budget, out, warnings: &mut *warnings, files: 0 };
     for i in 0..archive.len() {
-        if budget.stopped {
-            break;
-        }
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                warnings.push(InputWarning { name: format!("{}#{}", input.name, i), message: format!("a member of the zip cannot be read ({e}); skipped") });
+                take.warnings
+                    .push(InputWarning { name: format!("{}#{}", input.name, i), message: format!("a member of the zip cannot be read ({e}); skipped") });
                 continue;
             }
         };
@@ -139,38 +239,17 @@ fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
         }
         let name = format!("{}/{}", input.name, entry.name().trim_start_matches(['/', '\\']));
         if entry.encrypted() {
-            warnings.push(InputWarning { name, message: "is encrypted in the zip; skipped (wulens does not ask for zip passwords)".into() });
+            take.warnings.push(InputWarning { name, message: "is encrypted in the zip; skipped (wulens does not ask for zip passwords)".into() });
             continue;
         }
-        if budget.files == 0 {
-            warnings.push(InputWarning { name: input.name.clone(), message: "holds more files than wulens reads at once; the rest were skipped".into() });
-            budget.stopped = true;
+        let size = entry.size();
+        if !take.member(name, &mut entry, size) {
             break;
         }
-        let mut bytes = Vec::with_capacity(entry.size().min(budget.bytes).min(64 << 20) as usize);
-        match (&mut entry).take(budget.bytes + 1).read_to_end(&mut bytes) {
-            Ok(_) if bytes.len() as u64 > budget.bytes => {
-                warnings.push(InputWarning {
-                    name,
-                    message: format!(
-                        "expands beyond the {} limit for all bundles together (a zip bomb, or simply too big); this file and the rest of the bundle were skipped",
-                        human_bytes(Limits::default().max_expanded_bytes.min(budget.bytes + bytes.len() as u64))
-                    ),
-                });
-                budget.stopped = true;
-                break;
-            }
-            Ok(_) => {
-                budget.bytes -= bytes.len() as u64;
-                budget.files -= 1;
-                files += 1;
-                expand_one(Input { name, bytes: bytes.into() }, depth - 1, budget, out, warnings);
-            }
-            Err(e) => warnings.push(InputWarning { name, message: format!("cannot be decompressed ({e}); skipped") }),
-        }
     }
+    let files = take.files;
     if files == 0 && !budget.stopped {
-        warnings.push(InputWarning { name: input.name, message: "is a zip bundle with no files in it".into() });
+        warnings.push(InputWarning { name: input.name.clone(), message: "is a zip bundle with no files in it".into() });
     }
 }
 
@@ -304,6 +383,40 @@ pub(crate) mod tests {
         let out = expand(vec![Input { name: "bomb.zip".into(), bytes: bomb.into() }], &limits, &mut w);
         assert_eq!(out.len(), 1);
         assert!(w[0].message.contains("zip bomb"), "{:?}", w);
+    }
+
+    #[test]
+    fn cabs_expand_like_zips_nested_and_bounded() {
+        use crate::read::cab::tests::cab_of;
+        let cab = cab_of(&[("MDMDiagReport.xml", b"<MDMEnterpriseDiagnosticsReport/>"), ("logs\\WindowsUpdate.log", b"hello")], 2);
+        let outer = zip_of(&[("(77) FoldersFiles temp_MDMDiagnostics_mdmlogs_cab/mdmlogs.cab", &cab), ("results.xml", b"<Collection/>")]);
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "DiagLogs.zip".into(), bytes: outer.into() }], &Limits::default(), &mut w);
+        let names: Vec<_> = out.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "DiagLogs.zip/(77) FoldersFiles temp_MDMDiagnostics_mdmlogs_cab/mdmlogs.cab/MDMDiagReport.xml",
+                "DiagLogs.zip/(77) FoldersFiles temp_MDMDiagnostics_mdmlogs_cab/mdmlogs.cab/logs/WindowsUpdate.log",
+                "DiagLogs.zip/results.xml"
+            ]
+        );
+        assert_eq!(&*out[1].bytes, b"hello");
+        assert!(w.is_empty(), "{w:?}");
+        // A cab that expands past the budget stops there, with the same words as a zip bomb.
+        let big = vec![b'A'; 2 << 20];
+        let bomb = cab_of(&[("a.log", &big), ("b.log", &big)], 1);
+        assert!(bomb.len() < 64 << 10, "highly compressible");
+        let limits = Limits { max_expanded_bytes: 3 << 20, ..Limits::default() };
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "bomb.cab".into(), bytes: bomb.into() }], &limits, &mut w);
+        assert_eq!(out.len(), 1);
+        assert!(w[0].message.contains("zip bomb"), "{w:?}");
+        // And one that is not a cabinet after its signature is read as a plain file, with why.
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "x.cab".into(), bytes: b"MSCF\0\0\0\0 cut off".to_vec().into() }], &Limits::default(), &mut w);
+        assert_eq!(out.len(), 1);
+        assert!(w[0].message.contains("cannot be opened"), "{w:?}");
     }
 
     /// A minimal trace: one buffer with the logfile header and `records` after it.

@@ -47,7 +47,7 @@ enum State {
         text: String,
         parsing: Parsing,
     },
-    /// A zip bundle, kept whole until `finish`.
+    /// A zip or cab bundle, kept whole until `finish`.
     Zip(Vec<u8>),
     /// A binary Event Trace Log (.etl) or Windows event log (.evtx), kept whole until `finish`
     /// and then decoded.
@@ -198,7 +198,7 @@ impl FileLoader {
     }
 
     fn decide(&mut self, head: Vec<u8>, last: bool) {
-        if input::is_zip(&head) {
+        if input::is_bundle(&head) {
             let mut v = Vec::with_capacity(self.size_hint.max(head.len() as u64).min(1 << 31) as usize);
             v.extend_from_slice(&head);
             self.state = State::Zip(v);

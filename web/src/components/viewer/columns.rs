@@ -8,8 +8,8 @@ use std::rc::Rc;
 use web_sys::{Element, HtmlElement, PointerEvent};
 use yew::prelude::*;
 
-use super::logic::{column_width, resize_key, toggle_column, with_width, Column, MAX_COL, MIN_COL};
-use super::set_query;
+use super::hook::set_query;
+use super::logic::columns::{column_width, resize_key, toggle_column, with_width, Column, MAX_COL, MIN_COL};
 use crate::route::LogQuery;
 
 #[derive(Properties, PartialEq)]

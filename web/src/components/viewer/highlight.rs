@@ -4,8 +4,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::logic::{rule_problem, HIGHLIGHT_COLORS};
-use super::set_query;
+use super::hook::set_query;
+use super::logic::find::{rule_problem, HIGHLIGHT_COLORS};
 use crate::route::{Highlight, LogQuery};
 
 #[derive(Properties, PartialEq)]

@@ -1,71 +1,34 @@
-//! `use_log_view`: the viewer's state and its conversation with the worker. The rows live in
-//! the worker; this hook keeps the blocks of rows around the viewport, the selection, the row
-//! detail, the codes and components of the view, and turns user intents into requests.
+//! `use_log_view`: the viewer's conversation with the worker. The state is one reducer
+//! (state.rs); the rows live in the worker, and the blocks of them around the viewport in the
+//! row cache. This hook asks for what the view needs and turns the user's intents into
+//! requests, whose answers it dispatches as actions.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use web_sys::HtmlElement;
 use wulens_core::model::base_name;
-use wulens_core::{CodeInView, Report, Row};
+use wulens_core::{CodeInView, Report};
 use wulens_wasm::protocol::{Detail, Filtered, Found, Located, NextKind, Request, Rows};
 use yew::prelude::*;
 
-use super::logic::{filter_in_zone, find_start, next_mark, print_plan, row_height, scroll_target, view_zone, Geometry, Selection, BLOCK};
-use crate::route::LogQuery;
+use super::logic::cache::Cache;
+use super::logic::geometry::{row_height, scroll_target, Geometry, BLOCK};
+use super::logic::query::filter_in_zone;
+use super::logic::selection::{find_start, next_mark, print_plan, Selection};
+use super::logic::zones::view_zone;
+use super::state::{Action, ViewState};
+use crate::nav::replace_route_and_notify;
+use crate::route::{LogQuery, Route};
 use crate::services::Services;
-
-#[derive(Default)]
-pub struct Cache {
-    pub blocks: HashMap<usize, Vec<Row>>,
-    pending: HashSet<usize>,
-    /// Blocks held from before the rows changed: drawn until fetched again.
-    stale: HashSet<usize>,
-    /// Bumped when the filter changes, so answers to older requests are dropped.
-    version: u32,
-}
-
-impl Cache {
-    pub fn row(&self, i: usize) -> Option<&Row> {
-        self.blocks.get(&(i / BLOCK)).and_then(|b| b.get(i % BLOCK))
-    }
-
-    fn reset(&mut self) -> u32 {
-        self.version += 1;
-        self.blocks.clear();
-        self.stale.clear();
-        self.pending.clear();
-        self.version
-    }
-
-    /// The rows changed but mostly not (a followed log grew): keep drawing the rows held until
-    /// their blocks are fetched again, so the list does not flash empty.
-    fn refresh(&mut self) {
-        self.version += 1;
-        self.stale.extend(self.blocks.keys().copied());
-        self.pending.clear();
-    }
-}
 
 /// What the viewer's parts read, and the intents they can send.
 #[derive(Clone)]
 pub struct LogView {
-    /// Rows in the view; `None` while filtering.
-    pub count: Option<usize>,
-    pub total: usize,
-    pub error: Option<String>,
-    pub notice: Option<String>,
-    pub codes: Rc<Vec<CodeInView>>,
-    pub components: Rc<Vec<String>>,
-    pub sel: Selection,
-    pub detail: Option<(usize, String, bool)>,
-    pub find_info: Option<(usize, Option<usize>)>,
-    /// What find looks for (marked in the rows).
-    pub find_text: Rc<String>,
+    /// The state (state.rs).
+    pub state: UseReducerHandle<ViewState>,
     pub geometry: Geometry,
     pub row_h: f64,
-    pub viewport_h: f64,
     pub cache: Rc<RefCell<Cache>>,
     pub list_ref: NodeRef,
     pub onscroll: Callback<Event>,
@@ -80,90 +43,74 @@ pub struct LogView {
     /// Go to a line of a file (index in the report's files).
     pub goto: Callback<(usize, u32)>,
     pub set_notice: Callback<Option<String>>,
-    /// Bookmarked lines: (file index, line).
-    pub marks: Rc<BTreeSet<(u32, u32)>>,
     /// Bookmark the selected row or remove its bookmark.
     pub toggle_mark: Callback<()>,
     /// Next (`true`) or previous bookmark.
     pub jump_mark: Callback<bool>,
-    /// The row the Δ column counts from (UTC ms, file, line); `None`: from the previous row.
-    pub delta_from: Option<(i64, u32, u32)>,
     /// `true`: count Δ from the selected row; `false`: from the previous row again.
     pub set_delta_from: Callback<bool>,
     /// Go to the first line at or after a time typed in the grid's zone.
     pub go_time: Callback<String>,
-    /// The rows to print and the note above them.
-    pub print_rows: Option<Rc<(Vec<Row>, String)>>,
     pub print: Callback<()>,
 }
 
 impl LogView {
+    /// Rows in the view (none while the first filter is applied).
     pub fn len(&self) -> usize {
-        self.count.unwrap_or(0)
+        self.state.count.unwrap_or(0)
     }
 }
 
-struct Handles {
-    services: Services,
-    count: UseStateHandle<Option<usize>>,
-    total: UseStateHandle<usize>,
-    error: UseStateHandle<Option<String>>,
-    codes: UseStateHandle<Rc<Vec<CodeInView>>>,
-    components: UseStateHandle<Rc<Vec<String>>>,
-    sel: UseStateHandle<Selection>,
-    detail: UseStateHandle<Option<(usize, String, bool)>>,
-    redraw: UseForceUpdateHandle,
-    scroll_to: Rc<dyn Fn(usize, usize)>,
-    find_text: Rc<String>,
-    find_info: UseStateHandle<Option<(usize, Option<usize>)>>,
+/// The hook's state as a prop: parts re-render with the viewer (it changes on every answer).
+#[derive(Clone)]
+pub struct ViewHandle(pub LogView);
+
+impl PartialEq for ViewHandle {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
-/// Apply the filter; then ask for the codes and components of the view, and honour `at=file:line`.
-fn apply_filter(h: &Handles, cache: &Rc<RefCell<Cache>>, report: &Report, q: &LogQuery) {
-    cache.borrow_mut().reset();
+/// Put a new query in the URL (replacing the entry: filters should not flood Back).
+pub fn set_query(q: LogQuery) {
+    replace_route_and_notify(&Route::Log(q));
+}
+
+type Dispatch = UseReducerDispatcher<ViewState>;
+
+/// Apply the filter; then ask for the codes and components of the view, count find's matches
+/// again, and honour `at=file:line`.
+fn apply_filter(services: &Services, dispatch: &Dispatch, find_text: Rc<String>, scroll_to: Rc<dyn Fn(usize, usize)>, report: &Report, q: &LogQuery) {
     let at = q.at.rsplit_once(':').and_then(|(file, line)| {
         let fi = report.files.iter().position(|f| f.name == file || base_name(&f.name) == file)?;
         Some((fi as u32, line.parse().unwrap_or(1)))
     });
-    let (find_text, find_info) = (h.find_text.clone(), h.find_info.clone());
-    let (services, count, total, error, codes, components, sel, detail, redraw, scroll_to) = (
-        h.services.clone(),
-        h.count.clone(),
-        h.total.clone(),
-        h.error.clone(),
-        h.codes.clone(),
-        h.components.clone(),
-        h.sel.clone(),
-        h.detail.clone(),
-        h.redraw.clone(),
-        h.scroll_to.clone(),
-    );
-    h.services.request(Request::Filter(filter_in_zone(q, report)), move |res: Result<Filtered, String>| {
+    let (services2, dispatch) = (services.clone(), dispatch.clone());
+    services.request(Request::Filter(filter_in_zone(q, report)), move |res: Result<Filtered, String>| {
         let f = match res {
             Ok(f) => f,
-            Err(e) => return error.set(Some(e)),
+            Err(e) => return dispatch.dispatch(Action::FilterFailed(e)),
         };
-        error.set(None);
-        total.set(f.total);
-        count.set(Some(f.count));
-        detail.set(None);
-        redraw.force_update();
-        services.request(Request::Codes, move |r: Result<Vec<CodeInView>, String>| codes.set(Rc::new(r.unwrap_or_default())));
-        services.request(Request::Components, move |r: Result<Vec<String>, String>| components.set(Rc::new(r.unwrap_or_default())));
+        dispatch.dispatch(Action::Filtered { count: f.count, total: f.total });
+        let services = services2;
+        let d = dispatch.clone();
+        services.request(Request::Codes, move |r: Result<Vec<CodeInView>, String>| d.dispatch(Action::Codes(r.unwrap_or_default())));
+        let d = dispatch.clone();
+        services.request(Request::Components, move |r: Result<Vec<String>, String>| d.dispatch(Action::Components(r.unwrap_or_default())));
         // The find count is of the current view: count again (without moving the selection).
         if find_text.is_empty() {
-            find_info.set(None);
+            dispatch.dispatch(Action::Found(None));
         } else {
-            let text = (*find_text).clone();
+            let (text, d) = ((*find_text).clone(), dispatch.clone());
             services.request(Request::Find { text, start: 0, forward: true }, move |r: Result<Found, String>| {
-                find_info.set(r.ok().map(|f| (f.count, None)));
+                d.dispatch(Action::Found(r.ok().map(|f| (f.count, None))));
             });
         }
         // Jump to file:line from the report's evidence links.
         if let Some((file, line)) = at {
             services.request(Request::Locate { file, line }, move |r: Result<Located, String>| {
                 if let Some(i) = r.ok().and_then(|l| l.index) {
-                    sel.set(Selection::at(i));
+                    dispatch.dispatch(Action::Select { index: i, extend: false });
                     scroll_to(i, f.count);
                 }
             });
@@ -173,20 +120,11 @@ fn apply_filter(h: &Handles, cache: &Rc<RefCell<Cache>>, report: &Report, q: &Lo
 
 /// Ask for the blocks of rows the viewport needs that are neither here nor asked for.
 fn fetch_blocks(services: &Services, cache: &Rc<RefCell<Cache>>, g: &Geometry, redraw: &UseForceUpdateHandle) {
-    let mut c = cache.borrow_mut();
-    let version = c.version;
-    for b in g.blocks() {
-        if (c.blocks.contains_key(&b) && !c.stale.contains(&b)) || !c.pending.insert(b) {
-            continue;
-        }
-        let (cache2, redraw) = (cache.clone(), redraw.clone());
+    let (ask, version) = cache.borrow_mut().wanted(g.blocks());
+    for b in ask {
+        let (cache, redraw) = (cache.clone(), redraw.clone());
         services.request(Request::Rows { start: b * BLOCK, count: BLOCK }, move |res: Result<Rows, String>| {
-            let mut c = cache2.borrow_mut();
-            if c.version == version {
-                c.pending.remove(&b);
-                c.stale.remove(&b);
-                c.blocks.insert(b, res.map(|r| r.rows).unwrap_or_default());
-                drop(c);
+            if cache.borrow_mut().arrived(version, b, res.map(|r| r.rows).unwrap_or_default()) {
                 redraw.force_update();
             }
         });
@@ -196,33 +134,19 @@ fn fetch_blocks(services: &Services, cache: &Rc<RefCell<Cache>>, g: &Geometry, r
 #[hook]
 pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u32, Option<(usize, usize)>)) -> LogView {
     let services = use_context::<Services>().expect("services");
+    let state = use_reducer(ViewState::default);
+    let dispatch = state.dispatcher();
     let cache = use_mut_ref(Cache::default);
     let redraw = use_force_update();
-    let count = use_state(|| None::<usize>);
-    let total = use_state(|| 0usize);
-    let error = use_state(|| None::<String>);
-    let notice = use_state(|| None::<String>);
-    let codes = use_state(|| Rc::new(Vec::<CodeInView>::new()));
-    let components = use_state(|| Rc::new(Vec::<String>::new()));
-    let scroll_top = use_state(|| 0.0f64);
-    let viewport_h = use_state(|| 600.0f64);
-    // Cursor and anchor change together: one state, so no render ever sees half a selection.
-    let sel = use_state(Selection::default);
-    let detail = use_state(|| None::<(usize, String, bool)>);
-    let find_info = use_state(|| None::<(usize, Option<usize>)>);
-    let find_text = use_state(|| Rc::new(String::new()));
-    let marks = use_state(|| Rc::new(BTreeSet::<(u32, u32)>::new()));
-    let delta_from = use_state(|| None::<(i64, u32, u32)>);
-    let print_rows = use_state(|| None::<Rc<(Vec<Row>, String)>>);
     let print_pending = use_mut_ref(|| false);
     // A row to bring fully into view once the page is laid out again (a selection can change
     // the bars around the list, and with them its height).
     let reveal = use_mut_ref(|| None::<usize>);
     let list_ref = use_node_ref();
 
-    let n = (*count).unwrap_or(0);
+    let n = state.count.unwrap_or(0);
     let row_h = row_height(&q);
-    let geometry = Geometry::new(n, *scroll_top, *viewport_h, row_h);
+    let geometry = Geometry::new(n, state.scroll_top, state.viewport_h, row_h);
     // Scroll with the list's height as it is now (the panes around it may have changed it).
     let scroll_to: Rc<dyn Fn(usize, usize)> = {
         let list_ref = list_ref.clone();
@@ -232,44 +156,32 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u
             }
         })
     };
-    let handles = Handles {
-        services: services.clone(),
-        count: count.clone(),
-        total: total.clone(),
-        error: error.clone(),
-        codes: codes.clone(),
-        components: components.clone(),
-        sel: sel.clone(),
-        detail: detail.clone(),
-        redraw: redraw.clone(),
-        scroll_to: scroll_to.clone(),
-        find_text: (*find_text).clone(),
-        find_info: find_info.clone(),
-    };
 
     // Apply the filter whenever the query (or the analysis) changes.
     let filter = filter_in_zone(&q, &report);
     {
-        let (cache, report, q) = (cache.clone(), report.clone(), q.clone());
+        let (services, dispatch, cache, find_text, scroll_to, report, q) =
+            (services.clone(), dispatch.clone(), cache.clone(), state.find_text.clone(), scroll_to.clone(), report.clone(), q.clone());
         use_effect_with((filter.clone(), q.at.clone(), generation), move |_| {
-            apply_filter(&handles, &cache, &report, &q);
+            cache.borrow_mut().reset();
+            apply_filter(&services, &dispatch, find_text, scroll_to, &report, &q);
             || ()
         });
     }
     fetch_blocks(&services, &cache, &geometry, &redraw);
 
-    let at_end = geometry.at_end(*scroll_top, *viewport_h);
-    use_growth(growth, at_end, n, &cache, &count, &total, &codes, &redraw, &services, &list_ref);
-    use_layout(&list_ref, &viewport_h, &print_pending, &reveal, &scroll_to, (n, generation));
+    let at_end = geometry.at_end(state.scroll_top, state.viewport_h);
+    use_growth(growth, (n, at_end), &cache, &dispatch, &services, &list_ref);
+    use_layout(&list_ref, &dispatch, &print_pending, &reveal, &scroll_to, (n, generation));
 
     // Detail of the selected row.
     {
-        let (services, detail) = (services.clone(), detail.clone());
-        use_effect_with((sel.cursor, generation, filter), move |(cursor, _, _)| {
+        let (services, dispatch) = (services.clone(), dispatch.clone());
+        use_effect_with((state.sel.cursor, generation, filter), move |(cursor, _, _)| {
             if let Some(i) = *cursor {
                 services.request(Request::Detail { index: i }, move |r: Result<Detail, String>| {
                     if let Ok(d) = r {
-                        detail.set(Some((i, d.text, d.truncated)));
+                        dispatch.dispatch(Action::Detail((i, d.text, d.truncated)));
                     }
                 });
             }
@@ -278,45 +190,36 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u
     }
 
     let onscroll = {
-        let (scroll_top, list_ref) = (scroll_top.clone(), list_ref.clone());
+        let (dispatch, list_ref) = (dispatch.clone(), list_ref.clone());
         Callback::from(move |_: Event| {
             if let Some(el) = list_ref.cast::<HtmlElement>() {
-                scroll_top.set(el.scroll_top() as f64);
+                dispatch.dispatch(Action::Scrolled(el.scroll_top() as f64));
             }
         })
     };
     let select = {
-        let (sel, scroll_to, reveal) = (sel.clone(), scroll_to.clone(), reveal.clone());
+        let (dispatch, scroll_to, reveal) = (dispatch.clone(), scroll_to.clone(), reveal.clone());
         Callback::from(move |(i, extend): (usize, bool)| {
-            sel.set(sel.moved(i, extend));
+            dispatch.dispatch(Action::Select { index: i, extend });
             scroll_to(i, n);
             *reveal.borrow_mut() = Some(i);
         })
     };
     let set_notice = {
-        let notice = notice.clone();
-        Callback::from(move |m: Option<String>| notice.set(m))
+        let dispatch = dispatch.clone();
+        Callback::from(move |m: Option<String>| dispatch.dispatch(Action::Notice(m)))
     };
-    let ctx = Ctx { services: services.clone(), sel: *sel, select: select.clone(), set_notice: set_notice.clone(), routine: q.routine };
-    let (next, find, copy, goto) = intents(&ctx, &find_info, &find_text);
-    let (toggle_mark, jump_mark, set_delta_from) = marking(&ctx, &cache, &marks, &delta_from);
+    let ctx =
+        Ctx { services: services.clone(), state: state.clone(), sel: state.sel, select: select.clone(), set_notice: set_notice.clone(), routine: q.routine };
+    let (next, find, copy, goto) = intents(&ctx);
+    let (toggle_mark, jump_mark, set_delta_from) = marking(&ctx, &cache);
     let go_time = go_time(&ctx, view_zone(&report, &q).unwrap_or(0));
-    let print = print_intent(&services, *sel, n, &print_rows, &print_pending, &redraw);
+    let print = print_intent(&services, &dispatch, state.sel, n, &print_pending);
 
     LogView {
-        count: *count,
-        total: *total,
-        error: (*error).clone(),
-        notice: (*notice).clone(),
-        codes: (*codes).clone(),
-        components: (*components).clone(),
-        sel: *sel,
-        detail: (*detail).clone(),
-        find_info: *find_info,
-        find_text: (*find_text).clone(),
+        state,
         geometry,
         row_h,
-        viewport_h: *viewport_h,
         cache,
         list_ref,
         onscroll,
@@ -326,13 +229,10 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u
         copy,
         goto,
         set_notice,
-        marks: (*marks).clone(),
         toggle_mark,
         jump_mark,
-        delta_from: *delta_from,
         set_delta_from,
         go_time,
-        print_rows: (*print_rows).clone(),
         print,
     }
 }
@@ -341,31 +241,24 @@ pub fn use_log_view(report: Rc<Report>, q: LogQuery, generation: u32, growth: (u
 /// stays at its end, as CMTrace's does. `at_end` comes from what the hook knows (reading the
 /// element's metrics here would force a layout on every growth).
 #[hook]
-#[allow(clippy::too_many_arguments)]
 fn use_growth(
     growth: (u32, Option<(usize, usize)>),
-    at_end: bool,
-    n: usize,
+    rows_and_at_end: (usize, bool),
     cache: &Rc<RefCell<Cache>>,
-    count: &UseStateHandle<Option<usize>>,
-    total: &UseStateHandle<usize>,
-    codes: &UseStateHandle<Rc<Vec<CodeInView>>>,
-    redraw: &UseForceUpdateHandle,
+    dispatch: &Dispatch,
     services: &Services,
     list_ref: &NodeRef,
 ) {
+    let (n, at_end) = rows_and_at_end;
     let stick_to_end = use_mut_ref(|| false);
     {
-        let (cache, count, total, redraw, stick, services, codes) =
-            (cache.clone(), count.clone(), total.clone(), redraw.clone(), stick_to_end.clone(), services.clone(), codes.clone());
+        let (cache, dispatch, stick, services) = (cache.clone(), dispatch.clone(), stick_to_end.clone(), services.clone());
         use_effect_with(growth, move |(_, rows)| {
             if let Some((rows, all)) = *rows {
                 *stick.borrow_mut() = at_end;
                 cache.borrow_mut().refresh();
-                count.set(Some(rows));
-                total.set(all);
-                redraw.force_update();
-                services.request(Request::Codes, move |r: Result<Vec<CodeInView>, String>| codes.set(Rc::new(r.unwrap_or_default())));
+                dispatch.dispatch(Action::Grew { count: rows, total: all });
+                services.request(Request::Codes, move |r: Result<Vec<CodeInView>, String>| dispatch.dispatch(Action::Codes(r.unwrap_or_default())));
             }
             || ()
         });
@@ -387,7 +280,7 @@ fn use_growth(
 #[hook]
 fn use_layout(
     list_ref: &NodeRef,
-    viewport_h: &UseStateHandle<f64>,
+    dispatch: &Dispatch,
     print_pending: &Rc<RefCell<bool>>,
     reveal: &Rc<RefCell<Option<usize>>>,
     scroll_to: &Rc<dyn Fn(usize, usize)>,
@@ -407,17 +300,15 @@ fn use_layout(
 
     // Keep the viewport height in sync with the element; print when the rows to print are drawn.
     {
-        let (list_ref, viewport_h, print_pending, reveal, scroll_to) =
-            (list_ref.clone(), viewport_h.clone(), print_pending.clone(), reveal.clone(), scroll_to.clone());
+        let (list_ref, dispatch, print_pending, reveal, scroll_to) =
+            (list_ref.clone(), dispatch.clone(), print_pending.clone(), reveal.clone(), scroll_to.clone());
         use_effect(move || {
             if let Some(i) = reveal.borrow_mut().take() {
                 scroll_to(i, n);
             }
             if let Some(el) = list_ref.cast::<HtmlElement>() {
-                let h = el.client_height() as f64;
-                if h > 0.0 && (h - *viewport_h).abs() > 1.0 {
-                    viewport_h.set(h);
-                }
+                // The reducer keeps the height it has unless this differs by more than a pixel.
+                dispatch.dispatch(Action::Resized(el.client_height() as f64));
             }
             if std::mem::take(&mut *print_pending.borrow_mut()) {
                 if let Some(w) = web_sys::window() {
@@ -430,33 +321,24 @@ fn use_layout(
 }
 
 /// Print: fetch the rows `print_plan` picks, draw them (print.rs), then print.
-fn print_intent(
-    services: &Services,
-    s: Selection,
-    n: usize,
-    print_rows: &UseStateHandle<Printed>,
-    print_pending: &Rc<RefCell<bool>>,
-    redraw: &UseForceUpdateHandle,
-) -> Callback<()> {
-    let (services, print_rows, print_pending, redraw) = (services.clone(), print_rows.clone(), print_pending.clone(), redraw.clone());
+fn print_intent(services: &Services, dispatch: &Dispatch, s: Selection, n: usize, print_pending: &Rc<RefCell<bool>>) -> Callback<()> {
+    let (services, dispatch, print_pending) = (services.clone(), dispatch.clone(), print_pending.clone());
     Callback::from(move |()| {
         let (start, count, note) = print_plan(s, n);
-        let (print_rows, print_pending, redraw) = (print_rows.clone(), print_pending.clone(), redraw.clone());
+        let (dispatch, print_pending) = (dispatch.clone(), print_pending.clone());
         services.request(Request::Rows { start, count }, move |r: Result<Rows, String>| {
             let Ok(r) = r else { return };
             *print_pending.borrow_mut() = true;
-            print_rows.set(Some(Rc::new((r.rows, note))));
-            redraw.force_update();
+            dispatch.dispatch(Action::Print(r.rows, note));
         });
     })
 }
 
-/// The rows to print and the note above them.
-type Printed = Option<Rc<(Vec<Row>, String)>>;
-
 /// What the intents share.
 struct Ctx {
     services: Services,
+    state: UseReducerHandle<ViewState>,
+    /// The selection this render shows.
     sel: Selection,
     select: Callback<(usize, bool)>,
     set_notice: Callback<Option<String>>,
@@ -467,7 +349,7 @@ struct Ctx {
 type Intents = (Callback<(NextKind, bool)>, Callback<(String, bool, bool)>, Callback<bool>, Callback<(usize, u32)>);
 
 /// The viewer's intents as callbacks: next error or warning, find, copy, go to a line.
-fn intents(ctx: &Ctx, find_info: &UseStateHandle<Option<(usize, Option<usize>)>>, find_text: &UseStateHandle<Rc<String>>) -> Intents {
+fn intents(ctx: &Ctx) -> Intents {
     let next = {
         let (services, select, set_notice, from, routine) = (ctx.services.clone(), ctx.select.clone(), ctx.set_notice.clone(), ctx.sel.cursor, ctx.routine);
         Callback::from(move |(min, forward): (NextKind, bool)| {
@@ -483,18 +365,17 @@ fn intents(ctx: &Ctx, find_info: &UseStateHandle<Option<(usize, Option<usize>)>>
         })
     };
     let find = {
-        let (services, select, find_info, find_text, selected) =
-            (ctx.services.clone(), ctx.select.clone(), find_info.clone(), find_text.clone(), ctx.sel.cursor);
+        let (services, select, dispatch, selected) = (ctx.services.clone(), ctx.select.clone(), ctx.state.dispatcher(), ctx.sel.cursor);
         Callback::from(move |(text, forward, step): (String, bool, bool)| {
-            find_text.set(Rc::new(text.clone()));
+            dispatch.dispatch(Action::FindText(text.clone()));
             if text.is_empty() {
-                return find_info.set(None);
+                return;
             }
-            let (select, find_info) = (select.clone(), find_info.clone());
+            let (select, dispatch) = (select.clone(), dispatch.clone());
             let start = find_start(selected, step, forward);
             services.request(Request::Find { text, start, forward }, move |r: Result<Found, String>| {
                 if let Ok(f) = r {
-                    find_info.set(Some((f.count, f.index)));
+                    dispatch.dispatch(Action::Found(Some((f.count, f.index))));
                     if let Some(i) = f.index {
                         select.emit((i, false));
                     }
@@ -533,32 +414,24 @@ fn intents(ctx: &Ctx, find_info: &UseStateHandle<Option<(usize, Option<usize>)>>
 }
 
 /// Bookmarks (toggle, jump) and the row Δ counts from.
-fn marking(
-    ctx: &Ctx,
-    cache: &Rc<RefCell<Cache>>,
-    marks: &UseStateHandle<Rc<BTreeSet<(u32, u32)>>>,
-    delta_from: &UseStateHandle<Option<(i64, u32, u32)>>,
-) -> (Callback<()>, Callback<bool>, Callback<bool>) {
+fn marking(ctx: &Ctx, cache: &Rc<RefCell<Cache>>) -> (Callback<()>, Callback<bool>, Callback<bool>) {
     let selected = ctx.sel.cursor.and_then(|i| cache.borrow().row(i).cloned());
     let toggle = {
-        let (marks, selected, set_notice) = (marks.clone(), selected.clone(), ctx.set_notice.clone());
-        Callback::from(move |()| {
-            let Some(r) = &selected else { return set_notice.emit(Some("Select a line to bookmark it.".into())) };
-            let mut m = (**marks).clone();
-            if !m.remove(&(r.file, r.line)) {
-                m.insert((r.file, r.line));
-            }
-            marks.set(Rc::new(m));
+        let (dispatch, selected, set_notice) = (ctx.state.dispatcher(), selected.clone(), ctx.set_notice.clone());
+        Callback::from(move |()| match &selected {
+            Some(r) => dispatch.dispatch(Action::ToggleMark(r.file, r.line)),
+            None => set_notice.emit(Some("Select a line to bookmark it.".into())),
         })
     };
     let jump = {
-        let (services, marks, select, set_notice, cursor) = (ctx.services.clone(), marks.clone(), ctx.select.clone(), ctx.set_notice.clone(), ctx.sel.cursor);
+        let (services, state, select, set_notice, cursor) =
+            (ctx.services.clone(), ctx.state.clone(), ctx.select.clone(), ctx.set_notice.clone(), ctx.sel.cursor);
         Callback::from(move |forward: bool| {
-            if marks.is_empty() {
+            if state.marks.is_empty() {
                 return set_notice.emit(Some("No bookmark yet: Ctrl+F2 bookmarks the selected line.".into()));
             }
             let (select, set_notice) = (select.clone(), set_notice.clone());
-            services.request(Request::Positions { lines: marks.iter().copied().collect() }, move |r: Result<Vec<usize>, String>| {
+            services.request(Request::Positions { lines: state.marks.iter().copied().collect() }, move |r: Result<Vec<usize>, String>| {
                 match next_mark(&r.unwrap_or_default(), cursor, forward) {
                     Some(i) => select.emit((i, false)),
                     None => set_notice.emit(Some("The bookmarked lines are not in this view.".into())),
@@ -567,11 +440,11 @@ fn marking(
         })
     };
     let set_delta = {
-        let (delta_from, set_notice) = (delta_from.clone(), ctx.set_notice.clone());
+        let (dispatch, set_notice) = (ctx.state.dispatcher(), ctx.set_notice.clone());
         Callback::from(move |on: bool| match (&selected, on) {
-            (_, false) => delta_from.set(None),
+            (_, false) => dispatch.dispatch(Action::DeltaFrom(None)),
             (Some(r), true) => match r.ms {
-                Some(ms) => delta_from.set(Some((ms, r.file, r.line))),
+                Some(ms) => dispatch.dispatch(Action::DeltaFrom(Some((ms, r.file, r.line)))),
                 None => set_notice.emit(Some("This line has no time.".into())),
             },
             (None, true) => set_notice.emit(Some("Select the line to count from.".into())),
@@ -601,5 +474,5 @@ fn go_time(ctx: &Ctx, zone: i32) -> Callback<String> {
 
 /// Rows per page for PageUp / PageDown.
 pub fn page_rows(v: &LogView) -> usize {
-    ((v.viewport_h / v.row_h) as usize).max(1)
+    ((v.state.viewport_h / v.row_h) as usize).max(1)
 }

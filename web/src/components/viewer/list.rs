@@ -3,14 +3,17 @@
 
 use std::rc::Rc;
 
-use wulens_core::model::{base_name, Severity};
+use wulens_core::model::base_name;
 use wulens_core::{thousands, Report, Row};
 use yew::prelude::*;
 
 use super::columns::ColumnHeader;
-use super::logic::{column_style, file_color, find_ranges, format_delta, split_marks, visible_columns, Column, Rules};
-use super::ViewHandle;
-use crate::route::LogQuery;
+use super::hook::ViewHandle;
+use super::logic::columns::{column_style, visible_columns, Column};
+use super::logic::files::file_color;
+use super::logic::find::{find_ranges, split_marks, Rules};
+use super::logic::zones::format_delta;
+use crate::route::{severity_name, LogQuery};
 
 #[derive(Properties, PartialEq)]
 pub struct ListProps {
@@ -44,8 +47,8 @@ pub fn virtual_list(p: &ListProps) -> Html {
         utc: q.utc,
         columns: &columns,
         rules: Rules::new(&q.highlights),
-        find: v.find_text.as_str(),
-        delta_from: v.delta_from.map(|(ms, _, _)| ms),
+        find: v.state.find_text.as_str(),
+        delta_from: v.state.delta_from.map(|(ms, _, _)| ms),
         open_code: &p.open_code,
     };
     let rows: Html = {
@@ -58,19 +61,20 @@ pub fn virtual_list(p: &ListProps) -> Html {
                     Callback::from(move |e: MouseEvent| select.emit((i, e.shift_key())))
                 };
                 match c.row(i) {
-                    Some(r) => render_row(r, top, v.sel.contains(i), v.marks.contains(&(r.file, r.line)), &ctx, onclick),
+                    Some(r) => render_row(r, top, v.state.sel.contains(i), v.state.marks.contains(&(r.file, r.line)), &ctx, onclick),
                     None => html! { <div class="row placeholder" style={format!("top:{top}px")} role="row" aria-busy="true"></div> },
                 }
             })
             .collect()
     };
-    let delta_label = v.delta_from.map(|(_, file, line)| format!("Δ since {}:{line}", p.report.files.get(file as usize).map_or("", |f| base_name(&f.name))));
+    let delta_label =
+        v.state.delta_from.map(|(_, file, line)| format!("Δ since {}:{line}", p.report.files.get(file as usize).map_or("", |f| base_name(&f.name))));
     html! {
         <div class={classes!("grid", q.wrap.then_some("wrap"))} role="grid" aria-label="Log lines" aria-rowcount={(n + 1).to_string()} style={column_style(q)}>
             <ColumnHeader query={q.clone()} columns={columns.clone()} {delta_label} />
             <div class="list" ref={v.list_ref.clone()} tabindex="0" role="rowgroup" aria-label="Lines" onscroll={v.onscroll.clone()}>
                 <div class="spacer-v" style={format!("height:{}px", g.spacer)}>{ rows }</div>
-                if n == 0 && v.count.is_some() { <p class="empty">{"No line matches the filters."}</p> }
+                if n == 0 && v.state.count.is_some() { <p class="empty">{"No line matches the filters."}</p> }
             </div>
         </div>
     }
@@ -155,7 +159,7 @@ fn cell(r: &Row, c: Column, marked: bool, x: &RowCtx) -> Html {
 
 fn render_row(r: &Row, top: f64, selected: bool, marked: bool, x: &RowCtx, onclick: Callback<MouseEvent>) -> Html {
     // Unparsed lines have no severity: they show as plain text.
-    let severity = if r.severity == Severity::None { "text" } else { r.severity.label() };
+    let severity = severity_name(r.severity);
     let hl = x.rules.color(&r.text).map(|c| format!("hl hl-{c}"));
     let file = x.report.files.get(r.file as usize).map(|f| base_name(&f.name).to_string()).unwrap_or_default();
     html! {

@@ -1,8 +1,10 @@
 //! The log viewer: the merged timeline of all files (or one file per tab), virtualised.
 //!
-//! In parts, like Yew's examples: `use_log_view` (hook.rs) holds the state and talks to the
-//! worker; the parts (parts.rs, list.rs, aside.rs, timezones.rs) draw it; logic.rs is the pure
-//! logic (geometry, selection, chips, keys), tested natively. The filter state is the route
+//! In parts, like Yew's examples: the state, its actions and the reducer are state.rs;
+//! `use_log_view` (hook.rs) holds it and talks to the worker; the parts (parts.rs, list.rs,
+//! columns.rs, highlight.rs, aside.rs, timezones.rs, print.rs) draw it; logic/ is the pure
+//! logic, one job per file (geometry, the row cache, selection, keys, columns, find marks, time
+//! zones, files, the query), tested natively. The filter state is the route
 //! (`#/log?sev=error&q=...`): a reload or a shared link restores it.
 
 mod aside;
@@ -13,6 +15,7 @@ mod list;
 pub mod logic;
 mod parts;
 mod print;
+mod state;
 mod timezones;
 
 use std::rc::Rc;
@@ -22,15 +25,14 @@ use wulens_core::Report;
 use yew::prelude::*;
 
 use crate::components::follow::FollowBar;
-use crate::nav::replace_route_and_notify;
-use crate::route::{LogQuery, Route};
+use crate::route::LogQuery;
 use crate::state::Follow;
 use aside::{CodePanel, CodesAside};
 use columns::GridOptions;
 use highlight::Highlights;
-use hook::{page_rows, use_log_view, LogView};
+use hook::{page_rows, use_log_view, LogView, ViewHandle};
 use list::VirtualList;
-use logic::{key_action, KeyAction};
+use logic::keys::{key_action, KeyAction};
 use parts::{Chips, DetailPane, FilterBar, FindBar, Help, Tabs};
 use print::PrintRows;
 
@@ -41,11 +43,6 @@ pub struct ViewerProps {
     pub generation: u32,
     #[prop_or_default]
     pub follow: Follow,
-}
-
-/// Put a new query in the URL (replacing the entry: filters should not flood Back).
-pub fn set_query(q: LogQuery) {
-    replace_route_and_notify(&Route::Log(q));
 }
 
 fn focus(r: &NodeRef) {
@@ -61,7 +58,7 @@ fn typing(e: &KeyboardEvent) -> bool {
     })
 }
 
-/// The viewer's keys, wherever the focus is in it (logic.rs decides, this does).
+/// The viewer's keys, wherever the focus is in it (logic/keys.rs decides, this does).
 fn onkeydown(
     v: &LogView,
     find_ref: &NodeRef,
@@ -72,7 +69,9 @@ fn onkeydown(
     let (v, find_ref, goto_ref, help, side_code) = (v.clone(), find_ref.clone(), goto_ref.clone(), help.clone(), side_code.clone());
     Callback::from(move |e: KeyboardEvent| {
         let in_field = typing(&e);
-        let Some(action) = key_action(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key(), v.sel.cursor, v.len(), page_rows(&v), in_field) else { return };
+        let Some(action) = key_action(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key(), v.state.sel.cursor, v.len(), page_rows(&v), in_field) else {
+            return;
+        };
         e.prevent_default();
         match action {
             KeyAction::ToggleMark => v.toggle_mark.emit(()),
@@ -121,7 +120,7 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
             // The filter bar, the grid options and the find bar flow as one run of tools: two rows
             // at 1280 px, more only on a narrower window.
             <div class="tools">
-                <FilterBar report={p.report.clone()} query={q.clone()} components={v.components.clone()} />
+                <FilterBar report={p.report.clone()} query={q.clone()} components={v.state.components.clone()} />
                 <div class="gridbar">
                     <GridOptions query={q.clone()} />
                     <Highlights query={q.clone()} />
@@ -129,29 +128,19 @@ pub fn log_viewer(p: &ViewerProps) -> Html {
                 <FindBar view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} find_ref={find_ref.clone()} goto_ref={goto_ref.clone()} on_help={toggle_help.clone()} />
             </div>
             <Chips query={q.clone()} />
-            if let Some(e) = &v.error { <div class="alert error" role="alert">{e.clone()}</div> }
-            if let Some(m) = &v.notice { <div class="alert info" role="status">{m.clone()}</div> }
+            if let Some(e) = &v.state.error { <div class="alert error" role="alert">{e.clone()}</div> }
+            if let Some(m) = &v.state.notice { <div class="alert info" role="status">{m.clone()}</div> }
             <div class={classes!("viewer-body", (*codes_folded && side_code.is_none()).then_some("codes-folded"))}>
                 <VirtualList view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} open_code={open_code.clone()} />
                 if let Some(code) = &*side_code {
                     <CodePanel code={code.clone()} onclose={{ let side_code = side_code.clone(); Callback::from(move |_| side_code.set(None)) }} />
                 } else {
-                    <CodesAside codes={v.codes.clone()} {open_code} collapsed={*codes_folded} ontoggle={fold_codes} />
+                    <CodesAside codes={v.state.codes.clone()} {open_code} collapsed={*codes_folded} ontoggle={fold_codes} />
                 }
             </div>
-            <DetailPane detail={v.detail.clone()} selected={v.sel.cursor} />
+            <DetailPane detail={v.state.detail.clone()} selected={v.state.sel.cursor} />
             if *help { <Help onclose={toggle_help} /> }
             <PrintRows view={ViewHandle(v.clone())} report={p.report.clone()} query={q.clone()} />
         </main>
-    }
-}
-
-/// The hook's state as a prop: parts re-render with the viewer (it changes on every answer).
-#[derive(Clone)]
-pub struct ViewHandle(pub LogView);
-
-impl PartialEq for ViewHandle {
-    fn eq(&self, _: &Self) -> bool {
-        false
     }
 }

@@ -5,14 +5,16 @@ use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use wulens_core::model::base_name;
-use wulens_core::{thousands, Report};
+use wulens_core::{thousands, Report, Severity};
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 
-use super::logic::{chips, close_file, component_options, file_color, file_tabs, time_hints, toggle_severity};
+use super::hook::{set_query, ViewHandle};
+use super::logic::files::{file_color, file_tabs};
+use super::logic::query::{chips, close_file, component_options, toggle_severity};
+use super::logic::zones::time_hints;
 use super::timezones::TimeZones;
-use super::{set_query, ViewHandle};
-use crate::route::LogQuery;
+use crate::route::{severity_name, LogQuery};
 
 #[derive(Properties, PartialEq)]
 pub struct QueryProps {
@@ -120,10 +122,10 @@ pub fn filter_bar(p: &FilterBarProps) -> Html {
     html! {
         <div class="filterbar" role="search">
             <div class="sev-toggles" role="group" aria-label="Severity">
-                { for [("error", "Errors"), ("warning", "Warnings"), ("info", "Info"), ("text", "Unparsed")].iter().map(|(s, label)| {
-                    let on = q.severities.iter().any(|x| x == s);
+                { for [(Severity::Error, "Errors"), (Severity::Warning, "Warnings"), (Severity::Info, "Info"), (Severity::None, "Unparsed")].into_iter().map(|(s, label)| {
+                    let on = q.severities.contains(&s);
                     let onclick = { let q = q.clone(); Callback::from(move |_| set_query(toggle_severity(&q, s))) };
-                    html! { <button type="button" class={classes!("toggle", *s, on.then_some("on"))} aria-pressed={on.to_string()} {onclick}>{*label}</button> }
+                    html! { <button type="button" class={classes!("toggle", severity_name(s), on.then_some("on"))} aria-pressed={on.to_string()} {onclick}>{label}</button> }
                 }) }
             </div>
             <label class="field">
@@ -205,7 +207,7 @@ pub fn find_bar(p: &FindBarProps) -> Html {
         Callback::from(move |e: InputEvent| find.emit((e.target_unchecked_into::<HtmlInputElement>().value(), true, false)))
     };
     let on_find_key = {
-        let (find_text, find) = (v.find_text.clone(), v.find.clone());
+        let (find_text, find) = (v.state.find_text.clone(), v.find.clone());
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" {
                 e.prevent_default();
@@ -246,8 +248,8 @@ pub fn find_bar(p: &FindBarProps) -> Html {
         let copy = v.copy.clone();
         Callback::from(move |_| copy.emit(markdown))
     };
-    let selected_rows = v.sel.len();
-    let delta_on = v.delta_from.is_some();
+    let selected_rows = v.state.sel.len();
+    let delta_on = v.state.delta_from.is_some();
     let delta = {
         let set = v.set_delta_from.clone();
         Callback::from(move |_| set.emit(!delta_on))
@@ -260,9 +262,9 @@ pub fn find_bar(p: &FindBarProps) -> Html {
         <div class="findbar">
             <label class="field">
                 <span class="sr-only">{"Find in view"}</span>
-                <input ref={p.find_ref.clone()} type="search" class="find" placeholder="Find" title="Find in view: marks the matching lines; Enter goes to the next (Ctrl+F)" value={(*v.find_text).clone()} oninput={on_find_input} onkeydown={on_find_key} />
+                <input ref={p.find_ref.clone()} type="search" class="find" placeholder="Find" title="Find in view: marks the matching lines; Enter goes to the next (Ctrl+F)" value={(*v.state.find_text).clone()} oninput={on_find_input} onkeydown={on_find_key} />
             </label>
-            if let Some((c, _)) = v.find_info { <span class="muted find-count" aria-live="polite">{format!("{} line{} match", thousands(c as u64), if c == 1 { "" } else { "s" })}</span> }
+            if let Some((c, _)) = v.state.find_info { <span class="muted find-count" aria-live="polite">{format!("{} line{} match", thousands(c as u64), if c == 1 { "" } else { "s" })}</span> }
             <label class="field">
                 <span class="sr-only">{"Go to line"}</span>
                 <input ref={p.goto_ref.clone()} type="text" inputmode="numeric" class="goto" placeholder="Go to line" title="Go to a line of the file (Ctrl+G)" value={(*goto).clone()}
@@ -285,9 +287,9 @@ pub fn find_bar(p: &FindBarProps) -> Html {
             // Always there (disabled without a selection): selecting never reflows the bars.
             <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{match selected_rows { 0 => "Copy lines".to_string(), 1 => "Copy 1 line".to_string(), n => format!("Copy {n} lines") }}</button>
             <button type="button" disabled={selected_rows == 0} onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
-            if !v.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {} bookmark{}", v.marks.len(), if v.marks.len() == 1 { "" } else { "s" })}</span> }
+            if !v.state.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {} bookmark{}", v.state.marks.len(), if v.state.marks.len() == 1 { "" } else { "s" })}</span> }
             <span class="count" aria-live="polite" data-testid="row-count">
-                { match v.count { Some(c) => format!("{} of {} lines", thousands(c as u64), thousands(v.total as u64)), None => "Filtering…".into() } }
+                { match v.state.count { Some(c) => format!("{} of {} lines", thousands(c as u64), thousands(v.state.total as u64)), None => "Filtering…".into() } }
             </span>
         </div>
     }

@@ -7,7 +7,7 @@ use wulens_core::model::base_name;
 use wulens_core::Report;
 use yew::prelude::*;
 
-use super::ViewHandle;
+use super::hook::ViewHandle;
 use crate::route::LogQuery;
 
 #[derive(Properties, PartialEq)]
@@ -19,7 +19,7 @@ pub struct PrintProps {
 
 #[function_component(PrintRows)]
 pub fn print_rows(p: &PrintProps) -> Html {
-    let Some(rows) = &p.view.0.print_rows else {
+    let Some(rows) = &p.view.0.state.print_rows else {
         return html! { <section class="print-rows"><p>{"Use the viewer's Print button (or Ctrl+P in the viewer) to print the selected lines or the lines in view."}</p></section> };
     };
     let (rows, note) = &**rows;

@@ -9,7 +9,8 @@ use wulens_core::Report;
 use wulens_wasm::protocol::Request;
 use yew::prelude::*;
 
-use super::logic::{file_color, offset_choices, offset_label};
+use super::logic::files::file_color;
+use super::logic::zones::{offset_choices, offset_label};
 use crate::services::Services;
 use crate::state::Action;
 
