@@ -145,9 +145,14 @@ fn windows10_windowsupdate_name_resolution() {
 
 #[test]
 fn cbs_failed_repair() {
-    let Some((_, r)) = report("15_CBS.log") else { return };
-    // 1419 lines have no timestamp (blank lines and the DISM summary blocks).
-    assert_eq!(file_facts(&r), ("cbs", "utf-8-bom", 4376, 4376 - 1419, 1419));
+    let Some((a, r)) = report("15_CBS.log") else { return };
+    // 1419 lines have no timestamp: 1339 blank lines and indented lines go on with the record
+    // before them, and each line of the summary blocks (at the start of the line) is a record
+    // of its own with that record's time.
+    assert_eq!(file_facts(&r), ("cbs", "utf-8-bom", 4376, 3000, 0));
+    let f = &a.files[0];
+    let result = f.entries.iter().find(|e| f.record(e) == "Operation result: 0x800f081f").expect("the summary's result line");
+    assert!(result.parsed && result.has_time() && result.lines == 1);
     assert_eq!(r.files[0].error_entries, 6);
     assert_eq!(r.files[0].warning_entries, 1);
     assert_eq!(r.errors[0].code, "0x800F081F");

@@ -90,6 +90,9 @@ fn a_rollback_with_its_logs_names_the_device_install_where_the_log_stops() {
     assert!(st.text.contains(DEVICE), "{}", st.text);
     assert!(st.evidence.iter().any(|e| e.file.ends_with("setupapi.dev.log") && e.text.contains(DEVICE)), "{:?}", st.evidence);
     assert!(st.evidence.iter().any(|e| e.text.contains("Waiting for previous device install")), "its last text line: {:?}", st.evidence);
+    // The device install log is read as SetupAPI's, all but the bytes after its last line.
+    let dev = r.files.iter().find(|f| f.name.ends_with("setupapi.dev.log")).expect("the device install log");
+    assert_eq!((dev.format.as_str(), dev.unparsed), ("setupapi", 1));
 }
 
 #[test]

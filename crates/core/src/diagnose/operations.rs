@@ -721,6 +721,8 @@ impl<'a> Reader<'a> {
         let msg = self.message(ei);
         let (at, marker) = x.after.iter().filter_map(|m| msg.find(m).map(|i| (i, m))).min_by_key(|(i, _)| *i)?;
         let rest = &msg[at + marker.len()..];
+        // A value ends with its line (a record may go on over the writer's next lines).
+        let rest = &rest[..rest.find(['\r', '\n']).unwrap_or(rest.len())];
         let end = x.until.iter().filter_map(|u| rest.find(u)).min().unwrap_or(rest.len());
         let v = rest[..end].trim();
         (!v.is_empty()).then(|| v.to_string())

@@ -21,6 +21,10 @@ pub enum LogFormat {
     /// `System32\Sysprep\Panther`). CBS.log's line format, with setup's own components and,
     /// on some lines, a message id after the level (`Error      [0x0f0070] SYSPRP ...`).
     Setup,
+    /// SetupAPI's device installation logs (`setupapi.dev.log`, `setupapi.app.log`,
+    /// `setupapi.offline.log`): `>>>  [section title]`, `>>>  Section start <date time>`,
+    /// entries (`!!!` error, `!` warning), `<<<  Section end`, `<<<  [Exit status: ...]`.
+    SetupApi,
     /// WSUS server `SoftwareDistribution.log` (times in UTC).
     WsusSoftwareDistribution,
     /// The agent's `ReportingEvents.log`: one tab-separated line per finished operation.
@@ -54,6 +58,7 @@ impl LogFormat {
             LogFormat::Cbs => "cbs",
             LogFormat::Dism => "dism",
             LogFormat::Setup => "setup",
+            LogFormat::SetupApi => "setupapi",
             LogFormat::WsusSoftwareDistribution => "wsus_softwaredistribution",
             LogFormat::WindowsUpdateReportingEvents => "windowsupdate_reportingevents",
             LogFormat::RegQuery => "reg_query",
@@ -76,6 +81,7 @@ impl LogFormat {
             LogFormat::Cbs => "CBS.log",
             LogFormat::Dism => "DISM.log",
             LogFormat::Setup => "Windows setup log (setupact/setuperr)",
+            LogFormat::SetupApi => "SetupAPI device install log (setupapi.dev.log)",
             LogFormat::WsusSoftwareDistribution => "WSUS SoftwareDistribution.log",
             LogFormat::WindowsUpdateReportingEvents => "ReportingEvents.log (Windows Update)",
             LogFormat::RegQuery => "reg query output",

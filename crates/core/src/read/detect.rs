@@ -22,34 +22,36 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
     if let Some(f) = config::detect(head) {
         return f;
     }
+    if parse::setupapi::is_layout(head) {
+        return LogFormat::SetupApi;
+    }
     let mut votes = [0usize; 7];
     // CBS-shaped lines written by Windows setup (its components, or a message id column).
     let mut setup = 0;
     // Lines of the delta-extraction engine (DPX): a few in CBS.log, most of a DPX setupact.log.
     let mut dpx = 0;
+    // CBS-shaped lines whose component column is blank.
+    let mut no_component = 0;
     let mut seen = 0;
     for line in head.lines().map(str::trim_end).filter(|l| !l.is_empty()).take(DETECT_LINES) {
         seen += 1;
         let b = line.as_bytes();
-        if parse::simple::is_record_end(line) {
-            votes[0] += 1;
-        } else if parse::wu_legacy::header(b).is_some() {
-            votes[1] += 1;
-        } else if parse::wu_etw::header(b).is_some() {
-            votes[2] += 1;
-        } else if parse::wsus::header(b).is_some() {
-            votes[3] += 1;
-        } else if parse::reporting::header(b).is_some() {
-            votes[6] += 1;
-        } else if let Some(h) = parse::cbs::header(b) {
-            let component = &line[h.component.clone()];
-            setup += usize::from(h.message_id || is_setup_component(component) || setup_family(component, line));
-            dpx += usize::from(component == "DPX");
-            if component == "DISM" {
-                votes[5] += 1;
-            } else {
-                votes[4] += 1;
+        // A line as a search tool prints it is read past its prefix (`path:` or `path:123:`).
+        let vote =
+            if parse::simple::is_record_end(line) { Some(Vote::Simple) } else { classify(b).or_else(|| parse::after_prefix(b, classify).map(|(_, v)| v)) };
+        match vote {
+            Some(Vote::Simple) => votes[0] += 1,
+            Some(Vote::Legacy) => votes[1] += 1,
+            Some(Vote::Etw) => votes[2] += 1,
+            Some(Vote::Wsus) => votes[3] += 1,
+            Some(Vote::Reporting) => votes[6] += 1,
+            Some(Vote::Cbs(c)) => {
+                setup += usize::from(c.setup);
+                dpx += usize::from(c.dpx);
+                no_component += usize::from(c.no_component);
+                votes[if c.dism { 5 } else { 4 }] += 1;
             }
+            None => {}
         }
     }
     let (best, &n) = votes.iter().enumerate().max_by_key(|(i, v)| (**v, usize::MAX - i)).unwrap();
@@ -66,8 +68,16 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
         _ => {
             // CBS, DISM and Windows setup share the line format: the component column and the
             // name decide. Setup's logs hold DISM's and CBS's lines too (a tenth of its own is
-            // enough), and a log named setupact or setuperr is setup's whatever it holds.
-            if setup * 10 >= votes[4] + votes[5] || dpx * 2 > votes[4] + votes[5] || LogKind::before_reading(file_name, LogFormat::Cbs) == Some(LogKind::Setup)
+            // enough), and a log named setupact or setuperr is setup's whatever it holds. The
+            // servicing stack names a component on every line of its own; setup's logging
+            // library leaves the column blank for callers that give none (windeploy, OOBE,
+            // Disk Cleanup's setupcln, push-button reset): such lines, a few in CBS.log and
+            // DISM.log, are most of a log that library writes for them.
+            let cbs_shaped = votes[4] + votes[5];
+            if setup * 10 >= cbs_shaped
+                || dpx * 2 > cbs_shaped
+                || no_component * 2 > cbs_shaped
+                || LogKind::before_reading(file_name, LogFormat::Cbs) == Some(LogKind::Setup)
             {
                 return LogFormat::Setup;
             }
@@ -79,6 +89,52 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
             }
         }
     }
+}
+
+/// What one line says about the format.
+enum Vote {
+    Simple,
+    Legacy,
+    Etw,
+    Wsus,
+    Reporting,
+    Cbs(CbsLine),
+}
+
+/// A line in the CBS layout: whose it is.
+struct CbsLine {
+    dism: bool,
+    setup: bool,
+    dpx: bool,
+    no_component: bool,
+}
+
+/// The layout of a line whose header starts at its first byte (the simple ConfigMgr format,
+/// whose marks end the line, is told apart before).
+fn classify(b: &[u8]) -> Option<Vote> {
+    if parse::wu_legacy::header(b).is_some() {
+        return Some(Vote::Legacy);
+    }
+    if parse::wu_etw::header(b).is_some() {
+        return Some(Vote::Etw);
+    }
+    if parse::wsus::header(b).is_some() {
+        return Some(Vote::Wsus);
+    }
+    if parse::reporting::header(b).is_some() {
+        return Some(Vote::Reporting);
+    }
+    let h = parse::cbs::header(b)?;
+    let line = std::str::from_utf8(b).ok()?;
+    let component = &line[h.component.clone()];
+    // Without a component, the message's first word is the mark (`[windeploy.exe] ...`).
+    let first = if component.is_empty() { line[h.msg_start..].split([' ', '\t']).next().unwrap_or("") } else { component };
+    Some(Vote::Cbs(CbsLine {
+        dism: component == "DISM",
+        setup: h.message_id || is_setup_component(component) || setup_family(first, line),
+        dpx: component == "DPX",
+        no_component: component.is_empty(),
+    }))
 }
 
 /// A line only the Windows setup family writes, read from its shape: the Panther programs of a
@@ -149,6 +205,40 @@ mod tests {
         // A bracketed word that is not a program, as CBS writes them, decides nothing.
         let csi = "2020-02-03 23:50:28, Info                  CSI    [SR] Verifying 100 components\r\n";
         assert_eq!(detect(&csi.repeat(3), "x.log"), LogFormat::Cbs);
+    }
+
+    /// Disk Cleanup's setupcln writes through setup's logging library with the component column
+    /// left blank: a log of its lines is setup's, though CBS.log and DISM.log hold a few (a DISM
+    /// session that cleanmgr started logs them in between its own).
+    #[test]
+    fn a_log_of_lines_without_a_component_is_setup() {
+        let cln = "2020-05-28 12:31:05, Info                         SetupClnLogInitializationInfo - session being initialized for Plugin: Previous Installations\r\n\
+                   2020-05-28 12:31:05, Info                         CSetupFilesCleanup::GetSpaceUsed - Enter\r\n";
+        let dism = "2020-09-18 21:56:47, Info                  DISM   API: PID=7932 TID=8160 Enter DismInitializeInternal - DismInitializeInternal\r\n";
+        assert_eq!(detect(&(cln.repeat(5) + dism), "x.log"), LogFormat::Setup);
+        assert_eq!(detect(&(dism.repeat(11) + &cln.repeat(5)), "x.log"), LogFormat::Dism);
+        let cbs = "2020-02-03 23:50:28, Info                  CBS    TI: --- Initializing Trusted Installer ---\r\n";
+        assert_eq!(detect(&(cbs.repeat(11) + &cln.repeat(5)), "x.log"), LogFormat::Cbs);
+    }
+
+    /// A log as findstr, grep or Select-String print it: each line after its `path:` (and line
+    /// number) is read in its own layout.
+    #[test]
+    fn a_search_tools_prefix_is_read_past() {
+        let findstr = "C:\\Windows\\Logs\\CBS\\CbsPersist_20230523095004.log:2023-05-23 09:50:04, Info                  CSI    00000001@2023/5/23:07:50:04.123 Beginning Verify and Repair transaction\r\n";
+        assert_eq!(detect(&findstr.repeat(5), "SFCfromFile.log"), LogFormat::Cbs);
+        let grep = "logs/WindowsUpdate.log:1234:2024/05/02 14:43:56.6390016 4932  6608  SLS             Get response for service\n";
+        assert_eq!(detect(&grep.repeat(5), "x.txt"), LogFormat::WindowsUpdateEtw);
+        // A colon in a line of text decides nothing.
+        assert_eq!(detect("Note: 2 things\nTime: 10:00\n", "x.txt"), LogFormat::PlainText);
+    }
+
+    #[test]
+    fn a_setupapi_log_is_its_own_format() {
+        let dev = "[Device Install Log]\r\n     OS Version = 10.0.19041\r\n[BeginLog]\r\n\r\n>>>  [Device Install (Hardware initiated) - USB\\VID_1234]\r\n>>>  Section start 2023/03/02 05:09:20.100\r\n     dvi: {Build Driver List} 05:09:20.120\r\n<<<  Section end 2023/03/02 05:09:21.000\r\n<<<  [Exit status: SUCCESS]\r\n";
+        assert_eq!(detect(dev, "x.log"), LogFormat::SetupApi);
+        // Cut from its header, a section start still says so.
+        assert_eq!(detect(&dev[dev.find(">>>").unwrap()..], "x.log"), LogFormat::SetupApi);
     }
 
     #[test]

@@ -47,11 +47,19 @@ impl LogFile {
     }
 
     /// Where parsing resumes: the last parsed record (new lines may continue it) with the
-    /// unparsed lines after it (they may be the start of a record cut off by the read). A long
-    /// run of unparsed lines (plain text) resumes at its last line only, so appending stays
-    /// linear.
+    /// unparsed lines after it (they may be the start of a record cut off by the read); in a
+    /// format whose lines take the context of the record before them (the CBS layout), the
+    /// last record that starts on its own, where a big file may be cut too. A long run of
+    /// unparsed lines (plain text) resumes at its last line only, so appending stays linear.
     pub(crate) fn restart_entry(&self) -> usize {
         let n = self.entries.len();
+        if let Some(b) = crate::read::parse::boundary(self.format) {
+            let text = self.text.as_bytes();
+            let on_its_own = |e: &crate::model::Entry| e.parsed && (b.starts)(&text[e.start as usize..]);
+            if let Some(back) = self.entries.iter().rev().take(MAX_REPARSED_LINES).position(on_its_own) {
+                return n - 1 - back;
+            }
+        }
         let tail = self.entries.iter().rev().take(MAX_REPARSED_LINES).take_while(|e| !e.parsed).count();
         if tail == MAX_REPARSED_LINES {
             return n - 1;
@@ -137,6 +145,43 @@ mod tests {
                 assert_eq!(f.component(a), once.component(b));
             }
             assert_eq!(f.bytes, whole.len() as u64);
+        }
+    }
+
+    /// Lines that take the context of the record before them (the CBS layout's lines without a
+    /// timestamp, a SetupAPI section's lines) resume from a record that starts on its own.
+    #[test]
+    fn context_lines_append_as_they_read_at_once() {
+        let cbs = concat!(
+            "2020-02-04 17:51:01, Info                  CBS    Failed to repair store. [HRESULT = 0x800f081f - CBS_E_SOURCE_MISSING]\r\n",
+            "2020-02-04 17:51:01, Info                  CBS    \r\n",
+            "Checking System Update Readiness.\r\n\r\n",
+            "Summary:\r\nOperation result: 0x800f081f\r\nTotal Detected Corruption:\t3\r\n\tCBS Manifest Corruption:\t0\r\n",
+            "[1676.1796] [0x80070570] ResExtract:(514): corrupted\r\nCSIPERF:TXCOMMIT;114622\r\n",
+            "2020-02-04 17:51:02, Info                  CBS    next\r\n   Original owner: x\r\n",
+        );
+        let setupapi = concat!(
+            ">>>  [Device Install (Hardware initiated) - PCI\\VEN_8086]\r\n>>>  Section start 2023/03/02 05:09:20.100\r\n",
+            "     dvi: {Build Driver List} 05:09:20.120\r\n!    inf: warning\r\n<<<  Section end 2023/03/02 05:09:21.000\r\n<<<  [Exit status: SUCCESS]\r\n\r\n",
+            ">>>  [Device Install (Hardware initiated) - PCI\\VEN_8086&DEV_2]\r\n>>>  Section start 2023/03/02 05:10:20.100\r\n     dvi: {x} 05:10:21.120\r\n",
+        );
+        for (name, whole) in [("CBS.log", cbs), ("setupapi.dev.log", setupapi)] {
+            let once = from_text(name.into(), TextEncoding::Utf8, whole.len() as u64, whole.to_string(), Default::default());
+            assert!(once.entries.iter().all(|e| e.parsed), "{name}");
+            for step in [1, 7, 50, 113] {
+                let mut f = from_text(name.into(), TextEncoding::Utf8, step as u64, whole[..step].to_string(), Default::default());
+                f.format = once.format;
+                for from in (step..whole.len()).step_by(step) {
+                    let to = (from + step).min(whole.len());
+                    f.append_text(&whole[from..to], (to - from) as u64);
+                }
+                // Component numbers follow the order names were met in (a line cut mid-way
+                // meets others): compare the names.
+                let key = |f: &crate::model::LogFile| {
+                    f.entries.iter().map(|e| (crate::model::Entry { component: 0, ..*e }, f.component(e).to_string())).collect::<Vec<_>>()
+                };
+                assert_eq!(key(&f), key(&once), "{name} step {step}");
+            }
         }
     }
 

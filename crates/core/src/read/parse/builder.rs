@@ -105,10 +105,34 @@ impl<'t> Builder<'t> {
         Lines::new(self.text, from)
     }
 
-    /// Keep `l` as one unparsed line.
+    /// Keep `l` as one unparsed line; a blank line belongs to the record before it, whatever
+    /// the format (it is no line a reader could not read).
     pub fn unparsed(&mut self, l: &Line) {
+        if super::bytes::is_blank(&self.text.as_bytes()[l.start..l.end]) && self.continue_last(l, false) {
+            return;
+        }
         self.out.entries.push(Entry::unparsed(l.start, l.end, self.line_no));
         self.line_no += 1;
+    }
+
+    /// `l` continues the last record of this parse (its message too when `message`: text the
+    /// writer put on the next line of the same record); false when the last entry is not a
+    /// record of this parse (none, unparsed text, or a piece before this one).
+    pub fn continue_last(&mut self, l: &Line, message: bool) -> bool {
+        let start = self.start;
+        let Some(e) = self.out.entries.last_mut().filter(|e| e.parsed && e.start as usize >= start) else { return false };
+        e.end = l.end as u32;
+        e.lines += 1;
+        if message {
+            e.msg_end = l.end as u32;
+        }
+        self.line_no += 1;
+        true
+    }
+
+    /// The last record of this parse, if the last entry is one.
+    pub fn last_record(&self) -> Option<&Entry> {
+        self.out.entries.last().filter(|e| e.parsed && e.start as usize >= self.start)
     }
 
     /// Add a parsed record spanning `lines` physical lines.

@@ -28,12 +28,9 @@ fn merge_or_whole(format: LogFormat, text: &str, parts: Vec<Part>) -> Parsed {
 pub(super) const PIECE_MIN: usize = 4 << 20;
 
 /// Where to cut `text` for `threads` cores: 0, the cuts, `text.len()` (just `[0, len]` when it
-/// is not cut). Only formats whose parsers keep no state from one record to the next are cut,
-/// each only where a record must begin: after a line break for the one-line formats; for
-/// CMTrace, before a line that opens a record (`\n<![LOG[`): the parser ends a record at its
-/// `]LOG]!>` marker only when no record opens before it, so none spans such a line.
-/// WindowsUpdate.log of Windows 7 (its `tz:` banner), the older site logs and the others stay in
-/// one piece.
+/// is not cut). Only formats whose records can be told apart without what came before are cut,
+/// each only where a record must begin (see [`Boundary`]). WindowsUpdate.log of Windows 7 (its
+/// `tz:` banner), the older site logs and the others stay in one piece.
 pub(super) fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usize) -> Vec<usize> {
     let len = text.len();
     let Some(boundary) = boundary(format) else { return vec![0, len] };
@@ -42,14 +39,15 @@ pub(super) fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usi
     }
     // A few pieces per core, so that a core that finishes early takes another.
     let pieces = (len / piece_min).min(threads * 4);
-    let finder = memchr::memmem::Finder::new(boundary);
+    let finder = memchr::memmem::Finder::new(boundary.before);
+    let bytes = text.as_bytes();
     let mut out = vec![0];
     for k in 1..pieces {
-        let target = (len / pieces * k).max(*out.last().expect("starts with 0"));
-        let Some(i) = finder.find(&text.as_bytes()[target..]) else { break };
-        // The cut is just after the line break.
-        let cut = target + i + 1;
-        if cut < len && cut > *out.last().expect("starts with 0") {
+        let last = *out.last().expect("starts with 0");
+        let target = (len / pieces * k).max(last);
+        // The cut is just after a line break, before a line that starts a record.
+        let Some(cut) = finder.find_iter(&bytes[target..]).map(|i| target + i + 1).find(|&c| (boundary.starts)(&bytes[c..])) else { break };
+        if cut < len && cut > last {
             out.push(cut);
         }
     }
@@ -57,14 +55,29 @@ pub(super) fn cuts(format: LogFormat, text: &str, threads: usize, piece_min: usi
     out
 }
 
-/// What precedes every place a record of `format` must begin (a cut goes just after its line
-/// break); `None` for formats that are never cut (see [`cuts`]).
-pub(super) fn boundary(format: LogFormat) -> Option<&'static [u8]> {
-    match format {
-        LogFormat::Cmtrace => Some(b"\n<![LOG["),
-        LogFormat::WindowsUpdateEtw | LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup | LogFormat::PlainText => Some(b"\n"),
-        _ => None,
-    }
+/// Where a record of a format must begin: just after `before` (which ends with a line break),
+/// at a line `starts` accepts (`starts` reads the text from the line's start to the end of what
+/// there is; it says yes only to a line that begins a record whatever came before it, and only
+/// once enough of it is there to tell).
+#[derive(Clone, Copy)]
+pub(crate) struct Boundary {
+    pub(crate) before: &'static [u8],
+    pub(crate) starts: fn(&[u8]) -> bool,
+}
+
+/// Where records of `format` may begin; `None` for formats that are never cut (see [`cuts`]).
+/// A blank line belongs to the record before it, so no piece begins with one; nor, in the CBS
+/// layout, with a line that has no timestamp (it goes with the record before it); a SetupAPI
+/// log is cut only before a section's title (its lines take the section's time).
+pub(crate) fn boundary(format: LogFormat) -> Option<Boundary> {
+    let starts: fn(&[u8]) -> bool = match format {
+        LogFormat::Cmtrace => return Some(Boundary { before: b"\n<![LOG[", starts: |_| true }),
+        LogFormat::WindowsUpdateEtw | LogFormat::PlainText => |rest| rest.first().is_some_and(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n')),
+        LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup => super::cbs::starts_record,
+        LogFormat::SetupApi => super::setupapi::starts_record,
+        _ => return None,
+    };
+    Some(Boundary { before: b"\n", starts })
 }
 
 /// The pieces' results as one: lines renumbered, components renumbered into one table (in order

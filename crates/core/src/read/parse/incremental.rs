@@ -1,7 +1,7 @@
 //! A text parsed while it arrives (the browser reads a file chunk by chunk), piece by piece.
 
 use super::builder::{Builder, Part, Suspended};
-use super::cut::{boundary, PIECE_MIN};
+use super::cut::{boundary, Boundary, PIECE_MIN};
 use super::{parse, run, Parsed};
 use crate::model::{Entry, LogFormat, PieceParse, NO_COMPONENT};
 
@@ -17,7 +17,7 @@ use crate::model::{Entry, LogFormat, PieceParse, NO_COMPONENT};
 /// is; a piece that never comes back is parsed here by [`Incremental::finish`].
 pub struct Incremental {
     format: LogFormat,
-    boundary: &'static [u8],
+    boundary: Boundary,
     piece_min: usize,
     delegate: bool,
     /// The text before this is cut into pieces; it is a record boundary.
@@ -80,7 +80,8 @@ impl Incremental {
             return;
         }
         // The last place a record must begin; the cut is just after its line break.
-        let Some(i) = memchr::memmem::rfind(&text.as_bytes()[self.done..], self.boundary) else { return };
+        let rest = &text.as_bytes()[self.done..];
+        let Some(i) = memchr::memmem::rfind_iter(rest, self.boundary.before).find(|&i| (self.boundary.starts)(&rest[i + 1..])) else { return };
         self.cut(text, self.done + i + 1);
     }
 
@@ -240,6 +241,26 @@ mod piece_tests {
                 etw += "not a header\n\r";
                 cbs += "\r\n";
             }
+            // Lines that belong to the record before them: blank, indented, at the start of
+            // the line (a block, an engine trace), and a search tool's prefix before a record.
+            match i % 13 {
+                1 => {
+                    etw += "\r\n  \r\n";
+                    cbs += "   Original owner: Microsoft-Windows-shell32\r\n\r\n Expected: {l:32}.\r\n";
+                }
+                4 => cbs += "Summary:\r\nOperation result: 0x800f081f\r\n\tCBS Manifest Corruption:\t0\r\n",
+                7 => cbs += "[1676.1796] [0x80070570] ResExtract:(514): corrupted\n[9340] [0xc142011c] WIMGetMountedImageHandle:(2897)\n",
+                10 => cbs += &format!("C:\\Logs\\CbsPersist.log:2024-05-31 16:46:{:02}, Info                  CSI    prefixed {i}\r\n", i % 60),
+                _ => {}
+            }
+        }
+        let mut setupapi = String::from("[Device Install Log]\r\n     OS Version = 10.0.19041\r\n\r\n[Boot Session: 2023/03/01 22:29:21.389]\r\n\r\n");
+        for i in 0..120 {
+            setupapi += &format!(">>>  [Device Install (Hardware initiated) - PCI\\VEN_{i:04}]\r\n>>>  Section start 2023/03/02 05:{:02}:20.100\r\n", i % 60);
+            for j in 0..i % 5 {
+                setupapi += &format!("     dvi: {{Build Driver List}} 05:{:02}:2{j}.120\r\n!    inf: warning {j}\r\n     utl:      Driver Node:\r\n", i % 60);
+            }
+            setupapi += "<<<  Section end 2023/03/02 05:09:21.000\r\n<<<  [Exit status: SUCCESS]\r\n\r\n";
         }
         for (format, text) in [
             (LogFormat::Cmtrace, cmtrace),
@@ -247,6 +268,7 @@ mod piece_tests {
             (LogFormat::Cbs, cbs.clone()),
             (LogFormat::Dism, cbs.clone()),
             (LogFormat::Setup, cbs),
+            (LogFormat::SetupApi, setupapi),
             (LogFormat::PlainText, etw),
         ] {
             let whole = test_support::parse_checked(format, &text);

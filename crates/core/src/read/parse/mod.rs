@@ -15,16 +15,18 @@ mod cut;
 mod incremental;
 
 pub use builder::Builder;
-pub(crate) use bytes::{date_time, skip_ws, token_end, ymd, BOM};
+pub(crate) use bytes::{after_prefix, date_time, skip_ws, token_end, ymd, BOM};
 pub use incremental::Incremental;
 
 use builder::Part;
+pub(crate) use cut::boundary;
 use cut::{cuts, parse_cut, PIECE_MIN};
 
 pub mod cbs;
 pub mod cmtrace;
 pub mod plain;
 pub mod reporting;
+pub mod setupapi;
 pub mod simple;
 pub mod wsus;
 pub mod wu_etw;
@@ -77,6 +79,7 @@ pub(super) fn run(format: LogFormat, b: &mut Builder) {
         LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup => cbs::parse(b),
         LogFormat::WsusSoftwareDistribution => wsus::parse(b),
         LogFormat::WindowsUpdateReportingEvents => reporting::parse(b),
+        LogFormat::SetupApi => setupapi::parse(b),
         _ => plain::parse(b),
     }
 }

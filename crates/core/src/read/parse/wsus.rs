@@ -50,11 +50,12 @@ pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(0) {
         let line = &text.as_bytes()[l.start..l.end];
-        let Some(h) = header(line) else {
+        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::after_prefix(line, header)) else {
             b.unparsed(&l);
             continue;
         };
-        b.line_record(&l, h.msg_start, h.time, 0, h.component, h.thread, h.severity);
+        let component = at + h.component.start..at + h.component.end;
+        b.line_record(&l, at + h.msg_start, h.time, 0, component, h.thread, h.severity);
     }
 }
 

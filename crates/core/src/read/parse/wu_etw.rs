@@ -52,12 +52,13 @@ pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(b.start) {
         let line = &text.as_bytes()[l.start..l.end];
-        let Some(h) = header(line) else {
+        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::after_prefix(line, header)) else {
             b.unparsed(&l);
             continue;
         };
-        let msg = &text[l.start + h.msg_start..l.end];
-        b.line_record(&l, h.msg_start, h.time, NO_OFFSET, h.component, h.thread, super::wu_legacy::severity_from_text(msg));
+        let msg = &text[l.start + at + h.msg_start..l.end];
+        let component = at + h.component.start..at + h.component.end;
+        b.line_record(&l, at + h.msg_start, h.time, NO_OFFSET, component, h.thread, super::wu_legacy::severity_from_text(msg));
     }
 }
 
@@ -78,7 +79,8 @@ mod tests {
     fn parses_columns() {
         let text = "2024/05/31 16:45:56.1360371 1234  5678  WebServices     *FAILED* [80072EE7] Send request\r\n2024/05/31 16:45:56.2000000 1234  5678  ComApi          * START *   Search ClientId = CcmExec\r\n\r\n";
         let p = parse_checked(LogFormat::WindowsUpdateEtw, text);
-        assert_eq!(p.entries.len(), 3);
+        assert_eq!(p.entries.len(), 2, "the blank line belongs to the record before it");
+        assert_eq!(p.entries[1].lines, 2);
         let e = p.entries[0];
         assert_eq!(&text[e.msg_start as usize..e.msg_end as usize], "*FAILED* [80072EE7] Send request");
         assert_eq!(e.thread, 5678);
@@ -94,5 +96,18 @@ mod tests {
         assert!(p.entries[0].parsed);
         assert_eq!(crate::model::time::format_iso(p.entries[0].time, None), "2020-09-20T13:05:38.939");
         assert_eq!(crate::read::detect(text, "WindowsUpdate.log"), LogFormat::WindowsUpdateEtw);
+    }
+
+    /// An event whose clock was never set (Windows prints a zero FILETIME as 1601-01-01) is
+    /// still a record, with no time; a search tool's prefix is read past.
+    #[test]
+    fn a_zero_filetime_and_a_prefix() {
+        let text = "1601/01/01 00:00:00.0000000 436   1324  Service_Control_Manager Event 7036, record 697\n\
+                    WindowsUpdate.log:12:2024/05/31 16:45:56.1360371 1234  5678  Agent           WARNING: x\n";
+        let p = parse_checked(LogFormat::WindowsUpdateEtw, text);
+        assert!(p.entries.iter().all(|e| e.parsed), "{:?}", p.entries);
+        assert_eq!((p.entries[0].time, p.entries[0].thread), (crate::model::NO_TIME, 1324));
+        assert_eq!(p.components, ["Service_Control_Manager", "Agent"]);
+        assert_eq!((p.entries[1].thread, p.entries[1].severity), (5678, Severity::Warning));
     }
 }

@@ -112,18 +112,19 @@ pub fn parse(b: &mut Builder) {
     let mut offset = NO_OFFSET;
     for l in b.lines(0) {
         let line = &text.as_bytes()[l.start..l.end];
-        let Some(h) = header(line) else {
+        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::after_prefix(line, header)) else {
             b.unparsed(&l);
             continue;
         };
-        let msg = &text[l.start + h.msg_start..l.end];
+        let msg = &text[l.start + at + h.msg_start..l.end];
         if msg.contains("Logging initialized") {
             if let Some(o) = banner_offset(msg) {
                 offset = o as i16;
                 b.out.header_offset.get_or_insert(o);
             }
         }
-        b.line_record(&l, h.msg_start, h.time, offset, h.component, h.thread, severity_from_text(msg));
+        let component = at + h.component.start..at + h.component.end;
+        b.line_record(&l, at + h.msg_start, h.time, offset, component, h.thread, severity_from_text(msg));
     }
 }
 
