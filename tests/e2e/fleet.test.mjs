@@ -25,6 +25,10 @@ let scenarioOf; // machine -> scenario, from the generator's manifest
 let cliRows; // `wulens fleet --format ndjson` on the same folder
 
 const cargo = (args) => execFileSync('cargo', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+// The CLI ./dev test built (with the page in it): `cargo run -p wulens-cli` would build it again
+// without the page, under the same path, and the serve tests after this one would find no page.
+const BIN = process.env.WULENS_BIN || path.join(ROOT, 'target/debug/wulens');
+const wulens = (args) => execFileSync(BIN, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wulens-fleet-e2e-'));
@@ -32,7 +36,7 @@ before(async () => {
   cargo(['run', '-q', '-p', 'xtask', '--', 'gen-fleet', '--out', fleetDir, '--count', String(COUNT), '--seed', '19']);
   scenarioOf = Object.fromEntries(fs.readFileSync(path.join(fleetDir, 'fleet.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')));
   assert.equal(Object.keys(scenarioOf).length, COUNT);
-  cliRows = cargo(['run', '-q', '-p', 'wulens-cli', '--', 'fleet', '--format', 'ndjson', fleetDir]).trim().split('\n').map((l) => JSON.parse(l));
+  cliRows = wulens(['fleet', '--format', 'ndjson', fleetDir]).trim().split('\n').map((l) => JSON.parse(l));
   browser = await launch();
   app = await startApp();
 });
