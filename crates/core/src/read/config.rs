@@ -165,6 +165,8 @@ pub fn parse_netsh(text: &str) -> ProxySetting {
     if let Some(&(servers_line, servers)) = pairs.first() {
         let split = |s: &str| s.split([';', ',', ' ']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
         let (bypass, bypass_line) = match pairs.get(1) {
+            // A value wholly in brackets is netsh's word for none (`(none)`, localized alike).
+            Some(&(n, b)) if b.starts_with('(') && b.ends_with(')') => (Vec::new(), Some(n)),
             Some(&(n, b)) => (split(b), Some(n)),
             None => (Vec::new(), None),
         };
@@ -305,6 +307,12 @@ mod tests {
                 servers_line: 4,
                 bypass_line: Some(5)
             }
+        );
+        let no_bypass = "\r\nCurrent WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  proxy.contoso.com:8080\r\n    Bypass List     :  (none)\r\n\r\n";
+        assert!(
+            matches!(parse_netsh(no_bypass), ProxySetting::Proxy { ref bypass, bypass_line: Some(5), .. } if bypass.is_empty()),
+            "{:?}",
+            parse_netsh(no_bypass)
         );
         let german = "Aktuelle WinHTTP-Proxyeinstellungen:\r\n\r\n    Proxyserver:  proxy.contoso.com:8080\r\n    Umgehungsliste:  <local>\r\n";
         assert_eq!(detect(german), Some(LogFormat::NetshWinhttp));
