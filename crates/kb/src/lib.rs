@@ -15,19 +15,11 @@
 
 #![warn(missing_docs)]
 
-// The items re-exported below are documented; the fields and variants of some are not yet.
-// Each module's `allow` goes once its public items are documented.
-#[allow(missing_docs)]
 mod category;
-#[allow(missing_docs)]
 mod code;
-#[allow(missing_docs)]
 mod decode;
-#[allow(missing_docs)]
 mod model;
-#[allow(missing_docs)]
 mod place;
-#[allow(missing_docs)]
 mod search;
 
 pub use category::Category;

@@ -13,6 +13,7 @@ use memchr::memmem;
 use crate::model::Entry;
 use crate::{code, entries, lookup, Category, ErrorCode};
 
+/// One entry a search found, with what the results list shows of it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchHit {
     /// The entry's code.
@@ -29,6 +30,7 @@ pub struct SearchHit {
     pub has_guidance: bool,
     /// How well it matches: higher first.
     pub score: u32,
+    /// The whole entry (not serialized: the list shows the fields above).
     #[serde(skip)]
     pub entry: &'static Entry,
 }
