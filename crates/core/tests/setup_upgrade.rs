@@ -258,6 +258,10 @@ fn a_failed_phase_and_its_rollback_report_are_one_run_with_the_phases_root() {
     assert!(r.summary.verdict.starts_with("Windows setup run failed at"), "one run, not two: {}", r.summary.verdict);
     assert!(r.summary.verdict.contains("0x8007000D-0x2000C") && r.summary.verdict.contains("after 0x80070570 (ERROR_FILE_CORRUPT)"), "{}", r.summary.verdict);
     assert!(r.summary.verdict.contains("First: get the installation media again"), "{}", r.summary.verdict);
+    // The lines that prove the root are shown, from the phase's own log.
+    let st = r.statements.iter().find(|s| s.domain == wulens_core::model::Domain::Setup).expect("the setup statement");
+    assert!(st.evidence.iter().any(|e| e.file.ends_with("Panther/setupact.log") && e.text.contains("Operation failed: Apply WIM")), "{:?}", st.evidence);
+    assert!(st.evidence.iter().any(|e| e.text.contains("Execution phase [Safe OS] exiting with HRESULT")), "{:?}", st.evidence);
     let runs: Vec<_> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Setup).collect();
     assert!(runs.iter().all(|o| o.outcome == Outcome::Failed), "{runs:?}");
 }

@@ -757,6 +757,18 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     let (mut standing, mut text) = (standing, text);
     let mut lines = lines_of(&[last], 6);
     let mut codes = codes_of(&[last]);
+    // A phase that failed in another log and that this run's result reports (`reported_later`):
+    // what it failed on and its exit prove the root this run took from it.
+    if last.outcome == Outcome::Failed {
+        let name = a.files[last.file].name.as_str();
+        for p in ops.iter().filter(|o| o.fact("reported_later") == Some(name)) {
+            for e in p.first_link.into_iter().chain(p.failed_at) {
+                if !lines.contains(&(p.file, e)) {
+                    lines.push((p.file, e));
+                }
+            }
+        }
+    }
     // The runs of its log: a log that holds several says how many, and how many failed; a
     // failure before a latest run that did not fail is an earlier one, still a failure.
     let own: Vec<&Operation> = runs.iter().copied().filter(|o| o.file == last.file).collect();

@@ -149,6 +149,7 @@ pub fn join_phase_failures(a: &Analysis, ops: &mut [Operation]) {
     for o in ops.iter_mut().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed && o.fact("phase").is_some()) {
         if let Some((e, root)) = phase_root(a, o) {
             o.root = Some(root);
+            o.first_link = Some(e);
             if !o.lines.contains(&e) {
                 o.lines.push(e);
             }
