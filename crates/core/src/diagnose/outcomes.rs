@@ -123,7 +123,7 @@ pub fn root_words(a: &Analysis, op: &Operation) -> Option<String> {
 /// The message of a Windows Implementation Library failure line (`... ReturnHr(1) tid(20cc)
 /// C1570118     Msg:[Failed while adding package ...]`), written on the line itself or on the
 /// record that follows it when the line holds the system's text for the code
-/// (../shared/reallogs/more/41 and 53): about 280 characters at most, or none.
+/// (DISM's Appx provider writes both): about 280 characters at most, or none.
 fn wil_message(a: &Analysis, file: usize, e: u32) -> Option<String> {
     let f = &a.files[file];
     let at = |i: u32| f.entries.get(i as usize).map(|x| f.record(x));

@@ -60,8 +60,8 @@ const OPERATIONS: [(u32, &str); 32] = [
 
 /// The run reported its result before any restart (`ImageExit: Initializing PostReboot:
 /// [FALSE]`): it failed in the old Windows, in the downlevel phase, whatever state setup was in
-/// when it reported (../shared/reallogs/more/55: "Disk provisioning is not available" in
-/// `SetupPhaseInstall`, reported with extend code 0x50013 while setup undid its work).
+/// when it reported (a "Disk provisioning is not available" failure in `SetupPhaseInstall`
+/// reports extend code 0x50013, written while setup undid its work).
 fn before_restart(op: &Operation) -> bool {
     op.fact("post_reboot").is_some_and(|v| v.trim().trim_matches(['[', ']', ' ']).eq_ignore_ascii_case("false"))
 }
