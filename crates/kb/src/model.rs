@@ -94,6 +94,11 @@ impl Step {
     pub fn fits(&self, place: Option<Place>) -> bool {
         self.fits.is_empty() || place.is_none_or(|p| self.fits.contains(&p))
     }
+
+    /// The same step with `f` applied to its text and its command (placeholders filled).
+    pub fn map_text(&self, f: impl Fn(&str) -> String) -> Step {
+        Step { text: f(&self.text).into(), command: self.command.as_deref().map(|c| f(c).into()), fits: self.fits }
+    }
 }
 
 /// Where a fact comes from: a seed article (file name + section) or a public page or table.

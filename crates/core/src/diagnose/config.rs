@@ -549,6 +549,6 @@ impl Machine {
 
     /// A step with its placeholders filled.
     pub fn fill_step(&self, st: &wulens_kb::Step) -> wulens_kb::Step {
-        wulens_kb::Step { text: self.fill(&st.text).into(), command: st.command.as_deref().map(|c| self.fill(c).into()), fits: st.fits }
+        st.map_text(|t| self.fill(t))
     }
 }

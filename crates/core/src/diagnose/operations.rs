@@ -46,6 +46,9 @@ pub struct Operation {
     pub first_link: Option<u32>,
     /// Lines that prove it: start, result, causes, end (entries of `file`).
     pub lines: Vec<u32>,
+    /// A setup phase that failed here and whose result a later log reports (the rollback's): that
+    /// log's file. The run is told there, not counted again here.
+    pub reported_in: Option<usize>,
 }
 
 impl Operation {
@@ -251,6 +254,7 @@ fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operat
         failed_at: None,
         first_link: None,
         lines: start.into_iter().collect(),
+        reported_in: None,
     }
 }
 

@@ -709,7 +709,7 @@ fn command_words(t: &str) -> String {
 /// does not, where another run states one.
 pub fn runs_that_count<'o>(a: &Analysis, ops: &'o [Operation], kind: OperationKind) -> Vec<&'o Operation> {
     // A phase whose failure a later log reports (the rollback's) is that run, not another one.
-    let mut runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind && o.fact("reported_later").is_none()).collect();
+    let mut runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind && o.reported_in.is_none()).collect();
     let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
     runs.sort_by_key(|o| time(o));
     let stated = |o: &Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
@@ -757,11 +757,10 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     let (mut standing, mut text) = (standing, text);
     let mut lines = lines_of(&[last], 6);
     let mut codes = codes_of(&[last]);
-    // A phase that failed in another log and that this run's result reports (`reported_later`):
+    // A phase that failed in another log and that this run's result reports (`reported_in`):
     // what it failed on and its exit prove the root this run took from it.
     if last.outcome == Outcome::Failed {
-        let name = a.files[last.file].name.as_str();
-        for p in ops.iter().filter(|o| o.fact("reported_later") == Some(name)) {
+        for p in ops.iter().filter(|o| o.reported_in == Some(last.file)) {
             for e in p.first_link.into_iter().chain(p.failed_at) {
                 if !lines.contains(&(p.file, e)) {
                     lines.push((p.file, e));

@@ -411,11 +411,7 @@ fn repair_source_unusable(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, us
         Some(file) => {
             let kind = if file.to_ascii_lowercase().ends_with(".esd") { "esd" } else { "wim" };
             let fill = |t: &str| t.replace("<the image given with /Source>", file).replace("<wim or esd>", kind);
-            f.guidance = f
-                .guidance
-                .iter()
-                .map(|g| wulens_kb::Step { text: fill(&g.text).into(), command: g.command.as_deref().map(|c| fill(c).into()), fits: g.fits })
-                .collect();
+            f.guidance = f.guidance.iter().map(|g| g.map_text(fill)).collect();
         }
         // A folder that was not there or not usable: only the steps that do not name an image.
         None => f.guidance.retain(|g| !g.command.as_deref().is_some_and(|c| c.contains("<the image given with /Source>"))),

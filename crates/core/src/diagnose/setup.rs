@@ -91,7 +91,7 @@ fn result_code(op: &Operation) -> Option<u32> {
 pub fn result_words(op: &Operation) -> Option<String> {
     let ext = extend_code(op)?;
     let code = result_code(op)?;
-    let symbol = wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default();
+    let symbol = symbol_words(code);
     let digit = (ext >> 16) as usize;
     let phase = PHASES.get(digit).copied().unwrap_or(PHASES[0]);
     let operation = OPERATIONS.iter().find(|(n, _)| *n == ext & 0xFF).map(|(_, w)| format!(", during {w}")).unwrap_or_default();
@@ -102,9 +102,13 @@ pub fn result_words(op: &Operation) -> Option<String> {
         return Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in the downlevel phase (in the old Windows, before any restart; reported from {state})"));
     }
     // The failure the phase's own log names (joined by `join_phase_failures`).
-    let named = |c: u32| wulens_kb::entry(c).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default();
-    let after = op.root.filter(|&r| r != code && r & 0x8000_0000 != 0).map(|r| format!(", after 0x{r:08X}{}", named(r))).unwrap_or_default();
+    let after = op.root.filter(|&r| r != code && r & 0x8000_0000 != 0).map(|r| format!(", after 0x{r:08X}{}", symbol_words(r))).unwrap_or_default();
     Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}{after}"))
+}
+
+/// ` (ERROR_INVALID_DATA)`: a code's symbol as it follows the code, or nothing.
+fn symbol_words(code: u32) -> String {
+    wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default()
 }
 
 /// The extend code's phase digit a phase name of setup's platform stands for (`Execution phase
@@ -144,7 +148,7 @@ const REPORT_WINDOW_MS: i64 = 12 * 3_600_000;
 /// [0x8007000D]`, its root the operation that failed) and the result the rollback's log reports
 /// for that phase with the same code (`Reporting post reboot event -> [0x8007000D, 0x2000C]`)
 /// are one run: the report takes the phase's root, and the phase's log is marked
-/// `reported_later` (it is no run of its own to count).
+/// `reported_in` that log (it is no run of its own to count).
 pub fn join_phase_failures(a: &Analysis, ops: &mut [Operation]) {
     for o in ops.iter_mut().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed && o.fact("phase").is_some()) {
         if let Some((e, root)) = phase_root(a, o) {
@@ -176,9 +180,8 @@ pub fn join_phase_failures(a: &Analysis, ops: &mut [Operation]) {
         });
         let Some(p) = same.max_by_key(|&p| time(&ops[p])) else { continue };
         let root = ops[p].root;
-        let name = a.files[ops[r].file].name.clone();
         ops[r].root = root.or(ops[r].root);
-        ops[p].facts.push(("reported_later", name));
+        ops[p].reported_in = Some(ops[r].file);
     }
 }
 
