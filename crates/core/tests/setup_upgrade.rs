@@ -262,6 +262,7 @@ fn a_failed_phase_and_its_rollback_report_are_one_run_with_the_phases_root() {
     let st = r.statements.iter().find(|s| s.domain == wulens_core::model::Domain::Setup).expect("the setup statement");
     assert!(st.evidence.iter().any(|e| e.file.ends_with("Panther/setupact.log") && e.text.contains("Operation failed: Apply WIM")), "{:?}", st.evidence);
     assert!(st.evidence.iter().any(|e| e.text.contains("Execution phase [Safe OS] exiting with HRESULT")), "{:?}", st.evidence);
+    assert!(st.evidence.iter().take(3).any(|e| e.text.contains("Operation failed: Apply WIM")), "among the first shown: {:?}", st.evidence);
     let runs: Vec<_> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Setup).collect();
     assert!(runs.iter().all(|o| o.outcome == Outcome::Failed), "{runs:?}");
 }

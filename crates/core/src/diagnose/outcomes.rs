@@ -758,12 +758,15 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     let mut lines = lines_of(&[last], 6);
     let mut codes = codes_of(&[last]);
     // A phase that failed in another log and that this run's result reports (`reported_in`):
-    // what it failed on and its exit prove the root this run took from it.
+    // what it failed on and its exit prove the root this run took from it, right after the
+    // result line (the first screen shows the first few).
     if last.outcome == Outcome::Failed {
+        let mut at = lines.len().min(1);
         for p in ops.iter().filter(|o| o.reported_in == Some(last.file)) {
             for e in p.first_link.into_iter().chain(p.failed_at) {
                 if !lines.contains(&(p.file, e)) {
-                    lines.push((p.file, e));
+                    lines.insert(at, (p.file, e));
+                    at += 1;
                 }
             }
         }
