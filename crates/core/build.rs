@@ -691,6 +691,139 @@ fn operations(root: &Path, out: &mut String) {
     out.push_str(&services);
 }
 
+// ---- collect/artifacts.toml ----
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArtifactFile {
+    artifact: Vec<Artifact>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Artifact {
+    id: String,
+    what: String,
+    on: String,
+    command: String,
+    shows: String,
+    #[serde(default)]
+    logs: Vec<String>,
+    #[serde(default)]
+    config: Option<String>,
+    sources: Vec<Src>,
+    #[serde(default)]
+    when: Vec<Trigger>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Trigger {
+    domains: Vec<String>,
+    standing: Vec<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    codes: Vec<String>,
+    #[serde(default)]
+    missing: Vec<String>,
+    because: String,
+}
+
+/// collect/artifacts.toml, checked, as `ARTIFACTS`. Category and place ids are checked against
+/// the knowledge base by a test (diagnose/collect_next.rs): build.rs does not link it.
+fn artifacts(root: &Path, out: &mut String) {
+    let path = root.join("collect").join("artifacts.toml");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let file: ArtifactFile = read(&path);
+    let mut ids: Vec<&str> = Vec::new();
+    out.push_str("pub static ARTIFACTS: &[ArtifactDef] = &[");
+    for a in &file.artifact {
+        let what = format!("{} artifact {}", path.display(), a.id);
+        assert!(!ids.contains(&a.id.as_str()), "{what}: the id is used twice");
+        ids.push(&a.id);
+        assert!(!a.what.trim().is_empty() && !a.command.trim().is_empty() && !a.shows.trim().is_empty(), "{what}: needs what, command and shows");
+        assert!(!a.sources.is_empty(), "{what}: needs a source");
+        let on = match a.on.as_str() {
+            "client" => "Client",
+            "site_server" => "SiteServer",
+            "wsus_server" => "WsusServer",
+            o => panic!("{what}: on {o:?} must be client, site_server or wsus_server"),
+        };
+        let config = match a.config.as_deref() {
+            None => "None",
+            Some("policy") => "Some(ConfigInput::Policy)",
+            Some("proxy") => "Some(ConfigInput::Proxy)",
+            Some("ring") => "Some(ConfigInput::Ring)",
+            Some(c) => panic!("{what}: config {c:?} must be policy, proxy or ring"),
+        };
+        let mut when = String::from("&[");
+        for t in &a.when {
+            assert!(!t.domains.is_empty() && !t.standing.is_empty(), "{what}: a `when` needs domains and standing");
+            assert!(
+                t.because.contains("{code}") || t.categories.is_empty() && t.places.is_empty() && t.codes.is_empty(),
+                "{what}: a `when` that picks codes says {{code}}"
+            );
+            assert!(
+                a.config.is_some() || !a.logs.is_empty() || !t.missing.is_empty(),
+                "{what}: a `when` needs `logs`, `config` or `missing` to tell whether the drop already has it"
+            );
+            let domains: Vec<String> = t
+                .domains
+                .iter()
+                .map(|d| match d.as_str() {
+                    "client_install" => "Domain::ClientInstall",
+                    "configmgr_scan" => "Domain::ConfigmgrScan",
+                    "wsus_sync" => "Domain::WsusSync",
+                    "configmgr_deployment" => "Domain::ConfigmgrDeployment",
+                    "windows_update" => "Domain::WindowsUpdate",
+                    "servicing" => "Domain::Servicing",
+                    "setup" => "Domain::Setup",
+                    "task_sequence" => "Domain::TaskSequence",
+                    d => panic!("{what}: unknown domain {d:?}"),
+                })
+                .map(String::from)
+                .collect();
+            let standing: Vec<String> = t
+                .standing
+                .iter()
+                .map(|s| match s.as_str() {
+                    "failed" => "Standing::Failed",
+                    "attention" => "Standing::Attention",
+                    "unknown" => "Standing::Unknown",
+                    s => panic!("{what}: standing {s:?} must be failed, attention or unknown"),
+                })
+                .map(String::from)
+                .collect();
+            let _ = write!(
+                when,
+                "TriggerDef{{domains:&[{}],standing:&[{}],categories:{},places:{},codes:{},missing:{},because:{}}},",
+                domains.join(","),
+                standing.join(","),
+                strs(&t.categories),
+                strs(&t.places),
+                codes(&t.codes, &what),
+                kinds(&t.missing, &what),
+                lit(&t.because)
+            );
+        }
+        when.push(']');
+        let _ = write!(
+            out,
+            "ArtifactDef{{id:{},what:{},on:RunOn::{on},command:{},shows:{},logs:{},config:{config},when:{when},sources:{}}},",
+            lit(&a.id),
+            lit(&a.what),
+            lit(&a.command),
+            lit(&a.shows),
+            kinds(&a.logs, &what),
+            sources(&a.sources, &what)
+        );
+    }
+    out.push_str("];\n");
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let mut out = String::from("// @generated by crates/core/build.rs from flows/*.toml and rules/*.toml. Do not edit.\n");
@@ -748,6 +881,7 @@ fn main() {
     out.push_str(&rules);
     out.push_str(&sets);
     operations(&root, &mut out);
+    artifacts(&root, &mut out);
     let _ = writeln!(
         out,
         "#[cfg(test)] pub(crate) static LOG_KIND_IDS: &[(&str, LogKind)] = &[{}];",

@@ -62,14 +62,16 @@ pub use read::{config, detect, encoding::Decoder, load, parse, Bytes, FileLoader
 // The analysis of a drop, and its diagnosis.
 pub use analysis::{codes, Analysis, Appended, CodeStats, Occurrence, TimelineRef};
 pub use diagnose::{scan_piece, Diagnosis};
-pub use model::{Entry, LogFile, LogFormat, LogKind, Severity};
+pub use model::{Entry, LogFile, LogFormat, LogKind, RunOn, Severity};
 
 // The report (the JSON contract) and its renderings.
-pub use output::{code_text, collect_help_text, markdown, markdown_summary, status_words, text, thousands, CollectStep, COLLECT_STEPS, SUMMARY_BYTES};
 pub use output::{
-    CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup,
-    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary, TimeZoneReport, Tool,
-    UpdateRingCard, UpdateRow,
+    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
+};
+pub use output::{
+    CodeCount, CollectNextReport, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck,
+    OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary,
+    TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 
 // Fleets: one row per machine, grouped by root cause.

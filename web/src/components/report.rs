@@ -62,6 +62,7 @@ pub fn report_page(p: &ReportProps) -> Html {
                     <ConfigCard report={p.report.clone()} />
                     <Findings findings={r.findings.clone()} />
                     <NextChecks report={p.report.clone()} />
+                    <crate::components::collect::CollectNext report={p.report.clone()} />
                 </div>
             </div>
             if part >= 2 {

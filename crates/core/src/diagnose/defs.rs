@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use wulens_kb::Source;
 
-use crate::model::{FindingSeverity, LogKind, OperationKind, Severity};
+use crate::model::{Domain, FindingSeverity, LogKind, OperationKind, RunOn, Severity, Standing};
 
 /// Guidance is a knowledge-base step: text and an optional command.
 pub type Guidance = wulens_kb::Step;
@@ -251,6 +251,51 @@ pub struct Extract {
     pub win32: bool,
     /// Or a fixed text (a fact that is true when its line is there).
     pub text: Option<&'static str>,
+}
+
+/// Something an admin can collect (`collect/artifacts.toml`): what it is, the command, where to
+/// run it, and the open questions of a report it settles.
+pub struct ArtifactDef {
+    /// Its id in a report's `collect_next` (a contract: never rename).
+    pub id: &'static str,
+    pub what: &'static str,
+    pub on: RunOn,
+    pub command: &'static str,
+    /// What wulens reads from it, in a few words.
+    pub shows: &'static str,
+    /// The log kinds it brings: one of them in the drop means it is there already.
+    pub logs: &'static [LogKind],
+    /// The configuration input it brings, when it is one.
+    pub config: Option<ConfigInput>,
+    pub when: &'static [TriggerDef],
+    pub sources: &'static [Source],
+}
+
+/// A configuration input an artifact brings (`config = "policy"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigInput {
+    Policy,
+    Proxy,
+    Ring,
+}
+
+/// A statement an artifact settles: one of `domains` with one of `standing`, and (when
+/// `categories`, `places` or `codes` are given) a code that is one of `codes`, or whose
+/// knowledge-base entry has one of `categories`, or one of `places` as its most typical place.
+pub struct TriggerDef {
+    pub domains: &'static [Domain],
+    pub standing: &'static [Standing],
+    /// Knowledge-base category ids (`proxy`).
+    pub categories: &'static [&'static str],
+    /// Knowledge-base place ids (`servicing`, `feature_update`), matched by a code's first
+    /// (most typical) place only: many codes also list places where they are rare.
+    pub places: &'static [&'static str],
+    /// Codes that fit whatever their entry says.
+    pub codes: &'static [u32],
+    /// Fires only while none of these logs is in the drop (default: the artifact's `logs`).
+    pub missing: &'static [LogKind],
+    /// Why, with `{code}` for the code that matched.
+    pub because: &'static str,
 }
 
 include!(concat!(env!("OUT_DIR"), "/diagnosis_data.rs"));

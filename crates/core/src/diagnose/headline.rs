@@ -30,6 +30,7 @@ pub struct Facts<'a> {
     pub operations: &'a [Operation],
     pub findings: &'a [Finding],
     pub next_checks: &'a [NextCheck],
+    pub collect_next: &'a [super::CollectNext],
     pub scan: &'a FlowResult,
     /// Every code of the drop, most significant first.
     pub ranked: &'a [u32],
@@ -335,8 +336,8 @@ fn first_sentence(t: &str) -> String {
 }
 
 fn first_step(x: &Facts) -> Option<String> {
-    let c = x.next_checks.first()?;
-    let text = c.text.trim();
+    // With nothing to do, what to collect: the logs that would settle what is open.
+    let text = x.next_checks.first().map(|c| c.text.as_str()).or_else(|| x.collect_next.first().map(|c| c.why.as_str()))?.trim();
     // Its first sentence: the rest is on the list below.
     let first = text.split_inclusive(". ").next().unwrap_or(text).trim_end();
     let first = first.trim_end_matches('.');

@@ -5,6 +5,7 @@
 //! (`flows/*.toml`, `rules/*.toml`, compiled by build.rs into `defs`).
 
 mod catalog;
+mod collect_next;
 mod config;
 mod config_rules;
 mod defs;
@@ -24,8 +25,9 @@ mod signals;
 mod updates;
 mod verdict;
 
-pub use config::{ConfigFacts, Machine, Ring, UpdateClass, POLICY_COMMAND, PROXY_COMMAND};
-pub use defs::caller_words;
+pub use collect_next::CollectNext;
+pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
+pub use defs::{caller_words, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::FlowResult;
 pub use headline::Headline;
@@ -67,6 +69,8 @@ pub struct Diagnosis {
     /// The first screen: failing now or not, why, what first, and the badge.
     pub headline: Headline,
     pub next_checks: Vec<NextCheck>,
+    /// What to collect to settle what the drop leaves open, most pressing first.
+    pub collect_next: Vec<CollectNext>,
     /// Where the client gets its updates, as far as the drop shows.
     pub source: defs::UpdateSource,
     /// Folders of the drop that look like separate machines (the same log in each), or else the
@@ -119,6 +123,7 @@ impl Diagnosis {
             machine: &machine,
         };
         let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = verdict::conclude(a, &established);
+        let collect_next = collect_next::collect_next(a, &statements, &scan, &sync, &config);
         let machines = machines::folders(a);
         let apart = if machines.is_empty() { machines::by_content(a) } else { Vec::new() };
         if machines.len() > 1 {
@@ -143,6 +148,7 @@ impl Diagnosis {
             operations: &operations,
             findings: &findings,
             next_checks: &next_checks,
+            collect_next: &collect_next,
             scan: &scan,
             ranked: &ranked_codes,
         };
@@ -164,6 +170,7 @@ impl Diagnosis {
             verdict,
             headline,
             next_checks,
+            collect_next,
             source,
             machines,
             machine,

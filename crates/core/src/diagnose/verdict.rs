@@ -166,24 +166,6 @@ fn next_checks(
             }
         }
     }
-    // Logs that would let wulens say more.
-    let mut missing: Vec<&String> = Vec::new();
-    for m in scan.steps.iter().filter(|s| s.status == StepStatus::Unknown).flat_map(|s| &s.missing_logs) {
-        if !missing.contains(&m) {
-            missing.push(m);
-        }
-    }
-    if scan.witnessed() && !missing.is_empty() {
-        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-        let wu = names.iter().any(|n| n.starts_with("WindowsUpdate"));
-        let mut text = format!("Add {} to the drop to check the steps marked unknown.", names.join(", "));
-        if wu {
-            // Windows 10 1709 and later: the traces themselves can be dropped.
-            text.push_str(" On Windows 10 1709 and later, the .etl files of C:\\Windows\\Logs\\WindowsUpdate can be added as they are instead.");
-        }
-        let cmd = wu.then_some("Get-WindowsUpdateLog -LogPath C:\\Temp\\WindowsUpdate.log");
-        add(&mut out, &text, cmd, "missing logs".into());
-    }
     out
 }
 

@@ -26,7 +26,7 @@ pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;
 pub use kind::{is_setup_component, LogKind};
 pub use prescan::{BadPieceScan, EntryCode, LiteralBits, LiteralHits, PieceFindings, PieceParse, PieceScan, Prescan, LITERAL_WORDS};
-pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, UpdateSource, VerdictStatus};
+pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, RunOn, Standing, StepStatus, UpdateSource, VerdictStatus};
 pub use text::{StableBytes, Text};
 use time::LocalMs;
 pub use update::UpdateRow;

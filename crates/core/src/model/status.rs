@@ -339,3 +339,26 @@ impl UpdateSource {
         }
     }
 }
+
+/// Where an admin runs a collection command (`collect/artifacts.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOn {
+    /// The machine whose logs these are.
+    Client,
+    /// The ConfigMgr site server.
+    SiteServer,
+    /// The WSUS server (the software update point).
+    WsusServer,
+}
+
+impl RunOn {
+    /// In a sentence: `on the client`.
+    pub fn words(self) -> &'static str {
+        match self {
+            RunOn::Client => "on the client",
+            RunOn::SiteServer => "on the site server",
+            RunOn::WsusServer => "on the WSUS server",
+        }
+    }
+}

@@ -1,45 +1,49 @@
-//! What to collect from a client: the commands that gather every log and configuration wulens
-//! reads into one zip (`wulens collect-help`, the web page's "What to collect").
+//! What to collect: the commands that gather every log and setting wulens reads
+//! (`collect/artifacts.toml`), the client's into one zip, for `wulens collect-help` and the web
+//! page's "What to collect".
 
-use crate::diagnose::{POLICY_COMMAND, PROXY_COMMAND};
+use crate::diagnose::ARTIFACTS;
+use crate::model::RunOn;
 
-/// One thing to collect from a client, for `wulens collect-help` and the web page.
+/// One thing to collect, for `wulens collect-help` and the web page.
 pub struct CollectStep {
     pub what: &'static str,
     pub command: &'static str,
+    /// What wulens reads from it; empty for the steps around the artifacts.
     pub why: &'static str,
+    pub on: RunOn,
+    /// The artifact's id (`collect_next[].artifact`); empty for the steps around them.
+    pub artifact: &'static str,
 }
 
-pub const COLLECT_STEPS: &[CollectStep] = &[
-    CollectStep { what: "Make a folder for everything", command: "New-Item -ItemType Directory -Force C:\\Temp\\wulens | Out-Null", why: "" },
-    CollectStep {
-        what: "The ConfigMgr client logs (ScanAgent, LocationServices, CcmMessaging, WUAHandler, UpdatesStore, StateMessage, ...)",
-        command: "Copy-Item \"$env:windir\\CCM\\Logs\" C:\\Temp\\wulens\\CCMLogs -Recurse",
-        why: "the client scan flow, steps 1, 2 and 4-7",
-    },
-    CollectStep {
-        what: "The Windows Update traces (.etl files) as they are: wulens decodes them (Windows 10 1709 and later). On Windows 10 1507-1703 and Server 2016 they are WPP traces that need Microsoft's symbol files: run Get-WindowsUpdateLog -LogPath C:\\Temp\\wulens\\WindowsUpdate.log there instead",
-        command: "Copy-Item \"$env:windir\\Logs\\WindowsUpdate\" C:\\Temp\\wulens\\WindowsUpdate -Recurse",
-        why: "step 3, the Windows Update Agent's own scan against WSUS",
-    },
-    CollectStep {
-        what: "CBS and DISM logs",
-        command: "Copy-Item \"$env:windir\\Logs\\CBS\\CBS.log\",\"$env:windir\\Logs\\DISM\\dism.log\" C:\\Temp\\wulens\\",
-        why: "component store corruption and servicing errors",
-    },
-    CollectStep {
-        what: "The Windows Update policy (which WSUS server the client is told to use)",
-        command: POLICY_COMMAND,
-        why: "Group Policy overrides, missing UseWUServer, wrong port",
-    },
-    CollectStep {
-        what: "The WinHTTP proxy (the proxy the Windows Update Agent uses)",
-        command: PROXY_COMMAND,
-        why: "proxy errors 0x80244021, 0x8024401B, 0x80240030, 0x8024402C",
-    },
-    CollectStep {
-        what: "Zip it into one bundle",
-        command: "Compress-Archive C:\\Temp\\wulens\\* \"C:\\Temp\\wulens-$env:COMPUTERNAME-$(Get-Date -Format yyyy-MM-dd).zip\" -Force",
-        why: "named after the computer, so a folder of them is a fleet with each machine named; drop the zip on wulens, nothing leaves your machine",
-    },
-];
+const FOLDER: CollectStep = CollectStep {
+    what: "Make a folder for everything",
+    command: "New-Item -ItemType Directory -Force C:\\Temp\\wulens | Out-Null",
+    why: "",
+    on: RunOn::Client,
+    artifact: "",
+};
+
+const ZIP: CollectStep = CollectStep {
+    what: "Zip it into one bundle",
+    command: "Compress-Archive C:\\Temp\\wulens\\* \"C:\\Temp\\wulens-$env:COMPUTERNAME-$(Get-Date -Format yyyy-MM-dd).zip\" -Force",
+    why: "named after the computer, so a folder of them is a fleet with each machine named; drop the zip on wulens, nothing leaves your machine",
+    on: RunOn::Client,
+    artifact: "",
+};
+
+/// Every step in order: the client's (a folder, each artifact, the zip: one script), then each
+/// server's artifacts, each run on that server into the same folder.
+pub fn collect_steps() -> Vec<CollectStep> {
+    let step = |a: &'static crate::diagnose::ArtifactDef| CollectStep { what: a.what, command: a.command, why: a.shows, on: a.on, artifact: a.id };
+    let mut out = vec![FOLDER];
+    out.extend(ARTIFACTS.iter().filter(|a| a.on == RunOn::Client).map(step));
+    out.push(ZIP);
+    out.extend(ARTIFACTS.iter().filter(|a| a.on != RunOn::Client).map(step));
+    out
+}
+
+/// The client's steps as one script, to paste into an elevated PowerShell.
+pub fn client_script() -> String {
+    collect_steps().iter().filter(|s| s.on == RunOn::Client).map(|s| s.command).collect::<Vec<_>>().join("\n")
+}

@@ -231,6 +231,14 @@ pub fn markdown(r: &Report) -> String {
         }
         let _ = writeln!(o);
     }
+    if !r.collect_next.is_empty() {
+        let _ = writeln!(o, "## What to collect next\n");
+        for (i, c) in r.collect_next.iter().enumerate() {
+            let _ = writeln!(o, "{}. {} ({}): {}", i + 1, md_prose(&c.what), c.on.words(), md_prose(&c.why));
+            let _ = writeln!(o, "   {}", md_code(&c.command));
+        }
+        let _ = writeln!(o);
+    }
     md_configuration(&mut o, &r.configuration);
     md_errors(&mut o, r);
     if !r.updates.is_empty() {

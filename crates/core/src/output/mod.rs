@@ -9,13 +9,13 @@ mod render;
 mod report;
 mod viewer;
 
-pub use collect::{CollectStep, COLLECT_STEPS};
+pub use collect::{client_script, collect_steps, CollectStep};
 pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
 pub use markdown::{markdown, markdown_summary, status_words, SUMMARY_BYTES};
 pub use render::{code_text, collect_help_text, text, thousands};
 pub use report::{
-    CodeCount, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup,
-    OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary, TimeZoneReport, Tool,
-    UpdateRingCard, UpdateRow,
+    CodeCount, CollectNextReport, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck,
+    OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary,
+    TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

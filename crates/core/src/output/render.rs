@@ -120,6 +120,14 @@ pub fn text(r: &Report) -> String {
             }
         }
     }
+    if !r.collect_next.is_empty() {
+        let _ = writeln!(o, "\nWhat to collect next");
+        for (i, c) in r.collect_next.iter().enumerate() {
+            let _ = writeln!(o, "  {}. {} ({})", i + 1, c.what, c.on.words());
+            let _ = writeln!(o, "     {}", c.why);
+            let _ = writeln!(o, "     > {}", c.command);
+        }
+    }
     config_text(r, &mut o);
     let _ = writeln!(o, "\nError codes ({})", r.errors.len());
     if r.errors.is_empty() {
@@ -292,15 +300,22 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
     o
 }
 
-/// What to collect from a client, for `wulens collect-help` and the web page.
+/// What to collect, for `wulens collect-help` (the web page lists the same steps).
 pub fn collect_help_text() -> String {
+    use crate::model::RunOn;
     let mut o = String::new();
     let _ = writeln!(o, "What to collect for wulens (run on the affected client, in an elevated PowerShell):\n");
-    for (i, s) in super::collect::COLLECT_STEPS.iter().enumerate() {
+    let steps = super::collect::collect_steps();
+    let mut on = RunOn::Client;
+    for (i, s) in steps.iter().enumerate() {
+        if s.on != on {
+            on = s.on;
+            let _ = writeln!(o, "\nThen {}, if the client's logs point there (into C:\\Temp\\wulens, added to the zip):\n", on.words());
+        }
         let _ = writeln!(o, "{}. {}", i + 1, s.what);
         let _ = writeln!(o, "     {}", s.command);
         if !s.why.is_empty() {
-            let _ = writeln!(o, "     why: {}", s.why);
+            let _ = writeln!(o, "     shows: {}", s.why);
         }
     }
     let _ = writeln!(o, "\nThen drop the zip (or the folder) on the wulens page, or run: wulens analyze C:\\Temp\\wulens-<COMPUTERNAME>-<date>.zip");

@@ -10,8 +10,8 @@ use crate::analysis::{Analysis, CodeStats};
 use crate::diagnose::{self, Diagnosis};
 use crate::model::time::format_offset;
 use crate::model::{
-    evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, OperationKind, Outcome, Setting,
-    Standing, StepStatus, UpdateSource, VerdictStatus,
+    evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, OperationKind, Outcome, RunOn,
+    Setting, Standing, StepStatus, UpdateSource, VerdictStatus,
 };
 
 /// How much of the long lists a report carries (counts are always complete).
@@ -48,6 +48,11 @@ pub struct Report {
     pub updates_total: usize,
     pub configuration: ConfigReport,
     pub next_checks: Vec<NextCheck>,
+    /// What to collect to settle what these logs leave open (a failure without the log that
+    /// says why, work still running when the logs end, scan steps no dropped log shows), most
+    /// pressing first, each with its command; never something the drop already holds.
+    #[serde(default)]
+    pub collect_next: Vec<CollectNextReport>,
     /// What each kind of work in the logs came to, one sentence each, failures first: the
     /// verdict is these sentences joined. Each names its lines.
     pub statements: Vec<StatementReport>,
@@ -65,6 +70,21 @@ pub struct Report {
     /// say so first.
     #[serde(default)]
     pub machines: Vec<MachineReport>,
+}
+
+/// One thing to collect next (`Report::collect_next`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct CollectNextReport {
+    /// Its id in `crates/core/collect/artifacts.toml` (`servicing_logs`).
+    pub artifact: String,
+    pub what: String,
+    pub on: RunOn,
+    /// The PowerShell command that collects it into C:\Temp\wulens.
+    pub command: String,
+    /// Why this drop needs it: the open question, in a sentence.
+    pub why: String,
+    /// The lines that leave the question open.
+    pub evidence: Vec<Evidence>,
 }
 
 /// One machine of a drop of several (`Report::machines`).
@@ -525,6 +545,7 @@ impl Report {
             updates_total: d.updates.len(),
             configuration: config_report(&d.config),
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
+            collect_next: d.collect_next.iter().map(|c| collect_next_report(a, c)).collect(),
             statements: d.statements.iter().map(|st| statement_report(a, st)).collect(),
             operations: operations_report(a, &d.operations, limits),
             update_source: d.source,
@@ -697,6 +718,17 @@ fn finding_report(f: &diagnose::Finding) -> FindingReport {
 
 fn hex(c: u32) -> String {
     format!("0x{c:08X}")
+}
+
+fn collect_next_report(a: &Analysis, c: &diagnose::CollectNext) -> CollectNextReport {
+    CollectNextReport {
+        artifact: c.artifact.id.into(),
+        what: c.artifact.what.into(),
+        on: c.artifact.on,
+        command: c.artifact.command.into(),
+        why: c.why.clone(),
+        evidence: c.lines.iter().map(|&(f, e)| evidence_of(&a.files[f], e as usize)).collect(),
+    }
 }
 
 fn statement_report(a: &Analysis, st: &diagnose::Statement) -> StatementReport {

@@ -1,0 +1,126 @@
+//! What to collect next: for each statement the drop leaves open (failed without the log that
+//! says why, still running, unknown) and each step of a scan flow that no dropped log shows, the
+//! artifact of `collect/artifacts.toml` that would settle it, with the command to get it. An
+//! artifact already in the drop (one of its log kinds, or its configuration input) is never
+//! asked for.
+
+use super::config::ConfigFacts;
+use super::defs::{ArtifactDef, ConfigInput, TriggerDef, ARTIFACTS};
+use super::flow::FlowResult;
+use super::outcomes::{code_name, Statement};
+use crate::analysis::Analysis;
+use crate::model::{LogKind, Standing, StepStatus};
+
+/// One thing to collect, and why this drop needs it.
+pub struct CollectNext {
+    pub artifact: &'static ArtifactDef,
+    /// A sentence: the open question and what the artifact tells about it.
+    pub why: String,
+    /// (file, entry) of the lines that leave the question open.
+    pub lines: Vec<(usize, u32)>,
+}
+
+/// At most this many: the first screen names the first, the report lists them.
+const MAX: usize = 4;
+
+/// Every artifact the drop would need, most pressing first: the statements' (in their order,
+/// failures first), then the logs a scan flow's unknown steps are in.
+pub fn collect_next(a: &Analysis, statements: &[Statement], scan: &FlowResult, sync: &FlowResult, config: &ConfigFacts) -> Vec<CollectNext> {
+    let in_drop = |k: LogKind| a.files.iter().any(|f| f.is(k));
+    let configured = |c: ConfigInput| match c {
+        ConfigInput::Policy => config.policy.is_some(),
+        ConfigInput::Proxy => config.proxy.is_some(),
+        ConfigInput::Ring => config.ring.is_some(),
+    };
+    let mut out: Vec<CollectNext> = Vec::new();
+    for st in statements.iter().filter(|s| s.standing != Standing::Ok) {
+        for art in ARTIFACTS {
+            if out.iter().any(|c| c.artifact.id == art.id) || art.config.is_some_and(configured) {
+                continue;
+            }
+            let Some(t) = art.when.iter().find(|t| t.domains.contains(&st.domain) && t.standing.contains(&st.standing)) else {
+                continue;
+            };
+            let missing = if t.missing.is_empty() { art.logs } else { t.missing };
+            if missing.iter().any(|&k| in_drop(k)) {
+                continue;
+            }
+            if let Some(why) = because(t, &st.codes) {
+                out.push(CollectNext { artifact: art, why, lines: st.lines.clone() });
+            }
+        }
+    }
+    for flow in [scan, sync].into_iter().filter(|f| f.witnessed()) {
+        out.extend(flow_logs(flow, &out));
+    }
+    out.truncate(MAX);
+    out
+}
+
+/// The trigger's sentence with the statement's first code that fits it; none when it asks for a
+/// kind of code the statement does not have.
+fn because(t: &TriggerDef, codes: &[u32]) -> Option<String> {
+    let picky = !t.categories.is_empty() || !t.places.is_empty() || !t.codes.is_empty();
+    let fits = |c: u32| {
+        t.codes.contains(&c)
+            || wulens_kb::entry(c).is_some_and(|k| t.categories.contains(&k.category.id()) || k.places.first().is_some_and(|p| t.places.contains(&p.id())))
+    };
+    let code = match codes.iter().copied().find(|&c| !picky || fits(c)) {
+        Some(c) => code_name(c),
+        None if picky => return None,
+        None => "no code".into(),
+    };
+    let why = t.because.replace("{code}", &code);
+    let mut chars = why.chars();
+    Some(chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default() + ".")
+}
+
+/// The artifacts that hold the logs of the flow's unknown steps, each naming those logs.
+fn flow_logs(flow: &FlowResult, taken: &[CollectNext]) -> Vec<CollectNext> {
+    let mut out: Vec<(&'static ArtifactDef, Vec<&str>)> = Vec::new();
+    for name in flow.steps.iter().filter(|s| s.status == StepStatus::Unknown).flat_map(|s| &s.missing_logs) {
+        let Some(kind) = LogKind::NAMED.into_iter().find(|k| k.file_name() == name) else { continue };
+        let Some(art) = ARTIFACTS.iter().find(|a| a.logs.contains(&kind)) else { continue };
+        if taken.iter().any(|c| c.artifact.id == art.id) {
+            continue;
+        }
+        match out.iter_mut().find(|(a, _)| a.id == art.id) {
+            Some((_, names)) if !names.contains(&name.as_str()) => names.push(name),
+            Some(_) => {}
+            None => out.push((art, vec![name])),
+        }
+    }
+    out.into_iter()
+        .map(|(artifact, names)| CollectNext {
+            artifact,
+            why: format!("Add {} to the drop to check the steps marked unknown.", names.join(", ")),
+            lines: Vec::new(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_name_known_categories_and_places() {
+        for art in ARTIFACTS {
+            for t in art.when {
+                for c in t.categories {
+                    assert!(wulens_kb::Category::ALL.iter().any(|k| k.id() == *c), "{}: unknown category {c}", art.id);
+                }
+                for p in t.places {
+                    assert!(wulens_kb::Place::from_id(p).is_some(), "{}: unknown place {p}", art.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_policy_and_proxy_commands_are_the_configuration_reports() {
+        let command = |id: &str| ARTIFACTS.iter().find(|a| a.id == id).unwrap().command;
+        assert_eq!(command("update_policy"), super::super::config::POLICY_COMMAND);
+        assert_eq!(command("winhttp_proxy"), super::super::config::PROXY_COMMAND);
+    }
+}
