@@ -20,7 +20,7 @@ pub fn parse_any(data: &[u8]) {
             assert_eq!(e.line, line, "entries tile the lines");
             assert!(e.start <= e.end && e.msg_start >= e.start && e.msg_end <= e.end);
             assert!(f.text.is_char_boundary(e.msg_start as usize) && f.text.is_char_boundary(e.msg_end as usize));
-            line += e.lines;
+            line += u32::from(e.lines);
         }
         assert_eq!(line - 1, count_lines(&f.text));
         assert_eq!(f.physical_lines, count_lines(&f.text));

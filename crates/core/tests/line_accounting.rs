@@ -54,15 +54,35 @@ fn check_tiling(format: LogFormat, text: &str) -> Result<(), TestCaseError> {
         prop_assert!(e.lines >= 1);
         prop_assert!(e.start >= pos && e.end >= e.start && e.msg_start >= e.start && e.msg_end <= e.end);
         prop_assert!(text.is_char_boundary(e.msg_start as usize) && text.is_char_boundary(e.msg_end as usize));
-        line += e.lines;
+        line += u32::from(e.lines);
         pos = e.end;
     }
     prop_assert_eq!(line - 1, count_lines(text), "{:?}: every physical line is accounted for", format);
     prop_assert_eq!(p.physical_lines, count_lines(text));
-    let parsed: u32 = p.entries.iter().filter(|e| e.parsed).map(|e| e.lines).sum();
-    let unparsed: u32 = p.entries.iter().filter(|e| !e.parsed).map(|e| e.lines).sum();
+    let parsed: u32 = p.entries.iter().filter(|e| e.parsed).map(|e| u32::from(e.lines)).sum();
+    let unparsed: u32 = p.entries.iter().filter(|e| !e.parsed).map(|e| u32::from(e.lines)).sum();
     prop_assert_eq!(parsed + unparsed, count_lines(text));
     Ok(())
+}
+
+/// A record of more lines than an entry counts (65,535) ends there; its other lines are entries
+/// of their own, and every line is still in exactly one entry.
+#[test]
+fn a_record_of_seventy_thousand_lines_still_tiles() {
+    let body = "x\n".repeat(70_000);
+    let cmtrace = format!("<![LOG[start\n{body}end]LOG]!><time=\"10:00:05.000+480\" date=\"01-15-2024\" component=\"X\" context=\"\" type=\"1\" thread=\"7\" file=\"\">\n<![LOG[next]LOG]!><time=\"10:00:06.000+480\" date=\"01-15-2024\" component=\"X\" context=\"\" type=\"1\" thread=\"7\" file=\"\">\n");
+    let cbs = format!(
+        "2020-02-03 23:50:28, Info                  CBS    start\n{}2020-02-03 23:50:29, Info                  CBS    next\n",
+        "  more\n".repeat(70_000)
+    );
+    for (format, text) in [(LogFormat::Cmtrace, cmtrace), (LogFormat::Cbs, cbs)] {
+        check_tiling(format, &text).unwrap();
+        let p = parse(format, &text);
+        assert_eq!(p.entries[0].lines, u16::MAX, "{format:?}");
+        assert!(p.entries[0].parsed);
+        let next = p.entries.iter().rev().find(|e| e.parsed).unwrap();
+        assert_eq!(next.line, count_lines(&text), "{format:?}: the last record keeps its own line number");
+    }
 }
 
 proptest! {
@@ -90,7 +110,7 @@ proptest! {
         let r = wulens_core::Report::build(&a);
         for f in &r.files {
             if f.format != "binary" && f.format != "empty" {
-                let parsed: u32 = a.files[0].entries.iter().filter(|e| e.parsed).map(|e| e.lines).sum();
+                let parsed: u32 = a.files[0].entries.iter().filter(|e| e.parsed).map(|e| u32::from(e.lines)).sum();
                 prop_assert_eq!(parsed + f.unparsed, f.lines);
                 prop_assert_eq!(f.lines, count_lines(&a.files[0].text));
             }

@@ -112,6 +112,9 @@ pub struct EntryCounts {
     pub warnings: u32,
 }
 
+// Entries are most of the memory a log takes beyond its text.
+const _: () = assert!(std::mem::size_of::<Entry>() == 40);
+
 /// Sentinel for "no component" in [`Entry::component`].
 pub const NO_COMPONENT: u16 = u16::MAX;
 
@@ -126,8 +129,9 @@ pub struct Entry {
     pub msg_end: u32,
     /// 1-based physical line of the record's first line.
     pub line: u32,
-    /// Number of physical lines the record spans (1 for a single-line record).
-    pub lines: u32,
+    /// Number of physical lines the record spans (1 for a single-line record). A record ends
+    /// after 65,535 lines (the lines after are entries of their own): 40 bytes an entry, not 48.
+    pub lines: u16,
     /// Local wall-clock time, or [`NO_TIME`].
     pub time: LocalMs,
     /// ISO offset in minutes stated by the record itself (CMTrace bias, inverted), or [`NO_OFFSET`].
@@ -172,7 +176,7 @@ impl Entry {
     }
 
     pub fn last_line(&self) -> u32 {
-        self.line + self.lines - 1
+        self.line + u32::from(self.lines) - 1
     }
 }
 
@@ -285,7 +289,7 @@ impl LogFile {
             if e.parsed {
                 c.parsed += 1;
             } else {
-                c.unparsed_lines += e.lines;
+                c.unparsed_lines += u32::from(e.lines);
             }
             c.errors += u32::from(e.severity == Severity::Error);
             c.warnings += u32::from(e.severity == Severity::Warning);

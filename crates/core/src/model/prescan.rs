@@ -169,7 +169,7 @@ impl PieceScan {
         w.u32(p.lines);
         w.u32(p.entries.len() as u32);
         for e in &p.entries {
-            for n in [e.start, e.end, e.msg_start, e.msg_end, e.line, e.lines] {
+            for n in [e.start, e.end, e.msg_start, e.msg_end, e.line, u32::from(e.lines)] {
                 w.u32(n);
             }
             w.0.extend_from_slice(&e.time.to_le_bytes());
@@ -233,7 +233,8 @@ impl PieceScan {
                 msg_start: u(8),
                 msg_end: u(12),
                 line: u(16),
-                lines: u(20),
+                // Written from a u16: a larger value is no prescan of ours.
+                lines: u(20).min(u32::from(u16::MAX)) as u16,
                 time: i64::from_le_bytes(b[24..32].try_into().expect("8 bytes")),
                 offset: i16::from_le_bytes([b[32], b[33]]),
                 component: u16::from_le_bytes([b[34], b[35]]),

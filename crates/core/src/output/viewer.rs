@@ -535,7 +535,7 @@ pub fn row(a: &Analysis, r: TimelineRef, index: u32) -> Row {
         file: r.file,
         entry: r.entry,
         line: e.line,
-        lines: e.lines,
+        lines: u32::from(e.lines),
         time: crate::model::time_of(f, r.entry as usize).unwrap_or_default(),
         time_utc: utc,
         severity: if e.parsed { e.severity } else { Severity::None },

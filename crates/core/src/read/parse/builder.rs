@@ -120,7 +120,8 @@ impl<'t> Builder<'t> {
     /// record of this parse (none, unparsed text, or a piece before this one).
     pub fn continue_last(&mut self, l: &Line, message: bool) -> bool {
         let start = self.start;
-        let Some(e) = self.out.entries.last_mut().filter(|e| e.parsed && e.start as usize >= start) else { return false };
+        // A record holds at most `u16::MAX` lines; the next is a line of its own.
+        let Some(e) = self.out.entries.last_mut().filter(|e| e.parsed && e.start as usize >= start && e.lines < u16::MAX) else { return false };
         e.end = l.end as u32;
         e.lines += 1;
         if message {
@@ -138,10 +139,31 @@ impl<'t> Builder<'t> {
     /// Add a parsed record spanning `lines` physical lines.
     pub fn record(&mut self, mut e: Entry, lines: u32) {
         e.line = self.line_no;
-        e.lines = lines;
         e.parsed = true;
+        let Ok(n) = u16::try_from(lines) else { return self.record_cut(e) };
+        e.lines = n;
         self.out.entries.push(e);
         self.line_no += lines;
+    }
+
+    /// A record of more lines than an entry counts (a 65,536-line message): its first
+    /// `u16::MAX` lines stay the record and the rest are kept as unparsed lines, so that every
+    /// line is still in exactly one entry.
+    #[cold]
+    fn record_cut(&mut self, mut e: Entry) {
+        let end = e.end as usize;
+        let mut lines = Lines::new(self.text, e.start as usize).take_while(|l| l.start <= end);
+        let last = lines.by_ref().take(u16::MAX as usize).last().expect("a record has lines");
+        e.end = last.end as u32;
+        e.msg_end = e.msg_end.min(e.end);
+        e.msg_start = e.msg_start.min(e.msg_end);
+        e.lines = u16::MAX;
+        self.out.entries.push(e);
+        self.line_no += u32::from(u16::MAX);
+        for l in lines {
+            self.out.entries.push(Entry::unparsed(l.start, l.end.min(end), self.line_no));
+            self.line_no += 1;
+        }
     }
 
     /// Add a record that is the whole line `l`, its message from `msg_start` and its component

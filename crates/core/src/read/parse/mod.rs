@@ -96,7 +96,7 @@ pub(crate) mod test_support {
         for e in &p.entries {
             assert_eq!(e.line, line, "entries must tile the lines: {e:?}");
             assert!(e.start as usize >= pos && e.end >= e.start && e.msg_start >= e.start && e.msg_end <= e.end);
-            line += e.lines;
+            line += u32::from(e.lines);
             pos = e.end as usize;
         }
         assert_eq!(line - 1, crate::model::lines::count_lines(text), "every physical line accounted for");
