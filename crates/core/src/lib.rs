@@ -39,14 +39,12 @@
 // are documented (the lint then keeps them so).
 pub mod model;
 
-#[allow(missing_docs)]
 mod analysis;
 #[allow(missing_docs)]
 mod diagnose;
 #[allow(missing_docs)]
 mod output;
 mod par;
-#[allow(missing_docs)]
 mod read;
 
 /// The fuzz targets' bodies (crates/fuzz; `tests/fuzz_smoke.rs`), behind the `fuzzing` feature.
