@@ -5,11 +5,15 @@ use crate::diagnose::{POLICY_COMMAND, PROXY_COMMAND};
 
 /// One thing to collect from a client, for `wulens collect-help` and the web page.
 pub struct CollectStep {
+    /// What it gathers, in words.
     pub what: &'static str,
+    /// The PowerShell line that gathers it into `C:\Temp\wulens` (run as administrator).
     pub command: &'static str,
+    /// What wulens reads from it (empty when it only prepares).
     pub why: &'static str,
 }
 
+/// The steps in the order to run them: make the folder, copy the logs and the configuration, zip it.
 pub const COLLECT_STEPS: &[CollectStep] = &[
     CollectStep { what: "Make a folder for everything", command: "New-Item -ItemType Directory -Force C:\\Temp\\wulens | Out-Null", why: "" },
     CollectStep {
