@@ -43,7 +43,7 @@ pub struct CodeStats {
 /// Built by [`Analysis::from_inputs`]; the diagnosis and the viewer read it.
 #[derive(Default)]
 pub struct Analysis {
-    /// One per input (a zip's members each count), in the order given.
+    /// One per input (a zip's members each count), sorted by name.
     pub files: Vec<LogFile>,
     /// Inputs that are not files of their own, and what went wrong with them (a bad zip, a bomb).
     pub warnings: Vec<InputWarning>,

@@ -230,7 +230,7 @@ pub struct LogFile {
     pub format: LogFormat,
     /// Which log this is (resolved once, when it is read).
     pub kind: LogKind,
-    /// How its bytes were decoded; `None` for a binary or empty file.
+    /// How its bytes were decoded; `None` when they were not (a binary file).
     pub encoding: Option<TextEncoding>,
     /// Its size in bytes, as given.
     pub bytes: u64,

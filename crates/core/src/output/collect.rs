@@ -7,7 +7,7 @@ use crate::diagnose::{POLICY_COMMAND, PROXY_COMMAND};
 pub struct CollectStep {
     /// What it gathers, in words.
     pub what: &'static str,
-    /// The PowerShell line that gathers it into `C:\Temp\wulens` (run as administrator).
+    /// The PowerShell line that gathers it into `C:\Temp\wulens`.
     pub command: &'static str,
     /// What wulens reads from it (empty when it only prepares).
     pub why: &'static str,

@@ -40,7 +40,7 @@ pub struct Report {
     pub tool: Tool,
     /// The verdict and the drop's totals: the first screen.
     pub summary: Summary,
-    /// One per file read, in the order given.
+    /// One per file read (a zip's members each count), sorted by name.
     pub files: Vec<FileReport>,
     /// Inputs that are not files of their own, and what went wrong with them (a bad zip, a bomb).
     pub warnings: Vec<InputWarning>,
@@ -334,7 +334,7 @@ pub struct ErrorReport {
     pub first_seen: Option<String>,
     /// Time of its latest timed mention (in UTC order), as written.
     pub last_seen: Option<String>,
-    /// The files that mention it, in order of first mention.
+    /// The files that mention it, in the order of the files.
     pub files: Vec<String>,
     /// Its mentions, at most [`ReportLimits::occurrences`], in file then line order.
     pub occurrences: Vec<Evidence>,
@@ -401,7 +401,7 @@ pub struct StepReport {
     pub number: u8,
     /// Its title for people.
     pub title: String,
-    /// A short name for narrow places (the text report's step list, the page's chips).
+    /// A few words for it (`WUA scan`), as a fleet row's `failed_at` names the step.
     pub short: String,
     /// How the step stands.
     pub status: StepStatus,
@@ -415,7 +415,8 @@ pub struct StepReport {
     pub logs: Vec<String>,
     /// Those of `logs` that were not in the drop.
     pub missing_logs: Vec<String>,
-    /// What to do about it (from the knowledge base), with this machine's servers filled in.
+    /// What to do about it (the flow's own guidance, `flows/*.toml`), with this machine's servers
+    /// filled in.
     pub guidance: Vec<Step>,
     /// Where that advice comes from (the seed article and section).
     pub sources: Vec<Source>,

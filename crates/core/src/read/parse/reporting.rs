@@ -84,7 +84,7 @@ fn record_header(b: &[u8]) -> Option<Header> {
 }
 
 /// Parse the whole text into entries, one per line that reads as a record; other lines stay
-/// unparsed.
+/// unparsed (a blank one joins the record before it).
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(0) {

@@ -56,7 +56,7 @@ fn decimal_u32(t: &[u8]) -> Option<u32> {
 }
 
 /// Parse the text from `b.start` into entries, one per line that reads as a record; other lines stay
-/// unparsed.
+/// unparsed (a blank one joins the record before it).
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(b.start) {
