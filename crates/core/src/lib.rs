@@ -34,25 +34,16 @@
 
 #![warn(missing_docs)]
 
-// The stages' items the surface below names are documented as they are exported; the fields
-// and variants of most are not yet. Each stage's owner removes its `allow` once its public items
-// are documented (the lint then keeps them so).
-#[allow(missing_docs)]
 pub mod model;
 
-#[allow(missing_docs)]
 mod analysis;
-#[allow(missing_docs)]
 mod diagnose;
-#[allow(missing_docs)]
 mod output;
 mod par;
-#[allow(missing_docs)]
 mod read;
 
 /// The fuzz targets' bodies (crates/fuzz; `tests/fuzz_smoke.rs`), behind the `fuzzing` feature.
 #[cfg(feature = "fuzzing")]
-#[allow(missing_docs)]
 pub mod fuzzing;
 
 // Reading a drop.

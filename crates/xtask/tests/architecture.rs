@@ -1,10 +1,12 @@
 //! Architecture invariants of the whole repository (ARCHITECTURE.md), checked on the source text:
 //!
-//! - No Rust function in `crates/*/src`, `crates/*/build.rs`, `web/src` or `web/build.rs` is
+//! - No Rust function in `crates/*/src`, `web/src` or a crate's `build.rs` is
 //!   longer than 150 lines (from its `fn` line to its closing brace at the same indent).
 //! - No web component imports the application shell (`crate::app`): components get what they
 //!   need from `services.rs` and `nav.rs`.
 //! - `unsafe` appears only in the CLI's file mapping and in core's shared text.
+//! - Comments (in Rust) and Markdown cite only repository paths that exist: no design note
+//!   that was never committed, no file that has become a folder.
 
 use std::path::{Path, PathBuf};
 
@@ -183,4 +185,117 @@ fn unsafe_code_lives_only_where_documented() {
     }
     found.sort();
     assert_eq!(found, UNSAFE_ALLOWED, "unsafe code outside the documented files (ARCHITECTURE.md)");
+}
+
+/// Folders that hold no text of the project's own (build output, installed packages).
+const NOT_OURS: [&str; 4] = ["target", "node_modules", "dist", "pkg"];
+
+/// Every `.rs` and `.md` file of the repository, and the names of all its folders.
+fn text_files(dir: &Path, files: &mut Vec<PathBuf>, folders: &mut std::collections::HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            if !name.starts_with('.') && !NOT_OURS.contains(&name.as_str()) {
+                folders.insert(name);
+                text_files(&p, files, folders);
+            }
+        } else if p.extension().is_some_and(|x| x == "rs" || x == "md") {
+            files.push(p);
+        }
+    }
+}
+
+/// The repository paths a line of text cites: a path whose first folder is one of the
+/// repository's and that either starts at a top folder (`crates/`, `docs/`, ...) or names a
+/// `.rs`, `.md` or `.toml` file (`read/parse/mod.rs`), or an upper-case Markdown name
+/// (`ARCHITECTURE.md`). URLs, Windows paths, globs and placeholders (`<name>`) are not paths.
+fn cited_paths(line: &str, folders: &std::collections::HashSet<String>) -> Vec<String> {
+    const TOP: [&str; 5] = ["crates/", "docs/", "web/", "tests/", "public/"];
+    let is_path_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-');
+    let mut out = Vec::new();
+    let mut rest = line;
+    let mut offset = 0;
+    while let Some(start) = rest.find(is_path_char) {
+        let len = rest[start..].find(|c: char| !is_path_char(c)).unwrap_or(rest.len() - start);
+        let (before, after) = (line[..offset + start].chars().last(), rest[start + len..].chars().next());
+        let word = rest[start..start + len].trim_end_matches('.');
+        let word = word.strip_prefix("./").unwrap_or(word);
+        let placeholder = before.is_some_and(|c| ":\\<{*$%~".contains(c)) || after.is_some_and(|c| "<{*\\".contains(c));
+        let relative_out = word.starts_with("../") || word.contains("...") || word.contains("//");
+        let first = word.split('/').next().unwrap_or("");
+        let file = [".rs", ".md", ".toml"].iter().any(|x| word.ends_with(x));
+        let in_repo = word.contains('/') && folders.contains(first) && (file || TOP.iter().any(|t| word.starts_with(t)));
+        let top_md = word.strip_suffix(".md").is_some_and(|s| {
+            s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        });
+        if !placeholder && !relative_out && (in_repo || top_md) {
+            out.push(word.to_string());
+        }
+        offset += start + len;
+        rest = &rest[start + len..];
+    }
+    out
+}
+
+/// Does `cited` name a file or folder, read from the citing file's folder or one above it, from
+/// a crate (`crates/*`, its `src/`), or from the web crate?
+fn resolves(root: &Path, citing: &Path, cited: &str) -> bool {
+    let mut bases: Vec<PathBuf> = citing.ancestors().skip(1).take_while(|d| d.starts_with(root)).map(Path::to_path_buf).collect();
+    for c in std::fs::read_dir(root.join("crates")).unwrap().flatten().map(|e| e.path()) {
+        bases.push(c.join("src"));
+        bases.push(c);
+    }
+    bases.extend([root.join("web"), root.join("web/src")]);
+    bases.iter().any(|b| b.join(cited.trim_end_matches('/')).exists())
+}
+
+/// Paths cited in `text` (of the file `citing`: in Rust, its comments) that do not exist.
+fn dead_citations(root: &Path, citing: &Path, text: &str, folders: &std::collections::HashSet<String>) -> Vec<String> {
+    let rust = citing.extension().is_some_and(|x| x == "rs");
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let cited = if rust { line.find("//").map_or("", |i| &line[i..]) } else { line };
+        for path in cited_paths(cited, folders) {
+            if !resolves(root, citing, &path) {
+                out.push(format!("{}:{}: {path}", citing.strip_prefix(root).unwrap_or(citing).display(), n + 1));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn comments_and_docs_cite_only_files_that_exist() {
+    let root = root();
+    let (mut files, mut folders) = (Vec::new(), std::collections::HashSet::new());
+    text_files(&root, &mut files, &mut folders);
+    files.sort();
+    assert!(files.len() > 100, "the sources were not found under {}", root.display());
+    let dead: Vec<String> = files.iter().flat_map(|f| dead_citations(&root, f, &std::fs::read_to_string(f).unwrap(), &folders)).collect();
+    assert!(dead.is_empty(), "comments or docs cite a path that is not in the repository (fix or drop the citation):\n{}", dead.join("\n"));
+}
+
+#[test]
+fn a_citation_of_a_missing_file_is_found() {
+    let root = root();
+    let (mut files, mut folders) = (Vec::new(), std::collections::HashSet::new());
+    text_files(&root, &mut files, &mut folders);
+    let lib = root.join("crates/core/src/lib.rs");
+    // Written with `{c}` for the comment marker, so that this file's own lines cite nothing.
+    let c = "/".repeat(2);
+    let text = [
+        format!("fn x() {{}} {c} see DESIGN.md, `crates/core/src/nowhere.rs` and read/parse/gone.rs"),
+        format!("{c} ARCHITECTURE.md, crates/core/rules/, read/parse/mod.rs, tests/fixtures.rs: all there"),
+        format!("{c} not paths: https:{c}x.org/docs/a.md, C:\\Windows\\Logs\\CBS\\CBS.log, tests/fixtures/<name>/x.md,"),
+        format!("{c} ../shared/reallogs/README.md, crates/*/build.rs"),
+        "let s = \"DESIGN.md\";".to_string(),
+    ]
+    .join("\n");
+    let dead = dead_citations(&root, &lib, &text, &folders);
+    assert_eq!(
+        dead,
+        ["crates/core/src/lib.rs:1: DESIGN.md", "crates/core/src/lib.rs:1: crates/core/src/nowhere.rs", "crates/core/src/lib.rs:1: read/parse/gone.rs"]
+    );
 }

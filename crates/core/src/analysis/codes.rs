@@ -13,10 +13,13 @@ use wulens_kb::Notation;
 /// One code found in a piece of text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeHit {
+    /// The code as a 32-bit value (`-2145107934` and `0x80244022` give the same).
     pub code: u32,
     /// Byte range of the code as written.
     pub start: usize,
+    /// End (exclusive) of that byte range.
     pub end: usize,
+    /// How it was written (hex, bare hex, decimal, a symbolic name).
     pub notation: Notation,
     /// A symbolic name the log wrote right after the code (`0x800f081f - CBS_E_SOURCE_MISSING`).
     pub stated_symbol: Option<(usize, usize)>,

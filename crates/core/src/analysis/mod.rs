@@ -18,25 +18,34 @@ use crate::read::{self, Input, Limits};
 /// Where a code was seen: a file, an entry of it, the physical line of the first mention.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Occurrence {
+    /// Index into [`Analysis::files`].
     pub file: u32,
+    /// Index into that file's entries.
     pub entry: u32,
+    /// 1-based physical line of the code's first mention in the entry.
     pub line: u32,
 }
 
 /// Everything known about one code across all files.
 #[derive(Clone, Debug)]
 pub struct CodeStats {
+    /// The code as a 32-bit value (`0x80244007`).
     pub code: u32,
     /// Records (entries or unparsed lines) that mention it, once per record.
     pub count: u32,
+    /// Where it was seen, in file then entry order.
     pub occurrences: Vec<Occurrence>,
     /// A symbolic name a log wrote next to it, for codes the knowledge base does not name.
     pub stated_symbol: Option<String>,
 }
 
+/// One drop read and merged: its files, the failure codes in them, their time-zone offsets.
+/// Built by [`Analysis::from_inputs`]; the diagnosis and the viewer read it.
 #[derive(Default)]
 pub struct Analysis {
+    /// One per input (a zip's members each count), sorted by name.
     pub files: Vec<LogFile>,
+    /// Inputs that are not files of their own, and what went wrong with them (a bad zip, a bomb).
     pub warnings: Vec<InputWarning>,
     /// Sorted by code.
     pub codes: Vec<CodeStats>,
@@ -110,6 +119,7 @@ impl Analysis {
         v[start..].iter().take_while(move |&&(e, _)| e == entry).map(|&(_, c)| c)
     }
 
+    /// Everything known about `code`, when any file mentions it.
     pub fn code_stats(&self, code: u32) -> Option<&CodeStats> {
         self.codes.binary_search_by_key(&code, |c| c.code).ok().map(|i| &self.codes[i])
     }

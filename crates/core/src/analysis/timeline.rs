@@ -7,7 +7,9 @@ use super::Analysis;
 /// A position in the merged timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimelineRef {
+    /// Index into [`Analysis::files`].
     pub file: u32,
+    /// Index into that file's entries.
     pub entry: u32,
 }
 

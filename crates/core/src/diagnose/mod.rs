@@ -48,8 +48,11 @@ thread_local! {
 
 /// Everything the diagnosis concluded about one drop, built once.
 pub struct Diagnosis {
+    /// The ConfigMgr client's scan flow (`flows/client_scan.toml`): its steps and cycles.
     pub scan: FlowResult,
+    /// The WSUS server's synchronization flow (`flows/wsus_sync.toml`).
     pub sync: FlowResult,
+    /// What the configuration inputs (registry, proxy, MDM report) and the logs say about the update source.
     pub config: ConfigFacts,
     /// Every operation the logs show (searches, downloads, installs, servicing, setup, ...).
     pub operations: Vec<Operation>,
@@ -63,11 +66,13 @@ pub struct Diagnosis {
     pub statements: Vec<Statement>,
     /// Every code of the drop, most significant first.
     pub ranked_codes: Vec<u32>,
+    /// The verdict's one word, from the statements' standings.
     pub status: VerdictStatus,
     /// The statements joined, failed ones first: the detail below the first screen.
     pub verdict: String,
     /// The first screen: failing now or not, why, what first, and the badge.
     pub headline: Headline,
+    /// What to check next, each with a command for this machine, most useful first.
     pub next_checks: Vec<NextCheck>,
     /// What to collect to settle what the drop leaves open, most pressing first.
     pub collect_next: Vec<CollectNext>,
@@ -89,6 +94,7 @@ impl Diagnosis {
         RUNS.with(|n| n.get())
     }
 
+    /// Diagnose one analysed drop (counted by [`Diagnosis::runs_on_this_thread`]).
     pub fn run(a: &Analysis) -> Diagnosis {
         RUNS.with(|n| n.set(n.get() + 1));
         // The literals are found on all cores. Then the two flows, the updates table (which

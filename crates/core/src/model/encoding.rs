@@ -2,25 +2,34 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How a log's bytes are decoded to text: sniffed from the byte-order mark, else the content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextEncoding {
+    /// UTF-8 without a byte-order mark.
     #[serde(rename = "utf-8")]
     Utf8,
+    /// UTF-8 with its 3-byte byte-order mark.
     #[serde(rename = "utf-8-bom")]
     Utf8Bom,
+    /// UTF-16 little endian with its byte-order mark (how Windows writes most Unicode logs).
     #[serde(rename = "utf-16le-bom")]
     Utf16LeBom,
+    /// UTF-16 big endian with its byte-order mark.
     #[serde(rename = "utf-16be-bom")]
     Utf16BeBom,
+    /// UTF-16 little endian without a byte-order mark (told from the zero bytes).
     #[serde(rename = "utf-16le")]
     Utf16Le,
+    /// UTF-16 big endian without a byte-order mark.
     #[serde(rename = "utf-16be")]
     Utf16Be,
+    /// Not UTF-8 (invalid bytes and no valid multi-byte character at its start): each byte read as Windows-1252.
     #[serde(rename = "windows-1252")]
     Windows1252,
 }
 
 impl TextEncoding {
+    /// The report's string for it (`utf-8`, `utf-16le-bom`, `windows-1252`).
     pub fn id(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "utf-8",
@@ -33,6 +42,7 @@ impl TextEncoding {
         }
     }
 
+    /// Bytes of byte-order mark at the start of the file (0, 2 or 3), skipped when decoding.
     pub fn bom_len(self) -> usize {
         match self {
             TextEncoding::Utf8Bom => 3,
@@ -41,6 +51,7 @@ impl TextEncoding {
         }
     }
 
+    /// True for the four UTF-16 variants.
     pub fn is_utf16(self) -> bool {
         matches!(self, TextEncoding::Utf16LeBom | TextEncoding::Utf16BeBom | TextEncoding::Utf16Le | TextEncoding::Utf16Be)
     }

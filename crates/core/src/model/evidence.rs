@@ -6,20 +6,28 @@ use serde::{Deserialize, Serialize};
 use crate::model::time::format_iso;
 use crate::model::{LogFile, OffsetSource, NO_OFFSET};
 
+/// One log line quoted as proof: where it is and what it says.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Evidence {
+    /// The file's display name (its path inside the drop, as [`LogFile::name`]).
     pub file: String,
+    /// 1-based physical line in that file.
     pub line: u32,
+    /// ISO time of the record as written, with its offset when known; `None` for a line without one.
     #[serde(default)]
     pub time: Option<String>,
+    /// The record's message on one line (line breaks as spaces), cut at a length with `…`.
     pub text: String,
 }
 
 /// A configuration value with where it was read (`reg query` output, a `.reg` file, a log line).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
+    /// The value as written (`http://wsus01:8530`, `1`).
     pub value: String,
+    /// The file it was read from.
     pub file: String,
+    /// 1-based physical line in that file.
     pub line: u32,
 }
 

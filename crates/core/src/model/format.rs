@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A log's line format, which picks its parser (detected from content by `read::detect`; the file name only breaks ties).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogFormat {
@@ -49,6 +50,7 @@ pub enum LogFormat {
 }
 
 impl LogFormat {
+    /// The report's string for it (`cmtrace`, `windowsupdate_etw`, `evtx`).
     pub fn id(self) -> &'static str {
         match self {
             LogFormat::Cmtrace => "cmtrace",
@@ -72,6 +74,7 @@ impl LogFormat {
         }
     }
 
+    /// Its name for people (`CBS.log`, `CMTrace (ConfigMgr)`), shown in the file list.
     pub fn label(self) -> &'static str {
         match self {
             LogFormat::Cmtrace => "CMTrace (ConfigMgr)",

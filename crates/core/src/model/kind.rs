@@ -9,19 +9,33 @@ use crate::model::{Entry, LogFormat};
 /// The logs wulens knows by name. `Other` is every other file (still parsed, viewed and searched).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LogKind {
+    /// ConfigMgr client `ScanAgent.log`: scan requests and their results.
     ScanAgent,
+    /// ConfigMgr client `LocationServices.log`: how it finds its management point and software update point.
     LocationServices,
+    /// ConfigMgr client `CcmMessaging.log`: messages to and from the management point.
     CcmMessaging,
+    /// `MP_Location.log` of a management point (site system, not client).
     MpLocation,
+    /// ConfigMgr client `WUAHandler.log`: the client driving the Windows Update agent.
     WuaHandler,
+    /// The Windows Update agent's `WindowsUpdate.log` (legacy text or decoded ETW).
     WindowsUpdate,
+    /// ConfigMgr client `UpdatesStore.log`: the updates' states as the client stores them.
     UpdatesStore,
+    /// ConfigMgr client `StateMessage.log`: state messages sent to the site.
     StateMessage,
+    /// ConfigMgr client `UpdatesDeployment.log`: deployments, assignments and their evaluation.
     UpdatesDeployment,
+    /// ConfigMgr client `UpdatesHandler.log`: downloads and installs ConfigMgr asks for.
     UpdatesHandler,
+    /// ConfigMgr client `PolicyAgent.log`: policies downloaded from the site.
     PolicyAgent,
+    /// A WSUS server's `SoftwareDistribution.log` (synchronization, UTC).
     SoftwareDistribution,
+    /// Servicing's `CBS.log`.
     Cbs,
+    /// `dism.log` (DISM's own log).
     Dism,
     /// The agent's ReportingEvents.log.
     ReportingEvents,
@@ -35,6 +49,7 @@ pub enum LogKind {
     ClientMsi,
     /// A Windows event log (.evtx): System, Setup, WindowsUpdateClient, BITS, ... channels.
     EventLog,
+    /// Any other file: still parsed, viewed and searched; no flow or rule names it.
     Other,
 }
 
@@ -90,6 +105,7 @@ impl LogKind {
         }
     }
 
+    /// The kind whose [`id`](Self::id) is `id`; `None` for `other` or an unknown word.
     pub fn from_id(id: &str) -> Option<LogKind> {
         LogKind::NAMED.into_iter().find(|k| k.id() == id)
     }

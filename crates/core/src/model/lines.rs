@@ -4,8 +4,13 @@
 /// One physical line: `text[start..end]` is its content, `next` where the following line starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Line {
+    /// Byte offset of the line's first byte.
     pub start: usize,
+    /// Byte offset just past its content, before the terminator.
     pub end: usize,
+    /// Byte offset where the next line starts (past `\r
+    /// `, `
+    /// ` or `\r`; `end` for the last line without one).
     pub next: usize,
 }
 
@@ -16,6 +21,7 @@ pub struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
+    /// Lines of `text` from byte `pos` (a line start) to the end.
     pub fn new(text: &'a str, pos: usize) -> Lines<'a> {
         Lines { bytes: text.as_bytes(), pos }
     }

@@ -34,7 +34,9 @@ pub use update::UpdateRow;
 /// A problem with an input that is not a file of its own (a bad zip, a bomb, an unreadable file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputWarning {
+    /// The input's name as given (a path inside the drop or a zip).
     pub name: String,
+    /// What went wrong, in words for the user.
     pub message: String,
 }
 
@@ -71,8 +73,11 @@ pub enum Severity {
     /// Unparsed text: no level known.
     #[default]
     None = 0,
+    /// An informational record.
     Info = 1,
+    /// A warning record (or a line that reads as one).
     Warning = 2,
+    /// An error record (or a line that reads as one).
     Error = 3,
 }
 
@@ -87,6 +92,7 @@ impl Severity {
         }
     }
 
+    /// Its word in the report and the viewer (`info`, `warning`, `error`; empty for `None`).
     pub fn label(self) -> &'static str {
         match self {
             Severity::None => "",
@@ -104,11 +110,13 @@ pub const NO_OFFSET: i16 = i16::MIN;
 /// A file's entries counted (see [`LogFile::counts`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EntryCounts {
+    /// Parsed records.
     pub parsed: u32,
     /// Physical lines of the entries that could not be parsed.
     pub unparsed_lines: u32,
-    /// Records of severity error / warning.
+    /// Records of severity error.
     pub errors: u32,
+    /// Records of severity warning.
     pub warnings: u32,
 }
 
@@ -121,11 +129,13 @@ pub const NO_COMPONENT: u16 = u16::MAX;
 /// One record (or one unparsed line). 40 bytes; offsets index the file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// Byte range of the whole record in the text, without the final line terminator.
+    /// Byte range `start..end` of the whole record in the text, without the final line terminator.
     pub start: u32,
+    /// End (exclusive) of the record's byte range.
     pub end: u32,
-    /// Byte range of the message within the record.
+    /// Byte range `msg_start..msg_end` of the message within the record.
     pub msg_start: u32,
+    /// End (exclusive) of the message's byte range.
     pub msg_end: u32,
     /// 1-based physical line of the record's first line.
     pub line: u32,
@@ -138,13 +148,16 @@ pub struct Entry {
     pub offset: i16,
     /// Index into [`LogFile::components`], or [`NO_COMPONENT`].
     pub component: u16,
+    /// The writer's thread id, 0 when the format has none.
     pub thread: u32,
+    /// The record's level, as stated or derived from its text.
     pub severity: Severity,
     /// False for an unparsed line.
     pub parsed: bool,
 }
 
 impl Entry {
+    /// One physical line the parser could not read as a record: no time, no component, no level.
     pub fn unparsed(start: usize, end: usize, line: u32) -> Entry {
         Entry {
             start: start as u32,
@@ -171,10 +184,12 @@ impl Entry {
         self.msg_end += by;
     }
 
+    /// True unless the time is [`NO_TIME`].
     pub fn has_time(&self) -> bool {
         self.time != NO_TIME
     }
 
+    /// 1-based physical line of the record's last line.
     pub fn last_line(&self) -> u32 {
         self.line + u32::from(self.lines) - 1
     }
@@ -206,6 +221,7 @@ pub enum OffsetSource {
 pub struct FileOffset {
     /// ISO offset in minutes used for records that do not state their own.
     pub minutes: i32,
+    /// Where `minutes` comes from.
     pub source: OffsetSource,
 }
 
@@ -214,20 +230,29 @@ pub struct FileOffset {
 pub struct LogFile {
     /// Display name: the path inside the drop (`CCM/Logs/WUAHandler.log`, `bundle.zip/WindowsUpdate.log`).
     pub name: String,
+    /// Its line format (decides the parser).
     pub format: LogFormat,
     /// Which log this is (resolved once, when it is read).
     pub kind: LogKind,
+    /// How its bytes were decoded; `None` when they were not (a binary file).
     pub encoding: Option<TextEncoding>,
+    /// Its size in bytes, as given.
     pub bytes: u64,
+    /// The decoded text the entries point into.
     pub text: Text,
+    /// Its records and unparsed lines, in order, tiling its physical lines (the module's invariant).
     pub entries: Vec<Entry>,
+    /// Component names, indexed by [`Entry::component`].
     pub components: Vec<String>,
     /// Threads are shown in hex for formats that write them in hex.
     pub thread_hex: bool,
+    /// Its time-zone offset and where it comes from.
     pub offset: FileOffset,
+    /// What decoding met (invalid bytes, a cut-off UTF-16 file).
     pub decode: DecodeStats,
     /// Things the user should know about this file (truncation, invalid bytes, why it was skipped).
     pub notes: Vec<String>,
+    /// Physical lines in the text.
     pub physical_lines: u32,
     /// What another worker found in its records while it was read (the browser's scanning
     /// workers); `None` when nothing was, or the records changed since (a followed log grew).
@@ -265,18 +290,22 @@ impl LogFile {
         self.kind == kind && self.is_text()
     }
 
+    /// The message of `e` (without time, component or level).
     pub fn message(&self, e: &Entry) -> &str {
         &self.text[e.msg_start as usize..e.msg_end as usize]
     }
 
+    /// The whole record of `e`, as written (all its lines, without the final terminator).
     pub fn record(&self, e: &Entry) -> &str {
         &self.text[e.start as usize..e.end as usize]
     }
 
+    /// The component name of `e`, or `""` when it has none.
     pub fn component(&self, e: &Entry) -> &str {
         self.components.get(e.component as usize).map_or("", String::as_str)
     }
 
+    /// Number of parsed records (not unparsed lines).
     pub fn parsed_entries(&self) -> usize {
         self.entries.iter().filter(|e| e.parsed).count()
     }

@@ -22,9 +22,13 @@ pub type LiteralBits = [u64; LITERAL_WORDS];
 /// name).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryCode {
+    /// Index of the entry in its file (or piece).
     pub entry: u32,
+    /// The code as a 32-bit value (`0x80244007`).
     pub code: u32,
+    /// 1-based physical line of its first mention.
     pub line: u32,
+    /// The name the log wrote beside the code (`WU_E_PT_SOAPCLIENT_PARSEFAULT`), if any.
     pub stated_symbol: Option<String>,
 }
 
@@ -32,7 +36,9 @@ pub struct EntryCode {
 /// without a literal absent; the distinct sets in order of first appearance.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LiteralHits {
+    /// (entry index, index into `sets`) for each entry that holds a literal, in entry order.
     pub entries: Vec<(u32, u32)>,
+    /// The distinct literal sets, in order of first appearance.
     pub sets: Vec<LiteralBits>,
 }
 
@@ -61,12 +67,17 @@ impl LiteralHits {
 /// line, components indexing the piece's own table (the file's parse joins the pieces).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PieceParse {
+    /// The piece's records and unparsed lines, tiling its lines.
     pub entries: Vec<Entry>,
+    /// Component names the entries' `component` indexes.
     pub components: Vec<String>,
     /// Physical lines in the piece.
     pub lines: u32,
+    /// Threads are written in hex in this format.
     pub thread_hex: bool,
+    /// Offset (ISO minutes) a header line stated for the whole file, when the piece holds one.
     pub header_offset: Option<i32>,
+    /// Things the user should know about what the parser met (CMTrace records without an end marker).
     pub notes: Vec<String>,
     /// CMTrace records without an end marker.
     pub truncated_records: u32,
@@ -96,7 +107,9 @@ impl PieceParse {
 pub struct PieceFindings {
     /// Entries the piece parsed into and physical lines it holds.
     pub entries: u32,
+    /// Physical lines in the piece.
     pub lines: u32,
+    /// Failure codes found in the piece's entries, in entry order.
     pub codes: Vec<EntryCode>,
     /// `None` when the piece was not scanned for literals (its file's kind depends on all of it).
     pub literals: Option<LiteralHits>,
@@ -105,7 +118,9 @@ pub struct PieceFindings {
 /// A scanning worker's answer for one piece: the piece parsed, and what was found in it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PieceScan {
+    /// The piece's parse.
     pub parsed: PieceParse,
+    /// The codes and literals found in it.
     pub findings: PieceFindings,
 }
 

@@ -7,16 +7,21 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
+    /// Its last logged result is a success, or a later step ran (so it is implied).
     Ok,
+    /// Its last result is a failure, or an error line no later success recovered.
     Failed,
+    /// Not run: an earlier step failed, did not complete or is still running (or the flow shows no activity in logs that would show it).
     NotReached,
     /// Started, and the log ends before its result (the logs were collected mid-scan).
     Running,
+    /// No log that would witness this step was given, or nothing decides it.
     #[default]
     Unknown,
 }
 
 impl StepStatus {
+    /// The report's string for it (`ok`, `not_reached`).
     pub fn id(self) -> &'static str {
         match self {
             StepStatus::Ok => "ok",
@@ -27,6 +32,7 @@ impl StepStatus {
         }
     }
 
+    /// One character for the text and Markdown step lists (`✔`, `✘`, `…`, `⟳`, `?`).
     pub fn mark(self) -> &'static str {
         match self {
             StepStatus::Ok => "✔",
@@ -42,13 +48,17 @@ impl StepStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum CycleOutcome {
+    /// Every step the logs witness succeeded.
     Completed,
+    /// A step failed in this cycle.
     Failed,
+    /// No failure, but some step did not finish (not reached, or still running).
     #[default]
     Incomplete,
 }
 
 impl CycleOutcome {
+    /// The report's string for it (`completed`, `failed`, `incomplete`).
     pub fn id(self) -> &'static str {
         match self {
             CycleOutcome::Completed => "completed",
@@ -62,13 +72,17 @@ impl CycleOutcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingSeverity {
+    /// A failure to act on.
     Error,
+    /// Worth a look; not a failure on its own.
     Warning,
+    /// Context: how the machine is set up, what the logs show.
     #[default]
     Info,
 }
 
 impl FindingSeverity {
+    /// The report's and the rules' string for it (`error`, `warning`, `info`).
     pub fn id(self) -> &'static str {
         match self {
             FindingSeverity::Error => "error",
@@ -77,6 +91,7 @@ impl FindingSeverity {
         }
     }
 
+    /// The severity whose [`id`](Self::id) is `id`; `None` for any other word.
     pub fn from_id(id: &str) -> Option<FindingSeverity> {
         [FindingSeverity::Error, FindingSeverity::Warning, FindingSeverity::Info].into_iter().find(|s| s.id() == id)
     }
@@ -86,7 +101,9 @@ impl FindingSeverity {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum VerdictStatus {
+    /// At least one domain's statement stands [`Standing::Failed`].
     Failed,
+    /// Every domain's statement stands [`Standing::Ok`].
     Ok,
     /// No failure, but steps the logs do not witness.
     Incomplete,
@@ -96,6 +113,7 @@ pub enum VerdictStatus {
 }
 
 impl VerdictStatus {
+    /// The report's string for it (`failed`, `ok`, `incomplete`, `no_scan`).
     pub fn id(self) -> &'static str {
         match self {
             VerdictStatus::Failed => "failed",
@@ -131,6 +149,7 @@ pub enum OperationKind {
 }
 
 impl OperationKind {
+    /// The report's string for it (`search`, `store_check`, `task_sequence`).
     pub fn id(self) -> &'static str {
         match self {
             OperationKind::Search => "search",
@@ -225,22 +244,27 @@ impl OperationKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// Ended in failure (an error line or a failing result code).
     Failed,
     /// Failed, and a later try of the same work succeeded within the agent's retry window (a
     /// search of the same caller; a download or install of the same update, by any caller):
     /// shown, never the verdict's lead.
     Recovered,
+    /// Stopped by a caller or a user before it ended.
     Cancelled,
     /// Started, and the log ends before it does.
     Running,
     /// Started, and the service restarted (or another began) before it ended.
     Interrupted,
+    /// Its lines are in the log, but not its result.
     #[default]
     Unknown,
+    /// Its end line says it succeeded.
     Succeeded,
 }
 
 impl Outcome {
+    /// The report's string for it (`failed`, `recovered`, `running`).
     pub fn id(self) -> &'static str {
         match self {
             Outcome::Failed => "failed",
@@ -285,6 +309,7 @@ pub enum Domain {
     Servicing,
     /// Windows setup.
     Setup,
+    /// A task sequence (TSManager, smsts.log).
     TaskSequence,
 }
 
@@ -308,9 +333,11 @@ impl Domain {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
+    /// Something in this domain failed and nothing later recovered it.
     Failed,
     /// Not a failure, but not finished or not healthy (cancelled, still running, steps not in the logs, unrepaired files).
     Attention,
+    /// Ran and ended well.
     Ok,
     /// Ran, and the log does not say how it ended.
     Unknown,
@@ -331,6 +358,7 @@ pub enum UpdateSource {
 }
 
 impl UpdateSource {
+    /// The report's string for it (`wsus`, `public`, `unknown`).
     pub fn id(self) -> &'static str {
         match self {
             UpdateSource::Wsus => "wsus",

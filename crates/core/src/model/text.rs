@@ -13,6 +13,7 @@ use std::sync::Arc;
 /// `bytes` must return the same slice (same address, length and contents) on every call. A
 /// [`Text`] checks the bytes are UTF-8 once and relies on this afterwards.
 pub unsafe trait StableBytes: Send + Sync {
+    /// The bytes, the same slice on every call (see the trait's safety contract).
     fn bytes(&self) -> &[u8];
 }
 
@@ -49,6 +50,7 @@ impl Text {
         is_utf8(bytes.bytes().get(range.clone())?, UTF8_PIECE).then_some(Text(Repr::Shared { bytes, range }))
     }
 
+    /// The whole text (what `Deref` gives).
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Owned(s) => s,
@@ -76,6 +78,7 @@ impl Text {
         }
     }
 
+    /// Append `s` at the end (a followed log that grew); a shared text is copied first, once.
     pub fn push_str(&mut self, s: &str) {
         self.owned().push_str(s);
     }

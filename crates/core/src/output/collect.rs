@@ -7,10 +7,13 @@ use crate::model::RunOn;
 
 /// One thing to collect, for `wulens collect-help` and the web page.
 pub struct CollectStep {
+    /// What it is, in words (`CBS and DISM logs`).
     pub what: &'static str,
+    /// The PowerShell that collects it into C:\Temp\wulens.
     pub command: &'static str,
     /// What wulens reads from it; empty for the steps around the artifacts.
     pub why: &'static str,
+    /// Where to run `command`.
     pub on: RunOn,
     /// The artifact's id (`collect_next[].artifact`); empty for the steps around them.
     pub artifact: &'static str,

@@ -18,12 +18,14 @@ pub struct MachineRow {
     pub bundle: String,
     /// `failed`, `ok`, `incomplete`, `no_scan`, or `unreadable` (see `problem`).
     pub status: String,
+    /// The report's first screen (`summary.verdict`).
     pub verdict: String,
     /// Where it broke: `ConfigMgr scan step 3 (WUA scan)`, `Windows Update search`,
     /// `servicing session`, ...; empty when nothing failed.
     pub failed_at: String,
     /// The code at the root of the failure (`0x8024401B`), and its name.
     pub root_code: String,
+    /// The root code's symbolic name from the knowledge base; may be empty.
     pub root_symbol: String,
     /// The leading finding's id (`proxy_error`), error findings before warnings.
     pub finding: String,
@@ -40,18 +42,26 @@ pub struct MachineRow {
     pub wsus_server: String,
     /// The WinHTTP proxy (`direct` or the servers), when given.
     pub proxy: String,
+    /// Time of the drop's earliest timed record, as written; empty when none has a time.
     pub first_time: String,
+    /// Time of the drop's latest timed record, as written; empty when none has a time.
     pub last_time: String,
+    /// Files read from the bundle.
     pub files: usize,
+    /// Physical lines across them.
     pub lines: u64,
+    /// The wulens version that made the row (`tool.version`).
     pub wulens_version: String,
     /// Why the bundle could not be read (status `unreadable`).
     pub problem: String,
 }
 
+/// A code and how often the machine's logs mention it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct CodeTally {
+    /// The code, 8 hex digits (`0x8024401B`).
     pub code: String,
+    /// Records that mention it.
     pub count: u32,
 }
 
@@ -79,6 +89,7 @@ pub const CSV_COLUMNS: &[&str] = &[
 ];
 
 impl MachineRow {
+    /// The row of one machine's report; `machine` names it, `bundle` is where it was read from.
     pub fn from_report(machine: &str, bundle: &str, r: &Report) -> MachineRow {
         let failed = r.summary.status == VerdictStatus::Failed;
         let (failed_at, root) = if failed { where_it_broke(r) } else { (String::new(), None) };
@@ -259,8 +270,11 @@ fn where_it_broke(r: &Report) -> (String, Option<String>) {
 /// What machines that failed the same way share.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Cause {
+    /// Where it broke (`MachineRow::failed_at`).
     pub failed_at: String,
+    /// The code at the root (`MachineRow::root_code`); may be empty.
     pub root_code: String,
+    /// The leading finding's id (`MachineRow::finding`); may be empty.
     pub finding: String,
 }
 
@@ -281,15 +295,20 @@ impl Cause {
 /// Machines that failed the same way.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct CauseGroup {
+    /// What the machines share.
     pub cause: Cause,
+    /// The root code's symbolic name; may be empty.
     pub root_symbol: String,
+    /// The machines' names, sorted.
     pub machines: Vec<String>,
 }
 
 /// A fleet's machines: failed ones grouped by cause (largest group first), the others by status.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct FleetSummary {
+    /// Rows summarised (every machine, readable or not).
     pub machines: usize,
+    /// Failed machines grouped by cause, largest group first.
     pub groups: Vec<CauseGroup>,
     /// Machines with no failure, by status (`ok`, `incomplete`, `no_scan`), names sorted.
     pub no_failure: Vec<(String, Vec<String>)>,
@@ -298,6 +317,7 @@ pub struct FleetSummary {
 }
 
 impl FleetSummary {
+    /// Group the rows: failed ones by [`Cause`], the others by status, unreadable ones apart.
     pub fn of(rows: &[MachineRow]) -> FleetSummary {
         let mut groups: Vec<CauseGroup> = Vec::new();
         let mut no_failure: Vec<(String, Vec<String>)> = Vec::new();

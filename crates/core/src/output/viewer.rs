@@ -20,17 +20,22 @@ pub struct Filter {
     pub hidden: Vec<String>,
     /// Severities to show (`Severity::None`: unparsed lines); empty = all.
     pub severities: Vec<Severity>,
+    /// Components to show, by exact name; empty = all.
     pub components: Vec<String>,
+    /// Thread ids to show, as numbers (a hex thread as its value); empty = all.
     pub threads: Vec<u32>,
     /// Text to find (case-insensitive unless `case_sensitive`), or a regex when `regex`.
     pub text: String,
+    /// `text` is a regular expression (`regex_lite` syntax); an invalid one is an error, not an empty view.
     pub regex: bool,
+    /// Match `text` with its case.
     pub case_sensitive: bool,
     /// Only records mentioning this code (`0x8024401B`).
     pub code: Option<String>,
     /// Time range, ISO-like `2024-05-31T16:45` (inclusive), as typed by people, in the zone of
     /// `zone`.
     pub from: Option<String>,
+    /// End of the time range (inclusive), written as `from`.
     pub to: Option<String>,
     /// Minutes east of UTC of the zone `from` and `to` are written in (the zone the page shows
     /// times in); 0: UTC.
@@ -42,20 +47,29 @@ pub struct Filter {
 pub struct Row {
     /// Position in the filtered view.
     pub index: u32,
+    /// Index into [`Analysis::files`].
     pub file: u32,
+    /// Index into that file's entries.
     pub entry: u32,
+    /// 1-based physical line of the record's first line.
     pub line: u32,
+    /// Physical lines the record spans.
     pub lines: u32,
     /// Local time as written, with the file's offset when known.
     pub time: String,
+    /// The same instant in UTC (ISO, `Z`); empty for a line without a time.
     pub time_utc: String,
+    /// The record's level; `None` for an unparsed line.
     pub severity: Severity,
+    /// The record's component; may be empty.
     pub component: String,
+    /// The thread id as the file writes it (hex or decimal); empty when it has none.
     pub thread: String,
     /// The message on one line, control characters shown as symbols, at most `MAX_ROW_CHARS`.
     pub text: String,
     /// Characters in the full message (so the page can say what was cut).
     pub chars: u64,
+    /// True when `text` was cut at `MAX_ROW_CHARS`.
     pub truncated: bool,
     /// Codes in `text`: char start, char end, canonical code.
     pub codes: Vec<(u32, u32, String)>,
@@ -189,19 +203,27 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 pub struct View {
     refs: Vec<TimelineRef>,
     filtered: Vec<u32>,
+    /// The filter the rows were last made with (see [`View::apply`]).
     pub filter: Filter,
 }
 
+/// A code among the rows of the current view, with how many rows mention it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct CodeInView {
+    /// The code, 8 hex digits (`0x8024401B`).
     pub code: String,
+    /// Its symbolic name from the knowledge base; may be empty.
     pub symbol: String,
+    /// The knowledge base's message for it; may be empty.
     pub message: String,
+    /// Rows of the view that mention it.
     pub count: u32,
+    /// True when the knowledge base has steps to take for it.
     pub has_guidance: bool,
 }
 
 impl View {
+    /// A view of an analysis' whole merged timeline, unfiltered.
     pub fn new(a: &Analysis) -> View {
         let refs = a.timeline(|_| true);
         let filtered = (0..refs.len() as u32).collect();
@@ -215,14 +237,17 @@ impl View {
         self.apply(a, f)
     }
 
+    /// Rows in the filtered view.
     pub fn len(&self) -> usize {
         self.filtered.len()
     }
 
+    /// True when the filter leaves no row.
     pub fn is_empty(&self) -> bool {
         self.filtered.is_empty()
     }
 
+    /// Rows in the whole timeline, before the filter.
     pub fn total(&self) -> usize {
         self.refs.len()
     }
@@ -310,6 +335,7 @@ impl View {
         self.refs[self.filtered[i] as usize]
     }
 
+    /// `count` rows of the filtered view from position `start` (fewer at its end), for the page's window.
     pub fn rows(&self, a: &Analysis, start: usize, count: usize) -> Vec<Row> {
         (start..(start + count).min(self.filtered.len()))
             .map(|i| {
@@ -493,6 +519,7 @@ impl View {
         }
     }
 
+    /// The timeline position (file, entry) of row `i` of the filtered view.
     pub fn file_index_of(&self, i: usize) -> Option<TimelineRef> {
         self.filtered.get(i).map(|&k| self.refs[k as usize])
     }

@@ -34,11 +34,15 @@ pub fn detect(head: &str) -> Option<LogFormat> {
 /// A value from `reg query` or a `.reg` file, with where it was read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RegValue {
+    /// The key as written (`HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\WindowsUpdate`).
     pub key: String,
+    /// The value's name; `(Default)` for a `.reg` file's `@`.
     pub name: String,
+    /// The value's type (`REG_SZ`, `REG_DWORD`; `REG_BINARY` for any other `.reg` form).
     pub kind: String,
     /// Strings as written; DWORDs in decimal.
     pub data: String,
+    /// 1-based physical line of the value in its file.
     pub line: u32,
 }
 
@@ -126,19 +130,28 @@ fn dword(s: &str) -> Option<u32> {
 
 // ---- WinHTTP proxy ----
 
+/// The WinHTTP proxy as `netsh winhttp show proxy` prints it (any language).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProxySetting {
+    /// Direct access: no proxy.
     Direct {
+        /// 1-based line that says so.
         line: u32,
     },
+    /// A proxy server list, with its bypass list.
     Proxy {
+        /// The servers as written (`proxy01:8080`, `http=proxy:80`), split at `;`, `,` and spaces.
         servers: Vec<String>,
+        /// The bypass list's entries (`<local>`, `*.contoso.com`); empty for netsh's `(none)`.
         bypass: Vec<String>,
+        /// 1-based line of the server list.
         servers_line: u32,
+        /// 1-based line of the bypass list, when there is one.
         bypass_line: Option<u32>,
     },
     /// The output could not be read (another language, another layout): say what we saw.
     Unreadable {
+        /// Why, quoting the start of what was seen, in words for the user.
         message: String,
     },
 }
@@ -146,6 +159,7 @@ pub enum ProxySetting {
 /// Words that mean "direct access" in the languages Windows ships most.
 const DIRECT_WORDS: [&str; 8] = ["direct access", "direkt", "acceso directo", "accès direct", "accesso diretto", "acesso direto", "直接", "direct"];
 
+/// Read `netsh winhttp show proxy` output: the proxy and bypass lists, direct access, or why not.
 pub fn parse_netsh(text: &str) -> ProxySetting {
     let mut body: Vec<(u32, &str)> = Vec::new();
     let mut header_seen = false;

@@ -111,10 +111,12 @@ pub struct Decoder {
     utf16: Option<encoding_rs::Decoder>,
     utf16_bytes: u64,
     finished: bool,
+    /// What decoding has met so far (invalid bytes, a cut-off UTF-16 end).
     pub stats: DecodeStats,
 }
 
 impl Decoder {
+    /// A decoder for a file's bytes from its start (its byte-order mark skipped).
     pub fn new(encoding: TextEncoding) -> Decoder {
         let utf16 = match encoding {
             TextEncoding::Utf16Le | TextEncoding::Utf16LeBom => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
@@ -130,6 +132,7 @@ impl Decoder {
         Decoder { skip: 0, ..Decoder::new(encoding) }
     }
 
+    /// The encoding it decodes.
     pub fn encoding(&self) -> TextEncoding {
         self.encoding
     }

@@ -10,7 +10,10 @@ use crate::read::file;
 
 /// One input file: its display name and bytes.
 pub struct Input {
+    /// Display name: the path inside the drop (`CCM/Logs/WUAHandler.log`); it breaks ties in
+    /// format detection and names the log's kind when the content does not.
     pub name: String,
+    /// The file's bytes, as they are on disk.
     pub bytes: Bytes,
 }
 
@@ -20,6 +23,7 @@ pub struct Input {
 pub struct Bytes(Arc<dyn StableBytes>);
 
 impl Bytes {
+    /// Bytes that are already shared (a memory-mapped file, a `Vec` in an `Arc`).
     pub fn shared(bytes: Arc<dyn StableBytes>) -> Bytes {
         Bytes(bytes)
     }

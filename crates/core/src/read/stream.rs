@@ -60,6 +60,8 @@ enum State {
     },
 }
 
+/// Reads one dropped file chunk by chunk (`push` each chunk in order, then `finish`): sniffs its
+/// encoding and format, decodes as it goes, parses whole records as they arrive.
 pub struct FileLoader {
     name: String,
     size_hint: u64,
@@ -87,7 +89,9 @@ pub struct PieceJob {
 
 /// What a finished loader yields: files (a zip yields several) and warnings.
 pub struct Loaded {
+    /// The files read (one, or a bundle's members), in order.
     pub files: Vec<LogFile>,
+    /// What went wrong with inputs that are not files of their own (a bad member, a bomb).
     pub warnings: Vec<InputWarning>,
 }
 
@@ -179,10 +183,12 @@ impl FileLoader {
         }
     }
 
+    /// Bytes pushed so far (for a progress bar).
     pub fn bytes_read(&self) -> u64 {
         self.bytes
     }
 
+    /// Feed the file's next chunk of bytes, in order.
     pub fn push(&mut self, chunk: &[u8]) {
         self.bytes += chunk.len() as u64;
         if let State::Sniffing(head) = &mut self.state {

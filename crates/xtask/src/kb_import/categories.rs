@@ -1,5 +1,5 @@
 //! Default categories for imported entries. The rule table is documented at the top of
-//! `kb_import.rs`; curated entries override the category of the codes that matter most.
+//! `kb_import/mod.rs`; curated entries override the category of the codes that matter most.
 
 use super::family::Family;
 

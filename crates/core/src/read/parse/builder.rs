@@ -14,11 +14,13 @@ pub(super) const MAX_NOTES: usize = 20;
 /// it but the text is owned, so a parse can stop at a piece's end and go on with the next piece
 /// of a text that grew meanwhile ([`Builder::suspend`], [`Builder::resume`]).
 pub struct Builder<'t> {
+    /// The whole text being parsed; entries' offsets index it.
     pub text: &'t str,
     /// Where this parse starts in `text` (a record boundary; 0 unless the file is in pieces).
     pub start: usize,
     /// CMTrace records without an end marker (one note says how many).
     pub truncated_records: u32,
+    /// What the parse has built so far (entries, components, notes).
     pub out: Parsed,
     components: FxHashMap<String, u16>,
     /// The last component interned (an index into `out.components`): most records repeat the
@@ -84,6 +86,7 @@ impl Suspended {
 }
 
 impl<'t> Builder<'t> {
+    /// A fresh parse of `text` from byte `start` (a record boundary), line 1.
     pub fn new(text: &'t str, start: usize) -> Builder<'t> {
         Builder::resume(text, start, Suspended::default())
     }
@@ -101,6 +104,7 @@ impl<'t> Builder<'t> {
         Suspended { out, components, last_component, line_no, truncated_records }
     }
 
+    /// The physical lines of the text from byte `from`.
     pub fn lines(&self, from: usize) -> Lines<'t> {
         Lines::new(self.text, from)
     }
@@ -209,6 +213,7 @@ impl<'t> Builder<'t> {
         i as u16
     }
 
+    /// Add a note for the user about this file (the first `MAX_NOTES` are kept).
     pub fn note(&mut self, note: String) {
         if self.out.notes.len() < MAX_NOTES {
             self.out.notes.push(note);

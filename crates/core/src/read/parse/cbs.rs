@@ -27,15 +27,22 @@ use super::{skip_ws, token_end, Builder};
 use crate::model::lines::Line;
 use crate::model::{Entry, Severity, NO_COMPONENT, NO_OFFSET};
 
+/// What the first line `b` of a record says: its time, level, component and where its message
+/// starts (CBS, DISM and setup layout).
 pub struct Header {
+    /// Local wall-clock milliseconds (no offset in this format).
     pub time: i64,
+    /// From the level column (`Info` and `Perf` are info).
     pub severity: Severity,
+    /// Byte range of the component in the line; empty when the column is blank.
     pub component: std::ops::Range<usize>,
+    /// Where the message starts in the line.
     pub msg_start: usize,
     /// A setup message id stood before the component (only Windows setup writes one).
     pub message_id: bool,
 }
 
+/// Read `b` as a record's first line, or `None` when it does not start with this layout's time and level.
 pub fn header(b: &[u8]) -> Option<Header> {
     let (time, clock_end) = super::date_time(b, b'-', b' ')?;
     let mut i = clock_end;
@@ -105,6 +112,7 @@ fn message_id_end(b: &[u8], i: usize) -> Option<usize> {
     (n > 0 && rest.get(n) == Some(&b']')).then_some(i + 3 + n + 1)
 }
 
+/// Parse the text from `b.start` into entries (see the module doc for lines without a time).
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     // The time, offset, component and thread of the last line with a timestamp in this parse.

@@ -15,6 +15,7 @@ use crate::model::{Entry, Severity, NO_COMPONENT, NO_OFFSET, NO_TIME};
 const OPEN: &str = "<![LOG[";
 const CLOSE: &[u8] = b"]LOG]!>";
 
+/// Parse the text from `b.start` into entries, one per `<![LOG[...]LOG]!>` record (which may span lines).
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     let bytes = text.as_bytes();

@@ -133,6 +133,7 @@ impl Incremental {
         }
     }
 
+    /// The format its pieces are parsed as.
     pub fn format(&self) -> LogFormat {
         self.format
     }

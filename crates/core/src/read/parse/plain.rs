@@ -3,6 +3,7 @@
 
 use super::Builder;
 
+/// Keep every line from `b.start` as an unparsed entry.
 pub fn parse(b: &mut Builder) {
     for l in b.lines(b.start) {
         b.unparsed(&l);

@@ -9,13 +9,18 @@
 use super::Builder;
 use crate::model::Severity;
 
+/// What the first line `b` of a record says: its time and offset, level, component (the event
+/// name) and where its message starts.
 pub struct Header {
+    /// Local wall-clock milliseconds, as written (the offset is beside it).
     pub time: i64,
     /// ISO offset in minutes (`+0300` → 180).
     pub offset: i16,
+    /// Error for a `Failure` line, else info.
     pub severity: Severity,
     /// The event name inside `148 [AGENT_DETECTION_FAILED]`.
     pub component: std::ops::Range<usize>,
+    /// Where the message (the text after the event column) starts in the line.
     pub msg_start: usize,
 }
 
@@ -78,6 +83,8 @@ fn record_header(b: &[u8]) -> Option<Header> {
     Some(Header { time, offset, severity, component: name, msg_start: cols[3].start })
 }
 
+/// Parse the whole text into entries, one per line that reads as a record; other lines stay
+/// unparsed (a blank one joins the record before it).
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(0) {

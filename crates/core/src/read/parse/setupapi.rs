@@ -49,6 +49,7 @@ pub fn starts_record(rest: &[u8]) -> bool {
     rest.starts_with(TITLE)
 }
 
+/// Parse the text from `b.start` into entries: one per line, with its section's time and its own level.
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     let bytes = text.as_bytes();

@@ -42,6 +42,7 @@ fn trailer(line: &str) -> Option<Trailer<'_>> {
     Some(Trailer { at, component, time, thread })
 }
 
+/// Parse the text from `b.start` into entries, a record ending at its `$$<...>` trailer.
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     let mut pending: Option<(usize, u32)> = None; // (record start, lines so far)

@@ -8,14 +8,22 @@
 use super::Builder;
 use crate::model::Severity;
 
+/// What the first line `b` of a record says: its time, level, thread, component and where its
+/// message starts.
 pub struct Header {
+    /// UTC milliseconds (this log writes UTC).
     pub time: i64,
+    /// From the level column.
     pub severity: Severity,
+    /// The thread from the `process.thread` column (0 when it has none).
     pub thread: u32,
+    /// Byte range of the `class.method` column.
     pub component: std::ops::Range<usize>,
+    /// Where the message starts in the line.
     pub msg_start: usize,
 }
 
+/// Read `b` as a record's first line, or `None` when it does not start with this layout.
 pub fn header(b: &[u8]) -> Option<Header> {
     let (time, clock_end) = super::date_time(b, b'-', b' ')?;
     let rest = &b[clock_end..];
@@ -46,6 +54,7 @@ pub fn header(b: &[u8]) -> Option<Header> {
     Some(Header { time, severity, thread, component, msg_start: i.min(b.len()) })
 }
 
+/// Parse the whole text into entries; lines without a header (stack traces) stay unparsed.
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(0) {

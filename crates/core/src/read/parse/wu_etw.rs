@@ -8,13 +8,20 @@
 use super::{skip_ws, token_end, Builder};
 use crate::model::NO_OFFSET;
 
+/// What the first line `b` of a record says: its time, thread, component and where its message
+/// starts (the level comes from the message's words).
 pub struct Header {
+    /// Local wall-clock milliseconds (no offset in this format).
     pub time: i64,
+    /// The thread id (decimal in this format).
     pub thread: u32,
+    /// Byte range of the component (without its padding).
     pub component: std::ops::Range<usize>,
+    /// Where the message starts in the line.
     pub msg_start: usize,
 }
 
+/// Read `b` as a record's first line, or `None` when it does not start with this layout.
 pub fn header(b: &[u8]) -> Option<Header> {
     let (time, clock_end) = super::date_time(b, b'/', b' ').or_else(|| super::date_time(b, b'-', b' '))?;
     let mut i = clock_end;
@@ -48,6 +55,8 @@ fn decimal_u32(t: &[u8]) -> Option<u32> {
     digits.iter().try_fold(0u32, |v, &c| if c.is_ascii_digit() { v.checked_mul(10)?.checked_add(u32::from(c - b'0')) } else { None })
 }
 
+/// Parse the text from `b.start` into entries, one per line that reads as a record; other lines stay
+/// unparsed (a blank one joins the record before it).
 pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(b.start) {

@@ -8,13 +8,20 @@
 use super::Builder;
 use crate::model::{Severity, NO_OFFSET};
 
+/// What the first line `b` of a record says: its time, thread, component and where its message
+/// starts (the level comes from the message's words).
 pub struct Header {
+    /// Local wall-clock milliseconds (the session banner states the offset).
     pub time: i64,
+    /// The thread id (hex in this format).
     pub thread: u32,
+    /// Byte range of the component.
     pub component: std::ops::Range<usize>,
+    /// Where the message starts in the line.
     pub msg_start: usize,
 }
 
+/// Read `b` as a record's first line, or `None` when it does not start with this layout.
 pub fn header(b: &[u8]) -> Option<Header> {
     let (time, clock_end) = super::date_time(b, b'-', b'\t')?;
     let mut i = clock_end;
@@ -106,6 +113,7 @@ fn level_word_at(b: &[u8], p: usize) -> Option<Severity> {
     }
 }
 
+/// Parse the whole text into entries; each session banner's `tz:` sets the offset of the records after it.
 pub fn parse(b: &mut Builder) {
     b.out.thread_hex = true;
     let text = b.text;
