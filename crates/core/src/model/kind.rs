@@ -35,12 +35,14 @@ pub enum LogKind {
     ClientMsi,
     /// A Windows event log (.evtx): System, Setup, WindowsUpdateClient, BITS, ... channels.
     EventLog,
+    /// Delivery Optimization's log (`Get-DeliveryOptimizationLog`), known by its content.
+    DeliveryOptimization,
     Other,
 }
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 20] = [
+    pub const NAMED: [LogKind; 21] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -61,6 +63,7 @@ impl LogKind {
         LogKind::Ccmsetup,
         LogKind::ClientMsi,
         LogKind::EventLog,
+        LogKind::DeliveryOptimization,
     ];
 
     /// The id flows, rules and knowledge-base noise contexts use: the file-name stem in lower case.
@@ -86,6 +89,7 @@ impl LogKind {
             LogKind::Ccmsetup => "ccmsetup",
             LogKind::ClientMsi => "clientmsi",
             LogKind::EventLog => "eventlog",
+            LogKind::DeliveryOptimization => "deliveryoptimization",
             LogKind::Other => "other",
         }
     }
@@ -117,6 +121,7 @@ impl LogKind {
             LogKind::Ccmsetup => "ccmsetup.log",
             LogKind::ClientMsi => "client.msi.log",
             LogKind::EventLog => "an event log (.evtx)",
+            LogKind::DeliveryOptimization => "the Delivery Optimization log (Get-DeliveryOptimizationLog)",
             LogKind::Other => "another log",
         }
     }
@@ -144,7 +149,7 @@ impl LogKind {
             LogKind::TaskSequence => &["smsts"],
             LogKind::Ccmsetup => &["ccmsetup"],
             // Known by content only: System.evtx is not named after its kind.
-            LogKind::EventLog | LogKind::Other => &[],
+            LogKind::EventLog | LogKind::DeliveryOptimization | LogKind::Other => &[],
         }
     }
 
@@ -209,6 +214,7 @@ impl LogKind {
             LogFormat::WindowsUpdateReportingEvents => Some(LogKind::ReportingEvents),
             LogFormat::Setup => Some(LogKind::Setup),
             LogFormat::EventLog => Some(LogKind::EventLog),
+            LogFormat::DeliveryOptimization => Some(LogKind::DeliveryOptimization),
             LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| k == LogKind::Setup),
             _ => by_name,
         }
