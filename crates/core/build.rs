@@ -28,6 +28,7 @@ const LOG_KINDS: &[(&str, &str)] = &[
     ("ccmsetup", "Ccmsetup"),
     ("clientmsi", "ClientMsi"),
     ("eventlog", "EventLog"),
+    ("deliveryoptimization", "DeliveryOptimization"),
 ];
 
 // ---- the data files' shapes ----

@@ -26,6 +26,9 @@ pub enum LogFormat {
     /// `setupapi.offline.log`): `>>>  [section title]`, `>>>  Section start <date time>`,
     /// entries (`!!!` error, `!` warning), `<<<  Section end`, `<<<  [Exit status: ...]`.
     SetupApi,
+    /// Delivery Optimization's log as `Get-DeliveryOptimizationLog` writes it (one line per
+    /// record, Format-List blocks or CSV; see `read/parse/dolog.rs`).
+    DeliveryOptimization,
     /// WSUS server `SoftwareDistribution.log` (times in UTC).
     WsusSoftwareDistribution,
     /// The agent's `ReportingEvents.log`: one tab-separated line per finished operation.
@@ -61,6 +64,7 @@ impl LogFormat {
             LogFormat::Dism => "dism",
             LogFormat::Setup => "setup",
             LogFormat::SetupApi => "setupapi",
+            LogFormat::DeliveryOptimization => "delivery_optimization",
             LogFormat::WsusSoftwareDistribution => "wsus_softwaredistribution",
             LogFormat::WindowsUpdateReportingEvents => "windowsupdate_reportingevents",
             LogFormat::RegQuery => "reg_query",
@@ -85,6 +89,7 @@ impl LogFormat {
             LogFormat::Dism => "DISM.log",
             LogFormat::Setup => "Windows setup log (setupact/setuperr)",
             LogFormat::SetupApi => "SetupAPI device install log (setupapi.dev.log)",
+            LogFormat::DeliveryOptimization => "Delivery Optimization log (Get-DeliveryOptimizationLog)",
             LogFormat::WsusSoftwareDistribution => "WSUS SoftwareDistribution.log",
             LogFormat::WindowsUpdateReportingEvents => "ReportingEvents.log (Windows Update)",
             LogFormat::RegQuery => "reg query output",

@@ -49,13 +49,15 @@ pub enum LogKind {
     ClientMsi,
     /// A Windows event log (.evtx): System, Setup, WindowsUpdateClient, BITS, ... channels.
     EventLog,
+    /// Delivery Optimization's log (`Get-DeliveryOptimizationLog`), known by its content.
+    DeliveryOptimization,
     /// Any other file: still parsed, viewed and searched; no flow or rule names it.
     Other,
 }
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 20] = [
+    pub const NAMED: [LogKind; 21] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -76,6 +78,7 @@ impl LogKind {
         LogKind::Ccmsetup,
         LogKind::ClientMsi,
         LogKind::EventLog,
+        LogKind::DeliveryOptimization,
     ];
 
     /// The id flows, rules and knowledge-base noise contexts use: the file-name stem in lower case.
@@ -101,6 +104,7 @@ impl LogKind {
             LogKind::Ccmsetup => "ccmsetup",
             LogKind::ClientMsi => "clientmsi",
             LogKind::EventLog => "eventlog",
+            LogKind::DeliveryOptimization => "deliveryoptimization",
             LogKind::Other => "other",
         }
     }
@@ -133,6 +137,7 @@ impl LogKind {
             LogKind::Ccmsetup => "ccmsetup.log",
             LogKind::ClientMsi => "client.msi.log",
             LogKind::EventLog => "an event log (.evtx)",
+            LogKind::DeliveryOptimization => "the Delivery Optimization log (Get-DeliveryOptimizationLog)",
             LogKind::Other => "another log",
         }
     }
@@ -160,7 +165,7 @@ impl LogKind {
             LogKind::TaskSequence => &["smsts"],
             LogKind::Ccmsetup => &["ccmsetup"],
             // Known by content only: System.evtx is not named after its kind.
-            LogKind::EventLog | LogKind::Other => &[],
+            LogKind::EventLog | LogKind::DeliveryOptimization | LogKind::Other => &[],
         }
     }
 
@@ -225,6 +230,7 @@ impl LogKind {
             LogFormat::WindowsUpdateReportingEvents => Some(LogKind::ReportingEvents),
             LogFormat::Setup => Some(LogKind::Setup),
             LogFormat::EventLog => Some(LogKind::EventLog),
+            LogFormat::DeliveryOptimization => Some(LogKind::DeliveryOptimization),
             LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| k == LogKind::Setup),
             _ => by_name,
         }

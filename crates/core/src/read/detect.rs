@@ -25,6 +25,9 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
     if parse::setupapi::is_layout(head) {
         return LogFormat::SetupApi;
     }
+    if parse::dolog::is_layout(head) {
+        return LogFormat::DeliveryOptimization;
+    }
     let mut votes = [0usize; 7];
     // CBS-shaped lines written by Windows setup (its components, or a message id column).
     let mut setup = 0;

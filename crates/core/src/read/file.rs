@@ -42,6 +42,8 @@ pub(crate) fn from_parsed(
     // A log in CBS.log's line format whose records turn out to be Windows setup's (its first
     // lines were DISM's, which setup runs) is setup's log; the same parser read it.
     let format = if kind == LogKind::Setup && matches!(format, LogFormat::Cbs | LogFormat::Dism) { LogFormat::Setup } else { format };
+    // Delivery Optimization's one-line records are in UTC by format, as decoded traces are.
+    let utc = format == LogFormat::DeliveryOptimization && crate::read::parse::dolog::utc(&parsed.entries);
     LogFile {
         name,
         format,
@@ -54,7 +56,13 @@ pub(crate) fn from_parsed(
         thread_hex: parsed.thread_hex,
         offset: crate::model::FileOffset {
             minutes: parsed.header_offset.unwrap_or(0),
-            source: if parsed.header_offset.is_some() { crate::model::OffsetSource::Header } else { crate::model::OffsetSource::AssumedUtc },
+            source: if utc {
+                crate::model::OffsetSource::Utc
+            } else if parsed.header_offset.is_some() {
+                crate::model::OffsetSource::Header
+            } else {
+                crate::model::OffsetSource::AssumedUtc
+            },
         },
         decode: stats,
         notes,

@@ -24,6 +24,7 @@ use cut::{cuts, parse_cut, PIECE_MIN};
 
 pub mod cbs;
 pub mod cmtrace;
+pub mod dolog;
 pub mod plain;
 pub mod reporting;
 pub mod setupapi;
@@ -85,6 +86,7 @@ pub(super) fn run(format: LogFormat, b: &mut Builder) {
         LogFormat::WsusSoftwareDistribution => wsus::parse(b),
         LogFormat::WindowsUpdateReportingEvents => reporting::parse(b),
         LogFormat::SetupApi => setupapi::parse(b),
+        LogFormat::DeliveryOptimization => dolog::parse(b),
         _ => plain::parse(b),
     }
 }

@@ -1,0 +1,68 @@
+//! Delivery Optimization's log as admins save `Get-DeliveryOptimizationLog`
+//! (`tests/fixtures/delivery-optimization`, made by `make_do_fixtures.py` after the layouts its
+//! README cites): each shape is detected from its content, whatever the file is called, its
+//! records become entries (a multi-line message stays one), the DO codes are explained, and the
+//! download jobs are operations with the code a failed one ended with.
+
+use std::path::{Path, PathBuf};
+
+use wulens_core::{Analysis, Input, Limits, LogFormat, Report, Severity};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/delivery-optimization")
+}
+
+/// The fixture's files, each under a name that says nothing of its content.
+fn analysis() -> Analysis {
+    let inputs = [("do-setcontent.log", "a.txt"), ("do-formatlist.log", "b.txt"), ("do-export.csv", "c.txt")]
+        .iter()
+        .map(|(file, name)| Input { name: name.to_string(), bytes: std::fs::read(dir().join(file)).unwrap().into() })
+        .collect();
+    Analysis::from_inputs(inputs, &Limits::default())
+}
+
+#[test]
+fn each_shape_is_detected_and_its_records_are_entries() {
+    let a = analysis();
+    let f = |name: &str| a.files.iter().find(|f| f.name == name).unwrap();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        assert_eq!(f(name).format, LogFormat::DeliveryOptimization, "{name}");
+    }
+    let parsed = |name: &str| f(name).entries.iter().filter(|e| e.parsed).count();
+    // 10 one-line records; 4 Format-List records; 2 CSV rows under their header.
+    assert_eq!((parsed("a.txt"), parsed("b.txt"), parsed("c.txt")), (10, 4, 2));
+    // A Format-List record is one entry, its wrapped message included (11 lines + the blank).
+    let start = &f("b.txt").entries.iter().filter(|e| e.parsed).nth(1).unwrap();
+    assert_eq!(start.lines, 12);
+    assert!(f("b.txt").message(start).contains("http://contoso-apps.blob.example.net/files/app.appinstaller, cacheHost"));
+    // The one-line form is UTC by format; its levels and functions are read.
+    let lines = f("a.txt");
+    assert_eq!(lines.offset.source, wulens_core::model::OffsetSource::Utc);
+    assert_eq!(lines.entries.iter().filter(|e| e.severity == Severity::Warning).count(), 2);
+    assert!(lines.components.iter().any(|c| c == "CTelemetryLogger::_InternalTraceDownloadPaused"));
+    // The CSV row whose quoted message holds a line break is one entry of two lines.
+    assert_eq!(f("c.txt").entries.iter().filter(|e| e.parsed).map(|e| e.lines).collect::<Vec<_>>(), [1, 2]);
+}
+
+#[test]
+fn the_codes_are_explained_and_a_failed_job_ends_with_its_code() {
+    let r = Report::build(&analysis());
+    let code =
+        |c: &str| r.errors.iter().find(|e| e.code == c).unwrap_or_else(|| panic!("{c} not in {:?}", r.errors.iter().map(|e| &e.code).collect::<Vec<_>>()));
+    // In the message (`hr = 80d02002`), in ErrorCode (`0x80D05011`), as a signed decimal.
+    assert_eq!(code("0x80D02002").count, 2);
+    assert_eq!(code("0x80D05011").count, 2);
+    assert_eq!(code("0x80072EE7").count, 1);
+    for c in ["0x80D02002", "0x80D05011"] {
+        let kb = code(c).kb.as_ref().expect("explained");
+        assert!(kb.symbol.starts_with("DO_E_"), "{c}: {}", kb.symbol);
+    }
+    let jobs: Vec<_> = r.operations.items.iter().filter(|o| o.title == "Delivery Optimization download").collect();
+    let outcomes: Vec<(String, Option<String>)> = jobs.iter().map(|o| (format!("{:?}", o.outcome), o.code.clone())).collect();
+    assert_eq!(jobs.len(), 3, "{outcomes:?}");
+    let failed = jobs.iter().find(|o| o.code.as_deref() == Some("0x80D02002")).expect("the job paused with no progress");
+    assert_eq!(format!("{:?}", failed.outcome), "Failed");
+    assert_eq!((failed.start.as_ref().unwrap().line, failed.end.as_ref().unwrap().line), (8, 11));
+    assert!(jobs.iter().any(|o| format!("{:?}", o.outcome) == "Succeeded"));
+    assert!(jobs.iter().any(|o| o.code.as_deref() == Some("0x80D05011") && o.file.ends_with("b.txt")));
+}
