@@ -128,6 +128,10 @@ fn store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
     assert!(f.summary.contains("AppXSVC") && f.summary.contains("0x80073CF9"), "{}", f.summary);
     assert!(f.evidence.len() >= 2, "the crash and the failure");
     assert!(r.errors.iter().any(|e| e.code == "0x80073CF9"), "the code scanner sees the rendered code");
+    // The updates table names both, as their installs left them: the failed app first.
+    let rows: Vec<(&str, &str)> = r.updates.iter().map(|u| (u.kb.as_str(), u.state.as_str())).collect();
+    assert_eq!(rows, [("", "failed"), ("KB5020683", "installed")], "{:?}", r.updates);
+    assert!(r.updates[0].title.contains("XboxGamingOverlay") && r.updates[0].line > 0);
 }
 
 #[test]

@@ -71,6 +71,47 @@ fn an_install_the_same_kb_made_good_around_it_is_recovered() {
     assert_eq!(outcomes(&r, OperationKind::Install), vec![Outcome::Succeeded, Outcome::Failed]);
 }
 
+/// ReportingEvents.log lists no update states: its installs give the updates table its rows,
+/// by KB (the latest install of a KB decides; a version that failed "not applicable" after a
+/// newer one went in says nothing) or else by title, failed ones first.
+#[test]
+fn the_updates_table_takes_its_rows_from_reportingevents_installs() {
+    let line = |time: &str, ev: &str, update: &str, code: &str, words: &str| event(time, ev, update, code, "MoUpdateOrchestrator").replace("Download.", words);
+    const DEFENDER: &str = "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602";
+    const U3: &str = "0B71DC05-AA75-4408-BE30-47358191B516";
+    let text = line(
+        "08:00:00",
+        "183 [AGENT_INSTALLING_SUCCEEDED]",
+        U1,
+        "0",
+        &format!("Installation Successful: Windows successfully installed the following update: {DEFENDER} (Version 1.375.440.0)"),
+    ) + &line(
+        "09:00:00",
+        "182 [AGENT_INSTALLING_FAILED]",
+        U2,
+        "80240017",
+        &format!("Installation Failure: Windows failed to install the following update with error 0x80240017: {DEFENDER} (Version 1.375.414.0)."),
+    ) + &line(
+        "10:00:00",
+        "182 [AGENT_INSTALLING_FAILED]",
+        U3,
+        "80073d02",
+        "Installation Failure: Windows failed to install the following update with error 0x80073d02: 9N8G5RFZ9XK3-Microsoft.WindowsTerminalPreview.",
+    );
+    let r = analyze("ReportingEvents.log", &text);
+    let rows: Vec<(&str, &str, &str)> = r.updates.iter().map(|u| (u.kb.as_str(), u.state.as_str(), u.title.as_str())).collect();
+    assert_eq!(
+        rows,
+        [
+            ("", "failed", "9N8G5RFZ9XK3-Microsoft.WindowsTerminalPreview"),
+            ("KB2267602", "installed", "Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.375.440.0)")
+        ],
+        "{:?}",
+        r.updates
+    );
+    assert_eq!(r.updates[0].update_id, format!("{{{U3}}}"));
+}
+
 #[test]
 fn a_success_of_the_same_update_after_the_retry_window_does_not_recover_it() {
     let text = event("08:00:00", "161 [AGENT_DOWNLOAD_FAILED]", U1, "80d02002", "UpdateOrchestrator").replace("2023-06-17", "2023-06-15")

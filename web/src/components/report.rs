@@ -390,8 +390,18 @@ fn updates(p: &ReportOnly) -> Html {
     if u.is_empty() {
         return html! {};
     }
-    let missing = u.iter().filter(|x| x.state == "missing").count();
-    let installed = u.iter().filter(|x| x.state == "installed").count();
+    // "2 missing, 1 failed, 40 installed": the states that need doing first; the others counted.
+    let count = |s: &str| u.iter().filter(|x| x.state == s).count();
+    let (missing, failed, installed) = (count("missing"), count("failed"), count("installed"));
+    let other = u.len() - missing - failed - installed;
+    let mut counts = vec![format!("{missing} missing")];
+    if failed > 0 {
+        counts.push(format!("{failed} failed"));
+    }
+    counts.push(format!("{installed} installed"));
+    if other > 0 {
+        counts.push(format!("{other} other"));
+    }
     let more = {
         let shown = shown.clone();
         Callback::from(move |_| shown.set(*shown + 1000))
@@ -403,7 +413,7 @@ fn updates(p: &ReportOnly) -> Html {
     html! {
         <section class="updates" aria-labelledby="updates-title">
             <details {ontoggle} open={*open}>
-            <summary><h2 id="updates-title" class="inline">{format!("Updates ({missing} missing, {installed} installed)")}</h2></summary>
+            <summary><h2 id="updates-title" class="inline">{format!("Updates ({})", counts.join(", "))}</h2></summary>
             if *open {
             <div class="table-wrap">
                 <table>

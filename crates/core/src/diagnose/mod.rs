@@ -117,6 +117,8 @@ impl Diagnosis {
         let mut operations = operations;
         operations::mark_recovered(a, &mut operations);
         setup::join_phase_failures(a, &mut operations);
+        let mut updates = updates;
+        updates::add_installed(a, &operations, &mut updates);
         let config = ConfigFacts::build(a);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         let established = verdict::Established {

@@ -274,16 +274,77 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
             }
         }
     }
-    // Missing first (what needs doing), then installed, then the rest; by KB within.
+    order(&mut rows);
+    rows
+}
+
+/// Missing and failed first (what needs doing), then installed, then the rest; by KB within.
+fn order(rows: &mut [UpdateRow]) {
     let rank = |s: &str| match s {
-        "missing" => 0,
+        "missing" | "failed" => 0,
         "installed" => 1,
         _ => 2,
     };
     rows.sort_by(|x, y| {
         rank(&x.state).cmp(&rank(&y.state)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.update_id.cmp(&y.update_id))
     });
-    rows
+}
+
+/// Rows for the updates the drop's installs name and no row has yet (an event log's or
+/// ReportingEvents.log's installs, whose logs list no update states): each update by its KB, or
+/// else its title, in the state its latest install left it (`installed`, `failed`, `cancelled`,
+/// `installing` while the log ends first, `interrupted`). Installs whose result is not logged,
+/// and failures another install made good, add nothing.
+pub fn add_installed(a: &Analysis, ops: &[super::Operation], rows: &mut Vec<UpdateRow>) {
+    use crate::model::{OperationKind, Outcome};
+    let known = |rows: &[UpdateRow], kb: &str, id: &str| {
+        rows.iter().any(|r| (!kb.is_empty() && r.kb == kb) || (!id.is_empty() && r.update_id.eq_ignore_ascii_case(id)))
+    };
+    let before = rows.len();
+    for o in ops.iter().filter(|o| o.kind() == OperationKind::Install) {
+        let state = match o.outcome {
+            Outcome::Succeeded => "installed",
+            // Made good by another install of it, which gives the row.
+            Outcome::Recovered => continue,
+            Outcome::Failed => "failed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Running => "installing",
+            Outcome::Interrupted => "interrupted",
+            Outcome::Unknown => continue,
+        };
+        let named = o.fact("update").unwrap_or_default();
+        let id = if is_guid(named.trim_matches(['{', '}'])) { named } else { "" };
+        let title = match o.fact("title") {
+            // `: Title` or ` with error 0x80073d02: Title.`
+            Some(t) => t.split_once(": ").map_or(t, |(_, t)| t).trim().trim_end_matches('.').to_string(),
+            None if id.is_empty() => o.update_name().unwrap_or_else(|| named.to_string()),
+            None => String::new(),
+        };
+        let kb = match o.fact("kb").filter(|k| k.bytes().all(|c| c.is_ascii_digit()) && !k.is_empty()) {
+            Some(k) => format!("KB{k}"),
+            None => kb_of(if title.is_empty() { named } else { &title }),
+        };
+        if kb.is_empty() && id.is_empty() && title.is_empty() {
+            continue;
+        }
+        if known(&rows[..before], &kb, id) {
+            continue;
+        }
+        let f = &a.files[o.file];
+        let line = o.end.or(o.start).map_or(0, |e| f.entries[e as usize].line);
+        let row = UpdateRow { kb, title, state: state.into(), update_id: id.to_string(), revision: None, superseded_by: None, file: f.name.clone(), line };
+        // The latest install of an update decides its state.
+        match rows[before..]
+            .iter()
+            .position(|r| (!row.kb.is_empty() && r.kb == row.kb) || (row.kb.is_empty() && r.title == row.title && r.update_id == row.update_id))
+        {
+            Some(i) => rows[before + i] = row,
+            None => rows.push(row),
+        }
+    }
+    if rows.len() > before {
+        order(rows);
+    }
 }
 
 #[cfg(test)]
