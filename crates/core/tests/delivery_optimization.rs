@@ -66,3 +66,15 @@ fn the_codes_are_explained_and_a_failed_job_ends_with_its_code() {
     assert!(jobs.iter().any(|o| format!("{:?}", o.outcome) == "Succeeded"));
     assert!(jobs.iter().any(|o| o.code.as_deref() == Some("0x80D05011") && o.file.ends_with("b.txt")));
 }
+
+/// Delivery Optimization's jobs name their source (`Uri = `, `cdnUrl = `): a download from
+/// Microsoft's content servers is not advised about a WSUS server, and the rule about reaching
+/// the WSUS server does not count the time-out it met.
+#[test]
+fn a_download_from_microsofts_servers_gets_no_wsus_advice() {
+    let r = Report::build(&analysis());
+    let advice: Vec<String> = r.next_checks.iter().map(|c| format!("{} {}", c.text, c.command.as_deref().unwrap_or(""))).collect();
+    assert!(advice.iter().all(|t| !t.contains("WSUS")), "{advice:#?}");
+    assert!(!r.findings.iter().any(|f| f.title.contains("update server")), "{:?}", r.findings.iter().map(|f| &f.title).collect::<Vec<_>>());
+    assert!(r.summary.verdict.contains("Delivery Optimization could not download"), "{}", r.summary.verdict);
+}

@@ -449,7 +449,8 @@ pub struct Machine {
     /// The WinHTTP proxy (`host:port`, as netsh shows it).
     pub proxy: Option<String>,
     /// Files whose downloads come from Microsoft's content network, not from WSUS: every
-    /// `File URL = ` the agent names there is on a Microsoft host.
+    /// `File URL = ` the agent names there (every `Uri = ` or `cdnUrl = ` of Delivery
+    /// Optimization's log) is on a Microsoft host.
     pub cdn_files: Vec<usize>,
     /// Callers (per file) whose every search in that file went to a Microsoft service (the
     /// Store's `Update;ScanForUpdates`, a Windows Update client): their downloads do too.

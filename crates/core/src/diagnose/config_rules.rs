@@ -363,7 +363,9 @@ impl Machine {
         let mut cdn_files: Vec<usize> = Vec::new();
         let mut wsus_files: Vec<usize> = Vec::new();
         for &(f, e) in ctx.set("download_url") {
-            let Some(url) = ctx.message(f, e).split_once("File URL = ").and_then(|(_, rest)| url_in(rest)) else { continue };
+            let m = ctx.message(f, e);
+            let after = ["File URL = ", "Uri = ", "cdnUrl = "].iter().find_map(|k| m.split_once(k).map(|(_, rest)| rest));
+            let Some(url) = after.and_then(url_in) else { continue };
             let list = if microsoft_url(&url) { &mut cdn_files } else { &mut wsus_files };
             if !list.contains(&f) {
                 list.push(f);
