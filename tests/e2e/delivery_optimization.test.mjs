@@ -35,3 +35,21 @@ test('Delivery Optimization log text: detected, the failed job explained, record
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a job the agent\'s WindowsUpdate.log names is counted once, with the line that names it', async () => {
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url);
+  const requests = countRequests(page);
+  const dir = path.join(FIXTURES, 'delivery-optimization-agent');
+  await drop(page, ['DeliveryOptimization.log', 'WindowsUpdate.log'].map((f) => file(f, fs.readFileSync(path.join(dir, f)))));
+  await waitForReport(page);
+  const main = await page.locator('main').innerText();
+  assert.match(main, /Windows Update: 2 downloads: 1 failed/);
+  assert.match(main, /1 of 2 downloads failed/);
+  // The failed job says which of the agent's calls it served, and links to that line.
+  const served = page.locator('[data-testid="op-served"]');
+  assert.ok((await served.count()) >= 1);
+  assert.match(await served.first().innerText(), /WindowsUpdate\.log:\d+/);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -78,3 +78,35 @@ fn a_download_from_microsofts_servers_gets_no_wsus_advice() {
     assert!(!r.findings.iter().any(|f| f.title.contains("update server")), "{:?}", r.findings.iter().map(|f| &f.title).collect::<Vec<_>>());
     assert!(r.summary.verdict.contains("Delivery Optimization could not download"), "{}", r.summary.verdict);
 }
+
+/// The same machine's Delivery Optimization log beside the agent's WindowsUpdate.log, whose
+/// DownloadManager lines name both jobs (`tests/fixtures/delivery-optimization-agent`): a job
+/// and the agent's download call it served are one download, counted once, and the call that
+/// failed with no code of its own failed on its job's code.
+#[test]
+fn a_job_the_agents_log_names_is_the_agents_download() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/delivery-optimization-agent");
+    let inputs = ["DeliveryOptimization.log", "WindowsUpdate.log"]
+        .iter()
+        .map(|f| Input { name: f.to_string(), bytes: std::fs::read(dir.join(f)).unwrap().into() })
+        .collect();
+    let r = Report::build(&Analysis::from_inputs(inputs, &Limits::default()));
+    let wu = r.statements.iter().find(|s| s.text.starts_with("Windows Update")).expect("the agent's statement");
+    assert!(wu.text.starts_with("Windows Update: 2 downloads: 1 failed (after 0x80D02002"), "{}", wu.text);
+    assert!(r.summary.verdict.contains("1 of 2 downloads failed"), "{}", r.summary.verdict);
+    // Both jobs say which call they served: the agent's first line that names each.
+    let jobs: Vec<_> = r.operations.items.iter().filter(|o| o.title == "Delivery Optimization download").collect();
+    assert_eq!(jobs.len(), 2);
+    for j in &jobs {
+        let s = j.served.as_ref().unwrap_or_else(|| panic!("{:?} served nothing", j.start));
+        assert_eq!(s.file, "WindowsUpdate.log");
+        assert!(s.text.starts_with("DO job initialized: JobId = {"), "{}", s.text);
+    }
+    // The report still lists every operation the logs show.
+    assert_eq!(r.operations.total, 4);
+    let call = r.operations.items.iter().find(|o| o.title == "download" && o.outcome == wulens_core::model::Outcome::Failed).unwrap();
+    assert_eq!((call.code.as_deref(), call.root.as_deref()), (None, Some("0x80D02002")));
+    // The DO finding is an error: a download ended with its code.
+    let f = r.findings.iter().find(|f| f.title.starts_with("Delivery Optimization")).unwrap();
+    assert!(f.summary.contains("1 download(s) failed with one of them"), "{}", f.summary);
+}

@@ -163,6 +163,11 @@ fn item(o: &OperationReport) -> Html {
                 }
             </div>
             if !o.label.is_empty() { <p class="op-label mono small">{o.label.clone()}</p> }
+            if let Some(s) = &o.served {
+                <p class="op-served small muted" data-testid="op-served">{"Served the Windows Update agent's download, which counts it: "}
+                    <a href={to_hash(&Route::Log(LogQuery { at: format!("{}:{}", s.file, s.line), ..LogQuery::default() }))}>{format!("{}:{}", base_name(&s.file), s.line)}</a>
+                </p>
+            }
             if o.outcome != Outcome::Succeeded {
                 <p class="small">{o.outcome.words()}
                     if let Some(c) = &o.cause { {format!(": {c}")} }

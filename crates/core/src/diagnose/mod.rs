@@ -9,6 +9,7 @@ mod collect_next;
 mod config;
 mod config_rules;
 mod defs;
+mod delivery;
 mod eventlog;
 mod finding;
 mod flow;
@@ -117,14 +118,17 @@ impl Diagnosis {
         let mut operations = operations;
         operations::mark_recovered(a, &mut operations);
         setup::join_phase_failures(a, &mut operations);
+        delivery::join_jobs(a, &mut operations);
         let mut updates = updates;
         updates::add_installed(a, &operations, &mut updates);
         let config = ConfigFacts::build(a);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
+        // The conclusions count each piece of work once: not a job another operation tells.
+        let counting = delivery::counting(&operations);
         let established = verdict::Established {
             scan: &scan,
             sync: &sync,
-            operations: &operations,
+            operations: &counting,
             counted: &counted,
             findings: &findings,
             public: source == defs::UpdateSource::Public,
@@ -153,7 +157,7 @@ impl Diagnosis {
             a,
             status,
             statements: &statements,
-            operations: &operations,
+            operations: &counting,
             findings: &findings,
             next_checks: &next_checks,
             collect_next: &collect_next,

@@ -49,6 +49,9 @@ pub struct Operation {
     /// A setup phase that failed here and whose result a later log reports (the rollback's): that
     /// log's file. The run is told there, not counted again here.
     pub reported_in: Option<usize>,
+    /// The line of another log that says this operation served a larger one there (a Delivery
+    /// Optimization job the agent's download call names): (file, entry).
+    pub served: Option<(usize, u32)>,
 }
 
 impl Operation {
@@ -255,6 +258,7 @@ fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operat
         first_link: None,
         lines: start.into_iter().collect(),
         reported_in: None,
+        served: None,
     }
 }
 

@@ -543,12 +543,17 @@ fn cdn_answered_by_proxy(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usi
 /// Delivery Optimization's own codes (the rule's family). An error when a download ended with
 /// one (its result code, as the completion says it); a warning when it ended otherwise (the agent
 /// retried, fell back to BITS, or another error decided it), or no download is in the logs:
-/// then it is information.
+/// then it is information. A download with no code of its own that failed on its Delivery
+/// Optimization job (`delivery.rs` gives it the job's code as its root) ended with it too.
 fn delivery_optimization(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
     let mut f = code_family(ctx, rule, rule.severity)?;
     let ours = |c: &u32| rule.codes.contains(c);
-    let failed: Vec<&Operation> =
-        ctx.ops.iter().filter(|o| o.kind() == OperationKind::Download && o.outcome == Outcome::Failed).filter(|o| o.code.is_some_and(|c| ours(&c))).collect();
+    let failed: Vec<&Operation> = ctx
+        .ops
+        .iter()
+        .filter(|o| o.kind() == OperationKind::Download && o.outcome == Outcome::Failed && o.served.is_none())
+        .filter(|o| o.code.or(o.root).is_some_and(|c| ours(&c)))
+        .collect();
     if !failed.is_empty() {
         f.severity = FindingSeverity::Error;
         f.summary.push_str(&format!(" {} download(s) failed with one of them.", failed.len()));

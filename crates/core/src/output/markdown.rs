@@ -313,6 +313,9 @@ fn md_operations(o: &mut String, r: &Report) {
         for e in op.evidence.iter().take(3) {
             ev_item(o, e);
         }
+        if let Some(e) = &op.served {
+            let _ = writeln!(o, "  - served the agent's download, which counts it: {}", place(e));
+        }
     }
     let _ = writeln!(o);
 }

@@ -52,12 +52,16 @@ fn text_operations(o: &mut String, r: &Report) {
     }
     for op in ops.items.iter().filter(|x| x.outcome == crate::model::Outcome::Failed).rev().take(5) {
         let what = if op.label.is_empty() { op.title.clone() } else { op.label.chars().take(100).collect() };
-        let code = op.code.clone().or_else(|| op.cause.clone()).unwrap_or_else(|| "no code in the log".into());
+        let none = if op.root.is_some() { "no code of its own" } else { "no code in the log" };
+        let code = op.code.clone().or_else(|| op.cause.clone()).unwrap_or_else(|| none.into());
         let root = op.root.as_ref().map(|r| format!(" after {r}")).unwrap_or_default();
         let by = if op.caller.is_empty() { String::new() } else { format!(" by {}", words(&op.caller_words, &op.caller)) };
         let _ = writeln!(o, "  ✘ {}{by}: {code}{root}", what.trim());
         for e in op.evidence.iter().take(3) {
             let _ = writeln!(o, "       {}", ev_line(e));
+        }
+        if let Some(e) = &op.served {
+            let _ = writeln!(o, "       served the agent's download, which counts it: {}", ev_line(e));
         }
     }
 }

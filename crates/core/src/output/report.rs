@@ -232,6 +232,11 @@ pub struct OperationReport {
     pub cause: Option<String>,
     /// Its lines: start, results, causes, end.
     pub evidence: Vec<Evidence>,
+    /// The line of another log that names this operation as part of a larger one it served (a
+    /// Delivery Optimization job the Windows Update agent's download call names); that one
+    /// counts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served: Option<Evidence>,
 }
 
 /// A code and how often it was seen.
@@ -976,6 +981,7 @@ fn operation_report(a: &Analysis, o: &diagnose::Operation) -> OperationReport {
         codes_seen: o.codes_seen.iter().map(|&(c, n)| CodeCount { code: hex(c), count: n }).collect(),
         cause: o.cause.map(str::to_string),
         evidence: o.lines.iter().take(8).map(|&e| ev(e)).collect(),
+        served: o.served.map(|(sf, se)| evidence_of(&a.files[sf], se as usize)),
     }
 }
 
