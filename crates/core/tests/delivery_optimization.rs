@@ -57,6 +57,8 @@ fn the_codes_are_explained_and_a_failed_job_ends_with_its_code() {
         let kb = code(c).kb.as_ref().expect("explained");
         assert!(kb.symbol.starts_with("DO_E_"), "{c}: {}", kb.symbol);
     }
+    // DO's jobs alone are told as DO's (it serves apps and Office too), not as the agent's.
+    assert!(r.statements.iter().any(|s| s.text.starts_with("Delivery Optimization: 3 downloads: 2 failed")), "{:?}", r.statements);
     let jobs: Vec<_> = r.operations.items.iter().filter(|o| o.title == "Delivery Optimization download").collect();
     let outcomes: Vec<(String, Option<String>)> = jobs.iter().map(|o| (format!("{:?}", o.outcome), o.code.clone())).collect();
     assert_eq!(jobs.len(), 3, "{outcomes:?}");

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::operations::{Counted, Operation};
 use crate::analysis::Analysis;
-use crate::model::{base_name, time_of, Domain, OperationKind, Outcome, Standing};
+use crate::model::{base_name, time_of, Domain, LogKind, OperationKind, Outcome, Standing};
 
 /// One sentence of the verdict, with its evidence (file, entry) and codes.
 pub struct Statement {
@@ -257,7 +257,10 @@ fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
             shown.extend(agent.iter().copied().rfind(|o| o.kind() == kind));
         }
     }
-    let lead = if standing == Standing::Failed { "Windows Update" } else { "Windows Update ran" };
+    // Delivery Optimization's jobs alone (its log without the agent's): DO serves apps and
+    // Office as well as Windows Update, so the sentence names DO, not the agent.
+    let by = if agent.iter().all(|o| a.files[o.file].is(LogKind::DeliveryOptimization)) { "Delivery Optimization" } else { "Windows Update" };
+    let lead = if standing == Standing::Failed { by.to_string() } else { format!("{by} ran") };
     let text = format!("{lead}: {}.", parts.join("; "));
     let mut lines = lines_of(&shown, 6);
     if let Some(l) = failing_line {
