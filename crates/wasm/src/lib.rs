@@ -646,13 +646,9 @@ mod tests {
             for c in bytes.chunks(8 << 20) {
                 s.push_chunk(h, c);
             }
-            let mut steps = Vec::new();
-            while stepped {
-                let step = s.decode(h, 1).expect("an event log is decoded in steps");
-                steps.push(step);
-                if step.finished {
-                    break;
-                }
+            let mut steps: Vec<Decoding> = Vec::new();
+            while stepped && !steps.last().is_some_and(|s| s.finished) {
+                steps.push(s.decode(h, 1).expect("an event log is decoded in steps"));
             }
             s.end_file(h);
             (steps, serde_json::to_string(&s.analyze_report()).unwrap())
