@@ -5,7 +5,8 @@
 // message is seen at once; every message about an analysis carries its generation number.
 //
 // Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
-// `FromWorker`): {ready: {version, warm_ms, scanners}}, {progress: {gen, progress}}, {report: {gen, report}} (the
+// `FromWorker`): {ready: {version, warm_ms, scanners}}, {progress: {gen, progress}} (phases
+// read, parse, decode, analyze, machine: web/src/messages.rs), {report: {gen, report}} (the
 // report as JSON text, and so in `grew`),
 // {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows}}.
 // Requests and responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
@@ -344,6 +345,8 @@ async function analyze(gen, files, errors) {
     progress('parse', f.path, i);
     await tick();
     if (cancelled.has(gen)) return stop(gen);
+    const decodeProgress = (step) => post({ progress: { gen, progress: { phase: 'decode', file: f.path, index: i, files: files.length, done: step.done, total: step.total } } });
+    if (!(await decodeInSteps(session, gen, h, decodeProgress))) return stop(gen);
     if (pieces) {
       session.close_file(h);
       pieces.take();
@@ -361,6 +364,28 @@ async function analyze(gen, files, errors) {
   await tick();
   if (cancelled.has(gen)) return stop(gen);
   post({ report: { gen, report: session.analyze() } });
+}
+
+// A binary event log (.evtx) is decoded a 64 KiB chunk at a time (Session.decode_step), about
+// DECODE_MS of chunks between yields: how far it is goes to the page ('decode': done and total
+// are chunks; at its first step, every 50 ms and at its end), and a cancel is seen between
+// steps. Any other file answers null at once (end_file decodes it). False when cancelled.
+const DECODE_MS = 20;
+async function decodeInSteps(s, gen, h, report) {
+  let step = s.decode_step(h, 1);
+  if (step === null) return true;
+  let last = 0;
+  for (;;) {
+    const t0 = performance.now();
+    while (!step.finished && performance.now() - t0 < DECODE_MS) step = s.decode_step(h, 1);
+    if (step.finished || Date.now() - last > 50) {
+      last = Date.now();
+      report(step);
+    }
+    if (step.finished) return true;
+    await tick();
+    if (cancelled.has(gen)) return false;
+  }
 }
 
 // Following growing logs (Chromium: File System Access handles). Once a second each followed

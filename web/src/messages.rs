@@ -13,6 +13,8 @@ use wulens_core::Report;
 #[derive(Deserialize, Clone, Debug, Default, PartialEq)]
 #[serde(default)]
 pub struct Progress {
+    /// `read`, `parse`, `decode` (an event log's events: `done` and `total` count its 64 KiB
+    /// chunks), `analyze`, or `machine` (a fleet: they count machines); else bytes.
     pub phase: String,
     pub file: String,
     pub index: u32,

@@ -48,7 +48,7 @@ pub mod fuzzing;
 
 // Reading a drop.
 pub use read::bundles::{self, is_fleet, Bundle};
-pub use read::{config, detect, encoding::Decoder, load, parse, Bytes, FileLoader, Input, Limits, Loaded};
+pub use read::{config, detect, encoding::Decoder, evtx::DecodeProgress, load, parse, Bytes, FileLoader, Input, Limits, Loaded};
 
 // The analysis of a drop, and its diagnosis.
 pub use analysis::{codes, Analysis, Appended, CodeStats, Occurrence, TimelineRef};

@@ -4,7 +4,7 @@
 //! and the verdict a careful reader gives. Also damaged files, and an .evtx beside a text log.
 
 use wulens_core::model::{LogFormat, OperationKind, Outcome, VerdictStatus};
-use wulens_core::{Analysis, Input, Limits, Report};
+use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
 
 mod common;
 
@@ -181,4 +181,82 @@ fn events_join_the_timeline_of_the_same_machines_text_logs() {
     let f = a.files.iter().find(|f| f.name == name).unwrap();
     // Times are UTC: the first event (2024-11-14 16:17:33 UTC) keeps its clock.
     assert_eq!(f.utc_ms(&f.entries[0]).map(|t| t / 1000 % 86_400), Some(16 * 3600 + 17 * 60 + 33));
+}
+
+/// The page's worker decodes an .evtx a few chunks at a time (`FileLoader::decode_step`), so
+/// that its progress shows and a cancel is seen between steps. Each real event log, and 65 cut
+/// or damaged, stepped one chunk at a time (or partly, or not at all, before `finish`) gives the
+/// very file `load` gives, and its progress rises one chunk a step to the count the file's size
+/// allows (65's stale header counts 2 of its 17).
+#[test]
+fn an_evtx_decoded_in_steps_is_the_file_loaded_at_once() {
+    let Some(dir) = common::reallogs().map(|d| d.join("evidence")) else { return };
+    let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "evtx")).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    inputs.sort();
+    let Some(system) = inputs.iter().find(|(n, _)| n == "65_System.evtx").map(|(_, b)| b.clone()) else {
+        eprintln!("65_System.evtx is not in {}: nothing checked", dir.display());
+        return;
+    };
+    assert!(inputs.len() >= 6, "{inputs:?}");
+    let mut broken_chunk = system.clone();
+    broken_chunk[4096 + 65536..4096 + 65536 + 8].copy_from_slice(b"XXXXXXXX");
+    let mut broken_record = system.clone();
+    broken_record[4096 + 65536 + 20_000..4096 + 65536 + 20_400].fill(0xFF);
+    inputs.extend([
+        ("cut.evtx".to_string(), system[..4096 + 2 * 65536 + 30_000].to_vec()),
+        ("cut-in-a-chunk-header.evtx".to_string(), system[..4096 + 2 * 65536 + 300].to_vec()),
+        ("broken-chunk.evtx".to_string(), broken_chunk),
+        ("broken-record.evtx".to_string(), broken_record),
+        ("short.evtx".to_string(), system[..100].to_vec()),
+    ]);
+    let loader = |name: &str, bytes: &[u8]| {
+        let mut l = FileLoader::new(name, bytes.len() as u64);
+        for c in bytes.chunks(50_000) {
+            l.push(c);
+        }
+        l
+    };
+    for (name, bytes) in &inputs {
+        let whole = format!("{:?}", wulens_core::load(Input { name: name.clone(), bytes: bytes.clone().into() }));
+        let mut l = loader(name, bytes);
+        let mut seen = Vec::new();
+        loop {
+            let p = l.decode_step(1).unwrap_or_else(|| panic!("{name}: an event log is decoded in steps"));
+            seen.push(p);
+            if p.finished || seen.len() > 10_000 {
+                break;
+            }
+        }
+        let last = *seen.last().unwrap();
+        assert!(last.finished && last.done == last.total, "{name}: {last:?}");
+        if bytes.len() > 4096 {
+            // Every chunk the size allows; a cut one counts when it holds its header.
+            let chunks = (bytes.len() - 4096) / 65536 + usize::from((bytes.len() - 4096) % 65536 >= 512);
+            assert_eq!(last.total, chunks as u64, "{name}");
+            assert!(seen.len() >= 2, "{name}: {seen:?}");
+        }
+        for w in seen.windows(2) {
+            assert_eq!(w[0].total, w[1].total, "{name}");
+            assert!(w[0].done <= w[1].done && !w[0].finished, "{name}: {seen:?}");
+            // One chunk a step, but the last, which walks past the empty chunks to the end.
+            assert!(w[1].done == w[0].done + 1 || w[1].finished, "{name}: {seen:?}");
+        }
+        assert_eq!(format!("{:?}", l.finish(&Limits::default()).files[0]), whole, "{name}: stepped to the end");
+        // Stopped after two steps, or never stepped: `finish` reads the rest.
+        let mut l = loader(name, bytes);
+        l.decode_step(1);
+        l.decode_step(1);
+        assert_eq!(format!("{:?}", l.finish(&Limits::default()).files[0]), whole, "{name}: two steps");
+        assert_eq!(format!("{:?}", loader(name, bytes).finish(&Limits::default()).files[0]), whole, "{name}: no step");
+    }
+    if let Some(p) = inputs.iter().find(|(n, _)| n == "65_System.evtx").map(|(n, b)| loader(n, b).decode_step(3)) {
+        assert_eq!(p, Some(wulens_core::DecodeProgress { done: 3, total: 17, finished: false }));
+    }
+    let mut text = loader("WindowsUpdate.log", b"2024/05/02 14:43:56.6390016 4932  6608  Agent           * START *   Finding updates\n");
+    assert_eq!(text.decode_step(1), None, "a text log is parsed whole");
 }

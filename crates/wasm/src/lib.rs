@@ -1,7 +1,8 @@
 //! The wasm-bindgen boundary of wulens.
 //!
 //! - [`Session`]: one analysis inside the web worker. The worker script feeds file chunks
-//!   (`Blob.slice` + `FileReaderSync`), then asks for the report and for windows of viewer rows.
+//!   (`Blob.slice` + `FileReaderSync`), steps the decoding of an event log (`decode_step`),
+//!   then asks for the report and for windows of viewer rows.
 //!   Requests and answers are typed ([`protocol`]) and cross the boundary as plain JS objects
 //!   (serde-wasm-bindgen); the report is the same `wulens_core::Report` the CLI prints, as JSON
 //!   text (see `report_json`).
@@ -24,7 +25,7 @@ use wasm_bindgen::prelude::*;
 use wulens_core::model::{InputWarning, LogFile, Severity};
 use wulens_core::{Analysis, Diagnosis, FileLoader, Limits, MachineRow, Report, ReportLimits, View};
 
-pub use protocol::{Answer, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, ZipEntries};
+pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, ZipEntries};
 
 /// Limits in the browser: a tab has a few GB of memory at most.
 fn browser_limits() -> Limits {
@@ -154,6 +155,15 @@ impl Session {
         }
     }
 
+    /// Decode up to `chunks` more 64 KiB chunks of file `handle`, all of whose bytes are pushed
+    /// (the file is closed first): how far it is (a `Decoding`), or null for a file that
+    /// `end_file` decodes whole (text, a trace, a bundle). An event log (.evtx) is decoded so,
+    /// in steps, for the worker to show its progress and see a cancel between them: step it
+    /// until `finished`, then `end_file` (which also reads what steps have not).
+    pub fn decode_step(&mut self, handle: u32, chunks: u32) -> Result<JsValue, JsError> {
+        to_js(&self.decode(handle, chunks))
+    }
+
     /// The file is complete: decode and parse it now (the worker reports progress between files).
     pub fn end_file(&mut self, handle: u32) {
         if let Some(slot) = self.loaders.get_mut(handle as usize) {
@@ -200,6 +210,12 @@ impl Session {
 impl Session {
     fn loader(&self, file: u32) -> Option<&FileLoader> {
         self.loaders.get(file as usize)?.as_ref()
+    }
+
+    /// [`Session::decode_step`] in plain Rust.
+    pub fn decode(&mut self, handle: u32, chunks: u32) -> Option<Decoding> {
+        let p = self.loaders.get_mut(handle as usize)?.as_mut()?.decode_step(chunks as usize)?;
+        Some(Decoding { done: p.done, total: p.total, finished: p.finished })
     }
 
     /// [`Session::piece_text`] in plain Rust.
@@ -603,6 +619,52 @@ mod tests {
         assert_eq!(page.summary.verdict, fresh.summary.verdict);
         s.answer(Request::SetOffset { file: 0, minutes: Some(60) }).unwrap();
         assert_eq!(runs() - before, 1, "a new time zone diagnoses anew");
+    }
+
+    /// An event log is decoded in steps (`decode_step`), the worker showing its progress
+    /// between them: the report is the one a session that decodes it at `end_file` gives. A text
+    /// log has no steps. Reads 65_System.evtx (a real one) in place; checks nothing without it.
+    #[test]
+    fn an_event_log_decoded_in_steps_gives_the_same_report() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let found = [
+            std::env::var_os("WULENS_REALLOGS").map(std::path::PathBuf::from),
+            Some(root.join("../../../shared/reallogs")),
+            Some("/work/shared/reallogs".into()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|d| d.join("evidence/65_System.evtx"))
+        .find(|p| p.exists());
+        let Some(bytes) = found.map(|p| std::fs::read(p).unwrap()) else {
+            eprintln!("65_System.evtx not found: nothing checked");
+            return;
+        };
+        let run = |stepped: bool| {
+            let mut s = Session::new();
+            let h = s.begin_file("System.evtx".into(), bytes.len() as f64);
+            for c in bytes.chunks(8 << 20) {
+                s.push_chunk(h, c);
+            }
+            let mut steps: Vec<Decoding> = Vec::new();
+            while stepped && !steps.last().is_some_and(|s| s.finished) {
+                steps.push(s.decode(h, 1).expect("an event log is decoded in steps"));
+            }
+            s.end_file(h);
+            (steps, serde_json::to_string(&s.analyze_report()).unwrap())
+        };
+        let (steps, stepped) = run(true);
+        let (_, whole) = run(false);
+        assert_eq!(stepped, whole);
+        // Its three chunks of events one a step, then past its fourteen empty ones to the end.
+        let done: Vec<(u64, u64, bool)> = steps.iter().map(|s| (s.done, s.total, s.finished)).collect();
+        assert_eq!(done, [(1, 17, false), (2, 17, false), (3, 17, false), (17, 17, true)]);
+        let mut s = Session::new();
+        let h = s.begin_file("WindowsUpdate.log".into(), 0.0);
+        s.push_chunk(h, b"2024/05/31 10:00:00.0000000 1234 5678 Agent           * START * Search\r\n");
+        assert_eq!(s.decode(h, 1), None, "a text log is parsed whole at end_file");
+        let res = Decoding { done: 2, total: 17, finished: false };
+        assert_eq!(serde_json::from_str::<Decoding>(&serde_json::to_string(&res).unwrap()).unwrap(), res);
     }
 
     #[test]

@@ -156,6 +156,16 @@ impl Answer for Response {
     }
 }
 
+/// How far a file's decoding in steps is (`Session::decode_step`): an event log's (.evtx)
+/// 64 KiB chunks read, of the chunks in the file; `finished` once every chunk is read
+/// (`Session::end_file` then makes the file).
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decoding {
+    pub done: u64,
+    pub total: u64,
+    pub finished: bool,
+}
+
 /// A piece of a big file for a scanning worker (`public/scanner.js`): the session parsed it as
 /// it arrived and hands it out so that its codes and literals are found on another core. The
 /// worker gets this with the piece's text (`Session::piece_text`), runs `scan_piece`, and the

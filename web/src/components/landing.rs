@@ -166,6 +166,7 @@ fn progress_panel(p: &Progress, services: Services) -> Html {
     let what = match p.phase.as_str() {
         "read" => format!("Reading {} ({} of {})", wulens_core::model::base_name(&p.file), p.index + 1, p.files.max(1)),
         "parse" => format!("Parsing {}", wulens_core::model::base_name(&p.file)),
+        "decode" => format!("Reading the events of {}: {pct} %", wulens_core::model::base_name(&p.file)),
         "analyze" => "Finding the codes and the scan steps…".to_string(),
         "machine" => format!("Analysing {} (machine {} of {})", p.file, (p.index + 1).min(p.files.max(1)), p.files.max(1)),
         _ => "Starting…".to_string(),
@@ -175,10 +176,20 @@ fn progress_panel(p: &Progress, services: Services) -> Html {
         <section class="progress-panel" aria-live="polite">
             <div class="progress-head">
                 <span>{what}</span>
-                <span class="muted">{ if p.phase == "machine" { format!("{} of {} machines done", p.done, p.total) } else { format!("{} of {}", human_bytes(p.done), human_bytes(p.total)) } }</span>
+                <span class="muted">{ amount(p) }</span>
             </div>
             <progress max="100" value={pct.to_string()} aria-label="Analysis progress">{format!("{pct}%")}</progress>
             <button type="button" onclick={oncancel}>{"Cancel"}</button>
         </section>
+    }
+}
+
+/// How much of what the panel says is done: machines, an event log's chunks, or bytes.
+fn amount(p: &Progress) -> String {
+    let count = |n: f64| wulens_core::thousands(n.max(0.0) as u64);
+    match p.phase.as_str() {
+        "machine" => format!("{} of {} machines done", p.done, p.total),
+        "decode" => format!("{} of {} blocks of 64 KB", count(p.done), count(p.total)),
+        _ => format!("{} of {}", human_bytes(p.done), human_bytes(p.total)),
     }
 }

@@ -12,9 +12,16 @@
 //! The file header is not trusted: a log copied while Windows had it open has a stale one (it
 //! counts fewer chunks and records than the file holds), so the crate walks every 64 KiB chunk the
 //! file's size allows, and a file cut inside its last chunk has that chunk's whole records read.
+//!
+//! A [`Decoder`] reads the chunks a few at a time (the page's worker steps it, so that a big log
+//! shows its progress and can be cancelled); [`load`] runs one to its end: the same file either
+//! way.
 
 use std::fmt::Write;
+use std::io::Cursor;
+use std::sync::Arc;
 
+use evtx::err::EvtxError;
 use serde_json::Value;
 
 use crate::model::{base_name, DecodeStats, LogFile, LogFormat, OffsetSource, Severity, TextEncoding};
@@ -40,71 +47,176 @@ struct Event {
     line: String,
 }
 
-/// Decode an .evtx file's bytes into a `LogFile`.
+/// Decode an .evtx file's bytes into a `LogFile` (a [`Decoder`] run to its end).
 pub fn load(name: String, bytes: &[u8]) -> LogFile {
-    let size = bytes.len() as u64;
-    let base = base_name(&name).to_string();
-    let mut data = bytes.to_vec();
-    // A file cut inside a chunk: the crate reads whole chunks only, so the cut one is completed
-    // with zeros (its records that were copied whole are read; the one cut in two is reported).
-    let tail = data.len().saturating_sub(FILE_HEADER) % CHUNK;
-    let cut = data.len() > FILE_HEADER && tail != 0;
-    if cut && tail >= CHUNK_HEADER {
-        data.resize(data.len() + CHUNK - tail, 0);
+    Decoder::new(name, bytes.to_vec()).finish()
+}
+
+/// How far a [`Decoder`] is: 64 KiB chunks read, of the chunks in the file (its size decides
+/// how many, not its header).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecodeProgress {
+    /// Chunks read so far (`total` once every chunk is read).
+    pub done: u64,
+    /// Chunks in the file.
+    pub total: u64,
+    /// Every chunk is read ([`Decoder::finish`] only makes the file).
+    pub finished: bool,
+}
+
+/// An .evtx file decoded a few chunks at a time: [`Decoder::step`] until its progress is
+/// `finished`, then [`Decoder::finish`] (which reads what is left). The page's worker steps it between
+/// messages, so that a big log shows its progress and a cancel is seen at once; [`load`] runs
+/// it in one go. It owns the file's bytes and drops them once every chunk is read.
+pub struct Decoder {
+    name: String,
+    /// The file's size as given (before a cut chunk is completed).
+    size: u64,
+    /// The file ends inside a chunk.
+    cut: bool,
+    /// The header says the file was copied while the log was open.
+    dirty: bool,
+    settings: Arc<evtx::ParserSettings>,
+    /// The chunks not read yet, in record order; `None` once all are read, or when the file
+    /// cannot be opened (`unreadable`).
+    chunks: Option<evtx::IntoIterChunks<Cursor<Vec<u8>>>>,
+    /// Why the file cannot be read at all.
+    unreadable: Option<String>,
+    events: Vec<Event>,
+    problems: Vec<String>,
+    progress: DecodeProgress,
+}
+
+impl Decoder {
+    /// A decoder of an .evtx file's bytes: its header is read, no chunk yet.
+    pub fn new(name: String, mut data: Vec<u8>) -> Decoder {
+        let size = data.len() as u64;
+        // A file cut inside a chunk: the crate reads whole chunks only, so the cut one is
+        // completed with zeros (its records that were copied whole are read; the one cut in two
+        // is reported).
+        let tail = data.len().saturating_sub(FILE_HEADER) % CHUNK;
+        let cut = data.len() > FILE_HEADER && tail != 0;
+        if cut && tail >= CHUNK_HEADER {
+            data.resize(data.len() + CHUNK - tail, 0);
+        }
+        let total = (data.len().saturating_sub(FILE_HEADER) / CHUNK) as u64;
+        let settings = evtx::ParserSettings::new().num_threads(1);
+        let mut d = Decoder {
+            name,
+            size,
+            cut,
+            dirty: false,
+            settings: Arc::new(settings.clone()),
+            chunks: None,
+            unreadable: None,
+            events: Vec::new(),
+            problems: Vec::new(),
+            progress: DecodeProgress { done: 0, total, finished: false },
+        };
+        match evtx::EvtxParser::from_buffer(data) {
+            Ok(p) => {
+                d.dirty = p.header().flags.bits() & 1 != 0;
+                d.chunks = Some(p.with_configuration(settings).into_chunks());
+            }
+            Err(e) => {
+                d.unreadable = Some(e.to_string());
+                d.progress = DecodeProgress { done: 0, total: 0, finished: true };
+            }
+        }
+        d
     }
-    let settings = evtx::ParserSettings::new().num_threads(1);
-    let mut parser = match evtx::EvtxParser::from_buffer(data) {
-        Ok(p) => p.with_configuration(settings),
-        Err(e) => {
+
+    /// Read up to `chunks` more chunks (at least one); how far it is then.
+    pub fn step(&mut self, chunks: usize) -> DecodeProgress {
+        for _ in 0..chunks.max(1) {
+            let Some(iter) = self.chunks.as_mut() else { break };
+            match iter.next() {
+                Some(chunk) => {
+                    self.read_chunk(chunk);
+                    self.progress.done = (self.progress.done + 1).min(self.progress.total);
+                }
+                None => {
+                    // The bytes go now, before the text is made.
+                    self.chunks = None;
+                    self.progress.done = self.progress.total;
+                    self.progress.finished = true;
+                }
+            }
+        }
+        self.progress
+    }
+
+    /// One chunk's events, or what kept it (or a record of it) from being read.
+    fn read_chunk(&mut self, chunk: Result<evtx::EvtxChunkData, EvtxError>) {
+        let mut data = match chunk {
+            Ok(data) => data,
+            Err(e) => return self.problems.push(e.to_string()),
+        };
+        let number = data.number.unwrap_or_default();
+        let mut chunk = match data.parse(Arc::clone(&self.settings)) {
+            Ok(chunk) => chunk,
+            Err(e) => return self.problems.push(EvtxError::FailedToParseChunk { chunk_id: number, source: Box::new(e) }.to_string()),
+        };
+        for record in chunk.iter() {
+            // As the crate's own record iterators: a record carved from free space that cannot
+            // be rendered is noise, not a problem (none is carved: `recover_records` is off).
+            let recovered = record.as_ref().is_ok_and(|r| r.recovered);
+            match record.and_then(|r| r.into_json_value()) {
+                Ok(r) => self.events.push(render(r.event_record_id, &r.timestamp, &r.data)),
+                Err(e) if !recovered => self.problems.push(e.to_string()),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Read what is left, then make the `LogFile`: one line per event, in record order.
+    pub fn finish(mut self) -> LogFile {
+        while !self.progress.finished {
+            self.step(64);
+        }
+        let Decoder { name, size, cut, dirty, mut events, problems, unreadable, .. } = self;
+        let base = base_name(&name).to_string();
+        if let Some(e) = unreadable {
             let note = format!("{base} looks like a Windows event log (.evtx), but it cannot be read ({e}): the file is damaged or cut short. Copy it again (wevtutil epl <channel> <file>.evtx exports a clean copy) and add it.");
             return LogFile::skipped(name, LogFormat::Binary, size, note);
         }
-    };
-    let dirty = parser.header().flags.bits() & 1 != 0;
-    let mut events = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
-    for r in parser.records_json_value() {
-        match r {
-            Ok(r) => events.push(render(r.event_record_id, &r.timestamp, &r.data)),
-            Err(e) => problems.push(e.to_string()),
+        // Record ids, not times, give the order: the clock can go back within a log.
+        events.sort_by_key(|e| e.record);
+        events.dedup_by_key(|e| e.record);
+        if events.is_empty() {
+            let mut f = LogFile::skipped(
+                name,
+                LogFormat::EventLog,
+                size,
+                format!("{base} is a Windows event log (.evtx) with no events in it: no Windows Update activity (nor anything else) was recorded in it."),
+            );
+            f.notes.extend(problem_notes(&problems, cut));
+            return f;
         }
-    }
-    // Record ids, not times, give the order: the clock can go back within a log.
-    events.sort_by_key(|e| e.record);
-    events.dedup_by_key(|e| e.record);
-    if events.is_empty() {
-        let mut f = LogFile::skipped(
-            name,
-            LogFormat::EventLog,
-            size,
-            format!("{base} is a Windows event log (.evtx) with no events in it: no Windows Update activity (nor anything else) was recorded in it."),
-        );
-        f.notes.extend(problem_notes(&problems, cut));
-        return f;
-    }
-    let mut text = String::with_capacity(events.iter().map(|e| e.line.len() + 64).sum());
-    for e in &events {
-        text.push_str(&e.time);
-        text.push(' ');
-        text.push_str(&e.line);
-        text.push('\n');
-    }
-    let mut f = file::from_text_as(name, TextEncoding::Utf8, size, text.into(), DecodeStats::default(), LogFormat::EventLog);
-    // The file was binary: no text encoding applies, and its times are UTC by format.
-    f.encoding = None;
-    f.offset.source = OffsetSource::Utc;
-    for e in f.entries.iter_mut().filter(|e| e.parsed) {
-        // One line per event, in order: line n is event n-1.
-        if let Some(ev) = events.get(e.line as usize - 1) {
-            e.offset = 0;
-            e.severity = Severity::of_event_level(ev.level);
+        let mut text = String::with_capacity(events.iter().map(|e| e.line.len() + 64).sum());
+        for e in &events {
+            text.push_str(&e.time);
+            text.push(' ');
+            text.push_str(&e.line);
+            text.push('\n');
         }
+        let mut f = file::from_text_as(name, TextEncoding::Utf8, size, text.into(), DecodeStats::default(), LogFormat::EventLog);
+        // The file was binary: no text encoding applies, and its times are UTC by format.
+        f.encoding = None;
+        f.offset.source = OffsetSource::Utc;
+        for e in f.entries.iter_mut().filter(|e| e.parsed) {
+            // One line per event, in order: line n is event n-1.
+            if let Some(ev) = events.get(e.line as usize - 1) {
+                e.offset = 0;
+                e.severity = Severity::of_event_level(ev.level);
+            }
+        }
+        let mut notes = vec![summary(&events, dirty)];
+        notes.extend(problem_notes(&problems, cut));
+        notes.append(&mut f.notes);
+        f.notes = notes;
+        f
     }
-    let mut notes = vec![summary(&events, dirty)];
-    notes.extend(problem_notes(&problems, cut));
-    notes.append(&mut f.notes);
-    f.notes = notes;
-    f
 }
 
 fn level_word(level: u8) -> &'static str {

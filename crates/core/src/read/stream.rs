@@ -6,6 +6,7 @@
 
 use crate::model::{InputWarning, LogFile, LogFormat, LogKind, PieceFindings, PieceScan, Prescan, TextEncoding};
 use crate::read::encoding::{self, Decoder, Sniff};
+use crate::read::evtx::{DecodeProgress, Decoder as EvtxDecoder};
 use crate::read::file;
 use crate::read::input::{self, Input, Limits};
 use crate::read::parse::Incremental;
@@ -49,9 +50,13 @@ enum State {
     },
     /// A zip or cab bundle, kept whole until `finish`.
     Zip(Vec<u8>),
-    /// A binary Event Trace Log (.etl) or Windows event log (.evtx), kept whole until `finish`
-    /// and then decoded.
+    /// A binary Event Trace Log (.etl), kept whole until `finish` and then decoded.
     Etl(Vec<u8>),
+    /// A Windows event log (.evtx), kept whole until the file is closed, then decoded a few
+    /// chunks at a time ([`FileLoader::decode_step`]) or at once at `finish`.
+    Evtx(Vec<u8>),
+    /// An .evtx being decoded in steps (it owns the bytes).
+    Decoding(Box<EvtxDecoder>),
     Binary,
     /// Text that outgrew what one file can hold (4 GB): the rest is counted, not kept.
     TooLarge {
@@ -183,6 +188,20 @@ impl FileLoader {
         }
     }
 
+    /// Decode up to `chunks` more 64 KiB chunks of an event log (.evtx), closing the file
+    /// first: how far its decoding is. `None` for a file decoded whole at
+    /// [`FileLoader::finish`] (text, a trace, a bundle). The caller steps it until
+    /// `done == total` (a cancel can come between steps), then `finish` makes the file.
+    pub fn decode_step(&mut self, chunks: usize) -> Option<DecodeProgress> {
+        self.close();
+        if let State::Evtx(bytes) = &mut self.state {
+            let bytes = std::mem::take(bytes);
+            self.state = State::Decoding(Box::new(EvtxDecoder::new(self.name.clone(), bytes)));
+        }
+        let State::Decoding(d) = &mut self.state else { return None };
+        Some(d.step(chunks))
+    }
+
     /// Bytes pushed so far (for a progress bar).
     pub fn bytes_read(&self) -> u64 {
         self.bytes
@@ -210,10 +229,11 @@ impl FileLoader {
             self.state = State::Zip(v);
             return;
         }
-        if wulens_etl::looks_like_etl(&head) || crate::read::evtx::looks_like_evtx(&head) {
+        let etl = wulens_etl::looks_like_etl(&head);
+        if etl || crate::read::evtx::looks_like_evtx(&head) {
             let mut v = Vec::with_capacity(self.size_hint.max(head.len() as u64).min(1 << 31) as usize);
             v.extend_from_slice(&head);
-            self.state = State::Etl(v);
+            self.state = if etl { State::Etl(v) } else { State::Evtx(v) };
             return;
         }
         match encoding::sniff(&head) {
@@ -246,8 +266,8 @@ impl FileLoader {
                     parsing.advance(text, &self.name, self.delegate, expected);
                 }
             }
-            State::Zip(v) | State::Etl(v) => v.extend_from_slice(chunk),
-            State::TooLarge { .. } | State::Binary | State::Sniffing(_) => {}
+            State::Zip(v) | State::Etl(v) | State::Evtx(v) => v.extend_from_slice(chunk),
+            State::TooLarge { .. } | State::Binary | State::Sniffing(_) | State::Decoding(_) => {}
         }
     }
 
@@ -296,6 +316,9 @@ impl FileLoader {
                 Loaded { files: vec![LogFile::skipped(name.clone(), LogFormat::Binary, self.bytes, input::binary_note(&name))], warnings: Vec::new() }
             }
             State::Etl(bytes) => Loaded { files: vec![input::load(Input { name, bytes: bytes.into() })], warnings: Vec::new() },
+            // The bytes are the decoder's: not copied.
+            State::Evtx(bytes) => Loaded { files: vec![EvtxDecoder::new(name, bytes).finish()], warnings: Vec::new() },
+            State::Decoding(d) => Loaded { files: vec![d.finish()], warnings: Vec::new() },
             State::Zip(bytes) => {
                 // Each member is parsed as soon as it is decompressed and its bytes dropped.
                 let mut warnings = Vec::new();
