@@ -727,11 +727,11 @@ impl<'a> Reader<'a> {
             return self.a.codes_at(self.fi, ei).next().map(|c| format!("0x{c:08X}"));
         }
         let msg = self.message(ei);
-        let (at, marker) = x.after.iter().filter_map(|m| msg.find(m).map(|i| (i, m))).min_by_key(|(i, _)| *i)?;
+        let (at, marker) = x.after.iter().filter_map(|m| find_text(msg, m).map(|i| (i, m))).min_by_key(|(i, _)| *i)?;
         let rest = &msg[at + marker.len()..];
         // A value ends with its line (a record may go on over the writer's next lines).
-        let rest = &rest[..rest.find(['\r', '\n']).unwrap_or(rest.len())];
-        let end = x.until.iter().filter_map(|u| rest.find(u)).min().unwrap_or(rest.len());
+        let rest = &rest[..memchr::memchr2(b'\r', b'\n', rest.as_bytes()).unwrap_or(rest.len())];
+        let end = x.until.iter().filter_map(|u| find_text(rest, u)).min().unwrap_or(rest.len());
         let v = rest[..end].trim();
         (!v.is_empty()).then(|| v.to_string())
     }
@@ -752,6 +752,25 @@ impl<'a> Reader<'a> {
         };
         Some(if x.win32 && n != 0 && n < 0x10000 { 0x8007_0000 | n } else { n })
     }
+}
+
+/// Where `needle` first occurs in `hay`, as `str::find` says, without the searcher `str::find`
+/// builds for every call (a table over the needle): on messages of a hundred bytes building it
+/// cost more than the search (the operations ask this of every line that tells them a value).
+/// A byte search for the needle's first byte, then a comparison: a needle's first match in
+/// bytes is where it starts as text (UTF-8 never matches inside a character).
+fn find_text(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else { return Some(0) };
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, &h[from..]) {
+        let p = from + i;
+        if h[p + 1..].starts_with(rest) {
+            return Some(p);
+        }
+        from = p + 1;
+    }
+    None
 }
 
 /// Links of one chain of errors follow each other within this time (or, in a log with no
@@ -1067,6 +1086,26 @@ fn is_store_product_id(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::update_words;
+
+    /// The search for a value's markers finds what `str::find` finds: first matches, repeated
+    /// first bytes, empty needles and haystacks, characters of several bytes.
+    #[test]
+    fn find_is_str_find() {
+        let pieces = ["Exit code = ", "Exit", "E", "e", " = ", "==", "é", "€", "0x8024", "x", " "];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as usize
+        };
+        for _ in 0..20_000 {
+            let (hay_len, needle_len) = (next() % 12, next() % 3);
+            let hay: String = (0..hay_len).map(|_| pieces[next() % pieces.len()]).collect();
+            let needle: String = (0..needle_len).map(|_| pieces[next() % pieces.len()]).collect();
+            assert_eq!(super::find_text(&hay, &needle), hay.find(needle.as_str()), "{hay:?} {needle:?}");
+        }
+    }
 
     /// Events as the .evtx reader renders them (`<time> <pid> <tid> <provider> Event <id>, record
     /// <n>, <computer>, <level>: <words>`), read as an event log and diagnosed.

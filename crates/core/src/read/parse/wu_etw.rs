@@ -5,11 +5,14 @@
 //! Date, time (100 ns), PID, TID (decimal), component (padded), message. Local time, no offset.
 //! Some locales write the date with dashes (`2020-09-20 13:05:38.9395222 ...`): same layout.
 
+use std::cell::Cell;
+
 use super::{skip_ws, token_end, Builder};
 use crate::model::NO_OFFSET;
 
 /// What the first line `b` of a record says: its time, thread, component and where its message
 /// starts (the level comes from the message's words).
+#[derive(Debug, PartialEq, Eq)]
 pub struct Header {
     /// Local wall-clock milliseconds (no offset in this format).
     pub time: i64,
@@ -22,7 +25,98 @@ pub struct Header {
 }
 
 /// Read `b` as a record's first line, or `None` when it does not start with this layout.
+#[inline]
 pub fn header(b: &[u8]) -> Option<Header> {
+    read_header(b, &Cell::default())
+}
+
+/// [`header`], remembering the last day read in one step in `day`.
+#[inline]
+fn read_header(b: &[u8], day: &Cell<LastDay>) -> Option<Header> {
+    fixed_header(b, day).or_else(|| general_header(b))
+}
+
+/// The last date [`fixed_header`] read, as written, and its midnight in local milliseconds: a
+/// log's lines share their date for hours, so the day is worked out once per date.
+#[derive(Clone, Copy, Default)]
+struct LastDay {
+    /// Never a date as written while nothing is known (the bytes of a date are digits and separators).
+    date: [u8; 10],
+    midnight: i64,
+}
+
+/// Where the columns after the clock are looked for at once: PID, TID, component and the
+/// blanks between them fit in it on nearly every line.
+const TAIL: usize = 48;
+
+/// [`header`] for the layout `Get-WindowsUpdateLog` writes on every line, read in one step: a
+/// date and a clock of fixed width (`2024/05/02 14:43:56.6390016`), then the columns, whose
+/// bounds come from one mask of the blanks in the 48 bytes after the clock (16 at a time). `None`
+/// whenever the line is anything else (a byte-order mark, a clock of another width, a short line,
+/// a column past those 48 bytes, a date out of range): [`general_header`] reads it then, and for
+/// every line this reads, it reads the same (tested).
+#[inline]
+fn fixed_header(b: &[u8], day: &Cell<LastDay>) -> Option<Header> {
+    use crate::model::Bytes16;
+    const CLOCK_END: usize = 27;
+    let head: &[u8; CLOCK_END + TAIL] = b.get(..CLOCK_END + TAIL)?.try_into().ok()?;
+    let sep = head[4];
+    if !(sep == b'/' || sep == b'-') || head[7] != sep || head[10] != b' ' || head[13] != b':' || head[16] != b':' || head[19] != b'.' {
+        return None;
+    }
+    // Digits where the layout has them: bytes 0-3, 5-6, 8-9, 11-12, 14-15 of the first 16, and
+    // 17-18, 20-26 (the seven digits of the fraction) of the next.
+    let digits = |at: usize| Bytes16::load(head[at..at + 16].try_into().expect("16 bytes")).in_range(b'0', 9).bits();
+    if digits(0) & 0b1101_1011_0110_1111 != 0b1101_1011_0110_1111 || digits(16) & 0b0111_1111_0110 != 0b0111_1111_0110 {
+        return None;
+    }
+    let n = |i: usize, len: usize| head[i..i + len].iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+    let date: [u8; 10] = head[..10].try_into().expect("10 bytes");
+    let mut last = day.get();
+    if last.date != date {
+        last = LastDay { date, midnight: crate::model::time::local_ms(n(0, 4) as i32, n(5, 2), n(8, 2), 0, 0, 0, 0)? };
+        day.set(last);
+    }
+    let (h, mi, sec) = (n(11, 2), n(14, 2), n(17, 2));
+    // `local_ms`'s bounds of a clock (a date out of range has no midnight above).
+    if h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    // Seven digits of fraction, kept to milliseconds: its first three.
+    let time = last.midnight + i64::from((h * 60 + mi) * 60_000 + sec * 1000 + n(20, 3));
+    let mut blanks = 0u64;
+    for k in 0..TAIL / 16 {
+        let v = Bytes16::load(head[CLOCK_END + k * 16..CLOCK_END + k * 16 + 16].try_into().expect("16 bytes"));
+        blanks |= u64::from((v.eq(b' ') | v.eq(b'\t')).bits()) << (k * 16);
+    }
+    // The columns are runs of other bytes after the blank that ends the clock; each bound must
+    // lie inside the window (bits from TAIL on count as neither).
+    let words = !blanks & ((1u64 << TAIL) - 1);
+    if blanks & 1 == 0 {
+        return None;
+    }
+    // The first bit of `mask` from bit `from` on (TAIL: none in the window).
+    let after = |mask: u64, from: u32| if from >= TAIL as u32 { TAIL as u32 } else { (mask & (!0u64 << from)).trailing_zeros().min(TAIL as u32) };
+    let pid_start = after(words, 0);
+    let pid_end = after(blanks, pid_start);
+    let tid_start = after(words, pid_end);
+    let tid_end = after(blanks, tid_start);
+    let c_start = after(words, tid_end);
+    let c_end = after(blanks, c_start);
+    let msg = after(words, c_end);
+    if msg >= TAIL as u32 {
+        return None;
+    }
+    let field = |s: u32, e: u32| &head[CLOCK_END + s as usize..CLOCK_END + e as usize];
+    number(field(pid_start, pid_end))?;
+    let thread = number(field(tid_start, tid_end))?;
+    let at = |i: u32| CLOCK_END + i as usize;
+    Some(Header { time, thread, component: at(c_start)..at(c_end), msg_start: at(msg) })
+}
+
+/// [`header`] for any line: the date with `/` or `-`, a clock of any width, a byte-order mark
+/// first, columns as far as the line goes.
+fn general_header(b: &[u8]) -> Option<Header> {
     let (time, clock_end) = super::date_time(b, b'/', b' ').or_else(|| super::date_time(b, b'-', b' '))?;
     let mut i = clock_end;
     let mut nums = [0u32; 2];
@@ -44,6 +138,15 @@ pub fn header(b: &[u8]) -> Option<Header> {
     Some(Header { time, thread: nums[1], component: c_start..c_end, msg_start })
 }
 
+/// [`decimal_u32`], at once for the usual id of up to nine digits (no sign, no overflow).
+#[inline]
+fn number(t: &[u8]) -> Option<u32> {
+    if t.len() <= 9 && t.iter().all(u8::is_ascii_digit) {
+        return Some(t.iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0')));
+    }
+    decimal_u32(t)
+}
+
 /// A decimal `u32` as `str::parse` reads one (an optional `+`, then digits), without checking
 /// UTF-8 first: the PID and TID of every line.
 #[inline]
@@ -59,6 +162,8 @@ fn decimal_u32(t: &[u8]) -> Option<u32> {
 /// unparsed (a blank one joins the record before it).
 pub fn parse(b: &mut Builder) {
     let text = b.text;
+    let day = Cell::default();
+    let header = |line: &[u8]| read_header(line, &day);
     for l in b.lines(b.start) {
         let line = &text.as_bytes()[l.start..l.end];
         let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::after_prefix(line, header)) else {
@@ -82,6 +187,60 @@ mod tests {
         for t in ["0", "4932", "+7", "+", "", "-1", "4294967295", "4294967296", "99999999999", "12a", "١٢", "00012", "++1"] {
             assert_eq!(super::decimal_u32(t.as_bytes()), t.parse::<u32>().ok(), "{t:?}");
         }
+    }
+
+    /// The one-step reading of the usual layout reads what the general one reads, on lines of
+    /// that layout and of every near miss (other widths, blanks, a mark first, dates out of
+    /// range, columns past its window), and it does read the usual lines.
+    #[test]
+    fn the_fixed_layout_reads_what_the_general_reading_reads() {
+        use super::{fixed_header, general_header, LastDay};
+        use std::cell::Cell;
+        let day = Cell::new(LastDay::default());
+        let fixed_header = |b: &[u8]| fixed_header(b, &day);
+        let usual = "2024/05/02 14:43:56.6390016 4932  6608  SLS             Get response for service 9482F4B4";
+        assert!(fixed_header(usual.as_bytes()).is_some());
+        assert_eq!(fixed_header(usual.as_bytes()), general_header(usual.as_bytes()));
+        let parts: [&[&str]; 10] = [
+            &["2024/05/02", "2025/12/31", "2024-05-02", "2024/05-02", "2024/5/02", "1601/01/01", "2024/02/30", "\u{feff}2024/05/02", "2O24/05/02"],
+            &[" ", "\t", "  "],
+            &[
+                "14:43:56.6390016",
+                "00:00:00.0000000",
+                "14:43:56.63900161",
+                "4:43:56.6390016",
+                "14:43:56",
+                "14:43:56.639",
+                "24:00:00.0000000",
+                "14:43:56,6390016",
+                "14:43:5x.6390016",
+            ],
+            &[" ", "\t", "", "   ", "x"],
+            &["4932", "+7", "12a", "99999999999", "0", "١٢"],
+            &["  ", "\t", " \t ", ""],
+            &["6608", "+", "4294967296", "00012"],
+            &["  ", "\t", "                                "],
+            &["SLS", "DownloadManager", "Service_Control_Manager", "Service_Control_Manager_And_Then_Some_More", "é", ""],
+            &[" ", "               ", "", "\t", "                                        "],
+        ];
+        let messages = ["Get response for service 9482F4B4", "", "   ", "*FAILED* [80072EE7] Send request with a message long enough"];
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut read = 0;
+        for _ in 0..50_000 {
+            let mut line = String::new();
+            for p in parts.iter().chain([&&messages[..]]) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Mostly the usual part, often a near miss.
+                let k = if x.is_multiple_of(3) { (x >> 8) as usize % p.len() } else { 0 };
+                line.push_str(p[k]);
+            }
+            let fixed = fixed_header(line.as_bytes());
+            read += usize::from(fixed.is_some());
+            assert!(fixed.is_none() || fixed == general_header(line.as_bytes()), "{line:?}: {fixed:?}");
+        }
+        assert!(read > 5_000, "the usual lines are read in one step ({read})");
     }
 
     #[test]
