@@ -283,19 +283,25 @@ fn a_citation_of_a_missing_file_is_found() {
     let (mut files, mut folders) = (Vec::new(), std::collections::HashSet::new());
     text_files(&root, &mut files, &mut folders);
     let lib = root.join("crates/core/src/lib.rs");
-    // Written with `{c}` for the comment marker, so that this file's own lines cite nothing.
+    // Written with `{c}` for the comment marker, and the planted document's name put together,
+    // so that this file's own lines cite nothing.
     let c = "/".repeat(2);
+    let missing = ["DESIGN", "md"].join(".");
     let text = [
-        format!("fn x() {{}} {c} see DESIGN.md, `crates/core/src/nowhere.rs` and read/parse/gone.rs"),
+        format!("fn x() {{}} {c} see {missing}, `crates/core/src/nowhere.rs` and read/parse/gone.rs"),
         format!("{c} ARCHITECTURE.md, crates/core/rules/, read/parse/mod.rs, tests/fixtures.rs: all there"),
         format!("{c} not paths: https:{c}x.org/docs/a.md, C:\\Windows\\Logs\\CBS\\CBS.log, tests/fixtures/<name>/x.md,"),
         format!("{c} ../shared/reallogs/README.md, crates/*/build.rs"),
-        "let s = \"DESIGN.md\";".to_string(),
+        format!("let s = \"{missing}\";"),
     ]
     .join("\n");
     let dead = dead_citations(&root, &lib, &text, &folders);
     assert_eq!(
         dead,
-        ["crates/core/src/lib.rs:1: DESIGN.md", "crates/core/src/lib.rs:1: crates/core/src/nowhere.rs", "crates/core/src/lib.rs:1: read/parse/gone.rs"]
+        [
+            format!("crates/core/src/lib.rs:1: {missing}"),
+            "crates/core/src/lib.rs:1: crates/core/src/nowhere.rs".into(),
+            "crates/core/src/lib.rs:1: read/parse/gone.rs".into()
+        ]
     );
 }
