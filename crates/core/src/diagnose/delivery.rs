@@ -17,6 +17,7 @@ use crate::analysis::Analysis;
 use crate::model::{LogKind, OperationKind, Outcome};
 
 use super::operations::Operation;
+use super::updates::is_guid;
 
 /// Where an agent's line names a job: the file and entry, and the update it was for.
 struct Named {
@@ -94,14 +95,13 @@ fn guid_key(s: &str) -> String {
     s.trim().trim_matches(|c| c == '{' || c == '}').to_ascii_lowercase()
 }
 
-/// The first GUID (`8294F2E2-DBD9-46BE-A58F-8591B12ADC48`) in `s`.
+/// The first GUID (`8294F2E2-DBD9-46BE-A58F-8591B12ADC48`) in `s`, not the tail of a longer
+/// run of hex digits.
 fn first_guid(s: &str) -> Option<&str> {
     let b = s.as_bytes();
-    (0..b.len().saturating_sub(35)).find(|&i| is_guid(&b[i..i + 36]) && (i == 0 || !b[i - 1].is_ascii_hexdigit())).map(|i| &s[i..i + 36])
-}
-
-fn is_guid(b: &[u8]) -> bool {
-    b.iter().enumerate().all(|(i, &c)| if matches!(i, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_hexdigit() })
+    (0..b.len().saturating_sub(35))
+        .find(|&i| (i == 0 || !b[i - 1].is_ascii_hexdigit()) && s.is_char_boundary(i) && s.is_char_boundary(i + 36) && is_guid(&s[i..i + 36]))
+        .map(|i| &s[i..i + 36])
 }
 
 #[cfg(test)]

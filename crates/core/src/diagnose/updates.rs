@@ -58,7 +58,8 @@ fn store_state(msg: &str) -> Option<(&str, &str)> {
     is_guid(id).then_some((id, state))
 }
 
-fn is_guid(s: &str) -> bool {
+/// A GUID (`{...}` braces allowed): eight, four, four, four and twelve hex digits.
+pub(super) fn is_guid(s: &str) -> bool {
     let b = s.trim_matches(['{', '}']).as_bytes();
     b.len() == 36
         && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
