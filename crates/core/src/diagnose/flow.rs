@@ -148,25 +148,33 @@ pub const MAX_CYCLES: usize = 50;
 /// A scan runs for minutes; this much silence between two lines means a new scan.
 const QUIET_GAP_MS: i64 = 30 * 60 * 1000;
 
+/// A scan cycle: its events, in time order (a slice of the flow's one vector of events).
 #[derive(Default)]
-struct Cycle {
-    events: Vec<Event>,
+struct Cycle<'e> {
+    events: &'e [Event],
+}
+
+/// The cycle being cut while the events are walked: what tells where the next one begins.
+#[derive(Default)]
+struct Open {
     /// Highest step each log reached in this cycle.
     log_max: FxHashMap<u16, u8>,
     /// (log, step) pairs that have an outcome in this cycle.
     log_outcomes: Vec<(u16, u8)>,
     progress: u8,
+    /// The time of its latest event.
+    last_time: Option<i64>,
 }
 
-impl Cycle {
-    fn push(&mut self, e: Event) {
+impl Open {
+    fn push(&mut self, e: &Event) {
         let m = self.log_max.entry(e.log).or_default();
         *m = (*m).max(e.step);
         if matches!(e.kind, Kind::Ok | Kind::Fail) && !self.log_outcomes.contains(&(e.log, e.step)) {
             self.log_outcomes.push((e.log, e.step));
         }
         self.progress = self.progress.max(if e.kind == Kind::Ok { e.step } else { e.step - 1 });
-        self.events.push(e);
+        self.last_time = Some(e.time);
     }
 
     /// Does `e` begin a new scan rather than continue this one? Early-step activity (steps 1-3)
@@ -180,7 +188,7 @@ impl Cycle {
         let again = e.kind == Kind::Start && self.log_outcomes.contains(&(e.log, e.step));
         let cycle_max = self.log_max.values().copied().max().unwrap_or(0);
         let finished = cycle_max >= 4 && e.step <= 2;
-        let quiet = self.events.last().is_some_and(|l| l.time != i64::MIN && e.time != i64::MIN && e.time - l.time > QUIET_GAP_MS);
+        let quiet = self.last_time.is_some_and(|l| l != i64::MIN && e.time != i64::MIN && e.time - l > QUIET_GAP_MS);
         went_back || again || finished || quiet
     }
 }
@@ -219,7 +227,7 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
         collect_events(a, hits.of(fi), fi, f, logs.ids[log], log as u16, def, compiled, &mut events);
     }
     events.sort_by_key(|e| (e.time, e.file, e.entry));
-    let cycles = cut_cycles(def, &logs, events);
+    let cycles = cut_cycles(def, &logs, &mut events);
     let file_ends: Vec<i64> = a.files.iter().map(|f| f.entries.iter().rev().find_map(|e| f.utc_ms(e)).unwrap_or(i64::MIN)).collect();
 
     let mut report = FlowResult {
@@ -235,13 +243,13 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
     };
     let empty = Cycle::default();
     let last = cycles.last().unwrap_or(&empty);
-    for e in &last.events {
+    for e in last.events {
         let id = logs.ids[e.log as usize];
         if !report.latest_cycle_logs.contains(&id) {
             report.latest_cycle_logs.push(id);
         }
     }
-    for e in cycles.iter().flat_map(|c| &c.events) {
+    for e in cycles.iter().flat_map(|c| c.events) {
         let id = logs.ids[e.log as usize];
         match report.last_line_of_log.iter_mut().find(|(l, _, _)| *l == id) {
             Some(x) => *x = (id, e.file, e.entry),
@@ -272,28 +280,32 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
     report
 }
 
-/// Events in time order cut into cycles, errors attributed to a step as they come.
-fn cut_cycles(def: &FlowDef, logs: &Logs, events: Vec<Event>) -> Vec<Cycle> {
-    let mut cycles: Vec<Cycle> = Vec::new();
-    for mut e in events {
-        let new_cycle = match cycles.last() {
-            None => true,
-            Some(c) => e.kind != Kind::Error && c.restarts(&e),
-        };
-        if new_cycle {
-            cycles.push(Cycle::default());
+/// Events in time order cut into cycles, errors attributed to a step as they come (an error no
+/// step takes is dropped). The events stay where they are, moved up over the dropped ones: a
+/// cycle is a slice of them, not a copy (a long log has hundreds of thousands).
+fn cut_cycles<'e>(def: &FlowDef, logs: &Logs, events: &'e mut [Event]) -> Vec<Cycle<'e>> {
+    let mut starts: Vec<usize> = Vec::new();
+    let mut open = Open::default();
+    let mut kept = 0;
+    for i in 0..events.len() {
+        let mut e = events[i];
+        if starts.is_empty() || (e.kind != Kind::Error && open.restarts(&e)) {
+            starts.push(kept);
+            open = Open::default();
         }
-        let c = cycles.last_mut().expect("a cycle exists");
         if e.kind == Kind::Error {
             let id = logs.ids[e.log as usize];
-            let next = c.progress + 1;
+            let next = open.progress + 1;
             let Some(step) = (next..=(next + 1).min(def.steps.len() as u8)).find(|&s| def.steps[s as usize - 1].error_logs.contains(&id)) else { continue };
             e.step = step;
             e.kind = Kind::Fail;
         }
-        c.push(e);
+        open.push(&e);
+        events[kept] = e;
+        kept += 1;
     }
-    cycles
+    let events = &events[..kept];
+    starts.iter().enumerate().map(|(k, &from)| Cycle { events: &events[from..starts.get(k + 1).copied().unwrap_or(kept)] }).collect()
 }
 
 /// The codes on the lines of `events` (`0x...`, each once).
