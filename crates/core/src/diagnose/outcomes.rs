@@ -25,8 +25,7 @@ pub fn statements(a: &Analysis, ops: &[Operation], counted: &[Counted], scan_tol
     let mut out = Vec::new();
     out.extend(per_run(a, ops, OperationKind::ClientInstall, Domain::ClientInstall, "The ConfigMgr client installation"));
     out.extend(deployment(a, ops));
-    let agent_ops: Vec<Operation> = ops.iter().filter(|o| !(scan_told && o.kind().is_agent() && o.caller.eq_ignore_ascii_case("CcmExec"))).cloned().collect();
-    out.extend(agent(a, &agent_ops));
+    out.extend(agent(a, ops, scan_told));
     out.extend(servicing(a, ops, counted));
     out.extend(per_run(a, ops, OperationKind::Setup, Domain::Setup, "Windows setup"));
     out.extend(per_run(a, ops, OperationKind::TaskSequence, Domain::TaskSequence, "The task sequence"));
@@ -169,8 +168,9 @@ fn codes_of(ops: &[&Operation]) -> Vec<u32> {
 // ---- the Windows Update agent ----
 
 /// "53 searches: 1 failed (0x8024402F by Device Driver Retrieval Client at ...), 52 succeeded."
-fn agent(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
-    let agent: Vec<&Operation> = ops.iter().filter(|o| o.kind().is_agent()).collect();
+fn agent(a: &Analysis, ops: &[Operation], scan_told: bool) -> Option<Statement> {
+    // The ConfigMgr client's searches are told by its scan's statement when there is one.
+    let agent: Vec<&Operation> = ops.iter().filter(|o| o.kind().is_agent() && !(scan_told && o.caller.eq_ignore_ascii_case("CcmExec"))).collect();
     if agent.is_empty() {
         return None;
     }
