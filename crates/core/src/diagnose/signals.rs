@@ -238,8 +238,13 @@ impl Literals {
         if ranges.len() == 1 {
             return scan(0..entries.len());
         }
-        let mut out = FileHits::default();
-        for piece in crate::par::map(ranges, scan) {
+        // The pieces in one vector of the size they make together, not one grown as they come.
+        let pieces = crate::par::map(ranges, scan);
+        let total = pieces.iter().map(|p| p.hits.entries.len()).sum::<usize>();
+        let mut pieces = pieces.into_iter();
+        let mut out = pieces.next().unwrap_or_default();
+        out.hits.entries.reserve_exact(total - out.hits.entries.len());
+        for piece in pieces {
             out.append(piece);
         }
         out
