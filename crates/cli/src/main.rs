@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use files::Reading;
 use wulens_core::{Analysis, Limits, Report};
 
+mod allocator;
 mod collect;
 mod files;
 mod fleet;
@@ -141,6 +142,7 @@ enum OutFormat {
 }
 
 fn main() -> ExitCode {
+    allocator::tune();
     let cli = Cli::parse();
     // Buffered: stdout is line-buffered, which would cost a write per line of JSON.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
