@@ -249,14 +249,21 @@ impl From<Builder<'_>> for Part {
     }
 }
 
-/// A piece's entries as the whole file numbers them: lines after the `base` lines before the
-/// piece, components through `map` (the piece's table into the file's).
+/// A piece's entry as the whole file numbers it: its line after the `base` lines before the
+/// piece, its component through `map` (the piece's table into the file's).
+pub(super) fn renumbered(e: &Entry, base: u32, map: &[u16]) -> Entry {
+    let mut e = *e;
+    e.line += base;
+    if e.component != NO_COMPONENT {
+        e.component = map[e.component as usize];
+    }
+    e
+}
+
+/// [`renumbered`], in place.
 pub(super) fn renumber(entries: &mut [Entry], base: u32, map: &[u16]) {
     for e in entries {
-        e.line += base;
-        if e.component != NO_COMPONENT {
-            e.component = map[e.component as usize];
-        }
+        *e = renumbered(e, base, map);
     }
 }
 

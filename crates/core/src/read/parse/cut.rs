@@ -1,7 +1,7 @@
 //! A big file cut at record boundaries into pieces parsed on all cores, merged in order into
 //! what one pass gives.
 
-use super::builder::{renumber, truncated_note, Part, Suspended, MAX_NOTES};
+use super::builder::{renumber, renumbered, truncated_note, Part, Suspended, MAX_NOTES};
 use super::{parse_from, Parsed};
 use crate::model::{LogFormat, NO_COMPONENT};
 
@@ -85,29 +85,27 @@ pub(crate) fn boundary(format: LogFormat) -> Option<Boundary> {
 fn merge(mut parts: Vec<Part>) -> Parsed {
     // The table and each piece's renumbering, in order (a few dozen names).
     let mut table = Suspended::default();
-    let mut renumbered = Vec::with_capacity(parts.len());
+    let mut numbering = Vec::with_capacity(parts.len());
     let mut lines = 0u32;
     for p in &mut parts {
         let map: Vec<u16> = std::mem::take(&mut p.components).into_iter().map(|c| table.intern(c)).collect();
-        renumbered.push((lines, map));
+        numbering.push((lines, map));
         lines += p.lines;
     }
     let mut out = Parsed { components: table.out.components, ..Parsed::default() };
-    // Each piece's entries renumbered where they are (all cores), then copied one after another
-    // (plain copies; the first piece's vector is grown, not copied, where the allocator can).
-    let parts = crate::par::map(parts.into_iter().zip(renumbered).collect(), |(mut p, (base, map)): (Part, (u32, Vec<u16>))| {
-        renumber(&mut p.entries, base, &map);
-        p
-    });
+    // The first piece's vector is grown, not copied, where the allocator can; each other piece is
+    // renumbered as it is copied after it, on all cores, and freed once copied (so the file's
+    // entries are never held twice).
     let total: usize = parts.iter().map(|p| p.entries.len()).sum();
     let mut truncated = 0u32;
-    for (k, p) in parts.into_iter().enumerate() {
+    for (k, (p, (base, map))) in parts.into_iter().zip(numbering).enumerate() {
         truncated += p.truncated_records;
         if k == 0 {
             out.entries = p.entries;
+            renumber(&mut out.entries, base, &map);
             out.entries.reserve_exact(total - out.entries.len());
         } else {
-            out.entries.extend_from_slice(&p.entries);
+            crate::par::extend_mapped(&mut out.entries, &p.entries, |e| renumbered(e, base, &map));
         }
         out.thread_hex |= p.thread_hex;
         out.header_offset = out.header_offset.or(p.header_offset);
