@@ -482,17 +482,31 @@ pub fn microsoft_url(url: &str) -> bool {
     parse_url(url).is_some_and(|(_, host, _)| MICROSOFT_HOSTS.iter().any(|m| host == *m || host.ends_with(&format!(".{m}"))))
 }
 
+/// The downloads from Microsoft's services of a drop: (file, first entry, last entry), the
+/// first entry 0 when the download began before its log does, the last `usize::MAX` when it has
+/// no end in the log.
+pub struct CdnDownloads {
+    spans: Vec<(usize, usize, usize)>,
+}
+
+impl CdnDownloads {
+    /// Is entry `e` of file `f` part of one of them?
+    pub fn holds(&self, f: usize, e: usize) -> bool {
+        self.spans.iter().any(|&(file, first, last)| file == f && first <= e && e <= last)
+    }
+}
+
 impl Machine {
-    /// Is entry `e` of file `f` part of a download from Microsoft's services (see
-    /// `public_operation`)?
-    pub fn met_on_cdn(&self, ops: &[Operation], f: usize, e: usize) -> bool {
-        ops.iter().any(|o| {
-            o.kind() == OperationKind::Download
-                && o.file == f
-                && o.start.map_or(0, |s| s as usize) <= e
-                && o.end.is_none_or(|x| e <= x as usize)
-                && self.public_operation(o)
-        })
+    /// The downloads from Microsoft's services (see `public_operation`), to tell which lines were
+    /// met on them. Listed once, then asked about each line: a busy log has thousands of
+    /// operations and thousands of lines to ask about.
+    pub fn cdn_downloads(&self, ops: &[Operation]) -> CdnDownloads {
+        let spans = ops
+            .iter()
+            .filter(|o| o.kind() == OperationKind::Download && self.public_operation(o))
+            .map(|o| (o.file, o.start.map_or(0, |s| s as usize), o.end.map_or(usize::MAX, |x| x as usize)))
+            .collect();
+        CdnDownloads { spans }
     }
 
     /// Does `o` work against Microsoft's services (Windows Update, Microsoft Update, the Store,

@@ -216,6 +216,7 @@ pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity)
     let mut codes = Vec::new();
     let mut evidence = Vec::new();
     let mut total = 0;
+    let cdn = (rule.when == UpdateSource::Wsus).then(|| ctx.machine.cdn_downloads(ctx.ops));
     for c in rule.codes {
         let Some(s) = a.code_stats(*c) else { continue };
         // A WSUS rule does not count what a download from Microsoft's content network met.
@@ -225,7 +226,7 @@ pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity)
             .filter(|o| rule.code_logs.is_empty() || rule.code_logs.contains(&a.files[o.file as usize].kind))
             // Another program's BITS job (an event log's): its errors are not the update agent's.
             .filter(|o| !super::eventlog::other_programs_job(a, o.file as usize, o.entry as usize))
-            .filter(|o| rule.when != UpdateSource::Wsus || !ctx.machine.met_on_cdn(ctx.ops, o.file as usize, o.entry as usize))
+            .filter(|o| !cdn.as_ref().is_some_and(|c| c.holds(o.file as usize, o.entry as usize)))
             .collect();
         if occ.is_empty() {
             continue;
