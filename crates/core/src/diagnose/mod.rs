@@ -99,15 +99,15 @@ impl Diagnosis {
     pub fn run(a: &Analysis) -> Diagnosis {
         RUNS.with(|n| n.set(n.get() + 1));
         // The literals are found on all cores. Then the two flows, the updates table (which
-        // needs no literal, and is itself worked out in pieces) and the operations (which follow
-        // each file's lines in order) do not depend on each other: each is a task of its own,
-        // and a core that finishes one takes the next.
+        // needs no literal, and is itself worked out in pieces), the configuration and the
+        // operations (which follow each file's lines in order) do not depend on each other: each
+        // is a task of its own, and a core that finishes one takes the next.
         let hits = catalog::Hits::scan(a);
-        let (((scan, sync), updates), (operations, counted)) = crate::par::join(
+        let (((scan, sync), (updates, config)), (operations, counted)) = crate::par::join(
             || {
                 crate::par::join(
                     || crate::par::join(|| flow::evaluate(a, &hits, defs::client_scan()), || flow::evaluate(a, &hits, defs::wsus_sync())),
-                    || updates::collect(a),
+                    || crate::par::join(|| updates::collect(a), || ConfigFacts::build(a)),
                 )
             },
             || (operations::find(a, &hits), operations::count(a, &hits)),
@@ -121,7 +121,6 @@ impl Diagnosis {
         delivery::join_jobs(a, &mut operations);
         let mut updates = updates;
         updates::add_installed(a, &operations, &mut updates);
-        let config = ConfigFacts::build(a);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         // The conclusions count each piece of work once: not a job another operation tells.
         let counting = delivery::counting(&operations);
