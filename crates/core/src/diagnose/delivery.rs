@@ -35,15 +35,15 @@ pub fn join_jobs(a: &Analysis, ops: &mut [Operation]) {
         return;
     }
     let named = named_jobs(a);
+    // The agent's download calls, listed once rather than looked for among all operations per job.
+    let calls: Vec<usize> = (0..ops.len()).filter(|&c| ops[c].kind() == OperationKind::Download && ops[c].fact("job").is_none()).collect();
     for (i, key) in jobs {
         let Some(n) = named.get(&key) else { continue };
         // The agent's download call open at that line (the latest begun before it).
-        let call = (0..ops.len())
-            .filter(|&c| {
-                let o = &ops[c];
-                o.file == n.file && o.kind() == OperationKind::Download && o.fact("job").is_none()
-            })
-            .filter(|&c| ops[c].start.is_none_or(|s| s <= n.entry) && ops[c].end.is_none_or(|e| n.entry <= e))
+        let call = calls
+            .iter()
+            .copied()
+            .filter(|&c| ops[c].file == n.file && ops[c].start.is_none_or(|s| s <= n.entry) && ops[c].end.is_none_or(|e| n.entry <= e))
             .max_by_key(|&c| ops[c].start);
         let Some(c) = call else { continue };
         // A failed call with no code of its own failed on its job: the job's code explains it.
