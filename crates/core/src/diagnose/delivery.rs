@@ -8,8 +8,6 @@
 //! twice: the call counts it (the agent's sentence), and the job says which call it served and
 //! is not counted again. A job no agent line names stays a download of its own.
 
-use std::borrow::Cow;
-
 use memchr::memmem;
 use rustc_hash::FxHashMap;
 
@@ -61,12 +59,44 @@ pub fn join_jobs(a: &Analysis, ops: &mut [Operation]) {
     }
 }
 
-/// The operations the conclusions count: all but the ones another operation tells (`served`).
-pub fn counting(ops: &[Operation]) -> Cow<'_, [Operation]> {
-    if ops.iter().any(|o| o.served.is_some()) {
-        Cow::Owned(ops.iter().filter(|o| o.served.is_none()).cloned().collect())
-    } else {
-        Cow::Borrowed(ops)
+/// The operations split into those the conclusions count (`counted`) and those another
+/// operation tells (`served`), each kept with its place; moved, not copied (a big log holds
+/// thousands), and put back in order by [`Counting::rejoin`].
+pub struct Counting {
+    pub counted: Vec<Operation>,
+    served: Vec<(usize, Operation)>,
+}
+
+/// Split `ops` for the conclusions (see [`Counting`]).
+pub fn counting(ops: Vec<Operation>) -> Counting {
+    if ops.iter().all(|o| o.served.is_none()) {
+        return Counting { counted: ops, served: Vec::new() };
+    }
+    let (mut counted, mut served) = (Vec::with_capacity(ops.len()), Vec::new());
+    for (i, o) in ops.into_iter().enumerate() {
+        if o.served.is_some() {
+            served.push((i, o));
+        } else {
+            counted.push(o);
+        }
+    }
+    Counting { counted, served }
+}
+
+impl Counting {
+    /// Every operation again, in its first order.
+    pub fn rejoin(self) -> Vec<Operation> {
+        if self.served.is_empty() {
+            return self.counted;
+        }
+        let mut out = Vec::with_capacity(self.counted.len() + self.served.len());
+        let mut counted = self.counted.into_iter();
+        for (i, o) in self.served {
+            out.extend(counted.by_ref().take(i - out.len()));
+            out.push(o);
+        }
+        out.extend(counted);
+        out
     }
 }
 
@@ -107,6 +137,26 @@ fn first_guid(s: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The operations split for the conclusions come back in their order, whatever is served.
+    #[test]
+    fn counting_rejoins_in_order() {
+        use crate::diagnose::defs;
+        let def = &defs::operations()[0];
+        for served_at in [vec![], vec![0], vec![2], vec![0, 1, 4], vec![0, 1, 2, 3, 4], vec![3, 4]] {
+            let ops: Vec<Operation> = (0..5)
+                .map(|i| {
+                    let mut o = super::super::operations::new_op(def, i, None);
+                    o.served = served_at.contains(&i).then_some((9, i as u32));
+                    o
+                })
+                .collect();
+            let c = counting(ops);
+            assert_eq!(c.counted.len(), 5 - served_at.len());
+            assert!(c.counted.iter().all(|o| o.served.is_none()));
+            assert_eq!(c.rejoin().iter().map(|o| o.file).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4], "{served_at:?}");
+        }
+    }
 
     #[test]
     fn finds_guids_in_both_spellings() {

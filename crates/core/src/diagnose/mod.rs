@@ -123,11 +123,11 @@ impl Diagnosis {
         updates::add_installed(a, &operations, &mut updates);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         // The conclusions count each piece of work once: not a job another operation tells.
-        let counting = delivery::counting(&operations);
+        let counting = delivery::counting(operations);
         let established = verdict::Established {
             scan: &scan,
             sync: &sync,
-            operations: &counting,
+            operations: &counting.counted,
             counted: &counted,
             findings: &findings,
             public: source == defs::UpdateSource::Public,
@@ -156,7 +156,7 @@ impl Diagnosis {
             a,
             status,
             statements: &statements,
-            operations: &counting,
+            operations: &counting.counted,
             findings: &findings,
             next_checks: &next_checks,
             collect_next: &collect_next,
@@ -167,6 +167,7 @@ impl Diagnosis {
         if machines.len() > 1 {
             headline.text = format!("These logs seem to come from {} machines: analyse each alone. {}", machines.len(), headline.text);
         }
+        let operations = counting.rejoin();
         Diagnosis {
             updates,
             scan,

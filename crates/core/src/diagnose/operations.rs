@@ -240,7 +240,7 @@ fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
     ops
 }
 
-fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operation {
+pub(super) fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Operation {
     Operation {
         def,
         file,
