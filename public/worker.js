@@ -7,7 +7,7 @@
 // Messages to the page are the externally tagged enum the page reads (web/src/bridge.rs,
 // `FromWorker`): {ready: {version, warm_ms, scanners}}, {progress: {gen, progress}} (phases
 // read, parse, decode, analyze, machine: web/src/messages.rs), {report: {gen, report}} (the
-// report as JSON text, and so in `grew`),
+// report as the JSON texts of its parts: crates/wasm/src/report_parts.rs; so in `grew`),
 // {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows}}.
 // Requests and responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
 //

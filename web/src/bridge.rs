@@ -3,7 +3,8 @@
 //! The worker loads the same wasm module as the page (`public/worker.js`). Its messages are
 //! [`FromWorker`], requests and answers are `wulens_wasm::protocol`'s types: all of it crosses as
 //! plain JS objects read with serde-wasm-bindgen, never parsed by hand; the report, the one big
-//! message, crosses as JSON text read with serde_json (quicker than as JS objects).
+//! message, crosses as JSON texts of parts read with serde_json (quicker than as JS objects),
+//! one part per task.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use wulens_core::{MachineRow, Report};
 use wulens_wasm::protocol::{Answer, Request, Response, ZipEntries};
+use wulens_wasm::report_parts::ReportReader;
 use yew::Callback;
 
 use crate::messages::{scanners_for, DroppedFile, Growth, Machine, Progress};
@@ -57,7 +59,8 @@ enum FromWorker {
     },
     Report {
         gen: u32,
-        report: String,
+        /// The JSON texts of its parts (`wulens_wasm::report_parts`).
+        report: Vec<String>,
     },
     Reply {
         id: u32,
@@ -82,7 +85,7 @@ enum FromWorker {
         gen: u32,
         count: Option<usize>,
         total: Option<usize>,
-        report: Option<String>,
+        report: Option<Vec<String>>,
         problems: Vec<String>,
     },
     Fleet {
@@ -178,11 +181,6 @@ fn asset_urls() -> Result<(String, String), String> {
     Ok((href("wulens-glue")?, href("wulens-wasm")?))
 }
 
-/// The worker's report (JSON text, see `FromWorker::Report`).
-fn read_report(json: &str) -> Result<Rc<Report>, String> {
-    serde_json::from_str(json).map(Rc::new).map_err(|e| format!("the report could not be read: {e}"))
-}
-
 /// Handle one message of the worker.
 fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: &Callback<WorkerEvent>) {
     let msg: FromWorker = match serde_wasm_bindgen::from_value(data) {
@@ -194,16 +192,22 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
         FromWorker::Ready { warm_ms, scanners, .. } => ev.emit(WorkerEvent::Ready(warm_ms, scanners)),
         FromWorker::Progress { gen, progress } if current(gen) => ev.emit(WorkerEvent::Progress(progress)),
         FromWorker::Report { gen, report } if current(gen) => {
-            // Read in a task of its own: receiving a big drop's report and reading it (tens of
-            // ms each) in one task would block the page for longer than a few frames.
+            // Each part read in a task of its own: receiving a big drop's report and reading it
+            // whole (tens of ms each) in one task would block the page for several frames.
             let (generation, ev) = (generation.clone(), ev.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let _ = wasm_bindgen_futures::JsFuture::from(crate::js::next_task()).await;
-                if generation.get() != gen {
-                    return; // cancelled meanwhile
+                let mut reader = ReportReader::default();
+                for part in &report {
+                    let _ = wasm_bindgen_futures::JsFuture::from(crate::js::next_task()).await;
+                    if generation.get() != gen {
+                        return; // cancelled meanwhile
+                    }
+                    if let Err(e) = reader.read(part) {
+                        return ev.emit(WorkerEvent::Failed(e));
+                    }
                 }
-                match read_report(&report) {
-                    Ok(r) => ev.emit(WorkerEvent::Report(r)),
+                match reader.finish() {
+                    Ok(r) => ev.emit(WorkerEvent::Report(Rc::new(r))),
                     Err(e) => ev.emit(WorkerEvent::Failed(e)),
                 }
             });
@@ -231,11 +235,12 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
         }
         FromWorker::Following { gen, paths, total } if current(gen) => ev.emit(WorkerEvent::Following(paths, total)),
         FromWorker::Grew { gen, count, total, report, problems } if current(gen) => {
-            let report = match report.as_deref().map(read_report).transpose() {
+            // Read at once: a followed log's growths must reach the page in the order they came.
+            let report = match report.as_deref().map(ReportReader::read_all).transpose() {
                 Ok(r) => r,
                 Err(e) => return ev.emit(WorkerEvent::Failed(e)),
             };
-            ev.emit(WorkerEvent::Grew(Growth { count, total, report, problems }))
+            ev.emit(WorkerEvent::Grew(Growth { count, total, report: report.map(Rc::new), problems }))
         }
         _ => {} // progress or a report of a cancelled analysis, a cancellation
     }

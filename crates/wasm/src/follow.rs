@@ -12,7 +12,7 @@ use wulens_core::Decoder;
 use wulens_core::{Report, ReportLimits};
 
 use crate::protocol::Filtered;
-use crate::{report_json, to_js, Session};
+use crate::{report_texts, to_js, Session};
 
 /// A followed file's text is kept under this size: past it, the oldest half is let go.
 pub const KEEP_BYTES: usize = 64 << 20;
@@ -42,10 +42,10 @@ impl Session {
         to_js(&self.settle_view().map_err(crate::into_error)?)
     }
 
-    /// The page's report of everything read so far (a `Report`, as JSON text).
-    pub fn page_report(&self) -> Result<String, JsError> {
+    /// The page's report of everything read so far (a `Report`, as the JSON texts of its parts).
+    pub fn page_report(&self) -> Result<Vec<String>, JsError> {
         let a = self.analysis.as_ref().ok_or_else(|| crate::into_error("no analysis yet"))?;
-        report_json(&Report::build_with(a, ReportLimits::PAGE))
+        report_texts(Report::build_with(a, ReportLimits::PAGE))
     }
 }
 
