@@ -15,7 +15,7 @@ use wulens_core::{OperationReport, Report, UpdateRow};
 pub const PART_BYTES: usize = 64 << 10;
 
 /// One part, as read. Externally tagged: `{"head": {...}}`, `{"updates": [...]}`,
-/// `{"operations": [...]}` ([`report_parts`] writes the rows' parts row by row).
+/// `{"operations": [...]}` ([`report_parts`] writes each part in that form, the rows one by one).
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum PartIn {
@@ -28,12 +28,7 @@ enum PartIn {
 pub fn report_parts(mut report: Report) -> Result<Vec<String>, serde_json::Error> {
     let updates = std::mem::take(&mut report.updates);
     let operations = std::mem::take(&mut report.operations.items);
-    #[derive(Serialize)]
-    #[serde(rename_all = "snake_case")]
-    enum Head<'a> {
-        Head(&'a Report),
-    }
-    let mut parts = vec![serde_json::to_string(&Head::Head(&report))?];
+    let mut parts = vec![format!("{{\"head\":{}}}", serde_json::to_string(&report)?)];
     rows_in_parts("updates", &updates, &mut parts)?;
     rows_in_parts("operations", &operations, &mut parts)?;
     Ok(parts)
