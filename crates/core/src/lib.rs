@@ -65,6 +65,9 @@ pub use output::{
     TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 
+// The update ledger: each update's story, in words.
+pub use output::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
+
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
 

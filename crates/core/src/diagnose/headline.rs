@@ -458,6 +458,67 @@ fn upper_first(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
+// ---- the ledger: a target failing or stalled now ----
+
+/// The first screen with the ledger's word on each target: where it would reassure (no failure,
+/// failed earlier, recovered, still running, a scan completed) while a target's latest attempt
+/// failed or a step of it stalled, that target is said first. A target fails now when its own
+/// latest attempt failed, whatever other work succeeded after it: then the status is failed and
+/// a statement of its own says so with its lines. A stalled target changes the badge only where
+/// nothing failed.
+pub fn with_ledger(a: &Analysis, h: Headline, status: VerdictStatus, ledger: &[crate::model::LedgerRow]) -> (Headline, VerdictStatus, Option<Statement>) {
+    use crate::model::{LedgerState, TargetKind};
+    let reassuring = matches!(h.badge, "No failure found" | "Failed earlier" | "Recovered" | "Still running" | "Scan completed" | "Needs attention");
+    if !reassuring {
+        return (h, status, None);
+    }
+    let lead = ledger.iter().find(|r| r.state == LedgerState::Failing).or_else(|| ledger.iter().find(|r| r.state == LedgerState::Stalled));
+    let Some(row) = lead else { return (h, status, None) };
+    let Some(story) = super::ledger_words::story(row) else { return (h, status, None) };
+    let domain = if row.kind == TargetKind::Package { Domain::Servicing } else { Domain::WindowsUpdate };
+    let (badge, status, statement) = match row.state {
+        LedgerState::Failing => {
+            let lines: Vec<(usize, u32)> = row.failures().chain(row.decisive_step()).filter_map(|s| line_of(a, &s.evidence)).collect();
+            let codes = row.code.as_deref().and_then(|c| u32::from_str_radix(c.trim_start_matches("0x"), 16).ok()).into_iter().collect();
+            let st = Statement { domain, standing: Standing::Failed, text: story.clone(), lines, codes };
+            (if domain == Domain::Servicing { "Servicing failed" } else { "Updates failing" }, VerdictStatus::Failed, Some(st))
+        }
+        _ if status == VerdictStatus::Failed => (h.badge, status, None),
+        _ => ("Update stalled", status, None),
+    };
+    let others = ledger.iter().filter(|r| matches!(r.state, LedgerState::Failing | LedgerState::Stalled)).count() - 1;
+    let mut sentences = vec![story];
+    if others > 0 {
+        sentences.push(format!("{others} more update{} failing or stalled: see Updates.", if others == 1 { " is" } else { "s are" }));
+    }
+    sentences.extend(split_sentences(&h.text));
+    (Headline { badge, text: fit(sentences) }, status, statement)
+}
+
+/// The (file, entry) of an evidence line.
+fn line_of(a: &Analysis, e: &crate::model::Evidence) -> Option<(usize, u32)> {
+    let fi = a.files.iter().position(|f| f.name == e.file)?;
+    a.files[fi].entry_at_line(e.line).map(|i| (fi, i as u32))
+}
+
+/// A text's sentences: each ends at `. ` before an upper-case letter (`0x8024402F.` and `KB5044273.`
+/// end one; `e.g. the` does not).
+fn split_sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let b = text.as_bytes();
+    for i in 0..b.len().saturating_sub(2) {
+        if b[i] == b'.' && b[i + 1] == b' ' && b[i + 2].is_ascii_uppercase() {
+            out.push(text[start..=i].to_string());
+            start = i + 2;
+        }
+    }
+    if start < text.len() {
+        out.push(text[start..].to_string());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

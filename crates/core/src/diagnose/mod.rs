@@ -14,6 +14,7 @@ mod eventlog;
 mod finding;
 mod flow;
 mod headline;
+mod ledger;
 mod machines;
 mod operations;
 mod outcomes;
@@ -32,6 +33,7 @@ pub use defs::{caller_words, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::FlowResult;
 pub use headline::Headline;
+pub use ledger::words as ledger_words;
 pub use machines::Machine as DropMachine;
 pub use operations::{Counted, Operation};
 pub use outcomes::Statement;
@@ -40,7 +42,7 @@ pub use updates::UpdateRow;
 pub use verdict::NextCheck;
 
 use crate::analysis::Analysis;
-use crate::model::{LogFile, VerdictStatus};
+use crate::model::{LogFile, Standing, VerdictStatus};
 
 thread_local! {
     /// Diagnoses run on this thread (`Diagnosis::runs_on_this_thread`).
@@ -63,6 +65,8 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     /// Every update the logs name, missing first.
     pub updates: Vec<UpdateRow>,
+    /// Every update and servicing target with its story across the logs, failing first.
+    pub ledger: Vec<crate::model::LedgerRow>,
     /// What each kind of work in the logs came to (agent, servicing, setup, ...).
     pub statements: Vec<Statement>,
     /// Every code of the drop, most significant first.
@@ -103,11 +107,11 @@ impl Diagnosis {
         // operations (which follow each file's lines in order) do not depend on each other: each
         // is a task of its own, and a core that finishes one takes the next.
         let hits = catalog::Hits::scan(a);
-        let (((scan, sync), (updates, config)), (operations, counted)) = crate::par::join(
+        let (((scan, sync), ((updates, sightings), config)), (operations, counted)) = crate::par::join(
             || {
                 crate::par::join(
                     || crate::par::join(|| flow::evaluate(a, &hits, defs::client_scan()), || flow::evaluate(a, &hits, defs::wsus_sync())),
-                    || crate::par::join(|| updates::collect(a), || ConfigFacts::build(a)),
+                    || crate::par::join(|| crate::par::join(|| updates::collect(a), || ledger::sightings(a)), || ConfigFacts::build(a)),
                 )
             },
             || (operations::find(a, &hits), operations::count(a, &hits)),
@@ -119,6 +123,8 @@ impl Diagnosis {
         operations::mark_recovered(a, &mut operations);
         setup::join_phase_failures(a, &mut operations);
         delivery::join_jobs(a, &mut operations);
+        let ledger = ledger::build(a, &sightings, &updates, &operations);
+        drop(sightings);
         let mut updates = updates;
         updates::add_installed(a, &operations, &mut updates);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
@@ -163,13 +169,34 @@ impl Diagnosis {
             scan: &scan,
             ranked: &ranked_codes,
         };
-        let mut headline = headline::headline(&facts);
+        let (mut headline, status, told) = headline::with_ledger(a, headline::headline(&facts), status, &ledger);
+        let mut statements = statements;
+        if let Some(st) = told {
+            // The target failing now is the first thing the detail says too, in its kind of
+            // work's statement (one statement per kind of work), which now stands failed.
+            verdict = format!("{} {verdict}", st.text);
+            match statements.iter().position(|s| s.domain == st.domain) {
+                Some(i) => {
+                    let old = statements.remove(i);
+                    let mut lines = st.lines;
+                    lines.extend(old.lines);
+                    let mut codes = st.codes;
+                    codes.extend(old.codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
+                    statements.insert(
+                        0,
+                        outcomes::Statement { domain: st.domain, standing: Standing::Failed, text: format!("{} {}", st.text, old.text), lines, codes },
+                    );
+                }
+                None => statements.insert(0, st),
+            }
+        }
         if machines.len() > 1 {
             headline.text = format!("These logs seem to come from {} machines: analyse each alone. {}", machines.len(), headline.text);
         }
         let operations = counting.rejoin();
         Diagnosis {
             updates,
+            ledger,
             scan,
             sync,
             config,

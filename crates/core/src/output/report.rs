@@ -10,8 +10,8 @@ use crate::analysis::{Analysis, CodeStats};
 use crate::diagnose::{self, Diagnosis};
 use crate::model::time::format_offset;
 use crate::model::{
-    evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LogFile, OffsetSource, OperationKind, Outcome, RunOn,
-    Setting, Standing, StepStatus, UpdateSource, VerdictStatus,
+    evidence, evidence_of, time_of, CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LedgerRow, LogFile, OffsetSource, OperationKind, Outcome,
+    RunOn, Setting, Standing, StepStatus, UpdateSource, VerdictStatus,
 };
 
 /// How much of the long lists a report carries (counts are always complete).
@@ -56,6 +56,14 @@ pub struct Report {
     pub updates: Vec<UpdateRow>,
     /// Every update row found, listed or not.
     pub updates_total: usize,
+    /// The update ledger: at most `ReportLimits::updates` rows, failing and stalled first, each
+    /// update or servicing target with its steps across the logs (at most [`LEDGER_STEPS`] of
+    /// them: the first and the latest), its state and the joins that made it one row.
+    #[serde(default)]
+    pub ledger: Vec<LedgerRow>,
+    /// Every ledger row, listed or not.
+    #[serde(default)]
+    pub ledger_total: usize,
     /// The client's configuration: Windows Update policy, WinHTTP proxy, MDM update ring.
     pub configuration: ConfigReport,
     /// What to check next, most useful first, with commands for this machine.
@@ -696,6 +704,8 @@ impl Report {
             findings: d.findings.iter().map(finding_report).collect(),
             updates: d.updates.iter().take(limits.updates).cloned().collect(),
             updates_total: d.updates.len(),
+            ledger: d.ledger.iter().take(limits.updates).map(ledger_row).collect(),
+            ledger_total: d.ledger.len(),
             configuration: config_report(&d.config),
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
             collect_next: d.collect_next.iter().map(|c| collect_next_report(a, c)).collect(),
@@ -705,6 +715,24 @@ impl Report {
             machines: if d.machines.len() > 1 { d.machines.iter().map(|m| machine_report(a, m)).collect() } else { Vec::new() },
         }
     }
+}
+
+/// Steps a ledger row lists in a report: its first few and its latest.
+pub const LEDGER_STEPS: usize = 40;
+
+/// A ledger row with its first four steps and its latest ones: [`LEDGER_STEPS`] in all, more
+/// only when the decisive step is older than those (it and every step after it are kept).
+fn ledger_row(r: &LedgerRow) -> LedgerRow {
+    if r.steps.len() <= LEDGER_STEPS {
+        return r.clone();
+    }
+    let head = 4;
+    let tail_from = (r.steps.len() - (LEDGER_STEPS - head)).min(r.decisive.unwrap_or(usize::MAX)).max(head);
+    let mut out = LedgerRow { steps: Vec::with_capacity(LEDGER_STEPS), ..r.clone() };
+    out.steps.extend(r.steps[..head].iter().cloned());
+    out.steps.extend(r.steps[tail_from..].iter().cloned());
+    out.decisive = r.decisive.map(|i| if i < head { i } else { i - tail_from + head });
+    out
 }
 
 fn machine_report(a: &Analysis, m: &diagnose::DropMachine) -> MachineReport {

@@ -1,0 +1,401 @@
+//! The update ledger: one row per update or servicing target with every step of its story,
+//! joined across the logs of a drop, and where it stands when they end.
+//!
+//! Sightings come from the lines that name one update (`lines`: the agent's WindowsUpdate.log,
+//! ReportingEvents, the event logs), from ConfigMgr's updates table (`updates`: missing,
+//! installed, superseded) and from Delivery Optimization's jobs that the agent names. They are
+//! joined by exact ids first (update id, a DO job the agent ties to an update id), then by KB,
+//! by title last; each join keeps the lines that made it.
+//!
+//! A row's state is read from its latest step that starts or ends work: a failure is `failing`
+//! (whatever other targets did after it); a start with no outcome is `stalled` when its log goes
+//! on for [`STALL_AFTER_MS`] or more, else `running` (still running when the log ends); an
+//! install is `done` (or `pending_restart`); a target only found or required is `unknown`.
+
+mod class;
+mod lines;
+pub mod words;
+
+use rustc_hash::FxHashMap;
+
+use super::operations::Operation;
+use super::updates::UpdateRow;
+use crate::analysis::Analysis;
+use crate::model::{evidence_of, JoinKey, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, LogFile, Outcome, TargetKind, UpdateClass};
+
+pub use lines::Sighting;
+
+/// A step with no outcome while its log goes on this long is stalled, not running.
+pub const STALL_AFTER_MS: i64 = 60 * 60 * 1000;
+
+/// Two sightings of the same event of one target this close together are one (a trace and its
+/// decoded text, ReportingEvents.log and the WindowsUpdate.log line that copies it).
+const SAME_EVENT_MS: i64 = 120 * 1000;
+
+/// The sightings of every file of the drop (a file per task), in file order.
+pub fn sightings(a: &Analysis) -> Vec<Sighting> {
+    let per_file = crate::par::map(a.files.iter().enumerate().collect(), |(fi, f)| lines::read(f, fi));
+    per_file.into_iter().flatten().collect()
+}
+
+/// A step before its words: the line, its event and code.
+#[derive(Clone, Copy)]
+struct Raw {
+    event: LifeEvent,
+    file: usize,
+    entry: u32,
+    code: Option<u32>,
+}
+
+/// A join before its words: by what, the value, a line of each side (file, entry).
+type Join = (JoinKey, String, Vec<(usize, u32)>);
+
+#[derive(Default)]
+struct Rows {
+    rows: Vec<Draft>,
+    by_id: FxHashMap<String, usize>,
+    by_kb: FxHashMap<String, Vec<usize>>,
+    by_title: FxHashMap<String, usize>,
+}
+
+struct Draft {
+    kind: TargetKind,
+    kb: String,
+    id: String,
+    revision: Option<u32>,
+    title: String,
+    steps: Vec<Raw>,
+    joins: Vec<Join>,
+    /// The line that first named it (for a join's evidence).
+    first: Option<(usize, u32)>,
+}
+
+impl Rows {
+    fn new_row(&mut self, kind: TargetKind, at: (usize, u32)) -> usize {
+        self.rows.push(Draft {
+            kind,
+            kb: String::new(),
+            id: String::new(),
+            revision: None,
+            title: String::new(),
+            steps: Vec::new(),
+            joins: Vec::new(),
+            first: Some(at),
+        });
+        self.rows.len() - 1
+    }
+
+    fn by_id(&mut self, id: &str, at: (usize, u32)) -> usize {
+        if let Some(&i) = self.by_id.get(id) {
+            return i;
+        }
+        let i = self.new_row(TargetKind::Update, at);
+        self.rows[i].id = id.to_string();
+        self.by_id.insert(id.to_string(), i);
+        i
+    }
+
+    /// Row `i` seen again at `at`: from another file than the one that first named it, the join
+    /// is stated with a line of each (once per file).
+    fn seen(&mut self, i: usize, by: JoinKey, value: &str, at: (usize, u32)) {
+        let r = &mut self.rows[i];
+        let Some(first) = r.first else { return };
+        if first.0 == at.0 || r.joins.iter().any(|j| j.0 == by && j.2.iter().any(|&(f, _)| f == at.0)) {
+            return;
+        }
+        r.joins.push((by, value.to_string(), vec![first, at]));
+    }
+
+    /// Give row `i` a title (the longest seen) and the KB it names.
+    fn name(&mut self, i: usize, title: &str, kb: &str) {
+        let r = &mut self.rows[i];
+        if title.len() > r.title.len() {
+            r.title = title.to_string();
+            let key = title.to_ascii_lowercase();
+            self.by_title.entry(key).or_insert(i);
+        }
+        let kb = if kb.is_empty() { class::kb_of(title) } else { kb.to_string() };
+        if r.kb.is_empty() && !kb.is_empty() {
+            r.kb = kb.clone();
+            self.by_kb.entry(kb).or_default().push(i);
+        }
+    }
+}
+
+/// The ledger of one drop. `updates` is ConfigMgr's table (UpdatesStore.log and WUAHandler.log
+/// states), `ops` the drop's operations (Delivery Optimization's jobs).
+pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &[Operation]) -> Vec<LedgerRow> {
+    let mut rows = Rows::default();
+    let mut jobs: FxHashMap<&str, (&str, usize, u32)> = FxHashMap::default();
+    // Exact ids first: every sighting that names an update id.
+    for s in sightings.iter().filter(|s| !s.id.is_empty()) {
+        let i = rows.by_id(&s.id, (s.file, s.entry));
+        rows.seen(i, JoinKey::UpdateId, &s.id, (s.file, s.entry));
+        if s.revision.is_some() {
+            rows.rows[i].revision = s.revision;
+        }
+        if !s.title.is_empty() || !s.kb.is_empty() {
+            rows.name(i, &s.title, &s.kb);
+        }
+        if !s.job.is_empty() {
+            jobs.entry(s.job.as_str()).or_insert((s.id.as_str(), s.file, s.entry));
+        }
+        if let Some(ev) = s.event {
+            rows.rows[i].steps.push(Raw { event: ev, file: s.file, entry: s.entry, code: s.code });
+        }
+    }
+    configmgr_rows(a, updates, &mut rows);
+    do_jobs(a, ops, &jobs, &mut rows);
+    // Then what only a KB or a title names (event logs, Setup.evtx packages).
+    for s in sightings.iter().filter(|s| s.id.is_empty()) {
+        let Some(ev) = s.event else { continue };
+        let i = join_by_name(a, &mut rows, s);
+        rows.rows[i].steps.push(Raw { event: ev, file: s.file, entry: s.entry, code: s.code });
+    }
+    let drafts = merge_versions(rows.rows);
+    let mut out: Vec<LedgerRow> = drafts.into_iter().filter(|r| !r.steps.is_empty()).map(|r| finish(a, r)).collect();
+    out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.title.cmp(&y.title)));
+    out
+}
+
+/// Rows of one KB under several update ids are versions of one update (Defender's security
+/// intelligence gets a new id every few hours; an update re-released gets a new revision): one
+/// row, its story across them, each id's first line kept as the join's evidence.
+fn merge_versions(drafts: Vec<Draft>) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
+    let mut by_kb: FxHashMap<String, usize> = FxHashMap::default();
+    for d in drafts {
+        if d.kb.is_empty() || d.id.is_empty() || d.steps.is_empty() {
+            out.push(d);
+            continue;
+        }
+        match by_kb.get(&d.kb) {
+            Some(&i) => {
+                let into = &mut out[i];
+                let at: Vec<(usize, u32)> = into.first.into_iter().chain(d.first).collect();
+                into.joins.push((JoinKey::Kb, d.kb.clone(), at));
+                into.steps.extend(d.steps);
+                into.joins.extend(d.joins);
+                if d.title.len() > into.title.len() {
+                    into.title = d.title;
+                }
+            }
+            None => {
+                by_kb.insert(d.kb.clone(), out.len());
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// What needs doing first: failing, stalled, running, a restart; then the sort of update.
+fn rank(r: &LedgerRow) -> (LedgerState, u8) {
+    let class = match r.class {
+        UpdateClass::Feature => 0,
+        UpdateClass::Cumulative => 1,
+        UpdateClass::Security => 2,
+        UpdateClass::ServicingStack => 3,
+        UpdateClass::Driver => 5,
+        UpdateClass::StoreApp => 6,
+        UpdateClass::Definition => 7,
+        UpdateClass::Other => 4,
+    };
+    (r.state, class)
+}
+
+/// ConfigMgr's word on each update id: missing, installed, superseded.
+fn configmgr_rows(a: &Analysis, updates: &[UpdateRow], rows: &mut Rows) {
+    let files: FxHashMap<&str, usize> = a.files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    for u in updates.iter().filter(|u| !u.update_id.is_empty()) {
+        let Some(&fi) = files.get(u.file.as_str()) else { continue };
+        let Some(entry) = a.files[fi].entry_at_line(u.line) else { continue };
+        let event = match u.state.as_str() {
+            "missing" | "required" => LifeEvent::Missing,
+            "installed" => LifeEvent::Installed,
+            _ if u.superseded_by.is_some() => LifeEvent::Superseded,
+            _ => continue,
+        };
+        let id = u.update_id.trim_matches(['{', '}']).to_ascii_lowercase();
+        let i = rows.by_id(&id, (fi, entry as u32));
+        rows.seen(i, JoinKey::UpdateId, &id, (fi, entry as u32));
+        rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
+        rows.name(i, &u.title, &u.kb);
+        rows.rows[i].steps.push(Raw { event, file: fi, entry: entry as u32, code: None });
+        if event != LifeEvent::Superseded && u.superseded_by.is_some() {
+            rows.rows[i].steps.push(Raw { event: LifeEvent::Superseded, file: fi, entry: entry as u32, code: None });
+        }
+    }
+}
+
+/// Delivery Optimization's own jobs, joined to the update the agent handed each to.
+fn do_jobs(a: &Analysis, ops: &[Operation], jobs: &FxHashMap<&str, (&str, usize, u32)>, rows: &mut Rows) {
+    if jobs.is_empty() {
+        return;
+    }
+    for o in ops.iter().filter(|o| o.def.id == "do_download") {
+        let Some(job) = o.fact("job") else { continue };
+        let job = job.trim_matches(['{', '}']).to_ascii_lowercase();
+        let Some(&(id, wf, we)) = jobs.get(job.as_str()) else { continue };
+        let Some(&i) = rows.by_id.get(id) else { continue };
+        let r = &mut rows.rows[i];
+        let at = o.start.or(o.end).unwrap_or(0);
+        if !r.joins.iter().any(|j| j.0 == JoinKey::DoJob && j.1 == job) {
+            r.joins.push((JoinKey::DoJob, job.clone(), vec![(wf, we), (o.file, at)]));
+        }
+        if let Some(s) = o.start {
+            r.steps.push(Raw { event: LifeEvent::DownloadStarted, file: o.file, entry: s, code: None });
+        }
+        let event = match o.outcome {
+            Outcome::Succeeded => LifeEvent::Downloaded,
+            Outcome::Failed | Outcome::Recovered => LifeEvent::DownloadFailed,
+            Outcome::Cancelled => LifeEvent::Cancelled,
+            _ => continue,
+        };
+        if let Some(e) = o.end {
+            r.steps.push(Raw { event, file: o.file, entry: e, code: o.code.filter(|&c| c != 0) });
+        }
+    }
+    let _ = a;
+}
+
+/// The row a sighting without an update id belongs to: a row of its KB (the one whose story
+/// is nearest in time), else of its title, else a new row.
+fn join_by_name(a: &Analysis, rows: &mut Rows, s: &Sighting) -> usize {
+    let at = (s.file, s.entry);
+    if !s.kb.is_empty() {
+        if let Some(cands) = rows.by_kb.get(&s.kb) {
+            let when = utc(a, s.file, s.entry).unwrap_or(i64::MAX);
+            let i = *cands
+                .iter()
+                .min_by_key(|&&i| rows.rows[i].steps.iter().filter_map(|st| utc(a, st.file, st.entry)).map(|t| (t - when).abs()).min().unwrap_or(i64::MAX))
+                .expect("a KB has a row");
+            let first = rows.rows[i].first;
+            let r = &mut rows.rows[i];
+            if !r.joins.iter().any(|j| j.0 == JoinKey::Kb && j.2.iter().any(|&(f, _)| f == s.file)) && r.first.is_some_and(|(f, _)| f != s.file) {
+                r.joins.push((JoinKey::Kb, s.kb.clone(), first.into_iter().chain([at]).collect()));
+            }
+            if s.title.len() > r.title.len() && !s.package {
+                rows.name(i, &s.title, &s.kb);
+            }
+            return i;
+        }
+    }
+    let key = s.title.to_ascii_lowercase();
+    if let Some(&i) = rows.by_title.get(&key) {
+        let first = rows.rows[i].first;
+        let r = &mut rows.rows[i];
+        if !r.joins.iter().any(|j| j.0 == JoinKey::Title && j.2.iter().any(|&(f, _)| f == s.file)) && r.first.is_some_and(|(f, _)| f != s.file) {
+            r.joins.push((JoinKey::Title, s.title.clone(), first.into_iter().chain([at]).collect()));
+        }
+        return i;
+    }
+    let kind = if s.package {
+        TargetKind::Package
+    } else if class::class_of(&s.title) == UpdateClass::StoreApp {
+        TargetKind::App
+    } else {
+        TargetKind::Update
+    };
+    let i = rows.new_row(kind, at);
+    rows.name(i, &s.title, &s.kb);
+    i
+}
+
+fn utc(a: &Analysis, file: usize, entry: u32) -> Option<i64> {
+    let f = &a.files[file];
+    f.utc_ms(&f.entries[entry as usize])
+}
+
+/// The last time file `f` gives (its last entry with a time).
+fn end_of(f: &LogFile) -> Option<i64> {
+    f.entries.iter().rev().find(|e| e.has_time()).and_then(|e| f.utc_ms(e))
+}
+
+/// Steps in time order, one per event, and the state they leave.
+fn finish(a: &Analysis, d: Draft) -> LedgerRow {
+    let mut steps: Vec<(Option<i64>, Raw)> = d.steps.into_iter().map(|s| (utc(a, s.file, s.entry), s)).collect();
+    steps.sort_by_key(|(t, s)| (t.unwrap_or(i64::MIN), s.file, s.entry));
+    // Routine codes are no failure where they are routine (the knowledge base's noise).
+    steps.retain(|(_, s)| !(s.event.is_failure() && s.code.is_some_and(|c| super::is_routine(&a.files[s.file], s.entry, c))));
+    let mut kept: Vec<(Option<i64>, Raw)> = Vec::with_capacity(steps.len());
+    for (t, s) in steps {
+        // Only the step just before: the same event again after another one is a new event.
+        let dup = kept.last_mut().filter(|(kt, k)| {
+            k.event == s.event
+                && (k.code == s.code || s.code.is_none() || k.code.is_none())
+                && match (*kt, t) {
+                    (Some(x), Some(y)) => (y - x).abs() <= SAME_EVENT_MS,
+                    _ => k.file == s.file && k.entry == s.entry,
+                }
+        });
+        if let Some((_, k)) = dup {
+            // The same event said twice (the deployment job, then the history record with its code).
+            k.code = k.code.or(s.code);
+            continue;
+        }
+        // A target found again by every search: its first finding of a run says it.
+        let refound = s.event == LifeEvent::Found && kept.last().is_some_and(|(_, k)| k.event == LifeEvent::Found);
+        if !refound {
+            kept.push((t, s));
+        }
+    }
+    let (state, decisive, open_ms) = state_of(a, &kept);
+    let code = match state {
+        LedgerState::Failing => decisive.and_then(|i| kept[i].1.code).map(|c| format!("0x{c:08X}")),
+        _ => None,
+    };
+    let class = if d.kind == TargetKind::App { UpdateClass::StoreApp } else { class::class_of(&d.title) };
+    let version = (class == UpdateClass::Feature).then(|| class::version(&d.title)).flatten();
+    let steps = kept
+        .iter()
+        .map(|(t, s)| LedgerStep {
+            event: s.event,
+            utc_ms: *t,
+            code: s.code.map(|c| format!("0x{c:08X}")),
+            source: a.files[s.file].kind.id().to_string(),
+            evidence: evidence_of(&a.files[s.file], s.entry as usize),
+        })
+        .collect();
+    let joins = d
+        .joins
+        .into_iter()
+        .map(|(by, value, at)| LedgerJoin { by, value, evidence: at.into_iter().map(|(f, e)| evidence_of(&a.files[f], e as usize)).collect() })
+        .collect();
+    LedgerRow { kind: d.kind, class, kb: d.kb, update_id: d.id, revision: d.revision, title: d.title, version, state, code, open_ms, decisive, steps, joins }
+}
+
+/// The state a row's steps leave, the step it is read from, and for a step with no outcome how
+/// long its log went on after it. The latest result decides (an install's end, a failure, a
+/// restart, superseded, not applicable, cancelled); a download or install started after it and
+/// never ended is open; a download that ended, a search that found it or ConfigMgr's "missing"
+/// decide nothing.
+fn state_of(a: &Analysis, steps: &[(Option<i64>, Raw)]) -> (LedgerState, Option<usize>, Option<i64>) {
+    use LifeEvent as E;
+    let result = steps.iter().rposition(|(_, s)| s.event.is_outcome() && s.event != E::Downloaded);
+    // The latest start that nothing after it ended: a download ends at its download (or any
+    // later result or install), an install at a result.
+    let open = steps.iter().enumerate().rev().find(|(_, (_, s))| s.event.is_start()).map(|(i, _)| i).filter(|&i| {
+        let later = &steps[i + 1..];
+        match steps[i].1.event {
+            E::DownloadStarted => !later.iter().any(|(_, s)| s.event.is_outcome() || s.event == E::InstallStarted),
+            _ => !later.iter().any(|(_, s)| s.event.is_outcome() && s.event != E::Downloaded),
+        }
+    });
+    if let Some(i) = open.filter(|&i| result.is_none_or(|r| i > r)) {
+        let (t, s) = steps[i];
+        let openness = t.zip(end_of(&a.files[s.file])).map(|(t, end)| (end - t).max(0));
+        let stalled = openness.is_some_and(|o| o >= STALL_AFTER_MS);
+        return (if stalled { LedgerState::Stalled } else { LedgerState::Running }, Some(i), openness);
+    }
+    let Some(r) = result else {
+        return (LedgerState::Unknown, steps.len().checked_sub(1), None);
+    };
+    let state = match steps[r].1.event {
+        E::DownloadFailed | E::InstallFailed => LedgerState::Failing,
+        E::RestartPending => LedgerState::PendingRestart,
+        E::Cancelled => LedgerState::Unknown,
+        _ => LedgerState::Done,
+    };
+    (state, Some(r), None)
+}

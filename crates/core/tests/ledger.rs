@@ -1,0 +1,249 @@
+//! The update ledger: one row per update across every log of a drop, its steps and its state,
+//! and the first screen read from it. Synthetic logs pin each state and join; the real logs of
+//! ../shared/reallogs (read where they are, never copied) pin what their READMEs give. These
+//! tests need that folder: without it they fail, they never pass by checking nothing.
+
+use std::path::PathBuf;
+
+use wulens_core::model::{JoinKey, LedgerRow, LedgerState, LifeEvent, TargetKind, UpdateClass, VerdictStatus};
+use wulens_core::{Analysis, Input, Limits, Report};
+
+mod common;
+
+fn reallogs() -> PathBuf {
+    common::reallogs().expect("../shared/reallogs is needed by these tests (set WULENS_REALLOGS to its path)")
+}
+
+fn report_of(inputs: Vec<(&str, Vec<u8>)>) -> Report {
+    let inputs = inputs.into_iter().map(|(name, bytes)| Input { name: name.to_string(), bytes: bytes.into() }).collect();
+    Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
+}
+
+fn real(paths: &[&str]) -> Report {
+    let dir = reallogs();
+    report_of(paths.iter().map(|p| (p.rsplit('/').next().unwrap(), std::fs::read(dir.join(p)).unwrap_or_else(|e| panic!("{p}: {e}")))).collect())
+}
+
+fn rows_of<'r>(r: &'r Report, kb: &str) -> Vec<&'r LedgerRow> {
+    r.ledger.iter().filter(|row| row.kb == kb).collect()
+}
+
+fn one<'r>(r: &'r Report, kb: &str) -> &'r LedgerRow {
+    let rows = rows_of(r, kb);
+    assert_eq!(rows.len(), 1, "{kb}: {} rows in {:#?}", rows.len(), r.ledger.iter().map(|x| (&x.kb, &x.title, x.state)).collect::<Vec<_>>());
+    rows[0]
+}
+
+/// Every state and step names its line, and a failing row its code.
+fn well_formed(r: &Report) {
+    for row in &r.ledger {
+        assert!(!row.steps.is_empty(), "{}: no step", row.title);
+        assert!(row.decisive.is_some_and(|i| i < row.steps.len()), "{}: decisive step {:?}", row.title, row.decisive);
+        for s in &row.steps {
+            assert!(s.evidence.line > 0 && !s.evidence.file.is_empty(), "{}: a step without its line", row.title);
+        }
+        if row.state == LedgerState::Failing {
+            assert!(row.decisive_step().is_some_and(|s| s.event.is_failure()), "{}: failing without a failed step", row.title);
+        }
+        if matches!(row.state, LedgerState::Stalled | LedgerState::Running) {
+            assert!(row.decisive_step().is_some_and(|s| s.event.is_start()) && row.open_ms.is_some(), "{}: {:?} without an open start", row.title, row.state);
+        }
+    }
+}
+
+// ---- synthetic: each state, each join, the first screen ----
+
+/// A Get-WindowsUpdateLog text: the month's cumulative update starts downloading, searches go on
+/// succeeding for six days, and nothing more happens to it.
+fn stalled_download_log() -> String {
+    let mut s = String::new();
+    let id = "1D5A1F05-0B3C-4A6B-9F5E-6C2D9A8B7E11";
+    s.push_str("2024/10/09 10:00:00.0000000 1000  2000  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 1\n");
+    s.push_str(&format!("2024/10/09 10:00:05.0000000 1000  2000  Agent           Added update {id}.1 to search result\n"));
+    s.push_str(
+        "2024/10/09 10:00:06.0000000 1000  2000  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 1, Exit code = 0x00000000\n",
+    );
+    s.push_str("2024/10/09 10:01:00.0000000 1000  3000  Agent             Title = 2024-10 Cumulative Update for Windows 11 Version 23H2 for x64-based Systems (KB5044273)\n");
+    s.push_str(&format!("2024/10/09 10:01:00.0000000 1000  3000  Agent             UpdateId = {id}.1\n"));
+    s.push_str(&format!(
+        "2024/10/09 10:01:02.0000000 1000  3000  DownloadManager New download job {{A1B2C3D4-0000-4000-8000-000000000001}} for UpdateId {id}.1\n"
+    ));
+    for day in 10..=15 {
+        s.push_str(&format!(
+            "2024/10/{day} 09:00:00.0000000 1000  2000  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = {day}\n"
+        ));
+        s.push_str(&format!("2024/10/{day} 09:00:05.0000000 1000  2000  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = {day}, Exit code = 0x00000000\n"));
+    }
+    s
+}
+
+#[test]
+fn a_download_that_never_ends_is_stalled_and_leads_the_first_screen() {
+    let r = report_of(vec![("WindowsUpdate.log", stalled_download_log().into_bytes())]);
+    well_formed(&r);
+    let row = one(&r, "KB5044273");
+    assert_eq!(row.state, LedgerState::Stalled);
+    assert_eq!(row.class, UpdateClass::Cumulative);
+    assert_eq!(row.decisive_step().map(|s| s.event), Some(LifeEvent::DownloadStarted));
+    assert!(row.open_ms.is_some_and(|ms| ms > 5 * 86_400_000), "{:?}", row.open_ms);
+    assert_eq!(r.summary.badge, "Update stalled", "{}", r.summary.verdict);
+    // 2024-10-09 10:01 to 2024-10-15 09:00: five whole days.
+    assert!(
+        r.summary.verdict.starts_with("The 2024-10 cumulative update KB5044273 has not finished: it started downloading on 2024-10-09 10:01"),
+        "{}",
+        r.summary.verdict
+    );
+    assert!(r.summary.verdict.contains("in the 5 days the log goes on"), "{}", r.summary.verdict);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "stalled is not failed");
+}
+
+#[test]
+fn a_download_started_minutes_before_the_log_ends_is_still_running() {
+    let log: String = stalled_download_log().lines().take(6).map(|l| format!("{l}\n")).collect();
+    let r = report_of(vec![("WindowsUpdate.log", log.into_bytes())]);
+    let row = one(&r, "KB5044273");
+    assert_eq!(row.state, LedgerState::Running);
+    assert_ne!(r.summary.badge, "Update stalled");
+}
+
+/// ReportingEvents.log: one update fails on every try while others install after it.
+fn reporting_events(lines: &[(&str, u32, &str, &str, &str, &str)]) -> Vec<u8> {
+    let mut s = String::new();
+    for (i, (time, event, name, id, result, text)) in lines.iter().enumerate() {
+        let ok = if *result == "0" { "Success" } else { "Failure" };
+        s.push_str(&format!(
+            "{{0000000{i}-0000-4000-8000-000000000000}}\t{time}:000+0000\t1\t{event} [{name}]\t101\t{{{id}}}\t200\t{result}\tAutomaticUpdates\t{ok}\tContent Install\t{text}\tcV.0\r\n"
+        ));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn a_target_failing_on_every_try_is_failing_now_whatever_succeeds_after_it() {
+    let a = "11111111-2222-4333-8444-555555555555";
+    let b = "66666666-7777-4888-8999-aaaaaaaaaaaa";
+    let bytes = reporting_events(&[
+        ("2024-05-01 10:00:00", 195, "AGENT_INSTALLING_FAILED", a, "80073712", "Installation Failure: Windows failed to install the following update with error 0x80073712: 2024-04 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5036892)."),
+        ("2024-05-02 10:00:00", 195, "AGENT_INSTALLING_FAILED", a, "80073712", "Installation Failure: Windows failed to install the following update with error 0x80073712: 2024-04 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5036892)."),
+        ("2024-05-02 11:00:00", 183, "AGENT_INSTALLING_SUCCEEDED", b, "0", "Installation Successful: Windows successfully installed the following update: Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.409.1.0)"),
+    ]);
+    let r = report_of(vec![("ReportingEvents.log", bytes)]);
+    well_formed(&r);
+    let row = one(&r, "KB5036892");
+    assert_eq!((row.state, row.code.as_deref()), (LedgerState::Failing, Some("0x80073712")));
+    assert_eq!(row.steps.iter().filter(|s| s.event == LifeEvent::InstallFailed).count(), 2);
+    assert_eq!(one(&r, "KB2267602").state, LedgerState::Done);
+    assert_eq!(r.summary.status, VerdictStatus::Failed);
+    assert!(r.summary.verdict.contains("KB5036892") && r.summary.verdict.contains("0x80073712"), "{}", r.summary.verdict);
+    // The Defender success after it hides nothing.
+    assert!(!r.summary.verdict.starts_with("Not failing"), "{}", r.summary.verdict);
+}
+
+#[test]
+fn routine_results_are_no_failure() {
+    let a = "11111111-2222-4333-8444-555555555555";
+    let bytes = reporting_events(&[
+        (
+            "2024-05-01 10:00:00",
+            181,
+            "AGENT_INSTALLING_STARTED",
+            a,
+            "0",
+            "Installation Started: Windows has started installing the following update: 2024-04 Update for Windows 10 (KB5001716)",
+        ),
+        (
+            "2024-05-01 10:01:00",
+            191,
+            "AGENT_INSTALLING_SUCCEEDED",
+            a,
+            "0",
+            "Installation successful and restart required for the following update: 2024-04 Update for Windows 10 (KB5001716)",
+        ),
+    ]);
+    let r = report_of(vec![("ReportingEvents.log", bytes)]);
+    assert_eq!(one(&r, "KB5001716").state, LedgerState::PendingRestart);
+    assert!(r.ledger.iter().all(|row| row.state != LedgerState::Failing));
+}
+
+// ---- real logs: what their READMEs give ----
+
+/// 41 and 42 are one Server 2022 VM's WindowsUpdate.log and one of its traces: the cumulative
+/// update's three failed downloads (0x80D02002) are one row, not one per source.
+#[test]
+fn one_machines_log_and_trace_give_one_row_per_update() {
+    let r = real(&["hold2/41_WindowsUpdate.log", "hold2/42_WindowsUpdate.20250317.083437.953.4.etl"]);
+    well_formed(&r);
+    let cu = one(&r, "KB5053603");
+    assert_eq!((cu.state, cu.code.as_deref(), cu.class), (LedgerState::Failing, Some("0x80D02002"), UpdateClass::Cumulative));
+    assert_eq!(cu.update_id, "9c8bce6b-c976-4c32-90c5-7f1b9e3618c2");
+    let failures: Vec<&str> = cu.failures().filter_map(|s| s.evidence.time.as_deref()).collect();
+    assert_eq!(failures.len(), 3, "the README's three failures (03/17 20:35, 03/18 12:35, 03/19 05:00): {failures:?}");
+    // The trace's lines are the text's (one event, said once), joined by the update id.
+    assert!(
+        cu.joins.iter().any(|j| j.by == JoinKey::UpdateId && j.evidence.iter().any(|e| e.file.ends_with(".etl"))),
+        "the trace joins the row: {:?}",
+        cu.joins
+    );
+    assert!(r.summary.verdict.contains("0x80D02002"), "{}", r.summary.verdict);
+}
+
+#[test]
+fn setup_evtx_packages_keep_their_outcomes() {
+    // 61: KB5020683 failed 0x800F0984 and was not retried; the LCU KB5046613 installed after a restart.
+    let r = real(&["evidence/61_Setup.evtx"]);
+    well_formed(&r);
+    let failed = one(&r, "KB5020683");
+    assert_eq!((failed.state, failed.code.as_deref(), failed.kind), (LedgerState::Failing, Some("0x800F0984"), TargetKind::Package));
+    assert_eq!(one(&r, "KB5046613").state, LedgerState::Done);
+    // 62: KB4049411 and KB4033631 installed; staging requests paused with 0x800F0816 are no failure.
+    let r = real(&["evidence/62_Setup.evtx"]);
+    well_formed(&r);
+    assert_eq!(one(&r, "KB4049411").state, LedgerState::Done);
+    assert_eq!(one(&r, "KB4033631").state, LedgerState::Done);
+    for kb in ["KB4093137", "KB4091461", "KB4093119"] {
+        assert!(rows_of(&r, kb).iter().all(|x| x.state != LedgerState::Failing), "{kb}");
+    }
+    // KB777778's removal by RetailDemoService is no install.
+    assert!(rows_of(&r, "KB777778").iter().all(|x| x.state != LedgerState::Done), "a removal is not an install");
+}
+
+#[test]
+fn system_evtx_installs_and_the_store_app_that_failed() {
+    // 65: KB5020683 43 → 19 installed; XboxGamingOverlay 20 with 0x80073CF9.
+    let r = real(&["evidence/65_System.evtx"]);
+    well_formed(&r);
+    let kb = one(&r, "KB5020683");
+    assert_eq!(kb.state, LedgerState::Done);
+    assert!(kb.steps.iter().any(|s| s.event == LifeEvent::InstallStarted));
+    let app = r.ledger.iter().find(|x| x.title.contains("XboxGamingOverlay")).expect("the Store app's row");
+    assert_eq!((app.state, app.code.as_deref(), app.class), (LedgerState::Failing, Some("0x80073CF9"), UpdateClass::StoreApp));
+    // 60: the Operational channel shows downloads only: KB5046613 downloaded, its install not known here.
+    let r = real(&["evidence/60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx"]);
+    well_formed(&r);
+    assert_eq!(one(&r, "KB5046613").state, LedgerState::Unknown);
+    assert!(r.ledger.iter().all(|x| x.state != LedgerState::Failing));
+}
+
+#[test]
+fn windows7_report_events_give_each_updates_result() {
+    // 40: 24 "Installation Successful", one failure 0x80242016 of KB4462923.
+    let r = real(&["hold2/40_WindowsUpdate.txt"]);
+    well_formed(&r);
+    let cu = one(&r, "KB4462923");
+    assert_eq!((cu.state, cu.code.as_deref()), (LedgerState::Failing, Some("0x80242016")));
+    let done = r.ledger.iter().filter(|x| x.state == LedgerState::Done).count();
+    assert!(done >= 20, "{done} installed rows");
+}
+
+#[test]
+fn events_and_reporting_events_of_one_update_join_by_kb() {
+    // 61 (Setup.evtx) and 60 (WindowsUpdateClient/Operational) are one machine: KB5046613
+    // downloaded (60) and installed (61) is one row, joined by its KB with a line of each.
+    let r = real(&["evidence/60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx", "evidence/61_Setup.evtx"]);
+    well_formed(&r);
+    let row = one(&r, "KB5046613");
+    assert_eq!(row.state, LedgerState::Done);
+    assert!(row.steps.iter().any(|s| s.event == LifeEvent::Downloaded) && row.steps.iter().any(|s| s.event == LifeEvent::Installed));
+    let join = row.joins.iter().find(|j| j.by == JoinKey::Kb).expect("a KB join");
+    assert_eq!(join.evidence.len(), 2);
+}
