@@ -69,7 +69,7 @@ pub use output::{
 pub use output::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
 
 // Fleets: one row per machine, grouped by root cause.
-pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
+pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
 
 // The log viewer.
 pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

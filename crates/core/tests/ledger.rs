@@ -247,3 +247,17 @@ fn events_and_reporting_events_of_one_update_join_by_kb() {
     let join = row.joins.iter().find(|j| j.by == JoinKey::Kb).expect("a KB join");
     assert_eq!(join.evidence.len(), 2);
 }
+
+/// A fleet row carries each update's latest state and code: what `wulens fleet` groups on.
+#[test]
+fn a_fleet_row_carries_each_updates_state_and_code() {
+    let dir = reallogs();
+    let bytes = std::fs::read(dir.join("evidence/61_Setup.evtx")).expect("61_Setup.evtx");
+    let row = wulens_core::MachineRow::from_inputs("pc-61", "61", vec![Input { name: "Setup.evtx".into(), bytes: bytes.into() }]);
+    let kb = row.updates.iter().find(|u| u.kb == "KB5020683").expect("KB5020683 in the row");
+    assert_eq!((kb.state, kb.code.as_str()), (LedgerState::Failing, "0x800F0984"));
+    assert!(kb.since.starts_with("2024-11-14"), "{}", kb.since);
+    assert_eq!(row.updates.first().map(|u| u.state), Some(LedgerState::Failing), "failing first");
+    let line = serde_json::to_string(&row).unwrap();
+    assert!(line.contains("\"updates\":[{\"kb\":\"KB5020683\""), "{line}");
+}

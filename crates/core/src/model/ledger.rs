@@ -103,7 +103,7 @@ impl LifeEvent {
 }
 
 /// Where a target stands when the logs end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum LedgerState {
     /// Its latest attempt failed (`code`).
@@ -117,6 +117,7 @@ pub enum LedgerState {
     /// Installed, superseded or not applicable: nothing left to do.
     Done,
     /// These logs do not tell (found or required, never tried here).
+    #[default]
     Unknown,
 }
 

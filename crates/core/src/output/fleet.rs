@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::report::{OperationReport, Report};
-use crate::model::{FindingSeverity, Outcome, Standing, VerdictStatus};
+use crate::model::{FindingSeverity, LedgerState, Outcome, Standing, UpdateClass, VerdictStatus};
 
 /// One machine's conclusion, flat enough for a table.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
@@ -54,6 +54,32 @@ pub struct MachineRow {
     pub wulens_version: String,
     /// Why the bundle could not be read (status `unreadable`).
     pub problem: String,
+    /// Each update the machine's logs name, with its latest state and code (the report's ledger,
+    /// failing and stalled first; at most [`ROW_UPDATES`]).
+    #[serde(default)]
+    pub updates: Vec<UpdateState>,
+}
+
+/// Ledger rows a machine row carries.
+pub const ROW_UPDATES: usize = 50;
+
+/// One update's latest state on one machine (a row of the report's ledger, without its steps).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpdateState {
+    /// `KB5044273`, or empty.
+    pub kb: String,
+    /// The update id, or empty.
+    pub update_id: String,
+    /// The title as the logs give it.
+    pub title: String,
+    /// `cumulative`, `security`, `feature`, `driver`, `definition`, `store_app`, ...
+    pub class: UpdateClass,
+    /// `failing`, `stalled`, `running`, `pending_restart`, `done` or `unknown`.
+    pub state: LedgerState,
+    /// The failure's code, for `failing`.
+    pub code: String,
+    /// When its decisive step happened, as written.
+    pub since: String,
 }
 
 /// A code and how often the machine's logs mention it.
@@ -122,6 +148,21 @@ impl MachineRow {
             lines: r.summary.lines,
             wulens_version: r.tool.version.clone(),
             problem: String::new(),
+            updates: r
+                .ledger
+                .iter()
+                .filter(|u| !u.kb.is_empty() || !u.title.is_empty())
+                .take(ROW_UPDATES)
+                .map(|u| UpdateState {
+                    kb: u.kb.clone(),
+                    update_id: u.update_id.clone(),
+                    title: u.title.clone(),
+                    class: u.class,
+                    state: u.state,
+                    code: u.code.clone().unwrap_or_default(),
+                    since: u.decisive_step().and_then(|s| s.evidence.time.clone()).unwrap_or_default(),
+                })
+                .collect(),
         }
     }
 

@@ -11,7 +11,7 @@ mod report;
 mod viewer;
 
 pub use collect::{client_script, collect_steps, CollectStep};
-pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
+pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
 pub use ledger::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
 pub use markdown::{markdown, markdown_summary, status_words, SUMMARY_BYTES};
 pub use render::{code_text, collect_help_text, text, thousands};
