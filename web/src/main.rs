@@ -6,6 +6,7 @@ mod bridge;
 mod components;
 mod fleet;
 mod js;
+mod ledger;
 mod machines;
 mod messages;
 mod nav;

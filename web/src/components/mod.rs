@@ -8,6 +8,7 @@ pub mod fleet;
 pub mod follow;
 pub mod kb;
 pub mod landing;
+pub mod ledger;
 pub mod machines;
 pub mod operations;
 pub mod report;

@@ -10,6 +10,7 @@ use wulens_wasm::protocol::Request;
 
 use crate::components::common::{step_status_label, use_reveal, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
 use crate::components::follow::FollowBar;
+use crate::components::ledger::UpdateLedger;
 use crate::components::machines::MachinesNotice;
 use crate::components::operations::{Operations, Statements};
 use crate::page::split_time;
@@ -52,10 +53,13 @@ pub fn report_page(p: &ReportProps) -> Html {
                     if part >= 1 && r.scan_flow.witnessed() {
                         <FlowView flow={r.scan_flow.clone()} heading="Client scan flow" />
                     } else if part >= 1 {
-                        <p class="muted no-flow" data-testid="no-configmgr-flow">{"ConfigMgr client logs (WUAHandler.log, ScanAgent.log, …) were not in this drop, so the ConfigMgr client scan flow is not shown."}</p>
+                        <p class="muted no-flow small" data-testid="no-configmgr-flow">{"No ConfigMgr client log in this drop: no client scan flow to show."}</p>
                     }
                     if part >= 1 && r.sync_flow.witnessed() {
                         <FlowView flow={r.sync_flow.clone()} heading="WSUS synchronization" />
+                    }
+                    if part >= 1 {
+                        <UpdateLedger report={p.report.clone()} />
                     }
                 </div>
                 <div class="col-side">

@@ -478,7 +478,8 @@ pub fn with_ledger(a: &Analysis, h: Headline, status: VerdictStatus, ledger: &[c
     let domain = if row.kind == TargetKind::Package { Domain::Servicing } else { Domain::WindowsUpdate };
     let (badge, status, statement) = match row.state {
         LedgerState::Failing => {
-            let lines: Vec<(usize, u32)> = row.failures().chain(row.decisive_step()).filter_map(|s| line_of(a, &s.evidence)).collect();
+            let mut lines: Vec<(usize, u32)> = row.failures().chain(row.decisive_step()).filter_map(|s| line_of(a, &s.evidence)).collect();
+            lines.dedup();
             let codes = row.code.as_deref().and_then(|c| u32::from_str_radix(c.trim_start_matches("0x"), 16).ok()).into_iter().collect();
             let st = Statement { domain, standing: Standing::Failed, text: story.clone(), lines, codes };
             (if domain == Domain::Servicing { "Servicing failed" } else { "Updates failing" }, VerdictStatus::Failed, Some(st))
@@ -493,6 +494,27 @@ pub fn with_ledger(a: &Analysis, h: Headline, status: VerdictStatus, ledger: &[c
     }
     sentences.extend(split_sentences(&h.text));
     (Headline { badge, text: fit(sentences) }, status, statement)
+}
+
+/// `st` (a target failing now) first among the statements, in its kind of work's statement
+/// (one statement per kind of work), which then stands failed: the story, then what that work
+/// came to ("Windows Update: 133 searches ..." goes on without its label).
+pub fn lead_with(statements: &mut Vec<Statement>, st: Statement) {
+    let Some(i) = statements.iter().position(|s| s.domain == st.domain) else {
+        statements.insert(0, st);
+        return;
+    };
+    let old = statements.remove(i);
+    let rest = match old.text.split_once(": ") {
+        Some((label, rest)) if label.split_whitespace().count() <= 3 && !label.bytes().any(|b| b.is_ascii_digit()) => rest,
+        _ => old.text.as_str(),
+    };
+    let text = format!("{} {rest}", st.text);
+    let mut lines = st.lines;
+    lines.extend(old.lines.iter().filter(|l| !lines.contains(l)).collect::<Vec<_>>());
+    let mut codes = st.codes;
+    codes.extend(old.codes.iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
+    statements.insert(0, Statement { domain: st.domain, standing: Standing::Failed, text, lines, codes });
 }
 
 /// The (file, entry) of an evidence line.

@@ -42,7 +42,7 @@ pub use updates::UpdateRow;
 pub use verdict::NextCheck;
 
 use crate::analysis::Analysis;
-use crate::model::{LogFile, Standing, VerdictStatus};
+use crate::model::{LogFile, VerdictStatus};
 
 thread_local! {
     /// Diagnoses run on this thread (`Diagnosis::runs_on_this_thread`).
@@ -172,23 +172,9 @@ impl Diagnosis {
         let (mut headline, status, told) = headline::with_ledger(a, headline::headline(&facts), status, &ledger);
         let mut statements = statements;
         if let Some(st) = told {
-            // The target failing now is the first thing the detail says too, in its kind of
-            // work's statement (one statement per kind of work), which now stands failed.
+            // The target failing now is the first thing the detail says too.
             verdict = format!("{} {verdict}", st.text);
-            match statements.iter().position(|s| s.domain == st.domain) {
-                Some(i) => {
-                    let old = statements.remove(i);
-                    let mut lines = st.lines;
-                    lines.extend(old.lines);
-                    let mut codes = st.codes;
-                    codes.extend(old.codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
-                    statements.insert(
-                        0,
-                        outcomes::Statement { domain: st.domain, standing: Standing::Failed, text: format!("{} {}", st.text, old.text), lines, codes },
-                    );
-                }
-                None => statements.insert(0, st),
-            }
+            headline::lead_with(&mut statements, st);
         }
         if machines.len() > 1 {
             headline.text = format!("These logs seem to come from {} machines: analyse each alone. {}", machines.len(), headline.text);

@@ -1,0 +1,51 @@
+// The Updates panel (the report's ledger), on real event logs read in place from
+// ../shared/reallogs/evidence: one machine's WindowsUpdateClient/Operational channel (downloads)
+// and its Setup.evtx (installs) give one row per update; KB5020683 fails with 0x800F0984 and
+// leads, the filter shows it alone, its steps open the viewer at their lines. No network request
+// after load. These files are needed: without them the test fails.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sharedApp, openApp, waitForReport, countRequests, artifact, ROOT } from './helpers.mjs';
+
+const shared = sharedApp();
+
+const EVIDENCE = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs']
+  .filter(Boolean)
+  .map((d) => path.join(d, 'evidence'))
+  .find((d) => fs.existsSync(path.join(d, '61_Setup.evtx')));
+
+test('the Updates panel: a row per update, the failing one first, filters, lines', async () => {
+  assert.ok(EVIDENCE, '../shared/reallogs/evidence is needed (set WULENS_REALLOGS)');
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 900 } });
+  const requests = countRequests(page);
+  await page.setInputFiles('input[aria-label="Choose log files"]', [
+    path.join(EVIDENCE, '60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx'),
+    path.join(EVIDENCE, '61_Setup.evtx'),
+  ]);
+  await waitForReport(page);
+  assert.ok(['Servicing failed', 'Updates failing'].includes(await page.getByTestId('badge').innerText()));
+  assert.match(await page.getByTestId('verdict').innerText(), /KB5020683\)? is failing: its latest install failed with 0x800F0984/);
+  const ledger = page.getByTestId('ledger');
+  await ledger.scrollIntoViewIfNeeded();
+  const rows = ledger.locator('.ledger-row');
+  // Failing first; KB5046613's download (60) and install (61) are one row.
+  assert.equal(await rows.first().getAttribute('data-state'), 'failing');
+  assert.match(await rows.first().innerText(), /KB5020683[\s\S]*0x800F0984/);
+  assert.equal(await ledger.locator('.ledger-row', { hasText: 'KB5046613' }).count(), 1);
+  const lcu = ledger.locator('.ledger-row', { hasText: 'KB5046613' });
+  assert.equal(await lcu.getAttribute('data-state'), 'done');
+  assert.equal(await lcu.locator('.lane').count(), 1, 'one lane: both are event logs');
+  await page.screenshot({ path: artifact('ledger.png'), fullPage: false });
+  // The filter keeps the failing row alone.
+  await ledger.getByRole('button', { name: /^Failing \(1\)/ }).click();
+  assert.equal(await rows.count(), 1);
+  // A step's line opens the viewer there.
+  await rows.first().locator('.decisive a').click();
+  await page.waitForSelector('.row[data-line]');
+  assert.match(page.url(), /#\/log/);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
