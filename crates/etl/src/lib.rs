@@ -226,6 +226,12 @@ pub fn decode(bytes: &[u8]) -> Result<Trace, EtlError> {
             pos = next;
             continue;
         }
+        // Records past where the buffer says its events end, where only fill belongs: its
+        // header lied (`wusa.exe /log` writes one that way); they are searched for by marker.
+        if let Some(e) = events_end.filter(|&e| e < avail && stray_records(bytes, pos + e, pos + avail)) {
+            pos = d.salvage(bytes, pos + e, d.trace.buffers);
+            continue;
+        }
         pos += avail;
     }
     Ok(d.finish())
@@ -316,14 +322,16 @@ impl Decoder {
         let (before, events) = (self.recovered(), self.raw.len());
         let (problems, dropped) = (self.trace.problems.len(), self.dropped_problems);
         let mut p = pos;
+        // Byte by byte: where headers lie, records need not keep the file's 8-byte alignment
+        // (`wusa.exe /log` writes runs of them 4 bytes, and after a stray byte 1 byte, off it).
         while p + 8 <= next {
             if !plausible_event(bytes, p, next) {
-                p += 8;
+                p += 1;
                 continue;
             }
             // A run of records from `p`, read as the events of a buffer.
             let reached = self.records(&bytes[..next], p, next, u32::MAX, pos);
-            p += ((reached - p).max(8) + 7) & !7;
+            p = reached.max(p + 1);
         }
         // What the records' own checks said about the bytes in between is noise here.
         self.trace.problems.truncate(problems);
@@ -490,6 +498,10 @@ impl Decoder {
                 self.problem(format!("buffer {index} at offset {at:#x}: the payload of event {} at {pos:#x} is shorter than its fields", schema.name));
             }
             (schema.name, message)
+        } else if let Some(s) = one_string(payload) {
+            // No metadata, but the payload is one NUL-terminated UTF-16 string (wusa.exe's
+            // events): that string is the message.
+            (String::new(), s)
         } else {
             self.count(UndecodedKind::Manifest, provider_guid);
             return;
@@ -536,6 +548,27 @@ impl Decoder {
         }
         self.trace
     }
+}
+
+/// The text of a payload that is exactly one NUL-terminated UTF-16LE string of text: an even
+/// length, one NUL code unit and only at its end, valid UTF-16, and no control character but
+/// tab, CR and LF (a binary payload that happens to end in two zero bytes is not text). Trailing
+/// line breaks are dropped.
+fn one_string(payload: &[u8]) -> Option<String> {
+    if payload.len() < 4 || !payload.len().is_multiple_of(2) {
+        return None;
+    }
+    let units: Vec<u16> = payload.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    let (&last, text) = units.split_last()?;
+    if last != 0 || text.is_empty() {
+        return None;
+    }
+    let s: String = char::decode_utf16(text.iter().copied()).collect::<Result<_, _>>().ok()?;
+    if s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) {
+        return None;
+    }
+    let trimmed = s.trim_end_matches(['\r', '\n']);
+    (!trimmed.trim().is_empty()).then(|| trimmed.to_string())
 }
 
 /// Whether a buffer header that makes sense starts at `p`: the first buffer's logger id (one
@@ -597,6 +630,13 @@ fn plausible_event(bytes: &[u8], p: usize, end: usize) -> bool {
     flags < 0x400 && property < 8 && bytes.get(p + 0x18..p + 0x28).is_some_and(|g| g.iter().any(|&b| b != 0))
 }
 
+/// Whether `bytes[from..to]`, the unused rest of a buffer, holds an event record rather than
+/// fill (0xFF or zero bytes, where ETW leaves the rest of a buffer).
+fn stray_records(bytes: &[u8], from: usize, to: usize) -> bool {
+    let filled = |b: u8| b == 0xFF || b == 0;
+    !bytes.get(from..(from + 8).min(to)).is_some_and(|b| b.iter().copied().all(filled)) && (from..to).any(|p| plausible_event(bytes, p, bytes.len()))
+}
+
 /// The first offset in `from..to`, 8-byte aligned from `from`, where a buffer that makes sense
 /// starts.
 fn next_buffer(bytes: &[u8], from: usize, to: usize) -> Option<usize> {
@@ -652,4 +692,149 @@ pub fn guid(b: &[u8]) -> String {
     let d2 = u16::from_le_bytes([b[4], b[5]]);
     let d3 = u16::from_le_bytes([b[6], b[7]]);
     format!("{d1:08X}-{d2:04X}-{d3:04X}-{:02X}{:02X}-{:02X}{:02X}{:02X}{:02X}{:02X}{:02X}", b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROVIDER: [u8; 16] = [0x12, 0x8C, 0x60, 0x09, 0xDA, 0xC1, 0x04, 0x41, 0xA6, 0xFE, 0xB9, 0x59, 0xCF, 0x57, 0x56, 0x0A];
+
+    fn put16(b: &mut [u8], at: usize, v: u16) {
+        b[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    }
+
+    fn put32(b: &mut [u8], at: usize, v: u32) {
+        b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+
+    fn put64(b: &mut [u8], at: usize, v: u64) {
+        b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+    }
+
+    fn utf16z(s: &str) -> Vec<u8> {
+        s.encode_utf16().chain([0]).flat_map(u16::to_le_bytes).collect()
+    }
+
+    /// An `EVENT_HEADER` record without extended data (no TraceLogging metadata), padded to 8.
+    fn event(time: u64, payload: &[u8]) -> Vec<u8> {
+        let size = 0x50 + payload.len();
+        let mut r = vec![0u8; (size + 7) & !7];
+        put32(&mut r, 0, size as u32 | u32::from(ht::EVENT_HEADER64) << 16 | 0xC0 << 24);
+        put32(&mut r, 8, 0x3B0); // thread
+        put32(&mut r, 12, 0x17E8); // process
+        put64(&mut r, 16, time);
+        r[0x18..0x28].copy_from_slice(&PROVIDER);
+        put16(&mut r, 0x28, 1); // event id
+        r[0x2C] = 4;
+        r[0x50..size].copy_from_slice(payload);
+        r
+    }
+
+    /// A first buffer: its header, the logfile header (clock: system time) and `events`.
+    fn first_buffer(events: &[Vec<u8>]) -> Vec<u8> {
+        let mut b = vec![0u8; BUFFER_HEADER + 0x140];
+        put16(&mut b, 0x2A, 0x14); // logger id
+        let rec = BUFFER_HEADER;
+        put32(&mut b, rec, u32::from(ht::SYSTEM64) << 16 | 0xC0 << 24);
+        put16(&mut b, rec + 4, 0x140);
+        let p = rec + 0x20;
+        put32(&mut b, p + 0x2C, 8); // pointer size
+        put32(&mut b, p + 0x110, 2); // clock type: FILETIME
+        for e in events {
+            b.extend_from_slice(e);
+        }
+        let len = b.len() as u32;
+        put32(&mut b, 0, len);
+        put32(&mut b, 4, len);
+        b
+    }
+
+    const T0: u64 = 133_900_000_000_000_000;
+
+    #[test]
+    fn a_payload_of_one_utf16_string_is_the_message() {
+        let bytes = first_buffer(&[event(T0, &utf16z("InstallWorker.01105: Starting to copy payload\n"))]);
+        let t = decode(&bytes).unwrap();
+        assert_eq!(t.records.len(), 1, "{t:?}");
+        let r = &t.records[0];
+        assert_eq!(r.message, "InstallWorker.01105: Starting to copy payload");
+        assert_eq!((r.time, r.pid, r.tid, r.level), (T0, 0x17E8, 0x3B0, 4));
+        assert_eq!(r.provider, "09608C12-C1DA-4104-A6FE-B959CF57560A");
+        assert_eq!(r.event, r.provider);
+        assert!(t.undecoded.is_empty());
+    }
+
+    #[test]
+    fn a_payload_that_is_not_one_string_stays_undecoded() {
+        let two = [utf16z("one"), utf16z("two")].concat();
+        let binary = [1u8, 0, 0, 0, 7, 0, 0, 0];
+        let odd = [b'a', 0, b'b', 0, 0, 0, 9];
+        let bytes = first_buffer(&[event(T0, &two), event(T0, &binary), event(T0, &odd), event(T0, &[0, 0])]);
+        let t = decode(&bytes).unwrap();
+        assert!(t.records.is_empty(), "{:?}", t.records);
+        assert_eq!(t.undecoded_events(), 4);
+        assert_eq!(t.undecoded[0].kind, UndecodedKind::Manifest);
+    }
+
+    #[test]
+    fn records_off_the_alignment_after_a_damaged_header_are_recovered() {
+        let mut bytes = first_buffer(&[event(T0, &utf16z("Start of install"))]);
+        // A buffer header whose events would end past its own size (as wusa.exe /log writes
+        // them), then records 4 bytes off the 8-byte alignment, then one after a stray byte.
+        let mut header = vec![0u8; BUFFER_HEADER - 4];
+        put32(&mut header, 0, 0xC978);
+        put32(&mut header, 4, 0x1_C978);
+        put16(&mut header, 0x2A, 0x14);
+        bytes.extend_from_slice(&header);
+        assert_eq!(bytes.len() % 8, 4);
+        bytes.extend_from_slice(&event(T0 + 10, &utf16z("HRESULT of the update: 0X80073712")));
+        bytes.push(0);
+        bytes.extend_from_slice(&event(T0 + 20, &utf16z("Exit with error code 0X80073712")));
+        let t = decode(&bytes).unwrap();
+        let messages: Vec<&str> = t.records.iter().map(|r| r.message.as_str()).collect();
+        assert_eq!(messages, ["Start of install", "HRESULT of the update: 0X80073712", "Exit with error code 0X80073712"]);
+        assert_eq!(t.recovered_records, 2);
+        assert!(t.damaged_bytes > 0);
+    }
+
+    #[test]
+    fn records_past_where_a_buffer_says_its_events_end_are_recovered() {
+        let mut bytes = first_buffer(&[event(T0, &utf16z("Start of install"))]);
+        let events_end = bytes.len();
+        // Where the first buffer's events end, a header that makes no sense and more records,
+        // all inside the size the first buffer states.
+        let mut header = vec![0u8; BUFFER_HEADER - 4];
+        put32(&mut header, 0, 0xC978);
+        put32(&mut header, 4, 0x1_C978);
+        bytes.extend_from_slice(&header);
+        bytes.extend_from_slice(&event(T0 + 10, &utf16z("End of install")));
+        bytes.resize(bytes.len() + 64, 0xFF);
+        let size = bytes.len() as u32;
+        put32(&mut bytes, 0, size);
+        assert_eq!(u32_at(&bytes, 4), Some(events_end as u32));
+        let t = decode(&bytes).unwrap();
+        let messages: Vec<&str> = t.records.iter().map(|r| r.message.as_str()).collect();
+        assert_eq!(messages, ["Start of install", "End of install"]);
+        assert_eq!(t.recovered_records, 1);
+    }
+
+    #[test]
+    fn fill_after_a_buffers_events_is_not_searched() {
+        let mut bytes = first_buffer(&[event(T0, &utf16z("Start of install"))]);
+        bytes.resize(bytes.len() + 256, 0xFF);
+        let size = bytes.len() as u32;
+        put32(&mut bytes, 0, size);
+        let t = decode(&bytes).unwrap();
+        assert_eq!((t.records.len(), t.damaged_bytes, t.problems.len()), (1, 0, 0), "{:?}", t.problems);
+    }
+
+    #[test]
+    fn text_of_one_string_is_refused_with_control_characters_or_inner_nuls() {
+        assert_eq!(one_string(&utf16z("a\tb\r\n")).as_deref(), Some("a\tb"));
+        assert_eq!(one_string(&[0x01, 0, 0, 0]), None);
+        assert_eq!(one_string(&[b'a', 0, 0, 0, b'b', 0, 0, 0]), None);
+        assert_eq!(one_string(&utf16z("\r\n")), None);
+        assert_eq!(one_string(&[0x00, 0xD8, 0, 0]), None); // a lone surrogate
+    }
 }

@@ -898,7 +898,8 @@ fn add_codes_seen(a: &Analysis, op: &mut Operation) {
             use wulens_kb::Category::*;
             wulens_kb::entry(c).is_some_and(|e| matches!(e.category, Network | Proxy | Http | Certificate))
         };
-        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code && s.2 <= upto).collect();
+        // A code that only sums up the updates' results (0x80240022) is never another's root.
+        let others: Vec<&(u32, u32, u32)> = seen.iter().filter(|s| Some(s.0) != op.code && s.2 <= upto && !defs::is_summary_code(s.0)).collect();
         op.root = others.iter().filter(|s| outside(s.0)).min_by_key(|s| s.2).or_else(|| others.iter().take(4).min_by_key(|s| s.2)).map(|s| s.0);
     }
     op.codes_seen = seen.into_iter().take(6).map(|(c, n, _)| (c, n)).collect();

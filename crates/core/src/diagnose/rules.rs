@@ -33,6 +33,7 @@ const JOINS: &[(&str, Join)] = &[
     ("cdn_answered_by_proxy", cdn_answered_by_proxy),
     ("servicing_error_lines", servicing_error_lines),
     ("errors_without_operation", errors_without_operation),
+    ("no_network", no_network),
     ("eventlog_service_crash_during_install", super::eventlog::service_crash_during_install),
     ("config_gpo_mismatch", config_rules::gpo_mismatch),
     ("config_usewuserver_off", config_rules::usewuserver_off),
@@ -688,6 +689,71 @@ fn errors_without_operation(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usiz
     shown.extend(lines.iter().filter(|l| !shown.contains(l)).copied().collect::<Vec<_>>());
     f.evidence = shown.iter().take(6).map(|&(fi, ei)| ctx.ev(fi, ei)).collect();
     Some(f)
+}
+
+/// The agent's own word that the machine had no network (`Network state: Disconnected`) when its
+/// latest failure on the way to the update service (the rule's codes) came: per Windows Update
+/// log holding such a failure, the run of Disconnected states in force at it (read back from it),
+/// the failures within it, and the `Network state: Connected` that ended it, if the log shows
+/// one. A log whose latest such failure came while connected says nothing here. The state lines
+/// are read here, not scanned for: a WindowsUpdate.log's literals keep to 64 (`catalog.rs`).
+fn no_network(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
+    let a = ctx.a;
+    let mut found: Vec<Finding> = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is(LogKind::WindowsUpdate)) {
+        let mut fails: Vec<(usize, u32)> = Vec::new();
+        for &c in rule.codes {
+            let Some(s) = a.code_stats(c) else { continue };
+            fails.extend(s.occurrences.iter().filter(|o| o.file as usize == fi && !super::is_routine(f, o.entry, c)).map(|o| (o.entry as usize, c)));
+        }
+        fails.sort_unstable();
+        let Some(&(last, _)) = fails.last() else { continue };
+        // `Some(connected)` for a state line.
+        let state = |e: usize| {
+            let m = ctx.message(fi, e);
+            m.contains("Network state: ").then(|| !m.contains("Network state: Disconnected"))
+        };
+        let Some(at) = (0..last).rev().find(|&e| state(e).is_some()) else { continue };
+        if state(at) != Some(false) {
+            continue;
+        }
+        let mut since = at;
+        while let Some(e) = (0..since).rev().find(|&e| state(e).is_some()) {
+            if state(e) != Some(false) {
+                break;
+            }
+            since = e;
+        }
+        let back = (last + 1..f.entries.len()).find(|&e| state(e) == Some(true));
+        let during: Vec<(usize, u32)> = fails.iter().copied().filter(|&(e, _)| e > since).collect();
+        let mut codes: Vec<String> = Vec::new();
+        for &(_, c) in &during {
+            let hex = format!("0x{c:08X}");
+            if !codes.contains(&hex) {
+                codes.push(hex);
+            }
+        }
+        // The interface count the state came from, just before it.
+        let count = (since.saturating_sub(5)..since).rev().find(|&e| ctx.message(fi, e).contains("UpdateNetworkState Ipv4, cNetworkInterfaces = 0."));
+        let mut shown: Vec<usize> = count.into_iter().chain([since]).chain(during.iter().map(|d| d.0).take(2)).chain(back).collect();
+        shown.dedup();
+        let quoted = |e: usize| format!("`{}`", ctx.message(fi, e).trim());
+        let when = |e: usize| ctx.ev(fi, e).time.map(|t| format!(" at {}", t.get(..19).unwrap_or(&t).replace('T', " "))).unwrap_or_default();
+        let evidence_words = count.map_or_else(|| quoted(since), |c| format!("{} and {}", quoted(c), quoted(since)));
+        let until = match back {
+            Some(b) => format!(", until {}{}", quoted(b), when(b)),
+            None => ", and no later line says it connected".to_string(),
+        };
+        let summary = format!(
+            "The Windows Update agent found no network connection (the machine was offline): {evidence_words}{}{until}. The {} failure(s) on its way to the update service in that time ({}) come from that: with no network, the server's name cannot be resolved nor the server reached; they do not point at a proxy or DNS setting.",
+            when(since),
+            during.len(),
+            super::describe_codes(&codes)
+        );
+        found.push(Finding::new(rule, rule.severity, summary, shown.iter().map(|&e| ctx.ev(fi, e)).collect(), codes));
+    }
+    // A rule fires once: where several logs show it, the last one read.
+    found.pop()
 }
 
 #[cfg(test)]
