@@ -65,6 +65,9 @@ pub use output::{
     TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 
+// Sharing safely: identifiers replaced by stable pseudonyms, in logs and reports.
+pub use output::{redact_report, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
+
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, CSV_COLUMNS};
 
