@@ -268,15 +268,23 @@ struct Analyze {
 }
 
 fn analyze(paths: &[PathBuf], how: Analyze, out: &mut impl Write) -> std::io::Result<ExitCode> {
-    let loaded = if how.this { this_machine(paths, how.reading).and_then(|(_, inputs)| load_inputs(inputs)) } else { load(paths, how.reading) };
-    let analysis = match loaded {
+    let loaded = if how.this {
+        this_machine(paths, how.reading).and_then(|(snapshot, inputs)| load_inputs(inputs).map(|a| (a, Some(snapshot.computer))))
+    } else {
+        load(paths, how.reading).map(|a| (a, None))
+    };
+    let (analysis, computer) = match loaded {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
     let mut report = Report::build(&analysis);
     if how.redact {
-        // One redactor, taught by every text of the drop, over every string that leaves.
+        // One redactor, taught by every text of the drop (and this machine's name), over every
+        // string that leaves.
         let mut redactor = redact::learned(&analysis);
+        if let Some(c) = computer {
+            redactor.learn_name(wulens_core::RedactKind::Host, &c);
+        }
         report = wulens_core::redact_report(&report, &mut redactor).map_err(std::io::Error::other)?;
         eprint!("wulens: {}", redactor.summary().text());
     }

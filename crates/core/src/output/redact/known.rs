@@ -233,6 +233,7 @@ pub const NOT_NAMES: &[&str] = &[
     "list",
     "temp",
     "systemprofile",
+    "localsystem",
     "nt authority",
     "builtin",
 ];
