@@ -235,6 +235,10 @@ pub const NOT_NAMES: &[&str] = &[
     "systemprofile",
     "localsystem",
     "nt authority",
+    "authority",
+    "workgroup",
+    "nt service",
+    "iis apppool",
     "builtin",
 ];
 

@@ -132,6 +132,10 @@ fn labelled(text: &str, at: usize, label: Label, out: &mut Vec<Learned>) {
             let v = token(text, i, true);
             let user = v.rsplit('\\').next().unwrap_or(v).trim_end_matches('$');
             user_name(user, out);
+            // `CORP\jdoe`: the domain's NetBIOS name too (not `NT AUTHORITY`, `BUILTIN`, ...).
+            if let Some((domain, _)) = v.rsplit_once('\\') {
+                host_name(domain.rsplit('\\').next().unwrap_or(domain), out);
+            }
         }
         Label::Proxy => {
             let mut v = token(text, i, false);
@@ -249,7 +253,8 @@ mod tests {
         assert_eq!(learned("Event 19, record 7, PC02.contoso.com, Information: x"), [h("pc02.contoso.com", "pc02"), h("pc02", "pc02")]);
         let u = |n: &str| (Kind::User, n.to_string(), n.to_string());
         assert_eq!(learned("C:\\Users\\jdoe\\AppData and C:\\Users\\Public\\x, C:\\Users\\John Smith\\y"), [u("jdoe"), u("john smith")]);
-        assert_eq!(learned("UserName: CORP\\alice"), [u("alice")]);
+        assert_eq!(learned("UserName: CORP\\alice"), [u("alice"), h("corp", "corp")]);
+        assert_eq!(learned("Account Name: BUILTIN\\Users, UserName: WORKGROUP\\bob"), [u("bob")]);
         let g = "6f1c0f36-8a3e-4c2b-9d3f-2a1b3c4d5e6f";
         let id = |n: &str| (Kind::Id, n.to_string(), n.to_string());
         assert_eq!(learned(&format!("DeviceId = {{{g}}} UpdateId = 11111111-2222-3333-4444-555555555555")), [id(g)]);
