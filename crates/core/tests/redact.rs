@@ -194,18 +194,22 @@ fn one_original_is_one_pseudonym_in_every_log_and_the_report() {
 }
 
 /// What a report concludes, pseudonyms aside: the status, the failed step, the findings, each
-/// operation's kind, outcome, code and root code, and the codes found with their counts.
+/// operation's kind, outcome, code and root code, the codes found with their counts, and the
+/// updates' KBs and states.
 fn conclusion(r: &Report) -> String {
     let mut ops: Vec<String> = r.operations.items.iter().map(|o| format!("{:?} {:?} {:?} {:?}", o.kind, o.outcome, o.code, o.root)).collect();
     ops.sort();
     let mut findings: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
     findings.sort();
     let errors: Vec<String> = r.errors.iter().map(|e| format!("{} x{}", e.code, e.count)).collect();
+    let mut updates: Vec<String> = r.updates.iter().map(|u| format!("{:?} {:?}", u.kb, u.state)).collect();
+    updates.sort();
     format!(
-        "status {:?}\nfailed step {:?}\nfindings {findings:?}\noperations {} {ops:#?}\nerrors {errors:?}\nstatements {}",
+        "status {:?}\nfailed step {:?}\nfindings {findings:?}\noperations {} {ops:#?}\nerrors {errors:?}\nupdates {} {updates:?}\nstatements {}",
         r.summary.status,
         r.scan_flow.failed_step,
         r.operations.total,
+        r.updates_total,
         r.statements.iter().map(|s| format!("{:?}", s.standing)).collect::<Vec<_>>().join(",")
     )
 }
