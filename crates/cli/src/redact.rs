@@ -56,7 +56,7 @@ pub fn write_zip<W: Write + Seek>(analysis: &Analysis, redactor: &mut Redactor, 
     }
     if !as_text.is_empty() {
         redactor.note(format!(
-            "Written as the text wulens decoded from them (their binary form cannot be redacted): {}. wulens reads that text back as a log, but no longer as an event log or a trace.",
+            "Written as the text wulens decoded from them (their binary form cannot be redacted), which wulens reads back as the same logs: {}.",
             as_text.join(", ")
         ));
     }

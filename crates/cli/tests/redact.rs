@@ -66,6 +66,15 @@ fn conclusion(v: &serde_json::Value) -> String {
     format!("{} step {} {findings:?} {errors:?} {ops:?}", v["summary"]["status"], v["scan_flow"]["failed_step"])
 }
 
+/// The real event logs (six .evtx) and setup logs of ../shared/reallogs/evidence: the test
+/// needs them.
+fn evidence() -> PathBuf {
+    [root().join("../shared/reallogs/evidence"), PathBuf::from("/work/shared/reallogs/evidence")]
+        .into_iter()
+        .find(|p| p.join("65_System.evtx").exists())
+        .expect("the real logs' evidence folder (../shared/reallogs/evidence) is needed by this test")
+}
+
 #[test]
 fn analyze_redact_leaves_no_identifier_in_any_format() {
     let dir = drop_dir("analyze-redact");
@@ -93,6 +102,7 @@ fn the_redacted_zip_holds_the_logs_and_reads_back_to_the_same_conclusion() {
         ("bundles", root().join("tests/fixtures/bundles")),
         ("cab", root().join("tests/fixtures/mdm-cab")),
         ("do", root().join("tests/fixtures/delivery-optimization-agent")),
+        ("evtx", evidence()),
     ] {
         let zip = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("redacted-{label}.zip"));
         let _ = std::fs::remove_file(&zip);
@@ -117,6 +127,13 @@ fn the_redacted_zip_holds_the_logs_and_reads_back_to_the_same_conclusion() {
             back["files"].as_array().unwrap().len(),
             plain["files"].as_array().unwrap().iter().filter(|f| f["format"] != "binary" && f["format"] != "empty").count()
         );
+        if label == "evtx" {
+            let back_files = back["files"].as_array().unwrap();
+            let decoded: Vec<&serde_json::Value> = back_files.iter().filter(|f| f["name"].as_str().unwrap().ends_with(".evtx.txt")).collect();
+            assert_eq!(decoded.len(), 6, "each event log is written as NAME.evtx.txt");
+            // One of them holds no event: its text is empty.
+            assert_eq!(decoded.iter().filter(|f| f["format"] == "evtx").count(), 5, "the event logs read back as event logs");
+        }
         if label == "planted" {
             let names: Vec<String> = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().to_string()).collect();
             assert!(names.contains(&"logs/CBS.log".to_string()) && names.contains(&"logs/wu-policy.reg".to_string()), "{names:?}");
