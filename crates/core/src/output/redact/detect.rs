@@ -245,13 +245,11 @@ fn emails(text: &str, out: &mut Vec<Hit>) {
 
 /// Account SIDs: a domain's or a computer's accounts (`S-1-5-21-…`) and Microsoft Entra
 /// accounts (`S-1-12-1-…`). Well-known SIDs (`S-1-5-18`, `S-1-5-32-544`, services'
-/// `S-1-5-80-…`) identify no one and are kept.
+/// `S-1-5-80-…`) identify no one and are kept. Found glued to a name too
+/// (`GoogleUpdateTaskUserS-1-5-21-…Core`): no other word holds `S-1-5-21-`.
 fn sids(text: &str, out: &mut Vec<Hit>) {
     let b = text.as_bytes();
     for s in memchr::memmem::find_iter(b, b"S-1-") {
-        if s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'-') {
-            continue;
-        }
         let mut e = s + 4;
         while e < b.len() && (b[e].is_ascii_digit() || (b[e] == b'-' && b.get(e + 1).is_some_and(u8::is_ascii_digit))) {
             e += 1;
@@ -321,6 +319,7 @@ mod tests {
             found("S-1-5-18 S-1-5-32-544 S-1-5-21-1004336348-1177238915-682003330-1001 S-1-12-1-1-2-3-4"),
             [(Kind::Sid, "S-1-5-21-1004336348-1177238915-682003330-1001"), (Kind::Sid, "S-1-12-1-1-2-3-4")]
         );
+        assert_eq!(found("TaskUserS-1-5-21-1-2-3-1002Core"), [(Kind::Sid, "S-1-5-21-1-2-3-1002")]);
         assert_eq!(found("0x80244007 KB5034441 2024-05-31 16:45:56.136 -2145107961"), []);
     }
 }

@@ -112,11 +112,24 @@ fn labelled(text: &str, at: usize, label: Label, out: &mut Vec<Learned>) {
     let mut i = at;
     let mut marked = false;
     while i < b.len() && i - at < 8 && matches!(b[i], b' ' | b'\t' | b'=' | b':' | b'"' | b'\'' | b'<' | b'>' | b'{' | b'(' | b'[') {
-        marked |= matches!(b[i], b'=' | b':' | b'"' | b'\'' | b'>');
+        marked |= matches!(b[i], b'=' | b':' | b'"' | b'\'' | b'>' | b'[');
         i += 1;
     }
     if b[i..].len() >= 5 && b[i..i + 5].eq_ignore_ascii_case(b"GUID:") {
         i += 5;
+    }
+    if !marked && label == Label::Computer {
+        // Setup's prose (`Computer name is WIN-1JOFITDQ334`, `Set the computer name to X`): a
+        // name in capitals or with a digit, never a word (`computer name is visible`).
+        for w in [&b"is "[..], b"to "] {
+            if b[i..].len() >= 3 && b[i..i + 3].eq_ignore_ascii_case(w) {
+                let v = token(text, i + 3, false);
+                if v.bytes().any(|c| c.is_ascii_digit()) || (v.len() >= 3 && !v.bytes().any(|c| c.is_ascii_lowercase())) {
+                    computer(v, out);
+                }
+            }
+        }
+        return;
     }
     if !marked && label != Label::Id {
         return;
@@ -172,7 +185,12 @@ fn host_name(name: &str, out: &mut Vec<Learned>) {
 
 fn user_name(name: &str, out: &mut Vec<Learned>) {
     let lower = name.trim().to_ascii_lowercase();
-    if not_a_name(&lower) || lower.starts_with(['%', '$', '<', '{']) || lower.contains('@') {
+    // A user name may be two letters (`C:\Users\cc\`).
+    if (lower.len() != 2 && not_a_name(&lower))
+        || !lower.bytes().all(|c| c.is_ascii_alphanumeric() || c > 127 || matches!(c, b'.' | b'_' | b'-' | b' ' | b'~' | b'$'))
+        || lower.starts_with(['%', '$', '<', '{'])
+        || lower.contains('@')
+    {
         return;
     }
     // `jdoe.CORP`, the folder of a second profile of one name: keyed by the name.
@@ -247,6 +265,8 @@ mod tests {
         assert_eq!(learned("ComputerName=PC01.corp.local;"), [h("pc01.corp.local", "pc01"), h("pc01", "pc01")]);
         assert_eq!(learned("Computer Name: DESKTOP-7Q2"), [h("desktop-7q2", "desktop-7q2")]);
         assert_eq!(learned("the computer name changes, host name is visible"), []);
+        assert_eq!(learned("Computer name is WIN-1JOFITDQ334; Set the computer name to PC7"), [h("win-1jofitdq334", "win-1jofitdq334"), h("pc7", "pc7")]);
+        assert_eq!(learned("Computer name [DESKTOP-AB1] is valid"), [h("desktop-ab1", "desktop-ab1")]);
         assert_eq!(learned("x-windowsupdate://E1965EB3-94AA-48C6-884D-ABB544DE47F6/x"), []);
         assert_eq!(learned("WSUS server: http://wsus01:8530/"), [h("wsus01", "wsus01")]);
         assert_eq!(learned("copy \\\\fileserver7\\share\\x and \\\\?\\C:\\x and C:\\\\Users"), [h("fileserver7", "fileserver7")]);
