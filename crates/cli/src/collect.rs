@@ -113,6 +113,24 @@ mod tests {
     }
 
     #[test]
+    fn a_redacted_collection_hides_the_computer_no_log_labels() {
+        let log = "2024-05-31 16:45:56, Info CBS Reboot of PC-ZULU9 pending, user C:\\Users\\kjones\\x\r\n";
+        let snapshot = Snapshot {
+            computer: "PC-ZULU9".into(),
+            source: "C:\\Windows".into(),
+            items: vec![Item { input: Input { name: "C/Windows/Logs/CBS/CBS.log".into(), bytes: log.into() }, modified: None }],
+            notes: Vec::new(),
+        };
+        let path = std::env::temp_dir().join(format!("wulens-collect-redact-{}.zip", std::process::id()));
+        write_redacted(snapshot, &path).unwrap();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("C/Windows/Logs/CBS/CBS.log").unwrap(), &mut back).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(back, "2024-05-31 16:45:56, Info CBS Reboot of HOST-1 pending, user C:\\Users\\USER-1\\x\r\n");
+    }
+
+    #[test]
     fn the_zip_holds_the_inputs_under_their_names_with_their_times() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_717_173_956);
         let items = vec![
