@@ -58,7 +58,7 @@ fn write_file(snapshot: &Snapshot, path: &Path) -> Result<u64, String> {
     }
 }
 
-pub fn run(out_path: Option<PathBuf>, out: &mut impl Write) -> std::io::Result<ExitCode> {
+pub fn run(out_path: Option<PathBuf>, redact: bool, out: &mut impl Write) -> std::io::Result<ExitCode> {
     let snapshot = match crate::machine::this_machine() {
         Ok(s) => s,
         Err(e) => {
@@ -69,11 +69,13 @@ pub fn run(out_path: Option<PathBuf>, out: &mut impl Write) -> std::io::Result<E
     for note in &snapshot.notes {
         eprintln!("wulens: {note}");
     }
-    let path = out_path.unwrap_or_else(|| PathBuf::from(default_name(&snapshot.computer, SystemTime::now())));
-    match write_file(&snapshot, &path) {
+    let path = out_path.unwrap_or_else(|| PathBuf::from(default_name(if redact { "redacted" } else { &snapshot.computer }, SystemTime::now())));
+    let source = snapshot.source.clone();
+    let logs = snapshot.items.iter().filter(|i| !i.input.name.starts_with(crate::machine::REGISTRY)).count();
+    let written = if redact { write_redacted(snapshot, &path) } else { write_file(&snapshot, &path) };
+    match written {
         Ok(size) => {
-            let logs = snapshot.items.iter().filter(|i| !i.input.name.starts_with(crate::machine::REGISTRY)).count();
-            writeln!(out, "{}: {logs} logs from {} and the Windows Update configuration, {size} bytes", path.display(), snapshot.source)?;
+            writeln!(out, "{}: {logs} logs from {source} and the Windows Update configuration, {size} bytes", path.display())?;
             writeln!(out, "Read it with `wulens analyze {}`, or drop it on the wulens page.", path.display())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -82,6 +84,18 @@ pub fn run(out_path: Option<PathBuf>, out: &mut impl Write) -> std::io::Result<E
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// `collect --redact`: the snapshot read as `analyze` reads it, its texts redacted into the zip
+/// (the computer's own name taught to the redactor first); the summary on stderr.
+fn write_redacted(snapshot: Snapshot, path: &Path) -> Result<u64, String> {
+    let inputs: Vec<wulens_core::Input> = snapshot.items.into_iter().map(|i| i.input).collect();
+    let analysis = wulens_core::Analysis::from_inputs(inputs, &wulens_core::Limits::default());
+    let mut redactor = crate::redact::learned(&analysis);
+    redactor.learn_name(wulens_core::RedactKind::Host, &snapshot.computer);
+    let (size, _) = crate::redact::write_file(&analysis, &mut redactor, path)?;
+    eprint!("wulens: {}", redactor.summary().text());
+    Ok(size)
 }
 
 #[cfg(test)]
@@ -96,6 +110,24 @@ mod tests {
         assert_eq!(default_name("PC-01", t), "wulens-PC-01-2024-05-31.zip");
         assert_eq!(default_name("a/b:c", t), "wulens-a_b_c-2024-05-31.zip");
         assert_eq!(utc(t), Some((2024, 5, 31, 16, 45, 56)));
+    }
+
+    #[test]
+    fn a_redacted_collection_hides_the_computer_no_log_labels() {
+        let log = "2024-05-31 16:45:56, Info CBS Reboot of PC-ZULU9 pending, user C:\\Users\\kjones\\x\r\n";
+        let snapshot = Snapshot {
+            computer: "PC-ZULU9".into(),
+            source: "C:\\Windows".into(),
+            items: vec![Item { input: Input { name: "C/Windows/Logs/CBS/CBS.log".into(), bytes: log.into() }, modified: None }],
+            notes: Vec::new(),
+        };
+        let path = std::env::temp_dir().join(format!("wulens-collect-redact-{}.zip", std::process::id()));
+        write_redacted(snapshot, &path).unwrap();
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut back = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("C/Windows/Logs/CBS/CBS.log").unwrap(), &mut back).unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(back, "2024-05-31 16:45:56, Info CBS Reboot of HOST-1 pending, user C:\\Users\\USER-1\\x\r\n");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod files;
 mod fleet;
 mod follow;
 mod machine;
+mod redact;
 mod serve;
 
 #[derive(Parser)]
@@ -46,6 +47,24 @@ enum Command {
         format: ReportFormat,
         /// Read every file into memory instead of mapping big ones (for logs another program
         /// may rewrite or truncate while wulens reads them).
+        #[arg(long)]
+        no_mmap: bool,
+        /// For sharing: replace computer, host and user names, IP and MAC addresses, account
+        /// SIDs, e-mail addresses and device ids in every string of the report with stable
+        /// pseudonyms (HOST-1, USER-1, ...); what was replaced is said on stderr.
+        #[arg(long)]
+        redact: bool,
+    },
+    /// For sharing: the logs themselves with their identifiers replaced by stable pseudonyms,
+    /// in one zip (same names and folders; event logs and traces as the text wulens decodes);
+    /// what was replaced is said on stderr.
+    Redact {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The zip to write.
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Read every file into memory instead of mapping big ones.
         #[arg(long)]
         no_mmap: bool,
     },
@@ -114,6 +133,9 @@ enum Command {
         /// The zip to write (default: wulens-COMPUTERNAME-DATE.zip in the current folder).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Redact the logs as `wulens redact` does (the zip then holds text only).
+        #[arg(long)]
+        redact: bool,
     },
     /// On Windows: this machine's row of `wulens fleet --format ndjson` (one line of JSON), for
     /// a scheduled task or a ConfigMgr script that drops rows on a share.
@@ -179,7 +201,11 @@ fn main() -> ExitCode {
 
 fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> {
     match command {
-        Command::Analyze { paths, this_machine, format, no_mmap } => analyze(&paths, this_machine, format, reading(no_mmap), &mut out),
+        Command::Analyze { paths, this_machine, format, no_mmap, redact } => {
+            let how = Analyze { this: this_machine, format, reading: reading(no_mmap), redact };
+            analyze(&paths, how, &mut out)
+        }
+        Command::Redact { paths, out: zip, no_mmap } => redact_logs(&paths, &zip, reading(no_mmap), &mut out),
         Command::Updates { paths, format, no_mmap } => updates(&paths, format, reading(no_mmap), &mut out),
         Command::Code { code, format } => explain_code(&code, format, &mut out),
         Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
@@ -189,7 +215,7 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         Command::Timeline { paths, problems, follow: false, no_mmap } => timeline(&paths, problems, reading(no_mmap), &mut out),
         Command::Fleet { paths, format } => fleet::run(&paths, format, &mut out),
         Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
-        Command::Collect { out: path } => collect::run(path, &mut out),
+        Command::Collect { out: path, redact } => collect::run(path, redact, &mut out),
         Command::FleetRow { .. } => fleet_row(&mut out),
         Command::Serve { port, no_open } => serve::run(port, !no_open, &mut out),
     }
@@ -253,14 +279,36 @@ fn load_inputs(inputs: Vec<wulens_core::Input>) -> Result<Analysis, ExitCode> {
     Ok(analysis)
 }
 
-fn analyze(paths: &[PathBuf], this: bool, format: ReportFormat, reading: Reading, out: &mut impl Write) -> std::io::Result<ExitCode> {
-    let loaded = if this { this_machine(paths, reading).and_then(|(_, inputs)| load_inputs(inputs)) } else { load(paths, reading) };
-    let analysis = match loaded {
+/// How `analyze` runs.
+struct Analyze {
+    this: bool,
+    format: ReportFormat,
+    reading: Reading,
+    redact: bool,
+}
+
+fn analyze(paths: &[PathBuf], how: Analyze, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let loaded = if how.this {
+        this_machine(paths, how.reading).and_then(|(snapshot, inputs)| load_inputs(inputs).map(|a| (a, Some(snapshot.computer))))
+    } else {
+        load(paths, how.reading).map(|a| (a, None))
+    };
+    let (analysis, computer) = match loaded {
         Ok(a) => a,
         Err(code) => return Ok(code),
     };
-    let report = Report::build(&analysis);
-    match format {
+    let mut report = Report::build(&analysis);
+    if how.redact {
+        // One redactor, taught by every text of the drop (and this machine's name), over every
+        // string that leaves.
+        let mut redactor = redact::learned(&analysis);
+        if let Some(c) = computer {
+            redactor.learn_name(wulens_core::RedactKind::Host, &c);
+        }
+        report = wulens_core::redact_report(&report, &mut redactor).map_err(std::io::Error::other)?;
+        eprint!("wulens: {}", redactor.summary().text());
+    }
+    match how.format {
         ReportFormat::Json => write_json(out, &report)?,
         ReportFormat::Text => out.write_all(wulens_core::text(&report).as_bytes())?,
         ReportFormat::Markdown => out.write_all(wulens_core::markdown(&report).as_bytes())?,
@@ -285,6 +333,26 @@ fn updates(paths: &[PathBuf], format: TableFormat, reading: Reading, out: &mut i
     }
     std::mem::forget(analysis);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `wulens redact PATH... -o FILE.zip`.
+fn redact_logs(paths: &[PathBuf], zip: &std::path::Path, reading: Reading, out: &mut impl Write) -> std::io::Result<ExitCode> {
+    let analysis = match load(paths, reading) {
+        Ok(a) => a,
+        Err(code) => return Ok(code),
+    };
+    let mut redactor = redact::learned(&analysis);
+    match redact::write_file(&analysis, &mut redactor, zip) {
+        Ok((size, files)) => {
+            eprint!("wulens: {}", redactor.summary().text());
+            writeln!(out, "{}: {files} redacted logs, {size} bytes", zip.display())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("wulens: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
 }
 
 /// `fleet-row --this-machine`: the machine's row, named by its computer name.

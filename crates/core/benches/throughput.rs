@@ -7,6 +7,7 @@
 //! - `analyze_one`: the same for one big file of one shape (`updatesstore`: UpdatesStore.log's
 //!   update-status traffic; `windowsupdate`: a Get-WindowsUpdateLog WindowsUpdate.log), 32 MB:
 //!   big enough to be cut in pieces parsed and scanned on all cores.
+//! - `redact/<file>`: learn the names a file states, then redact it (`Redactor`), one thread.
 
 use divan::counter::BytesCount;
 use divan::Bencher;
@@ -24,6 +25,16 @@ fn parse(b: Bencher, name: &str) {
     b.counter(BytesCount::new(text.len())).bench(|| {
         let format = wulens_core::detect(&text, name);
         divan::black_box(wulens_core::parse::parse(format, &text).entries.len())
+    });
+}
+
+#[divan::bench(args = ["WUAHandler.log", "WindowsUpdate.log", "CBS.log"])]
+fn redact(b: Bencher, name: &str) {
+    let text = wulens_loggen::text(name, SIZE, 7);
+    b.counter(BytesCount::new(text.len())).bench(|| {
+        let mut r = wulens_core::Redactor::new();
+        r.learn(&text);
+        divan::black_box(r.redact(&text).len())
     });
 }
 

@@ -35,6 +35,8 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
     let mut dpx = 0;
     // CBS-shaped lines whose component column is blank.
     let mut no_component = 0;
+    // Lines of an event log as wulens renders it (`Event 20, record 12, PC01, Error: ...`).
+    let mut events = 0;
     let mut seen = 0;
     for line in head.lines().map(str::trim_end).filter(|l| !l.is_empty()).take(DETECT_LINES) {
         seen += 1;
@@ -45,7 +47,10 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
         match vote {
             Some(Vote::Simple) => votes[0] += 1,
             Some(Vote::Legacy) => votes[1] += 1,
-            Some(Vote::Etw) => votes[2] += 1,
+            Some(Vote::Etw) => {
+                votes[2] += 1;
+                events += usize::from(line.find(" Event ").is_some_and(|i| parse::wu_etw::event_level(&line[i + 1..]).is_some()));
+            }
             Some(Vote::Wsus) => votes[3] += 1,
             Some(Vote::Reporting) => votes[6] += 1,
             Some(Vote::Cbs(c)) => {
@@ -65,6 +70,8 @@ pub fn detect(text: &str, file_name: &str) -> LogFormat {
     match best {
         0 => LogFormat::CmtraceSimple,
         1 => LogFormat::WindowsUpdateLegacy,
+        // An event log wulens decoded and wrote out as text (`wulens redact`) is one again.
+        2 if events * 2 > votes[2] => LogFormat::EventLog,
         2 => LogFormat::WindowsUpdateEtw,
         3 => LogFormat::WsusSoftwareDistribution,
         6 => LogFormat::WindowsUpdateReportingEvents,

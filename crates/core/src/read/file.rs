@@ -43,7 +43,8 @@ pub(crate) fn from_parsed(
     // lines were DISM's, which setup runs) is setup's log; the same parser read it.
     let format = if kind == LogKind::Setup && matches!(format, LogFormat::Cbs | LogFormat::Dism) { LogFormat::Setup } else { format };
     // Delivery Optimization's one-line records are in UTC by format, as decoded traces are.
-    let utc = format == LogFormat::DeliveryOptimization && crate::read::parse::dolog::utc(&parsed.entries);
+    // So are an event log's, also once written out as text.
+    let utc = (format == LogFormat::DeliveryOptimization && crate::read::parse::dolog::utc(&parsed.entries)) || format == LogFormat::EventLog;
     LogFile {
         name,
         format,

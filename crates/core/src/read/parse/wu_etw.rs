@@ -8,7 +8,7 @@
 use std::cell::Cell;
 
 use super::{skip_ws, token_end, Builder};
-use crate::model::NO_OFFSET;
+use crate::model::{Severity, NO_OFFSET};
 
 /// What the first line `b` of a record says: its time, thread, component and where its message
 /// starts (the level comes from the message's words).
@@ -172,12 +172,45 @@ pub fn parse(b: &mut Builder) {
         };
         let msg = &text[l.start + at + h.msg_start..l.end];
         let component = at + h.component.start..at + h.component.end;
-        b.line_record(&l, at + h.msg_start, h.time, NO_OFFSET, component, h.thread, super::wu_legacy::severity_from_text(msg));
+        let severity = event_level(msg).map_or_else(|| super::wu_legacy::severity_from_text(msg), Severity::of_event_level);
+        b.line_record(&l, at + h.msg_start, h.time, NO_OFFSET, component, h.thread, severity);
+    }
+}
+
+/// The level of an event as `read/evtx.rs` renders it in this layout
+/// (`Event 20, record 12, PC01, Error: ...`), as the event log's number; `None` for any other
+/// message. A decoded event log written out as text (`wulens redact`) reads back as one.
+pub fn event_level(msg: &str) -> Option<u8> {
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = msg.strip_prefix("Event ")?;
+    let n = digits(rest);
+    let rest = rest.get(n..).filter(|_| n > 0)?.strip_prefix(", record ")?;
+    let n = digits(rest);
+    let rest = rest.get(n..).filter(|_| n > 0)?.strip_prefix(", ")?;
+    let (_, after) = rest.split_once(", ")?;
+    let (word, _) = after.split_once(':')?;
+    match word {
+        "Critical" => Some(1),
+        "Error" => Some(2),
+        "Warning" => Some(3),
+        "Information" => Some(4),
+        "Verbose" => Some(5),
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_rendered_event_gives_its_level() {
+        use super::event_level;
+        assert_eq!(event_level("Event 20, record 12, PC01.corp.local, Error: Installation Failure"), Some(2));
+        assert_eq!(event_level("Event 7040, record 3, , Information: x"), Some(4));
+        assert_eq!(event_level("Event , record 3, PC, Error: x"), None);
+        assert_eq!(event_level("Event 20, record 12, PC, Fine: x"), None);
+        assert_eq!(event_level("* START * Finding updates"), None);
+    }
+
     use crate::model::LogFormat;
     use crate::model::Severity;
     use crate::read::parse::test_support::parse_checked;

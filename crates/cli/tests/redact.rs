@@ -1,0 +1,142 @@
+//! `wulens analyze --redact` and `wulens redact -o FILE.zip` (issue 48, "Share safely"): no
+//! identifier a drop holds leaves in any format, the summary goes to stderr, and the redacted
+//! zip reads back to the same conclusion.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn wulens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wulens")).args(args).current_dir(root()).output().expect("run wulens")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Identifiers in the fixture config-proxy-407 (its WSUS server, its proxy) and in the log
+/// planted beside it (a computer, a user, addresses, a SID, an e-mail address, a device id).
+const IDENTIFIERS: &[&str] = &[
+    "ps1site",
+    "proxy.contoso.com",
+    "PC-BRAVO3",
+    "mwilson",
+    "10.44.0.17",
+    "00-1A-2B-3C-4D-5E",
+    "S-1-5-21-1004336348-1177238915-682003330-1104",
+    "m.wilson@contoso.com",
+    "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+];
+
+const PLANTED: &str = "2024-06-25 15:31:12, Info                  CBS    Loading C:\\Users\\mwilson\\Downloads\\kb.msu for S-1-5-21-1004336348-1177238915-682003330-1104 (m.wilson@contoso.com)\r\n\
+2024-06-25 15:31:13, Info                  CBS    ComputerName=PC-BRAVO3, DeviceId: {3F2504E0-4F89-41D3-9A0C-0305E82C3301}, peer 10.44.0.17, MAC 00-1A-2B-3C-4D-5E\r\n";
+
+/// config-proxy-407's logs and the planted CBS.log, in a folder of their own.
+fn drop_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name).join("logs");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let from = root().join("tests/fixtures/config-proxy-407/logs");
+    for e in std::fs::read_dir(&from).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(dir.join("CBS.log"), PLANTED).unwrap();
+    dir
+}
+
+fn left(haystack: &str) -> Vec<&'static str> {
+    let lower = haystack.to_ascii_lowercase();
+    IDENTIFIERS.iter().copied().filter(|i| lower.contains(&i.to_ascii_lowercase())).collect()
+}
+
+/// The conclusion of a JSON report, names aside.
+fn conclusion(v: &serde_json::Value) -> String {
+    let mut findings: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    findings.sort();
+    let errors: Vec<String> = v["errors"].as_array().unwrap().iter().map(|e| format!("{} x{}", e["code"], e["count"])).collect();
+    let mut ops: Vec<String> =
+        v["operations"]["items"].as_array().unwrap().iter().map(|o| format!("{} {} {} {}", o["kind"], o["outcome"], o["code"], o["root"])).collect();
+    ops.sort();
+    format!("{} step {} {findings:?} {errors:?} {ops:?}", v["summary"]["status"], v["scan_flow"]["failed_step"])
+}
+
+/// The real event logs (six .evtx) and setup logs of ../shared/reallogs/evidence: the test
+/// needs them.
+fn evidence() -> PathBuf {
+    [root().join("../shared/reallogs/evidence"), PathBuf::from("/work/shared/reallogs/evidence")]
+        .into_iter()
+        .find(|p| p.join("65_System.evtx").exists())
+        .expect("the real logs' evidence folder (../shared/reallogs/evidence) is needed by this test")
+}
+
+#[test]
+fn analyze_redact_leaves_no_identifier_in_any_format() {
+    let dir = drop_dir("analyze-redact");
+    let path = dir.to_str().unwrap();
+    let plain = ok(&wulens(&["analyze", path, "--format", "json"]));
+    assert_eq!(left(&plain), ["ps1site", "proxy.contoso.com"], "the plain report carries the WSUS server and the proxy");
+    for format in ["json", "text", "markdown"] {
+        let out = wulens(&["analyze", path, "--format", format, "--redact"]);
+        let stdout = ok(&out);
+        assert!(left(&stdout).is_empty(), "{format}: {:?} left in\n{stdout}", left(&stdout));
+        assert!(stdout.contains("0x8024401B") && stdout.contains("HOST-"), "{format}: codes stay, pseudonyms are there");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("Redacted") && stderr.contains("host and domain names as HOST-n"), "{format}: the summary is on stderr: {stderr}");
+        assert!(left(&stderr).is_empty(), "the summary names no original");
+    }
+    let red: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", path, "--format", "json", "--redact"]))).unwrap();
+    assert_eq!(conclusion(&red), conclusion(&serde_json::from_str(&plain).unwrap()));
+}
+
+#[test]
+fn the_redacted_zip_holds_the_logs_and_reads_back_to_the_same_conclusion() {
+    for (label, source) in [
+        ("planted", drop_dir("redact-zip")),
+        ("gpo", root().join("tests/fixtures/fail-step3-gpo-override/logs")),
+        ("bundles", root().join("tests/fixtures/bundles")),
+        ("cab", root().join("tests/fixtures/mdm-cab")),
+        ("do", root().join("tests/fixtures/delivery-optimization-agent")),
+        ("evtx", evidence()),
+    ] {
+        let zip = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("redacted-{label}.zip"));
+        let _ = std::fs::remove_file(&zip);
+        let (src, dst) = (source.to_str().unwrap(), zip.to_str().unwrap());
+        let out = wulens(&["redact", src, "-o", dst]);
+        let stdout = ok(&out);
+        assert!(stdout.contains("redacted logs"), "{label}: {stdout}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("Redacted"), "{label}: the summary is on stderr");
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+        let mut all = String::new();
+        for i in 0..archive.len() {
+            let mut f = archive.by_index(i).unwrap();
+            all.push_str(f.name());
+            all.push('\n');
+            f.read_to_string(&mut all).unwrap_or_else(|e| panic!("{label}: {} is UTF-8 text: {e}", f.name()));
+        }
+        assert!(left(&all).is_empty(), "{label}: {:?} left in the zip", left(&all));
+        let plain: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", src, "--format", "json"]))).unwrap();
+        let back: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", dst, "--format", "json"]))).unwrap();
+        assert_eq!(conclusion(&back), conclusion(&plain), "{label}: the redacted zip concludes the same");
+        assert_eq!(
+            back["files"].as_array().unwrap().len(),
+            plain["files"].as_array().unwrap().iter().filter(|f| f["format"] != "binary" && f["format"] != "empty").count()
+        );
+        if label == "evtx" {
+            let back_files = back["files"].as_array().unwrap();
+            let decoded: Vec<&serde_json::Value> = back_files.iter().filter(|f| f["name"].as_str().unwrap().ends_with(".evtx.txt")).collect();
+            assert_eq!(decoded.len(), 6, "each event log is written as NAME.evtx.txt");
+            // One of them holds no event: its text is empty.
+            assert_eq!(decoded.iter().filter(|f| f["format"] == "evtx").count(), 5, "the event logs read back as event logs");
+        }
+        if label == "planted" {
+            let names: Vec<String> = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().to_string()).collect();
+            assert!(names.contains(&"logs/CBS.log".to_string()) && names.contains(&"logs/wu-policy.reg".to_string()), "{names:?}");
+        }
+    }
+}

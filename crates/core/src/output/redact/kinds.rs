@@ -1,0 +1,108 @@
+//! The kinds of identifier a redaction replaces, their pseudonyms' prefixes, and the summary
+//! shown before anything leaves: the floor the other files of `redact/` stand on.
+
+use serde::Serialize;
+
+/// A kind of identifier, each with its own pseudonyms (`HOST-1`, `USER-1`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A computer or server name, or a domain name that is not one of Microsoft's public endpoints.
+    Host,
+    /// A user name (a profile folder's name, a labelled user or account name).
+    User,
+    /// An IPv4 or IPv6 address (loopback and unspecified ones are kept).
+    Ip,
+    /// A MAC address.
+    Mac,
+    /// A security identifier of an account (`S-1-5-21-…`, `S-1-12-1-…`; well-known SIDs are kept).
+    Sid,
+    /// An e-mail address or a user principal name.
+    Email,
+    /// A GUID the text labels as a device, tenant, user, machine, account or client id.
+    Id,
+}
+
+impl Kind {
+    /// Every kind, in the summary's order.
+    pub const ALL: [Kind; 7] = [Kind::Host, Kind::User, Kind::Ip, Kind::Mac, Kind::Sid, Kind::Email, Kind::Id];
+
+    /// The pseudonyms' prefix: `HOST` in `HOST-1`.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::Host => "HOST",
+            Kind::User => "USER",
+            Kind::Ip => "IP",
+            Kind::Mac => "MAC",
+            Kind::Sid => "SID",
+            Kind::Email => "EMAIL",
+            Kind::Id => "ID",
+        }
+    }
+
+    /// The summary's words for it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Kind::Host => "host and domain names",
+            Kind::User => "user names",
+            Kind::Ip => "IP addresses",
+            Kind::Mac => "MAC addresses",
+            Kind::Sid => "account SIDs",
+            Kind::Email => "e-mail addresses and UPNs",
+            Kind::Id => "device, tenant, user and client ids",
+        }
+    }
+
+    pub(super) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What one kind came to: how many distinct originals, replaced how many times.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KindCount {
+    /// The kind.
+    pub kind: Kind,
+    /// Distinct originals (one pseudonym each).
+    pub distinct: usize,
+    /// Replacements made.
+    pub replaced: u64,
+}
+
+/// What a redaction replaced, by kind, and what else the user should know (a binary log
+/// written as its decoded text): for display before anything leaves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RedactionSummary {
+    /// The kinds with at least one replacement, in [`Kind::ALL`]'s order.
+    pub kinds: Vec<KindCount>,
+    /// Notes added by the caller (`Redactor::note`).
+    pub notes: Vec<String>,
+}
+
+impl RedactionSummary {
+    /// Replacements made, all kinds together.
+    pub fn total(&self) -> u64 {
+        self.kinds.iter().map(|k| k.replaced).sum()
+    }
+
+    /// The summary as lines of text: `Redacted 12 identifiers: 2 host and domain names (7 times), ...`.
+    pub fn text(&self) -> String {
+        let mut out = if self.kinds.is_empty() {
+            "Redacted nothing: no identifier was found.\n".to_string()
+        } else {
+            let parts: Vec<String> = self
+                .kinds
+                .iter()
+                .map(|k| {
+                    format!("{} {} as {}-n ({} replacement{})", k.distinct, k.kind.words(), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" })
+                })
+                .collect();
+            format!("Redacted {} distinct identifiers: {}.\n", self.kinds.iter().map(|k| k.distinct).sum::<usize>(), parts.join(", "))
+        };
+        for n in &self.notes {
+            out.push_str(n);
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -1,0 +1,284 @@
+//! Names a text states (the first pass): computer names after their labels and in the event
+//! logs' computer column, the host of a `\\server\share` path and of a URL (`http://wsus01:8530`),
+//! user names of profile folders (`C:\Users\jdoe\`) and after their labels, and the GUIDs a
+//! label calls a device, tenant, user, machine, account or client id. Each is then replaced
+//! wherever it occurs, in every text.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::detect::guid_at;
+use super::kinds::Kind;
+use super::known::{is_public_endpoint, not_a_name, Label, LABELS};
+
+/// A name learned: what to look for (lower case), its kind and its key (the pseudonym's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Learned {
+    /// The name as it is looked for, lower case.
+    pub name: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its key: the same key is the same pseudonym (`pc01.corp.local` is keyed `pc01`).
+    pub key: String,
+}
+
+#[derive(Clone, Copy)]
+enum Marker {
+    Label(Label),
+    /// `\Users\` (and its JSON-escaped `\\Users\\`): a profile folder's name follows.
+    Profile,
+    /// `://`: a URL's host follows.
+    Url,
+    /// `, record ` in an event log as wulens renders it: the number, then the computer.
+    EventComputer,
+}
+
+/// The first pass: one automaton over the labels and markers.
+pub struct Learner {
+    ac: AhoCorasick,
+    markers: Vec<Marker>,
+}
+
+impl Learner {
+    pub fn new() -> Learner {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut markers = Vec::new();
+        for (p, l) in LABELS {
+            patterns.push(p);
+            markers.push(Marker::Label(*l));
+        }
+        for (p, m) in [
+            ("\\Users\\", Marker::Profile),
+            ("\\\\Users\\\\", Marker::Profile),
+            ("\\Documents and Settings\\", Marker::Profile),
+            ("://", Marker::Url),
+            (", record ", Marker::EventComputer),
+        ] {
+            patterns.push(p);
+            markers.push(m);
+        }
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("the labels build an automaton");
+        Learner { ac, markers }
+    }
+
+    /// The names `text` states, appended to `out`.
+    pub fn learn(&self, text: &str, out: &mut Vec<Learned>) {
+        let b = text.as_bytes();
+        for m in self.ac.find_iter(b) {
+            let (s, e) = (m.start(), m.end());
+            match self.markers[m.pattern().as_usize()] {
+                Marker::Label(label) => {
+                    let word_start = s == 0 || !b[s - 1].is_ascii_alphanumeric();
+                    let word_end = !b[e - 1].is_ascii_alphanumeric() || b.get(e).is_none_or(|c| !c.is_ascii_alphanumeric());
+                    if word_start && word_end {
+                        labelled(text, e, label, out);
+                    }
+                }
+                Marker::Profile => profile(text, e, out),
+                Marker::Url => url_host(text, e, out),
+                Marker::EventComputer => {
+                    let mut i = e;
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                    if i > e && b[i..].starts_with(b", ") {
+                        computer(token(text, i + 2, false), out);
+                    }
+                }
+            }
+        }
+        unc_hosts(text, out);
+    }
+}
+
+/// The run of name bytes at `at` (letters, digits, `._-`, and `\` and `$` for accounts).
+fn token(text: &str, at: usize, account: bool) -> &str {
+    let b = text.as_bytes();
+    let mut e = at;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || matches!(b[e], b'.' | b'_' | b'-') || (account && matches!(b[e], b'\\' | b'$'))) {
+        e += 1;
+    }
+    text[at..e].trim_end_matches(['.', '-'])
+}
+
+/// After a label: separators, then its value.
+/// Names (not ids) need a `=`, `:`, `>` or quote between: prose (`computer name changes`) is
+/// no label.
+fn labelled(text: &str, at: usize, label: Label, out: &mut Vec<Learned>) {
+    let b = text.as_bytes();
+    let mut i = at;
+    let mut marked = false;
+    while i < b.len() && i - at < 8 && matches!(b[i], b' ' | b'\t' | b'=' | b':' | b'"' | b'\'' | b'<' | b'>' | b'{' | b'(' | b'[') {
+        marked |= matches!(b[i], b'=' | b':' | b'"' | b'\'' | b'>' | b'[');
+        i += 1;
+    }
+    if b[i..].len() >= 5 && b[i..i + 5].eq_ignore_ascii_case(b"GUID:") {
+        i += 5;
+    }
+    if !marked && label == Label::Computer {
+        // Setup's prose (`Computer name is WIN-1JOFITDQ334`, `Set the computer name to X`): a
+        // name in capitals or with a digit, never a word (`computer name is visible`).
+        for w in [&b"is "[..], b"to "] {
+            if b[i..].len() >= 3 && b[i..i + 3].eq_ignore_ascii_case(w) {
+                let v = token(text, i + 3, false);
+                if v.bytes().any(|c| c.is_ascii_digit()) || (v.len() >= 3 && !v.bytes().any(|c| c.is_ascii_lowercase())) {
+                    computer(v, out);
+                }
+            }
+        }
+        return;
+    }
+    if !marked && label != Label::Id {
+        return;
+    }
+    match label {
+        Label::Id => {
+            if let Some(key) = guid_at(&b[i..]) {
+                out.push(Learned { name: key.clone(), kind: Kind::Id, key });
+            }
+        }
+        Label::Computer => computer(token(text, i, false), out),
+        Label::User => {
+            let v = token(text, i, true);
+            let user = v.rsplit('\\').next().unwrap_or(v).trim_end_matches('$');
+            user_name(user, out);
+            // `CORP\jdoe`: the domain's NetBIOS name too (not `NT AUTHORITY`, `BUILTIN`, ...).
+            if let Some((domain, _)) = v.rsplit_once('\\') {
+                host_name(domain.rsplit('\\').next().unwrap_or(domain), out);
+            }
+        }
+        Label::Proxy => {
+            let mut v = token(text, i, false);
+            let after = i + v.len();
+            if b.get(after) == Some(&b'=') {
+                v = token(text, after + 1, false);
+            }
+            host_name(v, out);
+        }
+    }
+}
+
+/// A computer name a log states: learned whole, and an FQDN's first label too, under one key.
+fn computer(name: &str, out: &mut Vec<Learned>) {
+    let lower = name.to_ascii_lowercase();
+    let short = lower.split('.').next().unwrap_or("").to_string();
+    if not_a_name(&short) || is_public_endpoint(&lower) || lower.parse::<std::net::Ipv4Addr>().is_ok() {
+        return;
+    }
+    if lower != short {
+        out.push(Learned { name: lower, kind: Kind::Host, key: short.clone() });
+    }
+    out.push(Learned { name: short.clone(), kind: Kind::Host, key: short });
+}
+
+/// A host a URL or a proxy setting names: learned whole (its short name could be a word).
+fn host_name(name: &str, out: &mut Vec<Learned>) {
+    let lower = name.to_ascii_lowercase();
+    if not_a_name(&lower) || is_public_endpoint(&lower) || lower.parse::<std::net::Ipv4Addr>().is_ok() {
+        return;
+    }
+    out.push(Learned { name: lower.clone(), kind: Kind::Host, key: lower });
+}
+
+fn user_name(name: &str, out: &mut Vec<Learned>) {
+    let lower = name.trim().to_ascii_lowercase();
+    // A user name may be two letters (`C:\Users\cc\`).
+    if (lower.len() != 2 && not_a_name(&lower))
+        || !lower.bytes().all(|c| c.is_ascii_alphanumeric() || c > 127 || matches!(c, b'.' | b'_' | b'-' | b' ' | b'~' | b'$'))
+        || lower.starts_with(['%', '$', '<', '{'])
+        || lower.contains('@')
+    {
+        return;
+    }
+    // `jdoe.CORP`, the folder of a second profile of one name: keyed by the name.
+    let key = lower.split('.').next().unwrap_or(&lower).to_string();
+    if lower != key && !not_a_name(&key) {
+        out.push(Learned { name: key.clone(), kind: Kind::User, key: key.clone() });
+    }
+    out.push(Learned { name: lower, kind: Kind::User, key });
+}
+
+/// `C:\Users\<name>\...`: the folder's name (blanks allowed inside a path).
+fn profile(text: &str, at: usize, out: &mut Vec<Learned>) {
+    let b = text.as_bytes();
+    let mut e = at;
+    while e < b.len()
+        && e - at < 64
+        && !matches!(b[e], b'\\' | b'/' | b'"' | b'\'' | b'<' | b'>' | b'|' | b':' | b'*' | b'?' | b'\r' | b'\n' | b'\t' | b']' | b',' | b';')
+    {
+        e += 1;
+    }
+    let mut name = &text[at..e];
+    if b.get(e) != Some(&b'\\') {
+        name = name.split(' ').next().unwrap_or("");
+    }
+    user_name(name, out);
+}
+
+/// `scheme://host[:port]`: the host.
+/// Only web addresses (`http`, `https`): other schemes name no host (`x-windowsupdate://<update id>/`).
+fn url_host(text: &str, at: usize, out: &mut Vec<Learned>) {
+    let b = text.as_bytes();
+    let scheme_end = at - 3;
+    let web = [&b"http"[..], b"https"].iter().any(|s| {
+        scheme_end >= s.len()
+            && b[scheme_end - s.len()..scheme_end].eq_ignore_ascii_case(s)
+            && (scheme_end == s.len() || !b[scheme_end - s.len() - 1].is_ascii_alphanumeric())
+    });
+    let host = token(text, at, false);
+    if !web || b.get(at + host.len()) == Some(&b'@') || guid_at(host.as_bytes()).is_some() {
+        return;
+    }
+    host_name(host, out);
+}
+
+/// `\\server\share`: the server (not `\\?\` or `\\.\`, nor a doubled backslash inside a path).
+fn unc_hosts(text: &str, out: &mut Vec<Learned>) {
+    let b = text.as_bytes();
+    for s in memchr::memmem::find_iter(b, b"\\\\") {
+        if s > 0 && (b[s - 1].is_ascii_alphanumeric() || matches!(b[s - 1], b':' | b'\\' | b'.' | b'_' | b'-' | b'%' | b'/')) {
+            continue;
+        }
+        let host = token(text, s + 2, false);
+        if b.get(s + 2 + host.len()) == Some(&b'\\') {
+            host_name(host, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn learned(text: &str) -> Vec<(Kind, String, String)> {
+        let mut out = Vec::new();
+        Learner::new().learn(text, &mut out);
+        out.into_iter().map(|l| (l.kind, l.name, l.key)).collect()
+    }
+
+    #[test]
+    fn names_are_learned_from_what_labels_them() {
+        let h = |n: &str, k: &str| (Kind::Host, n.to_string(), k.to_string());
+        assert_eq!(learned("ComputerName=PC01.corp.local;"), [h("pc01.corp.local", "pc01"), h("pc01", "pc01")]);
+        assert_eq!(learned("Computer Name: DESKTOP-7Q2"), [h("desktop-7q2", "desktop-7q2")]);
+        assert_eq!(learned("the computer name changes, host name is visible"), []);
+        assert_eq!(learned("Computer name is WIN-1JOFITDQ334; Set the computer name to PC7"), [h("win-1jofitdq334", "win-1jofitdq334"), h("pc7", "pc7")]);
+        assert_eq!(learned("Computer name [DESKTOP-AB1] is valid"), [h("desktop-ab1", "desktop-ab1")]);
+        assert_eq!(learned("x-windowsupdate://E1965EB3-94AA-48C6-884D-ABB544DE47F6/x"), []);
+        assert_eq!(learned("WSUS server: http://wsus01:8530/"), [h("wsus01", "wsus01")]);
+        assert_eq!(learned("copy \\\\fileserver7\\share\\x and \\\\?\\C:\\x and C:\\\\Users"), [h("fileserver7", "fileserver7")]);
+        assert_eq!(learned("Event 19, record 7, PC02.contoso.com, Information: x"), [h("pc02.contoso.com", "pc02"), h("pc02", "pc02")]);
+        let u = |n: &str| (Kind::User, n.to_string(), n.to_string());
+        assert_eq!(learned("C:\\Users\\jdoe\\AppData and C:\\Users\\Public\\x, C:\\Users\\John Smith\\y"), [u("jdoe"), u("john smith")]);
+        assert_eq!(learned("UserName: CORP\\alice"), [u("alice"), h("corp", "corp")]);
+        assert_eq!(learned("Account Name: BUILTIN\\Users, UserName: WORKGROUP\\bob"), [u("bob")]);
+        let g = "6f1c0f36-8a3e-4c2b-9d3f-2a1b3c4d5e6f";
+        let id = |n: &str| (Kind::Id, n.to_string(), n.to_string());
+        assert_eq!(learned(&format!("DeviceId = {{{g}}} UpdateId = 11111111-2222-3333-4444-555555555555")), [id(g)]);
+        assert_eq!(learned(&format!("<EntDMID>{}</EntDMID> SMS Unique Identifier: GUID:{g}", g.to_uppercase())), [id(g), id(g), id(g)]);
+        assert_eq!(learned("ComputerNameChanged and https://fe3cr.delivery.mp.microsoft.com/ and ComputerName: localhost"), []);
+    }
+}

@@ -1,0 +1,20 @@
+//! Redaction for sharing: a drop's identifiers (computer, host and user names, IP and MAC
+//! addresses, account SIDs, e-mail addresses and UPNs, device, tenant and user ids) replaced by
+//! stable pseudonyms, in the logs themselves and in every string of a report. No I/O: the CLI
+//! and the page hand it texts.
+//!
+//! `kinds.rs` (the kinds and the summary) and `known.rs` (what is kept, and the labels) are the
+//! floor; `detect.rs` finds identifiers by their shape, `learn.rs` the names a text states,
+//! `redactor.rs` joins both into pseudonyms, `report.rs` redacts a whole report.
+
+mod detect;
+mod kinds;
+mod known;
+mod learn;
+mod redactor;
+mod report;
+
+pub use kinds::{Kind, KindCount, RedactionSummary};
+pub use known::MICROSOFT_DOMAINS;
+pub use redactor::Redactor;
+pub use report::redact_report;

@@ -1,0 +1,239 @@
+//! The `Redactor`: learns the names a drop's texts state, then replaces every identifier in
+//! any text with a pseudonym that stays the same for the same original (`HOST-1`, `USER-1`,
+//! `IP-1`, ...) across all the texts it redacts.
+
+use std::borrow::Cow;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashMap;
+
+use crate::read::bundles::stem;
+
+use super::detect::{settle, shapes, Hit};
+use super::kinds::{Kind, KindCount, RedactionSummary};
+use super::learn::{Learned, Learner};
+
+/// Replaces identifiers (computer, host and user names, IP and MAC addresses, account SIDs,
+/// e-mail addresses and UPNs, labelled device, tenant and user ids) with stable pseudonyms.
+///
+/// Two passes: [`Redactor::learn`] every text of a drop first (the names a log states, such as
+/// a computer name or a WSUS server's short name, are then found everywhere), then
+/// [`Redactor::redact`] each text that leaves. Error codes, KB numbers, update ids and titles,
+/// Microsoft's public endpoints, times, components and ports are kept.
+///
+/// ```
+/// use wulens_core::Redactor;
+///
+/// let mut r = Redactor::new();
+/// r.learn("WSUS server: http://wsus02.corp.local:8530, ComputerName=PC01");
+/// assert_eq!(r.redact("PC01 failed 0x80244007 against http://wsus02.corp.local:8530"), "HOST-1 failed 0x80244007 against http://HOST-2:8530");
+/// assert_eq!(r.redact("pc01"), "HOST-1");
+/// ```
+pub struct Redactor {
+    learner: Learner,
+    /// The learned names, by the name looked for (lower case): (kind, key).
+    learned: FxHashMap<String, (Kind, String)>,
+    /// The automaton over the learned names, rebuilt when a name was learned since.
+    matcher: Option<(AhoCorasick, Vec<String>)>,
+    /// Pseudonym numbers by (kind, key).
+    pseudonyms: FxHashMap<(Kind, String), u32>,
+    next: [u32; Kind::ALL.len()],
+    replaced: [u64; Kind::ALL.len()],
+    notes: Vec<String>,
+}
+
+impl Default for Redactor {
+    fn default() -> Self {
+        Redactor::new()
+    }
+}
+
+impl Redactor {
+    /// A redactor that has learned nothing yet.
+    pub fn new() -> Redactor {
+        Redactor {
+            learner: Learner::new(),
+            learned: FxHashMap::default(),
+            matcher: None,
+            pseudonyms: FxHashMap::default(),
+            next: [0; Kind::ALL.len()],
+            replaced: [0; Kind::ALL.len()],
+            notes: Vec::new(),
+        }
+    }
+
+    /// The first pass: learn the names `text` states (computer names, the hosts of UNC paths and
+    /// URLs, profile folders' user names, labelled ids).
+    pub fn learn(&mut self, text: &str) {
+        let mut found: Vec<Learned> = Vec::new();
+        self.learner.learn(text, &mut found);
+        for l in found {
+            if let std::collections::hash_map::Entry::Vacant(e) = self.learned.entry(l.name) {
+                e.insert((l.kind, l.key));
+                self.matcher = None;
+            }
+        }
+    }
+
+    /// The first pass over a file's path in the drop: what it states as text, and the computer
+    /// a collector's bundle is named for (`DiagLogs-PC01-20261120T101500Z.zip`,
+    /// `wulens-PC01-2026-11-25.zip`: `crates/core/src/read/bundles.rs`).
+    pub fn learn_path(&mut self, path: &str) {
+        self.learn(path);
+        for seg in path.split(['/', '\\']) {
+            let computer = stem(seg);
+            let plain = seg.rsplit_once('.').map_or(seg, |(s, _)| s);
+            if computer != plain && computer != seg {
+                self.learn_name(Kind::Host, &computer);
+            }
+        }
+    }
+
+    /// Teach a name known otherwise (the computer a collection runs on): replaced wherever it
+    /// occurs, as a whole word, like the names [`Redactor::learn`] finds.
+    pub fn learn_name(&mut self, kind: Kind, name: &str) {
+        let lower = name.trim().to_ascii_lowercase();
+        if lower.len() >= 3 {
+            if let std::collections::hash_map::Entry::Vacant(e) = self.learned.entry(lower.clone()) {
+                e.insert((kind, lower));
+                self.matcher = None;
+            }
+        }
+    }
+
+    /// The pseudonym of `key` of `kind`: the same one every time (`HOST-3`).
+    pub fn pseudonym(&mut self, kind: Kind, key: &str) -> String {
+        let key = self.host_key(kind, key);
+        let n = match self.pseudonyms.get(&(kind, key.clone())) {
+            Some(n) => *n,
+            None => {
+                self.next[kind.index()] += 1;
+                let n = self.next[kind.index()];
+                self.pseudonyms.insert((kind, key), n);
+                n
+            }
+        };
+        format!("{}-{n}", kind.prefix())
+    }
+
+    /// A host's key: an FQDN whose first label is a learned computer name is that computer.
+    fn host_key(&self, kind: Kind, key: &str) -> String {
+        if kind == Kind::Host {
+            if let Some((Kind::Host, k)) = self.learned.get(key) {
+                return k.clone();
+            }
+            if let Some((first, _)) = key.split_once('.') {
+                if let Some((Kind::Host, k)) = self.learned.get(first) {
+                    if k == first {
+                        return k.clone();
+                    }
+                }
+            }
+        }
+        key.to_string()
+    }
+
+    fn build_matcher(&mut self) {
+        if self.matcher.is_none() {
+            let mut names: Vec<String> = self.learned.keys().cloned().collect();
+            names.sort();
+            let ac = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&names)
+                .expect("learned names build an automaton");
+            self.matcher = Some((ac, names));
+        }
+    }
+
+    /// Every identifier of `text`, settled (no overlaps; kept shapes included, with empty keys).
+    fn hits(&mut self, text: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        shapes(text, &mut hits);
+        if !self.learned.is_empty() {
+            let b = text.as_bytes();
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+            self.build_matcher();
+            let (ac, names) = self.matcher.as_ref().expect("just built");
+            for m in ac.find_iter(b) {
+                let (s, e) = (m.start(), m.end());
+                if (s > 0 && word(b[s - 1]) && word(b[s])) || (e < b.len() && word(b[e]) && word(b[e - 1])) {
+                    continue;
+                }
+                let name = &names[m.pattern().as_usize()];
+                let (kind, key) = self.learned[name].clone();
+                hits.push(Hit { start: s, end: e, kind, key });
+            }
+        }
+        settle(hits)
+    }
+
+    /// The second pass: `text` with every identifier replaced by its pseudonym; borrowed when
+    /// there was none.
+    pub fn redact<'t>(&mut self, text: &'t str) -> Cow<'t, str> {
+        let hits = self.hits(text);
+        if hits.iter().all(|h| h.key.is_empty()) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for h in hits.into_iter().filter(|h| !h.key.is_empty()) {
+            out.push_str(&text[at..h.start]);
+            out.push_str(&self.pseudonym(h.kind, &h.key));
+            self.replaced[h.kind.index()] += 1;
+            at = h.end;
+        }
+        out.push_str(&text[at..]);
+        Cow::Owned(out)
+    }
+
+    /// Every pseudonym given so far with its original (lower case): for the eyes of whoever
+    /// shares, never for what leaves. Sorted by pseudonym.
+    pub fn mapping(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(Kind, u32, String)> = self.pseudonyms.iter().map(|((k, key), n)| (*k, *n, key.clone())).collect();
+        out.sort();
+        out.into_iter().map(|(k, n, key)| (format!("{}-{n}", k.prefix()), key)).collect()
+    }
+
+    /// Add a note to the summary (a binary log written as its decoded text).
+    pub fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+
+    /// What was replaced so far, by kind, and the notes.
+    pub fn summary(&self) -> RedactionSummary {
+        let kinds = Kind::ALL
+            .iter()
+            .filter(|k| self.replaced[k.index()] > 0)
+            .map(|k| KindCount { kind: *k, distinct: self.next[k.index()] as usize, replaced: self.replaced[k.index()] })
+            .collect();
+        RedactionSummary { kinds, notes: self.notes.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_original_gets_the_same_pseudonym_everywhere() {
+        let mut r = Redactor::new();
+        r.learn("ComputerName=PC01.corp.local\nC:\\Users\\jdoe\\Desktop");
+        let a = r.redact("PC01 asked 10.0.0.5; pc01.corp.local; user jdoe; mail jdoe@corp.com");
+        assert_eq!(a, "HOST-1 asked IP-1; HOST-1; user USER-1; mail EMAIL-1");
+        assert_eq!(r.redact("10.0.0.5 again, JDOE again"), "IP-1 again, USER-1 again");
+        assert!(matches!(r.redact("0x80244007 KB5034441 at 2024-05-31 16:45:56"), Cow::Borrowed(_)));
+        let s = r.summary();
+        assert_eq!(
+            s.kinds.iter().map(|k| (k.kind, k.distinct, k.replaced)).collect::<Vec<_>>(),
+            [(Kind::Host, 1, 2), (Kind::User, 1, 2), (Kind::Ip, 1, 2), (Kind::Email, 1, 1)]
+        );
+    }
+
+    #[test]
+    fn a_learned_name_inside_a_longer_word_stays() {
+        let mut r = Redactor::new();
+        r.learn("ComputerName=WIN7");
+        assert_eq!(r.redact("WIN7 runs WIN7SP1 and WIN7-x"), "HOST-1 runs WIN7SP1 and HOST-1-x");
+    }
+}
