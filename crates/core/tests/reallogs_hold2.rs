@@ -11,13 +11,15 @@
 //! the words said by the verdict, a statement or a finding).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 use wulens_core::model::{FindingSeverity, OperationKind, Outcome, StepStatus};
-use wulens_core::{Analysis, Input, Limits, Report};
+use wulens_core::Report;
 
 mod common;
+
+use common::verdicts::{flag, named_codes, report, said, strings};
 
 fn hold2() -> PathBuf {
     let d = common::reallogs().map(|r| r.join("hold2"));
@@ -25,45 +27,6 @@ fn hold2() -> PathBuf {
         Some(d) if d.join("verdicts.json").exists() => d,
         _ => panic!("the hold2 real logs are missing: put them in ../shared/reallogs/hold2 or set WULENS_REALLOGS"),
     }
-}
-
-fn report(d: &Path, name: &str) -> Report {
-    let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let a = Analysis::from_inputs(vec![Input { name: name.to_string(), bytes: bytes.into() }], &Limits::default());
-    Report::build(&a)
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
-}
-
-fn flag(v: &Value, key: &str) -> bool {
-    v.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-/// The verdict, the detail, the statements and the findings' titles and summaries (only the
-/// error and warning ones when `serious`).
-fn said(r: &Report, serious: bool) -> String {
-    let mut s = format!("{}\n{}", r.summary.verdict, r.summary.detail);
-    for st in &r.statements {
-        s.push('\n');
-        s.push_str(&st.text);
-    }
-    for f in r.findings.iter().filter(|f| !serious || f.severity != FindingSeverity::Info) {
-        s.push_str(&format!("\n{}\n{}", f.title, f.summary));
-    }
-    s
-}
-
-/// The codes the conclusions name: in their words, the statements' codes, the error and warning
-/// findings' codes.
-fn named_codes(r: &Report) -> String {
-    let mut s = said(r, true).to_uppercase().replace("0X", "0x");
-    for c in r.statements.iter().flat_map(|st| &st.codes).chain(r.findings.iter().filter(|f| f.severity != FindingSeverity::Info).flat_map(|f| &f.codes)) {
-        s.push(' ');
-        s.push_str(c);
-    }
-    s
 }
 
 fn check(r: &Report, v: &Value) -> Vec<String> {

@@ -16,9 +16,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use wulens_core::model::{FindingSeverity, OperationKind, Outcome, StepStatus};
-use wulens_core::{Analysis, Input, Limits, Report};
+use wulens_core::Report;
 
 mod common;
+
+use common::verdicts::{flag, named_codes, report, said, strings};
 
 fn set(name: &str) -> PathBuf {
     let d = common::reallogs().map(|r| r.join(name)).filter(|d| d.join("verdicts.json").exists());
@@ -28,48 +30,6 @@ fn set(name: &str) -> PathBuf {
 fn json(d: &Path, name: &str) -> BTreeMap<String, Value> {
     let text = std::fs::read_to_string(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn report(d: &Path, name: &str) -> Report {
-    let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let a = Analysis::from_inputs(vec![Input { name: name.to_string(), bytes: bytes.into() }], &Limits::default());
-    Report::build(&a)
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
-}
-
-fn flag(v: &Value, key: &str) -> bool {
-    v.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-/// Everything the first screen says in words: the verdict, the statements, the findings' titles
-/// and summaries (of the error and warning ones when `serious`).
-fn said(r: &Report, serious: bool) -> String {
-    let mut s = format!("{}\n{}", r.summary.verdict, r.summary.detail);
-    for st in &r.statements {
-        s.push('\n');
-        s.push_str(&st.text);
-    }
-    for f in r.findings.iter().filter(|f| !serious || f.severity != FindingSeverity::Info) {
-        s.push('\n');
-        s.push_str(&f.title);
-        s.push('\n');
-        s.push_str(&f.summary);
-    }
-    s
-}
-
-/// The codes the conclusions name: in the words, in the statements' codes, in the error and
-/// warning findings' codes.
-fn named_codes(r: &Report) -> String {
-    let mut s = said(r, true).to_uppercase().replace("0X", "0x");
-    for c in r.statements.iter().flat_map(|st| &st.codes).chain(r.findings.iter().filter(|f| f.severity != FindingSeverity::Info).flat_map(|f| &f.codes)) {
-        s.push(' ');
-        s.push_str(c);
-    }
-    s
 }
 
 fn check(r: &Report, v: &Value) -> Vec<String> {

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+#[allow(dead_code)]
+pub mod verdicts;
+
 /// The real logs (never copied into the project): `$WULENS_REALLOGS`, `../shared/reallogs`
 /// beside the repository, or `/work/shared/reallogs`; `None` where none of them is here.
 pub fn reallogs() -> Option<PathBuf> {

@@ -2,10 +2,11 @@
 //! the agent's WindowsUpdate.log (text and traces), its REPORT EVENT lines and
 //! ReportingEvents.log, and the event logs (System, Setup, WindowsUpdateClient/Operational).
 //!
-//! Each shape is a row of [`SHAPES`], read from real logs (../shared/reallogs: the Windows 7 and
-//! Get-WindowsUpdateLog WindowsUpdate.logs, ReportingEvents.log, System.evtx and Setup.evtx); the
-//! meanings are Microsoft's (Microsoft Learn, "Windows Update log files"; the event ids of
-//! WindowsUpdateClient and of servicing in the Setup log, as operations/eventlog.toml cites).
+//! Each shape is a row of [`SHAPES`], in the words the agent writes in each generation of its
+//! log (Windows 7 tab-separated, Get-WindowsUpdateLog text and decoded traces), ReportingEvents'
+//! columns and the event logs' rendered events (read/evtx.rs); the meanings are Microsoft's
+//! (Microsoft Learn, "Windows Update log files"; the event ids of WindowsUpdateClient and of
+//! servicing in the Setup log, as operations/eventlog.toml cites).
 //! One automaton finds every shape's marker in a file's text in one pass.
 
 use std::sync::LazyLock;
