@@ -128,6 +128,10 @@ struct Rule {
     id: String,
     title: String,
     severity: String,
+    /// `false` for a rule whose title says what the lines look like, not why it failed: the
+    /// cause is then its codes' own meaning.
+    #[serde(default = "yes")]
+    cause: bool,
     join: Option<String>,
     when: Option<String>,
     #[serde(default)]
@@ -854,9 +858,10 @@ fn main() {
             assert!(!r.guidance.is_empty(), "{what}: a finding needs guidance");
             let _ = write!(
                 rules,
-                "RuleDef{{id:{},title:{},severity:FindingSeverity::{severity},when:UpdateSource::{},join:{},codes:{},code_logs:{},summary:{},lines:{},guidance:{},sources:{}}},",
+                "RuleDef{{id:{},title:{},cause:{},severity:FindingSeverity::{severity},when:UpdateSource::{},join:{},codes:{},code_logs:{},summary:{},lines:{},guidance:{},sources:{}}},",
                 lit(&r.id),
                 lit(&r.title),
+                r.cause,
                 match r.when.as_deref() {
                     None => "Unknown",
                     Some("wsus") => "Wsus",
@@ -890,4 +895,8 @@ fn main() {
     );
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("diagnosis_data.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+fn yes() -> bool {
+    true
 }

@@ -61,7 +61,18 @@ fn check(name: &str, r: &Report, bad: &mut Vec<String>) {
         bad.push(say(format!("{} sentences", sentences(v))));
     }
     // A stalled update opens with what it is stuck in: "... has not finished: it started downloading ...".
-    let opens = ["failing now", "Not failing now", "No failure in these logs", " failed", "These logs show no", "is failing", "has not finished"];
+    let opens = [
+        "failing now",
+        "Not failing now",
+        "No failure in these logs",
+        " failed",
+        "These logs show no",
+        "is failing",
+        "has not finished",
+        "Whether it succeeded is not known",
+        "cannot say whether",
+        "is rolling back",
+    ];
     let first = v.split(". ").next().unwrap_or(v);
     if !opens.iter().any(|o| first.contains(o)) {
         bad.push(say("the first sentence does not say whether the machine is failing".into()));

@@ -322,7 +322,8 @@ impl Session {
                     NextKind::Error => Severity::Error,
                     NextKind::Warning => Severity::Warning,
                 };
-                Response::Located(Located { index: v.next_with(a, from, min, forward, !routine) })
+                // The lines of the updates failing or stalled now come first.
+                Response::Located(Located { index: v.next_stop(a, from, min, forward, !routine, &d.target_lines(a)) })
             }
             Request::Find { text, start, forward } => {
                 let (count, index) = v.find(a, &text, start, forward);

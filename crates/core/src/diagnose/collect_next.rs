@@ -26,7 +26,8 @@ const MAX: usize = 4;
 /// Every artifact the drop would need, most pressing first: the statements' (in their order,
 /// failures first), then the logs a scan flow's unknown steps are in.
 pub fn collect_next(a: &Analysis, statements: &[Statement], scan: &FlowResult, sync: &FlowResult, config: &ConfigFacts) -> Vec<CollectNext> {
-    let in_drop = |k: LogKind| a.files.iter().any(|f| f.is(k));
+    // A setuperr.log alone is not setup's logs: it holds only their errors, not the result.
+    let in_drop = |k: LogKind| a.files.iter().any(|f| f.is(k) && !(k == LogKind::Setup && super::setup::errors_only(&f.name)));
     let configured = |c: ConfigInput| match c {
         ConfigInput::Policy => config.policy.is_some(),
         ConfigInput::Proxy => config.proxy.is_some(),

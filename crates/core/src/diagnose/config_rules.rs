@@ -343,12 +343,20 @@ impl Machine {
                 .find_map(|&(f, e)| ctx.message(f, e).split_once("WSUS server: ").and_then(|(_, rest)| url_in(rest)))
         };
         let gpo = || ctx.set("gpo_server").iter().rev().find_map(|&(f, e)| url_in(ctx.message(f, e)));
+        // The server the agent's latest search of a server that is not Microsoft's talked to
+        // (its `Server URL = http://wsus01:8530/ClientWebService/client.asmx`).
+        let searched = || {
+            let mut searches: Vec<&Operation> = ctx.ops.iter().filter(|o| o.kind() == OperationKind::Search).collect();
+            searches.sort_by_key(|o| (o.file, o.start));
+            searches.iter().rev().filter_map(|o| o.fact("server")).find(|u| parse_url(u).is_some() && !microsoft_url(u)).map(str::to_string)
+        };
         let url = c
             .policy
             .as_ref()
             .and_then(|p| p.wu_server.as_ref())
             .map(|s| s.value.clone())
             .or_else(agent)
+            .or_else(searched)
             .or_else(gpo)
             .or_else(|| c.wsus_location().map(|s| s.value.clone()));
         let wsus = url.as_deref().and_then(parse_url).map(|(scheme, host, port)| {

@@ -79,6 +79,9 @@ pub struct SignalDef {
 pub struct RuleDef {
     pub id: &'static str,
     pub title: &'static str,
+    /// Does the title name a cause? `false` where it only says what the lines look like
+    /// ("servicing errors with no session around them"): the cause is its codes' meaning.
+    pub cause: bool,
     pub severity: FindingSeverity,
     /// Where the client gets its updates for the rule to apply (`Unknown`: anywhere).
     pub when: UpdateSource,

@@ -34,6 +34,22 @@ impl Finding {
     pub fn id(&self) -> &'static str {
         self.rule.id
     }
+
+    /// Where the rule's title says what the lines look like rather than why the work failed
+    /// (`cause = false` in the data): the distinct codes its lines hold, whose meaning is the
+    /// cause. `None` when the title is the cause.
+    pub fn cause_codes(&self) -> Option<Vec<u32>> {
+        if self.rule.cause {
+            return None;
+        }
+        let mut out: Vec<u32> = Vec::new();
+        for c in self.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0)) {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        Some(out)
+    }
 }
 
 /// Everything a join may look at.

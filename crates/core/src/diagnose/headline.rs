@@ -50,7 +50,57 @@ pub fn headline(x: &Facts) -> Headline {
         sentences.extend(cause(x, st));
         sentences.extend(first_step(x));
     }
+    // What could not be read is said where nothing else could be concluded, and after the
+    // conclusion where something was.
+    match unread(x) {
+        Some(u) if x.status == VerdictStatus::NoScan => sentences = vec![format!("These logs cannot say whether this machine is failing: {u}")],
+        Some(u) => sentences.push(upper_first(&u)),
+        None => {}
+    }
     Headline { badge, text: fit(sentences) }
+}
+
+/// The inputs that hold nothing to read, in one sentence: Windows 10's placeholder
+/// WindowsUpdate.log, an event log with no events, a dropped file that is not a log.
+fn unread(x: &Facts) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for f in &x.a.files {
+        let name = crate::model::base_name(&f.name);
+        if crate::read::wu_placeholder(&f.text) {
+            parts.push(format!(
+                "{name} is Windows 10's placeholder, not the log: run Get-WindowsUpdateLog on the machine (it writes the log from the traces in C:\\Windows\\Logs\\WindowsUpdate) and drop that file or the .etl traces"
+            ));
+        } else if f.format == crate::model::LogFormat::EventLog && f.entries.is_empty() {
+            parts.push(format!("{name} holds no events"));
+        } else if f.format == crate::model::LogFormat::Binary && name.to_ascii_lowercase().ends_with(".etl") {
+            parts.push(format!("{name} could not be decoded as a trace (Get-WindowsUpdateLog on the machine turns it into text)"));
+        } else if f.format == crate::model::LogFormat::Binary {
+            parts.push(format!("{name} is not a log (binary content)"));
+        } else if f.format == crate::model::LogFormat::Empty {
+            parts.push(format!("{name} is empty"));
+        }
+    }
+    match x.a.warnings.as_slice() {
+        [] => {}
+        [w] => parts.push(format!("{} was not read ({})", crate::model::base_name(&w.name), w.message.trim_end_matches('.'))),
+        ws => parts.push(format!("{} inputs were not read (see the files)", ws.len())),
+    }
+    // Where nothing else is concluded: a device install's log that stops inside an install.
+    if x.status == VerdictStatus::NoScan {
+        if let Some(d) = super::setup::device_stop(x.a) {
+            let f = &x.a.files[d.file];
+            let at = time_of(f, d.entry as usize).map(|t| format!(" (begun {})", t.replace('T', " "))).unwrap_or_default();
+            parts.push(format!(
+                "{} ends inside the install of device {}{at}: the machine hung, crashed or was reset during it, unless the log was copied while it ran",
+                crate::model::base_name(&f.name),
+                d.device
+            ));
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!("{}.", parts.join("; ")))
 }
 
 // ---- the badge ----
@@ -69,7 +119,20 @@ fn failed_badge(x: &Facts, domain: Domain) -> &'static str {
     }
 }
 
+/// A setup run with no result of its own whose rollback completed (its log has the rollback's
+/// lines but not setup's report).
+fn rolled_back_without_result(x: &Facts) -> bool {
+    x.operations.iter().any(|o| {
+        o.kind() == OperationKind::Setup
+            && matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)
+            && super::setup::rollback(x.a, o).is_some_and(|r| r.ended.is_some())
+    })
+}
+
 fn rolled_back(x: &Facts) -> bool {
+    if rolled_back_without_result(x) {
+        return true;
+    }
     x.operations.iter().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed).any(|o| {
         if super::setup::rolled_back(o) {
             return true;
@@ -86,9 +149,28 @@ fn calm_badge(x: &Facts) -> &'static str {
         _ if recovered(x).is_some() => "Recovered",
         VerdictStatus::Ok if x.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan) => "Scan completed",
         VerdictStatus::Ok => "No failure found",
+        _ if rolling_back(x).is_some() => "Rolling back",
         _ if attention(x).is_some() => "Needs attention",
+        _ if unknown_result(x).is_some() => "Result not in these logs",
         _ => "No failure found",
     }
+}
+
+/// A setup run with no result whose rollback is still running when its log ends: an upgrade
+/// failed and is being undone.
+fn rolling_back<'s>(x: &Facts<'s>) -> Option<&'s super::outcomes::Statement> {
+    let open = x.operations.iter().any(|o| {
+        o.kind() == OperationKind::Setup
+            && matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)
+            && super::setup::rollback(x.a, o).is_some_and(|r| r.ended.is_none())
+    });
+    open.then(|| x.statements.iter().find(|s| s.domain == Domain::Setup && s.standing == Standing::Attention)).flatten()
+}
+
+/// The first statement of work whose result the logs do not hold (a setuperr.log without its
+/// setupact.log): never "no failure".
+fn unknown_result<'s>(x: &Facts<'s>) -> Option<&'s super::outcomes::Statement> {
+    x.statements.iter().find(|s| s.standing == Standing::Unknown && matches!(s.domain, Domain::Setup | Domain::ClientInstall | Domain::TaskSequence))
 }
 
 /// The first statement of servicing or setup that needs attention without anything having
@@ -199,8 +281,19 @@ fn calm_now(x: &Facts) -> String {
     let mut s = match latest_ok(x) {
         Some(t) => format!("Not failing now: {t}."),
         None => match x.statements.iter().find(|s| s.standing != Standing::Ok).or(x.statements.first()).map(|s| first_sentence(&s.text)) {
+            Some(_) if rolling_back(x).is_some() => {
+                // "Windows setup: an upgrade is rolling back: ..." without the program's name.
+                let t = first_sentence(&rolling_back(x).expect("checked").text);
+                upper_first(t.split_once(": ").map_or(t.as_str(), |(_, rest)| rest))
+            }
             Some(_) if x.status != VerdictStatus::Ok && running(x).is_none() && attention(x).is_some() => {
                 format!("Not failing now, but this needs attention. {}", first_sentence(&attention(x).expect("checked").text))
+            }
+            Some(_) if unknown_result(x).is_some() => {
+                // "Windows setup: it logged 5 error lines; ..." → "Windows setup logged ...".
+                let t = &unknown_result(x).expect("checked").text;
+                let t = t.replacen(": it logged", " logged", 1).replacen(": its latest run", "'s latest run", 1);
+                format!("Whether it succeeded is not known: {}", t.strip_prefix("The ").map_or(t.clone(), |rest| format!("the {rest}")))
             }
             Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
             _ => "No failure in these logs.".to_string(),
@@ -280,6 +373,11 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     if let Some(w) = ops.first().filter(|_| st.domain == Domain::Setup).and_then(|o| super::setup::result_words(o)) {
         return Some(format!("Cause: {w}."));
     }
+    // A rollback that completed in a log without setup's result: the failure is certain, its
+    // cause is not in these lines.
+    if st.domain == Domain::Setup && ops.is_empty() && rolled_back_without_result(x) {
+        return Some("Cause: not in these logs; setup's result code and the phase it failed in are not in them.".to_string());
+    }
     // Sysprep refused a Store app installed for one user only: the latest run's app stands (each
     // run stops at the first it meets; the ones before it were dealt with or are met again).
     if let Some((o, app)) = ops.iter().find_map(|o| o.fact("unprovisioned_app").map(|a| (o, super::config::app_name(a)))) {
@@ -311,6 +409,10 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
         let theirs: Vec<u32> = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0)).collect();
         let lead: Vec<u32> = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).collect();
         let own = lead.iter().copied().find(|c| theirs.contains(c)).or(code).or(theirs.first().copied());
+        if f.cause_codes().is_some_and(|c| !c.is_empty()) {
+            // The finding describes its lines: their codes' meaning is the cause.
+            return Some(format!("Likely cause: {}.", super::outcomes::finding_cause(f)));
+        }
         let title = lower_first(f.rule.title.trim_end_matches('.'));
         return Some(match own {
             Some(c) => format!("Likely cause: {title}, {}.", code_name(c)),
@@ -475,7 +577,7 @@ pub fn with_ledger(a: &Analysis, h: Headline, status: VerdictStatus, ledger: &[c
     let lead = ledger.iter().find(|r| r.state == LedgerState::Failing).or_else(|| ledger.iter().find(|r| r.state == LedgerState::Stalled));
     let Some(row) = lead else { return (h, status, None) };
     let Some(story) = super::ledger_words::story(row) else { return (h, status, None) };
-    let domain = if row.kind == TargetKind::Package { Domain::Servicing } else { Domain::WindowsUpdate };
+    let domain = if matches!(row.kind, TargetKind::Package | TargetKind::Feature) { Domain::Servicing } else { Domain::WindowsUpdate };
     let (badge, status, statement) = match row.state {
         LedgerState::Failing => {
             let mut lines: Vec<(usize, u32)> = row.failures().chain(row.decisive_step()).filter_map(|s| line_of(a, &s.evidence)).collect();

@@ -93,6 +93,26 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
+    /// The lines (file, entry) that prove an update or target failing or stalled now: each such
+    /// ledger row's failures and its decisive step, sorted. The viewer's next-error key stops on
+    /// them first.
+    pub fn target_lines(&self, a: &Analysis) -> Vec<(u32, u32)> {
+        use crate::model::LedgerState;
+        let mut out: Vec<(u32, u32)> = self
+            .ledger
+            .iter()
+            .filter(|r| matches!(r.state, LedgerState::Failing | LedgerState::Stalled))
+            .flat_map(|r| r.failures().chain(r.decisive_step()))
+            .filter_map(|s| {
+                let fi = a.files.iter().position(|f| f.name == s.evidence.file)?;
+                a.files[fi].entry_at_line(s.evidence.line).map(|e| (fi as u32, e as u32))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// How many diagnoses this thread has run: a drop is diagnosed once, and its page, exports
     /// and CLI formats are built from that one (tests count it).
     pub fn runs_on_this_thread() -> u64 {

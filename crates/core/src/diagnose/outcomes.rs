@@ -33,6 +33,34 @@ pub fn statements(a: &Analysis, ops: &[Operation], counted: &[Counted], scan_tol
 }
 
 /// `0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)`.
+/// A finding as a cause: its rule's title, or where that title only says what the lines look
+/// like, what its first two codes mean ("the CBS store is corrupted, 0x800F0831
+/// (CBS_E_STORE_CORRUPTION)").
+pub fn finding_cause(f: &super::finding::Finding) -> String {
+    let Some(codes) = f.cause_codes().filter(|c| !c.is_empty()) else {
+        return f.rule.title.trim_end_matches('.').to_string();
+    };
+    let words: Vec<String> = codes
+        .iter()
+        .take(2)
+        .map(|&c| match wulens_kb::entry(c).map(|k| k.message.trim().trim_end_matches('.')).filter(|m| !m.is_empty()) {
+            Some(m) => format!("{}, {}", lower_first_word(m), code_name(c)),
+            None => code_name(c),
+        })
+        .collect();
+    words.join("; ")
+}
+
+/// `s` with its first letter in lower case, unless the first word is an acronym ("CBS").
+fn lower_first_word(s: &str) -> String {
+    let first = s.split_whitespace().next().unwrap_or("");
+    if first.chars().filter(|c| c.is_alphabetic()).count() > 1 && first.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
+}
+
 pub fn code_name(code: u32) -> String {
     match wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()) {
         Some(s) => format!("0x{code:08X} ({s})"),
@@ -735,6 +763,8 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     // The latest run decides.
     let last = *runs.last()?;
     let file = base_name(&a.files[last.file].name);
+    let name = if kind == OperationKind::Setup { super::setup::program(a, last).unwrap_or(name) } else { name };
+    let rollback = (kind == OperationKind::Setup).then(|| super::setup::rollback(a, last)).flatten();
     let (standing, text) = match last.outcome {
         // A run of a whole log is never marked recovered; it is here for the match to be whole.
         Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(a, last), when(a, last))),
@@ -746,19 +776,44 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
             (Standing::Ok, format!("{name} completed{code}{}{tail} ({file}).", when(a, last)))
         }
         Outcome::Running => (Standing::Attention, format!("{name} is still running when {file} ends.")),
+        // No result, but the rollback's own lines: the upgrade failed and is being, or was,
+        // undone.
+        Outcome::Interrupted | Outcome::Unknown if rollback.is_some() => {
+            let r = rollback.as_ref().expect("checked");
+            let at = |e: u32| time_of(&a.files[last.file], e as usize).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default();
+            match r.ended {
+                None => (
+                    Standing::Attention,
+                    format!("{name}: an upgrade is rolling back: rollback phase {} began{} and is still running when {file} ends.", r.phase, at(r.began)),
+                ),
+                Some(end) => (
+                    Standing::Failed,
+                    format!(
+                        "{name}: the upgrade failed and was rolled back (rollback phase {} completed{}); setup's result code is not in {file}.",
+                        r.phase,
+                        at(end)
+                    ),
+                ),
+            }
+        }
         Outcome::Interrupted | Outcome::Unknown => {
             let errors = run_errors(a, last);
-            let note = if errors > 0 {
-                format!("it logged {} but no fatal error", plural(errors, "error line", "error lines"))
-            } else {
-                "it logged no error".to_string()
-            };
+            let note = if errors > 0 { format!("it logged {}", plural(errors, "error line", "error lines")) } else { "it logged no error".to_string() };
             let latest = if runs.len() > 1 { format!("its latest run{}", when(a, last)) } else { "it".to_string() };
-            (Standing::Unknown, format!("{name}: {}; its final result is not in {file}.", note.replacen("it", &latest, 1)))
+            // A setuperr.log holds only the error lines of the setupact.log written beside it.
+            let errors_only = kind == OperationKind::Setup
+                && super::setup::errors_only(&a.files[last.file].name)
+                && !a.files.iter().any(|f| f.is(LogKind::Setup) && !super::setup::errors_only(&f.name));
+            let why = if errors_only { " (a setuperr.log holds only the errors; the result is in the setupact.log written beside it)" } else { "" };
+            (Standing::Unknown, format!("{name}: {}; its result is not in {file}{why}.", note.replacen("it", &latest, 1)))
         }
     };
     let (mut standing, mut text) = (standing, text);
     let mut lines = lines_of(&[last], 6);
+    if let Some(r) = rollback.filter(|_| matches!(last.outcome, Outcome::Interrupted | Outcome::Unknown)) {
+        lines.splice(0..0, std::iter::once((last.file, r.began)).chain(r.ended.map(|e| (last.file, e))));
+        lines.dedup();
+    }
     let mut codes = codes_of(&[last]);
     // A phase that failed in another log and that this run's result reports (`reported_in`):
     // what it failed on and its exit prove the root this run took from it, right after the

@@ -192,6 +192,64 @@ pub fn rolled_back(op: &Operation) -> bool {
     op.outcome == Outcome::Failed && !before_restart(op) && extend_code(op).is_some_and(|e| matches!(e >> 16, 2..=4))
 }
 
+/// An upgrade's rollback as setup's platform writes it in the rollback's setupact.log
+/// (`$WINDOWS.~BT\Sources\Rollback`): each phase opens with "Initiating rollback/uninstall,
+/// phase = N" and closes with "Rollback completed successfully." (WinPE), "Rollback-Online-System
+/// completed successfully." or "Rollback-Online-User completed successfully." (read from a 1909 to
+/// 20H2 upgrade that rolled back in its first boot; three phases appended to one log).
+pub struct Rollback {
+    /// The phase number the latest opening line gives.
+    pub phase: String,
+    /// Its opening line.
+    pub began: u32,
+    /// The line that closes it, `None` when the log ends before one.
+    pub ended: Option<u32>,
+}
+
+const ROLLBACK_BEGINS: &str = "Initiating rollback/uninstall, phase = ";
+/// The lines that close a phase ("Rollback-Online-Common completed successfully." is the first
+/// step of phases 1 and 2, not their end).
+const ROLLBACK_ENDS: [&str; 3] =
+    ["Rollback completed successfully.", "Rollback-Online-System completed successfully.", "Rollback-Online-User completed successfully."];
+
+/// The latest rollback phase among the lines of run `op` (its whole log when it has no start or
+/// end of its own), and whether it closed.
+pub fn rollback(a: &Analysis, op: &Operation) -> Option<Rollback> {
+    let f = &a.files[op.file];
+    memchr::memmem::find(f.text.as_bytes(), ROLLBACK_BEGINS.as_bytes())?;
+    let (from, to) = (op.start.unwrap_or(0) as usize, op.end.map_or(f.entries.len(), |e| e as usize + 1).min(f.entries.len()));
+    let mut found: Option<Rollback> = None;
+    for ei in from..to {
+        let m = f.message(&f.entries[ei]);
+        if let Some((_, phase)) = m.split_once(ROLLBACK_BEGINS) {
+            found = Some(Rollback { phase: phase.trim().to_string(), began: ei as u32, ended: None });
+        } else if let Some(r) = found.as_mut().filter(|r| r.ended.is_none()) {
+            if ROLLBACK_ENDS.contains(&m.trim()) {
+                r.ended = Some(ei as u32);
+            }
+        }
+    }
+    found
+}
+
+/// Is this file setup's error log (`setuperr.log`), which holds only the error lines of the
+/// `setupact.log` beside it (Microsoft Learn, "Windows Setup log files and event logs")?
+pub fn errors_only(name: &str) -> bool {
+    crate::model::base_name(name).to_ascii_lowercase().contains("setuperr")
+}
+
+/// Programs other than an upgrade that write setup's log format, by a marker of their lines:
+/// the recovery environment's "Reset this PC" writes `PushButtonReset::` in its setuperr.log
+/// (`0x80070490 in PushButtonReset::OEMConnection::Create (base\reset\engine\...)`, read from a
+/// reset's $SysReset log).
+const PROGRAMS: [(&str, &str); 1] = [("PushButtonReset::", "Reset this PC (push-button reset, not an update)")];
+
+/// The program that wrote run `op`'s log, where it is not Windows setup.
+pub fn program(a: &Analysis, op: &Operation) -> Option<&'static str> {
+    let text = a.files[op.file].text.as_bytes();
+    PROGRAMS.iter().find(|(m, _)| memchr::memmem::find(text, m.as_bytes()).is_some()).map(|(_, name)| *name)
+}
+
 /// A device installation that a setupapi.dev.log opens and never closes: the log stops in it
 /// (the machine hung, crashed or was reset while installing that device).
 pub struct DeviceStop {

@@ -55,8 +55,11 @@ pub fn conclude(a: &Analysis, e: &Established) -> Conclusion {
     // with nothing failed, the drop's most significant code is routine or history, and a
     // repair step for it would send an admin after a machine that is fine.
     let failing = statements.iter().any(|s| s.standing == Standing::Failed);
-    let fallback: &[u32] = if failing { &ranked_codes } else { &[] };
-    let next_checks = next_checks(e.scan, e.sync, e.operations, e.findings, fallback, e.public, e.machine);
+    // And only for codes that an update program wrote where they are not routine: the
+    // knowledge base's advice is about updates and servicing, so a code in another program's log
+    // (a device install's setupapi.dev.log, the Intune Management Extension's) gets none.
+    let fallback: Vec<u32> = if failing { ranked_codes.iter().copied().filter(|&c| written_by_update_program(a, c)).collect() } else { Vec::new() };
+    let next_checks = next_checks(e.scan, e.sync, e.operations, e.findings, &fallback, e.public, e.machine);
     let (status, verdict) = verdict(a, &statements, e.findings, &ranked_codes);
     Conclusion { statements, ranked_codes, next_checks, status, verdict }
 }
@@ -275,11 +278,22 @@ fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked:
     if status == VerdictStatus::Failed {
         let main: Vec<&Finding> = findings.iter().filter(|f| f.severity == FindingSeverity::Error).take(2).collect();
         if !main.is_empty() {
-            let titles: Vec<&str> = main.iter().map(|f| f.rule.title).collect();
+            let titles: Vec<String> = main.iter().map(|f| super::outcomes::finding_cause(f)).collect();
             parts.push(format!("Likely cause: {}.", titles.join("; ")));
         }
     }
     (status, parts.join(" "))
+}
+
+/// Does `code` appear, where it is not routine, in the log of a program the diagnosis knows (the
+/// agent, servicing, setup, the ConfigMgr client, the event logs), not only in other logs?
+fn written_by_update_program(a: &Analysis, code: u32) -> bool {
+    a.code_stats(code).is_some_and(|s| {
+        s.occurrences.iter().any(|o| {
+            let f = &a.files[o.file as usize];
+            f.kind != crate::model::LogKind::Other && !super::is_routine(f, o.entry, code)
+        })
+    })
 }
 
 /// True when every occurrence of `code` is routine where it appears.

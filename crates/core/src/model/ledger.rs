@@ -17,6 +17,9 @@ pub enum TargetKind {
     Package,
     /// A Store app package.
     App,
+    /// A Windows optional feature or capability that servicing enables (`NetFx3`,
+    /// `Language.Basic~~~fa-IR~0.0.1.0`).
+    Feature,
 }
 
 /// What sort of update a row is, from its title (the words Microsoft's titles use).

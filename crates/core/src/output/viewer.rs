@@ -402,6 +402,39 @@ impl View {
         None
     }
 
+    /// Where the next-error key stops: the next row of severity `sev` (as [`View::next_with`]) or
+    /// the next line that proves an update failing or stalled now (`targets`, sorted (file,
+    /// entry) pairs, whatever the line's severity), whichever comes first; with no cursor yet,
+    /// the first such line. Only errors look for targets.
+    pub fn next_stop(&self, a: &Analysis, from: Option<usize>, sev: Severity, forward: bool, skip_routine: bool, targets: &[(u32, u32)]) -> Option<usize> {
+        let by_severity = self.next_with(a, from, sev, forward, skip_routine);
+        let n = self.filtered.len();
+        if sev != Severity::Error || targets.is_empty() || n == 0 {
+            return by_severity;
+        }
+        // Steps from the cursor to row i in the direction of travel (1..=n).
+        let steps = |i: usize| match (from, forward) {
+            (None, _) => 0,
+            (Some(f), true) => (i + n - f - 1) % n + 1,
+            (Some(f), false) => (f + n - i - 1) % n + 1,
+        };
+        let order = |k: usize| match (from, forward) {
+            (None, true) => k - 1,
+            (None, false) => n - k,
+            (Some(f), true) => (f + k) % n,
+            (Some(f), false) => (f + n - (k % n)) % n,
+        };
+        let target = (1..=n).map(order).find(|&i| {
+            let r = self.at(i);
+            targets.binary_search(&(r.file, r.entry)).is_ok()
+        });
+        match (from, by_severity, target) {
+            (None, _, Some(t)) => Some(t),
+            (Some(_), Some(s), Some(t)) => Some(if steps(s) <= steps(t) { s } else { t }),
+            (_, s, t) => s.or(t),
+        }
+    }
+
     /// Rows of the view whose message (what the row shows) contains `needle`, ignoring ASCII
     /// case (find-as-you-type): count and the first match at or after `from`.
     pub fn find(&self, a: &Analysis, needle: &str, from: usize, forward: bool) -> (usize, Option<usize>) {
@@ -604,6 +637,21 @@ mod tests {
         assert_eq!(r.severity, Severity::Error);
         assert_eq!(rows[1].time, "2024-01-15T10:00:01.000-08:00");
         assert_eq!(rows[1].time_utc, "2024-01-15T18:00:01.000Z");
+    }
+
+    #[test]
+    fn the_next_error_key_visits_the_failing_targets_lines_first() {
+        let a = analysis();
+        let v = View::new(&a);
+        // Rows: 0 "start", 1 "first <b>bold</b>" (WUAHandler.log, entry 0, info), 2 and 3 errors.
+        let target = [(0u32, 0u32)];
+        assert_eq!(v.next_with(&a, None, Severity::Error, true, true), Some(2), "without targets, the first error");
+        assert_eq!(v.next_stop(&a, None, Severity::Error, true, true, &target), Some(1), "the first press lands on the target's line");
+        assert_eq!(v.next_stop(&a, Some(1), Severity::Error, true, true, &target), Some(2), "then the errors after it");
+        assert_eq!(v.next_stop(&a, Some(2), Severity::Error, true, true, &target), Some(3));
+        assert_eq!(v.next_stop(&a, Some(3), Severity::Error, true, true, &target), Some(1), "wrapping, the target before the first error");
+        assert_eq!(v.next_stop(&a, Some(3), Severity::Error, false, true, &target), Some(2), "backwards, the nearest");
+        assert_eq!(v.next_stop(&a, None, Severity::Warning, true, true, &target), None, "warnings look for no target");
     }
 
     #[test]

@@ -269,3 +269,21 @@ mod tests {
         assert_eq!(detect(&wide, "x.log"), detect(&(wide.clone() + &"<![LOG[".repeat(10)), "x.log"));
     }
 }
+
+/// Is `text` the short file Windows 10 and later leave at `C:\Windows\WindowsUpdate.log` in
+/// place of the log ("Windows Update logs are now generated using ETW (Event Tracing for
+/// Windows). Please run the Windows PowerShell cmdlet Get-WindowsUpdateLog to convert ETW traces
+/// into a readable WindowsUpdate.log.")?
+pub fn wu_placeholder(text: &str) -> bool {
+    text.len() < 4096 && text.contains("Get-WindowsUpdateLog") && text.contains("ETW")
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    #[test]
+    fn the_windows_10_placeholder_is_known_and_a_real_log_is_not() {
+        let placeholder = "Windows Update logs are now generated using ETW (Event Tracing for Windows).\r\nPlease run the Windows PowerShell cmdlet Get-WindowsUpdateLog to convert ETW traces into a readable WindowsUpdate.log.\r\n";
+        assert!(super::wu_placeholder(placeholder));
+        assert!(!super::wu_placeholder("2024/06/18 10:11:03.7920257 1380  3316  Shared          UpdateNetworkState Ipv4, cNetworkInterfaces = 1."));
+    }
+}

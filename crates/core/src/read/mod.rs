@@ -17,6 +17,6 @@ pub mod mdm;
 pub mod parse;
 pub mod stream;
 
-pub use detect::detect;
+pub use detect::{detect, wu_placeholder};
 pub use input::{expand, load, Bytes, Input, Limits};
 pub use stream::{FileLoader, Loaded};

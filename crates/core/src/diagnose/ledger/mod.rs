@@ -146,6 +146,7 @@ pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &
     }
     configmgr_rows(a, updates, &mut rows);
     do_jobs(a, ops, &jobs, &mut rows);
+    servicing_targets(ops, &mut rows);
     // Then what only a KB or a title names (event logs, Setup.evtx packages).
     for s in sightings.iter().filter(|s| s.id.is_empty()) {
         let Some(ev) = s.event else { continue };
@@ -156,6 +157,60 @@ pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &
     let mut out: Vec<LedgerRow> = drafts.into_iter().filter(|r| !r.steps.is_empty()).map(|r| finish(a, r)).collect();
     out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.title.cmp(&y.title)));
     out
+}
+
+/// The switches of a DISM command line that name what it installs: the command, the switch
+/// that carries its target, and the kind of target (Microsoft Learn, "DISM Operating System
+/// Package (.cab or .msu) Servicing Command-Line Options", "DISM Capabilities Package Servicing
+/// Command-Line Options", "DISM App Package (.appx or .appxbundle) Servicing Command-Line
+/// Options"). Not `/Add-ProvisionedAppxPackage`: a driver's installer provisions its app from a
+/// file whose name is a new hash on each try (`...\NVCPL\d7bda1d2...appx`, then
+/// `...\NVCPL\1b860afc...appx` a day later, read from a DISM log), so the name is no identity.
+const DISM_TARGETS: [(&str, &str, TargetKind); 3] = [
+    ("/enable-feature", "/featurename:", TargetKind::Feature),
+    ("/add-capability", "/capabilityname:", TargetKind::Feature),
+    ("/add-package", "/packagepath:", TargetKind::Package),
+];
+
+/// What a servicing command line installs: its kind and name (a package or app file by its
+/// file name).
+fn dism_target(label: &str) -> Option<(TargetKind, String)> {
+    let lower = label.to_ascii_lowercase();
+    let (_, switch, kind) = DISM_TARGETS.iter().find(|(cmd, switch, _)| lower.contains(cmd) && lower.contains(switch))?;
+    let at = lower.find(switch)? + switch.len();
+    let value = label.get(at..)?;
+    let value = if let Some(quoted) = value.strip_prefix('"') { quoted.split('"').next()? } else { value.split_whitespace().next()? };
+    let name = value.rsplit(['\\', '/']).next().unwrap_or(value).trim();
+    (!name.is_empty()).then(|| (*kind, name.to_string()))
+}
+
+/// Servicing's targets: each servicing session whose command line names a feature, capability,
+/// package or app package is a try of that target (its first line the start, its outcome with
+/// its code), so a feature that fails on every try is failing whatever other sessions did.
+fn servicing_targets(ops: &[Operation], rows: &mut Rows) {
+    let mut by_name: FxHashMap<(TargetKind, String), usize> = FxHashMap::default();
+    for o in ops.iter().filter(|o| o.kind() == crate::model::OperationKind::Servicing) {
+        let Some((kind, name)) = dism_target(&o.label) else { continue };
+        let Some(start) = o.start.or(o.lines.first().copied()) else { continue };
+        let i = *by_name.entry((kind, name.to_ascii_lowercase())).or_insert_with(|| {
+            let i = rows.new_row(kind, (o.file, start));
+            rows.rows[i].title = name.clone();
+            i
+        });
+        let steps = &mut rows.rows[i].steps;
+        steps.push(Raw { event: LifeEvent::InstallStarted, file: o.file, entry: start, code: None });
+        let end = o.failed_at.or(o.end).unwrap_or(start);
+        let outcome = match o.outcome {
+            Outcome::Failed | Outcome::Recovered => Some(LifeEvent::InstallFailed),
+            Outcome::Succeeded => Some(LifeEvent::Installed),
+            Outcome::Cancelled => Some(LifeEvent::Cancelled),
+            _ => None,
+        };
+        if let Some(event) = outcome {
+            let code = if event == LifeEvent::InstallFailed { o.code.or(o.root) } else { None };
+            steps.push(Raw { event, file: o.file, entry: end, code });
+        }
+    }
 }
 
 /// Rows of one KB under several update ids are versions of one update (Defender's security

@@ -22,6 +22,7 @@ pub fn target(r: &LedgerRow) -> String {
     let month = month_of(&r.title).map(|m| format!("{m} ")).unwrap_or_default();
     match (r.kind, r.class) {
         (TargetKind::Package, _) => format!("the servicing package {}", r.title),
+        (TargetKind::Feature, _) => format!("the Windows feature {}", r.title),
         (_, UpdateClass::Feature) => match &r.version {
             Some(v) => format!("the feature update to version {v}{kb}"),
             None => format!("the feature update{kb}"),
@@ -96,7 +97,12 @@ pub fn when(iso: &str) -> String {
 pub fn story(r: &LedgerRow) -> Option<String> {
     let step = r.decisive_step()?;
     let at = step.evidence.time.as_deref().map(|t| format!(" on {}", when(t))).unwrap_or_default();
-    let who = upper_first(&target(r));
+    // An update the logs name only by its id says so, rather than reading like a name.
+    let who = if r.kb.is_empty() && r.title.is_empty() && !r.update_id.is_empty() {
+        format!("The update with id {} (no KB or title in these logs)", r.update_id)
+    } else {
+        upper_first(&target(r))
+    };
     let doing = match step.event {
         LifeEvent::DownloadStarted | LifeEvent::DownloadFailed => "download",
         _ => "install",
