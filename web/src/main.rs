@@ -5,6 +5,7 @@ mod app;
 mod bridge;
 mod components;
 mod fleet;
+mod inputs;
 mod js;
 mod ledger;
 mod machines;

@@ -118,7 +118,7 @@ pub fn landing(p: &LandingProps) -> Html {
             <section class={classes!("dropzone", busy.then_some("busy"))} {ondragover} aria-label="Drop zone">
                 <div class="drop-icon" aria-hidden="true"></div>
                 <p class="drop-title">{"Drop log files, a folder or a zip bundle here"}</p>
-                <p class="drop-hint">{"CCM\\Logs, WindowsUpdate.log, CBS.log, DISM.log, WSUS SoftwareDistribution.log, reg query and netsh output. Any size."}</p>
+                <p class="drop-hint">{"CCM\\Logs, WindowsUpdate.log and its .etl traces, CBS.log, DISM.log, setup's Panther logs, event logs (.evtx), Delivery Optimization, reg query and netsh output, Intune bundles. Any size."}</p>
                 <div class="actions">
                     <button type="button" class="primary" onclick={click(files_ref.clone())} disabled={busy}>{"Choose files…"}</button>
                     <button type="button" onclick={click(folder_ref.clone())} disabled={busy}>{"Choose a folder…"}</button>
@@ -156,6 +156,10 @@ pub fn landing(p: &LandingProps) -> Html {
                 <h2 id="many-title">{"Many machines?"}</h2>
                 <p>{"Drop a folder with one zip or folder per machine, several zips at once, or a zip of those zips. wulens analyses each machine in turn, keeps one row per machine (not its logs), and groups the failed ones by root cause: where the scan broke, the root code and the finding. Sort and filter the machines, open any one's full report, export the rows as CSV or NDJSON. Nothing is uploaded."}</p>
             </section>
+            <details class="reads" data-testid="reads">
+                <summary>{"Every input wulens reads"}</summary>
+                <ul>{ for crate::inputs::readable().into_iter().map(|i| html! { <li>{ i }</li> }) }</ul>
+            </details>
             <p class="center muted">{"Not sure what to collect? "}<a href="#/collect">{"The commands to gather everything in one zip"}</a></p>
         </main>
     }
