@@ -53,6 +53,23 @@ pub fn anchor(r: &LedgerRow) -> String {
     format!("update-{key}")
 }
 
+/// The rows the first screen links to: those failing or stalled now, in the ledger's order, at
+/// most `n`.
+pub fn leading(rows: &[LedgerRow], n: usize) -> Vec<&LedgerRow> {
+    rows.iter().filter(|r| matches!(r.state, LedgerState::Failing | LedgerState::Stalled)).take(n).collect()
+}
+
+/// A row's short name for a link: its KB, else its title, else its update id's first block.
+pub fn short_name(r: &LedgerRow) -> String {
+    if !r.kb.is_empty() {
+        r.kb.clone()
+    } else if !r.title.is_empty() {
+        r.title.chars().take(48).collect()
+    } else {
+        format!("update {}", r.update_id.split('-').next().unwrap_or(&r.update_id))
+    }
+}
+
 /// The CSS class of a state (the operations' outcome colours).
 pub fn state_class(s: LedgerState) -> &'static str {
     match s {
@@ -72,7 +89,7 @@ pub fn event_class(e: LifeEvent) -> &'static str {
         LifeEvent::Installed | LifeEvent::Downloaded | LifeEvent::Restarted | LifeEvent::Superseded | LifeEvent::NotApplicable => "succeeded",
         LifeEvent::DownloadStarted | LifeEvent::InstallStarted => "running",
         LifeEvent::RestartPending | LifeEvent::Cancelled => "recovered",
-        LifeEvent::Missing | LifeEvent::Found => "unknown",
+        LifeEvent::Missing | LifeEvent::Assigned | LifeEvent::Found => "unknown",
     }
 }
 
@@ -195,5 +212,20 @@ mod tests {
         // One time for all: the middle.
         let same = row(LedgerState::Done, "KB1", vec![step(LifeEvent::Installed, Some(7), "eventlog")]);
         assert_eq!(lanes(&same)[0].dots[0].0, 0.5);
+    }
+
+    #[test]
+    fn the_first_screen_links_the_rows_failing_or_stalled_now() {
+        let rows = vec![
+            row(LedgerState::Failing, "KB1", vec![]),
+            row(LedgerState::Done, "KB2", vec![]),
+            row(LedgerState::Stalled, "KB3", vec![]),
+            row(LedgerState::Failing, "KB4", vec![]),
+        ];
+        let names: Vec<String> = leading(&rows, 2).into_iter().map(short_name).collect();
+        assert_eq!(names, ["KB1", "KB3"]);
+        let mut bare = row(LedgerState::Failing, "", vec![]);
+        bare.update_id = "7244ac23-389c-4a30-8c3a-0022fb9ea52f".into();
+        assert_eq!(short_name(&bare), "update 7244ac23");
     }
 }

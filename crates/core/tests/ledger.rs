@@ -261,3 +261,50 @@ fn a_fleet_row_carries_each_updates_state_and_code() {
     let line = serde_json::to_string(&row).unwrap();
     assert!(line.contains("\"updates\":[{\"kb\":\"KB5020683\""), "{line}");
 }
+
+#[test]
+fn a_feature_update_is_named_by_the_build_setup_installs() {
+    // more/55: an upgrade to 10.0.19041.1253 ("CONX  Target OS version: 10.0.19041.1253") that
+    // failed with 0x80070032-0x50013, remapped to 0xC1900108 for telemetry (more/README.md).
+    let r = real(&["more/55_setupact.log"]);
+    let rows: Vec<&LedgerRow> = r.ledger.iter().filter(|row| row.class == UpdateClass::Feature).collect();
+    assert_eq!(rows.len(), 1, "{:#?}", r.ledger);
+    let row = rows[0];
+    assert_eq!(row.version.as_deref(), Some("build 10.0.19041.1253"));
+    assert_eq!((row.state, row.code.as_deref()), (LedgerState::Failing, Some("0x80070032")), "the root, not the telemetry code");
+    assert!(row.steps.iter().all(|s| s.evidence.line > 0));
+    well_formed(&r);
+}
+
+/// One CMTrace record of UpdatesDeployment.log.
+fn ud(time: &str, msg: &str, kind: u8) -> String {
+    format!("<![LOG[{msg}]LOG]!><time=\"{time}.000+000\" date=\"10-09-2024\" component=\"UpdatesDeploymentAgent\" context=\"\" type=\"{kind}\" thread=\"4200\" file=\"\">\r\n")
+}
+
+#[test]
+fn a_configmgr_deployment_names_its_updates_and_their_progress() {
+    // ConfigMgr's UpdatesDeployment.log: the deployment targets two updates by their CI's update
+    // id; one installs, the other ends in ciStateError with its result code.
+    let site = "Site_1074285A-82C7-474F-B242-1EE20F8C3CE5";
+    let (a, b) = ("774ec963-65e7-4c81-96e8-d229c10c3d00", "0c8f5a4e-1b2d-4c3e-9f6a-7b8c9d0e1f2a");
+    let mut log = String::new();
+    log += &ud("14:00:00", &format!("Update ({site}/SUM_{a}) Name (2024-10 Cumulative Update for Windows 11 Version 23H2 for x64-based Systems (KB5044285)) ArticleID (5044285) added to the targeted list of deployment ({{F7A0F5F8-689F-49BC-8EA3-966C43D8F867}})"), 1);
+    log += &ud("14:00:00", &format!("Update ({site}/SUM_{b}) Name (2024-10 Security Update for Microsoft Office (KB5002645)) ArticleID (5002645) added to the targeted list of deployment ({{F7A0F5F8-689F-49BC-8EA3-966C43D8F867}})"), 1);
+    log += &ud("14:05:00", &format!("Update ({site}/SUM_{a}) Progress: Status = ciStateInstalling, PercentComplete = 0, Result = 0x0"), 1);
+    log += &ud("14:06:00", &format!("Update ({site}/SUM_{b}) Progress: Status = ciStateInstalling, PercentComplete = 0, Result = 0x0"), 1);
+    log += &ud("14:20:00", &format!("Update ({site}/SUM_{b}) Progress: Status = ciStateError, PercentComplete = 0, Result = 0x80070643"), 3);
+    log += &ud("14:30:00", &format!("Update ({site}/SUM_{a}) Progress: Status = ciStateWaitReboot, PercentComplete = 100, Result = 0x0"), 1);
+    log += &ud("16:30:00", "Evaluation initiated for (1) assignments.", 1);
+    let r = report_of(vec![("UpdatesDeployment.log", log.into_bytes())]);
+    well_formed(&r);
+    let cu = one(&r, "KB5044285");
+    assert_eq!(cu.update_id, a);
+    assert_eq!(cu.state, LedgerState::PendingRestart);
+    let office = one(&r, "KB5002645");
+    assert_eq!((office.state, office.code.as_deref()), (LedgerState::Failing, Some("0x80070643")));
+    assert_eq!(office.steps.iter().map(|s| s.event).collect::<Vec<_>>(), [LifeEvent::Assigned, LifeEvent::InstallStarted, LifeEvent::InstallFailed]);
+    assert!(office.steps.iter().all(|s| s.evidence.file == "UpdatesDeployment.log" && s.evidence.line > 0));
+    // No operation is in this log, but a deployed update fails: the first screen says so.
+    assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("KB5002645") && r.summary.verdict.contains("0x80070643"), "{}", r.summary.verdict);
+}

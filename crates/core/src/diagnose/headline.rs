@@ -570,7 +570,17 @@ fn upper_first(s: &str) -> String {
 /// nothing failed.
 pub fn with_ledger(a: &Analysis, h: Headline, status: VerdictStatus, ledger: &[crate::model::LedgerRow]) -> (Headline, VerdictStatus, Option<Statement>) {
     use crate::model::{LedgerState, TargetKind};
-    let reassuring = matches!(h.badge, "No failure found" | "Failed earlier" | "Recovered" | "Still running" | "Scan completed" | "Needs attention");
+    let reassuring = matches!(
+        h.badge,
+        "No failure found"
+            | "Failed earlier"
+            | "Recovered"
+            | "Still running"
+            | "Scan completed"
+            | "Needs attention"
+            | "Nothing to conclude"
+            | "Result not in these logs"
+    );
     if !reassuring {
         return (h, status, None);
     }

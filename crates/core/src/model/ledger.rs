@@ -51,6 +51,9 @@ pub enum UpdateClass {
 pub enum LifeEvent {
     /// ConfigMgr's scan says it is required and not installed (`Missing`).
     Missing,
+    /// A ConfigMgr deployment targets it (UpdatesDeployment.log's "added to the targeted list
+    /// of deployment").
+    Assigned,
     /// A search found it applicable.
     Found,
     /// A download began (event 44, `New download job`, ReportingEvents 167).

@@ -33,9 +33,16 @@ pub fn class_of(title: &str) -> UpdateClass {
     }
 }
 
-/// A feature update's version: `version 24H2`, `Version 22H2`, `version 1909`.
+/// A feature update's version: `version 24H2`, `Version 22H2`, `version 1909`; or the build
+/// setup names (`build 10.0.19041.1253`).
 pub fn version(title: &str) -> Option<String> {
     let lower = title.to_ascii_lowercase();
+    if let Some(i) = lower.find("build ") {
+        let b: String = title[i + 6..].chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        if b.split('.').count() >= 3 && b.split('.').all(|p| !p.is_empty()) {
+            return Some(format!("build {b}"));
+        }
+    }
     let i = lower.find("version ")? + 8;
     let v: String = title[i..].chars().take_while(char::is_ascii_alphanumeric).collect();
     let b = v.as_bytes();

@@ -64,6 +64,10 @@ enum Read {
     Event(LifeEvent),
     /// Setup.evtx servicing: the package after `for package `.
     Servicing(LifeEvent),
+    /// UpdatesDeployment.log: `Update (Site_S/SUM_U) [Name (title) ArticleID (n)] added to the
+    /// targeted list of deployment ({A})` or `Update (Site_S/SUM_U) Progress: Status =
+    /// ciStateX, PercentComplete = n, Result = 0x...`.
+    Deployment,
 }
 
 /// (marker, the log kinds it is read in, how).
@@ -101,10 +105,16 @@ const SHAPES: &[(&str, &[LogKind], Read)] = &[
     ("Servicing completed for package ", EV, Read::Servicing(LifeEvent::Installed)),
     ("Servicing failed for package ", EV, Read::Servicing(LifeEvent::InstallFailed)),
     ("Servicing needs a restart for package ", EV, Read::Servicing(LifeEvent::RestartPending)),
+    // ConfigMgr's client: each update of a deployment by its CI's update id (`SUM_<id>`), and
+    // the progress the client reports for it (the ciJobState values of ICCMTargetedUpdate::
+    // GetProgress, Microsoft Learn; Microsoft Learn, "Track the software update deployment
+    // process in Configuration Manager").
+    ("/SUM_", UD, Read::Deployment),
 ];
 
 const WU: &[LogKind] = &[LogKind::WindowsUpdate];
 const EV: &[LogKind] = &[LogKind::EventLog];
+const UD: &[LogKind] = &[LogKind::UpdatesDeployment];
 
 static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(SHAPES.iter().map(|s| s.0)).expect("literal markers"));
 
@@ -137,7 +147,7 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
         }
         return out;
     }
-    if !matches!(f.kind, LogKind::WindowsUpdate | LogKind::EventLog) {
+    if !matches!(f.kind, LogKind::WindowsUpdate | LogKind::EventLog | LogKind::UpdatesDeployment) {
         return out;
     }
     let text = f.text.as_bytes();
@@ -199,6 +209,7 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
             Read::Report => report_columns(rest, fi, ei),
             Read::Event(ev) => event_line(f.message(e), ev, base),
             Read::Servicing(ev) => servicing_line(rest, ev, base),
+            Read::Deployment => deployment_line(rest, base),
         };
         if let Some(s) = s {
             // One record, one sighting (a line that holds two markers says one thing).
@@ -210,6 +221,38 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
         }
     }
     out
+}
+
+/// What UpdatesDeployment.log says of one update, from after its `/SUM_`: `<id>) Name (<title>)
+/// ArticleID (<n>) added to the targeted list of deployment ({A})`, or `<id>) Progress: Status =
+/// ciStateInstalling, PercentComplete = 0, Result = 0x0`.
+fn deployment_line(rest: &str, base: Sighting) -> Option<Sighting> {
+    let (id, rev) = id_rev(rest)?;
+    let tail = rest.get(36..)?.trim_start_matches(')');
+    if tail.contains("added to the targeted list of deployment") {
+        let title = tail.split_once(" Name (").and_then(|(_, t)| t.rsplit_once(") ArticleID (")).map(|(t, _)| t.trim().to_string()).unwrap_or_default();
+        let kb = tail
+            .split_once("ArticleID (")
+            .and_then(|(_, n)| n.split_once(')'))
+            .map(|(n, _)| n.trim())
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map(|n| format!("KB{n}"));
+        let kb = kb.unwrap_or_else(|| super::class::kb_of(&title));
+        return Some(Sighting { event: Some(LifeEvent::Assigned), id, revision: rev, kb, title, ..base });
+    }
+    let status = tail.split_once("Progress: Status = ")?.1;
+    let state: String = status.chars().take_while(char::is_ascii_alphanumeric).collect();
+    let code = status.split_once("Result = ").and_then(|(_, c)| hex(c));
+    let event = match state.trim_start_matches("ciJobState").trim_start_matches("ciState") {
+        "Downloading" => LifeEvent::DownloadStarted,
+        "Installing" => LifeEvent::InstallStarted,
+        "InstallComplete" => LifeEvent::Installed,
+        "WaitReboot" | "PendingSoftReboot" | "PendingHardReboot" => LifeEvent::RestartPending,
+        "Error" => LifeEvent::InstallFailed,
+        _ => return None,
+    };
+    let code = if event == LifeEvent::InstallFailed { code } else { None };
+    Some(Sighting { event: Some(event), id, revision: rev, code, ..base })
 }
 
 /// The text up to the end of its line.

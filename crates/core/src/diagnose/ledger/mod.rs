@@ -147,6 +147,7 @@ pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &
     configmgr_rows(a, updates, &mut rows);
     do_jobs(a, ops, &jobs, &mut rows);
     servicing_targets(ops, &mut rows);
+    setup_targets(ops, &mut rows);
     // Then what only a KB or a title names (event logs, Setup.evtx packages).
     for s in sightings.iter().filter(|s| s.id.is_empty()) {
         let Some(ev) = s.event else { continue };
@@ -208,6 +209,36 @@ fn servicing_targets(ops: &[Operation], rows: &mut Rows) {
         };
         if let Some(event) = outcome {
             let code = if event == LifeEvent::InstallFailed { o.code.or(o.root) } else { None };
+            steps.push(Raw { event, file: o.file, entry: end, code });
+        }
+    }
+}
+
+/// The feature update each Windows setup run installs, by the build it names (its
+/// `target_build` fact): the run's first line starts it, its result ends it, so a run cut off
+/// by the end of its log is running or stalled like any other.
+fn setup_targets(ops: &[Operation], rows: &mut Rows) {
+    let mut by_build: FxHashMap<String, usize> = FxHashMap::default();
+    for o in ops.iter().filter(|o| o.kind() == crate::model::OperationKind::Setup && o.reported_in.is_none()) {
+        let Some(build) = o.fact("target_build") else { continue };
+        let Some(start) = o.start.or(o.lines.first().copied()) else { continue };
+        let i = *by_build.entry(build.to_string()).or_insert_with(|| {
+            let i = rows.new_row(TargetKind::Update, (o.file, start));
+            rows.rows[i].title = format!("Feature update to build {build}");
+            i
+        });
+        let steps = &mut rows.rows[i].steps;
+        steps.push(Raw { event: LifeEvent::InstallStarted, file: o.file, entry: start, code: None });
+        let end = o.failed_at.or(o.end).or(o.lines.last().copied()).unwrap_or(start);
+        let outcome = match o.outcome {
+            Outcome::Failed | Outcome::Recovered => Some(LifeEvent::InstallFailed),
+            Outcome::Succeeded => Some(LifeEvent::Installed),
+            Outcome::Cancelled => Some(LifeEvent::Cancelled),
+            _ => None,
+        };
+        if let Some(event) = outcome {
+            // Setup remaps the error it failed with for telemetry (0xC1900108): the root is the cause.
+            let code = if event == LifeEvent::InstallFailed { o.root.or(o.code) } else { None };
             steps.push(Raw { event, file: o.file, entry: end, code });
         }
     }

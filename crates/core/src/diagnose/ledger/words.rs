@@ -24,6 +24,7 @@ pub fn target(r: &LedgerRow) -> String {
         (TargetKind::Package, _) => format!("the servicing package {}", r.title),
         (TargetKind::Feature, _) => format!("the Windows feature {}", r.title),
         (_, UpdateClass::Feature) => match &r.version {
+            Some(v) if v.starts_with("build ") => format!("the feature update to {v}{kb}"),
             Some(v) => format!("the feature update to version {v}{kb}"),
             None => format!("the feature update{kb}"),
         },
@@ -71,6 +72,7 @@ pub fn state(r: &LedgerRow) -> String {
 pub fn event(e: LifeEvent) -> &'static str {
     match e {
         LifeEvent::Missing => "required, not installed (ConfigMgr)",
+        LifeEvent::Assigned => "deployed to this machine (ConfigMgr)",
         LifeEvent::Found => "found by a search",
         LifeEvent::DownloadStarted => "download started",
         LifeEvent::Downloaded => "downloaded",
