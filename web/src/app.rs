@@ -133,7 +133,7 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<Services> context={services}>
             <div class={classes!("shell", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
-                <a class="skip" href="#main">{"Skip to content"}</a>
+                <a class="skip" href="#main" onclick={crate::components::common::jump("main".into())}>{"Skip to content"}</a>
                 { top_bar(&route, state.report.is_some(), state.fleet.is_some().then_some(fleet_href.as_str())) }
                 <div id="main">{ body }</div>
                 if *dragging {

@@ -201,3 +201,19 @@ pub fn step_status_label(s: StepStatus) -> &'static str {
         StepStatus::Unknown => "unknown",
     }
 }
+
+/// A link to a part of this page (`id`): scrolls it into view and moves focus there, without
+/// touching the address (a `#id` hash would be read as a route, and the page would be lost).
+pub fn jump(id: String) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id)) else { return };
+        el.scroll_into_view();
+        if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            if !h.has_attribute("tabindex") {
+                let _ = h.set_attribute("tabindex", "-1");
+            }
+            let _ = h.focus();
+        }
+    })
+}

@@ -119,3 +119,28 @@ fn ledger_item(p: &ItemProps) -> Html {
         </li>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct TargetLinksProps {
+    pub report: Rc<Report>,
+}
+
+/// Under the first screen: the updates failing or stalled now, each a link to its row in the
+/// Updates panel.
+#[function_component(TargetLinks)]
+pub fn target_links(p: &TargetLinksProps) -> Html {
+    let rows = crate::ledger::leading(&p.report.ledger, 4);
+    if rows.is_empty() {
+        return html! {};
+    }
+    html! {
+        <p class="target-links" data-testid="target-links">
+            <span class="muted">{"See: "}</span>
+            { for rows.into_iter().map(|r| html! {
+                <a class={classes!("chip", "target-link", state_class(r.state))} href="#/report" onclick={crate::components::common::jump(anchor(r))} title={ledger_target(r)}>
+                    {format!("{} · {}", crate::ledger::short_name(r), ledger_state(r))}
+                </a>
+            }) }
+        </p>
+    }
+}

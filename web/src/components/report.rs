@@ -10,7 +10,7 @@ use wulens_wasm::protocol::Request;
 
 use crate::components::common::{step_status_label, use_reveal, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
 use crate::components::follow::FollowBar;
-use crate::components::ledger::UpdateLedger;
+use crate::components::ledger::{TargetLinks, UpdateLedger};
 use crate::components::machines::MachinesNotice;
 use crate::components::operations::{Operations, Statements};
 use crate::page::split_time;
@@ -148,11 +148,12 @@ fn summary(p: &SummaryProps) -> Html {
                 <span class="muted source">{p.source.clone()}</span>
             </div>
             <p class="verdict" data-testid="verdict">{s.verdict.clone()}</p>
+            <TargetLinks report={r.clone()} />
             <Statements statements={r.statements.clone()} />
             if !r.errors.is_empty() {
                 <div class="top-codes">
                     { for r.errors.iter().take(4).map(|e| html! {
-                        <a class="chip code-chip" href={format!("#error-{}", e.code)} title={e.message.clone()}>
+                        <a class="chip code-chip" href="#/report" onclick={super::common::jump(format!("error-{}", e.code))} title={e.message.clone()}>
                             <span class="code">{e.code.clone()}</span>
                             if !e.symbol.is_empty() { <span class="sym">{e.symbol.clone()}</span> }
                             <span class="count">{format!("×{}", e.count)}</span>
