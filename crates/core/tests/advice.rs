@@ -143,7 +143,7 @@ fn no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
 /// traces' decoded text (`etl/*.expected-utc.log`).
 fn real_logs() -> Vec<(String, Files)> {
     let mut sets = Vec::new();
-    let Some(real) = common::reallogs() else { return sets };
+    let real = common::required();
     for sub in ["", "more", "hold1", "etl"] {
         for (name, bytes) in read_dir_files(&real.join(sub)) {
             if name.ends_with(".log") {
@@ -297,9 +297,8 @@ fn an_html_page_instead_of_the_file_is_a_proxy_or_portal_answering() {
 /// The real log of this shape: the verdict's likely cause is the portal, not a WSUS time-out.
 #[test]
 fn the_real_html_answer_is_named_as_the_likely_cause() {
-    let Some(real) = common::reallogs() else { return };
-    let path = real.join("hold1/05_WindowsUpdate.log");
-    let Ok(bytes) = std::fs::read(&path) else { return };
+    let path = common::required().join("hold1/05_WindowsUpdate.log");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let (_, _, r) = analyse(vec![("05_WindowsUpdate.log".into(), bytes)]);
     assert!(r.findings.iter().any(|f| f.id == "cdn_answered_by_proxy" && f.severity == FindingSeverity::Error));
     assert!(!first_and_detail(&r).contains("HTTP time-outs or authentication"), "{}", r.summary.verdict);
@@ -355,8 +354,8 @@ fn servicing_errors_without_their_session_are_a_failure() {
 /// Where the careful reader of hold1 found nothing to fix, no error finding.
 #[test]
 fn hold1_logs_with_nothing_to_fix_get_no_error_finding() {
-    let Some(real) = common::reallogs() else { return };
-    let Ok(v) = std::fs::read_to_string(real.join("hold1/verdicts.json")) else { return };
+    let real = common::required();
+    let v = std::fs::read_to_string(real.join("hold1/verdicts.json")).expect("hold1/verdicts.json");
     let v: serde_json::Value = serde_json::from_str(&v).unwrap();
     let mut bad = Vec::new();
     for (name, _) in v.as_object().unwrap().iter().filter(|(_, x)| x.get("no_error_findings").and_then(|b| b.as_bool()) == Some(true)) {
@@ -404,8 +403,7 @@ fn failed_repairs_in_a_trace_with_no_operation_are_a_finding() {
 /// nothing to fix.
 #[test]
 fn a_routine_warning_in_a_service_trace_is_no_error() {
-    let Some(real) = common::reallogs() else { return };
-    let Ok(bytes) = std::fs::read(real.join("etl/SIH.20230422.034724.362.1.etl")) else { return };
+    let bytes = std::fs::read(common::required().join("etl/SIH.20230422.034724.362.1.etl")).expect("etl/SIH.20230422.034724.362.1.etl");
     let (_, _, r) = analyse(vec![("SIH.20230422.034724.362.1.etl".into(), bytes)]);
     let errors: Vec<&str> = r.findings.iter().filter(|f| f.severity == FindingSeverity::Error).map(|f| f.summary.as_str()).collect();
     assert!(errors.is_empty(), "{errors:#?}");

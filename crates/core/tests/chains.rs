@@ -10,15 +10,12 @@ use wulens_core::{Analysis, Input, Limits, OperationReport, Report};
 
 mod common;
 
-fn report(name: &str) -> Option<Report> {
-    let Some(d) = common::reallogs() else {
-        eprintln!("real logs not found (set WULENS_REALLOGS); skipping");
-        return None;
-    };
+fn report(name: &str) -> Report {
+    let d = common::required();
     let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let base = name.rsplit('/').next().unwrap().to_string();
     let a = Analysis::from_inputs(vec![Input { name: base, bytes: bytes.into() }], &Limits::default());
-    Some(Report::build(&a))
+    Report::build(&a)
 }
 
 fn failed(r: &Report, kind: OperationKind) -> Vec<&OperationReport> {
@@ -30,7 +27,7 @@ fn failed(r: &Report, kind: OperationKind) -> Vec<&OperationReport> {
 /// 0x80004005. The 0x80070002 lines before it are DISM probing for files that need not exist.
 #[test]
 fn the_root_of_a_failed_dism_session_is_the_first_link_of_its_chain() {
-    let Some(r) = report("hold1/06_dism.log") else { return };
+    let r = report("hold1/06_dism.log");
     let f = failed(&r, OperationKind::Servicing);
     assert_eq!(f.len(), 1, "one failed session: {:?}", f.iter().map(|o| (&o.code, &o.root)).collect::<Vec<_>>());
     assert_eq!(f[0].code.as_deref(), Some("0x80004005"));
@@ -46,7 +43,7 @@ fn the_root_of_a_failed_dism_session_is_the_first_link_of_its_chain() {
 /// (`[80D05001]`, then the callback "Call complete and error 0x80d05001"). Each has its own root.
 #[test]
 fn each_failed_download_has_the_root_of_its_own_call() {
-    let Some(r) = report("hold1/05_WindowsUpdate.log") else { return };
+    let r = report("hold1/05_WindowsUpdate.log");
     let mut roots: Vec<(String, Option<String>)> =
         failed(&r, OperationKind::Download).iter().map(|o| (o.end.as_ref().and_then(|e| e.time.clone()).unwrap_or_default(), o.root.clone())).collect();
     roots.sort();
@@ -84,7 +81,7 @@ fn an_end_with_no_start_and_no_result_is_no_operation() {
 /// as recovered and does not make the agent's statement a failure.
 #[test]
 fn a_failure_the_same_callers_next_try_made_good_is_recovered() {
-    let Some(r) = report("hold1/11_WindowsUpdate.log") else { return };
+    let r = report("hold1/11_WindowsUpdate.log");
     let searches: Vec<&OperationReport> =
         r.operations.items.iter().filter(|o| o.kind == OperationKind::Search && o.code.as_deref() == Some("0x8024402F")).collect();
     assert_eq!(searches.len(), 1);
@@ -101,7 +98,7 @@ fn a_failure_the_same_callers_next_try_made_good_is_recovered() {
 /// and its .expected-utc.log) dropped together hold the same install once.
 #[test]
 fn an_operation_in_a_trace_and_its_decoded_text_counts_once() {
-    let Some(d) = common::reallogs() else { return };
+    let d = common::required();
     let etl = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl");
     let text = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl.expected-utc.log");
     let inputs = [&etl, &text].map(|p| Input { name: p.file_name().unwrap().to_string_lossy().into(), bytes: std::fs::read(p).unwrap().into() });
@@ -195,7 +192,7 @@ fn each_download_takes_the_root_its_callback_gives() {
 /// the one that failed at 08:17:06.
 #[test]
 fn each_download_has_the_outcome_its_callback_gives() {
-    let Some(r) = report("more/32_WindowsUpdate.log") else { return };
+    let r = report("more/32_WindowsUpdate.log");
     let downloads: Vec<&OperationReport> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Download).collect();
     let count = |o: Outcome| downloads.iter().filter(|d| d.outcome == o).count();
     assert_eq!((count(Outcome::Failed), count(Outcome::Succeeded)), (10, 31), "{}", r.summary.detail);

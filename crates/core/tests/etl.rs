@@ -9,26 +9,24 @@ use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
 
 mod common;
 
-fn dir() -> Option<PathBuf> {
-    let found = common::reallogs().map(|d| d.join("etl")).filter(|p| p.join("README.md").exists());
-    if found.is_none() {
-        println!("note: ../shared/reallogs/etl is missing; the .etl tests check nothing");
-    }
-    found
+fn dir() -> PathBuf {
+    let d = common::required().join("etl");
+    assert!(d.join("README.md").exists(), "{} is needed by these tests", d.display());
+    d
 }
 
 const WU: &str = "WindowsUpdate.20251008.140245.443.8.etl";
 const SIH: &str = "SIH.20230422.034724.362.1.etl";
 
-fn analyse(names: &[&str]) -> Option<Analysis> {
-    let d = dir()?;
+fn analyse(names: &[&str]) -> Analysis {
+    let d = dir();
     let inputs = names.iter().map(|n| Input { name: n.to_string(), bytes: std::fs::read(d.join(n)).unwrap().into() }).collect();
-    Some(Analysis::from_inputs(inputs, &Limits::default()))
+    Analysis::from_inputs(inputs, &Limits::default())
 }
 
 #[test]
 fn windows_update_trace_reads_as_its_text_log() {
-    let Some(a) = analyse(&[WU]) else { return };
+    let a = analyse(&[WU]);
     let f = &a.files[0];
     assert_eq!(f.format, LogFormat::WindowsUpdateEtw);
     assert_eq!((f.physical_lines, f.parsed_entries()), (80, 80));
@@ -46,7 +44,7 @@ fn windows_update_trace_reads_as_its_text_log() {
 
 #[test]
 fn windows_update_trace_shows_the_install_that_succeeded() {
-    let Some(a) = analyse(&[WU]) else { return };
+    let a = analyse(&[WU]);
     let r = Report::build(&a);
     // The trace: "Install call complete (succeeded = 1, ..., failed = 0" and
     // "* END *   Install ClientId = Update;ScanForUpdates".
@@ -59,7 +57,7 @@ fn windows_update_trace_shows_the_install_that_succeeded() {
 
 #[test]
 fn several_traces_merge_on_one_timeline() {
-    let Some(a) = analyse(&[WU, SIH]) else { return };
+    let a = analyse(&[WU, SIH]);
     assert_eq!(a.files.len(), 2);
     let sih = a.files.iter().find(|f| f.name == SIH).unwrap();
     let wu = a.files.iter().find(|f| f.name == WU).unwrap();
@@ -74,7 +72,7 @@ fn several_traces_merge_on_one_timeline() {
 
 #[test]
 fn detected_by_content_and_loaded_in_chunks_alike() {
-    let Some(d) = dir() else { return };
+    let d = dir();
     let bytes = std::fs::read(d.join(WU)).unwrap();
     let whole = Analysis::from_inputs(vec![Input { name: "renamed.bin".into(), bytes: bytes.clone().into() }], &Limits::default()).files.remove(0);
     assert_eq!(whole.format, LogFormat::WindowsUpdateEtw);
@@ -93,7 +91,7 @@ fn detected_by_content_and_loaded_in_chunks_alike() {
 /// the drop state, so a CBS.log (no offset of its own) takes the ConfigMgr logs' offset.
 #[test]
 fn trace_times_do_not_decide_the_other_logs_offset() {
-    let Some(d) = dir() else { return };
+    let d = dir();
     let cmtrace = "<![LOG[Async searching completed.]LOG]!><time=\"10:00:00.000+420\" date=\"10-08-2025\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n";
     let cbs = "2025-10-08 03:00:00, Info                  CBS    Starting TrustedInstaller initialization.\r\n";
     let inputs = vec![
@@ -113,7 +111,7 @@ fn trace_times_do_not_decide_the_other_logs_offset() {
 /// by their record markers and the file's notes say how much of it was damaged.
 #[test]
 fn a_trace_with_damaged_buffer_headers_still_gives_a_report() {
-    let Some(d) = dir() else { return };
+    let d = dir();
     let mut bytes = std::fs::read(d.join(WU)).unwrap();
     let buffer = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
     for at in (buffer..bytes.len()).step_by(buffer) {

@@ -8,13 +8,9 @@ use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
 
 mod common;
 
-fn evidence(name: &str) -> Option<Vec<u8>> {
-    let d = common::reallogs()?.join("evidence");
-    let Ok(bytes) = std::fs::read(d.join(name)) else {
-        eprintln!("{name} is not in {}: nothing checked", d.display());
-        return None;
-    };
-    Some(bytes)
+fn evidence(name: &str) -> Vec<u8> {
+    let d = common::required().join("evidence");
+    std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name} in {}: {e}", d.display()))
 }
 
 fn analyze(files: Vec<(&str, Vec<u8>)>) -> (Analysis, Report) {
@@ -42,7 +38,7 @@ fn every_record_is_read_whatever_the_header_says() {
         ("65_System.evtx", 299),
         ("68_Microsoft-Windows-Bits-Client%4Operational.evtx", 502),
     ] {
-        let Some(bytes) = evidence(name) else { return };
+        let bytes = evidence(name);
         let (a, _) = analyze(vec![(name, bytes)]);
         let f = &a.files[0];
         assert_eq!(f.format, LogFormat::EventLog, "{name}: {:?}", f.notes);
@@ -55,7 +51,7 @@ fn every_record_is_read_whatever_the_header_says() {
 #[test]
 fn an_empty_log_says_no_windows_update_activity() {
     let name = "67_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let (a, r) = analyze(vec![(name, bytes)]);
     assert_eq!(a.files[0].entries.len(), 0);
     let notes = a.files[0].notes.join(" ");
@@ -69,7 +65,7 @@ fn an_empty_log_says_no_windows_update_activity() {
 #[test]
 fn the_operational_channel_is_healthy() {
     let name = "60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
     assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", text(&r));
     assert_eq!(ops(&r, OperationKind::Download, Outcome::Succeeded).len(), 43);
@@ -82,7 +78,7 @@ fn the_operational_channel_is_healthy() {
 #[test]
 fn setup_log_names_the_failed_package_and_the_installed_one() {
     let name = "61_Setup.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
     let t = text(&r);
     assert_eq!(r.summary.status, VerdictStatus::Failed, "{t}");
@@ -99,7 +95,7 @@ fn setup_log_names_the_failed_package_and_the_installed_one() {
 #[test]
 fn staging_paused_for_more_ranges_is_not_a_failure() {
     let name = "62_Setup.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
     let t = text(&r);
     assert_ne!(r.summary.status, VerdictStatus::Failed, "{t}");
@@ -111,7 +107,7 @@ fn staging_paused_for_more_ranges_is_not_a_failure() {
 #[test]
 fn store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
     let name = "65_System.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
     let t = text(&r);
     let failed = ops(&r, OperationKind::Install, Outcome::Failed);
@@ -138,7 +134,7 @@ fn store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
 #[test]
 fn bits_failures_of_other_updaters_say_nothing_about_windows_update() {
     let name = "68_Microsoft-Windows-Bits-Client%4Operational.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let (a, r) = analyze(vec![(name, bytes)]);
     let t = text(&r);
     assert_ne!(r.summary.status, VerdictStatus::Failed, "{t}");
@@ -152,7 +148,7 @@ fn bits_failures_of_other_updaters_say_nothing_about_windows_update() {
 #[test]
 fn a_damaged_evtx_is_explained_and_the_rest_of_the_drop_is_read() {
     let name = "65_System.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let log = "2024/05/02 14:43:56.6390016 4932  6608  Agent           * START *   Finding updates CallerId = UpdateOrchestrator  Id = 1\n";
     // Cut inside the third chunk: the records copied whole are kept, the cut is said.
     let cut = bytes[..4096 + 2 * 65536 + 30_000].to_vec();
@@ -176,7 +172,7 @@ fn a_damaged_evtx_is_explained_and_the_rest_of_the_drop_is_read() {
 #[test]
 fn events_join_the_timeline_of_the_same_machines_text_logs() {
     let name = "61_Setup.evtx";
-    let Some(bytes) = evidence(name) else { return };
+    let bytes = evidence(name);
     let log = "2024/11/14 16:17:40.0000000 4932  6608  Agent           * START *   Installing updates CallerId = UpdateOrchestrator\n";
     let (a, _) = analyze(vec![(name, bytes), ("WindowsUpdate.log", log.as_bytes().to_vec())]);
     let f = a.files.iter().find(|f| f.name == name).unwrap();
@@ -191,7 +187,7 @@ fn events_join_the_timeline_of_the_same_machines_text_logs() {
 /// allows (65's stale header counts 2 of its 17).
 #[test]
 fn an_evtx_decoded_in_steps_is_the_file_loaded_at_once() {
-    let Some(dir) = common::reallogs().map(|d| d.join("evidence")) else { return };
+    let dir = common::required().join("evidence");
     let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "evtx")).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -199,10 +195,8 @@ fn an_evtx_decoded_in_steps_is_the_file_loaded_at_once() {
         .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
         .collect();
     inputs.sort();
-    let Some(system) = inputs.iter().find(|(n, _)| n == "65_System.evtx").map(|(_, b)| b.clone()) else {
-        eprintln!("65_System.evtx is not in {}: nothing checked", dir.display());
-        return;
-    };
+    let system =
+        inputs.iter().find(|(n, _)| n == "65_System.evtx").map(|(_, b)| b.clone()).unwrap_or_else(|| panic!("65_System.evtx is not in {}", dir.display()));
     assert!(inputs.len() >= 6, "{inputs:?}");
     let mut broken_chunk = system.clone();
     broken_chunk[4096 + 65536..4096 + 65536 + 8].copy_from_slice(b"XXXXXXXX");

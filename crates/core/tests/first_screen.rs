@@ -115,10 +115,7 @@ fn logs_in(d: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_real_log_opens_with_whether_the_machine_is_failing_now() {
-    let Some(d) = common::reallogs() else {
-        eprintln!("real logs not found (set WULENS_REALLOGS); skipping");
-        return;
-    };
+    let d = common::required();
     let mut bad = Vec::new();
     let mut n = 0;
     for sub in ["", "more", "hold1"] {
@@ -164,7 +161,7 @@ fn sentences_are_counted_as_a_reader_counts_them() {
 /// client) are one machine.
 #[test]
 fn a_drop_of_two_machines_says_so_first() {
-    let Some(d) = common::reallogs() else { return };
+    let d = common::required();
     let report = |names: &[&str]| report_of(&names.iter().map(|n| d.join(n)).collect::<Vec<_>>());
     for (two, why) in
         [(["08_WindowsUpdate.log", "10_WindowsUpdate.log"], "Windows 6.1 and 10.0"), (["hold1/17_CBS.log", "hold1/18_CBS.log"], "one log seven years apart")]

@@ -10,19 +10,16 @@ use wulens_core::{Analysis, Input, Limits, Report};
 
 mod common;
 
-fn dir() -> Option<PathBuf> {
-    common::reallogs()
+fn dir() -> PathBuf {
+    common::required()
 }
 
-fn report(name: &str) -> Option<(Analysis, Report)> {
-    let Some(d) = dir() else {
-        eprintln!("real logs not found (set WULENS_REALLOGS); skipping {name}");
-        return None;
-    };
+fn report(name: &str) -> (Analysis, Report) {
+    let d = dir();
     let bytes = std::fs::read(d.join(name)).unwrap();
     let a = Analysis::from_inputs(vec![Input { name: name.into(), bytes: bytes.into() }], &Limits::default());
     let r = Report::build(&a);
-    Some((a, r))
+    (a, r)
 }
 
 fn file_facts(r: &Report) -> (&str, &str, u32, u32, u32) {
@@ -44,7 +41,7 @@ fn finding_ids(r: &Report) -> Vec<&str> {
 
 #[test]
 fn wuahandler_three_successful_scans() {
-    let Some((_, r)) = report("01_WUAHandler.log") else { return };
+    let (_, r) = report("01_WUAHandler.log");
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 26, 26, 0));
     assert_eq!(r.scan_flow.cycles.len(), 3, "3 scan cycles");
     assert!(r.scan_flow.cycles.iter().all(|c| c.outcome.id() == "completed"));
@@ -56,9 +53,9 @@ fn wuahandler_three_successful_scans() {
 
 #[test]
 fn updateshandler_and_updatesstore() {
-    let Some((_, r)) = report("02_UpdatesHandler.log") else { return };
+    let (_, r) = report("02_UpdatesHandler.log");
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 10, 10, 0));
-    let Some((_, r)) = report("03_UpdatesStore.log") else { return };
+    let (_, r) = report("03_UpdatesStore.log");
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 412, 412, 0));
     assert_eq!(codes(&r), [("0x87D00310", 1)]);
     // 83 update GUIDs get a state message: 59 Missing, 24 Installed.
@@ -75,7 +72,7 @@ fn updateshandler_and_updatesstore() {
 
 #[test]
 fn updatesdeployment_multi_line_record() {
-    let Some((a, r)) = report("04_UpdatesDeployment.log") else { return };
+    let (a, r) = report("04_UpdatesDeployment.log");
     // 107 records in 110 physical lines: one record spans 4 lines.
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 110, 107, 0));
     assert!(a.files[0].entries.iter().any(|e| e.lines == 4));
@@ -86,7 +83,7 @@ fn updatesdeployment_multi_line_record() {
 
 #[test]
 fn legacy_windowsupdate_failed_driver_search() {
-    let Some((a, r)) = report("08_WindowsUpdate.log") else { return };
+    let (a, r) = report("08_WindowsUpdate.log");
     let (format, encoding, lines, entries, unparsed) = file_facts(&r);
     assert_eq!((format, encoding, lines), ("windowsupdate_legacy", "utf-8", 2651));
     assert_eq!(entries + unparsed, lines);
@@ -109,7 +106,7 @@ fn legacy_windowsupdate_failed_driver_search() {
 #[test]
 fn legacy_windowsupdate_padded_thread_ids_are_parsed() {
     for name in ["08_WindowsUpdate.log", "more/30_WindowsUpdate.log", "hold1/09_WindowsUpdate.log"] {
-        let Some((a, r)) = report(name) else { return };
+        let (a, r) = report(name);
         let (format, _, lines, entries, unparsed) = file_facts(&r);
         assert_eq!((format, entries, unparsed), ("windowsupdate_legacy", lines, 0), "{name}");
         let f = &a.files[0];
@@ -125,7 +122,7 @@ fn legacy_windowsupdate_padded_thread_ids_are_parsed() {
 
 #[test]
 fn windows10_windowsupdate_name_resolution() {
-    let Some((_, r)) = report("10_WindowsUpdate.log") else { return };
+    let (_, r) = report("10_WindowsUpdate.log");
     assert_eq!(file_facts(&r), ("windowsupdate_etw", "utf-8", 10725, 10725, 0));
     let count = |c: &str| r.errors.iter().find(|e| e.code == c).map(|e| e.count);
     assert_eq!(count("0x8024402C"), Some(38));
@@ -145,7 +142,7 @@ fn windows10_windowsupdate_name_resolution() {
 
 #[test]
 fn cbs_failed_repair() {
-    let Some((a, r)) = report("15_CBS.log") else { return };
+    let (a, r) = report("15_CBS.log");
     // 1419 lines have no timestamp: 1339 blank lines and indented lines go on with the record
     // before them, and each line of the summary blocks (at the start of the line) is a record
     // of its own with that record's time.
@@ -164,7 +161,7 @@ fn cbs_failed_repair() {
 
 #[test]
 fn dism_reboot_required() {
-    let Some((_, r)) = report("19_dism.log") else { return };
+    let (_, r) = report("19_dism.log");
     assert_eq!(file_facts(&r), ("dism", "utf-8-bom", 2439, 2439, 0));
     assert_eq!(r.files[0].error_entries, 4);
     assert_eq!(r.files[0].warning_entries, 13);
@@ -173,7 +170,7 @@ fn dism_reboot_required() {
 
 #[test]
 fn all_eight_together_merge_and_stay_accounted() {
-    let Some(d) = dir() else { return };
+    let d = dir();
     let mut inputs = Vec::new();
     for e in std::fs::read_dir(&d).unwrap() {
         let p = e.unwrap().path();

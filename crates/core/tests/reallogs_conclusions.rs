@@ -12,8 +12,8 @@ use wulens_core::{Analysis, Input, Limits, Report};
 
 mod common;
 
-fn dir() -> Option<PathBuf> {
-    common::reallogs()
+fn dir() -> PathBuf {
+    common::required()
 }
 
 /// One log's expected conclusion.
@@ -570,10 +570,7 @@ fn count(g: &wulens_core::OperationGroup, o: Outcome) -> usize {
 
 #[test]
 fn every_real_log_gets_the_conclusion_a_careful_reader_draws() {
-    let Some(d) = dir() else {
-        eprintln!("real logs not found (set WULENS_REALLOGS); skipping");
-        return;
-    };
+    let d = dir();
     let mut all = Vec::new();
     for x in EXPECT {
         let r = report(&d, x.file);
@@ -592,7 +589,7 @@ fn every_real_log_gets_the_conclusion_a_careful_reader_draws() {
 
 #[test]
 fn every_real_log_is_in_the_table() {
-    let Some(d) = dir() else { return };
+    let d = dir();
     let mut files: Vec<String> = Vec::new();
     for sub in ["", "more/"] {
         for e in std::fs::read_dir(d.join(sub)).unwrap().flatten() {

@@ -148,18 +148,15 @@ fn a_push_button_reset_and_a_dpx_log_are_setup_and_nothing_failed() {
 
 // ---- the real rollback set and the reset log (../shared/reallogs/evidence) ----
 
-fn real(names: &[&str]) -> Option<Report> {
-    let d = common::reallogs()?.join("evidence");
+fn real(names: &[&str]) -> Report {
+    let d = common::required().join("evidence");
     let inputs = names.iter().map(|n| Input { name: (*n).into(), bytes: std::fs::read(d.join(n)).expect("a real log").into() }).collect();
-    Some(Report::build(&Analysis::from_inputs(inputs, &Limits::default())))
+    Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
 }
 
 #[test]
 fn the_real_rollback_set_gives_the_result_phase_and_device() {
-    let Some(r) = real(&["69_setupact.log", "70_setuperr.log", "71_setuperr.log", "72_setupapi.dev.log"]) else {
-        eprintln!("real logs not found; skipping");
-        return;
-    };
+    let r = real(&["69_setupact.log", "70_setuperr.log", "71_setuperr.log", "72_setupapi.dev.log"]);
     assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
     assert_eq!(r.summary.badge, "Upgrade rolled back");
     // 70 and 71 hold the same run without its result: not three runs.
@@ -170,13 +167,13 @@ fn the_real_rollback_set_gives_the_result_phase_and_device() {
     assert!(st.evidence.iter().any(|e| e.file == "69_setupact.log" && e.line == 5377), "{:?}", st.evidence);
     assert!(st.evidence.iter().any(|e| e.file == "72_setupapi.dev.log" && e.line == 1168), "{:?}", st.evidence);
     // 69 alone: the same result and phase.
-    let r = real(&["69_setupact.log"]).unwrap();
+    let r = real(&["69_setupact.log"]);
     assert!(r.summary.verdict.contains("0xC1900101-0x30018"), "{}", r.summary.verdict);
 }
 
 #[test]
 fn the_real_reset_log_is_setup_and_nothing_failed() {
-    let Some(r) = real(&["75_setuperr.log"]) else { return };
+    let r = real(&["75_setuperr.log"]);
     assert_eq!(r.files[0].format, "setup");
     assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
     assert!(!r.summary.verdict.contains("Servicing"), "{}", r.summary.verdict);

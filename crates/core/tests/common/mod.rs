@@ -15,3 +15,10 @@ pub fn reallogs() -> Option<PathBuf> {
     ];
     candidates.into_iter().flatten().find(|p| p.join("README.md").exists())
 }
+
+/// [`reallogs`], or a failure that says what is missing: a test that reads real logs never
+/// passes by checking nothing.
+#[allow(dead_code)]
+pub fn required() -> PathBuf {
+    reallogs().expect("../shared/reallogs is needed by this test (set WULENS_REALLOGS to its path)")
+}
