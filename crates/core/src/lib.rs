@@ -52,7 +52,7 @@ pub use read::{config, detect, encoding::Decoder, evtx::DecodeProgress, load, pa
 
 // The analysis of a drop, and its diagnosis.
 pub use analysis::{codes, Analysis, Appended, CodeStats, Occurrence, TimelineRef};
-pub use diagnose::{scan_piece, Diagnosis};
+pub use diagnose::{operation_ids, rule_ids, scan_piece, Diagnosis};
 pub use model::{Entry, LogFile, LogFormat, LogKind, RunOn, Severity};
 
 // The report (the JSON contract) and its renderings.

@@ -92,6 +92,16 @@ pub struct Diagnosis {
     pub machine: config::Machine,
 }
 
+/// The id of every rule in the data (`rules/*.toml`): the findings a drop can get.
+pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+    defs::rules().iter().map(|r| r.id)
+}
+
+/// The id of every operation in the data (`operations/*.toml`).
+pub fn operation_ids() -> impl Iterator<Item = &'static str> {
+    defs::operations().iter().map(|o| o.id)
+}
+
 impl Diagnosis {
     /// The lines (file, entry) that prove an update or target failing or stalled now: each such
     /// ledger row's failures and its decisive step, sorted. The viewer's next-error key stops on
