@@ -446,6 +446,8 @@ pub const APP_FULL_NAME: &str = "<package full name from setupact.log>";
 pub struct Machine {
     /// The WSUS server the agent uses: scheme, host, port (the scheme's default when not given).
     pub wsus: Option<(String, String, u16)>,
+    /// Where [`Machine::wsus`] was read: the value as written and its line.
+    pub wsus_from: Option<Setting>,
     /// The WinHTTP proxy (`host:port`, as netsh shows it).
     pub proxy: Option<String>,
     /// Files whose downloads come from Microsoft's content network, not from WSUS: every

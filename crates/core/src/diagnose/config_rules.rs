@@ -335,31 +335,30 @@ impl Machine {
     /// ConfigMgr handed out. The proxy from `netsh winhttp show proxy`.
     pub fn build(ctx: &Ctx) -> Machine {
         let c = ctx.config;
+        // Each candidate with the line that names it (the row of a fleet says where it came from).
+        let setting = |f: usize, e: u32, value: String| {
+            let file = &ctx.a.files[f];
+            Setting { value, file: file.name.clone(), line: file.entries.get(e as usize).map_or(0, |x| x.line) }
+        };
         let agent = || {
             ctx.set("wsus_location")
                 .iter()
                 .rev()
                 .filter(|&&(f, _)| ctx.a.files[f].is(LogKind::WindowsUpdate))
-                .find_map(|&(f, e)| ctx.message(f, e).split_once("WSUS server: ").and_then(|(_, rest)| url_in(rest)))
+                .find_map(|&(f, e)| ctx.message(f, e).split_once("WSUS server: ").and_then(|(_, rest)| url_in(rest)).map(|u| setting(f, e as u32, u)))
         };
-        let gpo = || ctx.set("gpo_server").iter().rev().find_map(|&(f, e)| url_in(ctx.message(f, e)));
+        let gpo = || ctx.set("gpo_server").iter().rev().find_map(|&(f, e)| url_in(ctx.message(f, e)).map(|u| setting(f, e as u32, u)));
         // The server the agent's latest search of a server that is not Microsoft's talked to
         // (its `Server URL = http://wsus01:8530/ClientWebService/client.asmx`).
         let searched = || {
             let mut searches: Vec<&Operation> = ctx.ops.iter().filter(|o| o.kind() == OperationKind::Search).collect();
             searches.sort_by_key(|o| (o.file, o.start));
-            searches.iter().rev().filter_map(|o| o.fact("server")).find(|u| parse_url(u).is_some() && !microsoft_url(u)).map(str::to_string)
+            searches.iter().rev().find_map(|o| {
+                o.fact("server").filter(|u| parse_url(u).is_some() && !microsoft_url(u)).map(|u| setting(o.file, o.start.unwrap_or(0), u.to_string()))
+            })
         };
-        let url = c
-            .policy
-            .as_ref()
-            .and_then(|p| p.wu_server.as_ref())
-            .map(|s| s.value.clone())
-            .or_else(agent)
-            .or_else(searched)
-            .or_else(gpo)
-            .or_else(|| c.wsus_location().map(|s| s.value.clone()));
-        let wsus = url.as_deref().and_then(parse_url).map(|(scheme, host, port)| {
+        let from = c.policy.as_ref().and_then(|p| p.wu_server.clone()).or_else(agent).or_else(searched).or_else(gpo).or_else(|| c.wsus_location().cloned());
+        let wsus = from.as_ref().and_then(|s| parse_url(&s.value)).map(|(scheme, host, port)| {
             let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
             (scheme, host, port)
         });
@@ -395,7 +394,8 @@ impl Machine {
         }
         public_callers.retain(|k| !wsus_callers.contains(k));
         let updates = ctx.ops.iter().filter(|o| o.outcome == Outcome::Failed).filter_map(|o| operation_update(ctx.a, o)).collect();
-        Machine { wsus, proxy, cdn_files, public_callers, updates }
+        let wsus_from = from.filter(|_| wsus.is_some());
+        Machine { wsus, wsus_from, proxy, cdn_files, public_callers, updates }
     }
 }
 

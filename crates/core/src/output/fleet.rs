@@ -38,8 +38,22 @@ pub struct MachineRow {
     pub codes: Vec<CodeTally>,
     /// `wsus`, `public` or `unknown` (`UpdateSource::id`); empty when the bundle is unreadable.
     pub update_source: String,
-    /// The WSUS server the client uses (policy, else ConfigMgr's location), when known.
+    /// The WSUS server the client uses (the policy, the agent's log, Group Policy, ConfigMgr's
+    /// location: the report's `configuration.update_server`), when known.
     pub wsus_server: String,
+    /// Where `wsus_server` was read: `file:line`.
+    #[serde(default)]
+    pub wsus_server_from: String,
+    /// When the failures of the kind of work that broke began: its first failure after its
+    /// last success (the time as written); empty when nothing failed.
+    #[serde(default)]
+    pub failing_since: String,
+    /// That kind of work's latest failure; empty when nothing failed.
+    #[serde(default)]
+    pub last_failure: String,
+    /// That kind of work's latest success before `failing_since`; empty when none is in the logs.
+    #[serde(default)]
+    pub last_success: String,
     /// The WinHTTP proxy (`direct` or the servers), when given.
     pub proxy: String,
     /// Time of the drop's earliest timed record, as written; empty when none has a time.
@@ -125,7 +139,17 @@ impl MachineRow {
         let finding = findings.iter().find(|(s, _)| *s != FindingSeverity::Info).map(|(_, id)| id.to_string()).unwrap_or_default();
         let finding_title = r.findings.iter().find(|f| f.id == finding).map(|f| f.title.clone()).unwrap_or_default();
         let policy = r.configuration.policy.as_ref();
-        let wsus_server = policy.and_then(|p| p.wu_server.as_ref()).or(r.configuration.wsus_location.as_ref()).map(|s| s.value.clone()).unwrap_or_default();
+        let server = r.configuration.update_server.as_ref().or(policy.and_then(|p| p.wu_server.as_ref())).or(r.configuration.wsus_location.as_ref());
+        // `http://wsus02:8530`: scheme, host and port alone (the port the scheme implies where
+        // none is written), so machines on one server group whatever path or case their logs use.
+        let wsus_server = server
+            .map(|s| match crate::read::config::parse_url(&s.value) {
+                Some((scheme, host, port)) => format!("{scheme}://{host}:{}", port.unwrap_or(if scheme == "https" { 443 } else { 80 })),
+                None => s.value.clone(),
+            })
+            .unwrap_or_default();
+        let wsus_server_from = server.map(|s| format!("{}:{}", s.file, s.line)).unwrap_or_default();
+        let (failing_since, last_failure, last_success) = if failed { onset(r) } else { Default::default() };
         let proxy = r.configuration.proxy.as_ref().map(|p| if p.direct { "direct".to_string() } else { p.servers.join(" ") }).unwrap_or_default();
         MachineRow {
             machine: machine.to_string(),
@@ -141,6 +165,10 @@ impl MachineRow {
             codes: r.errors.iter().take(20).map(|e| CodeTally { code: e.code.clone(), count: e.count }).collect(),
             update_source: r.update_source.id().to_string(),
             wsus_server,
+            wsus_server_from,
+            failing_since,
+            last_failure,
+            last_success,
             proxy,
             first_time: r.summary.first_time.clone().unwrap_or_default(),
             last_time: r.summary.last_time.clone().unwrap_or_default(),
@@ -306,6 +334,25 @@ fn where_it_broke(r: &Report) -> (String, Option<String>) {
         return (st.domain.name().to_string(), st.codes.first().cloned());
     }
     ("failed".into(), r.errors.first().map(|e| e.code.clone()))
+}
+
+/// When the failures of the kind of work that broke last began and ended, and its last success
+/// before them: (failing since, last failure, last success), times as written. A fleet's
+/// machines that began to fail together point at a change on that day.
+fn onset(r: &Report) -> (String, String, String) {
+    let time = |o: &&OperationReport| o.end.as_ref().or(o.start.as_ref()).and_then(|e| e.time.clone());
+    let failed = |o: &&OperationReport| matches!(o.outcome, Outcome::Failed | Outcome::Recovered);
+    let Some(kind) = r.operations.items.iter().filter(failed).max_by_key(time).map(|o| o.kind) else { return Default::default() };
+    let mut of: Vec<(String, bool)> = r.operations.items.iter().filter(|o| o.kind == kind).filter_map(|o| time(&o).map(|t| (t, failed(&o)))).collect();
+    of.sort();
+    let last_failure = of.iter().rev().find(|(_, f)| *f).map(|(t, _)| t.clone()).unwrap_or_default();
+    // The run of failures that ends the log, or the latest one: from the first failure after the
+    // last success before the latest failure.
+    let before = of.iter().filter(|(t, _)| *t <= last_failure).collect::<Vec<_>>();
+    let last_ok = before.iter().rposition(|(_, f)| !*f);
+    let since = before.iter().skip(last_ok.map_or(0, |i| i + 1)).find(|(_, f)| *f).map(|(t, _)| t.clone()).unwrap_or_default();
+    let last_success = last_ok.map(|i| before[i].0.clone()).unwrap_or_default();
+    (since, last_failure, last_success)
 }
 
 /// What machines that failed the same way share.

@@ -516,6 +516,11 @@ pub struct ConfigReport {
     /// counterpart of the Windows Update policy. Absent when no MDM report was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_ring: Option<UpdateRingCard>,
+    /// The update server this client uses, where the policy, the agent's log (`WSUS server:`, a
+    /// search's `Server URL = `), Group Policy or ConfigMgr's location names one: the value as
+    /// written and the line it was read from (the advice's commands carry it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_server: Option<Setting>,
 }
 
 /// The MDM update ring: the Policy CSP's `Update` policies an MDM report shows in force.
@@ -706,7 +711,7 @@ impl Report {
             updates_total: d.updates.len(),
             ledger: d.ledger.iter().take(limits.updates).map(ledger_row).collect(),
             ledger_total: d.ledger.len(),
-            configuration: config_report(&d.config),
+            configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
             collect_next: d.collect_next.iter().map(|c| collect_next_report(a, c)).collect(),
             statements: d.statements.iter().map(|st| statement_report(a, st)).collect(),
@@ -1037,6 +1042,7 @@ fn config_report(c: &diagnose::ConfigFacts) -> ConfigReport {
         missing: c.missing.iter().map(|m| MissingConfig { what: m.what.into(), command: m.command.into() }).collect(),
         unreadable: c.unreadable.clone(),
         update_ring: c.ring.as_ref().map(ring_card),
+        update_server: None,
     }
 }
 
