@@ -22,6 +22,9 @@ pub enum FleetFormat {
     Ndjson,
     /// The same columns as CSV, with a header row.
     Csv,
+    /// The summary as one JSON object: the groups with what their machines share and when their
+    /// failures began, the machines with no failure, the unreadable bundles.
+    Json,
 }
 
 /// One machine's logs.
@@ -133,6 +136,10 @@ pub fn run(paths: &[PathBuf], format: FleetFormat, out: &mut impl Write) -> std:
         FleetFormat::Text => out.write_all(FleetSummary::of(&rows).text().as_bytes())?,
         FleetFormat::Ndjson => out.write_all(wulens_core::fleet_ndjson(&rows).as_bytes())?,
         FleetFormat::Csv => out.write_all(wulens_core::fleet_csv(&rows).as_bytes())?,
+        FleetFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &FleetSummary::of(&rows)).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")?;
+        }
     }
     Ok(if interrupted { ExitCode::from(130) } else { ExitCode::SUCCESS })
 }

@@ -73,6 +73,7 @@ pub use output::{redact_report, KindCount, RedactKind, RedactionSummary, Redacto
 
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
+pub use output::{Attribute, Onset, Shared};
 
 // The log viewer.
 pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

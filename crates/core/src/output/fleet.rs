@@ -355,6 +355,26 @@ fn onset(r: &Report) -> (String, String, String) {
     (since, last_failure, last_success)
 }
 
+/// A shared cause in words: the contrast with its numbers, then the conclusion.
+fn shared_words(x: &super::shared::Shared) -> String {
+    use super::shared::Attribute;
+    let (holds, hold, conclusion) = match x.attribute {
+        Attribute::Server => (format!("use {}", x.value), "use it", "look at that server, not at each client"),
+        Attribute::Proxy => (format!("go through proxy {}", x.value), "go through it", "look at that proxy"),
+        Attribute::Update => (format!("fail on {}", x.value), "fail on it", "a problem of that update, not of each machine"),
+    };
+    let evidence: Vec<String> = x.evidence.iter().map(|(m, from)| if from.is_empty() { m.clone() } else { format!("{m} ({from})") }).collect();
+    format!(
+        "{} of {} {holds}; {} of the {} other readable machines {hold} (Fisher's exact test, p = {:.1e}): {conclusion}. E.g. {}",
+        x.in_group,
+        x.group,
+        x.others_with,
+        x.others,
+        x.p,
+        evidence.join(", ")
+    )
+}
+
 /// What machines that failed the same way share.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Cause {
@@ -389,6 +409,13 @@ pub struct CauseGroup {
     pub root_symbol: String,
     /// The machines' names, sorted.
     pub machines: Vec<String>,
+    /// What these machines share and the rest of the fleet does not (output/shared.rs: the
+    /// rule and its thresholds), strongest first.
+    #[serde(default)]
+    pub shared: Vec<super::shared::Shared>,
+    /// When their failures began, where they all last succeeded before any failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset: Option<super::shared::Onset>,
 }
 
 /// A fleet's machines: failed ones grouped by cause (largest group first), the others by status.
@@ -408,15 +435,28 @@ impl FleetSummary {
     /// Group the rows: failed ones by [`Cause`], the others by status, unreadable ones apart.
     pub fn of(rows: &[MachineRow]) -> FleetSummary {
         let mut groups: Vec<CauseGroup> = Vec::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
         let mut no_failure: Vec<(String, Vec<String>)> = Vec::new();
         let mut unreadable = Vec::new();
-        for row in rows {
+        for (i, row) in rows.iter().enumerate() {
             match row.status.as_str() {
                 "failed" => {
                     let cause = row.cause();
-                    match groups.iter_mut().find(|g| g.cause == cause) {
-                        Some(g) => g.machines.push(row.machine.clone()),
-                        None => groups.push(CauseGroup { cause, root_symbol: row.root_symbol.clone(), machines: vec![row.machine.clone()] }),
+                    match groups.iter().position(|g| g.cause == cause) {
+                        Some(g) => {
+                            groups[g].machines.push(row.machine.clone());
+                            members[g].push(i);
+                        }
+                        None => {
+                            groups.push(CauseGroup {
+                                cause,
+                                root_symbol: row.root_symbol.clone(),
+                                machines: vec![row.machine.clone()],
+                                shared: Vec::new(),
+                                onset: None,
+                            });
+                            members.push(vec![i]);
+                        }
                     }
                 }
                 "unreadable" => unreadable.push((row.machine.clone(), row.problem.clone())),
@@ -426,8 +466,10 @@ impl FleetSummary {
                 },
             }
         }
-        for g in &mut groups {
+        for (g, m) in groups.iter_mut().zip(&members) {
             g.machines.sort();
+            g.shared = super::shared::shared(rows, m);
+            g.onset = super::shared::onset(rows, m);
         }
         groups.sort_by(|a, b| b.machines.len().cmp(&a.machines.len()).then_with(|| a.cause.cmp(&b.cause)));
         for (_, v) in &mut no_failure {
@@ -459,6 +501,16 @@ impl FleetSummary {
         for g in &self.groups {
             let _ = writeln!(s, "  {:>5}  {}", g.machines.len(), g.cause.describe(&g.root_symbol));
             let _ = writeln!(s, "         {}", names(&g.machines));
+            for x in &g.shared {
+                let _ = writeln!(s, "         shared: {}", shared_words(x));
+            }
+            if let Some(o) = &g.onset {
+                let _ = writeln!(
+                    s,
+                    "         onset: every last success at or before {} ({}), every failure from {} ({}): something changed in between",
+                    o.last_success, o.last_success_machine, o.first_failure, o.first_failure_machine
+                );
+            }
         }
         let _ = writeln!(s, "\nNo failure");
         if self.no_failure.is_empty() {

@@ -10,6 +10,7 @@ mod markdown;
 mod redact;
 mod render;
 mod report;
+mod shared;
 mod viewer;
 
 pub use collect::{client_script, collect_steps, CollectStep};
@@ -23,4 +24,5 @@ pub use report::{
     OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary,
     TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
+pub use shared::{Attribute, Onset, Shared};
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

@@ -1,0 +1,276 @@
+//! What failing machines share: for a group of machines that failed the same way, the value of
+//! an attribute (the update server, the proxy, the failing update) that the group holds and the
+//! rest of the fleet does not, tested as a contrast; and when the group's failures began.
+//!
+//! The rule, documented in docs/fleet.md:
+//! - a group needs at least [`MIN_GROUP`] machines;
+//! - a value is shared when at least [`MIN_SHARE`] of the group hold it;
+//! - it is a shared cause when Fisher's exact test (one-sided: the group holds the value more
+//!   often than the fleet's other readable machines) gives p ≤ [`ALPHA`]; a value every readable
+//!   machine holds is never one (nothing to contrast);
+//! - the onset is a change in time when every machine of the group last succeeded before any of
+//!   them began to fail.
+//!
+//! Facts only: the words are the fleet text's and the page's.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{DiscreteCDF, Hypergeometric};
+
+use super::fleet::MachineRow;
+use crate::model::LedgerState;
+
+/// A group smaller than this is never given a shared cause (a handful of unrelated faults).
+pub const MIN_GROUP: usize = 3;
+/// The share of a group that must hold a value.
+pub const MIN_SHARE: f64 = 0.9;
+/// Fisher's exact test's threshold.
+pub const ALPHA: f64 = 0.01;
+
+/// What a shared cause is about.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribute {
+    /// The WSUS server the machines use (`MachineRow::wsus_server`).
+    Server,
+    /// The WinHTTP proxy (`MachineRow::proxy`).
+    Proxy,
+    /// An update that fails on the machine (its KB, from the row's ledger).
+    Update,
+}
+
+/// A value a group of failed machines shares and the rest of the fleet does not.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Shared {
+    /// What it is about.
+    pub attribute: Attribute,
+    /// `http://wsus02:8530`, `proxy01:8080`, `KB5044273`.
+    pub value: String,
+    /// Machines of the group that hold it.
+    pub in_group: usize,
+    /// The group's size.
+    pub group: usize,
+    /// Readable machines outside the group that hold it.
+    pub others_with: usize,
+    /// Readable machines outside the group.
+    pub others: usize,
+    /// Fisher's exact test, one-sided.
+    pub p: f64,
+    /// A few of the group's machines that hold it (the evidence), with where their row read it
+    /// (`wsus_server_from` for a server).
+    pub evidence: Vec<(String, String)>,
+}
+
+/// When a group's failures began: every machine's last success before `last_success`, every
+/// failure from `first_failure` on.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Onset {
+    /// The latest of the group's last successes (as written).
+    pub last_success: String,
+    /// The machine it is on.
+    pub last_success_machine: String,
+    /// The earliest of the group's first failures (as written).
+    pub first_failure: String,
+    /// The machine it is on.
+    pub first_failure_machine: String,
+    /// Machines of the group whose logs give both times.
+    pub machines: usize,
+}
+
+/// The value of `attribute` on `row` (an update: each KB failing there).
+fn values(row: &MachineRow, attribute: Attribute) -> Vec<String> {
+    let one = |s: &str| if s.is_empty() { Vec::new() } else { vec![s.to_ascii_lowercase()] };
+    match attribute {
+        Attribute::Server => one(&row.wsus_server),
+        Attribute::Proxy => one(if row.proxy == "direct" { "" } else { &row.proxy }),
+        Attribute::Update => {
+            let mut v: Vec<String> =
+                row.updates.iter().filter(|u| u.state == LedgerState::Failing && !u.kb.is_empty()).map(|u| u.kb.to_ascii_uppercase()).collect();
+            v.sort();
+            v.dedup();
+            v
+        }
+    }
+}
+
+/// P(X ≥ x) for X the number of the group's `n` machines holding a value that `k` of the
+/// fleet's `total` readable machines hold, drawn without replacement: Fisher's exact test, one
+/// sided.
+pub fn fisher_greater(total: u64, k: u64, n: u64, x: u64) -> f64 {
+    if x == 0 {
+        return 1.0;
+    }
+    match Hypergeometric::new(total, k, n) {
+        Ok(h) => h.sf(x - 1).clamp(0.0, 1.0),
+        Err(_) => 1.0,
+    }
+}
+
+/// The shared causes of the group `members` (indices into `rows`) among the fleet's readable
+/// `rows`, strongest first.
+pub fn shared(rows: &[MachineRow], members: &[usize]) -> Vec<Shared> {
+    if members.len() < MIN_GROUP {
+        return Vec::new();
+    }
+    let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].status != "unreadable").collect();
+    let total = readable.len() as u64;
+    let mut out = Vec::new();
+    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update] {
+        // Each value the group holds, with how many of its machines hold it.
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for &m in members {
+            for v in values(&rows[m], attribute) {
+                match counts.iter_mut().find(|(x, _)| *x == v) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((v, 1)),
+                }
+            }
+        }
+        for (value, in_group) in counts {
+            if (in_group as f64) < MIN_SHARE * members.len() as f64 {
+                continue;
+            }
+            let with = readable.iter().filter(|&&i| values(&rows[i], attribute).contains(&value)).count();
+            if with as u64 == total {
+                continue;
+            }
+            let p = fisher_greater(total, with as u64, members.len() as u64, in_group as u64);
+            if p > ALPHA {
+                continue;
+            }
+            let evidence = members
+                .iter()
+                .filter(|&&m| values(&rows[m], attribute).contains(&value))
+                .take(3)
+                .map(|&m| (rows[m].machine.clone(), if attribute == Attribute::Server { rows[m].wsus_server_from.clone() } else { String::new() }))
+                .collect();
+            out.push(Shared {
+                attribute,
+                value,
+                in_group,
+                group: members.len(),
+                others_with: with - in_group,
+                others: readable.len() - members.len(),
+                p,
+                evidence,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.p.total_cmp(&b.p).then(a.attribute.cmp(&b.attribute)));
+    out
+}
+
+/// When the group's failures began, where every machine's last success came before any
+/// machine's first failure (a change in time); `None` otherwise or when fewer than
+/// [`MIN_GROUP`] machines give both times.
+pub fn onset(rows: &[MachineRow], members: &[usize]) -> Option<Onset> {
+    let timed: Vec<&MachineRow> = members.iter().map(|&m| &rows[m]).filter(|r| !r.last_success.is_empty() && !r.failing_since.is_empty()).collect();
+    if timed.len() < MIN_GROUP {
+        return None;
+    }
+    let last = timed.iter().max_by(|a, b| a.last_success.cmp(&b.last_success))?;
+    let first = timed.iter().min_by(|a, b| a.failing_since.cmp(&b.failing_since))?;
+    (last.last_success < first.failing_since).then(|| Onset {
+        last_success: last.last_success.clone(),
+        last_success_machine: last.machine.clone(),
+        first_failure: first.failing_since.clone(),
+        first_failure_machine: first.machine.clone(),
+        machines: timed.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::output::fleet::{FleetSummary, UpdateState};
+
+    fn machine(name: &str, failed: bool, server: &str, since: &str, ok: &str) -> MachineRow {
+        MachineRow {
+            machine: name.into(),
+            status: if failed { "failed" } else { "ok" }.into(),
+            failed_at: if failed { "Windows Update search".into() } else { String::new() },
+            root_code: if failed { "0x80244022".into() } else { String::new() },
+            wsus_server: server.into(),
+            wsus_server_from: format!("{name}/WindowsUpdate.log:12"),
+            failing_since: since.into(),
+            last_success: ok.into(),
+            ..MachineRow::default()
+        }
+    }
+
+    #[test]
+    fn machines_failing_on_one_server_share_it_and_its_day() {
+        // 8 machines on wsus02 fail from 14:16 on, each last succeeding before 13:41; 20 on
+        // wsus01 are fine, and one of them fails another way.
+        let mut rows: Vec<MachineRow> = (0..8)
+            .map(|i| {
+                machine(
+                    &format!("pc{i:02}"),
+                    true,
+                    "http://wsus02:8530",
+                    &format!("2026-11-17T14:{:02}:00", 16 + i),
+                    &format!("2026-11-17T13:{:02}:00", 30 + i),
+                )
+            })
+            .collect();
+        rows.extend((0..20).map(|i| machine(&format!("ok{i:02}"), false, "http://wsus01:8530", "", "")));
+        let mut odd = machine("odd", true, "http://wsus01:8530", "2026-11-10T09:00:00", "");
+        odd.root_code = "0x80070643".into();
+        rows.push(odd);
+        let f = FleetSummary::of(&rows);
+        let g = &f.groups[0];
+        assert_eq!(g.machines.len(), 8);
+        let s = &g.shared[0];
+        assert_eq!((s.attribute, s.value.as_str(), s.in_group, s.group, s.others_with, s.others), (Attribute::Server, "http://wsus02:8530", 8, 8, 0, 21));
+        assert!(s.p < 1e-6, "{}", s.p);
+        assert_eq!(s.evidence[0], ("pc00".to_string(), "pc00/WindowsUpdate.log:12".to_string()));
+        let o = g.onset.as_ref().expect("an onset");
+        assert_eq!((o.last_success.as_str(), o.first_failure.as_str()), ("2026-11-17T13:37:00", "2026-11-17T14:16:00"));
+        // The lone other failure is no shared cause: a group of one.
+        assert!(f.groups[1].shared.is_empty() && f.groups[1].onset.is_none());
+        let t = f.text();
+        assert!(t.contains("8 of 8 use http://wsus02:8530; 0 of the 21 other readable machines use it"), "{t}");
+        assert!(t.contains("look at that server"), "{t}");
+    }
+
+    #[test]
+    fn unrelated_faults_are_never_promoted_to_a_shared_cause() {
+        // Four machines fail the same way but on four servers, as the fleet's others do.
+        let servers = ["http://a:8530", "http://b:8530", "http://c:8530", "http://d:8530"];
+        let mut rows: Vec<MachineRow> = servers.iter().enumerate().map(|(i, s)| machine(&format!("f{i}"), true, s, "", "")).collect();
+        rows.extend(servers.iter().cycle().take(12).enumerate().map(|(i, s)| machine(&format!("ok{i}"), false, s, "", "")));
+        assert!(FleetSummary::of(&rows).groups[0].shared.is_empty());
+        // Every machine on one server: nothing to contrast.
+        let rows: Vec<MachineRow> = (0..10).map(|i| machine(&format!("m{i}"), i < 5, "http://one:8530", "", "")).collect();
+        assert!(FleetSummary::of(&rows).groups[0].shared.is_empty());
+        // Two machines are too few, however alike.
+        let mut rows: Vec<MachineRow> = (0..2).map(|i| machine(&format!("f{i}"), true, "http://x:8530", "", "")).collect();
+        rows.extend((0..20).map(|i| machine(&format!("ok{i}"), false, "http://y:8530", "", "")));
+        assert!(FleetSummary::of(&rows).groups[0].shared.is_empty());
+    }
+
+    #[test]
+    fn machines_failing_on_one_update_share_it() {
+        let failing = |kb: &str| UpdateState { kb: kb.into(), state: LedgerState::Failing, code: "0x80070643".into(), ..UpdateState::default() };
+        let mut rows: Vec<MachineRow> = (0..6)
+            .map(|i| {
+                let mut r = machine(&format!("f{i}"), true, "http://wsus:8530", "", "");
+                r.updates = vec![failing("KB5044273")];
+                r
+            })
+            .collect();
+        rows.extend((0..10).map(|i| machine(&format!("ok{i}"), false, "http://wsus:8530", "", "")));
+        let g = &FleetSummary::of(&rows).groups[0];
+        assert_eq!(g.shared.len(), 1, "the server is everyone's: only the update is shared");
+        assert_eq!((g.shared[0].attribute, g.shared[0].value.as_str()), (Attribute::Update, "KB5044273"));
+    }
+
+    #[test]
+    fn fisher_matches_a_hand_computed_table() {
+        // 10 machines, 4 on one server, the group is those 4: P = 1 / C(10,4) = 1/210.
+        assert!((fisher_greater(10, 4, 4, 4) - 1.0 / 210.0).abs() < 1e-12);
+        // Half the fleet on it and half the group: no evidence at all.
+        assert!(fisher_greater(10, 5, 4, 2) > 0.5);
+        assert_eq!(fisher_greater(10, 5, 4, 0), 1.0);
+    }
+}
