@@ -4,8 +4,10 @@
 #   ./dev bench                every input below, then the fleet figures
 #   ./dev bench 100M           one input: 100M or 1G (the set of four logs of that size),
 #                              store-100M (one UpdatesStore.log of update-status traffic, CMTrace,
-#                              GUIDs on every line, scan after scan), wu-100M (one Get-WindowsUpdateLog
-#                              WindowsUpdate.log of CcmExec searches); any size works: store-1G, ...
+#                              GUIDs on every line, scan after scan), guids-100M (the same log on a
+#                              client whose update ids are mostly new: a distinct GUID on every line,
+#                              few repeats), wu-100M (one Get-WindowsUpdateLog WindowsUpdate.log of
+#                              CcmExec searches); any size works: store-1G, ...
 #   ./dev bench fleet          only the fleet figures (wulens fleet and the Spark example)
 #
 # Prints, per size: wall time of `rg -c '0x8[0-9A-Fa-f]{7}'`, of `wulens analyze --format json`,
@@ -16,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(store-100M wu-100M 100M 1G fleet)
+[ ${#sizes[@]} -eq 0 ] && sizes=(store-100M guids-100M wu-100M 100M 1G fleet)
 
 missing=()
 for t in rg:ripgrep lnav:lnav hyperfine:hyperfine /usr/bin/time:time; do
@@ -75,6 +77,7 @@ for size in "${sizes[@]}"; do
   dir=target/bench/$size
   case $size in
     store-*) shape=(--shape updatesstore); want=UpdatesStore.log ;;
+    guids-*) shape=(--shape guids); want=UpdatesStore.log ;;
     wu-*) shape=(--shape windowsupdate); want=WindowsUpdate.log ;;
     *) shape=(); want=CBS.log ;;
   esac
@@ -95,7 +98,7 @@ size, nbytes, peak_kb, browser = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 runs = {r["command"]: r["mean"] for r in json.load(open(f"target/bench/{size}.json"))["results"]}
 rg, wl, ln = runs["ripgrep"], runs["wulens"], runs["lnav"]
 mb = nbytes / 1e6
-names = {"store": "UpdatesStore.log (1 file)", "wu": "WindowsUpdate.log (1 file)"}
+names = {"store": "UpdatesStore.log (1 file)", "guids": "UpdatesStore.log, distinct ids (1 file)", "wu": "WindowsUpdate.log (1 file)"}
 kind, _, amount = size.rpartition("-")
 label = f"{amount.replace('M', ' MB').replace('G', ' GB')} {names.get(kind, '4 files')}"
 print(f"| {label} | {wl:.2f} s ({mb / wl:.0f} MB/s) | {rg:.3f} s | {wl / rg:.1f}x | {ln:.2f} s | {ln / wl:.1f}x faster | "

@@ -5,8 +5,9 @@
 //! - `analyze`: everything the CLI does after reading the files: decode, detect, parse, codes,
 //!   time zones, scan flows, rules, the report (all four generated files, 8 MB in all).
 //! - `analyze_one`: the same for one big file of one shape (`updatesstore`: UpdatesStore.log's
-//!   update-status traffic; `windowsupdate`: a Get-WindowsUpdateLog WindowsUpdate.log), 32 MB:
-//!   big enough to be cut in pieces parsed and scanned on all cores.
+//!   update-status traffic; `guids`: the same log naming a new update id on almost every line;
+//!   `windowsupdate`: a Get-WindowsUpdateLog WindowsUpdate.log), 32 MB: big enough to be cut in
+//!   pieces parsed and scanned on all cores.
 //! - `redact/<file>`: learn the names a file states, then redact it (`Redactor`), one thread.
 
 use divan::counter::BytesCount;
@@ -63,7 +64,7 @@ fn analyze(b: Bencher) {
     );
 }
 
-#[divan::bench(args = ["updatesstore", "windowsupdate"], sample_count = 20)]
+#[divan::bench(args = ["updatesstore", "guids", "windowsupdate"], sample_count = 20)]
 fn analyze_one(b: Bencher, shape: &str) {
     let name = wulens_loggen::SHAPES.iter().find(|(s, _)| *s == shape).map(|(_, n)| *n).expect("a shape");
     let bytes: wulens_core::Bytes = wulens_loggen::single_text(shape, 32 << 20, 7).into();

@@ -6,10 +6,12 @@
 //! 35 / 40 / 25 % of the size. About 1 % of the lines are errors carrying an error code; the
 //! rest is the usual chatter, with GUIDs, KB numbers and hex that are not codes.
 //!
-//! [`generate_single`] writes one big file of one shape instead (`--shape updatesstore` or
-//! `--shape windowsupdate`): a client's update-status traffic as UpdatesStore.log writes it
-//! (CMTrace, a state message per update per scan, GUIDs on every line), or a Get-WindowsUpdateLog
-//! WindowsUpdate.log of CcmExec searches; both scan cycle after scan cycle, about 1 % errors.
+//! [`generate_single`] writes one big file of one shape instead (`--shape updatesstore`,
+//! `--shape guids` or `--shape windowsupdate`): a client's update-status traffic as
+//! UpdatesStore.log writes it (CMTrace, a state message per update per scan, GUIDs on every line:
+//! the same 600 updates scan after scan, or with `guids` mostly new ids, each named on two or three
+//! lines and seldom again), or a Get-WindowsUpdateLog WindowsUpdate.log of CcmExec searches; all
+//! scan cycle after scan cycle, about 1 % errors.
 
 use std::io::Write;
 
@@ -262,6 +264,79 @@ fn store_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut Stri
     store_record(rng, clock, thread, false, 1412, format_args!("Successfully done with SetStatus() operation."), out);
 }
 
+/// One scan's worth of UpdatesStore.log on a client whose updates are mostly new to it (a first
+/// scan against a large catalog, definition updates with a new id every few hours): most update
+/// ids are reported once, as never reported before, and raise one state message; about one in
+/// eight is an id from an earlier scan again. So a GUID is on every line, with few repeats.
+fn guids_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut String) {
+    clock.ms += 600_000 + rng.below(3_600_000);
+    pool.cycle += 1;
+    let thread = 1000 + rng.below(9000);
+    let n = 200 + rng.below(400) as usize;
+    store_record(rng, clock, thread, false, 1403, format_args!("Message received to refresh all update status, processing..."), out);
+    store_record(rng, clock, thread, false, 1279, format_args!("Querying update status of {n} updates."), out);
+    for _ in 0..n {
+        let again = rng.below(8) == 0;
+        let (id, kb, title, state) = if again {
+            pool.updates[rng.below(pool.updates.len() as u64) as usize].clone()
+        } else {
+            let state = if rng.below(3) == 0 { "Installed" } else { "Missing" };
+            let u = (rng.guid().to_lowercase(), 4_000_000 + rng.below(999_999), rng.pick(&TITLES), state);
+            // The ids a later scan may report again: the latest few thousand.
+            let slot = rng.below(4096) as usize;
+            if slot < pool.updates.len() {
+                pool.updates[slot] = u.clone();
+            } else {
+                pool.updates.push(u.clone());
+            }
+            u
+        };
+        if rng.below(50) == 0 {
+            let code = if rng.below(2) == 0 { "0x87d00310" } else { rng.pick(&CODES) };
+            store_record(
+                rng,
+                clock,
+                thread,
+                true,
+                1475,
+                format_args!("Failed to raise state message for update ({id}). Error = {}.", code.to_ascii_lowercase()),
+                out,
+            );
+            continue;
+        }
+        if again {
+            store_record(rng, clock, thread, false, 331, format_args!("Update status from update ({id}) already exists, will modify existing instance."), out);
+        } else {
+            store_record(
+                rng,
+                clock,
+                thread,
+                false,
+                368,
+                format_args!("Update status from update ({id}) hasn't been reported before, creating new instance."),
+                out,
+            );
+        }
+        store_record(rng, clock, thread, false, 1253, format_args!("Successfully raised state message for update ({id}) with state ({state})."), out);
+        if rng.below(16) == 0 {
+            let (product, class) = (rng.guid().to_lowercase(), rng.guid().to_lowercase());
+            store_record(
+                rng,
+                clock,
+                thread,
+                false,
+                1328,
+                format_args!(
+                    "Queried Update ({id}): Status={state}, Title={title} (KB{kb}), BulletinID=, QNumbers={kb}, LocaleID=, ProductID={product}, UpdateClassification = {class}, ExcludeForStateReporting=FALSE."
+                ),
+                out,
+            );
+        }
+    }
+    store_record(rng, clock, thread, false, 1302, format_args!("Querying update status completed successfully."), out);
+    store_record(rng, clock, thread, false, 429, format_args!("Successfully done with SetStatus() operation."), out);
+}
+
 /// One line of Get-WindowsUpdateLog output.
 fn wu_record(rng: &mut Rng, clock: &mut Clock, pid: u64, tid: u64, component: &str, msg: std::fmt::Arguments, out: &mut String) {
     clock.ms += 1 + rng.below(30);
@@ -384,7 +459,7 @@ fn wu_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut String)
 }
 
 /// The shapes of [`generate_single`]: the file's name and the cycle that fills it.
-pub const SHAPES: [(&str, &str); 2] = [("updatesstore", "UpdatesStore.log"), ("windowsupdate", "WindowsUpdate.log")];
+pub const SHAPES: [(&str, &str); 3] = [("updatesstore", "UpdatesStore.log"), ("windowsupdate", "WindowsUpdate.log"), ("guids", "UpdatesStore.log")];
 
 /// Write one file of `size` bytes of one shape (see the module docs) into `out`; returns its path
 /// and size.
@@ -393,7 +468,7 @@ pub fn generate_single(out: &std::path::Path, shape: &str, size: u64, seed: u64)
         .iter()
         .find(|(s, _)| *s == shape)
         .map(|(_, n)| *n)
-        .ok_or_else(|| std::io::Error::other(format!("unknown shape {shape}; one of updatesstore, windowsupdate")))?;
+        .ok_or_else(|| std::io::Error::other(format!("unknown shape {shape}; one of updatesstore, windowsupdate, guids")))?;
     std::fs::create_dir_all(out)?;
     let path = out.join(name);
     let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
@@ -419,6 +494,7 @@ fn fill_single(f: &mut impl Write, shape: &str, target: u64, seed: u64) -> std::
     // A cycle writes many lines: stop a megabyte's batch well before it is full.
     write_batches(f, target, 64 << 10, |buf| match shape {
         "updatesstore" => store_cycle(&mut rng, &mut clock, &mut pool, buf),
+        "guids" => guids_cycle(&mut rng, &mut clock, &mut pool, buf),
         _ => wu_cycle(&mut rng, &mut clock, &mut pool, buf),
     })
 }

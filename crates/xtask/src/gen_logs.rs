@@ -1,4 +1,4 @@
-//! `cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|windowsupdate]`
+//! `cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|guids|windowsupdate]`
 //! (see crates/loggen): the set of four files, or with `--shape` one file of that shape.
 
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -12,10 +12,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--out" => out = it.next().ok_or("--out needs a folder")?.into(),
             "--size" => size = wulens_loggen::parse_size(it.next().ok_or("--size needs a value")?)?,
             "--seed" => seed = it.next().ok_or("--seed needs a value")?.parse().map_err(|_| "bad seed")?,
-            "--shape" => shape = Some(it.next().ok_or("--shape needs updatesstore or windowsupdate")?.clone()),
+            "--shape" => shape = Some(it.next().ok_or("--shape needs updatesstore, guids or windowsupdate")?.clone()),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; usage: cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|windowsupdate]"
+                    "unknown argument {other}; usage: cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|guids|windowsupdate]"
                 ))
             }
         }

@@ -568,7 +568,16 @@ fn upper_first(s: &str) -> String {
 /// latest attempt failed, whatever other work succeeded after it: then the status is failed and
 /// a statement of its own says so with its lines. A stalled target changes the badge only where
 /// nothing failed.
-pub fn with_ledger(a: &Analysis, h: Headline, status: VerdictStatus, ledger: &[crate::model::LedgerRow]) -> (Headline, VerdictStatus, Option<Statement>) {
+///
+/// `ledger` is the ledger's first rows in its order (failing, then stalled, first), `urgent`
+/// how many of all its rows are failing or stalled.
+pub fn with_ledger(
+    a: &Analysis,
+    h: Headline,
+    status: VerdictStatus,
+    ledger: &[crate::model::LedgerRow],
+    urgent: usize,
+) -> (Headline, VerdictStatus, Option<Statement>) {
     use crate::model::{LedgerState, TargetKind};
     let reassuring = matches!(
         h.badge,
@@ -599,7 +608,7 @@ pub fn with_ledger(a: &Analysis, h: Headline, status: VerdictStatus, ledger: &[c
         _ if status == VerdictStatus::Failed => (h.badge, status, None),
         _ => ("Update stalled", status, None),
     };
-    let others = ledger.iter().filter(|r| matches!(r.state, LedgerState::Failing | LedgerState::Stalled)).count() - 1;
+    let others = urgent - 1;
     let mut sentences = vec![story];
     if others > 0 {
         sentences.push(format!("{others} more update{} failing or stalled: see Updates.", if others == 1 { " is" } else { "s are" }));

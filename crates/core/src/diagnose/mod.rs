@@ -34,6 +34,7 @@ pub use finding::Finding;
 pub use flow::FlowResult;
 pub use headline::Headline;
 pub use ledger::words as ledger_words;
+pub use ledger::KEPT as LEDGER_KEPT;
 pub use machines::Machine as DropMachine;
 pub use operations::{Counted, Operation};
 pub use outcomes::Statement;
@@ -65,8 +66,11 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     /// Every update the logs name, missing first.
     pub updates: Vec<UpdateRow>,
-    /// Every update and servicing target with its story across the logs, failing first.
+    /// Every update and servicing target with its story across the logs, failing first: the
+    /// first [`LEDGER_KEPT`] (as many as a report lists), `ledger_total` counting them all.
     pub ledger: Vec<crate::model::LedgerRow>,
+    /// How many rows the ledger has, written out in `ledger` or not.
+    pub ledger_total: usize,
     /// What each kind of work in the logs came to (agent, servicing, setup, ...).
     pub statements: Vec<Statement>,
     /// Every code of the drop, most significant first.
@@ -199,7 +203,7 @@ impl Diagnosis {
             scan: &scan,
             ranked: &ranked_codes,
         };
-        let (mut headline, status, told) = headline::with_ledger(a, headline::headline(&facts), status, &ledger);
+        let (mut headline, status, told) = headline::with_ledger(a, headline::headline(&facts), status, &ledger.rows, ledger.urgent);
         let mut statements = statements;
         if let Some(st) = told {
             // The target failing now is the first thing the detail says too.
@@ -212,7 +216,8 @@ impl Diagnosis {
         let operations = counting.rejoin();
         Diagnosis {
             updates,
-            ledger,
+            ledger: ledger.rows,
+            ledger_total: ledger.total,
             scan,
             sync,
             config,

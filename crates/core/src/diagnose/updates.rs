@@ -4,7 +4,13 @@
 //! (<update id>, <revision>)` and `Pruning: update id (<id>) is superseded by (<id>).`;
 //! UpdatesStore.log writes `... state message for update (<id>) with state (Missing).` The
 //! table keeps the latest word on each update id; superseded updates are flagged, not dropped.
+//!
+//! Built in one pass over each log's records, nothing allocated per record: an update id is
+//! interned once as a key ([`IdKey`]: a GUID's 128 bits, whatever its case), its row a draft of
+//! text borrowed from the log and updated in place; each row's strings are made once at the end,
+//! and the rows ordered once ([`order`], by keys rather than by moving rows).
 
+use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
 use memchr::memmem;
@@ -14,8 +20,77 @@ use crate::analysis::Analysis;
 use crate::model::LogKind;
 pub use crate::model::UpdateRow;
 
+/// An update id as a key: a GUID's 128 bits (so case does not matter and nothing is allocated),
+/// or an id written otherwise (in braces) in lower case. Two ids are the same key exactly when
+/// their lower-case texts are equal.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub(super) enum IdKey {
+    Guid(u128),
+    Other(Box<str>),
+}
+
+impl IdKey {
+    pub(super) fn of(id: &str) -> IdKey {
+        match guid_bits(id) {
+            Some(bits) => IdKey::Guid(bits),
+            None => IdKey::Other(id.to_ascii_lowercase().into()),
+        }
+    }
+}
+
+/// The 128 bits of a GUID written `8-4-4-4-12` in hex digits of either case, without braces.
+pub(super) fn guid_bits(s: &str) -> Option<u128> {
+    /// Each byte's value as a hex digit, 0xFF for any other byte.
+    static HEX: [u8; 256] = {
+        let mut t = [0xFFu8; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
+    let b: &[u8; 36] = s.as_bytes().try_into().ok()?;
+    if b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return None;
+    }
+    /// Where the 32 digits are.
+    const DIGITS: [usize; 32] = {
+        let mut at = [0usize; 32];
+        let (mut i, mut k) = (0, 0);
+        while i < 36 {
+            if i != 8 && i != 13 && i != 18 && i != 23 {
+                at[k] = i;
+                k += 1;
+            }
+            i += 1;
+        }
+        at
+    };
+    let (mut hi, mut lo, mut bad) = (0u64, 0u64, 0u8);
+    for k in 0..16 {
+        let (h, l) = (HEX[b[DIGITS[k]] as usize], HEX[b[DIGITS[k + 16]] as usize]);
+        bad |= h | l;
+        hi = hi << 4 | u64::from(h & 0xF);
+        lo = lo << 4 | u64::from(l & 0xF);
+    }
+    (bad & 0xF0 == 0).then_some(u128::from(hi) << 64 | u128::from(lo))
+}
+
 /// `Update (Missing): Title (KB2862152) (505fda07-..., 200)` → (state, title, id, revision).
+#[cfg(test)]
 pub fn parse_wuahandler_update(msg: &str) -> Option<(String, String, String, Option<u32>)> {
+    wuahandler_update(msg).map(|(state, title, id, rev)| (state.to_ascii_lowercase(), title.to_string(), id.to_ascii_lowercase(), rev))
+}
+
+/// [`parse_wuahandler_update`] without allocating: state, title and id trimmed, as written.
+fn wuahandler_update(msg: &str) -> Option<(&str, &str, &str, Option<u32>)> {
     let rest = msg.trim().strip_prefix("Update (")?;
     let (state, rest) = rest.split_once("):")?;
     let rest = rest.trim();
@@ -28,15 +103,21 @@ pub fn parse_wuahandler_update(msg: &str) -> Option<(String, String, String, Opt
     if !is_guid(id) {
         return None;
     }
-    Some((state.trim().to_ascii_lowercase(), rest[..open].trim().to_string(), id.to_ascii_lowercase(), rev))
+    Some((state.trim(), rest[..open].trim(), id, rev))
 }
 
 /// `Pruning: update id (A) is superseded by (B).` → (A, B).
+#[cfg(test)]
 pub fn parse_pruning(msg: &str) -> Option<(String, String)> {
+    pruning(msg).map(|(a, b)| (a.to_ascii_lowercase(), b.to_ascii_lowercase()))
+}
+
+/// [`parse_pruning`] without allocating: the ids as written.
+fn pruning(msg: &str) -> Option<(&str, &str)> {
     let rest = msg.trim().strip_prefix("Pruning: update id (")?;
     let (a, rest) = rest.split_once(") is superseded by (")?;
     let b = rest.split(')').next()?;
-    (is_guid(a) && is_guid(b)).then(|| (a.to_ascii_lowercase(), b.to_ascii_lowercase()))
+    (is_guid(a) && is_guid(b)).then_some((a, b))
 }
 
 /// `Successfully raised state message for update (ID) with state (Missing).`
@@ -99,34 +180,11 @@ fn store_title(msg: &str) -> Option<(&str, &str)> {
     is_guid(id).then(|| (id, title[..end].trim()))
 }
 
-/// `id` in lower case, in `buf` when it fits (update ids do), so that looking it up allocates
-/// nothing.
-fn lower<'b>(id: &str, buf: &'b mut [u8; 64]) -> std::borrow::Cow<'b, str> {
-    match buf.get_mut(..id.len()) {
-        Some(b) => {
-            b.copy_from_slice(id.as_bytes());
-            b.make_ascii_lowercase();
-            std::borrow::Cow::Borrowed(std::str::from_utf8(b).expect("ASCII case change keeps UTF-8"))
-        }
-        None => std::borrow::Cow::Owned(id.to_ascii_lowercase()),
-    }
-}
-
 /// Titles the logs give for update ids: UpdatesStore.log's queries (`store`, read with its
 /// states), then WindowsUpdate.log's `Title = ...` followed on the same thread by
 /// `UpdateId = <id>.<revision>`.
-fn titles<'a>(a: &'a Analysis, store: FxHashMap<String, &'a str>) -> FxHashMap<String, &'a str> {
+fn titles<'a>(a: &'a Analysis, store: FxHashMap<IdKey, &'a str>) -> FxHashMap<IdKey, &'a str> {
     let mut out = store;
-    let mut buf = [0u8; 64];
-    let mut put = |id: &str, title| {
-        let key = lower(id, &mut buf);
-        match out.get_mut(key.as_ref()) {
-            Some(t) => *t = title,
-            None => {
-                out.insert(key.into_owned(), title);
-            }
-        }
-    };
     for f in a.files.iter().filter(|f| f.kind == LogKind::WindowsUpdate) {
         let mut pending: Option<(u32, &str)> = None;
         for e in f.entries.iter().filter(|e| e.parsed) {
@@ -137,7 +195,7 @@ fn titles<'a>(a: &'a Analysis, store: FxHashMap<String, &'a str>) -> FxHashMap<S
                 if thread == e.thread {
                     let id = id.split('.').next().unwrap_or(id);
                     if is_guid(id) {
-                        put(id, title);
+                        out.insert(IdKey::of(id), title);
                     }
                 }
                 pending = None;
@@ -147,42 +205,58 @@ fn titles<'a>(a: &'a Analysis, store: FxHashMap<String, &'a str>) -> FxHashMap<S
     out
 }
 
-/// The latest state UpdatesStore.log states for each update id, as rows (in `rows`, indexed by
-/// `by_id`), and the latest title it gives each id. Every record of a big store log is one of
-/// them: its entries are read in pieces on all cores, each piece keeping the last word on each
-/// id, and the pieces applied in order.
-fn store_states<'a>(a: &'a Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHashMap<String, usize>) -> FxHashMap<String, &'a str> {
-    let mut titles: FxHashMap<String, &str> = FxHashMap::default();
-    for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
-        let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| StorePiece::read(f, &f.entries[r]));
-        for piece in pieces {
-            for (id, title) in piece.titles.said {
-                titles.insert(id, title);
+/// One row of the table while the logs are read: text borrowed from them, as written.
+struct Draft<'a> {
+    key: IdKey,
+    /// As written (lower case in the row).
+    id: &'a str,
+    state: &'a str,
+    /// WUAHandler.log's title, empty for a row of UpdatesStore.log.
+    title: &'a str,
+    revision: Option<u32>,
+    /// Index of the file in the analysis.
+    file: usize,
+    line: u32,
+}
+
+/// The rows being built: each update id interned once, its draft replaced in place.
+#[derive(Default)]
+struct Table<'a> {
+    drafts: Vec<Draft<'a>>,
+    index: FxHashMap<IdKey, u32>,
+}
+
+impl<'a> Table<'a> {
+    /// The draft of `d.key`, new or replacing the one before.
+    fn put(&mut self, d: Draft<'a>) {
+        match self.index.entry(d.key.clone()) {
+            Entry::Occupied(e) => self.drafts[*e.get() as usize] = d,
+            Entry::Vacant(e) => {
+                e.insert(self.drafts.len() as u32);
+                self.drafts.push(d);
             }
-            for (id, (state, line)) in piece.states.said {
-                let Some(&i) = by_id.get(&id) else {
-                    by_id.insert(id.clone(), rows.len());
-                    rows.push(UpdateRow {
-                        kb: String::new(),
-                        title: String::new(),
-                        state: state.to_ascii_lowercase(),
-                        update_id: id,
-                        revision: None,
-                        superseded_by: None,
-                        file: f.name.clone(),
-                        line,
-                    });
-                    continue;
-                };
-                // Only store rows exist yet: kb, title, revision and superseded_by are empty.
-                let row = &mut rows[i];
-                if !(row.state.len() == state.len() && row.state.bytes().zip(state.bytes()).all(|(r, s)| r == s.to_ascii_lowercase())) {
-                    row.state = state.to_ascii_lowercase();
-                }
-                if row.file != f.name {
-                    row.file = f.name.clone();
-                }
-                row.line = line;
+        }
+    }
+}
+
+/// The latest state UpdatesStore.log states for each update id, in `table`, and the latest title
+/// it gives each id. Every record of a big store log is one of them: its entries are read in
+/// pieces on all cores, each piece keeping the last word on each id, and the pieces applied in
+/// order.
+fn store_states<'a>(a: &'a Analysis, table: &mut Table<'a>) -> FxHashMap<IdKey, &'a str> {
+    let mut titles: FxHashMap<IdKey, &str> = FxHashMap::default();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.kind == LogKind::UpdatesStore) {
+        let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| StorePiece::read(f, &f.entries[r]));
+        // At most as many new ids as the pieces name.
+        let named: usize = pieces.iter().map(|p| p.states.said.len()).sum();
+        table.index.reserve(named);
+        table.drafts.reserve(named);
+        for piece in pieces {
+            for (key, (_, title)) in piece.titles.said {
+                titles.insert(key, title);
+            }
+            for (key, (id, (state, line))) in piece.states.said {
+                table.put(Draft { key, id, state, title: "", revision: None, file: fi, line });
             }
         }
     }
@@ -192,8 +266,8 @@ fn store_states<'a>(a: &'a Analysis, rows: &mut Vec<UpdateRow>, by_id: &mut FxHa
 /// What a run of UpdatesStore.log entries says of update ids, each id's last word: states
 /// (with their line) and titles, as written.
 struct StorePiece<'t> {
-    states: LastWords<(&'t str, u32)>,
-    titles: LastWords<&'t str>,
+    states: LastWords<'t, (&'t str, u32)>,
+    titles: LastWords<'t, &'t str>,
 }
 
 impl<'t> StorePiece<'t> {
@@ -212,83 +286,131 @@ impl<'t> StorePiece<'t> {
     }
 }
 
-/// The last value said of each id: ids in lower case, in order of first appearance. Allocates
-/// only for a new id.
-struct LastWords<V> {
-    said: Vec<(String, V)>,
-    index: FxHashMap<String, usize>,
+/// The last value said of each id (with the id as first written), in order of first appearance.
+/// Each id is interned once; nothing is allocated for an id in a GUID's form.
+struct LastWords<'t, V> {
+    said: Vec<(IdKey, (&'t str, V))>,
+    index: FxHashMap<IdKey, u32>,
 }
 
-impl<V> Default for LastWords<V> {
+impl<V> Default for LastWords<'_, V> {
     fn default() -> Self {
         LastWords { said: Vec::new(), index: FxHashMap::default() }
     }
 }
 
-impl<V> LastWords<V> {
-    fn say(&mut self, id: &str, value: V) {
-        let mut buf = [0u8; 64];
-        let key = lower(id, &mut buf);
-        match self.index.get(key.as_ref()) {
-            Some(&i) => self.said[i].1 = value,
-            None => {
-                self.index.insert(key.to_string(), self.said.len());
-                self.said.push((key.into_owned(), value));
+impl<'t, V> LastWords<'t, V> {
+    fn say(&mut self, id: &'t str, value: V) {
+        match self.index.entry(IdKey::of(id)) {
+            Entry::Occupied(e) => self.said[*e.get() as usize].1 .1 = value,
+            Entry::Vacant(e) => {
+                let key = e.key().clone();
+                e.insert(self.said.len() as u32);
+                self.said.push((key, (id, value)));
             }
         }
     }
 }
 
 pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
-    let mut rows: Vec<UpdateRow> = Vec::new();
-    let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
-    let mut superseded: FxHashMap<String, String> = FxHashMap::default();
+    let mut table = Table::default();
+    let mut superseded: FxHashMap<IdKey, &str> = FxHashMap::default();
     // Store states come first so that WUAHandler's titled rows, read second, take their place.
-    let store_titles = store_states(a, &mut rows, &mut by_id);
-    for f in a.files.iter().filter(|f| f.kind == LogKind::WuaHandler) {
+    let store_titles = store_states(a, &mut table);
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.kind == LogKind::WuaHandler) {
         for e in f.entries.iter().filter(|e| e.parsed) {
             let msg = f.message(e);
-            if let Some((old, new)) = parse_pruning(msg) {
-                superseded.insert(old, new);
+            if let Some((old, new)) = pruning(msg) {
+                superseded.insert(IdKey::of(old), new);
                 continue;
             }
-            let Some((state, title, id, revision)) = parse_wuahandler_update(msg) else { continue };
-            let row = UpdateRow { kb: kb_of(&title), title, state, update_id: id, revision, superseded_by: None, file: f.name.clone(), line: e.line };
-            match by_id.get(&row.update_id) {
-                Some(&i) => rows[i] = row,
-                None => {
-                    by_id.insert(row.update_id.clone(), rows.len());
-                    rows.push(row);
-                }
-            }
+            let Some((state, title, id, revision)) = wuahandler_update(msg) else { continue };
+            table.put(Draft { key: IdKey::of(id), id, state, title, revision, file: fi, line: e.line });
         }
     }
     // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
     // lacks a title (a WindowsUpdate.log alone has no rows at all).
-    let titles = if rows.iter().any(|r| r.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
-    for r in &mut rows {
-        r.superseded_by = superseded.get(&r.update_id).cloned();
-        if r.title.is_empty() {
-            if let Some(t) = titles.get(&r.update_id) {
-                r.title = t.to_string();
-                r.kb = kb_of(t);
-            }
+    let titles = if table.drafts.iter().any(|d| d.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
+    drop(table.index);
+    // Each row's strings, made once, on all cores for many rows.
+    let mut rows: Vec<UpdateRow> = Vec::with_capacity(table.drafts.len());
+    crate::par::extend_mapped(&mut rows, &table.drafts, |d| {
+        let title = if d.title.is_empty() { titles.get(&d.key).copied().unwrap_or_default() } else { d.title };
+        UpdateRow {
+            kb: kb_of(title),
+            title: title.to_string(),
+            state: d.state.to_ascii_lowercase(),
+            update_id: d.id.to_ascii_lowercase(),
+            revision: d.revision,
+            superseded_by: superseded.get(&d.key).map(|s| s.to_ascii_lowercase()),
+            file: a.files[d.file].name.clone(),
+            line: d.line,
         }
-    }
+    });
     order(&mut rows);
     rows
 }
 
-/// Missing and failed first (what needs doing), then installed, then the rest; by KB within.
+/// Missing and failed first (what needs doing), then installed, then the rest; by KB within,
+/// then by update id; rows equal in all that keep their order. Sorted as small keys and the rows
+/// then moved once each, rather than moving rows while sorting.
 fn order(rows: &mut [UpdateRow]) {
     let rank = |s: &str| match s {
-        "missing" | "failed" => 0,
+        "missing" | "failed" => 0u8,
         "installed" => 1,
         _ => 2,
     };
-    rows.sort_by(|x, y| {
-        rank(&x.state).cmp(&rank(&y.state)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.update_id.cmp(&y.update_id))
-    });
+    let mut keys: Vec<SortKey<u8>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (rank(&r.state), r.kb.is_empty(), head(&r.kb), r.kb.as_str(), head(&r.update_id), r.update_id.as_str(), i as u32))
+        .collect();
+    keys.sort_unstable_by(|&x, &y| by_heads(x, y));
+    let mut to: Vec<u32> = keys.into_iter().map(|k| k.6).collect();
+    permute(rows, &mut to);
+}
+
+/// The first 16 bytes of `s` as a number that orders as the text does (zeros past its end).
+/// Before the text itself in a sort key, it compares two rows without reading their strings'
+/// memory, scattered over the heap, unless their first 16 bytes tie.
+pub(super) fn head(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+/// A row's sort key: its rank, whether it lacks a first text, then two texts each after its
+/// [`head`], and its place (so that equal rows keep their order).
+pub(super) type SortKey<'a, R> = (R, bool, u128, &'a str, u128, &'a str, u32);
+
+/// A sort key's order: the same as the tuple's, but a text is read only when its head ties
+/// ([`text_cmp`]); a tuple's own comparison reads every text, each a load from scattered memory.
+pub(super) fn by_heads<R: Ord + Copy>(x: SortKey<R>, y: SortKey<R>) -> std::cmp::Ordering {
+    x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then_with(|| text_cmp(x.2, x.3, y.2, y.3)).then_with(|| text_cmp(x.4, x.5, y.4, y.5)).then(x.6.cmp(&y.6))
+}
+
+/// Two texts in order, given their [`head`]s: texts of 16 bytes or less whose heads tie differ
+/// only by trailing zeros, so the shorter comes first, and their bytes are not read at all (an
+/// empty string's pointer is no address: `memcmp` on it, even for no bytes, cost a microcode
+/// assist per call here, most of the time the old sorts took).
+fn text_cmp(hx: u128, x: &str, hy: u128, y: &str) -> std::cmp::Ordering {
+    hx.cmp(&hy).then_with(|| if x.len() <= 16 && y.len() <= 16 { x.len().cmp(&y.len()) } else { x.cmp(y) })
+}
+
+/// Put `rows[from[k]]` at `k` for every `k`, by following the permutation's cycles (`from` is
+/// left as the identity).
+pub(super) fn permute<T>(rows: &mut [T], from: &mut [u32]) {
+    for start in 0..from.len() {
+        let mut k = start;
+        while from[k] as usize != start && from[k] as usize != k {
+            let j = from[k] as usize;
+            rows.swap(k, j);
+            from[k] = k as u32;
+            k = j;
+        }
+        from[k] = k as u32;
+    }
 }
 
 /// Rows for the updates the drop's installs name and no row has yet (an event log's or
@@ -351,6 +473,142 @@ pub fn add_installed(a: &Analysis, ops: &[super::Operation], rows: &mut Vec<Upda
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::{Input, Limits};
+
+    /// The table as it was first built: ids as lower-case strings looked up line by line, rows
+    /// replaced whole, one stable sort of the rows.
+    fn table_by_strings(a: &Analysis) -> Vec<UpdateRow> {
+        let mut rows: Vec<UpdateRow> = Vec::new();
+        let mut by_id: FxHashMap<String, usize> = FxHashMap::default();
+        let (mut titles, mut superseded) = (FxHashMap::<String, String>::default(), FxHashMap::<String, String>::default());
+        let mut put = |rows: &mut Vec<UpdateRow>, row: UpdateRow| match by_id.get(&row.update_id) {
+            Some(&i) => rows[i] = row,
+            None => {
+                by_id.insert(row.update_id.clone(), rows.len());
+                rows.push(row);
+            }
+        };
+        for f in a.files.iter().filter(|f| f.kind == LogKind::UpdatesStore) {
+            for e in f.entries.iter().filter(|e| e.parsed) {
+                if let Some((id, state)) = parse_store_state(f.message(e)) {
+                    let row = UpdateRow {
+                        kb: String::new(),
+                        title: String::new(),
+                        state,
+                        update_id: id,
+                        revision: None,
+                        superseded_by: None,
+                        file: f.name.clone(),
+                        line: e.line,
+                    };
+                    put(&mut rows, row);
+                }
+                if let Some((id, title)) = parse_store_title(f.message(e)) {
+                    titles.insert(id, title);
+                }
+            }
+        }
+        for f in a.files.iter().filter(|f| f.kind == LogKind::WuaHandler) {
+            for e in f.entries.iter().filter(|e| e.parsed) {
+                if let Some((old, new)) = parse_pruning(f.message(e)) {
+                    superseded.insert(old, new);
+                } else if let Some((state, title, id, revision)) = parse_wuahandler_update(f.message(e)) {
+                    put(
+                        &mut rows,
+                        UpdateRow { kb: kb_of(&title), title, state, update_id: id, revision, superseded_by: None, file: f.name.clone(), line: e.line },
+                    );
+                }
+            }
+        }
+        for r in &mut rows {
+            r.superseded_by = superseded.get(&r.update_id).cloned();
+            if let Some(t) = titles.get(&r.update_id).filter(|_| r.title.is_empty()) {
+                (r.title, r.kb) = (t.clone(), kb_of(t));
+            }
+        }
+        let rank = |s: &str| match s {
+            "missing" | "failed" => 0,
+            "installed" => 1,
+            _ => 2,
+        };
+        rows.sort_by(|x, y| {
+            rank(&x.state).cmp(&rank(&y.state)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.update_id.cmp(&y.update_id))
+        });
+        rows
+    }
+
+    fn cmtrace(component: &str, line: u32, msg: &str) -> String {
+        format!("<![LOG[{msg}]LOG]!><time=\"10:{:02}:{:02}.000+240\" date=\"05-31-2024\" component=\"{component}\" context=\"\" type=\"1\" thread=\"7\" file=\"x.cpp:1\">\r\n", line / 60 % 60, line % 60)
+    }
+
+    #[test]
+    fn interned_ids_give_the_table_built_by_strings() {
+        // Thousands of ids each named a few times and seldom again (the `guids` bench shape),
+        // then the same ids in capitals, in braces, titled, superseded and re-stated by WUAHandler.
+        let mut store = wulens_loggen::single_text("guids", 3 << 20, 5);
+        let ids: Vec<String> = store.match_indices("for update (").map(|(i, _)| store[i + 12..i + 48].to_string()).take(400).collect();
+        assert!(ids.iter().all(|id| guid_bits(id).is_some()), "the shape names ids in a GUID's form");
+        let mut wua = String::new();
+        for (k, id) in ids.iter().enumerate() {
+            let (upper, braced) = (id.to_ascii_uppercase(), format!("{{{id}}}"));
+            let n = k as u32;
+            match k % 6 {
+                0 => store.push_str(&cmtrace("UpdatesStore", n, &format!("Successfully raised state message for update ({upper}) with state (INSTALLED)."))),
+                1 => store.push_str(&cmtrace("UpdatesStore", n, &format!("Successfully raised state message for update ({braced}) with state (Missing)."))),
+                2 => store.push_str(&cmtrace(
+                    "UpdatesStore",
+                    n,
+                    &format!("Queried Update ({upper}): Status=Missing, Title=2024-05 Cumulative Update (KB50{k:05}), BulletinID=, QNumbers=1"),
+                )),
+                3 => wua.push_str(&cmtrace("WUAHandler", n, &format!("Update (Missing): Security Update for Windows (KB40{k:05}) ({upper}, 20{})", k % 10))),
+                4 => wua.push_str(&cmtrace(
+                    "WUAHandler",
+                    n,
+                    &format!("Pruning: update id ({id}) is superseded by ({}).", ids[(k + 1) % ids.len()].to_ascii_uppercase()),
+                )),
+                _ => wua.push_str(&cmtrace("WUAHandler", n, &format!("Update (Installed): Update without a KB ({{{upper}}})"))),
+            }
+        }
+        let inputs = vec![
+            Input { name: "UpdatesStore.log".into(), bytes: store.as_bytes().into() },
+            Input { name: "WUAHandler.log".into(), bytes: wua.as_bytes().into() },
+        ];
+        let a = Analysis::from_inputs(inputs, &Limits::default());
+        let rows = collect(&a);
+        assert!(rows.len() > 5000, "{} rows", rows.len());
+        assert!(
+            rows.iter().any(|r| r.update_id.starts_with('{')) && rows.iter().any(|r| r.superseded_by.is_some()) && rows.iter().any(|r| r.revision.is_some())
+        );
+        assert!(rows.iter().any(|r| r.title.starts_with("2024-05 Cumulative")));
+        assert_eq!(rows, table_by_strings(&a));
+    }
+
+    #[test]
+    fn guid_keys_are_case_blind_and_exact() {
+        let id = "505fda07-b4f3-45fb-83d9-8642554e2773";
+        assert_eq!(guid_bits(id), Some(0x505fda07_b4f3_45fb_83d9_8642554e2773));
+        assert_eq!(IdKey::of(id), IdKey::of(&id.to_ascii_uppercase()));
+        assert_ne!(IdKey::of(id), IdKey::of(&format!("{{{id}}}")));
+        assert_eq!(IdKey::of(&format!("{{{id}}}")), IdKey::of(&format!("{{{}}}", id.to_ascii_uppercase())));
+        for bad in ["505fda07-b4f3-45fb-83d9-8642554e277g", "505fda07xb4f3-45fb-83d9-8642554e2773", "505fda07-b4f3-45fb-83d9-8642554e277", ""] {
+            assert_eq!(guid_bits(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn keys_order_as_their_texts() {
+        let texts = ["", "a", "ab", "ab\0", "abc", "KB5044285", "KB504428", "0123456789abcdef", "0123456789abcdefg", "0123456789abcdeF", "zz"];
+        for x in texts {
+            for y in texts {
+                assert_eq!(text_cmp(head(x), x, head(y), y), x.cmp(y), "{x:?} {y:?}");
+            }
+        }
+        let mut rows: Vec<u32> = (0..1000).rev().collect();
+        let mut from: Vec<u32> = (0..1000).map(|i| (i * 7 + 3) % 1000).collect();
+        let want: Vec<u32> = from.iter().map(|&i| rows[i as usize]).collect();
+        permute(&mut rows, &mut from);
+        assert_eq!(rows, want);
+    }
 
     #[test]
     fn parses_seed_lines() {

@@ -56,16 +56,45 @@ pub fn format_iso(local: LocalMs, offset_min: Option<i32>) -> String {
     let rem = local.rem_euclid(86_400_000);
     let (y, m, d) = civil_from_days(days);
     let (h, mi, s, ms) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
-    let mut out = format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}");
+    // Written digit by digit: `format!` cost more than the rest for each quoted line.
+    let mut out = String::with_capacity(29);
+    if (0..=9999).contains(&y) {
+        push_digits(&mut out, y as u64, 4);
+    } else {
+        out.push_str(&format!("{y:04}"));
+    }
+    for (sep, v, n) in [('-', m as u64, 2), ('-', d as u64, 2), ('T', h as u64, 2), (':', mi as u64, 2), (':', s as u64, 2), ('.', ms as u64, 3)] {
+        out.push(sep);
+        push_digits(&mut out, v, n);
+    }
     match offset_min {
         Some(0) => out.push('Z'),
         Some(o) => {
-            let sign = if o < 0 { '-' } else { '+' };
-            out.push_str(&format!("{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60));
+            out.push(if o < 0 { '-' } else { '+' });
+            push_digits(&mut out, u64::from(o.unsigned_abs() / 60), 2);
+            out.push(':');
+            push_digits(&mut out, u64::from(o.unsigned_abs() % 60), 2);
         }
         None => {}
     }
     out
+}
+
+/// `v` in decimal, at least `n` digits (zeros before), as `{v:0n}` writes it.
+fn push_digits(out: &mut String, v: u64, n: usize) {
+    let mut buf = [b'0'; 20];
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len() - n.min(buf.len()));
+    out.push_str(std::str::from_utf8(&buf[start..]).expect("ASCII digits"));
 }
 
 /// `UTC-07:00` for an ISO offset in minutes.
@@ -123,6 +152,28 @@ pub(crate) fn parse_clock(b: &[u8]) -> Option<(u32, u32, u32, u32, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_times_are_written_as_format_writes_them() {
+        let by_format = |local: LocalMs, offset: Option<i32>| {
+            let days = local.div_euclid(86_400_000);
+            let rem = local.rem_euclid(86_400_000);
+            let (y, m, d) = civil_from_days(days);
+            let (h, mi, s, ms) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+            let mut out = format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}");
+            match offset {
+                Some(0) => out.push('Z'),
+                Some(o) => out.push_str(&format!("{}{:02}:{:02}", if o < 0 { '-' } else { '+' }, o.abs() / 60, o.abs() % 60)),
+                None => {}
+            }
+            out
+        };
+        for local in [0, 1, 999, 1_717_173_956_136, -1, -86_400_001, 253_402_300_799_999, 253_402_300_800_000, -62_167_219_200_001, 4_102_444_800_123] {
+            for offset in [None, Some(0), Some(-420), Some(330), Some(-59), Some(840), Some(6000)] {
+                assert_eq!(format_iso(local, offset), by_format(local, offset), "{local} {offset:?}");
+            }
+        }
+    }
 
     #[test]
     fn civil_round_trip() {

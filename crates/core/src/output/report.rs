@@ -25,6 +25,9 @@ pub struct ReportLimits {
     pub operations: usize,
 }
 
+// The diagnosis writes out as many ledger rows as the fullest report lists.
+const _: () = assert!(ReportLimits::FULL.updates <= crate::diagnose::LEDGER_KEPT && ReportLimits::PAGE.updates <= ReportLimits::FULL.updates);
+
 impl ReportLimits {
     /// The CLI's JSON and the exports.
     pub const FULL: ReportLimits = ReportLimits { occurrences: 200, updates: 5000, operations: 1000 };
@@ -710,7 +713,7 @@ impl Report {
             updates: d.updates.iter().take(limits.updates).cloned().collect(),
             updates_total: d.updates.len(),
             ledger: d.ledger.iter().take(limits.updates).map(ledger_row).collect(),
-            ledger_total: d.ledger.len(),
+            ledger_total: d.ledger_total,
             configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
             collect_next: d.collect_next.iter().map(|c| collect_next_report(a, c)).collect(),

@@ -19,7 +19,7 @@ pub mod words;
 use rustc_hash::FxHashMap;
 
 use super::operations::Operation;
-use super::updates::UpdateRow;
+use super::updates::{IdKey, UpdateRow};
 use crate::analysis::Analysis;
 use crate::model::{evidence_of, JoinKey, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, LogFile, Outcome, TargetKind, UpdateClass};
 
@@ -53,7 +53,8 @@ type Join = (JoinKey, String, Vec<(usize, u32)>);
 #[derive(Default)]
 struct Rows {
     rows: Vec<Draft>,
-    by_id: FxHashMap<String, usize>,
+    /// Each update id interned once (its GUID's bits).
+    by_id: FxHashMap<IdKey, usize>,
     by_kb: FxHashMap<String, Vec<usize>>,
     by_title: FxHashMap<String, usize>,
 }
@@ -85,13 +86,15 @@ impl Rows {
         self.rows.len() - 1
     }
 
+    /// The row of update id `id` (lower case, without braces), new or as it is.
     fn by_id(&mut self, id: &str, at: (usize, u32)) -> usize {
-        if let Some(&i) = self.by_id.get(id) {
+        let key = IdKey::of(id);
+        if let Some(&i) = self.by_id.get(&key) {
             return i;
         }
         let i = self.new_row(TargetKind::Update, at);
         self.rows[i].id = id.to_string();
-        self.by_id.insert(id.to_string(), i);
+        self.by_id.insert(key, i);
         i
     }
 
@@ -124,7 +127,7 @@ impl Rows {
 
 /// The ledger of one drop. `updates` is ConfigMgr's table (UpdatesStore.log and WUAHandler.log
 /// states), `ops` the drop's operations (Delivery Optimization's jobs).
-pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &[Operation]) -> Vec<LedgerRow> {
+pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &[Operation]) -> Ledger {
     let mut rows = Rows::default();
     let mut jobs: FxHashMap<&str, (&str, usize, u32)> = FxHashMap::default();
     // Exact ids first: every sighting that names an update id.
@@ -155,8 +158,46 @@ pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &
         rows.rows[i].steps.push(Raw { event: ev, file: s.file, entry: s.entry, code: s.code });
     }
     let drafts = merge_versions(rows.rows);
-    let mut out: Vec<LedgerRow> = drafts.into_iter().filter(|r| !r.steps.is_empty()).map(|r| finish(a, r)).collect();
-    out.sort_by(|x, y| rank(x).cmp(&rank(y)).then(x.kb.is_empty().cmp(&y.kb.is_empty())).then(x.kb.cmp(&y.kb)).then(x.title.cmp(&y.title)));
+    let mut drafts = drafts;
+    let settled = settle_all(a, &drafts);
+    let urgent = settled.iter().filter(|s| matches!(s.state, LedgerState::Failing | LedgerState::Stalled)).count();
+    let total = settled.len();
+    let first = first_in_order(&drafts, &settled, KEPT);
+    let rows = first.into_iter().map(|i| words(a, &mut drafts[settled[i].draft as usize], &settled[i])).collect();
+    Ledger { rows, total, urgent }
+}
+
+/// How many rows of the ledger are written out: as many as a report lists at most
+/// (`ReportLimits::FULL`); the others are counted.
+pub const KEPT: usize = 5000;
+
+/// The ledger of a drop: its first [`KEPT`] rows in order, each with its steps' and joins' lines.
+pub struct Ledger {
+    pub rows: Vec<LedgerRow>,
+    /// Every row, written out or not.
+    pub total: usize,
+    /// The rows failing or stalled now, written out or not.
+    pub urgent: usize,
+}
+
+/// A row settled: its steps kept in time order and the state they leave; its words (steps' and
+/// joins' lines quoted) not yet written, since only the first [`KEPT`] rows are.
+struct Settled {
+    /// Its draft's index.
+    draft: u32,
+    kept: Vec<(Option<i64>, Raw)>,
+    state: LedgerState,
+    decisive: Option<usize>,
+    open_ms: Option<i64>,
+    class: UpdateClass,
+}
+
+/// Every draft with a step settled, in order: in parts on all cores when there are many (a
+/// ConfigMgr log that names a new update id on every line makes a row of each).
+fn settle_all(a: &Analysis, drafts: &[Draft]) -> Vec<Settled> {
+    let live: Vec<u32> = (0..drafts.len() as u32).filter(|&i| !drafts[i as usize].steps.is_empty()).collect();
+    let mut out = Vec::with_capacity(live.len());
+    crate::par::extend_mapped(&mut out, &live, |&i| settle(a, i, &drafts[i as usize]));
     out
 }
 
@@ -244,6 +285,28 @@ fn setup_targets(ops: &[Operation], rows: &mut Rows) {
     }
 }
 
+/// The indices of the first `n` rows in the ledger's order: what needs doing first ([`rank`]),
+/// then by KB (rows without one last) and title; rows equal in all that keep their order. Sorted
+/// as small keys.
+fn first_in_order(drafts: &[Draft], rows: &[Settled], n: usize) -> Vec<usize> {
+    use super::updates::head;
+    let mut keys: Vec<super::updates::SortKey<(LedgerState, u8)>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let d = &drafts[r.draft as usize];
+            (rank(r.state, r.class), d.kb.is_empty(), head(&d.kb), d.kb.as_str(), head(&d.title), d.title.as_str(), i as u32)
+        })
+        .collect();
+    let by = |x: &_, y: &_| super::updates::by_heads(*x, *y);
+    if keys.len() > n {
+        keys.select_nth_unstable_by(n, by);
+        keys.truncate(n);
+    }
+    keys.sort_unstable_by(by);
+    keys.into_iter().map(|k| k.6 as usize).collect()
+}
+
 /// Rows of one KB under several update ids are versions of one update (Defender's security
 /// intelligence gets a new id every few hours; an update re-released gets a new revision): one
 /// row, its story across them, each id's first line kept as the join's evidence.
@@ -276,8 +339,8 @@ fn merge_versions(drafts: Vec<Draft>) -> Vec<Draft> {
 }
 
 /// What needs doing first: failing, stalled, running, a restart; then the sort of update.
-fn rank(r: &LedgerRow) -> (LedgerState, u8) {
-    let class = match r.class {
+fn rank(state: LedgerState, class: UpdateClass) -> (LedgerState, u8) {
+    let class = match class {
         UpdateClass::Feature => 0,
         UpdateClass::Cumulative => 1,
         UpdateClass::Security => 2,
@@ -287,22 +350,26 @@ fn rank(r: &LedgerRow) -> (LedgerState, u8) {
         UpdateClass::Definition => 7,
         UpdateClass::Other => 4,
     };
-    (r.state, class)
+    (state, class)
 }
 
 /// ConfigMgr's word on each update id: missing, installed, superseded.
 fn configmgr_rows(a: &Analysis, updates: &[UpdateRow], rows: &mut Rows) {
-    let files: FxHashMap<&str, usize> = a.files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
-    for u in updates.iter().filter(|u| !u.update_id.is_empty()) {
-        let Some(&fi) = files.get(u.file.as_str()) else { continue };
-        let Some(entry) = a.files[fi].entry_at_line(u.line) else { continue };
+    let entries = entries_of(a, updates);
+    // A row per update id at most.
+    rows.rows.reserve(updates.len());
+    rows.by_id.reserve(updates.len());
+    for (u, at) in updates.iter().zip(entries) {
+        let Some((fi, entry)) = at else { continue };
         let event = match u.state.as_str() {
             "missing" | "required" => LifeEvent::Missing,
             "installed" => LifeEvent::Installed,
             _ if u.superseded_by.is_some() => LifeEvent::Superseded,
             _ => continue,
         };
-        let id = u.update_id.trim_matches(['{', '}']).to_ascii_lowercase();
+        // The table's ids are in lower case already: nothing to allocate.
+        let id = u.update_id.trim_matches(['{', '}']);
+        let id: std::borrow::Cow<str> = if id.bytes().any(|b| b.is_ascii_uppercase()) { id.to_ascii_lowercase().into() } else { id.into() };
         let i = rows.by_id(&id, (fi, entry as u32));
         rows.seen(i, JoinKey::UpdateId, &id, (fi, entry as u32));
         rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
@@ -314,6 +381,47 @@ fn configmgr_rows(a: &Analysis, updates: &[UpdateRow], rows: &mut Rows) {
     }
 }
 
+/// The file and entry of each row of the table (its line's record), `None` for a row without an
+/// update id or whose line no entry holds. A file's rows are looked up in the order of their lines,
+/// in one walk over its entries: rows come in the table's order, and a search per row would read
+/// the entries all over.
+fn entries_of(a: &Analysis, updates: &[UpdateRow]) -> Vec<Option<(usize, usize)>> {
+    let files: FxHashMap<&str, usize> = a.files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    // (file, line, row); rows of one file come in runs, its index looked up once a run.
+    let mut wanted: Vec<(u32, u32, u32)> = Vec::with_capacity(updates.len());
+    let mut last: Option<(&str, usize)> = None;
+    for (k, u) in updates.iter().enumerate().filter(|(_, u)| !u.update_id.is_empty()) {
+        let fi = match last {
+            Some((name, fi)) if name == u.file => fi,
+            _ => {
+                let Some(&fi) = files.get(u.file.as_str()) else { continue };
+                last = Some((u.file.as_str(), fi));
+                fi
+            }
+        };
+        wanted.push((fi as u32, u.line, k as u32));
+    }
+    wanted.sort_unstable();
+    let mut out = vec![None; updates.len()];
+    let mut walk = (u32::MAX, 0usize);
+    for (fi, line, k) in wanted {
+        if walk.0 != fi {
+            walk = (fi, 0);
+        }
+        let entries = &a.files[fi as usize].entries;
+        // As `LogFile::entry_at_line`, from where the line before stopped.
+        let mut i = walk.1;
+        while i < entries.len() && entries[i].last_line() < line {
+            i += 1;
+        }
+        walk.1 = i;
+        if i < entries.len() && entries[i].line <= line {
+            out[k as usize] = Some((fi as usize, i));
+        }
+    }
+    out
+}
+
 /// Delivery Optimization's own jobs, joined to the update the agent handed each to.
 fn do_jobs(a: &Analysis, ops: &[Operation], jobs: &FxHashMap<&str, (&str, usize, u32)>, rows: &mut Rows) {
     if jobs.is_empty() {
@@ -323,7 +431,7 @@ fn do_jobs(a: &Analysis, ops: &[Operation], jobs: &FxHashMap<&str, (&str, usize,
         let Some(job) = o.fact("job") else { continue };
         let job = job.trim_matches(['{', '}']).to_ascii_lowercase();
         let Some(&(id, wf, we)) = jobs.get(job.as_str()) else { continue };
-        let Some(&i) = rows.by_id.get(id) else { continue };
+        let Some(&i) = rows.by_id.get(&IdKey::of(id)) else { continue };
         let r = &mut rows.rows[i];
         let at = o.start.or(o.end).unwrap_or(0);
         if !r.joins.iter().any(|j| j.0 == JoinKey::DoJob && j.1 == job) {
@@ -399,8 +507,8 @@ fn end_of(f: &LogFile) -> Option<i64> {
 }
 
 /// Steps in time order, one per event, and the state they leave.
-fn finish(a: &Analysis, d: Draft) -> LedgerRow {
-    let mut steps: Vec<(Option<i64>, Raw)> = d.steps.into_iter().map(|s| (utc(a, s.file, s.entry), s)).collect();
+fn settle(a: &Analysis, draft: u32, d: &Draft) -> Settled {
+    let mut steps: Vec<(Option<i64>, Raw)> = d.steps.iter().map(|&s| (utc(a, s.file, s.entry), s)).collect();
     steps.sort_by_key(|(t, s)| (t.unwrap_or(i64::MIN), s.file, s.entry));
     // Routine codes are no failure where they are routine (the knowledge base's noise).
     steps.retain(|(_, s)| !(s.event.is_failure() && s.code.is_some_and(|c| super::is_routine(&a.files[s.file], s.entry, c))));
@@ -427,11 +535,18 @@ fn finish(a: &Analysis, d: Draft) -> LedgerRow {
         }
     }
     let (state, decisive, open_ms) = state_of(a, &kept);
+    let class = if d.kind == TargetKind::App { UpdateClass::StoreApp } else { class::class_of(&d.title) };
+    Settled { draft, kept, state, decisive, open_ms, class }
+}
+
+/// A settled row in words: its steps and joins with their lines quoted (its draft's strings taken).
+fn words(a: &Analysis, d: &mut Draft, s: &Settled) -> LedgerRow {
+    let Settled { kept, state, decisive, open_ms, class, .. } = s;
+    let (state, decisive, open_ms, class) = (*state, *decisive, *open_ms, *class);
     let code = match state {
         LedgerState::Failing => decisive.and_then(|i| kept[i].1.code).map(|c| format!("0x{c:08X}")),
         _ => None,
     };
-    let class = if d.kind == TargetKind::App { UpdateClass::StoreApp } else { class::class_of(&d.title) };
     let version = (class == UpdateClass::Feature).then(|| class::version(&d.title)).flatten();
     let steps = kept
         .iter()
@@ -443,12 +558,12 @@ fn finish(a: &Analysis, d: Draft) -> LedgerRow {
             evidence: evidence_of(&a.files[s.file], s.entry as usize),
         })
         .collect();
-    let joins = d
-        .joins
+    let joins = std::mem::take(&mut d.joins)
         .into_iter()
         .map(|(by, value, at)| LedgerJoin { by, value, evidence: at.into_iter().map(|(f, e)| evidence_of(&a.files[f], e as usize)).collect() })
         .collect();
-    LedgerRow { kind: d.kind, class, kb: d.kb, update_id: d.id, revision: d.revision, title: d.title, version, state, code, open_ms, decisive, steps, joins }
+    let (kb, update_id, title) = (std::mem::take(&mut d.kb), std::mem::take(&mut d.id), std::mem::take(&mut d.title));
+    LedgerRow { kind: d.kind, class, kb, update_id, revision: d.revision, title, version, state, code, open_ms, decisive, steps, joins }
 }
 
 /// The state a row's steps leave, the step it is read from, and for a step with no outcome how
