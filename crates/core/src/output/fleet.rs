@@ -194,6 +194,20 @@ impl MachineRow {
         }
     }
 
+    /// What the fleet's shared-cause rule reads of this row.
+    pub fn facts(&self) -> super::shared::Facts<'_> {
+        super::shared::Facts {
+            machine: &self.machine,
+            readable: self.status != "unreadable",
+            server: &self.wsus_server,
+            server_from: &self.wsus_server_from,
+            proxy: &self.proxy,
+            failing_updates: self.updates.iter().filter(|u| u.state == LedgerState::Failing).map(|u| u.kb.as_str()).collect(),
+            failing_since: &self.failing_since,
+            last_success: &self.last_success,
+        }
+    }
+
     /// One machine's bundle (its files, or one zip as a single input) read, analysed and reduced
     /// to its row; a bundle with nothing readable in it gets an `unreadable` row with why.
     pub fn from_inputs(machine: &str, bundle: &str, inputs: Vec<crate::read::Input>) -> MachineRow {
@@ -466,10 +480,11 @@ impl FleetSummary {
                 },
             }
         }
+        let facts: Vec<super::shared::Facts> = rows.iter().map(MachineRow::facts).collect();
         for (g, m) in groups.iter_mut().zip(&members) {
             g.machines.sort();
-            g.shared = super::shared::shared(rows, m);
-            g.onset = super::shared::onset(rows, m);
+            g.shared = super::shared::shared(&facts, m);
+            g.onset = super::shared::onset(&facts, m);
         }
         groups.sort_by(|a, b| b.machines.len().cmp(&a.machines.len()).then_with(|| a.cause.cmp(&b.cause)));
         for (_, v) in &mut no_failure {

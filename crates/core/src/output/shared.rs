@@ -16,8 +16,26 @@
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{DiscreteCDF, Hypergeometric};
 
-use super::fleet::MachineRow;
-use crate::model::LedgerState;
+/// What the rule reads of one machine's fleet row (`MachineRow::facts`).
+#[derive(Debug, Clone, Default)]
+pub struct Facts<'a> {
+    /// The machine's name.
+    pub machine: &'a str,
+    /// False for a bundle that could not be read (it counts for nothing).
+    pub readable: bool,
+    /// `http://wsus02:8530`.
+    pub server: &'a str,
+    /// The `file:line` that names it.
+    pub server_from: &'a str,
+    /// The WinHTTP proxy, empty or `direct` for none.
+    pub proxy: &'a str,
+    /// The KBs failing on the machine.
+    pub failing_updates: Vec<&'a str>,
+    /// When its failures began (as written).
+    pub failing_since: &'a str,
+    /// Its last success before them (as written).
+    pub last_success: &'a str,
+}
 
 /// A group smaller than this is never given a shared cause (a handful of unrelated faults).
 pub const MIN_GROUP: usize = 3;
@@ -77,14 +95,13 @@ pub struct Onset {
 }
 
 /// The value of `attribute` on `row` (an update: each KB failing there).
-fn values(row: &MachineRow, attribute: Attribute) -> Vec<String> {
+fn values(row: &Facts, attribute: Attribute) -> Vec<String> {
     let one = |s: &str| if s.is_empty() { Vec::new() } else { vec![s.to_ascii_lowercase()] };
     match attribute {
-        Attribute::Server => one(&row.wsus_server),
-        Attribute::Proxy => one(if row.proxy == "direct" { "" } else { &row.proxy }),
+        Attribute::Server => one(row.server),
+        Attribute::Proxy => one(if row.proxy == "direct" { "" } else { row.proxy }),
         Attribute::Update => {
-            let mut v: Vec<String> =
-                row.updates.iter().filter(|u| u.state == LedgerState::Failing && !u.kb.is_empty()).map(|u| u.kb.to_ascii_uppercase()).collect();
+            let mut v: Vec<String> = row.failing_updates.iter().filter(|kb| !kb.is_empty()).map(|kb| kb.to_ascii_uppercase()).collect();
             v.sort();
             v.dedup();
             v
@@ -107,11 +124,11 @@ pub fn fisher_greater(total: u64, k: u64, n: u64, x: u64) -> f64 {
 
 /// The shared causes of the group `members` (indices into `rows`) among the fleet's readable
 /// `rows`, strongest first.
-pub fn shared(rows: &[MachineRow], members: &[usize]) -> Vec<Shared> {
+pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
     if members.len() < MIN_GROUP {
         return Vec::new();
     }
-    let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].status != "unreadable").collect();
+    let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].readable).collect();
     let total = readable.len() as u64;
     let mut out = Vec::new();
     for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update] {
@@ -141,7 +158,7 @@ pub fn shared(rows: &[MachineRow], members: &[usize]) -> Vec<Shared> {
                 .iter()
                 .filter(|&&m| values(&rows[m], attribute).contains(&value))
                 .take(3)
-                .map(|&m| (rows[m].machine.clone(), if attribute == Attribute::Server { rows[m].wsus_server_from.clone() } else { String::new() }))
+                .map(|&m| (rows[m].machine.to_string(), if attribute == Attribute::Server { rows[m].server_from.to_string() } else { String::new() }))
                 .collect();
             out.push(Shared {
                 attribute,
@@ -162,18 +179,18 @@ pub fn shared(rows: &[MachineRow], members: &[usize]) -> Vec<Shared> {
 /// When the group's failures began, where every machine's last success came before any
 /// machine's first failure (a change in time); `None` otherwise or when fewer than
 /// [`MIN_GROUP`] machines give both times.
-pub fn onset(rows: &[MachineRow], members: &[usize]) -> Option<Onset> {
-    let timed: Vec<&MachineRow> = members.iter().map(|&m| &rows[m]).filter(|r| !r.last_success.is_empty() && !r.failing_since.is_empty()).collect();
+pub fn onset(rows: &[Facts], members: &[usize]) -> Option<Onset> {
+    let timed: Vec<&Facts> = members.iter().map(|&m| &rows[m]).filter(|r| !r.last_success.is_empty() && !r.failing_since.is_empty()).collect();
     if timed.len() < MIN_GROUP {
         return None;
     }
-    let last = timed.iter().max_by(|a, b| a.last_success.cmp(&b.last_success))?;
-    let first = timed.iter().min_by(|a, b| a.failing_since.cmp(&b.failing_since))?;
+    let last = timed.iter().max_by(|a, b| a.last_success.cmp(b.last_success))?;
+    let first = timed.iter().min_by(|a, b| a.failing_since.cmp(b.failing_since))?;
     (last.last_success < first.failing_since).then(|| Onset {
-        last_success: last.last_success.clone(),
-        last_success_machine: last.machine.clone(),
-        first_failure: first.failing_since.clone(),
-        first_failure_machine: first.machine.clone(),
+        last_success: last.last_success.to_string(),
+        last_success_machine: last.machine.to_string(),
+        first_failure: first.failing_since.to_string(),
+        first_failure_machine: first.machine.to_string(),
         machines: timed.len(),
     })
 }
@@ -182,7 +199,8 @@ pub fn onset(rows: &[MachineRow], members: &[usize]) -> Option<Onset> {
 mod tests {
     use super::*;
 
-    use crate::output::fleet::{FleetSummary, UpdateState};
+    use crate::model::LedgerState;
+    use crate::output::fleet::{FleetSummary, MachineRow, UpdateState};
 
     fn machine(name: &str, failed: bool, server: &str, since: &str, ok: &str) -> MachineRow {
         MachineRow {
