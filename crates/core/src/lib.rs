@@ -69,7 +69,7 @@ pub use output::{
 pub use output::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
 
 // Sharing safely: identifiers replaced by stable pseudonyms, in logs and reports.
-pub use output::{redact_report, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
+pub use output::{learned_redactor, redact_report, write_redacted_zip, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
 
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
