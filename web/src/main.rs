@@ -14,6 +14,7 @@ mod page;
 mod route;
 mod samples;
 mod services;
+mod share;
 mod state;
 
 // The worker calls the Session and kb_* exports of wulens-wasm from this same module.

@@ -12,8 +12,8 @@ use wulens_core::{write_redacted_zip, Analysis, Redactor};
 pub fn write_file(analysis: &Analysis, redactor: &mut Redactor, path: &Path) -> Result<(u64, usize), String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
     let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
-    let written =
-        write_redacted_zip(analysis, redactor, std::io::BufWriter::new(file)).and_then(|(w, n)| w.into_inner().map(|f| (f, n)).map_err(|e| e.into_error().into()));
+    let written = write_redacted_zip(analysis, redactor, std::io::BufWriter::new(file))
+        .and_then(|(w, n)| w.into_inner().map(|f| (f, n)).map_err(|e| e.into_error().into()));
     match written {
         Ok((file, n)) => file.metadata().map(|m| (m.len(), n)).map_err(|e| fail(&e)),
         Err(e) => {
@@ -22,4 +22,3 @@ pub fn write_file(analysis: &Analysis, redactor: &mut Redactor, path: &Path) -> 
         }
     }
 }
-
