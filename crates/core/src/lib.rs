@@ -57,7 +57,7 @@ pub use model::{Entry, LogFile, LogFormat, LogKind, RunOn, Severity};
 
 // The report (the JSON contract) and its renderings.
 pub use output::{
-    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
+    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, md_code, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
 };
 pub use output::{
     CodeCount, CollectNextReport, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck,
