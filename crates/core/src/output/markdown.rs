@@ -150,7 +150,8 @@ pub fn markdown_summary(r: &Report) -> String {
         parts.push(String::new());
     }
     for p in parts {
-        if o.len() + p.len() + 1 <= SUMMARY_BYTES {
+        // The part and its line break must fit.
+        if o.len() + p.len() < SUMMARY_BYTES {
             let _ = writeln!(o, "{p}");
         }
     }
