@@ -69,7 +69,7 @@ pub fn write_zip<W: Write + Seek>(analysis: &Analysis, redactor: &mut Redactor, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Input, Limits};
+    use crate::read::{Input, Limits};
 
     #[test]
     fn the_zip_holds_each_text_file_redacted_under_its_name() {
