@@ -392,9 +392,8 @@ impl Session {
             Request::Markdown => Response::Text(wulens_core::markdown(&Report::from_diagnosis(a, d, ReportLimits::FULL))),
             Request::MarkdownSummary => Response::Text(wulens_core::markdown_summary(&Report::from_diagnosis(a, d, ReportLimits::FULL))),
             Request::Report => Response::Report(Box::new(Report::from_diagnosis(a, d, ReportLimits::FULL))),
-            Request::SetOffset { .. } | Request::Shared => return Err("answered above".into()),
-            // Answered before the match (it diagnoses anew, which needs the session).
-            Request::SetOffset { .. } => return Err("internal: a time zone change reached the view".into()),
+            // Answered before the match (they need the whole session).
+            Request::SetOffset { .. } | Request::Shared => return Err("internal: a session request reached the view".into()),
         })
     }
 }
