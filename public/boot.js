@@ -24,3 +24,9 @@ try {
   app.dataset.state = 'failed';
   app.textContent = 'wulens could not start: ' + e + '. It needs a browser with WebAssembly and module workers (a current Chrome, Edge or Firefox).';
 }
+
+// Offline: a service worker keeps this build's own files (public/sw.js); nothing else is cached
+// or fetched. Not where service workers cannot run (file:, an opaque origin).
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register('sw.js').catch(() => {});
+}

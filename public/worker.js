@@ -271,6 +271,14 @@ async function handle(m) {
     await analyzeMember(m.gen, m.file, m.inner);
   } else if (m.type === 'list_zip') {
     post({ reply: { id: m.id, response: wasm.zip_entries(m.file.size, readerOf(m.file)) } });
+  } else if (m.type === 'redacted_zip') {
+    if (!session) throw new Error('no analysis yet');
+    post({ reply: { id: m.id, response: session.redacted_zip() } });
+  } else if (m.type === 'forget') {
+    // A saved report is shown: no session answers for logs that are not there.
+    following = null;
+    if (session) session.free();
+    session = null;
   } else if (m.type === 'request') {
     if (!session) throw new Error('no analysis yet');
     post({ reply: { id: m.id, response: session.request(m.request) } });

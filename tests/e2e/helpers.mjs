@@ -43,8 +43,10 @@ export function sharedApp() {
   return shared;
 }
 
-export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, bypassCSP = false, cores = null } = {}) {
-  const context = await browser.newContext({ viewport, bypassCSP });
+// The service worker (offline copy, public/sw.js) is blocked unless a test asks for it
+// (offline.test.mjs): its own-origin fetches at install are not the page's requests.
+export async function openApp(browser, url, { viewport = { width: 1280, height: 800 }, bypassCSP = false, cores = null, serviceWorkers = 'block' } = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP, serviceWorkers });
   // A machine of `cores` logical cores, as the page sees it (the page decides how many scanning
   // workers to start from navigator.hardwareConcurrency: web/src/page.rs, scanners_for).
   if (cores) await context.addInitScript((n) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => n }), cores);

@@ -7,7 +7,7 @@ import path from 'node:path';
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json',
-  '.log': 'text/plain; charset=utf-8', '.png': 'image/png', '.md': 'text/markdown',
+  '.log': 'text/plain; charset=utf-8', '.png': 'image/png', '.md': 'text/markdown', '.webmanifest': 'application/manifest+json',
 };
 
 export function serve(root, { prefix = '/', port = 0, extra = {} } = {}) {

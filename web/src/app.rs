@@ -135,6 +135,9 @@ pub fn app() -> Html {
             <div class={classes!("shell", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
                 <a class="skip" href="#main" onclick={crate::components::common::jump("main".into())}>{"Skip to content"}</a>
                 { top_bar(&route, state.report.is_some(), state.fleet.is_some().then_some(fleet_href.as_str())) }
+                if let Some(n) = &state.notice {
+                    <p class="notice-bar" role="alert" data-testid="notice">{n.clone()}</p>
+                }
                 <div id="main">{ body }</div>
                 if *dragging {
                     <div class="drop-overlay" aria-hidden="true"><div>{"Drop logs, folders or zip bundles to analyze them"}</div></div>
@@ -154,7 +157,8 @@ fn page_for(route: &Route, state: &AppState, fleet_href: &str) -> Html {
             // trip Yew's node positions where sections appear.
             (Some(r), _) => {
                 let switch = state.machine.clone().map(|m| html! { <MachineSwitch current={m} /> });
-                html! { <>{ back_to_fleet(state, fleet_href) }{ switch }<ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} /></> }
+                let saved = state.saved.as_ref().map(|w| html! { <p class="saved-banner" data-testid="saved-banner">{w.clone()}</p> });
+                html! { <>{ back_to_fleet(state, fleet_href) }{ switch }{ saved }<ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} saved={state.saved.is_some()} /></> }
             }
         },
         Route::Fleet(q) => match (&state.fleet, &state.phase) {
@@ -162,6 +166,13 @@ fn page_for(route: &Route, state: &AppState, fleet_href: &str) -> Html {
             _ => html! { <Landing phase={state.phase.clone()} has_report={state.report.is_some()} /> },
         },
         Route::Log(q) => match (&state.report, &state.phase) {
+            (Some(_), Phase::Ready) if state.saved.is_some() => html! {
+                <main class="page narrow" data-testid="no-logs">
+                    <h1>{"The logs are not in a saved report"}</h1>
+                    <p>{"This report was opened from a saved report, which holds the report and at most the lines its evidence cites. Drop the logs themselves to see them in the log viewer."}</p>
+                    <p><a href="#/report">{"Back to the report"}</a></p>
+                </main>
+            },
             (Some(r), Phase::Ready) => html! { <LogViewer report={r.clone()} query={q.clone()} generation={state.generation} follow={state.follow.clone()} /> },
             _ => html! { <Landing phase={state.phase.clone()} has_report={false} pending_filter={q.is_filtered()} /> },
         },

@@ -348,6 +348,21 @@ impl Bridge {
         let _ = self.worker.post_message(&obj(&[("type", "cancel".into()), ("gen", gen.into())]));
     }
 
+    /// The drop's logs redacted into a zip (`Session::redacted_zip`), as a `Uint8Array`.
+    pub fn redacted_zip(&self, done: impl FnOnce(Result<JsValue, String>) + 'static) {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.pending.borrow_mut().insert(id, Box::new(done));
+        let _ = self.worker.post_message(&obj(&[("type", "redacted_zip".into()), ("id", id.into())]));
+    }
+
+    /// Stop what runs and free the session: a saved report is shown, whose logs the worker
+    /// must not answer for.
+    pub fn forget(&self) {
+        self.cancel();
+        let _ = self.worker.post_message(&obj(&[("type", "forget".into())]));
+    }
+
     /// Ask the worker's session something; `done` gets the answer as the type `T` expected.
     pub fn request<T: Answer + 'static>(&self, request: &Request, done: impl FnOnce(Result<T, String>) + 'static) {
         let value = match serde_wasm_bindgen::to_value(request) {

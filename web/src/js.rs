@@ -27,6 +27,9 @@ extern "C" {
     pub fn compiled_module() -> JsValue;
     /// Save text as a file.
     pub fn download(name: &str, mime: &str, text: &str);
+    /// Save bytes (a `Uint8Array`) as a file.
+    #[wasm_bindgen(js_name = download)]
+    pub fn download_blob(name: &str, mime: &str, bytes: &JsValue);
     /// Resolves once the browser has drawn a frame (`requestAnimationFrame`, then a new task).
     #[wasm_bindgen(js_name = afterPaint)]
     pub fn after_paint() -> js_sys::Promise;

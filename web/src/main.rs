@@ -15,6 +15,7 @@ mod page;
 mod route;
 mod samples;
 mod services;
+mod share;
 mod state;
 
 // The worker calls the Session and kb_* exports of wulens-wasm from this same module.

@@ -14,6 +14,7 @@ use crate::machines::{files_words, pick};
 use crate::messages::{Machine, Progress};
 use crate::nav::{current_route, navigate};
 use crate::route::{FleetQuery, Route};
+use crate::share::{claims_saved, is_saved_name, open_saved};
 use crate::state::{Action, AppState};
 
 /// The machines of a fleet being analysed, and what was dropped, in words.
@@ -49,6 +50,11 @@ impl Services {
     /// the bundle rule splits into several machines (a folder of bundles, several zips, a zip of
     /// bundles) gives the fleet page.
     pub fn analyze(&self, dropped: Dropped, source: String) {
+        if let [one] = dropped.files.as_slice() {
+            if one.path.to_ascii_lowercase().ends_with(".json") {
+                return self.open_saved_or_analyze(dropped, source);
+            }
+        }
         let paths: Vec<String> = dropped.files.iter().map(|f| f.path.clone()).collect();
         if let Some(found) = fleet_of(&paths) {
             let machines: Vec<Machine> = found
@@ -83,6 +89,43 @@ impl Services {
                 None => this.analyze_one(dropped, source),
             }
         });
+    }
+
+    /// One JSON file: a saved report (`crate::share`) is opened without logs; one that says it
+    /// is a saved report and cannot be read is refused with why, the report shown staying; any
+    /// other JSON is analysed as a log.
+    fn open_saved_or_analyze(&self, dropped: Dropped, source: String) {
+        let one = dropped.files[0].clone();
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(one.file.text()).await.ok().and_then(|v| v.as_string());
+            let Some(text) = text.filter(|t| is_saved_name(&one.path) || claims_saved(t)) else {
+                return this.analyze_one(dropped, source);
+            };
+            let name = wulens_core::model::base_name(&one.path).to_string();
+            match open_saved(&name, &text) {
+                Ok(saved) => {
+                    if let Some(b) = this.bridge.borrow().as_ref() {
+                        b.forget();
+                    }
+                    this.last_drop.borrow_mut().take();
+                    this.whole_drop.borrow_mut().take();
+                    let words = saved.words(&name);
+                    this.dispatch.dispatch(Action::OpenedSaved { report: Rc::new(saved.report), source: format!("saved report: {name}"), words });
+                    navigate(&Route::Report);
+                }
+                Err(message) => this.dispatch.dispatch(Action::Notice(message)),
+            }
+        });
+    }
+
+    /// The drop's logs redacted into a zip, as a `Uint8Array`.
+    pub fn redacted_zip(&self, done: impl FnOnce(Result<wasm_bindgen::JsValue, String>) + 'static) {
+        let bridge = self.bridge.borrow().clone();
+        match bridge {
+            Some(b) => b.redacted_zip(done),
+            None => done(Err("no analysis is loaded".into())),
+        }
     }
 
     /// Analyse a drop as one machine's logs, whatever it holds.

@@ -32,6 +32,11 @@ pub struct AppState {
     pub fleet: Option<Rc<Fleet>>,
     /// The fleet machine whose report is shown (the report page links back to the fleet).
     pub machine: Option<String>,
+    /// The report was opened from a saved report (`crate::share`): the banner's words. Its
+    /// logs are not here.
+    pub saved: Option<String>,
+    /// A file the page refused without changing anything (a saved report it cannot read).
+    pub notice: Option<String>,
 }
 
 /// Following growing logs (browsers with the File System Access API).
@@ -61,7 +66,17 @@ pub struct Follow {
 
 impl Default for AppState {
     fn default() -> Self {
-        AppState { phase: Phase::Idle, report: None, generation: 0, source: String::new(), follow: Follow::default(), fleet: None, machine: None }
+        AppState {
+            phase: Phase::Idle,
+            report: None,
+            generation: 0,
+            source: String::new(),
+            follow: Follow::default(),
+            fleet: None,
+            machine: None,
+            saved: None,
+            notice: None,
+        }
     }
 }
 
@@ -90,6 +105,14 @@ pub enum Action {
     FleetLoaded(Rc<Fleet>),
     /// The analysis just started is this fleet machine's (after `Started`).
     Machine(String),
+    /// A saved report opened, without its logs; `words` say so.
+    OpenedSaved {
+        report: Rc<Report>,
+        source: String,
+        words: String,
+    },
+    /// A file refused with a message; the report shown stays.
+    Notice(String),
 }
 
 impl Reducible for AppState {
@@ -133,6 +156,8 @@ impl Reducible for AppState {
                 s.source = source;
                 s.generation += 1;
                 s.machine = None;
+                s.saved = None;
+                s.notice = None;
             }
             Action::Progress(p) => {
                 // Late progress from a cancelled run must not bring the bar back.
@@ -162,6 +187,14 @@ impl Reducible for AppState {
                 s.machine = None;
             }
             Action::Machine(m) => s.machine = Some(m),
+            Action::OpenedSaved { report, source, words } => {
+                s = AppState { generation: s.generation + 1, ..AppState::default() };
+                s.phase = Phase::Ready;
+                s.report = Some(report);
+                s.source = source;
+                s.saved = Some(words);
+            }
+            Action::Notice(m) => s.notice = Some(m),
         }
         Rc::new(s)
     }
@@ -188,6 +221,18 @@ mod tests {
         let s = s.reduce(Action::Started { source: "x".into(), files: 1, bytes: 1.0 }).reduce(Action::Cancelled);
         assert_eq!(s.phase, Phase::Ready, "cancel keeps the previous report");
         assert_eq!(s.generation, 3);
+    }
+
+    #[test]
+    fn a_saved_report_replaces_the_drop_and_a_refused_file_changes_nothing() {
+        let empty = || Rc::new(Report::build(&wulens_core::Analysis::from_inputs(Vec::new(), &wulens_core::Limits::default())));
+        let s = Rc::new(AppState::default()).reduce(Action::Started { source: "drop".into(), files: 1, bytes: 1.0 }).reduce(Action::Loaded(empty()));
+        let s = s.reduce(Action::Notice("x.wulens.json is not a wulens saved report".into()));
+        assert_eq!((s.phase.clone(), s.report.is_some(), s.source.as_str()), (Phase::Ready, true, "drop"), "a refused file loses nothing");
+        let s = s.reduce(Action::OpenedSaved { report: empty(), source: "saved report".into(), words: "Opened from a saved report".into() });
+        assert_eq!((s.phase.clone(), s.saved.is_some(), s.notice.is_none(), s.follow.available), (Phase::Ready, true, true, false));
+        let s = s.reduce(Action::Started { source: "drop".into(), files: 1, bytes: 1.0 });
+        assert_eq!(s.saved, None, "a new drop is no saved report");
     }
 
     #[test]

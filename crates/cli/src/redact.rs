@@ -3,104 +3,22 @@
 //! device ids replaced by stable pseudonyms (`wulens_core::Redactor`). The redactor learns from
 //! every text of the drop first, so a name one log states is replaced in all of them.
 
-use std::io::{Seek, Write};
 use std::path::Path;
 
-use wulens_core::{Analysis, Redactor};
-
-/// A redactor that has learned the drop: every file's name and text.
-pub fn learned(analysis: &Analysis) -> Redactor {
-    let mut r = Redactor::new();
-    for f in &analysis.files {
-        r.learn_path(&f.name);
-        r.learn(&f.text);
-    }
-    r
-}
-
-/// True for a file wulens decoded from a binary format (an event log, an ETW trace): its text
-/// is what wulens made of it, written under its name plus `.txt`.
-fn decoded(f: &wulens_core::LogFile) -> bool {
-    let lower = f.name.to_ascii_lowercase();
-    f.format == wulens_core::LogFormat::EventLog || lower.ends_with(".etl") || lower.ends_with(".evtx")
-}
-
-/// The drop's text files, redacted, into a zip: the same names and folders (redacted too),
-/// UTF-8, a decoded binary log as `<name>.txt`; what was left out or changed is noted in the
-/// redactor's summary. Returns how many files were written.
-pub fn write_zip<W: Write + Seek>(analysis: &Analysis, redactor: &mut Redactor, to: W) -> zip::result::ZipResult<(W, usize)> {
-    let mut zip = zip::ZipWriter::new(to);
-    let mut names = std::collections::HashSet::new();
-    let (mut written, mut as_text, mut skipped) = (0, Vec::new(), Vec::new());
-    for f in &analysis.files {
-        if !f.is_text() {
-            skipped.push(redactor.redact(&f.name).into_owned());
-            continue;
-        }
-        let mut name = redactor.redact(&f.name).into_owned();
-        if decoded(f) {
-            name.push_str(".txt");
-            as_text.push(name.clone());
-        }
-        let base = name.clone();
-        let mut n = 1;
-        while !names.insert(name.clone()) {
-            n += 1;
-            name = format!("{base}~{n}");
-        }
-        let options =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(f.text.len() as u64 >= u32::MAX as u64);
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(redactor.redact(&f.text).as_bytes())?;
-        written += 1;
-    }
-    if !as_text.is_empty() {
-        redactor.note(format!(
-            "Written as the text wulens decoded from them (their binary form cannot be redacted), which wulens reads back as the same logs: {}.",
-            as_text.join(", ")
-        ));
-    }
-    if !skipped.is_empty() {
-        redactor.note(format!("Left out, not being text: {}.", skipped.join(", ")));
-    }
-    Ok((zip.finish()?, written))
-}
+pub use wulens_core::learned_redactor as learned;
+use wulens_core::{write_redacted_zip, Analysis, Redactor};
 
 /// Write the redacted zip to `path` (none is left behind when writing fails).
 pub fn write_file(analysis: &Analysis, redactor: &mut Redactor, path: &Path) -> Result<(u64, usize), String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
     let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
-    let written =
-        write_zip(analysis, redactor, std::io::BufWriter::new(file)).and_then(|(w, n)| w.into_inner().map(|f| (f, n)).map_err(|e| e.into_error().into()));
+    let written = write_redacted_zip(analysis, redactor, std::io::BufWriter::new(file))
+        .and_then(|(w, n)| w.into_inner().map(|f| (f, n)).map_err(|e| e.into_error().into()));
     match written {
         Ok((file, n)) => file.metadata().map(|m| (m.len(), n)).map_err(|e| fail(&e)),
         Err(e) => {
             let _ = std::fs::remove_file(path);
             Err(fail(&e))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wulens_core::{Input, Limits};
-
-    #[test]
-    fn the_zip_holds_each_text_file_redacted_under_its_name() {
-        let log = "2024-05-31 16:45:56, Info CBS Loaded from C:\\Users\\jdoe\\Downloads\\x.msu on PC01.corp.local\r\n";
-        let inputs = vec![
-            Input { name: "logs/CBS.log".into(), bytes: log.as_bytes().to_vec().into() },
-            Input { name: "logs/empty.log".into(), bytes: Vec::new().into() },
-        ];
-        let analysis = Analysis::from_inputs(inputs, &Limits::default());
-        let mut r = learned(&analysis);
-        let (cursor, n) = write_zip(&analysis, &mut r, std::io::Cursor::new(Vec::new())).unwrap();
-        assert_eq!(n, 1);
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(cursor.into_inner())).unwrap();
-        let mut back = String::new();
-        std::io::Read::read_to_string(&mut archive.by_name("logs/CBS.log").unwrap(), &mut back).unwrap();
-        assert_eq!(back, "2024-05-31 16:45:56, Info CBS Loaded from C:\\Users\\USER-1\\Downloads\\x.msu on HOST-1\r\n");
-        assert!(r.summary().notes.iter().any(|n| n.contains("logs/empty.log")), "{:?}", r.summary());
     }
 }

@@ -57,7 +57,7 @@ pub use model::{Entry, LogFile, LogFormat, LogKind, RunOn, Severity};
 
 // The report (the JSON contract) and its renderings.
 pub use output::{
-    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
+    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, md_code, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
 };
 pub use output::{
     CodeCount, CollectNextReport, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck,
@@ -69,7 +69,7 @@ pub use output::{
 pub use output::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
 
 // Sharing safely: identifiers replaced by stable pseudonyms, in logs and reports.
-pub use output::{redact_report, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
+pub use output::{learned_redactor, redact_report, write_redacted_zip, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
 
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};

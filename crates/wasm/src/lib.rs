@@ -24,9 +24,9 @@ mod zipblob;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wulens_core::model::{InputWarning, LogFile, Severity};
-use wulens_core::{Analysis, Diagnosis, FileLoader, Limits, MachineRow, Report, ReportLimits, View};
+use wulens_core::{Analysis, Diagnosis, FileLoader, Limits, MachineRow, Redactor, Report, ReportLimits, View};
 
-pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, ZipEntries};
+pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, Shared, ZipEntries};
 
 /// Limits in the browser: a tab has a few GB of memory at most.
 fn browser_limits() -> Limits {
@@ -50,6 +50,25 @@ pub struct Session {
     delegate: bool,
     /// The pieces cut and not yet scanned, and which scanner holds how many.
     pieces: schedule::Pieces,
+    /// The drop's redactor, taught by its texts once: the Share panel's exports and the
+    /// redacted logs give a name the same pseudonym.
+    redactor: Option<Redactor>,
+    /// The Share panel's exports of the current diagnosis (made once; a new time zone remakes them).
+    shared: Option<Box<Shared>>,
+}
+
+/// What a redactor replaced between two of its summaries (the kinds' counts grow as it goes).
+fn since(before: &wulens_core::RedactionSummary, after: &wulens_core::RedactionSummary) -> wulens_core::RedactionSummary {
+    let kinds = after
+        .kinds
+        .iter()
+        .map(|k| {
+            let b = before.kinds.iter().find(|x| x.kind == k.kind);
+            wulens_core::KindCount { kind: k.kind, distinct: k.distinct, replaced: k.replaced - b.map_or(0, |b| b.replaced) }
+        })
+        .filter(|k| k.replaced > 0)
+        .collect();
+    wulens_core::RedactionSummary { kinds, notes: after.notes.clone() }
 }
 
 /// The one conversion at the edge: every failure reaches JavaScript as an `Error` whose message
@@ -201,6 +220,11 @@ impl Session {
         to_js(&self.take_row(&machine, &bundle))
     }
 
+    /// The drop's logs redacted into a zip (a `Uint8Array`): the Share panel's download.
+    pub fn redacted_zip(&mut self) -> Result<Vec<u8>, JsError> {
+        self.redacted_zip_bytes().map_err(into_error)
+    }
+
     /// Answer a [`Request`] (a plain object) with a [`Response`] (a plain object).
     pub fn request(&mut self, request: JsValue) -> Result<JsValue, JsError> {
         let req: Request = serde_wasm_bindgen::from_value(request).map_err(|e| into_error(format!("bad request: {e}")))?;
@@ -245,7 +269,36 @@ impl Session {
         self.view = Some(View::new(&a));
         self.analysis = Some(a);
         self.diagnosis = Some(d);
+        self.redactor = None;
+        self.shared = None;
         report
+    }
+
+    /// The Share panel's exports: the full report redacted by the drop's redactor (taught first,
+    /// once), as JSON and Markdown, with what was replaced. Made once per diagnosis.
+    fn shared(&mut self) -> Result<Box<Shared>, String> {
+        if let Some(s) = &self.shared {
+            return Ok(s.clone());
+        }
+        let (Some(a), Some(d)) = (self.analysis.as_ref(), self.diagnosis.as_ref()) else {
+            return Err("no analysis yet".into());
+        };
+        let redactor = self.redactor.get_or_insert_with(|| wulens_core::learned_redactor(a));
+        let before = redactor.summary();
+        let report = wulens_core::redact_report(&Report::from_diagnosis(a, d, ReportLimits::FULL), redactor).map_err(|e| e.to_string())?;
+        let redaction = since(&before, &redactor.summary());
+        let shared = Box::new(Shared { redaction, markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report });
+        self.shared = Some(shared.clone());
+        Ok(shared)
+    }
+
+    /// The drop's logs redacted into a zip (what `wulens redact` writes), with the same
+    /// redactor as the Share panel's report: a name has one pseudonym in both.
+    pub fn redacted_zip_bytes(&mut self) -> Result<Vec<u8>, String> {
+        let a = self.analysis.as_ref().ok_or("no analysis yet")?;
+        let redactor = self.redactor.get_or_insert_with(|| wulens_core::learned_redactor(a));
+        let (cursor, _) = wulens_core::write_redacted_zip(a, redactor, std::io::Cursor::new(Vec::new())).map_err(|e| e.to_string())?;
+        Ok(cursor.into_inner())
     }
 
     /// A file's times read in another zone: the view and the diagnosis are made anew.
@@ -259,6 +312,7 @@ impl Session {
         let report = Report::from_diagnosis(&a, &d, ReportLimits::PAGE);
         self.analysis = Some(a);
         self.diagnosis = Some(d);
+        self.shared = None;
         rebuilt?;
         Ok(Response::Report(Box::new(report)))
     }
@@ -300,8 +354,10 @@ impl Session {
 
     /// The protocol in plain Rust: the answer to `req`, or a message for people.
     pub fn answer(&mut self, req: Request) -> Result<Response, String> {
-        if let Request::SetOffset { file, minutes } = req {
-            return self.set_offset(file, minutes);
+        match req {
+            Request::SetOffset { file, minutes } => return self.set_offset(file, minutes),
+            Request::Shared => return self.shared().map(Response::Shared),
+            _ => {}
         }
         let (Some(a), Some(d), Some(v)) = (self.analysis.as_mut(), self.diagnosis.as_ref(), self.view.as_mut()) else {
             return Err("no analysis yet".into());
@@ -337,8 +393,8 @@ impl Session {
             Request::Markdown => Response::Text(wulens_core::markdown(&Report::from_diagnosis(a, d, ReportLimits::FULL))),
             Request::MarkdownSummary => Response::Text(wulens_core::markdown_summary(&Report::from_diagnosis(a, d, ReportLimits::FULL))),
             Request::Report => Response::Report(Box::new(Report::from_diagnosis(a, d, ReportLimits::FULL))),
-            // Answered before the match (it diagnoses anew, which needs the session).
-            Request::SetOffset { .. } => return Err("internal: a time zone change reached the view".into()),
+            // Answered before the match (they need the whole session).
+            Request::SetOffset { .. } | Request::Shared => return Err("internal: a session request reached the view".into()),
         })
     }
 }
@@ -622,6 +678,47 @@ mod tests {
         assert_eq!(page.summary.verdict, fresh.summary.verdict);
         s.answer(Request::SetOffset { file: 0, minutes: Some(60) }).unwrap();
         assert_eq!(runs() - before, 1, "a new time zone diagnoses anew");
+    }
+
+    /// The Share panel's exports and zip: no planted identifier leaves, the conclusion stays,
+    /// and the redacted logs read back to the same verdict.
+    #[test]
+    fn shared_exports_and_the_zip_hide_the_drop_s_names_and_keep_the_conclusion() {
+        let text = "2024/05/31 10:00:00.0000000 1234 5678 Agent           * START * Search ClientId = CcmExec\r\n\
+                    2024/05/31 10:00:01.0000000 1234 5678 Agent           WSUS server: http://wsus77.contoso.example:8530\r\n\
+                    2024/05/31 10:00:02.0000000 1234 5678 Misc            Loaded C:\\Users\\zorro.admin\\AppData\\x.dll from 10.20.30.40\r\n\
+                    2024/05/31 10:00:09.0000000 1234 5678 Agent           *FAILED* [8024401B] Web service call to http://wsus77.contoso.example:8530\r\n";
+        let mut s = Session::new();
+        let h = s.begin_file("logs/WindowsUpdate.log".into(), text.len() as f64);
+        s.push_chunk(h, text.as_bytes());
+        s.end_file(h);
+        let page = s.analyze_report();
+        let shared = Box::<Shared>::from_response(s.answer(Request::Shared).unwrap()).unwrap();
+        let json = serde_json::to_string(&shared.report).unwrap();
+        for out in [&json, &shared.markdown, &shared.summary] {
+            for planted in ["wsus77", "contoso", "zorro", "10.20.30.40"] {
+                assert!(!out.to_lowercase().contains(planted), "{planted} left in {out}");
+            }
+        }
+        assert_eq!(shared.report.summary.status, page.summary.status);
+        assert!(shared.report.errors.iter().any(|e| e.code == "0x8024401B"));
+        let kinds: Vec<_> = shared.redaction.kinds.iter().map(|k| k.kind).collect();
+        assert!(kinds.contains(&wulens_core::RedactKind::Host), "{:?}", shared.redaction);
+        assert_eq!(Box::<Shared>::from_response(s.answer(Request::Shared).unwrap()).unwrap(), shared, "made once per diagnosis");
+
+        let zip = s.redacted_zip_bytes().unwrap();
+        let mut back = Session::new();
+        back.add_members("shared.zip", std::io::Cursor::new(&zip), "").unwrap();
+        let again = back.analyze_report();
+        let texts: String = back.analysis.as_ref().unwrap().files.iter().map(|f| format!("{}\n{}", f.name, f.text)).collect();
+        for planted in ["wsus77", "contoso", "zorro", "10.20.30.40"] {
+            assert!(!texts.to_lowercase().contains(planted), "{planted} left in the zip: {texts}");
+        }
+        assert!(texts.contains("HOST-"), "{texts}");
+        assert_eq!((again.summary.status, again.summary.badge.clone()), (page.summary.status, page.summary.badge.clone()));
+        assert_eq!(again.errors.iter().map(|e| &e.code).collect::<Vec<_>>(), page.errors.iter().map(|e| &e.code).collect::<Vec<_>>());
+        let shown = serde_json::to_string(&shared.report.summary.verdict).unwrap();
+        assert!(shown.contains("HOST-") || !page.summary.verdict.contains("wsus77"), "{shown}");
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub enum Request {
     Report,
     /// Override a file's time-zone offset (`None`: as read); answers the page's report again.
     SetOffset { file: u32, minutes: Option<i32> },
+    /// The exports with every identifier replaced (the Share panel), and what was replaced.
+    Shared,
 }
 
 /// What `Next` looks for.
@@ -89,6 +91,22 @@ pub enum Response {
     Report(Box<Report>),
     /// The members of a zip (`zip_entries`), to tell a zip of bundles from one machine's zip.
     ZipEntries(ZipEntries),
+    Shared(Box<Shared>),
+}
+
+/// The report redacted for sharing, as its exports, and what the redaction replaced (shown
+/// before anything leaves). One redactor, taught by every text of the drop, makes all of them
+/// and the redacted logs' zip (`Session::redacted_zip`): a name has one pseudonym everywhere.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Shared {
+    /// What was replaced in the report, by kind.
+    pub redaction: wulens_core::RedactionSummary,
+    /// The whole report, redacted (the CLI's limits), for the JSON export and a saved report.
+    pub report: Report,
+    /// `wulens_core::markdown` of it.
+    pub markdown: String,
+    /// `wulens_core::markdown_summary` of it.
+    pub summary: String,
 }
 
 /// The file members of a zip, as paths inside it, in the zip's order.
@@ -148,7 +166,7 @@ macro_rules! answer {
     };
 }
 
-answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<usize> => Positions, Vec<String> => Components, String => Text, Box<Report> => Report, ZipEntries => ZipEntries);
+answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<usize> => Positions, Vec<String> => Components, String => Text, Box<Report> => Report, ZipEntries => ZipEntries, Box<Shared> => Shared);
 
 impl Answer for Response {
     fn from_response(r: Response) -> Option<Self> {

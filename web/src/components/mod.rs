@@ -12,4 +12,5 @@ pub mod ledger;
 pub mod machines;
 pub mod operations;
 pub mod report;
+pub mod share;
 pub mod viewer;

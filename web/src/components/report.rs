@@ -6,7 +6,6 @@ use yew::prelude::*;
 
 use wulens_core::model::{base_name, OffsetSource, Setting, StepStatus, VerdictStatus};
 use wulens_core::{thousands, ErrorReport, FindingReport, FlowReport, Report};
-use wulens_wasm::protocol::Request;
 
 use crate::components::common::{step_status_label, use_reveal, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
 use crate::components::follow::FollowBar;
@@ -15,7 +14,6 @@ use crate::components::machines::MachinesNotice;
 use crate::components::operations::{Operations, Statements};
 use crate::page::split_time;
 use crate::route::{to_hash, LogQuery, Route};
-use crate::services::Services;
 use crate::state::Follow;
 
 #[derive(Properties, PartialEq)]
@@ -24,6 +22,9 @@ pub struct ReportProps {
     pub source: String,
     #[prop_or_default]
     pub follow: Follow,
+    /// Opened from a saved report (no logs): the Share panel makes its exports itself.
+    #[prop_or_default]
+    pub saved: bool,
 }
 
 /// The report is drawn in parts, a frame apart: the verdict with the findings and next checks,
@@ -48,6 +49,7 @@ pub fn report_page(p: &ReportProps) -> Html {
                 <MachinesNotice machines={r.machines.clone()} />
             }
             <Summary report={p.report.clone()} source={p.source.clone()} />
+            <crate::components::share::SharePanel report={p.report.clone()} saved={p.saved} />
             <div class="columns">
                 <div class="col-main">
                     if part >= 1 && r.scan_flow.witnessed() {
@@ -104,38 +106,9 @@ struct SummaryProps {
 
 #[function_component(Summary)]
 fn summary(p: &SummaryProps) -> Html {
-    let services = use_context::<Services>().expect("services");
     let r = &p.report;
     let s = &r.summary;
     let (label, class) = status_label(s);
-    let busy = use_state(|| false);
-    let export = |kind: &'static str| {
-        let services = services.clone();
-        let busy = busy.clone();
-        Callback::from(move |_| {
-            busy.set(true);
-            let busy = busy.clone();
-            if kind == "json" {
-                services.request(Request::Report, move |res: Result<Box<Report>, String>| {
-                    busy.set(false);
-                    if let Ok(json) = res.and_then(|r| serde_json::to_string_pretty(&r).map_err(|e| e.to_string())) {
-                        crate::js::download("wulens-report.json", "application/json", &json);
-                    }
-                });
-                return;
-            }
-            let request = if kind == "summary" { Request::MarkdownSummary } else { Request::Markdown };
-            services.request(request, move |res: Result<String, String>| {
-                busy.set(false);
-                let Ok(md) = res else { return };
-                if kind == "md-copy" || kind == "summary" {
-                    crate::js::copy_text(&md, |_| {});
-                } else {
-                    crate::js::download("wulens-report.md", "text/markdown", &md);
-                }
-            });
-        })
-    };
     let span = match (&s.first_time, &s.last_time) {
         (Some(a), Some(b)) => format!("{} → {}", split_time(a).0, split_time(b).0),
         _ => String::new(),
@@ -169,10 +142,6 @@ fn summary(p: &SummaryProps) -> Html {
             </div>
             <div class="actions">
                 <a class="button primary" href="#/log">{"Open the log viewer"}</a>
-                <button type="button" onclick={export("summary")} disabled={*busy} title="Copy the verdict, the leading failures and the first checks (at most 2 KB), for a ticket">{"Copy summary"}</button>
-                <button type="button" onclick={export("md-copy")} disabled={*busy} title="Copy the whole report as Markdown: the summary, then every detail">{"Copy as Markdown"}</button>
-                <button type="button" onclick={export("md")} disabled={*busy}>{"Download Markdown"}</button>
-                <button type="button" onclick={export("json")} disabled={*busy}>{"Download JSON"}</button>
             </div>
         </section>
     }

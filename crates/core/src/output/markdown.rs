@@ -94,7 +94,8 @@ fn ev_item(o: &mut String, e: &Evidence) {
     let _ = writeln!(o, "  - {}{time}: {}", place(e), md_code(&e.text));
 }
 
-/// `s` cut at the last sentence end within `max` bytes (or at a word), marked when cut.
+/// `s` cut at the last sentence end within `max` bytes (or at a word), marked `…` when cut (the
+/// summary is copied alone too: it promises nothing that is not in it).
 fn cut(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
@@ -105,7 +106,7 @@ fn cut(s: &str, max: usize) -> String {
     }
     let head = &s[..end];
     let at = head.rfind(". ").map(|i| i + 1).filter(|&i| i > max / 3).or_else(|| head.rfind(' ')).unwrap_or(end);
-    format!("{} … (in full below)", head[..at].trim_end())
+    format!("{} …", head[..at].trim_end())
 }
 
 /// A code with its symbol, from the report's error list: `` `0x8024402C` (`WU_E_...`) ``.
@@ -133,8 +134,6 @@ pub fn markdown_summary(r: &Report) -> String {
     if !s.verdict.is_empty() {
         let _ = writeln!(o, "{}\n", md_prose(&cut(&s.verdict, VERDICT_BYTES)));
     }
-    // What is left for the lists, keeping room for the closing line.
-    let closing = "Full report below.\n";
     let mut parts: Vec<String> = Vec::new();
     let failures = leading_failures(r);
     if !failures.is_empty() {
@@ -151,11 +150,11 @@ pub fn markdown_summary(r: &Report) -> String {
         parts.push(String::new());
     }
     for p in parts {
-        if o.len() + p.len() + 1 + closing.len() <= SUMMARY_BYTES {
+        // The part and its line break must fit.
+        if o.len() + p.len() < SUMMARY_BYTES {
             let _ = writeln!(o, "{p}");
         }
     }
-    o.push_str(closing);
     o
 }
 
@@ -376,8 +375,8 @@ fn md_errors(o: &mut String, r: &Report) {
     }
     let _ = writeln!(o);
     for (e, k) in r.errors.iter().filter_map(|e| e.kb.as_ref().filter(|k| !k.mitigation.is_empty()).map(|k| (e, k))) {
-        let symbol = if e.symbol.is_empty() { String::new() } else { format!(" {}", e.symbol) };
-        let _ = writeln!(o, "### {}{symbol}\n", e.code);
+        let symbol = if e.symbol.is_empty() { String::new() } else { format!(" {}", md_code(&e.symbol)) };
+        let _ = writeln!(o, "### {}{symbol}\n", md_code(&e.code));
         if !k.description.is_empty() {
             let _ = writeln!(o, "{}\n", md_prose(&k.description));
         }
@@ -418,7 +417,7 @@ mod tests {
     fn a_long_verdict_is_cut_at_a_sentence() {
         let s = format!("{}. {}", "a".repeat(500), "b".repeat(600));
         let c = cut(&s, 900);
-        assert!(c.starts_with(&"a".repeat(500)) && c.ends_with("(in full below)") && c.len() < 600);
+        assert!(c.starts_with(&"a".repeat(500)) && c.ends_with(" …") && c.len() < 600);
         assert_eq!(cut("short", 900), "short");
     }
 }

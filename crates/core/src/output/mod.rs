@@ -16,8 +16,10 @@ mod viewer;
 pub use collect::{client_script, collect_steps, CollectStep};
 pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
 pub use ledger::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
-pub use markdown::{markdown, markdown_summary, status_words, SUMMARY_BYTES};
-pub use redact::{redact_report, Kind as RedactKind, KindCount, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
+pub use markdown::{markdown, markdown_summary, md_code, status_words, SUMMARY_BYTES};
+pub use redact::{
+    learned as learned_redactor, redact_report, write_zip as write_redacted_zip, Kind as RedactKind, KindCount, RedactionSummary, Redactor, MICROSOFT_DOMAINS,
+};
 pub use render::{code_text, collect_help_text, text, thousands};
 pub use report::{
     CodeCount, CollectNextReport, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck,

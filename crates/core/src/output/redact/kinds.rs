@@ -1,10 +1,10 @@
 //! The kinds of identifier a redaction replaces, their pseudonyms' prefixes, and the summary
 //! shown before anything leaves: the floor the other files of `redact/` stand on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A kind of identifier, each with its own pseudonyms (`HOST-1`, `USER-1`, ...).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A computer or server name, or a domain name that is not one of Microsoft's public endpoints.
@@ -59,7 +59,7 @@ impl Kind {
 }
 
 /// What one kind came to: how many distinct originals, replaced how many times.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindCount {
     /// The kind.
     pub kind: Kind,
@@ -71,7 +71,7 @@ pub struct KindCount {
 
 /// What a redaction replaced, by kind, and what else the user should know (a binary log
 /// written as its decoded text): for display before anything leaves.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedactionSummary {
     /// The kinds with at least one replacement, in [`Kind::ALL`]'s order.
     pub kinds: Vec<KindCount>,

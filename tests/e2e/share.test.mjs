@@ -1,0 +1,133 @@
+// The Share panel: a drop with planted identifiers; everything that leaves (the copied
+// Markdown and summary, the JSON, the redacted logs' zip, a saved report) holds none of them
+// and keeps the conclusion; the zip dropped back gives the same verdict; the saved report
+// reopens without its logs, marked so; a newer or foreign saved report is refused and loses
+// nothing. No network request after load.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { sharedApp, openApp, drop, file, fixtureFiles, waitForReport, countRequests, artifact } from './helpers.mjs';
+
+const shared = sharedApp();
+
+// The fixture's site server (PS1SITE.CONTOSO.COM) and a planted computer, user and address.
+const PLANTED = ['ps1site', 'contoso', 'zorropc77', 'zorro.plant', '10.77.66.55'];
+const plantedLine = '<![LOG[ComputerName=ZORROPC77 loaded C:\\Users\\zorro.plant\\AppData\\Local\\Temp\\wu.dll from 10.77.66.55]LOG]!><time="10:11:02.100+420" date="06-18-2024" component="WUAHandler" context="" type="1" thread="7340" file="x.cpp:1">\r\n';
+
+function planted(text) {
+  const low = text.toLowerCase();
+  return PLANTED.filter((p) => low.includes(p));
+}
+
+async function download(page, button) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=share] button:has-text("${button}")`)]);
+  const p = artifact(d.suggestedFilename());
+  await d.saveAs(p);
+  return { name: d.suggestedFilename(), path: p, bytes: fs.readFileSync(p) };
+}
+
+test('the Share panel redacts what leaves and keeps the conclusion', async () => {
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 1000 } });
+  const requests = countRequests(page);
+  const files = fixtureFiles('fail-step3-proxy-407');
+  files.push(file('Planted.log', plantedLine));
+  await drop(page, files);
+  await waitForReport(page);
+  const badge = await page.getByTestId('badge').innerText();
+  const verdict = await page.getByTestId('verdict').innerText();
+  assert.match(verdict, /failed at step 3/);
+
+  // The preview says what was replaced, before anything leaves.
+  const preview = page.getByTestId('share-preview');
+  await page.waitForFunction(() => /Replaced in what leaves/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  assert.match(await preview.innerText(), /host and domain names \(HOST-n\), replaced \d+ time/);
+  await page.getByTestId('share').screenshot({ path: artifact('share-panel.png') });
+
+  await page.click('[data-testid=share] button:has-text("Copy as Markdown")');
+  await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('# wulens report'));
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  assert.deepEqual(planted(md), [], 'no planted identifier in the Markdown');
+  assert.match(md, /failed at step 3/);
+  assert.match(md, /`0x8024401B`/);
+  assert.match(md, /HOST-\d/);
+  await page.click('[data-testid=share] button:has-text("Copy summary")');
+  await page.waitForFunction(async (md) => { const t = await navigator.clipboard.readText(); return t !== md && md.startsWith(t); }, md);
+  const summary = await page.evaluate(() => navigator.clipboard.readText());
+  assert.ok(Buffer.byteLength(summary) <= 2048 && /Leading failures:/.test(summary), summary);
+  assert.doesNotMatch(summary, /below/, 'the summary promises nothing it does not hold');
+
+  const json = await download(page, 'Download JSON');
+  assert.equal(json.name, 'wulens-report-redacted.json');
+  const report = JSON.parse(json.bytes.toString('utf8'));
+  assert.deepEqual(planted(json.bytes.toString('utf8')), []);
+  assert.equal(report.summary.badge, badge);
+  assert.ok(report.errors.some((e) => e.code === '0x8024401B'));
+
+  // The redacted logs: the same names, no planted identifier; dropped back, the same verdict.
+  const zip = await download(page, 'Download redacted logs (zip)');
+  const listing = execFileSync('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); print("\\n".join(n + "\\n" + z.read(n).decode("utf-8") for n in z.namelist()))', zip.path]).toString();
+  assert.deepEqual(planted(listing), [], 'no planted identifier in the zip');
+  for (const f of files) assert.ok(listing.includes(f.name), `${f.name} in the zip`);
+  await page.goto(shared.app.url + '#/');
+  await drop(page, [{ name: zip.name, b64: zip.bytes.toString('base64') }]);
+  await waitForReport(page);
+  assert.equal(await page.getByTestId('badge').innerText(), badge);
+  assert.equal(await page.getByTestId('verdict').innerText(), report.summary.verdict, 'the redacted logs read back to the same conclusion');
+
+  // Save report (with its lines), then reopen it on the start page without the logs.
+  await page.waitForFunction(() => /Replaced/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  const saved = await download(page, 'Save report');
+  assert.match(saved.name, /\.wulens\.json$/);
+  const doc = JSON.parse(saved.bytes.toString('utf8'));
+  assert.equal(doc.wulens_saved_report, 1);
+  assert.deepEqual(planted(saved.bytes.toString('utf8')), []);
+  await page.goto(shared.app.url + '#/');
+  await drop(page, [{ name: saved.name, b64: saved.bytes.toString('base64') }]);
+  await page.waitForSelector('[data-testid=saved-banner]');
+  await waitForReport(page);
+  assert.match(await page.getByTestId('saved-banner').innerText(), /Opened from a saved report .*redacted.*The logs are not in it/s);
+  assert.equal(await page.getByTestId('badge').innerText(), badge);
+  assert.equal(await page.getByTestId('verdict').innerText(), report.summary.verdict);
+  await page.screenshot({ path: artifact('saved-report.png') });
+  // Its exports are made on the page (the worker holds no logs now).
+  await page.waitForFunction(() => /Replaced|Not redacted/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  await page.click('[data-testid=share] button:has-text("Copy as Markdown")');
+  await page.waitForFunction(async () => (await navigator.clipboard.readText()).includes('HOST-'));
+  assert.equal(await page.locator('[data-testid=share] button:has-text("redacted logs")').count(), 0, 'no logs to zip');
+  await page.goto(shared.app.url + '#/log');
+  await page.waitForSelector('[data-testid=no-logs]');
+  assert.match(await page.getByTestId('no-logs').innerText(), /The logs are not in a saved report/);
+
+  // A newer format and a foreign file are refused with a message; the report stays.
+  await page.goto(shared.app.url + '#/');
+  await drop(page, [file('next.wulens.json', '{"wulens_saved_report": 2, "report": {}}')]);
+  await page.waitForSelector('[data-testid=notice]');
+  assert.match(await page.getByTestId('notice').innerText(), /saved by a newer wulens/);
+  await drop(page, [file('other.wulens.json', '{"name": "package"}')]);
+  await page.waitForFunction(() => /is not a wulens saved report/.test(document.querySelector('[data-testid=notice]')?.textContent || ''));
+  await page.goto(shared.app.url + '#/report');
+  await waitForReport(page);
+  assert.equal(await page.getByTestId('badge').innerText(), badge, 'nothing was lost');
+  assert.ok(await page.getByTestId('saved-banner').isVisible());
+
+  // Downloads are blob: URLs the page made; nothing else was asked for.
+  assert.deepEqual(requests.filter((u) => !u.startsWith('blob:')), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('turned off, the exports are the logs as they are, and say so', async () => {
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url);
+  await drop(page, fixtureFiles('fail-step3-proxy-407'));
+  await waitForReport(page);
+  await page.waitForFunction(() => /Replaced in what leaves/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  await page.getByTestId('redact').uncheck();
+  await page.waitForFunction(() => /Not redacted/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  assert.ok(await page.locator('[data-testid=share] button:has-text("redacted logs")').isDisabled());
+  await page.click('[data-testid=share] button:has-text("Copy as Markdown")');
+  await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('# wulens report'));
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /PS1SITE\.CONTOSO\.COM/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

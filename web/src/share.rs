@@ -1,0 +1,197 @@
+//! What the Share panel hands out (`components/share.rs`), in plain Rust, tested natively: the
+//! exports of a report (redacted by the worker, or as they are), the preview of what the
+//! redaction replaced, and the saved report: a small file the page reopens without the logs.
+//!
+//! A saved report is JSON: `{"wulens_saved_report": 1, "saved_at": ..., "redacted": true,
+//! "lines": true, "report": {...}}`, named `*.wulens.json`. `report` is the full report (the
+//! CLI's `--format json`); without `lines`, the log lines its evidence cites are left out (each
+//! evidence keeps its file, line and time). A file of a newer format is refused with a message,
+//! never read half.
+
+use serde_json::Value;
+use wulens_core::{RedactionSummary, Redactor, Report};
+
+/// The key and version that mark a saved report.
+pub const SAVED_KEY: &str = "wulens_saved_report";
+pub const SAVED_VERSION: u64 = 1;
+
+/// A report's exports, as they leave the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Exports {
+    pub report: Report,
+    pub markdown: String,
+    pub summary: String,
+    /// What was replaced (`None`: not redacted).
+    pub redaction: Option<RedactionSummary>,
+}
+
+impl Exports {
+    /// The worker's redacted exports (`Request::Shared`).
+    pub fn from_shared(s: wulens_wasm::Shared) -> Exports {
+        Exports { report: s.report, markdown: s.markdown, summary: s.summary, redaction: Some(s.redaction) }
+    }
+
+    /// A report's exports as they are (redaction turned off, or a report saved redacted).
+    pub fn plain(report: Report) -> Exports {
+        Exports { markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report, redaction: None }
+    }
+
+    /// A saved report's exports redacted here: its logs are not at hand, so the redactor learns
+    /// the names from the report's own strings.
+    pub fn redacted_here(report: &Report) -> Result<Exports, String> {
+        let mut r = Redactor::new();
+        r.learn(&serde_json::to_string(report).map_err(|e| e.to_string())?);
+        let redacted = wulens_core::redact_report(report, &mut r).map_err(|e| e.to_string())?;
+        Ok(Exports { redaction: Some(r.summary()), ..Exports::plain(redacted) })
+    }
+
+    /// The file names of the downloads.
+    pub fn name(&self, ext: &str) -> String {
+        format!("wulens-report{}.{ext}", if self.redaction.is_some() { "-redacted" } else { "" })
+    }
+}
+
+/// The preview, one item per kind: "2 host and domain names (HOST-n), replaced 7 times".
+pub fn preview(r: &RedactionSummary) -> Vec<String> {
+    r.kinds
+        .iter()
+        .map(|k| format!("{} {} ({}-n), replaced {} time{}", k.distinct, k.kind.words(), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" }))
+        .collect()
+}
+
+/// The saved report's file text.
+pub fn saved_file(report: &Report, redacted: bool, lines: bool, saved_at: &str) -> Result<String, String> {
+    let mut value = serde_json::to_value(report).map_err(|e| e.to_string())?;
+    if !lines {
+        drop_lines(&mut value);
+    }
+    let doc = serde_json::json!({ SAVED_KEY: SAVED_VERSION, "saved_at": saved_at, "redacted": redacted, "lines": lines, "report": value });
+    serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())
+}
+
+/// Evidence texts emptied: every object with a `file`, a `line` and a `text`.
+fn drop_lines(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if o.contains_key("file") && o.get("line").is_some_and(Value::is_u64) && o.get("text").is_some_and(Value::is_string) {
+                o.insert("text".into(), Value::String(String::new()));
+            }
+            o.values_mut().for_each(drop_lines);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_lines),
+        _ => {}
+    }
+}
+
+/// A saved report, opened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved {
+    pub report: Report,
+    pub redacted: bool,
+    pub lines: bool,
+    pub saved_at: String,
+}
+
+impl Saved {
+    /// The banner's words.
+    pub fn words(&self, name: &str) -> String {
+        let mut w = format!("Opened from a saved report ({name}");
+        if !self.saved_at.is_empty() {
+            w.push_str(&format!(", saved {}", self.saved_at));
+        }
+        w.push_str(if self.redacted { ", redacted" } else { ", not redacted" });
+        if !self.lines {
+            w.push_str(", without its log lines");
+        }
+        w.push_str("). The logs are not in it: the log viewer and following need the logs themselves.");
+        w
+    }
+}
+
+/// True for a file name a saved report is given.
+pub fn is_saved_name(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".wulens.json")
+}
+
+/// True for a text that says it is a saved report (its key near its start).
+pub fn claims_saved(text: &str) -> bool {
+    text.trim_start().starts_with('{') && text.get(..text.len().min(200)).unwrap_or(text).contains(SAVED_KEY)
+}
+
+/// Read a saved report; a message for people when it is not one, is damaged or is newer.
+pub fn open_saved(name: &str, text: &str) -> Result<Saved, String> {
+    let not = |why: &str| format!("{name} is not a wulens saved report ({why}); nothing was changed.");
+    let v: Value = serde_json::from_str(text).map_err(|e| not(&format!("it is not JSON: {e}")))?;
+    let version = v.get(SAVED_KEY).ok_or_else(|| not(&format!("it has no \"{SAVED_KEY}\" mark")))?;
+    let version = version.as_u64().ok_or_else(|| not("its version is not a number"))?;
+    if version > SAVED_VERSION {
+        return Err(format!(
+            "{name} was saved by a newer wulens (saved report format {version}; this page reads format {SAVED_VERSION}): open it with a newer wulens; nothing was changed."
+        ));
+    }
+    let report = v.get("report").ok_or_else(|| not("it holds no report"))?;
+    let report: Report = serde_json::from_value(report.clone())
+        .map_err(|e| format!("{name} is a wulens saved report, but its report cannot be read ({e}); nothing was changed."))?;
+    let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
+    Ok(Saved { report, redacted: flag("redacted"), lines: flag("lines"), saved_at: v.get("saved_at").and_then(Value::as_str).unwrap_or_default().to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wulens_core::{Analysis, Input, Limits};
+
+    fn report() -> Report {
+        let text = "2024/05/31 10:00:00.0000000 1234 5678 Agent           * START * Search ClientId = CcmExec\r\n\
+                    2024/05/31 10:00:09.0000000 1234 5678 Agent           *FAILED* [8024401B] Web service call to http://wsus77.contoso.example:8530\r\n";
+        let a = Analysis::from_inputs(vec![Input { name: "WindowsUpdate.log".into(), bytes: text.as_bytes().to_vec().into() }], &Limits::default());
+        Report::build(&a)
+    }
+
+    #[test]
+    fn a_saved_report_reopens_to_the_same_report() {
+        let r = report();
+        let text = saved_file(&r, true, true, "2026-11-26 23:00").unwrap();
+        assert!(claims_saved(&text), "{}", &text[..80]);
+        let back = open_saved("x.wulens.json", &text).unwrap();
+        assert_eq!(serde_json::to_string(&back.report).unwrap(), serde_json::to_string(&r).unwrap());
+        assert!(back.redacted && back.lines);
+        assert!(back.words("x.wulens.json").starts_with("Opened from a saved report (x.wulens.json, saved 2026-11-26 23:00, redacted)"));
+    }
+
+    #[test]
+    fn without_lines_the_evidence_keeps_its_places_only() {
+        let r = report();
+        let cited = r.errors[0].occurrences[0].text.clone();
+        assert!(cited.contains("wsus77"));
+        let text = saved_file(&r, false, false, "").unwrap();
+        assert!(!text.contains("Web service call to"), "the cited line is left out");
+        let back = open_saved("x.wulens.json", &text).unwrap();
+        assert_eq!(back.report.errors[0].occurrences[0].line, r.errors[0].occurrences[0].line);
+        assert_eq!(back.report.summary.verdict, r.summary.verdict);
+        assert!(!back.lines && back.words("x").contains("without its log lines"));
+    }
+
+    #[test]
+    fn bad_foreign_and_newer_files_are_refused_with_a_message() {
+        let e = open_saved("a.wulens.json", "not json").unwrap_err();
+        assert!(e.contains("is not a wulens saved report (it is not JSON"), "{e}");
+        let e = open_saved("a.json", r#"{"name": "package"}"#).unwrap_err();
+        assert!(e.contains("has no \"wulens_saved_report\" mark"), "{e}");
+        let e = open_saved("a.wulens.json", r#"{"wulens_saved_report": 2, "report": {"future": true}}"#).unwrap_err();
+        assert!(e.contains("saved by a newer wulens (saved report format 2; this page reads format 1)"), "{e}");
+        let e = open_saved("a.wulens.json", r#"{"wulens_saved_report": 1, "report": {"summary": 3}}"#).unwrap_err();
+        assert!(e.contains("its report cannot be read"), "{e}");
+        assert!(!claims_saved(r#"{"name": "package"}"#) && is_saved_name("X.Wulens.JSON"));
+    }
+
+    #[test]
+    fn a_saved_report_redacted_here_hides_its_names() {
+        let ex = Exports::redacted_here(&report()).unwrap();
+        assert!(!ex.markdown.contains("wsus77") && !serde_json::to_string(&ex.report).unwrap().contains("wsus77"));
+        let p = preview(ex.redaction.as_ref().unwrap());
+        assert!(p[0].contains("host and domain names (HOST-n), replaced"), "{p:?}");
+        assert_eq!(ex.name("md"), "wulens-report-redacted.md");
+        assert_eq!(Exports::plain(report()).name("json"), "wulens-report.json");
+    }
+}
