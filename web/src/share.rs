@@ -55,7 +55,7 @@ impl Exports {
 pub fn preview(r: &RedactionSummary) -> Vec<String> {
     r.kinds
         .iter()
-        .map(|k| format!("{} {} ({}-n), replaced {} time{}", k.distinct, k.kind.words(), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" }))
+        .map(|k| format!("{} ({}-n), replaced {} time{}", k.kind.count(k.distinct), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" }))
         .collect()
 }
 
@@ -190,7 +190,7 @@ mod tests {
         let ex = Exports::redacted_here(&report()).unwrap();
         assert!(!ex.markdown.contains("wsus77") && !serde_json::to_string(&ex.report).unwrap().contains("wsus77"));
         let p = preview(ex.redaction.as_ref().unwrap());
-        assert!(p[0].contains("host and domain names (HOST-n), replaced"), "{p:?}");
+        assert!(p[0].contains(" domain name") && p[0].contains("(HOST-n), replaced"), "{p:?}");
         assert_eq!(ex.name("md"), "wulens-report-redacted.md");
         assert_eq!(Exports::plain(report()).name("json"), "wulens-report.json");
     }

@@ -53,6 +53,23 @@ impl Kind {
         }
     }
 
+    /// `n` of them in words: "1 host or domain name", "2 host and domain names".
+    pub fn count(self, n: usize) -> String {
+        if n != 1 {
+            return format!("{n} {}", self.words());
+        }
+        let one = match self {
+            Kind::Host => "host or domain name",
+            Kind::User => "user name",
+            Kind::Ip => "IP address",
+            Kind::Mac => "MAC address",
+            Kind::Sid => "account SID",
+            Kind::Email => "e-mail address or UPN",
+            Kind::Id => "device, tenant, user or client id",
+        };
+        format!("1 {one}")
+    }
+
     pub(super) fn index(self) -> usize {
         self as usize
     }
@@ -94,7 +111,7 @@ impl RedactionSummary {
                 .kinds
                 .iter()
                 .map(|k| {
-                    format!("{} {} as {}-n ({} replacement{})", k.distinct, k.kind.words(), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" })
+                    format!("{} as {}-n ({} replacement{})", k.kind.count(k.distinct), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" })
                 })
                 .collect();
             format!("Redacted {} distinct identifiers: {}.\n", self.kinds.iter().map(|k| k.distinct).sum::<usize>(), parts.join(", "))
@@ -104,5 +121,18 @@ impl RedactionSummary {
             out.push('\n');
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn one_is_said_in_the_singular() {
+        assert_eq!(Kind::Host.count(1), "1 host or domain name");
+        assert_eq!(Kind::Host.count(2), "2 host and domain names");
+        assert_eq!(Kind::Ip.count(1), "1 IP address");
+        assert_eq!(Kind::Email.count(0), "0 e-mail addresses and UPNs");
     }
 }
