@@ -167,7 +167,7 @@ fn cbs_line(rng: &mut Rng, clock: &Clock, out: &mut String) {
 /// Update ids a machine knows, with their KB number, title and state: a scan reports on the same
 /// few hundred updates every time.
 struct Pool {
-    updates: Vec<(String, u64, &'static str, &'static str)>,
+    updates: Vec<Update>,
     cycle: u64,
 }
 
@@ -205,6 +205,54 @@ fn store_record(rng: &mut Rng, clock: &mut Clock, thread: u64, error: bool, line
     );
 }
 
+/// An update the store reports on: its id, KB, title and state.
+type Update = (String, u64, &'static str, &'static str);
+
+/// The source lines (`cupdatesstore.cpp:N`) and rates of one shape's per-update records.
+struct StoreShape {
+    /// One update in `errors_one_in` fails to raise its state message, with a code.
+    errors_one_in: u64,
+    /// One reported update in `queried_one_in` is queried, with its title and KB.
+    queried_one_in: u64,
+    failed: u32,
+    exists: u32,
+    created: u32,
+    raised: u32,
+    queried: u32,
+}
+
+const STORE: StoreShape = StoreShape { errors_one_in: 30, queried_one_in: 4, failed: 1475, exists: 397, created: 368, raised: 1253, queried: 802 };
+const GUIDS: StoreShape = StoreShape { errors_one_in: 50, queried_one_in: 16, failed: 1475, exists: 331, created: 368, raised: 1253, queried: 1328 };
+
+/// The records one update gets in a refresh: a failure to raise its state message, or its
+/// instance created (`new` says whether it was reported before) or modified, its state message
+/// raised and, now and then, its query. Whether its state was raised.
+fn store_update(rng: &mut Rng, clock: &mut Clock, thread: u64, u: &Update, new: impl FnOnce(&mut Rng) -> bool, shape: &StoreShape, out: &mut String) -> bool {
+    let (id, kb, title, state) = u;
+    if rng.below(shape.errors_one_in) == 0 {
+        let code = if rng.below(2) == 0 { "0x87d00310" } else { rng.pick(&CODES) };
+        let msg = format_args!("Failed to raise state message for update ({id}). Error = {}.", code.to_ascii_lowercase());
+        store_record(rng, clock, thread, true, shape.failed, msg, out);
+        return false;
+    }
+    if new(rng) {
+        let msg = format_args!("Update status from update ({id}) hasn't been reported before, creating new instance.");
+        store_record(rng, clock, thread, false, shape.created, msg, out);
+    } else {
+        let msg = format_args!("Update status from update ({id}) already exists, will modify existing instance.");
+        store_record(rng, clock, thread, false, shape.exists, msg, out);
+    }
+    store_record(rng, clock, thread, false, shape.raised, format_args!("Successfully raised state message for update ({id}) with state ({state})."), out);
+    if rng.below(shape.queried_one_in) == 0 {
+        let (product, class) = (rng.guid().to_lowercase(), rng.guid().to_lowercase());
+        let msg = format_args!(
+            "Queried Update ({id}): Status={state}, Title={title} (KB{kb}), BulletinID=, QNumbers={kb}, LocaleID=, ProductID={product}, UpdateClassification = {class}, ExcludeForStateReporting=FALSE."
+        );
+        store_record(rng, clock, thread, false, shape.queried, msg, out);
+    }
+    true
+}
+
 /// One scan's worth of UpdatesStore.log: the store refreshes the status of every update the scan
 /// reported, raising a state message for each; about 1 % of the records are errors with a code.
 fn store_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut String) {
@@ -215,50 +263,13 @@ fn store_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut Stri
     let first = rng.below(pool.updates.len() as u64) as usize;
     store_record(rng, clock, thread, false, 1380, format_args!("Message received to refresh all update status, processing..."), out);
     store_record(rng, clock, thread, false, 720, format_args!("Querying update status of {n} updates."), out);
+    let first_scan = pool.cycle == 1;
     for k in 0..n {
-        let (id, kb, title, state) = pool.updates[(first + k) % pool.updates.len()].clone();
-        if rng.below(30) == 0 {
-            let code = if rng.below(2) == 0 { "0x87d00310" } else { rng.pick(&CODES) };
-            store_record(
-                rng,
-                clock,
-                thread,
-                true,
-                1475,
-                format_args!("Failed to raise state message for update ({id}). Error = {}.", code.to_ascii_lowercase()),
-                out,
-            );
-            continue;
+        let u = &pool.updates[(first + k) % pool.updates.len()];
+        if store_update(rng, clock, thread, u, |rng| first_scan || rng.below(8) == 0, &STORE, out) {
+            let (id, _, _, state) = u;
+            store_record(rng, clock, thread, false, 1299, format_args!("Successfully refreshed state message for update ({id}) with state ({state})."), out);
         }
-        if pool.cycle == 1 || rng.below(8) == 0 {
-            store_record(
-                rng,
-                clock,
-                thread,
-                false,
-                368,
-                format_args!("Update status from update ({id}) hasn't been reported before, creating new instance."),
-                out,
-            );
-        } else {
-            store_record(rng, clock, thread, false, 397, format_args!("Update status from update ({id}) already exists, will modify existing instance."), out);
-        }
-        store_record(rng, clock, thread, false, 1253, format_args!("Successfully raised state message for update ({id}) with state ({state})."), out);
-        if rng.below(4) == 0 {
-            let (product, class) = (rng.guid().to_lowercase(), rng.guid().to_lowercase());
-            store_record(
-                rng,
-                clock,
-                thread,
-                false,
-                802,
-                format_args!(
-                    "Queried Update ({id}): Status={state}, Title={title} (KB{kb}), BulletinID=, QNumbers={kb}, LocaleID=, ProductID={product}, UpdateClassification = {class}, ExcludeForStateReporting=FALSE."
-                ),
-                out,
-            );
-        }
-        store_record(rng, clock, thread, false, 1299, format_args!("Successfully refreshed state message for update ({id}) with state ({state})."), out);
     }
     store_record(rng, clock, thread, false, 760, format_args!("Querying update status completed successfully."), out);
     store_record(rng, clock, thread, false, 1412, format_args!("Successfully done with SetStatus() operation."), out);
@@ -277,7 +288,7 @@ fn guids_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut Stri
     store_record(rng, clock, thread, false, 1279, format_args!("Querying update status of {n} updates."), out);
     for _ in 0..n {
         let again = rng.below(8) == 0;
-        let (id, kb, title, state) = if again {
+        let u = if again {
             pool.updates[rng.below(pool.updates.len() as u64) as usize].clone()
         } else {
             let state = if rng.below(3) == 0 { "Installed" } else { "Missing" };
@@ -291,47 +302,7 @@ fn guids_cycle(rng: &mut Rng, clock: &mut Clock, pool: &mut Pool, out: &mut Stri
             }
             u
         };
-        if rng.below(50) == 0 {
-            let code = if rng.below(2) == 0 { "0x87d00310" } else { rng.pick(&CODES) };
-            store_record(
-                rng,
-                clock,
-                thread,
-                true,
-                1475,
-                format_args!("Failed to raise state message for update ({id}). Error = {}.", code.to_ascii_lowercase()),
-                out,
-            );
-            continue;
-        }
-        if again {
-            store_record(rng, clock, thread, false, 331, format_args!("Update status from update ({id}) already exists, will modify existing instance."), out);
-        } else {
-            store_record(
-                rng,
-                clock,
-                thread,
-                false,
-                368,
-                format_args!("Update status from update ({id}) hasn't been reported before, creating new instance."),
-                out,
-            );
-        }
-        store_record(rng, clock, thread, false, 1253, format_args!("Successfully raised state message for update ({id}) with state ({state})."), out);
-        if rng.below(16) == 0 {
-            let (product, class) = (rng.guid().to_lowercase(), rng.guid().to_lowercase());
-            store_record(
-                rng,
-                clock,
-                thread,
-                false,
-                1328,
-                format_args!(
-                    "Queried Update ({id}): Status={state}, Title={title} (KB{kb}), BulletinID=, QNumbers={kb}, LocaleID=, ProductID={product}, UpdateClassification = {class}, ExcludeForStateReporting=FALSE."
-                ),
-                out,
-            );
-        }
+        store_update(rng, clock, thread, &u, |_| !again, &GUIDS, out);
     }
     store_record(rng, clock, thread, false, 1302, format_args!("Querying update status completed successfully."), out);
     store_record(rng, clock, thread, false, 429, format_args!("Successfully done with SetStatus() operation."), out);
