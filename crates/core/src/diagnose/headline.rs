@@ -9,15 +9,15 @@ use super::operations::Operation;
 use super::outcomes::{code_name, Statement};
 use super::verdict::NextCheck;
 use crate::analysis::Analysis;
-use crate::model::{time_of, Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
+use crate::model::{time_of, Badge, Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
 
 /// The first screen's text is kept to about this many characters.
 pub const HEADLINE_CHARS: usize = 300;
 
 /// What the first screen says.
 pub struct Headline {
-    /// `Updates failing`, `Servicing failed`, `No failure found`, ...
-    pub badge: &'static str,
+    /// What the verdict amounts to (its words: `output::badge_words`).
+    pub badge: Badge,
     /// At most three sentences.
     pub text: String,
 }
@@ -41,7 +41,7 @@ pub fn headline(x: &Facts) -> Headline {
     let (badge, now) = match lead {
         Some(st) => {
             let (now, failing) = failing_now(x, st);
-            (if failing { failed_badge(x, st.domain) } else { "Failed earlier" }, now)
+            (if failing { failed_badge(x, st.domain) } else { Badge::FailedEarlier }, now)
         }
         None => (calm_badge(x), calm_now(x)),
     };
@@ -105,17 +105,17 @@ fn unread(x: &Facts) -> Option<String> {
 
 // ---- the badge ----
 
-fn failed_badge(x: &Facts, domain: Domain) -> &'static str {
+fn failed_badge(x: &Facts, domain: Domain) -> Badge {
     match domain {
-        Domain::ConfigmgrScan => "Scan failed",
-        Domain::WsusSync => "WSUS sync failed",
-        Domain::ConfigmgrDeployment => "Deployment failed",
-        Domain::WindowsUpdate => "Updates failing",
-        Domain::Servicing => "Servicing failed",
-        Domain::Setup if rolled_back(x) => "Upgrade rolled back",
-        Domain::Setup => "Setup failed",
-        Domain::TaskSequence => "Task sequence failed",
-        Domain::ClientInstall => "Client install failed",
+        Domain::ConfigmgrScan => Badge::ScanFailed,
+        Domain::WsusSync => Badge::WsusSyncFailed,
+        Domain::ConfigmgrDeployment => Badge::DeploymentFailed,
+        Domain::WindowsUpdate => Badge::UpdatesFailing,
+        Domain::Servicing => Badge::ServicingFailed,
+        Domain::Setup if rolled_back(x) => Badge::UpgradeRolledBack,
+        Domain::Setup => Badge::SetupFailed,
+        Domain::TaskSequence => Badge::TaskSequenceFailed,
+        Domain::ClientInstall => Badge::ClientInstallFailed,
     }
 }
 
@@ -142,17 +142,17 @@ fn rolled_back(x: &Facts) -> bool {
     })
 }
 
-fn calm_badge(x: &Facts) -> &'static str {
+fn calm_badge(x: &Facts) -> Badge {
     match x.status {
-        VerdictStatus::NoScan => "Nothing to conclude",
-        _ if running(x).is_some() => "Still running",
-        _ if recovered(x).is_some() => "Recovered",
-        VerdictStatus::Ok if x.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan) => "Scan completed",
-        VerdictStatus::Ok => "No failure found",
-        _ if rolling_back(x).is_some() => "Rolling back",
-        _ if attention(x).is_some() => "Needs attention",
-        _ if unknown_result(x).is_some() => "Result not in these logs",
-        _ => "No failure found",
+        VerdictStatus::NoScan => Badge::NothingToConclude,
+        _ if running(x).is_some() => Badge::StillRunning,
+        _ if recovered(x).is_some() => Badge::Recovered,
+        VerdictStatus::Ok if x.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan) => Badge::ScanCompleted,
+        VerdictStatus::Ok => Badge::NoFailureFound,
+        _ if rolling_back(x).is_some() => Badge::RollingBack,
+        _ if attention(x).is_some() => Badge::NeedsAttention,
+        _ if unknown_result(x).is_some() => Badge::ResultNotInLogs,
+        _ => Badge::NoFailureFound,
     }
 }
 
@@ -579,17 +579,7 @@ pub fn with_ledger(
     urgent: usize,
 ) -> (Headline, VerdictStatus, Option<Statement>) {
     use crate::model::{LedgerState, TargetKind};
-    let reassuring = matches!(
-        h.badge,
-        "No failure found"
-            | "Failed earlier"
-            | "Recovered"
-            | "Still running"
-            | "Scan completed"
-            | "Needs attention"
-            | "Nothing to conclude"
-            | "Result not in these logs"
-    );
+    let reassuring = !h.badge.alarms();
     if !reassuring {
         return (h, status, None);
     }
@@ -603,10 +593,10 @@ pub fn with_ledger(
             lines.dedup();
             let codes = row.code.as_deref().and_then(|c| u32::from_str_radix(c.trim_start_matches("0x"), 16).ok()).into_iter().collect();
             let st = Statement { domain, standing: Standing::Failed, text: story.clone(), lines, codes };
-            (if domain == Domain::Servicing { "Servicing failed" } else { "Updates failing" }, VerdictStatus::Failed, Some(st))
+            (if domain == Domain::Servicing { Badge::ServicingFailed } else { Badge::UpdatesFailing }, VerdictStatus::Failed, Some(st))
         }
         _ if status == VerdictStatus::Failed => (h.badge, status, None),
-        _ => ("Update stalled", status, None),
+        _ => (Badge::UpdateStalled, status, None),
     };
     let others = urgent - 1;
     let mut sentences = vec![story];

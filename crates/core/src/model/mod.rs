@@ -28,7 +28,7 @@ pub use format::LogFormat;
 pub use kind::{is_setup_component, LogKind};
 pub use ledger::{JoinKey, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, TargetKind, UpdateClass};
 pub use prescan::{BadPieceScan, EntryCode, LiteralBits, LiteralHits, PieceFindings, PieceParse, PieceScan, Prescan, LITERAL_WORDS};
-pub use status::{CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, RunOn, Standing, StepStatus, UpdateSource, VerdictStatus};
+pub use status::{Badge, CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, RunOn, Standing, StepStatus, UpdateSource, VerdictStatus};
 pub use text::{StableBytes, Text};
 use time::LocalMs;
 pub use update::UpdateRow;

@@ -124,6 +124,63 @@ impl VerdictStatus {
     }
 }
 
+/// The first screen's badge: what the verdict amounts to, as a fact. Its words are the output's
+/// (`output::badge_words`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Badge {
+    /// The latest ConfigMgr scan failed.
+    ScanFailed,
+    /// The latest WSUS synchronization failed.
+    WsusSyncFailed,
+    /// A ConfigMgr deployment failed.
+    DeploymentFailed,
+    /// Windows Update work fails now.
+    UpdatesFailing,
+    /// Servicing (CBS, DISM) fails now.
+    ServicingFailed,
+    /// A feature update or upgrade failed and was rolled back.
+    UpgradeRolledBack,
+    /// Setup failed.
+    SetupFailed,
+    /// A task sequence failed.
+    TaskSequenceFailed,
+    /// The ConfigMgr client install failed.
+    ClientInstallFailed,
+    /// A failure whose kind of work succeeded after it.
+    FailedEarlier,
+    /// An update whose step started and has had no outcome for hours.
+    UpdateStalled,
+    /// An upgrade is rolling back when its log ends.
+    RollingBack,
+    /// No work in the logs to judge.
+    NothingToConclude,
+    /// Work is still running when the log ends.
+    StillRunning,
+    /// Work failed and a later try of the same work succeeded.
+    Recovered,
+    /// The ConfigMgr scan completed.
+    ScanCompleted,
+    /// Nothing failed, but something needs a look (files not repaired, an upgrade cancelled).
+    NeedsAttention,
+    /// Work whose result these logs do not hold.
+    ResultNotInLogs,
+    /// No failure in these logs.
+    NoFailureFound,
+}
+
+impl Badge {
+    /// Whether the badge says something fails or is being undone now. Any other badge must not
+    /// stand over an update that fails or stalls now.
+    pub fn alarms(self) -> bool {
+        use Badge::*;
+        match self {
+            ScanFailed | WsusSyncFailed | DeploymentFailed | UpdatesFailing | ServicingFailed | UpgradeRolledBack | SetupFailed | TaskSequenceFailed
+            | ClientInstallFailed | UpdateStalled | RollingBack => true,
+            FailedEarlier | NothingToConclude | StillRunning | Recovered | ScanCompleted | NeedsAttention | ResultNotInLogs | NoFailureFound => false,
+        }
+    }
+}
+
 /// What kind of operation a log shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -12,6 +12,7 @@ mod render;
 mod report;
 mod shared;
 mod viewer;
+mod words;
 
 pub use collect::{client_script, collect_steps, CollectStep};
 pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
@@ -28,3 +29,4 @@ pub use report::{
 };
 pub use shared::{Attribute, Onset, Shared};
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};
+pub use words::badge_words;

@@ -695,7 +695,7 @@ impl Report {
             summary: Summary {
                 status: d.status,
                 verdict: d.headline.text.clone(),
-                badge: d.headline.badge.to_string(),
+                badge: super::badge_words(d.headline.badge).to_string(),
                 detail: d.verdict.clone(),
                 files: a.files.len(),
                 lines: a.files.iter().map(|f| f.physical_lines as u64).sum(),
