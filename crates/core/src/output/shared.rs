@@ -41,6 +41,9 @@ pub struct Facts<'a> {
 pub const MIN_GROUP: usize = 3;
 /// The share of a group that must hold a value.
 pub const MIN_SHARE: f64 = 0.9;
+/// The share of the machines holding a value that must be in the group: a server that serves
+/// most of its machines well is not what breaks the others, however significant the contrast.
+pub const MIN_PURITY: f64 = 0.5;
 /// Fisher's exact test's threshold.
 pub const ALPHA: f64 = 0.01;
 
@@ -69,7 +72,8 @@ pub struct Shared {
     pub group: usize,
     /// Readable machines outside the group that hold it.
     pub others_with: usize,
-    /// Readable machines outside the group.
+    /// Readable machines outside the group whose logs tell this attribute (for a server or a
+    /// proxy: name one), the machines it is contrasted with.
     pub others: usize,
     /// Fisher's exact test, one-sided.
     pub p: f64,
@@ -109,6 +113,18 @@ fn values(row: &Facts, attribute: Attribute) -> Vec<String> {
     }
 }
 
+/// Whether the row's logs tell `attribute` at all. A server or a proxy is contrasted only with
+/// machines whose logs name one (a direct connection is a proxy value): a machine whose logs
+/// never name its server is on no other server, and counting it would make any server that
+/// failing machines name look shared. Whether an update fails is known of every readable row.
+fn known(row: &Facts, attribute: Attribute) -> bool {
+    match attribute {
+        Attribute::Server => !row.server.is_empty(),
+        Attribute::Proxy => !row.proxy.is_empty(),
+        Attribute::Update => true,
+    }
+}
+
 /// P(X ≥ x) for X the number of the group's `n` machines holding a value that `k` of the
 /// fleet's `total` readable machines hold, drawn without replacement: Fisher's exact test, one
 /// sided.
@@ -129,9 +145,12 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
         return Vec::new();
     }
     let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].readable).collect();
-    let total = readable.len() as u64;
     let mut out = Vec::new();
     for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update] {
+        // The machines the contrast is drawn among: readable ones whose logs tell the attribute.
+        let told: Vec<usize> = readable.iter().copied().filter(|&i| known(&rows[i], attribute)).collect();
+        let group_told = members.iter().filter(|&&m| rows[m].readable && known(&rows[m], attribute)).count();
+        let total = told.len() as u64;
         // Each value the group holds, with how many of its machines hold it.
         let mut counts: Vec<(String, usize)> = Vec::new();
         for &m in members {
@@ -146,11 +165,11 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
             if (in_group as f64) < MIN_SHARE * members.len() as f64 {
                 continue;
             }
-            let with = readable.iter().filter(|&&i| values(&rows[i], attribute).contains(&value)).count();
-            if with as u64 == total {
+            let with = told.iter().filter(|&&i| values(&rows[i], attribute).contains(&value)).count();
+            if with as u64 == total || (in_group as f64) < MIN_PURITY * with as f64 {
                 continue;
             }
-            let p = fisher_greater(total, with as u64, members.len() as u64, in_group as u64);
+            let p = fisher_greater(total, with as u64, group_told as u64, in_group as u64);
             if p > ALPHA {
                 continue;
             }
@@ -160,16 +179,7 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
                 .take(3)
                 .map(|&m| (rows[m].machine.to_string(), if attribute == Attribute::Server { rows[m].server_from.to_string() } else { String::new() }))
                 .collect();
-            out.push(Shared {
-                attribute,
-                value,
-                in_group,
-                group: members.len(),
-                others_with: with - in_group,
-                others: readable.len() - members.len(),
-                p,
-                evidence,
-            });
+            out.push(Shared { attribute, value, in_group, group: members.len(), others_with: with - in_group, others: told.len() - group_told, p, evidence });
         }
     }
     out.sort_by(|a, b| a.p.total_cmp(&b.p).then(a.attribute.cmp(&b.attribute)));
@@ -264,6 +274,34 @@ mod tests {
         // Two machines are too few, however alike.
         let mut rows: Vec<MachineRow> = (0..2).map(|i| machine(&format!("f{i}"), true, "http://x:8530", "", "")).collect();
         rows.extend((0..20).map(|i| machine(&format!("ok{i}"), false, "http://y:8530", "", "")));
+        assert!(FleetSummary::of(&rows).groups[0].shared.is_empty());
+    }
+
+    #[test]
+    fn machines_whose_logs_name_no_server_are_on_no_other_server() {
+        // Every log that names a server names the same one; 30 machines' logs name none (no
+        // scan in them). Failed scans name the server because a scan does: it is no contrast.
+        let mut rows: Vec<MachineRow> = (0..12).map(|i| machine(&format!("f{i}"), true, "http://one:8530", "", "")).collect();
+        rows.extend((0..20).map(|i| machine(&format!("ok{i}"), false, "http://one:8530", "", "")));
+        rows.extend((0..30).map(|i| machine(&format!("quiet{i}"), false, "", "", "")));
+        assert!(FleetSummary::of(&rows).groups[0].shared.is_empty(), "{:?}", FleetSummary::of(&rows).groups[0].shared);
+        // A second server among the machines that name one is a contrast again.
+        for r in rows.iter_mut().filter(|r| r.machine.starts_with("ok")) {
+            r.wsus_server = "http://two:8530".into();
+        }
+        let g = &FleetSummary::of(&rows).groups[0];
+        assert_eq!((g.shared[0].value.as_str(), g.shared[0].others_with, g.shared[0].others), ("http://one:8530", 0, 20));
+    }
+
+    #[test]
+    fn a_server_most_of_whose_machines_are_fine_is_not_the_cause() {
+        // 20 machines on the main server fail, 60 on it are fine, 40 on a second server are fine:
+        // the contrast is significant (20 of 20 against 60 of 100), but the server serves three
+        // in four of its machines well.
+        let mut rows: Vec<MachineRow> = (0..20).map(|i| machine(&format!("f{i}"), true, "http://main:8530", "", "")).collect();
+        rows.extend((0..60).map(|i| machine(&format!("ok{i}"), false, "http://main:8530", "", "")));
+        rows.extend((0..40).map(|i| machine(&format!("two{i}"), false, "http://two:8530", "", "")));
+        assert!(fisher_greater(120, 80, 20, 20) < ALPHA);
         assert!(FleetSummary::of(&rows).groups[0].shared.is_empty());
     }
 
