@@ -241,6 +241,44 @@ test('a long fleet shows machines done of the total, and cancel stops it', async
   await context.close();
 });
 
+test('what failing machines share: the CLI\'s shared causes, first, with their machines one click away', async () => {
+  const summary = JSON.parse(wulens(['fleet', '--format', 'json', fleetDir]));
+  const want = summary.groups.flatMap((g) => g.shared.map((x) => `${x.attribute}|${x.value}|${x.in_group} of ${x.group}`));
+  assert.ok(want.length > 0, 'the generated fleet plants a shared server (Group Policy pointing at an old WSUS)');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const requests = countRequests(page);
+  await page.goto(app.url);
+  await page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
+  await page.setInputFiles('input[aria-label="Choose a log folder"]', fleetDir);
+  await waitForFleet(page, COUNT);
+  const before = requests.length;
+  // The section comes before the root causes.
+  const order = await page.evaluate(() => [...document.querySelectorAll('main.fleet > section')].map((s) => s.className));
+  assert.ok(order.indexOf('fleet-shared') < order.indexOf('fleet-groups'), order.join(' '));
+  const got = await page.locator('.shared-cause .contrast').evaluateAll((ps) => ps.map((p) => {
+    const m = p.textContent.match(/^(\d+) of (\d+) /);
+    return `${p.dataset.attribute}|${p.dataset.value}|${m[1]} of ${m[2]}`;
+  }));
+  assert.deepEqual(got.sort(), want.sort());
+  // Each says what to look at and names machines with the line that proves it.
+  const first = page.locator('.shared-cause').first();
+  assert.match(await first.locator('h3').innerText(), /^The (server|proxy|update) /);
+  assert.match(await first.locator('.contrast').first().innerText(), /Fisher's exact test, p = .*: look at /);
+  assert.ok((await first.locator('svg[role=img]').count()) + (await first.getByText('not in their logs').count()) === 1, 'a chart of when they began to fail, or why not');
+  // A machine opens from the cause, and its group filters the table.
+  const group = Number(await first.getAttribute('data-group'));
+  const size = summary.groups[group].machines.length;
+  await first.getByRole('button', { name: `Show these ${size} machines` }).click();
+  await page.waitForFunction((c) => document.querySelector('[data-testid=fleet-count]').textContent.startsWith(`${c} of`), size);
+  const name = await first.locator('button.machine-open').first().innerText();
+  assert.ok(summary.groups[group].machines.includes(name), name);
+  await first.locator('button.machine-open').first().click();
+  await waitForReport(page);
+  assert.equal(requests.length, before, `no request after load: ${requests.slice(before).join(', ')}`);
+  await context.close();
+});
+
 test('the fleet page has no serious or critical accessibility violations', async () => {
   for (const scheme of ['light', 'dark']) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme, bypassCSP: true });
@@ -249,13 +287,16 @@ test('the fleet page has no serious or critical accessibility violations', async
     await page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
     await page.setInputFiles('input[aria-label="Choose a log folder"]', fleetDir);
     await waitForFleet(page, COUNT);
-    await page.locator('.group[data-group="0"] button').click();
     await page.addScriptTag({ content: AXE });
-    const found = await page.evaluate(async () => {
+    const violations = () => page.evaluate(async () => {
       const r = await window.axe.run(document, { resultTypes: ['violations'] });
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
     });
-    assert.deepEqual(found, [], scheme);
+    // Every machine's badge in the table (the "Scan completed" ones too), then a group selected.
+    assert.ok(await page.locator('table.machines .badge.ok').count() > 0, 'machines whose scan completed are listed');
+    assert.deepEqual(await violations(), [], `${scheme}, every machine`);
+    await page.locator('.group[data-group="0"] button').click();
+    assert.deepEqual(await violations(), [], `${scheme}, one group`);
     await context.close();
   }
 });

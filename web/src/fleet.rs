@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 
 use wulens_core::bundles::{self, Bundle};
+use wulens_core::model::time::{civil_from_days, days_from_civil};
 use wulens_core::{FleetSummary, MachineRow};
 
 use crate::messages::Machine;
@@ -226,6 +227,60 @@ pub fn some_names(names: &[String], shown: usize) -> String {
     }
 }
 
+/// When a group's machines began to fail, counted per hour (per day when the failures span more
+/// than two days): each machine once, at its `failing_since`, else its `last_failure`, where the
+/// time reads `YYYY-MM-DD HH` or `YYYY-MM-DDTHH`. Buckets run from the first to the last with
+/// the empty ones in between; none when no machine's time reads so.
+#[derive(Debug, PartialEq)]
+pub struct Onsets {
+    /// `2026-11-17 14:00` or `2026-11-17`, with the machines that began then.
+    pub buckets: Vec<(String, usize)>,
+    pub per: &'static str,
+    /// Machines of the group with a time.
+    pub timed: usize,
+}
+
+pub fn onsets(rows: &[MachineRow], summary: &FleetSummary, group: usize) -> Onsets {
+    // Hours since 1970, from the date's days and the hour.
+    fn hour_of(t: &str) -> Option<i64> {
+        let b = t.as_bytes();
+        if b.len() < 13 || !matches!(b[10], b'T' | b' ') || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<u32>().ok();
+        let (y, m, d, h) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?);
+        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 {
+            return None;
+        }
+        Some(days_from_civil(y as i32, m, d) * 24 + i64::from(h))
+    }
+    fn label(hour: i64, per_day: bool) -> String {
+        let (y, m, d) = civil_from_days(hour.div_euclid(24));
+        if per_day {
+            format!("{y:04}-{m:02}-{d:02}")
+        } else {
+            format!("{y:04}-{m:02}-{d:02} {:02}:00", hour.rem_euclid(24))
+        }
+    }
+    let hours: Vec<i64> = rows
+        .iter()
+        .filter(|r| in_group(r, summary, group))
+        .filter_map(|r| hour_of(if r.failing_since.is_empty() { &r.last_failure } else { &r.failing_since }))
+        .collect();
+    let (Some(&lo), Some(&hi)) = (hours.iter().min(), hours.iter().max()) else {
+        return Onsets { buckets: Vec::new(), per: "hour", timed: 0 };
+    };
+    let per_day = hi - lo > 48;
+    let key = |h: i64| if per_day { h.div_euclid(24) } else { h };
+    let (first, last) = (key(lo), key(hi));
+    let mut counts = vec![0usize; (last - first + 1) as usize];
+    for &h in &hours {
+        counts[(key(h) - first) as usize] += 1;
+    }
+    let buckets = counts.into_iter().enumerate().map(|(i, n)| (label(if per_day { (first + i as i64) * 24 } else { first + i as i64 }, per_day), n)).collect();
+    Onsets { buckets, per: if per_day { "day" } else { "hour" }, timed: hours.len() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +295,33 @@ mod tests {
         assert_eq!(finding_words(&[a], "proxy_error"), "proxy error");
         assert_eq!(show_machines(1), "Show this machine");
         assert_eq!(show_machines(3), "Show these 3 machines");
+    }
+
+    #[test]
+    fn a_groups_failures_are_counted_per_hour_with_the_gaps() {
+        let mut rows = Vec::new();
+        for (name, since, last) in
+            [("a", "2026-11-17T14:16:02", ""), ("b", "2026-11-17 14:50:00", ""), ("c", "", "2026-11-17T16:01:00"), ("d", "11/17/2026 14:00", "")]
+        {
+            let mut r = row(name, "failed", "search", "0x80244022", 1);
+            r.failing_since = since.into();
+            r.last_failure = last.into();
+            rows.push(r);
+        }
+        rows.push(row("ok", "ok", "", "", 1));
+        let summary = FleetSummary::of(&rows);
+        let o = onsets(&rows, &summary, 0);
+        assert_eq!(o.timed, 3, "the US-style time does not read");
+        assert_eq!(o.per, "hour");
+        let want: Vec<(String, usize)> = vec![("2026-11-17 14:00".into(), 2), ("2026-11-17 15:00".into(), 0), ("2026-11-17 16:00".into(), 1)];
+        assert_eq!(o.buckets, want);
+        // Over more than two days: per day, across a month's end.
+        rows[0].failing_since = "2026-11-29T23:10:00".into();
+        rows[1].failing_since = "2026-12-02T01:00:00".into();
+        rows[2].last_failure = String::new();
+        let o = onsets(&rows, &FleetSummary::of(&rows), 0);
+        assert_eq!(o.per, "day");
+        assert_eq!(o.buckets.iter().map(|(d, n)| format!("{d}={n}")).collect::<Vec<_>>(), ["2026-11-29=1", "2026-11-30=0", "2026-12-01=0", "2026-12-02=1"]);
     }
 
     fn row(machine: &str, status: &str, at: &str, code: &str, lines: u64) -> MachineRow {

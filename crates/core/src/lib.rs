@@ -72,7 +72,10 @@ pub use output::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger
 pub use output::{learned_redactor, redact_report, write_redacted_zip, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
 
 // Fleets: one row per machine, grouped by root cause.
-pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
+pub use output::{
+    fleet_csv, fleet_ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS,
+    ROW_UPDATES,
+};
 pub use output::{Attribute, Onset, Shared};
 
 // The log viewer.

@@ -11,6 +11,7 @@ use yew::prelude::*;
 use wulens_core::{fleet_csv, fleet_ndjson, thousands, MachineRow};
 
 use crate::bridge::Dropped;
+use crate::components::causes::SharedCauses;
 use crate::components::common::CodeLink;
 use crate::fleet::{finding_words, group_words, show_machines, some_names, status_counts, status_label, visible, Fleet, COLUMNS};
 use crate::nav::replace_route_and_notify;
@@ -74,6 +75,7 @@ pub fn fleet_page(p: &FleetProps) -> Html {
                     <button type="button" class="link" onclick={as_one} title="Several zips or folders of one machine's logs: analyze them together">{"These are one machine's logs? Analyze them together"}</button>
                 </p>
             </section>
+            <SharedCauses fleet={f.clone()} query={p.query.clone()} />
             <Groups fleet={f.clone()} query={p.query.clone()} failed={failed} />
             <Machines fleet={f.clone()} query={p.query.clone()} shown={Rc::new(shown)} />
         </main>

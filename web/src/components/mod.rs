@@ -2,6 +2,7 @@
 //! report and viewer types and talk to the worker through `Services` (`services.rs`), never
 //! through `app.rs`.
 
+pub mod causes;
 pub mod collect;
 pub mod common;
 pub mod fleet;

@@ -369,8 +369,26 @@ fn onset(r: &Report) -> (String, String, String) {
     (since, last_failure, last_success)
 }
 
+/// What a shared cause points at, as a heading: `The server http://wsus02:8530`.
+pub fn shared_lead(x: &super::shared::Shared) -> String {
+    use super::shared::Attribute;
+    match x.attribute {
+        Attribute::Server => format!("The server {}", x.value),
+        Attribute::Proxy => format!("The proxy {}", x.value),
+        Attribute::Update => format!("The update {}", x.value),
+    }
+}
+
+/// When a group's failures began, in words.
+pub fn onset_words(o: &super::shared::Onset) -> String {
+    format!(
+        "Every last success at or before {} ({}), every failure from {} ({}): something changed in between.",
+        o.last_success, o.last_success_machine, o.first_failure, o.first_failure_machine
+    )
+}
+
 /// A shared cause in words: the contrast with its numbers, then the conclusion.
-fn shared_words(x: &super::shared::Shared) -> String {
+pub fn shared_words(x: &super::shared::Shared) -> String {
     use super::shared::Attribute;
     let (holds, hold, conclusion) = match x.attribute {
         Attribute::Server => (format!("use {}", x.value), "use it", "look at that server, not at each client"),
@@ -520,11 +538,8 @@ impl FleetSummary {
                 let _ = writeln!(s, "         shared: {}", shared_words(x));
             }
             if let Some(o) = &g.onset {
-                let _ = writeln!(
-                    s,
-                    "         onset: every last success at or before {} ({}), every failure from {} ({}): something changed in between",
-                    o.last_success, o.last_success_machine, o.first_failure, o.first_failure_machine
-                );
+                let words = onset_words(o);
+                let _ = writeln!(s, "         onset: {}", lower_first(words.trim_end_matches('.')));
             }
         }
         let _ = writeln!(s, "\nNo failure");
@@ -547,6 +562,14 @@ impl FleetSummary {
             }
         }
         s
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }
 

@@ -15,7 +15,10 @@ mod viewer;
 mod words;
 
 pub use collect::{client_script, collect_steps, CollectStep};
-pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
+pub use fleet::{
+    fleet_csv, fleet_ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS,
+    ROW_UPDATES,
+};
 pub use ledger::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
 pub use markdown::{markdown, markdown_summary, md_code, status_words, SUMMARY_BYTES};
 pub use redact::{
