@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wulens_core::Decoder;
 use wulens_core::{Report, ReportLimits};
 
+use crate::error::Error;
 use crate::protocol::Filtered;
 use crate::{report_texts, to_js, Session};
 
@@ -22,7 +23,7 @@ impl Session {
     /// The index of the analysed file read from `path` (a file dropped or picked as it is on disk,
     /// not a member of a zip), for `grow` / `restart`; `None` when there is none.
     pub fn file_index(&self, path: &str) -> Option<u32> {
-        let a = self.analysis.as_ref()?;
+        let a = self.analysis()?;
         a.files.iter().position(|f| f.name == path).map(|i| i as u32)
     }
 
@@ -39,29 +40,30 @@ impl Session {
     /// After a round of growth: bound memory and bring the view up to date. Answers `Filtered`
     /// (rows in the view, rows in all).
     pub fn settle(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.settle_view().map_err(crate::into_error)?)
+        let filtered = self.settle_view()?;
+        Ok(to_js(&filtered)?)
     }
 
     /// The page's report of everything read so far (a `Report`, as the JSON texts of its parts).
     pub fn page_report(&self) -> Result<Vec<String>, JsError> {
-        let a = self.analysis.as_ref().ok_or_else(|| crate::into_error("no analysis yet"))?;
-        report_texts(Report::build_with(a, ReportLimits::PAGE))
+        let a = self.analysis().ok_or(Error::NotAnalysed)?;
+        Ok(report_texts(Report::build_with(a, ReportLimits::PAGE))?)
     }
 }
 
 impl Session {
     pub fn grow_bytes(&mut self, file: usize, chunk: &[u8]) {
-        let Some(a) = self.analysis.as_mut() else { return };
-        let Some(f) = a.files.get(file) else { return };
+        let Ok(d) = self.analysed() else { return };
+        let Some(f) = d.analysis.files.get(file) else { return };
         if !f.is_text() {
             // Empty when first read: read it whole now that it has bytes.
             return self.read_again(file, chunk.to_vec(), false);
         }
         let encoding = f.encoding.unwrap_or(wulens_core::model::TextEncoding::Utf8);
-        let decoder = self.decoders.entry(file).or_insert_with(|| Decoder::continuing(encoding));
+        let decoder = d.decoders.entry(file).or_insert_with(|| Decoder::continuing(encoding));
         let mut text = String::with_capacity(chunk.len());
         decoder.push(chunk, false, &mut text);
-        a.append(file, &text, chunk.len() as u64);
+        d.analysis.append(file, &text, chunk.len() as u64);
     }
 
     pub fn restart_bytes(&mut self, file: usize, bytes: Vec<u8>) {
@@ -71,24 +73,23 @@ impl Session {
     /// Read file `file` again from its start: it became shorter (`shrank`, noted), or was empty
     /// when first read and now has bytes (kept empty while they are still not text).
     fn read_again(&mut self, file: usize, bytes: Vec<u8>, shrank: bool) {
-        let Some(a) = self.analysis.as_mut() else { return };
-        let Some(f) = a.files.get(file) else { return };
+        let Ok(d) = self.analysed() else { return };
+        let Some(f) = d.analysis.files.get(file) else { return };
         let fresh = wulens_core::load(wulens_core::Input { name: f.name.clone(), bytes: bytes.into() });
         if !shrank && !fresh.is_text() {
             return;
         }
-        self.decoders.remove(&file);
+        d.decoders.remove(&file);
         if shrank {
-            a.restart_file(file, fresh);
+            d.analysis.restart_file(file, fresh);
         } else {
-            a.replace_file(file, fresh);
+            d.analysis.replace_file(file, fresh);
         }
     }
 
-    pub fn settle_view(&mut self) -> Result<Filtered, String> {
-        let (Some(a), Some(v)) = (self.analysis.as_mut(), self.view.as_mut()) else {
-            return Err("no analysis yet".into());
-        };
+    pub fn settle_view(&mut self) -> Result<Filtered, Error> {
+        let d = self.analysed()?;
+        let (a, v) = (&mut d.analysis, &mut d.view);
         for file in 0..a.files.len() {
             let f = &a.files[file];
             if f.text.len() > KEEP_BYTES {
@@ -98,7 +99,7 @@ impl Session {
                 a.let_go_before(file, first);
             }
         }
-        let count = v.rebuild(a)?;
+        let count = v.rebuild(a).map_err(Error::View)?;
         Ok(Filtered { count, total: v.total() })
     }
 }
@@ -115,10 +116,10 @@ mod tests {
 
     fn session(text: &str) -> Session {
         let mut s = Session::new();
-        let h = s.begin_file("CCM/Logs/WUAHandler.log".into(), text.len() as f64);
-        s.push_chunk(h, text.as_bytes());
-        s.end_file(h);
-        s.analyze_report();
+        let h = s.begin_file("CCM/Logs/WUAHandler.log".into(), text.len() as f64).unwrap();
+        s.push_chunk(h, text.as_bytes()).unwrap();
+        s.end_file(h).unwrap();
+        s.analyze_report().unwrap();
         s
     }
 
@@ -140,7 +141,7 @@ mod tests {
         assert_eq!((filtered.count, filtered.total), (4, 4));
         let Response::Rows(Rows { rows, .. }) = s.answer(Request::Rows { start: 0, count: 10 }).unwrap() else { panic!() };
         assert!(rows[3].text.contains("Scan failed"));
-        let report = Report::build_with(s.analysis.as_ref().unwrap(), ReportLimits::PAGE);
+        let report = Report::build_with(s.analysis().unwrap(), ReportLimits::PAGE);
         assert_eq!(report.summary.status, VerdictStatus::Failed);
         assert_eq!(report.errors[0].code, "0x80244022");
     }
@@ -149,7 +150,7 @@ mod tests {
     fn a_log_that_shrinks_is_read_again_and_an_empty_one_when_it_fills() {
         let mut s = session(&cm("old scan 0x80244022", 1, 3));
         s.restart_bytes(0, cm("new start", 5, 1).into_bytes());
-        let a = s.analysis.as_ref().unwrap();
+        let a = s.analysis().unwrap();
         assert_eq!(a.files[0].entries.len(), 1);
         assert!(a.codes.is_empty());
         assert!(a.files[0].notes.iter().any(|n| n.contains("rotated or truncated")));
@@ -158,7 +159,7 @@ mod tests {
         let file = s.file_index("CCM/Logs/WUAHandler.log").unwrap();
         s.grow(file, cm("first words 0x8024401B", 1, 3).as_bytes());
         assert_eq!(s.settle_view().unwrap().count, 1);
-        assert_eq!(s.analysis.as_ref().unwrap().codes[0].code, 0x8024_401B);
+        assert_eq!(s.analysis().unwrap().codes[0].code, 0x8024_401B);
     }
 
     #[test]
@@ -170,7 +171,7 @@ mod tests {
             s.grow(0, block.as_bytes());
             s.settle_view().unwrap();
         }
-        let f = &s.analysis.as_ref().unwrap().files[0];
+        let f = &s.analysis().unwrap().files[0];
         assert!(f.text.len() <= KEEP_BYTES, "{} bytes kept", f.text.len());
         assert!(f.notes.iter().any(|n| n.contains("let go while following")));
         assert!(f.entries[0].line > 1);
