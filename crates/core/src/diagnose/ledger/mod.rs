@@ -60,8 +60,13 @@ struct Rows<'a> {
     rows: Vec<Draft<'a>>,
     /// Each update id interned once (its GUID's bits).
     by_id: FxHashMap<IdKey, usize>,
+    /// Rows by KB and by title, which only the rows joined by name read: the rows named are
+    /// noted in order (`kb_named`, `titled`) and indexed when one is looked up
+    /// ([`Rows::index_names`]), not row by row.
     by_kb: FxHashMap<Cow<'a, str>, Vec<usize>>,
     by_title: FxHashMap<NoCase<'a>, usize>,
+    kb_named: Vec<usize>,
+    titled: Vec<(&'a str, usize)>,
 }
 
 /// A title as a key whatever the case of its ASCII letters, as its lower-case copy would be,
@@ -139,18 +144,29 @@ impl<'a> Rows<'a> {
         r.joins.push((by, value.to_string(), vec![first, at]));
     }
 
+    /// Index the rows named since the last call by their KB and title (the first row of a title
+    /// keeps it).
+    fn index_names(&mut self) {
+        for (title, i) in self.titled.drain(..) {
+            self.by_title.entry(NoCase(title)).or_insert(i);
+        }
+        for i in self.kb_named.drain(..) {
+            self.by_kb.entry(self.rows[i].kb.clone()).or_default().push(i);
+        }
+    }
+
     /// Give row `i` a title (the longest seen) and the KB it names.
     fn name(&mut self, i: usize, title: &'a str, kb: &'a str) {
         let r = &mut self.rows[i];
         if title.len() > r.title.len() {
             r.title = Cow::Borrowed(title);
-            self.by_title.entry(NoCase(title)).or_insert(i);
+            self.titled.push((title, i));
         }
         if r.kb.is_empty() {
             let kb: Cow<str> = if kb.is_empty() { class::kb_of(title).into() } else { kb.into() };
             if !kb.is_empty() {
-                r.kb = kb.clone();
-                self.by_kb.entry(kb).or_default().push(i);
+                r.kb = kb;
+                self.kb_named.push(i);
             }
         }
     }
@@ -491,6 +507,7 @@ fn do_jobs(a: &Analysis, ops: &[Operation], jobs: &FxHashMap<&str, (&str, usize,
 /// is nearest in time), else of its title, else a new row.
 fn join_by_name<'a>(a: &Analysis, rows: &mut Rows<'a>, s: &'a Sighting) -> usize {
     let at = (s.file, s.entry);
+    rows.index_names();
     if !s.kb.is_empty() {
         if let Some(cands) = rows.by_kb.get(s.kb.as_str()) {
             let when = utc(a, s.file, s.entry).unwrap_or(i64::MAX);
