@@ -64,8 +64,11 @@ pub struct Diagnosis {
     pub counted: Vec<Counted>,
     /// Most severe first.
     pub findings: Vec<Finding>,
-    /// Every update the logs name, missing first.
+    /// Every update the logs name, missing first: the first [`LEDGER_KEPT`] (as many as a
+    /// report lists), `updates_total` counting them all.
     pub updates: Vec<UpdateRow>,
+    /// How many updates the logs name, written out in `updates` or not.
+    pub updates_total: usize,
     /// Every update and servicing target with its story across the logs, failing first: the
     /// first [`LEDGER_KEPT`] (as many as a report lists), `ledger_total` counting them all.
     pub ledger: Vec<crate::model::LedgerRow>,
@@ -159,8 +162,7 @@ impl Diagnosis {
         delivery::join_jobs(a, &mut operations);
         let ledger = ledger::build(a, &sightings, &updates, &operations);
         drop(sightings);
-        let mut updates = updates;
-        updates::add_installed(a, &operations, &mut updates);
+        let (updates, updates_total) = updates::written(a, &updates, &operations, LEDGER_KEPT);
         let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         // The conclusions count each piece of work once: not a job another operation tells.
         let counting = delivery::counting(operations);
@@ -216,6 +218,7 @@ impl Diagnosis {
         let operations = counting.rejoin();
         Diagnosis {
             updates,
+            updates_total,
             ledger: ledger.rows,
             ledger_total: ledger.total,
             scan,

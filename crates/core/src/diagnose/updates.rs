@@ -149,15 +149,20 @@ pub(super) fn is_guid(s: &str) -> bool {
 
 /// `... for x64-based Systems (KB2862152)` → `KB2862152`.
 pub fn kb_of(title: &str) -> String {
-    let mut best = String::new();
+    kb_in(title).to_string()
+}
+
+/// [`kb_of`] without allocating: the last `KB` and six digits or more in `title`, as a slice.
+fn kb_in(title: &str) -> &str {
+    let mut best = "";
     let b = title.as_bytes();
     let mut i = 0;
     while let Some(p) = title[i..].find("KB") {
         let s = i + p;
-        let digits: String = title[s + 2..].chars().take_while(char::is_ascii_digit).collect();
+        let digits = b[s + 2..].iter().take_while(|c| c.is_ascii_digit()).count();
         let boundary = s == 0 || !b[s - 1].is_ascii_alphanumeric();
-        if boundary && digits.len() >= 6 {
-            best = format!("KB{digits}");
+        if boundary && digits >= 6 {
+            best = &title[s..s + 2 + digits];
         }
         i = s + 2;
     }
@@ -312,7 +317,35 @@ impl<'t, V> LastWords<'t, V> {
     }
 }
 
-pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
+/// One row of the table: the latest word on an update id, its text borrowed from the logs. The
+/// ledger reads every row; only the first [`KEPT`](super::ledger::KEPT) in order, as many as a
+/// report lists, are written out as [`UpdateRow`]s ([`written`]).
+pub struct Row<'a> {
+    /// In lower case (borrowed unless the log wrote capitals).
+    pub id: std::borrow::Cow<'a, str>,
+    /// As written: `Missing`, `installed`, ...
+    pub state: &'a str,
+    pub title: &'a str,
+    /// The title's KB, empty when it names none.
+    pub kb: &'a str,
+    pub revision: Option<u32>,
+    /// The id that supersedes it, as written.
+    pub superseded_by: Option<&'a str>,
+    /// Index of the file in the analysis.
+    pub file: usize,
+    pub line: u32,
+}
+
+impl Row<'_> {
+    /// `missing` and `required` read case-blind, as a row's lower-case state is.
+    pub fn state_is(&self, s: &str) -> bool {
+        self.state.eq_ignore_ascii_case(s)
+    }
+}
+
+/// Every row of the table, in its order ([`order`]); nothing allocated per row unless an id is
+/// written in capitals.
+pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
     let mut table = Table::default();
     let mut superseded: FxHashMap<IdKey, &str> = FxHashMap::default();
     // Store states come first so that WUAHandler's titled rows, read second, take their place.
@@ -332,38 +365,81 @@ pub fn collect(a: &Analysis) -> Vec<UpdateRow> {
     // lacks a title (a WindowsUpdate.log alone has no rows at all).
     let titles = if table.drafts.iter().any(|d| d.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
     drop(table.index);
-    // Each row's strings, made once, on all cores for many rows.
-    let mut rows: Vec<UpdateRow> = Vec::with_capacity(table.drafts.len());
-    crate::par::extend_mapped(&mut rows, &table.drafts, |d| {
-        let title = if d.title.is_empty() { titles.get(&d.key).copied().unwrap_or_default() } else { d.title };
-        UpdateRow {
-            kb: kb_of(title),
-            title: title.to_string(),
-            state: d.state.to_ascii_lowercase(),
-            update_id: d.id.to_ascii_lowercase(),
-            revision: d.revision,
-            superseded_by: superseded.get(&d.key).map(|s| s.to_ascii_lowercase()),
-            file: a.files[d.file].name.clone(),
-            line: d.line,
-        }
-    });
-    order(&mut rows);
+    let mut rows: Vec<Row> = table
+        .drafts
+        .into_iter()
+        .map(|d| {
+            let title = if d.title.is_empty() { titles.get(&d.key).copied().unwrap_or_default() } else { d.title };
+            let id = if d.id.bytes().any(|b| b.is_ascii_uppercase()) { d.id.to_ascii_lowercase().into() } else { d.id.into() };
+            Row {
+                id,
+                state: d.state,
+                title,
+                kb: kb_in(title),
+                revision: d.revision,
+                superseded_by: superseded.get(&d.key).copied(),
+                file: d.file,
+                line: d.line,
+            }
+        })
+        .collect();
+    order_by(&mut rows, |r| (rank(r.state), r.kb, &r.id));
     rows
 }
 
-/// Missing and failed first (what needs doing), then installed, then the rest; by KB within,
-/// then by update id; rows equal in all that keep their order. Sorted as small keys and the rows
-/// then moved once each, rather than moving rows while sorting.
+/// The table as a report lists it: its first `kept` rows in order as [`UpdateRow`]s, with the
+/// rows [`add_installed`] adds for installs no row names, and how many rows there are in all.
+pub fn written(a: &Analysis, table: &[Row], ops: &[super::Operation], kept: usize) -> (Vec<UpdateRow>, usize) {
+    let mut rows: Vec<UpdateRow> = Vec::with_capacity(table.len().min(kept));
+    crate::par::extend_mapped(&mut rows, &table[..table.len().min(kept)], |r| UpdateRow {
+        kb: r.kb.to_string(),
+        title: r.title.to_string(),
+        state: r.state.to_ascii_lowercase(),
+        update_id: r.id.to_string(),
+        revision: r.revision,
+        superseded_by: r.superseded_by.map(str::to_ascii_lowercase),
+        file: a.files[r.file].name.clone(),
+        line: r.line,
+    });
+    let known = |kb: &str, id: &str| table.iter().any(|r| (!kb.is_empty() && r.kb == kb) || (!id.is_empty() && r.id.eq_ignore_ascii_case(id)));
+    let added = add_installed(a, ops, known);
+    let total = table.len() + added.len();
+    if !added.is_empty() {
+        // The first `kept` of all rows are among the first `kept` of the table and the added
+        // rows, which come after every row of the table in case of a tie, as they did.
+        rows.extend(added);
+        order(&mut rows);
+        rows.truncate(kept);
+    }
+    (rows, total)
+}
+
+/// Missing and failed first (what needs doing), then installed, then the rest.
+fn rank(s: &str) -> u8 {
+    if s.eq_ignore_ascii_case("missing") || s.eq_ignore_ascii_case("failed") {
+        0
+    } else if s.eq_ignore_ascii_case("installed") {
+        1
+    } else {
+        2
+    }
+}
+
+/// [`rank`], then by KB within, then by update id; rows equal in all that keep their order.
 fn order(rows: &mut [UpdateRow]) {
-    let rank = |s: &str| match s {
-        "missing" | "failed" => 0u8,
-        "installed" => 1,
-        _ => 2,
-    };
+    order_by(rows, |r| (rank(&r.state), r.kb.as_str(), r.update_id.as_str()));
+}
+
+/// Rows in the order of their (rank, KB, id) keys, rows equal in all keeping their order. Sorted
+/// as small keys and the rows then moved once each, rather than moving rows while sorting.
+fn order_by<T>(rows: &mut [T], key: impl Fn(&T) -> (u8, &str, &str)) {
     let mut keys: Vec<SortKey<u8>> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| (rank(&r.state), r.kb.is_empty(), head(&r.kb), r.kb.as_str(), head(&r.update_id), r.update_id.as_str(), i as u32))
+        .map(|(i, r)| {
+            let (rank, kb, id) = key(r);
+            (rank, kb.is_empty(), head(kb), kb, head(id), id, i as u32)
+        })
         .collect();
     keys.sort_unstable_by(|&x, &y| by_heads(x, y));
     let mut to: Vec<u32> = keys.into_iter().map(|k| k.6).collect();
@@ -418,12 +494,11 @@ pub(super) fn permute<T>(rows: &mut [T], from: &mut [u32]) {
 /// else its title, in the state its latest install left it (`installed`, `failed`, `cancelled`,
 /// `installing` while the log ends first, `interrupted`). Installs whose result is not logged,
 /// and failures another install made good, add nothing.
-pub fn add_installed(a: &Analysis, ops: &[super::Operation], rows: &mut Vec<UpdateRow>) {
+///
+/// `known` tells whether a row of the table has a KB or update id; the rows added are returned.
+fn add_installed(a: &Analysis, ops: &[super::Operation], known: impl Fn(&str, &str) -> bool) -> Vec<UpdateRow> {
     use crate::model::{OperationKind, Outcome};
-    let known = |rows: &[UpdateRow], kb: &str, id: &str| {
-        rows.iter().any(|r| (!kb.is_empty() && r.kb == kb) || (!id.is_empty() && r.update_id.eq_ignore_ascii_case(id)))
-    };
-    let before = rows.len();
+    let mut rows: Vec<UpdateRow> = Vec::new();
     for o in ops.iter().filter(|o| o.kind() == OperationKind::Install) {
         let state = match o.outcome {
             Outcome::Succeeded => "installed",
@@ -450,24 +525,19 @@ pub fn add_installed(a: &Analysis, ops: &[super::Operation], rows: &mut Vec<Upda
         if kb.is_empty() && id.is_empty() && title.is_empty() {
             continue;
         }
-        if known(&rows[..before], &kb, id) {
+        if known(&kb, id) {
             continue;
         }
         let f = &a.files[o.file];
         let line = o.end.or(o.start).map_or(0, |e| f.entries[e as usize].line);
         let row = UpdateRow { kb, title, state: state.into(), update_id: id.to_string(), revision: None, superseded_by: None, file: f.name.clone(), line };
         // The latest install of an update decides its state.
-        match rows[before..]
-            .iter()
-            .position(|r| (!row.kb.is_empty() && r.kb == row.kb) || (row.kb.is_empty() && r.title == row.title && r.update_id == row.update_id))
-        {
-            Some(i) => rows[before + i] = row,
+        match rows.iter().position(|r| (!row.kb.is_empty() && r.kb == row.kb) || (row.kb.is_empty() && r.title == row.title && r.update_id == row.update_id)) {
+            Some(i) => rows[i] = row,
             None => rows.push(row),
         }
     }
-    if rows.len() > before {
-        order(rows);
-    }
+    rows
 }
 
 #[cfg(test)]
@@ -574,7 +644,7 @@ mod tests {
             Input { name: "WUAHandler.log".into(), bytes: wua.as_bytes().into() },
         ];
         let a = Analysis::from_inputs(inputs, &Limits::default());
-        let rows = collect(&a);
+        let rows = written(&a, &collect(&a), &[], usize::MAX).0;
         assert!(rows.len() > 5000, "{} rows", rows.len());
         assert!(
             rows.iter().any(|r| r.update_id.starts_with('{')) && rows.iter().any(|r| r.superseded_by.is_some()) && rows.iter().any(|r| r.revision.is_some())

@@ -711,7 +711,7 @@ impl Report {
             sync_flow: flow_report(&d.sync, &d.machine),
             findings: d.findings.iter().map(finding_report).collect(),
             updates: d.updates.iter().take(limits.updates).cloned().collect(),
-            updates_total: d.updates.len(),
+            updates_total: d.updates_total,
             ledger: d.ledger.iter().take(limits.updates).map(ledger_row).collect(),
             ledger_total: d.ledger_total,
             configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },

@@ -16,10 +16,13 @@ mod class;
 mod lines;
 pub mod words;
 
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+
 use rustc_hash::FxHashMap;
 
 use super::operations::Operation;
-use super::updates::{IdKey, UpdateRow};
+use super::updates::{IdKey, Row as UpdateRow};
 use crate::analysis::Analysis;
 use crate::model::{evidence_of, JoinKey, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, LogFile, Outcome, TargetKind, UpdateClass};
 
@@ -50,35 +53,67 @@ struct Raw {
 /// A join before its words: by what, the value, a line of each side (file, entry).
 type Join = (JoinKey, String, Vec<(usize, u32)>);
 
+/// The rows being joined. Their texts are borrowed from the sightings and ConfigMgr's table
+/// where they can be: nothing is allocated for a row but its steps.
 #[derive(Default)]
-struct Rows {
-    rows: Vec<Draft>,
+struct Rows<'a> {
+    rows: Vec<Draft<'a>>,
     /// Each update id interned once (its GUID's bits).
     by_id: FxHashMap<IdKey, usize>,
-    by_kb: FxHashMap<String, Vec<usize>>,
-    by_title: FxHashMap<String, usize>,
+    /// Rows by KB and by title, which only the rows joined by name read: the rows named are
+    /// noted in order (`kb_named`, `titled`) and indexed when one is looked up
+    /// ([`Rows::index_names`]), not row by row.
+    by_kb: FxHashMap<Cow<'a, str>, Vec<usize>>,
+    by_title: FxHashMap<NoCase<'a>, usize>,
+    kb_named: Vec<usize>,
+    titled: Vec<(&'a str, usize)>,
 }
 
-struct Draft {
+/// A title as a key whatever the case of its ASCII letters, as its lower-case copy would be,
+/// without making the copy.
+struct NoCase<'a>(&'a str);
+
+impl PartialEq for NoCase<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for NoCase<'_> {}
+
+impl Hash for NoCase<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let mut buf = [0u8; 32];
+        for chunk in self.0.as_bytes().chunks(32) {
+            let b = &mut buf[..chunk.len()];
+            b.copy_from_slice(chunk);
+            b.make_ascii_lowercase();
+            h.write(b);
+        }
+        h.write_u8(0xff);
+    }
+}
+
+struct Draft<'a> {
     kind: TargetKind,
-    kb: String,
-    id: String,
+    kb: Cow<'a, str>,
+    id: Cow<'a, str>,
     revision: Option<u32>,
-    title: String,
+    title: Cow<'a, str>,
     steps: Vec<Raw>,
     joins: Vec<Join>,
     /// The line that first named it (for a join's evidence).
     first: Option<(usize, u32)>,
 }
 
-impl Rows {
+impl<'a> Rows<'a> {
     fn new_row(&mut self, kind: TargetKind, at: (usize, u32)) -> usize {
         self.rows.push(Draft {
             kind,
-            kb: String::new(),
-            id: String::new(),
+            kb: Cow::Borrowed(""),
+            id: Cow::Borrowed(""),
             revision: None,
-            title: String::new(),
+            title: Cow::Borrowed(""),
             steps: Vec::new(),
             joins: Vec::new(),
             first: Some(at),
@@ -87,13 +122,13 @@ impl Rows {
     }
 
     /// The row of update id `id` (lower case, without braces), new or as it is.
-    fn by_id(&mut self, id: &str, at: (usize, u32)) -> usize {
+    fn by_id(&mut self, id: &'a str, at: (usize, u32)) -> usize {
         let key = IdKey::of(id);
         if let Some(&i) = self.by_id.get(&key) {
             return i;
         }
         let i = self.new_row(TargetKind::Update, at);
-        self.rows[i].id = id.to_string();
+        self.rows[i].id = Cow::Borrowed(id);
         self.by_id.insert(key, i);
         i
     }
@@ -109,25 +144,37 @@ impl Rows {
         r.joins.push((by, value.to_string(), vec![first, at]));
     }
 
+    /// Index the rows named since the last call by their KB and title (the first row of a title
+    /// keeps it).
+    fn index_names(&mut self) {
+        for (title, i) in self.titled.drain(..) {
+            self.by_title.entry(NoCase(title)).or_insert(i);
+        }
+        for i in self.kb_named.drain(..) {
+            self.by_kb.entry(self.rows[i].kb.clone()).or_default().push(i);
+        }
+    }
+
     /// Give row `i` a title (the longest seen) and the KB it names.
-    fn name(&mut self, i: usize, title: &str, kb: &str) {
+    fn name(&mut self, i: usize, title: &'a str, kb: &'a str) {
         let r = &mut self.rows[i];
         if title.len() > r.title.len() {
-            r.title = title.to_string();
-            let key = title.to_ascii_lowercase();
-            self.by_title.entry(key).or_insert(i);
+            r.title = Cow::Borrowed(title);
+            self.titled.push((title, i));
         }
-        let kb = if kb.is_empty() { class::kb_of(title) } else { kb.to_string() };
-        if r.kb.is_empty() && !kb.is_empty() {
-            r.kb = kb.clone();
-            self.by_kb.entry(kb).or_default().push(i);
+        if r.kb.is_empty() {
+            let kb: Cow<str> = if kb.is_empty() { class::kb_of(title).into() } else { kb.into() };
+            if !kb.is_empty() {
+                r.kb = kb;
+                self.kb_named.push(i);
+            }
         }
     }
 }
 
 /// The ledger of one drop. `updates` is ConfigMgr's table (UpdatesStore.log and WUAHandler.log
 /// states), `ops` the drop's operations (Delivery Optimization's jobs).
-pub fn build(a: &Analysis, sightings: &[Sighting], updates: &[UpdateRow], ops: &[Operation]) -> Ledger {
+pub fn build<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRow<'_>], ops: &[Operation]) -> Ledger {
     let mut rows = Rows::default();
     let mut jobs: FxHashMap<&str, (&str, usize, u32)> = FxHashMap::default();
     // Exact ids first: every sighting that names an update id.
@@ -194,7 +241,7 @@ struct Settled {
 
 /// Every draft with a step settled, in order: in parts on all cores when there are many (a
 /// ConfigMgr log that names a new update id on every line makes a row of each).
-fn settle_all(a: &Analysis, drafts: &[Draft]) -> Vec<Settled> {
+fn settle_all(a: &Analysis, drafts: &[Draft<'_>]) -> Vec<Settled> {
     let live: Vec<u32> = (0..drafts.len() as u32).filter(|&i| !drafts[i as usize].steps.is_empty()).collect();
     let mut out = Vec::with_capacity(live.len());
     crate::par::extend_mapped(&mut out, &live, |&i| settle(a, i, &drafts[i as usize]));
@@ -229,14 +276,14 @@ fn dism_target(label: &str) -> Option<(TargetKind, String)> {
 /// Servicing's targets: each servicing session whose command line names a feature, capability,
 /// package or app package is a try of that target (its first line the start, its outcome with
 /// its code), so a feature that fails on every try is failing whatever other sessions did.
-fn servicing_targets(ops: &[Operation], rows: &mut Rows) {
+fn servicing_targets(ops: &[Operation], rows: &mut Rows<'_>) {
     let mut by_name: FxHashMap<(TargetKind, String), usize> = FxHashMap::default();
     for o in ops.iter().filter(|o| o.kind() == crate::model::OperationKind::Servicing) {
         let Some((kind, name)) = dism_target(&o.label) else { continue };
         let Some(start) = o.start.or(o.lines.first().copied()) else { continue };
         let i = *by_name.entry((kind, name.to_ascii_lowercase())).or_insert_with(|| {
             let i = rows.new_row(kind, (o.file, start));
-            rows.rows[i].title = name.clone();
+            rows.rows[i].title = Cow::Owned(name.clone());
             i
         });
         let steps = &mut rows.rows[i].steps;
@@ -258,14 +305,14 @@ fn servicing_targets(ops: &[Operation], rows: &mut Rows) {
 /// The feature update each Windows setup run installs, by the build it names (its
 /// `target_build` fact): the run's first line starts it, its result ends it, so a run cut off
 /// by the end of its log is running or stalled like any other.
-fn setup_targets(ops: &[Operation], rows: &mut Rows) {
+fn setup_targets(ops: &[Operation], rows: &mut Rows<'_>) {
     let mut by_build: FxHashMap<String, usize> = FxHashMap::default();
     for o in ops.iter().filter(|o| o.kind() == crate::model::OperationKind::Setup && o.reported_in.is_none()) {
         let Some(build) = o.fact("target_build") else { continue };
         let Some(start) = o.start.or(o.lines.first().copied()) else { continue };
         let i = *by_build.entry(build.to_string()).or_insert_with(|| {
             let i = rows.new_row(TargetKind::Update, (o.file, start));
-            rows.rows[i].title = format!("Feature update to build {build}");
+            rows.rows[i].title = Cow::Owned(format!("Feature update to build {build}"));
             i
         });
         let steps = &mut rows.rows[i].steps;
@@ -288,14 +335,14 @@ fn setup_targets(ops: &[Operation], rows: &mut Rows) {
 /// The indices of the first `n` rows in the ledger's order: what needs doing first ([`rank`]),
 /// then by KB (rows without one last) and title; rows equal in all that keep their order. Sorted
 /// as small keys.
-fn first_in_order(drafts: &[Draft], rows: &[Settled], n: usize) -> Vec<usize> {
+fn first_in_order(drafts: &[Draft<'_>], rows: &[Settled], n: usize) -> Vec<usize> {
     use super::updates::head;
     let mut keys: Vec<super::updates::SortKey<(LedgerState, u8)>> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let d = &drafts[r.draft as usize];
-            (rank(r.state, r.class), d.kb.is_empty(), head(&d.kb), d.kb.as_str(), head(&d.title), d.title.as_str(), i as u32)
+            (rank(r.state, r.class), d.kb.is_empty(), head(&d.kb), &*d.kb, head(&d.title), &*d.title, i as u32)
         })
         .collect();
     let by = |x: &_, y: &_| super::updates::by_heads(*x, *y);
@@ -310,9 +357,9 @@ fn first_in_order(drafts: &[Draft], rows: &[Settled], n: usize) -> Vec<usize> {
 /// Rows of one KB under several update ids are versions of one update (Defender's security
 /// intelligence gets a new id every few hours; an update re-released gets a new revision): one
 /// row, its story across them, each id's first line kept as the join's evidence.
-fn merge_versions(drafts: Vec<Draft>) -> Vec<Draft> {
+fn merge_versions(drafts: Vec<Draft<'_>>) -> Vec<Draft<'_>> {
     let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
-    let mut by_kb: FxHashMap<String, usize> = FxHashMap::default();
+    let mut by_kb: FxHashMap<Cow<str>, usize> = FxHashMap::default();
     for d in drafts {
         if d.kb.is_empty() || d.id.is_empty() || d.steps.is_empty() {
             out.push(d);
@@ -322,7 +369,7 @@ fn merge_versions(drafts: Vec<Draft>) -> Vec<Draft> {
             Some(&i) => {
                 let into = &mut out[i];
                 let at: Vec<(usize, u32)> = into.first.into_iter().chain(d.first).collect();
-                into.joins.push((JoinKey::Kb, d.kb.clone(), at));
+                into.joins.push((JoinKey::Kb, d.kb.to_string(), at));
                 into.steps.extend(d.steps);
                 into.joins.extend(d.joins);
                 if d.title.len() > into.title.len() {
@@ -354,26 +401,28 @@ fn rank(state: LedgerState, class: UpdateClass) -> (LedgerState, u8) {
 }
 
 /// ConfigMgr's word on each update id: missing, installed, superseded.
-fn configmgr_rows(a: &Analysis, updates: &[UpdateRow], rows: &mut Rows) {
+fn configmgr_rows<'a>(a: &Analysis, updates: &'a [UpdateRow<'_>], rows: &mut Rows<'a>) {
     let entries = entries_of(a, updates);
     // A row per update id at most.
     rows.rows.reserve(updates.len());
     rows.by_id.reserve(updates.len());
     for (u, at) in updates.iter().zip(entries) {
         let Some((fi, entry)) = at else { continue };
-        let event = match u.state.as_str() {
-            "missing" | "required" => LifeEvent::Missing,
-            "installed" => LifeEvent::Installed,
-            _ if u.superseded_by.is_some() => LifeEvent::Superseded,
-            _ => continue,
+        let event = if u.state_is("missing") || u.state_is("required") {
+            LifeEvent::Missing
+        } else if u.state_is("installed") {
+            LifeEvent::Installed
+        } else if u.superseded_by.is_some() {
+            LifeEvent::Superseded
+        } else {
+            continue;
         };
         // The table's ids are in lower case already: nothing to allocate.
-        let id = u.update_id.trim_matches(['{', '}']);
-        let id: std::borrow::Cow<str> = if id.bytes().any(|b| b.is_ascii_uppercase()) { id.to_ascii_lowercase().into() } else { id.into() };
-        let i = rows.by_id(&id, (fi, entry as u32));
-        rows.seen(i, JoinKey::UpdateId, &id, (fi, entry as u32));
+        let id = u.id.trim_matches(['{', '}']);
+        let i = rows.by_id(id, (fi, entry as u32));
+        rows.seen(i, JoinKey::UpdateId, id, (fi, entry as u32));
         rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
-        rows.name(i, &u.title, &u.kb);
+        rows.name(i, u.title, u.kb);
         rows.rows[i].steps.push(Raw { event, file: fi, entry: entry as u32, code: None });
         if event != LifeEvent::Superseded && u.superseded_by.is_some() {
             rows.rows[i].steps.push(Raw { event: LifeEvent::Superseded, file: fi, entry: entry as u32, code: None });
@@ -385,17 +434,18 @@ fn configmgr_rows(a: &Analysis, updates: &[UpdateRow], rows: &mut Rows) {
 /// update id or whose line no entry holds. A file's rows are looked up in the order of their lines,
 /// in one walk over its entries: rows come in the table's order, and a search per row would read
 /// the entries all over.
-fn entries_of(a: &Analysis, updates: &[UpdateRow]) -> Vec<Option<(usize, usize)>> {
+fn entries_of(a: &Analysis, updates: &[UpdateRow<'_>]) -> Vec<Option<(usize, usize)>> {
     let files: FxHashMap<&str, usize> = a.files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
     // (file, line, row); rows of one file come in runs, its index looked up once a run.
     let mut wanted: Vec<(u32, u32, u32)> = Vec::with_capacity(updates.len());
     let mut last: Option<(&str, usize)> = None;
-    for (k, u) in updates.iter().enumerate().filter(|(_, u)| !u.update_id.is_empty()) {
+    for (k, u) in updates.iter().enumerate().filter(|(_, u)| !u.id.is_empty()) {
+        let file = a.files[u.file].name.as_str();
         let fi = match last {
-            Some((name, fi)) if name == u.file => fi,
+            Some((name, fi)) if name == file => fi,
             _ => {
-                let Some(&fi) = files.get(u.file.as_str()) else { continue };
-                last = Some((u.file.as_str(), fi));
+                let Some(&fi) = files.get(file) else { continue };
+                last = Some((file, fi));
                 fi
             }
         };
@@ -423,7 +473,7 @@ fn entries_of(a: &Analysis, updates: &[UpdateRow]) -> Vec<Option<(usize, usize)>
 }
 
 /// Delivery Optimization's own jobs, joined to the update the agent handed each to.
-fn do_jobs(a: &Analysis, ops: &[Operation], jobs: &FxHashMap<&str, (&str, usize, u32)>, rows: &mut Rows) {
+fn do_jobs(a: &Analysis, ops: &[Operation], jobs: &FxHashMap<&str, (&str, usize, u32)>, rows: &mut Rows<'_>) {
     if jobs.is_empty() {
         return;
     }
@@ -455,10 +505,11 @@ fn do_jobs(a: &Analysis, ops: &[Operation], jobs: &FxHashMap<&str, (&str, usize,
 
 /// The row a sighting without an update id belongs to: a row of its KB (the one whose story
 /// is nearest in time), else of its title, else a new row.
-fn join_by_name(a: &Analysis, rows: &mut Rows, s: &Sighting) -> usize {
+fn join_by_name<'a>(a: &Analysis, rows: &mut Rows<'a>, s: &'a Sighting) -> usize {
     let at = (s.file, s.entry);
+    rows.index_names();
     if !s.kb.is_empty() {
-        if let Some(cands) = rows.by_kb.get(&s.kb) {
+        if let Some(cands) = rows.by_kb.get(s.kb.as_str()) {
             let when = utc(a, s.file, s.entry).unwrap_or(i64::MAX);
             let i = *cands
                 .iter()
@@ -475,8 +526,7 @@ fn join_by_name(a: &Analysis, rows: &mut Rows, s: &Sighting) -> usize {
             return i;
         }
     }
-    let key = s.title.to_ascii_lowercase();
-    if let Some(&i) = rows.by_title.get(&key) {
+    if let Some(&i) = rows.by_title.get(&NoCase(&s.title)) {
         let first = rows.rows[i].first;
         let r = &mut rows.rows[i];
         if !r.joins.iter().any(|j| j.0 == JoinKey::Title && j.2.iter().any(|&(f, _)| f == s.file)) && r.first.is_some_and(|(f, _)| f != s.file) {
@@ -507,15 +557,17 @@ fn end_of(f: &LogFile) -> Option<i64> {
 }
 
 /// Steps in time order, one per event, and the state they leave.
-fn settle(a: &Analysis, draft: u32, d: &Draft) -> Settled {
+fn settle(a: &Analysis, draft: u32, d: &Draft<'_>) -> Settled {
     let mut steps: Vec<(Option<i64>, Raw)> = d.steps.iter().map(|&s| (utc(a, s.file, s.entry), s)).collect();
     steps.sort_by_key(|(t, s)| (t.unwrap_or(i64::MIN), s.file, s.entry));
     // Routine codes are no failure where they are routine (the knowledge base's noise).
     steps.retain(|(_, s)| !(s.event.is_failure() && s.code.is_some_and(|c| super::is_routine(&a.files[s.file], s.entry, c))));
-    let mut kept: Vec<(Option<i64>, Raw)> = Vec::with_capacity(steps.len());
-    for (t, s) in steps {
+    // Kept in place: the first `n` are kept, each step read once after them.
+    let mut n = 0usize;
+    for r in 0..steps.len() {
+        let (t, s) = steps[r];
         // Only the step just before: the same event again after another one is a new event.
-        let dup = kept.last_mut().filter(|(kt, k)| {
+        let dup = n.checked_sub(1).map(|l| &mut steps[l]).filter(|(kt, k)| {
             k.event == s.event
                 && (k.code == s.code || s.code.is_none() || k.code.is_none())
                 && match (*kt, t) {
@@ -529,18 +581,21 @@ fn settle(a: &Analysis, draft: u32, d: &Draft) -> Settled {
             continue;
         }
         // A target found again by every search: its first finding of a run says it.
-        let refound = s.event == LifeEvent::Found && kept.last().is_some_and(|(_, k)| k.event == LifeEvent::Found);
+        let refound = s.event == LifeEvent::Found && n > 0 && steps[n - 1].1.event == LifeEvent::Found;
         if !refound {
-            kept.push((t, s));
+            steps[n] = (t, s);
+            n += 1;
         }
     }
+    steps.truncate(n);
+    let kept = steps;
     let (state, decisive, open_ms) = state_of(a, &kept);
     let class = if d.kind == TargetKind::App { UpdateClass::StoreApp } else { class::class_of(&d.title) };
     Settled { draft, kept, state, decisive, open_ms, class }
 }
 
 /// A settled row in words: its steps and joins with their lines quoted (its draft's strings taken).
-fn words(a: &Analysis, d: &mut Draft, s: &Settled) -> LedgerRow {
+fn words(a: &Analysis, d: &mut Draft<'_>, s: &Settled) -> LedgerRow {
     let Settled { kept, state, decisive, open_ms, class, .. } = s;
     let (state, decisive, open_ms, class) = (*state, *decisive, *open_ms, *class);
     let code = match state {
@@ -562,7 +617,7 @@ fn words(a: &Analysis, d: &mut Draft, s: &Settled) -> LedgerRow {
         .into_iter()
         .map(|(by, value, at)| LedgerJoin { by, value, evidence: at.into_iter().map(|(f, e)| evidence_of(&a.files[f], e as usize)).collect() })
         .collect();
-    let (kb, update_id, title) = (std::mem::take(&mut d.kb), std::mem::take(&mut d.id), std::mem::take(&mut d.title));
+    let (kb, update_id, title) = (std::mem::take(&mut d.kb).into_owned(), std::mem::take(&mut d.id).into_owned(), std::mem::take(&mut d.title).into_owned());
     LedgerRow { kind: d.kind, class, kb, update_id, revision: d.revision, title, version, state, code, open_ms, decisive, steps, joins }
 }
 
