@@ -54,8 +54,20 @@ pub struct MachineRow {
     /// That kind of work's latest success before `failing_since`; empty when none is in the logs.
     #[serde(default)]
     pub last_success: String,
-    /// The WinHTTP proxy (`direct` or the servers), when given.
+    /// The proxy (`direct` or the servers): the WinHTTP proxy as `netsh winhttp show proxy`
+    /// gives it, else the one the agent's requests went through (the legacy WindowsUpdate.log's
+    /// `Proxy List used: <...>`), when either is given.
     pub proxy: String,
+    /// Where `proxy` was read: `file:line`.
+    #[serde(default)]
+    pub proxy_from: String,
+    /// The OS build as the logs write it (WindowsUpdate.log's `OSVersion=10.0.19042.508`, the
+    /// legacy log's `* OS Version = `), the latest; empty when no log gives it.
+    #[serde(default)]
+    pub os_build: String,
+    /// Where `os_build` was read: `file:line`.
+    #[serde(default)]
+    pub os_build_from: String,
     /// Time of the drop's earliest timed record, as written; empty when none has a time.
     pub first_time: String,
     /// Time of the drop's latest timed record, as written; empty when none has a time.
@@ -151,6 +163,7 @@ impl MachineRow {
         let wsus_server_from = server.map(|s| format!("{}:{}", s.file, s.line)).unwrap_or_default();
         let (failing_since, last_failure, last_success) = if failed { onset(r) } else { Default::default() };
         let proxy = r.configuration.proxy.as_ref().map(|p| if p.direct { "direct".to_string() } else { p.servers.join(" ") }).unwrap_or_default();
+        let proxy_from = r.configuration.proxy.as_ref().filter(|_| !proxy.is_empty()).map(|p| format!("{}:{}", p.file, p.line)).unwrap_or_default();
         MachineRow {
             machine: machine.to_string(),
             bundle: bundle.to_string(),
@@ -170,6 +183,9 @@ impl MachineRow {
             last_failure,
             last_success,
             proxy,
+            proxy_from,
+            os_build: String::new(),
+            os_build_from: String::new(),
             first_time: r.summary.first_time.clone().unwrap_or_default(),
             last_time: r.summary.last_time.clone().unwrap_or_default(),
             files: r.summary.files,
@@ -202,6 +218,9 @@ impl MachineRow {
             server: &self.wsus_server,
             server_from: &self.wsus_server_from,
             proxy: &self.proxy,
+            proxy_from: &self.proxy_from,
+            os_build: &self.os_build,
+            os_build_from: &self.os_build_from,
             failing_updates: self.updates.iter().filter(|u| u.state == LedgerState::Failing).map(|u| u.kb.as_str()).collect(),
             failing_since: &self.failing_since,
             last_success: &self.last_success,
@@ -222,7 +241,17 @@ impl MachineRow {
         match report {
             // Nothing read (a damaged zip read as one line of bytes, a folder of binaries): listed
             // as unreadable with why, not as a machine with no scan.
-            Some(r) if r.summary.entries != 0 || analysis.warnings.is_empty() => MachineRow::from_report(machine, bundle, &r),
+            Some(r) if r.summary.entries != 0 || analysis.warnings.is_empty() => {
+                let mut row = MachineRow::from_report(machine, bundle, &r);
+                let facts = super::row_facts::RowFacts::of(analysis);
+                if let Some(p) = facts.proxy.filter(|_| row.proxy.is_empty()) {
+                    (row.proxy, row.proxy_from) = (p.value, p.from);
+                }
+                if let Some(o) = facts.os_build {
+                    (row.os_build, row.os_build_from) = (o.value, o.from);
+                }
+                row
+            }
             _ => {
                 let why = analysis
                     .warnings
@@ -376,6 +405,7 @@ fn shared_words(x: &super::shared::Shared) -> String {
         Attribute::Server => (format!("use {}", x.value), "use it", "look at that server, not at each client"),
         Attribute::Proxy => (format!("go through proxy {}", x.value), "go through it", "look at that proxy"),
         Attribute::Update => (format!("fail on {}", x.value), "fail on it", "a problem of that update, not of each machine"),
+        Attribute::OsBuild => (format!("run build {}", x.value), "run it", "a fault of that OS build, not of each machine"),
     };
     let evidence: Vec<String> = x.evidence.iter().map(|(m, from)| if from.is_empty() { m.clone() } else { format!("{m} ({from})") }).collect();
     format!(

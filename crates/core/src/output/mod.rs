@@ -10,6 +10,7 @@ mod markdown;
 mod redact;
 mod render;
 mod report;
+mod row_facts;
 mod shared;
 mod viewer;
 

@@ -29,6 +29,12 @@ pub struct Facts<'a> {
     pub server_from: &'a str,
     /// The WinHTTP proxy, empty or `direct` for none.
     pub proxy: &'a str,
+    /// The `file:line` that names it.
+    pub proxy_from: &'a str,
+    /// The OS build (`10.0.19042.508`), empty when not known.
+    pub os_build: &'a str,
+    /// The `file:line` that names it.
+    pub os_build_from: &'a str,
     /// The KBs failing on the machine.
     pub failing_updates: Vec<&'a str>,
     /// When its failures began (as written).
@@ -54,6 +60,8 @@ pub enum Attribute {
     Proxy,
     /// An update that fails on the machine (its KB, from the row's ledger).
     Update,
+    /// The OS build (`MachineRow::os_build`): a fault of one build.
+    OsBuild,
 }
 
 /// A value a group of failed machines shares and the rest of the fleet does not.
@@ -74,7 +82,7 @@ pub struct Shared {
     /// Fisher's exact test, one-sided.
     pub p: f64,
     /// A few of the group's machines that hold it (the evidence), with where their row read it
-    /// (`wsus_server_from` for a server).
+    /// (`wsus_server_from` for a server, `proxy_from`, `os_build_from`).
     pub evidence: Vec<(String, String)>,
 }
 
@@ -100,6 +108,7 @@ fn values(row: &Facts, attribute: Attribute) -> Vec<String> {
     match attribute {
         Attribute::Server => one(row.server),
         Attribute::Proxy => one(if row.proxy == "direct" { "" } else { row.proxy }),
+        Attribute::OsBuild => one(row.os_build),
         Attribute::Update => {
             let mut v: Vec<String> = row.failing_updates.iter().filter(|kb| !kb.is_empty()).map(|kb| kb.to_ascii_uppercase()).collect();
             v.sort();
@@ -131,7 +140,7 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
     let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].readable).collect();
     let total = readable.len() as u64;
     let mut out = Vec::new();
-    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update] {
+    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update, Attribute::OsBuild] {
         // Each value the group holds, with how many of its machines hold it.
         let mut counts: Vec<(String, usize)> = Vec::new();
         for &m in members {
@@ -158,7 +167,15 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
                 .iter()
                 .filter(|&&m| values(&rows[m], attribute).contains(&value))
                 .take(3)
-                .map(|&m| (rows[m].machine.to_string(), if attribute == Attribute::Server { rows[m].server_from.to_string() } else { String::new() }))
+                .map(|&m| {
+                    let from = match attribute {
+                        Attribute::Server => rows[m].server_from,
+                        Attribute::Proxy => rows[m].proxy_from,
+                        Attribute::OsBuild => rows[m].os_build_from,
+                        Attribute::Update => "",
+                    };
+                    (rows[m].machine.to_string(), from.to_string())
+                })
                 .collect();
             out.push(Shared {
                 attribute,
@@ -281,6 +298,36 @@ mod tests {
         let g = &FleetSummary::of(&rows).groups[0];
         assert_eq!(g.shared.len(), 1, "the server is everyone's: only the update is shared");
         assert_eq!((g.shared[0].attribute, g.shared[0].value.as_str()), (Attribute::Update, "KB5044273"));
+    }
+
+    #[test]
+    fn machines_failing_on_one_os_build_or_proxy_share_it_with_its_line() {
+        // 5 machines on build 19042.508 behind proxy01 fail; 12 on 19045.2965, direct, do not.
+        let mut rows: Vec<MachineRow> = (0..5)
+            .map(|i| {
+                let mut r = machine(&format!("f{i}"), true, "http://wsus:8530", "", "");
+                (r.os_build, r.os_build_from) = ("10.0.19042.508".into(), format!("f{i}/WindowsUpdate.log:40"));
+                (r.proxy, r.proxy_from) = ("proxy01:8080".into(), format!("f{i}/winhttp-proxy.txt:4"));
+                r
+            })
+            .collect();
+        rows.extend((0..12).map(|i| {
+            let mut r = machine(&format!("ok{i}"), false, "http://wsus:8530", "", "");
+            r.os_build = "10.0.19045.2965".into();
+            r.proxy = "direct".into();
+            r
+        }));
+        let f = FleetSummary::of(&rows);
+        let g = &f.groups[0];
+        let got: Vec<(Attribute, &str, &str)> = g.shared.iter().map(|s| (s.attribute, s.value.as_str(), s.evidence[0].1.as_str())).collect();
+        assert_eq!(got, vec![(Attribute::Proxy, "proxy01:8080", "f0/winhttp-proxy.txt:4"), (Attribute::OsBuild, "10.0.19042.508", "f0/WindowsUpdate.log:40")]);
+        let t = f.text();
+        assert!(t.contains("5 of 5 run build 10.0.19042.508; 0 of the 12 other readable machines run it"), "{t}");
+        // Half the group on a build is no shared build.
+        for r in rows.iter_mut().take(2) {
+            r.os_build = "10.0.19045.2965".into();
+        }
+        assert!(FleetSummary::of(&rows).groups[0].shared.iter().all(|s| s.attribute != Attribute::OsBuild));
     }
 
     #[test]
