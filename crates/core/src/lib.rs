@@ -73,7 +73,7 @@ pub use output::{learned_redactor, redact_report, write_redacted_zip, KindCount,
 
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
-pub use output::{Attribute, Onset, Shared};
+pub use output::{Attribute, ComplianceCell, Onset, Shared, UpdateCompliance, CELL_NAMES};
 
 // The log viewer.
 pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

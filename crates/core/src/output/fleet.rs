@@ -227,6 +227,19 @@ impl MachineRow {
         }
     }
 
+    /// What per-update compliance reads of this row.
+    pub fn compliance_facts(&self) -> super::compliance::MachineUpdates<'_> {
+        super::compliance::MachineUpdates {
+            machine: &self.machine,
+            readable: self.status != "unreadable",
+            updates: self
+                .updates
+                .iter()
+                .map(|u| super::compliance::Seen { kb: &u.kb, update_id: &u.update_id, title: &u.title, class: u.class, state: u.state, code: &u.code })
+                .collect(),
+        }
+    }
+
     /// One machine's bundle (its files, or one zip as a single input) read, analysed and reduced
     /// to its row; a bundle with nothing readable in it gets an `unreadable` row with why.
     pub fn from_inputs(machine: &str, bundle: &str, inputs: Vec<crate::read::Input>) -> MachineRow {
@@ -473,6 +486,10 @@ pub struct FleetSummary {
     pub no_failure: Vec<(String, Vec<String>)>,
     /// (machine, why) for bundles that could not be read.
     pub unreadable: Vec<(String, String)>,
+    /// Each update the rows name, by state across the readable machines, the most failing
+    /// first (output/compliance.rs).
+    #[serde(default)]
+    pub compliance: Vec<super::compliance::UpdateCompliance>,
 }
 
 impl FleetSummary {
@@ -522,7 +539,9 @@ impl FleetSummary {
         }
         no_failure.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
         unreadable.sort();
-        FleetSummary { machines: rows.len(), groups, no_failure, unreadable }
+        let updates: Vec<super::compliance::MachineUpdates> = rows.iter().map(MachineRow::compliance_facts).collect();
+        let compliance = super::compliance::compliance(&updates);
+        FleetSummary { machines: rows.len(), groups, no_failure, unreadable, compliance }
     }
 
     /// The grouping as text: largest group first, a few machine names each.

@@ -4,6 +4,7 @@
 //! what leaves for sharing (`redact/`).
 
 mod collect;
+mod compliance;
 mod fleet;
 mod ledger;
 mod markdown;
@@ -15,6 +16,7 @@ mod shared;
 mod viewer;
 
 pub use collect::{client_script, collect_steps, CollectStep};
+pub use compliance::{ComplianceCell, UpdateCompliance, CELL_NAMES};
 pub use fleet::{fleet_csv, fleet_ndjson, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES};
 pub use ledger::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, LEDGER_COLUMNS};
 pub use markdown::{markdown, markdown_summary, md_code, status_words, SUMMARY_BYTES};
