@@ -68,6 +68,17 @@ pub struct MachineRow {
     /// Where `os_build` was read: `file:line`.
     #[serde(default)]
     pub os_build_from: String,
+    /// Delivery Optimization's download mode as its latest download start writes it (`0` HTTP
+    /// only, `1` LAN peers, `2` group, `3` internet peers, `99` simple, `100` bypass); empty
+    /// when no Delivery Optimization log is given.
+    #[serde(default)]
+    pub do_mode: String,
+    /// The Connected Cache server that download start names (`cacheHost`), where one is.
+    #[serde(default)]
+    pub do_cache_host: String,
+    /// Where `do_mode` and `do_cache_host` were read: `file:line`.
+    #[serde(default)]
+    pub do_from: String,
     /// Time of the drop's earliest timed record, as written; empty when none has a time.
     pub first_time: String,
     /// Time of the drop's latest timed record, as written; empty when none has a time.
@@ -186,6 +197,9 @@ impl MachineRow {
             proxy_from,
             os_build: String::new(),
             os_build_from: String::new(),
+            do_mode: String::new(),
+            do_cache_host: String::new(),
+            do_from: String::new(),
             first_time: r.summary.first_time.clone().unwrap_or_default(),
             last_time: r.summary.last_time.clone().unwrap_or_default(),
             files: r.summary.files,
@@ -262,6 +276,9 @@ impl MachineRow {
                 }
                 if let Some(o) = facts.os_build {
                     (row.os_build, row.os_build_from) = (o.value, o.from);
+                }
+                if let Some((cache, mode)) = facts.delivery {
+                    (row.do_mode, row.do_cache_host, row.do_from) = (mode.value, cache, mode.from);
                 }
                 row
             }

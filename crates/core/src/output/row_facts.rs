@@ -10,6 +10,12 @@
 //! - the OS build: Windows 10 and 11's WindowsUpdate.log (Get-WindowsUpdateLog),
 //!   `ProtocolTalker DeviceAttributes[URI]: E:...&OSVersion=10.0.19042.508&...`; the legacy
 //!   log's `Report * OS Version = 6.1.7601.1.0.65792`. The latest line wins.
+//! - Delivery Optimization's source: Get-DeliveryOptimizationLog's download start,
+//!   `{CTelemetryLogger::_InternalTraceDownloadStart} hr = 0, jobId = ..., cacheHost = ,
+//!   downloadMode = 1, downloadModeSrc = 7, ...` (tests/fixtures/delivery-optimization: the
+//!   layout of that output, our own values): the download mode (0 HTTP only, 1 LAN peers, 2
+//!   group, 3 internet peers, 99 simple, 100 bypass) and the Connected Cache server (`cacheHost`)
+//!   where one is named. The last download start read (files in the drop's order) wins.
 
 use memchr::memmem::Finder;
 
@@ -30,15 +36,20 @@ pub struct RowFacts {
     pub proxy: Option<Found>,
     /// The OS build as written (`10.0.19042.508`).
     pub os_build: Option<Found>,
+    /// Delivery Optimization's download mode (`1`) and cache server (may be empty), and the
+    /// download start line that gives them.
+    pub delivery: Option<(String, Found)>,
 }
 
 struct Finders {
+    do_start: Finder<'static>,
     proxy_list: Finder<'static>,
     os_attr: Finder<'static>,
     os_legacy: Finder<'static>,
 }
 
 static FINDERS: std::sync::LazyLock<Finders> = std::sync::LazyLock::new(|| Finders {
+    do_start: Finder::new("downloadMode = "),
     proxy_list: Finder::new("Proxy List used: <"),
     os_attr: Finder::new("OSVersion="),
     os_legacy: Finder::new("* OS Version = "),
@@ -59,11 +70,31 @@ fn os_of(m: &str, at: usize, key: &str) -> Option<String> {
     (v.contains('.') && v.starts_with(|c: char| c.is_ascii_digit())).then_some(v)
 }
 
+/// `name = value,` in a download start line: the value, trimmed (empty when none).
+fn field<'a>(m: &'a str, name: &str) -> Option<&'a str> {
+    let at = m.find(&format!("{name} = "))? + name.len() + 3;
+    let rest = &m[at..];
+    Some(rest[..rest.find(',').unwrap_or(rest.len())].trim())
+}
+
 impl RowFacts {
     /// Read from every WindowsUpdate.log of the drop; the latest line of each kind wins.
     pub fn of(a: &Analysis) -> RowFacts {
         let fs = &*FINDERS;
         let mut r = RowFacts::default();
+        for f in a.files.iter().filter(|f| f.is(LogKind::DeliveryOptimization)) {
+            for e in &f.entries {
+                let m = f.message(e);
+                if fs.do_start.find(m.as_bytes()).is_none() {
+                    continue;
+                }
+                let mode = field(m, "downloadMode").unwrap_or_default();
+                if !mode.is_empty() && mode.chars().all(|c| c.is_ascii_digit()) {
+                    let cache = field(m, "cacheHost").unwrap_or_default().to_string();
+                    r.delivery = Some((cache, Found { value: mode.to_string(), from: format!("{}:{}", f.name, e.line) }));
+                }
+            }
+        }
         for f in a.files.iter().filter(|f| f.is(LogKind::WindowsUpdate)) {
             let found = |value: String, line: u32| Found { value, from: format!("{}:{line}", f.name) };
             for e in &f.entries {
@@ -107,6 +138,16 @@ mod tests {
         let r = RowFacts::of(&analysis("WindowsUpdate.log", text));
         assert_eq!(r.proxy, Some(Found { value: "proxy01.contoso.com:8080".into(), from: "WindowsUpdate.log:3".into() }));
         assert_eq!(r.os_build, Some(Found { value: "6.1.7601.1.0.65792".into(), from: "WindowsUpdate.log:1".into() }));
+    }
+
+    #[test]
+    fn delivery_optimization_names_its_mode_and_cache_server() {
+        let text = "2026-11-14T09:12:03.2210553Z  AC8 40C8     Info {CTelemetryLogger::_InternalTraceDownloadStart} hr = 0, jobId = 5b0e4c2a, cacheHost = , downloadMode = 1, downloadModeSrc = 7, isVpn = 0\r\n\
+2026-11-14T09:13:03.2210553Z  AC8 40C8     Info {CTelemetryLogger::_InternalTraceDownloadStart} hr = 0, jobId = 6b0e4c2a, cacheHost = mcc01.contoso.com, downloadMode = 2, downloadModeSrc = 7, isVpn = 0\r\n";
+        let a = analysis("DeliveryOptimization.log", text);
+        assert!(a.files[0].is(LogKind::DeliveryOptimization));
+        let (cache, mode) = RowFacts::of(&a).delivery.expect("a download start");
+        assert_eq!((cache.as_str(), mode.value.as_str(), mode.from.as_str()), ("mcc01.contoso.com", "2", "DeliveryOptimization.log:2"));
     }
 
     #[test]
