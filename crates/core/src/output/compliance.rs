@@ -108,7 +108,7 @@ pub fn compliance(fleet: &[MachineUpdates]) -> Vec<UpdateCompliance> {
     let mut out: Vec<UpdateCompliance> = by
         .into_iter()
         .map(|(update, (title, class, mut held))| {
-            let holders: Vec<&str> = held.iter().map(|h| h.3.as_str()).collect();
+            let holders: std::collections::HashSet<&str> = held.iter().map(|h| h.3.as_str()).collect();
             let not_seen: Vec<String> = readable.iter().map(|m| m.machine).filter(|n| !holders.contains(n)).map(str::to_string).collect();
             held.extend(not_seen.into_iter().map(|n| (u8::MAX, "not_seen", String::new(), n)));
             held.sort();
