@@ -5,7 +5,8 @@
 ROWS is `wulens fleet --format ndjson` output (a file or a folder of them, local or in a
 bucket). The rule is `wulens fleet`'s (crates/core/src/output/shared.rs, docs/fleet.md): failed
 machines grouped by (failed_at, root_code, finding); a group of at least 3; a value of the
-update server, the proxy (not `direct`), a KB failing on the machine or the OS build held by at
+update server, the proxy (not `direct`), a KB failing on the machine, the OS build or Delivery
+Optimization's cache server held by at
 least 90 % of the group and not by every readable machine; Fisher's exact test, one-sided, at
 most 0.01. The test is the hypergeometric upper tail summed term by term from math.lgamma (a
 Python UDF: Spark SQL has no lgamma), as exact as the CLI's statrs and DuckDB's lgamma.
@@ -51,6 +52,7 @@ def shared_causes(rows):
         .select("machine", F.lit("update"), F.upper("u.kb"), F.lit(""))
         .distinct(),
         readable.where(nonempty("os_build")).select("machine", F.lit("os_build"), F.lower("os_build"), F.col("os_build_from")),
+        readable.where(nonempty("do_cache_host")).select("machine", F.lit("cache_host"), F.lower("do_cache_host"), F.col("do_from")),
     ]
     facts = parts[0]
     for p in parts[1:]:

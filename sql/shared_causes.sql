@@ -3,13 +3,14 @@
 -- groups, shared values and numbers as its `--format json` (tested in
 -- crates/py/python/tests/test_wulens.py against the CLI on a generated fleet).
 --
--- Input: a table or view `fleet_rows` of the NDJSON rows, e.g.
+-- Input: a table or view `fleet_rows` of the NDJSON rows (with the columns wulens writes since
+-- `os_build` and `do_cache_host`), e.g.
 --   CREATE VIEW fleet_rows AS SELECT * FROM read_json_auto('fleet.ndjson');
 -- then `.read sql/shared_causes.sql` (duckdb CLI) or `con.execute(open(...).read())`.
 --
 -- The rule: failed machines grouped by (failed_at, root_code, finding); a group of at least 3
 -- machines; a value of an attribute (the update server, the proxy other than `direct`, a KB
--- failing on the machine, the OS build) held by at least 90 % of the group; not held by every
+-- failing on the machine, the OS build, Delivery Optimization's cache server) held by at least 90 % of the group; not held by every
 -- readable machine; and Fisher's exact test, one-sided (the hypergeometric upper tail
 -- P(X >= in_group) for a group of `group` drawn from `readable` machines of which `holders`
 -- hold the value), at most 0.01. The tail is computed exactly as a sum of terms, each from
@@ -33,6 +34,9 @@ facts AS (
     UNION ALL
     SELECT machine, 'os_build', lower(os_build), os_build_from
     FROM readable WHERE coalesce(os_build, '') <> ''
+    UNION ALL
+    SELECT machine, 'cache_host', lower(do_cache_host), do_from
+    FROM readable WHERE coalesce(do_cache_host, '') <> ''
 ),
 holders AS (SELECT attribute, value, count(DISTINCT machine) AS k FROM facts GROUP BY ALL),
 held AS (

@@ -235,6 +235,8 @@ impl MachineRow {
             proxy_from: &self.proxy_from,
             os_build: &self.os_build,
             os_build_from: &self.os_build_from,
+            cache_host: &self.do_cache_host,
+            cache_host_from: &self.do_from,
             failing_updates: self.updates.iter().filter(|u| u.state == LedgerState::Failing).map(|u| u.kb.as_str()).collect(),
             failing_since: &self.failing_since,
             last_success: &self.last_success,
@@ -436,6 +438,7 @@ fn shared_words(x: &super::shared::Shared) -> String {
         Attribute::Proxy => (format!("go through proxy {}", x.value), "go through it", "look at that proxy"),
         Attribute::Update => (format!("fail on {}", x.value), "fail on it", "a problem of that update, not of each machine"),
         Attribute::OsBuild => (format!("run build {}", x.value), "run it", "a fault of that OS build, not of each machine"),
+        Attribute::CacheHost => (format!("download from cache server {}", x.value), "download from it", "look at that Connected Cache server"),
     };
     let evidence: Vec<String> = x.evidence.iter().map(|(m, from)| if from.is_empty() { m.clone() } else { format!("{m} ({from})") }).collect();
     format!(

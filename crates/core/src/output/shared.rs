@@ -35,6 +35,10 @@ pub struct Facts<'a> {
     pub os_build: &'a str,
     /// The `file:line` that names it.
     pub os_build_from: &'a str,
+    /// Delivery Optimization's Connected Cache server, empty when none is named.
+    pub cache_host: &'a str,
+    /// The `file:line` that names it.
+    pub cache_host_from: &'a str,
     /// The KBs failing on the machine.
     pub failing_updates: Vec<&'a str>,
     /// When its failures began (as written).
@@ -62,6 +66,8 @@ pub enum Attribute {
     Update,
     /// The OS build (`MachineRow::os_build`): a fault of one build.
     OsBuild,
+    /// Delivery Optimization's Connected Cache server (`MachineRow::do_cache_host`).
+    CacheHost,
 }
 
 /// A value a group of failed machines shares and the rest of the fleet does not.
@@ -109,6 +115,7 @@ fn values(row: &Facts, attribute: Attribute) -> Vec<String> {
         Attribute::Server => one(row.server),
         Attribute::Proxy => one(if row.proxy == "direct" { "" } else { row.proxy }),
         Attribute::OsBuild => one(row.os_build),
+        Attribute::CacheHost => one(row.cache_host),
         Attribute::Update => {
             let mut v: Vec<String> = row.failing_updates.iter().filter(|kb| !kb.is_empty()).map(|kb| kb.to_ascii_uppercase()).collect();
             v.sort();
@@ -140,7 +147,7 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
     let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].readable).collect();
     let total = readable.len() as u64;
     let mut out = Vec::new();
-    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update, Attribute::OsBuild] {
+    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update, Attribute::OsBuild, Attribute::CacheHost] {
         // Each value the group holds, with how many of its machines hold it.
         let mut counts: Vec<(String, usize)> = Vec::new();
         for &m in members {
@@ -172,6 +179,7 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
                         Attribute::Server => rows[m].server_from,
                         Attribute::Proxy => rows[m].proxy_from,
                         Attribute::OsBuild => rows[m].os_build_from,
+                        Attribute::CacheHost => rows[m].cache_host_from,
                         Attribute::Update => "",
                     };
                     (rows[m].machine.to_string(), from.to_string())
@@ -323,6 +331,14 @@ mod tests {
         assert_eq!(got, vec![(Attribute::Proxy, "proxy01:8080", "f0/winhttp-proxy.txt:4"), (Attribute::OsBuild, "10.0.19042.508", "f0/WindowsUpdate.log:40")]);
         let t = f.text();
         assert!(t.contains("5 of 5 run build 10.0.19042.508; 0 of the 12 other readable machines run it"), "{t}");
+        // Downloads from one Connected Cache server that the healthy machines do not use.
+        let mut cached = rows.clone();
+        for r in cached.iter_mut().take(5) {
+            (r.do_cache_host, r.do_from) = ("mcc01.contoso.com".into(), format!("{}/DeliveryOptimization.log:8", r.machine));
+        }
+        let g = &FleetSummary::of(&cached).groups[0];
+        let c = g.shared.iter().find(|s| s.attribute == Attribute::CacheHost).expect("the cache server");
+        assert_eq!((c.value.as_str(), c.in_group, c.others_with, c.evidence[0].1.as_str()), ("mcc01.contoso.com", 5, 0, "f0/DeliveryOptimization.log:8"));
         // Half the group on a build is no shared build.
         for r in rows.iter_mut().take(2) {
             r.os_build = "10.0.19045.2965".into();
