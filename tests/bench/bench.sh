@@ -31,15 +31,17 @@ fi
 cargo build --release --quiet -p wulens-cli -p xtask
 
 # Many machines: bundles per second and peak memory of `wulens fleet` on generated fleets of
-# 250 and 1,000 bundles (memory must not grow with the fleet), and the Spark example in local
-# mode on the 1,000 (needs .tools/py from `./dev test`).
+# 250, 1,000 and 10,000 bundles (memory must not grow with the fleet; the 10,000 with planted
+# shared causes, so that the summary's contrasts and compliance are computed on real groups),
+# and the Spark example in local mode on the 1,000 (needs .tools/py from `./dev test`).
 fleet_figures() {
   echo
   echo "| Bundles | wulens fleet | bundles/s | peak memory |"
   echo "|---|---|---|---|"
-  for n in 250 1000; do
+  for n in 250 1000 10000; do
     dir=target/bench/fleet-$n
-    [ -f "$dir/fleet.csv" ] || target/release/xtask gen-fleet --out "$dir" --count "$n" >/dev/null
+    plant=(); [ "$n" -ge 10000 ] && plant=(--plant)
+    [ -f "$dir/fleet.csv" ] || target/release/xtask gen-fleet --out "$dir" --count "$n" "${plant[@]}" >/dev/null
     hyperfine --style basic --warmup 1 --runs 3 --export-json "target/bench/fleet-$n.json" -n fleet "target/release/wulens fleet $dir > /dev/null" >/dev/null
     peak_kb=$(/usr/bin/time -f %M target/release/wulens fleet "$dir" 2>&1 >/dev/null | tail -1)
     python3 - "$n" "$peak_kb" <<'PY'

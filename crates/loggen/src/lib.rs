@@ -15,6 +15,8 @@
 
 use std::io::Write;
 
+mod plants;
+
 /// xorshift64*: small, fast, deterministic; statistical quality is irrelevant here.
 struct Rng(u64);
 
@@ -550,6 +552,13 @@ type ZipFile = (String, Vec<u8>);
 /// `fleet.csv` (machine, scenario) beside them and returns the same pairs; the scenario of a
 /// damaged bundle is `unreadable`.
 pub fn fleet(out: &std::path::Path, scenarios: &[std::path::PathBuf], count: usize, seed: u64) -> std::io::Result<Vec<(String, String)>> {
+    fleet_with(out, scenarios, count, seed, false)
+}
+
+/// [`fleet`], and with `plant` about half the machines made of planted shared causes instead
+/// of fixture scenarios (`plants.rs`: a server that breaks on one day, one update failing, one
+/// proxy, unrelated faults), named in `fleet.csv` as `planted-...`.
+pub fn fleet_with(out: &std::path::Path, scenarios: &[std::path::PathBuf], count: usize, seed: u64, plant: bool) -> std::io::Result<Vec<(String, String)>> {
     std::fs::create_dir_all(out)?;
     let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     // Each scenario's files once, as (path inside the zip, bytes).
@@ -584,15 +593,12 @@ pub fn fleet(out: &std::path::Path, scenarios: &[std::path::PathBuf], count: usi
         let scenario = if i % 50 == 0 {
             std::fs::write(&path, b"PK\x03\x04 this bundle was cut off during the copy")?;
             "unreadable".to_string()
+        } else if let Some((name, files)) = if plant { plants::plant(&mut rng, i) } else { None } {
+            write_zip(&path, &machine, &files)?;
+            name.to_string()
         } else {
             let (name, files) = &loaded[rng.below(loaded.len() as u64) as usize];
-            let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(std::fs::File::create(&path)?));
-            let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-            for (rel, bytes) in files {
-                zip.start_file(format!("{machine}/{rel}"), options).map_err(std::io::Error::other)?;
-                zip.write_all(bytes)?;
-            }
-            zip.finish().map_err(std::io::Error::other)?.flush()?;
+            write_zip(&path, &machine, files)?;
             name.clone()
         };
         manifest.push_str(&format!("{machine},{scenario}\n"));
@@ -600,6 +606,17 @@ pub fn fleet(out: &std::path::Path, scenarios: &[std::path::PathBuf], count: usi
     }
     std::fs::write(out.join("fleet.csv"), manifest)?;
     Ok(out_pairs)
+}
+
+/// One machine's zip: each file under the machine's folder.
+fn write_zip(path: &std::path::Path, machine: &str, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(std::fs::File::create(path)?));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (rel, bytes) in files {
+        zip.start_file(format!("{machine}/{rel}"), options).map_err(std::io::Error::other)?;
+        zip.write_all(bytes)?;
+    }
+    zip.finish().map_err(std::io::Error::other)?.flush()
 }
 
 #[cfg(test)]

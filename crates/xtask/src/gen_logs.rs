@@ -31,23 +31,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask gen-fleet --out DIR --count 300 [--seed 42]`: one zip per machine, each the logs
-/// of a fixture scenario (tests/fixtures), and `fleet.csv` naming each machine's scenario.
+/// `cargo xtask gen-fleet --out DIR --count 300 [--seed 42] [--plant]`: one zip per machine, each
+/// the logs of a fixture scenario (tests/fixtures), with `--plant` about half of them planted
+/// shared causes instead (crates/loggen/src/plants.rs), and `fleet.csv` naming each machine's
+/// scenario.
 pub fn fleet(args: &[String], root: &std::path::Path) -> Result<(), String> {
     let mut out = std::path::PathBuf::from("target/gen-fleet");
     let mut count = 300usize;
     let mut seed = 42u64;
+    let mut plant = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--out" => out = it.next().ok_or("--out needs a folder")?.into(),
+            "--plant" => plant = true,
             "--count" => count = it.next().ok_or("--count needs a number")?.parse().map_err(|_| "bad count")?,
             "--seed" => seed = it.next().ok_or("--seed needs a value")?.parse().map_err(|_| "bad seed")?,
-            other => return Err(format!("unknown argument {other}; usage: cargo xtask gen-fleet --out DIR --count 300 [--seed 42]")),
+            other => return Err(format!("unknown argument {other}; usage: cargo xtask gen-fleet --out DIR --count 300 [--seed 42] [--plant]")),
         }
     }
     let scenarios = wulens_loggen::fixture_scenarios(&root.join("tests/fixtures")).map_err(|e| format!("tests/fixtures: {e}"))?;
-    let pairs = wulens_loggen::fleet(&out, &scenarios, count, seed).map_err(|e| format!("{}: {e}", out.display()))?;
+    let pairs = wulens_loggen::fleet_with(&out, &scenarios, count, seed, plant).map_err(|e| format!("{}: {e}", out.display()))?;
     println!("{} bundles from {} scenarios in {} (fleet.csv names each machine's scenario)", pairs.len(), scenarios.len(), out.display());
     Ok(())
 }

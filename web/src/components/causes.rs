@@ -54,7 +54,7 @@ pub fn shared_causes(p: &CausesProps) -> Html {
                             <h3>{lead}</h3>
                             <p class="muted">{format!("{} machines: {}", g.machines.len(), group_words(&f.rows, g))}</p>
                             { for g.shared.iter().map(|x| html! {
-                                <p class="contrast" data-attribute={format!("{:?}", x.attribute).to_lowercase()} data-value={x.value.clone()}>
+                                <p class="contrast" data-attribute={serde_json::to_string(&x.attribute).unwrap_or_default().trim_matches('"').to_string()} data-value={x.value.clone()}>
                                     {shared_words(x)}
                                 </p>
                             }) }

@@ -54,8 +54,31 @@ pub struct MachineRow {
     /// That kind of work's latest success before `failing_since`; empty when none is in the logs.
     #[serde(default)]
     pub last_success: String,
-    /// The WinHTTP proxy (`direct` or the servers), when given.
+    /// The proxy (`direct` or the servers): the WinHTTP proxy as `netsh winhttp show proxy`
+    /// gives it, else the one the agent's requests went through (the legacy WindowsUpdate.log's
+    /// `Proxy List used: <...>`), when either is given.
     pub proxy: String,
+    /// Where `proxy` was read: `file:line`.
+    #[serde(default)]
+    pub proxy_from: String,
+    /// The OS build as the logs write it (WindowsUpdate.log's `OSVersion=10.0.19042.508`, the
+    /// legacy log's `* OS Version = `), the latest; empty when no log gives it.
+    #[serde(default)]
+    pub os_build: String,
+    /// Where `os_build` was read: `file:line`.
+    #[serde(default)]
+    pub os_build_from: String,
+    /// Delivery Optimization's download mode as its latest download start writes it (`0` HTTP
+    /// only, `1` LAN peers, `2` group, `3` internet peers, `99` simple, `100` bypass); empty
+    /// when no Delivery Optimization log is given.
+    #[serde(default)]
+    pub do_mode: String,
+    /// The Connected Cache server that download start names (`cacheHost`), where one is.
+    #[serde(default)]
+    pub do_cache_host: String,
+    /// Where `do_mode` and `do_cache_host` were read: `file:line`.
+    #[serde(default)]
+    pub do_from: String,
     /// Time of the drop's earliest timed record, as written; empty when none has a time.
     pub first_time: String,
     /// Time of the drop's latest timed record, as written; empty when none has a time.
@@ -151,6 +174,7 @@ impl MachineRow {
         let wsus_server_from = server.map(|s| format!("{}:{}", s.file, s.line)).unwrap_or_default();
         let (failing_since, last_failure, last_success) = if failed { onset(r) } else { Default::default() };
         let proxy = r.configuration.proxy.as_ref().map(|p| if p.direct { "direct".to_string() } else { p.servers.join(" ") }).unwrap_or_default();
+        let proxy_from = r.configuration.proxy.as_ref().filter(|_| !proxy.is_empty()).map(|p| format!("{}:{}", p.file, p.line)).unwrap_or_default();
         MachineRow {
             machine: machine.to_string(),
             bundle: bundle.to_string(),
@@ -170,6 +194,12 @@ impl MachineRow {
             last_failure,
             last_success,
             proxy,
+            proxy_from,
+            os_build: String::new(),
+            os_build_from: String::new(),
+            do_mode: String::new(),
+            do_cache_host: String::new(),
+            do_from: String::new(),
             first_time: r.summary.first_time.clone().unwrap_or_default(),
             last_time: r.summary.last_time.clone().unwrap_or_default(),
             files: r.summary.files,
@@ -202,9 +232,27 @@ impl MachineRow {
             server: &self.wsus_server,
             server_from: &self.wsus_server_from,
             proxy: &self.proxy,
+            proxy_from: &self.proxy_from,
+            os_build: &self.os_build,
+            os_build_from: &self.os_build_from,
+            cache_host: &self.do_cache_host,
+            cache_host_from: &self.do_from,
             failing_updates: self.updates.iter().filter(|u| u.state == LedgerState::Failing).map(|u| u.kb.as_str()).collect(),
             failing_since: &self.failing_since,
             last_success: &self.last_success,
+        }
+    }
+
+    /// What per-update compliance reads of this row.
+    pub fn compliance_facts(&self) -> super::compliance::MachineUpdates<'_> {
+        super::compliance::MachineUpdates {
+            machine: &self.machine,
+            readable: self.status != "unreadable",
+            updates: self
+                .updates
+                .iter()
+                .map(|u| super::compliance::Seen { kb: &u.kb, update_id: &u.update_id, title: &u.title, class: u.class, state: u.state, code: &u.code })
+                .collect(),
         }
     }
 
@@ -222,7 +270,20 @@ impl MachineRow {
         match report {
             // Nothing read (a damaged zip read as one line of bytes, a folder of binaries): listed
             // as unreadable with why, not as a machine with no scan.
-            Some(r) if r.summary.entries != 0 || analysis.warnings.is_empty() => MachineRow::from_report(machine, bundle, &r),
+            Some(r) if r.summary.entries != 0 || analysis.warnings.is_empty() => {
+                let mut row = MachineRow::from_report(machine, bundle, &r);
+                let facts = super::row_facts::RowFacts::of(analysis);
+                if let Some(p) = facts.proxy.filter(|_| row.proxy.is_empty()) {
+                    (row.proxy, row.proxy_from) = (p.value, p.from);
+                }
+                if let Some(o) = facts.os_build {
+                    (row.os_build, row.os_build_from) = (o.value, o.from);
+                }
+                if let Some((cache, mode)) = facts.delivery {
+                    (row.do_mode, row.do_cache_host, row.do_from) = (mode.value, cache, mode.from);
+                }
+                row
+            }
             _ => {
                 let why = analysis
                     .warnings
@@ -376,6 +437,8 @@ pub fn shared_lead(x: &super::shared::Shared) -> String {
         Attribute::Server => format!("The server {}", x.value),
         Attribute::Proxy => format!("The proxy {}", x.value),
         Attribute::Update => format!("The update {}", x.value),
+        Attribute::OsBuild => format!("The OS build {}", x.value),
+        Attribute::CacheHost => format!("The cache server {}", x.value),
     }
 }
 
@@ -394,6 +457,8 @@ pub fn shared_words(x: &super::shared::Shared) -> String {
         Attribute::Server => (format!("use {}", x.value), "use it", "look at that server, not at each client"),
         Attribute::Proxy => (format!("go through proxy {}", x.value), "go through it", "look at that proxy"),
         Attribute::Update => (format!("fail on {}", x.value), "fail on it", "a problem of that update, not of each machine"),
+        Attribute::OsBuild => (format!("run build {}", x.value), "run it", "a fault of that OS build, not of each machine"),
+        Attribute::CacheHost => (format!("download from cache server {}", x.value), "download from it", "look at that Connected Cache server"),
     };
     let evidence: Vec<String> = x.evidence.iter().map(|(m, from)| if from.is_empty() { m.clone() } else { format!("{m} ({from})") }).collect();
     format!(
@@ -461,6 +526,10 @@ pub struct FleetSummary {
     pub no_failure: Vec<(String, Vec<String>)>,
     /// (machine, why) for bundles that could not be read.
     pub unreadable: Vec<(String, String)>,
+    /// Each update the rows name, by state across the readable machines, the most failing
+    /// first (output/compliance.rs).
+    #[serde(default)]
+    pub compliance: Vec<super::compliance::UpdateCompliance>,
 }
 
 impl FleetSummary {
@@ -510,7 +579,9 @@ impl FleetSummary {
         }
         no_failure.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
         unreadable.sort();
-        FleetSummary { machines: rows.len(), groups, no_failure, unreadable }
+        let updates: Vec<super::compliance::MachineUpdates> = rows.iter().map(MachineRow::compliance_facts).collect();
+        let compliance = super::compliance::compliance(&updates);
+        FleetSummary { machines: rows.len(), groups, no_failure, unreadable, compliance }
     }
 
     /// The grouping as text: largest group first, a few machine names each.

@@ -4,17 +4,20 @@
 //! what leaves for sharing (`redact/`).
 
 mod collect;
+mod compliance;
 mod fleet;
 mod ledger;
 mod markdown;
 mod redact;
 mod render;
 mod report;
+mod row_facts;
 mod shared;
 mod viewer;
 mod words;
 
 pub use collect::{client_script, collect_steps, CollectStep};
+pub use compliance::{ComplianceCell, UpdateCompliance, CELL_NAMES};
 pub use fleet::{
     fleet_csv, fleet_ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS,
     ROW_UPDATES,

@@ -29,6 +29,16 @@ pub struct Facts<'a> {
     pub server_from: &'a str,
     /// The WinHTTP proxy, empty or `direct` for none.
     pub proxy: &'a str,
+    /// The `file:line` that names it.
+    pub proxy_from: &'a str,
+    /// The OS build (`10.0.19042.508`), empty when not known.
+    pub os_build: &'a str,
+    /// The `file:line` that names it.
+    pub os_build_from: &'a str,
+    /// Delivery Optimization's Connected Cache server, empty when none is named.
+    pub cache_host: &'a str,
+    /// The `file:line` that names it.
+    pub cache_host_from: &'a str,
     /// The KBs failing on the machine.
     pub failing_updates: Vec<&'a str>,
     /// When its failures began (as written).
@@ -57,6 +67,10 @@ pub enum Attribute {
     Proxy,
     /// An update that fails on the machine (its KB, from the row's ledger).
     Update,
+    /// The OS build (`MachineRow::os_build`): a fault of one build.
+    OsBuild,
+    /// Delivery Optimization's Connected Cache server (`MachineRow::do_cache_host`).
+    CacheHost,
 }
 
 /// A value a group of failed machines shares and the rest of the fleet does not.
@@ -78,7 +92,7 @@ pub struct Shared {
     /// Fisher's exact test, one-sided.
     pub p: f64,
     /// A few of the group's machines that hold it (the evidence), with where their row read it
-    /// (`wsus_server_from` for a server).
+    /// (`wsus_server_from` for a server, `proxy_from`, `os_build_from`).
     pub evidence: Vec<(String, String)>,
 }
 
@@ -104,6 +118,8 @@ fn values(row: &Facts, attribute: Attribute) -> Vec<String> {
     match attribute {
         Attribute::Server => one(row.server),
         Attribute::Proxy => one(if row.proxy == "direct" { "" } else { row.proxy }),
+        Attribute::OsBuild => one(row.os_build),
+        Attribute::CacheHost => one(row.cache_host),
         Attribute::Update => {
             let mut v: Vec<String> = row.failing_updates.iter().filter(|kb| !kb.is_empty()).map(|kb| kb.to_ascii_uppercase()).collect();
             v.sort();
@@ -113,14 +129,17 @@ fn values(row: &Facts, attribute: Attribute) -> Vec<String> {
     }
 }
 
-/// Whether the row's logs tell `attribute` at all. A server or a proxy is contrasted only with
-/// machines whose logs name one (a direct connection is a proxy value): a machine whose logs
+/// Whether the row's logs tell `attribute` at all. A server, a proxy, a build or a cache server
+/// is contrasted only with machines whose logs name one (a direct connection is a proxy value): a machine whose logs
 /// never name its server is on no other server, and counting it would make any server that
 /// failing machines name look shared. Whether an update fails is known of every readable row.
 fn known(row: &Facts, attribute: Attribute) -> bool {
     match attribute {
         Attribute::Server => !row.server.is_empty(),
         Attribute::Proxy => !row.proxy.is_empty(),
+        Attribute::OsBuild => !row.os_build.is_empty(),
+        // Delivery Optimization's lines were read (`cache_host_from`), with or without a cache.
+        Attribute::CacheHost => !row.cache_host_from.is_empty(),
         Attribute::Update => true,
     }
 }
@@ -146,7 +165,7 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
     }
     let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].readable).collect();
     let mut out = Vec::new();
-    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update] {
+    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update, Attribute::OsBuild, Attribute::CacheHost] {
         // The machines the contrast is drawn among: readable ones whose logs tell the attribute.
         let told: Vec<usize> = readable.iter().copied().filter(|&i| known(&rows[i], attribute)).collect();
         let group_told = members.iter().filter(|&&m| rows[m].readable && known(&rows[m], attribute)).count();
@@ -177,7 +196,16 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
                 .iter()
                 .filter(|&&m| values(&rows[m], attribute).contains(&value))
                 .take(3)
-                .map(|&m| (rows[m].machine.to_string(), if attribute == Attribute::Server { rows[m].server_from.to_string() } else { String::new() }))
+                .map(|&m| {
+                    let from = match attribute {
+                        Attribute::Server => rows[m].server_from,
+                        Attribute::Proxy => rows[m].proxy_from,
+                        Attribute::OsBuild => rows[m].os_build_from,
+                        Attribute::CacheHost => rows[m].cache_host_from,
+                        Attribute::Update => "",
+                    };
+                    (rows[m].machine.to_string(), from.to_string())
+                })
                 .collect();
             out.push(Shared { attribute, value, in_group, group: members.len(), others_with: with - in_group, others: told.len() - group_told, p, evidence });
         }
@@ -319,6 +347,54 @@ mod tests {
         let g = &FleetSummary::of(&rows).groups[0];
         assert_eq!(g.shared.len(), 1, "the server is everyone's: only the update is shared");
         assert_eq!((g.shared[0].attribute, g.shared[0].value.as_str()), (Attribute::Update, "KB5044273"));
+    }
+
+    #[test]
+    fn machines_failing_on_one_os_build_or_proxy_share_it_with_its_line() {
+        // 5 machines on build 19042.508 behind proxy01 fail; 12 on 19045.2965, direct, do not.
+        let mut rows: Vec<MachineRow> = (0..5)
+            .map(|i| {
+                let mut r = machine(&format!("f{i}"), true, "http://wsus:8530", "", "");
+                (r.os_build, r.os_build_from) = ("10.0.19042.508".into(), format!("f{i}/WindowsUpdate.log:40"));
+                (r.proxy, r.proxy_from) = ("proxy01:8080".into(), format!("f{i}/winhttp-proxy.txt:4"));
+                r
+            })
+            .collect();
+        rows.extend((0..12).map(|i| {
+            let mut r = machine(&format!("ok{i}"), false, "http://wsus:8530", "", "");
+            r.os_build = "10.0.19045.2965".into();
+            r.proxy = "direct".into();
+            r
+        }));
+        let f = FleetSummary::of(&rows);
+        let g = &f.groups[0];
+        let got: Vec<(Attribute, &str, &str)> = g.shared.iter().map(|s| (s.attribute, s.value.as_str(), s.evidence[0].1.as_str())).collect();
+        assert_eq!(got, vec![(Attribute::Proxy, "proxy01:8080", "f0/winhttp-proxy.txt:4"), (Attribute::OsBuild, "10.0.19042.508", "f0/WindowsUpdate.log:40")]);
+        let t = f.text();
+        assert!(t.contains("5 of 5 run build 10.0.19042.508; 0 of the 12 other readable machines run it"), "{t}");
+        // Downloads from one Connected Cache server that the healthy machines, whose Delivery
+        // Optimization logs are read too, do not use.
+        let mut cached = rows.clone();
+        for r in cached.iter_mut() {
+            r.do_from = format!("{}/DeliveryOptimization.log:8", r.machine);
+        }
+        for r in cached.iter_mut().take(5) {
+            r.do_cache_host = "mcc01.contoso.com".into();
+        }
+        // Machines whose Delivery Optimization logs are not read contrast with nothing.
+        let mut unread = cached.clone();
+        for r in unread.iter_mut().skip(5) {
+            r.do_from = String::new();
+        }
+        assert!(FleetSummary::of(&unread).groups[0].shared.iter().all(|s| s.attribute != Attribute::CacheHost));
+        let g = &FleetSummary::of(&cached).groups[0];
+        let c = g.shared.iter().find(|s| s.attribute == Attribute::CacheHost).expect("the cache server");
+        assert_eq!((c.value.as_str(), c.in_group, c.others_with, c.evidence[0].1.as_str()), ("mcc01.contoso.com", 5, 0, "f0/DeliveryOptimization.log:8"));
+        // Half the group on a build is no shared build.
+        for r in rows.iter_mut().take(2) {
+            r.os_build = "10.0.19045.2965".into();
+        }
+        assert!(FleetSummary::of(&rows).groups[0].shared.iter().all(|s| s.attribute != Attribute::OsBuild));
     }
 
     #[test]

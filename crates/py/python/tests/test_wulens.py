@@ -5,6 +5,7 @@ Needs WULENS_FLEET (a generated fleet folder with its fleet.csv) for the Spark t
 """
 
 import csv
+import json
 import os
 import pathlib
 import subprocess
@@ -117,6 +118,137 @@ class DuckDb(unittest.TestCase):
             if status == "failed":
                 sizes[(at, code, finding)] = sizes.get((at, code, finding), 0) + sum(1 for s in scenario_of.values() if s == scenario)
         self.assertEqual({(a, c, f): n for a, c, f, n in groups}, sizes)
+
+
+def cli_fleet(fleet, fmt, out):
+    """`wulens fleet --format FMT FLEET` written to OUT."""
+    with open(out, "w") as f:
+        subprocess.run([os.environ["WULENS_BIN"], "fleet", "--format", fmt, str(fleet)], stdout=f, stderr=subprocess.DEVNULL, check=True, timeout=600)
+
+
+def cli_shared(summary):
+    """The CLI's shared causes: (failed_at, root_code, finding, group, attribute, value, in_group, others_with, others) -> p."""
+    out = {}
+    for g in summary["groups"]:
+        c = g["cause"]
+        for s in g["shared"]:
+            key = (c["failed_at"], c["root_code"], c["finding"], s["group"], s["attribute"], s["value"], s["in_group"], s["others_with"], s["others"])
+            out[key] = s["p"]
+    return out
+
+
+@unittest.skipUnless(os.environ.get("WULENS_FLEET") and os.environ.get("WULENS_BIN"), "WULENS_FLEET and WULENS_BIN (the CLI) are not set")
+class SharedCausesSql(unittest.TestCase):
+    """sql/shared_causes.sql and sql/onsets.sql in DuckDB give what `wulens fleet --format json` gives."""
+
+    @classmethod
+    def setUpClass(cls):
+        import duckdb
+
+        cls.fleet = pathlib.Path(os.environ["WULENS_FLEET"])
+        with open(cls.fleet / "fleet.csv") as f:
+            cls.scenario_of = {r["machine"]: r["scenario"] for r in csv.DictReader(f)}
+        cls.tmp = tempfile.TemporaryDirectory()
+        nd, js = pathlib.Path(cls.tmp.name) / "fleet.ndjson", pathlib.Path(cls.tmp.name) / "fleet.json"
+        cli_fleet(cls.fleet, "ndjson", nd)
+        cli_fleet(cls.fleet, "json", js)
+        cls.summary = json.loads(js.read_text())
+        con = duckdb.connect()
+        con.execute(f"CREATE VIEW fleet_rows AS SELECT * FROM read_json_auto('{nd}')")
+        run = lambda name: con.execute((ROOT / "sql" / name).read_text())
+        cur = run("shared_causes.sql")
+        cols = [d[0] for d in cur.description]
+        cls.shared = [dict(zip(cols, r)) for r in cur.fetchall()]
+        cur = run("onsets.sql")
+        cols = [d[0] for d in cur.description]
+        cls.onsets = [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_the_same_shared_causes_as_the_cli(self):
+        sql = {
+            (r["failed_at"], r["root_code"], r["finding"], r["group_size"], r["attribute"], r["value"], r["in_group"], r["others_with"], r["others"]): r["p"]
+            for r in self.shared
+        }
+        cli = cli_shared(self.summary)
+        self.assertTrue(cli, "the generated fleet has shared causes to compare")
+        self.assertEqual(set(sql), set(cli))
+        for k, p in cli.items():
+            self.assertLessEqual(abs(sql[k] - p), 1e-9 * p + 1e-300, k)  # p underflows to 0 in both past ~1e-308
+
+    def test_the_same_onsets_as_the_cli(self):
+        cli = {
+            (g["cause"]["failed_at"], g["cause"]["root_code"], g["cause"]["finding"]): (
+                g["onset"]["machines"],
+                g["onset"]["last_success"],
+                g["onset"]["last_success_machine"],
+                g["onset"]["first_failure"],
+                g["onset"]["first_failure_machine"],
+            )
+            for g in self.summary["groups"]
+            if g.get("onset")
+        }
+        sql = {
+            (r["failed_at"], r["root_code"], r["finding"]): (r["machines"], r["last_success"], r["last_success_machine"], r["first_failure"], r["first_failure_machine"])
+            for r in self.onsets
+        }
+        self.assertEqual(sql, cli)
+
+    def test_the_planted_causes_are_named_and_the_unrelated_faults_are_not(self):
+        planted = {}
+        for m, s in self.scenario_of.items():
+            planted.setdefault(s, set()).add(m)
+        if "planted-server" not in planted:
+            self.skipTest("the fleet was generated without --plant")
+        by_value = {}
+        for r in self.shared:
+            by_value.setdefault((r["attribute"], r["value"]), []).append(r)
+        for (attribute, value), scenario in [
+            (("server", "http://wsus02.contoso.com:8530"), "planted-server"),
+            (("update", "KB5044273"), "planted-update"),
+            (("proxy", "proxy07.contoso.com:8080"), "planted-proxy"),
+        ]:
+            (r,) = by_value[(attribute, value)]
+            self.assertEqual((r["in_group"], r["group_size"], r["others_with"]), (len(planted[scenario]), len(planted[scenario]), 0), value)
+        (onset,) = [o for o in self.onsets if o["root_code"] == "0x80244022" and o["failed_at"] == "search"]
+        self.assertEqual(onset["machines"], len(planted["planted-server"]))
+        self.assertLess(onset["last_success"], "2026-11-17T13:41")
+        self.assertGreaterEqual(onset["first_failure"], "2026-11-17T14:16")
+        unrelated = planted.get("planted-unrelated", set())
+        self.assertGreaterEqual(len(unrelated), 3, "enough unrelated faults to form a group")
+        groups_of_unrelated = [g for g in self.summary["groups"] if set(g["machines"]) & unrelated]
+        self.assertTrue(groups_of_unrelated and all(not g["shared"] for g in groups_of_unrelated))
+        self.assertFalse([r for r in self.shared if r["root_code"] == "0x800F0922"])
+
+
+@unittest.skipUnless(os.environ.get("WULENS_FLEET") and os.environ.get("WULENS_BIN"), "WULENS_FLEET and WULENS_BIN (the CLI) are not set")
+class SharedCausesSpark(unittest.TestCase):
+    def test_spark_gives_the_cli_shared_causes(self):
+        import importlib.util
+
+        from pyspark.sql import SparkSession
+
+        spec = importlib.util.spec_from_file_location("spark_shared_causes", ROOT / "examples" / "spark_shared_causes.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        fleet = pathlib.Path(os.environ["WULENS_FLEET"])
+        with tempfile.TemporaryDirectory() as tmp:
+            nd, js = pathlib.Path(tmp) / "fleet.ndjson", pathlib.Path(tmp) / "fleet.json"
+            cli_fleet(fleet, "ndjson", nd)
+            cli_fleet(fleet, "json", js)
+            cli = cli_shared(json.loads(js.read_text()))
+            spark = SparkSession.builder.master("local[1]").appName("shared").getOrCreate()
+            try:
+                got = mod.shared_causes(spark.read.json(str(nd))).collect()
+            finally:
+                spark.stop()
+        sql = {(r.failed_at, r.root_code, r.finding, r.group_size, r.attribute, r.value, r.in_group, r.others_with, r.others): r.p for r in got}
+        self.assertTrue(cli)
+        self.assertEqual(set(sql), set(cli))
+        for k, p in cli.items():
+            self.assertLessEqual(abs(sql[k] - p), 1e-9 * p + 1e-300, k)  # p underflows to 0 in both past ~1e-308
 
 
 if __name__ == "__main__":
