@@ -241,7 +241,7 @@ test('a long fleet shows machines done of the total, and cancel stops it', async
   await context.close();
 });
 
-test('what failing machines share: the CLI\'s shared causes, first, with their machines one click away', async () => {
+test('what failing machines share and the compliance matrix: the CLI\'s, with their machines one click away', async () => {
   const summary = JSON.parse(wulens(['fleet', '--format', 'json', fleetDir]));
   const want = summary.groups.flatMap((g) => g.shared.map((x) => `${x.attribute}|${x.value}|${x.in_group} of ${x.group}`));
   assert.ok(want.length > 0, 'the generated fleet plants a shared server (Group Policy pointing at an old WSUS)');
@@ -271,6 +271,21 @@ test('what failing machines share: the CLI\'s shared causes, first, with their m
   const size = summary.groups[group].machines.length;
   await first.getByRole('button', { name: `Show these ${size} machines` }).click();
   await page.waitForFunction((c) => document.querySelector('[data-testid=fleet-count]').textContent.startsWith(`${c} of`), size);
+  // The compliance matrix: the CLI's counts per update and state; a cell filters the table to its machines.
+  const states = ['failing', 'stalled', 'running', 'pending_restart', 'done', 'unknown', 'not_seen'];
+  const wantMatrix = summary.compliance.slice(0, 15).map((u) => [u.update, ...states.map((st) => u.cells.filter((c) => c.state === st).reduce((n, c) => n + c.count, 0))].join('|'));
+  const gotMatrix = await page.locator('table.compliance tbody tr').evaluateAll((rs, sts) => rs.map((r) => [r.dataset.update, ...sts.map((st) => Number(r.querySelector(`td[data-state="${st}"]`)?.dataset.count || 0))].join('|')), states);
+  assert.ok(wantMatrix.length > 0, 'the fleet names updates');
+  assert.deepEqual(gotMatrix, wantMatrix);
+  const u0 = summary.compliance[0];
+  const c0 = u0.cells[0];
+  const n0 = u0.cells.filter((c) => c.state === c0.state).reduce((n, c) => n + c.count, 0);
+  await page.locator(`table.compliance tr[data-update="${u0.update}"] td[data-state="${c0.state}"] button`).click();
+  await page.waitForFunction((c) => document.querySelector('[data-testid=fleet-count]').textContent.startsWith(`${c} of`), n0);
+  const inCell = await page.locator('table.machines tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.machine));
+  assert.ok(c0.machines.every((m) => inCell.includes(m)), `${c0.machines} in ${inCell}`);
+  await page.locator('.cell-chip button').click();
+  await page.locator(`.shared-cause[data-group="${group}"]`).getByRole('button', { name: `Show these ${size} machines` }).waitFor();
   const name = await first.locator('button.machine-open').first().innerText();
   assert.ok(summary.groups[group].machines.includes(name), name);
   await first.locator('button.machine-open').first().click();

@@ -170,7 +170,10 @@ pub fn visible(rows: &[MachineRow], summary: &FleetSummary, q: &FleetQuery) -> V
     let mut out: Vec<usize> = (0..rows.len())
         .filter(|&i| {
             let r = &rows[i];
-            (q.status.is_empty() || r.status == q.status) && q.group.is_none_or(|g| in_group(r, summary, g)) && (needle.is_empty() || matches_text(r, &needle))
+            (q.status.is_empty() || r.status == q.status)
+                && q.group.is_none_or(|g| in_group(r, summary, g))
+                && (q.update.is_empty() || wulens_core::in_cell(&r.compliance_facts(), &q.update, &q.update_state))
+                && (needle.is_empty() || matches_text(r, &needle))
         })
         .collect();
     let column = if COLUMNS.iter().any(|(c, _)| *c == q.sort) { q.sort.as_str() } else { "machine" };
@@ -187,7 +190,23 @@ pub fn visible(rows: &[MachineRow], summary: &FleetSummary, q: &FleetQuery) -> V
     out
 }
 
-/// `PC-1, PC-2, PC-3 (+4 more)`.
+/// A compliance state in words, for the matrix's header and the filter's chip.
+pub fn state_label(state: &str) -> &str {
+    match state {
+        "failing" => "Failing",
+        "stalled" => "Stalled",
+        "running" => "Running",
+        "pending_restart" => "Pending restart",
+        "done" => "Installed",
+        "unknown" => "State not known",
+        "not_seen" => "Not in the logs",
+        other => other,
+    }
+}
+
+/// The matrix's columns, in the cells' order.
+pub const UPDATE_STATES: [&str; 7] = ["failing", "stalled", "running", "pending_restart", "done", "unknown", "not_seen"];
+
 /// A finding in words: the title a machine's report gives the id, else the id made readable
 /// (`proxy_error` → `proxy error`).
 pub fn finding_words(rows: &[MachineRow], id: &str) -> String {
@@ -295,6 +314,24 @@ mod tests {
         assert_eq!(finding_words(&[a], "proxy_error"), "proxy error");
         assert_eq!(show_machines(1), "Show this machine");
         assert_eq!(show_machines(3), "Show these 3 machines");
+    }
+
+    #[test]
+    fn a_compliance_cell_filters_the_table_to_its_machines() {
+        use wulens_core::model::LedgerState;
+        let with = |name: &str, state: LedgerState| {
+            let mut r = row(name, "ok", "", "", 1);
+            r.updates = vec![wulens_core::UpdateState { kb: "KB5044273".into(), state, code: "0x80070643".into(), ..Default::default() }];
+            r
+        };
+        let rows = vec![with("a", LedgerState::Failing), with("b", LedgerState::Done), with("c", LedgerState::Failing), row("d", "ok", "", "", 1)];
+        let summary = FleetSummary::of(&rows);
+        let q = |state: &str| FleetQuery { update: "KB5044273".into(), update_state: state.into(), ..FleetQuery::default() };
+        let names = |q: FleetQuery| visible(&rows, &summary, &q).into_iter().map(|i| rows[i].machine.clone()).collect::<Vec<_>>();
+        assert_eq!(names(q("failing")), ["a", "c"]);
+        assert_eq!(names(q("done")), ["b"]);
+        assert_eq!(names(q("not_seen")), ["d"]);
+        assert_eq!(summary.compliance[0].cells.iter().map(|c| c.count).sum::<usize>(), 4);
     }
 
     #[test]

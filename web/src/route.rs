@@ -100,6 +100,10 @@ pub struct FleetQuery {
     pub status: String,
     /// Only the machines of this root-cause group (its index, largest group first).
     pub group: Option<usize>,
+    /// Only the machines in this cell of the compliance matrix: an update (`KB5044273`) and a
+    /// state (`failing`, `not_seen`, ...); both or neither.
+    pub update: String,
+    pub update_state: String,
 }
 
 // A route is built once per navigation: the viewer's query being the largest variant costs
@@ -236,9 +240,15 @@ pub fn parse(hash: &str) -> Route {
         ["embed", "kb", code] => Route::EmbedKb(decode(code)),
         ["embed", "search"] => Route::EmbedSearch { query: get("q") },
         ["collect"] => Route::Collect,
-        ["fleet"] => {
-            Route::Fleet(FleetQuery { sort: get("sort"), desc: get("desc") == "1", text: get("q"), status: get("status"), group: get("group").parse().ok() })
-        }
+        ["fleet"] => Route::Fleet(FleetQuery {
+            sort: get("sort"),
+            desc: get("desc") == "1",
+            text: get("q"),
+            status: get("status"),
+            group: get("group").parse().ok(),
+            update: get("update"),
+            update_state: get("ustate"),
+        }),
         _ => Route::NotFound(path.to_string()),
     }
 }
@@ -313,7 +323,7 @@ pub fn to_hash(r: &Route) -> String {
         Route::Collect => "#/collect".into(),
         Route::Fleet(q) => {
             let mut p = Vec::new();
-            for (k, v) in [("sort", &q.sort), ("status", &q.status), ("q", &q.text)] {
+            for (k, v) in [("sort", &q.sort), ("status", &q.status), ("q", &q.text), ("update", &q.update), ("ustate", &q.update_state)] {
                 if !v.is_empty() {
                     p.push(format!("{k}={}", encode(v)));
                 }
@@ -399,7 +409,15 @@ mod tests {
 
     #[test]
     fn fleet_query_round_trips() {
-        let r = Route::Fleet(FleetQuery { sort: "lines".into(), desc: true, text: "proxy & 407".into(), status: "failed".into(), group: Some(2) });
+        let r = Route::Fleet(FleetQuery {
+            sort: "lines".into(),
+            desc: true,
+            text: "proxy & 407".into(),
+            status: "failed".into(),
+            group: Some(2),
+            update: "KB5044273".into(),
+            update_state: "not_seen".into(),
+        });
         assert_eq!(parse(&to_hash(&r)), r);
         assert_eq!(to_hash(&Route::Fleet(FleetQuery::default())), "#/fleet");
         assert_eq!(parse("#/fleet?group=x"), Route::Fleet(FleetQuery::default()));

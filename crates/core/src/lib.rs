@@ -76,7 +76,7 @@ pub use output::{
     fleet_csv, fleet_ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS,
     ROW_UPDATES,
 };
-pub use output::{Attribute, ComplianceCell, Onset, Shared, UpdateCompliance, CELL_NAMES};
+pub use output::{in_cell, Attribute, ComplianceCell, Onset, Shared, UpdateCompliance, CELL_NAMES};
 
 // The log viewer.
 pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};

@@ -13,6 +13,7 @@ use wulens_core::{fleet_csv, fleet_ndjson, thousands, MachineRow};
 use crate::bridge::Dropped;
 use crate::components::causes::SharedCauses;
 use crate::components::common::CodeLink;
+use crate::components::compliance::Compliance;
 use crate::fleet::{finding_words, group_words, show_machines, some_names, status_counts, status_label, visible, Fleet, COLUMNS};
 use crate::nav::replace_route_and_notify;
 use crate::page::split_time;
@@ -77,6 +78,7 @@ pub fn fleet_page(p: &FleetProps) -> Html {
             </section>
             <SharedCauses fleet={f.clone()} query={p.query.clone()} />
             <Groups fleet={f.clone()} query={p.query.clone()} failed={failed} />
+            <Compliance fleet={f.clone()} query={p.query.clone()} />
             <Machines fleet={f.clone()} query={p.query.clone()} shown={Rc::new(shown)} />
         </main>
     }
@@ -184,6 +186,10 @@ fn machines(p: &MachinesProps) -> Html {
         let q = q.clone();
         Callback::from(move |_| set_query(FleetQuery { group: None, ..q.clone() }))
     };
+    let clear_cell = {
+        let q = q.clone();
+        Callback::from(move |_| set_query(FleetQuery { update: String::new(), update_state: String::new(), ..q.clone() }))
+    };
     let more = {
         let limit = limit.clone();
         Callback::from(move |_| limit.set(*limit + PAGE_ROWS))
@@ -203,6 +209,10 @@ fn machines(p: &MachinesProps) -> Html {
                 if let Some(g) = group {
                     <span class="chip group-chip">{format!("Group: {}", group_words(&p.fleet.rows, g))}
                         <button type="button" class="link" onclick={clear_group} aria-label="Show every group">{"×"}</button></span>
+                }
+                if !q.update.is_empty() {
+                    <span class="chip group-chip cell-chip">{format!("Update: {} · {}", q.update, crate::fleet::state_label(&q.update_state))}
+                        <button type="button" class="link" onclick={clear_cell} aria-label="Show every update state">{"×"}</button></span>
                 }
                 <span class="muted" data-testid="fleet-count" aria-live="polite">{format!("{} of {} machines", p.shown.len(), p.fleet.rows.len())}</span>
             </div>

@@ -5,6 +5,7 @@
 pub mod causes;
 pub mod collect;
 pub mod common;
+pub mod compliance;
 pub mod fleet;
 pub mod follow;
 pub mod kb;

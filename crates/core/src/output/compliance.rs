@@ -87,6 +87,20 @@ fn state_id(s: LedgerState) -> &'static str {
     }
 }
 
+/// Whether `machine` is in the cell of `update` (an [`UpdateCompliance::update`]) and `state`
+/// (a [`ComplianceCell::state`], `not_seen` included): the page's filter, the same rule as the
+/// cells' counts.
+pub fn in_cell(machine: &MachineUpdates, update: &str, state: &str) -> bool {
+    if !machine.readable {
+        return false;
+    }
+    let first = machine.updates.iter().find(|u| key(u) == update);
+    match first {
+        Some(u) => state_id(u.state) == state,
+        None => state == "not_seen",
+    }
+}
+
 /// Every update the fleet's rows name, the most failing machines first (then by name).
 pub fn compliance(fleet: &[MachineUpdates]) -> Vec<UpdateCompliance> {
     // update -> (title, class, [(state order, state, code, machine)])
@@ -184,5 +198,14 @@ mod tests {
         assert_eq!((kb2[1].state.as_str(), kb2[1].count, kb2[1].machines.len(), kb2[1].more), ("done", 26, CELL_NAMES, 6));
         assert_eq!((kb2[2].state.as_str(), kb2[2].machines.clone()), ("not_seen", vec!["b".to_string(), "d".into(), "e".into()]));
         assert!(c.iter().all(|u| u.cells.iter().map(|x| x.count).sum::<usize>() == u.machines));
+        // The page's filter picks each cell's machines, no more.
+        for u in &c {
+            for cell in &u.cells {
+                let picked: Vec<&str> = rows.iter().filter(|r| in_cell(&r.compliance_facts(), &u.update, &cell.state)).map(|r| r.machine.as_str()).collect();
+                let in_state: usize = u.cells.iter().filter(|x| x.state == cell.state).map(|x| x.count).sum();
+                assert_eq!(picked.len(), in_state, "{} {}", u.update, cell.state);
+                assert!(cell.machines.iter().all(|m| picked.contains(&m.as_str())));
+            }
+        }
     }
 }

@@ -17,7 +17,7 @@ mod viewer;
 mod words;
 
 pub use collect::{client_script, collect_steps, CollectStep};
-pub use compliance::{ComplianceCell, UpdateCompliance, CELL_NAMES};
+pub use compliance::{in_cell, ComplianceCell, UpdateCompliance, CELL_NAMES};
 pub use fleet::{
     fleet_csv, fleet_ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS,
     ROW_UPDATES,
