@@ -3,6 +3,7 @@
 //! viewer's model (filters, rows, navigation) that the web worker serves, and the redaction of
 //! what leaves for sharing (`redact/`).
 
+mod build_report;
 mod collect;
 mod compliance;
 mod fleet;
