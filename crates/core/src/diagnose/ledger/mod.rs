@@ -286,20 +286,22 @@ fn servicing_targets(ops: &[Operation], rows: &mut Rows<'_>) {
             rows.rows[i].title = Cow::Owned(name.clone());
             i
         });
-        let steps = &mut rows.rows[i].steps;
-        steps.push(Raw { event: LifeEvent::InstallStarted, file: o.file, entry: start, code: None });
         let end = o.failed_at.or(o.end).unwrap_or(start);
-        let outcome = match o.outcome {
-            Outcome::Failed | Outcome::Recovered => Some(LifeEvent::InstallFailed),
-            Outcome::Succeeded => Some(LifeEvent::Installed),
-            Outcome::Cancelled => Some(LifeEvent::Cancelled),
-            _ => None,
-        };
-        if let Some(event) = outcome {
-            let code = if event == LifeEvent::InstallFailed { o.code.or(o.root) } else { None };
-            steps.push(Raw { event, file: o.file, entry: end, code });
-        }
+        install_run(&mut rows.rows[i].steps, o, start, end, o.code.or(o.root));
     }
+}
+
+/// One run of an install on a target: its start, and its result where it has one (a failure
+/// with `failure_code`) at `end`.
+fn install_run(steps: &mut Vec<Raw>, o: &Operation, start: u32, end: u32, failure_code: Option<u32>) {
+    steps.push(Raw { event: LifeEvent::InstallStarted, file: o.file, entry: start, code: None });
+    let (event, code) = match o.outcome {
+        Outcome::Failed | Outcome::Recovered => (LifeEvent::InstallFailed, failure_code),
+        Outcome::Succeeded => (LifeEvent::Installed, None),
+        Outcome::Cancelled => (LifeEvent::Cancelled, None),
+        _ => return,
+    };
+    steps.push(Raw { event, file: o.file, entry: end, code });
 }
 
 /// The feature update each Windows setup run installs, by the build it names (its
@@ -315,20 +317,9 @@ fn setup_targets(ops: &[Operation], rows: &mut Rows<'_>) {
             rows.rows[i].title = Cow::Owned(format!("Feature update to build {build}"));
             i
         });
-        let steps = &mut rows.rows[i].steps;
-        steps.push(Raw { event: LifeEvent::InstallStarted, file: o.file, entry: start, code: None });
         let end = o.failed_at.or(o.end).or(o.lines.last().copied()).unwrap_or(start);
-        let outcome = match o.outcome {
-            Outcome::Failed | Outcome::Recovered => Some(LifeEvent::InstallFailed),
-            Outcome::Succeeded => Some(LifeEvent::Installed),
-            Outcome::Cancelled => Some(LifeEvent::Cancelled),
-            _ => None,
-        };
-        if let Some(event) = outcome {
-            // Setup remaps the error it failed with for telemetry (0xC1900108): the root is the cause.
-            let code = if event == LifeEvent::InstallFailed { o.root.or(o.code) } else { None };
-            steps.push(Raw { event, file: o.file, entry: end, code });
-        }
+        // Setup remaps the error it failed with for telemetry (0xC1900108): the root is the cause.
+        install_run(&mut rows.rows[i].steps, o, start, end, o.root.or(o.code));
     }
 }
 
