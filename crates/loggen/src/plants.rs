@@ -11,8 +11,8 @@
 //! - `planted-unrelated`: machines each with its own fault (its own server, its own KB): never
 //!   a shared cause.
 //!
-//! The lines have the shapes of Windows 10's WindowsUpdate.log and ReportingEvents.log as real
-//! ones write them (tests/fixtures, ../shared/reallogs); the picks are the seed's.
+//! The lines have the shapes of Windows 10's WindowsUpdate.log and ReportingEvents.log (as the
+//! fixture scenarios in tests/fixtures hold them); the picks are the seed's.
 
 use super::Rng;
 

@@ -2,7 +2,7 @@
 //! used and the OS build, each with the `file:line` it came from. The report does not carry
 //! them (a machine's report stays as it is); the fleet compares machines by them.
 //!
-//! The lines, as real logs write them (read in ../shared/reallogs):
+//! The lines, in the shapes the agent and Delivery Optimization write them:
 //! - the proxy: the legacy WindowsUpdate.log (Windows 7 to 8.1) on a failed request,
 //!   `WARNING: SendRequest failed with hr = 80072efd. Proxy List used: <(null)> Bypass List used
 //!   : <(null)> Auth Schemes used : <>`; `(null)` names no proxy. Windows 10's log writes
