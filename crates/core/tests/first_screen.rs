@@ -10,7 +10,7 @@ use wulens_core::{Analysis, Input, Limits, Report};
 
 mod common;
 
-/// The headline's budget (`diagnose::headline::HEADLINE_CHARS`), and the ellipsis a cut adds.
+/// The headline's budget (`output/words/headline.rs`, `HEADLINE_CHARS`), and the ellipsis a cut adds.
 const MAX_CHARS: usize = 301;
 
 const FAILED_BADGES: &[&str] = &[

@@ -1,25 +1,162 @@
-//! The first screen: at most three sentences a helpdesk reads in ten seconds (is the machine
-//! failing now, and since when; why; what to do first) and a badge worded for what was dropped.
-//! It reads what the statements, operations, findings and next checks concluded; the full
-//! paragraph (the statements joined) is kept as the detail below it.
+//! The first screen's facts: is the machine failing now, and since when; why; what to do first;
+//! a badge for what was dropped. It reads what the statements, operations, findings and next
+//! checks concluded and states it as [`Sentence`]s; their words are written at the output edge
+//! (`output/words/headline.rs`), which also keeps the screen to about 300 characters.
 
 use super::finding::Finding;
 use super::flow::FlowResult;
 use super::operations::Operation;
-use super::outcomes::{code_name, Statement};
+use super::outcomes::Statement;
 use super::verdict::NextCheck;
 use crate::analysis::Analysis;
 use crate::model::{time_of, Badge, Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
 
-/// The first screen's text is kept to about this many characters.
-pub const HEADLINE_CHARS: usize = 300;
-
-/// What the first screen says.
+/// What the first screen says, as facts.
 pub struct Headline {
     /// What the verdict amounts to (its words: `output::badge_words`).
     pub badge: Badge,
-    /// At most three sentences.
-    pub text: String,
+    /// In order: failing now or not, the cause, the first step, what could not be read.
+    pub sentences: Vec<Sentence>,
+    /// A target failing or stalled now, said before the sentences.
+    pub told: Option<Told>,
+}
+
+/// A target of the ledger failing or stalled now, said first on the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Told {
+    /// Its row in `Diagnosis::ledger`.
+    pub row: usize,
+    /// How many more of the ledger's rows are failing or stalled.
+    pub others: usize,
+}
+
+/// A time as the log wrote it (`time_of`), for a sentence to say when.
+pub type When = Option<String>;
+
+/// One sentence of the first screen, as facts. Statements and next checks are named by their
+/// index in the diagnosis.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sentence {
+    /// The latest ConfigMgr scan failed at `step` (its short name `short`), its first line at `at`.
+    ScanFailing { step: u8, short: &'static str, at: When },
+    /// Work of `domain` failed, and no operation of it tells more.
+    DomainFailed { domain: Domain, at: When },
+    /// The one operation of `kind` failed.
+    OneFailed { kind: OperationKind, at: When },
+    /// `failed` of `of` operations of `kind` failed, the latest of them too (or the latest is
+    /// still running after a failure: `running_after`). `since` is the first failure's time
+    /// where more than one failed; `latest_at` the latest's (or, `running_after`, the last
+    /// failure's); `name` the one update the failures name.
+    FailingNow { kind: OperationKind, failed: usize, of: usize, since: When, name: Option<String>, latest_at: When, running_after: bool },
+    /// `failed` of `of` failed, the last at `last_failed_at`; the latest came to `latest`.
+    FailedEarlier { kind: OperationKind, failed: usize, of: usize, last_failed_at: When, latest: Outcome, latest_at: When },
+    /// No work wulens recognizes; `code` the most significant error that is not routine.
+    NoWorkRecognised { code: Option<u32> },
+    /// Nothing fails now: what shows it, then what recovered and what still runs.
+    Calm { now: Calm, recovered: Option<Recovered>, running: Option<Running> },
+    /// What the latest failures come from.
+    Cause(Cause),
+    /// The first thing to do.
+    First(First),
+    /// The inputs that hold nothing to read; `alone` where nothing else could be concluded.
+    Unread { parts: Vec<Unread>, alone: bool },
+}
+
+/// Why nothing fails now.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Calm {
+    /// The latest ConfigMgr scan completed (its last line at `at`).
+    ScanCompleted { at: When },
+    /// The latest operation of `kind` succeeded.
+    Succeeded { kind: OperationKind, at: When },
+    /// An upgrade is rolling back: statement `statement` says so.
+    RollingBack { statement: usize },
+    /// Nothing failed, but statement `statement` needs attention.
+    Attention { statement: usize },
+    /// Statement `statement` tells work whose result the logs do not hold.
+    ResultUnknown { statement: usize },
+    /// No failure; statement `statement`, if any, says what ran.
+    NoFailure { statement: Option<usize> },
+}
+
+/// Earlier failures of `kind` that a later success followed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recovered {
+    pub kind: OperationKind,
+    pub count: usize,
+    pub first: When,
+    pub last: When,
+    pub code: Option<u32>,
+}
+
+/// Work still running when the log ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Running {
+    /// An operation of `kind`, after the error `after` it logged on the way.
+    Operation { kind: OperationKind, after: Option<u32> },
+    /// The latest ConfigMgr scan.
+    Scan,
+}
+
+/// The cause of the latest failures.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cause {
+    /// A feature update's result with its extend code and phase (setup's words).
+    SetupResult(String),
+    /// A rollback completed, setup's result is not in the logs.
+    NotInLogs,
+    /// Sysprep refused `app`, installed for a user but not provisioned; `others` earlier runs refused.
+    App { app: String, code: Option<u32>, others: Vec<String> },
+    /// Finding `finding`, whose lines' codes are the cause.
+    FindingCodes { finding: usize },
+    /// Finding `finding`'s title, with the lead failures' code.
+    Finding { finding: usize, code: Option<u32> },
+    /// No code and no finding: statement `statement`'s own first clause.
+    Clause { statement: usize },
+    /// The code, with its meaning.
+    Code(u32),
+}
+
+/// The first thing to do: the first next check, else what to collect first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum First {
+    Check,
+    Collect,
+}
+
+/// An input that holds nothing to read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unread {
+    /// Windows 10's placeholder WindowsUpdate.log.
+    Placeholder {
+        name: String,
+    },
+    NoEvents {
+        name: String,
+    },
+    /// An .etl that could not be decoded.
+    Undecoded {
+        name: String,
+    },
+    Binary {
+        name: String,
+    },
+    Empty {
+        name: String,
+    },
+    /// One input not read, with the reader's message.
+    NotRead {
+        name: String,
+        message: String,
+    },
+    /// This many inputs not read.
+    NotReadMany(usize),
+    /// A device install's log that ends inside the install of `device`.
+    DeviceStop {
+        file: String,
+        device: String,
+        begun: When,
+    },
 }
 
 /// Everything the headline reads.
@@ -37,70 +174,63 @@ pub struct Facts<'a> {
 }
 
 pub fn headline(x: &Facts) -> Headline {
-    let lead = x.statements.iter().find(|s| s.standing == Standing::Failed);
+    let lead = x.statements.iter().position(|s| s.standing == Standing::Failed);
     let (badge, now) = match lead {
-        Some(st) => {
-            let (now, failing) = failing_now(x, st);
-            (if failing { failed_badge(x, st.domain) } else { Badge::FailedEarlier }, now)
+        Some(i) => {
+            let (now, failing) = failing_now(x, &x.statements[i]);
+            (if failing { failed_badge(x, x.statements[i].domain) } else { Badge::FailedEarlier }, now)
         }
         None => (calm_badge(x), calm_now(x)),
     };
     let mut sentences = vec![now];
-    if let Some(st) = lead {
-        sentences.extend(cause(x, st));
-        sentences.extend(first_step(x));
+    if let Some(i) = lead {
+        sentences.extend(cause(x, i).map(Sentence::Cause));
+        sentences.extend(first_step(x).map(Sentence::First));
     }
     // What could not be read is said where nothing else could be concluded, and after the
     // conclusion where something was.
-    match unread(x) {
-        Some(u) if x.status == VerdictStatus::NoScan => sentences = vec![format!("These logs cannot say whether this machine is failing: {u}")],
-        Some(u) => sentences.push(upper_first(&u)),
-        None => {}
+    let parts = unread(x);
+    if !parts.is_empty() {
+        let alone = x.status == VerdictStatus::NoScan;
+        if alone {
+            sentences.clear();
+        }
+        sentences.push(Sentence::Unread { parts, alone });
     }
-    Headline { badge, text: fit(sentences) }
+    Headline { badge, sentences, told: None }
 }
 
-/// The inputs that hold nothing to read, in one sentence: Windows 10's placeholder
-/// WindowsUpdate.log, an event log with no events, a dropped file that is not a log.
-fn unread(x: &Facts) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
+/// The inputs that hold nothing to read: Windows 10's placeholder WindowsUpdate.log, an event
+/// log with no events, a dropped file that is not a log.
+fn unread(x: &Facts) -> Vec<Unread> {
+    let mut parts = Vec::new();
     for f in &x.a.files {
-        let name = crate::model::base_name(&f.name);
+        let name = crate::model::base_name(&f.name).to_string();
         if crate::read::wu_placeholder(&f.text) {
-            parts.push(format!(
-                "{name} is Windows 10's placeholder, not the log: run Get-WindowsUpdateLog on the machine (it writes the log from the traces in C:\\Windows\\Logs\\WindowsUpdate) and drop that file or the .etl traces"
-            ));
+            parts.push(Unread::Placeholder { name });
         } else if f.format == crate::model::LogFormat::EventLog && f.entries.is_empty() {
-            parts.push(format!("{name} holds no events"));
+            parts.push(Unread::NoEvents { name });
         } else if f.format == crate::model::LogFormat::Binary && name.to_ascii_lowercase().ends_with(".etl") {
-            parts.push(format!("{name} could not be decoded as a trace (Get-WindowsUpdateLog on the machine turns it into text)"));
+            parts.push(Unread::Undecoded { name });
         } else if f.format == crate::model::LogFormat::Binary {
-            parts.push(format!("{name} is not a log (binary content)"));
+            parts.push(Unread::Binary { name });
         } else if f.format == crate::model::LogFormat::Empty {
-            parts.push(format!("{name} is empty"));
+            parts.push(Unread::Empty { name });
         }
     }
     match x.a.warnings.as_slice() {
         [] => {}
-        [w] => parts.push(format!("{} was not read ({})", crate::model::base_name(&w.name), w.message.trim_end_matches('.'))),
-        ws => parts.push(format!("{} inputs were not read (see the files)", ws.len())),
+        [w] => parts.push(Unread::NotRead { name: crate::model::base_name(&w.name).to_string(), message: w.message.clone() }),
+        ws => parts.push(Unread::NotReadMany(ws.len())),
     }
     // Where nothing else is concluded: a device install's log that stops inside an install.
     if x.status == VerdictStatus::NoScan {
         if let Some(d) = super::setup::device_stop(x.a) {
             let f = &x.a.files[d.file];
-            let at = time_of(f, d.entry as usize).map(|t| format!(" (begun {})", t.replace('T', " "))).unwrap_or_default();
-            parts.push(format!(
-                "{} ends inside the install of device {}{at}: the machine hung, crashed or was reset during it, unless the log was copied while it ran",
-                crate::model::base_name(&f.name),
-                d.device
-            ));
+            parts.push(Unread::DeviceStop { file: crate::model::base_name(&f.name).to_string(), device: d.device, begun: time_of(f, d.entry as usize) });
         }
     }
-    if parts.is_empty() {
-        return None;
-    }
-    Some(format!("{}.", parts.join("; ")))
+    parts
 }
 
 // ---- the badge ----
@@ -158,43 +288,40 @@ fn calm_badge(x: &Facts) -> Badge {
 
 /// A setup run with no result whose rollback is still running when its log ends: an upgrade
 /// failed and is being undone.
-fn rolling_back<'s>(x: &Facts<'s>) -> Option<&'s super::outcomes::Statement> {
+fn rolling_back(x: &Facts) -> Option<usize> {
     let open = x.operations.iter().any(|o| {
         o.kind() == OperationKind::Setup
             && matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)
             && super::setup::rollback(x.a, o).is_some_and(|r| r.ended.is_none())
     });
-    open.then(|| x.statements.iter().find(|s| s.domain == Domain::Setup && s.standing == Standing::Attention)).flatten()
+    open.then(|| x.statements.iter().position(|s| s.domain == Domain::Setup && s.standing == Standing::Attention)).flatten()
 }
 
 /// The first statement of work whose result the logs do not hold (a setuperr.log without its
 /// setupact.log): never "no failure".
-fn unknown_result<'s>(x: &Facts<'s>) -> Option<&'s super::outcomes::Statement> {
-    x.statements.iter().find(|s| s.standing == Standing::Unknown && matches!(s.domain, Domain::Setup | Domain::ClientInstall | Domain::TaskSequence))
+fn unknown_result(x: &Facts) -> Option<usize> {
+    x.statements.iter().position(|s| s.standing == Standing::Unknown && matches!(s.domain, Domain::Setup | Domain::ClientInstall | Domain::TaskSequence))
 }
 
 /// The first statement of servicing or setup that needs attention without anything having
 /// failed (files SFC could not repair, an upgrade cancelled): the badge must not say "no failure"
 /// over it. (A scan step the logs do not show, or a search another caller cancelled, is no such
 /// thing.)
-fn attention<'s>(x: &Facts<'s>) -> Option<&'s super::outcomes::Statement> {
-    x.statements.iter().find(|s| s.standing == Standing::Attention && matches!(s.domain, Domain::Servicing | Domain::Setup))
+fn attention(x: &Facts) -> Option<usize> {
+    x.statements.iter().position(|s| s.standing == Standing::Attention && matches!(s.domain, Domain::Servicing | Domain::Setup))
 }
 
 // ---- sentence one: failing now? ----
 
-fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
+fn failing_now(x: &Facts, st: &Statement) -> (Sentence, bool) {
     if st.domain == Domain::ConfigmgrScan {
         if let Some(n) = x.scan.failed_step {
             let short = x.scan.step(n).map_or("", |s| s.short);
-            return (
-                format!("The ConfigMgr update scan is failing: the latest scan failed at step {n} ({}){}.", lower_first(short), at(x, first_line(st))),
-                true,
-            );
+            return (Sentence::ScanFailing { step: n, short, at: at(x, first_line(st)) }, true);
         }
     }
     let Some(kind) = lead_kind(x, st.domain) else {
-        return (format!("{} failed{}.", upper_first(st.domain.name()), at(x, first_line(st))), true);
+        return (Sentence::DomainFailed { domain: st.domain, at: at(x, first_line(st)) }, true);
     };
     let mut of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
     // A setup log with no result of its own (setuperr.log beside its setupact.log) is the same
@@ -209,41 +336,38 @@ fn failing_now(x: &Facts, st: &Statement) -> (String, bool) {
         of.retain(|o| titles.contains(&o.def.title));
     }
     let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
-    let latest = latest(x, &of).expect("a kind with a failure has an operation");
-    let last_failed = latest_of(x, &failed).expect("a failure");
+    let newest = latest(x, &of).expect("a kind with a failure has an operation");
+    let last_failed = latest(x, &failed).expect("a failure");
     if of.len() == 1 {
-        return (format!("{} failed{}.", upper_first(kind.noun(1)), at_op(x, latest)), true);
+        return (Sentence::OneFailed { kind, at: stamp(x, newest) }, true);
     }
     // A run still running when the log ends says nothing of whether the work succeeds: the
     // latest that ended does. A command retried after failing, its last try cut off by the end
     // of the log, is still failing. (A run that ended logging no error, though no result, got
     // further than the failures before it: that one is not "failing now".)
     let concluded: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome != Outcome::Running).collect();
-    let unfinished_after = latest.outcome == Outcome::Running && latest_of(x, &concluded).is_some_and(|o| std::ptr::eq(o, last_failed));
-    if latest.outcome == Outcome::Failed || unfinished_after {
-        let since = earliest(x, &failed).filter(|_| failed.len() > 1).and_then(|o| stamp(x, o)).map(|t| format!(" since {t}")).unwrap_or_default();
-        let latest_at = match at_op(x, latest) {
-            t if t.is_empty() => ", including the latest".to_string(),
-            t => format!(", the latest{t}"),
-        };
+    let running_after = newest.outcome == Outcome::Running && latest(x, &concluded).is_some_and(|o| std::ptr::eq(o, last_failed));
+    if newest.outcome == Outcome::Failed || running_after {
+        let since = earliest(x, &failed).filter(|_| failed.len() > 1).and_then(|o| stamp(x, o));
         // The one update the failures name, when they name one (an event log's title, a Store app).
         let mut names: Vec<String> = failed.iter().filter_map(|o| o.update_name()).collect();
         names.dedup();
         let name = match names.as_slice() {
-            [n] => format!(" ({n})"),
-            _ => String::new(),
+            [n] => Some(n.clone()),
+            _ => None,
         };
-        let latest_at = if unfinished_after { format!(", the latest{}", at_op(x, last_failed)) } else { latest_at };
-        let after = if unfinished_after { " (a later one is still running when the log ends)" } else { "" };
-        (format!("{} failing now{since}: {} of {} failed{name}{latest_at}{after}.", what_of(kind), failed.len(), plural(of.len(), kind)), true)
+        let latest_at = stamp(x, if running_after { last_failed } else { newest });
+        (Sentence::FailingNow { kind, failed: failed.len(), of: of.len(), since, name, latest_at, running_after }, true)
     } else {
-        let then = match latest.outcome {
-            Outcome::Running => "is still running when the log ends".to_string(),
-            Outcome::Succeeded => format!("succeeded{}", at_op(x, latest)),
-            Outcome::Unknown => format!("logged no result{}", at_op(x, latest)),
-            o => format!("ended {}{}", o.id(), at_op(x, latest)),
+        let sentence = Sentence::FailedEarlier {
+            kind,
+            failed: failed.len(),
+            of: of.len(),
+            last_failed_at: stamp(x, last_failed),
+            latest: newest.outcome,
+            latest_at: stamp(x, newest),
         };
-        (format!("{} of {} failed (the last{}); the latest {} {then}.", failed.len(), plural(of.len(), kind), at_op(x, last_failed), kind.noun(1)), false)
+        (sentence, false)
     }
 }
 
@@ -268,53 +392,33 @@ fn lead_failures<'o>(x: &Facts<'o>, domain: Domain) -> Vec<&'o Operation> {
     v
 }
 
-fn calm_now(x: &Facts) -> String {
+fn calm_now(x: &Facts) -> Sentence {
     if x.status == VerdictStatus::NoScan {
-        let mut s =
-            "These logs show no update, servicing or setup work that wulens recognizes, so they cannot say whether this machine is failing.".to_string();
-        match x.ranked.iter().find(|&&c| !super::verdict::all_routine(x.a, c)) {
-            Some(&c) => s.push_str(&format!(" The most significant error is {}.", code_name(c))),
-            None => s.push_str(" No error in them other than routine ones."),
+        return Sentence::NoWorkRecognised { code: x.ranked.iter().copied().find(|&c| !super::verdict::all_routine(x.a, c)) };
+    }
+    let running = running(x);
+    let now = match latest_ok(x) {
+        Some(c) => c,
+        None => {
+            let quoted = x.statements.iter().position(|s| s.standing != Standing::Ok).or((!x.statements.is_empty()).then_some(0));
+            match quoted {
+                Some(_) if rolling_back(x).is_some() => Calm::RollingBack { statement: rolling_back(x).expect("checked") },
+                Some(_) if x.status != VerdictStatus::Ok && running.is_none() && attention(x).is_some() => {
+                    Calm::Attention { statement: attention(x).expect("checked") }
+                }
+                Some(_) if unknown_result(x).is_some() => Calm::ResultUnknown { statement: unknown_result(x).expect("checked") },
+                q => Calm::NoFailure { statement: q },
+            }
         }
-        return s;
-    }
-    let mut s = match latest_ok(x) {
-        Some(t) => format!("Not failing now: {t}."),
-        None => match x.statements.iter().find(|s| s.standing != Standing::Ok).or(x.statements.first()).map(|s| first_sentence(&s.text)) {
-            Some(_) if rolling_back(x).is_some() => {
-                // "Windows setup: an upgrade is rolling back: ..." without the program's name.
-                let t = first_sentence(&rolling_back(x).expect("checked").text);
-                upper_first(t.split_once(": ").map_or(t.as_str(), |(_, rest)| rest))
-            }
-            Some(_) if x.status != VerdictStatus::Ok && running(x).is_none() && attention(x).is_some() => {
-                format!("Not failing now, but this needs attention. {}", first_sentence(&attention(x).expect("checked").text))
-            }
-            Some(_) if unknown_result(x).is_some() => {
-                // "Windows setup: it logged 5 error lines; ..." → "Windows setup logged ...".
-                let t = &unknown_result(x).expect("checked").text;
-                let t = t.replacen(": it logged", " logged", 1).replacen(": its latest run", "'s latest run", 1);
-                format!("Whether it succeeded is not known: {}", t.strip_prefix("The ").map_or(t.clone(), |rest| format!("the {rest}")))
-            }
-            Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
-            _ => "No failure in these logs.".to_string(),
-        },
     };
-    if let Some(r) = recovered(x) {
-        s.push(' ');
-        s.push_str(&r);
-    }
-    if let Some(r) = running(x) {
-        s.push(' ');
-        s.push_str(&r);
-    }
-    s
+    Sentence::Calm { now, recovered: recovered(x), running }
 }
 
-/// "the latest search succeeded at 2024-05-31 16:45", for the first kind of work that has one
-/// (the ConfigMgr scan first, where its logs were given).
-fn latest_ok(x: &Facts) -> Option<String> {
+/// The latest search that succeeded, for the first kind of work that has one (the ConfigMgr
+/// scan first, where its logs were given).
+fn latest_ok(x: &Facts) -> Option<Calm> {
     if let Some(st) = x.statements.iter().find(|s| s.domain == Domain::ConfigmgrScan && s.standing == Standing::Ok) {
-        return Some(format!("the latest ConfigMgr update scan completed{}", at(x, st.lines.last().copied())));
+        return Some(Calm::ScanCompleted { at: at(x, st.lines.last().copied()) });
     }
     let order = [
         OperationKind::Search,
@@ -330,53 +434,44 @@ fn latest_ok(x: &Facts) -> Option<String> {
     order.iter().find_map(|&k| {
         let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == k && o.outcome == Outcome::Succeeded).collect();
         let o = latest(x, &of)?;
-        Some(format!("the latest {} succeeded{}", o.def.kind.noun(1), at_op(x, o)))
+        Some(Calm::Succeeded { kind: o.def.kind, at: stamp(x, o) })
     })
 }
 
 /// Earlier failures that a later success of the same kind and caller followed.
-fn recovered(x: &Facts) -> Option<String> {
+fn recovered(x: &Facts) -> Option<Recovered> {
     let rec: Vec<&Operation> = x.operations.iter().filter(|o| o.outcome.id() == "recovered").collect();
     let kind = rec.first()?.kind();
     let rec: Vec<&Operation> = rec.into_iter().filter(|o| o.kind() == kind).collect();
     let (first, last) = (earliest(x, &rec)?, latest(x, &rec)?);
-    let span = match (stamp(x, first), stamp(x, last)) {
-        (Some(f), Some(l)) if rec.len() > 1 && f != l => format!(" from {} to {}", &f[..10.min(f.len())], &l[..10.min(l.len())]),
-        (Some(f), _) => format!(" at {f}"),
-        _ => String::new(),
-    };
-    let code = first.root.or(first.code).map(|c| format!(" ({})", code_name(c))).unwrap_or_default();
-    Some(format!("{} failed {}{span}{code}, then recovered.", upper_first(kind.noun(2)), times(rec.len())))
+    Some(Recovered { kind, count: rec.len(), first: stamp(x, first), last: stamp(x, last), code: first.root.or(first.code) })
 }
 
-fn running(x: &Facts) -> Option<String> {
+fn running(x: &Facts) -> Option<Running> {
     let st = x.statements.iter().find(|s| s.standing == Standing::Attention)?;
     let open = x.operations.iter().filter(|o| o.outcome == Outcome::Running).collect::<Vec<_>>();
     if let Some(o) = latest(x, &open) {
         // An error it logged on the way is said, never hidden behind "running".
-        let after = o.codes_seen.first().map(|&(c, _)| format!(", after {}", code_name(c))).unwrap_or_default();
-        let noun = o.def.kind.noun(1);
-        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
-        return Some(format!("{article} {noun} is still running when the log ends{after}."));
+        return Some(Running::Operation { kind: o.def.kind, after: o.codes_seen.first().map(|&(c, _)| c) });
     }
-    (st.domain == Domain::ConfigmgrScan && x.scan.steps.iter().any(|s| s.status == crate::model::StepStatus::Running))
-        .then(|| "The latest ConfigMgr scan is still running when the logs end.".to_string())
+    (st.domain == Domain::ConfigmgrScan && x.scan.steps.iter().any(|s| s.status == crate::model::StepStatus::Running)).then_some(Running::Scan)
 }
 
 // ---- sentences two and three: why, and what first ----
 
-fn cause(x: &Facts, st: &Statement) -> Option<String> {
+fn cause(x: &Facts, i: usize) -> Option<Cause> {
+    let st = &x.statements[i];
     let routine = |c: &u32| super::verdict::all_routine(x.a, *c);
     // The root of the latest failures of the lead kind, then the statement's codes.
     let ops = lead_failures(x, st.domain);
     // A feature update's result with its extend code says the phase it failed in.
     if let Some(w) = ops.first().filter(|_| st.domain == Domain::Setup).and_then(|o| super::setup::result_words(o)) {
-        return Some(format!("Cause: {w}."));
+        return Some(Cause::SetupResult(w));
     }
     // A rollback that completed in a log without setup's result: the failure is certain, its
     // cause is not in these lines.
     if st.domain == Domain::Setup && ops.is_empty() && rolled_back_without_result(x) {
-        return Some("Cause: not in these logs; setup's result code and the phase it failed in are not in them.".to_string());
+        return Some(Cause::NotInLogs);
     }
     // Sysprep refused a Store app installed for one user only: the latest run's app stands (each
     // run stops at the first it meets; the ones before it were dealt with or are met again).
@@ -384,13 +479,7 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
         let mut others: Vec<&str> = ops.iter().filter_map(|o| o.fact("unprovisioned_app")).map(super::config::app_name).filter(|a| *a != app).collect();
         others.sort_unstable();
         others.dedup();
-        let code = o.lead_code().map(|c| format!(" (0x{c:08X})")).unwrap_or_default();
-        let before = match others.len() {
-            0 => String::new(),
-            1 => format!("; an earlier run refused {}", others[0]),
-            n => format!("; earlier runs refused {n} others"),
-        };
-        return Some(format!("Cause: the app {app} was installed for a user but not provisioned for all users{code}{before}."));
+        return Some(Cause::App { app: app.to_string(), code: o.lead_code(), others: others.into_iter().map(str::to_string).collect() });
     }
     let from_ops = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|c| c & 0x8000_0000 != 0);
     let code = from_ops.chain(st.codes.iter().copied()).find(|c| !routine(c)).or(st.codes.first().copied());
@@ -398,70 +487,42 @@ fn cause(x: &Facts, st: &Statement) -> Option<String> {
     // errors of searches that recovered do not say why a download's signature check failed).
     let lead_codes: Vec<u32> =
         ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).filter(|&c| c & 0x8000_0000 != 0 && !super::defs::is_summary_code(c)).collect();
-    let related = |f: &&Finding| {
+    let related = |f: &Finding| {
         let theirs = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0));
         st.domain != Domain::WindowsUpdate || f.codes.is_empty() || lead_codes.is_empty() || theirs.into_iter().any(|c| lead_codes.contains(&c))
     };
-    let finding = x.findings.iter().filter(|f| f.severity == FindingSeverity::Error).find(related);
-    if let Some(f) = finding {
+    let finding = x.findings.iter().position(|f| f.severity == FindingSeverity::Error && related(f));
+    if let Some(fi) = finding {
+        let f = &x.findings[fi];
+        if f.cause_codes().is_some_and(|c| !c.is_empty()) {
+            // The finding describes its lines: their codes' meaning is the cause.
+            return Some(Cause::FindingCodes { finding: fi });
+        }
         // The lead failures' own code where the finding names it too, else theirs, else the
         // finding's.
         let theirs: Vec<u32> = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0)).collect();
         let lead: Vec<u32> = ops.iter().flat_map(|o| o.root.into_iter().chain(o.code)).collect();
         let own = lead.iter().copied().find(|c| theirs.contains(c)).or(code).or(theirs.first().copied());
-        if f.cause_codes().is_some_and(|c| !c.is_empty()) {
-            // The finding describes its lines: their codes' meaning is the cause.
-            return Some(format!("Likely cause: {}.", super::outcomes::finding_cause(f)));
-        }
-        let title = lower_first(f.rule.title.trim_end_matches('.'));
-        return Some(match own {
-            Some(c) => format!("Likely cause: {title}, {}.", code_name(c)),
-            None => format!("Likely cause: {title}."),
-        });
+        return Some(Cause::Finding { finding: fi, code: own });
     }
     // No code and no finding: the statement's own first clause says what failed.
-    let Some(c) = code else {
-        let what = st.text.split_once(": ").map_or(st.text.as_str(), |(_, w)| w);
-        let what = what.split(';').next().unwrap_or(what).trim().trim_end_matches('.');
-        return (!what.is_empty() && what.chars().count() < 120).then(|| format!("Cause: {what}."));
-    };
-    let meaning = wulens_kb::entry(c).map(|k| k.message.trim().trim_end_matches('.').to_string()).filter(|m| !m.is_empty());
-    Some(match meaning {
-        Some(m) => format!("Cause: {}, {}.", code_name(c), lower_first(&m)),
-        None => format!("Cause: {}.", code_name(c)),
+    Some(match code {
+        Some(c) => Cause::Code(c),
+        None => Cause::Clause { statement: i },
     })
 }
 
-/// Up to its first full stop followed by a space (or the whole text).
-fn first_sentence(t: &str) -> String {
-    t.trim().split_inclusive(". ").next().unwrap_or(t).trim_end().to_string()
-}
-
-fn first_step(x: &Facts) -> Option<String> {
-    // With nothing to do, what to collect: the logs that would settle what is open.
-    let text = x.next_checks.first().map(|c| c.text.as_str()).or_else(|| x.collect_next.first().map(|c| c.why.as_str()))?.trim();
-    // Its first sentence: the rest is on the list below.
-    let first = text.split_inclusive(". ").next().unwrap_or(text).trim_end();
-    let first = first.trim_end_matches('.');
-    Some(format!("First: {}.", lower_first(first)))
-}
-
-/// Sentences joined, a later one only whole and only while the whole stays within
-/// `HEADLINE_CHARS` (the lists below the first screen say the rest); the first is always kept.
-fn fit(sentences: Vec<String>) -> String {
-    let mut out = String::new();
-    for (i, s) in sentences.into_iter().enumerate() {
-        if i == 0 {
-            out = s;
-        } else if out.chars().count() + 1 + s.chars().count() <= HEADLINE_CHARS {
-            out.push(' ');
-            out.push_str(&s);
-        }
+/// The first next check, else (with nothing to do) what to collect first: the logs that would
+/// settle what is open.
+fn first_step(x: &Facts) -> Option<First> {
+    if !x.next_checks.is_empty() {
+        Some(First::Check)
+    } else {
+        (!x.collect_next.is_empty()).then_some(First::Collect)
     }
-    out
 }
 
-// ---- words and times ----
+// ---- kinds and times ----
 
 fn kinds_of(d: Domain) -> &'static [OperationKind] {
     match d {
@@ -475,20 +536,6 @@ fn kinds_of(d: Domain) -> &'static [OperationKind] {
     }
 }
 
-fn what_of(k: OperationKind) -> &'static str {
-    match k {
-        OperationKind::Search => "Update searches are",
-        OperationKind::Download => "Update downloads are",
-        OperationKind::Install => "Update installs are",
-        OperationKind::Servicing => "Servicing is",
-        OperationKind::StoreCheck => "Component-store checks are",
-        OperationKind::Setup => "Windows setup is",
-        OperationKind::TaskSequence => "The task sequence is",
-        OperationKind::ClientInstall => "The ConfigMgr client installation is",
-        OperationKind::Deployment => "Deployment evaluations are",
-    }
-}
-
 fn utc(x: &Facts, o: &Operation) -> Option<i64> {
     let f = &x.a.files[o.file];
     o.anchor().and_then(|e| f.utc_ms(&f.entries[e as usize]))
@@ -499,65 +546,23 @@ fn latest<'o>(x: &Facts, ops: &[&'o Operation]) -> Option<&'o Operation> {
     ops.iter().enumerate().max_by_key(|(i, o)| (utc(x, o), *i)).map(|(_, o)| *o)
 }
 
-fn latest_of<'o>(x: &Facts, ops: &[&'o Operation]) -> Option<&'o Operation> {
-    latest(x, ops)
-}
-
 fn earliest<'o>(x: &Facts, ops: &[&'o Operation]) -> Option<&'o Operation> {
     ops.iter().enumerate().min_by_key(|(i, o)| (utc(x, o).unwrap_or(i64::MAX), *i)).map(|(_, o)| *o)
 }
 
-/// `2024-05-31 16:45` (the log's own clock).
-fn stamp(x: &Facts, o: &Operation) -> Option<String> {
-    let t = time_of(&x.a.files[o.file], o.anchor()? as usize)?;
-    let (date, rest) = t.split_once('T').unwrap_or((&t, ""));
-    Some(format!("{date} {}", rest.get(..5).unwrap_or(rest)))
-}
-
-fn at_op(x: &Facts, o: &Operation) -> String {
-    stamp(x, o).map(|t| format!(" at {t}")).unwrap_or_default()
+/// When an operation happened, as its log wrote it.
+fn stamp(x: &Facts, o: &Operation) -> When {
+    time_of(&x.a.files[o.file], o.anchor()? as usize)
 }
 
 fn first_line(st: &Statement) -> Option<(usize, u32)> {
     st.lines.first().copied()
 }
 
-fn at(x: &Facts, line: Option<(usize, u32)>) -> String {
-    let Some((f, e)) = line else { return String::new() };
+/// When a line was written, as its log wrote it.
+fn at(x: &Facts, line: Option<(usize, u32)>) -> When {
+    let (f, e) = line?;
     time_of(&x.a.files[f], e as usize)
-        .map(|t| {
-            let (date, rest) = t.split_once('T').unwrap_or((&t, ""));
-            format!(" at {date} {}", rest.get(..5).unwrap_or(rest))
-        })
-        .unwrap_or_default()
-}
-
-fn plural(n: usize, k: OperationKind) -> String {
-    format!("{n} {}", k.noun(n))
-}
-
-fn times(n: usize) -> String {
-    match n {
-        1 => "once".into(),
-        2 => "twice".into(),
-        n => format!("{n} times"),
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    // A name of two capitalised words (Delivery Optimization, Windows Update) stays as it is.
-    let name = s.split_whitespace().nth(1).is_some_and(|w| w.starts_with(char::is_uppercase));
-    match c.next() {
-        // Keep acronyms and codes (WSUS, HTTP, 0x...) as they are.
-        Some(f) if !name && f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase() || n == ' ') => f.to_lowercase().chain(c).collect(),
-        _ => s.to_string(),
-    }
-}
-
-fn upper_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 // ---- the ledger: a target failing or stalled now ----
@@ -583,95 +588,69 @@ pub fn with_ledger(
     if !reassuring {
         return (h, status, None);
     }
-    let lead = ledger.iter().find(|r| r.state == LedgerState::Failing).or_else(|| ledger.iter().find(|r| r.state == LedgerState::Stalled));
-    let Some(row) = lead else { return (h, status, None) };
-    let Some(story) = super::ledger_words::story(row) else { return (h, status, None) };
+    let lead = ledger.iter().position(|r| r.state == LedgerState::Failing).or_else(|| ledger.iter().position(|r| r.state == LedgerState::Stalled));
+    let Some(i) = lead else { return (h, status, None) };
+    let row = &ledger[i];
+    // A target is told by its decisive step: a row without one has nothing to tell.
+    if row.decisive_step().is_none() {
+        return (h, status, None);
+    }
     let domain = if matches!(row.kind, TargetKind::Package | TargetKind::Feature) { Domain::Servicing } else { Domain::WindowsUpdate };
     let (badge, status, statement) = match row.state {
         LedgerState::Failing => {
             let mut lines: Vec<(usize, u32)> = row.failures().chain(row.decisive_step()).filter_map(|s| line_of(a, &s.evidence)).collect();
             lines.dedup();
             let codes = row.code.as_deref().and_then(|c| u32::from_str_radix(c.trim_start_matches("0x"), 16).ok()).into_iter().collect();
-            let st = Statement { domain, standing: Standing::Failed, text: story.clone(), lines, codes };
+            let st = Statement { domain, standing: Standing::Failed, text: String::new(), told: Some(i), lines, codes };
             (if domain == Domain::Servicing { Badge::ServicingFailed } else { Badge::UpdatesFailing }, VerdictStatus::Failed, Some(st))
         }
         _ if status == VerdictStatus::Failed => (h.badge, status, None),
         _ => (Badge::UpdateStalled, status, None),
     };
-    let others = urgent - 1;
-    let mut sentences = vec![story];
-    if others > 0 {
-        sentences.push(format!("{others} more update{} failing or stalled: see Updates.", if others == 1 { " is" } else { "s are" }));
-    }
-    sentences.extend(split_sentences(&h.text));
-    (Headline { badge, text: fit(sentences) }, status, statement)
+    (Headline { badge, sentences: h.sentences, told: Some(Told { row: i, others: urgent - 1 }) }, status, statement)
 }
 
 /// `st` (a target failing now) first among the statements, in its kind of work's statement
-/// (one statement per kind of work), which then stands failed: the story, then what that work
-/// came to ("Windows Update: 133 searches ..." goes on without its label).
-pub fn lead_with(statements: &mut Vec<Statement>, st: Statement) {
+/// (one statement per kind of work), which then stands failed and tells the target before what
+/// that work came to. Returns where that statement was before it moved first (`None`: `st` was
+/// put before all of them).
+pub fn lead_with(statements: &mut Vec<Statement>, st: Statement) -> Option<usize> {
     let Some(i) = statements.iter().position(|s| s.domain == st.domain) else {
         statements.insert(0, st);
-        return;
+        return None;
     };
     let old = statements.remove(i);
-    let rest = match old.text.split_once(": ") {
-        Some((label, rest)) if label.split_whitespace().count() <= 3 && !label.bytes().any(|b| b.is_ascii_digit()) => rest,
-        _ => old.text.as_str(),
-    };
-    let text = format!("{} {rest}", st.text);
     let mut lines = st.lines;
     lines.extend(old.lines.iter().filter(|l| !lines.contains(l)).collect::<Vec<_>>());
     let mut codes = st.codes;
     codes.extend(old.codes.iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
-    statements.insert(0, Statement { domain: st.domain, standing: Standing::Failed, text, lines, codes });
+    statements.insert(0, Statement { domain: st.domain, standing: Standing::Failed, text: old.text, told: st.told, lines, codes });
+    Some(i)
+}
+
+impl Headline {
+    /// The statements it names, renumbered after [`lead_with`] moved statement `moved` (or put
+    /// a new one) first.
+    pub fn renumber(&mut self, moved: Option<usize>) {
+        let at = |j: usize| match moved {
+            None => j + 1,
+            Some(i) if j == i => 0,
+            Some(i) if j < i => j + 1,
+            Some(_) => j,
+        };
+        for s in &mut self.sentences {
+            match s {
+                Sentence::Calm { now: Calm::RollingBack { statement } | Calm::Attention { statement } | Calm::ResultUnknown { statement }, .. }
+                | Sentence::Cause(Cause::Clause { statement }) => *statement = at(*statement),
+                Sentence::Calm { now: Calm::NoFailure { statement: Some(statement) }, .. } => *statement = at(*statement),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The (file, entry) of an evidence line.
 fn line_of(a: &Analysis, e: &crate::model::Evidence) -> Option<(usize, u32)> {
     let fi = a.files.iter().position(|f| f.name == e.file)?;
     a.files[fi].entry_at_line(e.line).map(|i| (fi, i as u32))
-}
-
-/// A text's sentences: each ends at `. ` before an upper-case letter (`0x8024402F.` and `KB5044273.`
-/// end one; `e.g. the` does not).
-fn split_sentences(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let b = text.as_bytes();
-    for i in 0..b.len().saturating_sub(2) {
-        if b[i] == b'.' && b[i + 1] == b' ' && b[i + 2].is_ascii_uppercase() {
-            out.push(text[start..=i].to_string());
-            start = i + 2;
-        }
-    }
-    if start < text.len() {
-        out.push(text[start..].to_string());
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fit_keeps_the_first_sentence_and_only_whole_ones_after_it() {
-        let long = "x ".repeat(200);
-        let s = fit(vec!["Updates are failing now.".into(), "Cause: 0x80070005.".into(), format!("First: {long}")]);
-        assert_eq!(s, "Updates are failing now. Cause: 0x80070005.");
-        let first = "y".repeat(400);
-        assert_eq!(fit(vec![first.clone(), "More.".into()]), first, "the first sentence is never cut");
-    }
-
-    #[test]
-    fn words() {
-        assert_eq!(times(1), "once");
-        assert_eq!(times(81), "81 times");
-        assert_eq!(plural(3, OperationKind::Download), "3 downloads");
-        assert_eq!(lower_first("Proxy errors"), "proxy errors");
-        assert_eq!(lower_first("WSUS server"), "WSUS server");
-        assert_eq!(lower_first("A proxy answers"), "a proxy answers");
-    }
 }

@@ -35,12 +35,11 @@ pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
 pub use defs::{caller_words, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::FlowResult;
-pub use headline::Headline;
-pub use ledger::words as ledger_words;
+pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use machines::Machine as DropMachine;
 pub use operations::{Counted, Operation};
-pub use outcomes::Statement;
+pub use outcomes::{code_name, finding_cause, Statement};
 pub use piece::scan_piece;
 pub use updates::UpdateRow;
 pub use verdict::NextCheck;
@@ -83,9 +82,10 @@ pub struct Diagnosis {
     pub ranked_codes: Vec<u32>,
     /// The verdict's one word, from the statements' standings.
     pub status: VerdictStatus,
-    /// The statements joined, failed ones first: the detail below the first screen.
+    /// The statements joined, failed ones first: the detail below the first screen (which
+    /// says first, at the output edge, that the drop mixes machines and the target failing now).
     pub verdict: String,
-    /// The first screen: failing now or not, why, what first, and the badge.
+    /// The first screen's facts: failing now or not, why, what first, and the badge.
     pub headline: Headline,
     /// What to check next, each with a command for this machine, most useful first.
     pub next_checks: Vec<NextCheck>,
@@ -98,6 +98,8 @@ pub struct Diagnosis {
     /// another release line at the same time, a year between copies of one log), each with its
     /// label and files; empty for one.
     pub machines: Vec<DropMachine>,
+    /// Whether `machines` were told apart by the logs' content rather than by folders.
+    pub machines_apart: bool,
     /// The servers the logs name, which fill the placeholders of the advice.
     pub machine: config::Machine,
 }
@@ -178,25 +180,11 @@ impl Diagnosis {
             public: source == defs::UpdateSource::Public,
             machine: &machine,
         };
-        let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = verdict::conclude(a, &established);
+        let verdict::Conclusion { statements, ranked_codes, next_checks, status, verdict } = verdict::conclude(a, &established);
         let collect_next = collect_next::collect_next(a, &statements, &scan, &sync, &config);
         let machines = machines::folders(a);
-        let apart = if machines.is_empty() { machines::by_content(a) } else { Vec::new() };
-        if machines.len() > 1 {
-            // Said first: every conclusion after it mixes machines.
-            verdict = format!(
-                "These logs seem to come from {} machines (the same logs in {}): the conclusions below mix them; analyse each folder alone, or use `wulens fleet`. {verdict}",
-                machines.len(),
-                machines.iter().take(4).map(|m| m.about.clone()).collect::<Vec<_>>().join(", ") + if machines.len() > 4 { ", ..." } else { "" }
-            );
-        } else if apart.len() > 1 {
-            verdict = format!(
-                "These logs seem to come from {} machines ({}): the conclusions below mix them; analyse each machine's logs alone. {verdict}",
-                apart.len(),
-                apart.iter().map(|m| m.about.as_str()).collect::<Vec<_>>().join("; ")
-            );
-        }
-        let machines = if machines.is_empty() { apart } else { machines };
+        let machines_apart = machines.is_empty();
+        let machines = if machines_apart { machines::by_content(a) } else { machines };
         let facts = headline::Facts {
             a,
             status,
@@ -212,11 +200,8 @@ impl Diagnosis {
         let mut statements = statements;
         if let Some(st) = told {
             // The target failing now is the first thing the detail says too.
-            verdict = format!("{} {verdict}", st.text);
-            headline::lead_with(&mut statements, st);
-        }
-        if machines.len() > 1 {
-            headline.text = format!("These logs seem to come from {} machines: analyse each alone. {}", machines.len(), headline.text);
+            let moved = headline::lead_with(&mut statements, st);
+            headline.renumber(moved);
         }
         let operations = counting.rejoin();
         Diagnosis {
@@ -239,6 +224,7 @@ impl Diagnosis {
             collect_next,
             source,
             machines,
+            machines_apart,
             machine,
         }
     }

@@ -13,7 +13,10 @@ use crate::model::{base_name, time_of, Domain, LogKind, OperationKind, Outcome, 
 pub struct Statement {
     pub domain: Domain,
     pub standing: Standing,
+    /// What the work came to, in words (empty where only `told` is said).
     pub text: String,
+    /// A target failing now that this statement tells first: its row in `Diagnosis::ledger`.
+    pub told: Option<usize>,
     pub lines: Vec<(usize, u32)>,
     pub codes: Vec<u32>,
 }
@@ -295,7 +298,7 @@ fn agent(a: &Analysis, ops: &[Operation], scan_told: bool) -> Option<Statement> 
         lines.retain(|&x| x != l);
         lines.insert(0, l);
     }
-    Some(Statement { domain: Domain::WindowsUpdate, standing, text, lines, codes: codes_of(&shown) })
+    Some(Statement { domain: Domain::WindowsUpdate, standing, text, told: None, lines, codes: codes_of(&shown) })
 }
 
 /// The line of a call still running that gave it an update's failure (`root`), if any.
@@ -454,7 +457,14 @@ fn deployment(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
             lines.push((fi, ei));
         }
     }
-    Some(Statement { domain: Domain::ConfigmgrDeployment, standing, text: format!("ConfigMgr: {}.", parts.join("; ")), lines, codes: codes_of(&shown) })
+    Some(Statement {
+        domain: Domain::ConfigmgrDeployment,
+        standing,
+        text: format!("ConfigMgr: {}.", parts.join("; ")),
+        told: None,
+        lines,
+        codes: codes_of(&shown),
+    })
 }
 
 /// Error records with a code, in the files of `runs`, that a succeeded run of the same file ends
@@ -604,7 +614,7 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let text = format!("{lead}: {}.", parts.join("; "));
     let mut codes = codes_of(&shown);
     codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
-    Some(Statement { domain: Domain::Servicing, standing, text, lines, codes })
+    Some(Statement { domain: Domain::Servicing, standing, text, told: None, lines, codes })
 }
 
 /// What healthy runs say where nothing else does: SFC's last scan (where no file it could not
@@ -862,5 +872,5 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
             }
         }
     }
-    Some(Statement { domain, standing, text, lines, codes })
+    Some(Statement { domain, standing, text, told: None, lines, codes })
 }

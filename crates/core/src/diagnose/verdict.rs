@@ -241,12 +241,12 @@ fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Vec<St
             text.push_str(&history);
         }
         let (lines, codes) = evidence(scan);
-        out.push(Statement { domain: Domain::ConfigmgrScan, standing, text, lines, codes });
+        out.push(Statement { domain: Domain::ConfigmgrScan, standing, text, told: None, lines, codes });
     }
     if sync.witnessed() {
         let (standing, text) = sync_sentence(sync, &describe);
         let (lines, codes) = evidence(sync);
-        out.push(Statement { domain: Domain::WsusSync, standing, text, lines, codes });
+        out.push(Statement { domain: Domain::WsusSync, standing, text, told: None, lines, codes });
     }
     out
 }

@@ -31,9 +31,9 @@ impl Report {
             tool: Tool { name: "wulens".into(), version: env!("CARGO_PKG_VERSION").into() },
             summary: Summary {
                 status: d.status,
-                verdict: d.headline.text.clone(),
+                verdict: super::headline_text(d),
                 badge: super::badge_words(d.headline.badge).to_string(),
-                detail: d.verdict.clone(),
+                detail: super::detail(d),
                 files: a.files.len(),
                 lines: a.files.iter().map(|f| f.physical_lines as u64).sum(),
                 entries: files.iter().map(|f| f.entries as u64).sum(),
@@ -54,7 +54,7 @@ impl Report {
             configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },
             next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
             collect_next: d.collect_next.iter().map(|c| collect_next_report(a, c)).collect(),
-            statements: d.statements.iter().map(|st| statement_report(a, st)).collect(),
+            statements: d.statements.iter().map(|st| statement_report(a, d, st)).collect(),
             operations: operations_report(a, &d.operations, limits),
             update_source: d.source,
             machines: if d.machines.len() > 1 { d.machines.iter().map(|m| machine_report(a, m)).collect() } else { Vec::new() },
@@ -257,11 +257,11 @@ fn collect_next_report(a: &Analysis, c: &diagnose::CollectNext) -> CollectNextRe
     }
 }
 
-fn statement_report(a: &Analysis, st: &diagnose::Statement) -> StatementReport {
+fn statement_report(a: &Analysis, d: &Diagnosis, st: &diagnose::Statement) -> StatementReport {
     StatementReport {
         domain: st.domain,
         standing: st.standing,
-        text: st.text.clone(),
+        text: super::statement_text(d, st),
         evidence: st.lines.iter().map(|&(f, e)| evidence_of(&a.files[f], e as usize)).collect(),
         codes: st.codes.iter().map(|c| hex(*c)).collect(),
     }

@@ -1,7 +1,7 @@
 //! The update ledger as people and spreadsheets read it: `wulens updates` prints these (a table
 //! or CSV; its JSON is the report's `ledger` as it is), and the page shows the same words.
 
-use crate::diagnose::ledger_words as words;
+use super::words;
 use crate::model::LedgerRow;
 
 pub use words::{duration as ledger_duration, event as ledger_event, state as ledger_state, story as ledger_story, target as ledger_target};

@@ -36,4 +36,4 @@ pub use report::{
 };
 pub use shared::{Attribute, Onset, Shared};
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};
-pub use words::badge_words;
+pub use words::{badge_words, detail, headline_text, statement_text};

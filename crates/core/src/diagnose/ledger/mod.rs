@@ -14,7 +14,6 @@
 
 mod class;
 mod lines;
-pub mod words;
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};

@@ -1,5 +1,15 @@
-//! The words a person reads for the engine's typed facts, in one place at the output edge. The
-//! engine states a fact ([`Badge`]); the report, the page and the CLI say it with these words.
+//! The words a person reads for the engine's typed facts, at the output edge, a module per kind
+//! of text: the first screen (`headline`), the detail and its statements (`detail`), the
+//! ledger (`ledger`), the badge (here). The engine states a fact; the report, the page and the
+//! CLI say it with these words.
+
+mod detail;
+mod headline;
+mod ledger;
+
+pub use detail::{detail, statement_text};
+pub use headline::headline_text;
+pub use ledger::{duration, event, state, story, target, when};
 
 use crate::model::Badge;
 

@@ -128,7 +128,7 @@ pub fn story(r: &LedgerRow) -> Option<String> {
     })
 }
 
-fn upper_first(s: &str) -> String {
+pub(super) fn upper_first(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
