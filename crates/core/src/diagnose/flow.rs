@@ -21,13 +21,53 @@ use crate::model::{evidence_of, time_of, CycleOutcome, Evidence, LogFile, LogKin
 
 // ---- results ----
 
+/// Why a step has its status, as a fact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Reason {
+    /// Nothing more than the status.
+    #[default]
+    None,
+    /// No ConfigMgr client log was given.
+    NoClientLog,
+    /// Errors were logged, but the step completed after them.
+    CompletedAfterErrors,
+    /// Started and logged no result, but step `after` ran after it.
+    Implied { after: u8 },
+    /// Started, but step `failed` failed and this step logged no result.
+    StartedBeforeFailure { failed: u8 },
+    /// Step `step` before it did not complete.
+    Blocked { step: u8 },
+    /// It waits for step `step`, which is still running.
+    Waits { step: u8 },
+    /// No line of the flow in `logs`, which witness the step.
+    NoActivity { logs: Vec<&'static str> },
+    /// The logs that witness the step were not provided.
+    NotWitnessed { logs: Vec<&'static str> },
+    /// Not logged in this cycle, but step `after` ran after it.
+    NotLoggedButImplied { after: u8 },
+    /// Done in an earlier cycle and not repeated.
+    EarlierCycle,
+    /// No line of this flow in the logs.
+    NoLine,
+    /// Nothing logged for this step in the latest cycle.
+    NothingThisCycle,
+    /// No result before the next scan began.
+    BeforeNextScan,
+    /// Still running when the log ends.
+    StillRunning,
+    /// Started, and no result in the `minutes` the log goes on after it.
+    Hung { minutes: i64 },
+    /// Failed with these codes (`0x...`).
+    FailedWith { codes: Vec<String> },
+}
+
 pub struct StepResult {
     pub number: u8,
     pub title: &'static str,
     pub short: &'static str,
     pub status: StepStatus,
-    /// Why this status, in a sentence.
-    pub reason: String,
+    /// Why this status (its words: `output/words/flow.rs`).
+    pub reason: Reason,
     pub evidence: Vec<Evidence>,
     /// Failure codes seen in this step's failure evidence (`0x...`).
     pub codes: Vec<String>,
@@ -85,7 +125,7 @@ impl FlowResult {
         self.latest_cycle_logs.clear();
         for st in &mut self.steps {
             st.status = StepStatus::Unknown;
-            st.reason = "No ConfigMgr client log was given.".into();
+            st.reason = Reason::NoClientLog;
             st.evidence.clear();
             st.codes.clear();
         }
@@ -273,8 +313,8 @@ pub fn evaluate(a: &Analysis, hits: &Hits, def: &'static FlowDef) -> FlowResult 
     // Fill the failure reason with the codes now that they are known.
     if let Some(fs) = report.failed_step {
         let s = &mut report.steps[fs as usize - 1];
-        if !s.codes.is_empty() && s.reason.is_empty() {
-            s.reason = format!("failed with {}", super::describe_codes(&s.codes));
+        if !s.codes.is_empty() && s.reason == Reason::None {
+            s.reason = Reason::FailedWith { codes: s.codes.clone() };
         }
     }
     report
@@ -357,7 +397,7 @@ fn step_result(
     a: &Analysis,
     logs: &Logs,
     st: &'static StepDef,
-    (status, reason): (StepStatus, String),
+    (status, reason): (StepStatus, Reason),
     last: &Cycle,
     earlier: Option<&[Cycle]>,
     failed_events: &mut Vec<(u32, u32)>,
@@ -512,9 +552,9 @@ struct Said {
 /// from one that hung while the log went on. `None` for cycles a later one followed.
 type FileEnds<'a> = Option<&'a [i64]>;
 
-fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, logs: &Logs, ends: FileEnds) -> (Vec<StepStatus>, Vec<String>) {
+fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, logs: &Logs, ends: FileEnds) -> (Vec<StepStatus>, Vec<Reason>) {
     let mut st = vec![StepStatus::Unknown; n];
-    let mut reasons = vec![String::new(); n];
+    let mut reasons = vec![Reason::None; n];
     let has_events = |s: u8| c.events.iter().any(|e| e.step == s);
     let later_ran = |s: u8| c.events.iter().any(|e| e.step > s && e.kind != Kind::Fail);
     for i in 0..n {
@@ -530,7 +570,7 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
                 _ => StepStatus::Failed,
             };
             if st[i] == StepStatus::Ok && c.events.iter().any(|x| x.step == s && x.kind == Kind::Fail) {
-                reasons[i] = "errors were logged, but the step completed after them".into();
+                reasons[i] = Reason::CompletedAfterErrors;
             }
             continue;
         }
@@ -538,11 +578,11 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
             // Started, no outcome.
             if later_ran(s) {
                 st[i] = StepStatus::Ok;
-                reasons[i] = format!("implied: step {} ran after it", s + 1);
+                reasons[i] = Reason::Implied { after: s + 1 };
             } else if let Some(j) = (0..i).find(|&j| st[j] == StepStatus::Failed) {
                 // Failed outranks still running: the scan stopped at the failure.
                 st[i] = StepStatus::NotReached;
-                reasons[i] = format!("started, but step {} failed and this step logged no result", j + 1);
+                reasons[i] = Reason::StartedBeforeFailure { failed: j as u8 + 1 };
             } else {
                 (st[i], reasons[i]) = started_without_result(c, s, ends);
             }
@@ -550,47 +590,46 @@ fn step_statuses(c: &Cycle, n: usize, earlier: Option<&[Cycle]>, def: &FlowDef, 
         }
         if let Some(j) = blocked {
             st[i] = StepStatus::NotReached;
-            reasons[i] = format!("step {} did not complete", j + 1);
+            reasons[i] = Reason::Blocked { step: j as u8 + 1 };
             continue;
         }
         if let Some(j) = (0..i).find(|&j| st[j] == StepStatus::Running) {
             st[i] = StepStatus::NotReached;
-            reasons[i] = format!("waits for step {}, which is still running", j + 1);
+            reasons[i] = Reason::Waits { step: j as u8 + 1 };
             continue;
         }
         let witnessed = step_def.witnesses.iter().any(|w| logs.provided(*w));
         if c.events.is_empty() {
             // No scan at all in these logs: say which logs were looked at, or are missing.
-            let names: Vec<String> = step_def.witnesses.iter().map(|w| w.file_name().to_string()).collect();
+            let logs: Vec<&'static str> = step_def.witnesses.iter().map(|w| w.file_name()).collect();
             if witnessed {
                 st[i] = StepStatus::NotReached;
-                reasons[i] = format!("no activity of this flow in {}", join_names(&names));
+                reasons[i] = Reason::NoActivity { logs };
             } else {
                 st[i] = StepStatus::Unknown;
-                reasons[i] = format!("not witnessed: {} {} not provided", join_names(&names), if names.len() == 1 { "was" } else { "were" });
+                reasons[i] = Reason::NotWitnessed { logs };
             }
             continue;
         }
         if !witnessed {
             st[i] = StepStatus::Unknown;
-            let names: Vec<String> = step_def.witnesses.iter().map(|w| w.file_name().to_string()).collect();
-            reasons[i] = format!("not witnessed: {} {} not provided", join_names(&names), if names.len() == 1 { "was" } else { "were" });
+            reasons[i] = Reason::NotWitnessed { logs: step_def.witnesses.iter().map(|w| w.file_name()).collect() };
             continue;
         }
         if later_ran(s) {
             st[i] = StepStatus::Ok;
-            reasons[i] = format!("implied: not logged in this cycle, but step {} ran after it", s + 1);
+            reasons[i] = Reason::NotLoggedButImplied { after: s + 1 };
             continue;
         }
         if let Some(prev) = earlier {
             if prev.iter().any(|pc| pc.events.iter().any(|e| e.step == s && e.kind == Kind::Ok)) && s == 1 {
                 st[i] = StepStatus::Ok;
-                reasons[i] = "done in an earlier cycle; not repeated".into();
+                reasons[i] = Reason::EarlierCycle;
                 continue;
             }
         }
         st[i] = StepStatus::NotReached;
-        reasons[i] = if c.events.is_empty() { "no line of this flow in the logs".into() } else { "nothing logged for this step in the latest cycle".into() };
+        reasons[i] = if c.events.is_empty() { Reason::NoLine } else { Reason::NothingThisCycle };
     }
     (st, reasons)
 }
@@ -610,34 +649,17 @@ fn recovered(c: &Cycle, f: &Event) -> bool {
 /// A step that started and logged no result: still running when its log ends (the log stops
 /// within `QUIET_GAP_MS` of its last line), or hung while the log went on. A cycle that a later
 /// one followed simply has no end in these logs.
-fn started_without_result(c: &Cycle, s: u8, ends: FileEnds) -> (StepStatus, String) {
+fn started_without_result(c: &Cycle, s: u8, ends: FileEnds) -> (StepStatus, Reason) {
     let Some(ends) = ends else {
-        return (StepStatus::Running, "no result in these logs before the next scan began".into());
+        return (StepStatus::Running, Reason::BeforeNextScan);
     };
     let Some(last) = c.events.iter().rev().find(|e| e.step == s) else {
-        return (StepStatus::Running, "still running when the log ends".into());
+        return (StepStatus::Running, Reason::StillRunning);
     };
     let end = ends.get(last.file as usize).copied().unwrap_or(i64::MIN);
     if last.time == i64::MIN || end == i64::MIN || end - last.time <= QUIET_GAP_MS {
-        (StepStatus::Running, "still running when the log ends".into())
+        (StepStatus::Running, Reason::StillRunning)
     } else {
-        let minutes = (end - last.time) / 60_000;
-        (StepStatus::Failed, format!("started, but no result was logged in the {} that the log goes on after it", duration(minutes)))
-    }
-}
-
-fn duration(minutes: i64) -> String {
-    match minutes {
-        m if m < 120 => format!("{m} minutes"),
-        m if m < 48 * 60 => format!("{} hours", m / 60),
-        m => format!("{} days", m / (24 * 60)),
-    }
-}
-
-fn join_names(names: &[String]) -> String {
-    match names.len() {
-        0 => String::new(),
-        1 => names[0].clone(),
-        _ => format!("{} and {}", names[..names.len() - 1].join(", "), names[names.len() - 1]),
+        (StepStatus::Failed, Reason::Hung { minutes: (end - last.time) / 60_000 })
     }
 }

@@ -601,7 +601,7 @@ pub fn with_ledger(
             let mut lines: Vec<(usize, u32)> = row.failures().chain(row.decisive_step()).filter_map(|s| line_of(a, &s.evidence)).collect();
             lines.dedup();
             let codes = row.code.as_deref().and_then(|c| u32::from_str_radix(c.trim_start_matches("0x"), 16).ok()).into_iter().collect();
-            let st = Statement { domain, standing: Standing::Failed, text: String::new(), told: Some(i), lines, codes };
+            let st = Statement { domain, standing: Standing::Failed, said: super::outcomes::Said::Text(String::new()), told: Some(i), lines, codes };
             (if domain == Domain::Servicing { Badge::ServicingFailed } else { Badge::UpdatesFailing }, VerdictStatus::Failed, Some(st))
         }
         _ if status == VerdictStatus::Failed => (h.badge, status, None),
@@ -624,7 +624,7 @@ pub fn lead_with(statements: &mut Vec<Statement>, st: Statement) -> Option<usize
     lines.extend(old.lines.iter().filter(|l| !lines.contains(l)).collect::<Vec<_>>());
     let mut codes = st.codes;
     codes.extend(old.codes.iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
-    statements.insert(0, Statement { domain: st.domain, standing: Standing::Failed, text: old.text, told: st.told, lines, codes });
+    statements.insert(0, Statement { domain: st.domain, standing: Standing::Failed, said: old.said, told: st.told, lines, codes });
     Some(i)
 }
 
@@ -632,12 +632,7 @@ impl Headline {
     /// The statements it names, renumbered after [`lead_with`] moved statement `moved` (or put
     /// a new one) first.
     pub fn renumber(&mut self, moved: Option<usize>) {
-        let at = |j: usize| match moved {
-            None => j + 1,
-            Some(i) if j == i => 0,
-            Some(i) if j < i => j + 1,
-            Some(_) => j,
-        };
+        let at = |j: usize| moved_to(j, moved);
         for s in &mut self.sentences {
             match s {
                 Sentence::Calm { now: Calm::RollingBack { statement } | Calm::Attention { statement } | Calm::ResultUnknown { statement }, .. }
@@ -646,6 +641,16 @@ impl Headline {
                 _ => {}
             }
         }
+    }
+}
+
+/// Where statement `j` is after [`lead_with`] moved statement `moved` (or put a new one) first.
+pub fn moved_to(j: usize, moved: Option<usize>) -> usize {
+    match moved {
+        None => j + 1,
+        Some(i) if j == i => 0,
+        Some(i) if j < i => j + 1,
+        Some(_) => j,
     }
 }
 

@@ -34,15 +34,15 @@ pub use collect_next::CollectNext;
 pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
 pub use defs::{caller_words, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
-pub use flow::FlowResult;
+pub use flow::{FlowResult, Reason};
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use machines::Machine as DropMachine;
 pub use operations::{Counted, Operation};
-pub use outcomes::{code_name, finding_cause, Statement};
+pub use outcomes::{code_name, finding_cause, Said, Statement};
 pub use piece::scan_piece;
 pub use updates::UpdateRow;
-pub use verdict::NextCheck;
+pub use verdict::{CheckFrom, NextCheck, Part};
 
 use crate::analysis::Analysis;
 use crate::model::{LogFile, VerdictStatus};
@@ -82,9 +82,10 @@ pub struct Diagnosis {
     pub ranked_codes: Vec<u32>,
     /// The verdict's one word, from the statements' standings.
     pub status: VerdictStatus,
-    /// The statements joined, failed ones first: the detail below the first screen (which
-    /// says first, at the output edge, that the drop mixes machines and the target failing now).
-    pub verdict: String,
+    /// The one-paragraph verdict, in parts: the statements, failed ones first, and what they
+    /// amount to. The detail below the first screen says it (`output/words/detail.rs`), after
+    /// the target failing now and that the drop mixes machines.
+    pub verdict: Vec<Part>,
     /// The first screen's facts: failing now or not, why, what first, and the badge.
     pub headline: Headline,
     /// What to check next, each with a command for this machine, most useful first.
@@ -180,7 +181,7 @@ impl Diagnosis {
             public: source == defs::UpdateSource::Public,
             machine: &machine,
         };
-        let verdict::Conclusion { statements, ranked_codes, next_checks, status, verdict } = verdict::conclude(a, &established);
+        let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = verdict::conclude(a, &established);
         let collect_next = collect_next::collect_next(a, &statements, &scan, &sync, &config);
         let machines = machines::folders(a);
         let machines_apart = machines.is_empty();
@@ -202,6 +203,11 @@ impl Diagnosis {
             // The target failing now is the first thing the detail says too.
             let moved = headline::lead_with(&mut statements, st);
             headline.renumber(moved);
+            for p in &mut verdict {
+                if let verdict::Part::Statement(j) = p {
+                    *j = headline::moved_to(*j, moved);
+                }
+            }
         }
         let operations = counting.rejoin();
         Diagnosis {

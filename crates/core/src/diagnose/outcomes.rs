@@ -13,12 +13,24 @@ use crate::model::{base_name, time_of, Domain, LogKind, OperationKind, Outcome, 
 pub struct Statement {
     pub domain: Domain,
     pub standing: Standing,
-    /// What the work came to, in words (empty where only `told` is said).
-    pub text: String,
+    /// What the work came to (its words: `output/words/detail.rs`).
+    pub said: Said,
     /// A target failing now that this statement tells first: its row in `Diagnosis::ledger`.
     pub told: Option<usize>,
     pub lines: Vec<(usize, u32)>,
     pub codes: Vec<u32>,
+}
+
+/// What a statement says of its work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Said {
+    /// The ConfigMgr client scan flow (`Diagnosis::scan`), with its cycles.
+    ScanFlow,
+    /// The WSUS synchronization flow (`Diagnosis::sync`).
+    SyncFlow,
+    /// What the operations of a kind of work came to, already in words (empty where only the
+    /// target told first is said).
+    Text(String),
 }
 
 /// Every domain the operations show, most important first.
@@ -298,7 +310,7 @@ fn agent(a: &Analysis, ops: &[Operation], scan_told: bool) -> Option<Statement> 
         lines.retain(|&x| x != l);
         lines.insert(0, l);
     }
-    Some(Statement { domain: Domain::WindowsUpdate, standing, text, told: None, lines, codes: codes_of(&shown) })
+    Some(Statement { domain: Domain::WindowsUpdate, standing, said: Said::Text(text), told: None, lines, codes: codes_of(&shown) })
 }
 
 /// The line of a call still running that gave it an update's failure (`root`), if any.
@@ -460,7 +472,7 @@ fn deployment(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
     Some(Statement {
         domain: Domain::ConfigmgrDeployment,
         standing,
-        text: format!("ConfigMgr: {}.", parts.join("; ")),
+        said: Said::Text(format!("ConfigMgr: {}.", parts.join("; "))),
         told: None,
         lines,
         codes: codes_of(&shown),
@@ -614,7 +626,7 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     let text = format!("{lead}: {}.", parts.join("; "));
     let mut codes = codes_of(&shown);
     codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
-    Some(Statement { domain: Domain::Servicing, standing, text, told: None, lines, codes })
+    Some(Statement { domain: Domain::Servicing, standing, said: Said::Text(text), told: None, lines, codes })
 }
 
 /// What healthy runs say where nothing else does: SFC's last scan (where no file it could not
@@ -872,5 +884,5 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
             }
         }
     }
-    Some(Statement { domain, standing, text, told: None, lines, codes })
+    Some(Statement { domain, standing, said: Said::Text(text), told: None, lines, codes })
 }

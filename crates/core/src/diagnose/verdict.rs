@@ -1,16 +1,14 @@
 //! The conclusions: codes ranked by significance, the one-paragraph verdict, and the ranked next
 //! checks. Everything here reads what the flows and rules established; nothing matches lines.
 
-use std::collections::HashMap;
-
 use super::config::Machine;
 use super::finding::Finding;
 use super::flow::FlowResult;
 use super::operations::Counted;
 use super::operations::Operation;
-use super::outcomes::Statement;
+use super::outcomes::{Said, Statement};
 use crate::analysis::Analysis;
-use crate::model::{base_name, time_of, CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
+use crate::model::{Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
 use wulens_kb::Place;
 
 /// A thing to check next, with the command that checks it.
@@ -18,8 +16,21 @@ use wulens_kb::Place;
 pub struct NextCheck {
     pub text: String,
     pub command: Option<String>,
-    /// What this check comes from: a finding id, a code, or a step.
-    pub from: String,
+    /// What this check comes from.
+    pub from: CheckFrom,
+}
+
+/// What a next check comes from (in words: `output::check_from`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckFrom {
+    /// A finding, by its rule's id.
+    Finding(&'static str),
+    /// A code's guidance in the knowledge base.
+    Code(u32),
+    /// A code as a flow step's failure lines wrote it (`0x...`).
+    StepCode(String),
+    /// A flow's step, by the flow's id and the step's number.
+    Step { flow: &'static str, step: u8 },
 }
 
 /// What the diagnosis concludes from the flows, the operations and the findings: the
@@ -29,7 +40,19 @@ pub struct Conclusion {
     pub ranked_codes: Vec<u32>,
     pub next_checks: Vec<NextCheck>,
     pub status: VerdictStatus,
-    pub verdict: String,
+    pub verdict: Vec<Part>,
+}
+
+/// A part of the one-paragraph verdict, in order (its words: `output/words/detail.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Statement `i` of the diagnosis.
+    Statement(usize),
+    /// No work wulens recognizes in `texts` readable text logs; `code` the most significant
+    /// error that is not routine.
+    NoWork { texts: usize, code: Option<u32> },
+    /// The findings (indices) that are the likely cause of a failure.
+    LikelyCause(Vec<usize>),
 }
 
 /// What the diagnosis stage hands to the conclusions, once established.
@@ -79,17 +102,22 @@ fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Operati
         }
     }
     failed.dedup();
-    let behind_findings: Vec<String> = findings.iter().filter(|f| f.severity != FindingSeverity::Info).flat_map(|f| f.codes.iter().cloned()).collect();
+    let behind_findings: Vec<&str> = findings.iter().filter(|f| f.severity != FindingSeverity::Info).flat_map(|f| f.codes.iter().map(String::as_str)).collect();
     let rank = |code: u32| {
-        let hex = format!("0x{code:08X}");
         let failed = failed.iter().position(|c| *c == code).unwrap_or(usize::MAX);
-        let finding = behind_findings.iter().position(|c| *c == hex).unwrap_or(usize::MAX);
+        let finding = behind_findings.iter().position(|c| is_hex_of(c, code)).unwrap_or(usize::MAX);
         let no_guidance = !wulens_kb::entry(code).is_some_and(|k| k.has_guidance());
         (failed, finding, all_routine(a, code), no_guidance)
     };
     let mut codes: Vec<(u32, u32)> = a.codes.iter().map(|c| (c.code, c.count)).collect();
     codes.sort_by(|x, y| rank(x.0).cmp(&rank(y.0)).then(y.1.cmp(&x.1)).then(x.0.cmp(&y.0)));
     codes.into_iter().map(|(c, _)| c).collect()
+}
+
+/// Is `hex` the code `code` written as `0x` and eight upper-case hex digits?
+fn is_hex_of(hex: &str, code: u32) -> bool {
+    let digits = hex.strip_prefix("0x").unwrap_or("");
+    digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)) && u32::from_str_radix(digits, 16) == Ok(code)
 }
 
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
@@ -106,7 +134,7 @@ fn next_checks(
     machine: &Machine,
 ) -> Vec<NextCheck> {
     let mut out: Vec<NextCheck> = Vec::new();
-    let add = |out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: String| {
+    let add = |out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: CheckFrom| {
         let (text, command) = (machine.fill(text), command.map(|c| machine.fill(c)));
         let (text, command) = (text.as_str(), command.as_deref());
         // The same command said twice in other words is one check.
@@ -117,7 +145,7 @@ fn next_checks(
     };
     for f in findings.iter().filter(|f| f.severity != FindingSeverity::Info) {
         for g in f.guidance.iter().take(2) {
-            add(&mut out, &g.text, g.command.as_deref(), format!("finding {}", f.id()));
+            add(&mut out, &g.text, g.command.as_deref(), CheckFrom::Finding(f.id()));
         }
     }
     for (flow, place) in [(scan, None), (sync, Some(Place::WsusSync))] {
@@ -128,11 +156,11 @@ fn next_checks(
         for code in st.codes.iter().take(2) {
             let entry = wulens_kb::lookup(code).ok().and_then(|l| l.entry);
             for s in entry.map_or(&[][..], |k| k.mitigation).iter().filter(|s| s.fits(place)).take(3) {
-                add(&mut out, &s.text, s.command.as_deref(), code.clone());
+                add(&mut out, &s.text, s.command.as_deref(), CheckFrom::StepCode(code.clone()));
             }
         }
         for g in st.guidance.iter().take(3) {
-            add(&mut out, &g.text, g.command.as_deref(), format!("{} step {n}", flow.def.id));
+            add(&mut out, &g.text, g.command.as_deref(), CheckFrom::Step { flow: flow.def.id, step: n });
         }
     }
     // The knowledge base on the codes of the latest failed operations (root first). On a client
@@ -158,14 +186,14 @@ fn next_checks(
                 }
                 // The update this operation worked on, where its lines name it.
                 let (text, command) = (machine.fill_for(o, &st.text), st.command.as_deref().map(|x| machine.fill_for(o, x)));
-                add(&mut out, &text, command.as_deref(), format!("0x{c:08X}"));
+                add(&mut out, &text, command.as_deref(), CheckFrom::Code(c));
             }
         }
     }
     if out.is_empty() {
         if let Some((code, k)) = ranked.iter().find_map(|&c| wulens_kb::entry(c).filter(|k| !k.mitigation.is_empty()).map(|k| (c, k))) {
             for s in k.mitigation.iter().take(3) {
-                add(&mut out, &s.text, s.command.as_deref(), format!("0x{code:08X}"));
+                add(&mut out, &s.text, s.command.as_deref(), CheckFrom::Code(code));
             }
         }
     }
@@ -186,46 +214,9 @@ fn place_of(kind: OperationKind) -> Option<Place> {
     }
 }
 
-/// `0x8024401B, same as HTTP status 407: ..., 14 times in WindowsUpdate.log, first at ...`.
-fn describe_error(a: &Analysis, code: u32) -> String {
-    let mut s = format!("0x{code:08X}");
-    let Some(stats) = a.code_stats(code) else { return s };
-    let kb = wulens_kb::entry(code);
-    let meaning = kb.map(|k| k.message.trim_end_matches('.').to_string()).filter(|m| !m.is_empty());
-    let symbol = kb.map(|k| k.symbol.to_string()).filter(|s| !s.is_empty()).or_else(|| stats.stated_symbol.clone()).unwrap_or_default();
-    match (meaning, wulens_kb::decode(code).http_status) {
-        (Some(m), _) => s.push_str(&format!(", {}", lower_first(&m))),
-        (None, Some(h)) => s.push_str(&format!(", HTTP {h}")),
-        (None, None) if !symbol.is_empty() => s.push_str(&format!(" ({symbol})")),
-        _ => {}
-    }
-    // Where it is most frequent, and when it first appeared.
-    let mut per_file: HashMap<&str, usize> = HashMap::new();
-    for o in &stats.occurrences {
-        *per_file.entry(base_name(&a.files[o.file as usize].name)).or_default() += 1;
-    }
-    if let Some((file, n)) = per_file.iter().max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f))) {
-        s.push_str(&format!(", {} in {file}", times(*n)));
-    }
-    let first = stats
-        .occurrences
-        .iter()
-        .filter_map(|o| {
-            let f = &a.files[o.file as usize];
-            f.utc_ms(&f.entries[o.entry as usize]).map(|t| (t, o))
-        })
-        .min_by_key(|(t, _)| *t)
-        .and_then(|(_, o)| time_of(&a.files[o.file as usize], o.entry as usize));
-    if let Some(t) = first {
-        s.push_str(&format!(", first at {}", short_time(&t)));
-    }
-    s
-}
-
-/// The scan flows as verdict sentences (with the failed step's lines as evidence).
+/// The scan flows as statements (with the failed step's lines as evidence); their words are
+/// the flows' own (`Said::ScanFlow`, `Said::SyncFlow`).
 fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Vec<Statement> {
-    let code_of = |hex: &String| wulens_kb::lookup(hex).map(|l| l.code.0).ok();
-    let describe = |hex: &String| code_of(hex).map_or_else(|| hex.clone(), |c| describe_error(a, c));
     let evidence = |flow: &FlowResult| -> (Vec<(usize, u32)>, Vec<u32>) {
         let codes = flow.failed_step_codes(a);
         let failed = flow.failed_lines();
@@ -235,54 +226,58 @@ fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Vec<St
     };
     let mut out = Vec::new();
     if scan.witnessed() {
-        let (standing, mut text) = scan_sentence(scan, &describe);
-        if let Some(history) = history(scan) {
-            text.push(' ');
-            text.push_str(&history);
-        }
         let (lines, codes) = evidence(scan);
-        out.push(Statement { domain: Domain::ConfigmgrScan, standing, text, told: None, lines, codes });
+        out.push(Statement { domain: Domain::ConfigmgrScan, standing: scan_standing(scan), said: Said::ScanFlow, told: None, lines, codes });
     }
     if sync.witnessed() {
-        let (standing, text) = sync_sentence(sync, &describe);
+        let standing = if sync.failed_step.is_some() {
+            Standing::Failed
+        } else if sync.steps.iter().all(|s| s.status == StepStatus::Ok) {
+            Standing::Ok
+        } else {
+            Standing::Attention
+        };
         let (lines, codes) = evidence(sync);
-        out.push(Statement { domain: Domain::WsusSync, standing, text, told: None, lines, codes });
+        out.push(Statement { domain: Domain::WsusSync, standing, said: Said::SyncFlow, told: None, lines, codes });
     }
     out
 }
 
+/// The latest scan failed; or it is still running, or some steps are not in these logs (not a
+/// failure, but no confirmed success either); or every step is confirmed.
+fn scan_standing(scan: &FlowResult) -> Standing {
+    if scan.failed_step.is_some() {
+        return Standing::Failed;
+    }
+    let confirmed = scan.steps.iter().all(|s| !matches!(s.status, StepStatus::Unknown | StepStatus::NotReached | StepStatus::Running));
+    if confirmed {
+        Standing::Ok
+    } else {
+        Standing::Attention
+    }
+}
+
 /// The status word and the one-paragraph verdict: what failed and where first, then plainly
 /// what ran and how it went. "Likely cause" only follows a failure. `statements` are in order.
-fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked: &[u32]) -> (VerdictStatus, String) {
+fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked: &[u32]) -> (VerdictStatus, Vec<Part>) {
     let status = match statements.iter().map(|s| s.standing).min() {
         None => VerdictStatus::NoScan,
         Some(Standing::Failed) => VerdictStatus::Failed,
         Some(Standing::Ok) if statements.iter().all(|s| s.standing == Standing::Ok) => VerdictStatus::Ok,
         Some(_) => VerdictStatus::Incomplete,
     };
-    let mut parts: Vec<String> = statements.iter().map(|s| s.text.clone()).collect();
+    let mut parts: Vec<Part> = (0..statements.len()).map(Part::Statement).collect();
     if status == VerdictStatus::NoScan {
         let texts = a.files.iter().filter(|f| f.is_text()).count();
-        let mut p = if texts == 0 {
-            "None of the inputs is a readable text log.".to_string()
-        } else {
-            "These logs show no ConfigMgr client scan, no WSUS synchronization and no update, servicing or setup operation wulens recognizes.".to_string()
-        };
-        if let Some(&code) = ranked.iter().find(|&&c| !all_routine(a, c)) {
-            p.push_str(&format!(" The most significant error is {}.", describe_error(a, code)));
-        } else if texts > 0 {
-            p.push_str(" No error codes were found, other than routine ones.");
-        }
-        parts.push(p);
+        parts.push(Part::NoWork { texts, code: ranked.iter().copied().find(|&c| !all_routine(a, c)) });
     }
     if status == VerdictStatus::Failed {
-        let main: Vec<&Finding> = findings.iter().filter(|f| f.severity == FindingSeverity::Error).take(2).collect();
+        let main: Vec<usize> = findings.iter().enumerate().filter(|(_, f)| f.severity == FindingSeverity::Error).take(2).map(|(i, _)| i).collect();
         if !main.is_empty() {
-            let titles: Vec<String> = main.iter().map(|f| super::outcomes::finding_cause(f)).collect();
-            parts.push(format!("Likely cause: {}.", titles.join("; ")));
+            parts.push(Part::LikelyCause(main));
         }
     }
-    (status, parts.join(" "))
+    (status, parts)
 }
 
 /// Does `code` appear, where it is not routine, in the log of a program the diagnosis knows (the
@@ -301,120 +296,13 @@ pub fn all_routine(a: &Analysis, code: u32) -> bool {
     a.code_stats(code).is_some_and(|s| s.occurrences.iter().all(|o| super::is_routine(&a.files[o.file as usize], o.entry, code)))
 }
 
-fn scan_sentence(scan: &FlowResult, describe: &dyn Fn(&String) -> String) -> (Standing, String) {
-    if let Some(n) = scan.failed_step {
-        let st = scan.step(n).expect("the failed step is a step");
-        let mut p = format!("The scan failed at step {n} ({})", lower_first(st.short));
-        if let Some(code) = st.codes.first() {
-            p.push_str(&format!(": {}", describe(code)));
-        } else if !st.reason.is_empty() {
-            p.push_str(&format!(": {}", st.reason));
-        }
-        p.push('.');
-        return (Standing::Failed, p);
-    }
-    let of = |status: StepStatus| scan.steps.iter().filter(|s| s.status == status).map(|s| s.number).collect::<Vec<u8>>();
-    let (unknown, not_reached, running) = (of(StepStatus::Unknown), of(StepStatus::NotReached), of(StepStatus::Running));
-    let last_ok = scan.steps.iter().filter(|s| s.status == StepStatus::Ok).map(|s| s.number).max().unwrap_or(0);
-    if let Some(&r) = running.first() {
-        let st = scan.step(r).expect("a running step is a step");
-        let mut p = format!(
-            "The latest scan is still running when the logs end: step {r} ({}) started and has no result yet; nothing failed before it.",
-            lower_first(st.short)
-        );
-        if !unknown.is_empty() {
-            p.push_str(&format!(" Step{} {} could not be checked without more logs.", if unknown.len() > 1 { "s" } else { "" }, list(&unknown)));
-        }
-        return (Standing::Attention, p);
-    }
-    if unknown.is_empty() && not_reached.is_empty() {
-        return (Standing::Ok, "The latest scan completed: every step of the client scan flow is confirmed by the logs.".into());
-    }
-    let mut p = format!("No step of the latest scan failed; the logs confirm it up to step {last_ok}.");
-    if !unknown.is_empty() {
-        p.push_str(&format!(" Step{} {} could not be checked without more logs.", if unknown.len() > 1 { "s" } else { "" }, list(&unknown)));
-    }
-    if !not_reached.is_empty() {
-        p.push_str(&format!(" Step{} {} left no trace yet.", if not_reached.len() > 1 { "s" } else { "" }, list(&not_reached)));
-    }
-    // Not a failure, but not a confirmed success either: some steps are not in these logs.
-    (Standing::Attention, p)
-}
-
-fn sync_sentence(sync: &FlowResult, describe: &dyn Fn(&String) -> String) -> (Standing, String) {
-    if let Some(n) = sync.failed_step {
-        let st = sync.step(n).expect("the failed step is a step");
-        let mut p = format!("The WSUS synchronization failed at step {n} ({})", lower_first(st.short));
-        if let Some(code) = st.codes.first() {
-            p.push_str(&format!(": {}", describe(code)));
-        }
-        p.push('.');
-        (Standing::Failed, p)
-    } else if sync.steps.iter().all(|s| s.status == StepStatus::Ok) {
-        (Standing::Ok, "The latest WSUS synchronization completed.".into())
-    } else {
-        (Standing::Attention, "The WSUS synchronization shows no failure, but did not finish in these logs.".into())
-    }
-}
-
-/// "This is the latest of 5 scan cycles in the logs; the 4 earlier ones completed."
-fn history(scan: &FlowResult) -> Option<String> {
-    let total = scan.cycles_total;
-    if total < 2 {
-        return None;
-    }
-    let earlier = &scan.cycles[..scan.cycles.len() - 1];
-    let failed = earlier.iter().filter(|c| c.outcome == CycleOutcome::Failed).count();
-    let completed = earlier.iter().filter(|c| c.outcome == CycleOutcome::Completed).count();
-    let open = earlier.len() - failed - completed;
-    let history = match (failed, completed, earlier.len()) {
-        (0, 1, 1) => "the earlier one completed".to_string(),
-        (0, c, n) if c == n => format!("the {n} earlier ones completed"),
-        (1, _, 1) => "the earlier one failed too".to_string(),
-        (f, _, n) if f == n => format!("the {n} earlier ones failed too"),
-        (0, 0, 1) => "the earlier one has no end in these logs".to_string(),
-        (0, 0, n) => format!("the {n} earlier ones have no end in these logs"),
-        (0, c, n) => format!("{c} of the {n} earlier ones completed and {open} {} no end in these logs", if open == 1 { "has" } else { "have" }),
-        (f, _, n) => format!("{f} of the {n} earlier ones failed"),
-    };
-    let listed = if total > scan.cycles.len() { format!(" (of the last {})", earlier.len()) } else { String::new() };
-    Some(format!("This is the latest of {total} scan cycles in the logs; {history}{listed}."))
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        // Keep acronyms and codes (WSUS, HTTP, 0x...) as they are.
-        Some(f) if f.is_uppercase() && c.clone().next().is_some_and(|n| n.is_lowercase()) => f.to_lowercase().chain(c).collect(),
-        _ => s.to_string(),
-    }
-}
-
-fn times(n: usize) -> String {
-    if n == 1 {
-        "once".into()
-    } else {
-        format!("{n} times")
-    }
-}
-
-fn list(v: &[u8]) -> String {
-    let s: Vec<String> = v.iter().map(u8::to_string).collect();
-    match s.len() {
-        0 => String::new(),
-        1 => s[0].clone(),
-        _ => format!("{} and {}", s[..s.len() - 1].join(", "), s[s.len() - 1]),
-    }
-}
-
-/// `2024-05-31T16:45:56.136-07:00` → `2024-05-31 16:45:56 (UTC-07:00)`.
-fn short_time(t: &str) -> String {
-    let (date, rest) = t.split_once('T').unwrap_or((t, ""));
-    let clock = rest.get(..8).unwrap_or(rest);
-    let zone = rest.get(12..).unwrap_or("");
-    match zone {
-        "" => format!("{date} {clock}"),
-        "Z" => format!("{date} {clock} UTC"),
-        z => format!("{date} {clock} (UTC{z})"),
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_code_written_as_the_rules_write_it() {
+        assert!(super::is_hex_of("0x8024401B", 0x8024_401B));
+        assert!(!super::is_hex_of("0x8024401b", 0x8024_401B), "the rules write upper case");
+        assert!(!super::is_hex_of("0x+024401B", 0x0024_401B));
+        assert!(!super::is_hex_of("8024401B", 0x8024_401B));
     }
 }

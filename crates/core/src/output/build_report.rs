@@ -31,9 +31,9 @@ impl Report {
             tool: Tool { name: "wulens".into(), version: env!("CARGO_PKG_VERSION").into() },
             summary: Summary {
                 status: d.status,
-                verdict: super::headline_text(d),
+                verdict: super::headline_text(a, d),
                 badge: super::badge_words(d.headline.badge).to_string(),
-                detail: super::detail(d),
+                detail: super::detail(a, d),
                 files: a.files.len(),
                 lines: a.files.iter().map(|f| f.physical_lines as u64).sum(),
                 entries: files.iter().map(|f| f.entries as u64).sum(),
@@ -52,7 +52,11 @@ impl Report {
             ledger: d.ledger.iter().take(limits.updates).map(ledger_row).collect(),
             ledger_total: d.ledger_total,
             configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },
-            next_checks: d.next_checks.iter().map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: c.from.clone() }).collect(),
+            next_checks: d
+                .next_checks
+                .iter()
+                .map(|c| NextCheck { text: c.text.clone(), command: c.command.clone(), from: super::words::check_from(&c.from) })
+                .collect(),
             collect_next: d.collect_next.iter().map(|c| collect_next_report(a, c)).collect(),
             statements: d.statements.iter().map(|st| statement_report(a, d, st)).collect(),
             operations: operations_report(a, &d.operations, limits),
@@ -202,7 +206,7 @@ fn flow_report(r: &diagnose::FlowResult, machine: &diagnose::Machine) -> FlowRep
                 title: s.title.into(),
                 short: s.short.into(),
                 status: s.status,
-                reason: s.reason.clone(),
+                reason: super::words::reason(&s.reason),
                 evidence: s.evidence.clone(),
                 codes: s.codes.clone(),
                 logs: s.logs.clone(),
@@ -261,7 +265,7 @@ fn statement_report(a: &Analysis, d: &Diagnosis, st: &diagnose::Statement) -> St
     StatementReport {
         domain: st.domain,
         standing: st.standing,
-        text: super::statement_text(d, st),
+        text: super::statement_text(a, d, st),
         evidence: st.lines.iter().map(|&(f, e)| evidence_of(&a.files[f], e as usize)).collect(),
         codes: st.codes.iter().map(|c| hex(*c)).collect(),
     }

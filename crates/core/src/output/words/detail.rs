@@ -1,14 +1,17 @@
-//! The detail below the first screen in words: the statements joined (the diagnosis's
-//! paragraph), after what the drop mixes and the target failing now; and each statement with
-//! the target it tells first.
+//! The detail below the first screen in words: the one-paragraph verdict (the statements, then
+//! what they amount to), after that the drop mixes machines and the target failing now; and
+//! each statement with the target it tells first.
 
+use std::borrow::Cow;
+
+use super::flow::{describe_error, scan_statement, sync_statement};
 use super::ledger::story;
-use crate::diagnose::{Diagnosis, Statement};
+use crate::analysis::Analysis;
+use crate::diagnose::{finding_cause, Diagnosis, Part, Said, Statement};
 
-/// The detail: that the drop seems to mix machines, the target failing now, then the
-/// statements' paragraph.
-pub fn detail(d: &Diagnosis) -> String {
-    let mut v = d.verdict.clone();
+/// The detail: that the drop seems to mix machines, the target failing now, then the verdict.
+pub fn detail(a: &Analysis, d: &Diagnosis) -> String {
+    let mut v = d.verdict.iter().map(|p| part(a, d, p)).collect::<Vec<_>>().join(" ");
     if d.machines.len() > 1 {
         // Said first: every conclusion after it mixes machines.
         v = if d.machines_apart {
@@ -35,16 +38,48 @@ pub fn detail(d: &Diagnosis) -> String {
     v
 }
 
+fn part(a: &Analysis, d: &Diagnosis, p: &Part) -> String {
+    match p {
+        Part::Statement(i) => own_text(a, d, &d.statements[*i]).into_owned(),
+        Part::NoWork { texts, code } => {
+            let mut p = if *texts == 0 {
+                "None of the inputs is a readable text log.".to_string()
+            } else {
+                "These logs show no ConfigMgr client scan, no WSUS synchronization and no update, servicing or setup operation wulens recognizes.".to_string()
+            };
+            if let Some(code) = code {
+                p.push_str(&format!(" The most significant error is {}.", describe_error(a, *code)));
+            } else if *texts > 0 {
+                p.push_str(" No error codes were found, other than routine ones.");
+            }
+            p
+        }
+        Part::LikelyCause(findings) => {
+            format!("Likely cause: {}.", findings.iter().map(|&f| finding_cause(&d.findings[f])).collect::<Vec<_>>().join("; "))
+        }
+    }
+}
+
+/// What a statement's own work came to, without the target it tells first.
+pub(super) fn own_text<'d>(a: &Analysis, d: &'d Diagnosis, st: &'d Statement) -> Cow<'d, str> {
+    match &st.said {
+        Said::ScanFlow => Cow::Owned(scan_statement(a, &d.scan)),
+        Said::SyncFlow => Cow::Owned(sync_statement(a, &d.sync)),
+        Said::Text(t) => Cow::Borrowed(t),
+    }
+}
+
 /// A statement in words: the target it tells first, then what its kind of work came to
 /// ("Windows Update: 133 searches ..." goes on without its label).
-pub fn statement_text(d: &Diagnosis, st: &Statement) -> String {
-    let Some(story) = st.told.and_then(|r| story(&d.ledger[r])) else { return st.text.clone() };
-    if st.text.is_empty() {
+pub fn statement_text(a: &Analysis, d: &Diagnosis, st: &Statement) -> String {
+    let own = own_text(a, d, st);
+    let Some(story) = st.told.and_then(|r| story(&d.ledger[r])) else { return own.into_owned() };
+    if own.is_empty() {
         return story;
     }
-    let rest = match st.text.split_once(": ") {
+    let rest = match own.split_once(": ") {
         Some((label, rest)) if label.split_whitespace().count() <= 3 && !label.bytes().any(|b| b.is_ascii_digit()) => rest,
-        _ => st.text.as_str(),
+        _ => own.as_ref(),
     };
     format!("{story} {rest}")
 }

@@ -2,7 +2,9 @@
 //! machine failing now, and since when; why; what to do first), from the facts the diagnosis
 //! states (`diagnose/headline.rs`), kept to about [`HEADLINE_CHARS`] characters.
 
+use super::detail::own_text;
 use super::ledger::{story, upper_first};
+use crate::analysis::Analysis;
 use crate::diagnose::{code_name, finding_cause, Calm, Cause, Diagnosis, First, Recovered, Running, Sentence, Unread, When};
 use crate::model::{OperationKind, Outcome};
 
@@ -12,9 +14,9 @@ pub const HEADLINE_CHARS: usize = 300;
 /// The first screen: the target failing or stalled now first (with how many more are), then
 /// the sentences, a later one only whole and while the whole fits; a drop that mixes machines
 /// says so before all.
-pub fn headline_text(d: &Diagnosis) -> String {
+pub fn headline_text(a: &Analysis, d: &Diagnosis) -> String {
     let h = &d.headline;
-    let mut text = fit(h.sentences.iter().filter_map(|s| sentence(d, s)).collect());
+    let mut text = fit(h.sentences.iter().filter_map(|s| sentence(a, d, s)).collect());
     if let Some(t) = h.told {
         let mut sentences: Vec<String> = story(&d.ledger[t.row]).into_iter().collect();
         if t.others > 0 {
@@ -29,7 +31,7 @@ pub fn headline_text(d: &Diagnosis) -> String {
     text
 }
 
-fn sentence(d: &Diagnosis, s: &Sentence) -> Option<String> {
+fn sentence(a: &Analysis, d: &Diagnosis, s: &Sentence) -> Option<String> {
     Some(match s {
         Sentence::ScanFailing { step, short, at: t } => {
             format!("The ConfigMgr update scan is failing: the latest scan failed at step {step} ({}){}.", lower_first(short), at(t))
@@ -65,14 +67,14 @@ fn sentence(d: &Diagnosis, s: &Sentence) -> Option<String> {
             s
         }
         Sentence::Calm { now, recovered: r, running: n } => {
-            let mut s = calm(d, now);
+            let mut s = calm(a, d, now);
             for more in [r.as_ref().map(recovered), n.as_ref().map(running)].into_iter().flatten() {
                 s.push(' ');
                 s.push_str(&more);
             }
             s
         }
-        Sentence::Cause(c) => return cause(d, c),
+        Sentence::Cause(c) => return cause(a, d, c),
         Sentence::First(f) => {
             let text = match f {
                 First::Check => d.next_checks[0].text.as_str(),
@@ -94,23 +96,23 @@ fn sentence(d: &Diagnosis, s: &Sentence) -> Option<String> {
     })
 }
 
-fn calm(d: &Diagnosis, now: &Calm) -> String {
-    let text = |i: &usize| d.statements[*i].text.as_str();
+fn calm(a: &Analysis, d: &Diagnosis, now: &Calm) -> String {
+    let text = |i: &usize| own_text(a, d, &d.statements[*i]);
     match now {
         Calm::ScanCompleted { at: t } => format!("Not failing now: the latest ConfigMgr update scan completed{}.", at(t)),
         Calm::Succeeded { kind, at: t } => format!("Not failing now: the latest {} succeeded{}.", kind.noun(1), at(t)),
         Calm::RollingBack { statement } => {
             // "Windows setup: an upgrade is rolling back: ..." without the program's name.
-            let t = first_sentence(text(statement));
+            let t = first_sentence(&text(statement));
             upper_first(t.split_once(": ").map_or(t.as_str(), |(_, rest)| rest))
         }
-        Calm::Attention { statement } => format!("Not failing now, but this needs attention. {}", first_sentence(text(statement))),
+        Calm::Attention { statement } => format!("Not failing now, but this needs attention. {}", first_sentence(&text(statement))),
         Calm::ResultUnknown { statement } => {
             // "Windows setup: it logged 5 error lines; ..." → "Windows setup logged ...".
             let t = text(statement).replacen(": it logged", " logged", 1).replacen(": its latest run", "'s latest run", 1);
             format!("Whether it succeeded is not known: {}", t.strip_prefix("The ").map_or(t.clone(), |rest| format!("the {rest}")))
         }
-        Calm::NoFailure { statement } => match statement.map(|i| first_sentence(text(&i))) {
+        Calm::NoFailure { statement } => match statement.map(|i| first_sentence(&text(&i))) {
             Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
             _ => "No failure in these logs.".to_string(),
         },
@@ -141,7 +143,7 @@ fn running(r: &Running) -> String {
     }
 }
 
-fn cause(d: &Diagnosis, c: &Cause) -> Option<String> {
+fn cause(a: &Analysis, d: &Diagnosis, c: &Cause) -> Option<String> {
     Some(match c {
         Cause::SetupResult(w) => format!("Cause: {w}."),
         Cause::NotInLogs => "Cause: not in these logs; setup's result code and the phase it failed in are not in them.".to_string(),
@@ -164,8 +166,8 @@ fn cause(d: &Diagnosis, c: &Cause) -> Option<String> {
             }
         }
         Cause::Clause { statement } => {
-            let t = d.statements[*statement].text.as_str();
-            let what = t.split_once(": ").map_or(t, |(_, w)| w);
+            let t = own_text(a, d, &d.statements[*statement]);
+            let what = t.split_once(": ").map_or(t.as_ref(), |(_, w)| w);
             let what = what.split(';').next().unwrap_or(what).trim().trim_end_matches('.');
             return (!what.is_empty() && what.chars().count() < 120).then(|| format!("Cause: {what}."));
         }

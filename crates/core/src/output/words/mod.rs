@@ -4,14 +4,29 @@
 //! CLI say it with these words.
 
 mod detail;
+mod flow;
 mod headline;
 mod ledger;
 
 pub use detail::{detail, statement_text};
+pub use flow::reason;
+
+use crate::diagnose::CheckFrom;
 pub use headline::headline_text;
 pub use ledger::{duration, event, state, story, target, when};
 
 use crate::model::Badge;
+
+/// What a next check comes from, as the report names it: `finding <id>`, a code, `<flow>
+/// step <n>`.
+pub fn check_from(f: &CheckFrom) -> String {
+    match f {
+        CheckFrom::Finding(id) => format!("finding {id}"),
+        CheckFrom::Code(c) => format!("0x{c:08X}"),
+        CheckFrom::StepCode(hex) => hex.clone(),
+        CheckFrom::Step { flow, step } => format!("{flow} step {step}"),
+    }
+}
 
 /// The first screen's badge in words.
 pub fn badge_words(b: Badge) -> &'static str {
