@@ -15,6 +15,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "data_shapes.rs"]
+mod data_shapes;
+use data_shapes::{lit, Source as RawSource, Step as RawStep};
+
 #[path = "src/category.rs"]
 #[allow(dead_code)]
 mod category;
@@ -93,23 +97,6 @@ struct RawNoise {
     why: String,
 }
 
-#[derive(serde::Deserialize, Clone, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct RawStep {
-    text: String,
-    command: Option<String>,
-    /// Places (`wu_search`, `wu_download`, `scan_3`, ...) the step fits; empty: any.
-    #[serde(default)]
-    fits: Vec<String>,
-}
-
-#[derive(serde::Deserialize, Clone, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    doc: String,
-    section: String,
-}
-
 /// One entry after the layers are merged.
 #[derive(Default)]
 struct Merged {
@@ -138,6 +125,7 @@ const NOISE_LAYER: u8 = 2;
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("data");
     println!("cargo:rerun-if-changed={}", root.display());
+    println!("cargo:rerun-if-changed=data_shapes.rs");
     let mut merged: BTreeMap<u32, Merged> = BTreeMap::new();
     let mut facilities: BTreeMap<u32, RawFacility> = BTreeMap::new();
     let mut nt_facilities: BTreeMap<u32, RawFacility> = BTreeMap::new();
@@ -360,18 +348,12 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         }
     }
     for s in raw.sources {
-        if s.doc.trim().is_empty() {
-            return Err("a source needs a doc".into());
-        }
+        s.check()?;
         if !m.sources.contains(&s) {
             m.sources.push(s);
         }
     }
     Ok(())
-}
-
-fn lit(s: &str) -> String {
-    format!("{s:?}")
 }
 
 fn str_slice(items: &[String]) -> String {
@@ -396,16 +378,8 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
         let category = m.category.unwrap_or(Category::General);
         let mut steps = String::from("&[");
         for s in &m.mitigation {
-            let _ = write!(
-                steps,
-                "Step{{text:Cow::Borrowed({}),command:{},fits:&[{}]}},",
-                lit(s.text.trim()),
-                match &s.command {
-                    Some(c) => format!("Some(Cow::Borrowed({}))", lit(c.trim())),
-                    None => "None".into(),
-                },
-                s.fits.iter().filter_map(|p| Place::from_id(p)).map(|p| format!("Place::{p:?}")).collect::<Vec<_>>().join(",")
-            );
+            let fits = s.fits.iter().filter_map(|p| Place::from_id(p)).map(|p| format!("Place::{p:?}")).collect::<Vec<_>>().join(",");
+            steps.push_str(&s.literal(&fits));
         }
         steps.push(']');
         let sources = if m.sources.is_empty() {
@@ -413,7 +387,7 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
         } else {
             let mut list = String::new();
             for s in &m.sources {
-                let _ = write!(list, "Source{{doc:Cow::Borrowed({}),section:Cow::Borrowed({})}},", lit(&s.doc), lit(&s.section));
+                list.push_str(&s.literal());
             }
             let next = source_lists.len();
             let id = *source_lists.entry(list.clone()).or_insert_with(|| {

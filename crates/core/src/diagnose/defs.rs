@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use wulens_kb::Source;
+use wulens_kb::{Source, Step};
 
 use crate::model::{Domain, FindingSeverity, LogKind, OperationKind, RunOn, Severity, Standing};
 
