@@ -25,6 +25,7 @@ mod piece;
 mod restart;
 mod retries;
 mod rules;
+mod said;
 mod setup;
 mod signals;
 mod updates;
@@ -42,6 +43,7 @@ pub use machines::Machine as DropMachine;
 pub use operations::{Counted, Operation};
 pub use outcomes::Statement;
 pub use piece::scan_piece;
+pub use said::{At, EventErrors, PortFault, RingRival, Said};
 pub use updates::UpdateRow;
 pub use verdict::NextCheck;
 

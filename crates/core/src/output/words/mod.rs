@@ -1,5 +1,10 @@
 //! The words a person reads for the engine's typed facts, in one place at the output edge. The
-//! engine states a fact ([`Badge`]); the report, the page and the CLI say it with these words.
+//! engine states a fact ([`Badge`], a finding's `Said`); the report, the page and the CLI say it
+//! with these words.
+
+mod findings;
+
+pub use findings::finding_summary;
 
 use crate::model::Badge;
 
