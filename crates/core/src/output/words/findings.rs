@@ -281,3 +281,84 @@ fn describe_codes(codes: &[String]) -> String {
     }
     parts.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Setting;
+
+    fn setting(value: &str, file: &str, line: u32) -> Setting {
+        Setting { value: value.into(), file: file.into(), line }
+    }
+
+    #[test]
+    fn a_rule_template_is_filled_with_its_count() {
+        assert_eq!(said_words(&Said::Template { text: "{n} line(s) say so.", n: 3 }, &[]), "3 line(s) say so.");
+    }
+
+    #[test]
+    fn a_code_family_says_one_code_or_several() {
+        let one = ["0x8024401B".to_string()];
+        assert!(said_words(&Said::CodeFamily { total: 2 }, &one).starts_with("This code was seen 2 time(s): 0x8024401B ("));
+        let two = ["0x80070005".to_string(), "0x12345678".to_string()];
+        assert!(said_words(&Said::CodeFamily { total: 5 }, &two).starts_with("These codes were seen 5 time(s): 0x80070005 ("));
+        assert!(said_words(&Said::DeliveryCodes { total: 1, failed: 2 }, &one).ends_with(". 2 download(s) failed with one of them."));
+        assert!(said_words(&Said::DeliveryCodes { total: 1, failed: 0 }, &one)
+            .ends_with(". No download ended with them: the agent retried or fell back to another way."));
+    }
+
+    #[test]
+    fn the_client_logs_without_wuahandler() {
+        assert_eq!(
+            said_words(&Said::NoWuaHandlerLog { client_logs: 4 }, &[]),
+            "4 ConfigMgr client log(s) were given but no WUAHandler.log: the client has not run a software-update scan (or WUAHandler.log was left out of the bundle)."
+        );
+        let silent = said_words(&Said::WuaHandlerSilent { last_scan_line: Some("2024-06-14T09:40:02.469-07:00".into()) }, &[]);
+        assert!(
+            silent.starts_with("WUAHandler.log has no line for the latest scan request (its last scan line is from 2024-06-14T09:40:02.469-07:00): "),
+            "{silent}"
+        );
+    }
+
+    #[test]
+    fn wsus_ports_name_each_url() {
+        let urls =
+            vec![("http://a".to_string(), PortFault::NoPort), ("http://b:8080".to_string(), PortFault::Port(8080)), ("b".to_string(), PortFault::NotUrl)];
+        assert_eq!(
+            said_words(&Said::WsusPort { urls }, &[]),
+            "http://a has no port; http://b:8080 uses port 8080; b is not a URL. WSUS uses 80/443 or 8530/8531, and the URL must carry the software update point's port."
+        );
+    }
+
+    #[test]
+    fn a_ring_and_another_server() {
+        let said = Said::RingTwoServices {
+            by: None,
+            url: setting("https://wsus1:8531", r"C:\x\MDMDiagReport.xml", 7),
+            rival: RingRival::ConfigMgr,
+            other: setting("http://sup:8530", "logs/LocationServices.log", 12),
+        };
+        assert_eq!(
+            said_words(&said, &[]),
+            "The MDM update ring points the agent at https://wsus1:8531 (UpdateServiceUrl, MDMDiagReport.xml line 7), but ConfigMgr's software update point is http://sup:8530 (LocationServices.log line 12): the device is given two update services, and it scans the one whose policy wins."
+        );
+    }
+
+    #[test]
+    fn a_service_crash_names_the_install() {
+        let said = Said::ServiceCrashedInstall { service: None, at_ms: 0, update: None, caller: String::new(), code: Some(0x80070643), earlier: 2 };
+        assert_eq!(
+            said_words(&said, &[]),
+            "A service stopped unexpectedly at 1970-01-01 00:00:00 UTC, in the same second as the install of an update failed with 0x80070643: the install failed because the service it runs on crashed, not because of the update itself. It had crashed 2 times before in this log."
+        );
+    }
+
+    #[test]
+    fn a_refused_repair_source() {
+        let said = Said::RepairSourceRefused { source: Some(r"F:\sources\install.esd".into()), refused_with: None, repairs: 2, image: true };
+        assert_eq!(
+            said_words(&said, &[]),
+            "The servicing stack refused the source `/Source:F:\\sources\\install.esd` in 2 repairs, which then found no source for the damaged files (0x800F081F). An image file is named by its type and index (`esd:<file>:<index>`, `wim:<file>:<index>`), not as a folder."
+        );
+    }
+}
