@@ -5,13 +5,14 @@
 //! Floors: `config` (what the configuration and logs say) → `finding` (`Finding`, `Ctx`) →
 //! this file → `rules` (every rule, and the order of the findings).
 
-use super::config::{microsoft_url, offered_line, public_service_line, ymd, Machine, OperationUpdate, Proxy, Ring, UpdateClass};
+use super::config::{microsoft_url, offered_line, public_service_line, Machine, OperationUpdate, Proxy, Ring, UpdateClass};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
+use super::found::{At, Found, PortFault, RingRival};
 use super::operations::Operation;
 use crate::analysis::Analysis;
 use crate::model::lines::Lines;
-use crate::model::{base_name, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Setting};
+use crate::model::{Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Setting};
 use crate::read::config::{bypassed, parse_url, same_endpoint, url_in};
 
 fn ev_setting(s: &Setting, a: &Analysis) -> Evidence {
@@ -50,19 +51,11 @@ pub fn gpo_mismatch(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> 
             evidence.push(ctx.ev(fo, eo));
         }
     }
-    let summary = format!(
-        "The policy on this client says WUServer = {} ({} line {}), but ConfigMgr's software update point is {} ({} line {}). A Group Policy overrides the local policy ConfigMgr writes, and the agent scans against the policy's server.",
-        first.value,
-        base_name(&first.file),
-        first.line,
-        loc.value,
-        base_name(&loc.file),
-        loc.line
-    );
-    Some(Finding::new(rule, rule.severity, summary, evidence, Vec::new()))
+    let said = Found::GpoMismatch { policy: (*first).clone(), assigned: loc.clone() };
+    Some(Finding::new(rule, rule.severity, said, evidence, &[]))
 }
 
-/// UseWUServer missing or not 1: the agent does not use WSUS. Said only where WSUS is meant:
+/// UseWUServer missing or not 1: the agent does not use WSUS. Found only where WSUS is meant:
 /// the policy names a server, ConfigMgr hands one out, or the MDM ring points at one; a device
 /// that gets its updates from Windows Update (an Intune update ring) has no UseWUServer.
 pub fn usewuserver_off(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
@@ -75,24 +68,16 @@ pub fn usewuserver_off(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) 
     if p.wu_server.is_none() && c.locations.is_empty() && c.ring.as_ref().and_then(Ring::service_url).is_none() {
         return None;
     }
-    let (mut summary, mut evidence) = match &p.use_wu_server {
-        Some(s) => (
-            format!("UseWUServer is {} ({} line {}): the agent ignores WUServer and does not scan against WSUS.", s.value, base_name(&s.file), s.line),
-            vec![ev_setting(s, a)],
-        ),
-        None => (
-            format!(
-                "The policy{} has no UseWUServer value under ...\\WindowsUpdate\\AU: without UseWUServer = 1 the agent does not use WSUS.",
-                p.files.first().map(|f| format!(" ({})", base_name(f))).unwrap_or_default()
-            ),
-            p.wu_server.iter().map(|s| ev_setting(s, a)).collect(),
-        ),
+    let mut evidence = match &p.use_wu_server {
+        Some(s) => vec![ev_setting(s, a)],
+        None => p.wu_server.iter().map(|s| ev_setting(s, a)).collect(),
     };
-    if let Some((fi, ei)) = public_service_line(a) {
-        summary.push_str(" WindowsUpdate.log confirms it: the agent talks to Windows Update.");
+    let public = public_service_line(a);
+    if let Some((fi, ei)) = public {
         evidence.push(ctx.ev(fi, ei));
     }
-    Some(Finding::new(rule, rule.severity, summary, evidence, Vec::new()))
+    let said = Found::UseWuServerOff { setting: p.use_wu_server.clone(), policy_file: p.files.first().cloned(), public_service: public.is_some() };
+    Some(Finding::new(rule, rule.severity, said, evidence, &[]))
 }
 
 /// A WSUS URL without a port, or on one WSUS does not use.
@@ -109,16 +94,18 @@ pub fn wsus_port(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Opt
     if bad.is_empty() {
         return None;
     }
-    let what: Vec<String> = bad
+    let urls = bad
         .iter()
-        .map(|s| match parse_url(&s.value) {
-            Some((_, _, None)) => format!("{} has no port", s.value),
-            Some((_, _, Some(port))) => format!("{} uses port {port}", s.value),
-            None => format!("{} is not a URL", s.value),
+        .map(|s| {
+            let fault = match parse_url(&s.value) {
+                Some((_, _, None)) => PortFault::NoPort,
+                Some((_, _, Some(port))) => PortFault::Port(port),
+                None => PortFault::NotUrl,
+            };
+            (s.value.clone(), fault)
         })
         .collect();
-    let summary = format!("{}. WSUS uses 80/443 or 8530/8531, and the URL must carry the software update point's port.", what.join("; "));
-    Some(Finding::new(rule, rule.severity, summary, bad.iter().map(|s| ev_setting(s, ctx.a)).collect(), Vec::new()))
+    Some(Finding::new(rule, rule.severity, Found::WsusPort { urls }, bad.iter().map(|s| ev_setting(s, ctx.a)).collect(), &[]))
 }
 
 fn proxy_evidence(px: &Proxy) -> Evidence {
@@ -136,30 +123,24 @@ pub fn proxy_blocks_wsus(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
     if proxy_code.is_none() && not_bypassed.is_none() {
         return None;
     }
-    let mut parts = vec![format!("WinHTTP sends traffic through {}", px.servers.join(", "))];
-    if let Some(h) = not_bypassed {
-        parts.push(format!("the WSUS server {h} is not in the bypass list ({})", if px.bypass.is_empty() { "empty".to_string() } else { px.bypass.join(";") }));
-    }
     let mut evidence = vec![proxy_evidence(px)];
     if let Some(line) = px.bypass_line {
         evidence.push(Evidence { file: px.file.clone(), line, time: None, text: format!("Bypass list: {}", px.bypass.join(";")) });
     }
-    let mut codes = Vec::new();
-    if let Some((code, fi, ei)) = proxy_code {
-        parts.push(format!("and the scan fails with 0x{code:08X}"));
+    let code = proxy_code.map(|(code, fi, ei)| {
         evidence.push(ctx.ev(fi, ei));
-        codes.push(format!("0x{code:08X}"));
-    }
-    let severity = if codes.is_empty() { FindingSeverity::Warning } else { FindingSeverity::Error };
-    Some(Finding::new(rule, severity, format!("{}.", parts.join(", ")), evidence, codes))
+        code
+    });
+    let severity = if code.is_none() { FindingSeverity::Warning } else { FindingSeverity::Error };
+    let said = Found::ProxyBlocksWsus { servers: px.servers.clone(), not_bypassed: not_bypassed.map(|h| (h.clone(), px.bypass.clone())), code };
+    Some(Finding::new(rule, severity, said, evidence, code.as_slice()))
 }
 
 /// Direct access (no proxy), yet name-resolution or time-out errors.
 pub fn direct_network_errors(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
     let px = ctx.config.proxy.as_ref().filter(|px| px.direct)?;
     let (code, fi, ei) = first_code_occurrence(ctx.a, &[0x80072EE7, 0x8024402C, 0x80072EE2, 0x8024401C, 0x80244023, 0x80072EFD])?;
-    let summary = format!("WinHTTP goes direct (no proxy) and the scan fails with 0x{code:08X}: the client cannot resolve or reach the update server on its own; a DNS or firewall problem, or a network that needs a proxy.");
-    Some(Finding::new(rule, rule.severity, summary, vec![proxy_evidence(px), ctx.ev(fi, ei)], vec![format!("0x{code:08X}")]))
+    Some(Finding::new(rule, rule.severity, Found::DirectNetworkErrors { code }, vec![proxy_evidence(px), ctx.ev(fi, ei)], &[code]))
 }
 
 // ---- the MDM update ring ----
@@ -179,13 +160,9 @@ fn logs_end(a: &Analysis) -> Option<i64> {
     a.files.iter().filter(|f| !f.format.is_configuration()).filter_map(|f| f.entries.iter().rev().find_map(|e| f.utc_ms(e))).max()
 }
 
-/// ` (set by Microsoft Intune)`, where the report names the server.
-fn by(ring: &Ring) -> String {
-    if ring.server.is_empty() {
-        String::new()
-    } else {
-        format!(" (set by {})", ring.server)
-    }
+/// The management server that set the ring (`Microsoft Intune`), where the report names it.
+fn by(ring: &Ring) -> Option<String> {
+    Some(ring.server.clone()).filter(|s| !s.is_empty())
 }
 
 /// What the agent writes when a search found nothing to install: COMAPI's end of a search
@@ -228,25 +205,22 @@ pub fn ring_paused(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> O
     if paused.is_empty() {
         return None;
     }
-    let what: Vec<String> = paused.iter().map(|(c, p)| format!("{} updates {}", c.word(), p.window())).collect();
-    let mut summary = format!(
-        "The MDM update ring{} pauses {} ({} line {}): while a pause lasts (35 days from its start), Windows Update offers this device no {} update.",
-        by(ring),
-        what.join(", and "),
-        base_name(&ring.file),
-        paused[0].1.setting.line,
-        paused.iter().map(|(c, _)| c.word()).collect::<Vec<_>>().join(" or ")
-    );
-    if let Some(t) = end {
-        summary.push_str(&format!(" The logs end on {}, inside the pause.", ymd(t.div_euclid(86_400_000))));
-    }
     let mut evidence: Vec<Evidence> = paused.iter().map(|(c, p)| ev_ring(&pause_name(*c, p), &p.setting, a)).collect();
     let none = found_none_since(ctx, paused.iter().filter_map(|(_, p)| p.days.map(|d| d.0)).min(), 2);
-    if let Some(&(f, e)) = none.last() {
-        summary.push_str(&format!(" The agent's searches found nothing to install ({} line {}).", base_name(&a.files[f].name), a.files[f].entries[e].line));
-    }
     evidence.extend(none.iter().map(|&(f, e)| ctx.ev(f, e)));
-    Some(Finding::new(rule, rule.severity, summary, evidence, Vec::new()))
+    let said = Found::RingPaused {
+        by: by(ring),
+        pauses: paused.iter().map(|(c, p)| (*c, p.days)).collect(),
+        at: At { file: ring.file.clone(), line: paused[0].1.setting.line },
+        logs_end_day: end.map(|t| t.div_euclid(86_400_000)),
+        found_none: none.last().map(|&(f, e)| log_line(a, f, e)),
+    };
+    Some(Finding::new(rule, rule.severity, said, evidence, &[]))
+}
+
+/// Entry `e` of file `f`: the file and its line.
+fn log_line(a: &Analysis, f: usize, e: usize) -> At {
+    At { file: a.files[f].name.clone(), line: a.files[f].entries[e].line }
 }
 
 /// The policy a pause was read from.
@@ -271,16 +245,9 @@ pub fn ring_deferred(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) ->
         return None;
     }
     let &(f, e) = found_none_since(ctx, None, 1).last()?;
-    let feature = ring.deferral(UpdateClass::Feature).map(|(d, _)| format!("; feature updates are deferred {d} days")).unwrap_or_default();
-    let summary = format!(
-        "The MDM update ring{} defers quality updates {days} days ({} line {}){feature}: Windows Update offers a cumulative or security update to this device {days} days after its release, so a search before then finds none, as the agent's latest search did ({} line {}).",
-        by(ring),
-        base_name(&s.file),
-        s.line,
-        base_name(&a.files[f].name),
-        a.files[f].entries[e].line
-    );
-    Some(Finding::new(rule, rule.severity, summary, vec![ev_ring("DeferQualityUpdatesPeriodInDays", s, a), ctx.ev(f, e)], Vec::new()))
+    let feature_days = ring.deferral(UpdateClass::Feature).map(|(d, _)| d);
+    let said = Found::RingDeferred { by: by(ring), days, at: At::of(s), feature_days, found_none: log_line(a, f, e) };
+    Some(Finding::new(rule, rule.severity, said, vec![ev_ring("DeferQualityUpdatesPeriodInDays", s, a), ctx.ev(f, e)], &[]))
 }
 
 /// The ring and a Group Policy (or ConfigMgr) send the agent to different update services: the
@@ -291,22 +258,13 @@ pub fn ring_wsus_conflict(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)
     let ring = c.ring.as_ref()?;
     let gpo = c.policy.as_ref().and_then(|p| p.wu_server.as_ref());
     let gpo_on = c.policy.as_ref().and_then(|p| p.use_wu_server.as_ref()).filter(|s| s.value.trim() == "1");
-    let at = |s: &Setting| format!("{} line {}", base_name(&s.file), s.line);
     if let Some(url) = ring.service_url() {
         let other = gpo
             .filter(|g| !same_endpoint(&g.value, &url.value))
-            .map(|g| (g, "a Group Policy (WUServer)"))
-            .or_else(|| c.wsus_location().filter(|l| !same_endpoint(&l.value, &url.value)).map(|l| (l, "ConfigMgr's software update point")))?;
-        let summary = format!(
-            "The MDM update ring{} points the agent at {} (UpdateServiceUrl, {}), but {} is {} ({}): the device is given two update services, and it scans the one whose policy wins.",
-            by(ring),
-            url.value,
-            at(url),
-            other.1,
-            other.0.value,
-            at(other.0)
-        );
-        return Some(Finding::new(rule, rule.severity, summary, vec![ev_ring("UpdateServiceUrl", url, a), ev_setting(other.0, a)], Vec::new()));
+            .map(|g| (g, RingRival::GroupPolicy))
+            .or_else(|| c.wsus_location().filter(|l| !same_endpoint(&l.value, &url.value)).map(|l| (l, RingRival::ConfigMgr)))?;
+        let said = Found::RingTwoServices { by: by(ring), url: url.clone(), rival: other.1, other: other.0.clone() };
+        return Some(Finding::new(rule, rule.severity, said, vec![ev_ring("UpdateServiceUrl", url, a), ev_setting(other.0, a)], &[]));
     }
     let (g, on) = (gpo?, gpo_on?);
     if !ring.manages_windows_update() {
@@ -317,14 +275,9 @@ pub fn ring_wsus_conflict(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)
             ring.deferral(cl).map(|(_, s)| (format!("Defer{}UpdatesPeriodInDays", if cl == UpdateClass::Quality { "Quality" } else { "Feature" }), s.clone()))
         })
     })?;
-    let summary = format!(
-        "The MDM update ring{} manages updates from Windows Update ({name}, {}), but a Group Policy points the agent at WSUS {} with UseWUServer = 1 ({}): the agent scans WSUS, and the ring's deferrals and pauses only govern what it gets from Windows Update.",
-        by(ring),
-        at(&s),
-        g.value,
-        at(g)
-    );
-    Some(Finding::new(rule, rule.severity, summary, vec![ev_ring(&name, &s, a), ev_setting(g, a), ev_setting(on, a)], Vec::new()))
+    let evidence = vec![ev_ring(&name, &s, a), ev_setting(g, a), ev_setting(on, a)];
+    let said = Found::RingAgainstWsusPolicy { by: by(ring), policy: name, at: At::of(&s), wsus: g.clone() };
+    Some(Finding::new(rule, rule.severity, said, evidence, &[]))
 }
 
 // ---- where the advice's servers come from ----

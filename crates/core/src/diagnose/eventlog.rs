@@ -4,6 +4,7 @@
 
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
+use super::found::Found;
 use crate::analysis::Analysis;
 use crate::model::{LogKind, OperationKind, Outcome};
 
@@ -26,27 +27,26 @@ pub fn service_crash_during_install(ctx: &Ctx, rule: &'static RuleDef, lines: &[
         let crashes: Vec<(usize, usize)> =
             lines.iter().copied().filter(|&(f, e)| f == op.file && at(f, e).is_some_and(|t| (t - failed_at).abs() <= CRASH_GAP_MS)).collect();
         let Some(&(cf, ce)) = crashes.last() else { continue };
-        let service = service_name(ctx.message(cf, ce)).unwrap_or("A service");
+        let service = service_name(ctx.message(cf, ce));
         // The same service's earlier crashes in this log: counted, and evidence before the last.
-        let mut evidence: Vec<_> =
-            lines.iter().filter(|&&(f, e)| f == op.file && e < ce && ctx.message(f, e).contains(service)).map(|&(f, e)| ctx.ev(f, e)).collect();
+        // (An event that names no service matches the lines holding "A service", as it always did.)
+        let mut evidence: Vec<_> = lines
+            .iter()
+            .filter(|&&(f, e)| f == op.file && e < ce && ctx.message(f, e).contains(service.unwrap_or("A service")))
+            .map(|&(f, e)| ctx.ev(f, e))
+            .collect();
         let earlier = evidence.len();
-        let code = op.code.map(|c| format!("0x{c:08X}"));
-        let time = crate::model::time::format_iso(failed_at, Some(0));
-        let summary = format!(
-            "{service} stopped unexpectedly at {} UTC, in the same second as the install of {} failed{}: the install failed because the service it runs on crashed, not because of the update itself.{}",
-            time.get(..19).unwrap_or(&time).replace('T', " "),
-            op.update_name().unwrap_or_else(|| if op.caller.is_empty() { "an update".to_string() } else { op.caller.clone() }),
-            code.as_ref().map(|c| format!(" with {c}")).unwrap_or_default(),
-            match earlier {
-                0 => String::new(),
-                1 => " It had crashed once before in this log.".to_string(),
-                n => format!(" It had crashed {n} times before in this log."),
-            }
-        );
+        let said = Found::ServiceCrashedInstall {
+            service: service.map(str::to_string),
+            at_ms: failed_at,
+            update: op.update_name(),
+            caller: op.caller.clone(),
+            code: op.code,
+            earlier,
+        };
         evidence.push(ctx.ev(cf, ce));
         evidence.push(ctx.ev(op.file, end as usize));
-        return Some(Finding::new(rule, rule.severity, summary, evidence, code.into_iter().collect()));
+        return Some(Finding::new(rule, rule.severity, said, evidence, op.code.as_slice()));
     }
     None
 }

@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use super::config::{ConfigFacts, Machine};
 use super::defs::{Guidance, RuleDef};
 use super::flow::FlowResult;
+use super::found::Found;
 use super::operations::{Counted, Operation};
 use crate::analysis::Analysis;
 use crate::model::{evidence_of, Evidence, FindingSeverity};
@@ -17,8 +18,9 @@ use crate::model::{evidence_of, Evidence, FindingSeverity};
 pub struct Finding {
     pub rule: &'static RuleDef,
     pub severity: FindingSeverity,
-    /// What was found, with the specifics (codes, servers, counts).
-    pub summary: String,
+    /// What was found, with the specifics (codes, servers, counts), as facts: the output edge
+    /// says it in words.
+    pub found: Found,
     pub evidence: Vec<Evidence>,
     /// Codes on the evidence lines or of the family (`0x...`).
     pub codes: Vec<String>,
@@ -27,8 +29,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static RuleDef, severity: FindingSeverity, summary: String, evidence: Vec<Evidence>, codes: Vec<String>) -> Finding {
-        Finding { rule, severity, summary, evidence, codes, guidance: rule.guidance.to_vec() }
+    /// `codes` as the lines or the family hold them; the finding keeps them as the report shows
+    /// them (`0x8024401B`).
+    pub fn new(rule: &'static RuleDef, severity: FindingSeverity, said: Found, evidence: Vec<Evidence>, codes: &[u32]) -> Finding {
+        let codes = codes.iter().map(|c| format!("0x{c:08X}")).collect();
+        Finding { rule, severity, found: said, evidence, codes, guidance: rule.guidance.to_vec() }
     }
 
     pub fn id(&self) -> &'static str {

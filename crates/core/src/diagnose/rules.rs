@@ -12,6 +12,7 @@ use super::config_rules;
 use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
 use super::finding::{Ctx, Finding};
 use super::flow::FlowResult;
+use super::found::{EventErrors, Found};
 use super::operations::{Counted, Operation};
 use super::signals::Compiled;
 use crate::analysis::Analysis;
@@ -208,7 +209,7 @@ fn generic(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Optio
     if lines.is_empty() {
         return None;
     }
-    Some(line_finding(ctx, rule, lines, rule.severity, rule.summary.replace("{n}", &lines.len().to_string())))
+    Some(line_finding(ctx, rule, lines, rule.severity, Found::Template { text: rule.summary, n: lines.len() }))
 }
 
 /// Which codes of the rule's family occur (in its `code_logs`), where and how often.
@@ -233,29 +234,27 @@ pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity)
             continue;
         }
         total += occ.len();
-        codes.push(format!("0x{c:08X}"));
+        codes.push(*c);
         evidence.extend(occ.iter().take(2).map(|o| ctx.ev(o.file as usize, o.entry as usize)));
     }
     if codes.is_empty() {
         return None;
     }
-    let summary = format!("{} seen {} time(s): {}.", if codes.len() == 1 { "This code was" } else { "These codes were" }, total, super::describe_codes(&codes));
     evidence.truncate(6);
-    Some(Finding::new(rule, severity, summary, evidence, codes))
+    Some(Finding::new(rule, severity, Found::CodeFamily { total }, evidence, &codes))
 }
 
 /// A finding quoting `lines` (the first four), with the codes they hold.
-pub fn line_finding(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)], severity: FindingSeverity, summary: String) -> Finding {
-    let mut codes: Vec<String> = Vec::new();
+pub fn line_finding(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)], severity: FindingSeverity, said: Found) -> Finding {
+    let mut codes: Vec<u32> = Vec::new();
     for &(fi, ei) in lines {
         for c in ctx.a.codes_at(fi, ei as u32) {
-            let s = format!("0x{c:08X}");
-            if !codes.contains(&s) {
-                codes.push(s);
+            if !codes.contains(&c) {
+                codes.push(c);
             }
         }
     }
-    Finding::new(rule, severity, summary, lines.iter().take(4).map(|&(f, e)| ctx.ev(f, e)).collect(), codes)
+    Finding::new(rule, severity, said, lines.iter().take(4).map(|&(f, e)| ctx.ev(f, e)).collect(), &codes)
 }
 
 fn same_server(a: &str, b: &str) -> bool {
@@ -279,20 +278,12 @@ fn gpo_override(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
         .find(|(_, f, e)| !ctx.message(*f, *e).contains("Existing WUA Managed server was already set"))
         .map(|(s, f, e)| (s.value.clone(), *f, *e));
     let mut shown = lines.to_vec();
-    let summary = match (&gpo_url, &location) {
-        (Some(g), Some((l, f, e))) if !same_server(g, l) => {
-            shown.push((*f, *e));
-            format!("A domain policy sets the WSUS server to {g}, but ConfigMgr's software update point for this client is {l}. The agent scans against the policy's server.")
-        }
-        (Some(g), Some((l, _, _))) => {
-            format!("A domain policy sets the WSUS server to {g}; that is the same server ConfigMgr assigned ({l}), so the override is harmless as long as the two stay identical.")
-        }
-        (Some(g), None) => {
-            format!("A domain policy sets the WSUS server to {g}. Unless that is exactly the software update point (name format and port), the scan fails.")
-        }
-        _ => "WUAHandler reports that Group Policy overwrote the WSUS settings ConfigMgr made.".to_string(),
-    };
     let harmless = matches!((&gpo_url, &location), (Some(g), Some((l, _, _))) if same_server(g, l));
+    if let (Some(_), Some((_, f, e))) = (&gpo_url, &location) {
+        if !harmless {
+            shown.push((*f, *e));
+        }
+    }
     let severity = if harmless {
         FindingSeverity::Info
     } else if ctx.scan.failed_step.is_some() {
@@ -300,7 +291,8 @@ fn gpo_override(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
     } else {
         FindingSeverity::Warning
     };
-    Some(line_finding(ctx, rule, &shown, severity, summary))
+    let said = Found::GpoOverride { policy: gpo_url, assigned: location.map(|(l, _, _)| l), same: harmless };
+    Some(line_finding(ctx, rule, &shown, severity, said))
 }
 
 /// SyncUpdates_WithRecovery failing with 0x80244007 (a SOAP fault from WSUS). The same call
@@ -310,12 +302,8 @@ fn sync_updates_with_recovery(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize
     let mut shown = lines.to_vec();
     shown.extend(s.occurrences.iter().take(4).map(|o| (o.file as usize, o.entry as usize)));
     shown.dedup();
-    let summary = if lines.is_empty() {
-        format!("0x80244007 (a SOAP fault returned by WSUS) appears {} time(s); when it comes from SyncUpdates_WithRecovery the known cause is a WSUS server limit (maxInstalledPrerequisites).", s.count)
-    } else {
-        format!("SyncUpdates_WithRecovery failed with 0x80244007 ({} time(s)): WSUS rejects the client's sync with a SOAP fault, the known WSUS server limit (maxInstalledPrerequisites).", lines.len())
-    };
-    Some(line_finding(ctx, rule, &shown, rule.severity, summary))
+    let said = Found::SyncSoapFault { in_call: !lines.is_empty(), times: if lines.is_empty() { s.count as usize } else { lines.len() } };
+    Some(line_finding(ctx, rule, &shown, rule.severity, said))
 }
 
 /// Component store corruption, as servicing itself concluded it: the last component-store check
@@ -348,33 +336,32 @@ fn cbs_store_corruption(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usiz
         return None;
     }
     let mut evidence: Vec<Evidence> = Vec::new();
-    let mut codes: Vec<String> = Vec::new();
-    let mut said: Vec<String> = Vec::new();
+    let mut codes: Vec<u32> = Vec::new();
+    let mut check = None;
+    let mut failed_sessions = None;
     if let Some(c) = damaged {
-        let (f, r) = (count(c, "detected").unwrap_or(0), count(c, "repaired").unwrap_or(0));
-        said.push(format!("the last component-store check found {f} corruption(s) and repaired {r}"));
+        check = Some((count(c, "detected").unwrap_or(0), count(c, "repaired").unwrap_or(0)));
         let shown: Vec<u32> = c.lines.iter().rev().take(2).rev().copied().collect();
         evidence.extend(shown.iter().map(|&e| ctx.ev(c.file, e as usize)));
     }
     if let Some(last) = failed.last() {
         let code = last.code.or(last.root).expect("a corruption code");
-        said.push(format!("{} servicing session(s) failed with {}", failed.len(), super::describe_codes(&[format!("0x{code:08X}")])));
+        failed_sessions = Some((failed.len(), code));
         for o in failed.iter().rev().take(2) {
             evidence.extend(o.lines.iter().take(2).map(|&e| ctx.ev(o.file, e as usize)));
         }
         for c in failed.iter().flat_map(|o| o.code.into_iter().chain(o.root)).filter(|c| rule.codes.contains(c)) {
-            let s = format!("0x{c:08X}");
-            if !codes.contains(&s) {
-                codes.push(s);
+            if !codes.contains(&c) {
+                codes.push(c);
             }
         }
     }
     if !payload.is_empty() {
-        said.push("a repair found no source for the damaged files (missing replacement payload)".into());
         evidence.extend(payload.iter().take(2).map(|&(f, e)| ctx.ev(f, e)));
     }
     evidence.truncate(6);
-    Some(Finding::new(rule, rule.severity, format!("The component store is damaged: {}.", said.join("; ")), evidence, codes))
+    let said = Found::StoreCorruption { check, failed_sessions, no_source: !payload.is_empty() };
+    Some(Finding::new(rule, rule.severity, said, evidence, &codes))
 }
 
 /// A repair (`/RestoreHealth`) that failed finding no source (0x800F081F) after the servicing
@@ -398,17 +385,10 @@ fn repair_source_unusable(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, us
         (l.ends_with(".esd") || l.ends_with(".wim")) && !l.starts_with("esd:") && !l.starts_with("wim:")
     });
     let code = crate::analysis::codes::distinct(ctx.message(refused.0, refused.1)).first().map(|h| h.code);
-    let why = code.map(|c| format!(" with {}", super::describe_codes(&[format!("0x{c:08X}")]))).unwrap_or_default();
-    let given = source.map(|s| format!(" `/Source:{s}`")).unwrap_or_default();
-    let sessions = if failed.len() == 1 { "a repair".to_string() } else { format!("{} repairs", failed.len()) };
-    let mut summary =
-        format!("The servicing stack refused the source{given}{why} in {sessions}, which then found no source for the damaged files (0x800F081F).");
-    if image.is_some() {
-        summary.push_str(" An image file is named by its type and index (`esd:<file>:<index>`, `wim:<file>:<index>`), not as a folder.");
-    }
+    let said = Found::RepairSourceRefused { source: source.map(str::to_string), refused_with: code, repairs: failed.len(), image: image.is_some() };
     let mut evidence = vec![ctx.ev(last.file, last.start.unwrap_or(refused.1 as u32) as usize), ctx.ev(refused.0, refused.1)];
     evidence.extend(last.end.map(|e| ctx.ev(last.file, e as usize)));
-    let mut f = Finding::new(rule, rule.severity, summary, evidence, vec!["0x800F081F".into()]);
+    let mut f = Finding::new(rule, rule.severity, said, evidence, &[0x800F081F]);
     match image {
         Some(file) => {
             let kind = if file.to_ascii_lowercase().ends_with(".esd") { "esd" } else { "wim" };
@@ -444,8 +424,7 @@ fn pending_reboot(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -
     if shown.is_empty() {
         return None;
     }
-    let summary = format!("{} line(s) say a restart is required or pending; until it happens, servicing and some scans do not complete.", shown.len());
-    Some(line_finding(ctx, rule, &shown, rule.severity, summary))
+    Some(line_finding(ctx, rule, &shown, rule.severity, Found::RestartPending { lines: shown.len() }))
 }
 
 /// No WUAHandler activity: the client logs are here but WUAHandler is absent, or it wrote
@@ -467,26 +446,22 @@ fn no_wuahandler_activity(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)
     let early = |k: LogKind| scan.latest_cycle_logs.contains(&k);
     let scan_requested = early(LogKind::ScanAgent) || early(LogKind::LocationServices);
     if !has_wuahandler && (client_logs >= 3 || (client_logs >= 1 && scan_requested)) {
-        let summary = format!("{client_logs} ConfigMgr client log(s) were given but no WUAHandler.log: the client has not run a software-update scan (or WUAHandler.log was left out of the bundle).");
-        return Some(Finding::new(rule, FindingSeverity::Warning, summary, Vec::new(), Vec::new()));
+        return Some(Finding::new(rule, FindingSeverity::Warning, Found::NoWuaHandlerLog { client_logs }, Vec::new(), &[]));
     }
     if !(has_wuahandler && scan_requested && !early(LogKind::WuaHandler)) {
         return None;
     }
     let mut evidence = Vec::new();
-    let mut summary = "WUAHandler.log has no line for the latest scan request".to_string();
+    let mut last_scan_line = None;
     if let Some(&(_, f, e)) = scan.last_line_of_log.iter().find(|(l, _, _)| *l == LogKind::WuaHandler) {
         let ev = ctx.ev(f as usize, e as usize);
-        if let Some(t) = &ev.time {
-            summary.push_str(&format!(" (its last scan line is from {t})"));
-        }
+        last_scan_line.clone_from(&ev.time);
         evidence.push(ev);
     }
     if let Some(&(_, f, e)) = scan.last_line_of_log.iter().find(|(l, _, _)| matches!(l, LogKind::ScanAgent | LogKind::LocationServices)) {
         evidence.insert(0, ctx.ev(f as usize, e as usize));
     }
-    summary.push_str(": the scan never reached the Windows Update Agent, which usually means the management point returned no software update point.");
-    Some(Finding::new(rule, FindingSeverity::Error, summary, evidence, Vec::new()))
+    Some(Finding::new(rule, FindingSeverity::Error, Found::WuaHandlerSilent { last_scan_line }, evidence, &[]))
 }
 
 /// Step 1 failed on a WSUS location reply without a location record.
@@ -496,10 +471,8 @@ fn wsus_location_empty(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) 
     if step1.status != StepStatus::Failed || !step1.evidence.iter().any(|e| empty(&e.text)) {
         return None;
     }
-    let summary =
-        "The WSUS location reply has no location record: the management point knows no software update point for the content version the client asked for.";
     let evidence = step1.evidence.iter().filter(|e| e.text.contains("WSUSLocationReply")).cloned().collect();
-    Some(Finding::new(rule, rule.severity, summary.into(), evidence, Vec::new()))
+    Some(Finding::new(rule, rule.severity, Found::WsusLocationEmpty, evidence, &[]))
 }
 
 /// Download jobs that got a web page where the update file was expected: the answer's status,
@@ -526,20 +499,8 @@ fn cdn_answered_by_proxy(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usi
             hosts.push(h);
         }
     }
-    let mut f = line_finding(ctx, rule, lines, rule.severity, String::new());
-    let answer = [
-        status.first().map(|s| format!("`{s}`")),
-        Some("`Content-Type: text/html`".to_string()),
-        (!lengths.is_empty()).then(|| format!("{} bytes", lengths.join(", "))),
-    ];
-    f.summary = format!(
-        "{} download job line(s) show the answer {} got instead of the update file: {}. A proxy, firewall or captive portal answered in place of Microsoft's content servers, and the download failed on that page ({}).",
-        lines.len(),
-        if hosts.is_empty() { "the server".to_string() } else { hosts.join(", ") },
-        answer.into_iter().flatten().collect::<Vec<_>>().join(", "),
-        super::describe_codes(&f.codes)
-    );
-    Some(f)
+    let said = Found::WebPageForFile { lines: lines.len(), hosts, status: status.into_iter().next(), lengths };
+    Some(line_finding(ctx, rule, lines, rule.severity, said))
 }
 
 /// Delivery Optimization's own codes (the rule's family). An error when a download ended with
@@ -556,13 +517,10 @@ fn delivery_optimization(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
         .filter(|o| o.kind() == OperationKind::Download && o.outcome == Outcome::Failed && o.served.is_none())
         .filter(|o| o.code.or(o.root).is_some_and(|c| ours(&c)))
         .collect();
-    if !failed.is_empty() {
-        f.severity = FindingSeverity::Error;
-        f.summary.push_str(&format!(" {} download(s) failed with one of them.", failed.len()));
-    } else {
-        // Recovered is not failed: shown, but not a problem to fix.
-        f.severity = FindingSeverity::Info;
-        f.summary.push_str(" No download ended with them: the agent retried or fell back to another way.");
+    // Recovered is not failed: shown, but not a problem to fix.
+    f.severity = if failed.is_empty() { FindingSeverity::Info } else { FindingSeverity::Error };
+    if let Found::CodeFamily { total } = f.found {
+        f.found = Found::DeliveryCodes { total, failed: failed.len() };
     }
     Some(f)
 }
@@ -611,20 +569,15 @@ fn servicing_error_lines(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
     if errors.is_empty() {
         return None;
     }
-    let mut codes: Vec<String> = Vec::new();
+    let mut codes: Vec<u32> = Vec::new();
     for &(_, _, c) in &errors {
-        let hex = format!("0x{c:08X}");
-        if !codes.contains(&hex) {
-            codes.push(hex);
+        if !codes.contains(&c) {
+            codes.push(c);
         }
     }
-    let summary = format!(
-        "{} error line(s) of servicing with no session around them in these lines: {}. Servicing logged the failure itself; the session's start and end are not in the excerpt.",
-        errors.len(),
-        super::describe_codes(&codes)
-    );
+    let said = Found::SessionlessServicingErrors { lines: errors.len() };
     let lines: Vec<(usize, usize)> = errors.iter().map(|&(f, e, _)| (f, e as usize)).collect();
-    Some(Finding::new(rule, rule.severity, summary, lines.iter().take(6).map(|&(f, e)| ctx.ev(f, e)).collect(), codes))
+    Some(Finding::new(rule, rule.severity, said, lines.iter().take(6).map(|&(f, e)| ctx.ev(f, e)).collect(), &codes))
 }
 
 /// Error events of a Windows Update log or trace that holds no search, download, install or
@@ -665,20 +618,8 @@ fn errors_without_operation(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usiz
     }
     let total: usize = groups.iter().map(|g| g.1).sum();
     groups.sort_by_key(|g| std::cmp::Reverse(g.1));
-    let said: Vec<String> = groups
-        .iter()
-        .take(4)
-        .map(|(name, n, codes)| {
-            let hex: Vec<String> = codes.iter().take(3).map(|c| format!("0x{c:08X}")).collect();
-            format!("{} ×{n} ({})", if name.is_empty() { "-" } else { name }, super::describe_codes(&hex))
-        })
-        .collect();
-    let summary = format!(
-        "{total} error event(s) with a failure code in a Windows Update log that holds no search, download or install, so no operation sums them up: {}{}.",
-        said.join("; "),
-        if groups.len() > 4 { "; ..." } else { "" }
-    );
-    let mut f = line_finding(ctx, rule, &lines, rule.severity, summary);
+    let events = groups.iter().map(|(event, count, codes)| EventErrors { event: event.clone(), count: *count, codes: codes.clone() }).collect();
+    let mut f = line_finding(ctx, rule, &lines, rule.severity, Found::ErrorsWithoutOperation { total, events });
     // One line of each event first: the evidence shows every kind of failure.
     let mut shown: Vec<(usize, usize)> = Vec::new();
     for g in &groups {
@@ -726,31 +667,26 @@ fn no_network(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option
         }
         let back = (last + 1..f.entries.len()).find(|&e| state(e) == Some(true));
         let during: Vec<(usize, u32)> = fails.iter().copied().filter(|&(e, _)| e > since).collect();
-        let mut codes: Vec<String> = Vec::new();
+        let mut codes: Vec<u32> = Vec::new();
         for &(_, c) in &during {
-            let hex = format!("0x{c:08X}");
-            if !codes.contains(&hex) {
-                codes.push(hex);
+            if !codes.contains(&c) {
+                codes.push(c);
             }
         }
         // The interface count the state came from, just before it.
         let count = (since.saturating_sub(5)..since).rev().find(|&e| ctx.message(fi, e).contains("UpdateNetworkState Ipv4, cNetworkInterfaces = 0."));
         let mut shown: Vec<usize> = count.into_iter().chain([since]).chain(during.iter().map(|d| d.0).take(2)).chain(back).collect();
         shown.dedup();
-        let quoted = |e: usize| format!("`{}`", ctx.message(fi, e).trim());
-        let when = |e: usize| ctx.ev(fi, e).time.map(|t| format!(" at {}", t.get(..19).unwrap_or(&t).replace('T', " "))).unwrap_or_default();
-        let evidence_words = count.map_or_else(|| quoted(since), |c| format!("{} and {}", quoted(c), quoted(since)));
-        let until = match back {
-            Some(b) => format!(", until {}{}", quoted(b), when(b)),
-            None => ", and no later line says it connected".to_string(),
+        let message = |e: usize| ctx.message(fi, e).trim().to_string();
+        let time = |e: usize| ctx.ev(fi, e).time;
+        let said = Found::NoNetwork {
+            interfaces: count.map(message),
+            disconnected: message(since),
+            since: time(since),
+            connected: back.map(|b| (message(b), time(b))),
+            failures: during.len(),
         };
-        let summary = format!(
-            "The Windows Update agent found no network connection (the machine was offline): {evidence_words}{}{until}. The {} failure(s) on its way to the update service in that time ({}) come from that: with no network, the server's name cannot be resolved nor the server reached; they do not point at a proxy or DNS setting.",
-            when(since),
-            during.len(),
-            super::describe_codes(&codes)
-        );
-        found.push(Finding::new(rule, rule.severity, summary, shown.iter().map(|&e| ctx.ev(fi, e)).collect(), codes));
+        found.push(Finding::new(rule, rule.severity, said, shown.iter().map(|&e| ctx.ev(fi, e)).collect(), &codes));
     }
     // A rule fires once: where several logs show it, the last one read.
     found.pop()

@@ -238,7 +238,7 @@ fn finding_report(f: &diagnose::Finding) -> FindingReport {
         id: f.rule.id.into(),
         title: f.rule.title.into(),
         severity: f.severity,
-        summary: f.summary.clone(),
+        summary: super::words::finding_summary(f),
         evidence: f.evidence.clone(),
         codes: f.codes.clone(),
         guidance: f.guidance.clone(),

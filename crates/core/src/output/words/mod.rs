@@ -1,19 +1,22 @@
 //! The words a person reads for the engine's typed facts, at the output edge, a module per kind
 //! of text: the first screen (`headline`), the detail and its statements (`detail`), the
-//! ledger (`ledger`), the badge (here). The engine states a fact; the report, the page and the
-//! CLI say it with these words.
+//! flows (`flow`), the findings (`findings`), the ledger (`ledger`), the badge and where a next
+//! check comes from (here). The engine states a fact; the report, the page and the CLI say it
+//! with these words.
 
 mod detail;
+mod findings;
 mod flow;
 mod headline;
 mod ledger;
 
 pub use detail::{detail, statement_text};
+pub use findings::finding_summary;
 pub use flow::reason;
-
-use crate::diagnose::CheckFrom;
 pub use headline::headline_text;
 pub use ledger::{duration, event, state, story, target, when};
+
+use crate::diagnose::CheckFrom;
 
 use crate::model::Badge;
 

@@ -1,0 +1,122 @@
+//! What a rule's join found, as facts (`Found`): counts, servers, ports, codes, settings and the
+//! lines they were read from, times as the log wrote them. No sentence is built here: the words a
+//! person reads are written at the output edge (`output/words/findings.rs`).
+//!
+//! Where a finding's text names the finding's own codes (its `codes`), the variant says so and
+//! does not repeat them.
+
+use super::config::UpdateClass;
+use crate::model::Setting;
+
+/// A line of a file: its name as given (a path) and its 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct At {
+    pub file: String,
+    pub line: u32,
+}
+
+impl At {
+    pub fn of(s: &Setting) -> At {
+        At { file: s.file.clone(), line: s.line }
+    }
+}
+
+/// One event (the component column of a Windows Update log) with error lines: how many, and the
+/// distinct failure codes they hold, in the order met.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventErrors {
+    pub event: String,
+    pub count: usize,
+    pub codes: Vec<u32>,
+}
+
+/// What is wrong with a WSUS URL's port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortFault {
+    NoPort,
+    /// A port WSUS does not use.
+    Port(u16),
+    NotUrl,
+}
+
+/// Who else names an update server than the MDM update ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RingRival {
+    /// A Group Policy's WUServer.
+    GroupPolicy,
+    /// The location ConfigMgr handed out.
+    ConfigMgr,
+}
+
+/// What a rule found, one variant per kind of finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A line rule's data summary (`rule.summary`), `{n}` standing for `n`, the number of lines.
+    Template { text: &'static str, n: usize },
+    /// The rule's code family occurred `total` times: the finding's codes.
+    CodeFamily { total: usize },
+    /// Delivery Optimization's codes (the finding's) occurred `total` times; `failed` downloads
+    /// ended with one of them.
+    DeliveryCodes { total: usize, failed: usize },
+    /// Group Policy overwrote ConfigMgr's WSUS settings: the policy's server (`policy`), the one
+    /// ConfigMgr assigned (`assigned`), and whether both are the same server.
+    GpoOverride { policy: Option<String>, assigned: Option<String>, same: bool },
+    /// 0x80244007, `times` times; `in_call`: seen on SyncUpdates_WithRecovery's lines (`times`
+    /// counts those lines), else the code anywhere.
+    SyncSoapFault { in_call: bool, times: usize },
+    /// The component store is damaged: the last store check's corruptions found and repaired;
+    /// the servicing sessions that failed with a corruption code, and the last one's code; a
+    /// repair that found no source (missing replacement payload).
+    StoreCorruption { check: Option<(u32, u32)>, failed_sessions: Option<(usize, u32)>, no_source: bool },
+    /// A repair's source refused (`/Source:` value, the code it was refused with) in `repairs`
+    /// repairs, which then found no source; `image`: the source names an image file as a path.
+    RepairSourceRefused { source: Option<String>, refused_with: Option<u32>, repairs: usize, image: bool },
+    /// `lines` lines say a restart is required or pending.
+    RestartPending { lines: usize },
+    /// `client_logs` ConfigMgr client logs given, no WUAHandler.log.
+    NoWuaHandlerLog { client_logs: usize },
+    /// WUAHandler.log has no line for the latest scan request; its last scan line's time.
+    WuaHandlerSilent { last_scan_line: Option<String> },
+    /// The WSUS location reply has no location record.
+    WsusLocationEmpty,
+    /// `lines` download job lines got a web page: the servers asked, the answer's status line
+    /// and lengths. Their codes are the finding's.
+    WebPageForFile { lines: usize, hosts: Vec<String>, status: Option<String>, lengths: Vec<String> },
+    /// `lines` servicing error lines outside a session; their codes are the finding's.
+    SessionlessServicingErrors { lines: usize },
+    /// `total` error events in a Windows Update log with no operation, by event, most first.
+    ErrorsWithoutOperation { total: usize, events: Vec<EventErrors> },
+    /// The agent found no network: the interface count line before the state (`interfaces`),
+    /// the first Disconnected state and its time, the Connected state that ended it and its
+    /// time, and the `failures` on the way to the update service meanwhile (whose codes are the
+    /// finding's). Messages trimmed, times as the log wrote them.
+    NoNetwork { interfaces: Option<String>, disconnected: String, since: Option<String>, connected: Option<(String, Option<String>)>, failures: usize },
+    /// A service (`service`, where its event names it) crashed within the second an install
+    /// failed (UTC ms): the update's name, else the caller; the install's code; how many times it
+    /// crashed before in this log.
+    ServiceCrashedInstall { service: Option<String>, at_ms: i64, update: Option<String>, caller: String, code: Option<u32>, earlier: usize },
+    /// The policy's WUServer (or WUStatusServer) is not ConfigMgr's software update point.
+    GpoMismatch { policy: Setting, assigned: Setting },
+    /// UseWUServer is not 1 (`setting`), or missing (`None`; the policy's first file);
+    /// `public_service`: WindowsUpdate.log shows the agent talking to Windows Update.
+    UseWuServerOff { setting: Option<Setting>, policy_file: Option<String>, public_service: bool },
+    /// WSUS URLs with a port WSUS does not use, or none.
+    WsusPort { urls: Vec<(String, PortFault)> },
+    /// WinHTTP's proxy servers; the WSUS host not bypassed, with the bypass list; the scan's
+    /// proxy-error code.
+    ProxyBlocksWsus { servers: Vec<String>, not_bypassed: Option<(String, Vec<String>)>, code: Option<u32> },
+    /// WinHTTP goes direct and the scan fails with `code`.
+    DirectNetworkErrors { code: u32 },
+    /// The MDM update ring (set by `by`) pauses these classes (their first and last day, days
+    /// since 1970-01-01, where a start is given); the report's line of the first pause; the day
+    /// the logs end; the latest search that found nothing.
+    RingPaused { by: Option<String>, pauses: Vec<(UpdateClass, Option<(i64, i64)>)>, at: At, logs_end_day: Option<i64>, found_none: Option<At> },
+    /// The ring defers quality updates `days` days (and feature updates, where it does); the
+    /// agent's latest search found nothing.
+    RingDeferred { by: Option<String>, days: u32, at: At, feature_days: Option<u32>, found_none: At },
+    /// The ring's UpdateServiceUrl against another server (a Group Policy's or ConfigMgr's).
+    RingTwoServices { by: Option<String>, url: Setting, rival: RingRival, other: Setting },
+    /// The ring manages updates from Windows Update (`policy`, read at `at`), and a Group Policy
+    /// points the agent at WSUS (`wsus`) with UseWUServer = 1.
+    RingAgainstWsusPolicy { by: Option<String>, policy: String, at: At, wsus: Setting },
+}
