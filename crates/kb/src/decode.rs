@@ -28,8 +28,8 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::code::ErrorCode;
-use crate::data::{FACILITIES, NT_FACILITIES, NT_WIN32};
 use crate::model::{Facility, Layout};
+use crate::tables::data::{FACILITIES, NT_FACILITIES, NT_WIN32};
 
 /// `FACILITY_WIN32`: a Win32 error as an HRESULT (`0x8007xxxx`).
 pub const FACILITY_WIN32: u16 = 7;
@@ -103,7 +103,7 @@ pub const fn hresult_from_win32(n: u32) -> u32 {
 
 /// The layout of a value (see the module documentation for the rule).
 pub fn layout_of(value: u32) -> Layout {
-    if let Some(e) = crate::entry(value) {
+    if let Some(e) = crate::tables::entry(value) {
         return e.layout;
     }
     if value & 0x4000_0000 == 0 || value & NT_BIT != 0 {
@@ -181,7 +181,7 @@ pub fn is_plausible_failure(value: u32) -> bool {
     if value & 0x8000_0000 == 0 {
         return false;
     }
-    if crate::entry(value).is_some() {
+    if crate::tables::entry(value).is_some() {
         return true;
     }
     // A zero code part (0x80000000, 0x80070000) is a flag value in logs, not an error.
@@ -203,7 +203,7 @@ pub fn nt_facility_by_value(value: u16) -> Option<&'static Facility> {
 }
 
 fn win32_for(code: u16) -> Win32 {
-    match crate::entry(0x8007_0000 | code as u32) {
+    match crate::tables::entry(0x8007_0000 | code as u32) {
         Some(e) => {
             let name = std::iter::once(e.symbol)
                 .chain(e.aliases.iter().copied())

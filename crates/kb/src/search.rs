@@ -10,8 +10,11 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
+use crate::category::Category;
+use crate::code::{self, ErrorCode};
+use crate::lookup::lookup;
 use crate::model::Entry;
-use crate::{code, entries, lookup, Category, ErrorCode};
+use crate::tables::entries;
 
 /// One entry a search found, with what the results list shows of it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -23,7 +26,7 @@ pub struct SearchHit {
     /// Its short message.
     pub message: &'static str,
     /// Its category.
-    pub category: crate::Category,
+    pub category: Category,
     /// The category in words.
     pub category_label: &'static str,
     /// It has guidance beyond a name and message ([`Entry::has_guidance`]).
@@ -211,7 +214,7 @@ pub fn search(query: &str, limit: usize) -> Vec<SearchHit> {
                 if alive[k] & bit == 0 {
                     continue;
                 }
-                let curated = e.origin != crate::Origin::Imported;
+                let curated = e.origin != crate::model::Origin::Imported;
                 let mut s = 0;
                 if in_category[h.category[i] as usize] {
                     s += if curated { 100 } else { 30 };

@@ -7,10 +7,11 @@ use wasm_bindgen::prelude::*;
 use wulens_core::model::Severity;
 use wulens_core::{Diagnosis, Report, ReportLimits};
 
+use crate::convert::to_js;
 use crate::error::Error;
 use crate::protocol::{Detail, Filtered, Found, Located, NextKind, Request, Response, Rows, Shared};
 use crate::session::Analysed;
-use crate::{to_js, Session};
+use crate::session::Session;
 
 #[wasm_bindgen]
 impl Session {

@@ -5,9 +5,10 @@
 use wasm_bindgen::prelude::*;
 use wulens_core::MachineRow;
 
+use crate::convert::to_js;
 use crate::error::Error;
 use crate::protocol::{PieceJob, Response, ZipEntries};
-use crate::{to_js, zipblob};
+use crate::zipblob;
 
 /// A scanning worker's work: the findings of a piece (`text`, UTF-8, as `Session::piece_text`
 /// gave it) in their binary form, for `Session::put_scan`.

@@ -11,9 +11,10 @@ use wasm_bindgen::prelude::*;
 use wulens_core::Decoder;
 use wulens_core::{Report, ReportLimits};
 
+use crate::convert::{report_texts, to_js};
 use crate::error::Error;
 use crate::protocol::Filtered;
-use crate::{report_texts, to_js, Session};
+use crate::session::Session;
 
 /// A followed file's text is kept under this size: past it, the oldest half is let go.
 pub const KEEP_BYTES: usize = 64 << 20;

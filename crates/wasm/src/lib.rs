@@ -15,10 +15,12 @@
 //! Everything here is a thin wrapper: logic lives in `wulens-core` and `wulens-kb`, where it is
 //! tested natively; [`Session::answer`] is the whole protocol in plain Rust, tested natively too.
 //! One file per job: `session.rs` (loading, then analysed), `answer.rs` (the protocol),
-//! `follow.rs` (growing files), `exports.rs` (free functions), `error.rs` (the one error type
-//! and its one conversion to `JsError`).
+//! `follow.rs` (growing files), `exports.rs` (free functions), `convert.rs` (values as JS
+//! objects, a report as texts, the browser's limits), `error.rs` (the one error type and its
+//! one conversion to `JsError`).
 
 mod answer;
+mod convert;
 mod error;
 mod exports;
 mod follow;
@@ -28,32 +30,10 @@ mod schedule;
 mod session;
 mod zipblob;
 
-use serde::Serialize;
-use wasm_bindgen::prelude::*;
-use wulens_core::{Limits, Report};
-
 pub use error::Error;
 pub use exports::{kb_export, kb_lookup, kb_search, scan_piece, scan_piece_bytes, unreadable_row, version, warm_scanner, zip_entries};
 pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, Shared, ZipEntries};
 pub use session::Session;
-
-/// Limits in the browser: a tab has a few GB of memory at most.
-fn browser_limits() -> Limits {
-    Limits { max_expanded_bytes: 2 << 30, ..Limits::default() }
-}
-
-/// A plain JS object for `value` (maps as objects, `None` as `null`).
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
-    Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
-}
-
-/// A report as JSON texts of parts ([`report_parts`]). A big drop's report is tens of thousands
-/// of values: as text it is written here and read on the page (`serde_json` both ways) without
-/// building, cloning and reading as many JS objects (measured on 100 MB drops: the worker's last
-/// step 30-50 ms shorter).
-fn report_texts(report: Report) -> Result<Vec<String>, Error> {
-    Ok(report_parts::report_parts(report)?)
-}
 
 #[cfg(test)]
 mod tests;

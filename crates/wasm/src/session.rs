@@ -9,9 +9,10 @@ use wasm_bindgen::prelude::*;
 use wulens_core::model::{InputWarning, LogFile};
 use wulens_core::{Analysis, Diagnosis, FileLoader, MachineRow, Redactor, Report, ReportLimits, View};
 
+use crate::convert::{browser_limits, report_texts, to_js};
 use crate::error::Error;
 use crate::protocol::{Decoding, PieceJob, Shared};
-use crate::{browser_limits, report_texts, schedule, to_js, zipblob};
+use crate::{schedule, zipblob};
 
 #[wasm_bindgen]
 #[derive(Default)]

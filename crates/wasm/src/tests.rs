@@ -2,7 +2,7 @@
 
 use super::*;
 use wulens_core::model::Severity;
-use wulens_core::{Analysis, Diagnosis, MachineRow, ReportLimits};
+use wulens_core::{Analysis, Diagnosis, Limits, MachineRow, Report, ReportLimits};
 
 #[test]
 fn session_round_trip() {

@@ -315,6 +315,12 @@ pub fn interrupts() -> &'static [LineMatcher] {
     INTERRUPTS
 }
 
+/// Is `code` routine on line `entry` of `f` (a noise context of its knowledge-base entry)? The
+/// whole record is matched: some logs write part of the text where others write a component.
+pub fn is_routine(f: &crate::model::LogFile, entry: u32, code: u32) -> bool {
+    wulens_kb::entry(code).is_some_and(|k| !k.noise.is_empty() && k.is_noise(f.kind.id(), f.record(&f.entries[entry as usize])))
+}
+
 /// Does this record of a log of `kind` only trace a failure its function went on from?
 pub fn is_trace(kind: LogKind, record: &str) -> bool {
     TRACES.iter().any(|t| t.logs.contains(&kind) && t.contains.iter().all(|c| record.contains(c)))

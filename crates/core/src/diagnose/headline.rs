@@ -167,7 +167,7 @@ pub struct Facts<'a> {
     pub operations: &'a [Operation],
     pub findings: &'a [Finding],
     pub next_checks: &'a [NextCheck],
-    pub collect_next: &'a [super::CollectNext],
+    pub collect_next: &'a [super::collect_next::CollectNext],
     pub scan: &'a FlowResult,
     /// Every code of the drop, most significant first.
     pub ranked: &'a [u32],

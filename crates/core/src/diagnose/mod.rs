@@ -33,7 +33,7 @@ mod verdict;
 
 pub use collect_next::CollectNext;
 pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
-pub use defs::{caller_words, ArtifactDef, ARTIFACTS};
+pub use defs::{caller_words, is_routine, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::{FlowResult, Reason};
 pub use found::{At, EventErrors, Found, PortFault, RingRival};
@@ -47,7 +47,7 @@ pub use updates::UpdateRow;
 pub use verdict::{CheckFrom, NextCheck, Part};
 
 use crate::analysis::Analysis;
-use crate::model::{LogFile, VerdictStatus};
+use crate::model::VerdictStatus;
 
 thread_local! {
     /// Diagnoses run on this thread (`Diagnosis::runs_on_this_thread`).
@@ -236,23 +236,4 @@ impl Diagnosis {
             machine,
         }
     }
-}
-
-/// `0x8024401B (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)` for each of the first three codes.
-pub fn describe_codes(codes: &[String]) -> String {
-    let mut parts = Vec::new();
-    for c in codes.iter().take(3) {
-        let sym = wulens_kb::lookup(c).ok().and_then(|l| l.entry).map(|e| e.symbol).filter(|s| !s.is_empty());
-        parts.push(match sym {
-            Some(s) => format!("{c} ({s})"),
-            None => c.clone(),
-        });
-    }
-    parts.join(", ")
-}
-
-/// Is `code` routine on line `entry` of `f` (a noise context of its knowledge-base entry)? The
-/// whole record is matched: some logs write part of the text where others write a component.
-pub fn is_routine(f: &LogFile, entry: u32, code: u32) -> bool {
-    wulens_kb::entry(code).is_some_and(|k| !k.noise.is_empty() && k.is_noise(f.kind.id(), f.record(&f.entries[entry as usize])))
 }

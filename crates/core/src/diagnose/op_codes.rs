@@ -75,7 +75,7 @@ pub(super) fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         if f.format == crate::model::LogFormat::EventLog && !op.lines.contains(&e) {
             continue;
         }
-        if super::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) {
+        if defs::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) {
             continue;
         }
         let c = counts.entry(code).or_insert((0, e));
@@ -135,7 +135,7 @@ pub(super) fn error_chain(a: &Analysis, op: &Operation, from: u32, to: u32, thre
             code & 0x8000_0000 != 0
                 && matches!(entry.severity, crate::model::Severity::Error | crate::model::Severity::Warning)
                 && !(op.def.pair == Pair::Thread && Some(entry.thread) != thread)
-                && !super::is_routine(f, e, code)
+                && !super::defs::is_routine(f, e, code)
                 && !defs::is_trace(f.kind, f.record(entry))
         })
         .copied()

@@ -551,7 +551,7 @@ pub fn sessionless_servicing_errors(a: &Analysis, ops: &[Operation]) -> Vec<(usi
         let framed = SESSION_FRAMES.iter().any(|m| memchr::memmem::find(f.text.as_bytes(), m.as_bytes()).is_some());
         for (ei, _) in f.entries.iter().enumerate().filter(|(_, e)| e.severity == Severity::Error) {
             let ei = ei as u32;
-            let code = a.codes_at(fi, ei).find(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei, c) && (!framed || standing.contains(&c)));
+            let code = a.codes_at(fi, ei).find(|&c| c & 0x8000_0000 != 0 && !super::defs::is_routine(f, ei, c) && (!framed || standing.contains(&c)));
             if let Some(c) = code {
                 out.push((fi, ei, c));
                 if out.len() >= MAX_LINES {
@@ -593,7 +593,7 @@ fn errors_without_operation(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usiz
             continue;
         }
         for (ei, e) in f.entries.iter().enumerate().filter(|(_, e)| e.severity == Severity::Error) {
-            let codes: Vec<u32> = a.codes_at(fi, ei as u32).filter(|&c| c & 0x8000_0000 != 0 && !super::is_routine(f, ei as u32, c)).collect();
+            let codes: Vec<u32> = a.codes_at(fi, ei as u32).filter(|&c| c & 0x8000_0000 != 0 && !super::defs::is_routine(f, ei as u32, c)).collect();
             if codes.is_empty() {
                 continue;
             }
@@ -645,7 +645,7 @@ fn no_network(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option
         let mut fails: Vec<(usize, u32)> = Vec::new();
         for &c in rule.codes {
             let Some(s) = a.code_stats(c) else { continue };
-            fails.extend(s.occurrences.iter().filter(|o| o.file as usize == fi && !super::is_routine(f, o.entry, c)).map(|o| (o.entry as usize, c)));
+            fails.extend(s.occurrences.iter().filter(|o| o.file as usize == fi && !super::defs::is_routine(f, o.entry, c)).map(|o| (o.entry as usize, c)));
         }
         fails.sort_unstable();
         let Some(&(last, _)) = fails.last() else { continue };

@@ -134,7 +134,7 @@ fn phase_root(a: &Analysis, op: &Operation) -> Option<(u32, u32)> {
     let v = &a.entry_codes[op.file];
     let upto = v.partition_point(|&(e, _)| e < exit);
     v[..upto].iter().rev().take_while(|&&(e, _)| e >= from).take(MAX_LOOK_BACK).copied().find(|&(e, code)| {
-        Some(code) != op.code && code & 0x8000_0000 != 0 && f.entries[e as usize].severity == Severity::Error && !super::is_routine(f, e, code)
+        Some(code) != op.code && code & 0x8000_0000 != 0 && f.entries[e as usize].severity == Severity::Error && !super::defs::is_routine(f, e, code)
     })
 }
 

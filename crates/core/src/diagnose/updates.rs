@@ -389,7 +389,7 @@ pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
 
 /// The table as a report lists it: its first `kept` rows in order as [`UpdateRow`]s, with the
 /// rows [`add_installed`] adds for installs no row names, and how many rows there are in all.
-pub fn written(a: &Analysis, table: &[Row], ops: &[super::Operation], kept: usize) -> (Vec<UpdateRow>, usize) {
+pub fn written(a: &Analysis, table: &[Row], ops: &[super::operation::Operation], kept: usize) -> (Vec<UpdateRow>, usize) {
     let mut rows: Vec<UpdateRow> = Vec::with_capacity(table.len().min(kept));
     crate::par::extend_mapped(&mut rows, &table[..table.len().min(kept)], |r| UpdateRow {
         kb: r.kb.to_string(),
@@ -496,7 +496,7 @@ pub(super) fn permute<T>(rows: &mut [T], from: &mut [u32]) {
 /// and failures another install made good, add nothing.
 ///
 /// `known` tells whether a row of the table has a KB or update id; the rows added are returned.
-fn add_installed(a: &Analysis, ops: &[super::Operation], known: impl Fn(&str, &str) -> bool) -> Vec<UpdateRow> {
+fn add_installed(a: &Analysis, ops: &[super::operation::Operation], known: impl Fn(&str, &str) -> bool) -> Vec<UpdateRow> {
     use crate::model::{OperationKind, Outcome};
     let mut rows: Vec<UpdateRow> = Vec::new();
     for o in ops.iter().filter(|o| o.kind() == OperationKind::Install) {

@@ -286,14 +286,14 @@ fn written_by_update_program(a: &Analysis, code: u32) -> bool {
     a.code_stats(code).is_some_and(|s| {
         s.occurrences.iter().any(|o| {
             let f = &a.files[o.file as usize];
-            f.kind != crate::model::LogKind::Other && !super::is_routine(f, o.entry, code)
+            f.kind != crate::model::LogKind::Other && !super::defs::is_routine(f, o.entry, code)
         })
     })
 }
 
 /// True when every occurrence of `code` is routine where it appears.
 pub fn all_routine(a: &Analysis, code: u32) -> bool {
-    a.code_stats(code).is_some_and(|s| s.occurrences.iter().all(|o| super::is_routine(&a.files[o.file as usize], o.entry, code)))
+    a.code_stats(code).is_some_and(|s| s.occurrences.iter().all(|o| super::defs::is_routine(&a.files[o.file as usize], o.entry, code)))
 }
 
 #[cfg(test)]

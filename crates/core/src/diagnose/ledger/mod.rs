@@ -551,7 +551,7 @@ fn settle(a: &Analysis, draft: u32, d: &Draft<'_>) -> Settled {
     let mut steps: Vec<(Option<i64>, Raw)> = d.steps.iter().map(|&s| (utc(a, s.file, s.entry), s)).collect();
     steps.sort_by_key(|(t, s)| (t.unwrap_or(i64::MIN), s.file, s.entry));
     // Routine codes are no failure where they are routine (the knowledge base's noise).
-    steps.retain(|(_, s)| !(s.event.is_failure() && s.code.is_some_and(|c| super::is_routine(&a.files[s.file], s.entry, c))));
+    steps.retain(|(_, s)| !(s.event.is_failure() && s.code.is_some_and(|c| super::defs::is_routine(&a.files[s.file], s.entry, c))));
     // Kept in place: the first `n` are kept, each step read once after them.
     let mut n = 0usize;
     for r in 0..steps.len() {

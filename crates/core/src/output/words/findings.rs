@@ -132,6 +132,14 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
                 }
             )
         }
+        _ => config_words(said).unwrap_or_default(),
+    }
+}
+
+/// What a join of the configuration given beside the logs found, in words (`None` for what the
+/// logs alone found, which `said_words` words).
+fn config_words(said: &Found) -> Option<String> {
+    Some(match said {
         Found::GpoMismatch { policy, assigned } => format!(
             "The policy on this client says WUServer = {} ({}), but ConfigMgr's software update point is {} ({}). A Group Policy overrides the local policy ConfigMgr writes, and the agent scans against the policy's server.",
             policy.value,
@@ -220,7 +228,8 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
             wsus.value,
             at(&At::of(wsus))
         ),
-    }
+        _ => return None,
+    })
 }
 
 /// `This code was seen 3 time(s): 0x80072EE2 (WININET_E_TIMEOUT).`
@@ -270,7 +279,7 @@ fn hex(c: u32) -> String {
 }
 
 /// `0x8024401B (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)` for each of the first three codes.
-fn describe_codes(codes: &[String]) -> String {
+pub(super) fn describe_codes(codes: &[String]) -> String {
     let mut parts = Vec::new();
     for c in codes.iter().take(3) {
         let sym = wulens_kb::lookup(c).ok().and_then(|l| l.entry).map(|e| e.symbol).filter(|s| !s.is_empty());

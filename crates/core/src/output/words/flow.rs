@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use super::findings::describe_codes;
 use crate::analysis::Analysis;
-use crate::diagnose::{describe_codes, FlowResult, Reason};
+use crate::diagnose::{FlowResult, Reason};
 use crate::model::{base_name, time_of, CycleOutcome, StepStatus};
 
 /// Why a step has its status, in a few words (empty for no reason beyond the status).

@@ -3,9 +3,25 @@
 
 use rustc_hash::FxHashMap;
 
-use super::Parsed;
 use crate::model::lines::{Line, Lines};
 use crate::model::{Entry, PieceParse, Severity, NO_COMPONENT};
+
+/// What a parser hands back for one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Its records and unparsed lines, in order, tiling the physical lines.
+    pub entries: Vec<Entry>,
+    /// Component names, indexed by [`Entry::component`].
+    pub components: Vec<String>,
+    /// Threads are written in hex in this format (the viewer shows them so).
+    pub thread_hex: bool,
+    /// Offset (ISO minutes) a header line stated for the whole file, when the format has one.
+    pub header_offset: Option<i32>,
+    /// Things the user should know about what the parser met (CMTrace records without an end marker).
+    pub notes: Vec<String>,
+    /// Physical lines in the text parsed.
+    pub physical_lines: u32,
+}
 
 /// A file's parser notes stop here.
 pub(super) const MAX_NOTES: usize = 20;

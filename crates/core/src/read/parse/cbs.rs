@@ -22,8 +22,9 @@
 //! [`after_prefix`](super::bytes::after_prefix)) is read past its prefix. A piece of a big file
 //! starts only at a line with a timestamp ([`starts_record`]), so the pieces give what one pass does.
 
+use super::builder::Builder;
 use super::bytes::{after_prefix, is_blank};
-use super::{skip_ws, token_end, Builder};
+use super::bytes::{skip_ws, token_end};
 use crate::model::lines::Line;
 use crate::model::{Entry, Severity, NO_COMPONENT, NO_OFFSET};
 
@@ -44,7 +45,7 @@ pub struct Header {
 
 /// Read `b` as a record's first line, or `None` when it does not start with this layout's time and level.
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (time, clock_end) = super::date_time(b, b'-', b' ')?;
+    let (time, clock_end) = super::bytes::date_time(b, b'-', b' ')?;
     let mut i = clock_end;
     if b.get(i) != Some(&b',') {
         return None;

@@ -9,7 +9,7 @@
 
 use memchr::memmem;
 
-use super::Builder;
+use super::builder::Builder;
 use crate::model::{Entry, Severity, NO_COMPONENT, NO_OFFSET, NO_TIME};
 
 const OPEN: &str = "<![LOG[";

@@ -1,11 +1,17 @@
 //! A big file cut at record boundaries into pieces parsed on all cores, merged in order into
 //! what one pass gives.
 
+use super::builder::Parsed;
 use super::builder::{renumber, renumbered, truncated_note, Part, Suspended, MAX_NOTES};
-use super::{parse_from, Parsed};
+use super::formats::parse_from;
 use crate::model::{LogFormat, NO_COMPONENT};
 
 /// Parse `text` in the pieces `cuts` delimits (see [`cuts`]).
+/// `text` parsed as `format`, in pieces on all cores where it is big enough (see [`cuts`]).
+pub(super) fn parse_all(format: LogFormat, text: &str) -> Parsed {
+    parse_cut(format, text, &cuts(format, text, crate::par::threads(), PIECE_MIN))
+}
+
 pub(super) fn parse_cut(format: LogFormat, text: &str, cuts: &[usize]) -> Parsed {
     if cuts.len() <= 2 {
         return parse_from(format, text, 0).finish();

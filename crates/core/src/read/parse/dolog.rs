@@ -22,7 +22,8 @@
 //! whose code is then found with the message).
 //! Lines that are none of these stay unparsed text (a blank line belongs to the record before).
 
-use super::{skip_ws, token_end, Builder};
+use super::builder::Builder;
+use super::bytes::{skip_ws, token_end};
 use crate::model::lines::Line;
 use crate::model::time::LocalMs;
 use crate::model::{Entry, Severity, NO_COMPONENT, NO_OFFSET, NO_TIME};
@@ -70,7 +71,7 @@ struct LineHeader {
 /// `2022-02-05T00:03:16.9642216Z  AC8 4618     Info {Function} message` (or an ISO offset in
 /// place of the `Z`).
 fn line_header(b: &[u8]) -> Option<LineHeader> {
-    let (time, clock_end) = super::date_time(b, b'-', b'T')?;
+    let (time, clock_end) = super::bytes::date_time(b, b'-', b'T')?;
     let (offset, mut i) = iso_offset(b, clock_end)?;
     let mut hex = [0u32; 2];
     for v in &mut hex {
@@ -339,13 +340,13 @@ fn number(v: &[u8]) -> Option<u32> {
 /// (day first), `2022-02-05 00:03:16`, or the ISO form (with its offset). The time, and the
 /// offset where the text states one.
 fn culture_time(v: &[u8]) -> (LocalMs, i16) {
-    if let Some(h) = super::date_time(v, b'-', b'T') {
+    if let Some(h) = super::bytes::date_time(v, b'-', b'T') {
         if let Some((o, _)) = iso_offset(v, h.1) {
             return (h.0, o);
         }
         return (h.0, NO_OFFSET);
     }
-    if let Some((t, _)) = super::date_time(v, b'-', b' ') {
+    if let Some((t, _)) = super::bytes::date_time(v, b'-', b' ') {
         return (t, NO_OFFSET);
     }
     (dmy_time(v).unwrap_or(NO_TIME), NO_OFFSET)

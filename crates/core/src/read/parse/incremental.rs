@@ -1,8 +1,10 @@
 //! A text parsed while it arrives (the browser reads a file chunk by chunk), piece by piece.
 
+use super::builder::Parsed;
 use super::builder::{Builder, Part, Suspended};
+use super::cut::parse_all as parse;
 use super::cut::{boundary, Boundary, PIECE_MIN};
-use super::{parse, run, Parsed};
+use super::formats::run;
 use crate::model::{Entry, LogFormat, PieceParse, NO_COMPONENT};
 
 /// A text parsed while it arrives (the web worker reads a file chunk by chunk): each time enough

@@ -1,26 +1,25 @@
 //! One parser per format. Each walks the physical lines once and emits entries that tile them
 //! (see the invariant in `model/`); none allocates per line.
 //!
-//! This file dispatches a format to its parser ([`parse`], [`parse_piece`]); `builder.rs` is
-//! the state every parser fills, `cut.rs` cuts a big file into pieces parsed on all cores and
-//! merges them, `incremental.rs` parses a text while it arrives (the browser), `bytes.rs` holds
-//! the byte helpers the parsers share.
+//! This file is the face ([`parse`], [`parse_piece`]); `formats.rs` dispatches a format to its
+//! parser, `builder.rs` is the state every parser fills and what it hands back, `cut.rs` cuts
+//! a big file into pieces parsed on all cores and merges them, `incremental.rs` parses a text
+//! while it arrives (the browser), `bytes.rs` holds the byte helpers the parsers share.
 
-use crate::model::Entry;
 use crate::model::{LogFormat, PieceParse};
 
 mod builder;
 mod bytes;
 mod cut;
+mod formats;
 mod incremental;
 
-pub use builder::Builder;
-pub(crate) use bytes::{after_prefix, date_time, skip_ws, token_end, ymd, BOM};
+pub use builder::{Builder, Parsed};
+pub(crate) use bytes::{after_prefix, ymd};
 pub use incremental::Incremental;
 
 use builder::Part;
 pub(crate) use cut::boundary;
-use cut::{cuts, parse_cut, PIECE_MIN};
 
 pub mod cbs;
 pub mod cmtrace;
@@ -33,62 +32,20 @@ pub mod wsus;
 pub mod wu_etw;
 pub mod wu_legacy;
 
-/// What a parser hands back for one file.
-#[derive(Debug, Default)]
-pub struct Parsed {
-    /// Its records and unparsed lines, in order, tiling the physical lines.
-    pub entries: Vec<Entry>,
-    /// Component names, indexed by [`Entry::component`].
-    pub components: Vec<String>,
-    /// Threads are written in hex in this format (the viewer shows them so).
-    pub thread_hex: bool,
-    /// Offset (ISO minutes) a header line stated for the whole file, when the format has one.
-    pub header_offset: Option<i32>,
-    /// Things the user should know about what the parser met (CMTrace records without an end marker).
-    pub notes: Vec<String>,
-    /// Physical lines in the text parsed.
-    pub physical_lines: u32,
-}
-
 /// Parse `text` as `format`. Formats without a parser keep every line as unparsed text.
 ///
 /// A big file of a format whose records can be told apart without context is cut at record
 /// boundaries into pieces parsed on all cores and merged in order: the same entries, lines,
 /// components and notes as one pass (see [`cuts`]).
 pub fn parse(format: LogFormat, text: &str) -> Parsed {
-    parse_cut(format, text, &cuts(format, text, crate::par::threads(), PIECE_MIN))
+    cut::parse_all(format, text)
 }
 
 /// A piece of a file parsed alone (`text` starts at a record boundary): what [`Incremental`]
 /// parses as that piece of the whole text, but for the offsets, which count from the piece's
 /// first byte (tested).
 pub fn parse_piece(format: LogFormat, text: &str) -> PieceParse {
-    Part::from(parse_from(format, text, 0))
-}
-
-/// One parser over `text[from..]` (`from` is a record boundary; offsets stay those of `text`).
-pub(super) fn parse_from(format: LogFormat, text: &str, from: usize) -> Builder<'_> {
-    let mut b = Builder::new(text, from);
-    run(format, &mut b);
-    b
-}
-
-/// The parser of `format` over `b.text[b.start..]`.
-pub(super) fn run(format: LogFormat, b: &mut Builder) {
-    match format {
-        LogFormat::Cmtrace => cmtrace::parse(b),
-        LogFormat::CmtraceSimple => simple::parse(b),
-        LogFormat::WindowsUpdateLegacy => wu_legacy::parse(b),
-        LogFormat::WindowsUpdateEtw => wu_etw::parse(b),
-        // Event logs are rendered in that layout (read/evtx.rs).
-        LogFormat::EventLog => wu_etw::parse(b),
-        LogFormat::Cbs | LogFormat::Dism | LogFormat::Setup => cbs::parse(b),
-        LogFormat::WsusSoftwareDistribution => wsus::parse(b),
-        LogFormat::WindowsUpdateReportingEvents => reporting::parse(b),
-        LogFormat::SetupApi => setupapi::parse(b),
-        LogFormat::DeliveryOptimization => dolog::parse(b),
-        _ => plain::parse(b),
-    }
+    Part::from(formats::parse_from(format, text, 0))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! The time carries its UTC offset. The component is the event name; the level comes from the
 //! `Success` / `Failure` column.
 
-use super::Builder;
+use super::builder::Builder;
 use crate::model::Severity;
 
 /// What the first line `b` of a record says: its time and offset, level, component (the event
@@ -40,7 +40,7 @@ fn columns(b: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 
 /// A byte-order mark before the record (a second session appended) is read past.
 pub fn header(line: &[u8]) -> Option<Header> {
-    let bom = if line.starts_with(super::BOM) { super::BOM.len() } else { 0 };
+    let bom = if line.starts_with(super::bytes::BOM) { super::bytes::BOM.len() } else { 0 };
     let h = record_header(&line[bom..])?;
     Some(Header { component: h.component.start + bom..h.component.end + bom, msg_start: h.msg_start + bom, ..h })
 }
@@ -55,7 +55,7 @@ fn record_header(b: &[u8]) -> Option<Header> {
     }
     // 2023-06-17 20:20:23:087+0300
     let t = &b[cols[1].clone()];
-    let (y, mo, d) = super::ymd(t, b'-')?;
+    let (y, mo, d) = super::bytes::ymd(t, b'-')?;
     if t.get(10) != Some(&b' ') {
         return None;
     }

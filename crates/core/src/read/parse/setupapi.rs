@@ -24,7 +24,7 @@
 //! these (the bytes a crash leaves after the last line) stay unparsed text. A big file is cut
 //! only before a section title, where the context starts afresh.
 
-use super::Builder;
+use super::builder::Builder;
 use crate::model::lines::Line;
 use crate::model::time::{self, LocalMs};
 use crate::model::{Severity, NO_OFFSET, NO_TIME};
@@ -97,7 +97,7 @@ fn entry_prefix(line: &[u8]) -> Option<(Severity, usize)> {
     } else {
         return None;
     };
-    let text = super::skip_ws(line, from);
+    let text = super::bytes::skip_ws(line, from);
     (text > from || from == 0 && text > 0).then_some((severity, text))
 }
 
@@ -106,7 +106,7 @@ fn body(b: &mut Builder, l: &Line, line: &[u8], from: usize, severity: Severity,
     // The event category: two to four lower-case letters and a colon.
     let n = line[from..].iter().take(5).take_while(|c| c.is_ascii_lowercase()).count();
     let (component, msg) =
-        if (2..=4).contains(&n) && line.get(from + n) == Some(&b':') { (from..from + n, super::skip_ws(line, from + n + 1)) } else { (0..0, from) };
+        if (2..=4).contains(&n) && line.get(from + n) == Some(&b':') { (from..from + n, super::bytes::skip_ws(line, from + n + 1)) } else { (0..0, from) };
     if let Some(t) = own_clock(line, *now) {
         *now = t;
     }
@@ -132,7 +132,7 @@ fn own_clock(line: &[u8], now: LocalMs) -> Option<LocalMs> {
 
 /// `2023/03/02 05:09:26.000` at the start of `rest`.
 fn stamp(rest: &[u8]) -> Option<LocalMs> {
-    super::date_time(rest, b'/', b' ').map(|(t, _)| t)
+    super::bytes::date_time(rest, b'/', b' ').map(|(t, _)| t)
 }
 
 fn record(b: &mut Builder, l: &Line, msg: usize, time: LocalMs, component: std::ops::Range<usize>, severity: Severity) {

@@ -5,7 +5,7 @@
 //! A record's message may span lines; the line carrying `$$<` ends it. The `+420` is a CMTrace
 //! bias (minutes to add to get UTC).
 
-use super::Builder;
+use super::builder::Builder;
 use crate::model::{Entry, Severity, NO_COMPONENT, NO_OFFSET, NO_TIME};
 
 /// True when `line` carries the `$$<component><date time><thread=...>` trailer.

@@ -5,7 +5,7 @@
 //! Columns: time, level, process.thread, class.method, message. Exception stack traces follow
 //! on lines of their own; they are kept as unparsed text.
 
-use super::Builder;
+use super::builder::Builder;
 use crate::model::Severity;
 
 /// What the first line `b` of a record says: its time, level, thread, component and where its
@@ -25,7 +25,7 @@ pub struct Header {
 
 /// Read `b` as a record's first line, or `None` when it does not start with this layout.
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (time, clock_end) = super::date_time(b, b'-', b' ')?;
+    let (time, clock_end) = super::bytes::date_time(b, b'-', b' ')?;
     let rest = &b[clock_end..];
     let rest_at = clock_end
         + if rest.starts_with(b" UTC\t") {
@@ -59,7 +59,7 @@ pub fn parse(b: &mut Builder) {
     let text = b.text;
     for l in b.lines(0) {
         let line = &text.as_bytes()[l.start..l.end];
-        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::after_prefix(line, header)) else {
+        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::bytes::after_prefix(line, header)) else {
             b.unparsed(&l);
             continue;
         };

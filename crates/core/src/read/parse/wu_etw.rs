@@ -7,7 +7,8 @@
 
 use std::cell::Cell;
 
-use super::{skip_ws, token_end, Builder};
+use super::builder::Builder;
+use super::bytes::{skip_ws, token_end};
 use crate::model::{Severity, NO_OFFSET};
 
 /// What the first line `b` of a record says: its time, thread, component and where its message
@@ -117,7 +118,7 @@ fn fixed_header(b: &[u8], day: &Cell<LastDay>) -> Option<Header> {
 /// [`header`] for any line: the date with `/` or `-`, a clock of any width, a byte-order mark
 /// first, columns as far as the line goes.
 fn general_header(b: &[u8]) -> Option<Header> {
-    let (time, clock_end) = super::date_time(b, b'/', b' ').or_else(|| super::date_time(b, b'-', b' '))?;
+    let (time, clock_end) = super::bytes::date_time(b, b'/', b' ').or_else(|| super::bytes::date_time(b, b'-', b' '))?;
     let mut i = clock_end;
     let mut nums = [0u32; 2];
     for v in &mut nums {
@@ -166,7 +167,7 @@ pub fn parse(b: &mut Builder) {
     let header = |line: &[u8]| read_header(line, &day);
     for l in b.lines(b.start) {
         let line = &text.as_bytes()[l.start..l.end];
-        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::after_prefix(line, header)) else {
+        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::bytes::after_prefix(line, header)) else {
             b.unparsed(&l);
             continue;
         };

@@ -5,7 +5,7 @@
 //! Local time without an offset, but each session's banner states the zone:
 //! `Logging initialized (build: 7.5.7601.17514, tz: -0700)`. Thread ids are hex.
 
-use super::Builder;
+use super::builder::Builder;
 use crate::model::{Severity, NO_OFFSET};
 
 /// What the first line `b` of a record says: its time, thread, component and where its message
@@ -23,7 +23,7 @@ pub struct Header {
 
 /// Read `b` as a record's first line, or `None` when it does not start with this layout.
 pub fn header(b: &[u8]) -> Option<Header> {
-    let (time, clock_end) = super::date_time(b, b'-', b'\t')?;
+    let (time, clock_end) = super::bytes::date_time(b, b'-', b'\t')?;
     let mut i = clock_end;
     let mut fields = [0..0, 0..0, 0..0];
     for f in &mut fields {
@@ -120,7 +120,7 @@ pub fn parse(b: &mut Builder) {
     let mut offset = NO_OFFSET;
     for l in b.lines(0) {
         let line = &text.as_bytes()[l.start..l.end];
-        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::after_prefix(line, header)) else {
+        let Some((at, h)) = header(line).map(|h| (0, h)).or_else(|| super::bytes::after_prefix(line, header)) else {
             b.unparsed(&l);
             continue;
         };
