@@ -35,16 +35,41 @@ const MAX_MACHINES: usize = 32;
 /// The same log with this long a gap between two copies' spans is two machines' logs.
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
-/// One machine of a drop.
+/// One machine of a drop (its label and what tells it apart in words: `output/words/machines.rs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Machine {
-    /// The computer name a log states, else the folder, else the Windows build and dates.
-    pub label: String,
+    /// The computer name a log states, else the folder; `None` where neither is known (it is
+    /// then called by what tells it apart).
+    pub name: Option<String>,
     /// Its files, indices into `Analysis::files`, in drop order.
     pub files: Vec<usize>,
-    /// What tells it apart, for the verdict: `WindowsUpdate.log (Windows 6.1.7601, 2018-05-20 to
-    /// 2018-05-21)`, or the folder.
-    pub about: String,
+    /// What tells it apart.
+    pub about: About,
+}
+
+/// What tells a machine of the drop apart from the others.
+#[derive(Debug, Clone, PartialEq)]
+pub enum About {
+    /// Its folder, which holds its own copy of a log another folder holds too.
+    Folder(String),
+    /// Its files (base names) and what they say of it.
+    Files { names: Vec<String>, traits: Traits },
+}
+
+/// What a machine's logs say of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Traits {
+    /// The Windows version (major, minor, build).
+    pub os: Option<(u32, u32, u32)>,
+    /// The first and last day its logs span (UTC ms).
+    pub span: Option<(i64, i64)>,
+}
+
+impl Traits {
+    /// Nothing is known of it.
+    pub fn is_empty(&self) -> bool {
+        self.os.is_none() && self.span.is_none()
+    }
 }
 
 /// The folders of the drop that each hold their own copy of a log another folder also holds,
@@ -55,8 +80,8 @@ pub fn folders(a: &Analysis) -> Vec<Machine> {
         .into_iter()
         .map(|(root, prefix)| {
             let files: Vec<usize> = (0..a.files.len()).filter(|&i| under(&a.files[i].name, &prefix)).collect();
-            let label = common_name(files.iter().map(|&i| &a.files[i])).unwrap_or_else(|| root.clone());
-            Machine { label, files, about: format!("{root}/") }
+            let name = common_name(files.iter().map(|&i| &a.files[i])).unwrap_or_else(|| root.clone());
+            Machine { name: Some(name), files, about: About::Folder(root) }
         })
         .collect()
 }
@@ -208,34 +233,12 @@ pub fn by_content(a: &Analysis) -> Vec<Machine> {
 }
 
 fn describe(files: &[&Identity]) -> Machine {
-    let names: Vec<&str> = files.iter().map(|f| f.name).collect();
-    let mut s = if names.len() > 2 { format!("{}, {} and {} more", names[0], names[1], names.len() - 2) } else { names.join(" and ") };
-    let about = traits(files);
-    if !about.is_empty() {
-        s.push_str(&format!(" ({about})"));
-    }
-    let computer = files.iter().find_map(|f| f.computer.clone());
-    let label = match computer {
-        Some(c) => c,
-        None if !about.is_empty() => about,
-        None => names.join(", "),
-    };
-    Machine { label, files: files.iter().map(|f| f.index).collect(), about: s }
-}
-
-/// `Windows 6.1.7601, 2018-05-20 to 2018-05-21`: the build and the days the files span.
-fn traits(files: &[&Identity]) -> String {
-    let mut about = Vec::new();
-    if let Some((ma, mi, b)) = files.iter().find_map(|f| f.os) {
-        about.push(format!("Windows {ma}.{mi}.{b}"));
-    }
     let first = files.iter().filter_map(|f| f.span.map(|s| s.0)).min();
     let last = files.iter().filter_map(|f| f.span.map(|s| s.1)).max();
-    if let (Some(f), Some(l)) = (first, last) {
-        let day = |ms: i64| crate::model::time::format_iso(ms, Some(0)).get(..10).unwrap_or_default().to_string();
-        about.push(if day(f) == day(l) { day(f) } else { format!("{} to {}", day(f), day(l)) });
-    }
-    about.join(", ")
+    let traits = Traits { os: files.iter().find_map(|f| f.os), span: first.zip(last) };
+    let computer = files.iter().find_map(|f| f.computer.clone());
+    let names = files.iter().map(|f| f.name.to_string()).collect();
+    Machine { name: computer, files: files.iter().map(|f| f.index).collect(), about: About::Files { names, traits } }
 }
 
 #[cfg(test)]
@@ -247,7 +250,7 @@ mod tests {
 
     fn drop(names: &[&str]) -> Vec<String> {
         let inputs = names.iter().map(|n| Input { name: n.to_string(), bytes: RECORD.as_bytes().into() }).collect();
-        super::folders(&Analysis::from_inputs(inputs, &Limits::default())).into_iter().map(|m| m.label).collect()
+        super::folders(&Analysis::from_inputs(inputs, &Limits::default())).into_iter().filter_map(|m| m.name).collect()
     }
 
     #[test]
@@ -288,7 +291,8 @@ mod tests {
         let (a, b) = (setup("COnlineWinNTPlatform: ComputerName=BRANCH-07"), setup("Callback_ComputerName_Validate:Computer name is lab-pc-12"));
         let two = analysis(&[("setupact.log", &a), ("copy/setupact.log", &b)]);
         let m = super::by_content(&two);
-        let mut got: Vec<(&str, Vec<&str>)> = m.iter().map(|m| (m.label.as_str(), m.files.iter().map(|&i| two.files[i].name.as_str()).collect())).collect();
+        let mut got: Vec<(&str, Vec<&str>)> =
+            m.iter().map(|m| (m.name.as_deref().unwrap_or_default(), m.files.iter().map(|&i| two.files[i].name.as_str()).collect())).collect();
         got.sort();
         assert_eq!(got, [("BRANCH-07", vec!["setupact.log"]), ("LAB-PC-12", vec!["copy/setupact.log"])]);
         assert!(super::by_content(&analysis(&[("setupact.log", &a), ("copy/setupact.log", &a)])).is_empty(), "one name, one machine");

@@ -39,7 +39,7 @@ pub use flow::{FlowResult, Reason};
 pub use found::{At, EventErrors, Found, PortFault, RingRival};
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
-pub use machines::Machine as DropMachine;
+pub use machines::{About, Machine as DropMachine, Traits};
 pub use operations::{Counted, Operation};
 pub use outcomes::{code_name, finding_cause, Said, Statement};
 pub use piece::scan_piece;

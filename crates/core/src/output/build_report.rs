@@ -85,7 +85,7 @@ fn ledger_row(r: &LedgerRow) -> LedgerRow {
 }
 
 fn machine_report(a: &Analysis, m: &diagnose::DropMachine) -> MachineReport {
-    MachineReport { label: m.label.clone(), files: m.files.iter().filter_map(|&i| a.files.get(i)).map(|f| f.name.clone()).collect() }
+    MachineReport { label: super::words::machine_label(m), files: m.files.iter().filter_map(|&i| a.files.get(i)).map(|f| f.name.clone()).collect() }
 }
 
 /// The earliest and latest time of the drop (UTC order), as written.

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::flow::{describe_error, scan_statement, sync_statement};
 use super::ledger::story;
+use super::machines::machine_about;
 use crate::analysis::Analysis;
 use crate::diagnose::{finding_cause, Diagnosis, Part, Said, Statement};
 
@@ -18,10 +19,10 @@ pub fn detail(a: &Analysis, d: &Diagnosis) -> String {
             format!(
                 "These logs seem to come from {} machines ({}): the conclusions below mix them; analyse each machine's logs alone. {v}",
                 d.machines.len(),
-                d.machines.iter().map(|m| m.about.as_str()).collect::<Vec<_>>().join("; ")
+                d.machines.iter().map(machine_about).collect::<Vec<_>>().join("; ")
             )
         } else {
-            let mut named = d.machines.iter().take(4).map(|m| m.about.as_str()).collect::<Vec<_>>().join(", ");
+            let mut named = d.machines.iter().take(4).map(machine_about).collect::<Vec<_>>().join(", ");
             if d.machines.len() > 4 {
                 named.push_str(", ...");
             }

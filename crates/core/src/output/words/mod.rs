@@ -9,12 +9,14 @@ mod findings;
 mod flow;
 mod headline;
 mod ledger;
+mod machines;
 
 pub use detail::{detail, statement_text};
 pub use findings::finding_summary;
 pub use flow::reason;
 pub use headline::headline_text;
 pub use ledger::{duration, event, state, story, target, when};
+pub use machines::machine_label;
 
 use crate::diagnose::CheckFrom;
 
