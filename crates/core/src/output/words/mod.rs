@@ -1,12 +1,13 @@
 //! The words a person reads for the engine's typed facts, at the output edge, a module per kind
-//! of text: the first screen (`headline`), the detail and its statements (`detail`), the
-//! ledger (`ledger`), the badge (here). The engine states a fact; the report, the page and the
-//! CLI say it with these words.
+//! of text: the first screen (`headline`), the detail and its statements (`detail`), what each
+//! kind of work came to (`outcomes`), the scan flows (`flow`), the ledger (`ledger`), the badge
+//! (here). The engine states a fact; the report, the page and the CLI say it with these words.
 
 mod detail;
 mod flow;
 mod headline;
 mod ledger;
+mod outcomes;
 
 pub use detail::{detail, statement_text};
 pub use flow::reason;
