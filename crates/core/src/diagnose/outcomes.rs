@@ -682,3 +682,60 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain)
     };
     Some(Statement { domain, standing, said: Said::Run(said), told: None, lines, codes })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnose(files: &[(&str, &str)]) -> super::super::Diagnosis {
+        let files = files
+            .iter()
+            .map(|(name, text)| {
+                crate::read::file::from_text(name.to_string(), crate::model::TextEncoding::Utf8, text.len() as u64, text.to_string(), Default::default())
+            })
+            .collect();
+        super::super::Diagnosis::run(&Analysis::from_files(files, Vec::new()))
+    }
+
+    /// A repair that cannot find its source, twice, and the check that found the store damaged:
+    /// the failed sessions (by index among the counted operations) and what the check found.
+    #[test]
+    fn servicing_states_its_failed_sessions_and_the_damaged_store() {
+        let d = diagnose(&[
+            ("CBS.log", include_str!("../../../../tests/fixtures/cbs-corruption/logs/CBS.log")),
+            ("dism.log", include_str!("../../../../tests/fixtures/cbs-corruption/logs/dism.log")),
+        ]);
+        let st = d.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+        assert_eq!(st.standing, Standing::Failed);
+        let Said::Servicing(x) = &st.said else { panic!("servicing says {:?}", st.said) };
+        let ops = d.counted_operations();
+        assert!(!x.calm);
+        assert_eq!((x.sessions, x.failed.len(), x.failed_of, x.completed.len()), (2, 2, 2, 0));
+        assert!(x.failed.iter().all(|&i| ops[i].kind() == OperationKind::Servicing && ops[i].outcome == Outcome::Failed));
+        assert!(x.failed.iter().all(|&i| ops[i].code == Some(0x800F_081F)));
+        let check = x.check.as_ref().expect("the component-store check");
+        assert_eq!(ops[check.op].kind(), OperationKind::StoreCheck);
+        assert_eq!((check.kind.as_str(), check.found, check.itself_failed), ("Detect and Repair", Corruption::Unrepaired { found: 2, repaired: 0 }, false));
+        assert_eq!((&x.sfc_scan, &x.stack_runs, &x.sfc_unrepaired, &x.loose, &x.restart), (&None, &None, &None, &None, &None));
+    }
+
+    /// Delivery Optimization's job that the agent's download call names is that download, told
+    /// once: the agent's statement counts its two downloads, one failed, by index.
+    #[test]
+    fn the_agent_states_its_downloads_by_outcome() {
+        let d = diagnose(&[
+            ("WindowsUpdate.log", include_str!("../../../../tests/fixtures/delivery-optimization-agent/WindowsUpdate.log")),
+            ("DeliveryOptimization.log", include_str!("../../../../tests/fixtures/delivery-optimization-agent/DeliveryOptimization.log")),
+        ]);
+        let st = d.statements.iter().find(|s| s.domain == Domain::WindowsUpdate).expect("the agent's statement");
+        let Said::Agent(x) = &st.said else { panic!("the agent says {:?}", st.said) };
+        let ops = d.counted_operations();
+        assert!(x.failed && !x.delivery_optimization);
+        assert_eq!(x.kinds.len(), 1);
+        let k = &x.kinds[0];
+        assert_eq!((k.kind, k.all, k.succeeded, k.failed.len()), (OperationKind::Download, 2, 1, 1));
+        assert_eq!((k.recovered.len(), k.cancelled.len(), k.running, k.interrupted, k.unknown, &k.erred), (0, 0, 0, 0, 0, &None));
+        let failed = ops[k.failed[0]];
+        assert_eq!((failed.kind(), failed.outcome, failed.root), (OperationKind::Download, Outcome::Failed, Some(0x80D0_2002)));
+    }
+}

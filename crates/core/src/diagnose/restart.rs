@@ -96,7 +96,15 @@ fn wall_clock_ms(v: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::wall_clock_ms;
+    use super::{wall_clock_ms, Restart, Superseder};
+
+    #[test]
+    fn a_restart_is_shown_by_its_ask_then_the_start_after_it() {
+        let asked = Restart { file: 1, entry: 40, started: None };
+        assert_eq!(asked.lines(), [(1, 40)]);
+        let started = Restart { started: Some(Superseder { at: 0, local: 0, file: 2, entry: 7 }), ..asked };
+        assert_eq!(started.lines(), [(1, 40), (2, 7)]);
+    }
 
     #[test]
     fn a_boot_time_as_cbs_writes_it() {
