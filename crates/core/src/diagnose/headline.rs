@@ -601,7 +601,7 @@ pub fn with_ledger(
             let mut lines: Vec<(usize, u32)> = row.failures().chain(row.decisive_step()).filter_map(|s| line_of(a, &s.evidence)).collect();
             lines.dedup();
             let codes = row.code.as_deref().and_then(|c| u32::from_str_radix(c.trim_start_matches("0x"), 16).ok()).into_iter().collect();
-            let st = Statement { domain, standing: Standing::Failed, said: super::outcomes::Said::Text(String::new()), told: Some(i), lines, codes };
+            let st = Statement { domain, standing: Standing::Failed, said: super::outcomes::Said::Told, told: Some(i), lines, codes };
             (if domain == Domain::Servicing { Badge::ServicingFailed } else { Badge::UpdatesFailing }, VerdictStatus::Failed, Some(st))
         }
         _ if status == VerdictStatus::Failed => (h.badge, status, None),

@@ -41,8 +41,10 @@ pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, U
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use machines::{About, Machine as DropMachine, Traits};
 pub use operations::{Counted, Operation};
-pub use outcomes::{code_name, finding_cause, Said, Statement};
+pub use outcomes::{code_name, finding_cause, Agent, Corruption, Deployment, Run, Said, Servicing, StackRuns, Statement};
 pub use piece::scan_piece;
+pub use restart::Restart;
+pub use setup::{result_words as setup_result_words, SetupNote};
 pub use updates::UpdateRow;
 pub use verdict::{CheckFrom, NextCheck, Part};
 
@@ -118,6 +120,13 @@ pub fn operation_ids() -> impl Iterator<Item = &'static str> {
 }
 
 impl Diagnosis {
+    /// The operations the conclusions count, in order: `operations` without the jobs another
+    /// operation tells (`served`, `delivery.rs`). A statement names its operations by their
+    /// index here (`Said`).
+    pub fn counted_operations(&self) -> Vec<&Operation> {
+        self.operations.iter().filter(|o| o.served.is_none()).collect()
+    }
+
     /// The lines (file, entry) that prove an update or target failing or stalled now: each such
     /// ledger row's failures and its decisive step, sorted. The viewer's next-error key stops on
     /// them first.

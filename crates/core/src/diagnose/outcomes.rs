@@ -1,19 +1,23 @@
-//! What each kind of work in the logs came to, in one sentence each, with the lines that prove
-//! it: the Windows Update agent's operations, servicing (DISM, CBS, the component store, SFC),
-//! Windows setup, task sequences and the ConfigMgr client's installation. The verdict leads with
-//! the failed ones and then says plainly what ran and succeeded.
+//! What each kind of work in the logs came to, one statement each, as facts, with the lines that
+//! prove it: the Windows Update agent's operations, servicing (DISM, CBS, the component store,
+//! SFC), Windows setup, task sequences and the ConfigMgr client's installation. The verdict leads
+//! with the failed ones and then says what ran and succeeded; the words are written at the output
+//! edge (`output/words/outcomes.rs`).
 
 use std::collections::BTreeMap;
 
 use super::operations::{Counted, Operation};
+use super::restart::Restart;
+use super::setup::{Rollback, SetupNote};
 use crate::analysis::Analysis;
-use crate::model::{base_name, time_of, Domain, LogKind, OperationKind, Outcome, Standing};
+use crate::model::Domain;
+use crate::model::{LogKind, OperationKind, Outcome, Standing};
 
 /// One sentence of the verdict, with its evidence (file, entry) and codes.
 pub struct Statement {
     pub domain: Domain,
     pub standing: Standing,
-    /// What the work came to (its words: `output/words/detail.rs`).
+    /// What the work came to (its words: `output/words/detail.rs`, `output/words/outcomes.rs`).
     pub said: Said,
     /// A target failing now that this statement tells first: its row in `Diagnosis::ledger`.
     pub told: Option<usize>,
@@ -21,16 +25,193 @@ pub struct Statement {
     pub codes: Vec<u32>,
 }
 
-/// What a statement says of its work.
+/// What a statement says of its work. An operation is named by its index among the operations
+/// the conclusions count (those [`statements`] receives: `Diagnosis::counted_operations`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Said {
     /// The ConfigMgr client scan flow (`Diagnosis::scan`), with its cycles.
     ScanFlow,
     /// The WSUS synchronization flow (`Diagnosis::sync`).
     SyncFlow,
-    /// What the operations of a kind of work came to, already in words (empty where only the
-    /// target told first is said).
-    Text(String),
+    /// Nothing of its own: only the target it tells first (`Statement::told`).
+    Told,
+    /// The Windows Update agent's searches, downloads and installs.
+    Agent(Agent),
+    /// The ConfigMgr client evaluating its deployments.
+    Deployment(Deployment),
+    /// Servicing: sessions, the component store's check, SFC, the restart it asked for.
+    Servicing(Servicing),
+    /// One run per log: the client's installation, setup, a task sequence (the latest decides).
+    Run(Run),
+}
+
+/// What the agent's operations came to, a kind of work at a time (searches, downloads,
+/// installs, in that order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Agent {
+    pub kinds: Vec<AgentKind>,
+    /// Delivery Optimization's jobs alone (its log without the agent's): DO serves apps and
+    /// Office as well as Windows Update, so the statement names DO.
+    pub delivery_optimization: bool,
+    /// Something failed (the statement's own standing, before a target failing now leads it).
+    pub failed: bool,
+}
+
+/// The agent's operations of one kind, by outcome (indices, in order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentKind {
+    pub kind: OperationKind,
+    pub all: usize,
+    pub succeeded: usize,
+    pub failed: Vec<usize>,
+    /// Failed, then a later try of the same work succeeded: shown, never a failure.
+    pub recovered: Vec<usize>,
+    pub cancelled: Vec<usize>,
+    pub running: usize,
+    /// With no end logged (the service restarted).
+    pub interrupted: usize,
+    pub unknown: usize,
+    /// Still running, but an error of its own was logged on the way.
+    pub erred: Option<Erred>,
+}
+
+/// The operations still running that logged an error of their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Erred {
+    /// How many.
+    pub count: usize,
+    /// The last of them.
+    pub last: usize,
+    /// The first code it logged.
+    pub code: u32,
+    /// The line (its entry) where an update of the call failed, which gave the call its root:
+    /// that update's work failed though the call has no end.
+    pub update_failed: Option<u32>,
+}
+
+/// What the ConfigMgr client's deployment evaluations came to, by label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployment {
+    pub labels: Vec<DeploymentLabel>,
+    /// Error lines with a code before a later success of the same log (file, entry, code):
+    /// recovered, not the problem; only where none failed.
+    pub recovered: Vec<(usize, u32, u32)>,
+}
+
+/// The runs of one label (the deployment's, else its operation's title).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentLabel {
+    pub label: String,
+    pub all: usize,
+    pub succeeded: usize,
+    pub failed: Vec<usize>,
+}
+
+/// What servicing came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Servicing {
+    /// Nothing failed and nothing needs a look (the statement's own standing).
+    pub calm: bool,
+    /// Servicing sessions, all sorts.
+    pub sessions: usize,
+    /// The failed sessions.
+    pub failed: Vec<usize>,
+    /// The sessions of the failed ones' sort (DISM commands, CBS sessions).
+    pub failed_of: usize,
+    /// The sessions completed: of the other sorts where some failed (the DISM API sessions of
+    /// Disk Cleanup beside them are other work), else all of them.
+    pub completed: Vec<usize>,
+    /// SFC's last scan, where no file it could not repair speaks for it.
+    pub sfc_scan: Option<SfcScan>,
+    /// The servicing stack's runs that stopped normally, where nothing else speaks.
+    pub stack_runs: Option<StackRuns>,
+    /// The last component-store check.
+    pub check: Option<StoreCheck>,
+    /// The files SFC could not repair.
+    pub sfc_unrepaired: Option<SfcUnrepaired>,
+    /// Error lines of an excerpt cut out of its session (no session around them in that log).
+    pub loose: Option<Loose>,
+    /// The restart servicing asked for last.
+    pub restart: Option<Restart>,
+}
+
+/// SFC's last scan: its line, and how many damaged components it repaired (`Some(0)`: it
+/// found nothing to repair; `None` where its line gives no number).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SfcScan {
+    pub file: usize,
+    pub entry: u32,
+    pub repaired: Option<u32>,
+}
+
+/// How many times the servicing stack ran, and the line of the last run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StackRuns {
+    pub runs: usize,
+    pub last: (usize, u32),
+}
+
+/// The last component-store check: its operation, what it was (`/ScanHealth`, or `check`),
+/// what it found, and whether the check itself failed where no session did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreCheck {
+    pub op: usize,
+    pub kind: String,
+    pub found: Corruption,
+    pub itself_failed: bool,
+}
+
+/// What a component-store check found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corruption {
+    /// More corruptions than it repaired: the store is damaged.
+    Unrepaired { found: u32, repaired: u32 },
+    /// Corruptions, every one repaired.
+    AllRepaired { found: u32, repaired: u32 },
+    /// None, and the check succeeded.
+    None,
+    /// Its lines do not say.
+    NotSaid,
+}
+
+/// The files SFC could not repair: how many distinct files, in which components (sorted).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SfcUnrepaired {
+    pub files: usize,
+    pub components: Vec<String>,
+}
+
+/// Error lines with no servicing session around them: how many, and their codes in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loose {
+    pub lines: usize,
+    pub codes: Vec<u32>,
+}
+
+/// What the latest run of one kind (client installation, setup, task sequence) came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub kind: OperationKind,
+    /// The latest run, which decides.
+    pub last: usize,
+    /// The program that wrote a setup log, where it is not Windows setup.
+    pub program: Option<&'static str>,
+    /// Error lines the latest run logged.
+    pub errors: usize,
+    /// More than one run counts.
+    pub several: bool,
+    /// Its log is a setuperr.log, and no setupact.log is in the drop.
+    pub errors_only: bool,
+    /// No result, but the rollback's own lines: the upgrade failed and is being, or was,
+    /// undone.
+    pub rollback: Option<Rollback>,
+    /// How many runs its log holds, and how many of them failed.
+    pub in_log: usize,
+    pub failed_in_log: usize,
+    /// The last failed run of its log, where the latest did not fail.
+    pub earlier_failure: Option<usize>,
+    /// What a failed setup run's lines add (its extend code, the device install it stops in).
+    pub note: Option<SetupNote>,
 }
 
 /// Every domain the operations show, most important first.
@@ -38,12 +219,12 @@ pub enum Said {
 /// (CallerId CcmExec), so the agent's sentence leaves them out.
 pub fn statements(a: &Analysis, ops: &[Operation], counted: &[Counted], scan_told: bool) -> Vec<Statement> {
     let mut out = Vec::new();
-    out.extend(per_run(a, ops, OperationKind::ClientInstall, Domain::ClientInstall, "The ConfigMgr client installation"));
+    out.extend(per_run(a, ops, OperationKind::ClientInstall, Domain::ClientInstall));
     out.extend(deployment(a, ops));
     out.extend(agent(a, ops, scan_told));
     out.extend(servicing(a, ops, counted));
-    out.extend(per_run(a, ops, OperationKind::Setup, Domain::Setup, "Windows setup"));
-    out.extend(per_run(a, ops, OperationKind::TaskSequence, Domain::TaskSequence, "The task sequence"));
+    out.extend(per_run(a, ops, OperationKind::Setup, Domain::Setup));
+    out.extend(per_run(a, ops, OperationKind::TaskSequence, Domain::TaskSequence));
     out
 }
 
@@ -83,109 +264,6 @@ pub fn code_name(code: u32) -> String {
     }
 }
 
-/// ` at 2024-05-31 16:45:56`, when an operation ended (or started); empty when the log has no time.
-fn when(a: &Analysis, op: &Operation) -> String {
-    op.anchor().and_then(|e| time_of(&a.files[op.file], e as usize)).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default()
-}
-
-fn short_time(t: &str) -> String {
-    let (date, rest) = t.split_once('T').unwrap_or((t, ""));
-    format!("{date} {}", rest.get(..8).unwrap_or(rest))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The codes a failure names: its own, then the root that came before it on its way. A
-/// cancellation names only its own code.
-fn failure_words(a: &Analysis, op: &Operation) -> String {
-    if let (Some(lead), Some(call)) = (op.lead_code(), op.code.filter(|&c| Some(c) != op.lead_code())) {
-        // The call's code only sums up its updates: the update's own code leads.
-        return format!("{}, so the call ended with {}", code_name(lead), code_name(call));
-    }
-    let own = op.code.map(code_name);
-    let root = op.root.filter(|r| Some(*r) != op.code && matches!(op.outcome, Outcome::Failed | Outcome::Recovered)).map(code_name);
-    let mut s = match (own, root) {
-        (Some(c), Some(r)) => format!("{c}, after {r}"),
-        (Some(c), None) => c,
-        (None, Some(r)) => format!("after {r}"),
-        (None, None) => String::new(),
-    };
-    if let Some(c) = op.cause {
-        s = if s.is_empty() { c.to_string() } else { format!("{s}: {c}") };
-    } else if let Some(w) = root_words(a, op).or_else(|| op.first_link.and_then(|e| wil_message(a, op.file, e))) {
-        s = if s.is_empty() { format!("“{w}”") } else { format!("{s}: “{w}”") };
-    }
-    if s.is_empty() {
-        "no code in the log".to_string()
-    } else {
-        s
-    }
-}
-
-/// What the root's own line says, in its words up to its details (`Failed to load offline store
-/// from boot directory`): the first of the operation's lines that holds the root code, when the
-/// root differs from the result.
-pub fn root_words(a: &Analysis, op: &Operation) -> Option<String> {
-    let root = op.root.filter(|r| Some(*r) != op.code)?;
-    let f = &a.files[op.file];
-    let e = op.lines.iter().copied().find(|&e| a.codes_at(op.file, e).any(|c| c == root))?;
-    if let Some(m) = wil_message(a, op.file, e) {
-        return Some(m);
-    }
-    let msg = f.message(&f.entries[e as usize]).trim();
-    // Past a DISM provider's `PID=.. TID=..` and the agent's `*FAILED* [80070002]`.
-    let msg = msg.split_once(" TID=").map_or(msg, |(_, rest)| rest.split_once(' ').map_or("", |(_, m)| m)).trim();
-    let msg = msg.strip_prefix("*FAILED*").map_or(msg, |m| m.trim_start().split_once(']').filter(|(c, _)| c.starts_with('[')).map_or(m, |(_, m)| m)).trim();
-    // Up to the first detail: a colon, a bracket, an `hr`, or an id (a GUID, a number).
-    let mut end = msg.len();
-    let mut at = 0;
-    for word in msg.split(' ') {
-        let detail = word.contains([':', '[', '(', ',', '='])
-            || word.chars().filter(char::is_ascii_digit).count() >= 2
-            || word.eq_ignore_ascii_case("hr")
-            || word == "HRESULT";
-        if detail && at > 0 {
-            end = at + word.find([':', '[', '(', ',']).filter(|&i| i > 0 && !word.contains('=')).unwrap_or(0);
-            break;
-        }
-        at += word.len() + 1;
-    }
-    let mut words: Vec<&str> = msg[..end.min(msg.len())].split_whitespace().collect();
-    // A phrase cut before its detail ends on the word that led to it: `failed with`.
-    while words.last().is_some_and(|w| ["with", "for", "of", "to", "in", "at", "from", "by", "-", "=", "is", "was"].contains(&w.to_ascii_lowercase().as_str()))
-    {
-        words.pop();
-    }
-    let words: String = words.join(" ").trim_end_matches(['.', ';', ' ', '-']).chars().take(90).collect();
-    (words.split_whitespace().count() >= 3).then_some(words)
-}
-
-/// The message of a Windows Implementation Library failure line (`... ReturnHr(1) tid(20cc)
-/// C1570118     Msg:[Failed while adding package ...]`), written on the line itself or on the
-/// record that follows it when the line holds the system's text for the code
-/// (DISM's Appx provider writes both): about 280 characters at most, or none.
-fn wil_message(a: &Analysis, file: usize, e: u32) -> Option<String> {
-    let f = &a.files[file];
-    let at = |i: u32| f.entries.get(i as usize).map(|x| f.record(x));
-    let own = at(e)?;
-    if !own.contains(" tid(") {
-        return None;
-    }
-    // The next record holds the message only when it is its continuation (no time of its own).
-    let next = f.entries.get(e as usize + 1).filter(|x| !x.has_time()).and_then(|_| at(e + 1));
-    let text = [Some(own), next].into_iter().flatten().find_map(|r| r.split_once("Msg:[").map(|(_, m)| m))?;
-    let text = text.rsplit_once(']').map_or(text, |(m, _)| m).trim();
-    let words = if text.chars().count() > 280 {
-        let cut: String = text.chars().take(280).collect();
-        format!("{}…", cut.rsplit_once(' ').map_or(cut.as_str(), |(w, _)| w))
-    } else {
-        text.to_string()
-    };
-    (words.split_whitespace().count() >= 3).then_some(words)
-}
-
 fn lines_of(ops: &[&Operation], max: usize) -> Vec<(usize, u32)> {
     let mut v = Vec::new();
     for op in ops {
@@ -210,107 +288,85 @@ fn codes_of(ops: &[&Operation]) -> Vec<u32> {
 
 // ---- the Windows Update agent ----
 
-/// "53 searches: 1 failed (0x8024402F by Device Driver Retrieval Client at ...), 52 succeeded."
+/// The agent's searches, downloads and installs by outcome: failed ones and what ran.
 fn agent(a: &Analysis, ops: &[Operation], scan_told: bool) -> Option<Statement> {
     // The ConfigMgr client's searches are told by its scan's statement when there is one.
-    let agent: Vec<&Operation> = ops.iter().filter(|o| o.kind().is_agent() && !(scan_told && o.caller.eq_ignore_ascii_case("CcmExec"))).collect();
+    let agent: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind().is_agent() && !(scan_told && ops[i].caller.eq_ignore_ascii_case("CcmExec"))).collect();
     if agent.is_empty() {
         return None;
     }
-    let mut parts = Vec::new();
+    let mut kinds = Vec::new();
     let mut standing = Standing::Ok;
     let mut shown: Vec<&Operation> = Vec::new();
     let mut failing_line: Option<(usize, u32)> = None;
     for kind in [OperationKind::Search, OperationKind::Download, OperationKind::Install] {
-        let of: Vec<&Operation> = agent.iter().copied().filter(|o| o.kind() == kind).collect();
+        let of: Vec<usize> = agent.iter().copied().filter(|&i| ops[i].kind() == kind).collect();
         if of.is_empty() {
             continue;
         }
-        let with = |o: Outcome| of.iter().copied().filter(|x| x.outcome == o).collect::<Vec<&Operation>>();
-        let (failed, cancelled, ok) = (with(Outcome::Failed), with(Outcome::Cancelled), with(Outcome::Succeeded).len());
-        let recovered = with(Outcome::Recovered);
-        let mut counts: Vec<String> = Vec::new();
+        let with = |o: Outcome| of.iter().copied().filter(|&i| ops[i].outcome == o).collect::<Vec<usize>>();
+        let (failed, recovered, cancelled) = (with(Outcome::Failed), with(Outcome::Recovered), with(Outcome::Cancelled));
+        let succeeded = with(Outcome::Succeeded).len();
         if !failed.is_empty() {
             standing = Standing::Failed;
-            counts.push(format!("{} failed ({})", failed.len(), describe_failures(a, &failed)));
-            shown.extend(failed.iter().rev().take(2));
+            shown.extend(failed.iter().rev().take(2).map(|&i| &ops[i]));
         }
-        if !recovered.is_empty() {
-            // Failed, then a later try of the same work succeeded: shown, never a failure.
-            let by = if kind == OperationKind::Search { "a later search by the same caller or of the same service" } else { "a later try of the same update" };
-            counts.push(format!("{} recovered ({}; {by} succeeded)", recovered.len(), describe_failures(a, &recovered)));
-            shown.extend(recovered.iter().rev().take(1));
-        }
+        shown.extend(recovered.iter().rev().take(1).map(|&i| &ops[i]));
         if !cancelled.is_empty() {
-            counts.push(format!("{} cancelled ({})", cancelled.len(), describe_failures(a, &cancelled)));
-            shown.extend(cancelled.iter().rev().take(1));
+            shown.extend(cancelled.iter().rev().take(1).map(|&i| &ops[i]));
             // Cancelled and nothing of the kind succeeded: worth a look, not a failure.
-            if ok == 0 && standing == Standing::Ok {
+            if succeeded == 0 && standing == Standing::Ok {
                 standing = Standing::Attention;
             }
         }
-        for (o, what) in [
-            (Outcome::Running, "still running when the log ends"),
-            (Outcome::Interrupted, "with no end logged (the service restarted)"),
-            (Outcome::Unknown, "with no result in the log"),
-        ] {
-            let n = with(o).len();
-            if n > 0 {
-                counts.push(format!("{n} {what}"));
-            }
-        }
         // Still running, but an error of its own was logged on the way: said, never hidden.
-        let erred: Vec<&Operation> = with(Outcome::Running).into_iter().filter(|o| !o.codes_seen.is_empty()).collect();
-        if let Some(last) = erred.last() {
-            let code = code_name(last.codes_seen[0].0);
+        let running = with(Outcome::Running);
+        let erred_ones: Vec<usize> = running.iter().copied().filter(|&i| !ops[i].codes_seen.is_empty()).collect();
+        let mut erred = None;
+        if let Some(&i) = erred_ones.last() {
+            let last = &ops[i];
             // An update of the call failed (the handler's or the download manager's line says
-            // so): that update's work failed though the call has no end. Said as a failure, at
-            // the time of that line, which leads the evidence.
-            match root_line(a, last) {
+            // so): that update's work failed though the call has no end. A failure, whose line
+            // leads the evidence.
+            let update_failed = root_line(a, last);
+            match update_failed {
                 Some(e) => {
-                    let at = time_of(&a.files[last.file], e as usize).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default();
-                    counts.push(format!("{} of them after an update's {} failed with {code}{at}", erred.len(), kind.noun(1)));
                     failing_line.get_or_insert((last.file, e));
                     standing = Standing::Failed;
                 }
-                None => {
-                    let at = when(a, last).replacen(" at ", ", the last at ", 1);
-                    counts.push(format!("{} of them after an error ({code}{at})", erred.len()));
-                    if standing == Standing::Ok {
-                        standing = Standing::Attention;
-                    }
-                }
+                None if standing == Standing::Ok => standing = Standing::Attention,
+                None => {}
             }
             shown.push(last);
+            erred = Some(Erred { count: erred_ones.len(), last: i, code: last.codes_seen[0].0, update_failed });
         }
-        let all = of.len();
-        let p = if ok == all {
-            format!("{}, {}", plural(all, kind.noun(1), kind.noun(2)), if all == 1 { "succeeded" } else { "all succeeded" })
-        } else {
-            if ok > 0 {
-                counts.push(format!("{ok} succeeded"));
-            }
-            format!("{}: {}", plural(all, kind.noun(1), kind.noun(2)), counts.join(", "))
-        };
-        parts.push(p);
+        kinds.push(AgentKind {
+            kind,
+            all: of.len(),
+            succeeded,
+            failed,
+            recovered,
+            cancelled,
+            running: running.len(),
+            interrupted: with(Outcome::Interrupted).len(),
+            unknown: with(Outcome::Unknown).len(),
+            erred,
+        });
     }
     if shown.is_empty() {
         // Nothing failed: the latest operation of each kind shows it.
         for kind in [OperationKind::Search, OperationKind::Download, OperationKind::Install] {
-            shown.extend(agent.iter().copied().rfind(|o| o.kind() == kind));
+            shown.extend(agent.iter().rfind(|&&i| ops[i].kind() == kind).map(|&i| &ops[i]));
         }
     }
-    // Delivery Optimization's jobs alone (its log without the agent's): DO serves apps and
-    // Office as well as Windows Update, so the sentence names DO, not the agent.
-    let by = if agent.iter().all(|o| a.files[o.file].is(LogKind::DeliveryOptimization)) { "Delivery Optimization" } else { "Windows Update" };
-    let lead = if standing == Standing::Failed { by.to_string() } else { format!("{by} ran") };
-    let text = format!("{lead}: {}.", parts.join("; "));
+    let delivery_optimization = agent.iter().all(|&i| a.files[ops[i].file].is(LogKind::DeliveryOptimization));
     let mut lines = lines_of(&shown, 6);
     if let Some(l) = failing_line {
         lines.retain(|&x| x != l);
         lines.insert(0, l);
     }
-    Some(Statement { domain: Domain::WindowsUpdate, standing, said: Said::Text(text), told: None, lines, codes: codes_of(&shown) })
+    let said = Said::Agent(Agent { kinds, delivery_optimization, failed: standing == Standing::Failed });
+    Some(Statement { domain: Domain::WindowsUpdate, standing, said, told: None, lines, codes: codes_of(&shown) })
 }
 
 /// The line of a call still running that gave it an update's failure (`root`), if any.
@@ -319,164 +375,49 @@ fn root_line(a: &Analysis, op: &Operation) -> Option<u32> {
     op.lines.iter().copied().find(|&e| a.codes_at(op.file, e).any(|c| c == root))
 }
 
-/// Failures grouped by code: "0x8024402F by Device Driver Retrieval Client at 2024-05-31 16:45:56".
-/// A group names each distinct root with how many it explains, every caller that failed (with
-/// its count when there are several), and when the latest of them ended, by time.
-fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
-    let mut by_code: BTreeMap<Option<u32>, Vec<&Operation>> = BTreeMap::new();
-    for o in failed {
-        by_code.entry(o.lead_code()).or_default().push(o);
-    }
-    let mut groups: Vec<(Option<u32>, Vec<&Operation>)> = by_code.into_iter().collect();
-    groups.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
-    let mut out = Vec::new();
-    for (_, ops) in groups.iter().take(3) {
-        let last = latest(a, ops);
-        let mut roots: Vec<(u32, usize)> = Vec::new();
-        for r in ops.iter().filter(|o| matches!(o.outcome, Outcome::Failed | Outcome::Recovered)).filter_map(|o| o.root.filter(|r| Some(*r) != o.lead_code())) {
-            match roots.iter_mut().find(|(c, _)| *c == r) {
-                Some(x) => x.1 += 1,
-                None => roots.push((r, 1)),
-            }
-        }
-        roots.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
-        let mut s = if roots.len() > 1 {
-            let own = last.lead_code().map(code_name).unwrap_or_else(|| "no code in the log".into());
-            let after: Vec<String> = roots.iter().map(|&(r, n)| format!("{} in {n}", code_name(r))).collect();
-            let mut s = format!("{own} ×{}, after {}", ops.len(), after.join(" and "));
-            if let Some(c) = last.cause {
-                s = format!("{s}: {c}");
-            }
-            s
-        } else {
-            let s = failure_words(a, last);
-            if ops.len() > 1 {
-                format!("{s} ×{}", ops.len())
-            } else {
-                s
-            }
-        };
-        let mut callers: Vec<(&str, usize)> = Vec::new();
-        for c in ops.iter().map(|o| o.caller.as_str()).filter(|c| !c.is_empty()) {
-            match callers.iter_mut().find(|(x, _)| *x == c) {
-                Some(x) => x.1 += 1,
-                None => callers.push((c, 1)),
-            }
-        }
-        callers.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-        if !callers.is_empty() {
-            let counted = callers.len() > 1 && callers.iter().any(|c| c.1 > 1);
-            let mut names: Vec<String> =
-                callers.iter().take(5).map(|&(c, n)| if counted { counted_caller(c, n) } else { super::defs::caller_words(c) }).collect();
-            if callers.len() > 5 {
-                names.push(format!("{} other callers", callers.len() - 5));
-            }
-            let names = match names.split_last() {
-                Some((tail, head)) if !head.is_empty() => format!("{} and {tail}", head.join(", ")),
-                _ => names.join(""),
-            };
-            s.push_str(&format!(" by {names}"));
-        }
-        let mut names: Vec<String> = Vec::new();
-        for n in ops.iter().filter_map(|o| o.update_name()) {
-            if !names.contains(&n) {
-                names.push(n);
-            }
-        }
-        match names.len() {
-            0 => {}
-            1 | 2 => s.push_str(&format!(" of {}", names.join(" and "))),
-            n => s.push_str(&format!(" of {n} updates")),
-        }
-        let at = when(a, last);
-        if !at.is_empty() {
-            s.push_str(&if ops.len() > 1 { format!(",{}", at.replacen(" at ", " last at ", 1)) } else { format!(",{at}") });
-        }
-        out.push(s);
-    }
-    if groups.len() > 3 {
-        out.push(format!("and {} other code(s)", groups.len() - 3));
-    }
-    out.join("; ")
-}
-
-/// A caller in words with how many it had: `the ConfigMgr client (CcmExec, 3)`, `powershell.exe (2)`.
-fn counted_caller(caller: &str, n: usize) -> String {
-    let words = super::defs::caller_words(caller);
-    match words.strip_suffix(')') {
-        Some(head) if words != caller => format!("{head}, {n})"),
-        _ => format!("{words} ({n})"),
-    }
-}
-
-/// The operation of `ops` that ended last in time (logs from several sources are not in time
-/// order one after the other); the last in order where there is no time.
-fn latest<'a>(a: &Analysis, ops: &[&'a Operation]) -> &'a Operation {
-    let at = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
-    ops.iter().enumerate().max_by_key(|(i, o)| (at(o), *i)).map(|(_, o)| *o).expect("a group has an operation")
-}
-
 // ---- the ConfigMgr client evaluating deployments ----
 
-/// "ConfigMgr: 3 applicability scans, all succeeded; an earlier error (0x87D00215, line 22) was
-/// followed by success."
+/// The deployments' runs by label; errors before a later success where none failed.
 fn deployment(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
-    let runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::Deployment).collect();
+    let runs: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind() == OperationKind::Deployment).collect();
     if runs.is_empty() {
         return None;
     }
-    let mut by_label: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
-    for o in &runs {
-        by_label.entry(if o.label.is_empty() { o.def.title } else { o.label.as_str() }).or_default().push(o);
+    let mut by_label: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in &runs {
+        let o = &ops[i];
+        by_label.entry(if o.label.is_empty() { o.def.title } else { o.label.as_str() }).or_default().push(i);
     }
-    let mut parts = Vec::new();
+    let mut labels = Vec::new();
     let mut standing = Standing::Ok;
     let mut shown: Vec<&Operation> = Vec::new();
     for (label, of) in &by_label {
-        let failed: Vec<&Operation> = of.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
-        let ok = of.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
-        let mut p = plural(of.len(), label, &format!("{label}s"));
+        let failed: Vec<usize> = of.iter().copied().filter(|&i| ops[i].outcome == Outcome::Failed).collect();
+        let succeeded = of.iter().filter(|&&i| ops[i].outcome == Outcome::Succeeded).count();
         if failed.is_empty() {
-            p.push_str(if ok == of.len() { ", all succeeded" } else { "" });
-            if ok < of.len() {
-                p.push_str(&format!(", {ok} succeeded, the others have no result in these logs"));
+            if succeeded < of.len() {
                 standing = standing.min(Standing::Attention);
             }
         } else {
             standing = Standing::Failed;
-            p.push_str(&format!(", {} failed: {}", failed.len(), describe_failures(a, &failed)));
-            shown.extend(failed.iter().rev().take(2));
+            shown.extend(failed.iter().rev().take(2).map(|&i| &ops[i]));
         }
-        parts.push(p);
+        labels.push(DeploymentLabel { label: label.to_string(), all: of.len(), succeeded, failed });
     }
     if shown.is_empty() {
-        shown.extend(runs.last());
+        shown.extend(runs.last().map(|&i| &ops[i]));
     }
     let mut lines = lines_of(&shown, 6);
+    let mut recovered = Vec::new();
     if standing != Standing::Failed {
         // Errors before a later success: recovered, not the problem.
-        let recovered = recovered_errors(a, &runs);
-        if let Some(&(fi, ei, code)) = recovered.first() {
-            let line = a.files[fi].entries[ei as usize].line;
-            parts.push(format!(
-                "{} before them ({} at {}:{line}) {} followed by success, so {} recovered",
-                plural(recovered.len(), "error", "errors"),
-                code_name(code),
-                base_name(&a.files[fi].name),
-                if recovered.len() == 1 { "was" } else { "were" },
-                if recovered.len() == 1 { "it" } else { "they" }
-            ));
+        recovered = recovered_errors(a, &runs.iter().map(|&i| &ops[i]).collect::<Vec<_>>());
+        if let Some(&(fi, ei, _)) = recovered.first() {
             lines.push((fi, ei));
         }
     }
-    Some(Statement {
-        domain: Domain::ConfigmgrDeployment,
-        standing,
-        said: Said::Text(format!("ConfigMgr: {}.", parts.join("; "))),
-        told: None,
-        lines,
-        codes: codes_of(&shown),
-    })
+    let codes = codes_of(&shown);
+    Some(Statement { domain: Domain::ConfigmgrDeployment, standing, said: Said::Deployment(Deployment { labels, recovered }), told: None, lines, codes })
 }
 
 /// Error records with a code, in the files of `runs`, that a succeeded run of the same file ends
@@ -500,9 +441,11 @@ fn recovered_errors(a: &Analysis, runs: &[&Operation]) -> Vec<(usize, u32, u32)>
 
 // ---- servicing ----
 
+/// Servicing's sessions, the component store's last check, SFC, error lines with no session
+/// around them, the restart servicing asked for; what healthy runs say where nothing else does.
 fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Statement> {
-    let sessions: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::Servicing).collect();
-    let checks: Vec<&Operation> = ops.iter().filter(|o| o.kind() == OperationKind::StoreCheck).collect();
+    let sessions: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind() == OperationKind::Servicing).collect();
+    let checks: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind() == OperationKind::StoreCheck).collect();
     let sfc: Vec<&Counted> = counted.iter().filter(|c| c.id == "sfc_cannot_repair").collect();
     // Error lines of an excerpt cut out of its session (no session to conclude in that log).
     let loose = super::rules::sessionless_servicing_errors(a, ops);
@@ -512,247 +455,116 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
     if sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty() && stack_runs.is_empty() && sfc_scan.is_none() {
         return None;
     }
-    let mut parts: Vec<String> = Vec::new();
+    let mut said = false;
     let mut standing = Standing::Ok;
     let mut shown: Vec<&Operation> = Vec::new();
     let mut lines: Vec<(usize, u32)> = Vec::new();
-    let failed: Vec<&Operation> = sessions.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
-    let sessions_word = |n: usize| plural(n, "servicing session", "servicing sessions");
-    if !failed.is_empty() {
+    let failed: Vec<usize> = sessions.iter().copied().filter(|&i| ops[i].outcome == Outcome::Failed).collect();
+    let (failed_of, completed) = if !failed.is_empty() {
         standing = Standing::Failed;
+        shown.extend(failed.iter().rev().take(2).map(|&i| &ops[i]));
         // Counted among the sessions of their own sort (DISM commands, CBS sessions): the DISM
         // API sessions of Disk Cleanup beside them are other work, said apart.
-        let (same, other): (Vec<&Operation>, Vec<&Operation>) = sessions.iter().partition(|o| failed.iter().any(|f| f.def.title == o.def.title));
-        parts.push(format!("{} of {} failed: {}", failed.len(), sessions_word(same.len()), describe_servicing_failures(a, &failed)));
-        let done = other.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
-        if done > 0 {
-            parts.push(format!("{done} other {} completed{}", if done == 1 { "session" } else { "sessions" }, what_ran(&other)));
-        }
-        shown.extend(failed.iter().rev().take(2));
-    } else if !sessions.is_empty() {
-        let done = sessions.iter().filter(|o| o.outcome == Outcome::Succeeded).count();
-        parts.push(format!("{} of {} completed{}", done, sessions_word(sessions.len()), what_ran(&sessions)));
-        let open = sessions.len() - done;
-        if open > 0 {
-            parts.push(format!("{open} logged no end (their result is not in this log)"));
-        }
-    }
+        let (same, other): (Vec<usize>, Vec<usize>) = sessions.iter().partition(|&&i| failed.iter().any(|&f| ops[f].def.title == ops[i].def.title));
+        (same.len(), other.into_iter().filter(|&i| ops[i].outcome == Outcome::Succeeded).collect())
+    } else {
+        (0, sessions.iter().copied().filter(|&i| ops[i].outcome == Outcome::Succeeded).collect::<Vec<usize>>())
+    };
+    said |= !sessions.is_empty();
+    // What healthy runs say where nothing else does: SFC's last scan (where no file it could not
+    // repair speaks for it), and the servicing stack's runs (where no session, check or error
+    // speaks at all).
     let quiet = sessions.is_empty() && checks.is_empty() && sfc.is_empty() && loose.is_empty();
-    let (said, shown_lines) = healthy_runs(a, sfc_scan.filter(|_| sfc.is_empty()), if quiet { &stack_runs } else { &[] });
-    parts.extend(said);
-    lines.extend(shown_lines);
-    if let Some(check) = checks.last() {
-        let n = |name: &str| check.fact(name).and_then(|v| v.trim().parse::<u32>().ok());
-        let (found, repaired) = (n("detected"), n("repaired"));
-        let kind = check.fact("operation").unwrap_or("check").trim().to_string();
-        match (found, repaired) {
-            (Some(f), Some(r)) if f > r => {
-                standing = standing.min(Standing::Failed);
-                parts.push(format!(
-                    "the last component-store check ({kind}{}) found {} and repaired {r}: the store is damaged",
-                    when(a, check),
-                    plural(f as usize, "corruption", "corruptions")
-                ));
-                shown.push(check);
-            }
-            (Some(f), Some(r)) if f > 0 => parts.push(format!(
-                "the last component-store check ({kind}{}) found {} and repaired all {r}",
-                when(a, check),
-                plural(f as usize, "corruption", "corruptions")
-            )),
-            (Some(0), _) if check.outcome == Outcome::Succeeded => {
-                parts.push(format!("the last component-store check ({kind}{}) found no corruption", when(a, check)))
-            }
-            _ => {}
+    let sfc_scan = sfc_scan.filter(|_| sfc.is_empty()).map(|c| SfcScan { file: c.file, entry: c.entry, repaired: c.item.trim().parse::<u32>().ok() });
+    let stack_runs = match stack_runs.last() {
+        Some(last) if quiet && sfc_scan.is_none() => {
+            lines.extend(stack_runs.iter().rev().take(2).rev().map(|c| (c.file, c.entry)));
+            Some(StackRuns { runs: stack_runs.len(), last: (last.file, last.entry) })
         }
-        if check.outcome == Outcome::Failed && failed.is_empty() {
+        _ => None,
+    };
+    if let Some(scan) = &sfc_scan {
+        said |= scan.repaired.is_some();
+        lines.push((scan.file, scan.entry));
+    }
+    said |= stack_runs.is_some();
+    let check = checks.last().map(|&i| {
+        let check = &ops[i];
+        let n = |name: &str| check.fact(name).and_then(|v| v.trim().parse::<u32>().ok());
+        let found = match (n("detected"), n("repaired")) {
+            (Some(found), Some(repaired)) if found > repaired => {
+                standing = standing.min(Standing::Failed);
+                shown.push(check);
+                Corruption::Unrepaired { found, repaired }
+            }
+            (Some(found), Some(repaired)) if found > 0 => Corruption::AllRepaired { found, repaired },
+            (Some(0), _) if check.outcome == Outcome::Succeeded => Corruption::None,
+            _ => Corruption::NotSaid,
+        };
+        let itself_failed = check.outcome == Outcome::Failed && failed.is_empty();
+        if itself_failed {
             standing = Standing::Failed;
-            parts.push(format!("the component-store check itself failed with {}", failure_words(a, check)));
             shown.push(check);
         }
-    }
-    if !sfc.is_empty() {
+        said |= found != Corruption::NotSaid || itself_failed;
+        StoreCheck { op: i, kind: check.fact("operation").unwrap_or("check").trim().to_string(), found, itself_failed }
+    });
+    let sfc_unrepaired = (!sfc.is_empty()).then(|| {
         let mut files: Vec<&str> = sfc.iter().map(|c| c.item.as_str()).collect();
         files.sort_unstable();
         files.dedup();
-        let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
-        for c in &sfc {
-            *groups.entry(c.group.as_str()).or_default() += 1;
-        }
-        let within = if groups.len() == 1 { format!("all in {}", groups.keys().next().expect("one group")) } else { format!("in {} components", groups.len()) };
-        parts.push(format!("SFC could not repair {} ({within})", plural(files.len(), "file", "files")));
-        if checks.is_empty() {
-            parts.push("no component-store check in this log tells whether the store itself is damaged".into());
-        }
+        let mut components: Vec<String> = sfc.iter().map(|c| c.group.clone()).collect();
+        components.sort_unstable();
+        components.dedup();
         if standing == Standing::Ok {
             standing = Standing::Attention;
         }
         lines.extend(sfc.iter().take(2).map(|c| (c.file, c.entry)));
-    }
+        SfcUnrepaired { files: files.len(), components }
+    });
+    said |= sfc_unrepaired.is_some();
     let mut loose_codes: Vec<u32> = Vec::new();
     for &(_, _, c) in &loose {
         if !loose_codes.contains(&c) {
             loose_codes.push(c);
         }
     }
-    if !loose.is_empty() {
+    let loose_said = (!loose.is_empty()).then(|| {
         standing = Standing::Failed;
-        let named: Vec<String> = loose_codes.iter().take(3).map(|&c| code_name(c)).collect();
-        parts.push(format!(
-            "{} with no session around {} in these lines failed with {}",
-            plural(loose.len(), "error line", "error lines"),
-            if loose.len() == 1 { "it" } else { "them" },
-            named.join(", ")
-        ));
         lines.extend(loose.iter().take(4).map(|&(f, e, _)| (f, e)));
-    }
-    let restart = super::restart::servicing_words(a, ops, counted);
-    if let Some((words, _)) = &restart {
-        parts.push(words.clone());
-    }
-    if parts.is_empty() {
+        Loose { lines: loose.len(), codes: loose_codes.clone() }
+    });
+    said |= loose_said.is_some();
+    let restart = super::restart::servicing_restart(a, ops, counted);
+    said |= restart.is_some();
+    if !said {
         return None;
     }
     if shown.is_empty() && lines.is_empty() {
-        shown.extend(checks.last().or(sessions.last()));
+        shown.extend(checks.last().or(sessions.last()).map(|&i| &ops[i]));
     }
     lines.splice(0..0, lines_of(&shown, 6));
-    for l in restart.map(|(_, l)| l).unwrap_or_default() {
+    for l in restart.as_ref().map(Restart::lines).unwrap_or_default() {
         if !lines.contains(&l) {
             lines.push(l);
         }
     }
-    let lead = if standing == Standing::Ok { "Servicing, no failure" } else { "Servicing" };
-    let text = format!("{lead}: {}.", parts.join("; "));
     let mut codes = codes_of(&shown);
     codes.extend(loose_codes.into_iter().filter(|c| !codes.contains(c)).collect::<Vec<u32>>());
-    Some(Statement { domain: Domain::Servicing, standing, said: Said::Text(text), told: None, lines, codes })
-}
-
-/// What healthy runs say where nothing else does: SFC's last scan (where no file it could not
-/// repair speaks for it), and the servicing stack's runs (where no session, check or error
-/// speaks at all).
-fn healthy_runs(a: &Analysis, sfc_scan: Option<&Counted>, stack_runs: &[&Counted]) -> (Vec<String>, Vec<(usize, u32)>) {
-    let (mut parts, mut lines) = (Vec::new(), Vec::new());
-    if let Some(scan) = sfc_scan {
-        let at = time_of(&a.files[scan.file], scan.entry as usize).map(|t| format!(" (at {})", short_time(&t))).unwrap_or_default();
-        match scan.item.trim().parse::<u32>() {
-            Ok(0) => parts.push(format!("SFC's last scan{at} found nothing to repair")),
-            Ok(n) => parts.push(format!("SFC's last scan{at} repaired the {} it found damaged", plural(n as usize, "component", "components"))),
-            Err(_) => {}
-        }
-        lines.push((scan.file, scan.entry));
-    } else if let Some(last) = stack_runs.last() {
-        let at = time_of(&a.files[last.file], last.entry as usize).map(|t| short_time(&t));
-        let when = match (stack_runs.len(), at) {
-            (1, Some(t)) => format!("once and stopped normally (at {t})"),
-            (1, None) => "once and stopped normally".to_string(),
-            (n, Some(t)) => format!("{n} times and stopped normally (the last at {t})"),
-            (n, None) => format!("{n} times and stopped normally"),
-        };
-        parts.push(format!("the servicing stack ran {when}; no session to conclude"));
-        lines.extend(stack_runs.iter().rev().take(2).rev().map(|c| (c.file, c.entry)));
-    }
-    (parts, lines)
-}
-
-/// What the completed sessions were, where they are of more than one sort or were run by
-/// programs (DISM API sessions): ` (3 DISM sessions; 49 DISM API sessions, by cleanmgr.exe ×40,
-/// powershell.exe ×9)`; empty for sessions of one sort with no program named.
-fn what_ran(sessions: &[&Operation]) -> String {
-    let done: Vec<&&Operation> = sessions.iter().filter(|o| o.outcome == Outcome::Succeeded).collect();
-    let mut sorts: Vec<(&str, Vec<&&Operation>)> = Vec::new();
-    for o in &done {
-        match sorts.iter_mut().find(|(t, _)| *t == o.def.title) {
-            Some((_, v)) => v.push(o),
-            None => sorts.push((o.def.title, vec![o])),
-        }
-    }
-    let programs = |ops: &[&&Operation]| {
-        let mut by: Vec<(String, usize)> = Vec::new();
-        for p in ops.iter().filter_map(|o| o.fact("program")).map(program) {
-            match by.iter_mut().find(|(n, _)| *n == p) {
-                Some((_, c)) => *c += 1,
-                None => by.push((p, 1)),
-            }
-        }
-        by.sort_by_key(|(n, c)| (std::cmp::Reverse(*c), n.clone()));
-        let named: Vec<String> = by.iter().take(3).map(|(n, c)| if *c > 1 { format!("{n} ×{c}") } else { n.clone() }).collect();
-        if named.is_empty() {
-            String::new()
-        } else {
-            format!(", by {}{}", named.join(", "), if by.len() > 3 { ", ..." } else { "" })
-        }
+    let said = Servicing {
+        calm: standing == Standing::Ok,
+        sessions: sessions.len(),
+        failed,
+        failed_of,
+        completed,
+        sfc_scan,
+        stack_runs,
+        check,
+        sfc_unrepaired,
+        loose: loose_said,
+        restart,
     };
-    let words: Vec<String> = sorts.iter().map(|(t, v)| format!("{}{}", plural(v.len(), t, &format!("{t}s")), programs(v))).collect();
-    if words.is_empty() || (sorts.len() == 1 && !words[0].contains(", by ")) {
-        return String::new();
-    }
-    format!(" ({})", words.join("; "))
-}
-
-/// The program a command line starts, by its file name: `C:\WINDOWS\system32\cleanmgr.exe
-/// /autoclean` → `cleanmgr.exe`.
-fn program(command: &str) -> String {
-    let t = command.trim();
-    let first = match t.strip_prefix('"') {
-        Some(rest) => rest.split('"').next().unwrap_or(rest),
-        None => t.split_whitespace().next().unwrap_or(t),
-    };
-    first.rsplit(['\\', '/']).next().unwrap_or(first).to_ascii_lowercase()
-}
-
-/// Failed servicing sessions grouped by code and cause: "`dism /online /cleanup-image
-/// /restorehealth ...` with 0x800F081F (CBS_E_SOURCE_MISSING) ×2, last at ...".
-fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
-    let mut groups: Vec<(Option<u32>, Option<&str>, Vec<&Operation>)> = Vec::new();
-    for o in failed {
-        match groups.iter_mut().find(|(c, cause, _)| *c == o.code && *cause == o.cause) {
-            Some(g) => g.2.push(o),
-            None => groups.push((o.code, o.cause, vec![o])),
-        }
-    }
-    groups.sort_by_key(|g| std::cmp::Reverse(g.2.len()));
-    let mut out: Vec<String> = Vec::new();
-    for (_, _, ops) in groups.iter().take(3) {
-        let last = latest(a, ops);
-        let what = if !last.label.is_empty() { format!("`{}`", command(&last.label)) } else { last.fact("operation").unwrap_or(last.def.title).to_string() };
-        let times = if ops.len() > 1 { format!(" ({} times)", ops.len()) } else { String::new() };
-        let at = when(a, last);
-        let at = if at.is_empty() {
-            at
-        } else if ops.len() > 1 {
-            format!(",{}", at.replacen(" at ", " last at ", 1))
-        } else {
-            format!(",{at}")
-        };
-        out.push(format!("{what}{times}: {}{at}", failure_words(a, last)));
-    }
-    if groups.len() > 3 {
-        out.push(format!("and {} other kind(s) of failure", groups.len() - 3));
-    }
-    out.join("; ")
-}
-
-/// `dism /online /cleanup-image /restorehealth /source:...` without the program path, short.
-fn command(label: &str) -> String {
-    let t = label.trim();
-    // From the program's name on: `"X:\windows\system32\dism.exe" /image:...` → `dism /image:...`.
-    let lower = t.to_ascii_lowercase();
-    let program = lower.find("dism.exe").map(|at| at + "dism.exe".len()).or_else(|| lower.find("dism ").map(|at| at + "dism".len()));
-    match program {
-        Some(after) => command_words(&format!("dism{}", t[after..].trim_start_matches('"'))),
-        None => command_words(t),
-    }
-}
-
-fn command_words(t: &str) -> String {
-    let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    if t.chars().count() > 120 {
-        t.chars().take(117).collect::<String>() + "…"
-    } else {
-        t
-    }
+    Some(Statement { domain: Domain::Servicing, standing, said: Said::Servicing(said), told: None, lines, codes })
 }
 
 // ---- one run per log: client installation, setup, task sequence ----
@@ -780,59 +592,33 @@ fn run_errors(a: &Analysis, op: &Operation) -> usize {
     f.entries.get(from..to.min(f.entries.len())).map_or(0, |v| v.iter().filter(|e| e.severity == crate::model::Severity::Error).count())
 }
 
-fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain, name: &str) -> Option<Statement> {
+/// The latest run of one kind, which decides, and what its log's other runs add.
+fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain) -> Option<Statement> {
     let runs = runs_that_count(a, ops, kind);
-    // The latest run decides.
     let last = *runs.last()?;
-    let file = base_name(&a.files[last.file].name);
-    let name = if kind == OperationKind::Setup { super::setup::program(a, last).unwrap_or(name) } else { name };
-    let rollback = (kind == OperationKind::Setup).then(|| super::setup::rollback(a, last)).flatten();
-    let (standing, text) = match last.outcome {
+    let index = |o: &Operation| ops.iter().position(|x| std::ptr::eq(x, o)).expect("a run is one of the operations");
+    let program = if kind == OperationKind::Setup { super::setup::program(a, last) } else { None };
+    let unresolved = matches!(last.outcome, Outcome::Interrupted | Outcome::Unknown);
+    // No result, but the rollback's own lines: the upgrade failed and is being, or was, undone.
+    let rollback = (kind == OperationKind::Setup && unresolved).then(|| super::setup::rollback(a, last)).flatten();
+    let mut standing = match last.outcome {
         // A run of a whole log is never marked recovered; it is here for the match to be whole.
-        Outcome::Failed | Outcome::Recovered => (Standing::Failed, format!("{name} failed: {}{} ({file}).", failure_words(a, last), when(a, last))),
-        Outcome::Cancelled => (Standing::Attention, format!("{name} was cancelled: {}{} ({file}).", failure_words(a, last), when(a, last))),
-        Outcome::Succeeded => {
-            let noted = run_errors(a, last);
-            let tail = if noted > 0 { format!("; the {} it logged did not stop it", plural(noted, "error line", "error lines")) } else { String::new() };
-            let code = last.code.map(|c| format!(" ({})", code_name(c))).unwrap_or_default();
-            (Standing::Ok, format!("{name} completed{code}{}{tail} ({file}).", when(a, last)))
-        }
-        Outcome::Running => (Standing::Attention, format!("{name} is still running when {file} ends.")),
-        // No result, but the rollback's own lines: the upgrade failed and is being, or was,
-        // undone.
-        Outcome::Interrupted | Outcome::Unknown if rollback.is_some() => {
-            let r = rollback.as_ref().expect("checked");
-            let at = |e: u32| time_of(&a.files[last.file], e as usize).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default();
-            match r.ended {
-                None => (
-                    Standing::Attention,
-                    format!("{name}: an upgrade is rolling back: rollback phase {} began{} and is still running when {file} ends.", r.phase, at(r.began)),
-                ),
-                Some(end) => (
-                    Standing::Failed,
-                    format!(
-                        "{name}: the upgrade failed and was rolled back (rollback phase {} completed{}); setup's result code is not in {file}.",
-                        r.phase,
-                        at(end)
-                    ),
-                ),
-            }
-        }
-        Outcome::Interrupted | Outcome::Unknown => {
-            let errors = run_errors(a, last);
-            let note = if errors > 0 { format!("it logged {}", plural(errors, "error line", "error lines")) } else { "it logged no error".to_string() };
-            let latest = if runs.len() > 1 { format!("its latest run{}", when(a, last)) } else { "it".to_string() };
-            // A setuperr.log holds only the error lines of the setupact.log written beside it.
-            let errors_only = kind == OperationKind::Setup
-                && super::setup::errors_only(&a.files[last.file].name)
-                && !a.files.iter().any(|f| f.is(LogKind::Setup) && !super::setup::errors_only(&f.name));
-            let why = if errors_only { " (a setuperr.log holds only the errors; the result is in the setupact.log written beside it)" } else { "" };
-            (Standing::Unknown, format!("{name}: {}; its result is not in {file}{why}.", note.replacen("it", &latest, 1)))
-        }
+        Outcome::Failed | Outcome::Recovered => Standing::Failed,
+        Outcome::Cancelled | Outcome::Running => Standing::Attention,
+        Outcome::Succeeded => Standing::Ok,
+        Outcome::Interrupted | Outcome::Unknown => match &rollback {
+            Some(r) if r.ended.is_none() => Standing::Attention,
+            Some(_) => Standing::Failed,
+            None => Standing::Unknown,
+        },
     };
-    let (mut standing, mut text) = (standing, text);
+    let errors = if matches!(last.outcome, Outcome::Succeeded) || unresolved { run_errors(a, last) } else { 0 };
+    // A setuperr.log holds only the error lines of the setupact.log written beside it.
+    let errors_only = kind == OperationKind::Setup
+        && super::setup::errors_only(&a.files[last.file].name)
+        && !a.files.iter().any(|f| f.is(LogKind::Setup) && !super::setup::errors_only(&f.name));
     let mut lines = lines_of(&[last], 6);
-    if let Some(r) = rollback.filter(|_| matches!(last.outcome, Outcome::Interrupted | Outcome::Unknown)) {
+    if let Some(r) = &rollback {
         lines.splice(0..0, std::iter::once((last.file, r.began)).chain(r.ended.map(|e| (last.file, e))));
         lines.dedup();
     }
@@ -854,24 +640,21 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
     // The runs of its log: a log that holds several says how many, and how many failed; a
     // failure before a latest run that did not fail is an earlier one, still a failure.
     let own: Vec<&Operation> = runs.iter().copied().filter(|o| o.file == last.file).collect();
+    let failed: Vec<&Operation> = own.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
+    let mut earlier_failure = None;
     if own.len() > 1 {
-        let failed: Vec<&Operation> = own.iter().copied().filter(|o| o.outcome == Outcome::Failed).collect();
-        text.push_str(&format!(" It is the last of {} runs in {file}; {} failed", own.len(), failed.len()));
-        match failed.last() {
-            Some(f) if last.outcome != Outcome::Failed => {
-                text.push_str(&format!(", the last of them{}: {}.", when(a, f), failure_words(a, f)));
-                standing = Standing::Failed;
-                lines.extend(lines_of(&[f], 4).into_iter().filter(|l| !lines.contains(l)).collect::<Vec<_>>());
-                codes.extend(codes_of(&[f]).into_iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
-            }
-            _ => text.push('.'),
+        if let Some(f) = failed.last().filter(|_| last.outcome != Outcome::Failed) {
+            standing = Standing::Failed;
+            lines.extend(lines_of(&[f], 4).into_iter().filter(|l| !lines.contains(l)).collect::<Vec<_>>());
+            codes.extend(codes_of(&[f]).into_iter().filter(|c| !codes.contains(c)).collect::<Vec<_>>());
+            earlier_failure = Some(index(f));
         }
     }
     let note = if kind == OperationKind::Setup { super::setup::failure_note(a, last) } else { None };
-    if let Some((words, shown)) = note {
-        text.push_str(&words);
+    let note = note.map(|(note, shown)| {
         lines.extend(shown);
-    }
+        note
+    });
     if lines.is_empty() {
         // No line of its own (the run's result is not in the log): its last error line, and
         // where the log ends.
@@ -884,5 +667,75 @@ fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain,
             }
         }
     }
-    Some(Statement { domain, standing, said: Said::Text(text), told: None, lines, codes })
+    let said = Run {
+        kind,
+        last: index(last),
+        program,
+        errors,
+        several: runs.len() > 1,
+        errors_only,
+        rollback,
+        in_log: own.len(),
+        failed_in_log: failed.len(),
+        earlier_failure,
+        note,
+    };
+    Some(Statement { domain, standing, said: Said::Run(said), told: None, lines, codes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnose(files: &[(&str, &str)]) -> super::super::Diagnosis {
+        let files = files
+            .iter()
+            .map(|(name, text)| {
+                crate::read::file::from_text(name.to_string(), crate::model::TextEncoding::Utf8, text.len() as u64, text.to_string(), Default::default())
+            })
+            .collect();
+        super::super::Diagnosis::run(&Analysis::from_files(files, Vec::new()))
+    }
+
+    /// A repair that cannot find its source, twice, and the check that found the store damaged:
+    /// the failed sessions (by index among the counted operations) and what the check found.
+    #[test]
+    fn servicing_states_its_failed_sessions_and_the_damaged_store() {
+        let d = diagnose(&[
+            ("CBS.log", include_str!("../../../../tests/fixtures/cbs-corruption/logs/CBS.log")),
+            ("dism.log", include_str!("../../../../tests/fixtures/cbs-corruption/logs/dism.log")),
+        ]);
+        let st = d.statements.iter().find(|s| s.domain == Domain::Servicing).expect("a servicing statement");
+        assert_eq!(st.standing, Standing::Failed);
+        let Said::Servicing(x) = &st.said else { panic!("servicing says {:?}", st.said) };
+        let ops = d.counted_operations();
+        assert!(!x.calm);
+        assert_eq!((x.sessions, x.failed.len(), x.failed_of, x.completed.len()), (2, 2, 2, 0));
+        assert!(x.failed.iter().all(|&i| ops[i].kind() == OperationKind::Servicing && ops[i].outcome == Outcome::Failed));
+        assert!(x.failed.iter().all(|&i| ops[i].code == Some(0x800F_081F)));
+        let check = x.check.as_ref().expect("the component-store check");
+        assert_eq!(ops[check.op].kind(), OperationKind::StoreCheck);
+        assert_eq!((check.kind.as_str(), check.found, check.itself_failed), ("Detect and Repair", Corruption::Unrepaired { found: 2, repaired: 0 }, false));
+        assert_eq!((&x.sfc_scan, &x.stack_runs, &x.sfc_unrepaired, &x.loose, &x.restart), (&None, &None, &None, &None, &None));
+    }
+
+    /// Delivery Optimization's job that the agent's download call names is that download, told
+    /// once: the agent's statement counts its two downloads, one failed, by index.
+    #[test]
+    fn the_agent_states_its_downloads_by_outcome() {
+        let d = diagnose(&[
+            ("WindowsUpdate.log", include_str!("../../../../tests/fixtures/delivery-optimization-agent/WindowsUpdate.log")),
+            ("DeliveryOptimization.log", include_str!("../../../../tests/fixtures/delivery-optimization-agent/DeliveryOptimization.log")),
+        ]);
+        let st = d.statements.iter().find(|s| s.domain == Domain::WindowsUpdate).expect("the agent's statement");
+        let Said::Agent(x) = &st.said else { panic!("the agent says {:?}", st.said) };
+        let ops = d.counted_operations();
+        assert!(x.failed && !x.delivery_optimization);
+        assert_eq!(x.kinds.len(), 1);
+        let k = &x.kinds[0];
+        assert_eq!((k.kind, k.all, k.succeeded, k.failed.len()), (OperationKind::Download, 2, 1, 1));
+        assert_eq!((k.recovered.len(), k.cancelled.len(), k.running, k.interrupted, k.unknown, &k.erred), (0, 0, 0, 0, 0, &None));
+        let failed = ops[k.failed[0]];
+        assert_eq!((failed.kind(), failed.outcome, failed.root), (OperationKind::Download, Outcome::Failed, Some(0x80D0_2002)));
+    }
 }

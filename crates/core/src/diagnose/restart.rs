@@ -14,7 +14,7 @@ use crate::model::OperationKind;
 
 /// A start of the machine: when (UTC ms, and as the log's clock reads), and the line (file,
 /// entry) that says it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Superseder {
     pub at: i64,
     pub local: i64,
@@ -22,10 +22,26 @@ pub struct Superseder {
     pub entry: u32,
 }
 
-/// What servicing says about the restart it asked for last, in words: still required, or no
-/// longer pending and why; none when no session asked for one. The line that says it comes with
-/// the words.
-pub fn servicing_words(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<(String, Vec<(usize, u32)>)> {
+/// The restart servicing asked for last: the line that asks for it (file, entry), and the start
+/// of the machine after it, which says it is no longer pending (none: still required). Its words:
+/// `output/words/outcomes.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Restart {
+    pub file: usize,
+    pub entry: u32,
+    pub started: Option<Superseder>,
+}
+
+impl Restart {
+    /// The lines that say it: the one that asks, then the start of the machine after it.
+    pub fn lines(&self) -> Vec<(usize, u32)> {
+        std::iter::once((self.file, self.entry)).chain(self.started.map(|s| (s.file, s.entry))).collect()
+    }
+}
+
+/// The restart servicing asked for last, still required or no longer pending; none when no
+/// session asked for one.
+pub fn servicing_restart(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Restart> {
     let codes = restart_codes();
     let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
     let ask = ops
@@ -34,24 +50,8 @@ pub fn servicing_words(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> 
         .filter(|o| o.fact("reboot") == Some("yes") || o.code.is_some_and(|c| codes.contains(&c)))
         .max_by_key(|o| time(o))?;
     let at = ask.anchor()?;
-    let when = |local: i64| {
-        let t = crate::model::time::format_iso(local, None);
-        let (date, rest) = t.split_once('T').unwrap_or((&t, ""));
-        format!("{date} {}", rest.get(..5).unwrap_or(rest))
-    };
     let later = superseders(a, counted);
-    let Some(s) = superseded_after(a, &later, ask.file, at) else {
-        let (f, e) = (&a.files[ask.file], &a.files[ask.file].entries[at as usize]);
-        let since =
-            if f.utc_ms(e).is_some() { format!(" (asked for at {}; no start of the machine after it is in these logs)", when(e.time)) } else { String::new() };
-        return Some((format!("a restart is required to finish servicing{since}"), vec![(ask.file, at)]));
-    };
-    let asked = when(a.files[ask.file].entries[at as usize].time);
-    let started = when(s.local);
-    Some((
-        format!("the restart servicing asked for at {asked} is no longer pending: the machine started again at {started}"),
-        vec![(ask.file, at), (s.file, s.entry)],
-    ))
+    Some(Restart { file: ask.file, entry: at, started: superseded_after(a, &later, ask.file, at) })
 }
 
 /// Codes that say a restart is pending (the `pending_reboot` rule's: 0x80070BC9, 0x80242014).
@@ -96,7 +96,15 @@ fn wall_clock_ms(v: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::wall_clock_ms;
+    use super::{wall_clock_ms, Restart, Superseder};
+
+    #[test]
+    fn a_restart_is_shown_by_its_ask_then_the_start_after_it() {
+        let asked = Restart { file: 1, entry: 40, started: None };
+        assert_eq!(asked.lines(), [(1, 40)]);
+        let started = Restart { started: Some(Superseder { at: 0, local: 0, file: 2, entry: 7 }), ..asked };
+        assert_eq!(started.lines(), [(1, 40), (2, 7)]);
+    }
 
     #[test]
     fn a_boot_time_as_cbs_writes_it() {

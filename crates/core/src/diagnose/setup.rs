@@ -197,6 +197,7 @@ pub fn rolled_back(op: &Operation) -> bool {
 /// phase = N" and closes with "Rollback completed successfully." (WinPE), "Rollback-Online-System
 /// completed successfully." or "Rollback-Online-User completed successfully." (read from a 1909 to
 /// 20H2 upgrade that rolled back in its first boot; three phases appended to one log).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rollback {
     /// The phase number the latest opening line gives.
     pub phase: String,
@@ -252,6 +253,7 @@ pub fn program(a: &Analysis, op: &Operation) -> Option<&'static str> {
 
 /// A device installation that a setupapi.dev.log opens and never closes: the log stops in it
 /// (the machine hung, crashed or was reset while installing that device).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceStop {
     pub file: usize,
     pub entry: u32,
@@ -285,42 +287,43 @@ pub fn device_stop(a: &Analysis) -> Option<DeviceStop> {
     found
 }
 
-/// What a failed setup run adds to its sentence: the extend code's phase, and where a
-/// setupapi.dev.log in the drop stops (or, for a rollback in the first boot, which log to read),
-/// with the lines that show it.
-pub fn failure_note(a: &Analysis, op: &Operation) -> Option<(String, Vec<(usize, u32)>)> {
+/// What a failed setup run's lines add to its statement: its result with the extend code
+/// (`result_words`), then where a setupapi.dev.log in the drop stops, or, for a rollback in
+/// SafeOS or the first boot without one, that the rollback's device install log is the one to
+/// read. Its words: `output/words/outcomes.rs`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupNote {
+    pub device: Option<DeviceStop>,
+    pub read_rollback_log: bool,
+}
+
+/// What a failed setup run adds to its statement (see [`SetupNote`]), with the lines that show
+/// it; none where the run reported no extend code.
+pub fn failure_note(a: &Analysis, op: &Operation) -> Option<(SetupNote, Vec<(usize, u32)>)> {
     if !matches!(op.outcome, Outcome::Failed | Outcome::Recovered) {
         return None;
     }
-    let words = result_words(op)?;
-    let mut text = format!(" Setup reported {words}.");
+    // Said where `result_words` says the result.
+    extend_code(op)?;
+    result_code(op)?;
     let mut lines = Vec::new();
-    match device_stop(a) {
-        Some(d) => {
-            text.push_str(&format!(
-                " The device install log ({}) stops during the installation of {}: that device's driver is the first suspect.",
-                crate::model::base_name(&a.files[d.file].name),
-                d.device
-            ));
-            lines.push((d.file, d.entry));
-            let f = &a.files[d.file];
-            // Its last line of text (not the bytes a crash left after it).
-            let text_line = |e: &crate::model::Entry| {
-                let r = f.record(e).trim();
-                !r.is_empty() && !r.contains(['\0', '\u{FFFD}']) && e.severity != Severity::Error
-            };
-            if let Some(last) = f.entries.iter().rposition(text_line).filter(|&l| l as u32 != d.entry) {
-                lines.push((d.file, last as u32));
-            }
+    let device = device_stop(a);
+    if let Some(d) = &device {
+        lines.push((d.file, d.entry));
+        let f = &a.files[d.file];
+        // Its last line of text (not the bytes a crash left after it).
+        let text_line = |e: &crate::model::Entry| {
+            let r = f.record(e).trim();
+            !r.is_empty() && !r.contains(['\0', '\u{FFFD}']) && e.severity != Severity::Error
+        };
+        if let Some(last) = f.entries.iter().rposition(text_line).filter(|&l| l as u32 != d.entry) {
+            lines.push((d.file, last as u32));
         }
-        // 0xC1900101 is setup's generic rollback, mostly a driver; in SafeOS and the first boot
-        // the device install log shows which (Microsoft Learn, "Resolution procedures").
-        None if result_code(op) == Some(0xC190_0101) && extend_code(op).is_some_and(|e| matches!(e >> 16, 2 | 3)) => text.push_str(
-            " Read the rollback's device install log ($Windows.~BT\\Sources\\Rollback\\setupapi\\setupapi.dev.log): its last device install is the driver to suspect.",
-        ),
-        None => {}
     }
-    Some((text, lines))
+    // 0xC1900101 is setup's generic rollback, mostly a driver; in SafeOS and the first boot
+    // the device install log shows which (Microsoft Learn, "Resolution procedures").
+    let read_rollback_log = device.is_none() && result_code(op) == Some(0xC190_0101) && extend_code(op).is_some_and(|e| matches!(e >> 16, 2 | 3));
+    Some((SetupNote { device, read_rollback_log }, lines))
 }
 
 #[cfg(test)]

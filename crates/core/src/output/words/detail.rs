@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::flow::{describe_error, scan_statement, sync_statement};
 use super::ledger::story;
 use super::machines::machine_about;
+use super::outcomes;
 use crate::analysis::Analysis;
 use crate::diagnose::{finding_cause, Diagnosis, Part, Said, Statement};
 
@@ -66,7 +67,11 @@ pub(super) fn own_text<'d>(a: &Analysis, d: &'d Diagnosis, st: &'d Statement) ->
     match &st.said {
         Said::ScanFlow => Cow::Owned(scan_statement(a, &d.scan)),
         Said::SyncFlow => Cow::Owned(sync_statement(a, &d.sync)),
-        Said::Text(t) => Cow::Borrowed(t),
+        Said::Told => Cow::Borrowed(""),
+        Said::Agent(x) => Cow::Owned(outcomes::agent(a, &d.counted_operations(), x)),
+        Said::Deployment(x) => Cow::Owned(outcomes::deployment(a, &d.counted_operations(), x)),
+        Said::Servicing(x) => Cow::Owned(outcomes::servicing(a, &d.counted_operations(), x)),
+        Said::Run(x) => Cow::Owned(outcomes::run(a, &d.counted_operations(), x)),
     }
 }
 

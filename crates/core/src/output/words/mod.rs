@@ -1,8 +1,9 @@
 //! The words a person reads for the engine's typed facts, at the output edge, a module per kind
-//! of text: the first screen (`headline`), the detail and its statements (`detail`), the
-//! flows (`flow`), the findings (`findings`), the ledger (`ledger`), the badge and where a next
-//! check comes from (here). The engine states a fact; the report, the page and the CLI say it
-//! with these words.
+//! of text: the first screen (`headline`), the detail and its statements (`detail`), what each
+//! kind of work came to (`outcomes`), the scan flows (`flow`), the findings (`findings`), the
+//! machines of a drop (`machines`), the ledger (`ledger`), the badge and where a next check
+//! comes from (here). The engine states a fact; the report, the page and the CLI say it with
+//! these words.
 
 mod detail;
 mod findings;
@@ -10,6 +11,7 @@ mod flow;
 mod headline;
 mod ledger;
 mod machines;
+mod outcomes;
 
 pub use detail::{detail, statement_text};
 pub use findings::finding_summary;
