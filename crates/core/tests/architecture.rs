@@ -5,6 +5,8 @@
 //!   the JSON contract is defined in `output/`, nowhere else.
 //! - No import circle among the files of one folder, anywhere in the workspace (`crates/*/src`,
 //!   `web/src`): shared names live one floor down.
+//! - The diagnosis states facts: the words a person reads are written in `output/words/`, and
+//!   `format!` in `diagnose/` (outside its tests) only writes codes, keys and quoted lines.
 
 use std::path::{Path, PathBuf};
 
@@ -101,6 +103,41 @@ fn only_model_and_output_define_serialized_types() {
         }
     }
     assert!(bad.is_empty(), "serde types outside model/ and output/ (the JSON contract lives in output/):\n{}", bad.join("\n"));
+}
+
+/// `format!` calls in the diagnosis outside its `#[cfg(test)]` modules, by file. What is left
+/// writes no sentence: a code as `0x8024401B`, a `KB5034441`, a policy's setting name, a URL,
+/// an evidence line as a file holds it.
+fn diagnose_formats() -> Vec<(String, usize)> {
+    let mut files = Vec::new();
+    rust_files(&src().join("diagnose"), &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let n = code.matches("format!(").count();
+        if n > 0 {
+            out.push((f.strip_prefix(src()).unwrap().display().to_string(), n));
+        }
+    }
+    out
+}
+
+/// The most `format!` the diagnosis may hold outside its tests: lower it when a fact leaves
+/// words behind, never raise it (a sentence belongs in `output/words/`).
+const DIAGNOSE_FORMATS: usize = 27;
+
+#[test]
+fn the_diagnosis_states_facts_and_writes_no_sentence() {
+    let found = diagnose_formats();
+    let total: usize = found.iter().map(|(_, n)| n).sum();
+    assert!(total <= DIAGNOSE_FORMATS, "format! in diagnose/ outside tests: {total} > {DIAGNOSE_FORMATS}; words belong in output/words/: {found:?}");
+    assert!(total > 0, "the count reads the diagnosis's files: {found:?}");
+    // The words of each kind of text are in one module at the output edge.
+    for words in ["headline", "detail", "outcomes", "findings", "flow", "ledger", "machines", "setup", "codes"] {
+        assert!(src().join(format!("output/words/{words}.rs")).is_file(), "output/words/{words}.rs");
+    }
 }
 
 #[test]

@@ -7,17 +7,28 @@
 use super::config::ConfigFacts;
 use super::defs::{ArtifactDef, ConfigInput, TriggerDef, ARTIFACTS};
 use super::flow::FlowResult;
-use super::outcomes::{code_name, Statement};
+use super::outcomes::Statement;
 use crate::analysis::Analysis;
 use crate::model::{LogKind, Standing, StepStatus};
 
 /// One thing to collect, and why this drop needs it.
 pub struct CollectNext {
     pub artifact: &'static ArtifactDef,
-    /// A sentence: the open question and what the artifact tells about it.
-    pub why: String,
+    /// The open question the artifact settles (its words: `output/words/mod.rs`).
+    pub why: Why,
     /// (file, entry) of the lines that leave the question open.
     pub lines: Vec<(usize, u32)>,
+}
+
+/// Why an artifact is to be collected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// The artifact's trigger (`collect/artifacts.toml`, its `because` with `{code}`) for a
+    /// statement, with the statement's first code that fits it (`None`: the trigger takes any
+    /// code and the statement has none).
+    Trigger { because: &'static str, code: Option<u32> },
+    /// The logs (file names) of a scan flow's steps marked unknown.
+    FlowLogs(Vec<String>),
 }
 
 /// At most this many: the first screen names the first, the report lists them.
@@ -58,22 +69,19 @@ pub fn collect_next(a: &Analysis, statements: &[Statement], scan: &FlowResult, s
     out
 }
 
-/// The trigger's sentence with the statement's first code that fits it; none when it asks for a
-/// kind of code the statement does not have.
-fn because(t: &TriggerDef, codes: &[u32]) -> Option<String> {
+/// The trigger with the statement's first code that fits it; none when it asks for a kind of
+/// code the statement does not have.
+fn because(t: &TriggerDef, codes: &[u32]) -> Option<Why> {
     let picky = !t.categories.is_empty() || !t.places.is_empty() || !t.codes.is_empty();
     let fits = |c: u32| {
         t.codes.contains(&c)
             || wulens_kb::entry(c).is_some_and(|k| t.categories.contains(&k.category.id()) || k.places.first().is_some_and(|p| t.places.contains(&p.id())))
     };
-    let code = match codes.iter().copied().find(|&c| !picky || fits(c)) {
-        Some(c) => code_name(c),
-        None if picky => return None,
-        None => "no code".into(),
-    };
-    let why = t.because.replace("{code}", &code);
-    let mut chars = why.chars();
-    Some(chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default() + ".")
+    let code = codes.iter().copied().find(|&c| !picky || fits(c));
+    if code.is_none() && picky {
+        return None;
+    }
+    Some(Why::Trigger { because: t.because, code })
 }
 
 /// The artifacts that hold the logs of the flow's unknown steps, each naming those logs.
@@ -92,11 +100,7 @@ fn flow_logs(flow: &FlowResult, taken: &[CollectNext]) -> Vec<CollectNext> {
         }
     }
     out.into_iter()
-        .map(|(artifact, names)| CollectNext {
-            artifact,
-            why: format!("Add {} to the drop to check the steps marked unknown.", names.join(", ")),
-            lines: Vec::new(),
-        })
+        .map(|(artifact, names)| CollectNext { artifact, why: Why::FlowLogs(names.into_iter().map(str::to_string).collect()), lines: Vec::new() })
         .collect()
 }
 

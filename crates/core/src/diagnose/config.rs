@@ -12,7 +12,7 @@
 
 use super::operations::Operation;
 use crate::analysis::Analysis;
-use crate::model::time::{civil_from_days, days_from_civil};
+use crate::model::time::days_from_civil;
 use crate::model::{InputWarning, LogFormat, LogKind, OperationKind, Setting};
 use crate::read::config::{is_wu_policy_key, parse_netsh, parse_reg_export, parse_reg_query, parse_url, same_endpoint, url_in, ProxySetting};
 
@@ -79,25 +79,11 @@ pub struct Pause {
 }
 
 impl Pause {
-    /// `2026-11-02 to 2026-12-06`, or `since an unknown date`.
-    pub fn window(&self) -> String {
-        match self.days {
-            Some((a, b)) => format!("from {} to {}", ymd(a), ymd(b)),
-            None => "(no start date given)".into(),
-        }
-    }
-
     /// Is the pause in effect at `ms` (UTC)? None where its start is not known.
     pub fn in_effect_at(&self, ms: i64) -> Option<bool> {
         let day = ms.div_euclid(86_400_000);
         self.days.map(|(a, b)| (a..=b).contains(&day))
     }
-}
-
-/// A day as `yyyy-mm-dd`.
-pub fn ymd(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// `2026-11-02` (a time may follow) as days since 1970-01-01.

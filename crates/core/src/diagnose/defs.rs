@@ -343,16 +343,10 @@ pub fn is_summary_code(code: u32) -> bool {
     SUMMARY_CODES.contains(&code)
 }
 
-/// A caller in plain words, with the id the log gives (`the ConfigMgr client (CcmExec)`), from
-/// `operations/callers.toml`; an id it does not know stays as given (`powershell.exe`).
-pub fn caller_words(caller: &str) -> String {
-    let c = plain_caller(caller);
-    match CALLERS.iter().find(|(id, _)| id.eq_ignore_ascii_case(&c)) {
-        // An id in parentheses already (`(null)`) is not wrapped twice.
-        Some((_, words)) if c.starts_with('(') && c.ends_with(')') => format!("{words} {c}"),
-        Some((_, words)) => format!("{words} ({c})"),
-        None => c,
-    }
+/// What `operations/callers.toml` calls a caller (`the ConfigMgr client` for `CcmExec`), by
+/// its plain id ([`plain_caller`]); `None` for an id it does not know.
+pub fn caller_name(plain: &str) -> Option<&'static str> {
+    CALLERS.iter().find(|(id, _)| id.eq_ignore_ascii_case(plain)).map(|(_, words)| *words)
 }
 
 pub fn client_scan() -> &'static FlowDef {
@@ -383,12 +377,9 @@ mod tests {
     }
 
     #[test]
-    fn a_caller_is_said_in_words_with_its_id() {
-        assert_eq!(super::caller_words("CcmExec"), "the ConfigMgr client (CcmExec)");
-        assert_eq!(super::caller_words("<<PROCESS>>: powershell.exe"), "a PowerShell script (powershell.exe)");
-        assert_eq!(super::caller_words("(null)"), "a caller that gave no name (null)");
-        assert_eq!(super::caller_words("Panda Systems Management"), "Panda Systems Management");
-        assert_eq!(super::caller_words(""), "");
+    fn a_caller_is_named_by_the_data() {
+        assert_eq!(super::caller_name("ccmexec"), Some("the ConfigMgr client"));
+        assert_eq!(super::caller_name("Panda Systems Management"), None);
         assert!(super::is_summary_code(0x8024_0022) && !super::is_summary_code(0x8007_3701));
     }
     use super::*;

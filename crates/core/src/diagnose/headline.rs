@@ -101,8 +101,8 @@ pub enum Running {
 /// The cause of the latest failures.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cause {
-    /// A feature update's result with its extend code and phase (setup's words).
-    SetupResult(String),
+    /// A feature update's result with its extend code and phase.
+    SetupResult(super::setup::SetupResult),
     /// A rollback completed, setup's result is not in the logs.
     NotInLogs,
     /// Sysprep refused `app`, installed for a user but not provisioned; `others` earlier runs refused.
@@ -465,8 +465,8 @@ fn cause(x: &Facts, i: usize) -> Option<Cause> {
     // The root of the latest failures of the lead kind, then the statement's codes.
     let ops = lead_failures(x, st.domain);
     // A feature update's result with its extend code says the phase it failed in.
-    if let Some(w) = ops.first().filter(|_| st.domain == Domain::Setup).and_then(|o| super::setup::result_words(o)) {
-        return Some(Cause::SetupResult(w));
+    if let Some(r) = ops.first().filter(|_| st.domain == Domain::Setup).and_then(|o| super::setup::result(o)) {
+        return Some(Cause::SetupResult(r));
     }
     // A rollback that completed in a log without setup's result: the failure is certain, its
     // cause is not in these lines.

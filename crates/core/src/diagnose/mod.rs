@@ -31,9 +31,9 @@ mod signals;
 mod updates;
 mod verdict;
 
-pub use collect_next::CollectNext;
+pub use collect_next::{CollectNext, Why};
 pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
-pub use defs::{caller_words, is_routine, ArtifactDef, ARTIFACTS};
+pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::{FlowResult, Reason};
 pub use found::{At, EventErrors, Found, PortFault, RingRival};
@@ -41,10 +41,10 @@ pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, U
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use machines::{About, Machine as DropMachine, Traits};
 pub use operations::{Counted, Operation};
-pub use outcomes::{code_name, finding_cause, Agent, Corruption, Deployment, Run, Said, Servicing, StackRuns, Statement};
+pub use outcomes::{Agent, Corruption, Deployment, Run, Said, Servicing, StackRuns, Statement};
 pub use piece::scan_piece;
 pub use restart::Restart;
-pub use setup::{result_words as setup_result_words, SetupNote};
+pub use setup::{result as setup_result, SetupNote, SetupResult};
 pub use updates::UpdateRow;
 pub use verdict::{CheckFrom, NextCheck, Part};
 

@@ -228,42 +228,6 @@ pub fn statements(a: &Analysis, ops: &[Operation], counted: &[Counted], scan_tol
     out
 }
 
-/// `0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)`.
-/// A finding as a cause: its rule's title, or where that title only says what the lines look
-/// like, what its first two codes mean ("the CBS store is corrupted, 0x800F0831
-/// (CBS_E_STORE_CORRUPTION)").
-pub fn finding_cause(f: &super::finding::Finding) -> String {
-    let Some(codes) = f.cause_codes().filter(|c| !c.is_empty()) else {
-        return f.rule.title.trim_end_matches('.').to_string();
-    };
-    let words: Vec<String> = codes
-        .iter()
-        .take(2)
-        .map(|&c| match wulens_kb::entry(c).map(|k| k.message.trim().trim_end_matches('.')).filter(|m| !m.is_empty()) {
-            Some(m) => format!("{}, {}", lower_first_word(m), code_name(c)),
-            None => code_name(c),
-        })
-        .collect();
-    words.join("; ")
-}
-
-/// `s` with its first letter in lower case, unless the first word is an acronym ("CBS").
-fn lower_first_word(s: &str) -> String {
-    let first = s.split_whitespace().next().unwrap_or("");
-    if first.chars().filter(|c| c.is_alphabetic()).count() > 1 && first.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) {
-        return s.to_string();
-    }
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
-}
-
-pub fn code_name(code: u32) -> String {
-    match wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()) {
-        Some(s) => format!("0x{code:08X} ({s})"),
-        None => format!("0x{code:08X}"),
-    }
-}
-
 fn lines_of(ops: &[&Operation], max: usize) -> Vec<(usize, u32)> {
     let mut v = Vec::new();
     for op in ops {

@@ -7,57 +7,6 @@ use super::operations::Operation;
 use crate::analysis::Analysis;
 use crate::model::{OperationKind, Outcome, Severity};
 
-/// The phase an extend code's first hex digit names (Microsoft Learn, "Windows upgrade error
-/// codes", section "Extend codes": 0 unknown, 1 downlevel, 2 SafeOS, 3 first boot, 4 OOBE
-/// (second) boot, 5 uninstall; "Resolve Windows upgrade errors" describes each phase).
-const PHASES: [&str; 6] = [
-    "an unknown phase",
-    "the downlevel phase (still in the old Windows)",
-    "the SafeOS phase (WinPE, applying the new image)",
-    "the first boot phase (the new Windows starting, drivers installing)",
-    "the second boot (OOBE) phase (settings and user data applied)",
-    "the uninstall phase (setup undoing a failed upgrade)",
-];
-
-/// The operation an extend code's last two hex digits name (Microsoft Learn, "Windows upgrade
-/// error codes", section "Extend codes", the SP_EXECUTION_OP_* table: the example 0x4000D is
-/// phase 4, data migration; "Resolution procedures": 0x30018, a rollback during sysprep, where
-/// the device install log is the one to read).
-const OPERATIONS: [(u32, &str); 32] = [
-    (0x01, "the copy of the payload"),
-    (0x02, "the download of updates"),
-    (0x03, "the install of updates"),
-    (0x04, "the install of the recovery environment"),
-    (0x05, "the install of the recovery image"),
-    (0x06, "the replication of optional components"),
-    (0x07, "the install of drivers"),
-    (0x08, "the preparation of the SafeOS"),
-    (0x09, "the preparation of the rollback"),
-    (0x0A, "the preparation of the first boot"),
-    (0x0B, "the preparation of the OOBE boot"),
-    (0x0C, "the application of the image"),
-    (0x0D, "data migration"),
-    (0x0E, "the setting of the product key"),
-    (0x0F, "the addition of the unattend file"),
-    (0x10, "the addition of a driver"),
-    (0x11, "the enabling of a feature"),
-    (0x12, "the disabling of a feature"),
-    (0x13, "the registration of an asynchronous process"),
-    (0x14, "the registration of a synchronous process"),
-    (0x15, "the creation of a file"),
-    (0x16, "the creation of a registry entry"),
-    (0x17, "the boot"),
-    (0x18, "the sysprep operation"),
-    (0x19, "OOBE"),
-    (0x1A, "the beginning of the first boot"),
-    (0x1B, "the end of the first boot"),
-    (0x1C, "the beginning of the OOBE boot"),
-    (0x1D, "the end of the OOBE boot"),
-    (0x1E, "the steps before OOBE"),
-    (0x1F, "the steps after OOBE"),
-    (0x20, "the addition of a provisioning package"),
-];
-
 /// The run reported its result before any restart (`ImageExit: Initializing PostReboot:
 /// [FALSE]`): it failed in the old Windows, in the downlevel phase, whatever state setup was in
 /// when it reported (a "Disk provisioning is not available" failure in `SetupPhaseInstall`
@@ -85,30 +34,23 @@ fn result_code(op: &Operation) -> Option<u32> {
     stated.or(op.code).filter(|c| c & 0x8000_0000 != 0)
 }
 
-/// `0xC1900101-0x30018 (MOSETUP_E_SETUP_PLATFORM), in the first boot phase (...), during the
-/// sysprep operation`: a failed run's result and extend code in words, or `None` when the run
-/// reported no extend code.
-pub fn result_words(op: &Operation) -> Option<String> {
-    let ext = extend_code(op)?;
-    let code = result_code(op)?;
-    let symbol = symbol_words(code);
-    let digit = (ext >> 16) as usize;
-    let phase = PHASES.get(digit).copied().unwrap_or(PHASES[0]);
-    let operation = OPERATIONS.iter().find(|(n, _)| *n == ext & 0xFF).map(|(_, w)| format!(", during {w}")).unwrap_or_default();
-    if before_restart(op) && digit != 1 {
-        // Reported before any restart: the failure is the downlevel phase's; the extend code's
-        // phase and operation are where setup stood when it reported (undoing its work).
-        let state = PHASES.get(digit).map_or("an unknown phase", |p| p.split(" (").next().unwrap_or(p));
-        return Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in the downlevel phase (in the old Windows, before any restart; reported from {state})"));
-    }
-    // The failure the phase's own log names (joined by `join_phase_failures`).
-    let after = op.root.filter(|&r| r != code && r & 0x8000_0000 != 0).map(|r| format!(", after 0x{r:08X}{}", symbol_words(r))).unwrap_or_default();
-    Some(format!("0x{code:08X}-0x{ext:X}{symbol}, in {phase}{operation}{after}"))
+/// A failed run's result as setup reported it: its code with the extend code (whose first hex
+/// digit is the phase and last two the operation; words: `output/words/setup.rs`), whether it
+/// reported before any restart (`before_restart`), and the failure the phase's own log names
+/// (joined by `join_phase_failures`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetupResult {
+    pub code: u32,
+    pub extend: u32,
+    pub before_restart: bool,
+    pub root: Option<u32>,
 }
 
-/// ` (ERROR_INVALID_DATA)`: a code's symbol as it follows the code, or nothing.
-fn symbol_words(code: u32) -> String {
-    wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default()
+/// A run's result with its extend code, or `None` when it reported no extend code.
+pub fn result(op: &Operation) -> Option<SetupResult> {
+    let extend = extend_code(op)?;
+    let code = result_code(op)?;
+    Some(SetupResult { code, extend, before_restart: before_restart(op), root: op.root.filter(|&r| r != code && r & 0x8000_0000 != 0) })
 }
 
 /// The extend code's phase digit a phase name of setup's platform stands for (`Execution phase
@@ -288,7 +230,7 @@ pub fn device_stop(a: &Analysis) -> Option<DeviceStop> {
 }
 
 /// What a failed setup run's lines add to its statement: its result with the extend code
-/// (`result_words`), then where a setupapi.dev.log in the drop stops, or, for a rollback in
+/// (`result`), then where a setupapi.dev.log in the drop stops, or, for a rollback in
 /// SafeOS or the first boot without one, that the rollback's device install log is the one to
 /// read. Its words: `output/words/outcomes.rs`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -303,7 +245,7 @@ pub fn failure_note(a: &Analysis, op: &Operation) -> Option<(SetupNote, Vec<(usi
     if !matches!(op.outcome, Outcome::Failed | Outcome::Recovered) {
         return None;
     }
-    // Said where `result_words` says the result.
+    // Said where the words say the result.
     extend_code(op)?;
     result_code(op)?;
     let mut lines = Vec::new();
@@ -324,18 +266,4 @@ pub fn failure_note(a: &Analysis, op: &Operation) -> Option<(SetupNote, Vec<(usi
     // the device install log shows which (Microsoft Learn, "Resolution procedures").
     let read_rollback_log = device.is_none() && result_code(op) == Some(0xC190_0101) && extend_code(op).is_some_and(|e| matches!(e >> 16, 2 | 3));
     Some((SetupNote { device, read_rollback_log }, lines))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_extend_code_names_its_phase_and_operation() {
-        assert!(PHASES[3].starts_with("the first boot phase"));
-        assert_eq!(OPERATIONS.iter().find(|(n, _)| *n == 0x30018 & 0xFF).map(|(_, w)| *w), Some("the sysprep operation"));
-        assert_eq!(OPERATIONS.iter().find(|(n, _)| *n == 0x4000D & 0xFF).map(|(_, w)| *w), Some("data migration"));
-        assert!(OPERATIONS.windows(2).all(|w| w[0].0 + 1 == w[1].0), "one row per operation, in order");
-        assert!(PHASES.get(0x4000D >> 16).unwrap().contains("OOBE"));
-    }
 }

@@ -256,7 +256,7 @@ fn collect_next_report(a: &Analysis, c: &diagnose::CollectNext) -> CollectNextRe
         what: c.artifact.what.into(),
         on: c.artifact.on,
         command: c.artifact.command.into(),
-        why: c.why.clone(),
+        why: super::words::collect_why(c),
         evidence: c.lines.iter().map(|&(f, e)| evidence_of(&a.files[f], e as usize)).collect(),
     }
 }
@@ -281,7 +281,7 @@ fn operations_report(a: &Analysis, ops: &[diagnose::Operation], limits: ReportLi
                 groups.push(OperationGroup {
                     kind: o.kind(),
                     caller: o.caller.clone(),
-                    caller_words: diagnose::caller_words(&o.caller),
+                    caller_words: super::words::caller_words(&o.caller),
                     total: 0,
                     succeeded: 0,
                     failed: 0,
@@ -345,7 +345,7 @@ fn operation_report(a: &Analysis, o: &diagnose::Operation) -> OperationReport {
         title: o.def.title.into(),
         label: o.label.clone(),
         caller: o.caller.clone(),
-        caller_words: diagnose::caller_words(&o.caller),
+        caller_words: super::words::caller_words(&o.caller),
         update: o.fact("update").map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
         service: o.service(),
         online: o.fact("online").map(str::to_string),
@@ -399,8 +399,8 @@ fn ring_card(r: &diagnose::Ring) -> UpdateRingCard {
         server: r.server.clone(),
         defer_quality_days: get("DeferQualityUpdatesPeriodInDays"),
         defer_feature_days: get("DeferFeatureUpdatesPeriodInDays"),
-        pause_quality_window: pq.as_ref().map(|p| p.window()),
-        pause_feature_window: pf.as_ref().map(|p| p.window()),
+        pause_quality_window: pq.as_ref().map(|p| super::words::pause_window(p.days)),
+        pause_feature_window: pf.as_ref().map(|p| super::words::pause_window(p.days)),
         pause_quality: pq.map(|p| p.setting),
         pause_feature: pf.map(|p| p.setting),
         allow_auto_update: get("AllowAutoUpdate"),

@@ -4,12 +4,13 @@
 
 use std::borrow::Cow;
 
+use super::codes::finding_cause;
 use super::flow::{describe_error, scan_statement, sync_statement};
 use super::ledger::story;
 use super::machines::machine_about;
 use super::outcomes;
 use crate::analysis::Analysis;
-use crate::diagnose::{finding_cause, Diagnosis, Part, Said, Statement};
+use crate::diagnose::{Diagnosis, Part, Said, Statement};
 
 /// The detail: that the drop seems to mix machines, the target failing now, then the verdict.
 pub fn detail(a: &Analysis, d: &Diagnosis) -> String {

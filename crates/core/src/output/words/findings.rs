@@ -1,6 +1,7 @@
 //! A finding's summary in words: what a rule's join found (`Found`, in `diagnose/found.rs`) said
 //! the way the report, the text and the Markdown show it.
 
+use super::codes::describe_codes;
 use crate::diagnose::{At, EventErrors, Finding, Found, PortFault, RingRival, UpdateClass};
 use crate::model::base_name;
 use crate::model::time::{civil_from_days, format_iso};
@@ -186,7 +187,7 @@ fn config_words(said: &Found) -> Option<String> {
             hex(*code)
         ),
         Found::RingPaused { by, pauses, at: line, logs_end_day, found_none } => {
-            let what: Vec<String> = pauses.iter().map(|(c, days)| format!("{} updates {}", class(*c), window(*days))).collect();
+            let what: Vec<String> = pauses.iter().map(|(c, days)| format!("{} updates {}", class(*c), pause_window(*days))).collect();
             let mut s = format!(
                 "The MDM update ring{} pauses {} ({}): while a pause lasts (35 days from its start), Windows Update offers this device no {} update.",
                 set_by(by),
@@ -261,7 +262,7 @@ fn class(c: UpdateClass) -> &'static str {
 }
 
 /// `from 2026-11-02 to 2026-12-06`, or `(no start date given)`.
-fn window(days: Option<(i64, i64)>) -> String {
+pub fn pause_window(days: Option<(i64, i64)>) -> String {
     match days {
         Some((a, b)) => format!("from {} to {}", ymd(a), ymd(b)),
         None => "(no start date given)".into(),
@@ -276,19 +277,6 @@ fn ymd(day: i64) -> String {
 
 fn hex(c: u32) -> String {
     format!("0x{c:08X}")
-}
-
-/// `0x8024401B (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)` for each of the first three codes.
-pub(super) fn describe_codes(codes: &[String]) -> String {
-    let mut parts = Vec::new();
-    for c in codes.iter().take(3) {
-        let sym = wulens_kb::lookup(c).ok().and_then(|l| l.entry).map(|e| e.symbol).filter(|s| !s.is_empty());
-        parts.push(match sym {
-            Some(s) => format!("{c} ({s})"),
-            None => c.clone(),
-        });
-    }
-    parts.join(", ")
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::findings::describe_codes;
+use super::codes::describe_codes;
 use crate::analysis::Analysis;
 use crate::diagnose::{FlowResult, Reason};
 use crate::model::{base_name, time_of, CycleOutcome, StepStatus};

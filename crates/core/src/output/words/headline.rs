@@ -2,10 +2,12 @@
 //! machine failing now, and since when; why; what to do first), from the facts the diagnosis
 //! states (`diagnose/headline.rs`), kept to about [`HEADLINE_CHARS`] characters.
 
+use super::codes::{code_name, collect_why, finding_cause};
 use super::detail::own_text;
 use super::ledger::{story, upper_first};
+use super::setup::result_words;
 use crate::analysis::Analysis;
-use crate::diagnose::{code_name, finding_cause, Calm, Cause, Diagnosis, First, Recovered, Running, Sentence, Unread, When};
+use crate::diagnose::{Calm, Cause, Diagnosis, First, Recovered, Running, Sentence, Unread, When};
 use crate::model::{OperationKind, Outcome};
 
 /// The first screen's text is kept to about this many characters.
@@ -76,9 +78,13 @@ fn sentence(a: &Analysis, d: &Diagnosis, s: &Sentence) -> Option<String> {
         }
         Sentence::Cause(c) => return cause(a, d, c),
         Sentence::First(f) => {
+            let why;
             let text = match f {
                 First::Check => d.next_checks[0].text.as_str(),
-                First::Collect => d.collect_next[0].why.as_str(),
+                First::Collect => {
+                    why = collect_why(&d.collect_next[0]);
+                    why.as_str()
+                }
             }
             .trim();
             // Its first sentence: the rest is on the list below.
@@ -145,7 +151,7 @@ fn running(r: &Running) -> String {
 
 fn cause(a: &Analysis, d: &Diagnosis, c: &Cause) -> Option<String> {
     Some(match c {
-        Cause::SetupResult(w) => format!("Cause: {w}."),
+        Cause::SetupResult(r) => format!("Cause: {}.", result_words(r)),
         Cause::NotInLogs => "Cause: not in these logs; setup's result code and the phase it failed in are not in them.".to_string(),
         Cause::App { app, code, others } => {
             let code = code.map(|c| format!(" (0x{c:08X})")).unwrap_or_default();

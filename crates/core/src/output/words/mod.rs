@@ -5,6 +5,7 @@
 //! comes from (here). The engine states a fact; the report, the page and the CLI say it with
 //! these words.
 
+mod codes;
 mod detail;
 mod findings;
 mod flow;
@@ -12,9 +13,11 @@ mod headline;
 mod ledger;
 mod machines;
 mod outcomes;
+mod setup;
 
+pub use codes::{caller_words, collect_why};
 pub use detail::{detail, statement_text};
-pub use findings::finding_summary;
+pub use findings::{finding_summary, pause_window};
 pub use flow::reason;
 pub use headline::headline_text;
 pub use ledger::{duration, event, state, story, target, when};

@@ -5,8 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use super::codes::{caller_words, code_name};
+use super::setup::result_words;
 use crate::analysis::Analysis;
-use crate::diagnose::{caller_words, code_name, setup_result_words, Agent, Corruption, Deployment, Operation, Restart, Run, Servicing, SetupNote, StackRuns};
+use crate::diagnose::{setup_result, Agent, Corruption, Deployment, Operation, Restart, Run, Servicing, SetupNote, StackRuns};
 use crate::model::{base_name, time_of, OperationKind, Outcome};
 
 /// The Windows Update agent: "Windows Update: 53 searches: 1 failed (0x8024402F by Device Driver
@@ -265,7 +267,7 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
 /// What a failed setup run's lines add: its result with the extend code, and the device install
 /// log that shows the driver to suspect.
 fn setup_note(a: &Analysis, op: &Operation, note: &SetupNote) -> String {
-    let Some(words) = setup_result_words(op) else { return String::new() };
+    let Some(words) = setup_result(op).as_ref().map(result_words) else { return String::new() };
     let mut text = format!(" Setup reported {words}.");
     if let Some(d) = &note.device {
         text.push_str(&format!(

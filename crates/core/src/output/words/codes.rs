@@ -1,0 +1,101 @@
+//! Codes and callers as every kind of text names them: `0x8024402C
+//! (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)`, a finding as a cause, `the ConfigMgr client (CcmExec)`.
+
+use crate::diagnose::{caller_name, plain_caller, CollectNext, Finding, Why};
+
+/// `0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)`, or the code alone where the knowledge base
+/// has no symbol for it.
+pub fn code_name(code: u32) -> String {
+    format!("0x{code:08X}{}", symbol_after(code))
+}
+
+/// ` (ERROR_INVALID_DATA)`: a code's symbol as it follows the code, or nothing.
+pub fn symbol_after(code: u32) -> String {
+    wulens_kb::entry(code).map(|e| e.symbol).filter(|s| !s.is_empty()).map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+/// `0x8024401B (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ)` for each of the first three codes.
+pub fn describe_codes(codes: &[String]) -> String {
+    let mut parts = Vec::new();
+    for c in codes.iter().take(3) {
+        let sym = wulens_kb::lookup(c).ok().and_then(|l| l.entry).map(|e| e.symbol).filter(|s| !s.is_empty());
+        parts.push(match sym {
+            Some(s) => format!("{c} ({s})"),
+            None => c.clone(),
+        });
+    }
+    parts.join(", ")
+}
+
+/// A finding as a cause: its rule's title, or where that title only says what the lines look
+/// like, what its first two codes mean ("the CBS store is corrupted, 0x800F0831
+/// (CBS_E_STORE_CORRUPTION)").
+pub fn finding_cause(f: &Finding) -> String {
+    let Some(codes) = f.cause_codes().filter(|c| !c.is_empty()) else {
+        return f.rule.title.trim_end_matches('.').to_string();
+    };
+    let words: Vec<String> = codes
+        .iter()
+        .take(2)
+        .map(|&c| match wulens_kb::entry(c).map(|k| k.message.trim().trim_end_matches('.')).filter(|m| !m.is_empty()) {
+            Some(m) => format!("{}, {}", lower_first_word(m), code_name(c)),
+            None => code_name(c),
+        })
+        .collect();
+    words.join("; ")
+}
+
+/// `s` with its first letter in lower case, unless the first word is an acronym ("CBS").
+fn lower_first_word(s: &str) -> String {
+    let first = s.split_whitespace().next().unwrap_or("");
+    if first.chars().filter(|c| c.is_alphabetic()).count() > 1 && first.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_lowercase().chain(c).collect())
+}
+
+/// A caller in plain words, with the id the log gives (`the ConfigMgr client (CcmExec)`); an id
+/// the data does not name stays as given (`powershell.exe`).
+pub fn caller_words(caller: &str) -> String {
+    let c = plain_caller(caller);
+    match caller_name(&c) {
+        // An id in parentheses already (`(null)`) is not wrapped twice.
+        Some(words) if c.starts_with('(') && c.ends_with(')') => format!("{words} {c}"),
+        Some(words) => format!("{words} ({c})"),
+        None => c,
+    }
+}
+
+/// Why to collect an artifact, in a sentence.
+pub fn collect_why(c: &CollectNext) -> String {
+    match &c.why {
+        Why::Trigger { because, code } => {
+            let code = code.map_or_else(|| "no code".to_string(), code_name);
+            let why = because.replace("{code}", &code);
+            let mut chars = why.chars();
+            chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default() + "."
+        }
+        Why::FlowLogs(names) => format!("Add {} to the drop to check the steps marked unknown.", names.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caller_is_said_in_words_with_its_id() {
+        assert_eq!(caller_words("CcmExec"), "the ConfigMgr client (CcmExec)");
+        assert_eq!(caller_words("<<PROCESS>>: powershell.exe"), "a PowerShell script (powershell.exe)");
+        assert_eq!(caller_words("(null)"), "a caller that gave no name (null)");
+        assert_eq!(caller_words("Panda Systems Management"), "Panda Systems Management");
+        assert_eq!(caller_words(""), "");
+    }
+
+    #[test]
+    fn a_code_with_its_symbol() {
+        assert_eq!(code_name(0x8024_402C), "0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)");
+        assert_eq!(symbol_after(0x0000_0001).is_empty(), wulens_kb::entry(1).is_none_or(|e| e.symbol.is_empty()));
+    }
+}
