@@ -11,7 +11,8 @@ least 90 % of the group and by at least half of its holders; contrasted among th
 machines whose rows tell the attribute, and not held by all of those; Fisher's exact test,
 one-sided, at most 0.01. The test is the hypergeometric upper tail summed term by term from math.lgamma (a
 Python UDF: Spark SQL has no lgamma), as exact as the CLI's statrs and DuckDB's lgamma.
-`shared_causes(df)` returns the same rows as sql/shared_causes.sql (tested against the CLI in
+`shared_causes(df)` returns the same rows as sql/shared_causes.sql, and `onsets(df)` when each
+group's failures began, the same rows as sql/onsets.sql (both tested against the CLI in
 crates/py/python/tests/test_wulens.py).
 """
 
@@ -106,6 +107,35 @@ def shared_causes(rows):
     )
 
 
+def onsets(rows):
+    """When each group's failures began: sql/onsets.sql's rule (`onset` in
+    crates/core/src/output/shared.rs). A group of failed machines (by failed_at, root_code,
+    finding) has an onset when at least MIN_GROUP of its machines give both `last_success` and
+    `failing_since`, and the latest last success comes before the earliest first failure (times
+    compared as written). Of machines tied on a time, the last by name is named for the last
+    success and the first for the first failure, as the CLI does."""
+    key = ["failed_at", "root_code", "finding"]
+    given = lambda c: F.coalesce(F.col(c), F.lit("")) != ""
+    timed = rows.where((F.col("status") == "failed") & given("last_success") & given("failing_since"))
+    spans = timed.groupBy(*key).agg(
+        F.count(F.lit(1)).alias("machines"),
+        F.max(F.struct("last_success", "machine")).alias("last"),
+        F.min(F.struct("failing_since", "machine")).alias("first"),
+    )
+    return (
+        spans.where((F.col("machines") >= MIN_GROUP) & (F.col("last.last_success") < F.col("first.failing_since")))
+        .select(
+            *key,
+            "machines",
+            F.col("last.last_success").alias("last_success"),
+            F.col("last.machine").alias("last_success_machine"),
+            F.col("first.failing_since").alias("first_failure"),
+            F.col("first.machine").alias("first_failure_machine"),
+        )
+        .orderBy(F.desc("machines"), *key)
+    )
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("rows", help="`wulens fleet --format ndjson` output: a file or a folder of them")
@@ -118,6 +148,9 @@ def main():
     for r in shared_causes(spark.read.json(args.rows)).collect():
         print(f"{r.group_size:>6}  {r.failed_at} · {r.root_code} · {r.finding}: {r.in_group} of {r.group_size} hold {r.attribute} {r.value}; "
               f"{r.others_with} of the {r.others} others do (p = {r.p:.1e}). E.g. {', '.join(r.evidence)}")
+    for r in onsets(spark.read.json(args.rows)).collect():
+        print(f"{r.machines:>6}  {r.failed_at} · {r.root_code} · {r.finding}: began between {r.last_success} (last success, {r.last_success_machine}) "
+              f"and {r.first_failure} (first failure, {r.first_failure_machine})")
     spark.stop()
 
 

@@ -238,10 +238,13 @@ class SharedCausesSpark(unittest.TestCase):
             nd, js = pathlib.Path(tmp) / "fleet.ndjson", pathlib.Path(tmp) / "fleet.json"
             cli_fleet(fleet, "ndjson", nd)
             cli_fleet(fleet, "json", js)
-            cli = cli_shared(json.loads(js.read_text()))
+            summary = json.loads(js.read_text())
+            cli = cli_shared(summary)
             spark = SparkSession.builder.master("local[1]").appName("shared").getOrCreate()
             try:
-                got = mod.shared_causes(spark.read.json(str(nd))).collect()
+                rows = spark.read.json(str(nd))
+                got = mod.shared_causes(rows).collect()
+                began = mod.onsets(rows).collect()
             finally:
                 spark.stop()
         sql = {(r.failed_at, r.root_code, r.finding, r.group_size, r.attribute, r.value, r.in_group, r.others_with, r.others): r.p for r in got}
@@ -249,6 +252,23 @@ class SharedCausesSpark(unittest.TestCase):
         self.assertEqual(set(sql), set(cli))
         for k, p in cli.items():
             self.assertLessEqual(abs(sql[k] - p), 1e-9 * p + 1e-300, k)  # p underflows to 0 in both past ~1e-308
+        # When each group's failures began: the CLI's onsets, and at least one to compare.
+        cli_onsets = {
+            (g["cause"]["failed_at"], g["cause"]["root_code"], g["cause"]["finding"]): (
+                g["onset"]["machines"],
+                g["onset"]["last_success"],
+                g["onset"]["last_success_machine"],
+                g["onset"]["first_failure"],
+                g["onset"]["first_failure_machine"],
+            )
+            for g in summary["groups"]
+            if g.get("onset")
+        }
+        self.assertTrue(cli_onsets, "the generated fleet has onsets to compare")
+        spark_onsets = {
+            (r.failed_at, r.root_code, r.finding): (r.machines, r.last_success, r.last_success_machine, r.first_failure, r.first_failure_machine) for r in began
+        }
+        self.assertEqual(spark_onsets, cli_onsets)
 
 
 if __name__ == "__main__":
