@@ -137,6 +137,21 @@ def cli_shared(summary):
     return out
 
 
+def cli_onsets(summary):
+    """The CLI's onsets: (failed_at, root_code, finding) -> (machines, last_success, its machine, first_failure, its machine)."""
+    return {
+        (g["cause"]["failed_at"], g["cause"]["root_code"], g["cause"]["finding"]): (
+            g["onset"]["machines"],
+            g["onset"]["last_success"],
+            g["onset"]["last_success_machine"],
+            g["onset"]["first_failure"],
+            g["onset"]["first_failure_machine"],
+        )
+        for g in summary["groups"]
+        if g.get("onset")
+    }
+
+
 @unittest.skipUnless(os.environ.get("WULENS_FLEET") and os.environ.get("WULENS_BIN"), "WULENS_FLEET and WULENS_BIN (the CLI) are not set")
 class SharedCausesSql(unittest.TestCase):
     """sql/shared_causes.sql and sql/onsets.sql in DuckDB give what `wulens fleet --format json` gives."""
@@ -179,17 +194,7 @@ class SharedCausesSql(unittest.TestCase):
             self.assertLessEqual(abs(sql[k] - p), 1e-9 * p + 1e-300, k)  # p underflows to 0 in both past ~1e-308
 
     def test_the_same_onsets_as_the_cli(self):
-        cli = {
-            (g["cause"]["failed_at"], g["cause"]["root_code"], g["cause"]["finding"]): (
-                g["onset"]["machines"],
-                g["onset"]["last_success"],
-                g["onset"]["last_success_machine"],
-                g["onset"]["first_failure"],
-                g["onset"]["first_failure_machine"],
-            )
-            for g in self.summary["groups"]
-            if g.get("onset")
-        }
+        cli = cli_onsets(self.summary)
         sql = {
             (r["failed_at"], r["root_code"], r["finding"]): (r["machines"], r["last_success"], r["last_success_machine"], r["first_failure"], r["first_failure_machine"])
             for r in self.onsets
@@ -253,22 +258,12 @@ class SharedCausesSpark(unittest.TestCase):
         for k, p in cli.items():
             self.assertLessEqual(abs(sql[k] - p), 1e-9 * p + 1e-300, k)  # p underflows to 0 in both past ~1e-308
         # When each group's failures began: the CLI's onsets, and at least one to compare.
-        cli_onsets = {
-            (g["cause"]["failed_at"], g["cause"]["root_code"], g["cause"]["finding"]): (
-                g["onset"]["machines"],
-                g["onset"]["last_success"],
-                g["onset"]["last_success_machine"],
-                g["onset"]["first_failure"],
-                g["onset"]["first_failure_machine"],
-            )
-            for g in summary["groups"]
-            if g.get("onset")
-        }
-        self.assertTrue(cli_onsets, "the generated fleet has onsets to compare")
+        cli_began = cli_onsets(summary)
+        self.assertTrue(cli_began, "the generated fleet has onsets to compare")
         spark_onsets = {
             (r.failed_at, r.root_code, r.finding): (r.machines, r.last_success, r.last_success_machine, r.first_failure, r.first_failure_machine) for r in began
         }
-        self.assertEqual(spark_onsets, cli_onsets)
+        self.assertEqual(spark_onsets, cli_began)
 
 
 if __name__ == "__main__":
