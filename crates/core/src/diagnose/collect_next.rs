@@ -4,11 +4,10 @@
 //! artifact already in the drop (one of its log kinds, or its configuration input) is never
 //! asked for.
 
-use super::config::ConfigFacts;
+use super::context::Context;
 use super::defs::{ArtifactDef, ConfigInput, TriggerDef, ARTIFACTS};
 use super::flow::FlowResult;
 use super::outcomes::Statement;
-use crate::analysis::Analysis;
 use crate::model::{LogKind, Standing, StepStatus};
 
 /// One thing to collect, and why this drop needs it.
@@ -36,7 +35,8 @@ const MAX: usize = 4;
 
 /// Every artifact the drop would need, most pressing first: the statements' (in their order,
 /// failures first), then the logs a scan flow's unknown steps are in.
-pub fn collect_next(a: &Analysis, statements: &[Statement], scan: &FlowResult, sync: &FlowResult, config: &ConfigFacts) -> Vec<CollectNext> {
+pub fn collect_next(cx: &Context, statements: &[Statement]) -> Vec<CollectNext> {
+    let (a, scan, sync, config) = (cx.a, cx.scan, cx.sync, cx.config);
     // A setuperr.log alone is not setup's logs: it holds only their errors, not the result.
     let in_drop = |k: LogKind| a.files.iter().any(|f| f.is(k) && !(k == LogKind::Setup && super::setup::errors_only(&f.name)));
     let configured = |c: ConfigInput| match c {

@@ -59,45 +59,10 @@ pub fn join_jobs(a: &Analysis, ops: &mut [Operation]) {
     }
 }
 
-/// The operations split into those the conclusions count (`counted`) and those another
-/// operation tells (`served`), each kept with its place; moved, not copied (a big log holds
-/// thousands), and put back in order by [`Counting::rejoin`].
-pub struct Counting {
-    pub counted: Vec<Operation>,
-    served: Vec<(usize, Operation)>,
-}
-
-/// Split `ops` for the conclusions (see [`Counting`]).
-pub fn counting(ops: Vec<Operation>) -> Counting {
-    if ops.iter().all(|o| o.served.is_none()) {
-        return Counting { counted: ops, served: Vec::new() };
-    }
-    let (mut counted, mut served) = (Vec::with_capacity(ops.len()), Vec::new());
-    for (i, o) in ops.into_iter().enumerate() {
-        if o.served.is_some() {
-            served.push((i, o));
-        } else {
-            counted.push(o);
-        }
-    }
-    Counting { counted, served }
-}
-
-impl Counting {
-    /// Every operation again, in its first order.
-    pub fn rejoin(self) -> Vec<Operation> {
-        if self.served.is_empty() {
-            return self.counted;
-        }
-        let mut out = Vec::with_capacity(self.counted.len() + self.served.len());
-        let mut counted = self.counted.into_iter();
-        for (i, o) in self.served {
-            out.extend(counted.by_ref().take(i - out.len()));
-            out.push(o);
-        }
-        out.extend(counted);
-        out
-    }
+/// The operations the conclusions count, in their order: each piece of work once, so not a job
+/// that another operation tells (`served`). Borrowed: the rules read every operation beside them.
+pub fn counting(ops: &[Operation]) -> Vec<&Operation> {
+    ops.iter().filter(|o| o.served.is_none()).collect()
 }
 
 /// The first line of each agent's log that names a Delivery Optimization job, by job id.
@@ -138,9 +103,9 @@ fn first_guid(s: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    /// The operations split for the conclusions come back in their order, whatever is served.
+    /// The operations the conclusions count keep their order, and no served job is among them.
     #[test]
-    fn counting_rejoins_in_order() {
+    fn counting_keeps_order_without_served_jobs() {
         use crate::diagnose::defs;
         let def = &defs::operations()[0];
         for served_at in [vec![], vec![0], vec![2], vec![0, 1, 4], vec![0, 1, 2, 3, 4], vec![3, 4]] {
@@ -151,10 +116,8 @@ mod tests {
                     o
                 })
                 .collect();
-            let c = counting(ops);
-            assert_eq!(c.counted.len(), 5 - served_at.len());
-            assert!(c.counted.iter().all(|o| o.served.is_none()));
-            assert_eq!(c.rejoin().iter().map(|o| o.file).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4], "{served_at:?}");
+            let want: Vec<usize> = (0..5).filter(|i| !served_at.contains(i)).collect();
+            assert_eq!(counting(&ops).iter().map(|o| o.file).collect::<Vec<_>>(), want, "{served_at:?}");
         }
     }
 

@@ -5,12 +5,10 @@
 
 use rustc_hash::FxHashMap;
 
-use super::config::{ConfigFacts, Machine};
+use super::config::Machine;
+use super::context::Context;
 use super::defs::{Guidance, RuleDef};
-use super::flow::FlowResult;
 use super::found::Found;
-use super::operations::{Counted, Operation};
-use crate::analysis::Analysis;
 use crate::model::{evidence_of, Evidence, FindingSeverity};
 
 /// What a rule found.
@@ -57,19 +55,22 @@ impl Finding {
     }
 }
 
-/// Everything a join may look at.
+/// Everything a join may look at: what the diagnosis established (`Context`, read through
+/// `Deref`), and what the rules find on the way.
 pub struct Ctx<'a> {
-    pub a: &'a Analysis,
-    pub scan: &'a FlowResult,
-    /// The operations the logs show (servicing sessions, store checks, ...).
-    pub ops: &'a [Operation],
-    /// The lines the counters counted (SFC's files, the machine's boots).
-    pub counted: &'a [Counted],
-    pub config: &'a ConfigFacts,
+    pub cx: &'a Context<'a>,
     /// The servers the logs name (filled once the line sets are found).
     pub machine: Machine,
     /// Hits of each named line set.
     pub(super) sets: FxHashMap<&'static str, Vec<(usize, usize)>>,
+}
+
+impl<'a> std::ops::Deref for Ctx<'a> {
+    type Target = Context<'a>;
+
+    fn deref(&self) -> &Context<'a> {
+        self.cx
+    }
 }
 
 impl Ctx<'_> {

@@ -3,11 +3,12 @@
 //! checks concluded and states it as [`Sentence`]s; their words are written at the output edge
 //! (`output/words/headline.rs`), which also keeps the screen to about 300 characters.
 
+use super::context::Context;
 use super::finding::Finding;
-use super::flow::FlowResult;
 use super::operations::Operation;
 use super::outcomes::Statement;
-use super::verdict::NextCheck;
+use super::rules::Evaluated;
+use super::verdict::Conclusion;
 use crate::analysis::Analysis;
 use crate::model::{time_of, Badge, Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
 
@@ -159,26 +160,29 @@ pub enum Unread {
     },
 }
 
-/// Everything the headline reads.
+/// Everything the headline reads: what the diagnosis established (`Context`, read through
+/// `Deref`), what the rules found, what was concluded, and what to collect next.
 pub struct Facts<'a> {
-    pub a: &'a Analysis,
-    pub status: VerdictStatus,
-    pub statements: &'a [Statement],
-    pub operations: &'a [Operation],
-    pub findings: &'a [Finding],
-    pub next_checks: &'a [NextCheck],
+    pub cx: &'a Context<'a>,
+    pub found: &'a Evaluated,
+    pub conclusion: &'a Conclusion,
     pub collect_next: &'a [super::collect_next::CollectNext],
-    pub scan: &'a FlowResult,
-    /// Every code of the drop, most significant first.
-    pub ranked: &'a [u32],
+}
+
+impl<'a> std::ops::Deref for Facts<'a> {
+    type Target = Context<'a>;
+
+    fn deref(&self) -> &Context<'a> {
+        self.cx
+    }
 }
 
 pub fn headline(x: &Facts) -> Headline {
-    let lead = x.statements.iter().position(|s| s.standing == Standing::Failed);
+    let lead = x.conclusion.statements.iter().position(|s| s.standing == Standing::Failed);
     let (badge, now) = match lead {
         Some(i) => {
-            let (now, failing) = failing_now(x, &x.statements[i]);
-            (if failing { failed_badge(x, x.statements[i].domain) } else { Badge::FailedEarlier }, now)
+            let (now, failing) = failing_now(x, &x.conclusion.statements[i]);
+            (if failing { failed_badge(x, x.conclusion.statements[i].domain) } else { Badge::FailedEarlier }, now)
         }
         None => (calm_badge(x), calm_now(x)),
     };
@@ -191,7 +195,7 @@ pub fn headline(x: &Facts) -> Headline {
     // conclusion where something was.
     let parts = unread(x);
     if !parts.is_empty() {
-        let alone = x.status == VerdictStatus::NoScan;
+        let alone = x.conclusion.status == VerdictStatus::NoScan;
         if alone {
             sentences.clear();
         }
@@ -224,7 +228,7 @@ fn unread(x: &Facts) -> Vec<Unread> {
         ws => parts.push(Unread::NotReadMany(ws.len())),
     }
     // Where nothing else is concluded: a device install's log that stops inside an install.
-    if x.status == VerdictStatus::NoScan {
+    if x.conclusion.status == VerdictStatus::NoScan {
         if let Some(d) = super::setup::device_stop(x.a) {
             let f = &x.a.files[d.file];
             parts.push(Unread::DeviceStop { file: crate::model::base_name(&f.name).to_string(), device: d.device, begun: time_of(f, d.entry as usize) });
@@ -252,7 +256,7 @@ fn failed_badge(x: &Facts, domain: Domain) -> Badge {
 /// A setup run with no result of its own whose rollback completed (its log has the rollback's
 /// lines but not setup's report).
 fn rolled_back_without_result(x: &Facts) -> bool {
-    x.operations.iter().any(|o| {
+    x.counting.iter().any(|o| {
         o.kind() == OperationKind::Setup
             && matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)
             && super::setup::rollback(x.a, o).is_some_and(|r| r.ended.is_some())
@@ -263,7 +267,7 @@ fn rolled_back(x: &Facts) -> bool {
     if rolled_back_without_result(x) {
         return true;
     }
-    x.operations.iter().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed).any(|o| {
+    x.counting.iter().copied().filter(|o| o.kind() == OperationKind::Setup && o.outcome == Outcome::Failed).any(|o| {
         if super::setup::rolled_back(o) {
             return true;
         }
@@ -273,11 +277,11 @@ fn rolled_back(x: &Facts) -> bool {
 }
 
 fn calm_badge(x: &Facts) -> Badge {
-    match x.status {
+    match x.conclusion.status {
         VerdictStatus::NoScan => Badge::NothingToConclude,
         _ if running(x).is_some() => Badge::StillRunning,
         _ if recovered(x).is_some() => Badge::Recovered,
-        VerdictStatus::Ok if x.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan) => Badge::ScanCompleted,
+        VerdictStatus::Ok if x.conclusion.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan) => Badge::ScanCompleted,
         VerdictStatus::Ok => Badge::NoFailureFound,
         _ if rolling_back(x).is_some() => Badge::RollingBack,
         _ if attention(x).is_some() => Badge::NeedsAttention,
@@ -289,18 +293,21 @@ fn calm_badge(x: &Facts) -> Badge {
 /// A setup run with no result whose rollback is still running when its log ends: an upgrade
 /// failed and is being undone.
 fn rolling_back(x: &Facts) -> Option<usize> {
-    let open = x.operations.iter().any(|o| {
+    let open = x.counting.iter().any(|o| {
         o.kind() == OperationKind::Setup
             && matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted)
             && super::setup::rollback(x.a, o).is_some_and(|r| r.ended.is_none())
     });
-    open.then(|| x.statements.iter().position(|s| s.domain == Domain::Setup && s.standing == Standing::Attention)).flatten()
+    open.then(|| x.conclusion.statements.iter().position(|s| s.domain == Domain::Setup && s.standing == Standing::Attention)).flatten()
 }
 
 /// The first statement of work whose result the logs do not hold (a setuperr.log without its
 /// setupact.log): never "no failure".
 fn unknown_result(x: &Facts) -> Option<usize> {
-    x.statements.iter().position(|s| s.standing == Standing::Unknown && matches!(s.domain, Domain::Setup | Domain::ClientInstall | Domain::TaskSequence))
+    x.conclusion
+        .statements
+        .iter()
+        .position(|s| s.standing == Standing::Unknown && matches!(s.domain, Domain::Setup | Domain::ClientInstall | Domain::TaskSequence))
 }
 
 /// The first statement of servicing or setup that needs attention without anything having
@@ -308,7 +315,7 @@ fn unknown_result(x: &Facts) -> Option<usize> {
 /// over it. (A scan step the logs do not show, or a search another caller cancelled, is no such
 /// thing.)
 fn attention(x: &Facts) -> Option<usize> {
-    x.statements.iter().position(|s| s.standing == Standing::Attention && matches!(s.domain, Domain::Servicing | Domain::Setup))
+    x.conclusion.statements.iter().position(|s| s.standing == Standing::Attention && matches!(s.domain, Domain::Servicing | Domain::Setup))
 }
 
 // ---- sentence one: failing now? ----
@@ -323,11 +330,11 @@ fn failing_now(x: &Facts, st: &Statement) -> (Sentence, bool) {
     let Some(kind) = lead_kind(x, st.domain) else {
         return (Sentence::DomainFailed { domain: st.domain, at: at(x, first_line(st)) }, true);
     };
-    let mut of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind).collect();
+    let mut of: Vec<&Operation> = x.counting.iter().copied().filter(|o| o.kind() == kind).collect();
     // A setup log with no result of its own (setuperr.log beside its setupact.log) is the same
     // run, not another one; a later run its log shows begin is one.
     if kind == OperationKind::Setup {
-        of = super::outcomes::runs_that_count(x.a, x.operations, kind);
+        of = super::outcomes::runs_that_count(x.a, x.counting, kind);
     }
     // Servicing is counted among the sessions of the sort that failed (DISM commands, CBS
     // sessions), not with the DISM API sessions other programs ran beside them.
@@ -375,9 +382,9 @@ fn failing_now(x: &Facts, st: &Statement) -> (Sentence, bool) {
 /// with the most failures.
 fn lead_kind(x: &Facts, domain: Domain) -> Option<OperationKind> {
     let kinds = kinds_of(domain);
-    let failed: Vec<&Operation> = x.operations.iter().filter(|o| kinds.contains(&o.kind()) && o.outcome == Outcome::Failed).collect();
+    let failed: Vec<&Operation> = x.counting.iter().copied().filter(|o| kinds.contains(&o.kind()) && o.outcome == Outcome::Failed).collect();
     let latest_failed = |k: OperationKind| {
-        let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == k).collect();
+        let of: Vec<&Operation> = x.counting.iter().copied().filter(|o| o.kind() == k).collect();
         latest(x, &of).is_some_and(|o| o.outcome == Outcome::Failed)
     };
     let count = |k: OperationKind| failed.iter().filter(|o| o.kind() == k).count();
@@ -387,23 +394,23 @@ fn lead_kind(x: &Facts, domain: Domain) -> Option<OperationKind> {
 /// The failed operations of the lead kind, latest first.
 fn lead_failures<'o>(x: &Facts<'o>, domain: Domain) -> Vec<&'o Operation> {
     let Some(kind) = lead_kind(x, domain) else { return Vec::new() };
-    let mut v: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == kind && o.outcome == Outcome::Failed).collect();
+    let mut v: Vec<&Operation> = x.counting.iter().copied().filter(|o| o.kind() == kind && o.outcome == Outcome::Failed).collect();
     v.sort_by_key(|o| std::cmp::Reverse(utc(x, o)));
     v
 }
 
 fn calm_now(x: &Facts) -> Sentence {
-    if x.status == VerdictStatus::NoScan {
-        return Sentence::NoWorkRecognised { code: x.ranked.iter().copied().find(|&c| !super::verdict::all_routine(x.a, c)) };
+    if x.conclusion.status == VerdictStatus::NoScan {
+        return Sentence::NoWorkRecognised { code: x.conclusion.ranked_codes.iter().copied().find(|&c| !super::verdict::all_routine(x.a, c)) };
     }
     let running = running(x);
     let now = match latest_ok(x) {
         Some(c) => c,
         None => {
-            let quoted = x.statements.iter().position(|s| s.standing != Standing::Ok).or((!x.statements.is_empty()).then_some(0));
+            let quoted = x.conclusion.statements.iter().position(|s| s.standing != Standing::Ok).or((!x.conclusion.statements.is_empty()).then_some(0));
             match quoted {
                 Some(_) if rolling_back(x).is_some() => Calm::RollingBack { statement: rolling_back(x).expect("checked") },
-                Some(_) if x.status != VerdictStatus::Ok && running.is_none() && attention(x).is_some() => {
+                Some(_) if x.conclusion.status != VerdictStatus::Ok && running.is_none() && attention(x).is_some() => {
                     Calm::Attention { statement: attention(x).expect("checked") }
                 }
                 Some(_) if unknown_result(x).is_some() => Calm::ResultUnknown { statement: unknown_result(x).expect("checked") },
@@ -417,7 +424,7 @@ fn calm_now(x: &Facts) -> Sentence {
 /// The latest search that succeeded, for the first kind of work that has one (the ConfigMgr
 /// scan first, where its logs were given).
 fn latest_ok(x: &Facts) -> Option<Calm> {
-    if let Some(st) = x.statements.iter().find(|s| s.domain == Domain::ConfigmgrScan && s.standing == Standing::Ok) {
+    if let Some(st) = x.conclusion.statements.iter().find(|s| s.domain == Domain::ConfigmgrScan && s.standing == Standing::Ok) {
         return Some(Calm::ScanCompleted { at: at(x, st.lines.last().copied()) });
     }
     let order = [
@@ -432,7 +439,7 @@ fn latest_ok(x: &Facts) -> Option<Calm> {
         OperationKind::StoreCheck,
     ];
     order.iter().find_map(|&k| {
-        let of: Vec<&Operation> = x.operations.iter().filter(|o| o.kind() == k && o.outcome == Outcome::Succeeded).collect();
+        let of: Vec<&Operation> = x.counting.iter().copied().filter(|o| o.kind() == k && o.outcome == Outcome::Succeeded).collect();
         let o = latest(x, &of)?;
         Some(Calm::Succeeded { kind: o.def.kind, at: stamp(x, o) })
     })
@@ -440,7 +447,7 @@ fn latest_ok(x: &Facts) -> Option<Calm> {
 
 /// Earlier failures that a later success of the same kind and caller followed.
 fn recovered(x: &Facts) -> Option<Recovered> {
-    let rec: Vec<&Operation> = x.operations.iter().filter(|o| o.outcome.id() == "recovered").collect();
+    let rec: Vec<&Operation> = x.counting.iter().copied().filter(|o| o.outcome.id() == "recovered").collect();
     let kind = rec.first()?.kind();
     let rec: Vec<&Operation> = rec.into_iter().filter(|o| o.kind() == kind).collect();
     let (first, last) = (earliest(x, &rec)?, latest(x, &rec)?);
@@ -448,8 +455,8 @@ fn recovered(x: &Facts) -> Option<Recovered> {
 }
 
 fn running(x: &Facts) -> Option<Running> {
-    let st = x.statements.iter().find(|s| s.standing == Standing::Attention)?;
-    let open = x.operations.iter().filter(|o| o.outcome == Outcome::Running).collect::<Vec<_>>();
+    let st = x.conclusion.statements.iter().find(|s| s.standing == Standing::Attention)?;
+    let open = x.counting.iter().copied().filter(|o| o.outcome == Outcome::Running).collect::<Vec<_>>();
     if let Some(o) = latest(x, &open) {
         // An error it logged on the way is said, never hidden behind "running".
         return Some(Running::Operation { kind: o.def.kind, after: o.codes_seen.first().map(|&(c, _)| c) });
@@ -460,7 +467,7 @@ fn running(x: &Facts) -> Option<Running> {
 // ---- sentences two and three: why, and what first ----
 
 fn cause(x: &Facts, i: usize) -> Option<Cause> {
-    let st = &x.statements[i];
+    let st = &x.conclusion.statements[i];
     let routine = |c: &u32| super::verdict::all_routine(x.a, *c);
     // The root of the latest failures of the lead kind, then the statement's codes.
     let ops = lead_failures(x, st.domain);
@@ -491,9 +498,9 @@ fn cause(x: &Facts, i: usize) -> Option<Cause> {
         let theirs = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0));
         st.domain != Domain::WindowsUpdate || f.codes.is_empty() || lead_codes.is_empty() || theirs.into_iter().any(|c| lead_codes.contains(&c))
     };
-    let finding = x.findings.iter().position(|f| f.severity == FindingSeverity::Error && related(f));
+    let finding = x.found.findings.iter().position(|f| f.severity == FindingSeverity::Error && related(f));
     if let Some(fi) = finding {
-        let f = &x.findings[fi];
+        let f = &x.found.findings[fi];
         if f.cause_codes().is_some_and(|c| !c.is_empty()) {
             // The finding describes its lines: their codes' meaning is the cause.
             return Some(Cause::FindingCodes { finding: fi });
@@ -515,7 +522,7 @@ fn cause(x: &Facts, i: usize) -> Option<Cause> {
 /// The first next check, else (with nothing to do) what to collect first: the logs that would
 /// settle what is open.
 fn first_step(x: &Facts) -> Option<First> {
-    if !x.next_checks.is_empty() {
+    if !x.conclusion.next_checks.is_empty() {
         Some(First::Check)
     } else {
         (!x.collect_next.is_empty()).then_some(First::Collect)

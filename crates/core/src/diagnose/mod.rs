@@ -8,6 +8,7 @@ mod catalog;
 mod collect_next;
 mod config;
 mod config_rules;
+mod context;
 mod defs;
 mod delivery;
 mod eventlog;
@@ -124,7 +125,7 @@ impl Diagnosis {
     /// operation tells (`served`, `delivery.rs`). A statement names its operations by their
     /// index here (`Said`).
     pub fn counted_operations(&self) -> Vec<&Operation> {
-        self.operations.iter().filter(|o| o.served.is_none()).collect()
+        delivery::counting(&self.operations)
     }
 
     /// The lines (file, entry) that prove an update or target failing or stalled now: each such
@@ -180,35 +181,20 @@ impl Diagnosis {
         let ledger = ledger::build(a, &sightings, &updates, &operations);
         drop(sightings);
         let (updates, updates_total) = updates::written(a, &updates, &operations, LEDGER_KEPT);
-        let (findings, source, machine) = rules::evaluate(a, &hits, &scan, &operations, &counted, &config);
         // The conclusions count each piece of work once: not a job another operation tells.
-        let counting = delivery::counting(operations);
-        let established = verdict::Established {
-            scan: &scan,
-            sync: &sync,
-            operations: &counting.counted,
-            counted: &counted,
-            findings: &findings,
-            public: source == defs::UpdateSource::Public,
-            machine: &machine,
-        };
-        let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = verdict::conclude(a, &established);
-        let collect_next = collect_next::collect_next(a, &statements, &scan, &sync, &config);
+        let counting = delivery::counting(&operations);
+        let cx = context::Context { a, scan: &scan, sync: &sync, config: &config, ops: &operations, counting: &counting, counted: &counted };
+        let found = rules::evaluate(&cx, &hits);
+        let conclusion = verdict::conclude(&cx, &found);
+        let collect_next = collect_next::collect_next(&cx, &conclusion.statements);
         let machines = machines::folders(a);
         let machines_apart = machines.is_empty();
         let machines = if machines_apart { machines::by_content(a) } else { machines };
-        let facts = headline::Facts {
-            a,
-            status,
-            statements: &statements,
-            operations: &counting.counted,
-            findings: &findings,
-            next_checks: &next_checks,
-            collect_next: &collect_next,
-            scan: &scan,
-            ranked: &ranked_codes,
-        };
-        let (mut headline, status, told) = headline::with_ledger(a, headline::headline(&facts), status, &ledger.rows, ledger.urgent);
+        let facts = headline::Facts { cx: &cx, found: &found, conclusion: &conclusion, collect_next: &collect_next };
+        let headline = headline::headline(&facts);
+        let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = conclusion;
+        let rules::Evaluated { findings, source, machine } = found;
+        let (mut headline, status, told) = headline::with_ledger(a, headline, status, &ledger.rows, ledger.urgent);
         let mut statements = statements;
         if let Some(st) = told {
             // The target failing now is the first thing the detail says too.
@@ -220,7 +206,6 @@ impl Diagnosis {
                 }
             }
         }
-        let operations = counting.rejoin();
         Diagnosis {
             updates,
             updates_total,

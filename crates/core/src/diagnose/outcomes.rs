@@ -217,7 +217,7 @@ pub struct Run {
 /// Every domain the operations show, most important first.
 /// `scan_told`: the ConfigMgr scan flow is in the logs and already tells its own searches
 /// (CallerId CcmExec), so the agent's sentence leaves them out.
-pub fn statements(a: &Analysis, ops: &[Operation], counted: &[Counted], scan_told: bool) -> Vec<Statement> {
+pub fn statements(a: &Analysis, ops: &[&Operation], counted: &[Counted], scan_told: bool) -> Vec<Statement> {
     let mut out = Vec::new();
     out.extend(per_run(a, ops, OperationKind::ClientInstall, Domain::ClientInstall));
     out.extend(deployment(a, ops));
@@ -253,7 +253,7 @@ fn codes_of(ops: &[&Operation]) -> Vec<u32> {
 // ---- the Windows Update agent ----
 
 /// The agent's searches, downloads and installs by outcome: failed ones and what ran.
-fn agent(a: &Analysis, ops: &[Operation], scan_told: bool) -> Option<Statement> {
+fn agent(a: &Analysis, ops: &[&Operation], scan_told: bool) -> Option<Statement> {
     // The ConfigMgr client's searches are told by its scan's statement when there is one.
     let agent: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind().is_agent() && !(scan_told && ops[i].caller.eq_ignore_ascii_case("CcmExec"))).collect();
     if agent.is_empty() {
@@ -342,7 +342,7 @@ fn root_line(a: &Analysis, op: &Operation) -> Option<u32> {
 // ---- the ConfigMgr client evaluating deployments ----
 
 /// The deployments' runs by label; errors before a later success where none failed.
-fn deployment(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
+fn deployment(a: &Analysis, ops: &[&Operation]) -> Option<Statement> {
     let runs: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind() == OperationKind::Deployment).collect();
     if runs.is_empty() {
         return None;
@@ -375,7 +375,7 @@ fn deployment(a: &Analysis, ops: &[Operation]) -> Option<Statement> {
     let mut recovered = Vec::new();
     if standing != Standing::Failed {
         // Errors before a later success: recovered, not the problem.
-        recovered = recovered_errors(a, &runs.iter().map(|&i| &ops[i]).collect::<Vec<_>>());
+        recovered = recovered_errors(a, &runs.iter().map(|&i| ops[i]).collect::<Vec<_>>());
         if let Some(&(fi, ei, _)) = recovered.first() {
             lines.push((fi, ei));
         }
@@ -407,7 +407,7 @@ fn recovered_errors(a: &Analysis, runs: &[&Operation]) -> Vec<(usize, u32, u32)>
 
 /// Servicing's sessions, the component store's last check, SFC, error lines with no session
 /// around them, the restart servicing asked for; what healthy runs say where nothing else does.
-fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Statement> {
+fn servicing(a: &Analysis, ops: &[&Operation], counted: &[Counted]) -> Option<Statement> {
     let sessions: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind() == OperationKind::Servicing).collect();
     let checks: Vec<usize> = (0..ops.len()).filter(|&i| ops[i].kind() == OperationKind::StoreCheck).collect();
     let sfc: Vec<&Counted> = counted.iter().filter(|c| c.id == "sfc_cannot_repair").collect();
@@ -536,9 +536,9 @@ fn servicing(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Sta
 /// The runs of one kind that count, in time order: a run with no result of its own and no line
 /// that began it (a setuperr.log beside its setupact.log holds the same run without its result)
 /// does not, where another run states one.
-pub fn runs_that_count<'o>(a: &Analysis, ops: &'o [Operation], kind: OperationKind) -> Vec<&'o Operation> {
+pub fn runs_that_count<'o>(a: &Analysis, ops: &'o [&'o Operation], kind: OperationKind) -> Vec<&'o Operation> {
     // A phase whose failure a later log reports (the rollback's) is that run, not another one.
-    let mut runs: Vec<&Operation> = ops.iter().filter(|o| o.kind() == kind && o.reported_in.is_none()).collect();
+    let mut runs: Vec<&Operation> = ops.iter().copied().filter(|o| o.kind() == kind && o.reported_in.is_none()).collect();
     let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
     runs.sort_by_key(|o| time(o));
     let stated = |o: &Operation| !matches!(o.outcome, Outcome::Unknown | Outcome::Interrupted);
@@ -557,10 +557,10 @@ fn run_errors(a: &Analysis, op: &Operation) -> usize {
 }
 
 /// The latest run of one kind, which decides, and what its log's other runs add.
-fn per_run(a: &Analysis, ops: &[Operation], kind: OperationKind, domain: Domain) -> Option<Statement> {
+fn per_run(a: &Analysis, ops: &[&Operation], kind: OperationKind, domain: Domain) -> Option<Statement> {
     let runs = runs_that_count(a, ops, kind);
     let last = *runs.last()?;
-    let index = |o: &Operation| ops.iter().position(|x| std::ptr::eq(x, o)).expect("a run is one of the operations");
+    let index = |o: &Operation| ops.iter().position(|x| std::ptr::eq(*x, o)).expect("a run is one of the operations");
     let program = if kind == OperationKind::Setup { super::setup::program(a, last) } else { None };
     let unresolved = matches!(last.outcome, Outcome::Interrupted | Outcome::Unknown);
     // No result, but the rollback's own lines: the upgrade failed and is being, or was, undone.

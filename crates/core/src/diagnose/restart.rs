@@ -41,7 +41,7 @@ impl Restart {
 
 /// The restart servicing asked for last, still required or no longer pending; none when no
 /// session asked for one.
-pub fn servicing_restart(a: &Analysis, ops: &[Operation], counted: &[Counted]) -> Option<Restart> {
+pub fn servicing_restart(a: &Analysis, ops: &[&Operation], counted: &[Counted]) -> Option<Restart> {
     let codes = restart_codes();
     let time = |o: &Operation| o.anchor().and_then(|e| a.files[o.file].utc_ms(&a.files[o.file].entries[e as usize]));
     let ask = ops

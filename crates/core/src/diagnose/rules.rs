@@ -7,13 +7,14 @@
 //! that combines what the data matched with the flow, other lines or the configuration.
 
 use super::catalog::{Hits, CATALOG};
-use super::config::{ConfigFacts, Machine};
+use super::config::Machine;
 use super::config_rules;
+use super::context::Context;
 use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
 use super::finding::{Ctx, Finding};
 use super::flow::FlowResult;
 use super::found::{EventErrors, Found};
-use super::operations::{Counted, Operation};
+use super::operations::Operation;
 use super::signals::Compiled;
 use crate::analysis::Analysis;
 use crate::model::{CycleOutcome, Evidence, FindingSeverity, LogKind, OperationKind, Outcome, Severity, StepStatus};
@@ -49,21 +50,29 @@ const JOINS: &[(&str, Join)] = &[
 /// How many lines a rule keeps (a busy log can repeat a signature thousands of times).
 const MAX_LINES: usize = 50;
 
-/// Every rule over the drop; findings most severe first, in data order otherwise. Also where
-/// the client gets its updates, and the servers its advice can name.
-pub fn evaluate(
-    a: &Analysis,
-    hits: &Hits,
-    scan: &FlowResult,
-    ops: &[Operation],
-    counted: &[Counted],
-    config: &ConfigFacts,
-) -> (Vec<Finding>, UpdateSource, Machine) {
+/// What the rules established: the findings, most severe first, in data order otherwise; where
+/// the client gets its updates; the servers its advice can name.
+pub struct Evaluated {
+    pub findings: Vec<Finding>,
+    pub source: UpdateSource,
+    pub machine: Machine,
+}
+
+impl Evaluated {
+    /// The client updates from Microsoft's services, not a WSUS server.
+    pub fn public(&self) -> bool {
+        self.source == UpdateSource::Public
+    }
+}
+
+/// Every rule over the drop.
+pub fn evaluate(cx: &Context, hits: &Hits) -> Evaluated {
+    let a = cx.a;
     let rules = defs::rules();
     let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
     let set_lines = line_hits(a, hits, sets.iter().map(|s| s.lines).collect(), &CATALOG.line_sets);
-    let ctx = Ctx { a, scan, ops, counted, config, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let ctx = Ctx { cx, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
     let source = update_source(&ctx);
     let machine = Machine::build(&ctx);
     let ctx = Ctx { machine: machine.clone(), ..ctx };
@@ -94,7 +103,7 @@ pub fn evaluate(
     // lean on lines of an earlier scan (a log silent since then), then data order.
     let before = ctx.scan.failed_step.and_then(|_| earlier_scan_end(ctx.scan));
     out.sort_by_key(|f| (f.severity, distance(f, before)));
-    (out, source, machine)
+    Evaluated { findings: out, source, machine }
 }
 
 /// When the last scan before the failed one that came to an end (completed or failed) ended
@@ -539,7 +548,7 @@ const SESSION_FRAMES: [&str; 6] = [
 /// Error-level lines of CBS.log or DISM.log with a failure code that is not routine there, in a
 /// log where no servicing session frames them (an excerpt cut out of its session): servicing said
 /// it failed on its own lines. (file, entry, code) in file order, at most `MAX_LINES`.
-pub fn sessionless_servicing_errors(a: &Analysis, ops: &[Operation]) -> Vec<(usize, u32, u32)> {
+pub fn sessionless_servicing_errors(a: &Analysis, ops: &[&Operation]) -> Vec<(usize, u32, u32)> {
     let mut out = Vec::new();
     // The component store's failures, which stand even where session lines that concluded
     // nothing are around them (the rule's `codes`).
@@ -565,7 +574,7 @@ pub fn sessionless_servicing_errors(a: &Analysis, ops: &[Operation]) -> Vec<(usi
 
 /// Servicing errors without a session around them (see `sessionless_servicing_errors`).
 fn servicing_error_lines(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
-    let errors = sessionless_servicing_errors(ctx.a, ctx.ops);
+    let errors = sessionless_servicing_errors(ctx.a, ctx.counting);
     if errors.is_empty() {
         return None;
     }

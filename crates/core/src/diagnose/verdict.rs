@@ -1,12 +1,11 @@
 //! The conclusions: codes ranked by significance, the one-paragraph verdict, and the ranked next
 //! checks. Everything here reads what the flows and rules established; nothing matches lines.
 
-use super::config::Machine;
+use super::context::Context;
 use super::finding::Finding;
 use super::flow::FlowResult;
-use super::operations::Counted;
-use super::operations::Operation;
 use super::outcomes::{Said, Statement};
+use super::rules::Evaluated;
 use crate::analysis::Analysis;
 use crate::model::{Domain, FindingSeverity, OperationKind, Outcome, Standing, StepStatus, VerdictStatus};
 use wulens_kb::Place;
@@ -55,25 +54,14 @@ pub enum Part {
     LikelyCause(Vec<usize>),
 }
 
-/// What the diagnosis stage hands to the conclusions, once established.
-pub struct Established<'a> {
-    pub scan: &'a FlowResult,
-    pub sync: &'a FlowResult,
-    pub operations: &'a [Operation],
-    pub counted: &'a [Counted],
-    pub findings: &'a [Finding],
-    /// The client updates from Microsoft's services, not a WSUS server.
-    pub public: bool,
-    pub machine: &'a Machine,
-}
-
 /// The one step from what was established to what is concluded.
-pub fn conclude(a: &Analysis, e: &Established) -> Conclusion {
-    let mut statements = flow_statements(a, e.scan, e.sync);
-    statements.extend(super::outcomes::statements(a, e.operations, e.counted, e.scan.witnessed()));
+pub fn conclude(cx: &Context, found: &Evaluated) -> Conclusion {
+    let a = cx.a;
+    let mut statements = flow_statements(a, cx.scan, cx.sync);
+    statements.extend(super::outcomes::statements(a, cx.counting, cx.counted, cx.scan.witnessed()));
     // Failures first, then by domain (the client's installation before its scans, ...).
     statements.sort_by_key(|s| (s.standing, s.domain));
-    let ranked_codes = rank_codes(a, e.scan, e.sync, e.operations, e.findings);
+    let ranked_codes = rank_codes(cx, &found.findings);
     // The ranked codes' own guidance is the last resort, and only where something failed:
     // with nothing failed, the drop's most significant code is routine or history, and a
     // repair step for it would send an admin after a machine that is fine.
@@ -82,19 +70,20 @@ pub fn conclude(a: &Analysis, e: &Established) -> Conclusion {
     // knowledge base's advice is about updates and servicing, so a code in another program's log
     // (a device install's setupapi.dev.log, the Intune Management Extension's) gets none.
     let fallback: Vec<u32> = if failing { ranked_codes.iter().copied().filter(|&c| written_by_update_program(a, c)).collect() } else { Vec::new() };
-    let next_checks = next_checks(e.scan, e.sync, e.operations, e.findings, &fallback, e.public, e.machine);
-    let (status, verdict) = verdict(a, &statements, e.findings, &ranked_codes);
+    let next_checks = next_checks(cx, found, &fallback);
+    let (status, verdict) = verdict(a, &statements, &found.findings, &ranked_codes);
     Conclusion { statements, ranked_codes, next_checks, status, verdict }
 }
 
 /// Every code of the drop, most significant first: the failed step's codes, then codes behind a
 /// finding, then codes the knowledge base has guidance for, then by count. (A busy log's most
 /// frequent code is often noise: E_FAIL in CBS.log, metadata signature checks in WindowsUpdate.log.)
-fn rank_codes(a: &Analysis, scan: &FlowResult, sync: &FlowResult, ops: &[Operation], findings: &[Finding]) -> Vec<u32> {
-    let mut failed: Vec<u32> = scan.failed_step_codes(a);
-    failed.extend(sync.failed_step_codes(a));
+fn rank_codes(cx: &Context, findings: &[Finding]) -> Vec<u32> {
+    let a = cx.a;
+    let mut failed: Vec<u32> = cx.scan.failed_step_codes(a);
+    failed.extend(cx.sync.failed_step_codes(a));
     // Then the codes of failed operations, latest first: their result and its root.
-    for o in ops.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
+    for o in cx.counting.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
         for c in o.code.into_iter().chain(o.root).filter(|c| c & 0x8000_0000 != 0) {
             if !failed.contains(&c) {
                 failed.push(c);
@@ -121,18 +110,12 @@ fn is_hex_of(hex: &str, code: u32) -> bool {
 }
 
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
-/// Placeholders are filled from what the logs say of `machine`; a step about a WSUS server is left
-/// out for an operation against Microsoft's services, and on a client that uses them (`public`).
-fn next_checks(
-    scan: &FlowResult,
-    sync: &FlowResult,
-    ops: &[Operation],
-    findings: &[Finding],
-    // Codes whose guidance comes last, when nothing else gave a check (most significant first).
-    ranked: &[u32],
-    public: bool,
-    machine: &Machine,
-) -> Vec<NextCheck> {
+/// Placeholders are filled from what the logs say of the machine; a step about a WSUS server is
+/// left out for an operation against Microsoft's services, and on a client that uses them.
+/// `ranked`: the codes whose guidance comes last, when nothing else gave a check (most
+/// significant first).
+fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck> {
+    let (findings, machine, public) = (&found.findings, &found.machine, found.public());
     let mut out: Vec<NextCheck> = Vec::new();
     let add = |out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: CheckFrom| {
         let (text, command) = (machine.fill(text), command.map(|c| machine.fill(c)));
@@ -148,7 +131,7 @@ fn next_checks(
             add(&mut out, &g.text, g.command.as_deref(), CheckFrom::Finding(f.id()));
         }
     }
-    for (flow, place) in [(scan, None), (sync, Some(Place::WsusSync))] {
+    for (flow, place) in [(cx.scan, None), (cx.sync, Some(Place::WsusSync))] {
         let Some(n) = flow.failed_step else { continue };
         let st = flow.step(n).expect("the failed step is a step");
         // The client scan's steps are places of their own (`scan_3`); a sync is one place.
@@ -167,7 +150,7 @@ fn next_checks(
     // that gets its updates from Microsoft, steps about a WSUS server do not apply.
     let about_wsus = |t: &str| ["WSUS", ":8530", ":8531", "software update point"].iter().any(|w| t.contains(w));
     let mut seen_codes: Vec<u32> = Vec::new();
-    for o in ops.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
+    for o in cx.counting.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
         let not_wsus = public || machine.public_operation(o);
         let wsus_only = |t: &str| not_wsus && about_wsus(t);
         for c in o.root.into_iter().chain(o.code).filter(|c| c & 0x8000_0000 != 0) {
