@@ -203,12 +203,12 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
                         return; // cancelled meanwhile
                     }
                     if let Err(e) = reader.read(part) {
-                        return ev.emit(WorkerEvent::Failed(e));
+                        return ev.emit(WorkerEvent::Failed(e.to_string()));
                     }
                 }
                 match reader.finish() {
                     Ok(r) => ev.emit(WorkerEvent::Report(Rc::new(r))),
-                    Err(e) => ev.emit(WorkerEvent::Failed(e)),
+                    Err(e) => ev.emit(WorkerEvent::Failed(e.to_string())),
                 }
             });
         }
@@ -238,7 +238,7 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
             // Read at once: a followed log's growths must reach the page in the order they came.
             let report = match report.as_deref().map(ReportReader::read_all).transpose() {
                 Ok(r) => r,
-                Err(e) => return ev.emit(WorkerEvent::Failed(e)),
+                Err(e) => return ev.emit(WorkerEvent::Failed(e.to_string())),
             };
             ev.emit(WorkerEvent::Grew(Growth { count, total, report: report.map(Rc::new), problems }))
         }

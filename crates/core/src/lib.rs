@@ -79,4 +79,4 @@ pub use output::{
 pub use output::{in_cell, Attribute, ComplianceCell, Onset, Shared, UpdateCompliance, CELL_NAMES};
 
 // The log viewer.
-pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};
+pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};

@@ -12,8 +12,8 @@ pub enum Error {
     BadRequest(String),
     /// A row index past the view's end.
     NoSuchRow,
-    /// The viewer's own words for a filter or a time it cannot use (a regex that is not valid).
-    View(String),
+    /// A filter or a time the viewer cannot use (a regex that is not valid), in its own words.
+    View(wulens_core::FilterError),
     /// A zip that cannot be opened, with its name where there is one and why.
     Zip { name: Option<String>, why: String },
     /// The Share panel's redaction failed.
@@ -33,7 +33,8 @@ impl std::fmt::Display for Error {
             Error::AlreadyAnalysed => write!(f, "these logs are analysed already: a new drop needs a new session"),
             Error::BadRequest(why) => write!(f, "bad request: {why}"),
             Error::NoSuchRow => write!(f, "no such row"),
-            Error::View(why) | Error::Redact(why) | Error::Piece(why) | Error::Encode(why) | Error::Code(why) => write!(f, "{why}"),
+            Error::View(e) => write!(f, "{e}"),
+            Error::Redact(why) | Error::Piece(why) | Error::Encode(why) | Error::Code(why) => write!(f, "{why}"),
             Error::Zip { name: Some(name), why } => write!(f, "{name} cannot be opened as a zip ({why})"),
             Error::Zip { name: None, why } => write!(f, "cannot be opened as a zip ({why})"),
         }

@@ -56,6 +56,20 @@ fn rows_in_parts<T: Serialize>(tag: &str, rows: &[T], parts: &mut Vec<String>) -
     Ok(())
 }
 
+/// Why a report's parts could not be read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// A part that is not JSON of a part's shape, with the reader's reason.
+    #[error("the report could not be read: {0}")]
+    Json(String),
+    #[error("the report could not be read: it came with two heads")]
+    TwoHeads,
+    #[error("the report could not be read: its rows came before its head")]
+    RowsBeforeHead,
+    #[error("the report could not be read: it was empty")]
+    Empty,
+}
+
 /// A report read back part by part, in the order [`report_parts`] wrote them.
 #[derive(Default)]
 pub struct ReportReader {
@@ -64,12 +78,12 @@ pub struct ReportReader {
 
 impl ReportReader {
     /// Read one part.
-    pub fn read(&mut self, part: &str) -> Result<(), String> {
-        let part: PartIn = serde_json::from_str(part).map_err(|e| format!("the report could not be read: {e}"))?;
+    pub fn read(&mut self, part: &str) -> Result<(), ReadError> {
+        let part: PartIn = serde_json::from_str(part).map_err(|e| ReadError::Json(e.to_string()))?;
         match (part, self.report.as_mut()) {
             (PartIn::Head(head), None) => self.report = Some(*head),
-            (PartIn::Head(_), Some(_)) => return Err("the report could not be read: it came with two heads".into()),
-            (_, None) => return Err("the report could not be read: its rows came before its head".into()),
+            (PartIn::Head(_), Some(_)) => return Err(ReadError::TwoHeads),
+            (_, None) => return Err(ReadError::RowsBeforeHead),
             (PartIn::Updates(rows), Some(r)) => r.updates.extend(rows),
             (PartIn::Operations(rows), Some(r)) => r.operations.items.extend(rows),
         }
@@ -77,12 +91,12 @@ impl ReportReader {
     }
 
     /// The report, once every part is read.
-    pub fn finish(self) -> Result<Report, String> {
-        self.report.ok_or_else(|| "the report could not be read: it was empty".to_string())
+    pub fn finish(self) -> Result<Report, ReadError> {
+        self.report.ok_or(ReadError::Empty)
     }
 
     /// Every part of `parts` read at once.
-    pub fn read_all(parts: &[String]) -> Result<Report, String> {
+    pub fn read_all(parts: &[String]) -> Result<Report, ReadError> {
         let mut reader = ReportReader::default();
         for p in parts {
             reader.read(p)?;
@@ -135,9 +149,10 @@ mod tests {
     fn parts_out_of_order_or_missing_say_so() {
         let parts = report_parts(report_with(3, 3)).unwrap();
         let err = |parts: &[String]| ReportReader::read_all(parts).unwrap_err();
-        assert!(err(&parts[1..]).contains("before its head"));
-        assert!(err(&[parts[0].clone(), parts[0].clone()]).contains("two heads"));
-        assert!(err(&[]).contains("empty"));
-        assert!(err(&["{\"head\": 1}".to_string()]).starts_with("the report could not be read"));
+        assert_eq!(err(&parts[1..]), ReadError::RowsBeforeHead);
+        assert_eq!(err(&[parts[0].clone(), parts[0].clone()]), ReadError::TwoHeads);
+        assert_eq!(err(&[]).to_string(), "the report could not be read: it was empty");
+        let bad = err(&["{\"head\": 1}".to_string()]);
+        assert!(matches!(bad, ReadError::Json(_)) && bad.to_string().starts_with("the report could not be read: "), "{bad}");
     }
 }

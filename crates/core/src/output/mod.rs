@@ -35,5 +35,5 @@ pub use report::{
     TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 pub use shared::{Attribute, Onset, Shared};
-pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, Row, View};
+pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};
 pub use words::{badge_words, detail, headline_text, statement_text};

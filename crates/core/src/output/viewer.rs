@@ -222,6 +222,20 @@ pub struct CodeInView {
     pub has_guidance: bool,
 }
 
+/// Why a filter cannot be applied; its words are the message a person reads beside the filter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    /// The regular expression does not compile, with the regex engine's reason.
+    #[error("The regular expression is not valid: {0}")]
+    Regex(String),
+    /// A time bound that is no time, as written.
+    #[error("'{0}' is not a time: write 2024-05-31 16:45")]
+    NotATime(String),
+    /// A code the knowledge base does not read as one.
+    #[error(transparent)]
+    Code(#[from] wulens_kb::CodeParseError),
+}
+
 impl View {
     /// A view of an analysis' whole merged timeline, unfiltered.
     pub fn new(a: &Analysis) -> View {
@@ -231,7 +245,7 @@ impl View {
     }
 
     /// Rebuild after the timeline changed (offsets), keeping the filter.
-    pub fn rebuild(&mut self, a: &Analysis) -> Result<usize, String> {
+    pub fn rebuild(&mut self, a: &Analysis) -> Result<usize, FilterError> {
         self.refs = a.timeline(|_| true);
         let f = self.filter.clone();
         self.apply(a, f)
@@ -252,13 +266,13 @@ impl View {
         self.refs.len()
     }
 
-    /// Apply a filter; returns the number of rows, or a message when the regex is invalid.
-    pub fn apply(&mut self, a: &Analysis, filter: Filter) -> Result<usize, String> {
+    /// Apply a filter; returns the number of rows, or why the filter cannot be applied.
+    pub fn apply(&mut self, a: &Analysis, filter: Filter) -> Result<usize, FilterError> {
         let text = if filter.text.is_empty() {
             TextMatch::None
         } else if filter.regex {
             let pattern = if filter.case_sensitive { filter.text.clone() } else { format!("(?i){}", filter.text) };
-            TextMatch::Regex(regex_lite::Regex::new(&pattern).map_err(|e| format!("The regular expression is not valid: {e}"))?)
+            TextMatch::Regex(regex_lite::Regex::new(&pattern).map_err(|e| FilterError::Regex(e.to_string()))?)
         } else {
             TextMatch::Plain {
                 needle: if filter.case_sensitive { filter.text.clone() } else { filter.text.to_ascii_lowercase() },
@@ -266,17 +280,15 @@ impl View {
             }
         };
         let zone_ms = filter.zone as i64 * 60_000;
-        let bound = |t: &Option<String>, end: bool| -> Result<Option<i64>, String> {
+        let bound = |t: &Option<String>, end: bool| -> Result<Option<i64>, FilterError> {
             match t {
-                Some(s) if !s.trim().is_empty() => {
-                    Ok(Some(parse_filter_time(s, end).ok_or_else(|| format!("'{s}' is not a time: write 2024-05-31 16:45"))? - zone_ms))
-                }
+                Some(s) if !s.trim().is_empty() => Ok(Some(parse_filter_time(s, end).ok_or_else(|| FilterError::NotATime(s.clone()))? - zone_ms)),
                 _ => Ok(None),
             }
         };
         let (from, to) = (bound(&filter.from, false)?, bound(&filter.to, true)?);
         let code = match &filter.code {
-            Some(c) if !c.is_empty() => Some(wulens_kb::lookup(c).map_err(|e| e.to_string())?.code.0),
+            Some(c) if !c.is_empty() => Some(wulens_kb::lookup(c)?.code.0),
             _ => None,
         };
         let sev_ok = |s: Severity| filter.severities.is_empty() || filter.severities.contains(&s);
@@ -459,8 +471,8 @@ impl View {
 
     /// The first row of the view at or after `time` (as typed, in the zone `zone` minutes east
     /// of UTC); the last timed row when every line is earlier.
-    pub fn at_time(&self, a: &Analysis, time: &str, zone: i32) -> Result<Option<usize>, String> {
-        let t = parse_filter_time(time, false).ok_or_else(|| format!("'{time}' is not a time: write 2024-05-31 16:45"))? - zone as i64 * 60_000;
+    pub fn at_time(&self, a: &Analysis, time: &str, zone: i32) -> Result<Option<usize>, FilterError> {
+        let t = parse_filter_time(time, false).ok_or_else(|| FilterError::NotATime(time.to_string()))? - zone as i64 * 60_000;
         let mut last = None;
         for i in 0..self.filtered.len() {
             let r = self.at(i);
@@ -664,7 +676,8 @@ mod tests {
         assert_eq!(v.apply(&a, Filter { files: vec![a.files[1].name.clone()], ..Filter::default() }), Ok(2));
         assert_eq!(v.apply(&a, Filter { code: Some("-2145107941".into()), ..Filter::default() }), Ok(2));
         assert_eq!(v.apply(&a, Filter { from: Some("2024-01-15 18:00:02".into()), to: Some("2024-01-15 18:00:04".into()), ..Filter::default() }), Ok(1));
-        assert!(v.apply(&a, Filter { text: "(".into(), regex: true, ..Filter::default() }).unwrap_err().contains("not valid"));
+        let bad = v.apply(&a, Filter { text: "(".into(), regex: true, ..Filter::default() }).unwrap_err();
+        assert!(matches!(bad, FilterError::Regex(_)) && bad.to_string().starts_with("The regular expression is not valid: "), "{bad}");
         assert_eq!(v.len(), 1, "a bad filter keeps the previous view");
     }
 
@@ -715,7 +728,7 @@ mod tests {
         assert_eq!(v.at_time(&a, "2024-01-15 10:00:02", 0), Ok(Some(2)));
         assert_eq!(v.at_time(&a, "2024-01-15 02:00:02", -480), Ok(Some(2)));
         assert_eq!(v.at_time(&a, "2024-01-16", 0), Ok(Some(3)), "after the end: the last line");
-        assert!(v.at_time(&a, "noon", 0).unwrap_err().contains("not a time"));
+        assert_eq!(v.at_time(&a, "noon", 0).unwrap_err().to_string(), "'noon' is not a time: write 2024-05-31 16:45");
         assert_eq!(v.positions(&a, &[(0, 4), (0, 1), (0, 99), (7, 1)]), [0, 3]);
         // A time filter in the zone the page shows.
         let mut v = v;
