@@ -57,21 +57,17 @@ fn walk(dir: &Path, name: &str, skip: &[PathBuf], out: &mut Vec<String>) -> Resu
     Ok(())
 }
 
-/// The files at the top of `dir` whose first bytes name a Windows Update for Business reports
-/// table's columns (`wulens_core::wufb::looks_like`): exports, not machines.
-fn exports_in(dir: &Path) -> Vec<PathBuf> {
+/// Whether a file's first bytes name a Windows Update for Business reports table's columns
+/// (`wulens_core::wufb::looks_like`): an export, not a machine.
+fn is_export(p: &Path) -> bool {
     use std::io::Read;
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            let mut head = Vec::new();
-            std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut head)).is_ok() && wulens_core::wufb::looks_like(&head)
-        })
-        .collect();
+    let mut head = Vec::new();
+    p.is_file() && std::fs::File::open(p).and_then(|f| f.take(64 * 1024).read_to_end(&mut head)).is_ok() && wulens_core::wufb::looks_like(&head)
+}
+
+/// The exports at the top of `dir`.
+fn exports_in(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| is_export(p)).collect();
     found.sort();
     found
 }
@@ -79,7 +75,8 @@ fn exports_in(dir: &Path) -> Vec<PathBuf> {
 /// The bundles under `paths`, by the rule in `wulens_core::bundles` (the web page's too): a zip
 /// is one machine; a folder holding zips or folders and no log files of its own is a folder of
 /// machines; any other folder (or a single file) is one machine. Windows Update for Business
-/// reports exports at the top of a folder are no machine: they are returned apart.
+/// reports exports, given as paths or at the top of a folder, are no machine: they are returned
+/// apart.
 pub fn bundles(paths: &[PathBuf]) -> Result<(Vec<Bundle>, Vec<PathBuf>), String> {
     let mut out = Vec::new();
     let mut exports = Vec::new();
@@ -91,6 +88,10 @@ pub fn bundles(paths: &[PathBuf]) -> Result<(Vec<Bundle>, Vec<PathBuf>), String>
             let found = exports_in(p);
             walk(p, &name, &found, &mut listed)?;
             exports.extend(found);
+        } else if is_export(p) {
+            // An export given among the paths is read as one, never as a machine.
+            exports.push(p.clone());
+            continue;
         } else {
             listed.push(name.clone());
         }
@@ -249,6 +250,9 @@ mod tests {
         let (b, _) = bundles(std::slice::from_ref(&root)).unwrap();
         let names: Vec<&str> = b.iter().map(|b| b.machine.as_str()).collect();
         assert_eq!(names, ["PC-01", "PC-02"]);
+        // An export given as a path is one too.
+        let (b, given) = bundles(&[root.join("alerts.json"), root.join("PC-02")]).unwrap();
+        assert_eq!((b.len(), given), (1, vec![root.join("alerts.json")]));
         let (x, problems) = read_exports(&exports, &[root.join("PC-02/Logs/WUAHandler.log")]);
         assert_eq!(x.len(), 1);
         assert_eq!(problems.len(), 1);

@@ -113,7 +113,11 @@ fn norm(column: &str) -> String {
 /// columns. Cheap, for picking exports out of a folder of bundles; [`read`] decides.
 pub fn looks_like(head: &[u8]) -> bool {
     let head = &head[..head.len().min(64 * 1024)];
-    let text = String::from_utf8_lossy(head);
+    let text = match super::encoding::sniff(head) {
+        // PowerShell's `Out-File` and `Export-Csv -Encoding Unicode` write UTF-16.
+        super::encoding::Sniff::Text(enc) if enc.is_utf16() => std::borrow::Cow::Owned(super::encoding::decode_slice(head, enc).0),
+        _ => String::from_utf8_lossy(head),
+    };
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.starts_with('[') || text.starts_with('{') {
         let lower = text.to_ascii_lowercase();
@@ -332,6 +336,9 @@ mod tests {
         assert_eq!((x.records[0].line, x.records[1].line), (2, 3));
         assert_eq!(x.records[1].get("Description"), "two\nlines");
         assert!(looks_like(csv.as_bytes()));
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(csv.trim_start_matches('\u{feff}').encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert!(looks_like(&utf16));
+        assert_eq!(read("alerts.csv", &utf16).unwrap().unwrap().records[1].get("Description"), "two\nlines");
     }
 
     #[test]
