@@ -124,6 +124,11 @@ enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = fleet::FleetFormat::Text)]
         format: fleet::FleetFormat,
+        /// A Windows Update for Business reports export (UCDeviceAlert, UCUpdateAlert,
+        /// UCClientUpdateStatus; CSV, JSON or NDJSON from Log Analytics) to join to the machines;
+        /// repeatable. Exports at the top of a PATH folder are found by their columns too.
+        #[arg(long, value_name = "FILE")]
+        wufb: Vec<PathBuf>,
     },
     /// What to collect from a client (and how) so that wulens can answer.
     CollectHelp,
@@ -213,7 +218,7 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
         Command::Timeline { paths, problems, follow: true, .. } => follow::run(&paths, problems, &mut out),
         Command::Timeline { paths, problems, follow: false, no_mmap } => timeline(&paths, problems, reading(no_mmap), &mut out),
-        Command::Fleet { paths, format } => fleet::run(&paths, format, &mut out),
+        Command::Fleet { paths, format, wufb } => fleet::run(&paths, &wufb, format, &mut out),
         Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
         Command::Collect { out: path, redact } => collect::run(path, redact, &mut out),
         Command::FleetRow { .. } => fleet_row(&mut out),

@@ -78,5 +78,9 @@ pub use output::{
 };
 pub use output::{in_cell, Attribute, ComplianceCell, Onset, Shared, UpdateCompliance, CELL_NAMES};
 
+// Windows Update for Business reports' exports, read and joined to a fleet.
+pub use output::{CollectItem, DeviceWithoutLogs, FleetJson, LogCause, WufbAlert, WufbExport, WufbProblem, WufbSection, WufbStatus};
+pub use read::wufb;
+
 // The log viewer.
 pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};

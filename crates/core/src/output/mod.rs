@@ -16,6 +16,7 @@ mod row_facts;
 mod shared;
 mod viewer;
 mod words;
+mod wufb;
 
 pub use collect::{client_script, collect_steps, CollectStep};
 pub use compliance::{in_cell, ComplianceCell, UpdateCompliance, CELL_NAMES};
@@ -37,3 +38,4 @@ pub use report::{
 pub use shared::{Attribute, Onset, Shared};
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};
 pub use words::{badge_words, detail, headline_text, statement_text};
+pub use wufb::{CollectItem, DeviceWithoutLogs, FleetJson, LogCause, WufbAlert, WufbExport, WufbProblem, WufbSection, WufbStatus};

@@ -16,6 +16,7 @@ pub mod input;
 pub mod mdm;
 pub mod parse;
 pub mod stream;
+pub mod wufb;
 
 pub use detect::{detect, wu_placeholder};
 pub use input::{expand, load, Bytes, Input, Limits};

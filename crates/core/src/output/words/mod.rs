@@ -14,6 +14,7 @@ mod ledger;
 mod machines;
 mod outcomes;
 mod setup;
+pub mod wufb;
 
 pub use codes::{caller_words, collect_why};
 pub use detail::{detail, statement_text};
