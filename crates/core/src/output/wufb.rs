@@ -354,7 +354,7 @@ impl WufbSection {
         if !self.without_logs.is_empty() {
             let _ = writeln!(s, "  Devices with alerts and no logs ({})", self.without_logs.len());
             for d in &self.without_logs {
-                let _ = writeln!(s, "  {}: {} alert(s), {} active ({})", d.device, d.alerts, d.active, d.from.join(", "));
+                let _ = writeln!(s, "  {}: {} alert(s), {} active ({})", words::device_label(&d.device, &d.entra_id), d.alerts, d.active, d.from.join(", "));
                 let _ = writeln!(s, "         {}", d.advice);
                 for c in &d.collect {
                     let _ = writeln!(s, "           {}: {}", c.artifact, c.command);
@@ -376,7 +376,7 @@ fn without_logs(alerts: &[WufbAlert]) -> Vec<DeviceWithoutLogs> {
         let i = match out.iter().position(|d| (if d.device.is_empty() { lower(&d.entra_id) } else { lower(&d.device) }) == key) {
             Some(i) => i,
             None => {
-                let label = if a.device.is_empty() { a.entra_id.clone() } else { a.device.clone() };
+                let label = words::device_label(&a.device, &a.entra_id);
                 out.push(DeviceWithoutLogs {
                     device: a.device.clone(),
                     entra_id: a.entra_id.clone(),
@@ -472,6 +472,17 @@ mod tests {
         assert!(t.contains("PC-01 by name; its logs: failed at Windows Update search, 0x8024401B, Proxy error"), "{t}");
         assert!(t.contains("pc-99: 2 alert(s), 1 active"), "{t}");
         assert!(t.contains("could not be read: bad.json: line 3: cut"), "{t}");
+    }
+
+    /// An alert that names no device and whose Entra id pairs with no name is said by that id.
+    #[test]
+    fn a_device_without_a_name_is_said_by_its_entra_id() {
+        let csv = "AlertId,AlertType,AlertSubtype,AlertStatus,DeviceName,AzureADDeviceId\na9,ClientDeviceAlert,DiskFull,Active,,e-77\n";
+        let w = WufbSection::join(&[row("PC-01", "ok", "")], &[read("a.csv", csv.as_bytes()).unwrap().unwrap()], Vec::new());
+        assert_eq!(w.without_logs.len(), 1);
+        let t = w.text();
+        assert!(t.contains("  the device with Entra device id e-77 (no name in the exports): 1 alert(s), 1 active (a.csv:2)"), "{t}");
+        assert!(w.without_logs[0].advice.starts_with("collect the logs of the device with Entra device id e-77"), "{}", w.without_logs[0].advice);
     }
 
     #[test]

@@ -65,9 +65,18 @@ pub fn joined_by(by: &str) -> &'static str {
     }
 }
 
+/// A device as the exports name it: its name, or where they give none, its Entra device id.
+pub fn device_label(device: &str, entra_id: &str) -> String {
+    match (device.trim(), entra_id.trim()) {
+        ("", "") => "a device the export does not name".to_string(),
+        ("", id) => format!("the device with Entra device id {id} (no name in the exports)"),
+        (name, _) => name.to_string(),
+    }
+}
+
 /// What to do about a device with alerts and no logs, before the artifacts' list.
 pub fn collect_lead(device: &str) -> String {
-    format!("collect {device}'s logs: run `wulens collect` on it (one zip), or the commands of `wulens collect-help`, and add the zip to the fleet")
+    format!("collect the logs of {device}: run `wulens collect` on it (one zip), or the commands of `wulens collect-help`, and add the zip to the fleet")
 }
 
 /// An export that could not be read, or was no export.
@@ -92,5 +101,8 @@ mod tests {
         );
         assert_eq!(log_cause("unreadable", "", "", "", "", "not a zip"), "its logs could not be read: not a zip");
         assert_eq!(log_cause("ok", "", "", "", "The ring pauses updates", ""), "its logs: scan completed, no failure; finding: The ring pauses updates");
+        assert_eq!(device_label("PC-9", "e-9"), "PC-9");
+        assert_eq!(device_label(" ", "e-9"), "the device with Entra device id e-9 (no name in the exports)");
+        assert_eq!(device_label("", ""), "a device the export does not name");
     }
 }
