@@ -127,6 +127,20 @@ pub enum LedgerState {
     Unknown,
 }
 
+impl LedgerState {
+    /// The state's id as the JSON writes it (`failing`, `pending_restart`, ...).
+    pub fn id(self) -> &'static str {
+        match self {
+            LedgerState::Failing => "failing",
+            LedgerState::Stalled => "stalled",
+            LedgerState::Running => "running",
+            LedgerState::PendingRestart => "pending_restart",
+            LedgerState::Done => "done",
+            LedgerState::Unknown => "unknown",
+        }
+    }
+}
+
 /// One step of a target's story: what happened, when, with which code, and the line that says it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct LedgerStep {
@@ -207,5 +221,18 @@ impl LedgerRow {
     /// The step its state is read from.
     pub fn decisive_step(&self) -> Option<&LedgerStep> {
         self.decisive.and_then(|i| self.steps.get(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LedgerState;
+
+    #[test]
+    fn a_state_id_is_the_json_value() {
+        use LedgerState::*;
+        for s in [Failing, Stalled, Running, PendingRestart, Done, Unknown] {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::Value::from(s.id()), "{s:?}");
+        }
     }
 }

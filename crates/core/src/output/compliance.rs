@@ -76,17 +76,6 @@ fn key(u: &Seen) -> String {
     }
 }
 
-fn state_id(s: LedgerState) -> &'static str {
-    match s {
-        LedgerState::Failing => "failing",
-        LedgerState::Stalled => "stalled",
-        LedgerState::Running => "running",
-        LedgerState::PendingRestart => "pending_restart",
-        LedgerState::Done => "done",
-        LedgerState::Unknown => "unknown",
-    }
-}
-
 /// Whether `machine` is in the cell of `update` (an [`UpdateCompliance::update`]) and `state`
 /// (a [`ComplianceCell::state`], `not_seen` included): the page's filter, the same rule as the
 /// cells' counts.
@@ -96,7 +85,7 @@ pub fn in_cell(machine: &MachineUpdates, update: &str, state: &str) -> bool {
     }
     let first = machine.updates.iter().find(|u| key(u) == update);
     match first {
-        Some(u) => state_id(u.state) == state,
+        Some(u) => u.state.id() == state,
         None => state == "not_seen",
     }
 }
@@ -116,7 +105,7 @@ pub fn compliance(fleet: &[MachineUpdates]) -> Vec<UpdateCompliance> {
             seen_here.push(k.clone());
             let e = by.entry(k).or_insert_with(|| (u.title.to_string(), u.class, Vec::new()));
             let code = if u.state == LedgerState::Failing { u.code.to_string() } else { String::new() };
-            e.2.push((u.state as u8, state_id(u.state), code, m.machine.to_string()));
+            e.2.push((u.state as u8, u.state.id(), code, m.machine.to_string()));
         }
     }
     let mut out: Vec<UpdateCompliance> = by

@@ -284,10 +284,8 @@ impl WufbSection {
                         time: r.get("ClientSubstateTime").to_string(),
                         from,
                         machine: machine.map(|m| m.machine.clone()).unwrap_or_default(),
-                        joined_by: if machine.is_some() { by.to_string() } else { String::new() },
-                        log_state: seen_kb
-                            .map(|u| serde_json::to_value(u.state).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())
-                            .unwrap_or_default(),
+                        joined_by: by.to_string(),
+                        log_state: seen_kb.map(|u| u.state.id().to_string()).unwrap_or_default(),
                         log_code: seen_kb.map(|u| u.code.clone()).unwrap_or_default(),
                     });
                     continue;
@@ -315,7 +313,7 @@ impl WufbSection {
                     start_time: r.get("StartTime").to_string(),
                     from,
                     machine: machine.map(|m| m.machine.clone()).unwrap_or_default(),
-                    joined_by: if machine.is_some() { by.to_string() } else { String::new() },
+                    joined_by: by.to_string(),
                     log: machine.map(log_cause),
                 });
             }
