@@ -703,6 +703,10 @@ struct Artifact {
     logs: Vec<String>,
     #[serde(default)]
     config: Option<String>,
+    #[serde(default)]
+    targets: Vec<String>,
+    #[serde(default)]
+    name: Option<String>,
     sources: Vec<Source>,
     #[serde(default)]
     when: Vec<Trigger>,
@@ -751,6 +755,19 @@ fn artifacts(root: &Path, out: &mut String) {
             Some("ring") => "Some(ConfigInput::Ring)",
             Some(c) => panic!("{what}: config {c:?} must be policy, proxy or ring"),
         };
+        assert!(a.targets.is_empty() || a.name.is_some() && !a.logs.is_empty(), "{what}: `targets` needs `name` and `logs`");
+        let targets: Vec<&str> = a
+            .targets
+            .iter()
+            .map(|t| match t.as_str() {
+                "update" => "(TargetKind::Update,None)",
+                "update:feature" => "(TargetKind::Update,Some(UpdateClass::Feature))",
+                "package" => "(TargetKind::Package,None)",
+                "app" => "(TargetKind::App,None)",
+                "feature" => "(TargetKind::Feature,None)",
+                t => panic!("{what}: target {t:?} must be update, update:feature, package, app or feature"),
+            })
+            .collect();
         let mut when = String::from("&[");
         for t in &a.when {
             assert!(!t.domains.is_empty() && !t.standing.is_empty(), "{what}: a `when` needs domains and standing");
@@ -804,12 +821,14 @@ fn artifacts(root: &Path, out: &mut String) {
         when.push(']');
         let _ = write!(
             out,
-            "ArtifactDef{{id:{},what:{},on:RunOn::{on},command:{},shows:{},logs:{},config:{config},when:{when},sources:{}}},",
+            "ArtifactDef{{id:{},what:{},name:{},on:RunOn::{on},command:{},shows:{},logs:{},config:{config},targets:&[{}],when:{when},sources:{}}},",
             lit(&a.id),
             lit(&a.what),
+            lit(a.name.as_deref().unwrap_or("")),
             lit(&a.command),
             lit(&a.shows),
             kinds(&a.logs, &what),
+            targets.join(","),
             sources(&a.sources, &what)
         );
     }

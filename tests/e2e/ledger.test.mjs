@@ -49,3 +49,20 @@ test('the Updates panel: a row per update, the failing one first, filters, lines
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an update whose end these logs do not show names the log that would, with its command', async () => {
+  assert.ok(EVIDENCE, '../shared/reallogs/evidence is needed (set WULENS_REALLOGS)');
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 900 } });
+  const requests = countRequests(page);
+  // The Operational channel alone shows KB5046613 downloaded: its install is not in it.
+  await page.setInputFiles('input[aria-label="Choose log files"]', [path.join(EVIDENCE, '60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx')]);
+  await waitForReport(page);
+  const row = page.getByTestId('ledger').locator('.ledger-row', { hasText: 'KB5046613' });
+  assert.equal(await row.getAttribute('data-state'), 'unknown');
+  await row.locator('details summary').click();
+  assert.equal(await row.locator('.would-tell').innerText(), 'These logs do not say how it ended: the Windows Update traces would.');
+  assert.match(await row.locator('details').innerText(), /Copy-Item "\$env:windir\\Logs\\WindowsUpdate"/);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

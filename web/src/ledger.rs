@@ -174,6 +174,7 @@ mod tests {
             decisive: Some(0),
             steps,
             joins: Vec::new(),
+            would_tell: Vec::new(),
         }
     }
 

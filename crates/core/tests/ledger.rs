@@ -225,6 +225,30 @@ fn system_evtx_installs_and_the_store_app_that_failed() {
 }
 
 #[test]
+fn an_unknown_row_names_the_logs_that_would_tell_how_it_ended() {
+    // Found by a search and never tried in the agent's log: the event logs would tell.
+    let log = stalled_download_log().lines().filter(|l| !l.contains("download job")).collect::<Vec<_>>().join("\n");
+    let r = report_of(vec![("WindowsUpdate.log", log.clone().into_bytes())]);
+    let cu = one(&r, "KB5044273");
+    assert_eq!((cu.state, cu.would_tell.clone()), (LedgerState::Unknown, vec!["event_logs".to_string()]));
+    assert_eq!(wulens_core::ledger_would_tell(cu).as_deref(), Some("These logs do not say how it ended: the event logs would."));
+    // 60 alone (the Operational channel: downloads only): the agent's traces would tell.
+    let r = real(&["evidence/60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx"]);
+    let kb = one(&r, "KB5046613");
+    assert_eq!((kb.state, kb.would_tell.clone()), (LedgerState::Unknown, vec!["windows_update_traces".to_string()]));
+    // Both given: the logs that would record an outcome are here and show none.
+    let dir = reallogs();
+    let evtx = std::fs::read(dir.join("evidence/60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx")).unwrap();
+    let r = report_of(vec![("WindowsUpdate.log", log.into_bytes()), ("WindowsUpdateClient.evtx", evtx)]);
+    let cu = one(&r, "KB5044273");
+    assert_eq!(cu.state, LedgerState::Unknown);
+    assert!(cu.would_tell.is_empty(), "{:?}", cu.would_tell);
+    assert!(wulens_core::ledger_would_tell(cu).unwrap().starts_with("No outcome of it in these logs"));
+    // Only unknown rows say it.
+    assert!(r.ledger.iter().all(|x| x.state == LedgerState::Unknown || x.would_tell.is_empty()));
+}
+
+#[test]
 fn windows7_report_events_give_each_updates_result() {
     // 40: 24 "Installation Successful", one failure 0x80242016 of KB4462923.
     let r = real(&["hold2/40_WindowsUpdate.txt"]);

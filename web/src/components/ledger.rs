@@ -4,11 +4,11 @@
 
 use std::rc::Rc;
 
-use wulens_core::model::{base_name, Evidence, LedgerRow, LedgerState};
-use wulens_core::{ledger_event, ledger_state, ledger_target, Report};
+use wulens_core::model::{base_name, Evidence, LedgerRow};
+use wulens_core::{ledger_event, ledger_state, ledger_target, ledger_would_tell, Report};
 use yew::prelude::*;
 
-use crate::components::common::CodeLink;
+use crate::components::common::{CodeLink, Command};
 use crate::ledger::{anchor, event_class, join_label, lanes, shown, state_class, Show};
 use crate::page::split_time;
 use crate::route::{to_hash, LogQuery, Route};
@@ -112,8 +112,11 @@ fn ledger_item(p: &ItemProps) -> Html {
                             { for j.evidence.iter().map(|e| html! { <>{line_link(e)}{" "}</> }) }</li>
                     }) }</ul>
                 }
-                if matches!(r.state, LedgerState::Unknown) {
-                    <p class="muted small">{"These logs do not say how it ended: What to collect names the log that would."}</p>
+                if let Some(tell) = ledger_would_tell(r) {
+                    <p class="muted small would-tell">{tell}</p>
+                    { for r.would_tell.iter().filter_map(|id| wulens_core::collect_steps().into_iter().find(|c| c.artifact == id.as_str())).map(|c| html! {
+                        <Command command={AttrValue::Static(c.command)} />
+                    }) }
                 }
             </details>
         </li>

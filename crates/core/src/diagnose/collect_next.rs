@@ -8,6 +8,7 @@ use super::context::Context;
 use super::defs::{ArtifactDef, ConfigInput, TriggerDef, ARTIFACTS};
 use super::flow::FlowResult;
 use super::outcomes::Statement;
+use crate::analysis::Analysis;
 use crate::model::{LogKind, Standing, StepStatus};
 
 /// One thing to collect, and why this drop needs it.
@@ -37,8 +38,7 @@ const MAX: usize = 4;
 /// failures first), then the logs a scan flow's unknown steps are in.
 pub fn collect_next(cx: &Context, statements: &[Statement]) -> Vec<CollectNext> {
     let (a, scan, sync, config) = (cx.a, cx.scan, cx.sync, cx.config);
-    // A setuperr.log alone is not setup's logs: it holds only their errors, not the result.
-    let in_drop = |k: LogKind| a.files.iter().any(|f| f.is(k) && !(k == LogKind::Setup && super::setup::errors_only(&f.name)));
+    let in_drop = |k: LogKind| has_log(a, k);
     let configured = |c: ConfigInput| match c {
         ConfigInput::Policy => config.policy.is_some(),
         ConfigInput::Proxy => config.proxy.is_some(),
@@ -67,6 +67,12 @@ pub fn collect_next(cx: &Context, statements: &[Statement]) -> Vec<CollectNext> 
     }
     out.truncate(MAX);
     out
+}
+
+/// Whether the drop holds a log of kind `k`. A setuperr.log alone is not setup's logs: it holds
+/// only their errors, not the result.
+pub fn has_log(a: &Analysis, k: LogKind) -> bool {
+    a.files.iter().any(|f| f.is(k) && !(k == LogKind::Setup && super::setup::errors_only(&f.name)))
 }
 
 /// The trigger with the statement's first code that fits it; none when it asks for a kind of

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use wulens_kb::{Source, Step};
 
-use crate::model::{Domain, FindingSeverity, LogKind, OperationKind, RunOn, Severity, Standing};
+use crate::model::{Domain, FindingSeverity, LogKind, OperationKind, RunOn, Severity, Standing, TargetKind, UpdateClass};
 
 /// Guidance is a knowledge-base step: text and an optional command.
 pub type Guidance = wulens_kb::Step;
@@ -270,6 +270,12 @@ pub struct ArtifactDef {
     pub logs: &'static [LogKind],
     /// The configuration input it brings, when it is one.
     pub config: Option<ConfigInput>,
+    /// The ledger's targets whose downloads and installs its logs show (a kind, and for a kind
+    /// of update one class of it, or any): a row of one of them that the drop leaves `unknown`
+    /// names this artifact when it is not in the drop.
+    pub targets: &'static [(TargetKind, Option<UpdateClass>)],
+    /// Its short name in a sentence (`the Windows Update traces`); given with `targets`.
+    pub name: &'static str,
     pub when: &'static [TriggerDef],
     pub sources: &'static [Source],
 }

@@ -210,6 +210,11 @@ pub struct LedgerRow {
     pub steps: Vec<LedgerStep>,
     /// How the sightings were joined into this row.
     pub joins: Vec<LedgerJoin>,
+    /// For `unknown`: the artifacts (`collect_next` ids: `event_logs`, ...) not in the drop
+    /// whose logs would show how it ended, most telling first. Empty when every such log was
+    /// given: then none of them shows an outcome.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub would_tell: Vec<String>,
 }
 
 impl LedgerRow {

@@ -4,10 +4,13 @@
 use super::words;
 use crate::model::LedgerRow;
 
-pub use words::{duration as ledger_duration, event as ledger_event, state as ledger_state, story as ledger_story, target as ledger_target};
+pub use words::{
+    duration as ledger_duration, event as ledger_event, state as ledger_state, story as ledger_story, target as ledger_target, would_tell as ledger_would_tell,
+};
 
 /// The columns of [`ledger_csv`].
-pub const LEDGER_COLUMNS: [&str; 11] = ["state", "code", "kb", "title", "class", "version", "update_id", "since", "open_for", "steps", "evidence"];
+pub const LEDGER_COLUMNS: [&str; 12] =
+    ["state", "code", "kb", "title", "class", "version", "update_id", "since", "open_for", "steps", "evidence", "would_tell"];
 
 /// One line per row: state, KB, target in words, the decisive step with its time, its line.
 pub fn ledger_text(rows: &[LedgerRow], total: usize) -> String {
@@ -24,6 +27,9 @@ pub fn ledger_text(rows: &[LedgerRow], total: usize) -> String {
         if let Some(s) = r.decisive_step() {
             let at = s.evidence.time.as_deref().map(words::when).unwrap_or_else(|| "(no time)".into());
             out.push_str(&format!("{:width$}  {:<10}  {} {at}, {}:{}\n", "", "", words::event(s.event), s.evidence.file, s.evidence.line));
+        }
+        if let Some(tell) = words::would_tell(r) {
+            out.push_str(&format!("{:width$}  {:<10}  {tell}\n", "", ""));
         }
     }
     if total > rows.len() {
@@ -50,6 +56,7 @@ pub fn ledger_csv(rows: &[LedgerRow]) -> String {
             r.open_ms.map(|ms| (ms / 1000).to_string()).unwrap_or_default(),
             r.steps.len().to_string(),
             d.map(|s| format!("{}:{}", s.evidence.file, s.evidence.line)).unwrap_or_default(),
+            r.would_tell.join(";"),
         ];
         let cells: Vec<String> = cells.iter().map(|c| quote(c)).collect();
         out.push_str(&cells.join(","));

@@ -14,6 +14,7 @@
 
 mod class;
 mod lines;
+mod tell;
 
 use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
@@ -209,7 +210,15 @@ pub fn build<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRo
     let urgent = settled.iter().filter(|s| matches!(s.state, LedgerState::Failing | LedgerState::Stalled)).count();
     let total = settled.len();
     let first = first_in_order(&drafts, &settled, KEPT);
-    let rows = first.into_iter().map(|i| words(a, &mut drafts[settled[i].draft as usize], &settled[i])).collect();
+    let tellers = tell::Tellers::of(a);
+    let rows = first
+        .into_iter()
+        .map(|i| {
+            let mut row = words(a, &mut drafts[settled[i].draft as usize], &settled[i]);
+            row.would_tell = tellers.for_row(&row);
+            row
+        })
+        .collect();
     Ledger { rows, total, urgent }
 }
 
@@ -608,7 +617,7 @@ fn words(a: &Analysis, d: &mut Draft<'_>, s: &Settled) -> LedgerRow {
         .map(|(by, value, at)| LedgerJoin { by, value, evidence: at.into_iter().map(|(f, e)| evidence_of(&a.files[f], e as usize)).collect() })
         .collect();
     let (kb, update_id, title) = (std::mem::take(&mut d.kb).into_owned(), std::mem::take(&mut d.id).into_owned(), std::mem::take(&mut d.title).into_owned());
-    LedgerRow { kind: d.kind, class, kb, update_id, revision: d.revision, title, version, state, code, open_ms, decisive, steps, joins }
+    LedgerRow { kind: d.kind, class, kb, update_id, revision: d.revision, title, version, state, code, open_ms, decisive, steps, joins, would_tell: Vec::new() }
 }
 
 /// The state a row's steps leave, the step it is read from, and for a step with no outcome how

@@ -68,6 +68,21 @@ pub fn state(r: &LedgerRow) -> String {
     }
 }
 
+/// For a row these logs leave `unknown`: which logs would tell how it ended (the artifacts'
+/// short names, `collect/artifacts.toml`), or that the logs that would were given and show no
+/// outcome. `None` for any other state.
+pub fn would_tell(r: &LedgerRow) -> Option<String> {
+    if r.state != LedgerState::Unknown {
+        return None;
+    }
+    let names: Vec<&str> = r.would_tell.iter().filter_map(|id| crate::diagnose::ARTIFACTS.iter().find(|a| a.id == id.as_str())).map(|a| a.name).collect();
+    Some(match names.as_slice() {
+        [] => "No outcome of it in these logs, though they include the logs that would record one.".into(),
+        [one] => format!("These logs do not say how it ended: {one} would."),
+        [rest @ .., last] => format!("These logs do not say how it ended: {} or {last} would.", rest.join(", ")),
+    })
+}
+
 /// A step in words: `download started`, `install failed`.
 pub fn event(e: LifeEvent) -> &'static str {
     match e {
@@ -144,5 +159,30 @@ mod tests {
         assert_eq!(duration(5 * 3_600_000), "5 hours");
         assert_eq!(duration(42 * 60_000), "42 minutes");
         assert_eq!(duration(1000), "1 second");
+    }
+
+    #[test]
+    fn an_unknown_row_names_the_logs_that_would_tell() {
+        let mut r = LedgerRow {
+            kind: TargetKind::Update,
+            class: UpdateClass::Cumulative,
+            kb: "KB5044273".into(),
+            update_id: String::new(),
+            revision: None,
+            title: String::new(),
+            version: None,
+            state: LedgerState::Unknown,
+            code: None,
+            open_ms: None,
+            decisive: None,
+            steps: Vec::new(),
+            joins: Vec::new(),
+            would_tell: vec!["windows_update_traces".into(), "event_logs".into()],
+        };
+        assert_eq!(would_tell(&r).as_deref(), Some("These logs do not say how it ended: the Windows Update traces or the event logs would."));
+        r.would_tell.clear();
+        assert!(would_tell(&r).unwrap().starts_with("No outcome of it in these logs"));
+        r.state = LedgerState::Done;
+        assert_eq!(would_tell(&r), None);
     }
 }
