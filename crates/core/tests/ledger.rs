@@ -249,6 +249,30 @@ fn an_unknown_row_names_the_logs_that_would_tell_how_it_ended() {
 }
 
 #[test]
+fn cbs_package_sessions_are_rows_of_their_own() {
+    // 16: Features on Demand install the fa-ir language package nine times, every session
+    // ending in 0x8024402c (its download cannot resolve the server's name); the face-migration
+    // package installs once (S_OK).
+    let r = real(&["hold1/16_CBS.log"]);
+    well_formed(&r);
+    let lang = r.ledger.iter().find(|x| x.title.starts_with("Microsoft-Windows-LanguageFeatures-Basic-fa-ir-Package~")).expect("the language package's row");
+    assert_eq!((lang.kind, lang.state, lang.code.as_deref()), (TargetKind::Package, LedgerState::Failing, Some("0x8024402C")));
+    assert_eq!(lang.failures().count(), 9);
+    assert_eq!(lang.steps.iter().filter(|s| s.event == LifeEvent::InstallStarted).count(), 9);
+    assert!(lang.steps.iter().all(|s| s.source == "cbs"));
+    let face = r.ledger.iter().find(|x| x.title.starts_with("Microsoft-Windows-Hello-Face-Migration-Package~")).expect("the face package's row");
+    assert_eq!(face.state, LedgerState::Done);
+    assert_eq!(wulens_core::ledger_target(lang), "the servicing package Microsoft-Windows-LanguageFeatures-Basic-fa-ir-Package 10.0.19041.1");
+    // 18: after a restart, KB5000736's two packages complete their startup processing in the
+    // same second: one row by KB, one install.
+    let r = real(&["hold1/18_CBS.log"]);
+    well_formed(&r);
+    let ekb = one(&r, "KB5000736");
+    assert_eq!((ekb.kind, ekb.state), (TargetKind::Package, LedgerState::Done));
+    assert_eq!(ekb.steps.iter().map(|s| s.event).collect::<Vec<_>>(), [LifeEvent::Installed]);
+}
+
+#[test]
 fn windows7_report_events_give_each_updates_result() {
     // 40: 24 "Installation Successful", one failure 0x80242016 of KB4462923.
     let r = real(&["hold2/40_WindowsUpdate.txt"]);

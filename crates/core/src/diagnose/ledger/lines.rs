@@ -1,13 +1,15 @@
 //! The lines that say something happened to one update, read from every log that writes them:
 //! the agent's WindowsUpdate.log (text and traces), its REPORT EVENT lines and
-//! ReportingEvents.log, and the event logs (System, Setup, WindowsUpdateClient/Operational).
+//! ReportingEvents.log, the event logs (System, Setup, WindowsUpdateClient/Operational), and
+//! CBS.log's package sessions.
 //!
 //! Each shape is a row of [`SHAPES`], in the words the agent writes in each generation of its
 //! log (Windows 7 tab-separated, Get-WindowsUpdateLog text and decoded traces), ReportingEvents'
 //! columns and the event logs' rendered events (read/evtx.rs); the meanings are Microsoft's
 //! (Microsoft Learn, "Windows Update log files"; the event ids of WindowsUpdateClient and of
 //! servicing in the Setup log, as operations/eventlog.toml cites).
-//! One automaton finds every shape's marker in a file's text in one pass.
+//! One automaton finds every shape's marker in a file's text in one pass (CBS.log has its own,
+//! of its few markers, so its long logs are not searched for the agent's).
 
 use std::sync::LazyLock;
 
@@ -28,7 +30,7 @@ pub struct Sighting {
     pub title: String,
     /// A Delivery Optimization job the line ties to the update.
     pub job: String,
-    /// A servicing package (Setup.evtx), named as the event names it.
+    /// A servicing package (Setup.evtx, CBS.log), named as the log names it.
     pub package: bool,
     pub code: Option<u32>,
     pub file: usize,
@@ -64,10 +66,26 @@ enum Read {
     Event(LifeEvent),
     /// Setup.evtx servicing: the package after `for package `.
     Servicing(LifeEvent),
+    /// CBS.log: a package session's start (`Exec: Processing started.  Client: C, Session: S,
+    /// Package: P, Identifier: I`), its end (`Exec: Processing complete.  Session: S, Package:
+    /// P, Identifier: I [HRESULT = 0x...]`), a package finished at startup after a restart
+    /// (`Startup: Package: P completed startup processing, new state: Installed, ...`) and a
+    /// package change reported (`Reporting package change completion for package: P, current:
+    /// Installed, original: Staged, target: Installed, status: 0x0, ...`).
+    Cbs(CbsLine),
     /// UpdatesDeployment.log: `Update (Site_S/SUM_U) [Name (title) ArticleID (n)] added to the
     /// targeted list of deployment ({A})` or `Update (Site_S/SUM_U) Progress: Status =
     /// ciStateX, PercentComplete = n, Result = 0x...`.
     Deployment,
+}
+
+/// Which of CBS.log's package lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CbsLine {
+    Started,
+    Complete,
+    Startup,
+    Reported,
 }
 
 /// (marker, the log kinds it is read in, how).
@@ -110,13 +128,34 @@ const SHAPES: &[(&str, &[LogKind], Read)] = &[
     // GetProgress, Microsoft Learn; Microsoft Learn, "Track the software update deployment
     // process in Configuration Manager").
     ("/SUM_", UD, Read::Deployment),
+    // CBS.log's package sessions (what CBS writes when a client such as the agent, DISM or
+    // Features on Demand installs a package).
+    ("Exec: Processing started.  Client: ", CB, Read::Cbs(CbsLine::Started)),
+    ("Exec: Processing complete.  Session: ", CB, Read::Cbs(CbsLine::Complete)),
+    ("Startup: Package: ", CB, Read::Cbs(CbsLine::Startup)),
+    ("Reporting package change completion for package: ", CB, Read::Cbs(CbsLine::Reported)),
 ];
 
 const WU: &[LogKind] = &[LogKind::WindowsUpdate];
 const EV: &[LogKind] = &[LogKind::EventLog];
 const UD: &[LogKind] = &[LogKind::UpdatesDeployment];
+const CB: &[LogKind] = &[LogKind::Cbs];
 
-static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(SHAPES.iter().map(|s| s.0)).expect("literal markers"));
+/// An automaton of the markers of the shapes `pick` keeps, and each pattern's shape.
+struct Markers {
+    automaton: AhoCorasick,
+    shapes: Vec<usize>,
+}
+
+impl Markers {
+    fn of(pick: impl Fn(&[LogKind]) -> bool) -> Markers {
+        let shapes: Vec<usize> = (0..SHAPES.len()).filter(|&i| pick(SHAPES[i].1)).collect();
+        Markers { automaton: AhoCorasick::new(shapes.iter().map(|&i| SHAPES[i].0)).expect("literal markers"), shapes }
+    }
+}
+
+static AGENT: LazyLock<Markers> = LazyLock::new(|| Markers::of(|k| k != CB));
+static CBS: LazyLock<Markers> = LazyLock::new(|| Markers::of(|k| k == CB));
 
 /// Result codes that end an install without a failure (WUA success and error codes, Microsoft
 /// Learn; ../shared/reference/wua-success-and-error-codes-.md): the restart it needs, an update
@@ -147,15 +186,17 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
         }
         return out;
     }
-    if !matches!(f.kind, LogKind::WindowsUpdate | LogKind::EventLog | LogKind::UpdatesDeployment) {
-        return out;
-    }
+    let markers: &Markers = match f.kind {
+        LogKind::WindowsUpdate | LogKind::EventLog | LogKind::UpdatesDeployment => &AGENT,
+        LogKind::Cbs => &CBS,
+        _ => return out,
+    };
     let text = f.text.as_bytes();
     // The thread's pending `Title = ` line: (thread, title).
     let mut pending: Option<(u32, String)> = None;
     let mut last_entry = u32::MAX;
-    for m in AUTOMATON.find_iter(text) {
-        let (marker, kinds, how) = SHAPES[m.pattern().as_usize()];
+    for m in markers.automaton.find_iter(text) {
+        let (marker, kinds, how) = SHAPES[markers.shapes[m.pattern().as_usize()]];
         if !kinds.contains(&f.kind) {
             continue;
         }
@@ -210,6 +251,7 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
             Read::Event(ev) => event_line(f.message(e), ev, base),
             Read::Servicing(ev) => servicing_line(rest, ev, base),
             Read::Deployment => deployment_line(rest, base),
+            Read::Cbs(line) => cbs_line(line, rest, base),
         };
         if let Some(s) = s {
             // One record, one sighting (a line that holds two markers says one thing).
@@ -432,6 +474,43 @@ fn servicing_line(rest: &str, ev: LifeEvent, base: Sighting) -> Option<Sighting>
     Some(Sighting { event: Some(ev), kb, title: package.to_string(), package: true, code: code.filter(|&c| c != 0), ..base })
 }
 
+/// A CBS.log package line, from after its marker: the package (up to its comma, or for a
+/// startup line up to ` completed`), and for an end its result. A session's result is its
+/// HRESULT; a reported change's is its status, and only a change whose target is `Installed` is
+/// part of an install story (a removal names the package and says nothing of it). 0x800F0816
+/// (CBS_E_DPX_JOB_STATE_SAVED) pauses an express install to fetch more: no failure.
+/// CBS_E_NOT_APPLICABLE (0x800F081E) is no failure either: the package does not apply.
+fn cbs_line(line: CbsLine, rest: &str, base: Sighting) -> Option<Sighting> {
+    let after = |key: &str| rest.split_once(key).map(|(_, v)| v);
+    let package = match line {
+        CbsLine::Started => after("Package: ")?.split(',').next()?,
+        CbsLine::Complete => after("Package: ")?.split([',', ' ']).next()?,
+        CbsLine::Startup => rest.split_once(" completed startup processing")?.0,
+        CbsLine::Reported => rest.split(',').next()?,
+    }
+    .trim();
+    if package.is_empty() || package.contains(' ') {
+        return None;
+    }
+    let named = |base: Sighting| Sighting { kb: super::class::kb_of(package), title: package.to_string(), package: true, ..base };
+    let result = |code: Option<u32>| match code {
+        Some(0x800F_0816) => None,
+        Some(0x800F_081E) => Some((LifeEvent::NotApplicable, None)),
+        Some(c) if c & 0x8000_0000 != 0 => Some((LifeEvent::InstallFailed, Some(c))),
+        Some(_) => Some((LifeEvent::Installed, None)),
+        None => None,
+    };
+    let word = |key: &str| after(key).map(|v| v.split([',', ' ']).next().unwrap_or(""));
+    let (event, code) = match line {
+        CbsLine::Started => (LifeEvent::InstallStarted, None),
+        CbsLine::Complete => result(after("[HRESULT = ").and_then(hex))?,
+        CbsLine::Startup if word("new state: ") == Some("Installed") => (LifeEvent::Installed, None),
+        CbsLine::Reported if word("target: ") == Some("Installed") => result(after("status: ").and_then(hex))?,
+        _ => return Some(named(base)),
+    };
+    Some(Sighting { event: Some(event), code, ..named(base) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,5 +525,40 @@ mod tests {
         assert_eq!(install_result(0x8024_2014), LifeEvent::RestartPending);
         assert_eq!(install_result(0x8007_3712), LifeEvent::InstallFailed);
         assert_eq!(install_result(0), LifeEvent::Installed);
+    }
+
+    fn cbs(line: CbsLine, rest: &str) -> Option<(Option<LifeEvent>, String, String, Option<u32>)> {
+        let base = Sighting {
+            event: None,
+            id: String::new(),
+            revision: None,
+            kb: String::new(),
+            title: String::new(),
+            job: String::new(),
+            package: false,
+            code: None,
+            file: 0,
+            entry: 0,
+        };
+        cbs_line(line, rest, base).map(|s| (s.event, s.title, s.kb, s.code))
+    }
+
+    #[test]
+    fn reads_cbs_package_sessions() {
+        let pkg = "Package_for_KB5026039~31bf3856ad364e35~amd64~~22621.1554.1.1";
+        let started = format!("DISM Package Manager Provider, Session: 31069309_507941118, Package: {pkg}, Identifier: KB5026039, Install: true");
+        assert_eq!(cbs(CbsLine::Started, &started), Some((Some(LifeEvent::InstallStarted), pkg.into(), "KB5026039".into(), None)));
+        let failed = format!("31069309_507941118, Package: {pkg}, Identifier: KB5026039 [HRESULT = 0x8024402c - Unknown Error]");
+        assert_eq!(cbs(CbsLine::Complete, &failed).map(|s| (s.0, s.3)), Some((Some(LifeEvent::InstallFailed), Some(0x8024_402C))));
+        let ok = format!("31069309_507941118, Package: {pkg}, Identifier: KB5026039 [HRESULT = 0x00000000 - S_OK]");
+        assert_eq!(cbs(CbsLine::Complete, &ok).map(|s| s.0), Some(Some(LifeEvent::Installed)));
+        let paused = format!("1_2, Package: {pkg}, Identifier: KB5026039 [HRESULT = 0x800f0816 - CBS_E_DPX_JOB_STATE_SAVED]");
+        assert_eq!(cbs(CbsLine::Complete, &paused), None);
+        let startup = format!("{pkg} completed startup processing, new state: Installed, original: Staged, targeted: Installed");
+        assert_eq!(cbs(CbsLine::Startup, &startup).map(|s| s.0), Some(Some(LifeEvent::Installed)));
+        let removed = format!("{pkg}, current: Absent, original: Installed, target: Absent, status: 0x0, failure source: Absent");
+        assert_eq!(cbs(CbsLine::Reported, &removed).map(|s| s.0), Some(None), "a removal only names it");
+        let reported = format!("{pkg}, current: Staged, original: Staged, target: Installed, status: 0x800f0922, failure source: Startup");
+        assert_eq!(cbs(CbsLine::Reported, &reported).map(|s| (s.0, s.3)), Some((Some(LifeEvent::InstallFailed), Some(0x800F_0922))));
     }
 }

@@ -21,7 +21,7 @@ pub fn target(r: &LedgerRow) -> String {
     let kb = if r.kb.is_empty() { String::new() } else { format!(" {}", r.kb) };
     let month = month_of(&r.title).map(|m| format!("{m} ")).unwrap_or_default();
     match (r.kind, r.class) {
-        (TargetKind::Package, _) => format!("the servicing package {}", r.title),
+        (TargetKind::Package, _) => format!("the servicing package {}", package_name(&r.title)),
         (TargetKind::Feature, _) => format!("the Windows feature {}", r.title),
         (_, UpdateClass::Feature) => match &r.version {
             Some(v) if v.starts_with("build ") => format!("the feature update to {v}{kb}"),
@@ -38,6 +38,22 @@ pub fn target(r: &LedgerRow) -> String {
         _ if !r.title.is_empty() => r.title.clone(),
         _ if !r.kb.is_empty() => format!("update {}", r.kb),
         _ => format!("update {}", r.update_id),
+    }
+}
+
+/// A package as people name it: CBS's keyform (`name~token~arch~language~version`) as its name,
+/// language and version, `Package_for_KB5026039 22621.1554.1.1`; any other name as it is.
+fn package_name(title: &str) -> String {
+    let parts: Vec<&str> = title.split('~').collect();
+    match parts.as_slice() {
+        [name, _token, _arch, language, version] if !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+            if language.is_empty() {
+                format!("{name} {version}")
+            } else {
+                format!("{name} ({language}) {version}")
+            }
+        }
+        _ => title.to_string(),
     }
 }
 
@@ -159,6 +175,16 @@ mod tests {
         assert_eq!(duration(5 * 3_600_000), "5 hours");
         assert_eq!(duration(42 * 60_000), "42 minutes");
         assert_eq!(duration(1000), "1 second");
+    }
+
+    #[test]
+    fn a_cbs_keyform_reads_as_name_and_version() {
+        assert_eq!(package_name("Package_for_KB5026039~31bf3856ad364e35~amd64~~22621.1554.1.1"), "Package_for_KB5026039 22621.1554.1.1");
+        assert_eq!(package_name("windows10.0-kb5020683-x64.cab"), "windows10.0-kb5020683-x64.cab");
+        assert_eq!(
+            package_name("Microsoft-Windows-Product-Data-21h1-EKB-Package~31bf3856ad364e35~amd64~en-US~10.0.19041.789"),
+            "Microsoft-Windows-Product-Data-21h1-EKB-Package (en-US) 10.0.19041.789"
+        );
     }
 
     #[test]
