@@ -175,6 +175,7 @@ mod tests {
             steps,
             joins: Vec::new(),
             would_tell: Vec::new(),
+            held: None,
         }
     }
 

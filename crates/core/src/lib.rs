@@ -66,7 +66,9 @@ pub use output::{
 };
 
 // The update ledger: each update's story, in words.
-pub use output::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, ledger_would_tell, LEDGER_COLUMNS};
+pub use output::{
+    ledger_csv, ledger_duration, ledger_event, ledger_held, ledger_state, ledger_story, ledger_target, ledger_text, ledger_would_tell, LEDGER_COLUMNS,
+};
 
 // Sharing safely: identifiers replaced by stable pseudonyms, in logs and reports.
 pub use output::{learned_redactor, redact_report, write_redacted_zip, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};

@@ -273,6 +273,29 @@ fn cbs_package_sessions_are_rows_of_their_own() {
 }
 
 #[test]
+fn a_paused_ring_holds_back_the_quality_updates_not_done() {
+    // The Intune bundle's ring pauses quality updates from 2026-11-02 (tests/fixtures/bundles);
+    // beside it, the agent's log of 2026-11-09 to 11-15 finds the month's cumulative update and
+    // never tries it.
+    let log = stalled_download_log().lines().filter(|l| !l.contains("download job")).collect::<Vec<_>>().join("\n").replace("2024/10/", "2026/11/");
+    let bundle = "DiagLogs-PC-INTUNE01-20261120T101500Z.zip";
+    let zip = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/bundles").join(bundle)).unwrap();
+    let r = report_of(vec![(bundle, zip), ("WindowsUpdate.log", log.clone().into_bytes())]);
+    let cu = one(&r, "KB5044273");
+    assert_eq!(cu.state, LedgerState::Unknown);
+    let held = cu.held.as_ref().expect("held back by the ring's pause");
+    assert_eq!((held.updates.as_str(), held.policy.as_str(), held.value.as_str()), ("quality", "PauseQualityUpdatesStartTime", "2026-11-02"));
+    assert_eq!((held.from.as_deref(), held.until.as_deref(), held.server.as_str()), (Some("2026-11-02"), Some("2026-12-06"), "Microsoft Intune"));
+    assert!(held.file.ends_with("MDMDiagReport.xml") && held.line > 1, "{}:{}", held.file, held.line);
+    assert!(wulens_core::ledger_held(cu)
+        .unwrap()
+        .starts_with("Held back by the update ring (Microsoft Intune): quality updates are paused from 2026-11-02 to 2026-12-06"));
+    // Without the ring nothing holds it.
+    let r = report_of(vec![("WindowsUpdate.log", log.into_bytes())]);
+    assert_eq!(one(&r, "KB5044273").held, None);
+}
+
+#[test]
 fn windows7_report_events_give_each_updates_result() {
     // 40: 24 "Installation Successful", one failure 0x80242016 of KB4462923.
     let r = real(&["hold2/40_WindowsUpdate.txt"]);

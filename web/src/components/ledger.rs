@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use wulens_core::model::{base_name, Evidence, LedgerRow};
-use wulens_core::{ledger_event, ledger_state, ledger_target, ledger_would_tell, Report};
+use wulens_core::{ledger_event, ledger_held, ledger_state, ledger_target, ledger_would_tell, Report};
 use yew::prelude::*;
 
 use crate::components::common::{CodeLink, Command};
@@ -85,6 +85,9 @@ fn ledger_item(p: &ItemProps) -> Html {
                 <span class={classes!("outcome", state_class(r.state))}>{ledger_state(r)}</span>
                 <span class="op-title" title={title.unwrap_or_default()}>{target}</span>
                 if let Some(c) = &r.code { <CodeLink code={AttrValue::from(c.clone())} /> }
+                if r.held.is_some() {
+                    <span class="chip held small" title={ledger_held(r).unwrap_or_default()}>{"held by the ring"}</span>
+                }
                 if let Some(s) = r.decisive_step() {
                     <span class="small decisive muted">{format!("{} {} · ", ledger_event(s.event), when(&s.evidence))}{line_link(&s.evidence)}</span>
                 }
@@ -111,6 +114,9 @@ fn ledger_item(p: &ItemProps) -> Html {
                         <li>{format!("joined by {} ({}): ", join_label(j.by), j.value)}
                             { for j.evidence.iter().map(|e| html! { <>{line_link(e)}{" "}</> }) }</li>
                     }) }</ul>
+                }
+                if let Some(held) = ledger_held(r) {
+                    <p class="small held-by">{held}</p>
                 }
                 if let Some(tell) = ledger_would_tell(r) {
                     <p class="muted small would-tell">{tell}</p>

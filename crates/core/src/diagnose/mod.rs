@@ -178,11 +178,14 @@ impl Diagnosis {
         operations::mark_recovered(a, &mut operations);
         setup::join_phase_failures(a, &mut operations);
         delivery::join_jobs(a, &mut operations);
-        let ledger = ledger::build(a, &sightings, &updates, &operations);
+        let mut ledger = ledger::build(a, &sightings, &updates, &operations);
         drop(sightings);
         let (updates, updates_total) = updates::written(a, &updates, &operations, LEDGER_KEPT);
         // The conclusions count each piece of work once: not a job another operation tells.
         let counting = delivery::counting(&operations);
+        if let Some(ring) = &config.ring {
+            ledger::hold(a, ring, &mut ledger.rows);
+        }
         let cx = context::Context { a, scan: &scan, sync: &sync, config: &config, ops: &operations, counting: &counting, counted: &counted };
         let found = rules::evaluate(&cx, &hits);
         let conclusion = verdict::conclude(&cx, &found);

@@ -215,6 +215,31 @@ pub struct LedgerRow {
     /// given: then none of them shows an outcome.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub would_tell: Vec<String>,
+    /// The MDM update ring's pause of its kind of update (quality or feature), in effect when
+    /// the logs end, for a row not done: what holds it back, with the line that sets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<LedgerHold>,
+}
+
+/// A policy that holds a target back: the MDM update ring's pause of its kind of update.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct LedgerHold {
+    /// `quality` or `feature`.
+    pub updates: String,
+    /// The Policy CSP setting (`PauseQualityUpdatesStartTime`, or the `PauseQualityUpdates` flag).
+    pub policy: String,
+    /// Its value as written.
+    pub value: String,
+    /// The first day paused (`2026-11-02`), where the start date is given.
+    pub from: Option<String>,
+    /// The last day paused (`2026-12-06`: a pause lasts 35 days), where the start date is given.
+    pub until: Option<String>,
+    /// The management server that set it (`Microsoft Intune`), where the report names it.
+    pub server: String,
+    /// The report that sets it.
+    pub file: String,
+    /// The line of the report that sets it.
+    pub line: u32,
 }
 
 impl LedgerRow {

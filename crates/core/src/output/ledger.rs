@@ -5,7 +5,8 @@ use super::words;
 use crate::model::LedgerRow;
 
 pub use words::{
-    duration as ledger_duration, event as ledger_event, state as ledger_state, story as ledger_story, target as ledger_target, would_tell as ledger_would_tell,
+    duration as ledger_duration, event as ledger_event, held as ledger_held, state as ledger_state, story as ledger_story, target as ledger_target,
+    would_tell as ledger_would_tell,
 };
 
 /// The columns of [`ledger_csv`].
@@ -27,6 +28,9 @@ pub fn ledger_text(rows: &[LedgerRow], total: usize) -> String {
         if let Some(s) = r.decisive_step() {
             let at = s.evidence.time.as_deref().map(words::when).unwrap_or_else(|| "(no time)".into());
             out.push_str(&format!("{:width$}  {:<10}  {} {at}, {}:{}\n", "", "", words::event(s.event), s.evidence.file, s.evidence.line));
+        }
+        if let Some(held) = words::held(r) {
+            out.push_str(&format!("{:width$}  {:<10}  {held}\n", "", ""));
         }
         if let Some(tell) = words::would_tell(r) {
             out.push_str(&format!("{:width$}  {:<10}  {tell}\n", "", ""));

@@ -24,7 +24,9 @@ pub use fleet::{
     fleet_csv, fleet_ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS,
     ROW_UPDATES,
 };
-pub use ledger::{ledger_csv, ledger_duration, ledger_event, ledger_state, ledger_story, ledger_target, ledger_text, ledger_would_tell, LEDGER_COLUMNS};
+pub use ledger::{
+    ledger_csv, ledger_duration, ledger_event, ledger_held, ledger_state, ledger_story, ledger_target, ledger_text, ledger_would_tell, LEDGER_COLUMNS,
+};
 pub use markdown::{markdown, markdown_summary, md_code, status_words, SUMMARY_BYTES};
 pub use redact::{
     learned as learned_redactor, redact_report, write_zip as write_redacted_zip, Kind as RedactKind, KindCount, RedactionSummary, Redactor, MICROSOFT_DOMAINS,

@@ -14,6 +14,7 @@
 
 mod class;
 mod lines;
+mod ring;
 mod tell;
 
 use std::borrow::Cow;
@@ -27,6 +28,7 @@ use crate::analysis::Analysis;
 use crate::model::{evidence_of, JoinKey, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, LogFile, Outcome, TargetKind, UpdateClass};
 
 pub use lines::Sighting;
+pub use ring::hold;
 
 /// A step with no outcome while its log goes on this long is stalled, not running.
 pub const STALL_AFTER_MS: i64 = 60 * 60 * 1000;
@@ -617,7 +619,23 @@ fn words(a: &Analysis, d: &mut Draft<'_>, s: &Settled) -> LedgerRow {
         .map(|(by, value, at)| LedgerJoin { by, value, evidence: at.into_iter().map(|(f, e)| evidence_of(&a.files[f], e as usize)).collect() })
         .collect();
     let (kb, update_id, title) = (std::mem::take(&mut d.kb).into_owned(), std::mem::take(&mut d.id).into_owned(), std::mem::take(&mut d.title).into_owned());
-    LedgerRow { kind: d.kind, class, kb, update_id, revision: d.revision, title, version, state, code, open_ms, decisive, steps, joins, would_tell: Vec::new() }
+    LedgerRow {
+        kind: d.kind,
+        class,
+        kb,
+        update_id,
+        revision: d.revision,
+        title,
+        version,
+        state,
+        code,
+        open_ms,
+        decisive,
+        steps,
+        joins,
+        would_tell: Vec::new(),
+        held: None,
+    }
 }
 
 /// The state a row's steps leave, the step it is read from, and for a step with no outcome how

@@ -99,6 +99,18 @@ pub fn would_tell(r: &LedgerRow) -> Option<String> {
     })
 }
 
+/// For a row the MDM update ring's pause holds back: `Held back by the update ring (Microsoft
+/// Intune): quality updates are paused from 2026-11-02 to 2026-12-06 (MDMDiagReport.xml:12).`
+pub fn held(r: &LedgerRow) -> Option<String> {
+    let h = r.held.as_ref()?;
+    let by = if h.server.is_empty() { String::new() } else { format!(" ({})", h.server) };
+    let when = match (&h.from, &h.until) {
+        (Some(a), Some(b)) => format!("from {a} to {b}"),
+        _ => format!("({} = {})", h.policy, h.value),
+    };
+    Some(format!("Held back by the update ring{by}: {} updates are paused {when} ({}:{}).", h.updates, h.file, h.line))
+}
+
 /// A step in words: `download started`, `install failed`.
 pub fn event(e: LifeEvent) -> &'static str {
     match e {
@@ -204,6 +216,7 @@ mod tests {
             steps: Vec::new(),
             joins: Vec::new(),
             would_tell: vec!["windows_update_traces".into(), "event_logs".into()],
+            held: None,
         };
         assert_eq!(would_tell(&r).as_deref(), Some("These logs do not say how it ended: the Windows Update traces or the event logs would."));
         r.would_tell.clear();

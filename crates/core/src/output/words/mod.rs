@@ -21,7 +21,7 @@ pub use detail::{detail, statement_text};
 pub use findings::{finding_summary, pause_window};
 pub use flow::reason;
 pub use headline::headline_text;
-pub use ledger::{duration, event, state, story, target, when, would_tell};
+pub use ledger::{duration, event, held, state, story, target, when, would_tell};
 pub use machines::machine_label;
 
 use crate::diagnose::CheckFrom;
