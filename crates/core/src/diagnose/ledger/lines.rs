@@ -141,21 +141,44 @@ const EV: &[LogKind] = &[LogKind::EventLog];
 const UD: &[LogKind] = &[LogKind::UpdatesDeployment];
 const CB: &[LogKind] = &[LogKind::Cbs];
 
-/// An automaton of the markers of the shapes `pick` keeps, and each pattern's shape.
+/// A searcher of the markers of the shapes `pick` keeps, and each pattern's shape.
 struct Markers {
-    automaton: AhoCorasick,
+    search: Search,
     shapes: Vec<usize>,
 }
 
+/// The agent's many markers in an automaton; CBS.log's few in a packed (Teddy) searcher: an
+/// automaton of those four picks a prefilter of two rare bytes, which CBS.log's lines are full
+/// of (a quarter of the CPU of reading a CBS.log went to it).
+enum Search {
+    Automaton(AhoCorasick),
+    Packed(aho_corasick::packed::Searcher),
+}
+
 impl Markers {
-    fn of(pick: impl Fn(&[LogKind]) -> bool) -> Markers {
+    fn of(pick: impl Fn(&[LogKind]) -> bool, packed: bool) -> Markers {
         let shapes: Vec<usize> = (0..SHAPES.len()).filter(|&i| pick(SHAPES[i].1)).collect();
-        Markers { automaton: AhoCorasick::new(shapes.iter().map(|&i| SHAPES[i].0)).expect("literal markers"), shapes }
+        let patterns = shapes.iter().map(|&i| SHAPES[i].0);
+        let search = if packed {
+            Search::Packed(aho_corasick::packed::Config::new().builder().extend(patterns).build().expect("a few literal markers"))
+        } else {
+            Search::Automaton(AhoCorasick::new(patterns).expect("literal markers"))
+        };
+        Markers { search, shapes }
+    }
+
+    /// Each marker found in `text`: (its shape, where it starts, where it ends).
+    fn find<'t>(&'t self, text: &'t [u8]) -> Box<dyn Iterator<Item = (usize, usize, usize)> + 't> {
+        let shape = move |p: aho_corasick::PatternID| self.shapes[p.as_usize()];
+        match &self.search {
+            Search::Automaton(a) => Box::new(a.find_iter(text).map(move |m| (shape(m.pattern()), m.start(), m.end()))),
+            Search::Packed(p) => Box::new(p.find_iter(text).map(move |m| (shape(m.pattern()), m.start(), m.end()))),
+        }
     }
 }
 
-static AGENT: LazyLock<Markers> = LazyLock::new(|| Markers::of(|k| k != CB));
-static CBS: LazyLock<Markers> = LazyLock::new(|| Markers::of(|k| k == CB));
+static AGENT: LazyLock<Markers> = LazyLock::new(|| Markers::of(|k| k != CB, false));
+static CBS: LazyLock<Markers> = LazyLock::new(|| Markers::of(|k| k == CB, true));
 
 /// Result codes that end an install without a failure (WUA success and error codes, Microsoft
 /// Learn; ../shared/reference/wua-success-and-error-codes-.md): the restart it needs, an update
@@ -195,18 +218,18 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
     // The thread's pending `Title = ` line: (thread, title).
     let mut pending: Option<(u32, String)> = None;
     let mut last_entry = u32::MAX;
-    for m in markers.automaton.find_iter(text) {
-        let (marker, kinds, how) = SHAPES[markers.shapes[m.pattern().as_usize()]];
+    for (shape, m_start, m_end) in markers.find(text) {
+        let (marker, kinds, how) = SHAPES[shape];
         if !kinds.contains(&f.kind) {
             continue;
         }
-        let ei = f.entries.partition_point(|e| (e.end as usize) < m.start());
+        let ei = f.entries.partition_point(|e| (e.end as usize) < m_start);
         let Some(e) = f.entries.get(ei) else { break };
-        if !e.parsed || m.start() < e.msg_start as usize || m.end() > e.msg_end as usize {
+        if !e.parsed || m_start < e.msg_start as usize || m_end > e.msg_end as usize {
             continue;
         }
         let ei = ei as u32;
-        let rest = line_of(&f.text[m.end()..e.msg_end as usize]);
+        let rest = line_of(&f.text[m_end..e.msg_end as usize]);
         let base = Sighting {
             event: None,
             id: String::new(),
