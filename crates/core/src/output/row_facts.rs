@@ -19,7 +19,8 @@
 //! - the computer's own name, from the first of these that states one (a source that states two
 //!   names states none: its logs are several machines'): `dsregcmd /status`'s `Device Name :`
 //!   (Intune's Collect diagnostics runs it), the event logs' Computer column (as wulens renders
-//!   a record: `Event 19, record 7, PC02.contoso.com, Information: ...`), setup's
+//!   a record: `Event 19, record 7, PC02.contoso.com, Information: ...`; each log's latest
+//!   record, as a log that spans setup names the name setup gave first, `WIN-...`), setup's
 //!   `COnlineWinNTPlatform: ComputerName=` and `Callback_ComputerName_Validate:Computer name is `.
 //!   Kept as Windows shows a computer name: the first label of a DNS name, in capitals.
 //! - the Entra (Azure AD) device id: `dsregcmd /status`'s `DeviceId : <guid>`.
@@ -221,10 +222,11 @@ impl RowFacts {
             let has = |m: &str| memchr::memmem::find(text, m.as_bytes()).is_some();
             let at = |e: &crate::model::Entry| format!("{}:{}", f.name, e.line);
             if f.is(LogKind::EventLog) {
-                for e in &f.entries {
-                    if let Some(c) = event_computer(f.message(e)).filter(|c| !c.is_empty()) {
-                        events.add(c, at(e));
-                    }
+                // The latest record's: a log that spans setup names its first name too
+                // (`WIN-...` before the machine was renamed).
+                let last = f.entries.iter().rev().find_map(|e| event_computer(f.message(e)).filter(|c| !c.is_empty()).map(|c| (c, e)));
+                if let Some((c, e)) = last {
+                    events.add(c, at(e));
                 }
                 continue;
             }
