@@ -39,6 +39,19 @@ SCHEMA = StructType(
         StructField("wulens_version", StringType()),
         StructField("problem", StringType()),
         StructField("verdict", StringType()),
+        # What machines can share, each with where it was read (`file:line`); empty when not stated.
+        StructField("computer", StringType()),
+        StructField("computer_from", StringType()),
+        StructField("entra_device_id", StringType()),
+        StructField("entra_device_id_from", StringType()),
+        StructField("management_point", StringType()),
+        StructField("management_point_from", StringType()),
+        StructField("site_code", StringType()),
+        StructField("site_code_from", StringType()),
+        StructField("update_ring", StringType()),
+        StructField("update_ring_from", StringType()),
+        StructField("blocking", StringType()),
+        StructField("blocking_from", StringType()),
     ]
 )
 

@@ -5,8 +5,8 @@
 ROWS is `wulens fleet --format ndjson` output (a file or a folder of them, local or in a
 bucket). The rule is `wulens fleet`'s (crates/core/src/output/shared.rs, docs/fleet.md): failed
 machines grouped by (failed_at, root_code, finding); a group of at least 3; a value of the
-update server, the proxy (not `direct`), a KB failing on the machine, the OS build or Delivery
-Optimization's cache server held by at
+update server, the proxy (not `direct`), a KB failing on the machine, the OS build, Delivery
+Optimization's cache server or ConfigMgr's management point held by at
 least 90 % of the group and by at least half of its holders; contrasted among the readable
 machines whose rows tell the attribute, and not held by all of those; Fisher's exact test,
 one-sided, at most 0.01. The test is the hypergeometric upper tail summed term by term from math.lgamma (a
@@ -55,6 +55,7 @@ def shared_causes(rows):
         .distinct(),
         readable.where(nonempty("os_build")).select("machine", F.lit("os_build"), F.lower("os_build"), F.col("os_build_from")),
         readable.where(nonempty("do_cache_host")).select("machine", F.lit("cache_host"), F.lower("do_cache_host"), F.col("do_from")),
+        readable.where(nonempty("management_point")).select("machine", F.lit("management_point"), F.lower("management_point"), F.col("management_point_from")),
     ]
     facts = parts[0]
     for p in parts[1:]:
@@ -66,6 +67,7 @@ def shared_causes(rows):
         readable.select("machine", F.lit("update")),
         readable.where(nonempty("os_build")).select("machine", F.lit("os_build")),
         readable.where(nonempty("do_from")).select("machine", F.lit("cache_host")),
+        readable.where(nonempty("management_point")).select("machine", F.lit("management_point")),
     ]
     known = told_of[0]
     for p in told_of[1:]:

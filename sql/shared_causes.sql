@@ -4,13 +4,14 @@
 -- crates/py/python/tests/test_wulens.py against the CLI on a generated fleet).
 --
 -- Input: a table or view `fleet_rows` of the NDJSON rows (with the columns wulens writes since
--- `os_build` and `do_cache_host`), e.g.
+-- `os_build`, `do_cache_host` and `management_point`), e.g.
 --   CREATE VIEW fleet_rows AS SELECT * FROM read_json_auto('fleet.ndjson');
 -- then `.read sql/shared_causes.sql` (duckdb CLI) or `con.execute(open(...).read())`.
 --
 -- The rule: failed machines grouped by (failed_at, root_code, finding); a group of at least 3
 -- machines; a value of an attribute (the update server, the proxy other than `direct`, a KB
--- failing on the machine, the OS build, Delivery Optimization's cache server) held by at least
+-- failing on the machine, the OS build, Delivery Optimization's cache server, ConfigMgr's
+-- management point) held by at least
 -- 90 % of the group and by no fewer than half of all its holders (MIN_PURITY); contrasted only
 -- among the readable machines whose rows tell the attribute (a server, a proxy, `direct`
 -- included, a build named; Delivery Optimization's lines read; every machine for an update),
@@ -39,6 +40,9 @@ facts AS (
     UNION ALL
     SELECT machine, 'cache_host', lower(do_cache_host), do_from
     FROM readable WHERE coalesce(do_cache_host, '') <> ''
+    UNION ALL
+    SELECT machine, 'management_point', lower(management_point), management_point_from
+    FROM readable WHERE coalesce(management_point, '') <> ''
 ),
 known AS (
     SELECT machine, 'server' AS attribute FROM readable WHERE coalesce(wsus_server, '') <> ''
@@ -46,6 +50,7 @@ known AS (
     UNION ALL SELECT machine, 'update' FROM readable
     UNION ALL SELECT machine, 'os_build' FROM readable WHERE coalesce(os_build, '') <> ''
     UNION ALL SELECT machine, 'cache_host' FROM readable WHERE coalesce(do_from, '') <> ''
+    UNION ALL SELECT machine, 'management_point' FROM readable WHERE coalesce(management_point, '') <> ''
 ),
 told AS (SELECT attribute, count(DISTINCT machine) AS total FROM known GROUP BY ALL),
 group_told AS (

@@ -37,3 +37,13 @@ fn a_failed_row_says_when_its_failures_began() {
     );
     assert!(ok.failing_since.is_empty() && ok.last_failure.is_empty());
 }
+
+#[test]
+fn an_event_log_names_its_computer_by_its_latest_record() {
+    // evidence/65: a System log that spans setup: its first records name the name setup gave
+    // (`WIN-...`), its later ones the machine's own. The row is named by the latest.
+    let r = row("65_System.evtx", std::fs::read(common::required().join("evidence/65_System.evtx")).unwrap());
+    assert!(!r.computer.is_empty() && !r.computer.starts_with("WIN-"), "{} ({})", r.computer, r.computer_from);
+    assert_eq!(r.machine, r.computer, "named by its computer");
+    assert!(r.computer_from.starts_with("65_System.evtx:"), "{}", r.computer_from);
+}

@@ -20,7 +20,7 @@ const OS_MARKERS: [&str; 3] = ["Host machine information: OS Version=", "OS Vers
 /// in setupact.log: the migration engine's `COnlineWinNTPlatform: ComputerName=<name>` (the
 /// running system) and the installer's `Callback_ComputerName_Validate:Computer name is <name>`.
 /// WindowsUpdate.log, CBS.log and DISM's host information never name the machine.
-const NAME_MARKERS: [&str; 2] = ["COnlineWinNTPlatform: ComputerName=", "Callback_ComputerName_Validate:Computer name is "];
+pub(crate) const NAME_MARKERS: [&str; 2] = ["COnlineWinNTPlatform: ComputerName=", "Callback_ComputerName_Validate:Computer name is "];
 /// Service starts repeat the version every few hours: the start of a file is enough, and the
 /// search stays bounded on a file of gigabytes (8 MB cost a big drop 20 % of its time).
 const OS_WINDOW: usize = 1 << 20;

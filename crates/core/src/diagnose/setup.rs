@@ -229,6 +229,12 @@ pub fn device_stop(a: &Analysis) -> Option<DeviceStop> {
     found
 }
 
+/// The device a failed upgrade stopped in: the latest failed setup run of `ops` whose failure
+/// note (`failure_note`) names the device installation a setupapi.dev.log leaves open.
+pub fn blocking_device(a: &Analysis, ops: &[Operation]) -> Option<DeviceStop> {
+    ops.iter().rev().filter(|o| o.kind() == OperationKind::Setup).find_map(|o| failure_note(a, o).and_then(|(n, _)| n.device))
+}
+
 /// What a failed setup run's lines add to its statement: its result with the extend code
 /// (`result`), then where a setupapi.dev.log in the drop stops, or, for a rollback in
 /// SafeOS or the first boot without one, that the rollback's device install log is the one to

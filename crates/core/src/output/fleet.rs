@@ -12,7 +12,8 @@ use crate::model::{FindingSeverity, LedgerState, Outcome, Standing, UpdateClass,
 /// One machine's conclusion, flat enough for a table.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 pub struct MachineRow {
-    /// The machine's name: the bundle's (zip or folder) name.
+    /// The machine's name: its computer name where its logs state one (`computer`), else the
+    /// bundle's (zip or folder) name.
     pub machine: String,
     /// The bundle it was read from, as given.
     pub bundle: String,
@@ -79,6 +80,48 @@ pub struct MachineRow {
     /// Where `do_mode` and `do_cache_host` were read: `file:line`.
     #[serde(default)]
     pub do_from: String,
+    /// The computer's name as its logs state it (`dsregcmd /status`'s `Device Name`, the event
+    /// logs' Computer column, setup's `ComputerName=`), as Windows shows it (`PC-001`); empty
+    /// when no log states one, or its logs state two.
+    #[serde(default)]
+    pub computer: String,
+    /// Where `computer` was read: `file:line`.
+    #[serde(default)]
+    pub computer_from: String,
+    /// The Entra (Azure AD) device id, lower case (`dsregcmd /status`'s `DeviceId`).
+    #[serde(default)]
+    pub entra_device_id: String,
+    /// Where `entra_device_id` was read: `file:line`.
+    #[serde(default)]
+    pub entra_device_id_from: String,
+    /// ConfigMgr's assigned management point, lower case (LocationServices.log's `Current
+    /// Assigned Management Point is`, the client's WMI `CurrentManagementPoint`).
+    #[serde(default)]
+    pub management_point: String,
+    /// Where `management_point` was read: `file:line`.
+    #[serde(default)]
+    pub management_point_from: String,
+    /// ConfigMgr's assigned site code (`PS1`: the client's `<AssignedSite SiteCode=...>`).
+    #[serde(default)]
+    pub site_code: String,
+    /// Where `site_code` was read: `file:line`.
+    #[serde(default)]
+    pub site_code_from: String,
+    /// The MDM (Intune) update ring's deferrals and pauses, as the Policy CSP names them,
+    /// `DeferQualityUpdatesPeriodInDays=7;PauseQualityUpdatesStartTime=2026-11-02` (the
+    /// report's `configuration.update_ring`); empty without an MDM report or those policies.
+    #[serde(default)]
+    pub update_ring: String,
+    /// Where the ring was read: the MDM report's `file:line` of its first policy listed.
+    #[serde(default)]
+    pub update_ring_from: String,
+    /// What a failed upgrade stopped in: the device whose installation a setupapi.dev.log leaves
+    /// open when setup failed (its device id); empty otherwise.
+    #[serde(default)]
+    pub blocking: String,
+    /// Where `blocking` was read: `file:line`.
+    #[serde(default)]
+    pub blocking_from: String,
     /// Time of the drop's earliest timed record, as written; empty when none has a time.
     pub first_time: String,
     /// Time of the drop's latest timed record, as written; empty when none has a time.
@@ -149,6 +192,28 @@ pub const CSV_COLUMNS: &[&str] = &[
     "wulens_version",
     "problem",
     "verdict",
+    "computer",
+    "computer_from",
+    "entra_device_id",
+    "entra_device_id_from",
+    "management_point",
+    "management_point_from",
+    "site_code",
+    "site_code_from",
+    "update_ring",
+    "update_ring_from",
+    "blocking",
+    "blocking_from",
+];
+
+/// The update ring's policies a row carries (`MachineRow::update_ring`), in this order.
+const RING_POLICIES: [&str; 6] = [
+    "DeferQualityUpdatesPeriodInDays",
+    "DeferFeatureUpdatesPeriodInDays",
+    "PauseQualityUpdates",
+    "PauseQualityUpdatesStartTime",
+    "PauseFeatureUpdates",
+    "PauseFeatureUpdatesStartTime",
 ];
 
 impl MachineRow {
@@ -175,6 +240,15 @@ impl MachineRow {
         let (failing_since, last_failure, last_success) = if failed { onset(r) } else { Default::default() };
         let proxy = r.configuration.proxy.as_ref().map(|p| if p.direct { "direct".to_string() } else { p.servers.join(" ") }).unwrap_or_default();
         let proxy_from = r.configuration.proxy.as_ref().filter(|_| !proxy.is_empty()).map(|p| format!("{}:{}", p.file, p.line)).unwrap_or_default();
+        let ring: Vec<&super::report::RingSetting> = r
+            .configuration
+            .update_ring
+            .iter()
+            .flat_map(|c| RING_POLICIES.iter().filter_map(|n| c.settings.iter().find(|s| s.name.eq_ignore_ascii_case(n))))
+            .filter(|s| !s.value.is_empty())
+            .collect();
+        let update_ring = ring.iter().map(|s| format!("{}={}", s.name, s.value)).collect::<Vec<_>>().join(";");
+        let update_ring_from = ring.first().map(|s| format!("{}:{}", s.file, s.line)).unwrap_or_default();
         MachineRow {
             machine: machine.to_string(),
             bundle: bundle.to_string(),
@@ -200,6 +274,18 @@ impl MachineRow {
             do_mode: String::new(),
             do_cache_host: String::new(),
             do_from: String::new(),
+            computer: String::new(),
+            computer_from: String::new(),
+            entra_device_id: String::new(),
+            entra_device_id_from: String::new(),
+            management_point: String::new(),
+            management_point_from: String::new(),
+            site_code: String::new(),
+            site_code_from: String::new(),
+            update_ring,
+            update_ring_from,
+            blocking: String::new(),
+            blocking_from: String::new(),
             first_time: r.summary.first_time.clone().unwrap_or_default(),
             last_time: r.summary.last_time.clone().unwrap_or_default(),
             files: r.summary.files,
@@ -237,6 +323,8 @@ impl MachineRow {
             os_build_from: &self.os_build_from,
             cache_host: &self.do_cache_host,
             cache_host_from: &self.do_from,
+            management_point: &self.management_point,
+            management_point_from: &self.management_point_from,
             failing_updates: self.updates.iter().filter(|u| u.state == LedgerState::Failing).map(|u| u.kb.as_str()).collect(),
             failing_since: &self.failing_since,
             last_success: &self.last_success,
@@ -266,13 +354,31 @@ impl MachineRow {
     /// One machine's files, already read (the web worker streams them in), reduced to its row;
     /// nothing readable in them gives an `unreadable` row with why.
     pub fn from_analysis(machine: &str, bundle: &str, analysis: &crate::analysis::Analysis) -> MachineRow {
-        let report = analysis.files.iter().any(|f| f.is_text()).then(|| Report::build(analysis));
-        match report {
+        let diagnosis = analysis.files.iter().any(|f| f.is_text()).then(|| crate::diagnose::Diagnosis::run(analysis));
+        let report = diagnosis.as_ref().map(|d| Report::from_diagnosis(analysis, d, super::report::ReportLimits::FULL));
+        match (report, diagnosis) {
             // Nothing read (a damaged zip read as one line of bytes, a folder of binaries): listed
             // as unreadable with why, not as a machine with no scan.
-            Some(r) if r.summary.entries != 0 || analysis.warnings.is_empty() => {
+            (Some(r), Some(d)) if r.summary.entries != 0 || analysis.warnings.is_empty() => {
                 let mut row = MachineRow::from_report(machine, bundle, &r);
                 let facts = super::row_facts::RowFacts::of(analysis);
+                if let Some(b) = super::row_facts::blocking(analysis, &d) {
+                    (row.blocking, row.blocking_from) = (b.value, b.from);
+                }
+                // Named by its computer where its logs state it; `bundle` keeps where it was read.
+                if let Some(c) = facts.computer {
+                    row.machine = c.value.clone();
+                    (row.computer, row.computer_from) = (c.value, c.from);
+                }
+                for (fact, value, from) in [
+                    (facts.entra_device_id, &mut row.entra_device_id, &mut row.entra_device_id_from),
+                    (facts.management_point, &mut row.management_point, &mut row.management_point_from),
+                    (facts.site_code, &mut row.site_code, &mut row.site_code_from),
+                ] {
+                    if let Some(f) = fact {
+                        (*value, *from) = (f.value, f.from);
+                    }
+                }
                 if let Some(p) = facts.proxy.filter(|_| row.proxy.is_empty()) {
                     (row.proxy, row.proxy_from) = (p.value, p.from);
                 }
@@ -284,7 +390,7 @@ impl MachineRow {
                 }
                 row
             }
-            _ => {
+            (_, _) => {
                 let why = analysis
                     .warnings
                     .first()
@@ -336,6 +442,18 @@ impl MachineRow {
             self.wulens_version.clone(),
             self.problem.clone(),
             self.verdict.clone(),
+            self.computer.clone(),
+            self.computer_from.clone(),
+            self.entra_device_id.clone(),
+            self.entra_device_id_from.clone(),
+            self.management_point.clone(),
+            self.management_point_from.clone(),
+            self.site_code.clone(),
+            self.site_code_from.clone(),
+            self.update_ring.clone(),
+            self.update_ring_from.clone(),
+            self.blocking.clone(),
+            self.blocking_from.clone(),
         ]
     }
 }
@@ -439,6 +557,7 @@ pub fn shared_lead(x: &super::shared::Shared) -> String {
         Attribute::Update => format!("The update {}", x.value),
         Attribute::OsBuild => format!("The OS build {}", x.value),
         Attribute::CacheHost => format!("The cache server {}", x.value),
+        Attribute::ManagementPoint => format!("The management point {}", x.value),
     }
 }
 
@@ -459,6 +578,7 @@ pub fn shared_words(x: &super::shared::Shared) -> String {
         Attribute::Update => (format!("fail on {}", x.value), "fail on it", "a problem of that update, not of each machine"),
         Attribute::OsBuild => (format!("run build {}", x.value), "run it", "a fault of that OS build, not of each machine"),
         Attribute::CacheHost => (format!("download from cache server {}", x.value), "download from it", "look at that Connected Cache server"),
+        Attribute::ManagementPoint => (format!("report to management point {}", x.value), "report to it", "look at that management point"),
     };
     let evidence: Vec<String> = x.evidence.iter().map(|(m, from)| if from.is_empty() { m.clone() } else { format!("{m} ({from})") }).collect();
     format!(
@@ -695,10 +815,26 @@ mod tests {
         let lines: Vec<&str> = csv.split('\n').collect();
         assert_eq!(lines[0], CSV_COLUMNS.join(","));
         assert!(lines[1].starts_with("\"PC \"\"1\"\"\",,failed,\"step 3, WUA scan\",0x1,,f,,0x1x2,"), "{}", lines[1]);
-        assert!(csv.contains("\"line one\nline two\"\n"), "{csv}");
-        assert!(csv.ends_with("\nb,,ok,,,,,,,,,,,,0,0,,,\n"), "{csv}");
+        assert!(csv.contains("\"line one\nline two\",,,,,,,,,,,,\n"), "{csv}");
+        assert!(csv.ends_with("\nb,,ok,,,,,,,,,,,,0,0,,,,,,,,,,,,,,,\n"), "{csv}");
         let nd = fleet_ndjson(&[r.clone()]);
         assert_eq!(nd.lines().count(), 1);
         assert_eq!(serde_json::from_str::<MachineRow>(nd.trim_end()).unwrap(), r);
+    }
+
+    /// Rows written before the machine attributes still parse, with them empty.
+    #[test]
+    fn an_older_row_without_the_machine_attributes_parses() {
+        let mut v = serde_json::to_value(row("a", "ok", "", "", "")).unwrap();
+        let added = ["computer", "entra_device_id", "management_point", "site_code", "update_ring", "blocking"];
+        for k in added {
+            v.as_object_mut().unwrap().remove(k);
+            v.as_object_mut().unwrap().remove(&format!("{k}_from"));
+        }
+        let old: MachineRow = serde_json::from_value(v).unwrap();
+        assert_eq!(old, row("a", "ok", "", "", ""));
+        for k in added {
+            assert!(CSV_COLUMNS.contains(&k) && CSV_COLUMNS.contains(&format!("{k}_from").as_str()), "{k} is a CSV column");
+        }
     }
 }

@@ -16,6 +16,20 @@
 //!   layout of that output, our own values): the download mode (0 HTTP only, 1 LAN peers, 2
 //!   group, 3 internet peers, 99 simple, 100 bypass) and the Connected Cache server (`cacheHost`)
 //!   where one is named. The last download start read (files in the drop's order) wins.
+//! - the computer's own name, from the first of these that states one (a source that states two
+//!   names states none: its logs are several machines'): `dsregcmd /status`'s `Device Name :`
+//!   (Intune's Collect diagnostics runs it), the event logs' Computer column (as wulens renders
+//!   a record: `Event 19, record 7, PC02.contoso.com, Information: ...`; each log's latest
+//!   record, as a log that spans setup names the name setup gave first, `WIN-...`), setup's
+//!   `COnlineWinNTPlatform: ComputerName=` and `Callback_ComputerName_Validate:Computer name is `.
+//!   Kept as Windows shows a computer name: the first label of a DNS name, in capitals.
+//! - the Entra (Azure AD) device id: `dsregcmd /status`'s `DeviceId : <guid>`.
+//! - ConfigMgr's management point: the client's `Current Assigned Management Point is <fqdn>
+//!   with Version ...` (LocationServices.log; a task sequence's smsts.log writes it too) or the
+//!   client's WMI `CCM_Authority` as text, `CurrentManagementPoint = "<fqdn>";`. The site: the
+//!   client's `<AssignedSite SiteCode="PS1"/>` (its WSUS location requests, ccmsetup's client
+//!   manifest). A management point's own MP_Location.log names its clients' sites, not its
+//!   machine's, and is not read. The latest line wins.
 
 use memchr::memmem::Finder;
 
@@ -39,6 +53,76 @@ pub struct RowFacts {
     /// Delivery Optimization's download mode (`1`) and cache server (may be empty), and the
     /// download start line that gives them.
     pub delivery: Option<(String, Found)>,
+    /// The computer's name as its logs state it (`PC-001`).
+    pub computer: Option<Found>,
+    /// The Entra device id, lower case (`0b9d...`).
+    pub entra_device_id: Option<Found>,
+    /// ConfigMgr's assigned management point (`ps1sys.contoso.com`, as written).
+    pub management_point: Option<Found>,
+    /// ConfigMgr's assigned site code (`PS1`, in capitals).
+    pub site_code: Option<Found>,
+}
+
+/// Lines that state a machine attribute (the markers of [`RowFacts::of`]'s second pass).
+const MP_ASSIGNED: &str = "Current Assigned Management Point is ";
+const MP_WMI: &str = "CurrentManagementPoint = \"";
+const SITE: &str = "<AssignedSite SiteCode=\"";
+const DSREG_NAME: &str = "Device Name : ";
+const DSREG_ID: &str = "DeviceId : ";
+/// `dsregcmd /status`'s own heading lines: a file that holds one is its output.
+const DSREG_STATE: &str = "AzureAdJoined : ";
+
+/// The names one source states: the latest, and whether it stated another before.
+#[derive(Default)]
+struct Names {
+    last: Option<Found>,
+    several: bool,
+}
+
+impl Names {
+    fn add(&mut self, name: &str, from: String) {
+        let Some(name) = computer_name(name) else { return };
+        if self.last.as_ref().is_some_and(|l| l.value != name) {
+            self.several = true;
+        }
+        self.last = Some(Found { value: name, from });
+    }
+
+    fn one(self) -> Option<Found> {
+        self.last.filter(|_| !self.several)
+    }
+}
+
+/// A computer name as Windows shows it: `pc02.contoso.com` → `PC02`; none for what is no name.
+fn computer_name(s: &str) -> Option<String> {
+    let short = s.trim().split('.').next().unwrap_or("");
+    let ok = !short.is_empty()
+        && short.len() <= 63
+        && short.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !short.bytes().all(|b| b.is_ascii_digit());
+    ok.then(|| short.to_ascii_uppercase())
+}
+
+/// A GUID (`8-4-4-4-12` hex digits, braces allowed), lower case.
+fn guid(v: &str) -> Option<String> {
+    let v = v.trim_start_matches('{').trim_end_matches('}');
+    let shape = v.len() == 36 && v.bytes().enumerate().all(|(k, c)| if matches!(k, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_hexdigit() });
+    shape.then(|| v.to_ascii_lowercase())
+}
+
+/// The run of host-name bytes at the start of `s` (letters, digits, `.`, `-`, `_`).
+fn host_at(s: &str) -> &str {
+    let end = s.bytes().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))).unwrap_or(s.len());
+    s[..end].trim_end_matches('.')
+}
+
+/// The computer of a rendered event record, `Event 19, record 7, PC02.contoso.com, Level: ...`.
+fn event_computer(m: &str) -> Option<&str> {
+    let at = m.find(", record ")? + ", record ".len();
+    let rest = &m[at..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = rest[digits..].strip_prefix(", ").filter(|_| digits > 0)?;
+    Some(rest[..rest.find(',')?].trim())
 }
 
 struct Finders {
@@ -77,6 +161,14 @@ fn field<'a>(m: &'a str, name: &str) -> Option<&'a str> {
     Some(rest[..rest.find(',').unwrap_or(rest.len())].trim())
 }
 
+/// The device a failed upgrade stopped in (`diagnose::blocking_device`), with its line.
+pub fn blocking(a: &Analysis, d: &crate::diagnose::Diagnosis) -> Option<Found> {
+    let stop = crate::diagnose::blocking_device(a, &d.operations)?;
+    let f = &a.files[stop.file];
+    let line = f.entries.get(stop.entry as usize).map_or(0, |e| e.line);
+    Some(Found { value: stop.device, from: format!("{}:{line}", f.name) })
+}
+
 impl RowFacts {
     /// Read from every WindowsUpdate.log of the drop; the latest line of each kind wins.
     pub fn of(a: &Analysis) -> RowFacts {
@@ -95,6 +187,7 @@ impl RowFacts {
                 }
             }
         }
+        r.identity(a);
         for f in a.files.iter().filter(|f| f.is(LogKind::WindowsUpdate)) {
             let found = |value: String, line: u32| Found { value, from: format!("{}:{line}", f.name) };
             for e in &f.entries {
@@ -119,6 +212,61 @@ impl RowFacts {
             }
         }
         r
+    }
+
+    /// The computer's name, its Entra device id, its management point and site.
+    fn identity(&mut self, a: &Analysis) {
+        let (mut dsreg, mut events, mut setup) = (Names::default(), Names::default(), Names::default());
+        for f in a.files.iter().filter(|f| f.is_text()) {
+            let text = f.text.as_bytes();
+            let has = |m: &str| memchr::memmem::find(text, m.as_bytes()).is_some();
+            let at = |e: &crate::model::Entry| format!("{}:{}", f.name, e.line);
+            if f.is(LogKind::EventLog) {
+                // The latest record's: a log that spans setup names its first name too
+                // (`WIN-...` before the machine was renamed).
+                let last = f.entries.iter().rev().find_map(|e| event_computer(f.message(e)).filter(|c| !c.is_empty()).map(|c| (c, e)));
+                if let Some((c, e)) = last {
+                    events.add(c, at(e));
+                }
+                continue;
+            }
+            if has(DSREG_STATE) {
+                for e in &f.entries {
+                    let m = f.message(e).trim();
+                    if let Some(name) = m.strip_prefix(DSREG_NAME) {
+                        dsreg.add(name, at(e));
+                    } else if let Some(id) = m.strip_prefix(DSREG_ID).and_then(|v| guid(v.trim())) {
+                        self.entra_device_id = Some(Found { value: id, from: at(e) });
+                    }
+                }
+            }
+            if f.is(LogKind::Setup) && crate::diagnose::NAME_MARKERS.iter().any(|m| has(m)) {
+                for e in &f.entries {
+                    let m = f.message(e);
+                    if let Some(name) = crate::diagnose::NAME_MARKERS.iter().find_map(|k| m.find(k).map(|i| &m[i + k.len()..])) {
+                        setup.add(host_at(name), at(e));
+                    }
+                }
+            }
+            // A management point's or a WSUS server's own logs name other machines' sites.
+            if f.is(LogKind::MpLocation) || f.is(LogKind::SoftwareDistribution) || !(has(MP_ASSIGNED) || has(MP_WMI) || has(SITE)) {
+                continue;
+            }
+            for e in &f.entries {
+                let m = f.message(e);
+                let mp = m.find(MP_ASSIGNED).map(|i| i + MP_ASSIGNED.len()).or_else(|| m.find(MP_WMI).map(|i| i + MP_WMI.len()));
+                if let Some(mp) = mp.map(|i| host_at(&m[i..])).filter(|h| h.contains(|c: char| c.is_ascii_alphabetic())) {
+                    self.management_point = Some(Found { value: mp.to_ascii_lowercase(), from: at(e) });
+                }
+                if let Some(i) = m.find(SITE) {
+                    let code: String = m[i + SITE.len()..].chars().take_while(char::is_ascii_alphanumeric).collect();
+                    if code.len() == 3 {
+                        self.site_code = Some(Found { value: code.to_ascii_uppercase(), from: at(e) });
+                    }
+                }
+            }
+        }
+        self.computer = [dsreg, events, setup].into_iter().find_map(Names::one);
     }
 }
 
@@ -157,5 +305,61 @@ mod tests {
         let r = RowFacts::of(&analysis("WindowsUpdate.log", text));
         assert_eq!(r.os_build.map(|f| f.value), Some("10.0.19042.508".into()));
         assert_eq!(r.proxy, None, "Windows 10 never names the proxy's server");
+    }
+
+    #[test]
+    fn dsregcmd_names_the_computer_and_its_entra_device_id() {
+        let text = "+------+\r\n| Device State |\r\n+------+\r\n\r\n             AzureAdJoined : YES\r\n               Device Name : pc-07.corp.contoso.com\r\n\r\n                  DeviceId : 6F1C2B7E-3D4A-4E5B-9C8D-0A1B2C3D4E5F\r\n";
+        let r = RowFacts::of(&analysis("dsregcmd.txt", text));
+        assert_eq!(r.computer, Some(Found { value: "PC-07".into(), from: "dsregcmd.txt:6".into() }));
+        assert_eq!(r.entra_device_id, Some(Found { value: "6f1c2b7e-3d4a-4e5b-9c8d-0a1b2c3d4e5f".into(), from: "dsregcmd.txt:8".into() }));
+        // `Device Name :` outside dsregcmd's output names nothing.
+        let r = RowFacts::of(&analysis("notes.txt", "               Device Name : PC-99\r\n"));
+        assert_eq!((r.computer, r.entra_device_id), (None, None));
+    }
+
+    #[test]
+    fn setup_names_the_computer_and_two_names_are_none() {
+        let line = |n: &str| format!("2026-11-20 05:12:40, Info                  MIG    COnlineWinNTPlatform: ComputerName={n}\r\n");
+        let r = RowFacts::of(&analysis("setupact.log", &line("branch-07")));
+        assert_eq!(r.computer, Some(Found { value: "BRANCH-07".into(), from: "setupact.log:1".into() }));
+        let r = RowFacts::of(&analysis("setupact.log", &(line("BRANCH-07") + &line("LAB-12"))));
+        assert_eq!(r.computer, None, "a log of two machines names neither");
+    }
+
+    #[test]
+    fn an_event_record_names_its_computer() {
+        assert_eq!(event_computer("Event 19, record 7, PC02.contoso.com, Information: Installation Successful"), Some("PC02.contoso.com"));
+        assert_eq!(event_computer("Event 7040, record 3, , Information: x"), Some(""));
+        assert_eq!(event_computer("no record here"), None);
+        assert_eq!(computer_name("PC02.contoso.com").as_deref(), Some("PC02"));
+        assert_eq!(computer_name("10.1.2.3"), None);
+    }
+
+    #[test]
+    fn the_configmgr_client_names_its_management_point_and_site() {
+        let cm = |m: &str, c: &str| {
+            format!(
+                "<![LOG[{m}]LOG]!><time=\"08:00:02.000+000\" date=\"11-20-2026\" component=\"{c}\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n"
+            )
+        };
+        let text = cm("Current Assigned Management Point is MP02.CONTOSO.COM with Version 9122 and Capabilities: <Capabilities/>", "LocationServices")
+            + &cm(
+                "WSUSLocationRequest : <WSUSLocationRequest SchemaVersion=\"1.00\"><AssignedSite SiteCode=\"ps2\"/></WSUSLocationRequest>",
+                "LocationServices",
+            );
+        let r = RowFacts::of(&analysis("LocationServices.log", &text));
+        assert_eq!(r.management_point, Some(Found { value: "mp02.contoso.com".into(), from: "LocationServices.log:1".into() }));
+        assert_eq!(r.site_code, Some(Found { value: "PS2".into(), from: "LocationServices.log:2".into() }));
+        // The client's WMI as text.
+        let r = RowFacts::of(&analysis(
+            "root_ccm.txt",
+            "instance of CCM_Authority\r\n{\r\n\tName = \"SMS:PS1\";\r\n\tCurrentManagementPoint = \"PS1SYS.CONTOSO.COM\";\r\n};\r\n",
+        ));
+        assert_eq!(r.management_point.map(|f| (f.value, f.from)), Some(("ps1sys.contoso.com".into(), "root_ccm.txt:4".into())));
+        // A management point's own log names its clients' sites, not its own machine's.
+        let mp = cm("MP LM: Message Body : <LocationRequest><AssignedSite SiteCode=\"PS9\"/></LocationRequest>", "MP_LocationManager");
+        let r = RowFacts::of(&analysis("MP_Location.log", &mp));
+        assert_eq!(r.site_code, None);
     }
 }

@@ -1,5 +1,6 @@
 //! What failing machines share: for a group of machines that failed the same way, the value of
-//! an attribute (the update server, the proxy, the failing update) that the group holds and the
+//! an attribute (the update server, the proxy, the failing update, the OS build, the cache
+//! server, ConfigMgr's management point) that the group holds and the
 //! rest of the fleet does not, tested as a contrast; and when the group's failures began.
 //!
 //! The rule, documented in docs/fleet.md:
@@ -39,6 +40,10 @@ pub struct Facts<'a> {
     pub cache_host: &'a str,
     /// The `file:line` that names it.
     pub cache_host_from: &'a str,
+    /// ConfigMgr's assigned management point, empty when not known.
+    pub management_point: &'a str,
+    /// The `file:line` that names it.
+    pub management_point_from: &'a str,
     /// The KBs failing on the machine.
     pub failing_updates: Vec<&'a str>,
     /// When its failures began (as written).
@@ -71,7 +76,13 @@ pub enum Attribute {
     OsBuild,
     /// Delivery Optimization's Connected Cache server (`MachineRow::do_cache_host`).
     CacheHost,
+    /// ConfigMgr's management point the client is assigned to (`MachineRow::management_point`).
+    ManagementPoint,
 }
+
+/// Every attribute, in the order the rule tries them.
+pub const ATTRIBUTES: [Attribute; 6] =
+    [Attribute::Server, Attribute::Proxy, Attribute::Update, Attribute::OsBuild, Attribute::CacheHost, Attribute::ManagementPoint];
 
 /// A value a group of failed machines shares and the rest of the fleet does not.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -120,6 +131,7 @@ fn values(row: &Facts, attribute: Attribute) -> Vec<String> {
         Attribute::Proxy => one(if row.proxy == "direct" { "" } else { row.proxy }),
         Attribute::OsBuild => one(row.os_build),
         Attribute::CacheHost => one(row.cache_host),
+        Attribute::ManagementPoint => one(row.management_point),
         Attribute::Update => {
             let mut v: Vec<String> = row.failing_updates.iter().filter(|kb| !kb.is_empty()).map(|kb| kb.to_ascii_uppercase()).collect();
             v.sort();
@@ -140,6 +152,7 @@ fn known(row: &Facts, attribute: Attribute) -> bool {
         Attribute::OsBuild => !row.os_build.is_empty(),
         // Delivery Optimization's lines were read (`cache_host_from`), with or without a cache.
         Attribute::CacheHost => !row.cache_host_from.is_empty(),
+        Attribute::ManagementPoint => !row.management_point.is_empty(),
         Attribute::Update => true,
     }
 }
@@ -165,7 +178,7 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
     }
     let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].readable).collect();
     let mut out = Vec::new();
-    for attribute in [Attribute::Server, Attribute::Proxy, Attribute::Update, Attribute::OsBuild, Attribute::CacheHost] {
+    for attribute in ATTRIBUTES {
         // The machines the contrast is drawn among: readable ones whose logs tell the attribute.
         let told: Vec<usize> = readable.iter().copied().filter(|&i| known(&rows[i], attribute)).collect();
         let group_told = members.iter().filter(|&&m| rows[m].readable && known(&rows[m], attribute)).count();
@@ -202,6 +215,7 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
                         Attribute::Proxy => rows[m].proxy_from,
                         Attribute::OsBuild => rows[m].os_build_from,
                         Attribute::CacheHost => rows[m].cache_host_from,
+                        Attribute::ManagementPoint => rows[m].management_point_from,
                         Attribute::Update => "",
                     };
                     (rows[m].machine.to_string(), from.to_string())
@@ -347,6 +361,32 @@ mod tests {
         let g = &FleetSummary::of(&rows).groups[0];
         assert_eq!(g.shared.len(), 1, "the server is everyone's: only the update is shared");
         assert_eq!((g.shared[0].attribute, g.shared[0].value.as_str()), (Attribute::Update, "KB5044273"));
+    }
+
+    #[test]
+    fn machines_failing_on_one_management_point_share_it_and_unnamed_ones_do_not_count() {
+        // 4 machines assigned to mp02 fail; 10 on mp01 do not; 10 more name no management point.
+        let mut rows: Vec<MachineRow> = (0..4)
+            .map(|i| {
+                let mut r = machine(&format!("f{i}"), true, "http://wsus:8530", "", "");
+                (r.management_point, r.management_point_from) = ("MP02.contoso.com".into(), format!("f{i}/LocationServices.log:2"));
+                r
+            })
+            .collect();
+        rows.extend((0..10).map(|i| {
+            let mut r = machine(&format!("ok{i}"), false, "http://wsus:8530", "", "");
+            r.management_point = "mp01.contoso.com".into();
+            r
+        }));
+        rows.extend((0..10).map(|i| machine(&format!("quiet{i}"), false, "http://wsus:8530", "", "")));
+        let f = FleetSummary::of(&rows);
+        let m = f.groups[0].shared.iter().find(|s| s.attribute == Attribute::ManagementPoint).expect("the management point");
+        assert_eq!((m.value.as_str(), m.in_group, m.others_with, m.others), ("mp02.contoso.com", 4, 0, 10));
+        assert_eq!(m.evidence[0], ("f0".to_string(), "f0/LocationServices.log:2".to_string()));
+        assert!(f.text().contains("4 of 4 report to management point mp02.contoso.com; 0 of the 10 other readable machines report to it"), "{}", f.text());
+        // Where only the failing machines name one, there is nothing to contrast with.
+        let alone: Vec<MachineRow> = rows.iter().filter(|r| !r.machine.starts_with("ok")).cloned().collect();
+        assert!(FleetSummary::of(&alone).groups[0].shared.iter().all(|s| s.attribute != Attribute::ManagementPoint));
     }
 
     #[test]

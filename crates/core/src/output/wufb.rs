@@ -206,12 +206,15 @@ fn code_of(raw: &str, sym_name: &str) -> (String, String, bool) {
 /// Which machine a record joins: by its device name, else by its Entra id's name.
 struct Joiner<'a> {
     by_name: std::collections::HashMap<String, &'a MachineRow>,
+    /// Rows by the Entra device id their logs state (`MachineRow::entra_device_id`).
+    by_entra: std::collections::HashMap<String, &'a MachineRow>,
     entra_names: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl<'a> Joiner<'a> {
     fn new(rows: &'a [MachineRow], exports: &[Export]) -> Joiner<'a> {
         let by_name = rows.iter().map(|r| (lower(&r.machine), r)).collect();
+        let by_entra = rows.iter().filter(|r| !r.entra_device_id.is_empty()).map(|r| (lower(&r.entra_device_id), r)).collect();
         let mut entra_names: std::collections::HashMap<String, Vec<String>> = Default::default();
         for r in exports.iter().flat_map(|x| &x.records) {
             let (id, name) = (lower(r.get("AzureADDeviceId")), r.get("DeviceName").trim());
@@ -222,7 +225,7 @@ impl<'a> Joiner<'a> {
                 }
             }
         }
-        Joiner { by_name, entra_names }
+        Joiner { by_name, by_entra, entra_names }
     }
 
     /// (the device's name, the machine, how it joined).
@@ -232,6 +235,10 @@ impl<'a> Joiner<'a> {
             return (name.to_string(), Some(*m), "device_name");
         }
         let id = lower(r.get("AzureADDeviceId"));
+        // The id a machine's own logs state (dsregcmd's `DeviceId`): joined by it directly.
+        if let Some(m) = self.by_entra.get(&id).filter(|_| !id.is_empty()) {
+            return (if name.is_empty() { m.machine.clone() } else { name.to_string() }, Some(*m), "entra_id");
+        }
         for other in self.entra_names.get(&id).into_iter().flatten() {
             if let Some(m) = self.by_name.get(&lower(other)) {
                 return (if name.is_empty() { other.clone() } else { name.to_string() }, Some(*m), "entra_id");
@@ -481,6 +488,23 @@ mod tests {
         let t = w.text();
         assert!(t.contains("  the device with Entra device id e-77 (no name in the exports): 1 alert(s), 1 active (a.csv:2)"), "{t}");
         assert!(w.without_logs[0].advice.starts_with("collect the logs of the device with Entra device id e-77"), "{}", w.without_logs[0].advice);
+    }
+
+    /// A machine whose logs state its Entra device id (dsregcmd's `DeviceId`) takes the alerts
+    /// of that id, whatever name the export gives the device (renamed since, or none), and no
+    /// other record of the exports needs to pair the id with its name.
+    #[test]
+    fn a_machine_whose_logs_state_its_entra_id_is_joined_by_it() {
+        let csv = "AlertId,AlertType,AlertSubtype,AlertStatus,DeviceName,AzureADDeviceId\n\
+            b1,ClientDeviceAlert,DiskFull,Active,OLD-NAME,0B9D4C2A-1111-4B6E-9D0A-3F5C7E9A1B2C\n\
+            b2,ClientDeviceAlert,DiskFull,Active,,0b9d4c2a-1111-4b6e-9d0a-3f5c7e9a1b2c\n\
+            b3,ClientDeviceAlert,DiskFull,Active,,0b9d4c2a-2222-4b6e-9d0a-3f5c7e9a1b2c\n";
+        let mut pc = row("PC-07", "failed", "0x8024401B");
+        pc.entra_device_id = "0b9d4c2a-1111-4b6e-9d0a-3f5c7e9a1b2c".into();
+        let w = WufbSection::join(&[pc, row("PC-08", "ok", "")], &[read("a.csv", csv.as_bytes()).unwrap().unwrap()], Vec::new());
+        let by: Vec<(&str, &str, &str)> = w.alerts.iter().map(|a| (a.device.as_str(), a.machine.as_str(), a.joined_by.as_str())).collect();
+        assert_eq!(by, [("OLD-NAME", "PC-07", "entra_id"), ("PC-07", "PC-07", "entra_id"), ("", "", "")]);
+        assert_eq!(w.without_logs.len(), 1, "only the other id has no logs: {:?}", w.without_logs);
     }
 
     #[test]

@@ -38,6 +38,23 @@ class Package(unittest.TestCase):
         self.assertEqual(bad["status"], "unreadable")
         self.assertTrue(bad["problem"])
 
+    def test_machine_row_states_what_machines_share(self):
+        d = FIXTURES / "fleet-attributes" / "collected-7f3a"
+        files = [(str(p.relative_to(d)), p.read_bytes()) for p in sorted(d.rglob("*")) if p.is_file()]
+        row = wulens.machine_row("collected-7f3a", "fleet/collected-7f3a", files)
+        # Named by the computer its logs state; the bundle keeps where it was read.
+        self.assertEqual((row["machine"], row["computer"], row["bundle"]), ("PC-ATTR01", "PC-ATTR01", "fleet/collected-7f3a"))
+        self.assertEqual(row["computer_from"], "dsregcmd_status.txt:9")
+        self.assertEqual(row["entra_device_id"], "6f1c2b7e-3d4a-4e5b-9c8d-0a1b2c3d4e5f")
+        self.assertEqual((row["management_point"], row["site_code"]), ("mp02.contoso.com", "PS2"))
+        self.assertTrue(row["update_ring"].startswith("DeferQualityUpdatesPeriodInDays=7;"), row["update_ring"])
+        self.assertIn("VEN_10EC&DEV_8168", row["blocking"])
+        quiet = FIXTURES / "fleet-attributes" / "quiet-pc"
+        row = wulens.machine_row("quiet-pc", "quiet-pc", [(p.name, p.read_bytes()) for p in quiet.iterdir()])
+        self.assertEqual(row["machine"], "quiet-pc")
+        for k in ("computer", "entra_device_id", "management_point", "site_code", "update_ring", "blocking"):
+            self.assertEqual((row[k], row[k + "_from"]), ("", ""), k)
+
     def test_lookup_any_notation(self):
         self.assertEqual(wulens.lookup("-2145107941")["code"], "0x8024401B")
         self.assertEqual(wulens.lookup("1603")["code"], "0x80070643")
