@@ -87,12 +87,12 @@ fn alert_row(a: &WufbAlert, open: Callback<MouseEvent>) -> Html {
             <td class="wufb-log" title={log.words()}>
                 <span class={classes!("badge", log.status.clone())}>{status_label(&log.status).to_string()}</span>
                 if log.status == "unreadable" { <br /><span class="small">{log.problem.clone()}</span> }
-                if !log.failed_at.is_empty() { <br /><span class="small where">{log.failed_at.clone()}</span> }
+                if !log.failed_at.is_empty() { <br /><span class="small wufb-where">{log.failed_at.clone()}</span> }
                 if !log.root_code.is_empty() {
                     <br /><CodeLink code={AttrValue::from(log.root_code.clone())} symbol={AttrValue::from(log.root_symbol.clone())} />
                     if !log.root_symbol.is_empty() { <span class="small">{format!(" {}", log.root_symbol)}</span> }
                 }
-                if !log.finding_title.is_empty() { <br /><span class="small finding">{log.finding_title.clone()}</span> }
+                if !log.finding_title.is_empty() { <br /><span class="small wufb-finding">{log.finding_title.clone()}</span> }
             </td>
             <td class="small from">{a.from.clone()}</td>
         </tr>
