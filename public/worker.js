@@ -8,12 +8,14 @@
 // `FromWorker`): {ready: {version, warm_ms, scanners}}, {progress: {gen, progress}} (phases
 // read, parse, decode, analyze, machine: web/src/messages.rs), {report: {gen, report}} (the
 // report as the JSON texts of its parts: crates/wasm/src/report_parts.rs; so in `grew`),
-// {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows}}.
+// {reply: {id, response}}, {failed: {id, gen, message}}, {cancelled: {gen}}, {fleet: {gen, rows, wufb}}.
 // Requests and responses are plain objects typed on both sides by crates/wasm/src/protocol.rs.
 //
 // A fleet ({type: 'fleet', machines}) is read machine by machine, each into its own Session that
 // is freed once its row (a wulens_core::MachineRow) is taken: only one machine's text is in
-// memory at a time, and the page keeps the rows and the File objects, never the text.
+// memory at a time, and the page keeps the rows and the File objects, never the text. The
+// drop's Windows Update for Business reports exports (`exports`, picked by their first bytes:
+// {type: 'wufb_heads', files}) are read after the rows and joined to them ({fleet: {..., wufb}}).
 const CHUNK = 8 << 20;
 let wasm = null;
 let session = null;
@@ -266,7 +268,9 @@ async function handle(m) {
   } else if (m.type === 'unfollow') {
     following = null;
   } else if (m.type === 'fleet') {
-    await fleet(m.gen, m.machines);
+    await fleet(m.gen, m.machines, m.exports || []);
+  } else if (m.type === 'wufb_heads') {
+    post({ reply: { id: m.id, response: wasm.wufb_heads(m.files.map(headOf)) } });
   } else if (m.type === 'analyze_member') {
     await analyzeMember(m.gen, m.file, m.inner);
   } else if (m.type === 'list_zip') {
@@ -510,7 +514,34 @@ async function readMachine(s, gen, files, inner) {
   return true;
 }
 
-async function fleet(gen, machines) {
+// The first bytes of a dropped file, or of a member of a dropped zip (`inner`): enough for
+// `wufb_heads` to tell a Windows Update for Business reports export from a log or a bundle.
+function headOf(f) {
+  if (f.inner != null) return wasm.zip_member_head(f.file.size, readerOf(f.file), f.inner);
+  return new Uint8Array(new FileReaderSync().readAsArrayBuffer(f.file.slice(0, 64 * 1024)));
+}
+
+// The fleet's exports read and joined to its rows (a wulens_core::WufbSection; null without
+// exports). A file that cannot be read is named among the section's problems.
+function wufbSection(exports, rows) {
+  if (!exports.length) return null;
+  const x = new wasm.WufbExports();
+  try {
+    for (const e of exports) {
+      try {
+        if (e.inner != null) x.add_member(e.path, e.file.size, readerOf(e.file), e.inner);
+        else x.add_file(e.path, new Uint8Array(new FileReaderSync().readAsArrayBuffer(e.file)));
+      } catch (err) {
+        x.cannot_read(e.inner != null ? e.inner : e.path, String((err && err.message) || err));
+      }
+    }
+    return x.join(rows);
+  } finally {
+    x.free();
+  }
+}
+
+async function fleet(gen, machines, exports) {
   following = null;
   const total = machines.length;
   const rows = [];
@@ -542,7 +573,7 @@ async function fleet(gen, machines) {
   // The fleet replaces the previous analysis on the page.
   if (session) session.free();
   session = null;
-  post({ fleet: { gen, rows } });
+  post({ fleet: { gen, rows, wufb: wufbSection(exports, rows) } });
 }
 
 // One machine of a zip of bundles, opened from the fleet page: a normal analysis of its members.

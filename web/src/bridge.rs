@@ -15,12 +15,12 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
-use wulens_core::{MachineRow, Report};
-use wulens_wasm::protocol::{Answer, Request, Response, ZipEntries};
+use wulens_core::{MachineRow, Report, WufbSection};
+use wulens_wasm::protocol::{Answer, Request, Response, WufbHeads, ZipEntries};
 use wulens_wasm::report_parts::ReportReader;
 use yew::Callback;
 
-use crate::messages::{scanners_for, DroppedFile, Growth, Machine, Progress};
+use crate::messages::{scanners_for, DroppedFile, ExportFile, Growth, Machine, Progress};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
@@ -29,8 +29,9 @@ pub enum WorkerEvent {
     Ready(Option<f64>, u32),
     Progress(Progress),
     Report(Rc<Report>),
-    /// A fleet's rows, one per machine in the order they were sent.
-    Fleet(Vec<MachineRow>),
+    /// A fleet's rows, one per machine in the order they were sent, and its Windows Update for
+    /// Business reports exports joined to them (when the drop held any).
+    Fleet(Vec<MachineRow>, Option<Rc<WufbSection>>),
     Failed(String),
     /// The files now followed (paths as dropped) and the rows in all at that moment.
     Following(Vec<String>, usize),
@@ -92,6 +93,9 @@ enum FromWorker {
         gen: u32,
         #[serde(with = "serde_wasm_bindgen::preserve")]
         rows: JsValue,
+        /// A `WufbSection`, or null when the drop held no export.
+        #[serde(default, with = "serde_wasm_bindgen::preserve")]
+        wufb: JsValue,
     },
 }
 
@@ -212,10 +216,17 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
                 }
             });
         }
-        FromWorker::Fleet { gen, rows } if current(gen) => match serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows) {
-            Ok(r) => ev.emit(WorkerEvent::Fleet(r)),
-            Err(e) => ev.emit(WorkerEvent::Failed(format!("the fleet's rows could not be read: {e}"))),
-        },
+        FromWorker::Fleet { gen, rows, wufb } if current(gen) => {
+            let wufb = match wufb.is_null() || wufb.is_undefined() {
+                true => Ok(None),
+                false => serde_wasm_bindgen::from_value::<WufbSection>(wufb).map(|w| Some(Rc::new(w))),
+            };
+            match (serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows), wufb) {
+                (Ok(r), Ok(w)) => ev.emit(WorkerEvent::Fleet(r, w)),
+                (Err(e), _) => ev.emit(WorkerEvent::Failed(format!("the fleet's rows could not be read: {e}"))),
+                (_, Err(e)) => ev.emit(WorkerEvent::Failed(format!("the Windows Update for Business reports section could not be read: {e}"))),
+            }
+        }
         FromWorker::Reply { id, response } => {
             // Take the callback out before calling it: it may send the next request.
             let cb = pending.borrow_mut().remove(&id);
@@ -312,8 +323,9 @@ impl Bridge {
         gen
     }
 
-    /// Analyse a fleet in the worker, machine by machine; the rows come back as one event.
-    pub fn fleet(&self, machines: &[Machine]) {
+    /// Analyse a fleet in the worker, machine by machine, then read its exports and join them
+    /// to the rows; the rows and the section come back as one event.
+    pub fn fleet(&self, machines: &[Machine], exports: &[ExportFile]) {
         let gen = self.next_generation();
         let list: Array = machines
             .iter()
@@ -323,7 +335,17 @@ impl Bridge {
                 obj(&[("machine", m.name.clone().into()), ("bundle", m.bundle.clone().into()), ("files", files.into()), ("inner", inner)])
             })
             .collect();
-        let _ = self.worker.post_message(&obj(&[("type", "fleet".into()), ("gen", gen.into()), ("machines", list.into())]));
+        let exports: Array = exports.iter().map(export_obj).collect();
+        let _ = self.worker.post_message(&obj(&[("type", "fleet".into()), ("gen", gen.into()), ("machines", list.into()), ("exports", exports.into())]));
+    }
+
+    /// Which of `files` are Windows Update for Business reports exports, by their first bytes.
+    pub fn wufb_heads(&self, files: &[ExportFile], done: impl FnOnce(Result<WufbHeads, String>) + 'static) {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
+        let list: Array = files.iter().map(export_obj).collect();
+        let _ = self.worker.post_message(&obj(&[("type", "wufb_heads".into()), ("id", id.into()), ("files", list.into())]));
     }
 
     /// Analyse one machine inside a zip of bundles (its members under `inner`).
@@ -374,6 +396,12 @@ impl Bridge {
         self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
         let _ = self.worker.post_message(&obj(&[("type", "request".into()), ("id", id.into()), ("request", value)]));
     }
+}
+
+/// `{path, file, inner}`: an export (or a file that may be one) as the worker reads it.
+fn export_obj(e: &ExportFile) -> JsValue {
+    let inner = e.inner.clone().map(JsValue::from).unwrap_or(JsValue::NULL);
+    obj(&[("path", e.file.path.clone().into()), ("file", e.file.file.clone().into()), ("inner", inner)])
 }
 
 /// A worker's answer read as the type `T` expected.

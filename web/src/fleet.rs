@@ -3,10 +3,11 @@
 //! tested natively; the rows, the grouping and the exports are `wulens_core`'s.
 
 use std::cmp::Ordering;
+use std::rc::Rc;
 
 use wulens_core::bundles::{self, Bundle};
 use wulens_core::model::time::{civil_from_days, days_from_civil};
-use wulens_core::{FleetSummary, MachineRow};
+use wulens_core::{FleetSummary, MachineRow, WufbSection};
 
 use crate::messages::Machine;
 use crate::route::FleetQuery;
@@ -20,11 +21,14 @@ pub struct Fleet {
     pub summary: FleetSummary,
     /// What was dropped, in words.
     pub source: String,
+    /// The Windows Update for Business reports exports of the drop joined to the rows (`None`:
+    /// the drop held no export).
+    pub wufb: Option<Rc<WufbSection>>,
 }
 
 impl PartialEq for Fleet {
     fn eq(&self, other: &Self) -> bool {
-        self.rows == other.rows && self.source == other.source
+        self.rows == other.rows && self.source == other.source && self.wufb == other.wufb
     }
 }
 
@@ -37,7 +41,12 @@ impl std::fmt::Debug for Fleet {
 impl Fleet {
     pub fn new(rows: Vec<MachineRow>, machines: Vec<Machine>, source: String) -> Fleet {
         let summary = FleetSummary::of(&rows);
-        Fleet { rows, machines, summary, source }
+        Fleet { rows, machines, summary, source, wufb: None }
+    }
+
+    /// The machine whose row is named `name` (to open its report).
+    pub fn machine_named(&self, name: &str) -> Option<&Machine> {
+        self.rows.iter().position(|r| r.machine == name).and_then(|i| self.machines.get(i))
     }
 }
 

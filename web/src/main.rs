@@ -17,6 +17,7 @@ mod samples;
 mod services;
 mod share;
 mod state;
+mod wufb;
 
 // The worker calls the Session and kb_* exports of wulens-wasm from this same module.
 pub use wulens_wasm::*;

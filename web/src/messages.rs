@@ -77,6 +77,14 @@ pub struct Machine {
     pub inner: Option<String>,
 }
 
+/// A file of a drop read as a Windows Update for Business reports export: a dropped file, or the
+/// member `inner` of a dropped zip (`file` is then the zip).
+#[derive(Clone)]
+pub struct ExportFile {
+    pub file: DroppedFile,
+    pub inner: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,13 +9,14 @@ use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 
 use crate::bridge::{Bridge, Dropped, WorkerEvent};
-use crate::fleet::{fleet_in_zip, fleet_of, Fleet};
+use crate::fleet::Fleet;
 use crate::machines::{files_words, pick};
-use crate::messages::{Machine, Progress};
+use crate::messages::{DroppedFile, ExportFile, Machine, Progress};
 use crate::nav::{current_route, navigate};
 use crate::route::{FleetQuery, Route};
 use crate::share::{claims_saved, is_saved_name, open_saved};
 use crate::state::{Action, AppState};
+use crate::wufb::{candidates, machines_in_zip, machines_of};
 
 /// The machines of a fleet being analysed, and what was dropped, in words.
 pub type PendingFleet = Rc<RefCell<Option<(Vec<Machine>, String)>>>;
@@ -48,7 +49,9 @@ impl PartialEq for Services {
 impl Services {
     /// Analyse a drop in the worker started at load: one machine's logs give its report; a drop
     /// the bundle rule splits into several machines (a folder of bundles, several zips, a zip of
-    /// bundles) gives the fleet page.
+    /// bundles) gives the fleet page. Windows Update for Business reports exports among the files
+    /// (told by their first bytes: `crate::wufb::candidates` are asked of the worker) are read
+    /// beside the machines, never as one.
     pub fn analyze(&self, dropped: Dropped, source: String) {
         if let [one] = dropped.files.as_slice() {
             if one.path.to_ascii_lowercase().ends_with(".json") {
@@ -56,12 +59,36 @@ impl Services {
             }
         }
         let paths: Vec<String> = dropped.files.iter().map(|f| f.path.clone()).collect();
-        if let Some(found) = fleet_of(&paths) {
+        let maybe = if dropped.built_in || paths.len() < 2 { Vec::new() } else { candidates(&paths) };
+        let bridge = self.bridge.borrow().clone();
+        let Some(b) = bridge.filter(|_| !maybe.is_empty()) else {
+            return self.open_drop(dropped, Vec::new(), source);
+        };
+        self.dispatch.dispatch(Action::Started { source: source.clone(), files: dropped.files.len() as u32, bytes: dropped.bytes() });
+        let asked: Vec<ExportFile> = maybe.iter().map(|&i| ExportFile { file: dropped.files[i].clone(), inner: None }).collect();
+        let (gen, this, bridge) = (b.generation(), self.clone(), b.clone());
+        b.wufb_heads(&asked, move |res| {
+            if bridge.generation() != gen {
+                return; // cancelled, or another drop meanwhile
+            }
+            // A worker that cannot tell finds no export: the drop is read as before.
+            let flags = res.map(|h| h.exports).unwrap_or_default();
+            let exports = maybe.iter().zip(&flags).filter(|(_, &x)| x).map(|(&i, _)| i).collect();
+            this.open_drop(dropped, exports, source);
+        });
+    }
+
+    /// A drop whose files `exports` are exports: its machines as a fleet with the exports beside
+    /// them, else one machine's report (a single zip is listed first: a zip of bundles).
+    fn open_drop(&self, dropped: Dropped, exports: Vec<usize>, source: String) {
+        let paths: Vec<String> = dropped.files.iter().map(|f| f.path.clone()).collect();
+        if let Some(found) = machines_of(&paths, &exports) {
             let machines: Vec<Machine> = found
                 .into_iter()
                 .map(|b| Machine { name: b.machine, bundle: b.path, files: b.files.iter().map(|&i| dropped.files[i].clone()).collect(), inner: None })
                 .collect();
-            return self.fleet(machines, &dropped, source);
+            let exports: Vec<ExportFile> = exports.iter().map(|&i| ExportFile { file: dropped.files[i].clone(), inner: None }).collect();
+            return self.fleet(machines, exports, &dropped, source);
         }
         let zip = match dropped.files.as_slice() {
             [one] if wulens_core::bundles::is_zip_name(&one.path) => one.clone(),
@@ -70,7 +97,8 @@ impl Services {
         let Some(b) = self.bridge.borrow().clone() else {
             return self.analyze_one(dropped, source);
         };
-        // One zip: a zip of bundles is a fleet too. Its directory says so (the zip is not read).
+        // One zip: a zip of bundles is a fleet too. Its directory says so (the zip is not read),
+        // and the first bytes of the members that may be exports.
         self.dispatch.dispatch(Action::Started { source: source.clone(), files: 1, bytes: dropped.bytes() });
         let gen = b.generation();
         let this = self.clone();
@@ -80,15 +108,36 @@ impl Services {
             if bridge.generation() != gen {
                 return; // cancelled, or another drop meanwhile
             }
-            match res.ok().and_then(|z| fleet_in_zip(&zip.path, &z.entries)) {
-                Some(inner) => {
-                    let machines =
-                        inner.into_iter().map(|m| Machine { name: m.machine, bundle: m.bundle, files: vec![zip.clone()], inner: Some(m.inner) }).collect();
-                    this.fleet(machines, &dropped, source);
-                }
-                None => this.analyze_one(dropped, source),
+            let Ok(z) = res else { return this.analyze_one(dropped, source) };
+            let maybe: Vec<String> = candidates(&z.entries).into_iter().map(|i| z.entries[i].clone()).collect();
+            if maybe.is_empty() {
+                return this.open_zip(dropped, zip, &z.entries, Vec::new(), source);
             }
+            let asked: Vec<ExportFile> = maybe.iter().map(|m| ExportFile { file: zip.clone(), inner: Some(m.clone()) }).collect();
+            let again = bridge.clone();
+            bridge.wufb_heads(&asked, move |res| {
+                if again.generation() != gen {
+                    return;
+                }
+                let flags = res.map(|h| h.exports).unwrap_or_default();
+                let exports = maybe.into_iter().zip(flags).filter(|(_, x)| *x).map(|(m, _)| m).collect();
+                this.open_zip(dropped, zip, &z.entries, exports, source);
+            });
         });
+    }
+
+    /// One zip whose members `exports` are exports: a zip of bundles is a fleet, with the
+    /// exports beside it; else one machine's report.
+    fn open_zip(&self, dropped: Dropped, zip: DroppedFile, entries: &[String], exports: Vec<String>, source: String) {
+        match machines_in_zip(&zip.path, entries, &exports) {
+            Some(inner) => {
+                let machines =
+                    inner.into_iter().map(|m| Machine { name: m.machine, bundle: m.bundle, files: vec![zip.clone()], inner: Some(m.inner) }).collect();
+                let exports = exports.into_iter().map(|m| ExportFile { file: zip.clone(), inner: Some(m) }).collect();
+                self.fleet(machines, exports, &dropped, source);
+            }
+            None => self.analyze_one(dropped, source),
+        }
     }
 
     /// One JSON file: a saved report (`crate::share`) is opened without logs; one that says it
@@ -189,7 +238,7 @@ impl Services {
     pub fn open_split_as_fleet(&self, machines: Vec<Machine>) {
         let Some(d) = self.whole_drop.borrow().clone() else { return };
         let source = format!("{} machines in {}", machines.len(), files_words(d.files.len()));
-        self.fleet(machines, &d, source);
+        self.fleet(machines, Vec::new(), &d, source);
     }
 
     /// Analyse files picked to follow, and follow them once analysed.
@@ -239,7 +288,7 @@ impl Services {
     }
 
     /// Analyse each machine of a fleet in the worker; the fleet page opens when all are done.
-    fn fleet(&self, machines: Vec<Machine>, dropped: &Dropped, source: String) {
+    fn fleet(&self, machines: Vec<Machine>, exports: Vec<ExportFile>, dropped: &Dropped, source: String) {
         let Some(b) = self.bridge.borrow().clone() else {
             self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
             return;
@@ -248,7 +297,7 @@ impl Services {
         self.dispatch.dispatch(Action::Started { source: source.clone(), files: n, bytes: dropped.bytes() });
         self.dispatch.dispatch(Action::Followable(false, false));
         self.dispatch.dispatch(Action::Progress(Progress { phase: "machine".into(), files: n, total: n as f64, ..Progress::default() }));
-        b.fleet(&machines);
+        b.fleet(&machines, &exports);
         *self.pending_fleet.borrow_mut() = Some((machines, source));
     }
 
@@ -310,9 +359,10 @@ impl Services {
         let services = self.clone();
         let pending = self.pending_fleet.clone();
         let on_event = Callback::from(move |e: WorkerEvent| match e {
-            WorkerEvent::Fleet(rows) => match pending.borrow_mut().take() {
+            WorkerEvent::Fleet(rows, wufb) => match pending.borrow_mut().take() {
                 Some((machines, source)) if machines.len() == rows.len() => {
-                    dispatch.dispatch(Action::FleetLoaded(Rc::new(Fleet::new(rows, machines, source))));
+                    let fleet = Fleet { wufb, ..Fleet::new(rows, machines, source) };
+                    dispatch.dispatch(Action::FleetLoaded(Rc::new(fleet)));
                     navigate(&Route::Fleet(FleetQuery::default()));
                 }
                 _ => dispatch.dispatch(Action::Failed("the fleet's rows do not match its machines; drop the bundles again".into())),

@@ -10,6 +10,9 @@
 //!   of a big file that a session cut (`Session::set_delegate`, `queue_pieces`, `piece_for`,
 //!   `piece_text`; who scans what is `schedule.rs`),
 //!   parsed and scanned, handed back to the session in binary form (`Session::put_scan`).
+//! - [`wufb_heads`], [`zip_member_head`] and [`WufbExports`]: Windows Update for Business reports
+//!   exports in a fleet's drop, told from the bundles by their first bytes, read and joined to
+//!   the fleet's rows (`wufb.rs`).
 //! - `kb_*` functions: the knowledge base for the page and for embedders.
 //!
 //! Everything here is a thin wrapper: logic lives in `wulens-core` and `wulens-kb`, where it is
@@ -28,12 +31,14 @@ pub mod protocol;
 pub mod report_parts;
 mod schedule;
 mod session;
+mod wufb;
 mod zipblob;
 
 pub use error::Error;
 pub use exports::{kb_export, kb_lookup, kb_search, scan_piece, scan_piece_bytes, unreadable_row, version, warm_scanner, zip_entries};
-pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, Shared, ZipEntries};
+pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, Shared, WufbHeads, ZipEntries};
 pub use session::Session;
+pub use wufb::{wufb_heads, zip_member_head, WufbExports, HEAD_BYTES};
 
 #[cfg(test)]
 mod tests;

@@ -293,3 +293,73 @@ fn a_session_loads_then_answers_and_says_so_out_of_turn() {
     assert!(matches!(s.take_row("PC-1", "PC-1.zip"), Err(Error::AlreadyAnalysed)));
     assert!(s.analysis().is_some(), "a refused call loses nothing");
 }
+
+/// The page's fleet with Windows Update for Business reports exports (tests/fixtures/wufb beside
+/// tests/fixtures/bundles): the exports are told from the bundles by their first bytes, read
+/// (loose or inside a zip of bundles) and joined to the machines' rows as `wulens fleet` joins
+/// them; the damaged export is named with its line and the others are still read.
+#[test]
+fn wufb_exports_are_told_from_bundles_and_joined_to_the_rows() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let read_dir = |d: &str| {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(root.join(d))
+            .unwrap()
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .filter(|(n, _)| !n.ends_with(".md"))
+            .collect();
+        v.sort();
+        v
+    };
+    let (bundles, exports) = (read_dir("bundles"), read_dir("wufb"));
+    let head = |b: &[u8]| b[..b.len().min(HEAD_BYTES)].to_vec();
+    assert!(bundles.iter().all(|(_, b)| !wulens_core::wufb::looks_like(&head(b))), "a bundle is no export");
+    assert!(exports.iter().all(|(_, b)| wulens_core::wufb::looks_like(&head(b))), "every fixture export, the cut one too, is an export");
+    let rows: Vec<MachineRow> = bundles
+        .iter()
+        .map(|(name, bytes)| {
+            let mut s = Session::new();
+            s.add_members(name, std::io::Cursor::new(bytes), "").unwrap();
+            s.take_row(&wulens_core::bundles::stem(name), name).unwrap()
+        })
+        .collect();
+    assert!(rows.iter().any(|r| r.machine == "PC-INTUNE02"), "{:?}", rows.iter().map(|r| &r.machine).collect::<Vec<_>>());
+
+    let mut loose = WufbExports::new();
+    for (name, bytes) in &exports {
+        loose.add(&format!("drop/{name}"), bytes);
+    }
+    // The same exports inside a zip of bundles, read member by member.
+    let zipped = zip_of(&exports.iter().map(|(n, b)| (format!("fleet/{n}"), b.clone())).collect::<Vec<_>>());
+    let mut inside = WufbExports::new();
+    for (name, _) in &exports {
+        let inner = format!("fleet/{name}");
+        assert_eq!(zipblob::member_head(std::io::Cursor::new(&zipped), &inner, HEAD_BYTES).unwrap(), head(&exports.iter().find(|(n, _)| n == name).unwrap().1));
+        inside.add_zip_member("fleet.zip", std::io::Cursor::new(&zipped), &inner).unwrap();
+    }
+    let w = loose.section(&rows);
+    assert_eq!(inside.section(&rows), w, "loose or inside a zip, the same section");
+    assert_eq!(w.exports.len(), 3);
+    assert_eq!(w.problems.len(), 1, "{:?}", w.problems);
+    assert_eq!(w.problems[0].file, "wufb-cut-short.json");
+    assert!(w.problems[0].problem.starts_with("wufb-cut-short.json: line "), "{}", w.problems[0].problem);
+    assert_eq!(w.alerts.len(), 4);
+    let a = w.alerts.iter().find(|a| a.machine == "PC-INTUNE02").unwrap();
+    assert_eq!(
+        (a.device.as_str(), a.joined_by.as_str(), a.from.as_str(), a.error_code.as_str()),
+        ("pc-intune02", "device_name", "wufb-update-alerts.csv:2", "0x80072EE2")
+    );
+    assert!(a.log.as_ref().is_some_and(|l| !l.finding_title.is_empty()), "{a:?}");
+    assert!(w.alerts.iter().any(|a| a.machine == "PC-INTUNE01" && a.joined_by == "entra_id"));
+    assert_eq!(w.without_logs.iter().map(|d| d.device.as_str()).collect::<Vec<_>>(), ["PC-NOLOGS07"]);
+    assert!(!w.without_logs[0].collect.is_empty());
+    // A member the zip does not hold is named, never lost silently.
+    let mut missing = WufbExports::new();
+    missing.add_zip_member("fleet.zip", std::io::Cursor::new(&zipped), "fleet/gone.csv").unwrap();
+    assert!(missing.section(&[]).problems[0].problem.starts_with("gone.csv: cannot read it"), "{:?}", missing.section(&[]).problems);
+    let heads = Response::WufbHeads(WufbHeads { exports: vec![true, false] });
+    assert_eq!(
+        WufbHeads::from_response(serde_json::from_str(&serde_json::to_string(&heads).unwrap()).unwrap()),
+        Some(WufbHeads { exports: vec![true, false] })
+    );
+}

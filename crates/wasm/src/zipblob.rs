@@ -107,6 +107,20 @@ pub fn members<R: Read + Seek>(
     Ok(())
 }
 
+/// The first `max` bytes of the file member `inner` (empty when there is no such member).
+pub fn member_head<R: Read + Seek>(reader: R, inner: &str, max: usize) -> Result<Vec<u8>, zip::result::ZipError> {
+    let mut archive = zip::ZipArchive::new(reader)?;
+    let inner = clean(inner);
+    let Some(i) = (0..archive.len()).find(|&i| archive.name_for_index(i).is_some_and(|n| clean(n) == inner)) else { return Ok(Vec::new()) };
+    let entry = archive.by_index(i)?;
+    if entry.is_dir() || entry.encrypted() {
+        return Ok(Vec::new());
+    }
+    let mut head = Vec::with_capacity(max.min(entry.size() as usize));
+    entry.take(max as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +148,9 @@ mod tests {
         assert_eq!(n, 0, "the first member is over the budget");
         assert!(warned[0].contains("beyond the limit"), "{warned:?}");
         assert!(entries(Cursor::new(b"PK\x03\x04 cut off".to_vec())).is_err());
+        assert_eq!(member_head(Cursor::new(&z), "fleet/PC-2/b.log", 64).unwrap(), b"b");
+        assert_eq!(member_head(Cursor::new(&z), "fleet/PC-2", 64).unwrap(), b"", "a folder is no member");
+        let long = zip_of(&[("a.csv", &[b'x'; 100])]);
+        assert_eq!(member_head(Cursor::new(&long), "a.csv", 10).unwrap().len(), 10);
     }
 }

@@ -14,6 +14,7 @@ use crate::bridge::Dropped;
 use crate::components::causes::SharedCauses;
 use crate::components::common::CodeLink;
 use crate::components::compliance::Compliance;
+use crate::components::wufb::WufbReports;
 use crate::fleet::{finding_words, group_words, show_machines, some_names, status_counts, status_label, visible, Fleet, COLUMNS};
 use crate::nav::replace_route_and_notify;
 use crate::page::split_time;
@@ -77,6 +78,7 @@ pub fn fleet_page(p: &FleetProps) -> Html {
                 </p>
             </section>
             <SharedCauses fleet={f.clone()} query={p.query.clone()} />
+            <WufbReports fleet={f.clone()} />
             <Groups fleet={f.clone()} query={p.query.clone()} failed={failed} />
             <Compliance fleet={f.clone()} query={p.query.clone()} />
             <Machines fleet={f.clone()} query={p.query.clone()} shown={Rc::new(shown)} />

@@ -16,3 +16,5 @@ pub mod operations;
 pub mod report;
 pub mod share;
 pub mod viewer;
+pub mod wufb;
+pub mod wufb_more;

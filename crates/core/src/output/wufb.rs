@@ -249,6 +249,33 @@ impl<'a> Joiner<'a> {
     }
 }
 
+impl WufbAlert {
+    /// The alert in words: `UCUpdateAlert ClientUpdateAlert DownloadFailure, 0x80072EE2
+    /// (ERROR_WINHTTP_TIMEOUT), Active since ...` (the text's and the page's).
+    pub fn words(&self) -> String {
+        words::alert(&self.table, &self.alert_type, &self.alert_subtype, &self.error_code, &self.error_symbol, &self.status, &self.start_time)
+    }
+
+    /// How it found its machine: `by name`, `by Entra device id`.
+    pub fn joined_words(&self) -> &'static str {
+        words::joined_by(&self.joined_by)
+    }
+}
+
+impl LogCause {
+    /// What the machine's logs say beside an alert: `its logs: failed at ..., 0x..., <finding>`.
+    pub fn words(&self) -> String {
+        words::log_cause(&self.status, &self.failed_at, &self.root_code, &self.root_symbol, &self.finding_title, &self.problem)
+    }
+}
+
+impl DeviceWithoutLogs {
+    /// The device as the exports name it: its name, else its Entra device id.
+    pub fn label(&self) -> String {
+        words::device_label(&self.device, &self.entra_id)
+    }
+}
+
 fn log_cause(m: &MachineRow) -> LogCause {
     LogCause {
         status: m.status.clone(),
@@ -349,17 +376,15 @@ impl WufbSection {
         let mut s = String::new();
         let _ = writeln!(s, "\n{}", words::heading(self.alerts.len(), self.exports.len()));
         for a in self.alerts.iter().filter(|a| !a.machine.is_empty()) {
-            let what = words::alert(&a.table, &a.alert_type, &a.alert_subtype, &a.error_code, &a.error_symbol, &a.status, &a.start_time);
-            let _ = writeln!(s, "  {}: {what} ({})", a.device, a.from);
+            let _ = writeln!(s, "  {}: {} ({})", a.device, a.words(), a.from);
             if let Some(l) = &a.log {
-                let cause = words::log_cause(&l.status, &l.failed_at, &l.root_code, &l.root_symbol, &l.finding_title, &l.problem);
-                let _ = writeln!(s, "         {} {}; {cause}", a.machine, words::joined_by(&a.joined_by));
+                let _ = writeln!(s, "         {} {}; {}", a.machine, a.joined_words(), l.words());
             }
         }
         if !self.without_logs.is_empty() {
             let _ = writeln!(s, "  Devices with alerts and no logs ({})", self.without_logs.len());
             for d in &self.without_logs {
-                let _ = writeln!(s, "  {}: {} alert(s), {} active ({})", words::device_label(&d.device, &d.entra_id), d.alerts, d.active, d.from.join(", "));
+                let _ = writeln!(s, "  {}: {} alert(s), {} active ({})", d.label(), d.alerts, d.active, d.from.join(", "));
                 let _ = writeln!(s, "         {}", d.advice);
                 for c in &d.collect {
                     let _ = writeln!(s, "           {}: {}", c.artifact, c.command);
