@@ -18,6 +18,12 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// A day (days since 1970-01-01) as an ISO date, `2026-11-02`.
+pub fn format_date(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// Inverse of [`days_from_civil`].
 pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
     let z = z + 719_468;

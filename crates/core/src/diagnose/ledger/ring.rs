@@ -6,7 +6,7 @@
 use super::end_of;
 use crate::analysis::Analysis;
 use crate::diagnose::config::{Ring, UpdateClass as RingClass};
-use crate::model::time::civil_from_days;
+use crate::model::time::format_date;
 use crate::model::{LedgerHold, LedgerRow, LedgerState, UpdateClass};
 
 /// Marks each row of `rows` that `ring`'s pause holds back.
@@ -17,16 +17,12 @@ pub fn hold(a: &Analysis, ring: &Ring, rows: &mut [LedgerRow]) {
         if end.is_some_and(|t| pause.in_effect_at(t) == Some(false)) {
             continue;
         }
-        let day = |d: i64| {
-            let (y, m, d) = civil_from_days(d);
-            format!("{y:04}-{m:02}-{d:02}")
-        };
         let held = LedgerHold {
             updates: class.word().to_string(),
             policy: ring.settings.iter().find(|(_, s)| *s == pause.setting).map(|(n, _)| n.clone()).unwrap_or_default(),
             value: pause.setting.value.clone(),
-            from: pause.days.map(|(a, _)| day(a)),
-            until: pause.days.map(|(_, b)| day(b)),
+            from: pause.days.map(|(a, _)| format_date(a)),
+            until: pause.days.map(|(_, b)| format_date(b)),
             server: ring.server.clone(),
             file: pause.setting.file.clone(),
             line: pause.setting.line,
