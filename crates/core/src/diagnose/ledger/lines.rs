@@ -147,9 +147,9 @@ struct Markers {
     shapes: Vec<usize>,
 }
 
-/// The agent's many markers in an automaton; CBS.log's few in a packed (Teddy) searcher: an
-/// automaton of those four picks a prefilter of two rare bytes, which CBS.log's lines are full
-/// of (a quarter of the CPU of reading a CBS.log went to it).
+/// The agent's many markers in an automaton; CBS.log's few in a packed (Teddy) searcher where
+/// the CPU has one: an automaton of those four picks a prefilter of two rare bytes, which
+/// CBS.log's lines are full of (a quarter of the CPU of reading a CBS.log went to it).
 enum Search {
     Automaton(AhoCorasick),
     Packed(aho_corasick::packed::Searcher),
@@ -159,10 +159,12 @@ impl Markers {
     fn of(pick: impl Fn(&[LogKind]) -> bool, packed: bool) -> Markers {
         let shapes: Vec<usize> = (0..SHAPES.len()).filter(|&i| pick(SHAPES[i].1)).collect();
         let patterns = shapes.iter().map(|&i| SHAPES[i].0);
-        let search = if packed {
-            Search::Packed(aho_corasick::packed::Config::new().builder().extend(patterns).build().expect("a few literal markers"))
-        } else {
-            Search::Automaton(AhoCorasick::new(patterns).expect("literal markers"))
+        let patterns: Vec<&str> = patterns.collect();
+        // Teddy needs SSSE3 or NEON: elsewhere (WebAssembly) the packed builder builds nothing.
+        let teddy = packed.then(|| aho_corasick::packed::Config::new().builder().extend(&patterns).build()).flatten();
+        let search = match teddy {
+            Some(t) => Search::Packed(t),
+            None => Search::Automaton(AhoCorasick::new(&patterns).expect("literal markers")),
         };
         Markers { search, shapes }
     }
