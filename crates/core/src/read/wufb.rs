@@ -5,8 +5,9 @@
 //! A file is an export by its columns, never by its name: a CSV header row (the portal's "Export
 //! to CSV", which writes a datetime column as `StartTime [UTC]`; quoted fields, commas and line
 //! breaks inside quotes, a byte-order mark) or JSON keys (an array of objects, as `az monitor
-//! log-analytics query` prints, or one object a line, NDJSON). Column names are compared without
-//! case and without a ` [UTC]` suffix.
+//! log-analytics query` prints, one object a line, NDJSON, or the query API's response of
+//! tables, columns and rows). Column names are compared without case and without a ` [UTC]`
+//! suffix.
 //!
 //! The columns read, as Microsoft documents the tables (Windows Update for Business reports
 //! schema, Microsoft Learn):
@@ -263,6 +264,7 @@ fn read_ndjson(name: &str, text: &str) -> Result<Option<Export>, String> {
             Err(_) if objs.is_empty() => {
                 // One object over several lines is no NDJSON: read as a whole.
                 return match serde_json::from_str::<serde_json::Value>(text) {
+                    Ok(serde_json::Value::Object(o)) if o.contains_key("tables") => read_tables(name, text, &o),
                     Ok(serde_json::Value::Object(o)) => {
                         let Some(table) = table_of_objects(std::iter::once(&o)) else { return Ok(None) };
                         Ok(Some(Export { name: name.into(), table, shape: "json", records: vec![Record::new(1, table, fields_of(&o))] }))
@@ -277,6 +279,74 @@ fn read_ndjson(name: &str, text: &str) -> Result<Option<Export>, String> {
     let Some(table) = table_of_objects(objs.iter().map(|(_, o)| o)) else { return Ok(None) };
     let records = objs.iter().map(|(line, o)| Record::new(*line, table, fields_of(o))).collect();
     Ok(Some(Export { name: name.to_string(), table, shape: "ndjson", records }))
+}
+
+/// The Log Analytics query API's response (`{"tables": [{"name": "PrimaryResult", "columns":
+/// [{"name": "DeviceName", "type": "string"}, ...], "rows": [["PC-01", ...], ...]}]}`: Microsoft
+/// Learn, "Azure Monitor Log Analytics API: response format"): the first table whose columns
+/// are one of ours, a record per row, each at the line its row starts on.
+fn read_tables(name: &str, text: &str, o: &serde_json::Map<String, serde_json::Value>) -> Result<Option<Export>, String> {
+    let tables = o.get("tables").and_then(|t| t.as_array()).map(Vec::as_slice).unwrap_or_default();
+    let row_lines = row_lines(text);
+    let mut before = 0;
+    for t in tables {
+        let rows = t.get("rows").and_then(|r| r.as_array()).map(Vec::as_slice).unwrap_or_default();
+        let columns: Vec<String> = t
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .map(|c| c.iter().map(|c| c.get("name").and_then(|n| n.as_str()).unwrap_or("").to_string()).collect())
+            .unwrap_or_default();
+        let keys: Vec<String> = columns.iter().map(|c| norm(c)).collect();
+        let Some(table) = Table::of_columns(|c| keys.iter().any(|k| k == c)) else {
+            before += rows.len();
+            continue;
+        };
+        let mut records = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let line = row_lines.get(before + i).copied().unwrap_or(1);
+            let cells = row.as_array().ok_or_else(|| format!("line {line}: row {} is not an array", i + 1))?;
+            if cells.len() != columns.len() {
+                return Err(format!("line {line}: row {} has {} values for {} columns", i + 1, cells.len(), columns.len()));
+            }
+            let object: serde_json::Map<String, serde_json::Value> = columns.iter().cloned().zip(cells.iter().cloned()).collect();
+            records.push(Record::new(line, table, fields_of(&object)));
+        }
+        return Ok(Some(Export { name: name.to_string(), table, shape: "json", records }));
+    }
+    Ok(None)
+}
+
+/// The line each row of a query response's tables starts on: the arrays four levels deep
+/// (`{"tables": [{"rows": [[`), in order.
+fn row_lines(text: &str) -> Vec<usize> {
+    let (mut depth, mut line, mut in_str, mut esc) = (0usize, 1usize, false, false);
+    let mut out = Vec::new();
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '[' | '{' => {
+                depth += 1;
+                if c == '[' && depth == 5 {
+                    out.push(line);
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The line each element of a top-level JSON array starts on.
@@ -353,6 +423,20 @@ mod tests {
         assert_eq!(x.shape, "ndjson");
         assert_eq!(x.records.iter().map(|r| (r.line, r.table)).collect::<Vec<_>>(), [(1, Table::DeviceAlert), (3, Table::UpdateAlert)]);
         assert!(looks_like(nd.as_bytes()) && looks_like(json.as_bytes()));
+    }
+
+    #[test]
+    fn a_log_analytics_query_response() {
+        let rest = "{\n  \"tables\": [\n    {\n      \"name\": \"PrimaryResult\",\n      \"columns\": [\n        {\"name\": \"DeviceName\", \"type\": \"string\"},\n        {\"name\": \"AlertId\", \"type\": \"string\"},\n        {\"name\": \"AlertSubtype\", \"type\": \"string\"},\n        {\"name\": \"ErrorCode\", \"type\": \"string\"},\n        {\"name\": \"UpdateCategory\", \"type\": \"string\"}\n      ],\n      \"rows\": [\n        [\"PC-1\", \"a1\", \"DownloadFailure\", \"0x80072EE2\", \"WindowsQualityUpdate\"],\n        [\"PC-2\", \"a2\", \"[odd] text\", null, \"WindowsQualityUpdate\"]\n      ]\n    }\n  ]\n}\n";
+        assert!(looks_like(rest.as_bytes()));
+        let x = read("query.json", rest.as_bytes()).unwrap().unwrap();
+        assert_eq!((x.table, x.shape), (Table::UpdateAlert, "json"));
+        assert_eq!(
+            x.records.iter().map(|r| (r.line, r.get("DeviceName"), r.get("ErrorCode"))).collect::<Vec<_>>(),
+            [(13, "PC-1", "0x80072EE2"), (14, "PC-2", "")]
+        );
+        let short = rest.replace(", \"WindowsQualityUpdate\"],\n        [\"PC-2\"", "],\n        [\"PC-2\"");
+        assert_eq!(read("q.json", short.as_bytes()).unwrap_err(), "q.json: line 13: row 1 has 4 values for 5 columns");
     }
 
     #[test]
