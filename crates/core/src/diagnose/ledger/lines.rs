@@ -37,6 +37,25 @@ pub struct Sighting {
     pub entry: u32,
 }
 
+impl Sighting {
+    /// A sighting of nothing yet at record `entry` of file `file`: the shapes fill in what
+    /// their line says.
+    fn at(file: usize, entry: u32) -> Sighting {
+        Sighting {
+            event: None,
+            id: String::new(),
+            revision: None,
+            kb: String::new(),
+            title: String::new(),
+            job: String::new(),
+            package: false,
+            code: None,
+            file,
+            entry,
+        }
+    }
+}
+
 /// How a shape's line is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Read {
@@ -232,18 +251,7 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
         }
         let ei = ei as u32;
         let rest = line_of(&f.text[m_end..e.msg_end as usize]);
-        let base = Sighting {
-            event: None,
-            id: String::new(),
-            revision: None,
-            kb: String::new(),
-            title: String::new(),
-            job: String::new(),
-            package: false,
-            code: None,
-            file: fi,
-            entry: ei,
-        };
+        let base = Sighting::at(fi, ei);
         let s = match how {
             Read::IdAfter(ev) => id_rev(rest).map(|(id, rev)| Sighting { event: Some(ev), id, revision: rev, ..base }),
             Read::Failed(ev) => id_rev(rest).map(|(id, rev)| {
@@ -457,7 +465,7 @@ fn report_columns(record: &str, fi: usize, ei: u32) -> Option<Sighting> {
     let title =
         text.find("following update").and_then(|i| text[i..].split_once(": ")).map(|(_, t)| t.trim().trim_end_matches('.').to_string()).unwrap_or_default();
     let rev = cols.get(6).and_then(|r| r.parse().ok()).or(revision);
-    Some(Sighting { event: Some(ev), kb: super::class::kb_of(&title), id, revision: rev, title, job: String::new(), package: false, code, file: fi, entry: ei })
+    Some(Sighting { event: Some(ev), kb: super::class::kb_of(&title), id, revision: rev, title, code, ..Sighting::at(fi, ei) })
 }
 
 /// `... Installation Failure: error 0x80073CF9, ... the update: <title> | ...`.
@@ -553,37 +561,26 @@ mod tests {
     }
 
     fn cbs(line: CbsLine, rest: &str) -> Option<(Option<LifeEvent>, String, String, Option<u32>)> {
-        let base = Sighting {
-            event: None,
-            id: String::new(),
-            revision: None,
-            kb: String::new(),
-            title: String::new(),
-            job: String::new(),
-            package: false,
-            code: None,
-            file: 0,
-            entry: 0,
-        };
+        let base = Sighting::at(0, 0);
         cbs_line(line, rest, base).map(|s| (s.event, s.title, s.kb, s.code))
     }
 
     #[test]
     fn reads_cbs_package_sessions() {
         let pkg = "Package_for_KB5026039~31bf3856ad364e35~amd64~~22621.1554.1.1";
-        let started = format!("DISM Package Manager Provider, Session: 31069309_507941118, Package: {pkg}, Identifier: KB5026039, Install: true");
+        let started = "DISM Package Manager Provider, Session: 31069309_507941118, Package: PKG, Identifier: KB5026039, Install: true".replace("PKG", pkg);
         assert_eq!(cbs(CbsLine::Started, &started), Some((Some(LifeEvent::InstallStarted), pkg.into(), "KB5026039".into(), None)));
-        let failed = format!("31069309_507941118, Package: {pkg}, Identifier: KB5026039 [HRESULT = 0x8024402c - Unknown Error]");
+        let failed = "31069309_507941118, Package: PKG, Identifier: KB5026039 [HRESULT = 0x8024402c - Unknown Error]".replace("PKG", pkg);
         assert_eq!(cbs(CbsLine::Complete, &failed).map(|s| (s.0, s.3)), Some((Some(LifeEvent::InstallFailed), Some(0x8024_402C))));
-        let ok = format!("31069309_507941118, Package: {pkg}, Identifier: KB5026039 [HRESULT = 0x00000000 - S_OK]");
+        let ok = "31069309_507941118, Package: PKG, Identifier: KB5026039 [HRESULT = 0x00000000 - S_OK]".replace("PKG", pkg);
         assert_eq!(cbs(CbsLine::Complete, &ok).map(|s| s.0), Some(Some(LifeEvent::Installed)));
-        let paused = format!("1_2, Package: {pkg}, Identifier: KB5026039 [HRESULT = 0x800f0816 - CBS_E_DPX_JOB_STATE_SAVED]");
+        let paused = "1_2, Package: PKG, Identifier: KB5026039 [HRESULT = 0x800f0816 - CBS_E_DPX_JOB_STATE_SAVED]".replace("PKG", pkg);
         assert_eq!(cbs(CbsLine::Complete, &paused), None);
-        let startup = format!("{pkg} completed startup processing, new state: Installed, original: Staged, targeted: Installed");
+        let startup = "PKG completed startup processing, new state: Installed, original: Staged, targeted: Installed".replace("PKG", pkg);
         assert_eq!(cbs(CbsLine::Startup, &startup).map(|s| s.0), Some(Some(LifeEvent::Installed)));
-        let removed = format!("{pkg}, current: Absent, original: Installed, target: Absent, status: 0x0, failure source: Absent");
+        let removed = "PKG, current: Absent, original: Installed, target: Absent, status: 0x0, failure source: Absent".replace("PKG", pkg);
         assert_eq!(cbs(CbsLine::Reported, &removed).map(|s| s.0), Some(None), "a removal only names it");
-        let reported = format!("{pkg}, current: Staged, original: Staged, target: Installed, status: 0x800f0922, failure source: Startup");
+        let reported = "PKG, current: Staged, original: Staged, target: Installed, status: 0x800f0922, failure source: Startup".replace("PKG", pkg);
         assert_eq!(cbs(CbsLine::Reported, &reported).map(|s| (s.0, s.3)), Some((Some(LifeEvent::InstallFailed), Some(0x800F_0922))));
     }
 }
