@@ -319,41 +319,37 @@ fn read_tables(name: &str, text: &str, o: &serde_json::Map<String, serde_json::V
 /// The line each row of a query response's tables starts on: the arrays four levels deep
 /// (`{"tables": [{"rows": [[`), in order.
 fn row_lines(text: &str) -> Vec<usize> {
-    let (mut depth, mut line, mut in_str, mut esc) = (0usize, 1usize, false, false);
     let mut out = Vec::new();
-    for c in text.chars() {
-        if c == '\n' {
-            line += 1;
+    structure(text, |c, line, depth| {
+        if c == '[' && depth == 4 {
+            out.push(line);
         }
-        if in_str {
-            match (esc, c) {
-                (true, _) => esc = false,
-                (false, '\\') => esc = true,
-                (false, '"') => in_str = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_str = true,
-            '[' | '{' => {
-                depth += 1;
-                if c == '[' && depth == 5 {
-                    out.push(line);
-                }
-            }
-            ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
+    });
     out
 }
 
 /// The line each element of a top-level JSON array starts on.
 fn element_lines(text: &str) -> Vec<usize> {
-    let (mut depth, mut line, mut in_str, mut esc) = (0usize, 1usize, false, false);
     let mut out = Vec::new();
     let mut expect = false;
+    structure(text, |c, line, depth| {
+        if depth == 1 && expect && !c.is_whitespace() && c != ',' && c != ']' {
+            out.push(line);
+            expect = false;
+        }
+        match c {
+            '[' | '{' if depth == 0 => expect = true,
+            ',' if depth == 1 => expect = true,
+            _ => {}
+        }
+    });
+    out
+}
+
+/// Walks JSON text: `each(c, line, depth)` for every character outside strings (a string's
+/// opening quote included), with its 1-based line and the nesting depth before it.
+fn structure(text: &str, mut each: impl FnMut(char, usize, usize)) {
+    let (mut depth, mut line, mut in_str, mut esc) = (0usize, 1usize, false, false);
     for c in text.chars() {
         if c == '\n' {
             line += 1;
@@ -367,24 +363,14 @@ fn element_lines(text: &str) -> Vec<usize> {
             }
             continue;
         }
-        if depth == 1 && expect && !c.is_whitespace() && c != ',' && c != ']' {
-            out.push(line);
-            expect = false;
-        }
+        each(c, line, depth);
         match c {
             '"' => in_str = true,
-            '[' | '{' => {
-                depth += 1;
-                if depth == 1 {
-                    expect = true;
-                }
-            }
+            '[' | '{' => depth += 1,
             ']' | '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 1 => expect = true,
             _ => {}
         }
     }
-    out
 }
 
 #[cfg(test)]
