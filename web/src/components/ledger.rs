@@ -79,6 +79,9 @@ fn ledger_item(p: &ItemProps) -> Html {
     let state = format!("{:?}", r.state).to_ascii_lowercase();
     let target = ledger_target(r);
     let title = (!r.title.is_empty() && !target.contains(&r.title)).then(|| r.title.clone());
+    // The command of each log that would tell how it ended, from the one list of what to collect.
+    let steps = if r.would_tell.is_empty() { Vec::new() } else { wulens_core::collect_steps() };
+    let commands: Vec<&'static str> = r.would_tell.iter().filter_map(|id| steps.iter().find(|c| c.artifact == id.as_str())).map(|c| c.command).collect();
     html! {
         <li class="ledger-row" id={anchor(r)} data-state={state}>
             <div class="op-head">
@@ -120,9 +123,7 @@ fn ledger_item(p: &ItemProps) -> Html {
                 }
                 if let Some(tell) = ledger_would_tell(r) {
                     <p class="muted small would-tell">{tell}</p>
-                    { for r.would_tell.iter().filter_map(|id| wulens_core::collect_steps().into_iter().find(|c| c.artifact == id.as_str())).map(|c| html! {
-                        <Command command={AttrValue::Static(c.command)} />
-                    }) }
+                    { for commands.into_iter().map(|c| html! { <Command command={AttrValue::Static(c)} /> }) }
                 }
             </details>
         </li>
