@@ -9,11 +9,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { launch, startApp, openApp, drop, file, waitForReport, countRequests, storedZip, ROOT } from './helpers.mjs';
+import { launch, startApp, openApp, drop, file, waitForReport, countRequests, storedZip, ROOT, seriousViolations } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // 50 machines: PC-0050 is the generator's damaged bundle (every 50th).
 const COUNT = 50;
 
@@ -275,11 +272,7 @@ test('the fleet page has no serious or critical accessibility violations', async
     await page.waitForSelector('#app[data-worker="ready"]', { timeout: 30000 });
     await page.setInputFiles('input[aria-label="Choose a log folder"]', fleetDir);
     await waitForFleet(page, COUNT);
-    await page.addScriptTag({ content: AXE });
-    const violations = () => page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-    });
+    const violations = () => seriousViolations(page);
     // Every machine's badge in the table (the "Scan completed" ones too), then a group selected.
     assert.ok(await page.locator('table.machines .badge.ok').count() > 0, 'machines whose scan completed are listed');
     assert.deepEqual(await violations(), [], `${scheme}, every machine`);

@@ -4,12 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { sharedApp, openApp, DIST, drop, fixtureFiles, waitForReport, countRequests } from './helpers.mjs';
+import { sharedApp, openApp, DIST, drop, fixtureFiles, waitForReport, countRequests, seriousViolations } from './helpers.mjs';
 import { serve } from './server.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const shared = sharedApp();
 
@@ -106,13 +103,7 @@ test('dist/ served under a sub-path works, analysis included', async () => {
   await sub.close();
 });
 
-async function axe(page) {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
+const axe = (page) => seriousViolations(page);
 
 test('axe-core finds no serious or critical accessibility violations', async () => {
   for (const scheme of ['light', 'dark']) {

@@ -4,11 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { sharedApp, openApp, drop, file, waitForReport, artifact } from './helpers.mjs';
+import { sharedApp, openApp, drop, file, waitForReport, artifact, seriousViolations } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const shared = sharedApp();
 
@@ -313,11 +310,7 @@ test('axe-core: the viewer with its header, marks, highlights, bookmarks and dia
     await page.keyboard.type('fail');
     await page.click('.columns-menu summary');
     await page.click('button:has-text("Highlight…")');
-    await page.addScriptTag({ content: AXE });
-    const found = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-    });
+    const found = await seriousViolations(page);
     assert.deepEqual(found, [], scheme);
     await page.screenshot({ path: artifact(`viewer-${scheme}.png`) });
     await context.close();

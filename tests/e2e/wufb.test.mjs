@@ -10,11 +10,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { launch, startApp, openApp, drop, file, waitForReport, countRequests, storedZip, artifact, FIXTURES, ROOT } from './helpers.mjs';
+import { launch, startApp, openApp, drop, file, waitForReport, countRequests, storedZip, artifact, FIXTURES, ROOT, seriousViolations } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BIN = process.env.WULENS_BIN || path.join(ROOT, 'target/debug/wulens');
 const BUNDLES = fs.readdirSync(path.join(FIXTURES, 'bundles')).filter((n) => n.endsWith('.zip')).sort();
 const EXPORTS = fs.readdirSync(path.join(FIXTURES, 'wufb')).filter((n) => !n.endsWith('.md')).sort();
@@ -179,11 +176,7 @@ test('the section has no serious or critical accessibility violations', async ()
     await waitForFleet(page, BUNDLES.length);
     await page.locator('.wufb-device summary').first().click();
     if (scheme === 'dark') await shot(page, 'fleet-wufb-dark.png');
-    await page.addScriptTag({ content: AXE });
-    const violations = await page.evaluate(async () => {
-      const r = await window.axe.run(document.querySelector('section.fleet-wufb'), { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-    });
+    const violations = await seriousViolations(page, 'section.fleet-wufb');
     assert.deepEqual(violations, [], scheme);
     await context.close();
   }
