@@ -38,6 +38,17 @@ impl IdKey {
     }
 }
 
+/// [`head`] of the lower-case text of the GUID whose bits are `bits`, without reading the text:
+/// its first 14 digits with the two hyphens among them.
+fn guid_head(bits: u128) -> u128 {
+    const DIGIT: &[u8; 16] = b"0123456789abcdef";
+    let mut b = [b'-'; 16];
+    for (k, at) in [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15].into_iter().enumerate() {
+        b[at] = DIGIT[(bits >> (124 - 4 * k)) as usize & 0xF];
+    }
+    u128::from_be_bytes(b)
+}
+
 /// The 128 bits of a GUID written `8-4-4-4-12` in hex digits of either case, without braces.
 pub(super) fn guid_bits(s: &str) -> Option<u128> {
     /// Each byte's value as a hex digit, 0xFF for any other byte.
@@ -216,6 +227,10 @@ struct Draft<'a> {
     /// As written (lower case in the row).
     id: &'a str,
     state: &'a str,
+    /// The state's class, read while its line is at hand.
+    said: Said,
+    /// Whether the id is written with capitals, read while its line is at hand.
+    capitals: bool,
     /// WUAHandler.log's title, empty for a row of UpdatesStore.log.
     title: &'a str,
     revision: Option<u32>,
@@ -260,8 +275,8 @@ fn store_states<'a>(a: &'a Analysis, table: &mut Table<'a>) -> FxHashMap<IdKey, 
             for (key, (_, title)) in piece.titles.said {
                 titles.insert(key, title);
             }
-            for (key, (id, (state, line))) in piece.states.said {
-                table.put(Draft { key, id, state, title: "", revision: None, file: fi, line });
+            for (key, (id, (state, said, capitals, line))) in piece.states.said {
+                table.put(Draft { key, id, state, said, capitals, title: "", revision: None, file: fi, line });
             }
         }
     }
@@ -271,7 +286,9 @@ fn store_states<'a>(a: &'a Analysis, table: &mut Table<'a>) -> FxHashMap<IdKey, 
 /// What a run of UpdatesStore.log entries says of update ids, each id's last word: states
 /// (with their line) and titles, as written.
 struct StorePiece<'t> {
-    states: LastWords<'t, (&'t str, u32)>,
+    /// Each state with its class and whether its id has capitals (read while the line is in the
+    /// cache: a table of many ids reads its rows' text again only for the rows it writes out).
+    states: LastWords<'t, (&'t str, Said, bool, u32)>,
     titles: LastWords<'t, &'t str>,
 }
 
@@ -281,7 +298,7 @@ impl<'t> StorePiece<'t> {
         for e in entries.iter().filter(|e| e.parsed) {
             let msg = f.message(e);
             if let Some((id, state)) = store_state(msg) {
-                piece.states.say(id, (state, e.line));
+                piece.states.say(id, (state, Said::of(state), has_capitals(id), e.line));
             }
             if let Some((id, title)) = store_title(msg) {
                 piece.titles.say(id, title);
@@ -323,8 +340,12 @@ impl<'t, V> LastWords<'t, V> {
 pub struct Row<'a> {
     /// In lower case (borrowed unless the log wrote capitals).
     pub id: std::borrow::Cow<'a, str>,
+    /// Its id as a key.
+    pub(super) key: IdKey,
     /// As written: `Missing`, `installed`, ...
     pub state: &'a str,
+    /// The state's class.
+    pub said: Said,
     pub title: &'a str,
     /// The title's KB, empty when it names none.
     pub kb: &'a str,
@@ -334,13 +355,6 @@ pub struct Row<'a> {
     /// Index of the file in the analysis.
     pub file: usize,
     pub line: u32,
-}
-
-impl Row<'_> {
-    /// `missing` and `required` read case-blind, as a row's lower-case state is.
-    pub fn state_is(&self, s: &str) -> bool {
-        self.state.eq_ignore_ascii_case(s)
-    }
 }
 
 /// Every row of the table, in its order ([`order`]); nothing allocated per row unless an id is
@@ -358,7 +372,8 @@ pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
                 continue;
             }
             let Some((state, title, id, revision)) = wuahandler_update(msg) else { continue };
-            table.put(Draft { key: IdKey::of(id), id, state, title, revision, file: fi, line: e.line });
+            let (said, capitals) = (Said::of(state), has_capitals(id));
+            table.put(Draft { key: IdKey::of(id), id, state, said, capitals, title, revision, file: fi, line: e.line });
         }
     }
     // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
@@ -370,21 +385,50 @@ pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
         .into_iter()
         .map(|d| {
             let title = if d.title.is_empty() { titles.get(&d.key).copied().unwrap_or_default() } else { d.title };
-            let id = if d.id.bytes().any(|b| b.is_ascii_uppercase()) { d.id.to_ascii_lowercase().into() } else { d.id.into() };
-            Row {
-                id,
-                state: d.state,
-                title,
-                kb: kb_in(title),
-                revision: d.revision,
-                superseded_by: superseded.get(&d.key).copied(),
-                file: d.file,
-                line: d.line,
-            }
+            let id = if d.capitals { d.id.to_ascii_lowercase().into() } else { d.id.into() };
+            let superseded_by = superseded.get(&d.key).copied();
+            Row { id, key: d.key, state: d.state, said: d.said, title, kb: kb_in(title), revision: d.revision, superseded_by, file: d.file, line: d.line }
         })
         .collect();
-    order_by(&mut rows, |r| (rank(r.state), r.kb, &r.id));
+    // A GUID's head is made from its key: the ids' text, scattered over the logs, is not read.
+    order_by(&mut rows, |r| {
+        let id_head = if let IdKey::Guid(bits) = r.key { guid_head(bits) } else { head(&r.id) };
+        (r.said.rank(), r.kb, &r.id, id_head)
+    });
     rows
+}
+
+fn has_capitals(id: &str) -> bool {
+    id.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// What a row's state says, whatever its case: the classes the table orders by and the ledger
+/// reads (`Missing` and `required` ask for an install, `Installed` has it, `failed` tried).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Said {
+    Missing,
+    Required,
+    Installed,
+    Failed,
+    Other,
+}
+
+impl Said {
+    fn of(state: &str) -> Said {
+        [("missing", Said::Missing), ("required", Said::Required), ("installed", Said::Installed), ("failed", Said::Failed)]
+            .into_iter()
+            .find(|(s, _)| state.eq_ignore_ascii_case(s))
+            .map_or(Said::Other, |(_, said)| said)
+    }
+
+    /// Missing and failed first (what needs doing), then installed, then the rest.
+    fn rank(self) -> u8 {
+        match self {
+            Said::Missing | Said::Failed => 0,
+            Said::Installed => 1,
+            Said::Required | Said::Other => 2,
+        }
+    }
 }
 
 /// The table as a report lists it: its first `kept` rows in order as [`UpdateRow`]s, with the
@@ -416,29 +460,24 @@ pub fn written(a: &Analysis, table: &[Row], ops: &[super::operation::Operation],
 
 /// Missing and failed first (what needs doing), then installed, then the rest.
 fn rank(s: &str) -> u8 {
-    if s.eq_ignore_ascii_case("missing") || s.eq_ignore_ascii_case("failed") {
-        0
-    } else if s.eq_ignore_ascii_case("installed") {
-        1
-    } else {
-        2
-    }
+    Said::of(s).rank()
 }
 
 /// [`rank`], then by KB within, then by update id; rows equal in all that keep their order.
 fn order(rows: &mut [UpdateRow]) {
-    order_by(rows, |r| (rank(&r.state), r.kb.as_str(), r.update_id.as_str()));
+    order_by(rows, |r| (rank(&r.state), r.kb.as_str(), r.update_id.as_str(), head(&r.update_id)));
 }
 
 /// Rows in the order of their (rank, KB, id) keys, rows equal in all keeping their order. Sorted
-/// as small keys and the rows then moved once each, rather than moving rows while sorting.
-fn order_by<T>(rows: &mut [T], key: impl Fn(&T) -> (u8, &str, &str)) {
+/// as small keys and the rows then moved once each, rather than moving rows while sorting. The
+/// key gives the id's [`head`] too.
+fn order_by<T>(rows: &mut [T], key: impl Fn(&T) -> (u8, &str, &str, u128)) {
     let mut keys: Vec<SortKey<u8>> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let (rank, kb, id) = key(r);
-            (rank, kb.is_empty(), head(kb), kb, head(id), id, i as u32)
+            let (rank, kb, id, id_head) = key(r);
+            (rank, kb.is_empty(), head(kb), kb, id_head, id, i as u32)
         })
         .collect();
     keys.sort_unstable_by(|&x, &y| by_heads(x, y));
@@ -651,6 +690,19 @@ mod tests {
         );
         assert!(rows.iter().any(|r| r.title.starts_with("2024-05 Cumulative")));
         assert_eq!(rows, table_by_strings(&a));
+    }
+
+    #[test]
+    fn a_guids_head_is_made_from_its_bits_as_from_its_text() {
+        for id in [
+            "584d24df-538c-ef40-f6b8-1011c32fccc9",
+            "B6829214-5612-4041-953E-36701DCF249C",
+            "00000000-0000-0000-0000-000000000000",
+            "ffffffff-ffff-ffff-ffff-fffffffffffe",
+        ] {
+            let Some(bits) = guid_bits(id) else { panic!("{id} is a GUID") };
+            assert_eq!(guid_head(bits), head(&id.to_ascii_lowercase()), "{id}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHashMap;
 
 use super::operations::Operation;
-use super::updates::{IdKey, Row as UpdateRow};
+use super::updates::{IdKey, Row as UpdateRow, Said};
 use crate::analysis::Analysis;
 use crate::model::{evidence_of, JoinKey, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, LogFile, Outcome, TargetKind, UpdateClass};
 
@@ -125,13 +125,17 @@ impl<'a> Rows<'a> {
 
     /// The row of update id `id` (lower case, without braces), new or as it is.
     fn by_id(&mut self, id: &'a str, at: (usize, u32)) -> usize {
-        let key = IdKey::of(id);
-        if let Some(&i) = self.by_id.get(&key) {
+        self.by_key(&IdKey::of(id), id, at)
+    }
+
+    /// The row of update id `id` whose key is `key`.
+    fn by_key(&mut self, key: &IdKey, id: &'a str, at: (usize, u32)) -> usize {
+        if let Some(&i) = self.by_id.get(key) {
             return i;
         }
         let i = self.new_row(TargetKind::Update, at);
         self.rows[i].id = Cow::Borrowed(id);
-        self.by_id.insert(key, i);
+        self.by_id.insert(key.clone(), i);
         i
     }
 
@@ -206,8 +210,8 @@ pub fn build<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRo
         let i = join_by_name(a, &mut rows, s);
         rows.rows[i].steps.push(Raw { event: ev, file: s.file, entry: s.entry, code: s.code });
     }
-    let drafts = merge_versions(rows.rows);
-    let mut drafts = drafts;
+    let mut drafts = rows.rows;
+    merge_versions(&mut drafts);
     let settled = settle_all(a, &drafts);
     let urgent = settled.iter().filter(|s| matches!(s.state, LedgerState::Failing | LedgerState::Stalled)).count();
     let total = settled.len();
@@ -357,33 +361,31 @@ fn first_in_order(drafts: &[Draft<'_>], rows: &[Settled], n: usize) -> Vec<usize
 
 /// Rows of one KB under several update ids are versions of one update (Defender's security
 /// intelligence gets a new id every few hours; an update re-released gets a new revision): one
-/// row, its story across them, each id's first line kept as the join's evidence.
-fn merge_versions(drafts: Vec<Draft<'_>>) -> Vec<Draft<'_>> {
-    let mut out: Vec<Draft> = Vec::with_capacity(drafts.len());
+/// row, its story across them, each id's first line kept as the join's evidence. Merged in
+/// place: a row merged into an earlier one is left with no step, so no row settles it.
+fn merge_versions(drafts: &mut [Draft<'_>]) {
     let mut by_kb: FxHashMap<Cow<str>, usize> = FxHashMap::default();
-    for d in drafts {
+    for j in 0..drafts.len() {
+        let d = &drafts[j];
         if d.kb.is_empty() || d.id.is_empty() || d.steps.is_empty() {
-            out.push(d);
             continue;
         }
-        match by_kb.get(&d.kb) {
-            Some(&i) => {
-                let into = &mut out[i];
-                let at: Vec<(usize, u32)> = into.first.into_iter().chain(d.first).collect();
-                into.joins.push((JoinKey::Kb, d.kb.to_string(), at));
-                into.steps.extend(d.steps);
-                into.joins.extend(d.joins);
-                if d.title.len() > into.title.len() {
-                    into.title = d.title;
-                }
-            }
-            None => {
-                by_kb.insert(d.kb.clone(), out.len());
-                out.push(d);
-            }
+        let Some(&i) = by_kb.get(&d.kb) else {
+            by_kb.insert(d.kb.clone(), j);
+            continue;
+        };
+        let (into, d) = {
+            let (head, tail) = drafts.split_at_mut(j);
+            (&mut head[i], &mut tail[0])
+        };
+        let at: Vec<(usize, u32)> = into.first.into_iter().chain(d.first).collect();
+        into.joins.push((JoinKey::Kb, d.kb.to_string(), at));
+        into.steps.append(&mut d.steps);
+        into.joins.append(&mut d.joins);
+        if d.title.len() > into.title.len() {
+            into.title = std::mem::take(&mut d.title);
         }
     }
-    out
 }
 
 /// What needs doing first: failing, stalled, running, a restart; then the sort of update.
@@ -409,18 +411,22 @@ fn configmgr_rows<'a>(a: &Analysis, updates: &'a [UpdateRow<'_>], rows: &mut Row
     rows.by_id.reserve(updates.len());
     for (u, at) in updates.iter().zip(entries) {
         let Some((fi, entry)) = at else { continue };
-        let event = if u.state_is("missing") || u.state_is("required") {
-            LifeEvent::Missing
-        } else if u.state_is("installed") {
-            LifeEvent::Installed
-        } else if u.superseded_by.is_some() {
-            LifeEvent::Superseded
-        } else {
-            continue;
+        let event = match u.said {
+            Said::Missing | Said::Required => LifeEvent::Missing,
+            Said::Installed => LifeEvent::Installed,
+            _ if u.superseded_by.is_some() => LifeEvent::Superseded,
+            _ => continue,
         };
-        // The table's ids are in lower case already: nothing to allocate.
-        let id = u.id.trim_matches(['{', '}']);
-        let i = rows.by_id(id, (fi, entry as u32));
+        // The table's ids are in lower case already: nothing to allocate. A GUID's key is made
+        // and is of the id exactly (no braces), so its text is not read here: a load from
+        // scattered memory per row when the table names many ids. Another id is keyed without
+        // its braces, as the lines that name it are.
+        let (id, i) = if matches!(u.key, IdKey::Guid(_)) {
+            (&*u.id, rows.by_key(&u.key, &u.id, (fi, entry as u32)))
+        } else {
+            let id = u.id.trim_matches(['{', '}']);
+            (id, rows.by_id(id, (fi, entry as u32)))
+        };
         rows.seen(i, JoinKey::UpdateId, id, (fi, entry as u32));
         rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
         rows.name(i, u.title, u.kb);
