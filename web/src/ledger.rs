@@ -216,7 +216,8 @@ mod tests {
         assert_eq!(l[1].dots[0].0, 0.5);
         // One time for all: the middle.
         let same = row(LedgerState::Done, "KB1", vec![step(LifeEvent::Installed, Some(7), "eventlog")]);
-        assert_eq!(lanes(&same)[0].dots[0].0, 0.5); // Each kind of log the ledger reads has a lane of its own name.
+        assert_eq!(lanes(&same)[0].dots[0].0, 0.5);
+        // Each kind of log the ledger reads has a lane of its own name.
         for kind in ["windowsupdate", "eventlog", "reportingevents", "updatesstore", "updatesdeployment", "deliveryoptimization", "cbs", "dism", "setup"] {
             assert_ne!(source_label(kind), "Other logs", "{kind}");
         }

@@ -357,7 +357,7 @@ pub struct Row<'a> {
     pub line: u32,
 }
 
-/// Every row of the table, in its order ([`order`]); nothing allocated per row unless an id is
+/// Every row of the table, in its order (as [`order`]'s); nothing allocated per row unless an id is
 /// written in capitals.
 pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
     let mut table = Table::default();
@@ -398,6 +398,7 @@ pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
     rows
 }
 
+/// Whether an id is written with capitals (its row then keeps a lower-case copy).
 fn has_capitals(id: &str) -> bool {
     id.bytes().any(|b| b.is_ascii_uppercase())
 }
@@ -458,14 +459,9 @@ pub fn written(a: &Analysis, table: &[Row], ops: &[super::operation::Operation],
     (rows, total)
 }
 
-/// Missing and failed first (what needs doing), then installed, then the rest.
-fn rank(s: &str) -> u8 {
-    Said::of(s).rank()
-}
-
-/// [`rank`], then by KB within, then by update id; rows equal in all that keep their order.
+/// [`Said::rank`], then by KB within, then by update id; rows equal in all that keep their order.
 fn order(rows: &mut [UpdateRow]) {
-    order_by(rows, |r| (rank(&r.state), r.kb.as_str(), r.update_id.as_str(), head(&r.update_id)));
+    order_by(rows, |r| (Said::of(&r.state).rank(), r.kb.as_str(), r.update_id.as_str(), head(&r.update_id)));
 }
 
 /// Rows in the order of their (rank, KB, id) keys, rows equal in all keeping their order. Sorted
