@@ -67,6 +67,16 @@ pub fn extend_mapped<T: Sync, R: Send>(out: &mut Vec<R>, items: &[T], f: impl Fn
     out.extend(items.iter().map(f));
 }
 
+/// `items` sorted by `cmp`, unstably; natively on all cores when they are many.
+pub fn sort_unstable_by<T: Send>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads() > 1 && items.len() >= 2 * EXTEND_PART {
+        items.par_sort_unstable_by(cmp);
+        return;
+    }
+    items.sort_unstable_by(cmp);
+}
+
 /// The fewest items a core takes in [`extend_mapped`] (a few hundred KB of entries).
 #[cfg(not(target_arch = "wasm32"))]
 const EXTEND_PART: usize = 1 << 14;

@@ -379,3 +379,41 @@ fn a_configmgr_deployment_names_its_updates_and_their_progress() {
     assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
     assert!(r.summary.verdict.contains("KB5002645") && r.summary.verdict.contains("0x80070643"), "{}", r.summary.verdict);
 }
+
+fn cm(component: &str, time: &str, msg: &str) -> String {
+    format!("<![LOG[{msg}]LOG]!><time=\"{time}.000+000\" date=\"10-09-2024\" component=\"{component}\" context=\"\" type=\"1\" thread=\"4200\" file=\"\">\r\n")
+}
+
+#[test]
+fn configmgrs_table_joins_the_rows_its_ids_name_whatever_their_braces() {
+    // The deployment names update `a`; UpdatesStore.log states `a` (a row already, joined) and
+    // `c` (a row of its own); `b` is stated in braces and capitals, and WUAHandler.log names it
+    // bare: two rows of ConfigMgr's table, one update.
+    let site = "Site_1074285A-82C7-474F-B242-1EE20F8C3CE5";
+    let (a, b, c) = ("774ec963-65e7-4c81-96e8-d229c10c3d00", "0c8f5a4e-1b2d-4c3e-9f6a-7b8c9d0e1f2a", "5e3b1c2d-7a8b-4c9d-8e1f-2a3b4c5d6e7f");
+    let mut deployment = String::new();
+    deployment += &ud("14:00:00", &format!("Update ({site}/SUM_{a}) Name (2024-10 Cumulative Update for Windows 11 Version 23H2 for x64-based Systems (KB5044285)) ArticleID (5044285) added to the targeted list of deployment ({{F7A0F5F8-689F-49BC-8EA3-966C43D8F867}})"), 1);
+    deployment += &ud("14:05:00", &format!("Update ({site}/SUM_{a}) Progress: Status = ciStateInstalling, PercentComplete = 0, Result = 0x0"), 1);
+    let state =
+        |id: &str, said: &str, time: &str| cm("UpdatesStore", time, &format!("Successfully raised state message for update ({id}) with state ({said})."));
+    let mut store = state(a, "Missing", "13:00:00") + &state(c, "Installed", "13:00:01");
+    let plain = report_of(vec![("UpdatesDeployment.log", deployment.clone().into_bytes()), ("UpdatesStore.log", store.clone().into_bytes())]);
+    store += &state(&format!("{{{}}}", b.to_ascii_uppercase()), "Installed", "13:00:02");
+    let wua = cm("WUAHandler", "13:10:00", &format!("Update (Installed): 2024-10 Security Update for Microsoft Office (KB5002645) ({b}, 200)"));
+    let braced =
+        report_of(vec![("UpdatesDeployment.log", deployment.into_bytes()), ("UpdatesStore.log", store.into_bytes()), ("WUAHandler.log", wua.into_bytes())]);
+    for r in [&plain, &braced] {
+        well_formed(r);
+        let cu = one(r, "KB5044285");
+        assert_eq!(cu.update_id, a);
+        assert!(cu.steps.iter().any(|s| s.event == LifeEvent::Missing && s.evidence.file == "UpdatesStore.log"), "{:?}", cu.steps);
+        assert!(cu.joins.iter().any(|j| j.by == JoinKey::UpdateId && j.evidence.iter().any(|e| e.file == "UpdatesStore.log")), "{:?}", cu.joins);
+        let own: Vec<_> = r.ledger.iter().filter(|row| row.update_id == c).collect();
+        assert_eq!(own.len(), 1);
+        assert_eq!((own[0].state, own[0].steps.len()), (LedgerState::Done, 1));
+    }
+    let office: Vec<_> = braced.ledger.iter().filter(|row| row.update_id.trim_matches(['{', '}']).eq_ignore_ascii_case(b)).collect();
+    assert_eq!(office.len(), 1, "{:#?}", braced.ledger.iter().map(|x| (&x.update_id, &x.title)).collect::<Vec<_>>());
+    assert_eq!((office[0].kb.as_str(), office[0].state), ("KB5002645", LedgerState::Done));
+    assert_eq!(braced.ledger.len(), 3);
+}

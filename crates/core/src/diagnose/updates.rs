@@ -222,6 +222,7 @@ fn titles<'a>(a: &'a Analysis, store: FxHashMap<IdKey, &'a str>) -> FxHashMap<Id
 }
 
 /// One row of the table while the logs are read: text borrowed from them, as written.
+#[derive(Clone)]
 struct Draft<'a> {
     key: IdKey,
     /// As written (lower case in the row).
@@ -259,28 +260,52 @@ impl<'a> Table<'a> {
     }
 }
 
-/// The latest state UpdatesStore.log states for each update id, in `table`, and the latest title
-/// it gives each id. Every record of a big store log is one of them: its entries are read in
-/// pieces on all cores, each piece keeping the last word on each id, and the pieces applied in
-/// order.
-fn store_states<'a>(a: &'a Analysis, table: &mut Table<'a>) -> FxHashMap<IdKey, &'a str> {
+/// What UpdatesStore.log says of each update id, piece by piece (each piece the last word on each
+/// id in a run of its entries, read on all cores; the pieces in order, each with its file's
+/// index), and the latest title it gives each id.
+fn store_states(a: &Analysis) -> (Vec<(usize, StorePiece<'_>)>, FxHashMap<IdKey, &str>) {
     let mut titles: FxHashMap<IdKey, &str> = FxHashMap::default();
+    let mut out = Vec::new();
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.kind == LogKind::UpdatesStore) {
         let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| StorePiece::read(f, &f.entries[r]));
-        // At most as many new ids as the pieces name.
-        let named: usize = pieces.iter().map(|p| p.states.said.len()).sum();
-        table.index.reserve(named);
-        table.drafts.reserve(named);
-        for piece in pieces {
-            for (key, (_, title)) in piece.titles.said {
+        for mut piece in pieces {
+            for (key, (_, title)) in std::mem::take(&mut piece.titles.said) {
                 titles.insert(key, title);
             }
-            for (key, (id, (state, said, capitals, line))) in piece.states.said {
-                table.put(Draft { key, id, state, said, capitals, title: "", revision: None, file: fi, line });
-            }
+            out.push((fi, piece));
         }
     }
-    titles
+    (out, titles)
+}
+
+/// The table's drafts of the ids in `shard` of `shards`: the store's pieces applied in order, then
+/// WUAHandler.log's rows, each draft replacing the one before for its id.
+fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Draft<'a>], shard: usize, shards: usize) -> Vec<Draft<'a>> {
+    let mine = |key: &IdKey| shards == 1 || shard_of(key, shards) == shard;
+    let mut table = Table::default();
+    // At most as many new ids as the pieces name, spread evenly over the shards.
+    let named = pieces.iter().map(|(_, p)| p.states.said.len()).sum::<usize>() / shards;
+    table.index.reserve(named);
+    table.drafts.reserve(named);
+    for (fi, piece) in pieces {
+        for (key, (id, (state, said, capitals, line))) in piece.states.said.iter().filter(|(key, _)| mine(key)) {
+            let (id, state, said, capitals, line) = (*id, *state, *said, *capitals, *line);
+            table.put(Draft { key: key.clone(), id, state, said, capitals, title: "", revision: None, file: *fi, line });
+        }
+    }
+    for d in wua.iter().filter(|d| mine(&d.key)) {
+        table.put(d.clone());
+    }
+    table.drafts
+}
+
+/// Which of `shards` an id's drafts are merged in: a GUID by its first byte (an update id is a
+/// random GUID), another id by its length and last byte.
+fn shard_of(key: &IdKey, shards: usize) -> usize {
+    match key {
+        IdKey::Guid(bits) => (bits >> 120) as usize % shards,
+        IdKey::Other(s) => (s.len() + s.bytes().last().map_or(0, usize::from)) % shards,
+    }
 }
 
 /// What a run of UpdatesStore.log entries says of update ids, each id's last word: states
@@ -337,6 +362,7 @@ impl<'t, V> LastWords<'t, V> {
 /// One row of the table: the latest word on an update id, its text borrowed from the logs. The
 /// ledger reads every row; only the first [`KEPT`](super::ledger::KEPT) in order, as many as a
 /// report lists, are written out as [`UpdateRow`]s ([`written`]).
+#[derive(Clone)]
 pub struct Row<'a> {
     /// In lower case (borrowed unless the log wrote capitals).
     pub id: std::borrow::Cow<'a, str>,
@@ -360,10 +386,10 @@ pub struct Row<'a> {
 /// Every row of the table, in its order (as [`order`]'s); nothing allocated per row unless an id is
 /// written in capitals.
 pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
-    let mut table = Table::default();
     let mut superseded: FxHashMap<IdKey, &str> = FxHashMap::default();
-    // Store states come first so that WUAHandler's titled rows, read second, take their place.
-    let store_titles = store_states(a, &mut table);
+    let (pieces, store_titles) = store_states(a);
+    // WUAHandler's titled rows, read after the store's states, take their place.
+    let mut wua: Vec<Draft> = Vec::new();
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.kind == LogKind::WuaHandler) {
         for e in f.entries.iter().filter(|e| e.parsed) {
             let msg = f.message(e);
@@ -373,27 +399,58 @@ pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
             }
             let Some((state, title, id, revision)) = wuahandler_update(msg) else { continue };
             let (said, capitals) = (Said::of(state), has_capitals(id));
-            table.put(Draft { key: IdKey::of(id), id, state, said, capitals, title, revision, file: fi, line: e.line });
+            wua.push(Draft { key: IdKey::of(id), id, state, said, capitals, title, revision, file: fi, line: e.line });
         }
     }
+    // The drafts merged in shards of ids, one per core when the logs name many: an id's row
+    // depends only on what is said of that id, and the rows' order only on their keys, each
+    // row's id being its own.
+    let said: usize = pieces.iter().map(|(_, p)| p.states.said.len()).sum::<usize>() + wua.len();
+    let shards = if said >= SHARD_AT { crate::par::threads().clamp(1, 16) } else { 1 };
+    let tables = crate::par::map((0..shards).collect(), |s| merged(&pieces, &wua, s, shards));
+    drop(pieces);
     // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
     // lacks a title (a WindowsUpdate.log alone has no rows at all).
-    let titles = if table.drafts.iter().any(|d| d.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
-    drop(table.index);
-    let mut rows: Vec<Row> = table
-        .drafts
-        .into_iter()
-        .map(|d| {
-            let title = if d.title.is_empty() { titles.get(&d.key).copied().unwrap_or_default() } else { d.title };
-            let id = if d.capitals { d.id.to_ascii_lowercase().into() } else { d.id.into() };
-            let superseded_by = superseded.get(&d.key).copied();
-            Row { id, key: d.key, state: d.state, said: d.said, title, kb: kb_in(title), revision: d.revision, superseded_by, file: d.file, line: d.line }
-        })
-        .collect();
-    // A GUID's head is made from its key: the ids' text, scattered over the logs, is not read.
-    order_by(&mut rows, |r| {
-        let id_head = if let IdKey::Guid(bits) = r.key { guid_head(bits) } else { head(&r.id) };
-        (r.said.rank(), r.kb, &r.id, id_head)
+    let titles = if tables.iter().flatten().any(|d| d.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
+    // Each shard's rows and their sort keys on a core of their own; the keys sorted, and the rows
+    // copied into their places (a row moved by swaps, 144 bytes from anywhere, cost more than the
+    // sort).
+    let made = crate::par::map(tables, |drafts| {
+        drafts
+            .into_iter()
+            .map(|d| {
+                let title = if d.title.is_empty() { titles.get(&d.key).copied().unwrap_or_default() } else { d.title };
+                let id = if d.capitals { d.id.to_ascii_lowercase().into() } else { d.id.into() };
+                let superseded_by = superseded.get(&d.key).copied();
+                Row { id, key: d.key, state: d.state, said: d.said, title, kb: kb_in(title), revision: d.revision, superseded_by, file: d.file, line: d.line }
+            })
+            .collect::<Vec<Row>>()
+    });
+    in_order(&made)
+}
+
+/// How many states and rows the logs must give for the table to be merged in shards, one per
+/// core (fewer in tests, so that they merge in shards too).
+const SHARD_AT: usize = if cfg!(test) { 64 } else { 1 << 15 };
+
+/// The rows of every shard in the table's order ([`order`]'s: by state, KB and id), each copied
+/// once into its place.
+fn in_order<'a>(shards: &[Vec<Row<'a>>]) -> Vec<Row<'a>> {
+    let mut keys: Vec<SortKey<u8>> = Vec::with_capacity(shards.iter().map(Vec::len).sum());
+    for part in shards {
+        let at = keys.len() as u32;
+        // A GUID's head is made from its key: the ids' text, scattered over the logs, is not read.
+        keys.extend(part.iter().enumerate().map(|(k, r)| {
+            let id_head = if let IdKey::Guid(bits) = r.key { guid_head(bits) } else { head(&r.id) };
+            (r.said.rank(), r.kb.is_empty(), head(r.kb), r.kb, id_head, &*r.id, at + k as u32)
+        }));
+    }
+    crate::par::sort_unstable_by(&mut keys, |&x, &y| by_heads(x, y));
+    let starts: Vec<u32> = shards.iter().scan(0u32, |at, part| Some(std::mem::replace(at, *at + part.len() as u32))).collect();
+    let mut rows = Vec::with_capacity(keys.len());
+    crate::par::extend_mapped(&mut rows, &keys, |k| {
+        let s = starts.partition_point(|&start| start <= k.6) - 1;
+        shards[s][(k.6 - starts[s]) as usize].clone()
     });
     rows
 }
@@ -476,7 +533,7 @@ fn order_by<T>(rows: &mut [T], key: impl Fn(&T) -> (u8, &str, &str, u128)) {
             (rank, kb.is_empty(), head(kb), kb, id_head, id, i as u32)
         })
         .collect();
-    keys.sort_unstable_by(|&x, &y| by_heads(x, y));
+    crate::par::sort_unstable_by(&mut keys, |&x, &y| by_heads(x, y));
     let mut to: Vec<u32> = keys.into_iter().map(|k| k.6).collect();
     permute(rows, &mut to);
 }

@@ -406,34 +406,101 @@ fn rank(state: LedgerState, class: UpdateClass) -> (LedgerState, u8) {
 /// ConfigMgr's word on each update id: missing, installed, superseded.
 fn configmgr_rows<'a>(a: &Analysis, updates: &'a [UpdateRow<'_>], rows: &mut Rows<'a>) {
     let entries = entries_of(a, updates);
-    // A row per update id at most.
-    rows.rows.reserve(updates.len());
-    rows.by_id.reserve(updates.len());
+    if updates.iter().any(|u| !matches!(u.key, IdKey::Guid(_))) {
+        // An id in braces is keyed without them, as the lines that name it are: two of the
+        // table's rows may be one row here, so they are joined one by one.
+        return configmgr_rows_one_by_one(updates, entries, rows);
+    }
+    // Every row of the table is then an update id of its own, already a row of the ledger when
+    // a sighting named it, else a new row: looked up on all cores (a ConfigMgr log can name a
+    // new update id on every line), then applied in the table's order.
+    let mut plan: Vec<Option<Planned>> = Vec::with_capacity(updates.len());
+    let pairs: Vec<(&UpdateRow, Option<(usize, usize)>)> = updates.iter().zip(entries).collect();
+    let by_id = &rows.by_id;
+    crate::par::extend_mapped(&mut plan, &pairs, |&(u, at)| {
+        let (fi, entry) = at?;
+        Some((by_id.get(&u.key).copied(), configmgr_event(u)?, (fi, entry as u32)))
+    });
+    // A new row's index is known before it is made: the rows named in the table's order keep
+    // that order in the indexes by KB and title.
+    let base = rows.rows.len();
+    let mut new: Vec<(&UpdateRow, LifeEvent, (usize, u32))> = Vec::new();
+    for ((u, _), p) in pairs.iter().zip(plan) {
+        let Some((known, event, at)) = p else { continue };
+        match known {
+            Some(i) => {
+                rows.seen(i, JoinKey::UpdateId, &u.id, at);
+                configmgr_step(rows, i, u, event, at);
+            }
+            None => {
+                let i = base + new.len();
+                if !u.title.is_empty() {
+                    rows.titled.push((u.title, i));
+                }
+                if !u.kb.is_empty() {
+                    rows.kb_named.push(i);
+                }
+                new.push((u, event, at));
+            }
+        }
+    }
+    // Not indexed by id: no later sighting names an id (they came first), and the only lookup
+    // after this, a DO job's, is of an id a sighting named.
+    rows.rows.reserve(new.len());
+    crate::par::extend_mapped(&mut rows.rows, &new, |&(u, event, (fi, entry))| {
+        let mut steps = Vec::with_capacity(2);
+        steps.push(Raw { event, file: fi, entry, code: None });
+        if event != LifeEvent::Superseded && u.superseded_by.is_some() {
+            steps.push(Raw { event: LifeEvent::Superseded, file: fi, entry, code: None });
+        }
+        Draft {
+            kind: TargetKind::Update,
+            kb: Cow::Borrowed(u.kb),
+            id: Cow::Borrowed(&u.id),
+            revision: u.revision,
+            title: Cow::Borrowed(u.title),
+            steps,
+            joins: Vec::new(),
+            first: Some((fi, entry)),
+        }
+    });
+}
+
+/// What a row of ConfigMgr's table does to the ledger: the row it joins (none for a new row), its
+/// step, and its line's (file, entry).
+type Planned = (Option<usize>, LifeEvent, (usize, u32));
+
+/// The step ConfigMgr's word on an update gives, if any.
+fn configmgr_event(u: &UpdateRow<'_>) -> Option<LifeEvent> {
+    match u.said {
+        Said::Missing | Said::Required => Some(LifeEvent::Missing),
+        Said::Installed => Some(LifeEvent::Installed),
+        _ if u.superseded_by.is_some() => Some(LifeEvent::Superseded),
+        _ => None,
+    }
+}
+
+/// Row `i` given ConfigMgr's word on it: its revision, title and KB, and the step.
+fn configmgr_step<'a>(rows: &mut Rows<'a>, i: usize, u: &'a UpdateRow<'_>, event: LifeEvent, (fi, entry): (usize, u32)) {
+    rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
+    rows.name(i, u.title, u.kb);
+    rows.rows[i].steps.push(Raw { event, file: fi, entry, code: None });
+    if event != LifeEvent::Superseded && u.superseded_by.is_some() {
+        rows.rows[i].steps.push(Raw { event: LifeEvent::Superseded, file: fi, entry, code: None });
+    }
+}
+
+/// [`configmgr_rows`] a row of the table at a time, each looked up (and a new one indexed) by its
+/// id without braces.
+fn configmgr_rows_one_by_one<'a>(updates: &'a [UpdateRow<'_>], entries: Vec<Option<(usize, usize)>>, rows: &mut Rows<'a>) {
     for (u, at) in updates.iter().zip(entries) {
         let Some((fi, entry)) = at else { continue };
-        let event = match u.said {
-            Said::Missing | Said::Required => LifeEvent::Missing,
-            Said::Installed => LifeEvent::Installed,
-            _ if u.superseded_by.is_some() => LifeEvent::Superseded,
-            _ => continue,
-        };
-        // The table's ids are in lower case already: nothing to allocate. A GUID's key is made
-        // and is of the id exactly (no braces), so its text is not read here: a load from
-        // scattered memory per row when the table names many ids. Another id is keyed without
-        // its braces, as the lines that name it are.
-        let (id, i) = if matches!(u.key, IdKey::Guid(_)) {
-            (&*u.id, rows.by_key(&u.key, &u.id, (fi, entry as u32)))
-        } else {
-            let id = u.id.trim_matches(['{', '}']);
-            (id, rows.by_id(id, (fi, entry as u32)))
-        };
-        rows.seen(i, JoinKey::UpdateId, id, (fi, entry as u32));
-        rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
-        rows.name(i, u.title, u.kb);
-        rows.rows[i].steps.push(Raw { event, file: fi, entry: entry as u32, code: None });
-        if event != LifeEvent::Superseded && u.superseded_by.is_some() {
-            rows.rows[i].steps.push(Raw { event: LifeEvent::Superseded, file: fi, entry: entry as u32, code: None });
-        }
+        let Some(event) = configmgr_event(u) else { continue };
+        let at = (fi, entry as u32);
+        let id = u.id.trim_matches(['{', '}']);
+        let i = rows.by_id(id, at);
+        rows.seen(i, JoinKey::UpdateId, id, at);
+        configmgr_step(rows, i, u, event, at);
     }
 }
 
@@ -458,7 +525,7 @@ fn entries_of(a: &Analysis, updates: &[UpdateRow<'_>]) -> Vec<Option<(usize, usi
         };
         wanted.push((fi as u32, u.line, k as u32));
     }
-    wanted.sort_unstable();
+    crate::par::sort_unstable_by(&mut wanted, Ord::cmp);
     let mut out = vec![None; updates.len()];
     let mut walk = (u32::MAX, 0usize);
     for (fi, line, k) in wanted {
