@@ -101,6 +101,17 @@ mod tests {
     }
 
     #[test]
+    fn sorts_as_one_core_does() {
+        for n in [0u64, 7, 1 << 15, (1 << 16) + 5] {
+            let items: Vec<u64> = (0..n).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40).collect();
+            let (mut ours, mut want) = (items.clone(), items);
+            super::sort_unstable_by(&mut ours, |x, y| y.cmp(x));
+            want.sort_unstable_by(|x, y| y.cmp(x));
+            assert_eq!(ours, want, "{n} items");
+        }
+    }
+
+    #[test]
     fn extends_in_order() {
         for n in [0, 5, 1 << 15, (1 << 16) + 3] {
             let items: Vec<u32> = (0..n).collect();

@@ -7,8 +7,8 @@
 //!
 //! Built in one pass over each log's records, nothing allocated per record: an update id is
 //! interned once as a key ([`IdKey`]: a GUID's 128 bits, whatever its case), its row a draft of
-//! text borrowed from the log and updated in place; each row's strings are made once at the end,
-//! and the rows ordered once ([`order`], by keys rather than by moving rows).
+//! text borrowed from the log and updated in place, in shards of ids, one per core; each row's
+//! strings are made once at the end, and the rows ordered once by their keys ([`in_order`]).
 
 use std::collections::hash_map::Entry;
 use std::sync::LazyLock;

@@ -60,7 +60,9 @@ type Join = (JoinKey, String, Vec<(usize, u32)>);
 #[derive(Default)]
 struct Rows<'a> {
     rows: Vec<Draft<'a>>,
-    /// Each update id interned once (its GUID's bits).
+    /// Each update id interned once (its GUID's bits): every id a sighting names, and ConfigMgr's
+    /// ids when its table is joined row by row (a new row of a GUID's table is not looked up
+    /// again: `configmgr_rows`).
     by_id: FxHashMap<IdKey, usize>,
     /// Rows by KB and by title, which only the rows joined by name read: the rows named are
     /// noted in order (`kb_named`, `titled`) and indexed when one is looked up
