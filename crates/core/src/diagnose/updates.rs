@@ -436,22 +436,14 @@ const SHARD_AT: usize = if cfg!(test) { 64 } else { 1 << 15 };
 /// The rows of every shard in the table's order ([`order`]'s: by state, KB and id), each copied
 /// once into its place.
 fn in_order<'a>(shards: &[Vec<Row<'a>>]) -> Vec<Row<'a>> {
-    let mut keys: Vec<SortKey<u8>> = Vec::with_capacity(shards.iter().map(Vec::len).sum());
-    for part in shards {
-        let at = keys.len() as u32;
-        // A GUID's head is made from its key: the ids' text, scattered over the logs, is not read.
-        keys.extend(part.iter().enumerate().map(|(k, r)| {
-            let id_head = if let IdKey::Guid(bits) = r.key { guid_head(bits) } else { head(&r.id) };
-            (r.said.rank(), r.kb.is_empty(), head(r.kb), r.kb, id_head, &*r.id, at + k as u32)
-        }));
-    }
-    crate::par::sort_unstable_by(&mut keys, |&x, &y| by_heads(x, y));
-    let starts: Vec<u32> = shards.iter().scan(0u32, |at, part| Some(std::mem::replace(at, *at + part.len() as u32))).collect();
-    let mut rows = Vec::with_capacity(keys.len());
-    crate::par::extend_mapped(&mut rows, &keys, |k| {
-        let s = starts.partition_point(|&start| start <= k.6) - 1;
-        shards[s][(k.6 - starts[s]) as usize].clone()
+    let all: Vec<&Row> = shards.iter().flatten().collect();
+    // A GUID's head is made from its key: the ids' text, scattered over the logs, is not read.
+    let from = sorted_by(&all, |r| {
+        let id_head = if let IdKey::Guid(bits) = r.key { guid_head(bits) } else { head(&r.id) };
+        (r.said.rank(), r.kb, &r.id, id_head)
     });
+    let mut rows = Vec::with_capacity(all.len());
+    crate::par::extend_mapped(&mut rows, &from, |&i| all[i as usize].clone());
     rows
 }
 
@@ -525,6 +517,14 @@ fn order(rows: &mut [UpdateRow]) {
 /// as small keys and the rows then moved once each, rather than moving rows while sorting. The
 /// key gives the id's [`head`] too.
 fn order_by<T>(rows: &mut [T], key: impl Fn(&T) -> (u8, &str, &str, u128)) {
+    let mut to = sorted_by(rows, key);
+    permute(rows, &mut to);
+}
+
+/// The places of `rows` in the order of their (rank, KB, id) keys, rows equal in all keeping
+/// their order: the keys sorted, on all cores when they are many. The key gives the id's [`head`]
+/// too.
+fn sorted_by<T>(rows: &[T], key: impl Fn(&T) -> (u8, &str, &str, u128)) -> Vec<u32> {
     let mut keys: Vec<SortKey<u8>> = rows
         .iter()
         .enumerate()
@@ -534,8 +534,7 @@ fn order_by<T>(rows: &mut [T], key: impl Fn(&T) -> (u8, &str, &str, u128)) {
         })
         .collect();
     crate::par::sort_unstable_by(&mut keys, |&x, &y| by_heads(x, y));
-    let mut to: Vec<u32> = keys.into_iter().map(|k| k.6).collect();
-    permute(rows, &mut to);
+    keys.into_iter().map(|k| k.6).collect()
 }
 
 /// The first 16 bytes of `s` as a number that orders as the text does (zeros past its end).
