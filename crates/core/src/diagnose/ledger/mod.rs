@@ -71,6 +71,56 @@ struct Rows<'a> {
     by_title: FxHashMap<NoCase<'a>, usize>,
     kb_named: Vec<usize>,
     titled: Vec<(&'a str, usize)>,
+    /// ConfigMgr's new rows that no other line names and no name can join ([`Lone`]), in the
+    /// table's order: read from the table, made rows of their own only if a report lists them.
+    lone: Vec<Lone<'a>>,
+    /// Where ConfigMgr's new rows start among the rows, and the place among all of them (lone
+    /// or not) of each one made a row of its own ([`Rows::place`]).
+    configmgr_base: usize,
+    configmgr_made: Vec<u32>,
+}
+
+/// A new row of ConfigMgr's table with no title and no KB: nothing after the table can join it
+/// (every update id a line names came before it; a name cannot find it), so its story is its
+/// one line of the table, and its state is read from that line's steps without making a row.
+#[derive(Clone, Copy)]
+struct Lone<'a> {
+    u: &'a UpdateRow<'a>,
+    event: LifeEvent,
+    at: (usize, u32),
+    /// Its place among ConfigMgr's new rows.
+    pos: u32,
+}
+
+impl<'a> Lone<'a> {
+    /// Its steps, as a row made of it would have them.
+    fn steps(&self) -> ([Raw; 2], usize) {
+        configmgr_steps(self.u, self.event, self.at)
+    }
+
+    /// The state its steps leave, read as [`settle`] reads a row's.
+    fn state(&self, a: &Analysis) -> LedgerState {
+        let (raw, n) = self.steps();
+        let t = utc(a, self.at.0, self.at.1);
+        let mut steps = raw.map(|s| (t, s));
+        let n = keep_steps(a, &mut steps[..n]);
+        state_of(a, &steps[..n]).0
+    }
+
+    /// The row made of it, when a report lists it.
+    fn draft(&self) -> Draft<'a> {
+        let (raw, n) = self.steps();
+        Draft {
+            kind: TargetKind::Update,
+            kb: Cow::Borrowed(""),
+            id: Cow::Borrowed(&self.u.id),
+            revision: self.u.revision,
+            title: Cow::Borrowed(""),
+            steps: raw[..n].to_vec(),
+            joins: Vec::new(),
+            first: Some(self.at),
+        }
+    }
 }
 
 /// A title as a key whatever the case of its ASCII letters, as its lower-case copy would be,
@@ -111,6 +161,20 @@ struct Draft<'a> {
 }
 
 impl<'a> Rows<'a> {
+    /// Row `r`'s place in the order the rows were named, the lone rows among them: the rows
+    /// before ConfigMgr's new ones, those new ones in the table's order, then the rows after.
+    fn place(&self, r: usize) -> u32 {
+        let (base, made) = (self.configmgr_base, &self.configmgr_made);
+        let place = if r < base {
+            r
+        } else if r - base < made.len() {
+            base + made[r - base] as usize
+        } else {
+            r + self.lone.len()
+        };
+        place as u32
+    }
+
     fn new_row(&mut self, kind: TargetKind, at: (usize, u32)) -> usize {
         self.rows.push(Draft {
             kind,
@@ -183,6 +247,12 @@ impl<'a> Rows<'a> {
 /// The ledger of one drop. `updates` is ConfigMgr's table (UpdatesStore.log and WUAHandler.log
 /// states), `ops` the drop's operations (Delivery Optimization's jobs).
 pub fn build<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRow<'_>], ops: &[Operation]) -> Ledger {
+    ledger_of(a, joined(a, sightings, updates, ops), KEPT)
+}
+
+/// Every row of a drop, its sightings joined: by update id, ConfigMgr's table, DO's jobs,
+/// servicing and setup targets, then by name.
+fn joined<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRow<'_>], ops: &[Operation]) -> Rows<'a> {
     let mut rows = Rows::default();
     let mut jobs: FxHashMap<&str, (&str, usize, u32)> = FxHashMap::default();
     // Exact ids first: every sighting that names an update id.
@@ -212,22 +282,42 @@ pub fn build<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRo
         let i = join_by_name(a, &mut rows, s);
         rows.rows[i].steps.push(Raw { event: ev, file: s.file, entry: s.entry, code: s.code });
     }
-    let mut drafts = rows.rows;
-    merge_versions(&mut drafts);
-    let settled = settle_all(a, &drafts);
-    let urgent = settled.iter().filter(|s| matches!(s.state, LedgerState::Failing | LedgerState::Stalled)).count();
-    let total = settled.len();
-    let first = first_in_order(&drafts, &settled, KEPT);
+    rows
+}
+
+/// The ledger of joined rows: each settled, the first `n` in order written out.
+fn ledger_of(a: &Analysis, mut rows: Rows<'_>, n: usize) -> Ledger {
+    merge_versions(&mut rows.rows);
+    let settled = settle_all(a, &rows.rows);
+    let mut lone = Vec::with_capacity(rows.lone.len());
+    crate::par::extend_mapped(&mut lone, &rows.lone, |l| l.state(a));
+    let urgent = settled.iter().map(|s| s.state).chain(lone.iter().copied()).filter(|s| matches!(s, LedgerState::Failing | LedgerState::Stalled)).count();
+    let total = settled.len() + lone.len();
+    let first = first_in_order(&rows, &settled, &lone, n);
     let tellers = tell::Tellers::of(a);
-    let rows = first
+    let out = first
         .into_iter()
-        .map(|i| {
-            let mut row = words(a, &mut drafts[settled[i].draft as usize], &settled[i]);
+        .map(|pick| {
+            let mut row = match pick {
+                Pick::Made(i) => words(a, &mut rows.rows[settled[i].draft as usize], &settled[i]),
+                Pick::Lone(k) => {
+                    let mut d = rows.lone[k].draft();
+                    let s = settle(a, u32::MAX, &d);
+                    words(a, &mut d, &s)
+                }
+            };
             row.would_tell = tellers.for_row(&row);
             row
         })
         .collect();
-    Ledger { rows, total, urgent }
+    Ledger { rows: out, total, urgent }
+}
+
+/// A row in the ledger's order: a settled row (its index), or a lone row of ConfigMgr's table.
+#[derive(Clone, Copy)]
+enum Pick {
+    Made(usize),
+    Lone(usize),
 }
 
 /// How many rows of the ledger are written out: as many as a report lists at most
@@ -339,17 +429,18 @@ fn setup_targets(ops: &[Operation], rows: &mut Rows<'_>) {
     }
 }
 
-/// The indices of the first `n` rows in the ledger's order: what needs doing first ([`rank`]),
-/// then by KB (rows without one last) and title; rows equal in all that keep their order. Sorted
-/// as small keys.
-fn first_in_order(drafts: &[Draft<'_>], rows: &[Settled], n: usize) -> Vec<usize> {
+/// The first `n` rows in the ledger's order, of the settled rows and the lone rows (`lone`, their
+/// states): what needs doing first ([`rank`]), then by KB (rows without one last) and title;
+/// rows equal in all that keep the order they were named in ([`Rows::place`]). Sorted as small
+/// keys; a lone row has no KB and no title, so the first `n` of them are the first by rank and
+/// place, and only those get a key.
+fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n: usize) -> Vec<Pick> {
     use super::updates::head;
-    let mut keys: Vec<super::updates::SortKey<(LedgerState, u8)>> = rows
+    let mut keys: Vec<super::updates::SortKey<(LedgerState, u8)>> = settled
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let d = &drafts[r.draft as usize];
-            (rank(r.state, r.class), d.kb.is_empty(), head(&d.kb), &*d.kb, head(&d.title), &*d.title, i as u32)
+        .map(|r| {
+            let d = &rows.rows[r.draft as usize];
+            (rank(r.state, r.class), d.kb.is_empty(), head(&d.kb), &*d.kb, head(&d.title), &*d.title, rows.place(r.draft as usize))
         })
         .collect();
     let by = |x: &_, y: &_| super::updates::by_heads(*x, *y);
@@ -357,8 +448,35 @@ fn first_in_order(drafts: &[Draft<'_>], rows: &[Settled], n: usize) -> Vec<usize
         keys.select_nth_unstable_by(n, by);
         keys.truncate(n);
     }
+    let mut picked: FxHashMap<u32, usize> = FxHashMap::default();
+    let class = class::class_of("");
+    let mut states: Vec<LedgerState> = Vec::new();
+    for s in lone {
+        if !states.contains(s) {
+            states.push(*s);
+        }
+    }
+    states.sort_by_key(|&s| rank(s, class));
+    let mut taken = 0;
+    for s in states {
+        for (k, _) in lone.iter().enumerate().filter(|(_, l)| **l == s).take(n - taken) {
+            let place = (rows.configmgr_base + rows.lone[k].pos as usize) as u32;
+            keys.push((rank(s, class), true, 0, "", 0, "", place));
+            picked.insert(place, k);
+            taken += 1;
+        }
+        if taken == n {
+            break;
+        }
+    }
+    if keys.len() > n {
+        keys.select_nth_unstable_by(n, by);
+        keys.truncate(n);
+    }
     keys.sort_unstable_by(by);
-    keys.into_iter().map(|k| k.6 as usize).collect()
+    // A settled row's place grows with its index (both follow the drafts' order).
+    let made = |place: u32| settled.partition_point(|s| rows.place(s.draft as usize) < place);
+    keys.into_iter().map(|k| picked.get(&k.6).map_or_else(|| Pick::Made(made(k.6)), |&k| Pick::Lone(k))).collect()
 }
 
 /// Rows of one KB under several update ids are versions of one update (Defender's security
@@ -424,15 +542,22 @@ fn configmgr_rows<'a>(a: &Analysis, updates: &'a [UpdateRow<'_>], rows: &mut Row
         Some((by_id.get(&u.key).copied(), configmgr_event(u)?, (fi, entry as u32)))
     });
     // A new row's index is known before it is made: the rows named in the table's order keep
-    // that order in the indexes by KB and title.
+    // that order in the indexes by KB and title. A new row with neither is lone: kept as its
+    // line of the table, not made.
     let base = rows.rows.len();
+    rows.configmgr_base = base;
     let mut new: Vec<(&UpdateRow, LifeEvent, (usize, u32))> = Vec::new();
+    let mut pos = 0u32;
     for ((u, _), p) in pairs.iter().zip(plan) {
         let Some((known, event, at)) = p else { continue };
         match known {
             Some(i) => {
                 rows.seen(i, JoinKey::UpdateId, &u.id, at);
                 configmgr_step(rows, i, u, event, at);
+            }
+            None if u.title.is_empty() && u.kb.is_empty() => {
+                rows.lone.push(Lone { u, event, at, pos });
+                pos += 1;
             }
             None => {
                 let i = base + new.len();
@@ -443,27 +568,25 @@ fn configmgr_rows<'a>(a: &Analysis, updates: &'a [UpdateRow<'_>], rows: &mut Row
                     rows.kb_named.push(i);
                 }
                 new.push((u, event, at));
+                rows.configmgr_made.push(pos);
+                pos += 1;
             }
         }
     }
     // Not indexed by id: no later sighting names an id (they came first), and the only lookup
     // after this, a DO job's, is of an id a sighting named.
     rows.rows.reserve(new.len());
-    crate::par::extend_mapped(&mut rows.rows, &new, |&(u, event, (fi, entry))| {
-        let mut steps = Vec::with_capacity(2);
-        steps.push(Raw { event, file: fi, entry, code: None });
-        if event != LifeEvent::Superseded && u.superseded_by.is_some() {
-            steps.push(Raw { event: LifeEvent::Superseded, file: fi, entry, code: None });
-        }
+    crate::par::extend_mapped(&mut rows.rows, &new, |&(u, event, at)| {
+        let (raw, n) = configmgr_steps(u, event, at);
         Draft {
             kind: TargetKind::Update,
             kb: Cow::Borrowed(u.kb),
             id: Cow::Borrowed(&u.id),
             revision: u.revision,
             title: Cow::Borrowed(u.title),
-            steps,
+            steps: raw[..n].to_vec(),
             joins: Vec::new(),
-            first: Some((fi, entry)),
+            first: Some(at),
         }
     });
 }
@@ -486,10 +609,16 @@ fn configmgr_event(u: &UpdateRow<'_>) -> Option<LifeEvent> {
 fn configmgr_step<'a>(rows: &mut Rows<'a>, i: usize, u: &'a UpdateRow<'_>, event: LifeEvent, (fi, entry): (usize, u32)) {
     rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
     rows.name(i, u.title, u.kb);
-    rows.rows[i].steps.push(Raw { event, file: fi, entry, code: None });
-    if event != LifeEvent::Superseded && u.superseded_by.is_some() {
-        rows.rows[i].steps.push(Raw { event: LifeEvent::Superseded, file: fi, entry, code: None });
-    }
+    let (raw, n) = configmgr_steps(u, event, (fi, entry));
+    rows.rows[i].steps.extend_from_slice(&raw[..n]);
+}
+
+/// The steps ConfigMgr's word on an update gives: its event at its line, and superseded too when
+/// the table says so (the first `n` of two).
+fn configmgr_steps(u: &UpdateRow<'_>, event: LifeEvent, (file, entry): (usize, u32)) -> ([Raw; 2], usize) {
+    let step = Raw { event, file, entry, code: None };
+    let superseded = Raw { event: LifeEvent::Superseded, ..step };
+    ([step, superseded], if event != LifeEvent::Superseded && u.superseded_by.is_some() { 2 } else { 1 })
 }
 
 /// [`configmgr_rows`] a row of the table at a time, each looked up (and a new one indexed) by its
@@ -635,13 +764,26 @@ fn end_of(f: &LogFile) -> Option<i64> {
 /// Steps in time order, one per event, and the state they leave.
 fn settle(a: &Analysis, draft: u32, d: &Draft<'_>) -> Settled {
     let mut steps: Vec<(Option<i64>, Raw)> = d.steps.iter().map(|&s| (utc(a, s.file, s.entry), s)).collect();
+    let n = keep_steps(a, &mut steps);
+    steps.truncate(n);
+    let kept = steps;
+    let (state, decisive, open_ms) = state_of(a, &kept);
+    let class = if d.kind == TargetKind::App { UpdateClass::StoreApp } else { class::class_of(&d.title) };
+    Settled { draft, kept, state, decisive, open_ms, class }
+}
+
+/// A row's steps (with their times) in time order, one per event: the steps kept are moved to
+/// the front, and how many there are returned.
+fn keep_steps(a: &Analysis, steps: &mut [(Option<i64>, Raw)]) -> usize {
     steps.sort_by_key(|(t, s)| (t.unwrap_or(i64::MIN), s.file, s.entry));
-    // Routine codes are no failure where they are routine (the knowledge base's noise).
-    steps.retain(|(_, s)| !(s.event.is_failure() && s.code.is_some_and(|c| super::defs::is_routine(&a.files[s.file], s.entry, c))));
     // Kept in place: the first `n` are kept, each step read once after them.
     let mut n = 0usize;
     for r in 0..steps.len() {
         let (t, s) = steps[r];
+        // Routine codes are no failure where they are routine (the knowledge base's noise).
+        if s.event.is_failure() && s.code.is_some_and(|c| super::defs::is_routine(&a.files[s.file], s.entry, c)) {
+            continue;
+        }
         // Only the step just before: the same event again after another one is a new event.
         let dup = n.checked_sub(1).map(|l| &mut steps[l]).filter(|(kt, k)| {
             k.event == s.event
@@ -663,11 +805,7 @@ fn settle(a: &Analysis, draft: u32, d: &Draft<'_>) -> Settled {
             n += 1;
         }
     }
-    steps.truncate(n);
-    let kept = steps;
-    let (state, decisive, open_ms) = state_of(a, &kept);
-    let class = if d.kind == TargetKind::App { UpdateClass::StoreApp } else { class::class_of(&d.title) };
-    Settled { draft, kept, state, decisive, open_ms, class }
+    n
 }
 
 /// A settled row in words: its steps and joins with their lines quoted (its draft's strings taken).
@@ -746,4 +884,72 @@ fn state_of(a: &Analysis, steps: &[(Option<i64>, Raw)]) -> (LedgerState, Option<
         _ => LedgerState::Done,
     };
     (state, Some(r), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{Input, Limits};
+
+    /// The rows as they were made before lone rows: every new row of ConfigMgr's table made, in
+    /// the table's order, so that each row's place is its index.
+    fn all_made(rows: Rows<'_>) -> Rows<'_> {
+        let (base, made) = (rows.configmgr_base, rows.configmgr_made.len());
+        let mut drafts = rows.rows.into_iter();
+        let mut out = Rows::default();
+        out.rows.extend(drafts.by_ref().take(base));
+        let mut new: Vec<(u32, Draft)> = drafts.by_ref().take(made).zip(&rows.configmgr_made).map(|(d, &pos)| (pos, d)).collect();
+        new.extend(rows.lone.iter().map(|l| (l.pos, l.draft())));
+        new.sort_by_key(|(pos, _)| *pos);
+        out.rows.extend(new.into_iter().map(|(_, d)| d));
+        out.rows.extend(drafts);
+        out
+    }
+
+    fn cmtrace(component: &str, n: usize, msg: &str) -> String {
+        format!("<![LOG[{msg}]LOG]!><time=\"11:{:02}:{:02}.000+240\" date=\"01-01-2025\" component=\"{component}\" context=\"\" type=\"1\" thread=\"7\" file=\"x.cpp:1\">\r\n", n / 60 % 60, n % 60)
+    }
+
+    #[test]
+    fn lone_rows_read_from_the_table_give_the_rows_made_of_them() {
+        // Thousands of ids stated once or twice (the `guids` bench shape); among them ids that
+        // are titled, superseded, and named by a deployment's progress (rows before the table's,
+        // without a name, that tie with lone rows in the ledger's order).
+        let mut store = wulens_loggen::single_text("guids", 1 << 20, 11);
+        let ids: Vec<String> = store.match_indices("for update (").map(|(i, _)| store[i + 12..i + 48].to_string()).take(600).collect();
+        let (mut wua, mut deployment) = (String::new(), String::new());
+        for (k, id) in ids.iter().enumerate() {
+            match k % 5 {
+                0 => store.push_str(&cmtrace(
+                    "UpdatesStore",
+                    k,
+                    &format!("Queried Update ({id}): Status=Missing, Title=2024-05 Cumulative Update (KB50{k:05}), BulletinID=, QNumbers=1"),
+                )),
+                1 => wua.push_str(&cmtrace("WUAHandler", k, &format!("Pruning: update id ({id}) is superseded by ({}).", ids[(k + 1) % ids.len()]))),
+                2 => {
+                    let status = ["ciStateInstallComplete", "ciStateError", "ciStateInstalling"][k / 5 % 3];
+                    let line = format!("Update (Site_1/SUM_{id}) Progress: Status = {status}, PercentComplete = 0, Result = 0x80070643");
+                    deployment.push_str(&cmtrace("UpdatesDeployment", k, &line));
+                }
+                _ => {}
+            }
+        }
+        let inputs = vec![
+            Input { name: "UpdatesStore.log".into(), bytes: store.as_bytes().into() },
+            Input { name: "WUAHandler.log".into(), bytes: wua.as_bytes().into() },
+            Input { name: "UpdatesDeployment.log".into(), bytes: deployment.as_bytes().into() },
+        ];
+        let a = Analysis::from_inputs(inputs, &Limits::default());
+        let (updates, sightings) = (super::super::updates::collect(&a), sightings(&a));
+        let rows = joined(&a, &sightings, &updates, &[]);
+        assert!(rows.lone.len() > 1000 && !rows.configmgr_made.is_empty() && rows.configmgr_base > 0, "{} lone", rows.lone.len());
+        assert!(rows.lone.iter().any(|l| l.steps().1 == 2), "a lone row superseded");
+        for n in [0, 1, 7, 150, 5000, usize::MAX] {
+            let lone = ledger_of(&a, joined(&a, &sightings, &updates, &[]), n);
+            let made = ledger_of(&a, all_made(joined(&a, &sightings, &updates, &[])), n);
+            assert_eq!((lone.total, lone.urgent), (made.total, made.urgent), "first {n}");
+            assert!(made.urgent > 0 && lone.rows.len() == n.min(made.total), "first {n}");
+            assert!(lone.rows == made.rows, "first {n}: the rows differ");
+        }
+    }
 }
