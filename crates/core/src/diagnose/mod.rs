@@ -179,9 +179,10 @@ impl Diagnosis {
         operations::mark_recovered(a, &mut operations);
         setup::join_phase_failures(a, &mut operations);
         delivery::join_jobs(a, &mut operations);
-        let mut ledger = ledger::build(a, &sightings, &updates, &operations);
+        let table = updates.rows();
+        let mut ledger = ledger::build(a, &sightings, &table, &operations);
         drop(sightings);
-        let (updates, updates_total) = updates::written(a, &updates, &operations, LEDGER_KEPT);
+        let (updates, updates_total) = updates::written(a, &table, &operations, LEDGER_KEPT);
         // The conclusions count each piece of work once: not a job another operation tells.
         let counting = delivery::counting(&operations);
         if let Some(ring) = &config.ring {

@@ -8,7 +8,8 @@
 //! Built in one pass over each log's records, nothing allocated per record: an update id is
 //! interned once as a key ([`IdKey`]: a GUID's 128 bits, whatever its case), its row a draft of
 //! text borrowed from the log and updated in place, in shards of ids, one per core; each row's
-//! strings are made once at the end, and the rows ordered once by their keys ([`in_order`]).
+//! strings are made once at the end. The rows are kept in no order ([`Table`]): the table's order
+//! is taken where it is needed, over the rows that need it ([`first_in_order`], [`in_order`]).
 
 use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
@@ -242,12 +243,12 @@ struct Draft<'a> {
 
 /// The rows being built: each update id interned once, its draft replaced in place.
 #[derive(Default)]
-struct Table<'a> {
+struct Drafts<'a> {
     drafts: Vec<Draft<'a>>,
     index: FxHashMap<IdKey, u32>,
 }
 
-impl<'a> Table<'a> {
+impl<'a> Drafts<'a> {
     /// The draft of `d.key`, new or replacing the one before.
     fn put(&mut self, d: Draft<'a>) {
         match self.index.entry(d.key.clone()) {
@@ -282,7 +283,7 @@ fn store_states(a: &Analysis) -> (Vec<(usize, StorePiece<'_>)>, FxHashMap<IdKey,
 /// WUAHandler.log's rows, each draft replacing the one before for its id.
 fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Draft<'a>], shard: usize, shards: usize) -> Vec<Draft<'a>> {
     let mine = |key: &IdKey| shards == 1 || shard_of(key, shards) == shard;
-    let mut table = Table::default();
+    let mut table = Drafts::default();
     // At most as many new ids as the pieces name, spread evenly over the shards.
     let named = pieces.iter().map(|(_, p)| p.states.said.len()).sum::<usize>() / shards;
     table.index.reserve(named);
@@ -383,9 +384,22 @@ pub struct Row<'a> {
     pub line: u32,
 }
 
-/// Every row of the table, in its order (as [`order`]'s); nothing allocated per row unless an id is
-/// written in capitals.
-pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
+/// The table's rows, in shards of ids and in no order: its order ([`first_in_order`],
+/// [`in_order`]) is taken where it is needed, over the rows that need it (a report lists its
+/// first rows; the ledger reads most rows in any order).
+pub struct Table<'a> {
+    shards: Vec<Vec<Row<'a>>>,
+}
+
+impl<'a> Table<'a> {
+    /// Every row, in no order.
+    pub fn rows(&self) -> Vec<&Row<'a>> {
+        self.shards.iter().flatten().collect()
+    }
+}
+
+/// Every row of the table; nothing allocated per row unless an id is written in capitals.
+pub fn collect(a: &Analysis) -> Table<'_> {
     let mut superseded: FxHashMap<IdKey, &str> = FxHashMap::default();
     let (pieces, store_titles) = store_states(a);
     // WUAHandler's titled rows, read after the store's states, take their place.
@@ -412,10 +426,8 @@ pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
     // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
     // lacks a title (a WindowsUpdate.log alone has no rows at all).
     let titles = if tables.iter().flatten().any(|d| d.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
-    // Each shard's rows and their sort keys on a core of their own; the keys sorted, and the rows
-    // copied into their places (a row moved by swaps, 144 bytes from anywhere, cost more than the
-    // sort).
-    let made = crate::par::map(tables, |drafts| {
+    // Each shard's rows on a core of their own.
+    let shards = crate::par::map(tables, |drafts| {
         drafts
             .into_iter()
             .map(|d| {
@@ -426,25 +438,57 @@ pub fn collect(a: &Analysis) -> Vec<Row<'_>> {
             })
             .collect::<Vec<Row>>()
     });
-    in_order(&made)
+    Table { shards }
 }
 
 /// How many states and rows the logs must give for the table to be merged in shards, one per
 /// core (fewer in tests, so that they merge in shards too).
 const SHARD_AT: usize = if cfg!(test) { 64 } else { 1 << 15 };
 
-/// The rows of every shard in the table's order ([`order`]'s: by state, KB and id), each copied
-/// once into its place.
-fn in_order<'a>(shards: &[Vec<Row<'a>>]) -> Vec<Row<'a>> {
-    let all: Vec<&Row> = shards.iter().flatten().collect();
-    // A GUID's head is made from its key: the ids' text, scattered over the logs, is not read.
-    let from = sorted_by(&all, |r| {
-        let id_head = if let IdKey::Guid(bits) = r.key { guid_head(bits) } else { head(&r.id) };
-        (r.said.rank(), r.kb, &r.id, id_head)
-    });
-    let mut rows = Vec::with_capacity(all.len());
-    crate::par::extend_mapped(&mut rows, &from, |&i| all[i as usize].clone());
-    rows
+/// A row's key in the table's order ([`order`]'s: by state, KB and id). A GUID's head is made
+/// from its key: the ids' text, scattered over the logs, is not read.
+fn table_key<'r>(r: &'r Row<'_>) -> (u8, &'r str, &'r str, u128) {
+    let id_head = if let IdKey::Guid(bits) = r.key { guid_head(bits) } else { head(&r.id) };
+    (r.said.rank(), r.kb, &r.id, id_head)
+}
+
+/// A row's [`table_key`] in 64 bits that order as the keys do, ties allowed: the rank, whether
+/// the KB is missing, and the first 61 bits of the KB's [`head`] (the id's, when there is no KB).
+fn coarse_key(r: &Row<'_>) -> u64 {
+    let (rank, kb, _, id_head) = table_key(r);
+    let text = if kb.is_empty() { id_head } else { head(kb) };
+    u64::from(rank) << 62 | u64::from(kb.is_empty()) << 61 | (text >> 67) as u64
+}
+
+/// `items` (each naming a row of the table) in the table's order. No two rows of a table have
+/// one id, so the order does not depend on the order they come in.
+pub(super) fn in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) -> &'k Row<'k>) -> Vec<T> {
+    sorted_by(items, |t| table_key(row(t))).into_iter().map(|i| items[i as usize]).collect()
+}
+
+/// The first `n` of `items` (each naming a row of the table) in the table's order: only they
+/// are sorted. Among many, the candidates are found first by the keys' first 64 bits
+/// ([`coarse_key`]), and only they get a whole key.
+pub(super) fn first_in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) -> &'k Row<'k>, n: usize) -> Vec<T> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let candidates: Vec<&T> = if items.len() > n {
+        let mut coarse: Vec<(u64, u32)> = items.iter().zip(0..).map(|(t, i)| (coarse_key(row(t)), i)).collect();
+        // The n-th coarse key: every item before it is among the first n, none after it is.
+        let last = coarse.select_nth_unstable(n - 1).1 .0;
+        coarse.into_iter().filter(|c| c.0 <= last).map(|c| &items[c.1 as usize]).collect()
+    } else {
+        items.iter().collect()
+    };
+    let mut keys = keys_of(&candidates, |t| table_key(row(t)));
+    let by = |x: &SortKey<u8>, y: &SortKey<u8>| by_heads(*x, *y);
+    if keys.len() > n {
+        keys.select_nth_unstable_by(n, by);
+        keys.truncate(n);
+    }
+    keys.sort_unstable_by(by);
+    keys.into_iter().map(|k| *candidates[k.6 as usize]).collect()
 }
 
 /// Whether an id is written with capitals (its row then keeps a lower-case copy).
@@ -483,9 +527,11 @@ impl Said {
 
 /// The table as a report lists it: its first `kept` rows in order as [`UpdateRow`]s, with the
 /// rows [`add_installed`] adds for installs no row names, and how many rows there are in all.
-pub fn written(a: &Analysis, table: &[Row], ops: &[super::operation::Operation], kept: usize) -> (Vec<UpdateRow>, usize) {
-    let mut rows: Vec<UpdateRow> = Vec::with_capacity(table.len().min(kept));
-    crate::par::extend_mapped(&mut rows, &table[..table.len().min(kept)], |r| UpdateRow {
+/// `table` is every row of the table, in any order.
+pub fn written(a: &Analysis, table: &[&Row], ops: &[super::operation::Operation], kept: usize) -> (Vec<UpdateRow>, usize) {
+    let first = first_in_order(table, |r| r, kept);
+    let mut rows: Vec<UpdateRow> = Vec::with_capacity(first.len());
+    crate::par::extend_mapped(&mut rows, &first, |r| UpdateRow {
         kb: r.kb.to_string(),
         title: r.title.to_string(),
         state: r.state.to_ascii_lowercase(),
@@ -524,17 +570,21 @@ fn order_by<T>(rows: &mut [T], key: impl Fn(&T) -> (u8, &str, &str, u128)) {
 /// The places of `rows` in the order of their (rank, KB, id) keys, rows equal in all keeping
 /// their order: the keys sorted, on all cores when they are many. The key gives the id's [`head`]
 /// too.
-fn sorted_by<T>(rows: &[T], key: impl Fn(&T) -> (u8, &str, &str, u128)) -> Vec<u32> {
-    let mut keys: Vec<SortKey<u8>> = rows
-        .iter()
+fn sorted_by<'k, T>(rows: &'k [T], key: impl Fn(&'k T) -> (u8, &'k str, &'k str, u128)) -> Vec<u32> {
+    let mut keys = keys_of(rows, key);
+    crate::par::sort_unstable_by(&mut keys, |&x, &y| by_heads(x, y));
+    keys.into_iter().map(|k| k.6).collect()
+}
+
+/// The sort keys of `rows` by their (rank, KB, id) keys, each with its place.
+fn keys_of<'k, T>(rows: &'k [T], key: impl Fn(&'k T) -> (u8, &'k str, &'k str, u128)) -> Vec<SortKey<'k, u8>> {
+    rows.iter()
         .enumerate()
         .map(|(i, r)| {
             let (rank, kb, id, id_head) = key(r);
             (rank, kb.is_empty(), head(kb), kb, id_head, id, i as u32)
         })
-        .collect();
-    crate::par::sort_unstable_by(&mut keys, |&x, &y| by_heads(x, y));
-    keys.into_iter().map(|k| k.6).collect()
+        .collect()
 }
 
 /// The first 16 bytes of `s` as a number that orders as the text does (zeros past its end).
@@ -721,7 +771,12 @@ mod tests {
                     n,
                     &format!("Queried Update ({upper}): Status=Missing, Title=2024-05 Cumulative Update (KB50{k:05}), BulletinID=, QNumbers=1"),
                 )),
-                3 => wua.push_str(&cmtrace("WUAHandler", n, &format!("Update (Missing): Security Update for Windows (KB40{k:05}) ({upper}, 20{})", k % 10))),
+                // A KB shared by many ids: their keys tie in their first 64 bits.
+                3 => wua.push_str(&cmtrace(
+                    "WUAHandler",
+                    n,
+                    &format!("Update (Missing): Security Update for Windows (KB40{:05}) ({upper}, 20{})", k % 50, k % 10),
+                )),
                 4 => wua.push_str(&cmtrace(
                     "WUAHandler",
                     n,
@@ -735,13 +790,19 @@ mod tests {
             Input { name: "WUAHandler.log".into(), bytes: wua.as_bytes().into() },
         ];
         let a = Analysis::from_inputs(inputs, &Limits::default());
-        let rows = written(&a, &collect(&a), &[], usize::MAX).0;
+        let table = collect(&a);
+        let rows = written(&a, &table.rows(), &[], usize::MAX).0;
         assert!(rows.len() > 5000, "{} rows", rows.len());
         assert!(
             rows.iter().any(|r| r.update_id.starts_with('{')) && rows.iter().any(|r| r.superseded_by.is_some()) && rows.iter().any(|r| r.revision.is_some())
         );
         assert!(rows.iter().any(|r| r.title.starts_with("2024-05 Cumulative")));
-        assert_eq!(rows, table_by_strings(&a));
+        let by_strings = table_by_strings(&a);
+        assert_eq!(rows, by_strings);
+        // The first rows alone, as a report lists them: the same as the first of all.
+        for n in [0, 1, 2, 66, 67, 68, 1000, 5000] {
+            assert_eq!(written(&a, &table.rows(), &[], n).0, by_strings[..n], "first {n}");
+        }
     }
 
     #[test]

@@ -71,13 +71,13 @@ struct Rows<'a> {
     by_title: FxHashMap<NoCase<'a>, usize>,
     kb_named: Vec<usize>,
     titled: Vec<(&'a str, usize)>,
-    /// ConfigMgr's new rows that no other line names and no name can join ([`Lone`]), in the
-    /// table's order: read from the table, made rows of their own only if a report lists them.
+    /// ConfigMgr's new rows that no other line names and no name can join ([`Lone`]), in no
+    /// order: read from the table, made rows of their own only if a report lists them.
     lone: Vec<Lone<'a>>,
-    /// Where ConfigMgr's new rows start among the rows, and the place among all of them (lone
-    /// or not) of each one made a row of its own ([`Rows::place`]).
+    /// Where ConfigMgr's new rows start among the rows, and how many of them are made rows (the
+    /// lone ones come after them: [`Rows::place`]).
     configmgr_base: usize,
-    configmgr_made: Vec<u32>,
+    configmgr_made: usize,
 }
 
 /// A new row of ConfigMgr's table with no title and no KB: nothing after the table can join it
@@ -88,8 +88,6 @@ struct Lone<'a> {
     u: &'a UpdateRow<'a>,
     event: LifeEvent,
     at: (usize, u32),
-    /// Its place among ConfigMgr's new rows.
-    pos: u32,
 }
 
 impl<'a> Lone<'a> {
@@ -162,16 +160,11 @@ struct Draft<'a> {
 
 impl<'a> Rows<'a> {
     /// Row `r`'s place in the order the rows were named, the lone rows among them: the rows
-    /// before ConfigMgr's new ones, those new ones in the table's order, then the rows after.
+    /// before ConfigMgr's new ones, those new ones (made in the table's order, then the lone
+    /// ones), then the rows after. A lone row has no KB and no title, which every made new row
+    /// has: it ties with no made new row in the ledger's order, only with rows before or after.
     fn place(&self, r: usize) -> u32 {
-        let (base, made) = (self.configmgr_base, &self.configmgr_made);
-        let place = if r < base {
-            r
-        } else if r - base < made.len() {
-            base + made[r - base] as usize
-        } else {
-            r + self.lone.len()
-        };
+        let place = if r < self.configmgr_base + self.configmgr_made { r } else { r + self.lone.len() };
         place as u32
     }
 
@@ -246,13 +239,13 @@ impl<'a> Rows<'a> {
 
 /// The ledger of one drop. `updates` is ConfigMgr's table (UpdatesStore.log and WUAHandler.log
 /// states), `ops` the drop's operations (Delivery Optimization's jobs).
-pub fn build<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRow<'_>], ops: &[Operation]) -> Ledger {
+pub fn build<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [&'a UpdateRow<'a>], ops: &[Operation]) -> Ledger {
     ledger_of(a, joined(a, sightings, updates, ops), KEPT)
 }
 
 /// Every row of a drop, its sightings joined: by update id, ConfigMgr's table, DO's jobs,
 /// servicing and setup targets, then by name.
-fn joined<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [UpdateRow<'_>], ops: &[Operation]) -> Rows<'a> {
+fn joined<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [&'a UpdateRow<'a>], ops: &[Operation]) -> Rows<'a> {
     let mut rows = Rows::default();
     let mut jobs: FxHashMap<&str, (&str, usize, u32)> = FxHashMap::default();
     // Exact ids first: every sighting that names an update id.
@@ -432,8 +425,8 @@ fn setup_targets(ops: &[Operation], rows: &mut Rows<'_>) {
 /// The first `n` rows in the ledger's order, of the settled rows and the lone rows (`lone`, their
 /// states): what needs doing first ([`rank`]), then by KB (rows without one last) and title;
 /// rows equal in all that keep the order they were named in ([`Rows::place`]). Sorted as small
-/// keys; a lone row has no KB and no title, so the first `n` of them are the first by rank and
-/// place, and only those get a key.
+/// keys; a lone row has no KB and no title, so the first `n` of them are the first by rank, then
+/// in the table's order, and only those get a key and a place.
 fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n: usize) -> Vec<Pick> {
     use super::updates::head;
     let mut keys: Vec<super::updates::SortKey<(LedgerState, u8)>> = settled
@@ -457,16 +450,17 @@ fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n:
         }
     }
     states.sort_by_key(|&s| rank(s, class));
-    let mut taken = 0;
+    let first_place = rows.configmgr_base + rows.configmgr_made;
     for s in states {
-        for (k, _) in lone.iter().enumerate().filter(|(_, l)| **l == s).take(n - taken) {
-            let place = (rows.configmgr_base + rows.lone[k].pos as usize) as u32;
-            keys.push((rank(s, class), true, 0, "", 0, "", place));
-            picked.insert(place, k);
-            taken += 1;
-        }
+        let taken = picked.len();
         if taken == n {
             break;
+        }
+        let of_state: Vec<usize> = (0..lone.len()).filter(|&k| lone[k] == s).collect();
+        for k in super::updates::first_in_order(&of_state, |&k| rows.lone[k].u, n - taken) {
+            let place = (first_place + picked.len()) as u32;
+            keys.push((rank(s, class), true, 0, "", 0, "", place));
+            picked.insert(place, k);
         }
     }
     if keys.len() > n {
@@ -523,41 +517,46 @@ fn rank(state: LedgerState, class: UpdateClass) -> (LedgerState, u8) {
     (state, class)
 }
 
-/// ConfigMgr's word on each update id: missing, installed, superseded.
-fn configmgr_rows<'a>(a: &Analysis, updates: &'a [UpdateRow<'_>], rows: &mut Rows<'a>) {
+/// ConfigMgr's word on each update id: missing, installed, superseded. `updates` is every row
+/// of its table, in no order.
+fn configmgr_rows<'a>(a: &Analysis, updates: &'a [&'a UpdateRow<'a>], rows: &mut Rows<'a>) {
     let entries = entries_of(a, updates);
     if updates.iter().any(|u| !matches!(u.key, IdKey::Guid(_))) {
         // An id in braces is keyed without them, as the lines that name it are: two of the
-        // table's rows may be one row here, so they are joined one by one.
-        return configmgr_rows_one_by_one(updates, entries, rows);
+        // table's rows may be one row here, so they are joined one by one, in the table's order.
+        let pairs: Vec<(&'a UpdateRow<'a>, Option<(usize, usize)>)> = updates.iter().copied().zip(entries).collect();
+        return configmgr_rows_one_by_one(&super::updates::in_order(&pairs, |p| p.0), rows);
     }
     // Every row of the table is then an update id of its own, already a row of the ledger when
     // a sighting named it, else a new row: looked up on all cores (a ConfigMgr log can name a
-    // new update id on every line), then applied in the table's order.
+    // new update id on every line).
     let mut plan: Vec<Option<Planned>> = Vec::with_capacity(updates.len());
-    let pairs: Vec<(&UpdateRow, Option<(usize, usize)>)> = updates.iter().zip(entries).collect();
+    let pairs: Vec<(&'a UpdateRow<'a>, Option<(usize, usize)>)> = updates.iter().copied().zip(entries).collect();
     let by_id = &rows.by_id;
     crate::par::extend_mapped(&mut plan, &pairs, |&(u, at)| {
         let (fi, entry) = at?;
         Some((by_id.get(&u.key).copied(), configmgr_event(u)?, (fi, entry as u32)))
     });
-    // A new row's index is known before it is made: the rows named in the table's order keep
-    // that order in the indexes by KB and title. A new row with neither is lone: kept as its
-    // line of the table, not made.
+    // A new row with no title and no KB is lone: kept as its line of the table, in no order. The
+    // others are applied in the table's order, and a new one's index is known before it is
+    // made: the rows named in that order keep it in the indexes by KB and title.
+    let mut named: Vec<(&'a UpdateRow<'a>, Planned)> = Vec::new();
+    for ((u, _), p) in pairs.iter().zip(plan) {
+        let Some((known, event, at)) = p else { continue };
+        if known.is_none() && u.title.is_empty() && u.kb.is_empty() {
+            rows.lone.push(Lone { u, event, at });
+        } else {
+            named.push((u, (known, event, at)));
+        }
+    }
     let base = rows.rows.len();
     rows.configmgr_base = base;
     let mut new: Vec<(&UpdateRow, LifeEvent, (usize, u32))> = Vec::new();
-    let mut pos = 0u32;
-    for ((u, _), p) in pairs.iter().zip(plan) {
-        let Some((known, event, at)) = p else { continue };
+    for (u, (known, event, at)) in super::updates::in_order(&named, |n| n.0) {
         match known {
             Some(i) => {
                 rows.seen(i, JoinKey::UpdateId, &u.id, at);
                 configmgr_step(rows, i, u, event, at);
-            }
-            None if u.title.is_empty() && u.kb.is_empty() => {
-                rows.lone.push(Lone { u, event, at, pos });
-                pos += 1;
             }
             None => {
                 let i = base + new.len();
@@ -568,11 +567,10 @@ fn configmgr_rows<'a>(a: &Analysis, updates: &'a [UpdateRow<'_>], rows: &mut Row
                     rows.kb_named.push(i);
                 }
                 new.push((u, event, at));
-                rows.configmgr_made.push(pos);
-                pos += 1;
             }
         }
     }
+    rows.configmgr_made = new.len();
     // Not indexed by id: no later sighting names an id (they came first), and the only lookup
     // after this, a DO job's, is of an id a sighting named.
     rows.rows.reserve(new.len());
@@ -621,10 +619,10 @@ fn configmgr_steps(u: &UpdateRow<'_>, event: LifeEvent, (file, entry): (usize, u
     ([step, superseded], if event != LifeEvent::Superseded && u.superseded_by.is_some() { 2 } else { 1 })
 }
 
-/// [`configmgr_rows`] a row of the table at a time, each looked up (and a new one indexed) by its
-/// id without braces.
-fn configmgr_rows_one_by_one<'a>(updates: &'a [UpdateRow<'_>], entries: Vec<Option<(usize, usize)>>, rows: &mut Rows<'a>) {
-    for (u, at) in updates.iter().zip(entries) {
+/// [`configmgr_rows`] a row of the table at a time (in its order, each with its line's file and
+/// entry), each looked up (and a new one indexed) by its id without braces.
+fn configmgr_rows_one_by_one<'a>(updates: &[(&'a UpdateRow<'a>, Option<(usize, usize)>)], rows: &mut Rows<'a>) {
+    for &(u, at) in updates {
         let Some((fi, entry)) = at else { continue };
         let Some(event) = configmgr_event(u) else { continue };
         let at = (fi, entry as u32);
@@ -637,9 +635,9 @@ fn configmgr_rows_one_by_one<'a>(updates: &'a [UpdateRow<'_>], entries: Vec<Opti
 
 /// The file and entry of each row of the table (its line's record), `None` for a row without an
 /// update id or whose line no entry holds. A file's rows are looked up in the order of their lines,
-/// in one walk over its entries: rows come in the table's order, and a search per row would read
+/// in one walk over its entries: rows come in no such order, and a search per row would read
 /// the entries all over.
-fn entries_of(a: &Analysis, updates: &[UpdateRow<'_>]) -> Vec<Option<(usize, usize)>> {
+fn entries_of(a: &Analysis, updates: &[&UpdateRow<'_>]) -> Vec<Option<(usize, usize)>> {
     let files: FxHashMap<&str, usize> = a.files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
     // (file, line, row); rows of one file come in runs, its index looked up once a run.
     let mut wanted: Vec<(u32, u32, u32)> = Vec::with_capacity(updates.len());
@@ -891,17 +889,20 @@ mod tests {
     use super::*;
     use crate::read::{Input, Limits};
 
-    /// The rows as they were made before lone rows: every new row of ConfigMgr's table made, in
-    /// the table's order, so that each row's place is its index.
-    fn all_made(rows: Rows<'_>) -> Rows<'_> {
-        let (base, made) = (rows.configmgr_base, rows.configmgr_made.len());
+    /// The rows as they were made before lone rows: every new row of ConfigMgr's table (`table`)
+    /// made, in the table's order, so that each row's place is its index.
+    fn all_made<'a>(rows: Rows<'a>, table: &[&'a UpdateRow<'a>]) -> Rows<'a> {
+        let (base, made) = (rows.configmgr_base, rows.configmgr_made);
         let mut drafts = rows.rows.into_iter();
         let mut out = Rows::default();
         out.rows.extend(drafts.by_ref().take(base));
-        let mut new: Vec<(u32, Draft)> = drafts.by_ref().take(made).zip(&rows.configmgr_made).map(|(d, &pos)| (pos, d)).collect();
-        new.extend(rows.lone.iter().map(|l| (l.pos, l.draft())));
-        new.sort_by_key(|(pos, _)| *pos);
-        out.rows.extend(new.into_iter().map(|(_, d)| d));
+        let mut new: Vec<Option<Draft>> = drafts.by_ref().take(made).map(Some).collect();
+        new.extend(rows.lone.iter().map(|l| Some(l.draft())));
+        let row_of = |d: &Draft| *table.iter().find(|u| *u.id == *d.id).expect("a new row is a row of the table");
+        let keyed: Vec<(&UpdateRow, usize)> = new.iter().enumerate().map(|(i, d)| (row_of(d.as_ref().unwrap()), i)).collect();
+        for (_, i) in super::super::updates::in_order(&keyed, |k| k.0) {
+            out.rows.push(new[i].take().unwrap());
+        }
         out.rows.extend(drafts);
         out
     }
@@ -940,13 +941,14 @@ mod tests {
             Input { name: "UpdatesDeployment.log".into(), bytes: deployment.as_bytes().into() },
         ];
         let a = Analysis::from_inputs(inputs, &Limits::default());
-        let (updates, sightings) = (super::super::updates::collect(&a), sightings(&a));
+        let (table, sightings) = (super::super::updates::collect(&a), sightings(&a));
+        let updates = table.rows();
         let rows = joined(&a, &sightings, &updates, &[]);
-        assert!(rows.lone.len() > 1000 && !rows.configmgr_made.is_empty() && rows.configmgr_base > 0, "{} lone", rows.lone.len());
+        assert!(rows.lone.len() > 1000 && rows.configmgr_made > 0 && rows.configmgr_base > 0, "{} lone", rows.lone.len());
         assert!(rows.lone.iter().any(|l| l.steps().1 == 2), "a lone row superseded");
         for n in [0, 1, 7, 150, 5000, usize::MAX] {
             let lone = ledger_of(&a, joined(&a, &sightings, &updates, &[]), n);
-            let made = ledger_of(&a, all_made(joined(&a, &sightings, &updates, &[])), n);
+            let made = ledger_of(&a, all_made(joined(&a, &sightings, &updates, &[]), &updates), n);
             assert_eq!((lone.total, lone.urgent), (made.total, made.urgent), "first {n}");
             assert!(made.urgent > 0 && lone.rows.len() == n.min(made.total), "first {n}");
             assert!(lone.rows == made.rows, "first {n}: the rows differ");
