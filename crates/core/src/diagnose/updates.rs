@@ -37,6 +37,14 @@ impl IdKey {
             None => IdKey::Other(id.to_ascii_lowercase().into()),
         }
     }
+
+    /// The key of `id` when it is a GUID ([`is_guid`]: braces allowed), read once.
+    fn of_guid(id: &str) -> Option<IdKey> {
+        match guid_bits(id) {
+            Some(bits) => Some(IdKey::Guid(bits)),
+            None => is_guid(id).then(|| IdKey::Other(id.to_ascii_lowercase().into())),
+        }
+    }
 }
 
 /// [`head`] of the lower-case text of the GUID whose bits are `bits`, without reading the text:
@@ -135,11 +143,11 @@ fn pruning(msg: &str) -> Option<(&str, &str)> {
 /// `Successfully raised state message for update (ID) with state (Missing).`
 #[cfg(test)]
 pub fn parse_store_state(msg: &str) -> Option<(String, String)> {
-    store_state(msg).map(|(id, state)| (id.to_ascii_lowercase(), state.to_ascii_lowercase()))
+    store_state(msg).map(|(_, id, state)| (id.to_ascii_lowercase(), state.to_ascii_lowercase()))
 }
 
-/// [`parse_store_state`] without allocating: (id, state) as written.
-fn store_state(msg: &str) -> Option<(&str, &str)> {
+/// [`parse_store_state`] without allocating: (the id's key, id, state) as written.
+fn store_state(msg: &str) -> Option<(IdKey, &str, &str)> {
     static FOR_UPDATE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("for update ("));
     static WITH_STATE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("with state ("));
     let i = FOR_UPDATE.find(msg.as_bytes())? + 12;
@@ -148,7 +156,7 @@ fn store_state(msg: &str) -> Option<(&str, &str)> {
     let j = WITH_STATE.find(rest.as_bytes())? + 12;
     let state = &rest[j..];
     let state = &state[..memchr::memchr(b')', state.as_bytes()).unwrap_or(state.len())];
-    is_guid(id).then_some((id, state))
+    Some((IdKey::of_guid(id)?, id, state))
 }
 
 /// A GUID (`{...}` braces allowed): eight, four, four, four and twelve hex digits.
@@ -323,11 +331,11 @@ impl<'t> StorePiece<'t> {
         let mut piece = StorePiece { states: LastWords::default(), titles: LastWords::default() };
         for e in entries.iter().filter(|e| e.parsed) {
             let msg = f.message(e);
-            if let Some((id, state)) = store_state(msg) {
-                piece.states.say(id, (state, Said::of(state), has_capitals(id), e.line));
+            if let Some((key, id, state)) = store_state(msg) {
+                piece.states.say(key, id, (state, Said::of(state), has_capitals(id), e.line));
             }
             if let Some((id, title)) = store_title(msg) {
-                piece.titles.say(id, title);
+                piece.titles.say(IdKey::of(id), id, title);
             }
         }
         piece
@@ -348,8 +356,8 @@ impl<V> Default for LastWords<'_, V> {
 }
 
 impl<'t, V> LastWords<'t, V> {
-    fn say(&mut self, id: &'t str, value: V) {
-        match self.index.entry(IdKey::of(id)) {
+    fn say(&mut self, key: IdKey, id: &'t str, value: V) {
+        match self.index.entry(key) {
             Entry::Occupied(e) => self.said[*e.get() as usize].1 .1 = value,
             Entry::Vacant(e) => {
                 let key = e.key().clone();
