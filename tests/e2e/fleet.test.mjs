@@ -198,8 +198,9 @@ test('a long fleet shows machines done of the total, and cancel stops it', async
   cargo(['run', '-q', '-p', 'xtask', '--', 'gen-fleet', '--out', big, '--count', '600', '--seed', '3']);
   const { page, context, problems } = await openApp(browser, app.url);
   await page.setInputFiles('input[aria-label="Choose a log folder"]', big);
-  await page.waitForFunction(() => /\d+ of 600 machines done/.test(document.querySelector('.progress-panel')?.textContent || ''));
-  assert.match(await page.locator('.progress-panel').innerText(), /Analysing PC-\d+ \(machine \d+ of 600\)/);
+  // Before the worker names its first machine the panel says it is starting; then it names each.
+  await page.waitForFunction(() => /Analysing PC-\d+ \(machine \d+ of 600\)/.test(document.querySelector('.progress-panel')?.textContent || ''));
+  assert.match(await page.locator('.progress-panel').innerText(), /\d+ of 600 machines done/);
   await page.click('.progress-panel button:has-text("Cancel")');
   await page.waitForSelector('.progress-panel', { state: 'detached' });
   await page.waitForTimeout(500);

@@ -172,6 +172,8 @@ fn progress_panel(p: &Progress, services: Services) -> Html {
         "parse" => format!("Parsing {}", wulens_core::model::base_name(&p.file)),
         "decode" => format!("Reading the events of {}: {pct} %", wulens_core::model::base_name(&p.file)),
         "analyze" => "Finding the codes and the scan steps…".to_string(),
+        // The worker has not named its first machine yet.
+        "machine" if p.file.is_empty() => format!("Starting on {} machines…", p.files.max(1)),
         "machine" => format!("Analysing {} (machine {} of {})", p.file, (p.index + 1).min(p.files.max(1)), p.files.max(1)),
         _ => "Starting…".to_string(),
     };
