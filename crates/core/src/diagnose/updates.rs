@@ -690,7 +690,7 @@ fn add_installed(a: &Analysis, ops: &[super::operation::Operation], known: impl 
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::read::{Input, Limits};
 
@@ -756,7 +756,8 @@ mod tests {
         rows
     }
 
-    fn cmtrace(component: &str, line: u32, msg: &str) -> String {
+    /// A ConfigMgr client log's line of `component` saying `msg`, its time from `line`.
+    pub(in crate::diagnose) fn cmtrace(component: &str, line: u32, msg: &str) -> String {
         format!("<![LOG[{msg}]LOG]!><time=\"10:{:02}:{:02}.000+240\" date=\"05-31-2024\" component=\"{component}\" context=\"\" type=\"1\" thread=\"7\" file=\"x.cpp:1\">\r\n", line / 60 % 60, line % 60)
     }
 

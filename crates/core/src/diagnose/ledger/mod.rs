@@ -520,18 +520,16 @@ fn rank(state: LedgerState, class: UpdateClass) -> (LedgerState, u8) {
 /// ConfigMgr's word on each update id: missing, installed, superseded. `updates` is every row
 /// of its table, in no order.
 fn configmgr_rows<'a>(a: &Analysis, updates: &'a [&'a UpdateRow<'a>], rows: &mut Rows<'a>) {
-    let entries = entries_of(a, updates);
+    let pairs: Vec<(&'a UpdateRow<'a>, Option<(usize, usize)>)> = updates.iter().copied().zip(entries_of(a, updates)).collect();
     if updates.iter().any(|u| !matches!(u.key, IdKey::Guid(_))) {
         // An id in braces is keyed without them, as the lines that name it are: two of the
         // table's rows may be one row here, so they are joined one by one, in the table's order.
-        let pairs: Vec<(&'a UpdateRow<'a>, Option<(usize, usize)>)> = updates.iter().copied().zip(entries).collect();
         return configmgr_rows_one_by_one(&super::updates::in_order(&pairs, |p| p.0), rows);
     }
     // Every row of the table is then an update id of its own, already a row of the ledger when
     // a sighting named it, else a new row: looked up on all cores (a ConfigMgr log can name a
     // new update id on every line).
     let mut plan: Vec<Option<Planned>> = Vec::with_capacity(updates.len());
-    let pairs: Vec<(&'a UpdateRow<'a>, Option<(usize, usize)>)> = updates.iter().copied().zip(entries).collect();
     let by_id = &rows.by_id;
     crate::par::extend_mapped(&mut plan, &pairs, |&(u, at)| {
         let (fi, entry) = at?;
@@ -886,6 +884,7 @@ fn state_of(a: &Analysis, steps: &[(Option<i64>, Raw)]) -> (LedgerState, Option<
 
 #[cfg(test)]
 mod tests {
+    use super::super::updates::tests::cmtrace;
     use super::*;
     use crate::read::{Input, Limits};
 
@@ -907,10 +906,6 @@ mod tests {
         out
     }
 
-    fn cmtrace(component: &str, n: usize, msg: &str) -> String {
-        format!("<![LOG[{msg}]LOG]!><time=\"11:{:02}:{:02}.000+240\" date=\"01-01-2025\" component=\"{component}\" context=\"\" type=\"1\" thread=\"7\" file=\"x.cpp:1\">\r\n", n / 60 % 60, n % 60)
-    }
-
     #[test]
     fn lone_rows_read_from_the_table_give_the_rows_made_of_them() {
         // Thousands of ids stated once or twice (the `guids` bench shape); among them ids that
@@ -923,14 +918,14 @@ mod tests {
             match k % 5 {
                 0 => store.push_str(&cmtrace(
                     "UpdatesStore",
-                    k,
+                    k as u32,
                     &format!("Queried Update ({id}): Status=Missing, Title=2024-05 Cumulative Update (KB50{k:05}), BulletinID=, QNumbers=1"),
                 )),
-                1 => wua.push_str(&cmtrace("WUAHandler", k, &format!("Pruning: update id ({id}) is superseded by ({}).", ids[(k + 1) % ids.len()]))),
+                1 => wua.push_str(&cmtrace("WUAHandler", k as u32, &format!("Pruning: update id ({id}) is superseded by ({}).", ids[(k + 1) % ids.len()]))),
                 2 => {
                     let status = ["ciStateInstallComplete", "ciStateError", "ciStateInstalling"][k / 5 % 3];
                     let line = format!("Update (Site_1/SUM_{id}) Progress: Status = {status}, PercentComplete = 0, Result = 0x80070643");
-                    deployment.push_str(&cmtrace("UpdatesDeployment", k, &line));
+                    deployment.push_str(&cmtrace("UpdatesDeployment", k as u32, &line));
                 }
                 _ => {}
             }
