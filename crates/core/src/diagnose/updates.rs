@@ -6,12 +6,11 @@
 //! table keeps the latest word on each update id; superseded updates are flagged, not dropped.
 //!
 //! Built in one pass over each log's records, nothing allocated per record: an update id is
-//! interned once as a key ([`IdKey`]: a GUID's 128 bits, whatever its case), its row a draft of
-//! text borrowed from the log and updated in place, in shards of ids, one per core; each row's
-//! strings are made once at the end. The rows are kept in no order ([`Table`]): the table's order
+//! interned once as a key ([`IdKey`]: a GUID's 128 bits, whatever its case), its row of text
+//! borrowed from the log replaced in place, in shards of ids, one per core; the titles other
+//! lines give and supersedence are read into the rows at the end, in place. The rows are kept in no order ([`Table`]): the table's order
 //! is taken where it is needed, over the rows that need it ([`first_in_order`], [`in_order`]).
 
-use std::collections::hash_map::Entry;
 use std::sync::LazyLock;
 
 use memchr::memmem;
@@ -176,15 +175,17 @@ pub fn kb_of(title: &str) -> String {
 fn kb_in(title: &str) -> &str {
     let mut best = "";
     let b = title.as_bytes();
-    let mut i = 0;
-    while let Some(p) = title[i..].find("KB") {
-        let s = i + p;
+    // A `K` found by memchr, not a substring searcher made per title: most titles are short, and
+    // a table of many ids reads one for each of its rows.
+    for s in memchr::memchr_iter(b'K', b) {
+        if b.get(s + 1) != Some(&b'B') {
+            continue;
+        }
         let digits = b[s + 2..].iter().take_while(|c| c.is_ascii_digit()).count();
         let boundary = s == 0 || !b[s - 1].is_ascii_alphanumeric();
         if boundary && digits >= 6 {
             best = &title[s..s + 2 + digits];
         }
-        i = s + 2;
     }
     best
 }
@@ -230,43 +231,60 @@ fn titles<'a>(a: &'a Analysis, store: FxHashMap<IdKey, &'a str>) -> FxHashMap<Id
     out
 }
 
-/// One row of the table while the logs are read: text borrowed from them, as written.
-#[derive(Clone)]
-struct Draft<'a> {
-    key: IdKey,
-    /// As written (lower case in the row).
-    id: &'a str,
-    state: &'a str,
-    /// The state's class, read while its line is at hand.
-    said: Said,
-    /// Whether the id is written with capitals, read while its line is at hand.
-    capitals: bool,
-    /// WUAHandler.log's title, empty for a row of UpdatesStore.log.
-    title: &'a str,
-    revision: Option<u32>,
-    /// Index of the file in the analysis.
-    file: usize,
-    line: u32,
+/// Items keyed by update id, each id interned once: the items in a vector in order of first
+/// appearance, and a table of their 4-byte positions hashed by key (a table of keys would hold
+/// 48 bytes a slot, and a log that names a new id on every line fills one with each).
+struct Keyed<T> {
+    items: Vec<T>,
+    index: hashbrown::HashTable<u32>,
 }
 
-/// The rows being built: each update id interned once, its draft replaced in place.
-#[derive(Default)]
-struct Drafts<'a> {
-    drafts: Vec<Draft<'a>>,
-    index: FxHashMap<IdKey, u32>,
+impl<T> Default for Keyed<T> {
+    fn default() -> Self {
+        Keyed { items: Vec::new(), index: hashbrown::HashTable::new() }
+    }
 }
 
-impl<'a> Drafts<'a> {
-    /// The draft of `d.key`, new or replacing the one before.
-    fn put(&mut self, d: Draft<'a>) {
-        match self.index.entry(d.key.clone()) {
-            Entry::Occupied(e) => self.drafts[*e.get() as usize] = d,
-            Entry::Vacant(e) => {
-                e.insert(self.drafts.len() as u32);
-                self.drafts.push(d);
+impl<T> Keyed<T> {
+    /// `item` under `key` (which `key_of` gives of an item): pushed when the key is new, else
+    /// given to `merge` with the item it meets.
+    fn put(&mut self, key: &IdKey, item: T, key_of: impl Fn(&T) -> &IdKey, merge: impl FnOnce(&mut T, T)) {
+        use std::hash::BuildHasher;
+        let hash = |k: &IdKey| rustc_hash::FxBuildHasher.hash_one(k);
+        let items = &self.items;
+        match self.index.entry(hash(key), |&i| key_of(&items[i as usize]) == key, |&i| hash(key_of(&items[i as usize]))) {
+            hashbrown::hash_table::Entry::Occupied(e) => merge(&mut self.items[*e.get() as usize], item),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(self.items.len() as u32);
+                self.items.push(item);
             }
         }
     }
+
+    /// Room for `n` items before either grows.
+    fn with_capacity(n: usize) -> Self {
+        Keyed { items: Vec::with_capacity(n), index: hashbrown::HashTable::with_capacity(n) }
+    }
+}
+
+/// A row as a line says it, before the table's titles and supersedence are read into it: `id`
+/// as written (with `capitals` or not, read while its line was at hand), its state and class,
+/// WUAHandler.log's title (empty for UpdatesStore.log's) and revision, its file and entry.
+#[allow(clippy::too_many_arguments)]
+fn said_row<'a>(
+    key: IdKey,
+    id: &'a str,
+    capitals: bool,
+    state: &'a str,
+    said: Said,
+    title: &'a str,
+    revision: Option<u32>,
+    (file, entry): (usize, u32),
+) -> Row<'a> {
+    let id = if capitals { id.to_ascii_lowercase().into() } else { id.into() };
+    let mut row = Row { id, key, state, said, title, kb: kb_in(title), revision, superseded_by: None, file, entry, coarse: 0 };
+    row.coarse = coarse_key(&row);
+    row
 }
 
 /// What UpdatesStore.log says of each update id, piece by piece (each piece the last word on each
@@ -276,9 +294,9 @@ fn store_states(a: &Analysis) -> (Vec<(usize, StorePiece<'_>)>, FxHashMap<IdKey,
     let mut titles: FxHashMap<IdKey, &str> = FxHashMap::default();
     let mut out = Vec::new();
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.kind == LogKind::UpdatesStore) {
-        let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| StorePiece::read(f, &f.entries[r]));
+        let pieces = crate::par::map(crate::par::ranges(f.entries.len(), 32 << 10), |r| StorePiece::read(f, r));
         for mut piece in pieces {
-            for (key, (_, title)) in std::mem::take(&mut piece.titles.said) {
+            for (key, (_, title)) in std::mem::take(&mut piece.titles.said.items) {
                 titles.insert(key, title);
             }
             out.push((fi, piece));
@@ -287,28 +305,25 @@ fn store_states(a: &Analysis) -> (Vec<(usize, StorePiece<'_>)>, FxHashMap<IdKey,
     (out, titles)
 }
 
-/// The table's drafts of the ids in `shard` of `shards`: the store's pieces applied in order, then
-/// WUAHandler.log's rows, each draft replacing the one before for its id.
-fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Draft<'a>], shard: usize, shards: usize) -> Vec<Draft<'a>> {
+/// The table's rows of the ids in `shard` of `shards`: the store's pieces applied in order, then
+/// WUAHandler.log's rows, each replacing the one before for its id.
+fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Row<'a>], shard: usize, shards: usize) -> Vec<Row<'a>> {
     let mine = |key: &IdKey| shards == 1 || shard_of(key, shards) == shard;
-    let mut table = Drafts::default();
     // At most as many new ids as the pieces name, spread evenly over the shards.
-    let named = pieces.iter().map(|(_, p)| p.states.said.len()).sum::<usize>() / shards;
-    table.index.reserve(named);
-    table.drafts.reserve(named);
+    let mut table: Keyed<Row> = Keyed::with_capacity(pieces.iter().map(|(_, p)| p.states.said.items.len()).sum::<usize>() / shards);
+    let mut put = |r: Row<'a>| table.put(&r.key.clone(), r, |r| &r.key, |old, new| *old = new);
     for (fi, piece) in pieces {
-        for (key, (id, (state, said, capitals, line))) in piece.states.said.iter().filter(|(key, _)| mine(key)) {
-            let (id, state, said, capitals, line) = (*id, *state, *said, *capitals, *line);
-            table.put(Draft { key: key.clone(), id, state, said, capitals, title: "", revision: None, file: *fi, line });
+        for (key, (id, (state, said, capitals, entry))) in piece.states.said.items.iter().filter(|(key, _)| mine(key)) {
+            put(said_row(key.clone(), id, *capitals, state, *said, "", None, (*fi, *entry)));
         }
     }
-    for d in wua.iter().filter(|d| mine(&d.key)) {
-        table.put(d.clone());
+    for r in wua.iter().filter(|r| mine(&r.key)) {
+        put(r.clone());
     }
-    table.drafts
+    table.items
 }
 
-/// Which of `shards` an id's drafts are merged in: a GUID by its first byte (an update id is a
+/// Which of `shards` an id's rows are merged in: a GUID by its first byte (an update id is a
 /// random GUID), another id by its length and last byte.
 fn shard_of(key: &IdKey, shards: usize) -> usize {
     match key {
@@ -318,7 +333,7 @@ fn shard_of(key: &IdKey, shards: usize) -> usize {
 }
 
 /// What a run of UpdatesStore.log entries says of update ids, each id's last word: states
-/// (with their line) and titles, as written.
+/// (with their entry) and titles, as written.
 struct StorePiece<'t> {
     /// Each state with its class and whether its id has capitals (read while the line is in the
     /// cache: a table of many ids reads its rows' text again only for the rows it writes out).
@@ -327,12 +342,13 @@ struct StorePiece<'t> {
 }
 
 impl<'t> StorePiece<'t> {
-    fn read(f: &'t crate::model::LogFile, entries: &[crate::model::Entry]) -> StorePiece<'t> {
+    /// The piece of `f`'s entries in `range`.
+    fn read(f: &'t crate::model::LogFile, range: std::ops::Range<usize>) -> StorePiece<'t> {
         let mut piece = StorePiece { states: LastWords::default(), titles: LastWords::default() };
-        for e in entries.iter().filter(|e| e.parsed) {
+        for (e, entry) in f.entries[range.clone()].iter().zip(range.start as u32..).filter(|(e, _)| e.parsed) {
             let msg = f.message(e);
             if let Some((key, id, state)) = store_state(msg) {
-                piece.states.say(key, id, (state, Said::of(state), has_capitals(id), e.line));
+                piece.states.say(key, id, (state, Said::of(state), has_capitals(id), entry));
             }
             if let Some((id, title)) = store_title(msg) {
                 piece.titles.say(IdKey::of(id), id, title);
@@ -345,26 +361,18 @@ impl<'t> StorePiece<'t> {
 /// The last value said of each id (with the id as first written), in order of first appearance.
 /// Each id is interned once; nothing is allocated for an id in a GUID's form.
 struct LastWords<'t, V> {
-    said: Vec<(IdKey, (&'t str, V))>,
-    index: FxHashMap<IdKey, u32>,
+    said: Keyed<(IdKey, (&'t str, V))>,
 }
 
 impl<V> Default for LastWords<'_, V> {
     fn default() -> Self {
-        LastWords { said: Vec::new(), index: FxHashMap::default() }
+        LastWords { said: Keyed::default() }
     }
 }
 
 impl<'t, V> LastWords<'t, V> {
     fn say(&mut self, key: IdKey, id: &'t str, value: V) {
-        match self.index.entry(key) {
-            Entry::Occupied(e) => self.said[*e.get() as usize].1 .1 = value,
-            Entry::Vacant(e) => {
-                let key = e.key().clone();
-                e.insert(self.said.len() as u32);
-                self.said.push((key, (id, value)));
-            }
-        }
+        self.said.put(&key.clone(), (key, (id, value)), |s| &s.0, |old, new| old.1 .1 = new.1 .1);
     }
 }
 
@@ -387,9 +395,12 @@ pub struct Row<'a> {
     pub revision: Option<u32>,
     /// The id that supersedes it, as written.
     pub superseded_by: Option<&'a str>,
-    /// Index of the file in the analysis.
+    /// Index of the file in the analysis, and of its line's entry.
     pub file: usize,
-    pub line: u32,
+    pub entry: u32,
+    /// Its [`coarse_key`], made with the row (on the core that merges its shard): the first rows
+    /// are picked by it, twice, among all of them.
+    coarse: u64,
 }
 
 /// The table's rows, in shards of ids and in no order: its order ([`first_in_order`],
@@ -411,41 +422,45 @@ pub fn collect(a: &Analysis) -> Table<'_> {
     let mut superseded: FxHashMap<IdKey, &str> = FxHashMap::default();
     let (pieces, store_titles) = store_states(a);
     // WUAHandler's titled rows, read after the store's states, take their place.
-    let mut wua: Vec<Draft> = Vec::new();
+    let mut wua: Vec<Row> = Vec::new();
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.kind == LogKind::WuaHandler) {
-        for e in f.entries.iter().filter(|e| e.parsed) {
+        for (e, entry) in f.entries.iter().zip(0u32..).filter(|(e, _)| e.parsed) {
             let msg = f.message(e);
             if let Some((old, new)) = pruning(msg) {
                 superseded.insert(IdKey::of(old), new);
                 continue;
             }
             let Some((state, title, id, revision)) = wuahandler_update(msg) else { continue };
-            let (said, capitals) = (Said::of(state), has_capitals(id));
-            wua.push(Draft { key: IdKey::of(id), id, state, said, capitals, title, revision, file: fi, line: e.line });
+            wua.push(said_row(IdKey::of(id), id, has_capitals(id), state, Said::of(state), title, revision, (fi, entry)));
         }
     }
-    // The drafts merged in shards of ids, one per core when the logs name many: an id's row
+    // The rows merged in shards of ids, one per core when the logs name many: an id's row
     // depends only on what is said of that id, and the rows' order only on their keys, each
     // row's id being its own.
-    let said: usize = pieces.iter().map(|(_, p)| p.states.said.len()).sum::<usize>() + wua.len();
+    let said: usize = pieces.iter().map(|(_, p)| p.states.said.items.len()).sum::<usize>() + wua.len();
     let shards = if said >= SHARD_AT { crate::par::threads().clamp(1, 16) } else { 1 };
     let tables = crate::par::map((0..shards).collect(), |s| merged(&pieces, &wua, s, shards));
     drop(pieces);
     // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
     // lacks a title (a WindowsUpdate.log alone has no rows at all).
-    let titles = if tables.iter().flatten().any(|d| d.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
-    // Each shard's rows on a core of their own.
-    let shards = crate::par::map(tables, |drafts| {
-        drafts
-            .into_iter()
-            .map(|d| {
-                let title = if d.title.is_empty() { titles.get(&d.key).copied().unwrap_or_default() } else { d.title };
-                let id = if d.capitals { d.id.to_ascii_lowercase().into() } else { d.id.into() };
-                let superseded_by = superseded.get(&d.key).copied();
-                Row { id, key: d.key, state: d.state, said: d.said, title, kb: kb_in(title), revision: d.revision, superseded_by, file: d.file, line: d.line }
-            })
-            .collect::<Vec<Row>>()
-    });
+    let titles = if tables.iter().flatten().any(|r| r.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
+    // The titles and supersedence read into each shard's rows, in place, on a core of their own.
+    let shards = if titles.is_empty() && superseded.is_empty() {
+        tables
+    } else {
+        crate::par::map(tables, |mut rows| {
+            for r in &mut rows {
+                if r.title.is_empty() {
+                    if let Some(&title) = titles.get(&r.key) {
+                        (r.title, r.kb) = (title, kb_in(title));
+                        r.coarse = coarse_key(r);
+                    }
+                }
+                r.superseded_by = superseded.get(&r.key).copied();
+            }
+            rows
+        })
+    };
     Table { shards }
 }
 
@@ -482,7 +497,7 @@ pub(super) fn first_in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) ->
         return Vec::new();
     }
     let candidates: Vec<&T> = if items.len() > n {
-        let mut coarse: Vec<(u64, u32)> = items.iter().zip(0..).map(|(t, i)| (coarse_key(row(t)), i)).collect();
+        let mut coarse: Vec<(u64, u32)> = items.iter().zip(0..).map(|(t, i)| (row(t).coarse, i)).collect();
         // The n-th coarse key: every item before it is among the first n, none after it is.
         let last = coarse.select_nth_unstable(n - 1).1 .0;
         coarse.into_iter().filter(|c| c.0 <= last).map(|c| &items[c.1 as usize]).collect()
@@ -547,7 +562,7 @@ pub fn written(a: &Analysis, table: &[&Row], ops: &[super::operation::Operation]
         revision: r.revision,
         superseded_by: r.superseded_by.map(str::to_ascii_lowercase),
         file: a.files[r.file].name.clone(),
-        line: r.line,
+        line: a.files[r.file].entries[r.entry as usize].line,
     });
     let known = |kb: &str, id: &str| table.iter().any(|r| (!kb.is_empty() && r.kb == kb) || (!id.is_empty() && r.id.eq_ignore_ascii_case(id)));
     let added = add_installed(a, ops, known);
@@ -828,6 +843,25 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn keyed_items_keep_their_first_place_through_growth() {
+        // From an empty table and from one sized too small, so that the positions are rehashed
+        // by their items' keys as the table grows.
+        for mut keyed in [Keyed::default(), Keyed::with_capacity(3)] {
+            let key = |i: u128| if i % 7 == 0 { IdKey::Other(format!("{{id-{i}}}").into()) } else { IdKey::Guid(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)) };
+            let n = 5000u128;
+            for round in 0..3u32 {
+                for i in (0..n).rev() {
+                    keyed.put(&key(i), (key(i), i, round), |t| &t.0, |old, new| old.2 = new.2);
+                }
+            }
+            assert_eq!(keyed.items.len(), n as usize);
+            for (place, item) in keyed.items.iter().enumerate() {
+                assert_eq!((item.0.clone(), item.1, item.2), (key(n - 1 - place as u128), n - 1 - place as u128, 2));
+            }
+        }
+    }
+
+    #[test]
     fn guid_keys_are_case_blind_and_exact() {
         let id = "505fda07-b4f3-45fb-83d9-8642554e2773";
         assert_eq!(guid_bits(id), Some(0x505fda07_b4f3_45fb_83d9_8642554e2773));
@@ -871,6 +905,9 @@ pub(super) mod tests {
             Some(("505fda07-b4f3-45fb-83d9-8642554e2773".into(), "missing".into()))
         );
         assert_eq!(kb_of("2024-05 Cumulative Update (KB5037768) and KB12"), "KB5037768");
+        assert_eq!(kb_of("KB5037768 then (KB5037769)"), "KB5037769");
+        assert_eq!(kb_of("MSKB5037768, KBKB503776, K"), "");
+        assert_eq!(kb_of("KB"), "");
         assert!(parse_wuahandler_update("Update (Missing): no id here").is_none());
         assert_eq!(
             parse_store_title("Queried Update (04d7ef23-4f5f-48fb-bace-84b116741f7e): Status=Installed, Title=Update for Removal of Adobe Flash Player (KB4577586), BulletinID=, QNumbers=4577586"),

@@ -96,10 +96,12 @@ impl<'a> Lone<'a> {
         configmgr_steps(self.u, self.event, self.at)
     }
 
-    /// The state its steps leave, read as [`settle`] reads a row's.
+    /// The state its steps leave, read as [`settle`] reads a row's. Its steps are of one line:
+    /// their time orders nothing among them and tells only how long a start has been open, so
+    /// it is read only for a start.
     fn state(&self, a: &Analysis) -> LedgerState {
         let (raw, n) = self.steps();
-        let t = utc(a, self.at.0, self.at.1);
+        let t = if raw[..n].iter().any(|s| s.event.is_start()) { utc(a, self.at.0, self.at.1) } else { None };
         let mut steps = raw.map(|s| (t, s));
         let n = keep_steps(a, &mut steps[..n]);
         state_of(a, &steps[..n]).0
@@ -265,7 +267,7 @@ fn joined<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [&'a UpdateR
             rows.rows[i].steps.push(Raw { event: ev, file: s.file, entry: s.entry, code: s.code });
         }
     }
-    configmgr_rows(a, updates, &mut rows);
+    configmgr_rows(updates, &mut rows);
     do_jobs(a, ops, &jobs, &mut rows);
     servicing_targets(ops, &mut rows);
     setup_targets(ops, &mut rows);
@@ -288,23 +290,29 @@ fn ledger_of(a: &Analysis, mut rows: Rows<'_>, n: usize) -> Ledger {
     let total = settled.len() + lone.len();
     let first = first_in_order(&rows, &settled, &lone, n);
     let tellers = tell::Tellers::of(a);
-    let out = first
-        .into_iter()
-        .map(|pick| {
-            let mut row = match pick {
-                Pick::Made(i) => words(a, &mut rows.rows[settled[i].draft as usize], &settled[i]),
-                Pick::Lone(k) => {
-                    let mut d = rows.lone[k].draft();
-                    let s = settle(a, u32::MAX, &d);
-                    words(a, &mut d, &s)
-                }
-            };
-            row.would_tell = tellers.for_row(&row);
-            row
-        })
-        .collect();
+    // In parts on all cores: a row's words quote the lines of its steps and joins.
+    let parts = crate::par::map(crate::par::ranges(first.len(), WORDS_PART), |part| {
+        first[part]
+            .iter()
+            .map(|&pick| {
+                let mut row = match pick {
+                    Pick::Made(i) => words(a, &rows.rows[settled[i].draft as usize], &settled[i]),
+                    Pick::Lone(k) => {
+                        let d = rows.lone[k].draft();
+                        words(a, &d, &settle(a, u32::MAX, &d))
+                    }
+                };
+                row.would_tell = tellers.for_row(&row);
+                row
+            })
+            .collect::<Vec<LedgerRow>>()
+    });
+    let out = parts.into_iter().flatten().collect();
     Ledger { rows: out, total, urgent }
 }
+
+/// The fewest rows a core writes in words at a time.
+const WORDS_PART: usize = 256;
 
 /// A row in the ledger's order: a settled row (its index), or a lone row of ConfigMgr's table.
 #[derive(Clone, Copy)]
@@ -479,6 +487,7 @@ fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n:
 /// place: a row merged into an earlier one is left with no step, so no row settles it.
 fn merge_versions(drafts: &mut [Draft<'_>]) {
     let mut by_kb: FxHashMap<Cow<str>, usize> = FxHashMap::default();
+    by_kb.reserve(drafts.len());
     for j in 0..drafts.len() {
         let d = &drafts[j];
         if d.kb.is_empty() || d.id.is_empty() || d.steps.is_empty() {
@@ -519,28 +528,24 @@ fn rank(state: LedgerState, class: UpdateClass) -> (LedgerState, u8) {
 
 /// ConfigMgr's word on each update id: missing, installed, superseded. `updates` is every row
 /// of its table, in no order.
-fn configmgr_rows<'a>(a: &Analysis, updates: &'a [&'a UpdateRow<'a>], rows: &mut Rows<'a>) {
-    let pairs: Vec<(&'a UpdateRow<'a>, Option<(usize, usize)>)> = updates.iter().copied().zip(entries_of(a, updates)).collect();
+fn configmgr_rows<'a>(updates: &'a [&'a UpdateRow<'a>], rows: &mut Rows<'a>) {
     if updates.iter().any(|u| !matches!(u.key, IdKey::Guid(_))) {
         // An id in braces is keyed without them, as the lines that name it are: two of the
         // table's rows may be one row here, so they are joined one by one, in the table's order.
-        return configmgr_rows_one_by_one(&super::updates::in_order(&pairs, |p| p.0), rows);
+        return configmgr_rows_one_by_one(&super::updates::in_order(updates, |u| u), rows);
     }
     // Every row of the table is then an update id of its own, already a row of the ledger when
-    // a sighting named it, else a new row: looked up on all cores (a ConfigMgr log can name a
-    // new update id on every line).
-    let mut plan: Vec<Option<Planned>> = Vec::with_capacity(updates.len());
-    let by_id = &rows.by_id;
-    crate::par::extend_mapped(&mut plan, &pairs, |&(u, at)| {
-        let (fi, entry) = at?;
-        Some((by_id.get(&u.key).copied(), configmgr_event(u)?, (fi, entry as u32)))
-    });
-    // A new row with no title and no KB is lone: kept as its line of the table, in no order. The
-    // others are applied in the table's order, and a new one's index is known before it is
-    // made: the rows named in that order keep it in the indexes by KB and title.
+    // a sighting named it, else a new row. A new row with no title and no KB is lone: kept as
+    // its line of the table, in no order. The others are applied in the table's order, and a
+    // new one's index is known before it is made: the rows named in that order keep it in the
+    // indexes by KB and title.
     let mut named: Vec<(&'a UpdateRow<'a>, Planned)> = Vec::new();
-    for ((u, _), p) in pairs.iter().zip(plan) {
-        let Some((known, event, at)) = p else { continue };
+    // Room for every row to be lone, as most are when a log names a new id on every line (only
+    // the part filled is ever touched).
+    rows.lone.reserve(updates.len());
+    for &u in updates {
+        let Some((event, at)) = configmgr_word(u) else { continue };
+        let known = rows.by_id.get(&u.key).copied();
         if known.is_none() && u.title.is_empty() && u.kb.is_empty() {
             rows.lone.push(Lone { u, event, at });
         } else {
@@ -617,60 +622,24 @@ fn configmgr_steps(u: &UpdateRow<'_>, event: LifeEvent, (file, entry): (usize, u
     ([step, superseded], if event != LifeEvent::Superseded && u.superseded_by.is_some() { 2 } else { 1 })
 }
 
-/// [`configmgr_rows`] a row of the table at a time (in its order, each with its line's file and
-/// entry), each looked up (and a new one indexed) by its id without braces.
-fn configmgr_rows_one_by_one<'a>(updates: &[(&'a UpdateRow<'a>, Option<(usize, usize)>)], rows: &mut Rows<'a>) {
-    for &(u, at) in updates {
-        let Some((fi, entry)) = at else { continue };
-        let Some(event) = configmgr_event(u) else { continue };
-        let at = (fi, entry as u32);
+/// ConfigMgr's word on row `u` of its table, if it says one, and its line's (file, entry).
+fn configmgr_word(u: &UpdateRow<'_>) -> Option<(LifeEvent, (usize, u32))> {
+    if u.id.is_empty() {
+        return None;
+    }
+    Some((configmgr_event(u)?, (u.file, u.entry)))
+}
+
+/// [`configmgr_rows`] a row of the table at a time (in its order), each looked up (and a new one
+/// indexed) by its id without braces.
+fn configmgr_rows_one_by_one<'a>(updates: &[&'a UpdateRow<'a>], rows: &mut Rows<'a>) {
+    for &u in updates {
+        let Some((event, at)) = configmgr_word(u) else { continue };
         let id = u.id.trim_matches(['{', '}']);
         let i = rows.by_id(id, at);
         rows.seen(i, JoinKey::UpdateId, id, at);
         configmgr_step(rows, i, u, event, at);
     }
-}
-
-/// The file and entry of each row of the table (its line's record), `None` for a row without an
-/// update id or whose line no entry holds. A file's rows are looked up in the order of their lines,
-/// in one walk over its entries: rows come in no such order, and a search per row would read
-/// the entries all over.
-fn entries_of(a: &Analysis, updates: &[&UpdateRow<'_>]) -> Vec<Option<(usize, usize)>> {
-    let files: FxHashMap<&str, usize> = a.files.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
-    // (file, line, row); rows of one file come in runs, its index looked up once a run.
-    let mut wanted: Vec<(u32, u32, u32)> = Vec::with_capacity(updates.len());
-    let mut last: Option<(&str, usize)> = None;
-    for (k, u) in updates.iter().enumerate().filter(|(_, u)| !u.id.is_empty()) {
-        let file = a.files[u.file].name.as_str();
-        let fi = match last {
-            Some((name, fi)) if name == file => fi,
-            _ => {
-                let Some(&fi) = files.get(file) else { continue };
-                last = Some((file, fi));
-                fi
-            }
-        };
-        wanted.push((fi as u32, u.line, k as u32));
-    }
-    crate::par::sort_unstable_by(&mut wanted, Ord::cmp);
-    let mut out = vec![None; updates.len()];
-    let mut walk = (u32::MAX, 0usize);
-    for (fi, line, k) in wanted {
-        if walk.0 != fi {
-            walk = (fi, 0);
-        }
-        let entries = &a.files[fi as usize].entries;
-        // As `LogFile::entry_at_line`, from where the line before stopped.
-        let mut i = walk.1;
-        while i < entries.len() && entries[i].last_line() < line {
-            i += 1;
-        }
-        walk.1 = i;
-        if i < entries.len() && entries[i].line <= line {
-            out[k as usize] = Some((fi as usize, i));
-        }
-    }
-    out
 }
 
 /// Delivery Optimization's own jobs, joined to the update the agent handed each to.
@@ -804,8 +773,8 @@ fn keep_steps(a: &Analysis, steps: &mut [(Option<i64>, Raw)]) -> usize {
     n
 }
 
-/// A settled row in words: its steps and joins with their lines quoted (its draft's strings taken).
-fn words(a: &Analysis, d: &mut Draft<'_>, s: &Settled) -> LedgerRow {
+/// A settled row in words: its steps and joins with their lines quoted.
+fn words(a: &Analysis, d: &Draft<'_>, s: &Settled) -> LedgerRow {
     let Settled { kept, state, decisive, open_ms, class, .. } = s;
     let (state, decisive, open_ms, class) = (*state, *decisive, *open_ms, *class);
     let code = match state {
@@ -823,11 +792,12 @@ fn words(a: &Analysis, d: &mut Draft<'_>, s: &Settled) -> LedgerRow {
             evidence: evidence_of(&a.files[s.file], s.entry as usize),
         })
         .collect();
-    let joins = std::mem::take(&mut d.joins)
-        .into_iter()
-        .map(|(by, value, at)| LedgerJoin { by, value, evidence: at.into_iter().map(|(f, e)| evidence_of(&a.files[f], e as usize)).collect() })
+    let joins = d
+        .joins
+        .iter()
+        .map(|(by, value, at)| LedgerJoin { by: *by, value: value.clone(), evidence: at.iter().map(|&(f, e)| evidence_of(&a.files[f], e as usize)).collect() })
         .collect();
-    let (kb, update_id, title) = (std::mem::take(&mut d.kb).into_owned(), std::mem::take(&mut d.id).into_owned(), std::mem::take(&mut d.title).into_owned());
+    let (kb, update_id, title) = (d.kb.to_string(), d.id.to_string(), d.title.to_string());
     LedgerRow {
         kind: d.kind,
         class,
