@@ -167,16 +167,7 @@ pub fn landing(p: &LandingProps) -> Html {
 
 fn progress_panel(p: &Progress, services: Services) -> Html {
     let pct = (p.fraction() * 100.0).round();
-    let what = match p.phase.as_str() {
-        "read" => format!("Reading {} ({} of {})", wulens_core::model::base_name(&p.file), p.index + 1, p.files.max(1)),
-        "parse" => format!("Parsing {}", wulens_core::model::base_name(&p.file)),
-        "decode" => format!("Reading the events of {}: {pct} %", wulens_core::model::base_name(&p.file)),
-        "analyze" => "Finding the codes and the scan steps…".to_string(),
-        // The worker has not named its first machine yet.
-        "machine" if p.file.is_empty() => format!("Starting on {} machines…", p.files.max(1)),
-        "machine" => format!("Analysing {} (machine {} of {})", p.file, (p.index + 1).min(p.files.max(1)), p.files.max(1)),
-        _ => "Starting…".to_string(),
-    };
+    let what = progress_text(p);
     let oncancel = Callback::from(move |_| services.cancel());
     html! {
         <section class="progress-panel" aria-live="polite">
@@ -197,5 +188,39 @@ fn amount(p: &Progress) -> String {
         "machine" => format!("{} of {} machines done", p.done, p.total),
         "decode" => format!("{} of {} blocks of 64 KB", count(p.done), count(p.total)),
         _ => format!("{} of {}", human_bytes(p.done), human_bytes(p.total)),
+    }
+}
+
+/// What the progress panel says the run is doing.
+fn progress_text(p: &Progress) -> String {
+    let pct = (p.fraction() * 100.0).round();
+    match p.phase.as_str() {
+        // No file is named before the first one is opened.
+        "read" if p.file.is_empty() && p.files > 1 => format!("Reading {} files…", p.files),
+        "read" if p.file.is_empty() => "Reading the file…".to_string(),
+        "read" => format!("Reading {} ({} of {})", wulens_core::model::base_name(&p.file), p.index + 1, p.files.max(1)),
+        "parse" => format!("Parsing {}", wulens_core::model::base_name(&p.file)),
+        "decode" => format!("Reading the events of {}: {pct} %", wulens_core::model::base_name(&p.file)),
+        "analyze" => "Finding the codes and the scan steps…".to_string(),
+        // The worker has not named its first machine yet.
+        "machine" if p.file.is_empty() => format!("Starting on {} machines…", p.files.max(1)),
+        "machine" => format!("Analysing {} (machine {} of {})", p.file, (p.index + 1).min(p.files.max(1)), p.files.max(1)),
+        _ => "Starting…".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_names_no_blank_file() {
+        let at =
+            |phase: &str, file: &str, index, files| progress_text(&Progress { phase: phase.into(), file: file.into(), index, files, ..Progress::default() });
+        assert_eq!(at("read", "", 0, 601), "Reading 601 files…");
+        assert_eq!(at("read", "", 0, 1), "Reading the file…");
+        assert_eq!(at("read", "logs/PC-0001.zip", 0, 601), "Reading PC-0001.zip (1 of 601)");
+        assert_eq!(at("machine", "", 0, 600), "Starting on 600 machines…");
+        assert_eq!(at("machine", "PC-0116", 115, 600), "Analysing PC-0116 (machine 116 of 600)");
     }
 }
