@@ -16,7 +16,7 @@ pub fn class_of(title: &str) -> UpdateClass {
     }
     if t.contains("security intelligence update") || t.contains("definition update") {
         UpdateClass::Definition
-    } else if t.contains("feature update") || version(title).is_some() && t.starts_with("windows 1") && !t.contains("update for") {
+    } else if t.contains("feature update") || t.starts_with("windows 1") && !t.contains("update for") && version(title).is_some() {
         UpdateClass::Feature
     } else if t.contains("servicing stack update") {
         UpdateClass::ServicingStack
@@ -60,8 +60,12 @@ fn store_app(title: &str) -> bool {
 
 /// `Vendor - Class - 1.2.3.4` or `Vendor - Class - 5/1/2024 12:00:00 AM - 1.2.3.4`: a driver.
 fn driver(title: &str) -> bool {
-    let parts: Vec<&str> = title.split(" - ").collect();
-    parts.len() >= 3 && parts.last().is_some_and(|v| v.split('.').count() >= 3 && v.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())))
+    // Three parts or more, the last a dotted version; counted without collecting them.
+    let (mut parts, mut last) = (0, "");
+    for part in title.split(" - ") {
+        (parts, last) = (parts + 1, part);
+    }
+    parts >= 3 && last.split('.').count() >= 3 && last.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
