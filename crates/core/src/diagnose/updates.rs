@@ -8,8 +8,9 @@
 //! Built in one pass over each log's records, nothing allocated per record: an update id is
 //! interned once as a key ([`IdKey`]: a GUID's 128 bits, whatever its case), its row of text
 //! borrowed from the log replaced in place, in shards of ids, one per core; the titles other
-//! lines give and supersedence are read into the rows at the end, in place. The rows are kept in no order ([`Table`]): the table's order
-//! is taken where it is needed, over the rows that need it ([`first_in_order`], [`in_order`]).
+//! lines give and supersedence are read into the rows at the end, in place. The rows are kept
+//! in no order ([`Table`]): the table's order is taken where it is needed, over the rows that
+//! need it ([`first_in_order`], [`in_order`]).
 
 use std::sync::LazyLock;
 
