@@ -859,7 +859,8 @@ pub(super) mod tests {
         // From an empty table and from one sized too small, so that the positions are rehashed
         // by their items' keys as the table grows.
         for mut keyed in [Keyed::default(), Keyed::with_capacity(3)] {
-            let key = |i: u128| if i % 7 == 0 { IdKey::Other(format!("{{id-{i}}}").into()) } else { IdKey::Guid(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)) };
+            let key =
+                |i: u128| if i.is_multiple_of(7) { IdKey::Other(format!("{{id-{i}}}").into()) } else { IdKey::Guid(i.wrapping_mul(0x9E37_79B9_7F4A_7C15)) };
             let n = 5000u128;
             for round in 0..3u32 {
                 for i in (0..n).rev() {
