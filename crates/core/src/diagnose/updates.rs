@@ -259,11 +259,11 @@ impl<T> Default for Keyed<T> {
 }
 
 impl<T> Keyed<T> {
-    /// `item` under `key` (which `key_of` gives of an item): pushed when the key is new, else
-    /// given to `merge` with the item it meets.
-    fn put(&mut self, key: &IdKey, item: T, key_of: impl Fn(&T) -> &IdKey, merge: impl FnOnce(&mut T, T)) {
+    /// `item` under its key (`key_of` gives an item's): pushed when the key is new, else given to
+    /// `merge` with the item it meets. The key is read from the item, never copied.
+    fn put(&mut self, item: T, key_of: impl Fn(&T) -> &IdKey, merge: impl FnOnce(&mut T, T)) {
         let hash = IdKey::hash;
-        let items = &self.items;
+        let (items, key) = (&self.items, key_of(&item));
         match self.index.entry(hash(key), |&i| key_of(&items[i as usize]) == key, |&i| hash(key_of(&items[i as usize]))) {
             hashbrown::hash_table::Entry::Occupied(e) => merge(&mut self.items[*e.get() as usize], item),
             hashbrown::hash_table::Entry::Vacant(e) => {
@@ -323,7 +323,7 @@ fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Row<'a>], shard: usize,
     let mine = |key: &IdKey| shards == 1 || shard_of(key, shards) == shard;
     // At most as many new ids as the pieces name, spread evenly over the shards.
     let mut table: Keyed<Row> = Keyed::with_capacity(pieces.iter().map(|(_, p)| p.states.said.items.len()).sum::<usize>() / shards);
-    let mut put = |r: Row<'a>| table.put(&r.key.clone(), r, |r| &r.key, |old, new| *old = new);
+    let mut put = |r: Row<'a>| table.put(r, |r| &r.key, |old, new| *old = new);
     for (fi, piece) in pieces {
         for (key, (id, (state, said, capitals, entry))) in piece.states.said.items.iter().filter(|(key, _)| mine(key)) {
             put(said_row(key.clone(), id, *capitals, state, *said, "", None, (*fi, *entry)));
@@ -384,7 +384,7 @@ impl<V> Default for LastWords<'_, V> {
 
 impl<'t, V> LastWords<'t, V> {
     fn say(&mut self, key: IdKey, id: &'t str, value: V) {
-        self.said.put(&key.clone(), (key, (id, value)), |s| &s.0, |old, new| old.1 .1 = new.1 .1);
+        self.said.put((key, (id, value)), |s| &s.0, |old, new| old.1 .1 = new.1 .1);
     }
 }
 
@@ -864,7 +864,7 @@ pub(super) mod tests {
             let n = 5000u128;
             for round in 0..3u32 {
                 for i in (0..n).rev() {
-                    keyed.put(&key(i), (key(i), i, round), |t| &t.0, |old, new| old.2 = new.2);
+                    keyed.put((key(i), i, round), |t| &t.0, |old, new| old.2 = new.2);
                 }
             }
             assert_eq!(keyed.items.len(), n as usize);
