@@ -179,10 +179,12 @@ impl Diagnosis {
         operations::mark_recovered(a, &mut operations);
         setup::join_phase_failures(a, &mut operations);
         delivery::join_jobs(a, &mut operations);
+        // The ledger and the report's first rows of the updates table both read the table as
+        // it is, and neither reads the other.
         let table = updates.rows();
-        let mut ledger = ledger::build(a, &sightings, &table, &operations);
+        let (mut ledger, (updates, updates_total)) =
+            crate::par::join(|| ledger::build(a, &sightings, &table, &operations), || updates::written(a, &table, &operations, LEDGER_KEPT));
         drop(sightings);
-        let (updates, updates_total) = updates::written(a, &table, &operations, LEDGER_KEPT);
         // The conclusions count each piece of work once: not a job another operation tells.
         let counting = delivery::counting(&operations);
         if let Some(ring) = &config.ring {
