@@ -417,3 +417,25 @@ fn configmgrs_table_joins_the_rows_its_ids_name_whatever_their_braces() {
     assert_eq!((office[0].kb.as_str(), office[0].state), ("KB5002645", LedgerState::Done));
     assert_eq!(braced.ledger.len(), 3);
 }
+
+/// The CLI's report moves the diagnosis's updates and ledger rows in; the page's copies them
+/// from a diagnosis it keeps. Both give the same report, a ledger row with more steps than a
+/// report lists cut the same way (a drop of 41 real logs: 5 rows of ConfigMgr's table, 280
+/// ledger rows, one of them cut).
+#[test]
+fn a_report_of_a_kept_diagnosis_is_the_report_built_at_once() {
+    use wulens_core::{Diagnosis, ReportLimits};
+    let dir = reallogs().join("more");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_none_or(|x| x != "md")).collect();
+    names.sort();
+    let inputs = names.iter().map(|p| Input { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(p).unwrap().into() }).collect();
+    let a = Analysis::from_inputs(inputs, &Limits::default());
+    for limits in [ReportLimits::FULL, ReportLimits::PAGE] {
+        let at_once = Report::build_with(&a, limits);
+        let d = Diagnosis::run(&a);
+        let kept = Report::from_diagnosis(&a, &d, limits);
+        assert!(!at_once.updates.is_empty() && !at_once.ledger.is_empty(), "nothing to compare");
+        assert!(d.ledger.iter().zip(&at_once.ledger).any(|(all, cut)| all.steps.len() > cut.steps.len()), "no ledger row cut");
+        assert_eq!(serde_json::to_value(&at_once).unwrap(), serde_json::to_value(&kept).unwrap());
+    }
+}

@@ -19,11 +19,28 @@ impl Report {
 
     /// The report with the lists cut at `limits` (runs the diagnosis).
     pub fn build_with(a: &Analysis, limits: ReportLimits) -> Report {
-        Report::from_diagnosis(a, &Diagnosis::run(a), limits)
+        let mut d = Diagnosis::run(a);
+        // The rest of the report is made first: its words read the ledger. Then the two long
+        // lists move in, not copied: nothing else reads them.
+        let mut report = Report::without_lists(a, &d, limits);
+        d.updates.truncate(limits.updates);
+        report.updates = std::mem::take(&mut d.updates);
+        d.ledger.truncate(limits.updates);
+        report.ledger = std::mem::take(&mut d.ledger).into_iter().map(ledger_row).collect();
+        report
     }
 
     /// The report from a diagnosis already run (the session keeps one per drop).
     pub fn from_diagnosis(a: &Analysis, d: &Diagnosis, limits: ReportLimits) -> Report {
+        Report {
+            updates: d.updates.iter().take(limits.updates).cloned().collect(),
+            ledger: d.ledger.iter().take(limits.updates).cloned().map(ledger_row).collect(),
+            ..Report::without_lists(a, d, limits)
+        }
+    }
+
+    /// The report with no updates and no ledger rows (their totals counted).
+    fn without_lists(a: &Analysis, d: &Diagnosis, limits: ReportLimits) -> Report {
         let errors: Vec<ErrorReport> = d.ranked_codes.iter().filter_map(|&c| a.code_stats(c)).map(|c| error_report(a, c, limits)).collect();
         let (first_time, last_time) = time_span(a);
         let files: Vec<FileReport> = a.files.iter().map(file_report).collect();
@@ -47,9 +64,9 @@ impl Report {
             scan_flow: flow_report(&d.scan, &d.machine),
             sync_flow: flow_report(&d.sync, &d.machine),
             findings: d.findings.iter().map(finding_report).collect(),
-            updates: d.updates.iter().take(limits.updates).cloned().collect(),
+            updates: Vec::new(),
             updates_total: d.updates_total,
-            ledger: d.ledger.iter().take(limits.updates).map(ledger_row).collect(),
+            ledger: Vec::new(),
             ledger_total: d.ledger_total,
             configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },
             next_checks: d
@@ -71,17 +88,15 @@ pub const LEDGER_STEPS: usize = 40;
 
 /// A ledger row with its first four steps and its latest ones: [`LEDGER_STEPS`] in all, more
 /// only when the decisive step is older than those (it and every step after it are kept).
-fn ledger_row(r: &LedgerRow) -> LedgerRow {
+fn ledger_row(mut r: LedgerRow) -> LedgerRow {
     if r.steps.len() <= LEDGER_STEPS {
-        return r.clone();
+        return r;
     }
     let head = 4;
     let tail_from = (r.steps.len() - (LEDGER_STEPS - head)).min(r.decisive.unwrap_or(usize::MAX)).max(head);
-    let mut out = LedgerRow { steps: Vec::with_capacity(LEDGER_STEPS), ..r.clone() };
-    out.steps.extend(r.steps[..head].iter().cloned());
-    out.steps.extend(r.steps[tail_from..].iter().cloned());
-    out.decisive = r.decisive.map(|i| if i < head { i } else { i - tail_from + head });
-    out
+    r.steps.drain(head..tail_from);
+    r.decisive = r.decisive.map(|i| if i < head { i } else { i - tail_from + head });
+    r
 }
 
 fn machine_report(a: &Analysis, m: &diagnose::DropMachine) -> MachineReport {
