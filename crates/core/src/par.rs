@@ -59,11 +59,19 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) ->
 /// cores: each fills its own part of `out`'s new memory (the first touch of new memory is most
 /// of the cost of a big copy).
 pub fn extend_mapped<T: Sync, R: Send>(out: &mut Vec<R>, items: &[T], f: impl Fn(&T) -> R + Sync + Send) {
+    extend_mapped_by(out, items, EXTEND_PART, f);
+}
+
+/// [`extend_mapped`] for items that each take long (a microsecond or more): a core takes at
+/// least `min` of them at a time.
+pub fn extend_mapped_by<T: Sync, R: Send>(out: &mut Vec<R>, items: &[T], min: usize, f: impl Fn(&T) -> R + Sync + Send) {
     #[cfg(not(target_arch = "wasm32"))]
-    if threads() > 1 && items.len() >= 2 * EXTEND_PART {
-        out.par_extend(items.par_iter().with_min_len(EXTEND_PART).map(f));
+    if threads() > 1 && items.len() >= 2 * min.max(1) {
+        out.par_extend(items.par_iter().with_min_len(min.max(1)).map(f));
         return;
     }
+    #[cfg(target_arch = "wasm32")]
+    let _ = min;
     out.extend(items.iter().map(f));
 }
 
@@ -78,7 +86,6 @@ pub fn sort_unstable_by<T: Send>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::c
 }
 
 /// The fewest items a core takes in [`extend_mapped`] (a few hundred KB of entries).
-#[cfg(not(target_arch = "wasm32"))]
 const EXTEND_PART: usize = 1 << 14;
 
 #[cfg(test)]
@@ -119,6 +126,9 @@ mod tests {
             super::extend_mapped(&mut out, &items, |&x| u64::from(x) * 3);
             assert_eq!(out.len(), n as usize + 1);
             assert!(out[1..].iter().enumerate().all(|(i, &x)| x == i as u64 * 3), "{n} items");
+            let mut by = vec![7u64];
+            super::extend_mapped_by(&mut by, &items, 3, |&x| u64::from(x) * 3);
+            assert_eq!(by, out, "{n} items, parts of 3");
         }
     }
 }
