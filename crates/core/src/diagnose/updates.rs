@@ -452,27 +452,32 @@ pub fn collect(a: &Analysis) -> Table<'_> {
     let said: usize = pieces.iter().map(|(_, p)| p.states.said.items.len()).sum::<usize>() + wua.len();
     let shards = if said >= SHARD_AT { crate::par::threads().clamp(1, 16) } else { 1 };
     let tables = crate::par::map((0..shards).collect(), |s| merged(&pieces, &wua, s, shards));
-    drop(pieces);
-    // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
-    // lacks a title (a WindowsUpdate.log alone has no rows at all).
-    let titles = if tables.iter().flatten().any(|r| r.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
-    // The titles and supersedence read into each shard's rows, in place, on a core of their own.
-    let shards = if titles.is_empty() && superseded.is_empty() {
-        tables
-    } else {
-        crate::par::map(tables, |mut rows| {
-            for r in &mut rows {
-                if r.title.is_empty() {
-                    if let Some(&title) = titles.get(&r.key) {
-                        (r.title, r.kb) = (title, kb_in(title));
-                        r.coarse = coarse_key(r);
-                    }
-                }
-                r.superseded_by = superseded.get(&r.key).copied();
+    // The pieces (tens of MB when the logs name many ids) are freed beside what follows.
+    let ((), shards) = crate::par::join(
+        move || drop(pieces),
+        || {
+            // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when
+            // a row lacks a title (a WindowsUpdate.log alone has no rows at all).
+            let titles = if tables.iter().flatten().any(|r| r.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
+            // The titles and supersedence read into each shard's rows, in place, on a core of
+            // their own.
+            if titles.is_empty() && superseded.is_empty() {
+                return tables;
             }
-            rows
-        })
-    };
+            crate::par::map(tables, |mut rows| {
+                for r in &mut rows {
+                    if r.title.is_empty() {
+                        if let Some(&title) = titles.get(&r.key) {
+                            (r.title, r.kb) = (title, kb_in(title));
+                            r.coarse = coarse_key(r);
+                        }
+                    }
+                    r.superseded_by = superseded.get(&r.key).copied();
+                }
+                rows
+            })
+        },
+    );
     Table { shards }
 }
 
