@@ -356,7 +356,10 @@ struct StorePiece<'t> {
 impl<'t> StorePiece<'t> {
     /// The piece of `f`'s entries in `range`.
     fn read(f: &'t crate::model::LogFile, range: std::ops::Range<usize>) -> StorePiece<'t> {
-        let mut piece = StorePiece { states: LastWords::default(), titles: LastWords::default() };
+        // Room in the index for an id on every line, so that it is never rehashed as a log that
+        // names a new id on every line fills it (4 bytes a line; the ids' vector grows as needed).
+        let states = LastWords { said: Keyed { items: Vec::new(), index: hashbrown::HashTable::with_capacity(range.len()) } };
+        let mut piece = StorePiece { states, titles: LastWords::default() };
         for (e, entry) in f.entries[range.clone()].iter().zip(range.start as u32..).filter(|(e, _)| e.parsed) {
             let msg = f.message(e);
             if let Some((key, id, state)) = store_state(msg) {
