@@ -420,7 +420,7 @@ fn configmgrs_table_joins_the_rows_its_ids_name_whatever_their_braces() {
 
 /// The CLI's report moves the diagnosis's updates and ledger rows in; the page's copies them
 /// from a diagnosis it keeps. Both give the same report, a ledger row with more steps than a
-/// report lists cut the same way (a drop of 41 real logs: 5 rows of ConfigMgr's table, 280
+/// report lists cut the same way (a drop of 30 real logs: 5 rows of ConfigMgr's table, 280
 /// ledger rows, one of them cut).
 #[test]
 fn a_report_of_a_kept_diagnosis_is_the_report_built_at_once() {
