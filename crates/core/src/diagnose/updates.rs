@@ -540,6 +540,13 @@ pub(super) fn first_in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) ->
     keys.into_iter().map(|k| *candidates[k.6 as usize]).collect()
 }
 
+impl Row<'_> {
+    /// Its [`coarse_key`]: rows in the table's order have keys in order, ties allowed.
+    pub(super) fn coarse(&self) -> u64 {
+        self.coarse
+    }
+}
+
 /// Whether an id is written with capitals (its row then keeps a lower-case copy).
 fn has_capitals(id: &str) -> bool {
     id.bytes().any(|b| b.is_ascii_uppercase())

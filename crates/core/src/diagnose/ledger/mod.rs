@@ -83,17 +83,24 @@ struct Rows<'a> {
 /// A new row of ConfigMgr's table with no title and no KB: nothing after the table can join it
 /// (every update id a line names came before it; a name cannot find it), so its story is its
 /// one line of the table, and its state is read from that line's steps without making a row.
+///
+/// What the ledger reads of its row of the table is copied in while the partition has the row
+/// at hand (whether it is superseded, its place in the table's order), so that a state and a
+/// first pick read no row: rows of a table of many ids are scattered over tens of MB.
 #[derive(Clone, Copy)]
 struct Lone<'a> {
     u: &'a UpdateRow<'a>,
     event: LifeEvent,
+    superseded: bool,
     at: (usize, u32),
+    /// Its row's [`coarse`](super::updates::Row::coarse) key.
+    coarse: u64,
 }
 
 impl<'a> Lone<'a> {
     /// Its steps, as a row made of it would have them.
     fn steps(&self) -> ([Raw; 2], usize) {
-        configmgr_steps(self.u, self.event, self.at)
+        configmgr_steps(self.superseded, self.event, self.at)
     }
 
     /// The state its steps leave, read as [`settle`] reads a row's. Its steps are of one line:
@@ -449,10 +456,20 @@ fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n:
     }
     let mut picked: FxHashMap<u32, usize> = FxHashMap::default();
     let class = class::class_of("");
+    // The lone rows in order are by rank, then in the table's order. Among many, the candidates
+    // are found first in one pass by (rank, the row's coarse key), which orders as that does
+    // with ties, and only they are ordered whole, a state at a time.
+    let candidates: Vec<usize> = if lone.len() > n && n > 0 {
+        let mut coarse: Vec<((LedgerState, u8), u64, u32)> = lone.iter().zip(&rows.lone).zip(0..).map(|((&s, l), k)| (rank(s, class), l.coarse, k)).collect();
+        let last = *coarse.select_nth_unstable(n - 1).1;
+        coarse.into_iter().filter(|c| (c.0, c.1) <= (last.0, last.1)).map(|c| c.2 as usize).collect()
+    } else {
+        (0..lone.len()).collect()
+    };
     let mut states: Vec<LedgerState> = Vec::new();
-    for s in lone {
-        if !states.contains(s) {
-            states.push(*s);
+    for &k in &candidates {
+        if !states.contains(&lone[k]) {
+            states.push(lone[k]);
         }
     }
     states.sort_by_key(|&s| rank(s, class));
@@ -462,7 +479,7 @@ fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n:
         if taken == n {
             break;
         }
-        let of_state: Vec<usize> = (0..lone.len()).filter(|&k| lone[k] == s).collect();
+        let of_state: Vec<usize> = candidates.iter().copied().filter(|&k| lone[k] == s).collect();
         for k in super::updates::first_in_order(&of_state, |&k| rows.lone[k].u, n - taken) {
             let place = (first_place + picked.len()) as u32;
             keys.push((rank(s, class), true, 0, "", 0, "", place));
@@ -527,25 +544,28 @@ fn rank(state: LedgerState, class: UpdateClass) -> (LedgerState, u8) {
 /// ConfigMgr's word on each update id: missing, installed, superseded. `updates` is every row
 /// of its table, in no order.
 fn configmgr_rows<'a>(updates: &'a [&'a UpdateRow<'a>], rows: &mut Rows<'a>) {
-    if updates.iter().any(|u| !matches!(u.key, IdKey::Guid(_))) {
-        // An id in braces is keyed without them, as the lines that name it are: two of the
-        // table's rows may be one row here, so they are joined one by one, in the table's order.
-        return configmgr_rows_one_by_one(&super::updates::in_order(updates, |u| u), rows);
-    }
-    // Every row of the table is then an update id of its own, already a row of the ledger when
-    // a sighting named it, else a new row. A new row with no title and no KB is lone: kept as
-    // its line of the table, in no order. The others are applied in the table's order, and a
-    // new one's index is known before it is made: the rows named in that order keep it in the
-    // indexes by KB and title.
+    // When every id of the table is a GUID, every row of the table is an update id of its own,
+    // already a row of the ledger when a sighting named it, else a new row. A new row with no
+    // title and no KB is lone: kept as its line of the table, in no order. The others are
+    // applied in the table's order, and a new one's index is known before it is made: the rows
+    // named in that order keep it in the indexes by KB and title. The rows are split in one pass
+    // that reads each row once (most of its time is the row's load).
     let mut named: Vec<(&'a UpdateRow<'a>, Planned)> = Vec::new();
     // Room for every row to be lone, as most are when a log names a new id on every line (only
     // the part filled is ever touched).
     rows.lone.reserve(updates.len());
     for &u in updates {
+        if !matches!(u.key, IdKey::Guid(_)) {
+            // An id in braces is keyed without them, as the lines that name it are: two of the
+            // table's rows may be one row here, so they are joined one by one, in the table's
+            // order.
+            rows.lone.clear();
+            return configmgr_rows_one_by_one(&super::updates::in_order(updates, |u| u), rows);
+        }
         let Some((event, at)) = configmgr_word(u) else { continue };
         let known = rows.by_id.get(&u.key).copied();
         if known.is_none() && u.title.is_empty() && u.kb.is_empty() {
-            rows.lone.push(Lone { u, event, at });
+            rows.lone.push(Lone { u, event, superseded: u.superseded_by.is_some(), at, coarse: u.coarse() });
         } else {
             named.push((u, (known, event, at)));
         }
@@ -576,7 +596,7 @@ fn configmgr_rows<'a>(updates: &'a [&'a UpdateRow<'a>], rows: &mut Rows<'a>) {
     // after this, a DO job's, is of an id a sighting named.
     rows.rows.reserve(new.len());
     crate::par::extend_mapped(&mut rows.rows, &new, |&(u, event, at)| {
-        let (raw, n) = configmgr_steps(u, event, at);
+        let (raw, n) = configmgr_steps(u.superseded_by.is_some(), event, at);
         Draft {
             kind: TargetKind::Update,
             kb: Cow::Borrowed(u.kb),
@@ -608,16 +628,16 @@ fn configmgr_event(u: &UpdateRow<'_>) -> Option<LifeEvent> {
 fn configmgr_step<'a>(rows: &mut Rows<'a>, i: usize, u: &'a UpdateRow<'_>, event: LifeEvent, (fi, entry): (usize, u32)) {
     rows.rows[i].revision = rows.rows[i].revision.or(u.revision);
     rows.name(i, u.title, u.kb);
-    let (raw, n) = configmgr_steps(u, event, (fi, entry));
+    let (raw, n) = configmgr_steps(u.superseded_by.is_some(), event, (fi, entry));
     rows.rows[i].steps.extend_from_slice(&raw[..n]);
 }
 
 /// The steps ConfigMgr's word on an update gives: its event at its line, and superseded too when
-/// the table says so (the first `n` of two).
-fn configmgr_steps(u: &UpdateRow<'_>, event: LifeEvent, (file, entry): (usize, u32)) -> ([Raw; 2], usize) {
+/// the table says its update is `superseded` (the first `n` of two).
+fn configmgr_steps(superseded: bool, event: LifeEvent, (file, entry): (usize, u32)) -> ([Raw; 2], usize) {
     let step = Raw { event, file, entry, code: None };
-    let superseded = Raw { event: LifeEvent::Superseded, ..step };
-    ([step, superseded], if event != LifeEvent::Superseded && u.superseded_by.is_some() { 2 } else { 1 })
+    let also = Raw { event: LifeEvent::Superseded, ..step };
+    ([step, also], if event != LifeEvent::Superseded && superseded { 2 } else { 1 })
 }
 
 /// ConfigMgr's word on row `u` of its table, if it says one, and its line's (file, entry).
@@ -909,7 +929,10 @@ mod tests {
         let rows = joined(&a, &sightings, &updates, &[]);
         assert!(rows.lone.len() > 1000 && rows.configmgr_made > 0 && rows.configmgr_base > 0, "{} lone", rows.lone.len());
         assert!(rows.lone.iter().any(|l| l.steps().1 == 2), "a lone row superseded");
-        for n in [0, 1, 7, 150, 5000, usize::MAX] {
+        // Cut among the lone rows too: half of them, and all but one, come after the rows made.
+        let total = ledger_of(&a, joined(&a, &sightings, &updates, &[]), 0).total;
+        assert!(total < 5000 && total - rows.lone.len() / 2 > 150, "{total} rows");
+        for n in [0, 1, 7, 150, total - rows.lone.len() / 2, total - 1, 5000, usize::MAX] {
             let lone = ledger_of(&a, joined(&a, &sightings, &updates, &[]), n);
             let made = ledger_of(&a, all_made(joined(&a, &sightings, &updates, &[]), &updates), n);
             assert_eq!((lone.total, lone.urgent), (made.total, made.urgent), "first {n}");
