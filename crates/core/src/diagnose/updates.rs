@@ -277,12 +277,6 @@ impl<T> Keyed<T> {
     fn with_capacity(n: usize) -> Self {
         Keyed { items: Vec::with_capacity(n), index: hashbrown::HashTable::with_capacity(n) }
     }
-
-    /// Room for `n` keys in the index only (4 bytes a key, its control bytes written now): it is
-    /// never rehashed up to `n` keys, and the items' vector grows as they come.
-    fn with_index_room(n: usize) -> Self {
-        Keyed { items: Vec::new(), index: hashbrown::HashTable::with_capacity(n) }
-    }
 }
 
 /// A row as a line says it, before the table's titles and supersedence are read into it: `id`
@@ -362,9 +356,10 @@ struct StorePiece<'t> {
 impl<'t> StorePiece<'t> {
     /// The piece of `f`'s entries in `range`.
     fn read(f: &'t crate::model::LogFile, range: std::ops::Range<usize>) -> StorePiece<'t> {
-        // Room in the index for an id on every line: a log that names a new id on every line
-        // never rehashes it.
-        let states = LastWords { said: Keyed::with_index_room(range.len()) };
+        // Room for an id on every line: a log that names a new id on every line never rehashes
+        // the index nor moves the items (their room is address space until it is written; a
+        // vector of many MB that grows is remapped, which flushes every core's TLB).
+        let states = LastWords { said: Keyed::with_capacity(range.len()) };
         let mut piece = StorePiece { states, titles: LastWords::default() };
         for (e, entry) in f.entries[range.clone()].iter().zip(range.start as u32..).filter(|(e, _)| e.parsed) {
             let msg = f.message(e);
