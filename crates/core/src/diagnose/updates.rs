@@ -8,7 +8,7 @@
 //! Built in one pass over each log's records, nothing allocated per record: an update id is
 //! interned once as a key ([`IdKey`]: a GUID's 128 bits, whatever its case), its row of text
 //! borrowed from the log replaced in place, in shards of ids, one per core; the titles other
-//! lines give and supersedence are read into the rows at the end, in place. The rows are kept
+//! lines give and supersedence are read into each row as it is made. The rows are kept
 //! in no order ([`Table`]): the table's order is taken where it is needed, over the rows that
 //! need it ([`first_in_order`], [`in_order`]).
 
@@ -318,12 +318,13 @@ fn store_states(a: &Analysis) -> (Vec<(usize, StorePiece<'_>)>, FxHashMap<IdKey,
 }
 
 /// The table's rows of the ids in `shard` of `shards`: the store's pieces applied in order, then
-/// WUAHandler.log's rows, each replacing the one before for its id.
-fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Row<'a>], shard: usize, shards: usize) -> Vec<Row<'a>> {
+/// WUAHandler.log's rows, each replacing the one before for its id; each row given the title
+/// and supersedence the other lines tell (`told`) as it is made, while it is at hand.
+fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Row<'a>], told: &Told<'a>, shard: usize, shards: usize) -> Vec<Row<'a>> {
     let mine = |key: &IdKey| shards == 1 || shard_of(key, shards) == shard;
     // At most as many new ids as the pieces name, spread evenly over the shards.
     let mut table: Keyed<Row> = Keyed::with_capacity(pieces.iter().map(|(_, p)| p.states.said.items.len()).sum::<usize>() / shards);
-    let mut put = |r: Row<'a>| table.put(r, |r| &r.key, |old, new| *old = new);
+    let mut put = |r: Row<'a>| table.put(told.read_into(r), |r| &r.key, |old, new| *old = new);
     for (fi, piece) in pieces {
         for (key, (id, (state, said, capitals, entry))) in piece.states.said.items.iter().filter(|(key, _)| mine(key)) {
             put(said_row(key.clone(), id, *capitals, state, *said, "", None, (*fi, *entry)));
@@ -333,6 +334,29 @@ fn merged<'a>(pieces: &[(usize, StorePiece<'a>)], wua: &[Row<'a>], shard: usize,
         put(r.clone());
     }
     table.items
+}
+
+/// What other lines tell of an update id: its title (UpdatesStore.log's queries,
+/// WindowsUpdate.log's searches) and the id that supersedes it (WUAHandler.log's pruning).
+struct Told<'a> {
+    titles: FxHashMap<IdKey, &'a str>,
+    superseded: FxHashMap<IdKey, &'a str>,
+}
+
+impl<'a> Told<'a> {
+    /// `r` with the title told of its id when it has none, and what supersedes it.
+    fn read_into(&self, mut r: Row<'a>) -> Row<'a> {
+        if r.title.is_empty() && !self.titles.is_empty() {
+            if let Some(&title) = self.titles.get(&r.key) {
+                (r.title, r.kb) = (title, kb_in(title));
+                r.coarse = coarse_key(&r);
+            }
+        }
+        if !self.superseded.is_empty() {
+            r.superseded_by = self.superseded.get(&r.key).copied();
+        }
+        r
+    }
 }
 
 /// Which of `shards` an id's rows are merged in: a GUID by its first byte (an update id is a
@@ -433,6 +457,14 @@ impl<'a> Table<'a> {
     }
 }
 
+impl Drop for Table<'_> {
+    /// The shards freed on all cores: each row is read to be freed (its id may own a lower-case
+    /// copy), tens of MB of rows when the logs name many ids.
+    fn drop(&mut self) {
+        crate::par::map(std::mem::take(&mut self.shards), drop);
+    }
+}
+
 /// Every row of the table; nothing allocated per row unless an id is written in capitals.
 pub fn collect(a: &Analysis) -> Table<'_> {
     let mut superseded: FxHashMap<IdKey, &str> = FxHashMap::default();
@@ -455,33 +487,15 @@ pub fn collect(a: &Analysis) -> Table<'_> {
     // row's id being its own.
     let said: usize = pieces.iter().map(|(_, p)| p.states.said.items.len()).sum::<usize>() + wua.len();
     let shards = if said >= SHARD_AT { crate::par::threads().clamp(1, 16) } else { 1 };
-    let tables = crate::par::map((0..shards).collect(), |s| merged(&pieces, &wua, s, shards));
-    // The pieces (tens of MB when the logs name many ids) are freed beside what follows.
-    let ((), shards) = crate::par::join(
-        move || drop(pieces),
-        || {
-            // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when
-            // a row lacks a title (a WindowsUpdate.log alone has no rows at all).
-            let titles = if tables.iter().flatten().any(|r| r.title.is_empty()) { titles(a, store_titles) } else { FxHashMap::default() };
-            // The titles and supersedence read into each shard's rows, in place, on a core of
-            // their own.
-            if titles.is_empty() && superseded.is_empty() {
-                return tables;
-            }
-            crate::par::map(tables, |mut rows| {
-                for r in &mut rows {
-                    if r.title.is_empty() {
-                        if let Some(&title) = titles.get(&r.key) {
-                            (r.title, r.kb) = (title, kb_in(title));
-                            r.coarse = coarse_key(r);
-                        }
-                    }
-                    r.superseded_by = superseded.get(&r.key).copied();
-                }
-                rows
-            })
-        },
-    );
+    // WindowsUpdate.log's titles take a pass over all its lines, on one core: only when a row
+    // may lack a title (a row of the store's states has none of its own; a WindowsUpdate.log
+    // alone has no rows at all).
+    let untitled = pieces.iter().any(|(_, p)| !p.states.said.items.is_empty()) || wua.iter().any(|r| r.title.is_empty());
+    let titles = if untitled { titles(a, store_titles) } else { FxHashMap::default() };
+    let told = Told { titles, superseded };
+    let shards = crate::par::map((0..shards).collect(), |s| merged(&pieces, &wua, &told, s, shards));
+    // The pieces (tens of MB when the logs name many ids) freed on all cores.
+    crate::par::map(pieces, drop);
     Table { shards }
 }
 
