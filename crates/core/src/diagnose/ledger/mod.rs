@@ -442,30 +442,28 @@ fn setup_targets(ops: &[Operation], rows: &mut Rows<'_>) {
 /// in the table's order, and only those get a key and a place.
 fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n: usize) -> Vec<Pick> {
     use super::updates::head;
-    let mut keys: Vec<super::updates::SortKey<(LedgerState, u8)>> = settled
-        .iter()
-        .map(|r| {
-            let d = &rows.rows[r.draft as usize];
-            (rank(r.state, r.class), d.kb.is_empty(), head(&d.kb), &*d.kb, head(&d.title), &*d.title, rows.place(r.draft as usize))
-        })
-        .collect();
     let by = |x: &_, y: &_| super::updates::by_heads(*x, *y);
-    if keys.len() > n {
-        keys.select_nth_unstable_by(n, by);
-        keys.truncate(n);
-    }
-    let mut picked: FxHashMap<u32, usize> = FxHashMap::default();
     let class = class::class_of("");
-    // The lone rows in order are by rank, then in the table's order. Among many, the candidates
-    // are found first in one pass by (rank, the row's coarse key), which orders as that does
-    // with ties, and only they are ordered whole, a state at a time.
-    let candidates: Vec<usize> = if lone.len() > n && n > 0 {
-        let mut coarse: Vec<((LedgerState, u8), u64, u32)> = lone.iter().zip(&rows.lone).zip(0..).map(|((&s, l), k)| (rank(s, class), l.coarse, k)).collect();
-        let last = *coarse.select_nth_unstable(n - 1).1;
-        coarse.into_iter().filter(|c| (c.0, c.1) <= (last.0, last.1)).map(|c| c.2 as usize).collect()
-    } else {
-        (0..lone.len()).collect()
-    };
+    // The settled rows' first keys and the lone rows' candidates read different rows: each on
+    // a core of its own.
+    let (mut keys, candidates) = crate::par::join(
+        || {
+            let mut keys: Vec<super::updates::SortKey<(LedgerState, u8)>> = settled
+                .iter()
+                .map(|r| {
+                    let d = &rows.rows[r.draft as usize];
+                    (rank(r.state, r.class), d.kb.is_empty(), head(&d.kb), &*d.kb, head(&d.title), &*d.title, rows.place(r.draft as usize))
+                })
+                .collect();
+            if keys.len() > n {
+                keys.select_nth_unstable_by(n, by);
+                keys.truncate(n);
+            }
+            keys
+        },
+        || lone_candidates(rows, lone, class, n),
+    );
+    let mut picked: FxHashMap<u32, usize> = FxHashMap::default();
     let mut states: Vec<LedgerState> = Vec::new();
     for &k in &candidates {
         if !states.contains(&lone[k]) {
@@ -494,6 +492,28 @@ fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n:
     // A settled row's place grows with its index (both follow the drafts' order).
     let made = |place: u32| settled.partition_point(|s| rows.place(s.draft as usize) < place);
     keys.into_iter().map(|k| picked.get(&k.6).map_or_else(|| Pick::Made(made(k.6)), |&k| Pick::Lone(k))).collect()
+}
+
+/// The lone rows that may be among the first `n` in order (by rank, then in the table's order),
+/// by index: all of them when they are `n` or fewer. Else those whose (rank, coarse key), which
+/// orders as that does with ties, is at most the `n`-th smallest, found in one pass that keeps
+/// the `n` smallest in a heap (no key of each row kept).
+fn lone_candidates(rows: &Rows<'_>, lone: &[LedgerState], class: UpdateClass, n: usize) -> Vec<usize> {
+    if lone.len() <= n || n == 0 {
+        return (0..lone.len()).collect();
+    }
+    let key = |k: usize| (rank(lone[k], class), rows.lone[k].coarse);
+    let mut smallest = std::collections::BinaryHeap::with_capacity(n);
+    for k in 0..lone.len() {
+        let x = key(k);
+        if smallest.len() < n {
+            smallest.push(x);
+        } else if let Some(mut top) = smallest.peek_mut().filter(|top| x < **top) {
+            *top = x;
+        }
+    }
+    let Some(&last) = smallest.peek() else { return Vec::new() };
+    (0..lone.len()).filter(|&k| key(k) <= last).collect()
 }
 
 /// Rows of one KB under several update ids are versions of one update (Defender's security
