@@ -84,9 +84,9 @@ struct Rows<'a> {
 /// (every update id a line names came before it; a name cannot find it), so its story is its
 /// one line of the table, and its state is read from that line's steps without making a row.
 ///
-/// What the ledger reads of its row of the table is copied in while the partition has the row
-/// at hand (whether it is superseded, its place in the table's order), so that a state and a
-/// first pick read no row: rows of a table of many ids are scattered over tens of MB.
+/// What the ledger reads of its row of the table is copied in while the split has the row at
+/// hand (whether it is superseded, its coarse key in the table's order), so that its state and
+/// the first picks read no row: the rows of a table of many ids are spread over tens of MB.
 #[derive(Clone, Copy)]
 struct Lone<'a> {
     u: &'a UpdateRow<'a>,
@@ -949,7 +949,8 @@ mod tests {
         let rows = joined(&a, &sightings, &updates, &[]);
         assert!(rows.lone.len() > 1000 && rows.configmgr_made > 0 && rows.configmgr_base > 0, "{} lone", rows.lone.len());
         assert!(rows.lone.iter().any(|l| l.steps().1 == 2), "a lone row superseded");
-        // Cut among the lone rows too: half of them, and all but one, come after the rows made.
+        // Cuts among the lone rows too (their rank puts them after the rows made): at half of
+        // them and at all but one.
         let total = ledger_of(&a, joined(&a, &sightings, &updates, &[]), 0).total;
         assert!(total < 5000 && total - rows.lone.len() / 2 > 150, "{total} rows");
         for n in [0, 1, 7, 150, total - rows.lone.len() / 2, total - 1, 5000, usize::MAX] {
