@@ -531,13 +531,11 @@ pub(super) fn first_in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) ->
     if n == 0 {
         return Vec::new();
     }
-    let candidates: Vec<&T> = if items.len() > n {
-        let mut coarse: Vec<(u64, u32)> = items.iter().zip(0..).map(|(t, i)| (row(t).coarse, i)).collect();
-        // The n-th coarse key: every item before it is among the first n, none after it is.
-        let last = coarse.select_nth_unstable(n - 1).1 .0;
-        coarse.into_iter().filter(|c| c.0 <= last).map(|c| &items[c.1 as usize]).collect()
-    } else {
-        items.iter().collect()
+    // The n-th coarse key: every item before it is among the first n, none after it is.
+    let last = if items.len() > n { nth_smallest(items.iter().map(|t| row(t).coarse), n) } else { None };
+    let candidates: Vec<&T> = match last {
+        Some(last) => items.iter().filter(|t| row(t).coarse <= last).collect(),
+        None => items.iter().collect(),
     };
     let mut keys = keys_of(&candidates, |t| table_key(row(t)));
     let by = |x: &SortKey<u8>, y: &SortKey<u8>| by_heads(*x, *y);
@@ -547,6 +545,24 @@ pub(super) fn first_in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) ->
     }
     keys.sort_unstable_by(by);
     keys.into_iter().map(|k| *candidates[k.6 as usize]).collect()
+}
+
+/// The `n`-th smallest of `keys` (the largest of the `n` smallest), if there are `n`: found in
+/// one pass that keeps the `n` smallest in a heap, so no key of each item is kept. The items
+/// whose keys are at most it are the first `n` in order, with any that tie with the last.
+pub(super) fn nth_smallest<K: Ord>(keys: impl IntoIterator<Item = K>, n: usize) -> Option<K> {
+    if n == 0 {
+        return None;
+    }
+    let mut smallest = std::collections::BinaryHeap::with_capacity(n);
+    for x in keys {
+        if smallest.len() < n {
+            smallest.push(x);
+        } else if let Some(mut top) = smallest.peek_mut().filter(|top| x < **top) {
+            *top = x;
+        }
+    }
+    (smallest.len() == n).then(|| smallest.pop()).flatten()
 }
 
 impl Row<'_> {
@@ -868,6 +884,17 @@ pub(super) mod tests {
         // The first rows alone, as a report lists them: the same as the first of all.
         for n in [0, 1, 2, 66, 67, 68, 1000, 5000] {
             assert_eq!(written(&a, &table.rows(), &[], n).0, by_strings[..n], "first {n}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The heap's cut is a sort's: the `n`-th smallest, ties and all, or none when fewer.
+        #[test]
+        fn the_nth_smallest_is_the_sorted_keys_nth(keys in proptest::collection::vec(0u8..40, 0..300), n in 0usize..320) {
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            let want = n.checked_sub(1).and_then(|i| sorted.get(i)).copied();
+            proptest::prop_assert_eq!(nth_smallest(keys.iter().copied(), n), want);
         }
     }
 

@@ -496,24 +496,15 @@ fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n:
 
 /// The lone rows that may be among the first `n` in order (by rank, then in the table's order),
 /// by index: all of them when they are `n` or fewer. Else those whose (rank, coarse key), which
-/// orders as that does with ties, is at most the `n`-th smallest, found in one pass that keeps
-/// the `n` smallest in a heap (no key of each row kept).
+/// orders as that does with ties, is at most the `n`-th smallest
+/// ([`nth_smallest`](super::updates::nth_smallest)).
 fn lone_candidates(rows: &Rows<'_>, lone: &[LedgerState], class: UpdateClass, n: usize) -> Vec<usize> {
-    if lone.len() <= n || n == 0 {
-        return (0..lone.len()).collect();
-    }
     let key = |k: usize| (rank(lone[k], class), rows.lone[k].coarse);
-    let mut smallest = std::collections::BinaryHeap::with_capacity(n);
-    for k in 0..lone.len() {
-        let x = key(k);
-        if smallest.len() < n {
-            smallest.push(x);
-        } else if let Some(mut top) = smallest.peek_mut().filter(|top| x < **top) {
-            *top = x;
-        }
+    let last = if lone.len() > n { super::updates::nth_smallest((0..lone.len()).map(key), n) } else { None };
+    match last {
+        Some(last) => (0..lone.len()).filter(|&k| key(k) <= last).collect(),
+        None => (0..lone.len()).collect(),
     }
-    let Some(&last) = smallest.peek() else { return Vec::new() };
-    (0..lone.len()).filter(|&k| key(k) <= last).collect()
 }
 
 /// Rows of one KB under several update ids are versions of one update (Defender's security
