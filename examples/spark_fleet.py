@@ -103,7 +103,7 @@ def main():
 
     rows = spark.read.parquet(args.out)
     total = rows.count()
-    print(f"wulens fleet on Spark | {total} machine(s)")
+    print(f"wulens fleet on Spark | {total} machine{'' if total == 1 else 's'}")
     for g in groups(rows).collect():
         code = f"{g.root_code} ({g.root_symbol})" if g.root_symbol else g.root_code
         cause = " · ".join(x for x in (g.failed_at, code, g.finding and f"finding {g.finding}") if x)

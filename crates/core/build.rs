@@ -862,6 +862,7 @@ fn main() {
             };
             assert!(r.join.is_some() || !r.codes.is_empty() || !r.lines.is_empty(), "{what}: a rule needs `codes`, `lines` or a `join`");
             assert!(r.join.is_some() || !r.lines.is_empty() || r.summary.is_empty() || r.summary.contains("{n}"), "{what}: a summary template says {{n}}");
+            check_count_words(&r.summary, &what);
             assert!(!r.guidance.is_empty(), "{what}: a finding needs guidance");
             let _ = write!(
                 rules,
@@ -906,4 +907,21 @@ fn main() {
 
 fn yes() -> bool {
     true
+}
+
+/// A summary template's braces are `{n}` (the count) or `{one|many}` (its word, by the count),
+/// and a plural is written as such, never "line(s)".
+fn check_count_words(summary: &str, what: &str) {
+    let mut rest = summary;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|c| open + c).unwrap_or_else(|| panic!("{what}: a `{{` in the summary is never closed"));
+        let inner = &rest[open + 1..close];
+        let word = inner.split_once('|').is_some_and(|(one, many)| !one.is_empty() && !many.is_empty() && !many.contains('|'));
+        assert!(inner == "n" || word, "{what}: `{{{inner}}}` in the summary is neither {{n}} nor {{one|many}}");
+        assert!(!word || summary.contains("{n}"), "{what}: `{{{inner}}}` needs the count {{n}} it is the word for");
+        rest = &rest[close + 1..];
+    }
+    let b = summary.as_bytes();
+    let hedged = ["(s)", "(es)"].iter().any(|p| summary.match_indices(p).any(|(i, _)| i > 0 && b[i - 1].is_ascii_alphabetic()));
+    assert!(!hedged, "{what}: write the plural as {{one|many}}, not with (s)");
 }

@@ -206,7 +206,7 @@ fn main() {
         }
     }
     if !errors.is_empty() {
-        panic!("knowledge-base data has {} problem(s):\n  {}", errors.len(), errors.join("\n  "));
+        panic!("knowledge-base data has {} {}:\n  {}", errors.len(), if errors.len() == 1 { "problem" } else { "problems" }, errors.join("\n  "));
     }
 
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("kb_data.rs");

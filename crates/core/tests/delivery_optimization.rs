@@ -110,5 +110,5 @@ fn a_job_the_agents_log_names_is_the_agents_download() {
     assert_eq!((call.code.as_deref(), call.root.as_deref()), (None, Some("0x80D02002")));
     // The DO finding is an error: a download ended with its code.
     let f = r.findings.iter().find(|f| f.title.starts_with("Delivery Optimization")).unwrap();
-    assert!(f.summary.contains("1 download(s) failed with one of them"), "{}", f.summary);
+    assert!(f.summary.contains("1 download failed with one of them"), "{}", f.summary);
 }

@@ -33,6 +33,34 @@ pub use text::{StableBytes, Text};
 use time::LocalMs;
 pub use update::UpdateRow;
 
+/// `n` with its noun, singular for one: `1 time`, `3 times` (the words of notes and summaries).
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A summary template with its count: `{n}` the number, each `{one|many}` the word for it
+/// (`"{n} {time|times}"`: `1 time`, `3 times`). Rule files' templates are checked at build time.
+pub fn fill_count(template: &str, n: usize) -> String {
+    let mut out = String::with_capacity(template.len() + 8);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            rest = &rest[open..];
+            break;
+        };
+        let inner = &rest[open + 1..close];
+        match inner.split_once('|') {
+            _ if inner == "n" => out.push_str(&n.to_string()),
+            Some((one, many)) => out.push_str(if n == 1 { one } else { many }),
+            None => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A problem with an input that is not a file of its own (a bad zip, a bomb, an unreadable file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputWarning {
@@ -360,7 +388,18 @@ impl LogFile {
 
 #[cfg(test)]
 mod tests {
-    use super::rotated_from;
+    use super::{counted, fill_count, rotated_from};
+
+    #[test]
+    fn counts_take_the_word_for_their_number() {
+        assert_eq!(counted(1, "time", "times"), "1 time");
+        assert_eq!(counted(0, "time", "times"), "0 times");
+        assert_eq!(counted(3, "search", "searches"), "3 searches");
+        assert_eq!(fill_count("appears {n} {time|times}: {n} {search|searches}.", 1), "appears 1 time: 1 search.");
+        assert_eq!(fill_count("appears {n} {time|times}: {n} {search|searches}.", 2), "appears 2 times: 2 searches.");
+        // Braces that are no part of a template are kept as written.
+        assert_eq!(fill_count("{x} and {n} {line|lines} and {", 5), "{x} and 5 lines and {");
+    }
 
     #[test]
     fn older_generations_name_the_log_they_continue() {

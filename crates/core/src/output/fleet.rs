@@ -717,8 +717,13 @@ impl FleetSummary {
         };
         let failed: usize = self.groups.iter().map(|g| g.machines.len()).sum();
         let mut s = String::new();
-        let _ = writeln!(s, "wulens fleet | {} machine(s): {failed} failed, {} unreadable", self.machines, self.unreadable.len());
-        let _ = writeln!(s, "\nRoot causes ({} group(s), largest first)", self.groups.len());
+        let _ = writeln!(
+            s,
+            "wulens fleet | {}: {failed} failed, {} unreadable",
+            crate::model::counted(self.machines, "machine", "machines"),
+            self.unreadable.len()
+        );
+        let _ = writeln!(s, "\nRoot causes ({}, largest first)", crate::model::counted(self.groups.len(), "group", "groups"));
         if self.groups.is_empty() {
             let _ = writeln!(s, "  no machine failed");
         }
@@ -796,7 +801,7 @@ mod tests {
         assert_eq!(f.no_failure, vec![("ok".to_string(), vec!["d".to_string()])]);
         assert_eq!(f.unreadable, vec![("e".to_string(), "not a zip".to_string())]);
         let t = f.text();
-        assert!(t.contains("5 machine(s): 3 failed, 1 unreadable"), "{t}");
+        assert!(t.contains("5 machines: 3 failed, 1 unreadable"), "{t}");
         assert!(t.find("0x8024401B").unwrap() < t.find("0x800F081F").unwrap(), "{t}");
     }
 

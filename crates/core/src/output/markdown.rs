@@ -200,7 +200,7 @@ pub fn markdown(r: &Report) -> String {
     let mut o = markdown_summary(r);
     let s = &r.summary;
     let _ = writeln!(o, "\n---\n\n## Details\n");
-    let _ = writeln!(o, "{} file(s), {} lines, {} entries.\n", s.files, thousands(s.lines), thousands(s.entries));
+    let _ = writeln!(o, "{}, {} lines, {} entries.\n", crate::model::counted(s.files, "file", "files"), thousands(s.lines), thousands(s.entries));
     // The verdict is in the summary, unless it had to be cut there; the detail below it here.
     if s.verdict.len() > VERDICT_BYTES {
         let _ = writeln!(o, "Verdict: {}\n", md_prose(&s.verdict));

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::report::Report;
-use crate::model::{base_name, Evidence, Setting};
+use crate::model::{base_name, counted, Evidence, Setting};
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
@@ -70,7 +70,7 @@ fn text_operations(o: &mut String, r: &Report) {
 pub fn text(r: &Report) -> String {
     let mut o = String::new();
     let s = &r.summary;
-    let _ = writeln!(o, "wulens {} | {} file(s), {} lines, {} entries", r.tool.version, s.files, thousands(s.lines), thousands(s.entries));
+    let _ = writeln!(o, "wulens {} | {}, {} lines, {} entries", r.tool.version, counted(s.files, "file", "files"), thousands(s.lines), thousands(s.entries));
     if let (Some(a), Some(b)) = (&s.first_time, &s.last_time) {
         let _ = writeln!(o, "time span: {a} .. {b}");
     }
@@ -141,11 +141,11 @@ pub fn text(r: &Report) -> String {
         let first = e.first_seen.as_deref().map(|t| format!(", first {t}")).unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {}  {}  {}x in {} file(s){first}",
+            "  {}  {}  {}x in {}{first}",
             e.code,
             if e.symbol.is_empty() { "(no symbolic name)" } else { &e.symbol },
             e.count,
-            e.files.len()
+            counted(e.files.len(), "file", "files")
         );
         let msg = e.kb.as_ref().map_or("", |k| if k.description.is_empty() { &k.message } else { &k.description });
         if !msg.is_empty() {

@@ -384,7 +384,7 @@ impl WufbSection {
         if !self.without_logs.is_empty() {
             let _ = writeln!(s, "  Devices with alerts and no logs ({})", self.without_logs.len());
             for d in &self.without_logs {
-                let _ = writeln!(s, "  {}: {} alert(s), {} active ({})", d.label(), d.alerts, d.active, d.from.join(", "));
+                let _ = writeln!(s, "  {}: {}, {} active ({})", d.label(), crate::model::counted(d.alerts, "alert", "alerts"), d.active, d.from.join(", "));
                 let _ = writeln!(s, "         {}", d.advice);
                 for c in &d.collect {
                     let _ = writeln!(s, "           {}: {}", c.artifact, c.command);
@@ -497,10 +497,10 @@ mod tests {
         assert_eq!(w.statuses.len(), 1);
         assert_eq!((w.statuses[0].machine.as_str(), w.statuses[0].log_state.as_str(), w.statuses[0].log_code.as_str()), ("PC-02", "failing", "0x80070643"));
         let t = w.text();
-        assert!(t.contains("Windows Update for Business alerts (4 from 2 export(s))"), "{t}");
+        assert!(t.contains("Windows Update for Business alerts (4 from 2 exports)"), "{t}");
         assert!(t.contains("pc-01: UCDeviceAlert ClientUpdateAlert DownloadFailure, 0x8024401B"), "{t}");
         assert!(t.contains("PC-01 by name; its logs: failed at Windows Update search, 0x8024401B, Proxy error"), "{t}");
-        assert!(t.contains("pc-99: 2 alert(s), 1 active"), "{t}");
+        assert!(t.contains("pc-99: 2 alerts, 1 active"), "{t}");
         assert!(t.contains("could not be read: bad.json: line 3: cut"), "{t}");
     }
 
@@ -511,7 +511,7 @@ mod tests {
         let w = WufbSection::join(&[row("PC-01", "ok", "")], &[read("a.csv", csv.as_bytes()).unwrap().unwrap()], Vec::new());
         assert_eq!(w.without_logs.len(), 1);
         let t = w.text();
-        assert!(t.contains("  the device with Entra device id e-77 (no name in the exports): 1 alert(s), 1 active (a.csv:2)"), "{t}");
+        assert!(t.contains("  the device with Entra device id e-77 (no name in the exports): 1 alert, 1 active (a.csv:2)"), "{t}");
         assert!(w.without_logs[0].advice.starts_with("collect the logs of the device with Entra device id e-77"), "{}", w.without_logs[0].advice);
     }
 

@@ -255,8 +255,8 @@ fn problem_notes(problems: &[String], cut: bool) -> Vec<String> {
     if !problems.is_empty() {
         let listed: Vec<&str> = problems.iter().take(LISTED).map(String::as_str).collect();
         out.push(format!(
-            "{} part(s) of the log could not be read (damaged or cut short): {}{}",
-            problems.len(),
+            "{} of the log could not be read (damaged or cut short): {}{}",
+            crate::model::counted(problems.len(), "part", "parts"),
             listed.join("; "),
             if problems.len() > LISTED { "; ..." } else { "" }
         ));

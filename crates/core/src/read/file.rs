@@ -30,7 +30,8 @@ pub(crate) fn from_parsed(
 ) -> LogFile {
     let mut notes = parsed.notes;
     if stats.invalid_utf8_bytes > 0 && enc != TextEncoding::Windows1252 {
-        notes.push(format!("{} byte(s) were not valid UTF-8 and were read as Windows-1252.", stats.invalid_utf8_bytes));
+        let bytes = usize::try_from(stats.invalid_utf8_bytes).unwrap_or(usize::MAX);
+        notes.push(format!("{} not valid UTF-8 and read as Windows-1252.", crate::model::counted(bytes, "byte was", "bytes were")));
     }
     if stats.truncated_utf16 {
         notes.push("The UTF-16 text ends in the middle of a character (odd number of bytes): the file was probably cut off while being copied.".into());

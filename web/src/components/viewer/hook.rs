@@ -394,7 +394,11 @@ fn intents(ctx: &Ctx) -> Intents {
                 let Ok(text) = r else { return };
                 let what = if markdown { "as Markdown" } else { "as text" };
                 crate::js::copy_text(&text, move |ok| {
-                    set_notice.emit(Some(if ok { format!("Copied {lines} line(s) {what}.") } else { "The browser refused the clipboard.".into() }))
+                    set_notice.emit(Some(if ok {
+                        format!("Copied {lines} {} {what}.", if lines == 1 { "line" } else { "lines" })
+                    } else {
+                        "The browser refused the clipboard.".into()
+                    }))
                 });
             });
         })

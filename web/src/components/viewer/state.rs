@@ -223,11 +223,11 @@ mod tests {
     fn answers_land_in_their_fields() {
         let s = run([
             Action::Components(vec!["Agent".into()]),
-            Action::Notice(Some("Copied 1 line(s) as text.".into())),
+            Action::Notice(Some("Copied 1 line as text.".into())),
             Action::Print(Vec::new(), "All 0 lines in the view.".into()),
         ]);
         assert_eq!(*s.components, ["Agent"]);
-        assert_eq!(s.notice.as_deref(), Some("Copied 1 line(s) as text."));
+        assert_eq!(s.notice.as_deref(), Some("Copied 1 line as text."));
         assert_eq!(s.print_rows.as_ref().map(|p| p.1.as_str()), Some("All 0 lines in the view."));
         assert!(s.codes.is_empty());
     }

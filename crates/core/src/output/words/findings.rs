@@ -3,8 +3,8 @@
 
 use super::codes::describe_codes;
 use crate::diagnose::{At, EventErrors, Finding, Found, PortFault, RingRival, UpdateClass};
-use crate::model::base_name;
 use crate::model::time::{civil_from_days, format_iso};
+use crate::model::{base_name, counted, fill_count};
 
 /// The finding's summary: what its rule found, with the specifics (codes, servers, counts).
 pub fn finding_summary(f: &Finding) -> String {
@@ -14,12 +14,12 @@ pub fn finding_summary(f: &Finding) -> String {
 /// `said` in words; `codes` are the finding's (`0x8024401B`), which some summaries name.
 pub fn said_words(said: &Found, codes: &[String]) -> String {
     match said {
-        Found::Template { text, n } => text.replace("{n}", &n.to_string()),
+        Found::Template { text, n } => fill_count(text, *n),
         Found::CodeFamily { total } => family(codes, *total),
         Found::DeliveryCodes { total, failed } => {
             let then = match failed {
                 0 => " No download ended with them: the agent retried or fell back to another way.".to_string(),
-                n => format!(" {n} download(s) failed with one of them."),
+                n => format!(" {} failed with one of them.", counted(*n, "download", "downloads")),
             };
             family(codes, *total) + &then
         }
@@ -36,18 +36,18 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
             _ => "WUAHandler reports that Group Policy overwrote the WSUS settings ConfigMgr made.".to_string(),
         },
         Found::SyncSoapFault { in_call: false, times } => {
-            format!("0x80244007 (a SOAP fault returned by WSUS) appears {times} time(s); when it comes from SyncUpdates_WithRecovery the known cause is a WSUS server limit (maxInstalledPrerequisites).")
+            format!("0x80244007 (a SOAP fault returned by WSUS) appears {}; when it comes from SyncUpdates_WithRecovery the known cause is a WSUS server limit (maxInstalledPrerequisites).", counted(*times, "time", "times"))
         }
         Found::SyncSoapFault { in_call: true, times } => {
-            format!("SyncUpdates_WithRecovery failed with 0x80244007 ({times} time(s)): WSUS rejects the client's sync with a SOAP fault, the known WSUS server limit (maxInstalledPrerequisites).")
+            format!("SyncUpdates_WithRecovery failed with 0x80244007 ({}): WSUS rejects the client's sync with a SOAP fault, the known WSUS server limit (maxInstalledPrerequisites).", counted(*times, "time", "times"))
         }
         Found::StoreCorruption { check, failed_sessions, no_source } => {
             let mut said: Vec<String> = Vec::new();
             if let Some((found, repaired)) = check {
-                said.push(format!("the last component-store check found {found} corruption(s) and repaired {repaired}"));
+                said.push(format!("the last component-store check found {} and repaired {repaired}", counted(*found as usize, "corruption", "corruptions")));
             }
             if let Some((n, code)) = failed_sessions {
-                said.push(format!("{n} servicing session(s) failed with {}", describe_codes(&[hex(*code)])));
+                said.push(format!("{} failed with {}", counted(*n, "servicing session", "servicing sessions"), describe_codes(&[hex(*code)])));
             }
             if *no_source {
                 said.push("a repair found no source for the damaged files (missing replacement payload)".into());
@@ -64,9 +64,10 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
             }
             s
         }
-        Found::RestartPending { lines } => format!("{lines} line(s) say a restart is required or pending; until it happens, servicing and some scans do not complete."),
+        Found::RestartPending { lines } => format!("{} a restart is required or pending; until it happens, servicing and some scans do not complete.", counted(*lines, "line says", "lines say")),
         Found::NoWuaHandlerLog { client_logs } => format!(
-            "{client_logs} ConfigMgr client log(s) were given but no WUAHandler.log: the client has not run a software-update scan (or WUAHandler.log was left out of the bundle)."
+            "{} given but no WUAHandler.log: the client has not run a software-update scan (or WUAHandler.log was left out of the bundle).",
+            counted(*client_logs, "ConfigMgr client log was", "ConfigMgr client logs were")
         ),
         Found::WuaHandlerSilent { last_scan_line } => format!(
             "WUAHandler.log has no line for the latest scan request{}: the scan never reached the Windows Update Agent, which usually means the management point returned no software update point.",
@@ -83,20 +84,23 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
                 (!lengths.is_empty()).then(|| format!("{} bytes", lengths.join(", "))),
             ];
             format!(
-                "{lines} download job line(s) show the answer {} got instead of the update file: {}. A proxy, firewall or captive portal answered in place of Microsoft's content servers, and the download failed on that page ({}).",
+                "{} the answer {} got instead of the update file: {}. A proxy, firewall or captive portal answered in place of Microsoft's content servers, and the download failed on that page ({}).",
+                counted(*lines, "download job line shows", "download job lines show"),
                 if hosts.is_empty() { "the server".to_string() } else { hosts.join(", ") },
                 answer.into_iter().flatten().collect::<Vec<_>>().join(", "),
                 describe_codes(codes)
             )
         }
         Found::SessionlessServicingErrors { lines } => format!(
-            "{lines} error line(s) of servicing with no session around them in these lines: {}. Servicing logged the failure itself; the session's start and end are not in the excerpt.",
+            "{} of servicing with no session around them in these lines: {}. Servicing logged the failure itself; the session's start and end are not in the excerpt.",
+            counted(*lines, "error line", "error lines"),
             describe_codes(codes)
         ),
         Found::ErrorsWithoutOperation { total, events } => {
             let said: Vec<String> = events.iter().take(4).map(event_errors).collect();
             format!(
-                "{total} error event(s) with a failure code in a Windows Update log that holds no search, download or install, so no operation sums them up: {}{}.",
+                "{} with a failure code in a Windows Update log that holds no search, download or install, so no operation sums them up: {}{}.",
+                counted(*total, "error event", "error events"),
                 said.join("; "),
                 if events.len() > 4 { "; ..." } else { "" }
             )
@@ -113,8 +117,9 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
                 None => ", and no later line says it connected".to_string(),
             };
             format!(
-                "The Windows Update agent found no network connection (the machine was offline): {lines}{}{until}. The {failures} failure(s) on its way to the update service in that time ({}) come from that: with no network, the server's name cannot be resolved nor the server reached; they do not point at a proxy or DNS setting.",
+                "The Windows Update agent found no network connection (the machine was offline): {lines}{}{until}. The {} on its way to the update service in that time ({}) come from that: with no network, the server's name cannot be resolved nor the server reached; they do not point at a proxy or DNS setting.",
                 when(since),
+                counted(*failures, "failure", "failures"),
                 describe_codes(codes)
             )
         }
@@ -233,9 +238,9 @@ fn config_words(said: &Found) -> Option<String> {
     })
 }
 
-/// `This code was seen 3 time(s): 0x80072EE2 (WININET_E_TIMEOUT).`
+/// `This code was seen 3 times: 0x80072EE2 (WININET_E_TIMEOUT).`
 fn family(codes: &[String], total: usize) -> String {
-    format!("{} seen {} time(s): {}.", if codes.len() == 1 { "This code was" } else { "These codes were" }, total, describe_codes(codes))
+    format!("{} seen {}: {}.", if codes.len() == 1 { "This code was" } else { "These codes were" }, counted(total, "time", "times"), describe_codes(codes))
 }
 
 /// `TaskCreateFailed ×2 (0x80070005 (E_ACCESSDENIED))`: the first three codes.
@@ -290,16 +295,17 @@ mod tests {
 
     #[test]
     fn a_rule_template_is_filled_with_its_count() {
-        assert_eq!(said_words(&Found::Template { text: "{n} line(s) say so.", n: 3 }, &[]), "3 line(s) say so.");
+        assert_eq!(said_words(&Found::Template { text: "{n} {line says|lines say} so.", n: 3 }, &[]), "3 lines say so.");
+        assert_eq!(said_words(&Found::Template { text: "{n} {line says|lines say} so.", n: 1 }, &[]), "1 line says so.");
     }
 
     #[test]
     fn a_code_family_says_one_code_or_several() {
         let one = ["0x8024401B".to_string()];
-        assert!(said_words(&Found::CodeFamily { total: 2 }, &one).starts_with("This code was seen 2 time(s): 0x8024401B ("));
+        assert!(said_words(&Found::CodeFamily { total: 2 }, &one).starts_with("This code was seen 2 times: 0x8024401B ("));
         let two = ["0x80070005".to_string(), "0x12345678".to_string()];
-        assert!(said_words(&Found::CodeFamily { total: 5 }, &two).starts_with("These codes were seen 5 time(s): 0x80070005 ("));
-        assert!(said_words(&Found::DeliveryCodes { total: 1, failed: 2 }, &one).ends_with(". 2 download(s) failed with one of them."));
+        assert!(said_words(&Found::CodeFamily { total: 5 }, &two).starts_with("These codes were seen 5 times: 0x80070005 ("));
+        assert!(said_words(&Found::DeliveryCodes { total: 1, failed: 2 }, &one).ends_with(". 2 downloads failed with one of them."));
         assert!(said_words(&Found::DeliveryCodes { total: 1, failed: 0 }, &one)
             .ends_with(". No download ended with them: the agent retried or fell back to another way."));
     }
@@ -308,7 +314,7 @@ mod tests {
     fn the_client_logs_without_wuahandler() {
         assert_eq!(
             said_words(&Found::NoWuaHandlerLog { client_logs: 4 }, &[]),
-            "4 ConfigMgr client log(s) were given but no WUAHandler.log: the client has not run a software-update scan (or WUAHandler.log was left out of the bundle)."
+            "4 ConfigMgr client logs were given but no WUAHandler.log: the client has not run a software-update scan (or WUAHandler.log was left out of the bundle)."
         );
         let silent = said_words(&Found::WuaHandlerSilent { last_scan_line: Some("2024-06-14T09:40:02.469-07:00".into()) }, &[]);
         assert!(

@@ -299,7 +299,7 @@ fn short_time(t: &str) -> String {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    crate::model::counted(n, one, many)
 }
 
 /// The codes a failure names: its own, then the root that came before it on its way. A
@@ -466,7 +466,7 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
         out.push(s);
     }
     if groups.len() > 3 {
-        out.push(format!("and {} other code(s)", groups.len() - 3));
+        out.push(format!("and {}", plural(groups.len() - 3, "other code", "other codes")));
     }
     out.join("; ")
 }
@@ -560,7 +560,7 @@ fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
         out.push(format!("{what}{times}: {}{at}", failure_words(a, last)));
     }
     if groups.len() > 3 {
-        out.push(format!("and {} other kind(s) of failure", groups.len() - 3));
+        out.push(format!("and {} of failure", plural(groups.len() - 3, "other kind", "other kinds")));
     }
     out.join("; ")
 }

@@ -8,7 +8,7 @@ pub const WITHOUT_LOGS_ARTIFACTS: &[&str] = &["windows_update_traces", "event_lo
 
 /// The heading of the text's section.
 pub fn heading(alerts: usize, exports: usize) -> String {
-    format!("Windows Update for Business alerts ({alerts} from {exports} export(s))")
+    format!("Windows Update for Business alerts ({alerts} from {})", crate::model::counted(exports, "export", "exports"))
 }
 
 /// `UCUpdateAlert ClientUpdateAlert DiskFull, 0x80070070 (ERROR_DISK_FULL), Active since 2026-11-20 10:00:00`.

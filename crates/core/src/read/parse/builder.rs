@@ -285,5 +285,6 @@ pub(super) fn renumber(entries: &mut [Entry], base: u32, map: &[u16]) {
 
 /// The note on records without an end marker (one per file, however many pieces it was read in).
 pub(crate) fn truncated_note(truncated: u32) -> String {
-    format!("{truncated} CMTrace record(s) have no ]LOG]!> end marker (the file may be cut off); their first lines are kept as text")
+    let records = crate::model::counted(truncated as usize, "CMTrace record has", "CMTrace records have");
+    format!("{records} no ]LOG]!> end marker (the file may be cut off); their first lines are kept as text")
 }
