@@ -99,8 +99,9 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
         Found::ErrorsWithoutOperation { total, events } => {
             let said: Vec<String> = events.iter().take(4).map(event_errors).collect();
             format!(
-                "{} with a failure code in a Windows Update log that holds no search, download or install, so no operation sums them up: {}{}.",
+                "{} with a failure code in a Windows Update log that holds no search, download or install, so no operation sums {} up: {}{}.",
                 counted(*total, "error event", "error events"),
+                if *total == 1 { "it" } else { "them" },
                 said.join("; "),
                 if events.len() > 4 { "; ..." } else { "" }
             )
@@ -117,10 +118,12 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
                 None => ", and no later line says it connected".to_string(),
             };
             format!(
-                "The Windows Update agent found no network connection (the machine was offline): {lines}{}{until}. The {} on its way to the update service in that time ({}) come from that: with no network, the server's name cannot be resolved nor the server reached; they do not point at a proxy or DNS setting.",
+                "The Windows Update agent found no network connection (the machine was offline): {lines}{}{until}. {} on its way to the update service in that time ({}) {} from that: with no network, the server's name cannot be resolved nor the server reached; {} not point at a proxy or DNS setting.",
                 when(since),
-                counted(*failures, "failure", "failures"),
-                describe_codes(codes)
+                if *failures == 1 { "The failure".to_string() } else { format!("The {failures} failures") },
+                describe_codes(codes),
+                if *failures == 1 { "comes" } else { "come" },
+                if *failures == 1 { "it does" } else { "they do" }
             )
         }
         Found::ServiceCrashedInstall { service, at_ms, update, caller, code, earlier } => {
@@ -308,6 +311,19 @@ mod tests {
         assert!(said_words(&Found::DeliveryCodes { total: 1, failed: 2 }, &one).ends_with(". 2 downloads failed with one of them."));
         assert!(said_words(&Found::DeliveryCodes { total: 1, failed: 0 }, &one)
             .ends_with(". No download ended with them: the agent retried or fell back to another way."));
+    }
+
+    #[test]
+    fn one_and_many_agree_with_their_verbs() {
+        let offline = |failures| Found::NoNetwork { interfaces: None, disconnected: "no network".into(), since: None, connected: None, failures };
+        let one = said_words(&offline(1), &[]);
+        assert!(one.contains(". The failure on its way") && one.contains(") comes from that") && one.contains("; it does not point"), "{one}");
+        let three = said_words(&offline(3), &[]);
+        assert!(three.contains(". The 3 failures on its way") && three.contains(") come from that") && three.contains("; they do not point"), "{three}");
+        let lone = said_words(&Found::ErrorsWithoutOperation { total: 1, events: Vec::new() }, &[]);
+        assert!(lone.starts_with("1 error event with") && lone.contains("sums it up"), "{lone}");
+        let many = said_words(&Found::ErrorsWithoutOperation { total: 2, events: Vec::new() }, &[]);
+        assert!(many.starts_with("2 error events with") && many.contains("sums them up"), "{many}");
     }
 
     #[test]
