@@ -531,12 +531,7 @@ pub(super) fn first_in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) ->
     if n == 0 {
         return Vec::new();
     }
-    // The n-th coarse key: every item before it is among the first n, none after it is.
-    let last = if items.len() > n { nth_smallest(items.iter().map(|t| row(t).coarse), n) } else { None };
-    let candidates: Vec<&T> = match last {
-        Some(last) => items.iter().filter(|t| row(t).coarse <= last).collect(),
-        None => items.iter().collect(),
-    };
+    let candidates: Vec<&T> = first_with_ties(items.len(), |i| row(&items[i]).coarse, n).into_iter().map(|i| &items[i]).collect();
     let mut keys = keys_of(&candidates, |t| table_key(row(t)));
     let by = |x: &SortKey<u8>, y: &SortKey<u8>| by_heads(*x, *y);
     if keys.len() > n {
@@ -547,10 +542,21 @@ pub(super) fn first_in_order<'k, T: Copy>(items: &'k [T], row: impl Fn(&'k T) ->
     keys.into_iter().map(|k| *candidates[k.6 as usize]).collect()
 }
 
+/// The indexes of the first `n` of `len` items by `key`, with any that tie with the `n`-th, in
+/// their own order: all of them when they are `n` or fewer. Every item before the `n`-th key is
+/// among the first `n`, none after it is; the keys may be coarse (ties allowed), and the items
+/// kept then get their whole keys.
+pub(super) fn first_with_ties<K: Ord>(len: usize, key: impl Fn(usize) -> K, n: usize) -> Vec<usize> {
+    let last = if len > n { nth_smallest((0..len).map(&key), n) } else { None };
+    match last {
+        Some(last) => (0..len).filter(|&i| key(i) <= last).collect(),
+        None => (0..len).collect(),
+    }
+}
+
 /// The `n`-th smallest of `keys` (the largest of the `n` smallest), if there are `n`: found in
-/// one pass that keeps the `n` smallest in a heap, so no key of each item is kept. The items
-/// whose keys are at most it are the first `n` in order, with any that tie with the last.
-pub(super) fn nth_smallest<K: Ord>(keys: impl IntoIterator<Item = K>, n: usize) -> Option<K> {
+/// one pass that keeps the `n` smallest in a heap, so no key of each item is kept.
+fn nth_smallest<K: Ord>(keys: impl IntoIterator<Item = K>, n: usize) -> Option<K> {
     if n == 0 {
         return None;
     }

@@ -497,14 +497,9 @@ fn first_in_order(rows: &Rows<'_>, settled: &[Settled], lone: &[LedgerState], n:
 /// The lone rows that may be among the first `n` in order (by rank, then in the table's order),
 /// by index: all of them when they are `n` or fewer. Else those whose (rank, coarse key), which
 /// orders as that does with ties, is at most the `n`-th smallest
-/// ([`nth_smallest`](super::updates::nth_smallest)).
+/// ([`first_with_ties`](super::updates::first_with_ties)).
 fn lone_candidates(rows: &Rows<'_>, lone: &[LedgerState], class: UpdateClass, n: usize) -> Vec<usize> {
-    let key = |k: usize| (rank(lone[k], class), rows.lone[k].coarse);
-    let last = if lone.len() > n { super::updates::nth_smallest((0..lone.len()).map(key), n) } else { None };
-    match last {
-        Some(last) => (0..lone.len()).filter(|&k| key(k) <= last).collect(),
-        None => (0..lone.len()).collect(),
-    }
+    super::updates::first_with_ties(lone.len(), |k| (rank(lone[k], class), rows.lone[k].coarse), n)
 }
 
 /// Rows of one KB under several update ids are versions of one update (Defender's security
