@@ -395,7 +395,7 @@ fn intents(ctx: &Ctx) -> Intents {
                 let what = if markdown { "as Markdown" } else { "as text" };
                 crate::js::copy_text(&text, move |ok| {
                     set_notice.emit(Some(if ok {
-                        format!("Copied {lines} {} {what}.", if lines == 1 { "line" } else { "lines" })
+                        format!("Copied {} {what}.", wulens_core::model::counted(lines, "line", "lines"))
                     } else {
                         "The browser refused the clipboard.".into()
                     }))

@@ -9,7 +9,7 @@ use super::codes::{caller_words, code_name};
 use super::setup::result_words;
 use crate::analysis::Analysis;
 use crate::diagnose::{setup_result, Agent, Corruption, Deployment, Operation, Restart, Run, Servicing, SetupNote, StackRuns};
-use crate::model::{base_name, time_of, OperationKind, Outcome};
+use crate::model::{base_name, counted, time_of, OperationKind, Outcome};
 
 /// The Windows Update agent: "Windows Update: 53 searches: 1 failed (0x8024402F by Device Driver
 /// Retrieval Client at ...), 52 succeeded."
@@ -53,7 +53,7 @@ pub fn agent(a: &Analysis, ops: &[&Operation], x: &Agent) -> String {
                 }
             }
         }
-        let all = plural(k.all, k.kind.noun(1), k.kind.noun(2));
+        let all = counted(k.all, k.kind.noun(1), k.kind.noun(2));
         parts.push(if k.succeeded == k.all {
             format!("{all}, {}", if k.all == 1 { "succeeded" } else { "all succeeded" })
         } else {
@@ -74,7 +74,7 @@ pub fn agent(a: &Analysis, ops: &[&Operation], x: &Agent) -> String {
 pub fn deployment(a: &Analysis, ops: &[&Operation], x: &Deployment) -> String {
     let mut parts = Vec::new();
     for l in &x.labels {
-        let mut p = plural(l.all, &l.label, &format!("{}s", l.label));
+        let mut p = counted(l.all, &l.label, &format!("{}s", l.label));
         if l.failed.is_empty() {
             p.push_str(if l.succeeded == l.all { ", all succeeded" } else { "" });
             if l.succeeded < l.all {
@@ -90,7 +90,7 @@ pub fn deployment(a: &Analysis, ops: &[&Operation], x: &Deployment) -> String {
         let line = a.files[fi].entries[ei as usize].line;
         parts.push(format!(
             "{} before them ({} at {}:{line}) {} followed by success, so {} recovered",
-            plural(n, "error", "errors"),
+            counted(n, "error", "errors"),
             code_name(code),
             base_name(&a.files[fi].name),
             if n == 1 { "was" } else { "were" },
@@ -104,7 +104,7 @@ pub fn deployment(a: &Analysis, ops: &[&Operation], x: &Deployment) -> String {
 /// lines with no session around them, and the restart it asked for.
 pub fn servicing(a: &Analysis, ops: &[&Operation], x: &Servicing) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let sessions_word = |n: usize| plural(n, "servicing session", "servicing sessions");
+    let sessions_word = |n: usize| counted(n, "servicing session", "servicing sessions");
     let completed = pick(ops, &x.completed);
     if !x.failed.is_empty() {
         parts.push(format!("{} of {} failed: {}", x.failed.len(), sessions_word(x.failed_of), describe_servicing_failures(a, &pick(ops, &x.failed))));
@@ -123,7 +123,7 @@ pub fn servicing(a: &Analysis, ops: &[&Operation], x: &Servicing) -> String {
         let at = time_of(&a.files[scan.file], scan.entry as usize).map(|t| format!(" (at {})", short_time(&t))).unwrap_or_default();
         match scan.repaired {
             Some(0) => parts.push(format!("SFC's last scan{at} found nothing to repair")),
-            Some(n) => parts.push(format!("SFC's last scan{at} repaired the {} it found damaged", plural(n as usize, "component", "components"))),
+            Some(n) => parts.push(format!("SFC's last scan{at} repaired the {} it found damaged", counted(n as usize, "component", "components"))),
             None => {}
         }
     } else if let Some(runs) = &x.stack_runs {
@@ -136,12 +136,12 @@ pub fn servicing(a: &Analysis, ops: &[&Operation], x: &Servicing) -> String {
             Corruption::Unrepaired { found, repaired } => parts.push(format!(
                 "the last component-store check ({kind}{}) found {} and repaired {repaired}: the store is damaged",
                 when(a, op),
-                plural(found as usize, "corruption", "corruptions")
+                counted(found as usize, "corruption", "corruptions")
             )),
             Corruption::AllRepaired { found, repaired } => parts.push(format!(
                 "the last component-store check ({kind}{}) found {} and repaired all {repaired}",
                 when(a, op),
-                plural(found as usize, "corruption", "corruptions")
+                counted(found as usize, "corruption", "corruptions")
             )),
             Corruption::None => parts.push(format!("the last component-store check ({kind}{}) found no corruption", when(a, op))),
             Corruption::NotSaid => {}
@@ -155,7 +155,7 @@ pub fn servicing(a: &Analysis, ops: &[&Operation], x: &Servicing) -> String {
             [one] => format!("all in {one}"),
             many => format!("in {} components", many.len()),
         };
-        parts.push(format!("SFC could not repair {} ({within})", plural(sfc.files, "file", "files")));
+        parts.push(format!("SFC could not repair {} ({within})", counted(sfc.files, "file", "files")));
         if x.check.is_none() {
             parts.push("no component-store check in this log tells whether the store itself is damaged".into());
         }
@@ -164,7 +164,7 @@ pub fn servicing(a: &Analysis, ops: &[&Operation], x: &Servicing) -> String {
         let named: Vec<String> = loose.codes.iter().take(3).map(|&c| code_name(c)).collect();
         parts.push(format!(
             "{} with no session around {} in these lines failed with {}",
-            plural(loose.lines, "error line", "error lines"),
+            counted(loose.lines, "error line", "error lines"),
             if loose.lines == 1 { "it" } else { "them" },
             named.join(", ")
         ));
@@ -224,7 +224,7 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
         Outcome::Failed | Outcome::Recovered => format!("{name} failed: {}{} ({file}).", failure_words(a, last), when(a, last)),
         Outcome::Cancelled => format!("{name} was cancelled: {}{} ({file}).", failure_words(a, last), when(a, last)),
         Outcome::Succeeded => {
-            let tail = if r.errors > 0 { format!("; the {} it logged did not stop it", plural(r.errors, "error line", "error lines")) } else { String::new() };
+            let tail = if r.errors > 0 { format!("; the {} it logged did not stop it", counted(r.errors, "error line", "error lines")) } else { String::new() };
             let code = last.code.map(|c| format!(" ({})", code_name(c))).unwrap_or_default();
             format!("{name} completed{code}{}{tail} ({file}).", when(a, last))
         }
@@ -244,7 +244,8 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
                 }
             }
             None => {
-                let note = if r.errors > 0 { format!("it logged {}", plural(r.errors, "error line", "error lines")) } else { "it logged no error".to_string() };
+                let note =
+                    if r.errors > 0 { format!("it logged {}", counted(r.errors, "error line", "error lines")) } else { "it logged no error".to_string() };
                 let latest = if r.several { format!("its latest run{}", when(a, last)) } else { "it".to_string() };
                 let why = if r.errors_only { " (a setuperr.log holds only the errors; the result is in the setupact.log written beside it)" } else { "" };
                 format!("{name}: {}; its result is not in {file}{why}.", note.replacen("it", &latest, 1))
@@ -296,10 +297,6 @@ fn when(a: &Analysis, op: &Operation) -> String {
 fn short_time(t: &str) -> String {
     let (date, rest) = t.split_once('T').unwrap_or((t, ""));
     format!("{date} {}", rest.get(..8).unwrap_or(rest))
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    crate::model::counted(n, one, many)
 }
 
 /// The codes a failure names: its own, then the root that came before it on its way. A
@@ -466,7 +463,7 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
         out.push(s);
     }
     if groups.len() > 3 {
-        out.push(format!("and {}", plural(groups.len() - 3, "other code", "other codes")));
+        out.push(format!("and {}", counted(groups.len() - 3, "other code", "other codes")));
     }
     out.join("; ")
 }
@@ -515,7 +512,7 @@ fn what_ran(sessions: &[&Operation]) -> String {
             format!(", by {}{}", named.join(", "), if by.len() > 3 { ", ..." } else { "" })
         }
     };
-    let words: Vec<String> = sorts.iter().map(|(t, v)| format!("{}{}", plural(v.len(), t, &format!("{t}s")), programs(v))).collect();
+    let words: Vec<String> = sorts.iter().map(|(t, v)| format!("{}{}", counted(v.len(), t, &format!("{t}s")), programs(v))).collect();
     if words.is_empty() || (sorts.len() == 1 && !words[0].contains(", by ")) {
         return String::new();
     }
@@ -560,7 +557,7 @@ fn describe_servicing_failures(a: &Analysis, failed: &[&Operation]) -> String {
         out.push(format!("{what}{times}: {}{at}", failure_words(a, last)));
     }
     if groups.len() > 3 {
-        out.push(format!("and {} of failure", plural(groups.len() - 3, "other kind", "other kinds")));
+        out.push(format!("and {} of failure", counted(groups.len() - 3, "other kind", "other kinds")));
     }
     out.join("; ")
 }
@@ -603,8 +600,8 @@ mod tests {
 
     #[test]
     fn counts_and_times_in_words() {
-        assert_eq!(plural(1, "search", "searches"), "1 search");
-        assert_eq!(plural(3, "search", "searches"), "3 searches");
+        assert_eq!(counted(1, "search", "searches"), "1 search");
+        assert_eq!(counted(3, "search", "searches"), "3 searches");
         assert_eq!(short_time("2024-05-31T16:45:56.136-07:00"), "2024-05-31 16:45:56");
     }
 }
