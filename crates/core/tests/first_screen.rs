@@ -60,7 +60,8 @@ fn check(name: &str, r: &Report, bad: &mut Vec<String>) {
     if sentences(v) > 3 {
         bad.push(say(format!("{} sentences", sentences(v))));
     }
-    // A stalled update opens with what it is stuck in: "... has not finished: it started downloading ...".
+    // A stalled update opens with what it is stuck in: "... has not finished: it started downloading ...",
+    // one still running with what it is doing: "... was still downloading when the log ends".
     let opens = [
         "failing now",
         "Not failing now",
@@ -69,6 +70,7 @@ fn check(name: &str, r: &Report, bad: &mut Vec<String>) {
         "These logs show no",
         "is failing",
         "has not finished",
+        "when the log ends",
         "Whether it succeeded is not known",
         "cannot say whether",
         "is rolling back",

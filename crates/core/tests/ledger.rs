@@ -106,6 +106,39 @@ fn a_download_started_minutes_before_the_log_ends_is_still_running() {
     assert_ne!(r.summary.badge, "Update stalled");
 }
 
+/// A download still running when the log ends leads the first screen, whatever succeeded
+/// around it: the badge says the work is in progress, never "No failure found", and the screen
+/// names the update and since when, before what else the log shows.
+#[test]
+fn work_still_running_at_the_end_leads_the_first_screen() {
+    let mut log: String = stalled_download_log().lines().take(6).map(|l| format!("{l}\n")).collect();
+    log.push_str("2024/10/09 10:30:00.0000000 1000  2000  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 7\n");
+    log.push_str("2024/10/09 10:30:05.0000000 1000  2000  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 7, Exit code = 0x00000000\n");
+    log.push_str("2024/10/09 10:38:00.0000000 1000  2000  Agent           Network state: Connected\n");
+    let r = report_of(vec![("WindowsUpdate.log", log.into_bytes())]);
+    well_formed(&r);
+    let row = one(&r, "KB5044273");
+    assert_eq!(row.state, LedgerState::Running);
+    assert_eq!(r.summary.badge, "In progress", "{}", r.summary.verdict);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "running is not failed");
+    let v = &r.summary.verdict;
+    assert!(
+        v.starts_with("The 2024-10 cumulative update KB5044273 started downloading on 2024-10-09 10:01 and was still downloading when the log ends, 36 minutes later."),
+        "{v}"
+    );
+    for reassuring in ["Not failing now", "No failure in these logs", "No failure found"] {
+        assert!(!v.contains(reassuring), "{reassuring}: {v}");
+    }
+    // The ticket's Markdown carries the row too, with its line.
+    let md = wulens_core::markdown(&r);
+    let updates = md.split("## Updates").nth(1).unwrap_or_else(|| panic!("no Updates section:\n{md}"));
+    assert!(updates.contains("still running when the log ends") && updates.contains("KB5044273") && updates.contains("WindowsUpdate.log:6"), "{updates}");
+    // The CLI's text lists the ledger's rows as `wulens updates` does.
+    let text = wulens_core::text(&r);
+    let ledger = wulens_core::ledger_text(&r.ledger, r.ledger_total);
+    assert!(ledger.lines().all(|l| text.contains(l)), "{text}\n---\n{ledger}");
+}
+
 /// ReportingEvents.log: one update fails on every try while others install after it.
 fn reporting_events(lines: &[(&str, u32, &str, &str, &str, &str)]) -> Vec<u8> {
     let mut s = String::new();

@@ -576,13 +576,14 @@ fn at(x: &Facts, line: Option<(usize, u32)>) -> When {
 
 /// The first screen with the ledger's word on each target: where it would reassure (no failure,
 /// failed earlier, recovered, still running, a scan completed) while a target's latest attempt
-/// failed or a step of it stalled, that target is said first. A target fails now when its own
-/// latest attempt failed, whatever other work succeeded after it: then the status is failed and
-/// a statement of its own says so with its lines. A stalled target changes the badge only where
-/// nothing failed.
+/// failed, a step of it stalled or a step of it is still running when its log ends, that target
+/// is said first. A target fails now when its own latest attempt failed, whatever other work
+/// succeeded after it: then the status is failed and a statement of its own says so with its
+/// lines. A stalled target changes the badge only where nothing failed, and so does a running
+/// one (work in progress), when no target fails or stalls.
 ///
-/// `ledger` is the ledger's first rows in its order (failing, then stalled, first), `urgent`
-/// how many of all its rows are failing or stalled.
+/// `ledger` is the ledger's first rows in its order (failing, stalled, then running, first),
+/// `urgent` how many of all its rows are failing or stalled.
 pub fn with_ledger(
     a: &Analysis,
     h: Headline,
@@ -595,7 +596,11 @@ pub fn with_ledger(
     if !reassuring {
         return (h, status, None);
     }
-    let lead = ledger.iter().position(|r| r.state == LedgerState::Failing).or_else(|| ledger.iter().position(|r| r.state == LedgerState::Stalled));
+    let lead = ledger
+        .iter()
+        .position(|r| r.state == LedgerState::Failing)
+        .or_else(|| ledger.iter().position(|r| r.state == LedgerState::Stalled))
+        .or_else(|| ledger.iter().position(|r| r.state == LedgerState::Running));
     let Some(i) = lead else { return (h, status, None) };
     let row = &ledger[i];
     // A target is told by its decisive step: a row without one has nothing to tell.
@@ -612,9 +617,12 @@ pub fn with_ledger(
             (if domain == Domain::Servicing { Badge::ServicingFailed } else { Badge::UpdatesFailing }, VerdictStatus::Failed, Some(st))
         }
         _ if status == VerdictStatus::Failed => (h.badge, status, None),
-        _ => (Badge::UpdateStalled, status, None),
+        LedgerState::Stalled => (Badge::UpdateStalled, status, None),
+        _ => (Badge::StillRunning, status, None),
     };
-    (Headline { badge, sentences: h.sentences, told: Some(Told { row: i, others: urgent - 1 }) }, status, statement)
+    // `urgent` counts the failing and stalled rows: a running lead is not one of them.
+    let others = if row.state == LedgerState::Running { urgent } else { urgent - 1 };
+    (Headline { badge, sentences: h.sentences, told: Some(Told { row: i, others }) }, status, statement)
 }
 
 /// `st` (a target failing now) first among the statements, in its kind of work's statement

@@ -157,10 +157,11 @@ pub fn text(r: &Report) -> String {
         let more = if e.occurrences_total > 5 { format!(" (+{} more)", e.occurrences_total - 5) } else { String::new() };
         let _ = writeln!(o, "       at {}{more}", lines.join(", "));
     }
-    if !r.updates.is_empty() {
-        let _ = writeln!(o, "\nUpdates ({})", r.updates.len());
-        for u in &r.updates {
-            let _ = writeln!(o, "  {:<9} {:<11} {}", u.state, u.kb, u.title);
+    // The ledger's rows, as `wulens updates` prints them.
+    if !r.ledger.is_empty() {
+        let _ = writeln!(o, "\nUpdates ({})", r.ledger_total);
+        for line in super::ledger::ledger_text(&r.ledger, r.ledger_total).lines() {
+            let _ = writeln!(o, "  {line}");
         }
     }
     let _ = writeln!(o, "\nFiles");

@@ -102,26 +102,34 @@ fn sentence(a: &Analysis, d: &Diagnosis, s: &Sentence) -> Option<String> {
     })
 }
 
+/// Why nothing fails now. Where the ledger's target is said first (failing, stalled or still
+/// running), the rest of the work is said as it is, never as "not failing now".
 fn calm(a: &Analysis, d: &Diagnosis, now: &Calm) -> String {
     let text = |i: &usize| own_text(a, d, &d.statements[*i]);
+    let told = d.headline.told.is_some();
+    let not_failing = if told { "" } else { "Not failing now: " };
     match now {
-        Calm::ScanCompleted { at: t } => format!("Not failing now: the latest ConfigMgr update scan completed{}.", at(t)),
-        Calm::Succeeded { kind, at: t } => format!("Not failing now: the latest {} succeeded{}.", kind.noun(1), at(t)),
+        Calm::ScanCompleted { at: t } => upper_first(&format!("{not_failing}the latest ConfigMgr update scan completed{}.", at(t))),
+        Calm::Succeeded { kind, at: t } => upper_first(&format!("{not_failing}the latest {} succeeded{}.", kind.noun(1), at(t))),
         Calm::RollingBack { statement } => {
             // "Windows setup: an upgrade is rolling back: ..." without the program's name.
             let t = first_sentence(&text(statement));
             upper_first(t.split_once(": ").map_or(t.as_str(), |(_, rest)| rest))
         }
+        Calm::Attention { statement } if told => format!("This needs attention too. {}", first_sentence(&text(statement))),
         Calm::Attention { statement } => format!("Not failing now, but this needs attention. {}", first_sentence(&text(statement))),
         Calm::ResultUnknown { statement } => {
             // "Windows setup: it logged 5 error lines; ..." → "Windows setup logged ...".
             let t = text(statement).replacen(": it logged", " logged", 1).replacen(": its latest run", "'s latest run", 1);
             format!("Whether it succeeded is not known: {}", t.strip_prefix("The ").map_or(t.clone(), |rest| format!("the {rest}")))
         }
-        Calm::NoFailure { statement } => match statement.map(|i| first_sentence(&text(&i))) {
-            Some(t) if t.chars().count() < 160 => format!("No failure in these logs. {t}"),
-            _ => "No failure in these logs.".to_string(),
-        },
+        Calm::NoFailure { statement } => {
+            let none = if told { "No other failure in these logs." } else { "No failure in these logs." };
+            match statement.map(|i| first_sentence(&text(&i))) {
+                Some(t) if t.chars().count() < 160 => format!("{none} {t}"),
+                _ => none.to_string(),
+            }
+        }
     }
 }
 

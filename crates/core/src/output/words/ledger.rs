@@ -158,8 +158,12 @@ pub fn story(r: &LedgerRow) -> Option<String> {
             format!("{who} has not finished: it {verb}{at} and no outcome follows in the {} the log goes on.", duration(r.open_ms.unwrap_or(0)))
         }
         LedgerState::Running => {
-            let verb = if doing == "download" { "is still downloading" } else { "is still installing" };
-            format!("{who} {verb} when the log ends (started{at}).")
+            let (began, verb) = if doing == "download" { ("started downloading", "downloading") } else { ("started installing", "installing") };
+            let later = match r.open_ms {
+                Some(ms) if ms >= 60_000 => format!(", {} later", duration(ms)),
+                _ => String::new(),
+            };
+            format!("{who} {began}{at} and was still {verb} when the log ends{later}.")
         }
         LedgerState::Failing => {
             let tries = r.steps.iter().filter(|s| s.event.is_failure()).count();

@@ -55,7 +55,7 @@ pub fn badge_words(b: Badge) -> &'static str {
         Badge::UpdateStalled => "Update stalled",
         Badge::RollingBack => "Rolling back",
         Badge::NothingToConclude => "Nothing to conclude",
-        Badge::StillRunning => "Still running",
+        Badge::StillRunning => "In progress",
         Badge::Recovered => "Recovered",
         Badge::ScanCompleted => "Scan completed",
         Badge::NeedsAttention => "Needs attention",
