@@ -172,6 +172,35 @@ fn a_target_failing_on_every_try_is_failing_now_whatever_succeeds_after_it() {
     assert!(!r.summary.verdict.starts_with("Not failing"), "{}", r.summary.verdict);
 }
 
+/// A month's cumulative update that failed is superseded once a later month's of the same
+/// product line installed after it: the failure is no longer the machine's state. A later
+/// update of another line (.NET's) supersedes nothing.
+#[test]
+fn a_cumulative_update_a_later_one_installed_after_is_superseded() {
+    let (april, may, net) = ("11111111-2222-4333-8444-555555555555", "66666666-7777-4888-8999-aaaaaaaaaaaa", "77777777-7777-4888-8999-bbbbbbbbbbbb");
+    let failed = |time| (time, 195, "AGENT_INSTALLING_FAILED", april, "80073712", "Installation Failure: Windows failed to install the following update with error 0x80073712: 2024-04 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5036892).");
+    let may_ok = ("2024-05-20 11:00:00", 183, "AGENT_INSTALLING_SUCCEEDED", may, "0", "Installation Successful: Windows successfully installed the following update: 2024-05 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5037768)");
+    let net_ok = ("2024-05-20 11:00:00", 183, "AGENT_INSTALLING_SUCCEEDED", net, "0", "Installation Successful: Windows successfully installed the following update: 2024-05 Cumulative Update for .NET Framework 3.5, 4.8 and 4.8.1 for Windows 10 Version 22H2 for x64 (KB5037036)");
+    let r = report_of(vec![("ReportingEvents.log", reporting_events(&[failed("2024-05-01 10:00:00"), failed("2024-05-02 10:00:00"), may_ok]))]);
+    well_formed(&r);
+    let row = one(&r, "KB5036892");
+    assert_eq!(row.state, LedgerState::Done, "{row:#?}");
+    let last = row.decisive_step().unwrap();
+    assert_eq!(last.event, LifeEvent::Superseded);
+    assert!(last.evidence.text.contains("KB5037768"), "the later install's line proves it: {}", last.evidence.text);
+    assert_eq!(wulens_core::ledger_state(row), "superseded");
+    // The failures are earlier ones, not the machine's state now.
+    assert_eq!(r.summary.badge, "Failed earlier", "{}", r.summary.verdict);
+    assert!(!r.summary.verdict.contains("is failing"), "{}", r.summary.verdict);
+    // Another product line's update supersedes nothing.
+    let r = report_of(vec![("ReportingEvents.log", reporting_events(&[failed("2024-05-01 10:00:00"), net_ok]))]);
+    assert_eq!(one(&r, "KB5036892").state, LedgerState::Failing);
+    // Nor does a later month's installed before the failure.
+    let early = ("2024-04-20 11:00:00", may_ok.1, may_ok.2, may_ok.3, may_ok.4, may_ok.5);
+    let r = report_of(vec![("ReportingEvents.log", reporting_events(&[early, failed("2024-05-01 10:00:00")]))]);
+    assert_eq!(one(&r, "KB5036892").state, LedgerState::Failing);
+}
+
 #[test]
 fn routine_results_are_no_failure() {
     let a = "11111111-2222-4333-8444-555555555555";

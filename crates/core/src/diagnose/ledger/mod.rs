@@ -14,6 +14,7 @@
 
 mod class;
 mod lines;
+mod monthly;
 mod ring;
 mod tell;
 
@@ -290,7 +291,8 @@ fn joined<'a>(a: &Analysis, sightings: &'a [Sighting], updates: &'a [&'a UpdateR
 /// The ledger of joined rows: each settled, the first `n` in order written out.
 fn ledger_of(a: &Analysis, mut rows: Rows<'_>, n: usize) -> Ledger {
     merge_versions(&mut rows.rows);
-    let settled = settle_all(a, &rows.rows);
+    let mut settled = settle_all(a, &rows.rows);
+    supersede_monthly(&rows.rows, &mut settled);
     let mut lone = Vec::with_capacity(rows.lone.len());
     crate::par::extend_mapped(&mut lone, &rows.lone, |l| l.state(a));
     let urgent = settled.iter().map(|s| s.state).chain(lone.iter().copied()).filter(|s| matches!(s, LedgerState::Failing | LedgerState::Stalled)).count();
@@ -311,6 +313,44 @@ fn ledger_of(a: &Analysis, mut rows: Rows<'_>, n: usize) -> Ledger {
         row
     });
     Ledger { rows: out, total, urgent }
+}
+
+/// An earlier month's cumulative update that failed, stalled or is still running, where a later
+/// month's of the same product line installed after its last step, is superseded
+/// (`monthly.rs`): its new last step is that install's line. Rows of no monthly line cost
+/// nothing; nothing is looked up unless such a row is not done.
+fn supersede_monthly(drafts: &[Draft<'_>], settled: &mut [Settled]) {
+    let open = |s: &Settled| matches!(s.state, LedgerState::Failing | LedgerState::Stalled | LedgerState::Running);
+    let wanted: Vec<(usize, String, u32)> =
+        settled.iter().enumerate().filter(|(_, s)| open(s)).filter_map(|(i, s)| monthly::monthly(&drafts[s.draft as usize].title).map(|(l, m)| (i, l, m))).collect();
+    if wanted.is_empty() {
+        return;
+    }
+    // The latest month of each line that installed, with its install step.
+    let mut installed: FxHashMap<String, (u32, Option<i64>, Raw)> = FxHashMap::default();
+    for s in settled.iter().filter(|s| matches!(s.state, LedgerState::Done | LedgerState::PendingRestart)) {
+        let Some(&(t, raw)) = s.kept.iter().rev().find(|(_, r)| r.event == LifeEvent::Installed) else { continue };
+        let Some((line, month)) = monthly::monthly(&drafts[s.draft as usize].title) else { continue };
+        if !wanted.iter().any(|(_, l, _)| *l == line) {
+            continue;
+        }
+        let e = installed.entry(line).or_insert((month, t, raw));
+        if month > e.0 {
+            *e = (month, t, raw);
+        }
+    }
+    for (i, line, month) in wanted {
+        let Some(&(later, t, raw)) = installed.get(&line) else { continue };
+        let s = &mut settled[i];
+        let last = s.kept.last().and_then(|(t, _)| *t);
+        if later <= month || matches!((last, t), (Some(l), Some(t)) if t < l) {
+            continue;
+        }
+        s.kept.push((t, Raw { event: LifeEvent::Superseded, ..raw }));
+        s.decisive = Some(s.kept.len() - 1);
+        s.state = LedgerState::Done;
+        s.open_ms = None;
+    }
 }
 
 /// The fewest rows a core writes in words at a time.
