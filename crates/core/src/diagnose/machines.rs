@@ -11,7 +11,7 @@
 //! page can open them as a fleet or one machine at a time.
 
 use crate::analysis::Analysis;
-use crate::model::{base_name, LogFile, LogKind};
+use crate::model::{base_name, event_computer, LogFile, LogFormat, LogKind};
 
 /// Where a log names the Windows version of the machine it runs on (never an offline image's:
 /// DISM's "Image information" is not read). The first one within `OS_WINDOW` bytes counts.
@@ -19,7 +19,8 @@ const OS_MARKERS: [&str; 3] = ["Host machine information: OS Version=", "OS Vers
 /// Where a log states the computer's own name, read in the same window. Windows setup writes it
 /// in setupact.log: the migration engine's `COnlineWinNTPlatform: ComputerName=<name>` (the
 /// running system) and the installer's `Callback_ComputerName_Validate:Computer name is <name>`.
-/// WindowsUpdate.log, CBS.log and DISM's host information never name the machine.
+/// WindowsUpdate.log, CBS.log and DISM's host information never name the machine; an event
+/// log's every record does (its `Computer`).
 pub(crate) const NAME_MARKERS: [&str; 2] = ["COnlineWinNTPlatform: ComputerName=", "Callback_ComputerName_Validate:Computer name is "];
 /// Service starts repeat the version every few hours: the start of a file is enough, and the
 /// search stays bounded on a file of gigabytes (8 MB cost a big drop 20 % of its time).
@@ -143,8 +144,9 @@ struct Identity<'a> {
     index: usize,
     name: &'a str,
     kind: LogKind,
-    /// The computer name the log states.
-    computer: Option<String>,
+    /// The computer names the log states, in order (a machine renamed while its event log was
+    /// kept names two); the last is what it is called now.
+    computers: Vec<String>,
     /// Major, minor, build.
     os: Option<(u32, u32, u32)>,
     /// First and last time, UTC milliseconds.
@@ -168,9 +170,33 @@ fn os_version(f: &LogFile) -> Option<(u32, u32, u32)> {
     })
 }
 
-/// The computer name a log states near its start (`NAME_MARKERS`): a NetBIOS-like name, 1 to 63
-/// letters, digits, `-` or `_`, upper-cased as Windows shows it.
+/// The computer name a log states (its latest, for an event log whose machine was renamed).
 fn computer_name(f: &LogFile) -> Option<String> {
+    computer_names(f).pop()
+}
+
+/// The computer names a log states: the one near its start (`NAME_MARKERS`), or the computers
+/// an event log's records name, in order, read in its first and last [`SPAN_ENTRIES`] records
+/// (a machine renamed while the log was kept names two). Each a NetBIOS-like name, 1 to 63
+/// letters, digits, `-` or `_`, upper-cased as Windows shows it (a domain name's first label).
+fn computer_names(f: &LogFile) -> Vec<String> {
+    if f.format == LogFormat::EventLog {
+        let n = f.entries.len();
+        let ends = f.entries[..n.min(SPAN_ENTRIES)].iter().chain(&f.entries[n.saturating_sub(SPAN_ENTRIES).max(n.min(SPAN_ENTRIES))..]);
+        let mut names: Vec<String> = Vec::new();
+        for name in ends.filter_map(|e| event_computer(f.message(e)).and_then(crate::model::computer_name)) {
+            if names.last() != Some(&name) {
+                names.retain(|n| *n != name);
+                names.push(name);
+            }
+        }
+        return names;
+    }
+    named_near_start(f).into_iter().collect()
+}
+
+/// The computer name a log states near its start (`NAME_MARKERS`).
+fn named_near_start(f: &LogFile) -> Option<String> {
     let text = f.text.as_str();
     let window = &text.as_bytes()[..text.len().min(OS_WINDOW)];
     let at = NAME_MARKERS.iter().filter_map(|m| memchr::memmem::find(window, m.as_bytes()).map(|at| at + m.len())).min()?;
@@ -185,20 +211,18 @@ fn identity(index: usize, f: &LogFile) -> Identity<'_> {
     let ends = f.entries[..n.min(SPAN_ENTRIES)].iter().chain(&f.entries[n.saturating_sub(SPAN_ENTRIES).max(n.min(SPAN_ENTRIES))..]);
     let times = || ends.clone().filter_map(|e| f.utc_ms(e));
     let span = times().min().zip(times().max());
-    Identity { index, name: base_name(&f.name), kind: f.kind, computer: computer_name(f), os: os_version(f), span }
+    Identity { index, name: base_name(&f.name), kind: f.kind, computers: computer_names(f), os: os_version(f), span }
 }
 
 fn overlap(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> bool {
     matches!((a, b), (Some(a), Some(b)) if a.0 <= b.1 && b.0 <= a.1)
 }
 
-/// Two files that cannot be one machine's: two computer names, another Windows (6.1 and 10.0),
+/// Two files that cannot be one machine's: computer names none of which they share, another Windows (6.1 and 10.0),
 /// another release line written at the same time, or copies of the same log written years apart.
 fn apart(x: &Identity, y: &Identity) -> bool {
-    if let (Some(a), Some(b)) = (&x.computer, &y.computer) {
-        if !a.eq_ignore_ascii_case(b) {
-            return true;
-        }
+    if !x.computers.is_empty() && !y.computers.is_empty() && !x.computers.iter().any(|a| y.computers.iter().any(|b| a.eq_ignore_ascii_case(b))) {
+        return true;
     }
     if let (Some(a), Some(b)) = (x.os, y.os) {
         if (a.0, a.1) != (b.0, b.1) || (a.2.abs_diff(b.2) > SAME_LINE && overlap(x.span, y.span)) {
@@ -236,7 +260,7 @@ fn describe(files: &[&Identity]) -> Machine {
     let first = files.iter().filter_map(|f| f.span.map(|s| s.0)).min();
     let last = files.iter().filter_map(|f| f.span.map(|s| s.1)).max();
     let traits = Traits { os: files.iter().find_map(|f| f.os), span: first.zip(last) };
-    let computer = files.iter().find_map(|f| f.computer.clone());
+    let computer = files.iter().find_map(|f| f.computers.last().cloned());
     let names = files.iter().map(|f| f.name.to_string()).collect();
     Machine { name: computer, files: files.iter().map(|f| f.index).collect(), about: About::Files { names, traits } }
 }
@@ -300,6 +324,31 @@ mod tests {
         assert!(super::by_content(&analysis(&[("setupact.log", &a), ("copy/setupact.log", &unnamed)])).is_empty(), "a variable is no name");
     }
 
+    /// Two event logs of the same days dropped side by side are two machines where their records
+    /// name two computers, each called by its name (a domain name's first label, as Windows shows it).
+    #[test]
+    fn event_logs_naming_two_computers_are_two_machines_called_by_name() {
+        let events = |pc: &str| {
+            format!(
+                "2024/06/25 15:40:00.0000000 1380  3316  WindowsUpdateClient Event 19, record 12, {pc}, Information: Installation Successful: Windows successfully installed the following update: KB5034441\r\n\
+                 2024/06/25 15:41:00.0000000 1380  3316  WindowsUpdateClient Event 44, record 13, {pc}, Information: Windows Update started downloading an update.\r\n"
+            )
+        };
+        let (a, b) = (events("PC-0427.corp.example.com"), events("lab-12"));
+        let two = analysis(&[("System.evtx.txt", &a), ("other/System.evtx.txt", &b)]);
+        assert!(two.files.iter().all(|f| f.format == crate::model::LogFormat::EventLog), "{:?}", two.files.iter().map(|f| f.format).collect::<Vec<_>>());
+        let mut names: Vec<String> = super::by_content(&two).into_iter().filter_map(|m| m.name).collect();
+        names.sort();
+        assert_eq!(names, ["LAB-12", "PC-0427"]);
+        assert!(super::by_content(&analysis(&[("System.evtx.txt", &a), ("copy/System.evtx.txt", &a)])).is_empty(), "one computer, one machine");
+        // A machine renamed while its log was kept is one machine with the log that names it
+        // either way, called by its latest name.
+        let renamed = events("lab-12") + &events("PC-0427").replace("record 12", "record 14").replace("record 13", "record 15").replace("15:4", "16:4");
+        let one = analysis(&[("System.evtx.txt", &renamed), ("other/System.evtx.txt", &b)]);
+        assert!(super::by_content(&one).is_empty(), "a shared name: one machine");
+        assert_eq!(super::computer_name(&one.files[0]).as_deref(), Some("PC-0427"));
+    }
+
     #[test]
     fn versions_are_read_as_windows_writes_them() {
         assert_eq!(super::parse_version("6.1.7601.1.0.65792"), Some((6, 1, 7601)));
@@ -313,7 +362,7 @@ mod tests {
         use super::{apart, Identity};
         use crate::model::LogKind;
         let day = 24 * 3600 * 1000;
-        let id = |os, span: (i64, i64)| Identity { index: 0, name: "x", kind: LogKind::WindowsUpdate, computer: None, os, span: Some(span) };
+        let id = |os, span: (i64, i64)| Identity { index: 0, name: "x", kind: LogKind::WindowsUpdate, computers: Vec::new(), os, span: Some(span) };
         let win7 = id(Some((6, 1, 7601)), (0, day));
         assert!(apart(&win7, &id(Some((10, 0, 19045)), (0, day))), "another Windows");
         assert!(apart(&id(Some((10, 0, 17763)), (0, 9 * day)), &id(Some((10, 0, 22631)), (day, 2 * day))), "two release lines at once");

@@ -34,7 +34,7 @@
 use memchr::memmem::Finder;
 
 use crate::analysis::Analysis;
-use crate::model::LogKind;
+use crate::model::{computer_name, event_computer, LogKind};
 
 /// A value and the `file:line` it was read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,15 +93,6 @@ impl Names {
     }
 }
 
-/// A computer name as Windows shows it: `pc02.contoso.com` → `PC02`; none for what is no name.
-fn computer_name(s: &str) -> Option<String> {
-    let short = s.trim().split('.').next().unwrap_or("");
-    let ok = !short.is_empty()
-        && short.len() <= 63
-        && short.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && !short.bytes().all(|b| b.is_ascii_digit());
-    ok.then(|| short.to_ascii_uppercase())
-}
 
 /// A GUID (`8-4-4-4-12` hex digits, braces allowed), lower case.
 fn guid(v: &str) -> Option<String> {
@@ -116,14 +107,6 @@ fn host_at(s: &str) -> &str {
     s[..end].trim_end_matches('.')
 }
 
-/// The computer of a rendered event record, `Event 19, record 7, PC02.contoso.com, Level: ...`.
-fn event_computer(m: &str) -> Option<&str> {
-    let at = m.find(", record ")? + ", record ".len();
-    let rest = &m[at..];
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = rest[digits..].strip_prefix(", ").filter(|_| digits > 0)?;
-    Some(rest[..rest.find(',')?].trim())
-}
 
 struct Finders {
     do_start: Finder<'static>,
@@ -325,15 +308,6 @@ mod tests {
         assert_eq!(r.computer, Some(Found { value: "BRANCH-07".into(), from: "setupact.log:1".into() }));
         let r = RowFacts::of(&analysis("setupact.log", &(line("BRANCH-07") + &line("LAB-12"))));
         assert_eq!(r.computer, None, "a log of two machines names neither");
-    }
-
-    #[test]
-    fn an_event_record_names_its_computer() {
-        assert_eq!(event_computer("Event 19, record 7, PC02.contoso.com, Information: Installation Successful"), Some("PC02.contoso.com"));
-        assert_eq!(event_computer("Event 7040, record 3, , Information: x"), Some(""));
-        assert_eq!(event_computer("no record here"), None);
-        assert_eq!(computer_name("PC02.contoso.com").as_deref(), Some("PC02"));
-        assert_eq!(computer_name("10.1.2.3"), None);
     }
 
     #[test]
