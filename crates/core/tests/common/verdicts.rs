@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use wulens_core::model::{FindingSeverity, OperationKind, Outcome, StepStatus};
+use wulens_core::model::{FindingSeverity, OperationKind, Outcome, StepStatus, VerdictStatus};
 use wulens_core::{Analysis, Input, Limits, Report};
 
 /// How a set's `mentions_words` reads, as its own documents define it: hold1's README lists
@@ -29,8 +29,8 @@ pub fn json(d: &Path, name: &str) -> BTreeMap<String, Value> {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// What a report gets wrong against one log's verdict (`not_failed`, `no_error_findings`,
-/// `parsed`, `mentions`, `mentions_words`).
+/// What a report gets wrong against one log's verdict (`not_failed`, `nothing_failed`,
+/// `no_error_findings`, `parsed`, `mentions`, `mentions_words`).
 pub fn check(r: &Report, v: &Value, words: Words) -> Vec<String> {
     let mut bad = Vec::new();
     if flag(v, "not_failed") {
@@ -42,6 +42,10 @@ pub fn check(r: &Report, v: &Value, words: Words) -> Vec<String> {
         if counted > 0 || listed > 0 {
             bad.push(format!("{} failed search(es) ({counted} counted, {listed} listed)", counted.max(listed)));
         }
+    }
+    // Nothing the logs show failed, now or earlier: no failed status (hold3's key).
+    if flag(v, "nothing_failed") && r.summary.status == VerdictStatus::Failed {
+        bad.push(format!("status failed ({})", r.summary.badge));
     }
     if flag(v, "no_error_findings") {
         for f in r.findings.iter().filter(|f| f.severity == FindingSeverity::Error) {
@@ -73,23 +77,30 @@ pub fn check(r: &Report, v: &Value, words: Words) -> Vec<String> {
 /// Every log of the set checked against its careful reader's verdict, at least `min` of them;
 /// every statement names its lines.
 pub fn readers_conclusions(name: &str, min: usize, words: Words) {
+    let all: Vec<String> = problems(name, min, words).into_values().flatten().collect();
+    assert!(all.is_empty(), "{} problem(s):\n{}", all.len(), all.join("\n"));
+}
+
+/// What each log of the set gets wrong against its careful reader's verdict (a log with none is
+/// listed with no problem), at least `min` logs checked; a statement without its lines is one.
+pub fn problems(name: &str, min: usize, words: Words) -> BTreeMap<String, Vec<String>> {
     let d = set(name);
     let verdicts = json(&d, "verdicts.json");
-    let mut checked = 0;
-    let mut all = Vec::new();
+    let mut out = BTreeMap::new();
     for (name, v) in verdicts.iter().filter(|(k, _)| !k.starts_with('_')) {
         let r = report(&d, name);
-        checked += 1;
+        let mut bad = Vec::new();
         for b in check(&r, v, words) {
-            all.push(format!("{name}: {b}\n    verdict: {}\n    reader: {}", r.summary.verdict, v.get("why").and_then(Value::as_str).unwrap_or("")));
+            bad.push(format!("{name}: {b}\n    verdict: {}\n    reader: {}", r.summary.verdict, v.get("why").and_then(Value::as_str).unwrap_or("")));
         }
         // Conclusions are evidence.
         for st in r.statements.iter().filter(|st| st.evidence.is_empty()) {
-            all.push(format!("{name}: a statement with no evidence: {}", st.text));
+            bad.push(format!("{name}: a statement with no evidence: {}", st.text));
         }
+        out.insert(name.clone(), bad);
     }
-    assert!(checked >= min, "verdicts.json lists {checked} logs");
-    assert!(all.is_empty(), "{} problem(s):\n{}", all.len(), all.join("\n"));
+    assert!(out.len() >= min, "verdicts.json lists {} logs", out.len());
+    out
 }
 
 pub fn report(d: &Path, name: &str) -> Report {
