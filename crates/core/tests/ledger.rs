@@ -113,7 +113,9 @@ fn a_download_started_minutes_before_the_log_ends_is_still_running() {
 fn work_still_running_at_the_end_leads_the_first_screen() {
     let mut log: String = stalled_download_log().lines().take(6).map(|l| format!("{l}\n")).collect();
     log.push_str("2024/10/09 10:30:00.0000000 1000  2000  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 7\n");
-    log.push_str("2024/10/09 10:30:05.0000000 1000  2000  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 7, Exit code = 0x00000000\n");
+    log.push_str(
+        "2024/10/09 10:30:05.0000000 1000  2000  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 7, Exit code = 0x00000000\n",
+    );
     log.push_str("2024/10/09 10:38:00.0000000 1000  2000  Agent           Network state: Connected\n");
     let r = report_of(vec![("WindowsUpdate.log", log.into_bytes())]);
     well_formed(&r);
@@ -123,7 +125,9 @@ fn work_still_running_at_the_end_leads_the_first_screen() {
     assert_ne!(r.summary.status, VerdictStatus::Failed, "running is not failed");
     let v = &r.summary.verdict;
     assert!(
-        v.starts_with("The 2024-10 cumulative update KB5044273 started downloading on 2024-10-09 10:01 and was still downloading when the log ends, 36 minutes later."),
+        v.starts_with(
+            "The 2024-10 cumulative update KB5044273 started downloading on 2024-10-09 10:01 and was still downloading when the log ends, 36 minutes later."
+        ),
         "{v}"
     );
     for reassuring in ["Not failing now", "No failure in these logs", "No failure found"] {
@@ -178,7 +182,9 @@ fn a_target_failing_on_every_try_is_failing_now_whatever_succeeds_after_it() {
 #[test]
 fn a_cumulative_update_a_later_one_installed_after_is_superseded() {
     let (april, may, net) = ("11111111-2222-4333-8444-555555555555", "66666666-7777-4888-8999-aaaaaaaaaaaa", "77777777-7777-4888-8999-bbbbbbbbbbbb");
-    let failed = |time| (time, 195, "AGENT_INSTALLING_FAILED", april, "80073712", "Installation Failure: Windows failed to install the following update with error 0x80073712: 2024-04 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5036892).");
+    let failed = |time| {
+        (time, 195, "AGENT_INSTALLING_FAILED", april, "80073712", "Installation Failure: Windows failed to install the following update with error 0x80073712: 2024-04 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5036892).")
+    };
     let may_ok = ("2024-05-20 11:00:00", 183, "AGENT_INSTALLING_SUCCEEDED", may, "0", "Installation Successful: Windows successfully installed the following update: 2024-05 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5037768)");
     let net_ok = ("2024-05-20 11:00:00", 183, "AGENT_INSTALLING_SUCCEEDED", net, "0", "Installation Successful: Windows successfully installed the following update: 2024-05 Cumulative Update for .NET Framework 3.5, 4.8 and 4.8.1 for Windows 10 Version 22H2 for x64 (KB5037036)");
     let r = report_of(vec![("ReportingEvents.log", reporting_events(&[failed("2024-05-01 10:00:00"), failed("2024-05-02 10:00:00"), may_ok]))]);

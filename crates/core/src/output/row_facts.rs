@@ -93,7 +93,6 @@ impl Names {
     }
 }
 
-
 /// A GUID (`8-4-4-4-12` hex digits, braces allowed), lower case.
 fn guid(v: &str) -> Option<String> {
     let v = v.trim_start_matches('{').trim_end_matches('}');
@@ -106,7 +105,6 @@ fn host_at(s: &str) -> &str {
     let end = s.bytes().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))).unwrap_or(s.len());
     s[..end].trim_end_matches('.')
 }
-
 
 struct Finders {
     do_start: Finder<'static>,

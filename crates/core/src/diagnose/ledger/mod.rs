@@ -321,8 +321,12 @@ fn ledger_of(a: &Analysis, mut rows: Rows<'_>, n: usize) -> Ledger {
 /// nothing; nothing is looked up unless such a row is not done.
 fn supersede_monthly(drafts: &[Draft<'_>], settled: &mut [Settled]) {
     let open = |s: &Settled| matches!(s.state, LedgerState::Failing | LedgerState::Stalled | LedgerState::Running);
-    let wanted: Vec<(usize, String, u32)> =
-        settled.iter().enumerate().filter(|(_, s)| open(s)).filter_map(|(i, s)| monthly::monthly(&drafts[s.draft as usize].title).map(|(l, m)| (i, l, m))).collect();
+    let wanted: Vec<(usize, String, u32)> = settled
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| open(s))
+        .filter_map(|(i, s)| monthly::monthly(&drafts[s.draft as usize].title).map(|(l, m)| (i, l, m)))
+        .collect();
     if wanted.is_empty() {
         return;
     }
