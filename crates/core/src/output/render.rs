@@ -315,7 +315,9 @@ fn contexts_text(e: &wulens_kb::Entry, o: &mut String) {
     if e.contexts.is_empty() {
         return;
     }
-    let _ = writeln!(o, "\nWhere it is written:");
+    let count = |v: wulens_kb::Verdict| e.contexts.iter().filter(|c| c.verdict == v).count();
+    let (routine, trace, failure) = (count(wulens_kb::Verdict::Routine), count(wulens_kb::Verdict::Trace), count(wulens_kb::Verdict::Failure));
+    let _ = writeln!(o, "\nWhere it is written ({routine} routine, {trace} internal trace, {failure} failure):");
     for c in e.contexts {
         let logs: Vec<&str> = c.logs.iter().map(|l| crate::model::LogKind::from_id(l).map_or(*l, |k| k.file_name())).collect();
         let _ = writeln!(o, "  - [{}] {}: {}", c.verdict.label(), logs.join(", "), c.at);
