@@ -80,6 +80,9 @@ struct RawEntry {
     places: Vec<String>,
     #[serde(default)]
     noise: Vec<RawNoise>,
+    /// Where else the code is written and what it means there (data/contexts only).
+    #[serde(default)]
+    contexts: Vec<RawContext>,
     #[serde(default)]
     sources: Vec<RawSource>,
     /// `hresult` (the default) or `ntstatus`.
@@ -95,6 +98,28 @@ struct RawNoise {
     #[serde(default)]
     contains: Vec<String>,
     why: String,
+    /// The component or operation that writes it, in words.
+    #[serde(default)]
+    at: String,
+    /// The real log lines (or articles) that show the context.
+    #[serde(default)]
+    sources: Vec<RawSource>,
+}
+
+/// A context that is not routine noise: an internal trace (`trace`: the result is told
+/// elsewhere) or a failure (`failure`: with what to check and do). Routine contexts are noise.
+#[derive(serde::Deserialize, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    logs: Vec<String>,
+    #[serde(default)]
+    contains: Vec<String>,
+    verdict: String,
+    at: String,
+    why: String,
+    #[serde(default)]
+    steps: Vec<RawStep>,
+    sources: Vec<RawSource>,
 }
 
 /// One entry after the layers are merged.
@@ -111,16 +136,19 @@ struct Merged {
     related: Vec<u32>,
     places: Vec<Place>,
     noise: Vec<RawNoise>,
+    contexts: Vec<RawContext>,
     sources: Vec<RawSource>,
     layer: u8,
     ntstatus: bool,
     win32: Option<u32>,
 }
 
-/// Data layers, lowest priority first. `noise` only adds the contexts in which codes are routine
-/// (it does not change an entry's origin); the diagnosis reads them.
-const LAYERS: [&str; 4] = ["imported", "curated", "noise", "local"];
-const NOISE_LAYER: u8 = 2;
+/// Data layers, lowest priority first. `contexts` only adds where else a code is written and what
+/// it means there, `noise` only the contexts in which codes are routine (the diagnosis reads
+/// them); neither changes an entry's origin.
+const LAYERS: [&str; 5] = ["imported", "curated", "contexts", "noise", "local"];
+const CONTEXTS_LAYER: u8 = 2;
+const NOISE_LAYER: u8 = 3;
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("data");
@@ -159,7 +187,8 @@ fn main() {
                     errors.push(format!("{where_}: code must be written as 0x followed by 1-8 hex digits"));
                     continue;
                 };
-                if let Some(first) = seen_in_layer.insert(code, path.clone()) {
+                // Contexts only add to a list: several files of data/contexts may name a code.
+                if let Some(first) = seen_in_layer.insert(code, path.clone()).filter(|_| layer_index as u8 != CONTEXTS_LAYER) {
                     errors.push(format!("{where_}: code 0x{code:08X} is already defined in this layer by {}", first.display()));
                     continue;
                 }
@@ -241,8 +270,8 @@ fn valid_symbol(s: &str) -> bool {
 }
 
 fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
-    if layer == NOISE_LAYER {
-        let only_noise = raw.symbol.is_none()
+    if layer == NOISE_LAYER || layer == CONTEXTS_LAYER {
+        let names_nothing_else = raw.symbol.is_none()
             && raw.aliases.is_empty()
             && raw.message.is_none()
             && raw.category.is_none()
@@ -253,10 +282,15 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
             && raw.places.is_empty()
             && raw.layout.is_none()
             && raw.win32.is_none();
-        if !only_noise {
-            return Err("an entry in data/noise may only set `noise` (and `sources`)".into());
+        let own = if layer == NOISE_LAYER { raw.contexts.is_empty() } else { raw.noise.is_empty() };
+        if !names_nothing_else || !own {
+            let field = if layer == NOISE_LAYER { "noise" } else { "contexts" };
+            return Err(format!("an entry in data/{} may only set `{field}` (and `sources`)", LAYERS[layer as usize]));
         }
     } else {
+        if !raw.contexts.is_empty() {
+            return Err("`contexts` belong in data/contexts".into());
+        }
         m.layer = layer;
     }
     // A symbol the lower layers already list as an alias does not lead (see the module docs).
@@ -337,14 +371,31 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
             .collect::<Result<_, _>>()?;
     }
     for n in raw.noise {
-        if n.logs.is_empty() || n.why.trim().is_empty() {
+        if n.why.trim().is_empty() {
             return Err("a noise context needs `logs` and `why`".into());
         }
-        if n.logs.iter().any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')) {
-            return Err(format!("noise logs {:?} must be log kinds in lower case (windowsupdate, cbs, dism, ...)", n.logs));
-        }
+        check_context(&n.logs, &n.contains, &n.at, &n.sources).map_err(|e| format!("noise context {:?}: {e}", n.contains))?;
         if !m.noise.contains(&n) {
             m.noise.push(n);
+        }
+    }
+    for c in raw.contexts {
+        check_context(&c.logs, &c.contains, &c.at, &c.sources).map_err(|e| format!("context {:?}: {e}", c.at))?;
+        match c.verdict.as_str() {
+            "trace" => {}
+            "failure" if c.steps.is_empty() => return Err(format!("context {:?}: a failure needs `steps` (what to check, or which log to read next)", c.at)),
+            "failure" => {}
+            "routine" => return Err(format!("context {:?}: a routine context belongs in data/noise, where the diagnosis reads it", c.at)),
+            v => return Err(format!("context {:?}: verdict {v:?} must be \"trace\" or \"failure\"", c.at)),
+        }
+        if c.why.trim().is_empty() {
+            return Err(format!("context {:?} needs `why`", c.at));
+        }
+        if let Some(p) = c.steps.iter().flat_map(|s| &s.fits).find(|p| Place::from_id(p).is_none()) {
+            return Err(format!("context {:?}: a step fits unknown place {p:?}", c.at));
+        }
+        if !m.contexts.contains(&c) {
+            m.contexts.push(c);
         }
     }
     for s in raw.sources {
@@ -354,6 +405,60 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What every context (routine or not) needs: the logs that write it, in lower case, the strings
+/// its lines hold (none empty), where it is written, and at least one source, each complete.
+fn check_context(logs: &[String], contains: &[String], at: &str, sources: &[RawSource]) -> Result<(), String> {
+    if logs.is_empty() || logs.iter().any(|l| l.is_empty() || !l.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')) {
+        return Err(format!("logs {logs:?} must be log kinds in lower case (windowsupdate, cbs, dism, ...)"));
+    }
+    if contains.iter().any(|c| c.trim().is_empty()) {
+        return Err("`contains` may not hold an empty string".into());
+    }
+    if at.trim().is_empty() {
+        return Err("needs `at`: the component or operation that writes the code, in words".into());
+    }
+    if sources.is_empty() {
+        return Err("needs `sources`: the article, reference or real log line that shows it".into());
+    }
+    sources.iter().try_for_each(|s| s.check())
+}
+
+/// An entry's contexts as a Rust literal: its routine contexts (noise) first, then the others.
+fn contexts_literal(m: &Merged) -> String {
+    let sources = |list: &[RawSource]| list.iter().map(|s| s.literal()).collect::<String>();
+    let steps = |list: &[RawStep]| {
+        let fits = |s: &RawStep| s.fits.iter().filter_map(|p| Place::from_id(p)).map(|p| format!("Place::{p:?}")).collect::<Vec<_>>().join(",");
+        list.iter().map(|s| s.literal(&fits(s))).collect::<String>()
+    };
+    let mut o = String::from("&[");
+    for n in &m.noise {
+        let _ = write!(
+            o,
+            "Context{{logs:{},contains:{},verdict:Verdict::Routine,at:{},why:{},steps:&[],sources:&[{}]}},",
+            str_slice(&n.logs),
+            str_slice(&n.contains),
+            lit(n.at.trim()),
+            lit(n.why.trim()),
+            sources(&n.sources)
+        );
+    }
+    for c in &m.contexts {
+        let verdict = if c.verdict == "failure" { "Failure" } else { "Trace" };
+        let _ = write!(
+            o,
+            "Context{{logs:{},contains:{},verdict:Verdict::{verdict},at:{},why:{},steps:&[{}],sources:&[{}]}},",
+            str_slice(&c.logs),
+            str_slice(&c.contains),
+            lit(c.at.trim()),
+            lit(c.why.trim()),
+            steps(&c.steps),
+            sources(&c.sources)
+        );
+    }
+    o.push(']');
+    o
 }
 
 fn str_slice(items: &[String]) -> String {
@@ -405,7 +510,7 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
         noise.push(']');
         let _ = writeln!(
             entries,
-            "Entry{{code:0x{:08X},symbol:{},aliases:{},message:{},category:Category::{:?},description:{},causes:{},mitigation:{},related:&[{}],places:&[{}],noise:{},sources:{},origin:Origin::{},layout:Layout::{}}},",
+            "Entry{{code:0x{:08X},symbol:{},aliases:{},message:{},category:Category::{:?},description:{},causes:{},mitigation:{},related:&[{}],places:&[{}],noise:{},contexts:{},sources:{},origin:Origin::{},layout:Layout::{}}},",
             m.code,
             lit(&m.symbol),
             str_slice(&m.aliases),
@@ -417,8 +522,9 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
             related.join(","),
             places.join(","),
             noise,
+            contexts_literal(m),
             sources,
-            ["Imported", "Curated", "Curated", "Local"][m.layer as usize],
+            ["Imported", "Curated", "Curated", "Curated", "Local"][m.layer as usize],
             if m.ntstatus { "Ntstatus" } else { "Hresult" },
         );
     }

@@ -30,7 +30,7 @@ pub use decode::{
     decode, hresult_from_win32, is_plausible_failure, layout_of, nt_to_win32, Decoded, Win32, FACILITY_HTTP, FACILITY_WIN32, FACILITY_WINDOWSUPDATE, NT_BIT,
 };
 pub use lookup::{lookup, Lookup};
-pub use model::{Entry, EntryDoc, Facility, Layout, Noise, NoiseDoc, Origin, PlaceDoc, Source, Step};
+pub use model::{Context, ContextDoc, Entry, EntryDoc, Facility, Layout, Noise, NoiseDoc, Origin, PlaceDoc, Source, Step, Verdict};
 pub use place::Place;
 pub use search::{search, SearchHit};
 pub use tables::{all_symbols, code_for_symbol, entries, entry, facilities, nt_facilities, symbols};

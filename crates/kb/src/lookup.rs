@@ -90,6 +90,10 @@ impl serde::Serialize for Lookup {
         let doc = e.map(|e| e.doc());
         st.serialize_field("places", doc.as_ref().map_or(&[][..], |d| &d.places[..]))?;
         st.serialize_field("noise", doc.as_ref().map_or(&[][..], |d| &d.noise[..]))?;
+        // Where the code is written and what it means there; written only when there are some.
+        if let Some(d) = doc.as_ref().filter(|d| !d.contexts.is_empty()) {
+            st.serialize_field("contexts", &d.contexts)?;
+        }
         st.serialize_field("sources", e.map_or(&[][..], |e| e.sources))?;
         st.serialize_field("origin", &e.map(|e| e.origin))?;
         // Written only for success (and NTSTATUS informational) codes.

@@ -37,6 +37,9 @@ pub struct Entry {
     pub places: &'static [Place],
     /// Contexts in which the code is routine, not a problem (the diagnosis ignores it there).
     pub noise: &'static [Noise],
+    /// Every place the code is written and what it means there: the routine contexts of
+    /// `noise` first, then internal traces and failures (`data/contexts`), each with its sources.
+    pub contexts: &'static [Context],
     /// Where its facts come from.
     pub sources: &'static [Source],
     /// Which data layer it comes from.
@@ -122,6 +125,102 @@ pub struct Noise {
     pub why: &'static str,
 }
 
+/// What a code means in one context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Part of normal operation: nothing to do (the diagnosis does not count it).
+    Routine,
+    /// An internal trace of a component: not a result by itself; the operation's result, told
+    /// elsewhere, says whether anything failed.
+    Trace,
+    /// Something failed: with what to check and do.
+    Failure,
+}
+
+impl Verdict {
+    /// `routine`, `trace` or `failure`.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Verdict::Routine => "routine",
+            Verdict::Trace => "trace",
+            Verdict::Failure => "failure",
+        }
+    }
+
+    /// The verdict in words, for a heading.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Verdict::Routine => "routine",
+            Verdict::Trace => "internal trace, not a result",
+            Verdict::Failure => "failure",
+        }
+    }
+}
+
+/// One place a code is written and what it means there: a line of one of `logs` that contains
+/// every string of `contains`.
+#[derive(Debug)]
+pub struct Context {
+    /// The log kinds (`windowsupdate`, `cbs`, ...).
+    pub logs: &'static [&'static str],
+    /// Strings the line contains, every one (none: any line of those logs).
+    pub contains: &'static [&'static str],
+    /// Routine, an internal trace, or a failure.
+    pub verdict: Verdict,
+    /// The component or operation that writes it, in words.
+    pub at: &'static str,
+    /// Why it is what `verdict` says, in a sentence or two.
+    pub why: &'static str,
+    /// For a failure: what to check and do, in order.
+    pub steps: &'static [Step],
+    /// The articles, references or real log lines that show it.
+    pub sources: &'static [Source],
+}
+
+impl Context {
+    /// Does a line of log kind `log` whose text is `line` match this context?
+    pub fn matches(&self, log: &str, line: &str) -> bool {
+        self.logs.contains(&log) && self.contains.iter().all(|c| line.contains(c))
+    }
+
+    /// The context's JSON document.
+    pub fn doc(&self) -> ContextDoc {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        ContextDoc {
+            logs: strings(self.logs),
+            contains: strings(self.contains),
+            verdict: self.verdict,
+            at: self.at.into(),
+            why: self.why.into(),
+            steps: self.steps.to_vec(),
+            sources: self.sources.to_vec(),
+        }
+    }
+}
+
+/// A [`Context`] in an entry's JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextDoc {
+    /// [`Context::logs`].
+    pub logs: Vec<String>,
+    /// [`Context::contains`].
+    #[serde(default)]
+    pub contains: Vec<String>,
+    /// [`Context::verdict`].
+    pub verdict: Verdict,
+    /// [`Context::at`].
+    pub at: String,
+    /// [`Context::why`].
+    pub why: String,
+    /// [`Context::steps`].
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// [`Context::sources`].
+    #[serde(default)]
+    pub sources: Vec<Source>,
+}
+
 /// Which data layer the entry's final form comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -163,6 +262,17 @@ impl Entry {
         !self.description.is_empty() || !self.mitigation.is_empty()
     }
 
+    /// True when the entry answers "what do I do?": guidance, or a context that says what the
+    /// code means where it is written.
+    pub fn has_answer(&self) -> bool {
+        self.has_guidance() || !self.contexts.is_empty()
+    }
+
+    /// The first context that a line of log kind `log` whose text is `line` matches.
+    pub fn context_for(&self, log: &str, line: &str) -> Option<&'static Context> {
+        self.contexts.iter().find(|c| c.matches(log, line))
+    }
+
     /// The ConfigMgr client scan step (1-7) this code usually breaks, if it is one.
     pub fn scan_step(&self) -> Option<u8> {
         self.places.iter().find_map(|p| p.scan_step())
@@ -190,6 +300,7 @@ impl Entry {
             scan_step: self.scan_step(),
             places: self.places.iter().map(|p| PlaceDoc { id: p.id().into(), label: p.label().into() }).collect(),
             noise: self.noise.iter().map(|n| NoiseDoc { logs: strings(n.logs), contains: strings(n.contains), why: n.why.into() }).collect(),
+            contexts: self.contexts.iter().map(Context::doc).collect(),
             sources: self.sources.to_vec(),
             origin: self.origin,
             layout: self.layout.id().into(),
@@ -239,6 +350,10 @@ pub struct EntryDoc {
     /// [`Entry::noise`].
     #[serde(default)]
     pub noise: Vec<NoiseDoc>,
+    /// [`Entry::contexts`]: where the code is written and what it means there; written only
+    /// when there are some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<ContextDoc>,
     /// [`Entry::sources`].
     #[serde(default)]
     pub sources: Vec<Source>,
@@ -265,6 +380,11 @@ impl EntryDoc {
     /// True when the entry has guidance beyond a name and message.
     pub fn has_guidance(&self) -> bool {
         !self.description.is_empty() || !self.mitigation.is_empty()
+    }
+
+    /// [`Entry::has_answer`].
+    pub fn has_answer(&self) -> bool {
+        self.has_guidance() || !self.contexts.is_empty()
     }
 }
 

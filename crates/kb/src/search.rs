@@ -120,7 +120,14 @@ static HAYSTACK: LazyLock<Haystack> = LazyLock::new(|| {
             prose.push_str(part);
             prose.push(' ');
         }
-        for s in e.mitigation {
+        // Each context's words: where the code is written (log kinds, component), why, and what
+        // to do there, so "dism mounted image" finds the code DISM writes when it asks that.
+        let steps = e.mitigation.iter().chain(e.contexts.iter().flat_map(|c| c.steps));
+        for part in e.contexts.iter().flat_map(|c| c.logs.iter().copied().chain([c.at, c.why])) {
+            prose.push_str(part);
+            prose.push(' ');
+        }
+        for s in steps {
             prose.push_str(&s.text);
             prose.push(' ');
             if let Some(c) = &s.command {

@@ -248,7 +248,8 @@ fn entry_body(p: &BodyProps) -> Html {
             if !e.mitigation.is_empty() {
                 <section><h2>{"What to do"}</h2><Steps steps={e.mitigation.to_vec()} /></section>
             }
-            if e.description.is_empty() && e.mitigation.is_empty() {
+            if !e.contexts.is_empty() { <Contexts code={e.code} /> }
+            if e.description.is_empty() && e.mitigation.is_empty() && e.contexts.is_empty() {
                 <p class="muted">{"Name and message only: no troubleshooting guidance is written for this code yet."}</p>
             }
             <section>{ decode_table }</section>
@@ -307,5 +308,46 @@ pub fn embed_search(p: &EmbedSearchProps) -> Html {
             <ResultList {hits} embed={true} />
             <p class="embed-foot"><a href={app_url(&Route::Kb { query: (*query).clone(), category: String::new() })} target="_blank" rel="noopener">{"Open wulens"}</a>{" · runs locally"}</p>
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ContextsProps {
+    code: u32,
+}
+
+/// Where the code is written and what it means there: routine, an internal trace, or a failure
+/// with what to do, each with the lines or articles that show it.
+#[function_component(Contexts)]
+fn contexts(p: &ContextsProps) -> Html {
+    let Some(e) = wulens_kb::entry(p.code) else { return html! {} };
+    let count = |v: wulens_kb::Verdict| e.contexts.iter().filter(|c| c.verdict == v).count();
+    let summary = format!(
+        "Whether to worry depends on where it is written: routine in {}, an internal trace (the result is told elsewhere) in {}, a failure in {} of the places below.",
+        count(wulens_kb::Verdict::Routine),
+        count(wulens_kb::Verdict::Trace),
+        count(wulens_kb::Verdict::Failure)
+    );
+    html! {
+        <section class="contexts">
+            <h2>{"Where it is written"}</h2>
+            <p class="muted">{summary}</p>
+            <ul class="contexts">
+                { for e.contexts.iter().map(|c| {
+                    let logs: Vec<&str> = c.logs.iter().map(|l| wulens_core::LogKind::from_id(l).map_or(*l, |k| k.file_name())).collect();
+                    html! {
+                        <li class={classes!("context", c.verdict.id())} data-verdict={c.verdict.id()}>
+                            <p><span class={classes!("chip", "verdict", c.verdict.id())}>{c.verdict.label()}</span>{" "}<strong>{logs.join(", ")}</strong>{": "}{c.at}</p>
+                            if !c.contains.is_empty() {
+                                <p class="muted">{"On lines holding "}{ for c.contains.iter().enumerate().map(|(i, s)| html! { <>if i > 0 { {" and "} }<code class="mono">{*s}</code></> }) }</p>
+                            }
+                            <p>{c.why}</p>
+                            if !c.steps.is_empty() { <Steps steps={c.steps.to_vec()} /> }
+                            <Sources sources={c.sources.to_vec()} />
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }

@@ -270,6 +270,7 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
                     }
                 }
             }
+            contexts_text(e, &mut o);
             if !e.related.is_empty() {
                 let rel: Vec<String> = e.related.iter().map(|c| format!("0x{c:08X}")).collect();
                 let _ = writeln!(o, "\nRelated: {}", rel.join(", "));
@@ -279,7 +280,7 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
             }
         }
         None => {
-            let _ = writeln!(o, "{}  (not in the knowledge base)", l.code);
+            let _ = writeln!(o, "{}  (not in the knowledge base: no public table or header names it; what its bits say follows)", l.code);
         }
     }
     let _ = writeln!(
@@ -300,9 +301,42 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
     if let Some(h) = d.http_status {
         let _ = writeln!(o, "HTTP status {h}");
     }
+    if let Some(nt) = d.ntstatus {
+        let name = wulens_kb::entry(nt.0).map_or("", |e| e.symbol);
+        let _ = writeln!(o, "An NTSTATUS as an HRESULT (HRESULT_FROM_NT): {nt} {name}");
+    }
     let signed = l.code.0 as i32;
     let _ = writeln!(o, "Also written as: {} (signed), {} (unsigned), {:08x}", signed, l.code.0, l.code.0);
     o
+}
+
+/// `wulens code`'s "Where it is written": each context (routine ones first), whether to worry
+/// there and why, what to do for a failure, and the lines or articles that show it.
+fn contexts_text(e: &wulens_kb::Entry, o: &mut String) {
+    if e.contexts.is_empty() {
+        return;
+    }
+    let count = |v: wulens_kb::Verdict| e.contexts.iter().filter(|c| c.verdict == v).count();
+    let (routine, trace, failure) = (count(wulens_kb::Verdict::Routine), count(wulens_kb::Verdict::Trace), count(wulens_kb::Verdict::Failure));
+    let _ = writeln!(o, "\nWhere it is written ({routine} routine, {trace} internal trace, {failure} failure):");
+    for c in e.contexts {
+        let logs: Vec<&str> = c.logs.iter().map(|l| crate::model::LogKind::from_id(l).map_or(*l, |k| k.file_name())).collect();
+        let _ = writeln!(o, "  - [{}] {}: {}", c.verdict.label(), logs.join(", "), c.at);
+        if !c.contains.is_empty() {
+            let quoted: Vec<String> = c.contains.iter().map(|s| format!("{s:?}")).collect();
+            let _ = writeln!(o, "    on lines holding {}", quoted.join(" and "));
+        }
+        let _ = writeln!(o, "    {}", c.why);
+        for (i, s) in c.steps.iter().enumerate() {
+            let _ = writeln!(o, "    {}. {}", i + 1, s.text);
+            if let Some(cmd) = &s.command {
+                let _ = writeln!(o, "         > {cmd}");
+            }
+        }
+        for s in c.sources {
+            let _ = writeln!(o, "    Source: {} — {}", s.doc, s.section);
+        }
+    }
 }
 
 /// What to collect, for `wulens collect-help` (the web page lists the same steps).
