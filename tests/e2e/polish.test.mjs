@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launch, startApp, openApp, drop, file, fixtureFiles, waitForReport, countRequests, storedZip, artifact, FIXTURES, seriousViolations } from './helpers.mjs';
+import { launch, startApp, openApp, drop, file, waitForReport, countRequests, storedZip, artifact, FIXTURES, seriousViolations } from './helpers.mjs';
 
 let browser;
 let app;
@@ -133,7 +133,9 @@ test('the Windows Update for Business section writes every time one way', async 
 });
 
 test('axe-core: no serious or critical violation on any page, light and dark', async () => {
-  const doLogs = fixtureFiles('delivery-optimization', ['do-setcontent.log']);
+  // The fixture's Delivery Optimization job that pauses on an error, cancelled without one instead.
+  const doLog = fs.readFileSync(path.join(FIXTURES, 'delivery-optimization/do-setcontent.log'), 'utf8').replace('_InternalTraceDownloadPaused} hr = 80d02002,', '_InternalTraceDownloadCanceled} hr = 0,');
+  const doLogs = [file('do-setcontent.log', doLog)];
   for (const scheme of ['light', 'dark']) {
     const found = {};
     {
