@@ -28,6 +28,81 @@ pub fn split_time(t: &str) -> (String, String) {
     (format!("{date} {clock}"), zone)
 }
 
+/// A time as Windows Update for Business reports' exports write it, in the page's one form
+/// (`2026-11-20 07:58:12 UTC`, as `split_time` shows a log's): the ISO form of a JSON export or
+/// a query's table (`2026-11-02T09:00:00Z`, `2026-11-20 10:00:00`) and the Azure portal's CSV
+/// (`11/20/2026, 7:58:12.000 AM`). The reports keep their times in UTC (the CSV's columns say
+/// ` [UTC]`); an offset written is kept. Anything else is shown as written.
+pub fn report_time(t: &str) -> String {
+    let t = t.trim();
+    let parsed = iso_time(t).or_else(|| portal_time(t));
+    match parsed {
+        Some(((y, mo, d), (h, mi, s), zone)) => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} {zone}"),
+        None => t.to_string(),
+    }
+}
+
+type Date = (u32, u32, u32);
+type Clock = (u32, u32, u32);
+
+fn number(s: &str, digits: std::ops::RangeInclusive<usize>) -> Option<u32> {
+    (digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+fn valid(date: Date, clock: Clock) -> bool {
+    let ((_, mo, d), (h, mi, s)) = (date, clock);
+    (1..=12).contains(&mo) && (1..=31).contains(&d) && h < 24 && mi < 60 && s < 61
+}
+
+/// `HH:MM[:SS[.fff]]` (the fraction dropped).
+fn clock(c: &str) -> Option<Clock> {
+    let (c, fraction) = c.split_once('.').unwrap_or((c, "0"));
+    number(fraction, 1..=9)?;
+    let mut parts = c.split(':');
+    let (h, mi) = (number(parts.next()?, 1..=2)?, number(parts.next()?, 2..=2)?);
+    let s = parts.next().map_or(Some(0), |s| number(s, 2..=2))?;
+    parts.next().is_none().then_some((h, mi, s))
+}
+
+/// `2026-11-02T09:00:00Z`, `2026-11-20 10:00:00`, `2026-11-20T07:40:00.1234567+01:00`.
+fn iso_time(t: &str) -> Option<(Date, Clock, String)> {
+    let (date, rest) = t.split_once(['T', ' '])?;
+    let mut d = date.split('-');
+    let date = (number(d.next()?, 4..=4)?, number(d.next()?, 2..=2)?, number(d.next()?, 2..=2)?);
+    if d.next().is_some() {
+        return None;
+    }
+    let (time, zone) = match rest.strip_suffix('Z') {
+        Some(time) => (time, "UTC".to_string()),
+        None => match rest.rfind(['+', '-']) {
+            Some(i) => (&rest[..i], format!("UTC{}", &rest[i..])),
+            None => (rest, "UTC".to_string()),
+        },
+    };
+    let clock = clock(time)?;
+    valid(date, clock).then_some((date, clock, zone))
+}
+
+/// `11/20/2026, 7:58:12.000 AM` (the portal's CSV export; the comma optional).
+fn portal_time(t: &str) -> Option<(Date, Clock, String)> {
+    let (date, rest) = t.split_once([',', ' '])?;
+    let mut d = date.split('/');
+    let (mo, day, y) = (number(d.next()?, 1..=2)?, number(d.next()?, 1..=2)?, number(d.next()?, 4..=4)?);
+    if d.next().is_some() {
+        return None;
+    }
+    let mut words = rest.split_whitespace();
+    let (h, mi, s) = clock(words.next()?)?;
+    let h = match (words.next().map(str::to_ascii_uppercase).as_deref(), h) {
+        (Some("AM"), 1..=12) => h % 12,
+        (Some("PM"), 1..=12) => h % 12 + 12,
+        (None, _) => h,
+        _ => return None,
+    };
+    let (date, clock) = ((y, mo, day), (h, mi, s));
+    (words.next().is_none() && valid(date, clock)).then_some((date, clock, "UTC".to_string()))
+}
+
 /// What the follow bar says: what is followed, how much it gained, when it last changed.
 pub fn follow_status(f: &crate::state::Follow, now_ms: f64) -> String {
     if !f.on {
@@ -126,6 +201,23 @@ mod tests {
         assert_eq!(split_time("2024-05-31T16:45:56.136-07:00"), ("2024-05-31 16:45:56".into(), "UTC-07:00".into()));
         assert_eq!(split_time("2024-05-31T16:45:56.136"), ("2024-05-31 16:45:56".into(), String::new()));
         assert_eq!(human_bytes(1536.0), "1.5 KB");
+    }
+
+    #[test]
+    fn report_times_in_one_form() {
+        // The portal's CSV and a JSON export say the same instant the same way.
+        assert_eq!(report_time("11/20/2026, 7:58:12.000 AM"), "2026-11-20 07:58:12 UTC");
+        assert_eq!(report_time("2026-11-20T07:58:12Z"), "2026-11-20 07:58:12 UTC");
+        assert_eq!(report_time("2026-11-02T09:00:00Z"), "2026-11-02 09:00:00 UTC");
+        assert_eq!(report_time("11/19/2026, 3:05:00 PM"), "2026-11-19 15:05:00 UTC");
+        assert_eq!(report_time("11/19/2026, 12:05:00 AM"), "2026-11-19 00:05:00 UTC");
+        assert_eq!(report_time("11/19/2026, 12:05:00 PM"), "2026-11-19 12:05:00 UTC");
+        assert_eq!(report_time("2026-11-20 10:00"), "2026-11-20 10:00:00 UTC");
+        assert_eq!(report_time("2026-11-20T07:40:00.1234567+01:00"), "2026-11-20 07:40:00 UTC+01:00");
+        // What is not a time, or not a valid one, is shown as written.
+        for raw in ["", "yesterday", "13/45/2026, 1:00:00 AM", "2026-11-20T25:00:00Z", "11/20/2026, 13:00:00 PM", "2026-11-20T07:40:00.x"] {
+            assert_eq!(report_time(raw), raw.trim(), "{raw}");
+        }
     }
 
     #[test]

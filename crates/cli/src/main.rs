@@ -274,8 +274,11 @@ fn load_inputs(inputs: Vec<wulens_core::Input>) -> Result<Analysis, ExitCode> {
     for w in &analysis.warnings {
         eprintln!("wulens: {}: {}", w.name, w.message);
     }
+    // Every input not read, by its path, with why (its note, less its own name before it).
     for f in analysis.files.iter().filter(|f| !f.is_text()) {
-        eprintln!("wulens: {}", f.notes.first().map(String::as_str).unwrap_or("skipped"));
+        let base = wulens_core::model::base_name(&f.name);
+        let why = f.notes.first().map_or(f.format.label(), |n| n.strip_prefix(base).map_or(n.as_str(), str::trim_start));
+        eprintln!("wulens: {}: {why}", f.name);
     }
     if !analysis.files.iter().any(|f| f.is_text()) {
         eprintln!("wulens: nothing to analyze: none of the inputs is a text log");

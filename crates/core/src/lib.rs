@@ -75,8 +75,8 @@ pub use output::{learned_redactor, redact_report, write_redacted_zip, KindCount,
 
 // Fleets: one row per machine, grouped by root cause.
 pub use output::{
-    fleet_csv, fleet_ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS,
-    ROW_UPDATES,
+    fleet_csv, fleet_ndjson, onset_words, row_status_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState,
+    CSV_COLUMNS, ROW_UPDATES,
 };
 pub use output::{in_cell, Attribute, ComplianceCell, Onset, Shared, UpdateCompliance, CELL_NAMES};
 

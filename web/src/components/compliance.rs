@@ -93,7 +93,13 @@ fn cell(u: &UpdateCompliance, state: &'static str, q: &FleetQuery) -> Html {
             <button type="button" class="link cell" aria-pressed={on.to_string()} title={title}
                 aria-label={format!("{} {}: {n}, show these machines", u.update, state_label(state))}
                 onclick={Callback::from(move |_| replace_route_and_notify(&Route::Fleet(next.clone())))}>{n}</button>
-            if !codes.is_empty() { <span class="codes small muted">{codes.join(", ")}</span> }
+            // Each code whole, the list broken between codes only (the cell is as wide as one).
+            if !codes.is_empty() {
+                <span class="codes small muted">{ for codes.iter().enumerate().map(|(i, c)| html! { <>
+                    if i > 0 { {", "} }
+                    <span class="code-count">{c.clone()}</span>
+                </> }) }</span>
+            }
         </td>
     }
 }

@@ -92,12 +92,22 @@ struct PartProps {
     query: FleetQuery,
 }
 
+/// A status's words over the machines that have it: `ok` is "Scan completed" only where each
+/// of them completed a ConfigMgr client scan (Windows Update's own searches are no such scan).
+fn status_words<'a>(rows: &[wulens_core::MachineRow], status: &'a str) -> &'a str {
+    match status {
+        "ok" => wulens_core::row_status_words(status, rows.iter().filter(|r| r.status == status).all(|r| r.configmgr_scan)),
+        _ => status_label(status),
+    }
+}
+
 /// The machines by status; each count filters the table.
 #[function_component(StatusBar)]
 fn status_bar(p: &PartProps) -> Html {
     html! {
         <ul class="fleet-status" aria-label="Machines by status">
-            { for status_counts(&p.fleet.rows).into_iter().map(|(status, label, n)| {
+            { for status_counts(&p.fleet.rows).into_iter().map(|(status, _, n)| {
+                let label = status_words(&p.fleet.rows, status);
                 let on = p.query.status == status;
                 let q = FleetQuery { status: if on { String::new() } else { status.to_string() }, group: None, ..p.query.clone() };
                 html! {
@@ -205,7 +215,7 @@ fn machines(p: &MachinesProps) -> Html {
                 <label>{"Status "}
                     <select class="fleet-status-filter" onchange={on_status}>
                         <option value="" selected={q.status.is_empty()}>{"Any"}</option>
-                        { for crate::fleet::STATUSES.iter().map(|(s, l)| html! { <option value={*s} selected={q.status == *s}>{*l}</option> }) }
+                        { for crate::fleet::STATUSES.iter().map(|(s, _)| html! { <option value={*s} selected={q.status == *s}>{status_words(&p.fleet.rows, s)}</option> }) }
                     </select>
                 </label>
                 if let Some(g) = group {
@@ -262,7 +272,7 @@ fn machine_row(r: &MachineRow, open: Callback<MouseEvent>) -> Html {
     html! {
         <tr data-machine={r.machine.clone()} data-status={r.status.clone()}>
             <td><button type="button" class="link machine-open" onclick={open} title={format!("Open the report of {} ({})", r.machine, r.bundle)}>{r.machine.clone()}</button></td>
-            <td><span class={classes!("badge", r.status.clone())}>{status_label(&r.status).to_string()}</span></td>
+            <td><span class={classes!("badge", r.status.clone())}>{wulens_core::row_status_words(&r.status, r.configmgr_scan)}</span></td>
             <td class="at" title={r.verdict.clone()}>{at}</td>
             <td>
                 if !r.root_code.is_empty() { <CodeLink code={AttrValue::from(r.root_code.clone())} symbol={AttrValue::from(r.root_symbol.clone())} /> }

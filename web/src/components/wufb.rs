@@ -12,7 +12,8 @@ use wulens_core::WufbAlert;
 
 use crate::components::common::CodeLink;
 use crate::components::wufb_more::{Statuses, WithoutLogs};
-use crate::fleet::{status_label, Fleet};
+use crate::fleet::Fleet;
+use crate::page::report_time;
 use crate::services::Services;
 use crate::wufb::{alert_kind, alert_when, exports_words, summary};
 
@@ -66,6 +67,8 @@ pub fn wufb_reports(p: &WufbProps) -> Html {
 
 fn alert_row(a: &WufbAlert, open: Callback<MouseEvent>) -> Html {
     let log = a.log.clone().unwrap_or_default();
+    // Its start as the page writes every time, whichever export it came from.
+    let when = alert_when(&WufbAlert { start_time: report_time(&a.start_time), ..a.clone() });
     html! {
         <tr data-alert={a.alert_id.clone()} data-machine={a.machine.clone()} data-joined-by={a.joined_by.clone()}>
             <td>
@@ -75,7 +78,7 @@ fn alert_row(a: &WufbAlert, open: Callback<MouseEvent>) -> Html {
             <td title={a.words()}>
                 <span class="wufb-kind">{alert_kind(a)}</span>
                 <span class="muted small">{format!(" {}", a.table)}</span>
-                if !alert_when(a).is_empty() { <br /><span class="small">{alert_when(a)}</span> }
+                if !when.is_empty() { <br /><span class="small">{when}</span> }
                 if !a.description.is_empty() { <br /><span class="small muted">{a.description.clone()}</span> }
             </td>
             <td>
@@ -85,7 +88,7 @@ fn alert_row(a: &WufbAlert, open: Callback<MouseEvent>) -> Html {
                 }
             </td>
             <td class="wufb-log" title={log.words()}>
-                <span class={classes!("badge", log.status.clone())}>{status_label(&log.status).to_string()}</span>
+                <span class={classes!("badge", log.status.clone())}>{wulens_core::row_status_words(&log.status, log.configmgr_scan)}</span>
                 if log.status == "unreadable" { <br /><span class="small">{log.problem.clone()}</span> }
                 if !log.failed_at.is_empty() { <br /><span class="small wufb-where">{log.failed_at.clone()}</span> }
                 if !log.root_code.is_empty() {

@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use wulens_core::WufbSection;
+use wulens_core::{WufbSection, WufbStatus};
 
+use crate::page::report_time;
 use crate::wufb::{code_spans, logged_state, reported_state};
 
 /// A section passed down whole.
@@ -71,7 +72,7 @@ pub fn statuses(p: &SectionProps) -> Html {
                             <tr data-device={s.device.clone()} data-kb={s.kb.clone()} data-log-state={s.log_state.clone()}>
                                 <td>{s.device.clone()}</td>
                                 <td title={s.update.clone()}>{if s.kb.is_empty() { s.update.clone() } else { s.kb.clone() }}</td>
-                                <td class="small">{reported_state(s)}</td>
+                                <td class="small">{reported_state(&WufbStatus { time: report_time(&s.time), ..s.clone() })}</td>
                                 <td class="small">{logged_state(s)}</td>
                                 <td class="small from">{s.from.clone()}</td>
                             </tr>

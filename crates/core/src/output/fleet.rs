@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::report::{OperationReport, Report};
-use crate::model::{FindingSeverity, LedgerState, Outcome, Standing, UpdateClass, VerdictStatus};
+use crate::model::{Domain, FindingSeverity, LedgerState, Outcome, Standing, UpdateClass, VerdictStatus};
 
 /// One machine's conclusion, flat enough for a table.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
@@ -19,6 +19,11 @@ pub struct MachineRow {
     pub bundle: String,
     /// `failed`, `ok`, `incomplete`, `no_scan`, or `unreadable` (see `problem`).
     pub status: String,
+    /// Whether its logs hold a ConfigMgr client scan (the report states one): an `ok` row's
+    /// scan completed. Without one, an `ok` row's conclusions rest on Windows Update's own work,
+    /// whose searches are no ConfigMgr scan (`words::row_status_words` words the two apart).
+    #[serde(default)]
+    pub configmgr_scan: bool,
     /// The report's first screen (`summary.verdict`).
     pub verdict: String,
     /// Where it broke: `ConfigMgr scan step 3 (WUA scan)`, `Windows Update search`,
@@ -253,6 +258,7 @@ impl MachineRow {
             machine: machine.to_string(),
             bundle: bundle.to_string(),
             status: r.summary.status.id().to_string(),
+            configmgr_scan: r.statements.iter().any(|s| s.domain == Domain::ConfigmgrScan),
             verdict: r.summary.verdict.clone(),
             failed_at,
             root_code: root.unwrap_or_default(),
@@ -411,6 +417,16 @@ impl MachineRow {
             problem: problem.to_string(),
             wulens_version: env!("CARGO_PKG_VERSION").to_string(),
             ..MachineRow::default()
+        }
+    }
+
+    /// Its key among the machines with no failure: its status, an `ok` without a ConfigMgr
+    /// scan told apart (`FleetSummary::no_failure`).
+    fn no_failure_key<'a>(&self, status: &'a str) -> &'a str {
+        if status == "ok" && !self.configmgr_scan {
+            "ok_windows_update"
+        } else {
+            status
         }
     }
 
@@ -642,7 +658,9 @@ pub struct FleetSummary {
     pub machines: usize,
     /// Failed machines grouped by cause, largest group first.
     pub groups: Vec<CauseGroup>,
-    /// Machines with no failure, by status (`ok`, `incomplete`, `no_scan`), names sorted.
+    /// Machines with no failure, by status (`ok`, `incomplete`, `no_scan`), names sorted; `ok`
+    /// only where a ConfigMgr client scan completed, `ok_windows_update` where Windows Update's
+    /// own work found no failure and the logs hold no ConfigMgr scan.
     pub no_failure: Vec<(String, Vec<String>)>,
     /// (machine, why) for bundles that could not be read.
     pub unreadable: Vec<(String, String)>,
@@ -681,9 +699,9 @@ impl FleetSummary {
                     }
                 }
                 "unreadable" => unreadable.push((row.machine.clone(), row.problem.clone())),
-                status => match no_failure.iter_mut().find(|(s, _)| s == status) {
+                status => match no_failure.iter_mut().find(|(s, _)| s == row.no_failure_key(status)) {
                     Some((_, v)) => v.push(row.machine.clone()),
-                    None => no_failure.push((status.to_string(), vec![row.machine.clone()])),
+                    None => no_failure.push((row.no_failure_key(status).to_string(), vec![row.machine.clone()])),
                 },
             }
         }
@@ -743,12 +761,7 @@ impl FleetSummary {
             let _ = writeln!(s, "  none");
         }
         for (status, v) in &self.no_failure {
-            let label = match status.as_str() {
-                "ok" => "scan completed",
-                "incomplete" => "no failure found, some steps not in the logs",
-                "no_scan" => "no scan in the logs",
-                other => other,
-            };
+            let label = super::words::no_failure_words(status);
             let _ = writeln!(s, "  {:>5}  {label}: {}", v.len(), names(v));
         }
         if !self.unreadable.is_empty() {
@@ -790,18 +803,23 @@ mod tests {
             row("b", "failed", "ConfigMgr scan step 3 (WUA scan)", "0x8024401B", "proxy_error"),
             row("a", "failed", "ConfigMgr scan step 3 (WUA scan)", "0x8024401B", "proxy_error"),
             row("c", "failed", "servicing session", "0x800F081F", "cbs_store_corruption"),
-            row("d", "ok", "", "", ""),
+            MachineRow { configmgr_scan: true, ..row("d", "ok", "", "", "") },
             MachineRow::unreadable("e", "e.zip", "not a zip"),
+            row("f", "ok", "", "", ""),
         ];
         let f = FleetSummary::of(&rows);
-        assert_eq!(f.machines, 5);
+        assert_eq!(f.machines, 6);
         assert_eq!(f.groups.len(), 2);
         assert_eq!(f.groups[0].machines, vec!["a", "b"]);
         assert_eq!(f.groups[1].cause.root_code, "0x800F081F");
-        assert_eq!(f.no_failure, vec![("ok".to_string(), vec!["d".to_string()])]);
+        // A ConfigMgr scan completed on d; f's logs hold Windows Update's own work alone.
+        assert_eq!(f.no_failure, vec![("ok".to_string(), vec!["d".to_string()]), ("ok_windows_update".to_string(), vec!["f".to_string()])]);
         assert_eq!(f.unreadable, vec![("e".to_string(), "not a zip".to_string())]);
         let t = f.text();
-        assert!(t.contains("5 machines: 3 failed, 1 unreadable"), "{t}");
+        assert!(t.contains("6 machines: 3 failed, 1 unreadable"), "{t}");
+        assert!(t.contains("1  scan completed: d\n"), "{t}");
+        assert!(t.contains("1  no failure in Windows Update's own work, no ConfigMgr scan in the logs: f\n"), "{t}");
+        assert_eq!((crate::output::words::row_status_words("ok", true), crate::output::words::row_status_words("ok", false)), ("Scan completed", "No failure"));
         assert!(t.find("0x8024401B").unwrap() < t.find("0x800F081F").unwrap(), "{t}");
     }
 

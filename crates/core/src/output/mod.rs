@@ -39,5 +39,5 @@ pub use report::{
 };
 pub use shared::{Attribute, Onset, Shared};
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};
-pub use words::{badge_words, detail, headline_text, statement_text};
+pub use words::{badge_words, detail, headline_text, row_status_words, statement_text};
 pub use wufb::{CollectItem, DeviceWithoutLogs, FleetJson, LogCause, WufbAlert, WufbExport, WufbProblem, WufbSection, WufbStatus};

@@ -96,6 +96,9 @@ pub struct WufbAlert {
 pub struct LogCause {
     /// The row's `status` (`failed`, `ok`, `incomplete`, `no_scan`, `unreadable`).
     pub status: String,
+    /// Whether its logs hold a ConfigMgr client scan (`MachineRow::configmgr_scan`).
+    #[serde(default)]
+    pub configmgr_scan: bool,
     /// Where it broke (`MachineRow::failed_at`).
     pub failed_at: String,
     /// The code at the root of the failure.
@@ -265,7 +268,7 @@ impl WufbAlert {
 impl LogCause {
     /// What the machine's logs say beside an alert: `its logs: failed at ..., 0x..., <finding>`.
     pub fn words(&self) -> String {
-        words::log_cause(&self.status, &self.failed_at, &self.root_code, &self.root_symbol, &self.finding_title, &self.problem)
+        words::log_cause(&self.status, self.configmgr_scan, &self.failed_at, &self.root_code, &self.root_symbol, &self.finding_title, &self.problem)
     }
 }
 
@@ -279,6 +282,7 @@ impl DeviceWithoutLogs {
 fn log_cause(m: &MachineRow) -> LogCause {
     LogCause {
         status: m.status.clone(),
+        configmgr_scan: m.configmgr_scan,
         failed_at: m.failed_at.clone(),
         root_code: m.root_code.clone(),
         root_symbol: m.root_symbol.clone(),

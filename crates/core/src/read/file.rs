@@ -29,6 +29,10 @@ pub(crate) fn from_parsed(
     parsed: Parsed,
 ) -> LogFile {
     let mut notes = parsed.notes;
+    // Nothing after its byte-order mark: said like any file with nothing in it.
+    if format == LogFormat::Empty {
+        notes.push(format!("{} is empty (nothing after its byte-order mark).", crate::model::base_name(&name)));
+    }
     if stats.invalid_utf8_bytes > 0 && enc != TextEncoding::Windows1252 {
         let bytes = usize::try_from(stats.invalid_utf8_bytes).unwrap_or(usize::MAX);
         notes.push(format!("{} not valid UTF-8 and read as Windows-1252.", crate::model::counted(bytes, "byte was", "bytes were")));

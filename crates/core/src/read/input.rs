@@ -157,6 +157,17 @@ impl Take<'_> {
         }
     }
 
+    fn too_big(&mut self, name: String, size: u64) {
+        self.warnings.push(InputWarning {
+            name,
+            message: format!(
+                "expands to {}, more than the {} left of what all bundles together may expand to (a zip bomb, or simply too big); skipped, and the rest of the bundle read",
+                human_bytes(size),
+                human_bytes(self.budget.bytes)
+            ),
+        });
+    }
+
     fn over_budget(&mut self, name: String, read: u64) {
         self.warnings.push(InputWarning {
             name,
@@ -229,12 +240,15 @@ fn expand_zip(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
         }
     };
     let mut take = Take { bundle: &input.name, depth, budget: &mut *budget, out, warnings: &mut *warnings, files: 0 };
+    // Members passed over with a warning of their own: the zip has files, none read.
+    let mut passed_over = 0;
     for i in 0..archive.len() {
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
                 take.warnings
                     .push(InputWarning { name: format!("{}#{}", input.name, i), message: format!("a member of the zip cannot be read ({e}); skipped") });
+                passed_over += 1;
                 continue;
             }
         };
@@ -244,15 +258,24 @@ fn expand_zip(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
         let name = format!("{}/{}", input.name, entry.name().trim_start_matches(['/', '\\']));
         if entry.encrypted() {
             take.warnings.push(InputWarning { name, message: "is encrypted in the zip; skipped (wulens does not ask for zip passwords)".into() });
+            passed_over += 1;
             continue;
         }
         let size = entry.size();
+        // A member that says it is bigger than what is left is passed over unread (zip members
+        // are independent: nothing is decompressed to reach the next), so that the logs beside
+        // a bomb are still read. One that lies about its size stops the bundles in `member`.
+        if size > take.budget.bytes {
+            take.too_big(name, size);
+            passed_over += 1;
+            continue;
+        }
         if !take.member(name, &mut entry, size) {
             break;
         }
     }
     let files = take.files;
-    if files == 0 && !budget.stopped {
+    if files == 0 && passed_over == 0 && !budget.stopped {
         warnings.push(InputWarning { name: input.name.clone(), message: "is a zip bundle with no files in it".into() });
     }
 }
@@ -387,6 +410,29 @@ pub(crate) mod tests {
         let out = expand(vec![Input { name: "bomb.zip".into(), bytes: bomb.into() }], &limits, &mut w);
         assert_eq!(out.len(), 1);
         assert!(w[0].message.contains("zip bomb"), "{:?}", w);
+    }
+
+    #[test]
+    fn the_logs_beside_a_bomb_are_still_read() {
+        // Nested: members that expand past what is left are passed over unread, one by one,
+        // and the small CBS.log after them (and in the outer zip) is read.
+        let big = vec![0u8; 2 << 20];
+        let cbs = b"2024-05-31 16:45:56, Info                  CBS    Starting TrustedInstaller initialization.\r\n";
+        let inner = zip_of(&[("0.bin", &big), ("1.bin", &big), ("2.bin", &big), ("inner/CBS.log", cbs)]);
+        let outer = zip_of(&[("a.zip", &inner), ("b.zip", &inner), ("CBS.log", cbs)]);
+        let limits = Limits { max_expanded_bytes: 5 << 20, ..Limits::default() };
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "junk.zip".into(), bytes: outer.into() }], &limits, &mut w);
+        let names: Vec<_> = out.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["junk.zip/a.zip/0.bin", "junk.zip/a.zip/1.bin", "junk.zip/a.zip/inner/CBS.log", "junk.zip/b.zip/inner/CBS.log", "junk.zip/CBS.log"],
+            "{w:?}"
+        );
+        // Each member passed over is named with why; nothing read is lost.
+        let skipped: Vec<_> = w.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(skipped, ["junk.zip/a.zip/2.bin", "junk.zip/b.zip/0.bin", "junk.zip/b.zip/1.bin", "junk.zip/b.zip/2.bin"]);
+        assert!(w.iter().all(|w| w.message.contains("zip bomb") && w.message.contains("the rest of the bundle read")), "{w:?}");
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn sentence(a: &Analysis, d: &Diagnosis, s: &Sentence) -> Option<String> {
             format!("First: {}.", lower_first(first))
         }
         Sentence::Unread { parts, alone } => {
-            let u = format!("{}.", parts.iter().map(unread).collect::<Vec<_>>().join("; "));
+            let u = format!("{}.", unread_list(parts));
             if *alone {
                 format!("These logs cannot say whether this machine is failing: {u}")
             } else {
@@ -190,6 +190,61 @@ fn cause(a: &Analysis, d: &Diagnosis, c: &Cause) -> Option<String> {
             None => format!("Cause: {}.", code_name(*c)),
         },
     })
+}
+
+/// Up to this many inputs with nothing to read are named one by one; more (a drop of junk, a
+/// bomb's members) are counted by kind, and the files table names them.
+const UNREAD_NAMED: usize = 3;
+
+/// The inputs with nothing to read: each named, or when there are many, counted by kind
+/// (`20 inputs hold nothing to read: 18 are not logs (binary content), 2 were not read; the
+/// files list them`). A device install's log that stops inside an install is a conclusion,
+/// always said whole.
+fn unread_list(parts: &[Unread]) -> String {
+    let junk = parts.iter().filter(|u| !matches!(u, Unread::DeviceStop { .. })).count();
+    if junk <= UNREAD_NAMED {
+        return parts.iter().map(unread).collect::<Vec<_>>().join("; ");
+    }
+    // (kind, how many): the kinds in the order `unread` lists them.
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    let mut total = 0;
+    for u in parts {
+        let (kind, n) = match u {
+            Unread::Placeholder { .. } => ("placeholder", 1),
+            Unread::NoEvents { .. } => ("no_events", 1),
+            Unread::Undecoded { .. } => ("undecoded", 1),
+            Unread::Binary { .. } => ("binary", 1),
+            Unread::Empty { .. } => ("empty", 1),
+            Unread::NotRead { .. } => ("not_read", 1),
+            Unread::NotReadMany(n) => ("not_read", *n),
+            Unread::DeviceStop { .. } => continue,
+        };
+        total += n;
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, m)) => *m += n,
+            None => kinds.push((kind, n)),
+        }
+    }
+    let counts: Vec<String> = kinds
+        .iter()
+        .map(|&(kind, n)| {
+            let (one, many) = match kind {
+                "placeholder" => ("is Windows 10's placeholder WindowsUpdate.log", "are Windows 10's placeholder WindowsUpdate.log"),
+                "no_events" => ("is an event log with no events", "are event logs with no events"),
+                "undecoded" => ("is a trace that could not be decoded", "are traces that could not be decoded"),
+                "binary" => ("is not a log (binary content)", "are not logs (binary content)"),
+                "empty" => ("is empty", "are empty"),
+                _ => ("was not read", "were not read"),
+            };
+            crate::model::counted(n, one, many)
+        })
+        .collect();
+    let mut out = format!("{total} inputs hold nothing to read: {}; the files list them", counts.join(", "));
+    for u in parts.iter().filter(|u| matches!(u, Unread::DeviceStop { .. })) {
+        out.push_str("; ");
+        out.push_str(&unread(u));
+    }
+    out
 }
 
 fn unread(u: &Unread) -> String {

@@ -39,6 +39,33 @@ pub fn check_from(f: &CheckFrom) -> String {
     }
 }
 
+/// A fleet row's status in words (`MachineRow::status`), by what its logs show: an `ok` row is
+/// "Scan completed" only where a ConfigMgr client scan completed (`configmgr_scan`); where its
+/// logs hold Windows Update's own work alone, whose searches are no ConfigMgr scan, it found
+/// "No failure".
+pub fn row_status_words(status: &str, configmgr_scan: bool) -> &'static str {
+    match status {
+        "failed" => "Failed",
+        "unreadable" => "Unreadable",
+        "incomplete" => "No failure found",
+        "no_scan" => "No scan",
+        "ok" if configmgr_scan => "Scan completed",
+        "ok" | "ok_windows_update" => "No failure",
+        _ => "",
+    }
+}
+
+/// A group of `wulens fleet`'s machines with no failure (`FleetSummary::no_failure`'s keys).
+pub fn no_failure_words(key: &str) -> &str {
+    match key {
+        "ok" => "scan completed",
+        "ok_windows_update" => "no failure in Windows Update's own work, no ConfigMgr scan in the logs",
+        "incomplete" => "no failure found, some steps not in the logs",
+        "no_scan" => "no scan in the logs",
+        other => other,
+    }
+}
+
 /// The first screen's badge in words.
 pub fn badge_words(b: Badge) -> &'static str {
     match b {

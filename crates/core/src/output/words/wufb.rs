@@ -28,7 +28,7 @@ pub fn alert(table: &str, alert_type: &str, subtype: &str, code: &str, symbol: &
 
 /// What the machine's logs say beside the alert: `its logs: failed at Windows Update search,
 /// 0x8024401B (WU_E_...), proxy error`, or no failure, or why they could not be read.
-pub fn log_cause(status: &str, failed_at: &str, root_code: &str, root_symbol: &str, finding_title: &str, problem: &str) -> String {
+pub fn log_cause(status: &str, configmgr_scan: bool, failed_at: &str, root_code: &str, root_symbol: &str, finding_title: &str, problem: &str) -> String {
     match status {
         "failed" => {
             let mut parts = vec![format!("failed at {}", if failed_at.is_empty() { "an unnamed step" } else { failed_at })];
@@ -43,7 +43,9 @@ pub fn log_cause(status: &str, failed_at: &str, root_code: &str, root_symbol: &s
         "unreadable" => format!("its logs could not be read: {problem}"),
         other => {
             let status = match other {
-                "ok" => "scan completed, no failure",
+                // A ConfigMgr client scan completed; Windows Update's own searches are no scan.
+                "ok" if configmgr_scan => "scan completed, no failure",
+                "ok" => "no failure",
                 "incomplete" => "no failure found, some steps not in the logs",
                 "no_scan" => "no scan in them",
                 other => other,
@@ -96,11 +98,13 @@ mod tests {
         );
         assert_eq!(alert("UCDeviceAlert", "", "EndOfService", "", "", "", ""), "UCDeviceAlert EndOfService");
         assert_eq!(
-            log_cause("failed", "Windows Update search", "0x8024401B", "", "Proxy error", ""),
+            log_cause("failed", false, "Windows Update search", "0x8024401B", "", "Proxy error", ""),
             "its logs: failed at Windows Update search, 0x8024401B, Proxy error"
         );
-        assert_eq!(log_cause("unreadable", "", "", "", "", "not a zip"), "its logs could not be read: not a zip");
-        assert_eq!(log_cause("ok", "", "", "", "The ring pauses updates", ""), "its logs: scan completed, no failure; finding: The ring pauses updates");
+        assert_eq!(log_cause("unreadable", false, "", "", "", "", "not a zip"), "its logs could not be read: not a zip");
+        assert_eq!(log_cause("ok", true, "", "", "", "The ring pauses updates", ""), "its logs: scan completed, no failure; finding: The ring pauses updates");
+        // Windows Update's own searches found no failure: no ConfigMgr scan is said to have run.
+        assert_eq!(log_cause("ok", false, "", "", "", "The ring pauses updates", ""), "its logs: no failure; finding: The ring pauses updates");
         assert_eq!(device_label("PC-9", "e-9"), "PC-9");
         assert_eq!(device_label(" ", "e-9"), "the device with Entra device id e-9 (no name in the exports)");
         assert_eq!(device_label("", ""), "a device the export does not name");
