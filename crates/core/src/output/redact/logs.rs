@@ -29,9 +29,13 @@ pub fn learned(analysis: &Analysis) -> Redactor {
     r
 }
 
-/// A folder's name that can be a computer's: letters, digits and `-` (no blank, no dot).
+/// A folder's name that can be a computer's: letters, digits and `-` (no blank, no dot), a
+/// digit or a `-` among them: a word (`more`, `evidence`) names a folder, not a machine.
 fn computer_shaped(name: &str) -> bool {
-    (3..=63).contains(&name.len()) && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') && name.bytes().any(|c| c.is_ascii_alphabetic())
+    (3..=63).contains(&name.len())
+        && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        && name.bytes().any(|c| c.is_ascii_alphabetic())
+        && name.bytes().any(|c| c.is_ascii_digit() || c == b'-')
 }
 
 /// True for a file wulens decoded from a binary format (an event log, an ETW trace): its text
