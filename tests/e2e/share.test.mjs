@@ -1,8 +1,9 @@
 // The Share panel: a drop with planted identifiers; everything that leaves (the copied
 // Markdown and summary, the JSON, the redacted logs' zip, a saved report) holds none of them
 // and keeps the conclusion; the zip dropped back gives the same verdict; the saved report
-// reopens without its logs, marked so; a newer or foreign saved report is refused and loses
-// nothing. No network request after load.
+// reopens without its logs, marked so, and exports the same text it was saved from, never
+// redacted again; a newer or foreign saved report is refused and loses nothing. The preview
+// counts the report's exports and the logs' zip each on its own. No network request after load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -38,10 +39,15 @@ test('the Share panel redacts what leaves and keeps the conclusion', async () =>
   const verdict = await page.getByTestId('verdict').innerText();
   assert.match(verdict, /failed at step 3/);
 
-  // The preview says what was replaced, before anything leaves.
+  // The preview says what was replaced, before anything leaves: in the report's exports, and
+  // in the logs' zip (the whole logs, not only the lines the report cites), each on its own.
   const preview = page.getByTestId('share-preview');
-  await page.waitForFunction(() => /Replaced in what leaves/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
-  assert.match(await preview.innerText(), /\d+ host (and|or) domain names? \(HOST-n\), replaced \d+ time/);
+  await page.waitForFunction(() => /Replaced in the report's exports/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  const said = await preview.innerText();
+  const [inReport, inZip] = said.split(/Replaced in the redacted logs' zip/);
+  assert.ok(inZip, said);
+  assert.match(inReport, /\d+ host (and|or) domain names? \(HOST-n\), replaced \d+ time/);
+  assert.match(inZip, /user names? \(USER-n\), replaced \d+ time/, 'the zip counts the user the report never cites');
   await page.getByTestId('share').screenshot({ path: artifact('share-panel.png') });
 
   await page.click('[data-testid=share] button:has-text("Copy as Markdown")');
@@ -75,12 +81,19 @@ test('the Share panel redacts what leaves and keeps the conclusion', async () =>
   assert.equal(await page.getByTestId('badge').innerText(), badge);
   assert.equal(await page.getByTestId('verdict').innerText(), report.summary.verdict, 'the redacted logs read back to the same conclusion');
 
-  // Save report (with its lines), then reopen it on the start page without the logs.
+  // Save report (with its lines), then reopen it on the start page without the logs: its
+  // exports are the text it was saved from, byte for byte, never redacted again.
   await page.waitForFunction(() => /Replaced/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  const firstJson = await download(page, 'Download JSON');
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await page.click('[data-testid=share] button:has-text("Copy as Markdown")');
+  await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('# wulens report'));
+  const firstMd = await page.evaluate(() => navigator.clipboard.readText());
   const saved = await download(page, 'Save report');
   assert.match(saved.name, /\.wulens\.json$/);
   const doc = JSON.parse(saved.bytes.toString('utf8'));
   assert.equal(doc.wulens_saved_report, 1);
+  assert.equal(doc.report.redacted, true, 'the saved report says it is redacted');
   assert.deepEqual(planted(saved.bytes.toString('utf8')), []);
   await page.goto(shared.app.url + '#/');
   await drop(page, [{ name: saved.name, b64: saved.bytes.toString('base64') }]);
@@ -90,10 +103,17 @@ test('the Share panel redacts what leaves and keeps the conclusion', async () =>
   assert.equal(await page.getByTestId('badge').innerText(), badge);
   assert.equal(await page.getByTestId('verdict').innerText(), report.summary.verdict);
   await page.screenshot({ path: artifact('saved-report.png') });
-  // Its exports are made on the page (the worker holds no logs now).
-  await page.waitForFunction(() => /Replaced|Not redacted/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  // Its exports are made on the page (the worker holds no logs now), as they were saved.
+  await page.waitForFunction(() => /Redacted when it was saved/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  assert.ok(await page.getByTestId('redact').isChecked() && (await page.getByTestId('redact').isDisabled()), 'a redacted report stays redacted');
+  await page.getByTestId('share').screenshot({ path: artifact('share-saved.png') });
+  await page.evaluate(() => navigator.clipboard.writeText(''));
   await page.click('[data-testid=share] button:has-text("Copy as Markdown")');
-  await page.waitForFunction(async () => (await navigator.clipboard.readText()).includes('HOST-'));
+  await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('# wulens report'));
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), firstMd, 'the same Markdown as the first export');
+  const againJson = await download(page, 'Download JSON');
+  assert.equal(againJson.name, firstJson.name);
+  assert.ok(againJson.bytes.equals(firstJson.bytes), 'the same JSON as the first export');
   assert.equal(await page.locator('[data-testid=share] button:has-text("redacted logs")').count(), 0, 'no logs to zip');
   await page.goto(shared.app.url + '#/log');
   await page.waitForSelector('[data-testid=no-logs]');

@@ -21,33 +21,61 @@ pub struct Exports {
     pub report: Report,
     pub markdown: String,
     pub summary: String,
-    /// What was replaced (`None`: not redacted).
-    pub redaction: Option<RedactionSummary>,
+    pub redaction: Redaction,
+}
+
+/// Whether and how the exports were redacted.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Redaction {
+    /// Not redacted: the logs' names and addresses as they are.
+    Off,
+    /// Redacted now: what the report's exports replaced, and (the logs at hand) what the logs'
+    /// zip replaces; each counts exactly what its export replaces.
+    Now { report: RedactionSummary, logs: Option<RedactionSummary> },
+    /// A report redacted before (a saved report saved redacted): exported as it is, never
+    /// redacted again.
+    Before,
 }
 
 impl Exports {
     /// The worker's redacted exports (`Request::Shared`).
     pub fn from_shared(s: wulens_wasm::Shared) -> Exports {
-        Exports { report: s.report, markdown: s.markdown, summary: s.summary, redaction: Some(s.redaction) }
+        Exports { report: s.report, markdown: s.markdown, summary: s.summary, redaction: Redaction::Now { report: s.redaction, logs: Some(s.logs) } }
     }
 
-    /// A report's exports as they are (redaction turned off, or a report saved redacted).
+    /// A report's exports as they are (redaction turned off, or a report redacted before).
     pub fn plain(report: Report) -> Exports {
-        Exports { markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report, redaction: None }
+        let redaction = if report.redacted { Redaction::Before } else { Redaction::Off };
+        Exports { markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report, redaction }
+    }
+
+    /// A saved report's exports: redacted here when asked and not redacted already; as they
+    /// are otherwise (a report saved redacted stays as it was: the same text it first left as).
+    pub fn for_saved(report: &Report, redact: bool) -> Result<Exports, String> {
+        if redact && !report.redacted {
+            Exports::redacted_here(report)
+        } else {
+            Ok(Exports::plain(report.clone()))
+        }
     }
 
     /// A saved report's exports redacted here: its logs are not at hand, so the redactor learns
-    /// the names from the report's own strings.
+    /// the names from the report's own strings, each read as its log wrote it.
     pub fn redacted_here(report: &Report) -> Result<Exports, String> {
         let mut r = Redactor::new();
-        r.learn(&serde_json::to_string(report).map_err(|e| e.to_string())?);
+        r.learn_report(report).map_err(|e| e.to_string())?;
         let redacted = wulens_core::redact_report(report, &mut r).map_err(|e| e.to_string())?;
-        Ok(Exports { redaction: Some(r.summary()), ..Exports::plain(redacted) })
+        Ok(Exports { redaction: Redaction::Now { report: r.summary(), logs: None }, ..Exports::plain(redacted) })
+    }
+
+    /// True when what leaves is redacted (now or before).
+    pub fn redacted(&self) -> bool {
+        self.redaction != Redaction::Off
     }
 
     /// The file names of the downloads.
     pub fn name(&self, ext: &str) -> String {
-        format!("wulens-report{}.{ext}", if self.redaction.is_some() { "-redacted" } else { "" })
+        format!("wulens-report{}.{ext}", if self.redacted() { "-redacted" } else { "" })
     }
 }
 
@@ -57,6 +85,31 @@ pub fn preview(r: &RedactionSummary) -> Vec<String> {
         .iter()
         .map(|k| format!("{} ({}-n), replaced {} time{}", k.kind.count(k.distinct), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" }))
         .collect()
+}
+
+/// The preview of one export's redaction: its heading and its items ("nothing" when it found
+/// no identifier), then its notes.
+pub fn preview_of(what: &str, r: &RedactionSummary) -> (String, Vec<String>) {
+    let mut items = preview(r);
+    if items.is_empty() {
+        items.push("nothing: no identifier was found".into());
+    }
+    items.extend(r.notes.iter().cloned());
+    (format!("Replaced in {what}:"), items)
+}
+
+/// The preview of the exports' redaction, one block per export that counts differently.
+pub fn previews(r: &Redaction) -> Vec<(String, Vec<String>)> {
+    match r {
+        Redaction::Now { report, logs } => {
+            let mut out = vec![preview_of("the report's exports (copies, Markdown, JSON, saved report)", report)];
+            if let Some(logs) = logs {
+                out.push(preview_of("the redacted logs' zip", logs));
+            }
+            out
+        }
+        Redaction::Off | Redaction::Before => Vec::new(),
+    }
 }
 
 /// The saved report's file text.
@@ -130,10 +183,13 @@ pub fn open_saved(name: &str, text: &str) -> Result<Saved, String> {
         ));
     }
     let report = v.get("report").ok_or_else(|| not("it holds no report"))?;
-    let report: Report = serde_json::from_value(report.clone())
+    let mut report: Report = serde_json::from_value(report.clone())
         .map_err(|e| format!("{name} is a wulens saved report, but its report cannot be read ({e}); nothing was changed."))?;
     let flag = |k: &str| v.get(k).and_then(Value::as_bool).unwrap_or(false);
-    Ok(Saved { report, redacted: flag("redacted"), lines: flag("lines"), saved_at: v.get("saved_at").and_then(Value::as_str).unwrap_or_default().to_string() })
+    // A report saved redacted before reports said so themselves is marked here: it is never
+    // redacted again.
+    report.redacted |= flag("redacted");
+    Ok(Saved { redacted: report.redacted, report, lines: flag("lines"), saved_at: v.get("saved_at").and_then(Value::as_str).unwrap_or_default().to_string() })
 }
 
 #[cfg(test)]
@@ -154,7 +210,8 @@ mod tests {
         let text = saved_file(&r, true, true, "2026-11-26 23:00").unwrap();
         assert!(claims_saved(&text), "{}", &text[..80]);
         let back = open_saved("x.wulens.json", &text).unwrap();
-        assert_eq!(serde_json::to_string(&back.report).unwrap(), serde_json::to_string(&r).unwrap());
+        // Saved as redacted, it is marked so (and never redacted again).
+        assert_eq!(serde_json::to_string(&back.report).unwrap(), serde_json::to_string(&Report { redacted: true, ..r }).unwrap());
         assert!(back.redacted && back.lines);
         assert!(back.words("x.wulens.json").starts_with("Opened from a saved report (x.wulens.json, saved 2026-11-26 23:00, redacted)"));
     }
@@ -189,9 +246,71 @@ mod tests {
     fn a_saved_report_redacted_here_hides_its_names() {
         let ex = Exports::redacted_here(&report()).unwrap();
         assert!(!ex.markdown.contains("wsus77") && !serde_json::to_string(&ex.report).unwrap().contains("wsus77"));
-        let p = preview(ex.redaction.as_ref().unwrap());
+        let Redaction::Now { report: replaced, logs: None } = &ex.redaction else { panic!("{:?}", ex.redaction) };
+        let p = preview(replaced);
         assert!(p[0].contains(" domain name") && p[0].contains("(HOST-n), replaced"), "{p:?}");
         assert_eq!(ex.name("md"), "wulens-report-redacted.md");
         assert_eq!(Exports::plain(report()).name("json"), "wulens-report.json");
+    }
+
+    /// A drop as the worker redacts it: a server, a computer, a user, and a task's path whose
+    /// `\Microsoft\` JSON writes as `\\Microsoft\\`.
+    fn worker_exports() -> Exports {
+        let text = "2024/05/31 10:00:00.0000000 1234 5678 Agent           * START * Search ClientId = CcmExec\r\n\
+                    2024/05/31 10:00:01.0000000 1234 5678 Misc            ComputerName = PC-0427.corp.example.com, C:\\Users\\kdrumm\\x, task \\Microsoft\\Windows\\WindowsUpdate\\Scheduled Start\r\n\
+                    2024/05/31 10:00:09.0000000 1234 5678 Agent           *FAILED* [8024401B] Web service call to http://wsus77.contoso.example:8530 from PC-0427\r\n";
+        let a = Analysis::from_inputs(vec![Input { name: "PC-0427/WindowsUpdate.log".into(), bytes: text.as_bytes().to_vec().into() }], &Limits::default());
+        let mut r = wulens_core::learned_redactor(&a);
+        let redacted = wulens_core::redact_report(&Report::build(&a), &mut r).unwrap();
+        let replaced = r.tally();
+        Exports { redaction: Redaction::Now { report: replaced, logs: None }, ..Exports::plain(redacted) }
+    }
+
+    #[test]
+    fn a_redacted_saved_report_reopens_to_the_same_exports_byte_for_byte() {
+        let first = worker_exports();
+        let json = serde_json::to_string_pretty(&first.report).unwrap();
+        for gone in ["pc-0427", "kdrumm", "wsus77", "contoso"] {
+            assert!(!json.to_ascii_lowercase().contains(gone), "{gone} left in {json}");
+        }
+        assert!(first.markdown.contains("HOST-") && !first.markdown.contains("HOST-1\\Windows"));
+        let saved = saved_file(&first.report, first.redacted(), true, "2026-11-28 19:00 UTC").unwrap();
+        let back = open_saved("r.wulens.json", &saved).unwrap();
+        assert!(back.redacted && back.report.redacted);
+        for redact in [true, false] {
+            let again = Exports::for_saved(&back.report, redact).unwrap();
+            assert_eq!(again.redaction, Redaction::Before, "never redacted again");
+            assert_eq!(again.markdown, first.markdown, "the Markdown is the first export's");
+            assert_eq!(again.summary, first.summary);
+            assert_eq!(serde_json::to_string_pretty(&again.report).unwrap(), json, "the JSON is the first export's");
+            assert_eq!(again.name("md"), first.name("md"));
+            assert!(previews(&again.redaction).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_report_saved_redacted_by_an_older_page_is_never_redacted_again() {
+        // Saved before reports said they are redacted: the file's flag says it.
+        let first = worker_exports();
+        let mut old = serde_json::to_value(&first.report).unwrap();
+        old.as_object_mut().unwrap().remove("redacted");
+        let doc = serde_json::json!({ SAVED_KEY: 1, "saved_at": "", "redacted": true, "lines": true, "report": old });
+        let back = open_saved("old.wulens.json", &doc.to_string()).unwrap();
+        let again = Exports::for_saved(&back.report, true).unwrap();
+        assert_eq!(again.redaction, Redaction::Before);
+        assert_eq!(again.markdown, first.markdown);
+        assert!(again.markdown.contains("\\Microsoft\\Windows") || !first.markdown.contains("Microsoft"), "{}", again.markdown);
+    }
+
+    #[test]
+    fn the_preview_counts_each_export_on_its_own() {
+        let s = |kind, distinct, replaced| RedactionSummary { kinds: vec![wulens_core::KindCount { kind, distinct, replaced }], notes: Vec::new() };
+        let r = Redaction::Now { report: s(wulens_core::RedactKind::Host, 2, 66), logs: Some(s(wulens_core::RedactKind::User, 1, 61)) };
+        let p = previews(&r);
+        assert_eq!(p.len(), 2);
+        assert!(p[0].0.contains("report's exports") && p[0].1 == ["2 host and domain names (HOST-n), replaced 66 times"], "{p:?}");
+        assert!(p[1].0.contains("logs' zip") && p[1].1 == ["1 user name (USER-n), replaced 61 times"], "{p:?}");
+        let none = previews(&Redaction::Now { report: RedactionSummary::default(), logs: None });
+        assert_eq!(none[0].1, ["nothing: no identifier was found"]);
     }
 }

@@ -140,3 +140,99 @@ fn the_redacted_zip_holds_the_logs_and_reads_back_to_the_same_conclusion() {
         }
     }
 }
+
+// Issue 62: what the drop states about itself (dsregcmd's device name, an MDM report's serial
+// number and hardware hash, an Autopilot CSV named for the computer, the folder named after
+// it) leaves in no output of `wulens redact` or `analyze --redact`: not in texts, not in names.
+
+const PC: &str = "PC-0427";
+const SERIAL: &str = "5CG7301QX9";
+const HW_HASH: &str = "T0FeAQEAHAAAAAoAhwtlTQAAgQAJAK1kT0A2xW9kZ0R3aXRoU29tZUludmVudGVkQnl0ZXM+/Test==";
+const DROP_PLANTED: &[&str] =
+    &[PC, "corp.example.com", SERIAL, HW_HASH, "00330-80000-00000-AA123", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "kdrumm", "PC-MDM04"];
+
+fn drop_left(haystack: &str) -> Vec<&'static str> {
+    let lower = haystack.to_ascii_lowercase();
+    DROP_PLANTED.iter().copied().filter(|i| lower.contains(&i.to_ascii_lowercase())).collect()
+}
+
+/// A machine's folder, named for it: dsregcmd /status, an MDM report, the Autopilot CSV, a
+/// WindowsUpdate.log that names the computer in lower case, and a zip of its CBS log.
+fn machine_dir() -> PathBuf {
+    use std::io::Write;
+    let top = Path::new(env!("CARGO_TARGET_TMPDIR")).join("redact-machine");
+    let _ = std::fs::remove_dir_all(&top);
+    let dir = top.join(PC);
+    std::fs::create_dir_all(&dir).unwrap();
+    let w = |name: &str, text: String| std::fs::write(dir.join(name), text).unwrap();
+    w(
+        "dsregcmd_status.txt",
+        format!(
+            "| Device State |\r\n\r\n              DomainJoined : YES\r\n               Device Name : {PC}.corp.example.com\r\n                  DeviceId : 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\r\n     Executing Account Name : CORPZ\\kdrumm\r\n"
+        ),
+    );
+    w(
+        "MDMDiagReport.xml",
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<MDMEnterpriseDiagnosticsReport>\r\n<DeviceInfo><SMBIOSSerialNumber>{SERIAL}</SMBIOSSerialNumber><DeviceHardwareData>{HW_HASH}</DeviceHardwareData></DeviceInfo>\r\n</MDMEnterpriseDiagnosticsReport>\r\n"),
+    );
+    w(&format!("DeviceHash_{PC}.csv"), format!("Device Serial Number,Windows Product ID,Hardware Hash\r\n{SERIAL},00330-80000-00000-AA123,{HW_HASH}\r\n"));
+    w(
+        "WindowsUpdate.log",
+        [
+            "2024/06/25 15:31:14.1180000 1380  9044  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 57\r\n".to_string(),
+            format!("2024/06/25 15:31:14.2180000 1380  9044  Misc            {} asked, serial {SERIAL}\r\n", PC.to_ascii_lowercase()),
+            "2024/06/25 15:31:15.4180000 1380  9044  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 57, Exit code = 0x80244007\r\n".to_string(),
+        ]
+        .concat(),
+    );
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(dir.join("servicing.zip")).unwrap());
+    zip.start_file(format!("{PC}-servicing/CBS.log"), zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(format!("2024-06-24 09:30:12, Info                  CBS    Loaded C:\\Users\\kdrumm\\x.msu on {PC}\r\n").as_bytes()).unwrap();
+    zip.finish().unwrap();
+    dir
+}
+
+#[test]
+fn what_the_drop_states_about_itself_leaves_in_no_text_and_no_name() {
+    let dir = machine_dir();
+    let cab = root().join("tests/fixtures/mdm-cab");
+    for (label, source) in [("machine", dir), ("cab", cab)] {
+        let src = source.to_str().unwrap();
+        let plain = ok(&wulens(&["analyze", src, "--format", "json"]));
+        assert!(!drop_left(&plain).is_empty(), "{label}: the plain report names the machine");
+        for format in ["json", "text", "markdown"] {
+            let out = wulens(&["analyze", src, "--format", format, "--redact"]);
+            let stdout = ok(&out);
+            assert!(drop_left(&stdout).is_empty(), "{label} {format}: {:?} left in\n{stdout}", drop_left(&stdout));
+            assert!(drop_left(&String::from_utf8_lossy(&out.stderr)).is_empty());
+        }
+        let red: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", src, "--format", "json", "--redact"]))).unwrap();
+        assert_eq!(red["redacted"], true, "{label}: a redacted report says so");
+        assert_eq!(conclusion(&red), conclusion(&serde_json::from_str(&plain).unwrap()));
+
+        let zip = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("redacted-self-{label}.zip"));
+        let _ = std::fs::remove_file(&zip);
+        let out = wulens(&["redact", src, "-o", zip.to_str().unwrap()]);
+        ok(&out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if label == "machine" {
+            assert!(stderr.contains("serial numbers, hardware hashes and other device-unique values as HW-n"), "{stderr}");
+        }
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+        let mut names = Vec::new();
+        for i in 0..archive.len() {
+            let mut f = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            f.read_to_string(&mut text).unwrap();
+            assert!(drop_left(f.name()).is_empty(), "{label}: the member's name is redacted: {}", f.name());
+            assert!(drop_left(&text).is_empty(), "{label}: {}: {:?} left in\n{text}", f.name(), drop_left(&text));
+            names.push(f.name().to_string());
+        }
+        if label == "machine" {
+            assert!(names.iter().any(|n| n.starts_with("HOST-") && n.contains("/DeviceHash_HOST-")), "{names:?}");
+            assert!(names.iter().any(|n| n.contains("servicing.zip/HOST-") && n.ends_with("-servicing/CBS.log")), "{names:?}");
+        }
+        let back: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", zip.to_str().unwrap(), "--format", "json"]))).unwrap();
+        assert_eq!(conclusion(&back), conclusion(&serde_json::from_str(&plain).unwrap()), "{label}: the redacted zip concludes the same");
+    }
+}

@@ -39,6 +39,7 @@ const PLANTED: &[&str] = &[
     GUID_DEVICE,
     GUID_TENANT,
     GUID_SUS,
+    "CZC1234ABC",
 ];
 
 /// What the conclusion needs: each is in the logs and must stay.
@@ -57,7 +58,7 @@ fn planted_logs() -> Vec<(&'static str, String)> {
     ]
     .concat();
     let wu = [
-        "2024/06/25 15:31:10.0563137 1380  3316  Misc            ComputerName = PC-ALPHA7.corp.local, SusClientId = c0ffee00-1234-4abc-9def-0123456789ab\r\n",
+        "2024/06/25 15:31:10.0563137 1380  3316  Misc            ComputerName = PC-ALPHA7.corp.local, SusClientId = c0ffee00-1234-4abc-9def-0123456789ab, SerialNumber = CZC1234ABC\r\n",
         "2024/06/25 15:31:10.0630977 1380  3316  Agent           WSUS server: http://wsus02:8530, proxy7.corp.local:8080, source 10.20.30.40, mac 00-1A-2B-3C-4D-5E\r\n",
         "2024/06/25 15:31:14.1180000 1380  9044  Agent           * START * Finding updates CallerId = CcmExec  Id = 57\r\n",
         "2024/06/25 15:31:14.2180000 1380  9044  ProtocolTalker  SyncUpdates_WithRecovery failed, url http://wsus02.corp.local:8530/ClientWebService/client.asmx 0x8024401B\r\n",
@@ -111,14 +112,9 @@ fn inputs(logs: &[(&str, String)]) -> Vec<Input> {
     logs.iter().map(|(n, t)| Input { name: n.to_string(), bytes: t.as_bytes().to_vec().into() }).collect()
 }
 
-/// A redactor taught by every file of the drop, as the CLI's is.
+/// A redactor taught by every file of the drop, as the CLI's and the page's are.
 fn learned(a: &Analysis) -> Redactor {
-    let mut r = Redactor::new();
-    for f in &a.files {
-        r.learn_path(&f.name);
-        r.learn(&f.text);
-    }
-    r
+    wulens_core::learned_redactor(a)
 }
 
 fn exports(r: &Report) -> [(&'static str, String); 3] {
@@ -318,7 +314,271 @@ fn a_report_without_identifiers_is_unchanged() {
     let report = Report::build(&analysis);
     let mut r = learned(&analysis);
     let red = redact_report(&report, &mut r).unwrap();
-    assert_eq!(red, report);
+    assert_eq!(Report { redacted: false, ..red.clone() }, report);
+    assert!(red.redacted);
     assert_eq!(red.summary.status, VerdictStatus::Failed);
     assert_eq!(r.summary().total(), 0, "{}", r.summary().text());
+}
+
+// Issue 62: identifiers the drop states anywhere (dsregcmd, the event logs' computer, an MDM
+// report, an Autopilot hash CSV, the names of bundles' members and folders) are replaced
+// everywhere, in texts, file names and paths, in every case; serial numbers and hardware
+// hashes have a kind of their own; a redacted report is never redacted again; each export's
+// count is exactly what it replaced.
+
+const PC: &str = "PC-0427";
+const PC_FQDN: &str = "PC-0427.corp.example.com";
+const SERIAL: &str = "5CG7301QX9";
+const PRODUCT_ID: &str = "00330-80000-00000-AA123";
+const HW_HASH: &str = "T0FeAQEAHAAAAAoAhwtlTQAAgQAJAK1kT0A2xW9kZ0R3aXRoU29tZUludmVudGVkQnl0ZXNGb3JUaGVUZXN0T25seQ+/Wulens/Redact/Test/HashEndsHere4242==";
+const HWDEVID: &str = "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F91";
+const DEVICE_ID: &str = "1d3f5a7b-9c2e-4f60-8a1b-2c3d4e5f6a7b";
+const TENANT_ID: &str = "8e0c1d2f-3a4b-4c5d-9e6f-7a8b9c0d1e2f";
+const DRUMM_SID: &str = "S-1-5-21-3623811015-3361044348-30300820-1013";
+
+/// Every kind planted, in every format a drop of one machine brings: each must be gone from
+/// every export, in any case.
+const DROP_PLANTED: &[&str] = &[
+    PC,
+    PC_FQDN,
+    "corp.example.com",
+    "CORPZ",
+    "ZanzibarLabs",
+    SERIAL,
+    PRODUCT_ID,
+    HW_HASH,
+    "T0FeAQEAHAAAAAoAhwtlTQ",
+    HWDEVID,
+    DEVICE_ID,
+    TENANT_ID,
+    "kdrumm",
+    "k.drumm@zanzibar.example.com",
+    DRUMM_SID,
+    "10.42.7.19",
+    "3C-52-82-1A-2B-3C",
+];
+
+fn crlf(lines: &[&str]) -> String {
+    lines.iter().map(|l| format!("{l}\r\n")).collect()
+}
+
+/// MdmDiagnosticsTool's cab (`-area Autopilot;DeviceEnrollment -cab`): its report naming the
+/// device, its serial number, hardware id and hash; the Autopilot CSV named for the computer;
+/// the collector's footprint naming both.
+fn mdm_cab() -> Vec<u8> {
+    let report = [
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><MDMEnterpriseDiagnosticsReport><Version>1.0</Version>",
+        &format!("<DeviceInfo><DeviceName>{PC}</DeviceName><SMBIOSSerialNumber>{SERIAL}</SMBIOSSerialNumber><HWDevID>{HWDEVID}</HWDevID>"),
+        &format!("<DeviceHardwareData>{HW_HASH}</DeviceHardwareData><EntDMID>{DEVICE_ID}</EntDMID></DeviceInfo>"),
+        "<DeviceManagementAccount><Enrollment><EnrollmentId>4B1A2C3D-0E0F-4A1B-8C2D-3E4F5A6B7C8D</EnrollmentId><EnrollmentState>1</EnrollmentState>",
+        "<ProtectedInformation><MDMServerName>Microsoft Intune</MDMServerName></ProtectedInformation></Enrollment></DeviceManagementAccount>",
+        "<PolicyManager><currentPolicies><PolicyScope>Device</PolicyScope><CurrentPolicyValues><PolicyAreaName>Update</PolicyAreaName>",
+        "<DeferQualityUpdatesPeriodInDays>14</DeferQualityUpdatesPeriodInDays><DeferQualityUpdatesPeriodInDays_ProviderSet>1</DeferQualityUpdatesPeriodInDays_ProviderSet>",
+        "</CurrentPolicyValues></currentPolicies></PolicyManager></MDMEnterpriseDiagnosticsReport>",
+    ]
+    .concat();
+    let files = [
+        ("MDMDiagReport.xml", report),
+        (&*format!("DeviceHash_{PC}.csv"), crlf(&["Device Serial Number,Windows Product ID,Hardware Hash", &format!("{SERIAL},{PRODUCT_ID},{HW_HASH}")])),
+        (
+            "MdmLogCollectorFootPrint.txt",
+            crlf(&[
+                "2026-11-20 10:15:00 Collecting MDM diagnostic logs",
+                &format!("2026-11-20 10:15:02 Autopilot: C:\\Users\\Public\\Documents\\MDMDiagnostics\\DeviceHash_{PC}.csv for {SERIAL}"),
+                &format!("2026-11-20 10:15:03 Added DeviceHash_{PC}.csv"),
+            ]),
+        ),
+    ]
+    .map(|(n, t)| (n.to_string(), t));
+    let mut builder = cab::CabinetBuilder::new();
+    let folder = builder.add_folder(cab::CompressionType::MsZip);
+    for (name, _) in &files {
+        folder.add_file(name.as_str());
+    }
+    let mut writer = builder.build(std::io::Cursor::new(Vec::new())).unwrap();
+    let mut i = 0;
+    while let Some(mut w) = writer.next_file().unwrap() {
+        std::io::Write::write_all(&mut w, files[i].1.as_bytes()).unwrap();
+        i += 1;
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// Intune's Collect diagnostics zip, holding the MDM cab and a folder named for the computer.
+fn diag_zip() -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("(1) FoldersFiles temp_MDMDiagnostics_mdmlogs-2026-11-20-10-15-00.cab/mdmlogs-2026-11-20-10-15-00.cab", opts).unwrap();
+    zip.write_all(&mdm_cab()).unwrap();
+    zip.start_file(format!("(2) Command dsregcmd {PC}/output.log"), opts).unwrap();
+    zip.write_all(b"Collected by the DiagnosticLog CSP\r\n").unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// One machine's drop, in a folder named for it: dsregcmd /status, the event logs as wulens
+/// renders them, WindowsUpdate.log, and the Collect diagnostics zip.
+fn machine_drop() -> Vec<Input> {
+    let dsregcmd = crlf(&[
+        "+----------------------------------------------------------------------+",
+        "| Device State                                                         |",
+        "+----------------------------------------------------------------------+",
+        "",
+        "             AzureAdJoined : YES",
+        "              DomainJoined : YES",
+        "                DomainName : CORPZ",
+        &format!("               Device Name : {PC_FQDN}"),
+        "",
+        "+----------------------------------------------------------------------+",
+        "| Device Details                                                       |",
+        "+----------------------------------------------------------------------+",
+        "",
+        &format!("                  DeviceId : {DEVICE_ID}"),
+        "",
+        "+----------------------------------------------------------------------+",
+        "| Tenant Details                                                       |",
+        "+----------------------------------------------------------------------+",
+        "",
+        "                TenantName : ZanzibarLabs",
+        &format!("                  TenantId : {TENANT_ID}"),
+        "",
+        "| Diagnostic Data                                                      |",
+        "     Executing Account Name : CORPZ\\kdrumm, k.drumm@zanzibar.example.com",
+    ]);
+    let events = [
+        format!("2024/06/25 15:40:00.0000000 1380  3316  WindowsUpdateClient Event 20, record 12, {PC_FQDN}, Error: Installation Failure: KB5034441 failed with 0x80244007, user {DRUMM_SID}\r\n"),
+        format!("2024/06/25 15:40:01.0000000 1380  3316  Microsoft-Windows-Kernel-General Event 16, record 13, {}, Information: The access history in hive \\??\\C:\\Users\\kdrumm\\ntuser.dat was cleared\r\n", PC_FQDN.to_ascii_lowercase()),
+    ]
+    .concat();
+    let wu = [
+        "2024/06/25 15:31:14.1180000 1380  9044  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 57\r\n",
+        &format!("2024/06/25 15:31:14.2180000 1380  9044  Misc            {} at 10.42.7.19 (3C-52-82-1A-2B-3C) serial {SERIAL}\r\n", PC.to_ascii_lowercase()),
+        "2024/06/25 15:31:15.4180000 1380  9044  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 57, Exit code = 0x80244007\r\n",
+    ]
+    .concat();
+    let text = |n: &str, t: String| Input { name: format!("{PC}/{n}"), bytes: t.into_bytes().into() };
+    vec![
+        text("dsregcmd_status.txt", dsregcmd),
+        text("System.evtx.txt", events),
+        text("WindowsUpdate.log", wu),
+        Input { name: format!("{PC}/DiagLogs.zip"), bytes: diag_zip().into() },
+    ]
+}
+
+/// The zip `write_redacted_zip` makes, as (name, text) pairs.
+fn zip_members(bytes: Vec<u8>) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            (f.name().to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn every_identifier_the_drop_states_is_gone_from_every_export_and_name() {
+    let inputs = machine_drop();
+    let analysis = Analysis::from_inputs(inputs, &Limits::default());
+    let names: Vec<&str> = analysis.files.iter().map(|f| f.name.as_str()).collect();
+    // The cab inside the zip is read: its members are files of the drop.
+    for member in ["MDMDiagReport.xml", "DeviceHash_PC-0427.csv", "MdmLogCollectorFootPrint.txt"] {
+        assert!(names.iter().any(|n| n.ends_with(member)), "{member} is read from the cab: {names:?}");
+    }
+    let all: String = analysis.files.iter().map(|f| format!("{}\n{}\n", f.name, f.text)).collect();
+    assert_eq!(left(&all, DROP_PLANTED).len(), DROP_PLANTED.len(), "every identifier is planted: {:?}", left(&all, DROP_PLANTED));
+    let report = Report::build(&analysis);
+    let plain = serde_json::to_string(&report).unwrap();
+    assert!(plain.contains(PC), "the computer is in the unredacted report");
+
+    let mut r = wulens_core::learned_redactor(&analysis);
+    r.tally();
+    let red = redact_report(&report, &mut r).unwrap();
+    let report_count = r.tally();
+    assert!(red.redacted && !report.redacted);
+    for (format, out) in exports(&red) {
+        assert!(left(&out, DROP_PLANTED).is_empty(), "{format}: {:?} left in\n{out}", left(&out, DROP_PLANTED));
+    }
+    for f in &red.files {
+        let path = format!("{} {:?} {:?}", f.name, f.bundle, f.member);
+        assert!(left(&path, DROP_PLANTED).is_empty(), "the file's names are redacted: {path}");
+    }
+    assert!(report_count.total() > 0, "{}", report_count.text());
+
+    // The preview's count of the logs' zip is what writing it replaces.
+    let preview = r.count_zip(&analysis);
+    let (cursor, written) = wulens_core::write_redacted_zip(&analysis, &mut r, std::io::Cursor::new(Vec::new())).unwrap();
+    assert_eq!(r.tally(), preview, "the zip replaces what its preview counted");
+    let kinds: Vec<RedactKind> = preview.kinds.iter().map(|k| k.kind).collect();
+    for k in [RedactKind::Host, RedactKind::User, RedactKind::Ip, RedactKind::Mac, RedactKind::Sid, RedactKind::Email, RedactKind::Id, RedactKind::Device] {
+        assert!(kinds.contains(&k), "{k:?} is replaced in the zip: {}", preview.text());
+    }
+    let device = preview.kinds.iter().find(|k| k.kind == RedactKind::Device).unwrap();
+    assert_eq!(device.distinct, 4, "the serial number, product id, hardware id and hash: {}", preview.text());
+    let members = zip_members(cursor.into_inner());
+    assert_eq!(members.len(), written);
+    for (name, text) in &members {
+        assert!(left(name, DROP_PLANTED).is_empty(), "the member's name is redacted: {name}");
+        assert!(left(text, DROP_PLANTED).is_empty(), "{name}: {:?} left in\n{text}", left(text, DROP_PLANTED));
+    }
+    let host = r.pseudonym(RedactKind::Host, &PC.to_ascii_lowercase());
+    assert!(members.iter().any(|(n, _)| n.starts_with(&format!("{host}/")) && n.ends_with(&format!("DeviceHash_{host}.csv"))), "{members:?}");
+    assert_eq!(r.pseudonym(RedactKind::Host, &PC_FQDN.to_ascii_lowercase()), host, "the FQDN and its short name are one");
+
+    // The redacted logs read again conclude the same, and redacted again they stay as they are:
+    // their pseudonyms are no names.
+    let again =
+        Analysis::from_inputs(members.iter().map(|(n, t)| Input { name: n.clone(), bytes: t.as_bytes().to_vec().into() }).collect(), &Limits::default());
+    assert_eq!(conclusion(&Report::build(&again)), conclusion(&report));
+    let mut second = wulens_core::learned_redactor(&again);
+    for f in &again.files {
+        assert_eq!(second.redact(&f.text), &*f.text, "{} is redacted once", f.name);
+        assert_eq!(second.redact(&f.name), f.name.as_str());
+    }
+    assert_eq!(second.summary().total(), 0, "{}", second.summary().text());
+}
+
+#[test]
+fn a_redacted_report_is_never_redacted_again_and_reads_back_the_same() {
+    let analysis = Analysis::from_inputs(machine_drop(), &Limits::default());
+    let report = Report::build(&analysis);
+    let mut r = wulens_core::learned_redactor(&analysis);
+    let red = redact_report(&report, &mut r).unwrap();
+    let json = serde_json::to_string_pretty(&red).unwrap();
+    assert!(json.contains("\"redacted\": true"), "the report says it is redacted");
+    assert!(!serde_json::to_string(&report).unwrap().contains("\"redacted\""), "a plain report's JSON is as it was");
+    // Reopened (as a saved report is), taught by its own strings, and redacted again: the same.
+    let back: Report = serde_json::from_str(&json).unwrap();
+    let mut fresh = Redactor::new();
+    fresh.learn_report(&back).unwrap();
+    let twice = redact_report(&back, &mut fresh).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&twice).unwrap(), json);
+    assert_eq!(markdown(&twice), markdown(&red));
+    assert_eq!(fresh.summary().total(), 0);
+}
+
+#[test]
+fn a_report_learned_from_its_own_strings_keeps_microsoft_s_names() {
+    // A line with a task's path (`\Microsoft\Windows\...`) once made "Microsoft" a server's
+    // name: JSON escapes its backslash as `\\`, the shape of a share (`\\server\share`).
+    let log = "2024/06/25 15:31:14.1180000 1380  9044  Agent           * START * Finding updates CallerId = UpdateOrchestrator  Id = 57\r\n\
+               2024/06/25 15:31:14.2180000 1380  9044  Agent           *FAILED* [80244007] Task \\Microsoft\\Windows\\WindowsUpdate\\Scheduled Start, http://wsus88.corp.example.com:8530\r\n\
+               2024/06/25 15:31:15.4180000 1380  9044  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = 57, Exit code = 0x80244007\r\n";
+    let analysis = Analysis::from_inputs(vec![Input { name: "WindowsUpdate.log".into(), bytes: log.as_bytes().to_vec().into() }], &Limits::default());
+    let report = Report::build(&analysis);
+    assert!(serde_json::to_string(&report).unwrap().contains("\\\\Microsoft\\\\Windows"));
+    // Taught by the report's JSON text, as the page once was, "Microsoft" is a name.
+    let mut json_taught = Redactor::new();
+    json_taught.learn(&serde_json::to_string(&report).unwrap());
+    let wrong = serde_json::to_string(&redact_report(&report, &mut json_taught).unwrap()).unwrap();
+    assert!(wrong.contains("\\\\HOST-1\\\\Windows"), "{wrong}");
+    let mut r = Redactor::new();
+    r.learn_report(&report).unwrap();
+    let red = redact_report(&report, &mut r).unwrap();
+    let json = serde_json::to_string(&red).unwrap();
+    assert!(json.contains("Task \\\\Microsoft\\\\Windows\\\\WindowsUpdate") && !json.contains("\\\\HOST-"), "{json}");
+    assert!(!json.contains("wsus88") && json.contains("http://HOST-1:8530"), "the server is still replaced");
+    assert_eq!(r.summary().kinds.iter().map(|k| (k.kind, k.distinct)).collect::<Vec<_>>(), [(RedactKind::Host, 1)], "{}", r.summary().text());
 }

@@ -85,33 +85,22 @@ impl Session {
 }
 
 /// The Share panel's exports: the full report redacted by the drop's redactor (taught first,
-/// once), as JSON and Markdown, with what was replaced. Made once per diagnosis.
+/// once), as JSON and Markdown, with what was replaced in them and what the logs' zip replaces
+/// (counted now, its pseudonyms given now: the zip written later replaces the same). Made once
+/// per diagnosis.
 fn shared(d: &mut Analysed) -> Result<Box<Shared>, Error> {
     if let Some(s) = &d.shared {
         return Ok(s.clone());
     }
     let redactor = d.redactor.get_or_insert_with(|| wulens_core::learned_redactor(&d.analysis));
-    let before = redactor.summary();
+    redactor.tally();
     let report = Report::from_diagnosis(&d.analysis, &d.diagnosis, ReportLimits::FULL);
     let report = wulens_core::redact_report(&report, redactor).map_err(|e| Error::Redact(e.to_string()))?;
-    let redaction = since(&before, &redactor.summary());
-    let shared = Box::new(Shared { redaction, markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report });
+    let redaction = redactor.tally();
+    let logs = redactor.count_zip(&d.analysis);
+    let shared = Box::new(Shared { redaction, logs, markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report });
     d.shared = Some(shared.clone());
     Ok(shared)
-}
-
-/// What a redactor replaced between two of its summaries (the kinds' counts grow as it goes).
-fn since(before: &wulens_core::RedactionSummary, after: &wulens_core::RedactionSummary) -> wulens_core::RedactionSummary {
-    let kinds = after
-        .kinds
-        .iter()
-        .map(|k| {
-            let b = before.kinds.iter().find(|x| x.kind == k.kind);
-            wulens_core::KindCount { kind: k.kind, distinct: k.distinct, replaced: k.replaced - b.map_or(0, |b| b.replaced) }
-        })
-        .filter(|k| k.replaced > 0)
-        .collect();
-    wulens_core::RedactionSummary { kinds, notes: after.notes.clone() }
 }
 
 /// A file's times read in another zone: the view and the diagnosis are made anew.

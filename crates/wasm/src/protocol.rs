@@ -106,6 +106,10 @@ pub enum Response {
 pub struct Shared {
     /// What was replaced in the report, by kind.
     pub redaction: wulens_core::RedactionSummary,
+    /// What the logs' zip (`Session::redacted_zip`) replaces, by kind, and its notes: counted
+    /// before it is written, so that the preview says it before anything leaves.
+    #[serde(default)]
+    pub logs: wulens_core::RedactionSummary,
     /// The whole report, redacted (the CLI's limits), for the JSON export and a saved report.
     pub report: Report,
     /// `wulens_core::markdown` of it.

@@ -9,7 +9,7 @@ use wulens_wasm::protocol::Request;
 use yew::prelude::*;
 
 use crate::services::Services;
-use crate::share::{preview, saved_file, Exports};
+use crate::share::{previews, saved_file, Exports, Redaction};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
@@ -24,8 +24,7 @@ type Ready = Option<Result<Rc<Exports>, String>>;
 /// Ask for the exports: the worker's (redacted, or the full report as it is), or a saved report's.
 fn prepare(services: &Services, report: &Report, saved: bool, redact: bool, done: UseStateHandle<Ready>) {
     if saved {
-        let ex = if redact { Exports::redacted_here(report) } else { Ok(Exports::plain(report.clone())) };
-        return done.set(Some(ex.map(Rc::new)));
+        return done.set(Some(Exports::for_saved(report, redact).map(Rc::new)));
     }
     if redact {
         services.request(Request::Shared, move |r: Result<Box<wulens_wasm::Shared>, String>| done.set(Some(r.map(|s| Rc::new(Exports::from_shared(*s))))));
@@ -62,7 +61,7 @@ pub fn share_panel(p: &ShareProps) -> Html {
                 "md-copy" => crate::js::copy_text(&ex.markdown, move |ok| said.set(if ok { "Markdown copied." } else { "Copying failed." }.into())),
                 "md" => crate::js::download(&ex.name("md"), "text/markdown", &ex.markdown),
                 "json" => crate::js::download(&ex.name("json"), "application/json", &serde_json::to_string_pretty(&ex.report).unwrap_or_default()),
-                "save" => match saved_file(&ex.report, ex.redaction.is_some(), lines, &now()) {
+                "save" => match saved_file(&ex.report, ex.redacted(), lines, &now()) {
                     Ok(text) => crate::js::download(&ex.name("wulens.json"), "application/json", &text),
                     Err(e) => said.set(format!("The report could not be saved: {e}")),
                 },
@@ -84,18 +83,27 @@ pub fn share_panel(p: &ShareProps) -> Html {
         Callback::from(move |_| s.set(!*s))
     };
     let off = ex.is_none();
+    // A report redacted before (a saved report saved redacted) stays as it is: nothing to turn off.
+    let before = p.report.redacted;
     html! {
         <section class="share" aria-labelledby="share-title" data-testid="share">
             <h2 id="share-title">{"Share"}</h2>
-            <label class="share-redact"><input type="checkbox" checked={*redact} onchange={toggle(&redact)} data-testid="redact" />
-                {" Replace host, user and server names, addresses, SIDs and ids in everything that leaves this page"}</label>
+            <label class="share-redact"><input type="checkbox" checked={*redact || before} disabled={before} onchange={toggle(&redact)} data-testid="redact" />
+                {" Replace host, user and server names, addresses, SIDs, ids and serial numbers in everything that leaves this page"}</label>
             { match &*ready {
                 None => html! { <p class="muted small" data-testid="share-preview">{"Preparing what would leave…"}</p> },
                 Some(Err(e)) => html! { <p class="share-error small" role="alert" data-testid="share-preview">{format!("Nothing can be shared: {e}")}</p> },
                 Some(Ok(ex)) => match &ex.redaction {
-                    Some(r) if r.kinds.is_empty() => html! { <p class="small" data-testid="share-preview">{"Replaced: nothing; no identifier was found. Read it before you share it."}</p> },
-                    Some(r) => html! { <div class="small" data-testid="share-preview">{"Replaced in what leaves: "}<ul>{ for preview(r).into_iter().map(|t| html! { <li>{t}</li> }) }</ul></div> },
-                    None => html! { <p class="share-warn small" data-testid="share-preview">{"Not redacted: what leaves holds the logs' names and addresses as they are."}</p> },
+                    Redaction::Now { .. } => html! {
+                        <div class="small" data-testid="share-preview">
+                            { for previews(&ex.redaction).into_iter().map(|(title, items)| html! {
+                                <>{title}<ul>{ for items.into_iter().map(|t| html! { <li>{t}</li> }) }</ul></>
+                            }) }
+                            <p class="muted">{"Read it before you share it."}</p>
+                        </div>
+                    },
+                    Redaction::Before => html! { <p class="small" data-testid="share-preview">{"Redacted when it was saved: its exports are the same text it first left as; nothing is replaced again."}</p> },
+                    Redaction::Off => html! { <p class="share-warn small" data-testid="share-preview">{"Not redacted: what leaves holds the logs' names and addresses as they are."}</p> },
                 },
             } }
             <div class="actions">

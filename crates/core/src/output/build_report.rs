@@ -79,6 +79,7 @@ impl Report {
             operations: operations_report(a, &d.operations, limits),
             update_source: d.source,
             machines: if d.machines.len() > 1 { d.machines.iter().map(|m| machine_report(a, m)).collect() } else { Vec::new() },
+            redacted: false,
         }
     }
 }

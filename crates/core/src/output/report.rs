@@ -90,6 +90,11 @@ pub struct Report {
     /// say so first.
     #[serde(default)]
     pub machines: Vec<MachineReport>,
+    /// True for a report whose identifiers were replaced by pseudonyms (`analyze --redact`,
+    /// the page's Share panel, a saved report made from them): it is never redacted again.
+    /// Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
 }
 
 /// One thing to collect next (`Report::collect_next`).

@@ -21,11 +21,14 @@ pub enum Kind {
     Email,
     /// A GUID the text labels as a device, tenant, user, machine, account or client id.
     Id,
+    /// A value unique to one device's hardware: a serial number, an Autopilot hardware hash, a
+    /// hardware id, a Windows product id, a device certificate's thumbprint.
+    Device,
 }
 
 impl Kind {
     /// Every kind, in the summary's order.
-    pub const ALL: [Kind; 7] = [Kind::Host, Kind::User, Kind::Ip, Kind::Mac, Kind::Sid, Kind::Email, Kind::Id];
+    pub const ALL: [Kind; 8] = [Kind::Host, Kind::User, Kind::Ip, Kind::Mac, Kind::Sid, Kind::Email, Kind::Id, Kind::Device];
 
     /// The pseudonyms' prefix: `HOST` in `HOST-1`.
     pub fn prefix(self) -> &'static str {
@@ -37,7 +40,13 @@ impl Kind {
             Kind::Sid => "SID",
             Kind::Email => "EMAIL",
             Kind::Id => "ID",
+            Kind::Device => "HW",
         }
+    }
+
+    /// The kind whose pseudonyms start with `prefix` (`HOST`), if any.
+    pub fn from_prefix(prefix: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.prefix() == prefix)
     }
 
     /// The summary's words for it.
@@ -50,6 +59,7 @@ impl Kind {
             Kind::Sid => "account SIDs",
             Kind::Email => "e-mail addresses and UPNs",
             Kind::Id => "device, tenant, user and client ids",
+            Kind::Device => "serial numbers, hardware hashes and other device-unique values",
         }
     }
 
@@ -66,6 +76,7 @@ impl Kind {
             Kind::Sid => "account SID",
             Kind::Email => "e-mail address or UPN",
             Kind::Id => "device, tenant, user or client id",
+            Kind::Device => "serial number, hardware hash or other device-unique value",
         };
         format!("1 {one}")
     }

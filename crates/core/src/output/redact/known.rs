@@ -125,6 +125,12 @@ pub enum Label {
     Id,
     /// A proxy server (`Proxy Server(s) :  proxy01:8080`).
     Proxy,
+    /// A domain or tenant name (`DomainName : CORP`, `TenantName : Contoso`): learned whole.
+    Domain,
+    /// A value unique to the device's hardware: a serial number, a hardware hash or id, a
+    /// product id (`SerialNumber>5CG1234XYZ<`, an Autopilot
+    /// CSV's `Hardware Hash` column).
+    Device,
 }
 
 /// The labels, matched without regard to case where a word starts.
@@ -138,6 +144,12 @@ pub const LABELS: &[(&str, Label)] = &[
     ("DNSHostName", Label::Computer),
     ("NetBIOSName", Label::Computer),
     ("NetBIOS Name", Label::Computer),
+    // dsregcmd /status, MDM reports (DevDetail's DNSComputerName).
+    ("Device Name", Label::Computer),
+    ("DeviceName", Label::Computer),
+    ("DNSComputerName", Label::Computer),
+    ("DomainName", Label::Domain),
+    ("TenantName", Label::Domain),
     ("UserName", Label::User),
     ("User Name", Label::User),
     ("AccountName", Label::User),
@@ -169,9 +181,20 @@ pub const LABELS: &[(&str, Label)] = &[
     ("SMSID", Label::Id),
     ("SMS Unique Identifier", Label::Id),
     ("GUID:", Label::Id),
+    ("KeyContainerId", Label::Id),
+    ("DevId", Label::Id),
     ("Proxy Server(s)", Label::Proxy),
     ("ProxyServer", Label::Proxy),
     ("Proxy Server", Label::Proxy),
+    ("SerialNumber", Label::Device),
+    ("Serial Number", Label::Device),
+    ("SMBIOSSerialNumber", Label::Device),
+    ("Device Serial Number", Label::Device),
+    ("HWDevID", Label::Device),
+    ("DeviceHardwareData", Label::Device),
+    ("Hardware Hash", Label::Device),
+    ("HardwareHash", Label::Device),
+    ("Windows Product ID", Label::Device),
 ];
 
 /// Words that are never learned as a name (lower case): what a label is followed by in prose

@@ -30,12 +30,40 @@ enum Marker {
     Url,
     /// `, record ` in an event log as wulens renders it: the number, then the computer.
     EventComputer,
+    /// A pseudonym's prefix (`HOST-`): a text redacted before; its numbers are taken.
+    Pseudonym,
 }
 
 /// The first pass: one automaton over the labels and markers.
 pub struct Learner {
     ac: AhoCorasick,
     markers: Vec<Marker>,
+}
+
+/// A pseudonym written before (`HOST-3` in a text redacted already): its kind and number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Taken {
+    pub kind: Kind,
+    pub number: u32,
+}
+
+/// The pseudonym at `at` in `b` (`HOST-3`, a whole word, in capitals as the redactor writes
+/// them) and where it ends.
+pub fn pseudonym_at(b: &[u8], at: usize) -> Option<(Taken, usize)> {
+    if at > 0 && b[at - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let dash = at + b[at..].iter().take(6).position(|c| *c == b'-')?;
+    let kind = Kind::from_prefix(std::str::from_utf8(&b[at..dash]).ok()?)?;
+    let mut e = dash + 1;
+    while e < b.len() && b[e].is_ascii_digit() {
+        e += 1;
+    }
+    if e == dash + 1 || e - dash > 10 || b.get(e).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let number = std::str::from_utf8(&b[dash + 1..e]).ok()?.parse().ok()?;
+    Some((Taken { kind, number }, e))
 }
 
 impl Learner {
@@ -56,6 +84,11 @@ impl Learner {
             patterns.push(p);
             markers.push(m);
         }
+        let prefixes: Vec<String> = Kind::ALL.iter().map(|k| format!("{}-", k.prefix())).collect();
+        for p in &prefixes {
+            patterns.push(p);
+            markers.push(Marker::Pseudonym);
+        }
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -64,17 +97,36 @@ impl Learner {
         Learner { ac, markers }
     }
 
-    /// The names `text` states, appended to `out`.
-    pub fn learn(&self, text: &str, out: &mut Vec<Learned>) {
+    /// The names `text` states, appended to `out`, and the pseudonyms it holds already, to
+    /// `taken`.
+    pub fn learn(&self, text: &str, out: &mut Vec<Learned>, taken: &mut Vec<Taken>) {
         let b = text.as_bytes();
+        let mut csv_done = usize::MAX;
         for m in self.ac.find_iter(b) {
             let (s, e) = (m.start(), m.end());
             match self.markers[m.pattern().as_usize()] {
                 Marker::Label(label) => {
                     let word_start = s == 0 || !b[s - 1].is_ascii_alphanumeric();
                     let word_end = !b[e - 1].is_ascii_alphanumeric() || b.get(e).is_none_or(|c| !c.is_ascii_alphanumeric());
-                    if word_start && word_end {
-                        labelled(text, e, label, out);
+                    // A closing tag (`</DeviceName><Next>`) labels nothing after it.
+                    if !(word_start && word_end) || (s >= 2 && &b[s - 2..s] == b"</") {
+                        continue;
+                    }
+                    // A CSV header's column (`Hardware Hash,` or at the line's end).
+                    let next = b[e..].iter().position(|c| !matches!(c, b'"' | b' ')).map(|i| b[e + i]);
+                    if next.is_none_or(|c| matches!(c, b',' | b'\r' | b'\n')) {
+                        let line = b[..s].iter().rposition(|c| *c == b'\n').map_or(0, |i| i + 1);
+                        if line == csv_done || csv_header(text, line, out) {
+                            csv_done = line;
+                            continue;
+                        }
+                    }
+                    labelled(text, e, label, out);
+                }
+                Marker::Pseudonym => {
+                    // Only as the redactor writes them: capitals.
+                    if let Some((t, _)) = pseudonym_at(b, s).filter(|_| b[s].is_ascii_uppercase()) {
+                        taken.push(t);
                     }
                 }
                 Marker::Profile => profile(text, e, out),
@@ -158,14 +210,89 @@ fn labelled(text: &str, at: usize, label: Label, out: &mut Vec<Learned>) {
             }
             host_name(v, out);
         }
+        Label::Domain => host_name(token(text, i, false), out),
+        Label::Device => device_value(blob(text, i), out),
     }
+}
+
+/// The run of a device value's bytes at `at`: letters, digits and `-._+/=` (a hardware hash
+/// is base64).
+fn blob(text: &str, at: usize) -> &str {
+    let b = text.as_bytes();
+    let mut e = at;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || matches!(b[e], b'.' | b'_' | b'-' | b'+' | b'/' | b'=')) {
+        e += 1;
+    }
+    text[at..e].trim_end_matches(['.', '-'])
+}
+
+/// A serial number, hardware hash or product id: learned whole. Placeholders firmware writes
+/// (`To be filled by O.E.M.`, `Default string`, `0`, `00000000`) are no one's: a value has a
+/// digit and at least four bytes, and is not one byte repeated; a pseudonym (`HW-2`) is none.
+fn device_value(v: &str, out: &mut Vec<Learned>) {
+    let b = v.as_bytes();
+    if b.len() < 4
+        || !b.iter().any(u8::is_ascii_digit)
+        || b.iter().all(|c| *c == b[0])
+        || b.iter().all(|c| !c.is_ascii_alphanumeric() || *c == b'0')
+        || is_pseudonym(v)
+    {
+        return;
+    }
+    let lower = v.to_ascii_lowercase();
+    out.push(Learned { name: lower.clone(), kind: Kind::Device, key: lower });
+}
+
+/// The cells of one CSV line, unquoted (no cell of the files read here holds a comma).
+fn cells(line: &str) -> impl Iterator<Item = &str> {
+    line.trim_end_matches(['\r', '\n']).split(',').map(|c| c.trim().trim_matches('"').trim())
+}
+
+/// A CSV header at `line` naming labelled columns (an Autopilot hardware-hash CSV's `Device
+/// Serial Number,Windows Product ID,Hardware Hash`, a report export's `DeviceName`): each
+/// value of those columns, in the rows below until a blank line, learned as its label says.
+/// False when the line is no such header.
+fn csv_header(text: &str, line: usize, out: &mut Vec<Learned>) -> bool {
+    let rest = &text[line..];
+    let head = rest.split('\n').next().unwrap_or("");
+    if !head.contains(',') {
+        return false;
+    }
+    let columns: Vec<Option<Label>> = cells(head).map(|c| LABELS.iter().find(|(l, _)| l.eq_ignore_ascii_case(c)).map(|(_, k)| *k)).collect();
+    if !columns.iter().any(Option::is_some) {
+        return false;
+    }
+    for row in rest.split('\n').skip(1).take_while(|r| !r.trim().is_empty()) {
+        for (cell, label) in cells(row).zip(&columns) {
+            match label {
+                Some(Label::Computer) => computer(cell, out),
+                Some(Label::Device) => device_value(cell, out),
+                Some(Label::Id) => {
+                    if let Some(key) = guid_at(cell.trim_matches(['{', '}']).as_bytes()) {
+                        out.push(Learned { name: key.clone(), kind: Kind::Id, key });
+                    }
+                }
+                Some(Label::User) => user_name(cell.rsplit('\\').next().unwrap_or(cell), out),
+                Some(Label::Proxy | Label::Domain) => host_name(cell, out),
+                None => {}
+            }
+        }
+    }
+    true
+}
+
+/// True for a pseudonym the redactor writes (`host-3`, any case): never learned as a name, so
+/// that a text redacted before keeps its pseudonyms.
+fn is_pseudonym(name: &str) -> bool {
+    let b = name.to_ascii_uppercase().into_bytes();
+    pseudonym_at(&b, 0).is_some_and(|(_, e)| e == b.len())
 }
 
 /// A computer name a log states: learned whole, and an FQDN's first label too, under one key.
 fn computer(name: &str, out: &mut Vec<Learned>) {
     let lower = name.to_ascii_lowercase();
     let short = lower.split('.').next().unwrap_or("").to_string();
-    if not_a_name(&short) || is_public_endpoint(&lower) || lower.parse::<std::net::Ipv4Addr>().is_ok() {
+    if not_a_name(&short) || is_public_endpoint(&lower) || lower.parse::<std::net::Ipv4Addr>().is_ok() || is_pseudonym(&short) {
         return;
     }
     if lower != short {
@@ -177,7 +304,7 @@ fn computer(name: &str, out: &mut Vec<Learned>) {
 /// A host a URL or a proxy setting names: learned whole (its short name could be a word).
 fn host_name(name: &str, out: &mut Vec<Learned>) {
     let lower = name.to_ascii_lowercase();
-    if not_a_name(&lower) || is_public_endpoint(&lower) || lower.parse::<std::net::Ipv4Addr>().is_ok() {
+    if not_a_name(&lower) || is_public_endpoint(&lower) || lower.parse::<std::net::Ipv4Addr>().is_ok() || is_pseudonym(&lower) {
         return;
     }
     out.push(Learned { name: lower.clone(), kind: Kind::Host, key: lower });
@@ -190,6 +317,7 @@ fn user_name(name: &str, out: &mut Vec<Learned>) {
         || !lower.bytes().all(|c| c.is_ascii_alphanumeric() || c > 127 || matches!(c, b'.' | b'_' | b'-' | b' ' | b'~' | b'$'))
         || lower.starts_with(['%', '$', '<', '{'])
         || lower.contains('@')
+        || is_pseudonym(&lower)
     {
         return;
     }
@@ -255,8 +383,26 @@ mod tests {
 
     fn learned(text: &str) -> Vec<(Kind, String, String)> {
         let mut out = Vec::new();
-        Learner::new().learn(text, &mut out);
+        Learner::new().learn(text, &mut out, &mut Vec::new());
         out.into_iter().map(|l| (l.kind, l.name, l.key)).collect()
+    }
+
+    #[test]
+    fn device_names_serials_and_hashes_are_learned_from_dsregcmd_mdm_and_autopilot_csv() {
+        let h = |n: &str, k: &str| (Kind::Host, n.to_string(), k.to_string());
+        let d = |n: &str| (Kind::Device, n.to_string(), n.to_string());
+        assert_eq!(
+            learned("               Device Name : PC-0427.corp.example.com\r\n                DomainName : CORPX\r\n"),
+            [h("pc-0427.corp.example.com", "pc-0427"), h("pc-0427", "pc-0427"), h("corpx", "corpx")]
+        );
+        assert_eq!(learned("<SMBIOSSerialNumber>5CG7301QX9</SMBIOSSerialNumber><DNSComputerName>PC-9</DNSComputerName>"), [d("5cg7301qx9"), h("pc-9", "pc-9")]);
+        assert_eq!(learned("Serial Number: To be filled by O.E.M. SerialNumber=Default string, serialnumber: 00000000"), []);
+        let csv = "Device Serial Number,Windows Product ID,Hardware Hash\r\n5CG7301QX9,00330-80000-00000-AA123,T0FeAQEAHAAAAAoA+/x9==\r\n";
+        assert_eq!(learned(csv), [d("5cg7301qx9"), d("00330-80000-00000-aa123"), d("t0feaqeahaaaaaoa+/x9==")]);
+        let mut taken = Vec::new();
+        Learner::new().learn("Event 19, record 7, HOST-12, Information and USER-3 and host-9 and XHOST-4", &mut Vec::new(), &mut taken);
+        assert_eq!(taken, [Taken { kind: Kind::Host, number: 12 }, Taken { kind: Kind::User, number: 3 }]);
+        assert_eq!(learned("Event 19, record 7, HOST-12, Information: x"), [], "a pseudonym is no name");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::read::bundles::stem;
 
 use super::detect::{settle, shapes, Hit};
 use super::kinds::{Kind, KindCount, RedactionSummary};
-use super::learn::{Learned, Learner};
+use super::learn::{pseudonym_at, Learned, Learner, Taken};
 
 /// Replaces identifiers (computer, host and user names, IP and MAC addresses, account SIDs,
 /// e-mail addresses and UPNs, labelled device, tenant and user ids) with stable pseudonyms.
@@ -33,13 +33,42 @@ pub struct Redactor {
     learner: Learner,
     /// The learned names, by the name looked for (lower case): (kind, key).
     learned: FxHashMap<String, (Kind, String)>,
-    /// The automaton over the learned names, rebuilt when a name was learned since.
+    /// The automaton over the learned names and then the pseudonyms' prefixes (`host-`), rebuilt
+    /// when a name was learned since.
     matcher: Option<(AhoCorasick, Vec<String>)>,
     /// Pseudonym numbers by (kind, key).
     pseudonyms: FxHashMap<(Kind, String), u32>,
+    /// The last number given (or found in a text redacted before) of each kind.
     next: [u32; Kind::ALL.len()],
-    replaced: [u64; Kind::ALL.len()],
+    /// Everything replaced so far, and what was replaced since the last [`Redactor::tally`].
+    total: Tally,
+    current: Tally,
     notes: Vec<String>,
+}
+
+/// What a redaction replaced: replacements per kind and the pseudonyms used.
+#[derive(Default)]
+struct Tally {
+    replaced: [u64; Kind::ALL.len()],
+    used: rustc_hash::FxHashSet<(Kind, u32)>,
+    /// The first note that is this tally's.
+    notes_from: usize,
+}
+
+impl Tally {
+    fn add(&mut self, kind: Kind, n: u32) {
+        self.replaced[kind.index()] += 1;
+        self.used.insert((kind, n));
+    }
+
+    fn summary(&self, notes: &[String]) -> RedactionSummary {
+        let kinds = Kind::ALL
+            .iter()
+            .filter(|k| self.replaced[k.index()] > 0)
+            .map(|k| KindCount { kind: *k, distinct: self.used.iter().filter(|(u, _)| u == k).count(), replaced: self.replaced[k.index()] })
+            .collect();
+        RedactionSummary { kinds, notes: notes[self.notes_from.min(notes.len())..].to_vec() }
+    }
 }
 
 impl Default for Redactor {
@@ -57,16 +86,24 @@ impl Redactor {
             matcher: None,
             pseudonyms: FxHashMap::default(),
             next: [0; Kind::ALL.len()],
-            replaced: [0; Kind::ALL.len()],
+            total: Tally::default(),
+            current: Tally::default(),
             notes: Vec::new(),
         }
     }
 
     /// The first pass: learn the names `text` states (computer names, the hosts of UNC paths and
-    /// URLs, profile folders' user names, labelled ids).
+    /// URLs, profile folders' user names, labelled ids, serial numbers and hardware hashes). The
+    /// pseudonyms a text redacted before holds are never names: they stay as they are, and the
+    /// pseudonyms given from now on are numbered past them.
     pub fn learn(&mut self, text: &str) {
         let mut found: Vec<Learned> = Vec::new();
-        self.learner.learn(text, &mut found);
+        let mut taken: Vec<Taken> = Vec::new();
+        self.learner.learn(text, &mut found, &mut taken);
+        for t in taken {
+            let next = &mut self.next[t.kind.index()];
+            *next = (*next).max(t.number);
+        }
         for l in found {
             if let std::collections::hash_map::Entry::Vacant(e) = self.learned.entry(l.name) {
                 e.insert((l.kind, l.key));
@@ -78,6 +115,7 @@ impl Redactor {
     /// The first pass over a file's path in the drop: what it states as text, and the computer
     /// a collector's bundle is named for (`DiagLogs-PC01-20261120T101500Z.zip`,
     /// `wulens-PC01-2026-11-25.zip`: `crates/core/src/read/bundles.rs`).
+    /// MdmDiagnosticsTool's Autopilot hash is named for the computer too (`DeviceHash_PC01.csv`).
     pub fn learn_path(&mut self, path: &str) {
         self.learn(path);
         for seg in path.split(['/', '\\']) {
@@ -86,6 +124,10 @@ impl Redactor {
             if computer != plain && computer != seg {
                 self.learn_name(Kind::Host, &computer);
             }
+            let hash = plain.get(..11).is_some_and(|p| p.eq_ignore_ascii_case("DeviceHash_")) && seg[plain.len()..].eq_ignore_ascii_case(".csv");
+            if hash {
+                self.learn_name(Kind::Host, &plain[11..]);
+            }
         }
     }
 
@@ -93,7 +135,8 @@ impl Redactor {
     /// occurs, as a whole word, like the names [`Redactor::learn`] finds.
     pub fn learn_name(&mut self, kind: Kind, name: &str) {
         let lower = name.trim().to_ascii_lowercase();
-        if lower.len() >= 3 {
+        let pseudonym = pseudonym_at(lower.to_ascii_uppercase().as_bytes(), 0).is_some_and(|(_, e)| e == lower.len());
+        if lower.len() >= 3 && !pseudonym {
             if let std::collections::hash_map::Entry::Vacant(e) = self.learned.entry(lower.clone()) {
                 e.insert((kind, lower));
                 self.matcher = None;
@@ -103,8 +146,13 @@ impl Redactor {
 
     /// The pseudonym of `key` of `kind`: the same one every time (`HOST-3`).
     pub fn pseudonym(&mut self, kind: Kind, key: &str) -> String {
+        format!("{}-{}", kind.prefix(), self.number(kind, key))
+    }
+
+    /// The number of `key`'s pseudonym, given now if it has none yet.
+    fn number(&mut self, kind: Kind, key: &str) -> u32 {
         let key = self.host_key(kind, key);
-        let n = match self.pseudonyms.get(&(kind, key.clone())) {
+        match self.pseudonyms.get(&(kind, key.clone())) {
             Some(n) => *n,
             None => {
                 self.next[kind.index()] += 1;
@@ -112,8 +160,7 @@ impl Redactor {
                 self.pseudonyms.insert((kind, key), n);
                 n
             }
-        };
-        format!("{}-{n}", kind.prefix())
+        }
     }
 
     /// A host's key: an FQDN whose first label is a learned computer name is that computer.
@@ -137,6 +184,7 @@ impl Redactor {
         if self.matcher.is_none() {
             let mut names: Vec<String> = self.learned.keys().cloned().collect();
             names.sort();
+            names.extend(Kind::ALL.iter().map(|k| format!("{}-", k.prefix().to_ascii_lowercase())));
             let ac = AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
@@ -147,23 +195,31 @@ impl Redactor {
     }
 
     /// Every identifier of `text`, settled (no overlaps; kept shapes included, with empty keys).
+    /// A learned name is a whole word: letters and digits around it make it part of another
+    /// (`WIN7SP1`), while `_`, `-` and `.` part words (`DeviceHash_PC01.csv`). A pseudonym
+    /// already in the text (`HOST-3`) is kept as it is.
     fn hits(&mut self, text: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
         shapes(text, &mut hits);
-        if !self.learned.is_empty() {
-            let b = text.as_bytes();
-            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-            self.build_matcher();
-            let (ac, names) = self.matcher.as_ref().expect("just built");
-            for m in ac.find_iter(b) {
-                let (s, e) = (m.start(), m.end());
-                if (s > 0 && word(b[s - 1]) && word(b[s])) || (e < b.len() && word(b[e]) && word(b[e - 1])) {
-                    continue;
+        let b = text.as_bytes();
+        let word = |c: u8| c.is_ascii_alphanumeric();
+        self.build_matcher();
+        let (ac, names) = self.matcher.as_ref().expect("just built");
+        let learned = self.learned.len();
+        for m in ac.find_iter(b) {
+            let (s, e) = (m.start(), m.end());
+            let p = m.pattern().as_usize();
+            if p >= learned {
+                if let Some((t, end)) = pseudonym_at(b, s).filter(|_| b[s].is_ascii_uppercase()) {
+                    hits.push(Hit { start: s, end, kind: t.kind, key: String::new() });
                 }
-                let name = &names[m.pattern().as_usize()];
-                let (kind, key) = self.learned[name].clone();
-                hits.push(Hit { start: s, end: e, kind, key });
+                continue;
             }
+            if (s > 0 && word(b[s - 1]) && word(b[s])) || (e < b.len() && word(b[e]) && word(b[e - 1])) {
+                continue;
+            }
+            let (kind, key) = self.learned[&names[p]].clone();
+            hits.push(Hit { start: s, end: e, kind, key });
         }
         settle(hits)
     }
@@ -179,12 +235,27 @@ impl Redactor {
         let mut at = 0;
         for h in hits.into_iter().filter(|h| !h.key.is_empty()) {
             out.push_str(&text[at..h.start]);
-            out.push_str(&self.pseudonym(h.kind, &h.key));
-            self.replaced[h.kind.index()] += 1;
+            out.push_str(&self.replace(h.kind, &h.key));
             at = h.end;
         }
         out.push_str(&text[at..]);
         Cow::Owned(out)
+    }
+
+    /// What [`Redactor::redact`] would replace in `text`, counted (and given its pseudonyms)
+    /// without writing the text: the preview of an export before it is made.
+    pub fn count(&mut self, text: &str) {
+        for h in self.hits(text).into_iter().filter(|h| !h.key.is_empty()) {
+            self.replace(h.kind, &h.key);
+        }
+    }
+
+    /// One replacement: the pseudonym, counted.
+    fn replace(&mut self, kind: Kind, key: &str) -> String {
+        let n = self.number(kind, key);
+        self.total.add(kind, n);
+        self.current.add(kind, n);
+        format!("{}-{n}", kind.prefix())
     }
 
     /// Every pseudonym given so far with its original (lower case): for the eyes of whoever
@@ -202,12 +273,15 @@ impl Redactor {
 
     /// What was replaced so far, by kind, and the notes.
     pub fn summary(&self) -> RedactionSummary {
-        let kinds = Kind::ALL
-            .iter()
-            .filter(|k| self.replaced[k.index()] > 0)
-            .map(|k| KindCount { kind: *k, distinct: self.next[k.index()] as usize, replaced: self.replaced[k.index()] })
-            .collect();
-        RedactionSummary { kinds, notes: self.notes.clone() }
+        self.total.summary(&self.notes)
+    }
+
+    /// What was replaced since the last tally (or since the start), and the notes added since:
+    /// each export's own count (the report's, the logs' zip's). Starts the next tally.
+    pub fn tally(&mut self) -> RedactionSummary {
+        let s = self.current.summary(&self.notes);
+        self.current = Tally { notes_from: self.notes.len(), ..Tally::default() };
+        s
     }
 }
 
