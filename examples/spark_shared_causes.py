@@ -12,7 +12,7 @@ machines whose rows tell the attribute, and not held by all of those; Fisher's e
 one-sided, at most 0.01. The test is the hypergeometric upper tail summed term by term from math.lgamma (a
 Python UDF: Spark SQL has no lgamma), as exact as the CLI's statrs and DuckDB's lgamma.
 `shared_causes(df)` returns the same rows as sql/shared_causes.sql, and `onsets(df)` when each
-group's failures began, the same rows as sql/onsets.sql (both tested against the CLI in
+group's failures began where that is a change in time, the same rows as sql/onsets.sql (both tested against the CLI in
 crates/py/python/tests/test_wulens.py).
 """
 
@@ -37,6 +37,27 @@ def fisher_greater(total, k, n, x):
     lo, hi = max(x, n - (total - k)), min(n, k)
     p = sum(math.exp(lc(k, i) + lc(total - k, n - i) - lc(total, n)) for i in range(lo, hi + 1))
     return min(p, 1.0)
+
+
+def chance_within(n, within, span):
+    """The chance that n first failures, each at any time of logs that span `span` seconds, fall
+    within `within` seconds of each other: n x^(n-1) - (n-1) x^n with x = within / span."""
+    if span is None or within is None or span <= 0 or n == 0:
+        return 1.0
+    x = min(max(within, 0) / span, 1.0)
+    return min(max(n * x ** (n - 1) - (n - 1) * x**n, 0.0), 1.0)
+
+
+def seconds(c):
+    """Seconds since 1970 of a time as written (`2026-11-17T14:16:07.000`), to the second and its
+    offset ignored, as the CLI reads it; null when it does not read."""
+    t = F.col(c)
+    return (
+        F.datediff(F.to_date(F.substring(t, 1, 10)), F.lit("1970-01-01").cast("date")).cast("long") * 86400
+        + F.substring(t, 12, 2).cast("long") * 3600
+        + F.substring(t, 15, 2).cast("long") * 60
+        + F.substring(t, 18, 2).cast("long")
+    )
 
 
 def shared_causes(rows):
@@ -110,29 +131,123 @@ def shared_causes(rows):
 
 
 def onsets(rows):
-    """When each group's failures began: sql/onsets.sql's rule (`onset` in
-    crates/core/src/output/shared.rs). A group of failed machines (by failed_at, root_code,
-    finding) has an onset when at least MIN_GROUP of its machines give both `last_success` and
-    `failing_since`, and the latest last success comes before the earliest first failure (times
-    compared as written). Of machines tied on a time, the last by name is named for the last
-    success and the first for the first failure, as the CLI does."""
+    """When each group's failures began, where that is a change in time: sql/onsets.sql's rule
+    (`onset` in crates/core/src/output/shared.rs, docs/fleet.md). A group of failed machines (by
+    failed_at, root_code, finding) of at least MIN_GROUP, at least MIN_SHARE of them (and
+    MIN_GROUP) giving both `last_success` and `failing_since`; its window runs from the latest of
+    those last successes (excluded) to the latest first failure, one break when that last success
+    comes before the earliest first failure (times compared as written). Another readable machine
+    broke in the window when it failed, its last success came at or before the window's start and
+    its first failure falls in the window; it was seen across the window when it broke in it or its
+    logs span it (`first_time` at or before the start, `last_time` at or after the end). The change
+    is sharp when its first failures fall within w seconds of each other, so close against the S
+    seconds the median machine's logs span that n failures at random times would rarely be
+    (`chance_within` <= ALPHA), and is stated when some machine seen across the window did not
+    break, at least MIN_SHARE of the
+    machines that broke in it are the group's, and Fisher's exact test, one-sided, gives p <= ALPHA. Of
+    machines tied on a time, the last by name is named for the last success and the window's end,
+    the first for the first failure, as the CLI does."""
     key = ["failed_at", "root_code", "finding"]
     given = lambda c: F.coalesce(F.col(c), F.lit("")) != ""
-    timed = rows.where((F.col("status") == "failed") & given("last_success") & given("failing_since"))
+    readable = rows.where(F.col("status") != "unreadable")
+    sizes = readable.where(F.col("status") == "failed").groupBy(*key).agg(F.count(F.lit(1)).alias("group_size"))
+    timed = (
+        readable.where((F.col("status") == "failed") & given("last_success") & given("failing_since"))
+        .withColumn("span", seconds("last_time") - seconds("first_time"))
+        .withColumn("since", seconds("failing_since"))
+    )
     spans = timed.groupBy(*key).agg(
         F.count(F.lit(1)).alias("machines"),
         F.max(F.struct("last_success", "machine")).alias("last"),
-        F.min(F.struct("failing_since", "machine")).alias("first"),
+        F.min(F.struct("failing_since", "machine", "since")).alias("first"),
+        F.max(F.struct("failing_since", "machine", "since")).alias("end"),
+        F.count("span").alias("spanned"),
+        F.array_sort(F.collect_list("span")).alias("spans"),
     )
-    return (
-        spans.where((F.col("machines") >= MIN_GROUP) & (F.col("last.last_success") < F.col("first.failing_since")))
+    # The median machine's span (the lower one of an even count), how close the first failures
+    # fall, and the chance that as many at random times of such logs fall as close.
+    sharp = F.udf(chance_within, DoubleType())
+    windows = (
+        spans.join(sizes, key)
+        .where(
+            (F.col("group_size") >= MIN_GROUP)
+            & (F.col("machines") >= MIN_GROUP)
+            & (F.col("machines") >= MIN_SHARE * F.col("group_size"))
+            & (F.col("last.last_success") < F.col("first.failing_since"))
+            & (F.col("spanned") == F.col("machines"))
+        )
+        .withColumn("span_seconds", F.element_at("spans", ((F.col("machines") - 1) / 2).cast("int") + 1))
+        .withColumn("within_seconds", F.col("end.since") - F.col("first.since"))
+        .withColumn("sharp_p", sharp("machines", "within_seconds", "span_seconds"))
+        .where(F.col("sharp_p") <= ALPHA)
         .select(
             *key,
+            "group_size",
             "machines",
             F.col("last.last_success").alias("last_success"),
             F.col("last.machine").alias("last_success_machine"),
             F.col("first.failing_since").alias("first_failure"),
             F.col("first.machine").alias("first_failure_machine"),
+            F.col("end.failing_since").alias("last_first_failure"),
+            F.col("end.machine").alias("last_first_failure_machine"),
+            F.col("within_seconds").cast("long").alias("within_seconds"),
+            F.col("span_seconds").cast("long").alias("span_seconds"),
+            "sharp_p",
+        )
+    )
+    r = readable.select(
+        F.col("machine").alias("r_machine"),
+        F.col("status").alias("r_status"),
+        *[F.col(k).alias("r_" + k) for k in key],
+        F.coalesce(F.col("last_success"), F.lit("")).alias("r_last_success"),
+        F.coalesce(F.col("failing_since"), F.lit("")).alias("r_failing_since"),
+        F.coalesce(F.col("first_time"), F.lit("")).alias("r_first_time"),
+        F.coalesce(F.col("last_time"), F.lit("")).alias("r_last_time"),
+    )
+    member = (F.col("r_status") == "failed") & (F.col("r_failed_at") == F.col("failed_at")) & (F.col("r_root_code") == F.col("root_code")) & (F.col("r_finding") == F.col("finding"))
+    broke = (
+        (F.col("r_status") == "failed")
+        & (F.col("r_last_success") != "")
+        & (F.col("r_failing_since") != "")
+        & (F.col("r_last_success") <= F.col("last_success"))
+        & (F.col("r_failing_since") > F.col("last_success"))
+        & (F.col("r_failing_since") <= F.col("last_first_failure"))
+    )
+    watched = (F.col("r_first_time") != "") & (F.col("r_first_time") <= F.col("last_success")) & (F.col("r_last_time") >= F.col("last_first_failure"))
+    contrast = (
+        windows.select(*key, "last_success", "last_first_failure")
+        .crossJoin(r)
+        .where(~member)
+        .groupBy(*key)
+        .agg(
+            F.sum(F.when(broke, 1).otherwise(0)).alias("others_with"),
+            F.sum(F.when(broke | watched, 1).otherwise(0)).alias("others"),
+        )
+    )
+    fisher = F.udf(fisher_greater, DoubleType())
+    x = F.col("machines")
+    return (
+        windows.join(contrast, key, "left")
+        .fillna(0, ["others_with", "others"])
+        .where((F.col("others") > F.col("others_with")) & (x >= MIN_SHARE * (x + F.col("others_with"))))
+        .withColumn("p", fisher(x + F.col("others"), x + F.col("others_with"), x, x))
+        .where(F.col("p") <= ALPHA)
+        .select(
+            *key,
+            "group_size",
+            "machines",
+            "last_success",
+            "last_success_machine",
+            "first_failure",
+            "first_failure_machine",
+            "last_first_failure",
+            "last_first_failure_machine",
+            F.col("others_with").cast("long").alias("others_with"),
+            F.col("others").cast("long").alias("others"),
+            "p",
+            "within_seconds",
+            "span_seconds",
+            "sharp_p",
         )
         .orderBy(F.desc("machines"), *key)
     )
@@ -152,7 +267,8 @@ def main():
               f"{r.others_with} of the {r.others} others do (p = {r.p:.1e}). E.g. {', '.join(r.evidence)}")
     for r in onsets(spark.read.json(args.rows)).collect():
         print(f"{r.machines:>6}  {r.failed_at} · {r.root_code} · {r.finding}: began between {r.last_success} (last success, {r.last_success_machine}) "
-              f"and {r.first_failure} (first failure, {r.first_failure_machine})")
+              f"and {r.first_failure} (first failure, {r.first_failure_machine}), all by {r.last_first_failure} ({r.last_first_failure_machine}); "
+              f"{r.others_with} of the {r.others} others seen across it broke in it (p = {r.p:.1e})")
     spark.stop()
 
 

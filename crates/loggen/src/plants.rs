@@ -1,15 +1,17 @@
 //! Shared causes planted in a generated fleet (`gen-fleet --plant`), so that the fleet's
 //! shared-cause analysis (the CLI, DuckDB, Spark) has real contrasts to find:
-//! - `planted-server`: machines on `wsus02` whose searches succeed until 13:00-13:40 on
-//!   2026-11-17 and fail with 0x80244022 from 14:16 on: a server that broke on one day;
-//! - `planted-server-ok`: machines on `wsus01` or `wsus03` whose searches all succeed (the
-//!   contrast);
+//! - `planted-server`: machines on `wsus02` whose searches succeed daily from the 3rd and until
+//!   13:00-13:40 on 2026-11-17 and fail with 0x80244022 from 14:16 on: a server that broke on
+//!   one day;
+//! - `planted-server-ok`: machines on `wsus01` or `wsus03` whose searches, daily from the 3rd,
+//!   all succeed (the contrast, watched across the days the unrelated faults fail);
 //! - `planted-update`: machines on `wsus01` or `wsus03` where KB5044273 fails to install with 0x80070643
 //!   (ReportingEvents.log): one update failing everywhere;
 //! - `planted-proxy`: machines on `wsus01` or `wsus03` whose searches fail with 0x8024401B, behind the
 //!   WinHTTP proxy `proxy07.contoso.com:8080` (netsh output): one proxy;
-//! - `planted-unrelated`: machines each with its own fault (its own server, its own KB): never
-//!   a shared cause.
+//! - `planted-unrelated`: machines each with its own server, a few of them alike in a code only
+//!   ([`UNRELATED`]), whose searches succeed and then fail on days spread over two weeks, each
+//!   machine its own: neither a shared cause nor a change in time.
 //!
 //! The lines have the shapes of Windows 10's WindowsUpdate.log and ReportingEvents.log (as the
 //! fixture scenarios in tests/fixtures hold them); the picks are the seed's.
@@ -36,6 +38,14 @@ fn search(out: &mut String, day: u32, hh: u32, mm: u32, id: u32, server: &str, c
     out.push_str(&format!("{} 1380  9044  Agent           * END * Finding updates CallerId = UpdateOrchestrator, Id = {id}, Exit code = 0x{exit}\r\n", ts(7)));
 }
 
+/// A search a day, each succeeding, from the 3rd to the 15th at any hour: the weeks a machine's log
+/// holds before the days that matter, across which the unrelated faults fail.
+fn history(out: &mut String, rng: &mut Rng, server: &str) {
+    for day in 3..=15 {
+        search(out, day, rng.below(24) as u32, rng.below(60) as u32, 100 + day, server, None);
+    }
+}
+
 /// ReportingEvents.log: `kb` starts installing and fails with `code` at `day` `hh:mm`.
 fn install_failure(out: &mut String, rng: &mut Rng, day: u32, hh: u32, mm: u32, kb: &str, code: &str) {
     let update = rng.guid();
@@ -53,16 +63,20 @@ fn install_failure(out: &mut String, rng: &mut Rng, day: u32, hh: u32, mm: u32, 
     ));
 }
 
+/// The codes of the unrelated faults: each kind's machines fail alike in it and in nothing else.
+const UNRELATED: [&str; 4] = ["80072EFD", "80244019", "80240438", "80072F8F"];
+
 const NETSH: &str = "\r\nCurrent WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  proxy07.contoso.com:8080\r\n    Bypass List     :  <local>\r\n\r\n";
 
 /// The `n`th machine's planted bundle, or `None` for a fixture scenario: about 14 % broken on
-/// wsus02, 20 % healthy on wsus01, 10 % failing KB5044273, 8 % behind proxy07, 2 % unrelated.
+/// wsus02, 20 % healthy on wsus01, 10 % failing KB5044273, 8 % behind proxy07, 10 % unrelated.
 pub(crate) fn plant(rng: &mut Rng, n: usize) -> Option<Planted> {
     let roll = rng.below(100);
     let mut wu = String::new();
     let scenario = match roll {
         0..=13 => {
-            // Successes the day before and until 13:00-13:40, failures from 14:16 on.
+            // Successes the days before and until 13:00-13:40, failures from 14:16 on.
+            history(&mut wu, rng, "wsus02.contoso.com");
             search(&mut wu, 16, 9, rng.below(60) as u32, 1, "wsus02.contoso.com", None);
             search(&mut wu, 17, 13, rng.below(41) as u32, 2, "wsus02.contoso.com", None);
             search(&mut wu, 17, 14, 16 + rng.below(44) as u32, 3, "wsus02.contoso.com", Some("80244022"));
@@ -71,6 +85,7 @@ pub(crate) fn plant(rng: &mut Rng, n: usize) -> Option<Planted> {
         }
         14..=33 => {
             let server = rng.pick(&HEALTHY);
+            history(&mut wu, rng, server);
             for (id, (day, hh)) in [(16, 9), (17, 13), (17, 18)].into_iter().enumerate() {
                 search(&mut wu, day, hh, rng.below(60) as u32, id as u32 + 1, server, None);
             }
@@ -91,13 +106,17 @@ pub(crate) fn plant(rng: &mut Rng, n: usize) -> Option<Planted> {
             }
             return Some(("planted-proxy", vec![("WindowsUpdate.log".into(), wu.into_bytes()), ("winhttp-proxy.txt".into(), NETSH.as_bytes().to_vec())]));
         }
-        52..=53 => {
-            // Its own server, its own KB: alike in code only.
-            search(&mut wu, 17, 8, rng.below(60) as u32, 1, &format!("wsus-b{n}.contoso.com"), None);
-            let mut re = String::new();
-            let mm = rng.below(60) as u32;
-            install_failure(&mut re, rng, 17, 11, mm, &format!("KB50{:05}", 10_000 + n), "800F0922");
-            return Some(("planted-unrelated", vec![("WindowsUpdate.log".into(), wu.into_bytes()), ("ReportingEvents.log".into(), re.into_bytes())]));
+        52..=61 => {
+            // Its own server and one of a few codes; its last success one to six days before its
+            // first failure (a laptop off for days), which falls on any day from the 8th to the 17th.
+            let server = format!("wsus-b{n}.contoso.com");
+            let code = rng.pick(&UNRELATED);
+            let day = 8 + rng.below(10) as u32;
+            let ok = day - 1 - rng.below(6) as u32;
+            search(&mut wu, ok, rng.below(24) as u32, rng.below(60) as u32, 1, &server, None);
+            search(&mut wu, day, rng.below(20) as u32, rng.below(60) as u32, 2, &server, Some(code));
+            search(&mut wu, day + 1, 20 + rng.below(4) as u32, rng.below(60) as u32, 3, &server, Some(code));
+            "planted-unrelated"
         }
         _ => return None,
     };

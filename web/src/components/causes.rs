@@ -1,7 +1,8 @@
 //! The fleet page's first section: what failing machines share. For each root-cause group with
-//! a shared cause (core's rule, `output/shared.rs`) or an onset: what to look at, the contrast
+//! a shared cause or a change in time (core's rule, `output/shared.rs`: an onset only where it is
+//! sharp and the rest of the fleet, seen across it, did not break): what to look at, the contrast
 //! with its numbers, when the failures began (a small chart of failures per hour), and the
-//! machines one click away.
+//! machines that prove it one click away.
 
 use std::rc::Rc;
 
@@ -58,10 +59,12 @@ pub fn shared_causes(p: &CausesProps) -> Html {
                                     {shared_words(x)}
                                 </p>
                             }) }
-                            if let Some(o) = &g.onset { <p class="onset">{onset_words(o)}</p> }
+                            if let Some(o) = &g.onset {
+                                <p class="onset" data-machines={o.machines.to_string()} data-others={o.others.to_string()} data-others-with={o.others_with.to_string()}>{onset_words(o)}</p>
+                            }
                             <Chart onsets={Rc::new(onsets(&f.rows, &f.summary, i))} />
                             <p class="shared-machines">
-                                { for g.shared.first().into_iter().flat_map(|x| x.evidence.iter()).map(|(m, from)| html! {
+                                { for proof(g).into_iter().map(|(m, from)| html! {
                                     <button type="button" class="link machine-open" onclick={open(m)} title={if from.is_empty() { format!("Open the report of {m}") } else { format!("Open the report of {m}: {from}") }}>{m.clone()}</button>
                                 }) }
                                 <button type="button" aria-pressed={on.to_string()} onclick={Callback::from(move |_| replace_route_and_notify(&Route::Fleet(q.clone())))}>
@@ -74,6 +77,24 @@ pub fn shared_causes(p: &CausesProps) -> Html {
             </ol>
         </section>
     }
+}
+
+/// The machines that prove a card, each with where its row read the value: the strongest shared
+/// cause's evidence, else the machines that bound a change in time (the last success, the first
+/// and the last first failure).
+fn proof(g: &wulens_core::CauseGroup) -> Vec<(String, String)> {
+    if let Some(x) = g.shared.first() {
+        return x.evidence.clone();
+    }
+    let mut v: Vec<(String, String)> = Vec::new();
+    if let Some(o) = &g.onset {
+        for m in [&o.last_success_machine, &o.first_failure_machine, &o.last_first_failure_machine] {
+            if !m.is_empty() && !v.iter().any(|(n, _)| n == m) {
+                v.push((m.clone(), String::new()));
+            }
+        }
+    }
+    v
 }
 
 #[derive(Properties, PartialEq)]

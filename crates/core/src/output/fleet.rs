@@ -334,6 +334,9 @@ impl MachineRow {
             failing_updates: self.updates.iter().filter(|u| u.state == LedgerState::Failing).map(|u| u.kb.as_str()).collect(),
             failing_since: &self.failing_since,
             last_success: &self.last_success,
+            failed: self.status == "failed",
+            first_time: &self.first_time,
+            last_time: &self.last_time,
         }
     }
 
@@ -577,12 +580,42 @@ pub fn shared_lead(x: &super::shared::Shared) -> String {
     }
 }
 
-/// When a group's failures began, in words.
+/// When a group's failures began, in words: the window and the machines that bound it, then the
+/// contrast with the machines watched across it.
 pub fn onset_words(o: &super::shared::Onset) -> String {
+    let until = if o.last_first_failure.is_empty() || o.last_first_failure == o.first_failure {
+        String::new()
+    } else {
+        format!(" to {} ({})", o.last_first_failure, o.last_first_failure_machine)
+    };
     format!(
-        "Every last success at or before {} ({}), every failure from {} ({}): something changed in between.",
-        o.last_success, o.last_success_machine, o.first_failure, o.first_failure_machine
+        "Every last success at or before {} ({}), every first failure from {} ({}){until}: something changed in between. \
+         The {} first failures fall within {} of each other in logs of {} (by chance: {:.1e}); \
+         {} of the {} other readable machines seen across that time broke in it (Fisher's exact test, p = {:.1e}).",
+        o.last_success,
+        o.last_success_machine,
+        o.first_failure,
+        o.first_failure_machine,
+        o.machines,
+        duration_words(o.within_seconds),
+        duration_words(o.span_seconds),
+        o.sharp_p,
+        o.others_with,
+        o.others,
+        o.p
     )
+}
+
+/// `43 min`, `26 h`, `14 days`.
+fn duration_words(seconds: i64) -> String {
+    let minutes = (seconds + 30) / 60;
+    if minutes < 120 {
+        crate::model::counted(minutes.max(0) as usize, "minute", "minutes")
+    } else if minutes < 48 * 60 {
+        crate::model::counted(((minutes + 30) / 60) as usize, "hour", "hours")
+    } else {
+        crate::model::counted(((minutes + 720) / 1440) as usize, "day", "days")
+    }
 }
 
 /// A shared cause in words: the contrast with its numbers, then the conclusion.

@@ -9,8 +9,27 @@
 //! - it is a shared cause when Fisher's exact test (one-sided: the group holds the value more
 //!   often than the fleet's other readable machines) gives p ≤ [`ALPHA`]; a value every readable
 //!   machine holds is never one (nothing to contrast);
-//! - the onset is a change in time when every machine of the group last succeeded before any of
-//!   them began to fail.
+//! - the onset is a change in time only where it is sharp and significant by the same test:
+//!   - the group's window runs from the latest of its machines' last successes (excluded) to the
+//!     latest of their first failures; at least [`MIN_SHARE`] of the group (and [`MIN_GROUP`]
+//!     machines) give both times, and every last success comes before every first failure: one
+//!     window holds the break of them all (times compared as written);
+//!   - another readable machine broke in the window when it failed, its own last success came at
+//!     or before the window's start and its first failure falls in the window; it was seen
+//!     across the window when it broke in it or its logs span it (they begin at or before the
+//!     window's start and end at or after its end);
+//!   - sharp: the group's first failures fall within a span `w` so short against the time `S`
+//!     its machines' logs cover (the median machine's, from its first to its last record) that
+//!     n failures at random times of such logs would rarely be as close: n·x^(n−1) − (n−1)·x^n
+//!     ≤ [`ALPHA`] with x = w / S ([`chance_within`]: failures spread over days of logs of a few
+//!     days are not sharp); and at least [`MIN_SHARE`] of the machines that broke in the window are the group's
+//!     (the rest of the fleet shows no such break there: unrelated faults whose failures spread
+//!     over days meet the fleet's other faults in their window), and some machine seen across
+//!     the window did not break (else nothing contrasts: a window no other machine's logs reach
+//!     says nothing of the fleet);
+//!   - significant: Fisher's exact test of the group's breaks against those of the other
+//!     machines seen across the window gives p ≤ [`ALPHA`];
+//!   - otherwise the machines stay in their root-cause group with no onset.
 //!
 //! Facts only: the words are the fleet text's and the page's.
 
@@ -50,6 +69,12 @@ pub struct Facts<'a> {
     pub failing_since: &'a str,
     /// Its last success before them (as written).
     pub last_success: &'a str,
+    /// Whether the machine failed (its row's status).
+    pub failed: bool,
+    /// The time of its logs' earliest timed record (as written), empty when none has a time.
+    pub first_time: &'a str,
+    /// The time of its logs' latest timed record (as written).
+    pub last_time: &'a str,
 }
 
 /// A group smaller than this is never given a shared cause (a handful of unrelated faults).
@@ -107,11 +132,12 @@ pub struct Shared {
     pub evidence: Vec<(String, String)>,
 }
 
-/// When a group's failures began: every machine's last success before `last_success`, every
-/// failure from `first_failure` on.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+/// When a group's failures began, where that is a change in time (the module's rule): every
+/// machine's last success at or before `last_success`, every first failure from `first_failure`
+/// to `last_first_failure`, a break few of the other machines watched across that window show.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Onset {
-    /// The latest of the group's last successes (as written).
+    /// The latest of the group's last successes (as written): the window's start.
     pub last_success: String,
     /// The machine it is on.
     pub last_success_machine: String,
@@ -119,8 +145,37 @@ pub struct Onset {
     pub first_failure: String,
     /// The machine it is on.
     pub first_failure_machine: String,
-    /// Machines of the group whose logs give both times.
+    /// Machines of the group whose logs give both times (each broke in the window).
     pub machines: usize,
+    /// The latest of the group's first failures (as written): the window's end.
+    #[serde(default)]
+    pub last_first_failure: String,
+    /// The machine it is on.
+    #[serde(default)]
+    pub last_first_failure_machine: String,
+    /// The group's size.
+    #[serde(default)]
+    pub group: usize,
+    /// Readable machines outside the group that broke in the window too.
+    #[serde(default)]
+    pub others_with: usize,
+    /// Readable machines outside the group watched across the window (their logs span it) or
+    /// that broke in it: the machines the group is contrasted with.
+    #[serde(default)]
+    pub others: usize,
+    /// Fisher's exact test, one-sided.
+    #[serde(default)]
+    pub p: f64,
+    /// Seconds from the group's first first failure to its last: how close its failures began.
+    #[serde(default)]
+    pub within_seconds: i64,
+    /// Seconds the group's machines' logs span (the median machine's).
+    #[serde(default)]
+    pub span_seconds: i64,
+    /// The chance that as many first failures, each at any time of such logs, fall that close
+    /// ([`chance_within`]): the onset is sharp when it is at most [`ALPHA`].
+    #[serde(default)]
+    pub sharp_p: f64,
 }
 
 /// The value of `attribute` on `row` (an update: each KB failing there).
@@ -228,22 +283,106 @@ pub fn shared(rows: &[Facts], members: &[usize]) -> Vec<Shared> {
     out
 }
 
-/// When the group's failures began, where every machine's last success came before any
-/// machine's first failure (a change in time); `None` otherwise or when fewer than
-/// [`MIN_GROUP`] machines give both times.
+/// A group's break: from the latest of its last successes (`after`, excluded) to the latest of
+/// its first failures (`until`), times as written.
+struct Window<'a> {
+    after: &'a str,
+    until: &'a str,
+}
+
+impl Window<'_> {
+    /// The machine went from a success to failing in the window, as the group did.
+    fn broke(&self, r: &Facts) -> bool {
+        r.failed && timed(r) && r.last_success <= self.after && self.after < r.failing_since && r.failing_since <= self.until
+    }
+
+    /// The machine's logs span the window: what it did across it is known.
+    fn watched(&self, r: &Facts) -> bool {
+        !r.first_time.is_empty() && r.first_time <= self.after && r.last_time >= self.until
+    }
+}
+
+/// Seconds since 1970 of a time as written (`2026-11-17T14:16:07.000`), its offset ignored as the
+/// comparisons as written ignore it.
+fn seconds(t: &str) -> Option<i64> {
+    super::viewer::parse_filter_time(t, false).map(|ms| ms.div_euclid(1000))
+}
+
+/// The chance that `n` first failures, each at any time of logs that span `span` seconds, all
+/// fall within `within` seconds of each other: the range R of n uniform times,
+/// P(R ≤ w) = n·x^(n−1) − (n−1)·x^n with x = w / S.
+pub fn chance_within(n: usize, within: i64, span: i64) -> f64 {
+    if span <= 0 || n == 0 {
+        return 1.0;
+    }
+    let x = (within.max(0) as f64 / span as f64).min(1.0);
+    let n = n as f64;
+    (n * x.powf(n - 1.0) - (n - 1.0) * x.powf(n)).clamp(0.0, 1.0)
+}
+
+/// The row gives both its last success and the first failure after it.
+fn timed(r: &Facts) -> bool {
+    !r.last_success.is_empty() && !r.failing_since.is_empty()
+}
+
+/// When the group's failures began, where that is a change in time (the module's rule: sharp,
+/// and significant against the rest of the fleet); `None` otherwise.
 pub fn onset(rows: &[Facts], members: &[usize]) -> Option<Onset> {
-    let timed: Vec<&Facts> = members.iter().map(|&m| &rows[m]).filter(|r| !r.last_success.is_empty() && !r.failing_since.is_empty()).collect();
-    if timed.len() < MIN_GROUP {
+    let given: Vec<&Facts> = members.iter().map(|&m| &rows[m]).filter(|r| r.readable && timed(r)).collect();
+    if members.len() < MIN_GROUP || given.len() < MIN_GROUP || (given.len() as f64) < MIN_SHARE * members.len() as f64 {
         return None;
     }
-    let last = timed.iter().max_by(|a, b| a.last_success.cmp(b.last_success))?;
-    let first = timed.iter().min_by(|a, b| a.failing_since.cmp(b.failing_since))?;
-    (last.last_success < first.failing_since).then(|| Onset {
+    // Of machines tied on a time, the last in row order is named for the last success and the
+    // window's end, the first for the first failure.
+    let last = given.iter().max_by(|a, b| a.last_success.cmp(b.last_success))?;
+    let first = given.iter().min_by(|a, b| a.failing_since.cmp(b.failing_since))?;
+    let end = given.iter().max_by(|a, b| a.failing_since.cmp(b.failing_since))?;
+    if last.last_success >= first.failing_since {
+        return None;
+    }
+    // Sharp: the first failures fall closer together than failures spread over the logs would.
+    let mut spans: Vec<i64> = given.iter().map(|r| Some(seconds(r.last_time)? - seconds(r.first_time)?)).collect::<Option<_>>()?;
+    spans.sort_unstable();
+    let span = spans[(spans.len() - 1) / 2];
+    let within = seconds(end.failing_since)? - seconds(first.failing_since)?;
+    let sharp_p = chance_within(given.len(), within, span);
+    if sharp_p > ALPHA {
+        return None;
+    }
+    let window = Window { after: last.last_success, until: end.failing_since };
+    let mut member = vec![false; rows.len()];
+    for &m in members {
+        member[m] = true;
+    }
+    let (mut others, mut others_with) = (0, 0);
+    for r in rows.iter().zip(&member).filter(|(r, m)| r.readable && !**m).map(|(r, _)| r) {
+        if window.broke(r) {
+            others_with += 1;
+        }
+        if window.broke(r) || window.watched(r) {
+            others += 1;
+        }
+    }
+    let x = given.len();
+    if others_with == others || (x as f64) < MIN_SHARE * (x + others_with) as f64 {
+        return None;
+    }
+    let p = fisher_greater((x + others) as u64, (x + others_with) as u64, x as u64, x as u64);
+    (p <= ALPHA).then(|| Onset {
         last_success: last.last_success.to_string(),
         last_success_machine: last.machine.to_string(),
         first_failure: first.failing_since.to_string(),
         first_failure_machine: first.machine.to_string(),
-        machines: timed.len(),
+        machines: x,
+        last_first_failure: end.failing_since.to_string(),
+        last_first_failure_machine: end.machine.to_string(),
+        group: members.len(),
+        others_with,
+        others,
+        p,
+        within_seconds: within,
+        span_seconds: span,
+        sharp_p,
     })
 }
 
@@ -274,16 +413,18 @@ mod tests {
         // wsus01 are fine, and one of them fails another way.
         let mut rows: Vec<MachineRow> = (0..8)
             .map(|i| {
-                machine(
+                let r = machine(
                     &format!("pc{i:02}"),
                     true,
                     "http://wsus02:8530",
                     &format!("2026-11-17T14:{:02}:00", 16 + i),
                     &format!("2026-11-17T13:{:02}:00", 30 + i),
-                )
+                );
+                watched(r, "2026-11-10T08:00:00", "2026-11-17T18:00:00")
             })
             .collect();
-        rows.extend((0..20).map(|i| machine(&format!("ok{i:02}"), false, "http://wsus01:8530", "", "")));
+        // The healthy machines' logs span the day: they were seen across the break.
+        rows.extend((0..20).map(|i| watched(machine(&format!("ok{i:02}"), false, "http://wsus01:8530", "", ""), "2026-11-16T09:00:00", "2026-11-17T18:00:00")));
         let mut odd = machine("odd", true, "http://wsus01:8530", "2026-11-10T09:00:00", "");
         odd.root_code = "0x80070643".into();
         rows.push(odd);
@@ -295,12 +436,164 @@ mod tests {
         assert!(s.p < 1e-6, "{}", s.p);
         assert_eq!(s.evidence[0], ("pc00".to_string(), "pc00/WindowsUpdate.log:12".to_string()));
         let o = g.onset.as_ref().expect("an onset");
-        assert_eq!((o.last_success.as_str(), o.first_failure.as_str()), ("2026-11-17T13:37:00", "2026-11-17T14:16:00"));
+        assert_eq!(
+            (o.last_success.as_str(), o.first_failure.as_str(), o.last_first_failure.as_str()),
+            ("2026-11-17T13:37:00", "2026-11-17T14:16:00", "2026-11-17T14:23:00")
+        );
+        assert_eq!((o.last_success_machine.as_str(), o.first_failure_machine.as_str(), o.last_first_failure_machine.as_str()), ("pc07", "pc00", "pc07"));
+        // 8 of the 8 broke in the window, none of the 20 others seen across it: P = 1 / C(28, 8).
+        assert_eq!((o.machines, o.group, o.others_with, o.others), (8, 8, 0, 20));
+        assert!((o.p - 1.0 / 3_108_105.0).abs() < 1e-15, "{}", o.p);
+        // Sharp: 8 first failures within 7 minutes in logs of 7 days 10 hours.
+        assert_eq!((o.within_seconds, o.span_seconds), (420, 640_800));
+        assert!((o.sharp_p - chance_within(8, 420, 640_800)).abs() < 1e-300 && o.sharp_p < 1e-20, "{}", o.sharp_p);
         // The lone other failure is no shared cause: a group of one.
         assert!(f.groups[1].shared.is_empty() && f.groups[1].onset.is_none());
         let t = f.text();
         assert!(t.contains("8 of 8 use http://wsus02:8530; 0 of the 21 other readable machines use it"), "{t}");
         assert!(t.contains("look at that server"), "{t}");
+        assert!(t.contains("every first failure from 2026-11-17T14:16:00 (pc00) to 2026-11-17T14:23:00 (pc07): something changed in between. The 8 first failures fall within 7 minutes of each other in logs of 7 days (by chance: "), "{t}");
+        assert!(t.contains("; 0 of the 20 other readable machines seen across that time broke in it (Fisher's exact test, p = 3.2e-7)"), "{t}");
+        // Nobody else seen across the break: no contrast, no change in time (the attributes stay).
+        for r in rows.iter_mut().skip(8) {
+            (r.first_time, r.last_time) = (String::new(), String::new());
+        }
+        let g = &FleetSummary::of(&rows).groups[0];
+        assert!(g.onset.is_none() && !g.shared.is_empty());
+    }
+
+    /// A row whose logs run from `first` to `last`.
+    fn watched(mut r: MachineRow, first: &str, last: &str) -> MachineRow {
+        (r.first_time, r.last_time) = (first.into(), last.into());
+        r
+    }
+
+    /// A failed machine of `code` that last succeeded at `ok` and fails from `since`, its logs
+    /// running from a day before the success to a day after the failure.
+    fn broke(name: &str, code: &str, ok: &str, since: &str) -> MachineRow {
+        let mut r = machine(name, true, &format!("http://{name}:8530"), since, ok);
+        r.root_code = code.into();
+        let day = |t: &str, by: i64| {
+            let d: i64 = t[8..10].parse().unwrap();
+            format!("{}{:02}{}", &t[..8], d + by, &t[10..])
+        };
+        watched(r, &day(ok, -1), &day(since, 1))
+    }
+
+    #[test]
+    fn unrelated_faults_whose_failures_spread_over_days_are_no_change_in_time() {
+        // Three kinds of fault, each on a few machines of their own servers, alike in a code only:
+        // within each kind every last success comes before any first failure (so the old rule
+        // said "something changed in between"), but the first failures spread over days in which
+        // the other kinds' machines broke too. 40 healthy machines' logs span the whole month.
+        let kinds = [
+            (
+                "0x80072EE2",
+                [
+                    ("2026-11-04T10:00:00", "2026-11-06T09:00:00"),
+                    ("2026-11-05T08:00:00", "2026-11-07T15:00:00"),
+                    ("2026-11-05T20:00:00", "2026-11-08T11:00:00"),
+                ],
+            ),
+            (
+                "0x80072EFD",
+                [
+                    ("2026-11-05T09:00:00", "2026-11-06T20:00:00"),
+                    ("2026-11-04T12:00:00", "2026-11-07T09:00:00"),
+                    ("2026-11-06T02:00:00", "2026-11-07T22:00:00"),
+                ],
+            ),
+            (
+                "0x80244019",
+                [
+                    ("2026-11-05T07:00:00", "2026-11-06T12:00:00"),
+                    ("2026-11-06T01:00:00", "2026-11-07T03:00:00"),
+                    ("2026-11-04T22:00:00", "2026-11-08T04:00:00"),
+                ],
+            ),
+        ];
+        let mut rows = Vec::new();
+        for (k, (code, times)) in kinds.iter().enumerate() {
+            for (i, (ok, since)) in times.iter().enumerate() {
+                rows.push(broke(&format!("u{k}{i}"), code, ok, since));
+            }
+        }
+        rows.extend((0..40).map(|i| watched(machine(&format!("ok{i:02}"), false, "http://wsus01:8530", "", ""), "2026-11-01T08:00:00", "2026-11-30T18:00:00")));
+        let f = FleetSummary::of(&rows);
+        assert_eq!(f.groups.len(), 3);
+        for g in &f.groups {
+            assert_eq!(g.machines.len(), 3);
+            assert!(g.onset.is_none() && g.shared.is_empty(), "{}: {:?}", g.cause.root_code, g.onset);
+        }
+        // One kind alone, its days quiet but for it: its failures still spread over two days of
+        // logs of four, which failures at random times would often do.
+        let mut alone: Vec<MachineRow> = rows.iter().filter(|r| !r.machine.starts_with('u') || r.machine.starts_with("u0")).cloned().collect();
+        assert!(FleetSummary::of(&alone).groups[0].onset.is_none());
+        assert!(chance_within(3, 50 * 3600, 103 * 3600) > 0.4);
+        // Its three first failures within two hours: sharp, and forty machines seen across them
+        // did not break: a change in time, p = 1 / C(43, 3).
+        for (r, since) in alone.iter_mut().zip(["2026-11-06T09:00:00", "2026-11-06T10:00:00", "2026-11-06T11:00:00"]) {
+            *r = broke(&r.machine.clone(), "0x80072EE2", &r.last_success.clone(), since);
+        }
+        let o = FleetSummary::of(&alone).groups[0].onset.clone().expect("an onset");
+        assert_eq!(
+            (o.machines, o.others_with, o.others, o.last_success.as_str(), o.first_failure.as_str()),
+            (3, 0, 40, "2026-11-05T20:00:00", "2026-11-06T09:00:00")
+        );
+        assert_eq!((o.within_seconds, o.span_seconds), (2 * 3600, 74 * 3600));
+        assert!(o.sharp_p < ALPHA && (o.p - 1.0 / 12_341.0).abs() < 1e-12, "{} {}", o.sharp_p, o.p);
+    }
+
+    #[test]
+    fn a_break_needs_most_of_the_group_timed_and_one_window() {
+        let ok = |i: usize| watched(machine(&format!("ok{i:02}"), false, "http://wsus01:8530", "", ""), "2026-11-16T09:00:00", "2026-11-17T18:00:00");
+        let group = |n: usize, untimed: usize| {
+            let mut rows: Vec<MachineRow> = (0..n)
+                .map(|i| {
+                    let (since, ok) =
+                        if i < untimed { (String::new(), String::new()) } else { ("2026-11-17T14:30:00".to_string(), "2026-11-17T13:00:00".to_string()) };
+                    watched(machine(&format!("f{i:02}"), true, "http://wsus02:8530", &since, &ok), "2026-11-10T08:00:00", "2026-11-17T18:00:00")
+                })
+                .collect();
+            rows.extend((0..30).map(ok));
+            FleetSummary::of(&rows).groups[0].onset.clone()
+        };
+        assert!(group(10, 0).is_some());
+        assert!(group(10, 1).is_some(), "9 of 10 timed is enough");
+        assert!(group(10, 2).is_none(), "8 of 10 is not");
+        // A last success after another machine's first failure: no one window.
+        let member = |i: usize| {
+            watched(
+                machine(&format!("f{i}"), true, "http://wsus02:8530", "2026-11-17T14:30:00", "2026-11-17T13:00:00"),
+                "2026-11-10T08:00:00",
+                "2026-11-17T18:00:00",
+            )
+        };
+        let mut rows: Vec<MachineRow> = (0..5).map(member).collect();
+        rows[4].last_success = "2026-11-17T14:31:00".into();
+        rows[4].failing_since = "2026-11-17T15:00:00".into();
+        rows.extend((0..30).map(ok));
+        assert!(FleetSummary::of(&rows).groups[0].onset.is_none());
+        // Another machine that broke in the window too: one in six of its breaks is not the
+        // group's, so the window is not the group's own.
+        rows[4].last_success = "2026-11-17T13:00:00".into();
+        assert!(FleetSummary::of(&rows).groups[0].onset.is_some());
+        let intrude = |rows: &mut Vec<MachineRow>, n: usize| {
+            for (i, r) in rows.iter_mut().filter(|r| r.machine.starts_with("ok")).take(n).enumerate() {
+                r.status = "failed".into();
+                r.root_code = "0x80070005".into();
+                (r.last_success, r.failing_since) = ("2026-11-17T12:00:00".into(), format!("2026-11-17T14:{:02}:00", 20 + i));
+            }
+        };
+        let onset = |rows: &[MachineRow]| FleetSummary::of(rows).groups.into_iter().find(|g| g.cause.root_code == "0x80244022").unwrap().onset;
+        intrude(&mut rows, 1);
+        assert!(onset(&rows).is_none(), "{:?}", onset(&rows));
+        // Ten of eleven are: the window holds the group's break.
+        rows.extend((5..10).map(member));
+        let o = onset(&rows).expect("an onset");
+        assert_eq!((o.machines, o.others_with, o.others), (10, 1, 30));
+        // p = C(11, 10) / C(40, 10).
+        assert!((o.p - 11.0 / 847_660_528.0).abs() < 1e-15, "{}", o.p);
     }
 
     #[test]
@@ -435,6 +728,16 @@ mod tests {
             r.os_build = "10.0.19045.2965".into();
         }
         assert!(FleetSummary::of(&rows).groups[0].shared.iter().all(|s| s.attribute != Attribute::OsBuild));
+    }
+
+    #[test]
+    fn the_chance_of_failures_as_close_is_the_range_of_uniform_times() {
+        // Two times in a span: P(|a - b| <= w) = 2x - x^2.
+        assert!((chance_within(2, 1, 4) - (0.5 - 0.0625)).abs() < 1e-12);
+        assert_eq!(chance_within(3, 10, 10), 1.0);
+        assert_eq!(chance_within(3, 20, 10), 1.0);
+        assert_eq!(chance_within(3, 0, 10), 0.0);
+        assert_eq!(chance_within(3, 5, 0), 1.0, "no span: nothing to tell");
     }
 
     #[test]

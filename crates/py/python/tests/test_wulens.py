@@ -154,19 +154,24 @@ def cli_shared(summary):
     return out
 
 
+ONSET = ("machines", "last_success", "last_success_machine", "first_failure", "first_failure_machine", "last_first_failure", "last_first_failure_machine", "others_with", "others", "within_seconds", "span_seconds")
+
+
 def cli_onsets(summary):
-    """The CLI's onsets: (failed_at, root_code, finding) -> (machines, last_success, its machine, first_failure, its machine)."""
+    """The CLI's changes in time: (failed_at, root_code, finding) -> ((machines, last_success, its machine, ..., others), p)."""
     return {
-        (g["cause"]["failed_at"], g["cause"]["root_code"], g["cause"]["finding"]): (
-            g["onset"]["machines"],
-            g["onset"]["last_success"],
-            g["onset"]["last_success_machine"],
-            g["onset"]["first_failure"],
-            g["onset"]["first_failure_machine"],
-        )
+        (g["cause"]["failed_at"], g["cause"]["root_code"], g["cause"]["finding"]): (tuple(g["onset"][k] for k in ONSET), (g["onset"]["p"], g["onset"]["sharp_p"]))
         for g in summary["groups"]
         if g.get("onset")
     }
+
+
+def same_onsets(test, got, cli):
+    """The same changes in time as the CLI's, p and the chance of failures as close within rounding."""
+    test.assertEqual({k: v for k, (v, _) in got.items()}, {k: v for k, (v, _) in cli.items()})
+    for k, (_, ps) in cli.items():
+        for a, b in zip(got[k][1], ps):
+            test.assertLessEqual(abs(a - b), 1e-9 * b + 1e-300, k)
 
 
 @unittest.skipUnless(os.environ.get("WULENS_FLEET") and os.environ.get("WULENS_BIN"), "WULENS_FLEET and WULENS_BIN (the CLI) are not set")
@@ -212,11 +217,9 @@ class SharedCausesSql(unittest.TestCase):
 
     def test_the_same_onsets_as_the_cli(self):
         cli = cli_onsets(self.summary)
-        sql = {
-            (r["failed_at"], r["root_code"], r["finding"]): (r["machines"], r["last_success"], r["last_success_machine"], r["first_failure"], r["first_failure_machine"])
-            for r in self.onsets
-        }
-        self.assertEqual(sql, cli)
+        self.assertTrue(cli, "the generated fleet has a change in time to compare")
+        sql = {(r["failed_at"], r["root_code"], r["finding"]): (tuple(r[k] for k in ONSET), (r["p"], r["sharp_p"])) for r in self.onsets}
+        same_onsets(self, sql, cli)
 
     def test_the_planted_causes_are_named_and_the_unrelated_faults_are_not(self):
         planted = {}
@@ -234,15 +237,22 @@ class SharedCausesSql(unittest.TestCase):
         ]:
             (r,) = by_value[(attribute, value)]
             self.assertEqual((r["in_group"], r["group_size"], r["others_with"]), (len(planted[scenario]), len(planted[scenario]), 0), value)
-        (onset,) = [o for o in self.onsets if o["root_code"] == "0x80244022" and o["failed_at"] == "search"]
-        self.assertEqual(onset["machines"], len(planted["planted-server"]))
+        # The one change in time is the broken server's: its machines, its hour.
+        (onset,) = self.onsets
+        self.assertEqual((onset["root_code"], onset["machines"]), ("0x80244022", len(planted["planted-server"])))
+        self.assertLessEqual(onset["others_with"] * 9, onset["machines"])
         self.assertLess(onset["last_success"], "2026-11-17T13:41")
         self.assertGreaterEqual(onset["first_failure"], "2026-11-17T14:16")
+        self.assertLess(onset["last_first_failure"], "2026-11-17T15:00")
+        # The unrelated faults form groups alike in a code only: no shared cause, no change in time.
         unrelated = planted.get("planted-unrelated", set())
-        self.assertGreaterEqual(len(unrelated), 3, "enough unrelated faults to form a group")
         groups_of_unrelated = [g for g in self.summary["groups"] if set(g["machines"]) & unrelated]
-        self.assertTrue(groups_of_unrelated and all(not g["shared"] for g in groups_of_unrelated))
-        self.assertFalse([r for r in self.shared if r["root_code"] == "0x800F0922"])
+        self.assertTrue([g for g in groups_of_unrelated if len(g["machines"]) >= 3], "enough unrelated faults to form a group")
+        for g in groups_of_unrelated:
+            self.assertFalse(g["shared"] or g.get("onset"), g)
+        codes = {g["cause"]["root_code"] for g in groups_of_unrelated}
+        self.assertFalse([r for r in self.shared if r["root_code"] in codes])
+        self.assertFalse([r for r in self.onsets if r["root_code"] in codes])
 
 
 @unittest.skipUnless(os.environ.get("WULENS_FLEET") and os.environ.get("WULENS_BIN"), "WULENS_FLEET and WULENS_BIN (the CLI) are not set")
@@ -276,11 +286,9 @@ class SharedCausesSpark(unittest.TestCase):
             self.assertLessEqual(abs(sql[k] - p), 1e-9 * p + 1e-300, k)  # p underflows to 0 in both past ~1e-308
         # When each group's failures began: the CLI's onsets, and at least one to compare.
         cli_began = cli_onsets(summary)
-        self.assertTrue(cli_began, "the generated fleet has onsets to compare")
-        spark_onsets = {
-            (r.failed_at, r.root_code, r.finding): (r.machines, r.last_success, r.last_success_machine, r.first_failure, r.first_failure_machine) for r in began
-        }
-        self.assertEqual(spark_onsets, cli_began)
+        self.assertTrue(cli_began, "the generated fleet has a change in time to compare")
+        spark_onsets = {(r.failed_at, r.root_code, r.finding): (tuple(r[k] for k in ONSET), (r.p, r.sharp_p)) for r in began}
+        same_onsets(self, spark_onsets, cli_began)
 
 
 if __name__ == "__main__":
