@@ -14,8 +14,12 @@
 // A fleet ({type: 'fleet', machines}) is read machine by machine, each into its own Session that
 // is freed once its row (a wulens_core::MachineRow) is taken: only one machine's text is in
 // memory at a time, and the page keeps the rows and the File objects, never the text. The
-// drop's Windows Update for Business reports exports (`exports`, picked by their first bytes:
-// {type: 'wufb_heads', files}) are read after the rows and joined to them ({fleet: {..., wufb}}).
+// drop's Windows Update for Business reports exports (`exports`, picked by core's drop plan by
+// their first bytes) are read after the rows and joined to them ({fleet: {..., wufb}}). A zip
+// of bundles has its directory read once ({type: 'list_zip'}) and kept (see zipOf): the plan's
+// questions about its members ({type: 'zip_heads'}), every machine read out of it and a machine
+// opened later all go through that one directory; {fleet: {..., zip: {opens, fetched, size}}}
+// says what the zip cost.
 const CHUNK = 8 << 20;
 let wasm = null;
 let session = null;
@@ -269,12 +273,16 @@ async function handle(m) {
     following = null;
   } else if (m.type === 'fleet') {
     await fleet(m.gen, m.machines, m.exports || []);
-  } else if (m.type === 'wufb_heads') {
-    post({ reply: { id: m.id, response: wasm.wufb_heads(m.files.map(headOf)) } });
+  } else if (m.type === 'zip_heads') {
+    const dir = zipOf(m.file);
+    post({ reply: { id: m.id, response: m.members.map((inner) => dir.head(inner)) } });
   } else if (m.type === 'analyze_member') {
     await analyzeMember(m.gen, m.file, m.inner);
   } else if (m.type === 'list_zip') {
-    post({ reply: { id: m.id, response: wasm.zip_entries(m.file.size, readerOf(m.file)) } });
+    // A drop's zip is listed first: what reading zips costs is counted from here.
+    zipCost.opens = 0;
+    zipCost.fetched = 0;
+    post({ reply: { id: m.id, response: zipOf(m.file, true).entries() } });
   } else if (m.type === 'redacted_zip') {
     if (!session) throw new Error('no analysis yet');
     post({ reply: { id: m.id, response: session.redacted_zip() } });
@@ -483,17 +491,41 @@ function stop(gen) {
   post({ cancelled: { gen } });
 }
 
+// What reading zips cost since the drop's zip was listed: the directories read and the bytes
+// read, counted wherever a zip is read (readerOf, zipOf), for the fleet's message.
+const zipCost = { opens: 0, fetched: 0 };
+
 // A File read in place: (offset, length) -> Uint8Array (zips of bundles are never read whole).
 const readerOf = (file) => {
   const reader = new FileReaderSync();
-  return (off, len) => new Uint8Array(reader.readAsArrayBuffer(file.slice(off, off + len)));
+  return (off, len) => {
+    const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(off, off + len)));
+    zipCost.fetched += bytes.length;
+    return bytes;
+  };
 };
+
+// The directory of the last zip listed, kept: a zip of bundles is listed once by the drop plan,
+// then every machine of the fleet (and one opened later from the fleet page) is read out of it
+// by name, never by listing the zip again. A File posted twice is two objects: the zip is known
+// again by its name, size and time; `fresh` reads its directory again (a new drop's listing).
+let zipKept = null;
+function zipOf(file, fresh) {
+  const key = file.name + '\u0000' + file.size + '\u0000' + file.lastModified;
+  if (zipKept && zipKept.key === key && !fresh) return zipKept.dir;
+  if (zipKept) zipKept.dir.free();
+  zipKept = null;
+  const dir = new wasm.ZipDirectory(file.size, readerOf(file));
+  zipCost.opens++;
+  zipKept = { key, dir, size: file.size };
+  return dir;
+}
 
 // One machine's files into `s`: its own files, or its members inside a zip of bundles (`inner`).
 // False when the run was cancelled meanwhile.
 async function readMachine(s, gen, files, inner) {
   if (inner != null) {
-    s.add_zip_members(files[0].path, files[0].file.size, readerOf(files[0].file), inner);
+    s.add_zip_members(zipOf(files[0].file), files[0].path, inner);
     return !cancelled.has(gen);
   }
   const chunks = chunksOf(files);
@@ -514,13 +546,6 @@ async function readMachine(s, gen, files, inner) {
   return true;
 }
 
-// The first bytes of a dropped file, or of a member of a dropped zip (`inner`): enough for
-// `wufb_heads` to tell a Windows Update for Business reports export from a log or a bundle.
-function headOf(f) {
-  if (f.inner != null) return wasm.zip_member_head(f.file.size, readerOf(f.file), f.inner);
-  return new Uint8Array(new FileReaderSync().readAsArrayBuffer(f.file.slice(0, 64 * 1024)));
-}
-
 // The fleet's exports read and joined to its rows (a wulens_core::WufbSection; null without
 // exports). A file that cannot be read is named among the section's problems.
 function wufbSection(exports, rows) {
@@ -529,7 +554,7 @@ function wufbSection(exports, rows) {
   try {
     for (const e of exports) {
       try {
-        if (e.inner != null) x.add_member(e.path, e.file.size, readerOf(e.file), e.inner);
+        if (e.inner != null) x.add_member(zipOf(e.file), e.path, e.inner);
         else x.add_file(e.path, new Uint8Array(new FileReaderSync().readAsArrayBuffer(e.file)));
       } catch (err) {
         x.cannot_read(e.inner != null ? e.inner : e.path, String((err && err.message) || err));
@@ -573,7 +598,10 @@ async function fleet(gen, machines, exports) {
   // The fleet replaces the previous analysis on the page.
   if (session) session.free();
   session = null;
-  post({ fleet: { gen, rows, wufb: wufbSection(exports, rows) } });
+  const wufb = wufbSection(exports, rows);
+  const inZip = machines.some((m) => m.inner != null) && zipKept;
+  const zip = inZip ? { opens: zipCost.opens, fetched: zipCost.fetched, size: zipKept.size } : null;
+  post({ fleet: { gen, rows, wufb, zip } });
 }
 
 // One machine of a zip of bundles, opened from the fleet page: a normal analysis of its members.

@@ -8,7 +8,8 @@
 #                              client whose update ids are mostly new: a distinct GUID on every line,
 #                              few repeats), wu-100M (one Get-WindowsUpdateLog WindowsUpdate.log of
 #                              CcmExec searches); any size works: store-1G, ...
-#   ./dev bench fleet          only the fleet figures (wulens fleet and the Spark example)
+#   ./dev bench fleet          only the fleet figures (wulens fleet, the page on 240 machines as a
+#                              folder and as a zip of it, and the Spark example)
 #
 # Prints, per size: wall time of `rg -c '0x8[0-9A-Fa-f]{7}'`, of `wulens analyze --format json`,
 # and of lnav loading the files headless (with format definitions for the generated formats, so
@@ -51,6 +52,7 @@ t = json.load(open(f"target/bench/fleet-{n}.json"))["results"][0]["mean"]
 print(f"| {n:,} | {t:.2f} s | {n / t:.0f} | {peak_kb / 1024:.0f} MB |")
 PY
   done
+  fleet_zip_figures
   if [ -x .tools/py/bin/python ] && .tools/py/bin/python -c "import wulens, pyspark" 2>/dev/null; then
     out=$(mktemp -d)
     start=$(date +%s.%N)
@@ -61,6 +63,38 @@ PY
   else
     echo "(Spark figure skipped: run ./dev test first to build .tools/py)"
   fi
+}
+# The same 240 machines as their folder and as one zip of that folder (deflated, as Explorer's
+# "Send to compressed folder" writes it): `wulens fleet` on each, and the page opening each
+# (tests/bench/fleet-browser.mjs: the time to the fleet page, the zip's directory reads and the
+# bytes of it read). The zip should cost what the folder costs (issue 62: it took 478 s against
+# 1.7 s, each machine reading the zip's directory and every member's header again).
+fleet_zip_figures() {
+  local dir=target/bench/fleet-240
+  [ -f "$dir/fleet.csv" ] || target/release/xtask gen-fleet --out "$dir" --count 240 >/dev/null
+  [ -f "$dir.zip" ] || python3 - "$dir" <<'PY'
+import os, sys, zipfile
+d = sys.argv[1]
+with zipfile.ZipFile(d + ".zip", "w", zipfile.ZIP_DEFLATED) as z:
+    for root, _, files in sorted(os.walk(d)):
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            z.write(p, os.path.relpath(p, os.path.dirname(d)))
+PY
+  hyperfine --style basic --warmup 1 --runs 3 --export-json target/bench/fleet-240-cli.json \
+    -n folder "target/release/wulens fleet $dir > /dev/null" -n zip "target/release/wulens fleet $dir.zip > /dev/null" >/dev/null
+  [ -f dist/index.html ] || ./dev build
+  browser=$(node tests/bench/fleet-browser.mjs "$dir" "$dir.zip")
+  python3 - "$browser" <<'PY'
+import json, sys
+b = json.loads(sys.argv[1])
+cli = {r["command"]: r["mean"] for r in json.load(open("target/bench/fleet-240-cli.json"))["results"]}
+print()
+print("| 240 machines | wulens fleet | page (Chromium) | zip / folder in the page | zip's directory reads | zip's bytes read / its size |")
+print("|---|---|---|---|---|---|")
+print(f"| folder | {cli['folder']:.2f} s | {b['folder_s']:.2f} s | | | |")
+print(f"| zip of the folder | {cli['zip']:.2f} s | {b['zip_s']:.2f} s | {b['zip_over_folder']:.2f}x | {b['zip_directory_reads']} | {b['zip_bytes_read_over_size']:.2f} |")
+PY
 }
 if [ "${sizes[*]}" = fleet ]; then
   fleet_figures

@@ -193,6 +193,46 @@ test('a zip of zips is a fleet, its machines open from inside it; several zips a
   await context.close();
 });
 
+test('the folder and a zip of it are the same machines, the CLI\'s; the zip\'s directory is read once, its bytes about once', async () => {
+  const { page, context, problems } = await openApp(browser, app.url);
+  const requests = countRequests(page);
+  const machines = () => page.locator('table.machines tbody tr').evaluateAll((rs) => rs.map((r) => `${r.dataset.machine} ${r.dataset.status}`).sort());
+  await page.setInputFiles('input[aria-label="Choose a log folder"]', fleetDir);
+  await waitForFleet(page, COUNT);
+  const fromFolder = await machines();
+  assert.deepEqual(fromFolder, cliRows.map((r) => `${r.machine} ${r.status}`).sort());
+  assert.equal(await page.locator('#app').getAttribute('data-zip-opens'), null, 'a folder is no zip');
+
+  // The same folder in one zip, deflated as Explorer writes it (python's zipfile), chosen with
+  // the files button: the drop plan lists it, and its machines are read out of it in place.
+  const zipPath = path.join(tmp, 'fleet.zip');
+  execFileSync('python3', ['-c', `import os, sys, zipfile
+d = sys.argv[1]
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    for root, _, files in sorted(os.walk(d)):
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            z.write(p, os.path.relpath(p, os.path.dirname(d)))`, fleetDir, zipPath]);
+  const cliZip = wulens(['fleet', '--format', 'ndjson', zipPath]).trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(cliZip.map((r) => `${r.machine} ${r.status}`).sort(), fromFolder, 'the CLI reads the zip as the same fleet');
+  await page.goto(app.url + '#/');
+  await page.setInputFiles('input[aria-label="Choose log files"]', zipPath);
+  await waitForFleet(page, COUNT);
+  assert.deepEqual(await machines(), fromFolder);
+  assert.equal(await page.locator('#app').getAttribute('data-zip-opens'), '1', 'listed once, every machine read through that directory');
+  const read = Number(await page.locator('#app').getAttribute('data-zip-read'));
+  assert.ok(read > 0.9 && read < 1.5, `the zip's bytes read about once: ${read} times its size`);
+  // A machine opens from inside the zip, through the same directory.
+  const ok = cliRows.find((r) => r.status === 'ok').machine;
+  await page.fill('.fleet-filter', ok);
+  await page.locator(`tr[data-machine="${ok}"] .machine-open`).click();
+  await waitForReport(page);
+  assert.equal(await page.locator('.summary .badge').innerText(), 'Scan completed');
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a long fleet shows machines done of the total, and cancel stops it', async () => {
   const big = path.join(tmp, 'big');
   cargo(['run', '-q', '-p', 'xtask', '--', 'gen-fleet', '--out', big, '--count', '600', '--seed', '3']);

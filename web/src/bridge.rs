@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use wulens_core::{MachineRow, Report, WufbSection};
-use wulens_wasm::protocol::{Answer, Request, Response, WufbHeads, ZipEntries};
+use wulens_wasm::protocol::{Answer, Request, Response, ZipEntries};
 use wulens_wasm::report_parts::ReportReader;
 use yew::Callback;
 
@@ -29,9 +29,10 @@ pub enum WorkerEvent {
     Ready(Option<f64>, u32),
     Progress(Progress),
     Report(Rc<Report>),
-    /// A fleet's rows, one per machine in the order they were sent, and its Windows Update for
-    /// Business reports exports joined to them (when the drop held any).
-    Fleet(Vec<MachineRow>, Option<Rc<WufbSection>>),
+    /// A fleet's rows, one per machine in the order they were sent, its Windows Update for
+    /// Business reports exports joined to them (when the drop held any), and what reading its
+    /// zip of bundles cost (when its machines were read out of one).
+    Fleet(Vec<MachineRow>, Option<Rc<WufbSection>>, Option<ZipReads>),
     Failed(String),
     /// The files now followed (paths as dropped) and the rows in all at that moment.
     Following(Vec<String>, usize),
@@ -96,7 +97,18 @@ enum FromWorker {
         /// A `WufbSection`, or null when the drop held no export.
         #[serde(default, with = "serde_wasm_bindgen::preserve")]
         wufb: JsValue,
+        #[serde(default)]
+        zip: Option<ZipReads>,
     },
+}
+
+/// What a fleet's zip of bundles cost the worker: how many times its directory was read, and
+/// how many of its bytes were read in all (its `size`), for the tests and the bench.
+#[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct ZipReads {
+    pub opens: u32,
+    pub fetched: f64,
+    pub size: f64,
 }
 
 /// A problem found while collecting a drop (an unreadable file, a folder error).
@@ -216,13 +228,13 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
                 }
             });
         }
-        FromWorker::Fleet { gen, rows, wufb } if current(gen) => {
+        FromWorker::Fleet { gen, rows, wufb, zip } if current(gen) => {
             let wufb = match wufb.is_null() || wufb.is_undefined() {
                 true => Ok(None),
                 false => serde_wasm_bindgen::from_value::<WufbSection>(wufb).map(|w| Some(Rc::new(w))),
             };
             match (serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows), wufb) {
-                (Ok(r), Ok(w)) => ev.emit(WorkerEvent::Fleet(r, w)),
+                (Ok(r), Ok(w)) => ev.emit(WorkerEvent::Fleet(r, w, zip)),
                 (Err(e), _) => ev.emit(WorkerEvent::Failed(format!("the fleet's rows could not be read: {e}"))),
                 (_, Err(e)) => ev.emit(WorkerEvent::Failed(format!("the Windows Update for Business reports section could not be read: {e}"))),
             }
@@ -339,13 +351,17 @@ impl Bridge {
         let _ = self.worker.post_message(&obj(&[("type", "fleet".into()), ("gen", gen.into()), ("machines", list.into()), ("exports", exports.into())]));
     }
 
-    /// Which of `files` are Windows Update for Business reports exports, by their first bytes.
-    pub fn wufb_heads(&self, files: &[ExportFile], done: impl FnOnce(Result<WufbHeads, String>) + 'static) {
+    /// The first bytes (`plan::HEAD_BYTES`) of the members `members` of the zip `zip`, read
+    /// through the directory the worker kept when it listed the zip.
+    pub fn zip_heads(&self, zip: &web_sys::File, members: &[String], done: impl FnOnce(Result<Vec<Vec<u8>>, String>) + 'static) {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
-        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
-        let list: Array = files.iter().map(export_obj).collect();
-        let _ = self.worker.post_message(&obj(&[("type", "wufb_heads".into()), ("id", id.into()), ("files", list.into())]));
+        let read = move |res: Result<JsValue, String>| {
+            done(res.map(|v| Array::from(&v).iter().map(|h| js_sys::Uint8Array::new(&h).to_vec()).collect()));
+        };
+        self.pending.borrow_mut().insert(id, Box::new(read));
+        let list: Array = members.iter().map(|m| JsValue::from(m.as_str())).collect();
+        let _ = self.worker.post_message(&obj(&[("type", "zip_heads".into()), ("id", id.into()), ("file", zip.clone().into()), ("members", list.into())]));
     }
 
     /// Analyse one machine inside a zip of bundles (its members under `inner`).
@@ -355,7 +371,8 @@ impl Bridge {
         let _ = self.worker.post_message(&obj(&[("type", "analyze_member".into()), ("gen", gen.into()), ("file", file), ("inner", inner.into())]));
     }
 
-    /// The members of a zip, reading only its directory.
+    /// The members of a zip, reading only its directory (which the worker keeps for the fleet's
+    /// machines and the members' first bytes).
     pub fn list_zip(&self, zip: &web_sys::File, done: impl FnOnce(Result<ZipEntries, String>) + 'static) {
         let id = self.next_id.get();
         self.next_id.set(id + 1);

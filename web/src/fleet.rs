@@ -1,11 +1,10 @@
-//! The fleet page's logic: whether a drop is a fleet (core's bundle rule), the machines inside a
-//! zip of bundles, the status counts, and the machines table's filter and sort. Pure functions,
-//! tested natively; the rows, the grouping and the exports are `wulens_core`'s.
+//! The fleet page's logic: the status counts, and the machines table's filter and sort. Pure
+//! functions, tested natively; whether a drop is a fleet is core's drop plan
+//! (`wulens_core::plan`), the rows, the grouping and the exports are `wulens_core`'s.
 
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-use wulens_core::bundles::{self, Bundle};
 use wulens_core::model::time::{civil_from_days, days_from_civil};
 use wulens_core::{FleetSummary, MachineRow, WufbSection};
 
@@ -48,31 +47,6 @@ impl Fleet {
     pub fn machine_named(&self, name: &str) -> Option<&Machine> {
         self.rows.iter().position(|r| r.machine == name).and_then(|i| self.machines.get(i))
     }
-}
-
-/// The machines of a drop, when the bundle rule finds several (else it is one machine's logs).
-pub fn fleet_of(paths: &[String]) -> Option<Vec<Bundle>> {
-    let b = bundles::bundles(paths);
-    bundles::is_fleet(&b, paths).then_some(b)
-}
-
-/// A machine inside a zip of bundles.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Inner {
-    pub machine: String,
-    /// `fleet.zip/fleet/PC-001.zip`: the row's bundle.
-    pub bundle: String,
-    /// `fleet/PC-001.zip`: its path inside the zip.
-    pub inner: String,
-}
-
-/// The machines inside the zip `zip` (its path in the drop) given its members, when it is a zip
-/// of bundles (zips inside, or one folder per machine).
-pub fn fleet_in_zip(zip: &str, entries: &[String]) -> Option<Vec<Inner>> {
-    let prefix = format!("{}/", zip.trim_end_matches('/'));
-    let paths: Vec<String> = entries.iter().map(|e| format!("{prefix}{e}")).collect();
-    let found = fleet_of(&paths)?;
-    Some(found.into_iter().map(|b| Inner { machine: b.machine, inner: b.path.strip_prefix(&prefix).unwrap_or_default().to_string(), bundle: b.path }).collect())
 }
 
 /// The statuses of a row, in the order the page lists them, with their label.
@@ -422,16 +396,5 @@ mod tests {
         assert_eq!(natural("PC-010", "PC-9"), Ordering::Greater);
         assert_eq!(natural("a", "ab"), Ordering::Less);
         assert_eq!(some_names(&["a".into(), "b".into(), "c".into()], 2), "a, b (+1 more)");
-    }
-
-    #[test]
-    fn a_drop_is_a_fleet_or_one_machine() {
-        let p = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(fleet_of(&p(&["fleet/PC-1.zip", "fleet/PC-2.zip", "fleet/fleet.csv"])).unwrap().len(), 2);
-        assert!(fleet_of(&p(&["WUAHandler.log", "ScanAgent.log"])).is_none());
-        assert!(fleet_of(&p(&["one.zip"])).is_none());
-        let inner = fleet_in_zip("drop/fleet.zip", &p(&["fleet/PC-1.zip", "fleet/PC-2.zip", "fleet/fleet.csv"])).unwrap();
-        assert_eq!(inner[1], Inner { machine: "PC-2".into(), bundle: "drop/fleet.zip/fleet/PC-2.zip".into(), inner: "fleet/PC-2.zip".into() });
-        assert!(fleet_in_zip("collect.zip", &p(&["CCMLogs/WUAHandler.log", "CBS.log"])).is_none());
     }
 }

@@ -4,6 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use wulens_core::plan::{self, Plan, Source, Step};
 use wulens_core::MachineReport;
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
@@ -11,12 +12,11 @@ use yew::prelude::*;
 use crate::bridge::{Bridge, Dropped, WorkerEvent};
 use crate::fleet::Fleet;
 use crate::machines::{files_words, pick};
-use crate::messages::{DroppedFile, ExportFile, Machine, Progress};
+use crate::messages::{ExportFile, Machine, Progress};
 use crate::nav::{current_route, navigate};
 use crate::route::{FleetQuery, Route};
-use crate::share::{claims_saved, is_saved_name, open_saved};
+use crate::share::open_saved;
 use crate::state::{Action, AppState};
-use crate::wufb::{candidates, machines_in_zip, machines_of};
 
 /// The machines of a fleet being analysed, and what was dropped, in words.
 pub type PendingFleet = Rc<RefCell<Option<(Vec<Machine>, String)>>>;
@@ -47,108 +47,114 @@ impl PartialEq for Services {
 }
 
 impl Services {
-    /// Analyse a drop in the worker started at load: one machine's logs give its report; a drop
-    /// the bundle rule splits into several machines (a folder of bundles, several zips, a zip of
-    /// bundles) gives the fleet page. Windows Update for Business reports exports among the files
-    /// (told by their first bytes: `crate::wufb::candidates` are asked of the worker) are read
-    /// beside the machines, never as one.
+    /// Analyse a drop as core's drop plan says (`wulens_core::plan`, `wulens fleet`'s too): a
+    /// saved report opens as it is; one machine's logs give its report; several machines (a
+    /// folder of bundles, several zips, a zip of bundles, with Windows Update for Business
+    /// reports exports beside them) give the fleet page. The page only reads what the plan asks
+    /// for: a file's first bytes here, a zip's directory and its members' first bytes in the
+    /// worker, which keeps that directory for the fleet's machines.
     pub fn analyze(&self, dropped: Dropped, source: String) {
-        if let [one] = dropped.files.as_slice() {
-            if one.path.to_ascii_lowercase().ends_with(".json") {
-                return self.open_saved_or_analyze(dropped, source);
-            }
-        }
-        let paths: Vec<String> = dropped.files.iter().map(|f| f.path.clone()).collect();
-        let maybe = if dropped.built_in || paths.len() < 2 { Vec::new() } else { candidates(&paths) };
+        let mut d = plan::Dropped::new(dropped.files.iter().map(|f| (f.path.clone(), f.file.size() as u64)));
+        d.built_in = dropped.built_in;
+        self.plan_step(dropped, d, source, false);
+    }
+
+    /// One step of the plan: read what it needs, then ask again; or open what it planned.
+    fn plan_step(&self, dropped: Dropped, mut d: plan::Dropped, source: String, started: bool) {
+        let need = match plan::plan(&d) {
+            Step::Ready(p) => return self.open_plan(dropped, p, source),
+            Step::Need(need) => need,
+        };
         let bridge = self.bridge.borrow().clone();
-        let Some(b) = bridge.filter(|_| !maybe.is_empty()) else {
-            return self.open_drop(dropped, Vec::new(), source);
+        let in_worker = !need.listings.is_empty() || need.heads.iter().any(|h| h.member.is_some());
+        let b = match bridge {
+            Some(b) => b,
+            // Without the worker only a file's first bytes can be read (a saved report opens).
+            None if in_worker => return self.analyze_one(dropped, source),
+            None => return self.read_heads(dropped, d, need.heads, source, started, None),
         };
-        self.dispatch.dispatch(Action::Started { source: source.clone(), files: dropped.files.len() as u32, bytes: dropped.bytes() });
-        let asked: Vec<ExportFile> = maybe.iter().map(|&i| ExportFile { file: dropped.files[i].clone(), inner: None }).collect();
-        let (gen, this, bridge) = (b.generation(), self.clone(), b.clone());
-        b.wufb_heads(&asked, move |res| {
-            if bridge.generation() != gen {
-                return; // cancelled, or another drop meanwhile
-            }
-            // A worker that cannot tell finds no export: the drop is read as before.
-            let flags = res.map(|h| h.exports).unwrap_or_default();
-            let exports = maybe.iter().zip(&flags).filter(|(_, &x)| x).map(|(&i, _)| i).collect();
-            this.open_drop(dropped, exports, source);
-        });
-    }
-
-    /// A drop whose files `exports` are exports: its machines as a fleet with the exports beside
-    /// them, else one machine's report (a single zip is listed first: a zip of bundles).
-    fn open_drop(&self, dropped: Dropped, exports: Vec<usize>, source: String) {
-        let paths: Vec<String> = dropped.files.iter().map(|f| f.path.clone()).collect();
-        if let Some(found) = machines_of(&paths, &exports) {
-            let machines: Vec<Machine> = found
-                .into_iter()
-                .map(|b| Machine { name: b.machine, bundle: b.path, files: b.files.iter().map(|&i| dropped.files[i].clone()).collect(), inner: None })
-                .collect();
-            let exports: Vec<ExportFile> = exports.iter().map(|&i| ExportFile { file: dropped.files[i].clone(), inner: None }).collect();
-            return self.fleet(machines, exports, &dropped, source);
+        if !started && (in_worker || dropped.files.len() > 1) {
+            self.dispatch.dispatch(Action::Started { source: source.clone(), files: dropped.files.len() as u32, bytes: dropped.bytes() });
         }
-        let zip = match dropped.files.as_slice() {
-            [one] if wulens_core::bundles::is_zip_name(&one.path) => one.clone(),
-            _ => return self.analyze_one(dropped, source),
-        };
-        let Some(b) = self.bridge.borrow().clone() else {
-            return self.analyze_one(dropped, source);
-        };
-        // One zip: a zip of bundles is a fleet too. Its directory says so (the zip is not read),
-        // and the first bytes of the members that may be exports.
-        self.dispatch.dispatch(Action::Started { source: source.clone(), files: 1, bytes: dropped.bytes() });
         let gen = b.generation();
-        let this = self.clone();
-        let bridge = b.clone();
-        let file = zip.file.clone();
-        b.list_zip(&file, move |res| {
-            if bridge.generation() != gen {
-                return; // cancelled, or another drop meanwhile
-            }
-            let Ok(z) = res else { return this.analyze_one(dropped, source) };
-            let maybe: Vec<String> = candidates(&z.entries).into_iter().map(|i| z.entries[i].clone()).collect();
-            if maybe.is_empty() {
-                return this.open_zip(dropped, zip, &z.entries, Vec::new(), source);
-            }
-            let asked: Vec<ExportFile> = maybe.iter().map(|m| ExportFile { file: zip.clone(), inner: Some(m.clone()) }).collect();
-            let again = bridge.clone();
-            bridge.wufb_heads(&asked, move |res| {
+        let (this, again) = (self.clone(), b.clone());
+        if let Some(&z) = need.listings.first() {
+            let file = dropped.files[z].file.clone();
+            return b.list_zip(&file, move |res| {
                 if again.generation() != gen {
-                    return;
+                    return; // cancelled, or another drop meanwhile
                 }
-                let flags = res.map(|h| h.exports).unwrap_or_default();
-                let exports = maybe.into_iter().zip(flags).filter(|(_, x)| *x).map(|(m, _)| m).collect();
-                this.open_zip(dropped, zip, &z.entries, exports, source);
+                d.listings.insert(z, res.map(|l| l.entries));
+                this.plan_step(dropped, d, source, true);
             });
+        }
+        let (members, files): (Vec<plan::Head>, Vec<plan::Head>) = need.heads.into_iter().partition(|h| h.member.is_some());
+        if members.is_empty() {
+            return self.read_heads(dropped, d, files, source, true, Some(b));
+        }
+        let zip = dropped.files[members[0].item].file.clone();
+        let names: Vec<String> = members.iter().filter_map(|h| h.member.clone()).collect();
+        b.zip_heads(&zip, &names, move |res| {
+            if again.generation() != gen {
+                return;
+            }
+            // A member that cannot be read has no first bytes: it is no export.
+            let heads = res.unwrap_or_default();
+            for (k, h) in members.iter().enumerate() {
+                d.heads.insert(h.key(&d), heads.get(k).cloned().unwrap_or_default());
+            }
+            this.plan_step(dropped, d, source, true);
         });
     }
 
-    /// One zip whose members `exports` are exports: a zip of bundles is a fleet, with the
-    /// exports beside it; else one machine's report.
-    fn open_zip(&self, dropped: Dropped, zip: DroppedFile, entries: &[String], exports: Vec<String>, source: String) {
-        match machines_in_zip(&zip.path, entries, &exports) {
-            Some(inner) => {
-                let machines =
-                    inner.into_iter().map(|m| Machine { name: m.machine, bundle: m.bundle, files: vec![zip.clone()], inner: Some(m.inner) }).collect();
-                let exports = exports.into_iter().map(|m| ExportFile { file: zip.clone(), inner: Some(m) }).collect();
-                self.fleet(machines, exports, &dropped, source);
+    /// Read the first bytes of dropped files (a `Blob` slice each), then plan on.
+    fn read_heads(&self, dropped: Dropped, mut d: plan::Dropped, heads: Vec<plan::Head>, source: String, started: bool, b: Option<Rc<Bridge>>) {
+        let this = self.clone();
+        let gen = b.as_ref().map(|b| b.generation());
+        wasm_bindgen_futures::spawn_local(async move {
+            for h in heads {
+                let file = &dropped.files[h.item].file;
+                let bytes = match file.slice_with_f64_and_f64(0.0, plan::HEAD_BYTES as f64) {
+                    Ok(blob) => wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.ok().map(|b| js_sys::Uint8Array::new(&b).to_vec()),
+                    Err(_) => None,
+                };
+                d.heads.insert(h.key(&d), bytes.unwrap_or_default());
             }
-            None => self.analyze_one(dropped, source),
-        }
+            if b.as_ref().map(|b| b.generation()) != gen {
+                return; // cancelled, or another drop meanwhile
+            }
+            this.plan_step(dropped, d, source, started);
+        });
     }
 
-    /// One JSON file: a saved report (`crate::share`) is opened without logs; one that says it
-    /// is a saved report and cannot be read is refused with why, the report shown staying; any
-    /// other JSON is analysed as a log.
-    fn open_saved_or_analyze(&self, dropped: Dropped, source: String) {
-        let one = dropped.files[0].clone();
+    /// Open a drop as planned.
+    fn open_plan(&self, dropped: Dropped, planned: Plan, source: String) {
+        let f = match planned {
+            Plan::Fleet(f) => f,
+            Plan::Saved(i) => return self.open_saved(dropped, i, source),
+            Plan::Empty | Plan::Machine(_) => return self.analyze_one(dropped, source),
+        };
+        let file = |i: usize| dropped.files[i].clone();
+        let machines: Vec<Machine> = f
+            .machines
+            .into_iter()
+            .map(|m| match m.source {
+                Source::Files(idx) => Machine { name: m.name, bundle: m.bundle, files: idx.into_iter().map(file).collect(), inner: None },
+                Source::Member { item, inner } => Machine { name: m.name, bundle: m.bundle, files: vec![file(item)], inner: Some(inner) },
+            })
+            .collect();
+        let exports: Vec<ExportFile> = f.exports.into_iter().map(|h| ExportFile { file: file(h.item), inner: h.member }).collect();
+        self.fleet(machines, exports, &dropped, source);
+    }
+
+    /// A saved report (`crate::share`) is opened without logs; one that cannot be read is
+    /// refused with why, the report shown staying.
+    fn open_saved(&self, dropped: Dropped, item: usize, source: String) {
+        let one = dropped.files[item].clone();
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(one.file.text()).await.ok().and_then(|v| v.as_string());
-            let Some(text) = text.filter(|t| is_saved_name(&one.path) || claims_saved(t)) else {
+            let Some(text) = text else {
                 return this.analyze_one(dropped, source);
             };
             let name = wulens_core::model::base_name(&one.path).to_string();
@@ -359,8 +365,14 @@ impl Services {
         let services = self.clone();
         let pending = self.pending_fleet.clone();
         let on_event = Callback::from(move |e: WorkerEvent| match e {
-            WorkerEvent::Fleet(rows, wufb) => match pending.borrow_mut().take() {
+            WorkerEvent::Fleet(rows, wufb, zip) => match pending.borrow_mut().take() {
                 Some((machines, source)) if machines.len() == rows.len() => {
+                    // For the tests and the bench: a zip of bundles' directory is read once,
+                    // its bytes about once.
+                    if let (Some(z), Some(el)) = (zip, web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"))) {
+                        let _ = el.set_attribute("data-zip-opens", &z.opens.to_string());
+                        let _ = el.set_attribute("data-zip-read", &format!("{:.3}", z.fetched / z.size.max(1.0)));
+                    }
                     let fleet = Fleet { wufb, ..Fleet::new(rows, machines, source) };
                     dispatch.dispatch(Action::FleetLoaded(Rc::new(fleet)));
                     navigate(&Route::Fleet(FleetQuery::default()));

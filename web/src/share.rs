@@ -11,8 +11,8 @@
 use serde_json::Value;
 use wulens_core::{RedactionSummary, Redactor, Report};
 
-/// The key and version that mark a saved report.
-pub const SAVED_KEY: &str = "wulens_saved_report";
+/// The key and version that mark a saved report (the key core's drop plan knows it by).
+pub const SAVED_KEY: &str = wulens_core::plan::SAVED_REPORT_KEY;
 pub const SAVED_VERSION: u64 = 1;
 
 /// A report's exports, as they leave the page.
@@ -161,16 +161,6 @@ impl Saved {
     }
 }
 
-/// True for a file name a saved report is given.
-pub fn is_saved_name(name: &str) -> bool {
-    name.to_ascii_lowercase().ends_with(".wulens.json")
-}
-
-/// True for a text that says it is a saved report (its key near its start).
-pub fn claims_saved(text: &str) -> bool {
-    text.trim_start().starts_with('{') && text.get(..text.len().min(200)).unwrap_or(text).contains(SAVED_KEY)
-}
-
 /// Read a saved report; a message for people when it is not one, is damaged or is newer.
 pub fn open_saved(name: &str, text: &str) -> Result<Saved, String> {
     let not = |why: &str| format!("{name} is not a wulens saved report ({why}); nothing was changed.");
@@ -208,7 +198,7 @@ mod tests {
     fn a_saved_report_reopens_to_the_same_report() {
         let r = report();
         let text = saved_file(&r, true, true, "2026-11-26 23:00").unwrap();
-        assert!(claims_saved(&text), "{}", &text[..80]);
+        assert!(wulens_core::plan::claims_saved(text.as_bytes()), "the drop plan knows it: {}", &text[..80]);
         let back = open_saved("x.wulens.json", &text).unwrap();
         // Saved as redacted, it is marked so (and never redacted again).
         assert_eq!(serde_json::to_string(&back.report).unwrap(), serde_json::to_string(&Report { redacted: true, ..r }).unwrap());
@@ -239,7 +229,7 @@ mod tests {
         assert!(e.contains("saved by a newer wulens (saved report format 2; this page reads format 1)"), "{e}");
         let e = open_saved("a.wulens.json", r#"{"wulens_saved_report": 1, "report": {"summary": 3}}"#).unwrap_err();
         assert!(e.contains("its report cannot be read"), "{e}");
-        assert!(!claims_saved(r#"{"name": "package"}"#) && is_saved_name("X.Wulens.JSON"));
+        assert!(!wulens_core::plan::claims_saved(br#"{"name": "package"}"#));
     }
 
     #[test]

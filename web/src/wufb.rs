@@ -1,75 +1,11 @@
-//! The fleet page's Windows Update for Business reports: which files of a drop may be exports
-//! (the worker then tells by their first bytes, core's `wufb::looks_like`: by content, never by
-//! name), the drop's machines once its exports are set apart, and the words of the section that
-//! only the page says. Pure, tested natively; the join and its sentences are core's
-//! (`WufbSection`, `output/words/wufb.rs`).
+//! The fleet page's Windows Update for Business reports: the words of the section that only the
+//! page says. Pure, tested natively; which files are exports is core's drop plan
+//! (`wulens_core::plan`, by their first bytes, never by name), the join and its sentences are
+//! core's (`WufbSection`, `output/words/wufb.rs`).
 
-use std::collections::HashSet;
-
-use wulens_core::bundles::{self, Bundle};
 use wulens_core::{WufbAlert, WufbSection, WufbStatus};
 
-use crate::fleet::{fleet_in_zip, fleet_of, state_label, Inner};
-
-fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
-}
-
-/// The files that may be exports: at the top of the drop, or beside bundles (in a folder that
-/// holds a zip, a cab or a folder) no deeper than a folder of bundles wrapped in a dropped
-/// folder (`share/fleet/alerts.json`). A zip or a cab is a bundle, never an export. The paths
-/// are a drop's, or a zip's members.
-pub fn candidates(paths: &[String]) -> Vec<usize> {
-    let mut holds_bundles: HashSet<&str> = HashSet::new();
-    for p in paths {
-        if bundles::is_archive_name(p) {
-            holds_bundles.insert(parent(p));
-        }
-        let mut folder = parent(p);
-        while !folder.is_empty() {
-            holds_bundles.insert(parent(folder));
-            folder = parent(folder);
-        }
-    }
-    (0..paths.len())
-        .filter(|&i| {
-            let p = paths[i].as_str();
-            !bundles::is_archive_name(p) && (!p.contains('/') || (p.matches('/').count() <= 2 && holds_bundles.contains(parent(p))))
-        })
-        .collect()
-}
-
-/// The machines of a drop whose files `exports` (indices into `paths`) are exports: its bundles
-/// as the rule finds them without the exports; one machine's logs beside exports are a fleet of
-/// that one machine (its alerts join it), and exports alone a fleet of none (every device
-/// without logs). `None`: no export and one machine's logs, whose report opens as before.
-pub fn machines_of(paths: &[String], exports: &[usize]) -> Option<Vec<Bundle>> {
-    if exports.is_empty() {
-        return fleet_of(paths);
-    }
-    let rest: Vec<usize> = (0..paths.len()).filter(|i| !exports.contains(i)).collect();
-    if rest.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest_paths: Vec<String> = rest.iter().map(|&i| paths[i].clone()).collect();
-    let remap = |b: Bundle| Bundle { files: b.files.iter().map(|&j| rest[j]).collect(), ..b };
-    if let Some(found) = fleet_of(&rest_paths) {
-        return Some(found.into_iter().map(remap).collect());
-    }
-    let mut found = bundles::bundles(&rest_paths);
-    let one = match found.len() {
-        1 => found.remove(0),
-        _ => Bundle { machine: "dropped files".into(), path: String::new(), files: (0..rest.len()).collect() },
-    };
-    Some(vec![remap(one)])
-}
-
-/// The machines inside the zip `zip` whose members `exports` are exports: a zip of bundles
-/// without them (`None`: one machine's zip, whose report opens as before).
-pub fn machines_in_zip(zip: &str, entries: &[String], exports: &[String]) -> Option<Vec<Inner>> {
-    let rest: Vec<String> = entries.iter().filter(|e| !exports.contains(e)).cloned().collect();
-    fleet_in_zip(zip, &rest)
-}
+use crate::fleet::state_label;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -148,49 +84,6 @@ pub fn code_spans(sentence: &str) -> Vec<(bool, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn exports_may_lie_at_the_top_or_beside_bundles_never_inside_a_machine() {
-        let paths = p(&[
-            "fleet/PC-1.zip",
-            "fleet/alerts.json",
-            "fleet/PC-2/WindowsUpdate.log",
-            "fleet/PC-2/CCM/Logs/WUAHandler.log",
-            "fleet/status.ndjson",
-            "loose.csv",
-            "share/fleet/PC-3.zip",
-            "share/fleet/more.json",
-            "a/b/c/PC-4.zip",
-            "a/b/c/deep.json",
-        ]);
-        let got: Vec<&str> = candidates(&paths).into_iter().map(|i| paths[i].as_str()).collect();
-        // PC-2's own log lies beside its CCM folder: asked about (by content it is no export).
-        assert_eq!(got, ["fleet/alerts.json", "fleet/PC-2/WindowsUpdate.log", "fleet/status.ndjson", "loose.csv", "share/fleet/more.json"]);
-        assert!(candidates(&p(&["CCMLogs/WUAHandler.log", "CCMLogs/ScanAgent.log"])).is_empty(), "one machine's folder: nothing to ask");
-    }
-
-    #[test]
-    fn exports_are_no_machine_and_the_bundles_beside_them_still_are() {
-        let paths = p(&["fleet/PC-1.zip", "fleet/alerts.json", "fleet/PC-2.zip", "fleet/status.ndjson", "fleet/fleet.csv"]);
-        // Today a JSON at the top is a log of the folder: the folder is one machine.
-        assert!(fleet_of(&paths).is_none());
-        let m = machines_of(&paths, &[1, 3]).unwrap();
-        assert_eq!(m.iter().map(|b| (b.machine.as_str(), b.files.clone())).collect::<Vec<_>>(), [("PC-1", vec![0]), ("PC-2", vec![2])]);
-        // One bundle beside exports: a fleet of one; exports alone: a fleet of none.
-        let one = machines_of(&p(&["drop/PC-1.zip", "drop/alerts.csv"]), &[1]).unwrap();
-        assert_eq!((one.len(), one[0].machine.as_str(), one[0].files.clone()), (1, "PC-1", vec![0]));
-        assert_eq!(machines_of(&p(&["alerts.csv"]), &[0]), Some(Vec::new()));
-        // No export: as before.
-        assert!(machines_of(&p(&["WUAHandler.log", "ScanAgent.log"]), &[]).is_none());
-        let entries = p(&["fleet/PC-1.zip", "fleet/PC-2.zip", "fleet/alerts.json"]);
-        assert!(fleet_in_zip("f.zip", &entries).is_none(), "the JSON made the zip one machine");
-        let inner = machines_in_zip("f.zip", &entries, &p(&["fleet/alerts.json"])).unwrap();
-        assert_eq!(inner.iter().map(|m| m.machine.as_str()).collect::<Vec<_>>(), ["PC-1", "PC-2"]);
-    }
 
     #[test]
     fn the_section_in_words() {

@@ -48,6 +48,7 @@ pub mod fuzzing;
 
 // Reading a drop.
 pub use read::bundles::{self, is_fleet, Bundle};
+pub use read::plan;
 pub use read::{config, detect, encoding::Decoder, evtx::DecodeProgress, load, parse, Bytes, FileLoader, Input, Limits, Loaded};
 
 // The analysis of a drop, and its diagnosis.

@@ -1,5 +1,5 @@
 //! The boundary's free functions: a scanning worker's work ([`scan_piece`], [`warm_scanner`]),
-//! a zip's directory and an unreadable bundle's row for the fleet page, and the knowledge base
+//! an unreadable bundle's row for the fleet page, and the knowledge base
 //! for the page and for embedders (`kb_*`).
 
 use wasm_bindgen::prelude::*;
@@ -7,8 +7,7 @@ use wulens_core::MachineRow;
 
 use crate::convert::to_js;
 use crate::error::Error;
-use crate::protocol::{PieceJob, Response, ZipEntries};
-use crate::zipblob;
+use crate::protocol::PieceJob;
 
 /// A scanning worker's work: the findings of a piece (`text`, UTF-8, as `Session::piece_text`
 /// gave it) in their binary form, for `Session::put_scan`.
@@ -33,15 +32,6 @@ pub fn warm_scanner(name: &str, bytes: &[u8], rounds: u32) {
     let format = wulens_core::detect(&text, name);
     let kind = wulens_core::LogKind::before_reading(name, format);
     std::hint::black_box(wulens_core::scan_piece(format, kind, &text));
-}
-
-/// The file members of a zip read through `read(offset, length)` (only its directory is read),
-/// as a `Response::ZipEntries`; a zip that cannot be opened is an error with why.
-#[wasm_bindgen]
-pub fn zip_entries(size: f64, read: &js_sys::Function) -> Result<JsValue, JsError> {
-    let blob = zipblob::BlobReader::new(read, size);
-    let entries = zipblob::entries(std::io::BufReader::with_capacity(1 << 20, blob)).map_err(|e| Error::Zip { name: None, why: e.to_string() })?;
-    Ok(to_js(&Response::ZipEntries(ZipEntries { entries }))?)
 }
 
 /// The row of a bundle that could not be read at all (a `MachineRow` object).

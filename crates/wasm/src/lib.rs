@@ -10,7 +10,9 @@
 //!   of a big file that a session cut (`Session::set_delegate`, `queue_pieces`, `piece_for`,
 //!   `piece_text`; who scans what is `schedule.rs`),
 //!   parsed and scanned, handed back to the session in binary form (`Session::put_scan`).
-//! - [`wufb_heads`], [`zip_member_head`] and [`WufbExports`]: Windows Update for Business reports
+//! - [`ZipDirectory`]: a zip of bundles read in place, its directory once, each machine's
+//!   members by name (`zipblob.rs`).
+//! - [`WufbExports`]: Windows Update for Business reports
 //!   exports in a fleet's drop, told from the bundles by their first bytes, read and joined to
 //!   the fleet's rows (`wufb.rs`).
 //! - `kb_*` functions: the knowledge base for the page and for embedders.
@@ -35,10 +37,11 @@ mod wufb;
 mod zipblob;
 
 pub use error::Error;
-pub use exports::{kb_export, kb_lookup, kb_search, scan_piece, scan_piece_bytes, unreadable_row, version, warm_scanner, zip_entries};
-pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, Shared, WufbHeads, ZipEntries};
+pub use exports::{kb_export, kb_lookup, kb_search, scan_piece, scan_piece_bytes, unreadable_row, version, warm_scanner};
+pub use protocol::{Answer, Decoding, Detail, Filtered, Found, Located, NextKind, PieceJob, Request, Response, Rows, Shared, ZipEntries};
 pub use session::Session;
-pub use wufb::{wufb_heads, zip_member_head, WufbExports, HEAD_BYTES};
+pub use wufb::{WufbExports, HEAD_BYTES};
+pub use zipblob::ZipDirectory;
 
 #[cfg(test)]
 mod tests;

@@ -8,9 +8,9 @@
 //! A fleet (several machines' bundles) is analysed machine by machine: the worker reads one
 //! machine's files into a fresh `Session`, takes its row (`Session::machine_row`, a
 //! `wulens_core::MachineRow` as a plain object) and frees it; the page reads the rows with the
-//! same type. A zip's members are listed without reading the zip whole (`zip_entries`).
+//! same type. A zip's members are listed without reading the zip whole (`ZipDirectory::entries`).
 //! Windows Update for Business reports exports in a fleet's drop are picked by their first
-//! bytes (`wufb_heads`), then read and joined to the rows in the worker (`WufbExports`).
+//! bytes (core's drop plan), then read and joined to the rows in the worker (`WufbExports`).
 
 use serde::{Deserialize, Serialize};
 use wulens_core::{CodeInView, Filter, Report, Row};
@@ -91,12 +91,9 @@ pub enum Response {
     Components(Vec<String>),
     Text(String),
     Report(Box<Report>),
-    /// The members of a zip (`zip_entries`), to tell a zip of bundles from one machine's zip.
+    /// The members of a zip (`ZipDirectory::entries`), to tell a zip of bundles from one machine's zip.
     ZipEntries(ZipEntries),
     Shared(Box<Shared>),
-    /// Which of the files asked about are Windows Update for Business reports exports
-    /// (`wufb_heads`), to leave them out of the machines of a fleet.
-    WufbHeads(WufbHeads),
 }
 
 /// The report redacted for sharing, as its exports, and what the redaction replaced (shown
@@ -116,13 +113,6 @@ pub struct Shared {
     pub markdown: String,
     /// `wulens_core::markdown_summary` of it.
     pub summary: String,
-}
-
-/// For each file asked about, in order: whether its first bytes name a Windows Update for
-/// Business reports table's columns (core's `wufb::looks_like`).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct WufbHeads {
-    pub exports: Vec<bool>,
 }
 
 /// The file members of a zip, as paths inside it, in the zip's order.
@@ -182,7 +172,7 @@ macro_rules! answer {
     };
 }
 
-answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<usize> => Positions, Vec<String> => Components, String => Text, Box<Report> => Report, ZipEntries => ZipEntries, Box<Shared> => Shared, WufbHeads => WufbHeads);
+answer!(Filtered => Filtered, Rows => Rows, Detail => Detail, Located => Located, Found => Found, Vec<CodeInView> => Codes, Vec<usize> => Positions, Vec<String> => Components, String => Text, Box<Report> => Report, ZipEntries => ZipEntries, Box<Shared> => Shared);
 
 impl Answer for Response {
     fn from_response(r: Response) -> Option<Self> {

@@ -183,12 +183,11 @@ impl Session {
         Ok(report_texts(report)?)
     }
 
-    /// Add the members of the zip `name` (read through `read(offset, length)`, a `Uint8Array`)
-    /// at or under `inner` (a member's path inside it; empty: all), one member in memory at a
-    /// time: one machine of a zip of bundles. Returns how many members were added.
-    pub fn add_zip_members(&mut self, name: String, size: f64, read: &js_sys::Function, inner: String) -> Result<u32, JsError> {
-        let blob = zipblob::BlobReader::new(read, size);
-        Ok(self.add_members(&name, std::io::BufReader::with_capacity(1 << 20, blob), &inner)?)
+    /// Add the members of the zip `name` (its directory read once: `zip`) at or under `inner`
+    /// (a member's path inside it; empty: all), one member in memory at a time: one machine of
+    /// a zip of bundles. Returns how many members were added.
+    pub fn add_zip_members(&mut self, zip: &mut zipblob::ZipDirectory, name: String, inner: String) -> Result<u32, JsError> {
+        Ok(self.add_members_of(&name, zip.archive(), &inner)?)
     }
 
     /// The row of the machine whose files were added (a `MachineRow` object); the files and their
@@ -277,14 +276,21 @@ impl Session {
         Ok(report)
     }
 
-    /// [`Session::add_zip_members`] over any reader.
+    /// [`Session::add_zip_members`] over any reader: the zip's directory read, then its members.
     pub fn add_members<R: std::io::Read + std::io::Seek>(&mut self, name: &str, reader: R, inner: &str) -> Result<u32, Error> {
+        self.loading()?;
+        let mut archive = zip::ZipArchive::new(reader).map_err(|e| Error::Zip { name: Some(name.to_string()), why: e.to_string() })?;
+        self.add_members_of(name, &mut archive, inner)
+    }
+
+    /// [`Session::add_zip_members`] over a zip whose directory was read.
+    pub fn add_members_of<R: std::io::Read + std::io::Seek>(&mut self, name: &str, archive: &mut zip::ZipArchive<R>, inner: &str) -> Result<u32, Error> {
         let limits = browser_limits();
         let l = self.loading()?;
         let mut added = 0;
         let mut warnings = Vec::new();
-        let opened = zipblob::members(
-            reader,
+        wulens_core::bundles::zip_members(
+            archive,
             inner,
             limits.max_expanded_bytes,
             &mut |member, bytes| {
@@ -298,7 +304,6 @@ impl Session {
             &mut |member, message| warnings.push(InputWarning { name: format!("{name}/{member}"), message }),
         );
         l.warnings.extend(warnings);
-        opened.map_err(|e| Error::Zip { name: Some(name.to_string()), why: e.to_string() })?;
         if added == 0 {
             l.warnings.push(InputWarning { name: format!("{name}/{inner}"), message: "has no file in the zip".into() });
         }

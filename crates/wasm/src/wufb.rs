@@ -1,6 +1,6 @@
-//! Windows Update for Business reports exports beside a fleet (core's `wufb`): which dropped
-//! files are exports, by their first bytes (`wufb_heads`), and the exports read and joined to
-//! the fleet's rows in the worker once every machine has its row ([`WufbExports`]). A file is an
+//! Windows Update for Business reports exports beside a fleet (core's `wufb`; which dropped
+//! files are exports, by their first bytes, is core's drop plan), read and joined to the
+//! fleet's rows in the worker once every machine has its row ([`WufbExports`]). A file is an
 //! export by its columns, never by its name; a damaged export is a problem naming its file and
 //! line, and the other exports are still read.
 
@@ -9,27 +9,10 @@ use wulens_core::{wufb, MachineRow, WufbSection};
 
 use crate::convert::to_js;
 use crate::error::Error;
-use crate::protocol::{Response, WufbHeads};
 use crate::zipblob;
 
 /// How much of a file's start decides whether it is an export (as the CLI reads it).
-pub const HEAD_BYTES: usize = 64 * 1024;
-
-/// Which of the files whose first bytes are given (`Uint8Array`s, at most [`HEAD_BYTES`] each
-/// is read) are exports, as a `Response::WufbHeads`.
-#[wasm_bindgen]
-pub fn wufb_heads(heads: Vec<js_sys::Uint8Array>) -> Result<JsValue, JsError> {
-    let exports = heads.iter().map(|h| wufb::looks_like(&h.to_vec())).collect();
-    Ok(to_js(&Response::WufbHeads(WufbHeads { exports }))?)
-}
-
-/// The first [`HEAD_BYTES`] of the member `inner` of a zip read through `read(offset, length)`
-/// (empty when it has no such member), for `wufb_heads`.
-#[wasm_bindgen]
-pub fn zip_member_head(size: f64, read: &js_sys::Function, inner: &str) -> Result<Vec<u8>, JsError> {
-    let blob = zipblob::BlobReader::new(read, size);
-    Ok(zipblob::member_head(std::io::BufReader::with_capacity(1 << 16, blob), inner, HEAD_BYTES).map_err(|e| Error::Zip { name: None, why: e.to_string() })?)
-}
+pub use wulens_core::plan::HEAD_BYTES;
 
 /// The exports of a fleet's drop, read one by one, then joined to the fleet's rows.
 #[wasm_bindgen]
@@ -51,11 +34,9 @@ impl WufbExports {
         self.add(path, bytes);
     }
 
-    /// Read the member `inner` of the zip `path` (read through `read(offset, length)`) as an
-    /// export; a zip that cannot be opened is an error.
-    pub fn add_member(&mut self, path: &str, size: f64, read: &js_sys::Function, inner: &str) -> Result<(), JsError> {
-        let blob = zipblob::BlobReader::new(read, size);
-        Ok(self.add_zip_member(path, std::io::BufReader::with_capacity(1 << 20, blob), inner)?)
+    /// Read the member `inner` of the zip `path` (its directory read once: `zip`) as an export.
+    pub fn add_member(&mut self, zip: &mut zipblob::ZipDirectory, path: &str, inner: &str) {
+        self.add_archive_member(path, zip.archive(), inner);
     }
 
     /// A file picked as an export that could not be read at all (`why`, as the browser says it).
@@ -82,17 +63,22 @@ impl WufbExports {
         }
     }
 
-    /// [`WufbExports::add_member`] over any reader.
+    /// [`WufbExports::add_member`] over any reader: a zip that cannot be opened is an error.
     pub fn add_zip_member<R: std::io::Read + std::io::Seek>(&mut self, path: &str, reader: R, inner: &str) -> Result<(), Error> {
+        let mut archive = zip::ZipArchive::new(reader).map_err(|e| Error::Zip { name: Some(path.to_string()), why: e.to_string() })?;
+        self.add_archive_member(path, &mut archive, inner);
+        Ok(())
+    }
+
+    /// [`WufbExports::add_member`] over a zip whose directory was read.
+    pub fn add_archive_member<R: std::io::Read + std::io::Seek>(&mut self, path: &str, archive: &mut zip::ZipArchive<R>, inner: &str) {
         let mut got = None;
         let mut warned = None;
-        zipblob::members(reader, inner, 1 << 30, &mut |_, bytes| got = Some(bytes), &mut |_, why| warned = Some(why))
-            .map_err(|e| Error::Zip { name: Some(path.to_string()), why: e.to_string() })?;
+        wulens_core::bundles::zip_members(archive, inner, 1 << 30, &mut |_, bytes| got = Some(bytes), &mut |_, why| warned = Some(why));
         match (got, warned) {
             (Some(bytes), _) => self.add(inner, &bytes),
             (None, why) => self.cannot_read(inner, &why.unwrap_or_else(|| format!("no member {inner} in {path}"))),
         }
-        Ok(())
     }
 
     /// The exports joined to `rows`.

@@ -1,42 +1,95 @@
 //! A zip read in place: its directory and the members a caller wants, through a reader that the
 //! worker backs with `Blob.slice` + `FileReaderSync`, so a zip of bundles is never held whole.
+//! [`ZipDirectory`] reads a zip's directory once and keeps it: the fleet's machines are read
+//! out of it one after another, each member by name (core's `bundles::zip_members`), so a zip
+//! of bundles costs what its folder costs, not its directory and every member's header per
+//! machine.
 
+use std::cell::Cell;
 use std::io::{Read, Seek, SeekFrom};
+use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-/// `Read + Seek` over a JS function `read(offset, length) -> Uint8Array` (a `File`'s bytes).
-pub struct BlobReader<'a> {
-    read: &'a js_sys::Function,
-    size: u64,
-    pos: u64,
+use crate::convert::to_js;
+use crate::error::Error;
+use crate::protocol::{Response, ZipEntries};
+
+/// How much one call to the worker's `read` brings at least: a zip's header fields are read a
+/// few bytes at a time, and a small member follows its header.
+const WINDOW: u64 = 64 * 1024;
+
+/// Where a [`BlobReader`] gets its bytes: `read(offset, length)` of a file of `size` bytes.
+pub trait Source {
+    fn read_at(&self, offset: u64, len: u64) -> std::io::Result<Vec<u8>>;
 }
 
-impl<'a> BlobReader<'a> {
-    pub fn new(read: &'a js_sys::Function, size: f64) -> BlobReader<'a> {
-        BlobReader { read, size: size.max(0.0) as u64, pos: 0 }
+/// A JS function `read(offset, length) -> Uint8Array` (a `File`'s bytes).
+#[derive(Clone)]
+pub struct JsSource(pub js_sys::Function);
+
+impl Source for JsSource {
+    fn read_at(&self, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+        let got = self
+            .0
+            .call2(&JsValue::NULL, &JsValue::from_f64(offset as f64), &JsValue::from_f64(len as f64))
+            .map_err(|e| std::io::Error::other(e.as_string().unwrap_or_else(|| "the file could not be read".into())))?;
+        Ok(js_sys::Uint8Array::new(&got).to_vec())
     }
 }
 
-impl Read for BlobReader<'_> {
+/// `Read + Seek` over a [`Source`], through a window of the last bytes it brought (a seek
+/// within them reads nothing again), counting what it brought.
+pub struct BlobReader<S> {
+    source: S,
+    size: u64,
+    pos: u64,
+    window: Vec<u8>,
+    window_at: u64,
+    /// Bytes brought from the source so far (shared with whoever asked for the count).
+    pub fetched: Rc<Cell<u64>>,
+}
+
+impl<S: Source> BlobReader<S> {
+    pub fn new(source: S, size: f64) -> BlobReader<S> {
+        BlobReader { source, size: size.max(0.0) as u64, pos: 0, window: Vec::new(), window_at: 0, fetched: Rc::default() }
+    }
+}
+
+impl<S: Source> Read for BlobReader<S> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let want = (buf.len() as u64).min(self.size.saturating_sub(self.pos));
         if want == 0 {
             return Ok(0);
         }
-        let got = self
-            .read
-            .call2(&JsValue::NULL, &JsValue::from_f64(self.pos as f64), &JsValue::from_f64(want as f64))
-            .map_err(|e| std::io::Error::other(e.as_string().unwrap_or_else(|| "the file could not be read".into())))?;
-        let bytes = js_sys::Uint8Array::new(&got);
-        let n = (bytes.length() as usize).min(want as usize);
-        bytes.subarray(0, n as u32).copy_to(&mut buf[..n]);
+        let in_window = self.pos >= self.window_at && self.pos < self.window_at + self.window.len() as u64;
+        if !in_window {
+            if want >= WINDOW {
+                // A big read goes straight to the caller.
+                let bytes = self.source.read_at(self.pos, want)?;
+                let n = bytes.len().min(want as usize);
+                buf[..n].copy_from_slice(&bytes[..n]);
+                self.fetched.set(self.fetched.get() + bytes.len() as u64);
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            let len = WINDOW.min(self.size - self.pos);
+            self.window = self.source.read_at(self.pos, len)?;
+            self.window_at = self.pos;
+            self.fetched.set(self.fetched.get() + self.window.len() as u64);
+            if self.window.is_empty() {
+                return Ok(0);
+            }
+        }
+        let from = (self.pos - self.window_at) as usize;
+        let n = (want as usize).min(self.window.len() - from);
+        buf[..n].copy_from_slice(&self.window[from..from + n]);
         self.pos += n as u64;
         Ok(n)
     }
 }
 
-impl Seek for BlobReader<'_> {
+impl<S> Seek for BlobReader<S> {
     fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
         let pos = match to {
             SeekFrom::Start(n) => n as i128,
@@ -51,74 +104,60 @@ impl Seek for BlobReader<'_> {
     }
 }
 
-fn clean(name: &str) -> String {
-    name.replace('\\', "/").trim_start_matches('/').to_string()
+/// A zip's directory, read once in the worker and kept while its machines are read out of it:
+/// the members of each are found by name in it (`Session::add_zip_members`), the exports' first
+/// bytes too (`head`).
+#[wasm_bindgen]
+pub struct ZipDirectory {
+    archive: zip::ZipArchive<BlobReader<JsSource>>,
+    fetched: Rc<Cell<u64>>,
 }
 
-/// The zip's file members (not folders), as paths inside it.
-pub fn entries<R: Read + Seek>(reader: R) -> Result<Vec<String>, zip::result::ZipError> {
-    let archive = zip::ZipArchive::new(reader)?;
-    Ok(archive.file_names().filter(|n| !n.ends_with('/') && !n.ends_with('\\')).map(clean).collect())
+#[wasm_bindgen]
+impl ZipDirectory {
+    /// Read the directory of a zip of `size` bytes read through `read(offset, length)` (a
+    /// `Uint8Array`); a zip that cannot be opened is an error with why.
+    #[wasm_bindgen(constructor)]
+    pub fn new(size: f64, read: js_sys::Function) -> Result<ZipDirectory, JsError> {
+        let reader = BlobReader::new(JsSource(read), size);
+        let fetched = reader.fetched.clone();
+        let archive = zip::ZipArchive::new(reader).map_err(|e| Error::Zip { name: None, why: e.to_string() })?;
+        Ok(ZipDirectory { archive, fetched })
+    }
+
+    /// The file members, as a `Response::ZipEntries`.
+    pub fn entries(&self) -> Result<JsValue, JsError> {
+        Ok(to_js(&Response::ZipEntries(ZipEntries { entries: wulens_core::bundles::zip_listing(&self.archive) }))?)
+    }
+
+    /// The first bytes of the file member `inner` that tell what it is (`plan::HEAD_BYTES`;
+    /// empty when there is no such member).
+    pub fn head(&mut self, inner: &str) -> Vec<u8> {
+        head(&mut self.archive, inner, wulens_core::plan::HEAD_BYTES)
+    }
+
+    /// Bytes of the zip read so far, its directory included.
+    pub fn fetched(&self) -> f64 {
+        self.fetched.get() as f64
+    }
 }
 
-/// Hand each file member at or under `inner` (empty: every member) to `each` with its bytes, one
-/// at a time, within `budget` expanded bytes; what cannot be read goes to `warn`.
-pub fn members<R: Read + Seek>(
-    reader: R,
-    inner: &str,
-    budget: u64,
-    each: &mut dyn FnMut(&str, Vec<u8>),
-    warn: &mut dyn FnMut(&str, String),
-) -> Result<(), zip::result::ZipError> {
-    let inner = clean(inner).trim_end_matches('/').to_string();
-    let wanted = |name: &str| inner.is_empty() || name == inner || name.strip_prefix(inner.as_str()).is_some_and(|r| r.starts_with('/'));
-    let mut archive = zip::ZipArchive::new(reader)?;
-    let mut left = budget;
-    for i in 0..archive.len() {
-        let mut entry = match archive.by_index(i) {
-            Ok(e) => e,
-            Err(e) => {
-                warn(&format!("#{i}"), format!("a member of the zip cannot be read ({e}); skipped"));
-                continue;
-            }
-        };
-        let name = clean(entry.name());
-        if entry.is_dir() || !wanted(&name) {
-            continue;
-        }
-        if entry.encrypted() {
-            warn(&name, "is encrypted in the zip; skipped (wulens does not ask for zip passwords)".into());
-            continue;
-        }
-        let mut bytes = Vec::with_capacity(entry.size().min(left).min(64 << 20) as usize);
-        match (&mut entry).take(left + 1).read_to_end(&mut bytes) {
-            Ok(_) if bytes.len() as u64 > left => {
-                warn(&name, "expands beyond the limit for one machine (a zip bomb, or simply too big); this file and the rest were skipped".into());
-                return Ok(());
-            }
-            Ok(_) => {
-                left -= bytes.len() as u64;
-                drop(entry);
-                each(&name, bytes);
-            }
-            Err(e) => warn(&name, format!("cannot be decompressed ({e}); skipped")),
+impl ZipDirectory {
+    pub fn archive(&mut self) -> &mut zip::ZipArchive<BlobReader<JsSource>> {
+        &mut self.archive
+    }
+}
+
+/// The first `max` bytes of the file member `inner` of an opened zip (empty when there is none).
+pub fn head<R: Read + Seek>(archive: &mut zip::ZipArchive<R>, inner: &str, max: usize) -> Vec<u8> {
+    let mut head = Vec::new();
+    let Some(i) = archive.index_for_name(inner) else { return head };
+    if let Ok(entry) = archive.by_index(i) {
+        if !entry.is_dir() && !entry.encrypted() {
+            let _ = entry.take(max as u64).read_to_end(&mut head);
         }
     }
-    Ok(())
-}
-
-/// The first `max` bytes of the file member `inner` (empty when there is no such member).
-pub fn member_head<R: Read + Seek>(reader: R, inner: &str, max: usize) -> Result<Vec<u8>, zip::result::ZipError> {
-    let mut archive = zip::ZipArchive::new(reader)?;
-    let inner = clean(inner);
-    let Some(i) = (0..archive.len()).find(|&i| archive.name_for_index(i).is_some_and(|n| clean(n) == inner)) else { return Ok(Vec::new()) };
-    let entry = archive.by_index(i)?;
-    if entry.is_dir() || entry.encrypted() {
-        return Ok(Vec::new());
-    }
-    let mut head = Vec::with_capacity(max.min(entry.size() as usize));
-    entry.take(max as u64).read_to_end(&mut head)?;
-    Ok(head)
+    head
 }
 
 #[cfg(test)]
@@ -135,22 +174,64 @@ mod tests {
         w.finish().unwrap().into_inner()
     }
 
+    /// A file's bytes as the worker's `read` gives them, counting the calls.
+    struct Bytes(Vec<u8>, Rc<Cell<u32>>);
+
+    impl Source for Bytes {
+        fn read_at(&self, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+            self.1.set(self.1.get() + 1);
+            let from = (offset as usize).min(self.0.len());
+            Ok(self.0[from..(from + len as usize).min(self.0.len())].to_vec())
+        }
+    }
+
     #[test]
-    fn lists_and_reads_only_the_wanted_members() {
-        let z = zip_of(&[("fleet/PC-1.zip", b"PK.."), ("fleet/PC-2/a.log", b"a"), ("fleet/PC-2/b.log", b"b"), ("fleet/PC-22/c.log", b"c")]);
-        assert_eq!(entries(Cursor::new(&z)).unwrap(), ["fleet/PC-1.zip", "fleet/PC-2/a.log", "fleet/PC-2/b.log", "fleet/PC-22/c.log"]);
-        let mut got = Vec::new();
-        members(Cursor::new(&z), "fleet/PC-2", 1 << 20, &mut |n, b| got.push((n.to_string(), b)), &mut |_, m| panic!("{m}")).unwrap();
-        assert_eq!(got, [("fleet/PC-2/a.log".to_string(), b"a".to_vec()), ("fleet/PC-2/b.log".to_string(), b"b".to_vec())]);
-        let mut warned = Vec::new();
-        let mut n = 0;
-        members(Cursor::new(&z), "", 2, &mut |_, _| n += 1, &mut |name, m| warned.push(format!("{name}: {m}"))).unwrap();
-        assert_eq!(n, 0, "the first member is over the budget");
-        assert!(warned[0].contains("beyond the limit"), "{warned:?}");
-        assert!(entries(Cursor::new(b"PK\x03\x04 cut off".to_vec())).is_err());
-        assert_eq!(member_head(Cursor::new(&z), "fleet/PC-2/b.log", 64).unwrap(), b"b");
-        assert_eq!(member_head(Cursor::new(&z), "fleet/PC-2", 64).unwrap(), b"", "a folder is no member");
-        let long = zip_of(&[("a.csv", &[b'x'; 100])]);
-        assert_eq!(member_head(Cursor::new(&long), "a.csv", 10).unwrap().len(), 10);
+    fn a_zip_of_bundles_is_read_once_its_directory_once_and_each_member_once() {
+        // 200 bundles of 20 KB each (stored: their bytes are the zip's), in a folder.
+        let bundle: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let names: Vec<String> = (1..=200).map(|i| format!("fleet/PC-{i:04}.zip")).collect();
+        let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), bundle.as_slice())).collect();
+        let z = zip_of(&files);
+        let calls = Rc::new(Cell::new(0));
+        let reader = BlobReader::new(Bytes(z.clone(), calls.clone()), z.len() as f64);
+        let fetched = reader.fetched.clone();
+        let mut archive = zip::ZipArchive::new(reader).unwrap();
+        assert_eq!(wulens_core::bundles::zip_listing(&archive), names);
+        for n in &names {
+            let mut got = Vec::new();
+            wulens_core::bundles::zip_members(&mut archive, n, 1 << 20, &mut |_, b| got.push(b), &mut |_, m| panic!("{m}"));
+            assert_eq!(got, std::slice::from_ref(&bundle));
+        }
+        // Each member's header and bytes once, within one window of the next one's: never the
+        // directory again, never every member per machine.
+        assert!(fetched.get() < 2 * z.len() as u64, "{} bytes read of a zip of {}", fetched.get(), z.len());
+        assert!(calls.get() < 3 * 200 + 10, "{} reads", calls.get());
+        assert_eq!(head(&mut archive, "fleet/PC-0007.zip", 10), bundle[..10]);
+        assert_eq!(head(&mut archive, "fleet", 10), b"", "a folder is no member");
+    }
+
+    #[test]
+    fn reads_in_windows_and_straight_through_past_them() {
+        let bytes: Vec<u8> = (0..300_000u32).map(|i| i as u8).collect();
+        let calls = Rc::new(Cell::new(0));
+        let mut r = BlobReader::new(Bytes(bytes.clone(), calls.clone()), bytes.len() as f64);
+        let mut small = [0u8; 10];
+        r.seek(SeekFrom::Start(100)).unwrap();
+        r.read_exact(&mut small).unwrap();
+        r.seek(SeekFrom::Start(50)).unwrap();
+        assert_eq!(r.read(&mut small).unwrap(), 10, "before the window: read again");
+        assert_eq!(small, bytes[50..60]);
+        r.seek(SeekFrom::Start(60)).unwrap();
+        r.read_exact(&mut small).unwrap();
+        assert_eq!((small.as_slice(), calls.get()), (&bytes[60..70], 2), "inside the window: nothing read");
+        let mut big = vec![0u8; 100_000];
+        r.seek(SeekFrom::Start(150_000)).unwrap();
+        r.read_exact(&mut big).unwrap();
+        assert_eq!(big, bytes[150_000..250_000]);
+        let mut rest = Vec::new();
+        r.seek(SeekFrom::End(-5)).unwrap();
+        r.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, bytes[299_995..]);
+        assert!(r.seek(SeekFrom::Current(-1_000_000)).is_err());
     }
 }

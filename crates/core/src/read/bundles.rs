@@ -250,6 +250,66 @@ pub fn is_fleet(bundles: &[Bundle], paths: &[impl AsRef<str>]) -> bool {
     false
 }
 
+/// A zip member's name as a path: `/`-separated, no leading `/`.
+fn member_path(name: &str) -> String {
+    name.replace('\\', "/").trim_start_matches('/').to_string()
+}
+
+/// The file members of a zip whose directory was read (folders left out), as paths inside it:
+/// what the drop plan splits (`plan.rs`).
+pub fn zip_listing<R: std::io::Read + std::io::Seek>(archive: &zip::ZipArchive<R>) -> Vec<String> {
+    archive.file_names().filter(|n| !n.ends_with('/') && !n.ends_with('\\')).map(member_path).collect()
+}
+
+/// One machine of a zip of bundles: each file member at or under `inner` (a member zip, or a
+/// folder; empty: every member) handed to `each` with its bytes, one at a time, in the zip's
+/// order, within `budget` expanded bytes; what cannot be read goes to `warn`. Members are picked
+/// by name from the directory already read: no other member is read, so a fleet's zip costs
+/// what its machines' members cost, once its directory is read once.
+pub fn zip_members<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    inner: &str,
+    budget: u64,
+    each: &mut dyn FnMut(&str, Vec<u8>),
+    warn: &mut dyn FnMut(&str, String),
+) {
+    use std::io::Read;
+    let inner = member_path(inner).trim_end_matches('/').to_string();
+    let wanted = |name: &str| inner.is_empty() || name == inner || name.strip_prefix(inner.as_str()).is_some_and(|r| r.starts_with('/'));
+    let picked: Vec<usize> = (0..archive.len()).filter(|&i| archive.name_for_index(i).is_some_and(|n| wanted(&member_path(n)))).collect();
+    let mut left = budget;
+    for i in picked {
+        let mut entry = match archive.by_index(i) {
+            Ok(e) => e,
+            Err(e) => {
+                warn(&format!("#{i}"), format!("a member of the zip cannot be read ({e}); skipped"));
+                continue;
+            }
+        };
+        let name = member_path(entry.name());
+        if entry.is_dir() {
+            continue;
+        }
+        if entry.encrypted() {
+            warn(&name, "is encrypted in the zip; skipped (wulens does not ask for zip passwords)".into());
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(entry.size().min(left).min(64 << 20) as usize);
+        match (&mut entry).take(left + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > left => {
+                warn(&name, "expands beyond the limit for one machine (a zip bomb, or simply too big); this file and the rest were skipped".into());
+                return;
+            }
+            Ok(_) => {
+                left -= bytes.len() as u64;
+                drop(entry);
+                each(&name, bytes);
+            }
+            Err(e) => warn(&name, format!("cannot be decompressed ({e}); skipped")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,5 +432,50 @@ mod tests {
         assert_eq!(directive_index("(1) No Results - Error [0x80070002] RegistryKey HKLM_SOFTWARE_Microsoft_CloudManagedUpdate"), Some(1));
         assert_eq!(directive_index("(1) notes.txt"), None);
         assert_eq!(stem("DiagLogs-PC-1-20261120T1015Z.zip"), "DiagLogs-PC-1-20261120T1015Z");
+    }
+
+    #[test]
+    fn a_machine_is_read_out_of_a_zip_of_bundles_by_name_alone() {
+        use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, bytes) in
+            [("fleet/PC-1.zip", &b"PK.."[..]), ("fleet/PC-2/", b""), ("fleet/PC-2/a.log", b"a"), ("fleet/PC-2/b.log", b"b"), ("fleet/PC-22/c.log", b"c")]
+        {
+            if name.ends_with('/') {
+                w.add_directory(name, zip::write::SimpleFileOptions::default()).unwrap();
+            } else {
+                w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+                w.write_all(bytes).unwrap();
+            }
+        }
+        let z = w.finish().unwrap().into_inner();
+        // Counts the bytes read past the directory: only the wanted members' are.
+        struct Counted<R>(R, std::rc::Rc<std::cell::Cell<u64>>);
+        impl<R: Read> Read for Counted<R> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.read(buf)?;
+                self.1.set(self.1.get() + n as u64);
+                Ok(n)
+            }
+        }
+        impl<R: Seek> Seek for Counted<R> {
+            fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+                self.0.seek(to)
+            }
+        }
+        let count = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut archive = zip::ZipArchive::new(Counted(Cursor::new(&z), count.clone())).unwrap();
+        assert_eq!(zip_listing(&archive), ["fleet/PC-1.zip", "fleet/PC-2/a.log", "fleet/PC-2/b.log", "fleet/PC-22/c.log"]);
+        let directory = count.get();
+        let mut got = Vec::new();
+        zip_members(&mut archive, "fleet/PC-2/", 1 << 20, &mut |n, b| got.push((n.to_string(), b)), &mut |_, m| panic!("{m}"));
+        assert_eq!(got, [("fleet/PC-2/a.log".to_string(), b"a".to_vec()), ("fleet/PC-2/b.log".to_string(), b"b".to_vec())]);
+        let read = count.get() - directory;
+        assert!(read < 200, "two members of one byte each, and their headers: {read} bytes read");
+        let mut archive = zip::ZipArchive::new(Cursor::new(&z)).unwrap();
+        let (mut n, mut warned) = (0, Vec::new());
+        zip_members(&mut archive, "", 2, &mut |_, _| n += 1, &mut |name, m| warned.push(format!("{name}: {m}")));
+        assert_eq!(n, 0, "the first member is over the budget");
+        assert!(warned[0].contains("beyond the limit"), "{warned:?}");
     }
 }

@@ -15,6 +15,7 @@ mod grow;
 pub mod input;
 pub mod mdm;
 pub mod parse;
+pub mod plan;
 pub mod stream;
 pub mod wufb;
 
