@@ -65,7 +65,7 @@ pub fn shared_causes(p: &CausesProps) -> Html {
                             <Chart onsets={Rc::new(onsets(&f.rows, &f.summary, i))} />
                             <p class="shared-machines">
                                 { for proof(g).into_iter().map(|(m, from)| html! {
-                                    <button type="button" class="link machine-open" onclick={open(m)} title={if from.is_empty() { format!("Open the report of {m}") } else { format!("Open the report of {m}: {from}") }}>{m.clone()}</button>
+                                    <button type="button" class="link machine-open" onclick={open(&m)} title={if from.is_empty() { format!("Open the report of {m}") } else { format!("Open the report of {m}: {from}") }}>{m.clone()}</button>
                                 }) }
                                 <button type="button" aria-pressed={on.to_string()} onclick={Callback::from(move |_| replace_route_and_notify(&Route::Fleet(q.clone())))}>
                                     { if on { "Show all machines".to_string() } else { show_machines(g.machines.len()) } }
