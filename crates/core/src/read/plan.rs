@@ -240,8 +240,9 @@ fn one_machine(paths: &[String]) -> (Machine, Vec<usize>) {
     }
 }
 
-/// The zip `zip`, listed: a fleet when it is a zip of bundles (`None`: one machine's zip), or
-/// the heads of the exports it may hold, still to read.
+/// The zip `zip`, listed: a fleet when the bundle rule finds a zip of bundles in it (`None`:
+/// one machine's zip, whether or not the drop is read as a fleet), or the heads of the exports
+/// it may hold, still to read.
 fn in_zip(d: &Dropped, zip: usize, entries: &[String]) -> Option<Step> {
     let maybe: Vec<Head> = candidates(entries).into_iter().map(|i| Head { item: zip, member: Some(entries[i].clone()) }).collect();
     let exports = match heads_of(d, &maybe) {
@@ -252,7 +253,9 @@ fn in_zip(d: &Dropped, zip: usize, entries: &[String]) -> Option<Step> {
     let prefix = format!("{}/", d.items[zip].path.trim_end_matches('/'));
     let paths: Vec<String> = members.iter().map(|e| format!("{prefix}{e}")).collect();
     let found = bundles::bundles(&paths);
-    if !several(&found, &paths, d.as_fleet) {
+    // Inside one dropped zip only the bundle rule tells machines apart, for `wulens fleet` too:
+    // the zip `wulens collect` writes holds one machine's `C/` and `registry/` folders.
+    if !bundles::is_fleet(&found, &paths) {
         return None;
     }
     let machines = found
@@ -440,11 +443,15 @@ mod tests {
         let two = ["CCMLogs/WUAHandler.log", "WindowsUpdate/WindowsUpdate.20240101.etl"];
         let (p, _) = settle(drop_of(&two), &[], &[]);
         assert_eq!(p, Plan::Machine(Machine { name: "dropped files".into(), bundle: String::new(), source: Source::Files(vec![0, 1]) }));
-        // Read as a fleet (`wulens fleet`), each folder is a machine, in a zip too.
+        // Read as a fleet (`wulens fleet`), each folder given is a machine; inside one zip the
+        // bundle rule decides, as on the page: the zip `wulens collect` writes is one machine.
         let (p, _) = settle(Dropped { as_fleet: true, ..drop_of(&two) }, &[], &[]);
         assert_eq!(names(&p), [("CCMLogs".to_string(), "CCMLogs".to_string()), ("WindowsUpdate".into(), "WindowsUpdate".into())]);
         let (p, _) = settle(Dropped { as_fleet: true, ..drop_of(&["both.zip"]) }, &[], &[(0, &two)]);
-        assert_eq!(names(&p).len(), 2, "{p:?}");
+        assert!(matches!(p, Plan::Machine(_)), "{p:?}");
+        let collected = ["C/windows/CCM/Logs/WUAHandler.log", "C/windows/WindowsUpdate.log", "registry/wu-policy.reg", "registry/winhttp-proxy.txt"];
+        let (p, _) = settle(Dropped { as_fleet: true, ..drop_of(&["wulens-PC-7-2026-11-28.zip"]) }, &[], &[(0, &collected)]);
+        assert!(matches!(p, Plan::Machine(_)), "{p:?}");
         let (p, _) = settle(Dropped { as_fleet: true, ..drop_of(&["CCMLogs/WUAHandler.log"]) }, &[], &[]);
         assert!(matches!(p, Plan::Machine(_)), "one bundle is one machine: {p:?}");
         let samples = Dropped { built_in: true, ..drop_of(&["WUAHandler.log", "samples.zip"]) };
