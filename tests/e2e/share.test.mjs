@@ -141,7 +141,7 @@ test('turned off, the exports are the logs as they are, and say so', async () =>
   const { page, context, problems } = await openApp(shared.browser, shared.app.url);
   await drop(page, fixtureFiles('fail-step3-proxy-407'));
   await waitForReport(page);
-  await page.waitForFunction(() => /Replaced in what leaves/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  await page.waitForFunction(() => /Replaced in the report's exports/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
   await page.getByTestId('redact').uncheck();
   await page.waitForFunction(() => /Not redacted/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
   assert.ok(await page.locator('[data-testid=share] button:has-text("redacted logs")').isDisabled());

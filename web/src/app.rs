@@ -231,12 +231,23 @@ fn top_bar(route: &Route, has_report: bool, fleet: Option<&str>) -> Html {
                 }
                 if has_report {
                     <a href="#/report" class={active("report")}>{"Report"}</a>
-                    <a href="#/log" class={active("log")}>{"Log viewer"}</a>
+                    <a href="#/log" class={active("log")} aria-label="Log viewer">{nav_label("Log viewer", "Log")}</a>
                 }
-                <a href="#/kb" class={active("kb")}>{"Error codes"}</a>
-                <a href="#/collect" class={active("collect")}>{"What to collect"}</a>
+                <a href="#/kb" class={active("kb")} aria-label="Error codes">{nav_label("Error codes", "Codes")}</a>
+                <a href="#/collect" class={active("collect")} aria-label="What to collect">{nav_label("What to collect", "Collect")}</a>
             </nav>
             <span class="privacy" title="wulens runs entirely in this browser tab. Logs are never uploaded; the page makes no network request after it has loaded."><span class="lock" aria-hidden="true"></span>{"Local only"}</span>
         </header>
+    }
+}
+
+/// A navigation item's words: in full, and a short form that phones show instead, so that every
+/// item stays on one line of the top bar (`styles.css`, narrow screens).
+fn nav_label(full: &'static str, short: &'static str) -> Html {
+    html! {
+        <>
+            <span class="nav-full">{full}</span>
+            <span class="nav-short" aria-hidden="true">{short}</span>
+        </>
     }
 }
