@@ -204,6 +204,8 @@ struct Open {
     progress: u8,
     /// The time of its latest event.
     last_time: Option<i64>,
+    /// A signal of the flow (not an error record) is in this cycle.
+    signalled: bool,
 }
 
 impl Open {
@@ -215,6 +217,7 @@ impl Open {
         }
         self.progress = self.progress.max(if e.kind == Kind::Ok { e.step } else { e.step - 1 });
         self.last_time = Some(e.time);
+        self.signalled |= e.kind != Kind::Error;
     }
 
     /// Does `e` begin a new scan rather than continue this one? Early-step activity (steps 1-3)
@@ -329,6 +332,13 @@ fn cut_cycles<'e>(def: &FlowDef, logs: &Logs, events: &'e mut [Event]) -> Vec<Cy
     let mut kept = 0;
     for i in 0..events.len() {
         let mut e = events[i];
+        // An error record counts against a step only while a scan is under way (a signal of
+        // the flow began this cycle): CcmMessaging.log and LocationServices.log carry every
+        // component's traffic to the site (client notification, state messages, inventory),
+        // and their errors are no scan's when no scan was started.
+        if e.kind == Kind::Error && !open.signalled {
+            continue;
+        }
         if starts.is_empty() || (e.kind != Kind::Error && open.restarts(&e)) {
             starts.push(kept);
             open = Open::default();
