@@ -24,6 +24,10 @@ const LOG_KINDS: &[(&str, &str)] = &[
     ("updateshandler", "UpdatesHandler"),
     ("policyagent", "PolicyAgent"),
     ("softwaredistribution", "SoftwareDistribution"),
+    ("servicewindowmanager", "ServiceWindowManager"),
+    ("wsyncmgr", "WsyncMgr"),
+    ("wcm", "Wcm"),
+    ("wsusctrl", "WsusCtrl"),
     ("cbs", "Cbs"),
     ("dism", "Dism"),
     ("reportingevents", "ReportingEvents"),
@@ -136,6 +140,10 @@ struct Rule {
     sources: Vec<Source>,
     #[serde(default)]
     lines: Vec<Lines>,
+    /// The join reads every matching line in order (a log's runs, start to end), not the
+    /// first few that prove a finding.
+    #[serde(default)]
+    every_line: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -786,6 +794,7 @@ fn artifacts(root: &Path, out: &mut String) {
                     "client_install" => "Domain::ClientInstall",
                     "configmgr_scan" => "Domain::ConfigmgrScan",
                     "wsus_sync" => "Domain::WsusSync",
+                    "site_sync" => "Domain::SiteSync",
                     "configmgr_deployment" => "Domain::ConfigmgrDeployment",
                     "windows_update" => "Domain::WindowsUpdate",
                     "servicing" => "Domain::Servicing",
@@ -866,7 +875,7 @@ fn main() {
             assert!(!r.guidance.is_empty(), "{what}: a finding needs guidance");
             let _ = write!(
                 rules,
-                "RuleDef{{id:{},title:{},cause:{},severity:FindingSeverity::{severity},when:UpdateSource::{},join:{},codes:{},code_logs:{},summary:{},lines:{},guidance:{},sources:{}}},",
+                "RuleDef{{id:{},title:{},cause:{},severity:FindingSeverity::{severity},when:UpdateSource::{},join:{},codes:{},code_logs:{},summary:{},lines:{},every_line:{},guidance:{},sources:{}}},",
                 lit(&r.id),
                 lit(&r.title),
                 r.cause,
@@ -881,9 +890,11 @@ fn main() {
                 kinds(&r.code_logs, &what),
                 lit(&r.summary),
                 lines(&r.lines, &what),
+                r.every_line,
                 guidance(&r.guidance),
                 sources(&r.sources, &what),
             );
+            assert!(!r.every_line || r.join.is_some(), "{what}: every_line is for a join that reads the lines in order");
         }
         for s in &file.line_set {
             let what = format!("{} line_set {}", path.display(), s.id);

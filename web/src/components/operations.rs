@@ -29,6 +29,7 @@ pub fn domain_label(d: Domain) -> &'static str {
         Domain::ClientInstall => "ConfigMgr client installation",
         Domain::ConfigmgrScan => "ConfigMgr scan",
         Domain::WsusSync => "WSUS synchronization",
+        Domain::SiteSync => "Software update point synchronization",
         Domain::ConfigmgrDeployment => "ConfigMgr deployments",
         Domain::WindowsUpdate => "Windows Update",
         Domain::Servicing => "Servicing (DISM, CBS)",

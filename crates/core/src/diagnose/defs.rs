@@ -93,6 +93,8 @@ pub struct RuleDef {
     /// The finding's summary for line rules; `{n}` is the number of lines.
     pub summary: &'static str,
     pub lines: &'static [LineMatcher],
+    /// Its join reads every matching line, in order (not only the first `MAX_LINES`).
+    pub every_line: bool,
     pub guidance: &'static [Guidance],
     pub sources: &'static [Source],
 }

@@ -48,6 +48,51 @@ pub enum RingRival {
     ConfigMgr,
 }
 
+/// One software update point's synchronizations in wsyncmgr.log (times as the log wrote them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerSync {
+    /// The server as the first `Synchronizing WSUS server` line names it.
+    pub name: String,
+    pub synced: usize,
+    pub failed: usize,
+    pub last_success: Option<String>,
+    /// The first failure since its last success (the first of all where none succeeded).
+    pub failing_since: Option<String>,
+    pub last_failure: Option<String>,
+    /// The latest failure's text (`Sync failed: <reason>. Source: ...` gives the reason).
+    pub reason: Option<String>,
+    /// Its latest synchronization failed.
+    pub now: bool,
+}
+
+/// The site's synchronization runs (`Starting Sync` to `Sync succeeded` / `Sync failed`) and
+/// each software update point's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteSync {
+    pub runs: usize,
+    pub failed_runs: usize,
+    /// The latest run that ended: failed or not, when, and a failure's reason.
+    pub latest: Option<(bool, Option<String>, Option<String>)>,
+    /// A run started and the log ends before its result.
+    pub running: bool,
+    pub servers: Vec<ServerSync>,
+}
+
+/// A site component's faults in its log (WCM.log, WSUSCtrl.log): past where a success followed
+/// the last of them, else now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComponentFaults {
+    pub log: crate::model::LogKind,
+    pub faults: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// The latest fault's text.
+    pub reason: String,
+    /// The latest success (a configuration that succeeded, healthy components).
+    pub last_ok: Option<String>,
+    pub now: bool,
+}
+
 /// What a rule found, one variant per kind of finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -79,6 +124,14 @@ pub enum Found {
     WuaHandlerSilent { last_scan_line: Option<String> },
     /// The WSUS location reply has no location record.
     WsusLocationEmpty,
+    /// The ConfigMgr client's Software Updates feature is off: `lines` lines say so (its
+    /// policy not received, the feature disabled), the first and last at these times; no
+    /// scan was requested in these logs.
+    SoftwareUpdatesOff { lines: usize, first: Option<String>, last: Option<String> },
+    /// The site's software update point synchronization (wsyncmgr.log).
+    SiteSync(SiteSync),
+    /// WSUS's configuration (WCM.log) and health (WSUSCtrl.log) faults, one per log.
+    SiteFaults(Vec<ComponentFaults>),
     /// `lines` download job lines got a web page: the servers asked, the answer's status line
     /// and lengths. Their codes are the finding's.
     WebPageForFile { lines: usize, hosts: Vec<String>, status: Option<String>, lengths: Vec<String> },

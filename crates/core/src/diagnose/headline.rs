@@ -6,7 +6,7 @@
 use super::context::Context;
 use super::finding::Finding;
 use super::operations::Operation;
-use super::outcomes::Statement;
+use super::outcomes::{Said, Statement};
 use super::rules::Evaluated;
 use super::verdict::Conclusion;
 use crate::analysis::Analysis;
@@ -61,6 +61,9 @@ pub enum Sentence {
     First(First),
     /// The inputs that hold nothing to read; `alone` where nothing else could be concluded.
     Unread { parts: Vec<Unread>, alone: bool },
+    /// What finding `finding` found of the ConfigMgr chain around the scan, failing now: the
+    /// site's software update points (`diagnose/chain.rs`).
+    Chain { finding: usize },
 }
 
 /// Why nothing fails now.
@@ -242,7 +245,7 @@ fn unread(x: &Facts) -> Vec<Unread> {
 fn failed_badge(x: &Facts, domain: Domain) -> Badge {
     match domain {
         Domain::ConfigmgrScan => Badge::ScanFailed,
-        Domain::WsusSync => Badge::WsusSyncFailed,
+        Domain::WsusSync | Domain::SiteSync => Badge::WsusSyncFailed,
         Domain::ConfigmgrDeployment => Badge::DeploymentFailed,
         Domain::WindowsUpdate => Badge::UpdatesFailing,
         Domain::Servicing => Badge::ServicingFailed,
@@ -315,12 +318,18 @@ fn unknown_result(x: &Facts) -> Option<usize> {
 /// over it. (A scan step the logs do not show, or a search another caller cancelled, is no such
 /// thing.)
 fn attention(x: &Facts) -> Option<usize> {
-    x.conclusion.statements.iter().position(|s| s.standing == Standing::Attention && matches!(s.domain, Domain::Servicing | Domain::Setup))
+    x.conclusion
+        .statements
+        .iter()
+        .position(|s| s.standing == Standing::Attention && (matches!(s.domain, Domain::Servicing | Domain::Setup) || matches!(s.said, Said::Finding(_))))
 }
 
 // ---- sentence one: failing now? ----
 
 fn failing_now(x: &Facts, st: &Statement) -> (Sentence, bool) {
+    if let Said::Finding(finding) = st.said {
+        return (Sentence::Chain { finding }, true);
+    }
     if st.domain == Domain::ConfigmgrScan {
         if let Some(n) = x.scan.failed_step {
             let short = x.scan.step(n).map_or("", |s| s.short);
@@ -498,7 +507,15 @@ fn cause(x: &Facts, i: usize) -> Option<Cause> {
         let theirs = f.codes.iter().filter_map(|h| wulens_kb::lookup(h).ok().map(|l| l.code.0));
         st.domain != Domain::WindowsUpdate || f.codes.is_empty() || lead_codes.is_empty() || theirs.into_iter().any(|c| lead_codes.contains(&c))
     };
-    let finding = x.found.findings.iter().position(|f| f.severity == FindingSeverity::Error && related(f));
+    // A statement that is a finding's own (the chain around the scan) is not its own cause.
+    let own = match st.said {
+        Said::Finding(f) => Some(f),
+        _ => None,
+    };
+    let finding = x.found.findings.iter().enumerate().position(|(fi, f)| f.severity == FindingSeverity::Error && related(f) && Some(fi) != own);
+    if own.is_some() && finding.is_none() {
+        return None;
+    }
     if let Some(fi) = finding {
         let f = &x.found.findings[fi];
         if f.cause_codes().is_some_and(|c| !c.is_empty()) {
@@ -539,7 +556,7 @@ fn kinds_of(d: Domain) -> &'static [OperationKind] {
         Domain::TaskSequence => &[OperationKind::TaskSequence],
         Domain::ClientInstall => &[OperationKind::ClientInstall],
         Domain::ConfigmgrDeployment => &[OperationKind::Deployment],
-        Domain::ConfigmgrScan | Domain::WsusSync => &[],
+        Domain::ConfigmgrScan | Domain::WsusSync | Domain::SiteSync => &[],
     }
 }
 

@@ -35,6 +35,10 @@ pub enum Said {
     SyncFlow,
     /// Nothing of its own: only the target it tells first (`Statement::told`).
     Told,
+    /// What finding `0` (its index in `Diagnosis::findings`) found: the ConfigMgr chain around
+    /// the scan (`diagnose/chain.rs`), the software updates feature off or the site's software
+    /// update points.
+    Finding(usize),
     /// The Windows Update agent's searches, downloads and installs.
     Agent(Agent),
     /// The ConfigMgr client evaluating its deployments.

@@ -37,6 +37,9 @@ const JOINS: &[(&str, Join)] = &[
     ("errors_without_operation", errors_without_operation),
     ("no_network", no_network),
     ("eventlog_service_crash_during_install", super::eventlog::service_crash_during_install),
+    ("software_updates_off", super::chain::software_updates_off),
+    ("sup_sync", super::chain::sup_sync),
+    ("site_faults", super::chain::site_faults),
     ("config_gpo_mismatch", config_rules::gpo_mismatch),
     ("config_usewuserver_off", config_rules::usewuserver_off),
     ("config_wsus_port", config_rules::wsus_port),
@@ -69,9 +72,9 @@ impl Evaluated {
 pub fn evaluate(cx: &Context, hits: &Hits) -> Evaluated {
     let a = cx.a;
     let rules = defs::rules();
-    let rule_lines = line_hits(a, hits, rules.iter().map(|r| r.lines).collect(), &CATALOG.rules);
+    let rule_lines = line_hits(a, hits, rules.iter().map(|r| (r.lines, if r.every_line { usize::MAX } else { MAX_LINES })).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
-    let set_lines = line_hits(a, hits, sets.iter().map(|s| s.lines).collect(), &CATALOG.line_sets);
+    let set_lines = line_hits(a, hits, sets.iter().map(|s| (s.lines, MAX_LINES)).collect(), &CATALOG.line_sets);
     let ctx = Ctx { cx, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
     let source = update_source(&ctx);
     let machine = Machine::build(&ctx);
@@ -98,6 +101,11 @@ pub fn evaluate(cx: &Context, hits: &Hits) -> Evaluated {
             f.guidance = f.guidance.iter().map(|g| machine.fill_step(g)).collect();
             f
         }));
+    }
+    // With software updates off on the client, no scan is expected: the missing WUAHandler
+    // activity is that, said more precisely.
+    if out.iter().any(|f| f.id() == "software_updates_off") {
+        out.retain(|f| f.id() != "no_wuahandler_activity");
     }
     // Most severe first; among equals, the findings about the failed scan before those that
     // lean on lines of an earlier scan (a log silent since then), then data order.
@@ -167,16 +175,16 @@ pub fn update_source(ctx: &Ctx) -> UpdateSource {
     }
 }
 
-/// For each group of line matchers: the (file, entry) of matching lines in file order, at most
-/// `MAX_LINES`, then narrowed to the lines holding the codes a matcher asks for.
-fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<&'static [LineMatcher]>, compiled: &[Vec<Compiled>]) -> Vec<Vec<(usize, usize)>> {
+/// For each group of line matchers and its cap: the (file, entry) of matching lines in file
+/// order, at most the cap (`MAX_LINES`, or every line for a join that reads them in order), then narrowed to the lines holding the codes a matcher asks for.
+fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<(&'static [LineMatcher], usize)>, compiled: &[Vec<Compiled>]) -> Vec<Vec<(usize, usize)>> {
     let mut raw: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); groups.len()];
     for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is_text()) {
         let applicable: Vec<(usize, usize, &Compiled)> = groups
             .iter()
             .zip(compiled)
             .enumerate()
-            .flat_map(|(g, (lines, c))| lines.iter().zip(c).enumerate().filter(|(_, (l, _))| l.applies_to(f.kind)).map(move |(li, (_, m))| (g, li, m)))
+            .flat_map(|(g, ((lines, _), c))| lines.iter().zip(c).enumerate().filter(|(_, (l, _))| l.applies_to(f.kind)).map(move |(li, (_, m))| (g, li, m)))
             .collect();
         if applicable.is_empty() {
             continue;
@@ -189,7 +197,7 @@ fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<&'static [LineMatcher]>, com
             let ei = ei as usize;
             for &(g, li) in &matching[k] {
                 let v = &mut raw[g];
-                if v.len() < MAX_LINES && v.last().is_none_or(|&(f, e, _)| (f, e) != (fi, ei)) {
+                if v.len() < groups[g].1 && v.last().is_none_or(|&(f, e, _)| (f, e) != (fi, ei)) {
                     v.push((fi, ei, li));
                 }
             }
@@ -197,7 +205,7 @@ fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<&'static [LineMatcher]>, com
     }
     raw.into_iter()
         .zip(groups)
-        .map(|(v, lines)| {
+        .map(|(v, (lines, _))| {
             v.into_iter()
                 .filter(|&(fi, ei, li)| {
                     let l = &lines[li];

@@ -59,6 +59,7 @@ pub fn conclude(cx: &Context, found: &Evaluated) -> Conclusion {
     let a = cx.a;
     let mut statements = flow_statements(a, cx.scan, cx.sync);
     statements.extend(super::outcomes::statements(a, cx.counting, cx.counted, cx.scan.witnessed()));
+    chain_statements(a, &found.findings, &mut statements);
     // Failures first, then by domain (the client's installation before its scans, ...).
     statements.sort_by_key(|s| (s.standing, s.domain));
     let ranked_codes = rank_codes(cx, &found.findings);
@@ -226,6 +227,32 @@ fn flow_statements(a: &Analysis, scan: &FlowResult, sync: &FlowResult) -> Vec<St
     out
 }
 
+/// The chain's findings as statements of what the work came to: software updates off on the
+/// client (in place of the scan flow's, which then has nothing to tell: no scan was requested),
+/// and the site's software update points, failing now or not.
+fn chain_statements(a: &Analysis, findings: &[Finding], out: &mut Vec<Statement>) {
+    for (i, f) in findings.iter().enumerate() {
+        let (domain, standing) = match (f.id(), f.severity) {
+            ("software_updates_off", _) => {
+                out.retain(|s| s.domain != Domain::ConfigmgrScan);
+                (Domain::ConfigmgrScan, Standing::Attention)
+            }
+            ("sup_sync" | "site_faults", FindingSeverity::Error) => (Domain::SiteSync, Standing::Failed),
+            ("sup_sync" | "site_faults", _) => (Domain::SiteSync, Standing::Ok),
+            _ => continue,
+        };
+        let lines = f
+            .evidence
+            .iter()
+            .filter_map(|ev| {
+                let fi = a.files.iter().position(|x| x.name == ev.file)?;
+                a.files[fi].entry_at_line(ev.line).map(|e| (fi, e as u32))
+            })
+            .collect();
+        out.push(Statement { domain, standing, said: Said::Finding(i), told: None, lines, codes: Vec::new() });
+    }
+}
+
 /// The latest scan failed; or it is still running, or some steps are not in these logs (not a
 /// failure, but no confirmed success either); or every step is confirmed.
 fn scan_standing(scan: &FlowResult) -> Standing {
@@ -255,7 +282,10 @@ fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked:
         parts.push(Part::NoWork { texts, code: ranked.iter().copied().find(|&c| !all_routine(a, c)) });
     }
     if status == VerdictStatus::Failed {
-        let main: Vec<usize> = findings.iter().enumerate().filter(|(_, f)| f.severity == FindingSeverity::Error).take(2).map(|(i, _)| i).collect();
+        // A finding that is a statement's own (the chain around the scan) is said there already.
+        let own: Vec<usize> = statements.iter().filter_map(|s| if let Said::Finding(f) = s.said { Some(f) } else { None }).collect();
+        let main: Vec<usize> =
+            findings.iter().enumerate().filter(|(i, f)| f.severity == FindingSeverity::Error && !own.contains(i)).take(2).map(|(i, _)| i).collect();
         if !main.is_empty() {
             parts.push(Part::LikelyCause(main));
         }

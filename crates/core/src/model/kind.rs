@@ -33,6 +33,14 @@ pub enum LogKind {
     PolicyAgent,
     /// A WSUS server's `SoftwareDistribution.log` (synchronization, UTC).
     SoftwareDistribution,
+    /// ConfigMgr client `ServiceWindowManager.log`: maintenance windows, by type.
+    ServiceWindowManager,
+    /// ConfigMgr site server `wsyncmgr.log`: the software update points' synchronization.
+    WsyncMgr,
+    /// ConfigMgr site server `WCM.log`: WSUS Configuration Manager configuring the software update points.
+    Wcm,
+    /// ConfigMgr software update point `WSUSCtrl.log`: WSUS Control Manager's health checks.
+    WsusCtrl,
     /// Servicing's `CBS.log`.
     Cbs,
     /// `dism.log` (DISM's own log).
@@ -57,7 +65,7 @@ pub enum LogKind {
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 21] = [
+    pub const NAMED: [LogKind; 25] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -70,6 +78,10 @@ impl LogKind {
         LogKind::UpdatesHandler,
         LogKind::PolicyAgent,
         LogKind::SoftwareDistribution,
+        LogKind::ServiceWindowManager,
+        LogKind::WsyncMgr,
+        LogKind::Wcm,
+        LogKind::WsusCtrl,
         LogKind::Cbs,
         LogKind::Dism,
         LogKind::ReportingEvents,
@@ -96,6 +108,10 @@ impl LogKind {
             LogKind::UpdatesHandler => "updateshandler",
             LogKind::PolicyAgent => "policyagent",
             LogKind::SoftwareDistribution => "softwaredistribution",
+            LogKind::ServiceWindowManager => "servicewindowmanager",
+            LogKind::WsyncMgr => "wsyncmgr",
+            LogKind::Wcm => "wcm",
+            LogKind::WsusCtrl => "wsusctrl",
             LogKind::Cbs => "cbs",
             LogKind::Dism => "dism",
             LogKind::ReportingEvents => "reportingevents",
@@ -129,6 +145,10 @@ impl LogKind {
             LogKind::UpdatesHandler => "UpdatesHandler.log",
             LogKind::PolicyAgent => "PolicyAgent.log",
             LogKind::SoftwareDistribution => "SoftwareDistribution.log (WSUS server)",
+            LogKind::ServiceWindowManager => "ServiceWindowManager.log",
+            LogKind::WsyncMgr => "wsyncmgr.log (site server)",
+            LogKind::Wcm => "WCM.log (site server)",
+            LogKind::WsusCtrl => "WSUSCtrl.log (software update point)",
             LogKind::Cbs => "CBS.log",
             LogKind::Dism => "DISM.log",
             LogKind::ReportingEvents => "ReportingEvents.log",
@@ -159,6 +179,10 @@ impl LogKind {
             LogKind::UpdatesHandler => &["updateshandler"],
             LogKind::PolicyAgent => &["policyagent"],
             LogKind::SoftwareDistribution => &["softwaredistribution"],
+            LogKind::ServiceWindowManager => &["servicewindowmanager"],
+            LogKind::WsyncMgr => &["wsyncmgr"],
+            LogKind::Wcm => &["wcm"],
+            LogKind::WsusCtrl => &["wsusctrl"],
             LogKind::Cbs => &["cbs"],
             LogKind::Dism => &["dism"],
             LogKind::ReportingEvents => &["reportingevents"],
@@ -182,6 +206,7 @@ impl LogKind {
                 | LogKind::UpdatesDeployment
                 | LogKind::UpdatesHandler
                 | LogKind::PolicyAgent
+                | LogKind::ServiceWindowManager
         )
     }
 
@@ -198,6 +223,12 @@ impl LogKind {
             LogFormat::Cbs => return LogKind::Cbs,
             LogFormat::Dism => return LogKind::Dism,
             _ => {}
+        }
+        // A site server's component writes its own log, in either ConfigMgr format.
+        if matches!(format, LogFormat::Cmtrace | LogFormat::CmtraceSimple) {
+            if let Some(k) = main_component(components, entries).and_then(site_component) {
+                return k;
+            }
         }
         if format == LogFormat::Cmtrace {
             if is_task_sequence(components, entries) {
@@ -285,6 +316,17 @@ fn share(components: &[String], entries: &[Entry], pick: impl Fn(&str) -> bool) 
 }
 
 /// The component of most of a file's first 2,000 records.
+/// The log a site server component writes (the component names of Microsoft's "Track software
+/// update synchronization" and "Troubleshoot software update synchronization").
+fn site_component(c: &str) -> Option<LogKind> {
+    match c.to_ascii_uppercase().as_str() {
+        "SMS_WSUS_SYNC_MANAGER" => Some(LogKind::WsyncMgr),
+        "SMS_WSUS_CONFIGURATION_MANAGER" => Some(LogKind::Wcm),
+        "SMS_WSUS_CONTROL_MANAGER" => Some(LogKind::WsusCtrl),
+        _ => None,
+    }
+}
+
 fn main_component<'a>(components: &'a [String], entries: &[Entry]) -> Option<&'a str> {
     let mut counts = vec![0u32; components.len()];
     for e in entries.iter().take(2000) {

@@ -358,6 +358,9 @@ pub enum Domain {
     ConfigmgrScan,
     /// A WSUS server's synchronization.
     WsusSync,
+    /// A ConfigMgr site's software update points: their synchronization, WSUS's configuration
+    /// and health (wsyncmgr.log, WCM.log, WSUSCtrl.log).
+    SiteSync,
     /// The ConfigMgr client evaluating its deployments.
     ConfigmgrDeployment,
     /// The Windows Update agent's own searches, downloads and installs.
@@ -377,6 +380,7 @@ impl Domain {
             Domain::ClientInstall => "ConfigMgr client installation",
             Domain::ConfigmgrScan => "ConfigMgr scan",
             Domain::WsusSync => "WSUS synchronization",
+            Domain::SiteSync => "software update point synchronization",
             Domain::ConfigmgrDeployment => "ConfigMgr deployment evaluation",
             Domain::WindowsUpdate => "Windows Update",
             Domain::Servicing => "servicing",

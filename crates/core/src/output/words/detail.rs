@@ -73,6 +73,7 @@ pub(super) fn own_text<'d>(a: &Analysis, d: &'d Diagnosis, st: &'d Statement) ->
         Said::Deployment(x) => Cow::Owned(outcomes::deployment(a, &d.counted_operations(), x)),
         Said::Servicing(x) => Cow::Owned(outcomes::servicing(a, &d.counted_operations(), x)),
         Said::Run(x) => Cow::Owned(outcomes::run(a, &d.counted_operations(), x)),
+        Said::Finding(i) => Cow::Owned(super::findings::finding_summary(&d.findings[*i])),
     }
 }
 

@@ -141,7 +141,7 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
                 }
             )
         }
-        _ => config_words(said).unwrap_or_default(),
+        _ => config_words(said).or_else(|| super::chain::chain_words(said)).unwrap_or_default(),
     }
 }
 

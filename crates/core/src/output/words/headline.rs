@@ -39,6 +39,7 @@ fn sentence(a: &Analysis, d: &Diagnosis, s: &Sentence) -> Option<String> {
             format!("The ConfigMgr update scan is failing: the latest scan failed at step {step} ({}){}.", lower_first(short), at(t))
         }
         Sentence::DomainFailed { domain, at: t } => format!("{} failed{}.", upper_first(domain.name()), at(t)),
+        Sentence::Chain { finding } => super::chain::chain_headline(&d.findings[*finding].found)?,
         Sentence::OneFailed { kind, at: t } => format!("{} failed{}.", upper_first(kind.noun(1)), at(t)),
         Sentence::FailingNow { kind, failed, of, since, name, latest_at, running_after } => {
             let since = since.as_deref().map(|t| format!(" since {}", stamp(t))).unwrap_or_default();

@@ -5,6 +5,7 @@
 //! comes from (here). The engine states a fact; the report, the page and the CLI say it with
 //! these words.
 
+mod chain;
 mod codes;
 mod detail;
 mod findings;

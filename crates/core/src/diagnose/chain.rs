@@ -1,0 +1,319 @@
+//! The ConfigMgr software-update chain around the client's scan, as facts: whether the client's
+//! Software Updates feature is on (UpdatesDeployment.log, ScanAgent.log), the site's software
+//! update point synchronization (wsyncmgr.log), and WSUS's configuration and health on the site
+//! (WCM.log, WSUSCtrl.log). The literals are data (`rules/configmgr-chain.toml`); these joins
+//! read the lines the data matched, in the order the logs wrote them.
+
+use super::defs::RuleDef;
+use super::finding::{Ctx, Finding};
+use super::found::{ComponentFaults, Found, ServerSync, SiteSync};
+use crate::model::{time_of, FindingSeverity, LogKind, StepStatus};
+
+/// The client says its Software Updates feature is disabled or its policy has not arrived, no
+/// later line says it enabled the feature, and no scan was requested in these logs. (At every
+/// service start the client says so until it reads its policy, then enables the feature: that
+/// is no fault.)
+pub fn software_updates_off(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    if lines.is_empty() || scan_requested(ctx) {
+        return None;
+    }
+    let sorted = in_time_order(ctx, lines);
+    if sorted.iter().any(|&(f, e)| enabled(ctx.message(f, e))) {
+        // Enabled after the lines that said it was off (or at least once in these logs, where
+        // their times do not order them): the feature is on.
+        let last_on = sorted.iter().rposition(|&(f, e)| enabled(ctx.message(f, e)));
+        let last_off = sorted.iter().rposition(|&(f, e)| !enabled(ctx.message(f, e)));
+        if last_on > last_off || sorted.iter().all(|&(f, e)| ctx.a.files[f].utc_ms(&ctx.a.files[f].entries[e]).is_none()) {
+            return None;
+        }
+    }
+    let off: Vec<(usize, usize)> = sorted.into_iter().filter(|&(f, e)| !enabled(ctx.message(f, e))).collect();
+    let when = |&(f, e): &(usize, usize)| time_of(&ctx.a.files[f], e);
+    let (first, last) = (off.first().and_then(when), off.last().and_then(when));
+    // The first line and the latest prove it.
+    let mut evidence = Vec::new();
+    for &(f, e) in off.iter().take(1).chain(off.iter().rev().take(1)) {
+        let ev = ctx.ev(f, e);
+        if !evidence.contains(&ev) {
+            evidence.push(ev);
+        }
+    }
+    Some(Finding::new(rule, rule.severity, Found::SoftwareUpdatesOff { lines: off.len(), first, last }, evidence, &[]))
+}
+
+/// `Enabling software Updates feature`: the client read its policy and turned the feature on.
+fn enabled(m: &str) -> bool {
+    m.to_ascii_lowercase().contains("enabling software updates feature")
+}
+
+/// `lines` by their UTC time (a rolled-over log's older part first), then as given.
+fn in_time_order(ctx: &Ctx, lines: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut v = lines.to_vec();
+    v.sort_by_key(|&(f, e)| (ctx.a.files[f].utc_ms(&ctx.a.files[f].entries[e]).unwrap_or(i64::MIN), f, e));
+    v
+}
+
+/// A scan the client requested or ran, in any log of the scan flow (steps 2 to 7).
+fn scan_requested(ctx: &Ctx) -> bool {
+    ctx.scan.steps.iter().skip(1).any(|s| matches!(s.status, StepStatus::Ok | StepStatus::Failed | StepStatus::Running))
+}
+
+/// What one wsyncmgr.log line says.
+#[derive(Debug, PartialEq, Eq)]
+enum SyncLine<'t> {
+    /// `Starting Sync`: a run begins.
+    Start,
+    /// `Synchronizing WSUS server <name> ...`: that server's synchronization begins.
+    Server(&'t str),
+    /// `Done synchronizing WSUS Server <name>`.
+    ServerDone(&'t str),
+    /// `Sync succeeded. ...`: the run ended well.
+    Succeeded,
+    /// `Sync failed: <reason>. Source: ...`, status message 6703 or another failure line.
+    Failed(&'t str),
+}
+
+fn sync_line(m: &str) -> Option<SyncLine<'_>> {
+    let m = m.trim();
+    if m.starts_with("Starting Sync") {
+        return Some(SyncLine::Start);
+    }
+    if let Some(rest) = m.strip_prefix("Synchronizing WSUS server ") {
+        return Some(SyncLine::Server(rest.trim_end_matches('.').trim()));
+    }
+    if let Some(rest) = m.strip_prefix("Done synchronizing WSUS Server ") {
+        return Some(SyncLine::ServerDone(rest.trim_end_matches('.').trim()));
+    }
+    if m.starts_with("Sync succeeded") {
+        return Some(SyncLine::Succeeded);
+    }
+    // "Sync failed. Will retry in 60 minutes" follows the line with the reason.
+    if m.starts_with("Sync failed. Will retry") {
+        return None;
+    }
+    if let Some(rest) = m.strip_prefix("Sync failed:") {
+        let reason = rest.split(" Source:").next().unwrap_or(rest).trim().trim_end_matches('.');
+        return Some(SyncLine::Failed(reason));
+    }
+    if m.contains("STATMSG: ID=6703") {
+        return Some(SyncLine::Failed(""));
+    }
+    if m.contains("Sync failed") || m.contains("Failed to sync") || m.contains("Exception") || m.contains("Timeout Expired") {
+        return Some(SyncLine::Failed(m));
+    }
+    None
+}
+
+/// The runs and each server's synchronizations in wsyncmgr.log.
+pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let mut sync = SiteSync { runs: 0, failed_runs: 0, latest: None, running: false, servers: Vec::new() };
+    let mut evidence = Vec::new();
+    // The run under way: `Some(failure)` once it started, the failure (its time and reason) once
+    // one is logged in it. The server being synchronized.
+    let mut run: Option<Option<Failure>> = None;
+    let mut open: Option<usize> = None;
+    let mut last_ok_line = None;
+    for (f, e) in in_time_order(ctx, lines) {
+        let Some(said) = sync_line(ctx.message(f, e)) else { continue };
+        let at = time_of(&ctx.a.files[f], e);
+        match said {
+            SyncLine::Start => {
+                end_run(&mut sync, run.take());
+                sync.runs += 1;
+                run = Some(None);
+                open = None;
+            }
+            SyncLine::Server(name) => open = Some(server(&mut sync.servers, name)),
+            SyncLine::ServerDone(name) => {
+                let i = server(&mut sync.servers, name);
+                let s = &mut sync.servers[i];
+                s.synced += 1;
+                s.last_success.clone_from(&at);
+                s.failing_since = None;
+                s.now = false;
+                open = None;
+                last_ok_line = Some((f, e));
+            }
+            SyncLine::Succeeded => {
+                sync.latest = Some((false, at, None));
+                run = None;
+                open = None;
+                last_ok_line = Some((f, e));
+            }
+            SyncLine::Failed(reason) => {
+                let reason = (!reason.is_empty()).then(|| reason.to_string());
+                if let Some(i) = open.take() {
+                    fail_server(&mut sync.servers[i], &at, reason.clone());
+                }
+                if let Some(failure) = run.as_mut() {
+                    match failure {
+                        Some(x) if x.reason.is_none() => x.reason = reason,
+                        Some(_) => {}
+                        None => *failure = Some(Failure { at, reason }),
+                    }
+                }
+                if evidence.len() < 4 {
+                    evidence.push(ctx.ev(f, e));
+                }
+            }
+        }
+    }
+    // A run with a failure and no later success ended failed; one with neither is still running
+    // when the log ends.
+    match run {
+        Some(None) => sync.running = true,
+        run => end_run(&mut sync, run),
+    }
+    if sync.runs == 0 && sync.servers.is_empty() && sync.latest.is_none() {
+        // A sync manager that only started and waited: no run in these logs, said with the
+        // log's first and last lines.
+        let (fi, f) = ctx.a.files.iter().enumerate().find(|(_, f)| f.is(LogKind::WsyncMgr))?;
+        let evidence = [0, f.entries.len().saturating_sub(1)].into_iter().filter(|&e| e < f.entries.len()).map(|e| ctx.ev(fi, e)).collect::<Vec<_>>();
+        return Some(Finding::new(rule, FindingSeverity::Info, Found::SiteSync(sync), evidence, &[]));
+    }
+    if let Some((f, e)) = last_ok_line {
+        evidence.push(ctx.ev(f, e));
+    }
+    let failing = sync.servers.iter().any(|s| s.now) || sync.latest.as_ref().is_some_and(|l| l.0);
+    let failed_ever = sync.servers.iter().any(|s| s.failed > 0) || sync.failed_runs > 0;
+    let severity = if failing {
+        FindingSeverity::Error
+    } else if failed_ever {
+        FindingSeverity::Warning
+    } else {
+        FindingSeverity::Info
+    };
+    Some(Finding::new(rule, severity, Found::SiteSync(sync), evidence, &[]))
+}
+
+/// A failure logged in a run: when, and its reason where the line gives one.
+struct Failure {
+    at: Option<String>,
+    reason: Option<String>,
+}
+
+/// A run ends without `Sync succeeded`: failed where a failure was logged in it.
+fn end_run(sync: &mut SiteSync, run: Option<Option<Failure>>) {
+    if let Some(Some(x)) = run {
+        sync.failed_runs += 1;
+        sync.latest = Some((true, x.at, x.reason));
+    }
+}
+
+fn server(servers: &mut Vec<ServerSync>, name: &str) -> usize {
+    if let Some(i) = servers.iter().position(|s| s.name.eq_ignore_ascii_case(name)) {
+        return i;
+    }
+    servers.push(ServerSync {
+        name: name.to_string(),
+        synced: 0,
+        failed: 0,
+        last_success: None,
+        failing_since: None,
+        last_failure: None,
+        reason: None,
+        now: false,
+    });
+    servers.len() - 1
+}
+
+fn fail_server(s: &mut ServerSync, at: &Option<String>, reason: Option<String>) {
+    s.failed += 1;
+    if !s.now {
+        s.failing_since.clone_from(at);
+    }
+    s.last_failure.clone_from(at);
+    if reason.is_some() {
+        s.reason = reason;
+    }
+    s.now = true;
+}
+
+/// WCM.log's configuration and WSUSCtrl.log's health checks: each log's faults, past where a
+/// success came after the last one, else still failing when the log ends. A line the component
+/// itself calls expected (`Failure expected`) is no fault.
+pub fn site_faults(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let mut out: Vec<ComponentFaults> = Vec::new();
+    let mut evidence = Vec::new();
+    for kind in [LogKind::Wcm, LogKind::WsusCtrl] {
+        let mut c = ComponentFaults { log: kind, faults: 0, first: None, last: None, reason: String::new(), last_ok: None, now: false };
+        let mut last_fault = None;
+        let mut last_ok = None;
+        for (f, e) in in_time_order(ctx, lines).into_iter().filter(|&(f, _)| ctx.a.files[f].is(kind)) {
+            let m = ctx.message(f, e).trim();
+            let at = time_of(&ctx.a.files[f], e);
+            if is_ok(m) {
+                c.last_ok.clone_from(&at);
+                c.now = false;
+                last_ok = Some((f, e));
+            } else if is_fault(m) {
+                c.faults += 1;
+                if c.first.is_none() {
+                    c.first.clone_from(&at);
+                }
+                c.last.clone_from(&at);
+                c.reason = m.trim_end_matches('~').trim().to_string();
+                c.now = true;
+                if c.faults <= 3 {
+                    evidence.push(ctx.ev(f, e));
+                }
+                last_fault = Some((f, e));
+            }
+        }
+        if c.faults == 0 {
+            continue;
+        }
+        if let Some((f, e)) = last_fault.filter(|_| c.faults > 3) {
+            evidence.push(ctx.ev(f, e));
+        }
+        if let Some((f, e)) = last_ok {
+            evidence.push(ctx.ev(f, e));
+        }
+        out.push(c);
+    }
+    if out.is_empty() {
+        return None;
+    }
+    let severity = if out.iter().any(|c| c.now) { FindingSeverity::Error } else { FindingSeverity::Info };
+    Some(Finding::new(rule, severity, Found::SiteFaults(out), evidence, &[]))
+}
+
+/// A configuration that succeeded, a connection made, or healthy components.
+fn is_ok(m: &str) -> bool {
+    m.contains("(WSUS_CONFIG_SUCCESS)")
+        || m.starts_with("There are no unhealthy WSUS Server components")
+        || m.starts_with("Successfully checked database connection")
+        || m.starts_with("Successfully connected to")
+}
+
+fn is_fault(m: &str) -> bool {
+    if m.contains("Failure expected") || m.starts_with("There are no unhealthy") {
+        return false;
+    }
+    m.contains("(WSUS_CONFIG_FAILED)")
+        || m.contains("unhealthy")
+        || m.contains("failed")
+        || m.contains("Failed")
+        || m.contains("Exception")
+        || m.starts_with("***")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{sync_line, SyncLine};
+
+    #[test]
+    fn wsyncmgr_lines_as_the_article_shows_them() {
+        assert_eq!(sync_line("Starting Sync"), Some(SyncLine::Start));
+        assert_eq!(sync_line("Synchronizing WSUS server sup2.contoso.com ..."), Some(SyncLine::Server("sup2.contoso.com")));
+        assert_eq!(sync_line("Done synchronizing WSUS Server sup2.contoso.com"), Some(SyncLine::ServerDone("sup2.contoso.com")));
+        assert_eq!(sync_line("Synchronizing SMS database with WSUS server cs1site.contoso.com ..."), None);
+        assert_eq!(sync_line("Done synchronizing SMS with WSUS Server cs1site.contoso.com"), None);
+        assert_eq!(sync_line("Sync succeeded. Setting sync alert to canceled state on site CS1"), Some(SyncLine::Succeeded));
+        assert_eq!(
+            sync_line("Sync failed: WSUS server not configured. Please refer to WCM.log for configuration error details. Source: CWSyncMgr::DoSync"),
+            Some(SyncLine::Failed("WSUS server not configured. Please refer to WCM.log for configuration error details"))
+        );
+        assert_eq!(sync_line("Sync failed. Will retry in 60 minutes"), None);
+    }
+}

@@ -1,0 +1,165 @@
+//! The ConfigMgr chain around the client's scan (issue 64): the client's Software Updates
+//! feature, the site's software update point synchronization, WSUS's configuration and health.
+//! The scenarios are `tests/fixtures/chain-*/logs` (written by
+//! `tests/fixtures/make_chain_fixtures.py` after the lines Microsoft's articles quote), each
+//! read whole and each log alone, and real logs that show the routine shapes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use wulens_core::model::{FindingSeverity, VerdictStatus};
+use wulens_core::{Analysis, FindingReport, Input, Limits, Report};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name).join("logs")
+}
+
+fn report_of(paths: &[PathBuf]) -> Report {
+    let mut inputs = Vec::new();
+    for p in paths {
+        let files: Vec<PathBuf> = if p.is_dir() { std::fs::read_dir(p).unwrap().map(|e| e.unwrap().path()).collect() } else { vec![p.clone()] };
+        for f in files {
+            inputs.push(Input { name: f.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(&f).unwrap().into() });
+        }
+    }
+    assert!(!inputs.is_empty(), "nothing read from {paths:?}");
+    Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
+}
+
+fn ids(r: &Report) -> Vec<&str> {
+    r.findings.iter().map(|f| f.id.as_str()).collect()
+}
+
+fn finding<'r>(r: &'r Report, id: &str) -> &'r FindingReport {
+    r.findings.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no {id} finding: {:?}", ids(r)))
+}
+
+fn cites(f: &FindingReport, file: &str, line: u32) -> bool {
+    f.evidence.iter().any(|e| e.file.ends_with(file) && e.line == line)
+}
+
+#[test]
+fn a_client_whose_software_updates_policy_never_arrived_says_so_and_claims_no_scan_failure() {
+    let r = report_of(&[fixture("chain-updates-off")]);
+    let s = &r.summary;
+    assert!(s.verdict.contains("Software updates are off on this client"), "{}", s.verdict);
+    assert_eq!(s.badge, "Needs attention", "{}", s.verdict);
+    assert!(!s.verdict.contains("scan is failing") && !s.verdict.contains("0x80072EE2"), "{}", s.verdict);
+    // The management point's time-outs in CcmMessaging.log are the client notification
+    // channel's, not the update chain's: no scan step and no update-server finding takes them.
+    let flow = &r.scan_flow;
+    assert_eq!(flow.failed_step, None, "{:?}", flow.steps.iter().map(|s| &s.status).collect::<Vec<_>>());
+    assert!(!ids(&r).contains(&"http_timeout_auth"), "{:?}", ids(&r));
+    // One finding says it, with the first and the latest line; the vaguer "no WUAHandler
+    // activity" is not said beside it.
+    let off = finding(&r, "software_updates_off");
+    let times: Vec<&str> = off.evidence.iter().filter_map(|e| e.time.as_deref()).collect();
+    assert!(
+        times.first().is_some_and(|t| t.starts_with("2025-03-10T07:58:12")) && times.last().is_some_and(|t| t.starts_with("2025-03-12T07:55:05")),
+        "{:?}",
+        off.evidence
+    );
+    assert!(off.summary.contains("9 lines") && off.summary.contains("2025-03-10 07:58:12") && off.summary.contains("2025-03-12 07:55:05"), "{}", off.summary);
+    assert!(!ids(&r).contains(&"no_wuahandler_activity"), "{:?}", ids(&r));
+    // Its advice is the client setting and the policy, with a command that runs as written.
+    assert!(r.next_checks.iter().any(|c| c.text.contains("Enable software updates on clients")), "{:?}", r.next_checks);
+}
+
+#[test]
+fn each_log_of_that_client_alone_says_what_it_shows() {
+    let dir = fixture("chain-updates-off");
+    for name in ["UpdatesDeployment.log", "ScanAgent.log"] {
+        let r = report_of(&[dir.join(name)]);
+        assert!(r.summary.verdict.contains("Software updates are off"), "{name}: {}", r.summary.verdict);
+    }
+    // CcmMessaging.log alone: the management point's time-outs, and no scan failure from them.
+    let r = report_of(&[dir.join("CcmMessaging.log")]);
+    assert!(!r.summary.verdict.contains("scan is failing"), "{}", r.summary.verdict);
+}
+
+#[test]
+fn a_client_that_enables_the_feature_once_it_reads_its_policy_is_routine() {
+    let r = report_of(&[fixture("chain-updates-on")]);
+    assert!(!ids(&r).contains(&"software_updates_off"), "{:?}", ids(&r));
+    // The real log with that shape: at the service's start the policy was not read yet, 33
+    // seconds later the client enabled the feature and evaluated its deployments.
+    let real = common::required().join("04_UpdatesDeployment.log");
+    let r = report_of(&[real]);
+    assert!(!ids(&r).contains(&"software_updates_off"), "{:?}", ids(&r));
+    assert!(!r.summary.verdict.contains("Software updates are off"), "{}", r.summary.verdict);
+}
+
+#[test]
+fn failing_replica_software_update_points_are_named_behind_a_site_sync_that_succeeded() {
+    let r = report_of(&[fixture("chain-sup-replicas-fail")]);
+    let v = &r.summary.verdict;
+    for want in [
+        "sup02.corp.fabrikam.test",
+        "sup03.corp.fabrikam.test",
+        "Execution Timeout Expired",
+        "since 2025-03-11 02:14:02",
+        "succeeded, last at 2025-03-13 02:05:31",
+    ] {
+        assert!(v.contains(want), "{want:?} not in: {v}");
+    }
+    assert_eq!(r.summary.badge, "WSUS sync failed", "{v}");
+    let sync = finding(&r, "sup_sync");
+    assert_eq!(sync.severity, FindingSeverity::Error);
+    // Each failing server with its last success and its first failure, past and present apart.
+    for want in [
+        "sup02.corp.fabrikam.test fails",
+        "its last successful synchronization at 2025-03-10 02:07:31",
+        "sup03.corp.fabrikam.test fails",
+        "4 runs in these logs, 0 failed",
+    ] {
+        assert!(sync.summary.contains(want), "{want:?} not in: {}", sync.summary);
+    }
+    assert!(sync.evidence.iter().any(|e| e.text.starts_with("Sync failed: Execution Timeout Expired")), "{:?}", sync.evidence);
+    // WCM.log still fails at its end; WSUSCtrl.log's unhealthy component recovered.
+    let faults = finding(&r, "site_faults");
+    assert!(faults.summary.contains("WSUS Configuration Manager (WCM.log) is failing"), "{}", faults.summary);
+    assert!(faults.summary.contains("WSUS Control Manager (WSUSCtrl.log) found WSUS healthy, last at 2025-03-12 05:20:03"), "{}", faults.summary);
+    assert!(faults.summary.contains("past"), "{}", faults.summary);
+    assert!(cites(faults, "WCM.log", 13), "{:?}", faults.evidence);
+    // The WCM fault is the likely cause; the sync finding is not its own cause.
+    assert!(v.contains("Likely cause: WSUS configuration or health faults on the site"), "{v}");
+}
+
+#[test]
+fn a_site_sync_that_fails_says_why_and_since_when() {
+    let r = report_of(&[fixture("chain-sup-site-fails")]);
+    let v = &r.summary.verdict;
+    assert!(v.contains("the latest run failed at 2025-03-11 02:00:40"), "{v}");
+    assert!(v.contains("WSUS server not configured"), "{v}");
+    assert!(v.contains("last synchronized at 2025-03-10 02:02:11"), "{v}");
+    assert_eq!(finding(&r, "sup_sync").severity, FindingSeverity::Error);
+}
+
+#[test]
+fn each_site_log_alone_says_what_it_shows() {
+    let dir = fixture("chain-sup-replicas-fail");
+    let r = report_of(&[dir.join("wsyncmgr.log")]);
+    assert!(r.summary.verdict.contains("fail to synchronize"), "{}", r.summary.verdict);
+    let r = report_of(&[dir.join("WCM.log")]);
+    assert!(r.summary.verdict.contains("WSUS Configuration Manager (WCM.log) is failing"), "{}", r.summary.verdict);
+    let r = report_of(&[dir.join("WSUSCtrl.log")]);
+    assert_eq!(r.summary.status, VerdictStatus::Ok, "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("found WSUS healthy"), "{}", r.summary.verdict);
+}
+
+#[test]
+fn real_site_server_logs_read_as_their_careful_reader_reads_them() {
+    let real = common::required();
+    // WCM.log of a healthy site: three error lines at the site's installation, then 17
+    // successful configurations: a past fault, nothing failing.
+    let r = report_of(&[real.join("hold2/48_WCM.log")]);
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    let faults = finding(&r, "site_faults");
+    assert_eq!(faults.severity, FindingSeverity::Info);
+    assert!(faults.summary.contains("configured WSUS, last at 2024-06-06 05:35:39") && faults.summary.contains("past"), "{}", faults.summary);
+    // An idle wsyncmgr.log: no run, said so, nothing failed.
+    let r = report_of(&[real.join("hold2/50_wsyncmgr.log")]);
+    assert!(r.summary.verdict.contains("No software update point synchronization ran in these logs"), "{}", r.summary.verdict);
+    assert!(r.findings.iter().all(|f| f.severity != FindingSeverity::Error), "{:?}", ids(&r));
+}
