@@ -283,7 +283,7 @@ test('what failing machines share and the compliance matrix: the CLI\'s, with th
   await first.getByRole('button', { name: `Show these ${size} machines` }).click();
   await page.waitForFunction((c) => document.querySelector('[data-testid=fleet-count]').textContent.startsWith(`${c} of`), size);
   // The compliance matrix: the CLI's counts per update and state; a cell filters the table to its machines.
-  const states = ['failing', 'stalled', 'running', 'pending_restart', 'done', 'unknown', 'not_seen'];
+  const states = ['failing', 'stalled', 'running', 'waiting', 'pending_restart', 'done', 'unknown', 'not_seen'];
   const wantMatrix = summary.compliance.slice(0, 15).map((u) => [u.update, ...states.map((st) => u.cells.filter((c) => c.state === st).reduce((n, c) => n + c.count, 0))].join('|'));
   const gotMatrix = await page.locator('table.compliance tbody tr').evaluateAll((rs, sts) => rs.map((r) => [r.dataset.update, ...sts.map((st) => Number(r.querySelector(`td[data-state="${st}"]`)?.dataset.count || 0))].join('|')), states);
   assert.ok(wantMatrix.length > 0, 'the fleet names updates');

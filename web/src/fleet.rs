@@ -179,6 +179,7 @@ pub fn state_label(state: &str) -> &str {
         "failing" => "Failing",
         "stalled" => "Stalled",
         "running" => "Running",
+        "waiting" => "Waiting for a window",
         "pending_restart" => "Pending restart",
         "done" => "Installed",
         "unknown" => "State not known",
@@ -188,7 +189,14 @@ pub fn state_label(state: &str) -> &str {
 }
 
 /// The matrix's columns, in the cells' order.
-pub const UPDATE_STATES: [&str; 7] = ["failing", "stalled", "running", "pending_restart", "done", "unknown", "not_seen"];
+pub const UPDATE_STATES: [&str; 8] = ["failing", "stalled", "running", "waiting", "pending_restart", "done", "unknown", "not_seen"];
+
+/// The columns a fleet's matrix shows: every state, but "waiting" (for a ConfigMgr maintenance
+/// window) only where some update has machines in it.
+pub fn update_columns(c: &[wulens_core::UpdateCompliance]) -> Vec<&'static str> {
+    let waiting = c.iter().any(|u| u.cells.iter().any(|x| x.state == "waiting"));
+    UPDATE_STATES.into_iter().filter(|s| *s != "waiting" || waiting).collect()
+}
 
 /// A finding in words: the title a machine's report gives the id, else the id made readable
 /// (`proxy_error` → `proxy error`).
@@ -286,6 +294,15 @@ pub fn onsets(rows: &[MachineRow], summary: &FleetSummary, group: usize) -> Onse
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_waiting_column_shows_only_where_a_machine_waits() {
+        let cell = |state: &str| wulens_core::ComplianceCell { state: state.into(), code: String::new(), count: 1, machines: vec!["a".into()], more: 0 };
+        let update = |cells| wulens_core::UpdateCompliance { update: "KB1".into(), title: String::new(), class: Default::default(), cells, machines: 1 };
+        assert!(!update_columns(&[update(vec![cell("done")])]).contains(&"waiting"));
+        let both = update_columns(&[update(vec![cell("done")]), update(vec![cell("waiting")])]);
+        assert_eq!(both, UPDATE_STATES.to_vec());
+    }
 
     #[test]
     fn findings_and_groups_in_words() {

@@ -21,7 +21,7 @@ impl Show {
         match self {
             Show::All => "All",
             Show::Failing => "Failing",
-            Show::Stalled => "Stalled or running",
+            Show::Stalled => "Stalled, running or waiting",
             Show::PendingRestart => "Restart pending",
         }
     }
@@ -30,7 +30,7 @@ impl Show {
         match self {
             Show::All => true,
             Show::Failing => r.state == LedgerState::Failing,
-            Show::Stalled => matches!(r.state, LedgerState::Stalled | LedgerState::Running),
+            Show::Stalled => matches!(r.state, LedgerState::Stalled | LedgerState::Running | LedgerState::Waiting),
             Show::PendingRestart => r.state == LedgerState::PendingRestart,
         }
     }
@@ -75,7 +75,7 @@ pub fn state_class(s: LedgerState) -> &'static str {
     match s {
         LedgerState::Failing => "failed",
         LedgerState::Stalled => "cancelled",
-        LedgerState::Running => "running",
+        LedgerState::Running | LedgerState::Waiting => "running",
         LedgerState::PendingRestart => "recovered",
         LedgerState::Done => "succeeded",
         LedgerState::Unknown => "unknown",
@@ -88,7 +88,7 @@ pub fn event_class(e: LifeEvent) -> &'static str {
         LifeEvent::DownloadFailed | LifeEvent::InstallFailed => "failed",
         LifeEvent::Installed | LifeEvent::Downloaded | LifeEvent::Restarted | LifeEvent::Superseded | LifeEvent::NotApplicable => "succeeded",
         LifeEvent::DownloadStarted | LifeEvent::InstallStarted => "running",
-        LifeEvent::RestartPending | LifeEvent::Cancelled => "recovered",
+        LifeEvent::RestartPending | LifeEvent::Cancelled | LifeEvent::WaitingForWindow => "recovered",
         LifeEvent::Missing | LifeEvent::Assigned | LifeEvent::Found => "unknown",
     }
 }

@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use wulens_core::model::{FindingSeverity, VerdictStatus};
+use wulens_core::model::{FindingSeverity, LedgerState, LifeEvent, VerdictStatus};
 use wulens_core::{Analysis, FindingReport, Input, Limits, Report};
 
 fn fixture(name: &str) -> PathBuf {
@@ -162,4 +162,46 @@ fn real_site_server_logs_read_as_their_careful_reader_reads_them() {
     let r = report_of(&[real.join("hold2/50_wsyncmgr.log")]);
     assert!(r.summary.verdict.contains("No software update point synchronization ran in these logs"), "{}", r.summary.verdict);
     assert!(r.findings.iter().all(|f| f.severity != FindingSeverity::Error), "{:?}", ids(&r));
+}
+
+#[test]
+fn updates_waiting_for_a_maintenance_window_are_said_and_the_ledger_says_so_per_update() {
+    let r = report_of(&[fixture("chain-maintenance-window")]);
+    let v = &r.summary.verdict;
+    for want in
+        ["3 deployed updates wait for a maintenance window", "no window of the Software Updates type exists", "the next window begins at 03/15/2025 22:00:00"]
+    {
+        assert!(v.contains(want), "{want:?} not in: {v}");
+    }
+    assert_eq!(r.summary.badge, "Needs attention", "{v}");
+    let w = finding(&r, "maintenance_windows");
+    assert_eq!(w.severity, FindingSeverity::Warning);
+    assert!(w.summary.contains("3 evaluations from 2025-03-12 19:09:12 to 2025-03-14 07:08:02 found no maintenance window open"), "{}", w.summary);
+    assert!(cites(w, "ServiceWindowManager.log", 2), "{:?}", w.evidence);
+    // Each deployed update's row waits, from the line that says so.
+    assert_eq!(r.ledger.len(), 3, "{:?}", r.ledger.iter().map(|x| &x.kb).collect::<Vec<_>>());
+    for (row, line) in r.ledger.iter().zip(17..) {
+        assert_eq!(row.state, LedgerState::Waiting, "{}", row.kb);
+        let step = row.decisive_step().expect("the step it waits from");
+        assert_eq!((step.event, step.evidence.file.ends_with("UpdatesDeployment.log")), (LifeEvent::WaitingForWindow, true), "{}", row.kb);
+        assert!((17..20).contains(&step.evidence.line), "{} {line}", step.evidence.line);
+    }
+    // Alone, UpdatesDeployment.log says the same; ServiceWindowManager.log says what it can.
+    let alone = report_of(&[fixture("chain-maintenance-window").join("UpdatesDeployment.log")]);
+    assert!(alone.summary.verdict.contains("3 deployed updates wait for a maintenance window"), "{}", alone.summary.verdict);
+    let windows = report_of(&[fixture("chain-maintenance-window").join("ServiceWindowManager.log")]);
+    let f = finding(&windows, "maintenance_windows");
+    assert_eq!(f.severity, FindingSeverity::Info);
+    assert!(f.summary.contains("Whether updates wait for one is in UpdatesDeployment.log"), "{}", f.summary);
+}
+
+#[test]
+fn a_closed_window_with_nothing_to_install_is_routine() {
+    // The real log: at a service start no window was open and no update was actionable.
+    let r = report_of(&[common::required().join("04_UpdatesDeployment.log")]);
+    let w = finding(&r, "maintenance_windows");
+    assert_eq!(w.severity, FindingSeverity::Info);
+    assert!(w.summary.contains("routine, nothing waits"), "{}", w.summary);
+    assert!(!r.summary.verdict.contains("maintenance window"), "{}", r.summary.verdict);
+    assert!(r.ledger.iter().all(|x| x.state != LedgerState::Waiting));
 }

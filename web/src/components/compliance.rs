@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use wulens_core::UpdateCompliance;
 
-use crate::fleet::{state_label, Fleet, UPDATE_STATES};
+use crate::fleet::{state_label, update_columns, Fleet};
 use crate::nav::replace_route_and_notify;
 use crate::route::{FleetQuery, Route};
 
@@ -29,6 +29,7 @@ pub fn compliance(p: &ComplianceProps) -> Html {
         return html! {};
     }
     let shown = if *all { c.len() } else { c.len().min(FIRST) };
+    let columns = update_columns(c);
     let toggle = {
         let all = all.clone();
         Callback::from(move |_| all.set(!*all))
@@ -40,9 +41,9 @@ pub fn compliance(p: &ComplianceProps) -> Html {
                 <table class="compliance">
                     <thead><tr>
                         <th scope="col">{"Update"}</th>
-                        { for UPDATE_STATES.iter().map(|s| html! { <th scope="col" class={classes!("num", *s)}>{state_label(s)}</th> }) }
+                        { for columns.iter().map(|s| html! { <th scope="col" class={classes!("num", *s)}>{state_label(s)}</th> }) }
                     </tr></thead>
-                    <tbody>{ for c.iter().take(shown).map(|u| row(u, &p.query)) }</tbody>
+                    <tbody>{ for c.iter().take(shown).map(|u| row(u, &p.query, &columns)) }</tbody>
                 </table>
             </div>
             if c.len() > FIRST {
@@ -52,14 +53,14 @@ pub fn compliance(p: &ComplianceProps) -> Html {
     }
 }
 
-fn row(u: &UpdateCompliance, q: &FleetQuery) -> Html {
+fn row(u: &UpdateCompliance, q: &FleetQuery, columns: &[&'static str]) -> Html {
     let title = if u.title.is_empty() || u.title == u.update { String::new() } else { u.title.clone() };
     html! {
         <tr data-update={u.update.clone()}>
             <th scope="row"><span class="update-id">{u.update.clone()}</span>
                 if !title.is_empty() { <span class="muted small update-title">{format!(" {title}")}</span> }
             </th>
-            { for UPDATE_STATES.iter().map(|state| cell(u, state, q)) }
+            { for columns.iter().map(|state| cell(u, state, q)) }
         </tr>
     }
 }

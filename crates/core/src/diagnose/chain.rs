@@ -6,7 +6,7 @@
 
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
-use super::found::{ComponentFaults, Found, ServerSync, SiteSync};
+use super::found::{ComponentFaults, Found, ServerSync, ServiceWindows, SiteSync};
 use crate::model::{time_of, FindingSeverity, LogKind, StepStatus};
 
 /// The client says its Software Updates feature is disabled or its policy has not arrived, no
@@ -296,6 +296,62 @@ fn is_fault(m: &str) -> bool {
         || m.contains("Failed")
         || m.contains("Exception")
         || m.starts_with("***")
+}
+
+/// The client's maintenance windows: evaluations that found no window open, how many updates
+/// were actionable then, the updates whose install waits for a window, whether a window of the
+/// Software Updates type exists, and when the next window begins. Updates that wait are a
+/// warning; windows closed while nothing was actionable are routine (an info).
+pub fn maintenance_windows(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let mut w = ServiceWindows { unavailable: 0, first: None, last: None, actionable: None, waiting: 0, no_updates_type: false, next: None };
+    let mut evidence = Vec::new();
+    // Each update's latest progress: waiting for a window or not.
+    let mut progress: Vec<(&str, bool)> = Vec::new();
+    // The window type ServiceWindowManager was last asked about.
+    let mut asked: Option<&str> = None;
+    for (f, e) in in_time_order(ctx, lines) {
+        let m = ctx.message(f, e).trim();
+        let at = time_of(&ctx.a.files[f], e);
+        if m.starts_with("No current service window available to run updates assignment") {
+            w.unavailable += 1;
+            if w.first.is_none() {
+                w.first.clone_from(&at);
+                evidence.push(ctx.ev(f, e));
+            }
+            w.last = at;
+        } else if let Some(n) = m.split_once("Total actionable updates = ").and_then(|(_, n)| n.trim().parse::<usize>().ok()) {
+            if m.contains("UpdateActionInstall") || !m.contains("action (") {
+                w.actionable = Some(n);
+            }
+        } else if let Some((id, status)) = m.split_once("/SUM_").and_then(|(_, r)| r.split_once(") Progress: Status = ")) {
+            let waits = status.starts_with("ciStateWaitServiceWindow");
+            match progress.iter_mut().find(|(i, _)| *i == id) {
+                Some(p) => p.1 = waits,
+                None => progress.push((id, waits)),
+            }
+            if waits && evidence.len() < 3 {
+                evidence.push(ctx.ev(f, e));
+            }
+        } else if let Some(t) = m.split_once("OnIsServiceWindowAvailable called with:").and_then(|(_, r)| r.split_once("Type:")) {
+            asked = Some(t.1.trim());
+        } else if m.starts_with("No Service Windows exist for this type") && asked == Some("4") {
+            if !w.no_updates_type {
+                evidence.push(ctx.ev(f, e));
+            }
+            w.no_updates_type = true;
+        } else if let Some(rest) = m.strip_prefix("Next Event Time is at ") {
+            if m.ends_with("Is the next event the beginning of the window? Yes") {
+                w.next = Some(rest.split(". Service Window").next().unwrap_or(rest).trim().to_string());
+            }
+        }
+    }
+    w.waiting = progress.iter().filter(|(_, waits)| *waits).count();
+    if w.unavailable == 0 && w.waiting == 0 && !w.no_updates_type {
+        return None;
+    }
+    let waiting_now = w.waiting > 0 || (w.unavailable > 0 && w.actionable.is_some_and(|n| n > 0));
+    let severity = if waiting_now { FindingSeverity::Warning } else { FindingSeverity::Info };
+    Some(Finding::new(rule, severity, Found::ServiceWindows(w), evidence, &[]))
 }
 
 #[cfg(test)]

@@ -45,7 +45,9 @@ pub fn collect_next(cx: &Context, statements: &[Statement]) -> Vec<CollectNext> 
         ConfigInput::Ring => config.ring.is_some(),
     };
     let mut out: Vec<CollectNext> = Vec::new();
-    for st in statements.iter().filter(|s| s.standing != Standing::Ok) {
+    // The chain's statements (a finding's own: `Said::Finding`) say everything their logs show;
+    // the artifacts' triggers are about work whose end these logs do not hold.
+    for st in statements.iter().filter(|s| s.standing != Standing::Ok && !matches!(s.said, super::outcomes::Said::Finding(_))) {
         for art in ARTIFACTS {
             if out.iter().any(|c| c.artifact.id == art.id) || art.config.is_some_and(configured) {
                 continue;

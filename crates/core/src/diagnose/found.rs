@@ -93,6 +93,25 @@ pub struct ComponentFaults {
     pub now: bool,
 }
 
+/// The ConfigMgr client's maintenance windows as UpdatesDeployment.log and
+/// ServiceWindowManager.log show them (times as the logs wrote them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceWindows {
+    /// `No current service window available to run updates assignment` lines, the first and last.
+    pub unavailable: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    /// The latest `Total actionable updates = N` (install).
+    pub actionable: Option<usize>,
+    /// Updates whose latest progress is `ciStateWaitServiceWindow`.
+    pub waiting: usize,
+    /// ServiceWindowManager found no window of the Software Updates type (type 4): the All
+    /// Programs windows apply.
+    pub no_updates_type: bool,
+    /// The next window's start, as the latest `Next Event Time is at ...` that begins a window says it.
+    pub next: Option<String>,
+}
+
 /// What a rule found, one variant per kind of finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -132,6 +151,8 @@ pub enum Found {
     SiteSync(SiteSync),
     /// WSUS's configuration (WCM.log) and health (WSUSCtrl.log) faults, one per log.
     SiteFaults(Vec<ComponentFaults>),
+    /// The client's maintenance windows and the updates that wait for one.
+    ServiceWindows(ServiceWindows),
     /// `lines` download job lines got a web page: the servers asked, the answer's status line
     /// and lengths. Their codes are the finding's.
     WebPageForFile { lines: usize, hosts: Vec<String>, status: Option<String>, lengths: Vec<String> },

@@ -39,7 +39,7 @@ pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
 pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::{FlowResult, Reason};
-pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, ServerSync, SiteSync};
+pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, ServerSync, ServiceWindows, SiteSync};
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use machines::{About, Machine as DropMachine, Traits};

@@ -40,6 +40,7 @@ const JOINS: &[(&str, Join)] = &[
     ("software_updates_off", super::chain::software_updates_off),
     ("sup_sync", super::chain::sup_sync),
     ("site_faults", super::chain::site_faults),
+    ("maintenance_windows", super::chain::maintenance_windows),
     ("config_gpo_mismatch", config_rules::gpo_mismatch),
     ("config_usewuserver_off", config_rules::usewuserver_off),
     ("config_wsus_port", config_rules::wsus_port),

@@ -239,6 +239,7 @@ fn chain_statements(a: &Analysis, findings: &[Finding], out: &mut Vec<Statement>
             }
             ("sup_sync" | "site_faults", FindingSeverity::Error) => (Domain::SiteSync, Standing::Failed),
             ("sup_sync" | "site_faults", _) => (Domain::SiteSync, Standing::Ok),
+            ("maintenance_windows", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
             _ => continue,
         };
         let lines = f

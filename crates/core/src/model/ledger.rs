@@ -78,6 +78,9 @@ pub enum LifeEvent {
     Cancelled,
     /// The restart an install asked for happened (`Reboot completed`).
     Restarted,
+    /// ConfigMgr holds the install until a maintenance window opens (UpdatesDeployment.log's
+    /// `Progress: Status = ciStateWaitServiceWindow`).
+    WaitingForWindow,
 }
 
 impl LifeEvent {
@@ -118,6 +121,8 @@ pub enum LedgerState {
     Stalled,
     /// A step started shortly before its log ends: still running when the log ends.
     Running,
+    /// ConfigMgr waits for a maintenance window to install it.
+    Waiting,
     /// Installed; a restart is still needed to finish.
     PendingRestart,
     /// Installed, superseded or not applicable: nothing left to do.
@@ -134,6 +139,7 @@ impl LedgerState {
             LedgerState::Failing => "failing",
             LedgerState::Stalled => "stalled",
             LedgerState::Running => "running",
+            LedgerState::Waiting => "waiting",
             LedgerState::PendingRestart => "pending_restart",
             LedgerState::Done => "done",
             LedgerState::Unknown => "unknown",

@@ -1,5 +1,5 @@
 //! Per-update compliance across a fleet: each update any machine's logs name, by state (failing
-//! with each code, stalled, running, pending restart, done, unknown, not seen), each cell with
+//! with each code, stalled, running, waiting for a maintenance window, pending restart, done, unknown, not seen), each cell with
 //! its machines. Read from the rows' ledgers (`MachineRow::updates`, at most `ROW_UPDATES` a
 //! machine, failing and stalled first: a machine with more updates than that may count as
 //! `not_seen` for one it holds as done).
@@ -42,14 +42,14 @@ pub struct UpdateCompliance {
     /// Readable machines (every cell's count adds up to it).
     pub machines: usize,
     /// The states, failing first (one cell a code, most machines first), then `stalled`,
-    /// `running`, `pending_restart`, `done`, `unknown`, `not_seen`; empty cells left out.
+    /// `running`, `waiting`, `pending_restart`, `done`, `unknown`, `not_seen`; empty cells left out.
     pub cells: Vec<ComplianceCell>,
 }
 
 /// The machines in one state for one update.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ComplianceCell {
-    /// `failing`, `stalled`, `running`, `pending_restart`, `done`, `unknown` or `not_seen` (no
+    /// `failing`, `stalled`, `running`, `waiting`, `pending_restart`, `done`, `unknown` or `not_seen` (no
     /// line of the machine's logs names the update).
     pub state: String,
     /// The failure's code, for `failing` (may be empty).

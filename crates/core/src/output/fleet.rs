@@ -159,7 +159,7 @@ pub struct UpdateState {
     pub title: String,
     /// `cumulative`, `security`, `feature`, `driver`, `definition`, `store_app`, ...
     pub class: UpdateClass,
-    /// `failing`, `stalled`, `running`, `pending_restart`, `done` or `unknown`.
+    /// `failing`, `stalled`, `running`, `waiting`, `pending_restart`, `done` or `unknown`.
     pub state: LedgerState,
     /// The failure's code, for `failing`.
     pub code: String,

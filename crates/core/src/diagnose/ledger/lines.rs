@@ -323,6 +323,7 @@ fn deployment_line(rest: &str, base: Sighting) -> Option<Sighting> {
         "Installing" => LifeEvent::InstallStarted,
         "InstallComplete" => LifeEvent::Installed,
         "WaitReboot" | "PendingSoftReboot" | "PendingHardReboot" => LifeEvent::RestartPending,
+        "WaitServiceWindow" => LifeEvent::WaitingForWindow,
         "Error" => LifeEvent::InstallFailed,
         _ => return None,
     };

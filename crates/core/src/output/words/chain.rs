@@ -2,7 +2,7 @@
 //! client's Software Updates feature, the site's software update point synchronization and
 //! WSUS's configuration and health.
 
-use crate::diagnose::{ComponentFaults, Found, ServerSync, SiteSync};
+use crate::diagnose::{ComponentFaults, Found, ServerSync, ServiceWindows, SiteSync};
 use crate::model::{counted, LogKind};
 
 /// A time as the log wrote it (`2024-05-18T21:22:59.243+07:00`), as a person reads it:
@@ -23,6 +23,7 @@ pub fn chain_words(said: &Found) -> Option<String> {
         }
         Found::SiteSync(s) => site_sync(s),
         Found::SiteFaults(faults) => faults.iter().map(component).collect::<Vec<_>>().join(" "),
+        Found::ServiceWindows(w) => windows(w),
         _ => return None,
     })
 }
@@ -127,6 +128,26 @@ fn site_sync(s: &SiteSync) -> String {
     }
     out.push(format!("{} in these logs, {} failed.", counted(s.runs, "run", "runs"), s.failed_runs));
     out.join(" ")
+}
+
+fn windows(w: &ServiceWindows) -> String {
+    let span = if w.first == w.last { format!("at {}", at(&w.first)) } else { format!("from {} to {}", at(&w.first), at(&w.last)) };
+    let closed = (w.unavailable > 0).then(|| format!("{} {span} found no maintenance window open", counted(w.unavailable, "evaluation", "evaluations")));
+    let kind = if w.no_updates_type { "; no window of the Software Updates type exists, so the All Programs windows apply" } else { "" };
+    let next = w.next.as_ref().map(|n| format!("; the next window begins at {n}")).unwrap_or_default();
+    let waiting = w.waiting > 0 || (w.unavailable > 0 && w.actionable.is_some_and(|n| n > 0));
+    if waiting {
+        let n = if w.waiting > 0 { w.waiting } else { w.actionable.unwrap_or(0) };
+        let mut s = format!("{} for a maintenance window to install{kind}{next}.", counted(n, "deployed update waits", "deployed updates wait"));
+        if let Some(c) = closed {
+            s.push_str(&format!(" {}.", super::ledger::upper_first(&c)));
+        }
+        s
+    } else if let Some(c) = closed {
+        format!("{}{kind}{next}, and no update was waiting to install: routine, nothing waits.", super::ledger::upper_first(&c))
+    } else {
+        format!("No maintenance window of the Software Updates type exists, so the All Programs windows apply{next}. Whether updates wait for one is in UpdatesDeployment.log.")
+    }
 }
 
 fn component(c: &ComponentFaults) -> String {

@@ -74,6 +74,10 @@ pub fn state(r: &LedgerRow) -> String {
         },
         LedgerState::Stalled => format!("stalled for {}", duration(r.open_ms.unwrap_or(0))),
         LedgerState::Running => "still running when the log ends".into(),
+        LedgerState::Waiting => match r.open_ms {
+            Some(ms) if ms >= 60_000 => format!("waiting for a maintenance window ({} when the log ends)", duration(ms)),
+            _ => "waiting for a maintenance window".into(),
+        },
         LedgerState::PendingRestart => "installed, restart pending".into(),
         LedgerState::Done => match r.decisive_step().map(|s| s.event) {
             Some(LifeEvent::Superseded) => "superseded".into(),
@@ -128,6 +132,7 @@ pub fn event(e: LifeEvent) -> &'static str {
         LifeEvent::NotApplicable => "not applicable",
         LifeEvent::Cancelled => "cancelled",
         LifeEvent::Restarted => "restarted",
+        LifeEvent::WaitingForWindow => "waiting for a maintenance window (ConfigMgr)",
     }
 }
 
