@@ -8,6 +8,8 @@
 #                              client whose update ids are mostly new: a distinct GUID on every line,
 #                              few repeats), wu-100M (one Get-WindowsUpdateLog WindowsUpdate.log of
 #                              CcmExec searches); any size works: store-1G, ...
+#                              ccmlogs-13M (a ConfigMgr client's whole CCM\Logs folder: 80 logs
+#                              and 20 rolled-over parts, 13 MB: the chain's joins over every file)
 #   ./dev bench fleet          only the fleet figures (wulens fleet, the page on 240 machines as a
 #                              folder and as a zip of it, and the Spark example)
 #
@@ -19,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(store-100M guids-100M wu-100M 100M 1G fleet)
+[ ${#sizes[@]} -eq 0 ] && sizes=(ccmlogs-13M store-100M guids-100M wu-100M 100M 1G fleet)
 
 missing=()
 for t in rg:ripgrep lnav:lnav hyperfine:hyperfine /usr/bin/time:time; do
@@ -115,6 +117,7 @@ for size in "${sizes[@]}"; do
     store-*) shape=(--shape updatesstore); want=UpdatesStore.log ;;
     guids-*) shape=(--shape guids); want=UpdatesStore.log ;;
     wu-*) shape=(--shape windowsupdate); want=WindowsUpdate.log ;;
+    ccmlogs-*) shape=(--shape ccmlogs); want=UpdatesDeployment.log ;;
     *) shape=(); want=CBS.log ;;
   esac
   [ -f "$dir/$want" ] || target/release/xtask gen-logs --out "$dir" --size "${size#*-}" "${shape[@]}" >/dev/null
@@ -134,7 +137,7 @@ size, nbytes, peak_kb, browser = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 runs = {r["command"]: r["mean"] for r in json.load(open(f"target/bench/{size}.json"))["results"]}
 rg, wl, ln = runs["ripgrep"], runs["wulens"], runs["lnav"]
 mb = nbytes / 1e6
-names = {"store": "UpdatesStore.log (1 file)", "guids": "UpdatesStore.log, distinct ids (1 file)", "wu": "WindowsUpdate.log (1 file)"}
+names = {"store": "UpdatesStore.log (1 file)", "guids": "UpdatesStore.log, distinct ids (1 file)", "wu": "WindowsUpdate.log (1 file)", "ccmlogs": "CCM\\Logs folder (100 files)"}
 kind, _, amount = size.rpartition("-")
 label = f"{amount.replace('M', ' MB').replace('G', ' GB')} {names.get(kind, '4 files')}"
 print(f"| {label} | {wl:.2f} s ({mb / wl:.0f} MB/s) | {rg:.3f} s | {wl / rg:.1f}x | {ln:.2f} s | {ln / wl:.1f}x faster | "

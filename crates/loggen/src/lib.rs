@@ -11,7 +11,8 @@
 //! UpdatesStore.log writes it (CMTrace, a state message per update per scan, GUIDs on every line:
 //! the same 600 updates scan after scan, or with `guids` mostly new ids, each named on two or three
 //! lines and seldom again), or a Get-WindowsUpdateLog WindowsUpdate.log of CcmExec searches; all
-//! scan cycle after scan cycle, about 1 % errors.
+//! scan cycle after scan cycle, about 1 % errors. [`generate_ccm_logs`] writes a ConfigMgr
+//! client's whole `CCM\Logs` folder: 80 logs and 20 rolled-over parts of them.
 
 use std::io::Write;
 
@@ -533,6 +534,133 @@ fn fill(f: &mut impl Write, name: &str, target: u64, rng: &mut Rng) -> std::io::
             _ => cmtrace_line(rng, &clock, name.trim_end_matches(".log"), buf),
         }
     })
+}
+
+/// The logs of a ConfigMgr client's `CCM\Logs` folder (a client of current branch has about 80),
+/// each with its share of the folder's size: the busiest first.
+const CCM_LOGS: [(&str, u32); 80] = [
+    ("CcmMessaging", 40),
+    ("PolicyAgent", 30),
+    ("StateMessage", 30),
+    ("CAS", 25),
+    ("DataTransferService", 25),
+    ("ContentTransferManager", 20),
+    ("InventoryAgent", 20),
+    ("UpdatesDeployment", 20),
+    ("UpdatesHandler", 15),
+    ("UpdatesStore", 25),
+    ("ScanAgent", 15),
+    ("WUAHandler", 15),
+    ("LocationServices", 20),
+    ("CIAgent", 15),
+    ("CIStateStore", 10),
+    ("CIStore", 10),
+    ("DCMAgent", 10),
+    ("DCMReporting", 8),
+    ("PolicyEvaluator", 15),
+    ("Scheduler", 15),
+    ("ServiceWindowManager", 10),
+    ("CcmExec", 15),
+    ("CcmEval", 8),
+    ("ClientIDManagerStartup", 5),
+    ("ClientLocation", 5),
+    ("CertificateMaintenance", 5),
+    ("CcmNotificationAgent", 10),
+    ("FSPStateMessage", 5),
+    ("ExecMgr", 10),
+    ("AppDiscovery", 10),
+    ("AppEnforce", 8),
+    ("AppIntentEval", 8),
+    ("RebootCoordinator", 5),
+    ("MaintenanceCoordinator", 5),
+    ("SleepAgent", 3),
+    ("SettingsAgent", 5),
+    ("StatusAgent", 5),
+    ("mtrmgr", 5),
+    ("SWMTRReportGen", 3),
+    ("UserAffinity", 3),
+    ("UserAffinityProvider", 3),
+    ("VirtualApp", 2),
+    ("wmiprov", 3),
+    ("CcmRepair", 2),
+    ("CcmRestart", 2),
+    ("CCMSDKProvider", 3),
+    ("CcmSqlCE", 3),
+    ("CertEnrollAgent", 2),
+    ("CIDownloader", 5),
+    ("CITaskMgr", 5),
+    ("ClientAuth", 3),
+    ("ClientServicing", 3),
+    ("CMBITSManager", 3),
+    ("CMHttpsReadiness", 2),
+    ("ComplRelayAgent", 3),
+    ("CoManagementHandler", 5),
+    ("DcmWmiProvider", 3),
+    ("DeltaDownload", 3),
+    ("EndpointProtectionAgent", 5),
+    ("ExternalEventAgent", 3),
+    ("FileBITS", 3),
+    ("InternetProxy", 2),
+    ("InventoryProvider", 5),
+    ("LocationCache", 3),
+    ("Mifprovider", 2),
+    ("PolicyAgentProvider", 5),
+    ("PolicySdk", 3),
+    ("PwrProvider", 3),
+    ("SCClient_CONTOSO@user", 3),
+    ("SCNotify_CONTOSO@user", 2),
+    ("SensorManagedProvider", 3),
+    ("SmsClientMethodProvider", 3),
+    ("smscliui", 2),
+    ("SrcUpdateMgr", 3),
+    ("AlternateHandler", 3),
+    ("AssetAdvisor", 3),
+    ("CcmCloud", 2),
+    ("DeviceHealthCheck", 2),
+    ("CIDownloaderStats", 2),
+    ("BusinessHours", 2),
+];
+
+/// The logs that have rolled over in a busy client's folder: a part `Name-YYYYMMDD-HHMMSS.log`
+/// beside the current file, as many parts as the number says.
+const CCM_ROLLED: [(&str, u32); 8] = [
+    ("CcmMessaging", 4),
+    ("PolicyAgent", 3),
+    ("StateMessage", 3),
+    ("CAS", 2),
+    ("DataTransferService", 3),
+    ("InventoryAgent", 2),
+    ("UpdatesStore", 2),
+    ("LocationServices", 1),
+];
+
+/// A client's whole `CCM\Logs` folder of about `size` bytes: 80 CMTrace logs and 20 rolled-over
+/// parts, each log's share of the size by how busy it is (`CCM_LOGS`). Returns (path, bytes) per file.
+pub fn generate_ccm_logs(out: &std::path::Path, size: u64, seed: u64) -> std::io::Result<Vec<(std::path::PathBuf, u64)>> {
+    std::fs::create_dir_all(out)?;
+    let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let parts = |name: &str| CCM_ROLLED.iter().find(|(n, _)| *n == name).map_or(0, |(_, k)| *k);
+    let weight: u64 = CCM_LOGS.iter().map(|(n, w)| u64::from(*w) * u64::from(1 + parts(n))).sum();
+    let mut written_files = Vec::new();
+    for (name, w) in CCM_LOGS {
+        let rolled = parts(name);
+        for part in 0..=rolled {
+            // The rolled-over parts first (older), then the current file.
+            let file = if part < rolled { format!("{name}-202501{:02}-0{part}1500.log", 10 + part) } else { format!("{name}.log") };
+            let target = size * u64::from(w) / weight;
+            let path = out.join(&file);
+            let mut f = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&path)?);
+            f.write_all(b"\xEF\xBB\xBF")?;
+            let mut clock = Clock { ms: (8 + u64::from(part)) * 3_600_000 };
+            let written = write_batches(&mut f, target, 4096, |buf| {
+                clock.tick(&mut rng);
+                cmtrace_line(&mut rng, &clock, name, buf);
+            })?;
+            f.flush()?;
+            written_files.push((path, written));
+        }
+    }
+    Ok(written_files)
 }
 
 /// The scenarios a generated fleet mixes: every folder of `fixtures` (tests/fixtures) that has

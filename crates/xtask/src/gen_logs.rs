@@ -12,13 +12,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--out" => out = it.next().ok_or("--out needs a folder")?.into(),
             "--size" => size = wulens_loggen::parse_size(it.next().ok_or("--size needs a value")?)?,
             "--seed" => seed = it.next().ok_or("--seed needs a value")?.parse().map_err(|_| "bad seed")?,
-            "--shape" => shape = Some(it.next().ok_or("--shape needs updatesstore, guids or windowsupdate")?.clone()),
+            "--shape" => shape = Some(it.next().ok_or("--shape needs updatesstore, guids, windowsupdate or ccmlogs")?.clone()),
             other => {
                 return Err(format!(
-                    "unknown argument {other}; usage: cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|guids|windowsupdate]"
+                    "unknown argument {other}; usage: cargo xtask gen-logs --out DIR --size 100M [--seed 42] [--shape updatesstore|guids|windowsupdate|ccmlogs]"
                 ))
             }
         }
+    }
+    if shape.as_deref() == Some("ccmlogs") {
+        let files = wulens_loggen::generate_ccm_logs(&out, size, seed).map_err(|e| format!("{}: {e}", out.display()))?;
+        println!("{}  {} files, {} bytes", out.display(), files.len(), files.iter().map(|f| f.1).sum::<u64>());
+        return Ok(());
     }
     if let Some(shape) = shape {
         let (path, bytes) = wulens_loggen::generate_single(&out, &shape, size, seed).map_err(|e| format!("{}: {e}", out.display()))?;

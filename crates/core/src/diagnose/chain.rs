@@ -104,46 +104,58 @@ fn sync_line(m: &str) -> Option<SyncLine<'_>> {
     None
 }
 
-/// The runs and each server's synchronizations in wsyncmgr.log.
+/// The runs and each server's synchronizations in wsyncmgr.log. The evidence: for each server
+/// failing now, its first failure since its last success and its latest; the latest failed
+/// run's failure; the latest success.
 pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
     let mut sync = SiteSync { runs: 0, failed_runs: 0, latest: None, running: false, servers: Vec::new() };
-    let mut evidence = Vec::new();
+    // Per server (as `sync.servers`): the line of its first failure since its last success, of
+    // its latest failure.
+    let mut seen: Vec<(Option<Line>, Option<Line>)> = Vec::new();
     // The run under way: `Some(failure)` once it started, the failure (its time and reason) once
     // one is logged in it. The server being synchronized.
     let mut run: Option<Option<Failure>> = None;
     let mut open: Option<usize> = None;
-    let mut last_ok_line = None;
+    let (mut last_ok_line, mut run_failed_line, mut run_line) = (None, None, None);
     for (f, e) in in_time_order(ctx, lines) {
         let Some(said) = sync_line(ctx.message(f, e)) else { continue };
         let at = time_of(&ctx.a.files[f], e);
         match said {
             SyncLine::Start => {
-                end_run(&mut sync, run.take());
+                if end_run(&mut sync, run.take()) {
+                    run_failed_line = run_line;
+                }
                 sync.runs += 1;
                 run = Some(None);
-                open = None;
+                (open, run_line) = (None, None);
             }
-            SyncLine::Server(name) => open = Some(server(&mut sync.servers, name)),
+            SyncLine::Server(name) => {
+                let i = server(&mut sync.servers, name);
+                seen.resize(sync.servers.len(), (None, None));
+                open = Some(i);
+            }
             SyncLine::ServerDone(name) => {
                 let i = server(&mut sync.servers, name);
+                seen.resize(sync.servers.len(), (None, None));
                 let s = &mut sync.servers[i];
                 s.synced += 1;
                 s.last_success.clone_from(&at);
                 s.failing_since = None;
                 s.now = false;
+                seen[i].0 = None;
                 open = None;
                 last_ok_line = Some((f, e));
             }
             SyncLine::Succeeded => {
                 sync.latest = Some((false, at, None));
-                run = None;
-                open = None;
+                (run, open, run_line) = (None, None, None);
                 last_ok_line = Some((f, e));
             }
             SyncLine::Failed(reason) => {
                 let reason = (!reason.is_empty()).then(|| reason.to_string());
                 if let Some(i) = open.take() {
                     fail_server(&mut sync.servers[i], &at, reason.clone());
+                    seen[i] = (seen[i].0.or(Some((f, e))), Some((f, e)));
                 }
                 if let Some(failure) = run.as_mut() {
                     match failure {
@@ -151,9 +163,7 @@ pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
                         Some(_) => {}
                         None => *failure = Some(Failure { at, reason }),
                     }
-                }
-                if evidence.len() < 4 {
-                    evidence.push(ctx.ev(f, e));
+                    run_line = run_line.or(Some((f, e)));
                 }
             }
         }
@@ -162,7 +172,11 @@ pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
     // when the log ends.
     match run {
         Some(None) => sync.running = true,
-        run => end_run(&mut sync, run),
+        run => {
+            if end_run(&mut sync, run) {
+                run_failed_line = run_line;
+            }
+        }
     }
     if sync.runs == 0 && sync.servers.is_empty() && sync.latest.is_none() {
         // A sync manager that only started and waited: no run in these logs, said with the
@@ -171,8 +185,13 @@ pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
         let evidence = [0, f.entries.len().saturating_sub(1)].into_iter().filter(|&e| e < f.entries.len()).map(|e| ctx.ev(fi, e)).collect::<Vec<_>>();
         return Some(Finding::new(rule, FindingSeverity::Info, Found::SiteSync(sync), evidence, &[]));
     }
-    if let Some((f, e)) = last_ok_line {
-        evidence.push(ctx.ev(f, e));
+    let failing_lines = sync.servers.iter().zip(&seen).filter(|(s, _)| s.now).flat_map(|(_, (since, last))| [*since, *last]);
+    let mut evidence = Vec::new();
+    for (f, e) in failing_lines.chain([run_failed_line.filter(|_| sync.latest.as_ref().is_some_and(|l| l.0)), last_ok_line]).flatten() {
+        let ev = ctx.ev(f, e);
+        if !evidence.contains(&ev) {
+            evidence.push(ev);
+        }
     }
     let failing = sync.servers.iter().any(|s| s.now) || sync.latest.as_ref().is_some_and(|l| l.0);
     let failed_ever = sync.servers.iter().any(|s| s.failed > 0) || sync.failed_runs > 0;
@@ -186,18 +205,21 @@ pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
     Some(Finding::new(rule, severity, Found::SiteSync(sync), evidence, &[]))
 }
 
+/// A line of the drop: (file, entry).
+type Line = (usize, usize);
+
 /// A failure logged in a run: when, and its reason where the line gives one.
 struct Failure {
     at: Option<String>,
     reason: Option<String>,
 }
 
-/// A run ends without `Sync succeeded`: failed where a failure was logged in it.
-fn end_run(sync: &mut SiteSync, run: Option<Option<Failure>>) {
-    if let Some(Some(x)) = run {
-        sync.failed_runs += 1;
-        sync.latest = Some((true, x.at, x.reason));
-    }
+/// A run ends without `Sync succeeded`: failed where a failure was logged in it (true).
+fn end_run(sync: &mut SiteSync, run: Option<Option<Failure>>) -> bool {
+    let Some(Some(x)) = run else { return false };
+    sync.failed_runs += 1;
+    sync.latest = Some((true, x.at, x.reason));
+    true
 }
 
 fn server(servers: &mut Vec<ServerSync>, name: &str) -> usize {

@@ -428,6 +428,11 @@ impl FlowReport {
         !self.cycles.is_empty()
     }
 
+    /// Some log that would witness one of its steps was given (whether or not it shows a cycle).
+    pub fn logs_given(&self) -> bool {
+        self.steps.iter().any(|s| s.logs.len() > s.missing_logs.len())
+    }
+
     /// Step number `n` (1-based), if the flow has it.
     pub fn step(&self, n: u8) -> Option<&StepReport> {
         self.steps.iter().find(|s| s.number == n)
