@@ -61,9 +61,9 @@ pub use output::{
     client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, md_code, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
 };
 pub use output::{
-    CodeCount, CollectNextReport, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck,
-    OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary,
-    TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
+    CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig,
+    NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport,
+    Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 
 // The update ledger: each update's story, in words.

@@ -159,3 +159,37 @@ fn contexts_cite_real_lines_that_match_them() {
     assert!(checked > 30, "only {checked} real-log citations");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A report says, for each code, which contexts of its entry the drop's mentions match: how
+/// many, the first line, and the context as the entry has it (the error card and the text lead
+/// with it). On a real CBS.log: E_FAIL is routine in every mention (CBS's telemetry upload),
+/// RPC_S_SERVER_UNAVAILABLE an internal trace in some, and a code with no context has none.
+#[test]
+fn a_report_names_the_context_each_code_is_written_in_here() {
+    let path = common::required().join("15_CBS.log");
+    let input = Input { name: "15_CBS.log".into(), bytes: std::fs::read(&path).unwrap().into() };
+    let r = wulens_core::Report::build(&Analysis::from_inputs(vec![input], &Limits::default()));
+    let err = |code: &str| r.errors.iter().find(|e| e.code == code).unwrap_or_else(|| panic!("{code} not in the report"));
+    let verdict = |code: &str, i: usize| {
+        let e = err(code);
+        let h = &e.here[i];
+        (e.kb.as_ref().unwrap().contexts[h.context].verdict, h.mentions, e.occurrences_total)
+    };
+    let (v, n, total) = verdict("0x80004005", 0);
+    assert_eq!((v, n), (wulens_kb::Verdict::Routine, total), "E_FAIL: every mention is CBS's telemetry upload");
+    let (v, n, total) = verdict("0x800706BA", 0);
+    assert!(v == wulens_kb::Verdict::Trace && n > 0 && n < total, "{v:?} {n} of {total}");
+    assert!(err("0x800F081F").here.is_empty(), "{:?}", err("0x800F081F").here);
+    // Every context named is the entry's, and its first line is one of the code's mentions.
+    for e in &r.errors {
+        for h in &e.here {
+            assert!(h.context < e.kb.as_ref().unwrap().contexts.len());
+            assert!(
+                h.first.text.contains(&e.code[2..]) || h.first.text.to_ascii_lowercase().contains(&e.code[2..].to_ascii_lowercase()),
+                "{}: {:?}",
+                e.code,
+                h.first
+            );
+        }
+    }
+}

@@ -330,6 +330,7 @@ fn error_card(e: &ErrorReport) -> Html {
                 <span>{format!("in {}", files.join(", "))}</span>
                 <a href={log_href}>{format!("Show the {} line{}", e.occurrences_total, if e.occurrences_total == 1 { "" } else { "s" })}</a>
             </p>
+            { for e.here.iter().take(2).map(|h| context_here(e, h)) }
             { match kb {
                 Some(k) if !k.description.is_empty() || !k.mitigation.is_empty() => html! {
                     <>
@@ -354,6 +355,27 @@ fn error_card(e: &ErrorReport) -> Html {
                 <CopyButton text={AttrValue::from(e.code.clone())} label={AttrValue::Static("Copy code")} />
             </p>
         </article>
+    }
+}
+
+/// Where this drop writes the code, by a context of its entry: routine, a trace or a failure
+/// here, why, how many of its mentions, the first of them; a failure's steps.
+fn context_here(e: &ErrorReport, h: &wulens_core::ContextHere) -> Html {
+    let Some(c) = e.kb.as_ref().and_then(|k| k.contexts.get(h.context)) else { return html! {} };
+    let (label, class) = match c.verdict {
+        wulens_kb::Verdict::Routine => ("Routine here", "routine"),
+        wulens_kb::Verdict::Trace => ("An internal trace here", "trace"),
+        wulens_kb::Verdict::Failure => ("A failure here", "failure"),
+    };
+    let n = if h.mentions == e.occurrences_total { "every mention".to_string() } else { format!("{} of {} mentions", h.mentions, e.occurrences_total) };
+    html! {
+        <div class={classes!("here", class)} data-verdict={c.verdict.id()}>
+            <p><strong>{label}</strong>{format!(": {} ({n}, first {}:{}).", c.at, base_name(&h.first.file), h.first.line)}</p>
+            <p>{c.why.clone()}</p>
+            if c.verdict == wulens_kb::Verdict::Failure && !c.steps.is_empty() {
+                <div class="mitigation"><h3>{"What to do here"}</h3><Steps steps={c.steps.clone()} /></div>
+            }
+        </div>
     }
 }
 

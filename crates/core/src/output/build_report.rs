@@ -2,9 +2,9 @@
 //! quoted with their lines, the long lists cut at [`ReportLimits`], the badge in words.
 
 use super::report::{
-    CodeCount, CollectNextReport, ConfigReport, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig, NextCheck,
-    OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport, Summary,
-    TimeZoneReport, Tool, UpdateRingCard,
+    CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig,
+    NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport,
+    Summary, TimeZoneReport, Tool, UpdateRingCard,
 };
 use crate::analysis::{Analysis, CodeStats};
 use crate::diagnose::{self, Diagnosis};
@@ -207,7 +207,28 @@ fn error_report(a: &Analysis, c: &CodeStats, limits: ReportLimits) -> ErrorRepor
         occurrences_total: c.occurrences.len(),
         kb: kb.map(|e| e.doc()),
         decoded: wulens_kb::decode(c.code),
+        here: kb.map_or_else(Vec::new, |e| contexts_here(a, c, e)),
     }
+}
+
+/// The contexts of `entry` that the code's mentions match, each with how many and the first.
+fn contexts_here(a: &Analysis, c: &CodeStats, entry: &wulens_kb::Entry) -> Vec<ContextHere> {
+    if entry.contexts.is_empty() {
+        return Vec::new();
+    }
+    let mut here: Vec<ContextHere> = Vec::new();
+    for o in &c.occurrences {
+        let f = &a.files[o.file as usize];
+        let Some(e) = f.entries.get(o.entry as usize) else { continue };
+        let Some(ctx) = entry.context_for(f.kind.id(), f.message(e)) else { continue };
+        let Some(i) = entry.contexts.iter().position(|x| std::ptr::eq(x, ctx)) else { continue };
+        match here.iter_mut().find(|h| h.context == i) {
+            Some(h) => h.mentions += 1,
+            None => here.push(ContextHere { context: i, mentions: 1, first: evidence(f, o.entry as usize, o.line, 300) }),
+        }
+    }
+    here.sort_by_key(|h| std::cmp::Reverse(h.mentions));
+    here
 }
 
 fn flow_report(r: &diagnose::FlowResult, machine: &diagnose::Machine) -> FlowReport {

@@ -153,6 +153,11 @@ pub fn text(r: &Report) -> String {
         } else {
             let _ = writeln!(o, "       not in the knowledge base: {} facility, code {}", e.decoded.facility_label, e.decoded.code);
         }
+        for h in e.here.iter().take(2) {
+            if let Some(t) = super::words::context_here(e, h) {
+                let _ = writeln!(o, "       {t}");
+            }
+        }
         let lines: Vec<String> = e.occurrences.iter().take(5).map(|x| format!("{}:{}", base_name(&x.file), x.line)).collect();
         let more = if e.occurrences_total > 5 { format!(" (+{} more)", e.occurrences_total - 5) } else { String::new() };
         let _ = writeln!(o, "       at {}{more}", lines.join(", "));

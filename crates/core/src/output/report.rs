@@ -384,6 +384,21 @@ pub struct ErrorReport {
     pub kb: Option<EntryDoc>,
     /// The code's parts (severity, facility, code), as any 32-bit code decodes.
     pub decoded: Decoded,
+    /// Where this drop writes it, by the entry's contexts (`kb.contexts`): each context its
+    /// mentions match, most mentions first. Empty when none matches (or no entry has contexts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub here: Vec<ContextHere>,
+}
+
+/// A context of a code's knowledge-base entry that its mentions in this drop match.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct ContextHere {
+    /// The context's index in the entry's `contexts`.
+    pub context: usize,
+    /// How many of the code's mentions match it.
+    pub mentions: usize,
+    /// The first of them.
+    pub first: Evidence,
 }
 
 /// A flow (`crates/core/flows/*.toml`) as the logs show it: its steps in the latest cycle, and its cycles.

@@ -80,6 +80,21 @@ pub fn collect_why(c: &CollectNext) -> String {
     }
 }
 
+/// Where this drop writes a code, by a context of its entry (`ErrorReport::here`), in a line:
+/// `routine here: in CBS.log's package checks (12 of its mentions): <why>`; a failure's first
+/// step follows. `None` where the report's entry lacks the context.
+pub fn context_here(e: &crate::output::ErrorReport, h: &crate::output::ContextHere) -> Option<String> {
+    let c = e.kb.as_ref()?.contexts.get(h.context)?;
+    let what = match c.verdict {
+        wulens_kb::Verdict::Routine => "routine here",
+        wulens_kb::Verdict::Trace => "an internal trace here",
+        wulens_kb::Verdict::Failure => "a failure here",
+    };
+    let n = if h.mentions == e.occurrences_total { "every mention".to_string() } else { format!("{} of {} mentions", h.mentions, e.occurrences_total) };
+    let step = c.steps.first().filter(|_| c.verdict == wulens_kb::Verdict::Failure).map(|s| format!(" First: {}", s.text)).unwrap_or_default();
+    Some(format!("{what}: {} ({n}, first {}:{}): {}{step}", c.at, crate::model::base_name(&h.first.file), h.first.line, c.why))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

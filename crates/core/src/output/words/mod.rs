@@ -17,7 +17,7 @@ mod outcomes;
 mod setup;
 pub mod wufb;
 
-pub use codes::{caller_words, collect_why};
+pub use codes::{caller_words, collect_why, context_here};
 pub use detail::{detail, statement_text};
 pub use findings::{finding_summary, pause_window};
 pub use flow::reason;
