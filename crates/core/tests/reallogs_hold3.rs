@@ -40,7 +40,7 @@ fn every_hold3_log_gets_the_careful_readers_conclusion_or_is_a_known_gap() {
 /// its `[verdict]` table, with verdicts.json's keys and the report's status, holds.
 #[test]
 fn the_hold3_shapes_fixtures_get_their_conclusions() {
-    for name in ["dism-routine-probe", "setup-cancelled-download", "setup-os-rollback"] {
+    for name in ["dism-routine-probe", "setup-cancelled-download", "setup-os-rollback", "setup-first-boot-done", "setupapi-routine"] {
         let r = fixture_report(name, |t| t);
         let expected: toml::Value = toml::from_str(&std::fs::read_to_string(fixture(name).join("expected.toml")).unwrap()).unwrap();
         let v = serde_json::to_value(&expected["verdict"]).unwrap();
@@ -50,6 +50,11 @@ fn the_hold3_shapes_fixtures_get_their_conclusions() {
         }
         for st in r.statements.iter().filter(|st| st.evidence.is_empty()) {
             bad.push(format!("a statement with no evidence: {}", st.text));
+        }
+        // A routine code never leads: the verdict and its detail do not name it.
+        let first_screen = format!("{}\n{}", r.summary.verdict, r.summary.detail).to_uppercase().replace("0X", "0x");
+        for c in common::verdicts::strings(&v, "never_leads").into_iter().filter(|c| first_screen.contains(&c.to_uppercase().replace("0X", "0x"))) {
+            bad.push(format!("the first screen names the routine code {c}"));
         }
         assert!(bad.is_empty(), "{name}: {}\n    verdict: {}", bad.join("\n"), r.summary.verdict);
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::operations::{Counted, Operation};
 use super::restart::Restart;
-use super::setup::{Rollback, SetupNote, Waiting};
+use super::setup::{Reached, Rollback, SetupNote, Waiting};
 use crate::analysis::Analysis;
 use crate::model::Domain;
 use crate::model::{LogKind, OperationKind, Outcome, Standing};
@@ -215,6 +215,8 @@ pub struct Run {
     /// What a setup run cancelled or left without a result was waiting on: its phase and the
     /// failure that phase kept meeting (a download that never progressed).
     pub waiting: Option<Waiting>,
+    /// The last phase a setup run without a result logged finishing (no rollback's lines).
+    pub reached: Option<Reached>,
 }
 
 /// Every domain the operations show, most important first.
@@ -634,6 +636,10 @@ fn per_run(a: &Analysis, ops: &[&Operation], kind: OperationKind, domain: Domain
             codes.push(w.code);
         }
     }
+    let reached = if rollback.is_none() { super::setup::reached(a, last) } else { None };
+    if let Some(r) = &reached {
+        lines.push((last.file, r.entry));
+    }
     let note = if kind == OperationKind::Setup { super::setup::failure_note(a, last) } else { None };
     let note = note.map(|(note, shown)| {
         lines.extend(shown);
@@ -664,6 +670,7 @@ fn per_run(a: &Analysis, ops: &[&Operation], kind: OperationKind, domain: Domain
         earlier_failure,
         note,
         waiting,
+        reached,
     };
     Some(Statement { domain, standing, said: Said::Run(said), told: None, lines, codes })
 }

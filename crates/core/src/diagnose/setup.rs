@@ -251,6 +251,51 @@ pub fn waiting(a: &Analysis, op: &Operation) -> Option<Waiting> {
     Some(Waiting { phase, code, times, first, last })
 }
 
+/// The last phase a setup run's log says it finished, for a run whose result is not in it:
+/// setup's platform ends each phase `Execution phase [Post OOBE] exiting with HRESULT
+/// [0x00000000]`; a WinPE clean install's setup writes `InstallWindows:First boot phase of setup
+/// done!!!!` before the new Windows starts (read from a clean install's setupact.log).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PhaseDone {
+    /// A phase of setup's platform that exited with success, by the name its line gives.
+    Exited(String),
+    /// The clean install's first boot phase.
+    FirstBoot,
+}
+
+/// [`PhaseDone`] and its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reached {
+    pub phase: PhaseDone,
+    pub entry: u32,
+}
+
+const PHASE_EXITS: (&str, &str) = ("Execution phase [", "] exiting with HRESULT [0x00000000]");
+const FIRST_BOOT_DONE: &str = "First boot phase of setup done";
+
+/// The last phase run `op` (without a result of its own) logged finishing, if any.
+pub fn reached(a: &Analysis, op: &Operation) -> Option<Reached> {
+    if op.kind() != OperationKind::Setup || !matches!(op.outcome, Outcome::Unknown | Outcome::Interrupted) {
+        return None;
+    }
+    let f = &a.files[op.file];
+    let text = f.text.as_bytes();
+    if memchr::memmem::find(text, PHASE_EXITS.1.as_bytes()).is_none() && memchr::memmem::find(text, FIRST_BOOT_DONE.as_bytes()).is_none() {
+        return None;
+    }
+    let (from, to) = (op.start.unwrap_or(0) as usize, op.end.map_or(f.entries.len(), |e| e as usize + 1).min(f.entries.len()));
+    (from..to).rev().find_map(|ei| {
+        let m = f.message(&f.entries[ei]);
+        let phase = if m.contains(FIRST_BOOT_DONE) {
+            PhaseDone::FirstBoot
+        } else {
+            let name = m.split_once(PHASE_EXITS.0)?.1.split_once(PHASE_EXITS.1)?.0.trim();
+            PhaseDone::Exited(name.to_string())
+        };
+        Some(Reached { phase, entry: ei as u32 })
+    })
+}
+
 /// Is this file setup's error log (`setuperr.log`), which holds only the error lines of the
 /// `setupact.log` beside it (Microsoft Learn, "Windows Setup log files and event logs")?
 pub fn errors_only(name: &str) -> bool {

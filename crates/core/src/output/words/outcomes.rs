@@ -263,8 +263,12 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
                 }
             }
             None => {
-                let note =
+                let mut note =
                     if r.errors > 0 { format!("it logged {}", counted(r.errors, "error line", "error lines")) } else { "it logged no error".to_string() };
+                if let Some(reached) = &r.reached {
+                    let at = time_of(&a.files[last.file], reached.entry as usize).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default();
+                    note.push_str(&format!(" and {}{at}", super::setup::reached_clause(&reached.phase)));
+                }
                 let latest = if r.several { format!("its latest run{}", when(a, last)) } else { "it".to_string() };
                 let why = if r.errors_only { " (a setuperr.log holds only the errors; the result is in the setupact.log written beside it)" } else { "" };
                 format!("{name}: {}; its result is not in {file}{why}.", note.replacen("it", &latest, 1))

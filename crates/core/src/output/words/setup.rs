@@ -3,7 +3,7 @@
 //! sysprep operation`).
 
 use super::codes::symbol_after;
-use crate::diagnose::SetupResult;
+use crate::diagnose::{PhaseDone, SetupResult};
 
 /// The phase an extend code's first hex digit names (Microsoft Learn, "Windows upgrade error
 /// codes", section "Extend codes": 0 unknown, 1 downlevel, 2 SafeOS, 3 first boot, 4 OOBE
@@ -80,6 +80,15 @@ pub fn waiting_clause(phase: &str, code: &str, times: usize, span: Option<(Strin
     };
     let span = span.map(|(a, b)| format!(", from {a} to {b}")).unwrap_or_default();
     format!("{doing}, which kept failing with {code}: {times} times{span}")
+}
+
+/// The last phase a run without a result finished, as a clause: `said its first boot phase was done`,
+/// `ended its Post OOBE phase with success`.
+pub fn reached_clause(phase: &PhaseDone) -> String {
+    match phase {
+        PhaseDone::FirstBoot => "said its first boot phase was done".to_string(),
+        PhaseDone::Exited(name) => format!("ended its {name} phase with success (0x00000000)"),
+    }
 }
 
 /// A failed run's result and extend code in words.
