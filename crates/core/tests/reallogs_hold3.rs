@@ -67,6 +67,9 @@ fn a_probe_is_routine_only_for_the_program_the_noise_data_names() {
     let probe = fixture_report("dism-routine-probe", |t| t);
     let servicing = |r: &wulens_core::Report| r.operations.groups.iter().filter(|g| g.kind == OperationKind::Servicing).map(|g| g.failed).sum::<usize>();
     assert_eq!(servicing(&probe), 0, "{}", probe.summary.verdict);
+    // The conclusion cites the line that names whose call it was.
+    let cited = probe.statements.iter().flat_map(|s| &s.evidence).any(|e| e.text.contains("Parent process command line") && e.text.contains("MsMpEng.exe"));
+    assert!(cited, "{:?}", probe.statements);
     let script = fixture_report("dism-routine-probe", |t| t.replace("MsMpEng.exe", "powershell.exe"));
     assert_eq!(servicing(&script), 2, "{}", script.summary.verdict);
     assert_eq!(script.summary.status, VerdictStatus::Failed, "{}", script.summary.verdict);

@@ -583,10 +583,16 @@ impl<'a> Reader<'a> {
         }
         if let Some(code) = self.routine_failure(&op, &results) {
             // A program's routine call that failed only the way it always does: the session
-            // ended as the program expects, its code kept as routine.
+            // ended as the program expects, its code kept as routine; the line that names the
+            // program (the first of its lines that holds it) shows whose call it was.
             op.outcome = Outcome::Succeeded;
             op.routine = Some(code);
             (op.code, op.root, op.failed_at, op.cause) = (None, None, None, None);
+            let (from, to) = (op.start.unwrap_or(0), op.end.unwrap_or(0));
+            let named = op.program().and_then(|p| (from..=to).find(|&e| self.message(e).contains(p)));
+            if let Some(e) = named.filter(|e| !op.lines.contains(e)) {
+                op.lines.insert(op.lines.len().min(1), e);
+            }
         }
         if op.def.ignore_unfinished && ended.is_none() && decisive.is_none() {
             return;

@@ -547,7 +547,7 @@ fn what_ran(sessions: &[&Operation]) -> String {
 
 /// The completed sessions that were a program's routine call, ending the way it always does (a
 /// noise context of the knowledge base bound to that program), by program and code: `28 of them
-/// were msmpeng.exe's routine call, which always ends 0x800F080C (CBS_E_UNKNOWN_UPDATE): no
+/// were msmpeng.exe's routine call, ending 0x800F080C (CBS_E_UNKNOWN_UPDATE) as it routinely does: no
 /// failure`.
 fn routine_calls(completed: &[&Operation]) -> Vec<String> {
     let mut by: Vec<(String, u32, usize)> = Vec::new();
@@ -562,7 +562,7 @@ fn routine_calls(completed: &[&Operation]) -> Vec<String> {
     by.into_iter()
         .map(|(p, code, n)| {
             let which = if n == 1 { "one of them was".to_string() } else { format!("{n} of them were") };
-            format!("{which} {p}'s routine call, which always ends {}: no failure", code_name(code))
+            format!("{which} {p}'s routine call, ending {} as it routinely does: no failure", code_name(code))
         })
         .collect()
 }
