@@ -97,6 +97,10 @@ struct RawNoise {
     logs: Vec<String>,
     #[serde(default)]
     contains: Vec<String>,
+    /// The programs whose own call it is routine in (as their caller line names them:
+    /// `MsMpEng.exe`); empty: any caller. A line alone does not say who called.
+    #[serde(default)]
+    callers: Vec<String>,
     why: String,
     /// The component or operation that writes it, in words.
     #[serde(default)]
@@ -375,6 +379,12 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
             return Err("a noise context needs `logs` and `why`".into());
         }
         check_context(&n.logs, &n.contains, &n.at, &n.sources).map_err(|e| format!("noise context {:?}: {e}", n.contains))?;
+        if n.callers.iter().any(|c| c.trim().is_empty() || c.contains(['\\', '/'])) {
+            return Err(format!("noise context {:?}: `callers` are program file names (MsMpEng.exe), none empty, no folder", n.contains));
+        }
+        if !n.callers.is_empty() && n.contains.is_empty() {
+            return Err(format!("noise context at {:?}: a context bound to its callers needs `contains`: the line of their call", n.at));
+        }
         if !m.noise.contains(&n) {
             m.noise.push(n);
         }
@@ -505,7 +515,14 @@ fn generate(merged: &BTreeMap<u32, Merged>, facilities: &BTreeMap<u32, RawFacili
         let places: Vec<String> = m.places.iter().map(|p| format!("Place::{p:?}")).collect();
         let mut noise = String::from("&[");
         for n in &m.noise {
-            let _ = write!(noise, "Noise{{logs:{},contains:{},why:{}}},", str_slice(&n.logs), str_slice(&n.contains), lit(n.why.trim()));
+            let _ = write!(
+                noise,
+                "Noise{{logs:{},contains:{},callers:{},why:{}}},",
+                str_slice(&n.logs),
+                str_slice(&n.contains),
+                str_slice(&n.callers),
+                lit(n.why.trim())
+            );
         }
         noise.push(']');
         let _ = writeln!(

@@ -121,8 +121,28 @@ pub struct Noise {
     pub logs: &'static [&'static str],
     /// Strings the line contains, every one.
     pub contains: &'static [&'static str],
+    /// The programs whose own call it is routine in (a file name as the operation's caller line
+    /// writes it, `MsMpEng.exe`); empty: any. A line alone does not say who called, so such a
+    /// context is routine only where the diagnosis knows the operation's program
+    /// ([`Entry::is_noise_of`]).
+    pub callers: &'static [&'static str],
     /// Why it is routine there, in a sentence.
     pub why: &'static str,
+}
+
+impl Noise {
+    /// Does a line of log kind `log` whose text is `line`, in a call of `program` (`None`: not
+    /// known), match this context?
+    pub fn matches(&self, log: &str, line: &str, program: Option<&str>) -> bool {
+        let caller = self.callers.is_empty() || program.is_some_and(|p| self.callers.iter().any(|c| contains_ignore_case(p, c)));
+        caller && self.logs.contains(&log) && self.contains.iter().all(|c| line.contains(c))
+    }
+}
+
+/// `hay` holds `needle`, ASCII letters compared without case (a program's file name).
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// What a code means in one context.
@@ -278,9 +298,17 @@ impl Entry {
         self.places.iter().find_map(|p| p.scan_step())
     }
 
-    /// Is this code routine in a line of log kind `log` whose text is `line`?
+    /// Is this code routine in a line of log kind `log` whose text is `line`, whoever called?
+    /// (A context bound to its callers needs [`Entry::is_noise_of`].)
     pub fn is_noise(&self, log: &str, line: &str) -> bool {
-        self.noise.iter().any(|n| n.logs.contains(&log) && n.contains.iter().all(|c| line.contains(c)))
+        self.noise.iter().any(|n| n.matches(log, line, None))
+    }
+
+    /// Is this code routine in a line of log kind `log` whose text is `line`, written in a call
+    /// that `program` made (its caller line: a command line, a file name)? Every context whose
+    /// callers include the program counts, and every context bound to none.
+    pub fn is_noise_of(&self, log: &str, line: &str, program: &str) -> Option<&'static Noise> {
+        self.noise.iter().find(|n| n.matches(log, line, Some(program)))
     }
 
     /// The entry's JSON document.
@@ -299,7 +327,11 @@ impl Entry {
             related: self.related.iter().map(|c| ErrorCode(*c)).collect(),
             scan_step: self.scan_step(),
             places: self.places.iter().map(|p| PlaceDoc { id: p.id().into(), label: p.label().into() }).collect(),
-            noise: self.noise.iter().map(|n| NoiseDoc { logs: strings(n.logs), contains: strings(n.contains), why: n.why.into() }).collect(),
+            noise: self
+                .noise
+                .iter()
+                .map(|n| NoiseDoc { logs: strings(n.logs), contains: strings(n.contains), callers: strings(n.callers), why: n.why.into() })
+                .collect(),
             contexts: self.contexts.iter().map(Context::doc).collect(),
             sources: self.sources.to_vec(),
             origin: self.origin,
@@ -404,6 +436,9 @@ pub struct NoiseDoc {
     pub logs: Vec<String>,
     /// [`Noise::contains`].
     pub contains: Vec<String>,
+    /// [`Noise::callers`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callers: Vec<String>,
     /// [`Noise::why`].
     pub why: String,
 }

@@ -47,7 +47,7 @@ pub use operations::{Counted, Operation};
 pub use outcomes::{Agent, Corruption, Deployment, Run, Said, Servicing, StackRuns, Statement};
 pub use piece::scan_piece;
 pub use restart::Restart;
-pub use setup::{blocking_device, result as setup_result, SetupNote, SetupResult};
+pub use setup::{blocking_device, result as setup_result, PhaseDone, SetupNote, SetupResult};
 pub use updates::UpdateRow;
 pub use verdict::{CheckFrom, NextCheck, Part};
 

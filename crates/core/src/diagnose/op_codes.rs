@@ -75,7 +75,7 @@ pub(super) fn add_codes_seen(a: &Analysis, op: &mut Operation) {
         if f.format == crate::model::LogFormat::EventLog && !op.lines.contains(&e) {
             continue;
         }
-        if defs::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) {
+        if defs::is_routine(f, e, code) || defs::is_trace(f.kind, f.record(entry)) || op.routine == Some(code) {
             continue;
         }
         let c = counts.entry(code).or_insert((0, e));

@@ -41,6 +41,10 @@ pub struct Operation {
     /// The line of another log that says this operation served a larger one there (a Delivery
     /// Optimization job the agent's download call names): (file, entry).
     pub served: Option<(usize, u32)>,
+    /// A program's routine call that failed only the way it always does (a knowledge-base noise
+    /// context bound to that program: Defender's daily feature probe through the DISM API): the
+    /// code its lines said. The operation is then no failure; its lines still show the call.
+    pub routine: Option<u32>,
 }
 
 impl Operation {
@@ -50,6 +54,12 @@ impl Operation {
 
     pub fn fact(&self, name: &str) -> Option<&str> {
         self.facts.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The program that asked for it, as its lines name it: its `program` fact (a command line),
+    /// else its caller, else its label.
+    pub fn program(&self) -> Option<&str> {
+        self.fact("program").or(Some(self.caller.as_str())).filter(|c| !c.is_empty()).or(Some(self.label.as_str())).filter(|c| !c.is_empty())
     }
 
     /// The update an operation worked on, in words, where its lines name it (an event log's title
@@ -111,6 +121,7 @@ pub fn new_op(def: &'static OperationDef, file: usize, start: Option<u32>) -> Op
         lines: start.into_iter().collect(),
         reported_in: None,
         served: None,
+        routine: None,
     }
 }
 

@@ -581,6 +581,19 @@ impl<'a> Reader<'a> {
         if op.label.is_empty() {
             op.label = op.fact("label").unwrap_or_default().to_string();
         }
+        if let Some(code) = self.routine_failure(&op, &results) {
+            // A program's routine call that failed only the way it always does: the session
+            // ended as the program expects, its code kept as routine; the line that names the
+            // program (the first of its lines that holds it) shows whose call it was.
+            op.outcome = Outcome::Succeeded;
+            op.routine = Some(code);
+            (op.code, op.root, op.failed_at, op.cause) = (None, None, None, None);
+            let (from, to) = (op.start.unwrap_or(0), op.end.unwrap_or(0));
+            let named = op.program().and_then(|p| (from..=to).find(|&e| self.message(e).contains(p)));
+            if let Some(e) = named.filter(|e| !op.lines.contains(e)) {
+                op.lines.insert(op.lines.len().min(1), e);
+            }
+        }
         if op.def.ignore_unfinished && ended.is_none() && decisive.is_none() {
             return;
         }
@@ -593,6 +606,24 @@ impl<'a> Reader<'a> {
             self.last_ended.insert(op.def.id, Ended { done: self.done.len(), end, key, thread, called_back: false, echoed: false });
         }
         self.done.push(op);
+    }
+
+    /// The code of an operation that ended failed only where its program's routine call fails
+    /// (each line that said it failed carries a code the knowledge base's noise data marks as
+    /// routine in that program's call: a context bound to its `callers`).
+    fn routine_failure(&self, op: &Operation, results: &[LineResult]) -> Option<u32> {
+        if op.outcome != Outcome::Failed || op.end.is_none() {
+            return None;
+        }
+        let program = op.program()?;
+        let log = self.f.kind.id();
+        let mut code = None;
+        for r in results.iter().filter(|r| r.outcome == Outcome::Failed) {
+            let c = r.code.or_else(|| self.a.codes_at(self.fi, r.entry).next())?;
+            wulens_kb::entry(c)?.is_noise_of(log, self.record(r.entry), program)?;
+            code = code.or(Some(c));
+        }
+        code
     }
 
     fn finish(&mut self) {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::operations::{Counted, Operation};
 use super::restart::Restart;
-use super::setup::{Rollback, SetupNote};
+use super::setup::{Reached, Rollback, SetupNote, Waiting};
 use crate::analysis::Analysis;
 use crate::model::Domain;
 use crate::model::{LogKind, OperationKind, Outcome, Standing};
@@ -216,6 +216,11 @@ pub struct Run {
     pub earlier_failure: Option<usize>,
     /// What a failed setup run's lines add (its extend code, the device install it stops in).
     pub note: Option<SetupNote>,
+    /// What a setup run cancelled or left without a result was waiting on: its phase and the
+    /// failure that phase kept meeting (a download that never progressed).
+    pub waiting: Option<Waiting>,
+    /// The last phase a setup run without a result logged finishing (no rollback's lines).
+    pub reached: Option<Reached>,
 }
 
 /// Every domain the operations show, most important first.
@@ -511,6 +516,12 @@ fn servicing(a: &Analysis, ops: &[&Operation], counted: &[Counted]) -> Option<St
     if shown.is_empty() && lines.is_empty() {
         shown.extend(checks.last().or(sessions.last()).map(|&i| &ops[i]));
     }
+    // A program's routine calls, said apart from the failures: the last one's lines show it.
+    if let Some(&i) = sessions.iter().rfind(|&&i| ops[i].routine.is_some() && ops[i].outcome == Outcome::Succeeded) {
+        if !shown.iter().any(|o| std::ptr::eq(*o, ops[i])) {
+            shown.push(ops[i]);
+        }
+    }
     lines.splice(0..0, lines_of(&shown, 6));
     for l in restart.as_ref().map(Restart::lines).unwrap_or_default() {
         if !lines.contains(&l) {
@@ -618,6 +629,21 @@ fn per_run(a: &Analysis, ops: &[&Operation], kind: OperationKind, domain: Domain
             earlier_failure = Some(index(f));
         }
     }
+    let waiting = super::setup::waiting(a, last);
+    if let Some(w) = &waiting {
+        for e in [w.first, w.last] {
+            if !lines.contains(&(last.file, e)) {
+                lines.push((last.file, e));
+            }
+        }
+        if !codes.contains(&w.code) {
+            codes.push(w.code);
+        }
+    }
+    let reached = if rollback.is_none() { super::setup::reached(a, last) } else { None };
+    if let Some(r) = &reached {
+        lines.push((last.file, r.entry));
+    }
     let note = if kind == OperationKind::Setup { super::setup::failure_note(a, last) } else { None };
     let note = note.map(|(note, shown)| {
         lines.extend(shown);
@@ -647,6 +673,8 @@ fn per_run(a: &Analysis, ops: &[&Operation], kind: OperationKind, domain: Domain
         failed_in_log: failed.len(),
         earlier_failure,
         note,
+        waiting,
+        reached,
     };
     Some(Statement { domain, standing, said: Said::Run(said), told: None, lines, codes })
 }

@@ -139,10 +139,17 @@ pub fn rolled_back(op: &Operation) -> bool {
 /// phase = N" and closes with "Rollback completed successfully." (WinPE), "Rollback-Online-System
 /// completed successfully." or "Rollback-Online-User completed successfully." (read from a 1909 to
 /// 20H2 upgrade that rolled back in its first boot; three phases appended to one log).
+///
+/// A clean install's rollback is written by the OS Rollback tool instead (`Starting OS
+/// Rollback... (launched with command line [/CleanInstallFromWinPE ...])`, then `OS Rollback:
+/// Rolling back clean install launched from WinPE...`, its checkpoints rolled back one by one):
+/// it names no phase, but what it undoes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rollback {
-    /// The phase number the latest opening line gives.
-    pub phase: String,
+    /// The phase number the latest opening line gives (none for the OS Rollback tool's).
+    pub phase: Option<String>,
+    /// What the OS Rollback tool says it rolls back (`clean install launched from WinPE`).
+    pub undoing: Option<String>,
     /// Its opening line.
     pub began: u32,
     /// The line that closes it, `None` when the log ends before one.
@@ -150,6 +157,9 @@ pub struct Rollback {
 }
 
 const ROLLBACK_BEGINS: &str = "Initiating rollback/uninstall, phase = ";
+/// The OS Rollback tool's opening line, and its line that says what it rolls back.
+const OS_ROLLBACK_BEGINS: &str = "Starting OS Rollback...";
+const OS_ROLLBACK_UNDOES: &str = "OS Rollback: Rolling back ";
 /// The lines that close a phase ("Rollback-Online-Common completed successfully." is the first
 /// step of phases 1 and 2, not their end).
 const ROLLBACK_ENDS: [&str; 3] =
@@ -159,20 +169,131 @@ const ROLLBACK_ENDS: [&str; 3] =
 /// end of its own), and whether it closed.
 pub fn rollback(a: &Analysis, op: &Operation) -> Option<Rollback> {
     let f = &a.files[op.file];
-    memchr::memmem::find(f.text.as_bytes(), ROLLBACK_BEGINS.as_bytes())?;
+    let text = f.text.as_bytes();
+    [ROLLBACK_BEGINS, OS_ROLLBACK_BEGINS].iter().find_map(|m| memchr::memmem::find(text, m.as_bytes()))?;
     let (from, to) = (op.start.unwrap_or(0) as usize, op.end.map_or(f.entries.len(), |e| e as usize + 1).min(f.entries.len()));
     let mut found: Option<Rollback> = None;
     for ei in from..to {
         let m = f.message(&f.entries[ei]);
         if let Some((_, phase)) = m.split_once(ROLLBACK_BEGINS) {
-            found = Some(Rollback { phase: phase.trim().to_string(), began: ei as u32, ended: None });
+            found = Some(Rollback { phase: Some(phase.trim().to_string()), undoing: None, began: ei as u32, ended: None });
+        } else if m.contains(OS_ROLLBACK_BEGINS) {
+            found = Some(Rollback { phase: None, undoing: None, began: ei as u32, ended: None });
         } else if let Some(r) = found.as_mut().filter(|r| r.ended.is_none()) {
             if ROLLBACK_ENDS.contains(&m.trim()) {
                 r.ended = Some(ei as u32);
+            } else if let Some((_, what)) = m.split_once(OS_ROLLBACK_UNDOES).filter(|_| r.undoing.is_none()) {
+                r.undoing = Some(what.trim().trim_end_matches('.').trim().to_string()).filter(|w| !w.is_empty());
             }
         }
     }
     found
+}
+
+/// What a setup run that was cancelled, or that the log leaves without a result, was waiting on:
+/// the phase it was in (`Setup phase change: [SetupPhasePreDownload] -> [SetupPhaseDownload]`)
+/// and the failure that phase kept meeting (`Bits Error: Fatal = [No], State =
+/// [TransientError], ... hr = [0x80070083]` once a minute: a download that never progressed), with
+/// how often and its first and last lines. Its words: `output/words/setup.rs`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    /// The phase's name as setup writes it (`SetupPhaseDownload`): only a run whose log says
+    /// which phase it was in is said to wait on something (a setuperr.log's errors of hours, a
+    /// log of many programs, say no such thing).
+    pub phase: String,
+    pub code: u32,
+    pub times: usize,
+    pub first: u32,
+    pub last: u32,
+}
+
+const PHASE_CHANGE: &str = "Setup phase change: [";
+
+/// A code met this often in one phase is work setup kept retrying (BITS retries a transient
+/// error once a minute), not a one-off it went on from.
+const RETRIED: usize = 3;
+
+/// What run `op`, cancelled or without a result, was waiting on (see [`Waiting`]): the most
+/// frequent failure code of the warning and error lines of the phase its log says it was in when it stopped
+/// (from that phase's change line to the next, or to the end of its log: a download can go on
+/// failing after the user's cancel), met at least [`RETRIED`] times; routine codes and the
+/// cancellation's own codes left out.
+pub fn waiting(a: &Analysis, op: &Operation) -> Option<Waiting> {
+    if op.kind() != OperationKind::Setup || !matches!(op.outcome, Outcome::Cancelled | Outcome::Running | Outcome::Interrupted | Outcome::Unknown) {
+        return None;
+    }
+    let f = &a.files[op.file];
+    let from = op.start.unwrap_or(0);
+    let stop = op.anchor().unwrap_or(f.entries.len().saturating_sub(1) as u32);
+    let phase_of = |ei: u32| f.message(&f.entries[ei as usize]).split_once(PHASE_CHANGE).map(|(_, rest)| rest);
+    // The phase it was in when it stopped, and where that phase began and ended.
+    let began = (from..=stop).rev().find(|&e| phase_of(e).is_some());
+    let phase = began.and_then(phase_of).and_then(|rest| rest.split_once("-> [")).map(|(_, to)| to.split(']').next().unwrap_or(to).trim().to_string())?;
+    let (lo, hi) = (began.unwrap_or(from), (stop + 1..f.entries.len() as u32).find(|&e| phase_of(e).is_some()).unwrap_or(f.entries.len() as u32));
+    let v = &a.entry_codes[op.file];
+    let mut counts: Vec<(u32, usize, u32, u32)> = Vec::new();
+    for &(e, code) in &v[v.partition_point(|&(e, _)| e < lo)..v.partition_point(|&(e, _)| e < hi)] {
+        let level = f.entries[e as usize].severity;
+        if code & 0x8000_0000 == 0
+            || !matches!(level, Severity::Error | Severity::Warning)
+            || super::operation::CANCELLED.contains(&code)
+            || super::defs::is_routine(f, e, code)
+        {
+            continue;
+        }
+        match counts.iter_mut().find(|c| c.0 == code) {
+            Some(c) if c.3 != e => (c.1, c.3) = (c.1 + 1, e),
+            Some(_) => {}
+            None => counts.push((code, 1, e, e)),
+        }
+    }
+    let (code, times, first, last) = counts.into_iter().filter(|c| c.1 >= RETRIED).max_by_key(|c| (c.1, std::cmp::Reverse(c.2)))?;
+    Some(Waiting { phase, code, times, first, last })
+}
+
+/// The last phase a setup run's log says it finished, for a run whose result is not in it:
+/// setup's platform ends each phase `Execution phase [Post OOBE] exiting with HRESULT
+/// [0x00000000]`; a WinPE clean install's setup writes `InstallWindows:First boot phase of setup
+/// done!!!!` before the new Windows starts (read from a clean install's setupact.log).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PhaseDone {
+    /// A phase of setup's platform that exited with success, by the name its line gives.
+    Exited(String),
+    /// The clean install's first boot phase.
+    FirstBoot,
+}
+
+/// [`PhaseDone`] and its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reached {
+    pub phase: PhaseDone,
+    pub entry: u32,
+}
+
+const PHASE_EXITS: (&str, &str) = ("Execution phase [", "] exiting with HRESULT [0x00000000]");
+const FIRST_BOOT_DONE: &str = "First boot phase of setup done";
+
+/// The last phase run `op` (without a result of its own) logged finishing, if any.
+pub fn reached(a: &Analysis, op: &Operation) -> Option<Reached> {
+    if op.kind() != OperationKind::Setup || !matches!(op.outcome, Outcome::Unknown | Outcome::Interrupted) {
+        return None;
+    }
+    let f = &a.files[op.file];
+    let text = f.text.as_bytes();
+    if memchr::memmem::find(text, PHASE_EXITS.1.as_bytes()).is_none() && memchr::memmem::find(text, FIRST_BOOT_DONE.as_bytes()).is_none() {
+        return None;
+    }
+    let (from, to) = (op.start.unwrap_or(0) as usize, op.end.map_or(f.entries.len(), |e| e as usize + 1).min(f.entries.len()));
+    (from..to).rev().find_map(|ei| {
+        let m = f.message(&f.entries[ei]);
+        let phase = if m.contains(FIRST_BOOT_DONE) {
+            PhaseDone::FirstBoot
+        } else {
+            let name = m.split_once(PHASE_EXITS.0)?.1.split_once(PHASE_EXITS.1)?.0.trim();
+            PhaseDone::Exited(name.to_string())
+        };
+        Some(Reached { phase, entry: ei as u32 })
+    })
 }
 
 /// Is this file setup's error log (`setuperr.log`), which holds only the error lines of the

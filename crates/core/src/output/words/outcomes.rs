@@ -119,6 +119,7 @@ pub fn servicing(a: &Analysis, ops: &[&Operation], x: &Servicing) -> String {
             parts.push(format!("{open} logged no end (their result is not in this log)"));
         }
     }
+    parts.extend(routine_calls(&completed));
     if let Some(scan) = &x.sfc_scan {
         let at = time_of(&a.files[scan.file], scan.entry as usize).map(|t| format!(" (at {})", short_time(&t))).unwrap_or_default();
         match scan.repaired {
@@ -220,8 +221,18 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
         OperationKind::Setup => "Windows setup",
         _ => "The task sequence",
     });
+    // What a run cancelled or left without a result was waiting on (setup's phase, the failure
+    // it kept meeting): said in its first sentence where no code of its own speaks.
+    let waiting = r.waiting.as_ref().map(|w| {
+        let f = &a.files[last.file];
+        let span = time_of(f, w.first as usize).zip(time_of(f, w.last as usize)).map(|(x, y)| (short_time(&x), short_time(&y)));
+        super::setup::waiting_clause(&w.phase, &code_name(w.code), w.times, span)
+    });
     let mut text = match last.outcome {
         Outcome::Failed | Outcome::Recovered => format!("{name} failed: {}{} ({file}).", failure_words(a, last), when(a, last)),
+        Outcome::Cancelled if last.code.is_none() && waiting.is_some() => {
+            format!("{name} was cancelled{} ({file}) {}.", when(a, last), waiting.as_deref().unwrap_or_default())
+        }
         Outcome::Cancelled => format!("{name} was cancelled: {}{} ({file}).", failure_words(a, last), when(a, last)),
         Outcome::Succeeded => {
             let tail = if r.errors > 0 { format!("; the {} it logged did not stop it", counted(r.errors, "error line", "error lines")) } else { String::new() };
@@ -232,20 +243,32 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
         Outcome::Interrupted | Outcome::Unknown => match &r.rollback {
             Some(rb) => {
                 let at = |e: u32| time_of(&a.files[last.file], e as usize).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default();
-                match rb.ended {
-                    None => {
-                        format!("{name}: an upgrade is rolling back: rollback phase {} began{} and is still running when {file} ends.", rb.phase, at(rb.began))
+                let what = rb.undoing.as_ref().map(|w| format!(" (rolling back the {w})")).unwrap_or_default();
+                match (rb.ended, &rb.phase) {
+                    (None, Some(phase)) => {
+                        format!("{name}: an upgrade is rolling back: rollback phase {phase} began{} and is still running when {file} ends.", at(rb.began))
                     }
-                    Some(end) => format!(
-                        "{name}: the upgrade failed and was rolled back (rollback phase {} completed{}); setup's result code is not in {file}.",
-                        rb.phase,
+                    (None, None) => format!(
+                        "{name}: a Windows install is being rolled back: the OS rollback began{}{what} and is still running when {file} ends; what made setup roll back is not in {file}.",
+                        at(rb.began)
+                    ),
+                    (Some(end), Some(phase)) => format!(
+                        "{name}: the upgrade failed and was rolled back (rollback phase {phase} completed{}); setup's result code is not in {file}.",
+                        at(end)
+                    ),
+                    (Some(end), None) => format!(
+                        "{name}: the Windows install failed and was rolled back (the OS rollback{what} completed{}); setup's result code is not in {file}.",
                         at(end)
                     ),
                 }
             }
             None => {
-                let note =
+                let mut note =
                     if r.errors > 0 { format!("it logged {}", counted(r.errors, "error line", "error lines")) } else { "it logged no error".to_string() };
+                if let Some(reached) = &r.reached {
+                    let at = time_of(&a.files[last.file], reached.entry as usize).map(|t| format!(" at {}", short_time(&t))).unwrap_or_default();
+                    note.push_str(&format!(" and {}{at}", super::setup::reached_clause(&reached.phase)));
+                }
                 let latest = if r.several { format!("its latest run{}", when(a, last)) } else { "it".to_string() };
                 let why = if r.errors_only { " (a setuperr.log holds only the errors; the result is in the setupact.log written beside it)" } else { "" };
                 format!("{name}: {}; its result is not in {file}{why}.", note.replacen("it", &latest, 1))
@@ -258,6 +281,9 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
             Some(f) => text.push_str(&format!(", the last of them{}: {}.", when(a, f), failure_words(a, f))),
             None => text.push('.'),
         }
+    }
+    if let Some(w) = waiting.filter(|_| !(last.outcome == Outcome::Cancelled && last.code.is_none())) {
+        text.push_str(&format!(" It stopped {w}."));
     }
     if let Some(note) = &r.note {
         text.push_str(&setup_note(a, last, note));
@@ -517,6 +543,28 @@ fn what_ran(sessions: &[&Operation]) -> String {
         return String::new();
     }
     format!(" ({})", words.join("; "))
+}
+
+/// The completed sessions that were a program's routine call, ending the way it always does (a
+/// noise context of the knowledge base bound to that program), by program and code: `28 of them
+/// were msmpeng.exe's routine call, ending 0x800F080C (CBS_E_UNKNOWN_UPDATE) as it routinely does: no
+/// failure`.
+fn routine_calls(completed: &[&Operation]) -> Vec<String> {
+    let mut by: Vec<(String, u32, usize)> = Vec::new();
+    for o in completed {
+        let (Some(code), Some(p)) = (o.routine, o.program()) else { continue };
+        let p = program(p);
+        match by.iter_mut().find(|(n, c, _)| *n == p && *c == code) {
+            Some(g) => g.2 += 1,
+            None => by.push((p, code, 1)),
+        }
+    }
+    by.into_iter()
+        .map(|(p, code, n)| {
+            let which = if n == 1 { "one of them was".to_string() } else { format!("{n} of them were") };
+            format!("{which} {p}'s routine call, ending {} as it routinely does: no failure", code_name(code))
+        })
+        .collect()
 }
 
 /// The program a command line starts, by its file name: `C:\WINDOWS\system32\cleanmgr.exe

@@ -3,7 +3,7 @@
 //! sysprep operation`).
 
 use super::codes::symbol_after;
-use crate::diagnose::SetupResult;
+use crate::diagnose::{PhaseDone, SetupResult};
 
 /// The phase an extend code's first hex digit names (Microsoft Learn, "Windows upgrade error
 /// codes", section "Extend codes": 0 unknown, 1 downlevel, 2 SafeOS, 3 first boot, 4 OOBE
@@ -55,6 +55,41 @@ const OPERATIONS: [(u32, &str); 32] = [
     (0x1F, "the steps after OOBE"),
     (0x20, "the addition of a provisioning package"),
 ];
+
+/// What setup was doing in a phase its log names (`Setup phase change: [...] -> [SetupPhaseDownload]`,
+/// the phases of the media and web setup of Windows 10 and 11, MOUPG), else none.
+pub fn phase_doing(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "SetupPhasePreDownload" => "preparing the download of Windows",
+        "SetupPhaseDownload" => "downloading Windows",
+        "SetupPhasePreInstall" => "preparing the install",
+        "SetupPhaseInstall" => "installing Windows",
+        "SetupPhaseFinalize" => "finalizing the install",
+        "SetupPhaseError" => "handling an error",
+        _ => return None,
+    })
+}
+
+/// What a setup run cancelled or left without a result was waiting on, as a clause: `while
+/// downloading Windows (SetupPhaseDownload), which kept failing with 0x80070083 (...): 28 times,
+/// from 21:21:00 to 21:48:02`.
+pub fn waiting_clause(phase: &str, code: &str, times: usize, span: Option<(String, String)>) -> String {
+    let doing = match phase_doing(phase) {
+        Some(w) => format!("while {w} ({phase})"),
+        None => format!("in its phase {phase}"),
+    };
+    let span = span.map(|(a, b)| format!(", from {a} to {b}")).unwrap_or_default();
+    format!("{doing}, which kept failing with {code}: {times} times{span}")
+}
+
+/// The last phase a run without a result finished, as a clause: `said its first boot phase was done`,
+/// `ended its Post OOBE phase with success`.
+pub fn reached_clause(phase: &PhaseDone) -> String {
+    match phase {
+        PhaseDone::FirstBoot => "said its first boot phase was done".to_string(),
+        PhaseDone::Exited(name) => format!("ended its {name} phase with success (0x00000000)"),
+    }
+}
 
 /// A failed run's result and extend code in words.
 pub fn result_words(r: &SetupResult) -> String {
