@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sharedApp, openApp, DIST, drop, fixtureFiles, waitForReport, countRequests, seriousViolations } from './helpers.mjs';
+import { sharedApp, openApp, DIST, drop, file, fixtureFiles, waitForReport, countRequests, seriousViolations } from './helpers.mjs';
 import { serve } from './server.mjs';
 
 
@@ -137,5 +137,28 @@ test('narrow wiki column: the embed and the report stay readable at 420px', asyn
   await page.waitForSelector('.entry');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
+  await context.close();
+});
+
+test('an error card leads with where this drop writes the code: routine here, with its line', async () => {
+  // A CBS.log whose E_FAIL lines are all its telemetry upload (a noise context of the knowledge
+  // base), beside a servicing error that has no context.
+  const lines = [
+    '2024-01-15 10:00:01, Info                  CBS    Starting TrustedInstaller initialization.',
+    '2024-01-15 10:00:02, Info                  CBS    SQM: Failed to start upload with file pattern: C:\\Windows\\servicing\\sqm\\*_std.sqm, flags: 0x2 [HRESULT = 0x80004005 - E_FAIL]',
+    '2024-01-15 10:00:03, Info                  CBS    SQM: Failed to start standard sample upload. [HRESULT = 0x80004005 - E_FAIL]',
+    '2024-01-15 10:00:09, Error                 CBS    Failed to resolve package [HRESULT = 0x800F0805 - CBS_E_INVALID_PACKAGE]',
+  ];
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url);
+  const requests = countRequests(page);
+  await drop(page, [file('CBS.log', lines.join('\r\n') + '\r\n')]);
+  await waitForReport(page);
+  const card = page.locator('.error-card[data-code="0x80004005"]');
+  await card.waitFor();
+  const here = card.locator('.here');
+  assert.equal(await here.getAttribute('data-verdict'), 'routine');
+  assert.match(await here.innerText(), /Routine here: CBS's telemetry \(SQM\) upload \(every mention, first CBS\.log:2\)/);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
   await context.close();
 });

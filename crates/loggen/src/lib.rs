@@ -664,9 +664,11 @@ pub fn generate_ccm_logs(out: &std::path::Path, size: u64, seed: u64) -> std::io
 }
 
 /// The scenarios a generated fleet mixes: every folder of `fixtures` (tests/fixtures) that has
-/// a `logs/` folder, sorted.
+/// a `logs/` folder and an `expected.toml`, sorted: a client's scenarios (the `chain-*` ones, of
+/// the ConfigMgr chain and a site server, have no expected.toml and are no client's bundle).
 pub fn fixture_scenarios(fixtures: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
-    let mut v: Vec<std::path::PathBuf> = std::fs::read_dir(fixtures)?.flatten().map(|e| e.path()).filter(|p| p.join("logs").is_dir()).collect();
+    let mut v: Vec<std::path::PathBuf> =
+        std::fs::read_dir(fixtures)?.flatten().map(|e| e.path()).filter(|p| p.join("logs").is_dir() && p.join("expected.toml").is_file()).collect();
     v.sort();
     Ok(v)
 }

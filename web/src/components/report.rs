@@ -350,12 +350,30 @@ fn error_card(e: &ErrorReport) -> Html {
                         e.decoded.win32.as_ref().map(|w| format!(", Win32 {} {}", w.code, w.name)).unwrap_or_default())}</p>
                 },
             } }
+            if let Some(n) = other_places(e) {
+                <p class="muted small">{n}</p>
+            }
             <p class="card-links">
                 <a href={to_hash(&Route::KbEntry(e.code.clone()))}>{"Full entry"}</a>
                 <CopyButton text={AttrValue::from(e.code.clone())} label={AttrValue::Static("Copy code")} />
             </p>
         </article>
     }
+}
+
+/// The places the entry knows the code written that this drop's mentions do not match, as a
+/// pointer to the full entry; `None` when there are none.
+fn other_places(e: &ErrorReport) -> Option<String> {
+    let all = e.kb.as_ref()?.contexts.len();
+    let other = all.saturating_sub(e.here.len());
+    (other > 0).then(|| {
+        let places = if other == 1 { "place" } else { "places" };
+        if e.here.is_empty() {
+            format!("The knowledge base explains {other} {places} it is written: see the full entry.")
+        } else {
+            format!("It is also written in {other} other {places} the knowledge base explains: see the full entry.")
+        }
+    })
 }
 
 /// Where this drop writes the code, by a context of its entry: routine, a trace or a failure
