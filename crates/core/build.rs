@@ -263,6 +263,10 @@ struct Fact {
     name: String,
     line: Matcher,
     value: Extract,
+    /// The line may come from another thread while the operation ran (a run's report written
+    /// by its service's thread).
+    #[serde(default)]
+    any_thread: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -568,10 +572,11 @@ fn operation_def(o: &Operation, what: &str) -> String {
     for f in &o.fact {
         let _ = write!(
             facts,
-            "FactDef{{name:{},m:{},value:{}}},",
+            "FactDef{{name:{},m:{},value:{},any_thread:{}}},",
             lit(&f.name),
             matcher(&f.line.all, &f.line.any, &f.line.none, &what),
-            extract_expr(&f.value, &what)
+            extract_expr(&f.value, &what),
+            f.any_thread
         );
     }
     facts.push(']');

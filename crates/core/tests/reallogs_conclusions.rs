@@ -119,7 +119,14 @@ const EXPECT: &[Expect] = &[
         status: VerdictStatus::Failed,
         ops: &[(ClientInstall, Failed, 1), (ClientInstall, Succeeded, 1)],
         codes: &["0x80190194"],
-        says: &["client installation is failing now", "0x80190194"],
+        // ... and where it was downloading from: the path ccmsetup reports on its service's
+        // thread (line 222) and the management point of its command line (line 46).
+        says: &[
+            "client installation is failing now",
+            "0x80190194",
+            "downloading the client's files from HTTP://server.dmz/CCM_Client",
+            "management point: server.dmz",
+        ],
         never: &["0x8004100E"],
         no_error_finding: true,
     },

@@ -213,6 +213,8 @@ pub struct FactDef {
     pub name: &'static str,
     pub m: Matcher,
     pub value: Extract,
+    /// Its line may come from any thread while the operation ran (`any_thread`).
+    pub any_thread: bool,
 }
 
 /// Lines counted across a log, by item and group (SFC's files it could not repair).

@@ -142,6 +142,9 @@ fn find_in(a: &Analysis, hits: &Hits, fi: usize) -> Vec<Operation> {
             if said.loose_cause {
                 reader.loose_cause(form, ei);
             }
+            if said.loose_facts != 0 {
+                reader.loose_facts.entry(form.id).or_default().push((said.loose_facts, ei));
+            }
             if said.callback {
                 reader.callback(form, ei);
             }
@@ -165,8 +168,11 @@ struct Said {
     resume: bool,
     /// The first result rule that matches.
     result: Option<usize>,
-    /// Bit i: fact i matches (the data has at most 64 facts per form, checked in build.rs).
+    /// Bit i: fact i matches (the data has at most 64 facts per form, checked in build.rs), of
+    /// the facts read on the operation's own thread.
     facts: u64,
+    /// The same, of the facts read from any thread (`any_thread`).
+    loose_facts: u64,
     /// A cause line on the operation's own thread.
     cause: bool,
     /// A cause line from any thread (`any_thread`).
@@ -184,7 +190,8 @@ impl Said {
             end: matches(&c.end),
             resume: matches(&c.resume),
             result: c.results.iter().position(|m| m.matches(bits)),
-            facts: c.facts.iter().enumerate().filter(|(_, m)| m.matches(bits)).fold(0, |acc, (i, _)| acc | 1 << i),
+            facts: c.facts.iter().enumerate().filter(|(i, m)| !form.facts[*i].any_thread && m.matches(bits)).fold(0, |acc, (i, _)| acc | 1 << i),
+            loose_facts: c.facts.iter().enumerate().filter(|(i, m)| form.facts[*i].any_thread && m.matches(bits)).fold(0, |acc, (i, _)| acc | 1 << i),
             cause: causes().any(|(d, _)| !d.any_thread),
             loose_cause: causes().any(|(d, _)| d.any_thread),
             callback: matches(&c.callback),
@@ -203,6 +210,8 @@ struct Reader<'a> {
     orphans: FxHashMap<(&'static str, u32), Vec<(u32, Said)>>,
     /// Recent lines that explain failures on any thread, by form id (the last few).
     loose_causes: FxHashMap<&'static str, Vec<u32>>,
+    /// Lines that state an `any_thread` fact, by form id: (which facts, entry).
+    loose_facts: FxHashMap<&'static str, Vec<(u64, u32)>>,
     /// Per form with a `resume` or a `callback`, the call that ended last.
     last_ended: FxHashMap<&'static str, Ended>,
 }
@@ -218,6 +227,7 @@ impl<'a> Reader<'a> {
             done: Vec::new(),
             orphans: FxHashMap::default(),
             loose_causes: FxHashMap::default(),
+            loose_facts: FxHashMap::default(),
             last_ended: FxHashMap::default(),
         }
     }
@@ -309,6 +319,21 @@ impl<'a> Reader<'a> {
 
     fn record(&self, ei: u32) -> &str {
         self.f.record(&self.f.entries[ei as usize])
+    }
+
+    /// The `any_thread` facts stated while `op` ran, by any thread: the first line of each.
+    fn loose_facts_of(&self, op: &mut Operation) {
+        let Some(lines) = self.loose_facts.get(op.def.id) else { return };
+        let (from, to) = (op.start.unwrap_or(0), op.end.unwrap_or(u32::MAX));
+        for &(mask, e) in lines.iter().filter(|(_, e)| *e >= from && *e <= to) {
+            for (_, fdef) in op.def.facts.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1) {
+                if op.fact(fdef.name).is_none() {
+                    if let Some(v) = self.extract(&fdef.value, e) {
+                        op.facts.push((fdef.name, v));
+                    }
+                }
+            }
+        }
     }
 
     /// Keep a line that explains failures from any thread, for the operation that fails next.
@@ -578,6 +603,7 @@ impl<'a> Reader<'a> {
             }
         }
         op.cause = decisive.and_then(|r| r.cause).or_else(|| results.iter().find_map(|r| r.cause));
+        self.loose_facts_of(&mut op);
         if op.label.is_empty() {
             op.label = op.fact("label").unwrap_or_default().to_string();
         }

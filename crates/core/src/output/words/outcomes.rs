@@ -275,6 +275,9 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
             }
         },
     };
+    if r.kind == OperationKind::ClientInstall && matches!(last.outcome, Outcome::Failed | Outcome::Recovered) {
+        text.push_str(&client_source(last));
+    }
     if r.in_log > 1 {
         text.push_str(&format!(" It is the last of {} runs in {file}; {} failed", r.in_log, r.failed_in_log));
         match r.earlier_failure.map(|i| ops[i]) {
@@ -327,6 +330,17 @@ fn short_time(t: &str) -> String {
 
 /// The codes a failure names: its own, then the root that came before it on its way. A
 /// cancellation names only its own code.
+/// Where a failed client installation was getting its files, as ccmsetup reported it: the path
+/// of the failed deployment, and the management point its command line names.
+fn client_source(op: &Operation) -> String {
+    match (op.fact("download_from"), op.fact("mp")) {
+        (Some(path), Some(mp)) => format!(" It was downloading the client's files from {path} (its management point: {mp})."),
+        (Some(path), None) => format!(" It was downloading the client's files from {path}."),
+        (None, Some(mp)) => format!(" Its management point: {mp}."),
+        (None, None) => String::new(),
+    }
+}
+
 fn failure_words(a: &Analysis, op: &Operation) -> String {
     if let (Some(lead), Some(call)) = (op.lead_code(), op.code.filter(|&c| Some(c) != op.lead_code())) {
         // The call's code only sums up its updates: the update's own code leads.
