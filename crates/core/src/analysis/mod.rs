@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 pub mod codes;
 mod grow;
+pub(crate) mod machines;
 mod offsets;
 mod timeline;
 
@@ -222,6 +223,21 @@ mod tests {
         let order: Vec<(u32, u32)> = a.timeline(|_| true).iter().map(|r| (r.file, r.entry)).collect();
         // files sorted by name: 0 = WUAHandler.log, 1 = WindowsUpdate.log
         assert_eq!(order, [(1, 0), (0, 0), (1, 1), (1, 2), (0, 1), (1, 3)]);
+    }
+
+    /// Two machines' folders: the time zone one machine's ConfigMgr log states is assumed for
+    /// that machine's WindowsUpdate.log, never for the other machine's.
+    #[test]
+    fn a_time_zone_is_assumed_only_for_the_machine_that_states_it() {
+        let a = analysis(&[("PC1/WUAHandler.log", CM), ("PC1/WindowsUpdate.log", WU), ("PC2/WindowsUpdate.log", WU)]);
+        let by_name = |n: &str| a.files.iter().find(|f| f.name == n).unwrap().offset;
+        assert_eq!(a.machines().len(), 2);
+        assert_eq!((by_name("PC1/WindowsUpdate.log").source, by_name("PC1/WindowsUpdate.log").minutes), (OffsetSource::AssumedFromOtherLogs, -420));
+        assert_eq!((by_name("PC2/WindowsUpdate.log").source, by_name("PC2/WindowsUpdate.log").minutes), (OffsetSource::AssumedUtc, 0));
+        // One machine's folder with the same logs: the drop is one machine and lends its zone.
+        let one = analysis(&[("PC1/WUAHandler.log", CM), ("PC1/WindowsUpdate.log", WU)]);
+        assert!(one.machines().is_empty());
+        assert_eq!(one.files[1].offset.minutes, -420);
     }
 
     #[test]

@@ -7,29 +7,51 @@ use super::Analysis;
 use crate::model::{FileOffset, LogFormat, OffsetSource, NO_OFFSET};
 
 impl Analysis {
-    /// Give every file an offset: its own, or one assumed from the other logs of the drop.
+    /// Give every file an offset: its own, or one assumed from the other logs of its machine
+    /// (a drop of several machines never lends one machine's time zone to another's logs).
     pub fn resolve_offsets(&mut self) {
-        // The most common offset stated by any record or header in the drop.
+        let own: Vec<Option<i32>> = self.files.iter().map(|f| if utc_by_format(f) { None } else { stated(f) }).collect();
+        // Which files need an offset assumed, and whose the vote is: the drop's, or, in a drop
+        // of several machines, each machine's (a file outside every machine votes with the drop).
+        let assumed = |i: usize, f: &crate::model::LogFile| {
+            !self.offset_overrides.contains_key(&i) && f.entries.iter().any(|e| e.has_time()) && !utc_by_format(f) && own[i].is_none()
+        };
+        let needs = self.files.iter().enumerate().any(|(i, f)| assumed(i, f));
+        let machines = if needs && self.files.len() > 1 { self.machines() } else { Vec::new() };
+        let mut machine_of: Vec<Option<usize>> = vec![None; self.files.len()];
+        for (m, machine) in machines.iter().enumerate() {
+            for &i in &machine.files {
+                machine_of[i] = Some(m);
+            }
+        }
+        // The most common offset stated by any record or header of each machine (or the drop).
         // Logs written in UTC by format (decoded ETW traces, SoftwareDistribution.log) say nothing
         // about the machine's clock, so they do not vote.
-        let mut votes: FxHashMap<i32, usize> = FxHashMap::default();
-        for f in self.files.iter().filter(|f| !utc_by_format(f)) {
-            tally(&mut votes, f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
-        }
-        let drop_offset = votes.iter().max_by_key(|(o, n)| (**n, -(**o))).map(|(o, _)| *o);
+        let vote = |machine: Option<usize>| {
+            let mut votes: FxHashMap<i32, usize> = FxHashMap::default();
+            for (_, f) in self.files.iter().enumerate().filter(|(i, f)| !utc_by_format(f) && (machine.is_none() || machine_of[*i] == machine)) {
+                tally(&mut votes, f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
+            }
+            votes.into_iter().max_by_key(|(o, n)| (*n, -*o)).map(|(o, _)| o)
+        };
+        let drop_offset = vote(None);
+        let machine_offsets: Vec<Option<i32>> = (0..machines.len()).map(|m| vote(Some(m))).collect();
         for (i, f) in self.files.iter_mut().enumerate() {
             let has_time = f.entries.iter().any(|e| e.has_time());
-            let own = mode(f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
+            let theirs = match machine_of[i] {
+                Some(m) => machine_offsets[m],
+                None => drop_offset,
+            };
             f.offset = if let Some(&o) = self.offset_overrides.get(&i) {
                 FileOffset { minutes: o, source: OffsetSource::Override }
             } else if !has_time {
                 FileOffset { minutes: 0, source: OffsetSource::NotApplicable }
             } else if utc_by_format(f) {
                 FileOffset { minutes: 0, source: OffsetSource::Utc }
-            } else if let Some(o) = own {
+            } else if let Some(o) = own[i] {
                 let source = if f.offset.source == OffsetSource::Header { OffsetSource::Header } else { OffsetSource::Record };
                 FileOffset { minutes: o, source }
-            } else if let Some(o) = drop_offset {
+            } else if let Some(o) = theirs {
                 FileOffset { minutes: o, source: OffsetSource::AssumedFromOtherLogs }
             } else {
                 FileOffset { minutes: 0, source: OffsetSource::AssumedUtc }
@@ -50,6 +72,11 @@ impl Analysis {
 /// SoftwareDistribution.log, and files their reader marked UTC (decoded ETW traces).
 fn utc_by_format(f: &crate::model::LogFile) -> bool {
     f.format == LogFormat::WsusSoftwareDistribution || f.offset.source == OffsetSource::Utc
+}
+
+/// The offset a file's own records or header state most often.
+fn stated(f: &crate::model::LogFile) -> Option<i32> {
+    mode(f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32))
 }
 
 fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {

@@ -131,7 +131,7 @@ fn tz_report(f: &LogFile) -> TimeZoneReport {
         OffsetSource::AssumedFromOtherLogs => {
             format!("assumed: this format has no time zone; {} taken from the other logs of this drop", format_offset(o.minutes))
         }
-        OffsetSource::AssumedUtc => "assumed UTC: this format has no time zone and no other log states one".to_string(),
+        OffsetSource::AssumedUtc => "assumed UTC: this format has no time zone and no other log of this machine states one".to_string(),
         OffsetSource::Override => format!("set by you to {}", format_offset(o.minutes)),
         OffsetSource::NotApplicable => "no timestamps".to_string(),
     };

@@ -73,6 +73,19 @@ impl Traits {
     }
 }
 
+impl Analysis {
+    /// The machines of the drop: its machine folders (`folders`), else those its logs' content
+    /// tells apart (`by_content`); empty when the drop looks like one machine.
+    pub fn machines(&self) -> Vec<Machine> {
+        let by_folder = folders(self);
+        if by_folder.is_empty() {
+            by_content(self)
+        } else {
+            by_folder
+        }
+    }
+}
+
 /// The folders of the drop that each hold their own copy of a log another folder also holds,
 /// sorted, each with every file under it; empty when the drop looks like one machine.
 pub fn folders(a: &Analysis) -> Vec<Machine> {
