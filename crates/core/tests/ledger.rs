@@ -510,3 +510,38 @@ fn a_report_of_a_kept_diagnosis_is_the_report_built_at_once() {
         assert_eq!(serde_json::to_value(&at_once).unwrap(), serde_json::to_value(&kept).unwrap());
     }
 }
+
+/// Defender's security intelligence update fails five times and a later version of it installs:
+/// the ledger (by KB) says installed, and so does the detail: each version has a title of its
+/// own, but one KB, and the later install made the failures good.
+#[test]
+fn failed_tries_of_a_kb_a_later_version_installed_are_recovered() {
+    let title = |v: u32| format!("Security Intelligence Update for Microsoft Defender Antivirus - KB2267602 (Version 1.409.{v}.0)");
+    let mut s = String::new();
+    for i in 0..5 {
+        s.push_str(&format!(
+            "2024/05/01 1{i}:00:00.0000000 1380  3316  WindowsUpdateClient Event 20, record {i}, PC1, Error: Installation Failure: error 0x80246007, Windows Update could not install the update: {}\r\n",
+            title(i)
+        ));
+    }
+    s.push_str(&format!(
+        "2024/05/01 16:00:00.0000000 1380  3316  WindowsUpdateClient Event 19, record 9, PC1, Information: Installation Successful: Windows Update installed the update: {}\r\n",
+        title(9)
+    ));
+    let r = report_of(vec![("System.evtx.txt", s.into_bytes())]);
+    well_formed(&r);
+    assert_eq!(one(&r, "KB2267602").state, LedgerState::Done);
+    let text = wulens_core::text(&r);
+    let detail = text.split("\n\n").nth(2).unwrap_or_default();
+    assert!(detail.contains("5 recovered") && !detail.contains("failed"), "the detail agrees with the ledger:\n{text}");
+    assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
+    // Another KB installed later makes nothing good.
+    let other = "Security Intelligence Update for Microsoft Defender Antivirus - KB4052623 (Version 4.18.1.0)";
+    let s = format!(
+        "2024/05/01 10:00:00.0000000 1380  3316  WindowsUpdateClient Event 20, record 1, PC1, Error: Installation Failure: error 0x80246007, Windows Update could not install the update: {}\r\n\
+         2024/05/01 16:00:00.0000000 1380  3316  WindowsUpdateClient Event 19, record 9, PC1, Information: Installation Successful: Windows Update installed the update: {other}\r\n",
+        title(1)
+    );
+    let r = report_of(vec![("System.evtx.txt", s.into_bytes())]);
+    assert!(wulens_core::text(&r).contains("1 failed"), "{}", wulens_core::text(&r));
+}
