@@ -52,6 +52,7 @@ impl Analysis {
         for (entry, code) in gone {
             self.drop_occurrence(file as u32, entry, code);
         }
+        self.machines = None;
         let n = self.files[file].let_go_before(first) as u32;
         for (e, _) in &mut self.entry_codes[file] {
             *e -= n;

@@ -77,6 +77,13 @@ impl Analysis {
     /// The machines of the drop: its machine folders (`folders`), else those its logs' content
     /// tells apart (`by_content`); empty when the drop looks like one machine.
     pub fn machines(&self) -> Vec<Machine> {
+        if let Some(known) = &self.machines {
+            return known.clone();
+        }
+        self.find_machines()
+    }
+
+    pub(super) fn find_machines(&self) -> Vec<Machine> {
         let by_folder = folders(self);
         if by_folder.is_empty() {
             by_content(self)
@@ -220,11 +227,26 @@ fn named_near_start(f: &LogFile) -> Option<String> {
 }
 
 fn identity(index: usize, f: &LogFile) -> Identity<'_> {
+    Identity { index, name: base_name(&f.name), kind: f.kind, computers: computer_names(f), os: os_version(f), span: span(f) }
+}
+
+/// The first and last time of a file (UTC ms), read in its first and last [`SPAN_ENTRIES`].
+fn span(f: &LogFile) -> Option<(i64, i64)> {
     let n = f.entries.len();
     let ends = f.entries[..n.min(SPAN_ENTRIES)].iter().chain(&f.entries[n.saturating_sub(SPAN_ENTRIES).max(n.min(SPAN_ENTRIES))..]);
     let times = || ends.clone().filter_map(|e| f.utc_ms(e));
-    let span = times().min().zip(times().max());
-    Identity { index, name: base_name(&f.name), kind: f.kind, computers: computer_names(f), os: os_version(f), span }
+    times().min().zip(times().max())
+}
+
+/// Date again the machines told apart by content, once their files' time zones are settled.
+pub(super) fn respan(a: &Analysis, machines: &mut [Machine]) {
+    for m in machines {
+        if let About::Files { traits, .. } = &mut m.about {
+            let spans: Vec<(i64, i64)> = m.files.iter().filter_map(|&i| span(&a.files[i])).collect();
+            let first = spans.iter().map(|s| s.0).min();
+            traits.span = first.zip(spans.iter().map(|s| s.1).max());
+        }
+    }
 }
 
 fn overlap(a: Option<(i64, i64)>, b: Option<(i64, i64)>) -> bool {

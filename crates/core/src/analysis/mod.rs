@@ -54,6 +54,9 @@ pub struct Analysis {
     pub entry_codes: Vec<Vec<(u32, u32)>>,
     /// User overrides of a file's offset (ISO minutes), by file index.
     pub offset_overrides: HashMap<usize, i32>,
+    /// The drop's machines, where `resolve_offsets` needed them (a file's zone is assumed from
+    /// its own machine's logs); `Analysis::machines` answers from here, else works them out.
+    machines: Option<Vec<machines::Machine>>,
 }
 
 impl Analysis {

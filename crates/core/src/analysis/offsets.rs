@@ -17,7 +17,8 @@ impl Analysis {
             !self.offset_overrides.contains_key(&i) && f.entries.iter().any(|e| e.has_time()) && !utc_by_format(f) && own[i].is_none()
         };
         let needs = self.files.iter().enumerate().any(|(i, f)| assumed(i, f));
-        let machines = if needs && self.files.len() > 1 { self.machines() } else { Vec::new() };
+        let mut found = (needs && self.files.len() > 1).then(|| self.find_machines());
+        let machines = found.as_deref().unwrap_or_default();
         let mut machine_of: Vec<Option<usize>> = vec![None; self.files.len()];
         for (m, machine) in machines.iter().enumerate() {
             for &i in &machine.files {
@@ -57,6 +58,11 @@ impl Analysis {
                 FileOffset { minutes: 0, source: OffsetSource::AssumedUtc }
             };
         }
+        // Kept for `Analysis::machines`, dated by the zones just settled.
+        if let Some(m) = &mut found {
+            super::machines::respan(self, m);
+        }
+        self.machines = found;
     }
 
     /// Set (or with `None`, clear) a user override of a file's offset.
