@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import { sharedApp, openApp, drop, file, waitForReport, countRequests } from './helpers.mjs';
+import { FREEZE_MS, sharedApp, openApp, drop, file, waitForReport, countRequests } from './helpers.mjs';
 
 const shared = sharedApp();
 
@@ -65,10 +65,9 @@ test('a log that grows is followed live: new rows, the verdict follows, the main
   await page.locator('.viewer .list').press('End');
   // From here on the file grows by 1 MB a second: the main thread must stay responsive.
   await page.evaluate(() => { window.__longTasks = []; });
-  // The budget is 50 ms; on a machine already busy with other work (a build before the tests,
-  // 2 cores) the browser's threads are preempted, so there the test allows 500 ms and says so.
+  // No freeze a person would notice, whatever the machine's load (a bound that moved with the
+  // load made the pass depend on it); the figure itself is printed below.
   const busy = os.loadavg()[0] / os.cpus().length;
-  const budget = busy < 1 ? 50 : 500;
   // 1 MB a second for 6 seconds of routine lines, written from the other tab.
   const line = cm('Update (Missing): Security Update (ID: 1f6f7ad6-9b5e-4c4b-93a2-0a3c1a0e4b5d, Revision: 200) ' + 'x'.repeat(40), 50);
   const second = line.repeat(Math.ceil((1 << 20) / line.length));
@@ -83,8 +82,8 @@ test('a log that grows is followed live: new rows, the verdict follows, the main
   const list = await page.locator('.viewer .list').boundingBox();
   assert.ok(box && box.y >= list.y - 1 && box.y + box.height <= list.y + list.height + 1, 'the newest line is in view');
   const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
-  console.log(`longest main-thread task while following 1 MB/s: ${longest.toFixed(0)} ms (${await page.evaluate(() => window.__longTasks.length)} tasks over 50 ms; load ${busy.toFixed(2)} per core, budget ${budget} ms)`);
-  assert.ok(longest < budget, `the longest main-thread task took ${longest} ms while following (budget ${budget} ms)`);
+  console.log(`longest main-thread task while following 1 MB/s: ${longest.toFixed(0)} ms (${await page.evaluate(() => window.__longTasks.length)} tasks over 50 ms; load ${busy.toFixed(2)} per core)`);
+  assert.ok(longest < FREEZE_MS, `the longest main-thread task took ${longest} ms while following (a freeze is ${FREEZE_MS} ms)`);
 
   // Stop following: nothing more arrives.
   await page.locator('.follow-toggle').click();

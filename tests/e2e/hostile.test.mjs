@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, launch, startApp, openApp, drop, file, pickFiles, waitForReport } from './helpers.mjs';
+import { ROOT, FREEZE_MS, launch, startApp, openApp, drop, file, pickFiles, waitForReport } from './helpers.mjs';
 
 let browser;
 let app;
@@ -147,9 +147,6 @@ async function analyseBigLog(cores) {
   await context.close();
   return { size, scanners, counts, verdict, longest };
 }
-
-/** A main-thread task this long is a freeze anyone notices. */
-const FREEZE_MS = 1000;
 
 test('a 200 MB log is analysed without freezing the page, by one worker or with scanning workers', async () => {
   // This machine's cores (two here: the analysis worker does all the work), then four (two
