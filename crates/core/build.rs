@@ -32,6 +32,7 @@ const LOG_KINDS: &[(&str, &str)] = &[
     ("dism", "Dism"),
     ("reportingevents", "ReportingEvents"),
     ("setup", "Setup"),
+    ("updateagent", "UpdateAgent"),
     ("smsts", "TaskSequence"),
     ("ccmsetup", "Ccmsetup"),
     ("clientmsi", "ClientMsi"),

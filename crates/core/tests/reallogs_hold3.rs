@@ -90,3 +90,33 @@ fn fixture_report(name: &str, edit: impl Fn(String) -> String) -> wulens_core::R
     }
     wulens_core::Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
 }
+
+/// Windows setup's Update Agent: each session is a servicing session named by its features, its
+/// result the HRESULT its last phase reports; a phase that fails fails the session, and a log
+/// renamed (as a drop's copies are) is still known by its sessions' lines.
+#[test]
+fn update_agent_sessions_are_servicing_sessions_with_their_result() {
+    let ok = fixture_report("updateagent-fod", |t| t);
+    let servicing = |r: &wulens_core::Report| r.operations.groups.iter().filter(|g| g.kind == OperationKind::Servicing).map(|g| (g.succeeded, g.failed)).next();
+    assert_eq!(servicing(&ok), Some((2, 0)), "{}", ok.summary.verdict);
+    assert!(ok.summary.detail.contains("2 Update Agent sessions, for Rsat.Dns.Tools~~0.0.1.0, Language.Basic~~~de-DE~0.0.1.0"), "{}", ok.summary.detail);
+    // A careful reader's conclusion, with verdicts.json's keys: nothing failed, no error finding,
+    // and the routine code never leads.
+    let v = serde_json::json!({ "not_failed": true, "nothing_failed": true, "no_error_findings": true });
+    let bad = common::verdicts::check(&ok, &v, Words::Any);
+    assert!(bad.is_empty() && ok.summary.status == VerdictStatus::Ok, "{bad:?} {}: {}", ok.summary.badge, ok.summary.verdict);
+    assert!(!format!("{} {}", ok.summary.verdict, ok.summary.detail).contains("0x80040154"), "{}", ok.summary.detail);
+    let failed = fixture_report("updateagent-fod", |t| {
+        t.replacen(
+            "ReportEventDownloadRequestEnd: hr                         = [0x0]",
+            "ReportEventDownloadRequestEnd: hr                         = [0x800f0950]",
+            1,
+        )
+    });
+    assert_eq!(servicing(&failed), Some((1, 1)), "{}", failed.summary.verdict);
+    assert!(failed.summary.verdict.contains("0x800F0950"), "{}", failed.summary.verdict);
+    // The same log under another name is still the Update Agent's.
+    let text = std::fs::read_to_string(fixture("updateagent-fod").join("logs/UpdateAgent.log")).unwrap();
+    let renamed = Analysis::from_inputs(vec![Input { name: "PC01_log.txt".into(), bytes: text.into_bytes().into() }], &Limits::default());
+    assert_eq!(renamed.files[0].kind, wulens_core::model::LogKind::UpdateAgent);
+}

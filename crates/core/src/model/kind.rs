@@ -49,6 +49,10 @@ pub enum LogKind {
     ReportingEvents,
     /// Windows setup (Panther) `setupact.log` / `setuperr.log`.
     Setup,
+    /// Windows setup's Update Agent (`%windir%\Logs\MoSetup\UpdateAgent.log`): its sessions
+    /// installing Features on Demand and language packs, or staging an update, in setup's line
+    /// format; known by its name or its `UpdateAgent logging starts.` lines.
+    UpdateAgent,
     /// A ConfigMgr or MDT task sequence (`smsts.log`).
     TaskSequence,
     /// The ConfigMgr client's installation (`ccmsetup.log`).
@@ -65,7 +69,7 @@ pub enum LogKind {
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 25] = [
+    pub const NAMED: [LogKind; 26] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -86,6 +90,7 @@ impl LogKind {
         LogKind::Dism,
         LogKind::ReportingEvents,
         LogKind::Setup,
+        LogKind::UpdateAgent,
         LogKind::TaskSequence,
         LogKind::Ccmsetup,
         LogKind::ClientMsi,
@@ -116,6 +121,7 @@ impl LogKind {
             LogKind::Dism => "dism",
             LogKind::ReportingEvents => "reportingevents",
             LogKind::Setup => "setup",
+            LogKind::UpdateAgent => "updateagent",
             LogKind::TaskSequence => "smsts",
             LogKind::Ccmsetup => "ccmsetup",
             LogKind::ClientMsi => "clientmsi",
@@ -153,6 +159,7 @@ impl LogKind {
             LogKind::Dism => "DISM.log",
             LogKind::ReportingEvents => "ReportingEvents.log",
             LogKind::Setup => "setupact.log (Windows setup)",
+            LogKind::UpdateAgent => "UpdateAgent.log (Windows setup's Update Agent)",
             LogKind::TaskSequence => "smsts.log (task sequence)",
             LogKind::Ccmsetup => "ccmsetup.log",
             LogKind::ClientMsi => "client.msi.log",
@@ -166,6 +173,7 @@ impl LogKind {
     const fn stems(self) -> &'static [&'static str] {
         match self {
             LogKind::Setup => &["setupact", "setuperr"],
+            LogKind::UpdateAgent => &["updateagent"],
             LogKind::ClientMsi => &["client.msi"],
             LogKind::ScanAgent => &["scanagent"],
             LogKind::LocationServices => &["locationservices"],
@@ -259,7 +267,7 @@ impl LogKind {
             LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw => Some(LogKind::WindowsUpdate),
             LogFormat::WsusSoftwareDistribution => Some(LogKind::SoftwareDistribution),
             LogFormat::WindowsUpdateReportingEvents => Some(LogKind::ReportingEvents),
-            LogFormat::Setup => Some(LogKind::Setup),
+            LogFormat::Setup => Some(by_name.filter(|&k| k == LogKind::UpdateAgent).unwrap_or(LogKind::Setup)),
             LogFormat::EventLog => Some(LogKind::EventLog),
             LogFormat::DeliveryOptimization => Some(LogKind::DeliveryOptimization),
             LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| k == LogKind::Setup),

@@ -44,6 +44,8 @@ pub(crate) fn from_parsed(
         notes.push("Some UTF-16 characters were malformed and are shown as \u{FFFD}.".into());
     }
     let kind = LogKind::resolve(&name, format, &parsed.components, &parsed.entries);
+    // Windows setup's Update Agent writes setup's line format; its sessions say who they are.
+    let kind = if kind == LogKind::Setup && format == LogFormat::Setup && update_agent(text.as_str()) { LogKind::UpdateAgent } else { kind };
     // A log in CBS.log's line format whose records turn out to be Windows setup's (its first
     // lines were DISM's, which setup runs) is setup's log; the same parser read it.
     let format = if kind == LogKind::Setup && matches!(format, LogFormat::Cbs | LogFormat::Dism) { LogFormat::Setup } else { format };
@@ -75,4 +77,11 @@ pub(crate) fn from_parsed(
         physical_lines: parsed.physical_lines,
         prescan: None,
     }
+}
+
+/// A setup-format log whose first records open an Update Agent session (`UpdateAgent logging
+/// starts.`): UpdateAgent.log under another name.
+fn update_agent(text: &str) -> bool {
+    let head = &text.as_bytes()[..text.len().min(64 << 10)];
+    memchr::memmem::find(head, b"UpdateAgent logging starts.").is_some()
 }

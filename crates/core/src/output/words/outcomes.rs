@@ -552,8 +552,22 @@ fn what_ran(sessions: &[&Operation]) -> String {
             format!(", by {}{}", named.join(", "), if by.len() > 3 { ", ..." } else { "" })
         }
     };
-    let words: Vec<String> = sorts.iter().map(|(t, v)| format!("{}{}", counted(v.len(), t, &format!("{t}s")), programs(v))).collect();
-    if words.is_empty() || (sorts.len() == 1 && !words[0].contains(", by ")) {
+    // The features they were for (Windows setup's Update Agent names each session's).
+    let features = |ops: &[&&Operation]| {
+        let mut named: Vec<&str> = Vec::new();
+        for f in ops.iter().filter_map(|o| o.fact("feature")) {
+            if !named.contains(&f) {
+                named.push(f);
+            }
+        }
+        match named.len() {
+            0 => String::new(),
+            n if n <= 3 => format!(", for {}", named.join(", ")),
+            n => format!(", for {} and {} more", named[..2].join(", "), n - 2),
+        }
+    };
+    let words: Vec<String> = sorts.iter().map(|(t, v)| format!("{}{}{}", counted(v.len(), t, &format!("{t}s")), programs(v), features(v))).collect();
+    if words.is_empty() || (sorts.len() == 1 && !words[0].contains(", by ") && !words[0].contains(", for ")) {
         return String::new();
     }
     format!(" ({})", words.join("; "))
