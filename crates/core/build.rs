@@ -33,6 +33,7 @@ const LOG_KINDS: &[(&str, &str)] = &[
     ("reportingevents", "ReportingEvents"),
     ("setup", "Setup"),
     ("updateagent", "UpdateAgent"),
+    ("updateassistant", "UpdateAssistant"),
     ("smsts", "TaskSequence"),
     ("ccmsetup", "Ccmsetup"),
     ("clientmsi", "ClientMsi"),

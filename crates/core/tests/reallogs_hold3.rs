@@ -85,7 +85,13 @@ fn fixture_report(name: &str, edit: impl Fn(String) -> String) -> wulens_core::R
     let mut inputs = Vec::new();
     for e in std::fs::read_dir(fixture(name).join("logs")).unwrap() {
         let p = e.unwrap().path();
-        let text = edit(std::fs::read_to_string(&p).unwrap());
+        let bytes = std::fs::read(&p).unwrap();
+        // A UTF-16 log (the Update Assistant's) is edited as text and handed over as UTF-8.
+        let text = match bytes.strip_prefix(&[0xFF, 0xFE]) {
+            Some(wide) => String::from_utf16(&wide.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>()).unwrap(),
+            None => String::from_utf8(bytes).unwrap(),
+        };
+        let text = edit(text);
         inputs.push(Input { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: text.into_bytes().into() });
     }
     wulens_core::Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
@@ -119,4 +125,31 @@ fn update_agent_sessions_are_servicing_sessions_with_their_result() {
     let text = std::fs::read_to_string(fixture("updateagent-fod").join("logs/UpdateAgent.log")).unwrap();
     let renamed = Analysis::from_inputs(vec![Input { name: "PC01_log.txt".into(), bytes: text.into_bytes().into() }], &Limits::default());
     assert_eq!(renamed.files[0].kind, wulens_core::model::LogKind::UpdateAgent);
+}
+
+/// The Windows 10 Update Assistant: the whole log is one upgrade, named with the build it
+/// installs; how it exited decides, else a state reported with a failing HRESULT; its
+/// configuration look-ups that find nothing (0x80070002) never lead.
+#[test]
+fn the_update_assistants_upgrade_is_a_setup_run_with_its_build() {
+    let ok = fixture_report("updateassistant-upgrade", |t| t);
+    let v = serde_json::json!({ "not_failed": true, "nothing_failed": true, "no_error_findings": true });
+    let bad = common::verdicts::check(&ok, &v, Words::Any);
+    assert!(bad.is_empty() && ok.summary.status == VerdictStatus::Ok, "{bad:?} {}: {}", ok.summary.badge, ok.summary.verdict);
+    assert!(ok.summary.detail.contains("Update Assistant's upgrade to Windows build 19045 completed"), "{}", ok.summary.detail);
+    assert!(!format!("{} {}", ok.summary.verdict, ok.summary.detail).contains("0x80070002"), "{}", ok.summary.detail);
+    // An exit with a code fails the run with it; so does a state that reports one.
+    let exit = fixture_report("updateassistant-upgrade", |t| t.replace("error code 0x0.", "error code 0xC1900200."));
+    assert_eq!(exit.summary.status, VerdictStatus::Failed, "{}", exit.summary.verdict);
+    assert!(exit.summary.verdict.contains("0xC1900200"), "{}", exit.summary.verdict);
+    let state = fixture_report("updateassistant-upgrade", |t| {
+        t.replace("state Installing, hr 0x0", "state Installing, hr 0x80070070")
+            .replace("Exit state: UserPerformWindowsRestart, error code 0x0.", "Installing failed")
+    });
+    assert_eq!(state.summary.status, VerdictStatus::Failed, "{}", state.summary.verdict);
+    assert!(state.summary.verdict.contains("0x80070070"), "{}", state.summary.verdict);
+    // Under another name it is still the Update Assistant's log.
+    let bytes = std::fs::read(fixture("updateassistant-upgrade").join("logs/upgrader_default.log")).unwrap();
+    let renamed = Analysis::from_inputs(vec![Input { name: "PC01-upgrade.log".into(), bytes: bytes.into() }], &Limits::default());
+    assert_eq!(renamed.files[0].kind, wulens_core::model::LogKind::UpdateAssistant);
 }

@@ -305,8 +305,12 @@ pub fn errors_only(name: &str) -> bool {
 /// Programs other than an upgrade that write setup's log format, by a marker of their lines:
 /// the recovery environment's "Reset this PC" writes `PushButtonReset::` in its setuperr.log
 /// (`0x80070490 in PushButtonReset::OEMConnection::Create (base\reset\engine\...)`, read from a
-/// reset's $SysReset log).
-const PROGRAMS: [(&str, &str); 1] = [("PushButtonReset::", "Reset this PC (push-button reset, not an update)")];
+/// reset's $SysReset log); the Windows 10 Update Assistant reports its states (`State manager get
+/// called back with state Downloading, hr 0x0`, read from its upgrader_default.log).
+const PROGRAMS: [(&str, &str); 2] = [
+    ("PushButtonReset::", "Reset this PC (push-button reset, not an update)"),
+    ("State manager get called back with state ", "The Windows 10 Update Assistant's upgrade"),
+];
 
 /// The program that wrote run `op`'s log, where it is not Windows setup.
 pub fn program(a: &Analysis, op: &Operation) -> Option<&'static str> {

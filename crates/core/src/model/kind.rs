@@ -53,6 +53,10 @@ pub enum LogKind {
     /// installing Features on Demand and language packs, or staging an update, in setup's line
     /// format; known by its name or its `UpdateAgent logging starts.` lines.
     UpdateAgent,
+    /// The Windows 10 Update Assistant's `upgrader_default.log` (`C:\Windows10Upgrade`): its
+    /// states (checking, downloading, installing) and how it exited; known by its name or by its
+    /// `State manager get called back with state` lines.
+    UpdateAssistant,
     /// A ConfigMgr or MDT task sequence (`smsts.log`).
     TaskSequence,
     /// The ConfigMgr client's installation (`ccmsetup.log`).
@@ -69,7 +73,7 @@ pub enum LogKind {
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 26] = [
+    pub const NAMED: [LogKind; 27] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -91,6 +95,7 @@ impl LogKind {
         LogKind::ReportingEvents,
         LogKind::Setup,
         LogKind::UpdateAgent,
+        LogKind::UpdateAssistant,
         LogKind::TaskSequence,
         LogKind::Ccmsetup,
         LogKind::ClientMsi,
@@ -122,6 +127,7 @@ impl LogKind {
             LogKind::ReportingEvents => "reportingevents",
             LogKind::Setup => "setup",
             LogKind::UpdateAgent => "updateagent",
+            LogKind::UpdateAssistant => "updateassistant",
             LogKind::TaskSequence => "smsts",
             LogKind::Ccmsetup => "ccmsetup",
             LogKind::ClientMsi => "clientmsi",
@@ -160,6 +166,7 @@ impl LogKind {
             LogKind::ReportingEvents => "ReportingEvents.log",
             LogKind::Setup => "setupact.log (Windows setup)",
             LogKind::UpdateAgent => "UpdateAgent.log (Windows setup's Update Agent)",
+            LogKind::UpdateAssistant => "upgrader_default.log (Windows 10 Update Assistant)",
             LogKind::TaskSequence => "smsts.log (task sequence)",
             LogKind::Ccmsetup => "ccmsetup.log",
             LogKind::ClientMsi => "client.msi.log",
@@ -174,6 +181,7 @@ impl LogKind {
         match self {
             LogKind::Setup => &["setupact", "setuperr"],
             LogKind::UpdateAgent => &["updateagent"],
+            LogKind::UpdateAssistant => &["upgrader_default", "upgrader_win10"],
             LogKind::ClientMsi => &["client.msi"],
             LogKind::ScanAgent => &["scanagent"],
             LogKind::LocationServices => &["locationservices"],
@@ -267,10 +275,10 @@ impl LogKind {
             LogFormat::WindowsUpdateLegacy | LogFormat::WindowsUpdateEtw => Some(LogKind::WindowsUpdate),
             LogFormat::WsusSoftwareDistribution => Some(LogKind::SoftwareDistribution),
             LogFormat::WindowsUpdateReportingEvents => Some(LogKind::ReportingEvents),
-            LogFormat::Setup => Some(by_name.filter(|&k| k == LogKind::UpdateAgent).unwrap_or(LogKind::Setup)),
+            LogFormat::Setup => Some(by_name.filter(|&k| matches!(k, LogKind::UpdateAgent | LogKind::UpdateAssistant)).unwrap_or(LogKind::Setup)),
             LogFormat::EventLog => Some(LogKind::EventLog),
             LogFormat::DeliveryOptimization => Some(LogKind::DeliveryOptimization),
-            LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| k == LogKind::Setup),
+            LogFormat::Cbs | LogFormat::Dism => by_name.filter(|&k| matches!(k, LogKind::Setup | LogKind::UpdateAssistant)),
             _ => by_name,
         }
     }

@@ -45,7 +45,17 @@ pub(crate) fn from_parsed(
     }
     let kind = LogKind::resolve(&name, format, &parsed.components, &parsed.entries);
     // Windows setup's Update Agent writes setup's line format; its sessions say who they are.
-    let kind = if kind == LogKind::Setup && format == LogFormat::Setup && update_agent(text.as_str()) { LogKind::UpdateAgent } else { kind };
+    // Two more programs write setup's line layout (its time and level, no component): Windows
+    // setup's Update Agent and the Windows 10 Update Assistant; under another name their lines
+    // say which they are.
+    let setup_layout = format == LogFormat::Setup || kind == LogKind::Cbs;
+    let kind = if kind == LogKind::Setup && format == LogFormat::Setup && head_has(text.as_str(), "UpdateAgent logging starts.") {
+        LogKind::UpdateAgent
+    } else if matches!(kind, LogKind::Setup | LogKind::Cbs) && setup_layout && head_has(text.as_str(), "State manager get called back with state ") {
+        LogKind::UpdateAssistant
+    } else {
+        kind
+    };
     // A log in CBS.log's line format whose records turn out to be Windows setup's (its first
     // lines were DISM's, which setup runs) is setup's log; the same parser read it.
     let format = if kind == LogKind::Setup && matches!(format, LogFormat::Cbs | LogFormat::Dism) { LogFormat::Setup } else { format };
@@ -79,9 +89,10 @@ pub(crate) fn from_parsed(
     }
 }
 
-/// A setup-format log whose first records open an Update Agent session (`UpdateAgent logging
-/// starts.`): UpdateAgent.log under another name.
-fn update_agent(text: &str) -> bool {
+/// Whether `marker` is in the first 64 KiB of `text`: how a log under another name says which it
+/// is (Windows setup's Update Agent opens each session with `UpdateAgent logging starts.`, the
+/// Update Assistant reports its states from its first seconds).
+fn head_has(text: &str, marker: &str) -> bool {
     let head = &text.as_bytes()[..text.len().min(64 << 10)];
-    memchr::memmem::find(head, b"UpdateAgent logging starts.").is_some()
+    memchr::memmem::find(head, marker.as_bytes()).is_some()
 }

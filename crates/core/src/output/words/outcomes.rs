@@ -221,6 +221,11 @@ pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
         OperationKind::Setup => "Windows setup",
         _ => "The task sequence",
     });
+    // The Windows build a run installs, where its log names it (the Update Assistant's).
+    let name = match last.fact("build") {
+        Some(b) => format!("{name} to Windows build {b}"),
+        None => name.to_string(),
+    };
     // What a run cancelled or left without a result was waiting on (setup's phase, the failure
     // it kept meeting): said in its first sentence where no code of its own speaks.
     let waiting = r.waiting.as_ref().map(|w| {

@@ -66,7 +66,10 @@ pub fn header(b: &[u8]) -> Option<Header> {
     // The level is padded to 22 columns and the component to 7: text that starts past both is
     // a message with the component column left blank (setup's logging library writes its
     // callers' lines so: windeploy, OOBE, Disk Cleanup's setupcln, push-button reset).
-    if c_start >= i + COMPONENT_END {
+    // The Windows 10 Update Assistant (upgrader_default.log) writes the same time and level, the
+    // level padded to 10 columns and no component at all: text before the 22nd column is its
+    // message.
+    if c_start >= i + COMPONENT_END || (id_end.is_none() && c_start < i + LEVEL_END) {
         return Some(Header { time, severity, component: c_start..c_start, msg_start: c_start, message_id: id_end.is_some() });
     }
     let c_end = token_end(b, c_start);
@@ -76,7 +79,9 @@ pub fn header(b: &[u8]) -> Option<Header> {
 
 /// Where the component column ends, counted from the level: `Info` padded to 22 columns, then
 /// the component padded to 7.
-const COMPONENT_END: usize = 22 + 7;
+const COMPONENT_END: usize = LEVEL_END + 7;
+/// Where CBS's padded level column ends, counted from the level.
+const LEVEL_END: usize = 22;
 
 /// Whether `rest` (a text from the start of a line on) begins with a whole line that starts a
 /// record of this layout whatever comes before it: a line with a timestamp, its line break
