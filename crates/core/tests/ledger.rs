@@ -451,6 +451,44 @@ fn a_configmgr_deployment_names_its_updates_and_their_progress() {
     assert!(r.summary.verdict.contains("KB5002645") && r.summary.verdict.contains("0x80070643"), "{}", r.summary.verdict);
 }
 
+/// An update that waited for its restart is installed once the detection after the restart
+/// confirms it (the enforcement state message, as Microsoft's deployment article shows it); an
+/// update the restart did not confirm still waits for it.
+#[test]
+fn a_deployed_update_is_installed_once_the_restart_confirms_it() {
+    let site = "Site_1074285A-82C7-474F-B242-1EE20F8C3CE5";
+    let (a, b) = ("774ec963-65e7-4c81-96e8-d229c10c3d00", "0c8f5a4e-1b2d-4c3e-9f6a-7b8c9d0e1f2a");
+    let mut log = String::new();
+    for (id, name, kb) in [
+        (a, "2024-10 Cumulative Update for Windows 11 Version 23H2 for x64-based Systems (KB5044285)", "5044285"),
+        (b, "2024-10 Security Update for Microsoft Office (KB5002645)", "5002645"),
+    ] {
+        log += &ud(
+            "14:00:00",
+            &format!(
+                "Update ({site}/SUM_{id}) Name ({name}) ArticleID ({kb}) added to the targeted list of deployment ({{F7A0F5F8-689F-49BC-8EA3-966C43D8F867}})"
+            ),
+            1,
+        );
+        log += &ud("14:05:00", &format!("Update ({site}/SUM_{id}) Progress: Status = ciStateInstalling, PercentComplete = 0, Result = 0x0"), 1);
+        log += &ud("14:30:00", &format!("Update ({site}/SUM_{id}) Progress: Status = ciStateWaitReboot, PercentComplete = 100, Result = 0x0"), 1);
+    }
+    log += &ud("14:30:05", "Raised assignment ({F7A0F5F8-689F-49BC-8EA3-966C43D8F867}) state message successfully. TopicType = Enforce, StateId = 5, StateName = ASSIGNMENT_ENFORCE_PENDING_REBOOT", 1);
+    log += &ud("15:02:11", "CUpdatesJob({53F4851F-7E63-4C7E-952D-78345039FFFC}): Detect after reboot job completed with result = 0x0", 1);
+    log += &ud(
+        "15:02:12",
+        &format!("Raised update ({site}/SUM_{a}) enforcement state message successfully. StateId = 10, StateName = CI_ENFORCEMENT_SUCCESSFULL"),
+        1,
+    );
+    let r = report_of(vec![("UpdatesDeployment.log", log.into_bytes())]);
+    well_formed(&r);
+    let cu = one(&r, "KB5044285");
+    assert_eq!(cu.state, LedgerState::Done, "{cu:#?}");
+    let last = cu.decisive_step().unwrap();
+    assert!(last.evidence.text.contains("CI_ENFORCEMENT_SUCCESSFULL") && last.evidence.line == 9, "{:?}", last.evidence);
+    assert_eq!(one(&r, "KB5002645").state, LedgerState::PendingRestart);
+}
+
 fn cm(component: &str, time: &str, msg: &str) -> String {
     format!("<![LOG[{msg}]LOG]!><time=\"{time}.000+000\" date=\"10-09-2024\" component=\"{component}\" context=\"\" type=\"1\" thread=\"4200\" file=\"\">\r\n")
 }

@@ -299,8 +299,9 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
 }
 
 /// What UpdatesDeployment.log says of one update, from after its `/SUM_`: `<id>) Name (<title>)
-/// ArticleID (<n>) added to the targeted list of deployment ({A})`, or `<id>) Progress: Status =
-/// ciStateInstalling, PercentComplete = 0, Result = 0x0`.
+/// ArticleID (<n>) added to the targeted list of deployment ({A})`, `<id>) Progress: Status =
+/// ciStateInstalling, PercentComplete = 0, Result = 0x0`, or the enforcement state message that
+/// confirms it installed after the restart.
 fn deployment_line(rest: &str, base: Sighting) -> Option<Sighting> {
     let (id, rev) = id_rev(rest)?;
     let tail = rest.get(36..)?.trim_start_matches(')');
@@ -314,6 +315,14 @@ fn deployment_line(rest: &str, base: Sighting) -> Option<Sighting> {
             .map(|n| format!("KB{n}"));
         let kb = kb.unwrap_or_else(|| super::class::kb_of(&title));
         return Some(Sighting { event: Some(LifeEvent::Assigned), id, revision: rev, kb, title, ..base });
+    }
+    // After the restart, the detection that follows it confirms each update installed (Microsoft
+    // Learn, "Track the software update deployment process", step 10): `Raised update
+    // (Site_S/SUM_U) enforcement state message successfully. StateId = 10, StateName =
+    // CI_ENFORCEMENT_SUCCESSFULL`.
+    if tail.contains("enforcement state message") {
+        let name = tail.split_once("StateName = ")?.1;
+        return name.starts_with("CI_ENFORCEMENT_SUCCESSFULL").then(|| Sighting { event: Some(LifeEvent::Installed), id, revision: rev, ..base });
     }
     let status = tail.split_once("Progress: Status = ")?.1;
     let state: String = status.chars().take_while(char::is_ascii_alphanumeric).collect();
