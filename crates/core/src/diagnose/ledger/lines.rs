@@ -322,7 +322,7 @@ fn deployment_line(rest: &str, base: Sighting) -> Option<Sighting> {
     // CI_ENFORCEMENT_SUCCESSFULL`.
     if tail.contains("enforcement state message") {
         let name = tail.split_once("StateName = ")?.1;
-        return name.starts_with("CI_ENFORCEMENT_SUCCESSFULL").then(|| Sighting { event: Some(LifeEvent::Installed), id, revision: rev, ..base });
+        return name.starts_with("CI_ENFORCEMENT_SUCCESSFULL").then_some(Sighting { event: Some(LifeEvent::Installed), id, revision: rev, ..base });
     }
     let status = tail.split_once("Progress: Status = ")?.1;
     let state: String = status.chars().take_while(char::is_ascii_alphanumeric).collect();
