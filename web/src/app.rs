@@ -115,7 +115,7 @@ pub fn app() -> Html {
                     Ok(v) => match Dropped::read(v) {
                         Ok(d) => {
                             let n = d.files.len();
-                            services.analyze(d, format!("{n} dropped file{}", if n == 1 { "" } else { "s" }));
+                            services.analyze(d, wulens_core::model::counted(n, "dropped file", "dropped files"));
                         }
                         Err(e) => services.dispatch.dispatch(Action::Failed(e)),
                     },

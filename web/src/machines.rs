@@ -60,7 +60,7 @@ pub fn notice(machines: &[MachineReport]) -> String {
 }
 
 pub fn files_words(n: usize) -> String {
-    format!("{n} file{}", if n == 1 { "" } else { "s" })
+    wulens_core::model::counted(n, "file", "files")
 }
 
 #[cfg(test)]

@@ -285,7 +285,7 @@ impl Services {
                     again.errors.extend(d.errors.iter().cloned());
                     let n = again.files.len();
                     services.follow_when_loaded.set(was_following);
-                    services.analyze(again, format!("{n} file{} read again", if n == 1 { "" } else { "s" }));
+                    services.analyze(again, format!("{} read again", wulens_core::model::counted(n, "file", "files")));
                 }
                 Err(e) => services.dispatch.dispatch(Action::Failed(format!("the files could not be read again: {e}"))),
             }

@@ -83,7 +83,9 @@ impl Exports {
 pub fn preview(r: &RedactionSummary) -> Vec<String> {
     r.kinds
         .iter()
-        .map(|k| format!("{} ({}-n), replaced {} time{}", k.kind.count(k.distinct), k.kind.prefix(), k.replaced, if k.replaced == 1 { "" } else { "s" }))
+        .map(|k| {
+            format!("{} ({}-n), replaced {}", k.kind.count(k.distinct), k.kind.prefix(), wulens_core::model::counted(k.replaced as usize, "time", "times"))
+        })
         .collect()
 }
 

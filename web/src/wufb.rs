@@ -6,24 +6,21 @@
 use wulens_core::{WufbAlert, WufbSection, WufbStatus};
 
 use crate::fleet::state_label;
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use wulens_core::model::counted;
 
 /// `4 alerts from 3 exports: 3 beside their machine's logs, 1 on a device with no logs here.`
 pub fn summary(w: &WufbSection) -> String {
     let joined = w.alerts.iter().filter(|a| !a.machine.is_empty()).count();
-    let mut s = format!("{} from {}", plural(w.alerts.len(), "alert", "alerts"), plural(w.exports.len(), "export", "exports"));
+    let mut s = format!("{} from {}", counted(w.alerts.len(), "alert", "alerts"), counted(w.exports.len(), "export", "exports"));
     if !w.alerts.is_empty() {
         s.push_str(&format!(": {} beside their machine's logs", joined));
         let apart = w.alerts.len() - joined;
         if apart > 0 {
-            s.push_str(&format!(", {apart} on {} with no logs here", plural(w.without_logs.len(), "device", "devices")));
+            s.push_str(&format!(", {apart} on {} with no logs here", counted(w.without_logs.len(), "device", "devices")));
         }
     }
     if !w.statuses.is_empty() {
-        s.push_str(&format!("; {}", plural(w.statuses.len(), "update status", "update statuses")));
+        s.push_str(&format!("; {}", counted(w.statuses.len(), "update status", "update statuses")));
     }
     s.push('.');
     s
@@ -31,7 +28,7 @@ pub fn summary(w: &WufbSection) -> String {
 
 /// `wufb-update-alerts.csv (UCUpdateAlert, 2 records)`, each export read.
 pub fn exports_words(w: &WufbSection) -> Vec<String> {
-    w.exports.iter().map(|x| format!("{} ({}, {})", x.file, x.table, plural(x.records, "record", "records"))).collect()
+    w.exports.iter().map(|x| format!("{} ({}, {})", x.file, x.table, counted(x.records, "record", "records"))).collect()
 }
 
 /// What the alert is: `ClientUpdateAlert · DownloadFailure`.

@@ -82,10 +82,9 @@ fn cell(u: &UpdateCompliance, state: &'static str, q: &FleetQuery) -> Html {
     let names: Vec<String> = cells.iter().flat_map(|c| c.machines.iter().cloned()).take(10).collect();
     let more = n.saturating_sub(names.len());
     let title = format!(
-        "{}: {} machine{} — {}{}",
+        "{}: {} — {}{}",
         state_label(state),
-        n,
-        if n == 1 { "" } else { "s" },
+        wulens_core::model::counted(n, "machine", "machines"),
         names.join(", "),
         if more > 0 { format!(" (+{more} more)") } else { String::new() }
     );

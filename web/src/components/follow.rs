@@ -56,7 +56,7 @@ pub fn follow_bar(p: &FollowBarProps) -> Html {
             match Dropped::read(crate::js::collect_input(&list)) {
                 Ok(d) if !d.files.is_empty() => {
                     let n = d.files.len();
-                    services.analyze(d, format!("{n} file{} chosen again", if n == 1 { "" } else { "s" }));
+                    services.analyze(d, format!("{} chosen again", wulens_core::model::counted(n, "file", "files")));
                 }
                 Ok(_) => {}
                 Err(e) => services.dispatch.dispatch(Action::Failed(e)),

@@ -37,7 +37,7 @@ pub fn landing(p: &LandingProps) -> Html {
                 match Dropped::read(crate::js::collect_input(&list)) {
                     Ok(d) => {
                         let n = d.files.len();
-                        services.analyze(d, format!("{n} chosen file{}", if n == 1 { "" } else { "s" }));
+                        services.analyze(d, wulens_core::model::counted(n, "chosen file", "chosen files"));
                     }
                     Err(e) => services.dispatch.dispatch(crate::state::Action::Failed(e)),
                 }
@@ -84,7 +84,7 @@ pub fn landing(p: &LandingProps) -> Html {
                     Ok(d) if d.files.is_empty() && d.errors.is_empty() => {} // the picker was closed
                     Ok(d) => {
                         let n = d.files.len();
-                        services.analyze_and_follow(d, format!("{n} followed file{}", if n == 1 { "" } else { "s" }));
+                        services.analyze_and_follow(d, wulens_core::model::counted(n, "followed file", "followed files"));
                     }
                     Err(e) => services.dispatch.dispatch(crate::state::Action::Failed(format!("the files could not be opened: {e}"))),
                 }

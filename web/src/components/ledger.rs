@@ -106,7 +106,7 @@ fn ledger_item(p: &ItemProps) -> Html {
                 }) }
             </div>
             <details>
-                <summary class="small">{format!("{} step{} and how the logs were joined", r.steps.len(), if r.steps.len() == 1 { "" } else { "s" })}</summary>
+                <summary class="small">{format!("{} and how the logs were joined", wulens_core::model::counted(r.steps.len(), "step", "steps"))}</summary>
                 <ol class="steps small">{ for r.steps.iter().map(|s| html! {
                     <li>{format!("{} {}", when(&s.evidence), ledger_event(s.event))}
                         if let Some(c) = &s.code { {" "}<CodeLink code={AttrValue::from(c.clone())} /> }

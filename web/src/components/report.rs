@@ -137,7 +137,7 @@ fn summary(p: &SummaryProps) -> Html {
                 </div>
             }
             <div class="facts">
-                <span>{format!("{} file{}", s.files, if s.files == 1 { "" } else { "s" })}</span>
+                <span>{wulens_core::model::counted(s.files, "file", "files")}</span>
                 <span>{format!("{} lines", thousands(s.lines))}</span>
                 <span>{format!("{} entries", thousands(s.entries))}</span>
                 if !span.is_empty() { <span>{span}</span> }
@@ -328,7 +328,7 @@ fn error_card(e: &ErrorReport) -> Html {
             <p class="where">
                 if let Some(f) = first { <span>{format!("First seen {f}")}</span> }
                 <span>{format!("in {}", files.join(", "))}</span>
-                <a href={log_href}>{format!("Show the {} line{}", e.occurrences_total, if e.occurrences_total == 1 { "" } else { "s" })}</a>
+                <a href={log_href}>{format!("Show the {}", wulens_core::model::counted(e.occurrences_total, "line", "lines"))}</a>
             </p>
             { for e.here.iter().take(2).map(|h| context_here(e, h)) }
             { match kb {

@@ -287,7 +287,7 @@ pub fn find_bar(p: &FindBarProps) -> Html {
             // Always there (disabled without a selection): selecting never reflows the bars.
             <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{match selected_rows { 0 => "Copy lines".to_string(), 1 => "Copy 1 line".to_string(), n => format!("Copy {n} lines") }}</button>
             <button type="button" disabled={selected_rows == 0} onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
-            if !v.state.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {} bookmark{}", v.state.marks.len(), if v.state.marks.len() == 1 { "" } else { "s" })}</span> }
+            if !v.state.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {}", wulens_core::model::counted(v.state.marks.len(), "bookmark", "bookmarks"))}</span> }
             <span class="count" aria-live="polite" data-testid="row-count">
                 { match v.state.count { Some(c) => format!("{} of {} lines", thousands(c as u64), thousands(v.state.total as u64)), None => "Filtering…".into() } }
             </span>
