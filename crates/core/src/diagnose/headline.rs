@@ -71,8 +71,9 @@ pub enum Sentence {
 pub enum Calm {
     /// The latest ConfigMgr scan completed (its last line at `at`).
     ScanCompleted { at: When },
-    /// The latest operation of `kind` succeeded.
-    Succeeded { kind: OperationKind, at: When },
+    /// The latest operation of `kind` succeeded; `program`: the program whose run it was, where
+    /// a setup log is not Windows setup's own (`setup::program`).
+    Succeeded { kind: OperationKind, program: Option<&'static str>, at: When },
     /// An upgrade is rolling back: statement `statement` says so.
     RollingBack { statement: usize },
     /// Nothing failed, but statement `statement` needs attention.
@@ -450,7 +451,8 @@ fn latest_ok(x: &Facts) -> Option<Calm> {
     order.iter().find_map(|&k| {
         let of: Vec<&Operation> = x.counting.iter().copied().filter(|o| o.kind() == k && o.outcome == Outcome::Succeeded).collect();
         let o = latest(x, &of)?;
-        Some(Calm::Succeeded { kind: o.def.kind, at: stamp(x, o) })
+        let program = if k == OperationKind::Setup { super::setup::program(x.a, o) } else { None };
+        Some(Calm::Succeeded { kind: o.def.kind, program, at: stamp(x, o) })
     })
 }
 

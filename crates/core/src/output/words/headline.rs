@@ -111,7 +111,13 @@ fn calm(a: &Analysis, d: &Diagnosis, now: &Calm) -> String {
     let not_failing = if told { "" } else { "Not failing now: " };
     match now {
         Calm::ScanCompleted { at: t } => upper_first(&format!("{not_failing}the latest ConfigMgr update scan completed{}.", at(t))),
-        Calm::Succeeded { kind, at: t } => upper_first(&format!("{not_failing}the latest {} succeeded{}.", kind.noun(1), at(t))),
+        // The program's name begins a sentence elsewhere ("The Windows 10 Update Assistant's
+        // upgrade ..."); here it follows "Not failing now: ".
+        Calm::Succeeded { program: Some(p), at: t, .. } => {
+            let p: String = p.chars().take(1).flat_map(char::to_lowercase).chain(p.chars().skip(1)).collect();
+            upper_first(&format!("{not_failing}{p} succeeded{}.", at(t)))
+        }
+        Calm::Succeeded { kind, at: t, .. } => upper_first(&format!("{not_failing}the latest {} succeeded{}.", kind.noun(1), at(t))),
         Calm::RollingBack { statement } => {
             // "Windows setup: an upgrade is rolling back: ..." without the program's name.
             let t = first_sentence(&text(statement));
