@@ -10,9 +10,24 @@ impl Analysis {
     /// Give every file an offset: its own, or one assumed from the other logs of its machine
     /// (a drop of several machines never lends one machine's time zone to another's logs).
     pub fn resolve_offsets(&mut self) {
-        let own: Vec<Option<i32>> = self.files.iter().map(|f| if utc_by_format(f) { None } else { stated(f) }).collect();
+        // Each file's stated offsets, counted once: its own zone is the most common, and the
+        // votes of its machine (or of the drop) add them up. Logs written in UTC by format
+        // (decoded ETW traces, SoftwareDistribution.log) say nothing about the machine's clock:
+        // they neither have a zone of their own nor vote.
+        let counts: Vec<FxHashMap<i32, usize>> = self
+            .files
+            .iter()
+            .map(|f| {
+                let mut c = FxHashMap::default();
+                if !utc_by_format(f) {
+                    tally(&mut c, f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
+                }
+                c
+            })
+            .collect();
+        let own: Vec<Option<i32>> = counts.iter().map(|c| most(c.iter().map(|(&o, &n)| (o, n)))).collect();
         // Which files need an offset assumed, and whose the vote is: the drop's, or, in a drop
-        // of several machines, each machine's (a file outside every machine votes with the drop).
+        // of several machines, each machine's (a file outside every machine takes the drop's).
         let assumed = |i: usize, f: &crate::model::LogFile| {
             !self.offset_overrides.contains_key(&i) && f.entries.iter().any(|e| e.has_time()) && !utc_by_format(f) && own[i].is_none()
         };
@@ -26,14 +41,14 @@ impl Analysis {
             }
         }
         // The most common offset stated by any record or header of each machine (or the drop).
-        // Logs written in UTC by format (decoded ETW traces, SoftwareDistribution.log) say nothing
-        // about the machine's clock, so they do not vote.
         let vote = |machine: Option<usize>| {
             let mut votes: FxHashMap<i32, usize> = FxHashMap::default();
-            for (_, f) in self.files.iter().enumerate().filter(|(i, f)| !utc_by_format(f) && (machine.is_none() || machine_of[*i] == machine)) {
-                tally(&mut votes, f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32));
+            for (c, _) in counts.iter().zip(&machine_of).filter(|(_, m)| machine.is_none() || **m == machine) {
+                for (&o, &n) in c {
+                    *votes.entry(o).or_default() += n;
+                }
             }
-            votes.into_iter().max_by_key(|(o, n)| (*n, -*o)).map(|(o, _)| o)
+            most(votes.into_iter())
         };
         let drop_offset = vote(None);
         let machine_offsets: Vec<Option<i32>> = (0..machines.len()).map(|m| vote(Some(m))).collect();
@@ -80,15 +95,9 @@ fn utc_by_format(f: &crate::model::LogFile) -> bool {
     f.format == LogFormat::WsusSoftwareDistribution || f.offset.source == OffsetSource::Utc
 }
 
-/// The offset a file's own records or header state most often.
-fn stated(f: &crate::model::LogFile) -> Option<i32> {
-    mode(f.entries.iter().filter(|e| e.offset != NO_OFFSET && e.has_time()).map(|e| e.offset as i32))
-}
-
-fn mode(values: impl Iterator<Item = i32>) -> Option<i32> {
-    let mut counts: FxHashMap<i32, usize> = FxHashMap::default();
-    tally(&mut counts, values);
-    counts.into_iter().max_by_key(|(v, n)| (*n, -*v)).map(|(v, _)| v)
+/// The offset counted most often (the smaller one on a tie).
+fn most(counts: impl Iterator<Item = (i32, usize)>) -> Option<i32> {
+    counts.max_by_key(|&(o, n)| (n, -o)).map(|(o, _)| o)
 }
 
 /// Count `values` into `counts` a run at a time (a log states the same offset line after line).
