@@ -48,10 +48,10 @@ pub(crate) fn from_parsed(
     // Two more programs write setup's line layout (its time and level, no component): Windows
     // setup's Update Agent and the Windows 10 Update Assistant; under another name their lines
     // say which they are.
-    let setup_layout = format == LogFormat::Setup || kind == LogKind::Cbs;
-    let kind = if kind == LogKind::Setup && format == LogFormat::Setup && head_has(text.as_str(), "UpdateAgent logging starts.") {
+    let setup = kind == LogKind::Setup && format == LogFormat::Setup;
+    let kind = if setup && head_has(text.as_str(), "UpdateAgent logging starts.") {
         LogKind::UpdateAgent
-    } else if matches!(kind, LogKind::Setup | LogKind::Cbs) && setup_layout && head_has(text.as_str(), "State manager get called back with state ") {
+    } else if (setup || kind == LogKind::Cbs) && head_has(text.as_str(), "State manager get called back with state ") {
         LogKind::UpdateAssistant
     } else {
         kind
