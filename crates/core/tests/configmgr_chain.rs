@@ -205,3 +205,53 @@ fn a_closed_window_with_nothing_to_install_is_routine() {
     assert!(!r.summary.verdict.contains("maintenance window"), "{}", r.summary.verdict);
     assert!(r.ledger.iter().all(|x| x.state != LedgerState::Waiting));
 }
+
+#[test]
+fn a_content_download_that_fails_names_the_update_the_distribution_point_and_its_answer() {
+    let r = report_of(&[fixture("chain-content-fails")]);
+    let v = &r.summary.verdict;
+    for want in [
+        "The content of KB5055523 (windows11.0-kb5055523-x64.cab) failed to download from cmdp02.corp.example.net",
+        "0x87D0027E",
+        "HTTP answer 405 Method Not Allowed",
+        "(2 failures)",
+    ] {
+        assert!(v.contains(want), "{want:?} not in: {v}");
+    }
+    assert_eq!(r.summary.badge, "Deployment failed", "{v}");
+    let f = finding(&r, "update_content");
+    assert_eq!(f.severity, FindingSeverity::Error);
+    // The request, the latest failure (the manifest line of the second try), and the content
+    // no distribution point offers, a day before the logs end.
+    assert!(cites(f, "CAS.log", 1) && cites(f, "DataTransferService.log", 10) && cites(f, "ContentTransferManager.log", 5), "{:?}", f.evidence);
+    assert!(f.summary.contains("No distribution point offered the content of KB5054979") && f.summary.contains("24 hours later"), "{}", f.summary);
+    // The advice asks this client's distribution point for this content.
+    let command = f.guidance.iter().find_map(|g| g.command.as_deref()).expect("a command");
+    assert!(command.contains("'http://cmdp02.corp.example.net/SMS_DP_SMSPKG$/7e1a2b3c-4d5e-4f60-8172-93a4b5c6d7e8'"), "{command}");
+    // The update's ledger row fails with the transfer's code, from its line.
+    let row = r.ledger.iter().find(|x| x.kb == "KB5055523").expect("KB5055523's row");
+    assert_eq!((row.state, row.code.as_deref()), (LedgerState::Failing, Some("0x87D0027E")));
+    let step = row.decisive_step().expect("the failure");
+    assert_eq!((step.event, step.evidence.file.ends_with("DataTransferService.log")), (LifeEvent::DownloadFailed, true));
+}
+
+#[test]
+fn content_downloaded_and_verified_is_no_failure_and_each_log_alone_says_what_it_shows() {
+    let r = report_of(&[fixture("chain-content-ok")]);
+    assert_eq!(r.summary.status, VerdictStatus::Ok, "{}", r.summary.verdict);
+    let f = finding(&r, "update_content");
+    assert_eq!(f.severity, FindingSeverity::Info);
+    assert!(f.summary.contains("2 contents downloaded from cmdp02.corp.example.net (2 with the hash verified)"), "{}", f.summary);
+    assert!(r.ledger.iter().all(|x| x.state == LedgerState::Done), "{:?}", r.ledger.iter().map(|x| (&x.kb, x.state)).collect::<Vec<_>>());
+    // The ledger has each download's steps from CAS.log, joined by the update id.
+    for row in &r.ledger {
+        assert!(row.steps.iter().any(|s| s.event == LifeEvent::Downloaded && s.evidence.file.ends_with("CAS.log")), "{}", row.kb);
+    }
+    // CAS.log alone knows the contents by id, not by update.
+    let cas = report_of(&[fixture("chain-content-ok").join("CAS.log")]);
+    let f = finding(&cas, "update_content");
+    assert!(f.summary.contains("2 contents downloaded (2 with the hash verified)"), "{}", f.summary);
+    // Without CAS.log no content is known: the transfer logs alone make no finding.
+    let dts = report_of(&[fixture("chain-content-ok").join("DataTransferService.log")]);
+    assert!(!ids(&dts).contains(&"update_content"), "{:?}", ids(&dts));
+}

@@ -4,10 +4,11 @@
 //! (WCM.log, WSUSCtrl.log). The literals are data (`rules/configmgr-chain.toml`); these joins
 //! read the lines the data matched, in the order the logs wrote them.
 
+use super::content::{ContentJob, ContentState};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
 use super::found::{ComponentFaults, Found, ServerSync, ServiceWindows, SiteSync};
-use crate::model::{time_of, FindingSeverity, LogKind, StepStatus};
+use crate::model::{time_of, FindingSeverity, LogKind, StepStatus, STALL_AFTER_MS};
 
 /// The client says its Software Updates feature is disabled or its policy has not arrived, no
 /// later line says it enabled the feature, and no scan was requested in these logs. (At every
@@ -374,6 +375,39 @@ pub fn maintenance_windows(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, u
     let waiting_now = w.waiting > 0 || (w.unavailable > 0 && w.actionable.is_some_and(|n| n > 0));
     let severity = if waiting_now { FindingSeverity::Warning } else { FindingSeverity::Info };
     Some(Finding::new(rule, severity, Found::ServiceWindows(w), evidence, &[]))
+}
+
+/// The contents deployed updates needed (`content.rs`): an error where a download failed or no
+/// distribution point offers a content when the logs end; a warning where one has gone on
+/// without a line for [`STALL_AFTER_MS`] or more; else what downloaded (an info). The evidence:
+/// each content's first line, its latest failure and the line its state is read from, the
+/// contents that fail first.
+pub fn update_content(ctx: &Ctx, rule: &'static RuleDef, _lines: &[(usize, usize)]) -> Option<Finding> {
+    if ctx.content.is_empty() {
+        return None;
+    }
+    let stalled = |j: &ContentJob| {
+        !j.state.is_done() && !matches!(j.state, ContentState::Failed | ContentState::NoLocations) && j.open_ms.is_some_and(|t| t >= STALL_AFTER_MS)
+    };
+    let failing = |j: &ContentJob| matches!(j.state, ContentState::Failed | ContentState::NoLocations);
+    let severity = if ctx.content.iter().any(failing) {
+        FindingSeverity::Error
+    } else if ctx.content.iter().any(stalled) {
+        FindingSeverity::Warning
+    } else {
+        FindingSeverity::Info
+    };
+    let mut order: Vec<&ContentJob> = ctx.content.iter().collect();
+    order.sort_by_key(|j| (!failing(j), !stalled(j)));
+    let mut evidence = Vec::new();
+    for (f, e) in order.iter().take(4).flat_map(|j| j.lines()) {
+        let ev = ctx.ev(f, e);
+        if !evidence.contains(&ev) {
+            evidence.push(ev);
+        }
+    }
+    let codes: Vec<u32> = ctx.content.iter().filter(|j| failing(j)).filter_map(|j| j.code).collect();
+    Some(Finding::new(rule, severity, Found::Content { jobs: ctx.content.to_vec(), stall_ms: STALL_AFTER_MS }, evidence, &codes))
 }
 
 #[cfg(test)]

@@ -418,6 +418,10 @@ pub const WSUS_HOST: &str = "<your WSUS server>";
 pub const WSUS_PORT: &str = "<WSUS port>";
 pub const PROXY: &str = "<your proxy>";
 pub const PROXY_HOST: &str = "<your proxy host>";
+/// The distribution point URL a ConfigMgr client's content download failed on (else the latest
+/// it downloaded from), and its host.
+pub const DP_URL: &str = "<the distribution point's content URL>";
+pub const DP_HOST: &str = "<your distribution point>";
 /// The update a failed operation worked on, where its lines name exactly one.
 pub const KB_NUMBER: &str = "<KB number>";
 pub const UPDATE_ID: &str = "<update id>";
@@ -446,6 +450,9 @@ pub struct Machine {
     /// Failed operations (file, first entry) and the one KB number and update id their lines
     /// name, if they name one.
     pub updates: Vec<OperationUpdate>,
+    /// The distribution point URL of a ConfigMgr content download: a failing one's, else the
+    /// latest (`content.rs`).
+    pub dp_url: Option<String>,
 }
 
 /// The update one failed operation worked on, as its lines name it.
@@ -513,6 +520,12 @@ impl Machine {
             // A search with no server of its own in the log (the ConfigMgr scan's) used WSUS.
             s = s.replace(SEARCHED_SERVER, WSUS_URL);
             s = s.replace(WSUS_URL, &format!("{scheme}://{host}:{port}")).replace(WSUS_HOST, host).replace(WSUS_PORT, &port.to_string());
+        }
+        if let Some(url) = &self.dp_url {
+            if let Some((_, host, _)) = parse_url(url) {
+                s = s.replace(DP_HOST, &host);
+            }
+            s = s.replace(DP_URL, url);
         }
         if let Some(p) = &self.proxy {
             let host = p.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(p.as_str(), |(h, _)| h);

@@ -348,7 +348,10 @@ impl Machine {
         public_callers.retain(|k| !wsus_callers.contains(k));
         let updates = ctx.ops.iter().filter(|o| o.outcome == Outcome::Failed).filter_map(|o| operation_update(ctx.a, o)).collect();
         let wsus_from = from.filter(|_| wsus.is_some());
-        Machine { wsus, wsus_from, proxy, cdn_files, public_callers, updates }
+        let content = ctx.content;
+        let failing = content.iter().rev().find(|j| j.state == super::content::ContentState::Failed && j.source.is_some());
+        let dp_url = failing.or_else(|| content.iter().rev().find(|j| j.source.is_some())).and_then(|j| j.source.clone());
+        Machine { wsus, wsus_from, proxy, cdn_files, public_callers, updates, dp_url }
     }
 }
 

@@ -24,4 +24,6 @@ pub struct Context<'a> {
     pub counting: &'a [&'a Operation],
     /// The lines the counters counted (SFC's files, the machine's boots).
     pub counted: &'a [Counted],
+    /// The contents deployed updates needed on a ConfigMgr client (`content.rs`).
+    pub content: &'a [super::content::ContentJob],
 }

@@ -153,6 +153,9 @@ pub enum Found {
     SiteFaults(Vec<ComponentFaults>),
     /// The client's maintenance windows and the updates that wait for one.
     ServiceWindows(ServiceWindows),
+    /// The contents deployed updates needed on a ConfigMgr client and where each download
+    /// stands; `stall_ms`: how long a download may go on with no line before it is stalled.
+    Content { jobs: Vec<super::content::ContentJob>, stall_ms: i64 },
     /// `lines` download job lines got a web page: the servers asked, the answer's status line
     /// and lengths. Their codes are the finding's.
     WebPageForFile { lines: usize, hosts: Vec<String>, status: Option<String>, lengths: Vec<String> },

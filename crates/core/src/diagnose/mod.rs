@@ -9,6 +9,7 @@ mod chain;
 mod collect_next;
 mod config;
 mod config_rules;
+mod content;
 mod context;
 mod defs;
 mod delivery;
@@ -36,6 +37,7 @@ mod verdict;
 pub use crate::analysis::machines::{About, Machine as DropMachine, Traits};
 pub use collect_next::{CollectNext, Why};
 pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
+pub use content::{ContentJob, ContentState};
 pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::{FlowResult, Reason};
@@ -163,11 +165,11 @@ impl Diagnosis {
         // operations (which follow each file's lines in order) do not depend on each other: each
         // is a task of its own, and a core that finishes one takes the next.
         let hits = catalog::Hits::scan(a);
-        let (((scan, sync), ((updates, sightings), config)), (operations, counted)) = crate::par::join(
+        let (((scan, sync), ((updates, (sightings, content)), config)), (operations, counted)) = crate::par::join(
             || {
                 crate::par::join(
                     || crate::par::join(|| flow::evaluate(a, &hits, defs::client_scan()), || flow::evaluate(a, &hits, defs::wsus_sync())),
-                    || crate::par::join(|| crate::par::join(|| updates::collect(a), || ledger::sightings(a)), || ConfigFacts::build(a)),
+                    || crate::par::join(|| crate::par::join(|| updates::collect(a), || ledger::with_content(a)), || ConfigFacts::build(a)),
                 )
             },
             || (operations::find(a, &hits), operations::count(a, &hits)),
@@ -190,7 +192,7 @@ impl Diagnosis {
         if let Some(ring) = &config.ring {
             ledger::hold(a, ring, &mut ledger.rows);
         }
-        let cx = context::Context { a, scan: &scan, sync: &sync, config: &config, ops: &operations, counting: &counting, counted: &counted };
+        let cx = context::Context { a, scan: &scan, sync: &sync, config: &config, ops: &operations, counting: &counting, counted: &counted, content: &content };
         let found = rules::evaluate(&cx, &hits);
         let conclusion = verdict::conclude(&cx, &found);
         let collect_next = collect_next::collect_next(&cx, &conclusion.statements);

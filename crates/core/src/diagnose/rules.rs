@@ -41,6 +41,7 @@ const JOINS: &[(&str, Join)] = &[
     ("sup_sync", super::chain::sup_sync),
     ("site_faults", super::chain::site_faults),
     ("maintenance_windows", super::chain::maintenance_windows),
+    ("update_content", super::chain::update_content),
     ("config_gpo_mismatch", config_rules::gpo_mismatch),
     ("config_usewuserver_off", config_rules::usewuserver_off),
     ("config_wsus_port", config_rules::wsus_port),

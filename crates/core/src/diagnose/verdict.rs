@@ -240,6 +240,9 @@ fn chain_statements(a: &Analysis, findings: &[Finding], out: &mut Vec<Statement>
             ("sup_sync" | "site_faults", FindingSeverity::Error) => (Domain::SiteSync, Standing::Failed),
             ("sup_sync" | "site_faults", _) => (Domain::SiteSync, Standing::Ok),
             ("maintenance_windows", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
+            ("update_content", FindingSeverity::Error) => (Domain::ConfigmgrDeployment, Standing::Failed),
+            ("update_content", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
+            ("update_content", _) => (Domain::ConfigmgrDeployment, Standing::Ok),
             _ => continue,
         };
         let lines = f

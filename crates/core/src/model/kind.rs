@@ -35,6 +35,14 @@ pub enum LogKind {
     SoftwareDistribution,
     /// ConfigMgr client `ServiceWindowManager.log`: maintenance windows, by type.
     ServiceWindowManager,
+    /// ConfigMgr client `CAS.log` (Content Access): the content a deployment needs, requested,
+    /// located, downloaded into the client cache and its hash verified.
+    ContentAccess,
+    /// ConfigMgr client `ContentTransferManager.log`: each content job's locations and the
+    /// distribution point it downloads from.
+    ContentTransferManager,
+    /// ConfigMgr client `DataTransferService.log`: the BITS or HTTP transfers of content.
+    DataTransferService,
     /// ConfigMgr site server `wsyncmgr.log`: the software update points' synchronization.
     WsyncMgr,
     /// ConfigMgr site server `WCM.log`: WSUS Configuration Manager configuring the software update points.
@@ -73,7 +81,7 @@ pub enum LogKind {
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 27] = [
+    pub const NAMED: [LogKind; 30] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -87,6 +95,9 @@ impl LogKind {
         LogKind::PolicyAgent,
         LogKind::SoftwareDistribution,
         LogKind::ServiceWindowManager,
+        LogKind::ContentAccess,
+        LogKind::ContentTransferManager,
+        LogKind::DataTransferService,
         LogKind::WsyncMgr,
         LogKind::Wcm,
         LogKind::WsusCtrl,
@@ -119,6 +130,9 @@ impl LogKind {
             LogKind::PolicyAgent => "policyagent",
             LogKind::SoftwareDistribution => "softwaredistribution",
             LogKind::ServiceWindowManager => "servicewindowmanager",
+            LogKind::ContentAccess => "cas",
+            LogKind::ContentTransferManager => "contenttransfermanager",
+            LogKind::DataTransferService => "datatransferservice",
             LogKind::WsyncMgr => "wsyncmgr",
             LogKind::Wcm => "wcm",
             LogKind::WsusCtrl => "wsusctrl",
@@ -158,6 +172,9 @@ impl LogKind {
             LogKind::PolicyAgent => "PolicyAgent.log",
             LogKind::SoftwareDistribution => "SoftwareDistribution.log (WSUS server)",
             LogKind::ServiceWindowManager => "ServiceWindowManager.log",
+            LogKind::ContentAccess => "CAS.log",
+            LogKind::ContentTransferManager => "ContentTransferManager.log",
+            LogKind::DataTransferService => "DataTransferService.log",
             LogKind::WsyncMgr => "wsyncmgr.log (site server)",
             LogKind::Wcm => "WCM.log (site server)",
             LogKind::WsusCtrl => "WSUSCtrl.log (software update point)",
@@ -196,6 +213,10 @@ impl LogKind {
             LogKind::PolicyAgent => &["policyagent"],
             LogKind::SoftwareDistribution => &["softwaredistribution"],
             LogKind::ServiceWindowManager => &["servicewindowmanager"],
+            // `ContentAccess` is the component that writes CAS.log.
+            LogKind::ContentAccess => &["cas", "contentaccess"],
+            LogKind::ContentTransferManager => &["contenttransfermanager"],
+            LogKind::DataTransferService => &["datatransferservice"],
             LogKind::WsyncMgr => &["wsyncmgr"],
             LogKind::Wcm => &["wcm"],
             LogKind::WsusCtrl => &["wsusctrl"],
@@ -223,6 +244,9 @@ impl LogKind {
                 | LogKind::UpdatesHandler
                 | LogKind::PolicyAgent
                 | LogKind::ServiceWindowManager
+                | LogKind::ContentAccess
+                | LogKind::ContentTransferManager
+                | LogKind::DataTransferService
         )
     }
 

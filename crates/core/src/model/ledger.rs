@@ -45,6 +45,9 @@ pub enum UpdateClass {
     Other,
 }
 
+/// A step with no outcome while its log goes on this long is stalled, not running.
+pub const STALL_AFTER_MS: i64 = 60 * 60 * 1000;
+
 /// One thing that happened to a target, as a log line says it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -27,7 +27,7 @@ pub use encoding::{DecodeStats, TextEncoding};
 pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;
 pub use kind::{is_setup_component, LogKind};
-pub use ledger::{JoinKey, LedgerHold, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, TargetKind, UpdateClass};
+pub use ledger::{JoinKey, LedgerHold, LedgerJoin, LedgerRow, LedgerState, LedgerStep, LifeEvent, TargetKind, UpdateClass, STALL_AFTER_MS};
 pub use names::{computer_name, event_computer};
 pub use prescan::{BadPieceScan, EntryCode, LiteralBits, LiteralHits, PieceFindings, PieceParse, PieceScan, Prescan, LITERAL_WORDS};
 pub use status::{Badge, CycleOutcome, Domain, FindingSeverity, OperationKind, Outcome, RunOn, Standing, StepStatus, UpdateSource, VerdictStatus};

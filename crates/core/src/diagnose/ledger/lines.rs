@@ -298,6 +298,27 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
     out
 }
 
+/// The steps of the updates whose content the ConfigMgr client downloaded (`content.rs`): its
+/// download's start, failures and completion, each on the line that says it, joined to the
+/// update by its id (UpdatesHandler.log names it) and by the KB its file's name gives.
+pub fn of_content(jobs: &[crate::diagnose::content::ContentJob]) -> Vec<Sighting> {
+    use crate::diagnose::content::Step;
+    let mut out = Vec::new();
+    for j in jobs.iter().filter(|j| j.update.is_some()) {
+        for &(file, entry, step) in &j.steps {
+            let (event, code) = match step {
+                Step::Requested => continue,
+                Step::Started => (LifeEvent::DownloadStarted, None),
+                Step::Failed(code) => (LifeEvent::DownloadFailed, code),
+                Step::Done => (LifeEvent::Downloaded, None),
+            };
+            let base = Sighting::at(file, entry as u32);
+            out.push(Sighting { event: Some(event), id: j.update.clone().unwrap_or_default(), kb: j.kb.clone().unwrap_or_default(), code, ..base });
+        }
+    }
+    out
+}
+
 /// What UpdatesDeployment.log says of one update, from after its `/SUM_`: `<id>) Name (<title>)
 /// ArticleID (<n>) added to the targeted list of deployment ({A})`, `<id>) Progress: Status =
 /// ciStateInstalling, PercentComplete = 0, Result = 0x0`, or the enforcement state message that

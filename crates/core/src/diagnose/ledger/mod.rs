@@ -23,6 +23,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashMap;
 
+use super::content::ContentJob;
 use super::operations::Operation;
 use super::updates::{IdKey, Row as UpdateRow, Said};
 use crate::analysis::Analysis;
@@ -31,8 +32,7 @@ use crate::model::{evidence_of, JoinKey, LedgerJoin, LedgerRow, LedgerState, Led
 pub use lines::Sighting;
 pub use ring::hold;
 
-/// A step with no outcome while its log goes on this long is stalled, not running.
-pub const STALL_AFTER_MS: i64 = 60 * 60 * 1000;
+pub use crate::model::STALL_AFTER_MS;
 
 /// Two sightings of the same event of one target this close together are one (a trace and its
 /// decoded text, ReportingEvents.log and the WindowsUpdate.log line that copies it).
@@ -42,6 +42,15 @@ const SAME_EVENT_MS: i64 = 120 * 1000;
 pub fn sightings(a: &Analysis) -> Vec<Sighting> {
     let per_file = crate::par::map(a.files.iter().enumerate().collect(), |(fi, f)| lines::read(f, fi));
     per_file.into_iter().flatten().collect()
+}
+
+/// The sightings of every file of the drop, and those of the contents deployed updates needed
+/// (read once: the rules say where each content's download stands, the ledger has its steps).
+pub fn with_content(a: &Analysis) -> (Vec<Sighting>, Vec<ContentJob>) {
+    let content = super::content::read(a);
+    let mut out = sightings(a);
+    out.extend(lines::of_content(&content));
+    (out, content)
 }
 
 /// A step before its words: the line, its event and code.

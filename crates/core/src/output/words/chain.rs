@@ -2,7 +2,7 @@
 //! client's Software Updates feature, the site's software update point synchronization and
 //! WSUS's configuration and health.
 
-use crate::diagnose::{ComponentFaults, Found, ServerSync, ServiceWindows, SiteSync};
+use crate::diagnose::{ComponentFaults, ContentJob, ContentState, Found, ServerSync, ServiceWindows, SiteSync};
 use crate::model::{counted, LogKind};
 
 /// A time as the log wrote it (`2024-05-18T21:22:59.243+07:00`), as a person reads it:
@@ -24,6 +24,7 @@ pub fn chain_words(said: &Found) -> Option<String> {
         Found::SiteSync(s) => site_sync(s),
         Found::SiteFaults(faults) => faults.iter().map(component).collect::<Vec<_>>().join(" "),
         Found::ServiceWindows(w) => windows(w),
+        Found::Content { jobs, stall_ms } => contents(jobs, *stall_ms),
         _ => return None,
     })
 }
@@ -67,8 +68,91 @@ pub fn chain_headline(said: &Found) -> Option<String> {
             }
         }
         Found::SiteFaults(faults) => faults.iter().find(|c| c.now).map(component),
+        Found::Content { jobs, stall_ms } => {
+            let now = jobs
+                .iter()
+                .find(|j| matches!(j.state, ContentState::Failed | ContentState::NoLocations))
+                .or_else(|| jobs.iter().find(|j| stalled(j, *stall_ms)))?;
+            Some(content(now, *stall_ms))
+        }
         _ => None,
     }
+}
+
+/// A content by what a person knows it as: its update's KB and file, else its id.
+fn content_name(j: &ContentJob) -> String {
+    match (&j.kb, &j.file_name) {
+        (Some(kb), Some(f)) => format!("{kb} ({f})"),
+        (None, Some(f)) => format!("{f} (content {})", j.content),
+        _ => format!("content {}", j.content),
+    }
+}
+
+/// The host of a distribution point URL (`http://dp1.contoso.com/SMS_DP_SMSPKG$/...`).
+fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?']).next().unwrap_or(rest)
+}
+
+fn stalled(j: &ContentJob, stall_ms: i64) -> bool {
+    matches!(j.state, ContentState::Requested | ContentState::WaitingForLocations | ContentState::Downloading) && j.open_ms.is_some_and(|t| t >= stall_ms)
+}
+
+/// One content's download in a sentence.
+fn content(j: &ContentJob, stall_ms: i64) -> String {
+    let what = content_name(j);
+    let from = j.source.as_deref().map(|u| format!(" from {}", host(u))).unwrap_or_default();
+    let left = |open: Option<i64>| match open {
+        Some(t) if t > 0 => format!(" when the logs end {} later", super::ledger::duration(t)),
+        _ => " when the logs end".to_string(),
+    };
+    match j.state {
+        ContentState::Failed => {
+            let code = j.code.map(|c| format!(": 0x{c:08X}")).unwrap_or_default();
+            let http = j.http.as_ref().map(|(code, status)| format!(" after the HTTP answer {code} {status}")).unwrap_or_default();
+            let tries = if j.failures > 1 { format!(" ({} failures)", j.failures) } else { String::new() };
+            format!("The content of {what} failed to download{from}{code}{http}, at {}{tries}; no later line downloaded it.", at(&j.at))
+        }
+        ContentState::NoLocations => {
+            format!(
+                "No distribution point offered the content of {what}: the client's location request came back empty at {}, and the download waits{}.",
+                at(&j.at),
+                left(j.open_ms)
+            )
+        }
+        ContentState::Downloading if stalled(j, stall_ms) => {
+            format!("The content of {what} started downloading{from} at {} and was still not downloaded{}.", at(&j.since), left(j.open_ms))
+        }
+        ContentState::Downloading => format!("The content of {what} was still downloading{from}{} (started {}).", left(j.open_ms), at(&j.since)),
+        ContentState::Requested | ContentState::WaitingForLocations => {
+            format!("The content of {what} was asked for at {} and had no distribution point yet{}.", at(&j.since), left(j.open_ms))
+        }
+        ContentState::Downloaded => format!("The content of {what} downloaded{from} at {}.", at(&j.at)),
+        ContentState::Verified => format!("The content of {what} downloaded{from} and its hash was verified at {}.", at(&j.at)),
+    }
+}
+
+/// Every content: those that fail or wait, one sentence each, then how many downloaded well.
+fn contents(jobs: &[ContentJob], stall_ms: i64) -> String {
+    let mut out: Vec<String> = jobs.iter().filter(|j| !j.state.is_done()).take(5).map(|j| content(j, stall_ms)).collect();
+    let open = jobs.iter().filter(|j| !j.state.is_done()).count();
+    if open > 5 {
+        out.push(format!("{} more not downloaded.", counted(open - 5, "content", "contents")));
+    }
+    let done: Vec<&ContentJob> = jobs.iter().filter(|j| j.state.is_done()).collect();
+    if done.len() == 1 {
+        out.push(content(done[0], stall_ms));
+    } else if !done.is_empty() {
+        let verified = done.iter().filter(|j| j.state == ContentState::Verified).count();
+        let mut hosts: Vec<&str> = done.iter().filter_map(|j| j.source.as_deref().map(host)).collect();
+        hosts.sort_unstable();
+        hosts.dedup();
+        let from = if hosts.is_empty() { String::new() } else { format!(" from {}", join_names(&hosts)) };
+        let past: usize = done.iter().map(|j| j.failures).sum();
+        let past = if past > 0 { format!(" after {} on the way", counted(past, "failure", "failures")) } else { String::new() };
+        out.push(format!("{} downloaded{from}{past} ({verified} with the hash verified).", counted(done.len(), "content", "contents")));
+    }
+    out.join(" ")
 }
 
 /// A reason cut at its first sentence.
