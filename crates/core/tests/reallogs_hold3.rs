@@ -106,6 +106,8 @@ fn update_agent_sessions_are_servicing_sessions_with_their_result() {
     let servicing = |r: &wulens_core::Report| r.operations.groups.iter().filter(|g| g.kind == OperationKind::Servicing).map(|g| (g.succeeded, g.failed)).next();
     assert_eq!(servicing(&ok), Some((2, 0)), "{}", ok.summary.verdict);
     assert!(ok.summary.detail.contains("2 Update Agent sessions, for Rsat.Dns.Tools~~0.0.1.0, Language.Basic~~~de-DE~0.0.1.0"), "{}", ok.summary.detail);
+    // The first screen says whose session succeeded, not "the latest servicing session".
+    assert!(ok.summary.verdict.contains("the Update Agent's latest session succeeded"), "{}", ok.summary.verdict);
     // A careful reader's conclusion, with verdicts.json's keys: nothing failed, no error finding,
     // and the routine code never leads.
     let v = serde_json::json!({ "not_failed": true, "nothing_failed": true, "no_error_findings": true });

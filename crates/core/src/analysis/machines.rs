@@ -33,6 +33,8 @@ const SPAN_ENTRIES: usize = 4096;
 const SAME_LINE: u32 = 200;
 /// Content-told machines listed at most (each file is compared with every machine's files).
 const MAX_MACHINES: usize = 32;
+/// A log written this close to a machine's logs was written while that machine was logging.
+const NEAR_MS: i64 = 12 * 3600 * 1000;
 /// The same log with this long a gap between two copies' spans is two machines' logs.
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
@@ -270,12 +272,17 @@ fn apart(x: &Identity, y: &Identity) -> bool {
 
 /// Files side by side that the logs themselves say are two or more machines', or empty when
 /// nothing tells them apart. Files that tell nothing (no entries) stay out of every machine.
+///
+/// The files that state who they are (a computer name, a Windows build) make the machines; a
+/// file that states neither joins the one machine its days fit, and where they fit several it
+/// is in no machine: a build or a date alone never decides whose it is.
 pub fn by_content(a: &Analysis) -> Vec<Machine> {
     let ids: Vec<Identity> = a.files.iter().enumerate().filter(|(_, f)| f.is_text() && !f.entries.is_empty()).map(|(i, f)| identity(i, f)).collect();
-    // Machines, each a list of files; a file joins the first machine none of whose files it is
-    // apart from.
+    let (told, untold): (Vec<&Identity>, Vec<&Identity>) = ids.iter().partition(|id| !id.computers.is_empty() || id.os.is_some());
+    // Machines, each a list of files; a file that says who it is joins the first machine none
+    // of whose files it is apart from.
     let mut machines: Vec<Vec<&Identity>> = Vec::new();
-    for id in &ids {
+    for id in told {
         if machines.len() > MAX_MACHINES {
             // A drop of this many machines is a fleet: `wulens fleet` and the fleet page read it.
             break;
@@ -283,6 +290,23 @@ pub fn by_content(a: &Analysis) -> Vec<Machine> {
         match machines.iter_mut().find(|m| m.iter().all(|o| !apart(id, o))) {
             Some(m) => m.push(id),
             None => machines.push(vec![id]),
+        }
+    }
+    for id in untold {
+        let mut fits: Vec<usize> = (0..machines.len()).filter(|&m| machines[m].iter().all(|o| !apart(id, o))).collect();
+        if fits.len() > 1 {
+            // Its days support one of them: the only machine whose logs were written meanwhile
+            // (within [`NEAR_MS`] of its own).
+            let widen = |s: Option<(i64, i64)>| s.map(|(a, b)| (a - NEAR_MS, b + NEAR_MS));
+            let meanwhile: Vec<usize> = fits.iter().copied().filter(|&m| machines[m].iter().any(|o| overlap(widen(id.span), o.span))).collect();
+            if meanwhile.len() == 1 {
+                fits = meanwhile;
+            }
+        }
+        match fits.as_slice() {
+            [one] => machines[*one].push(id),
+            [] if machines.len() <= MAX_MACHINES => machines.push(vec![id]),
+            _ => {}
         }
     }
     if machines.len() < 2 {
@@ -382,6 +406,35 @@ mod tests {
         let one = analysis(&[("System.evtx.txt", &renamed), ("other/System.evtx.txt", &b)]);
         assert!(super::by_content(&one).is_empty(), "a shared name: one machine");
         assert_eq!(super::computer_name(&one.files[0]).as_deref(), Some("PC-0427"));
+    }
+
+    /// A log that names no computer and no build joins the one machine its days fit; where they
+    /// fit two, it is nobody's, never the first machine's by default.
+    #[test]
+    fn a_log_that_says_nothing_of_itself_joins_only_the_machine_it_fits() {
+        let setup = |day: &str, line: &str| {
+            format!("2022-07-{day} 08:13:40, Info                  SP     Setup started\r\n2022-07-{day} 08:13:43, Info       [0x0803b4] MIG    {line}\r\n")
+        };
+        let cbs = |day: &str| format!("2022-07-{day} 09:00:00, Info                  CBS    Starting TrustedInstaller initialization.\r\n");
+        let (a, b) = (setup("06", "COnlineWinNTPlatform: ComputerName=BRANCH-07"), setup("06", "COnlineWinNTPlatform: ComputerName=LAB-PC-12"));
+        let names = |x: &crate::analysis::Analysis| {
+            let mut got: Vec<(String, Vec<String>)> =
+                super::by_content(x).iter().map(|m| (m.name.clone().unwrap_or_default(), m.files.iter().map(|&i| x.files[i].name.clone()).collect())).collect();
+            got.sort();
+            got
+        };
+        // Two named machines of the same day: CBS.log of that day could be either's.
+        let both = analysis(&[("setupact.log", &a), ("b/setupact.log", &b), ("CBS.log", &cbs("06"))]);
+        assert_eq!(names(&both), [("BRANCH-07".to_string(), vec!["setupact.log".to_string()]), ("LAB-PC-12".to_string(), vec!["b/setupact.log".to_string()])]);
+        // Its time zone is then nobody's to lend: it states none, so UTC is assumed.
+        assert_eq!(both.files[2].offset.source, crate::model::OffsetSource::AssumedUtc);
+        // Written on the day only one of them was: that one's.
+        let later =
+            analysis(&[("setupact.log", &a), ("b/setupact.log", &setup("09", "COnlineWinNTPlatform: ComputerName=LAB-PC-12")), ("CBS.log", &cbs("09"))]);
+        assert_eq!(
+            names(&later),
+            [("BRANCH-07".to_string(), vec!["setupact.log".to_string()]), ("LAB-PC-12".to_string(), vec!["b/setupact.log".to_string(), "CBS.log".to_string()])]
+        );
     }
 
     #[test]

@@ -51,11 +51,15 @@ impl Analysis {
             most(votes.into_iter())
         };
         let drop_offset = vote(None);
+        // Machines told apart by their logs' content leave out the logs that could be any of
+        // theirs: such a log is lent no machine's zone.
+        let by_content = machines.iter().any(|m| matches!(m.about, super::machines::About::Files { .. }));
         let machine_offsets: Vec<Option<i32>> = (0..machines.len()).map(|m| vote(Some(m))).collect();
         for (i, f) in self.files.iter_mut().enumerate() {
             let has_time = f.entries.iter().any(|e| e.has_time());
             let theirs = match machine_of[i] {
                 Some(m) => machine_offsets[m],
+                None if by_content => None,
                 None => drop_offset,
             };
             f.offset = if let Some(&o) = self.offset_overrides.get(&i) {

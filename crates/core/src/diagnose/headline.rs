@@ -73,7 +73,7 @@ pub enum Calm {
     ScanCompleted { at: When },
     /// The latest operation of `kind` succeeded; `program`: the program whose run it was, where
     /// a setup log is not Windows setup's own (`setup::program`).
-    Succeeded { kind: OperationKind, program: Option<&'static str>, at: When },
+    Succeeded { kind: OperationKind, program: Option<&'static str>, log: crate::model::LogKind, at: When },
     /// An upgrade is rolling back: statement `statement` says so.
     RollingBack { statement: usize },
     /// Nothing failed, but statement `statement` needs attention.
@@ -452,7 +452,7 @@ fn latest_ok(x: &Facts) -> Option<Calm> {
         let of: Vec<&Operation> = x.counting.iter().copied().filter(|o| o.kind() == k && o.outcome == Outcome::Succeeded).collect();
         let o = latest(x, &of)?;
         let program = if k == OperationKind::Setup { super::setup::program(x.a, o) } else { None };
-        Some(Calm::Succeeded { kind: o.def.kind, program, at: stamp(x, o) })
+        Some(Calm::Succeeded { kind: o.def.kind, program, log: x.a.files[o.file].kind, at: stamp(x, o) })
     })
 }
 

@@ -18,8 +18,22 @@ pub fn detail(a: &Analysis, d: &Diagnosis) -> String {
     if d.machines.len() > 1 {
         // Said first: every conclusion after it mixes machines.
         v = if d.machines_apart {
+            // The logs that could be any of theirs (no name, no build, their days fit several).
+            let outside: Vec<&str> = a
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| f.is_text() && !f.entries.is_empty() && !d.machines.iter().any(|m| m.files.contains(i)))
+                .map(|(_, f)| crate::model::base_name(&f.name))
+                .collect();
+            let nobody = match outside.as_slice() {
+                [] => String::new(),
+                [one] => format!("; {one} names no computer or Windows build and could be any of theirs"),
+                [x, y] => format!("; {x} and {y} name no computer or Windows build and could be any of theirs"),
+                [x, y, rest @ ..] => format!("; {x}, {y} and {} more name no computer or Windows build and could be any of theirs", rest.len()),
+            };
             format!(
-                "These logs seem to come from {} machines ({}): the conclusions below mix them; analyse each machine's logs alone. {v}",
+                "These logs seem to come from {} machines ({}{nobody}): the conclusions below mix them; analyse each machine's logs alone. {v}",
                 d.machines.len(),
                 d.machines.iter().map(machine_about).collect::<Vec<_>>().join("; ")
             )

@@ -8,7 +8,7 @@ use super::ledger::{story, upper_first};
 use super::setup::result_words;
 use crate::analysis::Analysis;
 use crate::diagnose::{Calm, Cause, Diagnosis, First, Recovered, Running, Sentence, Unread, When};
-use crate::model::{OperationKind, Outcome};
+use crate::model::{LogKind, OperationKind, Outcome};
 
 /// The first screen's text is kept to about this many characters.
 pub const HEADLINE_CHARS: usize = 300;
@@ -116,6 +116,11 @@ fn calm(a: &Analysis, d: &Diagnosis, now: &Calm) -> String {
         Calm::Succeeded { program: Some(p), at: t, .. } => {
             let p: String = p.chars().take(1).flat_map(char::to_lowercase).chain(p.chars().skip(1)).collect();
             upper_first(&format!("{not_failing}{p} succeeded{}.", at(t)))
+        }
+        // Windows setup's Update Agent runs servicing sessions of its own (Features on Demand,
+        // language packs): "the latest servicing session" would hide whose.
+        Calm::Succeeded { kind: OperationKind::Servicing, log: LogKind::UpdateAgent, at: t, .. } => {
+            upper_first(&format!("{not_failing}the Update Agent's latest session succeeded{}.", at(t)))
         }
         Calm::Succeeded { kind, at: t, .. } => upper_first(&format!("{not_failing}the latest {} succeeded{}.", kind.noun(1), at(t))),
         Calm::RollingBack { statement } => {
