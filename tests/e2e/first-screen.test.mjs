@@ -2,24 +2,24 @@
 // ConfigMgr fixture bundle): the verdict is at most three sentences in about 300 characters and
 // says whether the machine is failing now; the badge is worded for what was dropped (never
 // "Scan ..." without a ConfigMgr client log, which alone shows the client scan flow). A
-// screenshot of each first screen at 1280x800 goes to artifacts/. Real logs missing: skipped.
+// screenshot of each first screen at 1280x800 goes to artifacts/. Where the real logs are
+// absent, their four drops are skipped (and said so).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sharedApp, openApp, waitForReport, artifact, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, waitForReport, artifact, ROOT, realLog, needsRealLogs } from './helpers.mjs';
 
 const shared = sharedApp();
 
-const REALLOGS = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs'].find((d) => d && fs.existsSync(path.join(d, 'README.md')));
 const FIXTURES = path.join(ROOT, 'tests/fixtures');
 
 // What was dropped, the badges that fit it, and whether the ConfigMgr scan flow belongs.
 const DROPS = [
-  { kind: 'windows-update', files: () => [path.join(REALLOGS, '10_WindowsUpdate.log')], badges: ['Updates failing', 'Failed earlier'], flow: false },
-  { kind: 'cbs', files: () => [path.join(REALLOGS, 'more/43_CBS.log')], badges: ['Servicing failed'], flow: false },
-  { kind: 'dism', files: () => [path.join(REALLOGS, 'hold1/06_dism.log')], badges: ['Servicing failed'], flow: false },
-  { kind: 'setup', files: () => [path.join(REALLOGS, 'more/55_setupact.log')], badges: ['Setup failed', 'Upgrade rolled back'], flow: false },
+  { kind: 'windows-update', real: true, files: () => [realLog('10_WindowsUpdate.log')], badges: ['Updates failing', 'Failed earlier'], flow: false },
+  { kind: 'cbs', real: true, files: () => [realLog('more/43_CBS.log')], badges: ['Servicing failed'], flow: false },
+  { kind: 'dism', real: true, files: () => [realLog('hold1/06_dism.log')], badges: ['Servicing failed'], flow: false },
+  { kind: 'setup', real: true, files: () => [realLog('more/55_setupact.log')], badges: ['Setup failed', 'Upgrade rolled back'], flow: false },
   {
     kind: 'configmgr',
     files: () => fs.readdirSync(path.join(FIXTURES, 'fail-step3-proxy-407/logs')).map((n) => path.join(FIXTURES, 'fail-step3-proxy-407/logs', n)),
@@ -33,7 +33,7 @@ function sentences(t) {
 }
 
 for (const d of DROPS) {
-  test(`the first screen of a ${d.kind} drop: failing now or not, in three sentences, its own badge`, { skip: !REALLOGS && 'real logs not found' }, async () => {
+  test(`the first screen of a ${d.kind} drop: failing now or not, in three sentences, its own badge`, d.real ? needsRealLogs() : {}, async () => {
     const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 800 } });
     await page.setInputFiles('input[aria-label="Choose log files"]', d.files());
     await waitForReport(page);

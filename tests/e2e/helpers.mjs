@@ -19,6 +19,33 @@ export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
  */
 export const FREEZE_MS = 1000;
 
+/**
+ * The real logs (never copied into the project), found as the Rust tests find them
+ * (crates/testdata): `$WULENS_REALLOGS`, else ../shared/reallogs beside the repository; null
+ * where that folder holds no README.md.
+ */
+export const REALLOGS = (() => {
+  const dir = process.env.WULENS_REALLOGS || path.join(ROOT, '../shared/reallogs');
+  return fs.existsSync(path.join(dir, 'README.md')) ? dir : null;
+})();
+
+/**
+ * The options of a test that reads the real logs: where they are absent it is skipped (node
+ * says so, with the reason) and counted in the file `$WULENS_LEFT_OUT` names, for the note
+ * that closes `./dev test`. A test that runs never checks less for their absence.
+ */
+export function needsRealLogs() {
+  if (REALLOGS) return {};
+  if (process.env.WULENS_LEFT_OUT) fs.appendFileSync(process.env.WULENS_LEFT_OUT, `tests/e2e/${path.basename(process.argv[1] || '?')}\n`);
+  return { skip: 'reads the real logs: set WULENS_REALLOGS, or put them at ../shared/reallogs beside the repository' };
+}
+
+/** A file or folder of the real logs: an error where they are absent. */
+export function realLog(...parts) {
+  if (!REALLOGS) throw new Error(`the real logs are not here: set WULENS_REALLOGS, or put them at ${path.join(ROOT, '../shared/reallogs')}`);
+  return path.join(REALLOGS, ...parts);
+}
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--no-first-run', '--disable-quic', '--disable-sync', '--disable-default-apps', '--disable-extensions',

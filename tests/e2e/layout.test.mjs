@@ -8,11 +8,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sharedApp, openApp, waitForReport, artifact, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, waitForReport, artifact, REALLOGS, needsRealLogs } from './helpers.mjs';
 
 const shared = sharedApp();
-
-const REALLOGS = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs'].find((d) => d && fs.existsSync(path.join(d, 'README.md')));
 
 /// Every real log under the folder, largest first.
 function realLogs() {
@@ -45,7 +43,7 @@ async function noSideScroll(page, what) {
 }
 
 for (const width of [1280, 420]) {
-  test(`no horizontal scroll at ${width}px: report, viewer, fleet (the longest real log)`, { skip: !REALLOGS && 'real logs not found' }, async () => {
+  test(`no horizontal scroll at ${width}px: report, viewer, fleet (the longest real log)`, needsRealLogs(), async () => {
     const [longest, second] = realLogs();
     const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width, height: 800 } });
     await page.setInputFiles('input[aria-label="Choose log files"]', [longest]);

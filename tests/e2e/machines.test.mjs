@@ -4,13 +4,11 @@
 // the drop kept in the page: nothing dropped again). No network request after load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { sharedApp, openApp, waitForReport, countRequests, ROOT } from './helpers.mjs';
+import { sharedApp, openApp, waitForReport, countRequests, REALLOGS, needsRealLogs } from './helpers.mjs';
 
 const shared = sharedApp();
 
-const REALLOGS = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs'].find((d) => d && fs.existsSync(path.join(d, 'README.md')));
 const TWO = REALLOGS ? ['08_WindowsUpdate.log', '10_WindowsUpdate.log'].map((n) => path.join(REALLOGS, n)) : [];
 
 async function dropTwo() {
@@ -21,7 +19,7 @@ async function dropTwo() {
   return { page, context, problems, requests };
 }
 
-test('a drop of two machines says so before the verdict', { skip: !REALLOGS && 'real logs not found' }, async () => {
+test('a drop of two machines says so before the verdict', needsRealLogs(), async () => {
   const { page, context, problems, requests } = await dropTwo();
   const notice = page.getByTestId('machines-notice');
   assert.match(await notice.innerText(), /2 machines/);
@@ -39,7 +37,7 @@ test('a drop of two machines says so before the verdict', { skip: !REALLOGS && '
   await context.close();
 });
 
-test('"Open as a fleet" shows the two machines as fleet rows', { skip: !REALLOGS && 'real logs not found' }, async () => {
+test('"Open as a fleet" shows the two machines as fleet rows', needsRealLogs(), async () => {
   const { page, context, problems, requests } = await dropTwo();
   await page.getByTestId('open-as-fleet').focus();
   await page.keyboard.press('Enter');
@@ -56,7 +54,7 @@ test('"Open as a fleet" shows the two machines as fleet rows', { skip: !REALLOGS
   await context.close();
 });
 
-test('one machine at a time: each machine of the drop analysed alone', { skip: !REALLOGS && 'real logs not found' }, async () => {
+test('one machine at a time: each machine of the drop analysed alone', needsRealLogs(), async () => {
   const { page, context, problems, requests } = await dropTwo();
   const labels = await page.getByTestId('open-machine').evaluateAll((bs) => bs.map((b) => b.dataset.machine));
   assert.equal(labels.length, 2);

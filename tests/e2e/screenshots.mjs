@@ -8,11 +8,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, startApp, openApp, ROOT } from './helpers.mjs';
+import { launch, startApp, openApp, ROOT, REALLOGS } from './helpers.mjs';
 
 const out = path.join(ROOT, 'docs/screenshots');
 fs.mkdirSync(out, { recursive: true });
-const REALLOGS = [process.env.WULENS_REALLOGS, path.join(ROOT, '../shared/reallogs'), '/work/shared/reallogs'].find((d) => d && fs.existsSync(path.join(d, 'README.md')));
 const MAX_BYTES = 200 * 1024;
 
 // The first screen of each kind of drop: what was dropped, and the file name.
@@ -57,7 +56,7 @@ async function posterize(context, png, levels = 16) {
 async function firstScreens(browser, app) {
   for (const d of FIRST) {
     if (d.files && !REALLOGS) {
-      console.log(`skipped ${d.name}: ../shared/reallogs not found`);
+      console.log(`skipped ${d.name}: the real logs are not here (set WULENS_REALLOGS, or put them at ../shared/reallogs)`);
       continue;
     }
     const { page, context } = await openApp(browser, app.url, { viewport: { width: 1280, height: 800 } });

@@ -227,13 +227,10 @@ fn hostile_inputs() {
 }
 
 /// A Windows event log analyses like any log (the real ones in ../shared/reallogs/evidence,
-/// read in place; the test fails where they are absent).
+/// read in place).
 #[test]
-fn analyze_an_event_log() {
-    let p = [root().join("../shared/reallogs/evidence/65_System.evtx"), PathBuf::from("/work/shared/reallogs/evidence/65_System.evtx")]
-        .into_iter()
-        .find(|p| p.exists())
-        .expect("../shared/reallogs/evidence/65_System.evtx is needed by this test");
+fn real_logs_analyze_an_event_log() {
+    let p = wulens_testdata::real_logs().join("evidence/65_System.evtx");
     let v = json(&wulens(&["analyze", p.to_str().unwrap(), "--format", "json"]));
     assert_eq!(v["files"][0]["format"], "evtx");
     assert_eq!(v["files"][0]["entries"], 299);

@@ -66,15 +66,6 @@ fn conclusion(v: &serde_json::Value) -> String {
     format!("{} step {} {findings:?} {errors:?} {ops:?}", v["summary"]["status"], v["scan_flow"]["failed_step"])
 }
 
-/// The real event logs (six .evtx) and setup logs of ../shared/reallogs/evidence: the test
-/// needs them.
-fn evidence() -> PathBuf {
-    [root().join("../shared/reallogs/evidence"), PathBuf::from("/work/shared/reallogs/evidence")]
-        .into_iter()
-        .find(|p| p.join("65_System.evtx").exists())
-        .expect("the real logs' evidence folder (../shared/reallogs/evidence) is needed by this test")
-}
-
 #[test]
 fn analyze_redact_leaves_no_identifier_in_any_format() {
     let dir = drop_dir("analyze-redact");
@@ -102,42 +93,53 @@ fn the_redacted_zip_holds_the_logs_and_reads_back_to_the_same_conclusion() {
         ("bundles", root().join("tests/fixtures/bundles")),
         ("cab", root().join("tests/fixtures/mdm-cab")),
         ("do", root().join("tests/fixtures/delivery-optimization-agent")),
-        ("evtx", evidence()),
     ] {
-        let zip = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("redacted-{label}.zip"));
-        let _ = std::fs::remove_file(&zip);
-        let (src, dst) = (source.to_str().unwrap(), zip.to_str().unwrap());
-        let out = wulens(&["redact", src, "-o", dst]);
-        let stdout = ok(&out);
-        assert!(stdout.contains("redacted logs"), "{label}: {stdout}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("Redacted"), "{label}: the summary is on stderr");
-        let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
-        let mut all = String::new();
-        for i in 0..archive.len() {
-            let mut f = archive.by_index(i).unwrap();
-            all.push_str(f.name());
-            all.push('\n');
-            f.read_to_string(&mut all).unwrap_or_else(|e| panic!("{label}: {} is UTF-8 text: {e}", f.name()));
-        }
-        assert!(left(&all).is_empty(), "{label}: {:?} left in the zip", left(&all));
-        let plain: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", src, "--format", "json"]))).unwrap();
-        let back: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", dst, "--format", "json"]))).unwrap();
-        assert_eq!(conclusion(&back), conclusion(&plain), "{label}: the redacted zip concludes the same");
-        assert_eq!(
-            back["files"].as_array().unwrap().len(),
-            plain["files"].as_array().unwrap().iter().filter(|f| f["format"] != "binary" && f["format"] != "empty").count()
-        );
-        if label == "evtx" {
-            let back_files = back["files"].as_array().unwrap();
-            let decoded: Vec<&serde_json::Value> = back_files.iter().filter(|f| f["name"].as_str().unwrap().ends_with(".evtx.txt")).collect();
-            assert_eq!(decoded.len(), 6, "each event log is written as NAME.evtx.txt");
-            // One of them holds no event: its text is empty.
-            assert_eq!(decoded.iter().filter(|f| f["format"] == "evtx").count(), 5, "the event logs read back as event logs");
-        }
-        if label == "planted" {
-            let names: Vec<String> = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().to_string()).collect();
-            assert!(names.contains(&"logs/CBS.log".to_string()) && names.contains(&"logs/wu-policy.reg".to_string()), "{names:?}");
-        }
+        redacted_zip_reads_back(label, source);
+    }
+}
+
+/// The same for the real event logs (six .evtx) and setup logs of ../shared/reallogs/evidence.
+#[test]
+fn real_logs_redacted_zip_holds_the_event_logs_and_reads_back_to_the_same_conclusion() {
+    redacted_zip_reads_back("evtx", wulens_testdata::real_logs().join("evidence"));
+}
+
+/// `wulens redact SOURCE -o ZIP`: nothing planted is left in the zip, which reads back to the
+/// same conclusion as SOURCE.
+fn redacted_zip_reads_back(label: &str, source: PathBuf) {
+    let zip = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("redacted-{label}.zip"));
+    let _ = std::fs::remove_file(&zip);
+    let (src, dst) = (source.to_str().unwrap(), zip.to_str().unwrap());
+    let out = wulens(&["redact", src, "-o", dst]);
+    let stdout = ok(&out);
+    assert!(stdout.contains("redacted logs"), "{label}: {stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Redacted"), "{label}: the summary is on stderr");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut all = String::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        all.push_str(f.name());
+        all.push('\n');
+        f.read_to_string(&mut all).unwrap_or_else(|e| panic!("{label}: {} is UTF-8 text: {e}", f.name()));
+    }
+    assert!(left(&all).is_empty(), "{label}: {:?} left in the zip", left(&all));
+    let plain: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", src, "--format", "json"]))).unwrap();
+    let back: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", dst, "--format", "json"]))).unwrap();
+    assert_eq!(conclusion(&back), conclusion(&plain), "{label}: the redacted zip concludes the same");
+    assert_eq!(
+        back["files"].as_array().unwrap().len(),
+        plain["files"].as_array().unwrap().iter().filter(|f| f["format"] != "binary" && f["format"] != "empty").count()
+    );
+    if label == "evtx" {
+        let back_files = back["files"].as_array().unwrap();
+        let decoded: Vec<&serde_json::Value> = back_files.iter().filter(|f| f["name"].as_str().unwrap().ends_with(".evtx.txt")).collect();
+        assert_eq!(decoded.len(), 6, "each event log is written as NAME.evtx.txt");
+        // One of them holds no event: its text is empty.
+        assert_eq!(decoded.iter().filter(|f| f["format"] == "evtx").count(), 5, "the event logs read back as event logs");
+    }
+    if label == "planted" {
+        let names: Vec<String> = (0..archive.len()).map(|i| archive.by_index(i).unwrap().name().to_string()).collect();
+        assert!(names.contains(&"logs/CBS.log".to_string()) && names.contains(&"logs/wu-policy.reg".to_string()), "{names:?}");
     }
 }
 

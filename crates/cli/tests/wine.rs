@@ -71,17 +71,18 @@ fn ok(o: &Output, what: &str) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
-/// Every input the byte-for-byte comparison covers: each fixture scenario's logs as one drop,
-/// and each real log (`../shared/reallogs`, when it is here) on its own.
-fn inputs() -> Vec<PathBuf> {
+/// Each fixture scenario's logs, as one drop.
+fn fixture_drops() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> =
         std::fs::read_dir(repo().join("tests/fixtures")).unwrap().flatten().map(|e| e.path().join("logs")).filter(|p| p.is_dir()).collect();
-    let reallogs =
-        [std::env::var_os("WULENS_REALLOGS").map(PathBuf::from), Some(repo().join("../shared/reallogs")), Some(PathBuf::from("/work/shared/reallogs"))]
-            .into_iter()
-            .flatten()
-            .find(|p| p.join("README.md").exists());
-    let mut stack: Vec<PathBuf> = reallogs.into_iter().collect();
+    out.sort();
+    out
+}
+
+/// Each real log (`../shared/reallogs`) on its own.
+fn real_logs() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![wulens_testdata::real_logs()];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap().flatten() {
             let p = e.path();
@@ -100,8 +101,21 @@ fn inputs() -> Vec<PathBuf> {
 #[test]
 #[ignore = "needs wulens.exe and Wine: ./dev test runs it"]
 fn the_exe_reports_byte_for_byte_what_the_linux_build_reports() {
-    let inputs = inputs();
+    let inputs = fixture_drops();
     assert!(inputs.len() >= 20, "{inputs:?}");
+    same_reports(&inputs);
+}
+
+#[test]
+#[ignore = "needs wulens.exe and Wine: ./dev test runs it"]
+fn real_logs_the_exe_reports_byte_for_byte_what_the_linux_build_reports() {
+    let inputs = real_logs();
+    assert!(inputs.len() >= 50, "{inputs:?}");
+    same_reports(&inputs);
+}
+
+/// The JSON report of wulens.exe under Wine and of the Linux build, for each input: the same.
+fn same_reports(inputs: &[PathBuf]) {
     // Two at a time: a Wine process spends much of its start waiting.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let differ = Mutex::new(Vec::new());
@@ -202,6 +216,20 @@ fn finding_ids(r: &serde_json::Value) -> Vec<String> {
 #[test]
 #[ignore = "needs wulens.exe and Wine: ./dev test runs it"]
 fn this_machine_reads_the_windows_folders_and_the_registry_and_collect_reads_back() {
+    this_machine_and_collect(None);
+}
+
+/// The same with a real System.evtx (../shared/reallogs/evidence) and a setup log among the
+/// Windows folders: they are read, and the fleet row is named by the computer the event log names.
+#[test]
+#[ignore = "needs wulens.exe and Wine: ./dev test runs it"]
+fn real_logs_this_machine_reads_the_windows_folders_and_the_registry_and_collect_reads_back() {
+    this_machine_and_collect(Some(wulens_testdata::real_logs().join("evidence/65_System.evtx")));
+}
+
+/// `analyze --this-machine` on a seeded prefix (with `real_events`, a real System.evtx, copied
+/// in), `collect` read back by both builds, and `fleet-row --this-machine`.
+fn this_machine_and_collect(real_events: Option<PathBuf>) {
     let _one = PREFIX.lock().unwrap_or_else(|e| e.into_inner());
     let windows = folder(&prefix().join("drive_c"), "windows");
     unseed(&windows);
@@ -248,15 +276,14 @@ fn this_machine_reads_the_windows_folders_and_the_registry_and_collect_reads_bac
     assert!(finding_ids(&here).contains(&"config_proxy_blocks_wsus".to_string()), "{:?}", finding_ids(&here));
     assert_eq!(here["summary"]["status"], given["summary"]["status"]);
 
-    // Every other place: servicing, the update traces, ReportingEvents.log, and (with the real
-    // logs) the event logs and a setup run.
+    // Every other place: servicing, the update traces, ReportingEvents.log, and (with
+    // `real_events`) the event logs and a setup run.
     let cbs = repo().join("tests/fixtures/cbs-corruption/logs");
     let cbs_log = std::fs::read_dir(&cbs).unwrap().flatten().map(|e| e.path()).find(|p| p.to_string_lossy().to_lowercase().ends_with("cbs.log")).unwrap();
     std::fs::copy(&cbs_log, folder(&windows, "Logs/CBS").join("CBS.log")).unwrap();
     std::fs::copy(repo().join("tests/fixtures/encodings/logs/WindowsUpdate.etl"), folder(&windows, "Logs/WindowsUpdate").join("WindowsUpdate.20240531.1.etl"))
         .unwrap();
     let mut want_more = vec!["C/windows/Logs/WindowsUpdate/WindowsUpdate.20240531.1.etl", "C/windows/Logs/CBS/CBS.log"];
-    let real_events = inputs().into_iter().find(|p| p.ends_with("evidence/65_System.evtx"));
     if let Some(real) = &real_events {
         std::fs::copy(real, folder(&windows, "System32/winevt/Logs").join("System.evtx")).unwrap();
         std::fs::copy(real.with_file_name("70_setuperr.log"), folder(&windows, "Panther").join("setuperr.log")).unwrap();

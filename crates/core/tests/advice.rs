@@ -12,8 +12,6 @@ use std::path::{Path, PathBuf};
 use wulens_core::model::{FindingSeverity, VerdictStatus};
 use wulens_core::{Analysis, Diagnosis, Input, Limits, Report};
 
-mod common;
-
 /// Host names the data once used as examples: runnable by mistake against someone's network.
 const PLAUSIBLE: [&str; 5] = ["contoso", "supserver", "fabrikam", "example.com", "wsus01."];
 
@@ -115,8 +113,8 @@ fn without_a_server_in_the_logs_the_checks_keep_a_placeholder_nobody_can_run() {
     assert!(bad.is_empty(), "{bad:#?}");
 }
 
-/// Every fixture and every real log: no example host in any advice, and no WSUS placeholder where
-/// the logs name the server.
+/// Every fixture: no example host in any advice, and no WSUS placeholder where the logs name
+/// the server.
 #[test]
 fn no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
@@ -125,7 +123,21 @@ fn no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
         let files = read_dir_files(&e.path().join("logs"));
         sets.push((e.file_name().to_string_lossy().into_owned(), files));
     }
-    sets.extend(real_logs());
+    assert!(sets.len() >= 20, "fixture scenarios: {}", sets.len());
+    no_advice_problems(sets);
+}
+
+/// The same on every real text log and decoded trace, each alone.
+#[test]
+fn real_logs_no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
+    let sets = real_logs();
+    assert!(sets.len() >= 20, "real logs: {}", sets.len());
+    no_advice_problems(sets);
+}
+
+/// Advice that names an example host or keeps a placeholder the logs fill, a WSUS check that
+/// does not name the server a log names, a caller left as the agent's placeholder.
+fn no_advice_problems(sets: Vec<(String, Files)>) {
     let mut bad = Vec::new();
     for (name, files) in sets {
         let text = files_text(&files);
@@ -143,7 +155,7 @@ fn no_advice_names_an_example_host_or_keeps_a_placeholder_the_logs_fill() {
 /// traces' decoded text (`etl/*.expected-utc.log`).
 fn real_logs() -> Vec<(String, Files)> {
     let mut sets = Vec::new();
-    let real = common::required();
+    let real = wulens_testdata::real_logs();
     for sub in ["", "more", "hold1", "etl"] {
         for (name, bytes) in read_dir_files(&real.join(sub)) {
             if name.ends_with(".log") {
@@ -296,8 +308,8 @@ fn an_html_page_instead_of_the_file_is_a_proxy_or_portal_answering() {
 
 /// The real log of this shape: the verdict's likely cause is the portal, not a WSUS time-out.
 #[test]
-fn the_real_html_answer_is_named_as_the_likely_cause() {
-    let path = common::required().join("hold1/05_WindowsUpdate.log");
+fn real_logs_html_answer_is_named_as_the_likely_cause() {
+    let path = wulens_testdata::real_logs().join("hold1/05_WindowsUpdate.log");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let (_, _, r) = analyse(vec![("05_WindowsUpdate.log".into(), bytes)]);
     assert!(r.findings.iter().any(|f| f.id == "cdn_answered_by_proxy" && f.severity == FindingSeverity::Error));
@@ -353,8 +365,8 @@ fn servicing_errors_without_their_session_are_a_failure() {
 
 /// Where the careful reader of hold1 found nothing to fix, no error finding.
 #[test]
-fn hold1_logs_with_nothing_to_fix_get_no_error_finding() {
-    let real = common::required();
+fn real_logs_hold1_logs_with_nothing_to_fix_get_no_error_finding() {
+    let real = wulens_testdata::real_logs();
     let v = std::fs::read_to_string(real.join("hold1/verdicts.json")).expect("hold1/verdicts.json");
     let v: serde_json::Value = serde_json::from_str(&v).unwrap();
     let mut bad = Vec::new();
@@ -402,8 +414,8 @@ fn failed_repairs_in_a_trace_with_no_operation_are_a_finding() {
 /// The SIH client's trace: one warning-level `*FAILED* [80245108]` (no healing engine offered),
 /// nothing to fix.
 #[test]
-fn a_routine_warning_in_a_service_trace_is_no_error() {
-    let bytes = std::fs::read(common::required().join("etl/SIH.20230422.034724.362.1.etl")).expect("etl/SIH.20230422.034724.362.1.etl");
+fn real_logs_a_routine_warning_in_a_service_trace_is_no_error() {
+    let bytes = std::fs::read(wulens_testdata::real_logs().join("etl/SIH.20230422.034724.362.1.etl")).expect("etl/SIH.20230422.034724.362.1.etl");
     let (_, _, r) = analyse(vec![("SIH.20230422.034724.362.1.etl".into(), bytes)]);
     let errors: Vec<&str> = r.findings.iter().filter(|f| f.severity == FindingSeverity::Error).map(|f| f.summary.as_str()).collect();
     assert!(errors.is_empty(), "{errors:#?}");

@@ -3,15 +3,13 @@
 //! way, never an older routine code; each failed download gets the root of its own call; a
 //! failure the same caller's next try of the same kind made good is `recovered`, not `failed`.
 //!
-//! Where the logs are not here the tests say so and check nothing.
+//! The tests that read them are `real_logs` tests (crates/testdata).
 
 use wulens_core::model::{Domain, OperationKind, Outcome};
 use wulens_core::{Analysis, Input, Limits, OperationReport, Report};
 
-mod common;
-
 fn report(name: &str) -> Report {
-    let d = common::required();
+    let d = wulens_testdata::real_logs();
     let bytes = std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let base = name.rsplit('/').next().unwrap().to_string();
     let a = Analysis::from_inputs(vec![Input { name: base, bytes: bytes.into() }], &Limits::default());
@@ -26,7 +24,7 @@ fn failed(r: &Report, kind: OperationKind) -> Vec<&OperationReport> {
 /// package manager's initialisation fails with hr:0x80070020, then the unattend command ends
 /// 0x80004005. The 0x80070002 lines before it are DISM probing for files that need not exist.
 #[test]
-fn the_root_of_a_failed_dism_session_is_the_first_link_of_its_chain() {
+fn real_logs_the_root_of_a_failed_dism_session_is_the_first_link_of_its_chain() {
     let r = report("hold1/06_dism.log");
     let f = failed(&r, OperationKind::Servicing);
     assert_eq!(f.len(), 1, "one failed session: {:?}", f.iter().map(|o| (&o.code, &o.root)).collect::<Vec<_>>());
@@ -42,7 +40,7 @@ fn the_root_of_a_failed_dism_session_is_the_first_link_of_its_chain() {
 /// end an hour later each with Delivery Optimization's "All available CDNs ... still failed"
 /// (`[80D05001]`, then the callback "Call complete and error 0x80d05001"). Each has its own root.
 #[test]
-fn each_failed_download_has_the_root_of_its_own_call() {
+fn real_logs_each_failed_download_has_the_root_of_its_own_call() {
     let r = report("hold1/05_WindowsUpdate.log");
     let mut roots: Vec<(String, Option<String>)> =
         failed(&r, OperationKind::Download).iter().map(|o| (o.end.as_ref().and_then(|e| e.time.clone()).unwrap_or_default(), o.root.clone())).collect();
@@ -80,7 +78,7 @@ fn an_end_with_no_start_and_no_result_is_no_operation() {
 /// download was cut off, 0x80072EFE); its next search, at 10:58, succeeds. The failure is shown
 /// as recovered and does not make the agent's statement a failure.
 #[test]
-fn a_failure_the_same_callers_next_try_made_good_is_recovered() {
+fn real_logs_a_failure_the_same_callers_next_try_made_good_is_recovered() {
     let r = report("hold1/11_WindowsUpdate.log");
     let searches: Vec<&OperationReport> =
         r.operations.items.iter().filter(|o| o.kind == OperationKind::Search && o.code.as_deref() == Some("0x8024402F")).collect();
@@ -97,8 +95,8 @@ fn a_failure_the_same_callers_next_try_made_good_is_recovered() {
 /// One event, one count: a trace and the text Get-WindowsUpdateLog decoded from it (etl/*.etl
 /// and its .expected-utc.log) dropped together hold the same install once.
 #[test]
-fn an_operation_in_a_trace_and_its_decoded_text_counts_once() {
-    let d = common::required();
+fn real_logs_an_operation_in_a_trace_and_its_decoded_text_counts_once() {
+    let d = wulens_testdata::real_logs();
     let etl = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl");
     let text = d.join("etl/WindowsUpdate.20251008.140245.443.8.etl.expected-utc.log");
     let inputs = [&etl, &text].map(|p| Input { name: p.file_name().unwrap().to_string_lossy().into(), bytes: std::fs::read(p).unwrap().into() });
@@ -191,7 +189,7 @@ fn each_download_takes_the_root_its_callback_gives() {
 /// the outcome and root of its own call: the one that started at 08:16:55.804 (thread 1376) is
 /// the one that failed at 08:17:06.
 #[test]
-fn each_download_has_the_outcome_its_callback_gives() {
+fn real_logs_each_download_has_the_outcome_its_callback_gives() {
     let r = report("more/32_WindowsUpdate.log");
     let downloads: Vec<&OperationReport> = r.operations.items.iter().filter(|o| o.kind == OperationKind::Download).collect();
     let count = |o: Outcome| downloads.iter().filter(|d| d.outcome == o).count();

@@ -4,8 +4,6 @@
 //! `tests/fixtures/make_chain_fixtures.py` after the lines Microsoft's articles quote), each
 //! read whole and each log alone, and real logs that show the routine shapes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use wulens_core::model::{FindingSeverity, LedgerState, LifeEvent, VerdictStatus};
@@ -82,9 +80,13 @@ fn each_log_of_that_client_alone_says_what_it_shows() {
 fn a_client_that_enables_the_feature_once_it_reads_its_policy_is_routine() {
     let r = report_of(&[fixture("chain-updates-on")]);
     assert!(!ids(&r).contains(&"software_updates_off"), "{:?}", ids(&r));
-    // The real log with that shape: at the service's start the policy was not read yet, 33
-    // seconds later the client enabled the feature and evaluated its deployments.
-    let real = common::required().join("04_UpdatesDeployment.log");
+}
+
+/// The real log with that shape: at the service's start the policy was not read yet, 33
+/// seconds later the client enabled the feature and evaluated its deployments.
+#[test]
+fn real_logs_a_client_that_enables_the_feature_once_it_reads_its_policy_is_routine() {
+    let real = wulens_testdata::real_logs().join("04_UpdatesDeployment.log");
     let r = report_of(&[real]);
     assert!(!ids(&r).contains(&"software_updates_off"), "{:?}", ids(&r));
     assert!(!r.summary.verdict.contains("Software updates are off"), "{}", r.summary.verdict);
@@ -149,8 +151,8 @@ fn each_site_log_alone_says_what_it_shows() {
 }
 
 #[test]
-fn real_site_server_logs_read_as_their_careful_reader_reads_them() {
-    let real = common::required();
+fn real_logs_of_site_servers_read_as_their_careful_reader_reads_them() {
+    let real = wulens_testdata::real_logs();
     // WCM.log of a healthy site: three error lines at the site's installation, then 17
     // successful configurations: a past fault, nothing failing.
     let r = report_of(&[real.join("hold2/48_WCM.log")]);
@@ -196,9 +198,9 @@ fn updates_waiting_for_a_maintenance_window_are_said_and_the_ledger_says_so_per_
 }
 
 #[test]
-fn a_closed_window_with_nothing_to_install_is_routine() {
+fn real_logs_a_closed_window_with_nothing_to_install_is_routine() {
     // The real log: at a service start no window was open and no update was actionable.
-    let r = report_of(&[common::required().join("04_UpdatesDeployment.log")]);
+    let r = report_of(&[wulens_testdata::real_logs().join("04_UpdatesDeployment.log")]);
     let w = finding(&r, "maintenance_windows");
     assert_eq!(w.severity, FindingSeverity::Info);
     assert!(w.summary.contains("routine, nothing waits"), "{}", w.summary);

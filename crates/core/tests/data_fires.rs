@@ -1,14 +1,12 @@
 //! Every rule, every operation and every noise pattern (crates/kb/data/noise) in the data fires
 //! on some fixture or real log: data that never fires is either dead or untested. Reads tests/fixtures (each scenario's logs together)
-//! and every real log of ../shared/reallogs (each alone, and each folder together); needs that
-//! folder: without it the test fails.
+//! and every real log of ../shared/reallogs (each alone, and each folder together): a `real_logs`
+//! test (crates/testdata).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use wulens_core::{operation_ids, rule_ids, Analysis, Diagnosis, Input, Limits};
-
-mod common;
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|r| r.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect()).unwrap_or_default();
@@ -52,7 +50,7 @@ fn diagnose(paths: &[PathBuf], fired: &mut Fired) {
 }
 
 #[test]
-fn every_rule_operation_and_noise_pattern_fires_somewhere() {
+fn real_logs_every_rule_operation_and_noise_pattern_fires_somewhere() {
     let mut fired = Fired::default();
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
     for dir in std::fs::read_dir(&fixtures).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
@@ -68,7 +66,7 @@ fn every_rule_operation_and_noise_pattern_fires_somewhere() {
         }
         diagnose(&files, &mut fired);
     }
-    let real = common::required();
+    let real = wulens_testdata::real_logs();
     for sub in ["", "more", "hold1", "hold2", "evidence", "etl"] {
         let files = files_in(&real.join(sub));
         for f in &files {

@@ -1,16 +1,14 @@
 //! Binary Windows Update traces (.etl) read directly: the real traces in
-//! ../shared/reallogs/etl (not copied into the project) go through the whole engine. Where the
-//! folder is not here the tests say so and check nothing.
+//! ../shared/reallogs/etl (not copied into the project) go through the whole engine: `real_logs`
+//! tests (crates/testdata).
 
 use std::path::PathBuf;
 
 use wulens_core::model::{LogFormat, OperationKind, Outcome, Severity};
 use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
 
-mod common;
-
 fn dir() -> PathBuf {
-    let d = common::required().join("etl");
+    let d = wulens_testdata::real_logs().join("etl");
     assert!(d.join("README.md").exists(), "{} is needed by these tests", d.display());
     d
 }
@@ -25,7 +23,7 @@ fn analyse(names: &[&str]) -> Analysis {
 }
 
 #[test]
-fn windows_update_trace_reads_as_its_text_log() {
+fn real_logs_windows_update_trace_reads_as_its_text_log() {
     let a = analyse(&[WU]);
     let f = &a.files[0];
     assert_eq!(f.format, LogFormat::WindowsUpdateEtw);
@@ -43,7 +41,7 @@ fn windows_update_trace_reads_as_its_text_log() {
 }
 
 #[test]
-fn windows_update_trace_shows_the_install_that_succeeded() {
+fn real_logs_windows_update_trace_shows_the_install_that_succeeded() {
     let a = analyse(&[WU]);
     let r = Report::build(&a);
     // The trace: "Install call complete (succeeded = 1, ..., failed = 0" and
@@ -56,7 +54,7 @@ fn windows_update_trace_shows_the_install_that_succeeded() {
 }
 
 #[test]
-fn several_traces_merge_on_one_timeline() {
+fn real_logs_several_traces_merge_on_one_timeline() {
     let a = analyse(&[WU, SIH]);
     assert_eq!(a.files.len(), 2);
     let sih = a.files.iter().find(|f| f.name == SIH).unwrap();
@@ -71,7 +69,7 @@ fn several_traces_merge_on_one_timeline() {
 }
 
 #[test]
-fn detected_by_content_and_loaded_in_chunks_alike() {
+fn real_logs_detected_by_content_and_loaded_in_chunks_alike() {
     let d = dir();
     let bytes = std::fs::read(d.join(WU)).unwrap();
     let whole = Analysis::from_inputs(vec![Input { name: "renamed.bin".into(), bytes: bytes.clone().into() }], &Limits::default()).files.remove(0);
@@ -90,7 +88,7 @@ fn detected_by_content_and_loaded_in_chunks_alike() {
 /// A trace's events are UTC by format: they do not outvote the local clock the other logs of
 /// the drop state, so a CBS.log (no offset of its own) takes the ConfigMgr logs' offset.
 #[test]
-fn trace_times_do_not_decide_the_other_logs_offset() {
+fn real_logs_trace_times_do_not_decide_the_other_logs_offset() {
     let d = dir();
     let cmtrace = "<![LOG[Async searching completed.]LOG]!><time=\"10:00:00.000+420\" date=\"10-08-2025\" component=\"WUAHandler\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n";
     let cbs = "2025-10-08 03:00:00, Info                  CBS    Starting TrustedInstaller initialization.\r\n";
@@ -110,7 +108,7 @@ fn trace_times_do_not_decide_the_other_logs_offset() {
 /// writes one, often named .txt; or a damaged copy) still gives a report: the events are read
 /// by their record markers and the file's notes say how much of it was damaged.
 #[test]
-fn a_trace_with_damaged_buffer_headers_still_gives_a_report() {
+fn real_logs_a_trace_with_damaged_buffer_headers_still_gives_a_report() {
     let d = dir();
     let mut bytes = std::fs::read(d.join(WU)).unwrap();
     let buffer = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;

@@ -1,15 +1,13 @@
 //! Windows event logs (.evtx): the real ones in ../shared/reallogs/evidence (read in place,
-//! never copied; the test says so and checks nothing where they are absent), each dropped alone,
+//! never copied; `real_logs` tests, crates/testdata), each dropped alone,
 //! against the reading in that folder's README: every record read whatever a stale header says,
 //! and the verdict a careful reader gives. Also damaged files, and an .evtx beside a text log.
 
 use wulens_core::model::{LogFormat, OperationKind, Outcome, VerdictStatus};
 use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
 
-mod common;
-
 fn evidence(name: &str) -> Vec<u8> {
-    let d = common::required().join("evidence");
+    let d = wulens_testdata::real_logs().join("evidence");
     std::fs::read(d.join(name)).unwrap_or_else(|e| panic!("{name} in {}: {e}", d.display()))
 }
 
@@ -29,7 +27,7 @@ fn ops(r: &Report, kind: OperationKind, outcome: Outcome) -> Vec<&wulens_core::O
 }
 
 #[test]
-fn every_record_is_read_whatever_the_header_says() {
+fn real_logs_every_record_is_read_whatever_the_header_says() {
     // (file, records): 60, 65 and 68 were copied dirty, their headers count fewer.
     for (name, n) in [
         ("60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx", 91),
@@ -49,7 +47,7 @@ fn every_record_is_read_whatever_the_header_says() {
 }
 
 #[test]
-fn an_empty_log_says_no_windows_update_activity() {
+fn real_logs_an_empty_log_says_no_windows_update_activity() {
     let name = "67_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx";
     let bytes = evidence(name);
     let (a, r) = analyze(vec![(name, bytes)]);
@@ -63,7 +61,7 @@ fn an_empty_log_says_no_windows_update_activity() {
 }
 
 #[test]
-fn the_operational_channel_is_healthy() {
+fn real_logs_the_operational_channel_is_healthy() {
     let name = "60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx";
     let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
@@ -76,7 +74,7 @@ fn the_operational_channel_is_healthy() {
 }
 
 #[test]
-fn setup_log_names_the_failed_package_and_the_installed_one() {
+fn real_logs_setup_log_names_the_failed_package_and_the_installed_one() {
     let name = "61_Setup.evtx";
     let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
@@ -93,7 +91,7 @@ fn setup_log_names_the_failed_package_and_the_installed_one() {
 }
 
 #[test]
-fn staging_paused_for_more_ranges_is_not_a_failure() {
+fn real_logs_staging_paused_for_more_ranges_is_not_a_failure() {
     let name = "62_Setup.evtx";
     let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
@@ -105,7 +103,7 @@ fn staging_paused_for_more_ranges_is_not_a_failure() {
 }
 
 #[test]
-fn store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
+fn real_logs_store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
     let name = "65_System.evtx";
     let bytes = evidence(name);
     let (_, r) = analyze(vec![(name, bytes)]);
@@ -132,7 +130,7 @@ fn store_app_failed_while_appxsvc_crashed_and_the_os_update_is_fine() {
 }
 
 #[test]
-fn bits_failures_of_other_updaters_say_nothing_about_windows_update() {
+fn real_logs_bits_failures_of_other_updaters_say_nothing_about_windows_update() {
     let name = "68_Microsoft-Windows-Bits-Client%4Operational.evtx";
     let bytes = evidence(name);
     let (a, r) = analyze(vec![(name, bytes)]);
@@ -146,7 +144,7 @@ fn bits_failures_of_other_updaters_say_nothing_about_windows_update() {
 }
 
 #[test]
-fn a_damaged_evtx_is_explained_and_the_rest_of_the_drop_is_read() {
+fn real_logs_a_damaged_evtx_is_explained_and_the_rest_of_the_drop_is_read() {
     let name = "65_System.evtx";
     let bytes = evidence(name);
     let log = "2024/05/02 14:43:56.6390016 4932  6608  Agent           * START *   Finding updates CallerId = UpdateOrchestrator  Id = 1\n";
@@ -170,7 +168,7 @@ fn a_damaged_evtx_is_explained_and_the_rest_of_the_drop_is_read() {
 }
 
 #[test]
-fn events_join_the_timeline_of_the_same_machines_text_logs() {
+fn real_logs_events_join_the_timeline_of_the_same_machines_text_logs() {
     let name = "61_Setup.evtx";
     let bytes = evidence(name);
     let log = "2024/11/14 16:17:40.0000000 4932  6608  Agent           * START *   Installing updates CallerId = UpdateOrchestrator\n";
@@ -186,8 +184,8 @@ fn events_join_the_timeline_of_the_same_machines_text_logs() {
 /// very file `load` gives, and its progress rises one chunk a step to the count the file's size
 /// allows (65's stale header counts 2 of its 17).
 #[test]
-fn an_evtx_decoded_in_steps_is_the_file_loaded_at_once() {
-    let dir = common::required().join("evidence");
+fn real_logs_an_evtx_decoded_in_steps_is_the_file_loaded_at_once() {
+    let dir = wulens_testdata::real_logs().join("evidence");
     let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
         .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "evtx")).collect::<Vec<_>>())
         .unwrap_or_default()

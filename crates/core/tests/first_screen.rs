@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use wulens_core::model::{Domain, Standing, VerdictStatus};
 use wulens_core::{Analysis, Input, Limits, Report};
 
-mod common;
-
 /// The headline's budget (`output/words/headline.rs`, `HEADLINE_CHARS`), and the ellipsis a cut adds.
 const MAX_CHARS: usize = 301;
 
@@ -116,8 +114,8 @@ fn logs_in(d: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn every_real_log_opens_with_whether_the_machine_is_failing_now() {
-    let d = common::required();
+fn real_logs_each_open_with_whether_the_machine_is_failing_now() {
+    let d = wulens_testdata::real_logs();
     let mut bad = Vec::new();
     let mut n = 0;
     for sub in ["", "more", "hold1"] {
@@ -162,8 +160,8 @@ fn sentences_are_counted_as_a_reader_counts_them() {
 /// day (a DISM log and its CBS.log; the ConfigMgr logs with the WindowsUpdate.log of the same
 /// client) are one machine.
 #[test]
-fn a_drop_of_two_machines_says_so_first() {
-    let d = common::required();
+fn real_logs_a_drop_of_two_machines_says_so_first() {
+    let d = wulens_testdata::real_logs();
     let report = |names: &[&str]| report_of(&names.iter().map(|n| d.join(n)).collect::<Vec<_>>());
     for (two, why) in
         [(["08_WindowsUpdate.log", "10_WindowsUpdate.log"], "Windows 6.1 and 10.0"), (["hold1/17_CBS.log", "hold1/18_CBS.log"], "one log seven years apart")]

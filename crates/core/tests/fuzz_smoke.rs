@@ -114,13 +114,17 @@ fn config() {
 
 #[test]
 fn etl() {
-    // The real traces beside the repository (../shared/reallogs/etl), when they are there.
-    let mut seeds = seeds();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reallogs/etl");
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "etl")) {
-            seeds.push(std::fs::read(e.path()).unwrap());
-        }
+    run(fuzzing::etl, 1000);
+}
+
+/// The same from the real traces (../shared/reallogs/etl).
+#[test]
+fn real_logs_etl() {
+    let dir = wulens_testdata::real_logs().join("etl");
+    let mut seeds = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "etl")) {
+        seeds.push(std::fs::read(e.path()).unwrap());
     }
+    assert!(seeds.len() >= 3, "real traces in {}: {}", dir.display(), seeds.len());
     run_on(fuzzing::etl, 1000, seeds);
 }

@@ -10,10 +10,8 @@ use std::path::PathBuf;
 use wulens_core::model::VerdictStatus;
 use wulens_core::{Analysis, Input, Limits, Report};
 
-mod common;
-
 fn reallogs() -> PathBuf {
-    common::reallogs().expect("../shared/reallogs is needed by these tests (set WULENS_REALLOGS to its path)")
+    wulens_testdata::real_logs()
 }
 
 fn report_of(inputs: Vec<(&str, Vec<u8>)>) -> Report {
@@ -33,7 +31,7 @@ fn first_lines(path: &str, n: usize) -> Vec<u8> {
 }
 
 #[test]
-fn a_setuperr_log_alone_is_no_reassurance() {
+fn real_logs_a_setuperr_log_alone_is_no_reassurance() {
     // evidence/70: the rollback's setuperr.log, 5 Error lines; setup's result (0xC1900101) is
     // only in the setupact.log beside it (evidence/README.md).
     let r = report_of(vec![("setuperr.log", real("evidence/70_setuperr.log"))]);
@@ -49,7 +47,7 @@ fn a_setuperr_log_alone_is_no_reassurance() {
 }
 
 #[test]
-fn a_reset_of_the_pc_is_not_called_an_upgrade() {
+fn real_logs_a_reset_of_the_pc_is_not_called_an_upgrade() {
     // evidence/75: a WinRE "Reset this PC" setuperr.log, not from an update.
     let r = report_of(vec![("setuperr.log", real("evidence/75_setuperr.log"))]);
     assert!(r.summary.verdict.contains("Reset this PC"), "{}", r.summary.verdict);
@@ -58,7 +56,7 @@ fn a_reset_of_the_pc_is_not_called_an_upgrade() {
 }
 
 #[test]
-fn a_rollback_still_running_is_said_with_its_phase_and_line() {
+fn real_logs_a_rollback_still_running_is_said_with_its_phase_and_line() {
     // evidence/69 cut inside its phase 1 (opened at line 5248, closed at 5547), before setup
     // reports its result (line 5377): the upgrade is being undone when the log ends.
     let r = report_of(vec![("setupact.log", first_lines("evidence/69_setupact.log", 5300))]);
@@ -111,7 +109,7 @@ fn advice_names_the_server_the_searches_talked_to() {
 const PLACEHOLDER: &str = "Windows Update logs are now generated using ETW (Event Tracing for Windows).\r\nPlease run the Windows PowerShell cmdlet Get-WindowsUpdateLog to convert ETW traces into a readable WindowsUpdate.log.\r\n\r\nFor more information, please visit https://go.microsoft.com/fwlink/?LinkId=518345\r\n";
 
 #[test]
-fn inputs_with_nothing_to_read_are_said_on_the_first_screen() {
+fn real_logs_inputs_with_nothing_to_read_are_said_on_the_first_screen() {
     let r = report_of(vec![("WindowsUpdate.log", PLACEHOLDER.as_bytes().to_vec())]);
     assert_eq!(r.summary.status, VerdictStatus::NoScan);
     assert!(r.summary.verdict.contains("placeholder") && r.summary.verdict.contains("Get-WindowsUpdateLog"), "{}", r.summary.verdict);
@@ -128,7 +126,7 @@ fn inputs_with_nothing_to_read_are_said_on_the_first_screen() {
 }
 
 #[test]
-fn a_device_install_log_cut_inside_an_install_says_so() {
+fn real_logs_a_device_install_log_cut_inside_an_install_says_so() {
     // evidence/72: the rollback's setupapi.dev.log ends inside a device install, then binary
     // garbage (the machine died during device installation).
     let r = report_of(vec![("setupapi.dev.log", real("evidence/72_setupapi.dev.log"))]);

@@ -3,16 +3,14 @@
 //! and at least 90 % of the distinct codes, and every one of the 50 carried by the most logs,
 //! must have an answer (guidance, or a context that says what the code means where it is
 //! written); every code must have a name or decode as "not a documented Windows code". The
-//! contexts' citations of real log lines are checked against those lines. Needs that folder:
-//! without it the test fails.
+//! contexts' citations of real log lines are checked against those lines. `real_logs` tests
+//! (crates/testdata).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use wulens_core::{Analysis, Input, Limits, LogKind};
-
-mod common;
 
 /// The share of distinct codes that must have an answer, in per cent.
 const BAR_PERCENT: usize = 90;
@@ -39,7 +37,7 @@ struct Read {
 
 /// Every real file, each read alone (as `wulens analyze FILE` reads it).
 static READS: LazyLock<Vec<Read>> = LazyLock::new(|| {
-    let root = common::required();
+    let root = wulens_testdata::real_logs();
     let mut files = Vec::new();
     real_files(&root, &mut files);
     files
@@ -125,7 +123,7 @@ fn every_code_real_logs_carry_is_named_or_decoded_as_undocumented() {
 /// that the context matches: its log kind is one of the context's, it holds every string the
 /// context names, and the engine finds the code on it.
 #[test]
-fn contexts_cite_real_lines_that_match_them() {
+fn real_logs_contexts_cite_lines_that_match_them() {
     let by_rel: BTreeMap<&str, &Analysis> = READS.iter().map(|r| (r.rel.as_str(), &r.analysis)).collect();
     let kinds: BTreeSet<&str> = LogKind::NAMED.iter().chain([&LogKind::Other]).map(|k| k.id()).collect();
     let mut checked = 0;
@@ -165,8 +163,8 @@ fn contexts_cite_real_lines_that_match_them() {
 /// with it). On a real CBS.log: E_FAIL is routine in every mention (CBS's telemetry upload),
 /// RPC_S_SERVER_UNAVAILABLE an internal trace in some, and a code with no context has none.
 #[test]
-fn a_report_names_the_context_each_code_is_written_in_here() {
-    let path = common::required().join("15_CBS.log");
+fn real_logs_a_report_names_the_context_each_code_is_written_in_here() {
+    let path = wulens_testdata::real_logs().join("15_CBS.log");
     let input = Input { name: "15_CBS.log".into(), bytes: std::fs::read(&path).unwrap().into() };
     let r = wulens_core::Report::build(&Analysis::from_inputs(vec![input], &Limits::default()));
     let err = |code: &str| r.errors.iter().find(|e| e.code == code).unwrap_or_else(|| panic!("{code} not in the report"));

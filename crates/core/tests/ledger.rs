@@ -8,10 +8,8 @@ use std::path::PathBuf;
 use wulens_core::model::{JoinKey, LedgerRow, LedgerState, LifeEvent, TargetKind, UpdateClass, VerdictStatus};
 use wulens_core::{Analysis, Input, Limits, Report};
 
-mod common;
-
 fn reallogs() -> PathBuf {
-    common::reallogs().expect("../shared/reallogs is needed by these tests (set WULENS_REALLOGS to its path)")
+    wulens_testdata::real_logs()
 }
 
 fn report_of(inputs: Vec<(&str, Vec<u8>)>) -> Report {
@@ -241,7 +239,7 @@ fn routine_results_are_no_failure() {
 /// 41 and 42 are one Server 2022 VM's WindowsUpdate.log and one of its traces: the cumulative
 /// update's three failed downloads (0x80D02002) are one row, not one per source.
 #[test]
-fn one_machines_log_and_trace_give_one_row_per_update() {
+fn real_logs_one_machines_log_and_trace_give_one_row_per_update() {
     let r = real(&["hold2/41_WindowsUpdate.log", "hold2/42_WindowsUpdate.20250317.083437.953.4.etl"]);
     well_formed(&r);
     let cu = one(&r, "KB5053603");
@@ -259,7 +257,7 @@ fn one_machines_log_and_trace_give_one_row_per_update() {
 }
 
 #[test]
-fn setup_evtx_packages_keep_their_outcomes() {
+fn real_logs_setup_evtx_packages_keep_their_outcomes() {
     // 61: KB5020683 failed 0x800F0984 and was not retried; the LCU KB5046613 installed after a restart.
     let r = real(&["evidence/61_Setup.evtx"]);
     well_formed(&r);
@@ -279,7 +277,7 @@ fn setup_evtx_packages_keep_their_outcomes() {
 }
 
 #[test]
-fn system_evtx_installs_and_the_store_app_that_failed() {
+fn real_logs_system_evtx_installs_and_the_store_app_that_failed() {
     // 65: KB5020683 43 → 19 installed; XboxGamingOverlay 20 with 0x80073CF9.
     let r = real(&["evidence/65_System.evtx"]);
     well_formed(&r);
@@ -296,7 +294,7 @@ fn system_evtx_installs_and_the_store_app_that_failed() {
 }
 
 #[test]
-fn an_unknown_row_names_the_logs_that_would_tell_how_it_ended() {
+fn real_logs_an_unknown_row_names_the_logs_that_would_tell_how_it_ended() {
     // Found by a search and never tried in the agent's log: the event logs would tell.
     let log = stalled_download_log().lines().filter(|l| !l.contains("download job")).collect::<Vec<_>>().join("\n");
     let r = report_of(vec![("WindowsUpdate.log", log.clone().into_bytes())]);
@@ -320,7 +318,7 @@ fn an_unknown_row_names_the_logs_that_would_tell_how_it_ended() {
 }
 
 #[test]
-fn cbs_package_sessions_are_rows_of_their_own() {
+fn real_logs_cbs_package_sessions_are_rows_of_their_own() {
     // 16: Features on Demand install the fa-ir language package nine times, every session
     // ending in 0x8024402c (its download cannot resolve the server's name); the face-migration
     // package installs once (S_OK).
@@ -367,7 +365,7 @@ fn a_paused_ring_holds_back_the_quality_updates_not_done() {
 }
 
 #[test]
-fn windows7_report_events_give_each_updates_result() {
+fn real_logs_windows7_report_events_give_each_updates_result() {
     // 40: 24 "Installation Successful", one failure 0x80242016 of KB4462923.
     let r = real(&["hold2/40_WindowsUpdate.txt"]);
     well_formed(&r);
@@ -378,7 +376,7 @@ fn windows7_report_events_give_each_updates_result() {
 }
 
 #[test]
-fn events_and_reporting_events_of_one_update_join_by_kb() {
+fn real_logs_events_and_reporting_events_of_one_update_join_by_kb() {
     // 61 (Setup.evtx) and 60 (WindowsUpdateClient/Operational) are one machine: KB5046613
     // downloaded (60) and installed (61) is one row, joined by its KB with a line of each.
     let r = real(&["evidence/60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx", "evidence/61_Setup.evtx"]);
@@ -392,7 +390,7 @@ fn events_and_reporting_events_of_one_update_join_by_kb() {
 
 /// A fleet row carries each update's latest state and code: what `wulens fleet` groups on.
 #[test]
-fn a_fleet_row_carries_each_updates_state_and_code() {
+fn real_logs_a_fleet_row_carries_each_updates_state_and_code() {
     let dir = reallogs();
     let bytes = std::fs::read(dir.join("evidence/61_Setup.evtx")).expect("61_Setup.evtx");
     let row = wulens_core::MachineRow::from_inputs("pc-61", "61", vec![Input { name: "Setup.evtx".into(), bytes: bytes.into() }]);
@@ -405,7 +403,7 @@ fn a_fleet_row_carries_each_updates_state_and_code() {
 }
 
 #[test]
-fn a_feature_update_is_named_by_the_build_setup_installs() {
+fn real_logs_a_feature_update_is_named_by_the_build_setup_installs() {
     // more/55: an upgrade to 10.0.19041.1253 ("CONX  Target OS version: 10.0.19041.1253") that
     // failed with 0x80070032-0x50013, remapped to 0xC1900108 for telemetry (more/README.md).
     let r = real(&["more/55_setupact.log"]);
@@ -532,7 +530,7 @@ fn configmgrs_table_joins_the_rows_its_ids_name_whatever_their_braces() {
 /// report lists cut the same way (a drop of 30 real logs: 5 rows of ConfigMgr's table, 280
 /// ledger rows, one of them cut).
 #[test]
-fn a_report_of_a_kept_diagnosis_is_the_report_built_at_once() {
+fn real_logs_a_report_of_a_kept_diagnosis_is_the_report_built_at_once() {
     use wulens_core::{Diagnosis, ReportLimits};
     let dir = reallogs().join("more");
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_none_or(|x| x != "md")).collect();

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 use wulens_core::{markdown, markdown_summary, Analysis, Input, Limits, Report, SUMMARY_BYTES};
 
-mod common;
-
 fn analyze(files: &[PathBuf]) -> Report {
     let inputs = files.iter().map(|p| Input { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(p).unwrap().into() }).collect();
     Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
@@ -81,16 +79,18 @@ fn summaries_are_short_and_nothing_is_escaped() {
         let files: Vec<PathBuf> = std::fs::read_dir(s.join("logs")).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
         check(&s.file_name().unwrap().to_string_lossy(), &analyze(&files), &mut fails);
     }
-    match common::reallogs() {
-        Some(dir) => {
-            let mut logs = Vec::new();
-            logs_under(&dir, &mut logs);
-            assert!(logs.len() >= 50, "real logs: {}", logs.len());
-            for p in &logs {
-                check(&p.strip_prefix(&dir).unwrap().to_string_lossy(), &analyze(std::slice::from_ref(p)), &mut fails);
-            }
-        }
-        None => eprintln!("real logs not found (set WULENS_REALLOGS); checked the fixtures only"),
+    assert!(fails.is_empty(), "{}", fails.join("\n"));
+}
+
+/// The same on every real log, each file alone.
+#[test]
+fn real_logs_summaries_are_short_and_nothing_is_escaped() {
+    let dir = wulens_testdata::real_logs();
+    let (mut logs, mut fails) = (Vec::new(), Vec::new());
+    logs_under(&dir, &mut logs);
+    assert!(logs.len() >= 50, "real logs: {}", logs.len());
+    for p in &logs {
+        check(&p.strip_prefix(&dir).unwrap().to_string_lossy(), &analyze(std::slice::from_ref(p)), &mut fails);
     }
     assert!(fails.is_empty(), "{}", fails.join("\n"));
 }
@@ -204,7 +204,7 @@ fn a_parser_reads_every_code_span_and_evidence_line_back() {
 /// The same on the real logs, each file alone. They must be here (../shared/reallogs).
 #[test]
 fn a_parser_reads_the_real_logs_reports_back() {
-    let dir = common::reallogs().expect("the real logs are needed: ../shared/reallogs or WULENS_REALLOGS");
+    let dir = wulens_testdata::real_logs();
     let mut logs = Vec::new();
     logs_under(&dir, &mut logs);
     assert!(logs.len() >= 50, "real logs: {}", logs.len());

@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 
 use wulens_core::plan::{self, Dropped, Plan, Source, Step};
 
-mod common;
-
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -115,7 +113,7 @@ fn a_fleet_folder_and_its_zip_are_the_same_machines_read_from_the_same_bytes() {
 
 #[test]
 fn real_logs_dropped_as_their_folder_are_one_machine() {
-    let root = common::reallogs().expect("../shared/reallogs is needed by this test (set WULENS_REALLOGS to its path)");
+    let root = wulens_testdata::real_logs();
     let mut files = Vec::new();
     for e in std::fs::read_dir(&root).unwrap().flatten().filter(|e| e.path().is_file()) {
         files.push((format!("reallogs/{}", e.file_name().to_string_lossy()), std::fs::read(e.path()).unwrap()));

@@ -1,17 +1,15 @@
 //! Eight logs that real machines wrote (../shared/reallogs; not copied into the project). The
 //! facts asserted come from that folder's README, checked by hand and with grep.
 //!
-//! The folder is found at $WULENS_REALLOGS, next to the repository (../shared/reallogs), or at
-//! /work/shared/reallogs. Where none exists the tests say so and check nothing.
+//! These are `real_logs` tests: crates/testdata finds the folder, and `./dev test` leaves them
+//! out, saying so, where it is absent.
 
 use std::path::PathBuf;
 
 use wulens_core::{Analysis, Input, Limits, Report};
 
-mod common;
-
 fn dir() -> PathBuf {
-    common::required()
+    wulens_testdata::real_logs()
 }
 
 fn report(name: &str) -> (Analysis, Report) {
@@ -40,7 +38,7 @@ fn finding_ids(r: &Report) -> Vec<&str> {
 }
 
 #[test]
-fn wuahandler_three_successful_scans() {
+fn real_logs_wuahandler_three_successful_scans() {
     let (_, r) = report("01_WUAHandler.log");
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 26, 26, 0));
     assert_eq!(r.scan_flow.cycles.len(), 3, "3 scan cycles");
@@ -52,7 +50,7 @@ fn wuahandler_three_successful_scans() {
 }
 
 #[test]
-fn updateshandler_and_updatesstore() {
+fn real_logs_updateshandler_and_updatesstore() {
     let (_, r) = report("02_UpdatesHandler.log");
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 10, 10, 0));
     let (_, r) = report("03_UpdatesStore.log");
@@ -71,7 +69,7 @@ fn updateshandler_and_updatesstore() {
 }
 
 #[test]
-fn updatesdeployment_multi_line_record() {
+fn real_logs_updatesdeployment_multi_line_record() {
     let (a, r) = report("04_UpdatesDeployment.log");
     // 107 records in 110 physical lines: one record spans 4 lines.
     assert_eq!(file_facts(&r), ("cmtrace", "utf-8-bom", 110, 107, 0));
@@ -82,7 +80,7 @@ fn updatesdeployment_multi_line_record() {
 }
 
 #[test]
-fn legacy_windowsupdate_failed_driver_search() {
+fn real_logs_legacy_windowsupdate_failed_driver_search() {
     let (a, r) = report("08_WindowsUpdate.log");
     let (format, encoding, lines, entries, unparsed) = file_facts(&r);
     assert_eq!((format, encoding, lines), ("windowsupdate_legacy", "utf-8", 2651));
@@ -104,7 +102,7 @@ fn legacy_windowsupdate_failed_driver_search() {
 /// (a whole service start, its `WSUS server:` line among them) keep their time, thread and
 /// component. Every line of these three logs is dated.
 #[test]
-fn legacy_windowsupdate_padded_thread_ids_are_parsed() {
+fn real_logs_legacy_windowsupdate_padded_thread_ids_are_parsed() {
     for name in ["08_WindowsUpdate.log", "more/30_WindowsUpdate.log", "hold1/09_WindowsUpdate.log"] {
         let (a, r) = report(name);
         let (format, _, lines, entries, unparsed) = file_facts(&r);
@@ -121,7 +119,7 @@ fn legacy_windowsupdate_padded_thread_ids_are_parsed() {
 }
 
 #[test]
-fn windows10_windowsupdate_name_resolution() {
+fn real_logs_windows10_windowsupdate_name_resolution() {
     let (_, r) = report("10_WindowsUpdate.log");
     assert_eq!(file_facts(&r), ("windowsupdate_etw", "utf-8", 10725, 10725, 0));
     let count = |c: &str| r.errors.iter().find(|e| e.code == c).map(|e| e.count);
@@ -141,7 +139,7 @@ fn windows10_windowsupdate_name_resolution() {
 }
 
 #[test]
-fn cbs_failed_repair() {
+fn real_logs_cbs_failed_repair() {
     let (a, r) = report("15_CBS.log");
     // 1419 lines have no timestamp: 1339 blank lines and indented lines go on with the record
     // before them, and each line of the summary blocks (at the start of the line) is a record
@@ -160,7 +158,7 @@ fn cbs_failed_repair() {
 }
 
 #[test]
-fn dism_reboot_required() {
+fn real_logs_dism_reboot_required() {
     let (_, r) = report("19_dism.log");
     assert_eq!(file_facts(&r), ("dism", "utf-8-bom", 2439, 2439, 0));
     assert_eq!(r.files[0].error_entries, 4);
@@ -169,7 +167,7 @@ fn dism_reboot_required() {
 }
 
 #[test]
-fn all_eight_together_merge_and_stay_accounted() {
+fn real_logs_all_eight_together_merge_and_stay_accounted() {
     let d = dir();
     let mut inputs = Vec::new();
     for e in std::fs::read_dir(&d).unwrap() {

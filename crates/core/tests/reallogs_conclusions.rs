@@ -3,17 +3,15 @@
 //! and their outcomes and codes, and no alarm on a log where nothing failed. Every fact was read
 //! by hand (the folders' READMEs, then grep); none of it is matched by file name in the engine.
 //!
-//! Where the logs are not here the test says so and checks nothing.
+//! These are `real_logs` tests (crates/testdata).
 
 use std::path::PathBuf;
 
 use wulens_core::model::{Domain, FindingSeverity, OperationKind, Outcome, Standing, VerdictStatus};
 use wulens_core::{Analysis, Input, Limits, Report};
 
-mod common;
-
 fn dir() -> PathBuf {
-    common::required()
+    wulens_testdata::real_logs()
 }
 
 /// One log's expected conclusion.
@@ -576,7 +574,7 @@ fn count(g: &wulens_core::OperationGroup, o: Outcome) -> usize {
 }
 
 #[test]
-fn every_real_log_gets_the_conclusion_a_careful_reader_draws() {
+fn real_logs_each_get_the_conclusion_a_careful_reader_draws() {
     let d = dir();
     let mut all = Vec::new();
     for x in EXPECT {
@@ -595,7 +593,7 @@ fn every_real_log_gets_the_conclusion_a_careful_reader_draws() {
 }
 
 #[test]
-fn every_real_log_is_in_the_table() {
+fn real_logs_are_all_in_the_table() {
     let d = dir();
     let mut files: Vec<String> = Vec::new();
     for sub in ["", "more/"] {

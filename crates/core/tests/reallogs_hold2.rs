@@ -18,14 +18,14 @@ mod common;
 use common::verdicts::{readers_conclusions, report, set, Words};
 
 #[test]
-fn every_hold2_log_gets_the_careful_readers_conclusion() {
+fn real_logs_every_hold2_log_gets_the_careful_readers_conclusion() {
     readers_conclusions("hold2", 14, Words::Any);
 }
 
 /// A first boot with no network: the agent's own state lines say so, and the finding quotes
 /// them beside the name-resolution failures they explain.
 #[test]
-fn an_offline_first_boot_is_said_to_have_had_no_network() {
+fn real_logs_an_offline_first_boot_is_said_to_have_had_no_network() {
     let r = report(&set("hold2"), "43_WindowsUpdate.20250426.052044.386.1.etl");
     let f = r
         .findings
@@ -44,7 +44,7 @@ fn an_offline_first_boot_is_said_to_have_had_no_network() {
 /// wusa.exe's /log file: an ETW trace whose events are bare UTF-16 strings, read into lines; the
 /// standalone install's result is the update's own HRESULT, never the "all updates failed" sum.
 #[test]
-fn a_wusa_trace_is_read_and_its_failed_install_named() {
+fn real_logs_a_wusa_trace_is_read_and_its_failed_install_named() {
     let r = report(&set("hold2"), "45_Update_log.txt");
     let file = &r.files[0];
     assert_eq!((file.format.as_str(), file.entries, file.unparsed), ("windowsupdate_etw", 336, 0));

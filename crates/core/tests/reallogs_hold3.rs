@@ -18,7 +18,7 @@ use wulens_core::{Analysis, Input, Limits};
 const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 #[test]
-fn every_hold3_log_gets_the_careful_readers_conclusion_or_is_a_known_gap() {
+fn real_logs_every_hold3_log_gets_the_careful_readers_conclusion_or_is_a_known_gap() {
     let found = problems("hold3", 14, Words::Any);
     let mut bad = Vec::new();
     for (name, problems) in &found {

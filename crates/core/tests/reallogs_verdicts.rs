@@ -1,7 +1,7 @@
 //! The hold1 set of real logs (../shared/reallogs/hold1, never copied into the project; hold2 is
 //! reallogs_hold2.rs): a careful reader's conclusions in its `verdicts.json`, and the failure
 //! codes counted in its `expect.json`, read as they are and checked against the report.
-//! These tests need those folders: without them they fail rather than check nothing. Nothing in the engine
+//! The tests that read them are `real_logs` tests (crates/testdata). Nothing in the engine
 //! knows these files: every conclusion comes from the general rules.
 //!
 //! `verdicts.json` checks (see that folder's README):
@@ -21,7 +21,7 @@ mod common;
 use common::verdicts::{json, readers_conclusions, report, set, strings, Words};
 
 #[test]
-fn every_hold1_log_gets_the_careful_readers_conclusion() {
+fn real_logs_every_hold1_log_gets_the_careful_readers_conclusion() {
     readers_conclusions("hold1", 13, Words::All);
 }
 
@@ -29,7 +29,7 @@ fn every_hold1_log_gets_the_careful_readers_conclusion() {
 /// symbolic names, decimal values and HRESULTs in words, which that count does not), and a code
 /// it lists as optional is never required.
 #[test]
-fn every_hold1_failure_code_is_found() {
+fn real_logs_every_hold1_failure_code_is_found() {
     let d = set("hold1");
     let expect = json(&d, "expect.json");
     let mut all = Vec::new();

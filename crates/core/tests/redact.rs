@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use wulens_core::model::VerdictStatus;
 use wulens_core::{markdown, redact_report, text, Analysis, Input, Limits, RedactKind, Redactor, Report};
 
-mod common;
-
 const WSUS: &str = "wsus02.corp.local";
 const GUID_DEVICE: &str = "6f1c0f36-8a3e-4c2b-9d3f-2a1b3c4d5e6f";
 const GUID_TENANT: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -277,8 +275,8 @@ fn every_fixture_concludes_the_same_after_redaction() {
 }
 
 #[test]
-fn every_real_log_concludes_the_same_after_redaction() {
-    let dir = common::reallogs().expect("the real logs (../shared/reallogs, or $WULENS_REALLOGS) are needed by this test");
+fn real_logs_each_conclude_the_same_after_redaction() {
+    let dir = wulens_testdata::real_logs();
     let mut files = Vec::new();
     let mut stack = vec![dir.clone()];
     while let Some(d) = stack.pop() {

@@ -10,8 +10,6 @@
 use wulens_core::model::{OperationKind, Outcome, VerdictStatus};
 use wulens_core::{Analysis, Input, Limits, Report};
 
-mod common;
-
 fn analyze(files: &[(&str, &[u8])]) -> Report {
     let inputs = files.iter().map(|(name, bytes)| Input { name: (*name).into(), bytes: bytes.to_vec().into() }).collect();
     Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
@@ -149,13 +147,13 @@ fn a_push_button_reset_and_a_dpx_log_are_setup_and_nothing_failed() {
 // ---- the real rollback set and the reset log (../shared/reallogs/evidence) ----
 
 fn real(names: &[&str]) -> Report {
-    let d = common::required().join("evidence");
+    let d = wulens_testdata::real_logs().join("evidence");
     let inputs = names.iter().map(|n| Input { name: (*n).into(), bytes: std::fs::read(d.join(n)).expect("a real log").into() }).collect();
     Report::build(&Analysis::from_inputs(inputs, &Limits::default()))
 }
 
 #[test]
-fn the_real_rollback_set_gives_the_result_phase_and_device() {
+fn real_logs_rollback_set_gives_the_result_phase_and_device() {
     let r = real(&["69_setupact.log", "70_setuperr.log", "71_setuperr.log", "72_setupapi.dev.log"]);
     assert_eq!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
     assert_eq!(r.summary.badge, "Upgrade rolled back");
@@ -172,7 +170,7 @@ fn the_real_rollback_set_gives_the_result_phase_and_device() {
 }
 
 #[test]
-fn the_real_reset_log_is_setup_and_nothing_failed() {
+fn real_logs_reset_log_is_setup_and_nothing_failed() {
     let r = real(&["75_setuperr.log"]);
     assert_eq!(r.files[0].format, "setup");
     assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);

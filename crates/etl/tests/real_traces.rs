@@ -4,16 +4,9 @@
 
 use std::path::PathBuf;
 
-/// `$WULENS_REALLOGS/etl`, `../shared/reallogs/etl` beside the repository, or
-/// `/work/shared/reallogs/etl` (as crates/core's tests look for them).
+/// The real traces' folder (crates/testdata finds the real logs).
 fn dir() -> PathBuf {
-    let candidates = [
-        std::env::var_os("WULENS_REALLOGS").map(|d| PathBuf::from(d).join("etl")),
-        Some(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/reallogs/etl"))),
-        Some(PathBuf::from("/work/shared/reallogs/etl")),
-    ];
-    // A test that reads real traces never passes by checking nothing.
-    candidates.into_iter().flatten().find(|d| d.is_dir()).expect("../shared/reallogs/etl is needed by these tests (set WULENS_REALLOGS)")
+    wulens_testdata::real_logs().join("etl")
 }
 
 fn read(name: &str) -> Vec<u8> {
@@ -82,7 +75,7 @@ fn compare(etl: &str, build: u32) {
 }
 
 #[test]
-fn windows_update_trace_matches_its_reference_text() {
+fn real_logs_windows_update_trace_matches_its_reference_text() {
     compare("WindowsUpdate.20251008.140245.443.8.etl", 22631);
     {
         let bytes = read("WindowsUpdate.20251008.140245.443.8.etl");
@@ -95,7 +88,7 @@ fn windows_update_trace_matches_its_reference_text() {
 }
 
 #[test]
-fn sih_trace_matches_its_reference_text() {
+fn real_logs_sih_trace_matches_its_reference_text() {
     compare("SIH.20230422.034724.362.1.etl", 22621);
     {
         let bytes = read("SIH.20230422.034724.362.1.etl");
@@ -108,7 +101,7 @@ fn sih_trace_matches_its_reference_text() {
 }
 
 #[test]
-fn compressed_trace_decodes_its_one_event() {
+fn real_logs_compressed_trace_decodes_its_one_event() {
     let bytes = read("SelfDescribingSingleEvent.etl");
     let t = wulens_etl::decode(&bytes).unwrap();
     assert!(t.problems.is_empty(), "{:?}", t.problems);
@@ -124,7 +117,7 @@ fn compressed_trace_decodes_its_one_event() {
 }
 
 #[test]
-fn truncations_and_flipped_bytes_never_panic() {
+fn real_logs_truncations_and_flipped_bytes_never_panic() {
     let d = dir();
     for name in ["WindowsUpdate.20251008.140245.443.8.etl", "SIH.20230422.034724.362.1.etl", "SelfDescribingSingleEvent.etl"] {
         let bytes = std::fs::read(d.join(name)).unwrap();
@@ -174,7 +167,7 @@ fn same_events(a: &wulens_etl::Trace, b: &wulens_etl::Trace, what: &str) {
 /// Buffer headers that lie after the first buffer (a damaged copy; a trace as `wusa.exe /log`
 /// writes it): the records are found by their markers, and the trace says how much was damaged.
 #[test]
-fn damaged_buffer_headers_give_back_their_records() {
+fn real_logs_damaged_buffer_headers_give_back_their_records() {
     for name in ["WindowsUpdate.20251008.140245.443.8.etl", "SIH.20230422.034724.362.1.etl"] {
         let bytes = read(name);
         let clean = wulens_etl::decode(&bytes).unwrap();

@@ -6,17 +6,10 @@ use wulens_wasm::{Decoding, Session};
 
 /// An event log is decoded in steps (`decode_step`), the worker showing its progress
 /// between them: the report is the one a session that decodes it at `end_file` gives. A text
-/// log has no steps. Reads 65_System.evtx (a real one) in place; checks nothing without it.
+/// log has no steps. Reads 65_System.evtx (a real one, ../shared/reallogs/evidence) in place.
 #[test]
-fn an_event_log_decoded_in_steps_gives_the_same_report() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let found =
-        [std::env::var_os("WULENS_REALLOGS").map(std::path::PathBuf::from), Some(root.join("../../../shared/reallogs")), Some("/work/shared/reallogs".into())]
-            .into_iter()
-            .flatten()
-            .map(|d| d.join("evidence/65_System.evtx"))
-            .find(|p| p.exists());
-    let bytes = std::fs::read(found.expect("../shared/reallogs/evidence/65_System.evtx is needed by this test (set WULENS_REALLOGS)")).unwrap();
+fn real_logs_event_log_decoded_in_steps_gives_the_same_report() {
+    let bytes = std::fs::read(wulens_testdata::real_logs().join("evidence/65_System.evtx")).unwrap();
     let run = |stepped: bool| {
         let mut s = Session::new();
         let h = s.begin_file("System.evtx".into(), bytes.len() as f64).unwrap();

@@ -7,6 +7,8 @@
 //! - `unsafe` appears only in the CLI's file mapping and in core's shared text.
 //! - Comments (in Rust) and Markdown cite only repository paths that exist: no design note
 //!   that was never committed, no file that has become a folder.
+//! - The tests find the real logs and the seed articles (../shared) in one place per language:
+//!   crates/testdata and tests/e2e/helpers.mjs; no test names a machine's absolute path.
 
 use std::path::{Path, PathBuf};
 
@@ -187,6 +189,44 @@ fn unsafe_code_lives_only_where_documented() {
     }
     found.sort();
     assert_eq!(found, UNSAFE_ALLOWED, "unsafe code outside the documented files (ARCHITECTURE.md)");
+}
+
+/// The only files that look for ../shared: crates/testdata (whose lookups also check that the
+/// calling test carries its group's mark, so `./dev test` can leave it out) and the browser
+/// tests' helpers.
+const SHARED_LOOKUPS: [&str; 2] = ["crates/testdata/src/lib.rs", "tests/e2e/helpers.mjs"];
+
+#[test]
+fn the_shared_folders_are_looked_up_in_one_place_per_language() {
+    let root = root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    rust_files(&root.join("web"), &mut files);
+    for e in std::fs::read_dir(root.join("tests/e2e")).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "mjs") {
+            files.push(e.path());
+        }
+    }
+    // A variable read, a path beside the repository, a machine's absolute path (in code, not in
+    // comments or messages).
+    let lookup =
+        regex::Regex::new(r#"(var_os|var)\("WULENS_(REALLOGS|SEEDS)|process\.env\.WULENS_(REALLOGS|SEEDS)|["'`]/?(\.\./)+shared/(reallogs|seeds)|["'`]/work/"#)
+            .unwrap();
+    let mut bad = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        // This file names them to find them.
+        if SHARED_LOOKUPS.contains(&rel.as_str()) || rel == "crates/xtask/tests/architecture.rs" || rel.contains("/target/") || rel.contains("/node_modules/") {
+            continue;
+        }
+        for (n, line) in std::fs::read_to_string(&f).unwrap().lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if let Some(m) = lookup.find(code) {
+                bad.push(format!("{rel}:{}: {}: {}", n + 1, m.as_str(), line.trim()));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "a test looks for ../shared itself (use crates/testdata or tests/e2e/helpers.mjs):\n{}", bad.join("\n"));
 }
 
 /// Folders that hold no text of the project's own (build output, installed packages).

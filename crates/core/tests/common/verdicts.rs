@@ -20,8 +20,9 @@ pub enum Words {
 /// The folder of a set of real logs with a careful reader's `verdicts.json`, or a failure that
 /// says it is missing: these conclusions are pinned nowhere else.
 pub fn set(name: &str) -> PathBuf {
-    let d = super::reallogs().map(|r| r.join(name)).filter(|d| d.join("verdicts.json").exists());
-    d.unwrap_or_else(|| panic!("../shared/reallogs/{name}/verdicts.json is needed by this test (set WULENS_REALLOGS to the folder)"))
+    let d = wulens_testdata::real_logs().join(name);
+    assert!(d.join("verdicts.json").is_file(), "{}/verdicts.json is needed by this test", d.display());
+    d
 }
 
 pub fn json(d: &Path, name: &str) -> BTreeMap<String, Value> {
