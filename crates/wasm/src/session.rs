@@ -102,9 +102,7 @@ impl Session {
 
     /// Scan one waiting piece here, in this worker; false when none waits.
     pub fn scan_waiting_here(&mut self) -> Result<bool, JsError> {
-        let Some(job) = self.pieces.for_here() else { return Ok(false) };
-        self.scan_here(job.file, job.part)?;
-        Ok(true)
+        Ok(self.scan_one_waiting()?)
     }
 
     /// The text of a piece as UTF-8 bytes, copied once into a new `Uint8Array` of its own (to be
@@ -116,22 +114,12 @@ impl Session {
     /// What `scan_piece` found in a piece, in its binary form. An error (bytes that are not a
     /// piece's findings) leaves the piece to `scan_here`.
     pub fn put_scan(&mut self, file: u32, part: u32, scan: &[u8]) -> Result<(), JsError> {
-        let scan = wulens_core::model::PieceScan::from_bytes(scan).map_err(|e| Error::Piece(e.to_string()))?;
-        if let Some(l) = self.loader_mut(file)? {
-            l.put_scan(part, scan);
-        }
-        Ok(())
+        Ok(self.put_scan_bytes(file, part, scan)?)
     }
 
     /// Scan a piece here, in this worker (its scanning worker failed).
     pub fn scan_here(&mut self, file: u32, part: u32) -> Result<(), JsError> {
-        if let Some(l) = self.loader_mut(file)? {
-            let scan = l.piece_job(part).zip(l.piece_text(part)).map(|(job, text)| wulens_core::scan_piece(job.format, job.kind, text));
-            if let Some(scan) = scan {
-                l.put_scan(part, scan);
-            }
-        }
-        Ok(())
+        Ok(self.scan_piece_here(file, part)?)
     }
 
     /// The file has no more bytes: its last piece is parsed (one more job to take).
@@ -199,6 +187,33 @@ impl Session {
 }
 
 impl Session {
+    /// [`Session::scan_waiting_here`] in plain Rust.
+    pub fn scan_one_waiting(&mut self) -> Result<bool, Error> {
+        let Some(job) = self.pieces.for_here() else { return Ok(false) };
+        self.scan_piece_here(job.file, job.part)?;
+        Ok(true)
+    }
+
+    /// [`Session::put_scan`] in plain Rust.
+    pub fn put_scan_bytes(&mut self, file: u32, part: u32, scan: &[u8]) -> Result<(), Error> {
+        let scan = wulens_core::model::PieceScan::from_bytes(scan).map_err(|e| Error::Piece(e.to_string()))?;
+        if let Some(l) = self.loader_mut(file)? {
+            l.put_scan(part, scan);
+        }
+        Ok(())
+    }
+
+    /// [`Session::scan_here`] in plain Rust.
+    pub fn scan_piece_here(&mut self, file: u32, part: u32) -> Result<(), Error> {
+        if let Some(l) = self.loader_mut(file)? {
+            let scan = l.piece_job(part).zip(l.piece_text(part)).map(|(job, text)| wulens_core::scan_piece(job.format, job.kind, text));
+            if let Some(scan) = scan {
+                l.put_scan(part, scan);
+            }
+        }
+        Ok(())
+    }
+
     /// The files being read, or [`Error::AlreadyAnalysed`].
     fn loading(&mut self) -> Result<&mut Loading, Error> {
         match &mut self.stage {
