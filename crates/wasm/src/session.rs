@@ -59,6 +59,9 @@ pub(crate) struct Analysed {
     pub shared: Option<Box<Shared>>,
 }
 
+// The loading calls are never inlined: the worker's warm-up (`worker.rs`, `warm_up`) and its
+// analyses then run the same compiled functions, so that the engine's optimised code, earned in
+// the warm-up, is the code the first analysis runs.
 #[wasm_bindgen]
 impl Session {
     #[wasm_bindgen(constructor)]
@@ -67,6 +70,7 @@ impl Session {
     }
 
     /// Start a file; returns its handle for `push_chunk` / `end_file`.
+    #[inline(never)]
     pub fn begin_file(&mut self, name: String, size: f64) -> Result<u32, JsError> {
         let size = size.max(0.0) as u64;
         let delegate = self.delegate;
@@ -123,6 +127,7 @@ impl Session {
     }
 
     /// The file has no more bytes: its last piece is parsed (one more job to take).
+    #[inline(never)]
     pub fn close_file(&mut self, handle: u32) -> Result<(), JsError> {
         if let Some(l) = self.loader_mut(handle)? {
             l.close();
@@ -130,6 +135,7 @@ impl Session {
         Ok(())
     }
 
+    #[inline(never)]
     pub fn push_chunk(&mut self, handle: u32, chunk: &[u8]) -> Result<(), JsError> {
         if let Some(l) = self.loader_mut(handle)? {
             l.push(chunk);
@@ -148,6 +154,7 @@ impl Session {
     }
 
     /// The file is complete: decode and parse it now (the worker reports progress between files).
+    #[inline(never)]
     pub fn end_file(&mut self, handle: u32) -> Result<(), JsError> {
         let l = self.loading()?;
         if let Some(loader) = l.loaders.get_mut(handle as usize).and_then(Option::take) {
@@ -166,6 +173,7 @@ impl Session {
 
     /// Analyse everything added so far and return the page's report (a `Report`, as the JSON
     /// texts of its parts: `report_parts`).
+    #[inline(never)]
     pub fn analyze(&mut self) -> Result<Vec<String>, JsError> {
         let report = self.analyze_report()?;
         Ok(report_texts(report)?)
