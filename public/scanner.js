@@ -1,5 +1,5 @@
 // A scanning worker: finds the failure codes and the diagnosis' literals in pieces of big files
-// for the analysis worker (crates/wasm/src/worker.rs, `Scanners`), on a core of its own. The
+// for the analysis worker (crates/wasm/src/worker/scan.rs, `Scanners`), on a core of its own. The
 // analysis worker parses a big file as its slices arrive and hands each piece of whole records
 // here (its text as UTF-8, in a transferred ArrayBuffer); this worker parses the same piece and
 // scans it (wulens_wasm::scan_piece) and hands back what it found in a compact binary form, which
@@ -8,7 +8,7 @@
 // The first message sets the module up: {glue, module, wasm, samples}; every later one is a
 // piece: {id, job, text}. Out: {ready: {warm_ms}} or {failed: {message}}, then {id, scan} (an
 // ArrayBuffer) or {id, error}.
-const WARM_UP_ROUNDS = 60; // as the analysis worker's warm-up (WARM_UP_ROUNDS in worker.rs)
+const WARM_UP_ROUNDS = 60; // as the analysis worker's warm-up (WARM_UP_ROUNDS in worker/warm.rs)
 let wasm = null;
 let loaded = null;
 

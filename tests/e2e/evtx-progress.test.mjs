@@ -1,4 +1,4 @@
-// An event log (.evtx) is decoded a 64 KiB chunk at a time in the worker (crates/wasm/src/worker.rs,
+// An event log (.evtx) is decoded a 64 KiB chunk at a time in the worker (crates/wasm/src/worker/analyze.rs,
 // decode_in_steps): the page hears how far it is ({progress} messages of phase 'decode', done and
 // total in chunks), its progress panel says so in words, and a cancel stops the decoding midway.
 // The worker's messages are recorded as the page receives them (a listener added to its Worker).

@@ -107,7 +107,7 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// The sample logs, for the worker to warm its compiled code on at load (`worker.rs`, `warm_up`).
+/// The sample logs, for the worker to warm its compiled code on at load (`worker/warm.rs`, `warm_up`).
 fn warm_up_files() -> Vec<Sample> {
     let samples = [("broken-scan", crate::samples::BROKEN), ("healthy-scan", crate::samples::HEALTHY)];
     samples

@@ -1,6 +1,6 @@
 //! The wasm-bindgen boundary of wulens.
 //!
-//! - [`AnalysisWorker`]: the analysis worker, whole (`worker.rs`). `public/worker.js` only loads
+//! - [`AnalysisWorker`]: the analysis worker, whole (`worker/`). `public/worker.js` only loads
 //!   the module and hands it every message of the page; it reads each as a typed
 //!   [`protocol::ToWorker`], does the work (reading the dropped `File`s in chunks through the
 //!   reading worker, the scanning workers, decoding steps, fleets machine by machine, zips of
@@ -25,10 +25,14 @@
 //! Everything but the worker's orchestration is a thin wrapper: logic lives in `wulens-core`
 //! and `wulens-kb`, where it is tested natively; [`Session::answer`] is the whole request
 //! protocol in plain Rust, tested natively too.
-//! One file per job: `worker.rs` (the worker), `session.rs` (loading, then analysed),
-//! `answer.rs` (the requests), `follow.rs` (growing files), `exports.rs` (free functions),
-//! `convert.rs` (values as JS objects, a report as texts, the browser's limits), `error.rs` (the
-//! one error type and its one conversion to `JsError`).
+//! One file per job: `worker/` (the worker, itself one file per job: `mod.rs` the entry, the
+//! message loop and cancels, `js.rs` its small helpers, `warm.rs` starting and the warm-up,
+//! `read.rs` chunks and the reading worker, `scan.rs` the scanning workers, `analyze.rs` a drop
+//! and .evtx decoding in steps, `fleet.rs` fleets, zips and WUfB exports, `growing.rs` growing
+//! files), `session.rs` (loading, then analysed), `answer.rs` (the requests), `follow.rs`
+//! (growing files, in the session), `exports.rs` (free functions), `convert.rs` (values as JS
+//! objects, a report as texts, the browser's limits), `error.rs` (the one error type and its one
+//! conversion to `JsError`).
 
 mod answer;
 mod convert;

@@ -4,7 +4,7 @@
 //!
 //! Both sides use these types: the page (`web/src/bridge.rs`) builds a `ToWorker` and posts it
 //! as a plain JS object (serde-wasm-bindgen, no JSON strings); the worker's one entry
-//! (`AnalysisWorker::handle`, `worker.rs`) reads it back with the same type, and the page reads
+//! (`AnalysisWorker::handle`, `worker/mod.rs`) reads it back with the same type, and the page reads
 //! a `FromWorker` the same way. `public/worker.js` only loads the module and hands messages on:
 //! no command is matched by name in JavaScript. What the browser must move itself (a `File`, a
 //! compiled module, bytes) crosses as the JS value it is (`serde_wasm_bindgen::preserve`).

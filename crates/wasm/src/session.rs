@@ -59,7 +59,7 @@ pub(crate) struct Analysed {
     pub shared: Option<Box<Shared>>,
 }
 
-// The loading calls are never inlined: the worker's warm-up (`worker.rs`, `warm_up`) and its
+// The loading calls are never inlined: the worker's warm-up (`worker/warm.rs`, `warm_up`) and its
 // analyses then run the same compiled functions, so that the engine's optimised code, earned in
 // the warm-up, is the code the first analysis runs.
 #[wasm_bindgen]
