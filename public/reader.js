@@ -1,4 +1,4 @@
-// The reading worker: reads slices of the dropped files for the analysis worker (worker.js) and
+// The reading worker: reads slices of the dropped files for the analysis worker (worker/read.rs) and
 // hands each over as a transferred ArrayBuffer (no copy). Reading a Blob costs the reading
 // thread time of its own; here that time overlaps the analysis worker's decoding and parsing of
 // the chunk before. Requests: {id, file, start, end}; answers: {id, buffer} or {id, error}.

@@ -8,7 +8,7 @@
 // The report is drawn in parts a frame apart: the time to the whole report is printed too, and
 // long tasks are counted until a moment after it (its last layout included). Each run is the
 // page's first analysis, started once the page says its worker is ready, which it does after
-// warming its compiled code on the samples (public/worker.js, `warmUp`; `warm_s` is how long
+// warming its compiled code on the samples (crates/wasm/src/worker/warm.rs, `warm_up`; `warm_s` is how long
 // that took): as a person who opened the page and then chose files.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
-// An event log (.evtx) is decoded a 64 KiB chunk at a time in the worker (public/worker.js,
-// decodeInSteps): the page hears how far it is ({progress} messages of phase 'decode', done and
+// An event log (.evtx) is decoded a 64 KiB chunk at a time in the worker (crates/wasm/src/worker/analyze.rs,
+// decode_in_steps): the page hears how far it is ({progress} messages of phase 'decode', done and
 // total in chunks), its progress panel says so in words, and a cancel stops the decoding midway.
 // The worker's messages are recorded as the page receives them (a listener added to its Worker).
 // Real logs are read in place from ../shared/reallogs/evidence; the big one is built in a

@@ -1,22 +1,27 @@
 //! The page's side of the analysis worker: start it, hand it files, correlate its answers.
 //!
-//! The worker loads the same wasm module as the page (`public/worker.js`). Its messages are
-//! [`FromWorker`], requests and answers are `wulens_wasm::protocol`'s types: all of it crosses as
-//! plain JS objects read with serde-wasm-bindgen, never parsed by hand; the report, the one big
-//! message, crosses as JSON texts of parts read with serde_json (quicker than as JS objects),
-//! one part per task.
+//! The worker loads the same wasm module as the page (`public/worker.js`, a shim) and runs
+//! `wulens_wasm::AnalysisWorker`. Both directions are typed once, in `wulens_wasm::protocol`:
+//! the page builds a [`ToWorker`] (never an object by hand) and reads a [`FromWorker`], both as
+//! plain JS objects through serde-wasm-bindgen; a `File` or bytes cross as the JS values they are.
+//! The report, the one big message, crosses as JSON texts of its parts read with serde_json
+//! (quicker than as JS objects), one part per task, so that reading it never blocks the page
+//! for frames.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use wulens_core::{MachineRow, Report, WufbSection};
-use wulens_wasm::protocol::{Answer, Request, Response, ZipEntries};
+pub use wulens_wasm::protocol::ZipReads;
+use wulens_wasm::protocol::{
+    Answer, DropWarning, ExportRef, FileRef, FollowTarget, FromWorker, Init, MachineFiles, Reply, Request, Sample, ToWorker, ZipEntries,
+};
 use wulens_wasm::report_parts::ReportReader;
 use yew::Callback;
 
@@ -39,76 +44,6 @@ pub enum WorkerEvent {
     /// Followed files grew: the rows of the view and in all, a new report when one was built,
     /// and files that could not be read again.
     Grew(Growth),
-}
-
-/// What the worker posts (externally tagged: `{progress: {...}}`).
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum FromWorker {
-    Ready {
-        #[allow(dead_code)]
-        version: String,
-        /// How long warming the worker's code on the samples took (null: it failed).
-        #[serde(default)]
-        warm_ms: Option<f64>,
-        /// Scanning workers ready to take pieces of big files (see public/scanner.js).
-        #[serde(default)]
-        scanners: u32,
-    },
-    Progress {
-        gen: u32,
-        progress: Progress,
-    },
-    Report {
-        gen: u32,
-        /// The JSON texts of its parts (`wulens_wasm::report_parts`).
-        report: Vec<String>,
-    },
-    Reply {
-        id: u32,
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        response: JsValue,
-    },
-    Failed {
-        id: Option<u32>,
-        gen: Option<u32>,
-        message: String,
-    },
-    Cancelled {
-        #[allow(dead_code)]
-        gen: u32,
-    },
-    Following {
-        gen: u32,
-        paths: Vec<String>,
-        total: usize,
-    },
-    Grew {
-        gen: u32,
-        count: Option<usize>,
-        total: Option<usize>,
-        report: Option<Vec<String>>,
-        problems: Vec<String>,
-    },
-    Fleet {
-        gen: u32,
-        #[serde(with = "serde_wasm_bindgen::preserve")]
-        rows: JsValue,
-        /// A `WufbSection`, or null when the drop held no export.
-        #[serde(default, with = "serde_wasm_bindgen::preserve")]
-        wufb: JsValue,
-        #[serde(default)]
-        zip: Option<ZipReads>,
-    },
-}
-
-/// What a fleet's zip of bundles cost the worker: how many times its directory was read, and
-/// how many of its bytes were read in all (its `size`), for the tests and the bench.
-#[derive(Deserialize, Clone, Copy, Debug, PartialEq)]
-pub struct ZipReads {
-    pub opens: u32,
-    pub fetched: f64,
-    pub size: f64,
 }
 
 /// A problem found while collecting a drop (an unreadable file, a folder error).
@@ -152,7 +87,7 @@ impl Dropped {
     }
 }
 
-type Pending = Rc<RefCell<HashMap<u32, Box<dyn FnOnce(Result<JsValue, String>)>>>>;
+type Pending = Rc<RefCell<HashMap<u32, Box<dyn FnOnce(Result<Reply, String>)>>>>;
 
 pub struct Bridge {
     worker: Worker,
@@ -172,17 +107,22 @@ fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-/// The sample logs, for the worker to warm its compiled code on at load (see `public/worker.js`,
-/// `warmUp`): `[{path, bytes}]`.
-fn warm_up_files() -> JsValue {
+/// The sample logs, for the worker to warm its compiled code on at load (`worker/warm.rs`, `warm_up`).
+fn warm_up_files() -> Vec<Sample> {
     let samples = [("broken-scan", crate::samples::BROKEN), ("healthy-scan", crate::samples::HEALTHY)];
     samples
         .iter()
-        .flat_map(|(dir, files)| {
-            files.iter().map(move |(name, bytes)| obj(&[("path", format!("{dir}/{name}").into()), ("bytes", js_sys::Uint8Array::from(*bytes).into())]))
-        })
-        .collect::<Array>()
-        .into()
+        .flat_map(|(dir, files)| files.iter().map(move |(name, bytes)| Sample { path: format!("{dir}/{name}"), bytes: js_sys::Uint8Array::from(*bytes) }))
+        .collect()
+}
+
+/// A message as the plain JS object the worker reads back with the same type.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, String> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| format!("a message could not be sent to the analysis worker: {e}"))
+}
+
+fn file_ref(f: &DroppedFile) -> FileRef {
+    FileRef { path: f.path.clone(), file: f.file.clone() }
 }
 
 /// URLs of the wasm-bindgen glue and the wasm file, from the links boot.js used.
@@ -228,22 +168,12 @@ fn on_message(data: JsValue, generation: &Rc<Cell<u32>>, pending: &Pending, ev: 
                 }
             });
         }
-        FromWorker::Fleet { gen, rows, wufb, zip } if current(gen) => {
-            let wufb = match wufb.is_null() || wufb.is_undefined() {
-                true => Ok(None),
-                false => serde_wasm_bindgen::from_value::<WufbSection>(wufb).map(|w| Some(Rc::new(w))),
-            };
-            match (serde_wasm_bindgen::from_value::<Vec<MachineRow>>(rows), wufb) {
-                (Ok(r), Ok(w)) => ev.emit(WorkerEvent::Fleet(r, w, zip)),
-                (Err(e), _) => ev.emit(WorkerEvent::Failed(format!("the fleet's rows could not be read: {e}"))),
-                (_, Err(e)) => ev.emit(WorkerEvent::Failed(format!("the Windows Update for Business reports section could not be read: {e}"))),
-            }
-        }
-        FromWorker::Reply { id, response } => {
+        FromWorker::Fleet { gen, rows, wufb, zip } if current(gen) => ev.emit(WorkerEvent::Fleet(rows, wufb.map(Rc::new), zip)),
+        FromWorker::Reply { id, reply } => {
             // Take the callback out before calling it: it may send the next request.
             let cb = pending.borrow_mut().remove(&id);
             if let Some(cb) = cb {
-                cb(Ok(response));
+                cb(Ok(reply));
             }
         }
         FromWorker::Failed { id, gen, message } => {
@@ -285,42 +215,58 @@ impl Bridge {
             on_event.emit(WorkerEvent::Failed(format!("the analysis worker stopped: {}", e.message())));
         });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        worker
-            .post_message(&obj(&[
-                ("type", "init".into()),
-                ("glue", glue.into()),
-                ("wasm", wasm.into()),
-                ("module", crate::js::compiled_module()),
-                ("samples", warm_up_files()),
-                ("scanners", scanners_for(web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())).into()),
-            ]))
-            .map_err(|e| format!("cannot talk to the analysis worker: {e:?}"))?;
+        let init = ToWorker::Init(Init {
+            glue,
+            wasm,
+            module: crate::js::compiled_module(),
+            samples: warm_up_files(),
+            scanners: scanners_for(web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency())),
+        });
+        worker.post_message(&to_js(&init)?).map_err(|e| format!("cannot talk to the analysis worker: {e:?}"))?;
         Ok(Rc::new(Bridge { worker, generation, next_id: Cell::new(1), pending, _onmessage: onmessage, _onerror: onerror }))
+    }
+
+    /// Post a message to the worker.
+    fn send(&self, msg: &ToWorker) {
+        match to_js(msg) {
+            Ok(v) => {
+                let _ = self.worker.post_message(&v);
+            }
+            Err(e) => web_sys::console::error_1(&e.into()),
+        }
+    }
+
+    /// Post a question to the worker; `done` gets its reply.
+    fn ask(&self, msg: impl FnOnce(u32) -> ToWorker, done: impl FnOnce(Result<Reply, String>) + 'static) {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.pending.borrow_mut().insert(id, Box::new(done));
+        self.send(&msg(id));
     }
 
     /// Analyse a drop in the worker.
     pub fn analyze(&self, dropped: &Dropped) {
         let gen = self.next_generation();
-        let files: Array = dropped.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
-        let errors: Array = dropped.errors.iter().map(|e| obj(&[("path", e.path.clone().into()), ("message", e.message.clone().into())])).collect();
-        let _ = self.worker.post_message(&obj(&[("type", "analyze".into()), ("gen", gen.into()), ("files", files.into()), ("errors", errors.into())]));
+        let files = dropped.files.iter().map(file_ref).collect();
+        let errors = dropped.errors.iter().map(|e| DropWarning { path: e.path.clone(), message: e.message.clone() }).collect();
+        self.send(&ToWorker::Analyze { gen, files, errors });
     }
 
     /// Follow the files of `dropped` that have a handle, as analysed by the last analysis; each
     /// is read on from the size it had then.
     pub fn follow(&self, dropped: &Dropped) {
-        let targets: Array = dropped
+        let targets = dropped
             .files
             .iter()
             .filter(|f| !f.handle.is_undefined() && !f.handle.is_null())
-            .map(|f| obj(&[("path", f.path.clone().into()), ("handle", f.handle.clone()), ("size", f.file.size().into())]))
+            .map(|f| FollowTarget { path: f.path.clone(), handle: f.handle.clone(), size: f.file.size() })
             .collect();
-        let _ = self.worker.post_message(&obj(&[("type", "follow".into()), ("gen", self.generation.get().into()), ("targets", targets.into())]));
+        self.send(&ToWorker::Follow { gen: self.generation.get(), targets });
     }
 
     /// Stop following.
     pub fn unfollow(&self) {
-        let _ = self.worker.post_message(&obj(&[("type", "unfollow".into())]));
+        self.send(&ToWorker::Unfollow);
     }
 
     /// The analysis whose events count now (a cancel or a new analysis changes it).
@@ -339,93 +285,78 @@ impl Bridge {
     /// to the rows; the rows and the section come back as one event.
     pub fn fleet(&self, machines: &[Machine], exports: &[ExportFile]) {
         let gen = self.next_generation();
-        let list: Array = machines
+        let machines = machines
             .iter()
-            .map(|m| {
-                let files: Array = m.files.iter().map(|f| obj(&[("path", f.path.clone().into()), ("file", f.file.clone().into())])).collect();
-                let inner = m.inner.clone().map(JsValue::from).unwrap_or(JsValue::NULL);
-                obj(&[("machine", m.name.clone().into()), ("bundle", m.bundle.clone().into()), ("files", files.into()), ("inner", inner)])
-            })
+            .map(|m| MachineFiles { machine: m.name.clone(), bundle: m.bundle.clone(), files: m.files.iter().map(file_ref).collect(), inner: m.inner.clone() })
             .collect();
-        let exports: Array = exports.iter().map(export_obj).collect();
-        let _ = self.worker.post_message(&obj(&[("type", "fleet".into()), ("gen", gen.into()), ("machines", list.into()), ("exports", exports.into())]));
+        let exports = exports.iter().map(|e| ExportRef { path: e.file.path.clone(), file: e.file.file.clone(), inner: e.inner.clone() }).collect();
+        self.send(&ToWorker::Fleet { gen, machines, exports });
     }
 
     /// The first bytes (`plan::HEAD_BYTES`) of the members `members` of the zip `zip`, read
     /// through the directory the worker kept when it listed the zip.
     pub fn zip_heads(&self, zip: &web_sys::File, members: &[String], done: impl FnOnce(Result<Vec<Vec<u8>>, String>) + 'static) {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        let read = move |res: Result<JsValue, String>| {
-            done(res.map(|v| Array::from(&v).iter().map(|h| js_sys::Uint8Array::new(&h).to_vec()).collect()));
+        let read = move |res: Result<Reply, String>| {
+            done(res.and_then(|r| match r {
+                Reply::Heads(heads) => Ok(heads.iter().map(|h| js_sys::Uint8Array::new(&h).to_vec()).collect()),
+                _ => Err("the worker answered another question".into()),
+            }));
         };
-        self.pending.borrow_mut().insert(id, Box::new(read));
-        let list: Array = members.iter().map(|m| JsValue::from(m.as_str())).collect();
-        let _ = self.worker.post_message(&obj(&[("type", "zip_heads".into()), ("id", id.into()), ("file", zip.clone().into()), ("members", list.into())]));
+        let file = zip.clone();
+        let members = members.to_vec();
+        self.ask(move |id| ToWorker::ZipHeads { id, file, members }, read);
     }
 
     /// Analyse one machine inside a zip of bundles (its members under `inner`).
     pub fn analyze_member(&self, zip: &DroppedFile, inner: &str) {
         let gen = self.next_generation();
-        let file = obj(&[("path", zip.path.clone().into()), ("file", zip.file.clone().into())]);
-        let _ = self.worker.post_message(&obj(&[("type", "analyze_member".into()), ("gen", gen.into()), ("file", file), ("inner", inner.into())]));
+        self.send(&ToWorker::AnalyzeMember { gen, file: file_ref(zip), inner: inner.to_string() });
     }
 
     /// The members of a zip, reading only its directory (which the worker keeps for the fleet's
     /// machines and the members' first bytes).
     pub fn list_zip(&self, zip: &web_sys::File, done: impl FnOnce(Result<ZipEntries, String>) + 'static) {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
-        let _ = self.worker.post_message(&obj(&[("type", "list_zip".into()), ("id", id.into()), ("file", zip.clone().into())]));
+        let file = zip.clone();
+        self.ask(move |id| ToWorker::ListZip { id, file }, move |res| done(typed(res)));
     }
 
     /// Stop the running analysis: its remaining events are ignored from now on.
     pub fn cancel(&self) {
         let gen = self.generation.get();
         self.generation.set(gen + 1);
-        let _ = self.worker.post_message(&obj(&[("type", "cancel".into()), ("gen", gen.into())]));
+        self.send(&ToWorker::Cancel { gen });
     }
 
-    /// The drop's logs redacted into a zip (`Session::redacted_zip`), as a `Uint8Array`.
+    /// The drop's logs redacted into a zip (`Session::redacted_zip_bytes`), as a `Uint8Array`.
     pub fn redacted_zip(&self, done: impl FnOnce(Result<JsValue, String>) + 'static) {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.pending.borrow_mut().insert(id, Box::new(done));
-        let _ = self.worker.post_message(&obj(&[("type", "redacted_zip".into()), ("id", id.into())]));
+        let read = move |res: Result<Reply, String>| {
+            done(res.and_then(|r| match r {
+                Reply::Bytes(bytes) => Ok(bytes.into()),
+                _ => Err("the worker answered another question".into()),
+            }));
+        };
+        self.ask(|id| ToWorker::RedactedZip { id }, read);
     }
 
     /// Stop what runs and free the session: a saved report is shown, whose logs the worker
     /// must not answer for.
     pub fn forget(&self) {
         self.cancel();
-        let _ = self.worker.post_message(&obj(&[("type", "forget".into())]));
+        self.send(&ToWorker::Forget);
     }
 
     /// Ask the worker's session something; `done` gets the answer as the type `T` expected.
     pub fn request<T: Answer + 'static>(&self, request: &Request, done: impl FnOnce(Result<T, String>) + 'static) {
-        let value = match serde_wasm_bindgen::to_value(request) {
-            Ok(v) => v,
-            Err(e) => return done(Err(format!("the request could not be sent: {e}"))),
-        };
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.pending.borrow_mut().insert(id, Box::new(move |res: Result<JsValue, String>| done(typed(res))));
-        let _ = self.worker.post_message(&obj(&[("type", "request".into()), ("id", id.into()), ("request", value)]));
+        let request = request.clone();
+        self.ask(move |id| ToWorker::Request { id, request }, move |res| done(typed(res)));
     }
 }
 
-/// `{path, file, inner}`: an export (or a file that may be one) as the worker reads it.
-fn export_obj(e: &ExportFile) -> JsValue {
-    let inner = e.inner.clone().map(JsValue::from).unwrap_or(JsValue::NULL);
-    obj(&[("path", e.file.path.clone().into()), ("file", e.file.file.clone().into()), ("inner", inner)])
-}
-
 /// A worker's answer read as the type `T` expected.
-fn typed<T: Answer>(res: Result<JsValue, String>) -> Result<T, String> {
-    res.and_then(|v| {
-        let r: Response = serde_wasm_bindgen::from_value(v).map_err(|e| format!("the answer could not be read: {e}"))?;
-        T::from_response(r).ok_or_else(|| "the worker answered another question".to_string())
+fn typed<T: Answer>(res: Result<Reply, String>) -> Result<T, String> {
+    res.and_then(|r| match r {
+        Reply::Answer(r) => T::from_response(r).ok_or_else(|| "the worker answered another question".to_string()),
+        _ => Err("the worker answered another question".to_string()),
     })
 }
 

@@ -9,29 +9,8 @@ use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use wulens_core::Report;
 
-/// Progress of an analysis, from the worker (`{progress: {gen, progress}}` in `public/worker.js`).
-#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
-#[serde(default)]
-pub struct Progress {
-    /// `read`, `parse`, `decode` (an event log's events: `done` and `total` count its 64 KiB
-    /// chunks), `analyze`, or `machine` (a fleet: they count machines); else bytes.
-    pub phase: String,
-    pub file: String,
-    pub index: u32,
-    pub files: u32,
-    pub done: f64,
-    pub total: f64,
-}
-
-impl Progress {
-    pub fn fraction(&self) -> f64 {
-        if self.total <= 0.0 {
-            0.0
-        } else {
-            (self.done / self.total).clamp(0.0, 1.0)
-        }
-    }
-}
+/// Progress of an analysis, from the worker (`FromWorker::Progress`).
+pub use wulens_wasm::protocol::Progress;
 
 /// How many scanning workers (public/scanner.js) share big files' pieces on a machine of
 /// `cores` logical cores: the cores beyond two, the analysis worker's and the one that reading

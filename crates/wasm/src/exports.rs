@@ -23,7 +23,7 @@ pub fn scan_piece_bytes(job: &PieceJob, text: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(wulens_core::scan_piece(job.format, job.kind, text).to_bytes())
 }
 
-/// Warm a scanning worker's compiled code (see `public/worker.js`, warmUp): `bytes` (a sample
+/// Warm a scanning worker's compiled code (as `worker/warm.rs`, `warm_up`, warms its own): `bytes` (a sample
 /// log, UTF-8) repeated `rounds` times, scanned as one piece of a file called `name`.
 #[wasm_bindgen]
 pub fn warm_scanner(name: &str, bytes: &[u8], rounds: u32) {

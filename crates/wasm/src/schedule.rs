@@ -1,5 +1,5 @@
 //! Who scans which piece of a big file: the scanning workers or the session's own worker. The
-//! policy lives here, tested natively; `public/worker.js` only pumps it (hands a scanner the job
+//! policy lives here, tested natively; `worker/scan.rs` (`PieceRun`) only pumps it (hands a scanner the job
 //! `Pieces::for_scanner` gives, says when it came back, and scans here what `for_here` gives).
 //!
 //! - A scanner holds at most `PER_SCANNER` pieces (one it works on, one waiting), so that the

@@ -59,6 +59,9 @@ pub(crate) struct Analysed {
     pub shared: Option<Box<Shared>>,
 }
 
+// The loading calls are never inlined: the worker's warm-up (`worker/warm.rs`, `warm_up`) and its
+// analyses then run the same compiled functions, so that the engine's optimised code, earned in
+// the warm-up, is the code the first analysis runs.
 #[wasm_bindgen]
 impl Session {
     #[wasm_bindgen(constructor)]
@@ -67,6 +70,7 @@ impl Session {
     }
 
     /// Start a file; returns its handle for `push_chunk` / `end_file`.
+    #[inline(never)]
     pub fn begin_file(&mut self, name: String, size: f64) -> Result<u32, JsError> {
         let size = size.max(0.0) as u64;
         let delegate = self.delegate;
@@ -102,9 +106,7 @@ impl Session {
 
     /// Scan one waiting piece here, in this worker; false when none waits.
     pub fn scan_waiting_here(&mut self) -> Result<bool, JsError> {
-        let Some(job) = self.pieces.for_here() else { return Ok(false) };
-        self.scan_here(job.file, job.part)?;
-        Ok(true)
+        Ok(self.scan_one_waiting()?)
     }
 
     /// The text of a piece as UTF-8 bytes, copied once into a new `Uint8Array` of its own (to be
@@ -116,25 +118,16 @@ impl Session {
     /// What `scan_piece` found in a piece, in its binary form. An error (bytes that are not a
     /// piece's findings) leaves the piece to `scan_here`.
     pub fn put_scan(&mut self, file: u32, part: u32, scan: &[u8]) -> Result<(), JsError> {
-        let scan = wulens_core::model::PieceScan::from_bytes(scan).map_err(|e| Error::Piece(e.to_string()))?;
-        if let Some(l) = self.loader_mut(file)? {
-            l.put_scan(part, scan);
-        }
-        Ok(())
+        Ok(self.put_scan_bytes(file, part, scan)?)
     }
 
     /// Scan a piece here, in this worker (its scanning worker failed).
     pub fn scan_here(&mut self, file: u32, part: u32) -> Result<(), JsError> {
-        if let Some(l) = self.loader_mut(file)? {
-            let scan = l.piece_job(part).zip(l.piece_text(part)).map(|(job, text)| wulens_core::scan_piece(job.format, job.kind, text));
-            if let Some(scan) = scan {
-                l.put_scan(part, scan);
-            }
-        }
-        Ok(())
+        Ok(self.scan_piece_here(file, part)?)
     }
 
     /// The file has no more bytes: its last piece is parsed (one more job to take).
+    #[inline(never)]
     pub fn close_file(&mut self, handle: u32) -> Result<(), JsError> {
         if let Some(l) = self.loader_mut(handle)? {
             l.close();
@@ -142,6 +135,7 @@ impl Session {
         Ok(())
     }
 
+    #[inline(never)]
     pub fn push_chunk(&mut self, handle: u32, chunk: &[u8]) -> Result<(), JsError> {
         if let Some(l) = self.loader_mut(handle)? {
             l.push(chunk);
@@ -160,6 +154,7 @@ impl Session {
     }
 
     /// The file is complete: decode and parse it now (the worker reports progress between files).
+    #[inline(never)]
     pub fn end_file(&mut self, handle: u32) -> Result<(), JsError> {
         let l = self.loading()?;
         if let Some(loader) = l.loaders.get_mut(handle as usize).and_then(Option::take) {
@@ -178,6 +173,7 @@ impl Session {
 
     /// Analyse everything added so far and return the page's report (a `Report`, as the JSON
     /// texts of its parts: `report_parts`).
+    #[inline(never)]
     pub fn analyze(&mut self) -> Result<Vec<String>, JsError> {
         let report = self.analyze_report()?;
         Ok(report_texts(report)?)
@@ -199,6 +195,33 @@ impl Session {
 }
 
 impl Session {
+    /// [`Session::scan_waiting_here`] in plain Rust.
+    pub fn scan_one_waiting(&mut self) -> Result<bool, Error> {
+        let Some(job) = self.pieces.for_here() else { return Ok(false) };
+        self.scan_piece_here(job.file, job.part)?;
+        Ok(true)
+    }
+
+    /// [`Session::put_scan`] in plain Rust.
+    pub fn put_scan_bytes(&mut self, file: u32, part: u32, scan: &[u8]) -> Result<(), Error> {
+        let scan = wulens_core::model::PieceScan::from_bytes(scan).map_err(|e| Error::Piece(e.to_string()))?;
+        if let Some(l) = self.loader_mut(file)? {
+            l.put_scan(part, scan);
+        }
+        Ok(())
+    }
+
+    /// [`Session::scan_here`] in plain Rust.
+    pub fn scan_piece_here(&mut self, file: u32, part: u32) -> Result<(), Error> {
+        if let Some(l) = self.loader_mut(file)? {
+            let scan = l.piece_job(part).zip(l.piece_text(part)).map(|(job, text)| wulens_core::scan_piece(job.format, job.kind, text));
+            if let Some(scan) = scan {
+                l.put_scan(part, scan);
+            }
+        }
+        Ok(())
+    }
+
     /// The files being read, or [`Error::AlreadyAnalysed`].
     fn loading(&mut self) -> Result<&mut Loading, Error> {
         match &mut self.stage {

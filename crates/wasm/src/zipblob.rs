@@ -38,6 +38,31 @@ impl Source for JsSource {
     }
 }
 
+/// A `File` read in place through `FileReaderSync` (the analysis worker's zips), adding the
+/// bytes it reads to `fetched` (what the drop's zips cost, shared by every zip it opens).
+pub struct FileSource {
+    pub file: web_sys::File,
+    pub reader: web_sys::FileReaderSync,
+    pub fetched: Rc<Cell<u64>>,
+}
+
+impl Source for FileSource {
+    fn read_at(&self, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+        let fail = |e: JsValue| std::io::Error::other(crate::worker::js_message(&e));
+        let slice = self.file.slice_with_f64_and_f64(offset as f64, (offset + len) as f64).map_err(fail)?;
+        let buffer = self.reader.read_as_array_buffer(&slice).map_err(fail)?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        self.fetched.set(self.fetched.get() + bytes.len() as u64);
+        Ok(bytes)
+    }
+}
+
+impl Source for Box<dyn Source> {
+    fn read_at(&self, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+        (**self).read_at(offset, len)
+    }
+}
+
 /// `Read + Seek` over a [`Source`], through a window of the last bytes it brought (a seek
 /// within them reads nothing again), counting what it brought.
 pub struct BlobReader<S> {
@@ -109,7 +134,7 @@ impl<S> Seek for BlobReader<S> {
 /// bytes too (`head`).
 #[wasm_bindgen]
 pub struct ZipDirectory {
-    archive: zip::ZipArchive<BlobReader<JsSource>>,
+    archive: zip::ZipArchive<BlobReader<Box<dyn Source>>>,
     fetched: Rc<Cell<u64>>,
 }
 
@@ -119,15 +144,12 @@ impl ZipDirectory {
     /// `Uint8Array`); a zip that cannot be opened is an error with why.
     #[wasm_bindgen(constructor)]
     pub fn new(size: f64, read: js_sys::Function) -> Result<ZipDirectory, JsError> {
-        let reader = BlobReader::new(JsSource(read), size);
-        let fetched = reader.fetched.clone();
-        let archive = zip::ZipArchive::new(reader).map_err(|e| Error::Zip { name: None, why: e.to_string() })?;
-        Ok(ZipDirectory { archive, fetched })
+        Ok(ZipDirectory::open(Box::new(JsSource(read)), size)?)
     }
 
     /// The file members, as a `Response::ZipEntries`.
     pub fn entries(&self) -> Result<JsValue, JsError> {
-        Ok(to_js(&Response::ZipEntries(ZipEntries { entries: wulens_core::bundles::zip_listing(&self.archive) }))?)
+        Ok(to_js(&Response::ZipEntries(self.listing()))?)
     }
 
     /// The first bytes of the file member `inner` that tell what it is (`plan::HEAD_BYTES`;
@@ -143,7 +165,20 @@ impl ZipDirectory {
 }
 
 impl ZipDirectory {
-    pub fn archive(&mut self) -> &mut zip::ZipArchive<BlobReader<JsSource>> {
+    /// Read the directory of a zip of `size` bytes read from `source`.
+    pub fn open(source: Box<dyn Source>, size: f64) -> Result<ZipDirectory, Error> {
+        let reader = BlobReader::new(source, size);
+        let fetched = reader.fetched.clone();
+        let archive = zip::ZipArchive::new(reader).map_err(|e| Error::Zip { name: None, why: e.to_string() })?;
+        Ok(ZipDirectory { archive, fetched })
+    }
+
+    /// The file members, in the zip's order.
+    pub fn listing(&self) -> ZipEntries {
+        ZipEntries { entries: wulens_core::bundles::zip_listing(&self.archive) }
+    }
+
+    pub fn archive(&mut self) -> &mut zip::ZipArchive<BlobReader<Box<dyn Source>>> {
         &mut self.archive
     }
 }
