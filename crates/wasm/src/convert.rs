@@ -25,3 +25,21 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> 
 pub(crate) fn report_texts(report: Report) -> Result<Vec<String>, Error> {
     Ok(report_parts::report_parts(report)?)
 }
+
+/// A JS value's `name` or `message` field when it is a non-empty string.
+pub(crate) fn js_field(e: &JsValue, key: &str) -> Option<String> {
+    if !e.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(e, &JsValue::from_str(key)).ok().and_then(|v| v.as_string()).filter(|s| !s.is_empty())
+}
+
+pub(crate) fn js_string(e: &JsValue) -> String {
+    e.as_string().or_else(|| e.as_f64().map(|n| n.to_string())).unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// What went wrong, as `String((e && e.message) || e)` says it (the worker's failures and a
+/// zip member's read).
+pub(crate) fn js_message(e: &JsValue) -> String {
+    js_field(e, "message").unwrap_or_else(|| js_string(e))
+}

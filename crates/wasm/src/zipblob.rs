@@ -48,7 +48,7 @@ pub struct FileSource {
 
 impl Source for FileSource {
     fn read_at(&self, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
-        let fail = |e: JsValue| std::io::Error::other(crate::worker::js_message(&e));
+        let fail = |e: JsValue| std::io::Error::other(crate::convert::js_message(&e));
         let slice = self.file.slice_with_f64_and_f64(offset as f64, (offset + len) as f64).map_err(fail)?;
         let buffer = self.reader.read_as_array_buffer(&slice).map_err(fail)?;
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();

@@ -1,6 +1,7 @@
 //! The worker's small boundary helpers, shared by every job: posting to the page, errors as JS
 //! values and their messages, the clocks, yielding to the event loop.
 
+pub(super) use crate::convert::{js_field, js_message, js_string};
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -47,23 +48,6 @@ pub(super) fn err(e: Error) -> JsValue {
 
 pub(super) fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
-}
-
-/// A JS value's `name` or `message` field when it is a non-empty string.
-pub(super) fn js_field(e: &JsValue, key: &str) -> Option<String> {
-    if !e.is_object() {
-        return None;
-    }
-    Reflect::get(e, &JsValue::from_str(key)).ok().and_then(|v| v.as_string()).filter(|s| !s.is_empty())
-}
-
-pub(super) fn js_string(e: &JsValue) -> String {
-    e.as_string().or_else(|| e.as_f64().map(|n| n.to_string())).unwrap_or_else(|| format!("{e:?}"))
-}
-
-/// What went wrong, as `String((e && e.message) || e)` says it.
-pub(crate) fn js_message(e: &JsValue) -> String {
-    js_field(e, "message").unwrap_or_else(|| js_string(e))
 }
 
 /// The kind of a failed read, as `(e && e.name) || e` says it (`NotReadableError`).
