@@ -30,7 +30,7 @@ pub(super) async fn start(w: &Rc<State>, init: Init) -> Res<()> {
     let warm = warm_up(&init.samples);
     // The scanners warm up on the other cores meanwhile; an analysis uses those that are ready.
     let _ = JsFuture::from(Promise::race(&Array::of2(&scanners.ready, &after(3000)))).await;
-    post(&FromWorker::Ready { version: crate::version(), warm_ms: warm, scanners: scanners.live().len() as u32 });
+    post(&FromWorker::Ready { version: crate::exports::version(), warm_ms: warm, scanners: scanners.live().len() as u32 });
     Ok(())
 }
 
