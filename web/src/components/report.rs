@@ -56,6 +56,8 @@ pub fn report_page(p: &ReportProps) -> Html {
                         <FlowView flow={r.scan_flow.clone()} heading="Client scan flow" />
                     } else if part >= 1 && r.scan_flow.logs_given() {
                         <p class="muted no-flow small" data-testid="no-configmgr-flow">{"These ConfigMgr client logs show no update scan: none was requested in them."}</p>
+                    } else if part >= 1 && r.files.iter().any(|f| f.format.starts_with("cmtrace")) {
+                        <p class="muted no-flow small" data-testid="no-configmgr-flow">{"None of these ConfigMgr logs is one of the client scan's (ScanAgent.log, LocationServices.log, WUAHandler.log): no client scan flow to show."}</p>
                     } else if part >= 1 {
                         <p class="muted no-flow small" data-testid="no-configmgr-flow">{"No ConfigMgr client log in this drop: no client scan flow to show."}</p>
                     }
