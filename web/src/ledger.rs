@@ -99,7 +99,7 @@ pub fn source_label(source: &str) -> &'static str {
         "windowsupdate" => "WindowsUpdate.log",
         "eventlog" => "Event logs",
         "reportingevents" => "ReportingEvents.log",
-        "updatesstore" | "wuahandler" | "updatesdeployment" => "ConfigMgr",
+        "updatesstore" | "wuahandler" | "updatesdeployment" | "cas" | "contenttransfermanager" | "datatransferservice" => "ConfigMgr",
         "deliveryoptimization" => "Delivery Optimization",
         "cbs" => "CBS.log",
         "dism" => "DISM",
@@ -218,7 +218,20 @@ mod tests {
         let same = row(LedgerState::Done, "KB1", vec![step(LifeEvent::Installed, Some(7), "eventlog")]);
         assert_eq!(lanes(&same)[0].dots[0].0, 0.5);
         // Each kind of log the ledger reads has a lane of its own name.
-        for kind in ["windowsupdate", "eventlog", "reportingevents", "updatesstore", "updatesdeployment", "deliveryoptimization", "cbs", "dism", "setup"] {
+        for kind in [
+            "windowsupdate",
+            "eventlog",
+            "reportingevents",
+            "updatesstore",
+            "updatesdeployment",
+            "cas",
+            "contenttransfermanager",
+            "datatransferservice",
+            "deliveryoptimization",
+            "cbs",
+            "dism",
+            "setup",
+        ] {
             assert_ne!(source_label(kind), "Other logs", "{kind}");
         }
     }
