@@ -21,7 +21,7 @@
 //! DTS job), so a drop of the client's whole `CCM\Logs` folder joins them.
 
 use crate::analysis::Analysis;
-use crate::model::{LogFile, LogKind};
+use crate::model::{hex_code, LogFile, LogKind};
 
 /// Where one content's download stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -252,10 +252,7 @@ fn guid_in(m: &str) -> Option<&str> {
 
 /// The hexadecimal code after `marker` (`0x87d0027e`).
 fn code_after(s: &str, marker: &str) -> Option<u32> {
-    let rest = s.split_once(marker)?.1.trim_start();
-    let hex = rest.strip_prefix("0x").or_else(|| rest.strip_prefix("0X"))?;
-    let digits: String = hex.chars().take_while(char::is_ascii_hexdigit).collect();
-    u32::from_str_radix(&digits, 16).ok()
+    s.split_once(marker).and_then(|(_, rest)| hex_code(rest))
 }
 
 /// The contents of the drop's ConfigMgr client logs, in the order they were first asked for.

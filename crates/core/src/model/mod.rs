@@ -35,6 +35,14 @@ pub use text::{StableBytes, Text};
 use time::LocalMs;
 pub use update::UpdateRow;
 
+/// A hex code written with or without `0x` (`0x80D02002`, `80242014`, `0`), up to its end.
+pub fn hex_code(s: &str) -> Option<u32> {
+    let s = s.trim_start();
+    let s = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
+    let digits = &s[..s.bytes().take_while(u8::is_ascii_hexdigit).count()];
+    (!digits.is_empty() && digits.len() <= 8).then(|| u32::from_str_radix(digits, 16).ok()).flatten()
+}
+
 /// `n` with its noun, singular for one: `1 time`, `3 times` (the words of notes and summaries).
 pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use crate::model::{LifeEvent, LogFile, LogKind};
+use crate::model::{hex_code, LifeEvent, LogFile, LogKind};
 
 /// One sighting of a target: an event of its story, or only a name for it (a title beside its id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -256,7 +256,7 @@ pub fn read(f: &LogFile, fi: usize) -> Vec<Sighting> {
             Read::IdAfter(ev) => id_rev(rest).map(|(id, rev)| Sighting { event: Some(ev), id, revision: rev, ..base }),
             Read::Failed(ev) => id_rev(rest).map(|(id, rev)| {
                 let msg = f.message(e);
-                let code = msg.split_once("*FAILED* [").and_then(|(_, c)| hex(c));
+                let code = msg.split_once("*FAILED* [").and_then(|(_, c)| hex_code(c));
                 Sighting { event: Some(ev), id, revision: rev, code, ..base }
             }),
             Read::NewJob => rest.split_once("} for UpdateId ").and_then(|(job, tail)| {
@@ -347,7 +347,7 @@ fn deployment_line(rest: &str, base: Sighting) -> Option<Sighting> {
     }
     let status = tail.split_once("Progress: Status = ")?.1;
     let state: String = status.chars().take_while(char::is_ascii_alphanumeric).collect();
-    let code = status.split_once("Result = ").and_then(|(_, c)| hex(c));
+    let code = status.split_once("Result = ").and_then(|(_, c)| hex_code(c));
     let event = match state.trim_start_matches("ciJobState").trim_start_matches("ciState") {
         "Downloading" => LifeEvent::DownloadStarted,
         "Installing" => LifeEvent::InstallStarted,
@@ -392,7 +392,7 @@ fn job_line(rest: &str, base: Sighting) -> Option<Sighting> {
     };
     let (_, id) = tail.split_once("updateId = ")?;
     let (id, rev) = id_rev(id)?;
-    let code = tail.split_once("hr = ").and_then(|(_, c)| hex(c));
+    let code = tail.split_once("hr = ").and_then(|(_, c)| hex_code(c));
     Some(Sighting { event: Some(ev), id, revision: rev, job: job.to_ascii_lowercase(), code, ..base })
 }
 
@@ -401,7 +401,7 @@ fn history(rest: &str, base: Sighting) -> Option<Sighting> {
     let (_, tail) = rest.split_once("idUpdate=")?;
     let (id, rev) = id_rev(tail)?;
     let op = tail.split_once("operation = ").map_or("Install", |(_, op)| op);
-    let code = hex(tail.split_once("resultMapped=")?.1)?;
+    let code = hex_code(tail.split_once("resultMapped=")?.1)?;
     let ev = if op.starts_with("Install") {
         install_result(code)
     } else if op.starts_with("Download") {
@@ -434,17 +434,9 @@ fn notify(rest: &str, base: Sighting) -> Option<Sighting> {
 /// `Update U.R final deployment status: callbackCode = Update success, errCode = 0x00000000`.
 fn final_status(msg: &str, rest: &str, base: Sighting) -> Option<Sighting> {
     let (id, rev) = id_rev(msg.trim_start().strip_prefix("Update ")?)?;
-    let code = hex(rest.split_once("errCode = ")?.1)?;
+    let code = hex_code(rest.split_once("errCode = ")?.1)?;
     let ev = if rest.starts_with("Update success") { install_result(code) } else { install_result(code | 0x8000_0000) };
     Some(Sighting { event: Some(ev), id, revision: rev, code: (code != 0).then_some(code), ..base })
-}
-
-/// A hex code written with or without `0x` (`0x80D02002`, `80242014`, `0`), up to its end.
-fn hex(s: &str) -> Option<u32> {
-    let s = s.trim_start();
-    let s = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
-    let digits = &s[..s.bytes().take_while(u8::is_ascii_hexdigit).count()];
-    (!digits.is_empty() && digits.len() <= 8).then(|| u32::from_str_radix(digits, 16).ok()).flatten()
 }
 
 /// ReportingEvents.log's columns (also after `REPORT EVENT: ` in a Windows 7 WindowsUpdate.log):
@@ -457,7 +449,7 @@ fn report_columns(record: &str, fi: usize, ei: u32) -> Option<Sighting> {
     // `183 [AGENT_INSTALLING_SUCCEEDED]`: the name where the log writes one, else the number.
     let name = event.split_once('[').map_or("", |(_, n)| n.trim_end_matches(']'));
     let failure = cols.get(9).is_some_and(|c| c.eq_ignore_ascii_case("Failure"));
-    let code = cols.get(7).and_then(|c| hex(c)).filter(|&c| c != 0);
+    let code = cols.get(7).and_then(|c| hex_code(c)).filter(|&c| c != 0);
     // The events ReportingEvents.log names (AGENT_DOWNLOAD_*, AGENT_INSTALLING_*) by the words
     // each writes in real logs: download failed 161, succeeded 162, cancelled 163, started 167;
     // installing started 181, ended 182, 183, 190 and 195 (Success or Failure in column 9),
@@ -503,7 +495,7 @@ fn report_columns(record: &str, fi: usize, ei: u32) -> Option<Sighting> {
 fn event_line(msg: &str, ev: LifeEvent, base: Sighting) -> Option<Sighting> {
     let (_, title) = msg.split_once("the update: ")?;
     let title = line_of(title).split(" | ").next()?.trim().to_string();
-    let code = msg.split_once("error ").and_then(|(_, c)| hex(c)).filter(|&c| c != 0);
+    let code = msg.split_once("error ").and_then(|(_, c)| hex_code(c)).filter(|&c| c != 0);
     let ev = match ev {
         LifeEvent::InstallFailed => code.map_or(LifeEvent::InstallFailed, install_result),
         ev => ev,
@@ -519,7 +511,7 @@ fn servicing_line(rest: &str, ev: LifeEvent, base: Sighting) -> Option<Sighting>
     if package.is_empty() {
         return None;
     }
-    let code = rest.split_once("result ").and_then(|(_, c)| hex(c));
+    let code = rest.split_once("result ").and_then(|(_, c)| hex_code(c));
     // The state it goes to (`from state Absent to Installed`; an end's `state Installed`): only an
     // install is part of the package's install story. A removal (`to Absent`, a store repair's
     // `Resolved to Absent`) or a staging (`to Staged`, paused with 0x800F0816 to fetch more) names
@@ -567,9 +559,9 @@ fn cbs_line(line: CbsLine, rest: &str, base: Sighting) -> Option<Sighting> {
     let word = |key: &str| after(key).map(|v| v.split([',', ' ']).next().unwrap_or(""));
     let (event, code) = match line {
         CbsLine::Started => (LifeEvent::InstallStarted, None),
-        CbsLine::Complete => result(after("[HRESULT = ").and_then(hex))?,
+        CbsLine::Complete => result(after("[HRESULT = ").and_then(hex_code))?,
         CbsLine::Startup if word("new state: ") == Some("Installed") => (LifeEvent::Installed, None),
-        CbsLine::Reported if word("target: ") == Some("Installed") => result(after("status: ").and_then(hex))?,
+        CbsLine::Reported if word("target: ") == Some("Installed") => result(after("status: ").and_then(hex_code))?,
         _ => return Some(named(base)),
     };
     Some(Sighting { event: Some(event), code, ..named(base) })
@@ -584,8 +576,8 @@ mod tests {
         assert_eq!(id_rev("9C8BCE6B-C976-4C32-90C5-7F1B9E3618C2.1 to search"), Some(("9c8bce6b-c976-4c32-90c5-7f1b9e3618c2".into(), Some(1))));
         assert_eq!(id_rev("{9C8BCE6B-C976-4C32-90C5-7F1B9E3618C2}.200"), Some(("9c8bce6b-c976-4c32-90c5-7f1b9e3618c2".into(), Some(200))));
         assert_eq!(id_rev("not an id"), None);
-        assert_eq!(hex("0x80D02002. File"), Some(0x80D0_2002));
-        assert_eq!(hex("80242014, resultUnMapped=0"), Some(0x8024_2014));
+        assert_eq!(hex_code("0x80D02002. File"), Some(0x80D0_2002));
+        assert_eq!(hex_code("80242014, resultUnMapped=0"), Some(0x8024_2014));
         assert_eq!(install_result(0x8024_2014), LifeEvent::RestartPending);
         assert_eq!(install_result(0x8007_3712), LifeEvent::InstallFailed);
         assert_eq!(install_result(0), LifeEvent::Installed);

@@ -89,9 +89,8 @@ fn content_name(j: &ContentJob) -> String {
 }
 
 /// The host of a distribution point URL (`http://dp1.contoso.com/SMS_DP_SMSPKG$/...`).
-fn host(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.split(['/', '?']).next().unwrap_or(rest)
+fn host(url: &str) -> String {
+    crate::read::config::parse_url(url).map_or_else(|| url.to_string(), |(_, host, _)| host)
 }
 
 fn stalled(j: &ContentJob, stall_ms: i64) -> bool {
@@ -144,9 +143,10 @@ fn contents(jobs: &[ContentJob], stall_ms: i64) -> String {
         out.push(content(done[0], stall_ms));
     } else if !done.is_empty() {
         let verified = done.iter().filter(|j| j.state == ContentState::Verified).count();
-        let mut hosts: Vec<&str> = done.iter().filter_map(|j| j.source.as_deref().map(host)).collect();
+        let mut hosts: Vec<String> = done.iter().filter_map(|j| j.source.as_deref().map(host)).collect();
         hosts.sort_unstable();
         hosts.dedup();
+        let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
         let from = if hosts.is_empty() { String::new() } else { format!(" from {}", join_names(&hosts)) };
         let past: usize = done.iter().map(|j| j.failures).sum();
         let past = if past > 0 { format!(" after {} on the way", counted(past, "failure", "failures")) } else { String::new() };
