@@ -88,7 +88,7 @@ pub fn event_class(e: LifeEvent) -> &'static str {
         LifeEvent::DownloadFailed | LifeEvent::InstallFailed => "failed",
         LifeEvent::Installed | LifeEvent::Downloaded | LifeEvent::Restarted | LifeEvent::Superseded | LifeEvent::NotApplicable => "succeeded",
         LifeEvent::DownloadStarted | LifeEvent::InstallStarted => "running",
-        LifeEvent::RestartPending | LifeEvent::Cancelled | LifeEvent::WaitingForWindow => "recovered",
+        LifeEvent::RestartPending | LifeEvent::Cancelled | LifeEvent::WaitingForWindow | LifeEvent::WaitingForContent => "recovered",
         LifeEvent::Missing | LifeEvent::Assigned | LifeEvent::Found => "unknown",
     }
 }

@@ -235,6 +235,13 @@ fn a_content_download_that_fails_names_the_update_the_distribution_point_and_its
     assert_eq!((row.state, row.code.as_deref()), (LedgerState::Failing, Some("0x87D0027E")));
     let step = row.decisive_step().expect("the failure");
     assert_eq!((step.event, step.evidence.file.ends_with("DataTransferService.log")), (LifeEvent::DownloadFailed, true));
+    // The update whose content no distribution point offers waits for one, from the line that
+    // says the location update came back empty: not "still running".
+    let row = r.ledger.iter().find(|x| x.kb == "KB5054979").expect("KB5054979's row");
+    assert_eq!(row.state, LedgerState::Waiting, "{:?}", row.steps.iter().map(|s| s.event).collect::<Vec<_>>());
+    let step = row.decisive_step().expect("the wait");
+    assert_eq!((step.event, step.evidence.file.ends_with("ContentTransferManager.log"), step.evidence.line), (LifeEvent::WaitingForContent, true, 5));
+    assert_eq!(wulens_core::ledger_state(row), "waiting for a distribution point to offer its content (24 hours when the log ends)");
 }
 
 #[test]

@@ -47,7 +47,11 @@ fn well_formed(r: &Report) {
             assert!(row.decisive_step().is_some_and(|s| s.event.is_start()) && row.open_ms.is_some(), "{}: {:?} without an open start", row.title, row.state);
         }
         if row.state == LedgerState::Waiting {
-            assert!(row.decisive_step().is_some_and(|s| s.event == LifeEvent::WaitingForWindow), "{}: waiting without ConfigMgr's wait", row.title);
+            assert!(
+                row.decisive_step().is_some_and(|s| matches!(s.event, LifeEvent::WaitingForWindow | LifeEvent::WaitingForContent)),
+                "{}: waiting without ConfigMgr's wait",
+                row.title
+            );
         }
     }
 }

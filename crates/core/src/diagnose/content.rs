@@ -101,6 +101,8 @@ pub struct ContentJob {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Requested,
+    /// The location request came back empty: no distribution point offers it.
+    NoLocations,
     Started,
     Failed(Option<u32>),
     Done,
@@ -404,7 +406,7 @@ impl Reader {
             Said::EmptyLocations(job) => {
                 if let Some(i) = job.and_then(|j| Self::by(&self.ctm, j)).or(self.waiting) {
                     if !self.jobs[i].state.is_done() {
-                        self.set(a, i, ContentState::NoLocations, line, t, None);
+                        self.set(a, i, ContentState::NoLocations, line, t, Some(Step::NoLocations));
                     }
                 }
             }

@@ -84,6 +84,10 @@ pub enum LifeEvent {
     /// ConfigMgr holds the install until a maintenance window opens (UpdatesDeployment.log's
     /// `Progress: Status = ciStateWaitServiceWindow`).
     WaitingForWindow,
+    /// ConfigMgr waits for the update's content: the client's request for its locations came
+    /// back empty, no distribution point offers it (ContentTransferManager.log's `Received
+    /// empty location update`).
+    WaitingForContent,
 }
 
 impl LifeEvent {
@@ -124,7 +128,8 @@ pub enum LedgerState {
     Stalled,
     /// A step started shortly before its log ends: still running when the log ends.
     Running,
-    /// ConfigMgr waits for a maintenance window to install it.
+    /// ConfigMgr waits: for a maintenance window to install it, or for a distribution point to
+    /// offer its content (the decisive step says which).
     Waiting,
     /// Installed; a restart is still needed to finish.
     PendingRestart,

@@ -308,6 +308,7 @@ pub fn of_content(jobs: &[crate::diagnose::content::ContentJob]) -> Vec<Sighting
         for &(file, entry, step) in &j.steps {
             let (event, code) = match step {
                 Step::Requested => continue,
+                Step::NoLocations => (LifeEvent::WaitingForContent, None),
                 Step::Started => (LifeEvent::DownloadStarted, None),
                 Step::Failed(code) => (LifeEvent::DownloadFailed, code),
                 Step::Done => (LifeEvent::Downloaded, None),

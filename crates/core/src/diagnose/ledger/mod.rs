@@ -907,12 +907,18 @@ fn state_of(a: &Analysis, steps: &[(Option<i64>, Raw)]) -> (LedgerState, Option<
     let open = steps.iter().enumerate().rev().find(|(_, (_, s))| s.event.is_start()).map(|(i, _)| i).filter(|&i| {
         let later = &steps[i + 1..];
         match steps[i].1.event {
-            E::DownloadStarted => !later.iter().any(|(_, s)| s.event.is_outcome() || matches!(s.event, E::InstallStarted | E::WaitingForWindow)),
+            E::DownloadStarted => {
+                !later.iter().any(|(_, s)| s.event.is_outcome() || matches!(s.event, E::InstallStarted | E::WaitingForWindow | E::WaitingForContent))
+            }
             _ => !later.iter().any(|(_, s)| s.event.is_outcome() && s.event != E::Downloaded),
         }
     });
-    // ConfigMgr holding the install for a maintenance window, after anything else that decides.
-    let waiting = steps.iter().rposition(|(_, s)| s.event == E::WaitingForWindow).filter(|&w| result.is_none_or(|r| w > r) && open.is_none_or(|o| w > o));
+    // ConfigMgr holding the install for a maintenance window, or the download for a distribution
+    // point that offers its content, after anything else that decides.
+    let waiting = steps
+        .iter()
+        .rposition(|(_, s)| matches!(s.event, E::WaitingForWindow | E::WaitingForContent))
+        .filter(|&w| result.is_none_or(|r| w > r) && open.is_none_or(|o| w > o));
     if let Some(w) = waiting {
         let openness = steps[w].0.zip(end_of(&a.files[steps[w].1.file])).map(|(t, end)| (end - t).max(0));
         return (LedgerState::Waiting, Some(w), openness);

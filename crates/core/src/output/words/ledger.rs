@@ -74,10 +74,16 @@ pub fn state(r: &LedgerRow) -> String {
         },
         LedgerState::Stalled => format!("stalled for {}", duration(r.open_ms.unwrap_or(0))),
         LedgerState::Running => "still running when the log ends".into(),
-        LedgerState::Waiting => match r.open_ms {
-            Some(ms) if ms >= 60_000 => format!("waiting for a maintenance window ({} when the log ends)", duration(ms)),
-            _ => "waiting for a maintenance window".into(),
-        },
+        LedgerState::Waiting => {
+            let what = match r.decisive_step().map(|s| s.event) {
+                Some(LifeEvent::WaitingForContent) => "waiting for a distribution point to offer its content",
+                _ => "waiting for a maintenance window",
+            };
+            match r.open_ms {
+                Some(ms) if ms >= 60_000 => format!("{what} ({} when the log ends)", duration(ms)),
+                _ => what.into(),
+            }
+        }
         LedgerState::PendingRestart => "installed, restart pending".into(),
         LedgerState::Done => match r.decisive_step().map(|s| s.event) {
             Some(LifeEvent::Superseded) => "superseded".into(),
@@ -133,6 +139,7 @@ pub fn event(e: LifeEvent) -> &'static str {
         LifeEvent::Cancelled => "cancelled",
         LifeEvent::Restarted => "restarted",
         LifeEvent::WaitingForWindow => "waiting for a maintenance window (ConfigMgr)",
+        LifeEvent::WaitingForContent => "no distribution point offers its content (ConfigMgr)",
     }
 }
 
