@@ -58,12 +58,12 @@ pub use model::{Entry, LogFile, LogFormat, LogKind, RunOn, Severity};
 
 // The report (the JSON contract) and its renderings.
 pub use output::{
-    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, md_code, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
+    chain_parts, ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport,
+    MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting,
+    StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 pub use output::{
-    CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig,
-    NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport,
-    Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
+    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, md_code, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
 };
 
 // The update ledger: each update's story, in words.

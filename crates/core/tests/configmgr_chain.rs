@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use wulens_core::model::{FindingSeverity, LedgerState, LifeEvent, VerdictStatus};
-use wulens_core::{Analysis, FindingReport, Input, Limits, Report};
+use wulens_core::model::{FindingSeverity, LedgerState, LifeEvent, LinkId, LinkState, VerdictStatus};
+use wulens_core::{Analysis, ChainLinkReport, FindingReport, Input, Limits, Report};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name).join("logs")
@@ -105,7 +105,7 @@ fn failing_replica_software_update_points_are_named_behind_a_site_sync_that_succ
     ] {
         assert!(v.contains(want), "{want:?} not in: {v}");
     }
-    assert_eq!(r.summary.badge, "WSUS sync failed", "{v}");
+    assert_eq!(r.summary.badge, "Software update point sync failed", "{v}");
     let sync = finding(&r, "sup_sync");
     assert_eq!(sync.severity, FindingSeverity::Error);
     // Each failing server with its last success and its first failure, past and present apart.
@@ -263,4 +263,121 @@ fn content_downloaded_and_verified_is_no_failure_and_each_log_alone_says_what_it
     // Without CAS.log no content is known: the transfer logs alone make no finding.
     let dts = report_of(&[fixture("chain-content-ok").join("DataTransferService.log")]);
     assert!(!ids(&dts).contains(&"update_content"), "{:?}", ids(&dts));
+}
+
+// ---- where the chain stands, link by link (`Report::chain`) ----
+
+fn states(r: &Report) -> Vec<(LinkId, LinkState)> {
+    r.chain.iter().map(|l| (l.link, l.state)).collect()
+}
+
+fn link_of(r: &Report, id: LinkId) -> &ChainLinkReport {
+    r.chain.iter().find(|l| l.link == id).unwrap_or_else(|| panic!("no {id:?} link: {:?}", states(r)))
+}
+
+#[test]
+fn the_chain_of_a_client_whose_policy_never_arrived_stops_at_its_policy() {
+    let r = report_of(&[fixture("chain-updates-off")]);
+    use LinkId as L;
+    use LinkState as S;
+    assert_eq!(
+        states(&r),
+        [
+            (L::Policy, S::Off),
+            (L::Scan, S::NotReached),
+            (L::Deployment, S::NotReached),
+            (L::Content, S::NotInLogs),
+            (L::Window, S::Ok),
+            (L::Install, S::NotInLogs),
+            (L::Restart, S::NotInLogs)
+        ]
+    );
+    let policy = link_of(&r, L::Policy);
+    assert!(policy.evidence.iter().any(|e| e.file.ends_with("ScanAgent.log") && e.line == 2), "{:?}", policy.evidence);
+    assert!(policy.summary.starts_with("Off: 9 lines say from 2025-03-10 07:58"), "{}", policy.summary);
+    // A link no given log shows names the logs that would; one whose log is given and silent says so.
+    assert_eq!(link_of(&r, L::Content).summary, "Not in these logs: CAS.log, ContentTransferManager.log or DataTransferService.log would show it.");
+    assert_eq!(link_of(&r, L::Install).summary, "No line of it in UpdatesDeployment.log.");
+    // No site log, no site chain.
+    assert!(r.chain.iter().all(|l| LinkId::CLIENT.contains(&l.link)));
+    // A client that turned the feature on once it read its policy: on, from that line.
+    let r = report_of(&[fixture("chain-updates-on")]);
+    let policy = link_of(&r, L::Policy);
+    assert_eq!((policy.state, policy.summary.as_str()), (S::Ok, "On: the client turned its Software Updates feature on."));
+    assert!(policy.evidence.first().is_some_and(|e| e.text.starts_with("Enabling software Updates feature")), "{:?}", policy.evidence);
+}
+
+#[test]
+fn the_chain_says_which_link_waits_or_fails_with_its_lines() {
+    use LinkId as L;
+    use LinkState as S;
+    let r = report_of(&[fixture("chain-maintenance-window")]);
+    let w = link_of(&r, L::Window);
+    assert_eq!(w.state, S::Waiting);
+    assert!(w.summary.contains("3 updates waiting for a maintenance window") && w.summary.contains("03/15/2025 22:00:00"), "{}", w.summary);
+    assert_eq!((link_of(&r, L::Deployment).state, link_of(&r, L::Install).state), (S::Ok, S::NotReached));
+
+    let r = report_of(&[fixture("chain-content-fails")]);
+    let c = link_of(&r, L::Content);
+    assert_eq!(c.state, S::Failed);
+    assert_eq!(c.summary, "1 content failed to download (0x87D0027E), 1 content waiting for a distribution point.");
+    assert!(c.evidence.iter().any(|e| e.file.ends_with("DataTransferService.log") && e.line == 10), "{:?}", c.evidence);
+
+    let r = report_of(&[fixture("chain-content-ok")]);
+    assert_eq!(
+        states(&r),
+        [
+            (L::Policy, S::Ok),
+            (L::Scan, S::NotInLogs),
+            (L::Deployment, S::Ok),
+            (L::Content, S::Ok),
+            (L::Window, S::NotInLogs),
+            (L::Install, S::Ok),
+            (L::Restart, S::Ok)
+        ]
+    );
+    assert_eq!(link_of(&r, L::Install).summary, "2 of 2 (KB5055523 and more) installed.");
+}
+
+#[test]
+fn the_site_chain_names_failing_servers_behind_a_run_that_succeeded() {
+    use LinkId as L;
+    use LinkState as S;
+    let r = report_of(&[fixture("chain-sup-replicas-fail")]);
+    assert_eq!(states(&r), [(L::WsusConfig, S::Failed), (L::WsusHealth, S::Ok), (L::SiteSync, S::Ok), (L::ServerSync, S::Failed)]);
+    // The run's link cites the run's own success, not the servers' failures.
+    let run = link_of(&r, L::SiteSync);
+    assert_eq!(run.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [105], "{:?}", run.evidence);
+    assert_eq!(link_of(&r, L::ServerSync).summary, "2 of 3 failing now: sup02.corp.fabrikam.test, sup03.corp.fabrikam.test.");
+    assert!(link_of(&r, L::WsusHealth).summary.contains("past"));
+
+    let r = report_of(&[fixture("chain-sup-site-fails")]);
+    assert_eq!(r.summary.badge, "Software update point sync failed");
+    assert_eq!(link_of(&r, L::SiteSync).state, S::Failed);
+    assert_eq!(link_of(&r, L::WsusConfig).state, S::NotInLogs);
+    // A site server's logs alone ask for no client's configuration.
+    assert!(r.configuration.missing.is_empty(), "{:?}", r.configuration.missing);
+    assert!(!wulens_core::text(&r).contains("Client configuration"));
+}
+
+#[test]
+fn a_drop_without_configmgr_logs_has_no_chain() {
+    let r = report_of(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/samples/broken-scan/WindowsUpdate.log")]);
+    assert!(r.chain.is_empty(), "{:?}", states(&r));
+    assert!(!wulens_core::text(&r).contains("ConfigMgr client chain"));
+}
+
+#[test]
+fn real_logs_the_chain_of_a_client_and_of_an_idle_site() {
+    use LinkId as L;
+    use LinkState as S;
+    let real = wulens_testdata::real_logs();
+    let r = report_of(&["01_WUAHandler.log", "02_UpdatesHandler.log", "03_UpdatesStore.log", "04_UpdatesDeployment.log"].map(|n| real.join(n)));
+    assert_eq!((link_of(&r, L::Policy).state, link_of(&r, L::Scan).state, link_of(&r, L::Deployment).state), (S::Ok, S::Ok, S::Ok), "{:?}", states(&r));
+    assert!(r.chain.iter().all(|l| l.state != S::Failed), "{:?}", states(&r));
+    // Every link that stands somewhere names its lines.
+    assert!(r.chain.iter().filter(|l| matches!(l.state, S::Ok | S::Failed | S::Waiting | S::Off)).all(|l| !l.evidence.is_empty()), "{:?}", states(&r));
+    let r = report_of(&[real.join("hold2/50_wsyncmgr.log")]);
+    assert_eq!(link_of(&r, L::SiteSync).state, S::NotReached);
+    assert_eq!(link_of(&r, L::SiteSync).summary, "No synchronization run in this log.");
 }

@@ -14,6 +14,7 @@ const MAX_CHARS: usize = 301;
 const FAILED_BADGES: &[&str] = &[
     "Scan failed",
     "WSUS sync failed",
+    "Software update point sync failed",
     "Deployment failed",
     "Updates failing",
     "Servicing failed",

@@ -47,6 +47,25 @@ fn enabled(m: &str) -> bool {
     m.to_ascii_lowercase().contains("enabling software updates feature")
 }
 
+/// The latest line (file, entry) where the client turned its Software Updates feature on, in
+/// the logs that say so (UpdatesDeployment.log, ScanAgent.log).
+pub fn enabled_line(a: &crate::analysis::Analysis) -> Option<(usize, usize)> {
+    let mut latest: Option<(i64, usize, usize)> = None;
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| matches!(f.kind, LogKind::UpdatesDeployment | LogKind::ScanAgent)) {
+        for (e, entry) in f.entries.iter().enumerate() {
+            // "pdates feature" first: no line is lowered that cannot say it.
+            let m = f.message(entry);
+            if m.contains("pdates feature") && enabled(m) {
+                let t = f.utc_ms(entry).unwrap_or(i64::MIN);
+                if latest.is_none_or(|(lt, _, _)| t >= lt) {
+                    latest = Some((t, fi, e));
+                }
+            }
+        }
+    }
+    latest.map(|(_, f, e)| (f, e))
+}
+
 /// `lines` by their UTC time (a rolled-over log's older part first), then as given.
 fn in_time_order(ctx: &Ctx, lines: &[(usize, usize)]) -> Vec<(usize, usize)> {
     let mut v = lines.to_vec();
@@ -109,7 +128,7 @@ fn sync_line(m: &str) -> Option<SyncLine<'_>> {
 /// failing now, its first failure since its last success and its latest; the latest failed
 /// run's failure; the latest success.
 pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
-    let mut sync = SiteSync { runs: 0, failed_runs: 0, latest: None, running: false, servers: Vec::new() };
+    let mut sync = SiteSync { runs: 0, failed_runs: 0, latest: None, latest_line: None, running: false, servers: Vec::new() };
     // Per server (as `sync.servers`): the line of its first failure since its last success, of
     // its latest failure.
     let mut seen: Vec<(Option<Line>, Option<Line>)> = Vec::new();
@@ -125,6 +144,7 @@ pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
             SyncLine::Start => {
                 if end_run(&mut sync, run.take()) {
                     run_failed_line = run_line;
+                    sync.latest_line = run_line;
                 }
                 sync.runs += 1;
                 run = Some(None);
@@ -149,6 +169,7 @@ pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
             }
             SyncLine::Succeeded => {
                 sync.latest = Some((false, at, None));
+                sync.latest_line = Some((f, e));
                 (run, open, run_line) = (None, None, None);
                 last_ok_line = Some((f, e));
             }
@@ -176,6 +197,7 @@ pub fn sup_sync(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> 
         run => {
             if end_run(&mut sync, run) {
                 run_failed_line = run_line;
+                sync.latest_line = run_line;
             }
         }
     }

@@ -73,6 +73,8 @@ pub struct SiteSync {
     pub failed_runs: usize,
     /// The latest run that ended: failed or not, when, and a failure's reason.
     pub latest: Option<(bool, Option<String>, Option<String>)>,
+    /// The line (file, entry) the latest run's end is read from.
+    pub latest_line: Option<(usize, usize)>,
     /// A run started and the log ends before its result.
     pub running: bool,
     pub servers: Vec<ServerSync>,

@@ -246,7 +246,8 @@ fn unread(x: &Facts) -> Vec<Unread> {
 fn failed_badge(x: &Facts, domain: Domain) -> Badge {
     match domain {
         Domain::ConfigmgrScan => Badge::ScanFailed,
-        Domain::WsusSync | Domain::SiteSync => Badge::WsusSyncFailed,
+        Domain::WsusSync => Badge::WsusSyncFailed,
+        Domain::SiteSync => Badge::SiteSyncFailed,
         Domain::ConfigmgrDeployment => Badge::DeploymentFailed,
         Domain::WindowsUpdate => Badge::UpdatesFailing,
         Domain::Servicing => Badge::ServicingFailed,

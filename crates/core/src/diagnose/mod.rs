@@ -19,6 +19,7 @@ mod flow;
 mod found;
 mod headline;
 mod ledger;
+mod links;
 pub(crate) use crate::analysis::machines::NAME_MARKERS;
 mod op_codes;
 mod operation;
@@ -44,6 +45,7 @@ pub use flow::{FlowResult, Reason};
 pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, ServerSync, ServiceWindows, SiteSync};
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
+pub use links::{witnesses as link_witnesses, Link, LinkFact};
 pub use operations::{Counted, Operation};
 pub use outcomes::{Agent, Corruption, Deployment, Run, Said, Servicing, StackRuns, Statement};
 pub use piece::scan_piece;
@@ -111,6 +113,9 @@ pub struct Diagnosis {
     pub machines_apart: bool,
     /// The servers the logs name, which fill the placeholders of the advice.
     pub machine: config::Machine,
+    /// Where the ConfigMgr software-update chain stands, link by link (the client's, the site's,
+    /// where the drop holds their logs).
+    pub chain: Vec<Link>,
 }
 
 /// The id of every rule in the data (`rules/*.toml`): the findings a drop can get.
@@ -214,7 +219,9 @@ impl Diagnosis {
                 }
             }
         }
+        let chain = links::build(a, &scan, &content, &findings, &ledger.rows);
         Diagnosis {
+            chain,
             updates,
             updates_total,
             ledger: ledger.rows,

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 mod bytes16;
+mod chain;
 mod encoding;
 mod evidence;
 mod format;
@@ -23,6 +24,7 @@ pub mod time;
 mod update;
 
 pub(crate) use bytes16::Bytes16;
+pub use chain::{LinkId, LinkState};
 pub use encoding::{DecodeStats, TextEncoding};
 pub use evidence::{evidence, evidence_of, time_of, Evidence, Setting};
 pub use format::LogFormat;

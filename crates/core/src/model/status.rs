@@ -132,6 +132,9 @@ pub enum Badge {
     ScanFailed,
     /// The latest WSUS synchronization failed.
     WsusSyncFailed,
+    /// The site's software update point synchronization fails (its run, or a software update
+    /// point's).
+    SiteSyncFailed,
     /// A ConfigMgr deployment failed.
     DeploymentFailed,
     /// Windows Update work fails now.
@@ -174,8 +177,8 @@ impl Badge {
     pub fn alarms(self) -> bool {
         use Badge::*;
         match self {
-            ScanFailed | WsusSyncFailed | DeploymentFailed | UpdatesFailing | ServicingFailed | UpgradeRolledBack | SetupFailed | TaskSequenceFailed
-            | ClientInstallFailed | UpdateStalled | RollingBack => true,
+            ScanFailed | WsusSyncFailed | SiteSyncFailed | DeploymentFailed | UpdatesFailing | ServicingFailed | UpgradeRolledBack | SetupFailed
+            | TaskSequenceFailed | ClientInstallFailed | UpdateStalled | RollingBack => true,
             FailedEarlier | NothingToConclude | StillRunning | Recovered | ScanCompleted | NeedsAttention | ResultNotInLogs | NoFailureFound => false,
         }
     }

@@ -2,9 +2,9 @@
 //! quoted with their lines, the long lists cut at [`ReportLimits`], the badge in words.
 
 use super::report::{
-    CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig,
-    NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport,
-    Summary, TimeZoneReport, Tool, UpdateRingCard,
+    ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport,
+    MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport,
+    StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard,
 };
 use crate::analysis::{Analysis, CodeStats};
 use crate::diagnose::{self, Diagnosis};
@@ -63,12 +63,23 @@ impl Report {
             errors,
             scan_flow: flow_report(&d.scan, &d.machine),
             sync_flow: flow_report(&d.sync, &d.machine),
+            chain: d
+                .chain
+                .iter()
+                .map(|l| ChainLinkReport {
+                    link: l.id,
+                    title: super::words::link_title(l.id).into(),
+                    state: l.state,
+                    summary: super::words::link_summary(l),
+                    evidence: l.evidence.clone(),
+                })
+                .collect(),
             findings: d.findings.iter().map(finding_report).collect(),
             updates: Vec::new(),
             updates_total: d.updates_total,
             ledger: Vec::new(),
             ledger_total: d.ledger_total,
-            configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },
+            configuration: configuration(a, d),
             next_checks: d
                 .next_checks
                 .iter()
@@ -449,4 +460,16 @@ fn ring_card(r: &diagnose::Ring) -> UpdateRingCard {
         update_service_url_alternate: get("UpdateServiceUrlAlternate"),
         settings: r.settings.iter().map(|(n, s)| RingSetting { name: n.clone(), value: s.value.clone(), file: s.file.clone(), line: s.line }).collect(),
     }
+}
+
+/// The client's configuration card. A drop of servers' logs alone (the site's software update
+/// point, WSUS) is asked for no client's configuration: there is no client in it.
+fn configuration(a: &Analysis, d: &Diagnosis) -> ConfigReport {
+    use crate::model::LogKind as K;
+    let mut c = ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) };
+    let servers_only = !a.files.is_empty() && a.files.iter().all(|f| matches!(f.kind, K::WsyncMgr | K::Wcm | K::WsusCtrl | K::SoftwareDistribution));
+    if servers_only && !c.provided {
+        c.missing.clear();
+    }
+    c
 }

@@ -208,6 +208,7 @@ pub fn markdown(r: &Report) -> String {
     if !s.detail.is_empty() && s.detail != s.verdict {
         let _ = writeln!(o, "{}\n", md_prose(&s.detail));
     }
+    md_chain(&mut o, r);
     md_operations(&mut o, r);
     md_flows(&mut o, r);
     if !r.findings.is_empty() {
@@ -291,6 +292,19 @@ fn md_updates(o: &mut String, r: &Report) {
 }
 
 /// The flows that any log witnessed, step by step.
+fn md_chain(o: &mut String, r: &Report) {
+    for (title, links) in super::report::chain_parts(&r.chain) {
+        let _ = writeln!(o, "## {title}\n");
+        for l in links {
+            let _ = writeln!(o, "- {} {} ({}): {}", l.state.mark(), md_prose(&l.title), l.state.id(), md_prose(&l.summary));
+            for e in l.evidence.iter().take(2) {
+                ev_item(o, e);
+            }
+        }
+        let _ = writeln!(o);
+    }
+}
+
 fn md_flows(o: &mut String, r: &Report) {
     for (title, flow) in [("Client scan flow", &r.scan_flow), ("WSUS synchronization", &r.sync_flow)] {
         if flow.steps.is_empty() || !flow.witnessed() {
@@ -340,6 +354,9 @@ fn md_operations(o: &mut String, r: &Report) {
 
 /// The configuration card.
 fn md_configuration(o: &mut String, c: &ConfigReport) {
+    if !c.provided && c.missing.is_empty() {
+        return;
+    }
     let _ = writeln!(o, "## Client configuration\n");
     if !c.provided {
         let _ = writeln!(o, "Not given.\n");

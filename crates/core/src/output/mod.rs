@@ -33,9 +33,9 @@ pub use redact::{
 };
 pub use render::{code_text, collect_help_text, text, thousands};
 pub use report::{
-    CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport, MachineReport, MissingConfig,
-    NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting, StatementReport, StepReport,
-    Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
+    chain_parts, ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport,
+    MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting,
+    StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
 pub use shared::{Attribute, Onset, Shared};
 pub use viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};

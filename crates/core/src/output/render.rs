@@ -37,6 +37,19 @@ pub(crate) fn words<'a>(words: &'a str, id: &'a str) -> &'a str {
     }
 }
 
+/// The ConfigMgr chain, link by link: the client's, then the site's.
+fn text_chain(o: &mut String, r: &Report) {
+    for (title, links) in super::report::chain_parts(&r.chain) {
+        let _ = writeln!(o, "\n{title}");
+        for l in links {
+            let _ = writeln!(o, "  {} {}: {}  [{}]", l.state.mark(), l.title, l.summary, l.state.id());
+            for e in l.evidence.iter().take(2) {
+                let _ = writeln!(o, "       {}", ev_line(e));
+            }
+        }
+    }
+}
+
 /// The operations section in text: counts by kind and caller, then the failed ones with lines.
 fn text_operations(o: &mut String, r: &Report) {
     let ops = &r.operations;
@@ -81,6 +94,7 @@ pub fn text(r: &Report) -> String {
     if !s.detail.is_empty() && s.detail != s.verdict {
         let _ = writeln!(o, "\n{}", s.detail);
     }
+    text_chain(&mut o, r);
     text_operations(&mut o, r);
     for (title, flow) in [("Client scan flow", &r.scan_flow), ("WSUS synchronization", &r.sync_flow)] {
         if flow.steps.is_empty() || !flow.witnessed() {
@@ -201,6 +215,9 @@ pub(super) fn first_sentence(s: &str) -> &str {
 
 fn config_text(r: &Report, o: &mut String) {
     let c = &r.configuration;
+    if !c.provided && c.missing.is_empty() {
+        return;
+    }
     let _ = writeln!(o, "\nClient configuration");
     if !c.provided {
         let _ = writeln!(o, "  not given");

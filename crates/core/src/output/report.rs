@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use wulens_kb::{Decoded, EntryDoc, Source, Step};
 
 use crate::model::{
-    CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LedgerRow, OffsetSource, OperationKind, Outcome, RunOn, Setting, Standing, StepStatus,
-    UpdateSource, VerdictStatus,
+    CycleOutcome, Domain, Evidence, FindingSeverity, InputWarning, LedgerRow, LinkId, LinkState, OffsetSource, OperationKind, Outcome, RunOn, Setting,
+    Standing, StepStatus, UpdateSource, VerdictStatus,
 };
 
 /// How much of the long lists a report carries (counts are always complete).
@@ -50,6 +50,12 @@ pub struct Report {
     pub scan_flow: FlowReport,
     /// The WSUS server's synchronization flow (`wsus_sync`).
     pub sync_flow: FlowReport,
+    /// Where the ConfigMgr software-update chain stands, link by link: the client's (policy,
+    /// scan, deployment, content, maintenance window, install, restart) where a ConfigMgr client
+    /// log was given, the site's (WSUS configuration, WSUS health, synchronization, software
+    /// update points) where a site server's log was. Empty for neither.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<ChainLinkReport>,
     /// The rules that matched (`crates/core/rules/`), most severe first.
     pub findings: Vec<FindingReport>,
     /// At most `ReportLimits::updates` rows (missing first); `updates_total` counts them all.
@@ -95,6 +101,32 @@ pub struct Report {
     /// Left out when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
+}
+
+/// One link of the ConfigMgr chain (`Report::chain`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct ChainLinkReport {
+    /// Which link (`policy`, `scan`, `deployment`, `content`, `window`, `install`, `restart`,
+    /// `wsus_config`, `wsus_health`, `site_sync`, `server_sync`).
+    pub link: LinkId,
+    /// Its name in a few words (`Content`).
+    pub title: String,
+    /// Where it stands when the logs end.
+    pub state: LinkState,
+    /// What the logs say of it, in a sentence.
+    pub summary: String,
+    /// The lines that prove it (none for a link no log shows).
+    pub evidence: Vec<Evidence>,
+}
+
+/// The chain's parts with their titles: the client's links, then the site's, each where it has
+/// any (the renderings and the page draw them in this order).
+pub fn chain_parts(chain: &[ChainLinkReport]) -> Vec<(&'static str, Vec<&ChainLinkReport>)> {
+    let part = |ids: &[LinkId]| chain.iter().filter(|l| ids.contains(&l.link)).collect::<Vec<_>>();
+    [("ConfigMgr client chain", part(&LinkId::CLIENT)), ("Site software update point", part(&LinkId::SITE))]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
 }
 
 /// One thing to collect next (`Report::collect_next`).

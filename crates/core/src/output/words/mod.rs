@@ -12,6 +12,7 @@ mod findings;
 mod flow;
 mod headline;
 mod ledger;
+mod links;
 mod machines;
 mod outcomes;
 mod setup;
@@ -23,6 +24,7 @@ pub use findings::{finding_summary, pause_window};
 pub use flow::reason;
 pub use headline::headline_text;
 pub use ledger::{duration, event, held, state, story, target, when, would_tell};
+pub use links::{link_summary, link_title};
 pub use machines::machine_label;
 
 use crate::diagnose::CheckFrom;
@@ -72,6 +74,7 @@ pub fn badge_words(b: Badge) -> &'static str {
     match b {
         Badge::ScanFailed => "Scan failed",
         Badge::WsusSyncFailed => "WSUS sync failed",
+        Badge::SiteSyncFailed => "Software update point sync failed",
         Badge::DeploymentFailed => "Deployment failed",
         Badge::UpdatesFailing => "Updates failing",
         Badge::ServicingFailed => "Servicing failed",
