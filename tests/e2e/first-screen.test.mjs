@@ -53,3 +53,40 @@ for (const d of DROPS) {
     await context.close();
   });
 }
+
+// The ConfigMgr chain on the first screen: one line of links in order, each with its state, and
+// below it each link with its sentence and lines; a link that fails or waits is open.
+const fixtureFiles = (name) => fs.readdirSync(path.join(FIXTURES, name, 'logs')).map((n) => path.join(FIXTURES, name, 'logs', n));
+
+test('the first screen says where the ConfigMgr chain stands, link by link, and the site its own', async () => {
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 800 } });
+  await page.setInputFiles('input[aria-label="Choose log files"]', fixtureFiles('chain-content-fails'));
+  await waitForReport(page);
+  const strip = page.getByTestId('chain-strip');
+  const links = await strip.locator('[data-link]').evaluateAll((els) => els.map((e) => `${e.dataset.link}=${e.dataset.state}`));
+  assert.deepEqual(links, ['policy=ok', 'scan=not_in_logs', 'deployment=ok', 'content=failed', 'window=not_in_logs', 'install=not_reached', 'restart=not_reached']);
+  const box = await strip.boundingBox();
+  assert.ok(box && box.y + box.height <= 800, `the chain's line ends at ${box && box.y + box.height}px`);
+  // The failing link is open below, with its sentence and its DataTransferService.log line.
+  const content = page.locator('section.chain li[data-link="content"]');
+  assert.notEqual(await content.locator('details').getAttribute('open'), null);
+  assert.match(await content.innerText(), /1 content failed to download \(0x87D0027E\)[\s\S]*DataTransferService\.log:10/);
+  // Log text is text: the evidence is not read as HTML.
+  assert.equal(await page.locator('section.chain script, section.chain img').count(), 0);
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a site server's logs get the site's chain, their own badge, and no client configuration", async () => {
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 800 } });
+  await page.setInputFiles('input[aria-label="Choose log files"]', fixtureFiles('chain-sup-replicas-fail'));
+  await waitForReport(page);
+  assert.equal(await page.getByTestId('badge').innerText(), 'Software update point sync failed');
+  const site = await page.getByTestId('chain-strip').locator('[data-link]').evaluateAll((els) => els.map((e) => `${e.dataset.link}=${e.dataset.state}`));
+  assert.deepEqual(site, ['wsus_config=failed', 'wsus_health=ok', 'site_sync=ok', 'server_sync=failed']);
+  assert.equal(await page.locator('section.config').count(), 0);
+  await page.screenshot({ path: artifact('first-screen-site-chain.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -3,6 +3,7 @@
 //! through `app.rs`.
 
 pub mod causes;
+pub mod chain;
 pub mod collect;
 pub mod common;
 pub mod compliance;

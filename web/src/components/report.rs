@@ -52,6 +52,9 @@ pub fn report_page(p: &ReportProps) -> Html {
             <crate::components::share::SharePanel report={p.report.clone()} saved={p.saved} />
             <div class="columns">
                 <div class="col-main">
+                    if !r.chain.is_empty() {
+                        <crate::components::chain::Chain report={p.report.clone()} />
+                    }
                     if part >= 1 && r.scan_flow.witnessed() {
                         <FlowView flow={r.scan_flow.clone()} heading="Client scan flow" />
                     } else if part >= 1 && r.scan_flow.logs_given() {
@@ -126,6 +129,9 @@ fn summary(p: &SummaryProps) -> Html {
             </div>
             <p class="verdict" data-testid="verdict">{s.verdict.clone()}</p>
             <TargetLinks report={r.clone()} />
+            if !r.chain.is_empty() {
+                <crate::components::chain::ChainStrip report={r.clone()} />
+            }
             <Statements statements={r.statements.clone()} />
             if !r.errors.is_empty() {
                 <div class="top-codes">
@@ -570,6 +576,10 @@ fn config_card(p: &ReportOnly) -> Html {
     let missing = html! {
         { for c.missing.iter().map(|m| html! { <><p class="small muted">{m.what.clone()}</p><Command command={AttrValue::from(m.command.clone())} /></> }) }
     };
+    if !c.provided && c.missing.is_empty() && c.wsus_location.is_none() {
+        // A drop of servers' logs alone: no client whose configuration to ask for.
+        return html! {};
+    }
     if !c.provided {
         // No configuration given: one line (what the logs say of the WSUS location, if
         // anything), the commands that would add it folded under it.
