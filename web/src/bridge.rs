@@ -25,7 +25,7 @@ use wulens_wasm::protocol::{
 use wulens_wasm::report_parts::ReportReader;
 use yew::Callback;
 
-use crate::messages::{scanners_for, DroppedFile, ExportFile, Growth, Machine, Progress};
+use crate::messages::{scanners_for, DroppedFile, ExportFile, FleetMachine, Growth, Progress};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
@@ -283,7 +283,7 @@ impl Bridge {
 
     /// Analyse a fleet in the worker, machine by machine, then read its exports and join them
     /// to the rows; the rows and the section come back as one event.
-    pub fn fleet(&self, machines: &[Machine], exports: &[ExportFile]) {
+    pub fn fleet(&self, machines: &[FleetMachine], exports: &[ExportFile]) {
         let gen = self.next_generation();
         let machines = machines
             .iter()

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wulens_core::model::time::{civil_from_days, days_from_civil};
 use wulens_core::{FleetSummary, MachineRow, WufbSection};
 
-use crate::messages::Machine;
+use crate::messages::FleetMachine;
 use crate::route::FleetQuery;
 
 /// A fleet's results: one row per machine, the same order as `machines` (whose `File`s are kept
@@ -16,7 +16,7 @@ use crate::route::FleetQuery;
 #[derive(Clone)]
 pub struct Fleet {
     pub rows: Vec<MachineRow>,
-    pub machines: Vec<Machine>,
+    pub machines: Vec<FleetMachine>,
     pub summary: FleetSummary,
     /// What was dropped, in words.
     pub source: String,
@@ -38,13 +38,13 @@ impl std::fmt::Debug for Fleet {
 }
 
 impl Fleet {
-    pub fn new(rows: Vec<MachineRow>, machines: Vec<Machine>, source: String) -> Fleet {
+    pub fn new(rows: Vec<MachineRow>, machines: Vec<FleetMachine>, source: String) -> Fleet {
         let summary = FleetSummary::of(&rows);
         Fleet { rows, machines, summary, source, wufb: None }
     }
 
     /// The machine whose row is named `name` (to open its report).
-    pub fn machine_named(&self, name: &str) -> Option<&Machine> {
+    pub fn machine_named(&self, name: &str) -> Option<&FleetMachine> {
         self.rows.iter().position(|r| r.machine == name).and_then(|i| self.machines.get(i))
     }
 }

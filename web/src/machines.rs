@@ -10,7 +10,7 @@ use wulens_core::MachineReport;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pick {
     pub files: Vec<usize>,
-    /// The folder inside the zip `files[0]` (the fleet's `Machine::inner`).
+    /// The folder inside the zip `files[0]` (`FleetMachine::inner`).
     pub inner: Option<String>,
 }
 

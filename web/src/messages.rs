@@ -45,10 +45,11 @@ pub struct DroppedFile {
     pub handle: JsValue,
 }
 
-/// One machine of a fleet: its files as dropped (the `File`s, not their text), and for a machine
-/// inside a zip of bundles, its path inside that zip (`files` is then the one zip).
+/// One machine of a fleet, or of a drop of several opened as one: its files as dropped (the
+/// `File`s, not their text), and for a machine inside a zip of bundles, its path inside that zip
+/// (`files` is then the one zip). The worker gets it as `protocol::MachineFiles`.
 #[derive(Clone)]
-pub struct Machine {
+pub struct FleetMachine {
     pub name: String,
     /// The bundle's path in the drop (`fleet/PC-001.zip`), the row's `bundle`.
     pub bundle: String,

@@ -12,14 +12,14 @@ use yew::prelude::*;
 use crate::bridge::{Bridge, Dropped, WorkerEvent};
 use crate::fleet::Fleet;
 use crate::machines::{files_words, pick};
-use crate::messages::{ExportFile, Machine, Progress};
+use crate::messages::{ExportFile, FleetMachine, Progress};
 use crate::nav::{current_route, navigate};
 use crate::route::{FleetQuery, Route};
 use crate::share::open_saved;
 use crate::state::{Action, AppState};
 
 /// The machines of a fleet being analysed, and what was dropped, in words.
-pub type PendingFleet = Rc<RefCell<Option<(Vec<Machine>, String)>>>;
+pub type PendingFleet = Rc<RefCell<Option<(Vec<FleetMachine>, String)>>>;
 
 #[derive(Clone)]
 pub struct Services {
@@ -135,12 +135,12 @@ impl Services {
             Plan::Empty | Plan::Machine(_) => return self.analyze_one(dropped, source),
         };
         let file = |i: usize| dropped.files[i].clone();
-        let machines: Vec<Machine> = f
+        let machines: Vec<FleetMachine> = f
             .machines
             .into_iter()
             .map(|m| match m.source {
-                Source::Files(idx) => Machine { name: m.name, bundle: m.bundle, files: idx.into_iter().map(file).collect(), inner: None },
-                Source::Member { item, inner } => Machine { name: m.name, bundle: m.bundle, files: vec![file(item)], inner: Some(inner) },
+                Source::Files(idx) => FleetMachine { name: m.name, bundle: m.bundle, files: idx.into_iter().map(file).collect(), inner: None },
+                Source::Member { item, inner } => FleetMachine { name: m.name, bundle: m.bundle, files: vec![file(item)], inner: Some(inner) },
             })
             .collect();
         let exports: Vec<ExportFile> = f.exports.into_iter().map(|h| ExportFile { file: file(h.item), inner: h.member }).collect();
@@ -209,7 +209,7 @@ impl Services {
 
     /// The machines a report names, as the fleet's machines: each with its files of the drop
     /// kept whole (`None`: the drop is gone, or a machine's files cannot be read apart).
-    pub fn split(&self, machines: &[MachineReport]) -> Option<Vec<Machine>> {
+    pub fn split(&self, machines: &[MachineReport]) -> Option<Vec<FleetMachine>> {
         let drop = self.whole_drop.borrow();
         let d = drop.as_ref()?;
         let paths: Vec<String> = d.files.iter().map(|f| f.path.clone()).collect();
@@ -221,14 +221,14 @@ impl Services {
                     Some(inner) => format!("{}/{inner}", paths[p.files[0]]),
                     None => m.files.first().cloned().unwrap_or_default(),
                 };
-                Some(Machine { name: m.label.clone(), bundle, files: p.files.iter().map(|&i| d.files[i].clone()).collect(), inner: p.inner })
+                Some(FleetMachine { name: m.label.clone(), bundle, files: p.files.iter().map(|&i| d.files[i].clone()).collect(), inner: p.inner })
             })
             .collect()
     }
 
     /// Open machine `m` of `machines` (the drop's, split by `split`) alone; the others stay a
     /// click away (`components::machines::MachineSwitch`).
-    pub fn open_one_of(&self, machines: &[MachineReport], m: &Machine) {
+    pub fn open_one_of(&self, machines: &[MachineReport], m: &FleetMachine) {
         *self.split_machines.borrow_mut() = machines.to_vec();
         self.open_machine_of(m, "one machine of the drop");
     }
@@ -241,7 +241,7 @@ impl Services {
     }
 
     /// Open the machines of a drop of several as a fleet: one row each, as for bundles.
-    pub fn open_split_as_fleet(&self, machines: Vec<Machine>) {
+    pub fn open_split_as_fleet(&self, machines: Vec<FleetMachine>) {
         let Some(d) = self.whole_drop.borrow().clone() else { return };
         let source = format!("{} machines in {}", machines.len(), files_words(d.files.len()));
         self.fleet(machines, Vec::new(), &d, source);
@@ -294,7 +294,7 @@ impl Services {
     }
 
     /// Analyse each machine of a fleet in the worker; the fleet page opens when all are done.
-    fn fleet(&self, machines: Vec<Machine>, exports: Vec<ExportFile>, dropped: &Dropped, source: String) {
+    fn fleet(&self, machines: Vec<FleetMachine>, exports: Vec<ExportFile>, dropped: &Dropped, source: String) {
         let Some(b) = self.bridge.borrow().clone() else {
             self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
             return;
@@ -309,13 +309,13 @@ impl Services {
 
     /// Open one machine of the fleet: its files are read again into a normal analysis (its
     /// report and log viewer); the fleet's rows stay.
-    pub fn open_machine(&self, m: &Machine) {
+    pub fn open_machine(&self, m: &FleetMachine) {
         self.open_machine_of(m, "from the fleet");
     }
 
     /// Open one machine's files alone (`origin`: where it came from, in words, for the source
     /// line); the drop they came from stays kept.
-    pub fn open_machine_of(&self, m: &Machine, origin: &str) {
+    pub fn open_machine_of(&self, m: &FleetMachine, origin: &str) {
         let Some(b) = self.bridge.borrow().clone() else {
             self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
             return;
