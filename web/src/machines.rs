@@ -5,6 +5,8 @@
 use wulens_core::bundles::is_zip_name;
 use wulens_core::MachineReport;
 
+use crate::messages::{Dropped, FleetMachine};
+
 /// What to read again for one machine: dropped files (indices into the drop), or, when its
 /// files all lie under one folder inside one dropped zip, that zip and the folder.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +47,23 @@ pub fn pick(dropped: &[String], m: &MachineReport) -> Option<Pick> {
     let first: Vec<&str> = members[0].split('/').collect();
     let shared = (0..first.len() - 1).take_while(|&k| members.iter().all(|m| m.split('/').nth(k) == Some(first[k]))).count();
     (shared > 0).then(|| Pick { files: vec![zip], inner: Some(first[..shared].join("/")) })
+}
+
+/// The machines a report names, as a fleet's machines: each with its files of the drop kept
+/// whole (`None`: a machine's files cannot be read apart).
+pub fn split(whole: &Dropped, machines: &[MachineReport]) -> Option<Vec<FleetMachine>> {
+    let paths: Vec<String> = whole.files.iter().map(|f| f.path.clone()).collect();
+    machines
+        .iter()
+        .map(|m| {
+            let p = pick(&paths, m)?;
+            let bundle = match &p.inner {
+                Some(inner) => format!("{}/{inner}", paths[p.files[0]]),
+                None => m.files.first().cloned().unwrap_or_default(),
+            };
+            Some(FleetMachine { name: m.label.clone(), bundle, files: p.files.iter().map(|&i| whole.files[i].clone()).collect(), inner: p.inner })
+        })
+        .collect()
 }
 
 /// The notice above the verdict: `These logs seem to come from 2 machines: BRANCH-07 (1 file) and

@@ -10,12 +10,12 @@ use yew::prelude::*;
 
 use wulens_core::{fleet_csv, fleet_ndjson, thousands, MachineRow};
 
-use crate::bridge::Dropped;
 use crate::components::causes::SharedCauses;
 use crate::components::common::CodeLink;
 use crate::components::compliance::Compliance;
 use crate::components::wufb::WufbReports;
 use crate::fleet::{finding_words, group_words, show_machines, some_names, status_counts, status_label, visible, Fleet, COLUMNS};
+use crate::messages::Dropped;
 use crate::nav::replace_route_and_notify;
 use crate::page::split_time;
 use crate::route::{FleetQuery, Route};
@@ -54,14 +54,14 @@ pub fn fleet_page(p: &FleetProps) -> Html {
         let fleet = f.clone();
         Callback::from(move |_| {
             let mut d = Dropped::default();
-            for m in &fleet.machines {
+            for m in fleet.machines.iter() {
                 for file in &m.files {
                     if !d.files.iter().any(|x| x.path == file.path) {
                         d.files.push(file.clone());
                     }
                 }
             }
-            services.analyze_one(d, format!("{} (as one machine)", fleet.source));
+            services.analyze_one(Rc::new(d), format!("{} (as one machine)", fleet.source));
         })
     };
     let failed: usize = f.summary.groups.iter().map(|g| g.machines.len()).sum();

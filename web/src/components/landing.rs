@@ -4,8 +4,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::bridge::{files_from_bytes, Dropped};
-use crate::messages::Progress;
+use crate::bridge::files_from_bytes;
+use crate::messages::{Dropped, Progress};
 use crate::nav::navigate;
 use crate::page::human_bytes;
 use crate::route::Route;

@@ -12,6 +12,7 @@ use crate::components::follow::FollowBar;
 use crate::components::ledger::{TargetLinks, UpdateLedger};
 use crate::components::machines::MachinesNotice;
 use crate::components::operations::{Operations, Statements};
+use crate::messages::Dropped;
 use crate::page::split_time;
 use crate::route::{to_hash, LogQuery, Route};
 use crate::state::Follow;
@@ -25,6 +26,9 @@ pub struct ReportProps {
     /// Opened from a saved report (no logs): the Share panel makes its exports itself.
     #[prop_or_default]
     pub saved: bool,
+    /// The drop kept whole (`AppState::whole`): its machines open from it, one at a time.
+    #[prop_or_default]
+    pub whole: Option<Rc<Dropped>>,
 }
 
 /// The report is drawn in parts, a frame apart: the verdict with the findings and next checks,
@@ -46,7 +50,7 @@ pub fn report_page(p: &ReportProps) -> Html {
         <main class="page report" data-complete={complete}>
             <FollowBar follow={p.follow.clone()} />
             if r.machines.len() > 1 {
-                <MachinesNotice machines={r.machines.clone()} />
+                <MachinesNotice machines={r.machines.clone()} whole={p.whole.clone()} />
             }
             <Summary report={p.report.clone()} source={p.source.clone()} />
             <crate::components::share::SharePanel report={p.report.clone()} saved={p.saved} />
