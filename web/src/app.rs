@@ -6,6 +6,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use wulens_core::model::counted;
+
 use crate::bridge::Bridge;
 use crate::components::{
     collect::CollectPage,
@@ -115,7 +117,7 @@ pub fn app() -> Html {
                     Ok(v) => match Dropped::read(v) {
                         Ok(d) => {
                             let n = d.files.len();
-                            services.analyze(d, wulens_core::model::counted(n, "dropped file", "dropped files"));
+                            services.analyze(d, counted(n, "dropped file", "dropped files"));
                         }
                         Err(e) => services.dispatch.dispatch(Action::Failed(e)),
                     },

@@ -3,6 +3,7 @@
 //! and what the notice says. Pure functions, tested natively.
 
 use wulens_core::bundles::is_zip_name;
+use wulens_core::model::counted;
 use wulens_core::MachineReport;
 
 use crate::messages::{Dropped, FleetMachine};
@@ -69,17 +70,13 @@ pub fn split(whole: &Dropped, machines: &[MachineReport]) -> Option<Vec<FleetMac
 /// The notice above the verdict: `These logs seem to come from 2 machines: BRANCH-07 (1 file) and
 /// WIN-7 (2 files). Their conclusions would be mixed.`
 pub fn notice(machines: &[MachineReport]) -> String {
-    let each: Vec<String> = machines.iter().map(|m| format!("{} ({})", m.label, files_words(m.files.len()))).collect();
+    let each: Vec<String> = machines.iter().map(|m| format!("{} ({})", m.label, counted(m.files.len(), "file", "files"))).collect();
     let list = match each.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     };
-    format!("These logs seem to come from {} machines: {list}. One report would mix their conclusions.", machines.len())
-}
-
-pub fn files_words(n: usize) -> String {
-    wulens_core::model::counted(n, "file", "files")
+    format!("These logs seem to come from {}: {list}. One report would mix their conclusions.", counted(machines.len(), "machine", "machines"))
 }
 
 #[cfg(test)]

@@ -7,13 +7,13 @@
 
 use std::rc::Rc;
 
+use wulens_core::model::counted;
 use wulens_core::plan::{self, Plan, Source, Step};
 use wulens_core::MachineReport;
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 
 use crate::bridge::{Bridge, WorkerEvent};
-use crate::machines::files_words;
 use crate::messages::{Dropped, ExportFile, FleetMachine};
 use crate::share::open_saved;
 use crate::state::{Action, AppState};
@@ -190,12 +190,12 @@ impl Services {
 
     /// The kept drop, analysed again as it was dropped (all its machines together).
     pub fn reopen_whole(&self, whole: &Rc<Dropped>) {
-        self.analyze_one(whole.clone(), files_words(whole.files.len()));
+        self.analyze_one(whole.clone(), counted(whole.files.len(), "file", "files"));
     }
 
     /// Open the machines of a drop of several (`whole`) as a fleet: one row each, as for bundles.
     pub fn open_split_as_fleet(&self, whole: &Dropped, machines: Vec<FleetMachine>) {
-        let source = format!("{} machines in {}", machines.len(), files_words(whole.files.len()));
+        let source = format!("{} in {}", counted(machines.len(), "machine", "machines"), counted(whole.files.len(), "file", "files"));
         self.fleet(machines, Vec::new(), whole, source);
     }
 
@@ -217,7 +217,7 @@ impl Services {
                 Ok(mut again) => {
                     again.errors.extend(d.errors.iter().cloned());
                     let n = again.files.len();
-                    services.analyze(again, format!("{} read again", wulens_core::model::counted(n, "file", "files")));
+                    services.analyze(again, format!("{} read again", counted(n, "file", "files")));
                 }
                 Err(e) => services.dispatch.dispatch(Action::Failed(format!("the files could not be read again: {e}"))),
             }

@@ -6,6 +6,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use wulens_core::model::counted;
+
 use crate::messages::Dropped;
 use crate::page::follow_status;
 use crate::services::Services;
@@ -56,7 +58,7 @@ pub fn follow_bar(p: &FollowBarProps) -> Html {
             match Dropped::read(crate::js::collect_input(&list)) {
                 Ok(d) if !d.files.is_empty() => {
                     let n = d.files.len();
-                    services.analyze(d, format!("{} chosen again", wulens_core::model::counted(n, "file", "files")));
+                    services.analyze(d, format!("{} chosen again", counted(n, "file", "files")));
                 }
                 Ok(_) => {}
                 Err(e) => services.dispatch.dispatch(Action::Failed(e)),

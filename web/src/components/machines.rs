@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use wulens_core::model::counted;
 use wulens_core::MachineReport;
 
-use crate::machines::{files_words, notice, split};
+use crate::machines::{notice, split};
 use crate::messages::Dropped;
 use crate::services::Services;
 
@@ -41,7 +42,7 @@ pub fn machines_notice(p: &NoticeProps) -> Html {
                             let open = Callback::from(move |_| services.open_one_of(&all, &m));
                             html! {
                                 <button type="button" onclick={open} data-testid="open-machine" data-machine={r.label.clone()}
-                                    title={r.files.join("\n")}>{format!("{} · {}", r.label, files_words(r.files.len()))}</button>
+                                    title={r.files.join("\n")}>{format!("{} · {}", r.label, counted(r.files.len(), "file", "files"))}</button>
                             }
                         }) }
                     </div>
