@@ -6,7 +6,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::bridge::{Bridge, Dropped};
+use wulens_core::model::counted;
+
+use crate::bridge::Bridge;
 use crate::components::{
     collect::CollectPage,
     fleet::FleetPage,
@@ -16,43 +18,43 @@ use crate::components::{
     report::ReportPage,
     viewer::LogViewer,
 };
+use crate::effects::use_state_effects;
+use crate::messages::Dropped;
 use crate::nav::current_route;
-use crate::route::{to_hash, FleetQuery, Route};
-use crate::services::Services;
+use crate::route::{to_hash, Route};
+use crate::services::{start_worker, Services};
 use crate::state::{Action, AppState, Phase};
 
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::default);
     let route = use_state(current_route);
-    let bridge = use_mut_ref(|| None::<Rc<Bridge>>);
-    let last_drop = use_mut_ref(|| None);
-    let follow_when_loaded = use_memo((), |_| std::cell::Cell::new(false));
-    let pending_fleet = use_mut_ref(|| None);
-    let whole_drop = use_mut_ref(|| None);
-    let split_machines = use_mut_ref(Vec::new);
-    let services = Services { bridge: bridge.clone(), dispatch: state.dispatcher(), last_drop, follow_when_loaded, pending_fleet, whole_drop, split_machines };
+    // The worker's channel: a resource, started once (below), not state.
+    let bridge = use_state(|| None::<Rc<Bridge>>);
+    let services = Services { bridge: (*bridge).clone(), dispatch: state.dispatcher() };
+    use_state_effects(&state, services.bridge.clone());
     let dragging = use_state(|| false);
-    // The fleet table's last sort and filters: the way back to the fleet restores them.
-    let fleet_query = use_mut_ref(FleetQuery::default);
-    if let Route::Fleet(q) = &*route {
-        *fleet_query.borrow_mut() = q.clone();
-    }
-    let fleet_href = to_hash(&Route::Fleet(fleet_query.borrow().clone()));
+    let fleet_href = to_hash(&Route::Fleet(state.fleet_query.clone()));
     {
         // Embeds only show the knowledge base: no worker for them.
-        let services = services.clone();
+        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
         use_effect_with(route.is_embed(), move |embed| {
-            if !*embed && services.bridge.borrow().is_none() {
-                services.start_worker();
+            if !*embed && bridge.is_none() {
+                bridge.set(start_worker(dispatch));
             }
         });
     }
 
     {
-        let route = route.clone();
+        let (route, dispatch) = (route.clone(), state.dispatcher());
         use_effect_with((), move |_| {
-            let cb = Closure::<dyn FnMut()>::new(move || route.set(current_route()));
+            let cb = Closure::<dyn FnMut()>::new(move || {
+                let r = current_route();
+                if let Route::Fleet(q) = &r {
+                    dispatch.dispatch(Action::FleetShown(q.clone()));
+                }
+                route.set(r);
+            });
             let w = web_sys::window().unwrap();
             w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref()).unwrap();
             move || {
@@ -115,7 +117,7 @@ pub fn app() -> Html {
                     Ok(v) => match Dropped::read(v) {
                         Ok(d) => {
                             let n = d.files.len();
-                            services.analyze(d, wulens_core::model::counted(n, "dropped file", "dropped files"));
+                            services.analyze(d, counted(n, "dropped file", "dropped files"));
                         }
                         Err(e) => services.dispatch.dispatch(Action::Failed(e)),
                     },
@@ -156,9 +158,9 @@ fn page_for(route: &Route, state: &AppState, fleet_href: &str) -> Html {
             // Drawn anew for each report a followed log brings: a diff of two reports' pages can
             // trip Yew's node positions where sections appear.
             (Some(r), _) => {
-                let switch = state.machine.clone().map(|m| html! { <MachineSwitch current={m} /> });
+                let switch = state.machine.clone().map(|m| html! { <MachineSwitch current={m} machines={state.split.clone()} whole={state.whole.clone()} /> });
                 let saved = state.saved.as_ref().map(|w| html! { <p class="saved-banner" data-testid="saved-banner">{w.clone()}</p> });
-                html! { <>{ back_to_fleet(state, fleet_href) }{ switch }{ saved }<ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} saved={state.saved.is_some()} /></> }
+                html! { <>{ back_to_fleet(state, fleet_href) }{ switch }{ saved }<ReportPage key={state.follow.reports} report={r.clone()} source={state.source.clone()} follow={state.follow.clone()} saved={state.saved.is_some()} whole={state.whole.clone()} /></> }
             }
         },
         Route::Fleet(q) => match (&state.fleet, &state.phase) {

@@ -12,8 +12,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect};
-use serde::{Deserialize, Serialize};
+use js_sys::Array;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -25,11 +25,10 @@ use wulens_wasm::protocol::{
 use wulens_wasm::report_parts::ReportReader;
 use yew::Callback;
 
-use crate::messages::{scanners_for, DroppedFile, ExportFile, Growth, Machine, Progress};
+use crate::messages::{scanners_for, Dropped, DroppedFile, ExportFile, FleetMachine, Growth, Progress};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerEvent {
-    /// The worker is ready; the ms its warm-up took (None: it failed).
     /// The worker is ready: how long its warm-up took, how many scanning workers it has.
     Ready(Option<f64>, u32),
     Progress(Progress),
@@ -46,47 +45,6 @@ pub enum WorkerEvent {
     Grew(Growth),
 }
 
-/// A problem found while collecting a drop (an unreadable file, a folder error).
-#[derive(Deserialize, Clone)]
-pub struct DropError {
-    pub path: String,
-    pub message: String,
-}
-
-/// What a drop or a file picker gave: `{files: [{path, file}], errors: [{path, message}]}`.
-#[derive(Deserialize, Clone, Default)]
-#[serde(default)]
-pub struct Dropped {
-    pub files: Vec<DroppedFile>,
-    pub errors: Vec<DropError>,
-    /// Compiled into the app (the samples): nothing to read again.
-    pub built_in: bool,
-}
-
-impl Dropped {
-    pub fn read(v: JsValue) -> Result<Dropped, String> {
-        serde_wasm_bindgen::from_value(v).map_err(|e| format!("the dropped files could not be read: {e}"))
-    }
-
-    pub fn bytes(&self) -> f64 {
-        self.files.iter().map(|f| f.file.size()).sum()
-    }
-
-    /// Whether the files can be read again as they grow (some came with a handle).
-    pub fn followable(&self) -> bool {
-        self.files.iter().any(|f| !f.handle.is_undefined() && !f.handle.is_null())
-    }
-
-    /// `[{path, handle}]` of the files that have a handle (to read them again).
-    pub fn handles(&self) -> Array {
-        self.files
-            .iter()
-            .filter(|f| !f.handle.is_undefined() && !f.handle.is_null())
-            .map(|f| obj(&[("path", f.path.clone().into()), ("handle", f.handle.clone())]))
-            .collect()
-    }
-}
-
 type Pending = Rc<RefCell<HashMap<u32, Box<dyn FnOnce(Result<Reply, String>)>>>>;
 
 pub struct Bridge {
@@ -97,14 +55,6 @@ pub struct Bridge {
     pending: Pending,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::ErrorEvent)>,
-}
-
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o.into()
 }
 
 /// The sample logs, for the worker to warm its compiled code on at load (`worker/warm.rs`, `warm_up`).
@@ -283,7 +233,7 @@ impl Bridge {
 
     /// Analyse a fleet in the worker, machine by machine, then read its exports and join them
     /// to the rows; the rows and the section come back as one event.
-    pub fn fleet(&self, machines: &[Machine], exports: &[ExportFile]) {
+    pub fn fleet(&self, machines: &[FleetMachine], exports: &[ExportFile]) {
         let gen = self.next_generation();
         let machines = machines
             .iter()
@@ -358,6 +308,13 @@ fn typed<T: Answer>(res: Result<Reply, String>) -> Result<T, String> {
         Reply::Answer(r) => T::from_response(r).ok_or_else(|| "the worker answered another question".to_string()),
         _ => Err("the worker answered another question".to_string()),
     })
+}
+
+/// A bridge is one worker: it equals only itself (what it runs is no state of the page).
+impl PartialEq for Bridge {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
 }
 
 impl Drop for Bridge {

@@ -7,22 +7,27 @@ use std::rc::Rc;
 
 use wulens_core::model::time::{civil_from_days, days_from_civil};
 use wulens_core::{FleetSummary, MachineRow, WufbSection};
+use wulens_wasm::protocol::ZipReads;
 
-use crate::messages::Machine;
+use crate::messages::FleetMachine;
 use crate::route::FleetQuery;
 
 /// A fleet's results: one row per machine, the same order as `machines` (whose `File`s are kept
-/// to open a machine's report later; their text is not).
+/// to open a machine's report later; their text is not; shared with the state that waited for
+/// the rows, never copied).
 #[derive(Clone)]
 pub struct Fleet {
     pub rows: Vec<MachineRow>,
-    pub machines: Vec<Machine>,
+    pub machines: Rc<Vec<FleetMachine>>,
     pub summary: FleetSummary,
     /// What was dropped, in words.
     pub source: String,
     /// The Windows Update for Business reports exports of the drop joined to the rows (`None`:
     /// the drop held no export).
     pub wufb: Option<Rc<WufbSection>>,
+    /// What reading its zip of bundles cost, when its machines were read out of one (for the
+    /// tests and the bench: `data-zip-opens`, `data-zip-read`).
+    pub zip: Option<ZipReads>,
 }
 
 impl PartialEq for Fleet {
@@ -38,13 +43,13 @@ impl std::fmt::Debug for Fleet {
 }
 
 impl Fleet {
-    pub fn new(rows: Vec<MachineRow>, machines: Vec<Machine>, source: String) -> Fleet {
+    pub fn new(rows: Vec<MachineRow>, machines: impl Into<Rc<Vec<FleetMachine>>>, source: String) -> Fleet {
         let summary = FleetSummary::of(&rows);
-        Fleet { rows, machines, summary, source, wufb: None }
+        Fleet { rows, machines: machines.into(), summary, source, wufb: None, zip: None }
     }
 
     /// The machine whose row is named `name` (to open its report).
-    pub fn machine_named(&self, name: &str) -> Option<&Machine> {
+    pub fn machine_named(&self, name: &str) -> Option<&FleetMachine> {
         self.rows.iter().position(|r| r.machine == name).and_then(|i| self.machines.get(i))
     }
 }

@@ -3,14 +3,17 @@
 //! and what the notice says. Pure functions, tested natively.
 
 use wulens_core::bundles::is_zip_name;
+use wulens_core::model::counted;
 use wulens_core::MachineReport;
+
+use crate::messages::{Dropped, FleetMachine};
 
 /// What to read again for one machine: dropped files (indices into the drop), or, when its
 /// files all lie under one folder inside one dropped zip, that zip and the folder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pick {
     pub files: Vec<usize>,
-    /// The folder inside the zip `files[0]` (the fleet's `Machine::inner`).
+    /// The folder inside the zip `files[0]` (`FleetMachine::inner`).
     pub inner: Option<String>,
 }
 
@@ -47,20 +50,33 @@ pub fn pick(dropped: &[String], m: &MachineReport) -> Option<Pick> {
     (shared > 0).then(|| Pick { files: vec![zip], inner: Some(first[..shared].join("/")) })
 }
 
+/// The machines a report names, as a fleet's machines: each with its files of the drop kept
+/// whole (`None`: a machine's files cannot be read apart).
+pub fn split(whole: &Dropped, machines: &[MachineReport]) -> Option<Vec<FleetMachine>> {
+    let paths: Vec<String> = whole.files.iter().map(|f| f.path.clone()).collect();
+    machines
+        .iter()
+        .map(|m| {
+            let p = pick(&paths, m)?;
+            let bundle = match &p.inner {
+                Some(inner) => format!("{}/{inner}", paths[p.files[0]]),
+                None => m.files.first().cloned().unwrap_or_default(),
+            };
+            Some(FleetMachine { name: m.label.clone(), bundle, files: p.files.iter().map(|&i| whole.files[i].clone()).collect(), inner: p.inner })
+        })
+        .collect()
+}
+
 /// The notice above the verdict: `These logs seem to come from 2 machines: BRANCH-07 (1 file) and
 /// WIN-7 (2 files). Their conclusions would be mixed.`
 pub fn notice(machines: &[MachineReport]) -> String {
-    let each: Vec<String> = machines.iter().map(|m| format!("{} ({})", m.label, files_words(m.files.len()))).collect();
+    let each: Vec<String> = machines.iter().map(|m| format!("{} ({})", m.label, counted(m.files.len(), "file", "files"))).collect();
     let list = match each.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     };
-    format!("These logs seem to come from {} machines: {list}. One report would mix their conclusions.", machines.len())
-}
-
-pub fn files_words(n: usize) -> String {
-    wulens_core::model::counted(n, "file", "files")
+    format!("These logs seem to come from {}: {list}. One report would mix their conclusions.", counted(machines.len(), "machine", "machines"))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod app;
 mod bridge;
 mod components;
+mod effects;
 mod fleet;
 mod inputs;
 mod js;

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use js_sys::{Array, Object, Reflect};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use wulens_core::Report;
@@ -33,8 +34,9 @@ pub struct Growth {
     pub problems: Vec<String>,
 }
 
-/// A file as the drop helpers (`web/js/drop.js`) and the samples give it.
-#[derive(Deserialize, Clone)]
+/// A file as the drop helpers (`web/js/drop.js`) and the samples give it. Two are equal when
+/// they are the same `File` and handle (JavaScript's `===`).
+#[derive(Deserialize, Clone, PartialEq)]
 pub struct DroppedFile {
     pub path: String,
     #[serde(with = "serde_wasm_bindgen::preserve")]
@@ -45,10 +47,69 @@ pub struct DroppedFile {
     pub handle: JsValue,
 }
 
-/// One machine of a fleet: its files as dropped (the `File`s, not their text), and for a machine
-/// inside a zip of bundles, its path inside that zip (`files` is then the one zip).
-#[derive(Clone)]
-pub struct Machine {
+/// A `File` and a handle are objects (or `undefined`), for which `===` is reflexive.
+impl Eq for DroppedFile {}
+
+/// A problem found while collecting a drop (an unreadable file, a folder error).
+#[derive(Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DropError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What a drop or a file picker gave: `{files: [{path, file}], errors: [{path, message}]}`.
+/// The state keeps it in an `Rc` (`Eq`: two `Rc`s of one drop compare by address first).
+#[derive(Deserialize, Clone, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct Dropped {
+    pub files: Vec<DroppedFile>,
+    pub errors: Vec<DropError>,
+    /// Compiled into the app (the samples): nothing to read again.
+    pub built_in: bool,
+}
+
+impl std::fmt::Debug for Dropped {
+    /// The paths only: a `File` is a JavaScript object.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let paths: Vec<&str> = self.files.iter().map(|f| f.path.as_str()).collect();
+        f.debug_struct("Dropped").field("files", &paths).field("errors", &self.errors).field("built_in", &self.built_in).finish()
+    }
+}
+
+impl Dropped {
+    pub fn read(v: JsValue) -> Result<Dropped, String> {
+        serde_wasm_bindgen::from_value(v).map_err(|e| format!("the dropped files could not be read: {e}"))
+    }
+
+    pub fn bytes(&self) -> f64 {
+        self.files.iter().map(|f| f.file.size()).sum()
+    }
+
+    /// Whether the files can be read again as they grow (some came with a handle).
+    pub fn followable(&self) -> bool {
+        self.files.iter().any(|f| !f.handle.is_undefined() && !f.handle.is_null())
+    }
+
+    /// `[{path, handle}]` of the files that have a handle (to read them again).
+    pub fn handles(&self) -> Array {
+        self.files
+            .iter()
+            .filter(|f| !f.handle.is_undefined() && !f.handle.is_null())
+            .map(|f| {
+                let o = Object::new();
+                let _ = Reflect::set(&o, &"path".into(), &f.path.as_str().into());
+                let _ = Reflect::set(&o, &"handle".into(), &f.handle);
+                JsValue::from(o)
+            })
+            .collect()
+    }
+}
+
+/// One machine of a fleet, or of a drop of several opened as one: its files as dropped (the
+/// `File`s, not their text), and for a machine inside a zip of bundles, its path inside that zip
+/// (`files` is then the one zip). The worker gets it as `protocol::MachineFiles`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FleetMachine {
     pub name: String,
     /// The bundle's path in the drop (`fleet/PC-001.zip`), the row's `bundle`.
     pub bundle: String,

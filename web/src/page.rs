@@ -1,5 +1,18 @@
 //! Page-only helpers: what the page shows that the report does not define (byte sizes, times
-//! split for display, sources by name). The report and viewer types are `wulens_core`'s.
+//! split for display, sources by name, big counts). The report and viewer types are
+//! `wulens_core`'s.
+
+use wulens_core::model::counted;
+
+/// `12,345 lines`, `1 line`: core's count (`model::counted`, the one plural rule of the page)
+/// with the number's thousands separated, as the page writes counts that grow big.
+pub fn counted_thousands(n: usize, one: &str, many: &str) -> String {
+    let words = counted(n, one, many);
+    match words.strip_prefix(&n.to_string()) {
+        Some(rest) => format!("{}{rest}", wulens_core::thousands(n as u64)),
+        None => words,
+    }
+}
 
 pub fn human_bytes(n: f64) -> String {
     const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
@@ -113,7 +126,7 @@ pub fn follow_status(f: &crate::state::Follow, now_ms: f64) -> String {
     }
     let files = match f.paths.as_slice() {
         [one] => wulens_core::model::base_name(one).to_string(),
-        many => format!("{} files", many.len()),
+        many => counted(many.len(), "file", "files"),
     };
     let added = f.rows.map_or(0, |(_, total)| total.saturating_sub(f.base));
     let change = match f.last_change {
@@ -124,7 +137,7 @@ pub fn follow_status(f: &crate::state::Follow, now_ms: f64) -> String {
             s => format!("last change {} min ago", s / 60),
         },
     };
-    format!("Following {files}: {} new line{} · {change}", wulens_core::thousands(added as u64), if added == 1 { "" } else { "s" })
+    format!("Following {files}: {} · {change}", counted_thousands(added, "new line", "new lines"))
 }
 
 /// Human title for the seed article files and reference pages cited in sources.
@@ -178,6 +191,13 @@ pub fn source_label(doc: &str, section: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_counts_have_their_thousands_separated() {
+        assert_eq!(counted_thousands(0, "line", "lines"), "0 lines");
+        assert_eq!(counted_thousands(1, "new line", "new lines"), "1 new line");
+        assert_eq!(counted_thousands(12_345, "line", "lines"), "12,345 lines");
+    }
 
     #[test]
     fn follow_status_says_what_grew_and_when() {

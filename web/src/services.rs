@@ -1,50 +1,32 @@
-//! What components need from the app: the analysis worker and the store. Components take a
-//! `Services` from the context; they never import `app.rs` (a test checks it).
+//! What components need from the app: the analysis worker and the dispatcher of the page's
+//! state. Components take a `Services` from the context; they never import `app.rs` (a test
+//! checks it). It holds no state: a component reads the state (`state.rs`) from its props and
+//! changes it only by dispatching an `Action`; these methods are the intents that need the
+//! worker (analyse a drop as core's drop plan says, open a machine, ask a question), and what
+//! follows them (going to a page, following) the app's effects do (`effects.rs`).
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use wulens_core::model::counted;
 use wulens_core::plan::{self, Plan, Source, Step};
 use wulens_core::MachineReport;
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 
-use crate::bridge::{Bridge, Dropped, WorkerEvent};
-use crate::fleet::Fleet;
-use crate::machines::{files_words, pick};
-use crate::messages::{ExportFile, Machine, Progress};
-use crate::nav::{current_route, navigate};
-use crate::route::{FleetQuery, Route};
+use crate::bridge::{Bridge, WorkerEvent};
+use crate::messages::{Dropped, ExportFile, FleetMachine};
 use crate::share::open_saved;
 use crate::state::{Action, AppState};
 
-/// The machines of a fleet being analysed, and what was dropped, in words.
-pub type PendingFleet = Rc<RefCell<Option<(Vec<Machine>, String)>>>;
-
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub struct Services {
-    pub bridge: Rc<RefCell<Option<Rc<Bridge>>>>,
+    /// The worker's channel (a resource, not state): `None` before it started, and in embeds.
+    pub bridge: Option<Rc<Bridge>>,
     pub dispatch: UseReducerDispatcher<AppState>,
-    /// The last drop analysed (its File objects and handles, not their text): to follow it or
-    /// read it again.
-    pub last_drop: Rc<RefCell<Option<Dropped>>>,
-    /// Start following as soon as the analysis in progress ends (files picked to follow).
-    pub follow_when_loaded: Rc<Cell<bool>>,
-    /// The machines of the fleet being analysed, with what was dropped: their rows arrive
-    /// together, in the same order.
-    pub pending_fleet: PendingFleet,
-    /// The last drop analysed as one machine's logs, kept whole while one of the machines it
-    /// holds is opened alone: the others can be opened from it without dropping it again.
-    pub whole_drop: Rc<RefCell<Option<Dropped>>>,
-    /// The machines of `whole_drop` while one of them is open alone (to open another).
-    pub split_machines: Rc<RefCell<Vec<MachineReport>>>,
 }
 
-impl PartialEq for Services {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.bridge, &other.bridge)
-    }
-}
+/// The analysis worker is not there (it failed to start): what the page says.
+const NO_WORKER: &str = "the analysis worker is not running; reload the page";
 
 impl Services {
     /// Analyse a drop as core's drop plan says (`wulens_core::plan`, `wulens fleet`'s too): a
@@ -65,12 +47,12 @@ impl Services {
             Step::Ready(p) => return self.open_plan(dropped, p, source),
             Step::Need(need) => need,
         };
-        let bridge = self.bridge.borrow().clone();
+        let bridge = self.bridge.clone();
         let in_worker = !need.listings.is_empty() || need.heads.iter().any(|h| h.member.is_some());
         let b = match bridge {
             Some(b) => b,
             // Without the worker only a file's first bytes can be read (a saved report opens).
-            None if in_worker => return self.analyze_one(dropped, source),
+            None if in_worker => return self.analyze_one(Rc::new(dropped), source),
             None => return self.read_heads(dropped, d, need.heads, source, started, None),
         };
         if !started && (in_worker || dropped.files.len() > 1) {
@@ -132,15 +114,15 @@ impl Services {
         let f = match planned {
             Plan::Fleet(f) => f,
             Plan::Saved(i) => return self.open_saved(dropped, i, source),
-            Plan::Empty | Plan::Machine(_) => return self.analyze_one(dropped, source),
+            Plan::Empty | Plan::Machine(_) => return self.analyze_one(Rc::new(dropped), source),
         };
         let file = |i: usize| dropped.files[i].clone();
-        let machines: Vec<Machine> = f
+        let machines: Vec<FleetMachine> = f
             .machines
             .into_iter()
             .map(|m| match m.source {
-                Source::Files(idx) => Machine { name: m.name, bundle: m.bundle, files: idx.into_iter().map(file).collect(), inner: None },
-                Source::Member { item, inner } => Machine { name: m.name, bundle: m.bundle, files: vec![file(item)], inner: Some(inner) },
+                Source::Files(idx) => FleetMachine { name: m.name, bundle: m.bundle, files: idx.into_iter().map(file).collect(), inner: None },
+                Source::Member { item, inner } => FleetMachine { name: m.name, bundle: m.bundle, files: vec![file(item)], inner: Some(inner) },
             })
             .collect();
         let exports: Vec<ExportFile> = f.exports.into_iter().map(|h| ExportFile { file: file(h.item), inner: h.member }).collect();
@@ -155,19 +137,16 @@ impl Services {
         wasm_bindgen_futures::spawn_local(async move {
             let text = wasm_bindgen_futures::JsFuture::from(one.file.text()).await.ok().and_then(|v| v.as_string());
             let Some(text) = text else {
-                return this.analyze_one(dropped, source);
+                return this.analyze_one(Rc::new(dropped), source);
             };
             let name = wulens_core::model::base_name(&one.path).to_string();
             match open_saved(&name, &text) {
                 Ok(saved) => {
-                    if let Some(b) = this.bridge.borrow().as_ref() {
+                    if let Some(b) = &this.bridge {
                         b.forget();
                     }
-                    this.last_drop.borrow_mut().take();
-                    this.whole_drop.borrow_mut().take();
                     let words = saved.words(&name);
                     this.dispatch.dispatch(Action::OpenedSaved { report: Rc::new(saved.report), source: format!("saved report: {name}"), words });
-                    navigate(&Route::Report);
                 }
                 Err(message) => this.dispatch.dispatch(Action::Notice(message)),
             }
@@ -176,17 +155,16 @@ impl Services {
 
     /// The drop's logs redacted into a zip, as a `Uint8Array`.
     pub fn redacted_zip(&self, done: impl FnOnce(Result<wasm_bindgen::JsValue, String>) + 'static) {
-        let bridge = self.bridge.borrow().clone();
-        match bridge {
+        match &self.bridge {
             Some(b) => b.redacted_zip(done),
             None => done(Err("no analysis is loaded".into())),
         }
     }
 
-    /// Analyse a drop as one machine's logs, whatever it holds.
-    pub fn analyze_one(&self, dropped: Dropped, source: String) {
-        let count = dropped.files.len() as u32;
-        if count == 0 {
+    /// Analyse a drop as one machine's logs, whatever it holds; the drop is kept (to follow it,
+    /// read it again, or open one of its machines alone) in place of the one before.
+    pub fn analyze_one(&self, dropped: Rc<Dropped>, source: String) {
+        if dropped.files.is_empty() {
             let msg = if !dropped.errors.is_empty() {
                 "None of the dropped files could be read."
             } else {
@@ -195,97 +173,51 @@ impl Services {
             self.dispatch.dispatch(Action::Failed(msg.into()));
             return;
         }
-        let Some(b) = self.bridge.borrow().clone() else {
-            self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
-            return;
+        let Some(b) = &self.bridge else {
+            return self.dispatch.dispatch(Action::Failed(NO_WORKER.into()));
         };
-        self.dispatch.dispatch(Action::Started { source, files: count, bytes: dropped.bytes() });
-        self.dispatch.dispatch(Action::Followable(dropped.followable(), !dropped.built_in));
+        let (bytes, followable) = (dropped.bytes(), dropped.followable());
+        self.dispatch.dispatch(Action::OneMachine { drop: dropped.clone(), source, bytes, followable });
         b.analyze(&dropped);
-        *self.whole_drop.borrow_mut() = Some(dropped.clone());
-        self.split_machines.borrow_mut().clear();
-        *self.last_drop.borrow_mut() = Some(dropped);
     }
 
-    /// The machines a report names, as the fleet's machines: each with its files of the drop
-    /// kept whole (`None`: the drop is gone, or a machine's files cannot be read apart).
-    pub fn split(&self, machines: &[MachineReport]) -> Option<Vec<Machine>> {
-        let drop = self.whole_drop.borrow();
-        let d = drop.as_ref()?;
-        let paths: Vec<String> = d.files.iter().map(|f| f.path.clone()).collect();
-        machines
-            .iter()
-            .map(|m| {
-                let p = pick(&paths, m)?;
-                let bundle = match &p.inner {
-                    Some(inner) => format!("{}/{inner}", paths[p.files[0]]),
-                    None => m.files.first().cloned().unwrap_or_default(),
-                };
-                Some(Machine { name: m.label.clone(), bundle, files: p.files.iter().map(|&i| d.files[i].clone()).collect(), inner: p.inner })
-            })
-            .collect()
-    }
-
-    /// Open machine `m` of `machines` (the drop's, split by `split`) alone; the others stay a
-    /// click away (`components::machines::MachineSwitch`).
-    pub fn open_one_of(&self, machines: &[MachineReport], m: &Machine) {
-        *self.split_machines.borrow_mut() = machines.to_vec();
+    /// Open machine `m` of `machines` (the kept drop's, split by `machines::split`) alone; the
+    /// others stay a click away (`components::machines::MachineSwitch`).
+    pub fn open_one_of(&self, machines: &[MachineReport], m: &FleetMachine) {
+        self.dispatch.dispatch(Action::Split(machines.to_vec()));
         self.open_machine_of(m, "one machine of the drop");
     }
 
-    /// The drop kept whole, analysed again as it was dropped (all its machines together).
-    pub fn reopen_whole(&self) {
-        let Some(d) = self.whole_drop.borrow().clone() else { return };
-        let source = files_words(d.files.len());
-        self.analyze_one(d, source);
+    /// The kept drop, analysed again as it was dropped (all its machines together).
+    pub fn reopen_whole(&self, whole: &Rc<Dropped>) {
+        self.analyze_one(whole.clone(), counted(whole.files.len(), "file", "files"));
     }
 
-    /// Open the machines of a drop of several as a fleet: one row each, as for bundles.
-    pub fn open_split_as_fleet(&self, machines: Vec<Machine>) {
-        let Some(d) = self.whole_drop.borrow().clone() else { return };
-        let source = format!("{} machines in {}", machines.len(), files_words(d.files.len()));
-        self.fleet(machines, Vec::new(), &d, source);
+    /// Open the machines of a drop of several (`whole`) as a fleet: one row each, as for bundles.
+    pub fn open_split_as_fleet(&self, whole: &Dropped, machines: Vec<FleetMachine>) {
+        let source = format!("{} in {}", counted(machines.len(), "machine", "machines"), counted(whole.files.len(), "file", "files"));
+        self.fleet(machines, Vec::new(), whole, source);
     }
 
     /// Analyse files picked to follow, and follow them once analysed.
     pub fn analyze_and_follow(&self, dropped: Dropped, source: String) {
-        self.follow_when_loaded.set(dropped.followable());
+        self.dispatch.dispatch(Action::FollowWhenLoaded(dropped.followable()));
         self.analyze(dropped, source);
     }
 
-    /// Follow the analysed files as they grow (`false`: stop).
-    pub fn follow(&self, on: bool) {
-        let Some(b) = self.bridge.borrow().clone() else { return };
-        let drop = self.last_drop.borrow();
-        match (on, drop.as_ref()) {
-            (true, Some(d)) if d.followable() => {
-                self.dispatch.dispatch(Action::Follow(true));
-                b.follow(d);
-            }
-            _ => {
-                self.dispatch.dispatch(Action::Follow(false));
-                b.unfollow();
-            }
-        }
-    }
-
-    /// Read the analysed files again from their start: through their handles where the browser
-    /// gave them; `false` when it did not (then the files must be chosen again).
-    pub fn reload(&self) -> bool {
-        let Some(d) = self.last_drop.borrow().clone() else { return false };
-        if !d.followable() {
-            return false;
-        }
+    /// Read the analysed files (`Follow::files`) again from their start: through their handles
+    /// where the browser gave them; `false` when it did not (then the files must be chosen
+    /// again).
+    pub fn reload(&self, files: Option<&Rc<Dropped>>) -> bool {
+        let Some(d) = files.filter(|d| d.followable()).cloned() else { return false };
         let services = self.clone();
-        let was_following = self.follow_when_loaded.get();
         wasm_bindgen_futures::spawn_local(async move {
             let read = wasm_bindgen_futures::JsFuture::from(crate::js::read_handles(&d.handles().into())).await;
             match read.map_err(|e| format!("{e:?}")).and_then(Dropped::read) {
                 Ok(mut again) => {
                     again.errors.extend(d.errors.iter().cloned());
                     let n = again.files.len();
-                    services.follow_when_loaded.set(was_following);
-                    services.analyze(again, format!("{} read again", wulens_core::model::counted(n, "file", "files")));
+                    services.analyze(again, format!("{} read again", counted(n, "file", "files")));
                 }
                 Err(e) => services.dispatch.dispatch(Action::Failed(format!("the files could not be read again: {e}"))),
             }
@@ -294,57 +226,43 @@ impl Services {
     }
 
     /// Analyse each machine of a fleet in the worker; the fleet page opens when all are done.
-    fn fleet(&self, machines: Vec<Machine>, exports: Vec<ExportFile>, dropped: &Dropped, source: String) {
-        let Some(b) = self.bridge.borrow().clone() else {
-            self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
-            return;
+    fn fleet(&self, machines: Vec<FleetMachine>, exports: Vec<ExportFile>, dropped: &Dropped, source: String) {
+        let Some(b) = &self.bridge else {
+            return self.dispatch.dispatch(Action::Failed(NO_WORKER.into()));
         };
-        let n = machines.len() as u32;
-        self.dispatch.dispatch(Action::Started { source: source.clone(), files: n, bytes: dropped.bytes() });
-        self.dispatch.dispatch(Action::Followable(false, false));
-        self.dispatch.dispatch(Action::Progress(Progress { phase: "machine".into(), files: n, total: n as f64, ..Progress::default() }));
         b.fleet(&machines, &exports);
-        *self.pending_fleet.borrow_mut() = Some((machines, source));
+        self.dispatch.dispatch(Action::FleetStarted { machines, source, bytes: dropped.bytes() });
     }
 
     /// Open one machine of the fleet: its files are read again into a normal analysis (its
     /// report and log viewer); the fleet's rows stay.
-    pub fn open_machine(&self, m: &Machine) {
+    pub fn open_machine(&self, m: &FleetMachine) {
         self.open_machine_of(m, "from the fleet");
     }
 
     /// Open one machine's files alone (`origin`: where it came from, in words, for the source
     /// line); the drop they came from stays kept.
-    pub fn open_machine_of(&self, m: &Machine, origin: &str) {
-        let Some(b) = self.bridge.borrow().clone() else {
-            self.dispatch.dispatch(Action::Failed("the analysis worker is not running; reload the page".into()));
-            return;
+    fn open_machine_of(&self, m: &FleetMachine, origin: &str) {
+        let Some(b) = &self.bridge else {
+            return self.dispatch.dispatch(Action::Failed(NO_WORKER.into()));
         };
         let bytes = m.files.iter().map(|f| f.file.size()).sum();
-        self.dispatch.dispatch(Action::Started { source: format!("{} ({origin})", m.name), files: m.files.len() as u32, bytes });
-        self.dispatch.dispatch(Action::Machine(m.name.clone()));
+        let (name, source, count) = (m.name.clone(), format!("{} ({origin})", m.name), m.files.len() as u32);
         match &m.inner {
             Some(inner) => {
-                self.dispatch.dispatch(Action::Followable(false, false));
-                *self.last_drop.borrow_mut() = None;
+                self.dispatch.dispatch(Action::OpenMachine { name, source, count, bytes, files: None, followable: false });
                 b.analyze_member(&m.files[0], inner)
             }
             None => {
-                let d = Dropped { files: m.files.clone(), ..Dropped::default() };
-                self.dispatch.dispatch(Action::Followable(d.followable(), true));
+                let d = Rc::new(Dropped { files: m.files.clone(), ..Dropped::default() });
+                self.dispatch.dispatch(Action::OpenMachine { name, source, count, bytes, files: Some(d.clone()), followable: d.followable() });
                 b.analyze(&d);
-                *self.last_drop.borrow_mut() = Some(d);
             }
-        }
-        navigate(&Route::Report);
-        // The report opens at its top, not where the table was scrolled to.
-        if let Some(w) = web_sys::window() {
-            w.scroll_to_with_x_and_y(0.0, 0.0);
         }
     }
 
     pub fn cancel(&self) {
-        if let Some(b) = self.bridge.borrow().as_ref() {
+        if let Some(b) = &self.bridge {
             b.cancel();
         }
         self.dispatch.dispatch(Action::Cancelled);
@@ -352,60 +270,26 @@ impl Services {
 
     /// Ask the worker; `done` gets the answer as the type expected (`request::<Rows>(...)`).
     pub fn request<T: Answer + 'static>(&self, request: Request, done: impl FnOnce(Result<T, String>) + 'static) {
-        let bridge = self.bridge.borrow().clone();
-        match bridge {
+        match &self.bridge {
             Some(b) => b.request(&request, done),
             None => done(Err("no analysis is loaded".into())),
         }
     }
+}
 
-    /// Start the worker once, at load: analysing later makes no network request.
-    pub fn start_worker(&self) {
-        let dispatch = self.dispatch.clone();
-        let services = self.clone();
-        let pending = self.pending_fleet.clone();
-        let on_event = Callback::from(move |e: WorkerEvent| match e {
-            WorkerEvent::Fleet(rows, wufb, zip) => match pending.borrow_mut().take() {
-                Some((machines, source)) if machines.len() == rows.len() => {
-                    // For the tests and the bench: a zip of bundles' directory is read once,
-                    // its bytes about once.
-                    if let (Some(z), Some(el)) = (zip, web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"))) {
-                        let _ = el.set_attribute("data-zip-opens", &z.opens.to_string());
-                        let _ = el.set_attribute("data-zip-read", &format!("{:.3}", z.fetched / z.size.max(1.0)));
-                    }
-                    let fleet = Fleet { wufb, ..Fleet::new(rows, machines, source) };
-                    dispatch.dispatch(Action::FleetLoaded(Rc::new(fleet)));
-                    navigate(&Route::Fleet(FleetQuery::default()));
-                }
-                _ => dispatch.dispatch(Action::Failed("the fleet's rows do not match its machines; drop the bundles again".into())),
-            },
-            WorkerEvent::Ready(warm_ms, scanners) => {
-                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
-                    let _ = el.set_attribute("data-worker", "ready");
-                    // For the tests and the bench: whether (and how long) the worker warmed up,
-                    // and how many scanning workers share big files' pieces.
-                    let _ = el.set_attribute("data-warm-ms", &warm_ms.map_or("failed".to_string(), |ms| format!("{ms:.0}")));
-                    let _ = el.set_attribute("data-scanners", &scanners.to_string());
-                }
-            }
-            WorkerEvent::Progress(p) => dispatch.dispatch(Action::Progress(p)),
-            WorkerEvent::Report(r) => {
-                dispatch.dispatch(Action::Loaded(r));
-                if services.follow_when_loaded.replace(false) {
-                    services.follow(true);
-                }
-                // Logs dropped again on a viewer link (after a reload) open with its filters.
-                if !matches!(current_route(), Route::Log(_)) {
-                    navigate(&Route::Report);
-                }
-            }
-            WorkerEvent::Failed(m) => dispatch.dispatch(Action::Failed(m)),
-            WorkerEvent::Following(paths, total) => dispatch.dispatch(Action::Following(paths, total)),
-            WorkerEvent::Grew(g) => dispatch.dispatch(Action::Grew(g, js_sys::Date::now())),
-        });
-        match Bridge::start(on_event) {
-            Ok(b) => *self.bridge.borrow_mut() = Some(b),
-            Err(e) => web_sys::console::error_1(&e.into()),
-        }
-    }
+/// Start the worker, whose events become actions: once, at load (analysing later makes no
+/// network request); `None` when it cannot start (the page says so when asked to analyse).
+pub fn start_worker(dispatch: UseReducerDispatcher<AppState>) -> Option<Rc<Bridge>> {
+    let on_event = Callback::from(move |e: WorkerEvent| {
+        dispatch.dispatch(match e {
+            WorkerEvent::Ready(warm_ms, scanners) => Action::WorkerReady(warm_ms, scanners),
+            WorkerEvent::Progress(p) => Action::Progress(p),
+            WorkerEvent::Report(r) => Action::Loaded(r),
+            WorkerEvent::Fleet(rows, wufb, zip) => Action::FleetRows { rows, wufb, zip },
+            WorkerEvent::Failed(m) => Action::Failed(m),
+            WorkerEvent::Following(paths, total) => Action::Following(paths, total),
+            WorkerEvent::Grew(g) => Action::Grew(g, js_sys::Date::now()),
+        })
+    });
+    Bridge::start(on_event).map_err(|e| web_sys::console::error_1(&e.into())).ok()
 }

@@ -9,6 +9,7 @@
 //! never read half.
 
 use serde_json::Value;
+use wulens_core::model::counted;
 use wulens_core::{RedactionSummary, Redactor, Report};
 
 /// The key and version that mark a saved report (the key core's drop plan knows it by).
@@ -83,9 +84,7 @@ impl Exports {
 pub fn preview(r: &RedactionSummary) -> Vec<String> {
     r.kinds
         .iter()
-        .map(|k| {
-            format!("{} ({}-n), replaced {}", k.kind.count(k.distinct), k.kind.prefix(), wulens_core::model::counted(k.replaced as usize, "time", "times"))
-        })
+        .map(|k| format!("{} ({}-n), replaced {}", k.kind.count(k.distinct), k.kind.prefix(), counted(k.replaced as usize, "time", "times")))
         .collect()
 }
 

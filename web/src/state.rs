@@ -1,24 +1,39 @@
-//! Application state: what phase the analysis is in and the report it produced.
-//! A `use_reducer` store; pure logic, tested natively.
+//! The page's state: the analysis's phase, the report or fleet it produced, and what was dropped
+//! (kept to follow it, read it again, or open its machines one at a time). One `use_reducer`
+//! store, changed only by typed `Action`s; pure logic, tested natively (`state/tests.rs`).
+//! What the page does after a change (go to a page, tell the worker to follow, mark `#app` for
+//! the tests) is asked here (`Ask`, `worker`, `Fleet::zip`) and done by the app's effects
+//! (`effects.rs`), never by the reducer.
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use wulens_core::Report;
+use wulens_core::{MachineReport, MachineRow, Report, WufbSection};
+use wulens_wasm::protocol::ZipReads;
 
 use crate::fleet::Fleet;
-use crate::messages::{Growth, Progress};
+use crate::messages::{Dropped, FleetMachine, Growth, Progress};
+use crate::route::FleetQuery;
 
-#[derive(Clone, Debug, PartialEq)]
+mod ask;
+mod follow;
+#[cfg(test)]
+mod tests;
+
+pub use ask::{Ask, FollowOrder, Goto};
+pub use follow::Follow;
+
+#[derive(Clone, Debug, PartialEq, Default)]
 pub enum Phase {
+    #[default]
     Idle,
     Loading(Progress),
     Ready,
     Failed(String),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct AppState {
     pub phase: Phase,
     pub report: Option<Rc<Report>>,
@@ -30,6 +45,9 @@ pub struct AppState {
     pub follow: Follow,
     /// The last fleet dropped: kept while its machines' reports are opened.
     pub fleet: Option<Rc<Fleet>>,
+    /// The fleet table's last sort and filters (its route's): the way back to the fleet
+    /// restores them.
+    pub fleet_query: FleetQuery,
     /// The fleet machine whose report is shown (the report page links back to the fleet).
     pub machine: Option<String>,
     /// The report was opened from a saved report (`crate::share`): the banner's words. Its
@@ -37,74 +55,95 @@ pub struct AppState {
     pub saved: Option<String>,
     /// A file the page refused without changing anything (a saved report it cannot read).
     pub notice: Option<String>,
+    /// The last drop analysed as one machine's logs, kept whole while one of the machines it
+    /// holds is opened alone: the others open from it without dropping it again.
+    pub whole: Option<Rc<Dropped>>,
+    /// The machines of `whole` while one of them is open alone (to open another).
+    pub split: Vec<MachineReport>,
+    /// The fleet being analysed, until its rows arrive (together, in the same order).
+    pub pending_fleet: Option<PendingFleet>,
+    /// Start following as soon as the analysis in progress ends (files picked to follow).
+    pub follow_when_loaded: bool,
+    /// Where the page goes once drawn.
+    pub goto: Ask<Goto>,
+    /// What the worker is told about following once the page is drawn.
+    pub tell: Ask<FollowOrder>,
+    /// The worker said it is ready: how long its warm-up took (`None`: it failed), how many
+    /// scanning workers it has (marked on `#app` for the tests and the bench).
+    pub worker: Option<(Option<f64>, u32)>,
 }
 
-/// Following growing logs (browsers with the File System Access API).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Follow {
-    /// The analysed files can be read again as they grow (they came with handles).
-    pub available: bool,
-    /// The analysed files came from the user (not a sample): Reload can ask for them again.
-    pub reloadable: bool,
-    /// Following was asked for (the worker confirms with `paths`).
-    pub on: bool,
-    /// The files followed, as dropped.
-    pub paths: Vec<String>,
-    /// Files that could not be read again, with why.
-    pub problems: Vec<String>,
-    /// Bumped on every growth: views refresh what they show.
-    pub revision: u32,
-    /// Rows in the viewer's view and in all, after the last growth.
-    pub rows: Option<(usize, usize)>,
-    /// Rows in all when following began (to say how many were added since).
-    pub base: usize,
-    /// When the files last grew (`Date.now()`).
-    pub last_change: Option<f64>,
-    /// Reports built while following: the report page is drawn anew for each.
-    pub reports: u32,
+/// A fleet handed to the worker: its machines (their rows will come in this order) and what
+/// was dropped, in words.
+#[derive(Clone, PartialEq)]
+pub struct PendingFleet {
+    pub machines: Rc<Vec<FleetMachine>>,
+    pub source: String,
 }
 
-impl Default for AppState {
-    fn default() -> Self {
-        AppState {
-            phase: Phase::Idle,
-            report: None,
-            generation: 0,
-            source: String::new(),
-            follow: Follow::default(),
-            fleet: None,
-            machine: None,
-            saved: None,
-            notice: None,
-        }
+impl std::fmt::Debug for PendingFleet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PendingFleet({} machines, {})", self.machines.len(), self.source)
     }
 }
 
 pub enum Action {
+    /// An analysis begins (the drop plan reads what it needs first).
     Started {
         source: String,
         files: u32,
         bytes: f64,
     },
     Progress(Progress),
+    /// The analysis's report: shown, and followed if that was asked.
     Loaded(Rc<Report>),
     /// The same analysis with new time-zone offsets: the timeline was re-ordered.
     Updated(Rc<Report>),
     Failed(String),
     Cancelled,
-    /// Whether the analysis being started can be followed, and read again at all (dropped or
-    /// chosen files, not a sample).
-    Followable(bool, bool),
+    /// A drop analysed as one machine's logs: it replaces the drop kept before, to follow,
+    /// read again, or open one of its machines; `followable`: some of its files have handles.
+    OneMachine {
+        drop: Rc<Dropped>,
+        source: String,
+        bytes: f64,
+        followable: bool,
+    },
+    /// The machines of the kept drop, one of which opens alone next (`OpenMachine`).
+    Split(Vec<MachineReport>),
+    /// One machine's files analysed alone (a fleet's, or one of a drop of several); `files` is
+    /// `None` for a machine inside a zip of bundles (nothing to follow or read again).
+    OpenMachine {
+        name: String,
+        source: String,
+        count: u32,
+        bytes: f64,
+        files: Option<Rc<Dropped>>,
+        followable: bool,
+    },
+    /// A fleet's machines handed to the worker, `bytes` dropped.
+    FleetStarted {
+        machines: Vec<FleetMachine>,
+        source: String,
+        bytes: f64,
+    },
+    /// A fleet's rows (one per machine, in order), its Windows Update for Business reports
+    /// section, and what reading its zip of bundles cost: the fleet page replaces the report.
+    FleetRows {
+        rows: Vec<MachineRow>,
+        wufb: Option<Rc<WufbSection>>,
+        zip: Option<ZipReads>,
+    },
+    /// The fleet page was shown with this sort and these filters.
+    FleetShown(FleetQuery),
+    /// Start following once the analysis in progress ends.
+    FollowWhenLoaded(bool),
     /// Following asked for (`true`) or stopped.
     Follow(bool),
     /// The worker follows these files; the rows in all at that moment.
     Following(Vec<String>, usize),
     /// Followed files grew.
     Grew(Growth, f64),
-    /// A fleet's rows: the fleet page replaces the previous report.
-    FleetLoaded(Rc<Fleet>),
-    /// The analysis just started is this fleet machine's (after `Started`).
-    Machine(String),
     /// A saved report opened, without its logs; `words` say so.
     OpenedSaved {
         report: Rc<Report>,
@@ -113,6 +152,48 @@ pub enum Action {
     },
     /// A file refused with a message; the report shown stays.
     Notice(String),
+    /// The worker is ready: its warm-up's ms (`None`: it failed), its scanning workers.
+    WorkerReady(Option<f64>, u32),
+}
+
+impl AppState {
+    fn start(&mut self, source: String, files: u32, bytes: f64) {
+        self.phase = Phase::Loading(Progress { phase: "read".into(), files, total: bytes, ..Progress::default() });
+        self.source = source;
+        self.generation += 1;
+        self.machine = None;
+        self.saved = None;
+        self.notice = None;
+    }
+
+    /// Following asked for or stopped: only files with handles can be followed; the worker is
+    /// told either way.
+    fn follow(&mut self, on: bool) {
+        self.follow.on = on && self.follow.available;
+        if !self.follow.on {
+            self.follow.paths.clear();
+            self.follow.problems.clear();
+        }
+        let order = match (&self.follow.files, self.follow.on) {
+            (Some(d), true) => FollowOrder::Follow(d.clone()),
+            _ => FollowOrder::Stop,
+        };
+        self.tell.ask(order);
+    }
+
+    fn fleet_rows(&mut self, rows: Vec<MachineRow>, wufb: Option<Rc<WufbSection>>, zip: Option<ZipReads>) {
+        match self.pending_fleet.take() {
+            Some(p) if p.machines.len() == rows.len() => {
+                let fleet = Fleet { wufb, zip, ..Fleet::new(rows, p.machines, p.source) };
+                self.phase = Phase::Ready;
+                self.fleet = Some(Rc::new(fleet));
+                self.report = None;
+                self.machine = None;
+                self.goto.ask(Goto::Fleet);
+            }
+            _ => self.phase = Phase::Failed("the fleet's rows do not match its machines; drop the bundles again".into()),
+        }
+    }
 }
 
 impl Reducible for AppState {
@@ -121,14 +202,7 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Followable(available, reloadable) => s.follow = Follow { available, reloadable, ..Follow::default() },
-            Action::Follow(on) => {
-                s.follow.on = on && s.follow.available;
-                if !on {
-                    s.follow.paths.clear();
-                    s.follow.problems.clear();
-                }
-            }
+            Action::Follow(on) => s.follow(on),
             Action::Following(paths, base) => {
                 if !s.follow.on {
                     return self;
@@ -151,14 +225,30 @@ impl Reducible for AppState {
                     s.follow.reports += 1;
                 }
             }
-            Action::Started { source, files, bytes } => {
-                s.phase = Phase::Loading(Progress { phase: "read".into(), files, total: bytes, ..Progress::default() });
-                s.source = source;
-                s.generation += 1;
-                s.machine = None;
-                s.saved = None;
-                s.notice = None;
+            Action::FollowWhenLoaded(on) => s.follow_when_loaded = on,
+            Action::Started { source, files, bytes } => s.start(source, files, bytes),
+            Action::OneMachine { drop, source, bytes, followable } => {
+                s.start(source, drop.files.len() as u32, bytes);
+                s.follow = Follow { files: Some(drop.clone()), available: followable, reloadable: !drop.built_in, ..Follow::default() };
+                s.whole = Some(drop);
+                s.split.clear();
             }
+            Action::Split(machines) => s.split = machines,
+            Action::OpenMachine { name, source, count, bytes, files, followable } => {
+                s.start(source, count, bytes);
+                s.machine = Some(name);
+                s.follow = Follow { reloadable: files.is_some(), files, available: followable, ..Follow::default() };
+                s.goto.ask(Goto::ReportFromTop);
+            }
+            Action::FleetStarted { machines, source, bytes } => {
+                let n = machines.len() as u32;
+                s.start(source.clone(), n, bytes);
+                s.follow = Follow::default();
+                s.phase = Phase::Loading(Progress { phase: "machine".into(), files: n, total: n as f64, ..Progress::default() });
+                s.pending_fleet = Some(PendingFleet { machines: Rc::new(machines), source });
+            }
+            Action::FleetRows { rows, wufb, zip } => s.fleet_rows(rows, wufb, zip),
+            Action::FleetShown(q) => s.fleet_query = q,
             Action::Progress(p) => {
                 // Late progress from a cancelled run must not bring the bar back.
                 if matches!(s.phase, Phase::Loading(_)) {
@@ -170,6 +260,10 @@ impl Reducible for AppState {
             Action::Loaded(r) => {
                 s.phase = Phase::Ready;
                 s.report = Some(r);
+                s.goto.ask(Goto::ReportUnlessViewing);
+                if std::mem::take(&mut s.follow_when_loaded) {
+                    s.follow(true);
+                }
             }
             Action::Updated(r) => {
                 s.report = Some(r);
@@ -179,78 +273,23 @@ impl Reducible for AppState {
             Action::Cancelled => {
                 s.phase = if s.report.is_some() || s.fleet.is_some() { Phase::Ready } else { Phase::Idle };
                 s.generation += 1;
+                // A cancelled fleet's rows never come.
+                s.pending_fleet = None;
             }
-            Action::FleetLoaded(f) => {
-                s.phase = Phase::Ready;
-                s.fleet = Some(f);
-                s.report = None;
-                s.machine = None;
-            }
-            Action::Machine(m) => s.machine = Some(m),
             Action::OpenedSaved { report, source, words } => {
-                s = AppState { generation: s.generation + 1, ..AppState::default() };
+                // Nothing of the drop before stays (the worker forgot it); the requests to the
+                // effects go on counting.
+                let (generation, goto, tell, worker) = (s.generation + 1, s.goto, s.tell, s.worker);
+                s = AppState { generation, goto, tell, worker, ..AppState::default() };
                 s.phase = Phase::Ready;
                 s.report = Some(report);
                 s.source = source;
                 s.saved = Some(words);
+                s.goto.ask(Goto::Report);
             }
             Action::Notice(m) => s.notice = Some(m),
+            Action::WorkerReady(warm_ms, scanners) => s.worker = Some((warm_ms, scanners)),
         }
         Rc::new(s)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lifecycle() {
-        let s = Rc::new(AppState::default());
-        let s = s.reduce(Action::Started { source: "2 files".into(), files: 2, bytes: 100.0 });
-        assert!(matches!(s.phase, Phase::Loading(_)));
-        assert_eq!(s.generation, 1);
-        let s = s.reduce(Action::Progress(Progress { done: 50.0, total: 100.0, ..Progress::default() }));
-        let Phase::Loading(p) = &s.phase else { panic!() };
-        assert_eq!(p.fraction(), 0.5);
-        let empty = Report::build(&wulens_core::Analysis::from_inputs(Vec::new(), &wulens_core::Limits::default()));
-        let s = s.reduce(Action::Loaded(Rc::new(empty)));
-        assert_eq!(s.phase, Phase::Ready);
-        let s = s.reduce(Action::Progress(Progress::default()));
-        assert_eq!(s.phase, Phase::Ready, "stale progress ignored");
-        let s = s.reduce(Action::Started { source: "x".into(), files: 1, bytes: 1.0 }).reduce(Action::Cancelled);
-        assert_eq!(s.phase, Phase::Ready, "cancel keeps the previous report");
-        assert_eq!(s.generation, 3);
-    }
-
-    #[test]
-    fn a_saved_report_replaces_the_drop_and_a_refused_file_changes_nothing() {
-        let empty = || Rc::new(Report::build(&wulens_core::Analysis::from_inputs(Vec::new(), &wulens_core::Limits::default())));
-        let s = Rc::new(AppState::default()).reduce(Action::Started { source: "drop".into(), files: 1, bytes: 1.0 }).reduce(Action::Loaded(empty()));
-        let s = s.reduce(Action::Notice("x.wulens.json is not a wulens saved report".into()));
-        assert_eq!((s.phase.clone(), s.report.is_some(), s.source.as_str()), (Phase::Ready, true, "drop"), "a refused file loses nothing");
-        let s = s.reduce(Action::OpenedSaved { report: empty(), source: "saved report".into(), words: "Opened from a saved report".into() });
-        assert_eq!((s.phase.clone(), s.saved.is_some(), s.notice.is_none(), s.follow.available), (Phase::Ready, true, true, false));
-        let s = s.reduce(Action::Started { source: "drop".into(), files: 1, bytes: 1.0 });
-        assert_eq!(s.saved, None, "a new drop is no saved report");
-    }
-
-    #[test]
-    fn a_fleet_stays_while_its_machines_open() {
-        let rows = vec![wulens_core::MachineRow::unreadable("PC-1", "PC-1.zip", "x"), wulens_core::MachineRow::unreadable("PC-2", "PC-2.zip", "x")];
-        let s = Rc::new(AppState::default()).reduce(Action::Started { source: "fleet".into(), files: 2, bytes: 2.0 });
-        let s = s.reduce(Action::FleetLoaded(Rc::new(Fleet::new(rows, Vec::new(), "2 bundles".into()))));
-        assert_eq!((s.phase.clone(), s.report.is_none()), (Phase::Ready, true));
-        let s = s.reduce(Action::Started { source: "PC-1".into(), files: 1, bytes: 1.0 }).reduce(Action::Machine("PC-1".into()));
-        assert_eq!(s.machine.as_deref(), Some("PC-1"));
-        let s = s.reduce(Action::Cancelled);
-        assert_eq!(s.phase, Phase::Ready, "cancelling a machine returns to the fleet");
-        let empty = Report::build(&wulens_core::Analysis::from_inputs(Vec::new(), &wulens_core::Limits::default()));
-        let s = s
-            .reduce(Action::Started { source: "PC-2".into(), files: 1, bytes: 1.0 })
-            .reduce(Action::Machine("PC-2".into()))
-            .reduce(Action::Loaded(Rc::new(empty)));
-        assert_eq!((s.machine.as_deref(), s.fleet.as_ref().map(|f| f.rows.len())), (Some("PC-2"), Some(2)));
-        assert_eq!(s.reduce(Action::Started { source: "drop".into(), files: 1, bytes: 1.0 }).machine, None, "a new drop is no fleet machine");
     }
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use wulens_core::model::counted;
 use wulens_core::{onset_words, shared_lead, shared_words};
 
 use crate::fleet::{group_words, onsets, show_machines, Fleet, Onsets};
@@ -53,7 +54,7 @@ pub fn shared_causes(p: &CausesProps) -> Html {
                     html! {
                         <li class="shared-cause" data-group={i.to_string()}>
                             <h3>{lead}</h3>
-                            <p class="muted">{format!("{} machines: {}", g.machines.len(), group_words(&f.rows, g))}</p>
+                            <p class="muted">{format!("{}: {}", counted(g.machines.len(), "machine", "machines"), group_words(&f.rows, g))}</p>
                             { for g.shared.iter().map(|x| html! {
                                 <p class="contrast" data-attribute={serde_json::to_string(&x.attribute).unwrap_or_default().trim_matches('"').to_string()} data-value={x.value.clone()}>
                                     {shared_words(x)}

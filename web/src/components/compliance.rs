@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use wulens_core::model::counted;
 use wulens_core::UpdateCompliance;
 
 use crate::fleet::{state_label, update_columns, Fleet};
@@ -36,7 +37,7 @@ pub fn compliance(p: &ComplianceProps) -> Html {
     };
     html! {
         <section class="fleet-compliance" aria-labelledby="compliance-title">
-            <h2 id="compliance-title">{format!("Updates across the fleet ({} updates the logs name)", c.len())}</h2>
+            <h2 id="compliance-title">{format!("Updates across the fleet ({} the logs name)", counted(c.len(), "update", "updates"))}</h2>
             <div class="table-wrap">
                 <table class="compliance">
                     <thead><tr>
@@ -84,7 +85,7 @@ fn cell(u: &UpdateCompliance, state: &'static str, q: &FleetQuery) -> Html {
     let title = format!(
         "{}: {} — {}{}",
         state_label(state),
-        wulens_core::model::counted(n, "machine", "machines"),
+        counted(n, "machine", "machines"),
         names.join(", "),
         if more > 0 { format!(" (+{more} more)") } else { String::new() }
     );

@@ -8,14 +8,15 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use wulens_core::model::counted;
 use wulens_core::{fleet_csv, fleet_ndjson, thousands, MachineRow};
 
-use crate::bridge::Dropped;
 use crate::components::causes::SharedCauses;
 use crate::components::common::CodeLink;
 use crate::components::compliance::Compliance;
 use crate::components::wufb::WufbReports;
 use crate::fleet::{finding_words, group_words, show_machines, some_names, status_counts, status_label, visible, Fleet, COLUMNS};
+use crate::messages::Dropped;
 use crate::nav::replace_route_and_notify;
 use crate::page::split_time;
 use crate::route::{FleetQuery, Route};
@@ -54,21 +55,21 @@ pub fn fleet_page(p: &FleetProps) -> Html {
         let fleet = f.clone();
         Callback::from(move |_| {
             let mut d = Dropped::default();
-            for m in &fleet.machines {
+            for m in fleet.machines.iter() {
                 for file in &m.files {
                     if !d.files.iter().any(|x| x.path == file.path) {
                         d.files.push(file.clone());
                     }
                 }
             }
-            services.analyze_one(d, format!("{} (as one machine)", fleet.source));
+            services.analyze_one(Rc::new(d), format!("{} (as one machine)", fleet.source));
         })
     };
     let failed: usize = f.summary.groups.iter().map(|g| g.machines.len()).sum();
     html! {
         <main class="page fleet">
             <section class="fleet-head" aria-labelledby="fleet-title">
-                <h1 id="fleet-title">{format!("Fleet: {} machines", f.rows.len())}</h1>
+                <h1 id="fleet-title">{format!("Fleet: {}", counted(f.rows.len(), "machine", "machines"))}</h1>
                 <p class="muted source">{f.source.clone()}</p>
                 <StatusBar fleet={f.clone()} query={p.query.clone()} />
                 <p class="fleet-actions">
@@ -137,7 +138,7 @@ fn groups(p: &GroupsProps) -> Html {
     let s = &p.fleet.summary;
     html! {
         <section class="fleet-groups" aria-labelledby="groups-title">
-            <h2 id="groups-title">{format!("Root causes ({} groups, {} failed machines)", s.groups.len(), p.failed)}</h2>
+            <h2 id="groups-title">{format!("Root causes ({}, {})", counted(s.groups.len(), "group", "groups"), counted(p.failed, "failed machine", "failed machines"))}</h2>
             if s.groups.is_empty() {
                 <p class="muted">{"No machine failed."}</p>
             }
@@ -226,7 +227,7 @@ fn machines(p: &MachinesProps) -> Html {
                     <span class="chip group-chip cell-chip">{format!("Update: {} · {}", q.update, crate::fleet::state_label(&q.update_state))}
                         <button type="button" class="link" onclick={clear_cell} aria-label="Show every update state">{"×"}</button></span>
                 }
-                <span class="muted" data-testid="fleet-count" aria-live="polite">{format!("{} of {} machines", p.shown.len(), p.fleet.rows.len())}</span>
+                <span class="muted" data-testid="fleet-count" aria-live="polite">{format!("{} of {}", p.shown.len(), counted(p.fleet.rows.len(), "machine", "machines"))}</span>
             </div>
             <div class="table-wrap">
                 <table class="machines">

@@ -6,7 +6,9 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::bridge::Dropped;
+use wulens_core::model::counted;
+
+use crate::messages::Dropped;
 use crate::page::follow_status;
 use crate::services::Services;
 use crate::state::{Action, Follow};
@@ -37,13 +39,13 @@ pub fn follow_bar(p: &FollowBarProps) -> Html {
         }
     });
     let toggle = {
-        let (services, on) = (services.clone(), f.on);
-        Callback::from(move |_| services.follow(!on))
+        let (dispatch, on) = (services.dispatch.clone(), f.on);
+        Callback::from(move |_| dispatch.dispatch(Action::Follow(!on)))
     };
     let reload = {
-        let (services, picker) = (services.clone(), picker.clone());
+        let (services, picker, files) = (services.clone(), picker.clone(), f.files.clone());
         Callback::from(move |_| {
-            if !services.reload() {
+            if !services.reload(files.as_ref()) {
                 if let Some(i) = picker.cast::<HtmlInputElement>() {
                     i.click();
                 }
@@ -56,7 +58,7 @@ pub fn follow_bar(p: &FollowBarProps) -> Html {
             match Dropped::read(crate::js::collect_input(&list)) {
                 Ok(d) if !d.files.is_empty() => {
                     let n = d.files.len();
-                    services.analyze(d, format!("{} chosen again", wulens_core::model::counted(n, "file", "files")));
+                    services.analyze(d, format!("{} chosen again", counted(n, "file", "files")));
                 }
                 Ok(_) => {}
                 Err(e) => services.dispatch.dispatch(Action::Failed(e)),

@@ -4,8 +4,10 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::bridge::{files_from_bytes, Dropped};
-use crate::messages::Progress;
+use wulens_core::model::counted;
+
+use crate::bridge::files_from_bytes;
+use crate::messages::{Dropped, Progress};
 use crate::nav::navigate;
 use crate::page::human_bytes;
 use crate::route::Route;
@@ -37,7 +39,7 @@ pub fn landing(p: &LandingProps) -> Html {
                 match Dropped::read(crate::js::collect_input(&list)) {
                     Ok(d) => {
                         let n = d.files.len();
-                        services.analyze(d, wulens_core::model::counted(n, "chosen file", "chosen files"));
+                        services.analyze(d, counted(n, "chosen file", "chosen files"));
                     }
                     Err(e) => services.dispatch.dispatch(crate::state::Action::Failed(e)),
                 }
@@ -84,7 +86,7 @@ pub fn landing(p: &LandingProps) -> Html {
                     Ok(d) if d.files.is_empty() && d.errors.is_empty() => {} // the picker was closed
                     Ok(d) => {
                         let n = d.files.len();
-                        services.analyze_and_follow(d, wulens_core::model::counted(n, "followed file", "followed files"));
+                        services.analyze_and_follow(d, counted(n, "followed file", "followed files"));
                     }
                     Err(e) => services.dispatch.dispatch(crate::state::Action::Failed(format!("the files could not be opened: {e}"))),
                 }
@@ -185,7 +187,7 @@ fn progress_panel(p: &Progress, services: Services) -> Html {
 fn amount(p: &Progress) -> String {
     let count = |n: f64| wulens_core::thousands(n.max(0.0) as u64);
     match p.phase.as_str() {
-        "machine" => format!("{} of {} machines done", p.done, p.total),
+        "machine" => format!("{} of {} done", p.done, counted(p.total as usize, "machine", "machines")),
         "decode" => format!("{} of {} blocks of 64 KB", count(p.done), count(p.total)),
         _ => format!("{} of {}", human_bytes(p.done), human_bytes(p.total)),
     }
@@ -203,7 +205,7 @@ fn progress_text(p: &Progress) -> String {
         "decode" => format!("Reading the events of {}: {pct} %", wulens_core::model::base_name(&p.file)),
         "analyze" => "Finding the codes and the scan steps…".to_string(),
         // The worker has not named its first machine yet.
-        "machine" if p.file.is_empty() => format!("Starting on {} machines…", p.files.max(1)),
+        "machine" if p.file.is_empty() => format!("Starting on {}…", counted(p.files.max(1) as usize, "machine", "machines")),
         "machine" => format!("Analysing {} (machine {} of {})", p.file, (p.index + 1).min(p.files.max(1)), p.files.max(1)),
         _ => "Starting…".to_string(),
     }

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use wulens_core::model::{base_name, Evidence, LedgerRow};
+use wulens_core::model::{base_name, counted, Evidence, LedgerRow};
 use wulens_core::{ledger_event, ledger_held, ledger_state, ledger_target, ledger_would_tell, Report};
 use yew::prelude::*;
 
@@ -106,7 +106,7 @@ fn ledger_item(p: &ItemProps) -> Html {
                 }) }
             </div>
             <details>
-                <summary class="small">{format!("{} and how the logs were joined", wulens_core::model::counted(r.steps.len(), "step", "steps"))}</summary>
+                <summary class="small">{format!("{} and how the logs were joined", counted(r.steps.len(), "step", "steps"))}</summary>
                 <ol class="steps small">{ for r.steps.iter().map(|s| html! {
                     <li>{format!("{} {}", when(&s.evidence), ledger_event(s.event))}
                         if let Some(c) = &s.code { {" "}<CodeLink code={AttrValue::from(c.clone())} /> }

@@ -2,28 +2,33 @@
 //! two ways on: the same files as a fleet (one row per machine, as for bundles), or one machine
 //! at a time (its files analysed alone; the drop stays kept, nothing is dropped again).
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
+use wulens_core::model::counted;
 use wulens_core::MachineReport;
 
-use crate::machines::{files_words, notice};
+use crate::machines::{notice, split};
+use crate::messages::Dropped;
 use crate::services::Services;
 
 #[derive(Properties, PartialEq)]
 pub struct NoticeProps {
     pub machines: Vec<MachineReport>,
+    /// The drop kept whole (`AppState::whole`): `None` when it is gone.
+    pub whole: Option<Rc<Dropped>>,
 }
 
 #[function_component(MachinesNotice)]
 pub fn machines_notice(p: &NoticeProps) -> Html {
     let services = use_context::<Services>().expect("services");
     // Each machine's files of the drop; none when the drop is gone or cannot be split.
-    let split = services.split(&p.machines);
-    let actions = match split {
-        Some(ms) => {
+    let actions = match p.whole.as_ref().and_then(|w| Some((w, split(w, &p.machines)?))) {
+        Some((whole, ms)) => {
             let fleet = {
-                let (services, ms) = (services.clone(), ms.clone());
-                Callback::from(move |_| services.open_split_as_fleet(ms.clone()))
+                let (services, whole, ms) = (services.clone(), whole.clone(), ms.clone());
+                Callback::from(move |_| services.open_split_as_fleet(&whole, ms.clone()))
             };
             html! {
                 <div class="machines-actions">
@@ -37,7 +42,7 @@ pub fn machines_notice(p: &NoticeProps) -> Html {
                             let open = Callback::from(move |_| services.open_one_of(&all, &m));
                             html! {
                                 <button type="button" onclick={open} data-testid="open-machine" data-machine={r.label.clone()}
-                                    title={r.files.join("\n")}>{format!("{} · {}", r.label, files_words(r.files.len()))}</button>
+                                    title={r.files.join("\n")}>{format!("{} · {}", r.label, counted(r.files.len(), "file", "files"))}</button>
                             }
                         }) }
                     </div>
@@ -59,6 +64,9 @@ pub fn machines_notice(p: &NoticeProps) -> Html {
 pub struct SwitchProps {
     /// The machine whose report is open.
     pub current: String,
+    /// The machines of the drop kept whole while one is open alone (`AppState::split`).
+    pub machines: Vec<MachineReport>,
+    pub whole: Option<Rc<Dropped>>,
 }
 
 /// Above the report of one machine opened from a drop of several: the others, and the drop's
@@ -66,24 +74,24 @@ pub struct SwitchProps {
 #[function_component(MachineSwitch)]
 pub fn machine_switch(p: &SwitchProps) -> Html {
     let services = use_context::<Services>().expect("services");
-    let machines = services.split_machines.borrow().clone();
+    let machines = &p.machines;
     if !machines.iter().any(|m| m.label == p.current) {
         return html! {};
     }
-    let Some(split) = services.split(&machines) else { return html! {} };
-    let whole = {
+    let Some((whole, split)) = p.whole.as_ref().and_then(|w| Some((w.clone(), split(w, machines)?))) else { return html! {} };
+    let all_together = {
         let services = services.clone();
-        Callback::from(move |_| services.reopen_whole())
+        Callback::from(move |_| services.reopen_whole(&whole))
     };
     html! {
         <nav class="machine-switch" aria-label="Machines of this drop" data-testid="machine-switch">
             <span>{format!("{}: one of {} machines in this drop.", p.current, machines.len())}</span>
-            { for split.iter().zip(&machines).filter(|(_, r)| r.label != p.current).map(|(m, r)| {
+            { for split.iter().zip(machines).filter(|(_, r)| r.label != p.current).map(|(m, r)| {
                 let (services, m, all) = (services.clone(), m.clone(), machines.clone());
                 let open = Callback::from(move |_| services.open_one_of(&all, &m));
                 html! { <button type="button" onclick={open} data-testid="open-machine" data-machine={r.label.clone()}>{format!("Open {}", r.label)}</button> }
             }) }
-            <button type="button" class="link" onclick={whole} data-testid="all-machines">{"All machines together"}</button>
+            <button type="button" class="link" onclick={all_together} data-testid="all-machines">{"All machines together"}</button>
         </nav>
     }
 }

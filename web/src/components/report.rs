@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use wulens_core::model::{base_name, OffsetSource, Setting, StepStatus, VerdictStatus};
+use wulens_core::model::{base_name, counted, OffsetSource, Setting, StepStatus, VerdictStatus};
 use wulens_core::{thousands, ErrorReport, FindingReport, FlowReport, Report};
 
 use crate::components::common::{step_status_label, use_reveal, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
@@ -12,7 +12,8 @@ use crate::components::follow::FollowBar;
 use crate::components::ledger::{TargetLinks, UpdateLedger};
 use crate::components::machines::MachinesNotice;
 use crate::components::operations::{Operations, Statements};
-use crate::page::split_time;
+use crate::messages::Dropped;
+use crate::page::{counted_thousands, split_time};
 use crate::route::{to_hash, LogQuery, Route};
 use crate::state::Follow;
 
@@ -25,6 +26,9 @@ pub struct ReportProps {
     /// Opened from a saved report (no logs): the Share panel makes its exports itself.
     #[prop_or_default]
     pub saved: bool,
+    /// The drop kept whole (`AppState::whole`): its machines open from it, one at a time.
+    #[prop_or_default]
+    pub whole: Option<Rc<Dropped>>,
 }
 
 /// The report is drawn in parts, a frame apart: the verdict with the findings and next checks,
@@ -46,7 +50,7 @@ pub fn report_page(p: &ReportProps) -> Html {
         <main class="page report" data-complete={complete}>
             <FollowBar follow={p.follow.clone()} />
             if r.machines.len() > 1 {
-                <MachinesNotice machines={r.machines.clone()} />
+                <MachinesNotice machines={r.machines.clone()} whole={p.whole.clone()} />
             }
             <Summary report={p.report.clone()} source={p.source.clone()} />
             <crate::components::share::SharePanel report={p.report.clone()} saved={p.saved} />
@@ -145,9 +149,9 @@ fn summary(p: &SummaryProps) -> Html {
                 </div>
             }
             <div class="facts">
-                <span>{wulens_core::model::counted(s.files, "file", "files")}</span>
-                <span>{format!("{} lines", thousands(s.lines))}</span>
-                <span>{format!("{} entries", thousands(s.entries))}</span>
+                <span>{counted(s.files, "file", "files")}</span>
+                <span>{counted_thousands(s.lines as usize, "line", "lines")}</span>
+                <span>{counted_thousands(s.entries as usize, "entry", "entries")}</span>
                 if !span.is_empty() { <span>{span}</span> }
             </div>
             <div class="actions">
@@ -336,7 +340,7 @@ fn error_card(e: &ErrorReport) -> Html {
             <p class="where">
                 if let Some(f) = first { <span>{format!("First seen {f}")}</span> }
                 <span>{format!("in {}", files.join(", "))}</span>
-                <a href={log_href}>{format!("Show the {}", wulens_core::model::counted(e.occurrences_total, "line", "lines"))}</a>
+                <a href={log_href}>{format!("Show the {}", counted(e.occurrences_total, "line", "lines"))}</a>
             </p>
             { for e.here.iter().take(2).map(|h| context_here(e, h)) }
             { match kb {
@@ -375,11 +379,10 @@ fn other_places(e: &ErrorReport) -> Option<String> {
     let all = e.kb.as_ref()?.contexts.len();
     let other = all.saturating_sub(e.here.len());
     (other > 0).then(|| {
-        let places = if other == 1 { "place" } else { "places" };
         if e.here.is_empty() {
-            format!("The knowledge base explains {other} {places} it is written: see the full entry.")
+            format!("The knowledge base explains {} it is written: see the full entry.", counted(other, "place", "places"))
         } else {
-            format!("It is also written in {other} other {places} the knowledge base explains: see the full entry.")
+            format!("It is also written in {} the knowledge base explains: see the full entry.", counted(other, "other place", "other places"))
         }
     })
 }

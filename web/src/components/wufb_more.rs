@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use wulens_core::model::counted;
 use wulens_core::{WufbSection, WufbStatus};
 
 use crate::page::report_time;
@@ -33,7 +34,7 @@ pub fn without_logs(p: &SectionProps) -> Html {
                     <li class="wufb-device" data-device={d.device.clone()}>
                         <p>
                             <strong>{d.label()}</strong>
-                            <span class="muted">{format!(": {}, {} active ({})", wulens_core::model::counted(d.alerts, "alert", "alerts"), d.active, d.from.join(", "))}</span>
+                            <span class="muted">{format!(": {}, {} active ({})", counted(d.alerts, "alert", "alerts"), d.active, d.from.join(", "))}</span>
                         </p>
                         <p class="wufb-advice">{ for code_spans(&d.advice).into_iter().map(|(code, t)| if code { html! { <code>{t}</code> } } else { html! { {t} } }) }</p>
                         <details>

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use web_sys::HtmlElement;
-use wulens_core::model::base_name;
+use wulens_core::model::{base_name, counted};
 use wulens_core::{CodeInView, Report};
 use wulens_wasm::protocol::{Detail, Filtered, Found, Located, NextKind, Request, Rows};
 use yew::prelude::*;
@@ -395,7 +395,7 @@ fn intents(ctx: &Ctx) -> Intents {
                 let what = if markdown { "as Markdown" } else { "as text" };
                 crate::js::copy_text(&text, move |ok| {
                     set_notice.emit(Some(if ok {
-                        format!("Copied {} {what}.", wulens_core::model::counted(lines, "line", "lines"))
+                        format!("Copied {} {what}.", counted(lines, "line", "lines"))
                     } else {
                         "The browser refused the clipboard.".into()
                     }))

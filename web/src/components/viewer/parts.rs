@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use wulens_core::model::base_name;
+use wulens_core::model::{base_name, counted};
 use wulens_core::{thousands, Report, Severity};
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
@@ -14,6 +14,7 @@ use super::logic::files::{file_color, file_tabs};
 use super::logic::query::{chips, close_file, component_options, toggle_severity};
 use super::logic::zones::time_hints;
 use super::timezones::TimeZones;
+use crate::page::counted_thousands;
 use crate::route::{severity_name, LogQuery};
 
 #[derive(Properties, PartialEq)]
@@ -264,7 +265,7 @@ pub fn find_bar(p: &FindBarProps) -> Html {
                 <span class="sr-only">{"Find in view"}</span>
                 <input ref={p.find_ref.clone()} type="search" class="find" placeholder="Find" title="Find in view: marks the matching lines; Enter goes to the next (Ctrl+F)" value={(*v.state.find_text).clone()} oninput={on_find_input} onkeydown={on_find_key} />
             </label>
-            if let Some((c, _)) = v.state.find_info { <span class="muted find-count" aria-live="polite">{format!("{} line{} match", thousands(c as u64), if c == 1 { "" } else { "s" })}</span> }
+            if let Some((c, _)) = v.state.find_info { <span class="muted find-count" aria-live="polite">{format!("{} match", counted_thousands(c, "line", "lines"))}</span> }
             <label class="field">
                 <span class="sr-only">{"Go to line"}</span>
                 <input ref={p.goto_ref.clone()} type="text" inputmode="numeric" class="goto" placeholder="Go to line" title="Go to a line of the file (Ctrl+G)" value={(*goto).clone()}
@@ -285,9 +286,9 @@ pub fn find_bar(p: &FindBarProps) -> Html {
             <button type="button" onclick={print} title="Print the selected lines, or the lines in view (Ctrl+P)">{"Print"}</button>
             <button type="button" class="icon" onclick={p.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{"?"}</button>
             // Always there (disabled without a selection): selecting never reflows the bars.
-            <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{match selected_rows { 0 => "Copy lines".to_string(), 1 => "Copy 1 line".to_string(), n => format!("Copy {n} lines") }}</button>
+            <button type="button" disabled={selected_rows == 0} onclick={copy(false)} title="Copy the selected lines (Ctrl+C)">{match selected_rows { 0 => "Copy lines".to_string(), n => format!("Copy {}", counted(n, "line", "lines")) }}</button>
             <button type="button" disabled={selected_rows == 0} onclick={copy(true)} title="Copy as a Markdown code block with file names and line numbers (Ctrl+Shift+C)">{"Copy as Markdown"}</button>
-            if !v.state.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {}", wulens_core::model::counted(v.state.marks.len(), "bookmark", "bookmarks"))}</span> }
+            if !v.state.marks.is_empty() { <span class="muted small" title="F2 / Shift+F2: next / previous bookmark">{format!("◆ {}", counted(v.state.marks.len(), "bookmark", "bookmarks"))}</span> }
             <span class="count" aria-live="polite" data-testid="row-count">
                 { match v.state.count { Some(c) => format!("{} of {} lines", thousands(c as u64), thousands(v.state.total as u64)), None => "Filtering…".into() } }
             </span>

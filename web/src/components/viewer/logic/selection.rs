@@ -1,6 +1,8 @@
 //! The selected rows, and what is done from them: where a find starts, the next bookmark, the
 //! rows to print.
 
+use wulens_core::model::counted;
+
 /// The selected rows: the cursor and, for a range, the anchor it was extended from.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Selection {
@@ -79,7 +81,7 @@ pub fn print_plan(sel: Selection, n: usize) -> (usize, usize, String) {
         _ if n > PRINT_MAX => {
             (0, PRINT_MAX, format!("The first {PRINT_MAX} of the {n} lines in the view. Select lines (Shift+click, Shift+arrows) to print others."))
         }
-        _ => (0, n, format!("All {n} lines in the view.")),
+        _ => (0, n, format!("All {} in the view.", counted(n, "line", "lines"))),
     }
 }
 
@@ -122,6 +124,7 @@ mod tests {
         let (start, count, note) = print_plan(Selection::at(4), 5000);
         assert_eq!((start, count), (0, PRINT_MAX));
         assert!(note.contains("first 2000 of the 5000"));
-        assert_eq!(print_plan(Selection::default(), 7).1, 7);
+        assert_eq!(print_plan(Selection::default(), 7), (0, 7, "All 7 lines in the view.".to_string()));
+        assert_eq!(print_plan(Selection::default(), 1).2, "All 1 line in the view.");
     }
 }
