@@ -312,3 +312,41 @@ fn curated_guidance_and_places() {
     let placeless: Vec<String> = curated.iter().filter(|e| e.places.is_empty()).map(|e| format!("0x{:08X}", e.code)).collect();
     assert!(placeless.is_empty(), "curated entries with no place where they break: {placeless:?}");
 }
+
+/// Words in capitals that commands may hold as they are: tools, registry hives and keys,
+/// folders and properties that are real names, not stand-ins for this machine's values.
+const REAL_CAPITALS: [&str; 14] =
+    ["DISM", "WSUS", "HKLM", "HKCU", "SOFTWARE", "SYSTEM", "TEMP", "SCHANNEL", "COMPONENTS", "BITS", "SMSSITECODE", "WINDIR", "WINDOWS", "FAILURE"];
+
+/// A value a command needs from this machine is a placeholder in angle brackets (`<your
+/// management point>`), which no shell runs by mistake, never a plausible name in capitals
+/// (`http://DPSERVER/...`, `-ComputerName DEVICE`) that would run against whatever answers it.
+#[test]
+fn commands_hold_placeholders_nobody_can_run_by_mistake() {
+    let mut bad = Vec::new();
+    let steps =
+        entries().iter().flat_map(|e| e.mitigation.iter().chain(e.contexts.iter().flat_map(|c| c.steps)).map(move |s| (format!("0x{:08X}", e.code), s)));
+    for (code, step) in steps {
+        let Some(cmd) = step.command.as_deref() else { continue };
+        // Outside placeholders and quoted registry paths' own names.
+        let mut outside = String::new();
+        let mut depth = 0;
+        for c in cmd.chars() {
+            match c {
+                '<' => depth += 1,
+                '>' if depth > 0 => depth -= 1,
+                _ if depth == 0 => outside.push(c),
+                _ => {}
+            }
+        }
+        // A word of capitals alone: constants (`CBS_E_CANCEL`) and names with digits (`SHA256`,
+        // `KB4493473`) are what they say.
+        for word in outside.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            let capitals = word.len() >= 4 && word.chars().all(|c| c.is_ascii_uppercase());
+            if capitals && !REAL_CAPITALS.contains(&word) {
+                bad.push(format!("{code}: {word} in {cmd}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "commands with a stand-in in capitals (write it as <...>):\n{}", bad.join("\n"));
+}
