@@ -5,8 +5,9 @@
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+use wulens_core::fleet::{FleetSummary, MachineRow};
 use wulens_core::model::time::{civil_from_days, days_from_civil};
-use wulens_core::{FleetSummary, MachineRow, WufbSection};
+use wulens_core::wufb::WufbSection;
 
 use crate::messages::Machine;
 use crate::route::FleetQuery;
@@ -155,7 +156,7 @@ pub fn visible(rows: &[MachineRow], summary: &FleetSummary, q: &FleetQuery) -> V
             let r = &rows[i];
             (q.status.is_empty() || r.status == q.status)
                 && q.group.is_none_or(|g| in_group(r, summary, g))
-                && (q.update.is_empty() || wulens_core::in_cell(&r.compliance_facts(), &q.update, &q.update_state))
+                && (q.update.is_empty() || wulens_core::fleet::in_cell(&r.compliance_facts(), &q.update, &q.update_state))
                 && (needle.is_empty() || matches_text(r, &needle))
         })
         .collect();
@@ -193,7 +194,7 @@ pub const UPDATE_STATES: [&str; 8] = ["failing", "stalled", "running", "waiting"
 
 /// The columns a fleet's matrix shows: every state, but "waiting" (for a ConfigMgr maintenance
 /// window) only where some update has machines in it.
-pub fn update_columns(c: &[wulens_core::UpdateCompliance]) -> Vec<&'static str> {
+pub fn update_columns(c: &[wulens_core::fleet::UpdateCompliance]) -> Vec<&'static str> {
     let waiting = c.iter().any(|u| u.cells.iter().any(|x| x.state == "waiting"));
     UPDATE_STATES.into_iter().filter(|s| *s != "waiting" || waiting).collect()
 }
@@ -208,7 +209,7 @@ pub fn finding_words(rows: &[MachineRow], id: &str) -> String {
 }
 
 /// A root-cause group in words: where it broke, the code with its name, the finding's title.
-pub fn group_words(rows: &[MachineRow], g: &wulens_core::CauseGroup) -> String {
+pub fn group_words(rows: &[MachineRow], g: &wulens_core::fleet::CauseGroup) -> String {
     let mut parts = vec![g.cause.failed_at.clone()];
     if !g.cause.root_code.is_empty() {
         parts.push(if g.root_symbol.is_empty() { g.cause.root_code.clone() } else { format!("{} ({})", g.cause.root_code, g.root_symbol) });
@@ -297,8 +298,8 @@ mod tests {
 
     #[test]
     fn the_waiting_column_shows_only_where_a_machine_waits() {
-        let cell = |state: &str| wulens_core::ComplianceCell { state: state.into(), code: String::new(), count: 1, machines: vec!["a".into()], more: 0 };
-        let update = |cells| wulens_core::UpdateCompliance { update: "KB1".into(), title: String::new(), class: Default::default(), cells, machines: 1 };
+        let cell = |state: &str| wulens_core::fleet::ComplianceCell { state: state.into(), code: String::new(), count: 1, machines: vec!["a".into()], more: 0 };
+        let update = |cells| wulens_core::fleet::UpdateCompliance { update: "KB1".into(), title: String::new(), class: Default::default(), cells, machines: 1 };
         assert!(!update_columns(&[update(vec![cell("done")])]).contains(&"waiting"));
         let both = update_columns(&[update(vec![cell("done")]), update(vec![cell("waiting")])]);
         assert_eq!(both, UPDATE_STATES.to_vec());
@@ -321,7 +322,7 @@ mod tests {
         use wulens_core::model::LedgerState;
         let with = |name: &str, state: LedgerState| {
             let mut r = row(name, "ok", "", "", 1);
-            r.updates = vec![wulens_core::UpdateState { kb: "KB5044273".into(), state, code: "0x80070643".into(), ..Default::default() }];
+            r.updates = vec![wulens_core::fleet::UpdateState { kb: "KB5044273".into(), state, code: "0x80070643".into(), ..Default::default() }];
             r
         };
         let rows = vec![with("a", LedgerState::Failing), with("b", LedgerState::Done), with("c", LedgerState::Failing), row("d", "ok", "", "", 1)];

@@ -2,8 +2,8 @@
 //! machine's (to open them as a fleet, or one machine at a time, without dropping them again),
 //! and what the notice says. Pure functions, tested natively.
 
-use wulens_core::bundles::is_zip_name;
-use wulens_core::MachineReport;
+use wulens_core::input::bundles::is_zip_name;
+use wulens_core::report::MachineReport;
 
 /// What to read again for one machine: dropped files (indices into the drop), or, when its
 /// files all lie under one folder inside one dropped zip, that zip and the folder.

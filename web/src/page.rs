@@ -124,7 +124,7 @@ pub fn follow_status(f: &crate::state::Follow, now_ms: f64) -> String {
             s => format!("last change {} min ago", s / 60),
         },
     };
-    format!("Following {files}: {} new line{} · {change}", wulens_core::thousands(added as u64), if added == 1 { "" } else { "s" })
+    format!("Following {files}: {} new line{} · {change}", wulens_core::report::thousands(added as u64), if added == 1 { "" } else { "s" })
 }
 
 /// Human title for the seed article files and reference pages cited in sources.

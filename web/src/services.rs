@@ -4,8 +4,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use wulens_core::plan::{self, Plan, Source, Step};
-use wulens_core::MachineReport;
+use wulens_core::input::plan::{self, Plan, Source, Step};
+use wulens_core::report::MachineReport;
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 

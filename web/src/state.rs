@@ -237,7 +237,8 @@ mod tests {
 
     #[test]
     fn a_fleet_stays_while_its_machines_open() {
-        let rows = vec![wulens_core::MachineRow::unreadable("PC-1", "PC-1.zip", "x"), wulens_core::MachineRow::unreadable("PC-2", "PC-2.zip", "x")];
+        let rows =
+            vec![wulens_core::fleet::MachineRow::unreadable("PC-1", "PC-1.zip", "x"), wulens_core::fleet::MachineRow::unreadable("PC-2", "PC-2.zip", "x")];
         let s = Rc::new(AppState::default()).reduce(Action::Started { source: "fleet".into(), files: 2, bytes: 2.0 });
         let s = s.reduce(Action::FleetLoaded(Rc::new(Fleet::new(rows, Vec::new(), "2 bundles".into()))));
         assert_eq!((s.phase.clone(), s.report.is_none()), (Phase::Ready, true));

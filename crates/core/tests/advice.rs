@@ -230,7 +230,7 @@ fn no_wsus_checks_for_a_client_of_windows_update() {
         .replace("3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed", "9482F4B4-E343-43B6-B170-9A65BC822C77} Third party service")
         .replace("CcmExec", "UpdateOrchestrator");
     let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &log)]);
-    let wsus: Vec<&wulens_core::NextCheck> = r
+    let wsus: Vec<&wulens_core::report::NextCheck> = r
         .next_checks
         .iter()
         .filter(|c| c.text.contains("WSUS server") || c.command.as_deref().is_some_and(|c| c.contains("WSUS") || c.contains(":8530")))
@@ -439,7 +439,8 @@ fn a_store_download_on_a_wsus_client_gets_no_wsus_checks() {
     let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &log)]);
     let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
     assert!(!ids.contains(&"http_timeout_auth"), "{ids:?}");
-    let wsus: Vec<&wulens_core::NextCheck> = r.next_checks.iter().filter(|c| c.command.as_deref().is_some_and(|c| c.contains("wsus7.corp.test"))).collect();
+    let wsus: Vec<&wulens_core::report::NextCheck> =
+        r.next_checks.iter().filter(|c| c.command.as_deref().is_some_and(|c| c.contains("wsus7.corp.test"))).collect();
     assert!(wsus.is_empty(), "{wsus:#?}");
 }
 

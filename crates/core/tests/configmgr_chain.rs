@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use wulens_core::model::{FindingSeverity, LedgerState, LifeEvent, VerdictStatus};
-use wulens_core::{Analysis, FindingReport, Input, Limits, Report};
+use wulens_core::report::FindingReport;
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name).join("logs")

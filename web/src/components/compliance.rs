@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use wulens_core::UpdateCompliance;
+use wulens_core::fleet::UpdateCompliance;
 
 use crate::fleet::{state_label, update_columns, Fleet};
 use crate::nav::replace_route_and_notify;

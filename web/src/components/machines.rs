@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use wulens_core::MachineReport;
+use wulens_core::report::MachineReport;
 
 use crate::machines::{files_words, notice};
 use crate::services::Services;

@@ -113,17 +113,17 @@ pub struct Diagnosis {
     pub machine: config::Machine,
 }
 
-/// The id of every rule in the data (`rules/*.toml`): the findings a drop can get.
-pub fn rule_ids() -> impl Iterator<Item = &'static str> {
-    defs::rules().iter().map(|r| r.id)
-}
-
-/// The id of every operation in the data (`operations/*.toml`).
-pub fn operation_ids() -> impl Iterator<Item = &'static str> {
-    defs::operations().iter().map(|o| o.id)
-}
-
 impl Diagnosis {
+    /// The id of every rule in the data (`rules/*.toml`): the findings a drop can get.
+    pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+        defs::rules().iter().map(|r| r.id)
+    }
+
+    /// The id of every operation in the data (`operations/*.toml`).
+    pub fn operation_ids() -> impl Iterator<Item = &'static str> {
+        defs::operations().iter().map(|o| o.id)
+    }
+
     /// The operations the conclusions count, in order: `operations` without the jobs another
     /// operation tells (`served`, `delivery.rs`). A statement names its operations by their
     /// index here (`Said`).

@@ -5,7 +5,9 @@ use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use wulens_core::model::base_name;
-use wulens_core::{thousands, Report, Severity};
+use wulens_core::model::Severity;
+use wulens_core::report::thousands;
+use wulens_core::Report;
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 
