@@ -431,12 +431,15 @@ pub const SEARCHED_SERVER: &str = "<the update server it searched>";
 pub const APP_NAME: &str = "<package name from setupact.log>";
 pub const APP_FULL_NAME: &str = "<package full name from setupact.log>";
 
-/// What the logs and the configuration say about this machine's servers, for the advice.
+/// This machine's servers as its logs and configuration state them (WSUS, the proxy, Microsoft's
+/// content network, the distribution point) and the updates its failed work named: what the
+/// advice's placeholders are filled with. (The configuration given as files is `ConfigFacts`;
+/// the machines a drop holds are `DropMachine`s.)
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Machine {
+pub struct Servers {
     /// The WSUS server the agent uses: scheme, host, port (the scheme's default when not given).
     pub wsus: Option<(String, String, u16)>,
-    /// Where [`Machine::wsus`] was read: the value as written and its line.
+    /// Where [`Servers::wsus`] was read: the value as written and its line.
     pub wsus_from: Option<Setting>,
     /// The WinHTTP proxy (`host:port`, as netsh shows it).
     pub proxy: Option<String>,
@@ -491,7 +494,7 @@ impl CdnDownloads {
     }
 }
 
-impl Machine {
+impl Servers {
     /// The downloads from Microsoft's services (see `public_operation`), to tell which lines were
     /// met on them. Listed once, then asked about each line: a busy log has thousands of
     /// operations and thousands of lines to ask about.

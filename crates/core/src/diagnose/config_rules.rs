@@ -1,11 +1,11 @@
 //! The joins of the `config_*` rules (`rules/with-configuration.toml`): the configuration given
 //! next to the logs (`config::ConfigFacts`) against what the logs show; and where the advice's
-//! servers come from (`Machine::build`), which reads the rules' line sets.
+//! servers come from (`Servers::build`), which reads the rules' line sets.
 //!
 //! Floors: `config` (what the configuration and logs say) → `finding` (`Finding`, `Ctx`) →
 //! this file → `rules` (every rule, and the order of the findings).
 
-use super::config::{microsoft_url, offered_line, public_service_line, Machine, OperationUpdate, Proxy, Ring, UpdateClass};
+use super::config::{microsoft_url, offered_line, public_service_line, OperationUpdate, Proxy, Ring, Servers, UpdateClass};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
 use super::found::{At, Found, PortFault, RingRival};
@@ -282,11 +282,11 @@ pub fn ring_wsus_conflict(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)
 
 // ---- where the advice's servers come from ----
 
-impl Machine {
+impl Servers {
     /// The WSUS server from, in order: the policy given (WUServer), the agent's latest
     /// `WSUS server: http...`, a Group Policy override WUAHandler reports, the location
     /// ConfigMgr handed out. The proxy from `netsh winhttp show proxy`.
-    pub fn build(ctx: &Ctx) -> Machine {
+    pub fn build(ctx: &Ctx) -> Servers {
         let c = ctx.config;
         // Each candidate with the line that names it (the row of a fleet says where it came from).
         let setting = |f: usize, e: u32, value: String| {
@@ -351,7 +351,7 @@ impl Machine {
         let content = ctx.content;
         let failing = content.iter().rev().find(|j| j.state == super::content::ContentState::Failed && j.source.is_some());
         let dp_url = failing.or_else(|| content.iter().rev().find(|j| j.source.is_some())).and_then(|j| j.source.clone());
-        Machine { wsus, wsus_from, proxy, cdn_files, public_callers, updates, dp_url }
+        Servers { wsus, wsus_from, proxy, cdn_files, public_callers, updates, dp_url }
     }
 }
 

@@ -34,9 +34,9 @@ mod signals;
 mod updates;
 mod verdict;
 
-pub use crate::analysis::machines::{About, Machine as DropMachine, Traits};
+pub use crate::analysis::machines::{About, DropMachine, Traits};
 pub use collect_next::{CollectNext, Why};
-pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
+pub use config::{ConfigFacts, Ring, Servers, UpdateClass};
 pub use content::{ContentJob, ContentState};
 pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
@@ -110,7 +110,7 @@ pub struct Diagnosis {
     /// Whether `machines` were told apart by the logs' content rather than by folders.
     pub machines_apart: bool,
     /// The servers the logs name, which fill the placeholders of the advice.
-    pub machine: config::Machine,
+    pub servers: config::Servers,
 }
 
 impl Diagnosis {
@@ -201,7 +201,7 @@ impl Diagnosis {
         let facts = headline::Facts { cx: &cx, found: &found, conclusion: &conclusion, collect_next: &collect_next };
         let headline = headline::headline(&facts);
         let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = conclusion;
-        let rules::Evaluated { findings, source, machine } = found;
+        let rules::Evaluated { findings, source, servers } = found;
         let (mut headline, status, told) = headline::with_ledger(a, headline, status, &ledger.rows, ledger.urgent);
         let mut statements = statements;
         if let Some(st) = told {
@@ -235,7 +235,7 @@ impl Diagnosis {
             source,
             machines,
             machines_apart,
-            machine,
+            servers,
         }
     }
 }

@@ -111,15 +111,15 @@ fn is_hex_of(hex: &str, code: u32) -> bool {
 }
 
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
-/// Placeholders are filled from what the logs say of the machine; a step about a WSUS server is
+/// Placeholders are filled from what the logs say of the machine (`Servers`); a step about a WSUS server is
 /// left out for an operation against Microsoft's services, and on a client that uses them.
 /// `ranked`: the codes whose guidance comes last, when nothing else gave a check (most
 /// significant first).
 fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck> {
-    let (findings, machine, public) = (&found.findings, &found.machine, found.public());
+    let (findings, servers, public) = (&found.findings, &found.servers, found.public());
     let mut out: Vec<NextCheck> = Vec::new();
     let add = |out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: CheckFrom| {
-        let (text, command) = (machine.fill(text), command.map(|c| machine.fill(c)));
+        let (text, command) = (servers.fill(text), command.map(|c| servers.fill(c)));
         let (text, command) = (text.as_str(), command.as_deref());
         // The same command said twice in other words is one check.
         let same_command = |c: &NextCheck| command.is_some_and(|x| c.command.as_deref().is_some_and(|y| y.trim().eq_ignore_ascii_case(x.trim())));
@@ -152,7 +152,7 @@ fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck
     let about_wsus = |t: &str| ["WSUS", ":8530", ":8531", "software update point"].iter().any(|w| t.contains(w));
     let mut seen_codes: Vec<u32> = Vec::new();
     for o in cx.counting.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
-        let not_wsus = public || machine.public_operation(o);
+        let not_wsus = public || servers.public_operation(o);
         let wsus_only = |t: &str| not_wsus && about_wsus(t);
         for c in o.root.into_iter().chain(o.code).filter(|c| c & 0x8000_0000 != 0) {
             if seen_codes.contains(&c) || seen_codes.len() >= 3 {
@@ -169,7 +169,7 @@ fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck
                     break;
                 }
                 // The update this operation worked on, where its lines name it.
-                let (text, command) = (machine.fill_for(o, &st.text), st.command.as_deref().map(|x| machine.fill_for(o, x)));
+                let (text, command) = (servers.fill_for(o, &st.text), st.command.as_deref().map(|x| servers.fill_for(o, x)));
                 add(&mut out, &text, command.as_deref(), CheckFrom::Code(c));
             }
         }

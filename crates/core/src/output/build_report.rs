@@ -61,14 +61,14 @@ impl Report {
             files,
             warnings: a.warnings.clone(),
             errors,
-            scan_flow: flow_report(&d.scan, &d.machine),
-            sync_flow: flow_report(&d.sync, &d.machine),
+            scan_flow: flow_report(&d.scan, &d.servers),
+            sync_flow: flow_report(&d.sync, &d.servers),
             findings: d.findings.iter().map(finding_report).collect(),
             updates: Vec::new(),
             updates_total: d.updates_total,
             ledger: Vec::new(),
             ledger_total: d.ledger_total,
-            configuration: ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) },
+            configuration: ConfigReport { update_server: d.servers.wsus_from.clone(), ..config_report(&d.config) },
             next_checks: d
                 .next_checks
                 .iter()
@@ -231,7 +231,7 @@ fn contexts_here(a: &Analysis, c: &CodeStats, entry: &wulens_kb::Entry) -> Vec<C
     here
 }
 
-fn flow_report(r: &diagnose::FlowResult, machine: &diagnose::Machine) -> FlowReport {
+fn flow_report(r: &diagnose::FlowResult, servers: &diagnose::Servers) -> FlowReport {
     FlowReport {
         id: r.def.id.into(),
         title: r.def.title.into(),
@@ -248,7 +248,7 @@ fn flow_report(r: &diagnose::FlowResult, machine: &diagnose::Machine) -> FlowRep
                 codes: s.codes.clone(),
                 logs: s.logs.clone(),
                 missing_logs: s.missing_logs.clone(),
-                guidance: s.guidance.iter().map(|g| machine.fill_step(g)).collect(),
+                guidance: s.guidance.iter().map(|g| servers.fill_step(g)).collect(),
                 sources: s.sources.to_vec(),
             })
             .collect(),
