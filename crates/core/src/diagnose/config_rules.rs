@@ -108,8 +108,12 @@ pub fn wsus_port(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Opt
     Some(Finding::new(rule, rule.severity, Found::WsusPort { urls }, bad.iter().map(|s| ev_setting(s, ctx.a)).collect(), &[]))
 }
 
-fn proxy_evidence(px: &Proxy) -> Evidence {
-    let text = if px.direct { "Direct access (no proxy server).".into() } else { format!("Proxy: {}; bypass: {}", px.servers.join(" "), px.bypass.join(";")) };
+/// The proxy card's line: netsh's own for direct access, else the servers and bypass list.
+fn proxy_evidence(px: &Proxy, a: &Analysis) -> Evidence {
+    if px.direct {
+        return ev_setting(&Setting { value: String::new(), file: px.file.clone(), line: px.line }, a);
+    }
+    let text = format!("Proxy: {}; bypass: {}", px.servers.join(" "), px.bypass.join(";"));
     Evidence { file: px.file.clone(), line: px.line, time: None, text }
 }
 
@@ -123,7 +127,7 @@ pub fn proxy_blocks_wsus(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
     if proxy_code.is_none() && not_bypassed.is_none() {
         return None;
     }
-    let mut evidence = vec![proxy_evidence(px)];
+    let mut evidence = vec![proxy_evidence(px, ctx.a)];
     if let Some(line) = px.bypass_line {
         evidence.push(Evidence { file: px.file.clone(), line, time: None, text: format!("Bypass list: {}", px.bypass.join(";")) });
     }
@@ -140,7 +144,7 @@ pub fn proxy_blocks_wsus(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
 pub fn direct_network_errors(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
     let px = ctx.config.proxy.as_ref().filter(|px| px.direct)?;
     let (code, fi, ei) = first_code_occurrence(ctx.a, &[0x80072EE7, 0x8024402C, 0x80072EE2, 0x8024401C, 0x80244023, 0x80072EFD])?;
-    Some(Finding::new(rule, rule.severity, Found::DirectNetworkErrors { code }, vec![proxy_evidence(px), ctx.ev(fi, ei)], &[code]))
+    Some(Finding::new(rule, rule.severity, Found::DirectNetworkErrors { code }, vec![proxy_evidence(px, ctx.a), ctx.ev(fi, ei)], &[code]))
 }
 
 // ---- the MDM update ring ----

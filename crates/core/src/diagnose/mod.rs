@@ -36,7 +36,7 @@ mod verdict;
 
 pub use crate::analysis::machines::{About, DropMachine, Traits};
 pub use collect_next::{CollectNext, Why};
-pub use config::{ConfigFacts, Ring, Servers, UpdateClass};
+pub use config::{ConfigFacts, MissingConfig, Ring, Servers, UpdateClass};
 pub use content::{ContentJob, ContentState};
 pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
@@ -44,11 +44,12 @@ pub use flow::{FlowResult, Reason};
 pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, ServerSync, ServiceWindows, SiteSync};
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
+pub use operation::UpdateName;
 pub use operations::{Counted, Operation};
 pub use outcomes::{Agent, Corruption, Deployment, Run, Said, Servicing, StackRuns, Statement};
 pub use piece::scan_piece;
 pub use restart::Restart;
-pub use setup::{blocking_device, result as setup_result, PhaseDone, SetupNote, SetupResult};
+pub use setup::{blocking_device, result as setup_result, PhaseDone, SetupNote, SetupProgram, SetupResult};
 pub use updates::UpdateRow;
 pub use verdict::{CheckFrom, NextCheck, Part};
 

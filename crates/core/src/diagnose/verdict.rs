@@ -110,9 +110,13 @@ fn is_hex_of(hex: &str, code: u32) -> bool {
     digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)) && u32::from_str_radix(digits, 16) == Ok(code)
 }
 
+/// Words in a knowledge-base step that make it one about a WSUS server.
+const ABOUT_WSUS: [&str; 4] = ["WSUS", ":8530", ":8531", "software update point"];
+
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
-/// Placeholders are filled from what the logs say of the machine (`Servers`); a step about a WSUS server is
-/// left out for an operation against Microsoft's services, and on a client that uses them.
+/// Placeholders are filled from what the logs say of the machine (`Servers`); a step about a
+/// WSUS server is left out for an operation against Microsoft's services, and on a client that
+/// uses them.
 /// `ranked`: the codes whose guidance comes last, when nothing else gave a check (most
 /// significant first).
 fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck> {
@@ -149,7 +153,7 @@ fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck
     }
     // The knowledge base on the codes of the latest failed operations (root first). On a client
     // that gets its updates from Microsoft, steps about a WSUS server do not apply.
-    let about_wsus = |t: &str| ["WSUS", ":8530", ":8531", "software update point"].iter().any(|w| t.contains(w));
+    let about_wsus = |t: &str| ABOUT_WSUS.iter().any(|w| t.contains(w));
     let mut seen_codes: Vec<u32> = Vec::new();
     for o in cx.counting.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
         let not_wsus = public || servers.public_operation(o);
