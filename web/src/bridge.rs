@@ -17,7 +17,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
-use wulens_core::{MachineRow, Report, WufbSection};
+use wulens_core::fleet::MachineRow;
+use wulens_core::wufb::WufbSection;
+use wulens_core::Report;
 pub use wulens_wasm::protocol::ZipReads;
 use wulens_wasm::protocol::{
     Answer, DropWarning, ExportRef, FileRef, FollowTarget, FromWorker, Init, MachineFiles, Reply, Request, Sample, ToWorker, ZipEntries,

@@ -1,12 +1,13 @@
 //! The fleet page's logic: the status counts, and the machines table's filter and sort. Pure
 //! functions, tested natively; whether a drop is a fleet is core's drop plan
-//! (`wulens_core::plan`), the rows, the grouping and the exports are `wulens_core`'s.
+//! (`wulens_core::input::plan`), the rows, the grouping and the exports are `wulens_core`'s.
 
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+use wulens_core::fleet::{FleetSummary, MachineRow};
 use wulens_core::model::time::{civil_from_days, days_from_civil};
-use wulens_core::{FleetSummary, MachineRow, WufbSection};
+use wulens_core::wufb::WufbSection;
 use wulens_wasm::protocol::ZipReads;
 
 use crate::messages::FleetMachine;
@@ -160,7 +161,7 @@ pub fn visible(rows: &[MachineRow], summary: &FleetSummary, q: &FleetQuery) -> V
             let r = &rows[i];
             (q.status.is_empty() || r.status == q.status)
                 && q.group.is_none_or(|g| in_group(r, summary, g))
-                && (q.update.is_empty() || wulens_core::in_cell(&r.compliance_facts(), &q.update, &q.update_state))
+                && (q.update.is_empty() || wulens_core::fleet::in_cell(&r.compliance_facts(), &q.update, &q.update_state))
                 && (needle.is_empty() || matches_text(r, &needle))
         })
         .collect();
@@ -198,7 +199,7 @@ pub const UPDATE_STATES: [&str; 8] = ["failing", "stalled", "running", "waiting"
 
 /// The columns a fleet's matrix shows: every state, but "waiting" (for a ConfigMgr maintenance
 /// window) only where some update has machines in it.
-pub fn update_columns(c: &[wulens_core::UpdateCompliance]) -> Vec<&'static str> {
+pub fn update_columns(c: &[wulens_core::fleet::UpdateCompliance]) -> Vec<&'static str> {
     let waiting = c.iter().any(|u| u.cells.iter().any(|x| x.state == "waiting"));
     UPDATE_STATES.into_iter().filter(|s| *s != "waiting" || waiting).collect()
 }
@@ -213,7 +214,7 @@ pub fn finding_words(rows: &[MachineRow], id: &str) -> String {
 }
 
 /// A root-cause group in words: where it broke, the code with its name, the finding's title.
-pub fn group_words(rows: &[MachineRow], g: &wulens_core::CauseGroup) -> String {
+pub fn group_words(rows: &[MachineRow], g: &wulens_core::fleet::CauseGroup) -> String {
     let mut parts = vec![g.cause.failed_at.clone()];
     if !g.cause.root_code.is_empty() {
         parts.push(if g.root_symbol.is_empty() { g.cause.root_code.clone() } else { format!("{} ({})", g.cause.root_code, g.root_symbol) });
@@ -302,8 +303,8 @@ mod tests {
 
     #[test]
     fn the_waiting_column_shows_only_where_a_machine_waits() {
-        let cell = |state: &str| wulens_core::ComplianceCell { state: state.into(), code: String::new(), count: 1, machines: vec!["a".into()], more: 0 };
-        let update = |cells| wulens_core::UpdateCompliance { update: "KB1".into(), title: String::new(), class: Default::default(), cells, machines: 1 };
+        let cell = |state: &str| wulens_core::fleet::ComplianceCell { state: state.into(), code: String::new(), count: 1, machines: vec!["a".into()], more: 0 };
+        let update = |cells| wulens_core::fleet::UpdateCompliance { update: "KB1".into(), title: String::new(), class: Default::default(), cells, machines: 1 };
         assert!(!update_columns(&[update(vec![cell("done")])]).contains(&"waiting"));
         let both = update_columns(&[update(vec![cell("done")]), update(vec![cell("waiting")])]);
         assert_eq!(both, UPDATE_STATES.to_vec());
@@ -326,7 +327,7 @@ mod tests {
         use wulens_core::model::LedgerState;
         let with = |name: &str, state: LedgerState| {
             let mut r = row(name, "ok", "", "", 1);
-            r.updates = vec![wulens_core::UpdateState { kb: "KB5044273".into(), state, code: "0x80070643".into(), ..Default::default() }];
+            r.updates = vec![wulens_core::fleet::UpdateState { kb: "KB5044273".into(), state, code: "0x80070643".into(), ..Default::default() }];
             r
         };
         let rows = vec![with("a", LedgerState::Failing), with("b", LedgerState::Done), with("c", LedgerState::Failing), row("d", "ok", "", "", 1)];

@@ -2,7 +2,7 @@
 //! kinds, so a new kind is listed without touching the page), the other formats it parses and
 //! the bundles it opens.
 
-use wulens_core::{LogFormat, LogKind};
+use wulens_core::model::{LogFormat, LogKind};
 
 /// Formats read beyond the named logs: device installs, configuration, traces.
 const FORMATS: [LogFormat; 5] = [LogFormat::SetupApi, LogFormat::RegQuery, LogFormat::RegExport, LogFormat::NetshWinhttp, LogFormat::MdmReport];

@@ -2,9 +2,9 @@
 //! machine's (to open them as a fleet, or one machine at a time, without dropping them again),
 //! and what the notice says. Pure functions, tested natively.
 
-use wulens_core::bundles::is_zip_name;
+use wulens_core::input::bundles::is_zip_name;
 use wulens_core::model::counted;
-use wulens_core::MachineReport;
+use wulens_core::report::MachineReport;
 
 use crate::messages::{Dropped, FleetMachine};
 

@@ -9,7 +9,7 @@ use wulens_core::model::counted;
 pub fn counted_thousands(n: usize, one: &str, many: &str) -> String {
     let words = counted(n, one, many);
     match words.strip_prefix(&n.to_string()) {
-        Some(rest) => format!("{}{rest}", wulens_core::thousands(n as u64)),
+        Some(rest) => format!("{}{rest}", wulens_core::report::thousands(n as u64)),
         None => words,
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use wulens_core::Severity;
+use wulens_core::model::Severity;
 
 /// Log viewer state that lives in the URL, so a reload or a shared link restores it.
 #[derive(Clone, Debug, Default, PartialEq)]

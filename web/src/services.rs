@@ -7,9 +7,9 @@
 
 use std::rc::Rc;
 
+use wulens_core::input::plan::{self, Plan, Source, Step};
 use wulens_core::model::counted;
-use wulens_core::plan::{self, Plan, Source, Step};
-use wulens_core::MachineReport;
+use wulens_core::report::MachineReport;
 use wulens_wasm::protocol::{Answer, Request};
 use yew::prelude::*;
 
@@ -29,7 +29,7 @@ pub struct Services {
 const NO_WORKER: &str = "the analysis worker is not running; reload the page";
 
 impl Services {
-    /// Analyse a drop as core's drop plan says (`wulens_core::plan`, `wulens fleet`'s too): a
+    /// Analyse a drop as core's drop plan says (`wulens_core::input::plan`, `wulens fleet`'s too): a
     /// saved report opens as it is; one machine's logs give its report; several machines (a
     /// folder of bundles, several zips, a zip of bundles, with Windows Update for Business
     /// reports exports beside them) give the fleet page. The page only reads what the plan asks

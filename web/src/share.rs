@@ -10,10 +10,11 @@
 
 use serde_json::Value;
 use wulens_core::model::counted;
-use wulens_core::{RedactionSummary, Redactor, Report};
+use wulens_core::redact::{RedactionSummary, Redactor};
+use wulens_core::Report;
 
 /// The key and version that mark a saved report (the key core's drop plan knows it by).
-pub const SAVED_KEY: &str = wulens_core::plan::SAVED_REPORT_KEY;
+pub const SAVED_KEY: &str = wulens_core::input::plan::SAVED_REPORT_KEY;
 pub const SAVED_VERSION: u64 = 1;
 
 /// A report's exports, as they leave the page.
@@ -47,7 +48,7 @@ impl Exports {
     /// A report's exports as they are (redaction turned off, or a report redacted before).
     pub fn plain(report: Report) -> Exports {
         let redaction = if report.redacted { Redaction::Before } else { Redaction::Off };
-        Exports { markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report, redaction }
+        Exports { markdown: wulens_core::report::markdown(&report), summary: wulens_core::report::markdown_summary(&report), report, redaction }
     }
 
     /// A saved report's exports: redacted here when asked and not redacted already; as they
@@ -65,7 +66,7 @@ impl Exports {
     pub fn redacted_here(report: &Report) -> Result<Exports, String> {
         let mut r = Redactor::new();
         r.learn_report(report).map_err(|e| e.to_string())?;
-        let redacted = wulens_core::redact_report(report, &mut r).map_err(|e| e.to_string())?;
+        let redacted = wulens_core::redact::report(report, &mut r).map_err(|e| e.to_string())?;
         Ok(Exports { redaction: Redaction::Now { report: r.summary(), logs: None }, ..Exports::plain(redacted) })
     }
 
@@ -199,7 +200,7 @@ mod tests {
     fn a_saved_report_reopens_to_the_same_report() {
         let r = report();
         let text = saved_file(&r, true, true, "2026-11-26 23:00").unwrap();
-        assert!(wulens_core::plan::claims_saved(text.as_bytes()), "the drop plan knows it: {}", &text[..80]);
+        assert!(wulens_core::input::plan::claims_saved(text.as_bytes()), "the drop plan knows it: {}", &text[..80]);
         let back = open_saved("x.wulens.json", &text).unwrap();
         // Saved as redacted, it is marked so (and never redacted again).
         assert_eq!(serde_json::to_string(&back.report).unwrap(), serde_json::to_string(&Report { redacted: true, ..r }).unwrap());
@@ -230,7 +231,7 @@ mod tests {
         assert!(e.contains("saved by a newer wulens (saved report format 2; this page reads format 1)"), "{e}");
         let e = open_saved("a.wulens.json", r#"{"wulens_saved_report": 1, "report": {"summary": 3}}"#).unwrap_err();
         assert!(e.contains("its report cannot be read"), "{e}");
-        assert!(!wulens_core::plan::claims_saved(br#"{"name": "package"}"#));
+        assert!(!wulens_core::input::plan::claims_saved(br#"{"name": "package"}"#));
     }
 
     #[test]
@@ -251,8 +252,8 @@ mod tests {
                     2024/05/31 10:00:01.0000000 1234 5678 Misc            ComputerName = PC-0427.corp.example.com, C:\\Users\\kdrumm\\x, task \\Microsoft\\Windows\\WindowsUpdate\\Scheduled Start\r\n\
                     2024/05/31 10:00:09.0000000 1234 5678 Agent           *FAILED* [8024401B] Web service call to http://wsus77.contoso.example:8530 from PC-0427\r\n";
         let a = Analysis::from_inputs(vec![Input { name: "PC-0427/WindowsUpdate.log".into(), bytes: text.as_bytes().to_vec().into() }], &Limits::default());
-        let mut r = wulens_core::learned_redactor(&a);
-        let redacted = wulens_core::redact_report(&Report::build(&a), &mut r).unwrap();
+        let mut r = wulens_core::redact::learned(&a);
+        let redacted = wulens_core::redact::report(&Report::build(&a), &mut r).unwrap();
         let replaced = r.tally();
         Exports { redaction: Redaction::Now { report: replaced, logs: None }, ..Exports::plain(redacted) }
     }
@@ -295,8 +296,8 @@ mod tests {
 
     #[test]
     fn the_preview_counts_each_export_on_its_own() {
-        let s = |kind, distinct, replaced| RedactionSummary { kinds: vec![wulens_core::KindCount { kind, distinct, replaced }], notes: Vec::new() };
-        let r = Redaction::Now { report: s(wulens_core::RedactKind::Host, 2, 66), logs: Some(s(wulens_core::RedactKind::User, 1, 61)) };
+        let s = |kind, distinct, replaced| RedactionSummary { kinds: vec![wulens_core::redact::KindCount { kind, distinct, replaced }], notes: Vec::new() };
+        let r = Redaction::Now { report: s(wulens_core::redact::Kind::Host, 2, 66), logs: Some(s(wulens_core::redact::Kind::User, 1, 61)) };
         let p = previews(&r);
         assert_eq!(p.len(), 2);
         assert!(p[0].0.contains("report's exports") && p[0].1 == ["2 host and domain names (HOST-n), replaced 66 times"], "{p:?}");

@@ -9,7 +9,10 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use wulens_core::{MachineReport, MachineRow, Report, WufbSection};
+use wulens_core::fleet::MachineRow;
+use wulens_core::report::MachineReport;
+use wulens_core::wufb::WufbSection;
+use wulens_core::Report;
 use wulens_wasm::protocol::ZipReads;
 
 use crate::fleet::Fleet;

@@ -1,9 +1,9 @@
 //! The fleet page's Windows Update for Business reports: the words of the section that only the
 //! page says. Pure, tested natively; which files are exports is core's drop plan
-//! (`wulens_core::plan`, by their first bytes, never by name), the join and its sentences are
+//! (`wulens_core::input::plan`, by their first bytes, never by name), the join and its sentences are
 //! core's (`WufbSection`, `output/words/wufb.rs`).
 
-use wulens_core::{WufbAlert, WufbSection, WufbStatus};
+use wulens_core::wufb::{WufbAlert, WufbSection, WufbStatus};
 
 use crate::fleet::state_label;
 use wulens_core::model::counted;
@@ -84,7 +84,7 @@ mod tests {
 
     #[test]
     fn the_section_in_words() {
-        let rows = vec![wulens_core::MachineRow { machine: "PC-1".into(), status: "failed".into(), ..Default::default() }];
+        let rows = vec![wulens_core::fleet::MachineRow { machine: "PC-1".into(), status: "failed".into(), ..Default::default() }];
         let csv = "AlertId,AlertType,AlertSubtype,AlertStatus,DeviceName,StartTime [UTC]\na1,ClientUpdateAlert,DownloadFailure,Active,pc-1,2026-11-20\na2,ClientDeviceAlert,DiskFull,,PC-9,\n";
         let status = "DeviceName,TargetKBNumber,ClientState,ClientSubstate,ClientSubstateTime\nPC-1,KB1,Installing,DownloadStart,2026-11-20T07:40Z\nPC-9,KB1,Installed,Installed,\n";
         let x = [wulens_core::wufb::read("a.csv", csv.as_bytes()).unwrap().unwrap(), wulens_core::wufb::read("s.csv", status.as_bytes()).unwrap().unwrap()];

@@ -92,7 +92,7 @@ fn write_redacted(snapshot: Snapshot, path: &Path) -> Result<u64, String> {
     let inputs: Vec<wulens_core::Input> = snapshot.items.into_iter().map(|i| i.input).collect();
     let analysis = wulens_core::Analysis::from_inputs(inputs, &wulens_core::Limits::default());
     let mut redactor = crate::redact::learned(&analysis);
-    redactor.learn_name(wulens_core::RedactKind::Host, &snapshot.computer);
+    redactor.learn_name(wulens_core::redact::Kind::Host, &snapshot.computer);
     let (size, _) = crate::redact::write_file(&analysis, &mut redactor, path)?;
     eprint!("wulens: {}", redactor.summary().text());
     Ok(size)

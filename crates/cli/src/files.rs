@@ -1,13 +1,14 @@
 //! Paths into inputs: folders walked (without following links), files read on all cores. A big
 //! file a one-shot analysis reads is mapped into memory instead of copied: reading 100 MB costs
 //! the kernel's copy and a page fault per 4 KB, more than parsing it, and a mapped UTF-8 log is
-//! its own text (`wulens_core::Bytes`).
+//! its own text (`wulens_core::input::Bytes`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use wulens_core::input::Bytes;
 use wulens_core::model::StableBytes;
-use wulens_core::{Bytes, Input};
+use wulens_core::Input;
 
 /// How files are brought into memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,7 +104,7 @@ mod tests {
             let got: Vec<(&str, &[u8])> = inputs.iter().map(|i| (i.name.as_str(), &*i.bytes)).collect();
             assert_eq!(got, [(format!("{base}/small.log").as_str(), &b"small\r\n"[..]), (format!("{base}/sub/big.log").as_str(), &big[..])]);
             // Mapped or read, a UTF-8 file is parsed in place: its text is not a copy.
-            let f = wulens_core::load(inputs.into_iter().nth(1).unwrap());
+            let f = wulens_core::input::load(inputs.into_iter().nth(1).unwrap());
             assert!(f.text.is_shared(), "{reading:?}");
         }
         std::fs::remove_dir_all(&dir).unwrap();

@@ -1,7 +1,7 @@
 //! `wulens fleet`: many machines' bundles at once, grouped by root cause.
 //!
 //! A bundle is a zip or a folder holding one machine's logs; what is which is core's drop plan
-//! (`wulens_core::plan`, the page's too), and a zip of bundles is read in place, its directory
+//! (`wulens_core::input::plan`, the page's too), and a zip of bundles is read in place, its directory
 //! once, each machine's members out of it. Bundles are analysed on all cores;
 //! each bundle's text is dropped as soon as its row is built, so memory follows the largest
 //! bundle times the number of cores, not the fleet. Ctrl+C stops handing out bundles and prints
@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::ValueEnum;
-use wulens_core::plan::{self, Plan, Source, Step};
-use wulens_core::{FleetSummary, MachineRow};
+use wulens_core::fleet::{FleetSummary, MachineRow};
+use wulens_core::input::plan::{self, Plan, Source, Step};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum FleetFormat {
@@ -50,9 +50,9 @@ pub struct Bundle {
 
 /// A zip of bundles, its directory read once, shared by every machine read out of it (each
 /// task reads through a clone of it: the directory is not read again).
-pub type Zip = zip::ZipArchive<std::io::Cursor<wulens_core::Bytes>>;
+pub type Zip = zip::ZipArchive<std::io::Cursor<wulens_core::input::Bytes>>;
 
-/// What `wulens fleet` was given, planned by core's drop plan (`wulens_core::plan`, the web
+/// What `wulens fleet` was given, planned by core's drop plan (`wulens_core::input::plan`, the web
 /// page's too): the machines, the Windows Update for Business reports exports set apart, and the
 /// zips of bundles they are read out of.
 pub struct Drop {
@@ -92,7 +92,7 @@ fn walk(dir: &Path, name: &str, out: &mut Vec<(String, PathBuf, u64)>) -> Result
     Ok(())
 }
 
-/// A file's first bytes, as many as tell an export (`wulens_core::plan::HEAD_BYTES`); none when it
+/// A file's first bytes, as many as tell an export (`wulens_core::input::plan::HEAD_BYTES`); none when it
 /// cannot be read (its reading says why later).
 fn head(p: &Path) -> Vec<u8> {
     use std::io::Read;
@@ -163,7 +163,7 @@ pub fn bundles(paths: &[PathBuf]) -> Result<Drop, String> {
             Step::Need(need) => {
                 for z in need.listings {
                     let listed = open_zip(&items[z].1).map(|a| {
-                        let l = wulens_core::bundles::zip_listing(&a);
+                        let l = wulens_core::input::bundles::zip_listing(&a);
                         opened.insert(z, a);
                         l
                     });
@@ -235,7 +235,7 @@ fn read_exports(found: &[Export], zips: &[Zip], given: &[PathBuf]) -> (Vec<wulen
             Export::Member { zip, inner } => {
                 let (mut got, mut why) = (None, None);
                 if let Some(z) = zips.get(*zip) {
-                    wulens_core::bundles::zip_members(&mut z.clone(), inner, 1 << 30, &mut |_, b| got = Some(b), &mut |_, w| why = Some(w));
+                    wulens_core::input::bundles::zip_members(&mut z.clone(), inner, 1 << 30, &mut |_, b| got = Some(b), &mut |_, w| why = Some(w));
                 }
                 (wulens_core::model::base_name(inner).to_string(), got.ok_or_else(|| why.unwrap_or_else(|| format!("no member {inner} in the zip"))))
             }
@@ -244,7 +244,7 @@ fn read_exports(found: &[Export], zips: &[Zip], given: &[PathBuf]) -> (Vec<wulen
             Err(e) => problems.push((name.clone(), format!("{name}: cannot read it: {e}"))),
             Ok(bytes) => match wulens_core::wufb::read(&name, &bytes) {
                 Ok(Some(x)) => exports.push(x),
-                Ok(None) => problems.push((name.clone(), wulens_core::WufbSection::not_an_export(&name))),
+                Ok(None) => problems.push((name.clone(), wulens_core::wufb::WufbSection::not_an_export(&name))),
                 Err(e) => problems.push((name, e)),
             },
         }
@@ -275,7 +275,7 @@ pub fn analyse(bundle: &Bundle, zips: &[Zip]) -> MachineRow {
             let mut each =
                 |member: &str, bytes: Vec<u8>| inputs.push(wulens_core::Input { name: member[parent.min(member.len())..].to_string(), bytes: bytes.into() });
             let mut warn = |member: &str, message: String| warnings.push(wulens_core::model::InputWarning { name: member.to_string(), message });
-            wulens_core::bundles::zip_members(&mut z.clone(), inner, limit, &mut each, &mut warn);
+            wulens_core::input::bundles::zip_members(&mut z.clone(), inner, limit, &mut each, &mut warn);
         }
     }
     let mut analysis = wulens_core::Analysis::from_inputs(inputs, &wulens_core::Limits::default());
@@ -331,7 +331,7 @@ pub fn run(paths: &[PathBuf], wufb: &[PathBuf], format: FleetFormat, out: &mut i
         for (_, why) in &problems {
             eprintln!("wulens: {why}");
         }
-        wulens_core::WufbSection::join(&rows, &exports, problems)
+        wulens_core::wufb::WufbSection::join(&rows, &exports, problems)
     });
     match format {
         FleetFormat::Text => {
@@ -340,15 +340,14 @@ pub fn run(paths: &[PathBuf], wufb: &[PathBuf], format: FleetFormat, out: &mut i
                 out.write_all(w.text().as_bytes())?;
             }
         }
-        FleetFormat::Ndjson => out.write_all(wulens_core::fleet_ndjson(&rows).as_bytes())?,
-        FleetFormat::Csv => out.write_all(wulens_core::fleet_csv(&rows).as_bytes())?,
+        FleetFormat::Ndjson => out.write_all(wulens_core::fleet::ndjson(&rows).as_bytes())?,
+        FleetFormat::Csv => out.write_all(wulens_core::fleet::csv(&rows).as_bytes())?,
         FleetFormat::Json => {
             let summary = FleetSummary::of(&rows);
             match &joined {
                 None => serde_json::to_writer_pretty(&mut *out, &summary).map_err(std::io::Error::other)?,
-                Some(w) => {
-                    serde_json::to_writer_pretty(&mut *out, &wulens_core::FleetJson { summary: &summary, wufb: Some(w) }).map_err(std::io::Error::other)?
-                }
+                Some(w) => serde_json::to_writer_pretty(&mut *out, &wulens_core::wufb::FleetJson { summary: &summary, wufb: Some(w) })
+                    .map_err(std::io::Error::other)?,
             }
             out.write_all(b"\n")?;
         }

@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use wulens_core::{Analysis, Limits, Severity};
+use wulens_core::model::Severity;
+use wulens_core::{Analysis, Limits};
 
 /// Poll once a second (`WULENS_FOLLOW_MS` sets another interval) until Ctrl+C.
 pub fn run(paths: &[PathBuf], problems: bool, out: &mut impl Write) -> std::io::Result<ExitCode> {

@@ -219,7 +219,7 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         Command::Timeline { paths, problems, follow: true, .. } => follow::run(&paths, problems, &mut out),
         Command::Timeline { paths, problems, follow: false, no_mmap } => timeline(&paths, problems, reading(no_mmap), &mut out),
         Command::Fleet { paths, format, wufb } => fleet::run(&paths, &wufb, format, &mut out),
-        Command::CollectHelp => out.write_all(wulens_core::collect_help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
+        Command::CollectHelp => out.write_all(wulens_core::collect::help_text().as_bytes()).map(|_| ExitCode::SUCCESS),
         Command::Collect { out: path, redact } => collect::run(path, redact, &mut out),
         Command::FleetRow { .. } => fleet_row(&mut out),
         Command::Serve { port, no_open } => serve::run(port, !no_open, &mut out),
@@ -311,15 +311,15 @@ fn analyze(paths: &[PathBuf], how: Analyze, out: &mut impl Write) -> std::io::Re
         // string that leaves.
         let mut redactor = redact::learned(&analysis);
         if let Some(c) = computer {
-            redactor.learn_name(wulens_core::RedactKind::Host, &c);
+            redactor.learn_name(wulens_core::redact::Kind::Host, &c);
         }
-        report = wulens_core::redact_report(&report, &mut redactor).map_err(std::io::Error::other)?;
+        report = wulens_core::redact::report(&report, &mut redactor).map_err(std::io::Error::other)?;
         eprint!("wulens: {}", redactor.summary().text());
     }
     match how.format {
         ReportFormat::Json => write_json(out, &report)?,
-        ReportFormat::Text => out.write_all(wulens_core::text(&report).as_bytes())?,
-        ReportFormat::Markdown => out.write_all(wulens_core::markdown(&report).as_bytes())?,
+        ReportFormat::Text => out.write_all(wulens_core::report::text(&report).as_bytes())?,
+        ReportFormat::Markdown => out.write_all(wulens_core::report::markdown(&report).as_bytes())?,
     }
     // The process ends next: its memory goes back to the system at once, so the analysis (a
     // big log's text, entries and hits) is not freed piece by piece first (7-10 ms at 100 MB).
@@ -336,8 +336,8 @@ fn updates(paths: &[PathBuf], format: TableFormat, reading: Reading, out: &mut i
     let report = Report::build(&analysis);
     match format {
         TableFormat::Json => write_json(out, &report.ledger)?,
-        TableFormat::Text => out.write_all(wulens_core::ledger_text(&report.ledger, report.ledger_total).as_bytes())?,
-        TableFormat::Csv => out.write_all(wulens_core::ledger_csv(&report.ledger).as_bytes())?,
+        TableFormat::Text => out.write_all(wulens_core::ledger::text(&report.ledger, report.ledger_total).as_bytes())?,
+        TableFormat::Csv => out.write_all(wulens_core::ledger::csv(&report.ledger).as_bytes())?,
     }
     std::mem::forget(analysis);
     Ok(ExitCode::SUCCESS)
@@ -369,8 +369,8 @@ fn fleet_row(out: &mut impl Write) -> std::io::Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let row = wulens_core::MachineRow::from_inputs(&snapshot.computer, &snapshot.source, inputs);
-    out.write_all(wulens_core::fleet_ndjson(&[row]).as_bytes())?;
+    let row = wulens_core::fleet::MachineRow::from_inputs(&snapshot.computer, &snapshot.source, inputs);
+    out.write_all(wulens_core::fleet::ndjson(&[row]).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -379,7 +379,7 @@ fn explain_code(input: &str, format: OutFormat, out: &mut impl Write) -> std::io
         Ok(l) => {
             match format {
                 OutFormat::Json => write_json(out, &l)?,
-                OutFormat::Text => out.write_all(wulens_core::code_text(&l).as_bytes())?,
+                OutFormat::Text => out.write_all(wulens_core::report::code_text(&l).as_bytes())?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -425,7 +425,7 @@ fn timeline(paths: &[PathBuf], problems: bool, reading: Reading, out: &mut impl 
     for r in analysis.timeline(|_| true) {
         let f = &analysis.files[r.file as usize];
         let e = &f.entries[r.entry as usize];
-        if problems && e.severity < wulens_core::Severity::Warning {
+        if problems && e.severity < wulens_core::model::Severity::Warning {
             continue;
         }
         timeline_line(f, r.entry as usize, &mut w)?;
@@ -435,7 +435,7 @@ fn timeline(paths: &[PathBuf], problems: bool, reading: Reading, out: &mut impl 
 }
 
 /// One record of the merged timeline: time, severity, file:line, the message on one line.
-fn timeline_line(f: &wulens_core::LogFile, entry: usize, w: &mut impl Write) -> std::io::Result<()> {
+fn timeline_line(f: &wulens_core::model::LogFile, entry: usize, w: &mut impl Write) -> std::io::Result<()> {
     let e = &f.entries[entry];
     let time = wulens_core::model::time_of(f, entry).unwrap_or_default();
     let msg = f.message(e).replace(['\r', '\n'], " ");

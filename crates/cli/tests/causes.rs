@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::Command;
 
-use wulens_core::{Attribute, CauseGroup, FleetSummary, MachineRow};
+use wulens_core::fleet::{Attribute, CauseGroup, FleetSummary, MachineRow};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")

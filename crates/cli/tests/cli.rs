@@ -69,7 +69,7 @@ fn analyze_text_and_markdown() {
     // The ticket's Markdown: the summary first (the page's "Copy summary"), the detail after it.
     assert!(md.starts_with("# wulens report: Scan failed\n"), "{md}");
     let summary = &md[..md.find("\n---\n").expect("the summary ends with a rule")];
-    assert!(summary.len() <= wulens_core::SUMMARY_BYTES && summary.contains("Leading failures:"), "{summary}");
+    assert!(summary.len() <= wulens_core::report::SUMMARY_BYTES && summary.contains("Leading failures:"), "{summary}");
     assert!(md.contains("- `0x80072EE2` `ERROR_WINHTTP_TIMEOUT`"), "{md}");
     assert!(!md.contains("\\_"), "no backslash escapes: {md}");
 }
@@ -152,7 +152,7 @@ fn timeline_and_collect_help() {
     assert!(help.contains("Get-WindowsUpdateLog") && help.contains("netsh winhttp show proxy"));
     // The bundle is named after the computer, and the fleet names the machine after the bundle.
     assert!(help.contains("wulens-$env:COMPUTERNAME-$(Get-Date -Format yyyy-MM-dd).zip"), "{help}");
-    assert_eq!(wulens_core::bundles::stem("wulens-PC-042-2026-11-25.zip"), "PC-042");
+    assert_eq!(wulens_core::input::bundles::stem("wulens-PC-042-2026-11-25.zip"), "PC-042");
 }
 
 #[test]

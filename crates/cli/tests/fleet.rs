@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::Command;
 
-use wulens_core::MachineRow;
+use wulens_core::fleet::MachineRow;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -51,7 +51,7 @@ fn a_generated_fleet_groups_by_the_scenarios_it_was_made_of() {
     assert_eq!(one("scan-success").0, "ok");
     assert_eq!(one("unreadable").0, "unreadable");
 
-    let summary = wulens_core::FleetSummary::of(&rows);
+    let summary = wulens_core::fleet::FleetSummary::of(&rows);
     for g in &summary.groups {
         let expected: usize = by_scenario
             .iter()
@@ -70,7 +70,7 @@ fn a_generated_fleet_groups_by_the_scenarios_it_was_made_of() {
     assert!(text.contains(&format!("{:>5}  {}", first.machines.len(), first.cause.describe(&first.root_symbol))), "{text}");
     assert!(text.contains("Could not be read"), "{text}");
     let csv = wulens(&["fleet", "--format", "csv", dir.to_str().unwrap()]);
-    assert_eq!(csv.lines().next().unwrap(), wulens_core::CSV_COLUMNS.join(","));
+    assert_eq!(csv.lines().next().unwrap(), wulens_core::fleet::CSV_COLUMNS.join(","));
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(reader.records().count(), rows.len());
     std::fs::remove_dir_all(&dir).unwrap();

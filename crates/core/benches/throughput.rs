@@ -24,8 +24,8 @@ fn main() {
 fn parse(b: Bencher, name: &str) {
     let text = if name == "UpdatesStore.log" { wulens_loggen::single_text("updatesstore", SIZE, 7) } else { wulens_loggen::text(name, SIZE, 7) };
     b.counter(BytesCount::new(text.len())).bench(|| {
-        let format = wulens_core::detect(&text, name);
-        divan::black_box(wulens_core::parse::parse(format, &text).entries.len())
+        let format = wulens_core::input::detect(&text, name);
+        divan::black_box(wulens_core::input::parse::parse(format, &text).entries.len())
     });
 }
 
@@ -33,7 +33,7 @@ fn parse(b: Bencher, name: &str) {
 fn redact(b: Bencher, name: &str) {
     let text = wulens_loggen::text(name, SIZE, 7);
     b.counter(BytesCount::new(text.len())).bench(|| {
-        let mut r = wulens_core::Redactor::new();
+        let mut r = wulens_core::redact::Redactor::new();
         r.learn(&text);
         divan::black_box(r.redact(&text).len())
     });
@@ -53,7 +53,7 @@ fn codes(b: Bencher) {
 
 #[divan::bench]
 fn analyze(b: Bencher) {
-    let files: Vec<(String, wulens_core::Bytes)> =
+    let files: Vec<(String, wulens_core::input::Bytes)> =
         wulens_loggen::PLAN.iter().map(|(name, share)| (name.to_string(), wulens_loggen::text(name, (SIZE as f64 * share) as u64, 7).into())).collect();
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
     b.counter(BytesCount::new(total)).with_inputs(|| files.iter().map(|(n, b)| Input { name: n.clone(), bytes: b.clone() }).collect::<Vec<_>>()).bench_values(
@@ -67,7 +67,7 @@ fn analyze(b: Bencher) {
 #[divan::bench(args = ["updatesstore", "guids", "windowsupdate"], sample_count = 20)]
 fn analyze_one(b: Bencher, shape: &str) {
     let name = wulens_loggen::SHAPES.iter().find(|(s, _)| *s == shape).map(|(_, n)| *n).expect("a shape");
-    let bytes: wulens_core::Bytes = wulens_loggen::single_text(shape, 32 << 20, 7).into();
+    let bytes: wulens_core::input::Bytes = wulens_loggen::single_text(shape, 32 << 20, 7).into();
     b.counter(BytesCount::new(bytes.len())).with_inputs(|| vec![Input { name: name.to_string(), bytes: bytes.clone() }]).bench_values(|inputs| {
         let a = Analysis::from_inputs(inputs, &Limits::default());
         divan::black_box(Report::build(&a).errors.len())

@@ -102,10 +102,10 @@ pub fn analysis(data: &[u8]) {
     let r = crate::Report::build(&a);
     let _ = crate::output::text(&r);
     let _ = crate::output::markdown(&r);
-    let mut v = crate::output::View::new(&a);
+    let mut v = crate::output::viewer::View::new(&a);
     assert_eq!(v.len(), a.files.iter().map(|f| f.entries.len()).sum::<usize>());
     let _ = v.rows(&a, 0, 50);
-    let _ = v.apply(&a, crate::output::Filter { text: String::from_utf8_lossy(parts[0]).chars().take(8).collect(), regex: true, ..Default::default() });
+    let _ = v.apply(&a, crate::output::viewer::Filter { text: String::from_utf8_lossy(parts[0]).chars().take(8).collect(), regex: true, ..Default::default() });
     let _ = v.next_with(&a, None, crate::model::Severity::Error, true, true);
     let _ = v.codes_in_view(&a);
     a.set_offset_override(0, Some(-480));

@@ -4,7 +4,8 @@
 //! zip bundles, .etl traces, format detection, one parser per format) and merges their
 //! timelines; [`Report::build`] runs the diagnosis ([`Diagnosis::run`]) and gives the report:
 //! the verdict, the statements with the lines that prove them, the flows, the codes, the
-//! operations. [`text`] and [`markdown`] render it; it serializes to the JSON contract.
+//! operations. [`report::text`] and [`report::markdown`] render it; it serializes to the JSON
+//! contract.
 //!
 //! ```
 //! use wulens_core::model::VerdictStatus;
@@ -29,8 +30,12 @@
 //! `rules/`) → `output` (the report's JSON contract, text and Markdown, the log viewer).
 //!
 //! No I/O and no web dependencies: the CLI reads files, the wasm crate reads `Blob`s, both hand
-//! bytes to this crate. The public surface below is a hand-picked list: the stages themselves
-//! are private.
+//! bytes to this crate. The public surface is hand-picked: the entry points at the root
+//! ([`Input`], [`Limits`], [`Analysis`], [`Diagnosis`], [`Report`]), the vocabulary
+//! ([`model`]), and a module per thing a caller does, each re-exporting what it needs:
+//! [`input`] (reading a drop), [`codes`], [`report`] (its parts and renderings), [`ledger`],
+//! [`collect`], [`redact`], [`fleet`], [`wufb`] and [`viewer`]. The stages themselves are
+//! private.
 
 #![warn(missing_docs)]
 
@@ -46,44 +51,74 @@ mod read;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 
-// Reading a drop.
-pub use read::bundles::{self, is_fleet, Bundle};
-pub use read::plan;
-pub use read::{config, detect, encoding::Decoder, evtx::DecodeProgress, load, parse, Bytes, FileLoader, Input, Limits, Loaded};
+// The entry points: a drop's inputs, read and analysed, diagnosed once, and its report.
+pub use analysis::Analysis;
+pub use diagnose::Diagnosis;
+pub use output::Report;
+pub use read::{Input, Limits};
 
-// The analysis of a drop, and its diagnosis.
-pub use analysis::{codes, Analysis, Appended, CodeStats, Occurrence, TimelineRef};
-pub use diagnose::{operation_ids, rule_ids, scan_piece, Diagnosis};
-pub use model::{Entry, LogFile, LogFormat, LogKind, RunOn, Severity};
+/// Reading a drop: which dropped paths are which machines (`plan`, `bundles`), bytes into log
+/// files (formats, encodings, parsers, a big file in pieces), the configuration's inputs.
+pub mod input {
+    pub use crate::diagnose::scan_piece;
+    pub use crate::read::encoding::Decoder;
+    pub use crate::read::evtx::DecodeProgress;
+    pub use crate::read::{bundles, config, detect, load, parse, plan, Bytes, FileLoader, Loaded};
+}
 
-// The report (the JSON contract) and its renderings.
-pub use output::{
-    chain_parts, ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport,
-    MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting,
-    StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
-};
-pub use output::{
-    client_script, code_text, collect_help_text, collect_steps, markdown, markdown_summary, md_code, status_words, text, thousands, CollectStep, SUMMARY_BYTES,
-};
+/// The failure codes of a drop: found in text, and what the analysis counts of each.
+pub mod codes {
+    pub use crate::analysis::codes::{distinct, scan, CodeHit};
+    pub use crate::analysis::{CodeStats, Occurrence};
+}
 
-// The update ledger: each update's story, in words.
-pub use output::{
-    ledger_csv, ledger_duration, ledger_event, ledger_held, ledger_state, ledger_story, ledger_target, ledger_text, ledger_would_tell, LEDGER_COLUMNS,
-};
+/// The parts of a [`Report`](crate::Report) (the JSON contract) and its renderings: text,
+/// Markdown, and a code's page as `wulens code` prints it.
+pub mod report {
+    pub use crate::output::{
+        chain_parts, ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport,
+        MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, ReportLimits, RingSetting,
+        StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
+    };
+    pub use crate::output::{code_text, markdown, markdown_summary, md_code, status_words, text, thousands, SUMMARY_BYTES};
+}
 
-// Sharing safely: identifiers replaced by stable pseudonyms, in logs and reports.
-pub use output::{learned_redactor, redact_report, write_redacted_zip, KindCount, RedactKind, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
+/// The update ledger: each update's story in words, as `wulens updates` prints it (a table or
+/// CSV) and the page shows it.
+pub mod ledger {
+    pub use crate::output::ledger::{csv, duration, event, held, state, story, target, text, would_tell, CSV_COLUMNS};
+}
 
-// Fleets: one row per machine, grouped by root cause.
-pub use output::{
-    fleet_csv, fleet_ndjson, onset_words, row_status_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState,
-    CSV_COLUMNS, ROW_UPDATES,
-};
-pub use output::{in_cell, Attribute, ComplianceCell, Onset, Shared, UpdateCompliance, CELL_NAMES};
+/// What to collect: the commands that gather every log and setting wulens reads.
+pub mod collect {
+    pub use crate::output::collect::{client_script, help_text, steps, CollectStep};
+}
 
-// Windows Update for Business reports' exports, read and joined to a fleet.
-pub use output::{CollectItem, DeviceWithoutLogs, FleetJson, LogCause, WufbAlert, WufbExport, WufbProblem, WufbSection, WufbStatus};
-pub use read::wufb;
+/// Sharing safely: identifiers replaced by stable pseudonyms, in logs and reports.
+pub mod redact {
+    pub use crate::output::redact::{learned, report, write_zip, Kind, KindCount, RedactionSummary, Redactor, MICROSOFT_DOMAINS};
+}
 
-// The log viewer.
-pub use output::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};
+/// Fleets: one row per machine, grouped by root cause, what a group shares, per-update
+/// compliance.
+pub mod fleet {
+    pub use crate::output::compliance::{in_cell, ComplianceCell, UpdateCompliance, CELL_NAMES};
+    pub use crate::output::fleet::{
+        csv, ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES,
+    };
+    pub use crate::output::row_status_words;
+    pub use crate::output::shared::{Attribute, Onset, Shared};
+}
+
+/// Windows Update for Business reports' exports: read, and joined to a fleet's rows.
+pub mod wufb {
+    pub use crate::output::wufb::{CollectItem, DeviceWithoutLogs, FleetJson, LogCause, WufbAlert, WufbExport, WufbProblem, WufbSection, WufbStatus};
+    pub use crate::read::wufb::{looks_like, read, Export, Record, Table};
+}
+
+/// The log viewer: the merged timeline's rows, filters and navigation, and what a followed
+/// file's growth changed.
+pub mod viewer {
+    pub use crate::analysis::{Appended, TimelineRef};
+    pub use crate::output::viewer::{file_index, parse_filter_time, visible, CodeInView, Filter, FilterError, Row, View};
+}

@@ -63,7 +63,7 @@ fn advice(r: &Report) -> Vec<(String, String)> {
 fn advice_problems(name: &str, d: &Diagnosis, r: &Report) -> Vec<String> {
     let mut bad = Vec::new();
     // The servers the logs name are this machine's, not examples.
-    let named: Vec<String> = d.machine.wsus.iter().map(|(_, h, _)| h.to_lowercase()).chain(d.machine.proxy.iter().map(|p| p.to_lowercase())).collect();
+    let named: Vec<String> = d.servers.wsus.iter().map(|(_, h, _)| h.to_lowercase()).chain(d.servers.proxy.iter().map(|p| p.to_lowercase())).collect();
     for (from, s) in advice(r) {
         let mut lower = s.to_lowercase();
         for n in &named {
@@ -72,8 +72,8 @@ fn advice_problems(name: &str, d: &Diagnosis, r: &Report) -> Vec<String> {
         if let Some(h) = plausible_host(&lower) {
             bad.push(format!("{name}: {from} names the example host {h:?}: {s}"));
         }
-        if d.machine.wsus.is_some() && WSUS_PLACEHOLDERS.iter().any(|p| s.contains(p)) {
-            bad.push(format!("{name}: {from} keeps a placeholder although the logs name {:?}: {s}", d.machine.wsus));
+        if d.servers.wsus.is_some() && WSUS_PLACEHOLDERS.iter().any(|p| s.contains(p)) {
+            bad.push(format!("{name}: {from} keeps a placeholder although the logs name {:?}: {s}", d.servers.wsus));
         }
     }
     bad
@@ -94,7 +94,7 @@ const WSUS_TIMEOUTS: &str = "\
 #[test]
 fn the_checks_name_the_wsus_server_the_log_names() {
     let (_, d, r) = analyse(vec![text("WindowsUpdate.log", WSUS_TIMEOUTS)]);
-    assert_eq!(d.machine.wsus, Some(("https".into(), "wsus7.corp.test".into(), 8531)));
+    assert_eq!(d.servers.wsus, Some(("https".into(), "wsus7.corp.test".into(), 8531)));
     let all: Vec<String> = advice(&r).into_iter().map(|(_, s)| s).collect();
     assert!(all.iter().any(|s| s.contains("https://wsus7.corp.test:8531/Selfupdate/wuident.cab")), "{all:#?}");
     assert!(all.iter().any(|s| s.contains("Test-NetConnection wsus7.corp.test -Port 8531")), "{all:#?}");
@@ -106,7 +106,7 @@ fn the_checks_name_the_wsus_server_the_log_names() {
 fn without_a_server_in_the_logs_the_checks_keep_a_placeholder_nobody_can_run() {
     let log = WSUS_TIMEOUTS.lines().skip(2).collect::<Vec<_>>().join("\n");
     let (_, d, r) = analyse(vec![text("WindowsUpdate.log", &log)]);
-    assert_eq!(d.machine.wsus, None);
+    assert_eq!(d.servers.wsus, None);
     let all: Vec<String> = advice(&r).into_iter().map(|(_, s)| s).collect();
     assert!(all.iter().any(|s| s.contains("Test-NetConnection <your WSUS server> -Port <WSUS port>")), "{all:#?}");
     let bad = advice_problems("WindowsUpdate.log", &d, &r);
@@ -177,8 +177,8 @@ fn wsus_checks_name_the_named_server(name: &str, text: &str, d: &Diagnosis, r: &
     let Some(url) = text.rsplit("WSUS server: http").next().filter(|_| text.contains("WSUS server: http")) else { return Vec::new() };
     let host = url.trim_start_matches('s').trim_start_matches("://").split([':', '/', ' ', '\r', '\n', '\t']).next().unwrap_or("").to_lowercase();
     let mut bad = Vec::new();
-    if d.machine.wsus.as_ref().is_none_or(|(_, h, _)| h.to_lowercase() != host) {
-        bad.push(format!("{name}: the log names the WSUS server {host}, the diagnosis has {:?}", d.machine.wsus));
+    if d.servers.wsus.as_ref().is_none_or(|(_, h, _)| h.to_lowercase() != host) {
+        bad.push(format!("{name}: the log names the WSUS server {host}, the diagnosis has {:?}", d.servers.wsus));
     }
     for (from, s) in advice(r) {
         let lower = s.to_lowercase();
@@ -230,7 +230,7 @@ fn no_wsus_checks_for_a_client_of_windows_update() {
         .replace("3DA21691-E39D-4DA6-8A4B-B43877BCB1B7} Managed", "9482F4B4-E343-43B6-B170-9A65BC822C77} Third party service")
         .replace("CcmExec", "UpdateOrchestrator");
     let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &log)]);
-    let wsus: Vec<&wulens_core::NextCheck> = r
+    let wsus: Vec<&wulens_core::report::NextCheck> = r
         .next_checks
         .iter()
         .filter(|c| c.text.contains("WSUS server") || c.command.as_deref().is_some_and(|c| c.contains("WSUS") || c.contains(":8530")))
@@ -439,7 +439,8 @@ fn a_store_download_on_a_wsus_client_gets_no_wsus_checks() {
     let (_, _, r) = analyse(vec![text("WindowsUpdate.log", &log)]);
     let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
     assert!(!ids.contains(&"http_timeout_auth"), "{ids:?}");
-    let wsus: Vec<&wulens_core::NextCheck> = r.next_checks.iter().filter(|c| c.command.as_deref().is_some_and(|c| c.contains("wsus7.corp.test"))).collect();
+    let wsus: Vec<&wulens_core::report::NextCheck> =
+        r.next_checks.iter().filter(|c| c.command.as_deref().is_some_and(|c| c.contains("wsus7.corp.test"))).collect();
     assert!(wsus.is_empty(), "{wsus:#?}");
 }
 

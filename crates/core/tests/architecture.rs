@@ -7,6 +7,8 @@
 //!   `web/src`): shared names live one floor down.
 //! - The diagnosis states facts: the words a person reads are written in `output/words/`, and
 //!   `format!` in `diagnose/` (outside its tests) only writes codes, keys and quoted lines.
+//! - No sentence is written as a string literal in `diagnose/` or `model/`: what reads like words
+//!   there is a pattern matched against the logs, a developer's message, or allowed by name.
 
 use std::path::{Path, PathBuf};
 
@@ -126,7 +128,7 @@ fn diagnose_formats() -> Vec<(String, usize)> {
 
 /// The most `format!` the diagnosis may hold outside its tests: lower it when a fact leaves
 /// words behind, never raise it (a sentence belongs in `output/words/`).
-const DIAGNOSE_FORMATS: usize = 27;
+const DIAGNOSE_FORMATS: usize = 25;
 
 #[test]
 fn the_diagnosis_states_facts_and_writes_no_sentence() {
@@ -145,6 +147,494 @@ fn the_checker_sees_backward_imports() {
     let found = crate_paths("use crate::output::Report;\nuse crate::{model, diagnose::x};\nlet x = crate::read::load(i); // crate::output");
     let names: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
     assert_eq!(names, ["output", "model", "diagnose", "read"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// No sentence written as a string literal where the engine states facts.
+//
+// `diagnose/` and `model/` state facts; the words a person reads are chosen in `output/words/`.
+// The `format!` count above cannot see a sentence written as a plain literal, so every string
+// literal of those two folders is read, and one that reads like words (three words or more, and
+// a space) must be one of what the engine rightly holds:
+// - a pattern it matches the logs (or the data's text) against, a fact about the log: an
+//   argument of a search (`SEARCHES`), a side of `==` or a match arm's pattern, an item of a
+//   `const`/`static` table, a `const` that is searched for;
+// - a message to a developer: a panic's, an assertion's, an error value's (`DEVELOPER`);
+// - in a comment, an attribute (serde's names, docs) or a `#[cfg(test)]` item;
+// - or allowed in `WORDS_ALLOWED`, with the reason.
+
+/// Calls whose string arguments are patterns searched for in a text (the str methods, the
+/// memchr and regex searchers, the diagnosis's own `code_after` and `header`).
+const SEARCHES: [&str; 20] = [
+    "contains",
+    "starts_with",
+    "ends_with",
+    "find",
+    "rfind",
+    "split_once",
+    "rsplit_once",
+    "strip_prefix",
+    "strip_suffix",
+    "split",
+    "rsplit",
+    "matches",
+    "trim_start_matches",
+    "trim_end_matches",
+    "replace",
+    "eq_ignore_ascii_case",
+    "Finder::new",
+    "Regex::new",
+    "code_after",
+    "header",
+];
+
+/// Calls whose string arguments are messages to a developer (a bug's, a broken input's), which
+/// no report shows.
+const DEVELOPER: [&str; 15] = [
+    "expect",
+    "panic!",
+    "unreachable!",
+    "assert!",
+    "assert_eq!",
+    "assert_ne!",
+    "debug_assert!",
+    "debug_assert_eq!",
+    "todo!",
+    "unimplemented!",
+    "Err",
+    "map_err",
+    "ok_or",
+    "ok_or_else",
+    "custom",
+];
+
+/// Literals that read like words and stay in the engine: (file under src/, the function that
+/// holds them, why they are no sentence). An entry that allows nothing fails the test.
+const WORDS_ALLOWED: [(&str, &str, &str); 4] = [
+    ("model/format.rs", "label", "a format's name, as the files table lists it (`format_label`): a name"),
+    ("model/kind.rs", "file_name", "a log's name, which the flows' `logs` and `missing_logs` carry as data: a name"),
+    ("model/prescan.rs", "fmt", "a scanned piece's binary form that does not read back: an error between the page's workers"),
+    (
+        "diagnose/ledger/mod.rs",
+        "setup_targets",
+        "a setup run's target titled as Windows Update titles feature updates, so that the ledger classes, joins and orders it as a logged title",
+    ),
+];
+
+/// A string literal of a source file and what surrounds it.
+#[derive(Debug)]
+struct Literal {
+    line: usize,
+    text: String,
+    /// The function it is written in.
+    function: String,
+    /// A pattern or a developer's message (see above).
+    kept: bool,
+    /// The scalar `const` it is the value of: kept if that const is searched for.
+    constant: Option<String>,
+}
+
+/// What a delimiter opened: a call (its callee, `contains`, `format!`, `Finder::new`), a
+/// bracket, a block (the function it is the body of), an attribute.
+enum Open {
+    Call(String),
+    Bracket,
+    Block(Option<String>),
+    Attribute(usize),
+}
+
+fn callee_is(callee: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| callee == *n || callee.ends_with(&format!("::{n}")) || callee.ends_with(&format!(".{n}")))
+}
+
+/// Reads a source file for [`literals`]: where it is, what the open delimiters opened, the item
+/// being read (a function, a `const`, a `#[cfg(test)]` item), and the literals found.
+struct Lexer {
+    c: Vec<char>,
+    i: usize,
+    line: usize,
+    stack: Vec<Open>,
+    /// The last token: `ident` (its path in `path`: `Finder::new`, `format!`), `==`, or a
+    /// punctuation.
+    prev: String,
+    path: String,
+    /// `fn` was read: the next word names the function whose block opens next.
+    fn_next: bool,
+    fn_name: Option<String>,
+    /// A `const`/`static` item: 1 its name is next, 2 its type or value is (from `const_from`);
+    /// then `konst`: its depth, its name, and whether it is a table (an array or a tuple).
+    const_state: u8,
+    const_name: String,
+    const_from: usize,
+    const_depth: usize,
+    konst: Option<(usize, String, bool)>,
+    /// A `#[cfg(test)]` item being skipped: its depth, and whether its block opened.
+    skip: Option<(usize, bool)>,
+    /// Constants passed to a search.
+    searched: Vec<String>,
+    out: Vec<Literal>,
+}
+
+impl Lexer {
+    fn at(&self, i: usize) -> char {
+        self.c.get(i).copied().unwrap_or('\0')
+    }
+
+    fn starts_word(&self) -> bool {
+        self.i == 0 || !(self.c[self.i - 1].is_alphanumeric() || self.c[self.i - 1] == '_')
+    }
+
+    /// Skips the comment at `i`, if one starts there.
+    fn comment(&mut self) -> bool {
+        match (self.at(self.i), self.at(self.i + 1)) {
+            ('/', '/') => {
+                while self.i < self.c.len() && self.c[self.i] != '\n' {
+                    self.i += 1;
+                }
+            }
+            ('/', '*') => {
+                let mut depth = 0;
+                while self.i < self.c.len() {
+                    match (self.at(self.i), self.at(self.i + 1)) {
+                        ('/', '*') => (depth, self.i) = (depth + 1, self.i + 2),
+                        ('*', '/') => (depth, self.i) = (depth - 1, self.i + 2),
+                        (ch, _) => (self.line, self.i) = (self.line + usize::from(ch == '\n'), self.i + 1),
+                    }
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The string literal starting at `i`: its closing hashes, its opening quote, whether raw.
+    fn string_start(&self) -> Option<(usize, usize, bool)> {
+        let raw_at = |j: usize| {
+            let mut k = j;
+            while self.at(k) == '#' {
+                k += 1;
+            }
+            (self.at(k) == '"').then_some((k - j, k, true))
+        };
+        match (self.at(self.i), self.at(self.i + 1)) {
+            ('"', _) => Some((0, self.i, false)),
+            ('r', _) if self.starts_word() => raw_at(self.i + 1),
+            ('b', 'r') if self.starts_word() => raw_at(self.i + 2),
+            ('b', '"') if self.starts_word() => Some((0, self.i + 1, false)),
+            _ => None,
+        }
+    }
+
+    /// Reads the string literal that opens at `quote` and records it.
+    fn string(&mut self, hashes: usize, quote: usize, raw: bool) {
+        let line = self.line;
+        let (mut j, mut text) = (quote + 1, String::new());
+        while j < self.c.len() {
+            if !raw && self.c[j] == '\\' {
+                text.extend([self.c[j], self.at(j + 1)]);
+                self.line += usize::from(self.at(j + 1) == '\n');
+                j += 2;
+                continue;
+            }
+            if self.c[j] == '"' && (0..hashes).all(|h| self.at(j + 1 + h) == '#') {
+                j += 1 + hashes;
+                break;
+            }
+            self.line += usize::from(self.c[j] == '\n');
+            text.push(self.c[j]);
+            j += 1;
+        }
+        self.i = j;
+        if self.skip.is_none() && !self.stack.iter().any(|o| matches!(o, Open::Attribute(_))) {
+            self.record(line, text);
+        }
+        self.prev = "\"".into();
+    }
+
+    /// A literal read at `line`: kept if it is a pattern or a developer's message.
+    fn record(&mut self, line: usize, text: String) {
+        let direct = match self.stack.last() {
+            Some(Open::Call(f)) => f.as_str(),
+            _ => "",
+        };
+        let mut k = self.i;
+        while self.at(k).is_whitespace() {
+            k += 1;
+        }
+        let (next, after) = (self.at(k), self.at(k + 1));
+        let compared = self.prev == "==" || (next == '=' && matches!(after, '>' | '=')) || (next == '!' && after == '=');
+        let pattern = callee_is(direct, &SEARCHES) || compared || self.konst.as_ref().is_some_and(|k| k.2);
+        let developer = self.stack.iter().any(|o| matches!(o, Open::Call(f) if callee_is(f, &DEVELOPER)));
+        let function = self.stack.iter().rev().find_map(|o| if let Open::Block(Some(f)) = o { Some(f.clone()) } else { None }).unwrap_or_default();
+        let constant = self.konst.as_ref().filter(|k| !k.2).map(|k| k.1.clone());
+        self.out.push(Literal { line, text, function, kept: pattern || developer, constant });
+    }
+
+    /// Skips a char literal (`'"'`, `'\''`, `'\u{FEFF}'`) or a lifetime (`'a`).
+    fn char_or_lifetime(&mut self) {
+        if self.at(self.i + 1) == '\\' {
+            self.i += 3;
+            while self.i < self.c.len() && self.c[self.i] != '\'' {
+                self.i += 1;
+            }
+            self.i += 1;
+        } else if self.at(self.i + 2) == '\'' {
+            self.i += 3;
+        } else {
+            self.i += 1;
+            self.prev = "lifetime".into();
+            return;
+        }
+        self.prev = "'".into();
+    }
+
+    /// Reads a word: a path's part, `fn` and its name, `const` and its name, a constant passed
+    /// to a search.
+    fn word(&mut self) {
+        let start = self.i;
+        while self.i < self.c.len() && (self.c[self.i].is_alphanumeric() || self.c[self.i] == '_') {
+            self.i += 1;
+        }
+        let word: String = self.c[start..self.i].iter().collect();
+        self.path = match self.prev.as_str() {
+            "::" => format!("{}::{word}", self.path),
+            "." => format!(".{word}"),
+            _ => word.clone(),
+        };
+        if std::mem::take(&mut self.fn_next) {
+            self.fn_name = Some(word.clone());
+        }
+        // `'static` is a lifetime, not an item.
+        let keyword = if self.prev == "lifetime" { "" } else { word.as_str() };
+        match (keyword, self.const_state) {
+            ("fn", _) => (self.fn_next, self.const_state) = (true, 0),
+            ("const" | "static", 0) if self.konst.is_none() => self.const_state = 1,
+            ("mut", 1) => {}
+            ("", _) => {}
+            (_, 1) => (self.const_name, self.const_from, self.const_depth, self.const_state) = (word.clone(), self.i, self.stack.len(), 2),
+            _ => {}
+        }
+        let constant = word.len() > 1 && word.chars().all(|x| x.is_ascii_uppercase() || x.is_ascii_digit() || x == '_');
+        if constant && matches!(self.stack.last(), Some(Open::Call(f)) if callee_is(f, &SEARCHES)) {
+            self.searched.push(word);
+        }
+        self.prev = "ident".into();
+    }
+
+    /// Reads a punctuation: delimiters (calls, blocks, attributes and the `#[cfg(test)]` items
+    /// they skip), `::`, `==`, `=>`, the `=` of a `const`, the `;` that ends an item.
+    fn punct(&mut self, ch: char) {
+        if self.const_state == 2 && matches!(ch, ';' | '{' | '}' | '>') && self.stack.len() == self.const_depth {
+            // A `const` that is no item with a value (`impl<const N: usize>`, `*const T`).
+            self.const_state = 0;
+        }
+        self.i += 1;
+        let next = self.at(self.i);
+        let token = match ch {
+            ':' if next == ':' => "::",
+            '=' if next == '=' => "==",
+            '=' if next == '>' => "=>",
+            '!' if next == '=' => "==",
+            _ => "",
+        };
+        if !token.is_empty() {
+            self.i += 1;
+            self.prev = token.into();
+            return;
+        }
+        match ch {
+            '!' if self.prev == "ident" => {
+                self.path.push('!');
+                return;
+            }
+            '#' if next == '[' || (next == '!' && self.at(self.i + 1) == '[') => {
+                self.i += if next == '!' { 2 } else { 1 };
+                self.stack.push(Open::Attribute(self.i));
+            }
+            '(' => self.stack.push(Open::Call(if self.prev == "ident" { self.path.clone() } else { String::new() })),
+            '[' => self.stack.push(Open::Bracket),
+            '{' => {
+                self.stack.push(Open::Block(self.fn_name.take()));
+                let depth = self.stack.len();
+                if let Some((d, opened)) = self.skip.as_mut() {
+                    *opened |= depth == *d + 1;
+                }
+            }
+            ')' | ']' | '}' => match self.stack.pop() {
+                Some(Open::Attribute(from)) => {
+                    let attribute: String = self.c[from..self.i - 1].iter().filter(|x| !x.is_whitespace()).collect();
+                    if attribute == "cfg(test)" && self.skip.is_none() {
+                        self.skip = Some((self.stack.len(), false));
+                    }
+                }
+                _ if ch == '}' && self.skip.is_some_and(|(d, opened)| opened && self.stack.len() == d) => self.skip = None,
+                _ => {}
+            },
+            ';' => {
+                self.fn_name = None;
+                if self.konst.as_ref().is_some_and(|k| k.0 == self.stack.len()) {
+                    self.konst = None;
+                }
+                if self.skip.is_some_and(|(d, opened)| !opened && self.stack.len() == d) {
+                    self.skip = None;
+                }
+            }
+            '=' if self.const_state == 2 => {
+                let head: String = self.c[self.const_from..self.i - 1].iter().collect();
+                self.konst = Some((self.stack.len(), self.const_name.clone(), head.contains('[') || head.contains('(')));
+                self.const_state = 0;
+            }
+            _ => {}
+        }
+        self.prev = ch.to_string();
+    }
+}
+
+/// Every string literal of `src` outside comments, attributes and `#[cfg(test)]` items.
+fn literals(src: &str) -> Vec<Literal> {
+    let mut l = Lexer {
+        c: src.chars().collect(),
+        i: 0,
+        line: 1,
+        stack: Vec::new(),
+        prev: String::new(),
+        path: String::new(),
+        fn_next: false,
+        fn_name: None,
+        const_state: 0,
+        const_name: String::new(),
+        const_from: 0,
+        const_depth: 0,
+        konst: None,
+        skip: None,
+        searched: Vec::new(),
+        out: Vec::new(),
+    };
+    while l.i < l.c.len() {
+        let ch = l.c[l.i];
+        if ch.is_whitespace() {
+            l.line += usize::from(ch == '\n');
+            l.i += 1;
+        } else if l.comment() {
+        } else if let Some((hashes, quote, raw)) = l.string_start() {
+            l.string(hashes, quote, raw);
+        } else if ch == '\'' {
+            l.char_or_lifetime();
+        } else if ch.is_alphabetic() || ch == '_' {
+            l.word();
+        } else {
+            l.punct(ch);
+        }
+    }
+    let searched = std::mem::take(&mut l.searched);
+    for lit in &mut l.out {
+        lit.kept |= lit.constant.as_ref().is_some_and(|k| searched.contains(k));
+    }
+    l.out
+}
+
+/// Does a literal read like words: three words of letters or more, and a space (format
+/// arguments `{...}` left out, escapes read)?
+fn reads_like_words(text: &str) -> bool {
+    let mut plain = String::new();
+    let mut chars = text.chars().peekable();
+    let mut depth = 0;
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => match chars.next() {
+                Some('n' | 'r' | 't') => plain.push(' '),
+                Some('u') => {
+                    chars.by_ref().take_while(|&x| x != '}').for_each(drop);
+                }
+                Some(x) => plain.push(x),
+                None => {}
+            },
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            _ if depth == 0 => plain.push(ch),
+            _ => {}
+        }
+    }
+    plain.contains(' ') && plain.split(|ch: char| !ch.is_alphabetic()).filter(|w| !w.is_empty()).count() >= 3
+}
+
+/// The literals of `src` that read like words and are neither patterns nor a developer's.
+fn sentences(src: &str) -> Vec<Literal> {
+    literals(src).into_iter().filter(|l| !l.kept && reads_like_words(&l.text)).collect()
+}
+
+#[test]
+fn the_engine_writes_no_sentence_as_a_literal() {
+    let mut files = Vec::new();
+    rust_files(&src().join("diagnose"), &mut files);
+    rust_files(&src().join("model"), &mut files);
+    files.sort();
+    let (mut bad, mut used, mut read) = (Vec::new(), [false; WORDS_ALLOWED.len()], 0);
+    for f in &files {
+        let rel = f.strip_prefix(src()).unwrap().to_string_lossy().replace('\\', "/");
+        let all = literals(&std::fs::read_to_string(f).unwrap());
+        read += all.len();
+        for l in all.into_iter().filter(|l| !l.kept && reads_like_words(&l.text)) {
+            match WORDS_ALLOWED.iter().position(|(file, function, _)| *file == rel && *function == l.function) {
+                Some(k) => used[k] = true,
+                None => bad.push(format!("{rel}:{} (in {}): {:?}", l.line, l.function, l.text)),
+            }
+        }
+    }
+    assert!(read > 500, "the check reads the engine's literals: {read}");
+    for (k, (file, function, _)) in WORDS_ALLOWED.iter().enumerate() {
+        assert!(used[k], "WORDS_ALLOWED: {file} {function} allows nothing now: remove it");
+    }
+    assert!(bad.is_empty(), "sentences written in the engine (state the fact; its words belong in output/words/):\n{}", bad.join("\n"));
+}
+
+#[test]
+fn the_sentence_checker_tells_words_from_patterns() {
+    let src = r###"
+        /// Doc comments may say anything at all.
+        #[serde(rename = "a name with words")]
+        const MARKERS: [&str; 2] = ["Sync failed. Will retry", "There are no unhealthy components"];
+        const STARTS: &str = "Initiating rollback of the update, phase = ";
+        const SAID: &str = "a constant sentence nobody searches for";
+        fn read<'a>(m: &'a str, q: char) -> Option<Fact> {
+            let (quote, key) = ('"', "hklm\\software\\policies\\microsoft");
+            if m.contains("Network state: Disconnected") || m.split_once(STARTS).is_some() || q == '\'' {
+                let code = code_after(m, "failed with code ");
+                let url = m.split_once(r#"started download from ""#)?.1;
+                let x = memchr::memmem::Finder::new("Existing WUA Managed server was already set");
+                return Some(Fact::Said { text: format!("the Store app {url} failed twice") });
+            }
+            match m {
+                "Reset this PC by hand" => None,
+                _ if m == "an install that ended well" => Some(Fact::Words("install and restart automatically")),
+                _ => x.expect("a run has a line").ok_or(Bad("not a piece of this version"))?,
+            }
+        }
+        #[cfg(test)]
+        pub(super) mod tests {
+            fn words() { let _ = "a test may write words"; }
+        }
+        fn after() -> &'static str { "words after the tests are read again" }
+        impl<const N: usize> Shown for [u8; N] { fn say(&self) -> String { let n = N; format!("{n} bytes were read") } }
+    "###;
+    let found: Vec<(usize, String, String)> = sentences(src).into_iter().map(|l| (l.line, l.function, l.text)).collect();
+    assert_eq!(
+        found,
+        [
+            (6, String::new(), "a constant sentence nobody searches for".to_string()),
+            (13, "read".into(), "the Store app {url} failed twice".into()),
+            (17, "read".into(), "install and restart automatically".into()),
+            (25, "after".into(), "words after the tests are read again".into()),
+            (26, "say".into(), "{n} bytes were read".into()),
+        ]
+    );
+    assert!(!reads_like_words("{} × {} {}") && !reads_like_words("Proxy: {}; bypass: {}") && reads_like_words("on the client"));
 }
 
 // ---------------------------------------------------------------------------------------------

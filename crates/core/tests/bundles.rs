@@ -7,7 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use wulens_core::{Analysis, FileReport, Input, Limits, Report};
+use wulens_core::report::FileReport;
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
@@ -115,12 +116,12 @@ fn a_support_center_bundle_is_one_machine_and_its_logs_are_read() {
 fn a_folder_of_such_bundles_is_a_fleet() {
     let names = [INTUNE01, INTUNE02, SUPPORT, "README.md"];
     let paths: Vec<String> = names.iter().map(|n| format!("bundles/{n}")).collect();
-    let b = wulens_core::bundles::bundles(&paths);
+    let b = wulens_core::input::bundles::bundles(&paths);
     assert_eq!(b.iter().map(|b| b.machine.as_str()).collect::<Vec<_>>(), ["PC-INTUNE01", "PC-INTUNE02", SUPPORT.trim_end_matches(".zip")]);
-    assert!(wulens_core::bundles::is_fleet(&b, &paths));
+    assert!(wulens_core::input::bundles::is_fleet(&b, &paths));
     // A zip's own listing (what the page sees of one dropped zip) is one machine.
     let listed: Vec<String> = zip_names(&fixtures().join("bundles").join(INTUNE02)).into_iter().map(|m| format!("{INTUNE02}/{m}")).collect();
-    assert_eq!(wulens_core::bundles::bundles(&listed).len(), 1);
+    assert_eq!(wulens_core::input::bundles::bundles(&listed).len(), 1);
 }
 
 fn zip_names(p: &Path) -> Vec<String> {

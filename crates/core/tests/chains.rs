@@ -6,7 +6,8 @@
 //! The tests that read them are `real_logs` tests (crates/testdata).
 
 use wulens_core::model::{Domain, OperationKind, Outcome};
-use wulens_core::{Analysis, Input, Limits, OperationReport, Report};
+use wulens_core::report::OperationReport;
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn report(name: &str) -> Report {
     let d = wulens_testdata::real_logs();

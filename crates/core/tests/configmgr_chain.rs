@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use wulens_core::model::{FindingSeverity, LedgerState, LifeEvent, LinkId, LinkState, VerdictStatus};
-use wulens_core::{Analysis, ChainLinkReport, FindingReport, Input, Limits, Report};
+use wulens_core::report::{ChainLinkReport, FindingReport};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(name).join("logs")
@@ -241,7 +242,7 @@ fn a_content_download_that_fails_names_the_update_the_distribution_point_and_its
     assert_eq!(row.state, LedgerState::Waiting, "{:?}", row.steps.iter().map(|s| s.event).collect::<Vec<_>>());
     let step = row.decisive_step().expect("the wait");
     assert_eq!((step.event, step.evidence.file.ends_with("ContentTransferManager.log"), step.evidence.line), (LifeEvent::WaitingForContent, true, 5));
-    assert_eq!(wulens_core::ledger_state(row), "waiting for a distribution point to offer its content (24 hours when the log ends)");
+    assert_eq!(wulens_core::ledger::state(row), "waiting for a distribution point to offer its content (24 hours when the log ends)");
 }
 
 #[test]
@@ -357,14 +358,14 @@ fn the_site_chain_names_failing_servers_behind_a_run_that_succeeded() {
     assert_eq!(link_of(&r, L::WsusConfig).state, S::NotInLogs);
     // A site server's logs alone ask for no client's configuration.
     assert!(r.configuration.missing.is_empty(), "{:?}", r.configuration.missing);
-    assert!(!wulens_core::text(&r).contains("Client configuration"));
+    assert!(!wulens_core::report::text(&r).contains("Client configuration"));
 }
 
 #[test]
 fn a_drop_without_configmgr_logs_has_no_chain() {
     let r = report_of(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/samples/broken-scan/WindowsUpdate.log")]);
     assert!(r.chain.is_empty(), "{:?}", states(&r));
-    assert!(!wulens_core::text(&r).contains("ConfigMgr client chain"));
+    assert!(!wulens_core::report::text(&r).contains("ConfigMgr client chain"));
 }
 
 #[test]

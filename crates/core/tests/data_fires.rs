@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use wulens_core::{operation_ids, rule_ids, Analysis, Diagnosis, Input, Limits};
+use wulens_core::{Analysis, Diagnosis, Input, Limits};
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir).map(|r| r.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect()).unwrap_or_default();
@@ -74,8 +74,8 @@ fn real_logs_every_rule_operation_and_noise_pattern_fires_somewhere() {
         }
         diagnose(&files, &mut fired);
     }
-    let dead_rules: Vec<&str> = rule_ids().filter(|id| !fired.rules.contains(*id)).collect();
-    let dead_ops: Vec<&str> = operation_ids().filter(|id| !fired.ops.contains(*id)).collect();
+    let dead_rules: Vec<&str> = Diagnosis::rule_ids().filter(|id| !fired.rules.contains(*id)).collect();
+    let dead_ops: Vec<&str> = Diagnosis::operation_ids().filter(|id| !fired.ops.contains(*id)).collect();
     let patterns: Vec<(u32, usize, &[&str])> =
         wulens_kb::entries().iter().flat_map(|k| k.noise.iter().enumerate().map(move |(i, n)| (k.code, i, n.contains))).collect();
     assert!(patterns.len() >= 20, "the noise data holds {} patterns", patterns.len());

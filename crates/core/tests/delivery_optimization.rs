@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use wulens_core::{Analysis, Input, Limits, LogFormat, Report, Severity};
+use wulens_core::model::{LogFormat, Severity};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/delivery-optimization")

@@ -4,8 +4,9 @@
 
 use std::path::PathBuf;
 
+use wulens_core::input::FileLoader;
 use wulens_core::model::{LogFormat, OperationKind, Outcome, Severity};
-use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn dir() -> PathBuf {
     let d = wulens_testdata::real_logs().join("etl");

@@ -3,8 +3,9 @@
 //! against the reading in that folder's README: every record read whatever a stale header says,
 //! and the verdict a careful reader gives. Also damaged files, and an .evtx beside a text log.
 
+use wulens_core::input::FileLoader;
 use wulens_core::model::{LogFormat, OperationKind, Outcome, VerdictStatus};
-use wulens_core::{Analysis, FileLoader, Input, Limits, Report};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn evidence(name: &str) -> Vec<u8> {
     let d = wulens_testdata::real_logs().join("evidence");
@@ -22,7 +23,7 @@ fn text(r: &Report) -> String {
     format!("{}\n{}", r.summary.verdict, r.summary.detail)
 }
 
-fn ops(r: &Report, kind: OperationKind, outcome: Outcome) -> Vec<&wulens_core::OperationReport> {
+fn ops(r: &Report, kind: OperationKind, outcome: Outcome) -> Vec<&wulens_core::report::OperationReport> {
     r.operations.items.iter().filter(|o| o.kind == kind && o.outcome == outcome).collect()
 }
 
@@ -215,7 +216,7 @@ fn real_logs_an_evtx_decoded_in_steps_is_the_file_loaded_at_once() {
         l
     };
     for (name, bytes) in &inputs {
-        let whole = format!("{:?}", wulens_core::load(Input { name: name.clone(), bytes: bytes.clone().into() }));
+        let whole = format!("{:?}", wulens_core::input::load(Input { name: name.clone(), bytes: bytes.clone().into() }));
         let mut l = loader(name, bytes);
         let mut seen = Vec::new();
         loop {
@@ -248,7 +249,7 @@ fn real_logs_an_evtx_decoded_in_steps_is_the_file_loaded_at_once() {
         assert_eq!(format!("{:?}", loader(name, bytes).finish(&Limits::default()).files[0]), whole, "{name}: no step");
     }
     if let Some(p) = inputs.iter().find(|(n, _)| n == "65_System.evtx").map(|(n, b)| loader(n, b).decode_step(3)) {
-        assert_eq!(p, Some(wulens_core::DecodeProgress { done: 3, total: 17, finished: false }));
+        assert_eq!(p, Some(wulens_core::input::DecodeProgress { done: 3, total: 17, finished: false }));
     }
     let mut text = loader("WindowsUpdate.log", b"2024/05/02 14:43:56.6390016 4932  6608  Agent           * START *   Finding updates\n");
     assert_eq!(text.decode_step(1), None, "a text log is parsed whole");

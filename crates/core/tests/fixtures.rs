@@ -203,7 +203,7 @@ trait EntryLines {
     fn entries_lines(&self) -> u32;
 }
 
-impl EntryLines for wulens_core::FileReport {
+impl EntryLines for wulens_core::report::FileReport {
     fn entries_lines(&self) -> u32 {
         self.lines - self.unparsed
     }

@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use wulens_core::{Input, MachineRow};
+use wulens_core::fleet::MachineRow;
+use wulens_core::Input;
 
 fn row(name: &str, bytes: Vec<u8>) -> MachineRow {
     MachineRow::from_inputs("m", "m", vec![Input { name: name.into(), bytes: bytes.into() }])

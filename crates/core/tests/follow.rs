@@ -1,7 +1,8 @@
 //! Following a log that is still being written: read in pieces as it grows, it ends where
 //! reading it at once does (entries, codes, the report).
 
-use wulens_core::{Analysis, Input, Limits, Report, ReportLimits};
+use wulens_core::report::ReportLimits;
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn cm(msg: &str, sec: u32, sev: u8) -> String {
     format!("<![LOG[{msg}]LOG]!><time=\"10:00:{sec:02}.000+000\" date=\"06-12-2024\" component=\"WUAHandler\" context=\"\" type=\"{sev}\" thread=\"1\" file=\"x.cpp:1\">\r\n")

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use wulens_core::{Analysis, Input, Limits, LogKind};
+use wulens_core::model::LogKind;
+use wulens_core::{Analysis, Input, Limits};
 
 /// The share of distinct codes that must have an answer, in per cent.
 const BAR_PERCENT: usize = 90;

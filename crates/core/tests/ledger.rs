@@ -139,12 +139,12 @@ fn work_still_running_at_the_end_leads_the_first_screen() {
         assert!(!v.contains(reassuring), "{reassuring}: {v}");
     }
     // The ticket's Markdown carries the row too, with its line.
-    let md = wulens_core::markdown(&r);
+    let md = wulens_core::report::markdown(&r);
     let updates = md.split("## Updates").nth(1).unwrap_or_else(|| panic!("no Updates section:\n{md}"));
     assert!(updates.contains("still running when the log ends") && updates.contains("KB5044273") && updates.contains("WindowsUpdate.log:6"), "{updates}");
     // The CLI's text lists the ledger's rows as `wulens updates` does.
-    let text = wulens_core::text(&r);
-    let ledger = wulens_core::ledger_text(&r.ledger, r.ledger_total);
+    let text = wulens_core::report::text(&r);
+    let ledger = wulens_core::ledger::text(&r.ledger, r.ledger_total);
     assert!(ledger.lines().all(|l| text.contains(l)), "{text}\n---\n{ledger}");
 }
 
@@ -199,7 +199,7 @@ fn a_cumulative_update_a_later_one_installed_after_is_superseded() {
     let last = row.decisive_step().unwrap();
     assert_eq!(last.event, LifeEvent::Superseded);
     assert!(last.evidence.text.contains("KB5037768"), "the later install's line proves it: {}", last.evidence.text);
-    assert_eq!(wulens_core::ledger_state(row), "superseded");
+    assert_eq!(wulens_core::ledger::state(row), "superseded");
     // The failures are earlier ones, not the machine's state now.
     assert_eq!(r.summary.badge, "Failed earlier", "{}", r.summary.verdict);
     assert!(!r.summary.verdict.contains("is failing"), "{}", r.summary.verdict);
@@ -304,7 +304,7 @@ fn real_logs_an_unknown_row_names_the_logs_that_would_tell_how_it_ended() {
     let r = report_of(vec![("WindowsUpdate.log", log.clone().into_bytes())]);
     let cu = one(&r, "KB5044273");
     assert_eq!((cu.state, cu.would_tell.clone()), (LedgerState::Unknown, vec!["event_logs".to_string()]));
-    assert_eq!(wulens_core::ledger_would_tell(cu).as_deref(), Some("These logs do not say how it ended: the event logs would."));
+    assert_eq!(wulens_core::ledger::would_tell(cu).as_deref(), Some("These logs do not say how it ended: the event logs would."));
     // 60 alone (the Operational channel: downloads only): the agent's traces would tell.
     let r = real(&["evidence/60_Microsoft-Windows-WindowsUpdateClient%4Operational.evtx"]);
     let kb = one(&r, "KB5046613");
@@ -316,7 +316,7 @@ fn real_logs_an_unknown_row_names_the_logs_that_would_tell_how_it_ended() {
     let cu = one(&r, "KB5044273");
     assert_eq!(cu.state, LedgerState::Unknown);
     assert!(cu.would_tell.is_empty(), "{:?}", cu.would_tell);
-    assert!(wulens_core::ledger_would_tell(cu).unwrap().starts_with("No outcome of it in these logs"));
+    assert!(wulens_core::ledger::would_tell(cu).unwrap().starts_with("No outcome of it in these logs"));
     // Only unknown rows say it.
     assert!(r.ledger.iter().all(|x| x.state == LedgerState::Unknown || x.would_tell.is_empty()));
 }
@@ -335,7 +335,7 @@ fn real_logs_cbs_package_sessions_are_rows_of_their_own() {
     assert!(lang.steps.iter().all(|s| s.source == "cbs"));
     let face = r.ledger.iter().find(|x| x.title.starts_with("Microsoft-Windows-Hello-Face-Migration-Package~")).expect("the face package's row");
     assert_eq!(face.state, LedgerState::Done);
-    assert_eq!(wulens_core::ledger_target(lang), "the servicing package Microsoft-Windows-LanguageFeatures-Basic-fa-ir-Package 10.0.19041.1");
+    assert_eq!(wulens_core::ledger::target(lang), "the servicing package Microsoft-Windows-LanguageFeatures-Basic-fa-ir-Package 10.0.19041.1");
     // 18: after a restart, KB5000736's two packages complete their startup processing in the
     // same second: one row by KB, one install.
     let r = real(&["hold1/18_CBS.log"]);
@@ -360,7 +360,7 @@ fn a_paused_ring_holds_back_the_quality_updates_not_done() {
     assert_eq!((held.updates.as_str(), held.policy.as_str(), held.value.as_str()), ("quality", "PauseQualityUpdatesStartTime", "2026-11-02"));
     assert_eq!((held.from.as_deref(), held.until.as_deref(), held.server.as_str()), (Some("2026-11-02"), Some("2026-12-06"), "Microsoft Intune"));
     assert!(held.file.ends_with("MDMDiagReport.xml") && held.line > 1, "{}:{}", held.file, held.line);
-    assert!(wulens_core::ledger_held(cu)
+    assert!(wulens_core::ledger::held(cu)
         .unwrap()
         .starts_with("Held back by the update ring (Microsoft Intune): quality updates are paused from 2026-11-02 to 2026-12-06"));
     // Without the ring nothing holds it.
@@ -397,7 +397,7 @@ fn real_logs_events_and_reporting_events_of_one_update_join_by_kb() {
 fn real_logs_a_fleet_row_carries_each_updates_state_and_code() {
     let dir = reallogs();
     let bytes = std::fs::read(dir.join("evidence/61_Setup.evtx")).expect("61_Setup.evtx");
-    let row = wulens_core::MachineRow::from_inputs("pc-61", "61", vec![Input { name: "Setup.evtx".into(), bytes: bytes.into() }]);
+    let row = wulens_core::fleet::MachineRow::from_inputs("pc-61", "61", vec![Input { name: "Setup.evtx".into(), bytes: bytes.into() }]);
     let kb = row.updates.iter().find(|u| u.kb == "KB5020683").expect("KB5020683 in the row");
     assert_eq!((kb.state, kb.code.as_str()), (LedgerState::Failing, "0x800F0984"));
     assert!(kb.since.starts_with("2024-11-14"), "{}", kb.since);
@@ -535,7 +535,8 @@ fn configmgrs_table_joins_the_rows_its_ids_name_whatever_their_braces() {
 /// ledger rows, one of them cut).
 #[test]
 fn real_logs_a_report_of_a_kept_diagnosis_is_the_report_built_at_once() {
-    use wulens_core::{Diagnosis, ReportLimits};
+    use wulens_core::report::ReportLimits;
+    use wulens_core::Diagnosis;
     let dir = reallogs().join("more");
     let mut names: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_none_or(|x| x != "md")).collect();
     names.sort();
@@ -571,7 +572,7 @@ fn failed_tries_of_a_kb_a_later_version_installed_are_recovered() {
     let r = report_of(vec![("System.evtx.txt", s.into_bytes())]);
     well_formed(&r);
     assert_eq!(one(&r, "KB2267602").state, LedgerState::Done);
-    let text = wulens_core::text(&r);
+    let text = wulens_core::report::text(&r);
     let detail = text.split("\n\n").nth(2).unwrap_or_default();
     assert!(detail.contains("5 recovered") && !detail.contains("failed"), "the detail agrees with the ledger:\n{text}");
     assert_ne!(r.summary.status, VerdictStatus::Failed, "{}", r.summary.verdict);
@@ -583,5 +584,5 @@ fn failed_tries_of_a_kb_a_later_version_installed_are_recovered() {
         title(1)
     );
     let r = report_of(vec![("System.evtx.txt", s.into_bytes())]);
-    assert!(wulens_core::text(&r).contains("1 failed"), "{}", wulens_core::text(&r));
+    assert!(wulens_core::report::text(&r).contains("1 failed"), "{}", wulens_core::report::text(&r));
 }

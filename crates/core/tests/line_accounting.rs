@@ -3,9 +3,9 @@
 //! records or garbage.
 
 use proptest::prelude::*;
+use wulens_core::input::parse::parse;
 use wulens_core::model::lines::count_lines;
-use wulens_core::parse::parse;
-use wulens_core::LogFormat;
+use wulens_core::model::LogFormat;
 use wulens_core::{Analysis, Input, Limits};
 
 const FORMATS: [LogFormat; 9] = [

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use wulens_core::{markdown, markdown_summary, Analysis, Input, Limits, Report, SUMMARY_BYTES};
+use wulens_core::report::{markdown, markdown_summary, SUMMARY_BYTES};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn analyze(files: &[PathBuf]) -> Report {
     let inputs = files.iter().map(|p| Input { name: p.file_name().unwrap().to_string_lossy().into_owned(), bytes: std::fs::read(p).unwrap().into() }).collect();
@@ -130,7 +131,7 @@ fn read_back(name: &str, r: &Report, md: &str, fails: &mut Vec<String>) -> usize
     let mut found = 0;
     for t in texts.iter().filter(|t| !t.is_empty()) {
         let shown: String = t.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect();
-        if !md.contains(&wulens_core::md_code(t)) {
+        if !md.contains(&wulens_core::report::md_code(t)) {
             continue;
         }
         found += 1;
@@ -190,9 +191,9 @@ fn a_parser_reads_every_code_span_and_evidence_line_back() {
         found += read_back(&name, &r, &markdown(&r), &mut fails);
         read_back(&name, &r, &markdown_summary(&r), &mut fails);
         // What the Share panel hands out: the report redacted.
-        let mut redactor = wulens_core::Redactor::new();
+        let mut redactor = wulens_core::redact::Redactor::new();
         redactor.learn(&serde_json::to_string(&r).unwrap());
-        let red = wulens_core::redact_report(&r, &mut redactor).unwrap();
+        let red = wulens_core::redact::report(&r, &mut redactor).unwrap();
         read_back(&format!("{name} (redacted)"), &red, &markdown(&red), &mut fails);
         let h = hostile(r);
         hostile_found += read_back(&format!("{name} (hostile)"), &h, &markdown(&h), &mut fails);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use wulens_core::plan::{self, Dropped, Plan, Source, Step};
+use wulens_core::input::plan::{self, Dropped, Plan, Source, Step};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -39,7 +39,7 @@ fn settle(files: &[(String, Vec<u8>)], zip: Option<&mut zip::ZipArchive<Cursor<V
             Step::Need(n) => n,
         };
         for z in need.listings {
-            d.listings.insert(z, Ok(wulens_core::bundles::zip_listing(zip.as_deref().expect("only the zip is listed"))));
+            d.listings.insert(z, Ok(wulens_core::input::bundles::zip_listing(zip.as_deref().expect("only the zip is listed"))));
         }
         for h in need.heads {
             let bytes = match (&h.member, zip.as_deref_mut()) {
@@ -105,7 +105,9 @@ fn a_fleet_folder_and_its_zip_are_the_same_machines_read_from_the_same_bytes() {
         let Source::Files(idx) = &a.source else { panic!("{a:?}") };
         let Source::Member { item: 0, inner } = &b.source else { panic!("{b:?}") };
         let mut got = Vec::new();
-        wulens_core::bundles::zip_members(&mut archive, inner, 1 << 30, &mut |n, bytes| got.push((n.to_string(), bytes)), &mut |n, m| panic!("{n}: {m}"));
+        wulens_core::input::bundles::zip_members(&mut archive, inner, 1 << 30, &mut |n, bytes| got.push((n.to_string(), bytes)), &mut |n, m| {
+            panic!("{n}: {m}")
+        });
         let want: Vec<(String, Vec<u8>)> = idx.iter().map(|&i| (files[i].0.clone(), by_path[files[i].0.as_str()].to_vec())).collect();
         assert_eq!(got, want, "{}", a.name);
     }

@@ -4,8 +4,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use wulens_core::fleet::MachineRow;
 use wulens_core::model::LogFormat;
-use wulens_core::{Analysis, Input, Limits, MachineRow, Report};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(path)
@@ -77,7 +78,7 @@ fn a_few_unread_inputs_are_still_named() {
 fn random_bytes_are_binary_and_code_page_text_is_not() {
     // 1 MB of random bytes, named like a log, in every one of many draws.
     for seed in 0..20 {
-        let f = wulens_core::load(Input { name: "random.log".into(), bytes: noise(seed, 1 << 20).into() });
+        let f = wulens_core::input::load(Input { name: "random.log".into(), bytes: noise(seed, 1 << 20).into() });
         assert_eq!(f.format, LogFormat::Binary, "seed {seed}");
         assert!(f.notes[0].contains("not a text log"), "{:?}", f.notes);
     }
@@ -86,7 +87,7 @@ fn random_bytes_are_binary_and_code_page_text_is_not() {
     for e in std::fs::read_dir(&dir).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
-        let f = wulens_core::load(Input { name: name.clone(), bytes: std::fs::read(&p).unwrap().into() });
+        let f = wulens_core::input::load(Input { name: name.clone(), bytes: std::fs::read(&p).unwrap().into() });
         let text = !matches!(name.as_str(), "WindowsUpdate.etl" | "empty.log");
         assert_eq!(f.is_text(), text, "{name}: {:?} {:?}", f.format, f.notes);
     }
@@ -108,12 +109,12 @@ fn scan_completed_only_where_a_configmgr_scan_completed() {
     // The ConfigMgr client's logs: its scan completed.
     let cm = row_of(&logs, None);
     assert_eq!((cm.status.as_str(), cm.configmgr_scan), ("ok", true), "{}", cm.verdict);
-    assert_eq!(wulens_core::row_status_words(&cm.status, cm.configmgr_scan), "Scan completed");
+    assert_eq!(wulens_core::fleet::row_status_words(&cm.status, cm.configmgr_scan), "Scan completed");
     // The same machine's WindowsUpdate.log alone: Windows Update's own searches, no ConfigMgr scan.
     let wu = row_of(&logs, Some("WindowsUpdate.log"));
     assert_eq!((wu.status.as_str(), wu.configmgr_scan), ("ok", false), "{}", wu.verdict);
-    assert_eq!(wulens_core::row_status_words(&wu.status, wu.configmgr_scan), "No failure");
-    let text = wulens_core::FleetSummary::of(&[MachineRow { machine: "PC-CM".into(), ..cm }, MachineRow { machine: "PC-WU".into(), ..wu }]).text();
+    assert_eq!(wulens_core::fleet::row_status_words(&wu.status, wu.configmgr_scan), "No failure");
+    let text = wulens_core::fleet::FleetSummary::of(&[MachineRow { machine: "PC-CM".into(), ..cm }, MachineRow { machine: "PC-WU".into(), ..wu }]).text();
     assert!(text.contains("scan completed: PC-CM\n"), "{text}");
     assert!(text.contains("no failure in Windows Update's own work, no ConfigMgr scan in the logs: PC-WU\n"), "{text}");
 }

@@ -2,8 +2,9 @@
 //! workers: `FileLoader::delegating`, `scan_piece`) ends with exactly the analysis and the report
 //! of the same file read and scanned here: entries, severities, codes, literals, conclusions.
 
+use wulens_core::input::{scan_piece, FileLoader};
 use wulens_core::model::{LogFile, PieceScan};
-use wulens_core::{scan_piece, Analysis, FileLoader, Input, Limits, Report};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 /// `bytes` loaded in `chunk`-byte slices; when `delegate`, every piece handed out is scanned
 /// (its findings crossing in their binary form, as between workers) and handed back, except

@@ -561,7 +561,7 @@ fn check(r: &Report, x: &Expect) -> Vec<String> {
     bad
 }
 
-fn count(g: &wulens_core::OperationGroup, o: Outcome) -> usize {
+fn count(g: &wulens_core::report::OperationGroup, o: Outcome) -> usize {
     match o {
         Succeeded => g.succeeded,
         Failed => g.failed,

@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use wulens_core::model::VerdictStatus;
-use wulens_core::{markdown, redact_report, text, Analysis, Input, Limits, RedactKind, Redactor, Report};
+use wulens_core::redact::{self, Redactor};
+use wulens_core::report::{markdown, text};
+use wulens_core::{Analysis, Input, Limits, Report};
 
 const WSUS: &str = "wsus02.corp.local";
 const GUID_DEVICE: &str = "6f1c0f36-8a3e-4c2b-9d3f-2a1b3c4d5e6f";
@@ -112,7 +114,7 @@ fn inputs(logs: &[(&str, String)]) -> Vec<Input> {
 
 /// A redactor taught by every file of the drop, as the CLI's and the page's are.
 fn learned(a: &Analysis) -> Redactor {
-    wulens_core::learned_redactor(a)
+    wulens_core::redact::learned(a)
 }
 
 fn exports(r: &Report) -> [(&'static str, String); 3] {
@@ -143,8 +145,8 @@ fn planted_identifiers_are_gone_from_the_logs_and_what_is_needed_stays() {
         assert_eq!(left(&red, KEPT), before, "{}: what the conclusion needs stays\n{red}", f.name);
     }
     let summary = r.summary();
-    let kinds: Vec<RedactKind> = summary.kinds.iter().map(|k| k.kind).collect();
-    assert_eq!(kinds, RedactKind::ALL, "every kind was replaced: {}", summary.text());
+    let kinds: Vec<redact::Kind> = summary.kinds.iter().map(|k| k.kind).collect();
+    assert_eq!(kinds, redact::Kind::ALL, "every kind was replaced: {}", summary.text());
 }
 
 #[test]
@@ -157,7 +159,7 @@ fn planted_identifiers_are_gone_from_every_export_of_the_report() {
         assert!(before.iter().any(|b| b == must), "{must} is in the unredacted report: {before:?}");
     }
     let mut r = learned(&analysis);
-    let red = redact_report(&report, &mut r).unwrap();
+    let red = redact::report(&report, &mut r).unwrap();
     for (format, out) in exports(&red) {
         assert!(left(&out, PLANTED).is_empty(), "{format}: {:?} left in\n{out}", left(&out, PLANTED));
         assert!(out.contains("0x80244007") && out.contains("HOST-"), "{format}: codes and pseudonyms are in it");
@@ -171,17 +173,17 @@ fn one_original_is_one_pseudonym_in_every_log_and_the_report() {
     let report = Report::build(&analysis);
     let mut r = learned(&analysis);
     let texts: Vec<String> = analysis.files.iter().map(|f| r.redact(&f.text).into_owned()).collect();
-    let wsus = r.pseudonym(RedactKind::Host, WSUS);
-    let pc = r.pseudonym(RedactKind::Host, "pc-alpha7");
+    let wsus = r.pseudonym(redact::Kind::Host, WSUS);
+    let pc = r.pseudonym(redact::Kind::Host, "pc-alpha7");
     assert_ne!(wsus, pc);
     // The short name a log states (`http://wsus02:8530`) is another name than the FQDN; the
     // computer's FQDN and its name are one.
-    assert_eq!(r.pseudonym(RedactKind::Host, "pc-alpha7.corp.local"), pc);
+    assert_eq!(r.pseudonym(redact::Kind::Host, "pc-alpha7.corp.local"), pc);
     let wu = &texts[analysis.files.iter().position(|f| f.name.ends_with("WindowsUpdate.log")).unwrap()];
     assert!(wu.contains(&format!("http://{wsus}:8530/ClientWebService")), "{wu}");
     let cm = &texts[analysis.files.iter().position(|f| f.name.ends_with("WUAHandler.log")).unwrap()];
     assert!(cm.contains(&format!("(http://{wsus}:8530)")), "{cm}");
-    let json = serde_json::to_string(&redact_report(&report, &mut r).unwrap()).unwrap();
+    let json = serde_json::to_string(&redact::report(&report, &mut r).unwrap()).unwrap();
     assert!(json.contains(&format!("http://{wsus}:8530")), "the report joins on the same pseudonym");
     // A second pass over the same text gives the same result.
     let again: Vec<String> = analysis.files.iter().map(|f| r.redact(&f.text).into_owned()).collect();
@@ -234,7 +236,7 @@ fn check_drop(label: &str, inputs: Vec<Input>) -> Vec<String> {
     let want = conclusion(&report);
     let mut r = learned(&analysis);
     let mut bad = Vec::new();
-    let red = redact_report(&report, &mut r).unwrap();
+    let red = redact::report(&report, &mut r).unwrap();
     if conclusion(&red) != want {
         bad.push(format!("{label}: the redacted report concludes otherwise:\n{want}\n---\n{}", conclusion(&red)));
     }
@@ -311,7 +313,7 @@ fn a_report_without_identifiers_is_unchanged() {
     let analysis = Analysis::from_inputs(vec![Input { name: "WindowsUpdate.log".into(), bytes: log.as_bytes().to_vec().into() }], &Limits::default());
     let report = Report::build(&analysis);
     let mut r = learned(&analysis);
-    let red = redact_report(&report, &mut r).unwrap();
+    let red = redact::report(&report, &mut r).unwrap();
     assert_eq!(Report { redacted: false, ..red.clone() }, report);
     assert!(red.redacted);
     assert_eq!(red.summary.status, VerdictStatus::Failed);
@@ -463,7 +465,7 @@ fn machine_drop() -> Vec<Input> {
     ]
 }
 
-/// The zip `write_redacted_zip` makes, as (name, text) pairs.
+/// The zip `redact::write_zip` makes, as (name, text) pairs.
 fn zip_members(bytes: Vec<u8>) -> Vec<(String, String)> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     (0..archive.len())
@@ -491,9 +493,9 @@ fn every_identifier_the_drop_states_is_gone_from_every_export_and_name() {
     let plain = serde_json::to_string(&report).unwrap();
     assert!(plain.contains(PC), "the computer is in the unredacted report");
 
-    let mut r = wulens_core::learned_redactor(&analysis);
+    let mut r = wulens_core::redact::learned(&analysis);
     r.tally();
-    let red = redact_report(&report, &mut r).unwrap();
+    let red = redact::report(&report, &mut r).unwrap();
     let report_count = r.tally();
     assert!(red.redacted && !report.redacted);
     for (format, out) in exports(&red) {
@@ -507,13 +509,22 @@ fn every_identifier_the_drop_states_is_gone_from_every_export_and_name() {
 
     // The preview's count of the logs' zip is what writing it replaces.
     let preview = r.count_zip(&analysis);
-    let (cursor, written) = wulens_core::write_redacted_zip(&analysis, &mut r, std::io::Cursor::new(Vec::new())).unwrap();
+    let (cursor, written) = wulens_core::redact::write_zip(&analysis, &mut r, std::io::Cursor::new(Vec::new())).unwrap();
     assert_eq!(r.tally(), preview, "the zip replaces what its preview counted");
-    let kinds: Vec<RedactKind> = preview.kinds.iter().map(|k| k.kind).collect();
-    for k in [RedactKind::Host, RedactKind::User, RedactKind::Ip, RedactKind::Mac, RedactKind::Sid, RedactKind::Email, RedactKind::Id, RedactKind::Device] {
+    let kinds: Vec<redact::Kind> = preview.kinds.iter().map(|k| k.kind).collect();
+    for k in [
+        redact::Kind::Host,
+        redact::Kind::User,
+        redact::Kind::Ip,
+        redact::Kind::Mac,
+        redact::Kind::Sid,
+        redact::Kind::Email,
+        redact::Kind::Id,
+        redact::Kind::Device,
+    ] {
         assert!(kinds.contains(&k), "{k:?} is replaced in the zip: {}", preview.text());
     }
-    let device = preview.kinds.iter().find(|k| k.kind == RedactKind::Device).unwrap();
+    let device = preview.kinds.iter().find(|k| k.kind == redact::Kind::Device).unwrap();
     assert_eq!(device.distinct, 4, "the serial number, product id, hardware id and hash: {}", preview.text());
     let members = zip_members(cursor.into_inner());
     assert_eq!(members.len(), written);
@@ -521,16 +532,16 @@ fn every_identifier_the_drop_states_is_gone_from_every_export_and_name() {
         assert!(left(name, DROP_PLANTED).is_empty(), "the member's name is redacted: {name}");
         assert!(left(text, DROP_PLANTED).is_empty(), "{name}: {:?} left in\n{text}", left(text, DROP_PLANTED));
     }
-    let host = r.pseudonym(RedactKind::Host, &PC.to_ascii_lowercase());
+    let host = r.pseudonym(redact::Kind::Host, &PC.to_ascii_lowercase());
     assert!(members.iter().any(|(n, _)| n.starts_with(&format!("{host}/")) && n.ends_with(&format!("DeviceHash_{host}.csv"))), "{members:?}");
-    assert_eq!(r.pseudonym(RedactKind::Host, &PC_FQDN.to_ascii_lowercase()), host, "the FQDN and its short name are one");
+    assert_eq!(r.pseudonym(redact::Kind::Host, &PC_FQDN.to_ascii_lowercase()), host, "the FQDN and its short name are one");
 
     // The redacted logs read again conclude the same, and redacted again they stay as they are:
     // their pseudonyms are no names.
     let again =
         Analysis::from_inputs(members.iter().map(|(n, t)| Input { name: n.clone(), bytes: t.as_bytes().to_vec().into() }).collect(), &Limits::default());
     assert_eq!(conclusion(&Report::build(&again)), conclusion(&report));
-    let mut second = wulens_core::learned_redactor(&again);
+    let mut second = wulens_core::redact::learned(&again);
     for f in &again.files {
         assert_eq!(second.redact(&f.text), &*f.text, "{} is redacted once", f.name);
         assert_eq!(second.redact(&f.name), f.name.as_str());
@@ -542,8 +553,8 @@ fn every_identifier_the_drop_states_is_gone_from_every_export_and_name() {
 fn a_redacted_report_is_never_redacted_again_and_reads_back_the_same() {
     let analysis = Analysis::from_inputs(machine_drop(), &Limits::default());
     let report = Report::build(&analysis);
-    let mut r = wulens_core::learned_redactor(&analysis);
-    let red = redact_report(&report, &mut r).unwrap();
+    let mut r = wulens_core::redact::learned(&analysis);
+    let red = redact::report(&report, &mut r).unwrap();
     let json = serde_json::to_string_pretty(&red).unwrap();
     assert!(json.contains("\"redacted\": true"), "the report says it is redacted");
     assert!(!serde_json::to_string(&report).unwrap().contains("\"redacted\""), "a plain report's JSON is as it was");
@@ -551,7 +562,7 @@ fn a_redacted_report_is_never_redacted_again_and_reads_back_the_same() {
     let back: Report = serde_json::from_str(&json).unwrap();
     let mut fresh = Redactor::new();
     fresh.learn_report(&back).unwrap();
-    let twice = redact_report(&back, &mut fresh).unwrap();
+    let twice = redact::report(&back, &mut fresh).unwrap();
     assert_eq!(serde_json::to_string_pretty(&twice).unwrap(), json);
     assert_eq!(markdown(&twice), markdown(&red));
     assert_eq!(fresh.summary().total(), 0);
@@ -570,13 +581,13 @@ fn a_report_learned_from_its_own_strings_keeps_microsoft_s_names() {
     // Taught by the report's JSON text, as the page once was, "Microsoft" is a name.
     let mut json_taught = Redactor::new();
     json_taught.learn(&serde_json::to_string(&report).unwrap());
-    let wrong = serde_json::to_string(&redact_report(&report, &mut json_taught).unwrap()).unwrap();
+    let wrong = serde_json::to_string(&redact::report(&report, &mut json_taught).unwrap()).unwrap();
     assert!(wrong.contains("\\\\HOST-1\\\\Windows"), "{wrong}");
     let mut r = Redactor::new();
     r.learn_report(&report).unwrap();
-    let red = redact_report(&report, &mut r).unwrap();
+    let red = redact::report(&report, &mut r).unwrap();
     let json = serde_json::to_string(&red).unwrap();
     assert!(json.contains("Task \\\\Microsoft\\\\Windows\\\\WindowsUpdate") && !json.contains("\\\\HOST-"), "{json}");
     assert!(!json.contains("wsus88") && json.contains("http://HOST-1:8530"), "the server is still replaced");
-    assert_eq!(r.summary().kinds.iter().map(|k| (k.kind, k.distinct)).collect::<Vec<_>>(), [(RedactKind::Host, 1)], "{}", r.summary().text());
+    assert_eq!(r.summary().kinds.iter().map(|k| (k.kind, k.distinct)).collect::<Vec<_>>(), [(redact::Kind::Host, 1)], "{}", r.summary().text());
 }

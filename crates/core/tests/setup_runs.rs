@@ -142,7 +142,7 @@ fn a_failed_run_failed_at_its_decisive_line_not_at_the_end_of_the_file() {
     assert!(!r.summary.verdict.contains("08:23"), "{}", r.summary.verdict);
 }
 
-fn setup_runs(r: &Report) -> Vec<&wulens_core::OperationReport> {
+fn setup_runs(r: &Report) -> Vec<&wulens_core::report::OperationReport> {
     r.operations.items.iter().filter(|o| o.kind == OperationKind::Setup).collect()
 }
 

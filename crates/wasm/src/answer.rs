@@ -5,7 +5,8 @@
 
 use wasm_bindgen::prelude::*;
 use wulens_core::model::Severity;
-use wulens_core::{Diagnosis, Report, ReportLimits};
+use wulens_core::report::ReportLimits;
+use wulens_core::{Diagnosis, Report};
 
 use crate::convert::to_js;
 use crate::error::Error;
@@ -67,8 +68,8 @@ impl Session {
             Request::Codes => Response::Codes(v.codes_in_view(a)),
             Request::Components => Response::Components(v.components(a)),
             Request::Copy { indices, markdown } => Response::Text(v.copy(a, &indices, markdown)),
-            Request::Markdown => Response::Text(wulens_core::markdown(&Report::from_diagnosis(a, diagnosis, ReportLimits::FULL))),
-            Request::MarkdownSummary => Response::Text(wulens_core::markdown_summary(&Report::from_diagnosis(a, diagnosis, ReportLimits::FULL))),
+            Request::Markdown => Response::Text(wulens_core::report::markdown(&Report::from_diagnosis(a, diagnosis, ReportLimits::FULL))),
+            Request::MarkdownSummary => Response::Text(wulens_core::report::markdown_summary(&Report::from_diagnosis(a, diagnosis, ReportLimits::FULL))),
             Request::Report => Response::Report(Box::new(Report::from_diagnosis(a, diagnosis, ReportLimits::FULL))),
             Request::SetOffset { .. } | Request::Shared => unreachable!("answered above"),
         })
@@ -78,8 +79,8 @@ impl Session {
     /// redactor as the Share panel's report: a name has one pseudonym in both.
     pub fn redacted_zip_bytes(&mut self) -> Result<Vec<u8>, Error> {
         let d = self.analysed()?;
-        let redactor = d.redactor.get_or_insert_with(|| wulens_core::learned_redactor(&d.analysis));
-        let (cursor, _) = wulens_core::write_redacted_zip(&d.analysis, redactor, std::io::Cursor::new(Vec::new())).map_err(|e| Error::Redact(e.to_string()))?;
+        let redactor = d.redactor.get_or_insert_with(|| wulens_core::redact::learned(&d.analysis));
+        let (cursor, _) = wulens_core::redact::write_zip(&d.analysis, redactor, std::io::Cursor::new(Vec::new())).map_err(|e| Error::Redact(e.to_string()))?;
         Ok(cursor.into_inner())
     }
 }
@@ -92,13 +93,14 @@ fn shared(d: &mut Analysed) -> Result<Box<Shared>, Error> {
     if let Some(s) = &d.shared {
         return Ok(s.clone());
     }
-    let redactor = d.redactor.get_or_insert_with(|| wulens_core::learned_redactor(&d.analysis));
+    let redactor = d.redactor.get_or_insert_with(|| wulens_core::redact::learned(&d.analysis));
     redactor.tally();
     let report = Report::from_diagnosis(&d.analysis, &d.diagnosis, ReportLimits::FULL);
-    let report = wulens_core::redact_report(&report, redactor).map_err(|e| Error::Redact(e.to_string()))?;
+    let report = wulens_core::redact::report(&report, redactor).map_err(|e| Error::Redact(e.to_string()))?;
     let redaction = redactor.tally();
     let logs = redactor.count_zip(&d.analysis);
-    let shared = Box::new(Shared { redaction, logs, markdown: wulens_core::markdown(&report), summary: wulens_core::markdown_summary(&report), report });
+    let shared =
+        Box::new(Shared { redaction, logs, markdown: wulens_core::report::markdown(&report), summary: wulens_core::report::markdown_summary(&report), report });
     d.shared = Some(shared.clone());
     Ok(shared)
 }

@@ -13,7 +13,7 @@ pub enum Error {
     /// A row index past the view's end.
     NoSuchRow,
     /// A filter or a time the viewer cannot use (a regex that is not valid), in its own words.
-    View(wulens_core::FilterError),
+    View(wulens_core::viewer::FilterError),
     /// A zip that cannot be opened, with its name where there is one and why.
     Zip { name: Option<String>, why: String },
     /// The Share panel's redaction failed.

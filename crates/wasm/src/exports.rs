@@ -3,7 +3,7 @@
 //! for the page and for embedders (`kb_*`).
 
 use wasm_bindgen::prelude::*;
-use wulens_core::MachineRow;
+use wulens_core::fleet::MachineRow;
 
 use crate::convert::to_js;
 use crate::error::Error;
@@ -20,7 +20,7 @@ pub fn scan_piece(job: JsValue, text: &[u8]) -> Result<Vec<u8>, JsError> {
 /// [`scan_piece`] in plain Rust.
 pub fn scan_piece_bytes(job: &PieceJob, text: &[u8]) -> Result<Vec<u8>, Error> {
     let text = simdutf8::basic::from_utf8(text).map_err(|_| Error::Piece("a piece's text is not UTF-8".into()))?;
-    Ok(wulens_core::scan_piece(job.format, job.kind, text).to_bytes())
+    Ok(wulens_core::input::scan_piece(job.format, job.kind, text).to_bytes())
 }
 
 /// Warm a scanning worker's compiled code (as `worker/warm.rs`, `warm_up`, warms its own): `bytes` (a sample
@@ -29,9 +29,9 @@ pub fn scan_piece_bytes(job: &PieceJob, text: &[u8]) -> Result<Vec<u8>, Error> {
 pub fn warm_scanner(name: &str, bytes: &[u8], rounds: u32) {
     let sample = String::from_utf8_lossy(bytes);
     let text = sample.repeat(rounds as usize);
-    let format = wulens_core::detect(&text, name);
-    let kind = wulens_core::LogKind::before_reading(name, format);
-    std::hint::black_box(wulens_core::scan_piece(format, kind, &text));
+    let format = wulens_core::input::detect(&text, name);
+    let kind = wulens_core::model::LogKind::before_reading(name, format);
+    std::hint::black_box(wulens_core::input::scan_piece(format, kind, &text));
 }
 
 /// The row of a bundle that could not be read at all (a `MachineRow` object).

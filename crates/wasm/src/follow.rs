@@ -8,8 +8,9 @@
 //! [`KEEP_BYTES`].
 
 use wasm_bindgen::prelude::*;
-use wulens_core::Decoder;
-use wulens_core::{Report, ReportLimits};
+use wulens_core::input::Decoder;
+use wulens_core::report::ReportLimits;
+use wulens_core::Report;
 
 use crate::convert::{report_texts, to_js};
 use crate::error::Error;
@@ -76,7 +77,7 @@ impl Session {
     fn read_again(&mut self, file: usize, bytes: Vec<u8>, shrank: bool) {
         let Ok(d) = self.analysed() else { return };
         let Some(f) = d.analysis.files.get(file) else { return };
-        let fresh = wulens_core::load(wulens_core::Input { name: f.name.clone(), bytes: bytes.into() });
+        let fresh = wulens_core::input::load(wulens_core::Input { name: f.name.clone(), bytes: bytes.into() });
         if !shrank && !fresh.is_text() {
             return;
         }

@@ -10,14 +10,17 @@
 //! compiled module, bytes) crosses as the JS value it is (`serde_wasm_bindgen::preserve`).
 //!
 //! A fleet (several machines' bundles) is analysed machine by machine: the worker reads one
-//! machine's files into a fresh `Session`, takes its row (a `wulens_core::MachineRow`) and
+//! machine's files into a fresh `Session`, takes its row (a `wulens_core::fleet::MachineRow`) and
 //! frees it. A zip's members are listed without reading the zip whole (`ZipDirectory`).
 //! Windows Update for Business reports exports in a fleet's drop are picked by their first
 //! bytes (core's drop plan), then read and joined to the rows in the worker (`WufbExports`).
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
-use wulens_core::{CodeInView, Filter, MachineRow, Report, Row, WufbSection};
+use wulens_core::fleet::MachineRow;
+use wulens_core::viewer::{CodeInView, Filter, Row};
+use wulens_core::wufb::WufbSection;
+use wulens_core::Report;
 
 /// A message from the page to the analysis worker. Externally tagged: `{analyze: {gen, ...}}`,
 /// `"unfollow"`. `gen` is the analysis a message belongs to (a cancel names the one to stop);
@@ -319,7 +322,7 @@ pub enum Request {
     Copy { indices: Vec<usize>, markdown: bool },
     /// The whole report as Markdown (what `wulens analyze --format markdown` prints).
     Markdown,
-    /// The summary that opens that Markdown (at most `wulens_core::SUMMARY_BYTES`), for a ticket.
+    /// The summary that opens that Markdown (at most `wulens_core::report::SUMMARY_BYTES`), for a ticket.
     MarkdownSummary,
     /// The whole report (the CLI's limits), for the JSON export.
     Report,
@@ -371,16 +374,16 @@ pub enum Response {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Shared {
     /// What was replaced in the report, by kind.
-    pub redaction: wulens_core::RedactionSummary,
+    pub redaction: wulens_core::redact::RedactionSummary,
     /// What the logs' zip (`Session::redacted_zip`) replaces, by kind, and its notes: counted
     /// before it is written, so that the preview says it before anything leaves.
     #[serde(default)]
-    pub logs: wulens_core::RedactionSummary,
+    pub logs: wulens_core::redact::RedactionSummary,
     /// The whole report, redacted (the CLI's limits), for the JSON export and a saved report.
     pub report: Report,
-    /// `wulens_core::markdown` of it.
+    /// `wulens_core::report::markdown` of it.
     pub markdown: String,
-    /// `wulens_core::markdown_summary` of it.
+    /// `wulens_core::report::markdown_summary` of it.
     pub summary: String,
 }
 
@@ -469,7 +472,7 @@ pub struct PieceJob {
     pub file: u32,
     /// The piece's number in its file.
     pub part: u32,
-    pub format: wulens_core::LogFormat,
+    pub format: wulens_core::model::LogFormat,
     /// The kind whose literals to find (as its id, `windowsupdate`); `None`: codes only.
-    pub kind: Option<wulens_core::LogKind>,
+    pub kind: Option<wulens_core::model::LogKind>,
 }

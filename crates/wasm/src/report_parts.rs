@@ -9,7 +9,8 @@
 //! ([`ReportReader`]).
 
 use serde::{Deserialize, Serialize};
-use wulens_core::{OperationReport, Report, UpdateRow};
+use wulens_core::report::{OperationReport, UpdateRow};
+use wulens_core::Report;
 
 /// A part of rows is closed once it is this long: a few ms to read in the browser.
 pub const PART_BYTES: usize = 64 << 10;
@@ -108,7 +109,8 @@ impl ReportReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wulens_core::{Analysis, Input, Limits, ReportLimits};
+    use wulens_core::report::ReportLimits;
+    use wulens_core::{Analysis, Input, Limits};
 
     /// A report with `updates` update rows and `operations` operations: a fixture's report with
     /// its rows repeated.

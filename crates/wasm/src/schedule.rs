@@ -65,7 +65,7 @@ mod tests {
     use super::*;
 
     fn job(part: u32) -> PieceJob {
-        PieceJob { file: 0, part, format: wulens_core::LogFormat::Cmtrace, kind: None }
+        PieceJob { file: 0, part, format: wulens_core::model::LogFormat::Cmtrace, kind: None }
     }
 
     fn parts(p: &mut Pieces, scanner: usize) -> Vec<u32> {

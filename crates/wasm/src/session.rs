@@ -6,8 +6,13 @@
 //! (`follow.rs`). A drop is one session: the worker makes a new one for the next.
 
 use wasm_bindgen::prelude::*;
+use wulens_core::fleet::MachineRow;
+use wulens_core::input::FileLoader;
 use wulens_core::model::{InputWarning, LogFile};
-use wulens_core::{Analysis, Diagnosis, FileLoader, MachineRow, Redactor, Report, ReportLimits, View};
+use wulens_core::redact::Redactor;
+use wulens_core::report::ReportLimits;
+use wulens_core::viewer::View;
+use wulens_core::{Analysis, Diagnosis, Report};
 
 use crate::convert::{browser_limits, report_texts, to_js};
 use crate::error::Error;
@@ -51,7 +56,7 @@ pub(crate) struct Analysed {
     pub diagnosis: Diagnosis,
     pub view: View,
     /// Followed files' decoders, by file index (a character may be cut between two reads).
-    pub decoders: std::collections::HashMap<usize, wulens_core::Decoder>,
+    pub decoders: std::collections::HashMap<usize, wulens_core::input::Decoder>,
     /// The drop's redactor, taught by its texts once: the Share panel's exports and the
     /// redacted logs give a name the same pseudonym.
     pub redactor: Option<Redactor>,
@@ -214,7 +219,7 @@ impl Session {
     /// [`Session::scan_here`] in plain Rust.
     pub fn scan_piece_here(&mut self, file: u32, part: u32) -> Result<(), Error> {
         if let Some(l) = self.loader_mut(file)? {
-            let scan = l.piece_job(part).zip(l.piece_text(part)).map(|(job, text)| wulens_core::scan_piece(job.format, job.kind, text));
+            let scan = l.piece_job(part).zip(l.piece_text(part)).map(|(job, text)| wulens_core::input::scan_piece(job.format, job.kind, text));
             if let Some(scan) = scan {
                 l.put_scan(part, scan);
             }
@@ -312,7 +317,7 @@ impl Session {
         let l = self.loading()?;
         let mut added = 0;
         let mut warnings = Vec::new();
-        wulens_core::bundles::zip_members(
+        wulens_core::input::bundles::zip_members(
             archive,
             inner,
             limits.max_expanded_bytes,

@@ -1,8 +1,10 @@
 //! The boundary in plain Rust: sessions, the protocol, scanning workers, zips of bundles.
 
 use super::*;
+use wulens_core::fleet::MachineRow;
 use wulens_core::model::Severity;
-use wulens_core::{Analysis, Diagnosis, Limits, MachineRow, Report, ReportLimits};
+use wulens_core::report::ReportLimits;
+use wulens_core::{Analysis, Diagnosis, Limits, Report};
 
 #[test]
 fn session_round_trip() {
@@ -18,7 +20,7 @@ fn session_round_trip() {
     assert_eq!(report.errors[0].code, "0x8024401B");
     let rows = Rows::from_response(s.answer(Request::Rows { start: 0, count: 10 }).unwrap()).unwrap();
     assert_eq!(rows.rows[0].severity, Severity::Error);
-    let filter = wulens_core::Filter { text: "(".into(), regex: true, ..Default::default() };
+    let filter = wulens_core::viewer::Filter { text: "(".into(), regex: true, ..Default::default() };
     assert!(s.answer(Request::Filter(filter)).unwrap_err().to_string().contains("not valid"));
     let comps = Vec::<String>::from_response(s.answer(Request::Components).unwrap()).unwrap();
     assert_eq!(comps, ["WUAHandler"]);
@@ -60,11 +62,11 @@ fn a_machine_of_a_zip_of_bundles_gives_its_row_and_the_session_is_emptied() {
     let proxy: Vec<(String, Vec<u8>)> = fixture("fail-step3-proxy-407").into_iter().map(|(n, b)| (format!("PC-1/{n}"), b)).collect();
     let inner = zip_of(&proxy);
     let outer = zip_of(&[("fleet/PC-1.zip".into(), inner), ("fleet/PC-2.zip".into(), b"PK\x03\x04 cut off".to_vec())]);
-    let listed = protocol::ZipEntries { entries: wulens_core::bundles::zip_listing(&zip::ZipArchive::new(std::io::Cursor::new(&outer)).unwrap()) };
+    let listed = protocol::ZipEntries { entries: wulens_core::input::bundles::zip_listing(&zip::ZipArchive::new(std::io::Cursor::new(&outer)).unwrap()) };
     assert_eq!(listed.entries, ["fleet/PC-1.zip", "fleet/PC-2.zip"]);
     let paths: Vec<String> = listed.entries.iter().map(|e| format!("fleet.zip/{e}")).collect();
-    let machines = wulens_core::bundles::bundles(&paths);
-    assert!(wulens_core::is_fleet(&machines, &paths));
+    let machines = wulens_core::input::bundles::bundles(&paths);
+    assert!(wulens_core::input::bundles::is_fleet(&machines, &paths));
     assert_eq!(machines[0].machine, "PC-1");
 
     let mut s = Session::new();
@@ -138,7 +140,7 @@ fn pieces_handed_out_give_the_report_of_a_session_that_scans_itself() {
         jobs.extend(s.jobs());
         assert_eq!(jobs.is_empty(), !delegate);
         for job in &jobs {
-            assert_eq!((job.file, job.kind), (h, Some(wulens_core::LogKind::WindowsUpdate)));
+            assert_eq!((job.file, job.kind), (h, Some(wulens_core::model::LogKind::WindowsUpdate)));
             if job.part == 1 {
                 s.scan_here(job.file, job.part).unwrap();
                 continue;
@@ -180,7 +182,7 @@ fn pieces_handed_out_give_the_report_of_a_session_that_scans_itself() {
     s.end_file(h).unwrap();
     assert!(by_scanners > 0 && s.loaded_files()[0].prescan.is_some());
     assert_eq!(serde_json::to_string(&s.analyze_report().unwrap()).unwrap(), whole);
-    let job = PieceJob { file: 0, part: 0, format: wulens_core::LogFormat::WindowsUpdateEtw, kind: None };
+    let job = PieceJob { file: 0, part: 0, format: wulens_core::model::LogFormat::WindowsUpdateEtw, kind: None };
     assert!(scan_piece_bytes(&job, b"\xFF\xFE").unwrap_err().to_string().contains("not UTF-8"));
 }
 
@@ -202,7 +204,7 @@ fn a_drop_is_diagnosed_once_and_its_exports_reuse_it() {
     let before = runs();
     for req in [Request::Markdown, Request::MarkdownSummary, Request::Report] {
         match s.answer(req).unwrap() {
-            Response::Text(t) => assert!(t == wulens_core::markdown(&fresh) || t == wulens_core::markdown_summary(&fresh)),
+            Response::Text(t) => assert!(t == wulens_core::report::markdown(&fresh) || t == wulens_core::report::markdown_summary(&fresh)),
             Response::Report(r) => assert_eq!(serde_json::to_string(&r).unwrap(), serde_json::to_string(&fresh).unwrap()),
             other => panic!("unexpected answer {other:?}"),
         }
@@ -236,7 +238,7 @@ fn shared_exports_and_the_zip_hide_the_drop_s_names_and_keep_the_conclusion() {
     assert_eq!(shared.report.summary.status, page.summary.status);
     assert!(shared.report.errors.iter().any(|e| e.code == "0x8024401B"));
     let kinds: Vec<_> = shared.redaction.kinds.iter().map(|k| k.kind).collect();
-    assert!(kinds.contains(&wulens_core::RedactKind::Host), "{:?}", shared.redaction);
+    assert!(kinds.contains(&wulens_core::redact::Kind::Host), "{:?}", shared.redaction);
     assert_eq!(Box::<Shared>::from_response(s.answer(Request::Shared).unwrap()).unwrap(), shared, "made once per diagnosis");
 
     let zip = s.redacted_zip_bytes().unwrap();
@@ -257,7 +259,7 @@ fn shared_exports_and_the_zip_hide_the_drop_s_names_and_keep_the_conclusion() {
 #[test]
 fn requests_and_responses_read_back() {
     let reqs = [
-        Request::Filter(wulens_core::Filter { severities: vec![wulens_core::Severity::Error], ..Default::default() }),
+        Request::Filter(wulens_core::viewer::Filter { severities: vec![wulens_core::model::Severity::Error], ..Default::default() }),
         Request::Rows { start: 200, count: 200 },
         Request::Next { from: Some(3), min: NextKind::Warning, forward: false, routine: true },
         Request::AtTime { time: "2024-01-15 10:00".into(), zone: -480 },
@@ -320,7 +322,7 @@ fn wufb_exports_are_told_from_bundles_and_joined_to_the_rows() {
         .map(|(name, bytes)| {
             let mut s = Session::new();
             s.add_members(name, std::io::Cursor::new(bytes), "").unwrap();
-            s.take_row(&wulens_core::bundles::stem(name), name).unwrap()
+            s.take_row(&wulens_core::input::bundles::stem(name), name).unwrap()
         })
         .collect();
     assert!(rows.iter().any(|r| r.machine == "PC-INTUNE02"), "{:?}", rows.iter().map(|r| &r.machine).collect::<Vec<_>>());

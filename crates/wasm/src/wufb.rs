@@ -5,14 +5,15 @@
 //! line, and the other exports are still read.
 
 use wasm_bindgen::prelude::*;
-use wulens_core::{wufb, MachineRow, WufbSection};
+use wulens_core::fleet::MachineRow;
+use wulens_core::wufb::{self, WufbSection};
 
 use crate::convert::to_js;
 use crate::error::Error;
 use crate::zipblob;
 
 /// How much of a file's start decides whether it is an export (as the CLI reads it).
-pub use wulens_core::plan::HEAD_BYTES;
+pub use wulens_core::input::plan::HEAD_BYTES;
 
 /// The exports of a fleet's drop, read one by one, then joined to the fleet's rows.
 #[wasm_bindgen]
@@ -74,7 +75,7 @@ impl WufbExports {
     pub fn add_archive_member<R: std::io::Read + std::io::Seek>(&mut self, path: &str, archive: &mut zip::ZipArchive<R>, inner: &str) {
         let mut got = None;
         let mut warned = None;
-        wulens_core::bundles::zip_members(archive, inner, 1 << 30, &mut |_, bytes| got = Some(bytes), &mut |_, why| warned = Some(why));
+        wulens_core::input::bundles::zip_members(archive, inner, 1 << 30, &mut |_, bytes| got = Some(bytes), &mut |_, why| warned = Some(why));
         match (got, warned) {
             (Some(bytes), _) => self.add(inner, &bytes),
             (None, why) => self.cannot_read(inner, &why.unwrap_or_else(|| format!("no member {inner} in {path}"))),

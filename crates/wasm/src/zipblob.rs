@@ -155,7 +155,7 @@ impl ZipDirectory {
     /// The first bytes of the file member `inner` that tell what it is (`plan::HEAD_BYTES`;
     /// empty when there is no such member).
     pub fn head(&mut self, inner: &str) -> Vec<u8> {
-        head(&mut self.archive, inner, wulens_core::plan::HEAD_BYTES)
+        head(&mut self.archive, inner, wulens_core::input::plan::HEAD_BYTES)
     }
 
     /// Bytes of the zip read so far, its directory included.
@@ -175,7 +175,7 @@ impl ZipDirectory {
 
     /// The file members, in the zip's order.
     pub fn listing(&self) -> ZipEntries {
-        ZipEntries { entries: wulens_core::bundles::zip_listing(&self.archive) }
+        ZipEntries { entries: wulens_core::input::bundles::zip_listing(&self.archive) }
     }
 
     pub fn archive(&mut self) -> &mut zip::ZipArchive<BlobReader<Box<dyn Source>>> {
@@ -231,10 +231,10 @@ mod tests {
         let reader = BlobReader::new(Bytes(z.clone(), calls.clone()), z.len() as f64);
         let fetched = reader.fetched.clone();
         let mut archive = zip::ZipArchive::new(reader).unwrap();
-        assert_eq!(wulens_core::bundles::zip_listing(&archive), names);
+        assert_eq!(wulens_core::input::bundles::zip_listing(&archive), names);
         for n in &names {
             let mut got = Vec::new();
-            wulens_core::bundles::zip_members(&mut archive, n, 1 << 20, &mut |_, b| got.push(b), &mut |_, m| panic!("{m}"));
+            wulens_core::input::bundles::zip_members(&mut archive, n, 1 << 20, &mut |_, b| got.push(b), &mut |_, m| panic!("{m}"));
             assert_eq!(got, std::slice::from_ref(&bundle));
         }
         // Each member's header and bytes once, within one window of the next one's: never the

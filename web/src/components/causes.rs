@@ -8,8 +8,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use wulens_core::fleet::{onset_words, shared_lead, shared_words};
 use wulens_core::model::counted;
-use wulens_core::{onset_words, shared_lead, shared_words};
 
 use crate::fleet::{group_words, onsets, show_machines, Fleet, Onsets};
 use crate::nav::replace_route_and_notify;
@@ -83,7 +83,7 @@ pub fn shared_causes(p: &CausesProps) -> Html {
 /// The machines that prove a card, each with where its row read the value: the strongest shared
 /// cause's evidence, else the machines that bound a change in time (the last success, the first
 /// and the last first failure).
-fn proof(g: &wulens_core::CauseGroup) -> Vec<(String, String)> {
+fn proof(g: &wulens_core::fleet::CauseGroup) -> Vec<(String, String)> {
     if let Some(x) = g.shared.first() {
         return x.evidence.clone();
     }

@@ -8,7 +8,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use wulens_core::model::LinkState;
-use wulens_core::{chain_parts, ChainLinkReport, Report};
+use wulens_core::report::{chain_parts, ChainLinkReport};
+use wulens_core::Report;
 
 use crate::components::common::{jump, EvidenceList};
 

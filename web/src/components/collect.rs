@@ -3,16 +3,17 @@
 
 use std::rc::Rc;
 
-use wulens_core::{Report, RunOn};
+use wulens_core::model::RunOn;
+use wulens_core::Report;
 use yew::prelude::*;
 
 use crate::components::common::{Command, CopyButton, EvidenceList};
 
 #[function_component(CollectPage)]
 pub fn collect_page() -> Html {
-    let steps = wulens_core::collect_steps();
-    let script = wulens_core::client_script();
-    let item = |s: &wulens_core::CollectStep| {
+    let steps = wulens_core::collect::steps();
+    let script = wulens_core::collect::client_script();
+    let item = |s: &wulens_core::collect::CollectStep| {
         html! {
             <li>
                 <p><strong>{s.what}</strong></p>

@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use wulens_core::fleet::UpdateCompliance;
 use wulens_core::model::counted;
-use wulens_core::UpdateCompliance;
 
 use crate::fleet::{state_label, update_columns, Fleet};
 use crate::nav::replace_route_and_notify;

@@ -8,8 +8,9 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use wulens_core::fleet::{csv as fleet_csv, ndjson as fleet_ndjson, MachineRow};
 use wulens_core::model::counted;
-use wulens_core::{fleet_csv, fleet_ndjson, thousands, MachineRow};
+use wulens_core::report::thousands;
 
 use crate::components::causes::SharedCauses;
 use crate::components::common::CodeLink;
@@ -95,9 +96,9 @@ struct PartProps {
 
 /// A status's words over the machines that have it: `ok` is "Scan completed" only where each
 /// of them completed a ConfigMgr client scan (Windows Update's own searches are no such scan).
-fn status_words<'a>(rows: &[wulens_core::MachineRow], status: &'a str) -> &'a str {
+fn status_words<'a>(rows: &[wulens_core::fleet::MachineRow], status: &'a str) -> &'a str {
     match status {
-        "ok" => wulens_core::row_status_words(status, rows.iter().filter(|r| r.status == status).all(|r| r.configmgr_scan)),
+        "ok" => wulens_core::fleet::row_status_words(status, rows.iter().filter(|r| r.status == status).all(|r| r.configmgr_scan)),
         _ => status_label(status),
     }
 }
@@ -273,7 +274,7 @@ fn machine_row(r: &MachineRow, open: Callback<MouseEvent>) -> Html {
     html! {
         <tr data-machine={r.machine.clone()} data-status={r.status.clone()}>
             <td><button type="button" class="link machine-open" onclick={open} title={format!("Open the report of {} ({})", r.machine, r.bundle)}>{r.machine.clone()}</button></td>
-            <td><span class={classes!("badge", r.status.clone())}>{wulens_core::row_status_words(&r.status, r.configmgr_scan)}</span></td>
+            <td><span class={classes!("badge", r.status.clone())}>{wulens_core::fleet::row_status_words(&r.status, r.configmgr_scan)}</span></td>
             <td class="at" title={r.verdict.clone()}>{at}</td>
             <td>
                 if !r.root_code.is_empty() { <CodeLink code={AttrValue::from(r.root_code.clone())} symbol={AttrValue::from(r.root_symbol.clone())} /> }

@@ -73,7 +73,7 @@ pub fn kb_search_page(p: &SearchProps) -> Html {
                     <ul class="categories">
                         { for counts.iter().filter(|c| c.count > 0).map(|c| html! {
                             <li><a href={to_hash(&Route::Kb { query: String::new(), category: c.id.into() })}>
-                                <span class="label">{c.label}</span><span class="count">{wulens_core::thousands(c.count as u64)}</span>
+                                <span class="label">{c.label}</span><span class="count">{wulens_core::report::thousands(c.count as u64)}</span>
                             </a></li>
                         }) }
                     </ul>
@@ -99,7 +99,7 @@ pub fn kb_search_page(p: &SearchProps) -> Html {
     html! {
         <main class="page kb">
             <h1>{"Error code knowledge base"}</h1>
-            <p class="lead">{format!("{} codes. Type a code in any notation (0x8024401B, 8024401b, -2145107941, 2149859355), a symbolic name (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ) or words (proxy 407, catroot2).", wulens_core::thousands(wulens_kb::entries().len() as u64))}</p>
+            <p class="lead">{format!("{} codes. Type a code in any notation (0x8024401B, 8024401b, -2145107941, 2149859355), a symbolic name (WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ) or words (proxy 407, catroot2).", wulens_core::report::thousands(wulens_kb::entries().len() as u64))}</p>
             <div class="search-row big">
                 <label for="kb-search" class="sr-only">{"Search error codes"}</label>
                 <input id="kb-search" ref={input_ref} type="search" placeholder="Code, name or words" value={(*query).clone()} {oninput} autocomplete="off" spellcheck="false" />
@@ -334,7 +334,7 @@ fn contexts(p: &ContextsProps) -> Html {
             <p class="muted">{summary}</p>
             <ul class="contexts">
                 { for e.contexts.iter().map(|c| {
-                    let logs: Vec<&str> = c.logs.iter().map(|l| wulens_core::LogKind::from_id(l).map_or(*l, |k| k.file_name())).collect();
+                    let logs: Vec<&str> = c.logs.iter().map(|l| wulens_core::model::LogKind::from_id(l).map_or(*l, |k| k.file_name())).collect();
                     html! {
                         <li class={classes!("context", c.verdict.id())} data-verdict={c.verdict.id()}>
                             <p><span class={classes!("chip", "verdict", c.verdict.id())}>{c.verdict.label()}</span>{" "}<strong>{logs.join(", ")}</strong>{": "}{c.at}</p>

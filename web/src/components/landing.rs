@@ -152,7 +152,7 @@ pub fn landing(p: &LandingProps) -> Html {
             <section class="promises">
                 <div><h2>{"Private"}</h2><p>{"Everything runs in this browser tab. Logs are never uploaded, and the page makes no network request after it has loaded."}</p></div>
                 <div><h2>{"Step by step"}</h2><p>{"The seven steps of the ConfigMgr client scan and the WSUS sync, each marked ok, failed, not reached or unknown, with the log lines that prove it."}</p></div>
-                <div><h2>{"Every code explained"}</h2><p>{format!("{} error codes with names and messages; the ones from the troubleshooting guides with causes and ordered fixes.", wulens_core::thousands(wulens_kb::entries().len() as u64))}</p></div>
+                <div><h2>{"Every code explained"}</h2><p>{format!("{} error codes with names and messages; the ones from the troubleshooting guides with causes and ordered fixes.", wulens_core::report::thousands(wulens_kb::entries().len() as u64))}</p></div>
             </section>
             <section class="many" aria-labelledby="many-title">
                 <h2 id="many-title">{"Many machines?"}</h2>
@@ -185,7 +185,7 @@ fn progress_panel(p: &Progress, services: Services) -> Html {
 
 /// How much of what the panel says is done: machines, an event log's chunks, or bytes.
 fn amount(p: &Progress) -> String {
-    let count = |n: f64| wulens_core::thousands(n.max(0.0) as u64);
+    let count = |n: f64| wulens_core::report::thousands(n.max(0.0) as u64);
     match p.phase.as_str() {
         "machine" => format!("{} of {} done", p.done, counted(p.total as usize, "machine", "machines")),
         "decode" => format!("{} of {} blocks of 64 KB", count(p.done), count(p.total)),

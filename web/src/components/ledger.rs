@@ -4,8 +4,9 @@
 
 use std::rc::Rc;
 
+use wulens_core::ledger::{event as ledger_event, held as ledger_held, state as ledger_state, target as ledger_target, would_tell as ledger_would_tell};
 use wulens_core::model::{base_name, counted, Evidence, LedgerRow};
-use wulens_core::{ledger_event, ledger_held, ledger_state, ledger_target, ledger_would_tell, Report};
+use wulens_core::Report;
 use yew::prelude::*;
 
 use crate::components::common::{CodeLink, Command};
@@ -80,7 +81,7 @@ fn ledger_item(p: &ItemProps) -> Html {
     let target = ledger_target(r);
     let title = (!r.title.is_empty() && !target.contains(&r.title)).then(|| r.title.clone());
     // The command of each log that would tell how it ended, from the one list of what to collect.
-    let steps = if r.would_tell.is_empty() { Vec::new() } else { wulens_core::collect_steps() };
+    let steps = if r.would_tell.is_empty() { Vec::new() } else { wulens_core::collect::steps() };
     let commands: Vec<&'static str> = r.would_tell.iter().filter_map(|id| steps.iter().find(|c| c.artifact == id.as_str())).map(|c| c.command).collect();
     html! {
         <li class="ledger-row" id={anchor(r)} data-state={state}>

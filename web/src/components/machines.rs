@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use wulens_core::model::counted;
-use wulens_core::MachineReport;
+use wulens_core::report::MachineReport;
 
 use crate::machines::{notice, split};
 use crate::messages::Dropped;

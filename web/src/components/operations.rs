@@ -5,7 +5,8 @@
 use std::rc::Rc;
 
 use wulens_core::model::{base_name, Domain, Evidence, OperationKind, Outcome, Standing};
-use wulens_core::{OperationGroup, OperationReport, Report, StatementReport};
+use wulens_core::report::{OperationGroup, OperationReport, StatementReport};
+use wulens_core::Report;
 use yew::prelude::*;
 
 use crate::components::common::{CodeLink, EvidenceList};

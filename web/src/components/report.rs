@@ -5,7 +5,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use wulens_core::model::{base_name, counted, OffsetSource, Setting, StepStatus, VerdictStatus};
-use wulens_core::{thousands, ErrorReport, FindingReport, FlowReport, Report};
+use wulens_core::report::{thousands, ErrorReport, FindingReport, FlowReport};
+use wulens_core::Report;
 
 use crate::components::common::{step_status_label, use_reveal, CodeLink, Command, CopyButton, EvidenceList, Sources, StatusIcon, Steps};
 use crate::components::follow::FollowBar;
@@ -98,14 +99,14 @@ pub fn report_page(p: &ReportProps) -> Html {
 
 /// The badge: the report's own words for what was dropped (`summary.badge`, the Markdown
 /// summary's title too), coloured by the status.
-fn status_label(s: &wulens_core::Summary) -> (String, &'static str) {
+fn status_label(s: &wulens_core::report::Summary) -> (String, &'static str) {
     let class = match s.status {
         VerdictStatus::Failed => "failed",
         VerdictStatus::Ok => "ok",
         VerdictStatus::Incomplete => "incomplete",
         VerdictStatus::NoScan => "none",
     };
-    let words = if s.badge.is_empty() { wulens_core::status_words(s.status).to_string() } else { s.badge.clone() };
+    let words = if s.badge.is_empty() { wulens_core::report::status_words(s.status).to_string() } else { s.badge.clone() };
     (words, class)
 }
 
@@ -389,7 +390,7 @@ fn other_places(e: &ErrorReport) -> Option<String> {
 
 /// Where this drop writes the code, by a context of its entry: routine, a trace or a failure
 /// here, why, how many of its mentions, the first of them; a failure's steps.
-fn context_here(e: &ErrorReport, h: &wulens_core::ContextHere) -> Html {
+fn context_here(e: &ErrorReport, h: &wulens_core::report::ContextHere) -> Html {
     let Some(c) = e.kb.as_ref().and_then(|k| k.contexts.get(h.context)) else { return html! {} };
     let (label, class) = match c.verdict {
         wulens_kb::Verdict::Routine => ("Routine here", "routine"),
@@ -525,7 +526,7 @@ fn from_bundle(bundle: &str, member: &str) -> String {
 }
 
 /// The MDM update ring's rows in the configuration card (Intune's update ring).
-fn ring_rows(r: &wulens_core::UpdateRingCard, at: &dyn Fn(&Setting) -> Html) -> Html {
+fn ring_rows(r: &wulens_core::report::UpdateRingCard, at: &dyn Fn(&Setting) -> Html) -> Html {
     let row = |label: &str, s: &Option<Setting>, words: Option<String>, empty: &str| -> Html {
         html! {
             <tr><th scope="row">{label.to_string()}</th>

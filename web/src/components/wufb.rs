@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use wulens_core::WufbAlert;
+use wulens_core::wufb::WufbAlert;
 
 use crate::components::common::CodeLink;
 use crate::components::wufb_more::{Statuses, WithoutLogs};
@@ -88,7 +88,7 @@ fn alert_row(a: &WufbAlert, open: Callback<MouseEvent>) -> Html {
                 }
             </td>
             <td class="wufb-log" title={log.words()}>
-                <span class={classes!("badge", log.status.clone())}>{wulens_core::row_status_words(&log.status, log.configmgr_scan)}</span>
+                <span class={classes!("badge", log.status.clone())}>{wulens_core::fleet::row_status_words(&log.status, log.configmgr_scan)}</span>
                 if log.status == "unreadable" { <br /><span class="small">{log.problem.clone()}</span> }
                 if !log.failed_at.is_empty() { <br /><span class="small wufb-where">{log.failed_at.clone()}</span> }
                 if !log.root_code.is_empty() {

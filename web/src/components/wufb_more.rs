@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use wulens_core::model::counted;
-use wulens_core::{WufbSection, WufbStatus};
+use wulens_core::wufb::{WufbSection, WufbStatus};
 
 use crate::page::report_time;
 use crate::wufb::{code_spans, logged_state, reported_state};

@@ -4,7 +4,9 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use wulens_core::{MachineReport, MachineRow, Report};
+use wulens_core::fleet::MachineRow;
+use wulens_core::report::MachineReport;
+use wulens_core::Report;
 
 use super::{Action, AppState, FollowOrder, Goto, Phase};
 use crate::messages::{DropError, Dropped, FleetMachine, Progress};

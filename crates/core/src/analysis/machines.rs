@@ -6,7 +6,7 @@
 //! the computer name a log gives, the Windows version the logs name for the machine itself, and
 //! when they were written.
 //!
-//! Each machine is data ([`Machine`]): what to call it (the computer name where a log states it,
+//! Each machine is data ([`DropMachine`]): what to call it (the computer name where a log states it,
 //! else its folder, else its Windows build and dates) and the files that are its, so that the
 //! page can open them as a fleet or one machine at a time.
 
@@ -40,7 +40,7 @@ const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
 /// One machine of a drop (its label and what tells it apart in words: `output/words/machines.rs`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Machine {
+pub struct DropMachine {
     /// The computer name a log states, else the folder; `None` where neither is known (it is
     /// then called by what tells it apart).
     pub name: Option<String>,
@@ -78,14 +78,14 @@ impl Traits {
 impl Analysis {
     /// The machines of the drop: its machine folders (`folders`), else those its logs' content
     /// tells apart (`by_content`); empty when the drop looks like one machine.
-    pub fn machines(&self) -> Vec<Machine> {
+    pub fn machines(&self) -> Vec<DropMachine> {
         if let Some(known) = &self.machines {
             return known.clone();
         }
         self.find_machines()
     }
 
-    pub(super) fn find_machines(&self) -> Vec<Machine> {
+    pub(super) fn find_machines(&self) -> Vec<DropMachine> {
         let by_folder = folders(self);
         if by_folder.is_empty() {
             by_content(self)
@@ -97,14 +97,14 @@ impl Analysis {
 
 /// The folders of the drop that each hold their own copy of a log another folder also holds,
 /// sorted, each with every file under it; empty when the drop looks like one machine.
-pub fn folders(a: &Analysis) -> Vec<Machine> {
+pub fn folders(a: &Analysis) -> Vec<DropMachine> {
     let roots = folder_roots(a);
     roots
         .into_iter()
         .map(|(root, prefix)| {
             let files: Vec<usize> = (0..a.files.len()).filter(|&i| under(&a.files[i].name, &prefix)).collect();
             let name = common_name(files.iter().map(|&i| &a.files[i])).unwrap_or_else(|| root.clone());
-            Machine { name: Some(name), files, about: About::Folder(root) }
+            DropMachine { name: Some(name), files, about: About::Folder(root) }
         })
         .collect()
 }
@@ -241,7 +241,7 @@ fn span(f: &LogFile) -> Option<(i64, i64)> {
 }
 
 /// Date again the machines told apart by content, once their files' time zones are settled.
-pub(super) fn respan(a: &Analysis, machines: &mut [Machine]) {
+pub(super) fn respan(a: &Analysis, machines: &mut [DropMachine]) {
     for m in machines {
         if let About::Files { traits, .. } = &mut m.about {
             let spans: Vec<(i64, i64)> = m.files.iter().filter_map(|&i| span(&a.files[i])).collect();
@@ -276,7 +276,7 @@ fn apart(x: &Identity, y: &Identity) -> bool {
 /// The files that state who they are (a computer name, a Windows build) make the machines; a
 /// file that states neither joins the one machine its days fit, and where they fit several it
 /// is in no machine: a build or a date alone never decides whose it is.
-pub fn by_content(a: &Analysis) -> Vec<Machine> {
+pub fn by_content(a: &Analysis) -> Vec<DropMachine> {
     let ids: Vec<Identity> = a.files.iter().enumerate().filter(|(_, f)| f.is_text() && !f.entries.is_empty()).map(|(i, f)| identity(i, f)).collect();
     let (told, untold): (Vec<&Identity>, Vec<&Identity>) = ids.iter().partition(|id| !id.computers.is_empty() || id.os.is_some());
     // Machines, each a list of files; a file that says who it is joins the first machine none
@@ -315,13 +315,13 @@ pub fn by_content(a: &Analysis) -> Vec<Machine> {
     machines.iter().map(|m| describe(m)).collect()
 }
 
-fn describe(files: &[&Identity]) -> Machine {
+fn describe(files: &[&Identity]) -> DropMachine {
     let first = files.iter().filter_map(|f| f.span.map(|s| s.0)).min();
     let last = files.iter().filter_map(|f| f.span.map(|s| s.1)).max();
     let traits = Traits { os: files.iter().find_map(|f| f.os), span: first.zip(last) };
     let computer = files.iter().find_map(|f| f.computers.last().cloned());
     let names = files.iter().map(|f| f.name.to_string()).collect();
-    Machine { name: computer, files: files.iter().map(|f| f.index).collect(), about: About::Files { names, traits } }
+    DropMachine { name: computer, files: files.iter().map(|f| f.index).collect(), about: About::Files { names, traits } }
 }
 
 #[cfg(test)]

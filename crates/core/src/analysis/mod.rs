@@ -56,7 +56,7 @@ pub struct Analysis {
     pub offset_overrides: HashMap<usize, i32>,
     /// The drop's machines, where `resolve_offsets` needed them (a file's zone is assumed from
     /// its own machine's logs); `Analysis::machines` answers from here, else works them out.
-    machines: Option<Vec<machines::Machine>>,
+    machines: Option<Vec<machines::DropMachine>>,
 }
 
 impl Analysis {

@@ -131,9 +131,13 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_and_proxy_commands_are_the_configuration_reports() {
-        let command = |id: &str| ARTIFACTS.iter().find(|a| a.id == id).unwrap().command;
-        assert_eq!(command("update_policy"), super::super::config::POLICY_COMMAND);
-        assert_eq!(command("winhttp_proxy"), super::super::config::PROXY_COMMAND);
+    fn missing_configuration_is_collected_by_an_artifact() {
+        use super::super::config::MissingConfig;
+        let command = |m: MissingConfig| ARTIFACTS.iter().find(|a| a.id == m.artifact()).map(|a| a.command);
+        assert_eq!(
+            command(MissingConfig::Policy),
+            Some("reg query HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate /s > C:\\Temp\\wulens\\wu-policy.txt")
+        );
+        assert_eq!(command(MissingConfig::Proxy), Some("netsh winhttp show proxy > C:\\Temp\\wulens\\winhttp-proxy.txt"));
     }
 }

@@ -16,11 +16,6 @@ use crate::model::time::days_from_civil;
 use crate::model::{InputWarning, LogFormat, LogKind, OperationKind, Setting};
 use crate::read::config::{is_wu_policy_key, parse_netsh, parse_reg_export, parse_reg_query, parse_url, same_endpoint, url_in, ProxySetting};
 
-/// The command that collects the Windows Update policy (shown when it was not given).
-pub const POLICY_COMMAND: &str = "reg query HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate /s > C:\\Temp\\wulens\\wu-policy.txt";
-/// The command that collects the WinHTTP proxy.
-pub const PROXY_COMMAND: &str = "netsh winhttp show proxy > C:\\Temp\\wulens\\winhttp-proxy.txt";
-
 /// The Windows Update policy as given.
 #[derive(Debug, Default, Clone)]
 pub struct Policy {
@@ -46,11 +41,31 @@ pub struct Proxy {
     pub problem: Option<String>,
 }
 
-/// Configuration that was not given, and the command that collects it.
+/// Configuration that was not given (its words and the command that collects it are the
+/// output's: `output/words/codes.rs`, `collect/artifacts.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingConfig {
+    /// The Windows Update policy (a `reg query` or `reg export` of its key).
+    Policy,
+    /// The WinHTTP proxy (`netsh winhttp show proxy`).
+    Proxy,
+}
+
+impl MissingConfig {
+    /// The id of the artifact that collects it (`collect/artifacts.toml`).
+    pub fn artifact(self) -> &'static str {
+        match self {
+            MissingConfig::Policy => "update_policy",
+            MissingConfig::Proxy => "winhttp_proxy",
+        }
+    }
+}
+
+/// An MDM diagnostics report that cannot be read as XML: its file, and the XML reader's error.
 #[derive(Debug, Clone)]
-pub struct MissingConfig {
-    pub what: &'static str,
-    pub command: &'static str,
+pub struct UnreadableRing {
+    pub file: String,
+    pub error: String,
 }
 
 /// The MDM update ring (Intune's "Update rings for Windows 10 and later"): the `Update`
@@ -157,19 +172,6 @@ impl Ring {
         self.get("UpdateServiceUrl").filter(|s| parse_url(&s.value).is_some())
     }
 
-    /// `AllowAutoUpdate` in words (Policy CSP, Update/AllowAutoUpdate).
-    pub fn auto_update_words(&self) -> Option<&'static str> {
-        Some(match self.get("AllowAutoUpdate")?.value.trim() {
-            "0" => "notify before downloading",
-            "1" => "install automatically, the user schedules the restart",
-            "2" => "install and restart automatically (the default)",
-            "3" => "install and restart at a scheduled time",
-            "4" => "install and restart automatically, without user control",
-            "5" => "automatic updates turned off",
-            _ => return None,
-        })
-    }
-
     /// Does the ring manage updates from Windows Update (deferrals, pauses), as opposed to only
     /// pointing the agent somewhere?
     pub fn manages_windows_update(&self) -> bool {
@@ -187,8 +189,10 @@ pub struct ConfigFacts {
     /// The WSUS servers ConfigMgr gave the client (see `wsus_locations`), with their lines.
     pub locations: Vec<(Setting, usize, usize)>,
     pub missing: Vec<MissingConfig>,
-    /// Configuration files that could not be read, and why.
+    /// Configuration files that could not be read, and why (the netsh outputs).
     pub unreadable: Vec<InputWarning>,
+    /// MDM reports that could not be read (after `unreadable` in the report).
+    pub unreadable_rings: Vec<UnreadableRing>,
 }
 
 impl ConfigFacts {
@@ -361,13 +365,13 @@ impl ConfigFacts {
             };
             r.proxy = Some(card);
         }
-        r.ring = ring(a, &mut r.unreadable);
+        r.ring = ring(a, &mut r.unreadable_rings);
         r.locations = wsus_locations(a);
         if r.policy.is_none() {
-            r.missing.push(MissingConfig { what: "the Windows Update policy (WSUS server, UseWUServer)", command: POLICY_COMMAND });
+            r.missing.push(MissingConfig::Policy);
         }
         if r.proxy.is_none() {
-            r.missing.push(MissingConfig { what: "the WinHTTP proxy", command: PROXY_COMMAND });
+            r.missing.push(MissingConfig::Proxy);
         }
         r
     }
@@ -389,7 +393,7 @@ fn names_policy_key(text: &str) -> bool {
 
 /// The MDM update ring from the first MDM report that can be read; the others that cannot are
 /// said so.
-fn ring(a: &Analysis, unreadable: &mut Vec<InputWarning>) -> Option<Ring> {
+fn ring(a: &Analysis, unreadable: &mut Vec<UnreadableRing>) -> Option<Ring> {
     let mut found = None;
     for f in a.files.iter().filter(|f| f.format == LogFormat::MdmReport) {
         match crate::read::mdm::parse(&f.text) {
@@ -399,10 +403,7 @@ fn ring(a: &Analysis, unreadable: &mut Vec<InputWarning>) -> Option<Ring> {
                 found = Some(Ring { file: f.name.clone(), server: server.unwrap_or_default(), settings });
             }
             Ok(_) => {}
-            Err(e) => unreadable.push(InputWarning {
-                name: f.name.clone(),
-                message: format!("is an MDM diagnostics report that cannot be read as XML ({e}); its update ring is not shown"),
-            }),
+            Err(e) => unreadable.push(UnreadableRing { file: f.name.clone(), error: e.to_string() }),
         }
     }
     found
@@ -431,12 +432,15 @@ pub const SEARCHED_SERVER: &str = "<the update server it searched>";
 pub const APP_NAME: &str = "<package name from setupact.log>";
 pub const APP_FULL_NAME: &str = "<package full name from setupact.log>";
 
-/// What the logs and the configuration say about this machine's servers, for the advice.
+/// This machine's servers as its logs and configuration state them (WSUS, the proxy, Microsoft's
+/// content network, the distribution point) and the updates its failed work named: what the
+/// advice's placeholders are filled with. (The configuration given as files is `ConfigFacts`;
+/// the machines a drop holds are `DropMachine`s.)
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Machine {
+pub struct Servers {
     /// The WSUS server the agent uses: scheme, host, port (the scheme's default when not given).
     pub wsus: Option<(String, String, u16)>,
-    /// Where [`Machine::wsus`] was read: the value as written and its line.
+    /// Where [`Servers::wsus`] was read: the value as written and its line.
     pub wsus_from: Option<Setting>,
     /// The WinHTTP proxy (`host:port`, as netsh shows it).
     pub proxy: Option<String>,
@@ -491,7 +495,7 @@ impl CdnDownloads {
     }
 }
 
-impl Machine {
+impl Servers {
     /// The downloads from Microsoft's services (see `public_operation`), to tell which lines were
     /// met on them. Listed once, then asked about each line: a busy log has thousands of
     /// operations and thousands of lines to ask about.

@@ -1,11 +1,11 @@
 //! The joins of the `config_*` rules (`rules/with-configuration.toml`): the configuration given
 //! next to the logs (`config::ConfigFacts`) against what the logs show; and where the advice's
-//! servers come from (`Machine::build`), which reads the rules' line sets.
+//! servers come from (`Servers::build`), which reads the rules' line sets.
 //!
 //! Floors: `config` (what the configuration and logs say) → `finding` (`Finding`, `Ctx`) →
 //! this file → `rules` (every rule, and the order of the findings).
 
-use super::config::{microsoft_url, offered_line, public_service_line, Machine, OperationUpdate, Proxy, Ring, UpdateClass};
+use super::config::{microsoft_url, offered_line, public_service_line, OperationUpdate, Proxy, Ring, Servers, UpdateClass};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
 use super::found::{At, Found, PortFault, RingRival};
@@ -108,8 +108,12 @@ pub fn wsus_port(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Opt
     Some(Finding::new(rule, rule.severity, Found::WsusPort { urls }, bad.iter().map(|s| ev_setting(s, ctx.a)).collect(), &[]))
 }
 
-fn proxy_evidence(px: &Proxy) -> Evidence {
-    let text = if px.direct { "Direct access (no proxy server).".into() } else { format!("Proxy: {}; bypass: {}", px.servers.join(" "), px.bypass.join(";")) };
+/// The proxy card's line: netsh's own for direct access, else the servers and bypass list.
+fn proxy_evidence(px: &Proxy, a: &Analysis) -> Evidence {
+    if px.direct {
+        return ev_setting(&Setting { value: String::new(), file: px.file.clone(), line: px.line }, a);
+    }
+    let text = format!("Proxy: {}; bypass: {}", px.servers.join(" "), px.bypass.join(";"));
     Evidence { file: px.file.clone(), line: px.line, time: None, text }
 }
 
@@ -123,7 +127,7 @@ pub fn proxy_blocks_wsus(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
     if proxy_code.is_none() && not_bypassed.is_none() {
         return None;
     }
-    let mut evidence = vec![proxy_evidence(px)];
+    let mut evidence = vec![proxy_evidence(px, ctx.a)];
     if let Some(line) = px.bypass_line {
         evidence.push(Evidence { file: px.file.clone(), line, time: None, text: format!("Bypass list: {}", px.bypass.join(";")) });
     }
@@ -140,7 +144,7 @@ pub fn proxy_blocks_wsus(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]
 pub fn direct_network_errors(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)]) -> Option<Finding> {
     let px = ctx.config.proxy.as_ref().filter(|px| px.direct)?;
     let (code, fi, ei) = first_code_occurrence(ctx.a, &[0x80072EE7, 0x8024402C, 0x80072EE2, 0x8024401C, 0x80244023, 0x80072EFD])?;
-    Some(Finding::new(rule, rule.severity, Found::DirectNetworkErrors { code }, vec![proxy_evidence(px), ctx.ev(fi, ei)], &[code]))
+    Some(Finding::new(rule, rule.severity, Found::DirectNetworkErrors { code }, vec![proxy_evidence(px, ctx.a), ctx.ev(fi, ei)], &[code]))
 }
 
 // ---- the MDM update ring ----
@@ -282,11 +286,11 @@ pub fn ring_wsus_conflict(ctx: &Ctx, rule: &'static RuleDef, _: &[(usize, usize)
 
 // ---- where the advice's servers come from ----
 
-impl Machine {
+impl Servers {
     /// The WSUS server from, in order: the policy given (WUServer), the agent's latest
     /// `WSUS server: http...`, a Group Policy override WUAHandler reports, the location
     /// ConfigMgr handed out. The proxy from `netsh winhttp show proxy`.
-    pub fn build(ctx: &Ctx) -> Machine {
+    pub fn build(ctx: &Ctx) -> Servers {
         let c = ctx.config;
         // Each candidate with the line that names it (the row of a fleet says where it came from).
         let setting = |f: usize, e: u32, value: String| {
@@ -351,7 +355,7 @@ impl Machine {
         let content = ctx.content;
         let failing = content.iter().rev().find(|j| j.state == super::content::ContentState::Failed && j.source.is_some());
         let dp_url = failing.or_else(|| content.iter().rev().find(|j| j.source.is_some())).and_then(|j| j.source.clone());
-        Machine { wsus, wsus_from, proxy, cdn_files, public_callers, updates, dp_url }
+        Servers { wsus, wsus_from, proxy, cdn_files, public_callers, updates, dp_url }
     }
 }
 

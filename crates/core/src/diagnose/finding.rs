@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::config::Machine;
+use super::config::Servers;
 use super::context::Context;
 use super::defs::{Guidance, RuleDef};
 use super::found::Found;
@@ -60,7 +60,7 @@ impl Finding {
 pub struct Ctx<'a> {
     pub cx: &'a Context<'a>,
     /// The servers the logs name (filled once the line sets are found).
-    pub machine: Machine,
+    pub servers: Servers,
     /// Hits of each named line set.
     pub(super) sets: FxHashMap<&'static str, Vec<(usize, usize)>>,
 }

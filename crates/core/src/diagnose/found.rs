@@ -173,7 +173,14 @@ pub enum Found {
     /// A service (`service`, where its event names it) crashed within the second an install
     /// failed (UTC ms): the update's name, else the caller; the install's code; how many times it
     /// crashed before in this log.
-    ServiceCrashedInstall { service: Option<String>, at_ms: i64, update: Option<String>, caller: String, code: Option<u32>, earlier: usize },
+    ServiceCrashedInstall {
+        service: Option<String>,
+        at_ms: i64,
+        update: Option<super::operation::UpdateName>,
+        caller: String,
+        code: Option<u32>,
+        earlier: usize,
+    },
     /// The policy's WUServer (or WUStatusServer) is not ConfigMgr's software update point.
     GpoMismatch { policy: Setting, assigned: Setting },
     /// UseWUServer is not 1 (`setting`), or missing (`None`; the policy's first file);

@@ -48,7 +48,7 @@ pub enum Sentence {
     /// still running after a failure: `running_after`). `since` is the first failure's time
     /// where more than one failed; `latest_at` the latest's (or, `running_after`, the last
     /// failure's); `name` the one update the failures name.
-    FailingNow { kind: OperationKind, failed: usize, of: usize, since: When, name: Option<String>, latest_at: When, running_after: bool },
+    FailingNow { kind: OperationKind, failed: usize, of: usize, since: When, name: Option<super::operation::UpdateName>, latest_at: When, running_after: bool },
     /// `failed` of `of` failed, the last at `last_failed_at`; the latest came to `latest`.
     FailedEarlier { kind: OperationKind, failed: usize, of: usize, last_failed_at: When, latest: Outcome, latest_at: When },
     /// No work wulens recognizes; `code` the most significant error that is not routine.
@@ -73,7 +73,7 @@ pub enum Calm {
     ScanCompleted { at: When },
     /// The latest operation of `kind` succeeded; `program`: the program whose run it was, where
     /// a setup log is not Windows setup's own (`setup::program`).
-    Succeeded { kind: OperationKind, program: Option<&'static str>, log: crate::model::LogKind, at: When },
+    Succeeded { kind: OperationKind, program: Option<super::setup::SetupProgram>, log: crate::model::LogKind, at: When },
     /// An upgrade is rolling back: statement `statement` says so.
     RollingBack { statement: usize },
     /// Nothing failed, but statement `statement` needs attention.
@@ -368,7 +368,7 @@ fn failing_now(x: &Facts, st: &Statement) -> (Sentence, bool) {
     if newest.outcome == Outcome::Failed || running_after {
         let since = earliest(x, &failed).filter(|_| failed.len() > 1).and_then(|o| stamp(x, o));
         // The one update the failures name, when they name one (an event log's title, a Store app).
-        let mut names: Vec<String> = failed.iter().filter_map(|o| o.update_name()).collect();
+        let mut names: Vec<super::operation::UpdateName> = failed.iter().filter_map(|o| o.update_name()).collect();
         names.dedup();
         let name = match names.as_slice() {
             [n] => Some(n.clone()),

@@ -35,9 +35,9 @@ mod signals;
 mod updates;
 mod verdict;
 
-pub use crate::analysis::machines::{About, Machine as DropMachine, Traits};
+pub use crate::analysis::machines::{About, DropMachine, Traits};
 pub use collect_next::{CollectNext, Why};
-pub use config::{ConfigFacts, Machine, Ring, UpdateClass};
+pub use config::{ConfigFacts, MissingConfig, Ring, Servers, UpdateClass};
 pub use content::{ContentJob, ContentState};
 pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
@@ -46,11 +46,12 @@ pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, S
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use links::{witnesses as link_witnesses, Link, LinkFact};
+pub use operation::UpdateName;
 pub use operations::{Counted, Operation};
 pub use outcomes::{Agent, Corruption, Deployment, Run, Said, Servicing, StackRuns, Statement};
 pub use piece::scan_piece;
 pub use restart::Restart;
-pub use setup::{blocking_device, result as setup_result, PhaseDone, SetupNote, SetupResult};
+pub use setup::{blocking_device, result as setup_result, PhaseDone, SetupNote, SetupProgram, SetupResult};
 pub use updates::UpdateRow;
 pub use verdict::{CheckFrom, NextCheck, Part};
 
@@ -112,23 +113,23 @@ pub struct Diagnosis {
     /// Whether `machines` were told apart by the logs' content rather than by folders.
     pub machines_apart: bool,
     /// The servers the logs name, which fill the placeholders of the advice.
-    pub machine: config::Machine,
+    pub servers: config::Servers,
     /// Where the ConfigMgr software-update chain stands, link by link (the client's, the site's,
     /// where the drop holds their logs).
     pub chain: Vec<Link>,
 }
 
-/// The id of every rule in the data (`rules/*.toml`): the findings a drop can get.
-pub fn rule_ids() -> impl Iterator<Item = &'static str> {
-    defs::rules().iter().map(|r| r.id)
-}
-
-/// The id of every operation in the data (`operations/*.toml`).
-pub fn operation_ids() -> impl Iterator<Item = &'static str> {
-    defs::operations().iter().map(|o| o.id)
-}
-
 impl Diagnosis {
+    /// The id of every rule in the data (`rules/*.toml`): the findings a drop can get.
+    pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+        defs::rules().iter().map(|r| r.id)
+    }
+
+    /// The id of every operation in the data (`operations/*.toml`).
+    pub fn operation_ids() -> impl Iterator<Item = &'static str> {
+        defs::operations().iter().map(|o| o.id)
+    }
+
     /// The operations the conclusions count, in order: `operations` without the jobs another
     /// operation tells (`served`, `delivery.rs`). A statement names its operations by their
     /// index here (`Said`).
@@ -206,7 +207,7 @@ impl Diagnosis {
         let facts = headline::Facts { cx: &cx, found: &found, conclusion: &conclusion, collect_next: &collect_next };
         let headline = headline::headline(&facts);
         let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = conclusion;
-        let rules::Evaluated { findings, source, machine } = found;
+        let rules::Evaluated { findings, source, servers } = found;
         let (mut headline, status, told) = headline::with_ledger(a, headline, status, &ledger.rows, ledger.urgent);
         let mut statements = statements;
         if let Some(st) = told {
@@ -242,7 +243,7 @@ impl Diagnosis {
             source,
             machines,
             machines_apart,
-            machine,
+            servers,
         }
     }
 }

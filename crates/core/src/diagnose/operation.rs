@@ -62,11 +62,10 @@ impl Operation {
         self.fact("program").or(Some(self.caller.as_str())).filter(|c| !c.is_empty()).or(Some(self.label.as_str())).filter(|c| !c.is_empty())
     }
 
-    /// The update an operation worked on, in words, where its lines name it (an event log's title
-    /// or Store app), not a bare update id. A Store app's product id leads its package name
-    /// (`9NZKPSTSNW4P-Microsoft.XboxGamingOverlay`): the Store app Microsoft.XboxGamingOverlay.
-    pub fn update_name(&self) -> Option<String> {
-        update_words(self.fact("update")?)
+    /// The update an operation worked on, where its lines name it (an event log's title or a
+    /// Store app), not a bare update id.
+    pub fn update_name(&self) -> Option<UpdateName> {
+        UpdateName::of(self.fact("update")?)
     }
 
     /// The service's name (`Windows Update`), from the service id the log names.
@@ -161,16 +160,28 @@ pub(super) fn called_back(op: &mut Operation, code: u32, ei: u32) {
     }
 }
 
-/// An update as a log names it, in words: none for a bare update id.
-pub(super) fn update_words(u: &str) -> Option<String> {
-    let u = u.trim();
-    let id_like = u.trim_matches(['{', '}']).chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-    if u.is_empty() || id_like {
-        return None;
-    }
-    match u.split_once('-') {
-        Some((product, package)) if is_store_product_id(product) && package.contains('.') => Some(format!("the Store app {package}")),
-        _ => Some(u.to_string()),
+/// An update as a log names it (its words: `output/words/codes.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UpdateName {
+    /// Its title or name, as the log writes it.
+    Title(String),
+    /// A Microsoft Store app by its package name: the log leads it with the app's product id
+    /// (`9NZKPSTSNW4P-Microsoft.XboxGamingOverlay`).
+    StoreApp(String),
+}
+
+impl UpdateName {
+    /// An update as a log names it: none for a bare update id.
+    pub fn of(u: &str) -> Option<UpdateName> {
+        let u = u.trim();
+        let id_like = u.trim_matches(['{', '}']).chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        if u.is_empty() || id_like {
+            return None;
+        }
+        match u.split_once('-') {
+            Some((product, package)) if is_store_product_id(product) && package.contains('.') => Some(UpdateName::StoreApp(package.to_string())),
+            _ => Some(UpdateName::Title(u.to_string())),
+        }
     }
 }
 

@@ -761,7 +761,7 @@ pub fn count(a: &Analysis, hits: &Hits) -> Vec<Counted> {
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnose::operation::update_words;
+    use crate::diagnose::operation::UpdateName;
 
     /// The search for a value's markers finds what `str::find` finds: first matches, repeated
     /// first bytes, empty needles and haystacks, characters of several bytes.
@@ -838,12 +838,12 @@ mod tests {
     }
 
     #[test]
-    fn an_update_in_words() {
-        assert_eq!(update_words("{0f7629df-f552-4f8c-8f3a-e200a316779d}"), None, "an id is no name");
-        assert_eq!(update_words("0f7629df-f552-4f8c-8f3a-e200a316779d"), None);
-        assert_eq!(update_words("9NZKPSTSNW4P-Microsoft.XboxGamingOverlay").as_deref(), Some("the Store app Microsoft.XboxGamingOverlay"));
+    fn an_update_as_the_log_names_it() {
+        assert_eq!(UpdateName::of("{0f7629df-f552-4f8c-8f3a-e200a316779d}"), None, "an id is no name");
+        assert_eq!(UpdateName::of("0f7629df-f552-4f8c-8f3a-e200a316779d"), None);
+        assert_eq!(UpdateName::of("9NZKPSTSNW4P-Microsoft.XboxGamingOverlay"), Some(UpdateName::StoreApp("Microsoft.XboxGamingOverlay".into())));
         let title = "2024-11 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5046613)";
-        assert_eq!(update_words(title).as_deref(), Some(title), "a title stays as written");
-        assert_eq!(update_words("Security Intelligence Update - KB2267602").as_deref(), Some("Security Intelligence Update - KB2267602"));
+        assert_eq!(UpdateName::of(title), Some(UpdateName::Title(title.into())), "a title stays as written");
+        assert_eq!(UpdateName::of("Security Intelligence Update - KB2267602"), Some(UpdateName::Title("Security Intelligence Update - KB2267602".into())));
     }
 }

@@ -199,7 +199,7 @@ pub struct Run {
     /// The latest run, which decides.
     pub last: usize,
     /// The program that wrote a setup log, where it is not Windows setup.
-    pub program: Option<&'static str>,
+    pub program: Option<super::setup::SetupProgram>,
     /// Error lines the latest run logged.
     pub errors: usize,
     /// More than one run counts.

@@ -7,7 +7,7 @@
 //! that combines what the data matched with the flow, other lines or the configuration.
 
 use super::catalog::{Hits, CATALOG};
-use super::config::Machine;
+use super::config::Servers;
 use super::config_rules;
 use super::context::Context;
 use super::defs::{self, LineMatcher, RuleDef, UpdateSource};
@@ -60,7 +60,7 @@ const MAX_LINES: usize = 50;
 pub struct Evaluated {
     pub findings: Vec<Finding>,
     pub source: UpdateSource,
-    pub machine: Machine,
+    pub servers: Servers,
 }
 
 impl Evaluated {
@@ -77,10 +77,10 @@ pub fn evaluate(cx: &Context, hits: &Hits) -> Evaluated {
     let rule_lines = line_hits(a, hits, rules.iter().map(|r| (r.lines, if r.every_line { usize::MAX } else { MAX_LINES })).collect(), &CATALOG.rules);
     let sets = defs::line_sets();
     let set_lines = line_hits(a, hits, sets.iter().map(|s| (s.lines, MAX_LINES)).collect(), &CATALOG.line_sets);
-    let ctx = Ctx { cx, machine: Machine::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
+    let ctx = Ctx { cx, servers: Servers::default(), sets: sets.iter().map(|s| s.id).zip(set_lines).collect() };
     let source = update_source(&ctx);
-    let machine = Machine::build(&ctx);
-    let ctx = Ctx { machine: machine.clone(), ..ctx };
+    let servers = Servers::build(&ctx);
+    let ctx = Ctx { servers: servers.clone(), ..ctx };
     let mut out: Vec<Finding> = Vec::new();
     for (rule, lines) in rules.iter().zip(&rule_lines) {
         // WSUS rules also apply when the source is not shown; public ones only when it is.
@@ -100,7 +100,7 @@ pub fn evaluate(cx: &Context, hits: &Hits) -> Evaluated {
             }
         };
         out.extend(finding.map(|mut f| {
-            f.guidance = f.guidance.iter().map(|g| machine.fill_step(g)).collect();
+            f.guidance = f.guidance.iter().map(|g| servers.fill_step(g)).collect();
             f
         }));
     }
@@ -113,7 +113,7 @@ pub fn evaluate(cx: &Context, hits: &Hits) -> Evaluated {
     // lean on lines of an earlier scan (a log silent since then), then data order.
     let before = ctx.scan.failed_step.and_then(|_| earlier_scan_end(ctx.scan));
     out.sort_by_key(|f| (f.severity, distance(f, before)));
-    Evaluated { findings: out, source, machine }
+    Evaluated { findings: out, source, servers }
 }
 
 /// When the last scan before the failed one that came to an end (completed or failed) ended
@@ -237,7 +237,7 @@ pub fn code_family(ctx: &Ctx, rule: &'static RuleDef, severity: FindingSeverity)
     let mut codes = Vec::new();
     let mut evidence = Vec::new();
     let mut total = 0;
-    let cdn = (rule.when == UpdateSource::Wsus).then(|| ctx.machine.cdn_downloads(ctx.ops));
+    let cdn = (rule.when == UpdateSource::Wsus).then(|| ctx.servers.cdn_downloads(ctx.ops));
     for c in rule.codes {
         let Some(s) = a.code_stats(*c) else { continue };
         // A WSUS rule does not count what a download from Microsoft's content network met.

@@ -307,13 +307,21 @@ pub fn errors_only(name: &str) -> bool {
 /// (`0x80070490 in PushButtonReset::OEMConnection::Create (base\reset\engine\...)`, read from a
 /// reset's $SysReset log); the Windows 10 Update Assistant reports its states (`State manager get
 /// called back with state Downloading, hr 0x0`, read from its upgrader_default.log).
-const PROGRAMS: [(&str, &str); 2] = [
-    ("PushButtonReset::", "Reset this PC (push-button reset, not an update)"),
-    ("State manager get called back with state ", "The Windows 10 Update Assistant's upgrade"),
-];
+const PROGRAMS: [(&str, SetupProgram); 2] =
+    [("PushButtonReset::", SetupProgram::ResetThisPc), ("State manager get called back with state ", SetupProgram::UpdateAssistant)];
+
+/// A program other than Windows setup that wrote a run's log in setup's format (its words:
+/// `output/words/setup.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetupProgram {
+    /// The recovery environment's "Reset this PC" (push-button reset): no update.
+    ResetThisPc,
+    /// The Windows 10 Update Assistant's upgrade.
+    UpdateAssistant,
+}
 
 /// The program that wrote run `op`'s log, where it is not Windows setup.
-pub fn program(a: &Analysis, op: &Operation) -> Option<&'static str> {
+pub fn program(a: &Analysis, op: &Operation) -> Option<SetupProgram> {
     let text = a.files[op.file].text.as_bytes();
     PROGRAMS.iter().find(|(m, _)| memchr::memmem::find(text, m.as_bytes()).is_some()).map(|(_, name)| *name)
 }

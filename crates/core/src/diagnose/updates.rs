@@ -627,6 +627,7 @@ pub fn written(a: &Analysis, table: &[&Row], ops: &[super::operation::Operation]
         superseded_by: r.superseded_by.map(str::to_ascii_lowercase),
         file: a.files[r.file].name.clone(),
         line: a.files[r.file].entries[r.entry as usize].line,
+        store_app: false,
     });
     let known = |kb: &str, id: &str| table.iter().any(|r| (!kb.is_empty() && r.kb == kb) || (!id.is_empty() && r.id.eq_ignore_ascii_case(id)));
     let added = add_installed(a, ops, known);
@@ -725,6 +726,7 @@ pub(super) fn permute<T>(rows: &mut [T], from: &mut [u32]) {
 ///
 /// `known` tells whether a row of the table has a KB or update id; the rows added are returned.
 fn add_installed(a: &Analysis, ops: &[super::operation::Operation], known: impl Fn(&str, &str) -> bool) -> Vec<UpdateRow> {
+    use super::operation::UpdateName;
     use crate::model::{OperationKind, Outcome};
     let mut rows: Vec<UpdateRow> = Vec::new();
     for o in ops.iter().filter(|o| o.kind() == OperationKind::Install) {
@@ -740,15 +742,22 @@ fn add_installed(a: &Analysis, ops: &[super::operation::Operation], known: impl 
         };
         let named = o.fact("update").unwrap_or_default();
         let id = if is_guid(named.trim_matches(['{', '}'])) { named } else { "" };
-        let title = match o.fact("title") {
+        // A Store app keeps its name as the log writes it (product id, package), which the
+        // report says in words; its KB, if any, is in the package's name.
+        let (title, kb_from) = match o.fact("title") {
             // `: Title` or ` with error 0x80073d02: Title.`
-            Some(t) => t.split_once(": ").map_or(t, |(_, t)| t).trim().trim_end_matches('.').to_string(),
-            None if id.is_empty() => o.update_name().unwrap_or_else(|| named.to_string()),
-            None => String::new(),
+            Some(t) => (t.split_once(": ").map_or(t, |(_, t)| t).trim().trim_end_matches('.').to_string(), None),
+            None if id.is_empty() => match o.update_name() {
+                Some(UpdateName::Title(t)) => (t, None),
+                Some(UpdateName::StoreApp(package)) => (named.trim().to_string(), Some(package)),
+                None => (named.to_string(), None),
+            },
+            None => (String::new(), None),
         };
+        let store_app = kb_from.is_some();
         let kb = match o.fact("kb").filter(|k| k.bytes().all(|c| c.is_ascii_digit()) && !k.is_empty()) {
             Some(k) => format!("KB{k}"),
-            None => kb_of(if title.is_empty() { named } else { &title }),
+            None => kb_of(kb_from.as_deref().unwrap_or(if title.is_empty() { named } else { &title })),
         };
         if kb.is_empty() && id.is_empty() && title.is_empty() {
             continue;
@@ -758,7 +767,8 @@ fn add_installed(a: &Analysis, ops: &[super::operation::Operation], known: impl 
         }
         let f = &a.files[o.file];
         let line = o.end.or(o.start).map_or(0, |e| f.entries[e as usize].line);
-        let row = UpdateRow { kb, title, state: state.into(), update_id: id.to_string(), revision: None, superseded_by: None, file: f.name.clone(), line };
+        let row =
+            UpdateRow { kb, title, state: state.into(), update_id: id.to_string(), revision: None, superseded_by: None, file: f.name.clone(), line, store_app };
         // The latest install of an update decides its state.
         match rows.iter().position(|r| (!row.kb.is_empty() && r.kb == row.kb) || (row.kb.is_empty() && r.title == row.title && r.update_id == row.update_id)) {
             Some(i) => rows[i] = row,
@@ -798,6 +808,7 @@ pub(super) mod tests {
                         superseded_by: None,
                         file: f.name.clone(),
                         line: e.line,
+                        store_app: false,
                     };
                     put(&mut rows, row);
                 }
@@ -813,7 +824,17 @@ pub(super) mod tests {
                 } else if let Some((state, title, id, revision)) = parse_wuahandler_update(f.message(e)) {
                     put(
                         &mut rows,
-                        UpdateRow { kb: kb_of(&title), title, state, update_id: id, revision, superseded_by: None, file: f.name.clone(), line: e.line },
+                        UpdateRow {
+                            kb: kb_of(&title),
+                            title,
+                            state,
+                            update_id: id,
+                            revision,
+                            superseded_by: None,
+                            file: f.name.clone(),
+                            line: e.line,
+                            store_app: false,
+                        },
                     );
                 }
             }

@@ -110,16 +110,20 @@ fn is_hex_of(hex: &str, code: u32) -> bool {
     digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)) && u32::from_str_radix(digits, 16) == Ok(code)
 }
 
+/// Words in a knowledge-base step that make it one about a WSUS server.
+const ABOUT_WSUS: [&str; 4] = ["WSUS", ":8530", ":8531", "software update point"];
+
 /// Ranked, de-duplicated checks: findings first, then the failed step's codes, then the step.
-/// Placeholders are filled from what the logs say of the machine; a step about a WSUS server is
-/// left out for an operation against Microsoft's services, and on a client that uses them.
+/// Placeholders are filled from what the logs say of the machine (`Servers`); a step about a
+/// WSUS server is left out for an operation against Microsoft's services, and on a client that
+/// uses them.
 /// `ranked`: the codes whose guidance comes last, when nothing else gave a check (most
 /// significant first).
 fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck> {
-    let (findings, machine, public) = (&found.findings, &found.machine, found.public());
+    let (findings, servers, public) = (&found.findings, &found.servers, found.public());
     let mut out: Vec<NextCheck> = Vec::new();
     let add = |out: &mut Vec<NextCheck>, text: &str, command: Option<&str>, from: CheckFrom| {
-        let (text, command) = (machine.fill(text), command.map(|c| machine.fill(c)));
+        let (text, command) = (servers.fill(text), command.map(|c| servers.fill(c)));
         let (text, command) = (text.as_str(), command.as_deref());
         // The same command said twice in other words is one check.
         let same_command = |c: &NextCheck| command.is_some_and(|x| c.command.as_deref().is_some_and(|y| y.trim().eq_ignore_ascii_case(x.trim())));
@@ -149,10 +153,10 @@ fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck
     }
     // The knowledge base on the codes of the latest failed operations (root first). On a client
     // that gets its updates from Microsoft, steps about a WSUS server do not apply.
-    let about_wsus = |t: &str| ["WSUS", ":8530", ":8531", "software update point"].iter().any(|w| t.contains(w));
+    let about_wsus = |t: &str| ABOUT_WSUS.iter().any(|w| t.contains(w));
     let mut seen_codes: Vec<u32> = Vec::new();
     for o in cx.counting.iter().rev().filter(|o| o.outcome == Outcome::Failed) {
-        let not_wsus = public || machine.public_operation(o);
+        let not_wsus = public || servers.public_operation(o);
         let wsus_only = |t: &str| not_wsus && about_wsus(t);
         for c in o.root.into_iter().chain(o.code).filter(|c| c & 0x8000_0000 != 0) {
             if seen_codes.contains(&c) || seen_codes.len() >= 3 {
@@ -169,7 +173,7 @@ fn next_checks(cx: &Context, found: &Evaluated, ranked: &[u32]) -> Vec<NextCheck
                     break;
                 }
                 // The update this operation worked on, where its lines name it.
-                let (text, command) = (machine.fill_for(o, &st.text), st.command.as_deref().map(|x| machine.fill_for(o, x)));
+                let (text, command) = (servers.fill_for(o, &st.text), st.command.as_deref().map(|x| servers.fill_for(o, x)));
                 add(&mut out, &text, command.as_deref(), CheckFrom::Code(c));
             }
         }

@@ -1,5 +1,7 @@
 //! The words the diagnosis speaks in: step statuses, cycle outcomes, finding severities and the
 //! verdict's status. Enums, so a typo is a compile error; they serialize to the report's strings.
+//! What a person reads for them (`Outcome::words`, `OperationKind::noun`, `Domain::name`,
+//! `RunOn::words`) is written at the output edge, `output/words/values.rs`.
 
 use serde::{Deserialize, Serialize};
 
@@ -224,76 +226,6 @@ impl OperationKind {
         }
     }
 
-    /// `search`, `searches`: how the verdict counts them.
-    pub fn noun(self, n: usize) -> &'static str {
-        let one = n == 1;
-        match self {
-            OperationKind::Search => {
-                if one {
-                    "search"
-                } else {
-                    "searches"
-                }
-            }
-            OperationKind::Download => {
-                if one {
-                    "download"
-                } else {
-                    "downloads"
-                }
-            }
-            OperationKind::Install => {
-                if one {
-                    "install"
-                } else {
-                    "installs"
-                }
-            }
-            OperationKind::Servicing => {
-                if one {
-                    "servicing session"
-                } else {
-                    "servicing sessions"
-                }
-            }
-            OperationKind::StoreCheck => {
-                if one {
-                    "component-store check"
-                } else {
-                    "component-store checks"
-                }
-            }
-            OperationKind::Setup => {
-                if one {
-                    "Windows setup run"
-                } else {
-                    "Windows setup runs"
-                }
-            }
-            OperationKind::TaskSequence => {
-                if one {
-                    "task sequence"
-                } else {
-                    "task sequences"
-                }
-            }
-            OperationKind::ClientInstall => {
-                if one {
-                    "client installation"
-                } else {
-                    "client installations"
-                }
-            }
-            OperationKind::Deployment => {
-                if one {
-                    "deployment evaluation"
-                } else {
-                    "deployment evaluations"
-                }
-            }
-        }
-    }
-
     /// The Windows Update agent's own operations.
     pub fn is_agent(self) -> bool {
         matches!(self, OperationKind::Search | OperationKind::Download | OperationKind::Install)
@@ -336,19 +268,6 @@ impl Outcome {
             Outcome::Succeeded => "succeeded",
         }
     }
-
-    /// How the report says it.
-    pub fn words(self) -> &'static str {
-        match self {
-            Outcome::Failed => "failed",
-            Outcome::Recovered => "failed, then succeeded on a later try",
-            Outcome::Cancelled => "was cancelled",
-            Outcome::Running => "still running when the log ends",
-            Outcome::Interrupted => "no end logged (the service restarted or another run began)",
-            Outcome::Unknown => "result not in this log",
-            Outcome::Succeeded => "succeeded",
-        }
-    }
 }
 
 /// The area of work a verdict sentence is about, in the order the verdict names failures.
@@ -374,23 +293,6 @@ pub enum Domain {
     Setup,
     /// A task sequence (TSManager, smsts.log).
     TaskSequence,
-}
-
-impl Domain {
-    /// In a sentence: `client installation`, `servicing`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Domain::ClientInstall => "ConfigMgr client installation",
-            Domain::ConfigmgrScan => "ConfigMgr scan",
-            Domain::WsusSync => "WSUS synchronization",
-            Domain::SiteSync => "software update point synchronization",
-            Domain::ConfigmgrDeployment => "ConfigMgr deployment evaluation",
-            Domain::WindowsUpdate => "Windows Update",
-            Domain::Servicing => "servicing",
-            Domain::Setup => "Windows setup",
-            Domain::TaskSequence => "task sequence",
-        }
-    }
 }
 
 /// How a domain fared. Ordered: failures first.
@@ -442,15 +344,4 @@ pub enum RunOn {
     SiteServer,
     /// The WSUS server (the software update point).
     WsusServer,
-}
-
-impl RunOn {
-    /// In a sentence: `on the client`.
-    pub fn words(self) -> &'static str {
-        match self {
-            RunOn::Client => "on the client",
-            RunOn::SiteServer => "on the site server",
-            RunOn::WsusServer => "on the WSUS server",
-        }
-    }
 }

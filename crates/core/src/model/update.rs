@@ -22,4 +22,9 @@ pub struct UpdateRow {
     pub file: String,
     /// 1-based physical line of the record the row comes from.
     pub line: u32,
+    /// The row is a Store app's install that no title names: `title` is the app as the log
+    /// names it (`9NZKPSTSNW4P-Microsoft.XboxGamingOverlay`), which the report says in words
+    /// (`output/words/codes.rs`). Never serialized: the report's title is the words.
+    #[serde(skip)]
+    pub store_app: bool,
 }

@@ -9,7 +9,7 @@ use super::report::{
 use crate::analysis::{Analysis, CodeStats};
 use crate::diagnose::{self, Diagnosis};
 use crate::model::time::format_offset;
-use crate::model::{evidence, evidence_of, time_of, LedgerRow, LogFile, OffsetSource, Outcome};
+use crate::model::{evidence, evidence_of, time_of, InputWarning, LedgerRow, LogFile, OffsetSource, Outcome};
 
 impl Report {
     /// The report of an analysed drop, with every list at [`ReportLimits::FULL`] (runs the diagnosis).
@@ -25,6 +25,7 @@ impl Report {
         let mut report = Report::without_lists(a, &d, limits);
         d.updates.truncate(limits.updates);
         report.updates = std::mem::take(&mut d.updates);
+        report.updates.iter_mut().for_each(titled);
         d.ledger.truncate(limits.updates);
         report.ledger = std::mem::take(&mut d.ledger).into_iter().map(ledger_row).collect();
         report
@@ -33,7 +34,16 @@ impl Report {
     /// The report from a diagnosis already run (the session keeps one per drop).
     pub fn from_diagnosis(a: &Analysis, d: &Diagnosis, limits: ReportLimits) -> Report {
         Report {
-            updates: d.updates.iter().take(limits.updates).cloned().collect(),
+            updates: d
+                .updates
+                .iter()
+                .take(limits.updates)
+                .cloned()
+                .map(|mut r| {
+                    titled(&mut r);
+                    r
+                })
+                .collect(),
             ledger: d.ledger.iter().take(limits.updates).cloned().map(ledger_row).collect(),
             ..Report::without_lists(a, d, limits)
         }
@@ -61,8 +71,8 @@ impl Report {
             files,
             warnings: a.warnings.clone(),
             errors,
-            scan_flow: flow_report(&d.scan, &d.machine),
-            sync_flow: flow_report(&d.sync, &d.machine),
+            scan_flow: flow_report(&d.scan, &d.servers),
+            sync_flow: flow_report(&d.sync, &d.servers),
             chain: d
                 .chain
                 .iter()
@@ -242,7 +252,7 @@ fn contexts_here(a: &Analysis, c: &CodeStats, entry: &wulens_kb::Entry) -> Vec<C
     here
 }
 
-fn flow_report(r: &diagnose::FlowResult, machine: &diagnose::Machine) -> FlowReport {
+fn flow_report(r: &diagnose::FlowResult, servers: &diagnose::Servers) -> FlowReport {
     FlowReport {
         id: r.def.id.into(),
         title: r.def.title.into(),
@@ -259,7 +269,7 @@ fn flow_report(r: &diagnose::FlowResult, machine: &diagnose::Machine) -> FlowRep
                 codes: s.codes.clone(),
                 logs: s.logs.clone(),
                 missing_logs: s.missing_logs.clone(),
-                guidance: s.guidance.iter().map(|g| machine.fill_step(g)).collect(),
+                guidance: s.guidance.iter().map(|g| servers.fill_step(g)).collect(),
                 sources: s.sources.to_vec(),
             })
             .collect(),
@@ -431,11 +441,35 @@ fn config_report(c: &diagnose::ConfigFacts) -> ConfigReport {
             problem: p.problem.clone(),
         }),
         wsus_location: c.wsus_location().cloned(),
-        missing: c.missing.iter().map(|m| MissingConfig { what: m.what.into(), command: m.command.into() }).collect(),
-        unreadable: c.unreadable.clone(),
+        missing: c
+            .missing
+            .iter()
+            .map(|&m| MissingConfig { what: super::words::missing_config(m).into(), command: collect_command(m.artifact()).into() })
+            .collect(),
+        unreadable: c
+            .unreadable
+            .iter()
+            .cloned()
+            .chain(c.unreadable_rings.iter().map(|u| InputWarning { name: u.file.clone(), message: super::words::unreadable_ring(&u.error) }))
+            .collect(),
         update_ring: c.ring.as_ref().map(ring_card),
         update_server: None,
     }
+}
+
+/// An updates-table row with its title in words: a Store app's, which the diagnosis keeps as the
+/// log names it.
+fn titled(r: &mut crate::model::UpdateRow) {
+    if std::mem::take(&mut r.store_app) {
+        if let Some(t) = super::words::update_title(&r.title) {
+            r.title = t;
+        }
+    }
+}
+
+/// The command of the artifact `id` (`collect/artifacts.toml`).
+fn collect_command(id: &str) -> &'static str {
+    diagnose::ARTIFACTS.iter().find(|a| a.id == id).map_or("", |a| a.command)
 }
 
 fn ring_card(r: &diagnose::Ring) -> UpdateRingCard {
@@ -452,7 +486,7 @@ fn ring_card(r: &diagnose::Ring) -> UpdateRingCard {
         pause_quality: pq.map(|p| p.setting),
         pause_feature: pf.map(|p| p.setting),
         allow_auto_update: get("AllowAutoUpdate"),
-        auto_update: r.auto_update_words().map(str::to_string),
+        auto_update: r.get("AllowAutoUpdate").and_then(|s| super::words::auto_update(&s.value)).map(str::to_string),
         pause_ux_disabled: get("SetDisablePauseUXAccess"),
         active_hours_start: get("ActiveHoursStart"),
         active_hours_end: get("ActiveHoursEnd"),
@@ -466,7 +500,7 @@ fn ring_card(r: &diagnose::Ring) -> UpdateRingCard {
 /// point, WSUS) is asked for no client's configuration: there is no client in it.
 fn configuration(a: &Analysis, d: &Diagnosis) -> ConfigReport {
     use crate::model::LogKind as K;
-    let mut c = ConfigReport { update_server: d.machine.wsus_from.clone(), ..config_report(&d.config) };
+    let mut c = ConfigReport { update_server: d.servers.wsus_from.clone(), ..config_report(&d.config) };
     let servers_only = !a.files.is_empty() && a.files.iter().all(|f| matches!(f.kind, K::WsyncMgr | K::Wcm | K::WsusCtrl | K::SoftwareDistribution));
     if servers_only && !c.provided {
         c.missing.clear();

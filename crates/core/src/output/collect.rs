@@ -2,6 +2,8 @@
 //! (`collect/artifacts.toml`), the client's into one zip, for `wulens collect-help` and the web
 //! page's "What to collect".
 
+use std::fmt::Write;
+
 use crate::diagnose::ARTIFACTS;
 use crate::model::RunOn;
 
@@ -37,7 +39,7 @@ const ZIP: CollectStep = CollectStep {
 
 /// Every step in order: the client's (a folder, each artifact, the zip: one script), then each
 /// server's artifacts, each run on that server into the same folder.
-pub fn collect_steps() -> Vec<CollectStep> {
+pub fn steps() -> Vec<CollectStep> {
     let step = |a: &'static crate::diagnose::ArtifactDef| CollectStep { what: a.what, command: a.command, why: a.shows, on: a.on, artifact: a.id };
     let mut out = vec![FOLDER];
     out.extend(ARTIFACTS.iter().filter(|a| a.on == RunOn::Client).map(step));
@@ -48,5 +50,26 @@ pub fn collect_steps() -> Vec<CollectStep> {
 
 /// The client's steps as one script, to paste into an elevated PowerShell.
 pub fn client_script() -> String {
-    collect_steps().iter().filter(|s| s.on == RunOn::Client).map(|s| s.command).collect::<Vec<_>>().join("\n")
+    steps().iter().filter(|s| s.on == RunOn::Client).map(|s| s.command).collect::<Vec<_>>().join("\n")
+}
+
+/// What to collect, for `wulens collect-help` (the web page lists the same steps).
+pub fn help_text() -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "What to collect for wulens (run on the affected client, in an elevated PowerShell):\n");
+    let steps = steps();
+    let mut on = RunOn::Client;
+    for (i, s) in steps.iter().enumerate() {
+        if s.on != on {
+            on = s.on;
+            let _ = writeln!(o, "\nThen {}, if the client's logs point there (into C:\\Temp\\wulens, added to the zip):\n", on.words());
+        }
+        let _ = writeln!(o, "{}. {}", i + 1, s.what);
+        let _ = writeln!(o, "     {}", s.command);
+        if !s.why.is_empty() {
+            let _ = writeln!(o, "     shows: {}", s.why);
+        }
+    }
+    let _ = writeln!(o, "\nThen drop the zip (or the folder) on the wulens page, or run: wulens analyze C:\\Temp\\wulens-<COMPUTERNAME>-<date>.zip");
+    o
 }

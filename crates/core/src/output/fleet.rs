@@ -479,7 +479,7 @@ impl MachineRow {
 
 /// Rows as CSV: the `CSV_COLUMNS` header, then a line per row (fields quoted when they hold a
 /// comma, a quote or a line break). `wulens fleet --format csv` and the web page's export.
-pub fn fleet_csv(rows: &[MachineRow]) -> String {
+pub fn csv(rows: &[MachineRow]) -> String {
     fn field(out: &mut String, v: &str) {
         if v.contains([',', '"', '\n', '\r']) {
             out.push('"');
@@ -508,7 +508,7 @@ pub fn fleet_csv(rows: &[MachineRow]) -> String {
 }
 
 /// Rows as NDJSON: one `MachineRow` object per line (`wulens fleet --format ndjson`).
-pub fn fleet_ndjson(rows: &[MachineRow]) -> String {
+pub fn ndjson(rows: &[MachineRow]) -> String {
     let mut out = String::new();
     for r in rows {
         // A row is strings and numbers: serializing it cannot fail.
@@ -867,13 +867,13 @@ mod tests {
         let mut r = row("PC \"1\"", "failed", "step 3, WUA scan", "0x1", "f");
         r.verdict = "line one\nline two".into();
         r.codes = vec![CodeTally { code: "0x1".into(), count: 2 }];
-        let csv = fleet_csv(&[r.clone(), row("b", "ok", "", "", "")]);
+        let csv = csv(&[r.clone(), row("b", "ok", "", "", "")]);
         let lines: Vec<&str> = csv.split('\n').collect();
         assert_eq!(lines[0], CSV_COLUMNS.join(","));
         assert!(lines[1].starts_with("\"PC \"\"1\"\"\",,failed,\"step 3, WUA scan\",0x1,,f,,0x1x2,"), "{}", lines[1]);
         assert!(csv.contains("\"line one\nline two\",,,,,,,,,,,,\n"), "{csv}");
         assert!(csv.ends_with("\nb,,ok,,,,,,,,,,,,0,0,,,,,,,,,,,,,,,\n"), "{csv}");
-        let nd = fleet_ndjson(&[r.clone()]);
+        let nd = ndjson(&[r.clone()]);
         assert_eq!(nd.lines().count(), 1);
         assert_eq!(serde_json::from_str::<MachineRow>(nd.trim_end()).unwrap(), r);
     }

@@ -4,17 +4,13 @@
 use super::words;
 use crate::model::LedgerRow;
 
-pub use words::{
-    duration as ledger_duration, event as ledger_event, held as ledger_held, state as ledger_state, story as ledger_story, target as ledger_target,
-    would_tell as ledger_would_tell,
-};
+pub use words::{duration, event, held, state, story, target, would_tell};
 
-/// The columns of [`ledger_csv`].
-pub const LEDGER_COLUMNS: [&str; 12] =
-    ["state", "code", "kb", "title", "class", "version", "update_id", "since", "open_for", "steps", "evidence", "would_tell"];
+/// The columns of [`csv`].
+pub const CSV_COLUMNS: [&str; 12] = ["state", "code", "kb", "title", "class", "version", "update_id", "since", "open_for", "steps", "evidence", "would_tell"];
 
 /// One line per row: state, KB, target in words, the decisive step with its time, its line.
-pub fn ledger_text(rows: &[LedgerRow], total: usize) -> String {
+pub fn text(rows: &[LedgerRow], total: usize) -> String {
     let mut out = String::new();
     if rows.is_empty() {
         out.push_str("No update or servicing target is named in these logs.\n");
@@ -42,9 +38,9 @@ pub fn ledger_text(rows: &[LedgerRow], total: usize) -> String {
     out
 }
 
-/// The ledger as CSV (RFC 4180 quoting), a row per target, [`LEDGER_COLUMNS`] first.
-pub fn ledger_csv(rows: &[LedgerRow]) -> String {
-    let mut out = LEDGER_COLUMNS.join(",");
+/// The ledger as CSV (RFC 4180 quoting), a row per target, [`CSV_COLUMNS`] first.
+pub fn csv(rows: &[LedgerRow]) -> String {
+    let mut out = CSV_COLUMNS.join(",");
     out.push_str("\r\n");
     for r in rows {
         let d = r.decisive_step();

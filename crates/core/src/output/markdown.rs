@@ -274,10 +274,10 @@ fn md_updates(o: &mut String, r: &Report) {
     let _ = writeln!(o, "## Updates\n");
     let open: Vec<_> = r.ledger.iter().filter(|u| u.state != LedgerState::Done).collect();
     for u in &open {
-        let mut line = format!("- {}: {}", md_prose(&super::ledger::ledger_state(u)), md_prose(&super::ledger::ledger_target(u)));
+        let mut line = format!("- {}: {}", md_prose(&super::ledger::state(u)), md_prose(&super::ledger::target(u)));
         if let Some(s) = u.decisive_step() {
             let at = s.evidence.time.as_deref().map(|t| format!(" {}", short_time(t))).unwrap_or_default();
-            line.push_str(&format!(", {}{at} ({})", super::ledger::ledger_event(s.event), place(&s.evidence)));
+            line.push_str(&format!(", {}{at} ({})", super::ledger::event(s.event), place(&s.evidence)));
         }
         let _ = writeln!(o, "{line}");
     }

@@ -179,7 +179,7 @@ pub fn text(r: &Report) -> String {
     // The ledger's rows, as `wulens updates` prints them.
     if !r.ledger.is_empty() {
         let _ = writeln!(o, "\nUpdates ({})", r.ledger_total);
-        for line in super::ledger::ledger_text(&r.ledger, r.ledger_total).lines() {
+        for line in super::ledger::text(&r.ledger, r.ledger_total).lines() {
             let _ = writeln!(o, "  {line}");
         }
     }
@@ -359,28 +359,6 @@ fn contexts_text(e: &wulens_kb::Entry, o: &mut String) {
             let _ = writeln!(o, "    Source: {} — {}", s.doc, s.section);
         }
     }
-}
-
-/// What to collect, for `wulens collect-help` (the web page lists the same steps).
-pub fn collect_help_text() -> String {
-    use crate::model::RunOn;
-    let mut o = String::new();
-    let _ = writeln!(o, "What to collect for wulens (run on the affected client, in an elevated PowerShell):\n");
-    let steps = super::collect::collect_steps();
-    let mut on = RunOn::Client;
-    for (i, s) in steps.iter().enumerate() {
-        if s.on != on {
-            on = s.on;
-            let _ = writeln!(o, "\nThen {}, if the client's logs point there (into C:\\Temp\\wulens, added to the zip):\n", on.words());
-        }
-        let _ = writeln!(o, "{}. {}", i + 1, s.what);
-        let _ = writeln!(o, "     {}", s.command);
-        if !s.why.is_empty() {
-            let _ = writeln!(o, "     shows: {}", s.why);
-        }
-    }
-    let _ = writeln!(o, "\nThen drop the zip (or the folder) on the wulens page, or run: wulens analyze C:\\Temp\\wulens-<COMPUTERNAME>-<date>.zip");
-    o
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use js_sys::Uint8Array;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
-use wulens_core::MachineRow;
+use wulens_core::fleet::MachineRow;
 
 use super::js::{date_now, err, js_error, js_message, js_name, post, progress, tick, Res};
 use super::read::{reader, Chunks};
@@ -80,7 +80,7 @@ async fn read_machine(w: &State, s: &mut Session, gen: u32, files: &[FileRef], i
 
 /// The fleet's exports read and joined to its rows (`None` without exports). A file that
 /// cannot be read is named among the section's problems.
-fn wufb_section(w: &State, exports: &[ExportRef], rows: &[MachineRow]) -> Option<wulens_core::WufbSection> {
+fn wufb_section(w: &State, exports: &[ExportRef], rows: &[MachineRow]) -> Option<wulens_core::wufb::WufbSection> {
     if exports.is_empty() {
         return None;
     }

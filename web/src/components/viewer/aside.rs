@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use wulens_core::CodeInView;
+use wulens_core::viewer::CodeInView;
 use yew::prelude::*;
 
 use crate::components::common::{Sources, Steps};

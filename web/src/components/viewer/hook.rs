@@ -8,7 +8,8 @@ use std::rc::Rc;
 
 use web_sys::HtmlElement;
 use wulens_core::model::{base_name, counted};
-use wulens_core::{CodeInView, Report};
+use wulens_core::viewer::CodeInView;
+use wulens_core::Report;
 use wulens_wasm::protocol::{Detail, Filtered, Found, Located, NextKind, Request, Rows};
 use yew::prelude::*;
 

@@ -4,7 +4,9 @@
 use std::rc::Rc;
 
 use wulens_core::model::base_name;
-use wulens_core::{thousands, Report, Row};
+use wulens_core::report::thousands;
+use wulens_core::viewer::Row;
+use wulens_core::Report;
 use yew::prelude::*;
 
 use super::columns::ColumnHeader;

@@ -4,8 +4,10 @@
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use wulens_core::model::Severity;
 use wulens_core::model::{base_name, counted};
-use wulens_core::{thousands, Report, Severity};
+use wulens_core::report::thousands;
+use wulens_core::Report;
 use wulens_wasm::protocol::NextKind;
 use yew::prelude::*;
 

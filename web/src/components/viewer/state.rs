@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use wulens_core::{CodeInView, Row};
+use wulens_core::viewer::{CodeInView, Row};
 use yew::Reducible;
 
 use super::logic::selection::Selection;

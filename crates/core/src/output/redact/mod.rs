@@ -20,4 +20,4 @@ pub use kinds::{Kind, KindCount, RedactionSummary};
 pub use known::MICROSOFT_DOMAINS;
 pub use logs::{learned, write_zip};
 pub use redactor::Redactor;
-pub use report::redact_report;
+pub use report::report;

@@ -22,7 +22,7 @@ use super::learn::{pseudonym_at, Learned, Learner, Taken};
 /// Microsoft's public endpoints, times, components and ports are kept.
 ///
 /// ```
-/// use wulens_core::Redactor;
+/// use wulens_core::redact::Redactor;
 ///
 /// let mut r = Redactor::new();
 /// r.learn("WSUS server: http://wsus02.corp.local:8530, ComputerName=PC01");

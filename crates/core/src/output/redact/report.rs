@@ -12,7 +12,7 @@ use crate::output::report::Report;
 /// drop's texts first), marked `redacted`. The report's shape, its numbers and its codes are
 /// unchanged. A report redacted already is returned as it is: its pseudonyms are the only
 /// names it holds, and redacting them again would only rename them.
-pub fn redact_report(report: &Report, redactor: &mut Redactor) -> Result<Report, serde_json::Error> {
+pub fn report(report: &Report, redactor: &mut Redactor) -> Result<Report, serde_json::Error> {
     if report.redacted {
         return Ok(report.clone());
     }

@@ -1,7 +1,7 @@
 //! Codes and callers as every kind of text names them: `0x8024402C
 //! (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)`, a finding as a cause, `the ConfigMgr client (CcmExec)`.
 
-use crate::diagnose::{caller_name, plain_caller, CollectNext, Finding, Why};
+use crate::diagnose::{caller_name, plain_caller, CollectNext, Finding, MissingConfig, UpdateName, Why};
 
 /// `0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)`, or the code alone where the knowledge base
 /// has no symbol for it.
@@ -67,6 +67,32 @@ pub fn caller_words(caller: &str) -> String {
     }
 }
 
+/// An update as the logs name it, in words: its title, or `the Store app Microsoft.XboxGamingOverlay`.
+pub fn update_name(n: &UpdateName) -> String {
+    match n {
+        UpdateName::Title(t) => t.clone(),
+        UpdateName::StoreApp(package) => format!("the Store app {package}"),
+    }
+}
+
+/// An updates-table row's title in words: a Store app's, which the table keeps as the log names
+/// it (`9NZKPSTSNW4P-Microsoft.XboxGamingOverlay`), said as [`update_name`] says it; any other
+/// as it is.
+pub fn update_title(title: &str) -> Option<String> {
+    match UpdateName::of(title)? {
+        n @ UpdateName::StoreApp(_) => Some(update_name(&n)),
+        UpdateName::Title(_) => None,
+    }
+}
+
+/// A configuration input that was not given, in words (the configuration card's `missing`).
+pub fn missing_config(m: MissingConfig) -> &'static str {
+    match m {
+        MissingConfig::Policy => "the Windows Update policy (WSUS server, UseWUServer)",
+        MissingConfig::Proxy => "the WinHTTP proxy",
+    }
+}
+
 /// Why to collect an artifact, in a sentence.
 pub fn collect_why(c: &CollectNext) -> String {
     match &c.why {
@@ -112,5 +138,16 @@ mod tests {
     fn a_code_with_its_symbol() {
         assert_eq!(code_name(0x8024_402C), "0x8024402C (WU_E_PT_WINHTTP_NAME_NOT_RESOLVED)");
         assert_eq!(symbol_after(0x0000_0001).is_empty(), wulens_kb::entry(1).is_none_or(|e| e.symbol.is_empty()));
+    }
+
+    #[test]
+    fn an_update_in_words() {
+        use crate::diagnose::UpdateName;
+        assert_eq!(update_name(&UpdateName::StoreApp("Microsoft.XboxGamingOverlay".into())), "the Store app Microsoft.XboxGamingOverlay");
+        assert_eq!(update_title("9NZKPSTSNW4P-Microsoft.XboxGamingOverlay").as_deref(), Some("the Store app Microsoft.XboxGamingOverlay"));
+        let title = "2024-11 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5046613)";
+        assert_eq!(update_name(&UpdateName::Title(title.into())), title, "a title stays as written");
+        assert_eq!(update_title(title), None);
+        assert_eq!(update_title(" padded "), None, "a title the table holds is kept as it is");
     }
 }

@@ -132,7 +132,7 @@ pub fn said_words(said: &Found, codes: &[String]) -> String {
                 "{} stopped unexpectedly at {} UTC, in the same second as the install of {} failed{}: the install failed because the service it runs on crashed, not because of the update itself.{}",
                 service.as_deref().unwrap_or("A service"),
                 time.get(..19).unwrap_or(&time).replace('T', " "),
-                update.clone().unwrap_or_else(|| if caller.is_empty() { "an update".to_string() } else { caller.clone() }),
+                update.as_ref().map(super::codes::update_name).unwrap_or_else(|| if caller.is_empty() { "an update".to_string() } else { caller.clone() }),
                 code.map(|c| format!(" with {}", hex(c))).unwrap_or_default(),
                 match earlier {
                     0 => String::new(),
@@ -275,6 +275,25 @@ pub fn pause_window(days: Option<(i64, i64)>) -> String {
         Some((a, b)) => format!("from {} to {}", ymd(a), ymd(b)),
         None => "(no start date given)".into(),
     }
+}
+
+/// An MDM ring's `AllowAutoUpdate` value in words (Policy CSP, Update/AllowAutoUpdate).
+pub fn auto_update(value: &str) -> Option<&'static str> {
+    Some(match value.trim() {
+        "0" => "notify before downloading",
+        "1" => "install automatically, the user schedules the restart",
+        "2" => "install and restart automatically (the default)",
+        "3" => "install and restart at a scheduled time",
+        "4" => "install and restart automatically, without user control",
+        "5" => "automatic updates turned off",
+        _ => return None,
+    })
+}
+
+/// Why an MDM diagnostics report's update ring is not shown: its XML does not read (`error`, the
+/// reader's).
+pub fn unreadable_ring(error: &str) -> String {
+    format!("is an MDM diagnostics report that cannot be read as XML ({error}); its update ring is not shown")
 }
 
 /// A day (since 1970-01-01) as `yyyy-mm-dd`.

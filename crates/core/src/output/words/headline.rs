@@ -43,7 +43,7 @@ fn sentence(a: &Analysis, d: &Diagnosis, s: &Sentence) -> Option<String> {
         Sentence::OneFailed { kind, at: t } => format!("{} failed{}.", upper_first(kind.noun(1)), at(t)),
         Sentence::FailingNow { kind, failed, of, since, name, latest_at, running_after } => {
             let since = since.as_deref().map(|t| format!(" since {}", stamp(t))).unwrap_or_default();
-            let name = name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let name = name.as_ref().map(|n| format!(" ({})", super::codes::update_name(n))).unwrap_or_default();
             let latest_at = match at(latest_at) {
                 t if t.is_empty() && !running_after => ", including the latest".to_string(),
                 t => format!(", the latest{t}"),
@@ -114,6 +114,7 @@ fn calm(a: &Analysis, d: &Diagnosis, now: &Calm) -> String {
         // The program's name begins a sentence elsewhere ("The Windows 10 Update Assistant's
         // upgrade ..."); here it follows "Not failing now: ".
         Calm::Succeeded { program: Some(p), at: t, .. } => {
+            let p = super::setup::program(*p);
             let p: String = p.chars().take(1).flat_map(char::to_lowercase).chain(p.chars().skip(1)).collect();
             upper_first(&format!("{not_failing}{p} succeeded{}.", at(t)))
         }

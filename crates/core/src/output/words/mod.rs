@@ -1,9 +1,10 @@
 //! The words a person reads for the engine's typed facts, at the output edge, a module per kind
 //! of text: the first screen (`headline`), the detail and its statements (`detail`), what each
 //! kind of work came to (`outcomes`), the scan flows (`flow`), the findings (`findings`), the
-//! machines of a drop (`machines`), the ledger (`ledger`), the badge and where a next check
-//! comes from (here). The engine states a fact; the report, the page and the CLI say it with
-//! these words.
+//! machines of a drop (`machines`), the ledger (`ledger`), the model's values (`values`: an
+//! operation's kind and outcome, a domain, where a command runs), the badge and where a next
+//! check comes from (here). The engine states a fact; the report, the page and the CLI say it
+//! with these words.
 
 mod chain;
 mod codes;
@@ -16,11 +17,12 @@ mod links;
 mod machines;
 mod outcomes;
 mod setup;
+mod values;
 pub mod wufb;
 
-pub use codes::{caller_words, collect_why, context_here};
+pub use codes::{caller_words, collect_why, context_here, missing_config, update_title};
 pub use detail::{detail, statement_text};
-pub use findings::{finding_summary, pause_window};
+pub use findings::{auto_update, finding_summary, pause_window, unreadable_ring};
 pub use flow::reason;
 pub use headline::headline_text;
 pub use ledger::{duration, event, held, state, story, target, when, would_tell};

@@ -216,7 +216,7 @@ fn restart(a: &Analysis, r: &Restart) -> String {
 pub fn run(a: &Analysis, ops: &[&Operation], r: &Run) -> String {
     let last = ops[r.last];
     let file = base_name(&a.files[last.file].name);
-    let name = r.program.unwrap_or(match r.kind {
+    let name = r.program.map(super::setup::program).unwrap_or(match r.kind {
         OperationKind::ClientInstall => "The ConfigMgr client installation",
         OperationKind::Setup => "Windows setup",
         _ => "The task sequence",
@@ -491,7 +491,7 @@ fn describe_failures(a: &Analysis, failed: &[&Operation]) -> String {
             s.push_str(&format!(" by {names}"));
         }
         let mut names: Vec<String> = Vec::new();
-        for n in ops.iter().filter_map(|o| o.update_name()) {
+        for n in ops.iter().filter_map(|o| o.update_name()).map(|n| super::codes::update_name(&n)) {
             if !names.contains(&n) {
                 names.push(n);
             }

@@ -3,7 +3,16 @@
 //! sysprep operation`).
 
 use super::codes::symbol_after;
-use crate::diagnose::{PhaseDone, SetupResult};
+use crate::diagnose::{PhaseDone, SetupProgram, SetupResult};
+
+/// The program that wrote a setup-format log, where it is not Windows setup, as a sentence
+/// begins with it.
+pub fn program(p: SetupProgram) -> &'static str {
+    match p {
+        SetupProgram::ResetThisPc => "Reset this PC (push-button reset, not an update)",
+        SetupProgram::UpdateAssistant => "The Windows 10 Update Assistant's upgrade",
+    }
+}
 
 /// The phase an extend code's first hex digit names (Microsoft Learn, "Windows upgrade error
 /// codes", section "Extend codes": 0 unknown, 1 downlevel, 2 SafeOS, 3 first boot, 4 OOBE

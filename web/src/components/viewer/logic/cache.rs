@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use wulens_core::Row;
+use wulens_core::viewer::Row;
 
 use super::geometry::BLOCK;
 

@@ -2,7 +2,9 @@
 //! the filter bar and the tabs make.
 
 use wulens_core::model::base_name;
-use wulens_core::{Filter, Report, Severity};
+use wulens_core::model::Severity;
+use wulens_core::viewer::Filter;
+use wulens_core::Report;
 
 use super::zones::view_zone;
 use crate::route::{severity_name, LogQuery};

@@ -20,7 +20,7 @@ pub fn format_delta(ms: i64) -> String {
 }
 
 /// The files the view shows: those named, else every file with lines but the closed ones.
-fn shown_files<'a>(report: &'a Report, q: &'a LogQuery) -> impl Iterator<Item = &'a wulens_core::FileReport> + 'a {
+fn shown_files<'a>(report: &'a Report, q: &'a LogQuery) -> impl Iterator<Item = &'a wulens_core::report::FileReport> + 'a {
     report.files.iter().filter(move |f| f.lines > 0 && if q.files.is_empty() { !q.hidden.contains(&f.name) } else { q.files.contains(&f.name) })
 }
 
@@ -38,7 +38,7 @@ pub fn view_zone(report: &Report, q: &LogQuery) -> Option<i32> {
 /// UTC ms of an ISO time with an offset as the report writes it (`2024-01-15T10:00:01.000-08:00`,
 /// `...Z`, or no offset: taken as UTC).
 pub fn iso_utc_ms(s: &str) -> Option<i64> {
-    let local = wulens_core::parse_filter_time(s.get(..19)?, false)? + s.get(20..23).and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
+    let local = wulens_core::viewer::parse_filter_time(s.get(..19)?, false)? + s.get(20..23).and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
     let tail = s.get(23..).unwrap_or("");
     let off = match tail.as_bytes() {
         [sign @ (b'+' | b'-'), ..] if tail.len() >= 6 => {
