@@ -11,8 +11,8 @@
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
-use wulens_core::{Analysis, Input, Limits, Report};
 use wulens_core::fleet::MachineRow;
+use wulens_core::{Analysis, Input, Limits, Report};
 
 /// Python's `json.loads` over our serde JSON: one definition of every document, no copies.
 fn to_python(py: Python<'_>, value: &impl serde::Serialize) -> PyResult<PyObject> {
