@@ -376,6 +376,8 @@ fn real_logs_the_chain_of_a_client_and_of_an_idle_site() {
     let r = report_of(&["01_WUAHandler.log", "02_UpdatesHandler.log", "03_UpdatesStore.log", "04_UpdatesDeployment.log"].map(|n| real.join(n)));
     assert_eq!((link_of(&r, L::Policy).state, link_of(&r, L::Scan).state, link_of(&r, L::Deployment).state), (S::Ok, S::Ok, S::Ok), "{:?}", states(&r));
     assert!(r.chain.iter().all(|l| l.state != S::Failed), "{:?}", states(&r));
+    // Steps 3 and 7 unconfirmed: no failure, and not "completed".
+    assert_eq!(link_of(&r, L::Scan).summary, "No step of the latest scan failed; the logs confirm it up to \"Update store\".");
     // Every link that stands somewhere names its lines.
     assert!(r.chain.iter().filter(|l| matches!(l.state, S::Ok | S::Failed | S::Waiting | S::Off)).all(|l| !l.evidence.is_empty()), "{:?}", states(&r));
     let r = report_of(&[real.join("hold2/50_wsyncmgr.log")]);

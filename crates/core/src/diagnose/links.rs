@@ -36,8 +36,9 @@ pub enum LinkFact {
     PolicyOff { lines: usize, since: Option<String> },
     /// The policy arrived: the client turned the feature on, scanned, or was deployed updates.
     PolicyOn { enabled: bool, scanned: bool, deployed: bool },
-    /// The scan's latest cycle: the step it failed at or waits in, and its codes.
-    Scan { step: Option<&'static str>, codes: Vec<String> },
+    /// The scan's latest cycle: the step it failed at, waits in or last confirmed, its codes,
+    /// and whether the logs confirm every step.
+    Scan { step: Option<&'static str>, codes: Vec<String>, complete: bool },
     /// `n` deployed updates in this state; one of them (`kb`), its code, how long it waits.
     Updates { n: usize, of: usize, kb: Option<String>, code: Option<String>, open_ms: Option<i64> },
     /// The contents' downloads: how many failed, wait for a location, download, are done; the
@@ -142,15 +143,20 @@ fn scan_link(scan: &FlowResult, off: bool) -> Link {
     }
     if let Some(n) = scan.failed_step {
         let step = scan.step(n);
-        let fact = LinkFact::Scan { step: step.map(|s| s.short), codes: step.map(|s| s.codes.clone()).unwrap_or_default() };
+        let fact = LinkFact::Scan { step: step.map(|s| s.short), codes: step.map(|s| s.codes.clone()).unwrap_or_default(), complete: false };
         return link(LinkId::Scan, LinkState::Failed, fact, step.map(|s| s.evidence.clone()).unwrap_or_default());
     }
     if let Some(s) = scan.steps.iter().find(|s| s.status == StepStatus::Running) {
-        return link(LinkId::Scan, LinkState::Running, LinkFact::Scan { step: Some(s.short), codes: Vec::new() }, s.evidence.clone());
+        return link(LinkId::Scan, LinkState::Running, LinkFact::Scan { step: Some(s.short), codes: Vec::new(), complete: false }, s.evidence.clone());
     }
     // The latest cycle's last step that succeeded proves it.
     let last = scan.steps.iter().rev().find(|s| s.status == StepStatus::Ok && !s.evidence.is_empty());
-    link(LinkId::Scan, LinkState::Ok, LinkFact::Scan { step: last.map(|s| s.short), codes: Vec::new() }, last.map(|s| s.evidence.clone()).unwrap_or_default())
+    link(
+        LinkId::Scan,
+        LinkState::Ok,
+        LinkFact::Scan { step: last.map(|s| s.short), codes: Vec::new(), complete: scan.steps.iter().all(|s| s.status == StepStatus::Ok) },
+        last.map(|s| s.evidence.clone()).unwrap_or_default(),
+    )
 }
 
 fn assigned_lines(deployed: &[&LedgerRow]) -> Vec<Evidence> {

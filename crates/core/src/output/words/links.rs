@@ -94,12 +94,14 @@ pub fn link_summary(l: &Link) -> String {
             format!("On: the client {said}.")
         }
         (F::NoRestartPending { installed }, _) => format!("No restart pending for the {} installed.", counted(*installed, "update", "updates")),
-        (F::Scan { step, codes }, LinkState::Failed) => {
+        (F::Scan { step, codes, .. }, LinkState::Failed) => {
             let codes = if codes.is_empty() { String::new() } else { format!(" with {}", codes.join(", ")) };
             format!("The latest scan failed at \"{}\"{codes}.", step.unwrap_or("a step"))
         }
         (F::Scan { step, .. }, LinkState::Running) => format!("The latest scan is at \"{}\" when the logs end.", step.unwrap_or("a step")),
-        (F::Scan { .. }, _) => "The latest scan completed.".into(),
+        (F::Scan { complete: true, .. }, _) => "The latest scan completed.".into(),
+        (F::Scan { step: Some(step), .. }, _) => format!("No step of the latest scan failed; the logs confirm it up to \"{step}\"."),
+        (F::Scan { .. }, _) => "No step of the latest scan failed.".into(),
         (F::Updates { n, .. }, _) if l.id == LinkId::Deployment => format!("{} targeted to this client.", counted(*n, "deployed update", "deployed updates")),
         (F::Updates { n, of, kb, code, open_ms }, state) => updates(l.id, state, *n, *of, kb.as_deref(), code.as_deref(), *open_ms),
         (F::Contents { failed, waiting, downloading, done, code }, _) => {
