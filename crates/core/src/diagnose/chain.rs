@@ -47,23 +47,11 @@ fn enabled(m: &str) -> bool {
     m.to_ascii_lowercase().contains("enabling software updates feature")
 }
 
-/// The latest line (file, entry) where the client turned its Software Updates feature on, in
-/// the logs that say so (UpdatesDeployment.log, ScanAgent.log).
-pub fn enabled_line(a: &crate::analysis::Analysis) -> Option<(usize, usize)> {
-    let mut latest: Option<(i64, usize, usize)> = None;
-    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| matches!(f.kind, LogKind::UpdatesDeployment | LogKind::ScanAgent)) {
-        for (e, entry) in f.entries.iter().enumerate() {
-            // "pdates feature" first: no line is lowered that cannot say it.
-            let m = f.message(entry);
-            if m.contains("pdates feature") && enabled(m) {
-                let t = f.utc_ms(entry).unwrap_or(i64::MIN);
-                if latest.is_none_or(|(lt, _, _)| t >= lt) {
-                    latest = Some((t, fi, e));
-                }
-            }
-        }
-    }
-    latest.map(|(_, f, e)| (f, e))
+/// The latest of `lines` (the `software_updates_off` rule's, file and entry) where the client
+/// turned its Software Updates feature on.
+pub fn enabled_line(a: &crate::analysis::Analysis, lines: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let at = |&(f, e): &(usize, usize)| a.files[f].utc_ms(&a.files[f].entries[e]).unwrap_or(i64::MIN);
+    lines.iter().filter(|&&(f, e)| enabled(a.files[f].message(&a.files[f].entries[e]))).max_by_key(|l| (at(l), l.0, l.1)).copied()
 }
 
 /// `lines` by their UTC time (a rolled-over log's older part first), then as given.

@@ -58,7 +58,15 @@ pub enum LinkFact {
 
 /// The chain's links where the drop holds a log of it: the client's when it holds a ConfigMgr
 /// client log, the site's when it holds a site server's software update point log.
-pub fn build(a: &Analysis, scan: &FlowResult, content: &[ContentJob], findings: &[Finding], ledger: &[LedgerRow]) -> Vec<Link> {
+/// `policy_lines`: the `software_updates_off` rule's lines (the feature off, or turned on).
+pub fn build(
+    a: &Analysis,
+    scan: &FlowResult,
+    content: &[ContentJob],
+    findings: &[Finding],
+    ledger: &[LedgerRow],
+    policy_lines: &[(usize, usize)],
+) -> Vec<Link> {
     let mut out = Vec::new();
     let has = |k: LogKind| a.files.iter().any(|f| f.kind == k);
     if a.files.iter().any(|f| f.kind.is_configmgr_client()) {
@@ -67,7 +75,7 @@ pub fn build(a: &Analysis, scan: &FlowResult, content: &[ContentJob], findings: 
             _ => None,
         });
         let deployed: Vec<&LedgerRow> = ledger.iter().filter(|r| r.steps.iter().any(|s| s.event == LifeEvent::Assigned)).collect();
-        let on = super::chain::enabled_line(a).map(|(f, e)| evidence_of(&a.files[f], e));
+        let on = super::chain::enabled_line(a, policy_lines).map(|(f, e)| evidence_of(&a.files[f], e));
         out.push(policy(scan, off.as_ref().map(|(f, n, s)| (*f, *n, s.clone())), on, &deployed));
         out.push(scan_link(scan, off.is_some()));
         out.push(deployment(&deployed, off.is_some()));

@@ -207,7 +207,7 @@ impl Diagnosis {
         let facts = headline::Facts { cx: &cx, found: &found, conclusion: &conclusion, collect_next: &collect_next };
         let headline = headline::headline(&facts);
         let verdict::Conclusion { statements, ranked_codes, next_checks, status, mut verdict } = conclusion;
-        let rules::Evaluated { findings, source, servers } = found;
+        let rules::Evaluated { findings, source, servers, lines } = found;
         let (mut headline, status, told) = headline::with_ledger(a, headline, status, &ledger.rows, ledger.urgent);
         let mut statements = statements;
         if let Some(st) = told {
@@ -220,7 +220,8 @@ impl Diagnosis {
                 }
             }
         }
-        let chain = links::build(a, &scan, &content, &findings, &ledger.rows);
+        let policy_lines = lines.iter().find(|(id, _)| *id == "software_updates_off").map_or(&[][..], |(_, l)| l.as_slice());
+        let chain = links::build(a, &scan, &content, &findings, &ledger.rows, policy_lines);
         Diagnosis {
             chain,
             updates,

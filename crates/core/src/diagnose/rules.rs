@@ -61,6 +61,9 @@ pub struct Evaluated {
     pub findings: Vec<Finding>,
     pub source: UpdateSource,
     pub servers: Servers,
+    /// Each rule's id and the lines its data matched (file, entry), finding or not: what else
+    /// reads those lines reads them here, not from the logs again.
+    pub lines: Vec<(&'static str, Vec<(usize, usize)>)>,
 }
 
 impl Evaluated {
@@ -113,7 +116,7 @@ pub fn evaluate(cx: &Context, hits: &Hits) -> Evaluated {
     // lean on lines of an earlier scan (a log silent since then), then data order.
     let before = ctx.scan.failed_step.and_then(|_| earlier_scan_end(ctx.scan));
     out.sort_by_key(|f| (f.severity, distance(f, before)));
-    Evaluated { findings: out, source, servers }
+    Evaluated { findings: out, source, servers, lines: rules.iter().map(|r| r.id).zip(rule_lines).collect() }
 }
 
 /// When the last scan before the failed one that came to an end (completed or failed) ended
