@@ -76,9 +76,9 @@ pub mod codes {
 /// Markdown, and a code's page as `wulens code` prints it.
 pub mod report {
     pub use crate::output::{
-        chain_parts, ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport,
-        MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, ReportLimits, RingSetting,
-        StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
+        chain_parts, link_state, ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport,
+        FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, ReportLimits,
+        RingSetting, StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
     };
     pub use crate::output::{code_text, markdown, markdown_summary, md_code, status_words, text, thousands, SUMMARY_BYTES};
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use wulens_core::model::LinkState;
-use wulens_core::report::{chain_parts, ChainLinkReport};
+use wulens_core::report::{chain_parts, link_state, ChainLinkReport};
 use wulens_core::Report;
 
 use crate::components::common::{jump, EvidenceList};
@@ -30,19 +30,6 @@ fn class_of(s: LinkState) -> &'static str {
     }
 }
 
-/// A state in words, as the text report's `[...]` says it.
-fn words_of(s: LinkState) -> &'static str {
-    match s {
-        LinkState::Ok => "ok",
-        LinkState::Failed => "failed",
-        LinkState::Off => "off",
-        LinkState::Waiting => "waiting",
-        LinkState::Running => "still running when the logs end",
-        LinkState::NotReached => "not reached",
-        LinkState::NotInLogs => "not in these logs",
-    }
-}
-
 /// The first screen's line of the chain: each link's mark and name, in order, a link to the
 /// chain below (`Chain`), where each says why.
 #[function_component(ChainStrip)]
@@ -53,7 +40,7 @@ pub fn chain_strip(p: &ChainProps) -> Html {
             <p class="chain-strip small" data-testid="chain-strip">
                 <a href="#/report" onclick={jump(format!("chain-{i}"))}>{format!("{title}:")}</a>
                 { for links.into_iter().enumerate().map(|(j, l)| {
-                    let label = format!("{}: {}", l.title, words_of(l.state));
+                    let label = format!("{}: {}", l.title, link_state(l.state));
                     html! {
                         <>
                             if j > 0 { <span class="muted" aria-hidden="true">{" → "}</span> }
@@ -92,7 +79,7 @@ pub fn chain(p: &ChainProps) -> Html {
 fn link_item(n: usize, l: &ChainLinkReport) -> Html {
     let class = class_of(l.state);
     let open = matches!(l.state, LinkState::Failed | LinkState::Waiting | LinkState::Off);
-    let label = words_of(l.state);
+    let label = link_state(l.state);
     html! {
         <li class={classes!("step", class)} data-link={l.link.id()} data-state={l.state.id()}>
             <details open={open}>

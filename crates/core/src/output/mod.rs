@@ -25,4 +25,4 @@ pub use report::{
     MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting,
     StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
 };
-pub use words::{badge_words, detail, headline_text, row_status_words, statement_text};
+pub use words::{badge_words, detail, headline_text, link_state, row_status_words, statement_text};

@@ -4,7 +4,7 @@
 use crate::diagnose::{Link, LinkFact};
 use crate::model::{counted, LinkId, LinkState, LogKind};
 
-use super::ledger::{duration, when};
+use super::ledger::{duration, upper_first, when};
 
 /// A link's name in a few words.
 pub fn link_title(id: LinkId) -> &'static str {
@@ -24,7 +24,7 @@ pub fn link_title(id: LinkId) -> &'static str {
 }
 
 /// Where a link stands, in a word or two (`failed`, `not in these logs`).
-fn link_state(s: LinkState) -> &'static str {
+pub fn link_state(s: LinkState) -> &'static str {
     match s {
         LinkState::Failed => "failed",
         LinkState::Off => "off",
@@ -119,7 +119,7 @@ pub fn link_summary(l: &Link) -> String {
             if *done > 0 {
                 parts.push(format!("{} downloaded", counted(*done, "content", "contents")));
             }
-            format!("{}.", capital(&parts.join(", ")))
+            format!("{}.", upper_first(&parts.join(", ")))
         }
         (F::Windows { waiting, next, no_updates_type, closed }, _) => {
             let kind = if *no_updates_type { " (none of the Software Updates type: the All Programs windows apply)" } else { "" };
@@ -150,7 +150,7 @@ pub fn link_summary(l: &Link) -> String {
         }
         (F::Servers { failing, of }, _) => format!("{} of {of} failing now: {}.", failing.len(), failing.join(", ")),
         (F::None, LinkState::NotReached) => not_reached(l.id).into(),
-        (F::None, s) => format!("{}.", capital(link_state(s))),
+        (F::None, s) => format!("{}.", upper_first(link_state(s))),
     }
 }
 
@@ -178,9 +178,4 @@ fn updates(id: LinkId, state: LinkState, n: usize, of: usize, kb: Option<&str>, 
         (LinkId::Restart, _) => format!("{many} finished after a restart."),
         _ => format!("{many}."),
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }

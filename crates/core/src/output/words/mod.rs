@@ -26,7 +26,7 @@ pub use findings::{auto_update, finding_summary, pause_window, unreadable_ring};
 pub use flow::reason;
 pub use headline::headline_text;
 pub use ledger::{duration, event, held, state, story, target, when, would_tell};
-pub use links::{link_summary, link_title};
+pub use links::{link_state, link_summary, link_title};
 pub use machines::machine_label;
 
 use crate::diagnose::CheckFrom;
