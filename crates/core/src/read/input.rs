@@ -127,6 +127,8 @@ struct Take<'a> {
     out: &'a mut dyn FnMut(Input),
     warnings: &'a mut Vec<InputWarning>,
     files: usize,
+    /// Members that could not be decompressed, each with a warning of its own.
+    failed: usize,
 }
 
 impl Take<'_> {
@@ -150,8 +152,19 @@ impl Take<'_> {
                 expand_one(Input { name, bytes: bytes.into() }, self.depth - 1, self.budget, self.out, self.warnings);
                 !self.budget.stopped
             }
+            // Memory ran out before the budget did (a browser tab holds far less than the
+            // budget): the same as a bundle past its budget, said once.
+            Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+                self.warnings.push(InputWarning {
+                    name,
+                    message: "expands to more than this machine or browser tab can hold in memory (a zip bomb, or simply too big); this file and the rest of the bundle were skipped".into(),
+                });
+                self.budget.stopped = true;
+                false
+            }
             Err(e) => {
                 self.warnings.push(InputWarning { name, message: format!("cannot be decompressed ({e}); skipped") });
+                self.failed += 1;
                 true
             }
         }
@@ -211,11 +224,13 @@ fn expand_one(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
 }
 
 fn expand_cab(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(Input), warnings: &mut Vec<InputWarning>) {
-    let mut take = Take { bundle: &input.name, depth, budget: &mut *budget, out: &mut *out, warnings: &mut *warnings, files: 0 };
+    let mut take = Take { bundle: &input.name, depth, budget: &mut *budget, out: &mut *out, warnings: &mut *warnings, files: 0, failed: 0 };
     let opened = crate::read::cab::members(&input.bytes, &mut take);
-    let files = take.files;
+    let (files, failed) = (take.files, take.failed);
     match opened {
-        Ok(_) if files == 0 && !budget.stopped => warnings.push(InputWarning { name: input.name, message: "is a cab bundle with no files in it".into() }),
+        Ok(_) if files == 0 && failed == 0 && !budget.stopped => {
+            warnings.push(InputWarning { name: input.name, message: "is a cab bundle with no files in it".into() })
+        }
         Ok(_) => {}
         Err(e) => {
             warnings.push(InputWarning {
@@ -239,7 +254,7 @@ fn expand_zip(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
             return;
         }
     };
-    let mut take = Take { bundle: &input.name, depth, budget: &mut *budget, out, warnings: &mut *warnings, files: 0 };
+    let mut take = Take { bundle: &input.name, depth, budget: &mut *budget, out, warnings: &mut *warnings, files: 0, failed: 0 };
     // Members passed over with a warning of their own: the zip has files, none read.
     let mut passed_over = 0;
     for i in 0..archive.len() {
@@ -274,8 +289,8 @@ fn expand_zip(input: Input, depth: u8, budget: &mut Budget, out: &mut dyn FnMut(
             break;
         }
     }
-    let files = take.files;
-    if files == 0 && passed_over == 0 && !budget.stopped {
+    let (files, failed) = (take.files, take.failed);
+    if files == 0 && passed_over == 0 && failed == 0 && !budget.stopped {
         warnings.push(InputWarning { name: input.name.clone(), message: "is a zip bundle with no files in it".into() });
     }
 }
@@ -398,6 +413,59 @@ pub(crate) mod tests {
         let out = expand(vec![Input { name: "empty.zip".into(), bytes: empty.into() }], &Limits::default(), &mut w);
         assert!(out.is_empty());
         assert_eq!(w[0].message, "is a zip bundle with no files in it");
+    }
+
+    /// A reader whose memory runs out, as `read_to_end` does in a browser tab long before the
+    /// budget is spent.
+    struct NoMemory;
+    impl Read for NoMemory {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::OutOfMemory.into())
+        }
+    }
+
+    /// A reader that fails as a damaged member does.
+    struct Damaged;
+    impl Read for Damaged {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "invalid deflate stream"))
+        }
+    }
+
+    #[test]
+    fn a_bomb_that_runs_out_of_memory_is_one_sentence_and_one_input() {
+        for (reader, stops) in [(&mut NoMemory as &mut dyn Read, true), (&mut Damaged as &mut dyn Read, false)] {
+            let mut budget = Budget { bytes: 1 << 30, files: 10, stopped: false };
+            let (mut out, mut warnings) = (Vec::new(), Vec::new());
+            let mut push = |i: Input| out.push(i);
+            let mut take = Take { bundle: "bomb.zip", depth: 2, budget: &mut budget, out: &mut push, warnings: &mut warnings, files: 0, failed: 0 };
+            assert_eq!(take.member("bomb.zip/a.log".into(), reader, 10), !stops);
+            assert_eq!((take.files, take.failed), (0, usize::from(!stops)));
+            assert_eq!(budget.stopped, stops);
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+            assert_eq!(warnings[0].name, "bomb.zip/a.log");
+            let m = &warnings[0].message;
+            assert!(
+                if stops { m.contains("zip bomb") && !m.contains("out of memory") } else { m.contains("cannot be decompressed (invalid deflate stream)") },
+                "{m}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_zip_whose_only_member_cannot_be_decompressed_is_not_called_empty() {
+        // A stored member whose bytes were cut: its CRC check fails when it is read.
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file("a.log", zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)).unwrap();
+        w.write_all(b"hello, world, hello, world").unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        let at = bytes.windows(5).position(|w| w == b"hello").unwrap();
+        bytes[at] = b'j';
+        let mut w = Vec::new();
+        let out = expand(vec![Input { name: "one.zip".into(), bytes: bytes.into() }], &Limits::default(), &mut w);
+        assert!(out.is_empty());
+        assert_eq!(w.len(), 1, "one warning for one file: {w:?}");
+        assert!(w[0].message.starts_with("cannot be decompressed"), "{w:?}");
     }
 
     #[test]
