@@ -46,7 +46,8 @@ test('the Share panel redacts what leaves and keeps the conclusion', async () =>
   const said = await preview.innerText();
   const [inReport, inZip] = said.split(/Replaced in the redacted logs' zip/);
   assert.ok(inZip, said);
-  assert.match(inReport, /\d+ host (and|or) domain names? \(HOST-n\), replaced \d+ time/);
+  assert.match(inReport, /1 computer name \(HOST-n\), replaced \d+ time/);
+  assert.match(inReport, /\d+ server (and|or) host names? \(HOST-n\), replaced \d+ time/);
   assert.match(inZip, /user names? \(USER-n\), replaced \d+ time/, 'the zip counts the user the report never cites');
   await page.getByTestId('share').screenshot({ path: artifact('share-panel.png') });
 
@@ -148,6 +149,44 @@ test('turned off, the exports are the logs as they are, and say so', async () =>
   await page.click('[data-testid=share] button:has-text("Copy as Markdown")');
   await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith('# wulens report'));
   assert.match(await page.evaluate(() => navigator.clipboard.readText()), /PS1SITE\.CONTOSO\.COM/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// A client's CCM\Logs folder: an inventory log whose WMI queries name DNSHostName and Version
+// once stopped every export ("Nothing can be shared"); ccmsetup's command line names the
+// management point, the site code and the certificate issuer; a per-user log's name holds the
+// user. Everything shares, and none of them leaves.
+test('a CCM\\Logs folder shares, with its ConfigMgr names replaced', async () => {
+  const { page, context, problems } = await openApp(shared.browser, shared.app.url, { viewport: { width: 1280, height: 1000 } });
+  const cm = (msg, component, t) => `<![LOG[${msg}]LOG]!><time="${t}.120-60" date="11-03-2026" component="${component}" context="" type="1" thread="4120" file="x.cpp:10">\r\n`;
+  const wmi = (cols, cls) => cm(`Collection: Namespace = \\\\.\\root\\cimv2; Query = SELECT __CLASS, __PATH, __RELPATH, ${cols} FROM ${cls}; Timeout = 600 secs.`, 'InventoryAgent', '10:00:00');
+  const files = [
+    file('InventoryAgent.log', wmi('DefaultIPGateway, DHCPEnabled, DHCPServer, DNSDomain, DNSHostName, Index, IPAddress, MACAddress', 'Win32_NetworkAdapterConfiguration')
+      + wmi('Caption, Description, Manufacturer, Name, Version, SerialNumber', 'Win32_BIOS')),
+    file('ccmsetup.log', cm("[KESTREL-PC-07] Running on 'Microsoft Windows 11 Enterprise' (10.0.22631). Service Pack (0.0).", 'ccmsetup', '08:00:01')
+      + cm('Ccmsetup command line: ccmsetup.exe /mp:KESTREL-SRV-01 SMSSITECODE=KS1 FSP=KESTREL-SRV-01 CCMCERTISSUERS="CN=Kestrel Root CA; O=Kestrel Birds"', 'ccmsetup', '08:00:02')
+      + cm('CcmSetup failed with error code 0x87d00454', 'ccmsetup', '08:00:07')),
+    file('SCClient_KESTRELDOM@hawkins_1.log', cm('Software Center opened', 'SCClient', '10:10:00')),
+  ];
+  await drop(page, files);
+  await waitForReport(page);
+  await page.waitForFunction(() => /Replaced in the report's exports/.test(document.querySelector('[data-testid=share-preview]')?.textContent || ''));
+  const said = await page.getByTestId('share-preview').innerText();
+  assert.doesNotMatch(said, /Nothing can be shared/);
+  assert.match(said, /1 site code \(SITE-n\)/);
+  assert.match(said, /certificate names? \(CERT-n\)/);
+  const buttons = page.locator('[data-testid=share] button');
+  for (let i = 0; i < await buttons.count(); i++) assert.ok(await buttons.nth(i).isEnabled(), await buttons.nth(i).innerText());
+  const names = ['kestrel', 'ks1', 'hawkins'];
+  const json = await download(page, 'Download JSON');
+  const text = json.bytes.toString('utf8').toLowerCase();
+  assert.deepEqual(names.filter((n) => text.includes(n)), [], 'no ConfigMgr name in the JSON');
+  assert.match(text, /0x87d00454/);
+  const zip = await download(page, 'Download redacted logs');
+  const listed = execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print("\\n".join(n + "\\n" + z.read(n).decode() for n in z.namelist()))', zip.path]).toString().toLowerCase();
+  assert.deepEqual(names.filter((n) => listed.includes(n)), [], `no ConfigMgr name in the zip:\n${listed}`);
+  assert.match(listed, /scclient_host-\d+@user-1_1\.log/);
   assert.deepEqual(problems, []);
   await context.close();
 });

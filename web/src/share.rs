@@ -81,7 +81,7 @@ impl Exports {
     }
 }
 
-/// The preview, one item per kind: "2 host and domain names (HOST-n), replaced 7 times".
+/// The preview, one item per kind: "2 computer names (HOST-n), replaced 7 times".
 pub fn preview(r: &RedactionSummary) -> Vec<String> {
     r.kinds
         .iter()
@@ -300,7 +300,7 @@ mod tests {
         let r = Redaction::Now { report: s(wulens_core::redact::Kind::Host, 2, 66), logs: Some(s(wulens_core::redact::Kind::User, 1, 61)) };
         let p = previews(&r);
         assert_eq!(p.len(), 2);
-        assert!(p[0].0.contains("report's exports") && p[0].1 == ["2 host and domain names (HOST-n), replaced 66 times"], "{p:?}");
+        assert!(p[0].0.contains("report's exports") && p[0].1 == ["2 computer names (HOST-n), replaced 66 times"], "{p:?}");
         assert!(p[1].0.contains("logs' zip") && p[1].1 == ["1 user name (USER-n), replaced 61 times"], "{p:?}");
         let none = previews(&Redaction::Now { report: RedactionSummary::default(), logs: None });
         assert_eq!(none[0].1, ["nothing: no identifier was found"]);

@@ -78,7 +78,7 @@ fn analyze_redact_leaves_no_identifier_in_any_format() {
         assert!(left(&stdout).is_empty(), "{format}: {:?} left in\n{stdout}", left(&stdout));
         assert!(stdout.contains("0x8024401B") && stdout.contains("HOST-"), "{format}: codes stay, pseudonyms are there");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("Redacted") && stderr.contains("host and domain names as HOST-n"), "{format}: the summary is on stderr: {stderr}");
+        assert!(stderr.contains("Redacted") && stderr.contains("server and host names as HOST-n"), "{format}: the summary is on stderr: {stderr}");
         assert!(left(&stderr).is_empty(), "the summary names no original");
     }
     let red: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", path, "--format", "json", "--redact"]))).unwrap();
@@ -236,5 +236,44 @@ fn what_the_drop_states_about_itself_leaves_in_no_text_and_no_name() {
         }
         let back: serde_json::Value = serde_json::from_str(&ok(&wulens(&["analyze", zip.to_str().unwrap(), "--format", "json"]))).unwrap();
         assert_eq!(conclusion(&back), conclusion(&serde_json::from_str(&plain).unwrap()), "{label}: the redacted zip concludes the same");
+    }
+}
+
+/// A client's CCM\Logs folder (`wulens_testdata::ccm_logs`: ccmsetup's command line, the
+/// management point, site code, certificate issuers, Entra ids, an inventory log's WMI queries,
+/// a per-user log's name) shares from `analyze --redact` and `wulens redact`, with none of its
+/// names left.
+#[test]
+fn a_ccm_logs_folder_redacts_in_every_format_and_in_the_zip() {
+    use wulens_testdata::ccm_logs;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ccm-logs");
+    let _ = std::fs::remove_dir_all(&dir);
+    for (name, text) in ccm_logs::files() {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let path = dir.to_str().unwrap();
+    let lost = |s: &str| ccm_logs::PLANTED.iter().filter(|p| s.to_ascii_lowercase().contains(&p.to_ascii_lowercase())).copied().collect::<Vec<_>>();
+    for format in ["json", "text", "markdown"] {
+        let out = wulens(&["analyze", path, "--format", format, "--redact"]);
+        let stdout = ok(&out);
+        assert!(lost(&stdout).is_empty(), "{format}: {:?} left in", lost(&stdout));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for kind in ["1 computer name as HOST-n", "1 site code as SITE-n", "1 tenant id as TENANT-n"] {
+            assert!(stderr.contains(kind), "{format}: the summary counts {kind}: {stderr}");
+        }
+    }
+    let zip = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ccm-logs-redacted.zip");
+    let _ = std::fs::remove_file(&zip);
+    let out = wulens(&["redact", path, "-o", zip.to_str().unwrap()]);
+    ok(&out);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    assert_eq!(archive.len(), ccm_logs::files().len());
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut all = f.name().to_string();
+        f.read_to_string(&mut all).unwrap();
+        assert!(lost(&all).is_empty(), "{}: {:?} left in", f.name(), lost(&all));
     }
 }

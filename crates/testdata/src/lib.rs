@@ -9,6 +9,8 @@
 
 use std::path::PathBuf;
 
+pub mod ccm_logs;
+
 /// One folder of `../shared`: the mark its tests carry, the variable that may point at it and
 /// its name beside the repository.
 pub struct Shared {

@@ -7,8 +7,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
-    /// A computer or server name, or a domain name that is not one of Microsoft's public endpoints.
+    /// A computer's name: labelled as one, or the machine a folder or bundle is named for.
     Host,
+    /// A server's name: a management point, fallback status point, software update point,
+    /// distribution point or proxy, the host of a URL or a UNC path, or a host name found by its
+    /// shape. Its pseudonyms are `HOST-n`, numbered with computers'.
+    Server,
+    /// A domain or tenant name (`DomainName : CORP`, `DC=contoso`, an SRV record's domain): `HOST-n` too.
+    Domain,
+    /// A ConfigMgr site code (`SMSSITECODE=PS1`, `<PS1>`, `SMS:PS1`, `_mssms_mp_ps1`).
+    Site,
+    /// A certificate's subject or issuer name (`CN=Contoso Issuing CA`, `OU=Workstations`, `O=Contoso`).
+    Cert,
+    /// An Entra (Azure AD) tenant id.
+    Tenant,
     /// A user name (a profile folder's name, a labelled user or account name).
     User,
     /// An IPv4 or IPv6 address (loopback and unspecified ones are kept).
@@ -28,12 +40,29 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the summary's order.
-    pub const ALL: [Kind; 8] = [Kind::Host, Kind::User, Kind::Ip, Kind::Mac, Kind::Sid, Kind::Email, Kind::Id, Kind::Device];
+    pub const ALL: [Kind; 13] = [
+        Kind::Host,
+        Kind::Server,
+        Kind::Domain,
+        Kind::Site,
+        Kind::Cert,
+        Kind::User,
+        Kind::Ip,
+        Kind::Mac,
+        Kind::Sid,
+        Kind::Email,
+        Kind::Tenant,
+        Kind::Id,
+        Kind::Device,
+    ];
 
     /// The pseudonyms' prefix: `HOST` in `HOST-1`.
     pub fn prefix(self) -> &'static str {
         match self {
-            Kind::Host => "HOST",
+            Kind::Host | Kind::Server | Kind::Domain => "HOST",
+            Kind::Site => "SITE",
+            Kind::Cert => "CERT",
+            Kind::Tenant => "TENANT",
             Kind::User => "USER",
             Kind::Ip => "IP",
             Kind::Mac => "MAC",
@@ -44,38 +73,55 @@ impl Kind {
         }
     }
 
-    /// The kind whose pseudonyms start with `prefix` (`HOST`), if any.
+    /// The kind whose pseudonyms start with `prefix` (`HOST`), if any: the first of the kinds
+    /// that share it ([`Kind::group`]).
     pub fn from_prefix(prefix: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.prefix() == prefix)
+    }
+
+    /// The kind whose numbers this kind's pseudonyms share: computers, servers and domains are
+    /// all `HOST-n`, one name one number whichever it was learned as.
+    pub fn group(self) -> Kind {
+        Kind::from_prefix(self.prefix()).unwrap_or(self)
     }
 
     /// The summary's words for it.
     pub fn words(self) -> &'static str {
         match self {
-            Kind::Host => "host and domain names",
+            Kind::Host => "computer names",
+            Kind::Server => "server and host names",
+            Kind::Domain => "domain names",
+            Kind::Site => "site codes",
+            Kind::Cert => "certificate names",
+            Kind::Tenant => "tenant ids",
             Kind::User => "user names",
             Kind::Ip => "IP addresses",
             Kind::Mac => "MAC addresses",
             Kind::Sid => "account SIDs",
             Kind::Email => "e-mail addresses and UPNs",
-            Kind::Id => "device, tenant, user and client ids",
+            Kind::Id => "device, user and client ids",
             Kind::Device => "serial numbers, hardware hashes and other device-unique values",
         }
     }
 
-    /// `n` of them in words: "1 host or domain name", "2 host and domain names".
+    /// `n` of them in words: "1 computer name", "2 computer names".
     pub fn count(self, n: usize) -> String {
         if n != 1 {
             return format!("{n} {}", self.words());
         }
         let one = match self {
-            Kind::Host => "host or domain name",
+            Kind::Host => "computer name",
+            Kind::Server => "server or host name",
+            Kind::Domain => "domain name",
+            Kind::Site => "site code",
+            Kind::Cert => "certificate name",
+            Kind::Tenant => "tenant id",
             Kind::User => "user name",
             Kind::Ip => "IP address",
             Kind::Mac => "MAC address",
             Kind::Sid => "account SID",
             Kind::Email => "e-mail address or UPN",
-            Kind::Id => "device, tenant, user or client id",
+            Kind::Id => "device, user or client id",
             Kind::Device => "serial number, hardware hash or other device-unique value",
         };
         format!("1 {one}")
@@ -141,8 +187,9 @@ mod tests {
 
     #[test]
     fn one_is_said_in_the_singular() {
-        assert_eq!(Kind::Host.count(1), "1 host or domain name");
-        assert_eq!(Kind::Host.count(2), "2 host and domain names");
+        assert_eq!(Kind::Host.count(1), "1 computer name");
+        assert_eq!(Kind::Server.count(2), "2 server and host names");
+        assert_eq!(Kind::Site.count(1), "1 site code");
         assert_eq!(Kind::Ip.count(1), "1 IP address");
         assert_eq!(Kind::Email.count(0), "0 e-mail addresses and UPNs");
     }

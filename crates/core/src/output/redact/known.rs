@@ -127,6 +127,13 @@ pub enum Label {
     Proxy,
     /// A domain or tenant name (`DomainName : CORP`, `TenantName : Contoso`): learned whole.
     Domain,
+    /// A site server's name: a management point, fallback status point, CMG or other server a
+    /// ConfigMgr client is told of (`/mp:VR-SRV-01`, `FSP=primary.lan`, `CCMHOSTNAME=…`).
+    Server,
+    /// A ConfigMgr site code (`SMSSITECODE=PS1`, `<SiteCode>PS1</SiteCode>`, `site '<P04>'`).
+    Site,
+    /// An Entra (Azure AD) tenant id.
+    Tenant,
     /// A value unique to the device's hardware: a serial number, a hardware hash or id, a
     /// product id (`SerialNumber>5CG1234XYZ<`, an Autopilot
     /// CSV's `Hardware Hash` column).
@@ -148,6 +155,32 @@ pub const LABELS: &[(&str, Label)] = &[
     ("Device Name", Label::Computer),
     ("DeviceName", Label::Computer),
     ("DNSComputerName", Label::Computer),
+    // ConfigMgr's own lines: ccmsetup's command line and properties (`/mp:`, `SMSMP=`, `FSP=`,
+    // `CCMHOSTNAME=`, `SMSSITECODE=`), LocationServices' and ccmsetup's replies
+    // (`Current Assigned Management Point is …`, `from MP '…'`, `<SiteCode>…</SiteCode>`,
+    // `site '<P04>'`), CcmMessaging's message headers (`<SourceHost>…</SourceHost>`), and the
+    // connection lines (`Host=CMG.CLOUDAPP.NET, Path=…`): Microsoft Learn, "About client
+    // installation parameters and properties", "Microsoft Entra authentication workflow",
+    // KB 2002059, and ../shared/reference/configmgr-client-lines.md.
+    ("SourceHost", Label::Computer),
+    ("/mp", Label::Server),
+    ("SMSMP", Label::Server),
+    ("MP", Label::Server),
+    ("FSP", Label::Server),
+    ("CCMHOSTNAME", Label::Server),
+    ("SMSSLP", Label::Server),
+    ("Management Point is", Label::Server),
+    ("Management Point", Label::Server),
+    ("ServerName", Label::Server),
+    ("Server Name", Label::Server),
+    ("Host", Label::Server),
+    ("SMSSITECODE", Label::Site),
+    ("SiteCode", Label::Site),
+    ("Site Code", Label::Site),
+    ("AssignedSiteCode", Label::Site),
+    ("Assigned Site", Label::Site),
+    ("Site", Label::Site),
+    ("SMS", Label::Site),
     ("DomainName", Label::Domain),
     ("TenantName", Label::Domain),
     ("UserName", Label::User),
@@ -162,10 +195,13 @@ pub const LABELS: &[(&str, Label)] = &[
     ("AzureADDeviceId", Label::Id),
     ("IntuneDeviceId", Label::Id),
     ("ManagedDeviceId", Label::Id),
-    ("TenantId", Label::Id),
-    ("Tenant ID", Label::Id),
-    ("AADTenantID", Label::Id),
-    ("AAD Tenant ID", Label::Id),
+    ("TenantId", Label::Tenant),
+    ("Tenant ID", Label::Tenant),
+    ("AADTenantID", Label::Tenant),
+    ("AAD Tenant ID", Label::Tenant),
+    ("Tenant", Label::Tenant),
+    ("Entra Device ID", Label::Id),
+    ("Azure AD Device ID", Label::Id),
     ("EntDMID", Label::Id),
     ("SusClientId", Label::Id),
     ("MachineId", Label::Id),
@@ -265,10 +301,20 @@ pub const NOT_NAMES: &[&str] = &[
     "builtin",
 ];
 
-/// True when `name` (lower case) is never learned as a name.
+/// True when `name` (lower case) is never learned as a name: too short, no letter in it, an
+/// error code (`0x80070005`), or one of [`NOT_NAMES`].
 pub fn not_a_name(name: &str) -> bool {
-    name.len() < 3 || name.bytes().all(|b| b.is_ascii_digit()) || NOT_NAMES.contains(&name)
+    name.len() < 3 || !name.bytes().any(|b| b.is_ascii_alphabetic()) || name.starts_with("0x") || NOT_NAMES.contains(&name)
 }
+
+/// Site codes ConfigMgr reserves (Microsoft Learn, "Plan for site codes and site names"): never
+/// a site's, so never learned as one (`CAS` is also a client component's name).
+pub const RESERVED_SITE_CODES: &[&str] = &["aux", "cas", "con", "nul", "prn", "sms"];
+
+/// Certificate name attributes (`CN=`, `OU=`, `O=`, `DC=`) whose values are learned, and names
+/// that identify no one (ConfigMgr's own self-signed certificates are `CN=SMS`).
+pub const CERT_ATTRIBUTES: &[&str] = &["CN=", "OU=", "O=", "DC="];
+pub const NOT_CERT_NAMES: &[&str] = &["sms", "users", "computers", "builtin", "microsoft", "localhost"];
 
 /// Names shaped like hosts that are not: the loopback names, and DOS programs (`NTDETECT.COM`).
 const NOT_HOSTS: &[&str] = &["localhost", "localhost.localdomain", "ntdetect.com", "command.com"];
