@@ -345,6 +345,8 @@ fn error_card(e: &ErrorReport) -> Html {
             </p>
             { for e.here.iter().take(2).map(|h| context_here(e, h)) }
             { match kb {
+                // Every mention a writer's outside the update chain: its context above is the answer.
+                Some(_) if e.outside_updates => html! {},
                 Some(k) if !k.description.is_empty() || !k.mitigation.is_empty() => html! {
                     <>
                         if !k.description.is_empty() { <p>{k.description.clone()}</p> }
