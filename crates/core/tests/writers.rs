@@ -28,7 +28,10 @@ fn ccm_logs() -> Report {
     report(vec![
         (
             "CCM/Logs/CcmNotificationAgent.log",
-            cmtrace("BgbAgent", &["Failed to connect to the notification server on cm01.corp.test:10123, error 0x80072ee2", "Retrying in 15 minutes; error 0x80072ee2"]),
+            cmtrace(
+                "BgbAgent",
+                &["Failed to connect to the notification server on cm01.corp.test:10123, error 0x80072ee2", "Retrying in 15 minutes; error 0x80072ee2"],
+            ),
         ),
         ("CCM/Logs/FSPStateMessage.log", cmtrace("FSPStateMessage", &["Failed to send state messages to the FSP cm01.corp.test. Error 0x80072ee2"])),
         ("CCM/Logs/CcmExec.log", cmtrace("CcmExec", &["Endpoint 'InventoryEndpoint' returned 0x8000ffff"])),
@@ -49,7 +52,10 @@ fn a_code_only_outside_the_update_chain_wrote_gets_that_components_meaning() {
 
     let unexpected = r.errors.iter().find(|e| e.code == "0x8000FFFF").expect("0x8000FFFF is on a card");
     assert!(unexpected.outside_updates);
-    assert_eq!(unexpected.kb.as_ref().unwrap().contexts[unexpected.here[0].context].at, "the ConfigMgr client host service (CcmExec.log) running one of its components");
+    assert_eq!(
+        unexpected.kb.as_ref().unwrap().contexts[unexpected.here[0].context].at,
+        "the ConfigMgr client host service (CcmExec.log) running one of its components"
+    );
 
     // The text card says the writer's meaning and none of the update advice.
     let text = wulens_core::report::text(&r);
