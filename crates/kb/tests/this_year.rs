@@ -60,6 +60,13 @@ fn advice_follows_the_component_that_wrote_the_code() {
     }
     let fsp = timeout.context_of_writer("other", "FSPStateMessage", line).expect("the fallback status point's context");
     assert!(fsp.outside_updates && fsp.at.contains("fallback status point"));
+    // The client's messages to its management point: another server, not the update chain.
+    for code in [0x8007_2EE2, 0x8007_2EFD, 0x8007_2EFE] {
+        let c = get(code)
+            .context_of_writer("ccmmessaging", "CcmMessaging", "Post to http://mp.corp.test/ccm_system/request failed with 0x80072ee2")
+            .expect("CcmMessaging's context");
+        assert!(c.outside_updates && c.at.contains("management point"), "0x{code:08X}");
+    }
     // The same line without a writer the data names is not theirs.
     assert!(timeout.context_of_writer("other", "", line).is_none());
     assert!(timeout.context_of_writer("windowsupdate", "", line).is_none_or(|c| !c.outside_updates));
