@@ -307,12 +307,7 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         if !raw.contexts.is_empty() {
             return Err("`contexts` belong in data/contexts".into());
         }
-        // Our own words stand on a source: a curated entry that says what a code means or what
-        // to do names where the facts come from (an article and its section, or a real log line).
-        let says_something = raw.description.is_some() || !raw.causes.is_empty() || !raw.mitigation.is_empty();
-        if layer == CURATED_LAYER && says_something && raw.sources.is_empty() {
-            return Err("a curated entry with a description, causes or steps needs `sources` (the article and section the facts come from)".into());
-        }
+        check_sourced(&raw, layer)?;
         m.layer = layer;
     }
     // A symbol the lower layers already list as an alias does not lead (see the module docs).
@@ -433,6 +428,16 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         if !m.sources.contains(&s) {
             m.sources.push(s);
         }
+    }
+    Ok(())
+}
+
+/// Our own words stand on a source: a curated entry that says what a code means or what to do
+/// names where the facts come from (an article and its section, or a real log line).
+fn check_sourced(raw: &RawEntry, layer: u8) -> Result<(), String> {
+    let says_something = raw.description.is_some() || !raw.causes.is_empty() || !raw.mitigation.is_empty();
+    if layer == CURATED_LAYER && says_something && raw.sources.is_empty() {
+        return Err("a curated entry with a description, causes or steps needs `sources` (the article and section the facts come from)".into());
     }
     Ok(())
 }
