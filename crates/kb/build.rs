@@ -115,9 +115,20 @@ struct RawNoise {
 #[derive(serde::Deserialize, Clone, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct RawContext {
+    /// Log kinds; may be empty when `components` or `kbs` says where.
+    #[serde(default)]
     logs: Vec<String>,
+    /// The writing components, as a CMTrace record names them (`CcmNotificationAgent`).
+    #[serde(default)]
+    components: Vec<String>,
     #[serde(default)]
     contains: Vec<String>,
+    /// The updates the context is about (`KB5034441`): the line must name one.
+    #[serde(default)]
+    kbs: Vec<String>,
+    /// The writer is outside the update chain: no update advice where it leads.
+    #[serde(default)]
+    outside_updates: bool,
     verdict: String,
     at: String,
     why: String,
@@ -151,6 +162,7 @@ struct Merged {
 /// it means there, `noise` only the contexts in which codes are routine (the diagnosis reads
 /// them); neither changes an entry's origin.
 const LAYERS: [&str; 5] = ["imported", "curated", "contexts", "noise", "local"];
+const CURATED_LAYER: u8 = 1;
 const CONTEXTS_LAYER: u8 = 2;
 const NOISE_LAYER: u8 = 3;
 
@@ -295,6 +307,7 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         if !raw.contexts.is_empty() {
             return Err("`contexts` belong in data/contexts".into());
         }
+        check_sourced(&raw, layer)?;
         m.layer = layer;
     }
     // A symbol the lower layers already list as an alias does not lead (see the module docs).
@@ -390,7 +403,9 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         }
     }
     for c in raw.contexts {
-        check_context(&c.logs, &c.contains, &c.at, &c.sources).map_err(|e| format!("context {:?}: {e}", c.at))?;
+        check_writer(&c)?;
+        let logs = if c.logs.is_empty() && !(c.components.is_empty() && c.kbs.is_empty()) { vec!["any".to_string()] } else { c.logs.clone() };
+        check_context(&logs, &c.contains, &c.at, &c.sources).map_err(|e| format!("context {:?}: {e}", c.at))?;
         match c.verdict.as_str() {
             "trace" => {}
             "failure" if c.steps.is_empty() => return Err(format!("context {:?}: a failure needs `steps` (what to check, or which log to read next)", c.at)),
@@ -413,6 +428,32 @@ fn apply(m: &mut Merged, raw: RawEntry, layer: u8) -> Result<(), String> {
         if !m.sources.contains(&s) {
             m.sources.push(s);
         }
+    }
+    Ok(())
+}
+
+/// Our own words stand on a source: a curated entry that says what a code means or what to do
+/// names where the facts come from (an article and its section, or a real log line).
+fn check_sourced(raw: &RawEntry, layer: u8) -> Result<(), String> {
+    let says_something = raw.description.is_some() || !raw.causes.is_empty() || !raw.mitigation.is_empty();
+    if layer == CURATED_LAYER && says_something && raw.sources.is_empty() {
+        return Err("a curated entry with a description, causes or steps needs `sources` (the article and section the facts come from)".into());
+    }
+    Ok(())
+}
+
+/// A context's writer and updates: components are CMTrace component names (letters, digits,
+/// `_`, `-`, `.`), updates are written `KB` and digits, and a context outside the update chain
+/// is bound to its writers (a log kind alone does not say who wrote the line).
+fn check_writer(c: &RawContext) -> Result<(), String> {
+    if let Some(bad) = c.components.iter().find(|n| n.is_empty() || !n.chars().all(|ch| ch.is_ascii_alphanumeric() || "_-.".contains(ch))) {
+        return Err(format!("context {:?}: component {bad:?} is not a component name as CMTrace writes it", c.at));
+    }
+    if let Some(bad) = c.kbs.iter().find(|k| !k.strip_prefix("KB").is_some_and(|d| !d.is_empty() && d.chars().all(|ch| ch.is_ascii_digit()))) {
+        return Err(format!("context {:?}: update {bad:?} must be written KB and its number (KB5034441)", c.at));
+    }
+    if c.outside_updates && c.components.is_empty() {
+        return Err(format!("context {:?}: a context outside the update chain names its writers (`components`)", c.at));
     }
     Ok(())
 }
@@ -446,7 +487,7 @@ fn contexts_literal(m: &Merged) -> String {
     for n in &m.noise {
         let _ = write!(
             o,
-            "Context{{logs:{},contains:{},verdict:Verdict::Routine,at:{},why:{},steps:&[],sources:&[{}]}},",
+            "Context{{logs:{},components:&[],contains:{},kbs:&[],outside_updates:false,verdict:Verdict::Routine,at:{},why:{},steps:&[],sources:&[{}]}},",
             str_slice(&n.logs),
             str_slice(&n.contains),
             lit(n.at.trim()),
@@ -458,9 +499,12 @@ fn contexts_literal(m: &Merged) -> String {
         let verdict = if c.verdict == "failure" { "Failure" } else { "Trace" };
         let _ = write!(
             o,
-            "Context{{logs:{},contains:{},verdict:Verdict::{verdict},at:{},why:{},steps:&[{}],sources:&[{}]}},",
+            "Context{{logs:{},components:{},contains:{},kbs:{},outside_updates:{},verdict:Verdict::{verdict},at:{},why:{},steps:&[{}],sources:&[{}]}},",
             str_slice(&c.logs),
+            str_slice(&c.components),
             str_slice(&c.contains),
+            str_slice(&c.kbs),
+            c.outside_updates,
             lit(c.at.trim()),
             lit(c.why.trim()),
             steps(&c.steps),

@@ -74,7 +74,7 @@ pub fn app() -> Html {
             }
             if let Some(d) = web_sys::window().and_then(|w| w.document()) {
                 d.set_title(match r {
-                    Route::Kb { .. } | Route::KbEntry(_) => "wulens: error code knowledge base",
+                    Route::Kb { .. } | Route::KbEntry(..) => "wulens: error code knowledge base",
                     Route::Log(_) => "wulens: log viewer",
                     Route::Report => "wulens: report",
                     Route::Collect => "wulens: what to collect",
@@ -179,8 +179,8 @@ fn page_for(route: &Route, state: &AppState, fleet_href: &str) -> Html {
             _ => html! { <Landing phase={state.phase.clone()} has_report={false} pending_filter={q.is_filtered()} /> },
         },
         Route::Kb { query, category } => html! { <KbSearchPage query={query.clone()} category={category.clone()} /> },
-        Route::KbEntry(code) => html! { <KbEntryPage code={code.clone()} /> },
-        Route::EmbedKb(code) => html! { <EmbedKb code={code.clone()} /> },
+        Route::KbEntry(code, kb) => html! { <KbEntryPage code={code.clone()} kb={kb.clone()} /> },
+        Route::EmbedKb(code, kb) => html! { <EmbedKb code={code.clone()} kb={kb.clone()} /> },
         Route::EmbedSearch { query } => html! { <EmbedSearch query={query.clone()} /> },
         Route::Collect => html! { <CollectPage /> },
         Route::NotFound(p) => html! {
@@ -209,7 +209,7 @@ fn top_bar(route: &Route, has_report: bool, fleet: Option<&str>) -> Html {
             Route::Home => "home",
             Route::Report => "report",
             Route::Log(_) => "log",
-            Route::Kb { .. } | Route::KbEntry(_) => "kb",
+            Route::Kb { .. } | Route::KbEntry(..) => "kb",
             Route::Collect => "collect",
             Route::Fleet(_) => "fleet",
             _ => "",

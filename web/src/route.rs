@@ -114,10 +114,17 @@ pub enum Route {
     Home,
     Report,
     Log(LogQuery),
-    Kb { query: String, category: String },
-    KbEntry(String),
-    EmbedKb(String),
-    EmbedSearch { query: String },
+    Kb {
+        query: String,
+        category: String,
+    },
+    /// An entry page: the code in any notation, and the update it was written for
+    /// (`?kb=KB5034441`; empty: none), whose context then leads.
+    KbEntry(String, String),
+    EmbedKb(String, String),
+    EmbedSearch {
+        query: String,
+    },
     Collect,
     Fleet(FleetQuery),
     NotFound(String),
@@ -125,7 +132,7 @@ pub enum Route {
 
 impl Route {
     pub fn is_embed(&self) -> bool {
-        matches!(self, Route::EmbedKb(_) | Route::EmbedSearch { .. })
+        matches!(self, Route::EmbedKb(..) | Route::EmbedSearch { .. })
     }
 }
 
@@ -236,8 +243,8 @@ pub fn parse(hash: &str) -> Route {
             Route::Log(q)
         }
         ["kb"] => Route::Kb { query: get("q"), category: get("cat") },
-        ["kb", code] => Route::KbEntry(decode(code)),
-        ["embed", "kb", code] => Route::EmbedKb(decode(code)),
+        ["kb", code] => Route::KbEntry(decode(code), get("kb")),
+        ["embed", "kb", code] => Route::EmbedKb(decode(code), get("kb")),
         ["embed", "search"] => Route::EmbedSearch { query: get("q") },
         ["collect"] => Route::Collect,
         ["fleet"] => Route::Fleet(FleetQuery {
@@ -316,8 +323,10 @@ pub fn to_hash(r: &Route) -> String {
                 format!("#/kb?{}", p.join("&"))
             }
         }
-        Route::KbEntry(c) => format!("#/kb/{}", encode(c)),
-        Route::EmbedKb(c) => format!("#/embed/kb/{}", encode(c)),
+        Route::KbEntry(c, kb) if kb.is_empty() => format!("#/kb/{}", encode(c)),
+        Route::KbEntry(c, kb) => format!("#/kb/{}?kb={}", encode(c), encode(kb)),
+        Route::EmbedKb(c, kb) if kb.is_empty() => format!("#/embed/kb/{}", encode(c)),
+        Route::EmbedKb(c, kb) => format!("#/embed/kb/{}?kb={}", encode(c), encode(kb)),
         Route::EmbedSearch { query } if query.is_empty() => "#/embed/search".into(),
         Route::EmbedSearch { query } => format!("#/embed/search?q={}", encode(query)),
         Route::Collect => "#/collect".into(),
@@ -353,9 +362,14 @@ mod tests {
         assert_eq!(parse(""), Route::Home);
         assert_eq!(parse("#/"), Route::Home);
         assert_eq!(parse("#/report"), Route::Report);
-        assert_eq!(parse("#/kb/0x80244022"), Route::KbEntry("0x80244022".into()));
-        assert_eq!(parse("#/kb/-2145107934"), Route::KbEntry("-2145107934".into()));
-        assert_eq!(parse("#/embed/kb/0x80244022"), Route::EmbedKb("0x80244022".into()));
+        assert_eq!(parse("#/kb/0x80244022"), Route::KbEntry("0x80244022".into(), String::new()));
+        assert_eq!(parse("#/kb/-2145107934"), Route::KbEntry("-2145107934".into(), String::new()));
+        assert_eq!(parse("#/embed/kb/0x80244022"), Route::EmbedKb("0x80244022".into(), String::new()));
+        // The update a code was written for travels with it, and comes back.
+        let winre = Route::EmbedKb("0x80070643".into(), "KB5034441".into());
+        assert_eq!(to_hash(&winre), "#/embed/kb/0x80070643?kb=KB5034441");
+        assert_eq!(parse(&to_hash(&winre)), winre);
+        assert_eq!(parse("#/kb/0x80070643?kb=KB5034441"), Route::KbEntry("0x80070643".into(), "KB5034441".into()));
         assert_eq!(parse("#/embed/search?q=proxy%20407"), Route::EmbedSearch { query: "proxy 407".into() });
         assert_eq!(parse("#/kb?q=catroot2&cat=proxy"), Route::Kb { query: "catroot2".into(), category: "proxy".into() });
         assert_eq!(parse("#/collect"), Route::Collect);

@@ -85,6 +85,9 @@ enum Command {
         /// Signed decimals as the ConfigMgr console shows them (-2145107941) are values, not flags.
         #[arg(allow_negative_numbers = true)]
         code: String,
+        /// The update the code was written for (KB5034441): what the code means for it leads.
+        #[arg(long, value_name = "KB")]
+        kb: Option<String>,
         #[arg(long, value_enum, default_value_t = OutFormat::Text)]
         format: OutFormat,
     },
@@ -212,7 +215,7 @@ fn run(command: Command, mut out: &mut impl Write) -> std::io::Result<ExitCode> 
         }
         Command::Redact { paths, out: zip, no_mmap } => redact_logs(&paths, &zip, reading(no_mmap), &mut out),
         Command::Updates { paths, format, no_mmap } => updates(&paths, format, reading(no_mmap), &mut out),
-        Command::Code { code, format } => explain_code(&code, format, &mut out),
+        Command::Code { code, kb, format } => explain_code(&code, kb.as_deref(), format, &mut out),
         Command::Search { query, format, limit } => search(&query.join(" "), format, limit, &mut out),
         Command::Kb { command: KbCommand::Export } => write_json(&mut out, &wulens_kb::export()).map(|_| ExitCode::SUCCESS),
         Command::Kb { command: KbCommand::Stats } => kb_stats(&mut out),
@@ -374,12 +377,25 @@ fn fleet_row(out: &mut impl Write) -> std::io::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain_code(input: &str, format: OutFormat, out: &mut impl Write) -> std::io::Result<ExitCode> {
+fn explain_code(input: &str, kb: Option<&str>, format: OutFormat, out: &mut impl Write) -> std::io::Result<ExitCode> {
     match wulens_kb::lookup(input) {
         Ok(l) => {
             match format {
-                OutFormat::Json => write_json(out, &l)?,
-                OutFormat::Text => out.write_all(wulens_core::report::code_text(&l).as_bytes())?,
+                OutFormat::Json => match kb {
+                    // What the code means for that update, beside the entry's fields.
+                    Some(kb) => {
+                        #[derive(serde::Serialize)]
+                        struct ForUpdate<'a> {
+                            #[serde(flatten)]
+                            lookup: &'a wulens_kb::Lookup,
+                            for_update: Vec<wulens_kb::ContextDoc>,
+                        }
+                        let for_update = l.entry.map(|e| e.contexts_for_update(kb).map(|c| c.doc()).collect()).unwrap_or_default();
+                        write_json(out, &ForUpdate { lookup: &l, for_update })?
+                    }
+                    None => write_json(out, &l)?,
+                },
+                OutFormat::Text => out.write_all(wulens_core::report::code_text_for(&l, kb).as_bytes())?,
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -80,7 +80,7 @@ pub mod report {
         FlowReport, MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, ReportLimits,
         RingSetting, StatementReport, StepReport, Summary, TimeZoneReport, Tool, UpdateRingCard, UpdateRow,
     };
-    pub use crate::output::{code_text, markdown, markdown_summary, md_code, status_words, text, thousands, SUMMARY_BYTES};
+    pub use crate::output::{code_text, code_text_for, markdown, markdown_summary, md_code, status_words, text, thousands, SUMMARY_BYTES};
 }
 
 /// The update ledger: each update's story in words, as `wulens updates` prints it (a table or

@@ -178,14 +178,27 @@ impl Verdict {
     }
 }
 
-/// One place a code is written and what it means there: a line of one of `logs` that contains
-/// every string of `contains`.
+/// One place a code is written and what it means there: a line of one of `logs`, written by one
+/// of `components`, that contains every string of `contains` and names one of `kbs` (each list
+/// empty: any). A context is keyed by the component that writes the code and its call, not by
+/// one file: the same component writes the same line in every client's log.
 #[derive(Debug)]
 pub struct Context {
-    /// The log kinds (`windowsupdate`, `cbs`, ...).
+    /// The log kinds (`windowsupdate`, `cbs`, ...); empty: any log (then `components` or `kbs`
+    /// says where).
     pub logs: &'static [&'static str],
+    /// The writing components as a CMTrace record names them (`component="CcmNotificationAgent"`),
+    /// compared without case; empty: any.
+    pub components: &'static [&'static str],
     /// Strings the line contains, every one (none: any line of those logs).
     pub contains: &'static [&'static str],
+    /// The updates this context is about (`KB5034441`): a line matches only when it names one,
+    /// or when the asker names one ([`Entry::contexts_for_update`]); empty: any update.
+    pub kbs: &'static [&'static str],
+    /// The writer is outside the update chain (client notification, the fallback status point,
+    /// inventory, application deployment): where this context leads a code's card, the code's
+    /// update advice does not apply and is not shown.
+    pub outside_updates: bool,
     /// Routine, an internal trace, or a failure.
     pub verdict: Verdict,
     /// The component or operation that writes it, in words.
@@ -199,9 +212,31 @@ pub struct Context {
 }
 
 impl Context {
-    /// Does a line of log kind `log` whose text is `line` match this context?
+    /// Does a line of log kind `log` whose text is `line` match this context? (A context bound
+    /// to its writing components needs [`Context::matches_writer`].)
     pub fn matches(&self, log: &str, line: &str) -> bool {
-        self.logs.contains(&log) && self.contains.iter().all(|c| line.contains(c))
+        self.matches_writer(log, "", line)
+    }
+
+    /// Does a line of log kind `log`, written by `component` (a CMTrace record's component; empty
+    /// where the format names none), whose text is `line`, match this context?
+    pub fn matches_writer(&self, log: &str, component: &str, line: &str) -> bool {
+        (self.logs.is_empty() || self.logs.contains(&log))
+            && (self.components.is_empty() || self.components.iter().any(|c| !component.is_empty() && c.eq_ignore_ascii_case(component)))
+            && self.contains.iter().all(|c| line.contains(c))
+            && (self.kbs.is_empty() || self.kbs.iter().any(|k| contains_ignore_case(line, k)))
+    }
+
+    /// Is this context about update `kb` (`KB5034441`, `5034441`)?
+    pub fn is_about(&self, kb: &str) -> bool {
+        let digits = kb.trim().trim_start_matches(['K', 'k']).trim_start_matches(['B', 'b']);
+        !digits.is_empty() && self.kbs.iter().any(|k| k.trim_start_matches("KB").eq_ignore_ascii_case(digits))
+    }
+
+    /// True when the context says what the code means for one writer or one update, not for
+    /// every line of a log: it leads a card over the general ones.
+    pub fn is_specific(&self) -> bool {
+        !self.components.is_empty() || !self.kbs.is_empty()
     }
 
     /// The context's JSON document.
@@ -209,7 +244,10 @@ impl Context {
         let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
         ContextDoc {
             logs: strings(self.logs),
+            components: strings(self.components),
             contains: strings(self.contains),
+            kbs: strings(self.kbs),
+            outside_updates: self.outside_updates,
             verdict: self.verdict,
             at: self.at.into(),
             why: self.why.into(),
@@ -224,9 +262,18 @@ impl Context {
 pub struct ContextDoc {
     /// [`Context::logs`].
     pub logs: Vec<String>,
+    /// [`Context::components`]; written only when there are some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<String>,
     /// [`Context::contains`].
     #[serde(default)]
     pub contains: Vec<String>,
+    /// [`Context::kbs`]; written only when there are some.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kbs: Vec<String>,
+    /// [`Context::outside_updates`]; written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outside_updates: bool,
     /// [`Context::verdict`].
     pub verdict: Verdict,
     /// [`Context::at`].
@@ -290,7 +337,21 @@ impl Entry {
 
     /// The first context that a line of log kind `log` whose text is `line` matches.
     pub fn context_for(&self, log: &str, line: &str) -> Option<&'static Context> {
-        self.contexts.iter().find(|c| c.matches(log, line))
+        self.context_of_writer(log, "", line)
+    }
+
+    /// The context that a line of log kind `log`, written by `component` (empty: not named),
+    /// whose text is `line`, matches: one keyed by its writer or update first, else the first.
+    pub fn context_of_writer(&self, log: &str, component: &str, line: &str) -> Option<&'static Context> {
+        let mut found = self.contexts.iter().filter(|c| c.matches_writer(log, component, line));
+        let first = found.next()?;
+        Some(if first.is_specific() { first } else { found.find(|c| c.is_specific()).unwrap_or(first) })
+    }
+
+    /// The contexts about update `kb` (`KB5034441`), in order: what the code means when that
+    /// update is the one that failed.
+    pub fn contexts_for_update<'a>(&'a self, kb: &'a str) -> impl Iterator<Item = &'static Context> + 'a {
+        self.contexts.iter().filter(move |c| c.is_about(kb))
     }
 
     /// The ConfigMgr client scan step (1-7) this code usually breaks, if it is one.

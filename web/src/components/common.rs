@@ -117,7 +117,7 @@ pub struct CodeLinkProps {
 /// A code that opens its knowledge-base entry.
 #[function_component(CodeLink)]
 pub fn code_link(p: &CodeLinkProps) -> Html {
-    let href = crate::route::to_hash(&Route::KbEntry(p.code.to_string()));
+    let href = crate::route::to_hash(&Route::KbEntry(p.code.to_string(), String::new()));
     let title = if p.symbol.is_empty() { format!("What {} means", p.code) } else { format!("{} {}", p.code, p.symbol) };
     html! { <a class="code" {href} {title}>{p.code.clone()}</a> }
 }

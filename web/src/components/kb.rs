@@ -89,7 +89,7 @@ pub fn kb_search_page(p: &SearchProps) -> Html {
         html! {
             <>
                 if let Some(code) = not_in_kb {
-                    <p class="alert info">{format!("{code} is not in the knowledge base, but it still decodes: ")}<a href={to_hash(&Route::KbEntry(code.clone()))}>{"see what its parts say"}</a></p>
+                    <p class="alert info">{format!("{code} is not in the knowledge base, but it still decodes: ")}<a href={to_hash(&Route::KbEntry(code.clone(), String::new()))}>{"see what its parts say"}</a></p>
                 }
                 if hits.is_empty() { <p class="muted">{"No entry matches. Try a code in another notation, a symbolic name, or fewer words."}</p> }
                 <ResultList {hits} embed={false} />
@@ -139,7 +139,7 @@ fn result_list(p: &ResultProps) -> Html {
     html! {
         <ul class="results" aria-label="Search results">
             { for p.hits.iter().map(|h| {
-                let route = if p.embed { Route::EmbedKb(h.code.clone()) } else { Route::KbEntry(h.code.clone()) };
+                let route = if p.embed { Route::EmbedKb(h.code.clone(), String::new()) } else { Route::KbEntry(h.code.clone(), String::new()) };
                 html! {
                     <li>
                         <a href={to_hash(&route)} class="result">
@@ -159,22 +159,26 @@ fn result_list(p: &ResultProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct EntryProps {
     pub code: String,
+    /// The update the code was written for (`KB5034441`; empty: none): its context leads.
+    #[prop_or_default]
+    pub kb: String,
 }
 
 /// The entry page: `#/kb/<code>` in any notation.
 #[function_component(KbEntryPage)]
 pub fn kb_entry_page(p: &EntryProps) -> Html {
-    html! { <main class="page kb-entry"><EntryBody code={p.code.clone()} embed={false} /></main> }
+    html! { <main class="page kb-entry"><EntryBody code={p.code.clone()} kb={p.kb.clone()} embed={false} /></main> }
 }
 
 #[function_component(EmbedKb)]
 pub fn embed_kb(p: &EntryProps) -> Html {
-    html! { <main class="kb-entry compact"><EntryBody code={p.code.clone()} embed={true} /></main> }
+    html! { <main class="kb-entry compact"><EntryBody code={p.code.clone()} kb={p.kb.clone()} embed={true} /></main> }
 }
 
 #[derive(Properties, PartialEq)]
 struct BodyProps {
     code: String,
+    kb: String,
     embed: bool,
 }
 
@@ -194,8 +198,8 @@ fn entry_body(p: &BodyProps) -> Html {
     };
     let code = l.code.to_string();
     let d = &l.decoded;
-    let permalink = app_url(&Route::KbEntry(code.clone()));
-    let embed_url = app_url(&Route::EmbedKb(code.clone()));
+    let permalink = app_url(&Route::KbEntry(code.clone(), p.kb.clone()));
+    let embed_url = app_url(&Route::EmbedKb(code.clone(), p.kb.clone()));
     let snippet = format!("<iframe src=\"{embed_url}\" title=\"wulens: {code}\" style=\"width:100%;border:0\" height=\"640\" loading=\"lazy\"></iframe>");
     let signed = l.code.0 as i32;
     let decode_table = html! {
@@ -241,6 +245,9 @@ fn entry_body(p: &BodyProps) -> Html {
                     { for e.aliases.iter().map(|a| html! { <span class="chip alias mono">{*a}</span> }) }
                 </p>
             </header>
+            // The update the code was written for leads: what the code means for it comes
+            // first, above the general meaning (a 640-pixel wiki embed shows it).
+            { for_update(e, &p.kb) }
             if !e.description.is_empty() { <section><h2>{"What it means"}</h2><p>{e.description}</p></section> }
             if !e.causes.is_empty() {
                 <section><h2>{"Likely causes"}</h2><ul>{ for e.causes.iter().map(|c| html! { <li>{*c}</li> }) }</ul></section>
@@ -260,7 +267,7 @@ fn entry_body(p: &BodyProps) -> Html {
                         { for e.related.iter().map(|c| {
                             let rc = format!("0x{c:08X}");
                             let sym = wulens_kb::entry(*c).map(|x| x.symbol).unwrap_or("");
-                            let href = if p.embed { to_hash(&Route::EmbedKb(rc.clone())) } else { to_hash(&Route::KbEntry(rc.clone())) };
+                            let href = if p.embed { to_hash(&Route::EmbedKb(rc.clone(), String::new())) } else { to_hash(&Route::KbEntry(rc.clone(), String::new())) };
                             html! { <li><a {href} class="code">{rc}</a>{" "}<span class="sym">{sym}</span></li> }
                         }) }
                     </ul>
@@ -308,6 +315,25 @@ pub fn embed_search(p: &EmbedSearchProps) -> Html {
             <ResultList {hits} embed={true} />
             <p class="embed-foot"><a href={app_url(&Route::Kb { query: (*query).clone(), category: String::new() })} target="_blank" rel="noopener">{"Open wulens"}</a>{" · runs locally"}</p>
         </main>
+    }
+}
+
+/// What the code means for update `kb` (each context about it, with its steps and sources), or
+/// nothing where `kb` is empty or the knowledge base has no context for it.
+fn for_update(e: &wulens_kb::Entry, kb: &str) -> Html {
+    if kb.trim().is_empty() {
+        return html! {};
+    }
+    html! {
+        { for e.contexts_for_update(kb).map(|c| html! {
+            <section class="for-update" data-kb={kb.to_string()}>
+                <h2>{format!("For {kb}")}</h2>
+                <p><strong>{c.at}</strong></p>
+                <p>{c.why}</p>
+                if !c.steps.is_empty() { <Steps steps={c.steps.to_vec()} /> }
+                <Sources sources={c.sources.to_vec()} />
+            </section>
+        }) }
     }
 }
 

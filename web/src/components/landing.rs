@@ -71,7 +71,7 @@ pub fn landing(p: &LandingProps) -> Html {
                 return;
             }
             match wulens_kb::lookup(&q) {
-                Ok(l) => navigate(&Route::KbEntry(l.code.to_string())),
+                Ok(l) => navigate(&Route::KbEntry(l.code.to_string(), String::new())),
                 Err(_) => navigate(&Route::Kb { query: q, category: String::new() }),
             }
         })

@@ -345,6 +345,8 @@ fn error_card(e: &ErrorReport) -> Html {
             </p>
             { for e.here.iter().take(2).map(|h| context_here(e, h)) }
             { match kb {
+                // Every mention a writer's outside the update chain: its context above is the answer.
+                Some(_) if e.outside_updates => html! {},
                 Some(k) if !k.description.is_empty() || !k.mitigation.is_empty() => html! {
                     <>
                         if !k.description.is_empty() { <p>{k.description.clone()}</p> }
@@ -367,11 +369,19 @@ fn error_card(e: &ErrorReport) -> Html {
                 <p class="muted small">{n}</p>
             }
             <p class="card-links">
-                <a href={to_hash(&Route::KbEntry(e.code.clone()))}>{"Full entry"}</a>
+                <a href={to_hash(&Route::KbEntry(e.code.clone(), leading_update(e)))}>{"Full entry"}</a>
                 <CopyButton text={AttrValue::from(e.code.clone())} label={AttrValue::Static("Copy code")} />
             </p>
         </article>
     }
+}
+
+/// The update the card's leading context is about, as its first line names it (`KB5034441`),
+/// so the full entry and its embed open with that update's context; empty where none.
+fn leading_update(e: &ErrorReport) -> String {
+    let Some((h, k)) = e.here.first().zip(e.kb.as_ref()) else { return String::new() };
+    let text = h.first.text.to_ascii_uppercase();
+    k.contexts.get(h.context).and_then(|c| c.kbs.iter().find(|kb| text.contains(kb.as_str()))).cloned().unwrap_or_default()
 }
 
 /// The places the entry knows the code written that this drop's mentions do not match, as a

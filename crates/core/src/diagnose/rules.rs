@@ -25,6 +25,8 @@ type Join = fn(&Ctx, &'static RuleDef, &[(usize, usize)]) -> Option<Finding>;
 /// The joins rules may name. A test checks that every `join` in the data is here, and back.
 const JOINS: &[(&str, Join)] = &[
     ("gpo_override", gpo_override),
+    ("lines_with_codes", lines_with_codes),
+    ("lines_with_set", lines_with_set),
     ("sync_updates_with_recovery", sync_updates_with_recovery),
     ("repair_source_unusable", repair_source_unusable),
     ("cbs_store_corruption", cbs_store_corruption),
@@ -284,6 +286,34 @@ fn same_server(a: &str, b: &str) -> bool {
 }
 
 // ---- joins ----
+
+/// The rule's lines prove it only where one of its codes is written too (0x800F0922 with the
+/// boot partition's lines): the lines, then the first mention of each code.
+fn lines_with_codes(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let mut ev: Vec<(usize, usize)> = lines.iter().take(3).copied().collect();
+    let mentions: Vec<(usize, usize)> =
+        rule.codes.iter().filter_map(|c| ctx.a.code_stats(*c)).filter_map(|s| s.occurrences.first()).map(|o| (o.file as usize, o.entry as usize)).collect();
+    if lines.is_empty() || mentions.is_empty() {
+        return None;
+    }
+    for m in mentions {
+        if !ev.contains(&m) {
+            ev.push(m);
+        }
+    }
+    Some(line_finding(ctx, rule, &ev, rule.severity, Found::Template { text: rule.summary, n: lines.len() }))
+}
+
+/// The rule's lines prove it only beside the lines of the line set that has the rule's id (a
+/// cumulative update failing, and the store scanning healthy): the first of each.
+fn lines_with_set(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let with = ctx.set(rule.id);
+    if lines.is_empty() || with.is_empty() {
+        return None;
+    }
+    let ev: Vec<(usize, usize)> = lines.iter().take(2).chain(with.iter().take(2)).copied().collect();
+    Some(line_finding(ctx, rule, &ev, rule.severity, Found::Template { text: rule.summary, n: lines.len() }))
+}
 
 /// WUAHandler says Group Policy overwrote ConfigMgr's settings: with the two servers side by
 /// side when the logs show ConfigMgr's. Harmless when both are the same server.

@@ -302,12 +302,19 @@ fn verdict(a: &Analysis, statements: &[Statement], findings: &[Finding], ranked:
 }
 
 /// Does `code` appear, where it is not routine, in the log of a program the diagnosis knows (the
-/// agent, servicing, setup, the ConfigMgr client, the event logs), not only in other logs?
+/// agent, servicing, setup, the ConfigMgr client, the event logs), not only in other logs, and
+/// not only in the lines of a component outside the update chain (the knowledge base's writer
+/// contexts: client notification, the fallback status point, inventory, applications)?
 fn written_by_update_program(a: &Analysis, code: u32) -> bool {
+    let entry = wulens_kb::entry(code);
     a.code_stats(code).is_some_and(|s| {
         s.occurrences.iter().any(|o| {
             let f = &a.files[o.file as usize];
-            f.kind != crate::model::LogKind::Other && !super::defs::is_routine(f, o.entry, code)
+            let outside = || {
+                let e = &f.entries[o.entry as usize];
+                entry.and_then(|k| k.context_of_writer(f.kind.id(), f.component(e), f.message(e))).is_some_and(|c| c.outside_updates)
+            };
+            f.kind != crate::model::LogKind::Other && !super::defs::is_routine(f, o.entry, code) && !outside()
         })
     })
 }

@@ -196,6 +196,7 @@ fn in_bundle(name: &str) -> (String, String) {
 
 fn error_report(a: &Analysis, c: &CodeStats, limits: ReportLimits) -> ErrorReport {
     let kb = wulens_kb::entry(c.code);
+    let (here, outside_updates) = kb.map_or_else(|| (Vec::new(), false), |e| contexts_here(a, c, e));
     let mut files: Vec<String> = Vec::new();
     for o in &c.occurrences {
         let name = &a.files[o.file as usize].name;
@@ -228,28 +229,34 @@ fn error_report(a: &Analysis, c: &CodeStats, limits: ReportLimits) -> ErrorRepor
         occurrences_total: c.occurrences.len(),
         kb: kb.map(|e| e.doc()),
         decoded: wulens_kb::decode(c.code),
-        here: kb.map_or_else(Vec::new, |e| contexts_here(a, c, e)),
+        here,
+        outside_updates,
     }
 }
 
-/// The contexts of `entry` that the code's mentions match, each with how many and the first.
-fn contexts_here(a: &Analysis, c: &CodeStats, entry: &wulens_kb::Entry) -> Vec<ContextHere> {
+/// The contexts of `entry` that the code's mentions match, each keyed by the log, the component
+/// that wrote the line and the line itself (a context about one writer or one update over the
+/// general ones), each with how many and the first; the ones about one writer or update first,
+/// then by mentions. True as well when every mention is a writer's outside the update chain.
+fn contexts_here(a: &Analysis, c: &CodeStats, entry: &wulens_kb::Entry) -> (Vec<ContextHere>, bool) {
     if entry.contexts.is_empty() {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let mut here: Vec<ContextHere> = Vec::new();
+    let mut outside = 0;
     for o in &c.occurrences {
         let f = &a.files[o.file as usize];
         let Some(e) = f.entries.get(o.entry as usize) else { continue };
-        let Some(ctx) = entry.context_for(f.kind.id(), f.message(e)) else { continue };
+        let Some(ctx) = entry.context_of_writer(f.kind.id(), f.component(e), f.message(e)) else { continue };
         let Some(i) = entry.contexts.iter().position(|x| std::ptr::eq(x, ctx)) else { continue };
+        outside += usize::from(ctx.outside_updates);
         match here.iter_mut().find(|h| h.context == i) {
             Some(h) => h.mentions += 1,
             None => here.push(ContextHere { context: i, mentions: 1, first: evidence(f, o.entry as usize, o.line, 300) }),
         }
     }
-    here.sort_by_key(|h| std::cmp::Reverse(h.mentions));
-    here
+    here.sort_by_key(|h| (!entry.contexts[h.context].is_specific(), std::cmp::Reverse(h.mentions)));
+    (here, outside > 0 && outside == c.occurrences.len())
 }
 
 fn flow_report(r: &diagnose::FlowResult, servers: &diagnose::Servers) -> FlowReport {

@@ -410,7 +410,8 @@ fn md_errors(o: &mut String, r: &Report) {
         let _ = writeln!(o, "- {}{symbol}, {}×{first}, at {}: {}", md_code(&e.code), e.count, where_.join(", "), md_prose(meaning));
     }
     let _ = writeln!(o);
-    for (e, k) in r.errors.iter().filter_map(|e| e.kb.as_ref().filter(|k| !k.mitigation.is_empty()).map(|k| (e, k))) {
+    // A code only components outside the update chain wrote gets no update advice.
+    for (e, k) in r.errors.iter().filter(|e| !e.outside_updates).filter_map(|e| e.kb.as_ref().filter(|k| !k.mitigation.is_empty()).map(|k| (e, k))) {
         let symbol = if e.symbol.is_empty() { String::new() } else { format!(" {}", md_code(&e.symbol)) };
         let _ = writeln!(o, "### {}{symbol}\n", md_code(&e.code));
         if !k.description.is_empty() {

@@ -19,7 +19,7 @@ mod words;
 pub(crate) mod wufb;
 
 pub use markdown::{markdown, markdown_summary, md_code, status_words, SUMMARY_BYTES};
-pub use render::{code_text, text, thousands};
+pub use render::{code_text, code_text_for, text, thousands};
 pub use report::{
     chain_parts, ChainLinkReport, CodeCount, CollectNextReport, ConfigReport, ContextHere, CycleReport, ErrorReport, FileReport, FindingReport, FlowReport,
     MachineReport, MissingConfig, NextCheck, OperationGroup, OperationReport, OperationsReport, PolicyCard, ProxyCard, Report, ReportLimits, RingSetting,

@@ -161,16 +161,19 @@ pub fn text(r: &Report) -> String {
             e.count,
             counted(e.files.len(), "file", "files")
         );
-        let msg = e.kb.as_ref().map_or("", |k| if k.description.is_empty() { &k.message } else { &k.description });
-        if !msg.is_empty() {
-            let _ = writeln!(o, "       {}", first_sentence(msg));
-        } else {
-            let _ = writeln!(o, "       not in the knowledge base: {} facility, code {}", e.decoded.facility_label, e.decoded.code);
-        }
+        // The card opens with what the code means where this drop writes it (the writer's
+        // context), then its general meaning, unless every mention is a writer's outside the
+        // update chain: that writer's meaning is the whole answer there.
         for h in e.here.iter().take(2) {
             if let Some(t) = super::words::context_here(e, h) {
                 let _ = writeln!(o, "       {t}");
             }
+        }
+        let msg = e.kb.as_ref().map_or("", |k| if k.description.is_empty() { &k.message } else { &k.description });
+        if !e.outside_updates && !msg.is_empty() {
+            let _ = writeln!(o, "       {}", first_sentence(msg));
+        } else if !e.outside_updates {
+            let _ = writeln!(o, "       not in the knowledge base: {} facility, code {}", e.decoded.facility_label, e.decoded.code);
         }
         let lines: Vec<String> = e.occurrences.iter().take(5).map(|x| format!("{}:{}", base_name(&x.file), x.line)).collect();
         let more = if e.occurrences_total > 5 { format!(" (+{} more)", e.occurrences_total - 5) } else { String::new() };
@@ -262,6 +265,12 @@ fn config_text(r: &Report, o: &mut String) {
 
 /// `wulens code` in text.
 pub fn code_text(l: &wulens_kb::Lookup) -> String {
+    code_text_for(l, None)
+}
+
+/// `wulens code CODE --kb KB5034441` in text: what the code means for that update leads, before
+/// the code's general meaning; a note where the knowledge base has nothing for that update.
+pub fn code_text_for(l: &wulens_kb::Lookup, kb: Option<&str>) -> String {
     let mut o = String::new();
     let d = &l.decoded;
     match l.entry {
@@ -269,6 +278,9 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
             let _ = writeln!(o, "{}  {}", l.code, e.symbol);
             if !e.message.is_empty() {
                 let _ = writeln!(o, "{}", e.message);
+            }
+            if let Some(kb) = kb {
+                for_update_text(e, kb, &mut o);
             }
             let _ = writeln!(o, "category: {}", e.category.label());
             for p in e.places {
@@ -332,6 +344,31 @@ pub fn code_text(l: &wulens_kb::Lookup) -> String {
     o
 }
 
+/// `wulens code --kb`'s first part: each context about update `kb`, in full.
+fn for_update_text(e: &wulens_kb::Entry, kb: &str, o: &mut String) {
+    let kb = kb.trim().to_ascii_uppercase();
+    let kb = if kb.starts_with("KB") { kb } else { format!("KB{kb}") };
+    let mut any = false;
+    for c in e.contexts_for_update(&kb) {
+        any = true;
+        let _ = writeln!(o, "\nFor {kb} [{}]: {}", c.verdict.label(), c.at);
+        let _ = writeln!(o, "  {}", c.why);
+        for (i, s) in c.steps.iter().enumerate() {
+            let _ = writeln!(o, "  {}. {}", i + 1, s.text);
+            if let Some(cmd) = &s.command {
+                let _ = writeln!(o, "       > {cmd}");
+            }
+        }
+        for s in c.sources {
+            let _ = writeln!(o, "  Source: {} — {}", s.doc, s.section);
+        }
+    }
+    if !any {
+        let _ = writeln!(o, "\nFor {kb}: the knowledge base has nothing about this code for that update; its general meaning follows.");
+    }
+    let _ = writeln!(o);
+}
+
 /// `wulens code`'s "Where it is written": each context (routine ones first), whether to worry
 /// there and why, what to do for a failure, and the lines or articles that show it.
 fn contexts_text(e: &wulens_kb::Entry, o: &mut String) {
@@ -342,8 +379,13 @@ fn contexts_text(e: &wulens_kb::Entry, o: &mut String) {
     let (routine, trace, failure) = (count(wulens_kb::Verdict::Routine), count(wulens_kb::Verdict::Trace), count(wulens_kb::Verdict::Failure));
     let _ = writeln!(o, "\nWhere it is written ({routine} routine, {trace} internal trace, {failure} failure):");
     for c in e.contexts {
-        let logs: Vec<&str> = c.logs.iter().map(|l| crate::model::LogKind::from_id(l).map_or(*l, |k| k.file_name())).collect();
+        let mut logs: Vec<String> = c.logs.iter().map(|l| crate::model::LogKind::from_id(l).map_or(*l, |k| k.file_name()).to_string()).collect();
+        logs.extend(c.components.iter().map(|w| format!("component {w}")));
+        logs.extend(c.kbs.iter().map(|k| format!("lines naming {k}")));
         let _ = writeln!(o, "  - [{}] {}: {}", c.verdict.label(), logs.join(", "), c.at);
+        if c.outside_updates {
+            let _ = writeln!(o, "    outside the update chain: the code's update advice does not apply there");
+        }
         if !c.contains.is_empty() {
             let quoted: Vec<String> = c.contains.iter().map(|s| format!("{s:?}")).collect();
             let _ = writeln!(o, "    on lines holding {}", quoted.join(" and "));

@@ -420,6 +420,12 @@ pub struct ErrorReport {
     /// mentions match, most mentions first. Empty when none matches (or no entry has contexts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub here: Vec<ContextHere>,
+    /// Every mention was written by a component outside the update chain (client notification,
+    /// the fallback status point, inventory, application deployment): the code means what that
+    /// component says (`here`), and the knowledge base's update advice does not apply. Written
+    /// only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outside_updates: bool,
 }
 
 /// A context of a code's knowledge-base entry that its mentions in this drop match.

@@ -68,7 +68,7 @@ pub fn code_panel(p: &CodePanelProps) -> Html {
                 } else {
                     <p class="muted">{format!("Not in the knowledge base: {} facility, code {}.", l.decoded.facility_label, l.decoded.code)}</p>
                 }
-                <p><a href={crate::route::to_hash(&Route::KbEntry(l.code.to_string()))} target="_blank" rel="noopener">{"Open the full entry"}</a></p>
+                <p><a href={crate::route::to_hash(&Route::KbEntry(l.code.to_string(), String::new()))} target="_blank" rel="noopener">{"Open the full entry"}</a></p>
             </>
         },
         Err(e) => html! { <p>{e.to_string()}</p> },
