@@ -8,7 +8,7 @@ use super::content::{ContentJob, ContentState};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
 use super::found::{ComponentFaults, Found, ServerSync, ServiceWindows, SiteSync};
-use crate::model::{time_of, FindingSeverity, LogKind, StepStatus, STALL_AFTER_MS};
+use crate::model::{time_of, FindingSeverity, LinkState, LogKind, StepStatus, STALL_AFTER_MS};
 
 /// The client says its Software Updates feature is disabled or its policy has not arrived, no
 /// later line says it enabled the feature, and no scan was requested in these logs. (At every
@@ -382,33 +382,20 @@ pub fn maintenance_windows(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, u
     if w.unavailable == 0 && w.waiting == 0 && !w.no_updates_type {
         return None;
     }
-    let waiting_now = w.waiting > 0 || (w.unavailable > 0 && w.actionable.is_some_and(|n| n > 0));
-    let severity = if waiting_now { FindingSeverity::Warning } else { FindingSeverity::Info };
+    let severity = if w.waiting_now() { LinkState::Waiting } else { LinkState::Ok }.severity();
     Some(Finding::new(rule, severity, Found::ServiceWindows(w), evidence, &[]))
 }
 
-/// The contents deployed updates needed (`content.rs`): an error where a download failed or no
-/// distribution point offers a content when the logs end; a warning where one has gone on
-/// without a line for [`STALL_AFTER_MS`] or more; else what downloaded (an info). The evidence:
-/// each content's first line, its latest failure and the line its state is read from, the
-/// contents that fail first.
+/// The contents deployed updates needed (`content.rs`), standing where the worst of them
+/// stands (`ContentJob::link_state`, the one definition the Content link, the ledger and the
+/// badge read): an error where one fails, a warning where one waits or has no outcome yet, an
+/// info where all downloaded. The evidence: each content's first line, its latest failure and
+/// the line its state is read from, the worst first. The advice is the part that fits what the
+/// lines show ([`ContentAdvice`]).
 pub fn update_content(ctx: &Ctx, rule: &'static RuleDef, _lines: &[(usize, usize)]) -> Option<Finding> {
-    if ctx.content.is_empty() {
-        return None;
-    }
-    let stalled = |j: &ContentJob| {
-        !j.state.is_done() && !matches!(j.state, ContentState::Failed | ContentState::NoLocations) && j.open_ms.is_some_and(|t| t >= STALL_AFTER_MS)
-    };
-    let failing = |j: &ContentJob| matches!(j.state, ContentState::Failed | ContentState::NoLocations);
-    let severity = if ctx.content.iter().any(failing) {
-        FindingSeverity::Error
-    } else if ctx.content.iter().any(stalled) {
-        FindingSeverity::Warning
-    } else {
-        FindingSeverity::Info
-    };
+    let state = super::content::link_state(ctx.content)?;
     let mut order: Vec<&ContentJob> = ctx.content.iter().collect();
-    order.sort_by_key(|j| (!failing(j), !stalled(j)));
+    order.sort_by_key(|j| j.link_state());
     let mut evidence = Vec::new();
     for (f, e) in order.iter().take(4).flat_map(|j| j.lines()) {
         let ev = ctx.ev(f, e);
@@ -416,8 +403,44 @@ pub fn update_content(ctx: &Ctx, rule: &'static RuleDef, _lines: &[(usize, usize
             evidence.push(ev);
         }
     }
-    let codes: Vec<u32> = ctx.content.iter().filter(|j| failing(j)).filter_map(|j| j.code).collect();
-    Some(Finding::new(rule, severity, Found::Content { jobs: ctx.content.to_vec(), stall_ms: STALL_AFTER_MS }, evidence, &codes))
+    let codes: Vec<u32> = ctx.content.iter().filter(|j| j.link_state() == LinkState::Failed).filter_map(|j| j.code).collect();
+    let mut finding = Finding::new(rule, state.severity(), Found::Content { jobs: ctx.content.to_vec(), stall_ms: STALL_AFTER_MS }, evidence, &codes);
+    let mut i = 0;
+    finding.guidance.retain(|_| {
+        let keep = CONTENT_ADVICE.get(i).is_none_or(|a| a.fits(ctx.content));
+        i += 1;
+        keep
+    });
+    Some(finding)
+}
+
+/// What each piece of the `update_content` rule's guidance is for, in its order in
+/// `rules/configmgr-chain.toml` (a test checks the two agree): advice is shown only where the
+/// lines it answers are in the logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentAdvice {
+    /// A transfer failed: find the failing request.
+    Failure,
+    /// A transfer got HTTP 405 (WebDAV on the distribution point).
+    Http405,
+    /// No distribution point offers a content.
+    NoLocations,
+    /// A download stays open.
+    Open,
+}
+
+/// The `update_content` rule's guidance, in order.
+pub const CONTENT_ADVICE: [ContentAdvice; 4] = [ContentAdvice::Failure, ContentAdvice::Http405, ContentAdvice::NoLocations, ContentAdvice::Open];
+
+impl ContentAdvice {
+    fn fits(self, jobs: &[ContentJob]) -> bool {
+        jobs.iter().any(|j| match self {
+            ContentAdvice::Failure => j.state == ContentState::Failed,
+            ContentAdvice::Http405 => j.http.as_ref().is_some_and(|(code, _)| *code == 405),
+            ContentAdvice::NoLocations => j.state == ContentState::NoLocations,
+            ContentAdvice::Open => j.state == ContentState::Downloading,
+        })
+    }
 }
 
 #[cfg(test)]

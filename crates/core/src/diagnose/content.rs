@@ -21,7 +21,7 @@
 //! DTS job), so a drop of the client's whole `CCM\Logs` folder joins them.
 
 use crate::analysis::Analysis;
-use crate::model::{hex_code, LogFile, LogKind};
+use crate::model::{hex_code, LinkState, LogFile, LogKind, STALL_AFTER_MS};
 
 /// Where one content's download stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,6 +60,41 @@ impl ContentState {
     pub fn is_done(self) -> bool {
         matches!(self, ContentState::Downloaded | ContentState::Verified)
     }
+}
+
+impl ContentJob {
+    /// Where this content stands in the chain, the one definition the finding, the Content
+    /// link, the ledger row and the badge read: a failure with no later success fails; no
+    /// distribution point offering it, or no line for [`STALL_AFTER_MS`] or more while it is
+    /// asked for, located or downloading, waits; such a content with a line more recent than
+    /// that is still running when the logs end; downloaded is ok.
+    pub fn link_state(&self) -> LinkState {
+        match self.state {
+            ContentState::Failed => LinkState::Failed,
+            ContentState::NoLocations => LinkState::Waiting,
+            ContentState::Requested | ContentState::WaitingForLocations | ContentState::Downloading => {
+                if self.stalled() {
+                    LinkState::Waiting
+                } else {
+                    LinkState::Running
+                }
+            }
+            ContentState::Downloaded | ContentState::Verified => LinkState::Ok,
+        }
+    }
+
+    /// Asked for, located or downloading, with no line for [`STALL_AFTER_MS`] or more when the
+    /// logs end.
+    pub fn stalled(&self) -> bool {
+        matches!(self.state, ContentState::Requested | ContentState::WaitingForLocations | ContentState::Downloading)
+            && self.open_ms.is_some_and(|t| t >= STALL_AFTER_MS)
+    }
+}
+
+/// Where the contents stand together: the worst of theirs (failed, then waiting, then running);
+/// `None` without a content.
+pub fn link_state(jobs: &[ContentJob]) -> Option<LinkState> {
+    jobs.iter().map(ContentJob::link_state).min()
 }
 
 /// One content a deployment needed (facts; words in `output/words/chain.rs`).
@@ -300,7 +335,26 @@ pub fn read(a: &Analysis) -> Vec<ContentJob> {
             j.kb = file.as_deref().map(|f| crate::diagnose::updates::kb_of(&f.to_ascii_uppercase())).filter(|k| !k.is_empty());
         }
     }
+    let named_any = !r.named.is_empty();
+    r.jobs.retain(|j| is_update_content(j, named_any));
     r.jobs
+}
+
+/// The prefix of an application's content id (`Content_<guid>.<version>`); a software update's
+/// content id is a bare GUID (KB 3090265's CAS.log lines; Microsoft Learn, "Log files for
+/// application management": AppEnforce.log installs from the `Content_` content CAS.log
+/// downloaded).
+const APPLICATION_CONTENT: &str = "content_";
+
+/// A content belongs to the update chain when UpdatesHandler.log names it for an update. Where
+/// UpdatesHandler.log names other contents and not this one, it is not an update's (an
+/// application's or a package's, downloaded through the same logs); where it names none (not
+/// given, or rolled over), when its id is not an application's.
+fn is_update_content(j: &ContentJob, named_any: bool) -> bool {
+    if j.update.is_some() {
+        return true;
+    }
+    !named_any && !j.content.starts_with(APPLICATION_CONTENT)
 }
 
 #[derive(Default)]

@@ -32,6 +32,7 @@ mod retries;
 mod rules;
 mod setup;
 mod signals;
+mod site;
 mod updates;
 mod verdict;
 
@@ -42,7 +43,7 @@ pub use content::{ContentJob, ContentState};
 pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::{FlowResult, Reason};
-pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, ServerSync, ServiceWindows, SiteSync};
+pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, ServerSync, ServiceWindows, SiteAssignment, SiteSync};
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use links::{witnesses as link_witnesses, Link, LinkFact};

@@ -247,6 +247,10 @@ fn chain_statements(a: &Analysis, findings: &[Finding], out: &mut Vec<Statement>
             ("update_content", FindingSeverity::Error) => (Domain::ConfigmgrDeployment, Standing::Failed),
             ("update_content", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
             ("update_content", _) => (Domain::ConfigmgrDeployment, Standing::Ok),
+            // A client its site does not take yet retries on its own: attention, not a failure
+            // of work; attempts a later one made good are past.
+            ("site_assignment", FindingSeverity::Error) => (Domain::ClientInstall, Standing::Attention),
+            ("site_assignment", _) => (Domain::ClientInstall, Standing::Ok),
             _ => continue,
         };
         let lines = f
