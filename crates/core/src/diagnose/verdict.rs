@@ -248,8 +248,9 @@ fn chain_statements(a: &Analysis, findings: &[Finding], out: &mut Vec<Statement>
             ("update_content", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
             ("update_content", _) => (Domain::ConfigmgrDeployment, Standing::Ok),
             // A client its site does not take yet retries on its own: attention, not a failure
-            // of work; attempts a later one made good are past.
-            ("site_assignment", FindingSeverity::Error) => (Domain::ClientInstall, Standing::Attention),
+            // of work; attempts a later one made good are past, said on the first screen (a
+            // warning), and an assignment with no failure is routine.
+            ("site_assignment", FindingSeverity::Error | FindingSeverity::Warning) => (Domain::ClientInstall, Standing::Attention),
             ("site_assignment", _) => (Domain::ClientInstall, Standing::Ok),
             _ => continue,
         };
