@@ -306,3 +306,73 @@ fn locationservices_alone_says_a_site_assignment_still_failing() {
     assert!(r.summary.verdict.contains("could not be assigned to site PS1"), "{}", r.summary.verdict);
     agree(&r, "still failing");
 }
+
+// ---- client install (ccmsetup.log) ----
+
+/// A ccmsetup run that cannot download the client from an HTTPS-only site system: no client
+/// certificate (Microsoft Learn, KB 4495265's ccmsetup.log lines: `Text=CCM_E_NO_CLIENT_PKI_CERT`,
+/// `GetDirectoryList failed with a non-recoverable failure, 0x87d00454`), after ccmsetup's own
+/// routine `SetInitialCommandLine failed with 0x80070002` (../shared/reallogs/hold1/07_ccmsetup.log
+/// line 29); the run's start and failure as that real log writes them.
+fn ccmsetup_without_certificate() -> Vec<Input> {
+    let url = "https://cmg.contoso.com/downloadrestservice.svc/getcontentxmlsecure?pid=PS1002B9&cid=PS1002B9";
+    let http = format!("[CCMHTTP] ERROR: URL={url}, Port=0, Options=224, Code=0, Text=CCM_E_NO_CLIENT_PKI_CERT");
+    let list = format!("Failed to get directory list from '{url}'. Error 0x87d00454");
+    let remote = format!("Found remote location '{url}'");
+    vec![log(
+        "ccmsetup.log",
+        "ccmsetup",
+        "02-19-2025",
+        &[
+            ("==========[ ccmsetup started in process 4242 ]==========", "13:49:30"),
+            ("SetInitialCommandLine failed with 0x80070002", "13:49:30"),
+            ("Command line: ccmsetup.exe /mp:https://cmg.contoso.com/CCM_PROXY_MUTUALAUTH/72057594037938216 SMSSITECODE=PS1", "13:49:30"),
+            ("Found a valid online MP 'https://cmg.contoso.com/CCM_PROXY_MUTUALAUTH/72057594037938216'.", "13:49:33"),
+            (&remote, "13:49:35"),
+            (&http, "13:49:35"),
+            ("GetDirectoryList failed with a non-recoverable failure, 0x87d00454", "13:49:35"),
+            (&list, "13:49:35"),
+            ("CcmSetup failed with error code 0x87d00454", "13:49:36"),
+        ],
+    )]
+}
+
+#[test]
+fn a_client_install_without_a_client_certificate_gets_client_install_advice_never_servicing_advice() {
+    let r = report(ccmsetup_without_certificate());
+    assert_eq!(r.summary.badge, "Client install failed", "{}", r.summary.verdict);
+    assert!(r.summary.verdict.contains("0x87D00454"), "{}", r.summary.verdict);
+    let checks: Vec<String> = r.next_checks.iter().map(|c| format!("{} {}", c.text, c.command.as_deref().unwrap_or(""))).collect();
+    for c in &checks {
+        assert!(!c.contains("CBS.log") && !c.contains("RestoreHealth") && !c.contains("sfc "), "servicing advice for a client install: {c}");
+    }
+    assert!(checks.iter().any(|c| c.contains("1.3.6.1.5.5.7.3.2")), "{checks:#?}");
+    let code = r.errors.iter().find(|e| e.code == "0x87D00454").expect("0x87D00454 among the errors");
+    assert!(code.kb.is_some(), "0x87D00454 has no knowledge-base entry");
+}
+
+#[test]
+fn the_site_assignment_fixture_reads_as_a_past_fault_with_its_lines() {
+    let r = report(fixture_inputs(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/chain-site-assignment/logs")));
+    let f = r.findings.iter().find(|f| f.id == "site_assignment").expect("a site_assignment finding");
+    assert_eq!(f.severity, FindingSeverity::Warning);
+    assert_eq!(
+        f.summary,
+        "The client may be assigned to site PS1: its version was verified at 2025-03-18 12:00:01, after 30 attempts that failed before it: past. Its management point: CM01.CORP.FABRIKAM.TEST. Its software update point: http://CM01.CORP.FABRIKAM.TEST:8530."
+    );
+    assert_eq!(f.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 61, 66], "{:?}", f.evidence);
+    assert_eq!(link(&r, LinkId::SiteAssignment).state, LinkState::Ok);
+    // The first screen says the past fault, not only the scan's first step.
+    assert!(r.summary.verdict.contains("after 30 attempts that failed before it: past"), "{}", r.summary.verdict);
+    assert_eq!(r.summary.badge, "Needs attention", "{}", r.summary.verdict);
+}
+
+#[test]
+fn the_chains_client_codes_are_answered_where_they_are_written() {
+    for (code, log) in [(0x87D0_0454u32, "ccmsetup"), (0x87D0_0231, "ccmmessaging"), (0x87D0_027E, "datatransferservice")] {
+        let e = wulens_kb::entry(code).unwrap_or_else(|| panic!("0x{code:08X} has no entry"));
+        assert!(!e.mitigation.is_empty() && !e.sources.is_empty(), "0x{code:08X}");
+        let c = e.contexts.iter().find(|c| c.logs.contains(&log)).unwrap_or_else(|| panic!("0x{code:08X}: no context in {log}"));
+        assert!(!c.steps.is_empty() && !c.sources.is_empty(), "0x{code:08X} in {log}");
+    }
+}
