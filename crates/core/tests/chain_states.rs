@@ -376,3 +376,16 @@ fn the_chains_client_codes_are_answered_where_they_are_written() {
         assert!(!c.steps.is_empty() && !c.sources.is_empty(), "0x{code:08X} in {log}");
     }
 }
+
+#[test]
+fn servicewindowmanager_alone_says_its_windows_on_the_first_screen() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/chain-maintenance-window/logs");
+    let r = report(fixture_inputs(&dir).into_iter().filter(|i| i.name == "ServiceWindowManager.log").collect());
+    assert_ne!(r.summary.badge, "Nothing to conclude", "{}", r.summary.verdict);
+    assert_ne!(r.summary.status, VerdictStatus::NoScan, "{}", r.summary.verdict);
+    for want in
+        ["No maintenance window of the Software Updates type exists, so the All Programs windows apply", "the next window begins at 03/15/2025 22:00:00"]
+    {
+        assert!(r.summary.verdict.contains(want), "{want:?} not in: {}", r.summary.verdict);
+    }
+}
