@@ -389,3 +389,77 @@ fn servicewindowmanager_alone_says_its_windows_on_the_first_screen() {
         assert!(r.summary.verdict.contains(want), "{want:?} not in: {}", r.summary.verdict);
     }
 }
+
+// ---- restarts (RebootCoordinator.log) ----
+
+/// A deployed update installed and waiting for a restart (UpdatesDeployment.log), and
+/// RebootCoordinator.log scheduling it (../shared/reference/configmgr-client-lines.md: the 2020
+/// client's lines); `began`: the restart request succeeded and began.
+fn restart(began: bool) -> Vec<Input> {
+    let sum = format!("Update (Site_7C41A0D2-9E3B-4F6A-8D15-2B9C0E7F3A64/SUM_{UPDATE})");
+    let added = format!("{sum} Name (2025-04 Cumulative Update for Windows 10 Version 22H2 for x64-based Systems (KB5055518)) ArticleID (5055518) added to the targeted list of deployment ({{5A7C9E1B-3D5F-4A7C-9E1B-3D5F7A9C1E3B}})");
+    let installing = format!("{sum} Progress: Status = ciStateInstalling, PercentComplete = 0, Result = 0x0");
+    let reboot = format!("{sum} Progress: Status = ciStateWaitReboot, PercentComplete = 100, Result = 0x0");
+    let mut rc = vec![
+        ("Entered ScheduleRebootImpl - requested from 'UpdatesDeploymentAgent'. set Rebootby = 1744251600. set NotifyUI = True. set PreferredRebootWindowType = 4", "20:20:05"),
+        ("Scheduled reboot from agent UpdatesDeploymentAgent. Deadline local time: 04/09/2025 09:20:00 PM, PreferredRebootWindowType = 4", "20:20:05"),
+        ("Not in Maintenance/Service Mode, check ServiceWindowsManager next", "20:20:05"),
+        ("CheckRebootWindow: Service Windows found for type:4", "20:20:05"),
+        ("ServiceWindowsManager has allowed us to Reboot", "20:20:05"),
+        ("Notified UI grace period start with 300 grace seconds and 60 final seconds.", "20:20:06"),
+    ];
+    if began {
+        rc.push(("System reboot request succeeded.", "20:26:06"));
+        rc.push(("Reboot initiated", "20:26:06"));
+    }
+    vec![
+        log(
+            "UpdatesDeployment.log",
+            "UpdatesDeploymentAgent",
+            DAY,
+            &[
+                (&added, "20:01:00"),
+                (&installing, "20:05:00"),
+                (&reboot, "20:20:00"),
+                ("No installations in pipeline, notify reboot. NotifyUI = True", "20:20:01"),
+                ("Notify reboot with deadline = Wednesday, Apr 09, 2025. - 21:20:00, Ignore reboot Window = False, NotifyUI = True", "20:20:01"),
+            ],
+        ),
+        log("RebootCoordinator.log", "RebootCoordinator", DAY, &rc),
+    ]
+}
+
+#[test]
+fn a_restart_rebootcoordinator_began_feeds_the_restart_link_and_the_ledger() {
+    let r = report(restart(true));
+    let l = link(&r, LinkId::Restart);
+    assert_eq!(l.state, LinkState::Ok, "{}", l.summary);
+    let row = r.ledger.iter().find(|x| x.kb == "KB5055518").expect("KB5055518's row");
+    assert_eq!(row.state, LedgerState::Done, "{:?}", row.steps.iter().map(|s| s.event).collect::<Vec<_>>());
+    let step = row.steps.iter().find(|s| s.event == LifeEvent::Restarted).expect("a restart step");
+    assert_eq!((step.evidence.file.as_str(), step.evidence.line), ("RebootCoordinator.log", 7));
+    let f = r.findings.iter().find(|f| f.id == "restart_coordination").expect("a restart_coordination finding");
+    assert_eq!(f.severity, FindingSeverity::Info);
+    assert_eq!(
+        f.summary,
+        "The restart scheduled by UpdatesDeploymentAgent at 2025-04-09 20:20:05 with the deadline 04/09/2025 09:20:00 PM (local time) began at 2025-04-09 20:26:06. A maintenance window allowed it. The user was given 300 seconds."
+    );
+    agree(&r, "restart began");
+}
+
+#[test]
+fn a_restart_scheduled_and_not_begun_waits_in_the_link_the_ledger_and_the_first_screen() {
+    let r = report(restart(false));
+    let l = link(&r, LinkId::Restart);
+    assert_eq!(l.state, LinkState::Waiting, "{}", l.summary);
+    let row = r.ledger.iter().find(|x| x.kb == "KB5055518").expect("KB5055518's row");
+    assert_eq!(row.state, LedgerState::PendingRestart);
+    assert_eq!(r.findings.iter().find(|f| f.id == "restart_coordination").map(|f| f.severity), Some(FindingSeverity::Warning));
+    assert!(r.summary.verdict.contains("deadline 04/09/2025 09:20:00 PM (local time) is still pending when the logs end"), "{}", r.summary.verdict);
+    assert_ne!(r.summary.status, VerdictStatus::Failed);
+    // RebootCoordinator.log alone says the same.
+    let alone = report(restart(false).into_iter().skip(1).collect());
+    assert_eq!(link(&alone, LinkId::Restart).state, LinkState::Waiting);
+    assert_ne!(alone.summary.badge, "Nothing to conclude", "{}", alone.summary.verdict);
+    agree(&r, "restart pending");
+}

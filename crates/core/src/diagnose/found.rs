@@ -163,6 +163,25 @@ pub struct SiteAssignment {
     pub http_at: Option<String>,
 }
 
+/// The latest restart software update installs asked for (`reboot.rs`), times as the logs wrote
+/// them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestartSchedule {
+    /// Restarts scheduled in these logs; the latest one's agent, deadline and time.
+    pub scheduled: usize,
+    pub agent: Option<String>,
+    pub deadline: Option<String>,
+    pub scheduled_at: Option<String>,
+    /// A maintenance window allowed it; the grace period the user was given (seconds).
+    pub window_allowed: bool,
+    pub grace_s: Option<u32>,
+    /// When the restart began, where the lines say it did.
+    pub initiated_at: Option<String>,
+    /// UpdatesDeployment.log's `Ignore reboot Window = True`: the deployment may restart
+    /// outside maintenance windows.
+    pub ignore_window: Option<bool>,
+}
+
 /// What a rule found, one variant per kind of finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -209,6 +228,8 @@ pub enum Found {
     Content { jobs: Vec<super::content::ContentJob>, stall_ms: i64 },
     /// The client's site assignment and locations (`site.rs`).
     SiteAssignment(SiteAssignment),
+    /// The restart after software update installs (`reboot.rs`).
+    RestartSchedule(RestartSchedule),
     /// `lines` download job lines got a web page: the servers asked, the answer's status line
     /// and lengths. Their codes are the finding's.
     WebPageForFile { lines: usize, hosts: Vec<String>, status: Option<String>, lengths: Vec<String> },

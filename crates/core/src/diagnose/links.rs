@@ -62,6 +62,9 @@ pub enum LinkFact {
     Component { faults: usize, reason: Option<String>, now: bool },
     /// The site's runs: how many, how many failed, the latest failure's reason.
     Runs { runs: usize, failed: usize, reason: Option<String> },
+    /// RebootCoordinator.log's latest restart: the agent that asked, its deadline, when it
+    /// began, whether a maintenance window allowed it or the deployment ignores windows.
+    Reboot { agent: Option<String>, deadline: Option<String>, initiated: Option<String>, window_allowed: bool, ignore_window: bool },
     /// `installed` deployed updates installed, and none waits for a restart.
     NoRestartPending { installed: usize },
     /// The software update points: the names of those failing now, of how many.
@@ -95,7 +98,7 @@ pub fn build(
         out.push(contents(a, content, &deployed));
         out.push(windows(findings));
         out.push(install(&deployed));
-        out.push(restart(&deployed));
+        out.push(restart_link(&deployed, findings));
     }
     if has(LogKind::WsyncMgr) || has(LogKind::Wcm) || has(LogKind::WsusCtrl) {
         let faults: &[ComponentFaults] = findings
@@ -135,7 +138,8 @@ pub fn witnesses(id: LinkId) -> &'static [LogKind] {
         LinkId::SiteAssignment => &[K::LocationServices, K::Ccmsetup],
         LinkId::Policy => &[K::UpdatesDeployment, K::ScanAgent],
         LinkId::Scan => &[K::ScanAgent, K::WuaHandler, K::UpdatesStore],
-        LinkId::Deployment | LinkId::Install | LinkId::Restart => &[K::UpdatesDeployment],
+        LinkId::Deployment | LinkId::Install => &[K::UpdatesDeployment],
+        LinkId::Restart => &[K::UpdatesDeployment, K::RebootCoordinator],
         LinkId::Content => &[K::ContentAccess, K::ContentTransferManager, K::DataTransferService],
         LinkId::Window => &[K::ServiceWindowManager, K::UpdatesDeployment],
         LinkId::WsusConfig => &[K::Wcm],
@@ -297,6 +301,29 @@ fn install(deployed: &[&LedgerRow]) -> Link {
     }
     let state = if of > 0 { LinkState::NotReached } else { LinkState::NotInLogs };
     link(LinkId::Install, state, LinkFact::None, Vec::new())
+}
+
+/// The Restart link: the ledger's rows that wait for a restart wait; else RebootCoordinator.log's
+/// latest restart (`RestartSchedule::link_state`) where it is given; else the rows' restarts.
+fn restart_link(deployed: &[&LedgerRow], findings: &[Finding]) -> Link {
+    let base = restart(deployed);
+    let rc = findings.iter().find_map(|f| match &f.found {
+        Found::RestartSchedule(r) => Some((f, r)),
+        _ => None,
+    });
+    match rc {
+        Some((f, r)) if base.state != LinkState::Waiting => {
+            let fact = LinkFact::Reboot {
+                agent: r.agent.clone(),
+                deadline: r.deadline.clone(),
+                initiated: r.initiated_at.clone(),
+                window_allowed: r.window_allowed,
+                ignore_window: r.ignore_window == Some(true),
+            };
+            link(LinkId::Restart, r.link_state(), fact, f.evidence.clone())
+        }
+        _ => base,
+    }
 }
 
 fn restart(deployed: &[&LedgerRow]) -> Link {

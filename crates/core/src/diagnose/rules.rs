@@ -43,6 +43,7 @@ const JOINS: &[(&str, Join)] = &[
     ("maintenance_windows", super::chain::maintenance_windows),
     ("update_content", super::chain::update_content),
     ("site_assignment", super::site::site_assignment),
+    ("restart_coordination", super::reboot::restart_coordination),
     ("config_gpo_mismatch", config_rules::gpo_mismatch),
     ("config_usewuserver_off", config_rules::usewuserver_off),
     ("config_wsus_port", config_rules::wsus_port),

@@ -258,6 +258,9 @@ fn chain_statements(a: &Analysis, findings: &[Finding], out: &mut Vec<Statement>
             // warning), and an assignment with no failure is routine.
             ("site_assignment", FindingSeverity::Error | FindingSeverity::Warning) => (Domain::ClientInstall, Standing::Attention),
             ("site_assignment", _) => (Domain::ClientInstall, Standing::Ok),
+            // A restart scheduled and not begun when the logs end waits; one begun is done.
+            ("restart_coordination", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
+            ("restart_coordination", _) => (Domain::ConfigmgrDeployment, Standing::Ok),
             _ => continue,
         };
         let lines = f

@@ -50,6 +50,8 @@ pub fn with_content(a: &Analysis) -> (Vec<Sighting>, Vec<ContentJob>) {
     let content = super::content::read(a);
     let mut out = sightings(a);
     out.extend(lines::of_content(&content));
+    let restarts = lines::of_reboots(a, &out);
+    out.extend(restarts);
     (out, content)
 }
 

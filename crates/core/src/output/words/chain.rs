@@ -2,7 +2,7 @@
 //! client's Software Updates feature, the site's software update point synchronization and
 //! WSUS's configuration and health.
 
-use crate::diagnose::{ComponentFaults, ContentJob, ContentState, Found, ServerSync, ServiceWindows, SiteAssignment, SiteSync};
+use crate::diagnose::{ComponentFaults, ContentJob, ContentState, Found, RestartSchedule, ServerSync, ServiceWindows, SiteAssignment, SiteSync};
 use crate::model::{counted, LinkState, LogKind};
 
 /// A time as the log wrote it (`2024-05-18T21:22:59.243+07:00`), as a person reads it:
@@ -26,6 +26,7 @@ pub fn chain_words(said: &Found) -> Option<String> {
         Found::ServiceWindows(w) => windows(w),
         Found::Content { jobs, .. } => contents(jobs),
         Found::SiteAssignment(s) => site_assignment(s),
+        Found::RestartSchedule(r) => restart(r),
         _ => return None,
     })
 }
@@ -70,6 +71,7 @@ pub fn chain_headline(said: &Found) -> Option<String> {
         }
         Found::SiteFaults(faults) => faults.iter().find(|c| c.now).map(component),
         Found::SiteAssignment(s) if s.link_state() == LinkState::Failed => Some(site_assignment(s)),
+        Found::RestartSchedule(r) if r.link_state() == LinkState::Waiting => Some(restart(r)),
         Found::Content { jobs, .. } => {
             // The first content in the worst state, where that is a failure or a wait.
             let now = jobs.iter().min_by_key(|j| j.link_state()).filter(|j| matches!(j.link_state(), LinkState::Failed | LinkState::Waiting))?;
@@ -281,6 +283,31 @@ fn site_assignment(s: &SiteAssignment) -> String {
             counted(s.http_errors, "management point request", "management point requests"),
             at(&s.http_at)
         ));
+    }
+    out.join(" ")
+}
+
+/// The latest restart software update installs asked for: scheduled by whom, its deadline,
+/// begun or still pending when the logs end, then the window and grace period.
+fn restart(r: &RestartSchedule) -> String {
+    let mut out = Vec::new();
+    let began = r.initiated_at.as_ref().map(|_| format!("began at {}", at(&r.initiated_at)));
+    if r.scheduled > 0 {
+        let by = r.agent.as_deref().map(|a| format!(" by {a}")).unwrap_or_default();
+        let deadline = r.deadline.as_deref().map(|d| format!(" with the deadline {d} (local time)")).unwrap_or_default();
+        let now = began.unwrap_or_else(|| "is still pending when the logs end".to_string());
+        out.push(format!("The restart scheduled{by} at {}{deadline} {now}.", at(&r.scheduled_at)));
+        if r.window_allowed {
+            out.push("A maintenance window allowed it.".to_string());
+        }
+        if let Some(g) = r.grace_s {
+            out.push(format!("The user was given {g} seconds."));
+        }
+    } else if let Some(b) = began {
+        out.push(format!("A restart {b}."));
+    }
+    if r.ignore_window == Some(true) {
+        out.push("The deployment may restart outside maintenance windows (Ignore reboot Window = True).".to_string());
     }
     out.join(" ")
 }

@@ -62,6 +62,7 @@ fn file_name(k: LogKind) -> &'static str {
         LogKind::WsusCtrl => "WSUSCtrl",
         LogKind::WsyncMgr => "wsyncmgr",
         LogKind::LocationServices => "LocationServices",
+        LogKind::RebootCoordinator => "RebootCoordinator",
         LogKind::Ccmsetup => "ccmsetup",
         other => other.id(),
     }
@@ -178,6 +179,16 @@ pub fn link_summary(l: &Link) -> String {
                 },
             };
             format!("{head}{mp}{http}")
+        }
+        (F::Reboot { agent, deadline, initiated, window_allowed, ignore_window }, _) => {
+            let by = agent.as_deref().map(|a| format!(" by {a}")).unwrap_or_default();
+            let deadline = deadline.as_deref().map(|d| format!(", deadline {d}")).unwrap_or_default();
+            let window = if *window_allowed { ", in a maintenance window" } else { "" };
+            let ignore = if *ignore_window { " The deployment may restart outside maintenance windows." } else { "" };
+            match initiated {
+                Some(t) => format!("A restart scheduled{by}{deadline} began at {}{window}.{ignore}", when(t)),
+                None => format!("A restart scheduled{by}{deadline} had not begun when the logs end.{ignore}"),
+            }
         }
         (F::None, LinkState::NotReached) => not_reached(l.id).into(),
         (F::None, s) => format!("{}.", upper_first(link_state(s))),
