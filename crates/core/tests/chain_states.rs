@@ -463,3 +463,32 @@ fn a_restart_scheduled_and_not_begun_waits_in_the_link_the_ledger_and_the_first_
     assert_ne!(alone.summary.badge, "Nothing to conclude", "{}", alone.summary.verdict);
     agree(&r, "restart pending");
 }
+
+// ---- policy and the management point (CcmMessaging.log) ----
+
+#[test]
+fn a_management_point_that_fails_the_clients_requests_is_said_as_why_the_policy_never_arrived() {
+    let off = [
+        ("Software Updates client configuration policy has not been received.", "08:00:00"),
+        ("Software Updates feature is disabled", "08:00:00"),
+        ("Software Updates client configuration policy has not been received.", "12:00:00"),
+        ("Software Updates feature is disabled", "12:00:00"),
+    ];
+    // codaamok 2019, as ../shared/reference/configmgr-client-lines.md quotes it.
+    let mp = [
+        ("Successfully queued event on HTTP/HTTPS failure for server 'cm01.corp.fabrikam.test'.", "09:00:00"),
+        ("Post to http://cm01.corp.fabrikam.test/ccm_system_windowsauth/request failed with 0x87d00231.", "09:00:00"),
+        ("[CCMHTTP] ERROR: URL=http://cm01.corp.fabrikam.test/ccm_system/request, Port=80, Options=224, Code=0, Text=CCM_E_BAD_HTTP_STATUS_CODE", "09:00:00"),
+        ("[CCMHTTP] ERROR INFO: StatusCode=500 StatusText=Internal Server Error", "09:00:00"),
+    ];
+    let r = report(vec![log("UpdatesDeployment.log", "UpdatesDeploymentAgent", DAY, &off), log("CcmMessaging.log", "CcmMessaging", DAY, &mp)]);
+    let f = r.findings.iter().find(|f| f.id == "software_updates_off").expect("software_updates_off");
+    assert!(
+        f.summary.ends_with("The management point failed the client's requests 2 times from 2025-04-09 09:00:00 to 2025-04-09 09:00:00, the latest answer HTTP 500 Internal Server Error (0x87D00231): the likely reason the policy never arrived (CcmMessaging.log)."),
+        "{}",
+        f.summary
+    );
+    assert_eq!(f.evidence.iter().filter(|e| e.file == "CcmMessaging.log").map(|e| e.line).collect::<Vec<_>>(), [2, 4], "{:?}", f.evidence);
+    assert_eq!(link(&r, LinkId::Policy).state, LinkState::Off);
+    agree(&r, "policy off, management point failing");
+}

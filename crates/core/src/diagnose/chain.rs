@@ -7,7 +7,7 @@
 use super::content::{ContentJob, ContentState};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
-use super::found::{ComponentFaults, Found, ServerSync, ServiceWindows, SiteSync};
+use super::found::{ComponentFaults, Found, MpFailures, ServerSync, ServiceWindows, SiteSync};
 use crate::model::{time_of, FindingSeverity, LinkState, LogKind, StepStatus, STALL_AFTER_MS};
 
 /// The client says its Software Updates feature is disabled or its policy has not arrived, no
@@ -15,10 +15,12 @@ use crate::model::{time_of, FindingSeverity, LinkState, LogKind, StepStatus, STA
 /// service start the client says so until it reads its policy, then enables the feature: that
 /// is no fault.)
 pub fn software_updates_off(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let (mp_lines, lines): (Vec<(usize, usize)>, Vec<(usize, usize)>) =
+        lines.iter().partition(|&&(f, _)| ctx.a.files[f].is(LogKind::CcmMessaging) || ctx.a.files[f].is(LogKind::PolicyAgent));
     if lines.is_empty() || scan_requested(ctx) {
         return None;
     }
-    let sorted = in_time_order(ctx, lines);
+    let sorted = in_time_order(ctx, &lines);
     if sorted.iter().any(|&(f, e)| enabled(ctx.message(f, e))) {
         // Enabled after the lines that said it was off (or at least once in these logs, where
         // their times do not order them): the feature is on.
@@ -39,7 +41,43 @@ pub fn software_updates_off(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, 
             evidence.push(ev);
         }
     }
-    Some(Finding::new(rule, rule.severity, Found::SoftwareUpdatesOff { lines: off.len(), first, last }, evidence, &[]))
+    let mp = mp_failures(ctx, &mp_lines, &mut evidence);
+    let codes: &[u32] = if mp.transient { &[0x87D0_0231] } else { &[] };
+    Some(Finding::new(rule, rule.severity, Found::SoftwareUpdatesOff { lines: off.len(), first, last, mp }, evidence, codes))
+}
+
+/// CcmMessaging.log's and PolicyAgent.log's failed requests to the management point
+/// (`[CCMHTTP] ERROR INFO: StatusCode=500 StatusText=...`, `Post to ... failed with 0x87d00231.`):
+/// the first and the latest line join the evidence.
+fn mp_failures(ctx: &Ctx, lines: &[(usize, usize)], evidence: &mut Vec<crate::model::Evidence>) -> MpFailures {
+    let mut mp = MpFailures::default();
+    let sorted = in_time_order(ctx, lines);
+    for &(f, e) in &sorted {
+        let m = ctx.message(f, e);
+        if let Some((_, rest)) = m.split_once("StatusCode=") {
+            let rest = rest.trim_start();
+            let (code, text) = rest.split_once(' ').unwrap_or((rest, ""));
+            let text = text.trim_start().strip_prefix("StatusText=").unwrap_or(text).trim();
+            if let Ok(code) = code.trim().parse::<u16>() {
+                mp.status = Some((code, text.to_string()));
+            }
+        } else {
+            mp.transient = true;
+        }
+        mp.lines += 1;
+        let at = time_of(&ctx.a.files[f], e);
+        if mp.first.is_none() {
+            mp.first.clone_from(&at);
+        }
+        mp.last = at;
+    }
+    for &(f, e) in sorted.iter().take(1).chain(sorted.iter().rev().take(1)) {
+        let ev = ctx.ev(f, e);
+        if !evidence.contains(&ev) {
+            evidence.push(ev);
+        }
+    }
+    mp
 }
 
 /// `Enabling software Updates feature`: the client read its policy and turned the feature on.

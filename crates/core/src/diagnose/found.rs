@@ -182,6 +182,18 @@ pub struct RestartSchedule {
     pub ignore_window: Option<bool>,
 }
 
+/// The management point failing the client's requests (CcmMessaging.log, PolicyAgent.log): how
+/// many lines say so, the latest HTTP status it answered, whether 0x87D00231 was logged, the
+/// first and latest time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MpFailures {
+    pub lines: usize,
+    pub status: Option<(u16, String)>,
+    pub transient: bool,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
 /// What a rule found, one variant per kind of finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -216,7 +228,7 @@ pub enum Found {
     /// The ConfigMgr client's Software Updates feature is off: `lines` lines say so (its
     /// policy not received, the feature disabled), the first and last at these times; no
     /// scan was requested in these logs.
-    SoftwareUpdatesOff { lines: usize, first: Option<String>, last: Option<String> },
+    SoftwareUpdatesOff { lines: usize, first: Option<String>, last: Option<String>, mp: MpFailures },
     /// The site's software update point synchronization (wsyncmgr.log).
     SiteSync(SiteSync),
     /// WSUS's configuration (WCM.log) and health (WSUSCtrl.log) faults, one per log.

@@ -14,10 +14,22 @@ fn at(t: &Option<String>) -> String {
 /// The chain's findings in words; `None` for any other finding.
 pub fn chain_words(said: &Found) -> Option<String> {
     Some(match said {
-        Found::SoftwareUpdatesOff { lines, first, last } => {
+        Found::SoftwareUpdatesOff { lines, first, last, mp } => {
             let span = if first == last { format!("at {}", at(first)) } else { format!("from {} to {}", at(first), at(last)) };
+            let mp = if mp.lines > 0 {
+                let status = mp.status.as_ref().map(|(c, t)| format!(", the latest answer HTTP {c} {t}")).unwrap_or_default();
+                let code = if mp.transient { " (0x87D00231)" } else { "" };
+                format!(
+                    " The management point failed the client's requests {} from {} to {}{status}{code}: the likely reason the policy never arrived (CcmMessaging.log).",
+                    counted(mp.lines, "time", "times"),
+                    at(&mp.first),
+                    at(&mp.last)
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "Software updates are off on this client: {} {span} that its Software Updates policy has not arrived or that the feature is disabled, and no update scan was requested in these logs. Nothing here failed; the client was never told to scan.",
+                "Software updates are off on this client: {} {span} that its Software Updates policy has not arrived or that the feature is disabled, and no update scan was requested in these logs. Nothing here failed; the client was never told to scan.{mp}",
                 counted(*lines, "line says", "lines say")
             )
         }
