@@ -483,7 +483,23 @@ impl ContentAdvice {
 
 #[cfg(test)]
 mod tests {
-    use super::{sync_line, SyncLine};
+    use super::{sync_line, ContentAdvice, SyncLine, CONTENT_ADVICE};
+
+    /// `CONTENT_ADVICE` names the `update_content` rule's guidance in its order.
+    #[test]
+    fn the_content_advice_is_the_rules_guidance_in_order() {
+        let rule = crate::diagnose::defs::rules().iter().find(|r| r.id == "update_content").expect("the rule");
+        assert_eq!(rule.guidance.len(), CONTENT_ADVICE.len());
+        for (g, a) in rule.guidance.iter().zip(CONTENT_ADVICE) {
+            let said = match a {
+                ContentAdvice::Failure => "failing request",
+                ContentAdvice::Http405 => "HTTP 405",
+                ContentAdvice::NoLocations => "no distribution point offers",
+                ContentAdvice::Open => "stays open",
+            };
+            assert!(g.text.contains(said), "{a:?}: {}", g.text);
+        }
+    }
 
     #[test]
     fn wsyncmgr_lines_as_the_article_shows_them() {

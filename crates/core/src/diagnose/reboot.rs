@@ -71,3 +71,21 @@ impl RestartSchedule {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{DEADLINE, GRACE, IGNORE_WINDOW, INITIATED, SCHEDULED, WINDOW_ALLOWED};
+
+    /// The reader's shapes are the data's literals, so the literal catalog finds every line it reads.
+    #[test]
+    fn every_shape_is_a_literal_of_the_rule() {
+        let rule = crate::diagnose::defs::rules().iter().find(|r| r.id == "restart_coordination").expect("the rule");
+        let any: Vec<&str> = rule.lines.iter().flat_map(|l| l.m.any.iter().copied()).collect();
+        for shape in [SCHEDULED, WINDOW_ALLOWED, GRACE, IGNORE_WINDOW].into_iter().chain(INITIATED) {
+            assert!(any.contains(&shape), "{shape:?} is not a literal of rules/configmgr-chain.toml");
+        }
+        assert!(
+            "Scheduled reboot from agent UpdatesDeploymentAgent. Deadline local time: 05/18/2020 12:09:50 PM, PreferredRebootWindowType = 4".contains(DEADLINE)
+        );
+    }
+}

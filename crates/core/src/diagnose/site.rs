@@ -191,7 +191,17 @@ impl SiteAssignment {
 
 #[cfg(test)]
 mod tests {
-    use super::{said, Said};
+    use super::{said, Said, ASSIGNABLE, DP, HTTP, MP, NO_DP, TRYING, VERIFYING, WSUS};
+
+    /// The reader's shapes are the data's literals, so the literal catalog finds every line it reads.
+    #[test]
+    fn every_shape_is_a_literal_of_the_rule() {
+        let rule = crate::diagnose::defs::rules().iter().find(|r| r.id == "site_assignment").expect("the rule");
+        let any: Vec<&str> = rule.lines.iter().flat_map(|l| l.m.any.iter().copied()).collect();
+        for shape in [TRYING, VERIFYING, ASSIGNABLE, MP, WSUS, DP, NO_DP, HTTP] {
+            assert!(any.contains(&shape), "{shape:?} is not a literal of rules/configmgr-site.toml");
+        }
+    }
 
     /// The lines as ../shared/reference/configmgr-client-lines.md quotes them (KB 2002059; Microsoft
     /// Learn, "Track software update compliance assessment" and "CMG communication errors").
