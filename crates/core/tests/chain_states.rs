@@ -77,6 +77,13 @@ fn agree(r: &Report, what: &str) {
     if r.ledger.iter().any(|x| x.state == LedgerState::Waiting && x.decisive_step().is_some_and(|s| s.event == LifeEvent::WaitingForWindow)) {
         assert_eq!(link(r, LinkId::Window).state, LinkState::Waiting, "{what}");
     }
+    // The restart: a row that waits for one means the link waits; RebootCoordinator.log's
+    // finding has its link's state's severity where no row waits.
+    if r.ledger.iter().any(|x| x.state == LedgerState::PendingRestart) {
+        assert_eq!(link(r, LinkId::Restart).state, LinkState::Waiting, "{what}");
+    } else if let Some(sev) = finding_severity(r, "restart_coordination") {
+        assert_eq!(sev, link(r, LinkId::Restart).state.severity(), "{what}");
+    }
     // A finding that is an error is a link that fails, and the other way round, and only then
     // is the verdict a failure (the badge follows the verdict).
     let chain_errors = ["update_content", "maintenance_windows", "sup_sync", "site_faults", "software_updates_off", "site_assignment"]

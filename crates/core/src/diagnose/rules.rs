@@ -182,6 +182,14 @@ pub fn update_source(ctx: &Ctx) -> UpdateSource {
     }
 }
 
+/// Every line of the drop the rule `id`'s line matchers match, in file order (a reader that
+/// needs them before the rules run: the contents' download, which the ledger reads too).
+pub fn lines_of(a: &Analysis, hits: &Hits, id: &str) -> Vec<(usize, usize)> {
+    let Some(i) = defs::rules().iter().position(|r| r.id == id) else { return Vec::new() };
+    let rule = &defs::rules()[i];
+    line_hits(a, hits, vec![(rule.lines, usize::MAX)], std::slice::from_ref(&CATALOG.rules[i])).pop().unwrap_or_default()
+}
+
 /// For each group of line matchers and its cap: the (file, entry) of matching lines in file
 /// order, at most the cap (`MAX_LINES`, or every line for a join that reads them in order), then narrowed to the lines holding the codes a matcher asks for.
 fn line_hits(a: &Analysis, hits: &Hits, groups: Vec<(&'static [LineMatcher], usize)>, compiled: &[Vec<Compiled>]) -> Vec<Vec<(usize, usize)>> {
