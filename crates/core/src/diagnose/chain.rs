@@ -15,7 +15,7 @@ use crate::model::{time_of, FindingSeverity, LinkState, LogKind, StepStatus, STA
 /// service start the client says so until it reads its policy, then enables the feature: that
 /// is no fault.)
 pub fn software_updates_off(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
-    let (mp_lines, lines): (Vec<(usize, usize)>, Vec<(usize, usize)>) =
+    let (mp_lines, lines): (Vec<Line>, Vec<Line>) =
         lines.iter().partition(|&&(f, _)| ctx.a.files[f].is(LogKind::CcmMessaging) || ctx.a.files[f].is(LogKind::PolicyAgent));
     if lines.is_empty() || scan_requested(ctx) {
         return None;
