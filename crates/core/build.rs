@@ -25,6 +25,7 @@ const LOG_KINDS: &[(&str, &str)] = &[
     ("policyagent", "PolicyAgent"),
     ("softwaredistribution", "SoftwareDistribution"),
     ("servicewindowmanager", "ServiceWindowManager"),
+    ("rebootcoordinator", "RebootCoordinator"),
     ("cas", "ContentAccess"),
     ("contenttransfermanager", "ContentTransferManager"),
     ("datatransferservice", "DataTransferService"),

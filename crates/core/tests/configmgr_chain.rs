@@ -284,6 +284,7 @@ fn the_chain_of_a_client_whose_policy_never_arrived_stops_at_its_policy() {
     assert_eq!(
         states(&r),
         [
+            (L::SiteAssignment, S::NotInLogs),
             (L::Policy, S::Off),
             (L::Scan, S::NotReached),
             (L::Deployment, S::NotReached),
@@ -328,6 +329,7 @@ fn the_chain_says_which_link_waits_or_fails_with_its_lines() {
     assert_eq!(
         states(&r),
         [
+            (L::SiteAssignment, S::NotInLogs),
             (L::Policy, S::Ok),
             (L::Scan, S::NotInLogs),
             (L::Deployment, S::Ok),

@@ -7,18 +7,20 @@
 use super::content::{ContentJob, ContentState};
 use super::defs::RuleDef;
 use super::finding::{Ctx, Finding};
-use super::found::{ComponentFaults, Found, ServerSync, ServiceWindows, SiteSync};
-use crate::model::{time_of, FindingSeverity, LogKind, StepStatus, STALL_AFTER_MS};
+use super::found::{ComponentFaults, Found, MpFailures, ServerSync, ServiceWindows, SiteSync};
+use crate::model::{time_of, FindingSeverity, LinkState, LogKind, StepStatus, STALL_AFTER_MS};
 
 /// The client says its Software Updates feature is disabled or its policy has not arrived, no
 /// later line says it enabled the feature, and no scan was requested in these logs. (At every
 /// service start the client says so until it reads its policy, then enables the feature: that
 /// is no fault.)
 pub fn software_updates_off(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, usize)]) -> Option<Finding> {
+    let (mp_lines, lines): (Vec<Line>, Vec<Line>) =
+        lines.iter().partition(|&&(f, _)| ctx.a.files[f].is(LogKind::CcmMessaging) || ctx.a.files[f].is(LogKind::PolicyAgent));
     if lines.is_empty() || scan_requested(ctx) {
         return None;
     }
-    let sorted = in_time_order(ctx, lines);
+    let sorted = in_time_order(ctx, &lines);
     if sorted.iter().any(|&(f, e)| enabled(ctx.message(f, e))) {
         // Enabled after the lines that said it was off (or at least once in these logs, where
         // their times do not order them): the feature is on.
@@ -39,7 +41,43 @@ pub fn software_updates_off(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, 
             evidence.push(ev);
         }
     }
-    Some(Finding::new(rule, rule.severity, Found::SoftwareUpdatesOff { lines: off.len(), first, last }, evidence, &[]))
+    let mp = mp_failures(ctx, &mp_lines, &mut evidence);
+    let codes: &[u32] = if mp.transient { &[0x87D0_0231] } else { &[] };
+    Some(Finding::new(rule, rule.severity, Found::SoftwareUpdatesOff { lines: off.len(), first, last, mp }, evidence, codes))
+}
+
+/// CcmMessaging.log's and PolicyAgent.log's failed requests to the management point
+/// (`[CCMHTTP] ERROR INFO: StatusCode=500 StatusText=...`, `Post to ... failed with 0x87d00231.`):
+/// the first and the latest line join the evidence.
+fn mp_failures(ctx: &Ctx, lines: &[(usize, usize)], evidence: &mut Vec<crate::model::Evidence>) -> MpFailures {
+    let mut mp = MpFailures::default();
+    let sorted = in_time_order(ctx, lines);
+    for &(f, e) in &sorted {
+        let m = ctx.message(f, e);
+        if let Some((_, rest)) = m.split_once("StatusCode=") {
+            let rest = rest.trim_start();
+            let (code, text) = rest.split_once(' ').unwrap_or((rest, ""));
+            let text = text.trim_start().strip_prefix("StatusText=").unwrap_or(text).trim();
+            if let Ok(code) = code.trim().parse::<u16>() {
+                mp.status = Some((code, text.to_string()));
+            }
+        } else {
+            mp.transient = true;
+        }
+        mp.lines += 1;
+        let at = time_of(&ctx.a.files[f], e);
+        if mp.first.is_none() {
+            mp.first.clone_from(&at);
+        }
+        mp.last = at;
+    }
+    for &(f, e) in sorted.iter().take(1).chain(sorted.iter().rev().take(1)) {
+        let ev = ctx.ev(f, e);
+        if !evidence.contains(&ev) {
+            evidence.push(ev);
+        }
+    }
+    mp
 }
 
 /// `Enabling software Updates feature`: the client read its policy and turned the feature on.
@@ -382,33 +420,20 @@ pub fn maintenance_windows(ctx: &Ctx, rule: &'static RuleDef, lines: &[(usize, u
     if w.unavailable == 0 && w.waiting == 0 && !w.no_updates_type {
         return None;
     }
-    let waiting_now = w.waiting > 0 || (w.unavailable > 0 && w.actionable.is_some_and(|n| n > 0));
-    let severity = if waiting_now { FindingSeverity::Warning } else { FindingSeverity::Info };
+    let severity = if w.waiting_now() { LinkState::Waiting } else { LinkState::Ok }.severity();
     Some(Finding::new(rule, severity, Found::ServiceWindows(w), evidence, &[]))
 }
 
-/// The contents deployed updates needed (`content.rs`): an error where a download failed or no
-/// distribution point offers a content when the logs end; a warning where one has gone on
-/// without a line for [`STALL_AFTER_MS`] or more; else what downloaded (an info). The evidence:
-/// each content's first line, its latest failure and the line its state is read from, the
-/// contents that fail first.
+/// The contents deployed updates needed (`content.rs`), standing where the worst of them
+/// stands (`ContentJob::link_state`, the one definition the Content link, the ledger and the
+/// badge read): an error where one fails, a warning where one waits or has no outcome yet, an
+/// info where all downloaded. The evidence: each content's first line, its latest failure and
+/// the line its state is read from, the worst first. The advice is the part that fits what the
+/// lines show ([`ContentAdvice`]).
 pub fn update_content(ctx: &Ctx, rule: &'static RuleDef, _lines: &[(usize, usize)]) -> Option<Finding> {
-    if ctx.content.is_empty() {
-        return None;
-    }
-    let stalled = |j: &ContentJob| {
-        !j.state.is_done() && !matches!(j.state, ContentState::Failed | ContentState::NoLocations) && j.open_ms.is_some_and(|t| t >= STALL_AFTER_MS)
-    };
-    let failing = |j: &ContentJob| matches!(j.state, ContentState::Failed | ContentState::NoLocations);
-    let severity = if ctx.content.iter().any(failing) {
-        FindingSeverity::Error
-    } else if ctx.content.iter().any(stalled) {
-        FindingSeverity::Warning
-    } else {
-        FindingSeverity::Info
-    };
+    let state = super::content::link_state(ctx.content)?;
     let mut order: Vec<&ContentJob> = ctx.content.iter().collect();
-    order.sort_by_key(|j| (!failing(j), !stalled(j)));
+    order.sort_by_key(|j| j.link_state());
     let mut evidence = Vec::new();
     for (f, e) in order.iter().take(4).flat_map(|j| j.lines()) {
         let ev = ctx.ev(f, e);
@@ -416,13 +441,65 @@ pub fn update_content(ctx: &Ctx, rule: &'static RuleDef, _lines: &[(usize, usize
             evidence.push(ev);
         }
     }
-    let codes: Vec<u32> = ctx.content.iter().filter(|j| failing(j)).filter_map(|j| j.code).collect();
-    Some(Finding::new(rule, severity, Found::Content { jobs: ctx.content.to_vec(), stall_ms: STALL_AFTER_MS }, evidence, &codes))
+    let codes: Vec<u32> = ctx.content.iter().filter(|j| j.link_state() == LinkState::Failed).filter_map(|j| j.code).collect();
+    let mut finding = Finding::new(rule, state.severity(), Found::Content { jobs: ctx.content.to_vec(), stall_ms: STALL_AFTER_MS }, evidence, &codes);
+    let mut i = 0;
+    finding.guidance.retain(|_| {
+        let keep = CONTENT_ADVICE.get(i).is_none_or(|a| a.fits(ctx.content));
+        i += 1;
+        keep
+    });
+    Some(finding)
+}
+
+/// What each piece of the `update_content` rule's guidance is for, in its order in
+/// `rules/configmgr-chain.toml` (a test checks the two agree): advice is shown only where the
+/// lines it answers are in the logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentAdvice {
+    /// A transfer failed: find the failing request.
+    Failure,
+    /// A transfer got HTTP 405 (WebDAV on the distribution point).
+    Http405,
+    /// No distribution point offers a content.
+    NoLocations,
+    /// A download stays open.
+    Open,
+}
+
+/// The `update_content` rule's guidance, in order.
+pub const CONTENT_ADVICE: [ContentAdvice; 4] = [ContentAdvice::Failure, ContentAdvice::Http405, ContentAdvice::NoLocations, ContentAdvice::Open];
+
+impl ContentAdvice {
+    fn fits(self, jobs: &[ContentJob]) -> bool {
+        jobs.iter().any(|j| match self {
+            ContentAdvice::Failure => j.state == ContentState::Failed,
+            ContentAdvice::Http405 => j.http.as_ref().is_some_and(|(code, _)| *code == 405),
+            ContentAdvice::NoLocations => j.state == ContentState::NoLocations,
+            ContentAdvice::Open => j.state == ContentState::Downloading,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{sync_line, SyncLine};
+    use super::{sync_line, ContentAdvice, SyncLine, CONTENT_ADVICE};
+
+    /// `CONTENT_ADVICE` names the `update_content` rule's guidance in its order.
+    #[test]
+    fn the_content_advice_is_the_rules_guidance_in_order() {
+        let rule = crate::diagnose::defs::rules().iter().find(|r| r.id == "update_content").expect("the rule");
+        assert_eq!(rule.guidance.len(), CONTENT_ADVICE.len());
+        for (g, a) in rule.guidance.iter().zip(CONTENT_ADVICE) {
+            let said = match a {
+                ContentAdvice::Failure => "failing request",
+                ContentAdvice::Http405 => "HTTP 405",
+                ContentAdvice::NoLocations => "no distribution point offers",
+                ContentAdvice::Open => "stays open",
+            };
+            assert!(g.text.contains(said), "{a:?}: {}", g.text);
+        }
+    }
 
     #[test]
     fn wsyncmgr_lines_as_the_article_shows_them() {

@@ -21,7 +21,7 @@
 //! DTS job), so a drop of the client's whole `CCM\Logs` folder joins them.
 
 use crate::analysis::Analysis;
-use crate::model::{hex_code, LogFile, LogKind};
+use crate::model::{hex_code, LinkState, LogFile, LogKind, STALL_AFTER_MS};
 
 /// Where one content's download stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,6 +60,41 @@ impl ContentState {
     pub fn is_done(self) -> bool {
         matches!(self, ContentState::Downloaded | ContentState::Verified)
     }
+}
+
+impl ContentJob {
+    /// Where this content stands in the chain, the one definition the finding, the Content
+    /// link, the ledger row and the badge read: a failure with no later success fails; no
+    /// distribution point offering it, or no line for [`STALL_AFTER_MS`] or more while it is
+    /// asked for, located or downloading, waits; such a content with a line more recent than
+    /// that is still running when the logs end; downloaded is ok.
+    pub fn link_state(&self) -> LinkState {
+        match self.state {
+            ContentState::Failed => LinkState::Failed,
+            ContentState::NoLocations => LinkState::Waiting,
+            ContentState::Requested | ContentState::WaitingForLocations | ContentState::Downloading => {
+                if self.stalled() {
+                    LinkState::Waiting
+                } else {
+                    LinkState::Running
+                }
+            }
+            ContentState::Downloaded | ContentState::Verified => LinkState::Ok,
+        }
+    }
+
+    /// Asked for, located or downloading, with no line for [`STALL_AFTER_MS`] or more when the
+    /// logs end.
+    pub fn stalled(&self) -> bool {
+        matches!(self.state, ContentState::Requested | ContentState::WaitingForLocations | ContentState::Downloading)
+            && self.open_ms.is_some_and(|t| t >= STALL_AFTER_MS)
+    }
+}
+
+/// Where the contents stand together: the worst of theirs (failed, then waiting, then running);
+/// `None` without a content.
+pub fn link_state(jobs: &[ContentJob]) -> Option<LinkState> {
+    jobs.iter().map(ContentJob::link_state).min()
 }
 
 /// One content a deployment needed (facts; words in `output/words/chain.rs`).
@@ -145,25 +180,9 @@ enum Said<'t> {
 /// Failure lines of one content this close together are one try's.
 const SAME_TRY_MS: i64 = 5_000;
 
-/// The logs read, and the markers that pick their lines before they are parsed.
-const LOGS: [(LogKind, &[&str]); 4] = [
-    (LogKind::UpdatesHandler, &["is requesting download", "Content Text = "]),
-    (
-        LogKind::ContentAccess,
-        &[
-            "Requesting content ",
-            "Submitted CTM job ",
-            "Download started for content ",
-            "Download completed for content ",
-            "Hash verification succeeded for content ",
-        ],
-    ),
-    (
-        LogKind::ContentTransferManager,
-        &["(corresponding DTS job ", "CCM_DOWNLOADSTATUS_WAITING_CONTENTLOCATIONS", "Received empty location update", "State=Complete)"],
-    ),
-    (LogKind::DataTransferService, &["successfully completed download", "Error sending DAV request", "failed with code ", "Error retrieving manifest"]),
-];
+/// The logs read; the lines are those the `update_content` rule's literals pick
+/// (`rules/configmgr-chain.toml`, found by the literal catalog in one pass per file).
+const LOGS: [LogKind; 4] = [LogKind::UpdatesHandler, LogKind::ContentAccess, LogKind::ContentTransferManager, LogKind::DataTransferService];
 
 fn said(kind: LogKind, m: &str) -> Option<Said<'_>> {
     let m = m.trim();
@@ -259,22 +278,25 @@ fn code_after(s: &str, marker: &str) -> Option<u32> {
 
 /// The contents of the drop's ConfigMgr client logs, in the order they were first asked for.
 /// Empty without CAS.log (a content is only known from its request there).
-pub fn read(a: &Analysis) -> Vec<ContentJob> {
+pub fn read(a: &Analysis, matched: &[(usize, usize)]) -> Vec<ContentJob> {
     if !a.files.iter().any(|f| f.is(LogKind::ContentAccess)) {
         return Vec::new();
     }
-    // Every line the markers pick, in time order (a line with no time keeps its file's order).
+    // Every matched line, in time order (a line with no time keeps its file's order).
     let mut lines: Vec<(i64, usize, usize, LogKind)> = Vec::new();
-    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is_text()) {
-        let Some((kind, markers)) = LOGS.iter().find(|(k, _)| f.is(*k)) else { continue };
-        let mut last = i64::MIN;
-        for (ei, e) in f.entries.iter().enumerate().filter(|(_, e)| e.parsed) {
-            let m = f.message(e);
-            if markers.iter().any(|k| m.contains(k)) {
-                last = f.utc_ms(e).unwrap_or(last);
-                lines.push((last, fi, ei, *kind));
-            }
+    let mut last = (usize::MAX, i64::MIN);
+    for &(fi, ei) in matched {
+        let f = &a.files[fi];
+        let Some(kind) = LOGS.iter().copied().find(|k| f.is(*k)) else { continue };
+        let e = &f.entries[ei];
+        if !e.parsed || !f.is_text() {
+            continue;
         }
+        if last.0 != fi {
+            last = (fi, i64::MIN);
+        }
+        last.1 = f.utc_ms(e).unwrap_or(last.1);
+        lines.push((last.1, fi, ei, kind));
     }
     lines.sort_by_key(|&(t, fi, ei, _)| (t, fi, ei));
     let mut r = Reader::default();
@@ -288,7 +310,7 @@ pub fn read(a: &Analysis) -> Vec<ContentJob> {
     let end = a
         .files
         .iter()
-        .filter(|f| f.is_text() && LOGS.iter().any(|(k, _)| f.is(*k)))
+        .filter(|f| f.is_text() && LOGS.iter().any(|k| f.is(*k)))
         .filter_map(|f| f.entries.iter().rev().take(64).filter_map(|e| f.utc_ms(e)).max())
         .max();
     for j in &mut r.jobs {
@@ -300,7 +322,26 @@ pub fn read(a: &Analysis) -> Vec<ContentJob> {
             j.kb = file.as_deref().map(|f| crate::diagnose::updates::kb_of(&f.to_ascii_uppercase())).filter(|k| !k.is_empty());
         }
     }
+    let named_any = !r.named.is_empty();
+    r.jobs.retain(|j| is_update_content(j, named_any));
     r.jobs
+}
+
+/// The prefix of an application's content id (`Content_<guid>.<version>`); a software update's
+/// content id is a bare GUID (KB 3090265's CAS.log lines; Microsoft Learn, "Log files for
+/// application management": AppEnforce.log installs from the `Content_` content CAS.log
+/// downloaded).
+const APPLICATION_CONTENT: &str = "content_";
+
+/// A content belongs to the update chain when UpdatesHandler.log names it for an update. Where
+/// UpdatesHandler.log names other contents and not this one, it is not an update's (an
+/// application's or a package's, downloaded through the same logs); where it names none (not
+/// given, or rolled over), when its id is not an application's.
+fn is_update_content(j: &ContentJob, named_any: bool) -> bool {
+    if j.update.is_some() {
+        return true;
+    }
+    !named_any && !j.content.starts_with(APPLICATION_CONTENT)
 }
 
 #[derive(Default)]
@@ -478,8 +519,17 @@ impl Reader {
 
 #[cfg(test)]
 mod tests {
-    use super::{said, Said};
+    use super::{said, Said, LOGS};
     use crate::model::LogKind;
+
+    /// Each log the reader reads has its lines picked by the `update_content` rule's literals.
+    #[test]
+    fn the_rule_picks_the_lines_of_every_log_read() {
+        let rule = crate::diagnose::defs::rules().iter().find(|r| r.id == "update_content").expect("the rule");
+        for kind in LOGS {
+            assert!(rule.lines.iter().any(|l| l.logs.contains(&kind) && !l.m.any.is_empty()), "{kind:?}");
+        }
+    }
 
     #[test]
     fn lines_as_microsoft_shows_them() {

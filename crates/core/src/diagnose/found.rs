@@ -114,6 +114,86 @@ pub struct ServiceWindows {
     pub next: Option<String>,
 }
 
+impl ServiceWindows {
+    /// Updates wait for a window when the logs end: some update's latest progress is
+    /// `ciStateWaitServiceWindow`, or an evaluation found no window open while updates were
+    /// actionable. The one definition the finding, the Window link and the badge read.
+    pub fn waiting_now(&self) -> bool {
+        self.waiting > 0 || (self.unavailable > 0 && self.actionable.is_some_and(|n| n > 0))
+    }
+
+    /// How many updates wait: those whose progress says so, else the actionable ones an
+    /// evaluation with no window open left.
+    pub fn updates_waiting(&self) -> usize {
+        if self.waiting > 0 {
+            self.waiting
+        } else if self.waiting_now() {
+            self.actionable.unwrap_or(0)
+        } else {
+            0
+        }
+    }
+}
+
+/// The ConfigMgr client's site assignment and the locations it was given (`site.rs`), times as
+/// the logs wrote them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SiteAssignment {
+    /// The site the latest attempt tried, and the one the lines say it may be assigned to.
+    pub site: Option<String>,
+    pub assigned: Option<String>,
+    pub assigned_at: Option<String>,
+    /// Attempts that ended without assigning the client since the latest success (the first's
+    /// and the latest's times), and before it.
+    pub failures: usize,
+    pub failing_since: Option<String>,
+    pub failing_last: Option<String>,
+    pub past_failures: usize,
+    /// An attempt with no outcome when the logs end.
+    pub attempt_open: bool,
+    /// The management point, the software update point's WSUS URL.
+    pub management_point: Option<String>,
+    pub wsus: Option<String>,
+    /// Distribution points offered, and content location requests answered with none.
+    pub distribution_points: usize,
+    pub empty_dp_lists: usize,
+    /// The management point's or gateway's HTTP errors: how many, the latest status and its time.
+    pub http_errors: usize,
+    pub http: Option<(u16, String)>,
+    pub http_at: Option<String>,
+}
+
+/// The latest restart software update installs asked for (`reboot.rs`), times as the logs wrote
+/// them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestartSchedule {
+    /// Restarts scheduled in these logs; the latest one's agent, deadline and time.
+    pub scheduled: usize,
+    pub agent: Option<String>,
+    pub deadline: Option<String>,
+    pub scheduled_at: Option<String>,
+    /// A maintenance window allowed it; the grace period the user was given (seconds).
+    pub window_allowed: bool,
+    pub grace_s: Option<u32>,
+    /// When the restart began, where the lines say it did.
+    pub initiated_at: Option<String>,
+    /// UpdatesDeployment.log's `Ignore reboot Window = True`: the deployment may restart
+    /// outside maintenance windows.
+    pub ignore_window: Option<bool>,
+}
+
+/// The management point failing the client's requests (CcmMessaging.log, PolicyAgent.log): how
+/// many lines say so, the latest HTTP status it answered, whether 0x87D00231 was logged, the
+/// first and latest time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MpFailures {
+    pub lines: usize,
+    pub status: Option<(u16, String)>,
+    pub transient: bool,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
 /// What a rule found, one variant per kind of finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -148,7 +228,7 @@ pub enum Found {
     /// The ConfigMgr client's Software Updates feature is off: `lines` lines say so (its
     /// policy not received, the feature disabled), the first and last at these times; no
     /// scan was requested in these logs.
-    SoftwareUpdatesOff { lines: usize, first: Option<String>, last: Option<String> },
+    SoftwareUpdatesOff { lines: usize, first: Option<String>, last: Option<String>, mp: MpFailures },
     /// The site's software update point synchronization (wsyncmgr.log).
     SiteSync(SiteSync),
     /// WSUS's configuration (WCM.log) and health (WSUSCtrl.log) faults, one per log.
@@ -158,6 +238,10 @@ pub enum Found {
     /// The contents deployed updates needed on a ConfigMgr client and where each download
     /// stands; `stall_ms`: how long a download may go on with no line before it is stalled.
     Content { jobs: Vec<super::content::ContentJob>, stall_ms: i64 },
+    /// The client's site assignment and locations (`site.rs`).
+    SiteAssignment(SiteAssignment),
+    /// The restart after software update installs (`reboot.rs`).
+    RestartSchedule(RestartSchedule),
     /// `lines` download job lines got a web page: the servers asked, the answer's status line
     /// and lengths. Their codes are the finding's.
     WebPageForFile { lines: usize, hosts: Vec<String>, status: Option<String>, lengths: Vec<String> },

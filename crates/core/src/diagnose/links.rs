@@ -10,7 +10,7 @@ use super::finding::Finding;
 use super::flow::FlowResult;
 use super::found::{ComponentFaults, Found, ServiceWindows, SiteSync};
 use crate::analysis::Analysis;
-use crate::model::{evidence_of, Evidence, LedgerRow, LedgerState, LifeEvent, LinkId, LinkState, LogKind, StepStatus, STALL_AFTER_MS};
+use crate::model::{evidence_of, Evidence, LedgerRow, LedgerState, LifeEvent, LinkId, LinkState, LogKind, StepStatus};
 
 /// Lines a link cites at most.
 const LINES: usize = 3;
@@ -32,6 +32,18 @@ pub enum LinkFact {
     /// Nothing beyond the state.
     #[default]
     None,
+    /// The client's site assignment: the site, failed attempts now and before its latest
+    /// success, the management point, and the management point's HTTP errors.
+    Site {
+        site: Option<String>,
+        assigned: Option<String>,
+        failures: usize,
+        since: Option<String>,
+        past: usize,
+        management_point: Option<String>,
+        http_errors: usize,
+        http: Option<(u16, String)>,
+    },
     /// The Software Updates feature is off: `lines` lines say so, from `since`.
     PolicyOff { lines: usize, since: Option<String> },
     /// The policy arrived: the client turned the feature on, scanned, or was deployed updates.
@@ -41,15 +53,18 @@ pub enum LinkFact {
     Scan { step: Option<&'static str>, codes: Vec<String>, complete: bool },
     /// `n` deployed updates in this state; one of them (`kb`), its code, how long it waits.
     Updates { n: usize, of: usize, kb: Option<String>, code: Option<String>, open_ms: Option<i64> },
-    /// The contents' downloads: how many failed, wait for a location, download, are done; the
-    /// first failing content's code.
-    Contents { failed: usize, waiting: usize, downloading: usize, done: usize, code: Option<u32> },
+    /// The contents' downloads: how many failed, wait for a location, stalled downloading
+    /// (no line for hours), download, are done; the first failing content's code.
+    Contents { failed: usize, waiting: usize, stalled: usize, downloading: usize, done: usize, code: Option<u32> },
     /// Maintenance windows: updates waiting, the next window, none of the Software Updates type.
     Windows { waiting: usize, next: Option<String>, no_updates_type: bool, closed: usize },
     /// A site component's faults: how many, the latest's text, now or past.
     Component { faults: usize, reason: Option<String>, now: bool },
     /// The site's runs: how many, how many failed, the latest failure's reason.
     Runs { runs: usize, failed: usize, reason: Option<String> },
+    /// RebootCoordinator.log's latest restart: the agent that asked, its deadline, when it
+    /// began, whether a maintenance window allowed it or the deployment ignores windows.
+    Reboot { agent: Option<String>, deadline: Option<String>, initiated: Option<String>, window_allowed: bool, ignore_window: bool },
     /// `installed` deployed updates installed, and none waits for a restart.
     NoRestartPending { installed: usize },
     /// The software update points: the names of those failing now, of how many.
@@ -76,13 +91,14 @@ pub fn build(
         });
         let deployed: Vec<&LedgerRow> = ledger.iter().filter(|r| r.steps.iter().any(|s| s.event == LifeEvent::Assigned)).collect();
         let on = super::chain::enabled_line(a, policy_lines).map(|(f, e)| evidence_of(&a.files[f], e));
+        out.push(site_assignment(findings));
         out.push(policy(scan, off.as_ref().map(|(f, n, s)| (*f, *n, s.clone())), on, &deployed));
         out.push(scan_link(scan, off.is_some()));
         out.push(deployment(&deployed, off.is_some()));
         out.push(contents(a, content, &deployed));
         out.push(windows(findings));
         out.push(install(&deployed));
-        out.push(restart(&deployed));
+        out.push(restart_link(&deployed, findings));
     }
     if has(LogKind::WsyncMgr) || has(LogKind::Wcm) || has(LogKind::WsusCtrl) {
         let faults: &[ComponentFaults] = findings
@@ -119,15 +135,38 @@ fn link(id: LinkId, state: LinkState, fact: LinkFact, evidence: Vec<Evidence>) -
 pub fn witnesses(id: LinkId) -> &'static [LogKind] {
     use LogKind as K;
     match id {
+        LinkId::SiteAssignment => &[K::LocationServices, K::Ccmsetup],
         LinkId::Policy => &[K::UpdatesDeployment, K::ScanAgent],
         LinkId::Scan => &[K::ScanAgent, K::WuaHandler, K::UpdatesStore],
-        LinkId::Deployment | LinkId::Install | LinkId::Restart => &[K::UpdatesDeployment],
+        LinkId::Deployment | LinkId::Install => &[K::UpdatesDeployment],
+        LinkId::Restart => &[K::UpdatesDeployment, K::RebootCoordinator],
         LinkId::Content => &[K::ContentAccess, K::ContentTransferManager, K::DataTransferService],
         LinkId::Window => &[K::ServiceWindowManager, K::UpdatesDeployment],
         LinkId::WsusConfig => &[K::Wcm],
         LinkId::WsusHealth => &[K::WsusCtrl],
         LinkId::SiteSync | LinkId::ServerSync => &[K::WsyncMgr],
     }
+}
+
+/// The site assignment link, from the `site_assignment` finding (`SiteAssignment::link_state`).
+fn site_assignment(findings: &[Finding]) -> Link {
+    let Some((f, s)) = findings.iter().find_map(|f| match &f.found {
+        Found::SiteAssignment(s) => Some((f, s)),
+        _ => None,
+    }) else {
+        return link(LinkId::SiteAssignment, LinkState::NotInLogs, LinkFact::None, Vec::new());
+    };
+    let fact = LinkFact::Site {
+        site: s.site.clone(),
+        assigned: s.assigned.clone(),
+        failures: s.failures,
+        since: s.failing_since.clone(),
+        past: s.past_failures,
+        management_point: s.management_point.clone(),
+        http_errors: s.http_errors,
+        http: s.http.clone(),
+    };
+    link(LinkId::SiteAssignment, s.link_state(), fact, f.evidence.clone())
 }
 
 fn policy(scan: &FlowResult, off: Option<(&Finding, usize, Option<String>)>, on: Option<Evidence>, deployed: &[&LedgerRow]) -> Link {
@@ -181,26 +220,19 @@ fn deployment(deployed: &[&LedgerRow], off: bool) -> Link {
 }
 
 fn contents(a: &Analysis, jobs: &[ContentJob], deployed: &[&LedgerRow]) -> Link {
-    let count = |st: &[ContentState]| jobs.iter().filter(|j| st.contains(&j.state)).count();
-    let failed = count(&[ContentState::Failed]);
-    let waiting = count(&[ContentState::NoLocations, ContentState::WaitingForLocations, ContentState::Requested]);
-    let downloading = count(&[ContentState::Downloading]);
-    let done = count(&[ContentState::Downloaded, ContentState::Verified]);
+    let count = |st: LinkState| jobs.iter().filter(|j| j.link_state() == st).count();
+    let failed = count(LinkState::Failed);
+    let stalled = jobs.iter().filter(|j| j.link_state() == LinkState::Waiting && j.state == ContentState::Downloading).count();
+    let waiting = count(LinkState::Waiting) - stalled;
+    let downloading = count(LinkState::Running);
+    let done = count(LinkState::Ok);
     let first_failed = jobs.iter().find(|j| j.state == ContentState::Failed);
     let code = first_failed.and_then(|j| j.code);
     let lines_of = |j: &ContentJob| j.lines().into_iter().map(|(f, e)| evidence_of(&a.files[f], e)).collect::<Vec<_>>();
-    if !jobs.is_empty() {
-        let stalled = jobs.iter().any(|j| j.state == ContentState::Downloading && j.open_ms.is_some_and(|o| o >= STALL_AFTER_MS));
-        let (state, shown) = if failed > 0 {
-            (LinkState::Failed, first_failed)
-        } else if stalled || waiting > 0 {
-            (LinkState::Waiting, jobs.iter().find(|j| !matches!(j.state, ContentState::Downloaded | ContentState::Verified)))
-        } else if downloading > 0 {
-            (LinkState::Running, jobs.iter().find(|j| j.state == ContentState::Downloading))
-        } else {
-            (LinkState::Ok, jobs.last())
-        };
-        return link(LinkId::Content, state, LinkFact::Contents { failed, waiting, downloading, done, code }, shown.map(lines_of).unwrap_or_default());
+    if let Some(state) = super::content::link_state(jobs) {
+        // The content the link stands by: the first in the state the worst of them is in.
+        let shown = jobs.iter().find(|j| j.link_state() == state);
+        return link(LinkId::Content, state, LinkFact::Contents { failed, waiting, stalled, downloading, done, code }, shown.map(lines_of).unwrap_or_default());
     }
     // Without the content logs, UpdatesDeployment.log's download steps of the deployed updates.
     let steps = |e: LifeEvent| deployed.iter().filter_map(move |r| r.steps.iter().rev().find(|s| s.event == e)).collect::<Vec<_>>();
@@ -211,6 +243,7 @@ fn contents(a: &Analysis, jobs: &[ContentJob], deployed: &[&LedgerRow]) -> Link 
     let fact = LinkFact::Contents {
         failed: fails.len(),
         waiting: 0,
+        stalled: 0,
         downloading: 0,
         done: dones.len(),
         code: fails.first().and_then(|s| s.code.as_deref()).and_then(crate::model::hex_code),
@@ -227,9 +260,9 @@ fn windows(findings: &[Finding]) -> Link {
     }) else {
         return link(LinkId::Window, LinkState::NotInLogs, LinkFact::None, Vec::new());
     };
-    let ServiceWindows { waiting, next, no_updates_type, unavailable, .. } = w.clone();
-    let state = if waiting > 0 { LinkState::Waiting } else { LinkState::Ok };
-    link(LinkId::Window, state, LinkFact::Windows { waiting, next, no_updates_type, closed: unavailable }, f.evidence.clone())
+    let state = if w.waiting_now() { LinkState::Waiting } else { LinkState::Ok };
+    let ServiceWindows { next, no_updates_type, unavailable, .. } = w.clone();
+    link(LinkId::Window, state, LinkFact::Windows { waiting: w.updates_waiting(), next, no_updates_type, closed: unavailable }, f.evidence.clone())
 }
 
 /// The deployed updates `pick` keeps.
@@ -268,6 +301,29 @@ fn install(deployed: &[&LedgerRow]) -> Link {
     }
     let state = if of > 0 { LinkState::NotReached } else { LinkState::NotInLogs };
     link(LinkId::Install, state, LinkFact::None, Vec::new())
+}
+
+/// The Restart link: the ledger's rows that wait for a restart wait; else RebootCoordinator.log's
+/// latest restart (`RestartSchedule::link_state`) where it is given; else the rows' restarts.
+fn restart_link(deployed: &[&LedgerRow], findings: &[Finding]) -> Link {
+    let base = restart(deployed);
+    let rc = findings.iter().find_map(|f| match &f.found {
+        Found::RestartSchedule(r) => Some((f, r)),
+        _ => None,
+    });
+    match rc {
+        Some((f, r)) if base.state != LinkState::Waiting => {
+            let fact = LinkFact::Reboot {
+                agent: r.agent.clone(),
+                deadline: r.deadline.clone(),
+                initiated: r.initiated_at.clone(),
+                window_allowed: r.window_allowed,
+                ignore_window: r.ignore_window == Some(true),
+            };
+            link(LinkId::Restart, r.link_state(), fact, f.evidence.clone())
+        }
+        _ => base,
+    }
 }
 
 fn restart(deployed: &[&LedgerRow]) -> Link {

@@ -27,11 +27,13 @@ mod operations;
 mod outcomes;
 mod packed;
 mod piece;
+mod reboot;
 mod restart;
 mod retries;
 mod rules;
 mod setup;
 mod signals;
+mod site;
 mod updates;
 mod verdict;
 
@@ -42,7 +44,7 @@ pub use content::{ContentJob, ContentState};
 pub use defs::{caller_name, is_routine, plain_caller, ArtifactDef, ARTIFACTS};
 pub use finding::Finding;
 pub use flow::{FlowResult, Reason};
-pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RingRival, ServerSync, ServiceWindows, SiteSync};
+pub use found::{At, ComponentFaults, EventErrors, Found, PortFault, RestartSchedule, RingRival, ServerSync, ServiceWindows, SiteAssignment, SiteSync};
 pub use headline::{Calm, Cause, First, Headline, Recovered, Running, Sentence, Unread, When};
 pub use ledger::KEPT as LEDGER_KEPT;
 pub use links::{witnesses as link_witnesses, Link, LinkFact};
@@ -171,11 +173,13 @@ impl Diagnosis {
         // operations (which follow each file's lines in order) do not depend on each other: each
         // is a task of its own, and a core that finishes one takes the next.
         let hits = catalog::Hits::scan(a);
+        // The contents' lines, which the ledger reads as the rules do (the catalog found them).
+        let content_lines = rules::lines_of(a, &hits, "update_content");
         let (((scan, sync), ((updates, (sightings, content)), config)), (operations, counted)) = crate::par::join(
             || {
                 crate::par::join(
                     || crate::par::join(|| flow::evaluate(a, &hits, defs::client_scan()), || flow::evaluate(a, &hits, defs::wsus_sync())),
-                    || crate::par::join(|| crate::par::join(|| updates::collect(a), || ledger::with_content(a)), || ConfigFacts::build(a)),
+                    || crate::par::join(|| crate::par::join(|| updates::collect(a), || ledger::with_content(a, &content_lines)), || ConfigFacts::build(a)),
                 )
             },
             || (operations::find(a, &hits), operations::count(a, &hits)),

@@ -44,6 +44,8 @@ const JOINS: &[(&str, Join)] = &[
     ("site_faults", super::chain::site_faults),
     ("maintenance_windows", super::chain::maintenance_windows),
     ("update_content", super::chain::update_content),
+    ("site_assignment", super::site::site_assignment),
+    ("restart_coordination", super::reboot::restart_coordination),
     ("config_gpo_mismatch", config_rules::gpo_mismatch),
     ("config_usewuserver_off", config_rules::usewuserver_off),
     ("config_wsus_port", config_rules::wsus_port),
@@ -180,6 +182,14 @@ pub fn update_source(ctx: &Ctx) -> UpdateSource {
     } else {
         UpdateSource::Unknown
     }
+}
+
+/// Every line of the drop the rule `id`'s line matchers match, in file order (a reader that
+/// needs them before the rules run: the contents' download, which the ledger reads too).
+pub fn lines_of(a: &Analysis, hits: &Hits, id: &str) -> Vec<(usize, usize)> {
+    let Some(i) = defs::rules().iter().position(|r| r.id == id) else { return Vec::new() };
+    let rule = &defs::rules()[i];
+    line_hits(a, hits, vec![(rule.lines, usize::MAX)], std::slice::from_ref(&CATALOG.rules[i])).pop().unwrap_or_default()
 }
 
 /// For each group of line matchers and its cap: the (file, entry) of matching lines in file

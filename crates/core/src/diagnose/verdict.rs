@@ -4,6 +4,7 @@
 use super::context::Context;
 use super::finding::Finding;
 use super::flow::FlowResult;
+use super::found::Found;
 use super::outcomes::{Said, Statement};
 use super::rules::Evaluated;
 use crate::analysis::Analysis;
@@ -244,9 +245,22 @@ fn chain_statements(a: &Analysis, findings: &[Finding], out: &mut Vec<Statement>
             ("sup_sync" | "site_faults", FindingSeverity::Error) => (Domain::SiteSync, Standing::Failed),
             ("sup_sync" | "site_faults", _) => (Domain::SiteSync, Standing::Ok),
             ("maintenance_windows", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
+            // ServiceWindowManager.log's windows (none of the Software Updates type, the next
+            // one's start) are what that log is opened for: said, though nothing waits.
+            ("maintenance_windows", _) if matches!(&f.found, Found::ServiceWindows(w) if w.no_updates_type || w.next.is_some()) => {
+                (Domain::ConfigmgrDeployment, Standing::Ok)
+            }
             ("update_content", FindingSeverity::Error) => (Domain::ConfigmgrDeployment, Standing::Failed),
             ("update_content", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
             ("update_content", _) => (Domain::ConfigmgrDeployment, Standing::Ok),
+            // A client its site does not take yet retries on its own: attention, not a failure
+            // of work; attempts a later one made good are past, said on the first screen (a
+            // warning), and an assignment with no failure is routine.
+            ("site_assignment", FindingSeverity::Error | FindingSeverity::Warning) => (Domain::ClientInstall, Standing::Attention),
+            ("site_assignment", _) => (Domain::ClientInstall, Standing::Ok),
+            // A restart scheduled and not begun when the logs end waits; one begun is done.
+            ("restart_coordination", FindingSeverity::Warning) => (Domain::ConfigmgrDeployment, Standing::Attention),
+            ("restart_coordination", _) => (Domain::ConfigmgrDeployment, Standing::Ok),
             _ => continue,
         };
         let lines = f

@@ -4,12 +4,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{FindingSeverity, LedgerState};
+
 /// One link of the chain, in its order. The client's links follow Microsoft Learn's "Track the
 /// software update deployment process" (policy, evaluation, content, maintenance windows,
 /// install, restart); the site's follow "Track software update synchronization".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkId {
+    /// The client's site assignment and the management point it was given (LocationServices.log,
+    /// ccmsetup.log).
+    SiteAssignment,
     /// The client's Software Updates policy: the feature on or off (UpdatesDeployment.log,
     /// ScanAgent.log).
     Policy,
@@ -40,6 +45,7 @@ impl LinkId {
     /// The link's id as the JSON writes it (`wsus_config`).
     pub fn id(self) -> &'static str {
         match self {
+            LinkId::SiteAssignment => "site_assignment",
             LinkId::Policy => "policy",
             LinkId::Scan => "scan",
             LinkId::Deployment => "deployment",
@@ -55,7 +61,8 @@ impl LinkId {
     }
 
     /// The client's chain, in order.
-    pub const CLIENT: [LinkId; 7] = [LinkId::Policy, LinkId::Scan, LinkId::Deployment, LinkId::Content, LinkId::Window, LinkId::Install, LinkId::Restart];
+    pub const CLIENT: [LinkId; 8] =
+        [LinkId::SiteAssignment, LinkId::Policy, LinkId::Scan, LinkId::Deployment, LinkId::Content, LinkId::Window, LinkId::Install, LinkId::Restart];
     /// The site's chain, in order.
     pub const SITE: [LinkId; 4] = [LinkId::WsusConfig, LinkId::WsusHealth, LinkId::SiteSync, LinkId::ServerSync];
 }
@@ -91,6 +98,30 @@ impl LinkState {
             LinkState::Running => "⟳",
             LinkState::NotReached => "…",
             LinkState::NotInLogs => "?",
+        }
+    }
+
+    /// The state a ledger row's state stands for in the chain, the one definition the links,
+    /// the findings and the badge read: failing is failed; stalled (started, no outcome for
+    /// hours), waiting for a window or a distribution point and installed with a restart
+    /// pending are waiting; running is running; done is ok; unknown stands nowhere.
+    pub fn of_ledger(s: LedgerState) -> Option<LinkState> {
+        Some(match s {
+            LedgerState::Failing => LinkState::Failed,
+            LedgerState::Stalled | LedgerState::Waiting | LedgerState::PendingRestart => LinkState::Waiting,
+            LedgerState::Running => LinkState::Running,
+            LedgerState::Done => LinkState::Ok,
+            LedgerState::Unknown => return None,
+        })
+    }
+
+    /// The severity of a finding that says a link stands here: an error only for a link that
+    /// fails now, a warning for one that is off, waits or has no outcome yet, else an info.
+    pub fn severity(self) -> FindingSeverity {
+        match self {
+            LinkState::Failed => FindingSeverity::Error,
+            LinkState::Off | LinkState::Waiting | LinkState::Running => FindingSeverity::Warning,
+            LinkState::Ok | LinkState::NotReached | LinkState::NotInLogs => FindingSeverity::Info,
         }
     }
 

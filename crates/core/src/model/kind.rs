@@ -35,6 +35,8 @@ pub enum LogKind {
     SoftwareDistribution,
     /// ConfigMgr client `ServiceWindowManager.log`: maintenance windows, by type.
     ServiceWindowManager,
+    /// ConfigMgr client `RebootCoordinator.log`: the restarts software update installs ask for.
+    RebootCoordinator,
     /// ConfigMgr client `CAS.log` (Content Access): the content a deployment needs, requested,
     /// located, downloaded into the client cache and its hash verified.
     ContentAccess,
@@ -81,7 +83,7 @@ pub enum LogKind {
 
 impl LogKind {
     /// Every named kind (not `Other`), in the order name matching tries them.
-    pub const NAMED: [LogKind; 30] = [
+    pub const NAMED: [LogKind; 31] = [
         LogKind::ScanAgent,
         LogKind::LocationServices,
         LogKind::CcmMessaging,
@@ -95,6 +97,7 @@ impl LogKind {
         LogKind::PolicyAgent,
         LogKind::SoftwareDistribution,
         LogKind::ServiceWindowManager,
+        LogKind::RebootCoordinator,
         LogKind::ContentAccess,
         LogKind::ContentTransferManager,
         LogKind::DataTransferService,
@@ -130,6 +133,7 @@ impl LogKind {
             LogKind::PolicyAgent => "policyagent",
             LogKind::SoftwareDistribution => "softwaredistribution",
             LogKind::ServiceWindowManager => "servicewindowmanager",
+            LogKind::RebootCoordinator => "rebootcoordinator",
             LogKind::ContentAccess => "cas",
             LogKind::ContentTransferManager => "contenttransfermanager",
             LogKind::DataTransferService => "datatransferservice",
@@ -172,6 +176,7 @@ impl LogKind {
             LogKind::PolicyAgent => "PolicyAgent.log",
             LogKind::SoftwareDistribution => "SoftwareDistribution.log (WSUS server)",
             LogKind::ServiceWindowManager => "ServiceWindowManager.log",
+            LogKind::RebootCoordinator => "RebootCoordinator.log",
             LogKind::ContentAccess => "CAS.log",
             LogKind::ContentTransferManager => "ContentTransferManager.log",
             LogKind::DataTransferService => "DataTransferService.log",
@@ -213,6 +218,7 @@ impl LogKind {
             LogKind::PolicyAgent => &["policyagent"],
             LogKind::SoftwareDistribution => &["softwaredistribution"],
             LogKind::ServiceWindowManager => &["servicewindowmanager"],
+            LogKind::RebootCoordinator => &["rebootcoordinator"],
             // `ContentAccess` is the component that writes CAS.log.
             LogKind::ContentAccess => &["cas", "contentaccess"],
             LogKind::ContentTransferManager => &["contenttransfermanager"],
@@ -244,6 +250,7 @@ impl LogKind {
                 | LogKind::UpdatesHandler
                 | LogKind::PolicyAgent
                 | LogKind::ServiceWindowManager
+                | LogKind::RebootCoordinator
                 | LogKind::ContentAccess
                 | LogKind::ContentTransferManager
                 | LogKind::DataTransferService

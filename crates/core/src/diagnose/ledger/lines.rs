@@ -320,6 +320,37 @@ pub fn of_content(jobs: &[crate::diagnose::content::ContentJob]) -> Vec<Sighting
     out
 }
 
+/// The restart each ConfigMgr update that waited for one got: RebootCoordinator.log's first
+/// "the restart began" line (`diagnose/reboot.rs`'s shapes) after the update's restart-pending
+/// step in UpdatesDeployment.log, as a restart step on that line.
+pub fn of_reboots(a: &crate::analysis::Analysis, sightings: &[Sighting]) -> Vec<Sighting> {
+    let mut began: Vec<(i64, usize, u32)> = Vec::new();
+    for (fi, f) in a.files.iter().enumerate().filter(|(_, f)| f.is(LogKind::RebootCoordinator)) {
+        for (ei, e) in f.entries.iter().enumerate() {
+            let m = f.message(e);
+            if crate::diagnose::reboot::INITIATED.iter().any(|k| m.contains(k)) {
+                if let Some(t) = f.utc_ms(e) {
+                    began.push((t, fi, ei as u32));
+                }
+            }
+        }
+    }
+    if began.is_empty() {
+        return Vec::new();
+    }
+    began.sort_unstable();
+    let mut out: Vec<Sighting> = Vec::new();
+    for s in sightings.iter().filter(|s| s.event == Some(LifeEvent::RestartPending) && a.files[s.file].is(LogKind::UpdatesDeployment)) {
+        let f = &a.files[s.file];
+        let Some(t) = f.entries.get(s.entry as usize).and_then(|e| f.utc_ms(e)) else { continue };
+        let Some(&(_, rf, re)) = began.iter().find(|(b, _, _)| *b > t) else { continue };
+        if !out.iter().any(|o| o.id == s.id && o.file == rf && o.entry == re) {
+            out.push(Sighting { event: Some(LifeEvent::Restarted), id: s.id.clone(), revision: s.revision, kb: s.kb.clone(), ..Sighting::at(rf, re) });
+        }
+    }
+    out
+}
+
 /// What UpdatesDeployment.log says of one update, from after its `/SUM_`: `<id>) Name (<title>)
 /// ArticleID (<n>) added to the targeted list of deployment ({A})`, `<id>) Progress: Status =
 /// ciStateInstalling, PercentComplete = 0, Result = 0x0`, or the enforcement state message that

@@ -46,10 +46,13 @@ pub fn sightings(a: &Analysis) -> Vec<Sighting> {
 
 /// The sightings of every file of the drop, and those of the contents deployed updates needed
 /// (read once: the rules say where each content's download stands, the ledger has its steps).
-pub fn with_content(a: &Analysis) -> (Vec<Sighting>, Vec<ContentJob>) {
-    let content = super::content::read(a);
+/// `content_lines`: the lines of the `update_content` rule (file, entry), in file order.
+pub fn with_content(a: &Analysis, content_lines: &[(usize, usize)]) -> (Vec<Sighting>, Vec<ContentJob>) {
+    let content = super::content::read(a, content_lines);
     let mut out = sightings(a);
     out.extend(lines::of_content(&content));
+    let restarts = lines::of_reboots(a, &out);
+    out.extend(restarts);
     (out, content)
 }
 

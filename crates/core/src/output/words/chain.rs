@@ -2,8 +2,8 @@
 //! client's Software Updates feature, the site's software update point synchronization and
 //! WSUS's configuration and health.
 
-use crate::diagnose::{ComponentFaults, ContentJob, ContentState, Found, ServerSync, ServiceWindows, SiteSync};
-use crate::model::{counted, LogKind};
+use crate::diagnose::{ComponentFaults, ContentJob, ContentState, Found, RestartSchedule, ServerSync, ServiceWindows, SiteAssignment, SiteSync};
+use crate::model::{counted, LinkState, LogKind};
 
 /// A time as the log wrote it (`2024-05-18T21:22:59.243+07:00`), as a person reads it:
 /// `2024-05-18 21:22:59`.
@@ -14,17 +14,31 @@ fn at(t: &Option<String>) -> String {
 /// The chain's findings in words; `None` for any other finding.
 pub fn chain_words(said: &Found) -> Option<String> {
     Some(match said {
-        Found::SoftwareUpdatesOff { lines, first, last } => {
+        Found::SoftwareUpdatesOff { lines, first, last, mp } => {
             let span = if first == last { format!("at {}", at(first)) } else { format!("from {} to {}", at(first), at(last)) };
+            let mp = if mp.lines > 0 {
+                let status = mp.status.as_ref().map(|(c, t)| format!(", the latest answer HTTP {c} {t}")).unwrap_or_default();
+                let code = if mp.transient { " (0x87D00231)" } else { "" };
+                format!(
+                    " The management point failed the client's requests {} from {} to {}{status}{code}: the likely reason the policy never arrived (CcmMessaging.log).",
+                    counted(mp.lines, "time", "times"),
+                    at(&mp.first),
+                    at(&mp.last)
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "Software updates are off on this client: {} {span} that its Software Updates policy has not arrived or that the feature is disabled, and no update scan was requested in these logs. Nothing here failed; the client was never told to scan.",
+                "Software updates are off on this client: {} {span} that its Software Updates policy has not arrived or that the feature is disabled, and no update scan was requested in these logs. Nothing here failed; the client was never told to scan.{mp}",
                 counted(*lines, "line says", "lines say")
             )
         }
         Found::SiteSync(s) => site_sync(s),
         Found::SiteFaults(faults) => faults.iter().map(component).collect::<Vec<_>>().join(" "),
         Found::ServiceWindows(w) => windows(w),
-        Found::Content { jobs, stall_ms } => contents(jobs, *stall_ms),
+        Found::Content { jobs, .. } => contents(jobs),
+        Found::SiteAssignment(s) => site_assignment(s),
+        Found::RestartSchedule(r) => restart(r),
         _ => return None,
     })
 }
@@ -68,12 +82,12 @@ pub fn chain_headline(said: &Found) -> Option<String> {
             }
         }
         Found::SiteFaults(faults) => faults.iter().find(|c| c.now).map(component),
-        Found::Content { jobs, stall_ms } => {
-            let now = jobs
-                .iter()
-                .find(|j| matches!(j.state, ContentState::Failed | ContentState::NoLocations))
-                .or_else(|| jobs.iter().find(|j| stalled(j, *stall_ms)))?;
-            Some(content(now, *stall_ms))
+        Found::SiteAssignment(s) if s.link_state() == LinkState::Failed => Some(site_assignment(s)),
+        Found::RestartSchedule(r) if r.link_state() == LinkState::Waiting => Some(restart(r)),
+        Found::Content { jobs, .. } => {
+            // The first content in the worst state, where that is a failure or a wait.
+            let now = jobs.iter().min_by_key(|j| j.link_state()).filter(|j| matches!(j.link_state(), LinkState::Failed | LinkState::Waiting))?;
+            Some(content(now))
         }
         _ => None,
     }
@@ -93,12 +107,8 @@ fn host(url: &str) -> String {
     crate::read::config::parse_url(url).map_or_else(|| url.to_string(), |(_, host, _)| host)
 }
 
-fn stalled(j: &ContentJob, stall_ms: i64) -> bool {
-    matches!(j.state, ContentState::Requested | ContentState::WaitingForLocations | ContentState::Downloading) && j.open_ms.is_some_and(|t| t >= stall_ms)
-}
-
 /// One content's download in a sentence.
-fn content(j: &ContentJob, stall_ms: i64) -> String {
+fn content(j: &ContentJob) -> String {
     let what = content_name(j);
     let from = j.source.as_deref().map(|u| format!(" from {}", host(u))).unwrap_or_default();
     let left = |open: Option<i64>| match open {
@@ -119,7 +129,7 @@ fn content(j: &ContentJob, stall_ms: i64) -> String {
                 left(j.open_ms)
             )
         }
-        ContentState::Downloading if stalled(j, stall_ms) => {
+        ContentState::Downloading if j.stalled() => {
             format!("The content of {what} started downloading{from} at {} and was still not downloaded{}.", at(&j.since), left(j.open_ms))
         }
         ContentState::Downloading => format!("The content of {what} was still downloading{from}{} (started {}).", left(j.open_ms), at(&j.since)),
@@ -132,15 +142,15 @@ fn content(j: &ContentJob, stall_ms: i64) -> String {
 }
 
 /// Every content: those that fail or wait, one sentence each, then how many downloaded well.
-fn contents(jobs: &[ContentJob], stall_ms: i64) -> String {
-    let mut out: Vec<String> = jobs.iter().filter(|j| !j.state.is_done()).take(5).map(|j| content(j, stall_ms)).collect();
+fn contents(jobs: &[ContentJob]) -> String {
+    let mut out: Vec<String> = jobs.iter().filter(|j| !j.state.is_done()).take(5).map(content).collect();
     let open = jobs.iter().filter(|j| !j.state.is_done()).count();
     if open > 5 {
         out.push(format!("{} more not downloaded.", counted(open - 5, "content", "contents")));
     }
     let done: Vec<&ContentJob> = jobs.iter().filter(|j| j.state.is_done()).collect();
     if done.len() == 1 {
-        out.push(content(done[0], stall_ms));
+        out.push(content(done[0]));
     } else if !done.is_empty() {
         let verified = done.iter().filter(|j| j.state == ContentState::Verified).count();
         let mut hosts: Vec<String> = done.iter().filter_map(|j| j.source.as_deref().map(host)).collect();
@@ -219,9 +229,8 @@ fn windows(w: &ServiceWindows) -> String {
     let closed = (w.unavailable > 0).then(|| format!("{} {span} found no maintenance window open", counted(w.unavailable, "evaluation", "evaluations")));
     let kind = if w.no_updates_type { "; no window of the Software Updates type exists, so the All Programs windows apply" } else { "" };
     let next = w.next.as_ref().map(|n| format!("; the next window begins at {n}")).unwrap_or_default();
-    let waiting = w.waiting > 0 || (w.unavailable > 0 && w.actionable.is_some_and(|n| n > 0));
-    if waiting {
-        let n = if w.waiting > 0 { w.waiting } else { w.actionable.unwrap_or(0) };
+    if w.waiting_now() {
+        let n = w.updates_waiting();
         let mut s = format!("{} for a maintenance window to install{kind}{next}.", counted(n, "deployed update waits", "deployed updates wait"));
         if let Some(c) = closed {
             s.push_str(&format!(" {}.", super::ledger::upper_first(&c)));
@@ -247,4 +256,70 @@ fn component(c: &ComponentFaults) -> String {
     } else {
         format!("{what} {ok}, last at {}. The {faults} it logged {span} came before that (the latest \"{}\"): past.", at(&c.last_ok), c.reason)
     }
+}
+
+/// The client's site assignment: failing now, past, or confirmed; then the locations it was given
+/// and the management point's HTTP errors.
+fn site_assignment(s: &SiteAssignment) -> String {
+    let site = s.site.as_deref().map(|x| format!("site {x}")).unwrap_or_else(|| "its site".to_string());
+    let span = |a: &Option<String>, b: &Option<String>| if a == b { format!("at {}", at(a)) } else { format!("from {} to {}", at(a), at(b)) };
+    let mut out = vec![match s.link_state() {
+        LinkState::Failed => format!(
+            "The client could not be assigned to {site}: {} {} ended without its site version verified, and none succeeded when the logs end.",
+            counted(s.failures, "attempt", "attempts"),
+            span(&s.failing_since, &s.failing_last)
+        ),
+        LinkState::Running => format!("An attempt to assign the client to {site} had no outcome when the logs end."),
+        _ => match (&s.assigned, s.past_failures) {
+            (Some(a), 0) => format!("The client may be assigned to site {a}: its version was verified at {}.", at(&s.assigned_at)),
+            (Some(a), p) => format!(
+                "The client may be assigned to site {a}: its version was verified at {}, after {} that failed before it: past.",
+                at(&s.assigned_at),
+                counted(p, "attempt", "attempts")
+            ),
+            (None, _) => "No site assignment attempt in these logs.".to_string(),
+        },
+    }];
+    if let Some(mp) = &s.management_point {
+        out.push(format!("Its management point: {mp}."));
+    }
+    if let Some(w) = &s.wsus {
+        out.push(format!("Its software update point: {w}."));
+    }
+    if s.empty_dp_lists > 0 {
+        out.push(format!("{} came back with no distribution point.", counted(s.empty_dp_lists, "content location request", "content location requests")));
+    }
+    if let Some((code, text)) = &s.http {
+        out.push(format!(
+            "{} got an HTTP error, the latest {code} {text} at {}.",
+            counted(s.http_errors, "management point request", "management point requests"),
+            at(&s.http_at)
+        ));
+    }
+    out.join(" ")
+}
+
+/// The latest restart software update installs asked for: scheduled by whom, its deadline,
+/// begun or still pending when the logs end, then the window and grace period.
+fn restart(r: &RestartSchedule) -> String {
+    let mut out = Vec::new();
+    let began = r.initiated_at.as_ref().map(|_| format!("began at {}", at(&r.initiated_at)));
+    if r.scheduled > 0 {
+        let by = r.agent.as_deref().map(|a| format!(" by {a}")).unwrap_or_default();
+        let deadline = r.deadline.as_deref().map(|d| format!(" with the deadline {d} (local time)")).unwrap_or_default();
+        let now = began.unwrap_or_else(|| "is still pending when the logs end".to_string());
+        out.push(format!("The restart scheduled{by} at {}{deadline} {now}.", at(&r.scheduled_at)));
+        if r.window_allowed {
+            out.push("A maintenance window allowed it.".to_string());
+        }
+        if let Some(g) = r.grace_s {
+            out.push(format!("The user was given {g} seconds."));
+        }
+    } else if let Some(b) = began {
+        out.push(format!("A restart {b}."));
+    }
+    if r.ignore_window == Some(true) {
+        out.push("The deployment may restart outside maintenance windows (Ignore reboot Window = True).".to_string());
+    }
+    out.join(" ")
 }

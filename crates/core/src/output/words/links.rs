@@ -9,6 +9,7 @@ use super::ledger::{duration, upper_first, when};
 /// A link's name in a few words.
 pub fn link_title(id: LinkId) -> &'static str {
     match id {
+        LinkId::SiteAssignment => "Site assignment",
         LinkId::Policy => "Software Updates policy",
         LinkId::Scan => "Scan",
         LinkId::Deployment => "Deployments",
@@ -60,6 +61,9 @@ fn file_name(k: LogKind) -> &'static str {
         LogKind::Wcm => "WCM",
         LogKind::WsusCtrl => "WSUSCtrl",
         LogKind::WsyncMgr => "wsyncmgr",
+        LogKind::LocationServices => "LocationServices",
+        LogKind::RebootCoordinator => "RebootCoordinator",
+        LogKind::Ccmsetup => "ccmsetup",
         other => other.id(),
     }
 }
@@ -104,7 +108,7 @@ pub fn link_summary(l: &Link) -> String {
         (F::Scan { .. }, _) => "No step of the latest scan failed.".into(),
         (F::Updates { n, .. }, _) if l.id == LinkId::Deployment => format!("{} targeted to this client.", counted(*n, "deployed update", "deployed updates")),
         (F::Updates { n, of, kb, code, open_ms }, state) => updates(l.id, state, *n, *of, kb.as_deref(), code.as_deref(), *open_ms),
-        (F::Contents { failed, waiting, downloading, done, code }, _) => {
+        (F::Contents { failed, waiting, stalled, downloading, done, code }, _) => {
             let mut parts = Vec::new();
             if *failed > 0 {
                 let code = code.map(|c| format!(" (0x{c:08X})")).unwrap_or_default();
@@ -112,6 +116,9 @@ pub fn link_summary(l: &Link) -> String {
             }
             if *waiting > 0 {
                 parts.push(format!("{} waiting for a distribution point", counted(*waiting, "content", "contents")));
+            }
+            if *stalled > 0 {
+                parts.push(format!("{} with no download progress for an hour or more", counted(*stalled, "content", "contents")));
             }
             if *downloading > 0 {
                 parts.push(format!("{} downloading", counted(*downloading, "content", "contents")));
@@ -149,6 +156,40 @@ pub fn link_summary(l: &Link) -> String {
             format!("{} synchronized; none fails now.", counted(*of, "software update point", "software update points"))
         }
         (F::Servers { failing, of }, _) => format!("{} of {of} failing now: {}.", failing.len(), failing.join(", ")),
+        (F::Site { site, assigned, failures, since, past, management_point, http_errors, http }, state) => {
+            let mp = management_point.as_deref().map(|m| format!(" Its management point: {m}.")).unwrap_or_default();
+            let http = match http {
+                Some((code, text)) if *http_errors > 0 => {
+                    format!(" {} with an HTTP error, the latest {code} {text}.", counted(*http_errors, "request", "requests"))
+                }
+                _ => String::new(),
+            };
+            let site = site.as_deref().unwrap_or("its site");
+            let head = match state {
+                LinkState::Failed => format!(
+                    "{} to assign the client to {site} failed{}, and none succeeded after.",
+                    counted(*failures, "attempt", "attempts"),
+                    since.as_deref().map(|t| format!(" (from {})", when(t))).unwrap_or_default()
+                ),
+                LinkState::Running => format!("An attempt to assign the client to {site} had no outcome when the logs end."),
+                _ => match (assigned, *past) {
+                    (Some(a), 0) => format!("The client may be assigned to {a}: its version was verified."),
+                    (Some(a), p) => format!("The client may be assigned to {a}, after {} that failed (past).", counted(p, "attempt", "attempts")),
+                    (None, _) => "No assignment attempt in these logs.".to_string(),
+                },
+            };
+            format!("{head}{mp}{http}")
+        }
+        (F::Reboot { agent, deadline, initiated, window_allowed, ignore_window }, _) => {
+            let by = agent.as_deref().map(|a| format!(" by {a}")).unwrap_or_default();
+            let deadline = deadline.as_deref().map(|d| format!(", deadline {d}")).unwrap_or_default();
+            let window = if *window_allowed { ", in a maintenance window" } else { "" };
+            let ignore = if *ignore_window { " The deployment may restart outside maintenance windows." } else { "" };
+            match initiated {
+                Some(t) => format!("A restart scheduled{by}{deadline} began at {}{window}.{ignore}", when(t)),
+                None => format!("A restart scheduled{by}{deadline} had not begun when the logs end.{ignore}"),
+            }
+        }
         (F::None, LinkState::NotReached) => not_reached(l.id).into(),
         (F::None, s) => format!("{}.", upper_first(link_state(s))),
     }
