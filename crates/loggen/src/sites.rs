@@ -397,6 +397,13 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
             &format!("Requesting content {cid}.1, size(KB) 79331, under context System with priority Medium"),
         );
         cas.line(t, 10, 1, 3532, "downloadmanager.cpp:1051", &format!("Submitted CTM job {{{job}}} to download Content {cid}.1 under context System"));
+        if own_download {
+            // No distribution point offers it (an empty location update; the job waits).
+            ctm.line(t, 13, 1, 5120, "ctmjob.cpp:1534", &format!("CTM job {{{job}}} entered phase CCM_DOWNLOADSTATUS_WAITING_CONTENTLOCATIONS"));
+            ctm.line(t, 15, 1, 5120, "ctmjob.cpp:1822", &format!("CCTMJob::UpdateLocations({{{job}}}) - Received empty location update for CTM Job {{{job}}}"));
+            ctm.line(t, 15, 1, 5120, "ctmjob.cpp:1840", &format!("CTM job {{{job}}} suspended"));
+            continue;
+        }
         ls.line(
             t,
             11,
@@ -447,19 +454,6 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
                     &format!("DTSJob({{{dj}}}):CDTSJob::ProcessManifestCallback - Error retrieving manifest (0x87d0027e)."),
                 );
             }
-            continue;
-        }
-        if own_download {
-            dts.line(t, 12, 1, 2984, "dtsjob.cpp:820", &format!("DTSJob {{{dj}}} in state 'DownloadingData'."));
-            dts.line(t + 2, 30, 3, 2984, "dtsjob.cpp:1402", &format!("DTSJob {{{dj}}} encountered error 0x80070070 while downloading."));
-            cas.line(
-                t + 2,
-                30,
-                3,
-                3532,
-                "contentaccessservice.cpp:1880",
-                &format!("Download failed for content {cid}.1 under context System, error 0x80070070"),
-            );
             continue;
         }
         let done = t + 3 + k;
@@ -523,16 +517,6 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
         return;
     }
     let open = DEPLOYED + 22 * 60;
-    sw.line(open, 0, 1, 5120, "servicewindowmanager.cpp:1045", "OnIsServiceWindowAvailable called with: Runtime:3600, Type:4");
-    sw.line(
-        open,
-        0,
-        1,
-        5120,
-        "servicewindowmanager.cpp:1120",
-        "No Service Windows exist for this type. Will check if the program can run in the All Programs window...",
-    );
-    sw.line(open, 0, 1, 5120, "servicewindowmanager.cpp:1620", "Active Service Window available with duration 10800 seconds for Type=1");
     let install = open + 2;
     for (uid, ..) in UPDATES {
         ud.line(

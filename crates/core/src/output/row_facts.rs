@@ -150,6 +150,159 @@ pub fn blocking(a: &Analysis, d: &crate::diagnose::Diagnosis) -> Option<Found> {
     Some(Found { value: stop.device, from: format!("{}:{line}", f.name) })
 }
 
+/// The client's place in its ConfigMgr site, as its own logs state it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteFacts {
+    /// The AD site (`HQ-Berlin`).
+    pub ad_site: Option<Found>,
+    /// The client's version (`5.00.9128.1000`).
+    pub client_version: Option<Found>,
+    /// The software update point LocationServices gave it, `http://host:port` lower case.
+    pub sup_location: Option<Found>,
+    /// The distribution points its content came from (hosts, lower case, in order seen).
+    pub dps: Vec<String>,
+    /// The first line naming one of them.
+    pub dps_from: String,
+    /// The distribution point a download failed at, lower case, with the failure's line.
+    pub dp_failed: Option<Found>,
+    /// Its answer: `HTTP 405` where one is written, else the code (`0x87D0027E`).
+    pub dp_failed_code: String,
+    /// Maintenance-window types asked for that have no window (`4`: Software Updates).
+    pub window_types_missing: Vec<String>,
+    /// When the next window begins, as written, with its line.
+    pub window_next: Option<Found>,
+    /// Each scan's outcome: (time as written, completed).
+    pub scans: Vec<(String, bool)>,
+    /// The Software Updates feature as UpdatesDeployment.log last states it (`Enabling software
+    /// Updates feature` on, `Software Updates feature is disabled` off: reallogs 04), with its line.
+    pub updates_feature: Option<(bool, Found)>,
+}
+
+/// The host of a URL (`http://PS1DP02.CONTOSO.COM:80/SMS_DP_SMSPKG$/...` → `ps1dp02.contoso.com`).
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = host_at(rest);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The text between `key` and the next `'`.
+fn quoted<'a>(m: &'a str, key: &str) -> Option<&'a str> {
+    let rest = &m[m.find(key)? + key.len()..];
+    Some(&rest[..rest.find('\'')?])
+}
+
+impl SiteFacts {
+    /// Read from the client's ConfigMgr logs.
+    pub fn of(a: &Analysis) -> SiteFacts {
+        let mut r = SiteFacts::default();
+        let mut http: Option<String> = None;
+        let mut asked: Option<String> = None;
+        for f in a.files.iter().filter(|f| f.is_text()) {
+            let kind = [
+                LogKind::LocationServices,
+                LogKind::ContentTransferManager,
+                LogKind::DataTransferService,
+                LogKind::ServiceWindowManager,
+                LogKind::WuaHandler,
+                LogKind::UpdatesDeployment,
+            ]
+            .into_iter()
+            .find(|k| f.is(*k));
+            let Some(kind) = kind else { continue };
+            for (i, e) in f.entries.iter().enumerate() {
+                let m = f.message(e);
+                let found = |value: String| Found { value, from: format!("{}:{}", f.name, e.line) };
+                match kind {
+                    LogKind::LocationServices => {
+                        if let Some(site) = m.strip_prefix("Current AD site of machine is ") {
+                            r.ad_site = Some(found(site.trim().to_string()));
+                        } else if let Some(v) = quoted(m, "Verified Client Version '") {
+                            r.client_version = Some(found(v.to_string()));
+                        } else if let Some(url) = m.strip_prefix("WSUS Path='").and_then(|_| quoted(m, "WSUS Path='")) {
+                            let v = match crate::read::config::parse_url(url) {
+                                Some((scheme, host, port)) => format!("{scheme}://{host}:{}", port.unwrap_or(if scheme == "https" { 443 } else { 80 })),
+                                None => url.to_string(),
+                            };
+                            r.sup_location = Some(found(v.to_ascii_lowercase()));
+                        } else if let Some(h) = quoted(m, "Distribution Point='").and_then(url_host) {
+                            r.add_dp(h, found(String::new()).from);
+                        }
+                    }
+                    LogKind::ContentTransferManager => {
+                        if let Some(h) = m.contains(" started download from '").then(|| quoted(m, " started download from '")).flatten().and_then(url_host) {
+                            r.add_dp(h, found(String::new()).from);
+                        }
+                    }
+                    LogKind::DataTransferService => {
+                        if let Some(code) =
+                            m.split_once("Error sending DAV request. HTTP code ").map(|(_, c)| c.chars().take_while(char::is_ascii_digit).collect::<String>())
+                        {
+                            http = Some(format!("HTTP {code}"));
+                        } else if let Some(h) =
+                            m.starts_with("GetDirectoryList_HTTP('").then(|| quoted(m, "GetDirectoryList_HTTP('")).flatten().and_then(url_host)
+                        {
+                            let code = m
+                                .split_once("failed with code ")
+                                .map(|(_, c)| c.trim_end_matches('.').trim())
+                                .and_then(|c| u32::from_str_radix(c.trim_start_matches("0x").trim_start_matches("0X"), 16).ok())
+                                .map(|c| format!("0x{c:08X}"));
+                            r.dp_failed_code = http.clone().or(code).unwrap_or_default();
+                            r.dp_failed = Some(found(h));
+                        }
+                    }
+                    LogKind::ServiceWindowManager => {
+                        if let Some(t) = m.split_once("OnIsServiceWindowAvailable called with:").and_then(|(_, r)| r.split_once("Type:")) {
+                            asked = Some(t.1.trim().to_string());
+                        } else if m.starts_with("No Service Windows exist for this type") {
+                            if let Some(t) = asked.clone().filter(|t| !r.window_types_missing.contains(t)) {
+                                r.window_types_missing.push(t);
+                            }
+                        } else if let Some(rest) = m.strip_prefix("Next Event Time is at ") {
+                            if m.ends_with("Is the next event the beginning of the window? Yes") {
+                                r.window_next = Some(found(rest.split(". Service Window").next().unwrap_or(rest).trim().to_string()));
+                            }
+                        }
+                    }
+                    LogKind::UpdatesDeployment => {
+                        let m = m.trim();
+                        if m == "Enabling software Updates feature" || m == "Software Updates feature is disabled" {
+                            r.updates_feature = Some((m.starts_with("Enabling"), found(String::new())));
+                        }
+                    }
+                    _ => {
+                        let ok = m.starts_with("Successfully completed scan.");
+                        if ok || m.starts_with("Scan failed with error = ") {
+                            if let Some(t) = crate::model::time_of(f, i) {
+                                r.scans.push((t, ok));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        r.scans.sort();
+        r
+    }
+
+    fn add_dp(&mut self, host: String, from: String) {
+        if self.dps.is_empty() {
+            self.dps_from = from;
+        }
+        if !self.dps.contains(&host) {
+            self.dps.push(host);
+        }
+    }
+
+    /// (failing since, last failure, last success) of the scans, as a fleet row gives them:
+    /// the run of failures that ends the logs, from its first failure, and the success before.
+    pub fn scan_onset(&self) -> Option<(String, String, String)> {
+        let last_ok = self.scans.iter().rposition(|(_, ok)| *ok);
+        let run = &self.scans[last_ok.map_or(0, |i| i + 1)..];
+        let (first, last) = (run.first()?, run.last()?);
+        Some((first.0.clone(), last.0.clone(), last_ok.map(|i| self.scans[i].0.clone()).unwrap_or_default()))
+    }
+}
+
 impl RowFacts {
     /// Read from every WindowsUpdate.log of the drop; the latest line of each kind wins.
     pub fn of(a: &Analysis) -> RowFacts {
