@@ -179,6 +179,16 @@ pub struct MachineRow {
     /// Where `software_updates` was read: `file:line`.
     #[serde(default)]
     pub software_updates_from: String,
+    /// A site server's software update points whose latest synchronization failed
+    /// (wsyncmgr.log), host names joined by `;`.
+    #[serde(default)]
+    pub sync_failing: String,
+    /// When the first of them began to fail (as written), and the line.
+    #[serde(default)]
+    pub sync_failing_since: String,
+    /// Where that failure was read: `file:line`.
+    #[serde(default)]
+    pub sync_failing_from: String,
     /// Each link of the ConfigMgr chain the report states (policy, scan, deployment, content,
     /// window, install, restart, and the site's), with its state, code and time.
     #[serde(default)]
@@ -335,6 +345,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "window_types_missing",
     "window_next",
     "software_updates",
+    "sync_failing",
     "links",
     "failing_since",
     "last_failure",
@@ -481,6 +492,9 @@ impl MachineRow {
                 software_updates_from: &self.software_updates_from,
                 window_types_missing: &self.window_types_missing,
                 window_next: &self.window_next,
+                sync_failing: &self.sync_failing,
+                sync_failing_since: &self.sync_failing_since,
+                sync_failing_from: &self.sync_failing_from,
                 install_failures: self
                     .updates
                     .iter()
@@ -581,6 +595,10 @@ impl MachineRow {
             (self.dp_failed, self.dp_failed_code, self.dp_failed_from) = (f.value.clone(), site.dp_failed_code.clone(), f.from.clone());
         }
         self.window_types_missing = site.window_types_missing.join(";");
+        self.sync_failing = site.sync_failing.iter().map(|(h, _)| h.as_str()).collect::<Vec<_>>().join(";");
+        if let Some((_, f)) = site.sync_failing.first() {
+            (self.sync_failing_since, self.sync_failing_from) = (f.value.clone(), f.from.clone());
+        }
         if let Some((on, f)) = &site.updates_feature {
             (self.software_updates, self.software_updates_from) = (if *on { "on" } else { "off" }.to_string(), f.from.clone());
         }
@@ -663,6 +681,7 @@ impl MachineRow {
             self.window_types_missing.clone(),
             self.window_next.clone(),
             self.software_updates.clone(),
+            self.sync_failing.clone(),
             self.links.iter().map(LinkRow::csv).collect::<Vec<_>>().join(";"),
             self.failing_since.clone(),
             self.last_failure.clone(),
@@ -804,7 +823,10 @@ pub fn site_cause_words(c: &super::shared::SiteCause) -> String {
         )
     };
     match c.part {
-        SitePart::SoftwareUpdatePoint => format!("{} Look at that software update point, not at each client.{eg}", contrast("whose scans talk to it fail")),
+        SitePart::SoftwareUpdatePoint => {
+            let sync: Vec<String> = c.site_logs.iter().map(|(m, from, since)| format!(" Its synchronization has failed since {since} ({m}: {from})." )).collect();
+            format!("{}{} Look at that software update point, not at each client.{eg}", contrast("whose scans talk to it fail"), sync.concat())
+        }
         SitePart::DistributionPoint => {
             format!("{} {} of them answered {}: look at that distribution point.{eg}", contrast("that fetch content from it fail there"), c.code_machines, c.code)
         }

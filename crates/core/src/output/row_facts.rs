@@ -176,6 +176,11 @@ pub struct SiteFacts {
     /// The Software Updates feature as UpdatesDeployment.log last states it (`Enabling software
     /// Updates feature` on, `Software Updates feature is disabled` off: reallogs 04), with its line.
     pub updates_feature: Option<(bool, Found)>,
+    /// A site server's software update points whose latest synchronization failed (wsyncmgr.log:
+    /// `Synchronizing WSUS server <name> ...` then `Sync failed: <reason>. Source: ...` before its
+    /// `Done synchronizing WSUS Server <name>`; "Track software update synchronization"): each
+    /// host, lower case, the time its failures began (as written) and that line.
+    pub sync_failing: Vec<(String, Found)>,
 }
 
 /// The host of a URL (`http://PS1DP02.CONTOSO.COM:80/SMS_DP_SMSPKG$/...` → `ps1dp02.contoso.com`).
@@ -197,6 +202,7 @@ impl SiteFacts {
         let mut r = SiteFacts::default();
         let mut http: Option<String> = None;
         let mut asked: Option<String> = None;
+        let mut sync_at: Option<String> = None;
         for f in a.files.iter().filter(|f| f.is_text()) {
             let kind = [
                 LogKind::LocationServices,
@@ -205,6 +211,7 @@ impl SiteFacts {
                 LogKind::ServiceWindowManager,
                 LogKind::WuaHandler,
                 LogKind::UpdatesDeployment,
+                LogKind::WsyncMgr,
             ]
             .into_iter()
             .find(|k| f.is(*k));
@@ -260,6 +267,20 @@ impl SiteFacts {
                         } else if let Some(rest) = m.strip_prefix("Next Event Time is at ") {
                             if m.ends_with("Is the next event the beginning of the window? Yes") {
                                 r.window_next = Some(found(rest.split(". Service Window").next().unwrap_or(rest).trim().to_string()));
+                            }
+                        }
+                    }
+                    LogKind::WsyncMgr => {
+                        let m = m.trim();
+                        if let Some(h) = m.strip_prefix("Synchronizing WSUS server ").map(|h| h.trim_end_matches("...").trim().to_ascii_lowercase()) {
+                            sync_at = Some(h);
+                        } else if let Some(h) = m.strip_prefix("Done synchronizing WSUS Server ") {
+                            let h = h.trim().to_ascii_lowercase();
+                            r.sync_failing.retain(|(x, _)| *x != h);
+                        } else if m.starts_with("Sync failed: ") {
+                            if let Some(h) = sync_at.take().filter(|h| !r.sync_failing.iter().any(|(x, _)| x == h)) {
+                                let at = crate::model::time_of(f, i).unwrap_or_default();
+                                r.sync_failing.push((h, Found { value: at, from: format!("{}:{}", f.name, e.line) }));
                             }
                         }
                     }
@@ -459,6 +480,44 @@ mod tests {
         assert_eq!(r.computer, Some(Found { value: "BRANCH-07".into(), from: "setupact.log:1".into() }));
         let r = RowFacts::of(&analysis("setupact.log", &(line("BRANCH-07") + &line("LAB-12"))));
         assert_eq!(r.computer, None, "a log of two machines names neither");
+    }
+
+    #[test]
+    fn a_client_and_a_site_server_state_their_place_in_the_site() {
+        let cm = |m: &str, c: &str, t: &str| {
+            format!("<![LOG[{m}]LOG]!><time=\"{t}.000+000\" date=\"11-17-2026\" component=\"{c}\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n")
+        };
+        let ls = cm("Current AD site of machine is HQ-Berlin", "LocationServices", "08:00:00")
+            + &cm("LSVerifySiteVersion : Verified Client Version '5.00.9128.1000' is not greater than Site Version '5.00.9132.1000'. Client can be assigned to site <PS1>.", "LocationServices", "08:00:01")
+            + &cm("WSUS Path='http://PS1SUP02.CONTOSO.COM:8530', Server='PS1SUP02.CONTOSO.COM', Version='112'", "LocationServices", "08:00:02");
+        let dts = cm("Error sending DAV request. HTTP code 405, status 'Method Not Allowed'", "DataTransferService", "09:00:00")
+            + &cm("GetDirectoryList_HTTP('http://PS1DP02.CONTOSO.COM:80/SMS_DP_SMSPKG$/7e1a') failed with code 0x87d0027e.", "DataTransferService", "09:00:00");
+        let wua = cm("Successfully completed scan.", "WUAHandler", "10:00:00")
+            + &cm("Scan failed with error = 0x80244022.", "WUAHandler", "14:16:00")
+            + &cm("Scan failed with error = 0x80244022.", "WUAHandler", "18:00:00");
+        let ud = cm("Enabling software Updates feature", "UpdatesDeploymentAgent", "07:00:00")
+            + &cm("Software Updates feature is disabled", "UpdatesDeploymentAgent", "07:30:00");
+        let inputs = [("LocationServices.log", ls), ("DataTransferService.log", dts), ("WUAHandler.log", wua), ("UpdatesDeployment.log", ud)]
+            .into_iter()
+            .map(|(n, t)| crate::read::Input { name: n.into(), bytes: t.into_bytes().into() })
+            .collect();
+        let s = SiteFacts::of(&Analysis::from_inputs(inputs, &crate::read::Limits::default()));
+        let onset = s.scan_onset();
+        assert_eq!(s.ad_site.map(|f| f.value), Some("HQ-Berlin".into()));
+        assert_eq!(s.client_version.map(|f| f.value), Some("5.00.9128.1000".into()));
+        assert_eq!(s.sup_location.map(|f| (f.value, f.from)), Some(("http://ps1sup02.contoso.com:8530".into(), "LocationServices.log:3".into())));
+        assert_eq!((s.dp_failed.map(|f| f.value), s.dp_failed_code.as_str()), (Some("ps1dp02.contoso.com".into()), "HTTP 405"));
+        assert_eq!(s.updates_feature.clone().map(|(on, f)| (on, f.from)), Some((false, "UpdatesDeployment.log:2".into())));
+        let (since, last, ok) = onset.expect("failing scans");
+        assert!(since.starts_with("2026-11-17T14:16") && last.starts_with("2026-11-17T18:00") && ok.starts_with("2026-11-17T10:00"), "{since} {last} {ok}");
+        // A site server: the replica's synchronization fails after it last succeeded.
+        let sms = |m: &str, t: &str| format!("{m}  $$<SMS_WSUS_SYNC_MANAGER><11-18-2026 {t}.000+000><thread=4120 (0x1018)>\r\n");
+        let w = sms("Synchronizing WSUS server sup02.contoso.com ...", "01:00:00")
+            + &sms("Done synchronizing WSUS Server sup02.contoso.com", "01:02:00")
+            + &sms("Synchronizing WSUS server sup02.contoso.com ...", "02:00:00")
+            + &sms("Sync failed: The request failed with HTTP status 503: Service Unavailable. Source: X", "02:08:00");
+        let s = SiteFacts::of(&analysis("wsyncmgr.log", &w));
+        assert_eq!(s.sync_failing.iter().map(|(h, f)| (h.as_str(), f.from.as_str())).collect::<Vec<_>>(), vec![("sup02.contoso.com", "wsyncmgr.log:4")]);
     }
 
     #[test]

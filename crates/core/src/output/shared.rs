@@ -98,6 +98,11 @@ pub struct Links<'a> {
     /// Maintenance-window types with no window (`4;2`) and the next window's start.
     pub window_types_missing: &'a str,
     pub window_next: &'a str,
+    /// A site server's software update points whose synchronization fails (`;`-joined hosts),
+    /// since when, and the line.
+    pub sync_failing: &'a str,
+    pub sync_failing_since: &'a str,
+    pub sync_failing_from: &'a str,
     /// The KBs whose install failed, with their codes.
     pub install_failures: Vec<(&'a str, &'a str)>,
 }
@@ -486,6 +491,20 @@ pub struct SiteCause {
     pub window_next: String,
     /// A few machines with the line that proves it (`file:line`).
     pub evidence: Vec<(String, String)>,
+    /// For a software update point: the site servers' logs in the fleet whose synchronization
+    /// of it fails (machine, `file:line`, since when).
+    #[serde(default)]
+    pub site_logs: Vec<(String, String, String)>,
+}
+
+/// The site servers among `rows` whose wsyncmgr.log says `server`'s (`http://host:port`)
+/// synchronization fails: (machine, `file:line`, since).
+fn sync_of(rows: &[Facts], server: &str) -> Vec<(String, String, String)> {
+    let host = server.split_once("://").map_or(server, |(_, r)| r).split([':', '/']).next().unwrap_or_default();
+    rows.iter()
+        .filter(|r| !host.is_empty() && r.links.sync_failing.split(';').any(|h| h.eq_ignore_ascii_case(host)))
+        .map(|r| (r.machine.to_string(), r.links.sync_failing_from.to_string(), r.links.sync_failing_since.to_string()))
+        .collect()
 }
 
 /// The causes across the site (the rule of docs/fleet.md, "What a site's clients share"):
@@ -559,6 +578,7 @@ pub fn site_causes(rows: &[Facts]) -> Vec<SiteCause> {
                 _ => String::new(),
             };
             let onset = if part == SitePart::SoftwareUpdatePoint { onset(rows, &members) } else { None };
+            let site_logs = if part == SitePart::SoftwareUpdatePoint { sync_of(rows, &v) } else { Vec::new() };
             found.push(SiteCause {
                 part,
                 value: v,
@@ -577,6 +597,7 @@ pub fn site_causes(rows: &[Facts]) -> Vec<SiteCause> {
                 window_types_missing: Vec::new(),
                 window_next: String::new(),
                 evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), from(i))).collect(),
+                site_logs,
             });
         }
         found.sort_by(|a, b| a.p.total_cmp(&b.p).then(b.machines.len().cmp(&a.machines.len())));
@@ -616,6 +637,7 @@ fn setting_off(rows: &[Facts], readable: &[usize]) -> Option<SiteCause> {
         window_types_missing: Vec::new(),
         window_next: String::new(),
         evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), rows[i].links.software_updates_from.to_string())).collect(),
+        site_logs: Vec::new(),
     })
 }
 
@@ -652,6 +674,7 @@ fn waiting(rows: &[Facts], readable: &[usize]) -> Option<SiteCause> {
         window_types_missing: types,
         window_next: next,
         evidence: Vec::new(),
+        site_logs: Vec::new(),
     })
 }
 
@@ -1088,10 +1111,16 @@ mod tests {
         for r in rows.iter_mut().take(40) {
             (r.first_time, r.last_time) = ("2026-11-10T08:00:00".into(), "2026-11-18T18:00:00".into());
         }
+        // The site server's wsyncmgr.log in the same drop: its synchronization of sup03 fails.
+        let mut site = machine("SITE", true, "", "", "");
+        (site.sync_failing, site.sync_failing_since, site.sync_failing_from) =
+            ("sup01;sup03".into(), "2026-11-18T02:08:00".into(), "SITE/wsyncmgr.log:72".into());
+        rows.push(site);
         let c = causes(&rows);
         let sup = c.iter().find(|c| c.part == SitePart::SoftwareUpdatePoint).expect("the SUP");
         assert_eq!((sup.value.as_str(), sup.machines.len(), sup.holders, sup.others_with, sup.others), ("http://sup03:8530", 10, 10, 0, 40));
         assert_eq!((sup.code.as_str(), sup.code_machines), ("0x80244022", 10));
+        assert_eq!(sup.site_logs, vec![("SITE".to_string(), "SITE/wsyncmgr.log:72".to_string(), "2026-11-18T02:08:00".to_string())]);
         let o = sup.onset.as_ref().expect("its onset");
         assert_eq!((o.first_failure.as_str(), o.last_success.as_str()), ("2026-11-17T14:16:00", "2026-11-17T13:39:00"));
         // The four are in the DP's cause too: causes overlap, each counts all of its own.
@@ -1101,6 +1130,7 @@ mod tests {
         let t = FleetSummary::of(&rows).text();
         assert!(t.contains("Software update point http://sup03:8530: its clients' scans fail since 2026-11-17T14:16:00 (0x80244022)"), "{t}");
         assert!(t.contains("10 of the 10 machines whose scans talk to it fail; 0 of the 40 other machines"), "{t}");
+        assert!(t.contains("Its synchronization has failed since 2026-11-18T02:08:00 (SITE: SITE/wsyncmgr.log:72)."), "{t}");
     }
 
     #[test]
