@@ -9,9 +9,11 @@
 --   CREATE VIEW fleet_rows AS SELECT * FROM read_json_auto('fleet.ndjson');
 --
 -- The rule:
--- - a software update point (`wsus_server`, link `scan`), a distribution point (each of `dps`
---   and `dp_failed`, link `content`, failing there) or an update (a KB whose install failed,
---   link `install`) is a cause when at least 3 machines holding it fail that link, at least half
+-- - an update is a cause when at least 3 of its installs failed and Fisher's exact test of its
+--   failures against the other updates' (over every install that ended, installed or failed, on
+--   a machine whose chain tells its install link) gives p <= 0.01;
+-- - a software update point (`wsus_server`, link `scan`) or a distribution point (each of `dps`
+--   and `dp_failed`, link `content`, failing there) is a cause when at least 3 machines holding it fail that link, at least half
 --   of the machines holding it do, and Fisher's exact test (one-sided: P(X >= members) for X
 --   hypergeometric over the machines whose chain tells the link, `bad` of them failing it,
 --   `holders` drawn) is at most 0.01. Only machines whose link is told (not `not_in_logs`,
@@ -45,14 +47,7 @@ holds AS (
                lower(unnest(list_filter(string_split(coalesce(dps, ''), ';') || [coalesce(dp_failed, '')], x -> x <> ''))) AS value
         FROM readable
     ) d JOIN told_links l ON l.machine = d.machine AND l.link = 'content'
-    UNION ALL
-    SELECT 'update', 'install', u.kb, u.machine, l.state = 'failed', u.code, ''
-    FROM (
-        SELECT machine, upper(x.kb) AS kb, min(coalesce(x.code, '')) AS code
-        FROM (SELECT machine, unnest(updates) AS x FROM readable)
-        WHERE x.state = 'failing' AND coalesce(x.install_failed, false) AND coalesce(x.kb, '') <> ''
-        GROUP BY ALL
-    ) u JOIN told_links l ON l.machine = u.machine AND l.link = 'install'
+
 ),
 holds_once AS (SELECT part, link, value, machine, bool_or(fails) AS fails, max(code) AS code, max(source) AS source FROM holds GROUP BY ALL),
 counted AS (
@@ -81,6 +76,39 @@ tested AS (
                         - lgamma(total + 1) + lgamma(holders + 1) + lgamma(total - holders + 1))
            )) AS p
     FROM candidates
+),
+installs AS (
+    SELECT DISTINCT i.machine, upper(i.x.kb) AS kb, i.x.state = 'failing' AS failed, coalesce(i.x.code, '') AS code
+    FROM (SELECT machine, unnest(updates) AS x FROM readable) i
+    WHERE i.machine IN (SELECT machine FROM told_links WHERE link = 'install')
+      AND coalesce(i.x.kb, '') <> ''
+      AND (i.x.state = 'done' OR (i.x.state = 'failing' AND coalesce(i.x.install_failed, false)))
+),
+install_total AS (SELECT count(*) AS total, count(*) FILTER (WHERE failed) AS bad FROM (SELECT machine, kb, bool_or(failed) AS failed FROM installs GROUP BY ALL)),
+kb_counted AS (
+    SELECT kb AS value, count(*) AS holders, count(*) FILTER (WHERE failed) AS members,
+           list(machine ORDER BY machine) FILTER (WHERE failed) AS machines
+    FROM (SELECT machine, kb, bool_or(failed) AS failed FROM installs GROUP BY ALL) GROUP BY ALL
+),
+kb_codes AS (SELECT kb AS value, code, count(DISTINCT machine) AS n FROM installs WHERE failed AND code <> '' GROUP BY ALL),
+kb_top AS (SELECT value, arg_min(code, (-n, code)) AS code, max(n) AS code_machines FROM kb_codes GROUP BY ALL),
+kb_tested AS (
+    SELECT c.*, t.total, t.bad,
+           list_sum(list_transform(
+               range(greatest(members, holders - (total - bad)), least(holders, bad) + 1),
+               i -> exp(lgamma(bad + 1) - lgamma(i + 1) - lgamma(bad - i + 1)
+                        + lgamma(total - bad + 1) - lgamma(holders - i + 1) - lgamma(total - bad - holders + i + 1)
+                        - lgamma(total + 1) + lgamma(holders + 1) + lgamma(total - holders + 1))
+           )) AS p
+    FROM kb_counted c, install_total t
+    WHERE c.members >= 3
+),
+update_cause AS (
+    SELECT 'update' AS part, value, 'install' AS link, machines, coalesce(code, '') AS code, coalesce(code_machines, 0) AS code_machines,
+           holders, bad - members AS others_with, total - holders AS others, least(coalesce(p, 0.0), 1.0) AS p,
+           0 AS scanned_before, '' AS waiting_since
+    FROM kb_tested LEFT JOIN kb_top USING (value)
+    WHERE coalesce(p, 0.0) <= 0.01
 ),
 failing AS (
     SELECT part, value, link, machines, coalesce(code, '') AS code, coalesce(code_machines, 0) AS code_machines,
@@ -117,5 +145,6 @@ SELECT * FROM (
     SELECT * FROM failing
     UNION ALL SELECT * FROM setting
     UNION ALL SELECT * FROM window_cause
+    UNION ALL SELECT * FROM update_cause
 )
 ORDER BY CASE part WHEN 'software_update_point' THEN 0 WHEN 'distribution_point' THEN 1 WHEN 'client_setting' THEN 2 WHEN 'maintenance_window' THEN 3 ELSE 4 END, p, len(machines) DESC, value;

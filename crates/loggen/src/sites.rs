@@ -182,7 +182,7 @@ fn source(site: &str) -> &'static str {
 }
 
 /// (update id, title, KB digits, content id, file name) of the deployment every client gets.
-const UPDATES: [(&str, &str, &str, &str, &str); 2] = [
+const UPDATES: [(&str, &str, &str, &str, &str); 4] = [
     (
         "4d5e6f70-8192-4a3b-9c4d-5e6f70819203",
         "2025-04 Cumulative Update for Windows 11 Version 24H2 for x64-based Systems (KB5055523)",
@@ -196,6 +196,20 @@ const UPDATES: [(&str, &str, &str, &str, &str); 2] = [
         "5054979",
         "8f2b3c4d-5e6f-4071-8283-a4b5c6d7e8f9",
         "windows11.0-kb5054979-x64-ndp481.cab",
+    ),
+    (
+        "6f708192-0314-4c5d-9e6f-708192031425",
+        "Security Update for Microsoft Office LTSC 2021 (KB5002700) 64-Bit Edition",
+        "5002700",
+        "9a3c4d5e-6f70-4182-9394-b5c6d7e8f90a",
+        "mso-x-none_kb5002700.cab",
+    ),
+    (
+        "708192a3-1425-4d6e-af70-8192a3142536",
+        "Windows Malicious Software Removal Tool x64 - v5.135 (KB890830)",
+        "890830",
+        "ab4d5e6f-7081-4293-a4b5-c6d7e8f90a1b",
+        "windows-kb890830-x64-v5.135.exe",
     ),
 ];
 const ASSIGNMENT: &str = "{5A7C9E1B-3D5F-4A7C-9E1B-3D5F7A9C1E3B}";
@@ -351,7 +365,7 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
     let site = format!("Site_{}", source(c.site).trim_matches(|ch| ch == '{' || ch == '}'));
     let t = DEPLOYED + 8 * 60 + rng.below(240) as u32;
     let dp = format!("http://{}", c.dp.to_ascii_uppercase());
-    ud.line(t, 0, 1, 4412, "updatesassignment.cpp:164", &format!("Assignment {ASSIGNMENT} has total CI = 2"));
+    ud.line(t, 0, 1, 4412, "updatesassignment.cpp:164", &format!("Assignment {ASSIGNMENT} has total CI = 4"));
     for (uid, title, kb, _, _) in UPDATES {
         ud.line(
             t,
@@ -362,7 +376,7 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
             &format!("Update ({site}/SUM_{uid}) Name ({title}) ArticleID ({kb}) added to the targeted list of deployment ({ASSIGNMENT})"),
         );
     }
-    ud.line(t, 2, 1, 4412, "updatesassignment.cpp:1300", "EnumerateUpdates for action (UpdateActionInstall) - Total actionable updates = 2");
+    ud.line(t, 2, 1, 4412, "updatesassignment.cpp:1300", "EnumerateUpdates for action (UpdateActionInstall) - Total actionable updates = 4");
     for (uid, ..) in UPDATES {
         ud.line(
             t,
@@ -479,7 +493,7 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
         let next = "11/29/2026 22:00:00";
         let mut at = ready;
         while at < END {
-            ud.line(at, 0, 1, 4412, "updatesassignment.cpp:1300", "EnumerateUpdates for action (UpdateActionInstall) - Total actionable updates = 2");
+            ud.line(at, 0, 1, 4412, "updatesassignment.cpp:1300", "EnumerateUpdates for action (UpdateActionInstall) - Total actionable updates = 4");
             ud.line(at, 1, 1, 4412, "deploymentutils.cpp:88", "No current service window available to run updates assignment with time required = 3600");
             if at == ready {
                 for (uid, ..) in UPDATES {
@@ -530,10 +544,15 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
     }
     let own_install = p.unrelated && c.machine.ends_with(['6', '7']);
     for (k, (uid, ..)) in UPDATES.iter().enumerate() {
-        let failing = (k == 0 && p.update) || (k == 1 && own_install);
+        let own_k = 1 + c.machine.bytes().last().map_or(0, |d| usize::from(d % 3));
+        let failing = (k == 0 && p.update) || (k == own_k && own_install);
         let end = install + 14 + k as u32;
         if failing {
-            let code = if k == 0 { "0x80070643" } else { "0x800F0922" };
+            let code = if k == 0 {
+                "0x80070643"
+            } else {
+                ["0x800F0922", "0x80070005", "0x80240022", "0x800F081F"][c.machine.len() % 4 + usize::from(c.machine.ends_with('7'))]
+            };
             ud.line(
                 end,
                 5,

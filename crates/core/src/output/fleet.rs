@@ -501,6 +501,12 @@ impl MachineRow {
                     .filter(|u| u.state == LedgerState::Failing && u.install_failed)
                     .map(|u| (u.kb.as_str(), u.code.as_str()))
                     .collect(),
+                installs: self
+                    .updates
+                    .iter()
+                    .filter(|u| u.state == LedgerState::Done || (u.state == LedgerState::Failing && u.install_failed))
+                    .map(|u| (u.kb.as_str(), u.state == LedgerState::Failing))
+                    .collect(),
             },
         }
     }
@@ -814,11 +820,12 @@ pub fn site_cause_words(c: &super::shared::SiteCause) -> String {
     let eg = if evidence.is_empty() { String::new() } else { format!(" E.g. {}", evidence.join(", ")) };
     let contrast = |what: &str| {
         format!(
-            "{} of the {} machines {what}; {} of the {} other machines whose logs show that link fail it (Fisher's exact test, p = {:.1e}).",
+            "{} of the {} machines {what}; {} of the {} other {} (Fisher's exact test, p = {:.1e}).",
             c.machines.len(),
             c.holders,
             c.others_with,
             c.others,
+            if c.part == SitePart::Update { "updates' installs fail" } else { "machines whose logs show that link fail it" },
             c.p
         )
     };

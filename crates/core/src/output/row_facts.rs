@@ -171,8 +171,8 @@ pub struct SiteFacts {
     pub window_types_missing: Vec<String>,
     /// When the next window begins, as written, with its line.
     pub window_next: Option<Found>,
-    /// Each scan's outcome: (time as written, completed).
-    pub scans: Vec<(String, bool)>,
+    /// Each scan's outcome: (time as written, completed, the failure's code).
+    pub scans: Vec<(String, bool, String)>,
     /// The Software Updates feature as UpdatesDeployment.log last states it (`Enabling software
     /// Updates feature` on, `Software Updates feature is disabled` off: reallogs 04), with its line.
     pub updates_feature: Option<(bool, Found)>,
@@ -294,7 +294,11 @@ impl SiteFacts {
                         let ok = m.starts_with("Successfully completed scan.");
                         if ok || m.starts_with("Scan failed with error = ") {
                             if let Some(t) = crate::model::time_of(f, i) {
-                                r.scans.push((t, ok));
+                                let code = m
+                                    .strip_prefix("Scan failed with error = ")
+                                    .map(|c| c.trim().trim_end_matches('.').to_ascii_uppercase())
+                                    .unwrap_or_default();
+                                r.scans.push((t, ok, code));
                             }
                         }
                     }
@@ -315,11 +319,14 @@ impl SiteFacts {
     }
 
     /// (failing since, last failure, last success) of the scans, as a fleet row gives them:
-    /// the run of failures that ends the logs, from its first failure, and the success before.
+    /// the run of failures that ends the logs, from the first failure with the code the latest
+    /// gives (a fault of the machine's own before its server broke is another failure), and the
+    /// success before the run.
     pub fn scan_onset(&self) -> Option<(String, String, String)> {
-        let last_ok = self.scans.iter().rposition(|(_, ok)| *ok);
+        let last_ok = self.scans.iter().rposition(|(_, ok, _)| *ok);
         let run = &self.scans[last_ok.map_or(0, |i| i + 1)..];
-        let (first, last) = (run.first()?, run.last()?);
+        let last = run.last()?;
+        let first = run.iter().rposition(|(_, _, code)| *code != last.2).map_or(&run[0], |i| &run[i + 1]);
         Some((first.0.clone(), last.0.clone(), last_ok.map(|i| self.scans[i].0.clone()).unwrap_or_default()))
     }
 }

@@ -90,21 +90,29 @@ pub struct Links<'a> {
     pub dps: &'a str,
     /// The one a download failed at, its answer, and the line.
     pub dp_failed: &'a str,
+    /// The distribution point's answer (`HTTP 405`).
     pub dp_failed_code: &'a str,
+    /// Where that failure was read.
     pub dp_failed_from: &'a str,
     /// `on`, `off` or empty; and the line.
     pub software_updates: &'a str,
+    /// Where `software_updates` was read.
     pub software_updates_from: &'a str,
     /// Maintenance-window types with no window (`4;2`) and the next window's start.
     pub window_types_missing: &'a str,
+    /// When the next window begins, as written.
     pub window_next: &'a str,
     /// A site server's software update points whose synchronization fails (`;`-joined hosts),
     /// since when, and the line.
     pub sync_failing: &'a str,
+    /// When the first of them began to fail.
     pub sync_failing_since: &'a str,
+    /// Where that failure was read.
     pub sync_failing_from: &'a str,
     /// The KBs whose install failed, with their codes.
     pub install_failures: Vec<(&'a str, &'a str)>,
+    /// Each KB whose install ended here: installed (false) or failed (true).
+    pub installs: Vec<(&'a str, bool)>,
 }
 
 impl Links<'_> {
@@ -454,6 +462,7 @@ pub enum SitePart {
 /// the fleet. Causes overlap: a machine may be in two, and each counts all of its own.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct SiteCause {
+    /// The part of the site it names.
     pub part: SitePart,
     /// The server, distribution point or KB; empty for the client setting and the window.
     pub value: String,
@@ -463,6 +472,7 @@ pub struct SiteCause {
     pub machines: Vec<String>,
     /// The most common code (or HTTP answer) among them, and how many give it.
     pub code: String,
+    /// How many of its machines give `code`.
     pub code_machines: usize,
     /// Machines that hold the value (use the server, fetch from the distribution point, have the
     /// update) whatever their link's state.
@@ -483,11 +493,14 @@ pub struct SiteCause {
     /// wait in seconds (to its logs' end), the window types with no window, the next start.
     #[serde(default)]
     pub waiting_since: String,
+    /// The longest wait, in seconds, to its machine's logs' end.
     #[serde(default)]
     pub longest_wait_seconds: i64,
     #[serde(default)]
+    /// The window types with no window (`4`).
     pub window_types_missing: Vec<String>,
     #[serde(default)]
+    /// The next window's start, as most of its machines write it.
     pub window_next: String,
     /// A few machines with the line that proves it (`file:line`).
     pub evidence: Vec<(String, String)>,
@@ -535,19 +548,9 @@ pub fn site_causes(rows: &[Facts]) -> Vec<SiteCause> {
         v
     };
     let content_fails: Fails = |r, v| r.links.state(LinkId::Content) == Some(LinkState::Failed) && r.links.dp_failed.eq_ignore_ascii_case(v);
-    let kbs: Holds = |r| {
-        let mut v: Vec<String> = r.links.install_failures.iter().map(|(kb, _)| kb.to_ascii_uppercase()).filter(|kb| !kb.is_empty()).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let install_fails: Fails =
-        |r, v| r.links.state(LinkId::Install) == Some(LinkState::Failed) && r.links.install_failures.iter().any(|(kb, _)| kb.eq_ignore_ascii_case(v));
-    for (part, link, holds, fails) in [
-        (SitePart::SoftwareUpdatePoint, LinkId::Scan, server, scan_fails),
-        (SitePart::DistributionPoint, LinkId::Content, dps, content_fails),
-        (SitePart::Update, LinkId::Install, kbs, install_fails),
-    ] {
+    for (part, link, holds, fails) in
+        [(SitePart::SoftwareUpdatePoint, LinkId::Scan, server, scan_fails), (SitePart::DistributionPoint, LinkId::Content, dps, content_fails)]
+    {
         let told: Vec<usize> = readable.iter().copied().filter(|&i| rows[i].links.told(link)).collect();
         let bad_total = told.iter().filter(|&&i| rows[i].links.state(link) == Some(LinkState::Failed)).count();
         let mut values: Vec<String> = told.iter().flat_map(|&i| holds(&rows[i])).collect();
@@ -603,9 +606,80 @@ pub fn site_causes(rows: &[Facts]) -> Vec<SiteCause> {
         found.sort_by(|a, b| a.p.total_cmp(&b.p).then(b.machines.len().cmp(&a.machines.len())));
         out.extend(found);
     }
+    out.extend(updates_failing(rows, &readable));
     out.extend(setting_off(rows, &readable));
     out.extend(waiting(rows, &readable));
     out.sort_by_key(|c| c.part);
+    out
+}
+
+/// Updates whose installs fail more than the fleet's other updates' installs do: over every
+/// install that ended (installed or failed) on a machine whose chain tells its install link,
+/// an update is a cause when at least [`MIN_GROUP`] of its installs failed and Fisher's exact test
+/// of its failures against the other updates' gives p ≤ [`ALPHA`]. A fault a few machines have on
+/// an update that installs everywhere else at the fleet's usual rate is none.
+fn updates_failing(rows: &[Facts], readable: &[usize]) -> Vec<SiteCause> {
+    use crate::model::LinkId;
+    let told: Vec<usize> = readable.iter().copied().filter(|&i| rows[i].links.told(LinkId::Install)).collect();
+    // Each KB: its installs, the machines where it failed, with their codes.
+    let mut by_kb: Vec<(String, usize, Vec<usize>)> = Vec::new();
+    let (mut total, mut failed_total) = (0u64, 0u64);
+    for &i in &told {
+        let mut seen: Vec<String> = Vec::new();
+        for (kb, failed) in &rows[i].links.installs {
+            let kb = kb.to_ascii_uppercase();
+            if kb.is_empty() || seen.contains(&kb) {
+                continue;
+            }
+            seen.push(kb.clone());
+            total += 1;
+            failed_total += u64::from(*failed);
+            let at = match by_kb.iter().position(|(k, _, _)| *k == kb) {
+                Some(at) => at,
+                None => {
+                    by_kb.push((kb, 0, Vec::new()));
+                    by_kb.len() - 1
+                }
+            };
+            by_kb[at].1 += 1;
+            if *failed {
+                by_kb[at].2.push(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (kb, installs, members) in by_kb {
+        if members.len() < MIN_GROUP {
+            continue;
+        }
+        let p = fisher_greater(total, failed_total, installs as u64, members.len() as u64);
+        if p > ALPHA {
+            continue;
+        }
+        let code_of = |i: usize| rows[i].links.install_failures.iter().find(|(k, _)| k.eq_ignore_ascii_case(&kb)).map_or(String::new(), |(_, c)| c.to_string());
+        let (code, code_machines) = most_common(members.iter().map(|&i| code_of(i)));
+        out.push(SiteCause {
+            part: SitePart::Update,
+            value: kb,
+            link: LinkId::Install,
+            machines: sorted_names(rows, &members),
+            code,
+            code_machines,
+            holders: installs,
+            others_with: (failed_total - members.len() as u64) as usize,
+            others: (total - installs as u64) as usize,
+            p,
+            onset: None,
+            scanned_before: 0,
+            waiting_since: String::new(),
+            longest_wait_seconds: 0,
+            window_types_missing: Vec::new(),
+            window_next: String::new(),
+            evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), String::new())).collect(),
+            site_logs: Vec::new(),
+        });
+    }
+    out.sort_by(|a, b| a.p.total_cmp(&b.p).then(b.machines.len().cmp(&a.machines.len())));
     out
 }
 
@@ -1194,34 +1268,47 @@ mod tests {
 
     #[test]
     fn an_update_failing_on_every_site_is_a_cause_and_a_download_failure_is_not_an_install() {
-        let failing = |kb: &str, install_failed: bool| UpdateState {
+        let state = |kb: &str, failing: bool, code: &str| UpdateState {
             kb: kb.into(),
-            state: LedgerState::Failing,
-            code: "0x80070643".into(),
-            install_failed,
+            state: if failing { LedgerState::Failing } else { LedgerState::Done },
+            code: code.into(),
+            install_failed: failing,
             ..UpdateState::default()
         };
+        // Two updates installed everywhere; KB5055523 fails on 15 machines of every SUP and DP.
         let mut rows = healthy();
         for r in rows.iter_mut() {
-            r.updates = vec![UpdateState { kb: "KB5055523".into(), state: LedgerState::Done, ..UpdateState::default() }];
+            r.updates = vec![state("KB5055523", false, ""), state("KB5054979", false, "")];
         }
-        for i in 0..5 {
+        for i in 0..15 {
             let mut r = client(&format!("u{i}"), ["sup01", "sup02"][i % 2], ["dp01", "dp03"][i % 2], LinkState::Ok, LinkState::Ok);
             r.status = "failed".into();
             r.links[4].state = LinkState::Failed;
-            r.updates = vec![failing("KB5055523", true)];
+            r.updates = vec![state("KB5055523", true, "0x80070643"), state("KB5054979", false, "")];
+            rows.push(r);
+        }
+        // Three machines fail the other update their own way: the fleet's usual rate, no cause.
+        for i in 0..3 {
+            let mut r = client(&format!("x{i}"), "sup01", "dp01", LinkState::Ok, LinkState::Ok);
+            r.links[4].state = LinkState::Failed;
+            r.updates = vec![state("KB5055523", false, ""), state("KB5054979", true, ["0x800F0922", "0x80070005", "0x800F0922"][i])];
             rows.push(r);
         }
         // Content failures mark the ledger failing too, but no install failed.
         rows.extend((0..5).map(|i| {
             let mut r = client(&format!("d{i}"), "sup01", "dp02", LinkState::Ok, LinkState::Failed);
-            r.updates = vec![failing("KB5054979", false)];
+            r.updates = vec![UpdateState { install_failed: false, ..state("KB5054979", true, "0x87D0027E") }];
             r
         }));
         let c = causes(&rows);
-        let u = c.iter().find(|c| c.part == SitePart::Update).expect("the update");
-        assert_eq!((u.value.as_str(), u.machines.len(), u.code.as_str(), u.holders), ("KB5055523", 5, "0x80070643", 5));
-        assert!(c.iter().all(|c| c.value != "KB5054979"), "{c:?}");
+        let u: Vec<&SiteCause> = c.iter().filter(|c| c.part == SitePart::Update).collect();
+        assert_eq!(u.len(), 1, "{u:?}");
+        // 15 of its 58 installs failed; 3 of the other update's 58 did.
+        assert_eq!(
+            (u[0].value.as_str(), u[0].machines.len(), u[0].code.as_str(), u[0].holders, u[0].others_with, u[0].others),
+            ("KB5055523", 15, "0x80070643", 58, 3, 58)
+        );
+        assert!((u[0].p - fisher_greater(116, 18, 58, 15)).abs() < 1e-15 && u[0].p < ALPHA, "{}", u[0].p);
     }
 
     #[test]

@@ -64,11 +64,42 @@ class SiteCausesSql(unittest.TestCase):
         self.assertEqual({PARTS[c["part"]] for c in self.cli}, {"sup", "dp", "off", "window", "update"})
         sup = next(c for c in self.cli if c["part"] == "software_update_point")
         self.assertEqual(sup["value"], "http://ps1sup02.contoso.com:8530")
-        self.assertTrue(sup["onset"]["first_failure"].startswith("2026-11-17T14:16"), sup["onset"])
+        # The day it broke (2026-11-17 14:16): every last success before, every first failure after.
+        self.assertTrue(sup["onset"]["first_failure"].startswith("2026-11-17T14"), sup["onset"])
+        self.assertLess(sup["onset"]["last_success"], "2026-11-17T14:16:10")
         # No machine with a fault of its own alone is in any cause.
         alone = self.planted.get("unrelated", set()) - set().union(*(self.planted[k] for k in PARTS.values() if k in self.planted))
         self.assertTrue(alone)
         self.assertFalse(alone & set().union(*(set(c["machines"]) for c in self.cli)))
+
+
+@unittest.skipUnless(os.environ.get("WULENS_SITE_FLEET") and os.environ.get("WULENS_BIN"), "WULENS_SITE_FLEET and WULENS_BIN (the CLI) are not set")
+class SiteCausesSpark(unittest.TestCase):
+    def test_spark_gives_the_cli_causes(self):
+        import importlib.util
+
+        from pyspark.sql import SparkSession
+
+        spec = importlib.util.spec_from_file_location("spark_shared_causes", ROOT / "examples" / "spark_shared_causes.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        fleet = pathlib.Path(os.environ["WULENS_SITE_FLEET"])
+        with tempfile.TemporaryDirectory() as tmp:
+            nd, js = pathlib.Path(tmp) / "fleet.ndjson", pathlib.Path(tmp) / "fleet.json"
+            cli_fleet(fleet, "ndjson", nd)
+            cli_fleet(fleet, "json", js)
+            cli = json.loads(js.read_text())["causes"]
+            spark = SparkSession.builder.master("local[1]").appName("site-causes").getOrCreate()
+            try:
+                got = mod.site_causes(spark.read.json(str(nd)))
+            finally:
+                spark.stop()
+        self.assertEqual(len(cli), 5)
+        self.assertEqual(sorted(map(key, got)), sorted(map(key, cli)))
+        p_of = {(c["part"], c["value"]): c["p"] for c in cli}
+        for r in got:
+            p = p_of[(r["part"], r["value"])]
+            self.assertLessEqual(abs(r["p"] - p), 1e-9 * p + 1e-300, r["part"])
 
 
 if __name__ == "__main__":
