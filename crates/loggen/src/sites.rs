@@ -137,16 +137,19 @@ pub(crate) fn client(rng: &mut Rng, n: usize) -> Client {
     let window = !off && rng.below(100) < 8;
     let update = !off && rng.below(100) < 5;
     let unrelated = !off && rng.below(100) < 3;
+    let machine = format!("CM-{n:05}");
+    // A download fault of its own: no distribution point offers its content, which never arrives.
+    let own_download = unrelated && machine.ends_with(['3', '4', '5']);
     let planted = Planted {
         sup: !off && sup == BROKEN_SUP,
         dp: !off && dp == BROKEN_DP,
         off,
         // Content that fails never reaches its window or its install.
-        window: window && dp != BROKEN_DP,
-        update: update && !window && dp != BROKEN_DP,
+        window: window && dp != BROKEN_DP && !own_download,
+        update: update && !window && dp != BROKEN_DP && !own_download,
         unrelated,
     };
-    Client { machine: format!("CM-{n:05}"), site: site.code, mp: site.mp, sup, dp, ad_site, version, planted }
+    Client { machine, site: site.code, mp: site.mp, sup, dp, ad_site, version, planted }
 }
 
 /// A CMTrace line at `t` minutes (+ `s` seconds and `ms`) after 2026-11-10 00:00 UTC.

@@ -596,6 +596,9 @@ impl MachineRow {
                 (*value, *from) = (f.value.clone(), f.from.clone());
             }
         }
+        if let Some(f) = site.site.as_ref().filter(|_| self.site_code.is_empty()) {
+            (self.site_code, self.site_code_from) = (f.value.clone(), f.from.clone());
+        }
         (self.dps, self.dps_from) = (site.dps.join(";"), site.dps_from.clone());
         if let Some(f) = &site.dp_failed {
             (self.dp_failed, self.dp_failed_code, self.dp_failed_from) = (f.value.clone(), site.dp_failed_code.clone(), f.from.clone());

@@ -157,6 +157,8 @@ pub struct SiteFacts {
     pub ad_site: Option<Found>,
     /// The client's version (`5.00.9128.1000`).
     pub client_version: Option<Found>,
+    /// The site its version check says it can be assigned to (`PS1`, KB 2002059).
+    pub site: Option<Found>,
     /// The software update point LocationServices gave it, `http://host:port` lower case.
     pub sup_location: Option<Found>,
     /// The distribution points its content came from (hosts, lower case, in order seen).
@@ -225,6 +227,11 @@ impl SiteFacts {
                             r.ad_site = Some(found(site.trim().to_string()));
                         } else if let Some(v) = quoted(m, "Verified Client Version '") {
                             r.client_version = Some(found(v.to_string()));
+                            let code =
+                                m.split_once("Client can be assigned to site <").and_then(|(_, c)| c.split_once('>')).map(|(c, _)| c.to_ascii_uppercase());
+                            if let Some(code) = code.filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphanumeric())) {
+                                r.site = Some(found(code));
+                            }
                         } else if let Some(url) = m.strip_prefix("WSUS Path='").and_then(|_| quoted(m, "WSUS Path='")) {
                             let v = match crate::read::config::parse_url(url) {
                                 Some((scheme, host, port)) => format!("{scheme}://{host}:{}", port.unwrap_or(if scheme == "https" { 443 } else { 80 })),
@@ -512,6 +519,7 @@ mod tests {
         let onset = s.scan_onset();
         assert_eq!(s.ad_site.map(|f| f.value), Some("HQ-Berlin".into()));
         assert_eq!(s.client_version.map(|f| f.value), Some("5.00.9128.1000".into()));
+        assert_eq!(s.site.map(|f| (f.value, f.from)), Some(("PS1".into(), "LocationServices.log:2".into())));
         assert_eq!(s.sup_location.map(|f| (f.value, f.from)), Some(("http://ps1sup02.contoso.com:8530".into(), "LocationServices.log:3".into())));
         assert_eq!((s.dp_failed.map(|f| f.value), s.dp_failed_code.as_str()), (Some("ps1dp02.contoso.com".into()), "HTTP 405"));
         assert_eq!(s.updates_feature.clone().map(|(on, f)| (on, f.from)), Some((false, "UpdatesDeployment.log:2".into())));
