@@ -142,7 +142,7 @@ pub(crate) fn client(rng: &mut Rng, n: usize) -> Client {
     let own_download = unrelated && machine.ends_with(['3', '4', '5']);
     let planted = Planted {
         sup: !off && sup == BROKEN_SUP,
-        dp: !off && dp == BROKEN_DP,
+        dp: !off && dp == BROKEN_DP && !own_download,
         off,
         // Content that fails never reaches its window or its install.
         window: window && dp != BROKEN_DP && !own_download,
