@@ -490,6 +490,14 @@ fn deployment(rng: &mut Rng, c: &Client, ud: &mut Log, uh: &mut Log, cas: &mut L
     if p.dp || own_download {
         return;
     }
+    window_and_install(c, &site, t, ud, sw);
+}
+
+/// After the content: the updates wait for a window that never opens, or install in the All
+/// Programs window at 22:00 (KB5055523 failing where planted, an update of its own failing on
+/// some single-fault clients).
+fn window_and_install(c: &Client, site: &str, t: u32, ud: &mut Log, sw: &mut Log) {
+    let p = c.planted;
     // The window: waiting for one that never opens, or the All Programs window at 22:00.
     let ready = t + 5;
     if p.window {
