@@ -253,6 +253,107 @@ def onsets(rows):
     )
 
 
+def site_causes(rows):
+    """What a ConfigMgr site's clients share: sql/site_causes.sql's rule (crates/core's
+    `site_causes`), as a list of dicts with the same keys and numbers as that query's rows. The
+    counts are Spark's; the few candidates' Fisher tests run on the driver."""
+    readable = rows.where(F.col("status") != "unreadable")
+    links = readable.select("machine", F.explode_outer("links").alias("l")).where(F.col("l").isNotNull()).select(
+        "machine",
+        F.col("l.link").alias("link"),
+        F.col("l.state").alias("state"),
+        F.coalesce(F.col("l.code"), F.lit("")).alias("code"),
+        F.coalesce(F.col("l.since"), F.lit("")).alias("since"),
+    )
+    told_links = links.where(~F.col("state").isin("not_in_logs", "not_reached"))
+    told = {r.link: (r.total, r.bad) for r in told_links.groupBy("link").agg(F.countDistinct("machine").alias("total"), F.countDistinct(F.when(F.col("state") == "failed", F.col("machine"))).alias("bad")).collect()}
+    scan = told_links.where(F.col("link") == "scan")
+    sup = readable.where(F.coalesce(F.col("wsus_server"), F.lit("")) != "").join(scan, "machine").select(
+        F.lit("software_update_point").alias("part"), F.lit("scan").alias("link"), F.lower("wsus_server").alias("value"), "machine",
+        (F.col("state") == "failed").alias("fails"), F.col("code"))
+    dp_values = F.filter(F.concat(F.split(F.coalesce(F.col("dps"), F.lit("")), ";"), F.array(F.coalesce(F.col("dp_failed"), F.lit("")))), lambda x: x != "")
+    dps = readable.select("machine", "dp_failed", "dp_failed_code", F.explode(dp_values).alias("v")).select(
+        "machine", "dp_failed", "dp_failed_code", F.lower("v").alias("value")).distinct()
+    dp = dps.join(told_links.where(F.col("link") == "content"), "machine").select(
+        F.lit("distribution_point").alias("part"), F.lit("content").alias("link"), "value", "machine",
+        ((F.col("state") == "failed") & (F.lower(F.coalesce(F.col("dp_failed"), F.lit(""))) == F.col("value"))).alias("fails"),
+        F.coalesce(F.col("dp_failed_code"), F.lit("")).alias("code"))
+    holds = sup.unionByName(dp).groupBy("part", "link", "value", "machine").agg(F.max("fails").alias("fails"), F.max("code").alias("code"))
+    out = []
+    for c in holds.groupBy("part", "link", "value").agg(
+        F.count("*").alias("holders"),
+        F.sum(F.col("fails").cast("int")).alias("members"),
+        F.sort_array(F.collect_list(F.when(F.col("fails"), F.col("machine")))).alias("machines"),
+        F.collect_list(F.when(F.col("fails") & (F.col("code") != ""), F.col("code"))).alias("codes"),
+    ).collect():
+        total, bad = told[c.link]
+        if c.members < MIN_GROUP or c.members < MIN_PURITY * c.holders:
+            continue
+        p = fisher_greater(total, bad, c.holders, c.members)
+        if p > ALPHA:
+            continue
+        counts = {}
+        for x in c.codes:
+            counts[x] = counts.get(x, 0) + 1
+        code = min(counts, key=lambda x: (-counts[x], x)) if counts else ""
+        out.append(dict(part=c.part, value=c.value, link=c.link, machines=list(c.machines), code=code, code_machines=counts.get(code, 0),
+                        holders=c.holders, others_with=bad - c.members, others=total - c.members, p=p, scanned_before=0, waiting_since=""))
+    return out + _settings_and_windows(readable, links, told_links) + _updates(readable, told_links)
+
+
+def _updates(readable, told_links):
+    """sql/site_causes.sql's update causes: each KB's installs (installed or failed, on machines
+    whose chain tells the install link) against the other updates'."""
+    ups = readable.join(told_links.where(F.col("link") == "install").select("machine").distinct(), "machine")
+    ups = ups.select("machine", F.explode("updates").alias("u")).where(
+        (F.coalesce(F.col("u.kb"), F.lit("")) != "")
+        & ((F.col("u.state") == "done") | ((F.col("u.state") == "failing") & F.coalesce(F.col("u.install_failed"), F.lit(False))))
+    ).select("machine", F.upper("u.kb").alias("kb"), (F.col("u.state") == "failing").alias("failed"), F.coalesce(F.col("u.code"), F.lit("")).alias("code"))
+    pairs = {}
+    for r in ups.collect():
+        failed, codes = pairs.get((r.machine, r.kb), (False, set()))
+        pairs[(r.machine, r.kb)] = (failed or r.failed, codes | ({r.code} if r.failed and r.code else set()))
+    total, bad = len(pairs), sum(1 for f, _ in pairs.values() if f)
+    out = []
+    for kb in sorted({k for _, k in pairs}):
+        mine = {m: v for (m, k), v in pairs.items() if k == kb}
+        members = sorted(m for m, (f, _) in mine.items() if f)
+        if len(members) < MIN_GROUP:
+            continue
+        p = fisher_greater(total, bad, len(mine), len(members))
+        if p > ALPHA:
+            continue
+        counts = {}
+        for m in members:
+            for c in mine[m][1]:
+                counts[c] = counts.get(c, 0) + 1
+        code = min(counts, key=lambda x: (-counts[x], x)) if counts else ""
+        out.append(dict(part="update", value=kb, link="install", machines=members, code=code, code_machines=counts.get(code, 0), holders=len(mine),
+                        others_with=bad - len(members), others=total - len(mine), p=p, scanned_before=0, waiting_since=""))
+    return out
+
+
+def _settings_and_windows(readable, links, told_links):
+    """sql/site_causes.sql's client setting and maintenance window causes."""
+    off_policy = links.where((F.col("link") == "policy") & (F.col("state") == "off")).select("machine")
+    off = readable.where(F.col("software_updates") == "off").select("machine").union(off_policy).distinct()
+    scanned = links.where((F.col("link") == "scan") & F.col("state").isin("ok", "failed")).select("machine").distinct()
+    members = sorted(r.machine for r in off.collect())
+    out = []
+    if len(members) >= MIN_GROUP:
+        told = readable.where(F.coalesce(F.col("software_updates"), F.lit("")) != "").select("machine").union(told_links.where(F.col("link") == "policy").select("machine")).distinct().count()
+        before = off.join(scanned, "machine").count()
+        out.append(dict(part="client_setting", value="", link="policy", machines=members, code="", code_machines=0, holders=len(members),
+                        others_with=0, others=max(told - len(members), 0), p=1.0, scanned_before=before, waiting_since=""))
+    waits = links.where((F.col("link") == "window") & (F.col("state") == "waiting")).collect()
+    if len(waits) >= MIN_GROUP:
+        told = told_links.where(F.col("link") == "window").select("machine").distinct().count()
+        since = min((w.since for w in waits if w.since), default="")
+        out.append(dict(part="maintenance_window", value="", link="window", machines=sorted(w.machine for w in waits), code="", code_machines=0,
+                        holders=len(waits), others_with=0, others=max(told - len(waits), 0), p=1.0, scanned_before=0, waiting_since=since))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("rows", help="`wulens fleet --format ndjson` output: a file or a folder of them")

@@ -54,6 +54,7 @@ t = json.load(open(f"target/bench/fleet-{n}.json"))["results"][0]["mean"]
 print(f"| {n:,} | {t:.2f} s | {n / t:.0f} | {peak_kb / 1024:.0f} MB |")
 PY
   done
+  site_fleet_figures
   fleet_zip_figures
   if [ -x .tools/py/bin/python ] && .tools/py/bin/python -c "import wulens, pyspark" 2>/dev/null; then
     out=$(mktemp -d)
@@ -66,6 +67,30 @@ PY
     echo "(Spark figure skipped: run ./dev test first to build .tools/py)"
   fi
 }
+# 10,000 ConfigMgr clients of two sites, one folder each, with the five planted causes of issue 72
+# (`gen-fleet --shape sites`): machines per second and peak memory of `wulens fleet` (target:
+# 5,000 a second on two cores, memory bounded by the largest machine), and the causes it finds
+# against the planted truth of fleet.csv.
+site_fleet_figures() {
+  local dir=target/bench/sites-10000
+  [ -f "$dir/fleet.csv" ] || target/release/xtask gen-fleet --shape sites --out "$dir" --count 10000 >/dev/null
+  hyperfine --style basic --warmup 0 --runs 2 --export-json target/bench/sites-10000.json -n fleet "target/release/wulens fleet $dir > /dev/null" >/dev/null
+  peak_kb=$(/usr/bin/time -f %M target/release/wulens fleet "$dir" --format json 2>&1 >target/bench/sites-10000-summary.json | tail -1)
+  python3 - "$peak_kb" <<'PY'
+import csv, json, sys
+t = json.load(open("target/bench/sites-10000.json"))["results"][0]["mean"]
+print(f"\n| ConfigMgr clients | wulens fleet | machines/s | peak memory |\n|---|---|---|---|\n| 10,001 | {t:.2f} s | {10001 / t:.0f} | {int(sys.argv[1]) / 1024:.0f} MB |")
+truth = {}
+for r in csv.DictReader(open("target/bench/sites-10000/fleet.csv")):
+    for c in filter(None, r["causes"].split(";")):
+        truth[c] = truth.get(c, 0) + 1
+parts = {"software_update_point": "sup", "distribution_point": "dp", "client_setting": "off", "maintenance_window": "window", "update": "update"}
+print("\n| Cause | found | planted |\n|---|---|---|")
+for c in json.load(open("target/bench/sites-10000-summary.json"))["causes"]:
+    print(f"| {c['part']} {c['value']} | {len(c['machines'])} | {truth.get(parts[c['part']], 0)} |")
+PY
+}
+
 # The same 240 machines as their folder and as one zip of that folder (deflated, as Explorer's
 # "Send to compressed folder" writes it): `wulens fleet` on each, and the page opening each
 # (tests/bench/fleet-browser.mjs: the time to the fleet page, the zip's directory reads and the

@@ -104,10 +104,11 @@ pub mod redact {
 pub mod fleet {
     pub use crate::output::compliance::{in_cell, ComplianceCell, UpdateCompliance, CELL_NAMES};
     pub use crate::output::fleet::{
-        csv, ndjson, onset_words, shared_lead, shared_words, Cause, CauseGroup, CodeTally, FleetSummary, MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES,
+        csv, ndjson, onset_words, shared_lead, shared_words, site_cause_lead, site_cause_words, Cause, CauseGroup, CodeTally, FleetSummary, LinkRow,
+        MachineRow, UpdateState, CSV_COLUMNS, ROW_UPDATES,
     };
     pub use crate::output::row_status_words;
-    pub use crate::output::shared::{Attribute, Onset, Shared};
+    pub use crate::output::shared::{Attribute, Onset, Shared, SiteCause, SitePart};
 }
 
 /// Windows Update for Business reports' exports: read, and joined to a fleet's rows.

@@ -17,6 +17,7 @@
 use std::io::Write;
 
 mod plants;
+pub mod sites;
 
 /// xorshift64*: small, fast, deterministic; statistical quality is irrelevant here.
 struct Rng(u64);
@@ -736,6 +737,35 @@ pub fn fleet_with(out: &std::path::Path, scenarios: &[std::path::PathBuf], count
     }
     std::fs::write(out.join("fleet.csv"), manifest)?;
     Ok(out_pairs)
+}
+
+/// A fleet of `count` ConfigMgr clients of two sites (`sites.rs`), each a folder of its
+/// `CCM\Logs` (`CM-00001/`, ...), and the site server of the site whose software update point
+/// breaks (`PS1SITE/`: wsyncmgr.log, WCM.log). Writes `fleet.csv` (machine, site, management
+/// point, software update point, distribution point, AD site, client version, planted causes)
+/// and returns each client with its planted causes.
+pub fn site_fleet(out: &std::path::Path, count: usize, seed: u64) -> std::io::Result<Vec<sites::Client>> {
+    std::fs::create_dir_all(out)?;
+    let mut rng = Rng(seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut manifest = String::from("machine,site,management_point,sup,dp,ad_site,client_version,causes\n");
+    let mut clients = Vec::with_capacity(count);
+    for n in 1..=count {
+        let c = sites::client(&mut rng, n);
+        let dir = out.join(&c.machine);
+        std::fs::create_dir_all(&dir)?;
+        for (name, bytes) in sites::logs(&mut rng, &c) {
+            std::fs::write(dir.join(name), bytes)?;
+        }
+        manifest.push_str(&format!("{},{},{},{},{},{},{},{}\n", c.machine, c.site, c.mp, c.sup, c.dp, c.ad_site, c.version, c.planted.names()));
+        clients.push(c);
+    }
+    let dir = out.join("PS1SITE");
+    std::fs::create_dir_all(&dir)?;
+    for (name, bytes) in sites::site_server_logs() {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    std::fs::write(out.join("fleet.csv"), manifest)?;
+    Ok(clients)
 }
 
 /// One machine's zip: each file under the machine's folder.

@@ -150,6 +150,194 @@ pub fn blocking(a: &Analysis, d: &crate::diagnose::Diagnosis) -> Option<Found> {
     Some(Found { value: stop.device, from: format!("{}:{line}", f.name) })
 }
 
+/// The client's place in its ConfigMgr site, as its own logs state it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteFacts {
+    /// The AD site (`HQ-Berlin`).
+    pub ad_site: Option<Found>,
+    /// The client's version (`5.00.9128.1000`).
+    pub client_version: Option<Found>,
+    /// The site its version check says it can be assigned to (`PS1`, KB 2002059).
+    pub site: Option<Found>,
+    /// The software update point LocationServices gave it, `http://host:port` lower case.
+    pub sup_location: Option<Found>,
+    /// The distribution points its content came from (hosts, lower case, in order seen).
+    pub dps: Vec<String>,
+    /// The first line naming one of them.
+    pub dps_from: String,
+    /// The distribution point a download failed at, lower case, with the failure's line.
+    pub dp_failed: Option<Found>,
+    /// Its answer: `HTTP 405` where one is written, else the code (`0x87D0027E`).
+    pub dp_failed_code: String,
+    /// Maintenance-window types asked for that have no window (`4`: Software Updates).
+    pub window_types_missing: Vec<String>,
+    /// When the next window begins, as written, with its line.
+    pub window_next: Option<Found>,
+    /// Each scan's outcome: (time as written, completed, the failure's code).
+    pub scans: Vec<(String, bool, String)>,
+    /// The Software Updates feature as UpdatesDeployment.log last states it (`Enabling software
+    /// Updates feature` on, `Software Updates feature is disabled` off: reallogs 04), with its line.
+    pub updates_feature: Option<(bool, Found)>,
+    /// A site server's software update points whose latest synchronization failed (wsyncmgr.log:
+    /// `Synchronizing WSUS server <name> ...` then `Sync failed: <reason>. Source: ...` before its
+    /// `Done synchronizing WSUS Server <name>`; "Track software update synchronization"): each
+    /// host, lower case, the time its failures began (as written) and that line.
+    pub sync_failing: Vec<(String, Found)>,
+}
+
+/// The host of a URL (`http://PS1DP02.CONTOSO.COM:80/SMS_DP_SMSPKG$/...` → `ps1dp02.contoso.com`).
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = host_at(rest);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The text between `key` and the next `'`.
+fn quoted<'a>(m: &'a str, key: &str) -> Option<&'a str> {
+    let rest = &m[m.find(key)? + key.len()..];
+    Some(&rest[..rest.find('\'')?])
+}
+
+impl SiteFacts {
+    /// Read from the client's ConfigMgr logs.
+    pub fn of(a: &Analysis) -> SiteFacts {
+        let mut r = SiteFacts::default();
+        let mut http: Option<String> = None;
+        let mut asked: Option<String> = None;
+        let mut sync_at: Option<String> = None;
+        for f in a.files.iter().filter(|f| f.is_text()) {
+            let kind = [
+                LogKind::LocationServices,
+                LogKind::ContentTransferManager,
+                LogKind::DataTransferService,
+                LogKind::ServiceWindowManager,
+                LogKind::WuaHandler,
+                LogKind::UpdatesDeployment,
+                LogKind::WsyncMgr,
+            ]
+            .into_iter()
+            .find(|k| f.is(*k));
+            let Some(kind) = kind else { continue };
+            for (i, e) in f.entries.iter().enumerate() {
+                let m = f.message(e);
+                let found = |value: String| Found { value, from: format!("{}:{}", f.name, e.line) };
+                match kind {
+                    LogKind::LocationServices => {
+                        if let Some(site) = m.strip_prefix("Current AD site of machine is ") {
+                            r.ad_site = Some(found(site.trim().to_string()));
+                        } else if let Some(v) = quoted(m, "Verified Client Version '") {
+                            r.client_version = Some(found(v.to_string()));
+                            let code =
+                                m.split_once("Client can be assigned to site <").and_then(|(_, c)| c.split_once('>')).map(|(c, _)| c.to_ascii_uppercase());
+                            if let Some(code) = code.filter(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_alphanumeric())) {
+                                r.site = Some(found(code));
+                            }
+                        } else if let Some(url) = m.strip_prefix("WSUS Path='").and_then(|_| quoted(m, "WSUS Path='")) {
+                            let v = match crate::read::config::parse_url(url) {
+                                Some((scheme, host, port)) => format!("{scheme}://{host}:{}", port.unwrap_or(if scheme == "https" { 443 } else { 80 })),
+                                None => url.to_string(),
+                            };
+                            r.sup_location = Some(found(v.to_ascii_lowercase()));
+                        } else if let Some(h) = quoted(m, "Distribution Point='").and_then(url_host) {
+                            r.add_dp(h, found(String::new()).from);
+                        }
+                    }
+                    LogKind::ContentTransferManager => {
+                        if let Some(h) = m.contains(" started download from '").then(|| quoted(m, " started download from '")).flatten().and_then(url_host) {
+                            r.add_dp(h, found(String::new()).from);
+                        }
+                    }
+                    LogKind::DataTransferService => {
+                        if let Some(code) =
+                            m.split_once("Error sending DAV request. HTTP code ").map(|(_, c)| c.chars().take_while(char::is_ascii_digit).collect::<String>())
+                        {
+                            http = Some(format!("HTTP {code}"));
+                        } else if let Some(h) =
+                            m.starts_with("GetDirectoryList_HTTP('").then(|| quoted(m, "GetDirectoryList_HTTP('")).flatten().and_then(url_host)
+                        {
+                            let code = m
+                                .split_once("failed with code ")
+                                .map(|(_, c)| c.trim_end_matches('.').trim())
+                                .and_then(|c| u32::from_str_radix(c.trim_start_matches("0x").trim_start_matches("0X"), 16).ok())
+                                .map(|c| format!("0x{c:08X}"));
+                            r.dp_failed_code = http.clone().or(code).unwrap_or_default();
+                            r.dp_failed = Some(found(h));
+                        }
+                    }
+                    LogKind::ServiceWindowManager => {
+                        if let Some(t) = m.split_once("OnIsServiceWindowAvailable called with:").and_then(|(_, r)| r.split_once("Type:")) {
+                            asked = Some(t.1.trim().to_string());
+                        } else if m.starts_with("No Service Windows exist for this type") {
+                            if let Some(t) = asked.clone().filter(|t| !r.window_types_missing.contains(t)) {
+                                r.window_types_missing.push(t);
+                            }
+                        } else if let Some(rest) = m.strip_prefix("Next Event Time is at ") {
+                            if m.ends_with("Is the next event the beginning of the window? Yes") {
+                                r.window_next = Some(found(rest.split(". Service Window").next().unwrap_or(rest).trim().to_string()));
+                            }
+                        }
+                    }
+                    LogKind::WsyncMgr => {
+                        let m = m.trim();
+                        if let Some(h) = m.strip_prefix("Synchronizing WSUS server ").map(|h| h.trim_end_matches("...").trim().to_ascii_lowercase()) {
+                            sync_at = Some(h);
+                        } else if let Some(h) = m.strip_prefix("Done synchronizing WSUS Server ") {
+                            let h = h.trim().to_ascii_lowercase();
+                            r.sync_failing.retain(|(x, _)| *x != h);
+                        } else if m.starts_with("Sync failed: ") {
+                            if let Some(h) = sync_at.take().filter(|h| !r.sync_failing.iter().any(|(x, _)| x == h)) {
+                                let at = crate::model::time_of(f, i).unwrap_or_default();
+                                r.sync_failing.push((h, Found { value: at, from: format!("{}:{}", f.name, e.line) }));
+                            }
+                        }
+                    }
+                    LogKind::UpdatesDeployment => {
+                        let m = m.trim();
+                        if m == "Enabling software Updates feature" || m == "Software Updates feature is disabled" {
+                            r.updates_feature = Some((m.starts_with("Enabling"), found(String::new())));
+                        }
+                    }
+                    _ => {
+                        let ok = m.starts_with("Successfully completed scan.");
+                        if ok || m.starts_with("Scan failed with error = ") {
+                            if let Some(t) = crate::model::time_of(f, i) {
+                                let code = m
+                                    .strip_prefix("Scan failed with error = ")
+                                    .map(|c| c.trim().trim_end_matches('.').to_ascii_uppercase())
+                                    .unwrap_or_default();
+                                r.scans.push((t, ok, code));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        r.scans.sort();
+        r
+    }
+
+    fn add_dp(&mut self, host: String, from: String) {
+        if self.dps.is_empty() {
+            self.dps_from = from;
+        }
+        if !self.dps.contains(&host) {
+            self.dps.push(host);
+        }
+    }
+
+    /// (failing since, last failure, last success) of the scans, as a fleet row gives them:
+    /// the run of failures that ends the logs, from the first failure with the code the latest
+    /// gives (a fault of the machine's own before its server broke is another failure), and the
+    /// success before the run.
+    pub fn scan_onset(&self) -> Option<(String, String, String)> {
+        let last_ok = self.scans.iter().rposition(|(_, ok, _)| *ok);
+        let run = &self.scans[last_ok.map_or(0, |i| i + 1)..];
+        let last = run.last()?;
+        let first = run.iter().rposition(|(_, _, code)| *code != last.2).map_or(&run[0], |i| &run[i + 1]);
+        Some((first.0.clone(), last.0.clone(), last_ok.map(|i| self.scans[i].0.clone()).unwrap_or_default()))
+    }
+}
+
 impl RowFacts {
     /// Read from every WindowsUpdate.log of the drop; the latest line of each kind wins.
     pub fn of(a: &Analysis) -> RowFacts {
@@ -306,6 +494,45 @@ mod tests {
         assert_eq!(r.computer, Some(Found { value: "BRANCH-07".into(), from: "setupact.log:1".into() }));
         let r = RowFacts::of(&analysis("setupact.log", &(line("BRANCH-07") + &line("LAB-12"))));
         assert_eq!(r.computer, None, "a log of two machines names neither");
+    }
+
+    #[test]
+    fn a_client_and_a_site_server_state_their_place_in_the_site() {
+        let cm = |m: &str, c: &str, t: &str| {
+            format!("<![LOG[{m}]LOG]!><time=\"{t}.000+000\" date=\"11-17-2026\" component=\"{c}\" context=\"\" type=\"1\" thread=\"1\" file=\"x.cpp:1\">\r\n")
+        };
+        let ls = cm("Current AD site of machine is HQ-Berlin", "LocationServices", "08:00:00")
+            + &cm("LSVerifySiteVersion : Verified Client Version '5.00.9128.1000' is not greater than Site Version '5.00.9132.1000'. Client can be assigned to site <PS1>.", "LocationServices", "08:00:01")
+            + &cm("WSUS Path='http://PS1SUP02.CONTOSO.COM:8530', Server='PS1SUP02.CONTOSO.COM', Version='112'", "LocationServices", "08:00:02");
+        let dts = cm("Error sending DAV request. HTTP code 405, status 'Method Not Allowed'", "DataTransferService", "09:00:00")
+            + &cm("GetDirectoryList_HTTP('http://PS1DP02.CONTOSO.COM:80/SMS_DP_SMSPKG$/7e1a') failed with code 0x87d0027e.", "DataTransferService", "09:00:00");
+        let wua = cm("Successfully completed scan.", "WUAHandler", "10:00:00")
+            + &cm("Scan failed with error = 0x80244022.", "WUAHandler", "14:16:00")
+            + &cm("Scan failed with error = 0x80244022.", "WUAHandler", "18:00:00");
+        let ud = cm("Enabling software Updates feature", "UpdatesDeploymentAgent", "07:00:00")
+            + &cm("Software Updates feature is disabled", "UpdatesDeploymentAgent", "07:30:00");
+        let inputs = [("LocationServices.log", ls), ("DataTransferService.log", dts), ("WUAHandler.log", wua), ("UpdatesDeployment.log", ud)]
+            .into_iter()
+            .map(|(n, t)| crate::read::Input { name: n.into(), bytes: t.into_bytes().into() })
+            .collect();
+        let s = SiteFacts::of(&Analysis::from_inputs(inputs, &crate::read::Limits::default()));
+        let onset = s.scan_onset();
+        assert_eq!(s.ad_site.map(|f| f.value), Some("HQ-Berlin".into()));
+        assert_eq!(s.client_version.map(|f| f.value), Some("5.00.9128.1000".into()));
+        assert_eq!(s.site.map(|f| (f.value, f.from)), Some(("PS1".into(), "LocationServices.log:2".into())));
+        assert_eq!(s.sup_location.map(|f| (f.value, f.from)), Some(("http://ps1sup02.contoso.com:8530".into(), "LocationServices.log:3".into())));
+        assert_eq!((s.dp_failed.map(|f| f.value), s.dp_failed_code.as_str()), (Some("ps1dp02.contoso.com".into()), "HTTP 405"));
+        assert_eq!(s.updates_feature.clone().map(|(on, f)| (on, f.from)), Some((false, "UpdatesDeployment.log:2".into())));
+        let (since, last, ok) = onset.expect("failing scans");
+        assert!(since.starts_with("2026-11-17T14:16") && last.starts_with("2026-11-17T18:00") && ok.starts_with("2026-11-17T10:00"), "{since} {last} {ok}");
+        // A site server: the replica's synchronization fails after it last succeeded.
+        let sms = |m: &str, t: &str| format!("{m}  $$<SMS_WSUS_SYNC_MANAGER><11-18-2026 {t}.000+000><thread=4120 (0x1018)>\r\n");
+        let w = sms("Synchronizing WSUS server sup02.contoso.com ...", "01:00:00")
+            + &sms("Done synchronizing WSUS Server sup02.contoso.com", "01:02:00")
+            + &sms("Synchronizing WSUS server sup02.contoso.com ...", "02:00:00")
+            + &sms("Sync failed: The request failed with HTTP status 503: Service Unavailable. Source: X", "02:08:00");
+        let s = SiteFacts::of(&analysis("wsyncmgr.log", &w));
+        assert_eq!(s.sync_failing.iter().map(|(h, f)| (h.as_str(), f.from.as_str())).collect::<Vec<_>>(), vec![("sup02.contoso.com", "wsyncmgr.log:4")]);
     }
 
     #[test]

@@ -75,6 +75,62 @@ pub struct Facts<'a> {
     pub first_time: &'a str,
     /// The time of its logs' latest timed record (as written).
     pub last_time: &'a str,
+    /// Its ConfigMgr chain, link by link ([`Links`]).
+    pub links: Links<'a>,
+}
+
+/// What the site's causes read of a row: its ConfigMgr chain's links and its place in the site.
+#[derive(Debug, Clone, Default)]
+pub struct Links<'a> {
+    /// Each link's state and code (`scan`, `failed`, `0x80244022`).
+    pub states: Vec<(crate::model::LinkId, crate::model::LinkState, &'a str)>,
+    /// The window link's first line's time (as written): since when it waits.
+    pub waiting_since: &'a str,
+    /// The distribution points its content came from, `;`-joined.
+    pub dps: &'a str,
+    /// The one a download failed at, its answer, and the line.
+    pub dp_failed: &'a str,
+    /// The distribution point's answer (`HTTP 405`).
+    pub dp_failed_code: &'a str,
+    /// Where that failure was read.
+    pub dp_failed_from: &'a str,
+    /// `on`, `off` or empty; and the line.
+    pub software_updates: &'a str,
+    /// Where `software_updates` was read.
+    pub software_updates_from: &'a str,
+    /// Maintenance-window types with no window (`4;2`) and the next window's start.
+    pub window_types_missing: &'a str,
+    /// When the next window begins, as written.
+    pub window_next: &'a str,
+    /// A site server's software update points whose synchronization fails (`;`-joined hosts),
+    /// since when, and the line.
+    pub sync_failing: &'a str,
+    /// When the first of them began to fail.
+    pub sync_failing_since: &'a str,
+    /// Where that failure was read.
+    pub sync_failing_from: &'a str,
+    /// The KBs whose install failed, with their codes.
+    pub install_failures: Vec<(&'a str, &'a str)>,
+    /// Each KB whose install ended here: installed (false) or failed (true).
+    pub installs: Vec<(&'a str, bool)>,
+}
+
+impl Links<'_> {
+    /// The link's state, if the chain states it.
+    pub fn state(&self, link: crate::model::LinkId) -> Option<crate::model::LinkState> {
+        self.states.iter().find(|(l, _, _)| *l == link).map(|(_, s, _)| *s)
+    }
+
+    /// The link's code, or empty.
+    pub fn code(&self, link: crate::model::LinkId) -> &str {
+        self.states.iter().find(|(l, _, _)| *l == link).map_or("", |(_, _, c)| c)
+    }
+
+    /// The link ran in these logs: its outcome is known.
+    fn told(&self, link: crate::model::LinkId) -> bool {
+        use crate::model::LinkState;
+        self.state(link).is_some_and(|s| !matches!(s, LinkState::NotInLogs | LinkState::NotReached))
+    }
 }
 
 /// A group smaller than this is never given a shared cause (a handful of unrelated faults).
@@ -384,6 +440,335 @@ pub fn onset(rows: &[Facts], members: &[usize]) -> Option<Onset> {
         span_seconds: span,
         sharp_p,
     })
+}
+
+/// Which part of the site a [`SiteCause`] names.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum SitePart {
+    /// A software update point whose clients' scans fail (`value`: the server the scans talk to).
+    SoftwareUpdatePoint,
+    /// A distribution point whose clients' content fails (`value`: its host).
+    DistributionPoint,
+    /// The Software Updates client setting, off on a group of clients.
+    ClientSetting,
+    /// Updates waiting for a maintenance window (waiting, not failing).
+    MaintenanceWindow,
+    /// An update whose install fails across the fleet (`value`: its KB).
+    Update,
+}
+
+/// One cause across the site's clients: the part, its machines, the contrast with the rest of
+/// the fleet. Causes overlap: a machine may be in two, and each counts all of its own.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SiteCause {
+    /// The part of the site it names.
+    pub part: SitePart,
+    /// The server, distribution point or KB; empty for the client setting and the window.
+    pub value: String,
+    /// The chain link it breaks or holds (`scan`, `content`, `policy`, `window`, `install`).
+    pub link: crate::model::LinkId,
+    /// The machines, sorted.
+    pub machines: Vec<String>,
+    /// The most common code (or HTTP answer) among them, and how many give it.
+    pub code: String,
+    /// How many of its machines give `code`.
+    pub code_machines: usize,
+    /// Machines that hold the value (use the server, fetch from the distribution point, have the
+    /// update) whatever their link's state.
+    pub holders: usize,
+    /// Readable machines outside the cause whose link's state is the same (failing, off, waiting).
+    pub others_with: usize,
+    /// Readable machines outside the cause whose logs tell that link.
+    pub others: usize,
+    /// Fisher's exact test, one-sided (1 where no contrast applies).
+    pub p: f64,
+    /// When it began, where a change in time ([`onset`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset: Option<Onset>,
+    /// For the client setting: machines that scanned before it turned off.
+    #[serde(default)]
+    pub scanned_before: usize,
+    /// For the window: the earliest time a machine began to wait (as written), the longest
+    /// wait in seconds (to its logs' end), the window types with no window, the next start.
+    #[serde(default)]
+    pub waiting_since: String,
+    /// The longest wait, in seconds, to its machine's logs' end.
+    #[serde(default)]
+    pub longest_wait_seconds: i64,
+    #[serde(default)]
+    /// The window types with no window (`4`).
+    pub window_types_missing: Vec<String>,
+    #[serde(default)]
+    /// The next window's start, as most of its machines write it.
+    pub window_next: String,
+    /// A few machines with the line that proves it (`file:line`).
+    pub evidence: Vec<(String, String)>,
+    /// For a software update point: the site servers' logs in the fleet whose synchronization
+    /// of it fails (machine, `file:line`, since when).
+    #[serde(default)]
+    pub site_logs: Vec<(String, String, String)>,
+}
+
+/// The site servers among `rows` whose wsyncmgr.log says `server`'s (`http://host:port`)
+/// synchronization fails: (machine, `file:line`, since).
+fn sync_of(rows: &[Facts], server: &str) -> Vec<(String, String, String)> {
+    let host = server.split_once("://").map_or(server, |(_, r)| r).split([':', '/']).next().unwrap_or_default();
+    rows.iter()
+        .filter(|r| !host.is_empty() && r.links.sync_failing.split(';').any(|h| h.eq_ignore_ascii_case(host)))
+        .map(|r| (r.machine.to_string(), r.links.sync_failing_from.to_string(), r.links.sync_failing_since.to_string()))
+        .collect()
+}
+
+/// The causes across the site (the rule of docs/fleet.md, "What a site's clients share"):
+/// - a software update point, distribution point or update is a cause when at least
+///   [`MIN_GROUP`] machines hold it with their link failing (scan, content, install), at least
+///   [`MIN_PURITY`] of the machines holding it fail so, and Fisher's exact test of those failures
+///   against the other machines whose logs tell the link gives p ≤ [`ALPHA`]; a software update
+///   point's cause carries its onset where its failures began together ([`onset`]);
+/// - the client setting is a cause when at least [`MIN_GROUP`] machines have Software Updates off
+///   (the chain's policy link, or the client's latest line saying the feature is disabled);
+/// - the window is a cause when at least [`MIN_GROUP`] machines' window link waits.
+///
+/// Strongest first within each part; parts in the order of [`SitePart`].
+pub fn site_causes(rows: &[Facts]) -> Vec<SiteCause> {
+    use crate::model::{LinkId, LinkState};
+    let readable: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].readable).collect();
+    let mut out = Vec::new();
+    // (part, link, the value(s) a row holds, whether its link fails at that value)
+    type Holds = fn(&Facts) -> Vec<String>;
+    type Fails = fn(&Facts, &str) -> bool;
+    let server: Holds = |r| if r.server.is_empty() { Vec::new() } else { vec![r.server.to_ascii_lowercase()] };
+    let scan_fails: Fails = |r, _| r.links.state(LinkId::Scan) == Some(LinkState::Failed);
+    let dps: Holds = |r| {
+        let mut v: Vec<String> =
+            r.links.dps.split(';').chain(std::iter::once(r.links.dp_failed)).filter(|d| !d.is_empty()).map(str::to_ascii_lowercase).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let content_fails: Fails = |r, v| r.links.state(LinkId::Content) == Some(LinkState::Failed) && r.links.dp_failed.eq_ignore_ascii_case(v);
+    for (part, link, holds, fails) in
+        [(SitePart::SoftwareUpdatePoint, LinkId::Scan, server, scan_fails), (SitePart::DistributionPoint, LinkId::Content, dps, content_fails)]
+    {
+        let told: Vec<usize> = readable.iter().copied().filter(|&i| rows[i].links.told(link)).collect();
+        let bad_total = told.iter().filter(|&&i| rows[i].links.state(link) == Some(LinkState::Failed)).count();
+        let mut values: Vec<String> = told.iter().flat_map(|&i| holds(&rows[i])).collect();
+        values.sort();
+        values.dedup();
+        let mut found = Vec::new();
+        for v in values {
+            let holders: Vec<usize> = told.iter().copied().filter(|&i| holds(&rows[i]).contains(&v)).collect();
+            let members: Vec<usize> = holders.iter().copied().filter(|&i| fails(&rows[i], &v)).collect();
+            if members.len() < MIN_GROUP || (members.len() as f64) < MIN_PURITY * holders.len() as f64 {
+                continue;
+            }
+            let p = fisher_greater(told.len() as u64, bad_total as u64, holders.len() as u64, members.len() as u64);
+            if p > ALPHA {
+                continue;
+            }
+            let code_of = |i: usize| match part {
+                SitePart::DistributionPoint => rows[i].links.dp_failed_code.to_string(),
+                SitePart::Update => {
+                    rows[i].links.install_failures.iter().find(|(kb, _)| kb.eq_ignore_ascii_case(&v)).map_or(String::new(), |(_, c)| c.to_string())
+                }
+                _ => rows[i].links.code(link).to_string(),
+            };
+            let (code, code_machines) = most_common(members.iter().map(|&i| code_of(i)));
+            let from = |i: usize| match part {
+                SitePart::SoftwareUpdatePoint => rows[i].server_from.to_string(),
+                SitePart::DistributionPoint => rows[i].links.dp_failed_from.to_string(),
+                _ => String::new(),
+            };
+            let onset = if part == SitePart::SoftwareUpdatePoint { onset(rows, &members) } else { None };
+            let site_logs = if part == SitePart::SoftwareUpdatePoint { sync_of(rows, &v) } else { Vec::new() };
+            found.push(SiteCause {
+                part,
+                value: v,
+                link,
+                machines: sorted_names(rows, &members),
+                code,
+                code_machines,
+                holders: holders.len(),
+                others_with: bad_total - members.len(),
+                others: told.len() - members.len(),
+                p,
+                onset,
+                scanned_before: 0,
+                waiting_since: String::new(),
+                longest_wait_seconds: 0,
+                window_types_missing: Vec::new(),
+                window_next: String::new(),
+                evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), from(i))).collect(),
+                site_logs,
+            });
+        }
+        found.sort_by(|a, b| a.p.total_cmp(&b.p).then(b.machines.len().cmp(&a.machines.len())));
+        out.extend(found);
+    }
+    out.extend(updates_failing(rows, &readable));
+    out.extend(setting_off(rows, &readable));
+    out.extend(waiting(rows, &readable));
+    out.sort_by_key(|c| c.part);
+    out
+}
+
+/// Updates whose installs fail more than the fleet's other updates' installs do: over every
+/// install that ended (installed or failed) on a machine whose chain tells its install link,
+/// an update is a cause when at least [`MIN_GROUP`] of its installs failed and Fisher's exact test
+/// of its failures against the other updates' gives p ≤ [`ALPHA`]. A fault a few machines have on
+/// an update that installs everywhere else at the fleet's usual rate is none.
+fn updates_failing(rows: &[Facts], readable: &[usize]) -> Vec<SiteCause> {
+    use crate::model::LinkId;
+    let told: Vec<usize> = readable.iter().copied().filter(|&i| rows[i].links.told(LinkId::Install)).collect();
+    // Each KB: its installs, the machines where it failed, with their codes.
+    let mut by_kb: Vec<(String, usize, Vec<usize>)> = Vec::new();
+    let (mut total, mut failed_total) = (0u64, 0u64);
+    for &i in &told {
+        let mut seen: Vec<String> = Vec::new();
+        for (kb, failed) in &rows[i].links.installs {
+            let kb = kb.to_ascii_uppercase();
+            if kb.is_empty() || seen.contains(&kb) {
+                continue;
+            }
+            seen.push(kb.clone());
+            total += 1;
+            failed_total += u64::from(*failed);
+            let at = match by_kb.iter().position(|(k, _, _)| *k == kb) {
+                Some(at) => at,
+                None => {
+                    by_kb.push((kb, 0, Vec::new()));
+                    by_kb.len() - 1
+                }
+            };
+            by_kb[at].1 += 1;
+            if *failed {
+                by_kb[at].2.push(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (kb, installs, members) in by_kb {
+        if members.len() < MIN_GROUP {
+            continue;
+        }
+        let p = fisher_greater(total, failed_total, installs as u64, members.len() as u64);
+        if p > ALPHA {
+            continue;
+        }
+        let code_of = |i: usize| rows[i].links.install_failures.iter().find(|(k, _)| k.eq_ignore_ascii_case(&kb)).map_or(String::new(), |(_, c)| c.to_string());
+        let (code, code_machines) = most_common(members.iter().map(|&i| code_of(i)));
+        out.push(SiteCause {
+            part: SitePart::Update,
+            value: kb,
+            link: LinkId::Install,
+            machines: sorted_names(rows, &members),
+            code,
+            code_machines,
+            holders: installs,
+            others_with: (failed_total - members.len() as u64) as usize,
+            others: (total - installs as u64) as usize,
+            p,
+            onset: None,
+            scanned_before: 0,
+            waiting_since: String::new(),
+            longest_wait_seconds: 0,
+            window_types_missing: Vec::new(),
+            window_next: String::new(),
+            evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), String::new())).collect(),
+            site_logs: Vec::new(),
+        });
+    }
+    out.sort_by(|a, b| a.p.total_cmp(&b.p).then(b.machines.len().cmp(&a.machines.len())));
+    out
+}
+
+/// The client setting: machines whose Software Updates feature is off.
+fn setting_off(rows: &[Facts], readable: &[usize]) -> Option<SiteCause> {
+    use crate::model::{LinkId, LinkState};
+    let off = |r: &Facts| r.links.software_updates == "off" || r.links.state(LinkId::Policy) == Some(LinkState::Off);
+    let members: Vec<usize> = readable.iter().copied().filter(|&i| off(&rows[i])).collect();
+    if members.len() < MIN_GROUP {
+        return None;
+    }
+    let told = readable.iter().filter(|&&i| !rows[i].links.software_updates.is_empty() || rows[i].links.told(LinkId::Policy)).count();
+    let scanned = |r: &Facts| r.links.state(LinkId::Scan).is_some_and(|s| matches!(s, LinkState::Ok | LinkState::Failed));
+    Some(SiteCause {
+        part: SitePart::ClientSetting,
+        value: String::new(),
+        link: LinkId::Policy,
+        machines: sorted_names(rows, &members),
+        code: String::new(),
+        code_machines: 0,
+        holders: members.len(),
+        others_with: 0,
+        others: told.saturating_sub(members.len()),
+        p: 1.0,
+        onset: None,
+        scanned_before: members.iter().filter(|&&i| scanned(&rows[i])).count(),
+        waiting_since: String::new(),
+        longest_wait_seconds: 0,
+        window_types_missing: Vec::new(),
+        window_next: String::new(),
+        evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), rows[i].links.software_updates_from.to_string())).collect(),
+        site_logs: Vec::new(),
+    })
+}
+
+/// Updates waiting for a maintenance window: how long, which types have none, the next start.
+fn waiting(rows: &[Facts], readable: &[usize]) -> Option<SiteCause> {
+    use crate::model::{LinkId, LinkState};
+    let members: Vec<usize> = readable.iter().copied().filter(|&i| rows[i].links.state(LinkId::Window) == Some(LinkState::Waiting)).collect();
+    if members.len() < MIN_GROUP {
+        return None;
+    }
+    let since = members.iter().map(|&i| rows[i].links.waiting_since).filter(|t| !t.is_empty()).min().unwrap_or_default();
+    let longest = members.iter().filter_map(|&i| Some(seconds(rows[i].last_time)? - seconds(rows[i].links.waiting_since)?)).max().unwrap_or(0);
+    let mut types: Vec<String> =
+        members.iter().flat_map(|&i| rows[i].links.window_types_missing.split(';')).filter(|t| !t.is_empty()).map(str::to_string).collect();
+    types.sort();
+    types.dedup();
+    let (next, _) = most_common(members.iter().map(|&i| rows[i].links.window_next.to_string()));
+    let told = readable.iter().filter(|&&i| rows[i].links.told(LinkId::Window)).count();
+    Some(SiteCause {
+        part: SitePart::MaintenanceWindow,
+        value: String::new(),
+        link: LinkId::Window,
+        machines: sorted_names(rows, &members),
+        code: String::new(),
+        code_machines: 0,
+        holders: members.len(),
+        others_with: 0,
+        others: told.saturating_sub(members.len()),
+        p: 1.0,
+        onset: None,
+        scanned_before: 0,
+        waiting_since: since.to_string(),
+        longest_wait_seconds: longest,
+        window_types_missing: types,
+        window_next: next,
+        evidence: Vec::new(),
+        site_logs: Vec::new(),
+    })
+}
+
+/// The most common non-empty value and how many give it (ties: the smallest).
+fn most_common(values: impl Iterator<Item = String>) -> (String, usize) {
+    let mut v: Vec<String> = values.filter(|s| !s.is_empty()).collect();
+    v.sort();
+    let mut best = (String::new(), 0);
+    for chunk in v.chunk_by(|a, b| a == b) {
+        if chunk.len() > best.1 {
+            best = (chunk[0].clone(), chunk.len());
+        }
+    }
+    best
+}
+
+fn sorted_names(rows: &[Facts], members: &[usize]) -> Vec<String> {
+    let mut v: Vec<String> = members.iter().map(|&i| rows[i].machine.to_string()).collect();
+    v.sort();
+    v
 }
 
 #[cfg(test)]
@@ -747,5 +1132,208 @@ mod tests {
         // Half the fleet on it and half the group: no evidence at all.
         assert!(fisher_greater(10, 5, 4, 2) > 0.5);
         assert_eq!(fisher_greater(10, 5, 4, 0), 1.0);
+    }
+
+    // --- What a site's clients share (site_causes) ---
+
+    use crate::model::{LinkId, LinkState};
+    use crate::output::fleet::LinkRow;
+
+    fn link(link: LinkId, state: LinkState, code: &str) -> LinkRow {
+        LinkRow { link, state, code: code.into(), since: String::new(), time: String::new(), from: String::new() }
+    }
+
+    /// A ConfigMgr client on `sup` fetching from `dp`, its scan and content links as given.
+    fn client(name: &str, sup: &str, dp: &str, scan: LinkState, content: LinkState) -> MachineRow {
+        let failed = scan == LinkState::Failed || content == LinkState::Failed;
+        let mut r = machine(name, failed, &format!("http://{sup}:8530"), "", "");
+        r.dps = dp.into();
+        if content == LinkState::Failed {
+            (r.dp_failed, r.dp_failed_code, r.dp_failed_from) = (dp.into(), "HTTP 405".into(), format!("{name}/DataTransferService.log:19"));
+        }
+        r.software_updates = "on".into();
+        r.links = vec![
+            link(LinkId::Policy, LinkState::Ok, ""),
+            link(LinkId::Scan, scan, if scan == LinkState::Failed { "0x80244022" } else { "" }),
+            link(LinkId::Content, content, if content == LinkState::Failed { "0x87D0027E" } else { "" }),
+            link(LinkId::Window, LinkState::NotInLogs, ""),
+            link(LinkId::Install, if content == LinkState::Ok { LinkState::Ok } else { LinkState::NotReached }, ""),
+        ];
+        r
+    }
+
+    /// 40 healthy clients over two SUPs and two DPs.
+    fn healthy() -> Vec<MachineRow> {
+        (0..40).map(|i| client(&format!("ok{i:02}"), ["sup01", "sup02"][i % 2], ["dp01", "dp03"][i % 2], LinkState::Ok, LinkState::Ok)).collect()
+    }
+
+    fn causes(rows: &[MachineRow]) -> Vec<SiteCause> {
+        FleetSummary::of(rows).causes
+    }
+
+    #[test]
+    fn a_software_update_point_counts_all_its_failing_clients_and_its_day() {
+        // 10 clients of sup03 fail their scans from 14:16 on; 4 of them also fail content at dp02
+        // (another cause), which split them off in the root-cause groups.
+        let mut rows = healthy();
+        for i in 0..10 {
+            let content = if i < 4 { LinkState::Failed } else { LinkState::Ok };
+            let mut r = client(&format!("s{i}"), "sup03", if i < 4 { "dp02" } else { "dp04" }, LinkState::Failed, content);
+            (r.failing_since, r.last_success) = (format!("2026-11-17T14:{:02}:00", 16 + i), format!("2026-11-17T13:{:02}:00", 30 + i));
+            rows.push(watched(r, "2026-11-10T08:00:00", "2026-11-18T18:00:00"));
+        }
+        for r in rows.iter_mut().take(40) {
+            (r.first_time, r.last_time) = ("2026-11-10T08:00:00".into(), "2026-11-18T18:00:00".into());
+        }
+        // The site server's wsyncmgr.log in the same drop: its synchronization of sup03 fails.
+        let mut site = machine("SITE", true, "", "", "");
+        (site.sync_failing, site.sync_failing_since, site.sync_failing_from) =
+            ("sup01;sup03".into(), "2026-11-18T02:08:00".into(), "SITE/wsyncmgr.log:72".into());
+        rows.push(site);
+        let c = causes(&rows);
+        let sup = c.iter().find(|c| c.part == SitePart::SoftwareUpdatePoint).expect("the SUP");
+        assert_eq!((sup.value.as_str(), sup.machines.len(), sup.holders, sup.others_with, sup.others), ("http://sup03:8530", 10, 10, 0, 40));
+        assert_eq!((sup.code.as_str(), sup.code_machines), ("0x80244022", 10));
+        assert_eq!(sup.site_logs, vec![("SITE".to_string(), "SITE/wsyncmgr.log:72".to_string(), "2026-11-18T02:08:00".to_string())]);
+        let o = sup.onset.as_ref().expect("its onset");
+        assert_eq!((o.first_failure.as_str(), o.last_success.as_str()), ("2026-11-17T14:16:00", "2026-11-17T13:39:00"));
+        // The four are in the DP's cause too: causes overlap, each counts all of its own.
+        let dp = c.iter().find(|c| c.part == SitePart::DistributionPoint).expect("the DP");
+        assert_eq!((dp.value.as_str(), dp.machines.len(), dp.code.as_str()), ("dp02", 4, "HTTP 405"));
+        assert!(dp.machines.iter().all(|m| sup.machines.contains(m)));
+        let t = FleetSummary::of(&rows).text();
+        assert!(t.contains("Software update point http://sup03:8530: its clients' scans fail since 2026-11-17T14:16:00 (0x80244022)"), "{t}");
+        assert!(t.contains("10 of the 10 machines whose scans talk to it fail; 0 of the 40 other machines"), "{t}");
+        assert!(t.contains("Its synchronization has failed since 2026-11-18T02:08:00 (SITE: SITE/wsyncmgr.log:72)."), "{t}");
+    }
+
+    #[test]
+    fn a_distribution_point_names_its_answer_and_a_healthy_one_is_no_cause() {
+        let mut rows = healthy();
+        rows.extend((0..6).map(|i| client(&format!("d{i}"), "sup01", "dp02", LinkState::Ok, LinkState::Failed)));
+        let c = causes(&rows);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(
+            (c[0].part, c[0].value.as_str(), c[0].machines.len(), c[0].code.as_str(), c[0].code_machines),
+            (SitePart::DistributionPoint, "dp02", 6, "HTTP 405", 6)
+        );
+        assert_eq!(c[0].evidence[0], ("d0".to_string(), "d0/DataTransferService.log:19".to_string()));
+        // dp01 serves 20 machines well: no cause of it.
+        assert!(c.iter().all(|c| c.value != "dp01"));
+    }
+
+    #[test]
+    fn software_updates_off_counts_clients_that_scanned_before() {
+        let mut rows = healthy();
+        for i in 0..5 {
+            let mut r = client(&format!("off{i}"), "sup01", "", LinkState::Ok, LinkState::NotInLogs);
+            // Three scanned before the setting turned off (the chain's policy link reads on).
+            if i >= 3 {
+                r.links[0].state = LinkState::Off;
+                r.links[1].state = LinkState::NotReached;
+            }
+            (r.software_updates, r.software_updates_from) = ("off".into(), format!("off{i}/UpdatesDeployment.log:26"));
+            rows.push(r);
+        }
+        let c = causes(&rows);
+        let off = c.iter().find(|c| c.part == SitePart::ClientSetting).expect("the setting");
+        assert_eq!((off.machines.len(), off.scanned_before, off.others), (5, 3, 40));
+        // Two machines off are too few to be a setting of a group.
+        rows.truncate(42);
+        assert!(causes(&rows).iter().all(|c| c.part != SitePart::ClientSetting));
+    }
+
+    #[test]
+    fn waiting_for_a_window_is_its_own_card_with_how_long() {
+        let mut rows = healthy();
+        for i in 0..4 {
+            let mut r = client(&format!("w{i}"), "sup01", "dp01", LinkState::Ok, LinkState::Ok);
+            r.status = "incomplete".into();
+            r.links[3] = LinkRow { since: format!("2026-11-14T{:02}:00:00", 8 + i), ..link(LinkId::Window, LinkState::Waiting, "") };
+            (r.window_types_missing, r.window_next) = ("4".into(), "11/29/2026 22:00:00".into());
+            r.last_time = "2026-11-18T20:00:00".into();
+            rows.push(r);
+        }
+        let c = causes(&rows);
+        assert_eq!(c.len(), 1, "{c:?}");
+        let w = &c[0];
+        assert_eq!(
+            (w.part, w.machines.len(), w.waiting_since.as_str(), w.longest_wait_seconds),
+            (SitePart::MaintenanceWindow, 4, "2026-11-14T08:00:00", 4 * 86_400 + 12 * 3600)
+        );
+        assert_eq!((w.window_types_missing.clone(), w.window_next.as_str()), (vec!["4".to_string()], "11/29/2026 22:00:00"));
+        let t = FleetSummary::of(&rows).text();
+        assert!(t.contains("4 machines' updates wait for a maintenance window, the first since 2026-11-14T08:00:00, the longest for 5 days when their logs end. No window of the type Software Updates exists; the next window begins at 11/29/2026 22:00:00."), "{t}");
+    }
+
+    #[test]
+    fn an_update_failing_on_every_site_is_a_cause_and_a_download_failure_is_not_an_install() {
+        let state = |kb: &str, failing: bool, code: &str| UpdateState {
+            kb: kb.into(),
+            state: if failing { LedgerState::Failing } else { LedgerState::Done },
+            code: code.into(),
+            install_failed: failing,
+            ..UpdateState::default()
+        };
+        // Two updates installed everywhere; KB5055523 fails on 15 machines of every SUP and DP.
+        let mut rows = healthy();
+        for r in rows.iter_mut() {
+            r.updates = vec![state("KB5055523", false, ""), state("KB5054979", false, "")];
+        }
+        for i in 0..15 {
+            let mut r = client(&format!("u{i}"), ["sup01", "sup02"][i % 2], ["dp01", "dp03"][i % 2], LinkState::Ok, LinkState::Ok);
+            r.status = "failed".into();
+            r.links[4].state = LinkState::Failed;
+            r.updates = vec![state("KB5055523", true, "0x80070643"), state("KB5054979", false, "")];
+            rows.push(r);
+        }
+        // Three machines fail the other update their own way: the fleet's usual rate, no cause.
+        for i in 0..3 {
+            let mut r = client(&format!("x{i}"), "sup01", "dp01", LinkState::Ok, LinkState::Ok);
+            r.links[4].state = LinkState::Failed;
+            r.updates = vec![state("KB5055523", false, ""), state("KB5054979", true, ["0x800F0922", "0x80070005", "0x800F0922"][i])];
+            rows.push(r);
+        }
+        // Content failures mark the ledger failing too, but no install failed.
+        rows.extend((0..5).map(|i| {
+            let mut r = client(&format!("d{i}"), "sup01", "dp02", LinkState::Ok, LinkState::Failed);
+            r.updates = vec![UpdateState { install_failed: false, ..state("KB5054979", true, "0x87D0027E") }];
+            r
+        }));
+        let c = causes(&rows);
+        let u: Vec<&SiteCause> = c.iter().filter(|c| c.part == SitePart::Update).collect();
+        assert_eq!(u.len(), 1, "{u:?}");
+        // 15 of its 58 installs failed; 3 of the other update's 58 did.
+        assert_eq!(
+            (u[0].value.as_str(), u[0].machines.len(), u[0].code.as_str(), u[0].holders, u[0].others_with, u[0].others),
+            ("KB5055523", 15, "0x80070643", 58, 3, 58)
+        );
+        assert!((u[0].p - fisher_greater(116, 18, 58, 15)).abs() < 1e-15 && u[0].p < ALPHA, "{}", u[0].p);
+    }
+
+    #[test]
+    fn faults_a_few_machines_have_by_chance_make_no_card() {
+        let mut rows = healthy();
+        // Two scans failing on sup01 (which serves 20 well), two on their own servers, one
+        // content failure at dp01, one window wait, two machines off.
+        rows.push(client("f1", "sup01", "dp01", LinkState::Failed, LinkState::Ok));
+        rows.push(client("f2", "sup01", "dp01", LinkState::Failed, LinkState::Ok));
+        rows.push(client("f3", "supx", "dp01", LinkState::Failed, LinkState::Ok));
+        rows.push(client("f4", "supy", "dp01", LinkState::Failed, LinkState::Ok));
+        rows.push(client("f5", "sup02", "dp01", LinkState::Ok, LinkState::Failed));
+        let mut w = client("f6", "sup02", "dp03", LinkState::Ok, LinkState::Ok);
+        w.links[3].state = LinkState::Waiting;
+        rows.push(w);
+        for i in 0..2 {
+            let mut r = client(&format!("off{i}"), "sup01", "", LinkState::Ok, LinkState::NotInLogs);
+            r.software_updates = "off".into();
+            rows.push(r);
+        }
+        assert_eq!(causes(&rows), Vec::new());
+        // Three on a server of their own do make one: the rule is not silent by construction.
+        rows.push(client("f7", "supx", "dp01", LinkState::Failed, LinkState::Ok));
+        rows.push(client("f8", "supx", "dp01", LinkState::Failed, LinkState::Ok));
+        let c = causes(&rows);
+        assert_eq!((c.len(), c[0].value.as_str(), c[0].machines.len()), (1, "http://supx:8530", 3));
     }
 }
