@@ -76,7 +76,7 @@ pub fn files() -> Vec<(&'static str, String)> {
     );
     let certs = [
         line("Certificate Issuer 1 [CN=Vanroy Issuing CA; DC=vanroy; DC=local]", "CertificateMaintenance", "09:06:00", 1),
-        line(&"MAC Address 00:15:5D:0A:0B:0C, account S-1-5-21-3623811015-3361044348-30300820-1013", "ClientIDManagerStartup", "09:06:01", 1),
+        line("MAC Address 00:15:5D:0A:0B:0C, account S-1-5-21-3623811015-3361044348-30300820-1013", "ClientIDManagerStartup", "09:06:01", 1),
     ]
     .concat();
     let inventory = [
