@@ -52,9 +52,12 @@ fn code_json_keeps_its_fields_and_adds_contexts() {
     for key in ["code", "symbol", "message", "category", "description", "mitigation", "sources", "decoded", "known"] {
         assert!(v.get(key).is_some(), "{key} missing: {v}");
     }
-    let winre = v["contexts"].as_array().unwrap().iter().find(|c| c["why"].as_str().unwrap().contains("KB5034441")).expect("the WinRE context");
+    // The context keyed by the WinRE updates leads; the agent's own log's context follows.
+    let contexts = v["contexts"].as_array().unwrap();
+    let winre = &contexts[0];
+    assert!(winre["kbs"].as_array().unwrap().iter().any(|k| k == "KB5034441"), "the WinRE context leads: {winre}");
     assert_eq!(winre["verdict"], "failure");
-    assert_eq!(winre["logs"][0], "windowsupdate");
+    assert!(contexts.iter().any(|c| c["logs"][0] == "windowsupdate" && c["why"].as_str().unwrap().contains("KB5034441")), "{v}");
     assert!(winre["steps"].as_array().unwrap().iter().any(|s| s["command"] == "reagentc /info"), "{winre}");
     assert!(winre["sources"].as_array().unwrap().iter().any(|s| s["doc"] == "https://support.microsoft.com/help/5034441"), "{winre}");
     // A code without contexts writes none.
