@@ -238,7 +238,7 @@ fn shared_exports_and_the_zip_hide_the_drop_s_names_and_keep_the_conclusion() {
     assert_eq!(shared.report.summary.status, page.summary.status);
     assert!(shared.report.errors.iter().any(|e| e.code == "0x8024401B"));
     let kinds: Vec<_> = shared.redaction.kinds.iter().map(|k| k.kind).collect();
-    assert!(kinds.contains(&wulens_core::redact::Kind::Host), "{:?}", shared.redaction);
+    assert!(kinds.contains(&wulens_core::redact::Kind::Server), "the WSUS server: {:?}", shared.redaction);
     assert_eq!(Box::<Shared>::from_response(s.answer(Request::Shared).unwrap()).unwrap(), shared, "made once per diagnosis");
 
     let zip = s.redacted_zip_bytes().unwrap();
