@@ -64,7 +64,7 @@ test('the first screen says where the ConfigMgr chain stands, link by link, and 
   await waitForReport(page);
   const strip = page.getByTestId('chain-strip');
   const links = await strip.locator('[data-link]').evaluateAll((els) => els.map((e) => `${e.dataset.link}=${e.dataset.state}`));
-  assert.deepEqual(links, ['policy=ok', 'scan=not_in_logs', 'deployment=ok', 'content=failed', 'window=not_in_logs', 'install=not_reached', 'restart=not_reached']);
+  assert.deepEqual(links, ['site_assignment=not_in_logs', 'policy=ok', 'scan=not_in_logs', 'deployment=ok', 'content=failed', 'window=not_in_logs', 'install=not_reached', 'restart=not_reached']);
   const box = await strip.boundingBox();
   assert.ok(box && box.y + box.height <= 800, `the chain's line ends at ${box && box.y + box.height}px`);
   // The failing link is open below, with its sentence and its DataTransferService.log line.
