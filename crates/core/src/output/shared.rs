@@ -510,6 +510,33 @@ pub struct SiteCause {
     pub site_logs: Vec<(String, String, String)>,
 }
 
+impl SiteCause {
+    /// A cause of `part` (`value`, on `link`) over `machines`, with no contrast, onset, wait or
+    /// evidence yet: each rule fills in what it knows.
+    fn of(part: SitePart, value: String, link: crate::model::LinkId, machines: Vec<String>) -> SiteCause {
+        SiteCause {
+            part,
+            value,
+            link,
+            holders: machines.len(),
+            machines,
+            code: String::new(),
+            code_machines: 0,
+            others_with: 0,
+            others: 0,
+            p: 1.0,
+            onset: None,
+            scanned_before: 0,
+            waiting_since: String::new(),
+            longest_wait_seconds: 0,
+            window_types_missing: Vec::new(),
+            window_next: String::new(),
+            evidence: Vec::new(),
+            site_logs: Vec::new(),
+        }
+    }
+}
+
 /// The site servers among `rows` whose wsyncmgr.log says `server`'s (`http://host:port`)
 /// synchronization fails: (machine, `file:line`, since).
 fn sync_of(rows: &[Facts], server: &str) -> Vec<(String, String, String)> {
@@ -583,10 +610,6 @@ pub fn site_causes(rows: &[Facts]) -> Vec<SiteCause> {
             let onset = if part == SitePart::SoftwareUpdatePoint { onset(rows, &members) } else { None };
             let site_logs = if part == SitePart::SoftwareUpdatePoint { sync_of(rows, &v) } else { Vec::new() };
             found.push(SiteCause {
-                part,
-                value: v,
-                link,
-                machines: sorted_names(rows, &members),
                 code,
                 code_machines,
                 holders: holders.len(),
@@ -594,13 +617,9 @@ pub fn site_causes(rows: &[Facts]) -> Vec<SiteCause> {
                 others: told.len() - members.len(),
                 p,
                 onset,
-                scanned_before: 0,
-                waiting_since: String::new(),
-                longest_wait_seconds: 0,
-                window_types_missing: Vec::new(),
-                window_next: String::new(),
                 evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), from(i))).collect(),
                 site_logs,
+                ..SiteCause::of(part, v, link, sorted_names(rows, &members))
             });
         }
         found.sort_by(|a, b| a.p.total_cmp(&b.p).then(b.machines.len().cmp(&a.machines.len())));
@@ -658,25 +677,16 @@ fn updates_failing(rows: &[Facts], readable: &[usize]) -> Vec<SiteCause> {
         }
         let code_of = |i: usize| rows[i].links.install_failures.iter().find(|(k, _)| k.eq_ignore_ascii_case(&kb)).map_or(String::new(), |(_, c)| c.to_string());
         let (code, code_machines) = most_common(members.iter().map(|&i| code_of(i)));
+        let evidence = members.iter().take(3).map(|&i| (rows[i].machine.to_string(), String::new())).collect();
         out.push(SiteCause {
-            part: SitePart::Update,
-            value: kb,
-            link: LinkId::Install,
-            machines: sorted_names(rows, &members),
             code,
             code_machines,
             holders: installs,
             others_with: (failed_total - members.len() as u64) as usize,
             others: (total - installs as u64) as usize,
             p,
-            onset: None,
-            scanned_before: 0,
-            waiting_since: String::new(),
-            longest_wait_seconds: 0,
-            window_types_missing: Vec::new(),
-            window_next: String::new(),
-            evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), String::new())).collect(),
-            site_logs: Vec::new(),
+            evidence,
+            ..SiteCause::of(SitePart::Update, kb, LinkId::Install, sorted_names(rows, &members))
         });
     }
     out.sort_by(|a, b| a.p.total_cmp(&b.p).then(b.machines.len().cmp(&a.machines.len())));
@@ -694,24 +704,10 @@ fn setting_off(rows: &[Facts], readable: &[usize]) -> Option<SiteCause> {
     let told = readable.iter().filter(|&&i| !rows[i].links.software_updates.is_empty() || rows[i].links.told(LinkId::Policy)).count();
     let scanned = |r: &Facts| r.links.state(LinkId::Scan).is_some_and(|s| matches!(s, LinkState::Ok | LinkState::Failed));
     Some(SiteCause {
-        part: SitePart::ClientSetting,
-        value: String::new(),
-        link: LinkId::Policy,
-        machines: sorted_names(rows, &members),
-        code: String::new(),
-        code_machines: 0,
-        holders: members.len(),
-        others_with: 0,
         others: told.saturating_sub(members.len()),
-        p: 1.0,
-        onset: None,
         scanned_before: members.iter().filter(|&&i| scanned(&rows[i])).count(),
-        waiting_since: String::new(),
-        longest_wait_seconds: 0,
-        window_types_missing: Vec::new(),
-        window_next: String::new(),
         evidence: members.iter().take(3).map(|&i| (rows[i].machine.to_string(), rows[i].links.software_updates_from.to_string())).collect(),
-        site_logs: Vec::new(),
+        ..SiteCause::of(SitePart::ClientSetting, String::new(), LinkId::Policy, sorted_names(rows, &members))
     })
 }
 
@@ -731,24 +727,12 @@ fn waiting(rows: &[Facts], readable: &[usize]) -> Option<SiteCause> {
     let (next, _) = most_common(members.iter().map(|&i| rows[i].links.window_next.to_string()));
     let told = readable.iter().filter(|&&i| rows[i].links.told(LinkId::Window)).count();
     Some(SiteCause {
-        part: SitePart::MaintenanceWindow,
-        value: String::new(),
-        link: LinkId::Window,
-        machines: sorted_names(rows, &members),
-        code: String::new(),
-        code_machines: 0,
-        holders: members.len(),
-        others_with: 0,
         others: told.saturating_sub(members.len()),
-        p: 1.0,
-        onset: None,
-        scanned_before: 0,
         waiting_since: since.to_string(),
         longest_wait_seconds: longest,
         window_types_missing: types,
         window_next: next,
-        evidence: Vec::new(),
-        site_logs: Vec::new(),
+        ..SiteCause::of(SitePart::MaintenanceWindow, String::new(), LinkId::Window, sorted_names(rows, &members))
     })
 }
 
